@@ -1,0 +1,267 @@
+"""The in-memory recording and its Parquet file format.
+
+A :class:`Recording` holds samples on a **uniform grid** at ``meta.sampling_rate_hz``:
+sample ``i`` was taken ``i / sampling_rate_hz`` seconds after the first one. Samples the
+sensor never delivered (lost packets, a dropped link, a hole in an imported CSV) are NaN in
+every channel and listed in ``meta.gaps`` as half-open index intervals ``[start, end)``; they
+are never interpolated across.
+
+File format: one Parquet file with columns ``time_s`` (seconds from the first sample),
+``acc_x, acc_y, acc_z`` (m/s^2) and ``gyr_x, gyr_y, gyr_z`` (rad/s), all float64, and the
+metadata as JSON under the schema metadata key ``imu.recording``. The round trip is lossless.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from imu.errors import RecordingError
+from imu.frames import ACC, GYR, TIME
+
+logger = logging.getLogger(__name__)
+
+FORMAT_VERSION = 1
+METADATA_KEY = b"imu.recording"
+
+FloatArray = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class Gap:
+    """Samples ``[start, end)`` that were never received; NaN in the recording."""
+
+    start: int
+    end: int
+    reason: str = "missing"
+
+    @property
+    def n_samples(self) -> int:
+        """Number of missing samples."""
+        return self.end - self.start
+
+
+@dataclass(frozen=True)
+class Annotation:
+    """A labelled time span, e.g. one set of an exercise.
+
+    ``start_s`` and ``end_s`` are seconds from the first sample (half-open).
+    """
+
+    start_s: float
+    end_s: float
+    label: str = ""
+    exercise: str | None = None
+    set: int | None = None
+
+
+@dataclass(frozen=True)
+class ClockMapping:
+    """Maps device time to host time: ``host_s = offset_s + device_s * (1 + drift_ppm * 1e-6)``."""
+
+    offset_s: float = 0.0
+    drift_ppm: float = 0.0
+
+
+@dataclass(frozen=True)
+class RecordingMeta:
+    """Everything known about a recording besides its samples.
+
+    Attributes:
+        sampling_rate_hz: rate of the uniform sample grid, Hz.
+        start_time_s: absolute time of sample 0 (Unix seconds), 0.0 when unknown.
+        device: device name or model.
+        device_address: BLE address or other identifier, if any.
+        protocol_version: firmware protocol version ("major.minor"), if streamed.
+        firmware_version: firmware version string, if known.
+        acc_range_g: accelerometer full scale, +-g.
+        gyr_range_dps: gyroscope full scale, +-degrees/s.
+        clock: device-to-host clock mapping.
+        gaps: missing sample intervals.
+        annotations: labelled spans such as sets.
+        participant: who wore the sensor, if known.
+        exercise: exercise profile name, if known.
+        tempo: prescribed tempo "up-hold-down", if known.
+        source: where the samples came from (file name, "simulator", "ble").
+        notes: free-form key/value notes.
+    """
+
+    sampling_rate_hz: float
+    start_time_s: float = 0.0
+    device: str = "unknown"
+    device_address: str | None = None
+    protocol_version: str | None = None
+    firmware_version: str | None = None
+    acc_range_g: float | None = None
+    gyr_range_dps: float | None = None
+    clock: ClockMapping = field(default_factory=ClockMapping)
+    gaps: tuple[Gap, ...] = ()
+    annotations: tuple[Annotation, ...] = ()
+    participant: str | None = None
+    exercise: str | None = None
+    tempo: str | None = None
+    source: str = ""
+    notes: dict[str, str] = field(default_factory=dict)
+
+    def to_json(self) -> str:
+        """Serialise to a JSON string (stable key order)."""
+        d = asdict(self)
+        d["format_version"] = FORMAT_VERSION
+        return json.dumps(d, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> RecordingMeta:
+        """Parse what :meth:`to_json` wrote. Raises :class:`RecordingError` if malformed."""
+        try:
+            d: dict[str, Any] = json.loads(text)
+            version = d.pop("format_version", 1)
+            if version > FORMAT_VERSION:
+                raise RecordingError(
+                    f"recording format version {version} is newer than this tool supports "
+                    f"({FORMAT_VERSION}); upgrade the imu package"
+                )
+            d["clock"] = ClockMapping(**d.get("clock", {}))
+            d["gaps"] = tuple(Gap(**g) for g in d.get("gaps", ()))
+            d["annotations"] = tuple(Annotation(**a) for a in d.get("annotations", ()))
+            return cls(**d)
+        except (TypeError, ValueError, KeyError) as exc:
+            raise RecordingError(f"recording metadata is malformed: {exc}") from exc
+
+
+@dataclass(frozen=True)
+class Recording:
+    """Samples on a uniform grid plus metadata.
+
+    Attributes:
+        acc: shape (n, 3), specific force in the sensor frame, m/s^2; NaN inside gaps.
+        gyr: shape (n, 3), angular velocity in the sensor frame, rad/s; NaN inside gaps.
+        meta: sampling rate, device, gaps, annotations...
+    """
+
+    acc: FloatArray
+    gyr: FloatArray
+    meta: RecordingMeta
+
+    def __post_init__(self) -> None:
+        if self.acc.ndim != 2 or self.acc.shape[1] != 3:
+            raise RecordingError(f"acc must have shape (n, 3), got {self.acc.shape}")
+        if self.gyr.shape != self.acc.shape:
+            raise RecordingError(
+                f"gyr shape {self.gyr.shape} differs from acc shape {self.acc.shape}"
+            )
+        if not np.isfinite(self.meta.sampling_rate_hz) or self.meta.sampling_rate_hz <= 0:
+            raise RecordingError(
+                f"sampling_rate_hz must be a positive number, got {self.meta.sampling_rate_hz}"
+            )
+        for gap in self.meta.gaps:
+            if not 0 <= gap.start < gap.end <= len(self.acc):
+                raise RecordingError(
+                    f"gap [{gap.start}, {gap.end}) lies outside the {len(self.acc)} samples"
+                )
+
+    @property
+    def n_samples(self) -> int:
+        """Number of grid samples, including those inside gaps."""
+        return int(self.acc.shape[0])
+
+    @property
+    def sampling_rate_hz(self) -> float:
+        """Rate of the uniform grid, Hz."""
+        return self.meta.sampling_rate_hz
+
+    @property
+    def duration_s(self) -> float:
+        """Span of the grid in seconds (n / rate)."""
+        return self.n_samples / self.meta.sampling_rate_hz
+
+    @property
+    def time_s(self) -> FloatArray:
+        """Shape (n,), seconds from the first sample."""
+        return np.arange(self.n_samples, dtype=np.float64) / self.meta.sampling_rate_hz
+
+    @property
+    def missing_samples(self) -> int:
+        """Samples inside gaps."""
+        return sum(g.n_samples for g in self.meta.gaps)
+
+    def with_meta(self, **changes: Any) -> Recording:
+        """A copy with some metadata fields replaced (samples are shared, not copied)."""
+        return Recording(self.acc, self.gyr, replace(self.meta, **changes))
+
+
+def gaps_from_nan(valid: npt.NDArray[np.bool_], reason: str = "missing") -> tuple[Gap, ...]:
+    """Half-open intervals where ``valid`` is False.
+
+    Args:
+        valid: shape (n,), True where a sample was received.
+        reason: stored in each :class:`Gap`.
+    """
+    invalid = np.concatenate(([False], ~np.asarray(valid, dtype=bool), [False]))
+    edges = np.flatnonzero(np.diff(invalid.astype(np.int8)))
+    return tuple(
+        Gap(int(s), int(e), reason) for s, e in zip(edges[::2], edges[1::2], strict=True)
+    )
+
+
+def write_recording(recording: Recording, path: str | Path) -> Path:
+    """Write a recording as Parquet with its metadata in the schema; returns the path."""
+    path = Path(path)
+    columns: dict[str, Any] = {TIME: recording.time_s}
+    for i, name in enumerate(ACC):
+        columns[name] = recording.acc[:, i]
+    for i, name in enumerate(GYR):
+        columns[name] = recording.gyr[:, i]
+    table = pa.table(columns)
+    table = table.replace_schema_metadata({METADATA_KEY: recording.meta.to_json().encode()})
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        pq.write_table(table, path)
+    except OSError as exc:
+        raise RecordingError(f"cannot write recording {path}: {exc.strerror or exc}") from exc
+    logger.debug("wrote %d samples to %s", recording.n_samples, path)
+    return path
+
+
+def read_recording(path: str | Path) -> Recording:
+    """Read a Parquet recording written by :func:`write_recording`.
+
+    Raises:
+        RecordingError: the file is missing, not Parquet, truncated, or lacks the columns or
+            metadata of a recording. The message names the file.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise RecordingError(f"{path}: no such file")
+    try:
+        table = pq.read_table(path)
+    except (pa.ArrowException, OSError) as exc:
+        raise RecordingError(
+            f"{path}: not a readable Parquet recording (corrupt or truncated?): {exc}"
+        ) from exc
+    raw_meta = (table.schema.metadata or {}).get(METADATA_KEY)
+    if raw_meta is None:
+        raise RecordingError(
+            f"{path}: Parquet file has no '{METADATA_KEY.decode()}' metadata; it was not "
+            "written by imu. Import CSV files with 'imu convert'."
+        )
+    try:
+        meta = RecordingMeta.from_json(raw_meta.decode())
+    except RecordingError as exc:
+        raise RecordingError(f"{path}: {exc}") from exc
+    missing = [c for c in (*ACC, *GYR) if c not in table.column_names]
+    if missing:
+        raise RecordingError(f"{path}: recording lacks columns {missing}")
+    acc = np.column_stack([table.column(c).to_numpy().astype(np.float64) for c in ACC])
+    gyr = np.column_stack([table.column(c).to_numpy().astype(np.float64) for c in GYR])
+    try:
+        return Recording(acc, gyr, meta)
+    except RecordingError as exc:
+        raise RecordingError(f"{path}: {exc}") from exc

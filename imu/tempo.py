@@ -1,0 +1,68 @@
+"""Tempo prescriptions in the coaching form "up-hold-down", e.g. ``3-1-3``.
+
+``3-1-3`` means 3 s concentric (up), 1 s hold at the top (squeeze), 3 s eccentric (down).
+An optional fourth number is the bottom pause: ``3-1-3-1``. This is *not* the four-digit
+strength-training notation (eccentric-pause-concentric-pause, e.g. ``3010``), which this
+parser refuses so that the two are never confused.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from imu.errors import ImuError
+
+
+class TempoError(ImuError, ValueError):
+    """A tempo string that is not "up-hold-down" seconds."""
+
+
+@dataclass(frozen=True)
+class Tempo:
+    """Prescribed phase durations in seconds."""
+
+    concentric_s: float
+    top_hold_s: float
+    eccentric_s: float
+    bottom_pause_s: float | None = None
+
+    @property
+    def rep_s(self) -> float:
+        """Duration of one rep including the bottom pause when prescribed, s."""
+        return self.concentric_s + self.top_hold_s + self.eccentric_s + (self.bottom_pause_s or 0)
+
+    def __str__(self) -> str:
+        parts = [self.concentric_s, self.top_hold_s, self.eccentric_s]
+        if self.bottom_pause_s is not None:
+            parts.append(self.bottom_pause_s)
+        return "-".join(f"{p:g}" for p in parts)
+
+
+def parse_tempo(text: str) -> Tempo:
+    """Parse "up-hold-down" seconds, e.g. ``"3-1-3"``, ``"2-0-4"``, ``"1.5-0.5-3"``.
+
+    A fourth number sets the bottom pause: ``"3-1-3-1"``.
+
+    Raises:
+        TempoError: the text is not 3 or 4 non-negative numbers separated by '-', or the
+            concentric or eccentric is zero.
+    """
+    parts = text.strip().split("-")
+    hint = "write the tempo as up-hold-down seconds, e.g. 3-1-3 (optionally -PAUSE: 3-1-3-1)"
+    if len(parts) not in (3, 4):
+        if len(parts) == 1 and parts[0].isdigit() and len(parts[0]) == 4:
+            raise TempoError(
+                f"tempo {text!r} looks like the four-digit eccentric-pause-concentric-pause "
+                f"notation, which is not accepted here; {hint}"
+            )
+        raise TempoError(f"tempo {text!r} has {len(parts)} part(s); {hint}")
+    try:
+        values = [float(p) for p in parts]
+    except ValueError:
+        raise TempoError(f"tempo {text!r} is not numeric; {hint}") from None
+    if any(not math.isfinite(v) or v < 0 for v in values):
+        raise TempoError(f"tempo {text!r} has a negative or non-finite duration; {hint}")
+    if values[0] == 0 or values[2] == 0:
+        raise TempoError(f"tempo {text!r}: up and down must last longer than 0 s; {hint}")
+    return Tempo(*values[:3], values[3] if len(values) == 4 else None)
