@@ -1,5 +1,6 @@
 """Recordings: the in-memory type, the Parquet format, and importers."""
 
+from imu.io.csv_import import CsvOptions, ImportedRecording, ImportReport, import_csv
 from imu.io.recording import (
     Annotation,
     ClockMapping,
@@ -14,10 +15,14 @@ from imu.io.recording import (
 __all__ = [
     "Annotation",
     "ClockMapping",
+    "CsvOptions",
     "Gap",
+    "ImportReport",
+    "ImportedRecording",
     "Recording",
     "RecordingMeta",
     "gaps_from_nan",
+    "import_csv",
     "read_recording",
     "write_recording",
 ]

@@ -92,6 +92,7 @@ class RecordingMeta:
         tempo: prescribed tempo "up-hold-down", if known.
         source: where the samples came from (file name, "simulator", "ble").
         notes: free-form key/value notes.
+
     """
 
     sampling_rate_hz: float
@@ -144,6 +145,7 @@ class Recording:
         acc: shape (n, 3), specific force in the sensor frame, m/s^2; NaN inside gaps.
         gyr: shape (n, 3), angular velocity in the sensor frame, rad/s; NaN inside gaps.
         meta: sampling rate, device, gaps, annotations...
+
     """
 
     acc: FloatArray
@@ -193,7 +195,7 @@ class Recording:
         return sum(g.n_samples for g in self.meta.gaps)
 
     def with_meta(self, **changes: Any) -> Recording:
-        """A copy with some metadata fields replaced (samples are shared, not copied)."""
+        """Return a copy with some metadata fields replaced (samples are shared, not copied)."""
         return Recording(self.acc, self.gyr, replace(self.meta, **changes))
 
 
@@ -203,6 +205,7 @@ def gaps_from_nan(valid: npt.NDArray[np.bool_], reason: str = "missing") -> tupl
     Args:
         valid: shape (n,), True where a sample was received.
         reason: stored in each :class:`Gap`.
+
     """
     invalid = np.concatenate(([False], ~np.asarray(valid, dtype=bool), [False]))
     edges = np.flatnonzero(np.diff(invalid.astype(np.int8)))
@@ -236,6 +239,7 @@ def read_recording(path: str | Path) -> Recording:
     Raises:
         RecordingError: the file is missing, not Parquet, truncated, or lacks the columns or
             metadata of a recording. The message names the file.
+
     """
     path = Path(path)
     if not path.exists():

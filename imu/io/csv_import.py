@@ -1,0 +1,849 @@
+"""Import CSV files of accelerometer + gyroscope samples into :class:`Recording` objects.
+
+The default layout needs no options: a header ``time_s,acc_x,acc_y,acc_z,gyr_x,gyr_y,gyr_z``
+with time in seconds, acceleration in m/s^2 and angular rate in rad/s. Anything else is
+described by :class:`CsvOptions`: column names, units (acc in ``m/s^2``, ``g`` or raw
+``counts`` scaled by gravity at rest; gyro in ``rad/s`` or ``deg/s``; time in ``s``, ``ms``,
+``us`` or ``ns``, absolute or relative), the output rate, the gap limit, and columns that split
+the file into one recording per group.
+
+What happens, per group of rows:
+
+1. rows with an empty value are dropped; rows out of time order are sorted; rows with a
+   duplicate timestamp are dropped (first one kept). All counted in the :class:`ImportReport`.
+2. the timestamps are analysed (:func:`imu.io.resample.timing_stats`): median/mean interval,
+   effective rate, jitter, bursts, largest interval.
+3. the samples are linearly interpolated onto a uniform grid at ``rate_hz``. Without a rate one
+   is estimated from the timestamps of the whole file, and the report says so. Grid points
+   inside an interval longer than ``max_gap_s`` are NaN and listed in ``meta.gaps``.
+4. units are converted to SI; raw counts are scaled so that the median acc magnitude while
+   still is 9.80665 m/s^2. The magnitude at rest is checked against the declared unit.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final, Literal, get_args
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from imu.errors import ImportOptionsError, RecordingError
+from imu.frames import ACC, GYR, STANDARD_GRAVITY, TIME
+from imu.io.gravity import GravityAtRest, pooled_gravity, rest_magnitudes
+from imu.io.recording import Annotation, Recording, RecordingMeta, gaps_from_nan
+from imu.io.resample import (
+    TimingStats,
+    estimate_rate_hz,
+    interval_stats,
+    resample_uniform,
+    timing_stats,
+)
+
+logger = logging.getLogger(__name__)
+
+FloatArray = npt.NDArray[np.float64]
+
+AccUnit = Literal["m/s^2", "g", "counts"]
+GyrUnit = Literal["rad/s", "deg/s"]
+TimeUnit = Literal["s", "ms", "us", "ns"]
+TimeOrigin = Literal["auto", "absolute", "relative"]
+
+ACC_UNITS: Final[tuple[str, ...]] = get_args(AccUnit)
+GYR_UNITS: Final[tuple[str, ...]] = get_args(GyrUnit)
+TIME_UNITS: Final[tuple[str, ...]] = get_args(TimeUnit)
+TIME_ORIGINS: Final[tuple[str, ...]] = get_args(TimeOrigin)
+
+GYR_TO_RAD_S: Final[dict[str, float]] = {"rad/s": 1.0, "deg/s": math.pi / 180.0}
+TIME_TO_S: Final[dict[str, float]] = {"s": 1.0, "ms": 1e-3, "us": 1e-6, "ns": 1e-9}
+
+DEFAULT_MAX_GAP_S: Final = 0.25
+"""Intervals longer than this are gaps (NaN), not interpolated, s."""
+
+UNIX_EPOCH_THRESHOLD_S: Final = 1e8
+"""With ``time_origin="auto"``, a first timestamp above this (1973) is Unix time."""
+
+UNIX_MAX_S: Final = 4.1e9
+"""Absolute timestamps beyond this (year 2100) mean the time unit is wrong."""
+
+GRAVITY_PLAUSIBLE_M_S2: Final = (8.0, 11.6)
+"""Range of the median acc magnitude at rest accepted for the declared unit, m/s^2."""
+
+MAX_PLAUSIBLE_GYR_RAD_S: Final = 35.0
+"""About 2000 deg/s, the largest common gyro full scale; beyond it the unit is wrong."""
+
+PLAUSIBLE_RATE_HZ: Final = (0.5, 20000.0)
+"""Effective sampling rates accepted before the time unit is questioned, Hz."""
+
+
+@dataclass(frozen=True)
+class CsvOptions:
+    """How to read a CSV file. The defaults read the tool's own layout in SI units.
+
+    Attributes:
+        time_col: column with the sample times.
+        time_unit: unit of ``time_col``: "s", "ms", "us" or "ns".
+        time_origin: "absolute" (Unix time: kept as ``meta.start_time_s``), "relative" (any
+            origin), or "auto" (absolute when the first time is after 1973).
+        acc_cols: the three accelerometer columns, sensor x, y, z.
+        acc_unit: "m/s^2", "g" (standard gravity, 9.80665 m/s^2) or "counts" (raw integers of
+            unknown scale: scaled per recording so the median magnitude while still is
+            9.80665 m/s^2).
+        gyr_cols: the three gyroscope columns, sensor x, y, z.
+        gyr_unit: "rad/s" or "deg/s".
+        rate_hz: rate of the uniform output grid, Hz. None: estimated from the timestamps
+            (and the import report says so).
+        max_gap_s: intervals between samples longer than this are gaps: NaN, not interpolated.
+        split_by: columns whose values split the file into one recording per group.
+        participant_col: column naming the participant (stored in ``meta.participant``).
+        exercise_col: column naming the exercise (stored in ``meta.exercise``).
+        counts_scale_by: with ``acc_unit="counts"``, split columns that identify one sensor
+            (e.g. the participant): recordings sharing their values share one scale, from
+            their pooled still samples. Default: each recording is scaled on its own.
+        device: device name stored in the metadata.
+        delimiter: field separator.
+        check_units: check that gravity at rest and the gyro range are plausible for the
+            declared units (and the rate for the time unit); turn off only for odd data.
+
+    """
+
+    time_col: str = TIME
+    time_unit: TimeUnit = "s"
+    time_origin: TimeOrigin = "auto"
+    acc_cols: tuple[str, str, str] = ACC
+    acc_unit: AccUnit = "m/s^2"
+    gyr_cols: tuple[str, str, str] = GYR
+    gyr_unit: GyrUnit = "rad/s"
+    rate_hz: float | None = None
+    max_gap_s: float = DEFAULT_MAX_GAP_S
+    split_by: tuple[str, ...] = ()
+    participant_col: str | None = None
+    exercise_col: str | None = None
+    counts_scale_by: tuple[str, ...] = ()
+    device: str = "unknown"
+    delimiter: str = ","
+    check_units: bool = True
+
+    def __post_init__(self) -> None:
+        _check_choice("time unit", self.time_unit, TIME_UNITS, "--time-unit")
+        _check_choice("time origin", self.time_origin, TIME_ORIGINS, "--time-origin")
+        _check_choice("acceleration unit", self.acc_unit, ACC_UNITS, "--acc-unit")
+        _check_choice("gyroscope unit", self.gyr_unit, GYR_UNITS, "--gyr-unit")
+        for name, cols, flag in (
+            ("acc", self.acc_cols, "--acc-cols"),
+            ("gyr", self.gyr_cols, "--gyr-cols"),
+        ):
+            if len(cols) != 3 or not all(isinstance(c, str) and c for c in cols):
+                raise ImportOptionsError(
+                    f"{name} columns must be three names (x, y, z), got {list(cols)}; "
+                    f"e.g. {flag} ax,ay,az"
+                )
+        if self.rate_hz is not None and not (math.isfinite(self.rate_hz) and self.rate_hz > 0):
+            raise ImportOptionsError(
+                f"rate must be a positive number of Hz, got {self.rate_hz}; e.g. --rate 50"
+            )
+        if not (math.isfinite(self.max_gap_s) and self.max_gap_s > 0):
+            raise ImportOptionsError(
+                f"gap limit must be a positive number of seconds, got {self.max_gap_s}; "
+                "e.g. --max-gap 0.25"
+            )
+        if self.rate_hz is not None and self.max_gap_s < 1.0 / self.rate_hz:
+            raise ImportOptionsError(
+                f"gap limit {self.max_gap_s} s is shorter than one sample at {self.rate_hz} Hz; "
+                f"use --max-gap of at least {1.0 / self.rate_hz:.3g} s"
+            )
+        extra = [c for c in self.counts_scale_by if c not in self.split_by]
+        if extra:
+            raise ImportOptionsError(
+                f"--counts-scale-by columns {extra} must also be --split-by columns "
+                f"(split by: {list(self.split_by)})"
+            )
+        if len(self.delimiter) != 1:
+            raise ImportOptionsError(
+                f"delimiter must be one character, got {self.delimiter!r}; e.g. --delimiter ';'"
+            )
+
+    @property
+    def data_cols(self) -> tuple[str, ...]:
+        """Time, acc and gyro columns, in that order."""
+        return (self.time_col, *self.acc_cols, *self.gyr_cols)
+
+    @property
+    def label_cols(self) -> tuple[str, ...]:
+        """Split, participant and exercise columns (read as text), without repeats."""
+        cols = [*self.split_by, self.participant_col, self.exercise_col]
+        return tuple(dict.fromkeys(c for c in cols if c))
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What an import found and did, for one output recording.
+
+    Attributes:
+        source: the file (or name) imported.
+        group: ``(column, value)`` pairs of the group, empty without a split.
+        n_rows: rows of the group in the file.
+        n_incomplete: rows dropped because a time/acc/gyro value was empty.
+        n_out_of_order: timestamps earlier than the one before (rows then sorted by time).
+        n_duplicates: rows dropped because their timestamp repeats the previous one.
+        timing: interval statistics of the kept samples.
+        rate_hz: rate of the output grid, Hz.
+        rate_estimated: True when ``rate_hz`` was estimated, not given.
+        rate_note: how the rate was obtained (a sentence).
+        estimated_rate_hz: the rate the timestamps suggest (always computed), Hz.
+        max_gap_s: the gap limit used, s.
+        n_gaps: gaps marked in the recording.
+        gap_total_s: time inside gaps, s.
+        longest_gap_s: the longest gap, s (0 without gaps).
+        n_samples_out: samples of the uniform grid (gaps included).
+        duration_s: duration of the output recording, s.
+        acc_unit: declared acceleration unit.
+        acc_scale: factor taking the file's acc values to m/s^2.
+        acc_scale_note: where the factor came from.
+        gravity: acc magnitude at rest of this recording after scaling (m/s^2), and how the
+            samples at rest were found.
+        warnings: things the user should know.
+
+    """
+
+    source: str
+    group: tuple[tuple[str, str], ...]
+    n_rows: int
+    n_incomplete: int
+    n_out_of_order: int
+    n_duplicates: int
+    timing: TimingStats
+    rate_hz: float
+    rate_estimated: bool
+    rate_note: str
+    estimated_rate_hz: float
+    max_gap_s: float
+    n_gaps: int
+    gap_total_s: float
+    longest_gap_s: float
+    n_samples_out: int
+    duration_s: float
+    acc_unit: str
+    acc_scale: float
+    acc_scale_note: str
+    gravity: GravityAtRest
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def group_label(self) -> str:
+        """``"col=value, col=value"``, or "" without groups."""
+        return ", ".join(f"{k}={v}" for k, v in self.group)
+
+    def summary_lines(self) -> list[str]:
+        """Return the report as short ``label: text`` lines for people."""
+        t = self.timing
+        where = f"{self.source} ({self.group_label})" if self.group else self.source
+        regularity = "IRREGULAR" if t.irregular else "regular"
+        lines = [
+            f"source: {where}",
+            f"rows: {self.n_rows} read, {self.n_incomplete} with empty values dropped, "
+            f"{self.n_out_of_order} out of time order (sorted), "
+            f"{self.n_duplicates} duplicate timestamps dropped",
+            f"timing: {regularity}: median interval {t.median_interval_s * 1e3:.2f} ms, "
+            f"mean {t.mean_interval_s * 1e3:.2f} ms, effective rate "
+            f"{t.effective_rate_hz:.2f} Hz, jitter {t.jitter_s * 1e3:.2f} ms, "
+            f"bursty intervals {t.bursty_share:.1%}, largest interval {t.max_interval_s:.3f} s",
+        ]
+        if self.rate_estimated:
+            lines.append(
+                f"rate: {self.rate_hz:g} Hz ESTIMATED, {self.rate_note}; "
+                "give the true rate with --rate HZ"
+            )
+        else:
+            lines.append(
+                f"rate: {self.rate_hz:g} Hz ({self.rate_note}; the timestamps suggest "
+                f"{self.estimated_rate_hz:g} Hz)"
+            )
+        lines.append(
+            f"gaps: {self.n_gaps} longer than {self.max_gap_s:g} s, "
+            f"{self.gap_total_s:.2f} s in total, longest {self.longest_gap_s:.2f} s "
+            "(NaN, not interpolated)"
+        )
+        lines.append(f"output: {self.n_samples_out} samples, {self.duration_s:.2f} s")
+        scale = "" if self.acc_unit == "m/s^2" else f" x {self.acc_scale:.6g}"
+        lines.append(
+            f"acc: {self.acc_unit}{scale} -> m/s^2 ({self.acc_scale_note}); magnitude at rest "
+            f"{self.gravity.magnitude:.3f} m/s^2 ({self.gravity.method}, "
+            f"{self.gravity.n_samples} samples)"
+        )
+        lines.extend(f"warning: {w}" for w in self.warnings)
+        return lines
+
+
+@dataclass(frozen=True)
+class ImportedRecording:
+    """One recording from an import, with its report and a file-name stem.
+
+    Attributes:
+        recording: the samples on a uniform grid, SI units.
+        report: what the import found.
+        name: file-name stem from the group values (the source stem without groups).
+
+    """
+
+    recording: Recording
+    report: ImportReport
+    name: str
+
+
+def import_csv(path: str | Path, options: CsvOptions | None = None) -> list[ImportedRecording]:
+    """Import a CSV file: one recording, or one per group with ``options.split_by``.
+
+    Args:
+        path: the CSV file.
+        options: layout and units; None reads the default layout (SI units).
+
+    Returns:
+        The recordings in order of first appearance of their group.
+
+    Raises:
+        RecordingError: the file is missing, empty, binary, truncated or malformed.
+        ImportOptionsError: a named column is missing, a value is not a number, or the data
+            does not fit the declared units. Messages name the file.
+
+    """
+    options = options or CsvOptions()
+    path = Path(path)
+    frame = read_csv_frame(path, options)
+    return import_frame(frame, options, source=str(path))
+
+
+def read_csv_frame(path: Path, options: CsvOptions) -> pd.DataFrame:
+    """Read and validate the columns the options name; numeric columns as float64.
+
+    Raises:
+        RecordingError, ImportOptionsError: see :func:`import_csv`.
+
+    """
+    if not path.exists():
+        raise RecordingError(f"{path}: no such file")
+    if not path.is_file():
+        raise RecordingError(f"{path}: not a file")
+    head = _read_head(path)
+    if not head.strip():
+        raise RecordingError(f"{path}: file is empty; expected a CSV header and data rows")
+    if head.startswith(b"PAR1"):
+        raise RecordingError(
+            f"{path}: this is a Parquet file, not CSV; read it with 'imu info' or read_recording"
+        )
+    if b"\x00" in head:
+        raise RecordingError(f"{path}: binary data, not a CSV text file")
+    try:
+        header = pd.read_csv(path, sep=options.delimiter, nrows=0)
+    except pd.errors.EmptyDataError as exc:
+        raise RecordingError(f"{path}: file is empty; expected a CSV header") from exc
+    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
+        raise RecordingError(f"{path}: not a readable CSV file: {_one_line(exc)}") from exc
+    available = [str(c) for c in header.columns]
+    _check_columns(path, options, available)
+    _check_not_truncated(path, options.delimiter)
+    wanted = list(dict.fromkeys((*options.data_cols, *options.label_cols)))
+    try:
+        frame = pd.read_csv(
+            path,
+            sep=options.delimiter,
+            usecols=wanted,
+            dtype={c: str for c in options.label_cols},
+            keep_default_na=True,
+        )
+    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
+        raise RecordingError(f"{path}: malformed CSV: {_one_line(exc)}") from exc
+    if len(frame) == 0:
+        raise RecordingError(f"{path}: the file has a header but no data rows")
+    for col in options.data_cols:
+        if col == options.time_col and pd.api.types.is_integer_dtype(frame[col].dtype):
+            continue  # integer timestamps (e.g. Unix ns) stay exact until made relative
+        frame[col] = _to_float(path, frame[col], col)
+    return frame
+
+
+def import_frame(
+    frame: pd.DataFrame, options: CsvOptions, source: str = "dataframe"
+) -> list[ImportedRecording]:
+    """Import a table already in memory (e.g. from another reader); see :func:`import_csv`.
+
+    Args:
+        frame: columns named by ``options``; time/acc/gyro numeric (empty values as NaN).
+        options: layout and units.
+        source: name used in messages and ``meta.source``.
+
+    """
+    _check_columns(Path(source), options, [str(c) for c in frame.columns])
+    if len(frame) == 0:
+        raise RecordingError(f"{source}: no data rows")
+    frame = frame.reset_index(drop=True)
+    origin_s, t_rel = _relative_time_s(frame[options.time_col], options.time_unit)
+    cleaned = [
+        (key, rows, _clean(_where(source, key), rows, t_rel[rows.index.to_numpy()], options))
+        for key, rows in _split(frame, options)
+    ]
+    pooled = interval_stats(
+        np.concatenate([np.diff(c.t_s) for _, _, c in cleaned]), options.max_gap_s
+    )
+    estimated_rate, how = estimate_rate_hz(pooled)
+    absolute = _is_absolute(origin_s, options)
+    if options.check_units:
+        _check_time_unit(source, pooled, origin_s if absolute else None, options.time_unit)
+    if options.rate_hz is None:
+        rate, note = estimated_rate, how
+        if len(cleaned) > 1:
+            note = f"{how}, pooled over all {len(cleaned)} groups"
+    else:
+        rate, note = options.rate_hz, "given"
+    timing = _Timing(
+        rate, note, options.rate_hz is None, estimated_rate, origin_s if absolute else None
+    )
+    resampled = [_resample(_where(source, key), c, options, rate) for key, _, c in cleaned]
+    gravity = _gravity_per_group([key for key, _, _ in cleaned], resampled, options)
+    names = _unique_names([_group_name(key, source) for key, _, _ in cleaned])
+    results = []
+    for (key, rows, c), r, g, name in zip(cleaned, resampled, gravity, names, strict=True):
+        rec, report = _finish(source, key, rows, c, r, g, options, timing)
+        results.append(ImportedRecording(rec, report, name))
+        logger.info(
+            "imported %s: %d samples at %g Hz", report.group_label or source, rec.n_samples, rate
+        )
+    return results
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+def _read_head(path: Path, n: int = 4096) -> bytes:
+    try:
+        with path.open("rb") as fh:
+            return fh.read(n)
+    except OSError as exc:
+        raise RecordingError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())
+
+
+def _check_choice(what: str, value: str, choices: Sequence[str], flag: str) -> None:
+    if value not in choices:
+        raise ImportOptionsError(
+            f"unknown {what} {value!r}; use {flag} with one of: {', '.join(choices)}"
+        )
+
+
+def _check_columns(path: Path, options: CsvOptions, available: list[str]) -> None:
+    required = list(dict.fromkeys((*options.data_cols, *options.label_cols)))
+    missing = [c for c in required if c not in available]
+    if not missing:
+        return
+    shown = ", ".join(available[:30]) + (" ..." if len(available) > 30 else "")
+    raise ImportOptionsError(
+        f"{path}: column(s) {', '.join(repr(c) for c in missing)} not found; the file has: "
+        f"{shown}. Name your columns with --time-col, --acc-cols, --gyr-cols "
+        "(and --split-by/--participant-col/--exercise-col)"
+    )
+
+
+def _check_not_truncated(path: Path, delimiter: str) -> None:
+    """Compare the field count of the last line with the header's (a cut-off write)."""
+    try:
+        with path.open("rb") as fh:
+            first = fh.readline()
+            fh.seek(0, 2)
+            size = fh.tell()
+            fh.seek(max(0, size - 65536))
+            tail = fh.read()
+    except OSError as exc:
+        raise RecordingError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    lines = [ln for ln in tail.splitlines() if ln.strip()]
+    if not lines or b'"' in first or b'"' in lines[-1]:
+        return
+    sep = delimiter.encode()
+    want, got = first.count(sep), lines[-1].count(sep)
+    if got < want:
+        raise RecordingError(
+            f"{path}: the last line has {got + 1} fields but the header has {want + 1}: "
+            "the file looks truncated (an interrupted write or copy); remove the incomplete "
+            "last line or copy the file again"
+        )
+
+
+def _to_float(path: Path, column: pd.Series, name: str) -> pd.Series:
+    """Return the column as float64: empty cells become NaN, other non-numbers are errors."""
+    if pd.api.types.is_numeric_dtype(column.dtype) and not pd.api.types.is_bool_dtype(column.dtype):
+        return column.astype(np.float64)
+    numeric = pd.to_numeric(column, errors="coerce")
+    text = column.astype(str).str.strip()
+    bad = numeric.isna() & column.notna() & (text != "")
+    if bool(bad.any()):
+        pos = int(np.flatnonzero(bad.to_numpy())[0])
+        raise ImportOptionsError(
+            f"{path}: column {name!r}, data row {pos + 1}: {column.iloc[pos]!r} is not a number; "
+            f"fix the value or check that {name!r} is the right column"
+        )
+    return numeric.astype(np.float64)
+
+
+# --- time -----------------------------------------------------------------------------------
+
+
+def _relative_time_s(time_raw: pd.Series, unit: str) -> tuple[float, FloatArray]:
+    """``(origin_s, t_rel)``: the file's smallest time in s, and times relative to it, s.
+
+    Integer timestamps (e.g. Unix ns) are made relative before the conversion to float, so no
+    precision is lost.
+    """
+    scale = TIME_TO_S[unit]
+    values = time_raw.to_numpy()
+    finite = np.isfinite(values.astype(np.float64))
+    if not np.any(finite):
+        return 0.0, np.full(values.shape, np.nan)
+    if np.issubdtype(values.dtype, np.integer):
+        base = int(values.min())
+        return base * scale, (values - base).astype(np.float64) * scale
+    v = values.astype(np.float64)
+    base_f = float(np.min(v[finite]))
+    return base_f * scale, (v - base_f) * scale
+
+
+def _is_absolute(origin_s: float, options: CsvOptions) -> bool:
+    if options.time_origin == "absolute":
+        return True
+    if options.time_origin == "relative":
+        return False
+    return origin_s > UNIX_EPOCH_THRESHOLD_S
+
+
+def _check_time_unit(
+    source: str, stats: TimingStats, absolute_origin_s: float | None, unit: str
+) -> None:
+    low, high = PLAUSIBLE_RATE_HZ
+    rate = stats.effective_rate_hz
+    if absolute_origin_s is not None and absolute_origin_s > UNIX_MAX_S:
+        guess = _guess_time_unit(absolute_origin_s, unit, target=1.5e9)
+        raise ImportOptionsError(
+            f"{source}: the first timestamp is {absolute_origin_s:.6g} s after 1970 with "
+            f"--time-unit {unit}, after the year 2100; the time looks like it is in {guess}: "
+            f"pass --time-unit {guess}"
+        )
+    if not low <= rate <= high:
+        guess = _guess_time_unit(rate, unit, target=100.0, inverse=True)
+        raise ImportOptionsError(
+            f"{source}: samples arrive at {rate:.4g} Hz when the time is read as {unit}, "
+            f"which is implausible for an IMU; the time looks like it is in {guess}: pass "
+            f"--time-unit {guess} (or --no-unit-check if the rate is really {rate:.4g} Hz)"
+        )
+
+
+def _guess_time_unit(value: float, unit: str, target: float, inverse: bool = False) -> str:
+    """Return the time unit bringing ``value`` (s or Hz as read in ``unit``) near ``target``."""
+    best, best_err = unit, math.inf
+    for cand, scale in TIME_TO_S.items():
+        factor = scale / TIME_TO_S[unit]
+        v = value / factor if inverse else value * factor
+        err = abs(math.log10(v / target)) if v > 0 else math.inf
+        if err < best_err:
+            best, best_err = cand, err
+    return best
+
+
+# --- groups ---------------------------------------------------------------------------------
+
+
+def _split(
+    frame: pd.DataFrame, options: CsvOptions
+) -> list[tuple[tuple[tuple[str, str], ...], pd.DataFrame]]:
+    if not options.split_by:
+        return [((), frame)]
+    keys = frame[list(options.split_by)].fillna("").astype(str)
+    codes, uniques = pd.factorize(
+        pd.MultiIndex.from_frame(keys) if len(options.split_by) > 1 else keys.iloc[:, 0]
+    )
+    out = []
+    for code, unique in enumerate(uniques):
+        values = unique if isinstance(unique, tuple) else (unique,)
+        key = tuple((c, str(v)) for c, v in zip(options.split_by, values, strict=True))
+        out.append((key, frame[codes == code]))
+    return out
+
+
+def _where(source: str, key: tuple[tuple[str, str], ...]) -> str:
+    return f"{source} ({', '.join(f'{k}={v}' for k, v in key)})" if key else source
+
+
+def _group_name(key: tuple[tuple[str, str], ...], source: str) -> str:
+    if not key:
+        return Path(source).stem or "recording"
+    parts = [re.sub(r"[^A-Za-z0-9.-]+", "-", v).strip("-.") or "empty" for _, v in key]
+    return "_".join(parts)
+
+
+def _unique_names(names: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for n in names:
+        seen[n] = seen.get(n, 0) + 1
+        out.append(n if seen[n] == 1 else f"{n}-{seen[n]}")
+    return out
+
+
+def _label_value(where: str, rows: pd.DataFrame, col: str | None, flag: str) -> str | None:
+    if col is None:
+        return None
+    values = rows[col].dropna().astype(str).unique()
+    if len(values) == 0:
+        return None
+    if len(values) > 1:
+        shown = ", ".join(map(str, values[:5]))
+        raise ImportOptionsError(
+            f"{where}: {flag} column {col!r} has several values in one recording ({shown}); "
+            f"add {col} to --split-by"
+        )
+    return str(values[0])
+
+
+# --- per group ------------------------------------------------------------------------------
+
+
+@dataclass
+class _Cleaned:
+    t_s: FloatArray
+    acc: FloatArray
+    gyr: FloatArray
+    n_rows: int
+    n_incomplete: int
+    n_out_of_order: int
+    n_duplicates: int
+
+
+def _clean(where: str, rows: pd.DataFrame, t_rel: FloatArray, options: CsvOptions) -> _Cleaned:
+    """Drop incomplete rows, sort by time, drop duplicate timestamps."""
+    acc = rows[list(options.acc_cols)].to_numpy(dtype=np.float64)
+    gyr = rows[list(options.gyr_cols)].to_numpy(dtype=np.float64)
+    complete = (
+        np.isfinite(t_rel) & np.all(np.isfinite(acc), axis=1) & np.all(np.isfinite(gyr), axis=1)
+    )
+    t, acc, gyr = t_rel[complete], acc[complete], gyr[complete]
+    n_out_of_order = int(np.count_nonzero(np.diff(t) < 0))
+    order = np.argsort(t, kind="stable")
+    t, acc, gyr = t[order], acc[order], gyr[order]
+    keep = np.concatenate(([True], np.diff(t) > 0))
+    n_duplicates = int(np.count_nonzero(~keep))
+    t, acc, gyr = t[keep], acc[keep], gyr[keep]
+    if t.size < 2:
+        raise ImportOptionsError(
+            f"{where}: only {t.size} complete sample(s) with distinct timestamps; a recording "
+            "needs at least 2 (check the time column and empty values)"
+        )
+    return _Cleaned(
+        t, acc, gyr, len(rows), int(np.count_nonzero(~complete)), n_out_of_order, n_duplicates
+    )
+
+
+@dataclass
+class _Timing:
+    rate_hz: float
+    note: str
+    estimated: bool
+    estimated_rate_hz: float
+    absolute_origin_s: float | None
+
+
+@dataclass
+class _Resampled:
+    stats: TimingStats
+    acc_raw: FloatArray  # (m, 3) file units
+    gyr: FloatArray  # (m, 3) rad/s
+    valid: npt.NDArray[np.bool_]
+    rest_mags: FloatArray  # (k,) acc magnitude at rest, file units
+    rest_method: str
+
+
+def _resample(where: str, c: _Cleaned, options: CsvOptions, rate_hz: float) -> _Resampled:
+    stats = timing_stats(c.t_s, options.max_gap_s)
+    gyr_rad_s = c.gyr * GYR_TO_RAD_S[options.gyr_unit]
+    raw, valid = resample_uniform(c.t_s, np.hstack([c.acc, gyr_rad_s]), rate_hz, options.max_gap_s)
+    if not np.any(valid):
+        raise ImportOptionsError(f"{where}: no sample survives resampling at {rate_hz} Hz")
+    acc_raw, gyr = raw[:, :3], raw[:, 3:]
+    mags, method = rest_magnitudes(acc_raw, gyr, rate_hz)
+    return _Resampled(stats, acc_raw, gyr, valid, mags, method)
+
+
+def _gravity_per_group(
+    keys: list[tuple[tuple[str, str], ...]], resampled: list[_Resampled], options: CsvOptions
+) -> list[GravityAtRest]:
+    """Gravity at rest in file units per recording; pooled by ``counts_scale_by`` for counts."""
+    if options.acc_unit != "counts" or not options.counts_scale_by:
+        return [pooled_gravity([(r.rest_mags, r.rest_method)]) for r in resampled]
+    sensor_keys = [tuple(v for k, v in key if k in options.counts_scale_by) for key in keys]
+    pooled: dict[tuple[str, ...], GravityAtRest] = {}
+    for sk in dict.fromkeys(sensor_keys):
+        parts = [
+            (r.rest_mags, r.rest_method)
+            for k, r in zip(sensor_keys, resampled, strict=True)
+            if k == sk
+        ]
+        pooled[sk] = pooled_gravity(parts)
+    return [pooled[sk] for sk in sensor_keys]
+
+
+def _finish(
+    source: str,
+    key: tuple[tuple[str, str], ...],
+    rows: pd.DataFrame,
+    c: _Cleaned,
+    r: _Resampled,
+    rest_raw: GravityAtRest,
+    options: CsvOptions,
+    timing: _Timing,
+) -> tuple[Recording, ImportReport]:
+    where = _where(source, key)
+    rate_hz = timing.rate_hz
+    warnings: list[str] = []
+    if options.acc_unit == "counts":
+        if not (np.isfinite(rest_raw.magnitude) and rest_raw.magnitude > 0):
+            raise ImportOptionsError(
+                f"{where}: cannot scale raw counts: the acc magnitude at rest is "
+                f"{rest_raw.magnitude}; check --acc-cols"
+            )
+        scale = STANDARD_GRAVITY / rest_raw.magnitude
+        if 0.8 < scale < 1.25:
+            warnings.append("acc counts have a scale near 1: the data may already be m/s^2")
+        elif 8.0 < scale < 12.0:
+            warnings.append("acc counts have a scale near 9.8: the data may already be in g")
+    else:
+        scale = STANDARD_GRAVITY if options.acc_unit == "g" else 1.0
+        if options.check_units:
+            _check_gravity(where, rest_raw, options.acc_unit, scale)
+    if options.check_units:
+        _check_gyro(where, r.gyr, options.gyr_unit)
+    if rest_raw.method != "still":
+        warnings.append(
+            "no still period of 1 s found; gravity at rest taken from the quietest samples"
+            + (
+                ""
+                if options.acc_unit != "counts"
+                else " (pool recordings of one sensor with --counts-scale-by)"
+            )
+        )
+    stats = r.stats
+    if stats.irregular:
+        warnings.append(
+            f"irregular timestamps (jitter {stats.jitter_s * 1e3:.1f} ms, "
+            f"{stats.bursty_share:.0%} bursty intervals)"
+        )
+    acc = r.acc_raw * scale
+    own = pooled_gravity([(r.rest_mags, r.rest_method)])
+    gravity = GravityAtRest(own.magnitude * scale, own.n_samples, own.method)
+    if options.acc_unit == "counts":
+        scale_note = (
+            f"from {rest_raw.n_samples} samples at rest ({rest_raw.method}) of the recordings "
+            f"sharing {', '.join(options.counts_scale_by)}"
+            if options.counts_scale_by
+            else f"from {rest_raw.n_samples} samples at rest ({rest_raw.method})"
+        )
+    else:
+        scale_note = f"declared unit {options.acc_unit}"
+    reason = f"no samples for more than {options.max_gap_s:g} s"
+    gaps = gaps_from_nan(r.valid, reason=reason)
+    n = acc.shape[0]
+    duration = n / rate_hz
+    participant = _label_value(where, rows, options.participant_col, "participant")
+    exercise = _label_value(where, rows, options.exercise_col, "exercise")
+    notes = {k: v for k, v in key}
+    estimated = "estimated: " if timing.estimated else ""
+    notes["import_rate"] = f"{rate_hz:g} Hz ({estimated}{timing.note})"
+    notes["import_acc_unit"] = options.acc_unit
+    if options.acc_unit == "counts":
+        notes["import_acc_scale"] = f"{scale:.9g}"
+    annotations: tuple[Annotation, ...] = ()
+    if key:
+        label = " ".join(f"{k}={v}" for k, v in key)
+        annotations = (Annotation(0.0, duration, label=label, exercise=exercise),)
+    origin = timing.absolute_origin_s
+    start = origin + float(c.t_s[0]) if origin is not None else 0.0
+    meta = RecordingMeta(
+        sampling_rate_hz=rate_hz,
+        start_time_s=start,
+        device=options.device,
+        gaps=gaps,
+        annotations=annotations,
+        participant=participant,
+        exercise=exercise,
+        source=Path(source).name,
+        notes=notes,
+    )
+    recording = Recording(acc, r.gyr, meta)
+    lengths = [g.n_samples for g in gaps]
+    report = ImportReport(
+        source=source,
+        group=key,
+        n_rows=c.n_rows,
+        n_incomplete=c.n_incomplete,
+        n_out_of_order=c.n_out_of_order,
+        n_duplicates=c.n_duplicates,
+        timing=stats,
+        rate_hz=rate_hz,
+        rate_estimated=timing.estimated,
+        rate_note=timing.note,
+        estimated_rate_hz=timing.estimated_rate_hz,
+        max_gap_s=options.max_gap_s,
+        n_gaps=len(gaps),
+        gap_total_s=sum(lengths) / rate_hz,
+        longest_gap_s=max(lengths, default=0) / rate_hz,
+        n_samples_out=n,
+        duration_s=duration,
+        acc_unit=options.acc_unit,
+        acc_scale=scale,
+        acc_scale_note=scale_note,
+        gravity=gravity,
+        warnings=tuple(warnings),
+    )
+    return recording, report
+
+
+def _check_gravity(where: str, rest: GravityAtRest, unit: str, scale: float) -> None:
+    low, high = GRAVITY_PLAUSIBLE_M_S2
+    magnitude = rest.magnitude * scale
+    if low <= magnitude <= high:
+        return
+    raw = rest.magnitude
+    if 0.8 <= raw <= 1.2:
+        looks = "g"
+    elif 7.8 <= raw <= 12.0:
+        looks = "m/s^2"
+    else:
+        looks = "counts"
+    raise ImportOptionsError(
+        f"{where}: the acceleration magnitude at rest is {raw:.4g} {unit} "
+        f"({magnitude:.4g} m/s^2), implausible for gravity (9.81 m/s^2); the data looks like "
+        f"{looks}: pass --acc-unit {looks} (or --no-unit-check)"
+    )
+
+
+def _check_gyro(where: str, gyr_rad_s: FloatArray, unit: str) -> None:
+    norm = np.linalg.norm(gyr_rad_s, axis=1)
+    norm = norm[np.isfinite(norm)]
+    if norm.size == 0:
+        return
+    high = float(np.quantile(norm, 0.99))
+    if high <= MAX_PLAUSIBLE_GYR_RAD_S:
+        return
+    hint = (
+        "the data looks like deg/s: pass --gyr-unit deg/s"
+        if unit == "rad/s"
+        else "check --gyr-cols and --gyr-unit"
+    )
+    raise ImportOptionsError(
+        f"{where}: the angular rate reaches {high:.4g} rad/s ({math.degrees(high):.4g} deg/s) "
+        f"when read as {unit}, beyond any body movement; {hint} (or --no-unit-check)"
+    )

@@ -1,0 +1,163 @@
+"""Still periods and gravity at rest: the reference for scaling and checking accelerometer units.
+
+Pure numpy. A sample is *still* when, over a window centred on it, the gyroscope stays near its
+median (its bias, for a sensor that is mostly still) and the accelerometer magnitude barely
+varies (relative to its median, so it works for raw counts of unknown scale too). While still,
+the accelerometer reads gravity only, so the median magnitude over still samples is 1 g in
+whatever unit the data is in.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from numpy.lib.stride_tricks import sliding_window_view
+
+logger = logging.getLogger(__name__)
+
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+
+STILL_WINDOW_S = 0.5
+"""Window over which stillness is judged, s."""
+
+STILL_MAX_GYR_RAD_S = 0.25
+"""Largest deviation of the gyroscope from its median (its bias, if mostly still) allowed in a
+still window, rad/s (about 14 deg/s)."""
+
+STILL_MAX_ACC_REL_STD = 0.05
+"""Largest standard deviation of the acc magnitude in a still window, as a share of its median
+(5 %: lenient enough for coarse raw counts, ~30 counts per g)."""
+
+MIN_STILL_S = 1.0
+"""Less still time than this and the quietest windows are used instead (and reported)."""
+
+QUIETEST_SHARE = 0.1
+"""Share of the windows used when no still period is long enough."""
+
+
+@dataclass(frozen=True)
+class GravityAtRest:
+    """The accelerometer magnitude while still.
+
+    Attributes:
+        magnitude: median acc magnitude over the samples used, in the unit of the input.
+        n_samples: samples used.
+        method: "still" (still periods found) or "quietest" (no still period long enough; the
+            quietest 10 % of windows were used), or "all" (too few samples for windows).
+
+    """
+
+    magnitude: float
+    n_samples: int
+    method: str
+
+
+def still_mask(
+    acc: FloatArray,
+    gyr_rad_s: FloatArray,
+    rate_hz: float,
+    window_s: float = STILL_WINDOW_S,
+    max_gyr_rad_s: float = STILL_MAX_GYR_RAD_S,
+    max_acc_rel_std: float = STILL_MAX_ACC_REL_STD,
+) -> tuple[BoolArray, FloatArray]:
+    """Which samples are still, and a stillness score per sample (lower is stiller).
+
+    Args:
+        acc: shape (n, 3), accelerometer in any unit (counts are fine); NaN rows allowed.
+        gyr_rad_s: shape (n, 3), gyroscope, rad/s; NaN rows allowed.
+        rate_hz: sampling rate of the uniform grid, Hz.
+        window_s: window length, s.
+        max_gyr_rad_s: threshold on the norm of the gyro minus its median (bias), rad/s.
+        max_acc_rel_std: threshold on std(|acc|) / median(|acc|) in the window.
+
+    Returns:
+        ``(still, score)``, both shape (n,). Samples whose window holds a NaN are not still and
+        score +inf. The score is the larger of the two ratios to their thresholds.
+
+    """
+    n = acc.shape[0]
+    w = max(3, round(window_s * rate_hz))
+    score = np.full(n, np.inf)
+    if n < w:
+        return np.zeros(n, dtype=bool), score
+    mag = np.linalg.norm(acc, axis=1)
+    # deviation from the median rate: uncalibrated gyros read a bias of up to ~0.2 rad/s at rest
+    finite_gyr = np.all(np.isfinite(gyr_rad_s), axis=1)
+    bias = np.median(gyr_rad_s[finite_gyr], axis=0) if np.any(finite_gyr) else np.zeros(3)
+    gyr_norm = np.linalg.norm(gyr_rad_s - bias, axis=1)
+    scale = np.nanmedian(mag) if np.any(np.isfinite(mag)) else np.nan
+    if not np.isfinite(scale) or scale <= 0:
+        return np.zeros(n, dtype=bool), score
+    mag_windows = sliding_window_view(mag, w)  # shape (n - w + 1, w)
+    gyr_windows = sliding_window_view(gyr_norm, w)
+    rel_std = np.std(mag_windows, axis=1) / scale  # NaN propagates: windows with gaps
+    gyr_max = np.max(gyr_windows, axis=1)
+    win_score = np.maximum(rel_std / max_acc_rel_std, gyr_max / max_gyr_rad_s)
+    win_score = np.where(np.isfinite(win_score), win_score, np.inf)
+    # a sample takes the score of the window centred on it (edges: nearest full window)
+    centre = np.clip(np.arange(n) - w // 2, 0, win_score.size - 1)
+    score = win_score[centre]
+    return score <= 1.0, score
+
+
+def rest_magnitudes(
+    acc: FloatArray, gyr_rad_s: FloatArray, rate_hz: float
+) -> tuple[FloatArray, str]:
+    """Acc magnitudes of the samples taken as "at rest", and how they were chosen.
+
+    The still samples when there are at least :data:`MIN_STILL_S` of them; else the quietest
+    10 % ("quietest"); else, for recordings shorter than a window, every valid sample ("all").
+
+    Args:
+        acc: shape (n, 3), accelerometer, any unit; NaN rows allowed.
+        gyr_rad_s: shape (n, 3), gyroscope, rad/s; NaN rows allowed.
+        rate_hz: sampling rate, Hz.
+
+    Returns:
+        ``(magnitudes, method)``: shape (k,) in the unit of ``acc``, and the method name.
+
+    """
+    mag = np.linalg.norm(acc, axis=1)
+    still, score = still_mask(acc, gyr_rad_s, rate_hz)
+    if np.count_nonzero(still) >= MIN_STILL_S * rate_hz:
+        return mag[still], "still"
+    finite = np.isfinite(score)
+    if np.count_nonzero(finite) >= 3:
+        cutoff = np.quantile(score[finite], QUIETEST_SHARE)
+        logger.info("no still period of %.1f s; using the quietest windows", MIN_STILL_S)
+        return mag[finite & (score <= cutoff)], "quietest"
+    return mag[np.isfinite(mag)], "all"
+
+
+def gravity_at_rest(acc: FloatArray, gyr_rad_s: FloatArray, rate_hz: float) -> GravityAtRest:
+    """Median accelerometer magnitude at rest (see :func:`rest_magnitudes`), unit of ``acc``.
+
+    Args:
+        acc: shape (n, 3), accelerometer, any unit; NaN rows allowed.
+        gyr_rad_s: shape (n, 3), gyroscope, rad/s; NaN rows allowed.
+        rate_hz: sampling rate, Hz.
+
+    """
+    mags, method = rest_magnitudes(acc, gyr_rad_s, rate_hz)
+    return pooled_gravity([(mags, method)])
+
+
+def pooled_gravity(parts: list[tuple[FloatArray, str]]) -> GravityAtRest:
+    """Gravity at rest pooled over several recordings of one sensor.
+
+    Uses the parts with the best method available ("still" before "quietest" before "all").
+
+    Args:
+        parts: ``(magnitudes, method)`` from :func:`rest_magnitudes`, one per recording.
+
+    """
+    for method in ("still", "quietest", "all"):
+        chosen = [m for m, how in parts if how == method and m.size]
+        if chosen:
+            mags = np.concatenate(chosen)
+            return GravityAtRest(float(np.median(mags)), int(mags.size), method)
+    return GravityAtRest(float("nan"), 0, "all")

@@ -1,0 +1,188 @@
+"""Timestamp analysis and resampling of irregular samples onto a uniform grid.
+
+Pure numpy, no pandas. Timestamps are seconds (any origin), shape ``(n,)``, sorted strictly
+increasing (the caller sorts and removes duplicates first, see
+:func:`imu.io.csv_import.import_csv`).
+
+Rules (from the design): the sampling rate of the output grid is always explicit. When the
+caller has none, :func:`estimate_rate_hz` derives one from the timestamps and says how, so the
+import report can show it. Intervals longer than ``max_gap_s`` are gaps: grid points inside
+them are NaN, never interpolated across.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from imu.errors import ImportOptionsError
+
+logger = logging.getLogger(__name__)
+
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+
+BURST_FRACTION_OF_MEDIAN = 0.5
+"""An interval shorter than this fraction of the median interval counts as bursty."""
+
+IRREGULAR_JITTER_RATIO = 0.1
+"""Timing is called irregular when jitter exceeds this fraction of the median interval..."""
+
+IRREGULAR_BURST_SHARE = 0.01
+"""...or when more than this share of the intervals are bursty."""
+
+BURSTY_MEDIAN_SHARE = 0.25
+"""Above this share of bursty intervals the median interval is unreliable for the rate."""
+
+
+@dataclass(frozen=True)
+class TimingStats:
+    """What the timestamps of one stretch of samples look like.
+
+    Attributes:
+        n_samples: number of timestamps.
+        span_s: last minus first timestamp, s.
+        median_interval_s: median of the intervals, s.
+        mean_interval_s: mean of the intervals, s (includes gaps).
+        effective_rate_hz: intervals per second of span, Hz: the rate samples were delivered at.
+        jitter_s: standard deviation of the intervals that are not gaps, s.
+        bursty_share: share of intervals shorter than half the median interval (0..1).
+        max_interval_s: largest interval, s.
+        n_gap_intervals: intervals longer than ``max_gap_s``.
+        irregular: True when the jitter or the bursts are large enough to matter.
+
+    """
+
+    n_samples: int
+    span_s: float
+    median_interval_s: float
+    mean_interval_s: float
+    effective_rate_hz: float
+    jitter_s: float
+    bursty_share: float
+    max_interval_s: float
+    n_gap_intervals: int
+    irregular: bool
+
+
+def timing_stats(t_s: FloatArray, max_gap_s: float) -> TimingStats:
+    """Interval statistics of sorted, strictly increasing timestamps.
+
+    Args:
+        t_s: shape (n,), seconds, strictly increasing, n >= 2.
+        max_gap_s: intervals longer than this are gaps, s.
+
+    """
+    t = np.asarray(t_s, dtype=np.float64)
+    if t.size < 2:
+        raise ImportOptionsError(f"need at least 2 samples to analyse timing, got {t.size}")
+    return interval_stats(np.diff(t), max_gap_s)
+
+
+def interval_stats(intervals_s: FloatArray, max_gap_s: float) -> TimingStats:
+    """Interval statistics from the intervals themselves (they may pool several stretches).
+
+    Args:
+        intervals_s: shape (k,), positive intervals between consecutive samples, s, k >= 1.
+        max_gap_s: intervals longer than this are gaps, s.
+
+    """
+    dt = np.asarray(intervals_s, dtype=np.float64)
+    if dt.size < 1:
+        raise ImportOptionsError("need at least 2 samples to analyse timing")
+    median = float(np.median(dt))
+    not_gap = dt <= max_gap_s
+    jitter = float(np.std(dt[not_gap])) if np.any(not_gap) else 0.0
+    bursty = float(np.mean(dt < BURST_FRACTION_OF_MEDIAN * median))
+    span = float(np.sum(dt))
+    irregular = jitter > IRREGULAR_JITTER_RATIO * median or bursty > IRREGULAR_BURST_SHARE
+    return TimingStats(
+        n_samples=int(dt.size + 1),
+        span_s=span,
+        median_interval_s=median,
+        mean_interval_s=float(np.mean(dt)),
+        effective_rate_hz=dt.size / span if span > 0 else float("inf"),
+        jitter_s=jitter,
+        bursty_share=bursty,
+        max_interval_s=float(np.max(dt)),
+        n_gap_intervals=int(np.count_nonzero(~not_gap)),
+        irregular=bool(irregular),
+    )
+
+
+def estimate_rate_hz(stats: TimingStats) -> tuple[float, str]:
+    """Return a sampling rate for the uniform grid and a sentence saying how it was found.
+
+    The reciprocal of the median interval, which ignores gaps and occasional late samples. When
+    more than a quarter of the intervals are bursts (the median is then pulled down by samples
+    that arrived together) the effective rate is used instead. Rounded to 0.01 Hz.
+
+    Args:
+        stats: from :func:`timing_stats`.
+
+    Returns:
+        ``(rate_hz, how)``.
+
+    """
+    if stats.bursty_share > BURSTY_MEDIAN_SHARE or stats.median_interval_s <= 0:
+        rate = round(stats.effective_rate_hz, 2)
+        how = (
+            f"estimated from the effective rate ({stats.n_samples - 1} intervals over "
+            f"{stats.span_s:.3f} s) because {stats.bursty_share:.0%} of the intervals are "
+            "bursts"
+        )
+    else:
+        rate = round(1.0 / stats.median_interval_s, 2)
+        how = f"estimated from the median interval ({stats.median_interval_s * 1e3:.3f} ms)"
+    if not np.isfinite(rate) or rate <= 0:
+        raise ImportOptionsError(
+            f"cannot estimate a sampling rate from the timestamps (got {rate}); "
+            "give one with --rate HZ"
+        )
+    return rate, how
+
+
+def uniform_grid_s(t_s: FloatArray, rate_hz: float) -> FloatArray:
+    """Grid times ``t_s[0] + k / rate_hz`` that lie within ``[t_s[0], t_s[-1]]``, shape (m,)."""
+    span = float(t_s[-1] - t_s[0])
+    m = int(np.floor(span * rate_hz + 1e-9)) + 1
+    return t_s[0] + np.arange(m, dtype=np.float64) / rate_hz
+
+
+def resample_uniform(
+    t_s: FloatArray, values: FloatArray, rate_hz: float, max_gap_s: float
+) -> tuple[FloatArray, BoolArray]:
+    """Linearly interpolate irregular samples onto a uniform grid, leaving gaps empty.
+
+    A grid point is valid when it coincides with a sample or lies between two samples at most
+    ``max_gap_s`` apart; otherwise every channel is NaN there.
+
+    Args:
+        t_s: shape (n,), sample times, seconds, strictly increasing, n >= 1.
+        values: shape (n, c), samples (any unit; the output keeps it).
+        rate_hz: rate of the output grid, Hz.
+        max_gap_s: longest interval interpolated across, s.
+
+    Returns:
+        ``(resampled, valid)``: shape (m, c) with NaN rows where invalid, and shape (m,) bool.
+        Grid point k is at ``t_s[0] + k / rate_hz``.
+
+    """
+    t = np.asarray(t_s, dtype=np.float64)
+    v = np.asarray(values, dtype=np.float64)
+    if v.ndim != 2 or v.shape[0] != t.size:
+        raise ValueError(f"values shape {v.shape} does not match {t.size} timestamps")
+    grid = uniform_grid_s(t, rate_hz)
+    right = np.searchsorted(t, grid, side="right")
+    left = np.clip(right - 1, 0, t.size - 1)
+    right = np.clip(right, 0, t.size - 1)
+    on_sample = grid == t[left]
+    valid = on_sample | (t[right] - t[left] <= max_gap_s)
+    out = np.empty((grid.size, v.shape[1]), dtype=np.float64)
+    for c in range(v.shape[1]):  # per channel, not per sample
+        out[:, c] = np.interp(grid, t, v[:, c])
+    out[~valid] = np.nan
+    return out, valid
