@@ -1,0 +1,173 @@
+"""CSV import flags shared by ``imu info`` and ``imu convert`` (not a command itself)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import cast
+
+from rich.console import Console
+
+from imu.errors import ImportOptionsError
+from imu.io.csv_import import (
+    ACC_UNITS,
+    DEFAULT_MAX_GAP_S,
+    GYR_UNITS,
+    TIME_ORIGINS,
+    TIME_UNITS,
+    AccUnit,
+    CsvOptions,
+    GyrUnit,
+    ImportedRecording,
+    TimeOrigin,
+    TimeUnit,
+    import_csv,
+)
+from imu.io.recording import Recording, read_recording
+from imu.io.summary import looks_like_parquet
+
+UNITS_HELP = """\
+units:
+  The tool works in SI units: time in s, acceleration (specific force) in m/s^2, angular rate
+  in rad/s. A sensor lying still reads |acc| = 9.81 m/s^2 (1 g).
+  --acc-unit m/s^2   values already in m/s^2 (default)
+  --acc-unit g       multiples of standard gravity; multiplied by 9.80665
+  --acc-unit counts  raw ADC counts of unknown scale: each recording is scaled so that the
+                     median |acc| while still (low gyro, steady |acc|) is 9.80665 m/s^2;
+                     --counts-scale-by COL pools that over recordings of one sensor
+  --gyr-unit rad/s | deg/s
+  --time-unit s | ms | us | ns, --time-origin auto | absolute (Unix time) | relative
+  The importer checks gravity at rest and the gyro range against the declared units and says
+  which unit the data looks like when they do not fit (--no-unit-check turns this off).
+
+timing:
+  Timestamps are analysed (median/mean interval, effective rate, jitter, bursts, largest
+  interval); rows out of order are sorted and duplicate timestamps dropped, and the report
+  counts both. Samples are linearly interpolated onto a uniform grid at --rate HZ. Without
+  --rate the rate is estimated from the timestamps and the report says so. Intervals longer
+  than --max-gap S are gaps: NaN in the recording and listed in its metadata, never
+  interpolated across.
+"""
+
+
+def _cols3(text: str) -> tuple[str, str, str]:
+    cols = [c.strip() for c in text.split(",")]
+    if len(cols) != 3 or not all(cols):
+        raise argparse.ArgumentTypeError(f"need three comma-separated column names, got {text!r}")
+    return cols[0], cols[1], cols[2]
+
+
+def _cols(text: str) -> tuple[str, ...]:
+    cols = tuple(c.strip() for c in text.split(",") if c.strip())
+    if not cols:
+        raise argparse.ArgumentTypeError(f"need comma-separated column names, got {text!r}")
+    return cols
+
+
+def _positive(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be positive, got {text!r}")
+    return value
+
+
+def add_csv_options(parser: argparse.ArgumentParser) -> None:
+    """Add the CSV layout/unit flags to a command's parser."""
+    g = parser.add_argument_group("CSV import (ignored for Parquet input)")
+    g.add_argument("--time-col", default="time_s", metavar="COL", help="time column [time_s]")
+    g.add_argument("--time-unit", default="s", choices=TIME_UNITS, help="unit of the time [s]")
+    g.add_argument(
+        "--time-origin",
+        default="auto",
+        choices=TIME_ORIGINS,
+        help="absolute = Unix time, kept as the start time; auto = absolute if after 1973",
+    )
+    g.add_argument(
+        "--acc-cols", type=_cols3, default=None, metavar="X,Y,Z", help="[acc_x,acc_y,acc_z]"
+    )
+    g.add_argument("--acc-unit", default="m/s^2", choices=ACC_UNITS, help="[m/s^2]")
+    g.add_argument(
+        "--gyr-cols", type=_cols3, default=None, metavar="X,Y,Z", help="[gyr_x,gyr_y,gyr_z]"
+    )
+    g.add_argument("--gyr-unit", default="rad/s", choices=GYR_UNITS, help="[rad/s]")
+    g.add_argument(
+        "--rate",
+        type=_positive,
+        default=None,
+        metavar="HZ",
+        help="output sampling rate; default: estimated from the timestamps (and reported)",
+    )
+    g.add_argument(
+        "--max-gap",
+        type=_positive,
+        default=DEFAULT_MAX_GAP_S,
+        metavar="S",
+        help=f"longer intervals are gaps, not interpolated [{DEFAULT_MAX_GAP_S}]",
+    )
+    g.add_argument(
+        "--split-by",
+        type=_cols,
+        default=(),
+        metavar="COLS",
+        help="one recording per group of these columns, e.g. user_name,classe",
+    )
+    g.add_argument("--participant-col", default=None, metavar="COL", help="participant column")
+    g.add_argument("--exercise-col", default=None, metavar="COL", help="exercise column")
+    g.add_argument(
+        "--counts-scale-by",
+        type=_cols,
+        default=(),
+        metavar="COLS",
+        help="with --acc-unit counts: split columns naming one sensor (e.g. user_name); "
+        "its recordings share one scale",
+    )
+    g.add_argument("--device", default="unknown", help="device name for the metadata")
+    g.add_argument("--delimiter", default=",", metavar="C", help="field separator [,]")
+    g.add_argument(
+        "--no-unit-check",
+        dest="check_units",
+        action="store_false",
+        help="do not check gravity, gyro range and rate against the declared units",
+    )
+
+
+def csv_options(args: argparse.Namespace) -> CsvOptions:
+    """Build :class:`CsvOptions` from the parsed flags (raises ImportOptionsError if bad)."""
+    defaults = CsvOptions()
+    return CsvOptions(
+        time_col=args.time_col,
+        time_unit=cast(TimeUnit, args.time_unit),
+        time_origin=cast(TimeOrigin, args.time_origin),
+        acc_cols=args.acc_cols or defaults.acc_cols,
+        acc_unit=cast(AccUnit, args.acc_unit),
+        gyr_cols=args.gyr_cols or defaults.gyr_cols,
+        gyr_unit=cast(GyrUnit, args.gyr_unit),
+        rate_hz=args.rate,
+        max_gap_s=args.max_gap,
+        split_by=tuple(args.split_by),
+        participant_col=args.participant_col,
+        exercise_col=args.exercise_col,
+        counts_scale_by=tuple(args.counts_scale_by),
+        device=args.device,
+        delimiter=args.delimiter,
+        check_units=args.check_units,
+    )
+
+
+def load(path: Path, args: argparse.Namespace) -> list[tuple[Recording, ImportedRecording | None]]:
+    """Read a Parquet recording, or import a CSV with the flags; the import is None for Parquet."""
+    if not path.exists():
+        raise ImportOptionsError(f"{path}: no such file")
+    if looks_like_parquet(path):
+        return [(read_recording(path), None)]
+    return [(imp.recording, imp) for imp in import_csv(path, csv_options(args))]
+
+
+def console() -> Console:
+    """Return a console on the current stdout: plain text (no colour) when piped."""
+    width = None if sys.stdout.isatty() else 120
+    return Console(file=sys.stdout, highlight=False, soft_wrap=True, width=width)
