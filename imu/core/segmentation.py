@@ -1,0 +1,286 @@
+"""Reps and their phases from the angular velocity about the movement axis.
+
+Phase convention (shared with the simulator's ground truth): a movement phase starts and ends
+where the angular velocity about the movement axis crosses ``phase_fraction`` (default 10%)
+of that phase's peak; the top hold and the bottom pause are the intervals between movement
+phases. Crossing times are interpolated linearly between samples, so they are fractional
+sample indices.
+
+The segmenter works on *lobes*: maximal runs of samples where the velocity keeps one sign
+outside a small dead band, and whose peak is at least ``min_velocity``. Positive lobes move
+towards the top (concentric), negative ones back (eccentric). A rep is a concentric lobe
+(possibly several merged) followed by eccentric lobe(s) that bring back at least half of the
+concentric rotation. Small lobes around the concentric are kept as swing evidence: a
+counter-movement just before it (wind-up) and a small return just after it (overshoot).
+
+Everything here is causal: a lobe is used once it has closed, a rep once its eccentric has
+closed, so the same reps come out whatever the chunking of the stream.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+FloatArray = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class Lobe:
+    """One closed velocity lobe.
+
+    Indices are absolute sample indices of the stream; ``start``/``end`` fractional (the
+    phase-fraction crossings), ``run_start``/``run_end`` the integer run ``[run_start,
+    run_end)``.
+    """
+
+    sign: int
+    run_start: int
+    run_end: int
+    start: float
+    end: float
+    peak_index: int
+    peak_dps: float
+    rotation_deg: float
+    """Signed rotation over the run, degrees."""
+
+
+@dataclass(frozen=True)
+class RawRep:
+    """A rep found by the state machine, before metrics (indices are absolute samples)."""
+
+    concentric: tuple[Lobe, ...]
+    eccentric: tuple[Lobe, ...]
+    windup: Lobe | None
+    overshoot: Lobe | None
+
+    @property
+    def con_start(self) -> float:
+        """Concentric onset, fractional sample index."""
+        return self.concentric[0].start
+
+    @property
+    def con_end(self) -> float:
+        """End of the concentric, fractional sample index."""
+        return self.concentric[-1].end
+
+    @property
+    def ecc_start(self) -> float:
+        """Eccentric onset, fractional sample index."""
+        return self.eccentric[0].start
+
+    @property
+    def ecc_end(self) -> float:
+        """End of the eccentric, fractional sample index."""
+        return self.eccentric[-1].end
+
+    @property
+    def concentric_rotation_deg(self) -> float:
+        """Rotation over the concentric lobes, degrees (positive)."""
+        return float(sum(lobe.rotation_deg for lobe in self.concentric))
+
+
+@dataclass(frozen=True)
+class SegmenterParams:
+    """Parameters of lobe and rep detection.
+
+    Attributes:
+        sampling_rate_hz: sample rate of the velocity signal, Hz.
+        min_velocity_dps: smallest lobe peak, deg/s.
+        min_rom_deg: smallest concentric rotation that starts a rep, degrees.
+        phase_fraction: fraction of a phase's peak velocity that marks its start and end.
+        return_fraction: share of the concentric rotation the eccentric must bring back.
+        overshoot_fraction: a return smaller than this share of the concentric, right after
+            it, is an overshoot (part of the top), not the eccentric.
+        windup_window_s: a counter-movement ending this close before the concentric is a
+            wind-up, seconds.
+        overshoot_window_s: a small return starting this close after the concentric is an
+            overshoot, seconds.
+        max_top_s: a concentric with no eccentric after this long is abandoned, seconds.
+        merge_gap_s: concentric lobes closer than this are one concentric (a hesitation).
+
+    """
+
+    sampling_rate_hz: float
+    min_velocity_dps: float
+    min_rom_deg: float
+    phase_fraction: float = 0.10
+    return_fraction: float = 0.5
+    overshoot_fraction: float = 0.35
+    windup_window_s: float = 0.6
+    overshoot_window_s: float = 0.6
+    max_top_s: float = 30.0
+    merge_gap_s: float = 1.5
+
+
+def _crossing_left(w: FloatArray, peak: int, level: float, floor: int) -> tuple[int, float]:
+    """Where |w| rises through ``level`` before ``peak`` (search >= floor).
+
+    Returns the sample index ``i`` just below the level and the fraction in ``[0, 1)`` of the
+    way to ``i + 1`` (kept apart so that adding an offset to ``i`` stays exact).
+    """
+    seg = np.abs(w[floor : peak + 1])
+    below = np.flatnonzero(seg < level)
+    if len(below) == 0:
+        return floor, 0.0
+    i = int(below[-1])
+    a, b = seg[i], seg[i + 1]
+    return floor + i, float((level - a) / (b - a)) if b != a else 0.0
+
+
+def _crossing_right(w: FloatArray, peak: int, level: float, ceil: int) -> tuple[int, float]:
+    """Where |w| falls through ``level`` after ``peak`` (search < ceil); as above."""
+    seg = np.abs(w[peak:ceil])
+    below = np.flatnonzero(seg < level)
+    if len(below) == 0:
+        return ceil - 1, 0.0
+    i = int(below[0])
+    a, b = seg[i - 1], seg[i]
+    return peak + i - 1, float((a - level) / (a - b)) if a != b else 0.0
+
+
+class LobeFinder:
+    """Finds closed lobes in a velocity stream (deg/s), chunk by chunk.
+
+    Keeps the samples of the run that is still open; returns lobes as their runs close.
+    """
+
+    def __init__(self, params: SegmenterParams) -> None:
+        self.p = params
+        self.dead_band = 0.8 * params.phase_fraction * params.min_velocity_dps
+        self._buf = np.empty(0)
+        self._buf_start = 0  # absolute index of _buf[0]
+        self._prev_state = 0
+
+    def push(self, w: FloatArray) -> list[Lobe]:
+        """Append velocity samples (deg/s); returns the lobes that closed."""
+        buf = np.concatenate((self._buf, w))
+        state = np.where(buf > self.dead_band, 1, np.where(buf < -self.dead_band, -1, 0))
+        change = np.flatnonzero(np.diff(state)) + 1
+        bounds = np.concatenate(([0], change))
+        # Runs [bounds[k], bounds[k+1]) are closed; the last run is still open.
+        lobes: list[Lobe] = []
+        closed_end = int(change[-1]) if len(change) else 0
+        if len(change):
+            starts = bounds[:-1]
+            ends = bounds[1:]
+            signs = state[starts]
+            absw = np.abs(buf[:closed_end])
+            peaks = np.maximum.reduceat(absw, starts) if len(starts) else np.empty(0)
+            keep = np.flatnonzero((signs != 0) & (peaks >= self.p.min_velocity_dps))
+            dt = 1.0 / self.p.sampling_rate_hz
+            for k in keep:
+                a, b = int(starts[k]), int(ends[k])
+                pk = a + int(np.argmax(absw[a:b]))
+                level = self.p.phase_fraction * float(peaks[k])
+                floor = max(a - 1, 0)
+                i0, f0 = _crossing_left(buf, pk, level, floor)
+                i1, f1 = _crossing_right(buf, pk, level, min(b + 1, len(buf)))
+                lobes.append(
+                    Lobe(
+                        sign=int(signs[k]),
+                        run_start=self._buf_start + a,
+                        run_end=self._buf_start + b,
+                        start=(self._buf_start + i0) + f0,
+                        end=(self._buf_start + i1) + f1,
+                        peak_index=self._buf_start + pk,
+                        peak_dps=float(buf[pk]),
+                        rotation_deg=float(np.cumsum(buf[a:b])[-1] * dt),
+                    )
+                )
+        # Keep the open run plus one sample before it (for its left crossing).
+        keep_from = max(closed_end - 1, 0)
+        self._buf = buf[keep_from:]
+        self._buf_start += keep_from
+        return lobes
+
+
+class RepAssembler:
+    """State machine from closed lobes to reps (see the module docstring)."""
+
+    def __init__(self, params: SegmenterParams) -> None:
+        self.p = params
+        self._con: list[Lobe] = []
+        self._ecc: list[Lobe] = []
+        self._overshoot: Lobe | None = None
+        self._windup: Lobe | None = None
+        self._last_negative: Lobe | None = None
+
+    @property
+    def pending_start(self) -> float | None:
+        """Start of the rep being assembled (fractional index), or None when idle."""
+        return self._con[0].start if self._con else None
+
+    def push(self, lobes: list[Lobe]) -> list[RawRep]:
+        """Feed closed lobes in time order; returns completed reps."""
+        fs = self.p.sampling_rate_hz
+        out: list[RawRep] = []
+        for lobe in lobes:
+            if self._con and (lobe.start - self._con[-1].end) / fs > self.p.max_top_s:
+                self._reset()  # stayed up too long: not a rep (sat up, changed posture)
+            if not self._con:
+                if lobe.sign > 0 and lobe.rotation_deg >= self.p.min_rom_deg:
+                    self._start(lobe)
+                elif lobe.sign < 0:
+                    self._last_negative = lobe
+                continue
+            con_rot = sum(c.rotation_deg for c in self._con)
+            if lobe.sign > 0:
+                if self._ecc:
+                    # Came back part of the way and went up again: close the rep as it is
+                    # when the return was substantial, otherwise keep the rep going.
+                    returned = -sum(e.rotation_deg for e in self._ecc)
+                    if returned >= 0.25 * con_rot:
+                        out.append(self._emit())
+                        if lobe.rotation_deg >= self.p.min_rom_deg:
+                            self._start(lobe)
+                    continue
+                gap_s = (lobe.start - self._con[-1].end) / fs
+                if gap_s <= self.p.merge_gap_s and self._overshoot is None:
+                    self._con.append(lobe)
+                continue
+            # Negative lobe while at the top.
+            returned = -lobe.rotation_deg - sum(e.rotation_deg for e in self._ecc)
+            after_con_s = (lobe.start - self._con[-1].end) / fs
+            if (
+                not self._ecc
+                and self._overshoot is None
+                and after_con_s <= self.p.overshoot_window_s
+                and -lobe.rotation_deg < self.p.overshoot_fraction * con_rot
+            ):
+                self._overshoot = lobe
+                continue
+            self._ecc.append(lobe)
+            if returned >= self.p.return_fraction * con_rot:
+                out.append(self._emit())
+        return out
+
+    def _start(self, lobe: Lobe) -> None:
+        fs = self.p.sampling_rate_hz
+        neg = self._last_negative
+        windup = None
+        if (
+            neg is not None
+            and (lobe.start - neg.end) / fs <= self.p.windup_window_s
+            and -neg.rotation_deg < 0.5 * lobe.rotation_deg
+        ):
+            windup = neg
+        self._con = [lobe]
+        self._ecc = []
+        self._overshoot = None
+        self._windup = windup
+        self._last_negative = None
+
+    def _emit(self) -> RawRep:
+        rep = RawRep(tuple(self._con), tuple(self._ecc), self._windup, self._overshoot)
+        self._reset()
+        return rep
+
+    def _reset(self) -> None:
+        self._con = []
+        self._ecc = []
+        self._overshoot = None
+        self._windup = None
+        self._last_negative = None

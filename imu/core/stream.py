@@ -1,0 +1,186 @@
+"""Causal streaming building blocks whose output does not depend on how the input is chunked.
+
+Each block keeps the state it needs between calls, so that processing a signal in one call or
+in any sequence of smaller chunks gives *bit-identical* output. That is what lets one analyzer
+serve the live stream (small chunks) and offline files (one big chunk). Floating-point sums
+over windows are computed on integers (quantised far below sensor resolution), because a float
+running sum depends on where it started.
+
+All arrays are ``(m, c)``: m samples of c channels, float64.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+from scipy.ndimage import maximum_filter1d, minimum_filter1d
+from scipy.signal import sosfilt, sosfilt_zi
+
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+
+
+class SosFilter:
+    """Causal IIR filter in second-order sections, state carried across chunks.
+
+    The state is initialised from the first sample (as if the signal had been constant before
+    it), which removes the start-up transient.
+
+    Args:
+        sos: shape (n_sections, 6), e.g. from :func:`scipy.signal.butter` with ``output="sos"``.
+
+    """
+
+    def __init__(self, sos: FloatArray) -> None:
+        self.sos = np.asarray(sos, dtype=np.float64)
+        self._zi: FloatArray | None = None
+
+    def __call__(self, x: FloatArray) -> FloatArray:
+        """Filter the next chunk ``x`` of shape (m, c); returns shape (m, c)."""
+        if len(x) == 0:
+            return x.copy()
+        if self._zi is None:
+            self._zi = sosfilt_zi(self.sos)[:, :, None] * x[0][None, None, :]
+        y, self._zi = sosfilt(self.sos, x, axis=0, zi=self._zi)
+        return np.asarray(y, dtype=np.float64)
+
+
+class WindowRange:
+    """Peak-to-peak (max - min) of each channel over the last ``window`` samples, causal.
+
+    For the first samples of a stream the window holds what has arrived so far.
+    """
+
+    def __init__(self, window: int, n_channels: int) -> None:
+        if window < 1:
+            raise ValueError(f"window must be >= 1 sample, got {window}")
+        self.window = window
+        self._tail = np.empty((0, n_channels))
+
+    def __call__(self, x: FloatArray) -> FloatArray:
+        """Shape (m, c) in, shape (m, c) peak-to-peak out (same unit as ``x``)."""
+        w = self.window
+        ext = np.concatenate((self._tail, x))
+        self._tail = ext[max(0, len(ext) - (w - 1)) :] if w > 1 else ext[:0]
+        shift = (w - 1) // 2
+        hi = maximum_filter1d(ext, size=w, axis=0, mode="nearest")
+        lo = minimum_filter1d(ext, size=w, axis=0, mode="nearest")
+        # A centred window at c covers [c - w//2, c + (w-1)//2]; the causal window ending at i
+        # is the centred one at c = i - shift. The first samples clamp to index 0 (partial).
+        ends = np.arange(len(ext) - len(x), len(ext))
+        centres = np.maximum(ends - shift, 0)
+        out = hi[centres] - lo[centres]
+        early = ends - shift < 0
+        if early.any():  # partial windows at the very start of the stream
+            for k in np.flatnonzero(early):
+                seg = ext[: ends[k] + 1]
+                out[k] = seg.max(axis=0) - seg.min(axis=0)
+        return np.asarray(out, dtype=np.float64)
+
+
+class WindowMean:
+    """Mean of each channel over the last ``window`` samples, causal and chunk-exact.
+
+    Sums are taken over integers (the input quantised to ``resolution``), so the result is the
+    same whatever the chunking. ``resolution`` must be far below the sensor's noise.
+    """
+
+    def __init__(self, window: int, n_channels: int, resolution: float = 1e-7) -> None:
+        self.window = window
+        self.resolution = resolution
+        self._tail = np.empty((0, n_channels), dtype=np.int64)
+        self._seen = 0
+
+    def __call__(self, x: FloatArray) -> FloatArray:
+        """Shape (m, c) in, shape (m, c) windowed mean out."""
+        q = np.rint(x / self.resolution).astype(np.int64)
+        ext = np.concatenate((self._tail, q))
+        cs = np.concatenate((np.zeros((1, q.shape[1]), dtype=np.int64), np.cumsum(ext, axis=0)))
+        n_tail = len(self._tail)
+        ends = np.arange(n_tail, len(ext)) + 1  # exclusive end positions in cs
+        starts = np.maximum(ends - self.window, 0)
+        sums = cs[ends] - cs[starts]
+        counts = (ends - starts).astype(np.float64)
+        self._tail = ext[max(0, len(ext) - (self.window - 1)) :]
+        self._seen += len(x)
+        return np.asarray(sums * self.resolution / counts[:, None], dtype=np.float64)
+
+
+class GapFiller:
+    """Fills NaN runs in a stream: short ones by linear interpolation, long ones held.
+
+    A NaN run of at most ``max_interp`` samples is interpolated between the valid samples on
+    either side, so the output waits for the sample after the run (the chunk is released up
+    to the last valid sample; a trailing short run is held back until the run ends). A longer
+    run is released immediately, with the last valid value held in every channel, and flagged.
+
+    Call :meth:`__call__` per chunk and :meth:`flush` at the end of the stream.
+    """
+
+    def __init__(self, max_interp: int, n_channels: int) -> None:
+        self.max_interp = max_interp
+        self._pending = np.empty((0, n_channels))
+        self._last: FloatArray | None = None
+        self._in_long_gap = False
+
+    def __call__(self, x: FloatArray) -> tuple[FloatArray, BoolArray]:
+        """Shape (m, c) in; returns the released samples (k, c) and a (k,) long-gap flag."""
+        ext = np.concatenate((self._pending, x))
+        nan = np.isnan(ext).any(axis=1)
+        if len(ext) == 0:
+            return ext, np.zeros(0, dtype=bool)
+        # Hold back a trailing NaN run unless it is already long (then it is a long gap).
+        if nan[-1]:
+            valid_idx = np.flatnonzero(~nan)
+            run_start = int(valid_idx[-1]) + 1 if len(valid_idx) else 0
+            run_len = len(ext) - run_start
+            already_long = self._in_long_gap and run_start == 0
+            if run_len <= self.max_interp and not already_long:
+                out, flags = self._fill(ext[:run_start], nan[:run_start])
+                self._pending = ext[run_start:]
+                return out, flags
+        out, flags = self._fill(ext, nan)
+        self._pending = ext[:0]
+        return out, flags
+
+    def flush(self) -> tuple[FloatArray, BoolArray]:
+        """Release whatever is held back (a trailing NaN run is held at the last value)."""
+        ext = self._pending
+        self._pending = ext[:0]
+        self._in_long_gap = True  # a trailing run at the end can only be held, not bridged
+        return self._fill(ext, np.isnan(ext).any(axis=1), end_of_stream=True)
+
+    def _fill(
+        self, x: FloatArray, nan: BoolArray, end_of_stream: bool = False
+    ) -> tuple[FloatArray, BoolArray]:
+        out = x.copy()
+        flags = np.zeros(len(x), dtype=bool)
+        if not nan.any():
+            if len(x):
+                self._last = x[-1].copy()
+                self._in_long_gap = False
+            return out, flags
+        padded = np.concatenate(([False], nan, [False]))
+        edges = np.flatnonzero(np.diff(padded.astype(np.int8)))
+        for a, b in zip(edges[::2], edges[1::2], strict=True):
+            left = out[a - 1] if a > 0 else self._last
+            continued = a == 0 and self._in_long_gap
+            right = x[b] if b < len(x) else None
+            length = b - a
+            if (
+                left is not None
+                and right is not None
+                and length <= self.max_interp
+                and not continued
+            ):
+                frac = (np.arange(1, length + 1, dtype=np.float64) / (length + 1))[:, None]
+                out[a:b] = left + (right - left) * frac
+            else:
+                hold = left if left is not None else right
+                out[a:b] = hold if hold is not None else 0.0
+                flags[a:b] = True
+        self._in_long_gap = bool(nan[-1]) and not end_of_stream
+        if not nan[-1]:
+            self._in_long_gap = False
+        self._last = out[-1].copy()
+        return out, flags

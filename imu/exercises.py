@@ -1,0 +1,270 @@
+"""Exercise profiles as data: the one place that says what each exercise looks like at the hip.
+
+Every profile and threshold is traceable to the domain brief (``DOMAIN.md``, quoted in each
+``source``). The analyzer (:mod:`imu.core`) reads these fields and nothing else about an
+exercise; the simulator (:mod:`imu.sim`) has its own kinematic models and does not read them,
+so ground truth does not come from the analysis' own assumptions.
+
+Angles are degrees and durations seconds here because these are the numbers coaches write;
+the analyzer converts them at its boundary.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Final, Literal
+
+from imu.errors import ImuError
+from imu.tempo import Tempo
+
+Posture = Literal["supine", "prone", "all-fours", "upright"]
+
+FAULTS: Final = (
+    "dropped_eccentric",
+    "back_arch",
+    "hips_rotating",
+    "over_extension",
+    "partial_rom",
+    "short_hold",
+    "body_swing",
+    "hips_sagging",
+    "hips_piking",
+    "shaking",
+)
+"""Every fault the analyzer knows. ``swing`` is reported separately (it has a score)."""
+
+
+@dataclass(frozen=True)
+class FaultThresholds:
+    """Thresholds of the fault rules; each names its unit.
+
+    Attributes:
+        dropped_eccentric_ratio: eccentric shorter than this fraction of the prescribed one.
+        partial_rom_ratio: ROM below this fraction of the reference ROM (median of the reps
+            seen so far in the session).
+        over_extension_ratio: ROM above this multiple of the reference ROM.
+        back_arch_deg: anterior tilt beyond the braced start (the angle at the rep's start),
+            degrees, during the rep or its bottom pause.
+        hips_rotating_deg: side-to-side pelvic rotation during a rep, degrees.
+        short_hold_ratio: top hold shorter than this fraction of the prescribed hold.
+        body_swing_deg: peak-to-peak oscillation of the movement angle in the 3 s before the
+            concentric (the dead hang), degrees.
+        hip_drift_deg: plank hips sagging or piking, degrees from the start of the hold.
+        shaking_dps: RMS angular velocity in the 3-15 Hz band during a hold, deg/s.
+
+    """
+
+    dropped_eccentric_ratio: float = 0.55
+    partial_rom_ratio: float = 0.6
+    over_extension_ratio: float = 1.3
+    back_arch_deg: float = 5.0
+    hips_rotating_deg: float = 5.0
+    short_hold_ratio: float = 0.55
+    body_swing_deg: float = 5.0
+    hip_drift_deg: float = 5.0
+    shaking_dps: float = 6.0
+
+
+@dataclass(frozen=True)
+class ExerciseProfile:
+    """What an exercise looks like at the pelvis.
+
+    Attributes:
+        name: CLI name, e.g. ``reverse-crunch``.
+        title: human-readable name.
+        posture: body position during the reps (which pelvis axis is up).
+        default_tempo: prescription used when the user gives none.
+        min_rom_deg: smallest pelvic rotation that counts as a rep, degrees.
+        min_velocity_dps: smallest peak angular velocity of a movement phase, deg/s.
+        lock_rotation_deg: total pelvic rotation to observe before the movement axis and its
+            sign are fixed for the session, degrees (reps before that are reported then).
+        alternating: the sides alternate rep by rep (dead bug, bird-dog).
+        isometric: the exercise is a hold, reported as hold time (plank).
+        every_rep_is_swing: any pelvic rep is momentum (standing strict lifts: the pelvis
+            should not move at all, so a pelvic rep *is* hip drive).
+        faults: the fault rules that apply.
+        thresholds: their thresholds.
+        progress_after_clean_reps: clean reps in a set that suggest a harder variant, if any.
+        regress_fault: the fault whose frequency suggests an easier variant, if any.
+        advice_progress: text of the progression verdict.
+        advice_regress: text of the regression verdict.
+        source: the lines of the domain brief this profile encodes.
+
+    """
+
+    name: str
+    title: str
+    posture: Posture
+    default_tempo: Tempo
+    min_rom_deg: float
+    min_velocity_dps: float
+    lock_rotation_deg: float
+    alternating: bool = False
+    isometric: bool = False
+    every_rep_is_swing: bool = False
+    faults: tuple[str, ...] = ()
+    thresholds: FaultThresholds = field(default_factory=FaultThresholds)
+    progress_after_clean_reps: int | None = None
+    regress_fault: str | None = None
+    advice_progress: str = ""
+    advice_regress: str = ""
+    source: str = ""
+
+    def with_thresholds(self, **changes: float) -> ExerciseProfile:
+        """A copy with some thresholds replaced (for tuning in notebooks)."""
+        return replace(self, thresholds=replace(self.thresholds, **changes))
+
+
+_T = Tempo
+
+PROFILES: Final[dict[str, ExerciseProfile]] = {
+    p.name: p
+    for p in (
+        ExerciseProfile(
+            name="reverse-crunch",
+            title="Reverse crunch",
+            posture="supine",
+            default_tempo=_T(2, 1, 2),
+            min_rom_deg=6.0,
+            min_velocity_dps=4.0,
+            lock_rotation_deg=50.0,
+            faults=("dropped_eccentric", "partial_rom"),
+            progress_after_clean_reps=15,
+            advice_progress="15 clean reps with a slow descent: progress to a decline or "
+            "weighted reverse crunch.",
+            advice_regress="",
+            source="DOMAIN: reverse crunch curls the pelvis posteriorly, tens of degrees, then "
+            "lowers slowly; faults leg toss/swing, dropped eccentric, too little pelvic "
+            "rotation. About 15 clean reps with a 3 s eccentric suggests progressing.",
+        ),
+        ExerciseProfile(
+            name="leg-raise",
+            title="Leg raise",
+            posture="supine",
+            default_tempo=_T(2, 1, 2),
+            min_rom_deg=1.5,
+            min_velocity_dps=0.8,
+            lock_rotation_deg=15.0,
+            faults=("dropped_eccentric", "back_arch"),
+            regress_fault="back_arch",
+            advice_regress="Frequent back arching: regress to bent-knee or single-leg raises, "
+            "or dead bugs, until the lower back stays down.",
+            source="DOMAIN: in leg raises the pelvis stays braced, small tilt only; back arch "
+            "is anterior tilt beyond the braced start (the cuff test); frequent back-arch "
+            "faults suggest regressing.",
+        ),
+        ExerciseProfile(
+            name="hanging-leg-raise",
+            title="Hanging leg / knee raise",
+            posture="upright",
+            default_tempo=_T(2, 1, 2),
+            min_rom_deg=10.0,
+            min_velocity_dps=6.0,
+            lock_rotation_deg=60.0,
+            faults=("dropped_eccentric", "partial_rom", "body_swing"),
+            source="DOMAIN: hanging leg raise curls the pelvis posteriorly at the top; faults "
+            "body swing between reps (pendulum, period 1.5-2.5 s), no pelvic curl.",
+        ),
+        ExerciseProfile(
+            name="dead-bug",
+            title="Dead bug",
+            posture="supine",
+            default_tempo=_T(2, 1, 2),
+            min_rom_deg=1.0,
+            min_velocity_dps=0.6,
+            lock_rotation_deg=12.0,
+            alternating=True,
+            faults=("back_arch", "hips_rotating"),
+            source="DOMAIN: dead bug, supine, alternating sides; the pelvis stays braced and "
+            "level; faults back arch, pelvis rotating side to side.",
+        ),
+        ExerciseProfile(
+            name="bird-dog",
+            title="Bird-dog",
+            posture="all-fours",
+            default_tempo=_T(2, 1, 2),
+            min_rom_deg=1.0,
+            min_velocity_dps=0.6,
+            lock_rotation_deg=12.0,
+            alternating=True,
+            faults=("hips_rotating",),
+            source="DOMAIN: bird-dog, all fours, alternating; stays level; fault hips rotating.",
+        ),
+        ExerciseProfile(
+            name="reverse-hip-raise",
+            title="Reverse hip raise (prone hip extension)",
+            posture="prone",
+            default_tempo=_T(2, 1, 2),
+            min_rom_deg=5.0,
+            min_velocity_dps=4.0,
+            lock_rotation_deg=35.0,
+            faults=("dropped_eccentric", "partial_rom", "over_extension"),
+            source="DOMAIN: reverse hip raise tilts as the legs rise to the line of the body; "
+            "faults over-extension past the body line, leveraged swings.",
+        ),
+        ExerciseProfile(
+            name="pelvic-tilt",
+            title="Posterior pelvic tilt drill",
+            posture="supine",
+            default_tempo=_T(2, 5, 2),
+            min_rom_deg=3.0,
+            min_velocity_dps=2.0,
+            lock_rotation_deg=20.0,
+            faults=("partial_rom", "short_hold"),
+            source="DOMAIN: posterior pelvic tilt drill, supine, knees bent; tilts posteriorly, "
+            "held about 5 s, 10-15 reps; fault holds too short.",
+        ),
+        ExerciseProfile(
+            name="plank",
+            title="Plank",
+            posture="prone",
+            default_tempo=_T(1, 45, 1),
+            min_rom_deg=3.0,
+            min_velocity_dps=2.0,
+            lock_rotation_deg=10.0,
+            isometric=True,
+            faults=("hips_sagging", "hips_piking", "shaking"),
+            source="DOMAIN: plank, prone on forearms; still, level, 30-60 s; faults hips "
+            "sagging or piking, shaking, time held.",
+        ),
+        ExerciseProfile(
+            name="generic",
+            title="Any repetitive pelvic rotation",
+            posture="supine",
+            default_tempo=_T(2, 1, 2),
+            min_rom_deg=3.0,
+            min_velocity_dps=2.0,
+            lock_rotation_deg=25.0,
+            faults=("dropped_eccentric", "partial_rom"),
+            source="Fallback for movements without a profile: reps of any repeated rotation.",
+        ),
+        ExerciseProfile(
+            name="standing-strict",
+            title="Standing strict lift (curl, press)",
+            posture="upright",
+            default_tempo=_T(2, 0, 2),
+            min_rom_deg=4.0,
+            min_velocity_dps=8.0,
+            lock_rotation_deg=20.0,
+            every_rep_is_swing=True,
+            faults=(),
+            source="DOMAIN: momentum is visible at the pelvis: a leg toss, a kip, a swing. In a "
+            "strict standing lift the pelvis should stay still, so each burst of pelvic "
+            "movement that drives a rep is hip drive (swing).",
+        ),
+    )
+}
+
+
+def get_profile(name: str) -> ExerciseProfile:
+    """The profile called ``name``.
+
+    Raises:
+        ImuError: unknown name; the message lists the known ones.
+
+    """
+    try:
+        return PROFILES[name]
+    except KeyError:
+        known = ", ".join(PROFILES)
+        raise ImuError(f"unknown exercise {name!r}; choose one of: {known}") from None
