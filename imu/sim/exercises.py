@@ -1,0 +1,155 @@
+"""What the pelvis does in each simulated exercise, and which faults each one can show.
+
+Every number here is traceable to ``DOMAIN.md`` (the exercise table) or to the simulator's
+brief; angles are in degrees in this table only (converted to radians where used).
+
+Movement axis and sign: every exercise moves mainly about the pelvis ``z`` axis (tilt,
+posterior positive, see :mod:`imu.frames`). ``movement_sign`` says which tilt direction is the
+concentric: +1 posterior (reverse crunch, leg raise, hanging leg raise, dead bug, pelvic tilt,
+plank set-up, standing curl), -1 anterior (reverse hip raise, bird-dog). The ground truth
+measures phases on ``movement_sign * omega_z``, so the concentric is positive.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from imu.tempo import Tempo
+
+FAULTS: dict[str, str] = {
+    "swing": "leg toss / kip / hip drive: wind-up, fast early-peaking concentric, overshoot",
+    "dropped_eccentric": "eccentric lasts 20-40% of the prescribed one (< 0.8 s)",
+    "back_arch": "pelvis tilts anteriorly 8-15 deg beyond the braced start while legs lower",
+    "hips_rotating": "pelvis rotates 8-15 deg about the vertical axis toward the moving side",
+    "over_extension": "reverse hip raise past the body line: ROM 150-180% of nominal",
+    "partial_rom": "ROM only 25-45% of the person's nominal ROM",
+    "short_hold": "top hold only 10-35% of the prescribed hold",
+    "body_swing": "whole-body pendulum swing from the bar (period 1.5-2.5 s, 6-12 deg)",
+    "hips_sagging": "plank: anterior tilt drifting to -8..-15 deg during the hold",
+    "hips_piking": "plank: posterior tilt drifting to +8..+15 deg during the hold",
+    "shaking": "plank: tremor of 1-3 deg at 6-10 Hz during the hold",
+}
+"""Fault names (truth CSV columns) and what the simulator does for each."""
+
+PLANK_FAULTS = ("hips_sagging", "hips_piking", "shaking")
+
+
+@dataclass(frozen=True)
+class ExerciseModel:
+    """Pelvis kinematics of one exercise.
+
+    Attributes:
+        name: CLI name.
+        posture: key of :data:`imu.frames.POSTURE_UP` (which pelvis axis points up).
+        description: one line for ``--help``.
+        default_tempo: prescribed tempo when none is given (None for holds).
+        rom_deg: range of the person's nominal movement amplitude (drawn once per session), deg.
+        movement_sign: +1 if the concentric is posterior tilt, -1 if anterior.
+        faults: fault names that apply.
+        alternating: sides alternate left, right, left... (``side`` column).
+        rotation_deg: range of the rotation (about pelvis y) lobe toward the moving side, deg.
+        default_reps: reps (or holds) per set when not given.
+        hanging: the body hangs from a bar (whole-body pendulum about a pivot above the pelvis).
+        hold: one "rep" is one static hold (plank).
+
+    """
+
+    name: str
+    posture: str
+    description: str
+    default_tempo: Tempo | None
+    rom_deg: tuple[float, float]
+    movement_sign: int
+    faults: frozenset[str]
+    alternating: bool = False
+    rotation_deg: tuple[float, float] = (0.0, 0.0)
+    default_reps: int = 10
+    hanging: bool = False
+    hold: bool = False
+
+
+_T212 = Tempo(2.0, 1.0, 2.0)
+
+_MODELS = (
+    ExerciseModel(
+        "reverse-crunch", "supine",
+        "supine; pelvis curls posteriorly 30-60 deg, holds, lowers",
+        _T212, (30.0, 60.0), +1,
+        frozenset({"swing", "dropped_eccentric", "partial_rom", "short_hold"}),
+    ),
+    ExerciseModel(
+        "leg-raise", "supine",
+        "supine, pelvis braced; small posterior tilt 3-8 deg as the legs rise",
+        _T212, (3.0, 8.0), +1,
+        frozenset({"swing", "dropped_eccentric", "back_arch", "short_hold"}),
+    ),
+    ExerciseModel(
+        "hanging-leg-raise", "upright",
+        "hanging from a bar; pelvic curl 30-60 deg posterior, body can swing from the bar",
+        _T212, (30.0, 60.0), +1,
+        frozenset({"swing", "dropped_eccentric", "partial_rom", "short_hold", "body_swing"}),
+        default_reps=8, hanging=True,
+    ),
+    ExerciseModel(
+        "dead-bug", "supine",
+        "supine, alternating sides; small tilt lobe 2-5 deg and rotation 1-2 deg",
+        _T212, (2.0, 5.0), +1,
+        frozenset({"dropped_eccentric", "back_arch", "hips_rotating", "short_hold"}),
+        alternating=True, rotation_deg=(1.0, 2.0),
+    ),
+    ExerciseModel(
+        "bird-dog", "all-fours",
+        "all fours, alternating sides; small anterior tilt lobe 2-5 deg, rotation 1-2 deg",
+        _T212, (2.0, 5.0), -1,
+        frozenset({"dropped_eccentric", "hips_rotating", "short_hold"}),
+        alternating=True, rotation_deg=(1.0, 2.0),
+    ),
+    ExerciseModel(
+        "reverse-hip-raise", "prone",
+        "prone on a bench edge; legs rise to the body line, pelvis tilts anteriorly 15-30 deg",
+        _T212, (15.0, 30.0), -1,
+        frozenset({"swing", "dropped_eccentric", "over_extension", "partial_rom",
+                   "short_hold"}),
+    ),
+    ExerciseModel(
+        "pelvic-tilt", "supine",
+        "supine, knees bent; posterior tilt 8-15 deg held ~5 s",
+        Tempo(2.0, 5.0, 2.0), (8.0, 15.0), +1,
+        frozenset({"dropped_eccentric", "partial_rom", "short_hold"}),
+        default_reps=12,
+    ),
+    ExerciseModel(
+        "plank", "prone",
+        "prone on forearms; pelvis still for the hold (one rep = one hold)",
+        None, (8.0, 12.0), +1,
+        frozenset(PLANK_FAULTS), default_reps=1, hold=True,
+    ),
+    ExerciseModel(
+        "standing-curl", "upright",
+        "standing upper-body lift; pelvis nearly still (sway < 2 deg), swing = hip drive",
+        _T212, (0.5, 1.5), +1,
+        frozenset({"swing", "short_hold"}),
+    ),
+)
+
+EXERCISE_MODELS: dict[str, ExerciseModel] = {m.name: m for m in _MODELS}
+"""Exercise name -> model."""
+
+EXERCISES: tuple[str, ...] = tuple(EXERCISE_MODELS)
+"""Names of the exercises the simulator can produce (CLI arguments)."""
+
+
+def applicable_faults(model: ExerciseModel, tempo: Tempo | None) -> frozenset[str]:
+    """Faults that make sense for ``model`` at ``tempo``.
+
+    ``short_hold`` applies only when the prescribed top hold is at least 1 s (always for the
+    pelvic-tilt drill, whose hold is the point of the exercise).
+    """
+    faults = set(model.faults)
+    if (
+        "short_hold" in faults
+        and model.name != "pelvic-tilt"
+        and (tempo is None or tempo.top_hold_s < 1.0)
+    ):
+        faults.discard("short_hold")
+    return frozenset(faults)

@@ -1,0 +1,882 @@
+"""Simulate a whole exercise session: person, movement plan, sensor, and the ground truth.
+
+The pipeline (all vectorised on a fine grid of >= 1 kHz that is an integer multiple of the
+output rate):
+
+1. *Plan*: draw the person (nominal ROM, pause habit, mounting, lever arm...) and lay out the
+   session as smooth movement pulses (:mod:`imu.sim.pulses`): a still start, sets of reps,
+   rests with fidgeting, faults drawn per rep at the requested rates.
+2. *Kinematics*: pelvis angles (reps + nuisance: fidget, breathing, tremor, sway, body swing)
+   -> orientation, body angular velocity and the sensor's specific force including its lever
+   arm (:mod:`imu.sim.kinematics`).
+3. *Sensor*: anti-alias, sample, errors, int16 counts, lost frames (:mod:`imu.sim.sensor`).
+4. *Truth*: phase boundaries measured with the 10%-of-peak convention on the noise-free
+   angular velocity about the movement axis of the rep movement alone (nuisance excluded,
+   see :data:`TRUTH_COLUMNS`).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+from scipy.spatial.transform import Rotation
+
+from firmware_protocol.spec import ACC_RANGES_G, GYR_RANGES_DPS, OUTPUT_DATA_RATES_HZ
+from imu.errors import SimulationError
+from imu.io.recording import (
+    Annotation,
+    ClockMapping,
+    Recording,
+    RecordingMeta,
+    gaps_from_nan,
+    write_recording,
+)
+from imu.sim import kinematics, sensor
+from imu.sim.exercises import (
+    EXERCISE_MODELS,
+    EXERCISES,
+    FAULTS,
+    ExerciseModel,
+    applicable_faults,
+)
+from imu.sim.pulses import (
+    HEIGHT_CH,
+    ROTATION_CH,
+    THRESHOLD_FRACTION,
+    TILT_CH,
+    Pulse,
+    pulse_for_convention,
+    render_pulses,
+    skew_for_peak,
+)
+from imu.tempo import Tempo
+
+logger = logging.getLogger(__name__)
+
+FloatArray = npt.NDArray[np.float64]
+
+MIN_FINE_RATE_HZ = 1000.0
+"""The kinematics grid is the smallest integer multiple of the output rate at or above this."""
+
+TRUTH_COLUMNS: tuple[str, ...] = (
+    "set",
+    "rep",
+    "exercise",
+    "side",
+    "con_start_s",
+    "con_end_s",
+    "ecc_start_s",
+    "ecc_end_s",
+    "concentric_s",
+    "top_hold_s",
+    "eccentric_s",
+    "bottom_pause_s",
+    "tut_s",
+    "hold_s",
+    "rom_deg",
+    "peak_concentric_velocity_dps",
+    "peak_eccentric_velocity_dps",
+    *FAULTS,
+)
+"""Columns of the ground-truth table (one row per rep, or per hold for the plank).
+
+- ``set``, ``rep``: 1-based; ``rep`` counts within the set (alternating sides count each side).
+- ``side``: ``"left"``/``"right"`` for alternating exercises, else ``""``.
+- ``con_start_s`` ... ``ecc_end_s``: seconds from the first sample; where the noise-free
+  angular velocity about the movement axis (pelvis z times the exercise's movement sign, so
+  the concentric is positive) of the rep movement crosses 10% of that phase's peak. Nuisance
+  motion (breathing, tremor, sway, fidgeting, the hanging body's pendulum swing) is excluded.
+  A swing rep's concentric is its main pulse (not the wind-up) and its eccentric the main
+  return (not the overshoot recoil).
+- ``concentric_s = con_end - con_start``, ``top_hold_s = ecc_start - con_end``,
+  ``eccentric_s = ecc_end - ecc_start``, ``bottom_pause_s`` = next rep's ``con_start_s`` minus
+  this ``ecc_end_s`` (NaN for the last rep of a set), ``tut_s = ecc_end - con_start``.
+- ``hold_s``: plank only (NaN otherwise): the hold from ``con_start_s`` (end of getting into
+  position) to ``ecc_end_s`` (start of getting down); for the plank ``con_end_s``,
+  ``ecc_start_s``, ``concentric_s``, ``eccentric_s`` and peak velocities are NaN and
+  ``top_hold_s = tut_s = hold_s``.
+- ``rom_deg``: largest excursion of the movement angle (movement sign times tilt) between
+  ``con_start_s`` and ``ecc_end_s`` relative to its value at ``con_start_s``; for the plank the
+  signed tilt excursion of largest magnitude during the hold (negative = sagging).
+- ``peak_concentric_velocity_dps``, ``peak_eccentric_velocity_dps``: peak speeds of the two
+  phases, both reported as positive magnitudes, deg/s.
+- one bool column per fault name of :data:`imu.sim.exercises.FAULTS`, set by construction.
+"""
+
+
+@dataclass(frozen=True)
+class SessionSpec:
+    """What to simulate. Every field has a unit or a range in its description.
+
+    Attributes:
+        exercise: one of :data:`EXERCISES`.
+        tempo: prescribed tempo (concentric-hold-eccentric[-pause], s); None = the exercise's
+            default (2-1-2, pelvic tilt 2-5-2). Ignored by the plank.
+        reps: reps per set (alternating exercises: each side counts); plank: holds per set.
+            None = exercise default.
+        sets: number of sets (>= 1).
+        rest_s: rest between sets, s; varied +-10% per rest. None = 30-60 s drawn per rest.
+        sampling_rate_hz: output data rate, one of 26, 52, 104, 208, 416, 833 Hz.
+        seed: seed of the session's random generator (everything random derives from it).
+        faults: fault name -> probability per rep (per hold for the plank), in [0, 1].
+        noise: add sensor errors (white noise, bias + drift, scale). False = ideal sensor.
+        quantize: round to int16 counts of the ranges and saturate.
+        micro_motion: breathing, physiological tremor, postural sway and fidgeting in rests.
+            False gives perfectly still rests (for physics tests).
+        packet_loss: probability that a frame of ``samples_per_frame`` samples is lost, [0, 1).
+        samples_per_frame: samples per BLE frame (>= 1).
+        jitter_s: mean extra host receive delay per frame (exponential), s (>= 0).
+        latency_s: fixed host receive latency, s.
+        clock_drift_ppm: device clock rate error relative to the host, ppm.
+        mounting: sensor-to-pelvis rotation (``v_pelvis = mounting.apply(v_sensor)``).
+            None = uniformly random.
+        lever_arm_m: sensor position relative to the pelvis rotation pivot, pelvis frame, m.
+            None = random direction, 5-20 cm.
+        pendulum_length_m: hanging exercises: bar pivot to pelvis, m. None = 0.9-1.1 m.
+        hold_s: plank hold, s (varied +-10% per hold).
+        acc_range_g: accelerometer full scale, one of 2, 4, 8, 16 g.
+        gyr_range_dps: gyroscope full scale, one of 125, 250, 500, 1000, 2000 deg/s.
+
+    """
+
+    exercise: str
+    tempo: Tempo | None = None
+    reps: int | None = None
+    sets: int = 3
+    rest_s: float | None = None
+    sampling_rate_hz: int = 104
+    seed: int = 0
+    faults: Mapping[str, float] = field(default_factory=dict)
+    noise: bool = True
+    quantize: bool = True
+    micro_motion: bool = True
+    packet_loss: float = 0.0
+    samples_per_frame: int = 8
+    jitter_s: float = 0.0
+    latency_s: float = 0.03
+    clock_drift_ppm: float = 0.0
+    mounting: Rotation | None = None
+    lever_arm_m: tuple[float, float, float] | None = None
+    pendulum_length_m: float | None = None
+    hold_s: float = 45.0
+    acc_range_g: int = 8
+    gyr_range_dps: int = 500
+
+
+@dataclass(frozen=True)
+class SimulatedSession:
+    """A simulated recording and everything known about how it was made.
+
+    Attributes:
+        spec: the request.
+        recording: what the sensor delivered on its uniform grid (NaN in lost frames).
+        truth: ground truth, one row per rep (columns :data:`TRUTH_COLUMNS`).
+        frame_host_times_s: shape (n_frames,), host receive time of each frame of
+            ``spec.samples_per_frame`` samples, s (NaN for lost frames).
+        pelvis_angles_rad: shape (n, 3), true tilt, obliquity, rotation on the output grid
+            (all motion, including nuisance and the hanging pendulum), rad.
+        acc_ideal: shape (n, 3), error-free specific force in the sensor frame, m/s^2.
+        gyr_ideal: shape (n, 3), error-free angular velocity in the sensor frame, rad/s.
+        mounting: sensor-to-pelvis rotation used.
+        lever_arm_m: shape (3,), lever arm used, pelvis frame, m.
+
+    """
+
+    spec: SessionSpec
+    recording: Recording
+    truth: pd.DataFrame
+    frame_host_times_s: FloatArray
+    pelvis_angles_rad: FloatArray
+    acc_ideal: FloatArray
+    gyr_ideal: FloatArray
+    mounting: Rotation
+    lever_arm_m: FloatArray
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def validate_spec(spec: SessionSpec) -> tuple[ExerciseModel, Tempo | None, int]:
+    """Check a spec; returns the exercise model, the effective tempo and reps per set.
+
+    Raises:
+        SimulationError: naming the bad value and the accepted ones.
+
+    """
+    model = EXERCISE_MODELS.get(spec.exercise)
+    if model is None:
+        raise SimulationError(
+            f"unknown exercise {spec.exercise!r}; choose one of: {', '.join(EXERCISES)}"
+        )
+    if spec.sampling_rate_hz not in OUTPUT_DATA_RATES_HZ:
+        raise SimulationError(
+            f"sampling rate {spec.sampling_rate_hz} Hz is not a sensor rate; choose one of "
+            f"{', '.join(map(str, OUTPUT_DATA_RATES_HZ))} Hz"
+        )
+    if spec.acc_range_g not in ACC_RANGES_G:
+        raise SimulationError(
+            f"accelerometer range +-{spec.acc_range_g} g is not supported; choose one of "
+            f"{', '.join(map(str, ACC_RANGES_G))}"
+        )
+    if spec.gyr_range_dps not in GYR_RANGES_DPS:
+        raise SimulationError(
+            f"gyroscope range +-{spec.gyr_range_dps} dps is not supported; choose one of "
+            f"{', '.join(map(str, GYR_RANGES_DPS))}"
+        )
+    tempo = None if model.hold else (spec.tempo or model.default_tempo)
+    reps = model.default_reps if spec.reps is None else spec.reps
+    if reps < 1 or spec.sets < 1:
+        raise SimulationError(f"reps ({reps}) and sets ({spec.sets}) must be at least 1")
+    if spec.rest_s is not None and not spec.rest_s >= 0:
+        raise SimulationError(f"rest {spec.rest_s} s must be >= 0")
+    if not 0 <= spec.packet_loss < 1:
+        raise SimulationError(f"packet loss {spec.packet_loss} must be in [0, 1)")
+    if spec.samples_per_frame < 1:
+        raise SimulationError(f"samples per frame {spec.samples_per_frame} must be >= 1")
+    if not spec.jitter_s >= 0:
+        raise SimulationError(f"jitter {spec.jitter_s} s must be >= 0")
+    if model.hold and not spec.hold_s >= 5:
+        raise SimulationError(f"plank hold {spec.hold_s} s must be at least 5 s")
+    applicable = applicable_faults(model, tempo)
+    for name, p in spec.faults.items():
+        if name not in FAULTS:
+            raise SimulationError(
+                f"unknown fault {name!r}; choose from: {', '.join(FAULTS)}"
+            )
+        if not 0 <= p <= 1:
+            raise SimulationError(f"fault rate {name}={p} must be a probability in [0, 1]")
+        if p > 0 and name not in applicable:
+            why = (
+                " (needs a prescribed top hold of at least 1 s)"
+                if name == "short_hold" and name in model.faults
+                else ""
+            )
+            raise SimulationError(
+                f"fault {name!r} does not apply to {model.name}{why}; faults for "
+                f"{model.name}: {', '.join(sorted(applicable)) or 'none'}"
+            )
+    return model, tempo, reps
+
+
+# --------------------------------------------------------------------------- planning
+
+
+@dataclass
+class _Rep:
+    set_no: int
+    rep_no: int
+    side: str
+    faults: set[str]
+    con: Pulse
+    ecc: Pulse
+    hold: bool = False
+
+
+@dataclass(frozen=True)
+class _Oscillation:
+    """``amplitude * env(t) * sin(2 pi f (t - t0) + phase)`` on one channel in [t0, t1]."""
+
+    channel: int
+    amplitude: float
+    freq_hz: float
+    phase: float
+    t0: float
+    t1: float
+    ramp_s: float
+    decay_s: float = math.inf
+    pendulum: bool = False
+
+
+def _smoothstep(x: FloatArray) -> FloatArray:
+    x = np.clip(x, 0.0, 1.0)
+    return x**3 * (10.0 - 15.0 * x + 6.0 * x**2)
+
+
+class _Planner:
+    """Lays out one session as pulses and oscillations (times in s, angles in rad)."""
+
+    def __init__(
+        self, spec: SessionSpec, model: ExerciseModel, tempo: Tempo | None, reps: int
+    ) -> None:
+        self.spec = spec
+        self.model = model
+        self.tempo = tempo
+        self.reps = reps
+        self.rng = np.random.default_rng(spec.seed)
+        rng = self.rng
+        self.sign = float(model.movement_sign)
+        self.nominal_rom = math.radians(rng.uniform(*model.rom_deg))
+        self.nominal_rot = math.radians(rng.uniform(*model.rotation_deg))
+        if tempo is not None and tempo.bottom_pause_s is not None:
+            self.pause_base = tempo.bottom_pause_s
+        else:
+            self.pause_base = float(rng.uniform(0.5, 1.0))
+        self.pendulum_period = float(rng.uniform(1.5, 2.5))
+        self.rep_pulses: list[Pulse] = []
+        self.nuisance_pulses: list[Pulse] = []
+        self.oscillations: list[_Oscillation] = []
+        self.reps_out: list[_Rep] = []
+        self.rates = {k: v for k, v in spec.faults.items() if v > 0}
+
+    # helpers ---------------------------------------------------------------------------
+    def vary(self, x: float, sd: float = 0.07, limit: float = 0.15) -> float:
+        """``x`` times a lognormal-ish factor clipped to ``1 +- limit``."""
+        f = float(np.clip(np.exp(self.rng.normal(0.0, sd)), 1.0 - limit, 1.0 + limit))
+        return x * f
+
+    def shape(self) -> tuple[float, float]:
+        """A slightly asymmetric minimum-jerk-like bell."""
+        a, b = 2.0 * np.exp(self.rng.normal(0.0, 0.08, 2))
+        return float(a), float(b)
+
+    def pulse(self, ch: int, conv_start: float, conv_dur: float, amp: float) -> Pulse:
+        a, b = self.shape()
+        p = pulse_for_convention(ch, conv_start, conv_dur, amp, a, b)
+        self.rep_pulses.append(p)
+        return p
+
+    def still(self) -> float:
+        return float(self.rng.uniform(3.0, 5.0))
+
+    def draw_faults(self) -> set[str]:
+        drawn = {name for name, p in self.rates.items() if self.rng.random() < p}
+        # Mutually exclusive pairs: keep the first in FAULTS order.
+        for a, b in (("partial_rom", "over_extension"), ("hips_sagging", "hips_piking")):
+            if a in drawn and b in drawn:
+                drawn.discard(b)
+        return drawn
+
+    # session ---------------------------------------------------------------------------
+    def plan(self) -> float:
+        """Lay out the whole session; returns its duration, s."""
+        rng = self.rng
+        t = self.still()
+        for set_no in range(1, self.spec.sets + 1):
+            if set_no > 1:
+                rest = (
+                    float(rng.uniform(30.0, 60.0))
+                    if self.spec.rest_s is None
+                    else self.vary(self.spec.rest_s, 0.05, 0.1)
+                )
+                if self.spec.micro_motion:
+                    self.fidget(t, t + rest)
+                t += rest + self.still()
+            t = self.plan_set(set_no, t)
+        if self.spec.micro_motion:
+            self.micro_motion(t + 3.0)
+        return t + float(rng.uniform(2.0, 4.0))
+
+    def plan_set(self, set_no: int, t: float) -> float:
+        """Plan the reps of one set starting (first con start) at ``t``; returns the set end."""
+        earliest = t
+        prev_ecc_end: float | None = None
+        for rep_no in range(1, self.reps + 1):
+            faults = self.draw_faults()
+            side = ""
+            side_sign = 0.0
+            if self.model.alternating:
+                side = "left" if rep_no % 2 == 1 else "right"
+                side_sign = 1.0 if side == "left" else -1.0
+            if self.model.hold:
+                start = t if prev_ecc_end is None else max(
+                    earliest, prev_ecc_end + float(self.rng.uniform(8.0, 15.0))
+                )
+                rep, earliest = self.plan_hold(set_no, rep_no, start, faults)
+            else:
+                pause = self.vary(self.pause_base, 0.1, 0.25)
+                if "body_swing" in faults:
+                    pause = max(pause, self.pendulum_period * float(self.rng.uniform(1.0, 1.5)))
+                start = t if prev_ecc_end is None else max(earliest, prev_ecc_end + pause)
+                if "body_swing" in faults:
+                    self.body_swing(start - pause)
+                rep, earliest = self.plan_rep(set_no, rep_no, side, side_sign, start, faults)
+            self.reps_out.append(rep)
+            prev_ecc_end = rep.ecc.convention_span_s[1]
+        return earliest
+
+    def plan_rep(
+        self, set_no: int, rep_no: int, side: str, side_sign: float, t0: float, faults: set[str]
+    ) -> tuple[_Rep, float]:
+        """Plan one rep whose concentric 10% span starts at ``t0``.
+
+        Returns the rep and the earliest time the next rep may start.
+        """
+        assert self.tempo is not None
+        rng, tempo, s = self.rng, self.tempo, self.sign
+        rom = self.vary(self.nominal_rom, 0.05, 0.10)
+        if "partial_rom" in faults:
+            rom = self.nominal_rom * float(rng.uniform(0.25, 0.45))
+        elif "over_extension" in faults:
+            rom = self.nominal_rom * float(rng.uniform(1.5, 1.8))
+        con_d = self.vary(tempo.concentric_s)
+        hold = self.vary(tempo.top_hold_s)
+        ecc_d = self.vary(tempo.eccentric_s)
+        if "short_hold" in faults:
+            hold = tempo.top_hold_s * float(rng.uniform(0.10, 0.35))
+        if "dropped_eccentric" in faults:
+            ecc_d = min(tempo.eccentric_s * float(rng.uniform(0.2, 0.4)),
+                        float(rng.uniform(0.55, 0.8)))
+        ecc_amp = rom
+        next_earliest = 0.0
+        if "swing" in faults and self.model.name == "standing-curl":
+            # Hip drive: anterior wind-up, then a posterior burst of 8-15 deg that returns
+            # within 0.6-1.2 s; the arms finish the curl with the pelvis still.
+            burst = math.radians(rng.uniform(8.0, 15.0))
+            wind = burst * float(rng.uniform(0.10, 0.20))
+            self.wind_up(t0, wind)
+            con_d = float(rng.uniform(0.25, 0.45))
+            a = 1.3
+            b = skew_for_peak(float(rng.uniform(0.25, 0.35)), a)
+            con = pulse_for_convention(TILT_CH, t0, con_d, s * (burst + wind), a, b)
+            self.rep_pulses.append(con)
+            hold = float(rng.uniform(0.05, 0.15))
+            ecc = self.pulse(TILT_CH, t0 + con_d + hold, float(rng.uniform(0.3, 0.6)),
+                             -s * burst)
+            slot = tempo.concentric_s + tempo.top_hold_s + tempo.eccentric_s
+            next_earliest = t0 + self.vary(slot)
+            rep = _Rep(set_no, rep_no, side, faults, con, ecc)
+            return rep, max(next_earliest, ecc.convention_span_s[1])
+        if "swing" in faults:
+            wind = rom * float(rng.uniform(0.10, 0.20))
+            over = rom * float(rng.uniform(0.10, 0.20))
+            self.wind_up(t0, wind)
+            con_d = tempo.concentric_s * float(rng.uniform(0.35, 0.50))
+            a = 1.3
+            b = skew_for_peak(float(rng.uniform(0.25, 0.35)), a)
+            con = pulse_for_convention(TILT_CH, t0, con_d, s * (rom + wind + over), a, b)
+            self.rep_pulses.append(con)
+            recoil_start = t0 + con_d + float(rng.uniform(0.0, 0.08))
+            recoil_d = float(rng.uniform(0.3, 0.5))
+            self.pulse(TILT_CH, recoil_start, recoil_d, -s * over)
+            hold = max(hold, recoil_start + recoil_d + 0.15 - (t0 + con_d))
+        else:
+            con = self.pulse(TILT_CH, t0, con_d, s * rom)
+        ecc_start = t0 + con_d + hold
+        arch = 0.0
+        if "back_arch" in faults:
+            arch = math.radians(rng.uniform(8.0, 15.0))
+        ecc = self.pulse(TILT_CH, ecc_start, ecc_d, -s * (ecc_amp + arch))
+        ecc_end = ecc_start + ecc_d
+        next_earliest = ecc_end
+        if arch > 0:
+            back_start = ecc_end + float(rng.uniform(0.1, 0.3))
+            back_d = float(rng.uniform(0.6, 1.0))
+            self.pulse(TILT_CH, back_start, back_d, s * arch)
+            next_earliest = back_start + back_d + 0.3
+        if self.model.alternating:
+            rot = self.nominal_rot * float(rng.uniform(0.8, 1.2))
+            if "hips_rotating" in faults:
+                rot = math.radians(rng.uniform(8.0, 15.0))
+            self.pulse(ROTATION_CH, t0, con_d, side_sign * rot)
+            self.pulse(ROTATION_CH, ecc_start, ecc_d, -side_sign * rot)
+        return _Rep(set_no, rep_no, side, faults, con, ecc), next_earliest
+
+    def wind_up(self, t0: float, depth: float) -> None:
+        """Counter-movement of ``depth`` rad against the concentric, ending just before t0."""
+        dur = float(self.rng.uniform(0.25, 0.4))
+        gap = float(self.rng.uniform(0.0, 0.05))
+        self.pulse(TILT_CH, t0 - gap - dur, dur, -self.sign * depth)
+
+    def plan_hold(
+        self, set_no: int, rep_no: int, t0: float, faults: set[str]
+    ) -> tuple[_Rep, float]:
+        """A plank hold: get into position (conv span starting at t0), hold, get down."""
+        rng = self.rng
+        up = self.vary(self.nominal_rom, 0.05, 0.1)
+        lift = float(rng.uniform(0.15, 0.25))
+        setup_d = float(rng.uniform(1.0, 1.6))
+        con = self.pulse(TILT_CH, t0, setup_d, up)
+        self.pulse(HEIGHT_CH, t0, setup_d, lift)
+        hold_start = t0 + setup_d
+        hold = self.vary(self.spec.hold_s, 0.06, 0.1)
+        hold_end = hold_start + hold
+        drift, dh = 0.0, 0.0
+        if "hips_sagging" in faults or "hips_piking" in faults:
+            direction = -1.0 if "hips_sagging" in faults else 1.0
+            drift = direction * math.radians(rng.uniform(8.0, 15.0))
+            dh = direction * float(rng.uniform(0.03, 0.08))
+            d_start = hold_start + hold * float(rng.uniform(0.15, 0.35))
+            d_dur = hold * float(rng.uniform(0.3, 0.45))
+            self.pulse(TILT_CH, d_start, d_dur, drift)
+            self.pulse(HEIGHT_CH, d_start, d_dur, dh)
+        if self.spec.micro_motion:
+            self.tremor(hold_start, hold_end, math.radians(rng.uniform(0.03, 0.1)), (8.0, 12.0))
+        if "shaking" in faults:
+            s_start = hold_start + hold * float(rng.uniform(0.3, 0.5))
+            self.tremor(s_start, hold_end, math.radians(rng.uniform(1.0, 3.0)), (6.0, 10.0))
+        down_d = float(rng.uniform(1.0, 1.6))
+        ecc = self.pulse(TILT_CH, hold_end, down_d, -(up + drift))
+        self.pulse(HEIGHT_CH, hold_end, down_d, -(lift + dh))
+        return _Rep(set_no, rep_no, "", faults, con, ecc, hold=True), hold_end + down_d
+
+    # nuisance --------------------------------------------------------------------------
+    def tremor(self, t0: float, t1: float, amplitude: float, band: tuple[float, float]) -> None:
+        """Tremor of peak ``amplitude`` rad on all three angles, 3 sinusoids in ``band`` Hz."""
+        rng = self.rng
+        weights = np.array([0.5, 0.3, 0.2])
+        for ch, axis_gain in ((0, 1.0), (1, 0.6), (2, 0.4)):
+            for w in weights:
+                self.oscillations.append(
+                    _Oscillation(ch, amplitude * axis_gain * w, float(rng.uniform(*band)),
+                                 float(rng.uniform(0, 2 * np.pi)), t0, t1, 0.5)
+                )
+
+    def body_swing(self, t0: float) -> None:
+        """Whole-body pendulum from the bar, starting at ``t0``, 6-12 deg, decaying."""
+        rng = self.rng
+        period = self.pendulum_period
+        amp = math.radians(rng.uniform(6.0, 12.0))
+        decay = period * float(rng.uniform(2.0, 4.0))
+        t1 = t0 + 4.0 * decay
+        self.oscillations.append(
+            _Oscillation(TILT_CH, amp, 1.0 / period, 0.0, t0, t1, period / 4.0, decay, True)
+        )
+
+    def fidget(self, t0: float, t1: float) -> None:
+        """2-4 small slow out-and-back movements in a rest (well under the rep ROM)."""
+        rng = self.rng
+        cap = min(math.radians(3.0), 0.2 * self.nominal_rom)
+        for _ in range(int(rng.integers(2, 5))):
+            dur = float(rng.uniform(1.0, 2.5))
+            hold = float(rng.uniform(0.5, 3.0))
+            span = 2 * dur + hold
+            if t1 - t0 < span + 1.0:
+                return
+            start = float(rng.uniform(t0 + 0.5, t1 - span - 0.5))
+            ch = int(rng.integers(0, 3))
+            amp = cap * float(rng.uniform(0.3, 1.0)) * float(rng.choice([-1.0, 1.0]))
+            a, b = self.shape()
+            self.nuisance_pulses.append(pulse_for_convention(ch, start, dur, amp, a, b))
+            self.nuisance_pulses.append(
+                pulse_for_convention(ch, start + dur + hold, dur, -amp, a, b)
+            )
+
+    def micro_motion(self, end_s: float) -> None:
+        """Breathing (tilt 0.1-0.3 deg, 0.2-0.3 Hz), faint tremor, sway when upright."""
+        rng = self.rng
+        self.oscillations.append(
+            _Oscillation(TILT_CH, math.radians(rng.uniform(0.1, 0.3)),
+                         float(rng.uniform(0.2, 0.3)), float(rng.uniform(0, 2 * np.pi)),
+                         -5.0, end_s + 10.0, 1.0)
+        )
+        self.tremor(-5.0, end_s + 10.0, math.radians(rng.uniform(0.003, 0.008)), (8.0, 12.0))
+        if self.model.posture == "upright":
+            for ch in (0, 1):
+                for _ in range(2):
+                    self.oscillations.append(
+                        _Oscillation(ch, math.radians(rng.uniform(0.1, 0.3)),
+                                     float(rng.uniform(0.1, 0.4)),
+                                     float(rng.uniform(0, 2 * np.pi)), -5.0, end_s + 10.0, 1.0)
+                    )
+
+
+def _render_oscillations(
+    oscillations: list[_Oscillation], t: FloatArray, pendulum: bool
+) -> FloatArray:
+    """Sum of oscillations (those with ``pendulum`` equal to the flag); shape (n, 4)."""
+    out = np.zeros((len(t), 4))
+    rate = 1.0 / (t[1] - t[0])
+    for o in oscillations:
+        if o.pendulum != pendulum:
+            continue
+        i0 = max(0, math.ceil((o.t0 - t[0]) * rate))
+        i1 = min(len(t), math.ceil((o.t1 - t[0]) * rate))
+        if i1 <= i0:
+            continue
+        tt = t[i0:i1] - o.t0
+        env = _smoothstep(tt / o.ramp_s) * _smoothstep((o.t1 - o.t0 - tt) / o.ramp_s)
+        if math.isfinite(o.decay_s):
+            env = env * np.exp(-tt / o.decay_s)
+        out[i0:i1, o.channel] += o.amplitude * env * np.sin(2 * np.pi * o.freq_hz * tt + o.phase)
+    return out
+
+
+# --------------------------------------------------------------------------- truth
+
+
+def _crossing(v: FloatArray, i_peak: int, level: float, rate_hz: float, forward: bool) -> float:
+    """Time (s) where ``v`` falls below ``level`` walking from ``i_peak`` (linear interp.)."""
+    n = len(v)
+    step = int(5 * rate_hz)
+    while True:
+        if forward:
+            hi = min(n, i_peak + step)
+            idx = np.flatnonzero(v[i_peak:hi] < level)
+            if idx.size:
+                j = i_peak + int(idx[0])
+                frac = (v[j - 1] - level) / (v[j - 1] - v[j])
+                return (j - 1 + frac) / rate_hz
+            if hi == n:
+                return (n - 1) / rate_hz
+        else:
+            lo = max(0, i_peak - step)
+            idx = np.flatnonzero(v[lo:i_peak] < level)
+            if idx.size:
+                j = lo + int(idx[-1])
+                frac = (level - v[j]) / (v[j + 1] - v[j])
+                return (j + frac) / rate_hz
+            if lo == 0:
+                return 0.0
+        step *= 2
+
+
+def _phase(v: FloatArray, pulse: Pulse, rate_hz: float) -> tuple[float, float, float]:
+    """10%-convention span of the phase driven by ``pulse`` on velocity ``v`` (phase positive).
+
+    Returns ``(start_s, end_s, peak)`` with ``peak`` in the unit of ``v``.
+    """
+    i0 = max(0, int(pulse.start_s * rate_hz))
+    i1 = min(len(v), math.ceil(pulse.end_s * rate_hz) + 1)
+    i_peak = i0 + int(np.argmax(v[i0:i1]))
+    peak = float(v[i_peak])
+    level = THRESHOLD_FRACTION * peak
+    return (
+        _crossing(v, i_peak, level, rate_hz, forward=False),
+        _crossing(v, i_peak, level, rate_hz, forward=True),
+        peak,
+    )
+
+
+def _truth_table(
+    planner: _Planner, rep_angles: FloatArray, rate_hz: float, exercise: str
+) -> pd.DataFrame:
+    """Measure every planned rep on the noise-free rep-only kinematics (fine grid)."""
+    rates = np.gradient(rep_angles, 1.0 / rate_hz, axis=0)
+    omega = kinematics.body_angular_velocity(rep_angles, rates)
+    v = planner.sign * omega[:, 2]
+    movement = planner.sign * rep_angles[:, 0]
+    rows: list[dict[str, object]] = []
+    for rep in planner.reps_out:
+        row: dict[str, object] = {"set": rep.set_no, "rep": rep.rep_no, "exercise": exercise,
+                                  "side": rep.side}
+        if rep.hold:
+            # Hold boundaries: the 10% points of getting into / out of position (by
+            # construction: the get-down tilt can be ~0 after a sag).
+            start, end = rep.con.convention_span_s[1], rep.ecc.convention_span_s[0]
+            i0, i1 = round(start * rate_hz), round(end * rate_hz)
+            excursion = movement[i0:i1 + 1] - movement[i0]
+            k = int(np.argmax(np.abs(excursion)))
+            row.update(con_start_s=start, con_end_s=np.nan, ecc_start_s=np.nan, ecc_end_s=end,
+                       concentric_s=np.nan, top_hold_s=end - start, eccentric_s=np.nan,
+                       tut_s=end - start, hold_s=end - start,
+                       rom_deg=math.degrees(float(excursion[k])),
+                       peak_concentric_velocity_dps=np.nan,
+                       peak_eccentric_velocity_dps=np.nan)
+        else:
+            cs, ce, cpk = _phase(v, rep.con, rate_hz)
+            es, ee, epk = _phase(-v, rep.ecc, rate_hz)
+            i0, i1 = round(cs * rate_hz), round(ee * rate_hz)
+            rom = float(np.max(movement[i0:i1 + 1]) - movement[i0])
+            row.update(con_start_s=cs, con_end_s=ce, ecc_start_s=es, ecc_end_s=ee,
+                       concentric_s=ce - cs, top_hold_s=es - ce, eccentric_s=ee - es,
+                       tut_s=ee - cs, hold_s=np.nan, rom_deg=math.degrees(rom),
+                       peak_concentric_velocity_dps=math.degrees(cpk),
+                       peak_eccentric_velocity_dps=math.degrees(epk))
+        for name in FAULTS:
+            row[name] = name in rep.faults
+        rows.append(row)
+    truth = pd.DataFrame(rows, columns=list(TRUTH_COLUMNS))
+    truth["bottom_pause_s"] = (
+        truth.groupby("set")["con_start_s"].shift(-1) - truth["ecc_end_s"]
+    ).astype(float)
+    for name in FAULTS:
+        truth[name] = truth[name].astype(bool)
+    return truth
+
+
+# --------------------------------------------------------------------------- simulate
+
+
+def _draw_lever_arm(rng: np.random.Generator) -> FloatArray:
+    direction = rng.normal(size=3)
+    return np.asarray(direction / np.linalg.norm(direction) * rng.uniform(0.05, 0.20))
+
+
+def simulate_session(spec: SessionSpec) -> SimulatedSession:
+    """Simulate one session of ``spec.exercise`` with ground truth.
+
+    Raises:
+        SimulationError: the spec asks for something the simulator cannot produce.
+
+    """
+    model, tempo, reps = validate_spec(spec)
+    planner = _Planner(spec, model, tempo, reps)
+    # Person/sensor placement draws come before planning so they do not depend on the plan.
+    rng = planner.rng
+    mounting = spec.mounting if spec.mounting is not None else Rotation.random(rng=rng)
+    lever = (
+        np.asarray(spec.lever_arm_m, dtype=float)
+        if spec.lever_arm_m is not None
+        else _draw_lever_arm(rng)
+    )
+    heading = float(rng.uniform(0, 2 * np.pi))
+    pendulum_length = (
+        spec.pendulum_length_m
+        if spec.pendulum_length_m is not None
+        else float(rng.uniform(0.9, 1.1))
+    )
+    errors = sensor.SensorErrors.draw(rng)
+    duration = planner.plan()
+
+    rate = spec.sampling_rate_hz
+    decimation = math.ceil(MIN_FINE_RATE_HZ / rate)
+    fine_rate = float(rate * decimation)
+    n_out = math.ceil(duration * rate)
+    n_fine = n_out * decimation
+    t = np.arange(n_fine) / fine_rate
+
+    rep_channels = render_pulses(planner.rep_pulses, 0.0, fine_rate, n_fine)
+    truth = _truth_table(planner, rep_channels[:, :3], fine_rate, model.name)
+
+    channels = rep_channels + render_pulses(planner.nuisance_pulses, 0.0, fine_rate, n_fine)
+    channels += _render_oscillations(planner.oscillations, t, pendulum=False)
+    swing = _render_oscillations(planner.oscillations, t, pendulum=True)[:, TILT_CH]
+    angles = channels[:, :3].copy()
+    angles[:, 0] += swing
+    base = kinematics.posture_rotation(model.posture, heading)
+    r_wp = kinematics.pelvis_rotation(base, angles)
+    omega = kinematics.body_angular_velocity(angles, np.gradient(angles, 1.0 / fine_rate, axis=0))
+    pivot = np.outer(channels[:, HEIGHT_CH], kinematics.WORLD_UP)
+    if model.hanging:
+        lateral = base.apply([0.0, 0.0, 1.0])
+        down = -pendulum_length * kinematics.WORLD_UP
+        hang = (
+            np.outer(np.cos(swing), down)
+            + np.outer(np.sin(swing), np.cross(lateral, down))
+            - down
+        )
+        pivot = pivot + hang
+    acc_f, gyr_f = kinematics.ideal_imu(r_wp, omega, pivot, lever, mounting, 1.0 / fine_rate)
+    acc_ideal = sensor.antialias_and_sample(acc_f, fine_rate, decimation)
+    gyr_ideal = sensor.antialias_and_sample(gyr_f, fine_rate, decimation)
+    angles_out = np.ascontiguousarray(angles[::decimation])
+
+    noise_rng = np.random.default_rng([spec.seed, 1])
+    acc, gyr = acc_ideal, gyr_ideal
+    if spec.noise:
+        acc, gyr = sensor.add_errors(acc, gyr, errors, rate, noise_rng)
+    if spec.quantize:
+        acc, gyr = sensor.quantize_imu(acc, gyr, spec.acc_range_g, spec.gyr_range_dps)
+    acc, gyr = acc.copy(), gyr.copy()
+    lost = sensor.lose_frames(n_out, spec.samples_per_frame, spec.packet_loss, noise_rng)
+    valid = ~np.repeat(lost, spec.samples_per_frame)[:n_out]
+    acc[~valid] = np.nan
+    gyr[~valid] = np.nan
+    host_times = sensor.frame_host_times(
+        n_out, spec.samples_per_frame, rate, lost, spec.latency_s, spec.jitter_s,
+        spec.clock_drift_ppm, noise_rng,
+    )
+    saturated = int(np.sum(np.abs(gyr_ideal) >= math.radians(spec.gyr_range_dps)))
+    if saturated:
+        logger.info("%d gyro samples exceed +-%d dps and saturate", saturated,
+                    spec.gyr_range_dps)
+
+    annotations = tuple(
+        Annotation(
+            float(truth.loc[truth["set"] == s, "con_start_s"].min()),
+            float(truth.loc[truth["set"] == s, "ecc_end_s"].max()),
+            f"set {s}",
+            model.name,
+            s,
+        )
+        for s in range(1, spec.sets + 1)
+    )
+    notes = {
+        "seed": str(spec.seed),
+        "mounting_quat_xyzw": json.dumps([round(float(q), 6) for q in mounting.as_quat()]),
+        "lever_arm_m": json.dumps([round(float(x), 4) for x in lever]),
+        "fault_rates": json.dumps(dict(spec.faults), sort_keys=True),
+        "noise": str(spec.noise),
+        "quantize": str(spec.quantize),
+        "micro_motion": str(spec.micro_motion),
+        "packet_loss": str(spec.packet_loss),
+        "samples_per_frame": str(spec.samples_per_frame),
+        "jitter_s": str(spec.jitter_s),
+        "nominal_rom_deg": f"{math.degrees(planner.nominal_rom):.2f}",
+        "kinematics_rate_hz": f"{fine_rate:g}",
+        "movement_axis": "pelvis z (tilt)",
+        "movement_sign": str(model.movement_sign),
+        "posture": model.posture,
+        "truth": "<stem>.truth.csv beside the recording",
+    }
+    if model.hanging:
+        notes["pendulum_length_m"] = f"{pendulum_length:.3f}"
+        notes["pendulum_period_s"] = f"{planner.pendulum_period:.3f}"
+    if spec.noise:
+        notes["gyr_bias_dps"] = json.dumps(
+            [round(float(x), 3) for x in np.degrees(errors.gyr_bias_rad_s)]
+        )
+    meta = RecordingMeta(
+        sampling_rate_hz=float(rate),
+        device="simulator",
+        acc_range_g=float(spec.acc_range_g),
+        gyr_range_dps=float(spec.gyr_range_dps),
+        clock=ClockMapping(spec.latency_s, spec.clock_drift_ppm),
+        gaps=gaps_from_nan(valid, "packet loss"),
+        annotations=annotations,
+        participant=f"sim-{spec.seed}",
+        exercise=model.name,
+        tempo=None if tempo is None else str(tempo),
+        source="simulator",
+        notes=notes,
+    )
+    recording = Recording(acc, gyr, meta)
+    logger.debug("simulated %s: %d samples at %d Hz, %d reps", model.name, n_out, rate,
+                 len(truth))
+    return SimulatedSession(
+        spec=spec,
+        recording=recording,
+        truth=truth,
+        frame_host_times_s=host_times,
+        pelvis_angles_rad=angles_out,
+        acc_ideal=acc_ideal,
+        gyr_ideal=gyr_ideal,
+        mounting=mounting,
+        lever_arm_m=lever,
+    )
+
+
+def truth_path_for(recording_path: str | Path) -> Path:
+    """``session.parquet`` -> ``session.truth.csv`` (same folder)."""
+    p = Path(recording_path)
+    return p.with_name(p.stem + ".truth.csv")
+
+
+def save_session(session: SimulatedSession, path: str | Path) -> tuple[Path, Path]:
+    """Write the recording (Parquet) and its truth CSV beside it; returns both paths."""
+    rec_path = write_recording(session.recording, path)
+    truth_path = truth_path_for(rec_path)
+    try:
+        session.truth.to_csv(truth_path, index=False, float_format="%.4f")
+    except OSError as exc:
+        raise SimulationError(f"cannot write truth {truth_path}: {exc.strerror or exc}") from exc
+    return rec_path, truth_path
+
+
+def read_truth(path: str | Path) -> pd.DataFrame:
+    """Read a truth CSV written by :func:`save_session` (fault columns as bool)."""
+    truth = pd.read_csv(path)
+    truth["side"] = truth["side"].fillna("").astype(str)
+    for name in FAULTS:
+        truth[name] = truth[name].astype(bool)
+    return truth
+
+
+__all__ = [
+    "TRUTH_COLUMNS",
+    "SessionSpec",
+    "SimulatedSession",
+    "read_truth",
+    "save_session",
+    "simulate_session",
+    "truth_path_for",
+    "validate_spec",
+]
