@@ -25,11 +25,11 @@ logger = logging.getLogger(__name__)
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 
-BURST_FRACTION_OF_MEDIAN = 0.5
-"""An interval shorter than this fraction of the median interval counts as bursty."""
+BURST_FRACTION = 0.5
+"""An interval shorter than this fraction of the mean interval (gaps excluded) is bursty."""
 
 IRREGULAR_JITTER_RATIO = 0.1
-"""Timing is called irregular when jitter exceeds this fraction of the median interval..."""
+"""Timing is called irregular when jitter exceeds this fraction of the mean interval..."""
 
 IRREGULAR_BURST_SHARE = 0.01
 """...or when more than this share of the intervals are bursty."""
@@ -49,7 +49,8 @@ class TimingStats:
         mean_interval_s: mean of the intervals, s (includes gaps).
         effective_rate_hz: intervals per second of span, Hz: the rate samples were delivered at.
         jitter_s: standard deviation of the intervals that are not gaps, s.
-        bursty_share: share of intervals shorter than half the median interval (0..1).
+        bursty_share: share of intervals shorter than half the mean interval (gaps excluded),
+            i.e. samples that arrived in bursts (0..1).
         max_interval_s: largest interval, s.
         n_gap_intervals: intervals longer than ``max_gap_s``.
         irregular: True when the jitter or the bursts are large enough to matter.
@@ -96,9 +97,10 @@ def interval_stats(intervals_s: FloatArray, max_gap_s: float) -> TimingStats:
     median = float(np.median(dt))
     not_gap = dt <= max_gap_s
     jitter = float(np.std(dt[not_gap])) if np.any(not_gap) else 0.0
-    bursty = float(np.mean(dt < BURST_FRACTION_OF_MEDIAN * median))
+    typical = float(np.mean(dt[not_gap])) if np.any(not_gap) else median
+    bursty = float(np.mean(dt < BURST_FRACTION * typical))
     span = float(np.sum(dt))
-    irregular = jitter > IRREGULAR_JITTER_RATIO * median or bursty > IRREGULAR_BURST_SHARE
+    irregular = jitter > IRREGULAR_JITTER_RATIO * typical or bursty > IRREGULAR_BURST_SHARE
     return TimingStats(
         n_samples=int(dt.size + 1),
         span_s=span,

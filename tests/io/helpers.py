@@ -1,0 +1,41 @@
+"""Synthetic IMU samples in known units for the recording I/O tests."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from imu.frames import STANDARD_GRAVITY
+
+
+def synthetic_samples(
+    n: int = 500, rate_hz: float = 50.0, seed: int = 0, moving_from: float = 0.5
+) -> pd.DataFrame:
+    """A sensor lying still (z up) for the first half, then gently rocking; SI units.
+
+    Columns time_s (s from 0), acc_* (m/s^2), gyr_* (rad/s). Exactly regular timestamps.
+    """
+    rng = np.random.default_rng(seed)
+    t = np.arange(n) / rate_hz
+    moving = t >= moving_from * t[-1]
+    angle = np.where(moving, 0.3 * np.sin(2 * np.pi * 0.5 * (t - t[moving][0])), 0.0)
+    rate = np.where(moving, 0.3 * np.pi * np.cos(2 * np.pi * 0.5 * (t - t[moving][0])), 0.0)
+    acc = np.column_stack(
+        [
+            STANDARD_GRAVITY * np.sin(angle),
+            np.zeros(n),
+            STANDARD_GRAVITY * np.cos(angle),
+        ]
+    ) + rng.normal(0, 0.02, (n, 3))
+    gyr = np.column_stack([np.zeros(n), rate, np.zeros(n)]) + rng.normal(0, 0.005, (n, 3))
+    return pd.DataFrame(
+        {
+            "time_s": t,
+            "acc_x": acc[:, 0],
+            "acc_y": acc[:, 1],
+            "acc_z": acc[:, 2],
+            "gyr_x": gyr[:, 0],
+            "gyr_y": gyr[:, 1],
+            "gyr_z": gyr[:, 2],
+        }
+    )

@@ -1,0 +1,281 @@
+"""CSV import: default layout, every unit option, timing report, gaps, rate, groups, errors."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from imu.errors import ImportOptionsError, RecordingError
+from imu.frames import STANDARD_GRAVITY
+from imu.io import CsvOptions, import_csv
+from tests.io.helpers import synthetic_samples
+
+WriteCsv = Callable[..., Path]
+ACC3 = ["acc_x", "acc_y", "acc_z"]
+GYR3 = ["gyr_x", "gyr_y", "gyr_z"]
+
+
+def _magnitude_at_rest(acc: np.ndarray, n_still: int) -> float:
+    return float(np.median(np.linalg.norm(acc[:n_still], axis=1)))
+
+
+def test_default_layout_needs_no_options(samples: pd.DataFrame, write_csv: WriteCsv) -> None:
+    [imp] = import_csv(write_csv(samples, "plain.csv"))
+    rec, report = imp.recording, imp.report
+    assert rec.n_samples == len(samples)
+    assert report.rate_estimated and report.rate_hz == 50.0
+    np.testing.assert_allclose(rec.acc, samples[ACC3].to_numpy(), atol=1e-9)
+    np.testing.assert_allclose(rec.gyr, samples[GYR3].to_numpy(), atol=1e-9)
+    assert rec.meta.gaps == ()
+    assert rec.meta.start_time_s == 0.0  # relative time
+    assert rec.meta.source == "plain.csv"
+    assert imp.name == "plain"
+    assert abs(report.gravity.magnitude - STANDARD_GRAVITY) < 0.05
+    assert report.gravity.method == "still"
+
+
+def test_rate_estimation_is_reported(samples: pd.DataFrame, write_csv: WriteCsv) -> None:
+    [imp] = import_csv(write_csv(samples))
+    text = "\n".join(imp.report.summary_lines())
+    assert "50 Hz ESTIMATED" in text
+    assert "--rate" in text
+    assert "estimated" in imp.recording.meta.notes["import_rate"]
+
+
+def test_given_rate_is_used_and_not_called_estimated(
+    samples: pd.DataFrame, write_csv: WriteCsv
+) -> None:
+    [imp] = import_csv(write_csv(samples), CsvOptions(rate_hz=25.0))
+    assert not imp.report.rate_estimated
+    assert imp.recording.sampling_rate_hz == 25.0
+    assert imp.recording.n_samples == 250
+    assert "ESTIMATED" not in "\n".join(imp.report.summary_lines())
+    assert imp.report.estimated_rate_hz == 50.0
+
+
+@pytest.mark.parametrize(("unit", "factor"), [("s", 1.0), ("ms", 1e3), ("us", 1e6), ("ns", 1e9)])
+def test_time_units(unit: str, factor: float, samples: pd.DataFrame, write_csv: WriteCsv) -> None:
+    frame = samples.rename(columns={"time_s": "t"})
+    frame["t"] = frame["t"] * factor
+    if unit == "ns":
+        frame["t"] = (frame["t"].round() + 1_700_000_000 * 10**9).astype("int64")  # Unix ns
+    opts = CsvOptions(time_col="t", time_unit=unit)  # type: ignore[arg-type]
+    [imp] = import_csv(write_csv(frame), opts)
+    assert imp.recording.sampling_rate_hz == 50.0
+    assert imp.recording.n_samples == len(samples)
+    if unit == "ns":
+        assert imp.recording.meta.start_time_s == pytest.approx(1.7e9)
+
+
+def test_absolute_time_is_kept_as_start(samples: pd.DataFrame, write_csv: WriteCsv) -> None:
+    frame = samples.assign(time_s=samples["time_s"] + 1322832772.5)
+    [auto] = import_csv(write_csv(frame))
+    assert auto.recording.meta.start_time_s == pytest.approx(1322832772.5)
+    [rel] = import_csv(write_csv(frame), CsvOptions(time_origin="relative"))
+    assert rel.recording.meta.start_time_s == 0.0
+
+
+def test_acc_in_g(samples: pd.DataFrame, write_csv: WriteCsv) -> None:
+    frame = samples.copy()
+    frame[ACC3] = frame[ACC3] / STANDARD_GRAVITY
+    [imp] = import_csv(write_csv(frame), CsvOptions(acc_unit="g"))
+    np.testing.assert_allclose(imp.recording.acc, samples[ACC3].to_numpy(), atol=1e-9)
+
+
+def test_gyro_in_deg_s(samples: pd.DataFrame, write_csv: WriteCsv) -> None:
+    frame = samples.copy()
+    frame[GYR3] = np.degrees(frame[GYR3])
+    [imp] = import_csv(write_csv(frame), CsvOptions(gyr_unit="deg/s"))
+    np.testing.assert_allclose(imp.recording.gyr, samples[GYR3].to_numpy(), atol=1e-9)
+
+
+def test_acc_in_counts_scaled_by_gravity_at_rest(
+    samples: pd.DataFrame, write_csv: WriteCsv
+) -> None:
+    frame = samples.rename(columns={"acc_x": "ax", "acc_y": "ay", "acc_z": "az"})
+    frame[["ax", "ay", "az"]] = (frame[["ax", "ay", "az"]] * (4096 / STANDARD_GRAVITY)).round()
+    opts = CsvOptions(acc_cols=("ax", "ay", "az"), acc_unit="counts")
+    [imp] = import_csv(write_csv(frame), opts)
+    assert _magnitude_at_rest(imp.recording.acc, 200) == pytest.approx(STANDARD_GRAVITY, rel=2e-3)
+    assert imp.report.acc_scale == pytest.approx(STANDARD_GRAVITY / 4096, rel=5e-3)
+    assert imp.recording.meta.notes["import_acc_unit"] == "counts"
+
+
+@pytest.mark.parametrize(
+    ("divide_by", "declared", "looks"),
+    [(STANDARD_GRAVITY, "m/s^2", "g"), (1.0, "g", "m/s^2"), (1 / 400, "m/s^2", "counts")],
+)
+def test_wrong_acc_unit_is_detected(
+    divide_by: float, declared: str, looks: str, samples: pd.DataFrame, write_csv: WriteCsv
+) -> None:
+    frame = samples.copy()
+    frame[ACC3] = frame[ACC3] / divide_by
+    path = write_csv(frame, "wrong.csv")
+    with pytest.raises(ImportOptionsError, match=rf"wrong\.csv.*--acc-unit {re.escape(looks)}"):
+        import_csv(path, CsvOptions(acc_unit=declared))  # type: ignore[arg-type]
+    # the check can be turned off
+    import_csv(path, CsvOptions(acc_unit=declared, check_units=False))  # type: ignore[arg-type]
+
+
+def test_gyro_in_deg_s_declared_rad_s_is_detected(write_csv: WriteCsv) -> None:
+    frame = synthetic_samples(moving_from=0.0)
+    frame[GYR3] = np.degrees(frame[GYR3]) * 40  # fast spin, in deg/s
+    with pytest.raises(ImportOptionsError, match="--gyr-unit deg/s"):
+        import_csv(write_csv(frame), CsvOptions(check_units=True))
+
+
+def test_time_in_ms_declared_s_is_detected(samples: pd.DataFrame, write_csv: WriteCsv) -> None:
+    frame = samples.assign(time_s=samples["time_s"] * 1000)
+    with pytest.raises(ImportOptionsError, match="--time-unit ms"):
+        import_csv(write_csv(frame))
+
+
+def test_bursty_timestamps_and_gaps(write_csv: WriteCsv) -> None:
+    frame = synthetic_samples(n=1000, rate_hz=50.0)
+    t = frame["time_s"].to_numpy().copy()
+    t[1::2] = t[::2][: len(t[1::2])] + 1e-4  # every other sample arrives 0.1 ms after its pair
+    frame["time_s"] = t
+    frame = frame[(t < 5.0) | (t > 6.0)]  # a 1 s hole
+    [imp] = import_csv(write_csv(frame), CsvOptions(rate_hz=50.0, max_gap_s=0.25))
+    report, rec = imp.report, imp.recording
+    assert report.timing.irregular
+    assert report.timing.bursty_share > 0.4
+    assert report.timing.max_interval_s > 0.9
+    assert report.n_gaps == 1
+    [gap] = rec.meta.gaps
+    assert 0.9 < gap.n_samples / 50.0 < 1.1
+    assert np.isnan(rec.acc[gap.start : gap.end]).all()
+    assert np.isnan(rec.gyr[gap.start : gap.end]).all()
+    outside = np.ones(rec.n_samples, bool)
+    outside[gap.start : gap.end] = False
+    assert np.isfinite(rec.acc[outside]).all()
+    assert "IRREGULAR" in "\n".join(report.summary_lines())
+
+
+def test_out_of_order_and_duplicates_are_sorted_dropped_and_counted(
+    samples: pd.DataFrame, write_csv: WriteCsv
+) -> None:
+    frame = pd.concat([samples, samples.iloc[[10, 20, 30]]])  # 3 duplicate timestamps
+    order = np.r_[0:100, 150:200, 100:150, 200 : len(frame)]  # a block out of order
+    frame = frame.take(order)
+    [imp] = import_csv(write_csv(frame), CsvOptions(rate_hz=50.0))
+    assert imp.report.n_duplicates == 3
+    assert imp.report.n_out_of_order >= 1
+    assert imp.recording.n_samples == len(samples)
+    np.testing.assert_allclose(imp.recording.acc, samples[ACC3].to_numpy(), atol=1e-9)
+
+
+def test_empty_cells_drop_rows_and_are_counted(samples: pd.DataFrame, write_csv: WriteCsv) -> None:
+    frame = samples.copy()
+    frame.loc[[5, 6], "gyr_y"] = np.nan
+    [imp] = import_csv(write_csv(frame), CsvOptions(rate_hz=50.0))
+    assert imp.report.n_incomplete == 2
+    assert np.isfinite(imp.recording.gyr).all()  # 2 missing samples < gap limit: interpolated
+
+
+def test_split_by_groups(write_csv: WriteCsv) -> None:
+    parts = []
+    for i, (who, what) in enumerate([("ann", "A"), ("ann", "B"), ("bob", "A")]):
+        part = synthetic_samples(n=200 + 50 * i, seed=i)
+        part["time_s"] += 100 * i
+        parts.append(part.assign(person=who, kind=what))
+    frame = pd.concat(parts)
+    opts = CsvOptions(split_by=("person", "kind"), participant_col="person", rate_hz=50.0)
+    result = import_csv(write_csv(frame), opts)
+    assert [r.name for r in result] == ["ann_A", "ann_B", "bob_A"]
+    for i, imp in enumerate(result):
+        meta = imp.recording.meta
+        assert imp.recording.n_samples == 200 + 50 * i
+        assert meta.participant == ["ann", "ann", "bob"][i]
+        assert meta.notes["person"] == meta.participant
+        assert meta.notes["kind"] == ["A", "B", "A"][i]
+        [ann] = meta.annotations
+        assert ann.start_s == 0.0 and ann.end_s == pytest.approx(imp.recording.duration_s)
+        assert "person=" in ann.label and "kind=" in ann.label
+        assert imp.report.group == (("person", meta.participant), ("kind", meta.notes["kind"]))
+
+
+def test_participant_column_must_be_constant_without_split(write_csv: WriteCsv) -> None:
+    frame = synthetic_samples().assign(person=["a"] * 250 + ["b"] * 250)
+    with pytest.raises(ImportOptionsError, match="add person to --split-by"):
+        import_csv(write_csv(frame), CsvOptions(participant_col="person"))
+
+
+# --- bad files --------------------------------------------------------------------------------
+
+
+def test_missing_column_names_file_column_and_fix(
+    samples: pd.DataFrame, write_csv: WriteCsv
+) -> None:
+    path = write_csv(samples.drop(columns=["gyr_z"]), "nogyr.csv")
+    with pytest.raises(ImportOptionsError, match=r"nogyr\.csv.*'gyr_z' not found.*--gyr-cols"):
+        import_csv(path)
+
+
+def test_non_numeric_value_is_located(samples: pd.DataFrame, write_csv: WriteCsv) -> None:
+    frame = samples.astype({"acc_y": object})
+    frame.loc[17, "acc_y"] = "oops"
+    path = write_csv(frame, "text.csv")
+    with pytest.raises(ImportOptionsError, match=r"text\.csv.*'acc_y'.*row 18.*'oops'"):
+        import_csv(path)
+
+
+def test_empty_file(tmp_path: Path) -> None:
+    path = tmp_path / "empty.csv"
+    path.write_text("")
+    with pytest.raises(RecordingError, match=r"empty\.csv.*empty"):
+        import_csv(path)
+
+
+def test_header_only(tmp_path: Path) -> None:
+    path = tmp_path / "head.csv"
+    path.write_text("time_s,acc_x,acc_y,acc_z,gyr_x,gyr_y,gyr_z\n")
+    with pytest.raises(RecordingError, match=r"head\.csv.*no data rows"):
+        import_csv(path)
+
+
+def test_truncated_csv(samples: pd.DataFrame, write_csv: WriteCsv) -> None:
+    path = write_csv(samples, "cut.csv")
+    data = path.read_bytes()
+    path.write_bytes(data[: data.rindex(b",", 0, len(data) - 40)])  # cut inside the last row
+    with pytest.raises(RecordingError, match=r"cut\.csv.*truncated"):
+        import_csv(path)
+
+
+def test_binary_and_parquet_files_are_refused(tmp_path: Path) -> None:
+    junk = tmp_path / "junk.csv"
+    junk.write_bytes(bytes(range(256)))
+    with pytest.raises(RecordingError, match=r"junk\.csv.*binary"):
+        import_csv(junk)
+    par = tmp_path / "rec.csv"
+    par.write_bytes(b"PAR1" + b"\x00" * 20)
+    with pytest.raises(RecordingError, match=r"rec\.csv.*Parquet"):
+        import_csv(par)
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(RecordingError, match="no such file"):
+        import_csv(tmp_path / "nope.csv")
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"rate_hz": -1.0},
+        {"max_gap_s": 0.0},
+        {"acc_unit": "furlongs"},
+        {"gyr_unit": "rpm"},
+        {"time_unit": "fortnight"},
+        {"acc_cols": ("a", "b")},
+        {"counts_scale_by": ("who",)},
+        {"rate_hz": 10.0, "max_gap_s": 0.01},
+    ],
+)
+def test_bad_options(kwargs: dict[str, object]) -> None:
+    with pytest.raises(ImportOptionsError):
+        CsvOptions(**kwargs)  # type: ignore[arg-type]
