@@ -77,7 +77,7 @@ def _positive(text: str) -> float:
 
 def add_csv_options(parser: argparse.ArgumentParser) -> None:
     """Add the CSV layout/unit flags to a command's parser."""
-    g = parser.add_argument_group("CSV import (ignored for Parquet input)")
+    g = parser.add_argument_group("CSV import (see units/timing below)")
     g.add_argument("--time-col", default="time_s", metavar="COL", help="time column [time_s]")
     g.add_argument("--time-unit", default="s", choices=TIME_UNITS, help="unit of the time [s]")
     g.add_argument(
@@ -87,11 +87,19 @@ def add_csv_options(parser: argparse.ArgumentParser) -> None:
         help="absolute = Unix time, kept as the start time; auto = absolute if after 1973",
     )
     g.add_argument(
-        "--acc-cols", type=_cols3, default=None, metavar="X,Y,Z", help="[acc_x,acc_y,acc_z]"
+        "--acc-cols",
+        type=_cols3,
+        default=None,
+        metavar="X,Y,Z",
+        help="accelerometer columns [acc_x,acc_y,acc_z]",
     )
     g.add_argument("--acc-unit", default="m/s^2", choices=ACC_UNITS, help="[m/s^2]")
     g.add_argument(
-        "--gyr-cols", type=_cols3, default=None, metavar="X,Y,Z", help="[gyr_x,gyr_y,gyr_z]"
+        "--gyr-cols",
+        type=_cols3,
+        default=None,
+        metavar="X,Y,Z",
+        help="gyroscope columns [gyr_x,gyr_y,gyr_z]",
     )
     g.add_argument("--gyr-unit", default="rad/s", choices=GYR_UNITS, help="[rad/s]")
     g.add_argument(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +44,7 @@ def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "convert",
         help="import a CSV file into Parquet recordings",
-        description=(
+        description=textwrap.fill(
             "Import a CSV of accelerometer + gyroscope samples, resample it onto a uniform grid"
             " (gaps kept as NaN), convert it to SI units and write Parquet recordings. Prints"
             " the import report of each recording: timing, rate, gaps, units and scale."

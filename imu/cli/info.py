@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import textwrap
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -31,7 +32,7 @@ def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "info",
         help="summarise a recording (Parquet) or a CSV file",
-        description=(
+        description=textwrap.fill(
             "Print a summary of a recording: duration, rate, samples, gaps, device, participant,"
             " exercise, annotations, notes, channel ranges, |acc| (about 9.81 m/s^2 at rest) and"
             " gyro statistics. A CSV file is imported first (default layout, or the same flags as"
