@@ -1,0 +1,160 @@
+"""``imu simulate``: write a simulated session (Parquet) and its ground truth (CSV)."""
+
+from __future__ import annotations
+
+import argparse
+import math
+
+from scipy.spatial.transform import Rotation
+
+from firmware_protocol.spec import OUTPUT_DATA_RATES_HZ
+from imu.errors import SimulationError
+from imu.sim import EXERCISE_MODELS, EXERCISES, FAULTS, SessionSpec, save_session, simulate_session
+from imu.tempo import parse_tempo
+
+EPILOG = """\
+exercises (default tempo):
+{exercises}
+
+faults (rate = probability per rep, per hold for the plank):
+{faults}
+
+tempo: up-hold-down seconds, e.g. 3-1-3 (3 s concentric, 1 s top hold, 3 s eccentric);
+  a fourth number is the bottom pause between reps: 3-1-3-1.
+
+example:
+  imu simulate reverse-crunch --tempo 3-1-3 --reps 12 --sets 3 --seed 7 \\
+      --faults swing=0.2,dropped_eccentric=0.1 --out out/session.parquet
+  writes out/session.parquet and out/session.truth.csv (one row per rep).
+"""
+
+
+def _epilog() -> str:
+    exercises = "\n".join(
+        f"  {m.name:<18} ({m.default_tempo or 'hold'}) {m.description}"
+        for m in EXERCISE_MODELS.values()
+    )
+    faults = "\n".join(f"  {name:<18} {text}" for name, text in FAULTS.items())
+    return EPILOG.format(exercises=exercises, faults=faults)
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``simulate`` command."""
+    p = subparsers.add_parser(
+        "simulate",
+        help="simulate a session with ground truth",
+        description=(
+            "Simulate a hip-worn IMU recording of an exercise session (pelvis kinematics, "
+            "sensor noise, int16 counts, optional packet loss) and write it with its ground "
+            "truth: phase times, ROM and faults of every rep."
+        ),
+        epilog=_epilog(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("exercise", metavar="EXERCISE", help=f"one of: {', '.join(EXERCISES)}")
+    p.add_argument("--out", required=True, metavar="FILE",
+                   help="output recording (.parquet); the truth goes to FILE's .truth.csv")
+    p.add_argument("--tempo", metavar="UP-HOLD-DOWN[-PAUSE]",
+                   help="prescribed tempo in seconds (default: the exercise's)")
+    p.add_argument("--reps", type=int, metavar="N",
+                   help="reps per set (alternating exercises count each side; plank: holds)")
+    p.add_argument("--sets", type=int, default=3, metavar="N", help="sets (default 3)")
+    p.add_argument("--seed", type=int, default=0, metavar="N",
+                   help="random seed; the same seed gives the same session (default 0)")
+    p.add_argument("--rate", type=int, default=104, metavar="HZ",
+                   help=f"sampling rate, one of {', '.join(map(str, OUTPUT_DATA_RATES_HZ))} "
+                   "(default 104)")
+    p.add_argument("--faults", default="", metavar="NAME=RATE,...",
+                   help="fault probabilities per rep, e.g. swing=0.2,dropped_eccentric=0.1")
+    p.add_argument("--rest", type=float, metavar="S",
+                   help="rest between sets, s (default: 30-60 s drawn per rest)")
+    p.add_argument("--hold", type=float, default=45.0, metavar="S",
+                   help="plank hold, s (default 45)")
+    p.add_argument("--packet-loss", type=float, default=0.0, metavar="P",
+                   help="probability that a BLE frame is lost (NaN gap), 0-1 (default 0)")
+    p.add_argument("--jitter", type=float, default=0.0, metavar="S",
+                   help="mean host receive jitter per frame, s (default 0)")
+    p.add_argument("--mounting", default="random", metavar="random|identity|QX,QY,QZ,QW",
+                   help="sensor-to-pelvis rotation (default: uniformly random)")
+    p.add_argument("--acc-range", type=int, default=8, metavar="G",
+                   help="accelerometer range +-G (default 8)")
+    p.add_argument("--gyr-range", type=int, default=500, metavar="DPS",
+                   help="gyroscope range +-DPS (default 500)")
+    p.add_argument("--no-noise", action="store_true",
+                   help="ideal sensor: no noise, bias or scale error (still quantised)")
+    p.set_defaults(func=run)
+
+
+def parse_faults(text: str) -> dict[str, float]:
+    """Parse ``"swing=0.2,dropped_eccentric=0.1"`` into a dict (validated later by the spec).
+
+    Raises:
+        SimulationError: an item is not NAME=NUMBER.
+
+    """
+    faults: dict[str, float] = {}
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        name, sep, value = item.partition("=")
+        try:
+            rate = float(value)
+        except ValueError:
+            rate = math.nan
+        if not sep or math.isnan(rate):
+            raise SimulationError(
+                f"fault rate {item!r} is not NAME=RATE; write e.g. --faults swing=0.2,"
+                f"dropped_eccentric=0.1 (faults: {', '.join(FAULTS)})"
+            )
+        faults[name.strip()] = rate
+    return faults
+
+
+def parse_mounting(text: str) -> Rotation | None:
+    """``random`` -> None, ``identity``, or a quaternion ``qx,qy,qz,qw`` (scalar last)."""
+    if text == "random":
+        return None
+    if text == "identity":
+        return Rotation.identity()
+    try:
+        q = [float(x) for x in text.split(",")]
+        if len(q) != 4 or not any(q):
+            raise ValueError
+    except ValueError:
+        raise SimulationError(
+            f"mounting {text!r} is not 'random', 'identity' or a quaternion qx,qy,qz,qw"
+        ) from None
+    return Rotation.from_quat(q)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Simulate, write both files and print a short summary."""
+    spec = SessionSpec(
+        exercise=args.exercise,
+        tempo=parse_tempo(args.tempo) if args.tempo else None,
+        reps=args.reps,
+        sets=args.sets,
+        rest_s=args.rest,
+        sampling_rate_hz=args.rate,
+        seed=args.seed,
+        faults=parse_faults(args.faults),
+        noise=not args.no_noise,
+        packet_loss=args.packet_loss,
+        jitter_s=args.jitter,
+        mounting=parse_mounting(args.mounting),
+        hold_s=args.hold,
+        acc_range_g=args.acc_range,
+        gyr_range_dps=args.gyr_range,
+    )
+    session = simulate_session(spec)
+    rec_path, truth_path = save_session(session, args.out)
+    rec, truth = session.recording, session.truth
+    n_faulty = int(truth[list(FAULTS)].any(axis=1).sum())
+    fault_counts = {f: int(truth[f].sum()) for f in FAULTS if truth[f].any()}
+    print(f"{spec.exercise}: {len(truth)} reps in {spec.sets} set(s), tempo "
+          f"{rec.meta.tempo or '-'}, {rec.duration_s:.1f} s at {rec.sampling_rate_hz:g} Hz "
+          f"({rec.n_samples} samples, {rec.missing_samples} lost)")
+    if fault_counts:
+        print(f"faulty reps: {n_faulty} ("
+              + ", ".join(f"{k} {v}" for k, v in fault_counts.items()) + ")")
+    print(f"wrote {rec_path}")
+    print(f"wrote {truth_path}")
+    return 0
