@@ -14,6 +14,7 @@ import logging
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from numbers import Real
 
 import numpy as np
 import numpy.typing as npt
@@ -119,13 +120,15 @@ def encode_frame(frame: Frame, mtu: int | None = None) -> bytes:
         where = "any frame" if mtu is None else f"a frame at ATT MTU {mtu}"
         raise ProtocolError(f"{where} carries 1..{limit} samples, got {n}")
     try:
-        counts = np.array(frame.samples, dtype=np.int64)
+        counts = np.array(frame.samples)
     except (TypeError, ValueError) as exc:
         raise ProtocolError(f"samples must be rows of 6 integers: {exc}") from None
     if counts.shape != (n, AXES_PER_SAMPLE):
         raise ProtocolError(
             f"samples must be {n} rows of {AXES_PER_SAMPLE} counts, got shape {counts.shape}"
         )
+    if counts.dtype.kind not in "iu":
+        raise ProtocolError(f"sample counts must be integers, got dtype {counts.dtype}")
     if counts.min() < _INT16_MIN or counts.max() > _INT16_MAX:
         raise ProtocolError(
             f"sample counts must be int16 ({_INT16_MIN}..{_INT16_MAX}), "
@@ -266,9 +269,8 @@ def check_config(acc_range_g: float, gyr_range_dps: float, sampling_rate_hz: flo
             f"gyroscope range {gyr_range_dps!r} dps is not supported; use one of "
             f"{spec.GYR_RANGES_DPS}"
         )
-    if not (isinstance(sampling_rate_hz, int | float) and math.isfinite(sampling_rate_hz)) or (
-        sampling_rate_hz <= 0
-    ):
+    rate = sampling_rate_hz
+    if isinstance(rate, bool) or not isinstance(rate, Real) or not math.isfinite(rate) or rate <= 0:
         raise ProtocolError(
             f"sampling_rate_hz must be a positive finite number, got {sampling_rate_hz!r}"
         )
@@ -337,14 +339,18 @@ def decode_frames(
     if bad.any():
         _raise_for(payloads, int(np.flatnonzero(bad)[0]))
 
-    # Samples: byte index of every sample byte, skipping headers and trailing bytes.
-    sample_bytes = SAMPLE_SIZE * counts
-    total = int(sample_bytes.sum())
-    first_of_frame = np.repeat(np.cumsum(sample_bytes) - sample_bytes, sample_bytes)
-    index = np.repeat(offsets + HEADER_SIZE, sample_bytes) + (np.arange(total) - first_of_frame)
-    raw = buf[index].view(SAMPLE_DTYPE).reshape(-1, AXES_PER_SAMPLE)
-    acc = raw[:, :3] * spec.acc_lsb_ms2(acc_range_g)
-    gyr = raw[:, 3:] * spec.gyr_lsb_rads(gyr_range_dps)
+    # Samples: the start byte of every sample, then gather 12-byte rows from a strided view.
+    frame_start = np.cumsum(counts) - counts
+    within = np.arange(int(counts.sum())) - np.repeat(frame_start, counts)
+    sample_offsets = np.repeat(offsets + HEADER_SIZE, counts) + SAMPLE_SIZE * within
+    if buf.shape[0] >= SAMPLE_SIZE:
+        rows = np.lib.stride_tricks.sliding_window_view(buf, SAMPLE_SIZE)[sample_offsets]
+    else:
+        rows = np.zeros((0, SAMPLE_SIZE), dtype=np.uint8)
+    raw: npt.NDArray[np.int16] = np.ascontiguousarray(rows).view(SAMPLE_DTYPE)
+    raw = raw.reshape(-1, AXES_PER_SAMPLE)
+    acc = (raw[:, :3] * spec.acc_lsb_ms2(acc_range_g)).astype(np.float64, copy=False)
+    gyr = (raw[:, 3:] * spec.gyr_lsb_rads(gyr_range_dps)).astype(np.float64, copy=False)
 
     # Sequence gaps, wrap-aware.
     seq = headers["seq"].astype(np.uint16)
@@ -373,8 +379,6 @@ def decode_frames(
         unwrapped[1:] += start
         end = StreamPosition(int(seq[-1]), int(ts[-1]), int(unwrapped[-1]))
 
-    frame_start = np.cumsum(counts) - counts
-    within = np.arange(raw.shape[0]) - np.repeat(frame_start, counts)
     time_s = (
         np.repeat(unwrapped, counts).astype(np.float64) * spec.TIMESTAMP_UNIT_S
         + within / float(sampling_rate_hz)

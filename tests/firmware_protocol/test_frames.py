@@ -72,6 +72,8 @@ def test_encode_respects_mtu():
         (Frame(0, 0, ()), "1..42 samples, got 0"),
         (Frame(0, 0, ((0, 0, 0, 0, 0, 32768),)), "int16"),
         (Frame(0, 0, ((0, 0, 0),)), "shape"),  # type: ignore[arg-type]
+        (Frame(0, 0, ((0, 0, 0, 0, 0, 1.5),)), "integers"),  # type: ignore[arg-type]
+        (Frame(0, 0, ((True,) * 6,)), "integers"),
         (Frame(0, 0, ((0,) * 6,), ProtocolVersion(16, 0)), "version byte"),
     ],
 )
@@ -185,6 +187,12 @@ def test_batch_error_names_frame_index():
         decode_frames([good, good, b"\x30" + good[1:]], 8, 1000, 104)
 
 
+def test_numpy_scalars_accepted():
+    payload = encode_frame(Frame(0, 0, ((1, 2, 3, 4, 5, 6),)))
+    batch = decode_frames([payload], np.int64(8), np.float64(1000), np.int64(104))
+    assert batch.n_samples == 1
+
+
 def test_empty_batch():
     batch = decode_frames([], 8, 1000, 104)
     assert batch.n_frames == batch.n_samples == 0
@@ -201,6 +209,8 @@ def test_empty_batch():
         ((8, 300, 104), "gyroscope range 300"),
         ((8, 1000, 0), "sampling_rate_hz"),
         ((8, 1000, float("nan")), "sampling_rate_hz"),
+        ((8, 1000, True), "sampling_rate_hz"),
+        ((8, 1000, "104"), "sampling_rate_hz"),
     ],
 )
 def test_batch_config_errors(args, match):
