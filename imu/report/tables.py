@@ -1,0 +1,438 @@
+"""The report tables (pandas) and their writers.
+
+Three tables describe a session; units are in the column names (``_s`` seconds from the first
+sample or a duration in seconds, ``_deg`` degrees, ``_dps`` degrees per second, ``_share`` a
+fraction in [0, 1]). Angles are about the movement axis, concentric positive. When several
+recordings are reported together every table starts with a ``recording`` column (str, the file
+stem). ``docs/reports.md`` repeats this schema for users.
+
+``reps``: one row per rep, in time order.
+
+=======================  =======  ==========================================================
+column                   dtype    meaning
+=======================  =======  ==========================================================
+set                      int64    set number, from 1 (a pause > the set rest starts a set)
+rep                      int64    rep number within the set, from 1
+side                     str      ``left``/``right`` for alternating exercises, else missing
+start_s                  float64  concentric onset, s from the first sample
+con_end_s                float64  end of the concentric (top reached), s
+ecc_start_s              float64  start of the eccentric (lowering), s
+ecc_end_s                float64  end of the eccentric, s
+concentric_s             float64  con_end_s - start_s, s
+top_hold_s               float64  ecc_start_s - con_end_s, s
+eccentric_s              float64  ecc_end_s - ecc_start_s, s
+bottom_pause_s           float64  ecc_end_s to the next rep's start_s in the same set, s;
+                                  NaN for the last rep of a set
+tut_s                    float64  time under tension, ecc_end_s - start_s, s
+rom_deg                  float64  range of motion, deg
+peak_concentric_dps      float64  peak angular velocity of the concentric, deg/s
+mean_concentric_dps      float64  mean angular velocity of the concentric, deg/s
+peak_eccentric_dps       float64  peak speed of the eccentric (positive), deg/s
+mean_eccentric_dps       float64  mean speed of the eccentric (positive), deg/s
+windup_deg               float64  counter-movement just before the concentric, deg
+overshoot_deg            float64  small return just after the concentric, deg
+peak_time_fraction       float64  when the concentric velocity peaks, fraction of it
+swing_score              float64  momentum score, 0..1 (:mod:`imu.core.metrics`)
+swing                    bool     momentum-driven rep
+<fault>                  bool     one column per name in :data:`imu.exercises.FAULTS`;
+                                  False where the fault does not apply to the exercise
+fault_count              int64    number of faults of the rep
+clean                    bool     no swing and no fault
+tempo_ok                 bool     every phase within the tempo tolerance
+in_gap                   bool     the rep overlaps samples lost for too long to fill
+=======================  =======  ==========================================================
+
+``sets``: one row per set.
+
+===============================  =======  ==================================================
+column                           dtype    meaning
+===============================  =======  ==================================================
+set                              int64    set number
+reps                             int64    reps in the set
+start_s                          float64  first rep's start_s, s
+end_s                            float64  last rep's ecc_end_s, s
+rest_before_s                    float64  start_s minus the previous set's end_s, s (NaN
+                                          for the first set)
+tut_s                            float64  sum of the reps' tut_s, s
+concentric_s_mean                float64  mean concentric, s
+top_hold_s_mean                  float64  mean top hold, s
+eccentric_s_mean                 float64  mean eccentric, s
+bottom_pause_s_mean              float64  mean bottom pause, s (NaN with one rep)
+rom_deg_mean                     float64  mean ROM, deg
+tempo_ok_share                   float64  share of reps with tempo_ok
+swings                           int64    reps with swing
+<fault>_count                    int64    reps with that fault, for every fault
+clean_reps                       int64    clean reps
+clean_reps_before_first_fault    int64    clean reps before the first rep with a swing or
+                                          fault ("perfect reps before form breaks")
+===============================  =======  ==================================================
+
+``session``: one row per recording.
+
+===============================  =======  ==================================================
+column                           dtype    meaning
+===============================  =======  ==================================================
+exercise                         str      profile name
+tempo                            str      prescription, up-hold-down seconds (``3-1-3``)
+participant                      str      from the recording, missing when unknown
+device                           str      from the recording
+date                             str      UTC start, ISO 8601, missing when unknown
+duration_s                       float64  length of the recording, s
+sets                             int64    sets found
+reps                             int64    reps found
+tut_s                            float64  total time under tension, s
+tempo_ok_share                   float64  share of reps with tempo_ok
+eccentric_s_median               float64  median eccentric, s
+rom_deg_median                   float64  median ROM, deg
+swing_share                      float64  share of reps with swing
+<fault>_share                    float64  share of reps with that fault, for every fault
+clean_share                      float64  share of clean reps
+clean_reps_before_first_fault    int64    best set's clean reps before the first fault
+verdict_kind                     str      progress, regress, no_rotation, no_reps or none
+verdict                          str      coaching verdict (:mod:`imu.report.coaching`)
+disclaimer                       str      the analysis never diagnoses pain or injury
+===============================  =======  ==================================================
+
+Shares and medians are NaN when there are no reps.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Final
+
+import numpy as np
+import pandas as pd
+
+from imu.core.metrics import Rep
+from imu.errors import ImuError
+from imu.exercises import FAULTS, ExerciseProfile
+from imu.io.recording import RecordingMeta
+from imu.report.coaching import DISCLAIMER, session_verdict
+from imu.tempo import Tempo
+
+if TYPE_CHECKING:
+    from imu.report.session import SessionReport
+
+logger = logging.getLogger(__name__)
+
+
+class ReportError(ImuError):
+    """The reports cannot be written (output directory not writable, ...)."""
+
+
+RECORDING: Final = "recording"
+"""Name of the first column when several recordings are reported together."""
+
+_F = "float64"
+_I = "int64"
+_B = "bool"
+_S = "str"
+
+REPS_DTYPES: Final[dict[str, str]] = {
+    "set": _I,
+    "rep": _I,
+    "side": _S,
+    "start_s": _F,
+    "con_end_s": _F,
+    "ecc_start_s": _F,
+    "ecc_end_s": _F,
+    "concentric_s": _F,
+    "top_hold_s": _F,
+    "eccentric_s": _F,
+    "bottom_pause_s": _F,
+    "tut_s": _F,
+    "rom_deg": _F,
+    "peak_concentric_dps": _F,
+    "mean_concentric_dps": _F,
+    "peak_eccentric_dps": _F,
+    "mean_eccentric_dps": _F,
+    "windup_deg": _F,
+    "overshoot_deg": _F,
+    "peak_time_fraction": _F,
+    "swing_score": _F,
+    "swing": _B,
+    **{fault: _B for fault in FAULTS},
+    "fault_count": _I,
+    "clean": _B,
+    "tempo_ok": _B,
+    "in_gap": _B,
+}
+"""Columns of the reps table and their dtypes, in order."""
+
+SETS_DTYPES: Final[dict[str, str]] = {
+    "set": _I,
+    "reps": _I,
+    "start_s": _F,
+    "end_s": _F,
+    "rest_before_s": _F,
+    "tut_s": _F,
+    "concentric_s_mean": _F,
+    "top_hold_s_mean": _F,
+    "eccentric_s_mean": _F,
+    "bottom_pause_s_mean": _F,
+    "rom_deg_mean": _F,
+    "tempo_ok_share": _F,
+    "swings": _I,
+    **{f"{fault}_count": _I for fault in FAULTS},
+    "clean_reps": _I,
+    "clean_reps_before_first_fault": _I,
+}
+"""Columns of the sets table and their dtypes, in order."""
+
+SESSION_DTYPES: Final[dict[str, str]] = {
+    "exercise": _S,
+    "tempo": _S,
+    "participant": _S,
+    "device": _S,
+    "date": _S,
+    "duration_s": _F,
+    "sets": _I,
+    "reps": _I,
+    "tut_s": _F,
+    "tempo_ok_share": _F,
+    "eccentric_s_median": _F,
+    "rom_deg_median": _F,
+    "swing_share": _F,
+    **{f"{fault}_share": _F for fault in FAULTS},
+    "clean_share": _F,
+    "clean_reps_before_first_fault": _I,
+    "verdict_kind": _S,
+    "verdict": _S,
+    "disclaimer": _S,
+}
+"""Columns of the session table and their dtypes, in order."""
+
+REPS_COLUMNS: Final = tuple(REPS_DTYPES)
+SETS_COLUMNS: Final = tuple(SETS_DTYPES)
+SESSION_COLUMNS: Final = tuple(SESSION_DTYPES)
+
+TABLE_NAMES: Final = ("reps", "sets", "session")
+
+
+def _typed(columns: dict[str, object], dtypes: dict[str, str]) -> pd.DataFrame:
+    """A DataFrame with exactly ``dtypes``' columns, in order, cast to those dtypes."""
+    frame = pd.DataFrame({name: columns[name] for name in dtypes})
+    return frame.astype(dtypes)
+
+
+def reps_table(reps: Sequence[Rep]) -> pd.DataFrame:
+    """The reps table (schema in the module docstring) of reps in time order."""
+    cols: dict[str, object] = {
+        "set": [r.set for r in reps],
+        "rep": [r.rep for r in reps],
+        "side": [r.side or None for r in reps],
+        "start_s": [r.con_start_s for r in reps],
+        "con_end_s": [r.con_end_s for r in reps],
+        "ecc_start_s": [r.ecc_start_s for r in reps],
+        "ecc_end_s": [r.ecc_end_s for r in reps],
+        "concentric_s": [r.concentric_s for r in reps],
+        "top_hold_s": [r.top_hold_s for r in reps],
+        "eccentric_s": [r.eccentric_s for r in reps],
+        "tut_s": [r.tut_s for r in reps],
+    }
+    for name in (
+        "rom_deg",
+        "peak_concentric_dps",
+        "mean_concentric_dps",
+        "peak_eccentric_dps",
+        "mean_eccentric_dps",
+        "windup_deg",
+        "overshoot_deg",
+        "peak_time_fraction",
+        "swing_score",
+        "swing",
+        "tempo_ok",
+        "in_gap",
+    ):
+        cols[name] = [getattr(r, name) for r in reps]
+    for fault in FAULTS:
+        cols[fault] = [fault in r.faults for r in reps]
+    cols["fault_count"] = [len(r.faults) for r in reps]
+    cols["clean"] = [not r.swing and not r.faults for r in reps]
+    cols["bottom_pause_s"] = bottom_pause_s(
+        np.asarray(cols["set"], dtype=np.int64),
+        np.asarray(cols["start_s"], dtype=np.float64),
+        np.asarray(cols["ecc_end_s"], dtype=np.float64),
+    )
+    return _typed(cols, REPS_DTYPES)
+
+
+def bottom_pause_s(set_no: np.ndarray, start_s: np.ndarray, ecc_end_s: np.ndarray) -> np.ndarray:
+    """From each rep's eccentric end to the next rep's start in the same set, s.
+
+    Args:
+        set_no: shape (n,), set number of each rep (reps in time order).
+        start_s: shape (n,), concentric onsets, s.
+        ecc_end_s: shape (n,), eccentric ends, s.
+
+    Returns:
+        Shape (n,), float64; NaN for the last rep of each set.
+
+    """
+    out = np.full(len(set_no), np.nan)
+    if len(set_no) > 1:
+        same = set_no[1:] == set_no[:-1]
+        out[:-1] = np.where(same, start_s[1:] - ecc_end_s[:-1], np.nan)
+    return out
+
+
+def clean_before_first_fault(clean: Sequence[bool] | pd.Series) -> int:
+    """Number of leading True values: clean reps before the first swing or fault."""
+    count = 0
+    for value in clean:
+        if not value:
+            break
+        count += 1
+    return count
+
+
+def sets_table(reps: pd.DataFrame) -> pd.DataFrame:
+    """The sets table (schema in the module docstring) of a reps table of one recording."""
+    rows: list[dict[str, object]] = []
+    prev_end = np.nan
+    for set_no, g in reps.groupby("set", sort=True):
+        row: dict[str, object] = {
+            "set": set_no,
+            "reps": len(g),
+            "start_s": g["start_s"].iloc[0],
+            "end_s": g["ecc_end_s"].iloc[-1],
+            "rest_before_s": g["start_s"].iloc[0] - prev_end,
+            "tut_s": g["tut_s"].sum(),
+            "concentric_s_mean": g["concentric_s"].mean(),
+            "top_hold_s_mean": g["top_hold_s"].mean(),
+            "eccentric_s_mean": g["eccentric_s"].mean(),
+            "bottom_pause_s_mean": g["bottom_pause_s"].mean(),
+            "rom_deg_mean": g["rom_deg"].mean(),
+            "tempo_ok_share": g["tempo_ok"].mean(),
+            "swings": int(g["swing"].sum()),
+            "clean_reps": int(g["clean"].sum()),
+            "clean_reps_before_first_fault": clean_before_first_fault(g["clean"]),
+        }
+        for fault in FAULTS:
+            row[f"{fault}_count"] = int(g[fault].sum())
+        rows.append(row)
+        prev_end = float(g["ecc_end_s"].iloc[-1])
+    cols: dict[str, object] = {name: [row[name] for row in rows] for name in SETS_DTYPES}
+    return _typed(cols, SETS_DTYPES)
+
+
+def session_table(
+    reps: pd.DataFrame,
+    sets: pd.DataFrame,
+    profile: ExerciseProfile,
+    tempo: Tempo,
+    meta: RecordingMeta,
+    duration_s: float,
+) -> pd.DataFrame:
+    """The one-row session table (schema in the module docstring).
+
+    Args:
+        reps: the reps table of the recording.
+        sets: its sets table.
+        profile: the exercise profile analysed.
+        tempo: the prescription used.
+        meta: the recording's metadata (participant, device, start time).
+        duration_s: length of the recording, s.
+
+    """
+    verdict = session_verdict(reps, profile)
+    date = (
+        datetime.fromtimestamp(meta.start_time_s, tz=UTC).isoformat(timespec="seconds")
+        if meta.start_time_s
+        else None
+    )
+
+    def share(column: str) -> float:
+        return float(reps[column].mean()) if len(reps) else np.nan
+
+    row: dict[str, object] = {
+        "exercise": profile.name,
+        "tempo": str(tempo),
+        "participant": meta.participant,
+        "device": meta.device,
+        "date": date,
+        "duration_s": duration_s,
+        "sets": len(sets),
+        "reps": len(reps),
+        "tut_s": float(reps["tut_s"].sum()),
+        "tempo_ok_share": share("tempo_ok"),
+        "eccentric_s_median": float(reps["eccentric_s"].median()) if len(reps) else np.nan,
+        "rom_deg_median": float(reps["rom_deg"].median()) if len(reps) else np.nan,
+        "swing_share": share("swing"),
+        **{f"{fault}_share": share(fault) for fault in FAULTS},
+        "clean_share": share("clean"),
+        "clean_reps_before_first_fault": (
+            int(sets["clean_reps_before_first_fault"].max()) if len(sets) else 0
+        ),
+        "verdict_kind": verdict.kind,
+        "verdict": verdict.text,
+        "disclaimer": DISCLAIMER,
+    }
+    return _typed({k: [v] for k, v in row.items()}, SESSION_DTYPES)
+
+
+def combined_tables(reports: Sequence[SessionReport]) -> dict[str, pd.DataFrame]:
+    """The reps, sets and session tables of one or several reports.
+
+    One report gives its own tables; several are concatenated with a first column
+    ``recording`` (each report's ``name``).
+    """
+    if not reports:
+        raise ReportError("no recordings to report; give at least one file")
+    if len(reports) == 1:
+        r = reports[0]
+        return {"reps": r.reps, "sets": r.sets, "session": r.session}
+    out = {}
+    for table in TABLE_NAMES:
+        frames = []
+        for r in reports:
+            frame = getattr(r, table).copy()
+            frame.insert(0, RECORDING, pd.Series([r.name] * len(frame), dtype="str"))
+            frames.append(frame)
+        out[table] = pd.concat(frames, ignore_index=True)
+    return out
+
+
+def write_reports(
+    report: SessionReport | Sequence[SessionReport], out_dir: str | Path
+) -> list[Path]:
+    """Write reps/sets/session as CSV and Parquet, and ``report.html``, into ``out_dir``.
+
+    Args:
+        report: one report, or several (combined with a ``recording`` column).
+        out_dir: output directory, created if missing; existing report files are replaced.
+
+    Returns:
+        The paths written: ``reps.csv, reps.parquet, sets.csv, sets.parquet, session.csv,
+        session.parquet, report.html``.
+
+    Raises:
+        ReportError: the directory cannot be created or a file cannot be written.
+
+    """
+    from imu.report.html import render_html  # html imports this module
+
+    reports = [report] if not isinstance(report, Sequence) else list(report)
+    tables = combined_tables(reports)
+    out = Path(out_dir)
+    written: list[Path] = []
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        for name, frame in tables.items():
+            csv_path, pq_path = out / f"{name}.csv", out / f"{name}.parquet"
+            frame.to_csv(csv_path, index=False)
+            frame.to_parquet(pq_path, index=False)
+            written += [csv_path, pq_path]
+        html_path = out / "report.html"
+        html_path.write_text(render_html(reports, tables), encoding="utf-8")
+        written.append(html_path)
+    except OSError as exc:
+        raise ReportError(
+            f"cannot write reports to {out}: {exc.strerror or exc}; choose a writable --out"
+        ) from exc
+    logger.info("wrote %d report files to %s", len(written), out)
+    return written
