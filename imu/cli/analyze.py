@@ -1,0 +1,260 @@
+"""``imu analyze FILE... --out DIR``: find reps, phases and faults and write the reports."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import math
+import textwrap
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from rich import box
+from rich.console import Console
+from rich.table import Table
+
+from imu.cli._csvargs import UNITS_HELP, add_csv_options, console, load
+from imu.core.analyzer import AnalyzerParams
+from imu.core.metrics import TempoTolerance
+from imu.errors import ImuError
+from imu.exercises import FAULTS, PROFILES, get_profile
+from imu.io.recording import Recording
+from imu.report.coaching import DISCLAIMER
+from imu.report.session import SessionReport, analyze_recording
+from imu.report.tables import RECORDING, combined_tables, write_reports
+from imu.tempo import Tempo, parse_tempo
+
+logger = logging.getLogger(__name__)
+
+_EXERCISES = "\n".join(f"  {name:<20} {p.title}" for name, p in PROFILES.items())
+
+EPILOG = f"""\
+tempo:
+  --tempo is "up-hold-down" in seconds: 3-1-3 = 3 s up (concentric), 1 s squeeze at the top,
+  3 s down (eccentric). A fourth number is the bottom pause: 3-1-3-1. The four-digit
+  strength-training notation (e.g. 3010) is not accepted. Without --tempo the recording's
+  own prescription is used, else the exercise's default. A phase is on tempo when it is
+  within max(0.4 s, F x prescribed) of the prescription (--tempo-tolerance F, default 0.25).
+
+exercises:
+{_EXERCISES}
+
+outputs (in --out DIR):
+  reps.csv, sets.csv, session.csv   the tables (columns in docs/reports.md)
+  reps.parquet, ...                 the same tables as Parquet
+  report.html                       self-contained report with plots
+  With several files the rows get a 'recording' column (the file stem).
+
+examples:
+  imu analyze session.parquet --exercise reverse-crunch --tempo 3-1-3 --out out/
+  imu analyze mon.parquet wed.parquet fri.parquet --exercise leg-raise --out week/
+  imu analyze phone.csv --exercise dead-bug --time-unit ms --acc-unit g --gyr-unit deg/s \\
+      --out out/
+
+{UNITS_HELP}"""
+
+PHASE_HEADERS = ("con s", "hold s", "ecc s", "pause s")
+
+
+def _fraction(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0 < value <= 1:
+        raise argparse.ArgumentTypeError(f"must be a fraction in (0, 1], got {text!r}")
+    return value
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not (math.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError(f"must be positive seconds, got {text!r}")
+    return value
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``analyze`` command."""
+    parser = subparsers.add_parser(
+        "analyze",
+        help="find reps, phases, tempo, swings and faults; write tables and an HTML report",
+        description=textwrap.fill(
+            "Analyse recordings (Parquet, or CSV with time_s,acc_x..gyr_z in s, m/s^2, rad/s or"
+            " the import flags below): find every rep, its phases (concentric, top hold,"
+            " eccentric, bottom pause), tempo, range of motion, swings and faults; print the"
+            " reps, the sets and a coaching verdict, and write CSV/Parquet tables and an HTML"
+            " report."
+        ),
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("files", type=Path, nargs="+", metavar="FILE", help="recordings")
+    parser.add_argument(
+        "--exercise",
+        "-e",
+        metavar="E",
+        default=None,
+        help="exercise profile (list below); default: the recording's own exercise",
+    )
+    parser.add_argument(
+        "--tempo", metavar="U-H-D", default=None, help='prescription "up-hold-down" s, e.g. 3-1-3'
+    )
+    parser.add_argument(
+        "--tempo-tolerance",
+        type=_fraction,
+        default=TempoTolerance().fraction,
+        metavar="F",
+        help="allowed deviation per phase as a fraction of the prescription [0.25]",
+    )
+    parser.add_argument(
+        "--rest",
+        type=_seconds,
+        default=AnalyzerParams().set_rest_s,
+        metavar="S",
+        help=f"a pause longer than S seconds starts a new set [{AnalyzerParams().set_rest_s:g}]",
+    )
+    parser.add_argument("--out", "-o", type=Path, required=True, metavar="DIR", help="output dir")
+    add_csv_options(parser)
+    parser.set_defaults(func=run)
+
+
+def _named_recordings(args: argparse.Namespace, out: Console) -> list[tuple[str, Recording]]:
+    """Every recording of every FILE with its name (file stem, or the group of a split CSV).
+
+    CSV import warnings are printed.
+    """
+    found: list[tuple[str, Recording]] = []
+    for path in args.files:
+        loaded = load(path, args)
+        for recording, imported in loaded:
+            name = path.stem
+            if imported is not None:
+                if len(loaded) > 1:
+                    name = imported.name
+                for warning in imported.report.warnings:
+                    out.print(f"[yellow]{path} [{name}]: warning: {warning}[/yellow]", markup=True)
+            found.append((name, recording))
+    names = [n for n, _ in found]
+    if len(set(names)) < len(names):
+        found = [(f"{n}-{i + 1}", r) for i, (n, r) in enumerate(found)]
+    return found
+
+
+def run(args: argparse.Namespace) -> int:
+    """Analyse every FILE, print the tables and write the reports; returns the exit code."""
+    if args.exercise is not None:
+        get_profile(args.exercise)  # fail fast on a typo, before reading any file
+    tempo: Tempo | None = parse_tempo(args.tempo) if args.tempo else None
+    params = AnalyzerParams(
+        set_rest_s=args.rest,
+        tempo_tolerance=TempoTolerance(fraction=args.tempo_tolerance),
+    )
+    out = console()
+    reports: list[SessionReport] = []
+    for name, recording in _named_recordings(args, out):
+        exercise = args.exercise or recording.meta.exercise
+        if not exercise:
+            raise ImuError(
+                f"{name}: the recording does not say which exercise it is; pass --exercise "
+                f"(one of: {', '.join(PROFILES)})"
+            )
+        report = analyze_recording(recording, exercise, tempo, params)
+        reports.append(replace(report, name=name))
+    tables = combined_tables(reports)
+    _print_reps(out, tables["reps"])
+    out.print()
+    _print_sets(out, tables["sets"])
+    out.print()
+    for r in reports:
+        row = r.session.iloc[0]
+        prefix = f"{r.name}: " if len(reports) > 1 else ""
+        out.print(
+            f"{prefix}{row['reps']} reps in {row['sets']} sets of {r.profile.title.lower()}, "
+            f"tempo {r.tempo}, time under tension {row['tut_s']:.0f} s"
+        )
+        out.print(f"[bold]verdict:[/bold] {row['verdict']}", markup=True)
+    out.print(f"[dim]{DISCLAIMER}[/dim]", markup=True)
+    written = write_reports(reports, args.out)
+    out.print(f"wrote: {', '.join(p.name for p in written)} to {args.out}")
+    return 0
+
+
+def _fmt(value: float, spec: str = ".1f") -> str:
+    return "-" if pd.isna(value) else f"{value:{spec}}"
+
+
+def _print_reps(out: Console, reps: pd.DataFrame) -> None:
+    if reps.empty:
+        out.print("[yellow]no reps found[/yellow]", markup=True)
+        return
+    table = Table(title="reps", box=box.SIMPLE_HEAD, show_edge=False)
+    several = RECORDING in reps
+    if several:
+        table.add_column("recording")
+    for name in ("set", "rep"):
+        table.add_column(name, justify="right")
+    alternating = reps["side"].notna().any()
+    if alternating:
+        table.add_column("side")
+    for name in (*PHASE_HEADERS, "ROM deg"):
+        table.add_column(name, justify="right")
+    for name in ("swing", "faults", "tempo"):
+        table.add_column(name)
+    for r in reps.to_dict(orient="records"):
+        faults = ", ".join(f for f in FAULTS if r[f])
+        cells = [str(r[RECORDING])] if several else []
+        cells += [str(r["set"]), str(r["rep"])]
+        if alternating:
+            cells.append(_fmt_side(r["side"]))
+        cells += [
+            _fmt(r["concentric_s"]),
+            _fmt(r["top_hold_s"]),
+            _fmt(r["eccentric_s"]),
+            _fmt(r["bottom_pause_s"]),
+            _fmt(r["rom_deg"], ".0f"),
+            "[magenta]swing[/magenta]" if r["swing"] else "",
+            f"[red]{faults}[/red]" if faults else "",
+            "[green]ok[/green]" if r["tempo_ok"] else "[red]off[/red]",
+        ]
+        table.add_row(*cells)
+    out.print(table)
+
+
+def _fmt_side(side: object) -> str:
+    return side if isinstance(side, str) else ""
+
+
+def _print_sets(out: Console, sets: pd.DataFrame) -> None:
+    if sets.empty:
+        return
+    table = Table(title="sets", box=box.SIMPLE_HEAD, show_edge=False)
+    several = RECORDING in sets
+    headers = ["recording"] if several else []
+    headers += ["set", "reps", "rest s", "TUT s", "con s", "hold s", "ecc s", "ROM deg"]
+    headers += ["on tempo", "swings", "faults", "clean before fault"]
+    for h in headers:
+        table.add_column(h, justify="left" if h == "recording" else "right")
+    for r in sets.to_dict(orient="records"):
+        n_faults = sum(int(r[f"{f}_count"]) for f in FAULTS)
+        cells = [str(r[RECORDING])] if several else []
+        cells += [
+            str(r["set"]),
+            str(r["reps"]),
+            _fmt(r["rest_before_s"], ".0f"),
+            _fmt(r["tut_s"], ".0f"),
+            _fmt(r["concentric_s_mean"]),
+            _fmt(r["top_hold_s_mean"]),
+            _fmt(r["eccentric_s_mean"]),
+            _fmt(r["rom_deg_mean"], ".0f"),
+            f"{r['tempo_ok_share']:.0%}",
+            str(r["swings"]),
+            str(n_faults),
+            str(r["clean_reps_before_first_fault"]),
+        ]
+        table.add_row(*cells)
+    out.print(table)
