@@ -77,7 +77,8 @@ class ExerciseProfile:
         min_rom_deg: smallest pelvic rotation that counts as a rep, degrees.
         min_velocity_dps: smallest peak angular velocity of a movement phase, deg/s.
         lock_rotation_deg: total pelvic rotation to observe before the movement axis and its
-            sign are fixed for the session, degrees (reps before that are reported then).
+            sign are fixed for the session, degrees; about two typical reps, so that one
+            faulty first rep cannot flip the sign. Reps before the lock are reported at it.
         alternating: the sides alternate rep by rep (dead bug, bird-dog).
         isometric: the exercise is a hold, reported as hold time (plank).
         every_rep_is_swing: any pelvic rep is momentum (standing strict lifts: the pelvis
@@ -127,7 +128,7 @@ PROFILES: Final[dict[str, ExerciseProfile]] = {
             default_tempo=_T(2, 1, 2),
             min_rom_deg=6.0,
             min_velocity_dps=4.0,
-            lock_rotation_deg=50.0,
+            lock_rotation_deg=160.0,
             faults=("dropped_eccentric", "partial_rom"),
             progress_after_clean_reps=15,
             advice_progress="15 clean reps with a slow descent: progress to a decline or "
@@ -144,7 +145,7 @@ PROFILES: Final[dict[str, ExerciseProfile]] = {
             default_tempo=_T(2, 1, 2),
             min_rom_deg=1.5,
             min_velocity_dps=0.8,
-            lock_rotation_deg=15.0,
+            lock_rotation_deg=50.0,
             faults=("dropped_eccentric", "back_arch"),
             regress_fault="back_arch",
             advice_regress="Frequent back arching: regress to bent-knee or single-leg raises, "
@@ -160,7 +161,7 @@ PROFILES: Final[dict[str, ExerciseProfile]] = {
             default_tempo=_T(2, 1, 2),
             min_rom_deg=10.0,
             min_velocity_dps=6.0,
-            lock_rotation_deg=60.0,
+            lock_rotation_deg=160.0,
             faults=("dropped_eccentric", "partial_rom", "body_swing"),
             source="DOMAIN: hanging leg raise curls the pelvis posteriorly at the top; faults "
             "body swing between reps (pendulum, period 1.5-2.5 s), no pelvic curl.",
@@ -172,7 +173,7 @@ PROFILES: Final[dict[str, ExerciseProfile]] = {
             default_tempo=_T(2, 1, 2),
             min_rom_deg=1.0,
             min_velocity_dps=0.6,
-            lock_rotation_deg=12.0,
+            lock_rotation_deg=40.0,
             alternating=True,
             faults=("back_arch", "hips_rotating"),
             source="DOMAIN: dead bug, supine, alternating sides; the pelvis stays braced and "
@@ -185,7 +186,7 @@ PROFILES: Final[dict[str, ExerciseProfile]] = {
             default_tempo=_T(2, 1, 2),
             min_rom_deg=1.0,
             min_velocity_dps=0.6,
-            lock_rotation_deg=12.0,
+            lock_rotation_deg=40.0,
             alternating=True,
             faults=("hips_rotating",),
             source="DOMAIN: bird-dog, all fours, alternating; stays level; fault hips rotating.",
@@ -197,7 +198,7 @@ PROFILES: Final[dict[str, ExerciseProfile]] = {
             default_tempo=_T(2, 1, 2),
             min_rom_deg=5.0,
             min_velocity_dps=4.0,
-            lock_rotation_deg=35.0,
+            lock_rotation_deg=90.0,
             faults=("dropped_eccentric", "partial_rom", "over_extension"),
             source="DOMAIN: reverse hip raise tilts as the legs rise to the line of the body; "
             "faults over-extension past the body line, leveraged swings.",
@@ -209,7 +210,7 @@ PROFILES: Final[dict[str, ExerciseProfile]] = {
             default_tempo=_T(2, 5, 2),
             min_rom_deg=3.0,
             min_velocity_dps=2.0,
-            lock_rotation_deg=20.0,
+            lock_rotation_deg=45.0,
             faults=("partial_rom", "short_hold"),
             source="DOMAIN: posterior pelvic tilt drill, supine, knees bent; tilts posteriorly, "
             "held about 5 s, 10-15 reps; fault holds too short.",
@@ -234,7 +235,7 @@ PROFILES: Final[dict[str, ExerciseProfile]] = {
             default_tempo=_T(2, 1, 2),
             min_rom_deg=3.0,
             min_velocity_dps=2.0,
-            lock_rotation_deg=25.0,
+            lock_rotation_deg=60.0,
             faults=("dropped_eccentric", "partial_rom"),
             source="Fallback for movements without a profile: reps of any repeated rotation.",
         ),
@@ -245,7 +246,7 @@ PROFILES: Final[dict[str, ExerciseProfile]] = {
             default_tempo=_T(2, 0, 2),
             min_rom_deg=4.0,
             min_velocity_dps=8.0,
-            lock_rotation_deg=20.0,
+            lock_rotation_deg=45.0,
             every_rep_is_swing=True,
             faults=(),
             source="DOMAIN: momentum is visible at the pelvis: a leg toss, a kip, a swing. In a "

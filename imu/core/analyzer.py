@@ -2,7 +2,8 @@
 
 Signal path (each step documented where it is computed):
 
-1. **Gaps**: NaN runs up to ``max_interp_s`` are interpolated (the output waits for the
+1. **Gaps**: NaN runs up to ``max_interp_s`` (0.6 s: a lost BLE frame or two; rep movements
+   are below 3 Hz, so a straight line bridges them) are interpolated (the output waits for the
    sample after the run); longer runs hold the last value and are flagged: the gyro reads
    zero there and reps overlapping them are marked ``in_gap``.
 2. **Filters**: gyroscope low-pass, 2nd-order Butterworth at ``gyro_cutoff_hz`` (6 Hz: rep
@@ -14,9 +15,9 @@ Signal path (each step documented where it is computed):
    than ``still_acc_range_ms2``. The bias is the mean gyro over the latest still window and is
    re-estimated at every still period of the session (holds, pauses, rests).
 4. **Movement axis and sign**: the principal axis of the bias-corrected angular velocity,
-   ``argmax_u sum (u . w)^2`` over moving samples, fixed once the pelvis has rotated
-   ``profile.lock_rotation_deg`` in total; its sign makes the time-weighted excursion from the
-   starting posture positive (the concentric direction). The sensor is clipped on once per
+   ``argmax_u sum (u . w)^2`` over moving samples, fixed at the first quiet sample after the
+   pelvis has rotated ``profile.lock_rotation_deg`` in total (about two reps); its sign makes
+   the median excursion from the starting posture positive (the concentric direction). The sensor is clipped on once per
    session, so the axis is the same for every set. Reps before the lock are reported at it.
 5. **Pelvic angle** about the axis: gyro integration fused with the accelerometer's
    inclination about the same axis by a complementary filter with time constant
@@ -56,7 +57,7 @@ class AnalyzerParams:
 
     gyro_cutoff_hz: float = 6.0
     acc_cutoff_hz: float = 1.5
-    max_interp_s: float = 0.25
+    max_interp_s: float = 0.6
     still_window_s: float = 1.0
     still_gyro_range_dps: float = 0.6
     still_acc_range_ms2: float = 0.06
@@ -217,7 +218,9 @@ class RepAnalyzer:
             step = np.where(speed > self._active_rads, speed, 0.0) * self._dt
             total = self._rotation_q + np.cumsum(np.rint(step / _ROT_Q).astype(np.int64))
             self._rotation_q = int(total[-1])
-            crossed = np.flatnonzero(total >= self._lock_q)
+            # Lock at the first quiet sample once enough rotation has been seen, never in the
+            # middle of a movement.
+            crossed = np.flatnonzero((total >= self._lock_q) & (step == 0.0))
             if len(crossed):
                 lock_at = self._n_in - len(x) + int(crossed[0]) + 1
                 return self._lock_and_replay(lock_at)
@@ -287,7 +290,7 @@ class RepAnalyzer:
         self._sig = np.concatenate((self._sig, block))
         if self.keep_trace:
             self._trace.append(np.column_stack((angle, w_deg)))
-        lobes = self._lobes.push(w_deg)
+        lobes = self._lobes.push(w_deg, angle)
         raw = self._assembler.push(lobes)
         reps = self._finalise(raw)
         self._trim(start_abs + len(block))

@@ -8,12 +8,12 @@ Swing (momentum) score: the mean of four yes/no features of a controlled rep's o
 from the domain brief ("a burst after a small counter-movement, a high peak velocity early,
 then coasting; a controlled rep has a smooth, bell-shaped velocity with no wind-up"):
 
-- ``windup``: a counter-movement of at least 1° and 5% of the ROM ends within 0.6 s before
-  the concentric;
+- ``windup``: a counter-movement of at least 5% of the ROM (and a quarter of the profile's
+  smallest rep) ends within 0.6 s before the concentric;
 - ``early_peak``: the concentric's velocity peaks in its first 40%;
 - ``fast``: the concentric lasts under 60% of the prescribed one;
-- ``overshoot``: a small return of at least 1° and 5% of the ROM follows the concentric
-  within 0.6 s, before the real eccentric.
+- ``overshoot``: a small return of the same size follows the concentric within 0.6 s,
+  before the real eccentric.
 
 A rep is a swing when the score is at least 0.5 (two features), or always for profiles where
 any pelvic rep is hip drive (``every_rep_is_swing``).
@@ -169,7 +169,7 @@ def rep_metrics(raw: RawRep, ctx: RepContext) -> Rep:
     overshoot_deg = -raw.overshoot.rotation_deg if raw.overshoot else 0.0
     main = max(raw.concentric, key=lambda lobe: lobe.peak_dps)
     peak_frac = (main.peak_index - raw.con_start) / max(raw.con_end - raw.con_start, 1e-9)
-    small = max(1.0, 0.05 * rom)
+    small = max(0.25 * prof.min_rom_deg, 0.05 * rom)
     features = (
         windup_deg >= small,
         peak_frac < 0.4,

@@ -45,6 +45,10 @@ class Lobe:
     peak_dps: float
     rotation_deg: float
     """Signed rotation over the run, degrees."""
+    angle_start_deg: float
+    """Pelvic angle at the start of the run, degrees."""
+    angle_end_deg: float
+    """Pelvic angle at the end of the run, degrees."""
 
 
 @dataclass(frozen=True)
@@ -151,12 +155,13 @@ class LobeFinder:
         self.p = params
         self.dead_band = 0.8 * params.phase_fraction * params.min_velocity_dps
         self._buf = np.empty(0)
+        self._angle = np.empty(0)
         self._buf_start = 0  # absolute index of _buf[0]
-        self._prev_state = 0
 
-    def push(self, w: FloatArray) -> list[Lobe]:
-        """Append velocity samples (deg/s); returns the lobes that closed."""
+    def push(self, w: FloatArray, angle: FloatArray) -> list[Lobe]:
+        """Append velocity (deg/s) and angle (deg) samples; returns the lobes that closed."""
         buf = np.concatenate((self._buf, w))
+        ang = np.concatenate((self._angle, angle))
         state = np.where(buf > self.dead_band, 1, np.where(buf < -self.dead_band, -1, 0))
         change = np.flatnonzero(np.diff(state)) + 1
         bounds = np.concatenate(([0], change))
@@ -188,11 +193,16 @@ class LobeFinder:
                         peak_index=self._buf_start + pk,
                         peak_dps=float(buf[pk]),
                         rotation_deg=float(np.cumsum(buf[a:b])[-1] * dt),
+                        angle_start_deg=float(ang[a]),
+                        angle_end_deg=float(ang[b - 1]),
                     )
                 )
         # Keep the open run plus one sample before it (for its left crossing).
         keep_from = max(closed_end - 1, 0)
+        if len(change) and state[-1] == 0:
+            keep_from = len(buf) - 1  # a quiet open run: only its last sample is needed
         self._buf = buf[keep_from:]
+        self._angle = ang[keep_from:]
         self._buf_start += keep_from
         return lobes
 
@@ -207,6 +217,7 @@ class RepAssembler:
         self._overshoot: Lobe | None = None
         self._windup: Lobe | None = None
         self._last_negative: Lobe | None = None
+        self._ref_angle: float | None = None
 
     @property
     def pending_start(self) -> float | None:
@@ -221,7 +232,7 @@ class RepAssembler:
             if self._con and (lobe.start - self._con[-1].end) / fs > self.p.max_top_s:
                 self._reset()  # stayed up too long: not a rep (sat up, changed posture)
             if not self._con:
-                if lobe.sign > 0 and lobe.rotation_deg >= self.p.min_rom_deg:
+                if lobe.sign > 0 and self._rises_above_rest(lobe):
                     self._start(lobe)
                 elif lobe.sign < 0:
                     self._last_negative = lobe
@@ -234,7 +245,7 @@ class RepAssembler:
                     returned = -sum(e.rotation_deg for e in self._ecc)
                     if returned >= 0.25 * con_rot:
                         out.append(self._emit())
-                        if lobe.rotation_deg >= self.p.min_rom_deg:
+                        if self._rises_above_rest(lobe):
                             self._start(lobe)
                     continue
                 gap_s = (lobe.start - self._con[-1].end) / fs
@@ -257,6 +268,18 @@ class RepAssembler:
                 out.append(self._emit())
         return out
 
+    def _rises_above_rest(self, lobe: Lobe) -> bool:
+        """A positive lobe starts a rep if it rotates min_rom and ends min_rom above rest.
+
+        Rest is the angle at the previous rep's onset (the braced start), so a lobe that
+        only comes back from below it (out of a back arch, or the return half of a body
+        swing) is not a rep.
+        """
+        if lobe.rotation_deg < self.p.min_rom_deg:
+            return False
+        ref = self._ref_angle
+        return ref is None or lobe.angle_end_deg - ref >= self.p.min_rom_deg
+
     def _start(self, lobe: Lobe) -> None:
         fs = self.p.sampling_rate_hz
         neg = self._last_negative
@@ -275,6 +298,7 @@ class RepAssembler:
 
     def _emit(self) -> RawRep:
         rep = RawRep(tuple(self._con), tuple(self._ecc), self._windup, self._overshoot)
+        self._ref_angle = self._con[0].angle_start_deg
         self._reset()
         return rep
 
