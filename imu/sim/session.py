@@ -863,7 +863,7 @@ def save_session(session: SimulatedSession, path: str | Path) -> tuple[Path, Pat
 
 def read_truth(path: str | Path) -> pd.DataFrame:
     """Read a truth CSV written by :func:`save_session` (fault columns as bool)."""
-    truth = pd.read_csv(path)
+    truth = pd.read_csv(path, dtype={"side": object})
     truth["side"] = truth["side"].fillna("").astype(str)
     for name in FAULTS:
         truth[name] = truth[name].astype(bool)
