@@ -232,6 +232,9 @@ def validate_spec(spec: SessionSpec) -> tuple[ExerciseModel, Tempo | None, int]:
             f"{', '.join(map(str, GYR_RANGES_DPS))}"
         )
     tempo = None if model.hold else (spec.tempo or model.default_tempo)
+    if model.hold and spec.tempo is not None:
+        logger.warning("%s is a static hold: tempo %s is ignored (set hold_s instead)",
+                       model.name, spec.tempo)
     reps = model.default_reps if spec.reps is None else spec.reps
     if reps < 1 or spec.sets < 1:
         raise SimulationError(f"reps ({reps}) and sets ({spec.sets}) must be at least 1")
