@@ -1,0 +1,103 @@
+"""``imu analyze`` through :func:`imu.cli.main`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from imu.cli import main
+from imu.io.recording import Recording, write_recording
+
+OUTPUTS = ["reps", "sets", "session"]
+
+
+def test_analyze_writes_all_outputs(
+    recording_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    code = main(["analyze", str(recording_file), "--exercise", "reverse-crunch", "--out", str(out)])
+    assert code == 0
+    for name in OUTPUTS:
+        assert (out / f"{name}.csv").exists() and (out / f"{name}.parquet").exists()
+    assert (out / "report.html").exists()
+    assert len(pd.read_csv(out / "reps.csv")) == 11
+    printed = capsys.readouterr().out
+    assert "verdict:" in printed and "never diagnoses pain" in printed
+    assert "reps" in printed and "sets" in printed
+
+
+def test_exercise_from_metadata_and_options(recording_file: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    args = ["analyze", str(recording_file), "--out", str(out), "--tempo", "3-1-3"]
+    assert main([*args, "--tempo-tolerance", "0.1", "--rest", "100"]) == 0
+    session = pd.read_csv(out / "session.csv").iloc[0]
+    assert session["exercise"] == "reverse-crunch" and session["tempo"] == "3-1-3"
+    assert session["sets"] == 1  # the 30 s rest is shorter than --rest 100
+    assert session["tempo_ok_share"] == 0.0
+
+
+def test_several_files_and_csv_input(
+    recording: Recording, recording_file: Path, tmp_path: Path
+) -> None:
+    csv = tmp_path / "second.csv"
+    frame = pd.DataFrame(
+        np.column_stack([recording.time_s, recording.acc, recording.gyr]),
+        columns=["time_s", "acc_x", "acc_y", "acc_z", "gyr_x", "gyr_y", "gyr_z"],
+    )
+    frame.to_csv(csv, index=False)
+    out = tmp_path / "out"
+    args = ["analyze", str(recording_file), str(csv), "-e", "reverse-crunch", "--out", str(out)]
+    assert main(args) == 0
+    reps = pd.read_csv(out / "reps.csv")
+    assert reps.columns[0] == "recording"
+    assert reps.groupby("recording").size().to_dict() == {"second": 11, "session": 11}
+    assert pd.read_csv(out / "session.csv")["recording"].tolist() == ["session", "second"]
+
+
+def test_corrupt_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "bad.parquet"
+    bad.write_bytes(b"PAR1 this is not parquet")
+    code = main(["analyze", str(bad), "--exercise", "leg-raise", "--out", str(tmp_path / "o")])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("imu analyze: error:") and "bad.parquet" in err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_unknown_exercise_exits_2(
+    recording_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["analyze", str(recording_file), "-e", "situps", "--out", str(tmp_path / "o")])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "unknown exercise 'situps'" in err and "reverse-crunch" in err
+    assert not (tmp_path / "o").exists()
+
+
+def test_missing_exercise_exits_2(
+    recording: Recording, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_recording(recording.with_meta(exercise=None), tmp_path / "anon.parquet")
+    assert main(["analyze", str(path), "--out", str(tmp_path / "o")]) == 2
+    assert "pass --exercise" in capsys.readouterr().err
+
+
+def test_bad_tempo_exits_2(
+    recording_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["analyze", str(recording_file), "--tempo", "3010", "--out", str(tmp_path / "o")]
+    assert main(args) == 2
+    assert "up-hold-down" in capsys.readouterr().err
+
+
+def test_help(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["analyze", "--help"])
+    assert exc.value.code == 0
+    text = capsys.readouterr().out
+    assert "up-hold-down" in text and "3-1-3 = 3 s up" in text
+    assert "reverse-crunch" in text and "hanging-leg-raise" in text
+    assert "examples:" in text

@@ -1,0 +1,63 @@
+"""analyze_recording on generated recordings (snapshot of the counts, phases, gaps)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from imu.report import SessionReport, analyze_recording
+from imu.tempo import Tempo
+from tests.report.helpers import make_recording
+
+
+def test_snapshot_counts(report: SessionReport) -> None:
+    assert len(report.reps) == 11
+    assert len(report.sets) == 2
+    assert report.sets["reps"].tolist() == [6, 5]
+    assert report.reps["rep"].tolist() == [1, 2, 3, 4, 5, 6, 1, 2, 3, 4, 5]
+    row = report.session.iloc[0]
+    assert (row["reps"], row["sets"]) == (11, 2)
+    assert row["exercise"] == "reverse-crunch" and row["tempo"] == "2-1-2"
+    assert row["participant"] == "p1" and row["verdict_kind"] == "none"
+
+
+def test_phases_and_rom_match_the_generator(report: SessionReport) -> None:
+    reps = report.reps
+    # Generated: 2 s up, 1 s hold, 2 s down, 40 deg, reps every 6 s from 4 s, second set
+    # after a 30 s rest. Phase edges at 10% of the peak velocity shorten each movement.
+    np.testing.assert_allclose(reps["concentric_s"], 2.0, atol=0.5)
+    np.testing.assert_allclose(reps["top_hold_s"], 1.0, atol=0.5)
+    np.testing.assert_allclose(reps["eccentric_s"], 2.0, atol=0.5)
+    np.testing.assert_allclose(reps["rom_deg"], 40.0, atol=4.0)
+    expected_start = [4 + 6 * i for i in range(6)] + [70 + 6 * i for i in range(5)]
+    np.testing.assert_allclose(reps["start_s"], expected_start, atol=0.4)
+    assert reps["clean"].all() and reps["tempo_ok"].all() and not reps["in_gap"].any()
+    assert report.sets["rest_before_s"].iloc[1] > 25
+
+
+def test_trace_covers_the_recording(report: SessionReport) -> None:
+    n = len(report.trace)
+    assert report.trace.shape == (n, 2) and n > 0
+    t = report.trace_time_s
+    assert abs(t[-1] - n / report.sampling_rate_hz) < 1.0
+    peak = report.trace[np.argmin(np.abs(t - report.reps["con_end_s"].iloc[0] - 0.5)), 0]
+    assert 30 < peak < 50
+
+
+def test_tempo_from_metadata_then_argument() -> None:
+    rec = make_recording(reps_per_set=(3,)).with_meta(tempo="3-1-3")
+    assert analyze_recording(rec, "reverse-crunch").tempo == Tempo(3, 1, 3)
+    assert analyze_recording(rec, "reverse-crunch", Tempo(2, 1, 2)).tempo == Tempo(2, 1, 2)
+
+
+def test_long_nan_gap_inside_a_rep() -> None:
+    rec = make_recording(nan_spans_s=[(11.8, 13.4)])
+    report = analyze_recording(rec, "reverse-crunch")
+    assert len(report.reps) == 11
+    assert report.reps["in_gap"].tolist() == [False, True] + [False] * 9
+
+
+def test_no_movement_gives_empty_tables() -> None:
+    rec = make_recording(reps_per_set=())
+    report = analyze_recording(rec, "leg-raise")
+    assert report.reps.empty and report.sets.empty
+    assert report.session["verdict_kind"].iloc[0] == "no_reps"
