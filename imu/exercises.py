@@ -47,8 +47,8 @@ class FaultThresholds:
             degrees, during the rep or its bottom pause.
         hips_rotating_deg: side-to-side pelvic rotation during a rep, degrees.
         short_hold_ratio: top hold shorter than this fraction of the prescribed hold.
-        body_swing_deg: peak-to-peak oscillation of the movement angle in the 3 s before the
-            concentric (the dead hang), degrees.
+        body_swing_deg: peak-to-peak oscillation of the movement angle in the dead hang
+            before the concentric (since the previous rep ended, at most 3 s), degrees.
         hip_drift_deg: plank hips sagging or piking, degrees from the start of the hold.
         shaking_dps: RMS angular velocity in the 3-15 Hz band during a hold, deg/s.
 
@@ -126,8 +126,8 @@ PROFILES: Final[dict[str, ExerciseProfile]] = {
             title="Reverse crunch",
             posture="supine",
             default_tempo=_T(2, 1, 2),
-            min_rom_deg=6.0,
-            min_velocity_dps=4.0,
+            min_rom_deg=4.0,
+            min_velocity_dps=1.5,
             lock_rotation_deg=160.0,
             faults=("dropped_eccentric", "partial_rom"),
             progress_after_clean_reps=15,
@@ -160,7 +160,7 @@ PROFILES: Final[dict[str, ExerciseProfile]] = {
             posture="upright",
             default_tempo=_T(2, 1, 2),
             min_rom_deg=10.0,
-            min_velocity_dps=6.0,
+            min_velocity_dps=2.0,
             lock_rotation_deg=160.0,
             faults=("dropped_eccentric", "partial_rom", "body_swing"),
             source="DOMAIN: hanging leg raise curls the pelvis posteriorly at the top; faults "
@@ -196,8 +196,8 @@ PROFILES: Final[dict[str, ExerciseProfile]] = {
             title="Reverse hip raise (prone hip extension)",
             posture="prone",
             default_tempo=_T(2, 1, 2),
-            min_rom_deg=5.0,
-            min_velocity_dps=4.0,
+            min_rom_deg=2.5,
+            min_velocity_dps=1.0,
             lock_rotation_deg=90.0,
             faults=("dropped_eccentric", "partial_rom", "over_extension"),
             source="DOMAIN: reverse hip raise tilts as the legs rise to the line of the body; "
@@ -208,8 +208,8 @@ PROFILES: Final[dict[str, ExerciseProfile]] = {
             title="Posterior pelvic tilt drill",
             posture="supine",
             default_tempo=_T(2, 5, 2),
-            min_rom_deg=3.0,
-            min_velocity_dps=2.0,
+            min_rom_deg=1.5,
+            min_velocity_dps=0.8,
             lock_rotation_deg=45.0,
             faults=("partial_rom", "short_hold"),
             source="DOMAIN: posterior pelvic tilt drill, supine, knees bent; tilts posteriorly, "

@@ -17,8 +17,9 @@ Signal path (each step documented where it is computed):
 4. **Movement axis and sign**: the principal axis of the bias-corrected angular velocity,
    ``argmax_u sum (u . w)^2`` over moving samples, fixed at the first quiet sample after the
    pelvis has rotated ``profile.lock_rotation_deg`` in total (about two reps); its sign makes
-   the median excursion from the starting posture positive (the concentric direction). The sensor is clipped on once per
-   session, so the axis is the same for every set. Reps before the lock are reported at it.
+   the median excursion from the starting posture positive (the concentric direction). The
+   sensor is clipped on once per session, so the axis is the same for every set. Reps before
+   the lock are reported at it.
 5. **Pelvic angle** about the axis: gyro integration fused with the accelerometer's
    inclination about the same axis by a complementary filter with time constant
    ``angle_time_constant_s`` (bounded drift over any session length).

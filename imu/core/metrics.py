@@ -207,7 +207,11 @@ def rep_metrics(raw: RawRep, ctx: RepContext) -> Rep:
     ):
         found.add("short_hold")
     if "body_swing" in applies:
-        before = rows(raw.con_start - 3.0 * fs, raw.con_start)
+        # The dead hang before the rep: since the previous rep ended, at most 3 s.
+        hang_from = raw.con_start - 3.0 * fs
+        if prev is not None and prev.set == set_no:
+            hang_from = max(hang_from, (prev.ecc_end_s + ctx.delay_s) * fs)
+        before = rows(hang_from, raw.con_start)
         if len(before) and np.ptp(before[:, 1]) > th.body_swing_deg:
             found.add("body_swing")
     side = ""

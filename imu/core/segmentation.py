@@ -19,6 +19,7 @@ closed, so the same reps come out whatever the chunking of the stream.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -177,26 +178,28 @@ class LobeFinder:
             keep = np.flatnonzero((signs != 0) & (peaks >= self.p.min_velocity_dps))
             dt = 1.0 / self.p.sampling_rate_hz
             for k in keep:
-                a, b = int(starts[k]), int(ends[k])
-                pk = a + int(np.argmax(absw[a:b]))
-                level = self.p.phase_fraction * float(peaks[k])
-                floor = max(a - 1, 0)
-                i0, f0 = _crossing_left(buf, pk, level, floor)
-                i1, f1 = _crossing_right(buf, pk, level, min(b + 1, len(buf)))
-                lobes.append(
-                    Lobe(
-                        sign=int(signs[k]),
-                        run_start=self._buf_start + a,
-                        run_end=self._buf_start + b,
-                        start=(self._buf_start + i0) + f0,
-                        end=(self._buf_start + i1) + f1,
-                        peak_index=self._buf_start + pk,
-                        peak_dps=float(buf[pk]),
-                        rotation_deg=float(np.cumsum(buf[a:b])[-1] * dt),
-                        angle_start_deg=float(ang[a]),
-                        angle_end_deg=float(ang[b - 1]),
+                for a, b in self._split(absw, int(starts[k]), int(ends[k])):
+                    peak = float(absw[a:b].max())
+                    if peak < self.p.min_velocity_dps:
+                        continue
+                    pk = a + int(np.argmax(absw[a:b]))
+                    level = self.p.phase_fraction * peak
+                    i0, f0 = _crossing_left(buf, pk, level, max(a - 1, 0))
+                    i1, f1 = _crossing_right(buf, pk, level, min(b + 1, len(buf)))
+                    lobes.append(
+                        Lobe(
+                            sign=int(signs[k]),
+                            run_start=self._buf_start + a,
+                            run_end=self._buf_start + b,
+                            start=(self._buf_start + i0) + f0,
+                            end=(self._buf_start + i1) + f1,
+                            peak_index=self._buf_start + pk,
+                            peak_dps=float(buf[pk]),
+                            rotation_deg=float(np.cumsum(buf[a:b])[-1] * dt),
+                            angle_start_deg=float(ang[a]),
+                            angle_end_deg=float(ang[b - 1]),
+                        )
                     )
-                )
         # Keep the open run plus one sample before it (for its left crossing).
         keep_from = max(closed_end - 1, 0)
         if len(change) and state[-1] == 0:
@@ -205,6 +208,29 @@ class LobeFinder:
         self._angle = ang[keep_from:]
         self._buf_start += keep_from
         return lobes
+
+
+    def _split(self, absw: FloatArray, a: int, b: int) -> list[tuple[int, int]]:
+        """Split run ``[a, b)`` at valleys deeper than the phase fraction of both sides.
+
+        Two movements of one direction with no stop between them (an eccentric flowing into
+        the next rep's wind-up, a hesitation mid-way) form one run; by the phase convention
+        each ends where its own velocity falls below ``phase_fraction`` of its own peak.
+        A sample is in a valley when it is below that fraction of the highest speed both
+        before and after it within the run; the run is cut at the slowest valley sample.
+        """
+        seg = absw[a:b]
+        left = np.maximum.accumulate(seg)
+        right = np.maximum.accumulate(seg[::-1])[::-1]
+        valley = seg < self.p.phase_fraction * np.minimum(left, right)
+        if not valley.any():
+            return [(a, b)]
+        padded = np.concatenate(([False], valley, [False]))
+        edges = np.flatnonzero(np.diff(padded.astype(np.int8)))
+        pairs = zip(edges[::2], edges[1::2], strict=True)
+        cuts = [a + int(v0 + np.argmin(seg[v0:v1])) for v0, v1 in pairs]
+        bounds = [a, *cuts, b]
+        return [(lo, hi) for lo, hi in itertools.pairwise(bounds) if hi > lo]
 
 
 class RepAssembler:

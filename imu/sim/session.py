@@ -397,6 +397,10 @@ class _Planner:
                 pause = self.vary(self.pause_base, 0.1, 0.25)
                 if "body_swing" in faults:
                     pause = max(pause, self.pendulum_period * float(self.rng.uniform(1.0, 1.5)))
+                if "swing" in faults:
+                    # A toss starts from a brief reset at the bottom: the wind-up (up to
+                    # 0.45 s) must not run into the previous eccentric.
+                    pause = max(pause, float(self.rng.uniform(0.9, 1.2)))
                 start = t if prev_ecc_end is None else max(earliest, prev_ecc_end + pause)
                 if "body_swing" in faults:
                     self.body_swing(start - pause)
@@ -473,7 +477,9 @@ class _Planner:
             back_start = ecc_end + float(rng.uniform(0.1, 0.3))
             back_d = float(rng.uniform(0.6, 1.0))
             self.pulse(TILT_CH, back_start, back_d, s * arch)
-            next_earliest = back_start + back_d + 0.3
+            # Leave room for the next concentric's lead-in (its pulse starts ~0.12 of the
+            # concentric before its 10% point) so the recovery and the next rep stay apart.
+            next_earliest = back_start + back_d + 0.3 + 0.15 * tempo.concentric_s
         if self.model.alternating:
             rot = self.nominal_rot * float(rng.uniform(0.8, 1.2))
             if "hips_rotating" in faults:
@@ -544,9 +550,13 @@ class _Planner:
         )
 
     def fidget(self, t0: float, t1: float) -> None:
-        """2-4 small slow out-and-back movements in a rest (well under the rep ROM)."""
+        """2-4 small slow out-and-back movements in a rest (well under the smallest rep).
+
+        Capped at 10% of the nominal ROM, below the smallest partial rep (25%), so that a
+        fidget and a partial rep are told apart by size, as a coach would.
+        """
         rng = self.rng
-        cap = min(math.radians(3.0), 0.2 * self.nominal_rom)
+        cap = min(math.radians(3.0), 0.1 * self.nominal_rom)
         for _ in range(int(rng.integers(2, 5))):
             dur = float(rng.uniform(1.0, 2.5))
             hold = float(rng.uniform(0.5, 3.0))
