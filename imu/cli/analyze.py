@@ -174,7 +174,8 @@ def run(args: argparse.Namespace) -> int:
         row = r.session.iloc[0]
         prefix = f"{r.name}: " if len(reports) > 1 else ""
         out.print(
-            f"{prefix}{row['reps']} reps in {row['sets']} sets of {r.profile.title.lower()}, "
+            f"{prefix}{_count(row['reps'], 'rep')} in {_count(row['sets'], 'set')} of "
+            f"{r.profile.title.lower()}, "
             f"tempo {r.tempo}, time under tension {row['tut_s']:.0f} s"
         )
         out.print(f"[bold]verdict:[/bold] {row['verdict']}", markup=True)
@@ -182,6 +183,10 @@ def run(args: argparse.Namespace) -> int:
     written = write_reports(reports, args.out)
     out.print(f"wrote: {', '.join(p.name for p in written)} to {args.out}")
     return 0
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def _fmt(value: float, spec: str = ".1f") -> str:

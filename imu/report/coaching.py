@@ -94,6 +94,8 @@ def session_verdict(reps: pd.DataFrame, profile: ExerciseProfile) -> Verdict:
 
     """
     if reps.empty:
+        if profile.every_rep_is_swing:
+            return Verdict("no_reps", "No hip drive found: the pelvis stayed still.")
         text = (
             f"No reps found: the pelvis did not rotate the {profile.min_rom_deg:g}° that count "
             f"as a {profile.title.lower()} rep."

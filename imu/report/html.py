@@ -222,9 +222,7 @@ def _table(frame: pd.DataFrame) -> str:
 def _cell(value: object) -> str:
     if isinstance(value, float | np.floating):
         return "-" if math.isnan(value) else f"{value:.3g}"
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
-        return "-"
-    return str(value)
+    return "-" if value is None or value is pd.NA else str(value)
 
 
 def _session_table(session: pd.DataFrame) -> str:

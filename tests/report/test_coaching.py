@@ -82,3 +82,8 @@ def test_verdicts_never_diagnose() -> None:
         text = session_verdict(reps, profile).text.lower()
         assert "pain" not in text and "injur" not in text
     assert "never diagnoses pain or injury" in DISCLAIMER
+
+
+def test_no_hip_drive_in_a_strict_lift() -> None:
+    verdict = session_verdict(reps_table([]), get_profile("standing-strict"))
+    assert verdict.kind == "no_reps" and "hip drive" in verdict.text
