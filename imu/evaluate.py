@@ -47,6 +47,7 @@ TEMPOS = (
 RATES_HZ = (26, 52, 104, 208, 416, 833)
 PACKET_LOSS = (0.0, 0.0, 0.02, 0.05)
 PHASES = ("start_s", "concentric_s", "top_hold_s", "eccentric_s", "bottom_pause_s")
+"""Phase errors reported; for holds (plank) only the onset and the hold (top hold) apply."""
 LABELS = ("swing", *FAULTS)
 
 FAULT_RATES: dict[str, dict[str, float]] = {
@@ -68,8 +69,12 @@ FAULT_RATES: dict[str, dict[str, float]] = {
     },
     "pelvic-tilt": {"short_hold": 0.2, "partial_rom": 0.1},
     "standing-curl": {"swing": 0.5},
+    "plank": {"hips_sagging": 0.2, "hips_piking": 0.2, "shaking": 0.2},
 }
 """Fault rates per rep used by the evaluation, per simulator exercise."""
+
+HOLD_EXERCISES = ("plank",)
+"""Static holds: the simulator draws the hold time itself; reps are holds."""
 
 HOLD_TEMPOS = {"pelvic-tilt": (Tempo(2, 5, 2), Tempo(1, 4, 1), Tempo(3, 6, 3))}
 """Exercises whose prescription is a long hold use these tempos instead of :data:`TEMPOS`."""
@@ -126,7 +131,7 @@ def draw_spec(exercise: str, seed: int, cfg: EvalConfig) -> tuple[SessionSpec, T
     reps = int(rng.integers(cfg.reps[0], cfg.reps[1] + 1))
     spec = SessionSpec(
         exercise,
-        tempo=tempo,
+        tempo=None if exercise in HOLD_EXERCISES else tempo,
         reps=reps,
         sets=cfg.sets,
         rest_s=cfg.rest_s,
@@ -138,10 +143,12 @@ def draw_spec(exercise: str, seed: int, cfg: EvalConfig) -> tuple[SessionSpec, T
     return spec, tempo
 
 
-def match_reps(truth: pd.DataFrame, found: Sequence[Rep]) -> pd.DataFrame:
+def match_reps(truth: pd.DataFrame, found: Sequence[Rep], hold: bool = False) -> pd.DataFrame:
     """Pair truth reps with detected reps by overlap of ``[onset, eccentric end]``.
 
-    Pairs are chosen greedily by intersection-over-union (at least 0.3), one to one.
+    Pairs are chosen greedily by intersection-over-union (at least 0.3), one to one. For
+    holds (``hold=True``) the truth's onset is the start of the hold, so the detected hold
+    start (end of getting into position) is compared with it.
 
     Returns:
         One row per pair, unmatched truth rep or unmatched detection, with ``t_`` and ``d_``
@@ -166,10 +173,10 @@ def match_reps(truth: pd.DataFrame, found: Sequence[Rep]) -> pd.DataFrame:
     rows = []
     for i in range(len(truth)):
         j = t_used.get(i)
-        rows.append({**_truth_row(truth.iloc[i]), **_found_row(found, d_pause, j)})
+        rows.append({**_truth_row(truth.iloc[i]), **_found_row(found, d_pause, j, hold)})
     for j in range(len(found)):
         if j not in d_used:
-            rows.append({**_truth_row(None), **_found_row(found, d_pause, j)})
+            rows.append({**_truth_row(None), **_found_row(found, d_pause, j, hold)})
     return pd.DataFrame(rows)
 
 
@@ -191,10 +198,13 @@ def _truth_row(t: pd.Series | None) -> dict[str, object]:
     return row
 
 
-def _found_row(found: Sequence[Rep], pauses: list[float], j: int | None) -> dict[str, object]:
+def _found_row(
+    found: Sequence[Rep], pauses: list[float], j: int | None, hold: bool = False
+) -> dict[str, object]:
     r = found[j] if j is not None else None
+    start = (r.con_end_s if hold else r.con_start_s) if r else math.nan
     row: dict[str, object] = {
-        "d_start_s": r.con_start_s if r else math.nan,
+        "d_start_s": start,
         "d_concentric_s": r.concentric_s if r else math.nan,
         "d_top_hold_s": r.top_hold_s if r else math.nan,
         "d_eccentric_s": r.eccentric_s if r else math.nan,
@@ -222,6 +232,8 @@ def set_counts(truth: pd.DataFrame, found: Sequence[Rep]) -> pd.DataFrame:
 def evaluate_session(exercise: str, seed: int, cfg: EvalConfig) -> SessionResult:
     """Generate, analyse and compare one session."""
     spec, tempo = draw_spec(exercise, seed, cfg)
+    if exercise in HOLD_EXERCISES:
+        tempo = get_profile(exercise).default_tempo
     sim = simulate_session(spec)
     rec = sim.recording
     profile = get_profile(SIM_TO_PROFILE.get(exercise, exercise))
@@ -238,7 +250,7 @@ def evaluate_session(exercise: str, seed: int, cfg: EvalConfig) -> SessionResult
         tempo=str(tempo),
         rate_hz=spec.sampling_rate_hz,
         packet_loss=spec.packet_loss,
-        pairs=match_reps(truth, analyzer.reps_),
+        pairs=match_reps(truth, analyzer.reps_, hold=profile.isometric),
         counts=set_counts(truth, analyzer.reps_),
     )
 

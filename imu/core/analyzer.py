@@ -144,6 +144,9 @@ class RepAnalyzer:
             min_velocity_dps=profile.min_velocity_dps,
             min_rom_deg=profile.min_rom_deg,
             phase_fraction=p.phase_fraction,
+            rest_reset_s=p.set_rest_s,
+            isometric=profile.isometric,
+            max_top_s=600.0 if profile.isometric else 30.0,
         )
         self._lobes = LobeFinder(seg)
         self._assembler = RepAssembler(seg)

@@ -4,6 +4,10 @@ Times are seconds from the first sample, corrected for the gyro filter's group d
 are degrees about the movement axis, concentric positive. Each fault rule is the one written
 in the profile's :class:`imu.exercises.FaultThresholds` docstring.
 
+Isometric holds (plank): the rep is getting into position (concentric), the hold (top hold)
+and the movement that ends it (eccentric). ``rom_deg`` is then the tilt drift over the hold
+(negative: hips sagging), and the hold complies when it lasts the prescribed time.
+
 Swing (momentum) score: the mean of four yes/no features of a controlled rep's opposite,
 from the domain brief ("a burst after a small counter-movement, a high peak velocity early,
 then coasting; a controlled rep has a smooth, bell-shaped velocity with no wind-up"):
@@ -211,20 +215,36 @@ def rep_metrics(raw: RawRep, ctx: RepContext) -> Rep:
         hang_from = raw.con_start - 3.0 * fs
         if prev is not None and prev.set == set_no:
             hang_from = max(hang_from, (prev.ecc_end_s + ctx.delay_s) * fs)
-        before = rows(hang_from, raw.con_start)
+        hang_to = raw.windup.run_start if raw.windup else raw.con_start
+        before = rows(hang_from, hang_to)
         if len(before) and np.ptp(before[:, 1]) > th.body_swing_deg:
             found.add("body_swing")
+    if prof.isometric:
+        hold = rows(raw.con_end, raw.ecc_start)
+        if len(hold) > 2:
+            drift = float(hold[-1, 1] - hold[0, 1])
+            if "hips_sagging" in applies and drift < -th.hip_drift_deg:
+                found.add("hips_sagging")
+            if "hips_piking" in applies and drift > th.hip_drift_deg:
+                found.add("hips_piking")
+            shake = float(np.sqrt(np.mean((hold[:, 0] - hold[:, 0].mean()) ** 2)))
+            if "shaking" in applies and shake > th.shaking_dps:
+                found.add("shaking")
+            rom = drift
     side = ""
     if prof.alternating and len(side_turn):
         extreme = side_turn[int(np.argmax(np.abs(side_turn)))]
         side = "left" if extreme > 0 else "right"
 
     tol = ctx.tolerance
-    tempo_ok = (
-        tol.ok(concentric_s, tempo.concentric_s)
-        and tol.ok(top_hold_s, tempo.top_hold_s)
-        and tol.ok(eccentric_s, tempo.eccentric_s)
-    )
+    if prof.isometric:  # a hold complies when it lasts at least the prescription
+        tempo_ok = top_hold_s >= tempo.top_hold_s - max(tol.min_s, 0.1 * tempo.top_hold_s)
+    else:
+        tempo_ok = (
+            tol.ok(concentric_s, tempo.concentric_s)
+            and tol.ok(top_hold_s, tempo.top_hold_s)
+            and tol.ok(eccentric_s, tempo.eccentric_s)
+        )
     in_gap = bool(len(rep_rows) and rep_rows[:, 3].any())
     assert found <= set(FAULTS)
     return Rep(

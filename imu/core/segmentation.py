@@ -118,6 +118,10 @@ class SegmenterParams:
     overshoot_window_s: float = 0.6
     max_top_s: float = 30.0
     merge_gap_s: float = 1.5
+    rest_reset_s: float = 15.0
+    rest_tolerance_deg: float = 1.5
+    min_phase_s: float = 0.15
+    isometric: bool = False
 
 
 def _crossing_left(w: FloatArray, peak: int, level: float, floor: int) -> tuple[int, float]:
@@ -155,6 +159,7 @@ class LobeFinder:
     def __init__(self, params: SegmenterParams) -> None:
         self.p = params
         self.dead_band = 0.8 * params.phase_fraction * params.min_velocity_dps
+        self._min_run = max(1, round(params.min_phase_s * params.sampling_rate_hz))
         self._buf = np.empty(0)
         self._angle = np.empty(0)
         self._buf_start = 0  # absolute index of _buf[0]
@@ -180,7 +185,7 @@ class LobeFinder:
             for k in keep:
                 for a, b in self._split(absw, int(starts[k]), int(ends[k])):
                     peak = float(absw[a:b].max())
-                    if peak < self.p.min_velocity_dps:
+                    if peak < self.p.min_velocity_dps or (b - a) < self._min_run:
                         continue
                     pk = a + int(np.argmax(absw[a:b]))
                     level = self.p.phase_fraction * peak
@@ -244,6 +249,7 @@ class RepAssembler:
         self._windup: Lobe | None = None
         self._last_negative: Lobe | None = None
         self._ref_angle: float | None = None
+        self._ref_end = 0.0
 
     @property
     def pending_start(self) -> float | None:
@@ -262,6 +268,12 @@ class RepAssembler:
                     self._start(lobe)
                 elif lobe.sign < 0:
                     self._last_negative = lobe
+                continue
+            if self.p.isometric:
+                # A hold ends with the first movement after it has lasted a moment.
+                if (lobe.start - self._con[-1].end) / fs >= 2.0:
+                    self._ecc = [lobe]
+                    out.append(self._emit())
                 continue
             con_rot = sum(c.rotation_deg for c in self._con)
             if lobe.sign > 0:
@@ -295,36 +307,47 @@ class RepAssembler:
         return out
 
     def _rises_above_rest(self, lobe: Lobe) -> bool:
-        """A positive lobe starts a rep if it rotates min_rom and ends min_rom above rest.
+        """A positive lobe starts a rep if it rotates min_rom, from rest to min_rom above it.
 
-        Rest is the angle at the previous rep's onset (the braced start), so a lobe that
-        only comes back from below it (out of a back arch, or the return half of a body
-        swing) is not a rep.
+        Rest is the angle at the previous rep's onset (the braced start). A lobe that comes
+        back from well below it (out of a back arch, the return half of a body swing)
+        starts below rest by more than half the smallest rep, and is not a rep; a lobe
+        after a wind-up is judged from where the wind-up started.
         """
         if lobe.rotation_deg < self.p.min_rom_deg:
             return False
         ref = self._ref_angle
-        return ref is None or lobe.angle_end_deg - ref >= self.p.min_rom_deg
+        if ref is None or (lobe.start - self._ref_end) / self.p.sampling_rate_hz > (
+            self.p.rest_reset_s
+        ):
+            return True
+        windup = self._windup_before(lobe)
+        start = windup.angle_start_deg if windup else lobe.angle_start_deg
+        tolerance = max(0.5 * self.p.min_rom_deg, self.p.rest_tolerance_deg)
+        return lobe.angle_end_deg - ref >= self.p.min_rom_deg and start - ref >= -tolerance
 
-    def _start(self, lobe: Lobe) -> None:
-        fs = self.p.sampling_rate_hz
+    def _windup_before(self, lobe: Lobe) -> Lobe | None:
+        """The counter-movement just before ``lobe``, if there is one."""
         neg = self._last_negative
-        windup = None
         if (
             neg is not None
-            and (lobe.start - neg.end) / fs <= self.p.windup_window_s
+            and (lobe.start - neg.end) / self.p.sampling_rate_hz <= self.p.windup_window_s
             and -neg.rotation_deg < 0.5 * lobe.rotation_deg
         ):
-            windup = neg
+            return neg
+        return None
+
+    def _start(self, lobe: Lobe) -> None:
+        self._windup = self._windup_before(lobe)
         self._con = [lobe]
         self._ecc = []
         self._overshoot = None
-        self._windup = windup
         self._last_negative = None
 
     def _emit(self) -> RawRep:
         rep = RawRep(tuple(self._con), tuple(self._ecc), self._windup, self._overshoot)
         self._ref_angle = self._con[0].angle_start_deg
+        self._ref_end = rep.ecc_end
         self._reset()
         return rep
 
