@@ -83,6 +83,8 @@ class ExerciseProfile:
         isometric: the exercise is a hold, reported as hold time (plank).
         every_rep_is_swing: any pelvic rep is momentum (standing strict lifts: the pelvis
             should not move at all, so a pelvic rep *is* hip drive).
+        curls_pelvis: a good rep curls the pelvis through tens of degrees; a median ROM
+            under 10° means the move was done by the legs alone (a coaching verdict).
         faults: the fault rules that apply.
         thresholds: their thresholds.
         progress_after_clean_reps: clean reps in a set that suggest a harder variant, if any.
@@ -103,6 +105,7 @@ class ExerciseProfile:
     alternating: bool = False
     isometric: bool = False
     every_rep_is_swing: bool = False
+    curls_pelvis: bool = False
     faults: tuple[str, ...] = ()
     thresholds: FaultThresholds = field(default_factory=FaultThresholds)
     progress_after_clean_reps: int | None = None
@@ -129,6 +132,7 @@ PROFILES: Final[dict[str, ExerciseProfile]] = {
             min_rom_deg=4.0,
             min_velocity_dps=1.5,
             lock_rotation_deg=160.0,
+            curls_pelvis=True,
             faults=("dropped_eccentric", "partial_rom"),
             progress_after_clean_reps=15,
             advice_progress="15 clean reps with a slow descent: progress to a decline or "
@@ -162,6 +166,7 @@ PROFILES: Final[dict[str, ExerciseProfile]] = {
             min_rom_deg=10.0,
             min_velocity_dps=2.0,
             lock_rotation_deg=160.0,
+            curls_pelvis=True,
             faults=("dropped_eccentric", "partial_rom", "body_swing"),
             source="DOMAIN: hanging leg raise curls the pelvis posteriorly at the top; faults "
             "body swing between reps (pendulum, period 1.5-2.5 s), no pelvic curl.",

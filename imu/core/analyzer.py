@@ -198,6 +198,9 @@ class RepAnalyzer:
     def trace_(self) -> FloatArray:
         """Shape (n, 2): pelvic angle about the movement axis (deg) and its rate (deg/s).
 
+        Row ``i`` is sample ``i`` of the stream, i.e. ``i / sampling_rate_hz`` seconds after
+        the first sample, as filtered: it lags the movement by ``delay_s``, which rep times
+        already have subtracted (plot row ``i`` at ``i / fs - delay_s`` to line up with them).
         Rows before the axis lock are included (computed at the lock). Only with
         ``keep_trace=True``.
         """

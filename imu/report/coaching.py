@@ -45,10 +45,6 @@ REGRESS_SHARE: Final = 0.30
 NO_ROTATION_ROM_DEG: Final = 10.0
 """Median ROM under which a pelvic-curl exercise was a leg movement, degrees."""
 
-PELVIC_CURL_EXERCISES: Final = frozenset({"reverse-crunch", "hanging-leg-raise"})
-"""Profiles whose good rep curls the pelvis posteriorly (DOMAIN.md exercise table).
-
-Kept here until :class:`imu.exercises.ExerciseProfile` has a field for it."""
 
 DISCLAIMER: Final = (
     "This analysis describes movement only and never diagnoses pain or injury; "
@@ -66,7 +62,7 @@ class Verdict:
 
 def curls_pelvis(profile: ExerciseProfile) -> bool:
     """Whether a good rep of this exercise curls the pelvis (tens of degrees)."""
-    return bool(getattr(profile, "curls_pelvis", profile.name in PELVIC_CURL_EXERCISES))
+    return profile.curls_pelvis
 
 
 def progress_reps(reps: pd.DataFrame) -> pd.Series:
