@@ -21,6 +21,7 @@ import logging
 import math
 import secrets
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -93,6 +94,7 @@ class EvalConfig:
         rest_s: rest between sets, seconds (short, to keep evaluation fast).
         rates_hz: sampling rates drawn from.
         max_rate_hz: cap on the drawn rate (for quick runs).
+
     """
 
     exercises: tuple[str, ...] = tuple(FAULT_RATES)
@@ -153,6 +155,7 @@ def match_reps(truth: pd.DataFrame, found: Sequence[Rep], hold: bool = False) ->
     Returns:
         One row per pair, unmatched truth rep or unmatched detection, with ``t_`` and ``d_``
         columns for the phases, ROM and labels (NaN / False where absent).
+
     """
     t_iv = truth[["con_start_s", "ecc_end_s"]].to_numpy(dtype=float)
     d_iv = np.array([[r.con_start_s, r.ecc_end_s] for r in found]).reshape(-1, 2)
@@ -255,17 +258,45 @@ def evaluate_session(exercise: str, seed: int, cfg: EvalConfig) -> SessionResult
     )
 
 
+def session_seeds(cfg: EvalConfig) -> list[tuple[str, int]]:
+    """``(exercise, seed)`` of every session of an evaluation.
+
+    Exercise ``e``, session ``k`` uses ``cfg.seed + 1000 * e + k``, so a figure can be
+    reproduced from the base seed alone.
+    """
+    return [
+        (exercise, cfg.seed + 1000 * e_idx + k)
+        for e_idx, exercise in enumerate(cfg.exercises)
+        for k in range(cfg.sessions_per_exercise)
+    ]
+
+
 def run_evaluation(
-    cfg: EvalConfig, progress: Callable[[str], None] | None = None
+    cfg: EvalConfig, progress: Callable[[str], None] | None = None, workers: int = 1
 ) -> list[SessionResult]:
-    """Evaluate ``cfg.sessions_per_exercise`` sessions of every exercise."""
-    results = []
-    for e_idx, exercise in enumerate(cfg.exercises):
-        for k in range(cfg.sessions_per_exercise):
-            seed = cfg.seed + 1000 * e_idx + k
+    """Evaluate ``cfg.sessions_per_exercise`` sessions of every exercise.
+
+    Args:
+        cfg: what to generate.
+        progress: called with the exercise name after each session.
+        workers: processes to use (sessions are independent).
+
+    """
+    jobs = session_seeds(cfg)
+    results: list[SessionResult] = []
+    if workers <= 1:
+        for exercise, seed in jobs:
             results.append(evaluate_session(exercise, seed, cfg))
             if progress:
                 progress(exercise)
+        return results
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(evaluate_session, ex, seed, cfg) for ex, seed in jobs]
+        for fut in futures:
+            result = fut.result()
+            results.append(result)
+            if progress:
+                progress(result.exercise)
     return results
 
 
@@ -286,6 +317,7 @@ def summarize(results: Iterable[SessionResult]) -> tuple[pd.DataFrame, pd.DataFr
         ``(accuracy, labels)``: accuracy has one row per exercise plus ``overall`` with
         count and phase/ROM error figures (errors in ms and degrees); labels has one row per
         (exercise, label) with precision, recall, F1 and the number of truth positives.
+
     """
     results = list(results)
     by_ex: dict[str, list[SessionResult]] = {}

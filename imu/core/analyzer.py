@@ -62,7 +62,7 @@ class AnalyzerParams:
     still_window_s: float = 1.0
     still_gyro_range_dps: float = 0.6
     still_acc_range_ms2: float = 0.06
-    angle_time_constant_s: float = 8.0
+    angle_time_constant_s: float = 5.0
     set_rest_s: float = 15.0
     """A pause longer than this between reps starts a new set, seconds."""
     context_s: float = 4.0

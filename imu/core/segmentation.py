@@ -119,7 +119,7 @@ class SegmenterParams:
     max_top_s: float = 30.0
     merge_gap_s: float = 1.5
     rest_reset_s: float = 15.0
-    rest_tolerance_deg: float = 1.5
+    rest_tolerance_deg: float = 4.0
     min_phase_s: float = 0.15
     isometric: bool = False
 
