@@ -1,0 +1,705 @@
+"""Analyse many recordings in parallel on Dask into a partitioned Parquet dataset.
+
+Typical use::
+
+    from imu.batch import BatchOptions, collect_jobs, run_batch
+
+    jobs = collect_jobs(["cohort/", "extra/*.parquet"], manifest="manifest.csv")
+    result = run_batch(jobs, "dataset/", BatchOptions(workers=4))
+    result.failures      # [(file, one-line reason)], the batch never stops on a bad file
+
+Each recording is one *session*, analysed by :func:`imu.report.analyze_recording` on a Dask
+worker (a ``LocalCluster`` of ``workers`` processes with one thread each by default, or the
+cluster behind ``scheduler``). The workers return the three small report tables; this process
+(the only writer) stores them in the dataset:
+
+.. code-block:: text
+
+    DATASET/
+      reps/participant=<label>/<session_id>.parquet       one row per rep
+      sets/participant=<label>/<session_id>.parquet       one row per set
+      sessions/participant=<label>/<session_id>.parquet   one row per session
+      _done/<session_id>.json                             written last: the session is done
+      _failures.csv                                       file, reason of the last run
+
+The partition value is the participant label, percent-encoded (``urllib.parse.quote``, the
+encoding pyarrow's hive partitioning decodes); ``unknown`` when no participant is known.
+Every table has the columns of :mod:`imu.report.tables` plus ``session_id`` (str), ``date``
+(timestamp, UTC: the start of the recording; null when unknown), ``exercise`` and ``tempo``
+(str); ``participant`` comes from the partition path (read it as a string, see
+:func:`imu.research.load_dataset`). The sessions table also has ``file`` (the path analysed).
+
+**session_id** is the first 16 hex digits of the SHA-256 of the file's bytes: stable across
+renames, moves and re-runs, and different for any change to the samples or the metadata
+stored in the file. Two byte-identical files are one session (analysed once).
+
+**Re-running** skips every session with a done-marker (``_done/<session_id>.json``, written
+after its three tables), whatever the options: use a new dataset or ``force=True`` to
+re-analyse (its old table files are removed first, also when the participant changed).
+
+**Metadata** (participant, exercise, prescribed tempo, date) comes from, most specific first:
+a manifest row for the file, the batch options ``exercise``/``tempo``, the recording's own
+metadata (``meta.start_time_s`` is the date), the exercise's default tempo.
+"""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import json
+import logging
+import math
+import os
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Final
+from urllib.parse import quote
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from imu.core.analyzer import AnalyzerParams
+from imu.errors import ImuError
+from imu.exercises import PROFILES, get_profile
+from imu.io.csv_import import import_csv
+from imu.io.recording import Recording, read_recording
+from imu.io.summary import looks_like_parquet
+from imu.report.session import analyze_recording
+from imu.report.tables import REPS_DTYPES, SESSION_DTYPES, SETS_DTYPES
+from imu.tempo import parse_tempo
+
+logger = logging.getLogger(__name__)
+
+
+class BatchError(ImuError):
+    """A batch cannot start: no inputs, a bad manifest, an unwritable dataset, no scheduler."""
+
+
+TABLES: Final = ("reps", "sets", "sessions")
+"""Sub-directories of a dataset, one per table."""
+
+PARTITION: Final = "participant"
+"""The partition column (hive layout ``participant=<label>``)."""
+
+UNKNOWN_PARTICIPANT: Final = "unknown"
+"""Partition label of sessions whose participant is not known."""
+
+DONE_DIR: Final = "_done"
+FAILURES_FILE: Final = "_failures.csv"
+MANIFEST_COLUMNS: Final = ("file", "participant", "exercise", "tempo", "date")
+SESSION_ID_HEX: Final = 16
+RECORDING_SUFFIXES: Final = (".parquet", ".csv")
+
+_ARROW_TYPES: Final[dict[str, pa.DataType]] = {
+    "float64": pa.float64(),
+    "int64": pa.int64(),
+    "bool": pa.bool_(),
+    "str": pa.string(),
+}
+_KEY_FIELDS: Final = [
+    pa.field("session_id", pa.string()),
+    pa.field("date", pa.timestamp("us", tz="UTC")),
+    pa.field("exercise", pa.string()),
+    pa.field("tempo", pa.string()),
+]
+
+
+def _schema(dtypes: dict[str, str], extra: Sequence[pa.Field] = ()) -> pa.Schema:
+    fields = list(_KEY_FIELDS) + list(extra)
+    names = {f.name for f in fields} | {PARTITION}
+    fields += [pa.field(n, _ARROW_TYPES[t]) for n, t in dtypes.items() if n not in names]
+    return pa.schema(fields)
+
+
+SCHEMAS: Final[dict[str, pa.Schema]] = {
+    "reps": _schema(REPS_DTYPES),
+    "sets": _schema(SETS_DTYPES),
+    "sessions": _schema(SESSION_DTYPES, [pa.field("file", pa.string())]),
+}
+"""Arrow schema of each table's files (the partition column ``participant`` is in the path)."""
+
+
+# --------------------------------------------------------------------------- jobs
+
+
+@dataclass(frozen=True)
+class ManifestRow:
+    """Per-file metadata from a manifest; None = not given (the next source applies).
+
+    Attributes:
+        participant: participant label.
+        exercise: exercise profile name.
+        tempo: prescribed tempo "up-hold-down" s.
+        date: start of the session, Unix seconds (UTC).
+
+    """
+
+    participant: str | None = None
+    exercise: str | None = None
+    tempo: str | None = None
+    date: float | None = None
+
+
+@dataclass(frozen=True)
+class Job:
+    """One file to analyse.
+
+    Attributes:
+        path: the recording (Parquet, or CSV in the default SI layout).
+        session_id: stable id (:func:`session_id`).
+        manifest: metadata that overrides the recording's.
+
+    """
+
+    path: Path
+    session_id: str
+    manifest: ManifestRow = field(default_factory=ManifestRow)
+
+
+def session_id(path: str | Path, chunk_bytes: int = 1 << 20) -> str:
+    """Stable session id: the first 16 hex digits of the SHA-256 of the file's bytes.
+
+    Raises:
+        BatchError: the file cannot be read.
+
+    """
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as f:
+            while chunk := f.read(chunk_bytes):
+                digest.update(chunk)
+    except OSError as exc:
+        raise BatchError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    return digest.hexdigest()[:SESSION_ID_HEX]
+
+
+def _parse_date(text: str, where: str) -> float:
+    try:
+        stamp = pd.Timestamp(text)
+        bad = pd.isna(stamp)
+    except (ValueError, TypeError):
+        bad = True
+    if bad:
+        raise BatchError(
+            f"{where}: date {text!r} is not a date; write ISO 8601, e.g. 2024-01-08 or "
+            "2024-01-08T18:00:00Z"
+        )
+    if stamp.tzinfo is None:
+        stamp = stamp.tz_localize("UTC")
+    return float(stamp.timestamp())
+
+
+def read_manifest(path: str | Path) -> dict[Path, ManifestRow]:
+    """Read a manifest CSV of per-file metadata.
+
+    Columns: ``file`` (required), ``participant``, ``exercise``, ``tempo``, ``date`` (ISO
+    8601; a date without a zone is UTC). Empty cells are not given.
+
+    Relative ``file`` paths are relative to the manifest's folder.
+
+    Returns:
+        Resolved file path -> its row.
+
+    Raises:
+        BatchError: the manifest is missing or unreadable, lacks ``file``, has an unknown
+            column, or a bad exercise, tempo or date (the message names the row).
+
+    """
+    path = Path(path)
+    try:
+        table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (OSError, pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise BatchError(f"manifest {path}: cannot read as CSV: {exc}") from exc
+    table.columns = [str(c).strip() for c in table.columns]
+    if "file" not in table.columns:
+        raise BatchError(
+            f"manifest {path}: no 'file' column (columns: {list(table.columns)}); the header "
+            f"must be {','.join(MANIFEST_COLUMNS)}"
+        )
+    unknown = [c for c in table.columns if c not in MANIFEST_COLUMNS]
+    if unknown:
+        raise BatchError(
+            f"manifest {path}: unknown column(s) {unknown}; allowed: {', '.join(MANIFEST_COLUMNS)}"
+        )
+    rows: dict[Path, ManifestRow] = {}
+    for i, record in enumerate(table.to_dict(orient="records"), start=2):
+        where = f"manifest {path} line {i}"
+        values = {k: (str(v).strip() or None) for k, v in record.items()}
+        if values["file"] is None:
+            raise BatchError(f"{where}: empty 'file'")
+        exercise = values.get("exercise")
+        if exercise is not None and exercise not in PROFILES:
+            raise BatchError(
+                f"{where}: unknown exercise {exercise!r}; one of: {', '.join(PROFILES)}"
+            )
+        tempo = values.get("tempo")
+        if tempo is not None:
+            try:
+                parse_tempo(tempo)
+            except ImuError as exc:
+                raise BatchError(f"{where}: {exc}") from exc
+        date = values.get("date")
+        file = Path(str(values["file"]))
+        if not file.is_absolute():
+            file = path.parent / file
+        rows[file.resolve()] = ManifestRow(
+            participant=values.get("participant"),
+            exercise=exercise,
+            tempo=tempo,
+            date=None if date is None else _parse_date(date, where),
+        )
+    return rows
+
+
+def expand_inputs(inputs: Iterable[str | Path], exclude: str | Path | None = None) -> list[Path]:
+    """Files named by ``inputs``, sorted, without duplicates.
+
+    Files are taken as given, directories searched recursively for ``*.parquet``, glob
+    patterns (``*``, ``?``, ``[``, ``**``) expanded.
+
+    CSV files are taken when named or matched by a glob, never from a directory search (a
+    folder of recordings often holds truth or report CSVs).
+
+    Args:
+        inputs: paths, directories or patterns.
+        exclude: a directory whose files are skipped (the output dataset).
+
+    Raises:
+        BatchError: an input matches nothing.
+
+    """
+    found: dict[Path, None] = {}
+    skip = Path(exclude).resolve() if exclude is not None else None
+    for item in inputs:
+        text = str(item)
+        if any(ch in text for ch in "*?["):
+            matches = [Path(m) for m in sorted(glob.glob(text, recursive=True))]
+            matches = [m for m in matches if m.is_file()]
+        elif Path(text).is_dir():
+            matches = sorted(p for p in Path(text).rglob("*.parquet") if p.is_file())
+        elif Path(text).is_file():
+            matches = [Path(text)]
+        else:
+            raise BatchError(f"input {text!r}: no such file, directory or matching pattern")
+        if skip is not None:
+            matches = [m for m in matches if not m.resolve().is_relative_to(skip)]
+        if not matches:
+            raise BatchError(f"input {text!r}: no recordings found (*.parquet in a directory)")
+        for m in matches:
+            found.setdefault(m, None)
+    return sorted(found)
+
+
+def collect_jobs(
+    inputs: Iterable[str | Path],
+    manifest: str | Path | None = None,
+    exclude: str | Path | None = None,
+) -> list[Job]:
+    """Expand ``inputs`` (and the manifest's files when there are no inputs) into jobs.
+
+    Args:
+        inputs: files, directories, globs (:func:`expand_inputs`).
+        manifest: CSV of per-file metadata (:func:`read_manifest`); its rows apply to the
+            files they name. Without inputs, the manifest's files are the inputs.
+        exclude: directory to skip (the output dataset).
+
+    Returns:
+        One job per distinct file content, in path order (byte-identical copies are dropped
+        with a log message).
+
+    Raises:
+        BatchError: nothing to do, an input that matches nothing, a bad manifest.
+
+    """
+    rows = read_manifest(manifest) if manifest is not None else {}
+    inputs = list(inputs)
+    paths = expand_inputs(inputs, exclude) if inputs else sorted(rows)
+    if not paths:
+        raise BatchError("no recordings to analyse: give files, directories, globs or --manifest")
+    jobs: list[Job] = []
+    seen: dict[str, Path] = {}
+    for p in paths:
+        if not p.is_file():
+            raise BatchError(f"{p}: no such file (listed in the manifest)")
+        sid = session_id(p)
+        if sid in seen:
+            logger.warning("%s has the same content as %s (session %s): analysed once", p,
+                           seen[sid], sid)
+            continue
+        seen[sid] = p
+        jobs.append(Job(p, sid, rows.get(p.resolve(), ManifestRow())))
+    return jobs
+
+
+# --------------------------------------------------------------------------- one session
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    """How to run a batch.
+
+    Attributes:
+        exercise: exercise for files whose manifest row does not name one (overrides the
+            recording's metadata); None = the recording's.
+        tempo: prescription "up-hold-down" s, same precedence; None = the recording's, else
+            the exercise default.
+        params: analyzer parameters (set rest, tempo tolerance).
+        workers: LocalCluster worker processes (1 thread each); 0 = analyse in this process
+            without Dask (debugging, tiny batches). Ignored with ``scheduler``.
+        scheduler: address of a running Dask scheduler (``tcp://host:8786``); the workers
+            must be able to read the input files and import :mod:`imu`.
+        force: re-analyse sessions that are already done.
+
+    """
+
+    exercise: str | None = None
+    tempo: str | None = None
+    params: AnalyzerParams | None = None
+    workers: int = 2
+    scheduler: str | None = None
+    force: bool = False
+
+
+@dataclass(frozen=True)
+class SessionOutcome:
+    """What happened to one job (returned by the worker).
+
+    Attributes:
+        path: the file.
+        session_id: its id.
+        tables: reps/sets/sessions DataFrames when it succeeded, else None.
+        participant: partition label.
+        error: one-line reason when it failed, else None.
+        duration_s: length of the recording, s (0 when it failed).
+        reps: reps found.
+        elapsed_s: wall time spent on the worker, s.
+
+    """
+
+    path: Path
+    session_id: str
+    tables: dict[str, pd.DataFrame] | None
+    participant: str
+    error: str | None = None
+    duration_s: float = 0.0
+    reps: int = 0
+    elapsed_s: float = 0.0
+
+
+def _load(path: Path) -> Recording:
+    if looks_like_parquet(path):
+        return read_recording(path)
+    imported = import_csv(path)
+    if len(imported) != 1:
+        raise BatchError(f"{path}: CSV holds {len(imported)} recordings; split it with imu convert")
+    return imported[0].recording
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return text if isinstance(exc, ImuError) else f"{type(exc).__name__}: {text}"
+
+
+def analyze_job(job: Job, options: BatchOptions) -> SessionOutcome:
+    """Analyse one file into its dataset tables; never raises (errors become the outcome).
+
+    Runs on a Dask worker. Catching every exception is deliberate: one bad file (corrupt, or
+    data the analyzer chokes on) must not stop a batch of thousands; the reason is kept.
+    """
+    started = time.perf_counter()
+    try:
+        recording = _load(job.path)
+        meta = recording.meta
+        m = job.manifest
+        exercise = m.exercise or options.exercise or meta.exercise
+        if not exercise:
+            raise BatchError(
+                f"{job.path}: the recording does not say which exercise it is; pass --exercise "
+                "or give it in the manifest"
+            )
+        get_profile(exercise)
+        tempo_text = m.tempo or options.tempo or meta.tempo
+        participant = m.participant or meta.participant
+        start = m.date if m.date is not None else meta.start_time_s
+        recording = recording.with_meta(
+            participant=participant,
+            exercise=exercise,
+            tempo=tempo_text,
+            start_time_s=start or 0.0,
+        )
+        tempo = parse_tempo(tempo_text) if tempo_text else None
+        report = analyze_recording(recording, exercise, tempo, options.params)
+        date = (
+            pd.Timestamp(datetime.fromtimestamp(start, UTC)) if start else pd.NaT
+        )
+        keys = {
+            "session_id": job.session_id,
+            "date": date,
+            "exercise": report.profile.name,
+            "tempo": str(report.tempo),
+        }
+        session = report.session.drop(columns=[PARTITION, "date"]).assign(file=str(job.path))
+        tables = {
+            name: _with_keys(frame, keys)
+            for name, frame in (("reps", report.reps), ("sets", report.sets),
+                                ("sessions", session))
+        }
+        return SessionOutcome(
+            job.path,
+            job.session_id,
+            tables,
+            participant or UNKNOWN_PARTICIPANT,
+            duration_s=recording.duration_s,
+            reps=len(report.reps),
+            elapsed_s=time.perf_counter() - started,
+        )
+    except Exception as exc:  # deliberate, see the docstring: the batch goes on
+        reason = _one_line(exc).removeprefix(f"{job.path}: ")
+        return SessionOutcome(
+            job.path,
+            job.session_id,
+            None,
+            UNKNOWN_PARTICIPANT,
+            error=reason,
+            elapsed_s=time.perf_counter() - started,
+        )
+
+
+def _with_keys(frame: pd.DataFrame, keys: dict[str, Any]) -> pd.DataFrame:
+    frame = frame.drop(columns=[c for c in keys if c in frame.columns])
+    front = pd.DataFrame({k: [v] * len(frame) for k, v in keys.items()}, index=frame.index)
+    return pd.concat([front, frame], axis=1)
+
+
+# --------------------------------------------------------------------------- the dataset
+
+
+def partition_dir(root: str | Path, table: str, participant: str) -> Path:
+    """Folder of one participant's files of ``table`` (label percent-encoded)."""
+    return Path(root) / table / f"{PARTITION}={quote(participant, safe='')}"
+
+
+def done_sessions(root: str | Path) -> set[str]:
+    """Session ids with a done-marker in the dataset at ``root``."""
+    folder = Path(root) / DONE_DIR
+    return {p.stem for p in folder.glob("*.json")} if folder.is_dir() else set()
+
+
+def _write_table(frame: pd.DataFrame, schema: pa.Schema, path: Path) -> None:
+    table = pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
+    tmp = path.with_name(f".{path.name}.tmp")
+    pq.write_table(table, tmp)
+    os.replace(tmp, path)
+
+
+def write_session(root: str | Path, outcome: SessionOutcome) -> list[Path]:
+    """Store a successful outcome's tables, then its done-marker; returns the files written.
+
+    Files of an earlier run of the same session (listed in its marker) are removed first.
+
+    Raises:
+        BatchError: the dataset cannot be written.
+
+    """
+    if outcome.tables is None:
+        raise ValueError("write_session needs a successful outcome")
+    root = Path(root)
+    marker = root / DONE_DIR / f"{outcome.session_id}.json"
+    try:
+        if marker.exists():
+            for old in json.loads(marker.read_text()).get("files", []):
+                (root / old).unlink(missing_ok=True)
+            marker.unlink()
+        written: list[Path] = []
+        for name in TABLES:
+            folder = partition_dir(root, name, outcome.participant)
+            folder.mkdir(parents=True, exist_ok=True)
+            path = folder / f"{outcome.session_id}.parquet"
+            _write_table(outcome.tables[name], SCHEMAS[name], path)
+            written.append(path)
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        record = {
+            "session_id": outcome.session_id,
+            "file": str(outcome.path),
+            "participant": outcome.participant,
+            "reps": outcome.reps,
+            "duration_s": outcome.duration_s,
+            "files": [str(p.relative_to(root)) for p in written],
+            "finished_utc": datetime.now(UTC).isoformat(timespec="seconds"),
+        }
+        tmp = marker.with_name(f".{marker.name}.tmp")
+        tmp.write_text(json.dumps(record, indent=1))
+        os.replace(tmp, marker)
+    except (OSError, pa.ArrowException) as exc:
+        raise BatchError(
+            f"cannot write session {outcome.session_id} to dataset {root}: {exc}; choose a "
+            "writable --out"
+        ) from exc
+    return written
+
+
+# --------------------------------------------------------------------------- the batch
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """Summary of a batch run.
+
+    Attributes:
+        analysed: sessions analysed and stored in this run.
+        skipped: sessions already done (not re-analysed).
+        failures: (file, one-line reason) of every file that failed.
+        session_hours: recording time analysed in this run, h.
+        reps: reps found in this run.
+        wall_s: wall time of the run, s (cluster start-up included).
+
+    """
+
+    analysed: int
+    skipped: int
+    failures: list[tuple[Path, str]]
+    session_hours: float
+    reps: int
+    wall_s: float
+
+    @property
+    def ok(self) -> bool:
+        """True when no file failed."""
+        return not self.failures
+
+
+ProgressCallback = Callable[[SessionOutcome], None]
+
+
+def run_batch(
+    jobs: Sequence[Job],
+    root: str | Path,
+    options: BatchOptions | None = None,
+    on_done: ProgressCallback | None = None,
+    on_start: Callable[[int], None] | None = None,
+) -> BatchResult:
+    """Analyse ``jobs`` on Dask and store the results in the dataset at ``root``.
+
+    Args:
+        jobs: from :func:`collect_jobs`.
+        root: dataset directory (created).
+        options: exercise/tempo defaults, workers or scheduler, force.
+        on_done: called in this process after each session (progress, logging).
+        on_start: called with the number of sessions to analyse, before the first one.
+
+    Returns:
+        Counts, failures and the hours analysed. Failures are also written to
+        ``root/_failures.csv`` (empty when none).
+
+    Raises:
+        BatchError: the dataset is not writable, the exercise or tempo options are bad, or
+            the scheduler cannot be reached.
+
+    """
+    options = options or BatchOptions()
+    if options.exercise is not None:
+        get_profile(options.exercise)
+    if options.tempo is not None:
+        parse_tempo(options.tempo)
+    if options.workers < 0:
+        raise BatchError(f"workers must be >= 0, got {options.workers}")
+    started = time.perf_counter()
+    root = Path(root)
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BatchError(f"cannot create dataset {root}: {exc.strerror or exc}") from exc
+    done = set() if options.force else done_sessions(root)
+    todo = [j for j in jobs if j.session_id not in done]
+    skipped = len(jobs) - len(todo)
+    if skipped:
+        logger.info("%d session(s) already in %s: skipped", skipped, root)
+    if on_start is not None:
+        on_start(len(todo))
+    failures: list[tuple[Path, str]] = []
+    hours = 0.0
+    reps = 0
+    analysed = 0
+    for outcome in _outcomes(todo, options):
+        if outcome.tables is None:
+            failures.append((outcome.path, outcome.error or "failed"))
+            logger.info("%s failed: %s", outcome.path, outcome.error)
+        else:
+            write_session(root, outcome)
+            analysed += 1
+            hours += outcome.duration_s / 3600.0
+            reps += outcome.reps
+        if on_done is not None:
+            on_done(outcome)
+    _write_failures(root, failures)
+    return BatchResult(analysed, skipped, failures, hours, reps, time.perf_counter() - started)
+
+
+def _write_failures(root: Path, failures: list[tuple[Path, str]]) -> None:
+    frame = pd.DataFrame(
+        {"file": [str(p) for p, _ in failures], "reason": [r for _, r in failures]},
+        dtype=object,
+    )
+    try:
+        frame.to_csv(root / FAILURES_FILE, index=False)
+    except OSError as exc:
+        raise BatchError(f"cannot write {root / FAILURES_FILE}: {exc.strerror or exc}") from exc
+
+
+def _outcomes(jobs: Sequence[Job], options: BatchOptions) -> Iterable[SessionOutcome]:
+    """Outcomes in completion order: in this process (workers=0) or on Dask."""
+    if not jobs:
+        return
+    if options.workers == 0 and options.scheduler is None:
+        for job in jobs:
+            yield analyze_job(job, options)
+        return
+    # Imported here: Dask starts nothing at import, but it is heavy and only needed here.
+    from distributed import Client, LocalCluster, as_completed
+
+    cluster: LocalCluster | None = None
+    try:
+        if options.scheduler is not None:
+            client = Client(options.scheduler, timeout="10s")
+        else:
+            cluster = LocalCluster(
+                n_workers=options.workers,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=":0",
+                silence_logs=logging.ERROR,
+            )
+            client = Client(cluster)
+    except (OSError, TimeoutError) as exc:
+        if cluster is not None:
+            cluster.close()
+        where = options.scheduler or "a local cluster"
+        raise BatchError(
+            f"cannot connect to {where}: {exc}; check the --scheduler address (tcp://host:8786)"
+        ) from exc
+    try:
+        futures = client.map(analyze_job, list(jobs), options=options, pure=False)
+        by_key = {f.key: j for f, j in zip(futures, jobs, strict=True)}
+        for future in as_completed(futures):
+            try:
+                yield future.result()
+            except Exception as exc:  # a lost worker fails one file, not the batch
+                job = by_key[future.key]
+                yield SessionOutcome(job.path, job.session_id, None, UNKNOWN_PARTICIPANT,
+                                     error=_one_line(exc))
+            future.release()
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def format_hours(hours: float) -> str:
+    """``1.5`` -> ``"1 h 30 min"``."""
+    whole = math.floor(hours)
+    minutes = round((hours - whole) * 60)
+    return f"{whole} h {minutes} min" if whole else f"{minutes} min"

@@ -1,0 +1,158 @@
+"""``imu batch INPUTS... --out DATASET``: analyse many recordings on Dask into a Parquet dataset."""
+
+from __future__ import annotations
+
+import argparse
+import textwrap
+from pathlib import Path
+from typing import Any
+
+from rich import box
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from imu.batch import (
+    BatchOptions,
+    SessionOutcome,
+    collect_jobs,
+    format_hours,
+    run_batch,
+)
+from imu.cli._csvargs import console
+from imu.core.analyzer import AnalyzerParams
+from imu.core.metrics import TempoTolerance
+
+EPILOG = """\
+inputs:
+  Files (Parquet recordings, or CSV in the default layout time_s,acc_x..gyr_z in SI units),
+  directories (searched recursively for *.parquet) and glob patterns ('cohort/**/*.parquet',
+  quoted so the shell leaves them alone). With --manifest and no INPUTS, the manifest's
+  files are analysed.
+
+metadata (most specific first):
+  the manifest row of the file (CSV: file,participant,exercise,tempo,date; relative file
+  paths are relative to the manifest; empty cells fall through), then --exercise/--tempo,
+  then the recording's own metadata, then the exercise's default tempo.
+
+dataset (--out DATASET):
+  DATASET/reps/participant=<label>/<session_id>.parquet      one row per rep
+  DATASET/sets/participant=<label>/<session_id>.parquet      one row per set
+  DATASET/sessions/participant=<label>/<session_id>.parquet  one row per session
+  DATASET/_done/<session_id>.json, DATASET/_failures.csv
+  session_id = first 16 hex digits of the SHA-256 of the file's bytes. A re-run skips the
+  sessions already done (--force re-analyses them). Read it with
+  imu.research.load_dataset(DATASET), pandas, Dask or DuckDB (docs/research.md).
+
+parallelism:
+  A local Dask cluster of --workers processes (1 thread each) by default; --scheduler
+  tcp://HOST:8786 uses a running cluster (its workers must read the input files and have
+  imu installed). --workers 0 analyses in this process without Dask.
+
+exit status: 0 when every file was analysed (or skipped as done), 1 when any failed (a
+  table lists them), 2 on bad options.
+
+examples:
+  imu batch recordings/ --out dataset/ --workers 4
+  imu batch 'cohort/**/*.parquet' --manifest cohort/manifest.csv --out dataset/
+  imu batch --manifest cohort/manifest.csv --out dataset/ --scheduler tcp://10.0.0.5:8786
+"""
+
+
+def _workers(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be >= 0, got {text!r}")
+    return value
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``batch`` command."""
+    parser = subparsers.add_parser(
+        "batch",
+        help="analyse many recordings in parallel (Dask) into a partitioned Parquet dataset",
+        description=textwrap.fill(
+            "Analyse many recordings in parallel on Dask and store their reps, sets and "
+            "session tables in a Parquet dataset partitioned by participant. A bad file is "
+            "reported and skipped; a re-run skips the sessions already done."
+        ),
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("inputs", nargs="*", metavar="INPUT", help="files, directories, globs")
+    parser.add_argument("--out", "-o", type=Path, required=True, metavar="DATASET",
+                        help="dataset directory")
+    parser.add_argument("--exercise", "-e", metavar="E", default=None,
+                        help="exercise when the manifest does not say (overrides the files')")
+    parser.add_argument("--tempo", metavar="U-H-D", default=None,
+                        help='prescription "up-hold-down" s when the manifest does not say')
+    parser.add_argument("--workers", "-j", type=_workers, default=2, metavar="N",
+                        help="local worker processes [2]; 0 = no Dask, in this process")
+    parser.add_argument("--scheduler", metavar="ADDRESS", default=None,
+                        help="address of a running Dask scheduler, e.g. tcp://host:8786")
+    parser.add_argument("--manifest", type=Path, metavar="CSV", default=None,
+                        help="per-file metadata: file,participant,exercise,tempo,date")
+    parser.add_argument("--force", action="store_true",
+                        help="re-analyse sessions already in the dataset")
+    parser.add_argument("--tempo-tolerance", type=float, default=TempoTolerance().fraction,
+                        metavar="F", help="allowed deviation per phase, fraction [0.25]")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the batch with a progress bar; print failures; returns the exit code."""
+    out = console()
+    jobs = collect_jobs(args.inputs, args.manifest, exclude=args.out)
+    options = BatchOptions(
+        exercise=args.exercise,
+        tempo=args.tempo,
+        params=AnalyzerParams(tempo_tolerance=TempoTolerance(fraction=args.tempo_tolerance)),
+        workers=args.workers,
+        scheduler=args.scheduler,
+        force=args.force,
+    )
+    where = args.scheduler or (
+        f"{args.workers} local worker(s)" if args.workers else "this process"
+    )
+    out.print(f"{len(jobs)} recording(s), analysed on {where}")
+    progress = Progress(
+        TextColumn("analysing"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.fields[failed]} failed"),
+        console=out,
+        transient=False,
+    )
+    task = progress.add_task("batch", total=len(jobs), failed=0)
+    failed = 0
+
+    def started(n_todo: int) -> None:
+        progress.update(task, total=n_todo)
+
+    def done(outcome: SessionOutcome) -> None:
+        nonlocal failed
+        if outcome.error is not None:
+            failed += 1
+            progress.console.print(f"[red]failed[/red]: {outcome.path}: {outcome.error}",
+                                   markup=True, highlight=False)
+        progress.update(task, advance=1, failed=failed)
+
+    with progress:
+        result = run_batch(jobs, args.out, options, on_done=done, on_start=started)
+    out.print(
+        f"analysed {result.analysed} session(s) ({format_hours(result.session_hours)} of "
+        f"recordings, {result.reps} reps), skipped {result.skipped} already done, "
+        f"{len(result.failures)} failed, in {result.wall_s:.1f} s; dataset: {args.out}"
+    )
+    if result.failures:
+        table = Table(title="failures", box=box.SIMPLE_HEAD, show_edge=False)
+        table.add_column("file", overflow="fold")
+        table.add_column("reason", overflow="fold")
+        for path, reason in result.failures:
+            table.add_row(str(path), reason)
+        out.print(table)
+        return 1
+    return 0

@@ -1,0 +1,349 @@
+"""Questions researchers ask of a batch dataset, as pure pandas functions.
+
+The dataset is what ``imu batch`` writes (:mod:`imu.batch`; layout in docs/research.md):
+one table of reps, one of sets and one of sessions, each row tagged with ``participant``,
+``session_id``, ``date`` (UTC start of the session), ``exercise`` and ``tempo``. Typical use::
+
+    from imu import research
+
+    data = research.load_dataset("dataset/")
+    research.tempo_compliance(data.reps)          # per participant, exercise, ISO week
+    research.eccentric_quantiles(data.reps)       # eccentric duration quantiles, s
+    research.fault_rates(data.reps)               # swing and fault shares
+    research.time_under_tension(data.reps, per="week")
+    research.sessions_per_week(data.sessions)     # training frequency (target 2-3 a week)
+    research.clean_reps_progress(data.sessions)   # clean reps before the first fault
+    research.weekly_trend(research.tempo_compliance(data.reps), "eccentric_s_median")
+
+Weeks are ISO 8601 weeks of the session's UTC start: ``week`` is a label such as
+``2024-W02`` and ``week_start`` the Monday (UTC midnight) that begins it. Rows without a date
+are left out of weekly results (with a log message). Every function takes the tables as
+DataFrames, so filtered or concatenated tables work as well; none changes its input.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final, Literal
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.dataset as pads
+
+from imu.core.metrics import TempoTolerance
+from imu.errors import ImuError
+from imu.exercises import FAULTS
+from imu.tempo import parse_tempo
+
+logger = logging.getLogger(__name__)
+
+
+class ResearchError(ImuError):
+    """A dataset cannot be loaded or a table lacks the columns an analysis needs."""
+
+
+WEEK: Final = "week"
+WEEK_START: Final = "week_start"
+DEFAULT_BY: Final = ("participant", "exercise", WEEK)
+FREQUENCY_TARGET: Final = (2, 3)
+"""Sessions a week the domain brief recommends for core work ("2-3 times a week")."""
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The three tables of a batch dataset (columns: docs/reports.md plus the batch keys).
+
+    Attributes:
+        reps: one row per rep.
+        sets: one row per set.
+        sessions: one row per session.
+
+    """
+
+    reps: pd.DataFrame
+    sets: pd.DataFrame
+    sessions: pd.DataFrame
+
+
+def load_table(root: str | Path, table: str) -> pd.DataFrame:
+    """Read one table of a dataset (``reps``, ``sets`` or ``sessions``) with pyarrow.
+
+    ``participant`` is read from the partition paths as a string (never guessed as a number)
+    and percent-decoded. Rows are sorted by participant, date, session_id (and set/rep).
+
+    Raises:
+        ResearchError: the table's folder is missing.
+
+    """
+    folder = Path(root) / table
+    if not folder.is_dir():
+        raise ResearchError(
+            f"{folder}: no such table folder; is {root} a dataset written by 'imu batch'?"
+        )
+    partitioning = pads.partitioning(pa.schema([("participant", pa.string())]), flavor="hive")
+    data = pads.dataset(folder, format="parquet", partitioning=partitioning)
+    frame = data.to_table().to_pandas()
+    keys = [c for c in ("participant", "date", "session_id", "set", "rep") if c in frame]
+    return frame.sort_values(keys, kind="stable").reset_index(drop=True)
+
+
+def load_dataset(root: str | Path) -> Dataset:
+    """Read the reps, sets and sessions tables of the dataset at ``root``."""
+    return Dataset(*(load_table(root, t) for t in ("reps", "sets", "sessions")))
+
+
+def _need(frame: pd.DataFrame, columns: Sequence[str], what: str) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ResearchError(
+            f"{what} needs column(s) {missing}; pass the table from load_dataset (columns: "
+            f"{list(frame.columns)[:12]}...)"
+        )
+
+
+def with_week(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy with ``week`` (ISO label, e.g. ``2024-W02``) and ``week_start`` (its Monday).
+
+    Rows without a ``date`` are dropped (logged).
+    """
+    _need(frame, ["date"], "with_week")
+    dated = frame[frame["date"].notna()].copy()
+    if len(dated) < len(frame):
+        logger.info("%d row(s) without a date left out of weekly results", len(frame) - len(dated))
+    date = pd.to_datetime(dated["date"], utc=True)
+    iso = date.dt.isocalendar()
+    dated[WEEK] = iso["year"].astype(str) + "-W" + iso["week"].astype(str).str.zfill(2)
+    day = date.dt.tz_localize(None).dt.normalize()
+    dated[WEEK_START] = day - pd.to_timedelta(date.dt.weekday, unit="D")
+    return dated
+
+
+def _by(frame: pd.DataFrame, by: Sequence[str]) -> tuple[pd.DataFrame, list[str]]:
+    """Add week columns when grouping by week (with its start, for plotting)."""
+    keys = list(by)
+    if WEEK in keys:
+        frame = with_week(frame)
+        keys.insert(keys.index(WEEK) + 1, WEEK_START)
+    _need(frame, keys, "grouping")
+    return frame, keys
+
+
+def prescribed_eccentric_s(tempo: pd.Series) -> pd.Series:
+    """Prescribed eccentric of each row's ``tempo`` ("up-hold-down"), s."""
+    cache = {t: parse_tempo(t).eccentric_s for t in tempo.dropna().unique()}
+    return tempo.map(cache).astype("float64")
+
+
+def tempo_compliance(
+    reps: pd.DataFrame,
+    by: Sequence[str] = DEFAULT_BY,
+    tolerance: TempoTolerance | None = None,
+) -> pd.DataFrame:
+    """Tempo compliance per group (default: participant, exercise, ISO week).
+
+    Columns: the group keys (and ``week_start`` with ``week``), ``sessions``, ``reps``,
+    ``tempo_ok_share`` (share of reps with every phase on tempo, from the analysis),
+    ``prescribed_eccentric_s`` (s), ``eccentric_s_median`` (s), ``eccentric_ok_share``
+    (share of reps whose eccentric is not shorter than the prescription minus the
+    tolerance, ``max(min_s, fraction x prescribed)``: the "slow eccentric" DOMAIN asks for;
+    a longer eccentric is not a fault here) and ``eccentric_ratio_median`` (measured /
+    prescribed eccentric).
+    """
+    _need(reps, ["session_id", "tempo", "tempo_ok", "eccentric_s"], "tempo_compliance")
+    tol = tolerance or TempoTolerance()
+    frame, keys = _by(reps, by)
+    prescribed = prescribed_eccentric_s(frame["tempo"])
+    allowed = np.maximum(tol.min_s, tol.fraction * prescribed)
+    frame = frame.assign(
+        _pres=prescribed,
+        _ecc_ok=frame["eccentric_s"] >= prescribed - allowed,
+        _ratio=frame["eccentric_s"] / prescribed,
+    )
+    grouped = frame.groupby(keys, sort=True, observed=True)
+    out = grouped.agg(
+        sessions=("session_id", "nunique"),
+        reps=("tempo_ok", "size"),
+        tempo_ok_share=("tempo_ok", "mean"),
+        prescribed_eccentric_s=("_pres", "median"),
+        eccentric_s_median=("eccentric_s", "median"),
+        eccentric_ok_share=("_ecc_ok", "mean"),
+        eccentric_ratio_median=("_ratio", "median"),
+    )
+    return out.reset_index()
+
+
+def eccentric_quantiles(
+    reps: pd.DataFrame,
+    quantiles: Sequence[float] = (0.1, 0.25, 0.5, 0.75, 0.9),
+    by: Sequence[str] = ("participant", WEEK),
+) -> pd.DataFrame:
+    """Distribution of the eccentric duration per group: one column per quantile.
+
+    Columns: the group keys, ``reps``, then ``eccentric_s_q10``, ``eccentric_s_q25``... (s;
+    the name carries the quantile in percent).
+    """
+    _need(reps, ["eccentric_s"], "eccentric_quantiles")
+    frame, keys = _by(reps, by)
+    grouped = frame.groupby(keys, sort=True, observed=True)["eccentric_s"]
+    qs = np.asarray(quantiles, dtype=float)
+    table = grouped.quantile(qs).unstack()
+    table.columns = pd.Index([f"eccentric_s_q{round(float(q) * 100):02d}" for q in qs])
+    table.insert(0, "reps", grouped.size())
+    return table.reset_index()
+
+
+def fault_rates(reps: pd.DataFrame, by: Sequence[str] = DEFAULT_BY) -> pd.DataFrame:
+    """Share of reps with a swing, with each fault, with any fault, and clean, per group.
+
+    Columns: the group keys, ``reps``, ``swing_share``, ``<fault>_share`` for every fault in
+    :data:`imu.exercises.FAULTS` (0 where a fault does not apply to the exercise),
+    ``any_fault_share`` (at least one fault, swings excluded) and ``clean_share`` (no swing
+    and no fault).
+    """
+    _need(reps, ["swing", "clean", "fault_count", *FAULTS], "fault_rates")
+    frame, keys = _by(reps, by)
+    frame = frame.assign(_any=frame["fault_count"] > 0)
+    aggs: dict[str, tuple[str, str]] = {"reps": ("clean", "size"), "swing_share": ("swing", "mean")}
+    aggs |= {f"{f}_share": (f, "mean") for f in FAULTS}
+    aggs |= {"any_fault_share": ("_any", "mean"), "clean_share": ("clean", "mean")}
+    return frame.groupby(keys, sort=True, observed=True).agg(**aggs).reset_index()
+
+
+def time_under_tension(
+    reps: pd.DataFrame, per: Literal["session", "week"] = "session"
+) -> pd.DataFrame:
+    """Time under tension (sum of the reps' ``tut_s``) per session or per participant-week.
+
+    ``per="session"``: participant, exercise, session_id, date, ``reps``, ``tut_s`` (s).
+    ``per="week"``: participant, exercise, week, week_start, ``sessions``, ``reps``,
+    ``tut_s`` (s, the week's total) and ``tut_s_per_session`` (s).
+    Sessions without a single rep have no rows in the reps table and do not appear.
+    """
+    _need(reps, ["participant", "exercise", "session_id", "date", "tut_s"], "time_under_tension")
+    if per == "session":
+        grouped = reps.groupby(
+            ["participant", "exercise", "session_id", "date"], sort=True, observed=True,
+            dropna=False,
+        )
+        out = grouped.agg(reps=("tut_s", "size"), tut_s=("tut_s", "sum")).reset_index()
+        return out.sort_values(["participant", "date"], kind="stable").reset_index(drop=True)
+    if per != "week":
+        raise ResearchError(f"per={per!r}: use 'session' or 'week'")
+    frame, keys = _by(reps, ("participant", "exercise", WEEK))
+    out = frame.groupby(keys, sort=True, observed=True).agg(
+        sessions=("session_id", "nunique"),
+        reps=("tut_s", "size"),
+        tut_s=("tut_s", "sum"),
+    )
+    out["tut_s_per_session"] = out["tut_s"] / out["sessions"]
+    return out.reset_index()
+
+
+def sessions_per_week(
+    sessions: pd.DataFrame,
+    target: tuple[int, int] = FREQUENCY_TARGET,
+    by: Sequence[str] = ("participant",),
+) -> pd.DataFrame:
+    """Training frequency: sessions per ISO week, with empty weeks filled in.
+
+    For each group (default: participant) every week from its first to its last session
+    appears, weeks without a session with 0. Columns: the group keys, ``week``,
+    ``week_start``, ``sessions``, ``in_target`` (``target[0] <= sessions <= target[1]``;
+    DOMAIN: core work 2-3 times a week, not daily), ``over_target`` (more than
+    ``target[1]``).
+    """
+    _need(sessions, ["session_id", "date", *by], "sessions_per_week")
+    frame = with_week(sessions)
+    rows: list[pd.DataFrame] = []
+    for key, group in frame.groupby(list(by), sort=True, observed=True):
+        counts = group.groupby(WEEK_START)["session_id"].nunique()
+        weeks = pd.date_range(counts.index.min(), counts.index.max(), freq="7D")
+        counts = counts.reindex(weeks, fill_value=0)
+        part = pd.DataFrame({WEEK_START: weeks, "sessions": counts.to_numpy()})
+        iso = part[WEEK_START].dt.isocalendar()
+        part.insert(0, WEEK, iso["year"].astype(str) + "-W" + iso["week"].astype(str).str.zfill(2))
+        values = key if isinstance(key, tuple) else (key,)
+        for name, value in zip(by, values, strict=True):
+            part.insert(list(by).index(name), name, str(value))
+        rows.append(part)
+    columns = [*by, WEEK, WEEK_START, "sessions"]
+    out = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=columns)
+    out["sessions"] = out["sessions"].astype("int64")
+    out["in_target"] = out["sessions"].between(*target)
+    out["over_target"] = out["sessions"] > target[1]
+    return out
+
+
+def frequency_summary(
+    sessions: pd.DataFrame, target: tuple[int, int] = FREQUENCY_TARGET
+) -> pd.DataFrame:
+    """Training frequency per participant.
+
+    Columns: participant, ``weeks`` (first to last session), ``sessions``,
+    ``sessions_per_week`` (mean), ``in_target_share`` and ``over_target_share`` (shares of
+    those weeks; see :func:`sessions_per_week`).
+    """
+    weekly = sessions_per_week(sessions, target)
+    out = weekly.groupby("participant", sort=True, observed=True).agg(
+        weeks=("sessions", "size"),
+        sessions=("sessions", "sum"),
+        sessions_per_week=("sessions", "mean"),
+        in_target_share=("in_target", "mean"),
+        over_target_share=("over_target", "mean"),
+    )
+    return out.reset_index()
+
+
+def clean_reps_progress(sessions: pd.DataFrame, by: Sequence[str] = DEFAULT_BY) -> pd.DataFrame:
+    """Clean reps before the first fault ("perfect reps before form breaks") over time.
+
+    Uses the sessions table's ``clean_reps_before_first_fault`` (the best set of each
+    session). Columns: the group keys, ``sessions``, ``clean_reps_before_first_fault_mean``,
+    ``clean_reps_before_first_fault_max``, ``clean_share_mean`` (share of clean reps).
+    """
+    _need(sessions, ["session_id", "clean_reps_before_first_fault", "clean_share"],
+          "clean_reps_progress")
+    frame, keys = _by(sessions, by)
+    out = frame.groupby(keys, sort=True, observed=True).agg(
+        sessions=("session_id", "nunique"),
+        clean_reps_before_first_fault_mean=("clean_reps_before_first_fault", "mean"),
+        clean_reps_before_first_fault_max=("clean_reps_before_first_fault", "max"),
+        clean_share_mean=("clean_share", "mean"),
+    )
+    return out.reset_index()
+
+
+def weekly_trend(
+    weekly: pd.DataFrame, value: str, by: Sequence[str] = ("participant", "exercise")
+) -> pd.DataFrame:
+    """Least-squares slope of ``value`` per week, per group, from a weekly table.
+
+    Args:
+        weekly: a table with ``week_start`` and ``value`` (e.g. from :func:`tempo_compliance`).
+        value: the column to fit.
+        by: groups to fit separately.
+
+    Returns:
+        The group keys, ``weeks`` (weeks with a value), ``first`` and ``last`` (the value in the
+        first and last of them) and ``slope_per_week`` (unit of ``value`` per week; NaN with
+        fewer than two weeks).
+
+    """
+    _need(weekly, [WEEK_START, value, *by], "weekly_trend")
+    rows: list[dict[str, object]] = []
+    for key, group in weekly.groupby(list(by), sort=True, observed=True):
+        group = group.dropna(subset=[value]).sort_values(WEEK_START)
+        values = key if isinstance(key, tuple) else (key,)
+        row: dict[str, object] = dict(zip(by, values, strict=True))
+        x = (group[WEEK_START] - group[WEEK_START].min()).dt.days.to_numpy() / 7.0
+        y = group[value].to_numpy(dtype=float)
+        row["weeks"] = len(group)
+        row["first"] = y[0] if len(y) else np.nan
+        row["last"] = y[-1] if len(y) else np.nan
+        row["slope_per_week"] = float(np.polyfit(x, y, 1)[0]) if len(np.unique(x)) > 1 else np.nan
+        rows.append(row)
+    return pd.DataFrame(rows, columns=[*by, "weeks", "first", "last", "slope_per_week"])
