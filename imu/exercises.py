@@ -249,14 +249,15 @@ PROFILES: Final[dict[str, ExerciseProfile]] = {
             title="Standing strict lift (curl, press)",
             posture="upright",
             default_tempo=_T(2, 0, 2),
-            min_rom_deg=4.0,
-            min_velocity_dps=8.0,
+            min_rom_deg=5.0,
+            min_velocity_dps=15.0,
             lock_rotation_deg=45.0,
             every_rep_is_swing=True,
             faults=(),
             source="DOMAIN: momentum is visible at the pelvis: a leg toss, a kip, a swing. In a "
             "strict standing lift the pelvis should stay still, so each burst of pelvic "
-            "movement that drives a rep is hip drive (swing).",
+            "movement that drives a rep is hip drive (swing). A burst is at least 15 deg/s "
+            "and 5 deg: the shifts of a person standing still stay below that.",
         ),
     )
 }

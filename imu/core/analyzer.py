@@ -12,8 +12,12 @@ Signal path (each step documented where it is computed):
    gyro filter's low-frequency group delay is subtracted from reported times.
 3. **Still periods and gyro bias**: a sample is still when, over the last ``still_window_s``,
    every gyro axis spans less than ``still_gyro_range_dps`` and every accelerometer axis less
-   than ``still_acc_range_ms2``. The bias is the mean gyro over the latest still window and is
-   re-estimated at every still period of the session (holds, pauses, rests).
+   than ``still_acc_range_ms2`` (or twice the quietest window seen so far, for coarse or noisy
+   sensors, up to ``still_gyro_range_max_dps`` and ``still_acc_range_max_ms2``). The bias is
+   the mean gyro over the latest still window and is re-estimated at
+   every still period of the session (holds, pauses, rests). Before the first still period
+   it is the mean over the last ``fallback_bias_window_s``: reps return to where they
+   started, so their rotation averages out.
 4. **Movement axis and sign**: the principal axis of the bias-corrected angular velocity,
    ``argmax_u sum (u . w)^2`` over moving samples, fixed at the first quiet sample after the
    pelvis has rotated ``profile.lock_rotation_deg`` in total (about two reps); its sign makes
@@ -62,6 +66,12 @@ class AnalyzerParams:
     still_window_s: float = 1.0
     still_gyro_range_dps: float = 0.6
     still_acc_range_ms2: float = 0.06
+    still_gyro_range_max_dps: float = 4.0
+    """However coarse the sensor, a window spanning more than this is movement, deg/s."""
+    still_acc_range_max_ms2: float = 0.5
+    """However coarse the sensor, a window spanning more than this is movement, m/s^2."""
+    fallback_bias_window_s: float = 10.0
+    """Until a still period is seen, the gyro bias is its mean over this window, seconds."""
     angle_time_constant_s: float = 5.0
     set_rest_s: float = 15.0
     """A pause longer than this between reps starts a new set, seconds."""
@@ -126,7 +136,11 @@ class RepAnalyzer:
         self._gyro_range = WindowRange(win, 3)
         self._acc_range = WindowRange(win, 3)
         self._gyro_mean = WindowMean(win, 3)
+        self._gyro_long_mean = WindowMean(max(2, round(p.fallback_bias_window_s * fs)), 3)
         self._bias = np.zeros(3)
+        self._seen_still = False
+        self._g_floor = math.inf
+        self._a_floor = math.inf
         self._n_in = 0  # samples released by the gap filler so far
         # Before the axis lock: everything is buffered.
         self._pre: list[tuple[FloatArray, FloatArray, BoolArray]] = []
@@ -146,6 +160,7 @@ class RepAnalyzer:
             phase_fraction=p.phase_fraction,
             rest_reset_s=p.set_rest_s,
             isometric=profile.isometric,
+            reject_below_rest=bool({"back_arch", "body_swing"} & set(profile.faults)),
             max_top_s=600.0 if profile.isometric else 30.0,
         )
         self._lobes = LobeFinder(seg)
@@ -236,17 +251,33 @@ class RepAnalyzer:
 
     def _remove_bias(self, gyro_lp: FloatArray, acc_lp: FloatArray) -> FloatArray:
         p = self.params
-        g_range = self._gyro_range(gyro_lp)
-        a_range = self._acc_range(acc_lp)
+        g_range = self._gyro_range(gyro_lp).max(axis=1)
+        a_range = self._acc_range(acc_lp).max(axis=1)
         g_mean = self._gyro_mean(gyro_lp)
-        still = (g_range < math.radians(p.still_gyro_range_dps)).all(axis=1) & (
-            a_range < p.still_acc_range_ms2
-        ).all(axis=1)
+        g_long = self._gyro_long_mean(gyro_lp)
+        # Noise floor: the quietest full window so far (a coarse or noisy sensor raises it).
+        full = np.arange(self._n_in, self._n_in + len(gyro_lp)) >= self._gyro_range.window - 1
+        g_floor = np.minimum.accumulate(
+            np.concatenate(([self._g_floor], np.where(full, g_range, np.inf)))
+        )[1:]
+        a_floor = np.minimum.accumulate(
+            np.concatenate(([self._a_floor], np.where(full, a_range, np.inf)))
+        )[1:]
+        self._g_floor, self._a_floor = float(g_floor[-1]), float(a_floor[-1])
+        g_limit = np.clip(2.0 * g_floor, math.radians(p.still_gyro_range_dps),
+                          math.radians(p.still_gyro_range_max_dps))
+        a_limit = np.clip(2.0 * a_floor, p.still_acc_range_ms2, p.still_acc_range_max_ms2)
+        still = (g_range < g_limit) & (a_range < a_limit)
         idx = np.where(still, np.arange(len(still)), -1)
         last = np.maximum.accumulate(idx)
-        bias = np.where((last >= 0)[:, None], g_mean[np.maximum(last, 0)], self._bias)
+        # No still period yet: reps return to their start, so the long mean is the bias.
+        fallback = np.broadcast_to(self._bias, g_mean.shape) if self._seen_still else g_long
+        bias = np.where((last >= 0)[:, None], g_mean[np.maximum(last, 0)], fallback)
         if still.any():
             self._bias = g_mean[int(last[-1])].copy()
+            self._seen_still = True
+        elif not self._seen_still:
+            self._bias = g_long[-1].copy()
         return np.asarray(gyro_lp - bias, dtype=np.float64)
 
     def _lock_and_replay(self, lock_at: int | None) -> list[Rep]:
@@ -267,8 +298,8 @@ class RepAnalyzer:
         # Sign: the excursion from the starting posture is mostly positive (concentric up).
         head = omega[:n_lock]
         rate = head[:, 0] * axis[0] + head[:, 1] * axis[1] + head[:, 2] * axis[2]
-        angle = np.cumsum(rate) * self._dt
         first = int(np.argmax(active))
+        angle = np.cumsum(rate) * self._dt
         if np.median(angle[active] - angle[first]) < 0:
             axis = -axis
         up = acc_lp[: max(first, 1)].mean(axis=0)

@@ -122,6 +122,7 @@ class SegmenterParams:
     rest_tolerance_deg: float = 4.0
     min_phase_s: float = 0.15
     isometric: bool = False
+    reject_below_rest: bool = True
 
 
 def _crossing_left(w: FloatArray, peak: int, level: float, floor: int) -> tuple[int, float]:
@@ -317,8 +318,10 @@ class RepAssembler:
         if lobe.rotation_deg < self.p.min_rom_deg:
             return False
         ref = self._ref_angle
-        if ref is None or (lobe.start - self._ref_end) / self.p.sampling_rate_hz > (
-            self.p.rest_reset_s
+        if (
+            not self.p.reject_below_rest
+            or ref is None
+            or (lobe.start - self._ref_end) / self.p.sampling_rate_hz > self.p.rest_reset_s
         ):
             return True
         windup = self._windup_before(lobe)
