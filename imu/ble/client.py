@@ -1,0 +1,303 @@
+"""Talking to the hip IMU over bleak: scan, connect, configure, start and stop the stream.
+
+Every path uses the public bleak API (:class:`bleak.BleakScanner`, :class:`bleak.BleakClient`);
+:class:`BleBackend` says which bleak backend and which extra keyword arguments to use: the
+platform's own by default, the Bumble backend with ``transport="usb:0"`` for a USB dongle, or
+the Bumble backend on an in-process link (tests, ``--sim``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from bleak import BleakClient, BleakScanner
+from bleak.backends.client import BaseBleakClient
+from bleak.backends.device import BLEDevice
+from bleak.backends.scanner import BaseBleakScanner
+from bleak.exc import BleakError
+
+from firmware_protocol import ProtocolError, codec, spec
+from firmware_protocol.control import Command
+from imu.errors import ImuError
+
+logger = logging.getLogger(__name__)
+
+COMMAND_TIMEOUT_S = 5.0
+"""How long to wait for a control-point response, s."""
+
+
+class BleError(ImuError):
+    """The sensor cannot be found, connected or configured (message says what to try)."""
+
+
+@dataclass(frozen=True)
+class BleBackend:
+    """Which bleak backend to use, and keyword arguments passed to it.
+
+    The default (no classes) is bleak's platform backend (BlueZ, CoreBluetooth, WinRT...).
+    """
+
+    scanner: type[BaseBleakScanner] | None = None
+    client: type[BaseBleakClient] | None = None
+    kwargs: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def bumble_transport(cls, transport: str) -> BleBackend:
+        """The Bumble backend on a transport such as ``"usb:0"``."""
+        from imu.ble.bumble_backend import BleakClientBumble, BleakScannerBumble
+
+        return cls(BleakScannerBumble, BleakClientBumble, {"transport": transport})
+
+    def scanner_kwargs(self) -> dict[str, Any]:
+        """Keyword arguments for :class:`BleakScanner`."""
+        return {"backend": self.scanner, **self.kwargs} if self.scanner else dict(self.kwargs)
+
+    def client_kwargs(self) -> dict[str, Any]:
+        """Keyword arguments for :class:`BleakClient`."""
+        return {"backend": self.client, **self.kwargs} if self.client else dict(self.kwargs)
+
+
+@dataclass(frozen=True)
+class StreamConfig:
+    """What the host asks the sensor for.
+
+    Attributes:
+        odr_hz: output data rate, Hz (one of ``spec.OUTPUT_DATA_RATES_HZ``).
+        acc_range_g: accelerometer full scale, +-g.
+        gyr_range_dps: gyroscope full scale, +-deg/s.
+        mtu: ATT MTU to ask for, bytes (the device may grant less, at least 23).
+
+    """
+
+    odr_hz: int = 104
+    acc_range_g: int = 8
+    gyr_range_dps: int = 500
+    mtu: int = 247
+
+    def __post_init__(self) -> None:
+        result = codec.check_stream_config(self.odr_hz, self.acc_range_g, self.gyr_range_dps)
+        if result != spec.ResultCode.SUCCESS:
+            raise BleError(
+                f"stream configuration {self.odr_hz} Hz, +-{self.acc_range_g} g, "
+                f"+-{self.gyr_range_dps} dps is not supported ({result.name}); rates "
+                f"{spec.OUTPUT_DATA_RATES_HZ}, ranges {spec.ACC_RANGES_G} g and "
+                f"{spec.GYR_RANGES_DPS} dps"
+            )
+        if self.mtu < spec.MIN_MTU:
+            raise BleError(f"MTU {self.mtu} is below the BLE minimum {spec.MIN_MTU}; use >= 23")
+
+
+@dataclass(frozen=True)
+class SensorInfo:
+    """A sensor found by a scan.
+
+    Attributes:
+        name: advertised name.
+        address: Bluetooth address (a UUID on macOS).
+        rssi: signal strength, dBm.
+        battery_percent: battery level if read, 0..100.
+        device: bleak's handle, to connect without scanning again.
+
+    """
+
+    name: str
+    address: str
+    rssi: int
+    battery_percent: int | None = None
+    device: BLEDevice | None = None
+
+
+async def scan(
+    backend: BleBackend, timeout_s: float = 5.0, read_battery: bool = True
+) -> list[SensorInfo]:
+    """Sensors advertising the IMU service, strongest first (battery read by connecting)."""
+    try:
+        found = await BleakScanner.discover(
+            timeout=timeout_s,
+            return_adv=True,
+            service_uuids=[spec.IMU_SERVICE_UUID],
+            **backend.scanner_kwargs(),
+        )
+    except BleakError as exc:
+        raise BleError(f"cannot scan: {exc}") from exc
+    sensors = []
+    for device, adv in found.values():
+        if spec.IMU_SERVICE_UUID not in adv.service_uuids:
+            continue
+        battery = await read_battery_level(backend, device) if read_battery else None
+        sensors.append(
+            SensorInfo(adv.local_name or device.name or "?", device.address, adv.rssi, battery,
+                       device)
+        )
+    return sorted(sensors, key=lambda s: -s.rssi)
+
+
+async def read_battery_level(backend: BleBackend, device: BLEDevice) -> int | None:
+    """Connect briefly and read the Battery Level, %; None if that fails."""
+    try:
+        async with BleakClient(device, timeout=5.0, **backend.client_kwargs()) as client:
+            value = await client.read_gatt_char(spec.BATTERY_LEVEL_UUID)
+            return int(value[0]) if value else None
+    except (BleakError, TimeoutError) as exc:
+        logger.info("cannot read the battery of %s: %s", device.address, exc)
+        return None
+
+
+async def find_sensor(backend: BleBackend, address: str | None, timeout_s: float) -> BLEDevice:
+    """The sensor with ``address`` (or the first advertising the IMU service)."""
+    kwargs = backend.scanner_kwargs()
+    try:
+        if address:
+            device = await BleakScanner.find_device_by_address(
+                address, timeout=timeout_s, **kwargs
+            )
+        else:
+            device = await BleakScanner.find_device_by_filter(
+                lambda _d, adv: spec.IMU_SERVICE_UUID in adv.service_uuids,
+                timeout=timeout_s,
+                **kwargs,
+            )
+    except BleakError as exc:
+        raise BleError(f"cannot scan: {exc}") from exc
+    if device is None:
+        what = f"sensor {address}" if address else "no sensor advertising the IMU service"
+        raise BleError(
+            f"{what} found within {timeout_s:g} s; is it switched on and in range? "
+            "('imu scan' lists sensors)"
+        )
+    return device
+
+
+@dataclass(frozen=True)
+class DeviceInfo:
+    """What the host reads after connecting."""
+
+    name: str
+    address: str
+    mtu: int
+    status: codec.Status
+    firmware_revision: str | None = None
+    serial_number: str | None = None
+    model: str | None = None
+    battery_percent: int | None = None
+
+    def as_event(self) -> dict[str, Any]:
+        """Fields for the ``connected`` journal event."""
+        return {
+            "name": self.name,
+            "address": self.address,
+            "mtu": self.mtu,
+            "protocol_version": str(self.status.protocol_version),
+            "firmware_version": self.firmware_revision
+            or ".".join(str(v) for v in self.status.firmware_version),
+            "serial_number": self.serial_number,
+            "model": self.model,
+            "battery_percent": self.battery_percent,
+        }
+
+
+class SensorConnection:
+    """One connection to a sensor: read info, subscribe, send commands.
+
+    Args:
+        client: a connected bleak client.
+        on_frame: called from the notification callback with the frame bytes; it must only
+            enqueue (keep decoding out of the callback).
+
+    """
+
+    def __init__(self, client: BleakClient, on_frame: Callable[[bytes], None]) -> None:
+        self.client = client
+        self._on_frame = on_frame
+        self._responses: asyncio.Queue[bytes] = asyncio.Queue()
+        self._status: asyncio.Queue[bytes] = asyncio.Queue()
+
+    async def _read_text(self, uuid: str) -> str | None:
+        try:
+            return bytes(await self.client.read_gatt_char(uuid)).decode("utf-8", "replace")
+        except (BleakError, KeyError) as exc:
+            logger.debug("cannot read %s: %s", uuid, exc)
+            return None
+
+    async def read_info(self, name: str) -> DeviceInfo:
+        """Device Information strings, battery and status (checks the protocol version)."""
+        try:
+            raw = await self.client.read_gatt_char(spec.STATUS_UUID)
+        except BleakError as exc:
+            raise BleError(
+                f"{name} does not serve the IMU status characteristic ({exc}); is it a hip IMU?"
+            ) from exc
+        status = codec.decode_status(raw)  # ProtocolError on another major version
+        battery = None
+        try:
+            value = await self.client.read_gatt_char(spec.BATTERY_LEVEL_UUID)
+            battery = int(value[0]) if value else None
+        except BleakError as exc:
+            logger.debug("no battery level: %s", exc)
+        return DeviceInfo(
+            name=name,
+            address=self.client.address,
+            mtu=self.client.mtu_size,
+            status=status,
+            firmware_revision=await self._read_text(spec.FIRMWARE_REVISION_UUID),
+            serial_number=await self._read_text(spec.SERIAL_NUMBER_UUID),
+            model=await self._read_text(spec.MODEL_NUMBER_UUID),
+            battery_percent=battery if battery is not None else status.battery_percent,
+        )
+
+    async def subscribe(self) -> None:
+        """Enable control-point indications and IMU-data notifications (SPEC 1.3 step 3)."""
+        await self.client.start_notify(
+            spec.CONTROL_POINT_UUID, lambda _c, data: self._responses.put_nowait(bytes(data))
+        )
+        await self.client.start_notify(
+            spec.IMU_DATA_UUID, lambda _c, data: self._on_frame(bytes(data))
+        )
+
+    async def command(self, command: Command) -> codec.Response:
+        """Write a command and wait for its response.
+
+        Raises:
+            BleError: no response in time, or the device refused the command.
+
+        """
+        while not self._responses.empty():
+            self._responses.get_nowait()
+        await self.client.write_gatt_char(
+            spec.CONTROL_POINT_UUID, codec.encode_command(command), response=True
+        )
+        try:
+            raw = await asyncio.wait_for(self._responses.get(), COMMAND_TIMEOUT_S)
+        except TimeoutError:
+            raise BleError(
+                f"no response to {type(command).__name__} within {COMMAND_TIMEOUT_S:g} s"
+            ) from None
+        response = codec.decode_response(raw)
+        if response.request_opcode != command.opcode:
+            raise ProtocolError(
+                f"response answers opcode 0x{response.request_opcode:02x}, expected "
+                f"0x{int(command.opcode):02x}"
+            )
+        if not response.ok:
+            raise BleError(
+                f"the sensor refused {type(command).__name__}: {response.result.name}"
+            )
+        return response
+
+    async def start_stream(self, config: StreamConfig) -> None:
+        """START_STREAM with the configuration (stops a running stream first)."""
+        try:
+            await self.command(
+                codec.StartStream(config.odr_hz, config.acc_range_g, config.gyr_range_dps)
+            )
+        except BleError as exc:
+            if "INVALID_STATE" not in str(exc):
+                raise
+            await self.command(codec.StopStream())
+            await self.command(
+                codec.StartStream(config.odr_hz, config.acc_range_g, config.gyr_range_dps)
+            )

@@ -1,0 +1,494 @@
+"""The live loop: stream from a sensor, record, analyse, report events.
+
+Tasks (references kept in :attr:`LiveSession._tasks`):
+
+- the **supervisor** connects (bleak), reads device info, subscribes, sends ``SET_CLOCK`` on the
+  first connection and ``START_STREAM``; when the link drops it reconnects with exponential
+  backoff (:class:`ReconnectPolicy`) on a fresh :class:`bleak.BleakClient`, so callbacks are
+  never registered twice; it gives up after ``give_up_after_s`` without a link;
+- the **notification callback** only enqueues ``(host_time, bytes)``;
+- the **consumer** takes everything queued, appends it to the journal, places it on the sample
+  grid (:class:`imu.io.framestream.StreamRecorder`: decode, gaps, clock fit), feeds the
+  :class:`imu.core.RepAnalyzer` and emits :class:`LiveEvent` objects to the listener.
+
+Connection events travel through the same queue as frames, so the journal, the recorder and the
+analysis see one order of things.
+
+Why not bleak-retry-connector: it is built around BlueZ (D-Bus device cache, adapter
+selection, BlueZ error strings) and connects by :class:`BLEDevice` from a BlueZ scan; with a
+custom backend (Bumble) most of it does not apply, and the part that does (retry with backoff)
+is the small loop in :meth:`LiveSession._supervise`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from bleak import BleakClient
+from bleak.backends.device import BLEDevice
+from bleak.exc import BleakError
+
+from firmware_protocol import ProtocolError, codec
+from imu.ble.client import BleBackend, BleError, DeviceInfo, SensorConnection, StreamConfig
+from imu.core.analyzer import AnalyzerParams, RepAnalyzer
+from imu.core.metrics import Rep
+from imu.exercises import ExerciseProfile
+from imu.io.framestream import StreamHeader, StreamRecorder
+from imu.io.journal import JournalWriter
+from imu.io.recording import Recording
+from imu.tempo import Tempo
+
+logger = logging.getLogger(__name__)
+
+FloatArray = npt.NDArray[np.float64]
+HostClock = Callable[[], float]
+
+
+@dataclass(frozen=True)
+class ReconnectPolicy:
+    """Exponential backoff between reconnection attempts.
+
+    Attributes:
+        first_delay_s: wait before the first attempt, s.
+        factor: each wait is this many times the previous one.
+        max_delay_s: longest wait, s.
+        give_up_after_s: stop trying after this long without a link, s (wall clock).
+        scan_timeout_s: how long each attempt scans for the sensor, s.
+
+    """
+
+    first_delay_s: float = 0.25
+    factor: float = 2.0
+    max_delay_s: float = 8.0
+    give_up_after_s: float = 60.0
+    scan_timeout_s: float = 5.0
+
+    def delays(self) -> list[float]:
+        """The waits before each attempt until ``give_up_after_s`` is used up, s."""
+        out, total, d = [], 0.0, self.first_delay_s
+        while total < self.give_up_after_s:
+            out.append(d)
+            total += d + self.scan_timeout_s
+            d = min(d * self.factor, self.max_delay_s)
+        return out
+
+
+# ---------------------------------------------------------------------------------- events
+@dataclass(frozen=True)
+class Connected:
+    """The link is up and the stream started."""
+
+    info: DeviceInfo
+    reconnect: bool
+
+
+@dataclass(frozen=True)
+class Disconnected:
+    """The link dropped unexpectedly; reconnection starts."""
+
+    at_sample: int
+
+
+@dataclass(frozen=True)
+class Reconnecting:
+    """About to try again (``attempt`` from 1) after ``delay_s``."""
+
+    attempt: int
+    delay_s: float
+    error: str
+
+
+@dataclass(frozen=True)
+class RepDone:
+    """A rep was completed.
+
+    Attributes:
+        rep: the rep (seconds from the first sample).
+        received_s: host time the notification that completed it was received, s.
+        emitted_s: host time the event was emitted, s.
+
+    """
+
+    rep: Rep
+    received_s: float
+    emitted_s: float
+
+
+@dataclass(frozen=True)
+class PhaseChanged:
+    """The live movement phase (a display hint; reps are authoritative)."""
+
+    phase: str
+
+
+@dataclass(frozen=True)
+class SetEnded:
+    """No rep for ``rest_s``: the set is over."""
+
+    set_no: int
+    reps: tuple[Rep, ...]
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Periodic stream status."""
+
+    samples: int
+    seconds: float
+    lost_samples: int
+    gaps: int
+    clock_drift_ppm: float | None
+    journal_error: str | None
+
+
+@dataclass(frozen=True)
+class Finished:
+    """The session ended (``reason``: ``stopped``, ``device gone``, ``error: ...``)."""
+
+    reason: str
+
+
+LiveEvent = Connected | Disconnected | Reconnecting | RepDone | PhaseChanged | SetEnded | Progress
+Listener = Callable[[LiveEvent | Finished], None]
+
+
+@dataclass
+class _LinkEvent:
+    kind: str
+    host_s: float
+    fields: dict[str, Any] = field(default_factory=dict)
+
+
+_STOP = object()
+
+
+class PhaseTracker:
+    """Coarse live phase from the angular rate about the movement axis (display only).
+
+    ``up`` (concentric), ``down`` (eccentric), ``hold`` (still inside a set), ``rest`` (still
+    for ``rest_after_s``), ``learning`` (before the analyzer fixed the movement axis).
+    """
+
+    def __init__(
+        self, profile: ExerciseProfile, sampling_rate_hz: float, rest_after_s: float
+    ) -> None:
+        self.threshold_rads = math.radians(0.5 * profile.min_velocity_dps)
+        self.alpha = min(1.0, 1.0 / (0.15 * sampling_rate_hz))
+        self.rest_after = int(rest_after_s * sampling_rate_hz)
+        self.rate = 0.0
+        self.still_for = 0
+        self.phase = "learning"
+
+    def update(self, gyr: FloatArray, axis: FloatArray | None) -> str:
+        """Feed ``(m, 3)`` rad/s (NaN rows skipped); returns the phase."""
+        if axis is None:
+            return self.phase
+        w = gyr @ axis
+        w = w[np.isfinite(w)]
+        for value in w[-64:] if len(w) > 64 else w:
+            self.rate += self.alpha * (float(value) - self.rate)
+        self.still_for = 0 if abs(self.rate) > self.threshold_rads else self.still_for + len(w)
+        if self.rate > self.threshold_rads:
+            self.phase = "up"
+        elif self.rate < -self.threshold_rads:
+            self.phase = "down"
+        else:
+            self.phase = "rest" if self.still_for >= self.rest_after else "hold"
+        return self.phase
+
+
+@dataclass
+class LiveResult:
+    """What a live session produced.
+
+    Attributes:
+        recording: everything received, on the uniform grid (gaps NaN and listed).
+        reps: every rep, as the live analyzer reported it (same as an offline analysis).
+        reason: why the session ended.
+
+    """
+
+    recording: Recording
+    reps: list[Rep]
+    reason: str
+
+
+class LiveSession:
+    """Streams from one sensor until stopped, recording and analysing as it goes.
+
+    Args:
+        target: the sensor (a :class:`BLEDevice` from a scan, or an address).
+        backend: which bleak backend to use.
+        profile: exercise profile.
+        tempo: prescribed tempo (None: the profile's).
+        config: stream configuration asked of the sensor.
+        params: analyzer parameters.
+        journal_path: crash-safe journal file to create (None: no journal).
+        listener: receives :class:`LiveEvent` objects (from the consumer task).
+        policy: reconnection policy.
+        host_clock: host time in seconds (``time.time``; a scaled clock in simulations).
+        source: recording source label.
+
+    """
+
+    def __init__(
+        self,
+        target: BLEDevice | str,
+        backend: BleBackend,
+        profile: ExerciseProfile,
+        tempo: Tempo | None = None,
+        config: StreamConfig | None = None,
+        params: AnalyzerParams | None = None,
+        journal_path: str | None = None,
+        listener: Listener | None = None,
+        policy: ReconnectPolicy | None = None,
+        host_clock: HostClock = time.time,
+        source: str = "ble",
+    ) -> None:
+        self.target = target
+        self.backend = backend
+        self.profile = profile
+        self.tempo = tempo or profile.default_tempo
+        self.config = config or StreamConfig()
+        self.params = params or AnalyzerParams()
+        self.listener = listener
+        self.policy = policy or ReconnectPolicy()
+        self.host_clock = host_clock
+        cfg = self.config
+        self.header = StreamHeader(
+            odr_hz=cfg.odr_hz,
+            acc_range_g=cfg.acc_range_g,
+            gyr_range_dps=cfg.gyr_range_dps,
+            start_time_s=host_clock(),
+            exercise=profile.name,
+            tempo=str(self.tempo),
+            source=source,
+        )
+        self.recorder = StreamRecorder(self.header)
+        self.analyzer = RepAnalyzer(profile, cfg.odr_hz, self.tempo, self.params)
+        self.phases = PhaseTracker(profile, cfg.odr_hz, rest_after_s=3.0)
+        self.journal = JournalWriter(journal_path, self.header) if journal_path else None
+        self.reps: list[Rep] = []
+        self._queue: asyncio.Queue[Any] = asyncio.Queue()
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._stop = asyncio.Event()
+        self._link_lost = asyncio.Event()
+        self._first_connection = True
+        self._set_reported = 0
+        self._last_progress = 0.0
+        self.info: DeviceInfo | None = None
+        self._conn: SensorConnection | None = None
+        self.reason = "stopped"
+
+    # ------------------------------------------------------------------ public
+    def stop(self) -> None:
+        """Ask the session to end (stop the stream, drain, disconnect)."""
+        self._stop.set()
+
+    async def run(self) -> LiveResult:
+        """Run until :meth:`stop` or the device is gone for good; returns the result."""
+        consumer = asyncio.create_task(self._consume(), name="imu-live-consumer")
+        self._tasks.add(consumer)
+        ticker = asyncio.create_task(self._tick(), name="imu-live-ticker")
+        self._tasks.add(ticker)
+        try:
+            self.reason = await self._supervise()
+        finally:
+            self._queue.put_nowait(_STOP)
+            await consumer
+            ticker.cancel()
+            await asyncio.gather(ticker, return_exceptions=True)
+            self._tasks.clear()
+            last = self.analyzer.finish()
+            self._emit_reps(last, self.host_clock())
+            self._maybe_set_ended(final=True)
+            if self.journal is not None:
+                self.journal.close()
+        self._emit(Finished(self.reason))
+        return LiveResult(self.recorder.recording(), list(self.reps), self.reason)
+
+    # ------------------------------------------------------------------ supervisor
+    def _on_notification(self, data: bytes) -> None:
+        """The notification callback: enqueue ``(host_time, bytes)``, nothing else."""
+        self._queue.put_nowait((self.host_clock(), data))
+
+    def _on_disconnect(self, _client: BleakClient) -> None:
+        self._link_lost.set()
+
+    async def _connect_once(self, target: BLEDevice | str) -> tuple[BleakClient, DeviceInfo]:
+        kwargs = self.backend.client_kwargs()
+        if self.backend.client is not None and self.backend.client.__name__ == "BleakClientBumble":
+            kwargs.setdefault("mtu", self.config.mtu)
+        client = BleakClient(
+            target,
+            disconnected_callback=self._on_disconnect,
+            timeout=self.policy.scan_timeout_s,
+            **kwargs,
+        )
+        await client.connect()
+        try:
+            conn = SensorConnection(client, self._on_notification)
+            name = target.name if isinstance(target, BLEDevice) and target.name else client.name
+            info = await conn.read_info(name or client.address)
+            await conn.subscribe()
+            if self._first_connection:
+                await conn.command(codec.SetClock(0))
+            await conn.start_stream(self.config)
+        except BaseException:
+            await client.disconnect()
+            raise
+        self._conn = conn
+        return client, info
+
+    async def _supervise(self) -> str:
+        target: BLEDevice | str = self.target
+        attempt = 0
+        delays = self.policy.delays()
+        while not self._stop.is_set():
+            try:
+                self._link_lost.clear()
+                client, info = await self._connect_once(target)
+            except (BleakError, BleError, TimeoutError, OSError) as exc:
+                if self._first_connection:
+                    raise BleError(f"cannot start streaming from {_name(target)}: {exc}") from exc
+                if attempt >= len(delays):
+                    logger.warning("giving up on %s after %d attempts", _name(target), attempt)
+                    return "device gone"
+                delay = delays[attempt]
+                attempt += 1
+                self._emit(Reconnecting(attempt, delay, str(exc)))
+                await self._sleep_or_stop(delay)
+                continue
+            except ProtocolError:
+                raise
+            attempt = 0
+            self.info = info
+            self._queue.put_nowait(_LinkEvent("connected", self.host_clock(), info.as_event()))
+            self._emit(Connected(info, reconnect=not self._first_connection))
+            self._first_connection = False
+            # Stream until the link drops or we are asked to stop.
+            stop_wait = asyncio.create_task(self._stop.wait())
+            lost_wait = asyncio.create_task(self._link_lost.wait())
+            self._tasks.update((stop_wait, lost_wait))
+            await asyncio.wait({stop_wait, lost_wait}, return_when=asyncio.FIRST_COMPLETED)
+            for t in (stop_wait, lost_wait):
+                t.cancel()
+                self._tasks.discard(t)
+            if self._stop.is_set() and not self._link_lost.is_set():
+                await self._stop_stream(client)
+                return "stopped"
+            # Unsolicited disconnect: mark it and reconnect by address.
+            self._queue.put_nowait(_LinkEvent("disconnected", self.host_clock()))
+            self._emit(Disconnected(self.recorder.n_samples))
+            target = info.address if not isinstance(self.target, BLEDevice) else self.target
+            delay = delays[0]
+            attempt = 1
+            self._emit(Reconnecting(attempt, delay, "link lost"))
+            await self._sleep_or_stop(delay)
+        return "stopped"
+
+    async def _sleep_or_stop(self, delay: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stop.wait(), delay)
+
+    async def _stop_stream(self, client: BleakClient) -> None:
+        """STOP_STREAM (its response comes after every frame sent before it), disconnect."""
+        try:
+            if self._conn is not None:
+                await self._conn.command(codec.StopStream())
+        except (BleakError, BleError, ProtocolError) as exc:
+            logger.info("could not stop the stream cleanly: %s", exc)
+        try:
+            await client.disconnect()
+        except BleakError as exc:
+            logger.debug("disconnect: %s", exc)
+
+    # ------------------------------------------------------------------ consumer
+    async def _consume(self) -> None:
+        done = False
+        while not done:
+            item = await self._queue.get()
+            items = [item]
+            while not self._queue.empty():
+                items.append(self._queue.get_nowait())
+            hosts: list[float] = []
+            payloads: list[bytes] = []
+            for it in items:
+                if it is _STOP:
+                    done = True
+                elif isinstance(it, _LinkEvent):
+                    self._process_frames(hosts, payloads)
+                    hosts, payloads = [], []
+                    self.recorder.event(it.kind, it.host_s, **it.fields)
+                    if self.journal is not None:
+                        self.journal.append_event(it.host_s, it.kind, **it.fields)
+                else:
+                    hosts.append(it[0])
+                    payloads.append(it[1])
+            self._process_frames(hosts, payloads)
+
+    def _process_frames(self, hosts: list[float], payloads: list[bytes]) -> None:
+        if not payloads:
+            return
+        if self.journal is not None:
+            self.journal.append_frames(zip(hosts, payloads, strict=True))
+        block = self.recorder.frames(hosts, payloads)
+        if block.n_samples == 0:
+            return
+        reps = self.analyzer.update(block.acc, block.gyr)
+        self._emit_reps(reps, hosts[-1])
+        phase = self.phases.phase
+        if self.phases.update(block.gyr, self.analyzer.locked_axis_) != phase:
+            self._emit(PhaseChanged(self.phases.phase))
+        self._maybe_set_ended(final=False)
+
+    def _emit_reps(self, reps: list[Rep], received_s: float) -> None:
+        for rep in reps:
+            self.reps.append(rep)
+            self._emit(RepDone(rep, received_s, self.host_clock()))
+
+    def _maybe_set_ended(self, final: bool) -> None:
+        if not self.reps or self.reps[-1].set <= self._set_reported:
+            return
+        last = self.reps[-1]
+        idle_s = self.recorder.n_samples / self.config.odr_hz - last.ecc_end_s
+        if final or idle_s >= self.params.set_rest_s:
+            self._set_reported = last.set
+            self._emit(SetEnded(last.set, tuple(r for r in self.reps if r.set == last.set)))
+
+    async def _tick(self) -> None:
+        """Periodic progress events and journal fsyncs (also when no data arrives)."""
+        while True:
+            await asyncio.sleep(0.5)
+            if self.journal is not None:
+                self.journal.flush()
+            n = self.recorder.n_samples
+            fit = self.recorder.clock_fit()
+            gaps = self.recorder.gaps
+            self._emit(
+                Progress(
+                    samples=n,
+                    seconds=n / self.config.odr_hz,
+                    lost_samples=sum(g.n_samples for g in gaps),
+                    gaps=len(gaps),
+                    clock_drift_ppm=fit.drift_ppm if fit and fit.n_points > 5 else None,
+                    journal_error=self.journal.error if self.journal else None,
+                )
+            )
+
+    def _emit(self, event: LiveEvent | Finished) -> None:
+        if self.listener is not None:
+            self.listener(event)
+
+
+def _name(target: BLEDevice | str) -> str:
+    return f"{target.name} ({target.address})" if isinstance(target, BLEDevice) else target
