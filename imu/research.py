@@ -118,7 +118,7 @@ def with_week(frame: pd.DataFrame) -> pd.DataFrame:
     iso = date.dt.isocalendar()
     dated[WEEK] = iso["year"].astype(str) + "-W" + iso["week"].astype(str).str.zfill(2)
     day = date.dt.tz_localize(None).dt.normalize()
-    dated[WEEK_START] = day - pd.to_timedelta(date.dt.weekday, unit="D")
+    dated[WEEK_START] = day - pd.to_timedelta(date.dt.day_of_week, unit="D")
     return dated
 
 

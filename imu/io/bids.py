@@ -1,0 +1,305 @@
+"""Export recordings to Motion-BIDS (the BIDS motion modality, BIDS 1.9+).
+
+One recording becomes, under ``ROOT/sub-<subject>/ses-<session>/motion/``::
+
+    sub-<s>_ses-<x>_task-<t>_tracksys-<sys>_motion.tsv     samples: no header, one column
+                                                           per channel, "n/a" where lost
+    sub-<s>_ses-<x>_task-<t>_tracksys-<sys>_motion.json    sidecar (TaskName,
+                                                           SamplingFrequency, TrackingSystemName,
+                                                           channel counts, RecordingDuration...)
+    sub-<s>_ses-<x>_task-<t>_tracksys-<sys>_channels.tsv   name, component, type, tracked_point,
+                                                           units, sampling_frequency, placement
+    sub-<s>_ses-<x>_task-<t>_events.tsv (+ .json)          reps and their phases as events
+
+and the dataset files ``ROOT/dataset_description.json`` (written once) and
+``ROOT/participants.tsv`` (+ ``.json``; one row per subject, merged across exports).
+
+Required by the specification's schema (``rules/sidecars/motion.yaml``,
+``rules/tabular_data/motion.yaml``, ``rules/files/raw/motion.yaml``) and checked by the tests:
+the ``task`` and ``tracksys`` entities in every motion file name; ``TaskName``,
+``SamplingFrequency`` and ``TrackingSystemName`` in the sidecar, the last equal to the
+``tracksys`` label (check ``TRACKSYS_MISMATCH``); the columns ``name``, ``component``,
+``type``, ``tracked_point``, ``units`` first in ``*_channels.tsv``; ``onset`` and ``duration``
+in ``*_events.tsv``; ``Name`` and ``BIDSVersion`` in ``dataset_description.json``;
+``participant_id`` in ``participants.tsv``. Recommended fields written too:
+``MotionChannelCount``, ``ACCELChannelCount``, ``GYROChannelCount``, ``TrackedPointsCount``,
+``MissingValues``, ``SamplingFrequencyEffective``, ``TaskDescription``.
+
+Labels (subject, session, task, tracksys) must be alphanumeric: other characters are dropped
+(participant ``sim-7`` is ``sub-sim7``; the original label is kept in ``participants.tsv``
+column ``source_participant``). The session label is the recording's UTC start
+(``20240108T180000``), or the first 8 hex digits of the file's session id when the start is
+unknown. Channels are in the sensor frame (the mounting on the pelvis is unknown): ACCEL in
+m/s^2 (specific force), GYRO in rad/s. Event onsets are seconds from the first sample.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Final
+
+import numpy as np
+import pandas as pd
+
+from imu import __version__
+from imu.errors import ImuError
+from imu.frames import ACC, GYR
+from imu.io.recording import Recording
+
+logger = logging.getLogger(__name__)
+
+
+class BidsError(ImuError):
+    """A BIDS export cannot be written (bad label, unwritable folder)."""
+
+
+BIDS_VERSION: Final = "1.10.0"
+TRACKSYS: Final = "hipIMU"
+"""``tracksys`` label and ``TrackingSystemName`` (they must be equal)."""
+TRACKED_POINT: Final = "pelvis"
+MISSING: Final = "n/a"
+PHASES: Final = ("concentric", "top_hold", "eccentric", "bottom_pause")
+"""``trial_type`` of the phase events; each rep is also one ``rep`` event."""
+
+CHANNELS_COLUMNS: Final = (
+    "name", "component", "type", "tracked_point", "units", "sampling_frequency", "placement",
+)
+EVENTS_COLUMNS: Final = ("onset", "duration", "trial_type", "set", "rep", "side")
+
+
+def bids_label(text: str, what: str = "label") -> str:
+    """``text`` with every non-alphanumeric character dropped (``sim-7`` -> ``sim7``).
+
+    Raises:
+        BidsError: nothing alphanumeric is left.
+
+    """
+    label = re.sub(r"[^A-Za-z0-9]", "", text)
+    if not label:
+        raise BidsError(f"{what} {text!r} has no letters or digits; give an alphanumeric {what}")
+    return label
+
+
+@dataclass(frozen=True)
+class BidsNames:
+    """Where one recording goes in a BIDS dataset.
+
+    Attributes:
+        subject: subject label (alphanumeric).
+        session: session label (alphanumeric).
+        task: task label (alphanumeric).
+        task_name: ``TaskName`` as written in the sidecar (free text).
+
+    """
+
+    subject: str
+    session: str
+    task: str
+    task_name: str
+
+    def folder(self, root: Path) -> Path:
+        """``ROOT/sub-<s>/ses-<x>/motion``."""
+        return root / f"sub-{self.subject}" / f"ses-{self.session}" / "motion"
+
+    def stem(self, tracksys: bool = True) -> str:
+        """``sub-<s>_ses-<x>_task-<t>[_tracksys-<sys>]``."""
+        base = f"sub-{self.subject}_ses-{self.session}_task-{self.task}"
+        return f"{base}_tracksys-{TRACKSYS}" if tracksys else base
+
+
+def session_label(recording: Recording, fallback: str) -> str:
+    """UTC start as ``YYYYMMDDTHHMMSS``, or ``fallback`` when the start is unknown."""
+    if recording.meta.start_time_s > 0:
+        return datetime.fromtimestamp(recording.meta.start_time_s, UTC).strftime("%Y%m%dT%H%M%S")
+    return bids_label(fallback, "session")
+
+
+def channels_table(sampling_rate_hz: float) -> pd.DataFrame:
+    """The ``*_channels.tsv`` rows: acc_x..z (ACCEL, m/s^2), gyr_x..z (GYRO, rad/s)."""
+    rows = [
+        (name, name[-1], kind, TRACKED_POINT, units, sampling_rate_hz,
+         "waistband, sensor frame (mounting on the pelvis not known)")
+        for names, kind, units in ((ACC, "ACCEL", "m/s^2"), (GYR, "GYRO", "rad/s"))
+        for name in names
+    ]
+    return pd.DataFrame(rows, columns=list(CHANNELS_COLUMNS))
+
+
+def motion_sidecar(
+    recording: Recording, task_name: str, description: str = ""
+) -> dict[str, Any]:
+    """The ``*_motion.json`` content for a recording."""
+    meta = recording.meta
+    sidecar: dict[str, Any] = {
+        "TaskName": task_name,
+        "SamplingFrequency": meta.sampling_rate_hz,
+        "SamplingFrequencyEffective": meta.sampling_rate_hz,
+        "TrackingSystemName": TRACKSYS,
+        "MotionChannelCount": len(ACC) + len(GYR),
+        "ACCELChannelCount": len(ACC),
+        "GYROChannelCount": len(GYR),
+        "TrackedPointsCount": 1,
+        "RecordingDuration": round(recording.duration_s, 6),
+        "RecordingType": "continuous",
+        "MissingValues": MISSING,
+        "ManufacturersModelName": meta.device,
+        "SoftwareVersions": f"imu {__version__}",
+        "SubjectArtefactDescription": (
+            f"{recording.missing_samples} samples lost in transmission, written as n/a"
+        ),
+    }
+    if description:
+        sidecar["TaskDescription"] = description
+    return sidecar
+
+
+def events_table(reps: pd.DataFrame) -> pd.DataFrame:
+    """Events from a reps table (:mod:`imu.report.tables`), sorted by onset.
+
+    One ``rep`` event per rep and one per phase (``concentric``, ``top_hold``, ``eccentric``,
+    ``bottom_pause``). Onsets and durations in s; ``set``, ``rep`` and ``side`` (or n/a) as
+    extra columns.
+    """
+    spans = (
+        ("rep", "start_s", "ecc_end_s"),
+        ("concentric", "start_s", "con_end_s"),
+        ("top_hold", "con_end_s", "ecc_start_s"),
+        ("eccentric", "ecc_start_s", "ecc_end_s"),
+    )
+    rows: list[dict[str, object]] = []
+    for r in reps.to_dict(orient="records"):
+        side = r["side"] if isinstance(r["side"], str) and r["side"] else MISSING
+        common = {"set": int(r["set"]), "rep": int(r["rep"]), "side": side}
+        for kind, start, end in spans:
+            rows.append({"onset": r[start], "duration": r[end] - r[start], "trial_type": kind,
+                         **common})
+        if pd.notna(r["bottom_pause_s"]):
+            rows.append({"onset": r["ecc_end_s"], "duration": r["bottom_pause_s"],
+                         "trial_type": "bottom_pause", **common})
+    table = pd.DataFrame(rows, columns=list(EVENTS_COLUMNS))
+    order = {k: i for i, k in enumerate(("rep", *PHASES))}
+    table = table.assign(_o=table["trial_type"].map(order))
+    table = table.sort_values(["onset", "_o"], kind="stable").drop(columns="_o")
+    return table.reset_index(drop=True)
+
+
+EVENTS_SIDECAR: Final[dict[str, Any]] = {
+    "onset": {"Description": "start of the event, from the first sample", "Units": "s"},
+    "duration": {"Description": "length of the event", "Units": "s"},
+    "trial_type": {
+        "Description": "a whole rep, or one of its phases",
+        "Levels": {
+            "rep": "concentric onset to the end of the eccentric",
+            "concentric": "lifting phase (pelvis curls in the exercise's concentric direction)",
+            "top_hold": "hold at the top",
+            "eccentric": "lowering phase",
+            "bottom_pause": "pause after the eccentric before the next rep of the set",
+        },
+    },
+    "set": {"Description": "set number, from 1"},
+    "rep": {"Description": "rep number within the set, from 1"},
+    "side": {"Description": "left/right for alternating exercises, else n/a"},
+}
+
+
+def _write_tsv(frame: pd.DataFrame, path: Path, header: bool = True) -> None:
+    frame.to_csv(path, sep="\t", index=False, header=header, na_rep=MISSING,
+                 float_format="%.6g", lineterminator="\n")
+
+
+def _write_json(data: dict[str, Any], path: Path) -> None:
+    path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+
+
+def write_dataset_files(root: str | Path, name: str = "Hip-IMU core exercise sessions") -> None:
+    """Write ``dataset_description.json`` unless present (an existing one is kept)."""
+    path = Path(root) / "dataset_description.json"
+    if path.exists():
+        return
+    _write_json(
+        {
+            "Name": name,
+            "BIDSVersion": BIDS_VERSION,
+            "DatasetType": "raw",
+            "GeneratedBy": [{"Name": "imu", "Version": __version__,
+                             "Description": "imu export-bids"}],
+        },
+        path,
+    )
+
+
+def _add_participant(root: Path, subject: str, source: str) -> None:
+    path = root / "participants.tsv"
+    row = pd.DataFrame({"participant_id": [f"sub-{subject}"], "source_participant": [source]})
+    if path.exists():
+        old = pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False)
+        row = pd.concat([old, row], ignore_index=True).drop_duplicates("participant_id")
+    _write_tsv(row.sort_values("participant_id"), path)
+    _write_json(
+        {"source_participant": {"Description": "participant label in the imu recordings"}},
+        root / "participants.json",
+    )
+
+
+def export_recording(
+    recording: Recording,
+    root: str | Path,
+    names: BidsNames,
+    reps: pd.DataFrame | None = None,
+    description: str = "",
+) -> list[Path]:
+    """Write one recording (and its reps as events, if given) into the dataset at ``root``.
+
+    Args:
+        recording: samples and metadata.
+        root: BIDS root (created).
+        names: subject, session, task labels.
+        reps: reps table of the recording's analysis, or None for no events file.
+        description: ``TaskDescription`` (exercise, tempo).
+
+    Returns:
+        The files written.
+
+    Raises:
+        BidsError: the folder cannot be written.
+
+    """
+    root = Path(root)
+    folder = names.folder(root)
+    stem = names.stem()
+    written: list[Path] = []
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        write_dataset_files(root)
+        samples = pd.DataFrame(
+            np.hstack([recording.acc, recording.gyr]), columns=[*ACC, *GYR]
+        )
+        path = folder / f"{stem}_motion.tsv"
+        _write_tsv(samples, path, header=False)
+        written.append(path)
+        path = folder / f"{stem}_motion.json"
+        _write_json(motion_sidecar(recording, names.task_name, description), path)
+        written.append(path)
+        path = folder / f"{stem}_channels.tsv"
+        _write_tsv(channels_table(recording.sampling_rate_hz), path)
+        written.append(path)
+        if reps is not None:
+            events_stem = names.stem(tracksys=False)
+            path = folder / f"{events_stem}_events.tsv"
+            _write_tsv(events_table(reps), path)
+            written.append(path)
+            path = folder / f"{events_stem}_events.json"
+            _write_json(EVENTS_SIDECAR, path)
+            written.append(path)
+        _add_participant(root, names.subject, recording.meta.participant or names.subject)
+    except OSError as exc:
+        raise BidsError(
+            f"cannot write BIDS files under {root}: {exc.strerror or exc}; choose a writable --out"
+        ) from exc
+    logger.info("exported %s to %s", stem, folder)
+    return written

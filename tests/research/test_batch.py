@@ -1,0 +1,169 @@
+"""imu.batch and imu batch: inputs, manifest, dataset layout, failures, re-runs, readers."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from imu.batch import (
+    BatchError,
+    BatchOptions,
+    collect_jobs,
+    done_sessions,
+    expand_inputs,
+    read_manifest,
+    run_batch,
+    session_id,
+)
+from imu.cli import main
+from imu.io.recording import read_recording, write_recording
+from imu.report.tables import REPS_COLUMNS, SESSION_COLUMNS, SETS_COLUMNS
+from imu.research import load_dataset
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_session_id_is_content_hash(cohort_dir: Path, tmp_path: Path) -> None:
+    src = next(cohort_dir.glob("P01/*.parquet"))
+    copy = tmp_path / "renamed.parquet"
+    shutil.copy(src, copy)
+    assert session_id(src) == session_id(copy)
+    assert len(session_id(src)) == 16
+    other = read_recording(src).with_meta(participant="someone else")
+    assert session_id(write_recording(other, tmp_path / "other.parquet")) != session_id(src)
+
+
+def test_expand_inputs_dirs_globs_and_exclude(cohort_dir: Path) -> None:
+    all_files = expand_inputs([cohort_dir])
+    assert all_files and all(p.suffix == ".parquet" for p in all_files)  # no truth CSVs
+    globbed = expand_inputs([str(cohort_dir / "P0[12]" / "*.parquet")])
+    assert set(globbed) < set(all_files)
+    assert expand_inputs([cohort_dir], exclude=cohort_dir / "P01") == [
+        p for p in all_files if p.parent.name != "P01"
+    ]
+    with pytest.raises(BatchError, match="no such file"):
+        expand_inputs([cohort_dir / "missing.parquet"])
+
+
+def test_manifest_errors_name_the_row(tmp_path: Path) -> None:
+    bad = tmp_path / "m.csv"
+    bad.write_text("file,participant,exercise\na.parquet,P1,crunches\n")
+    with pytest.raises(BatchError, match="line 2: unknown exercise 'crunches'"):
+        read_manifest(bad)
+    bad.write_text("file,tempo\na.parquet,3010\n")
+    with pytest.raises(BatchError, match=r"line 2.*four-digit"):
+        read_manifest(bad)
+    bad.write_text("path,participant\na.parquet,P1\n")
+    with pytest.raises(BatchError, match="no 'file' column"):
+        read_manifest(bad)
+
+
+def test_dataset_layout_and_columns(dataset: Path, cohort_table: pd.DataFrame) -> None:
+    for table in ("reps", "sets", "sessions"):
+        parts = sorted(p.name for p in (dataset / table).iterdir())
+        assert parts == [f"participant={p}" for p in sorted(cohort_table["participant"].unique())]
+    assert len(done_sessions(dataset)) == len(cohort_table)
+    data = load_dataset(dataset)
+    keys = ["participant", "session_id", "date", "exercise", "tempo"]
+    assert {*keys, *REPS_COLUMNS} <= set(data.reps.columns)
+    assert {*keys, *SETS_COLUMNS} <= set(data.sets.columns)
+    assert {*keys, "file", *SESSION_COLUMNS} <= set(data.sessions.columns)
+    assert len(data.sessions) == len(cohort_table)
+    # metadata from the manifest: prescribed tempo and dates
+    assert set(data.sessions["tempo"]) == {"3-1-3"}
+    expected = pd.to_datetime(cohort_table["date"], utc=True).sort_values().reset_index(drop=True)
+    got = data.sessions["date"].sort_values().reset_index(drop=True)
+    assert (got == expected).all()
+    assert data.sessions["participant"].map(type).eq(str).all()
+
+
+# dask's parquet reader still calls reset_index(inplace=True), deprecated in pandas 3.1
+@pytest.mark.filterwarnings("ignore:The inplace keyword in DataFrame.reset_index")
+def test_readers_pandas_dask_duckdb(dataset: Path) -> None:
+    import dask.dataframe as dd
+
+    reps = pd.read_parquet(dataset / "reps")
+    assert len(reps) == len(load_dataset(dataset).reps)
+    assert {"participant", "session_id", "date"} <= set(reps.columns)
+    frame = dd.read_parquet(dataset / "sessions").compute()
+    assert len(frame) == len(load_dataset(dataset).sessions)
+    assert frame["date"].notna().all()
+    duckdb = pytest.importorskip("duckdb")
+    n = duckdb.sql(
+        f"select count(*) from read_parquet('{dataset}/reps/**/*.parquet', hive_partitioning=true,"
+        " hive_types={'participant': VARCHAR})"
+    ).fetchall()
+    assert n[0][0] == len(reps)
+
+
+def test_rerun_skips_done_and_bad_file_is_reported(cohort_dir: Path, tmp_path: Path) -> None:
+    files = sorted(cohort_dir.glob("P01/*.parquet"))[:2]
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for f in files:
+        shutil.copy(f, inputs / f.name)
+    (inputs / "corrupt.parquet").write_bytes(b"not parquet at all")
+    out = tmp_path / "ds"
+    result = run_batch(collect_jobs([inputs]), out, BatchOptions(workers=0))
+    assert result.analysed == 2 and len(result.failures) == 1
+    path, reason = result.failures[0]
+    assert path.name == "corrupt.parquet" and "not a readable Parquet" in reason
+    assert "\n" not in reason
+    failures = pd.read_csv(out / "_failures.csv")
+    assert list(failures["file"]) == [str(path)]
+    again = run_batch(collect_jobs([inputs]), out, BatchOptions(workers=0))
+    assert again.analysed == 0 and again.skipped == 2 and len(again.failures) == 1
+    # force re-analyses, and moves a session whose participant changed (no stale copies)
+    sid = session_id(inputs / files[0].name)
+    manifest = tmp_path / "m.csv"
+    manifest.write_text(f"file,participant\nin/{files[0].name},Q9\n")
+    forced = run_batch(
+        collect_jobs([inputs / files[0].name], manifest=manifest), out,
+        BatchOptions(workers=0, force=True),
+    )
+    assert forced.analysed == 1
+    assert len(list(out.glob(f"*/participant=*/{sid}.parquet"))) == 3
+    assert json.loads((out / "_done" / f"{sid}.json").read_text())["participant"] == "Q9"
+
+
+def test_missing_exercise_fails_that_file_only(tmp_path: Path, cohort_dir: Path) -> None:
+    src = next(cohort_dir.glob("P02/*.parquet"))
+    rec = read_recording(src).with_meta(exercise=None)
+    write_recording(rec, tmp_path / "in" / "noexercise.parquet")
+    result = run_batch(collect_jobs([tmp_path / "in"]), tmp_path / "ds", BatchOptions(workers=0))
+    assert "pass --exercise" in result.failures[0][1]
+    fixed = run_batch(
+        collect_jobs([tmp_path / "in"]), tmp_path / "ds",
+        BatchOptions(workers=0, exercise="reverse-crunch"),
+    )
+    assert fixed.ok and fixed.analysed == 1
+
+
+def test_cli_two_worker_local_cluster(cohort_dir: Path, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """The one test that starts a real 2-process Dask LocalCluster."""
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for f in sorted(cohort_dir.glob("P03/*.parquet"))[:3]:
+        shutil.copy(f, inputs / f.name)
+    (inputs / "bad.parquet").write_bytes(b"x" * 20)
+    out = tmp_path / "ds"
+    code = main(["batch", str(inputs), "--out", str(out), "--workers", "2",
+                 "--exercise", "reverse-crunch"])
+    text = capsys.readouterr().out
+    assert code == 1
+    assert "failures" in text and "bad.parquet" in text and "3/4" not in text.split("failures")[1]
+    assert "analysed 3 session(s)" in text
+    assert len(load_dataset(out).sessions) == 3
+
+
+def test_cli_bad_options_exit_2(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    code = main(["batch", str(tmp_path / "nothing"), "--out", str(tmp_path / "ds")])
+    assert code == 2
+    assert "imu batch: error: input" in capsys.readouterr().err
+    code = main(["batch", str(REPO / "recordings"), "--out", str(tmp_path / "ds"),
+                 "--tempo", "3010", "--workers", "0"])
+    assert code == 2
