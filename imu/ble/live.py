@@ -283,7 +283,7 @@ class LiveSession:
         self._stop = asyncio.Event()
         self._link_lost = asyncio.Event()
         self._first_connection = True
-        self._set_reported = 0
+        self._set_reported = (0, 0)  # (set, reps) last announced
         self._last_progress = 0.0
         self.info: DeviceInfo | None = None
         self._conn: SensorConnection | None = None
@@ -457,13 +457,25 @@ class LiveSession:
             self._emit(RepDone(rep, received_s, self.host_clock()))
 
     def _maybe_set_ended(self, final: bool) -> None:
-        if not self.reps or self.reps[-1].set <= self._set_reported:
+        """Announce a set once no rep came for ``set_rest_s`` of received signal.
+
+        Gaps do not count as rest. If a late rep joins a set already announced, the set is
+        announced again with it.
+        """
+        if not self.reps:
             return
         last = self.reps[-1]
-        idle_s = self.recorder.n_samples / self.config.odr_hz - last.ecc_end_s
+        in_set = tuple(r for r in self.reps if r.set == last.set)
+        if self._set_reported == (last.set, len(in_set)):
+            return
+        odr = self.config.odr_hz
+        end = math.ceil(max(last.ecc_end_s, 0.0) * odr)
+        n = self.recorder.n_samples
+        missing = sum(max(0, min(g.end, n) - max(g.start, end)) for g in self.recorder.gaps)
+        idle_s = (n - end - missing) / odr
         if final or idle_s >= self.params.set_rest_s:
-            self._set_reported = last.set
-            self._emit(SetEnded(last.set, tuple(r for r in self.reps if r.set == last.set)))
+            self._set_reported = (last.set, len(in_set))
+            self._emit(SetEnded(last.set, in_set))
 
     async def _tick(self) -> None:
         """Periodic progress events and journal fsyncs (also when no data arrives)."""

@@ -12,7 +12,7 @@ from firmware_protocol import ProtocolError
 from imu import __version__
 from imu.errors import ImuError
 
-COMMAND_MODULES: tuple[str, ...] = ("info", "convert", "simulate", "analyze", "eval", "batch", "export_bids")
+COMMAND_MODULES: tuple[str, ...] = ("info", "convert", "simulate", "analyze", "eval", "batch", "export_bids", "scan", "live", "replay", "recover")
 """Modules of :mod:`imu.cli`, each with ``register(subparsers)``; order is the --help order."""
 
 DESCRIPTION = """\

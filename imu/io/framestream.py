@@ -10,9 +10,9 @@ whose first sample has device time ``t`` (unwrapped, microseconds) starts at gri
 ``round((t - t0) * odr_hz / 1e6)``: the device clock defines the grid, so the index is exact
 however many frames were lost and however long the link was down. Samples the host never got
 become NaN rows listed in ``meta.gaps`` (reason ``lost frames`` or ``disconnected``). A frame
-that overlaps samples already placed (a duplicate) is dropped. If the device timestamps jump
-against the host clock by more than ``reanchor_s`` (e.g. the sensor rebooted and its clock
-restarted), the grid is re-anchored from the host receive time and the jump is logged.
+that overlaps samples already placed (a duplicate) is dropped. If, across a reconnect, the
+device clock went backwards or leapt far ahead of the host clock (the sensor restarted, or its
+clock was set), the frames are placed by host receive time instead and the jump is logged.
 
 Counts become SI only in :func:`firmware_protocol.frames.decode_frames`.
 """
@@ -127,7 +127,8 @@ class StreamRecorder:
 
     Args:
         header: the stream configuration and session.
-        reanchor_s: device-vs-host clock jump that re-anchors the grid, s.
+        reanchor_s: how far the device clock may run ahead of twice the host's elapsed time
+            across a reconnect before the grid is re-anchored, s.
 
     """
 
@@ -139,6 +140,7 @@ class StreamRecorder:
         self._t0_us: int | None = None  # unwrapped device time of grid sample 0
         self._anchor_shift = 0  # grid index correction after a re-anchor
         self._host0: float | None = None
+        self._last_host: float | None = None  # receive time of the last frame placed
         self._next = 0  # next grid index
         self._acc: list[FloatArray] = []
         self._gyr: list[FloatArray] = []
@@ -255,19 +257,17 @@ class StreamRecorder:
             self._t0_us = t_us
             self._host0 = host_s
         index = round((t_us - self._t0_us) * odr / 1e6) + self._anchor_shift
-        fit = self.clock.fit() if self.clock.n_points >= 3 else None
-        if fit is not None and math.isfinite(host_s) and self._host0 is not None:
-            expected_host = float(fit.host_s(index / odr))
-            if abs(host_s - self._host0 - expected_host) > self.reanchor_s + 1.0 and (
-                self._broken or abs(index - self._next) > odr * self.reanchor_s
-            ):
-                new_index = max(
-                    self._next, round((host_s - self._host0 - fit.offset_s) * odr)
-                )
+        if self._broken and self._last_host is not None and math.isfinite(host_s):
+            # After a reconnect the device clock must have moved on about as much as the
+            # host's: backwards means it restarted (reboot), far ahead means it was reset.
+            device_step = (index - self._next) / odr
+            host_step = host_s - self._last_host
+            if device_step < -1.0 / odr or device_step > 2.0 * host_step + self.reanchor_s:
+                new_index = self._next + max(0, round(host_step * odr))
                 logger.warning(
-                    "device clock jumped by %.1f s against the host clock; re-anchoring the "
-                    "sample grid from host time",
-                    (new_index - index) / odr,
+                    "device clock jumped by %.1f s against the host clock across a reconnect "
+                    "(sensor restarted?); placing the frames by host time",
+                    device_step - host_step,
                 )
                 self._anchor_shift += new_index - index
                 index = new_index
@@ -283,6 +283,8 @@ class StreamRecorder:
         accs.append(acc)
         gyrs.append(gyr)
         self._next = index + len(acc)
+        if math.isfinite(host_s):
+            self._last_host = host_s
         if math.isfinite(host_s) and self._host0 is not None:
             self.clock.add(
                 np.array([(index - self._anchor_shift) / odr]), np.array([host_s - self._host0])

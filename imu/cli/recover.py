@@ -1,0 +1,47 @@
+"""``imu recover JOURNAL...``: turn a live session's crash journal into a Parquet recording."""
+
+from __future__ import annotations
+
+import argparse
+import textwrap
+from pathlib import Path
+from typing import Any
+
+from imu.cli._csvargs import console
+from imu.io.journal import read_journal, recover_journal
+from imu.io.recording import write_recording
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``recover`` command."""
+    p = subparsers.add_parser(
+        "recover",
+        help="turn a live session's journal (left by a crash) into a Parquet recording",
+        description=textwrap.fill(
+            "Read the crash-safe journal that 'imu live' writes while recording (NAME.imuj),"
+            " decode its frames exactly as the live run does, and write NAME.parquet. A torn"
+            " last record (the crash itself) is dropped; everything before it is kept."
+        ),
+    )
+    p.add_argument("journals", type=Path, nargs="+", metavar="JOURNAL", help="journal file(s)")
+    p.add_argument("--out", "-o", type=Path, default=None, metavar="DIR",
+                   help="output directory (default: next to each journal)")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Recover every journal; returns the exit code."""
+    out = console()
+    for journal in args.journals:
+        contents = read_journal(journal)
+        recording = recover_journal(journal)
+        target = (args.out or journal.parent) / f"{journal.stem}.parquet"
+        write_recording(recording, target)
+        torn = ", torn last record dropped" if contents.torn_tail else ""
+        out.print(
+            f"{journal}: {contents.n_frames} frames{torn} -> {target} "
+            f"({recording.duration_s:.1f} s, {len(recording.meta.gaps)} gaps, "
+            f"{recording.missing_samples} samples missing)",
+            markup=False,
+        )
+    return 0
