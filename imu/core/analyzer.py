@@ -254,7 +254,8 @@ class RepAnalyzer:
         g_range = self._gyro_range(gyro_lp).max(axis=1)
         a_range = self._acc_range(acc_lp).max(axis=1)
         g_mean = self._gyro_mean(gyro_lp)
-        g_long = self._gyro_long_mean(gyro_lp)
+        # Only needed until the first still period (then never again).
+        g_long = g_mean if self._seen_still else self._gyro_long_mean(gyro_lp)
         # Noise floor: the quietest full window so far (a coarse or noisy sensor raises it).
         full = np.arange(self._n_in, self._n_in + len(gyro_lp)) >= self._gyro_range.window - 1
         g_floor = np.minimum.accumulate(

@@ -66,15 +66,17 @@ class WindowRange:
         hi = maximum_filter1d(ext, size=w, axis=0, mode="nearest")
         lo = minimum_filter1d(ext, size=w, axis=0, mode="nearest")
         # A centred window at c covers [c - w//2, c + (w-1)//2]; the causal window ending at i
-        # is the centred one at c = i - shift. The first samples clamp to index 0 (partial).
-        ends = np.arange(len(ext) - len(x), len(ext))
-        centres = np.maximum(ends - shift, 0)
-        out = hi[centres] - lo[centres]
-        early = ends - shift < 0
-        if early.any():  # partial windows at the very start of the stream
-            for k in np.flatnonzero(early):
-                seg = ext[: ends[k] + 1]
-                out[k] = seg.max(axis=0) - seg.min(axis=0)
+        # is the centred one at c = i - shift (contiguous slices, no fancy indexing).
+        first = len(ext) - len(x)  # index in ext of the chunk's first sample
+        out = np.empty_like(x)
+        n_early = min(max(shift - first, 0), len(x))  # windows that start before the stream
+        if n_early < len(x):
+            a = first + n_early - shift
+            b = len(ext) - shift
+            out[n_early:] = hi[a:b] - lo[a:b]
+        for k in range(n_early):  # partial windows at the very start of the stream
+            seg = ext[: first + k + 1]
+            out[k] = seg.max(axis=0) - seg.min(axis=0)
         return np.asarray(out, dtype=np.float64)
 
 
@@ -89,20 +91,29 @@ class WindowMean:
         self.window = window
         self.resolution = resolution
         self._tail = np.empty((0, n_channels), dtype=np.int64)
-        self._seen = 0
 
     def __call__(self, x: FloatArray) -> FloatArray:
         """Shape (m, c) in, shape (m, c) windowed mean out."""
         q = np.rint(x / self.resolution).astype(np.int64)
         ext = np.concatenate((self._tail, q))
-        cs = np.concatenate((np.zeros((1, q.shape[1]), dtype=np.int64), np.cumsum(ext, axis=0)))
-        n_tail = len(self._tail)
-        ends = np.arange(n_tail, len(ext)) + 1  # exclusive end positions in cs
-        starts = np.maximum(ends - self.window, 0)
-        sums = cs[ends] - cs[starts]
-        counts = (ends - starts).astype(np.float64)
-        self._tail = ext[max(0, len(ext) - (self.window - 1)) :]
-        self._seen += len(x)
+        cs = np.empty((len(ext) + 1, q.shape[1]), dtype=np.int64)
+        cs[0] = 0
+        np.cumsum(ext, axis=0, out=cs[1:])
+        w, n_tail, total = self.window, len(self._tail), len(ext)
+        # Window ending at ext index e-1 sums cs[e] - cs[max(e - w, 0)], e = n_tail+1..total.
+        upper = cs[n_tail + 1 :]
+        lo_start = n_tail + 1 - w
+        if lo_start >= 0:
+            lower = cs[lo_start : total + 1 - w]
+            counts = np.full(len(upper), float(w))
+        else:  # the stream is younger than one window
+            n_zero = min(-lo_start, len(upper))
+            lower = np.concatenate(
+                (np.zeros((n_zero, q.shape[1]), dtype=np.int64), cs[: len(upper) - n_zero])
+            )
+            counts = np.minimum(np.arange(n_tail + 1, total + 1), w).astype(np.float64)
+        sums = upper - lower
+        self._tail = ext[max(0, total - (w - 1)) :]
         return np.asarray(sums * self.resolution / counts[:, None], dtype=np.float64)
 
 
