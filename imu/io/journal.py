@@ -193,12 +193,12 @@ class JournalWriter:
                     raise OSError(errno.EIO, "write returned 0")
                 written += n
         except OSError:
-            if written:
-                # Remove the half-written record(s) so the file stays a clean prefix.
-                try:
-                    os.ftruncate(self._fd, self._good_size)
-                except OSError as exc:
-                    logger.debug("cannot truncate journal after a failed write: %s", exc)
+            # Remove any half-written record so the file stays a clean prefix (a failed write
+            # may have put bytes on disk before failing).
+            try:
+                os.ftruncate(self._fd, self._good_size)
+            except OSError as exc:
+                logger.debug("cannot truncate journal after a failed write: %s", exc)
             raise
 
     def _on_error(self, exc: OSError, now: float) -> None:

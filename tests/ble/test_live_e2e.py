@@ -1,0 +1,90 @@
+"""End to end: virtual sensor on Bumble -> real bleak API (Bumble backend) -> live loop."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from firmware_protocol.virtual_sensor import Faults
+from imu.ble.live import Connected, Disconnected, RepDone, SetEnded
+from imu.io.recording import read_recording, write_recording
+from imu.report.session import analyze_recording
+from imu.report.tables import reps_table
+
+from .conftest import TEMPO, run_live
+
+
+def offline_reps(recording, tmp_path):
+    path = write_recording(recording, tmp_path / "saved.parquet")
+    return analyze_recording(read_recording(path), "reverse-crunch", TEMPO).reps
+
+
+def assert_same_reps(live, offline):
+    table = reps_table(live)
+    assert len(table) == len(offline)
+    for col in ("set", "rep", "start_s", "ecc_end_s", "rom_deg", "swing", "tempo_ok"):
+        np.testing.assert_allclose(table[col].to_numpy(float), offline[col].to_numpy(float),
+                                   rtol=0, atol=1e-9, err_msg=col)
+
+
+def test_simulated_set_streams_and_matches_offline_analysis(simulated_set, tmp_path):
+    events: list = []
+    result, stats = run_live(simulated_set, events=events)
+    rec = result.recording
+    assert result.reason == "stopped"
+    assert len(result.reps) == len(simulated_set.truth) == 5
+    assert rec.meta.gaps == ()
+    assert stats.samples_sent == rec.n_samples == simulated_set.recording.n_samples
+    # Frames arrive exactly as the sensor quantised them.
+    np.testing.assert_allclose(rec.gyr, simulated_set.recording.gyr, atol=1e-12)
+    assert rec.meta.device == "HipIMU-S" and rec.meta.notes["mtu"] == "247"
+    assert rec.meta.protocol_version == "1.0"
+    assert_same_reps(result.reps, offline_reps(rec, tmp_path))
+    kinds = [type(e) for e in events]
+    assert kinds.count(Connected) == 1 and kinds.count(RepDone) == 5 and SetEnded in kinds
+
+
+def test_disconnect_mid_set_is_survived_with_the_gap_marked(simulated_set, tmp_path):
+    events: list = []
+    faults = Faults(disconnect_at_s=(12.0,), reconnect_after_s=2.0)
+    result, stats = run_live(simulated_set, faults=faults, events=events)
+    rec = result.recording
+    assert stats.disconnects_injected == 1 and stats.connections == 2
+    assert [g.reason for g in rec.meta.gaps] == ["disconnected"]
+    gap = rec.meta.gaps[0]
+    assert gap.start == pytest.approx(12.0 * 104, abs=30)
+    assert np.isnan(rec.acc[gap.start : gap.end]).all()
+    assert gap.n_samples >= 2.0 * 104  # at least the sensor's time away
+    # No duplicated callbacks after re-subscribing: every frame sent arrived exactly once.
+    assert rec.meta.notes["duplicate_frames"] == "0"
+    assert int(rec.meta.notes["frames"]) == stats.frames_sent
+    assert rec.meta.notes["reconnects"] == "1"
+    kinds = [type(e) for e in events]
+    assert kinds.count(Connected) == 2 and kinds.count(Disconnected) == 1
+    assert len(result.reps) >= 4  # at most the rep inside the gap is lost
+    assert_same_reps(result.reps, offline_reps(rec, tmp_path))
+
+
+def test_five_percent_frame_loss_keeps_the_count(simulated_set, tmp_path):
+    result, stats = run_live(simulated_set, faults=Faults(drop_fraction=0.05, seed=3))
+    rec = result.recording
+    assert stats.frames_dropped > 0
+    assert rec.missing_samples == stats.samples_dropped
+    assert all(g.reason == "lost frames" for g in rec.meta.gaps)
+    assert len(result.reps) == len(simulated_set.truth)
+    assert_same_reps(result.reps, offline_reps(rec, tmp_path))
+
+
+def test_mtu_23_works(simulated_set):
+    result, stats = run_live(simulated_set, faults=Faults(max_mtu=23), speed=15.0)
+    rec = result.recording
+    assert rec.meta.notes["mtu"] == "23"
+    assert stats.frames_sent == stats.samples_sent  # one sample per frame at MTU 23
+    assert rec.n_samples == simulated_set.recording.n_samples and rec.meta.gaps == ()
+    assert len(result.reps) == len(simulated_set.truth)
+
+
+def test_clock_drift_is_estimated(simulated_set):
+    result, _ = run_live(simulated_set, faults=Faults(clock_drift_ppm=5000.0), speed=5.0)
+    # Host timing noise is amplified by the speed-up; 5000 ppm stands well above it.
+    assert result.recording.meta.clock.drift_ppm == pytest.approx(-5000.0, abs=2500.0)
