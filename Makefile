@@ -1,5 +1,5 @@
 # Two commands do all the set-up on a fresh machine:
-#   make demo   simulate a session with the built-in virtual sensor and show its analysis
+#   make demo   a live set from the virtual sensor (Bumble + bleak, 20x real time), then its tables
 #   make test   lint, type-check and run the test suite
 PYTHON ?= python3
 VENV := .venv
@@ -16,8 +16,8 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/imu simulate reverse-crunch --tempo 3-1-3 --reps 8 --sets 2 --seed 7 --out $(OUT)/session.parquet
-	$(BIN)/imu info $(OUT)/session.parquet
+	$(BIN)/imu live --exercise reverse-crunch --tempo 3-1-3 --sim reverse-crunch --sim-reps 6 \
+		--sim-seed 7 --sim-drop 0.02 --speed 20 --plain --name demo --out $(OUT)
 
 test: lint typecheck pytest
 

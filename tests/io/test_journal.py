@@ -112,7 +112,7 @@ def test_unwritable_directory_is_a_clear_error(tmp_path):
     ro.mkdir()
     ro.chmod(0o500)
     try:
-        with pytest.raises(RecordingError, match="cannot create journal .*writable"):
+        with pytest.raises(RecordingError, match=r"cannot create journal .*writable"):
             JournalWriter(ro / "s.imuj", HEADER)
     finally:
         ro.chmod(0o700)
