@@ -175,8 +175,8 @@ def match_reps(truth: pd.DataFrame, found: Sequence[Rep], hold: bool = False) ->
     d_pause = _bottom_pauses(found)
     rows = []
     for i in range(len(truth)):
-        j = t_used.get(i)
-        rows.append({**_truth_row(truth.iloc[i]), **_found_row(found, d_pause, j, hold)})
+        match = t_used.get(i)
+        rows.append({**_truth_row(truth.iloc[i]), **_found_row(found, d_pause, match, hold)})
     for j in range(len(found)):
         if j not in d_used:
             rows.append({**_truth_row(None), **_found_row(found, d_pause, j, hold)})
@@ -351,9 +351,9 @@ def summarize(results: Iterable[SessionResult]) -> tuple[pd.DataFrame, pd.DataFr
             t, d = pairs[f"t_{label}"].astype(bool), pairs[f"d_{label}"].astype(bool)
             if not t.any() and not d.any():
                 continue
-            p, r, f1, n = _prf(t, d)
+            prec, rec, f1, n = _prf(t, d)
             label_rows.append(
-                {"exercise": name, "label": label, "precision": p, "recall": r, "f1": f1,
+                {"exercise": name, "label": label, "precision": prec, "recall": rec, "f1": f1,
                  "truth_positives": n}
             )
     return pd.DataFrame(acc_rows), pd.DataFrame(label_rows)

@@ -47,6 +47,7 @@ def parse_tempo(text: str) -> Tempo:
     Raises:
         TempoError: the text is not 3 or 4 non-negative numbers separated by '-', or the
             concentric or eccentric is zero.
+
     """
     parts = text.strip().split("-")
     hint = "write the tempo as up-hold-down seconds, e.g. 3-1-3 (optionally -PAUSE: 3-1-3-1)"
@@ -65,4 +66,5 @@ def parse_tempo(text: str) -> Tempo:
         raise TempoError(f"tempo {text!r} has a negative or non-finite duration; {hint}")
     if values[0] == 0 or values[2] == 0:
         raise TempoError(f"tempo {text!r}: up and down must last longer than 0 s; {hint}")
-    return Tempo(*values[:3], values[3] if len(values) == 4 else None)
+    pause = values[3] if len(values) == 4 else None
+    return Tempo(values[0], values[1], values[2], pause)

@@ -12,7 +12,19 @@ from firmware_protocol import ProtocolError
 from imu import __version__
 from imu.errors import ImuError
 
-COMMAND_MODULES: tuple[str, ...] = ("info", "convert", "simulate", "analyze", "eval", "batch", "export_bids", "scan", "live", "replay", "recover")
+COMMAND_MODULES: tuple[str, ...] = (
+    "info",
+    "convert",
+    "simulate",
+    "analyze",
+    "eval",
+    "batch",
+    "export_bids",
+    "scan",
+    "live",
+    "replay",
+    "recover",
+)
 """Modules of :mod:`imu.cli`, each with ``register(subparsers)``; order is the --help order."""
 
 DESCRIPTION = """\
@@ -24,7 +36,7 @@ Run 'imu COMMAND --help' for the options of one command.
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The top-level parser with every command registered."""
+    """Build the top-level parser with every command registered."""
     parser = argparse.ArgumentParser(
         prog="imu", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
     )

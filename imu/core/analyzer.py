@@ -21,7 +21,10 @@ Signal path (each step documented where it is computed):
 4. **Movement axis and sign**: the principal axis of the bias-corrected angular velocity,
    ``argmax_u sum (u . w)^2`` over moving samples, fixed at the first quiet sample after the
    pelvis has rotated ``profile.lock_rotation_deg`` in total (about two reps); its sign makes
-   the median excursion from the starting posture positive (the concentric direction). The
+   the median excursion from the starting posture positive (the concentric direction).
+   For alternating exercises (dead bug, bird-dog) the axis is the mean excursion from the
+   starting posture instead, made horizontal: the side-to-side rotation alternates and
+   averages out over the lock window (about eight reps). The
    sensor is clipped on once per session, so the axis is the same for every set. Reps before
    the lock are reported at it.
 5. **Pelvic angle** about the axis: gyro integration fused with the accelerometer's
@@ -293,18 +296,30 @@ class RepAnalyzer:
         if not active.any():
             logger.info("no pelvic movement found; no reps")
             return []
-        moving = omega[:n_lock][active]
-        _, vecs = np.linalg.eigh(moving.T @ moving)
-        axis = vecs[:, -1]
-        # Sign: the excursion from the starting posture is mostly positive (concentric up).
         head = omega[:n_lock]
-        rate = head[:, 0] * axis[0] + head[:, 1] * axis[1] + head[:, 2] * axis[2]
         first = int(np.argmax(active))
-        angle = np.cumsum(rate) * self._dt
-        if np.median(angle[active] - angle[first]) < 0:
-            axis = -axis
         up = acc_lp[: max(first, 1)].mean(axis=0)
         up /= np.linalg.norm(up)
+        if self.profile.alternating:
+            # Sides alternate: the side-to-side rotation changes sign rep by rep and averages
+            # out over several reps, the tilt of every rep goes the same way. The mean
+            # excursion from the starting posture points along the tilt axis, concentric
+            # positive.
+            excursion = np.cumsum(head, axis=0) * self._dt
+            typical = (excursion[active] - excursion[first]).mean(axis=0)
+            # The medio-lateral axis is horizontal in every posture of the profiles (supine,
+            # prone, all fours, upright): drop the vertical part, which only drift adds.
+            typical = typical - np.dot(typical, up) * up
+            axis = typical / max(float(np.linalg.norm(typical)), 1e-12)
+        else:
+            moving = head[active]
+            _, vecs = np.linalg.eigh(moving.T @ moving)
+            axis = vecs[:, -1]
+            # Sign: the excursion from the starting posture is mostly positive (concentric).
+            rate = head[:, 0] * axis[0] + head[:, 1] * axis[1] + head[:, 2] * axis[2]
+            angle = np.cumsum(rate) * self._dt
+            if np.median(angle[active] - angle[first]) < 0:
+                axis = -axis
         side = np.cross(axis, up)
         side_norm = np.linalg.norm(side)
         side = side / side_norm if side_norm > 1e-6 else np.zeros(3)

@@ -137,7 +137,7 @@ class GapFiller:
     def __call__(self, x: FloatArray) -> tuple[FloatArray, BoolArray]:
         """Shape (m, c) in; returns the released samples (k, c) and a (k,) long-gap flag."""
         ext = np.concatenate((self._pending, x))
-        nan = np.isnan(ext).any(axis=1)
+        nan = np.asarray(np.isnan(ext).any(axis=1), dtype=bool)
         if len(ext) == 0:
             return ext, np.zeros(0, dtype=bool)
         # Hold back a trailing NaN run unless it is already long (then it is a long gap).
@@ -159,7 +159,8 @@ class GapFiller:
         ext = self._pending
         self._pending = ext[:0]
         self._in_long_gap = True  # a trailing run at the end can only be held, not bridged
-        return self._fill(ext, np.isnan(ext).any(axis=1), end_of_stream=True)
+        nan = np.asarray(np.isnan(ext).any(axis=1), dtype=bool)
+        return self._fill(ext, nan, end_of_stream=True)
 
     def _fill(
         self, x: FloatArray, nan: BoolArray, end_of_stream: bool = False

@@ -1,3 +1,4 @@
+import itertools
 import math
 
 import numpy as np
@@ -15,20 +16,24 @@ from imu.tempo import Tempo
 CRUNCH = get_profile("reverse-crunch")
 
 
-def offline(session, profile=CRUNCH, tempo=Tempo(2, 1, 2)):
+TEMPO = Tempo(2, 1, 2)
+
+
+def offline(session, profile=CRUNCH, tempo=TEMPO):
     rec = session.recording
     return analyze_arrays(rec.acc, rec.gyr, rec.sampling_rate_hz, profile, tempo).reps_
 
 
 @given(cuts=st.lists(st.integers(min_value=1, max_value=10_000), min_size=1, max_size=40))
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_any_chunking_gives_the_same_reps(crunch_session, cuts):
     rec = crunch_session.recording
     n = rec.n_samples
     edges = [0, *sorted({c % n for c in cuts if c % n}), n]
     analyzer = RepAnalyzer(CRUNCH, rec.sampling_rate_hz, Tempo(2, 1, 2))
     streamed = []
-    for a, b in zip(edges[:-1], edges[1:], strict=True):
+    for a, b in itertools.pairwise(edges):
         streamed += analyzer.update(rec.acc[a:b], rec.gyr[a:b])
     streamed += analyzer.finish()
     assert streamed == offline(crunch_session)
@@ -46,7 +51,8 @@ def test_sample_by_sample_streaming_matches_offline(crunch_session):
 
 @given(quat=st.lists(st.floats(-1, 1), min_size=4, max_size=4).filter(
     lambda q: sum(v * v for v in q) > 0.1))
-@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=10, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_sensor_orientation_does_not_change_the_reps(crunch_session, quat):
     """Clipping the sensor on another way rotates both sensors' axes: same reps."""
     rot = Rotation.from_quat(quat)

@@ -1,3 +1,5 @@
+import itertools
+
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -10,7 +12,7 @@ def chunked(block, x, cuts):
     """Run a stateful block over x cut at the given positions; concatenate the outputs."""
     outs = []
     edges = [0, *sorted(set(cuts)), len(x)]
-    for a, b in zip(edges[:-1], edges[1:], strict=True):
+    for a, b in itertools.pairwise(edges):
         outs.append(block(x[a:b]))
     return np.concatenate(outs)
 
@@ -61,7 +63,7 @@ def run_filler(x, cuts):
     filler = GapFiller(max_interp=4, n_channels=2)
     outs, flags = [], []
     edges = [0, *sorted(set(cuts)), len(x)]
-    for a, b in zip(edges[:-1], edges[1:], strict=True):
+    for a, b in itertools.pairwise(edges):
         o, f = filler(x[a:b])
         outs.append(o)
         flags.append(f)
