@@ -45,7 +45,7 @@ import numpy.typing as npt
 from scipy.signal import butter, group_delay, lfilter
 
 from imu.core.metrics import REFERENCE_REPS, Rep, RepContext, TempoTolerance, rep_metrics, rom_of
-from imu.core.segmentation import LobeFinder, RawRep, RepAssembler, SegmenterParams
+from imu.core.segmentation import Lobe, LobeFinder, RawRep, RepAssembler, SegmenterParams
 from imu.core.stream import GapFiller, SosFilter, WindowMean, WindowRange
 from imu.errors import AnalysisError
 from imu.exercises import ExerciseProfile
@@ -168,6 +168,8 @@ class RepAnalyzer:
         )
         self._lobes = LobeFinder(seg)
         self._assembler = RepAssembler(seg)
+        self._was_still = False
+        self._rest_starts: list[int] = []  # absolute indices where rest periods begin
         # Rolling signal buffer for metrics: columns w (deg/s), angle (deg), side rate (deg/s),
         # long-gap flag; absolute index of row 0 in _sig_start.
         self._sig = np.empty((0, 4))
@@ -272,6 +274,11 @@ class RepAnalyzer:
                           math.radians(p.still_gyro_range_max_dps))
         a_limit = np.clip(2.0 * a_floor, p.still_acc_range_ms2, p.still_acc_range_max_ms2)
         still = (g_range < g_limit) & (a_range < a_limit)
+        if self.profile.isometric:  # rest periods end holds (lying down after a plank)
+            rises = np.flatnonzero(np.diff(np.concatenate(([self._was_still], still))) & still)
+            window = self._gyro_range.window
+            self._rest_starts += [max(self._n_in + int(k) - window + 1, 0) for k in rises]
+            self._was_still = bool(still[-1]) if len(still) else self._was_still
         idx = np.where(still, np.arange(len(still)), -1)
         last = np.maximum.accumulate(idx)
         # No still period yet: reps return to their start, so the long mean is the bias.
@@ -345,10 +352,20 @@ class RepAnalyzer:
         if self.keep_trace:
             self._trace.append(np.column_stack((angle, w_deg)))
         lobes = self._lobes.push(w_deg, angle)
-        raw = self._assembler.push(lobes)
+        moves = None
+        if self.profile.isometric:
+            moves = [self._rest_event(i) for i in self._rest_starts if i < start_abs + len(block)]
+            self._rest_starts = [i for i in self._rest_starts if i >= start_abs + len(block)]
+        raw = self._assembler.push(lobes, moves)
         reps = self._finalise(raw)
         self._trim(start_abs + len(block))
         return reps
+
+    @staticmethod
+    def _rest_event(index: int) -> Lobe:
+        """A rest that starts at sample ``index``, as a zero-rotation event."""
+        at = float(index)
+        return Lobe(-1, index, index + 1, at, at, index, 0.0, 0.0, 0.0, 0.0)
 
     def _angle(self, w_deg: FloatArray, acc_lp: FloatArray) -> FloatArray:
         """Complementary filter: gyro angle pulled towards the accelerometer inclination."""

@@ -257,10 +257,16 @@ class RepAssembler:
         """Start of the rep being assembled (fractional index), or None when idle."""
         return self._con[0].start if self._con else None
 
-    def push(self, lobes: list[Lobe]) -> list[RawRep]:
-        """Feed closed lobes in time order; returns completed reps."""
+    def push(self, lobes: list[Lobe], moves: list[Lobe] | None = None) -> list[RawRep]:
+        """Feed closed lobes in time order; returns completed reps.
+
+        ``moves`` (isometric holds only) are the starts of rest periods, as zero-rotation
+        events; a hold ends at the first lobe or rest start at least 2 s into it.
+        """
         fs = self.p.sampling_rate_hz
         out: list[RawRep] = []
+        if self.p.isometric:
+            return self._push_hold(sorted([*lobes, *(moves or [])], key=lambda e: e.start))
         for lobe in lobes:
             if self._con and (lobe.start - self._con[-1].end) / fs > self.p.max_top_s:
                 self._reset()  # stayed up too long: not a rep (sat up, changed posture)
@@ -269,12 +275,6 @@ class RepAssembler:
                     self._start(lobe)
                 elif lobe.sign < 0:
                     self._last_negative = lobe
-                continue
-            if self.p.isometric:
-                # A hold ends with the first movement after it has lasted a moment.
-                if (lobe.start - self._con[-1].end) / fs >= 2.0:
-                    self._ecc = [lobe]
-                    out.append(self._emit())
                 continue
             con_rot = sum(c.rotation_deg for c in self._con)
             if lobe.sign > 0:
@@ -304,6 +304,22 @@ class RepAssembler:
                 continue
             self._ecc.append(lobe)
             if returned >= self.p.return_fraction * con_rot:
+                out.append(self._emit())
+        return out
+
+    def _push_hold(self, events: list[Lobe]) -> list[RawRep]:
+        """Isometric: a tilt lobe gets into position; the next movement ends the hold."""
+        fs = self.p.sampling_rate_hz
+        out: list[RawRep] = []
+        for event in events:
+            if not self._con:
+                if event.sign > 0 and event.peak_dps > 0 and self._rises_above_rest(event):
+                    self._start(event)
+                continue
+            if (event.start - self._con[-1].end) / fs > self.p.max_top_s:
+                self._reset()
+            elif event.start - self._con[-1].end >= 2.0 * fs:
+                self._ecc = [event]
                 out.append(self._emit())
         return out
 
