@@ -17,7 +17,7 @@ from typing import Any
 from bleak import BleakClient, BleakScanner
 from bleak.backends.client import BaseBleakClient
 from bleak.backends.device import BLEDevice
-from bleak.backends.scanner import BaseBleakScanner
+from bleak.backends.scanner import AdvertisementData, BaseBleakScanner
 from bleak.exc import BleakError
 
 from firmware_protocol import ProtocolError, codec, spec
@@ -91,6 +91,11 @@ class StreamConfig:
             raise BleError(f"MTU {self.mtu} is below the BLE minimum {spec.MIN_MTU}; use >= 23")
 
 
+KIND_HIP_IMU = "hip-imu"
+KIND_POLAR = "polar-pmd"
+DEVICE_KINDS = (KIND_HIP_IMU, KIND_POLAR)
+"""Device adapters: our own protocol (``firmware_protocol``) and Polar's PMD service."""
+
 @dataclass(frozen=True)
 class SensorInfo:
     """A sensor found by a scan.
@@ -109,29 +114,44 @@ class SensorInfo:
     rssi: int
     battery_percent: int | None = None
     device: BLEDevice | None = None
+    kind: str = KIND_HIP_IMU
+
+
+POLAR_NAME_PREFIX = "Polar "
+"""Polar sensors advertise names like ``Polar Sense 1A2B3C4D`` (not always the PMD UUID)."""
+
+
+def device_kind(adv: AdvertisementData) -> str | None:
+    """Which adapter a device needs, from its advertisement (None: not a known sensor)."""
+    from imu.ble.polar.codec import PMD_SERVICE_UUID
+
+    uuids = {u.lower() for u in adv.service_uuids}
+    if spec.IMU_SERVICE_UUID.lower() in uuids:
+        return KIND_HIP_IMU
+    if PMD_SERVICE_UUID in uuids or (adv.local_name or "").startswith(POLAR_NAME_PREFIX):
+        return KIND_POLAR
+    return None
 
 
 async def scan(
     backend: BleBackend, timeout_s: float = 5.0, read_battery: bool = True
 ) -> list[SensorInfo]:
-    """Sensors advertising the IMU service, strongest first (battery read by connecting)."""
+    """Hip IMUs and Polar PMD sensors in range, strongest first (battery read by connecting)."""
     try:
         found = await BleakScanner.discover(
-            timeout=timeout_s,
-            return_adv=True,
-            service_uuids=[spec.IMU_SERVICE_UUID],
-            **backend.scanner_kwargs(),
+            timeout=timeout_s, return_adv=True, **backend.scanner_kwargs()
         )
     except BleakError as exc:
         raise BleError(f"cannot scan: {exc}") from exc
     sensors = []
     for device, adv in found.values():
-        if spec.IMU_SERVICE_UUID not in adv.service_uuids:
+        kind = device_kind(adv)
+        if kind is None:
             continue
         battery = await read_battery_level(backend, device) if read_battery else None
         sensors.append(
             SensorInfo(adv.local_name or device.name or "?", device.address, adv.rssi, battery,
-                       device)
+                       device, kind)
         )
     return sorted(sensors, key=lambda s: -s.rssi)
 
@@ -145,6 +165,67 @@ async def read_battery_level(backend: BleBackend, device: BLEDevice) -> int | No
     except (BleakError, TimeoutError) as exc:
         logger.info("cannot read the battery of %s: %s", device.address, exc)
         return None
+
+
+async def find_sensor_kind(
+    backend: BleBackend, address: str | None, timeout_s: float
+) -> tuple[BLEDevice, str]:
+    """The sensor with ``address`` (or the first known sensor) and the adapter it needs.
+
+    The kind comes from the advertisement (IMU or PMD service UUID, or a Polar name); when the
+    advertisement does not tell, the host connects briefly and looks at the services offered.
+
+    Raises:
+        BleError: nothing found in time, or the device offers neither service.
+
+    """
+    seen: dict[str, str | None] = {}
+
+    def match(device: BLEDevice, adv: AdvertisementData) -> bool:
+        kind = device_kind(adv)
+        if address:
+            if device.address.upper() != address.upper():
+                return False
+            seen[device.address] = kind
+            return True
+        seen[device.address] = kind
+        return kind is not None
+
+    try:
+        device = await BleakScanner.find_device_by_filter(
+            match, timeout=timeout_s, **backend.scanner_kwargs()
+        )
+    except BleakError as exc:
+        raise BleError(f"cannot scan: {exc}") from exc
+    if device is None:
+        what = f"sensor {address}" if address else "no hip IMU or Polar sensor"
+        raise BleError(
+            f"{what} found within {timeout_s:g} s; is it switched on and in range? "
+            "('imu scan' lists sensors)"
+        )
+    kind = seen.get(device.address)
+    if kind is None:
+        kind = await probe_kind(backend, device)
+    return device, kind
+
+
+async def probe_kind(backend: BleBackend, device: BLEDevice) -> str:
+    """Connect briefly and tell the adapter from the services the device offers."""
+    from imu.ble.polar.codec import PMD_SERVICE_UUID
+
+    try:
+        async with BleakClient(device, timeout=5.0, **backend.client_kwargs()) as client:
+            uuids = {s.uuid.lower() for s in client.services}
+    except (BleakError, TimeoutError) as exc:
+        raise BleError(f"cannot connect to {device.address} to see what it is: {exc}") from exc
+    if spec.IMU_SERVICE_UUID.lower() in uuids:
+        return KIND_HIP_IMU
+    if PMD_SERVICE_UUID in uuids:
+        return KIND_POLAR
+    raise BleError(
+        f"{device.name or device.address} offers neither the hip IMU service nor Polar's "
+        "measurement-data (PMD) service; it is not a sensor this tool can stream from"
+    )
 
 
 async def find_sensor(backend: BleBackend, address: str | None, timeout_s: float) -> BLEDevice:
@@ -179,24 +260,31 @@ class DeviceInfo:
     name: str
     address: str
     mtu: int
-    status: codec.Status
+    status: codec.Status | None
     firmware_revision: str | None = None
     serial_number: str | None = None
     model: str | None = None
     battery_percent: int | None = None
+    protocol: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
 
     def as_event(self) -> dict[str, Any]:
-        """Fields for the ``connected`` journal event."""
+        """Fields for the ``connected`` journal event (``extra`` included)."""
+        status = self.status
+        protocol = self.protocol or (str(status.protocol_version) if status else None)
+        firmware = self.firmware_revision or (
+            ".".join(str(v) for v in status.firmware_version) if status else None
+        )
         return {
             "name": self.name,
             "address": self.address,
             "mtu": self.mtu,
-            "protocol_version": str(self.status.protocol_version),
-            "firmware_version": self.firmware_revision
-            or ".".join(str(v) for v in self.status.firmware_version),
+            "protocol_version": protocol,
+            "firmware_version": firmware,
             "serial_number": self.serial_number,
             "model": self.model,
             "battery_percent": self.battery_percent,
+            **self.extra,
         }
 
 

@@ -29,7 +29,7 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -41,10 +41,12 @@ from firmware_protocol import ProtocolError, codec
 from imu.ble.client import BleBackend, BleError, DeviceInfo, SensorConnection, StreamConfig
 from imu.core.analyzer import AnalyzerParams, RepAnalyzer
 from imu.core.metrics import Rep
+from imu.errors import ImuError
 from imu.exercises import ExerciseProfile
-from imu.io.framestream import StreamHeader, StreamRecorder
+from imu.io.clock import ClockFit
+from imu.io.framestream import Block, StreamHeader, StreamRecorder
 from imu.io.journal import JournalWriter
-from imu.io.recording import Recording
+from imu.io.recording import Gap, Recording
 from imu.tempo import Tempo
 
 logger = logging.getLogger(__name__)
@@ -171,6 +173,98 @@ class _LinkEvent:
 _STOP = object()
 
 
+class FrameRecorder(Protocol):
+    """What the live loop needs from a recorder (:class:`StreamRecorder` and the Polar one)."""
+
+    @property
+    def n_samples(self) -> int:
+        """Grid samples so far."""
+
+    @property
+    def gaps(self) -> tuple[Gap, ...]:
+        """Gaps so far."""
+
+    def event(self, kind: str, host_time_s: float, **fields: Any) -> None:
+        """A connection event."""
+
+    def frames(self, host_times_s: list[float], payloads: list[bytes]) -> Block:
+        """Place a batch of notifications on the grid."""
+
+    def clock_fit(self) -> ClockFit | None:
+        """Device-to-host clock fit."""
+
+    def recording(self) -> Recording:
+        """Everything so far."""
+
+
+class DeviceAdapter(Protocol):
+    """One sensor protocol: configuration, connection set-up, stop, and the frame recorder.
+
+    ``open`` runs on every (re)connection with a connected bleak client; it subscribes
+    (notifications go to ``on_frame``, which only enqueues) and starts the stream.
+    """
+
+    kind: str
+    odr_hz: int
+    acc_range_g: int
+    gyr_range_dps: int
+    mtu: int
+
+    def header_notes(self) -> dict[str, str]:
+        """Notes for the stream header (journal recovery reads them)."""
+
+    def make_recorder(self, header: StreamHeader) -> FrameRecorder:
+        """The recorder that decodes this protocol's frames."""
+
+    async def open(
+        self, client: BleakClient, on_frame: Callable[[bytes], None], name: str, first: bool
+    ) -> DeviceInfo:
+        """Read device info, subscribe, configure and start streaming."""
+
+    async def stop(self) -> None:
+        """Stop the stream (the client stays connected)."""
+
+
+class HipImuAdapter:
+    """Our own protocol (``firmware_protocol/SPEC.md``) through :class:`SensorConnection`."""
+
+    kind = "hip-imu"
+
+    def __init__(self, config: StreamConfig) -> None:
+        self.config = config
+        self.odr_hz = config.odr_hz
+        self.acc_range_g = config.acc_range_g
+        self.gyr_range_dps = config.gyr_range_dps
+        self.mtu = config.mtu
+        self._conn: SensorConnection | None = None
+
+    def header_notes(self) -> dict[str, str]:
+        """No extra notes: the default decode path."""
+        return {}
+
+    def make_recorder(self, header: StreamHeader) -> FrameRecorder:
+        """The firmware-protocol recorder."""
+        return StreamRecorder(header)
+
+    async def open(
+        self, client: BleakClient, on_frame: Callable[[bytes], None], name: str, first: bool
+    ) -> DeviceInfo:
+        """Status, subscribe, SET_CLOCK on the first connection, START_STREAM."""
+        conn = SensorConnection(client, on_frame)
+        info = await conn.read_info(name)
+        await conn.subscribe()
+        if first:
+            await conn.command(codec.SetClock(0))
+        await conn.start_stream(self.config)
+        self._conn = conn
+        return info
+
+    async def stop(self) -> None:
+        """STOP_STREAM (its response comes after every frame sent before it)."""
+        if self._conn is not None:
+            await self._conn.command(codec.StopStream())
+
+
 class PhaseTracker:
     """Coarse live phase from the angular rate about the movement axis (display only).
 
@@ -237,6 +331,7 @@ class LiveSession:
         policy: reconnection policy.
         host_clock: host time in seconds (``time.time``; a scaled clock in simulations).
         source: recording source label.
+        adapter: the sensor protocol (default: our own, configured by ``config``).
 
     """
 
@@ -253,6 +348,7 @@ class LiveSession:
         policy: ReconnectPolicy | None = None,
         host_clock: HostClock = time.time,
         source: str = "ble",
+        adapter: DeviceAdapter | None = None,
     ) -> None:
         self.target = target
         self.backend = backend
@@ -263,19 +359,22 @@ class LiveSession:
         self.listener = listener
         self.policy = policy or ReconnectPolicy()
         self.host_clock = host_clock
-        cfg = self.config
+        self.adapter: DeviceAdapter = adapter or HipImuAdapter(self.config)
+        ad = self.adapter
+        self.odr_hz = ad.odr_hz
         self.header = StreamHeader(
-            odr_hz=cfg.odr_hz,
-            acc_range_g=cfg.acc_range_g,
-            gyr_range_dps=cfg.gyr_range_dps,
+            odr_hz=ad.odr_hz,
+            acc_range_g=ad.acc_range_g,
+            gyr_range_dps=ad.gyr_range_dps,
             start_time_s=host_clock(),
             exercise=profile.name,
             tempo=str(self.tempo),
             source=source,
+            notes=ad.header_notes(),
         )
-        self.recorder = StreamRecorder(self.header)
-        self.analyzer = RepAnalyzer(profile, cfg.odr_hz, self.tempo, self.params)
-        self.phases = PhaseTracker(profile, cfg.odr_hz, rest_after_s=3.0)
+        self.recorder: FrameRecorder = ad.make_recorder(self.header)
+        self.analyzer = RepAnalyzer(profile, ad.odr_hz, self.tempo, self.params)
+        self.phases = PhaseTracker(profile, ad.odr_hz, rest_after_s=3.0)
         self.journal = JournalWriter(journal_path, self.header) if journal_path else None
         self.reps: list[Rep] = []
         self._queue: asyncio.Queue[Any] = asyncio.Queue()
@@ -286,7 +385,6 @@ class LiveSession:
         self._set_reported = (0, 0)  # (set, reps) last announced
         self._last_progress = 0.0
         self.info: DeviceInfo | None = None
-        self._conn: SensorConnection | None = None
         self.reason = "stopped"
 
     # ------------------------------------------------------------------ public
@@ -327,7 +425,7 @@ class LiveSession:
     async def _connect_once(self, target: BLEDevice | str) -> tuple[BleakClient, DeviceInfo]:
         kwargs = self.backend.client_kwargs()
         if self.backend.client is not None and self.backend.client.__name__ == "BleakClientBumble":
-            kwargs.setdefault("mtu", self.config.mtu)
+            kwargs.setdefault("mtu", self.adapter.mtu)
         client = BleakClient(
             target,
             disconnected_callback=self._on_disconnect,
@@ -336,17 +434,13 @@ class LiveSession:
         )
         await client.connect()
         try:
-            conn = SensorConnection(client, self._on_notification)
             name = target.name if isinstance(target, BLEDevice) and target.name else client.name
-            info = await conn.read_info(name or client.address)
-            await conn.subscribe()
-            if self._first_connection:
-                await conn.command(codec.SetClock(0))
-            await conn.start_stream(self.config)
+            info = await self.adapter.open(
+                client, self._on_notification, name or client.address, self._first_connection
+            )
         except BaseException:
             await client.disconnect()
             raise
-        self._conn = conn
         return client, info
 
     async def _supervise(self) -> str:
@@ -401,11 +495,10 @@ class LiveSession:
             await asyncio.wait_for(self._stop.wait(), delay)
 
     async def _stop_stream(self, client: BleakClient) -> None:
-        """STOP_STREAM (its response comes after every frame sent before it), disconnect."""
+        """Stop the stream (its response comes after every frame sent before it), disconnect."""
         try:
-            if self._conn is not None:
-                await self._conn.command(codec.StopStream())
-        except (BleakError, BleError, ProtocolError) as exc:
+            await self.adapter.stop()
+        except (BleakError, ImuError, ProtocolError, TimeoutError) as exc:
             logger.info("could not stop the stream cleanly: %s", exc)
         try:
             await client.disconnect()
@@ -468,7 +561,7 @@ class LiveSession:
         in_set = tuple(r for r in self.reps if r.set == last.set)
         if self._set_reported == (last.set, len(in_set)):
             return
-        odr = self.config.odr_hz
+        odr = self.odr_hz
         end = math.ceil(max(last.ecc_end_s, 0.0) * odr)
         n = self.recorder.n_samples
         missing = sum(max(0, min(g.end, n) - max(g.start, end)) for g in self.recorder.gaps)
@@ -489,7 +582,7 @@ class LiveSession:
             self._emit(
                 Progress(
                     samples=n,
-                    seconds=n / self.config.odr_hz,
+                    seconds=n / self.odr_hz,
                     lost_samples=sum(g.n_samples for g in gaps),
                     gaps=len(gaps),
                     clock_drift_ppm=fit.drift_ppm if fit and fit.n_points > 5 else None,

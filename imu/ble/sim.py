@@ -22,8 +22,10 @@ from bumble.link import LocalLink
 
 from firmware_protocol.virtual_sensor import Faults, SampleSource, VirtualSensor
 from imu.ble.bumble_backend import BleakClientBumble, BleakScannerBumble, BumbleHost
-from imu.ble.client import BleBackend, find_sensor
+from imu.ble.client import KIND_POLAR, BleBackend, find_sensor_kind
 from imu.ble.live import LiveResult, LiveSession
+from imu.ble.polar.client import PolarAdapter, PolarConfig
+from imu.ble.polar.virtual import PolarSource, VirtualPolar
 from imu.errors import ImuError
 from imu.io.recording import Recording
 
@@ -51,7 +53,7 @@ class SimBench:
     """An in-process link with a virtual sensor and a Bumble host for bleak."""
 
     link: LocalLink
-    sensor: VirtualSensor
+    sensor: VirtualSensor | VirtualPolar
     host: BumbleHost
 
     @property
@@ -71,6 +73,31 @@ async def sim_bench(
     """Start a virtual sensor and a host on a fresh in-process link; stop both at exit."""
     link = LocalLink()
     sensor = VirtualSensor.on_local_link(link, source, name=name, speed=speed, faults=faults)
+    async with _bench(link, sensor) as bench:
+        yield bench
+
+
+@asynccontextmanager
+async def polar_bench(
+    source: PolarSource,
+    *,
+    speed: float = 1.0,
+    gyr_offset_s: float = 0.0,
+    drop_fraction: float = 0.0,
+    seed: int = 0,
+) -> AsyncIterator[SimBench]:
+    """A virtual Polar sensor (PMD service) and a host on a fresh in-process link."""
+    link = LocalLink()
+    sensor = VirtualPolar.on_local_link(
+        link, source, speed=speed, gyr_offset_s=gyr_offset_s, drop_fraction=drop_fraction,
+        seed=seed,
+    )
+    async with _bench(link, sensor) as bench:
+        yield bench
+
+
+@asynccontextmanager
+async def _bench(link: LocalLink, sensor: VirtualSensor | VirtualPolar) -> AsyncIterator[SimBench]:
     host = BumbleHost.on_local_link(link)
     await sensor.start()
     await host.power_on()
@@ -101,7 +128,10 @@ async def run_session_on_bench(
 
     ``session_kwargs`` go to :class:`LiveSession` (``profile`` is required).
     """
-    device = await find_sensor(bench.backend, None, timeout_s=5.0)
+    device, kind = await find_sensor_kind(bench.backend, None, timeout_s=5.0)
+    if kind == KIND_POLAR and "adapter" not in session_kwargs:
+        rate = bench.sensor.source.sampling_rate_hz
+        session_kwargs = {**session_kwargs, "adapter": PolarAdapter(PolarConfig(rate_hz=rate))}
     factory = session_factory or LiveSession
     session = factory(device, bench.backend, **session_kwargs)  # type: ignore[arg-type]
     runner = asyncio.create_task(session.run(), name="imu-live-session")

@@ -349,7 +349,11 @@ def recover_journal(path: str | Path) -> Recording:
 
     """
     contents = read_journal(path)
-    recorder = StreamRecorder(contents.header)
+    recorder: Any = StreamRecorder(contents.header)
+    if contents.header.notes.get("protocol") == "polar-pmd":
+        from imu.ble.polar.stream import PolarStreamRecorder  # Polar PMD frames
+
+        recorder = PolarStreamRecorder(contents.header)
     replay_into(contents, recorder)
     if recorder.n_samples == 0:
         raise RecordingError(f"journal {path} holds no samples; nothing to recover")

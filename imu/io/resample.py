@@ -174,15 +174,39 @@ def resample_uniform(
 
     """
     t = np.asarray(t_s, dtype=np.float64)
+    return resample_at(t, values, uniform_grid_s(t, rate_hz), max_gap_s)
+
+
+def resample_at(
+    t_s: FloatArray, values: FloatArray, grid_s: FloatArray, max_gap_s: float
+) -> tuple[FloatArray, BoolArray]:
+    """Linearly interpolate irregular samples at given times, leaving gaps empty.
+
+    The rule of :func:`resample_uniform` at any times (e.g. one block of a stream's grid):
+    a time is valid when it coincides with a sample or lies between two samples at most
+    ``max_gap_s`` apart; times outside ``[t_s[0], t_s[-1]]`` are invalid.
+
+    Args:
+        t_s: shape (n,), sample times, seconds, strictly increasing, n >= 1.
+        values: shape (n, c), samples (any unit; the output keeps it).
+        grid_s: shape (m,), the times to interpolate at, seconds.
+        max_gap_s: longest interval interpolated across, s.
+
+    Returns:
+        ``(resampled, valid)``: shape (m, c) with NaN rows where invalid, and shape (m,) bool.
+
+    """
+    t = np.asarray(t_s, dtype=np.float64)
     v = np.asarray(values, dtype=np.float64)
+    grid = np.asarray(grid_s, dtype=np.float64)
     if v.ndim != 2 or v.shape[0] != t.size:
         raise ValueError(f"values shape {v.shape} does not match {t.size} timestamps")
-    grid = uniform_grid_s(t, rate_hz)
     right = np.searchsorted(t, grid, side="right")
     left = np.clip(right - 1, 0, t.size - 1)
     right = np.clip(right, 0, t.size - 1)
     on_sample = grid == t[left]
-    valid = on_sample | (t[right] - t[left] <= max_gap_s)
+    inside = (grid >= t[0]) & (grid <= t[-1])
+    valid = inside & (on_sample | (t[right] - t[left] <= max_gap_s))
     out = np.empty((grid.size, v.shape[1]), dtype=np.float64)
     for c in range(v.shape[1]):  # per channel, not per sample
         out[:, c] = np.interp(grid, t, v[:, c])
