@@ -29,7 +29,7 @@ from rich.table import Table
 from rich.text import Text
 
 from firmware_protocol.virtual_sensor import Faults
-from imu.ble.client import BleBackend, StreamConfig, find_sensor
+from imu.ble.client import KIND_POLAR, BleBackend, StreamConfig, find_sensor_kind
 from imu.ble.live import (
     Connected,
     Disconnected,
@@ -63,6 +63,11 @@ examples:
   imu live -e dead-bug --device C0:FF:EE:00:00:01 --out sessions/       a given sensor
   imu live -e leg-raise --transport usb:0 --out sessions/               USB dongle via Bumble
   imu live -e reverse-crunch --sim reverse-crunch --sim-reps 8 --speed 10 --out out/
+  imu live -e reverse-crunch --sim reverse-crunch --sim-device polar --speed 10 --out out/
+
+  With --device the adapter follows what the sensor advertises or offers: the hip IMU
+  service, or Polar's measurement-data (PMD) service (e.g. a Polar Verity Sense; ACC and
+  GYRO at --rate with --acc-range and --gyr-range, which must be ones it offers).
 
   --sim runs the whole stack without hardware: a virtual sensor on Bumble, the bleak client
   through the Bumble backend, the analyzer. --sim-drop, --sim-disconnect-at and --sim-mtu
@@ -152,6 +157,9 @@ def register(subparsers: Any) -> None:
                      help="largest ATT MTU the virtual sensor accepts [247]")
     sim.add_argument("--sim-drift", type=float, default=0.0, metavar="PPM",
                      help="virtual sensor clock drift, ppm [0]")
+    sim.add_argument("--sim-device", choices=("hip-imu", "polar"), default="hip-imu",
+                     help="virtual sensor: our own protocol, or a Polar sensor speaking PMD "
+                     "(ACC and GYRO streams joined by the Polar adapter) [hip-imu]")
     p.set_defaults(func=run)
 
 
@@ -484,10 +492,21 @@ def run(args: argparse.Namespace) -> int:
 async def _run_device(args: argparse.Namespace, backend: BleBackend, profile: ExerciseProfile,
                       tempo: Tempo, config: StreamConfig, journal: Path,
                       view: Callable[[Any], None], policy: ReconnectPolicy) -> LiveResult:
-    device = await find_sensor(backend, args.device, timeout_s=10.0)
+    device, kind = await find_sensor_kind(backend, args.device, timeout_s=10.0)
     session = LiveSession(device, backend, profile, tempo, config, journal_path=str(journal),
-                          listener=view, policy=policy)
+                          listener=view, policy=policy, adapter=_adapter(kind, config))
     return await run_with_signals(session)
+
+
+def _adapter(kind: str, config: StreamConfig) -> Any:
+    """The device adapter for a sensor kind (None: our own protocol, the session default)."""
+    if kind != KIND_POLAR:
+        return None
+    from imu.ble.polar.client import PolarAdapter, PolarConfig
+
+    return PolarAdapter(
+        PolarConfig(config.odr_hz, config.acc_range_g, config.gyr_range_dps, config.mtu)
+    )
 
 
 async def _run_sim(args: argparse.Namespace, profile: ExerciseProfile, tempo: Tempo,
@@ -515,11 +534,22 @@ async def _run_sim(args: argparse.Namespace, profile: ExerciseProfile, tempo: Te
         max_mtu=args.sim_mtu,
         seed=args.sim_seed,
     )
-    async with sim_bench(source, speed=args.speed, faults=faults) as bench:
-        device = await find_sensor(bench.backend, None, timeout_s=5.0)
+    if args.sim_device == "polar":
+        from imu.ble.polar.virtual import PolarSource
+        from imu.ble.sim import polar_bench
+
+        bench_cm = polar_bench(
+            PolarSource.from_si(rec.acc, rec.gyr, config.odr_hz), speed=args.speed,
+            drop_fraction=args.sim_drop, seed=args.sim_seed,
+        )
+    else:
+        bench_cm = sim_bench(source, speed=args.speed, faults=faults)
+    async with bench_cm as bench:
+        device, kind = await find_sensor_kind(bench.backend, None, timeout_s=5.0)
         session = LiveSession(
             device, bench.backend, profile, tempo, config, journal_path=str(journal),
             listener=view, policy=policy, host_clock=ScaledClock(args.speed), source="ble-sim",
+            adapter=_adapter(kind, config),
         )
         return await run_with_signals(session, bench.sensor.source_done)
 

@@ -1,4 +1,4 @@
-"""``imu scan``: list hip IMU sensors in range (name, address, RSSI, battery)."""
+"""``imu scan``: list sensors in range: hip IMUs and Polar PMD sensors (name, type, RSSI...)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 from rich import box
 from rich.table import Table
 
-from imu.ble.client import BleBackend, SensorInfo, scan
+from imu.ble.client import KIND_POLAR, BleBackend, SensorInfo, scan
 from imu.cli._csvargs import console
 
 
@@ -18,10 +18,11 @@ def register(subparsers: Any) -> None:
     """Add the ``scan`` command."""
     p = subparsers.add_parser(
         "scan",
-        help="list hip IMU sensors in range (name, address, RSSI, battery)",
+        help="list hip IMU and Polar sensors in range (name, type, address, RSSI, battery)",
         description=textwrap.fill(
-            "Scan for sensors advertising the hip IMU service and show their name, address,"
-            " signal strength and battery level (read by connecting briefly)."
+            "Scan for sensors advertising the hip IMU service, and Polar sensors (Polar"
+            " measurement-data service or a 'Polar ...' name), and show their name, type,"
+            " address, signal strength and battery level (read by connecting briefly)."
         ),
     )
     p.add_argument("--timeout", type=float, default=5.0, metavar="S", help="scan time [5]")
@@ -43,13 +44,14 @@ def print_sensors(sensors: list[SensorInfo]) -> None:
     """The scan result as a table (or a hint when empty)."""
     out = console()
     if not sensors:
-        out.print("no hip IMU sensor found; is it switched on, charged and not connected "
+        out.print("no hip IMU or Polar sensor found; is it switched on, charged and not connected "
                   "to another host?", markup=False)
         return
     table = Table(box=box.SIMPLE_HEAD, show_edge=False)
-    for col in ("name", "address", "RSSI dBm", "battery"):
-        table.add_column(col, justify="right" if col != "name" else "left")
+    for col in ("name", "type", "address", "RSSI dBm", "battery"):
+        table.add_column(col, justify="left" if col in ("name", "type") else "right")
     for s in sensors:
         battery = "-" if s.battery_percent is None else f"{s.battery_percent}%"
-        table.add_row(s.name, s.address, str(s.rssi), battery)
+        kind = "Polar (PMD)" if s.kind == KIND_POLAR else "hip IMU"
+        table.add_row(s.name, kind, s.address, str(s.rssi), battery)
     out.print(table)
