@@ -24,6 +24,7 @@ from imu.io.csv_import import (
     TimeUnit,
     import_csv,
 )
+from imu.io.phone import PHONE_FORMATS, PhoneFormat, detect_phone_format, import_phone
 from imu.io.recording import Recording, read_recording
 from imu.io.summary import looks_like_parquet
 
@@ -75,8 +76,27 @@ def _positive(text: str) -> float:
     return value
 
 
+PHONE_HELP = """\
+phone apps (--format, detected from file and column names by default):
+  sensor-logger  Sensor Logger export: the .zip, its folder, or one of its CSV files
+                 (time in ns, m/s^2, rad/s). Accelerometer.csv excludes gravity, so
+                 TotalAcceleration.csv, AccelerometerUncalibrated.csv or Accelerometer.csv +
+                 Gravity.csv is used; iOS signs are flipped to Android's (docs/sensors.md).
+  phyphox        phyphox CSV/zip export of "Acceleration with g" and "Gyroscope" (time in s);
+                 a folder with both experiments' exports is aligned by their start times.
+  Both sensors are put on one time base and resampled to --rate (default: the
+  accelerometer's median rate); the CSV layout flags do not apply.
+"""
+
+
 def add_csv_options(parser: argparse.ArgumentParser) -> None:
-    """Add the CSV layout/unit flags to a command's parser."""
+    """Add the CSV layout/unit flags (and the phone-app format) to a command's parser."""
+    parser.add_argument(
+        "--format",
+        choices=("auto", "csv", *PHONE_FORMATS),
+        default="auto",
+        help="input format: a CSV in the layout below, a phone app's export, or auto [auto]",
+    )
     g = parser.add_argument_group("CSV import (see units/timing below)")
     g.add_argument("--time-col", default="time_s", metavar="COL", help="time column [time_s]")
     g.add_argument("--time-unit", default="s", choices=TIME_UNITS, help="unit of the time [s]")
@@ -166,13 +186,38 @@ def csv_options(args: argparse.Namespace) -> CsvOptions:
     )
 
 
-def load(path: Path, args: argparse.Namespace) -> list[tuple[Recording, ImportedRecording | None]]:
-    """Read a Parquet recording, or import a CSV with the flags; the import is None for Parquet."""
+def phone_format(path: Path, args: argparse.Namespace) -> PhoneFormat | None:
+    """The phone app of ``path`` per ``--format`` (auto: detected), or None for a plain CSV."""
+    fmt = getattr(args, "format", "auto")
+    if fmt == "csv":
+        return None
+    if fmt in PHONE_FORMATS:
+        return cast(PhoneFormat, fmt)
+    return detect_phone_format(path)
+
+
+def import_any(path: Path, args: argparse.Namespace) -> list[ImportedRecording]:
+    """Import a CSV (layout flags) or a phone app's export (``--format``)."""
+    fmt = phone_format(path, args)
+    if fmt is not None:
+        return [import_phone(path, fmt, rate_hz=args.rate, max_gap_s=args.max_gap)]
+    if path.is_dir():
+        raise ImportOptionsError(
+            f"{path}: is a folder but not a Sensor Logger or phyphox export; give a CSV file, "
+            "or --format sensor-logger|phyphox"
+        )
+    return import_csv(path, csv_options(args))
+
+
+def load(
+    path: Path, args: argparse.Namespace
+) -> list[tuple[Recording, ImportedRecording | None]]:
+    """Read a Parquet recording, or import a CSV/phone export; the import is None for Parquet."""
     if not path.exists():
         raise ImportOptionsError(f"{path}: no such file")
-    if looks_like_parquet(path):
+    if path.is_file() and looks_like_parquet(path):
         return [(read_recording(path), None)]
-    return [(imp.recording, imp) for imp in import_csv(path, csv_options(args))]
+    return [(imp.recording, imp) for imp in import_any(path, args)]
 
 
 def console() -> Console:

@@ -8,9 +8,9 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-from imu.cli._csvargs import UNITS_HELP, add_csv_options, console, csv_options
+from imu.cli._csvargs import PHONE_HELP, UNITS_HELP, add_csv_options, console, import_any
 from imu.errors import ImportOptionsError, RecordingError
-from imu.io.csv_import import ImportedRecording, import_csv
+from imu.io.csv_import import ImportedRecording
 from imu.io.recording import write_recording
 from imu.io.summary import looks_like_parquet
 
@@ -22,6 +22,9 @@ examples:
   # a phone export: time in ms, acceleration in g, gyro in deg/s, resampled to 100 Hz
   imu convert phone.csv phone.parquet --time-col timestamp --time-unit ms \\
       --acc-cols ax,ay,az --acc-unit g --gyr-cols gx,gy,gz --gyr-unit deg/s --rate 100
+
+  # a phone app's export (Sensor Logger zip, phyphox CSV/zip): detected, or --format
+  imu convert "Sensor Logger 2025-01-01.zip" phone.parquet --rate 100
 
   # the WLE belt data: raw acc counts, one recording per (user_name, classe) into a folder
   imu convert wle_belt_dev.csv out/wle/ --time-col time_s --time-unit s \\
@@ -36,6 +39,7 @@ output:
   --split-by giving several recordings OUT is always a directory. Existing files are not
   overwritten unless --force is given.
 
+{PHONE_HELP}
 {UNITS_HELP}"""
 
 
@@ -52,7 +56,8 @@ def register(subparsers: Any) -> None:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("input", type=Path, metavar="IN", help="the CSV file")
+    parser.add_argument("input", type=Path, metavar="IN",
+                        help="the CSV file, or a phone app's export (zip, folder or CSV)")
     parser.add_argument("output", metavar="OUT", help="a .parquet file or a directory")
     parser.add_argument("--force", action="store_true", help="overwrite existing files")
     add_csv_options(parser)
@@ -61,12 +66,12 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Import IN and write the recordings; returns the exit code."""
-    if looks_like_parquet(args.input) and args.input.exists():
+    if args.input.is_file() and looks_like_parquet(args.input):
         raise ImportOptionsError(
             f"{args.input}: already a Parquet recording; convert reads CSV files "
             "(use 'imu info' to look at it)"
         )
-    imported = import_csv(args.input, csv_options(args))
+    imported = import_any(args.input, args)
     targets = output_paths(args.output, imported)
     if not args.force:
         existing = [str(p) for p in targets if p.exists()]

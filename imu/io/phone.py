@@ -1,0 +1,482 @@
+"""Import phone recordings: Sensor Logger and phyphox exports, into one :class:`Recording`.
+
+A phone logs its accelerometer and gyroscope as separate streams, each at its own (jittery)
+rate and with its own timestamps. Both are placed on one time base, linearly interpolated onto
+a uniform grid (:func:`imu.io.resample.resample_at`; a grid point between two samples more than
+``max_gap_s`` apart is a gap, NaN, never interpolated), then go through the CSV importer's
+checks and report (:func:`imu.io.csv_import.import_frame`: gravity at rest, gyro range, gaps).
+The report adds each sensor's own timing (median interval, jitter, bursts).
+
+Sensor Logger (https://github.com/tszheichoi/awesome-sensor-logger: README "Understanding
+Timestamps" and "Zip and CSV", UNITS.md, COORDINATES.md, CROSSPLATFORM.md)
+    The zip export (or its folder) holds one CSV per sensor with columns ``time`` (Unix epoch,
+    **nanoseconds**, the same clock for every sensor), ``seconds_elapsed`` (s since the start
+    tap) and ``x, y, z`` (the CSV header lists them as ``z, y, x``; read by name), plus
+    ``metadata.csv`` (device name, platform...).
+
+    *Gravity.* ``Accelerometer.csv`` is acceleration **without gravity** (user motion only) on
+    Android, and on iOS too (UNITS.md: combine Accelerometer and Gravity to get it with
+    gravity). The rep analysis needs specific force including gravity, so we use, in order:
+    ``TotalAcceleration.csv`` (Android, with gravity, m/s^2), ``AccelerometerUncalibrated.csv``
+    (with gravity; m/s^2 on Android, **g** on iOS unless "Standardise Units & Frames" is on:
+    the unit is told by the magnitude at rest), or ``Accelerometer.csv`` + ``Gravity.csv``
+    (summed, each on its own timestamps). ``Gyroscope.csv`` (rad/s; ``GyroscopeUncalibrated``
+    as a fallback).
+
+    *Signs.* iOS reports acceleration and gravity with the opposite sign of Android on all
+    three axes (COORDINATES.md) unless "Standardise Units & Frames" is on; gyroscope signs agree.
+    Our convention is Android's (a still sensor reads +9.81 m/s^2 along the axis pointing up).
+    iOS acceleration is negated (``metadata.csv``'s platform), unless ``ios_standardised``. The
+    data cannot tell: a negated vector obeys the same kinematics, and how the phone was worn
+    is unknown.
+
+phyphox (https://phyphox.org; CSV export of an experiment)
+    "Acceleration with g" exports ``Time (s)``, ``Acceleration x (m/s^2)`` (y, z) and
+    ``Absolute acceleration (m/s^2)``; "Gyroscope" exports ``Time (s)``, ``Gyroscope x (rad/s)``
+    (y, z) and ``Absolute (rad/s)``. Time is seconds since the experiment started. "Linear
+    Acceleration" (without g) is refused. The export may be comma, tab or semicolon separated
+    (semicolon with decimal commas). A zip export has the data CSV(s) and ``meta/time.csv``
+    (``event, experiment time, system time``: the Unix time of START). Two separate
+    experiments (one per sensor) are aligned by their START system times; without them they are
+    assumed to have started together (a warning says so). Only the first START of an
+    experiment is used (pausing and resuming is not supported).
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import zipfile
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Final, Literal
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from imu.errors import ImportOptionsError, RecordingError
+from imu.io.csv_import import DEFAULT_MAX_GAP_S, CsvOptions, ImportedRecording, import_frame
+from imu.io.resample import estimate_rate_hz, resample_at, timing_stats
+
+logger = logging.getLogger(__name__)
+
+FloatArray = npt.NDArray[np.float64]
+
+PhoneFormat = Literal["sensor-logger", "phyphox"]
+PHONE_FORMATS: Final = ("sensor-logger", "phyphox")
+
+SL_TIME, SL_AXES = "time", ("x", "y", "z")
+SL_FILES: Final = (
+    "TotalAcceleration.csv",
+    "AccelerometerUncalibrated.csv",
+    "Accelerometer.csv",
+    "Gravity.csv",
+    "Gyroscope.csv",
+    "GyroscopeUncalibrated.csv",
+    "metadata.csv",
+)
+PX_TIME = "Time (s)"
+PX_ACC = tuple(f"Acceleration {a} (m/s^2)" for a in "xyz")
+PX_LINEAR = tuple(f"Linear Acceleration {a} (m/s^2)" for a in "xyz")
+PX_GYR = tuple(f"Gyroscope {a} (rad/s)" for a in "xyz")
+
+G = 9.80665
+
+
+@dataclass(frozen=True)
+class _Stream:
+    """One sensor's samples: times (s, on the shared clock) and ``(n, 3)`` values."""
+
+    t_s: FloatArray
+    values: FloatArray
+    label: str
+
+
+# ----------------------------------------------------------------------------- reading files
+def _members(path: Path) -> dict[str, bytes]:
+    """File name -> bytes of every file in a zip, a folder (and zips in it), or one file."""
+    out: dict[str, bytes] = {}
+    if not path.exists():
+        raise RecordingError(f"{path}: no such file or folder")
+    if path.is_dir():
+        for p in sorted(path.rglob("*")):
+            if p.is_file():
+                rel = str(p.relative_to(path))
+                if p.suffix.lower() == ".zip":
+                    out.update({f"{rel}/{k}": v for k, v in _members(p).items()})
+                else:
+                    out[rel] = p.read_bytes()
+        return out
+    if zipfile.is_zipfile(path):
+        try:
+            with zipfile.ZipFile(path) as zf:
+                for info in zf.infolist():
+                    if not info.is_dir():
+                        out[info.filename] = zf.read(info)
+        except (zipfile.BadZipFile, OSError) as exc:
+            raise RecordingError(f"{path}: unreadable zip file: {exc}") from exc
+        return out
+    out[path.name] = path.read_bytes()
+    return out
+
+
+def _basename(name: str) -> str:
+    return name.replace("\\", "/").rsplit("/", 1)[-1]
+
+
+def _header(data: bytes) -> str:
+    return data.split(b"\n", 1)[0].decode("utf-8", "replace").lstrip("\ufeff").strip()
+
+
+def detect_phone_format(path: str | Path) -> PhoneFormat | None:
+    """``sensor-logger``/``phyphox`` from file names or CSV columns; None if neither."""
+    path = Path(path)
+    if not path.exists() or path.suffix.lower() in {".parquet", ".pq"}:
+        return None
+    if path.is_file() and not zipfile.is_zipfile(path) and path.suffix.lower() != ".csv":
+        return None
+    try:
+        members = _members(path)
+    except (RecordingError, OSError):
+        return None
+    names = {_basename(n) for n in members}
+    if names & set(SL_FILES) - {"metadata.csv"}:
+        head = next(
+            (_header(v) for k, v in members.items() if _basename(k) in SL_FILES[:6]), ""
+        )
+        if "seconds_elapsed" in head or SL_TIME in head.split(","):
+            return "sensor-logger"
+    for name, data in members.items():
+        if name.lower().endswith(".csv") and PX_TIME in _header(data):
+            return "phyphox"
+    for name, data in members.items():
+        cols = [c.strip().strip('"') for c in _header(data).split(",")]
+        if name.lower().endswith(".csv") and {SL_TIME, "seconds_elapsed", *SL_AXES} <= set(cols):
+            return "sensor-logger"
+    return None
+
+
+def import_phone(
+    path: str | Path,
+    fmt: PhoneFormat | None = None,
+    rate_hz: float | None = None,
+    max_gap_s: float = DEFAULT_MAX_GAP_S,
+    ios_standardised: bool = False,
+) -> ImportedRecording:
+    """Import a Sensor Logger or phyphox export (zip, folder or CSV) into one recording.
+
+    Args:
+        path: the export: a zip, a folder, or a CSV (a Sensor Logger CSV brings its sibling
+            files from the same folder).
+        fmt: the app; None detects it from file and column names.
+        rate_hz: output grid rate, Hz; None: the accelerometer's median rate (reported).
+        max_gap_s: intervals longer than this (in either sensor) are gaps, s.
+        ios_standardised: a Sensor Logger recording from iOS made with "Standardise Units &
+            Frames" on (Android signs already): do not negate its acceleration.
+
+    Raises:
+        RecordingError: unreadable or missing files.
+        ImportOptionsError: the export lacks a sensor (named, with what to record instead) or
+            its data does not fit the documented units.
+
+    """
+    path = Path(path)
+    fmt = fmt or detect_phone_format(path)
+    if fmt is None:
+        raise ImportOptionsError(
+            f"{path}: neither a Sensor Logger export (TotalAcceleration.csv, Gyroscope.csv... "
+            "with time,seconds_elapsed,x,y,z) nor a phyphox export ('Time (s)' columns); pass "
+            "--format sensor-logger|phyphox, or import a plain CSV with --format csv"
+        )
+    if fmt == "sensor-logger":
+        if path.is_file() and path.suffix.lower() == ".csv":
+            path = path.parent
+        acc, gyr, device, notes, warnings = _sensor_logger(path, ios_standardised)
+    elif fmt == "phyphox":
+        acc, gyr, device, notes, warnings = _phyphox(path)
+    else:
+        raise ImportOptionsError(f"unknown phone format {fmt!r}; use one of {PHONE_FORMATS}")
+    return _join(path, fmt, acc, gyr, device, notes, warnings, rate_hz, max_gap_s)
+
+
+# ----------------------------------------------------------------------------- Sensor Logger
+def _read_csv(name: str, data: bytes, sep: str = ",", decimal: str = ".") -> pd.DataFrame:
+    try:
+        frame = pd.read_csv(io.BytesIO(data), sep=sep, decimal=decimal)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise RecordingError(f"{name}: not a readable CSV file: {exc}") from exc
+    frame.columns = [str(c).strip().strip('"').lstrip("\ufeff") for c in frame.columns]
+    if len(frame) < 2:
+        raise RecordingError(f"{name}: fewer than 2 data rows")
+    return frame
+
+
+def _sl_stream(name: str, data: bytes) -> tuple[npt.NDArray[np.int64], FloatArray]:
+    frame = _read_csv(name, data)
+    missing = [c for c in (SL_TIME, *SL_AXES) if c not in frame.columns]
+    if missing:
+        raise ImportOptionsError(
+            f"{name}: Sensor Logger column(s) {missing} not found (has {list(frame.columns)}); "
+            "expected time (ns), seconds_elapsed, z, y, x"
+        )
+    frame = frame.dropna(subset=[SL_TIME, *SL_AXES])
+    t = pd.to_numeric(frame[SL_TIME], errors="coerce").to_numpy()
+    if not np.issubdtype(t.dtype, np.integer):
+        raise ImportOptionsError(
+            f"{name}: column 'time' must hold integer nanoseconds since 1970 (Sensor Logger's "
+            f"format); got values like {frame[SL_TIME].iloc[0]!r}"
+        )
+    values = frame[list(SL_AXES)].to_numpy(dtype=np.float64)
+    return t.astype(np.int64), values
+
+
+def _sensor_logger(
+    path: Path, ios_standardised: bool = False
+) -> tuple[_Stream, _Stream, str, dict[str, str], list[str]]:
+    members = {_basename(k): v for k, v in _members(path).items()}
+    notes: dict[str, str] = {"import_format": "sensor-logger"}
+    warnings: list[str] = []
+    platform, device = "", "phone (Sensor Logger)"
+    if "metadata.csv" in members:
+        try:
+            meta = pd.read_csv(io.BytesIO(members["metadata.csv"]))
+            meta.columns = [str(c).strip() for c in meta.columns]
+            row = meta.iloc[0] if len(meta) else None
+        except (pd.errors.ParserError, pd.errors.EmptyDataError):
+            row = None
+        if row is not None:
+            platform = str(row.get("platform", "")).strip()
+            name = str(row.get("device name", "")).strip()
+            device = f"{name} (Sensor Logger)" if name and name != "nan" else device
+            notes["platform"] = platform
+    raw: dict[str, tuple[npt.NDArray[np.int64], FloatArray]] = {}
+    for name in SL_FILES[:6]:
+        if name in members:
+            raw[name] = _sl_stream(name, members[name])
+    if "TotalAcceleration.csv" in raw:
+        acc_name, (acc_t, acc_v) = "TotalAcceleration.csv", raw["TotalAcceleration.csv"]
+        in_g = False
+    elif "AccelerometerUncalibrated.csv" in raw:
+        acc_name, (acc_t, acc_v) = "AccelerometerUncalibrated.csv", raw[
+            "AccelerometerUncalibrated.csv"
+        ]
+        in_g = float(np.median(np.linalg.norm(acc_v, axis=1))) < 3.0
+        if in_g:
+            acc_v = acc_v * G
+            notes["acc_unit_in_file"] = "g (iOS uncalibrated)"
+    elif "Accelerometer.csv" in raw and "Gravity.csv" in raw:
+        acc_name = "Accelerometer.csv + Gravity.csv"
+        (ut, uv), (gt, gv) = raw["Accelerometer.csv"], raw["Gravity.csv"]
+        base = min(int(ut[0]), int(gt[0]))
+        ut_s = ((ut - base) * 1e-9).astype(np.float64)
+        gi, ok = resample_at(((gt - base) * 1e-9).astype(np.float64), gv, ut_s, 1.0)
+        keep = ok
+        acc_t, acc_v = ut[keep], uv[keep] + gi[keep]
+    elif "Accelerometer.csv" in raw:
+        raise ImportOptionsError(
+            f"{path}: Sensor Logger's Accelerometer.csv measures acceleration WITHOUT gravity "
+            "(user motion only), and the export has neither TotalAcceleration.csv, "
+            "AccelerometerUncalibrated.csv nor Gravity.csv to add it back; the analysis needs "
+            "gravity: enable 'Accelerometer (Uncalibrated)' or 'Gravity' in Sensor Logger and "
+            "record again"
+        )
+    else:
+        raise ImportOptionsError(
+            f"{path}: no accelerometer file in the Sensor Logger export (looked for "
+            "TotalAcceleration.csv, AccelerometerUncalibrated.csv, Accelerometer.csv + "
+            "Gravity.csv); enable the accelerometer in Sensor Logger"
+        )
+    gyr_name = next((n for n in ("Gyroscope.csv", "GyroscopeUncalibrated.csv") if n in raw), None)
+    if gyr_name is None:
+        raise ImportOptionsError(
+            f"{path}: no Gyroscope.csv in the Sensor Logger export; the rep analysis needs the "
+            "gyroscope: enable it in Sensor Logger and record again"
+        )
+    gyr_t, gyr_v = raw[gyr_name]
+    base = min(int(acc_t[0]), int(gyr_t[0]))
+    acc = _Stream((acc_t - base).astype(np.float64) * 1e-9, acc_v, acc_name)
+    gyr = _Stream((gyr_t - base).astype(np.float64) * 1e-9, gyr_v, gyr_name)
+    acc, decided = _fix_acc_sign(acc, platform, ios_standardised)
+    notes["acc_file"], notes["gyr_file"] = acc_name, gyr_name
+    notes["acc_sign"] = decided
+    notes["start_unix_s"] = f"{base * 1e-9:.9f}"
+    return acc, gyr, device, notes, warnings
+
+
+def _fix_acc_sign(acc: _Stream, platform: str, ios_standardised: bool) -> tuple[_Stream, str]:
+    """Make acc specific force with Android's signs (iOS negates all three axes).
+
+    The data cannot tell: negating ``f`` keeps ``df/dt = f x omega`` true, and gravity's
+    direction in the phone frame depends on how the phone was worn. So the platform decides.
+    """
+    if platform.lower() == "ios" and not ios_standardised:
+        return (
+            _Stream(acc.t_s, -acc.values, acc.label),
+            "negated: iOS reports acceleration with the opposite sign (metadata.csv platform)",
+        )
+    why = "Android convention" if platform.lower() != "ios" else "iOS standardised frames"
+    return acc, f"as recorded ({why})"
+
+
+# ----------------------------------------------------------------------------- phyphox
+def _px_read(name: str, data: bytes) -> pd.DataFrame:
+    head = _header(data)
+    if "\t" in head:
+        return _read_csv(name, data, sep="\t")
+    if ";" in head:
+        return _read_csv(name, data, sep=";", decimal=",")
+    return _read_csv(name, data)
+
+
+def _px_start(members: dict[str, bytes], folder: str) -> float | None:
+    """Unix time of the first START in ``folder/meta/time.csv``, if present."""
+    key = f"{folder}/meta/time.csv" if folder else "meta/time.csv"
+    data = members.get(key)
+    if data is None:
+        return None
+    try:
+        frame = _px_read(key, data + b"\n")
+    except RecordingError:
+        frame = pd.read_csv(io.BytesIO(data))
+        frame.columns = [str(c).strip() for c in frame.columns]
+    if "event" not in frame.columns or "system time" not in frame.columns:
+        return None
+    starts = frame[frame["event"].astype(str).str.upper() == "START"]
+    if starts.empty:
+        return None
+    row = starts.iloc[0]
+    return float(row["system time"]) - float(row.get("experiment time", 0.0))
+
+
+def _phyphox(path: Path) -> tuple[_Stream, _Stream, str, dict[str, str], list[str]]:
+    members = _members(path)
+    warnings: list[str] = []
+    found: dict[str, tuple[pd.DataFrame, str, float | None]] = {}
+    linear = False
+    for name, data in members.items():
+        if not name.lower().endswith(".csv") or "/meta/" in f"/{name}":
+            continue
+        if PX_TIME not in _header(data):
+            continue
+        frame = _px_read(name, data)
+        folder = name.replace("\\", "/").rsplit("/", 1)[0] if "/" in name else ""
+        start = _px_start(members, folder)
+        if all(c in frame.columns for c in PX_ACC) and "acc" not in found:
+            found["acc"] = (frame, name, start)
+        if all(c in frame.columns for c in PX_GYR) and "gyr" not in found:
+            found["gyr"] = (frame, name, start)
+        linear |= all(c in frame.columns for c in PX_LINEAR)
+    if "acc" not in found:
+        why = (
+            "it holds 'Linear Acceleration' (without g), which lacks gravity; record with the "
+            "'Acceleration with g' experiment"
+            if linear
+            else "record with the 'Acceleration with g' experiment"
+        )
+        raise ImportOptionsError(
+            f"{path}: no phyphox acceleration columns {list(PX_ACC)}; {why}"
+        )
+    if "gyr" not in found:
+        raise ImportOptionsError(
+            f"{path}: no phyphox gyroscope columns {list(PX_GYR)}; record the 'Gyroscope' "
+            "experiment too (export both, e.g. into one folder)"
+        )
+    streams = {}
+    starts = {k: v[2] for k, v in found.items()}
+    same_table = found["acc"][1] == found["gyr"][1]
+    use_abs = not same_table and all(s is not None for s in starts.values())
+    if not same_table and not use_abs:
+        warnings.append(
+            "acceleration and gyroscope come from separate phyphox exports without "
+            "meta/time.csv: assumed to have started at the same moment; export as zip to keep "
+            "their start times"
+        )
+    for key, cols in (("acc", PX_ACC), ("gyr", PX_GYR)):
+        frame, name, start = found[key]
+        sub = frame[[PX_TIME, *cols]].apply(pd.to_numeric, errors="coerce").dropna()
+        t = sub[PX_TIME].to_numpy(dtype=np.float64)
+        if use_abs and start is not None:
+            t = t + start
+        streams[key] = _Stream(t, sub[list(cols)].to_numpy(dtype=np.float64), name)
+    base = min(streams["acc"].t_s[0], streams["gyr"].t_s[0])
+    acc = _Stream(streams["acc"].t_s - base, streams["acc"].values, streams["acc"].label)
+    gyr = _Stream(streams["gyr"].t_s - base, streams["gyr"].values, streams["gyr"].label)
+    notes = {"import_format": "phyphox", "acc_file": acc.label, "gyr_file": gyr.label}
+    if use_abs:
+        notes["start_unix_s"] = f"{base:.6f}"
+    elif same_table and starts["acc"] is not None:
+        notes["start_unix_s"] = f"{base + (starts['acc'] or 0.0):.6f}"
+    return acc, gyr, "phone (phyphox)", notes, warnings
+
+
+# ----------------------------------------------------------------------------- joining
+def _clean(s: _Stream) -> _Stream:
+    order = np.argsort(s.t_s, kind="stable")
+    t, v = s.t_s[order], s.values[order]
+    keep = np.concatenate(([True], np.diff(t) > 0)) & np.isfinite(v).all(axis=1)
+    return _Stream(t[keep], v[keep], s.label)
+
+
+def _join(
+    path: Path, fmt: str, acc: _Stream, gyr: _Stream, device: str, notes: dict[str, str],
+    warnings: list[str], rate_hz: float | None, max_gap_s: float,
+) -> ImportedRecording:
+    acc, gyr = _clean(acc), _clean(gyr)
+    for s in (acc, gyr):
+        if s.t_s.size < 2:
+            raise ImportOptionsError(f"{path}: {s.label} has fewer than 2 usable samples")
+    stats = {s.label: timing_stats(s.t_s, max_gap_s) for s in (acc, gyr)}
+    if rate_hz is None:
+        rate_hz, how = estimate_rate_hz(stats[acc.label])
+        notes["rate_from"] = f"accelerometer: {how}"
+    start, end = max(acc.t_s[0], gyr.t_s[0]), min(acc.t_s[-1], gyr.t_s[-1])
+    if end - start < 2.0 / rate_hz:
+        raise ImportOptionsError(
+            f"{path}: the accelerometer ({acc.t_s[0]:.2f}-{acc.t_s[-1]:.2f} s) and gyroscope "
+            f"({gyr.t_s[0]:.2f}-{gyr.t_s[-1]:.2f} s) recordings do not overlap in time"
+        )
+    grid = start + np.arange(int(np.floor((end - start) * rate_hz + 1e-9)) + 1) / rate_hz
+    a, ok_a = resample_at(acc.t_s, acc.values, grid, max_gap_s)
+    w, ok_w = resample_at(gyr.t_s, gyr.values, grid, max_gap_s)
+    ok = ok_a & ok_w
+    a[~ok] = np.nan
+    w[~ok] = np.nan
+    frame = pd.DataFrame(
+        {
+            "time_s": grid - grid[0],
+            **{c: a[:, i] for i, c in enumerate(("acc_x", "acc_y", "acc_z"))},
+            **{c: w[:, i] for i, c in enumerate(("gyr_x", "gyr_y", "gyr_z"))},
+        }
+    )
+    options = CsvOptions(
+        time_origin="relative", rate_hz=rate_hz, max_gap_s=max_gap_s, device=device
+    )
+    imported = import_frame(frame, options, source=str(path))[0]
+    timing_lines = []
+    for kind, s in (("accelerometer", acc), ("gyroscope", gyr)):
+        st = stats[s.label]
+        line = (
+            f"{kind} {s.label}: {st.n_samples} samples, median interval "
+            f"{st.median_interval_s * 1e3:.2f} ms ({1 / st.median_interval_s:.1f} Hz), jitter "
+            f"{st.jitter_s * 1e3:.2f} ms, bursty {st.bursty_share:.0%}, largest interval "
+            f"{st.max_interval_s:.3f} s"
+        )
+        timing_lines.append(line)
+        notes[f"{kind}_timing"] = line
+    rec = imported.recording
+    new_notes = {**rec.meta.notes, **notes}
+    start_unix = float(notes.get("start_unix_s", "0") or 0.0)
+    rec = rec.with_meta(
+        notes=new_notes,
+        start_time_s=start_unix + float(grid[0]) if start_unix else 0.0,
+        source=path.name,
+    )
+    report = replace(
+        imported.report,
+        warnings=(*imported.report.warnings, *timing_lines, *warnings),
+    )
+    if fmt == "sensor-logger" and "acc_sign" in notes:
+        report = replace(report, warnings=(*report.warnings, f"acc sign {notes['acc_sign']}"))
+    logger.info("imported %s export %s: %d samples at %g Hz", fmt, path, rec.n_samples, rate_hz)
+    return ImportedRecording(rec, report, path.stem or "phone")

@@ -1,0 +1,217 @@
+"""Phone app imports: Sensor Logger and phyphox exports built as their documentation describes."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from imu.cli import main
+from imu.errors import ImportOptionsError
+from imu.io.phone import detect_phone_format, import_phone
+from imu.io.recording import read_recording
+from imu.sim import SessionSpec, simulate_session
+from imu.tempo import parse_tempo
+
+T0_NS = 1_735_725_600_000_000_000  # 2025-01-01T10:00:00Z in ns since 1970
+
+
+@pytest.fixture(scope="module")
+def truth():
+    spec = SessionSpec("reverse-crunch", tempo=parse_tempo("2-1-2"), reps=3, sets=1, seed=5)
+    return simulate_session(spec).recording
+
+
+def _sample(rec, rate_hz, jitter_s, seed, offset_s=0.0):
+    """Irregular phone timestamps (s from the start) and the truth interpolated there."""
+    rng = np.random.default_rng(seed)
+    dur = rec.duration_s - 0.1
+    t = offset_s + np.arange(0, dur, 1 / rate_hz)
+    t = np.sort(t + rng.uniform(0, jitter_s, t.size))
+    t = t[(t > 0) & (t < dur)]
+    grid = rec.time_s
+    acc = np.column_stack([np.interp(t, grid, rec.acc[:, i]) for i in range(3)])
+    gyr = np.column_stack([np.interp(t, grid, rec.gyr[:, i]) for i in range(3)])
+    return t, acc, gyr
+
+
+def _sl_csv(t_s, xyz):
+    """Sensor Logger CSV: time (ns since 1970), seconds_elapsed, then z, y, x (UNITS.md)."""
+    lines = ["time,seconds_elapsed,z,y,x"]
+    for ti, (x, y, z) in zip(t_s, xyz, strict=True):
+        lines.append(f"{T0_NS + round(ti * 1e9)},{ti:.6f},{z:.6f},{y:.6f},{x:.6f}")
+    return "\n".join(lines) + "\n"
+
+
+def sensor_logger_zip(path: Path, rec, platform="Android", files=("total", "user", "gyr")):
+    ta, acc, _ = _sample(rec, 100.0, 0.004, 1)
+    tg, _, gyr = _sample(rec, 200.0, 0.002, 2, offset_s=0.0013)
+    sign = -1.0 if platform == "iOS" else 1.0  # iOS reports acceleration negated
+    gravity_like = acc.mean(axis=0)
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("metadata.csv", f"version,device name,recording time,platform\n"
+                                    f"3,Pixel Test,2025-01-01_10-00-00,{platform}\n")
+        if "total" in files:
+            zf.writestr("TotalAcceleration.csv", _sl_csv(ta, sign * acc))
+        if "user" in files:
+            zf.writestr("Accelerometer.csv", _sl_csv(ta, sign * (acc - gravity_like)))
+        if "gravity" in files:
+            zf.writestr("Gravity.csv", _sl_csv(ta, sign * np.tile(gravity_like, (ta.size, 1))))
+        if "gyr" in files:
+            zf.writestr("Gyroscope.csv", _sl_csv(tg, gyr))
+    return path
+
+
+def _px_csv(t, values, cols, absolute, sep=",", decimal="."):
+    head = sep.join(f'"{c}"' for c in ("Time (s)", *cols, absolute))
+    rows = [head]
+    for ti, v in zip(t, values, strict=True):
+        nums = [ti, *v, float(np.linalg.norm(v))]
+        rows.append(sep.join(f"{n:.9E}".replace(".", decimal) for n in nums))
+    return "\n".join(rows) + "\n"
+
+
+ACC_COLS = [f"Acceleration {a} (m/s^2)" for a in "xyz"]
+GYR_COLS = [f"Gyroscope {a} (rad/s)" for a in "xyz"]
+
+
+def phyphox_exports(folder: Path, rec, start_gap_s=0.37, sep=",", decimal="."):
+    """Two zip exports: "Acceleration with g" and "Gyroscope", each with meta/time.csv."""
+    folder.mkdir(parents=True, exist_ok=True)
+    ta, acc, _ = _sample(rec, 100.0, 0.002, 3)
+    tg, _, gyr = _sample(rec, 100.0, 0.002, 4)
+    # The gyroscope experiment was started start_gap_s later: its times count from then.
+    tg_exp = tg - start_gap_s
+    keep = tg_exp >= 0
+    start = 1_735_725_600.0
+    for name, t, v, cols, absolute, t0 in (
+        ("acc", ta, acc, ACC_COLS, "Absolute acceleration (m/s^2)", start),
+        ("gyr", tg_exp[keep], gyr[keep], GYR_COLS, "Absolute (rad/s)", start + start_gap_s),
+    ):
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w") as zf:
+            zf.writestr("Raw Data.csv", _px_csv(t, v, cols, absolute, sep, decimal))
+            zf.writestr("meta/time.csv", '"event","experiment time","system time",'
+                        f'"system time text"\n"START",0.000000000E0,{t0:.3f},"2025-01-01"\n')
+        (folder / f"{name}.zip").write_bytes(buf.getvalue())
+    return folder
+
+
+def _close_to_truth(rec, truth, origin_unix_s=None, acc_tol=0.3, gyr_tol=0.05):
+    assert rec.n_samples > 0.9 * truth.duration_s * rec.sampling_rate_hz
+    t = np.arange(rec.n_samples) / rec.sampling_rate_hz
+    # Grid sample 0 in truth time: its Unix time minus the Unix time of truth time 0.
+    off = rec.meta.start_time_s - origin_unix_s if origin_unix_s is not None else 0.0
+    ref_acc = np.column_stack([np.interp(t + off, truth.time_s, truth.acc[:, i]) for i in range(3)])
+    ref_gyr = np.column_stack([np.interp(t + off, truth.time_s, truth.gyr[:, i]) for i in range(3)])
+    ok = np.isfinite(rec.acc).all(axis=1)
+    assert ok.mean() > 0.98
+    assert np.median(np.abs(rec.acc[ok] - ref_acc[ok])) < acc_tol
+    assert np.median(np.abs(rec.gyr[ok] - ref_gyr[ok])) < gyr_tol
+
+
+def test_sensor_logger_zip_uses_total_acceleration(tmp_path, truth):
+    path = sensor_logger_zip(tmp_path / "sl.zip", truth)
+    assert detect_phone_format(path) == "sensor-logger"
+    imp = import_phone(path)
+    rec = imp.recording
+    assert rec.sampling_rate_hz == pytest.approx(100, abs=2)
+    assert rec.meta.notes["acc_file"] == "TotalAcceleration.csv"
+    assert rec.meta.device == "Pixel Test (Sensor Logger)"
+    assert rec.meta.start_time_s == pytest.approx(T0_NS * 1e-9, abs=0.1)
+    _close_to_truth(rec, truth, T0_NS * 1e-9)
+    assert any("gyroscope Gyroscope.csv" in w for w in imp.report.warnings)
+
+
+def test_sensor_logger_ios_signs_are_flipped_back(tmp_path, truth):
+    path = sensor_logger_zip(tmp_path / "ios.zip", truth, platform="iOS")
+    rec = import_phone(path).recording
+    assert rec.meta.notes["acc_sign"].startswith("negated")
+    _close_to_truth(rec, truth, T0_NS * 1e-9)
+
+
+def test_sensor_logger_gravity_added_back(tmp_path, truth):
+    path = sensor_logger_zip(tmp_path / "g.zip", truth, files=("user", "gravity", "gyr"))
+    rec = import_phone(path, rate_hz=50).recording
+    assert rec.sampling_rate_hz == 50
+    assert rec.meta.notes["acc_file"] == "Accelerometer.csv + Gravity.csv"
+    _close_to_truth(rec, truth, T0_NS * 1e-9, acc_tol=1.5)
+
+
+def test_sensor_logger_folder_and_single_csv(tmp_path, truth):
+    path = sensor_logger_zip(tmp_path / "sl.zip", truth)
+    folder = tmp_path / "export"
+    zipfile.ZipFile(path).extractall(folder)
+    assert import_phone(folder).recording.n_samples > 0
+    assert import_phone(folder / "Gyroscope.csv").recording.n_samples > 0
+
+
+def test_sensor_logger_without_gravity_is_refused(tmp_path, truth):
+    path = sensor_logger_zip(tmp_path / "user.zip", truth, files=("user", "gyr"))
+    with pytest.raises(ImportOptionsError, match="WITHOUT gravity"):
+        import_phone(path)
+    path = sensor_logger_zip(tmp_path / "nogyr.zip", truth, files=("total",))
+    with pytest.raises(ImportOptionsError, match=r"no Gyroscope.csv"):
+        import_phone(path)
+
+
+@pytest.mark.parametrize(("sep", "decimal"), [(",", "."), ("\t", "."), (";", ",")])
+def test_phyphox_two_experiments_aligned_by_start_time(tmp_path, truth, sep, decimal):
+    folder = phyphox_exports(tmp_path / "px", truth, sep=sep, decimal=decimal)
+    assert detect_phone_format(folder) == "phyphox"
+    imp = import_phone(folder)
+    rec = imp.recording
+    assert rec.meta.notes["import_format"] == "phyphox"
+    assert rec.meta.start_time_s == pytest.approx(1_735_725_600.37, abs=0.05)
+    _close_to_truth(rec, truth, 1_735_725_600.0)
+
+
+def test_phyphox_single_csv_with_both_sensors(tmp_path, truth):
+    t, acc, gyr = _sample(truth, 100.0, 0.0, 6)
+    cols = ["Time (s)", *ACC_COLS, *GYR_COLS]
+    lines = [",".join(f'"{c}"' for c in cols)]
+    lines += [",".join(f"{v:.9E}" for v in (ti, *a, *g)) for ti, a, g in zip(t, acc, gyr,
+                                                                             strict=True)]
+    path = tmp_path / "Raw Data.csv"
+    path.write_text("\n".join(lines) + "\n")
+    rec = import_phone(path).recording
+    _close_to_truth(rec, truth)
+
+
+def test_phyphox_linear_acceleration_is_refused(tmp_path):
+    path = tmp_path / "lin.csv"
+    cols = ["Time (s)", *[f"Linear Acceleration {a} (m/s^2)" for a in "xyz"]]
+    path.write_text(",".join(f'"{c}"' for c in cols) + "\n0,0,0,0\n0.01,0,0,0\n")
+    with pytest.raises(ImportOptionsError, match="Acceleration with g"):
+        import_phone(path, "phyphox")
+
+
+def test_cli_convert_and_analyze_phone_exports(tmp_path, truth, capsys):
+    zpath = sensor_logger_zip(tmp_path / "sl.zip", truth)
+    out = tmp_path / "sl.parquet"
+    assert main(["convert", str(zpath), str(out)]) == 0
+    assert read_recording(out).meta.notes["import_format"] == "sensor-logger"
+    folder = phyphox_exports(tmp_path / "px", truth)
+    assert main(["analyze", str(folder), "-e", "reverse-crunch", "--out",
+                 str(tmp_path / "rep")]) == 0
+    text = capsys.readouterr().out
+    assert "reps" in text
+
+
+def test_cli_bad_phone_files_give_one_line_errors(tmp_path, truth, capsys):
+    nogyr = sensor_logger_zip(tmp_path / "nogyr.zip", truth, files=("total",))
+    assert main(["convert", str(nogyr), str(tmp_path / "x.parquet")]) == 2
+    err = capsys.readouterr().err
+    assert "Gyroscope.csv" in err and "Traceback" not in err and err.count("\n") == 1
+    junk = tmp_path / "junk.zip"
+    junk.write_bytes(b"PK\x03\x04 not really a zip")
+    assert main(["convert", str(junk), str(tmp_path / "y.parquet"),
+                 "--format", "sensor-logger"]) == 2
+    assert "Traceback" not in capsys.readouterr().err
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert main(["convert", str(empty), str(tmp_path / "z.parquet")]) == 2
+    assert "folder" in capsys.readouterr().err
