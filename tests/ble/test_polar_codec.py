@@ -1,0 +1,162 @@
+"""PMD codec: frames built from Polar's documentation, control point responses, round trips."""
+
+from __future__ import annotations
+
+import math
+import struct
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from imu.ble.polar import codec as pmd
+from imu.ble.polar.codec import MeasurementType as M
+from imu.ble.polar.codec import PmdStatus, PolarError, SettingType
+
+G = 9.80665
+
+
+def header(mtype: int, ts: int, ftype: int) -> bytes:
+    return bytes([mtype]) + ts.to_bytes(8, "little") + bytes([ftype])
+
+
+def test_documented_gyro_delta_frame():
+    # Polar's documented example (SDK docs/tests): GYRO, compressed type 0 (0x80);
+    # reference -22, 8, 13 (EA FF 08 00 0D 00); one 3-bit delta sample DF 00:
+    # deltas -1 (111b), 3 (011b), 3 (011b).
+    ts = 0x7FFFFFFFFFFFFFFF
+    frame = header(0x05, ts, 0x80) + bytes.fromhex("EAFF08000D00 0301 DF00")
+    f = pmd.decode_data_frame(frame, factor=1.0)
+    assert f.measurement == M.GYRO and f.timestamp_ns == ts and f.n_samples == 2
+    np.testing.assert_allclose(np.degrees(f.values), [[-22, 8, 13], [-23, 11, 16]])
+
+
+def test_delta_blocks_of_several_widths_and_negative_deltas():
+    # Reference (100, -200, 3000); block 1: 2 samples of 4-bit deltas; block 2: 1 sample of
+    # 10-bit deltas (LSB first, sample by sample, channel by channel).
+    samples = np.array([[100, -200, 3000], [93, -199, 3007], [85, -201, 3000],
+                        [-300, 200, 3511]])
+    ref = b"".join(int(v).to_bytes(2, "little", signed=True) for v in samples[0])
+    d1 = [-7, 1, 7, -8, -2, -7]
+    bits1 = "".join(format(v & 0xF, "04b")[::-1] for v in d1)
+    d2 = [-385, 401, 511]
+    bits2 = "".join(format(v & 0x3FF, "010b")[::-1] for v in d2)
+
+    def pack(bits: str) -> bytes:
+        bits += "0" * (-len(bits) % 8)
+        return bytes(int(bits[i:i + 8][::-1], 2) for i in range(0, len(bits), 8))
+
+    body = ref + bytes([4, 2]) + pack(bits1) + bytes([10, 1]) + pack(bits2)
+    np.testing.assert_array_equal(pmd.decode_delta_samples(body, 3, 16), samples)
+    assert pmd.encode_delta_samples(samples, 16, [2, 1]) == body
+    # ACC type 0x81: counts x factor = mG.
+    f = pmd.decode_data_frame(header(0x02, 10**18, 0x81) + body, factor=0.5)
+    np.testing.assert_allclose(f.values, samples * 0.5e-3 * G)
+
+
+def test_raw_acc_frames_are_mg():
+    body = struct.pack("<3h", -1000, 0, 1000)
+    f = pmd.decode_data_frame(header(0x02, 5, 0x01) + body)
+    np.testing.assert_allclose(f.values, [[-G, 0, G]])
+    f = pmd.decode_data_frame(header(0x02, 5, 0x00) + bytes([0xFF, 0x00, 0x7F]))
+    np.testing.assert_allclose(f.values, [[-1e-3 * G, 0, 127e-3 * G]])
+
+
+def test_sample_times_end_at_the_frame_timestamp():
+    f = pmd.decode_data_frame(pmd.encode_data_frame(M.ACC, 10**9, np.zeros((4, 3)), 0x81))
+    np.testing.assert_array_equal(f.sample_times_ns(100.0), [970_000_000, 980_000_000,
+                                                             990_000_000, 1_000_000_000])
+
+
+@pytest.mark.parametrize("data", [b"", b"\x02" * 9, header(2, 0, 0x82) + b"\0" * 6,
+                                  header(1, 0, 0x80) + b"\0" * 6, header(5, 0, 0x00) + b"\0" * 6,
+                                  header(2, 0, 0x80) + b"\0\0", header(2, 0, 0x01) + b"\0" * 5,
+                                  header(2, 0, 0x80) + b"\0" * 6 + bytes([0, 1])])
+def test_bad_frames_raise_polar_error(data):
+    with pytest.raises(PolarError):
+        pmd.decode_data_frame(data)
+
+
+samples_st = st.integers(1, 40).flatmap(
+    lambda n: st.lists(st.lists(st.integers(-32768, 32767), min_size=3, max_size=3),
+                       min_size=n, max_size=n))
+
+
+@settings(max_examples=150, deadline=None)
+@given(samples_st, st.data())
+def test_delta_round_trip(samples, data):
+    arr = np.array(samples)
+    n = len(samples) - 1
+    blocks = None
+    if n:
+        cuts = sorted(data.draw(st.sets(st.integers(1, n - 1), max_size=4))) if n > 1 else []
+        edges = [0, *cuts, n]
+        blocks = [b - a for a, b in zip(edges, edges[1:], strict=False)]
+    encoded = pmd.encode_data_frame(M.GYRO, 123, arr, 0x80, blocks)
+    f = pmd.decode_data_frame(encoded, factor=0.25)
+    np.testing.assert_allclose(f.values, arr * 0.25 * math.pi / 180)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=80), st.floats(0.01, 10))
+def test_arbitrary_bytes_never_crash(data, factor):
+    try:
+        pmd.decode_data_frame(data, factor)
+    except PolarError:
+        pass
+
+
+# ----------------------------------------------------------------------------- control point
+def test_features_and_settings():
+    feats = pmd.decode_features(bytes([0x0F, 0x26, 0x02]))
+    assert feats == {M.PPG, M.ACC, M.GYRO, M.SDK_MODE}
+    assert pmd.decode_features(pmd.encode_features({M.ACC, M.GYRO})) == {M.ACC, M.GYRO}
+    with pytest.raises(PolarError, match="0x0f"):
+        pmd.decode_features(b"\xf0\x01")
+    # Settings TLV: rate 52 and 104 Hz, resolution 16, range 8 g, channels 3, factor.
+    raw = bytes.fromhex("00023400 6800 01011000 02010800 040103") + bytes([5, 1]) + struct.pack(
+        "<f", 0.244140625)
+    s = pmd.decode_settings(raw.replace(b" ", b""))
+    assert s[SettingType.SAMPLE_RATE] == (52, 104) and s[SettingType.RANGE] == (8,)
+    assert s[SettingType.FACTOR] == (0.244140625,)
+    with pytest.raises(PolarError, match="unknown PMD setting type 9"):
+        pmd.decode_settings(bytes([9, 1, 0]))
+    with pytest.raises(PolarError, match="announces 2"):
+        pmd.decode_settings(bytes([0, 2, 52, 0]))
+
+
+def test_start_request_bytes():
+    req = pmd.start_measurement(M.ACC, 52, 8)
+    assert req.encode() == bytes.fromhex("0202 00013400 01011000 02010800 040103".replace(" ", ""))
+    assert pmd.decode_request(req.encode()) == req
+    assert pmd.stop_measurement(M.GYRO).encode() == bytes([3, 5])
+
+
+def test_responses_and_named_errors():
+    ok = pmd.decode_response(bytes.fromhex("f0010200 00") + bytes([0, 1, 52, 0]))
+    assert ok.ok and ok.opcode == 1 and ok.parameters == bytes([0, 1, 52, 0])
+    bad = pmd.decode_response(bytes.fromhex("f0020208"))
+    assert bad.status == PmdStatus.INVALID_SAMPLE_RATE and not bad.ok
+    req = pmd.start_measurement(M.ACC, 100, 8)
+    offered = {SettingType.SAMPLE_RATE: (26.0, 52.0, 104.0)}
+    msg = pmd.describe_error(bad, req, offered, "Polar Sense 1")
+    assert "INVALID_SAMPLE_RATE" in msg and "sample rate 100 Hz" in msg
+    assert "offers 26, 52, 104 Hz" in msg
+    rng = pmd.decode_response(bytes.fromhex("f0020509"))
+    msg = pmd.describe_error(rng, pmd.start_measurement(M.GYRO, 52, 300), None)
+    assert "range 300 deg/s" in msg
+    charger = pmd.decode_response(bytes.fromhex("f002020d"))
+    assert "charger" in pmd.describe_error(charger, req)
+    with pytest.raises(PolarError, match="not a response"):
+        pmd.decode_response(bytes.fromhex("0102"))
+    with pytest.raises(PolarError, match="unknown status 99"):
+        pmd.decode_response(bytes([0xF0, 2, 2, 99]))
+
+
+def test_check_settings_names_the_setting_and_flag():
+    offered = {SettingType.RANGE: (250.0, 500.0, 1000.0, 2000.0)}
+    with pytest.raises(PolarError, match=r"GYRO range 300 deg/s; it offers 250, 500, 1000, "
+                                         r"2000 deg/s; choose one of those \(--gyr-range\)"):
+        pmd.check_settings(M.GYRO, {SettingType.RANGE: 300}, offered, "Polar Sense")
+    pmd.check_settings(M.GYRO, {SettingType.RANGE: 500}, offered)
