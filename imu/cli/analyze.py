@@ -15,7 +15,7 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from imu.cli._csvargs import UNITS_HELP, add_csv_options, console, load
+from imu.cli._csvargs import PHONE_HELP, UNITS_HELP, add_csv_options, console, load
 from imu.core.analyzer import AnalyzerParams
 from imu.core.metrics import TempoTolerance
 from imu.errors import ImuError
@@ -52,7 +52,9 @@ examples:
   imu analyze mon.parquet wed.parquet fri.parquet --exercise leg-raise --out week/
   imu analyze phone.csv --exercise dead-bug --time-unit ms --acc-unit g --gyr-unit deg/s \\
       --out out/
+  imu analyze "Sensor Logger.zip" --exercise dead-bug --out out/
 
+{PHONE_HELP}
 {UNITS_HELP}"""
 
 PHASE_HEADERS = ("con s", "hold s", "ecc s", "pause s")
