@@ -21,12 +21,12 @@ Signal path (each step documented where it is computed):
 4. **Movement axis and sign**: the principal axis of the bias-corrected angular velocity,
    ``argmax_u sum (u . w)^2`` over moving samples, fixed at the first quiet sample after the
    pelvis has rotated ``profile.lock_rotation_deg`` in total (about two reps); its sign makes
-   the median excursion from the starting posture positive (the concentric direction).
-   For alternating exercises (dead bug, bird-dog) the axis is the mean excursion from the
+   the median excursion from the starting posture positive (the concentric direction);
+   for holds, the first clear excursion (getting into position) is positive. For
+   alternating exercises (dead bug, bird-dog) the axis is the mean excursion from the
    starting posture instead, made horizontal: the side-to-side rotation alternates and
-   averages out over the lock window (about eight reps). The
-   sensor is clipped on once per session, so the axis is the same for every set. Reps before
-   the lock are reported at it.
+   averages out over the lock window (about eight reps). The sensor is clipped on once per
+   session, so the axis is the same for every set. Reps before the lock are reported at it.
 5. **Pelvic angle** about the axis: gyro integration fused with the accelerometer's
    inclination about the same axis by a complementary filter with time constant
    ``angle_time_constant_s`` (bounded drift over any session length).
@@ -73,6 +73,10 @@ class AnalyzerParams:
     """However coarse the sensor, a window spanning more than this is movement, deg/s."""
     still_acc_range_max_ms2: float = 0.5
     """However coarse the sensor, a window spanning more than this is movement, m/s^2."""
+    get_down_acc_ms2: float = 0.3
+    """Holds: an accelerometer span (1 s window) above this is getting down, m/s^2."""
+    get_down_s: float = 3.0
+    """Holds: a rest this soon after getting down ends the hold, seconds."""
     fallback_bias_window_s: float = 10.0
     """Until a still period is seen, the gyro bias is its mean over this window, seconds."""
     angle_time_constant_s: float = 5.0
@@ -169,7 +173,10 @@ class RepAnalyzer:
         self._lobes = LobeFinder(seg)
         self._assembler = RepAssembler(seg)
         self._was_still = False
-        self._rest_starts: list[int] = []  # absolute indices where rest periods begin
+        self._was_burst = False
+        self._burst_start: int | None = None
+        self._burst_end = -(10**12)
+        self._rest_starts: list[tuple[int, int]] = []  # (get-down start, rest start) samples
         # Rolling signal buffer for metrics: columns w (deg/s), angle (deg), side rate (deg/s),
         # long-gap flag; absolute index of row 0 in _sig_start.
         self._sig = np.empty((0, 4))
@@ -274,11 +281,8 @@ class RepAnalyzer:
                           math.radians(p.still_gyro_range_max_dps))
         a_limit = np.clip(2.0 * a_floor, p.still_acc_range_ms2, p.still_acc_range_max_ms2)
         still = (g_range < g_limit) & (a_range < a_limit)
-        if self.profile.isometric:  # rest periods end holds (lying down after a plank)
-            rises = np.flatnonzero(np.diff(np.concatenate(([self._was_still], still))) & still)
-            window = self._gyro_range.window
-            self._rest_starts += [max(self._n_in + int(k) - window + 1, 0) for k in rises]
-            self._was_still = bool(still[-1]) if len(still) else self._was_still
+        if self.profile.isometric:
+            self._note_rests(still, a_range)
         idx = np.where(still, np.arange(len(still)), -1)
         last = np.maximum.accumulate(idx)
         # No still period yet: reps return to their start, so the long mean is the bias.
@@ -325,7 +329,14 @@ class RepAnalyzer:
             # Sign: the excursion from the starting posture is mostly positive (concentric).
             rate = head[:, 0] * axis[0] + head[:, 1] * axis[1] + head[:, 2] * axis[2]
             angle = np.cumsum(rate) * self._dt
-            if np.median(angle[active] - angle[first]) < 0:
+            excursion = angle[active] - angle[first]
+            if self.profile.isometric:
+                # A hold starts by getting into position: its first clear excursion is up.
+                clear = np.flatnonzero(np.abs(excursion) >= math.radians(self.profile.min_rom_deg))
+                flip = len(clear) > 0 and excursion[clear[0]] < 0
+            else:
+                flip = bool(np.median(excursion) < 0)
+            if flip:
                 axis = -axis
         side = np.cross(axis, up)
         side_norm = np.linalg.norm(side)
@@ -354,18 +365,51 @@ class RepAnalyzer:
         lobes = self._lobes.push(w_deg, angle)
         moves = None
         if self.profile.isometric:
-            moves = [self._rest_event(i) for i in self._rest_starts if i < start_abs + len(block)]
-            self._rest_starts = [i for i in self._rest_starts if i >= start_abs + len(block)]
+            end = start_abs + len(block)
+            moves = [self._rest_event(r) for r in self._rest_starts if r[1] < end]
+            self._rest_starts = [r for r in self._rest_starts if r[1] >= end]
         raw = self._assembler.push(lobes, moves)
         reps = self._finalise(raw)
         self._trim(start_abs + len(block))
         return reps
 
+    def _note_rests(self, still: BoolArray, a_range: FloatArray) -> None:
+        """Holds (plank) end by getting down to rest: a burst of acceleration, then stillness.
+
+        A still period that starts within ``get_down_s`` of a burst (the accelerometer
+        spanning more than ``get_down_acc_ms2`` in a window) ends a hold at the burst's start.
+        Stillness alone does not: a steady plank at a low rate looks still too.
+        """
+        p, base = self.params, self._n_in
+        window = self._gyro_range.window
+        limit = round(p.get_down_s * self.sampling_rate_hz)
+        burst = a_range > p.get_down_acc_ms2
+        prev_burst = np.concatenate(([self._was_burst], burst[:-1]))
+        prev_still = np.concatenate(([self._was_still], still[:-1]))
+        burst_starts = np.flatnonzero(burst & ~prev_burst)
+        rest_starts = np.flatnonzero(still & ~prev_still)
+        burst_idx = np.flatnonzero(burst)
+        for k in np.union1d(burst_starts, rest_starts):  # in time order
+            if burst[k] and not prev_burst[k]:
+                self._burst_start = base + int(k) - window + 1
+            if still[k] and not prev_still[k] and self._burst_start is not None:
+                before = burst_idx[burst_idx < k]
+                if len(before):
+                    self._burst_end = base + int(before[-1])
+                rest = base + int(k) - window + 1
+                if 0 <= rest - self._burst_end <= limit:
+                    # Shaking can run straight into getting down: bound the burst.
+                    self._rest_starts.append((max(self._burst_start, rest - limit), rest))
+        if len(burst_idx):
+            self._burst_end = base + int(burst_idx[-1])
+        self._was_burst = bool(burst[-1]) if len(burst) else self._was_burst
+        self._was_still = bool(still[-1]) if len(still) else self._was_still
+
     @staticmethod
-    def _rest_event(index: int) -> Lobe:
-        """A rest that starts at sample ``index``, as a zero-rotation event."""
-        at = float(index)
-        return Lobe(-1, index, index + 1, at, at, index, 0.0, 0.0, 0.0, 0.0)
+    def _rest_event(span: tuple[int, int]) -> Lobe:
+        """Getting down from ``span[0]`` to the rest at ``span[1]``, as a zero-rotation event."""
+        a, b = span
+        return Lobe(-1, a, b, float(a), float(b), a, 0.0, 0.0, 0.0, 0.0)
 
     def _angle(self, w_deg: FloatArray, acc_lp: FloatArray) -> FloatArray:
         """Complementary filter: gyro angle pulled towards the accelerometer inclination."""
