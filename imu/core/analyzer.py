@@ -167,7 +167,8 @@ class RepAnalyzer:
             phase_fraction=p.phase_fraction,
             rest_reset_s=p.set_rest_s,
             isometric=profile.isometric,
-            reject_below_rest=bool({"back_arch", "body_swing"} & set(profile.faults)),
+            reject_below_rest="back_arch" in profile.faults,
+            reject_pendulum="body_swing" in profile.faults,
             max_top_s=600.0 if profile.isometric else 30.0,
         )
         self._lobes = LobeFinder(seg)
@@ -356,13 +357,13 @@ class RepAnalyzer:
         ax, sd = lk.axis, lk.side_axis
         w_deg = (omega[:, 0] * ax[0] + omega[:, 1] * ax[1] + omega[:, 2] * ax[2]) * RAD2DEG
         side_deg = (omega[:, 0] * sd[0] + omega[:, 1] * sd[1] + omega[:, 2] * sd[2]) * RAD2DEG
-        angle = self._angle(w_deg, acc_lp)
+        angle, acc_angle = self._angle(w_deg, acc_lp)
         start_abs = self._sig_start + len(self._sig)
         block = np.column_stack((w_deg, angle, side_deg, gap.astype(np.float64)))
         self._sig = np.concatenate((self._sig, block))
         if self.keep_trace:
             self._trace.append(np.column_stack((angle, w_deg)))
-        lobes = self._lobes.push(w_deg, angle)
+        lobes = self._lobes.push(w_deg, angle, acc_angle)
         moves = None
         if self.profile.isometric:
             end = start_abs + len(block)
@@ -411,8 +412,11 @@ class RepAnalyzer:
         a, b = span
         return Lobe(-1, a, b, float(a), float(b), a, 0.0, 0.0, 0.0, 0.0)
 
-    def _angle(self, w_deg: FloatArray, acc_lp: FloatArray) -> FloatArray:
-        """Complementary filter: gyro angle pulled towards the accelerometer inclination."""
+    def _angle(self, w_deg: FloatArray, acc_lp: FloatArray) -> tuple[FloatArray, FloatArray]:
+        """Complementary filter: gyro angle pulled towards the accelerometer inclination.
+
+        Returns the fused angle and the accelerometer's inclination about the axis, degrees.
+        """
         lk = self._locked
         assert lk is not None
         up = acc_lp / np.linalg.norm(acc_lp, axis=1, keepdims=True)
@@ -439,7 +443,7 @@ class RepAnalyzer:
             self._angle_zi = np.array([acc_angle[0] * (1.0 - k_eff) if k_eff else 0.0])
         a_eff = np.array([1.0, -(1.0 - k_eff)])
         y, self._angle_zi = lfilter(b, a_eff, xin, zi=self._angle_zi)
-        return np.asarray(y, dtype=np.float64)
+        return np.asarray(y, dtype=np.float64), np.asarray(acc_angle, dtype=np.float64)
 
     def _finalise(self, raws: list[RawRep]) -> list[Rep]:
         """Metrics of reps completed together; they share one ROM reference."""

@@ -19,8 +19,9 @@ then coasting; a controlled rep has a smooth, bell-shaped velocity with no wind-
 - ``overshoot``: a small return of the same size follows the concentric within 0.6 s,
   before the real eccentric.
 
-A rep is a swing when the score is at least 0.5 (two features), or always for profiles where
-any pelvic rep is hip drive (``every_rep_is_swing``).
+A rep is a swing when the score is at least 0.75 (three features: a pendulum swing of the
+whole body under a hanging rep alone makes a rep look fast and early-peaking), or always for
+profiles where any pelvic rep is hip drive (``every_rep_is_swing``).
 """
 
 from __future__ import annotations
@@ -39,6 +40,8 @@ from imu.tempo import Tempo
 FloatArray = npt.NDArray[np.float64]
 
 SWING_FEATURES = ("windup", "early_peak", "fast", "overshoot")
+SWING_SCORE_MIN = 0.75
+"""Three of the four features: two alone also come from a body swinging under the rep."""
 REFERENCE_REPS = 10
 """Reps whose median ROM is the reference for partial ROM and over-extension."""
 
@@ -181,7 +184,7 @@ def rep_metrics(raw: RawRep, ctx: RepContext) -> Rep:
         overshoot_deg >= small,
     )
     score = sum(features) / len(features)
-    swing = prof.every_rep_is_swing or score >= 0.5
+    swing = prof.every_rep_is_swing or score >= SWING_SCORE_MIN
 
     # Faults.
     found: set[str] = set()

@@ -50,6 +50,8 @@ class Lobe:
     """Pelvic angle at the start of the run, degrees."""
     angle_end_deg: float
     """Pelvic angle at the end of the run, degrees."""
+    acc_rotation_deg: float = float("nan")
+    """Change of the accelerometer's inclination about the axis over the run, degrees."""
 
 
 @dataclass(frozen=True)
@@ -123,6 +125,8 @@ class SegmenterParams:
     min_phase_s: float = 0.15
     isometric: bool = False
     reject_below_rest: bool = True
+    reject_pendulum: bool = False
+    pendulum_ratio: float = 0.25
 
 
 def _crossing_left(w: FloatArray, peak: int, level: float, floor: int) -> tuple[int, float]:
@@ -163,12 +167,17 @@ class LobeFinder:
         self._min_run = max(1, round(params.min_phase_s * params.sampling_rate_hz))
         self._buf = np.empty(0)
         self._angle = np.empty(0)
+        self._acc_angle = np.empty(0)
         self._buf_start = 0  # absolute index of _buf[0]
 
-    def push(self, w: FloatArray, angle: FloatArray) -> list[Lobe]:
-        """Append velocity (deg/s) and angle (deg) samples; returns the lobes that closed."""
+    def push(self, w: FloatArray, angle: FloatArray, acc_angle: FloatArray) -> list[Lobe]:
+        """Append velocity (deg/s), fused angle and accelerometer inclination (deg) samples.
+
+        Returns the lobes that closed.
+        """
         buf = np.concatenate((self._buf, w))
         ang = np.concatenate((self._angle, angle))
+        acc_ang = np.concatenate((self._acc_angle, acc_angle))
         state = np.where(buf > self.dead_band, 1, np.where(buf < -self.dead_band, -1, 0))
         change = np.flatnonzero(np.diff(state)) + 1
         bounds = np.concatenate(([0], change))
@@ -204,6 +213,7 @@ class LobeFinder:
                             rotation_deg=float(np.cumsum(buf[a:b])[-1] * dt),
                             angle_start_deg=float(ang[a]),
                             angle_end_deg=float(ang[b - 1]),
+                            acc_rotation_deg=float(acc_ang[b - 1] - acc_ang[a]),
                         )
                     )
         # Keep the open run plus one sample before it (for its left crossing).
@@ -212,6 +222,7 @@ class LobeFinder:
             keep_from = len(buf) - 1  # a quiet open run: only its last sample is needed
         self._buf = buf[keep_from:]
         self._angle = ang[keep_from:]
+        self._acc_angle = acc_ang[keep_from:]
         self._buf_start += keep_from
         return lobes
 
@@ -332,6 +343,10 @@ class RepAssembler:
         after a wind-up is judged from where the wind-up started.
         """
         if lobe.rotation_deg < self.p.min_rom_deg:
+            return False
+        if self.p.reject_pendulum and not (
+            lobe.acc_rotation_deg >= self.p.pendulum_ratio * lobe.rotation_deg
+        ):
             return False
         ref = self._ref_angle
         if (
