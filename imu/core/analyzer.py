@@ -23,9 +23,9 @@ Signal path (each step documented where it is computed):
    pelvis has rotated ``profile.lock_rotation_deg`` in total (about two reps); its sign makes
    the median excursion from the starting posture positive (the concentric direction);
    for holds, the first clear excursion (getting into position) is positive. For
-   alternating exercises (dead bug, bird-dog) the axis is, of the two horizontal principal
-   directions, the one whose excursion from the starting posture is the most one-sided: the
-   side-to-side rotation alternates, the tilt does not. The sensor is clipped on once per
+   alternating exercises (dead bug, bird-dog) the axis is the mean excursion from the
+   starting posture instead, made horizontal: the side-to-side rotation alternates and
+   averages out over the lock window (about eight reps). The sensor is clipped on once per
    session, so the axis is the same for every set. Reps before the lock are reported at it.
 5. **Pelvic angle** about the axis: gyro integration fused with the accelerometer's
    inclination about the same axis by a complementary filter with time constant
@@ -313,26 +313,16 @@ class RepAnalyzer:
         up = acc_lp[: max(first, 1)].mean(axis=0)
         up /= np.linalg.norm(up)
         if self.profile.alternating:
-            # Sides alternate: the side-to-side rotation changes sign rep by rep, the tilt of
-            # every rep goes the same way. Of the two principal directions of the horizontal
-            # angular velocity (the medio-lateral axis is horizontal in every posture of the
-            # profiles), take the one whose excursion from the starting posture is the most
-            # one-sided (|mean| / std), however large a rotation fault makes the other.
-            h1 = np.cross(up, [1.0, 0.0, 0.0] if abs(up[0]) < 0.9 else [0.0, 1.0, 0.0])
-            h1 /= np.linalg.norm(h1)
-            h2 = np.cross(up, h1)
-            plane = np.column_stack((h1, h2))  # (3, 2)
-            moving = head[active] @ plane
-            _, vecs = np.linalg.eigh(moving.T @ moving)
-            best, best_score = plane @ vecs[:, -1], -1.0
-            for k in range(2):
-                d = plane @ vecs[:, k]
-                exc = np.cumsum(head @ d) * self._dt
-                rel = exc[active] - exc[first]
-                score = abs(float(rel.mean())) / max(float(rel.std()), 1e-12)
-                if score > best_score:
-                    best, best_score = (d if rel.mean() >= 0 else -d), score
-            axis = best
+            # Sides alternate: the side-to-side rotation changes sign rep by rep and averages
+            # out over several reps, the tilt of every rep goes the same way. The mean
+            # excursion from the starting posture points along the tilt axis, concentric
+            # positive.
+            excursion = np.cumsum(head, axis=0) * self._dt
+            typical = (excursion[active] - excursion[first]).mean(axis=0)
+            # The medio-lateral axis is horizontal in every posture of the profiles (supine,
+            # prone, all fours, upright): drop the vertical part, which only drift adds.
+            typical = typical - np.dot(typical, up) * up
+            axis = typical / max(float(np.linalg.norm(typical)), 1e-12)
         else:
             moving = head[active]
             _, vecs = np.linalg.eigh(moving.T @ moving)
