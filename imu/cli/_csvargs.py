@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from pathlib import Path
 from typing import cast
@@ -66,13 +67,14 @@ def _cols(text: str) -> tuple[str, ...]:
     return cols
 
 
-def _positive(text: str) -> float:
+def positive_number(text: str) -> float:
+    """Argparse type: a finite number > 0 (the message names the bad value)."""
     try:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"must be positive, got {text!r}")
+    if not (math.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError(f"must be a positive number, got {text!r}")
     return value
 
 
@@ -124,14 +126,14 @@ def add_csv_options(parser: argparse.ArgumentParser) -> None:
     g.add_argument("--gyr-unit", default="rad/s", choices=GYR_UNITS, help="[rad/s]")
     g.add_argument(
         "--rate",
-        type=_positive,
+        type=positive_number,
         default=None,
         metavar="HZ",
         help="output sampling rate; default: estimated from the timestamps (and reported)",
     )
     g.add_argument(
         "--max-gap",
-        type=_positive,
+        type=positive_number,
         default=DEFAULT_MAX_GAP_S,
         metavar="S",
         help=f"longer intervals are gaps, not interpolated [{DEFAULT_MAX_GAP_S}]",

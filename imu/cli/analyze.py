@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import math
 import textwrap
 from dataclasses import replace
 from pathlib import Path
@@ -15,7 +14,7 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from imu.cli._csvargs import PHONE_HELP, UNITS_HELP, add_csv_options, console, load
+from imu.cli._csvargs import PHONE_HELP, UNITS_HELP, add_csv_options, console, load, positive_number
 from imu.core.analyzer import AnalyzerParams
 from imu.core.metrics import TempoTolerance
 from imu.errors import ImuError
@@ -70,16 +69,6 @@ def _fraction(text: str) -> float:
     return value
 
 
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
-    if not (math.isfinite(value) and value > 0):
-        raise argparse.ArgumentTypeError(f"must be positive seconds, got {text!r}")
-    return value
-
-
 def register(subparsers: Any) -> None:
     """Add the ``analyze`` command."""
     parser = subparsers.add_parser(
@@ -115,7 +104,7 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--rest",
-        type=_seconds,
+        type=positive_number,
         default=AnalyzerParams().set_rest_s,
         metavar="S",
         help=f"a pause longer than S seconds starts a new set [{AnalyzerParams().set_rest_s:g}]",

@@ -10,7 +10,6 @@ import argparse
 import asyncio
 import contextlib
 import logging
-import math
 import signal
 import sys
 import tempfile
@@ -43,7 +42,7 @@ from imu.ble.live import (
     RepDone,
     SetEnded,
 )
-from imu.cli._csvargs import console
+from imu.cli._csvargs import console, positive_number
 from imu.core.metrics import Rep, TempoTolerance
 from imu.errors import RecordingError
 from imu.exercises import FAULTS, PROFILES, ExerciseProfile, get_profile
@@ -82,16 +81,6 @@ exercises: {_EXERCISES}
 """
 
 
-def _positive(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not (math.isfinite(value) and value > 0):
-        raise argparse.ArgumentTypeError(f"must be a positive number, got {text!r}")
-    return value
-
-
 def _fraction(text: str) -> float:
     try:
         value = float(text)
@@ -106,7 +95,7 @@ def add_stream_options(p: argparse.ArgumentParser) -> None:
     """Options shared by ``live`` and ``replay``."""
     p.add_argument("--out", "-o", type=Path, required=True, metavar="DIR", help="output dir")
     p.add_argument("--tempo", metavar="U-H-D", default=None, help="prescribed tempo, e.g. 3-1-3")
-    p.add_argument("--speed", type=_positive, default=1.0, metavar="X",
+    p.add_argument("--speed", type=positive_number, default=1.0, metavar="X",
                    help="simulated/replayed time runs X times faster than real time [1]")
     p.add_argument("--bell", action="store_true", help="ring the terminal bell on every rep")
     p.add_argument("--plain", action="store_true",
@@ -141,7 +130,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("--rate", type=int, default=104, metavar="HZ", help="output data rate [104]")
     p.add_argument("--acc-range", type=int, default=8, metavar="G", help="+-g [8]")
     p.add_argument("--gyr-range", type=int, default=500, metavar="DPS", help="+-deg/s [500]")
-    p.add_argument("--give-up", type=_positive, default=60.0, metavar="S",
+    p.add_argument("--give-up", type=positive_number, default=60.0, metavar="S",
                    help="stop reconnecting after S seconds without the sensor [60]")
     sim = p.add_argument_group("simulation (--sim)")
     sim.add_argument("--sim-reps", type=int, default=8, metavar="N", help="reps per set [8]")
@@ -149,9 +138,9 @@ def register(subparsers: Any) -> None:
     sim.add_argument("--sim-seed", type=int, default=0, metavar="N", help="random seed [0]")
     sim.add_argument("--sim-drop", type=_fraction, default=0.0, metavar="P",
                      help="fraction of frames the virtual sensor drops [0]")
-    sim.add_argument("--sim-disconnect-at", type=_positive, action="append", default=[],
+    sim.add_argument("--sim-disconnect-at", type=positive_number, action="append", default=[],
                      metavar="S", help="drop the link at S s of the set (repeatable)")
-    sim.add_argument("--sim-reconnect-after", type=_positive, default=2.0, metavar="S",
+    sim.add_argument("--sim-reconnect-after", type=positive_number, default=2.0, metavar="S",
                      help="the virtual sensor advertises again S s after a drop [2]")
     sim.add_argument("--sim-mtu", type=int, default=247, metavar="BYTES",
                      help="largest ATT MTU the virtual sensor accepts [247]")
