@@ -157,7 +157,7 @@ class RepAnalyzer:
         self._locked: _Locked | None = None
         # After the lock.
         k = min(1.0, self._dt / p.angle_time_constant_s)
-        self._angle_coeffs = (np.array([1.0]), k)
+        self._angle_k = k  # complementary-filter weight of the accelerometer per sample
         self._angle_zi: FloatArray | None = None
         self._acc_angle_prev: float | None = None
         seg = SegmenterParams(
@@ -436,13 +436,12 @@ class RepAnalyzer:
             acc_angle = np.unwrap(np.concatenate(([prev], acc_angle)), period=360.0)[1:]
         self._acc_angle_prev = float(acc_angle[-1])
         # Weight the accelerometer by how well it sees this axis (not at all if vertical).
-        b, k = self._angle_coeffs
-        k_eff = k * float(np.dot(r0, r0))
+        k_eff = self._angle_k * float(np.dot(r0, r0))
         xin = (1.0 - k_eff) * w_deg * self._dt + k_eff * acc_angle
         if self._angle_zi is None:
             self._angle_zi = np.array([acc_angle[0] * (1.0 - k_eff) if k_eff else 0.0])
         a_eff = np.array([1.0, -(1.0 - k_eff)])
-        y, self._angle_zi = lfilter(b, a_eff, xin, zi=self._angle_zi)
+        y, self._angle_zi = lfilter([1.0], a_eff, xin, zi=self._angle_zi)
         return np.asarray(y, dtype=np.float64), np.asarray(acc_angle, dtype=np.float64)
 
     def _finalise(self, raws: list[RawRep]) -> list[Rep]:

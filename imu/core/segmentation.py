@@ -83,10 +83,6 @@ class RawRep:
         """End of the eccentric, fractional sample index."""
         return self.eccentric[-1].end
 
-    @property
-    def concentric_rotation_deg(self) -> float:
-        """Rotation over the concentric lobes, degrees (positive)."""
-        return float(sum(lobe.rotation_deg for lobe in self.concentric))
 
 
 @dataclass(frozen=True)
