@@ -1,0 +1,41 @@
+"""Write outputs so that a failure never leaves a half-written file behind.
+
+Every command writes each output to a hidden temporary name in the same folder and renames it
+over the final name when it is complete (:func:`os.replace` is atomic on one file system). A
+crash, a full disk or a refused write leaves the previous file, or none, never a torn one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+
+@contextlib.contextmanager
+def atomic_path(path: str | Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; rename it to ``path`` if the block succeeds.
+
+    The temporary file is removed when the block raises. Example::
+
+        with atomic_path(out) as tmp:
+            table.to_parquet(tmp)
+    """
+    final = Path(path)
+    tmp = final.with_name(f".{final.name}.{os.getpid()}.tmp")
+    try:
+        yield tmp
+        os.replace(tmp, final)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+
+
+def write_text_atomic(path: str | Path, text: str, encoding: str = "utf-8") -> None:
+    """Write ``text`` to ``path`` through a temporary file and a rename."""
+    with atomic_path(path) as tmp:
+        tmp.write_text(text, encoding=encoding)
+
+
+__all__ = ["atomic_path", "write_text_atomic"]
