@@ -12,7 +12,7 @@ the analyzer converts them at its boundary.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Final, Literal
+from typing import Any, Final, Literal
 
 from imu.errors import ImuError
 from imu.tempo import Tempo
@@ -36,31 +36,61 @@ FAULTS: Final = (
 
 @dataclass(frozen=True)
 class FaultThresholds:
-    """Thresholds of the fault rules; each names its unit.
+    """Thresholds of the label definitions (DOMAIN.md, "Definitions that decide every label").
+
+    Each label is a threshold on one measured quantity, reported beside it in the reps table
+    (``docs/analysis.md`` gives the definitions). Units are in the names.
 
     Attributes:
-        dropped_eccentric_ratio: eccentric shorter than this fraction of the prescribed one.
-        partial_rom_ratio: ROM below this fraction of the reference ROM (median of the reps
-            seen so far in the session).
-        over_extension_ratio: ROM above this multiple of the reference ROM.
-        back_arch_deg: anterior tilt beyond the braced start (the angle at the rep's start),
-            degrees, during the rep or its bottom pause.
-        hips_rotating_deg: side-to-side pelvic rotation during a rep, degrees.
-        short_hold_ratio: top hold shorter than this fraction of the prescribed hold.
-        body_swing_deg: peak-to-peak oscillation of the movement angle in the dead hang
-            before the concentric (since the previous rep ended, at most 3 s), degrees.
-        hip_drift_deg: plank hips sagging or piking, degrees from the start of the hold.
-        shaking_dps: RMS angular velocity in the 3-15 Hz band during a hold, deg/s.
+        early_peak_fraction: swing feature *early peak*: the concentric velocity peaks
+            before this fraction of the concentric (``peak_time_fraction``).
+        fast_ratio: swing feature *fast*: the concentric lasts under this fraction of the
+            prescribed one (``concentric_ratio``).
+        windup_deg: swing feature *wind-up*: a rotation against the concentric of at least
+            this many degrees (``windup_deg``) ...
+        windup_window_s: ... ending less than this long before the concentric starts, s.
+        windup_lookback_s: the counter-movement is looked for this far back at most, s.
+        swing_min_features: a rep is a swing when at least this many features hold.
+        dropped_eccentric_ratio: eccentric under this fraction of the prescribed one
+            (``eccentric_ratio``).
+        short_hold_ratio: top hold under this fraction of the prescribed hold, for
+            prescriptions of ``short_hold_min_prescribed_s`` or more (``top_hold_ratio``).
+        short_hold_min_prescribed_s: shorter prescribed holds are never judged, s.
+        partial_rom_ratio: ROM under this fraction of the reference ROM (``rom_ratio``): the
+            median ROM of the previous ``reference_reps`` reps of the session that were not
+            partial. The first rep has no reference.
+        over_extension_ratio: ROM above this multiple of the same reference.
+        reference_reps: reps the ROM reference is taken over.
+        back_arch_deg: anterior tilt beyond the level at the rep's onset, reached during the
+            rep, degrees (``arch_deg``).
+        hips_rotating_deg: peak-to-peak rotation about the body's long axis during the rep,
+            degrees (``rotation_deg``).
+        body_swing_deg: peak-to-peak pendulum angle in the ``body_swing_window_s`` before the
+            rep, degrees (``body_swing_deg``).
+        body_swing_window_s: that window, s.
+        hip_drift_deg: plank sagging (below) or piking (above), degrees of tilt drift from
+            the start of the hold (``drift_deg``).
+        shaking_dps: plank shaking, RMS angular velocity about its mean over the hold, deg/s
+            (``shaking_dps``).
 
     """
 
-    dropped_eccentric_ratio: float = 0.55
+    early_peak_fraction: float = 0.35
+    fast_ratio: float = 0.5
+    windup_deg: float = 3.0
+    windup_window_s: float = 0.5
+    windup_lookback_s: float = 2.0
+    swing_min_features: int = 2
+    dropped_eccentric_ratio: float = 0.5
+    short_hold_ratio: float = 0.5
+    short_hold_min_prescribed_s: float = 1.0
     partial_rom_ratio: float = 0.6
     over_extension_ratio: float = 1.3
+    reference_reps: int = 10
     back_arch_deg: float = 5.0
     hips_rotating_deg: float = 5.0
-    short_hold_ratio: float = 0.55
     body_swing_deg: float = 5.0
+    body_swing_window_s: float = 3.0
     hip_drift_deg: float = 5.0
     shaking_dps: float = 6.0
 
@@ -83,6 +113,14 @@ class ExerciseProfile:
         isometric: the exercise is a hold, reported as hold time (plank).
         every_rep_is_swing: any pelvic rep is momentum (standing strict lifts: the pelvis
             should not move at all, so a pelvic rep *is* hip drive).
+        judges_swing: the swing definition applies (momentum is a fault of this exercise).
+        reject_below_rest: a rep must rise from the rest level (the onset of the previous
+            rep): a movement coming back from well below it is the recovery from a back arch
+            or the return half of a swing, not a rep. For exercises whose faults take the
+            pelvis below rest (back arch).
+        reject_pendulum: a rise that the accelerometer's inclination does not follow is a
+            whole-body pendulum swing, not a pelvic curl (hanging: the pelvis moves on a
+            circle about the bar, so gravity's direction in the sensor hardly changes).
         curls_pelvis: a good rep curls the pelvis through tens of degrees; a median ROM
             under 10° means the move was done by the legs alone (a coaching verdict).
         faults: the fault rules that apply.
@@ -105,6 +143,9 @@ class ExerciseProfile:
     alternating: bool = False
     isometric: bool = False
     every_rep_is_swing: bool = False
+    judges_swing: bool = True
+    reject_below_rest: bool = False
+    reject_pendulum: bool = False
     curls_pelvis: bool = False
     faults: tuple[str, ...] = ()
     thresholds: FaultThresholds = field(default_factory=FaultThresholds)
@@ -114,7 +155,7 @@ class ExerciseProfile:
     advice_regress: str = ""
     source: str = ""
 
-    def with_thresholds(self, **changes: float) -> ExerciseProfile:
+    def with_thresholds(self, **changes: Any) -> ExerciseProfile:
         """A copy with some thresholds replaced (for tuning in notebooks)."""
         return replace(self, thresholds=replace(self.thresholds, **changes))
 
@@ -133,7 +174,7 @@ PROFILES: Final[dict[str, ExerciseProfile]] = {
             min_velocity_dps=1.5,
             lock_rotation_deg=160.0,
             curls_pelvis=True,
-            faults=("dropped_eccentric", "partial_rom"),
+            faults=("dropped_eccentric", "partial_rom", "short_hold"),
             progress_after_clean_reps=15,
             advice_progress="15 clean reps with a slow descent: progress to a decline or "
             "weighted reverse crunch.",
@@ -150,7 +191,8 @@ PROFILES: Final[dict[str, ExerciseProfile]] = {
             min_rom_deg=1.5,
             min_velocity_dps=0.8,
             lock_rotation_deg=50.0,
-            faults=("dropped_eccentric", "back_arch"),
+            faults=("dropped_eccentric", "back_arch", "short_hold"),
+            reject_below_rest=True,
             regress_fault="back_arch",
             advice_regress="Frequent back arching: regress to bent-knee or single-leg raises, "
             "or dead bugs, until the lower back stays down.",
@@ -167,7 +209,8 @@ PROFILES: Final[dict[str, ExerciseProfile]] = {
             min_velocity_dps=2.0,
             lock_rotation_deg=160.0,
             curls_pelvis=True,
-            faults=("dropped_eccentric", "partial_rom", "body_swing"),
+            faults=("dropped_eccentric", "partial_rom", "short_hold", "body_swing"),
+            reject_pendulum=True,
             source="DOMAIN: hanging leg raise curls the pelvis posteriorly at the top; faults "
             "body swing between reps (pendulum, period 1.5-2.5 s), no pelvic curl.",
         ),
@@ -180,7 +223,9 @@ PROFILES: Final[dict[str, ExerciseProfile]] = {
             min_velocity_dps=0.6,
             lock_rotation_deg=80.0,
             alternating=True,
-            faults=("back_arch", "hips_rotating"),
+            judges_swing=False,
+            faults=("dropped_eccentric", "back_arch", "hips_rotating", "short_hold"),
+            reject_below_rest=True,
             source="DOMAIN: dead bug, supine, alternating sides; the pelvis stays braced and "
             "level; faults back arch, pelvis rotating side to side.",
         ),
@@ -193,7 +238,8 @@ PROFILES: Final[dict[str, ExerciseProfile]] = {
             min_velocity_dps=0.6,
             lock_rotation_deg=80.0,
             alternating=True,
-            faults=("hips_rotating",),
+            judges_swing=False,
+            faults=("dropped_eccentric", "hips_rotating", "short_hold"),
             source="DOMAIN: bird-dog, all fours, alternating; stays level; fault hips rotating.",
         ),
         ExerciseProfile(
@@ -204,7 +250,7 @@ PROFILES: Final[dict[str, ExerciseProfile]] = {
             min_rom_deg=2.5,
             min_velocity_dps=1.0,
             lock_rotation_deg=90.0,
-            faults=("dropped_eccentric", "partial_rom", "over_extension"),
+            faults=("dropped_eccentric", "partial_rom", "over_extension", "short_hold"),
             source="DOMAIN: reverse hip raise tilts as the legs rise to the line of the body; "
             "faults over-extension past the body line, leveraged swings.",
         ),
@@ -216,7 +262,8 @@ PROFILES: Final[dict[str, ExerciseProfile]] = {
             min_rom_deg=1.5,
             min_velocity_dps=0.8,
             lock_rotation_deg=45.0,
-            faults=("partial_rom", "short_hold"),
+            judges_swing=False,
+            faults=("dropped_eccentric", "partial_rom", "short_hold"),
             source="DOMAIN: posterior pelvic tilt drill, supine, knees bent; tilts posteriorly, "
             "held about 5 s, 10-15 reps; fault holds too short.",
         ),
@@ -229,6 +276,7 @@ PROFILES: Final[dict[str, ExerciseProfile]] = {
             min_velocity_dps=5.0,
             lock_rotation_deg=10.0,
             isometric=True,
+            judges_swing=False,
             faults=("hips_sagging", "hips_piking", "shaking"),
             source="DOMAIN: plank, prone on forearms; still, level, 30-60 s; faults hips "
             "sagging or piking, shaking, time held.",

@@ -1,7 +1,7 @@
 """Signal processing and rep segmentation: numpy and scipy only, no pandas, no asyncio.
 
 The entry point is :class:`imu.core.analyzer.RepAnalyzer`, one causal analyzer for live
-streams and offline files.
+streams and offline files, composed of small steps (see its module docstring).
 """
 
 from imu.core.analyzer import AnalyzerParams, RepAnalyzer, analyze_arrays

@@ -1,27 +1,15 @@
-"""Per-rep metrics, swing score and fault rules.
+"""Per-rep quantities: phase times, ROM, velocities and the quantity behind every label.
 
-Times are seconds from the first sample, corrected for the gyro filter's group delay. Angles
-are degrees about the movement axis, concentric positive. Each fault rule is the one written
-in the profile's :class:`imu.exercises.FaultThresholds` docstring.
+Each quantity follows the definitions of the domain brief (``docs/analysis.md`` gives the
+table). This module only measures; :mod:`imu.core.labels` turns quantities into labels with
+the profile's thresholds, so a researcher can re-threshold the reported quantities.
+
+Times are seconds from the first sample, corrected for the gyro filter's group delay.
+Angles are degrees about the movement axis, concentric positive.
 
 Isometric holds (plank): the rep is getting into position (concentric), the hold (top hold)
 and the movement that ends it (eccentric). ``rom_deg`` is then the tilt drift over the hold
-(negative: hips sagging), and the hold complies when it lasts the prescribed time.
-
-Swing (momentum) score: the mean of four yes/no features of a controlled rep's opposite,
-from the domain brief ("a burst after a small counter-movement, a high peak velocity early,
-then coasting; a controlled rep has a smooth, bell-shaped velocity with no wind-up"):
-
-- ``windup``: a counter-movement of at least 5% of the ROM (and a quarter of the profile's
-  smallest rep) ends within 0.6 s before the concentric;
-- ``early_peak``: the concentric's velocity peaks in its first 40%;
-- ``fast``: the concentric lasts under 60% of the prescribed one;
-- ``overshoot``: a small return of the same size follows the concentric within 0.6 s,
-  before the real eccentric.
-
-A rep is a swing when the score is at least 0.75 (three features: a pendulum swing of the
-whole body under a hanging rep alone makes a rep look fast and early-peaking), or always for
-profiles where any pelvic rep is hip drive (``every_rep_is_swing``).
+(negative: hips sagging).
 """
 
 from __future__ import annotations
@@ -34,16 +22,26 @@ import numpy as np
 import numpy.typing as npt
 
 from imu.core.segmentation import RawRep
-from imu.exercises import FAULTS, ExerciseProfile
+from imu.exercises import FaultThresholds
 from imu.tempo import Tempo
 
 FloatArray = npt.NDArray[np.float64]
 
-SWING_FEATURES = ("windup", "early_peak", "fast", "overshoot")
-SWING_SCORE_MIN = 0.75
-"""Three of the four features: two alone also come from a body swinging under the rep."""
-REFERENCE_REPS = 10
-"""Reps whose median ROM is the reference for partial ROM and over-extension."""
+# Columns of the signal buffer the analyzer keeps for metrics (shape (k, 5)).
+COL_RATE = 0
+"""Angular velocity about the movement axis, segmentation band (deg/s)."""
+COL_ANGLE = 1
+"""Pelvic angle about the movement axis (deg)."""
+COL_SIDE = 2
+"""Rotation rate about the body's long axis (deg/s)."""
+COL_GAP = 3
+"""1.0 where samples were lost for too long to fill."""
+COL_WIDE = 4
+"""Angular velocity about the movement axis, wide band (deg/s): burst shapes and tremor."""
+SIGNAL_COLUMNS = 5
+
+SWING_FEATURES = ("early_peak", "fast", "windup")
+"""The three swing features of the definitions, in the order of ``swing_feature_flags``."""
 
 
 @dataclass(frozen=True)
@@ -59,10 +57,12 @@ class TempoTolerance:
 
 
 @dataclass(frozen=True)
-class Rep:
-    """One rep with its phases, metrics and faults (seconds from the first sample).
+class RepQuantities:
+    """Everything measured on one rep before labelling (units in the names).
 
-    ``faults`` holds the names of the faults found (a subset of :data:`imu.exercises.FAULTS`).
+    Ratios are dimensionless; ``top_hold_ratio`` is NaN when the prescribed hold is too
+    short to judge. For holds, the concentric is getting into position and the eccentric
+    getting down.
     """
 
     set: int
@@ -77,14 +77,64 @@ class Rep:
     mean_concentric_dps: float
     peak_eccentric_dps: float
     mean_eccentric_dps: float
+    peak_time_fraction: float
+    concentric_ratio: float
     windup_deg: float
     overshoot_deg: float
+    eccentric_ratio: float
+    top_hold_ratio: float
+    arch_deg: float
+    rotation_deg: float
+    body_swing_deg: float
+    drift_deg: float
+    shaking_dps: float
+    noise_deg: float
+    """Peak-to-peak angle in the still second before the rep: the floor reps stand on, deg."""
+    tempo_ok: bool
+    in_gap: bool
+
+
+@dataclass(frozen=True)
+class Rep:
+    """One rep: phases, quantities and labels (seconds from the first sample).
+
+    ``faults`` holds the names of the faults found (a subset of :data:`imu.exercises.FAULTS`).
+    ``swing_features`` counts the swing features that hold (early peak, fast, wind-up).
+    ``rom_ratio`` is the ROM over the causal reference (NaN for the first rep).
+    ``count_confidence`` (0-1) says how clearly the rep stands out of the noise and the
+    profile's smallest rep; reps under 0.5 are reported as uncertain.
+    """
+
+    set: int
+    rep: int
+    side: str
+    con_start_s: float
+    con_end_s: float
+    ecc_start_s: float
+    ecc_end_s: float
+    rom_deg: float
+    peak_concentric_dps: float
+    mean_concentric_dps: float
+    peak_eccentric_dps: float
+    mean_eccentric_dps: float
     peak_time_fraction: float
-    swing_score: float
+    concentric_ratio: float
+    windup_deg: float
+    overshoot_deg: float
+    swing_features: int
     swing: bool
+    eccentric_ratio: float
+    top_hold_ratio: float
+    rom_ratio: float
+    arch_deg: float
+    rotation_deg: float
+    body_swing_deg: float
+    drift_deg: float
+    shaking_dps: float
     faults: frozenset[str]
     tempo_ok: bool
     in_gap: bool
+    count_confidence: float
 
     @property
     def concentric_s(self) -> float:
@@ -109,36 +159,63 @@ class Rep:
 
 @dataclass(frozen=True)
 class RepContext:
-    """What :func:`rep_metrics` needs besides the rep.
+    """What :func:`measure_rep` needs besides the rep.
 
-    ``signal`` has shape (k, 4): velocity about the axis (deg/s), angle (deg), side-to-side
-    rotation rate (deg/s), long-gap flag (0/1); row 0 is absolute sample ``signal_start``.
-    ``reference_rom_deg`` are the ROMs the partial/over-extension reference is taken from.
+    ``signal`` has shape (k, :data:`SIGNAL_COLUMNS`) with the ``COL_*`` columns; row 0 is
+    absolute sample ``signal_start``. ``previous`` is the last rep reported before this one.
+    ``wide_delay_s`` is the group delay of the wide-band rate (``COL_WIDE``), s.
     """
 
-    profile: ExerciseProfile
     tempo: Tempo
+    thresholds: FaultThresholds
     sampling_rate_hz: float
     delay_s: float
+    wide_delay_s: float
     signal: FloatArray
     signal_start: int
-    previous: Sequence[Rep]
+    previous: Rep | None
     set_rest_s: float
     tolerance: TempoTolerance
-    reference_rom_deg: Sequence[float] = ()
+    isometric: bool
+    alternating: bool
 
 
 def rom_of(raw: RawRep, signal: FloatArray, signal_start: int) -> float:
     """ROM of a rep: highest angle before the eccentric minus the angle at onset, degrees."""
     a = max(int(raw.con_start) - signal_start, 0)
     b = min(math.ceil(raw.ecc_start) - signal_start + 1, len(signal))
-    angle = signal[a:b, 1]
+    angle = signal[a:b, COL_ANGLE]
     return float(angle.max() - angle[0]) if len(angle) else 0.0
 
 
-def rep_metrics(raw: RawRep, ctx: RepContext) -> Rep:
-    """Metrics, swing score and faults of one rep."""
-    fs, prof, tempo, th = ctx.sampling_rate_hz, ctx.profile, ctx.tempo, ctx.profile.thresholds
+def windup_of(angle: FloatArray, onset: int, window: int) -> tuple[float, int]:
+    """Largest drop ``angle[a] - angle[b]`` with ``a < b``, ``b >= onset - window``.
+
+    Args:
+        angle: shape (k,), degrees; the last sample is the onset of the concentric.
+        onset: index of the onset in ``angle`` (``k - 1``).
+        window: the drop must end at most this many samples before the onset.
+
+    Returns:
+        The drop in degrees (0 if none) and the index ``a`` where it started.
+
+    """
+    if len(angle) < 2:
+        return 0.0, onset
+    run_max = np.maximum.accumulate(angle)
+    drop = run_max - angle
+    lo = max(onset - window, 0)
+    b = lo + int(np.argmax(drop[lo:]))
+    size = float(drop[b])
+    if size <= 0.0:
+        return 0.0, onset
+    a = int(np.argmax(angle[: b + 1]))
+    return size, a
+
+
+def measure_rep(raw: RawRep, ctx: RepContext) -> RepQuantities:
+    """Every quantity of one rep (see the module docstring and ``docs/analysis.md``)."""
+    fs, tempo, th = ctx.sampling_rate_hz, ctx.tempo, ctx.thresholds
     sig, s0 = ctx.signal, ctx.signal_start
 
     def sec(index: float) -> float:
@@ -155,7 +232,7 @@ def rep_metrics(raw: RawRep, ctx: RepContext) -> Rep:
     top_hold_s = ecc_start_s - con_end_s
     eccentric_s = ecc_end_s - ecc_start_s
 
-    prev = ctx.previous[-1] if ctx.previous else None
+    prev = ctx.previous
     if prev is None:
         set_no, rep_no = 1, 1
     elif con_start_s - prev.ecc_end_s > ctx.set_rest_s:
@@ -168,79 +245,71 @@ def rep_metrics(raw: RawRep, ctx: RepContext) -> Rep:
     ecc_rows = rows(raw.ecc_start, raw.ecc_end)
     peak_con = max(lobe.peak_dps for lobe in raw.concentric)
     peak_ecc = -min(lobe.peak_dps for lobe in raw.eccentric)
-    mean_con = float(con_rows[:, 0].mean()) if len(con_rows) else 0.0
-    mean_ecc = float(-ecc_rows[:, 0].mean()) if len(ecc_rows) else 0.0
+    mean_con = float(con_rows[:, COL_RATE].mean()) if len(con_rows) else 0.0
+    mean_ecc = float(-ecc_rows[:, COL_RATE].mean()) if len(ecc_rows) else 0.0
 
-    # Swing features.
-    windup_deg = -raw.windup.rotation_deg if raw.windup else 0.0
+    # Swing quantities. The peak is found on the wide-band rate (the segmentation band
+    # smears a short burst towards its middle), in its own time base.
+    if len(con_rows):
+        lo = min(max(math.floor(raw.con_start) - s0, 0), len(sig))
+        k = int(np.argmax(con_rows[:, COL_WIDE]))
+        peak_s = (s0 + lo + k) / fs - ctx.wide_delay_s
+        peak_frac = float(np.clip((peak_s - con_start_s) / max(concentric_s, 1e-9), 0.0, 1.0))
+    else:
+        peak_frac = 0.5
+    onset = raw.con_start
+    look_from = onset - th.windup_lookback_s * fs
+    if prev is not None:
+        look_from = max(look_from, (prev.ecc_end_s + ctx.delay_s) * fs)
+    before = rows(look_from, onset)[:, COL_ANGLE]
+    window = round(th.windup_window_s * fs)
+    windup_deg, windup_at = windup_of(before, len(before) - 1, window)
+    first_row = min(max(math.floor(look_from), s0), s0 + len(sig))
+    windup_start = first_row + windup_at if windup_deg > 0 else onset
     overshoot_deg = -raw.overshoot.rotation_deg if raw.overshoot else 0.0
-    main = max(raw.concentric, key=lambda lobe: lobe.peak_dps)
-    peak_frac = (main.peak_index - raw.con_start) / max(raw.con_end - raw.con_start, 1e-9)
-    small = max(0.25 * prof.min_rom_deg, 0.05 * rom)
-    features = (
-        windup_deg >= small,
-        peak_frac < 0.4,
-        concentric_s < 0.6 * tempo.concentric_s,
-        overshoot_deg >= small,
-    )
-    score = sum(features) / len(features)
-    swing = prof.every_rep_is_swing or score >= SWING_SCORE_MIN
+    concentric_ratio = concentric_s / tempo.concentric_s
 
-    # Faults.
-    found: set[str] = set()
-    applies = set(prof.faults)
-    refs = list(ctx.reference_rom_deg) or [rom]
-    ref_rom = float(np.median(refs[-REFERENCE_REPS:]))
-    if "dropped_eccentric" in applies and eccentric_s < th.dropped_eccentric_ratio * (
-        tempo.eccentric_s
-    ):
-        found.add("dropped_eccentric")
-    if "partial_rom" in applies and rom < th.partial_rom_ratio * ref_rom:
-        found.add("partial_rom")
-    if "over_extension" in applies and rom > th.over_extension_ratio * ref_rom:
-        found.add("over_extension")
+    # Fault quantities.
+    eccentric_ratio = eccentric_s / tempo.eccentric_s
+    top_hold_ratio = (
+        top_hold_s / tempo.top_hold_s
+        if tempo.top_hold_s >= th.short_hold_min_prescribed_s
+        else math.nan
+    )
     rep_rows = rows(raw.con_start, raw.ecc_end)
-    if "back_arch" in applies and len(rep_rows):
-        start_angle = rep_rows[0, 1]
-        if start_angle - rep_rows[:, 1].min() > th.back_arch_deg:
-            found.add("back_arch")
-    side_turn = np.cumsum(rep_rows[:, 2]) / fs if len(rep_rows) else np.zeros(1)
-    if "hips_rotating" in applies and np.abs(side_turn).max() > th.hips_rotating_deg:
-        found.add("hips_rotating")
-    if (
-        "short_hold" in applies
-        and tempo.top_hold_s >= 1.0
-        and top_hold_s < th.short_hold_ratio * tempo.top_hold_s
-    ):
-        found.add("short_hold")
-    if "body_swing" in applies:
-        # The dead hang before the rep: since the previous rep ended, at most 3 s.
-        hang_from = raw.con_start - 3.0 * fs
-        if prev is not None and prev.set == set_no:
-            hang_from = max(hang_from, (prev.ecc_end_s + ctx.delay_s) * fs)
-        hang_to = raw.windup.run_start if raw.windup else raw.con_start
-        before = rows(hang_from, hang_to)
-        if len(before) and np.ptp(before[:, 1]) > th.body_swing_deg:
-            found.add("body_swing")
-    if prof.isometric:
+    arch_deg = (
+        float(rep_rows[0, COL_ANGLE] - rep_rows[:, COL_ANGLE].min()) if len(rep_rows) else 0.0
+    )
+    side_turn = np.cumsum(rep_rows[:, COL_SIDE]) / fs if len(rep_rows) else np.zeros(1)
+    rotation_deg = float(max(side_turn.max(), 0.0) - min(side_turn.min(), 0.0))
+    hang_from = onset - th.body_swing_window_s * fs
+    if prev is not None:
+        hang_from = max(hang_from, (prev.ecc_end_s + ctx.delay_s) * fs)
+    hang = rows(hang_from, min(windup_start, onset))[:, COL_ANGLE]
+    body_swing_deg = float(np.ptp(hang)) if len(hang) > 1 else 0.0
+    quiet = rows(onset - fs, onset)[:, COL_ANGLE]
+    noise_deg = float(np.ptp(quiet)) if len(quiet) > 1 else 0.0
+
+    drift_deg = math.nan
+    shaking_dps = math.nan
+    if ctx.isometric:
         hold = rows(raw.con_end, raw.ecc_start)
         if len(hold) > 2:
-            drift = float(hold[-1, 1] - hold[0, 1])
-            if "hips_sagging" in applies and drift < -th.hip_drift_deg:
-                found.add("hips_sagging")
-            if "hips_piking" in applies and drift > th.hip_drift_deg:
-                found.add("hips_piking")
-            shake = float(np.sqrt(np.mean((hold[:, 0] - hold[:, 0].mean()) ** 2)))
-            if "shaking" in applies and shake > th.shaking_dps:
-                found.add("shaking")
-            rom = drift
+            excursion = hold[:, COL_ANGLE] - hold[0, COL_ANGLE]
+            drift_deg = float(excursion[int(np.argmax(np.abs(excursion)))])
+            w = hold[:, COL_WIDE]
+            shaking_dps = float(np.sqrt(np.mean((w - w.mean()) ** 2)))
+        else:
+            drift_deg, shaking_dps = 0.0, 0.0
+        rom = drift_deg
+
     side = ""
-    if prof.alternating and len(side_turn):
+    if ctx.alternating and len(side_turn):
         extreme = side_turn[int(np.argmax(np.abs(side_turn)))]
         side = "left" if extreme > 0 else "right"
 
     tol = ctx.tolerance
-    if prof.isometric:  # a hold complies when it lasts at least the prescription
+    if ctx.isometric:  # a hold complies when it lasts at least the prescription
         tempo_ok = top_hold_s >= tempo.top_hold_s - max(tol.min_s, 0.1 * tempo.top_hold_s)
     else:
         tempo_ok = (
@@ -248,9 +317,8 @@ def rep_metrics(raw: RawRep, ctx: RepContext) -> Rep:
             and tol.ok(top_hold_s, tempo.top_hold_s)
             and tol.ok(eccentric_s, tempo.eccentric_s)
         )
-    in_gap = bool(len(rep_rows) and rep_rows[:, 3].any())
-    assert found <= set(FAULTS)
-    return Rep(
+    in_gap = bool(len(rep_rows) and rep_rows[:, COL_GAP].any())
+    return RepQuantities(
         set=set_no,
         rep=rep_no,
         side=side,
@@ -263,12 +331,23 @@ def rep_metrics(raw: RawRep, ctx: RepContext) -> Rep:
         mean_concentric_dps=mean_con,
         peak_eccentric_dps=float(peak_ecc),
         mean_eccentric_dps=mean_ecc,
+        peak_time_fraction=peak_frac,
+        concentric_ratio=concentric_ratio,
         windup_deg=windup_deg,
         overshoot_deg=overshoot_deg,
-        peak_time_fraction=float(peak_frac),
-        swing_score=float(score),
-        swing=bool(swing),
-        faults=frozenset(found),
+        eccentric_ratio=eccentric_ratio,
+        top_hold_ratio=top_hold_ratio,
+        arch_deg=arch_deg,
+        rotation_deg=rotation_deg,
+        body_swing_deg=body_swing_deg,
+        drift_deg=drift_deg,
+        shaking_dps=shaking_dps,
+        noise_deg=noise_deg,
         tempo_ok=bool(tempo_ok),
         in_gap=in_gap,
     )
+
+
+def median_of(values: Sequence[float]) -> float:
+    """Median of ``values``; NaN when empty."""
+    return float(np.median(values)) if len(values) else math.nan

@@ -120,7 +120,7 @@ class SegmenterParams:
     rest_tolerance_deg: float = 4.0
     min_phase_s: float = 0.15
     isometric: bool = False
-    reject_below_rest: bool = True
+    reject_below_rest: bool = False
     reject_pendulum: bool = False
     pendulum_ratio: float = 0.25
 
@@ -165,6 +165,11 @@ class LobeFinder:
         self._angle = np.empty(0)
         self._acc_angle = np.empty(0)
         self._buf_start = 0  # absolute index of _buf[0]
+
+    @property
+    def frontier(self) -> int:
+        """Every lobe not yet returned starts at or after this absolute sample index."""
+        return self._buf_start
 
     def push(self, w: FloatArray, angle: FloatArray, acc_angle: FloatArray) -> list[Lobe]:
         """Append velocity (deg/s), fused angle and accelerometer inclination (deg) samples.
@@ -264,16 +269,17 @@ class RepAssembler:
         """Start of the rep being assembled (fractional index), or None when idle."""
         return self._con[0].start if self._con else None
 
-    def push(self, lobes: list[Lobe], moves: list[Lobe] | None = None) -> list[RawRep]:
+    def push(self, lobes: list[Lobe]) -> list[RawRep]:
         """Feed closed lobes in time order; returns completed reps.
 
-        ``moves`` (isometric holds only) are the starts of rest periods, as zero-rotation
-        events; a hold ends at the first lobe or rest start at least 2 s into it.
+        For isometric holds the lobes may include rest starts, as zero-rotation events
+        (:class:`imu.core.holds.HoldEnds`); a hold ends at the first lobe or rest start at
+        least 2 s into it.
         """
         fs = self.p.sampling_rate_hz
         out: list[RawRep] = []
         if self.p.isometric:
-            return self._push_hold(sorted([*lobes, *(moves or [])], key=lambda e: e.start))
+            return self._push_hold(sorted(lobes, key=lambda e: e.start))
         for lobe in lobes:
             if self._con and (lobe.start - self._con[-1].end) / fs > self.p.max_top_s:
                 self._reset()  # stayed up too long: not a rep (sat up, changed posture)

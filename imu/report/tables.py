@@ -29,17 +29,31 @@ peak_concentric_dps      float64  peak angular velocity of the concentric, deg/s
 mean_concentric_dps      float64  mean angular velocity of the concentric, deg/s
 peak_eccentric_dps       float64  peak speed of the eccentric (positive), deg/s
 mean_eccentric_dps       float64  mean speed of the eccentric (positive), deg/s
-windup_deg               float64  counter-movement just before the concentric, deg
-overshoot_deg            float64  small return just after the concentric, deg
 peak_time_fraction       float64  when the concentric velocity peaks, fraction of it
-swing_score              float64  momentum score, 0..1 (:mod:`imu.core.metrics`)
-swing                    bool     momentum-driven rep
+                                  (swing feature *early peak* below 0.35)
+concentric_ratio         float64  concentric_s / prescribed concentric (*fast* below 0.5)
+windup_deg               float64  largest rotation against the concentric ending < 0.5 s
+                                  before it, deg (*wind-up* from 3 deg)
+overshoot_deg            float64  small return just after the concentric, deg
+swing_features           int64    swing features that hold, 0-3
+swing                    bool     momentum-driven rep (two features or more)
+eccentric_ratio          float64  eccentric_s / prescribed eccentric
+top_hold_ratio           float64  top_hold_s / prescribed hold (NaN under 1 s prescribed)
+rom_ratio                float64  rom_deg / median ROM of the previous (up to 10) reps that
+                                  were not partial (NaN for the first rep)
+arch_deg                 float64  anterior tilt below the level at onset during the rep, deg
+rotation_deg             float64  peak-to-peak rotation about the body's long axis, deg
+body_swing_deg           float64  peak-to-peak angle in the 3 s before the rep, deg
+drift_deg                float64  holds: signed largest tilt drift over the hold, deg
+shaking_dps              float64  holds: RMS angular velocity over the hold, deg/s
 <fault>                  bool     one column per name in :data:`imu.exercises.FAULTS`;
                                   False where the fault does not apply to the exercise
 fault_count              int64    number of faults of the rep
 clean                    bool     no swing and no fault
 tempo_ok                 bool     every phase within the tempo tolerance
 in_gap                   bool     the rep overlaps samples lost for too long to fill
+count_confidence         float64  0-1, how clearly the rep stands out of the noise and the
+                                  smallest rep; under 0.5 the rep is uncertain
 =======================  =======  ==========================================================
 
 ``sets``: one row per set.
@@ -150,16 +164,26 @@ REPS_DTYPES: Final[dict[str, str]] = {
     "mean_concentric_dps": _F,
     "peak_eccentric_dps": _F,
     "mean_eccentric_dps": _F,
+    "peak_time_fraction": _F,
+    "concentric_ratio": _F,
     "windup_deg": _F,
     "overshoot_deg": _F,
-    "peak_time_fraction": _F,
-    "swing_score": _F,
+    "swing_features": _I,
     "swing": _B,
+    "eccentric_ratio": _F,
+    "top_hold_ratio": _F,
+    "rom_ratio": _F,
+    "arch_deg": _F,
+    "rotation_deg": _F,
+    "body_swing_deg": _F,
+    "drift_deg": _F,
+    "shaking_dps": _F,
     **{fault: _B for fault in FAULTS},
     "fault_count": _I,
     "clean": _B,
     "tempo_ok": _B,
     "in_gap": _B,
+    "count_confidence": _F,
 }
 """Columns of the reps table and their dtypes, in order."""
 
@@ -240,13 +264,23 @@ def reps_table(reps: Sequence[Rep]) -> pd.DataFrame:
         "mean_concentric_dps",
         "peak_eccentric_dps",
         "mean_eccentric_dps",
+        "peak_time_fraction",
+        "concentric_ratio",
         "windup_deg",
         "overshoot_deg",
-        "peak_time_fraction",
-        "swing_score",
+        "swing_features",
         "swing",
+        "eccentric_ratio",
+        "top_hold_ratio",
+        "rom_ratio",
+        "arch_deg",
+        "rotation_deg",
+        "body_swing_deg",
+        "drift_deg",
+        "shaking_dps",
         "tempo_ok",
         "in_gap",
+        "count_confidence",
     ):
         cols[name] = [getattr(r, name) for r in reps]
     for fault in FAULTS:

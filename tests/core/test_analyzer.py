@@ -141,7 +141,7 @@ def test_all_missing_or_still_input_gives_no_reps():
 
 
 def test_bad_input_raises_analysis_error():
-    with pytest.raises(AnalysisError, match="sampling_rate_hz"):
+    with pytest.raises(AnalysisError, match="sampling rate of 0 Hz is too slow"):
         RepAnalyzer(CRUNCH, 0.0)
     analyzer = RepAnalyzer(CRUNCH, 52)
     with pytest.raises(AnalysisError, match=r"shape \(m, 3\)"):

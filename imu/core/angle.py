@@ -1,0 +1,75 @@
+"""The pelvic angle about the movement axis: one causal step of the analyzer.
+
+Gyro integration fused with the accelerometer's inclination about the same axis by a
+complementary filter with time constant ``time_constant_s``: the gyro gives the shape of a
+movement, gravity anchors the level, so drift stays bounded over any session length. The
+accelerometer is weighted by how well it sees the axis (not at all when the axis is vertical).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+from scipy.signal import lfilter
+
+from imu.core.axis import BodyAxes
+
+FloatArray = npt.NDArray[np.float64]
+
+
+class PelvicAngle:
+    """Complementary filter on the rate about the axis and the accelerometer inclination.
+
+    Args:
+        axes: the session's axes.
+        dt_s: sample period, s.
+        time_constant_s: time constant of the complementary filter, s.
+
+    """
+
+    def __init__(self, axes: BodyAxes, dt_s: float, time_constant_s: float) -> None:
+        self.axes = axes
+        self.dt_s = dt_s
+        k = min(1.0, dt_s / time_constant_s)
+        r0 = axes.ref_perp
+        self._k_eff = k * float(np.dot(r0, r0))
+        self._zi: FloatArray | None = None
+        self._acc_prev: float | None = None
+
+    def inclination(self, acc_lp: FloatArray) -> FloatArray:
+        """The accelerometer's inclination about the axis, shape (m,), degrees, unwrapped."""
+        ax, r0 = self.axes.axis, self.axes.ref_perp
+        up = acc_lp / np.linalg.norm(acc_lp, axis=1, keepdims=True)
+        ux, uy, uz = up[:, 0], up[:, 1], up[:, 2]
+        # Rotating the pelvis by +a about ax turns the up vector, seen from the sensor, by -a:
+        # (r0 x up) . ax, written out (np.cross costs more on small chunks).
+        sin_a = (
+            (r0[1] * uz - r0[2] * uy) * ax[0]
+            + (r0[2] * ux - r0[0] * uz) * ax[1]
+            + (r0[0] * uy - r0[1] * ux) * ax[2]
+        )
+        cos_a = ux * r0[0] + uy * r0[1] + uz * r0[2]
+        acc_angle = -np.degrees(np.arctan2(sin_a, cos_a))
+        if self._acc_prev is not None:
+            acc_angle = np.unwrap(np.concatenate(([self._acc_prev], acc_angle)), period=360.0)[1:]
+        self._acc_prev = float(acc_angle[-1])
+        return np.asarray(acc_angle, dtype=np.float64)
+
+    def __call__(self, w_deg: FloatArray, acc_lp: FloatArray) -> tuple[FloatArray, FloatArray]:
+        """Fused angle and accelerometer inclination, shape (m,) each, degrees.
+
+        Args:
+            w_deg: shape (m,), angular velocity about the axis, deg/s.
+            acc_lp: shape (m, 3), low-passed specific force, m/s^2.
+
+        """
+        acc_angle = self.inclination(acc_lp)
+        k = self._k_eff
+        xin = (1.0 - k) * w_deg * self.dt_s + k * acc_angle
+        if self._zi is None:
+            self._zi = np.array([acc_angle[0] * (1.0 - k) if k else 0.0])
+        y, self._zi = lfilter([1.0], [1.0, -(1.0 - k)], xin, zi=self._zi)
+        return np.asarray(y, dtype=np.float64), acc_angle
+
+
+__all__ = ["PelvicAngle"]

@@ -1,0 +1,142 @@
+"""The movement axis and its sign, fixed once per session. One causal step of the analyzer.
+
+The principal axis of the bias-corrected angular velocity, ``argmax_u sum (u . w)^2`` over
+moving samples, is fixed at the first quiet sample after the pelvis has rotated the profile's
+``lock_rotation_deg`` in total (about two reps); its sign makes the median excursion from the
+starting posture positive (the concentric direction). For holds, the first clear excursion
+(getting into position) is positive. For alternating exercises (dead bug, bird-dog) the axis
+is the mean excursion from the starting posture instead, made horizontal: the side-to-side
+rotation alternates and averages out over the lock window (about eight reps). The sensor is
+clipped on once per session, so the axis is the same for every set.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+
+ROTATION_QUANTUM_RAD = 1e-9
+"""Quantum of the integer rotation accumulator, rad (keeps the lock point chunk-invariant)."""
+
+
+@dataclass(frozen=True)
+class BodyAxes:
+    """The session's axes in the sensor frame, unit vectors, shape (3,) each.
+
+    Attributes:
+        axis: movement axis, concentric positive.
+        side_axis: the body's long axis (horizontal, perpendicular to the movement axis).
+        up_ref: up direction at the start of the session.
+        ref_perp: ``up_ref`` projected perpendicular to ``axis`` (zero when vertical).
+
+    """
+
+    axis: FloatArray
+    side_axis: FloatArray
+    up_ref: FloatArray
+    ref_perp: FloatArray
+
+
+class RotationCounter:
+    """Counts the pelvis' total rotation and says where the axis may be fixed.
+
+    Args:
+        active_rads: a sample moves when its angular speed exceeds this, rad/s.
+        lock_rad: total rotation before the lock, rad.
+        dt_s: sample period, s.
+
+    """
+
+    def __init__(self, active_rads: float, lock_rad: float, dt_s: float) -> None:
+        self.active_rads = active_rads
+        self.dt_s = dt_s
+        self._lock_q = round(lock_rad / ROTATION_QUANTUM_RAD)
+        self._total_q = 0
+
+    def push(self, omega: FloatArray) -> int | None:
+        """Index in this chunk (m, 3) after which to lock, or None to keep waiting.
+
+        The lock falls on the first quiet sample once enough rotation has been seen, never in
+        the middle of a movement.
+        """
+        speed = np.sqrt(omega[:, 0] ** 2 + omega[:, 1] ** 2 + omega[:, 2] ** 2)
+        step = np.where(speed > self.active_rads, speed, 0.0) * self.dt_s
+        total = self._total_q + np.cumsum(np.rint(step / ROTATION_QUANTUM_RAD).astype(np.int64))
+        self._total_q = int(total[-1])
+        crossed = np.flatnonzero((total >= self._lock_q) & (step == 0.0))
+        return int(crossed[0]) + 1 if len(crossed) else None
+
+
+def fix_axes(
+    omega: FloatArray,
+    acc_lp: FloatArray,
+    dt_s: float,
+    active_rads: float,
+    alternating: bool,
+    isometric: bool,
+    min_rom_rad: float,
+) -> BodyAxes | None:
+    """The session's axes from the samples before the lock.
+
+    Args:
+        omega: shape (n, 3), bias-corrected angular velocity, rad/s.
+        acc_lp: shape (n, 3), low-passed specific force, m/s^2.
+        dt_s: sample period, s.
+        active_rads: speed above which a sample moves, rad/s.
+        alternating: sides alternate rep by rep.
+        isometric: the exercise is a hold.
+        min_rom_rad: a hold's first clear excursion is at least this, rad.
+
+    Returns:
+        The axes, or None when the pelvis never moved.
+
+    """
+    speed = np.sqrt(omega[:, 0] ** 2 + omega[:, 1] ** 2 + omega[:, 2] ** 2)
+    active = speed > active_rads
+    if not active.any():
+        return None
+    first = int(np.argmax(active))
+    up = acc_lp[: max(first, 1)].mean(axis=0)
+    up = up / np.linalg.norm(up)
+    if alternating:
+        # The side-to-side rotation changes sign rep by rep and averages out; the tilt of
+        # every rep goes the same way. The medio-lateral axis is horizontal in every posture
+        # of the profiles: drop the vertical part, which only drift adds.
+        excursion = np.cumsum(omega, axis=0) * dt_s
+        typical = (excursion[active] - excursion[first]).mean(axis=0)
+        typical = typical - np.dot(typical, up) * up
+        axis = typical / max(float(np.linalg.norm(typical)), 1e-12)
+    else:
+        moving = omega[active]
+        _, vecs = np.linalg.eigh(moving.T @ moving)
+        axis = vecs[:, -1]
+        rate = omega @ axis
+        angle = np.cumsum(rate) * dt_s
+        excursion = angle[active] - angle[first]
+        if isometric:
+            clear = np.flatnonzero(np.abs(excursion) >= min_rom_rad)
+            flip = len(clear) > 0 and excursion[clear[0]] < 0
+        else:
+            flip = bool(np.median(excursion) < 0)
+        if flip:
+            axis = -axis
+    side = np.cross(axis, up)
+    side_norm = float(np.linalg.norm(side))
+    side = side / side_norm if side_norm > 1e-6 else np.zeros(3)
+    perp = up - np.dot(up, axis) * axis
+    perp_norm = float(np.linalg.norm(perp))
+    perp = perp / perp_norm if perp_norm > 1e-6 else np.zeros(3)
+    return BodyAxes(
+        axis=np.asarray(axis, dtype=np.float64),
+        side_axis=np.asarray(side, dtype=np.float64),
+        up_ref=np.asarray(up, dtype=np.float64),
+        ref_perp=np.asarray(perp, dtype=np.float64),
+    )
+
+
+__all__ = ["ROTATION_QUANTUM_RAD", "BodyAxes", "RotationCounter", "fix_axes"]

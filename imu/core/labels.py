@@ -1,0 +1,128 @@
+"""Labels from quantities: the definitions of the domain brief, thresholds from the profile.
+
+One small stateful step: the ROM reference of ``partial_rom`` and ``over_extension`` is the
+median ROM of the previous (up to ``reference_reps``) reps of the session that were not
+partial, so a rep's labels never depend on reps that come after it, whatever the chunking
+of the stream. ``docs/analysis.md`` gives the table of definitions.
+"""
+
+from __future__ import annotations
+
+import math
+
+from imu.core.metrics import Rep, RepQuantities, median_of
+from imu.exercises import FAULTS, ExerciseProfile
+
+
+def count_confidence(q: RepQuantities, profile: ExerciseProfile) -> float:
+    """How sure the analyzer is that ``q`` is a rep, 0-1.
+
+    The rep's ROM and peak velocity are compared with the profile's smallest rep and the
+    angle's noise floor just before the rep (breathing, tremor, quantisation); a rep three
+    times the smallest rep and five times the noise floor counts fully.
+    """
+    if profile.isometric:
+        return 1.0
+    margin = min(
+        q.rom_deg / profile.min_rom_deg, q.peak_concentric_dps / profile.min_velocity_dps
+    )
+    by_size = (margin - 1.0) / 2.0
+    by_noise = (q.rom_deg / max(q.noise_deg, 1e-6) - 2.0) / 3.0
+    value = min(by_size, by_noise)
+    if q.in_gap:
+        value = min(value, 0.5)
+    return float(min(max(value, 0.0), 1.0))
+
+
+class RepLabeller:
+    """Applies the label definitions to each rep's quantities, in time order.
+
+    Args:
+        profile: the exercise profile (which labels apply, thresholds).
+
+    """
+
+    def __init__(self, profile: ExerciseProfile) -> None:
+        self.profile = profile
+        self._references: list[float] = []  # ROMs of previous reps that were not partial
+
+    def __call__(self, q: RepQuantities) -> Rep:
+        """The labelled rep; updates the ROM reference."""
+        prof, th = self.profile, self.profile.thresholds
+        applies = set(prof.faults)
+        features = (
+            q.peak_time_fraction < th.early_peak_fraction,
+            q.concentric_ratio < th.fast_ratio,
+            q.windup_deg >= th.windup_deg,
+        )
+        n_features = int(sum(features))
+        swing = not prof.isometric and prof.judges_swing and (
+            prof.every_rep_is_swing or n_features >= th.swing_min_features
+        )
+        found: set[str] = set()
+        refs = self._references[-th.reference_reps :]
+        rom_ratio = math.nan if prof.isometric else q.rom_deg / median_of(refs) if refs else (
+            math.nan
+        )
+        if not prof.isometric:
+            if q.eccentric_ratio < th.dropped_eccentric_ratio:
+                found.add("dropped_eccentric")
+            if math.isfinite(rom_ratio):
+                if rom_ratio < th.partial_rom_ratio:
+                    found.add("partial_rom")
+                if rom_ratio > th.over_extension_ratio:
+                    found.add("over_extension")
+            if q.top_hold_ratio < th.short_hold_ratio:  # NaN compares False
+                found.add("short_hold")
+            if q.arch_deg > th.back_arch_deg:
+                found.add("back_arch")
+            if q.rotation_deg > th.hips_rotating_deg:
+                found.add("hips_rotating")
+            if q.body_swing_deg > th.body_swing_deg:
+                found.add("body_swing")
+        else:
+            if q.drift_deg < -th.hip_drift_deg:
+                found.add("hips_sagging")
+            if q.drift_deg > th.hip_drift_deg:
+                found.add("hips_piking")
+            if q.shaking_dps > th.shaking_dps:
+                found.add("shaking")
+        found &= applies
+        assert found <= set(FAULTS)
+        if not prof.isometric and "partial_rom" not in found:
+            self._references.append(q.rom_deg)
+        return Rep(
+            set=q.set,
+            rep=q.rep,
+            side=q.side,
+            con_start_s=q.con_start_s,
+            con_end_s=q.con_end_s,
+            ecc_start_s=q.ecc_start_s,
+            ecc_end_s=q.ecc_end_s,
+            rom_deg=q.rom_deg,
+            peak_concentric_dps=q.peak_concentric_dps,
+            mean_concentric_dps=q.mean_concentric_dps,
+            peak_eccentric_dps=q.peak_eccentric_dps,
+            mean_eccentric_dps=q.mean_eccentric_dps,
+            peak_time_fraction=q.peak_time_fraction,
+            concentric_ratio=q.concentric_ratio,
+            windup_deg=q.windup_deg,
+            overshoot_deg=q.overshoot_deg,
+            swing_features=n_features,
+            swing=bool(swing),
+            eccentric_ratio=q.eccentric_ratio,
+            top_hold_ratio=q.top_hold_ratio,
+            rom_ratio=rom_ratio,
+            arch_deg=q.arch_deg,
+            rotation_deg=q.rotation_deg,
+            body_swing_deg=q.body_swing_deg,
+            drift_deg=q.drift_deg,
+            shaking_dps=q.shaking_dps,
+            faults=frozenset(found),
+            tempo_ok=q.tempo_ok,
+            in_gap=q.in_gap,
+            count_confidence=count_confidence(q, prof),
+        )
+
+
+__all__ = ["RepLabeller", "count_confidence"]

@@ -1,0 +1,108 @@
+"""Still periods and the gyroscope bias, one causal step of the analyzer.
+
+A sample is still when, over the last ``window`` samples, every gyro axis spans less than a
+limit and every accelerometer axis too. The limits adapt to the sensor: twice the quietest
+window seen so far (a coarse or noisy sensor raises its floor), clipped between the
+configured minimum and maximum. The bias is the mean gyro over the latest still window and
+is re-estimated at every still period of the session (holds, pauses, rests). Before the
+first still period it is the mean over a long window: reps return to where they started,
+so their rotation averages out.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from imu.core.stream import WindowMean, WindowRange
+
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+
+
+@dataclass(frozen=True)
+class StillOutput:
+    """One chunk through :class:`StillnessBias` (m samples).
+
+    Attributes:
+        omega: shape (m, 3), bias-corrected angular velocity, rad/s.
+        still: shape (m,), the sample ends a still window.
+        acc_range: shape (m,), largest accelerometer span over the window, m/s^2.
+        bias: shape (m, 3), the bias subtracted, rad/s.
+
+    """
+
+    omega: FloatArray
+    still: BoolArray
+    acc_range: FloatArray
+    bias: FloatArray
+
+
+class StillnessBias:
+    """Detects still periods and removes the gyro bias.
+
+    Args:
+        window: still-window length, samples.
+        fallback_window: long-mean window used before the first still period, samples.
+        gyro_range_rads: (minimum, maximum) gyro span limit, rad/s.
+        acc_range_ms2: (minimum, maximum) accelerometer span limit, m/s^2.
+
+    """
+
+    def __init__(
+        self,
+        window: int,
+        fallback_window: int,
+        gyro_range_rads: tuple[float, float],
+        acc_range_ms2: tuple[float, float],
+    ) -> None:
+        self.window = window
+        self.gyro_range_rads = gyro_range_rads
+        self.acc_range_ms2 = acc_range_ms2
+        self._gyro_range = WindowRange(window, 3)
+        self._acc_range = WindowRange(window, 3)
+        self._gyro_mean = WindowMean(window, 3)
+        self._gyro_long_mean = WindowMean(fallback_window, 3)
+        self._bias = np.zeros(3)
+        self._seen_still = False
+        self._g_floor = math.inf
+        self._a_floor = math.inf
+        self._n = 0  # samples seen
+
+    def __call__(self, gyro_lp: FloatArray, acc_lp: FloatArray) -> StillOutput:
+        """Process the next chunk: shapes (m, 3) rad/s and (m, 3) m/s^2, both low-passed."""
+        g_range = self._gyro_range(gyro_lp).max(axis=1)
+        a_range = self._acc_range(acc_lp).max(axis=1)
+        g_mean = self._gyro_mean(gyro_lp)
+        # Only needed until the first still period (then never again).
+        g_long = g_mean if self._seen_still else self._gyro_long_mean(gyro_lp)
+        # Noise floor: the quietest full window so far.
+        full = np.arange(self._n, self._n + len(gyro_lp)) >= self.window - 1
+        g_floor = np.minimum.accumulate(
+            np.concatenate(([self._g_floor], np.where(full, g_range, np.inf)))
+        )[1:]
+        a_floor = np.minimum.accumulate(
+            np.concatenate(([self._a_floor], np.where(full, a_range, np.inf)))
+        )[1:]
+        self._g_floor, self._a_floor = float(g_floor[-1]), float(a_floor[-1])
+        self._n += len(gyro_lp)
+        g_limit = np.clip(2.0 * g_floor, *self.gyro_range_rads)
+        a_limit = np.clip(2.0 * a_floor, *self.acc_range_ms2)
+        still = (g_range < g_limit) & (a_range < a_limit)
+        idx = np.where(still, np.arange(len(still)), -1)
+        last = np.maximum.accumulate(idx)
+        fallback = np.broadcast_to(self._bias, g_mean.shape) if self._seen_still else g_long
+        bias = np.where((last >= 0)[:, None], g_mean[np.maximum(last, 0)], fallback)
+        if still.any():
+            self._bias = g_mean[int(last[-1])].copy()
+            self._seen_still = True
+        elif not self._seen_still:
+            self._bias = g_long[-1].copy()
+        omega = np.asarray(gyro_lp - bias, dtype=np.float64)
+        return StillOutput(omega, still, a_range, np.asarray(bias, dtype=np.float64))
+
+
+__all__ = ["StillOutput", "StillnessBias"]
