@@ -195,6 +195,7 @@ class RepAnalyzer:
         self._lobes = LobeFinder(seg)
         self._assembler = RepAssembler(seg)
         self._labeller = RepLabeller(profile)
+        self._hold_queue: list[Lobe] = []  # holds: events waiting for the horizon
         self._n_in = 0  # samples released by the gap filler so far
         # Rolling signal buffer for the quantities (columns: imu.core.metrics.COL_*); the
         # absolute index of row 0 is _sig_start.
@@ -233,8 +234,7 @@ class RepAnalyzer:
         if self._axes is None and self._pre:
             reps += self._lock_and_replay(None)
         if self._holds is not None and self._axes is not None:
-            events = self._holds.release(self._sig_start + len(self._sig) + 1)
-            reps += self._finalise(self._assembler.push(events))
+            reps += self._finalise(self._assembler.push(self._hold_events([], math.inf)))
         self._finished = True
         return reps
 
@@ -266,7 +266,7 @@ class RepAnalyzer:
         gyro_lp = self._gyro_lp(gyr)
         gyro_wide = self._gyro_wide(gyr)
         acc_lp = self._acc_lp(acc)
-        st = self._still(gyro_lp, acc_lp)
+        st = self._still(gyro_lp, acc_lp, gap)
         omega = st.omega
         omega[gap] = 0.0
         omega_wide = gyro_wide - st.bias
@@ -327,12 +327,18 @@ class RepAnalyzer:
             self._trace.append(np.column_stack((angle, w_deg)))
         lobes: list[Lobe] = self._lobes.push(w_deg, angle, acc_angle)
         if self._holds is not None:
-            lobes = sorted(
-                [*lobes, *self._holds.release(self._lobes.frontier)], key=lambda e: e.start
-            )
+            lobes = self._hold_events(lobes, min(self._lobes.frontier, self._holds.horizon))
         reps = self._finalise(self._assembler.push(lobes))
         self._trim(start_abs + len(block))
         return reps
+
+    def _hold_events(self, lobes: list[Lobe], horizon: float) -> list[Lobe]:
+        """Holds: lobes and rest events starting before ``horizon``, in time order."""
+        assert self._holds is not None
+        queue = sorted([*self._hold_queue, *lobes, *self._holds.release()], key=lambda e: e.start)
+        ready = [e for e in queue if e.start < horizon]
+        self._hold_queue = [e for e in queue if e.start >= horizon]
+        return ready
 
     def _finalise(self, raws: list[RawRep]) -> list[Rep]:
         """Quantities and labels of completed reps, one at a time in time order."""
@@ -363,6 +369,9 @@ class RepAnalyzer:
         context = round(self.params.context_s * fs)
         keep_from = min(end_abs - context - round(fs), self._lobes.frontier - context)
         pending = self._assembler.pending_start
+        if self._hold_queue:
+            first = self._hold_queue[0].start
+            pending = first if pending is None else min(pending, first)
         if pending is not None:
             keep_from = min(keep_from, math.floor(pending) - context)
         keep_from = max(keep_from, self._sig_start)

@@ -4,8 +4,10 @@ A still period that starts within ``get_down`` samples of a burst (the accelerom
 spanning more than ``get_down_acc_ms2`` over the still window) ends a hold at the burst's
 start. Stillness alone does not: a steady plank at a low rate looks still too.
 
-Rest events are released only once the lobe finder has closed every lobe that starts
-before them, so they reach the rep assembler in time order whatever the chunking.
+A rest event is found a still window after the rest starts, and its get-down may start up
+to ``get_down`` samples before that. So the analyzer hands lobes and rest events to the
+rep assembler only once no earlier event can still appear (:attr:`HoldEnds.horizon`): they
+arrive in time order whatever the chunking, at the cost of ending a hold about 4 s late.
 """
 
 from __future__ import annotations
@@ -67,10 +69,14 @@ class HoldEnds:
             self._was_burst = bool(burst[-1])
             self._was_still = bool(still[-1])
 
-    def release(self, before: int) -> list[Lobe]:
-        """Rest events whose get-down starts before sample ``before``, as zero-rotation lobes."""
-        out = [span for span in self._pending if span[0] < before]
-        self._pending = [span for span in self._pending if span[0] >= before]
+    @property
+    def horizon(self) -> int:
+        """No rest event found later can start before this absolute sample index."""
+        return self._n - self.window - self.get_down
+
+    def release(self) -> list[Lobe]:
+        """The rest events found so far, as zero-rotation lobes (get-down start to rest)."""
+        out, self._pending = self._pending, []
         return [Lobe(-1, a, b, float(a), float(b), a, 0.0, 0.0, 0.0, 0.0) for a, b in out]
 
 

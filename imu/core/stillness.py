@@ -7,6 +7,10 @@ configured minimum and maximum. The bias is the mean gyro over the latest still 
 is re-estimated at every still period of the session (holds, pauses, rests). Before the
 first still period it is the mean over a long window: reps return to where they started,
 so their rotation averages out.
+
+Samples lost for too long to fill (flagged gaps) hold no information about the gyro: a
+window that touches one is never still and never sets the bias or the noise floor, so a
+gap at rest cannot pass for a zero bias.
 """
 
 from __future__ import annotations
@@ -66,21 +70,30 @@ class StillnessBias:
         self._acc_range = WindowRange(window, 3)
         self._gyro_mean = WindowMean(window, 3)
         self._gyro_long_mean = WindowMean(fallback_window, 3)
+        self._gap_share = WindowMean(window, 1)
         self._bias = np.zeros(3)
         self._seen_still = False
         self._g_floor = math.inf
         self._a_floor = math.inf
         self._n = 0  # samples seen
 
-    def __call__(self, gyro_lp: FloatArray, acc_lp: FloatArray) -> StillOutput:
-        """Process the next chunk: shapes (m, 3) rad/s and (m, 3) m/s^2, both low-passed."""
+    def __call__(self, gyro_lp: FloatArray, acc_lp: FloatArray, gap: BoolArray) -> StillOutput:
+        """Process the next chunk.
+
+        Args:
+            gyro_lp: shape (m, 3), low-passed angular velocity, rad/s.
+            acc_lp: shape (m, 3), low-passed specific force, m/s^2.
+            gap: shape (m,), samples lost for too long to fill.
+
+        """
         g_range = self._gyro_range(gyro_lp).max(axis=1)
         a_range = self._acc_range(acc_lp).max(axis=1)
+        clean = self._gap_share(gap.astype(np.float64)[:, None])[:, 0] <= 0.0
         g_mean = self._gyro_mean(gyro_lp)
         # Only needed until the first still period (then never again).
         g_long = g_mean if self._seen_still else self._gyro_long_mean(gyro_lp)
         # Noise floor: the quietest full window so far.
-        full = np.arange(self._n, self._n + len(gyro_lp)) >= self.window - 1
+        full = (np.arange(self._n, self._n + len(gyro_lp)) >= self.window - 1) & clean
         g_floor = np.minimum.accumulate(
             np.concatenate(([self._g_floor], np.where(full, g_range, np.inf)))
         )[1:]
@@ -91,7 +104,7 @@ class StillnessBias:
         self._n += len(gyro_lp)
         g_limit = np.clip(2.0 * g_floor, *self.gyro_range_rads)
         a_limit = np.clip(2.0 * a_floor, *self.acc_range_ms2)
-        still = (g_range < g_limit) & (a_range < a_limit)
+        still = (g_range < g_limit) & (a_range < a_limit) & clean
         idx = np.where(still, np.arange(len(still)), -1)
         last = np.maximum.accumulate(idx)
         fallback = np.broadcast_to(self._bias, g_mean.shape) if self._seen_still else g_long

@@ -1,0 +1,87 @@
+"""Every field of every rep is the same however the stream is cut, for every profile."""
+
+import dataclasses
+import itertools
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from imu.core import Rep, RepAnalyzer
+from imu.exercises import get_profile
+from imu.sim import SessionSpec, SimulatedSession, simulate_session
+from imu.tempo import Tempo
+
+# Simulator exercise -> analyzer profile, with a fault mix that exercises every label.
+CASES = {
+    "reverse-crunch": ("reverse-crunch", {"swing": 0.3, "dropped_eccentric": 0.3,
+                                          "partial_rom": 0.3, "short_hold": 0.2}),
+    "leg-raise": ("leg-raise", {"back_arch": 0.4, "swing": 0.2}),
+    "hanging-leg-raise": ("hanging-leg-raise", {"body_swing": 0.4, "swing": 0.3,
+                                                "partial_rom": 0.2}),
+    "dead-bug": ("dead-bug", {"back_arch": 0.3, "hips_rotating": 0.3}),
+    "bird-dog": ("bird-dog", {"hips_rotating": 0.4}),
+    "reverse-hip-raise": ("reverse-hip-raise", {"over_extension": 0.3, "partial_rom": 0.3,
+                                                "swing": 0.2}),
+    "pelvic-tilt": ("pelvic-tilt", {"short_hold": 0.4, "partial_rom": 0.2}),
+    "standing-curl": ("standing-strict", {"swing": 0.6}),
+    "plank": ("plank", {"hips_sagging": 0.3, "hips_piking": 0.3, "shaking": 0.3}),
+}
+
+_SESSIONS: dict[str, SimulatedSession] = {}
+
+
+def session_for(exercise: str) -> SimulatedSession:
+    if exercise not in _SESSIONS:
+        _, faults = CASES[exercise]
+        hold = exercise == "plank"
+        _SESSIONS[exercise] = simulate_session(
+            SessionSpec(exercise, tempo=None if hold else Tempo(2, 1, 2), reps=2 if hold else 6,
+                        sets=2, rest_s=18.0, sampling_rate_hz=52, seed=5, faults=faults,
+                        packet_loss=0.02, hold_s=20.0)
+        )
+    return _SESSIONS[exercise]
+
+
+def assert_same_reps(a: list[Rep], b: list[Rep]) -> None:
+    """Every field equal (NaN equals NaN)."""
+    assert len(a) == len(b)
+    for x, y in zip(a, b, strict=True):
+        for f in dataclasses.fields(Rep):
+            u, v = getattr(x, f.name), getattr(y, f.name)
+            if isinstance(u, float):
+                assert np.array_equal([u], [v], equal_nan=True), f.name
+            else:
+                assert u == v, f.name
+
+
+def run(exercise: str, edges: list[int]) -> list[Rep]:
+    profile_name, _ = CASES[exercise]
+    rec = session_for(exercise).recording
+    analyzer = RepAnalyzer(get_profile(profile_name), rec.sampling_rate_hz,
+                           None if exercise == "plank" else Tempo(2, 1, 2))
+    out: list[Rep] = []
+    for a, b in itertools.pairwise(edges):
+        out += analyzer.update(rec.acc[a:b], rec.gyr[a:b])
+    out += analyzer.finish()
+    assert_same_reps(out, analyzer.reps_)
+    return out
+
+
+@pytest.mark.parametrize("exercise", list(CASES))
+@given(cuts=st.lists(st.integers(min_value=1, max_value=100_000), min_size=1, max_size=60))
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_every_field_is_chunk_invariant(exercise, cuts):
+    n = session_for(exercise).recording.n_samples
+    whole = run(exercise, [0, n])
+    assert whole, f"{exercise}: the fixture session must have reps"
+    edges = [0, *sorted({c % n for c in cuts if c % n}), n]
+    assert_same_reps(run(exercise, edges), whole)
+
+
+@pytest.mark.parametrize("exercise", list(CASES))
+def test_live_sized_chunks_match_one_chunk(exercise):
+    """20-sample chunks, as live data arrives (about 0.4 s at 52 Hz)."""
+    n = session_for(exercise).recording.n_samples
+    assert_same_reps(run(exercise, [*range(0, n, 20), n]), run(exercise, [0, n]))
