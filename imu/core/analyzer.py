@@ -160,7 +160,8 @@ class RepAnalyzer:
         # Steps, in signal order.
         self._gaps = GapFiller(max(1, round(p.max_interp_s * fs)), 6)
         self._gyro_lp = SosFilter(gyro_sos)
-        self._gyro_wide = SosFilter(wide_sos)
+        self._wide_sos = wide_sos
+        self._gyro_wide: SosFilter | None = None  # on the rate about the axis, once fixed
         self._acc_lp = SosFilter(acc_sos)
         window = max(2, round(p.still_window_s * fs))
         self._still = StillnessBias(
@@ -178,7 +179,7 @@ class RepAnalyzer:
         self._counter = RotationCounter(
             self._active_rads, math.radians(profile.lock_rotation_deg), self._dt
         )
-        self._pre: list[tuple[FloatArray, FloatArray, FloatArray, BoolArray]] = []
+        self._pre: list[tuple[FloatArray, FloatArray, FloatArray, FloatArray, BoolArray]] = []
         self._axes: BodyAxes | None = None
         self._angle: PelvicAngle | None = None
         seg = SegmenterParams(
@@ -264,30 +265,28 @@ class RepAnalyzer:
         acc, gyr = x[:, :3], x[:, 3:]
         gyr = np.where(gap[:, None], 0.0, gyr)
         gyro_lp = self._gyro_lp(gyr)
-        gyro_wide = self._gyro_wide(gyr)
         acc_lp = self._acc_lp(acc)
         st = self._still(gyro_lp, acc_lp, gap)
         omega = st.omega
         omega[gap] = 0.0
-        omega_wide = gyro_wide - st.bias
-        omega_wide[gap] = 0.0
         if self._holds is not None:
             self._holds.push(st.still, st.acc_range)
         self._n_in += len(x)
         if self._axes is None:
-            self._pre.append((omega, omega_wide, acc_lp, gap))
+            self._pre.append((omega, gyr, st.bias, acc_lp, gap))
             at = self._counter.push(omega)
             if at is not None:
                 return self._lock_and_replay(self._n_in - len(x) + at)
             return []
-        return self._segment(omega, omega_wide, acc_lp, gap)
+        return self._segment(omega, gyr, st.bias, acc_lp, gap)
 
     def _lock_and_replay(self, lock_at: int | None) -> list[Rep]:
         """Fix the axes from samples ``[0, lock_at)`` (all if None), then segment the buffer."""
         omega = np.concatenate([c[0] for c in self._pre])
-        omega_wide = np.concatenate([c[1] for c in self._pre])
-        acc_lp = np.concatenate([c[2] for c in self._pre])
-        gap = np.concatenate([c[3] for c in self._pre])
+        gyr = np.concatenate([c[1] for c in self._pre])
+        bias = np.concatenate([c[2] for c in self._pre])
+        acc_lp = np.concatenate([c[3] for c in self._pre])
+        gap = np.concatenate([c[4] for c in self._pre])
         self._pre = []
         n_lock = len(omega) if lock_at is None else lock_at
         axes = fix_axes(
@@ -304,21 +303,33 @@ class RepAnalyzer:
             return []
         self._axes = axes
         self._angle = PelvicAngle(axes, self._dt, self.params.angle_time_constant_s)
+        self._gyro_wide = SosFilter(self._wide_sos)
         logger.info(
             "movement axis fixed at sample %d: %s (sensor frame)",
             self._n_in,
             np.round(axes.axis, 3),
         )
-        return self._segment(omega, omega_wide, acc_lp, gap)
+        return self._segment(omega, gyr, bias, acc_lp, gap)
 
     def _segment(
-        self, omega: FloatArray, omega_wide: FloatArray, acc_lp: FloatArray, gap: BoolArray
+        self,
+        omega: FloatArray,
+        gyr: FloatArray,
+        bias: FloatArray,
+        acc_lp: FloatArray,
+        gap: BoolArray,
     ) -> list[Rep]:
-        axes, angle_step = self._axes, self._angle
-        assert axes is not None and angle_step is not None
+        """Angle, lobes and reps from bias-corrected (omega) and raw (gyr) rates, rad/s.
+
+        ``bias`` is the gyro bias removed from ``omega``; the wide-band rate about the axis is
+        filtered from ``gyr`` projected on the axis (the filter is linear: one channel).
+        """
+        axes, angle_step, wide = self._axes, self._angle, self._gyro_wide
+        assert axes is not None and angle_step is not None and wide is not None
         w_deg = (omega @ axes.axis) * RAD2DEG
         side_deg = (omega @ axes.side_axis) * RAD2DEG
-        wide_deg = (omega_wide @ axes.axis) * RAD2DEG
+        wide_deg = (wide((gyr @ axes.axis)[:, None])[:, 0] - bias @ axes.axis) * RAD2DEG
+        wide_deg[gap] = 0.0
         angle, acc_angle = angle_step(w_deg, acc_lp)
         start_abs = self._sig_start + len(self._sig)
         block = np.column_stack((w_deg, angle, side_deg, gap.astype(np.float64), wide_deg))

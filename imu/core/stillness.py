@@ -70,7 +70,7 @@ class StillnessBias:
         self._acc_range = WindowRange(window, 3)
         self._gyro_mean = WindowMean(window, 3)
         self._gyro_long_mean = WindowMean(fallback_window, 3)
-        self._gap_share = WindowMean(window, 1)
+        self._last_gap = -(10**15)  # absolute index of the latest gap sample
         self._bias = np.zeros(3)
         self._seen_still = False
         self._g_floor = math.inf
@@ -88,12 +88,16 @@ class StillnessBias:
         """
         g_range = self._gyro_range(gyro_lp).max(axis=1)
         a_range = self._acc_range(acc_lp).max(axis=1)
-        clean = self._gap_share(gap.astype(np.float64)[:, None])[:, 0] <= 0.0
+        index = np.arange(self._n, self._n + len(gap))
+        last_gap = np.maximum.accumulate(np.where(gap, index, self._last_gap))
+        if len(gap):
+            self._last_gap = int(last_gap[-1])
+        clean = index - last_gap >= self.window
         g_mean = self._gyro_mean(gyro_lp)
         # Only needed until the first still period (then never again).
         g_long = g_mean if self._seen_still else self._gyro_long_mean(gyro_lp)
         # Noise floor: the quietest full window so far.
-        full = (np.arange(self._n, self._n + len(gyro_lp)) >= self.window - 1) & clean
+        full = (index >= self.window - 1) & clean
         g_floor = np.minimum.accumulate(
             np.concatenate(([self._g_floor], np.where(full, g_range, np.inf)))
         )[1:]
