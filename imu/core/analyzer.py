@@ -179,7 +179,10 @@ class RepAnalyzer:
         self._counter = RotationCounter(
             self._active_rads, math.radians(profile.lock_rotation_deg), self._dt
         )
-        self._pre: list[tuple[FloatArray, FloatArray, FloatArray, FloatArray, BoolArray]] = []
+        # Before the axis lock every chunk is kept: (omega, gyr, bias, acc_lp, gap, still).
+        self._pre: list[
+            tuple[FloatArray, FloatArray, FloatArray, FloatArray, BoolArray, BoolArray]
+        ] = []
         self._axes: BodyAxes | None = None
         self._angle: PelvicAngle | None = None
         seg = SegmenterParams(
@@ -273,7 +276,7 @@ class RepAnalyzer:
             self._holds.push(st.still, st.acc_range)
         self._n_in += len(x)
         if self._axes is None:
-            self._pre.append((omega, gyr, st.bias, acc_lp, gap))
+            self._pre.append((omega, gyr, st.bias, acc_lp, gap, st.still))
             at = self._counter.push(omega)
             if at is not None:
                 return self._lock_and_replay(self._n_in - len(x) + at)
@@ -287,8 +290,17 @@ class RepAnalyzer:
         bias = np.concatenate([c[2] for c in self._pre])
         acc_lp = np.concatenate([c[3] for c in self._pre])
         gap = np.concatenate([c[4] for c in self._pre])
+        still = np.concatenate([c[5] for c in self._pre])
         self._pre = []
         n_lock = len(omega) if lock_at is None else lock_at
+        # Before the first still period the bias was a long mean that a rep in progress
+        # skews; these samples are only reported now, so take the first still period's bias.
+        first_still = np.flatnonzero(still[:n_lock])
+        if len(first_still) and first_still[0] > 0:
+            k = int(first_still[0])
+            better = bias[k]
+            omega[:k] = np.where(gap[:k, None], 0.0, omega[:k] + bias[:k] - better)
+            bias[:k] = better
         axes = fix_axes(
             omega[:n_lock],
             acc_lp[:n_lock],

@@ -69,7 +69,8 @@ class StillnessBias:
         self._gyro_range = WindowRange(window, 3)
         self._acc_range = WindowRange(window, 3)
         self._gyro_mean = WindowMean(window, 3)
-        self._gyro_long_mean = WindowMean(fallback_window, 3)
+        # Long mean over the samples that are not gaps: sum(gyro * valid) / sum(valid).
+        self._gyro_long_mean = WindowMean(fallback_window, 4)
         self._last_gap = -(10**15)  # absolute index of the latest gap sample
         self._bias = np.zeros(3)
         self._seen_still = False
@@ -95,7 +96,7 @@ class StillnessBias:
         clean = index - last_gap >= self.window
         g_mean = self._gyro_mean(gyro_lp)
         # Only needed until the first still period (then never again).
-        g_long = g_mean if self._seen_still else self._gyro_long_mean(gyro_lp)
+        g_long = g_mean if self._seen_still else self._long_mean(gyro_lp, gap)
         # Noise floor: the quietest full window so far.
         full = (index >= self.window - 1) & clean
         g_floor = np.minimum.accumulate(
@@ -108,7 +109,8 @@ class StillnessBias:
         self._n += len(gyro_lp)
         g_limit = np.clip(2.0 * g_floor, *self.gyro_range_rads)
         a_limit = np.clip(2.0 * a_floor, *self.acc_range_ms2)
-        still = (g_range < g_limit) & (a_range < a_limit) & clean
+        # Only a full window can be still: the first samples of a stream span nothing yet.
+        still = (g_range < g_limit) & (a_range < a_limit) & full
         idx = np.where(still, np.arange(len(still)), -1)
         last = np.maximum.accumulate(idx)
         fallback = np.broadcast_to(self._bias, g_mean.shape) if self._seen_still else g_long
@@ -120,6 +122,15 @@ class StillnessBias:
             self._bias = g_long[-1].copy()
         omega = np.asarray(gyro_lp - bias, dtype=np.float64)
         return StillOutput(omega, still, a_range, np.asarray(bias, dtype=np.float64))
+
+
+    def _long_mean(self, gyro_lp: FloatArray, gap: BoolArray) -> FloatArray:
+        """Mean gyro over the long window, gaps left out (a gap reads zero), shape (m, 3)."""
+        valid = (~gap).astype(np.float64)[:, None]
+        sums = self._gyro_long_mean(np.hstack((gyro_lp * valid, valid)))
+        share = sums[:, 3:]
+        held = np.broadcast_to(self._bias, gyro_lp.shape)
+        return np.where(share > 0.0, sums[:, :3] / np.maximum(share, 1e-12), held)
 
 
 __all__ = ["StillOutput", "StillnessBias"]
