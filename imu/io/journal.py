@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from imu.errors import RecordingError
-from imu.io.framestream import StreamHeader, StreamRecorder
+from imu.io.recorders import StreamHeader, StreamRecorder
 from imu.io.recording import Recording
 
 logger = logging.getLogger(__name__)
@@ -351,7 +351,7 @@ def recover_journal(path: str | Path) -> Recording:
     contents = read_journal(path)
     recorder: Any = StreamRecorder(contents.header)
     if contents.header.notes.get("protocol") == "polar-pmd":
-        from imu.ble.polar.stream import PolarStreamRecorder  # Polar PMD frames
+        from imu.io.recorders.polar import PolarStreamRecorder  # Polar PMD frames
 
         recorder = PolarStreamRecorder(contents.header)
     replay_into(contents, recorder)

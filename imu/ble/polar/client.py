@@ -4,7 +4,9 @@
 ACC and GYRO at the chosen rate and range (checking them against what the device offers first,
 so an unsupported setting is named before anything is sent) and stops them. Responses arrive by
 indication on the control point; the data notifications go to ``on_frame`` (enqueue only).
-:class:`PolarAdapter` plugs it into :class:`imu.ble.live.LiveSession`.
+:class:`PolarAdapter` plugs it into :class:`imu.ble.live.LiveSession`; while connected its
+``watch`` restarts a stream the device stops on its own (``0x01`` indication), reporting
+``stopped_by_device`` then ``stream_restarted`` or ``stream_restart_failed``.
 """
 
 from __future__ import annotations
@@ -13,13 +15,15 @@ import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from bleak import BleakClient
 from bleak.exc import BleakError
 
 from firmware_protocol import spec
 from imu.ble.client import KIND_POLAR, BleError, DeviceInfo
-from imu.ble.polar.codec import (
+from imu.io.recorders.base import StreamHeader
+from imu.io.recorders.pmd import (
     MEASUREMENT_STOPPED,
     PMD_CONTROL_POINT_UUID,
     PMD_DATA_UUID,
@@ -40,13 +44,21 @@ from imu.ble.polar.codec import (
     start_measurement,
     stop_measurement,
 )
-from imu.ble.polar.stream import PROTOCOL, PolarStreamRecorder
-from imu.io.framestream import StreamHeader
+from imu.io.recorders.polar import PROTOCOL, PolarStreamRecorder
 
 logger = logging.getLogger(__name__)
 
 RESPONSE_TIMEOUT_S = 5.0
 """How long to wait for a control point response, s."""
+
+RESTART_ATTEMPTS = 3
+"""Tries to restart a stream the device stopped before the session ends."""
+
+RESTART_DELAY_S = 0.25
+"""Wait before the first restart attempt, doubled before each next one, s."""
+
+StreamReport = Callable[[str, dict[str, Any]], None]
+"""``report(kind, fields)``: a stream event for the session (journal, recorder, view)."""
 
 POLAR_RATES_HZ = (26, 52, 104, 208, 416)
 """Online streaming rates of the Polar Verity Sense in SDK mode (ACC and GYRO), Hz."""
@@ -91,13 +103,15 @@ class PolarConnection:
         self.name = name
         self._on_frame = on_frame
         self._responses: asyncio.Queue[bytes] = asyncio.Queue()
-        self.stopped_by_device: list[int] = []
+        self.stopped_by_device: asyncio.Queue[int] = asyncio.Queue()
+        """Measurement types the device stopped on its own, in order (filled by indications)."""
 
     def _on_control(self, data: bytes) -> None:
         if data and data[0] == RESPONSE_HEADER:
             self._responses.put_nowait(data)
         elif data and data[0] == MEASUREMENT_STOPPED:
-            self.stopped_by_device.extend(data[1:])
+            for mtype in data[1:]:
+                self.stopped_by_device.put_nowait(mtype)
             logger.warning("%s stopped streams %s on its own", self.name, list(data[1:]))
         else:
             logger.info("unexpected PMD control point indication %s", data.hex())
@@ -254,8 +268,79 @@ class PolarAdapter:
             extra={"acc_factor": acc_factor, "gyr_factor": gyr_factor},
         )
 
+    async def watch(self, report: StreamReport) -> str:
+        """While connected: restart each stream the device stops on its own.
+
+        Reports ``stopped_by_device`` (``measurement``), then ``stream_restarted``
+        (``measurement`` and the new ``acc_factor``/``gyr_factor``) or, after
+        ``RESTART_ATTEMPTS`` refusals, ``stream_restart_failed`` (``measurement``, ``error``).
+
+        Returns:
+            Why the session must end (only when a restart failed); otherwise runs until
+            cancelled.
+
+        """
+        conn = self._conn
+        if conn is None:
+            raise BleError("the Polar adapter is not connected; open() it first")
+        while True:
+            mtype = await conn.stopped_by_device.get()
+            try:
+                measurement = MeasurementType(mtype)
+            except ValueError:
+                logger.info("device stopped unknown measurement type %d", mtype)
+                continue
+            if measurement not in (MeasurementType.ACC, MeasurementType.GYRO):
+                continue
+            report("stopped_by_device", {"measurement": measurement.name})
+            error = await self._restart(conn, measurement, report)
+            if error is not None:
+                report(
+                    "stream_restart_failed", {"measurement": measurement.name, "error": error}
+                )
+                return f"the sensor stopped {measurement.name} and refused to restart it: {error}"
+
+    async def _restart(
+        self, conn: PolarConnection, measurement: MeasurementType, report: StreamReport
+    ) -> str | None:
+        """Start a stopped stream again; returns the last error, or None once restarted."""
+        acc = measurement == MeasurementType.ACC
+        range_ = self.acc_range_g if acc else self.gyr_range_dps
+        error = "no attempt"
+        delay = RESTART_DELAY_S
+        for attempt in range(1, RESTART_ATTEMPTS + 1):
+            try:
+                factor = await conn.start(measurement, self.odr_hz, range_)
+            except (PolarError, BleError, BleakError, TimeoutError) as exc:
+                error = str(exc)
+                logger.warning(
+                    "restart %d/%d of %s failed: %s", attempt, RESTART_ATTEMPTS,
+                    measurement.name, error,
+                )
+                if attempt < RESTART_ATTEMPTS:
+                    await asyncio.sleep(delay)
+                    delay *= 2
+                continue
+            key = "acc_factor" if acc else "gyr_factor"
+            report("stream_restarted", {"measurement": measurement.name, key: factor})
+            return None
+        return error
+
     async def stop(self) -> None:
-        """Stop GYRO and ACC."""
-        if self._conn is not None:
-            await self._conn.stop(MeasurementType.GYRO)
-            await self._conn.stop(MeasurementType.ACC)
+        """Stop GYRO and ACC (each, even if the other was already stopped).
+
+        Raises:
+            PolarError: the device refused to stop a stream that was running.
+
+        """
+        if self._conn is None:
+            return
+        errors = []
+        for measurement in (MeasurementType.GYRO, MeasurementType.ACC):
+            try:
+                await self._conn.stop(measurement)
+            except PolarError as exc:
+                if PmdStatus.ALREADY_IN_STATE.name not in str(exc):
+                    errors.append(str(exc))
+        if errors:
+            raise PolarError("; ".join(errors))

@@ -1,0 +1,132 @@
+"""Our own sensor's frames (``firmware_protocol/SPEC.md``) on the grid: placed by device time.
+
+Sample 0 is the first sample of the first frame received. A frame whose first sample has device
+time ``t`` (unwrapped, microseconds) starts at grid index ``round((t - t0) * odr_hz / 1e6)``:
+the device clock defines the grid, so the index is exact however many frames were lost and
+however long the link was down. Samples the host never got become NaN rows listed in
+``meta.gaps`` (see :mod:`imu.io.recorders.base` for the reasons). A frame that overlaps samples
+already placed (a duplicate) is dropped. If, across a reconnect, the device clock went backwards
+or leapt far ahead of the host clock (the sensor restarted, or its clock was set), the frames
+are placed by host receive time instead and the jump is logged.
+
+Counts become SI only in :func:`firmware_protocol.frames.decode_frames`.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from typing import Any
+
+import numpy as np
+
+from firmware_protocol import ProtocolError
+from firmware_protocol.frames import DecodedBatch, StreamPosition, decode_frames
+from imu.io.recorders.base import EVENT_DISCONNECTED, FloatArray, GridRecorder, StreamHeader
+
+logger = logging.getLogger(__name__)
+
+
+class StreamRecorder(GridRecorder):
+    """Turns our sensor's IMU data frames into grid rows and, at the end, a recording.
+
+    Args:
+        header: the stream configuration and session.
+        reanchor_s: how far the device clock may run ahead of twice the host's elapsed time
+            across a reconnect before the grid is re-anchored, s.
+
+    """
+
+    def __init__(self, header: StreamHeader, reanchor_s: float = 2.0) -> None:
+        super().__init__(header)
+        self.reanchor_s = reanchor_s
+        self._position: StreamPosition | None = None
+        self._t0_us: int | None = None  # unwrapped device time of grid sample 0
+        self._anchor_shift = 0  # grid index correction after a re-anchor
+        self._last_host: float | None = None  # receive time of the last frame placed
+        self._reconnected = False  # the link dropped since the last frame placed
+        self.counters.update(
+            {"duplicate_frames": 0, "lost_frames": 0, "reanchors": 0}
+        )
+
+    def _on_event(self, kind: str, host_time_s: float, fields: dict[str, Any]) -> None:
+        if kind == EVENT_DISCONNECTED:
+            self._reconnected = True
+
+    def _decode(self, payloads: list[bytes]) -> list[DecodedBatch]:
+        h = self.header
+        try:
+            batch = decode_frames(
+                payloads, h.acc_range_g, h.gyr_range_dps, h.odr_hz, self._position
+            )
+            self._position = batch.end
+            return [batch]
+        except ProtocolError:
+            pass
+        out = []
+        for payload in payloads:  # slow path: find and skip the bad frame(s)
+            try:
+                one = decode_frames(
+                    [payload], h.acc_range_g, h.gyr_range_dps, h.odr_hz, self._position
+                )
+            except ProtocolError as exc:
+                self._frame_error(str(exc))
+                continue
+            self._position = one.end
+            out.append(one)
+        return out
+
+    def _ingest(self, host_times_s: list[float], payloads: list[bytes]) -> None:
+        frame_i = 0
+        for batch in self._decode(payloads):
+            hosts = np.asarray(host_times_s[frame_i : frame_i + batch.n_frames])
+            frame_i += batch.n_frames
+            for f in range(batch.n_frames):
+                a = int(batch.frame_start[f])
+                b = int(batch.frame_start[f + 1]) if f + 1 < batch.n_frames else batch.n_samples
+                self._place(
+                    int(batch.frame_timestamp_us[f]),
+                    float(hosts[f]) if f < len(hosts) else math.nan,
+                    batch.acc[a:b],
+                    batch.gyr[a:b],
+                    int(batch.gaps[f]),
+                )
+
+    def _place(
+        self, t_us: int, host_s: float, acc: FloatArray, gyr: FloatArray, seq_gap: int
+    ) -> None:
+        odr = self.header.odr_hz
+        if self._t0_us is None:
+            self._t0_us = t_us
+        index = round((t_us - self._t0_us) * odr / 1e6) + self._anchor_shift
+        if self._reconnected and self._last_host is not None and math.isfinite(host_s):
+            # After a reconnect the device clock must have moved on about as much as the
+            # host's: backwards means it restarted (reboot), far ahead means it was reset.
+            device_step = (index - self._next) / odr
+            host_step = host_s - self._last_host
+            if device_step < -1.0 / odr or device_step > 2.0 * host_step + self.reanchor_s:
+                new_index = self._next + max(0, round(host_step * odr))
+                logger.warning(
+                    "device clock jumped by %.1f s against the host clock across a reconnect "
+                    "(sensor restarted?); placing the frames by host time",
+                    device_step - host_step,
+                )
+                self._anchor_shift += new_index - index
+                index = new_index
+                self.counters["reanchors"] += 1
+        self._reconnected = False
+        if index > self._next:
+            if not self._broken:
+                self.counters["lost_frames"] += max(seq_gap, 1)
+            self._append_missing(index - self._next)
+        n = len(acc)
+        if index < self._next:
+            skip = self._next - index
+            if skip >= n:
+                self.counters["duplicate_frames"] += 1
+                return
+            acc, gyr, index = acc[skip:], gyr[skip:], self._next
+        self._append(acc, gyr)
+        if math.isfinite(host_s):
+            self._last_host = host_s
+            self._clock_point((index - self._anchor_shift) / odr, host_s)
