@@ -8,11 +8,13 @@ Tasks (references kept in :attr:`LiveSession._tasks`):
   never registered twice; it gives up after ``give_up_after_s`` without a link;
 - the **notification callback** only enqueues ``(host_time, bytes)``;
 - the **consumer** takes everything queued, appends it to the journal, places it on the sample
-  grid (:class:`imu.io.framestream.StreamRecorder`: decode, gaps, clock fit), feeds the
+  grid (the adapter's recorder from :mod:`imu.io.recorders`: decode, gaps, clock fit), feeds the
   :class:`imu.core.RepAnalyzer` and emits :class:`LiveEvent` objects to the listener.
 
 Connection events travel through the same queue as frames, so the journal, the recorder and the
-analysis see one order of things.
+analysis see one order of things. So do stream events of adapters that watch their streams
+(``watch``: a Polar sensor that stops a stream on its own; the adapter restarts it, or the
+session ends cleanly with reason ``device stopped streaming``).
 
 Why not bleak-retry-connector: it is built around BlueZ (D-Bus device cache, adapter
 selection, BlueZ error strings) and connects by :class:`BLEDevice` from a BlueZ scan; with a
@@ -43,10 +45,9 @@ from imu.core.analyzer import AnalyzerParams, RepAnalyzer
 from imu.core.metrics import Rep
 from imu.errors import ImuError
 from imu.exercises import ExerciseProfile
-from imu.io.clock import ClockFit
-from imu.io.framestream import Block, StreamHeader, StreamRecorder
 from imu.io.journal import JournalWriter
-from imu.io.recording import Gap, Recording
+from imu.io.recorders import FrameRecorder, StreamHeader, StreamRecorder
+from imu.io.recording import Recording
 from imu.tempo import Tempo
 
 logger = logging.getLogger(__name__)
@@ -153,13 +154,45 @@ class Progress:
 
 
 @dataclass(frozen=True)
+class StreamEvent:
+    """A stream event: the device stopped a stream on its own, or its restart ended.
+
+    ``kind`` is ``stopped_by_device``, ``stream_restarted`` or ``stream_restart_failed`` (the
+    session then ends); ``measurement`` names the stream ("ACC", "GYRO").
+    """
+
+    kind: str
+    measurement: str
+    error: str | None = None
+
+    @property
+    def text(self) -> str:
+        """One line for the user."""
+        if self.kind == "stopped_by_device":
+            return f"the sensor stopped its {self.measurement} stream on its own; restarting it"
+        if self.kind == "stream_restarted":
+            return f"{self.measurement} stream restarted; streaming"
+        return (
+            f"could not restart the {self.measurement} stream ({self.error}); ending the "
+            "session and saving what was recorded"
+        )
+
+
+DEVICE_STOPPED = "device stopped streaming"
+"""Session end reason: the device stopped a stream and it could not be restarted."""
+
+
+@dataclass(frozen=True)
 class Finished:
     """The session ended (``reason``: ``stopped``, ``device gone``, ``error: ...``)."""
 
     reason: str
 
 
-LiveEvent = Connected | Disconnected | Reconnecting | RepDone | PhaseChanged | SetEnded | Progress
+LiveEvent = (
+    Connected | Disconnected | Reconnecting | RepDone | PhaseChanged | SetEnded | Progress
+    | StreamEvent
+)
 Listener = Callable[[LiveEvent | Finished], None]
 
 
@@ -173,35 +206,14 @@ class _LinkEvent:
 _STOP = object()
 
 
-class FrameRecorder(Protocol):
-    """What the live loop needs from a recorder (:class:`StreamRecorder` and the Polar one)."""
-
-    @property
-    def n_samples(self) -> int:
-        """Grid samples so far."""
-
-    @property
-    def gaps(self) -> tuple[Gap, ...]:
-        """Gaps so far."""
-
-    def event(self, kind: str, host_time_s: float, **fields: Any) -> None:
-        """A connection event."""
-
-    def frames(self, host_times_s: list[float], payloads: list[bytes]) -> Block:
-        """Place a batch of notifications on the grid."""
-
-    def clock_fit(self) -> ClockFit | None:
-        """Device-to-host clock fit."""
-
-    def recording(self) -> Recording:
-        """Everything so far."""
-
-
 class DeviceAdapter(Protocol):
     """One sensor protocol: configuration, connection set-up, stop, and the frame recorder.
 
     ``open`` runs on every (re)connection with a connected bleak client; it subscribes
-    (notifications go to ``on_frame``, which only enqueues) and starts the stream.
+    (notifications go to ``on_frame``, which only enqueues) and starts the stream. An adapter
+    may also have ``async watch(report) -> str | None``, run while connected: it reports
+    stream events with ``report(kind, fields)`` and returns a reason only when the session must
+    end (a stream the device stopped that could not be restarted).
     """
 
     kind: str
@@ -469,17 +481,31 @@ class LiveSession:
             self._queue.put_nowait(_LinkEvent("connected", self.host_clock(), info.as_event()))
             self._emit(Connected(info, reconnect=not self._first_connection))
             self._first_connection = False
-            # Stream until the link drops or we are asked to stop.
+            # Stream until the link drops, we are asked to stop, or the adapter gives up.
             stop_wait = asyncio.create_task(self._stop.wait())
             lost_wait = asyncio.create_task(self._link_lost.wait())
-            self._tasks.update((stop_wait, lost_wait))
-            await asyncio.wait({stop_wait, lost_wait}, return_when=asyncio.FIRST_COMPLETED)
-            for t in (stop_wait, lost_wait):
+            waits = {stop_wait, lost_wait}
+            watch = getattr(self.adapter, "watch", None)
+            watcher = asyncio.create_task(watch(self._stream_event)) if watch else None
+            if watcher is not None:
+                waits.add(watcher)
+            self._tasks.update(waits)
+            await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+            for t in waits:
                 t.cancel()
                 self._tasks.discard(t)
+            await asyncio.gather(*waits, return_exceptions=True)
             if self._stop.is_set() and not self._link_lost.is_set():
                 await self._stop_stream(client)
                 return "stopped"
+            if (
+                watcher is not None and watcher.done() and not watcher.cancelled()
+                and not self._link_lost.is_set()
+            ):
+                if watcher.exception() is not None:
+                    logger.warning("watching the streams failed: %s", watcher.exception())
+                await self._stop_stream(client)
+                return DEVICE_STOPPED
             # Unsolicited disconnect: mark it and reconnect by address.
             self._queue.put_nowait(_LinkEvent("disconnected", self.host_clock()))
             self._emit(Disconnected(self.recorder.n_samples))
@@ -489,6 +515,12 @@ class LiveSession:
             self._emit(Reconnecting(attempt, delay, "link lost"))
             await self._sleep_or_stop(delay)
         return "stopped"
+
+    def _stream_event(self, kind: str, fields: dict[str, Any]) -> None:
+        """A stream event from the adapter: journal and recorder (via the queue), and view."""
+        self._queue.put_nowait(_LinkEvent(kind, self.host_clock(), dict(fields)))
+        error = fields.get("error")
+        self._emit(StreamEvent(kind, str(fields.get("measurement")), error and str(error)))
 
     async def _sleep_or_stop(self, delay: float) -> None:
         with contextlib.suppress(TimeoutError):

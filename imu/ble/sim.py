@@ -17,6 +17,7 @@ import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from bumble.link import LocalLink
 
@@ -85,12 +86,16 @@ async def polar_bench(
     gyr_offset_s: float = 0.0,
     drop_fraction: float = 0.0,
     seed: int = 0,
+    **faults: Any,
 ) -> AsyncIterator[SimBench]:
-    """A virtual Polar sensor (PMD service) and a host on a fresh in-process link."""
+    """A virtual Polar sensor (PMD service) and a host on a fresh in-process link.
+
+    ``faults`` go to :class:`VirtualPolar` (``rate_error_ppm``, ``stop_at_s``, ...).
+    """
     link = LocalLink()
     sensor = VirtualPolar.on_local_link(
         link, source, speed=speed, gyr_offset_s=gyr_offset_s, drop_fraction=drop_fraction,
-        seed=seed,
+        seed=seed, **faults,
     )
     async with _bench(link, sensor) as bench:
         yield bench

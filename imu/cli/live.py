@@ -30,6 +30,7 @@ from rich.text import Text
 from firmware_protocol.virtual_sensor import Faults
 from imu.ble.client import KIND_POLAR, BleBackend, StreamConfig, find_sensor_kind
 from imu.ble.live import (
+    DEVICE_STOPPED,
     Connected,
     Disconnected,
     Finished,
@@ -41,6 +42,7 @@ from imu.ble.live import (
     ReconnectPolicy,
     RepDone,
     SetEnded,
+    StreamEvent,
 )
 from imu.cli._csvargs import console, positive_number
 from imu.core.metrics import Rep, TempoTolerance
@@ -221,6 +223,8 @@ class PlainView:
                 if event.journal_error
                 else "journal writing again"
             )
+        elif isinstance(event, StreamEvent):
+            line = event.text
         elif isinstance(event, Finished):
             line = f"session ended: {event.reason}"
         if line is not None:
@@ -299,6 +303,9 @@ class RichView:
         elif isinstance(event, Progress):
             s.seconds, s.lost, s.drift = event.seconds, event.lost_samples, event.clock_drift_ppm
             s.journal_error = event.journal_error
+        elif isinstance(event, StreamEvent):
+            s.link = "streaming" if event.kind == "stream_restarted" else (
+                f"[yellow]{event.text}[/yellow]")
         elif isinstance(event, Finished):
             s.link = f"ended: {event.reason}"
         if self._live is not None:
@@ -475,7 +482,7 @@ def run(args: argparse.Namespace) -> int:
     with view.running():
         result = asyncio.run(coro)
     finish_session(result, out_dir, name, profile, tempo, out, journal)
-    return 0 if result.reason in ("stopped", "device gone") else 1
+    return 0 if result.reason in ("stopped", "device gone", DEVICE_STOPPED) else 1
 
 
 async def _run_device(args: argparse.Namespace, backend: BleBackend, profile: ExerciseProfile,

@@ -254,12 +254,12 @@ def test_requests_carry_only_request_settings():
     req = pmd.Request(pmd.Opcode.REQUEST_MEASUREMENT_START, M.GYRO, chosen)
     assert req.encode() == bytes.fromhex("0205 0001a001 01011000 0201d007 040103".replace(" ", ""))
     # FACTOR is response-only: a request holding it is refused before anything is sent.
-    with pytest.raises(PolarError, match="cannot carry FACTOR.*leave it out"):
+    with pytest.raises(PolarError, match=r"cannot carry FACTOR.*leave it out"):
         pmd.Request(pmd.Opcode.REQUEST_MEASUREMENT_START, M.GYRO, {**chosen,
                                                                     SettingType.FACTOR: 1})
     # And a device receiving one answers INVALID_PARAMETER (the virtual sensor does).
     with_factor = req.encode() + bytes([5, 1]) + struct.pack("<f", 0.5)
-    with pytest.raises(PolarError, match="^INVALID_PARAMETER: .*FACTOR"):
+    with pytest.raises(PolarError, match=r"^INVALID_PARAMETER: .*FACTOR"):
         pmd.decode_request(with_factor)
     # A response may carry it.
     assert pmd.decode_settings(pmd.encode_settings({SettingType.FACTOR: 0.5})) == {

@@ -5,9 +5,16 @@ service UUID in the scan response, and serves the PMD control point (features re
 start and stop of ACC and GYRO, error statuses for what it does not offer) and the data
 characteristic, plus Device Information and Battery. It streams samples given by whoever
 starts it: ACC as delta-compressed frames of type 0x81 (mG = counts x factor), GYRO as type 0x80
-(deg/s = counts x factor), each frame stamped with the device time of its last sample in ns
-since 2000-01-01. The two streams are timed independently (``gyr_offset_s`` shifts the gyro's
-sampling instants), as on the real device. Time can run ``speed`` times faster than real time.
+(deg/s = counts x factor; or type 0x81, float32 deg/s / factor, with ``gyr_frame_type=0x81``),
+each frame stamped with the device time of its last sample in ns since 2000-01-01. The two
+streams are timed independently (``gyr_offset_s`` shifts the gyro's sampling instants), as on
+the real device. Time can run ``speed`` times faster than real time.
+
+Faults, for tests: ``rate_error_ppm`` makes the sampling clock run off nominal against the
+timestamp clock (52 Hz that is really 52.03 Hz: +577 ppm; the samples are the source signal at
+the true instants, stamped truthfully); ``stop_at_s`` stops a stream on the device's own
+(``0x01`` indication, as a real sensor does when it must), ``refuse_restart`` refuses to start
+a stream it stopped (status ``INVALID_STATE``); ``drop_fraction`` loses frames.
 
 This models the documented protocol, not a particular firmware: it offers the Verity Sense's
 SDK-mode rates (26-416 Hz) and ranges at once, without a separate SDK-mode switch.
@@ -35,8 +42,9 @@ from bumble.link import LocalLink
 from bumble.transport.common import AsyncPipeSink
 
 from firmware_protocol import spec
-from imu.ble.polar.codec import (
+from imu.io.recorders.pmd import (
     DPS_TO_RADS,
+    MEASUREMENT_STOPPED,
     MG_TO_MS2,
     PMD_CONTROL_POINT_UUID,
     PMD_DATA_UUID,
@@ -122,6 +130,7 @@ class PolarStats:
 
     frames_sent: int = 0
     frames_dropped: int = 0
+    device_stops: list[str] = field(default_factory=list)
     samples_sent: dict[str, int] = field(default_factory=lambda: {"ACC": 0, "GYRO": 0})
     connections: int = 0
     requests: list[str] = field(default_factory=list)
@@ -131,11 +140,15 @@ class PolarStats:
 class _Stream:
     measurement: MeasurementType
     factor: float
-    counts: npt.NDArray[np.int64]
+    counts: npt.NDArray[Any]  # (n, 3) integer counts, or float32 values for GYRO 0x81
     valid: npt.NDArray[np.bool_]
     offset_s: float
     cursor: int = 0
     frame_type: int = 0x81
+
+    @property
+    def n_samples(self) -> int:
+        return int(self.counts.shape[0])
 
 
 class VirtualPolar:
@@ -151,6 +164,13 @@ class VirtualPolar:
         battery_percent: Battery Level.
         seed: seed of the frame drops.
         clock: wall clock, s (monotonic).
+        rate_error_ppm: the sampling clock's error against the timestamp clock, ppm
+            (+577: 52 Hz is really 52.03 Hz).
+        gyr_frame_type: 0x80 (16-bit delta) or 0x81 (float32 delta) GYRO frames.
+        stop_at_s: ``(measurement name, world time s)`` pairs: the device stops that stream on
+            its own then (once each).
+        refuse_restart: refuse to start again a stream the device stopped.
+        frame_period_s: each stream sends a frame at least this often (device time), s.
 
     """
 
@@ -166,9 +186,28 @@ class VirtualPolar:
         battery_percent: int = 76,
         seed: int = 0,
         clock: Callable[[], float] = time.monotonic,
+        rate_error_ppm: float = 0.0,
+        gyr_frame_type: int = 0x80,
+        stop_at_s: tuple[tuple[str, float], ...] = (),
+        refuse_restart: bool = False,
+        frame_period_s: float = FRAME_PERIOD_S,
     ) -> None:
         if not (math.isfinite(speed) and speed > 0):
             raise PolarError(f"speed must be a positive number, got {speed!r}")
+        if not (math.isfinite(rate_error_ppm) and abs(rate_error_ppm) < 1e5):
+            raise PolarError(
+                f"rate_error_ppm must be a finite number below 100000 in size, got "
+                f"{rate_error_ppm!r}"
+            )
+        if gyr_frame_type not in (0x80, 0x81):
+            raise PolarError(f"gyr_frame_type must be 0x80 or 0x81, got 0x{gyr_frame_type:02x}")
+        self.rate_error_ppm = float(rate_error_ppm)
+        self.true_rate_hz = source.sampling_rate_hz * (1.0 + self.rate_error_ppm * 1e-6)
+        self.gyr_frame_type = gyr_frame_type
+        self.stop_at_s = {MeasurementType[name.upper()]: float(t) for name, t in stop_at_s}
+        self.refuse_restart = refuse_restart
+        self.frame_period_s = frame_period_s
+        self._stopped_by_me: set[MeasurementType] = set()
         self.device = device
         self.source = source
         self.name = name
@@ -280,6 +319,10 @@ class VirtualPolar:
         if self._loop_task is not None:
             self._loop_task.cancel()
             await asyncio.gather(self._loop_task, return_exceptions=True)
+        if self._tasks:
+            # Let HCI commands in flight (re-advertising after a disconnect, indications)
+            # finish: cancelling one leaves its late completion event with no one waiting.
+            await asyncio.wait(set(self._tasks), timeout=1.0)
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
@@ -329,8 +372,20 @@ class VirtualPolar:
         return (self._clock() - self._world0_wall) * self.speed
 
     def _sample_ns(self, stream: _Stream, index: int) -> int:
-        rate = self.source.sampling_rate_hz
-        return DEVICE_EPOCH_NS + round((index / rate + stream.offset_s) * 1e9)
+        return DEVICE_EPOCH_NS + round((index / self.true_rate_hz + stream.offset_s) * 1e9)
+
+    def _resample(self, si: FloatArray) -> FloatArray:
+        """The source (nominal rate) at the true sampling instants (``rate_error_ppm``)."""
+        if self.rate_error_ppm == 0.0:
+            return si
+        n = si.shape[0]
+        ratio = self.source.sampling_rate_hz / self.true_rate_hz  # source samples per sample
+        pos = np.arange(math.floor((n - 1) / ratio) + 1) * ratio
+        lo = np.minimum(np.floor(pos).astype(np.int64), n - 1)
+        hi = np.minimum(lo + 1, n - 1)
+        frac = (pos - lo)[:, None]
+        out: FloatArray = si[lo] * (1.0 - frac) + si[hi] * frac  # NaN if either side is NaN
+        return out
 
     # ------------------------------------------------------------------ control point
     def _on_write(self, connection: Connection, value: bytes) -> None:
@@ -381,6 +436,8 @@ class VirtualPolar:
     ) -> tuple[PmdStatus, float]:
         if measurement in self._streams:
             return PmdStatus.ALREADY_IN_STATE, 0.0
+        if self.refuse_restart and measurement in self._stopped_by_me:
+            return PmdStatus.INVALID_STATE, 0.0
         for stype, value in chosen.items():
             if stype in offered and value not in offered[stype]:
                 return _STATUS_FOR.get(stype, PmdStatus.INVALID_PARAMETER), 0.0
@@ -394,16 +451,24 @@ class VirtualPolar:
         range_ = chosen.get(SettingType.RANGE, max(offered[SettingType.RANGE]))
         if measurement == MeasurementType.ACC:
             factor = float(np.float32(range_ * 2000.0 / 65536.0))  # mG per count
-            si = self.source.acc_ms2 / (factor * MG_TO_MS2)
+            si = self._resample(self.source.acc_ms2) / (factor * MG_TO_MS2)
             frame_type, offset = 0x81, 0.0
+        elif self.gyr_frame_type == 0x81:
+            factor = 1.0  # float32 deg/s
+            si = self._resample(self.source.gyr_rads) / DPS_TO_RADS
+            frame_type, offset = 0x81, self.gyr_offset_s
         else:
             factor = float(np.float32(range_ * 2.0 / 65536.0))  # deg/s per count
-            si = self.source.gyr_rads / (factor * DPS_TO_RADS)
+            si = self._resample(self.source.gyr_rads) / (factor * DPS_TO_RADS)
             frame_type, offset = 0x80, self.gyr_offset_s
         valid: npt.NDArray[np.bool_] = np.asarray(np.isfinite(si).all(axis=1))
-        counts = np.clip(np.round(np.where(valid[:, None], si, 0.0)), -32768, 32767).astype(
-            np.int64
-        )
+        counts: npt.NDArray[Any]
+        if frame_type == 0x81 and measurement == MeasurementType.GYRO:
+            counts = np.where(valid[:, None], si, 0.0).astype(np.float32)
+        else:
+            counts = np.clip(np.round(np.where(valid[:, None], si, 0.0)), -32768, 32767).astype(
+                np.int64
+            )
         if self._world0_wall is None:
             self._world0_wall = self._clock()
         stream = _Stream(measurement, factor, counts, valid, offset, frame_type=frame_type)
@@ -415,23 +480,38 @@ class VirtualPolar:
     def _due(self, stream: _Stream) -> int:
         """Samples of a stream measured by now (world time)."""
         world = self.world_time_s()
-        due = math.floor((world - stream.offset_s) * self.source.sampling_rate_hz) + 1
-        return min(max(due, 0), self.source.n_samples)
+        due = math.floor((world - stream.offset_s) * self.true_rate_hz) + 1
+        return min(max(due, 0), stream.n_samples)
 
     async def _stream_loop(self) -> None:
         rate = self.source.sampling_rate_hz
-        per_frame = max(1, int(rate * FRAME_PERIOD_S))
+        per_frame = max(1, int(rate * self.frame_period_s))
         while True:
             await asyncio.sleep(min(_TICK_WALL_S, per_frame / rate / self.speed))
             if self._world0_wall is not None and not self.source_done.is_set():
                 end_world = self.source.n_samples / rate + self.gyr_offset_s
-                if self.world_time_s() >= end_world + FRAME_PERIOD_S:
+                if self.world_time_s() >= end_world + self.frame_period_s:
                     self.source_done.set()
             conn = self._connection
             if conn is None:
                 continue
             for stream in list(self._streams.values()):
                 await self._send_due(conn, stream, per_frame)
+            await self._stop_due(conn)
+
+    async def _stop_due(self, conn: Connection) -> None:
+        """Stop, on the device's own, each stream whose ``stop_at_s`` has come."""
+        world = self.world_time_s()
+        for measurement, at_s in self.stop_at_s.items():
+            if (
+                world >= at_s and measurement not in self._stopped_by_me
+                and self._streams.pop(measurement, None) is not None
+            ):
+                self._stopped_by_me.add(measurement)
+                self.stats.device_stops.append(measurement.name)
+                logger.info("virtual Polar stops %s on its own at %.2f s", measurement.name, world)
+                payload = bytes([MEASUREMENT_STOPPED, int(measurement)])
+                await self.device.indicate_subscriber(conn, self._cp, payload)
 
     async def _send_due(self, conn: Connection, stream: _Stream, per_frame: int) -> None:
         due = self._due(stream)
@@ -442,7 +522,7 @@ class VirtualPolar:
                 while stream.cursor < due and not stream.valid[stream.cursor]:
                     stream.cursor += 1
                 continue
-            end = min(start + per_frame, self.source.n_samples)
+            end = min(start + per_frame, stream.n_samples)
             if end > due:
                 return
             bad = np.flatnonzero(~stream.valid[start:end])

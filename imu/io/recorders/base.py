@@ -195,9 +195,12 @@ class GridRecorder(ABC):
         self._gyr: list[FloatArray] = []
         self._gaps: list[Gap] = []
         self._gap_start: int | None = None
-        self._broken = False  # the link dropped since the last valid row
-        self._stopped = False  # the device stopped a stream since the last valid row
-        self._bad = False  # a frame was unusable since the last valid row
+        # Why the next gap is missing: the link dropped since the last valid row; the device
+        # stopped a stream, or a frame was unusable, since the last gap closed (both always
+        # leave a hole, which may show only after rows of the other stream still come).
+        self._broken = False
+        self._stopped = False
+        self._bad = False
         self._clock0: tuple[float, float] | None = None  # (device s, host s) of the first point
 
     # ------------------------------------------------------------------ events
@@ -292,7 +295,7 @@ class GridRecorder(ABC):
                 else:
                     self._close_gap(base + int(i))
             if not missing[-1]:
-                self._broken = self._stopped = self._bad = False
+                self._broken = False
         self._acc.append(acc)
         self._gyr.append(gyr)
         self._next = base + m
@@ -315,6 +318,7 @@ class GridRecorder(ABC):
     def _close_gap(self, end: int) -> None:
         if self._gap_start is not None and end > self._gap_start:
             self._gaps.append(Gap(self._gap_start, end, self._gap_reason()))
+            self._stopped = self._bad = False
         self._gap_start = None
 
     def _frame_error(self, message: str) -> None:
