@@ -9,6 +9,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from imu.errors import RecordingError
 from imu.io.recorders import (
@@ -250,3 +252,51 @@ def test_both_recorders_share_one_base():
     for name in ("frames", "event", "recording", "clock_fit", "_append", "_close_gap"):
         assert name not in vars(StreamRecorder) and name not in vars(PolarStreamRecorder), name
     assert math.isclose(PolarStreamRecorder(polar_header(104)).rate_hz, 104.0)
+
+
+# ----------------------------------------------------------------------------- robustness
+frame_st = st.tuples(
+    st.sampled_from([M.ACC, M.GYRO]),
+    st.one_of(st.integers(0, 2**64 - 1), st.integers(100 * S - 10 * S, 100 * S + 60 * S)),
+    st.integers(1, 40),
+    st.sampled_from(["ok", "garbage", "truncated"]),
+    st.floats(0, 100),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(frame_st, max_size=40), st.integers(1, 9))
+def test_any_frames_never_crash_the_polar_recorder(frames, batch):
+    # Any timestamps (backwards, duplicated, far ahead, beyond int64), any bytes: frames are
+    # used or recorded as frame errors; the recording never holds negative or vast times.
+    rec = PolarStreamRecorder(polar_header())
+    payloads, hosts = [], []
+    for m, ts, n, kind, host in frames:
+        frame = encode_data_frame(m, ts, np.arange(3 * n).reshape(n, 3), 0x81 if m == M.ACC
+                                  else 0x80)
+        payloads.append({"ok": frame, "garbage": bytes([m]) + frame[1:9] + b"\xff" * 7,
+                         "truncated": frame[:12]}[kind])
+        hosts.append(1000.0 + host)
+    for i in range(0, len(payloads), batch):
+        rec.frames(hosts[i:i + batch], payloads[i:i + batch])
+    out = rec.recording()
+    assert out.n_samples < 200 * 52  # no vast grid from a wild timestamp
+    assert int(out.meta.notes["bad_frames"]) <= len(frames)
+    if "device_time_first_sample_unix_s" in out.meta.notes:
+        assert float(out.meta.notes["device_time_first_sample_unix_s"]) >= 946_684_800
+    for gap in out.meta.gaps:
+        assert 0 <= gap.start < gap.end <= out.n_samples
+
+
+def test_a_timestamp_leaping_ahead_is_a_frame_error_not_a_vast_gap():
+    acc = ramp_frames(52, 52, 26, 4, M.ACC)
+    gyr = ramp_frames(52, 52, 26, 4, M.GYRO)
+    year = 365 * 24 * 3600 * S
+    leap = [(ts + year, encode_data_frame(m, ts + year, np.zeros((26, 3)), f))
+            for (ts, _), m, f in ((acc[-1], M.ACC, 0x81), (gyr[-1], M.GYRO, 0x80))]
+    rec = PolarStreamRecorder(polar_header())
+    feed(rec, interleave(acc, gyr))
+    rec.frames([1005.0, 1005.0], [p for _, p in leap])  # one host second later
+    out = rec.recording()
+    assert out.meta.notes["bad_frames"] == "2" and out.n_samples < 5 * 52
+    assert "leaps" in json.loads(out.meta.notes["frame_errors"])[0]

@@ -611,6 +611,9 @@ def bits_to_float(patterns: IntArray) -> FloatArray:
 
 
 # ----------------------------------------------------------------------------- sample times
+MAX_TIMESTAMP_NS: Final = 2**63 - 1
+"""Largest frame timestamp placed, ns (the u64 field's signed range: times stay int64)."""
+
 MAX_FAST_FACTOR: Final = 2.0
 """A frame whose samples would be more than this many times the nominal rate apart is refused."""
 
@@ -648,6 +651,11 @@ def sample_times_ns(
     """
     if n_samples < 1:
         raise PolarError(f"a PMD frame with {n_samples} samples has no sample times")
+    if not 0 <= timestamp_ns <= MAX_TIMESTAMP_NS:
+        raise PolarError(
+            f"PMD frame timestamp {timestamp_ns} ns is outside the device clock's range "
+            f"(0 to {MAX_TIMESTAMP_NS} ns, about 292 years); frame dropped"
+        )
     if not (math.isfinite(rate_hz) and rate_hz > 0):
         raise PolarError(
             f"cannot place PMD samples at a sample rate of {rate_hz} Hz; the stream's rate "

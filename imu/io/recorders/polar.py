@@ -60,6 +60,10 @@ PROTOCOL = "polar-pmd"
 MAX_GAP_SAMPLES = 1.5
 """Samples of a stream further apart than this many periods are not interpolated across."""
 
+MAX_LEAP_S = 2.0
+"""A frame whose timestamp moved on more than twice the host's elapsed time plus this much
+since the stream's previous frame is a frame error (a corrupt timestamp), s."""
+
 _STREAMS = (MeasurementType.ACC, MeasurementType.GYRO)
 _FACTOR_KEYS = {"acc_factor": MeasurementType.ACC, "gyr_factor": MeasurementType.GYRO}
 
@@ -88,6 +92,7 @@ class PolarStreamRecorder(GridRecorder):
         }
         self._v: dict[MeasurementType, FloatArray] = {m: np.empty((0, 3)) for m in _STREAMS}
         self._prev_ns: dict[MeasurementType, int | None] = dict.fromkeys(_STREAMS)
+        self._last_frame: dict[MeasurementType, tuple[int, float]] = {}  # (device ns, host s)
         self._halted: set[MeasurementType] = set()  # stopped by the device, not restarted
         self._t0_ns: int | None = None
         # Frames that arrive before the start responses are known (the factors) wait here.
@@ -136,10 +141,13 @@ class PolarStreamRecorder(GridRecorder):
             frame = decode_data_frame(payload, factor)
             m = frame.measurement
             times = frame.sample_times_ns(self.rate_hz, self._prev_ns[m])
+            self._check_leap(m, frame.timestamp_ns, host_s)
         except PolarError as exc:
             self._frame_error(str(exc))
             return
         self._prev_ns[m] = frame.timestamp_ns
+        if math.isfinite(host_s):
+            self._last_frame[m] = (frame.timestamp_ns, host_s)
         self.counters["acc_frames" if m == MeasurementType.ACC else "gyr_frames"] += 1
         values = frame.values
         if self._t[m].size:
@@ -151,6 +159,20 @@ class PolarStreamRecorder(GridRecorder):
         self._t[m] = np.concatenate([self._t[m], times])
         self._v[m] = np.concatenate([self._v[m], values])
         self._clock_point(frame.timestamp_ns * 1e-9, host_s)
+
+    def _check_leap(self, m: MeasurementType, timestamp_ns: int, host_s: float) -> None:
+        """Refuse a timestamp far ahead of the host's elapsed time (it would open a vast gap)."""
+        last = self._last_frame.get(m)
+        if last is None or not math.isfinite(host_s):
+            return
+        device_step_s = (timestamp_ns - last[0]) * 1e-9
+        host_step_s = max(host_s - last[1], 0.0)
+        if device_step_s > 2.0 * host_step_s + MAX_LEAP_S:
+            raise PolarError(
+                f"{m.name} frame timestamp leaps {device_step_s:.1f} s ahead of the previous "
+                f"frame while {host_step_s:.1f} s passed on the host (a corrupt timestamp); "
+                "frame dropped"
+            )
 
     def _emit(self, through_ns: int | None = None) -> None:
         """Append the grid rows both streams have passed (or up to ``through_ns``)."""
