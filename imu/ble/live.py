@@ -184,7 +184,10 @@ DEVICE_STOPPED = "device stopped streaming"
 
 @dataclass(frozen=True)
 class Finished:
-    """The session ended (``reason``: ``stopped``, ``device gone``, ``error: ...``)."""
+    """The session ended.
+
+    ``reason``: ``stopped``, ``device gone``, ``device stopped streaming`` (``DEVICE_STOPPED``).
+    """
 
     reason: str
 

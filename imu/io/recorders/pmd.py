@@ -615,7 +615,7 @@ MAX_TIMESTAMP_NS: Final = 2**63 - 1
 """Largest frame timestamp placed, ns (the u64 field's signed range: times stay int64)."""
 
 MAX_FAST_FACTOR: Final = 2.0
-"""A frame whose samples would be more than this many times the nominal rate apart is refused."""
+"""A frame whose samples would come at more than this many times the nominal rate is refused."""
 
 MAX_SLOW_FACTOR: Final = 1.1
 """A frame interval over this many nominal periods per sample means frames were lost before it:
