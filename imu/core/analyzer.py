@@ -344,7 +344,9 @@ class RepAnalyzer:
         wide_deg[gap] = 0.0
         angle, acc_angle = angle_step(w_deg, acc_lp)
         start_abs = self._sig_start + len(self._sig)
-        block = np.column_stack((w_deg, angle, side_deg, gap.astype(np.float64), wide_deg))
+        block = np.column_stack(
+            (w_deg, angle, side_deg, gap.astype(np.float64), wide_deg, acc_angle)
+        )
         self._sig = np.concatenate((self._sig, block))
         if self.keep_trace:
             self._trace.append(np.column_stack((angle, w_deg)))

@@ -38,7 +38,12 @@ COL_GAP = 3
 """1.0 where samples were lost for too long to fill."""
 COL_WIDE = 4
 """Angular velocity about the movement axis, wide band (deg/s): burst shapes and tremor."""
-SIGNAL_COLUMNS = 5
+COL_INCLINATION = 5
+"""The accelerometer's inclination about the movement axis, low-passed (deg)."""
+SIGNAL_COLUMNS = 6
+
+HOLD_SETTLE_S = 0.5
+"""Holds: the tilt drift is measured from this long after getting into position, s."""
 
 SWING_FEATURES = ("early_peak", "fast", "windup")
 """The three swing features of the definitions, in the order of ``swing_feature_flags``."""
@@ -294,8 +299,12 @@ def measure_rep(raw: RawRep, ctx: RepContext) -> RepQuantities:
     shaking_dps = math.nan
     if ctx.isometric:
         hold = rows(raw.con_end, raw.ecc_start)
+        settle = min(round(HOLD_SETTLE_S * fs), max(len(hold) - 3, 0))
         if len(hold) > 2:
-            excursion = hold[:, COL_ANGLE] - hold[0, COL_ANGLE]
+            # A held body is static: gravity gives its tilt directly, free of the drift that
+            # integrating a shaking pelvis' rates about one axis would add (coning). The
+            # reference is taken once the accelerometer's low-pass has settled.
+            excursion = hold[settle:, COL_INCLINATION] - hold[settle, COL_INCLINATION]
             drift_deg = float(excursion[int(np.argmax(np.abs(excursion)))])
             w = hold[:, COL_WIDE]
             shaking_dps = float(np.sqrt(np.mean((w - w.mean()) ** 2)))

@@ -321,7 +321,7 @@ class RepAssembler:
         return out
 
     def _push_hold(self, events: list[Lobe]) -> list[RawRep]:
-        """Isometric: a tilt lobe gets into position; the next movement ends the hold."""
+        """Isometric: a tilt lobe gets into position; the next real movement ends the hold."""
         fs = self.p.sampling_rate_hz
         out: list[RawRep] = []
         for event in events:
@@ -331,7 +331,11 @@ class RepAssembler:
                 continue
             if (event.start - self._con[-1].end) / fs > self.p.max_top_s:
                 self._reset()
-            elif event.start - self._con[-1].end >= 2.0 * fs:
+            elif event.start - self._con[-1].end >= 2.0 * fs and (
+                event.peak_dps == 0.0 or abs(event.rotation_deg) >= self.p.min_rom_deg
+            ):
+                # A rest start, or a movement as large as getting into position: shaking
+                # and slow sagging within the hold rotate far less.
                 self._ecc = [event]
                 out.append(self._emit())
         return out
