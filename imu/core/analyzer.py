@@ -309,6 +309,7 @@ class RepAnalyzer:
             self.profile.alternating,
             self.profile.isometric,
             math.radians(self.profile.min_rom_deg),
+            lying=self.profile.posture in ("supine", "prone", "all-fours"),
         )
         if axes is None:
             logger.info("no pelvic movement found; no reps")

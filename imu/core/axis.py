@@ -80,6 +80,7 @@ def fix_axes(
     alternating: bool,
     isometric: bool,
     min_rom_rad: float,
+    lying: bool = False,
 ) -> BodyAxes | None:
     """The session's axes from the samples before the lock.
 
@@ -91,6 +92,10 @@ def fix_axes(
         alternating: sides alternate rep by rep.
         isometric: the exercise is a hold.
         min_rom_rad: a hold's first clear excursion is at least this, rad.
+        lying: the body lies or kneels (supine, prone, all fours): gravity's direction
+            follows the pelvis without the linear accelerations of standing or hanging, so
+            the sign of the excursion (and, for alternating exercises, the axis) is read
+            from the accelerometer, free of the gyro's drift over the lock window.
 
     Returns:
         The axes, or None when the pelvis never moved.
@@ -103,10 +108,19 @@ def fix_axes(
     first = int(np.argmax(active))
     up = acc_lp[: max(first, 1)].mean(axis=0)
     up = up / np.linalg.norm(up)
-    if alternating:
+    # Gravity's direction seen from the sensor; a rotation by +a about an axis ax turns it
+    # by -a: u - up = -a (ax x up) for small a, so up x (u - up) = -a ax (ax horizontal).
+    u = acc_lp / np.linalg.norm(acc_lp, axis=1, keepdims=True)
+    tilt_axis = -np.cross(up, (u[active] - up).mean(axis=0))
+    tilt_norm = float(np.linalg.norm(tilt_axis))
+    if alternating and lying and tilt_norm > 1e-4:
         # The side-to-side rotation changes sign rep by rep and averages out; the tilt of
-        # every rep goes the same way. The medio-lateral axis is horizontal in every posture
-        # of the profiles: drop the vertical part, which only drift adds.
+        # every rep goes the same way, so the mean change of gravity's direction gives the
+        # medio-lateral axis, concentric positive, with no drift.
+        axis = tilt_axis / tilt_norm
+    elif alternating:
+        # Same idea from the integrated gyro (drifts over the lock window). The medio-lateral
+        # axis is horizontal in every posture of the profiles: drop the vertical part.
         excursion = np.cumsum(omega, axis=0) * dt_s
         typical = (excursion[active] - excursion[first]).mean(axis=0)
         typical = typical - np.dot(typical, up) * up
@@ -118,6 +132,12 @@ def fix_axes(
         rate = omega @ axis
         angle = np.cumsum(rate) * dt_s
         excursion = angle[active] - angle[first]
+        sees = float(np.linalg.norm(np.cross(axis, up)))
+        if lying and sees > 0.5 and not isometric:
+            # The excursion about the axis as gravity sees it, the median of which is the
+            # concentric direction (reps go out and come back).
+            side = np.cross(axis, up)
+            excursion = -((u[active] - up) @ side) / sees**2
         if isometric:
             clear = np.flatnonzero(np.abs(excursion) >= min_rom_rad)
             flip = len(clear) > 0 and excursion[clear[0]] < 0
