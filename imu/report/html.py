@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
@@ -134,7 +135,7 @@ COLUMN_LABELS: Final[dict[str, str]] = {
 }
 """Plain heading (with unit) of every reps-table column shown in the page."""
 
-_CSS = """
+CSS = """
 *, *::before, *::after { box-sizing: border-box; }
 html { -webkit-text-size-adjust: 100%; }
 body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0 auto;
@@ -149,7 +150,7 @@ p, li { overflow-wrap: anywhere; }
   list-style: none; }
 .stats li { flex: 1 1 6.5rem; background: #fff; border: 1px solid #c9d6c9; border-radius: 6px;
   padding: 0.35rem 0.6rem; }
-.stats b { display: block; font-size: 1.5rem; }
+.stats b { display: block; font-size: 1.4rem; white-space: nowrap; }
 .fix { margin: 0.3rem 0 0.6rem; padding-left: 1.3rem; }
 .fix li { margin: 0.25rem 0; }
 .advice { font-weight: 600; }
@@ -171,6 +172,7 @@ table.details td:first-child, table.details th:first-child { text-align: left; }
 .b-clean { background: #e8f5e9; color: #1c5e20; border-color: #b5dcb7; }
 figure { margin: 0.8rem 0; }
 figure img { display: block; width: 100%; max-width: 100%; height: auto; }
+figure img.wide { min-width: 640px; }
 figcaption { color: #444; font-size: 0.9rem; }
 details summary { cursor: pointer; font-weight: 600; margin: 0.8rem 0 0.3rem; }
 """
@@ -210,9 +212,9 @@ def _rep_labels(reps: pd.DataFrame) -> list[str]:
     return [f"{s}.{r}" for s, r in zip(reps["set"], reps["rep"], strict=True)]
 
 
-def _set_boundaries(ax: object, reps: pd.DataFrame) -> None:
+def _set_boundaries(ax: Axes, reps: pd.DataFrame) -> None:
     for i in np.flatnonzero(np.diff(reps["set"].to_numpy())):
-        ax.axvline(i + 0.5, color="#888", lw=0.8)  # type: ignore[attr-defined]
+        ax.axvline(i + 0.5, color="#888", lw=0.8)
 
 
 def angle_figure(report: SessionReport) -> Figure:
@@ -357,13 +359,18 @@ def eccentric_figure(report: SessionReport) -> Figure:
     return fig
 
 
-def figure_html(fig: Figure, alt: str, caption: str = "") -> str:
-    """A ``<figure>`` with the PNG embedded, its alt text and an optional caption."""
+def figure_html(fig: Figure, alt: str, caption: str = "", wide: bool = False) -> str:
+    """A ``<figure>`` with the PNG embedded, its alt text and an optional caption.
+
+    A ``wide`` figure (a long time axis) keeps at least 640 px and scrolls sideways inside its
+    own box on narrow screens rather than shrinking below legibility.
+    """
     cap = f"<figcaption>{html.escape(caption)}</figcaption>" if caption else ""
-    return (
-        f'<figure><img alt="{html.escape(alt)}" '
-        f'src="data:image/png;base64,{png_base64(fig)}">{cap}</figure>'
-    )
+    img = (f'<img{" class=wide" if wide else ""} alt="{html.escape(alt)}" '
+           f'src="data:image/png;base64,{png_base64(fig)}">')
+    if wide:
+        img = f'<div class="scroll" tabindex="0">{img}</div>'
+    return f"<figure>{img}{cap}</figure>"
 
 
 def plain_label(column: str) -> str:
@@ -387,7 +394,7 @@ def _cell(value: object, spec: str = ".3g") -> str:
     return str(value)
 
 
-def _scroll_table(head: Sequence[str], rows: Sequence[Sequence[str]], caption: str = "",
+def scroll_table(head: Sequence[str], rows: Sequence[Sequence[str]], caption: str = "",
                   cls: str = "") -> str:
     """A table (cells already HTML) inside its own horizontally scrolling box."""
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
@@ -561,7 +568,7 @@ def set_section(report: SessionReport, set_row: Row, reps: pd.DataFrame) -> str:
     set_no = int(set_row["set"])
     caption = (f"Reps of set {set_no}: up, hold and down in seconds, prescribed in brackets; "
                "▼ short, ▲ long")
-    return f"<h3>Set {set_no}</h3><p>{html.escape(line)}</p>" + _scroll_table(head, rows, caption)
+    return f"<h3>Set {set_no}</h3><p>{html.escape(line)}</p>" + scroll_table(head, rows, caption)
 
 
 def summary_html(summary: Summary, name: str = "") -> str:
@@ -635,7 +642,7 @@ def session_details(reports: Sequence[SessionReport], session: pd.DataFrame) -> 
             continue
         rows.append([html.escape(label),
                      *(html.escape(_fmt(v, spec)) for v in session[column])])
-    return _scroll_table(["Quantity", *names], rows, cls="details")
+    return scroll_table(["Quantity", *names], rows, cls="details")
 
 
 def all_reps_table(reps: pd.DataFrame) -> str:
@@ -644,7 +651,7 @@ def all_reps_table(reps: pd.DataFrame) -> str:
     head = [plain_label(c) for c in columns]
     rows = [[html.escape(_cell(row[c], ".3g")) for c in columns]
             for row in reps.to_dict(orient="records")]
-    return _scroll_table(head, rows)
+    return scroll_table(head, rows)
 
 
 def render_html(
@@ -678,7 +685,7 @@ def render_html(
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{html.escape(title)}</title><style>{_CSS}</style></head><body><main>",
+        f"<title>{html.escape(title)}</title><style>{CSS}</style></head><body><main>",
         f"<h1>{html.escape(title)}</h1>",
     ]
     if meta_line:
@@ -700,16 +707,19 @@ def render_html(
             f"Pelvic angle in degrees over time in seconds for {r.profile.title.lower()}, with "
             "the concentric, top hold, eccentric and bottom pause of every rep shaded; swings "
             "marked with triangles and faults with crosses.",
+            wide=True,
         ))
         parts.append(figure_html(
             tempo_figure(r),
             f"Bars of the up, top hold and down durations in seconds of every rep against the "
             f"prescribed {r.tempo}; reps off tempo marked with a red cross.",
+            wide=True,
         ))
         parts.append(figure_html(
             eccentric_figure(r),
             "Descent duration in seconds of every rep against the green on-tempo band around "
             f"the prescribed {r.tempo.eccentric_s:g} s; dropped descents marked red.",
+            wide=True,
         ))
     parts.append("<h2>Session details</h2>")
     parts.append(session_details(reports, tables["session"]))

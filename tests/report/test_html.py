@@ -95,7 +95,7 @@ def test_responsive_and_accessible_markup(crunch: SessionReport) -> None:
     page = render_html([crunch])
     assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in page
     assert re.search(r"\.scroll \{ overflow-x: auto", page)
-    assert page.count('<div class="scroll"') == page.count("<table")
+    assert page.count('<div class="scroll" tabindex="0"><table') == page.count("<table")
     for alt in re.findall(r'<img alt="([^"]*)"', page):
         assert len(alt) > 40
     assert not re.search(r'(src|href)="(https?:)?//', page)
