@@ -139,41 +139,42 @@ CSS = """
 *, *::before, *::after { box-sizing: border-box; }
 html { -webkit-text-size-adjust: 100%; }
 body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0 auto;
-  padding: 0.8rem; max-width: 1150px; color: #1b1b1b; background: #fff; line-height: 1.45; }
+  padding: 0.8rem; max-width: 1150px; color: #1b1b1b; background: #ffffff; line-height: 1.45; }
 h1 { font-size: 1.4rem; margin: 0.3rem 0; } h2 { font-size: 1.2rem; margin-top: 1.6rem; }
 h3 { font-size: 1.05rem; margin: 1.2rem 0 0.3rem; }
 p, li { overflow-wrap: anywhere; }
-.meta { color: #444; margin: 0 0 0.6rem; }
+.meta { color: #444444; margin: 0 0 0.6rem; }
 .summary { border: 1px solid #c9d6c9; border-radius: 8px; padding: 0.7rem 0.9rem;
   background: #f6faf6; }
 .stats { display: flex; flex-wrap: wrap; gap: 0.5rem; margin: 0 0 0.6rem; padding: 0;
   list-style: none; }
-.stats li { flex: 1 1 6.5rem; background: #fff; border: 1px solid #c9d6c9; border-radius: 6px;
+.stats li { flex: 1 1 6.5rem; background: #ffffff; border: 1px solid #c9d6c9; border-radius: 6px;
   padding: 0.35rem 0.6rem; }
 .stats b { display: block; font-size: 1.4rem; white-space: nowrap; }
 .fix { margin: 0.3rem 0 0.6rem; padding-left: 1.3rem; }
 .fix li { margin: 0.25rem 0; }
 .advice { font-weight: 600; }
-.note { color: #444; }
-.disclaimer { color: #444; font-style: italic; }
+.note { color: #444444; }
+.disclaimer { color: #444444; font-style: italic; }
 .scroll { overflow-x: auto; max-width: 100%; -webkit-overflow-scrolling: touch; }
 table { border-collapse: collapse; font-size: 0.88rem; margin: 0.3rem 0; }
 caption { text-align: left; font-weight: 600; padding: 0.2rem 0; }
-th, td { border: 1px solid #ccc; padding: 3px 6px; text-align: right; vertical-align: top; }
+th, td { border: 1px solid #cccccc; padding: 3px 6px; text-align: right; vertical-align: top; }
 th { background: #eef0f2; }
 td.notes, th.notes { text-align: left; }
 table.details td:first-child, table.details th:first-child { text-align: left; }
+table.details td:first-child { white-space: nowrap; }
 .off { color: #a1000e; font-weight: 700; }
 .badge { display: inline-block; border-radius: 0.8em; padding: 0 0.5em; margin: 1px 2px;
   font-size: 0.8rem; white-space: nowrap; border: 1px solid transparent; }
 .b-swing { background: #fde8f1; color: #7c0d3c; border-color: #f2b6cf; }
 .b-fault { background: #fdecea; color: #861b12; border-color: #f2b9b3; }
-.b-unsure { background: #eef0f2; color: #333; border-color: #c5c9cd; }
+.b-unsure { background: #eef0f2; color: #333333; border-color: #c5c9cd; }
 .b-clean { background: #e8f5e9; color: #1c5e20; border-color: #b5dcb7; }
 figure { margin: 0.8rem 0; }
-figure img { display: block; width: 100%; max-width: 100%; height: auto; }
-figure img.wide { min-width: 640px; }
-figcaption { color: #444; font-size: 0.9rem; }
+figure img { display: block; width: auto; max-width: 100%; height: auto; }
+figure img.wide { width: 100%; min-width: 640px; }
+figcaption { color: #444444; font-size: 0.9rem; }
 details summary { cursor: pointer; font-weight: 600; margin: 0.8rem 0 0.3rem; }
 """
 """The page's style sheet (inline; no external assets)."""

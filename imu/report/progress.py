@@ -402,7 +402,7 @@ def _week_axis(fig: Figure, title: str, ylabel: str) -> Axes:
 
 def frequency_figure(progress: Progress) -> Figure:
     """Sessions per week as bars, the 2-3 target band shaded."""
-    fig = Figure(figsize=(6.4, 3.0), layout="constrained")
+    fig = Figure(figsize=(7.2, 3.0), layout="constrained")
     ax = _week_axis(fig, "Sessions per week", "sessions")
     w = progress.weekly
     ax.axhspan(research.FREQUENCY_TARGET[0] - 0.5, research.FREQUENCY_TARGET[1] + 0.5,
@@ -416,7 +416,7 @@ def frequency_figure(progress: Progress) -> Figure:
 
 def clean_figure(progress: Progress) -> Figure:
     """Clean reps of every set by date, and the weekly mean of clean reps before a fault."""
-    fig = Figure(figsize=(6.4, 3.2), layout="constrained")
+    fig = Figure(figsize=(7.2, 3.2), layout="constrained")
     ax = _week_axis(fig, "Clean reps per set", "clean reps")
     sets = progress.data.sets
     if len(sets):
@@ -436,7 +436,7 @@ def clean_figure(progress: Progress) -> Figure:
 
 def eccentric_figure(progress: Progress) -> Figure:
     """Weekly median descent with its quartile band, against the prescription and 3 s."""
-    fig = Figure(figsize=(6.4, 3.2), layout="constrained")
+    fig = Figure(figsize=(7.2, 3.2), layout="constrained")
     ax = _week_axis(fig, "Descent (eccentric) per week", "down (s)")
     q = progress.quartiles
     if len(q):
@@ -453,7 +453,7 @@ def eccentric_figure(progress: Progress) -> Figure:
 
 def swing_figure(progress: Progress) -> Figure:
     """Share of swung reps per week."""
-    fig = Figure(figsize=(6.4, 3.0), layout="constrained")
+    fig = Figure(figsize=(7.2, 3.0), layout="constrained")
     ax = _week_axis(fig, "Swung reps per week", "share of reps (%)")
     w = progress.weekly
     ax.plot(w[research.WEEK_START] + pd.Timedelta(days=3), 100 * w["swing_share"],

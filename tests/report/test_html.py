@@ -112,3 +112,34 @@ def test_extra_quantity_columns_reach_the_full_table(crunch: SessionReport) -> N
     reps = crunch.reps.assign(arch_deg=pd.Series(1.5, index=crunch.reps.index))
     page = render_html([replace(crunch, reps=reps)])
     assert "Back arch (°)" in page
+
+
+def _luminance(hex_colour: str) -> float:
+    rgb = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def _contrast(a: str, b: str) -> float:
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def test_text_colours_pass_wcag_aa_contrast() -> None:
+    from imu.report.html import CSS
+
+    rules = dict(re.findall(r"([^{}]+)\{([^}]*)\}", CSS))
+    backgrounds = {"#ffffff", "#f6faf6", "#eef0f2"}  # page, summary box, table heads
+    checked = 0
+    for selector, body in rules.items():
+        colour = re.search(r"(?<![-\w])color:\s*(#[0-9a-f]{6})", body)
+        if not colour:
+            continue
+        own = re.search(r"background:\s*(#[0-9a-f]{6})", body)
+        for background in [own.group(1)] if own else backgrounds:
+            ratio = _contrast(colour.group(1), background)
+            where = f"{selector.strip()}: {colour.group(1)} on {background}"
+            assert ratio >= 4.5, f"{where} {ratio:.1f}"
+            checked += 1
+    assert checked >= 10
+    assert _contrast("#777777", "#ffffff") < 4.5  # the check can fail
