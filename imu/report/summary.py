@@ -220,6 +220,10 @@ def rule_swing(reps: pd.DataFrame, profile: ExerciseProfile, tempo: Tempo) -> Fi
         details.append(
             f"{int(fast.sum())} came up in under half the prescribed {tempo.concentric_s:g} s"
         )
+    early = _quantity(reps, "peak_time_fraction", mask)
+    if early is not None and (early < 0.35).any():
+        n_early = int((early < 0.35).sum())
+        details.append(f"{n_early} reached peak speed in the first 35% of the way up")
     windup = _quantity(reps, "windup_deg", mask)
     if windup is not None and (windup >= 3.0).any():
         details.append(f"{int((windup >= 3.0).sum())} started with a wind-up of 3° or more")
