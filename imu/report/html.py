@@ -161,12 +161,15 @@ table { border-collapse: collapse; font-size: 0.88rem; margin: 0.3rem 0; }
 caption { text-align: left; font-weight: 600; padding: 0.2rem 0; }
 th, td { border: 1px solid #cccccc; padding: 3px 6px; text-align: right; vertical-align: top; }
 th { background: #eef0f2; }
-td.notes, th.notes { text-align: left; }
+td.notes, th.notes { text-align: left; min-width: 8rem; }
+@media (max-width: 480px) {
+  table { font-size: 0.8rem; } th, td { padding: 2px 3px; } .badge { font-size: 0.75rem; }
+}
 table.details td:first-child, table.details th:first-child { text-align: left; }
 table.details td:first-child { white-space: nowrap; }
 .off { color: #a1000e; font-weight: 700; }
 .badge { display: inline-block; border-radius: 0.8em; padding: 0 0.5em; margin: 1px 2px;
-  font-size: 0.8rem; white-space: nowrap; border: 1px solid transparent; }
+  font-size: 0.8rem; border: 1px solid transparent; }
 .b-swing { background: #fde8f1; color: #7c0d3c; border-color: #f2b6cf; }
 .b-fault { background: #fdecea; color: #861b12; border-color: #f2b9b3; }
 .b-unsure { background: #eef0f2; color: #333333; border-color: #c5c9cd; }
@@ -398,7 +401,8 @@ def _cell(value: object, spec: str = ".3g") -> str:
 def scroll_table(head: Sequence[str], rows: Sequence[Sequence[str]], caption: str = "",
                   cls: str = "") -> str:
     """A table (cells already HTML) inside its own horizontally scrolling box."""
-    cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
+    cap = f'<p class="note">{html.escape(caption)}</p>' if caption else ""
+    label = f' aria-label="{html.escape(caption)}"' if caption else ""
     klass = f' class="{cls}"' if cls else ""
     ths = "".join(
         f'<th scope="col"{" class=notes" if h == "Notes" else ""}>{html.escape(h)}</th>'
@@ -411,8 +415,8 @@ def scroll_table(head: Sequence[str], rows: Sequence[Sequence[str]], caption: st
         ) + "</tr>"
         for row in rows
     )
-    return (f'<div class="scroll" tabindex="0"><table{klass}>{cap}<thead><tr>{ths}</tr></thead>'
-            f"<tbody>{body}</tbody></table></div>")
+    return (f'{cap}<div class="scroll" tabindex="0"><table{klass}{label}><thead><tr>{ths}</tr>'
+            f"</thead><tbody>{body}</tbody></table></div>")
 
 
 # --------------------------------------------------------------------------- badges
