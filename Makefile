@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 OUT ?= out/demo
 
-.PHONY: demo test lint typecheck pytest recordings bench clean
+.PHONY: demo test lint typecheck pytest browser recordings bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,8 +27,14 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP)
+pytest: $(STAMP) browser
 	$(BIN)/pytest
+
+# Headless Chromium for the browser tests (tests/report/test_browser.py): Debian's packages,
+# installed when missing and running as root; otherwise those tests fail and say how to install
+# (IMU_SKIP_BROWSER=1 skips them on purpose).
+browser:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || { if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then echo "installing chromium chromium-driver (apt-get, about 2 min) for the browser tests"; apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; else echo "chromium/chromedriver missing and not root: the browser tests will fail (apt-get install chromium chromium-driver)"; fi; }
 
 recordings: $(STAMP)
 	$(BIN)/python -m imu.sim.bundle recordings

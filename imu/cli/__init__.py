@@ -19,6 +19,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "analyze",
     "eval",
     "batch",
+    "progress",
     "export_bids",
     "scan",
     "live",

@@ -12,7 +12,8 @@ Rules, checked in this order (the first that applies is the verdict):
    (no swing, no fault) whose eccentric lasts at least :data:`PROGRESS_ECCENTRIC_S` minus
    :data:`PROGRESS_ECCENTRIC_TOLERANCE_S` ("about 15 clean reps with a 3 s eccentric suggests
    progressing").
-5. ``none``: nothing to change.
+5. ``none``: nothing to change; for exercises with a progression bar the text says where the
+   best set stands against it ("your best set had 6 clean reps with a 3 s descent").
 
 Verdicts describe movement only; they never diagnose pain or injury (see :data:`DISCLAIMER`).
 """
@@ -119,12 +120,19 @@ def session_verdict(reps: pd.DataFrame, profile: ExerciseProfile) -> Verdict:
     needed = profile.progress_after_clean_reps
     if needed is not None:
         per_set = progress_reps(reps)
-        if len(per_set) and int(per_set.max()) >= needed:
+        best = int(per_set.max()) if len(per_set) else 0
+        if best >= needed:
             best_set = int(per_set.index[int(np.argmax(per_set.to_numpy()))])
             return Verdict(
                 "progress",
-                f"Set {best_set}: {int(per_set.max())} clean reps with a "
+                f"Set {best_set}: {best} clean reps with a "
                 f"{PROGRESS_ECCENTRIC_S:g} s descent (the bar is {needed}). "
                 f"{profile.advice_progress}".strip(),
             )
+        return Verdict(
+            "none",
+            f"Keep this variant for now: your best set had {best} clean "
+            f"rep{'' if best == 1 else 's'} with a {PROGRESS_ECCENTRIC_S:g} s descent; about "
+            f"{needed} suggest progressing to a harder variant.",
+        )
     return Verdict("none", "Keep this variant: no progression or regression suggested.")

@@ -1,13 +1,24 @@
-"""A self-contained HTML report: figures embedded as base64 PNG, no external assets.
+"""A self-contained HTML report a person reads after training: one file, no external assets.
+
+The page, top to bottom:
+
+1. **Summary** (read in ten seconds): reps, clean reps, time under tension, the one or two
+   things to fix first with their evidence, then the progression / regression advice
+   (:mod:`imu.report.summary`), and the disclaimer.
+2. **Per set**: one compact row per rep with up-hold-down against the prescription and a
+   badge for each swing and fault carrying the measured quantity behind it.
+3. **Plots**: the pelvic angle over time with the phases of every rep shaded; the tempo of
+   every rep against the prescription; the eccentric duration of every rep against the
+   target band.
+4. **Details**: the session in plain words and, folded, every measurement of every rep.
+
+Every heading is plain words with units; the internal column names appear only in the CSV and
+Parquet files. The layout is responsive (readable at 390 px; wide tables scroll inside their
+own box, never the page), every image has alt text, text colours pass WCAG AA contrast on their
+backgrounds, and figures are embedded as base64 PNG.
 
 Figures are drawn with matplotlib's object API on Agg canvases (no pyplot, no global backend
-state, safe in threads):
-
-- the pelvic angle over time with the phases of every rep shaded (concentric, top hold,
-  eccentric, bottom pause) and swings and faults marked;
-- the tempo of every rep: one bar per phase against the prescribed durations.
-
-The trace is decimated to at most :data:`MAX_PLOT_POINTS` points before plotting.
+state, safe in threads). The trace is decimated to at most :data:`MAX_PLOT_POINTS` points.
 """
 
 from __future__ import annotations
@@ -18,18 +29,25 @@ import io
 import logging
 import math
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from imu.core.metrics import TempoTolerance
 from imu.exercises import FAULTS
 from imu.report.coaching import DISCLAIMER
+from imu.report.summary import UNCERTAIN_CONFIDENCE, Summary, summarize
+from imu.tempo import Tempo
 
 if TYPE_CHECKING:
     from imu.report.session import SessionReport
+
+Row = Mapping[Any, Any]
+"""One table row as ``DataFrame.to_dict(orient="records")`` gives it."""
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +63,7 @@ PHASE_COLOURS: Final[dict[str, str]] = {
     "eccentric": "#f2a541",
     "bottom pause": "#b79fdc",
 }
-"""Colour of each phase, shared by both figures."""
+"""Colour of each phase, shared by the figures."""
 
 FAULT_ABBREV: Final[dict[str, str]] = {
     "dropped_eccentric": "drop",
@@ -60,17 +78,109 @@ FAULT_ABBREV: Final[dict[str, str]] = {
     "shaking": "shake",
 }
 
-_CSS = """
-body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 1150px; color: #222; }
-h1 { font-size: 1.5em; } h2 { font-size: 1.2em; margin-top: 1.6em; }
-table { border-collapse: collapse; font-size: 0.85em; margin: 0.6em 0; }
-th, td { border: 1px solid #ccc; padding: 2px 6px; text-align: right; }
-th { background: #f0f0f0; }
-.verdict { font-size: 1.1em; padding: 0.6em 1em; background: #eef6ee; border-left: 4px solid
-  #6cc46a; }
-.disclaimer { color: #555; font-style: italic; }
-img { max-width: 100%; }
+FAULT_WORDS: Final[dict[str, str]] = {
+    "swing": "swing",
+    "dropped_eccentric": "dropped descent",
+    "back_arch": "back arch",
+    "hips_rotating": "hips rotating",
+    "over_extension": "over-extension",
+    "partial_rom": "partial range",
+    "short_hold": "short hold",
+    "body_swing": "body swing",
+    "hips_sagging": "hips sagging",
+    "hips_piking": "hips piking",
+    "shaking": "shaking",
+}
+"""Plain words for swing and each fault."""
+
+COLUMN_LABELS: Final[dict[str, str]] = {
+    "recording": "Recording",
+    "set": "Set",
+    "rep": "Rep",
+    "side": "Side",
+    "start_s": "Start (s)",
+    "con_end_s": "Top reached (s)",
+    "ecc_start_s": "Descent starts (s)",
+    "ecc_end_s": "Descent ends (s)",
+    "concentric_s": "Up (s)",
+    "top_hold_s": "Top hold (s)",
+    "eccentric_s": "Down (s)",
+    "bottom_pause_s": "Bottom pause (s)",
+    "tut_s": "Time under tension (s)",
+    "rom_deg": "Range of motion (°)",
+    "peak_concentric_dps": "Peak speed up (°/s)",
+    "mean_concentric_dps": "Mean speed up (°/s)",
+    "peak_eccentric_dps": "Peak speed down (°/s)",
+    "mean_eccentric_dps": "Mean speed down (°/s)",
+    "windup_deg": "Wind-up (°)",
+    "overshoot_deg": "Overshoot (°)",
+    "peak_time_fraction": "Speed peak, share of the way up",
+    "swing_score": "Momentum score (0-1)",
+    "swing_features": "Swing signs (of 3)",
+    "concentric_ratio": "Up / prescribed",
+    "eccentric_ratio": "Down / prescribed",
+    "top_hold_ratio": "Top hold / prescribed",
+    "rom_ratio": "Range / earlier reps",
+    "arch_deg": "Back arch (°)",
+    "rotation_deg": "Hip rotation (°)",
+    "body_swing_deg": "Body swing before the rep (°)",
+    "drift_deg": "Hip drift (°)",
+    "shaking_dps": "Shaking (°/s RMS)",
+    "count_confidence": "Rep certainty (0-1)",
+    "fault_count": "Faults",
+    "clean": "Clean",
+    "tempo_ok": "On tempo",
+    "in_gap": "Over a data gap",
+    **{fault: FAULT_WORDS[fault].capitalize() for fault in FAULTS},
+}
+"""Plain heading (with unit) of every reps-table column shown in the page."""
+
+CSS = """
+*, *::before, *::after { box-sizing: border-box; }
+html { -webkit-text-size-adjust: 100%; }
+body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0 auto;
+  padding: 0.8rem; max-width: 1150px; color: #1b1b1b; background: #ffffff; line-height: 1.45; }
+h1 { font-size: 1.4rem; margin: 0.3rem 0; } h2 { font-size: 1.2rem; margin-top: 1.6rem; }
+h3 { font-size: 1.05rem; margin: 1.2rem 0 0.3rem; }
+p, li { overflow-wrap: anywhere; }
+.meta { color: #444444; margin: 0 0 0.6rem; }
+.summary { border: 1px solid #c9d6c9; border-radius: 8px; padding: 0.7rem 0.9rem;
+  background: #f6faf6; }
+.stats { display: flex; flex-wrap: wrap; gap: 0.5rem; margin: 0 0 0.6rem; padding: 0;
+  list-style: none; }
+.stats li { flex: 1 1 6.5rem; background: #ffffff; border: 1px solid #c9d6c9; border-radius: 6px;
+  padding: 0.35rem 0.6rem; }
+.stats b { display: block; font-size: 1.4rem; white-space: nowrap; }
+.fix { margin: 0.3rem 0 0.6rem; padding-left: 1.3rem; }
+.fix li { margin: 0.25rem 0; }
+.advice { font-weight: 600; }
+.note { color: #444444; }
+.disclaimer { color: #444444; font-style: italic; }
+.scroll { overflow-x: auto; max-width: 100%; -webkit-overflow-scrolling: touch; }
+table { border-collapse: collapse; font-size: 0.88rem; margin: 0.3rem 0; }
+caption { text-align: left; font-weight: 600; padding: 0.2rem 0; }
+th, td { border: 1px solid #cccccc; padding: 3px 6px; text-align: right; vertical-align: top; }
+th { background: #eef0f2; }
+td.notes, th.notes { text-align: left; min-width: 8rem; }
+@media (max-width: 480px) {
+  table { font-size: 0.8rem; } th, td { padding: 2px 3px; } .badge { font-size: 0.75rem; }
+}
+table.details td:first-child, table.details th:first-child { text-align: left; }
+table.details td:first-child { white-space: nowrap; }
+.off { color: #a1000e; font-weight: 700; }
+.badge { display: inline-block; border-radius: 0.8em; padding: 0 0.5em; margin: 1px 2px;
+  font-size: 0.8rem; border: 1px solid transparent; }
+.b-swing { background: #fde8f1; color: #7c0d3c; border-color: #f2b6cf; }
+.b-fault { background: #fdecea; color: #861b12; border-color: #f2b9b3; }
+.b-unsure { background: #eef0f2; color: #333333; border-color: #c5c9cd; }
+.b-clean { background: #e8f5e9; color: #1c5e20; border-color: #b5dcb7; }
+figure { margin: 0.8rem 0; }
+figure img { display: block; width: auto; max-width: 100%; height: auto; }
+figure img.wide { width: 100%; min-width: 640px; }
+figcaption { color: #444444; font-size: 0.9rem; }
+details summary { cursor: pointer; font-weight: 600; margin: 0.8rem 0 0.3rem; }
 """
+"""The page's style sheet (inline; no external assets)."""
 
 
 def decimate(n: int, max_points: int = MAX_PLOT_POINTS) -> slice:
@@ -82,7 +192,7 @@ def png_base64(fig: Figure) -> str:
     """Render a figure as PNG and return it base64-encoded (ASCII)."""
     FigureCanvasAgg(fig)
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=90)
+    fig.savefig(buf, format="png", dpi=100)
     return base64.b64encode(buf.getvalue()).decode("ascii")
 
 
@@ -102,9 +212,18 @@ def phase_spans(reps: pd.DataFrame) -> dict[str, list[tuple[float, float]]]:
     }
 
 
+def _rep_labels(reps: pd.DataFrame) -> list[str]:
+    return [f"{s}.{r}" for s, r in zip(reps["set"], reps["rep"], strict=True)]
+
+
+def _set_boundaries(ax: Axes, reps: pd.DataFrame) -> None:
+    for i in np.flatnonzero(np.diff(reps["set"].to_numpy())):
+        ax.axvline(i + 0.5, color="#888", lw=0.8)
+
+
 def angle_figure(report: SessionReport) -> Figure:
     """Pelvic angle over time, phases shaded, swings and faults marked."""
-    fig = Figure(figsize=(12, 3.8), layout="constrained")
+    fig = Figure(figsize=(10, 3.6), layout="constrained")
     ax = fig.add_subplot()
     reps = report.reps
     sl = decimate(len(report.trace))
@@ -127,53 +246,41 @@ def angle_figure(report: SessionReport) -> Figure:
         swing = reps["swing"].to_numpy()
         faulty = reps["fault_count"].to_numpy() > 0
         if swing.any():
-            ax.scatter(
-                top_t[swing],
-                top_a[swing] + 2,
-                marker="v",
-                color="#c2185b",
-                zorder=3,
-                label="swing",
-            )
+            ax.scatter(top_t[swing], top_a[swing] + 2, marker="v", color="#c2185b", zorder=3,
+                       label="swing")
         if faulty.any():
-            ax.scatter(
-                top_t[faulty],
-                top_a[faulty] + 5,
-                marker="x",
-                color="#d32f2f",
-                zorder=3,
-                label="fault",
-            )
+            ax.scatter(top_t[faulty], top_a[faulty] + 5, marker="x", color="#d32f2f", zorder=3,
+                       label="fault")
             if len(reps) <= MAX_ANNOTATED_REPS:
                 for i in np.flatnonzero(faulty):
                     names = [FAULT_ABBREV.get(f, f) for f in FAULTS if reps[f].iloc[i]]
-                    ax.annotate(
-                        ",".join(names),
-                        (top_t[i], top_a[i] + 5),
-                        textcoords="offset points",
-                        xytext=(0, 5),
-                        ha="center",
-                        fontsize=7,
-                        color="#d32f2f",
-                    )
+                    ax.annotate(",".join(names), (top_t[i], top_a[i] + 5),
+                                textcoords="offset points", xytext=(0, 5), ha="center",
+                                fontsize=7, color="#b71c1c")
+        ax.margins(y=0.15)
     elif not len(angle):
         ax.text(0.5, 0.5, "no pelvic movement", transform=ax.transAxes, ha="center")
     ax.set_xlabel("time (s)")
-    ax.set_ylabel("pelvic angle (deg)")
-    ax.set_title(f"{report.profile.title}: pelvic angle about the movement axis")
-    fig.legend(loc="outside right upper", fontsize=7)
+    ax.set_ylabel("pelvic angle (°)")
+    ax.set_title(f"{report.profile.title}: pelvic angle about the movement axis", fontsize=10)
+    fig.legend(loc="outside upper center", ncols=7, fontsize=8, frameon=False)
     ax.grid(alpha=0.3)
     return fig
 
 
 def tempo_figure(report: SessionReport) -> Figure:
-    """Phase durations of every rep (bars) against the prescribed tempo (dashed lines)."""
+    """Phase durations of every rep (bars) against the prescribed tempo (dashed lines).
+
+    Reps off tempo are marked by a red ✕ above their bars and a red tick label, inside the
+    axes, so nothing collides with the axis label.
+    """
     reps = report.reps
-    fig = Figure(figsize=(12, 3.4), layout="constrained")
+    fig = Figure(figsize=(10, 3.4), layout="constrained")
     ax = fig.add_subplot()
     x = np.arange(len(reps))
     width = 0.27
     tempo = report.tempo
+    top = 0.0
     for k, (phase, column, target) in enumerate(
         (
             ("concentric", "concentric_s", tempo.concentric_s),
@@ -182,57 +289,374 @@ def tempo_figure(report: SessionReport) -> Figure:
         )
     ):
         colour = PHASE_COLOURS[phase]
-        ax.bar(x + (k - 1) * width, reps[column].to_numpy(), width, color=colour, label=phase)
-        ax.axhline(target, color=colour, ls="--", lw=1.2, label=f"target {target:g} s")
+        values = reps[column].to_numpy()
+        ax.bar(x + (k - 1) * width, values, width, color=colour, label=f"{phase}")
+        ax.axhline(target, color=colour, ls="--", lw=1.2)
+        top = max(top, target, float(np.nanmax(values)) if len(values) else 0.0)
+    ax.plot([], [], color="#555", ls="--", lw=1.2, label="prescribed")
+    ax.set_ylim(0, top * 1.3 + 0.1)
     if len(reps):
         bad = ~reps["tempo_ok"].to_numpy()
+        labels = _rep_labels(reps)
         if bad.any():
-            ax.scatter(
-                x[bad],
-                np.full(bad.sum(), -0.15),
-                marker="^",
-                color="#d32f2f",
-                transform=ax.get_xaxis_transform(),
-                clip_on=False,
-                label="tempo off",
-            )
-        labels = [f"{s}.{r}" for s, r in zip(reps["set"], reps["rep"], strict=True)]
+            ax.scatter(x[bad], np.full(bad.sum(), top * 1.18 + 0.05), marker="x",
+                       color="#b71c1c", zorder=3, label="off tempo")
         if len(reps) <= 40:
-            ax.set_xticks(x, labels, fontsize=7, rotation=90)
-        for i in np.flatnonzero(np.diff(reps["set"].to_numpy())):
-            ax.axvline(i + 0.5, color="#888", lw=0.8)
+            ax.set_xticks(x, labels, fontsize=8, rotation=90 if len(reps) > 20 else 0)
+            for tick, off in zip(ax.get_xticklabels(), bad, strict=True):
+                if off:
+                    tick.set_color("#b71c1c")
+        _set_boundaries(ax, reps)
+        ax.set_xlim(-0.6, len(reps) - 0.4)
     else:
         ax.text(0.5, 0.5, "no reps", transform=ax.transAxes, ha="center")
     ax.set_xlabel("rep (set.rep)")
     ax.set_ylabel("duration (s)")
-    ax.set_title(f"Tempo per rep vs the prescription {tempo} (up-hold-down)")
-    fig.legend(loc="outside right upper", fontsize=7)
+    ax.set_title(f"Up, top hold and down of every rep against {tempo} (up-hold-down, s)",
+                 fontsize=10)
+    fig.legend(loc="outside upper center", ncols=5, fontsize=8, frameon=False)
     ax.grid(axis="y", alpha=0.3)
     return fig
 
 
-def _img(fig: Figure, alt: str) -> str:
-    return f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{png_base64(fig)}">'
+def eccentric_band(tempo: Tempo, tolerance: TempoTolerance | None = None) -> tuple[float, float]:
+    """The on-tempo band of the eccentric, (low, high) in s (the tempo tolerance rule)."""
+    tol = tolerance or TempoTolerance()
+    allowed = max(tol.min_s, tol.fraction * tempo.eccentric_s)
+    return max(0.0, tempo.eccentric_s - allowed), tempo.eccentric_s + allowed
 
 
-def _table(frame: pd.DataFrame) -> str:
-    return frame.to_html(index=False, na_rep="-", float_format=lambda v: f"{v:.3g}", border=0)
+def eccentric_figure(report: SessionReport) -> Figure:
+    """Eccentric (lowering) duration of every rep against the target band and the drop line."""
+    reps = report.reps
+    tempo = report.tempo
+    fig = Figure(figsize=(10, 3.0), layout="constrained")
+    ax = fig.add_subplot()
+    low, high = eccentric_band(tempo)
+    drop = report.profile.thresholds.dropped_eccentric_ratio * tempo.eccentric_s
+    ax.axhspan(low, high, color="#6cc46a", alpha=0.25, label=f"on tempo ({low:.1f}-{high:.1f} s)")
+    ax.axhline(tempo.eccentric_s, color="#2e7d32", ls="--", lw=1.2,
+               label=f"prescribed {tempo.eccentric_s:g} s")
+    ax.axhline(drop, color="#b71c1c", ls=":", lw=1.2, label=f"dropped below {drop:.2g} s")
+    x = np.arange(len(reps))
+    if len(reps):
+        ecc = reps["eccentric_s"].to_numpy()
+        dropped = reps["dropped_eccentric"].to_numpy()
+        ax.plot(x, ecc, color="#999", lw=0.8, zorder=2)
+        ax.scatter(x[~dropped], ecc[~dropped], color="#e08a00", edgecolor="#333", zorder=3,
+                   label="descent")
+        if dropped.any():
+            ax.scatter(x[dropped], ecc[dropped], marker="v", s=60, color="#b71c1c", zorder=3,
+                       label="dropped descent")
+        if len(reps) <= 40:
+            ax.set_xticks(x, _rep_labels(reps), fontsize=8, rotation=90 if len(reps) > 20 else 0)
+        _set_boundaries(ax, reps)
+        ax.set_xlim(-0.6, len(reps) - 0.4)
+        ax.set_ylim(0, max(high, float(np.nanmax(ecc))) * 1.15)
+    else:
+        ax.text(0.5, 0.5, "no reps", transform=ax.transAxes, ha="center")
+    ax.set_xlabel("rep (set.rep)")
+    ax.set_ylabel("down (s)")
+    ax.set_title("Descent (eccentric) of every rep against the target band", fontsize=10)
+    fig.legend(loc="outside upper center", ncols=5, fontsize=8, frameon=False)
+    ax.grid(axis="y", alpha=0.3)
+    return fig
 
 
-def _cell(value: object) -> str:
+def figure_html(fig: Figure, alt: str, caption: str = "", wide: bool = False) -> str:
+    """A ``<figure>`` with the PNG embedded, its alt text and an optional caption.
+
+    A ``wide`` figure (a long time axis) keeps at least 640 px and scrolls sideways inside its
+    own box on narrow screens rather than shrinking below legibility.
+    """
+    cap = f"<figcaption>{html.escape(caption)}</figcaption>" if caption else ""
+    img = (f'<img{" class=wide" if wide else ""} alt="{html.escape(alt)}" '
+           f'src="data:image/png;base64,{png_base64(fig)}">')
+    if wide:
+        img = f'<div class="scroll" tabindex="0">{img}</div>'
+    return f"<figure>{img}{cap}</figure>"
+
+
+def plain_label(column: str) -> str:
+    """The plain heading of a column: :data:`COLUMN_LABELS`, else words from the name."""
+    if column in COLUMN_LABELS:
+        return COLUMN_LABELS[column]
+    for suffix, unit in (("_s", " (s)"), ("_deg", " (°)"), ("_dps", " (°/s)"),
+                         ("_share", " (%)"), ("_count", "")):
+        if column.endswith(suffix):
+            return column.removesuffix(suffix).replace("_", " ").capitalize() + unit
+    return column.replace("_", " ").capitalize()
+
+
+def _cell(value: object, spec: str = ".3g") -> str:
+    if isinstance(value, bool | np.bool_):
+        return "yes" if value else "no"
     if isinstance(value, float | np.floating):
-        return "-" if math.isnan(value) else f"{value:.3g}"
-    return "-" if value is None or value is pd.NA else str(value)
+        return "-" if math.isnan(value) else f"{value:{spec}}"
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return "-"
+    return str(value)
 
 
-def _session_table(session: pd.DataFrame) -> str:
-    """The session rows transposed: one line per field, one column per recording."""
-    frame = session.drop(columns=["disclaimer", "verdict"])
-    names = frame.pop("recording") if "recording" in frame else pd.Series(["value"])
-    body = {"field": list(frame.columns)}
-    for i, name in enumerate(names):
-        body[str(name)] = [_cell(v) for v in frame.iloc[i]]
-    return pd.DataFrame(body).to_html(index=False, border=0)
+def scroll_table(head: Sequence[str], rows: Sequence[Sequence[str]], caption: str = "",
+                  cls: str = "") -> str:
+    """A table (cells already HTML) inside its own horizontally scrolling box."""
+    cap = f'<p class="note">{html.escape(caption)}</p>' if caption else ""
+    label = f' aria-label="{html.escape(caption)}"' if caption else ""
+    klass = f' class="{cls}"' if cls else ""
+    ths = "".join(
+        f'<th scope="col"{" class=notes" if h == "Notes" else ""}>{html.escape(h)}</th>'
+        for h in head
+    )
+    body = "".join(
+        "<tr>" + "".join(
+            f'<td class="notes">{c}</td>' if head[i] == "Notes" else f"<td>{c}</td>"
+            for i, c in enumerate(row)
+        ) + "</tr>"
+        for row in rows
+    )
+    return (f'{cap}<div class="scroll" tabindex="0"><table{klass}{label}><thead><tr>{ths}</tr>'
+            f"</thead><tbody>{body}</tbody></table></div>")
+
+
+# --------------------------------------------------------------------------- badges
+
+
+def _num(row: Row, column: str) -> float | None:
+    value = row.get(column)
+    if value is None or value is pd.NA:
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(number) else number
+
+
+def _badge(kind: str, text: str, title: str) -> str:
+    return (f'<span class="badge b-{kind}" title="{html.escape(title)}">'
+            f"{html.escape(text)}</span>")
+
+
+def rep_badges(row: Row, tempo: Tempo) -> list[str]:
+    """Badges of one rep: swing and each fault with its measured quantity, uncertain reps.
+
+    Args:
+        row: one row of the reps table (the quantity columns of docs/analysis.md are used
+            when present; otherwise the badge shows what the table has).
+        tempo: the prescription (for ratios the table does not carry).
+
+    """
+    out: list[str] = []
+    if row.get("swing"):
+        bits: list[str] = []
+        features = _num(row, "swing_features")
+        if features is not None:
+            bits.append(f"{features:.0f}/3 signs")
+        peak = _num(row, "peak_time_fraction")
+        if peak is not None:
+            bits.append(f"peak at {peak:.0%} of the way up")
+        up = _num(row, "concentric_s")
+        if up is not None:
+            bits.append(f"up {up:.1f} s")
+        windup = _num(row, "windup_deg")
+        if windup is not None and windup >= 0.5:
+            bits.append(f"wind-up {windup:.0f}°")
+        out.append(_badge("swing", "swing: " + ", ".join(bits) if bits else "swing",
+                          "momentum-driven rep: at least two of early peak (< 35% of the way "
+                          "up), fast (< half the prescribed up), wind-up (≥ 3°)"))
+    for fault in FAULTS:
+        if not row.get(fault):
+            continue
+        out.append(_badge("fault", f"{FAULT_WORDS[fault]}: {_fault_quantity(fault, row, tempo)}",
+                          FAULT_TITLES[fault]))
+    certainty = _num(row, "count_confidence")
+    if certainty is not None and certainty < UNCERTAIN_CONFIDENCE:
+        out.append(_badge("unsure", f"uncertain rep ({certainty:.0%} sure)",
+                          "the analyzer is not sure this movement was a rep"))
+    if row.get("in_gap"):
+        out.append(_badge("unsure", "over a data gap", "samples were lost during this rep"))
+    return out
+
+
+FAULT_TITLES: Final[dict[str, str]] = {
+    "dropped_eccentric": "descent shorter than half the prescribed one",
+    "back_arch": "pelvis tipped forward more than 5° beyond where it rested before the rep",
+    "hips_rotating": "more than 5° of rotation about the body's long axis during the rep",
+    "over_extension": "range over 130% of your earlier reps",
+    "partial_rom": "range under 60% of your earlier reps",
+    "short_hold": "top hold shorter than half the prescribed one",
+    "body_swing": "whole body swung more than 5° in the 3 s before the rep",
+    "hips_sagging": "hips dropped more than 5° from the start of the hold",
+    "hips_piking": "hips rose more than 5° from the start of the hold",
+    "shaking": "angular velocity above 6°/s RMS during the hold",
+}
+"""The definition behind each fault badge (DOMAIN.md), shown on hover."""
+
+
+def _fault_quantity(fault: str, row: Row, tempo: Tempo) -> str:
+    """The measured quantity behind a fault, from the table's columns when it has them."""
+    if fault == "dropped_eccentric":
+        down = _num(row, "eccentric_s")
+        ratio = _num(row, "eccentric_ratio")
+        if ratio is None and down is not None:
+            ratio = down / tempo.eccentric_s
+        return f"{down:.1f} s = {ratio:.0%} of {tempo.eccentric_s:g} s" if down is not None \
+            and ratio is not None else "descent too fast"
+    if fault == "short_hold":
+        hold = _num(row, "top_hold_s")
+        return f"{hold:.1f} s of {tempo.top_hold_s:g} s" if hold is not None else "too short"
+    if fault in ("partial_rom", "over_extension"):
+        ratio = _num(row, "rom_ratio")
+        rom = _num(row, "rom_deg")
+        if ratio is not None:
+            return f"{ratio:.0%} of earlier reps"
+        return f"{rom:.0f}°" if rom is not None else "range"
+    column, unit = {
+        "back_arch": ("arch_deg", "°"),
+        "hips_rotating": ("rotation_deg", "°"),
+        "body_swing": ("body_swing_deg", "°"),
+        "hips_sagging": ("drift_deg", "°"),
+        "hips_piking": ("drift_deg", "°"),
+        "shaking": ("shaking_dps", " °/s"),
+    }[fault]
+    value = _num(row, column)
+    limit = "6 °/s" if fault == "shaking" else "5°"
+    return f"{abs(value):.0f}{unit}" if value is not None else f"over {limit}"
+
+
+# --------------------------------------------------------------------------- sections
+
+
+def _phase_cell(measured: float, prescribed: float, tol: TempoTolerance) -> str:
+    if math.isnan(measured):
+        return "-"
+    text = f"{measured:.1f}"
+    if tol.ok(measured, prescribed):
+        return text
+    arrow = "▼" if measured < prescribed else "▲"
+    word = "short" if measured < prescribed else "long"
+    return f'<span class="off" title="{word}: prescribed {prescribed:g} s">{text}{arrow}</span>'
+
+
+def set_section(report: SessionReport, set_row: Row, reps: pd.DataFrame) -> str:
+    """One set: a line of totals and a compact row per rep (up-hold-down, range, badges)."""
+    tempo = report.tempo
+    tol = TempoTolerance()
+    n = int(set_row["reps"])
+    clean = int(set_row["clean_reps"])
+    rest = _num(set_row, "rest_before_s")
+    rest_text = "" if rest is None else f", rest before {rest:.0f} s"
+    line = (
+        f"{n} rep{'s' if n != 1 else ''}, {clean} clean, "
+        f"{int(set_row['clean_reps_before_first_fault'])} clean before the first fault, "
+        f"{float(set_row['tut_s']):.0f} s under tension{rest_text}."
+    )
+    alternating = reps["side"].notna().any()
+    head = ["Rep", *(["Side"] if alternating else []),
+            f"Up (s) [{tempo.concentric_s:g}]", f"Hold (s) [{tempo.top_hold_s:g}]",
+            f"Down (s) [{tempo.eccentric_s:g}]", "Range (°)", "Notes"]
+    rows: list[list[str]] = []
+    for row in reps.to_dict(orient="records"):
+        badges = rep_badges(row, tempo)
+        if not badges and row.get("clean"):
+            badges = [_badge("clean", "clean", "no swing and no fault")]
+        rows.append([
+            str(row["rep"]),
+            *([html.escape(_cell(row["side"]))] if alternating else []),
+            _phase_cell(float(row["concentric_s"]), tempo.concentric_s, tol),
+            _phase_cell(float(row["top_hold_s"]), tempo.top_hold_s, tol),
+            _phase_cell(float(row["eccentric_s"]), tempo.eccentric_s, tol),
+            _cell(float(row["rom_deg"]), ".0f"),
+            " ".join(badges),
+        ])
+    set_no = int(set_row["set"])
+    caption = (f"Reps of set {set_no}: up, hold and down in seconds, prescribed in brackets; "
+               "▼ short, ▲ long")
+    return f"<h3>Set {set_no}</h3><p>{html.escape(line)}</p>" + scroll_table(head, rows, caption)
+
+
+def summary_html(summary: Summary, name: str = "") -> str:
+    """The ten-second summary block of one recording."""
+    parts = ['<section class="summary" aria-label="Summary">']
+    if name:
+        parts.append(f"<h3>{html.escape(name)}</h3>")
+    parts.append(
+        '<ul class="stats">'
+        f"<li><b>{summary.reps}</b>reps in {summary.sets} set{'s' if summary.sets != 1 else ''}"
+        f"</li><li><b>{summary.clean_reps}</b>clean reps</li>"
+        f"<li><b>{summary.tut_s:.0f} s</b>time under tension</li></ul>"
+    )
+    if summary.fixes:
+        parts.append("<p><strong>Fix first:</strong></p><ol class=\"fix\">")
+        parts += [f"<li><strong>{html.escape(f.cue)}</strong>: {html.escape(f.evidence)}</li>"
+                  for f in summary.fixes]
+        parts.append("</ol>")
+        if summary.also:
+            also = "; ".join(f.text.rstrip(".") for f in summary.also)
+            parts.append(f'<p class="note">Also seen: {html.escape(also)}.</p>')
+    elif summary.reps:
+        parts.append("<p><strong>No swing or fault found: keep it up.</strong></p>")
+    parts.append(f'<p class="advice">{html.escape(summary.advice.text)}</p>')
+    if summary.uncertain:
+        parts.append(f'<p class="note">Uncertain reps (the analyzer is not sure they are reps):'
+                     f" {html.escape(summary.uncertain)}.</p>")
+    parts.append(f'<p class="disclaimer">{html.escape(summary.disclaimer)}</p></section>')
+    return "".join(parts)
+
+
+SESSION_FIELDS: Final[tuple[tuple[str, str, str], ...]] = (
+    ("exercise", "Exercise", ""),
+    ("tempo", "Prescribed tempo, up-hold-down (s)", ""),
+    ("participant", "Participant", ""),
+    ("date", "Date (UTC)", ""),
+    ("duration_s", "Recording length (s)", ".0f"),
+    ("sets", "Sets", ""),
+    ("reps", "Reps", ""),
+    ("tut_s", "Time under tension (s)", ".0f"),
+    ("tempo_ok_share", "Reps on tempo (%)", "%"),
+    ("eccentric_s_median", "Median descent (s)", ".1f"),
+    ("rom_deg_median", "Median range of motion (°)", ".0f"),
+    ("swing_share", "Reps with a swing (%)", "%"),
+    ("clean_share", "Clean reps (%)", "%"),
+    ("clean_reps_before_first_fault", "Clean reps before the first fault, best set", ""),
+)
+"""Session-table columns shown in the details, with their plain labels and format."""
+
+
+def _fmt(value: object, spec: str) -> str:
+    if spec == "%":
+        number = _num({"v": value}, "v")
+        return "-" if number is None else f"{number:.0%}"
+    return _cell(value, spec or ".3g")
+
+
+def session_details(reports: Sequence[SessionReport], session: pd.DataFrame) -> str:
+    """The session rows in plain words: one line per quantity, one column per recording.
+
+    Fault shares are listed only for the faults that apply to the exercise.
+    """
+    faults = [f for f in FAULTS if any(f in r.profile.faults for r in reports)]
+    fields = [*SESSION_FIELDS[:12],
+              *((f"{f}_share", f"Reps with {FAULT_WORDS[f]} (%)", "%") for f in faults),
+              *SESSION_FIELDS[12:]]
+    names = [str(n) for n in session["recording"]] if "recording" in session else ["Value"]
+    rows: list[list[str]] = []
+    for column, label, spec in fields:
+        if column not in session:
+            continue
+        rows.append([html.escape(label),
+                     *(html.escape(_fmt(v, spec)) for v in session[column])])
+    return scroll_table(["Quantity", *names], rows, cls="details")
+
+
+def all_reps_table(reps: pd.DataFrame) -> str:
+    """Every measurement of every rep, plain headings (the CSV has the column names)."""
+    columns = [c for c in reps.columns if c not in ("fault_count",)]
+    head = [plain_label(c) for c in columns]
+    rows = [[html.escape(_cell(row[c], ".3g")) for c in columns]
+            for row in reps.to_dict(orient="records")]
+    return scroll_table(head, rows)
 
 
 def render_html(
@@ -241,7 +665,7 @@ def render_html(
     """The whole report as one HTML document.
 
     Args:
-        reports: one or several analysed recordings (one section of figures each).
+        reports: one or several analysed recordings (a summary, sets and figures each).
         tables: the combined ``reps``, ``sets`` and ``session`` tables; by default those of
             :func:`imu.report.tables.combined_tables`.
 
@@ -251,34 +675,64 @@ def render_html(
 
         tables = combined_tables(reports)
     first = reports[0]
-    title = f"{first.profile.title} — {len(reports)} recording(s)"
+    title = f"{first.profile.title}: {len(reports)} recordings"
+    meta_line = ""
     if len(reports) == 1:
         meta = first.meta
         who = f", {meta.participant}" if meta.participant else ""
-        title = f"{first.profile.title}{who}, tempo {first.tempo}"
+        title = f"{first.profile.title}{who}"
+        date = first.session["date"].iloc[0]
+        when = f"{date.replace('T', ' ').replace('+00:00', ' UTC')} · " if isinstance(date, str) \
+            else ""
+        meta_line = f"{when}prescribed tempo {first.tempo} (up-hold-down, s)"
+    several = len(reports) > 1
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
-        f"<title>{html.escape(title)}</title><style>{_CSS}</style></head><body>",
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{html.escape(title)}</title><style>{CSS}</style></head><body><main>",
         f"<h1>{html.escape(title)}</h1>",
     ]
+    if meta_line:
+        parts.append(f'<p class="meta">{html.escape(meta_line)}</p>')
+    parts.append("<h2>Summary</h2>")
     for r in reports:
-        row = r.session.iloc[0]
-        prefix = f"{r.name}: " if len(reports) > 1 else ""
-        parts.append(f'<p class="verdict">{html.escape(prefix + str(row["verdict"]))}</p>')
-    parts.append(f'<p class="disclaimer">{html.escape(DISCLAIMER)}</p>')
-    parts.append("<h2>Session</h2>")
-    parts.append(_session_table(tables["session"]))
+        parts.append(summary_html(summarize(r.reps, r.profile, r.tempo),
+                                  r.name if several else ""))
     for r in reports:
-        heading = f"Recording {r.name}" if len(reports) > 1 else "Reps"
-        parts.append(f"<h2>{html.escape(heading)}</h2>")
-        parts.append(_img(angle_figure(r), "pelvic angle with phases"))
-        parts.append(_img(tempo_figure(r), "tempo per rep"))
-    parts.append("<h2>Sets</h2>")
-    parts.append(_table(tables["sets"]))
-    parts.append("<details><summary>All reps</summary>")
-    parts.append(_table(tables["reps"]))
+        prefix = f"{r.name}: " if several else ""
+        parts.append(f"<h2>{html.escape(prefix)}Reps by set</h2>")
+        if r.reps.empty:
+            parts.append("<p>No reps found.</p>")
+        for set_row in r.sets.to_dict(orient="records"):
+            parts.append(set_section(r, set_row, r.reps[r.reps["set"] == set_row["set"]]))
+        parts.append(f"<h2>{html.escape(prefix)}Plots</h2>")
+        parts.append(figure_html(
+            angle_figure(r),
+            f"Pelvic angle in degrees over time in seconds for {r.profile.title.lower()}, with "
+            "the concentric, top hold, eccentric and bottom pause of every rep shaded; swings "
+            "marked with triangles and faults with crosses.",
+            wide=True,
+        ))
+        parts.append(figure_html(
+            tempo_figure(r),
+            f"Bars of the up, top hold and down durations in seconds of every rep against the "
+            f"prescribed {r.tempo}; reps off tempo marked with a red cross.",
+            wide=True,
+        ))
+        parts.append(figure_html(
+            eccentric_figure(r),
+            "Descent duration in seconds of every rep against the green on-tempo band around "
+            f"the prescribed {r.tempo.eccentric_s:g} s; dropped descents marked red.",
+            wide=True,
+        ))
+    parts.append("<h2>Session details</h2>")
+    parts.append(session_details(reports, tables["session"]))
+    parts.append("<details><summary>Every measurement of every rep</summary>")
+    parts.append("<p class=\"note\">The same numbers, with their column names, are in "
+                 "reps.csv and reps.parquet.</p>")
+    parts.append(all_reps_table(tables["reps"]))
     parts.append("</details>")
     parts.append(f'<p class="disclaimer">{html.escape(DISCLAIMER)}</p>')
-    parts.append("</body></html>")
+    parts.append("</main></body></html>")
     return "\n".join(parts)

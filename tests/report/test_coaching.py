@@ -87,3 +87,15 @@ def test_verdicts_never_diagnose() -> None:
 def test_no_hip_drive_in_a_strict_lift() -> None:
     verdict = session_verdict(reps_table([]), get_profile("standing-strict"))
     assert verdict.kind == "no_reps" and "hip drive" in verdict.text
+
+
+def test_keep_verdict_says_where_the_best_set_stands() -> None:
+    reps = reps_table(make_set(1, 6, 0.0, eccentric_s=3.0) + make_set(2, 4, 99.0, eccentric_s=1))
+    verdict = session_verdict(reps, CRUNCH)
+    assert verdict.kind == "none"
+    assert verdict.text == (
+        "Keep this variant for now: your best set had 6 clean reps with a 3 s descent; about "
+        "15 suggest progressing to a harder variant."
+    )
+    # Exercises without a progression bar keep the short text.
+    assert session_verdict(reps, HANGING).text.startswith("Keep this variant: no progression")

@@ -49,13 +49,13 @@ def test_several_recordings_get_a_recording_column(report: SessionReport, tmp_pa
     assert reps["recording"].tolist() == ["mon"] * len(report.reps) + ["wed"] * len(report.reps)
     assert session["recording"].tolist() == ["mon", "wed"]
     html = (tmp_path / "report.html").read_text(encoding="utf-8")
-    assert html.count("data:image/png;base64,") == 4
+    assert html.count("data:image/png;base64,") == 6
 
 
 def test_html_is_self_contained(report: SessionReport) -> None:
     html = render_html([report])
     images = re.findall(r'<img [^>]*src="data:image/png;base64,([A-Za-z0-9+/=]+)"', html)
-    assert len(images) == 2 and all(len(b) > 1000 for b in images)
+    assert len(images) == 3 and all(len(b) > 1000 for b in images)
     assert DISCLAIMER in html
     assert str(report.session["verdict"].iloc[0]) in html
     assert not re.search(r'(src|href)="(https?:)?//', html)
@@ -67,7 +67,7 @@ def test_html_without_reps(report: SessionReport) -> None:
         report, reps=report.reps.iloc[:0], sets=report.sets.iloc[:0], trace=report.trace[:0]
     )
     html = render_html([empty])
-    assert html.count("data:image/png;base64,") == 2
+    assert html.count("data:image/png;base64,") == 3
 
 
 def test_plot_decimation() -> None:

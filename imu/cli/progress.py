@@ -1,0 +1,73 @@
+"""``imu progress SESSIONS_OR_DATASET --out DIR``: a personal progress page over many sessions."""
+
+from __future__ import annotations
+
+import argparse
+import textwrap
+from pathlib import Path
+from typing import Any
+
+from imu.cli._csvargs import console
+
+EPILOG = """\
+inputs:
+  One dataset folder written by 'imu batch' (it has reps/ and sessions/), or recordings:
+  files, directories (searched for *.parquet) and quoted globs, analysed here the way
+  'imu batch' analyses them (--manifest, --exercise and --tempo as there). Weeks need the
+  sessions' dates: from the recordings' start time or the manifest's date column.
+
+outputs (in --out DIR):
+  progress.html          the page: sessions per week, clean reps per set, descent and
+                         swung reps over the weeks, and where you stand against the
+                         progression rule (about 15 clean reps with a 3 s descent)
+  progress_weekly.csv    the weekly numbers behind it
+
+examples:
+  imu progress dataset/ --participant P01 --out out/progress
+  imu progress ~/imu/sessions/ --exercise reverse-crunch --tempo 3-1-3 --out out/progress
+  imu progress cohort/ --manifest cohort/manifest.csv --participant P02 --out out/p02
+"""
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``progress`` command."""
+    parser = subparsers.add_parser(
+        "progress",
+        help="a personal progress page over many sessions (weeks, clean reps, descent, swings)",
+        description=textwrap.fill(
+            "Write a personal progress page from a dataset of 'imu batch' or from recordings: "
+            "sessions per week, clean reps per set, eccentric duration and swung reps over "
+            "time, and where the person stands against the progression rule."
+        ),
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("inputs", nargs="+", metavar="SESSIONS_OR_DATASET",
+                        help="a dataset folder, or recordings (files, folders, globs)")
+    parser.add_argument("--out", "-o", type=Path, required=True, metavar="DIR", help="output dir")
+    parser.add_argument("--participant", "-p", metavar="P", default=None,
+                        help="whose progress (needed when the inputs hold several people)")
+    parser.add_argument("--exercise", "-e", metavar="E", default=None,
+                        help="which exercise; default: the one with the most sessions (for "
+                        "recordings without one: their exercise)")
+    parser.add_argument("--tempo", metavar="U-H-D", default=None,
+                        help='prescription for recordings without one, "up-hold-down" s')
+    parser.add_argument("--manifest", type=Path, default=None, metavar="CSV",
+                        help="per-file participant, exercise, tempo, date (as imu batch)")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Build and write the progress page; returns the exit code (1 when a file failed)."""
+    from imu.report.progress import build_progress, headline, load_inputs, write_progress
+
+    out = console()
+    data, failures = load_inputs(args.inputs, args.manifest, args.exercise, args.tempo)
+    for path, reason in failures:
+        out.print(f"[yellow]{path}: skipped: {reason}[/yellow]", markup=True, highlight=False)
+    progress = build_progress(data, args.participant, args.exercise)
+    for line in headline(progress):
+        out.print(line, highlight=False)
+    written = write_progress(progress, args.out)
+    out.print(f"wrote: {', '.join(p.name for p in written)} to {args.out}", highlight=False)
+    return 1 if failures else 0

@@ -1,0 +1,583 @@
+"""A personal progress page over many sessions: is the training getting better.
+
+Built on the research API (:mod:`imu.research`); nothing here recomputes what it computes:
+
+- sessions per week against the 2-3 target (:func:`imu.research.sessions_per_week`,
+  :func:`imu.research.frequency_summary`);
+- clean reps per set over time (the sets table) with the weekly mean of clean reps before the
+  first fault (:func:`imu.research.clean_reps_progress`);
+- the eccentric (descent) per week, median and quartiles, against the prescription
+  (:func:`imu.research.tempo_compliance`, :func:`imu.research.eccentric_quantiles`), and its
+  trend (:func:`imu.research.weekly_trend`);
+- the share of swung reps per week (:func:`imu.research.fault_rates`) and its trend;
+- time under tension per week (:func:`imu.research.time_under_tension`);
+- the progression rule of the domain brief ("about 15 clean reps with a 3 s descent suggests
+  progressing"): per session the best set's count of such reps
+  (:func:`imu.report.coaching.progress_reps`), and where the person stands against the bar.
+
+Input is a dataset's three tables (:class:`imu.research.Dataset`: from ``imu batch`` via
+:func:`imu.research.load_dataset`, or from recordings via :func:`tables_from_recordings`,
+which analyses them the way ``imu batch`` does, in this process). The page covers one
+participant and one exercise (:func:`select`).
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+import matplotlib.dates as mdates
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from imu import research
+from imu.errors import ImuError
+from imu.exercises import get_profile
+from imu.report.coaching import DISCLAIMER, PROGRESS_ECCENTRIC_S, progress_reps
+from imu.report.html import CSS, figure_html, scroll_table
+from imu.research import Dataset
+from imu.tempo import parse_tempo
+
+logger = logging.getLogger(__name__)
+
+WEEKLY_COLUMNS: Final = (
+    "week",
+    "week_start",
+    "sessions",
+    "reps",
+    "tut_s",
+    "eccentric_s_median",
+    "eccentric_ok_share",
+    "swing_share",
+    "clean_share",
+    "clean_reps_before_first_fault_mean",
+    "progress_reps_max",
+)
+"""Columns of the weekly table written beside the page (``progress_weekly.csv``)."""
+
+
+class ProgressError(ImuError):
+    """No sessions to show, or an ambiguous choice of participant or exercise."""
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Everything the progress page shows about one participant and one exercise.
+
+    Attributes:
+        participant: the participant label.
+        exercise: the exercise profile name.
+        data: the participant's tables for that exercise.
+        weekly: one row per ISO week from the first to the last session, columns
+            :data:`WEEKLY_COLUMNS` (weeks without a session have ``sessions`` 0 and NaN
+            elsewhere).
+        per_session: one row per session: ``session_id``, ``date``, ``reps``,
+            ``clean_reps`` (sum over sets), ``best_set_clean`` (clean reps of the best set),
+            ``progress_reps`` (the best set's clean reps with a 3 s descent),
+            ``eccentric_s_median`` (s), ``swing_share``.
+        quartiles: eccentric quartiles per week (``eccentric_s_q25/q50/q75``, s).
+        trends: least-squares slopes per week of ``eccentric_s_median`` and ``swing_share``
+            (:func:`imu.research.weekly_trend`), indexed by value name.
+        frequency: :func:`imu.research.frequency_summary` row of the participant.
+        prescribed_eccentric_s: the prescribed eccentric (median over sessions), s.
+        bar: clean reps with a 3 s descent that suggest progressing (None: no bar for the
+            exercise).
+        other_exercises: other exercises of the participant with their session counts.
+
+    """
+
+    participant: str
+    exercise: str
+    data: Dataset
+    weekly: pd.DataFrame
+    per_session: pd.DataFrame
+    quartiles: pd.DataFrame
+    trends: pd.DataFrame
+    frequency: pd.Series
+    prescribed_eccentric_s: float
+    bar: int | None
+    other_exercises: dict[str, int]
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+def is_dataset(path: str | Path) -> bool:
+    """Whether ``path`` is a dataset written by ``imu batch`` (has ``reps/`` and ``sessions/``)."""
+    p = Path(path)
+    return p.is_dir() and (p / "reps").is_dir() and (p / "sessions").is_dir()
+
+
+def tables_from_recordings(
+    inputs: Iterable[str | Path],
+    manifest: str | Path | None = None,
+    exercise: str | None = None,
+    tempo: str | None = None,
+) -> tuple[Dataset, list[tuple[Path, str]]]:
+    """Analyse recordings as ``imu batch`` does (same metadata rules), in this process.
+
+    Args:
+        inputs: files, directories or globs (:func:`imu.batch.expand_inputs`).
+        manifest: optional manifest CSV (participant, exercise, tempo, date per file).
+        exercise: exercise of files that do not name one.
+        tempo: prescription of files that do not carry one, "up-hold-down" s.
+
+    Returns:
+        The three tables (with ``participant``, ``session_id``, ``date``, ``exercise``,
+        ``tempo`` like a dataset's), and the files that failed with a one-line reason.
+
+    """
+    from imu.batch import BatchOptions, analyze_job, collect_jobs  # batch imports imu.report
+
+    options = BatchOptions(exercise=exercise, tempo=tempo, workers=0)
+    frames: dict[str, list[pd.DataFrame]] = {"reps": [], "sets": [], "sessions": []}
+    failures: list[tuple[Path, str]] = []
+    for job in collect_jobs(inputs, manifest):
+        outcome = analyze_job(job, options)
+        if outcome.tables is None:
+            failures.append((outcome.path, outcome.error or "failed"))
+            continue
+        for name, frame in outcome.tables.items():
+            frames[name].append(frame.assign(participant=outcome.participant))
+    tables = [
+        pd.concat(frames[name], ignore_index=True) if frames[name] else pd.DataFrame()
+        for name in ("reps", "sets", "sessions")
+    ]
+    return Dataset(*tables), failures
+
+
+def load_inputs(
+    inputs: Sequence[str | Path],
+    manifest: str | Path | None = None,
+    exercise: str | None = None,
+    tempo: str | None = None,
+) -> tuple[Dataset, list[tuple[Path, str]]]:
+    """A dataset folder (one input) or recordings, as three tables and the failed files."""
+    if len(inputs) == 1 and is_dataset(inputs[0]):
+        return research.load_dataset(inputs[0]), []
+    return tables_from_recordings(inputs, manifest, exercise, tempo)
+
+
+def select(
+    data: Dataset, participant: str | None = None, exercise: str | None = None
+) -> tuple[Dataset, str, str, dict[str, int]]:
+    """The tables of one participant and one exercise.
+
+    Without ``participant`` the data must hold exactly one; without ``exercise`` the one
+    with the most sessions is chosen (the others are returned with their session counts).
+
+    Raises:
+        ProgressError: no sessions, or several participants and none chosen, or an unknown
+            participant or exercise.
+
+    """
+    sessions = data.sessions
+    if sessions.empty:
+        raise ProgressError("no analysed sessions to show; check the inputs")
+    people = sorted(str(p) for p in sessions["participant"].astype(str).unique())
+    if participant is None:
+        if len(people) > 1:
+            raise ProgressError(
+                f"{len(people)} participants ({', '.join(people[:8])}"
+                f"{'...' if len(people) > 8 else ''}); choose one with --participant"
+            )
+        participant = people[0]
+    if participant not in people:
+        raise ProgressError(f"participant {participant!r} not found; known: {', '.join(people)}")
+
+    def mine(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame[frame["participant"].astype(str) == participant]
+
+    own = mine(sessions)
+    counts = own["exercise"].value_counts()
+    if exercise is None:
+        exercise = str(counts.index[0])
+    elif exercise not in counts.index:
+        raise ProgressError(
+            f"{participant} has no {exercise!r} sessions; trained: {', '.join(counts.index)}"
+        )
+    others = {str(k): int(v) for k, v in counts.items() if k != exercise}
+
+    def chosen(frame: pd.DataFrame) -> pd.DataFrame:
+        frame = mine(frame)
+        frame = frame[frame["exercise"] == exercise].copy()
+        frame["participant"] = frame["participant"].astype(str)
+        return frame.reset_index(drop=True)
+
+    return Dataset(chosen(data.reps), chosen(data.sets), chosen(sessions)), participant, \
+        exercise, others
+
+
+# --------------------------------------------------------------------------- analysis
+
+
+def _per_session(data: Dataset) -> pd.DataFrame:
+    """One row per session: clean reps, the progression count, descent and swings."""
+    rows: list[dict[str, object]] = []
+    sets_by = dict(tuple(data.sets.groupby("session_id", sort=False)))
+    for sid, reps in data.reps.groupby("session_id", sort=False):
+        sets = sets_by.get(sid, pd.DataFrame({"clean_reps": []}))
+        progress = progress_reps(reps)
+        rows.append({
+            "session_id": sid,
+            "date": reps["date"].iloc[0],
+            "reps": len(reps),
+            "clean_reps": int(reps["clean"].sum()),
+            "best_set_clean": int(sets["clean_reps"].max()) if len(sets) else 0,
+            "progress_reps": int(progress.max()) if len(progress) else 0,
+            "eccentric_s_median": float(reps["eccentric_s"].median()),
+            "swing_share": float(reps["swing"].mean()),
+        })
+    frame = pd.DataFrame(rows, columns=["session_id", "date", "reps", "clean_reps",
+                                        "best_set_clean", "progress_reps",
+                                        "eccentric_s_median", "swing_share"])
+    return frame.sort_values("date", kind="stable").reset_index(drop=True)
+
+
+def build_progress(
+    data: Dataset, participant: str | None = None, exercise: str | None = None
+) -> Progress:
+    """The progress of one participant in one exercise (see the module docstring).
+
+    Args:
+        data: the three tables of a dataset (any number of participants and exercises).
+        participant: whose progress; None when the data hold one participant.
+        exercise: which exercise; None = the one with the most sessions.
+
+    Raises:
+        ProgressError: see :func:`select`; or no dated session (weeks need dates).
+
+    """
+    own, participant, exercise, others = select(data, participant, exercise)
+    if own.sessions["date"].isna().all():
+        raise ProgressError(
+            "no session has a date, so there are no weeks to show; give dates in a manifest "
+            "(--manifest) or record with a start time"
+        )
+    by = ("participant", "exercise", research.WEEK)
+    frequency = research.sessions_per_week(own.sessions)
+    weekly = frequency[[research.WEEK, research.WEEK_START, "sessions"]].copy()
+    if not own.reps.empty:
+        compliance = research.tempo_compliance(own.reps, by=by)
+        faults = research.fault_rates(own.reps, by=by)
+        tut = research.time_under_tension(own.reps, per="week")
+        clean = research.clean_reps_progress(own.sessions, by=by)
+        per_session = _per_session(own)
+        dated = research.with_week(per_session)
+        best = dated.groupby(research.WEEK)["progress_reps"].max().rename("progress_reps_max")
+        for table, columns in (
+            (compliance, ["reps", "eccentric_s_median", "eccentric_ok_share"]),
+            (faults, ["swing_share", "clean_share"]),
+            (tut, ["tut_s"]),
+            (clean, ["clean_reps_before_first_fault_mean"]),
+        ):
+            weekly = weekly.merge(table[[research.WEEK, *columns]], on=research.WEEK, how="left")
+        weekly = weekly.merge(best, left_on=research.WEEK, right_index=True, how="left")
+        quartiles = research.eccentric_quantiles(own.reps, (0.25, 0.5, 0.75))
+        trends = pd.concat(
+            [research.weekly_trend(compliance, "eccentric_s_median").assign(value=
+                                                                             "eccentric_s_median"),
+             research.weekly_trend(faults, "swing_share").assign(value="swing_share")],
+            ignore_index=True,
+        ).set_index("value")
+        prescribed = float(compliance["prescribed_eccentric_s"].median())
+    else:
+        per_session = _per_session(own)
+        quartiles = pd.DataFrame()
+        trends = pd.DataFrame(columns=["first", "last", "slope_per_week"])
+        for column in WEEKLY_COLUMNS[3:]:
+            weekly[column] = np.nan
+        tempos = own.sessions["tempo"].dropna()
+        prescribed = parse_tempo(str(tempos.iloc[0])).eccentric_s if len(tempos) else np.nan
+    summary = research.frequency_summary(own.sessions).iloc[0]
+    return Progress(
+        participant=participant,
+        exercise=exercise,
+        data=own,
+        weekly=weekly[list(WEEKLY_COLUMNS)],
+        per_session=per_session,
+        quartiles=quartiles,
+        trends=trends,
+        frequency=summary,
+        prescribed_eccentric_s=prescribed,
+        bar=get_profile(exercise).progress_after_clean_reps,
+        other_exercises=others,
+    )
+
+
+# --------------------------------------------------------------------------- words
+
+
+def _trend_text(progress: Progress, value: str) -> tuple[float, float, float] | None:
+    if value not in progress.trends.index:
+        return None
+    row = progress.trends.loc[[value]].iloc[0]
+    first, last = float(row["first"]), float(row["last"])
+    slope = float(row["slope_per_week"])
+    if np.isnan(first) or np.isnan(last):
+        return None
+    return first, last, slope
+
+
+def headline(progress: Progress) -> list[str]:
+    """The page's first lines: frequency, descent, swings, and where the person stands."""
+    f = progress.frequency
+    weeks = int(f["weeks"])
+    in_target = round(float(f["in_target_share"]) * weeks)
+    over = round(float(f["over_target_share"]) * weeks)
+    lines = [
+        f"{int(f['sessions'])} sessions over {weeks} week{'s' if weeks != 1 else ''} "
+        f"({float(f['sessions_per_week']):.1f} a week): {in_target} of {weeks} weeks within the "
+        f"2-3 sessions a week recommended for core work"
+        + (f", {over} over it (keep rest days)" if over else "")
+        + "."
+    ]
+    ecc = _trend_text(progress, "eccentric_s_median")
+    target = progress.prescribed_eccentric_s
+    if ecc is not None:
+        first, last, slope = ecc
+        direction = "rose" if last > first else "fell" if last < first else "stayed"
+        lines.append(
+            f"Descent (median per week): {direction} from {first:.1f} s to {last:.1f} s "
+            f"({slope:+.2f} s a week) against {target:g} s prescribed."
+        )
+    swing = _trend_text(progress, "swing_share")
+    if swing is not None:
+        first, last, slope = swing
+        lines.append(
+            f"Swung reps: {first:.0%} of reps in the first week, {last:.0%} in the last "
+            f"({slope * 100:+.1f} points a week)."
+        )
+    lines.append(standing_text(progress))
+    return lines
+
+
+def standing_text(progress: Progress) -> str:
+    """Where the person stands against the progression rule (or the exercise has none)."""
+    bar = progress.bar
+    if bar is None:
+        return (f"{get_profile(progress.exercise).title} has no progression bar in the coaching "
+                "rules; keep the quality of the reps up.")
+    per = progress.per_session
+    if per.empty:
+        return f"No reps yet; the bar to progress is about {bar} clean reps with a 3 s descent."
+    best_i = int(per["progress_reps"].to_numpy().argmax())
+    best = int(per["progress_reps"].iloc[best_i])
+    last = int(per["progress_reps"].iloc[-1])
+    when = _day(per["date"].iloc[best_i])
+    rule = f"about {bar} clean reps with a {PROGRESS_ECCENTRIC_S:g} s descent in a set"
+    if best >= bar:
+        return (f"Ready to progress: {best} clean reps with a {PROGRESS_ECCENTRIC_S:g} s descent "
+                f"in one set ({when}) meets the rule ({rule}): try a decline or weighted "
+                "variant.")
+    return (f"Progression rule: {rule}. You stand at {last} in your last session (best "
+            f"{best}, {when}): {bar - best} more to go.")
+
+
+def _day(value: object) -> str:
+    stamp = pd.Timestamp(value)  # type: ignore[arg-type]
+    return "no date" if pd.isna(stamp) else f"{stamp:%Y-%m-%d}"
+
+
+# --------------------------------------------------------------------------- figures
+
+
+def _week_axis(fig: Figure, title: str, ylabel: str) -> Axes:
+    """An axis with one tick per Monday (day month) and a light grid."""
+    ax = fig.add_subplot()
+    ax.xaxis.set_major_locator(mdates.WeekdayLocator(byweekday=mdates.MO))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
+    ax.set_title(title, fontsize=10)
+    ax.set_ylabel(ylabel)
+    ax.set_xlabel("week starting (Monday)")
+    ax.grid(alpha=0.3)
+    return ax
+
+
+def frequency_figure(progress: Progress) -> Figure:
+    """Sessions per week as bars, the 2-3 target band shaded."""
+    fig = Figure(figsize=(7.2, 3.0), layout="constrained")
+    ax = _week_axis(fig, "Sessions per week", "sessions")
+    w = progress.weekly
+    ax.axhspan(research.FREQUENCY_TARGET[0] - 0.5, research.FREQUENCY_TARGET[1] + 0.5,
+               color="#6cc46a", alpha=0.2, label="target 2-3 a week")
+    ax.bar(w[research.WEEK_START], w["sessions"], width=6.5, align="edge", color="#4c9be8",
+           label="sessions (Monday to Sunday)")
+    ax.set_ylim(0, max(4.5, float(w["sessions"].max()) + 0.5))
+    fig.legend(loc="outside upper center", ncols=2, fontsize=8, frameon=False)
+    return fig
+
+
+def clean_figure(progress: Progress) -> Figure:
+    """Clean reps of every set by date, and the weekly mean of clean reps before a fault."""
+    fig = Figure(figsize=(7.2, 3.2), layout="constrained")
+    ax = _week_axis(fig, "Clean reps per set", "clean reps")
+    sets = progress.data.sets
+    if len(sets):
+        ax.scatter(pd.to_datetime(sets["date"]).dt.tz_localize(None), sets["clean_reps"],
+                   color="#2e7d32", alpha=0.7, s=18, label="clean reps in a set")
+    w = progress.weekly
+    ax.plot(w[research.WEEK_START] + pd.Timedelta(days=3),
+            w["clean_reps_before_first_fault_mean"], color="#333", marker="o", lw=1.2,
+            label="weekly mean: best set's clean reps before the first fault")
+    if progress.bar is not None:
+        ax.axhline(progress.bar, color="#b71c1c", ls=":", lw=1.2,
+                   label=f"progression bar ({progress.bar})")
+    ax.set_ylim(bottom=0)
+    fig.legend(loc="outside upper center", ncols=2, fontsize=8, frameon=False)
+    return fig
+
+
+def eccentric_figure(progress: Progress) -> Figure:
+    """Weekly median descent with its quartile band, against the prescription and 3 s."""
+    fig = Figure(figsize=(7.2, 3.2), layout="constrained")
+    ax = _week_axis(fig, "Descent (eccentric) per week", "down (s)")
+    q = progress.quartiles
+    if len(q):
+        x = q[research.WEEK_START] + pd.Timedelta(days=3)
+        ax.fill_between(x, q["eccentric_s_q25"], q["eccentric_s_q75"], color="#f2a541",
+                        alpha=0.3, label="middle half of the reps")
+        ax.plot(x, q["eccentric_s_q50"], color="#b35c00", marker="o", label="median")
+    ax.axhline(progress.prescribed_eccentric_s, color="#2e7d32", ls="--", lw=1.2,
+               label=f"prescribed {progress.prescribed_eccentric_s:g} s")
+    ax.set_ylim(bottom=0)
+    fig.legend(loc="outside upper center", ncols=2, fontsize=8, frameon=False)
+    return fig
+
+
+def swing_figure(progress: Progress) -> Figure:
+    """Share of swung reps per week."""
+    fig = Figure(figsize=(7.2, 3.0), layout="constrained")
+    ax = _week_axis(fig, "Swung reps per week", "share of reps (%)")
+    w = progress.weekly
+    ax.plot(w[research.WEEK_START] + pd.Timedelta(days=3), 100 * w["swing_share"],
+            color="#c2185b",
+            marker="v", label="swung reps")
+    ax.set_ylim(0, 100)
+    fig.legend(loc="outside upper center", ncols=1, fontsize=8, frameon=False)
+    return fig
+
+
+# --------------------------------------------------------------------------- the page
+
+
+def _fmt(value: object, spec: str) -> str:
+    if value is None or pd.isna(value):  # type: ignore[call-overload]
+        return "-"
+    if spec == "%":
+        return f"{float(value):.0%}"  # type: ignore[arg-type]
+    if spec == "d":
+        return f"{int(value)}"  # type: ignore[call-overload]
+    return f"{float(value):{spec}}"  # type: ignore[arg-type]
+
+
+WEEK_TABLE: Final = (
+    ("week", "Week", ""),
+    ("sessions", "Sessions", "d"),
+    ("reps", "Reps", "d"),
+    ("tut_s", "Time under tension (s)", ".0f"),
+    ("eccentric_s_median", "Median descent (s)", ".1f"),
+    ("eccentric_ok_share", "Descents long enough (%)", "%"),
+    ("swing_share", "Swung reps (%)", "%"),
+    ("clean_share", "Clean reps (%)", "%"),
+    ("clean_reps_before_first_fault_mean", "Clean before the first fault (mean)", ".1f"),
+    ("progress_reps_max", "Best set: clean reps with a 3 s descent", "d"),
+)
+"""Columns of the weekly table on the page, with plain headings and formats."""
+
+
+def render_progress_html(progress: Progress) -> str:
+    """The progress page as one self-contained HTML document."""
+    profile = get_profile(progress.exercise)
+    title = f"{progress.participant}: {profile.title.lower()} progress"
+    lines = headline(progress)
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{html.escape(title)}</title><style>{CSS}</style></head><body><main>",
+        f"<h1>{html.escape(title)}</h1>",
+    ]
+    per = progress.per_session
+    if len(per):
+        parts.append(f'<p class="meta">{_day(per["date"].min())} to {_day(per["date"].max())}'
+                     f" · {len(per)} sessions with reps</p>")
+    parts.append('<h2>Summary</h2><section class="summary" aria-label="Summary">')
+    f = progress.frequency
+    total_clean = int(per["clean_reps"].sum()) if len(per) else 0
+    total_reps = int(per["reps"].sum()) if len(per) else 0
+    parts.append(
+        '<ul class="stats">'
+        f"<li><b>{int(f['sessions'])}</b>sessions</li>"
+        f"<li><b>{float(f['sessions_per_week']):.1f}</b>sessions a week</li>"
+        f"<li><b>{total_clean} / {total_reps}</b>clean reps</li></ul>"
+    )
+    parts.append("<ul>")
+    parts += [f"<li>{html.escape(line)}</li>" for line in lines[:-1]]
+    parts.append("</ul>")
+    parts.append(f'<p class="advice">{html.escape(lines[-1])}</p>')
+    if progress.other_exercises:
+        others = ", ".join(f"{k} ({v} sessions)" for k, v in progress.other_exercises.items())
+        parts.append(f'<p class="note">Also trained: {html.escape(others)}; make their page '
+                     "with --exercise.</p>")
+    parts.append(f'<p class="disclaimer">{html.escape(DISCLAIMER)}</p></section>')
+    parts.append("<h2>Over the weeks</h2>")
+    parts.append(figure_html(
+        frequency_figure(progress),
+        "Bars of the number of sessions in each week against the shaded target of 2 to 3 "
+        "sessions a week.",
+    ))
+    parts.append(figure_html(
+        clean_figure(progress),
+        "Dots of the clean reps of every set by date, a line of the weekly mean of clean reps "
+        "before the first fault, and a dotted line at the progression bar.",
+    ))
+    parts.append(figure_html(
+        eccentric_figure(progress),
+        "Weekly median descent in seconds with the middle half of the reps shaded, against a "
+        f"dashed line at the prescribed {progress.prescribed_eccentric_s:g} s.",
+    ))
+    parts.append(figure_html(
+        swing_figure(progress),
+        "Line of the percentage of swung reps in each week.",
+    ))
+    parts.append("<h2>Week by week</h2>")
+    rows = [[html.escape(_fmt(row[c], spec) if spec else str(row[c])) for c, _, spec in WEEK_TABLE]
+            for row in progress.weekly.to_dict(orient="records")]
+    parts.append(scroll_table([label for _, label, _ in WEEK_TABLE], rows, cls="details"))
+    parts.append('<p class="note">The same numbers, with their column names, are in '
+                 "progress_weekly.csv.</p>")
+    parts.append(f'<p class="disclaimer">{html.escape(DISCLAIMER)}</p>')
+    parts.append("</main></body></html>")
+    return "\n".join(parts)
+
+
+def write_progress(progress: Progress, out_dir: str | Path) -> list[Path]:
+    """Write ``progress.html`` and ``progress_weekly.csv`` into ``out_dir`` (atomically).
+
+    Raises:
+        ProgressError: the directory cannot be created or a file cannot be written.
+
+    """
+    from imu.io.atomic import atomic_path
+
+    out = Path(out_dir)
+    page, weekly = out / "progress.html", out / "progress_weekly.csv"
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        with atomic_path(page) as tmp:
+            tmp.write_text(render_progress_html(progress), encoding="utf-8")
+        with atomic_path(weekly) as tmp:
+            progress.weekly.to_csv(tmp, index=False)
+    except OSError as exc:
+        raise ProgressError(
+            f"cannot write the progress page to {out}: {exc.strerror or exc}; choose a writable "
+            "--out"
+        ) from exc
+    return [page, weekly]

@@ -1,0 +1,462 @@
+"""The ten-second summary of a session: what happened and the one or two things to fix first.
+
+Every rule lives here, one function per rule, each traced to the domain brief (DOMAIN.md) and
+tested in ``tests/report/test_summary.py``. A rule looks at the reps table of one recording
+and, when it applies, returns a :class:`Finding`: a coaching cue in plain words with the
+evidence behind it (how many reps, the measured quantity against the prescription or the
+threshold, and where: set and rep numbers)::
+
+    Slow the descent: 3 of 12 eccentrics lasted under 1 s against 3 s prescribed
+    (set 1, rep 6; set 2, reps 5-6).
+
+:func:`summarize` runs every rule, ranks the findings (most reps affected first; ties in the
+order of :data:`RULES`, the eccentric and momentum cheats first, as DOMAIN names them the
+usual cheats) and keeps :data:`MAX_FIXES` as the things to fix first. The progression or
+regression advice comes after them (:func:`advice`: the verdict of
+:func:`imu.report.coaching.session_verdict`, which also says where the best set stands against
+the progression bar), and the disclaimer stays.
+
+Measured quantities come from the reps table columns named in docs/analysis.md
+(``eccentric_ratio``, ``arch_deg``...). Columns that a table does not have yet are skipped:
+the evidence then falls back to what the table has (durations, ROM, counts).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Final
+
+import numpy as np
+import pandas as pd
+
+from imu.exercises import ExerciseProfile
+from imu.report.coaching import (
+    DISCLAIMER,
+    Verdict,
+    session_verdict,
+)
+from imu.tempo import Tempo
+
+MAX_FIXES: Final = 2
+"""Findings shown as "fix first"; the rest are listed as "also seen"."""
+
+UNCERTAIN_CONFIDENCE: Final = 0.5
+"""A rep whose ``count_confidence`` is below this is shown as an uncertain rep."""
+
+TEMPO_OFF_SHARE: Final = 0.3
+"""Share of off-tempo reps from which the tempo rule speaks (when no fault explains them)."""
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing to fix, in coaching words with its evidence.
+
+    Attributes:
+        rule: the rule's name (a fault name, ``swing``, or ``tempo``).
+        cue: the coaching cue, imperative ("Slow the descent").
+        evidence: the measured facts with counts, quantities and where.
+        count: reps affected (used to rank findings).
+        where: the affected reps as ``set S, reps a-b`` text.
+
+    """
+
+    rule: str
+    cue: str
+    evidence: str
+    count: int
+    where: str = ""
+
+    @property
+    def text(self) -> str:
+        """Cue and evidence as one sentence."""
+        return f"{self.cue}: {self.evidence}"
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What a person reads first about one recording.
+
+    Attributes:
+        reps: reps found.
+        sets: sets found.
+        clean_reps: reps without a swing or fault.
+        tut_s: total time under tension, s.
+        fixes: at most :data:`MAX_FIXES` findings, the most important first.
+        also: the other findings, same order.
+        advice: the progression / regression verdict (:mod:`imu.report.coaching`).
+        uncertain: the reps the analyzer is unsure are reps (``count_confidence`` low),
+            as ``set S, rep R`` text; "" when none or the column is missing.
+        disclaimer: the analysis never diagnoses pain or injury.
+
+    """
+
+    reps: int
+    sets: int
+    clean_reps: int
+    tut_s: float
+    fixes: tuple[Finding, ...]
+    also: tuple[Finding, ...] = ()
+    advice: Verdict = field(default_factory=lambda: Verdict("none", ""))
+    uncertain: str = ""
+    disclaimer: str = DISCLAIMER
+
+    @property
+    def main_fault(self) -> str | None:
+        """The rule of the first thing to fix, or None for a clean session."""
+        return self.fixes[0].rule if self.fixes else None
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def rep_ranges(reps: pd.DataFrame, mask: pd.Series | np.ndarray) -> str:
+    """Where the masked reps are: ``set 1, rep 6; set 2, reps 5-6``.
+
+    Args:
+        reps: a reps table (``set``, ``rep`` columns).
+        mask: shape (n,), bool, the reps to name.
+
+    """
+    chosen = reps.loc[np.asarray(mask, dtype=bool), ["set", "rep"]]
+    parts: list[str] = []
+    for set_no, group in chosen.groupby("set", sort=True):
+        numbers = sorted(int(r) for r in group["rep"])
+        runs: list[str] = []
+        start = prev = numbers[0]
+        for n in [*numbers[1:], None]:
+            if n is not None and n == prev + 1:
+                prev = n
+                continue
+            runs.append(f"{start}" if start == prev else f"{start}-{prev}")
+            if n is not None:
+                start = prev = n
+        noun = "rep" if len(numbers) == 1 else "reps"
+        parts.append(f"set {set_no}, {noun} {', '.join(runs)}")
+    return "; ".join(parts)
+
+
+def _of(count: int, total: int, noun: str, plural: str | None = None) -> str:
+    word = noun if total == 1 else (plural or noun + "s")
+    return f"{count} of {total} {word}"
+
+
+def _unit(profile: ExerciseProfile) -> str:
+    """What one rep of the exercise is called: ``hold`` for holds (plank), else ``rep``."""
+    return "hold" if profile.isometric else "rep"
+
+
+def _flag(reps: pd.DataFrame, column: str) -> pd.Series:
+    if column not in reps.columns:
+        return pd.Series(False, index=reps.index)
+    return reps[column].fillna(False).astype(bool)
+
+
+def _quantity(reps: pd.DataFrame, column: str, mask: pd.Series) -> pd.Series | None:
+    """The measured quantity of the masked reps, or None when the column is missing."""
+    if column not in reps.columns:
+        return None
+    values = reps.loc[mask, column].astype("float64").dropna()
+    return values if len(values) else None
+
+
+def _ceil_half(value: float) -> float:
+    """Round up to the next half second (0.62 -> 1.0, 1.2 -> 1.5)."""
+    return math.ceil(value * 2 + 1e-9) / 2
+
+
+def _span(values: pd.Series, unit: str, spec: str = ".1f") -> str:
+    lo, hi = float(values.min()), float(values.max())
+    if f"{lo:{spec}}" == f"{hi:{spec}}":
+        return f"{lo:{spec}}{unit}"
+    return f"{lo:{spec}}-{hi:{spec}}{unit}"
+
+
+def _finding(
+    rule: str, cue: str, evidence: str, reps: pd.DataFrame, mask: pd.Series
+) -> Finding:
+    where = rep_ranges(reps, mask)
+    return Finding(rule, cue, f"{evidence} ({where})." if where else f"{evidence}.",
+                   int(mask.sum()), where)
+
+
+# --------------------------------------------------------------------------- the rules
+
+Rule = Callable[[pd.DataFrame, ExerciseProfile, Tempo], "Finding | None"]
+
+SWING_WORDS: Final[dict[str, tuple[str, str]]] = {
+    "reverse-crunch": (
+        "leg tosses",
+        "start each from a still bottom, curl the pelvis first",
+    ),
+    "hanging-leg-raise": (
+        "swung up (kip)",
+        "start from a still hang and curl the pelvis, do not kick",
+    ),
+    "leg-raise": ("swung", "lift the legs slowly with the lower back pressed down"),
+    "reverse-hip-raise": ("leveraged swings", "lift the legs slowly from a still start"),
+    "standing-strict": (
+        "driven by the hips",
+        "keep the pelvis still and let the arms do the lift",
+    ),
+}
+"""Per exercise: what a swing rep is called and the cue (DOMAIN: momentum-driven reps)."""
+
+
+def rule_swing(reps: pd.DataFrame, profile: ExerciseProfile, tempo: Tempo) -> Finding | None:
+    """Momentum-driven reps (DOMAIN: leg toss / kick, kip, leveraged swing, hip drive)."""
+    mask = _flag(reps, "swing")
+    if not mask.any():
+        return None
+    called, cue = SWING_WORDS.get(
+        profile.name, ("momentum-driven", "start each rep from stillness")
+    )
+    n = int(mask.sum())
+    evidence = f"{_of(n, len(reps), _unit(profile))} {'was' if n == 1 else 'were'} {called}"
+    details: list[str] = []
+    fast = reps.loc[mask, "concentric_s"] < 0.5 * tempo.concentric_s
+    if fast.any():
+        details.append(
+            f"{int(fast.sum())} came up in under half the prescribed {tempo.concentric_s:g} s"
+        )
+    early = _quantity(reps, "peak_time_fraction", mask)
+    if early is not None and (early < 0.35).any():
+        n_early = int((early < 0.35).sum())
+        details.append(f"{n_early} reached peak speed in the first 35% of the way up")
+    windup = _quantity(reps, "windup_deg", mask)
+    if windup is not None and (windup >= 3.0).any():
+        details.append(f"{int((windup >= 3.0).sum())} started with a wind-up of 3° or more")
+    if details:
+        evidence += ": " + ", ".join(details)
+    cue_text = cue[0].upper() + cue[1:]
+    return _finding("swing", cue_text, evidence, reps, mask)
+
+
+def rule_dropped_eccentric(
+    reps: pd.DataFrame, profile: ExerciseProfile, tempo: Tempo
+) -> Finding | None:
+    """Dropped eccentric (DOMAIN: "the eccentric is where people cheat most")."""
+    mask = _flag(reps, "dropped_eccentric")
+    if not mask.any():
+        return None
+    durations = reps.loc[mask, "eccentric_s"]
+    evidence = (
+        f"{_of(int(mask.sum()), len(reps), 'eccentric')} lasted under "
+        f"{_ceil_half(float(durations.max())):g} s against {tempo.eccentric_s:g} s prescribed"
+    )
+    return _finding("dropped_eccentric", "Slow the descent", evidence, reps, mask)
+
+
+def rule_short_hold(reps: pd.DataFrame, profile: ExerciseProfile, tempo: Tempo) -> Finding | None:
+    """Holds too short (DOMAIN: pelvic tilt drill held about 5 s; top hold of the tempo)."""
+    mask = _flag(reps, "short_hold")
+    if not mask.any():
+        return None
+    holds = reps.loc[mask, "top_hold_s"]
+    evidence = (
+        f"{_of(int(mask.sum()), len(reps), 'top hold')} lasted {_span(holds, ' s')} against "
+        f"{tempo.top_hold_s:g} s prescribed"
+    )
+    return _finding("short_hold", "Hold the top longer", evidence, reps, mask)
+
+
+def rule_partial_rom(reps: pd.DataFrame, profile: ExerciseProfile, tempo: Tempo) -> Finding | None:
+    """Partial range of motion against the person's own earlier reps."""
+    mask = _flag(reps, "partial_rom")
+    if not mask.any():
+        return None
+    ratio = _quantity(reps, "rom_ratio", mask)
+    full = reps.loc[~mask, "rom_deg"].median()
+    evidence = f"{_of(int(mask.sum()), len(reps), _unit(profile))} moved the pelvis "
+    if ratio is not None:
+        evidence += f"only {_span(ratio * 100, '%', '.0f')} of your earlier range"
+    else:
+        evidence += f"{_span(reps.loc[mask, 'rom_deg'], '°', '.0f')}"
+        if not pd.isna(full):
+            evidence += f" against a usual {full:.0f}°"
+    return _finding("partial_rom", "Use the full range", evidence, reps, mask)
+
+
+def rule_over_extension(
+    reps: pd.DataFrame, profile: ExerciseProfile, tempo: Tempo
+) -> Finding | None:
+    """Over-extension past the body line (DOMAIN: reverse hip raise)."""
+    mask = _flag(reps, "over_extension")
+    if not mask.any():
+        return None
+    ratio = _quantity(reps, "rom_ratio", mask)
+    evidence = f"{_of(int(mask.sum()), len(reps), _unit(profile))} went "
+    if ratio is not None:
+        evidence += f"to {_span(ratio * 100, '%', '.0f')} of your earlier range (limit 130%)"
+    else:
+        evidence += f"through {_span(reps.loc[mask, 'rom_deg'], '°', '.0f')}, over 130% of "
+        evidence += "your earlier range"
+    return _finding("over_extension", "Stop at the line of the body", evidence, reps, mask)
+
+
+def _angle_rule(
+    rule: str, cue: str, what: str, column: str, limit: float, unit: str = "°"
+) -> Rule:
+    """A rule for a fault whose quantity is an angle (or rate) against a fixed limit."""
+
+    def check(reps: pd.DataFrame, profile: ExerciseProfile, tempo: Tempo) -> Finding | None:
+        mask = _flag(reps, rule)
+        if not mask.any():
+            return None
+        values = _quantity(reps, column, mask)
+        evidence = f"{_of(int(mask.sum()), len(reps), _unit(profile))} {what}"
+        if values is not None:
+            evidence += f" by {_span(values.abs(), unit, '.0f')} (limit {limit:g}{unit})"
+        else:
+            evidence += f" by more than {limit:g}{unit}"
+        return _finding(rule, cue, evidence, reps, mask)
+
+    check.__name__ = f"rule_{rule}"
+    check.__doc__ = f"{cue}: ``{rule}`` from ``{column}`` (DOMAIN definitions)."
+    return check
+
+
+rule_back_arch = _angle_rule(
+    "back_arch",
+    "Keep the lower back pressed down",
+    "tipped the pelvis forward (back arched)",
+    "arch_deg",
+    5.0,
+)
+rule_hips_rotating = _angle_rule(
+    "hips_rotating", "Keep the hips level", "rotated the pelvis side to side", "rotation_deg", 5.0
+)
+rule_body_swing = _angle_rule(
+    "body_swing",
+    "Stop the swing before each rep",
+    "started while the body swung",
+    "body_swing_deg",
+    5.0,
+)
+rule_hips_sagging = _angle_rule(
+    "hips_sagging", "Lift the hips to a straight line", "let the hips sag", "drift_deg", 5.0
+)
+rule_hips_piking = _angle_rule(
+    "hips_piking", "Lower the hips to a straight line", "piked the hips up", "drift_deg", 5.0
+)
+rule_shaking = _angle_rule(
+    "shaking",
+    "Shorten the hold until it is steady",
+    "shook during the hold",
+    "shaking_dps",
+    6.0,
+    " deg/s",
+)
+
+
+PHASES: Final = (
+    ("concentric_s", "up", "concentric_s"),
+    ("top_hold_s", "top hold", "top_hold_s"),
+    ("eccentric_s", "down", "eccentric_s"),
+)
+
+
+def rule_tempo(reps: pd.DataFrame, profile: ExerciseProfile, tempo: Tempo) -> Finding | None:
+    """Off tempo (DOMAIN: tempo is the duration of each phase) when no fault explains it.
+
+    Speaks when at least :data:`TEMPO_OFF_SHARE` of the reps are off tempo and are clean:
+    then names the phase whose median is furthest from its prescription.
+    """
+    if "tempo_ok" not in reps.columns or reps.empty:
+        return None
+    mask = ~_flag(reps, "tempo_ok") & _flag(reps, "clean")
+    if mask.sum() < max(1, TEMPO_OFF_SHARE * len(reps)):
+        return None
+    worst = max(
+        PHASES,
+        key=lambda p: abs(float(reps.loc[mask, p[0]].median()) - getattr(tempo, p[2])),
+    )
+    column, word, attr = worst
+    median = float(reps.loc[mask, column].median())
+    target = float(getattr(tempo, attr))
+    verb = "Slow down the" if median < target else "Speed up the"
+    evidence = (
+        f"{_of(int(mask.sum()), len(reps), 'clean rep')} were off the {tempo} tempo; their "
+        f"{word} phase took {median:.1f} s (median) against {target:g} s"
+    )
+    return _finding("tempo", f"{verb} {word} phase", evidence, reps, mask)
+
+
+RULES: Final[tuple[tuple[str, Rule], ...]] = (
+    ("dropped_eccentric", rule_dropped_eccentric),
+    ("swing", rule_swing),
+    ("back_arch", rule_back_arch),
+    ("body_swing", rule_body_swing),
+    ("hips_sagging", rule_hips_sagging),
+    ("hips_piking", rule_hips_piking),
+    ("partial_rom", rule_partial_rom),
+    ("over_extension", rule_over_extension),
+    ("hips_rotating", rule_hips_rotating),
+    ("short_hold", rule_short_hold),
+    ("shaking", rule_shaking),
+    ("tempo", rule_tempo),
+)
+"""Every rule, in the order that breaks ties between findings with as many reps."""
+
+
+# --------------------------------------------------------------------------- the summary
+
+
+def findings(reps: pd.DataFrame, profile: ExerciseProfile, tempo: Tempo) -> list[Finding]:
+    """Every finding of a recording's reps, ranked (most reps first, ties by :data:`RULES`)."""
+    if reps.empty:
+        return []
+    found = [f for _, rule in RULES if (f := rule(reps, profile, tempo)) is not None]
+    order = {name: i for i, (name, _) in enumerate(RULES)}
+    return sorted(found, key=lambda f: (-f.count, order[f.rule]))
+
+
+def advice(reps: pd.DataFrame, profile: ExerciseProfile) -> Verdict:
+    """The progression / regression verdict (:func:`imu.report.coaching.session_verdict`)."""
+    return session_verdict(reps, profile)
+
+
+def uncertain_reps(reps: pd.DataFrame) -> str:
+    """The reps whose ``count_confidence`` is under :data:`UNCERTAIN_CONFIDENCE`, as text."""
+    if "count_confidence" not in reps.columns or reps.empty:
+        return ""
+    mask = reps["count_confidence"].astype("float64") < UNCERTAIN_CONFIDENCE
+    return rep_ranges(reps, mask) if mask.any() else ""
+
+
+def summarize(
+    reps: pd.DataFrame, profile: ExerciseProfile, tempo: Tempo, max_fixes: int = MAX_FIXES
+) -> Summary:
+    """The ten-second summary of one recording.
+
+    Args:
+        reps: the reps table of one recording (:data:`imu.report.tables.REPS_DTYPES`; the
+            measured-quantity columns of docs/analysis.md are used when present).
+        profile: the exercise profile analysed.
+        tempo: the prescription the reps were compared with.
+        max_fixes: how many findings count as "fix first".
+
+    """
+    ranked = findings(reps, profile, tempo)
+    return Summary(
+        reps=len(reps),
+        sets=int(reps["set"].nunique()) if len(reps) else 0,
+        clean_reps=int(reps["clean"].sum()) if len(reps) else 0,
+        tut_s=float(reps["tut_s"].sum()) if len(reps) else 0.0,
+        fixes=tuple(ranked[:max_fixes]),
+        also=tuple(ranked[max_fixes:]),
+        advice=advice(reps, profile),
+        uncertain=uncertain_reps(reps),
+    )
+
+
+def summary_lines(summary: Summary) -> Sequence[str]:
+    """The summary as plain text lines (the CLI prints these)."""
+    lines = [
+        f"{summary.reps} reps, {summary.clean_reps} clean, "
+        f"{summary.tut_s:.0f} s under tension",
+    ]
+    lines += [f"Fix first: {f.text}" for f in summary.fixes]
+    lines.append(summary.advice.text)
+    return lines

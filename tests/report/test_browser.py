@@ -1,0 +1,214 @@
+"""The report and the progress page as a person sees them: headless Chromium at phone and desktop.
+
+Debian's ``chromium`` and ``chromium-driver`` (``make test`` installs them when missing and run
+as root), driven by Selenium with the driver's path given explicitly, so nothing is downloaded.
+Without a browser these tests fail, with the way to install one; set ``IMU_SKIP_BROWSER=1`` to
+skip them on purpose. Screenshots are kept in ``out/test-artifacts/``.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from imu.io import read_recording
+from imu.report import analyze_recording, write_reports
+from imu.report.progress import build_progress, tables_from_recordings, write_progress
+from imu.report.summary import summarize
+from imu.sim.cohort import CohortSpec, simulate_cohort
+from imu.tempo import parse_tempo
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "out" / "test-artifacts"
+SIZES = ((390, 844), (1280, 800))
+BUNDLED = sorted(p.stem for p in (ROOT / "recordings").glob("*.parquet"))
+
+
+@dataclass
+class Browser:
+    """A headless Chromium with helpers to load a page at a size and measure it."""
+
+    driver: Any
+
+    def open(self, path: Path, width: int, height: int) -> None:
+        """Load ``path`` in a viewport of ``width`` x ``height`` CSS px (phone: mobile mode)."""
+        self.driver.execute_cdp_cmd(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600},
+        )
+        self.driver.get(path.as_uri())
+
+    def js(self, script: str) -> Any:
+        return self.driver.execute_script(script)
+
+    def screenshot(self, name: str, full: bool = False) -> Path:
+        """Save the viewport (or the whole page) as ``out/test-artifacts/<name>.png``."""
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        shot = self.driver.execute_cdp_cmd(
+            "Page.captureScreenshot", {"format": "png", "captureBeyondViewport": full}
+        )
+        path = ARTIFACTS / f"{name}.png"
+        path.write_bytes(base64.b64decode(shot["data"]))
+        return path
+
+
+def _browser_paths() -> tuple[str, str] | None:
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    driver = shutil.which("chromedriver")
+    return (chromium, driver) if chromium and driver else None
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    paths = _browser_paths()
+    if paths is None:
+        if os.environ.get("IMU_SKIP_BROWSER") == "1":
+            pytest.skip("IMU_SKIP_BROWSER=1: browser checks skipped on purpose")
+        pytest.fail(
+            "headless Chromium not found (chromium and chromedriver on PATH): run 'make test' "
+            "as root, or 'apt-get install chromium chromium-driver'; IMU_SKIP_BROWSER=1 skips",
+            pytrace=False,
+        )
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    chromium, driver_path = paths
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--hide-scrollbars", "--window-size=1280,800"):
+        options.add_argument(arg)
+    driver = webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
+    try:
+        yield Browser(driver)
+    finally:
+        driver.quit()
+
+
+def _check_layout(browser: Browser, width: int) -> None:
+    """No page-level sideways scroll; every image loaded and described."""
+    inner, doc, body = browser.js(
+        "return [window.innerWidth, document.documentElement.scrollWidth, "
+        "document.body.scrollWidth]"
+    )
+    assert inner == width, f"layout viewport {inner} px at {width} px: the page is too wide"
+    assert doc == inner, f"page scrolls sideways at {width} px: document {doc} px wide"
+    assert body <= inner
+    images = browser.js(
+        "return [...document.images].map(i => [i.complete && i.naturalWidth > 0, i.alt])"
+    )
+    assert images and all(loaded and len(alt) > 20 for loaded, alt in images)
+
+
+def _summary_text(browser: Browser) -> str:
+    return str(browser.js(
+        "return [...document.querySelectorAll('section.summary')].map(s => s.innerText)"
+        ".join('\\n')"
+    ))
+
+
+@pytest.fixture(scope="module")
+def report_pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, str | None]]:
+    """Every bundled recording's report (reverse crunch at 3-1-3): page and its main fix cue."""
+    pages: dict[str, tuple[Path, str | None]] = {}
+    for stem in BUNDLED:
+        recording = read_recording(ROOT / "recordings" / f"{stem}.parquet")
+        exercise = recording.meta.exercise or "generic"
+        if exercise == "standing-curl":
+            exercise = "standing-strict"
+        tempo = parse_tempo("3-1-3") if stem == "reverse_crunch" else None
+        report = analyze_recording(recording, exercise, tempo)
+        out = tmp_path_factory.mktemp(stem)
+        write_reports(report, out)
+        summary = summarize(report.reps, report.profile, report.tempo)
+        pages[stem] = (out / "report.html", summary.fixes[0].cue if summary.fixes else None)
+    return pages
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stem", BUNDLED)
+def test_report_at_phone_and_desktop(
+    browser: Browser, report_pages: dict[str, tuple[Path, str | None]], stem: str
+) -> None:
+    page, cue = report_pages[stem]
+    for width, height in SIZES:
+        browser.open(page, width, height)
+        _check_layout(browser, width)
+        summary = _summary_text(browser)
+        assert "never diagnoses pain or injury" in summary
+        if cue is not None:
+            assert "Fix first" in summary and cue in summary
+        # The summary is the first thing on screen: it starts within the first viewport.
+        top = browser.js("return document.querySelector('section.summary')"
+                         ".getBoundingClientRect().top")
+        assert top < height / 2
+        browser.screenshot(f"report_{stem}_{width}x{height}")
+
+
+@pytest.mark.slow
+def test_report_names_the_main_fault_of_the_bundled_crunch(
+    browser: Browser, report_pages: dict[str, tuple[Path, str | None]]
+) -> None:
+    page, _ = report_pages["reverse_crunch"]
+    browser.open(page, 390, 844)
+    summary = _summary_text(browser)
+    assert "4 of 12 reps were leg tosses" in summary
+    assert "Slow the descent: 3 of 12 eccentrics lasted under 1 s against 3 s prescribed" \
+        in summary
+    # Opened, the table of every measurement scrolls inside its own box, not the page.
+    browser.js("document.querySelectorAll('details').forEach(d => d.open = true)")
+    _check_layout(browser, 390)
+    boxes = browser.js(
+        "return [...document.querySelectorAll('div.scroll')]"
+        ".map(d => [d.scrollWidth, d.clientWidth])"
+    )
+    assert any(scroll > client for scroll, client in boxes)
+    browser.screenshot("report_reverse_crunch_390_full", full=True)
+    browser.open(page, 1280, 800)
+    browser.screenshot("report_reverse_crunch_1280_full", full=True)
+
+
+@pytest.fixture(scope="module")
+def cohort(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One improver, 3 weeks of 1-3 short sessions of reverse crunches (simulated)."""
+    out = tmp_path_factory.mktemp("cohort")
+    spec = CohortSpec(participants=1, weeks=3, sessions_per_week=(1, 3), reps=6, sets=2,
+                      improver_share=1.0, seed=11)
+    simulate_cohort(spec, out)
+    return out
+
+
+@pytest.mark.slow
+def test_progress_page_and_a_cohort_report(
+    browser: Browser, cohort: Path, tmp_path: Path
+) -> None:
+    data, failures = tables_from_recordings([cohort])
+    assert not failures
+    progress = build_progress(data)
+    page = write_progress(progress, tmp_path / "progress")[0]
+    for width, height in SIZES:
+        browser.open(page, width, height)
+        _check_layout(browser, width)
+        summary = _summary_text(browser)
+        assert "sessions over 3 weeks" in summary
+        assert "Progression rule: about 15 clean reps with a 3 s descent" in summary
+        assert "Descent (median per week): rose from" in summary
+        browser.screenshot(f"progress_{width}x{height}")
+        browser.screenshot(f"progress_{width}_full", full=True)
+    # The first session of the cohort drops its eccentrics: its report says so first.
+    first = sorted(cohort.glob("P01/*.parquet"))[0]
+    report = analyze_recording(read_recording(first), "reverse-crunch")
+    write_reports(report, tmp_path / "first")
+    summary = summarize(report.reps, report.profile, report.tempo)
+    assert summary.main_fault in ("dropped_eccentric", "swing")
+    browser.open(tmp_path / "first" / "report.html", 390, 844)
+    _check_layout(browser, 390)
+    assert summary.fixes[0].cue in _summary_text(browser)
+    browser.screenshot("report_cohort_first_session_390x844")

@@ -1,0 +1,148 @@
+"""The HTML report as text: summary first, per-set rows with badges, plain headings."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+import pandas as pd
+import pytest
+
+from imu.io import read_recording
+from imu.report import DISCLAIMER, SessionReport, analyze_recording, reps_table
+from imu.report.html import eccentric_band, plain_label, render_html, rep_badges
+from imu.report.tables import REPS_COLUMNS, SESSION_COLUMNS, SETS_COLUMNS
+from imu.tempo import parse_tempo
+from tests.report.helpers import make_rep
+
+T313 = parse_tempo("3-1-3")
+
+
+@pytest.fixture(scope="module")
+def crunch() -> SessionReport:
+    """The bundled reverse crunch at 3-1-3: 4 leg tosses and 3 dropped eccentrics."""
+    return analyze_recording(
+        read_recording("recordings/reverse_crunch.parquet"), "reverse-crunch", T313
+    )
+
+
+def _text(page: str) -> str:
+    """The page's text as a reader sees it (inline tags join, block tags separate)."""
+    inline = re.sub(r"</?(strong|span|em)\b[^>]*>", "", page)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", inline))
+
+
+def test_summary_comes_first_and_says_what_to_fix(crunch: SessionReport) -> None:
+    page = render_html([crunch])
+    text = _text(page)
+    summary = text[text.index("Summary"):text.index("Reps by set")]
+    assert "12 reps in 2 sets" in summary and "5 clean reps" in summary
+    assert "Fix first" in summary
+    assert "Slow the descent: 3 of 12 eccentrics lasted under 1 s against 3 s prescribed " \
+        "(set 1, rep 6; set 2, reps 5-6)." in summary
+    assert "4 of 12 reps were leg tosses" in summary
+    assert "about 15 suggest progressing" in summary
+    assert DISCLAIMER in summary
+
+
+def test_headings_are_plain_words_never_column_names(crunch: SessionReport) -> None:
+    page = render_html([crunch])
+    headings = re.findall(r"<(?:th|h[1-3]|caption)[^>]*>(.*?)</(?:th|h[1-3]|caption)>", page)
+    internal = set(REPS_COLUMNS) | set(SETS_COLUMNS) | set(SESSION_COLUMNS)
+    internal -= {"set", "rep", "side", "reps", "sets", "exercise", "tempo", "participant", "date",
+                 "clean", "swing", "device"}
+    assert len(headings) > 40
+    used = {h for h in headings if h in internal or re.search(r"\w+_(s|deg|dps|share)\b", h)}
+    assert not used
+    text = _text(page)
+    assert not re.search(r"\b(tut_s|verdict_kind|tempo_ok_share|eccentric_s)\b", text)
+
+
+def test_a_row_per_rep_with_badges_and_quantities(crunch: SessionReport) -> None:
+    page = render_html([crunch])
+    assert page.count("<h3>Set ") == 2
+    assert page.count('class="badge b-swing"') == 4
+    assert page.count("dropped descent: 0.") == 3
+    assert "= 24% of 3 s" in page or "= 23% of 3 s" in page
+    assert 'class="off"' in page
+
+
+def test_badges_use_the_measured_quantity_when_the_column_exists() -> None:
+    row = reps_table([make_rep(1, 1, 0.0, faults={"back_arch"})]).iloc[0].to_dict()
+    del row["arch_deg"]  # a table without the quantity column
+    assert "back arch: over 5°" in _text(" ".join(rep_badges(row, T313)))
+    row["arch_deg"] = 8.4
+    assert "back arch: 8°" in _text(" ".join(rep_badges(row, T313)))
+    row["count_confidence"] = 0.3
+    assert "uncertain rep (30% sure)" in _text(" ".join(rep_badges(row, T313)))
+    swing = reps_table([make_rep(1, 1, 0.0, swing=True)]).iloc[0].to_dict()
+    swing["swing_features"] = 2
+    assert "swing: 2/3 signs, peak at 50% of the way up" in _text(" ".join(rep_badges(swing,
+                                                                                       T313)))
+
+
+def test_plain_labels() -> None:
+    assert plain_label("eccentric_s") == "Down (s)"
+    assert plain_label("arch_deg") == "Back arch (°)"
+    assert plain_label("new_thing_deg") == "New thing (°)"
+    assert plain_label("count_confidence") == "Rep certainty (0-1)"
+
+
+def test_eccentric_band_is_the_tempo_tolerance() -> None:
+    assert eccentric_band(T313) == pytest.approx((2.25, 3.75))
+    assert eccentric_band(parse_tempo("1-0-1")) == pytest.approx((0.6, 1.4))
+
+
+def test_responsive_and_accessible_markup(crunch: SessionReport) -> None:
+    page = render_html([crunch])
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in page
+    assert re.search(r"\.scroll \{ overflow-x: auto", page)
+    assert page.count('<div class="scroll" tabindex="0"><table') == page.count("<table")
+    for alt in re.findall(r'<img alt="([^"]*)"', page):
+        assert len(alt) > 40
+    assert not re.search(r'(src|href)="(https?:)?//', page)
+    assert "@import" not in page and "url(" not in page
+
+
+def test_several_recordings_get_a_summary_each(crunch: SessionReport) -> None:
+    page = render_html([replace(crunch, name="mon"), replace(crunch, name="wed")])
+    assert page.count('class="summary"') == 2
+    assert "mon: Reps by set" in page and "wed: Reps by set" in page
+
+
+def test_unknown_columns_reach_the_full_table_in_plain_words(crunch: SessionReport) -> None:
+    reps = crunch.reps.assign(lean_deg=pd.Series(1.5, index=crunch.reps.index))
+    page = render_html([replace(crunch, reps=reps)], {"reps": reps, "sets": crunch.sets,
+                                                      "session": crunch.session})
+    assert "Lean (°)" in page and "Back arch (°)" in page
+
+
+def _luminance(hex_colour: str) -> float:
+    rgb = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def _contrast(a: str, b: str) -> float:
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def test_text_colours_pass_wcag_aa_contrast() -> None:
+    from imu.report.html import CSS
+
+    rules = dict(re.findall(r"([^{}]+)\{([^}]*)\}", CSS))
+    backgrounds = {"#ffffff", "#f6faf6", "#eef0f2"}  # page, summary box, table heads
+    checked = 0
+    for selector, body in rules.items():
+        colour = re.search(r"(?<![-\w])color:\s*(#[0-9a-f]{6})", body)
+        if not colour:
+            continue
+        own = re.search(r"background:\s*(#[0-9a-f]{6})", body)
+        for background in [own.group(1)] if own else backgrounds:
+            ratio = _contrast(colour.group(1), background)
+            where = f"{selector.strip()}: {colour.group(1)} on {background}"
+            assert ratio >= 4.5, f"{where} {ratio:.1f}"
+            checked += 1
+    assert checked >= 10
+    assert _contrast("#777777", "#ffffff") < 4.5  # the check can fail

@@ -1,0 +1,134 @@
+"""The progress page (imu.report.progress) and ``imu progress``, on a small simulated cohort."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from imu import research
+from imu.batch import BatchOptions, collect_jobs, run_batch
+from imu.cli import main
+from imu.report.progress import (
+    WEEKLY_COLUMNS,
+    ProgressError,
+    build_progress,
+    headline,
+    is_dataset,
+    load_inputs,
+    render_progress_html,
+    standing_text,
+    tables_from_recordings,
+)
+from imu.sim.cohort import CohortSpec, simulate_cohort
+
+
+@pytest.fixture(scope="module")
+def cohort(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Two participants (one improver), 3 weeks of 1-2 sessions of 5 reverse crunches."""
+    out = tmp_path_factory.mktemp("cohort")
+    spec = CohortSpec(participants=2, weeks=3, sessions_per_week=(1, 2), reps=5, sets=1,
+                      improver_share=0.5, seed=5)
+    design = simulate_cohort(spec, out)
+    design.to_csv(out / "design.csv", index=False)
+    return out
+
+
+@pytest.fixture(scope="module")
+def data(cohort: Path) -> research.Dataset:
+    tables, failures = tables_from_recordings([cohort])
+    assert failures == []
+    return tables
+
+
+def test_recordings_become_dataset_tables(data: research.Dataset, cohort: Path) -> None:
+    design = pd.read_csv(cohort / "design.csv")
+    assert len(data.sessions) == len(design)
+    for frame in (data.reps, data.sets, data.sessions):
+        assert {"participant", "session_id", "date", "exercise", "tempo"} <= set(frame.columns)
+    assert set(data.sessions["participant"]) == {"P01", "P02"}
+
+
+def test_progress_is_built_on_the_research_api(data: research.Dataset) -> None:
+    progress = build_progress(data, "P01")
+    own = data.sessions[data.sessions["participant"] == "P01"]
+    weekly = research.sessions_per_week(own)
+    assert list(progress.weekly.columns) == list(WEEKLY_COLUMNS)
+    assert progress.weekly["sessions"].tolist() == weekly["sessions"].tolist()
+    compliance = research.tempo_compliance(data.reps[data.reps["participant"] == "P01"])
+    pd.testing.assert_series_equal(
+        progress.weekly["eccentric_s_median"].reset_index(drop=True),
+        compliance["eccentric_s_median"].reset_index(drop=True),
+        check_names=False,
+    )
+    assert progress.bar == 15 and progress.prescribed_eccentric_s == 3.0
+
+
+def test_headline_says_frequency_descent_swings_and_standing(
+    data: research.Dataset, cohort: Path
+) -> None:
+    design = pd.read_csv(cohort / "design.csv")
+    improver = str(design.loc[design["improver"], "participant"].iloc[0])
+    progress = build_progress(data, improver)
+    lines = headline(progress)
+    assert lines[0].startswith(f"{len(progress.data.sessions)} sessions over 3 weeks")
+    assert "recommended for core work" in lines[0]
+    assert lines[1].startswith("Descent (median per week): rose from")
+    assert "against 3 s prescribed" in lines[1]
+    assert lines[2].startswith("Swung reps:")
+    assert lines[-1].startswith(
+        "Progression rule: about 15 clean reps with a 3 s descent in a set. You stand at"
+    )
+    assert lines[-1] == standing_text(progress)
+
+
+def test_ready_to_progress_when_the_bar_is_met(data: research.Dataset) -> None:
+    progress = build_progress(data, "P01")
+    per = progress.per_session.copy()
+    per.loc[per.index[-1], "progress_reps"] = 16
+    from dataclasses import replace
+
+    text = standing_text(replace(progress, per_session=per))
+    assert text.startswith("Ready to progress: 16 clean reps with a 3 s descent")
+
+
+def test_page_is_self_contained_with_plain_headings(data: research.Dataset) -> None:
+    page = render_progress_html(build_progress(data, "P02"))
+    assert page.count("data:image/png;base64,") == 4
+    assert "never diagnoses pain or injury" in page
+    assert "eccentric_s_median" not in page.replace("progress_weekly.csv", "")
+    assert '<meta name="viewport"' in page
+
+
+def test_choosing_a_participant_and_an_exercise(data: research.Dataset) -> None:
+    with pytest.raises(ProgressError, match=r"2 participants .*--participant"):
+        build_progress(data)
+    with pytest.raises(ProgressError, match="'P09' not found"):
+        build_progress(data, "P09")
+    with pytest.raises(ProgressError, match="no 'leg-raise' sessions"):
+        build_progress(data, "P01", "leg-raise")
+    undated = research.Dataset(data.reps, data.sets, data.sessions.assign(date=pd.NaT))
+    with pytest.raises(ProgressError, match="no session has a date"):
+        build_progress(undated, "P01")
+
+
+def test_cli_from_recordings_and_from_a_dataset(cohort: Path, tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "page"
+    assert main(["progress", str(cohort), "--participant", "P02", "--out", str(out)]) == 0
+    assert (out / "progress.html").stat().st_size > 10_000
+    weekly = pd.read_csv(out / "progress_weekly.csv")
+    assert list(weekly.columns) == list(WEEKLY_COLUMNS)
+    assert "Progression rule" in capsys.readouterr().out
+    assert main(["progress", str(cohort), "--out", str(out)]) == 2
+    assert "choose one with --participant" in capsys.readouterr().err
+
+    dataset = tmp_path / "dataset"
+    run_batch(collect_jobs([cohort]), dataset, BatchOptions(workers=0))
+    assert is_dataset(dataset) and not is_dataset(cohort)
+    from_dataset, _ = load_inputs([dataset])
+    assert len(from_dataset.sessions) == len(pd.read_csv(cohort / "design.csv"))
+    out2 = tmp_path / "page2"
+    assert main(["progress", str(dataset), "-p", "P02", "--out", str(out2)]) == 0
+    pd.testing.assert_frame_equal(pd.read_csv(out2 / "progress_weekly.csv"), weekly)

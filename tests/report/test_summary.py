@@ -1,0 +1,253 @@
+"""The ten-second summary: one test (at least) per rule of imu.report.summary."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from imu.exercises import get_profile
+from imu.report import reps_table
+from imu.report.summary import (
+    MAX_FIXES,
+    RULES,
+    Finding,
+    findings,
+    rep_ranges,
+    rule_back_arch,
+    rule_body_swing,
+    rule_dropped_eccentric,
+    rule_hips_piking,
+    rule_hips_rotating,
+    rule_hips_sagging,
+    rule_over_extension,
+    rule_partial_rom,
+    rule_shaking,
+    rule_short_hold,
+    rule_swing,
+    rule_tempo,
+    summarize,
+    summary_lines,
+    uncertain_reps,
+)
+from imu.tempo import parse_tempo
+from tests.report.helpers import make_rep, make_set
+
+CRUNCH = get_profile("reverse-crunch")
+LEG_RAISE = get_profile("leg-raise")
+PLANK = get_profile("plank")
+T313 = parse_tempo("3-1-3")
+
+
+def crunch_session() -> pd.DataFrame:
+    """Two sets of 6 at 3-1-3: set 1 rep 6 and set 2 reps 5-6 dropped; 4 leg tosses."""
+    reps = make_set(1, 6, 0.0, 9.0, concentric_s=3.0, eccentric_s=3.0)
+    reps += make_set(2, 6, 100.0, 9.0, concentric_s=3.0, eccentric_s=3.0)
+    for i in (0, 3, 4, 6):
+        r = reps[i]
+        reps[i] = make_rep(r.set, r.rep, r.con_start_s, concentric_s=1.1, eccentric_s=3.0,
+                           swing=True, tempo_ok=False)
+    for i, ecc in ((5, 0.7), (10, 0.7), (11, 0.6)):
+        r = reps[i]
+        reps[i] = make_rep(r.set, r.rep, r.con_start_s, concentric_s=3.0, eccentric_s=ecc,
+                           faults={"dropped_eccentric"}, tempo_ok=False)
+    return reps_table(reps)
+
+
+def test_rep_ranges_compress_consecutive_reps_per_set() -> None:
+    reps = crunch_session()
+    mask = reps["dropped_eccentric"]
+    assert rep_ranges(reps, mask) == "set 1, rep 6; set 2, reps 5-6"
+    assert rep_ranges(reps, reps["swing"]) == "set 1, reps 1, 4-5; set 2, rep 1"
+    assert rep_ranges(reps, reps["swing"] & False) == ""
+
+
+def test_dropped_eccentric_speaks_in_coaching_words_with_evidence() -> None:
+    finding = rule_dropped_eccentric(crunch_session(), CRUNCH, T313)
+    assert finding is not None
+    assert finding.text == (
+        "Slow the descent: 3 of 12 eccentrics lasted under 1 s against 3 s prescribed "
+        "(set 1, rep 6; set 2, reps 5-6)."
+    )
+    assert finding.count == 3
+
+
+def test_swing_names_the_leg_toss_and_its_evidence() -> None:
+    finding = rule_swing(crunch_session(), CRUNCH, T313)
+    assert finding is not None
+    assert finding.cue.startswith("Start each from a still bottom, curl the pelvis first")
+    assert "4 of 12 reps were leg tosses" in finding.evidence
+    assert "4 came up in under half the prescribed 3 s" in finding.evidence
+    assert "peak speed" not in finding.evidence  # hand-built reps peak at 50%
+    assert "(set 1, reps 1, 4-5; set 2, rep 1)" in finding.evidence
+
+
+def test_rules_are_silent_on_a_clean_session() -> None:
+    reps = reps_table(make_set(1, 10, 0.0, concentric_s=3.0, eccentric_s=3.0))
+    for name, rule in RULES:
+        assert rule(reps, CRUNCH, T313) is None, name
+    summary = summarize(reps, CRUNCH, T313)
+    assert summary.fixes == () and summary.main_fault is None
+    assert summary.clean_reps == 10 and summary.reps == 10
+
+
+def test_ranking_most_reps_first_then_rule_order() -> None:
+    summary = summarize(crunch_session(), CRUNCH, T313)
+    assert [f.rule for f in summary.fixes] == ["swing", "dropped_eccentric"]
+    assert summary.main_fault == "swing"
+    assert summary.reps == 12 and summary.clean_reps == 5 and summary.sets == 2
+    # equal counts: the eccentric cheat comes first (order of RULES)
+    tie = reps_table(
+        [make_rep(1, 1, 0.0, eccentric_s=0.5, faults={"dropped_eccentric"}),
+         make_rep(1, 2, 9.0, concentric_s=0.5, swing=True)]
+    )
+    assert [f.rule for f in findings(tie, CRUNCH, parse_tempo("2-1-2"))] == [
+        "dropped_eccentric", "swing"]
+
+
+def test_at_most_two_fixes_the_rest_also_seen() -> None:
+    reps = [make_rep(1, i + 1, 9.0 * i, faults={f}, rom_deg=3.0)
+            for i, f in enumerate(("back_arch", "back_arch", "back_arch", "dropped_eccentric",
+                                   "dropped_eccentric"))]
+    reps.append(make_rep(1, 6, 60.0, concentric_s=0.5, swing=True, rom_deg=3.0))
+    summary = summarize(reps_table(reps), LEG_RAISE, parse_tempo("2-1-2"))
+    assert len(summary.fixes) == MAX_FIXES
+    assert [f.rule for f in summary.fixes] == ["back_arch", "dropped_eccentric"]
+    assert [f.rule for f in summary.also] == ["swing"]
+
+
+def test_progression_advice_follows_and_says_where_the_person_stands() -> None:
+    summary = summarize(crunch_session(), CRUNCH, T313)
+    assert summary.advice.kind == "none"
+    assert "best set had 3 clean reps with a 3 s descent" in summary.advice.text
+    assert "about 15" in summary.advice.text
+    lines = summary_lines(summary)
+    assert lines[0] == "12 reps, 5 clean, 69 s under tension"  # 5x7 + 4x5.1 + 3x4.7
+    assert lines[1].startswith("Fix first: Start each from a still bottom")
+    assert lines[-1] == summary.advice.text and "never diagnoses" in summary.disclaimer
+
+
+def test_regress_advice_for_frequent_back_arch() -> None:
+    reps = reps_table([make_rep(1, i + 1, 9.0 * i, rom_deg=3.0, faults={"back_arch"})
+                       for i in range(5)])
+    summary = summarize(reps, LEG_RAISE, parse_tempo("2-1-2"))
+    assert summary.advice.kind == "regress"
+    assert summary.main_fault == "back_arch"
+
+
+QUANTITIES = ("concentric_ratio", "eccentric_ratio", "top_hold_ratio", "rom_ratio",
+              "swing_features", "arch_deg", "rotation_deg", "body_swing_deg", "drift_deg",
+              "shaking_dps", "count_confidence")
+"""The measured-quantity columns of docs/analysis.md."""
+
+
+def _without(reps: pd.DataFrame) -> pd.DataFrame:
+    """The table as it was before the quantity columns (the rules must still speak)."""
+    return reps.drop(columns=[c for c in QUANTITIES if c in reps.columns])
+
+
+def _with(reps: pd.DataFrame, **columns: list[float]) -> pd.DataFrame:
+    """The table with some measured-quantity columns set (docs/analysis.md)."""
+    return reps.assign(**{k: pd.Series(v, index=reps.index, dtype="float64")
+                          for k, v in columns.items()})
+
+
+@pytest.mark.parametrize(
+    ("rule", "fault", "column", "value", "cue", "with_quantity", "without"),
+    [
+        (rule_back_arch, "back_arch", "arch_deg", 7.2, "Keep the lower back pressed down",
+         "by 7° (limit 5°)", "by more than 5°"),
+        (rule_hips_rotating, "hips_rotating", "rotation_deg", 9.0, "Keep the hips level",
+         "by 9° (limit 5°)", "by more than 5°"),
+        (rule_body_swing, "body_swing", "body_swing_deg", 12.0, "Stop the swing before each rep",
+         "by 12° (limit 5°)", "by more than 5°"),
+        (rule_hips_sagging, "hips_sagging", "drift_deg", -8.0, "Lift the hips",
+         "by 8° (limit 5°)", "by more than 5°"),
+        (rule_hips_piking, "hips_piking", "drift_deg", 6.0, "Lower the hips",
+         "by 6° (limit 5°)", "by more than 5°"),
+        (rule_shaking, "shaking", "shaking_dps", 9.0, "Shorten the hold",
+         "by 9 deg/s (limit 6 deg/s)", "by more than 6 deg/s"),
+    ],
+)
+def test_angle_rules_show_the_quantity_when_the_column_exists(
+    rule, fault, column, value, cue, with_quantity, without
+) -> None:
+    reps = reps_table([make_rep(1, 1, 0.0), make_rep(1, 2, 9.0, faults={fault})])
+    plain = rule(_without(reps), LEG_RAISE, parse_tempo("2-1-2"))
+    assert plain is not None and plain.cue.startswith(cue)
+    assert without in plain.evidence and "(set 1, rep 2)" in plain.evidence
+    measured = rule(_with(reps, **{column: [0.0, value]}), LEG_RAISE, parse_tempo("2-1-2"))
+    assert measured is not None and with_quantity in measured.evidence
+    assert rule(reps_table([make_rep(1, 1, 0.0)]), LEG_RAISE, parse_tempo("2-1-2")) is None
+
+
+def test_holds_are_called_holds_for_a_plank() -> None:
+    reps = reps_table([make_rep(1, 1, 0.0, top_hold_s=40, faults={"hips_sagging"}),
+                       make_rep(2, 1, 90.0, top_hold_s=40)])
+    finding = rule_hips_sagging(reps, PLANK, parse_tempo("1-45-1"))
+    assert finding is not None and "1 of 2 holds let the hips sag" in finding.evidence
+
+
+def test_short_hold_against_the_prescription() -> None:
+    reps = reps_table([make_rep(1, 1, 0.0, top_hold_s=5.0),
+                       make_rep(1, 2, 12.0, top_hold_s=1.2, faults={"short_hold"}),
+                       make_rep(1, 3, 24.0, top_hold_s=2.0, faults={"short_hold"})])
+    finding = rule_short_hold(reps, get_profile("pelvic-tilt"), parse_tempo("2-5-2"))
+    assert finding is not None
+    assert finding.text == ("Hold the top longer: 2 of 3 top holds lasted 1.2-2.0 s against "
+                            "5 s prescribed (set 1, reps 2-3).")
+
+
+def test_partial_rom_with_and_without_the_ratio_column() -> None:
+    reps = reps_table([make_rep(1, 1, 0.0, rom_deg=40), make_rep(1, 2, 9.0, rom_deg=40),
+                       make_rep(1, 3, 18.0, rom_deg=18, faults={"partial_rom"})])
+    plain = rule_partial_rom(_without(reps), CRUNCH, T313)
+    assert plain is not None and plain.cue == "Use the full range"
+    assert "18° against a usual 40°" in plain.evidence
+    measured = rule_partial_rom(_with(reps, rom_ratio=[float("nan"), 1.0, 0.45]), CRUNCH, T313)
+    assert measured is not None and "only 45% of your earlier range" in measured.evidence
+
+
+def test_over_extension_with_and_without_the_ratio_column() -> None:
+    reps = reps_table([make_rep(1, 1, 0.0, rom_deg=30), make_rep(1, 2, 9.0, rom_deg=30),
+                       make_rep(1, 3, 18.0, rom_deg=45, faults={"over_extension"})])
+    profile = get_profile("reverse-hip-raise")
+    plain = rule_over_extension(_without(reps), profile, T313)
+    assert plain is not None and plain.cue == "Stop at the line of the body"
+    assert "45°, over 130%" in plain.evidence
+    measured = rule_over_extension(_with(reps, rom_ratio=[float("nan"), 1.0, 1.5]), profile, T313)
+    assert measured is not None and "to 150% of your earlier range" in measured.evidence
+
+
+def test_tempo_rule_speaks_only_for_clean_off_tempo_reps() -> None:
+    slow_hold = reps_table(make_set(1, 6, 0.0, concentric_s=3.0, top_hold_s=0.2,
+                                    eccentric_s=3.0, tempo_ok=False))
+    finding = rule_tempo(slow_hold, CRUNCH, T313)
+    assert finding is not None
+    assert finding.cue == "Slow down the top hold phase"
+    assert "6 of 6 clean reps were off the 3-1-3 tempo" in finding.evidence
+    assert "0.2 s (median) against 1 s" in finding.evidence
+    # Off-tempo reps explained by a fault are the fault's rule, not this one.
+    assert rule_tempo(crunch_session(), CRUNCH, T313) is None
+
+
+def test_uncertain_reps_from_count_confidence() -> None:
+    reps = crunch_session()
+    assert uncertain_reps(reps) == ""
+    assert uncertain_reps(_without(reps)) == ""
+    sure = [0.9] * 12
+    sure[2] = 0.3
+    assert uncertain_reps(_with(reps, count_confidence=sure)) == "set 1, rep 3"
+    summary = summarize(_with(reps, count_confidence=sure), CRUNCH, T313)
+    assert summary.uncertain == "set 1, rep 3"
+
+
+def test_no_reps_gives_an_empty_summary_with_the_verdict() -> None:
+    summary = summarize(reps_table([]), CRUNCH, T313)
+    assert summary.reps == 0 and summary.fixes == ()
+    assert summary.advice.kind == "no_reps"
+
+
+def test_every_rule_is_listed_once() -> None:
+    names = [name for name, _ in RULES]
+    assert len(names) == len(set(names))
+    assert isinstance(Finding("x", "Cue", "evidence.", 1).text, str)
