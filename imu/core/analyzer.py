@@ -239,6 +239,7 @@ class RepAnalyzer:
             reps += self._lock_and_replay(None)
         if self._holds is not None and self._axes is not None:
             reps += self._finalise(self._assembler.push(self._hold_events([], math.inf)))
+        reps += self._finalise(self._assembler.flush())
         self._finished = True
         return reps
 
@@ -354,7 +355,7 @@ class RepAnalyzer:
         lobes: list[Lobe] = self._lobes.push(w_deg, angle, acc_angle)
         if self._holds is not None:
             lobes = self._hold_events(lobes, min(self._lobes.frontier, self._holds.horizon))
-        reps = self._finalise(self._assembler.push(lobes))
+        reps = self._finalise(self._assembler.push(lobes, self._lobes.frontier))
         self._trim(start_abs + len(block))
         return reps
 

@@ -95,6 +95,11 @@ class SegmenterParams:
         min_rom_deg: smallest concentric rotation that starts a rep, degrees.
         phase_fraction: fraction of a phase's peak velocity that marks its start and end.
         return_fraction: share of the concentric rotation the eccentric must bring back.
+        complete_fraction: a rep whose eccentric has brought back this share is complete at
+            once; between ``return_fraction`` and this, a lowering lobe starting within
+            ``continue_gap_s`` of its end continues it (a lowering split by a wiggle).
+        continue_gap_s: see ``complete_fraction``, seconds (shorter than a bottom pause
+            before a wind-up).
         overshoot_fraction: a return smaller than this share of the concentric, right after
             it, is an overshoot (part of the top), not the eccentric.
         windup_window_s: a counter-movement ending this close before the concentric is a
@@ -103,6 +108,8 @@ class SegmenterParams:
             overshoot, seconds.
         max_top_s: a concentric with no eccentric after this long is abandoned, seconds.
         merge_gap_s: concentric lobes closer than this are one concentric (a hesitation).
+        top_wiggle_fraction: a last concentric lobe, or a first eccentric lobe, rotating less
+            than this share of its phase is a wiggle of the top hold, not part of the phase.
 
     """
 
@@ -111,6 +118,8 @@ class SegmenterParams:
     min_rom_deg: float
     phase_fraction: float = 0.10
     return_fraction: float = 0.5
+    complete_fraction: float = 0.75
+    continue_gap_s: float = 0.4
     overshoot_fraction: float = 0.35
     windup_window_s: float = 0.6
     overshoot_window_s: float = 0.6
@@ -123,6 +132,7 @@ class SegmenterParams:
     reject_below_rest: bool = False
     reject_pendulum: bool = False
     pendulum_ratio: float = 0.25
+    top_wiggle_fraction: float = 0.2
 
 
 def _crossing_left(w: FloatArray, peak: int, level: float, floor: int) -> tuple[int, float]:
@@ -149,6 +159,20 @@ def _crossing_right(w: FloatArray, peak: int, level: float, ceil: int) -> tuple[
     i = int(below[0])
     a, b = seg[i - 1], seg[i]
     return peak + i - 1, float((a - level) / (a - b)) if a != b else 0.0
+
+
+def _trim_tail(lobes: list[Lobe], fraction: float) -> list[Lobe]:
+    """Drop trailing lobes that rotate less than ``fraction`` of all of them together.
+
+    Applied to the concentric (its last lobes) and, reversed, to the eccentric (its first
+    lobes): a wiggle at the top (breathing, a swinging body, a small return) belongs to the
+    top hold, not to the movement phases around it.
+    """
+    total = abs(sum(lobe.rotation_deg for lobe in lobes))
+    out = list(lobes)
+    while len(out) > 1 and abs(out[-1].rotation_deg) < fraction * total:
+        out.pop()
+    return out
 
 
 class LobeFinder:
@@ -263,14 +287,19 @@ class RepAssembler:
         self._last_negative: Lobe | None = None
         self._ref_angle: float | None = None
         self._ref_end = 0.0
+        self._closing = False  # returned most of the way; the lowering may still go on
 
     @property
     def pending_start(self) -> float | None:
         """Start of the rep being assembled (fractional index), or None when idle."""
         return self._con[0].start if self._con else None
 
-    def push(self, lobes: list[Lobe]) -> list[RawRep]:
+    def push(self, lobes: list[Lobe], now: float | None = None) -> list[RawRep]:
         """Feed closed lobes in time order; returns completed reps.
+
+        ``now`` (absolute sample index) promises that no lobe still to come starts before it;
+        a rep whose eccentric has come back most of the way but may go on (a lowering split
+        by a wiggle) is released once ``continue_gap_s`` has passed with no continuation.
 
         For isometric holds the lobes may include rest starts, as zero-rotation events
         (:class:`imu.core.holds.HoldEnds`); a hold ends at the first lobe or rest start at
@@ -281,6 +310,14 @@ class RepAssembler:
         if self.p.isometric:
             return self._push_hold(sorted(lobes, key=lambda e: e.start))
         for lobe in lobes:
+            if self._closing:
+                gap_s = (lobe.start - self._ecc[-1].end) / fs
+                if lobe.sign < 0 and gap_s <= self.p.continue_gap_s:
+                    self._ecc.append(lobe)  # the lowering goes on
+                    if self._returned() >= self.p.complete_fraction * self._con_rotation():
+                        out.append(self._emit())
+                    continue
+                out.append(self._emit())
             if self._con and (lobe.start - self._con[-1].end) / fs > self.p.max_top_s:
                 self._reset()  # stayed up too long: not a rep (sat up, changed posture)
             if not self._con:
@@ -316,9 +353,27 @@ class RepAssembler:
                 self._overshoot = lobe
                 continue
             self._ecc.append(lobe)
-            if returned >= self.p.return_fraction * con_rot:
+            if returned >= self.p.complete_fraction * con_rot:
                 out.append(self._emit())
+            elif returned >= self.p.return_fraction * con_rot:
+                self._closing = True
+        if (
+            self._closing
+            and now is not None
+            and (now - self._ecc[-1].end) / fs > self.p.continue_gap_s
+        ):
+            out.append(self._emit())
         return out
+
+    def flush(self) -> list[RawRep]:
+        """At the end of the stream: the rep waiting for its lowering to go on, if any."""
+        return [self._emit()] if self._closing else []
+
+    def _con_rotation(self) -> float:
+        return sum(c.rotation_deg for c in self._con)
+
+    def _returned(self) -> float:
+        return -sum(e.rotation_deg for e in self._ecc)
 
     def _push_hold(self, events: list[Lobe]) -> list[RawRep]:
         """Isometric: a tilt lobe gets into position; the next real movement ends the hold."""
@@ -385,13 +440,19 @@ class RepAssembler:
         self._last_negative = None
 
     def _emit(self) -> RawRep:
-        rep = RawRep(tuple(self._con), tuple(self._ecc), self._windup, self._overshoot)
+        rep = RawRep(
+            tuple(_trim_tail(self._con, self.p.top_wiggle_fraction)),
+            tuple(_trim_tail(self._ecc[::-1], self.p.top_wiggle_fraction)[::-1]),
+            self._windup,
+            self._overshoot,
+        )
         self._ref_angle = self._con[0].angle_start_deg
         self._ref_end = rep.ecc_end
         self._reset()
         return rep
 
     def _reset(self) -> None:
+        self._closing = False
         self._con = []
         self._ecc = []
         self._overshoot = None
