@@ -310,7 +310,10 @@ class RepAnalyzer:
             self.profile.alternating,
             self.profile.isometric,
             math.radians(self.profile.min_rom_deg),
-            lying=self.profile.posture in ("supine", "prone", "all-fours"),
+            # Lying, kneeling or hanging: gravity's direction follows the pelvic movement
+            # (hanging: the curl, not the body's swing about the bar).
+            lying=self.profile.posture in ("supine", "prone", "all-fours")
+            or self.profile.reject_pendulum,
         )
         if axes is None:
             logger.info("no pelvic movement found; no reps")

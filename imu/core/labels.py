@@ -18,17 +18,18 @@ def count_confidence(q: RepQuantities, profile: ExerciseProfile) -> float:
     """How sure the analyzer is that ``q`` is a rep, 0-1.
 
     The rep's ROM and peak velocity are compared with the profile's smallest rep and the
-    angle's noise floor just before the rep (breathing, tremor, quantisation); a rep three
-    times the smallest rep and five times the noise floor counts fully.
+    angle's noise floor just before the rep (breathing, tremor, quantisation, when there is a
+    quiet moment to see it); a rep three times the smallest rep and five times the noise
+    floor counts fully.
     """
     if profile.isometric:
         return 1.0
     margin = min(
         q.rom_deg / profile.min_rom_deg, q.peak_concentric_dps / profile.min_velocity_dps
     )
-    by_size = (margin - 1.0) / 2.0
-    by_noise = (q.rom_deg / max(q.noise_deg, 1e-6) - 2.0) / 3.0
-    value = min(by_size, by_noise)
+    value = (margin - 1.0) / 2.0
+    if math.isfinite(q.noise_deg):
+        value = min(value, (q.rom_deg / max(q.noise_deg, 1e-6) - 2.0) / 3.0)
     if q.in_gap:
         value = min(value, 0.5)
     return float(min(max(value, 0.0), 1.0))

@@ -94,7 +94,8 @@ class RepQuantities:
     drift_deg: float
     shaking_dps: float
     noise_deg: float
-    """Peak-to-peak angle in the still second before the rep: the floor reps stand on, deg."""
+    """Peak-to-peak angle in the second before the rep (after the previous one), deg; NaN
+    when reps follow each other too closely to see it."""
     tempo_ok: bool
     in_gap: bool
 
@@ -292,8 +293,13 @@ def measure_rep(raw: RawRep, ctx: RepContext) -> RepQuantities:
         hang_from = max(hang_from, (prev.ecc_end_s + ctx.delay_s) * fs)
     hang = rows(hang_from, min(windup_start, onset))[:, COL_ANGLE]
     body_swing_deg = float(np.ptp(hang)) if len(hang) > 1 else 0.0
-    quiet = rows(onset - fs, onset)[:, COL_ANGLE]
-    noise_deg = float(np.ptp(quiet)) if len(quiet) > 1 else 0.0
+    # The floor the rep stands on: the angle's spread in the second before it, after the
+    # previous rep ended; unknown (NaN) when reps follow too closely to see it.
+    quiet_from = onset - fs
+    if prev is not None:
+        quiet_from = max(quiet_from, (prev.ecc_end_s + ctx.delay_s) * fs)
+    quiet = rows(quiet_from, onset)[:, COL_ANGLE]
+    noise_deg = float(np.ptp(quiet)) if len(quiet) >= 0.5 * fs else math.nan
 
     drift_deg = math.nan
     shaking_dps = math.nan
