@@ -57,6 +57,7 @@ import pandas as pd
 
 from imu.errors import ImportOptionsError, RecordingError
 from imu.io.csv_import import DEFAULT_MAX_GAP_S, CsvOptions, ImportedRecording, import_frame
+from imu.io.repairs import REPAIRS_NOTE, Repair, plural
 from imu.io.resample import estimate_rate_hz, resample_at, timing_stats
 
 logger = logging.getLogger(__name__)
@@ -411,18 +412,36 @@ def _phyphox(path: Path) -> tuple[_Stream, _Stream, str, dict[str, str], list[st
 
 
 # ----------------------------------------------------------------------------- joining
-def _clean(s: _Stream) -> _Stream:
-    order = np.argsort(s.t_s, kind="stable")
-    t, v = s.t_s[order], s.values[order]
-    keep = np.concatenate(([True], np.diff(t) > 0)) & np.isfinite(v).all(axis=1)
-    return _Stream(t[keep], v[keep], s.label)
+def _clean(s: _Stream) -> tuple[_Stream, list[Repair]]:
+    """Sort by time, drop rows with a repeated timestamp or a non-finite value; say so."""
+    finite_t = np.isfinite(s.t_s)
+    t0, v0 = s.t_s[finite_t], s.values[finite_t]
+    n_unordered = int(np.count_nonzero(np.diff(t0) < 0))
+    order = np.argsort(t0, kind="stable")
+    t, v = t0[order], v0[order]
+    distinct = np.concatenate(([True], np.diff(t) > 0)) if t.size else np.zeros(0, bool)
+    finite = np.isfinite(v).all(axis=1)
+    n_dup = int(np.count_nonzero(~distinct))
+    n_bad = int(np.count_nonzero(distinct & ~finite)) + int(np.count_nonzero(~finite_t))
+    keep = distinct & finite
+    repairs = [
+        Repair("incomplete", n_bad, f"{plural(n_bad, 'row')} of {s.label} with empty or "
+               "infinite values dropped"),
+        Repair("unordered", n_unordered, f"{plural(n_unordered, 'row')} of {s.label} out of "
+               "time order sorted"),
+        Repair("duplicate", n_dup, f"{plural(n_dup, 'row')} of {s.label} with a repeated "
+               "timestamp dropped"),
+    ]
+    return _Stream(t[keep], v[keep], s.label), [r for r in repairs if r.count]
 
 
 def _join(
     path: Path, fmt: str, acc: _Stream, gyr: _Stream, device: str, notes: dict[str, str],
     warnings: list[str], rate_hz: float | None, max_gap_s: float,
 ) -> ImportedRecording:
-    acc, gyr = _clean(acc), _clean(gyr)
+    (acc, acc_repairs), (gyr, gyr_repairs) = _clean(acc), _clean(gyr)
+    repairs = [*acc_repairs, *gyr_repairs]
+    rate_given = rate_hz is not None
     for s in (acc, gyr):
         if s.t_s.size < 2:
             raise ImportOptionsError(f"{path}: {s.label} has fewer than 2 usable samples")
@@ -452,7 +471,25 @@ def _join(
     options = CsvOptions(
         time_origin="relative", rate_hz=rate_hz, max_gap_s=max_gap_s, device=device
     )
-    imported = import_frame(frame, options, source=str(path))[0]
+    n_grid = int(np.count_nonzero(ok))
+    repairs.append(
+        Repair(
+            "resampled",
+            n_grid,
+            f"{plural(n_grid, 'sample')} interpolated from the accelerometer's and gyroscope's "
+            f"own timestamps onto the {rate_hz:g} Hz grid",
+        )
+    )
+    if not rate_given:
+        repairs.append(
+            Repair(
+                "rate_estimated",
+                1,
+                f"rate {rate_hz:g} Hz estimated from the accelerometer's timestamps (pass "
+                "--rate HZ to set it)",
+            )
+        )
+    imported = import_frame(frame, options, source=str(path), extra_repairs=tuple(repairs))[0]
     timing_lines = []
     for kind, s in (("accelerometer", acc), ("gyroscope", gyr)):
         st = stats[s.label]
@@ -465,7 +502,7 @@ def _join(
         timing_lines.append(line)
         notes[f"{kind}_timing"] = line
     rec = imported.recording
-    new_notes = {**rec.meta.notes, **notes}
+    new_notes = {**rec.meta.notes, **notes, REPAIRS_NOTE: imported.report.repairs.text()}
     start_unix = float(notes.get("start_unix_s", "0") or 0.0)
     rec = rec.with_meta(
         notes=new_notes,

@@ -26,6 +26,7 @@ import pyarrow.parquet as pq
 
 from imu.errors import RecordingError
 from imu.frames import ACC, GYR, TIME
+from imu.io.atomic import atomic_path
 
 logger = logging.getLogger(__name__)
 
@@ -215,7 +216,15 @@ def gaps_from_nan(valid: npt.NDArray[np.bool_], reason: str = "missing") -> tupl
 
 
 def write_recording(recording: Recording, path: str | Path) -> Path:
-    """Write a recording as Parquet with its metadata in the schema; returns the path."""
+    """Write a recording as Parquet with its metadata in the schema; returns the path.
+
+    The file is written under a temporary name and renamed when complete
+    (:func:`imu.io.atomic.atomic_path`): a failure leaves the previous file, or none.
+
+    Raises:
+        RecordingError: the file cannot be written (the message names it).
+
+    """
     path = Path(path)
     columns: dict[str, Any] = {TIME: recording.time_s}
     for i, name in enumerate(ACC):
@@ -226,7 +235,8 @@ def write_recording(recording: Recording, path: str | Path) -> Path:
     table = table.replace_schema_metadata({METADATA_KEY: recording.meta.to_json().encode()})
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        pq.write_table(table, path)
+        with atomic_path(path) as tmp:
+            pq.write_table(table, tmp)
     except OSError as exc:
         raise RecordingError(f"cannot write recording {path}: {exc.strerror or exc}") from exc
     logger.debug("wrote %d samples to %s", recording.n_samples, path)
