@@ -39,7 +39,14 @@ import pandas as pd
 from imu.errors import ImportOptionsError, RecordingError
 from imu.frames import ACC, GYR, STANDARD_GRAVITY, TIME
 from imu.io.gravity import GravityAtRest, pooled_gravity, rest_magnitudes
-from imu.io.recording import Annotation, Gap, Recording, RecordingMeta, gaps_from_nan
+from imu.io.recording import (
+    Annotation,
+    Gap,
+    Recording,
+    RecordingMeta,
+    gaps_from_nan,
+    one_line,
+)
 from imu.io.repairs import REPAIRS_NOTE, Repair, RepairReport, plural
 from imu.io.resample import (
     TimingStats,
@@ -100,6 +107,9 @@ data free of overflow)."""
 MAX_IMPLAUSIBLE_SHARE: Final = 0.01
 """More rows than this share (and more than one) beyond full scale means a wrong unit or
 column, not a glitch: the import stops and says so."""
+
+MAX_TIME_S: Final = 1e11
+"""A time beyond this many seconds (from 1970: the year 5100) is no timestamp, s."""
 
 MAX_GRID_SAMPLES: Final = 20_000_000
 """Largest uniform grid an import builds (53 h at 104 Hz); beyond it a timestamp is far off."""
@@ -525,7 +535,21 @@ def import_frame(
         source: name used in messages and ``meta.source``.
         extra_repairs: repairs the caller already made, added to every report.
 
+    Raises:
+        RecordingError, ImportOptionsError: see :func:`import_csv`; messages name ``source``.
+
     """
+    try:
+        return _import_frame(frame, options, source, extra_repairs)
+    except (ImportOptionsError, RecordingError) as exc:
+        if source in str(exc):
+            raise
+        raise type(exc)(f"{source}: {one_line(exc)}") from exc
+
+
+def _import_frame(
+    frame: pd.DataFrame, options: CsvOptions, source: str, extra_repairs: tuple[Repair, ...]
+) -> list[ImportedRecording]:
     _check_columns(Path(source), options, [str(c) for c in frame.columns])
     if len(frame) == 0:
         raise RecordingError(f"{source}: no data rows")
@@ -535,6 +559,17 @@ def import_frame(
             frame[col].dtype
         ):
             frame[col] = _to_float(Path(source), frame[col], col)
+    frame, far = _drop_impossible_times(frame, options)
+    if far:
+        extra_repairs = (
+            *extra_repairs,
+            Repair(
+                "time_outlier",
+                far,
+                f"{plural(far, 'row')} with an impossible time (beyond {MAX_TIME_S:.0e} s) "
+                "dropped",
+            ),
+        )
     origin_s, t_rel = _relative_time_s(frame[options.time_col], options.time_unit)
     cleaned = [
         (key, rows, _clean(_where(source, key), rows, t_rel[rows.index.to_numpy()], options))
@@ -583,7 +618,7 @@ def _read_head(path: Path, n: int = 4096) -> bytes:
 
 
 def _one_line(exc: BaseException) -> str:
-    return " ".join(str(exc).split())
+    return one_line(exc)
 
 
 def _check_choice(what: str, value: str, choices: Sequence[str], flag: str) -> None:
@@ -900,6 +935,21 @@ def _largest(acc: FloatArray, gyr: FloatArray, rows: npt.NDArray[np.bool_]) -> f
         return 0.0
     with np.errstate(invalid="ignore"):
         return float(np.max(np.abs(np.hstack([acc[rows], gyr[rows]]))))
+
+
+def _drop_impossible_times(frame: pd.DataFrame, options: CsvOptions) -> tuple[pd.DataFrame, int]:
+    """Drop the few rows whose time lies beyond :data:`MAX_TIME_S` (a glitch, e.g. 1e30).
+
+    Many such rows mean a wrong time unit: they are kept for the unit check to name it.
+    """
+    values = frame[options.time_col].to_numpy()
+    with np.errstate(invalid="ignore", over="ignore"):
+        seconds = values.astype(np.float64) * TIME_TO_S[options.time_unit]
+        far = np.isfinite(seconds) & (np.abs(seconds) > MAX_TIME_S)
+    n_far = int(np.count_nonzero(far))
+    if n_far == 0 or n_far > max(1, MAX_IMPLAUSIBLE_SHARE * len(frame)):
+        return frame, 0
+    return frame[~far].reset_index(drop=True), n_far
 
 
 def _check_grid_size(where: str, t_s: FloatArray, rate_hz: float, options: CsvOptions) -> None:

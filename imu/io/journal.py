@@ -50,7 +50,7 @@ from typing import Any
 
 from imu.errors import RecordingError
 from imu.io.recorders import StreamHeader, StreamRecorder
-from imu.io.recording import Recording
+from imu.io.recording import Recording, one_line
 from imu.io.repairs import REPAIRS_NOTE, Repair, RepairReport, plural
 
 logger = logging.getLogger(__name__)
@@ -423,7 +423,7 @@ def read_journal(path: str | Path) -> JournalContents:
     try:
         header = StreamHeader.from_dict(json.loads(head))
     except (ValueError, TypeError, KeyError, RecordingError) as exc:
-        raise RecordingError(f"journal {path}: unreadable header: {exc}") from exc
+        raise RecordingError(f"journal {path}: unreadable header: {one_line(exc)}") from exc
     out = JournalContents(header, version=version)
     bad_start: int | None = None
     while pos < len(data):

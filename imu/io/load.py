@@ -37,7 +37,14 @@ from imu.io.csv_import import (
     import_frame,
 )
 from imu.io.phone import PhoneFormat, detect_phone_format, import_phone
-from imu.io.recording import METADATA_KEY, Gap, Recording, gaps_from_nan, read_recording
+from imu.io.recording import (
+    METADATA_KEY,
+    Gap,
+    Recording,
+    gaps_from_nan,
+    one_line,
+    read_recording,
+)
 from imu.io.repairs import REPAIRS_NOTE, Repair, RepairReport, plural
 from imu.io.summary import looks_like_parquet
 
@@ -145,14 +152,14 @@ def import_parquet(path: str | Path, options: CsvOptions | None = None) -> list[
         table = pq.read_table(path)
     except (pa.ArrowException, OSError) as exc:
         raise RecordingError(
-            f"{path}: not a readable Parquet file (corrupt or truncated?): {exc}"
+            f"{path}: not a readable Parquet file (corrupt or truncated?): {one_line(exc)}"
         ) from exc
     names = list(table.column_names)
     wanted = [c for c in dict.fromkeys((*options.data_cols, *options.label_cols)) if c in names]
     try:
         frame = table.select(wanted).to_pandas()
     except (pa.ArrowException, ValueError, TypeError) as exc:
-        raise RecordingError(f"{path}: cannot read its columns: {exc}") from exc
+        raise RecordingError(f"{path}: cannot read its columns: {one_line(exc)}") from exc
     if options.time_col not in names and options.rate_hz is not None:
         frame[options.time_col] = np.arange(len(frame), dtype=np.float64) / options.rate_hz
         options = replace(options, time_unit="s", time_origin="relative")

@@ -57,6 +57,7 @@ import pandas as pd
 
 from imu.errors import ImportOptionsError, RecordingError
 from imu.io.csv_import import DEFAULT_MAX_GAP_S, CsvOptions, ImportedRecording, import_frame
+from imu.io.recording import one_line
 from imu.io.repairs import REPAIRS_NOTE, Repair, plural
 from imu.io.resample import estimate_rate_hz, resample_at, timing_stats
 
@@ -116,7 +117,7 @@ def _members(path: Path) -> dict[str, bytes]:
                     if not info.is_dir():
                         out[info.filename] = zf.read(info)
         except (zipfile.BadZipFile, OSError) as exc:
-            raise RecordingError(f"{path}: unreadable zip file: {exc}") from exc
+            raise RecordingError(f"{path}: unreadable zip file: {one_line(exc)}") from exc
         return out
     out[path.name] = path.read_bytes()
     return out
@@ -206,7 +207,7 @@ def _read_csv(name: str, data: bytes, sep: str = ",", decimal: str = ".") -> pd.
     try:
         frame = pd.read_csv(io.BytesIO(data), sep=sep, decimal=decimal)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise RecordingError(f"{name}: not a readable CSV file: {exc}") from exc
+        raise RecordingError(f"{name}: not a readable CSV file: {one_line(exc)}") from exc
     frame.columns = [str(c).strip().strip('"').lstrip("\ufeff") for c in frame.columns]
     if len(frame) < 2:
         raise RecordingError(f"{name}: fewer than 2 data rows")

@@ -135,7 +135,7 @@ class RecordingMeta:
             d["annotations"] = tuple(Annotation(**a) for a in d.get("annotations", ()))
             return cls(**d)
         except (TypeError, ValueError, KeyError) as exc:
-            raise RecordingError(f"recording metadata is malformed: {exc}") from exc
+            raise RecordingError(f"recording metadata is malformed: {one_line(exc)}") from exc
 
 
 @dataclass(frozen=True)
@@ -200,6 +200,12 @@ class Recording:
         return Recording(self.acc, self.gyr, replace(self.meta, **changes))
 
 
+def one_line(exc: BaseException) -> str:
+    """An exception's text on one printable line (a library's multi-line message squeezed)."""
+    text = " ".join(str(exc).split())
+    return "".join(ch if ch.isprintable() else "?" for ch in text)
+
+
 def gaps_from_nan(valid: npt.NDArray[np.bool_], reason: str = "missing") -> tuple[Gap, ...]:
     """Half-open intervals where ``valid`` is False.
 
@@ -258,7 +264,7 @@ def read_recording(path: str | Path) -> Recording:
         table = pq.read_table(path)
     except (pa.ArrowException, OSError) as exc:
         raise RecordingError(
-            f"{path}: not a readable Parquet recording (corrupt or truncated?): {exc}"
+            f"{path}: not a readable Parquet recording (corrupt or truncated?): {one_line(exc)}"
         ) from exc
     raw_meta = (table.schema.metadata or {}).get(METADATA_KEY)
     if raw_meta is None:
@@ -267,7 +273,7 @@ def read_recording(path: str | Path) -> Recording:
             "written by imu. Import CSV files with 'imu convert'."
         )
     try:
-        meta = RecordingMeta.from_json(raw_meta.decode())
+        meta = RecordingMeta.from_json(raw_meta.decode("utf-8", "replace"))
     except RecordingError as exc:
         raise RecordingError(f"{path}: {exc}") from exc
     missing = [c for c in (*ACC, *GYR) if c not in table.column_names]
