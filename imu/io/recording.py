@@ -133,9 +133,48 @@ class RecordingMeta:
             d["clock"] = ClockMapping(**d.get("clock", {}))
             d["gaps"] = tuple(Gap(**g) for g in d.get("gaps", ()))
             d["annotations"] = tuple(Annotation(**a) for a in d.get("annotations", ()))
-            return cls(**d)
-        except (TypeError, ValueError, KeyError) as exc:
+            meta = cls(**d)
+            _check_field_types(meta)
+            return meta
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise RecordingError(f"recording metadata is malformed: {one_line(exc)}") from exc
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _check_field_types(meta: RecordingMeta) -> None:
+    """Raise TypeError naming the first field whose JSON value has the wrong type."""
+    numbers = {"sampling_rate_hz": meta.sampling_rate_hz, "start_time_s": meta.start_time_s,
+               "clock.offset_s": meta.clock.offset_s, "clock.drift_ppm": meta.clock.drift_ppm}
+    optional_numbers = {"acc_range_g": meta.acc_range_g, "gyr_range_dps": meta.gyr_range_dps}
+    texts = {"device": meta.device, "source": meta.source}
+    optional_texts = {
+        "device_address": meta.device_address, "protocol_version": meta.protocol_version,
+        "firmware_version": meta.firmware_version, "participant": meta.participant,
+        "exercise": meta.exercise, "tempo": meta.tempo,
+    }
+    bad = [k for k, v in numbers.items() if not _is_number(v)]
+    bad += [k for k, v in optional_numbers.items() if v is not None and not _is_number(v)]
+    bad += [k for k, v in texts.items() if not isinstance(v, str)]
+    bad += [k for k, v in optional_texts.items() if v is not None and not isinstance(v, str)]
+    if not isinstance(meta.notes, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in meta.notes.items()
+    ):
+        bad.append("notes")
+    for g in meta.gaps:
+        if not (type(g.start) is int and type(g.end) is int and isinstance(g.reason, str)):
+            bad.append("gaps")
+            break
+    for a in meta.annotations:
+        if not (_is_number(a.start_s) and _is_number(a.end_s) and isinstance(a.label, str)
+                and (a.exercise is None or isinstance(a.exercise, str))
+                and (a.set is None or type(a.set) is int)):  # fmt: skip
+            bad.append("annotations")
+            break
+    if bad:
+        raise TypeError(f"field(s) {', '.join(bad)} of the wrong type")
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from tests.io.helpers import synthetic_samples
 T = TypeVar("T")
 
 EXAMPLES = int(os.environ.get("IMU_FUZZ_EXAMPLES", "25"))
-"""Examples per fuzz test; raise it for a long hunt (``IMU_FUZZ_EXAMPLES=2000 pytest tests/fuzz``)."""
+"""Examples per fuzz test; for a long hunt: ``IMU_FUZZ_EXAMPLES=2000 pytest tests/fuzz``."""
 
 FUZZ = settings(
     max_examples=EXAMPLES,
@@ -54,6 +54,13 @@ def outcome(call: Callable[[], T], path: Path) -> T | None:
         return None
 
 
+KINDS = (
+    "drop_col", "extra_col", "rename", "nan_run", "time_back", "reverse_block", "duplicates",
+    "huge", "few_rows", "acc_in_g", "gyr_in_deg", "text_cell", "time_in_ms", "all_nan",
+)  # fmt: skip
+"""Kinds of damage :func:`damaged_frames` applies to a table."""
+
+
 @st.composite
 def damaged_frames(draw: st.DrawFn) -> pd.DataFrame:
     """The base samples with up to four kinds of damage applied (as a CSV-like table)."""
@@ -62,9 +69,7 @@ def damaged_frames(draw: st.DrawFn) -> pd.DataFrame:
     kinds = draw(
         st.lists(
             st.sampled_from(
-                ["drop_col", "extra_col", "rename", "nan_run", "time_back", "reverse_block",
-                 "duplicates", "huge", "few_rows", "acc_in_g", "gyr_in_deg", "text_cell",
-                 "time_in_ms", "all_nan"]  # fmt: skip
+                KINDS
             ),
             max_size=4,
         )
@@ -144,14 +149,14 @@ def byte_damage(draw: st.DrawFn, size: int, protect: int = 0) -> list[tuple[str,
 def apply_byte_damage(data: bytes, ops: list[tuple[str, int, int]]) -> bytes:
     """Apply :func:`byte_damage` operations in order."""
     out = bytearray(data)
-    for kind, at, n in ops:
+    for k, (kind, at, n) in enumerate(ops):
         if at >= len(out):
             continue
         if kind == "truncate":
             del out[at:]
-        elif kind == "flip":
+        elif kind == "flip":  # masks that never cancel each other out
             for i in range(at, min(len(out), at + max(1, n // 64))):
-                out[i] ^= 0x5A
+                out[i] ^= (0x5A, 0x6B, 0x7C)[k % 3]
         else:
             out[at : at + n] = bytes(len(out[at : at + n]))
     return bytes(out)

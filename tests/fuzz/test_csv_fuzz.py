@@ -55,7 +55,7 @@ def test_damaged_csv_through_info_and_convert(case):
         path = Path(tmp) / "cli.csv"
         path.write_text(text)
         out = Path(tmp) / "cli.parquet"
-        with _captured() as err:
+        with _Captured() as err:
             code = main(["convert", str(path), str(out), "--rate", "50"])
         assert code in (0, 2)
         lines = [ln for ln in err.getvalue().splitlines() if ln.strip()]
@@ -65,7 +65,7 @@ def test_damaged_csv_through_info_and_convert(case):
         else:
             assert out.exists()
             assert len(lines) <= 1 and all("cli.csv: repaired:" in ln for ln in lines)
-        with _captured():
+        with _Captured():
             assert main(["info", str(path), "--rate", "50"]) == code
 
 
@@ -76,7 +76,7 @@ def test_damaged_csv_through_analyze(case):
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "an.csv"
         path.write_text(text)
-        with _captured() as err:
+        with _Captured() as err:
             code = main(["analyze", str(path), "-e", "pelvic-tilt", "--out", str(Path(tmp) / "o")])
         assert code in (0, 2), err.getvalue()
         if code == 2:
@@ -90,7 +90,7 @@ def test_options_given_wrong_are_refused_by_name(tmp_path):
         load_recordings(path, CsvOptions(time_col="t"))
 
 
-class _captured:
+class _Captured:
     """Capture stderr (and drop stdout) of an in-process command."""
 
     def __enter__(self):

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import io
+import json
 import tempfile
 from pathlib import Path
 
+import pyarrow.parquet as pq
 from hypothesis import given
 from hypothesis import strategies as st
 
 from imu.cli import main
 from imu.io.csv_import import CsvOptions, import_csv
 from imu.io.load import load_recordings
-from imu.io.recording import write_recording
+from imu.io.recording import METADATA_KEY, write_recording
 from tests.fuzz.checks import assert_sane
 from tests.fuzz.strategies import (
     BASE,
@@ -83,3 +85,26 @@ def test_damaged_recording_through_info_and_analyze(data):
         if code == 2:
             (line,) = err.getvalue().strip().splitlines()
             assert "rec.parquet" in line
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=5),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner),
+    max_leaves=5,
+)
+
+
+@FUZZ
+@given(st.data())
+def test_recording_with_damaged_metadata(data):
+    table = pq.read_table(io.BytesIO(RECORDING))
+    meta = json.loads(table.schema.metadata[METADATA_KEY])
+    key = data.draw(st.sampled_from(sorted(meta)))
+    meta[key] = data.draw(json_values)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "meta.parquet"
+        text = json.dumps(meta, allow_nan=True).encode()
+        pq.write_table(table.replace_schema_metadata({METADATA_KEY: text}), path)
+        loaded = outcome(lambda: load_recordings(path), path)
+        for item in loaded or ():
+            assert_sane(item)
