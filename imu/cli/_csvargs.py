@@ -166,8 +166,8 @@ def add_csv_options(parser: argparse.ArgumentParser) -> None:
         "--delimiter",
         default=None,
         metavar="C",
-        help="CSV field separator, e.g. ';' or tab; default: detected from the header "
-        "(, ; tab |) and reported when not ','",
+        help="CSV field separator, e.g. ';' or tab (also written '\\t'); default: detected "
+        "from the header (, ; tab |) and reported when not ','",
     )
     g.add_argument(
         "--no-unit-check",
@@ -195,7 +195,7 @@ def csv_options(args: argparse.Namespace) -> CsvOptions:
         exercise_col=args.exercise_col,
         counts_scale_by=tuple(args.counts_scale_by),
         device=args.device,
-        delimiter=args.delimiter,
+        delimiter={"\\t": "\t", "tab": "\t"}.get(args.delimiter, args.delimiter),
         check_units=args.check_units,
     )
 

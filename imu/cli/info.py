@@ -56,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
         if i:
             out.print()
         title = str(args.file) if imported is None else f"{args.file} [{imported.name}]"
-        out.print(title)
+        out.print(title, markup=False)
         if imported is not None:
             out.print("import report:")
             for line in imported.report.summary_lines():
