@@ -14,9 +14,10 @@ from hypothesis import strategies as st
 
 from firmware_protocol.frames import encode_stream
 from imu.cli import main
-from imu.io.framestream import StreamHeader
+from imu.io.framestream import StreamHeader, StreamRecorder
 from imu.io.journal import KIND_FRAME, MAGIC, JournalWriter, _parse_v2, recover
 from imu.io.load import LoadedRecording
+from imu.io.repairs import RepairReport
 from tests.fuzz.checks import assert_sane
 from tests.fuzz.strategies import FUZZ, apply_byte_damage, byte_damage, outcome
 
@@ -128,3 +129,34 @@ def test_arbitrary_bytes_are_not_a_journal(data):
         path.write_bytes(data)
         with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
             assert main(["recover", str(path)]) == 2
+
+
+def _mutate(payload: bytes, at: int, value: int) -> bytes:
+    if not payload:
+        return payload
+    i = at % len(payload)
+    return payload[:i] + bytes([value]) + payload[i + 1 :]
+
+
+@FUZZ
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(PAYLOADS),
+            st.integers(0, 300),
+            st.integers(0, 255),
+            st.floats(-10.0, 100.0, allow_nan=False),
+        ),
+        max_size=40,
+    )
+)
+def test_recorder_takes_any_frames_in_any_order(items):
+    """BLE frames as they may arrive: corrupted bytes, repeats, any order, any host times."""
+    recorder = StreamRecorder(HEADER)
+    recorder.event("connected", 0.0, name="S", address="AA", mtu=247)
+    for payload, at, value, host in items:
+        recorder.frames([host], [_mutate(payload, at, value)])
+    if recorder.n_samples:
+        rec = recorder.recording()
+        assert_sane(LoadedRecording(rec, "r", None, RepairReport("r")))
+        assert rec.n_samples == recorder.n_samples
