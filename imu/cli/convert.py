@@ -114,8 +114,8 @@ def check_output_name(output: str) -> None:
 
     """
     out = Path(output)
-    if output.endswith(("/", os.sep)) or out.is_dir():
-        return
+    if output.endswith(("/", os.sep)) or out.is_dir() or not out.suffix:
+        return  # a directory (a name without extension is one when the import splits)
     if out.suffix.lower() != ".parquet":
         raise ImportOptionsError(
             f"{output}: convert writes Parquet recordings; name the output "
@@ -149,6 +149,11 @@ def output_paths(output: str, imported: list[ImportedRecording]) -> list[Path]:
     """
     out = Path(output)
     as_dir = output.endswith(("/", os.sep)) or out.is_dir() or len(imported) > 1
+    if not as_dir and not out.suffix:
+        raise ImportOptionsError(
+            f"{output}: name the output {output}.parquet, or give a directory ending in '/' "
+            f"({output}/)"
+        )
     if not as_dir:
         return [out]
     if out.exists() and not out.is_dir():

@@ -102,7 +102,10 @@ def damaged_frames(draw: st.DrawFn) -> pd.DataFrame:
             rows = draw(st.lists(st.integers(0, n - 1), min_size=1, max_size=5))
             frame = pd.concat([frame, frame.iloc[rows]]).sort_index(kind="stable")
         elif kind == "huge":
-            col = draw(st.sampled_from(list(frame.columns)))
+            numeric = [c for c in frame.columns if pd.api.types.is_float_dtype(frame[c])]
+            if not numeric:
+                continue
+            col = draw(st.sampled_from(numeric))
             i = draw(st.integers(0, n - 1))
             frame.iloc[i, frame.columns.get_loc(col)] = draw(st.sampled_from(HUGE))
         elif kind == "few_rows":
