@@ -308,8 +308,9 @@ def read_recording(path: str | Path) -> Recording:
     raw_meta = (table.schema.metadata or {}).get(METADATA_KEY)
     if raw_meta is None:
         raise RecordingError(
-            f"{path}: Parquet file has no '{METADATA_KEY.decode()}' metadata; it was not "
-            "written by imu. Import CSV files with 'imu convert'."
+            f"{path}: a plain Parquet table, not a recording written by imu (no "
+            f"'{METADATA_KEY.decode()}' metadata); turn it into one with 'imu convert {path} "
+            "OUT.parquet' (columns time_s, acc_x..gyr_z, or the import options)"
         )
     try:
         meta = RecordingMeta.from_json(raw_meta.decode("utf-8", "replace"))

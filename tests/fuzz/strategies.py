@@ -128,13 +128,16 @@ def damaged_frames(draw: st.DrawFn) -> pd.DataFrame:
 
 
 @st.composite
-def damaged_csv_text(draw: st.DrawFn) -> tuple[str, pd.DataFrame]:
-    """``(text, frame)``: a damaged table as CSV text (any delimiter, maybe cut short)."""
+def damaged_csv_text(draw: st.DrawFn) -> tuple[str, pd.DataFrame | None]:
+    """``(text, frame)``: a damaged table as CSV text (any delimiter, maybe cut short).
+
+    ``frame`` is the table the text holds, None when the text was cut short.
+    """
     frame = draw(damaged_frames())
     sep = draw(st.sampled_from([",", ";", "\t"]))
     text = frame.to_csv(index=False, sep=sep, float_format="%.9g")
     if draw(st.integers(0, 9)) == 0 and len(text) > 10:
-        text = text[: draw(st.integers(1, len(text) - 1))]  # an interrupted copy
+        return text[: draw(st.integers(1, len(text) - 1))], None  # an interrupted copy
     return text, frame
 
 

@@ -37,6 +37,9 @@ def test_damaged_csv_imports_with_repairs_reported_or_is_refused_by_name(case):
         assert_sane(item)
         assert item.imported is not None
         report = item.imported.report
+        assert report.repairs.count("rate_estimated") == 1  # no --rate: said, never silent
+        if frame is None:  # cut short: the rows are not those of the table
+            return
         far = report.repairs.count("time_outlier")
         if far:  # dropped before anything else
             frame = frame[~(pd.to_numeric(frame["time_s"], errors="coerce").abs() > 1e11)]
@@ -44,7 +47,6 @@ def test_damaged_csv_imports_with_repairs_reported_or_is_refused_by_name(case):
         assert report.n_incomplete == len(frame) - len(complete)
         if np.any(np.diff(complete["time_s"].to_numpy()) < 0):
             assert report.repairs.count("unordered") > 0
-        assert report.repairs.count("rate_estimated") == 1  # no --rate: said, never silent
 
 
 @FUZZ
