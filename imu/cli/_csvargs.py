@@ -235,15 +235,17 @@ def print_repairs(command: str, repairs: RepairReport) -> None:
 def too_slow(path: Path | str, rate_hz: float, exc: AnalysisError) -> AnalysisError:
     """Name the file in the analyzer's rate error and say how to fix it (other errors: as is).
 
-    The analyzer says "sampling_rate_hz must be at least 10 Hz, got 1.0"; at the command line
-    that becomes which file, its rate, and the fix.
+    The analyzer refuses rates below :data:`imu.core.analyzer.MIN_RATE_HZ` without knowing
+    the file; at the command line that becomes which file, its rate, and the fix.
     """
-    if "sampling_rate_hz" not in str(exc):
+    from imu.core.analyzer import MIN_RATE_HZ
+
+    if math.isfinite(rate_hz) and rate_hz >= MIN_RATE_HZ:
         return exc
     return AnalysisError(
         f"{path}: sampled at {rate_hz:g} Hz, too slow for the rep analysis (it needs at least "
-        "10 Hz); if the rate was estimated on import, check the time column and --time-unit, "
-        "or give the true rate with --rate HZ; otherwise record at 25 Hz or more"
+        f"{MIN_RATE_HZ:g} Hz); if the rate was estimated on import, check the time column and "
+        "--time-unit, or give the true rate with --rate HZ; otherwise record at 25 Hz or more"
     )
 
 

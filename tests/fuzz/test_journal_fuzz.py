@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 
 from firmware_protocol.frames import encode_stream
 from imu.cli import main
-from imu.io.framestream import StreamHeader, StreamRecorder
 from imu.io.journal import KIND_FRAME, MAGIC, JournalWriter, _parse_v2, recover
 from imu.io.load import LoadedRecording
+from imu.io.recorders import StreamHeader, StreamRecorder
 from imu.io.repairs import RepairReport
 from tests.fuzz.checks import assert_sane
 from tests.fuzz.strategies import FUZZ, apply_byte_damage, byte_damage, outcome
