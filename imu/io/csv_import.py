@@ -938,14 +938,14 @@ def _largest(acc: FloatArray, gyr: FloatArray, rows: npt.NDArray[np.bool_]) -> f
 
 
 def _drop_impossible_times(frame: pd.DataFrame, options: CsvOptions) -> tuple[pd.DataFrame, int]:
-    """Drop the few rows whose time lies beyond :data:`MAX_TIME_S` (a glitch, e.g. 1e30).
+    """Drop the few rows whose time lies beyond :data:`MAX_TIME_S` (a glitch, e.g. 1e30, inf).
 
     Many such rows mean a wrong time unit: they are kept for the unit check to name it.
     """
     values = frame[options.time_col].to_numpy()
     with np.errstate(invalid="ignore", over="ignore"):
         seconds = values.astype(np.float64) * TIME_TO_S[options.time_unit]
-        far = np.isfinite(seconds) & (np.abs(seconds) > MAX_TIME_S)
+        far = ~np.isnan(seconds) & ~(np.abs(seconds) <= MAX_TIME_S)  # infinite ones too
     n_far = int(np.count_nonzero(far))
     if n_far == 0 or n_far > max(1, MAX_IMPLAUSIBLE_SHARE * len(frame)):
         return frame, 0
