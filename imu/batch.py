@@ -65,9 +65,8 @@ import pyarrow.parquet as pq
 from imu.core.analyzer import AnalyzerParams
 from imu.errors import ImuError
 from imu.exercises import PROFILES, get_profile
-from imu.io.csv_import import import_csv
-from imu.io.recording import Recording, read_recording
-from imu.io.summary import looks_like_parquet
+from imu.io.load import load_recordings
+from imu.io.recording import Recording
 from imu.report.session import analyze_recording
 from imu.report.tables import REPS_DTYPES, SESSION_DTYPES, SETS_DTYPES
 from imu.tempo import parse_tempo
@@ -391,12 +390,13 @@ class SessionOutcome:
 
 
 def _load(path: Path) -> Recording:
-    if looks_like_parquet(path):
-        return read_recording(path)
-    imported = import_csv(path)
-    if len(imported) != 1:
-        raise BatchError(f"{path}: CSV holds {len(imported)} recordings; split it with imu convert")
-    return imported[0].recording
+    """Read one recording through the shared import path; repairs are logged in one line."""
+    loaded = load_recordings(path)
+    if len(loaded) != 1:
+        raise BatchError(f"{path}: CSV holds {len(loaded)} recordings; split it with imu convert")
+    if loaded[0].repairs:
+        logger.warning("%s", loaded[0].repairs.line())
+    return loaded[0].recording
 
 
 def _one_line(exc: BaseException) -> str:

@@ -10,7 +10,7 @@ from typing import cast
 
 from rich.console import Console
 
-from imu.errors import ImportOptionsError
+from imu.errors import AnalysisError, ImportOptionsError
 from imu.io.csv_import import (
     ACC_UNITS,
     DEFAULT_MAX_GAP_S,
@@ -23,11 +23,10 @@ from imu.io.csv_import import (
     ImportedRecording,
     TimeOrigin,
     TimeUnit,
-    import_csv,
 )
-from imu.io.phone import PHONE_FORMATS, PhoneFormat, detect_phone_format, import_phone
-from imu.io.recording import Recording, read_recording
-from imu.io.summary import looks_like_parquet
+from imu.io.load import InputFormat, LoadedRecording, load_recordings
+from imu.io.phone import PHONE_FORMATS
+from imu.io.repairs import RepairReport
 
 UNITS_HELP = """\
 units:
@@ -45,11 +44,18 @@ units:
 
 timing:
   Timestamps are analysed (median/mean interval, effective rate, jitter, bursts, largest
-  interval); rows out of order are sorted and duplicate timestamps dropped, and the report
-  counts both. Samples are linearly interpolated onto a uniform grid at --rate HZ. Without
-  --rate the rate is estimated from the timestamps and the report says so. Intervals longer
-  than --max-gap S are gaps: NaN in the recording and listed in its metadata, never
-  interpolated across.
+  interval); rows with empty values are dropped, rows out of order sorted, duplicate
+  timestamps dropped, and rows with values far beyond any sensor's full scale (over 64 g or
+  8000 deg/s, or infinite) become a gap. Samples are linearly interpolated onto a uniform
+  grid at --rate HZ. Without --rate the rate is estimated from the timestamps. Intervals
+  longer than --max-gap S are gaps: NaN in the recording and listed in its metadata, never
+  interpolated across. Every command prints what was repaired on stderr in one line
+  ("FILE: repaired: 3 rows with empty values dropped; ...").
+
+input files:
+  A CSV file (fields separated by , ; tab or |, detected from the header unless --delimiter
+  is given), a plain Parquet table with the same columns (read with the same options), a
+  phone app's export (below), or a Parquet recording written by imu.
 """
 
 
@@ -156,7 +162,13 @@ def add_csv_options(parser: argparse.ArgumentParser) -> None:
         "its recordings share one scale",
     )
     g.add_argument("--device", default="unknown", help="device name for the metadata")
-    g.add_argument("--delimiter", default=",", metavar="C", help="field separator [,]")
+    g.add_argument(
+        "--delimiter",
+        default=None,
+        metavar="C",
+        help="CSV field separator, e.g. ';' or tab (also written '\\t'); default: detected "
+        "from the header (, ; tab |) and reported when not ','",
+    )
     g.add_argument(
         "--no-unit-check",
         dest="check_units",
@@ -183,43 +195,58 @@ def csv_options(args: argparse.Namespace) -> CsvOptions:
         exercise_col=args.exercise_col,
         counts_scale_by=tuple(args.counts_scale_by),
         device=args.device,
-        delimiter=args.delimiter,
+        delimiter={"\\t": "\t", "tab": "\t"}.get(args.delimiter, args.delimiter),
         check_units=args.check_units,
     )
 
 
-def phone_format(path: Path, args: argparse.Namespace) -> PhoneFormat | None:
-    """The phone app of ``path`` per ``--format`` (auto: detected), or None for a plain CSV."""
-    fmt = getattr(args, "format", "auto")
-    if fmt == "csv":
-        return None
-    if fmt in PHONE_FORMATS:
-        return cast(PhoneFormat, fmt)
-    return detect_phone_format(path)
+def load(path: Path, args: argparse.Namespace) -> list[LoadedRecording]:
+    """Read a recording, or import a CSV, plain Parquet table or phone export (the flags).
+
+    Raises:
+        ImuError: the file cannot be read with these options (the message names the file).
+
+    """
+    fmt = cast(InputFormat, getattr(args, "format", "auto"))
+    return load_recordings(
+        path, csv_options(args), fmt=fmt, rate_hz=args.rate, max_gap_s=args.max_gap
+    )
 
 
 def import_any(path: Path, args: argparse.Namespace) -> list[ImportedRecording]:
-    """Import a CSV (layout flags) or a phone app's export (``--format``)."""
-    fmt = phone_format(path, args)
-    if fmt is not None:
-        return [import_phone(path, fmt, rate_hz=args.rate, max_gap_s=args.max_gap)]
-    if path.is_dir():
-        raise ImportOptionsError(
-            f"{path}: is a folder but not a Sensor Logger or phyphox export; give a CSV file, "
-            "or --format sensor-logger|phyphox"
-        )
-    return import_csv(path, csv_options(args))
+    """Import a CSV, plain Parquet table or phone export (not a recording written by imu)."""
+    imported = []
+    for loaded in load(path, args):
+        if loaded.imported is None:
+            raise ImportOptionsError(
+                f"{path}: already a recording written by imu; nothing to import (look at it "
+                "with 'imu info', analyse it with 'imu analyze')"
+            )
+        imported.append(loaded.imported)
+    return imported
 
 
-def load(
-    path: Path, args: argparse.Namespace
-) -> list[tuple[Recording, ImportedRecording | None]]:
-    """Read a Parquet recording, or import a CSV/phone export; the import is None for Parquet."""
-    if not path.exists():
-        raise ImportOptionsError(f"{path}: no such file")
-    if path.is_file() and looks_like_parquet(path):
-        return [(read_recording(path), None)]
-    return [(imp.recording, imp) for imp in import_any(path, args)]
+def print_repairs(command: str, repairs: RepairReport) -> None:
+    """Say on stderr, in one line, what reading a file repaired (nothing when nothing)."""
+    if repairs:
+        print(f"imu {command}: {repairs.line()}", file=sys.stderr)
+
+
+def too_slow(path: Path | str, rate_hz: float, exc: AnalysisError) -> AnalysisError:
+    """Name the file in the analyzer's rate error and say how to fix it (other errors: as is).
+
+    The analyzer refuses rates below :data:`imu.core.analyzer.MIN_RATE_HZ` without knowing
+    the file; at the command line that becomes which file, its rate, and the fix.
+    """
+    from imu.core.analyzer import MIN_RATE_HZ
+
+    if math.isfinite(rate_hz) and rate_hz >= MIN_RATE_HZ:
+        return exc
+    return AnalysisError(
+        f"{path}: sampled at {rate_hz:g} Hz, too slow for the rep analysis (it needs at least "
+        f"{MIN_RATE_HZ:g} Hz); if the rate was estimated on import, check the time column and "
+        "--time-unit, or give the true rate with --rate HZ; otherwise record at 25 Hz or more"
+    )
 
 
 def console() -> Console:

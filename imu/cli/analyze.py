@@ -12,12 +12,22 @@ from typing import Any
 import pandas as pd
 from rich import box
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
-from imu.cli._csvargs import PHONE_HELP, UNITS_HELP, add_csv_options, console, load, positive_number
+from imu.cli._csvargs import (
+    PHONE_HELP,
+    UNITS_HELP,
+    add_csv_options,
+    console,
+    load,
+    positive_number,
+    print_repairs,
+    too_slow,
+)
 from imu.core.analyzer import AnalyzerParams
 from imu.core.metrics import TempoTolerance
-from imu.errors import ImuError
+from imu.errors import AnalysisError, ImuError
 from imu.exercises import FAULTS, PROFILES, get_profile
 from imu.io.recording import Recording
 from imu.report.coaching import DISCLAIMER
@@ -114,25 +124,27 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(func=run)
 
 
-def _named_recordings(args: argparse.Namespace, out: Console) -> list[tuple[str, Recording]]:
+def _named_recordings(
+    args: argparse.Namespace, out: Console
+) -> list[tuple[str, Path, Recording]]:
     """Every recording of every FILE with its name (file stem, or the group of a split CSV).
 
-    CSV import warnings are printed.
+    Import warnings are printed; what the import repaired goes to stderr in one line.
     """
-    found: list[tuple[str, Recording]] = []
+    found: list[tuple[str, Path, Recording]] = []
     for path in args.files:
         loaded = load(path, args)
-        for recording, imported in loaded:
-            name = path.stem
-            if imported is not None:
-                if len(loaded) > 1:
-                    name = imported.name
-                for warning in imported.report.warnings:
-                    out.print(f"[yellow]{path} [{name}]: warning: {warning}[/yellow]", markup=True)
-            found.append((name, recording))
-    names = [n for n, _ in found]
+        for item in loaded:
+            name = path.stem if len(loaded) == 1 else item.name
+            print_repairs("analyze", item.repairs)
+            if item.imported is not None:
+                for warning in item.imported.report.warnings:
+                    text = escape(f"{path} [{name}]: warning: {warning}")
+                    out.print(f"[yellow]{text}[/yellow]", markup=True)
+            found.append((name, path, item.recording))
+    names = [n for n, _, _ in found]
     if len(set(names)) < len(names):
-        found = [(f"{n}-{i + 1}", r) for i, (n, r) in enumerate(found)]
+        found = [(f"{n}-{i + 1}", p, r) for i, (n, p, r) in enumerate(found)]
     return found
 
 
@@ -147,14 +159,17 @@ def run(args: argparse.Namespace) -> int:
     )
     out = console()
     reports: list[SessionReport] = []
-    for name, recording in _named_recordings(args, out):
+    for name, path, recording in _named_recordings(args, out):
         exercise = args.exercise or recording.meta.exercise
         if not exercise:
             raise ImuError(
                 f"{name}: the recording does not say which exercise it is; pass --exercise "
                 f"(one of: {', '.join(PROFILES)})"
             )
-        report = analyze_recording(recording, exercise, tempo, params)
+        try:
+            report = analyze_recording(recording, exercise, tempo, params)
+        except AnalysisError as exc:
+            raise too_slow(path, recording.sampling_rate_hz, exc) from exc
         reports.append(replace(report, name=name))
     tables = combined_tables(reports)
     _print_reps(out, tables["reps"])

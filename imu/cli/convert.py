@@ -1,4 +1,4 @@
-"""``imu convert IN OUT``: import a CSV file into the Parquet recording format."""
+"""``imu convert IN OUT``: import a CSV file (or Parquet table, phone export) into recordings."""
 
 from __future__ import annotations
 
@@ -8,11 +8,17 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-from imu.cli._csvargs import PHONE_HELP, UNITS_HELP, add_csv_options, console, import_any
+from imu.cli._csvargs import (
+    PHONE_HELP,
+    UNITS_HELP,
+    add_csv_options,
+    console,
+    import_any,
+    print_repairs,
+)
 from imu.errors import ImportOptionsError, RecordingError
 from imu.io.csv_import import ImportedRecording
 from imu.io.recording import write_recording
-from imu.io.summary import looks_like_parquet
 
 EPILOG = f"""\
 examples:
@@ -26,6 +32,10 @@ examples:
   # a phone app's export (Sensor Logger zip, phyphox CSV/zip): detected, or --format
   imu convert "Sensor Logger 2025-01-01.zip" phone.parquet --rate 100
 
+  # a plain Parquet table with the same columns (time_s, acc_x..gyr_z), or a ';'-separated CSV
+  imu convert table.parquet session.parquet --rate 100
+  imu convert export.csv session.parquet --delimiter ';'
+
   # the WLE belt data: raw acc counts, one recording per (user_name, classe) into a folder
   imu convert wle_belt_dev.csv out/wle/ --time-col time_s --time-unit s \\
       --acc-cols accel_belt_x,accel_belt_y,accel_belt_z --acc-unit counts \\
@@ -37,7 +47,9 @@ output:
   OUT is a .parquet file, or a directory (existing, or ending in '/') that receives one
   file per recording named from the group values (e.g. out/wle/adelmo_A.parquet). With
   --split-by giving several recordings OUT is always a directory. Existing files are not
-  overwritten unless --force is given.
+  overwritten unless --force is given, and never the input itself. Each file is written
+  under a temporary name and renamed when complete. What the import repaired (rows dropped,
+  sorted, made a gap; samples interpolated; rate estimated) is printed on stderr in one line.
 
 {PHONE_HELP}
 {UNITS_HELP}"""
@@ -47,9 +59,10 @@ def register(subparsers: Any) -> None:
     """Add the ``convert`` command."""
     parser = subparsers.add_parser(
         "convert",
-        help="import a CSV file into Parquet recordings",
+        help="import a CSV file (or Parquet table, phone export) into Parquet recordings",
         description=textwrap.fill(
-            "Import a CSV of accelerometer + gyroscope samples, resample it onto a uniform grid"
+            "Import a CSV (or plain Parquet table, or phone app export) of accelerometer +"
+            " gyroscope samples, resample it onto a uniform grid"
             " (gaps kept as NaN), convert it to SI units and write Parquet recordings. Prints"
             " the import report of each recording: timing, rate, gaps, units and scale."
         ),
@@ -57,7 +70,8 @@ def register(subparsers: Any) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("input", type=Path, metavar="IN",
-                        help="the CSV file, or a phone app's export (zip, folder or CSV)")
+                        help="the CSV file or Parquet table, or a phone app's export (zip, "
+                        "folder or CSV)")
     parser.add_argument("output", metavar="OUT", help="a .parquet file or a directory")
     parser.add_argument("--force", action="store_true", help="overwrite existing files")
     add_csv_options(parser)
@@ -66,13 +80,10 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Import IN and write the recordings; returns the exit code."""
-    if args.input.is_file() and looks_like_parquet(args.input):
-        raise ImportOptionsError(
-            f"{args.input}: already a Parquet recording; convert reads CSV files "
-            "(use 'imu info' to look at it)"
-        )
+    check_output_name(args.output)
     imported = import_any(args.input, args)
     targets = output_paths(args.output, imported)
+    refuse_overwriting_input(args.input, targets)
     if not args.force:
         existing = [str(p) for p in targets if p.exists()]
         if existing:
@@ -86,12 +97,47 @@ def run(args: argparse.Namespace) -> int:
             out.print()
         for line in imp.report.summary_lines():
             out.print(line)
+        print_repairs("convert", imp.report.repairs)
         write_recording(imp.recording, path)
         out.print(f"wrote: {path}")
     if len(imported) > 1:
         out.print()
         out.print(f"{len(imported)} recordings written to {targets[0].parent}")
     return 0
+
+
+def check_output_name(output: str) -> None:
+    """Refuse an OUT that names a file with another extension than ``.parquet``.
+
+    Raises:
+        ImportOptionsError: the message says what to use instead.
+
+    """
+    out = Path(output)
+    if output.endswith(("/", os.sep)) or out.is_dir() or not out.suffix:
+        return  # a directory (a name without extension is one when the import splits)
+    if out.suffix.lower() != ".parquet":
+        raise ImportOptionsError(
+            f"{output}: convert writes Parquet recordings; name the output "
+            f"{out.with_suffix('.parquet') if out.suffix else str(out) + '.parquet'} (or give a "
+            f"directory ending in '/', e.g. {out.with_suffix('')}/)"
+        )
+
+
+def refuse_overwriting_input(source: Path, targets: list[Path]) -> None:
+    """Refuse to write over the file being read (even with --force).
+
+    Raises:
+        ImportOptionsError: a target is the input itself.
+
+    """
+    for target in targets:
+        same = target.exists() and source.exists() and os.path.samefile(source, target)
+        if same or target.resolve() == source.resolve():
+            raise ImportOptionsError(
+                f"{target}: is the input itself; convert never overwrites what it reads, even "
+                "with --force: choose another OUT"
+            )
 
 
 def output_paths(output: str, imported: list[ImportedRecording]) -> list[Path]:
@@ -103,6 +149,11 @@ def output_paths(output: str, imported: list[ImportedRecording]) -> list[Path]:
     """
     out = Path(output)
     as_dir = output.endswith(("/", os.sep)) or out.is_dir() or len(imported) > 1
+    if not as_dir and not out.suffix:
+        raise ImportOptionsError(
+            f"{output}: name the output {output}.parquet, or give a directory ending in '/' "
+            f"({output}/)"
+        )
     if not as_dir:
         return [out]
     if out.exists() and not out.is_dir():

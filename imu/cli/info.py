@@ -12,7 +12,7 @@ from typing import Any
 from rich import box
 from rich.table import Table
 
-from imu.cli._csvargs import UNITS_HELP, add_csv_options, console, load
+from imu.cli._csvargs import UNITS_HELP, add_csv_options, console, load, print_repairs
 from imu.io.recording import Recording
 from imu.io.summary import RecordingSummary, summarize
 
@@ -35,8 +35,8 @@ def register(subparsers: Any) -> None:
         description=textwrap.fill(
             "Print a summary of a recording: duration, rate, samples, gaps, device, participant,"
             " exercise, annotations, notes, channel ranges, |acc| (about 9.81 m/s^2 at rest) and"
-            " gyro statistics. A CSV file is imported first (default layout, or the same flags as"
-            " 'imu convert') and its import report is printed too."
+            " gyro statistics. A CSV file or plain Parquet table is imported first (default"
+            " layout, or the same flags as 'imu convert') and its import report is printed too."
         ),
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -50,11 +50,13 @@ def run(args: argparse.Namespace) -> int:
     """Print the summary of every recording in FILE; returns the exit code."""
     out = console()
     loaded = load(args.file, args)
-    for i, (recording, imported) in enumerate(loaded):
+    for i, item in enumerate(loaded):
+        recording, imported = item.recording, item.imported
+        print_repairs("info", item.repairs)
         if i:
             out.print()
         title = str(args.file) if imported is None else f"{args.file} [{imported.name}]"
-        out.print(title)
+        out.print(title, markup=False)
         if imported is not None:
             out.print("import report:")
             for line in imported.report.summary_lines():

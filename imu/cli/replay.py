@@ -31,6 +31,7 @@ from imu.errors import ImuError
 from imu.exercises import ExerciseProfile, get_profile
 from imu.io.journal import SUFFIX
 from imu.io.recording import Recording, read_recording
+from imu.io.summary import looks_like_parquet
 from imu.tempo import Tempo, parse_tempo
 
 
@@ -50,6 +51,28 @@ def register(subparsers: Any) -> None:
                    help="exercise profile (default: the recording's own)")
     add_stream_options(p)
     p.set_defaults(func=run)
+
+
+def check_recording_arg(path: Path) -> None:
+    """Refuse a folder, a missing file or a file that is not a Parquet recording, clearly.
+
+    Raises:
+        ImuError: the message names the path and says what replay wants.
+
+    """
+    if path.is_dir():
+        found = sorted(path.glob("*.parquet"))[:1]
+        example = f", e.g. imu replay {found[0]}" if found else ""
+        raise ImuError(
+            f"{path}: is a folder; imu replay streams one recording file (.parquet){example}"
+        )
+    if not path.exists():
+        raise ImuError(f"{path}: no such file; imu replay wants a Parquet recording")
+    if not looks_like_parquet(path):
+        raise ImuError(
+            f"{path}: not a Parquet recording; imu replay streams recordings: convert it first "
+            f"with 'imu convert {path} {path.with_suffix('.parquet')}'"
+        )
 
 
 def stream_config_for(recording: Recording) -> StreamConfig:
@@ -83,6 +106,7 @@ async def replay(recording: Recording, profile: ExerciseProfile, tempo: Tempo, s
 
 def run(args: argparse.Namespace) -> int:
     """Run ``imu replay``; returns the exit code."""
+    check_recording_arg(args.recording)
     recording = read_recording(args.recording)
     exercise = args.exercise or recording.meta.exercise
     if not exercise:

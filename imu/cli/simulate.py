@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import math
+from pathlib import Path
 
 from scipy.spatial.transform import Rotation
 
@@ -125,8 +126,25 @@ def parse_mounting(text: str) -> Rotation | None:
     return Rotation.from_quat(q)
 
 
+def check_out(out: str) -> None:
+    """Refuse an output name that is not ``.parquet`` (the recording is always Parquet).
+
+    Raises:
+        SimulationError: the message says which name to use.
+
+    """
+    path = Path(out)
+    if path.suffix.lower() != ".parquet":
+        better = path.with_suffix(".parquet") if path.suffix else Path(f"{out}.parquet")
+        raise SimulationError(
+            f"--out {out}: the simulated recording is written as Parquet; name it {better} "
+            f"(the ground truth goes beside it as {better.stem}.truth.csv)"
+        )
+
+
 def run(args: argparse.Namespace) -> int:
     """Simulate, write both files and print a short summary."""
+    check_out(args.out)
     spec = SessionSpec(
         exercise=args.exercise,
         tempo=parse_tempo(args.tempo) if args.tempo else None,

@@ -49,6 +49,7 @@ import pandas as pd
 from imu import __version__
 from imu.errors import ImuError
 from imu.frames import ACC, GYR
+from imu.io.atomic import atomic_path, write_text_atomic
 from imu.io.recording import Recording
 
 logger = logging.getLogger(__name__)
@@ -208,12 +209,13 @@ EVENTS_SIDECAR: Final[dict[str, Any]] = {
 
 
 def _write_tsv(frame: pd.DataFrame, path: Path, header: bool = True) -> None:
-    frame.to_csv(path, sep="\t", index=False, header=header, na_rep=MISSING,
-                 float_format="%.6g", lineterminator="\n")
+    with atomic_path(path) as tmp:
+        frame.to_csv(tmp, sep="\t", index=False, header=header, na_rep=MISSING,
+                     float_format="%.6g", lineterminator="\n")
 
 
 def _write_json(data: dict[str, Any], path: Path) -> None:
-    path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    write_text_atomic(path, json.dumps(data, indent=2) + "\n")
 
 
 def write_dataset_files(root: str | Path, name: str = "Hip-IMU core exercise sessions") -> None:

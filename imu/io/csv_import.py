@@ -10,7 +10,9 @@ the file into one recording per group.
 What happens, per group of rows:
 
 1. rows with an empty value are dropped; rows out of time order are sorted; rows with a
-   duplicate timestamp are dropped (first one kept). All counted in the :class:`ImportReport`.
+   duplicate timestamp are dropped (first one kept); rows with a value far beyond any sensor's
+   full scale (or infinite) become a marked gap. All counted in the :class:`ImportReport`,
+   whose :attr:`ImportReport.repairs` the commands print on stderr in one line.
 2. the timestamps are analysed (:func:`imu.io.resample.timing_stats`): median/mean interval,
    effective rate, jitter, bursts, largest interval.
 3. the samples are linearly interpolated onto a uniform grid at ``rate_hz``. Without a rate one
@@ -26,7 +28,7 @@ import logging
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Final, Literal, get_args
 
@@ -37,13 +39,22 @@ import pandas as pd
 from imu.errors import ImportOptionsError, RecordingError
 from imu.frames import ACC, GYR, STANDARD_GRAVITY, TIME
 from imu.io.gravity import GravityAtRest, pooled_gravity, rest_magnitudes
-from imu.io.recording import Annotation, Recording, RecordingMeta, gaps_from_nan
+from imu.io.recording import (
+    Annotation,
+    Gap,
+    Recording,
+    RecordingMeta,
+    gaps_from_nan,
+    one_line,
+)
+from imu.io.repairs import REPAIRS_NOTE, Repair, RepairReport, plural
 from imu.io.resample import (
     TimingStats,
     estimate_rate_hz,
     interval_stats,
-    resample_uniform,
+    resample_at,
     timing_stats,
+    uniform_grid_s,
 )
 
 logger = logging.getLogger(__name__)
@@ -81,6 +92,34 @@ MAX_PLAUSIBLE_GYR_RAD_S: Final = 35.0
 PLAUSIBLE_RATE_HZ: Final = (0.5, 20000.0)
 """Effective sampling rates accepted before the time unit is questioned, Hz."""
 
+ABSURD_ACC_G: Final = 64.0
+"""An acceleration component beyond this many g (4x the 16 g full scale of common IMUs) is no
+measurement: the row becomes a gap."""
+
+ABSURD_GYR_RAD_S: Final = math.radians(8000.0)
+"""An angular-rate component beyond 8000 deg/s (4x the 2000 deg/s full scale of common gyros)
+is no measurement: the row becomes a gap, rad/s."""
+
+ABSURD_RAW: Final = 1e12
+"""Any value beyond this magnitude, in any unit, is no measurement (also keeps arithmetic on the
+data free of overflow)."""
+
+MAX_IMPLAUSIBLE_SHARE: Final = 0.01
+"""More rows than this share (and more than one) beyond full scale means a wrong unit or
+column, not a glitch: the import stops and says so."""
+
+MAX_TIME_S: Final = 1e11
+"""A time beyond this many seconds (from 1970: the year 5100) is no timestamp, s."""
+
+MAX_GRID_SAMPLES: Final = 20_000_000
+"""Largest uniform grid an import builds (53 h at 104 Hz); beyond it a timestamp is far off."""
+
+REASON_IMPLAUSIBLE: Final = "implausible value (beyond any sensor's full scale)"
+"""Gap reason of grid samples made from a row with an absurd value."""
+
+DELIMITERS: Final = (",", ";", "\t", "|")
+"""Field separators tried when none is given (``delimiter=None``)."""
+
 
 @dataclass(frozen=True)
 class CsvOptions:
@@ -107,9 +146,12 @@ class CsvOptions:
             (e.g. the participant): recordings sharing their values share one scale, from
             their pooled still samples. Default: each recording is scaled on its own.
         device: device name stored in the metadata.
-        delimiter: field separator.
+        delimiter: field separator; None: detected from the header line among
+            :data:`DELIMITERS` (a separator other than "," is reported).
         check_units: check that gravity at rest and the gyro range are plausible for the
-            declared units (and the rate for the time unit); turn off only for odd data.
+            declared units (and the rate for the time unit), and turn values beyond any
+            sensor's full scale into gaps; turn off only for odd data (infinite values and
+            values beyond 1e12 still become gaps).
 
     """
 
@@ -127,7 +169,7 @@ class CsvOptions:
     exercise_col: str | None = None
     counts_scale_by: tuple[str, ...] = ()
     device: str = "unknown"
-    delimiter: str = ","
+    delimiter: str | None = None
     check_units: bool = True
 
     def __post_init__(self) -> None:
@@ -164,7 +206,7 @@ class CsvOptions:
                 f"--counts-scale-by columns {extra} must also be --split-by columns "
                 f"(split by: {list(self.split_by)})"
             )
-        if len(self.delimiter) != 1:
+        if self.delimiter is not None and len(self.delimiter) != 1:
             raise ImportOptionsError(
                 f"delimiter must be one character, got {self.delimiter!r}; e.g. --delimiter ';'"
             )
@@ -209,6 +251,13 @@ class ImportReport:
         gravity: acc magnitude at rest of this recording after scaling (m/s^2), and how the
             samples at rest were found.
         warnings: things the user should know.
+        n_implausible: rows whose values lie far beyond any sensor's full scale (or are
+            infinite); their samples became a gap.
+        implausible_max: the largest such magnitude, in the file's unit (0 without).
+        n_implausible_samples: grid samples inside those gaps.
+        n_interpolated: grid samples that fell between two samples of the file (linearly
+            interpolated), as opposed to on one.
+        extra_repairs: repairs made before this import saw the data (e.g. by a phone reader).
 
     """
 
@@ -234,11 +283,60 @@ class ImportReport:
     acc_scale_note: str
     gravity: GravityAtRest
     warnings: tuple[str, ...] = ()
+    n_implausible: int = 0
+    implausible_max: float = 0.0
+    n_implausible_samples: int = 0
+    n_interpolated: int = 0
+    extra_repairs: tuple[Repair, ...] = ()
 
     @property
     def group_label(self) -> str:
         """``"col=value, col=value"``, or "" without groups."""
         return ", ".join(f"{k}={v}" for k, v in self.group)
+
+    @property
+    def where(self) -> str:
+        """The source, with the group when the file was split: how messages name it."""
+        return f"{self.source} ({self.group_label})" if self.group else self.source
+
+    @property
+    def repairs(self) -> RepairReport:
+        """Everything this import changed in the data, for one line on stderr."""
+        rate_text = (
+            f"rate {self.rate_hz:g} Hz estimated from the timestamps (pass --rate HZ to set it)"
+        )
+        return RepairReport(self.where).plus(
+            *self.extra_repairs,
+            Repair(
+                "incomplete",
+                self.n_incomplete,
+                f"{plural(self.n_incomplete, 'row')} with empty values dropped",
+            ),
+            Repair(
+                "unordered",
+                self.n_out_of_order,
+                f"{plural(self.n_out_of_order, 'row')} out of time order sorted",
+            ),
+            Repair(
+                "duplicate",
+                self.n_duplicates,
+                f"{plural(self.n_duplicates, 'row')} with a repeated timestamp dropped",
+            ),
+            Repair(
+                "implausible",
+                self.n_implausible,
+                f"{plural(self.n_implausible, 'row')} with values beyond any sensor's full "
+                f"scale (up to {self.implausible_max:.3g}) made a gap of "
+                f"{plural(self.n_implausible_samples, 'sample')}",
+            ),
+            Repair(
+                "resampled",
+                self.n_interpolated,
+                f"{plural(self.n_interpolated, 'sample')} interpolated onto the "
+                f"{self.rate_hz:g} Hz grid",
+            ),
+            *((Repair("rate_estimated", 1, rate_text),) if self.rate_estimated else ()),
+        )
 
     def summary_lines(self) -> list[str]:
         """Return the report as short ``label: text`` lines for people."""
@@ -249,7 +347,8 @@ class ImportReport:
             f"source: {where}",
             f"rows: {self.n_rows} read, {self.n_incomplete} with empty values dropped, "
             f"{self.n_out_of_order} out of time order (sorted), "
-            f"{self.n_duplicates} duplicate timestamps dropped",
+            f"{self.n_duplicates} duplicate timestamps dropped, {self.n_implausible} with values "
+            "beyond any sensor's full scale made a gap",
             f"timing: {regularity}: median interval {t.median_interval_s * 1e3:.2f} ms, "
             f"mean {t.mean_interval_s * 1e3:.2f} ms, effective rate "
             f"{t.effective_rate_hz:.2f} Hz, jitter {t.jitter_s * 1e3:.2f} ms, "
@@ -270,7 +369,10 @@ class ImportReport:
             f"{self.gap_total_s:.2f} s in total, longest {self.longest_gap_s:.2f} s "
             "(NaN, not interpolated)"
         )
-        lines.append(f"output: {self.n_samples_out} samples, {self.duration_s:.2f} s")
+        lines.append(
+            f"output: {self.n_samples_out} samples, {self.duration_s:.2f} s "
+            f"({self.n_interpolated} interpolated between samples of the file)"
+        )
         scale = "" if self.acc_unit == "m/s^2" else f" x {self.acc_scale:.6g}"
         lines.append(
             f"acc: {self.acc_unit}{scale} -> m/s^2 ({self.acc_scale_note}); magnitude at rest "
@@ -316,11 +418,58 @@ def import_csv(path: str | Path, options: CsvOptions | None = None) -> list[Impo
     options = options or CsvOptions()
     path = Path(path)
     frame = read_csv_frame(path, options)
-    return import_frame(frame, options, source=str(path))
+    delimiter = str(frame.attrs.get("delimiter", ","))
+    found: tuple[Repair, ...] = ()
+    if options.delimiter is None and delimiter != ",":
+        shown = "\\t" if delimiter == "\t" else delimiter
+        decimal = " with decimal commas" if frame.attrs.get("decimal") == "," else ""
+        found = (
+            Repair(
+                "delimiter",
+                1,
+                f"fields separated by {shown!r}{decimal} (detected; pass --delimiter "
+                f"{shown!r} to say so)",
+            ),
+        )
+    options = replace(options, delimiter=delimiter)
+    return import_frame(frame, options, source=str(path), extra_repairs=found)
+
+
+def sniff_delimiter(path: Path, head: bytes, options: CsvOptions) -> tuple[str, str]:
+    """``(delimiter, decimal)`` of a CSV: the given delimiter, or the one the header uses.
+
+    Without ``options.delimiter`` the header line is split by each of :data:`DELIMITERS`; the
+    one that yields the columns the options name wins, else the one with the most fields
+    ("," on a tie). With ";" and values like ``1,5`` the decimal mark is ",".
+    """
+    lines = head.decode("utf-8", "replace").lstrip("\ufeff").splitlines()
+    if options.delimiter is not None or not lines:
+        return options.delimiter or ",", "."
+    first = lines[0]
+    wanted = set(options.data_cols)
+
+    def fields(d: str) -> set[str]:
+        return {f.strip().strip('"') for f in first.split(d)}
+
+    matching = [d for d in DELIMITERS if wanted <= fields(d)]
+    if matching:
+        best = matching[0]
+    else:
+        best = max(DELIMITERS, key=lambda d: (first.count(d), d == ","))
+        if first.count(best) == 0:
+            best = ","
+    decimal = "."
+    if best == ";" and any(re.search(r"\d,\d", ln) for ln in lines[1:4]):
+        decimal = ","
+    logger.debug("%s: delimiter %r, decimal %r", path, best, decimal)
+    return best, decimal
 
 
 def read_csv_frame(path: Path, options: CsvOptions) -> pd.DataFrame:
     """Read and validate the columns the options name; numeric columns as float64.
+
+    The delimiter used (given or detected, see :func:`sniff_delimiter`) is in
+    ``frame.attrs["delimiter"]``, the decimal mark in ``frame.attrs["decimal"]``.
 
     Raises:
         RecordingError, ImportOptionsError: see :func:`import_csv`.
@@ -339,20 +488,22 @@ def read_csv_frame(path: Path, options: CsvOptions) -> pd.DataFrame:
         )
     if b"\x00" in head:
         raise RecordingError(f"{path}: binary data, not a CSV text file")
+    delimiter, decimal = sniff_delimiter(path, head, options)
     try:
-        header = pd.read_csv(path, sep=options.delimiter, nrows=0)
+        header = pd.read_csv(path, sep=delimiter, nrows=0)
     except pd.errors.EmptyDataError as exc:
         raise RecordingError(f"{path}: file is empty; expected a CSV header") from exc
     except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
         raise RecordingError(f"{path}: not a readable CSV file: {_one_line(exc)}") from exc
     available = [str(c) for c in header.columns]
     _check_columns(path, options, available)
-    _check_not_truncated(path, options.delimiter)
+    _check_not_truncated(path, delimiter)
     wanted = list(dict.fromkeys((*options.data_cols, *options.label_cols)))
     try:
         frame = pd.read_csv(
             path,
-            sep=options.delimiter,
+            sep=delimiter,
+            decimal=decimal,
             usecols=wanted,
             dtype={c: str for c in options.label_cols},
             keep_default_na=True,
@@ -365,11 +516,16 @@ def read_csv_frame(path: Path, options: CsvOptions) -> pd.DataFrame:
         if col == options.time_col and pd.api.types.is_integer_dtype(frame[col].dtype):
             continue  # integer timestamps (e.g. Unix ns) stay exact until made relative
         frame[col] = _to_float(path, frame[col], col)
+    frame.attrs["delimiter"] = delimiter
+    frame.attrs["decimal"] = decimal
     return frame
 
 
 def import_frame(
-    frame: pd.DataFrame, options: CsvOptions, source: str = "dataframe"
+    frame: pd.DataFrame,
+    options: CsvOptions,
+    source: str = "dataframe",
+    extra_repairs: tuple[Repair, ...] = (),
 ) -> list[ImportedRecording]:
     """Import a table already in memory (e.g. from another reader); see :func:`import_csv`.
 
@@ -377,12 +533,43 @@ def import_frame(
         frame: columns named by ``options``; time/acc/gyro numeric (empty values as NaN).
         options: layout and units.
         source: name used in messages and ``meta.source``.
+        extra_repairs: repairs the caller already made, added to every report.
+
+    Raises:
+        RecordingError, ImportOptionsError: see :func:`import_csv`; messages name ``source``.
 
     """
+    try:
+        return _import_frame(frame, options, source, extra_repairs)
+    except (ImportOptionsError, RecordingError) as exc:
+        if source in str(exc):
+            raise
+        raise type(exc)(f"{source}: {one_line(exc)}") from exc
+
+
+def _import_frame(
+    frame: pd.DataFrame, options: CsvOptions, source: str, extra_repairs: tuple[Repair, ...]
+) -> list[ImportedRecording]:
     _check_columns(Path(source), options, [str(c) for c in frame.columns])
     if len(frame) == 0:
         raise RecordingError(f"{source}: no data rows")
     frame = frame.reset_index(drop=True)
+    for col in options.data_cols:
+        if not pd.api.types.is_numeric_dtype(frame[col].dtype) or pd.api.types.is_bool_dtype(
+            frame[col].dtype
+        ):
+            frame[col] = _to_float(Path(source), frame[col], col)
+    frame, far = _drop_impossible_times(frame, options)
+    if far:
+        extra_repairs = (
+            *extra_repairs,
+            Repair(
+                "time_outlier",
+                far,
+                f"{plural(far, 'row')} with an impossible time (beyond {MAX_TIME_S:.0e} s) "
+                "dropped",
+            ),
+        )
     origin_s, t_rel = _relative_time_s(frame[options.time_col], options.time_unit)
     cleaned = [
         (key, rows, _clean(_where(source, key), rows, t_rel[rows.index.to_numpy()], options))
@@ -404,12 +591,14 @@ def import_frame(
     timing = _Timing(
         rate, note, options.rate_hz is None, estimated_rate, origin_s if absolute else None
     )
+    for key, _, c in cleaned:
+        _check_grid_size(_where(source, key), c.t_s, rate, options)
     resampled = [_resample(_where(source, key), c, options, rate) for key, _, c in cleaned]
     gravity = _gravity_per_group([key for key, _, _ in cleaned], resampled, options)
     names = _unique_names([_group_name(key, source) for key, _, _ in cleaned])
     results = []
     for (key, rows, c), r, g, name in zip(cleaned, resampled, gravity, names, strict=True):
-        rec, report = _finish(source, key, rows, c, r, g, options, timing)
+        rec, report = _finish(source, key, rows, c, r, g, options, timing, extra_repairs)
         results.append(ImportedRecording(rec, report, name))
         logger.info(
             "imported %s: %d samples at %g Hz", report.group_label or source, rec.n_samples, rate
@@ -429,7 +618,7 @@ def _read_head(path: Path, n: int = 4096) -> bytes:
 
 
 def _one_line(exc: BaseException) -> str:
-    return " ".join(str(exc).split())
+    return one_line(exc)
 
 
 def _check_choice(what: str, value: str, choices: Sequence[str], flag: str) -> None:
@@ -445,6 +634,15 @@ def _check_columns(path: Path, options: CsvOptions, available: list[str]) -> Non
     if not missing:
         return
     shown = ", ".join(available[:30]) + (" ..." if len(available) > 30 else "")
+    if len(available) == 1:
+        seps = [d for d in DELIMITERS if d != options.delimiter and d in available[0]]
+        if seps:
+            sep = "\\t" if seps[0] == "\t" else seps[0]
+            raise ImportOptionsError(
+                f"{path}: the header is one column {available[0][:80]!r}: the fields look "
+                f"separated by {sep!r}, not {options.delimiter!r}; pass --delimiter {sep!r} "
+                "(or leave --delimiter out to detect it)"
+            )
     raise ImportOptionsError(
         f"{path}: column(s) {', '.join(repr(c) for c in missing)} not found; the file has: "
         f"{shown}. Name your columns with --time-col, --acc-cols, --gyr-cols "
@@ -534,6 +732,13 @@ def _check_time_unit(
             f"--time-unit {unit}, after the year 2100; the time looks like it is in {guess}: "
             f"pass --time-unit {guess}"
         )
+    median_rate = 1.0 / stats.median_interval_s if stats.median_interval_s > 0 else math.inf
+    if not low <= rate <= high and low <= median_rate <= high:
+        raise ImportOptionsError(
+            f"{source}: most samples are {stats.median_interval_s:.4g} s apart but the "
+            f"timestamps span {stats.span_s:.4g} s ({stats.max_interval_s:.4g} s between two "
+            "rows): a timestamp is far off; fix or remove that row (or split the file)"
+        )
     if not low <= rate <= high:
         guess = _guess_time_unit(rate, unit, target=100.0, inverse=True)
         raise ImportOptionsError(
@@ -616,22 +821,41 @@ def _label_value(where: str, rows: pd.DataFrame, col: str | None, flag: str) -> 
 @dataclass
 class _Cleaned:
     t_s: FloatArray
-    acc: FloatArray
-    gyr: FloatArray
+    acc: FloatArray  # (n, 3) file units; NaN rows where implausible
+    gyr: FloatArray  # (n, 3) file units; NaN rows where implausible
     n_rows: int
     n_incomplete: int
     n_out_of_order: int
     n_duplicates: int
+    n_implausible: int = 0
+    implausible_max: float = 0.0
 
 
 def _clean(where: str, rows: pd.DataFrame, t_rel: FloatArray, options: CsvOptions) -> _Cleaned:
-    """Drop incomplete rows, sort by time, drop duplicate timestamps."""
+    """Drop incomplete rows, sort by time, drop duplicate timestamps, blank absurd values.
+
+    A row with a value beyond any sensor's full scale (:data:`ABSURD_ACC_G`,
+    :data:`ABSURD_GYR_RAD_S`, :data:`ABSURD_RAW`) or an infinite one keeps its timestamp but
+    its values become NaN, so that resampling turns it into a marked gap.
+
+    Raises:
+        ImportOptionsError: fewer than 2 usable rows, or so many absurd values that the unit
+            or the column must be wrong.
+
+    """
     acc = rows[list(options.acc_cols)].to_numpy(dtype=np.float64)
     gyr = rows[list(options.gyr_cols)].to_numpy(dtype=np.float64)
     complete = (
-        np.isfinite(t_rel) & np.all(np.isfinite(acc), axis=1) & np.all(np.isfinite(gyr), axis=1)
+        np.isfinite(t_rel) & ~np.any(np.isnan(acc), axis=1) & ~np.any(np.isnan(gyr), axis=1)
     )
     t, acc, gyr = t_rel[complete], acc[complete], gyr[complete]
+    n_incomplete = int(np.count_nonzero(~complete))
+    if t.size == 0:
+        raise ImportOptionsError(
+            f"{where}: no row has a time and all six acc/gyro values ({len(rows)} rows, every "
+            "one with an empty value); check that the file holds data and that --time-col, "
+            "--acc-cols and --gyr-cols name the right columns"
+        )
     n_out_of_order = int(np.count_nonzero(np.diff(t) < 0))
     order = np.argsort(t, kind="stable")
     t, acc, gyr = t[order], acc[order], gyr[order]
@@ -643,9 +867,102 @@ def _clean(where: str, rows: pd.DataFrame, t_rel: FloatArray, options: CsvOption
             f"{where}: only {t.size} complete sample(s) with distinct timestamps; a recording "
             "needs at least 2 (check the time column and empty values)"
         )
+    absurd, biggest, hint = _implausible_rows(acc, gyr, options)
+    n_absurd = int(np.count_nonzero(absurd))
+    if n_absurd > max(1, MAX_IMPLAUSIBLE_SHARE * t.size):
+        raise ImportOptionsError(
+            f"{where}: {n_absurd} of {t.size} rows have values beyond any sensor's full scale "
+            f"(up to {biggest:.4g}); that is a wrong unit or column, not a glitch: {hint}"
+        )
+    if n_absurd:
+        acc[absurd] = np.nan
+        gyr[absurd] = np.nan
+        if not np.any(~absurd):
+            raise ImportOptionsError(
+                f"{where}: every row has a value beyond any sensor's full scale; {hint}"
+            )
     return _Cleaned(
-        t, acc, gyr, len(rows), int(np.count_nonzero(~complete)), n_out_of_order, n_duplicates
+        t, acc, gyr, len(rows), n_incomplete, n_out_of_order, n_duplicates, n_absurd, biggest
     )
+
+
+def _implausible_rows(
+    acc: FloatArray, gyr: FloatArray, options: CsvOptions
+) -> tuple[npt.NDArray[np.bool_], float, str]:
+    """Rows with a value no sensor measures, the largest such magnitude, and a hint.
+
+    Args:
+        acc: shape (n, 3), file units (NaN-free).
+        gyr: shape (n, 3), file units (NaN-free).
+        options: the declared units.
+
+    """
+    with np.errstate(invalid="ignore", over="ignore"):
+        raw_bad = np.any(~np.isfinite(acc) | (np.abs(acc) > ABSURD_RAW), axis=1) | np.any(
+            ~np.isfinite(gyr) | (np.abs(gyr) > ABSURD_RAW), axis=1
+        )
+    if not options.check_units:  # the user vouches for the units: only absurd numbers go
+        return raw_bad, _largest(acc, gyr, raw_bad), "check the acc/gyro columns"
+    safe_acc = np.where(raw_bad[:, None], 0.0, acc)
+    safe_gyr = np.where(raw_bad[:, None], 0.0, gyr)
+    gyr_rad_s = safe_gyr * GYR_TO_RAD_S[options.gyr_unit]
+    gyr_bad = np.any(np.abs(gyr_rad_s) > ABSURD_GYR_RAD_S, axis=1)
+    if options.acc_unit == "counts":
+        mags = np.linalg.norm(safe_acc[~raw_bad], axis=1)
+        one_g = float(np.median(mags)) if mags.size else 0.0
+        limit = ABSURD_ACC_G * one_g if one_g > 0 else math.inf
+    else:
+        limit = ABSURD_ACC_G * (1.0 if options.acc_unit == "g" else STANDARD_GRAVITY)
+    acc_bad = np.any(np.abs(safe_acc) > limit, axis=1)
+    bad = raw_bad | gyr_bad | acc_bad
+    biggest = _largest(acc, gyr, bad)
+    if np.count_nonzero(gyr_bad) > np.count_nonzero(acc_bad):
+        hint = (
+            "the gyro looks like deg/s: pass --gyr-unit deg/s"
+            if options.gyr_unit == "rad/s"
+            else "check --gyr-cols and --gyr-unit"
+        )
+    elif options.acc_unit == "m/s^2":
+        hint = "the acceleration looks like raw counts: pass --acc-unit counts"
+    else:
+        hint = "check --acc-cols and --acc-unit"
+    return bad, biggest, hint
+
+
+def _largest(acc: FloatArray, gyr: FloatArray, rows: npt.NDArray[np.bool_]) -> float:
+    """Largest magnitude of any value in ``rows`` (0 when none), inf included."""
+    if not np.any(rows):
+        return 0.0
+    with np.errstate(invalid="ignore"):
+        return float(np.max(np.abs(np.hstack([acc[rows], gyr[rows]]))))
+
+
+def _drop_impossible_times(frame: pd.DataFrame, options: CsvOptions) -> tuple[pd.DataFrame, int]:
+    """Drop the few rows whose time lies beyond :data:`MAX_TIME_S` (a glitch, e.g. 1e30, inf).
+
+    Many such rows mean a wrong time unit: they are kept for the unit check to name it.
+    """
+    values = frame[options.time_col].to_numpy()
+    with np.errstate(invalid="ignore", over="ignore"):
+        seconds = values.astype(np.float64) * TIME_TO_S[options.time_unit]
+        far = ~np.isnan(seconds) & ~(np.abs(seconds) <= MAX_TIME_S)  # infinite ones too
+    n_far = int(np.count_nonzero(far))
+    if n_far == 0 or n_far > max(1, MAX_IMPLAUSIBLE_SHARE * len(frame)):
+        return frame, 0
+    return frame[~far].reset_index(drop=True), n_far
+
+
+def _check_grid_size(where: str, t_s: FloatArray, rate_hz: float, options: CsvOptions) -> None:
+    """Refuse a uniform grid too large to build (a far-off timestamp, or a wrong time unit)."""
+    span = float(t_s[-1] - t_s[0])
+    n = span * rate_hz
+    if n > MAX_GRID_SAMPLES:
+        raise ImportOptionsError(
+            f"{where}: the timestamps span {span:.4g} s ({options.time_col!r} read as "
+            f"{options.time_unit}); at {rate_hz:g} Hz that is {n:.3g} samples, more than the "
+            f"{MAX_GRID_SAMPLES:.0e} an import builds: a timestamp is far off or the time "
+            "unit is wrong (check --time-col and --time-unit, or remove the bad rows)"
+        )
 
 
 @dataclass
@@ -657,12 +974,18 @@ class _Timing:
     absolute_origin_s: float | None
 
 
+ON_SAMPLE_S: Final = 1e-6
+"""A grid point this close to a sample of the file takes its value (not interpolated), s."""
+
+
 @dataclass
 class _Resampled:
     stats: TimingStats
     acc_raw: FloatArray  # (m, 3) file units
     gyr: FloatArray  # (m, 3) rad/s
-    valid: npt.NDArray[np.bool_]
+    valid: npt.NDArray[np.bool_]  # (m,) inside the samples' time coverage
+    implausible: npt.NDArray[np.bool_]  # (m,) made from a row with an absurd value
+    n_interpolated: int
     rest_mags: FloatArray  # (k,) acc magnitude at rest, file units
     rest_method: str
 
@@ -670,12 +993,25 @@ class _Resampled:
 def _resample(where: str, c: _Cleaned, options: CsvOptions, rate_hz: float) -> _Resampled:
     stats = timing_stats(c.t_s, options.max_gap_s)
     gyr_rad_s = c.gyr * GYR_TO_RAD_S[options.gyr_unit]
-    raw, valid = resample_uniform(c.t_s, np.hstack([c.acc, gyr_rad_s]), rate_hz, options.max_gap_s)
-    if not np.any(valid):
-        raise ImportOptionsError(f"{where}: no sample survives resampling at {rate_hz} Hz")
+    grid = uniform_grid_s(c.t_s, rate_hz)
+    raw, valid = resample_at(c.t_s, np.hstack([c.acc, gyr_rad_s]), grid, options.max_gap_s)
+    implausible = valid & np.any(np.isnan(raw), axis=1)
+    raw[implausible] = np.nan
+    usable = valid & ~implausible
+    if not np.any(usable):
+        raise ImportOptionsError(
+            f"{where}: no sample survives resampling at {rate_hz:g} Hz (every interval is a gap "
+            f"longer than {options.max_gap_s:g} s); give the true rate with --rate or a "
+            "longer --max-gap"
+        )
+    nearest = np.clip(np.searchsorted(c.t_s, grid), 1, c.t_s.size - 1)
+    distance = np.minimum(np.abs(grid - c.t_s[nearest - 1]), np.abs(c.t_s[nearest] - grid))
+    n_interpolated = int(np.count_nonzero(usable & (distance > ON_SAMPLE_S)))
     acc_raw, gyr = raw[:, :3], raw[:, 3:]
     mags, method = rest_magnitudes(acc_raw, gyr, rate_hz)
-    return _Resampled(stats, acc_raw, gyr, valid, mags, method)
+    return _Resampled(
+        stats, acc_raw, gyr, valid, implausible, n_interpolated, mags, method
+    )
 
 
 def _gravity_per_group(
@@ -705,6 +1041,7 @@ def _finish(
     rest_raw: GravityAtRest,
     options: CsvOptions,
     timing: _Timing,
+    extra_repairs: tuple[Repair, ...] = (),
 ) -> tuple[Recording, ImportReport]:
     where = _where(source, key)
     rate_hz = timing.rate_hz
@@ -754,7 +1091,13 @@ def _finish(
     else:
         scale_note = f"declared unit {options.acc_unit}"
     reason = f"no samples for more than {options.max_gap_s:g} s"
-    gaps = gaps_from_nan(r.valid, reason=reason)
+    gaps: tuple[Gap, ...] = tuple(
+        sorted(
+            gaps_from_nan(r.valid, reason=reason)
+            + gaps_from_nan(~r.implausible, reason=REASON_IMPLAUSIBLE),
+            key=lambda g: g.start,
+        )
+    )
     n = acc.shape[0]
     duration = n / rate_hz
     participant = _label_value(where, rows, options.participant_col, "participant")
@@ -807,7 +1150,15 @@ def _finish(
         acc_scale_note=scale_note,
         gravity=gravity,
         warnings=tuple(warnings),
+        n_implausible=c.n_implausible,
+        implausible_max=c.implausible_max,
+        n_implausible_samples=int(np.count_nonzero(r.implausible)),
+        n_interpolated=r.n_interpolated,
+        extra_repairs=extra_repairs,
     )
+    repairs = report.repairs
+    if repairs:
+        recording = recording.with_meta(notes={**notes, REPAIRS_NOTE: repairs.text()})
     return recording, report
 
 
@@ -817,6 +1168,9 @@ def _check_gravity(where: str, rest: GravityAtRest, unit: str, scale: float) -> 
     if low <= magnitude <= high:
         return
     raw = rest.magnitude
+    reading = (
+        f"{raw:.4g} m/s^2" if unit == "m/s^2" else f"{raw:.4g} {unit} ({magnitude:.4g} m/s^2)"
+    )
     if 0.8 <= raw <= 1.2:
         looks = "g"
     elif 7.8 <= raw <= 12.0:
@@ -824,8 +1178,8 @@ def _check_gravity(where: str, rest: GravityAtRest, unit: str, scale: float) -> 
     else:
         looks = "counts"
     raise ImportOptionsError(
-        f"{where}: the acceleration magnitude at rest is {raw:.4g} {unit} "
-        f"({magnitude:.4g} m/s^2), implausible for gravity (9.81 m/s^2); the data looks like "
+        f"{where}: the acceleration magnitude at rest is {reading}, implausible for gravity "
+        f"(9.81 m/s^2); the data looks like "
         f"{looks}: pass --acc-unit {looks} (or --no-unit-check)"
     )
 

@@ -8,18 +8,26 @@ turned into the same recording by :func:`recover_journal` (``imu recover``, or t
 ``imu live`` in that directory), through the same decode path as the live run
 (:class:`imu.io.framestream.StreamRecorder`).
 
-File format (all little-endian)::
+File format, version 2 (all little-endian)::
 
-    magic "IMUJRNL1"
+    magic "IMUJRNL2"
     u32 header length | u32 crc32 of header | header: UTF-8 JSON of StreamHeader.to_dict()
     records, each:
-        u32 body length | u32 crc32 of body | body
+        sync A5 49 4A 52 | u32 body length | u32 crc32 of (length + body) | body
         body = u8 kind | f64 host time (s) | payload
         kind 1: payload = one notification of the IMU data characteristic
         kind 2: payload = UTF-8 JSON event {"event": "connected" | "disconnected", ...}
 
-A record cut short or with a bad CRC ends the journal (a torn write at a crash, or a full
-disk): everything before it is kept.
+Every record can be found again: after a damaged record (a bit flip, a zeroed block) the
+reader scans forward for the next sync marker whose length and CRC check out, and keeps every
+intact record from there on. What was skipped is reported (:class:`JournalDamage`, and in
+frames and seconds by :func:`recover`). A damaged region that runs to the end of the file
+and looks like an interrupted write (a record cut short, or zeros) is a *torn tail*, the
+normal trace of a crash; anything else lost intact data.
+
+Version 1 journals ("IMUJRNL1": the same records without the sync marker, CRC over the body
+only) are still read; they are resynchronised by trying every byte offset, which is slower
+but fine for the sizes a session produces.
 
 Disk full or an unwritable directory: the writer logs one clear error, keeps every record in
 memory (the live analysis carries on), truncates a half-written record away so nothing already
@@ -36,28 +44,35 @@ import struct
 import time
 import zlib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from imu.errors import RecordingError
 from imu.io.recorders import StreamHeader, StreamRecorder
-from imu.io.recording import Recording
+from imu.io.recording import Recording, one_line
+from imu.io.repairs import REPAIRS_NOTE, Repair, RepairReport, plural
 
 logger = logging.getLogger(__name__)
 
-MAGIC = b"IMUJRNL1"
+MAGIC = b"IMUJRNL2"
+MAGIC_V1 = b"IMUJRNL1"
 SUFFIX = ".imuj"
 KIND_FRAME = 1
 KIND_EVENT = 2
+SYNC = b"\xa5IJR"
+"""Marks the start of every record (version 2): what the reader resynchronises on."""
 _PREFIX = struct.Struct("<II")
+_LEN = struct.Struct("<I")
 _BODY_HEAD = struct.Struct("<Bd")
 _MAX_RECORD = 1 << 20
+_KINDS = (KIND_FRAME, KIND_EVENT)
 
 
 def _record(kind: int, host_time_s: float, payload: bytes) -> bytes:
     body = _BODY_HEAD.pack(kind, host_time_s) + payload
-    return _PREFIX.pack(len(body), zlib.crc32(body)) + body
+    length = _LEN.pack(len(body))
+    return SYNC + length + _LEN.pack(zlib.crc32(body, zlib.crc32(length))) + body
 
 
 Opener = Callable[[Path], int]
@@ -246,20 +261,56 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+@dataclass(frozen=True)
+class JournalDamage:
+    """A stretch of a journal that held no intact record and was skipped.
+
+    Attributes:
+        offset: byte offset where the damage starts.
+        n_bytes: bytes skipped.
+        record_index: index in :attr:`JournalContents.records` of the first intact record after
+            the damage (``len(records)`` when the damage runs to the end of the file).
+        torn_tail: True when it runs to the end of the file and looks like an interrupted
+            write (a record cut short, or zeros): the trace of a crash, not a loss of data
+            that had been written.
+        frames_lost: frame records the skipped bytes held, estimated from the size of the
+            intact frame records (at least 1 unless the tail is a cut record).
+
+    """
+
+    offset: int
+    n_bytes: int
+    record_index: int
+    torn_tail: bool
+    frames_lost: int = 0
+
+
 @dataclass
 class JournalContents:
     """A journal read back.
 
     Attributes:
         header: the stream header.
-        records: ``(kind, host time s, payload)`` in file order.
-        torn_tail: True if the file ended with a partial or corrupt record (dropped).
+        records: ``(kind, host time s, payload)`` of every intact record, in file order.
+        damage: the stretches skipped, in file order.
+        version: the journal format version (1 or 2).
 
     """
 
     header: StreamHeader
     records: list[tuple[int, float, bytes]] = field(default_factory=list)
-    torn_tail: bool = False
+    damage: list[JournalDamage] = field(default_factory=list)
+    version: int = 2
+
+    @property
+    def torn_tail(self) -> bool:
+        """True if the file ended with a partial record (the crash itself; dropped)."""
+        return bool(self.damage) and self.damage[-1].torn_tail
+
+    @property
+    def damaged(self) -> list[JournalDamage]:
+        """Damage other than a torn tail: intact data was lost there."""
+        return [d for d in self.damage if not d.torn_tail]
 
     @property
     def n_frames(self) -> int:
@@ -267,11 +318,78 @@ class JournalContents:
         return sum(1 for k, _, _ in self.records if k == KIND_FRAME)
 
 
+def _parse_v2(data: bytes, pos: int) -> tuple[int, float, bytes, int] | None:
+    """The record at ``pos`` as ``(kind, host time, payload, next pos)``, None if not intact."""
+    if data[pos : pos + len(SYNC)] != SYNC:
+        return None
+    head = pos + len(SYNC)
+    if len(data) < head + _PREFIX.size:
+        return None
+    n, crc = _PREFIX.unpack_from(data, head)
+    if n < _BODY_HEAD.size or n > _MAX_RECORD:
+        return None
+    start = head + _PREFIX.size
+    body = data[start : start + n]
+    if len(body) != n or zlib.crc32(body, zlib.crc32(data[head : head + _LEN.size])) != crc:
+        return None
+    kind, host_time = _BODY_HEAD.unpack_from(body)
+    if kind not in _KINDS:
+        return None
+    return kind, host_time, body[_BODY_HEAD.size :], start + n
+
+
+def _parse_v1(data: bytes, pos: int) -> tuple[int, float, bytes, int] | None:
+    """Like :func:`_parse_v2` for a version-1 record (no sync marker, CRC of the body)."""
+    if len(data) - pos < _PREFIX.size:
+        return None
+    n, crc = _PREFIX.unpack_from(data, pos)
+    if n < _BODY_HEAD.size or n > _MAX_RECORD:
+        return None
+    start = pos + _PREFIX.size
+    body = data[start : start + n]
+    if len(body) != n or zlib.crc32(body) != crc:
+        return None
+    kind, host_time = _BODY_HEAD.unpack_from(body)
+    if kind not in _KINDS:
+        return None
+    return kind, host_time, body[_BODY_HEAD.size :], start + n
+
+
+def _next_candidate(data: bytes, pos: int, version: int) -> int:
+    """The next offset after ``pos`` where a record may start (``len(data)`` if none)."""
+    if version == 1:
+        return pos + 1
+    found = data.find(SYNC, pos + 1)
+    return len(data) if found < 0 else found
+
+
+def _is_torn(data: bytes, pos: int, version: int) -> bool:
+    """True if the bytes from ``pos`` to the end are an interrupted write.
+
+    That is: shorter than a record prefix, a record whose declared length runs past the end
+    of the file (cut short), or zeros (blocks the file system allocated but never wrote).
+    """
+    tail = data[pos:]
+    if not tail.strip(b"\x00"):
+        return True
+    head = pos + (len(SYNC) if version == 2 else 0)
+    if version == 2 and not tail.startswith(SYNC[: len(tail)]):
+        return False
+    if len(data) < head + _PREFIX.size:
+        return True
+    (n,) = _LEN.unpack_from(data, head)
+    return _BODY_HEAD.size <= n <= _MAX_RECORD and head + _PREFIX.size + n > len(data)
+
+
 def read_journal(path: str | Path) -> JournalContents:
-    """Read a journal; a torn or corrupt tail is dropped (``torn_tail``).
+    """Read a journal, skipping damaged stretches (see :class:`JournalDamage`).
+
+    What was skipped is in :attr:`JournalContents.damage` (logged at INFO; :func:`recover`
+    warns once, with the loss in frames and seconds).
 
     Raises:
-        RecordingError: the file is missing, not a journal, or its header is damaged.
+        RecordingError: the file is missing, not a journal, of an unknown version, or its
+            header is damaged. Messages name the file.
 
     """
     path = Path(path)
@@ -279,43 +397,101 @@ def read_journal(path: str | Path) -> JournalContents:
         data = path.read_bytes()
     except OSError as exc:
         raise RecordingError(f"cannot read journal {path}: {exc.strerror or exc}") from exc
-    if not data.startswith(MAGIC):
+    if data.startswith(MAGIC):
+        version, parse = 2, _parse_v2
+    elif data.startswith(MAGIC_V1):
+        version, parse = 1, _parse_v1
+    elif data.startswith(MAGIC[:-1]):
+        raise RecordingError(
+            f"{path}: journal format {data[len(MAGIC) - 1 : len(MAGIC)]!r} is not one this tool "
+            f"reads (versions 1 and 2); upgrade the imu package"
+        )
+    else:
         raise RecordingError(f"{path} is not an imu journal (it does not start with {MAGIC!r})")
     pos = len(MAGIC)
     if len(data) < pos + _PREFIX.size:
-        raise RecordingError(f"journal {path} is truncated inside its header")
+        raise RecordingError(f"journal {path} is truncated inside its header; nothing to recover")
     n, crc = _PREFIX.unpack_from(data, pos)
     pos += _PREFIX.size
     head = data[pos : pos + n]
     if len(head) != n or zlib.crc32(head) != crc:
-        raise RecordingError(f"journal {path} has a damaged header; it cannot be recovered")
+        raise RecordingError(
+            f"journal {path} has a damaged header (its stream settings are unknown); it "
+            "cannot be recovered"
+        )
     pos += n
     try:
         header = StreamHeader.from_dict(json.loads(head))
-    except (ValueError, RecordingError) as exc:
-        raise RecordingError(f"journal {path}: {exc}") from exc
-    out = JournalContents(header)
+    except (ValueError, TypeError, KeyError, RecordingError) as exc:
+        raise RecordingError(f"journal {path}: unreadable header: {one_line(exc)}") from exc
+    out = JournalContents(header, version=version)
+    bad_start: int | None = None
     while pos < len(data):
-        if len(data) - pos < _PREFIX.size:
-            out.torn_tail = True
-            break
-        n, crc = _PREFIX.unpack_from(data, pos)
-        body = data[pos + _PREFIX.size : pos + _PREFIX.size + n]
-        if n < _BODY_HEAD.size or n > _MAX_RECORD or len(body) != n or zlib.crc32(body) != crc:
-            out.torn_tail = True
-            break
-        kind, host_time = _BODY_HEAD.unpack_from(body)
-        out.records.append((kind, host_time, body[_BODY_HEAD.size :]))
-        pos += _PREFIX.size + n
-    if out.torn_tail:
-        logger.warning("journal %s: dropped a torn record at byte %d (crash?)", path, pos)
+        parsed = parse(data, pos)
+        if parsed is None:
+            if bad_start is None:
+                bad_start = pos
+            pos = _next_candidate(data, pos, version)
+            continue
+        if bad_start is not None:
+            out.damage.append(JournalDamage(bad_start, pos - bad_start, len(out.records), False))
+            bad_start = None
+        kind, host_time, payload, pos = parsed
+        out.records.append((kind, host_time, payload))
+    if bad_start is not None:
+        torn = _is_torn(data, bad_start, version)
+        out.damage.append(JournalDamage(bad_start, len(data) - bad_start, len(out.records), torn))
+    out.damage = _with_frame_estimates(out)
+    if out.damage:
+        logger.info("journal %s: %s", path, damage_text(out))
     return out
 
 
-def replay_into(contents: JournalContents, recorder: StreamRecorder, batch: int = 256) -> None:
-    """Feed a journal's events and frames to ``recorder`` in file order."""
+def _with_frame_estimates(contents: JournalContents) -> list[JournalDamage]:
+    """Fill ``frames_lost`` from the typical size of an intact frame record."""
+    sizes = sorted(len(p) for k, _, p in contents.records if k == KIND_FRAME)
+    overhead = (len(SYNC) if contents.version == 2 else 0) + _PREFIX.size + _BODY_HEAD.size
+    typical = overhead + (sizes[len(sizes) // 2] if sizes else 0)
+    out = []
+    for d in contents.damage:
+        frames = d.n_bytes // typical if typical > overhead else 0
+        if not d.torn_tail:
+            frames = max(frames, 1)
+        out.append(replace(d, frames_lost=frames))
+    return out
+
+
+def damage_text(contents: JournalContents) -> str:
+    """One phrase describing what :func:`read_journal` skipped ("" when nothing)."""
+    parts = []
+    lost = contents.damaged
+    if lost:
+        frames = sum(d.frames_lost for d in lost)
+        where = ", ".join(f"byte {d.offset}" for d in lost[:3]) + (" ..." if len(lost) > 3 else "")
+        parts.append(
+            f"{len(lost)} damaged stretch(es) skipped ({where}; about {frames} frame(s)), "
+            "every intact record after them kept"
+        )
+    if contents.torn_tail:
+        parts.append(f"torn last record dropped ({contents.damage[-1].n_bytes} bytes; a crash)")
+    return "; ".join(parts)
+
+
+def replay_into(
+    contents: JournalContents, recorder: StreamRecorder, batch: int = 256
+) -> dict[int, int]:
+    """Feed a journal's events and frames to ``recorder`` in file order.
+
+    Returns:
+        For each damaged stretch (by its ``record_index``), the grid index the recorder had
+        reached when the intact records after it began: the lost samples are the gap that
+        starts there.
+
+    """
     hosts: list[float] = []
     payloads: list[bytes] = []
+    resume = {d.record_index for d in contents.damage}
+    marks: dict[int, int] = {}
 
     def flush() -> None:
         if payloads:
@@ -323,7 +499,10 @@ def replay_into(contents: JournalContents, recorder: StreamRecorder, batch: int 
             hosts.clear()
             payloads.clear()
 
-    for kind, host_time, payload in contents.records:
+    for i, (kind, host_time, payload) in enumerate(contents.records):
+        if i in resume:
+            flush()
+            marks[i] = recorder.n_samples
         if kind == KIND_FRAME:
             hosts.append(host_time)
             payloads.append(payload)
@@ -339,10 +518,38 @@ def replay_into(contents: JournalContents, recorder: StreamRecorder, batch: int 
             name = str(event.pop("event", ""))
             recorder.event(name, host_time, **event)
     flush()
+    return marks
 
 
-def recover_journal(path: str | Path) -> Recording:
-    """The recording a journal holds (through the live decode path).
+REASON_JOURNAL = "lost: damaged journal record"
+"""Gap reason of samples whose frames sat in a damaged stretch of the journal."""
+
+
+@dataclass(frozen=True)
+class JournalRecovery:
+    """A journal turned back into a recording, and what was lost on the way.
+
+    Attributes:
+        recording: the recording (gaps where frames were lost).
+        contents: the journal as read.
+        seconds_lost: time covered by the gaps that start at a damaged stretch, s.
+        repairs: the losses as a :class:`RepairReport` (``data_lost`` when anything but a
+            torn tail was lost).
+
+    """
+
+    recording: Recording
+    contents: JournalContents
+    seconds_lost: float
+    repairs: RepairReport
+
+
+def recover(path: str | Path, warn: bool = True) -> JournalRecovery:
+    """The recording a journal holds (through the live decode path), with its losses.
+
+    Args:
+        path: the journal.
+        warn: log the losses as one warning (callers that print them themselves pass False).
 
     Raises:
         RecordingError: the journal is unreadable or holds no frames.
@@ -354,14 +561,56 @@ def recover_journal(path: str | Path) -> Recording:
         from imu.io.recorders.polar import PolarStreamRecorder  # Polar PMD frames
 
         recorder = PolarStreamRecorder(contents.header)
-    replay_into(contents, recorder)
+    marks = replay_into(contents, recorder)
     if recorder.n_samples == 0:
         raise RecordingError(f"journal {path} holds no samples; nothing to recover")
     recording = recorder.recording()
+    rate = recording.sampling_rate_hz
+    damaged_starts = {marks[d.record_index] for d in contents.damaged if d.record_index in marks}
+    gaps = tuple(
+        replace(g, reason=REASON_JOURNAL) if g.start in damaged_starts else g
+        for g in recording.meta.gaps
+    )
+    lost_samples = sum(g.n_samples for g in gaps if g.reason == REASON_JOURNAL)
+    seconds = lost_samples / rate
+    source = str(path)
+    report = RepairReport(source)
+    lost = contents.damaged
+    if lost:
+        frames = sum(d.frames_lost for d in lost)
+        report = report.plus(
+            Repair(
+                "journal_damaged",
+                frames,
+                f"about {plural(frames, 'frame')} ({seconds:.2f} s, {lost_samples} samples) "
+                f"lost in {plural(len(lost), 'damaged stretch')} of the journal "
+                f"({sum(d.n_bytes for d in lost)} bytes), every intact record after it kept",
+                data_lost=True,
+            )
+        )
+    if contents.torn_tail:
+        tail = contents.damage[-1]
+        report = report.plus(
+            Repair(
+                "journal_torn_tail",
+                max(tail.frames_lost, 1),
+                f"torn last record dropped ({tail.n_bytes} bytes cut short by the crash)",
+            )
+        )
     notes = dict(recording.meta.notes)
     notes["recovered_from"] = Path(path).name
     notes["journal_torn_tail"] = str(contents.torn_tail)
-    return recording.with_meta(notes=notes)
+    if report:
+        notes[REPAIRS_NOTE] = report.text()
+    recording = recording.with_meta(notes=notes, gaps=gaps)
+    if warn and report:
+        logger.warning("%s", report.line())
+    return JournalRecovery(recording, contents, seconds, report)
+
+
+def recover_journal(path: str | Path) -> Recording:
+    """The recording a journal holds (see :func:`recover`, which also reports the losses)."""
+    return recover(path).recording
 
 
 def leftover_journals(directory: str | Path) -> list[Path]:

@@ -57,6 +57,8 @@ import pandas as pd
 
 from imu.errors import ImportOptionsError, RecordingError
 from imu.io.csv_import import DEFAULT_MAX_GAP_S, CsvOptions, ImportedRecording, import_frame
+from imu.io.recording import one_line
+from imu.io.repairs import REPAIRS_NOTE, Repair, plural
 from imu.io.resample import estimate_rate_hz, resample_at, timing_stats
 
 logger = logging.getLogger(__name__)
@@ -91,6 +93,8 @@ class _Stream:
     t_s: FloatArray
     values: FloatArray
     label: str
+    n_dropped: int = 0
+    """Rows already dropped because their time was empty or unreadable."""
 
 
 # ----------------------------------------------------------------------------- reading files
@@ -115,7 +119,7 @@ def _members(path: Path) -> dict[str, bytes]:
                     if not info.is_dir():
                         out[info.filename] = zf.read(info)
         except (zipfile.BadZipFile, OSError) as exc:
-            raise RecordingError(f"{path}: unreadable zip file: {exc}") from exc
+            raise RecordingError(f"{path}: unreadable zip file: {one_line(exc)}") from exc
         return out
     out[path.name] = path.read_bytes()
     return out
@@ -166,6 +170,28 @@ def import_phone(
 ) -> ImportedRecording:
     """Import a Sensor Logger or phyphox export (zip, folder or CSV) into one recording.
 
+    Every error message starts with ``path`` (and names the file inside the export).
+    See :func:`_import_phone` for the arguments.
+    """
+    try:
+        return _import_phone(path, fmt, rate_hz, max_gap_s, ios_standardised)
+    except (RecordingError, ImportOptionsError) as exc:
+        if str(exc).startswith(str(path)):
+            raise
+        raise type(exc)(f"{path}: {exc}") from exc
+    except OSError as exc:
+        raise RecordingError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+
+
+def _import_phone(
+    path: str | Path,
+    fmt: PhoneFormat | None = None,
+    rate_hz: float | None = None,
+    max_gap_s: float = DEFAULT_MAX_GAP_S,
+    ios_standardised: bool = False,
+) -> ImportedRecording:
+    """Import a Sensor Logger or phyphox export (zip, folder or CSV) into one recording.
+
     Args:
         path: the export: a zip, a folder, or a CSV (a Sensor Logger CSV brings its sibling
             files from the same folder).
@@ -205,14 +231,15 @@ def _read_csv(name: str, data: bytes, sep: str = ",", decimal: str = ".") -> pd.
     try:
         frame = pd.read_csv(io.BytesIO(data), sep=sep, decimal=decimal)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise RecordingError(f"{name}: not a readable CSV file: {exc}") from exc
+        raise RecordingError(f"{name}: not a readable CSV file: {one_line(exc)}") from exc
     frame.columns = [str(c).strip().strip('"').lstrip("\ufeff") for c in frame.columns]
     if len(frame) < 2:
         raise RecordingError(f"{name}: fewer than 2 data rows")
     return frame
 
 
-def _sl_stream(name: str, data: bytes) -> tuple[npt.NDArray[np.int64], FloatArray]:
+def _sl_stream(name: str, data: bytes) -> tuple[npt.NDArray[np.int64], FloatArray, int]:
+    """``(time ns, values (n, 3) with NaN where unreadable, rows dropped for their time)``."""
     frame = _read_csv(name, data)
     missing = [c for c in (SL_TIME, *SL_AXES) if c not in frame.columns]
     if missing:
@@ -220,15 +247,22 @@ def _sl_stream(name: str, data: bytes) -> tuple[npt.NDArray[np.int64], FloatArra
             f"{name}: Sensor Logger column(s) {missing} not found (has {list(frame.columns)}); "
             "expected time (ns), seconds_elapsed, z, y, x"
         )
-    frame = frame.dropna(subset=[SL_TIME, *SL_AXES])
-    t = pd.to_numeric(frame[SL_TIME], errors="coerce").to_numpy()
-    if not np.issubdtype(t.dtype, np.integer):
+    t_num = pd.to_numeric(frame[SL_TIME], errors="coerce")
+    if pd.api.types.is_integer_dtype(t_num.dtype):
+        t = t_num.to_numpy().astype(np.int64)
+        ok = np.ones(t.size, dtype=bool)
+    else:  # empty cells made the column float: ns times keep ~256 ns precision, plenty
+        tf = t_num.to_numpy(dtype=np.float64)
+        ok = np.isfinite(tf) & (np.abs(tf) < 9e18)
+        t = np.zeros(tf.size, dtype=np.int64)
+        t[ok] = np.round(tf[ok]).astype(np.int64)
+    if not np.any(ok):
         raise ImportOptionsError(
             f"{name}: column 'time' must hold integer nanoseconds since 1970 (Sensor Logger's "
             f"format); got values like {frame[SL_TIME].iloc[0]!r}"
         )
-    values = frame[list(SL_AXES)].to_numpy(dtype=np.float64)
-    return t.astype(np.int64), values
+    values = frame[list(SL_AXES)].apply(pd.to_numeric, errors="coerce").to_numpy(np.float64)
+    return t[ok], values[ok], int(np.count_nonzero(~ok))
 
 
 def _sensor_logger(
@@ -250,24 +284,32 @@ def _sensor_logger(
             name = str(row.get("device name", "")).strip()
             device = f"{name} (Sensor Logger)" if name and name != "nan" else device
             notes["platform"] = platform
-    raw: dict[str, tuple[npt.NDArray[np.int64], FloatArray]] = {}
+    raw: dict[str, tuple[npt.NDArray[np.int64], FloatArray, int]] = {}
     for name in SL_FILES[:6]:
         if name in members:
             raw[name] = _sl_stream(name, members[name])
     if "TotalAcceleration.csv" in raw:
-        acc_name, (acc_t, acc_v) = "TotalAcceleration.csv", raw["TotalAcceleration.csv"]
+        acc_name, (acc_t, acc_v, acc_n) = "TotalAcceleration.csv", raw["TotalAcceleration.csv"]
         in_g = False
     elif "AccelerometerUncalibrated.csv" in raw:
-        acc_name, (acc_t, acc_v) = "AccelerometerUncalibrated.csv", raw[
+        acc_name, (acc_t, acc_v, acc_n) = "AccelerometerUncalibrated.csv", raw[
             "AccelerometerUncalibrated.csv"
         ]
-        in_g = float(np.median(np.linalg.norm(acc_v, axis=1))) < 3.0
+        finite = np.all(np.isfinite(acc_v), axis=1)
+        mags = np.linalg.norm(acc_v[finite], axis=1) if np.any(finite) else np.ones(1)
+        in_g = float(np.median(mags)) < 3.0
         if in_g:
             acc_v = acc_v * G
             notes["acc_unit_in_file"] = "g (iOS uncalibrated)"
     elif "Accelerometer.csv" in raw and "Gravity.csv" in raw:
         acc_name = "Accelerometer.csv + Gravity.csv"
-        (ut, uv), (gt, gv) = raw["Accelerometer.csv"], raw["Gravity.csv"]
+        (ut, uv, acc_n), (gt, gv, _) = raw["Accelerometer.csv"], raw["Gravity.csv"]
+        gok = np.all(np.isfinite(gv), axis=1)
+        gt, gv = gt[gok], gv[gok]
+        if ut.size == 0 or gt.size == 0:
+            raise ImportOptionsError(
+                f"{path}: Accelerometer.csv or Gravity.csv holds no usable rows"
+            )
         base = min(int(ut[0]), int(gt[0]))
         ut_s = ((ut - base) * 1e-9).astype(np.float64)
         gi, ok = resample_at(((gt - base) * 1e-9).astype(np.float64), gv, ut_s, 1.0)
@@ -293,10 +335,12 @@ def _sensor_logger(
             f"{path}: no Gyroscope.csv in the Sensor Logger export; the rep analysis needs the "
             "gyroscope: enable it in Sensor Logger and record again"
         )
-    gyr_t, gyr_v = raw[gyr_name]
+    gyr_t, gyr_v, gyr_n = raw[gyr_name]
+    if acc_t.size == 0 or gyr_t.size == 0:
+        raise ImportOptionsError(f"{path}: {acc_name} or {gyr_name} holds no usable rows")
     base = min(int(acc_t[0]), int(gyr_t[0]))
-    acc = _Stream((acc_t - base).astype(np.float64) * 1e-9, acc_v, acc_name)
-    gyr = _Stream((gyr_t - base).astype(np.float64) * 1e-9, gyr_v, gyr_name)
+    acc = _Stream((acc_t - base).astype(np.float64) * 1e-9, acc_v, acc_name, acc_n)
+    gyr = _Stream((gyr_t - base).astype(np.float64) * 1e-9, gyr_v, gyr_name, gyr_n)
     acc, decided = _fix_acc_sign(acc, platform, ios_standardised)
     notes["acc_file"], notes["gyr_file"] = acc_name, gyr_name
     notes["acc_sign"] = decided
@@ -312,7 +356,7 @@ def _fix_acc_sign(acc: _Stream, platform: str, ios_standardised: bool) -> tuple[
     """
     if platform.lower() == "ios" and not ios_standardised:
         return (
-            _Stream(acc.t_s, -acc.values, acc.label),
+            _Stream(acc.t_s, -acc.values, acc.label, acc.n_dropped),
             "negated: iOS reports acceleration with the opposite sign (metadata.csv platform)",
         )
     why = "Android convention" if platform.lower() != "ios" else "iOS standardised frames"
@@ -394,14 +438,20 @@ def _phyphox(path: Path) -> tuple[_Stream, _Stream, str, dict[str, str], list[st
         )
     for key, cols in (("acc", PX_ACC), ("gyr", PX_GYR)):
         frame, name, start = found[key]
-        sub = frame[[PX_TIME, *cols]].apply(pd.to_numeric, errors="coerce").dropna()
+        sub = frame[[PX_TIME, *cols]].apply(pd.to_numeric, errors="coerce")
+        timed = sub[PX_TIME].notna().to_numpy()
+        sub = sub[timed]  # rows with unreadable values stay, as NaN, to be counted
         t = sub[PX_TIME].to_numpy(dtype=np.float64)
         if use_abs and start is not None:
             t = t + start
-        streams[key] = _Stream(t, sub[list(cols)].to_numpy(dtype=np.float64), name)
+        streams[key] = _Stream(
+            t, sub[list(cols)].to_numpy(dtype=np.float64), name, int(np.count_nonzero(~timed))
+        )
+    if streams["acc"].t_s.size == 0 or streams["gyr"].t_s.size == 0:
+        raise ImportOptionsError(f"{path}: the phyphox export holds no rows with a time")
     base = min(streams["acc"].t_s[0], streams["gyr"].t_s[0])
-    acc = _Stream(streams["acc"].t_s - base, streams["acc"].values, streams["acc"].label)
-    gyr = _Stream(streams["gyr"].t_s - base, streams["gyr"].values, streams["gyr"].label)
+    acc = replace(streams["acc"], t_s=streams["acc"].t_s - base)
+    gyr = replace(streams["gyr"], t_s=streams["gyr"].t_s - base)
     notes = {"import_format": "phyphox", "acc_file": acc.label, "gyr_file": gyr.label}
     if use_abs:
         notes["start_unix_s"] = f"{base:.6f}"
@@ -411,18 +461,37 @@ def _phyphox(path: Path) -> tuple[_Stream, _Stream, str, dict[str, str], list[st
 
 
 # ----------------------------------------------------------------------------- joining
-def _clean(s: _Stream) -> _Stream:
-    order = np.argsort(s.t_s, kind="stable")
-    t, v = s.t_s[order], s.values[order]
-    keep = np.concatenate(([True], np.diff(t) > 0)) & np.isfinite(v).all(axis=1)
-    return _Stream(t[keep], v[keep], s.label)
+def _clean(s: _Stream) -> tuple[_Stream, list[Repair]]:
+    """Sort by time, drop rows with a repeated timestamp or a non-finite value; say so."""
+    finite_t = np.isfinite(s.t_s)
+    t0, v0 = s.t_s[finite_t], s.values[finite_t]
+    n_unordered = int(np.count_nonzero(np.diff(t0) < 0))
+    order = np.argsort(t0, kind="stable")
+    t, v = t0[order], v0[order]
+    distinct = np.concatenate(([True], np.diff(t) > 0)) if t.size else np.zeros(0, bool)
+    finite = np.isfinite(v).all(axis=1)
+    n_dup = int(np.count_nonzero(~distinct))
+    n_bad = int(np.count_nonzero(distinct & ~finite)) + int(np.count_nonzero(~finite_t))
+    n_bad += s.n_dropped
+    keep = distinct & finite
+    repairs = [
+        Repair("incomplete", n_bad, f"{plural(n_bad, 'row')} of {s.label} with empty, "
+               "unreadable or infinite values dropped"),
+        Repair("unordered", n_unordered, f"{plural(n_unordered, 'row')} of {s.label} out of "
+               "time order sorted"),
+        Repair("duplicate", n_dup, f"{plural(n_dup, 'row')} of {s.label} with a repeated "
+               "timestamp dropped"),
+    ]
+    return _Stream(t[keep], v[keep], s.label), [r for r in repairs if r.count]
 
 
 def _join(
     path: Path, fmt: str, acc: _Stream, gyr: _Stream, device: str, notes: dict[str, str],
     warnings: list[str], rate_hz: float | None, max_gap_s: float,
 ) -> ImportedRecording:
-    acc, gyr = _clean(acc), _clean(gyr)
+    (acc, acc_repairs), (gyr, gyr_repairs) = _clean(acc), _clean(gyr)
+    repairs = [*acc_repairs, *gyr_repairs]
+    rate_given = rate_hz is not None
     for s in (acc, gyr):
         if s.t_s.size < 2:
             raise ImportOptionsError(f"{path}: {s.label} has fewer than 2 usable samples")
@@ -452,7 +521,25 @@ def _join(
     options = CsvOptions(
         time_origin="relative", rate_hz=rate_hz, max_gap_s=max_gap_s, device=device
     )
-    imported = import_frame(frame, options, source=str(path))[0]
+    n_grid = int(np.count_nonzero(ok))
+    repairs.append(
+        Repair(
+            "resampled",
+            n_grid,
+            f"{plural(n_grid, 'sample')} interpolated from the accelerometer's and gyroscope's "
+            f"own timestamps onto the {rate_hz:g} Hz grid",
+        )
+    )
+    if not rate_given:
+        repairs.append(
+            Repair(
+                "rate_estimated",
+                1,
+                f"rate {rate_hz:g} Hz estimated from the accelerometer's timestamps (pass "
+                "--rate HZ to set it)",
+            )
+        )
+    imported = import_frame(frame, options, source=str(path), extra_repairs=tuple(repairs))[0]
     timing_lines = []
     for kind, s in (("accelerometer", acc), ("gyroscope", gyr)):
         st = stats[s.label]
@@ -465,7 +552,7 @@ def _join(
         timing_lines.append(line)
         notes[f"{kind}_timing"] = line
     rec = imported.recording
-    new_notes = {**rec.meta.notes, **notes}
+    new_notes = {**rec.meta.notes, **notes, REPAIRS_NOTE: imported.report.repairs.text()}
     start_unix = float(notes.get("start_unix_s", "0") or 0.0)
     rec = rec.with_meta(
         notes=new_notes,

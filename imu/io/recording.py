@@ -26,6 +26,7 @@ import pyarrow.parquet as pq
 
 from imu.errors import RecordingError
 from imu.frames import ACC, GYR, TIME
+from imu.io.atomic import atomic_path
 
 logger = logging.getLogger(__name__)
 
@@ -132,9 +133,48 @@ class RecordingMeta:
             d["clock"] = ClockMapping(**d.get("clock", {}))
             d["gaps"] = tuple(Gap(**g) for g in d.get("gaps", ()))
             d["annotations"] = tuple(Annotation(**a) for a in d.get("annotations", ()))
-            return cls(**d)
-        except (TypeError, ValueError, KeyError) as exc:
-            raise RecordingError(f"recording metadata is malformed: {exc}") from exc
+            meta = cls(**d)
+            _check_field_types(meta)
+            return meta
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise RecordingError(f"recording metadata is malformed: {one_line(exc)}") from exc
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _check_field_types(meta: RecordingMeta) -> None:
+    """Raise TypeError naming the first field whose JSON value has the wrong type."""
+    numbers = {"sampling_rate_hz": meta.sampling_rate_hz, "start_time_s": meta.start_time_s,
+               "clock.offset_s": meta.clock.offset_s, "clock.drift_ppm": meta.clock.drift_ppm}
+    optional_numbers = {"acc_range_g": meta.acc_range_g, "gyr_range_dps": meta.gyr_range_dps}
+    texts = {"device": meta.device, "source": meta.source}
+    optional_texts = {
+        "device_address": meta.device_address, "protocol_version": meta.protocol_version,
+        "firmware_version": meta.firmware_version, "participant": meta.participant,
+        "exercise": meta.exercise, "tempo": meta.tempo,
+    }
+    bad = [k for k, v in numbers.items() if not _is_number(v)]
+    bad += [k for k, v in optional_numbers.items() if v is not None and not _is_number(v)]
+    bad += [k for k, v in texts.items() if not isinstance(v, str)]
+    bad += [k for k, v in optional_texts.items() if v is not None and not isinstance(v, str)]
+    if not isinstance(meta.notes, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in meta.notes.items()
+    ):
+        bad.append("notes")
+    for g in meta.gaps:
+        if not (type(g.start) is int and type(g.end) is int and isinstance(g.reason, str)):
+            bad.append("gaps")
+            break
+    for a in meta.annotations:
+        if not (_is_number(a.start_s) and _is_number(a.end_s) and isinstance(a.label, str)
+                and (a.exercise is None or isinstance(a.exercise, str))
+                and (a.set is None or type(a.set) is int)):  # fmt: skip
+            bad.append("annotations")
+            break
+    if bad:
+        raise TypeError(f"field(s) {', '.join(bad)} of the wrong type")
 
 
 @dataclass(frozen=True)
@@ -199,6 +239,12 @@ class Recording:
         return Recording(self.acc, self.gyr, replace(self.meta, **changes))
 
 
+def one_line(exc: BaseException) -> str:
+    """An exception's text on one printable line (a library's multi-line message squeezed)."""
+    text = " ".join(str(exc).split())
+    return "".join(ch if ch.isprintable() else "?" for ch in text)
+
+
 def gaps_from_nan(valid: npt.NDArray[np.bool_], reason: str = "missing") -> tuple[Gap, ...]:
     """Half-open intervals where ``valid`` is False.
 
@@ -215,7 +261,15 @@ def gaps_from_nan(valid: npt.NDArray[np.bool_], reason: str = "missing") -> tupl
 
 
 def write_recording(recording: Recording, path: str | Path) -> Path:
-    """Write a recording as Parquet with its metadata in the schema; returns the path."""
+    """Write a recording as Parquet with its metadata in the schema; returns the path.
+
+    The file is written under a temporary name and renamed when complete
+    (:func:`imu.io.atomic.atomic_path`): a failure leaves the previous file, or none.
+
+    Raises:
+        RecordingError: the file cannot be written (the message names it).
+
+    """
     path = Path(path)
     columns: dict[str, Any] = {TIME: recording.time_s}
     for i, name in enumerate(ACC):
@@ -226,7 +280,8 @@ def write_recording(recording: Recording, path: str | Path) -> Path:
     table = table.replace_schema_metadata({METADATA_KEY: recording.meta.to_json().encode()})
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        pq.write_table(table, path)
+        with atomic_path(path) as tmp:
+            pq.write_table(table, tmp)
     except OSError as exc:
         raise RecordingError(f"cannot write recording {path}: {exc.strerror or exc}") from exc
     logger.debug("wrote %d samples to %s", recording.n_samples, path)
@@ -248,16 +303,17 @@ def read_recording(path: str | Path) -> Recording:
         table = pq.read_table(path)
     except (pa.ArrowException, OSError) as exc:
         raise RecordingError(
-            f"{path}: not a readable Parquet recording (corrupt or truncated?): {exc}"
+            f"{path}: not a readable Parquet recording (corrupt or truncated?): {one_line(exc)}"
         ) from exc
     raw_meta = (table.schema.metadata or {}).get(METADATA_KEY)
     if raw_meta is None:
         raise RecordingError(
-            f"{path}: Parquet file has no '{METADATA_KEY.decode()}' metadata; it was not "
-            "written by imu. Import CSV files with 'imu convert'."
+            f"{path}: a plain Parquet table, not a recording written by imu (no "
+            f"'{METADATA_KEY.decode()}' metadata); turn it into one with 'imu convert {path} "
+            "OUT.parquet' (columns time_s, acc_x..gyr_z, or the import options)"
         )
     try:
-        meta = RecordingMeta.from_json(raw_meta.decode())
+        meta = RecordingMeta.from_json(raw_meta.decode("utf-8", "replace"))
     except RecordingError as exc:
         raise RecordingError(f"{path}: {exc}") from exc
     missing = [c for c in (*ACC, *GYR) if c not in table.column_names]

@@ -124,6 +124,7 @@ import pandas as pd
 from imu.core.metrics import Rep
 from imu.errors import ImuError
 from imu.exercises import FAULTS, ExerciseProfile
+from imu.io.atomic import atomic_path
 from imu.io.recording import RecordingMeta
 from imu.report.coaching import DISCLAIMER, session_verdict
 from imu.tempo import Tempo
@@ -458,11 +459,14 @@ def write_reports(
         out.mkdir(parents=True, exist_ok=True)
         for name, frame in tables.items():
             csv_path, pq_path = out / f"{name}.csv", out / f"{name}.parquet"
-            frame.to_csv(csv_path, index=False)
-            frame.to_parquet(pq_path, index=False)
+            with atomic_path(csv_path) as tmp:
+                frame.to_csv(tmp, index=False)
+            with atomic_path(pq_path) as tmp:
+                frame.to_parquet(tmp, index=False)
             written += [csv_path, pq_path]
         html_path = out / "report.html"
-        html_path.write_text(render_html(reports, tables), encoding="utf-8")
+        with atomic_path(html_path) as tmp:
+            tmp.write_text(render_html(reports, tables), encoding="utf-8")
         written.append(html_path)
     except OSError as exc:
         raise ReportError(

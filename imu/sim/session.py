@@ -31,6 +31,7 @@ from scipy.spatial.transform import Rotation
 
 from firmware_protocol.spec import ACC_RANGES_G, GYR_RANGES_DPS, OUTPUT_DATA_RATES_HZ
 from imu.errors import SimulationError
+from imu.io.atomic import atomic_path
 from imu.io.recording import (
     Annotation,
     ClockMapping,
@@ -868,7 +869,8 @@ def save_session(session: SimulatedSession, path: str | Path) -> tuple[Path, Pat
     rec_path = write_recording(session.recording, path)
     truth_path = truth_path_for(rec_path)
     try:
-        session.truth.to_csv(truth_path, index=False, float_format="%.4f")
+        with atomic_path(truth_path) as tmp:
+            session.truth.to_csv(tmp, index=False, float_format="%.4f")
     except OSError as exc:
         raise SimulationError(f"cannot write truth {truth_path}: {exc.strerror or exc}") from exc
     return rec_path, truth_path

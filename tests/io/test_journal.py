@@ -3,21 +3,31 @@
 from __future__ import annotations
 
 import errno
+import json
 import os
 import signal
+import struct
 import subprocess
 import sys
 import textwrap
 import time
+import zlib
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from firmware_protocol.frames import encode_stream
+from imu.cli import main
 from imu.errors import RecordingError
 from imu.io.framestream import StreamHeader, StreamRecorder
-from imu.io.journal import JournalWriter, read_journal, recover_journal
+from imu.io.journal import (
+    REASON_JOURNAL,
+    JournalWriter,
+    read_journal,
+    recover,
+    recover_journal,
+)
 
 HEADER = StreamHeader(odr_hz=104, acc_range_g=8, gyr_range_dps=500, exercise="dead-bug")
 
@@ -174,3 +184,107 @@ def test_kill_9_then_recovery_loses_at_most_a_second(tmp_path):
     # Every frame the recorder reported as written is there (and possibly a few more).
     assert recording.n_samples >= (last + 1) * 5
     assert recording.meta.gaps == ()
+
+
+# --------------------------------------------------------------------------- resynchronisation
+def _flip(path: Path, offset: int, n: int = 2) -> None:
+    data = bytearray(path.read_bytes())
+    for i in range(offset, offset + n):
+        data[i] ^= 0xA5
+    path.write_bytes(bytes(data))
+
+
+def test_flipped_bytes_mid_file_lose_one_frame_and_keep_the_rest(tmp_path):
+    payloads = frames(349 * 5)
+    path = tmp_path / "s.imuj"
+    write_journal(path, payloads)
+    _flip(path, path.stat().st_size // 2)
+    result = recover(path, warn=False)
+    contents = result.contents
+    assert not contents.torn_tail and len(contents.damaged) == 1
+    assert contents.n_frames == 348  # every intact record after the damage is kept
+    assert result.repairs.data_lost and result.repairs.count("journal_damaged") == 1
+    assert result.seconds_lost == pytest.approx(5 / 104)
+    (gap,) = result.recording.meta.gaps
+    assert gap.reason == REASON_JOURNAL and gap.n_samples == 5
+    assert result.recording.n_samples == 349 * 5
+    assert "repairs" in result.recording.meta.notes
+
+
+def test_zeroed_block_mid_file_is_skipped(tmp_path):
+    path = tmp_path / "s.imuj"
+    write_journal(path, frames(300 * 5))
+    data = bytearray(path.read_bytes())
+    mid = len(data) // 3
+    data[mid : mid + 1000] = bytes(1000)
+    path.write_bytes(bytes(data))
+    result = recover(path, warn=False)
+    lost = result.contents.damaged
+    n_lost = 300 - result.contents.n_frames
+    assert len(lost) == 1 and abs(lost[0].frames_lost - n_lost) <= 1  # 1000 bytes, ~89 a frame
+    assert result.recording.missing_samples == n_lost * 5
+    assert result.recording.n_samples == 300 * 5
+    assert result.seconds_lost == pytest.approx(result.recording.missing_samples / 104)
+
+
+def test_zeros_at_the_end_are_a_torn_tail(tmp_path):
+    path = tmp_path / "s.imuj"
+    write_journal(path, frames())
+    with open(path, "ab") as f:
+        f.write(bytes(4096))  # blocks allocated by the file system but never written
+    contents = read_journal(path)
+    assert contents.torn_tail and not contents.damaged
+    assert contents.n_frames == len(frames())
+
+
+def test_a_bad_crc_in_the_last_record_is_a_loss_not_a_torn_tail(tmp_path):
+    path = tmp_path / "s.imuj"
+    write_journal(path, frames())
+    _flip(path, path.stat().st_size - 3, 1)
+    contents = read_journal(path)
+    assert not contents.torn_tail and len(contents.damaged) == 1
+
+
+def _write_v1(path: Path, payloads: list[bytes]) -> None:
+    """A journal in format version 1 (no sync marker), as written before version 2."""
+    head = json.dumps(HEADER.to_dict(), sort_keys=True).encode()
+    out = [b"IMUJRNL1", struct.pack("<II", len(head), zlib.crc32(head)), head]
+    for k, p in enumerate(payloads):
+        body = struct.pack("<Bd", 1, k * 5 / 104) + p
+        out.append(struct.pack("<II", len(body), zlib.crc32(body)) + body)
+    path.write_bytes(b"".join(out))
+
+
+def test_version_1_journals_are_read_and_resynchronised(tmp_path):
+    payloads = frames()
+    path = tmp_path / "old.imuj"
+    _write_v1(path, payloads)
+    assert read_journal(path).n_frames == len(payloads)
+    assert read_journal(path).version == 1
+    _flip(path, path.stat().st_size // 2)
+    contents = read_journal(path)
+    assert contents.n_frames == len(payloads) - 1 and len(contents.damaged) == 1
+    assert recover_journal(path).n_samples == 520
+
+
+def test_unknown_journal_version_is_named(tmp_path):
+    path = tmp_path / "future.imuj"
+    path.write_bytes(b"IMUJRNL9" + bytes(20))
+    with pytest.raises(RecordingError, match=r"future\.imuj.*'9'.*upgrade"):
+        read_journal(path)
+
+
+def test_recover_cli_exit_codes_and_one_warning(tmp_path, capsys):
+    damaged, torn = tmp_path / "damaged.imuj", tmp_path / "torn.imuj"
+    for p in (damaged, torn):
+        write_journal(p, frames(349 * 5))
+    _flip(damaged, damaged.stat().st_size // 2)
+    torn.write_bytes(torn.read_bytes()[:-7])
+    assert main(["recover", str(torn)]) == 0
+    assert (tmp_path / "torn.parquet").exists()
+    capsys.readouterr()
+    assert main(["recover", str(damaged)]) == 1
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1, err
+    assert "damaged.imuj: data lost: about 1 frame (0.05 s, 5 samples)" in err
+    assert (tmp_path / "damaged.parquet").exists()

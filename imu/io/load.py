@@ -1,0 +1,231 @@
+"""One way in for every file a command analyses: recordings, plain Parquet, CSV, phone exports.
+
+:func:`load_recordings` reads
+
+- a Parquet recording written by this tool (:func:`imu.io.recording.read_recording`), checked
+  for samples no sensor measures (NaN outside the listed gaps, values far beyond any full
+  scale), which become marked gaps;
+- a plain Parquet table with the documented columns (a time column and ``acc_x .. gyr_z``),
+  imported like a CSV (:func:`import_parquet`): same options, same checks, same report;
+- a CSV file (:func:`imu.io.csv_import.import_csv`) or a phone app's export
+  (:func:`imu.io.phone.import_phone`).
+
+Each result carries a :class:`imu.io.repairs.RepairReport`; the commands print its one line on
+stderr, so no repair is silent whichever way the file came in.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from imu.errors import ImportOptionsError, RecordingError
+from imu.frames import STANDARD_GRAVITY
+from imu.io.csv_import import (
+    ABSURD_ACC_G,
+    ABSURD_GYR_RAD_S,
+    REASON_IMPLAUSIBLE,
+    CsvOptions,
+    ImportedRecording,
+    import_csv,
+    import_frame,
+)
+from imu.io.phone import PhoneFormat, detect_phone_format, import_phone
+from imu.io.recording import (
+    METADATA_KEY,
+    Gap,
+    Recording,
+    gaps_from_nan,
+    one_line,
+    read_recording,
+)
+from imu.io.repairs import REPAIRS_NOTE, Repair, RepairReport, plural
+from imu.io.summary import looks_like_parquet
+
+logger = logging.getLogger(__name__)
+
+InputFormat = Literal["auto", "csv", "sensor-logger", "phyphox"]
+
+REASON_NAN = "missing values (NaN outside the listed gaps)"
+"""Gap reason of NaN samples a recording file did not list as a gap."""
+
+
+@dataclass(frozen=True)
+class LoadedRecording:
+    """One recording read from a file, with what was repaired on the way.
+
+    Attributes:
+        recording: the samples on a uniform grid, SI units.
+        name: a name for tables and output files (the file stem, or the group of a split).
+        imported: the import and its full report, None for a recording written by this tool.
+        repairs: what reading changed (empty when nothing).
+
+    """
+
+    recording: Recording
+    name: str
+    imported: ImportedRecording | None
+    repairs: RepairReport
+
+
+def is_imu_recording(path: Path) -> bool:
+    """True for a Parquet file with this tool's recording metadata."""
+    try:
+        schema = pq.read_schema(path)
+    except (pa.ArrowException, OSError):
+        return False
+    return METADATA_KEY in (schema.metadata or {})
+
+
+def load_recordings(
+    path: str | Path,
+    options: CsvOptions | None = None,
+    fmt: InputFormat = "auto",
+    rate_hz: float | None = None,
+    max_gap_s: float | None = None,
+) -> list[LoadedRecording]:
+    """Read every recording in ``path`` (see the module docstring).
+
+    Args:
+        path: a Parquet recording or table, a CSV file, or a phone app's export.
+        options: CSV/Parquet table layout and units (default layout without).
+        fmt: "auto" (detected), "csv" (a table) or a phone app.
+        rate_hz: phone exports: output rate, Hz (None: estimated and reported).
+        max_gap_s: phone exports: gap limit, s (None: the CSV default).
+
+    Raises:
+        RecordingError, ImportOptionsError: the file is missing, unreadable or does not fit
+            the options. Messages name the file.
+
+    """
+    path = Path(path)
+    options = options or CsvOptions()
+    if not path.exists():
+        raise RecordingError(f"{path}: no such file")
+    if path.is_file() and looks_like_parquet(path):
+        if is_imu_recording(path):
+            recording, repairs = sanitize(read_recording(path), str(path))
+            return [LoadedRecording(recording, path.stem, None, repairs)]
+        return _loaded(import_parquet(path, options))
+    phone: PhoneFormat | None = None
+    if fmt in ("sensor-logger", "phyphox"):
+        phone = fmt
+    elif fmt == "auto":
+        phone = detect_phone_format(path)
+    if phone is not None:
+        gap = options.max_gap_s if max_gap_s is None else max_gap_s
+        return _loaded([import_phone(path, phone, rate_hz=rate_hz, max_gap_s=gap)])
+    if path.is_dir():
+        raise ImportOptionsError(
+            f"{path}: is a folder but not a Sensor Logger or phyphox export; give a recording "
+            "or CSV file, or --format sensor-logger|phyphox"
+        )
+    return _loaded(import_csv(path, options))
+
+
+def _loaded(imported: list[ImportedRecording]) -> list[LoadedRecording]:
+    return [LoadedRecording(i.recording, i.name, i, i.report.repairs) for i in imported]
+
+
+def import_parquet(path: str | Path, options: CsvOptions | None = None) -> list[ImportedRecording]:
+    """Import a plain Parquet table (not written by this tool) like a CSV file.
+
+    The table needs the columns ``options`` names (default: ``time_s`` in s, ``acc_x, acc_y,
+    acc_z`` in m/s^2, ``gyr_x, gyr_y, gyr_z`` in rad/s). Without a time column, ``rate_hz``
+    must be given and the rows are taken as consecutive samples at that rate. Everything else
+    (units, resampling, gaps, the rate estimated when not given, the report) is as for CSV.
+
+    Raises:
+        RecordingError: not readable as Parquet.
+        ImportOptionsError: columns missing, or the data does not fit the options.
+
+    """
+    path = Path(path)
+    options = options or CsvOptions()
+    try:
+        table = pq.read_table(path)
+    except (pa.ArrowException, OSError) as exc:
+        raise RecordingError(
+            f"{path}: not a readable Parquet file (corrupt or truncated?): {one_line(exc)}"
+        ) from exc
+    names = list(table.column_names)
+    wanted = [c for c in dict.fromkeys((*options.data_cols, *options.label_cols)) if c in names]
+    try:
+        frame = table.select(wanted).to_pandas()
+    except (pa.ArrowException, ValueError, TypeError) as exc:
+        raise RecordingError(f"{path}: cannot read its columns: {one_line(exc)}") from exc
+    if options.time_col not in names and options.rate_hz is not None:
+        frame[options.time_col] = np.arange(len(frame), dtype=np.float64) / options.rate_hz
+        options = replace(options, time_unit="s", time_origin="relative")
+    elif options.time_col not in names:
+        shown = ", ".join(names[:20])
+        raise ImportOptionsError(
+            f"{path}: Parquet table without this tool's metadata and without a time column "
+            f"{options.time_col!r} (it has: {shown}); name the time column with --time-col, "
+            "or give --rate HZ to take the rows as consecutive samples"
+        )
+    for label in options.label_cols:
+        if label in frame:
+            frame[label] = frame[label].astype("string").astype(object)
+    return import_frame(frame, options, source=str(path))
+
+
+def sanitize(recording: Recording, source: str) -> tuple[Recording, RepairReport]:
+    """Mark samples no sensor measured as gaps: NaN outside the gaps, absurd values.
+
+    Args:
+        recording: as read from a file.
+        source: the file, for the report.
+
+    Returns:
+        The recording (unchanged when nothing was wrong) and what was repaired.
+
+    """
+    acc, gyr = recording.acc, recording.gyr
+    listed = np.zeros(recording.n_samples, dtype=bool)
+    for g in recording.meta.gaps:
+        listed[g.start : g.end] = True
+    with np.errstate(invalid="ignore", over="ignore"):
+        nan_rows = np.any(np.isnan(acc), axis=1) | np.any(np.isnan(gyr), axis=1)
+        absurd = (
+            np.any(~np.isfinite(acc) & ~np.isnan(acc), axis=1)
+            | np.any(~np.isfinite(gyr) & ~np.isnan(gyr), axis=1)
+            | np.any(np.abs(acc) > ABSURD_ACC_G * STANDARD_GRAVITY, axis=1)
+            | np.any(np.abs(gyr) > ABSURD_GYR_RAD_S, axis=1)
+        )
+    unlisted_nan = nan_rows & ~listed & ~absurd
+    absurd &= ~listed
+    report = RepairReport(source)
+    if not np.any(unlisted_nan) and not np.any(absurd):
+        return recording, report
+    acc, gyr = acc.copy(), gyr.copy()
+    acc[absurd | unlisted_nan] = np.nan
+    gyr[absurd | unlisted_nan] = np.nan
+    new_gaps: list[Gap] = [
+        *gaps_from_nan(~unlisted_nan, REASON_NAN),
+        *gaps_from_nan(~absurd, REASON_IMPLAUSIBLE),
+    ]
+    gaps = tuple(sorted((*recording.meta.gaps, *new_gaps), key=lambda g: g.start))
+    n_absurd, n_nan = int(np.count_nonzero(absurd)), int(np.count_nonzero(unlisted_nan))
+    report = report.plus(
+        Repair(
+            "implausible",
+            n_absurd,
+            f"{plural(n_absurd, 'sample')} with values beyond any sensor's full scale made a gap",
+        ),
+        Repair("unlisted_nan", n_nan, f"{plural(n_nan, 'sample')} of NaN marked as a gap"),
+    )
+    notes = dict(recording.meta.notes)
+    notes[REPAIRS_NOTE] = "; ".join(filter(None, (notes.get(REPAIRS_NOTE), report.text())))
+    meta = replace(recording.meta, gaps=gaps, notes=notes)
+    logger.debug("%s: %s", source, report.text())
+    return Recording(acc, gyr, meta), report
+
+
+__all__ = ["LoadedRecording", "import_parquet", "is_imu_recording", "load_recordings", "sanitize"]
