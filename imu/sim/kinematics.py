@@ -72,6 +72,27 @@ def body_angular_velocity(angles_rad: FloatArray, rates_rad_s: FloatArray) -> Fl
     return np.column_stack([db * cc - da * cb * sc, da * sb + dc, db * sc + da * cb * cc])
 
 
+def hanging_offset(base: Rotation, swing_rad: FloatArray, length_m: float) -> FloatArray:
+    """Displacement of the pelvis' centre when the body swings about the bar, world frame.
+
+    The body rotates by ``swing_rad`` about the pelvis ``z`` axis at rest (the left-right
+    axis, ``base.apply(z)``) through the bar, ``length_m`` above the pelvis, so the pelvis
+    moves on a circle of that radius; its orientation turns by the same angle (the caller
+    adds ``swing_rad`` to the tilt).
+
+    Returns:
+        shape (n, 3), m (zero at zero swing).
+
+    """
+    lateral = base.apply([0.0, 0.0, 1.0])
+    down = -length_m * WORLD_UP
+    return np.asarray(
+        np.outer(np.cos(swing_rad), down)
+        + np.outer(np.sin(swing_rad), np.cross(lateral, down))
+        - down
+    )
+
+
 def second_derivative(x: FloatArray, dt_s: float) -> FloatArray:
     """Central second difference along axis 0 (ends copied from their neighbours)."""
     out = np.empty_like(x)
