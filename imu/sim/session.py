@@ -176,7 +176,7 @@ class SessionSpec:
             None = random direction, 5-20 cm.
         pendulum_length_m: hanging exercises: bar to the pelvis' centre, m. None = 0.8-1.1 m.
         body_pendulum: hanging exercises: the whole session swings (kicks before every set
-            and every rep, 0-5 deg, so the swing before a rep straddles the 5 deg threshold),
+            and every rep, 0-6 deg, so the swing before a rep straddles the 5 deg threshold),
             besides the per-rep ``body_swing`` fault and the small swing every rep excites.
         families: motion family -> weight, to restrict or weight the families drawn
             (:data:`imu.sim.exercises.FAMILIES`). Controlled and swing families are drawn
@@ -586,11 +586,13 @@ class _Planner:
                     # 0.45 s) must not run into the previous eccentric.
                     pause = max(pause, float(self.rng.uniform(0.9, 1.2)))
                 start = t if prev_ecc_end is None else max(earliest, prev_ecc_end + pause)
+                # A swing builds up over 1.5 periods (Pendulum.render): kicks start early
+                # enough to be swinging in the 3 s before the concentric.
                 if "body_swing" in faults:
-                    self.kick(start - pause, float(self.rng.uniform(0.0, 8.0)))
+                    self.kick(start - pause - 0.75 * period, float(self.rng.uniform(0.0, 8.0)))
                 if self.model.hanging and self.spec.body_pendulum:
-                    self.kick(start - float(self.rng.uniform(2.0, 3.0)),
-                              float(self.rng.uniform(0.0, 5.0)))
+                    self.kick(start - float(self.rng.uniform(3.0, 4.5)),
+                              float(self.rng.uniform(0.0, 6.0)))
                 rep, earliest = self.plan_rep(set_no, rep_no, side, side_sign, start, faults)
                 if self.model.hanging:
                     # The legs' reaction swings the body a little on every rep.
