@@ -84,8 +84,11 @@ def peak_time_fraction(v: FloatArray, rate_hz: float, con_start_s: float,
 
 def windup_deg(theta_deg: FloatArray, rate_hz: float, t_on_s: float,
                prev_ecc_end_s: float | None) -> float:
-    """The largest drop ``theta(a) - theta(b)``, ``a < b``, ``b`` in [t_on - 0.5 s, t_on],
-    ``a >= max(t_on - 2 s, end of the previous rep's eccentric)``; 0 if none."""
+    """Wind-up: the largest drop ``theta(a) - theta(b)`` before the concentric, deg.
+
+    ``a < b``, ``b`` in [t_on - 0.5 s, t_on], ``a >= max(t_on - 2 s, end of the previous
+    rep's eccentric)``; 0 if none.
+    """
     n = len(theta_deg)
     lo_s = t_on_s - WINDUP_LOOKBACK_S
     if prev_ecc_end_s is not None:
@@ -111,7 +114,7 @@ def swing_feature_count(peak_fraction: float, concentric_ratio: float, windup: f
 
 
 def rom_deg(theta_deg: FloatArray, rate_hz: float, t_on_s: float, ecc_start_s: float) -> float:
-    """max theta over [t_on, eccentric start] - theta(t_on)."""
+    """Max theta over [t_on, eccentric start] - theta(t_on)."""
     i0 = _index(t_on_s, rate_hz, len(theta_deg))
     i1 = _index(ecc_start_s, rate_hz, len(theta_deg))
     return float(theta_deg[i0:i1 + 1].max() - theta_deg[i0])
@@ -188,6 +191,7 @@ def labels(q: dict[str, float], applicable: frozenset[str], hip_drive: bool,
         partial: the partial-ROM label from :func:`rom_ratios`.
 
     NaN quantities compare False, so a label whose quantity does not exist is False.
+
     """
     if hip_drive:
         swing = (q["rom_deg"] >= HIP_DRIVE_MIN_DEG

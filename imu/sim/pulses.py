@@ -215,8 +215,11 @@ def skew_for_peak(peak_fraction: float, a: float = 1.3) -> float:
 
 
 def coast_for_peak(peak_fraction: float, b: float) -> float:
-    """The burst fraction ``a`` of a ``coast`` pulse whose peak is at ``peak_fraction`` of the
-    10% span (reachable: about 0.05-0.6 for ``b`` in 1-2)."""
+    """The burst fraction ``a`` of a ``coast`` pulse with its peak at ``peak_fraction``.
+
+    ``peak_fraction`` is relative to the 10% span; about 0.05-0.6 is reachable for ``b``
+    in 1-2.
+    """
     return float(
         brentq(lambda a: relative_peak_time(a, b, "coast") - peak_fraction, 0.02, 0.9,
                xtol=1e-6)

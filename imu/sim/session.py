@@ -31,6 +31,7 @@ from scipy.spatial.transform import Rotation
 
 from firmware_protocol.spec import ACC_RANGES_G, GYR_RANGES_DPS, OUTPUT_DATA_RATES_HZ
 from imu.errors import SimulationError
+from imu.frames import STANDARD_GRAVITY
 from imu.io.recording import (
     Annotation,
     ClockMapping,
@@ -39,7 +40,6 @@ from imu.io.recording import (
     gaps_from_nan,
     write_recording,
 )
-from imu.frames import STANDARD_GRAVITY
 from imu.sim import definitions as defs
 from imu.sim import kinematics, sensor
 from imu.sim.exercises import (
@@ -698,8 +698,11 @@ class _Planner:
     def plan_hip_drive(
         self, set_no: int, rep_no: int, side: str, t0: float, faults: set[str]
     ) -> tuple[_Rep, float]:
-        """Standing curl with hip drive: anterior wind-up, then a posterior burst of
-        8-15 deg that returns within 0.6-1.2 s; the arms finish the curl, pelvis still."""
+        """Standing curl with hip drive.
+
+        Anterior wind-up, then a posterior burst of 8-15 deg that returns within 0.6-1.2 s;
+        the arms finish the curl with the pelvis still.
+        """
         assert self.tempo is not None
         rng, tempo, s = self.rng, self.tempo, self.sign
         burst = math.radians(rng.uniform(8.0, 15.0))
@@ -902,8 +905,11 @@ def _truth_table(
     rate_hz: float,
     applicable: frozenset[str],
 ) -> pd.DataFrame:
-    """Measure every planned rep on the noise-free rep-only kinematics (fine grid) and label
-    it by the definitions (:mod:`imu.sim.definitions`), never by the fault drawn."""
+    """Measure every planned rep on the noise-free rep-only kinematics (fine grid).
+
+    Each rep is labelled by the definitions (:mod:`imu.sim.definitions`), never by the
+    fault drawn.
+    """
     model, tempo = planner.model, planner.tempo
     rates = np.gradient(rep_angles, 1.0 / rate_hz, axis=0)
     omega = kinematics.body_angular_velocity(rep_angles, rates)
@@ -965,7 +971,8 @@ def _truth_table(
         row.update(q)
         rows.append(row)
     holds = [rep.hold for rep in planner.reps_out]
-    roms = [nan if h else float(r["rom_deg"]) for h, r in zip(holds, rows, strict=True)]
+    roms = [nan if h else float(r["rom_deg"])  # type: ignore[arg-type]
+            for h, r in zip(holds, rows, strict=True)]
     ratios, partial = defs.rom_ratios(roms, "partial_rom" in applicable)
     hip_drive = model.name == "standing-curl"
     for row, ratio, is_partial in zip(rows, ratios, partial, strict=True):

@@ -40,6 +40,8 @@ def test_simulate_writes_recording_and_truth(tmp_path: Path,
         (["leg-raise", "--tempo", "a-b-c"], "not numeric"),
         (["leg-raise", "--faults", "swing"], "NAME=RATE"),
         (["plank", "--faults", "swing=0.3"], "does not apply to plank"),
+        (["leg-raise", "--families", "bell"], "NAME=WEIGHT"),
+        (["leg-raise", "--families", "wobble=1"], "unknown motion family"),
     ],
 )
 def test_bad_arguments_exit_2_with_a_clear_message(
@@ -77,3 +79,15 @@ def test_bundled_recordings_are_present_small_and_consistent(item: object) -> No
     assert {"con_start_s", "ecc_end_s", "rom_deg", "swing", *FAULTS} <= set(truth.columns)
     assert truth["ecc_end_s"].max() < rec.duration_s
     assert (RECORDINGS / "README.md").read_text().count(f"`{stem}.parquet`") == 1
+
+
+def test_simulate_body_pendulum_and_families(tmp_path: Path) -> None:
+    out = tmp_path / "h.parquet"
+    code = main(["simulate", "hanging-leg-raise", "--reps", "4", "--sets", "1", "--rate", "52",
+                 "--seed", "2", "--body-pendulum", "--families", "plateau=1,burst-coast=1",
+                 "--faults", "swing=0.5", "--out", str(out)])
+    assert code == 0
+    truth = read_truth(tmp_path / "h.truth.csv")
+    assert set(truth["family"]) <= {"plateau", "burst-coast"}
+    assert read_recording(out).meta.notes["body_pendulum"] == "True"
+    assert truth["body_swing_deg"].notna().all()
