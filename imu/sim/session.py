@@ -1039,7 +1039,7 @@ def simulate_session(spec: SessionSpec) -> SimulatedSession:
     angles = channels[:, :3].copy()
     angles[:, 0] += swing
     base = kinematics.posture_rotation(model.posture, heading)
-    r_wp = kinematics.pelvis_rotation(base, angles)
+    r_wp = kinematics.pelvis_matrices(base, angles)
     omega = kinematics.body_angular_velocity(angles, np.gradient(angles, 1.0 / fine_rate, axis=0))
     pivot = np.outer(channels[:, HEIGHT_CH], kinematics.WORLD_UP)
     if model.hanging:

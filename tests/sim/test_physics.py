@@ -188,3 +188,11 @@ def test_hanging_offset_is_a_circle_about_the_bar() -> None:
     lateral = base.apply([0.0, 0.0, 1.0])
     direction = np.cross(lateral, [0.0, 0.0, -1.0])
     assert offset[-1] @ direction > 0.15 and offset[0] @ direction < -0.15
+
+
+def test_pelvis_matrices_match_the_rotation_sequence() -> None:
+    rng = np.random.default_rng(1)
+    angles = rng.uniform(-1.5, 1.5, (50, 3))
+    base = Rotation.random(rng=rng)
+    np.testing.assert_allclose(kin.pelvis_matrices(base, angles),
+                               kin.pelvis_rotation(base, angles).as_matrix(), atol=1e-12)
