@@ -68,6 +68,8 @@ class ExerciseModel:
         default_reps: reps (or holds) per set when not given.
         hanging: the body hangs from a bar (whole-body pendulum about a pivot above the pelvis).
         hold: one "rep" is one static hold (plank).
+        smallest_rep_deg: a rep is never smaller than this, however partial (a plausibility
+            floor: a rep must still be a rep, clearly bigger than a fidget), deg.
 
     """
 
@@ -83,6 +85,7 @@ class ExerciseModel:
     default_reps: int = 10
     hanging: bool = False
     hold: bool = False
+    smallest_rep_deg: float = 0.0
 
 
 _T212 = Tempo(2.0, 1.0, 2.0)
@@ -93,6 +96,7 @@ _MODELS = (
         "supine; pelvis curls posteriorly 30-60 deg, holds, lowers",
         _T212, (30.0, 60.0), +1,
         frozenset({"swing", "dropped_eccentric", "partial_rom", "short_hold"}),
+        smallest_rep_deg=12.0,
     ),
     ExerciseModel(
         "leg-raise", "supine",
@@ -105,7 +109,7 @@ _MODELS = (
         "hanging from a bar; pelvic curl 30-60 deg posterior, body can swing from the bar",
         _T212, (30.0, 60.0), +1,
         frozenset({"swing", "dropped_eccentric", "partial_rom", "short_hold", "body_swing"}),
-        default_reps=8, hanging=True,
+        default_reps=8, hanging=True, smallest_rep_deg=12.0,
     ),
     ExerciseModel(
         "dead-bug", "supine",
@@ -127,13 +131,14 @@ _MODELS = (
         _T212, (15.0, 30.0), -1,
         frozenset({"swing", "dropped_eccentric", "over_extension", "partial_rom",
                    "short_hold"}),
+        smallest_rep_deg=5.0,
     ),
     ExerciseModel(
         "pelvic-tilt", "supine",
         "supine, knees bent; posterior tilt 8-15 deg held ~5 s",
         Tempo(2.0, 5.0, 2.0), (8.0, 15.0), +1,
         frozenset({"dropped_eccentric", "partial_rom", "short_hold"}),
-        default_reps=12,
+        default_reps=12, smallest_rep_deg=3.0,
     ),
     ExerciseModel(
         "plank", "prone",

@@ -615,7 +615,8 @@ class _Planner:
         rng, tempo, s = self.rng, self.tempo, self.sign
         rom = self.vary(self.nominal_rom, 0.05, 0.10)
         if "partial_rom" in faults:
-            rom = self.nominal_rom * float(rng.uniform(0.3, 1.0))
+            rom = max(self.nominal_rom * float(rng.uniform(0.3, 1.0)),
+                      math.radians(self.model.smallest_rep_deg))
         elif "over_extension" in faults:
             rom = self.nominal_rom * float(rng.uniform(1.0, 1.8))
         con_d = self.vary(tempo.concentric_s)
@@ -661,19 +662,29 @@ class _Planner:
     def plan_toss(self, family: str, t0: float, rom: float, hold: float) -> tuple[Pulse, float]:
         """The concentric of a momentum rep of a swing family; returns it and the top hold.
 
-        Concentric 30-80% of the prescribed one, velocity peak at 15-60% of it; the
+        Concentric 30-80% of the prescribed one, velocity peak at 15-60% of it (the three
+        magnitudes correlated through one latent momentum); the
         ``toss-windup`` family has a counter-movement of 0-8 deg (scaled down for reps
         under 8 deg) and an overshoot half of the time, ``toss-overshoot`` always recoils
         5-25% of the ROM past the top, ``burst-coast`` has neither.
         """
         assert self.tempo is not None
         rng, s = self.rng, self.sign
-        con_d = self.tempo.concentric_s * float(rng.uniform(0.3, 0.8))
-        peak = float(rng.uniform(0.15, 0.6))
+        # One latent "momentum" in [0, 1] drives all three features (a harder toss is shorter,
+        # peaks earlier and winds up more), each with its own scatter, so each magnitude
+        # covers its whole range uniformly-ish and the features agree more often than not.
+        momentum = float(rng.uniform(0.0, 1.0))
+
+        def draw(lo: float, hi: float) -> float:
+            u = float(np.clip(momentum + rng.normal(0.0, 0.15), 0.0, 1.0))
+            return lo + (hi - lo) * u
+
+        con_d = self.tempo.concentric_s * draw(0.8, 0.3)
+        peak = draw(0.6, 0.15)
         wind = over = 0.0
         if family == "toss-windup":
             scale = min(1.0, max(0.5, math.degrees(rom) / 8.0))
-            wind = math.radians(rng.uniform(0.0, 8.0) * scale)
+            wind = math.radians(draw(0.0, 8.0) * scale)
             if rng.random() < 0.5:
                 over = rom * float(rng.uniform(0.05, 0.25))
         elif family == "toss-overshoot":
