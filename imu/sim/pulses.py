@@ -53,7 +53,7 @@ TILT_CH, OBLIQUITY_CH, ROTATION_CH, HEIGHT_CH = 0, 1, 2, 3
 SHAPE_KINDS = ("beta", "twosided", "plateau", "sine", "coast")
 """Velocity shapes a pulse can have (see the module table)."""
 
-_TABLE_N = 20001
+_TABLE_N = 4001
 
 
 def smoothstep5(x: FloatArray) -> FloatArray:
@@ -91,7 +91,7 @@ class _Table:
     peak: float
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=64)
 def _table(kind: str, a: float, b: float) -> _Table:
     tau = np.linspace(0.0, 1.0, _TABLE_N)
     v = velocity_shape(kind, a, b, tau)
