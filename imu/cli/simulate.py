@@ -11,6 +11,7 @@ from scipy.spatial.transform import Rotation
 from firmware_protocol.spec import OUTPUT_DATA_RATES_HZ
 from imu.errors import SimulationError
 from imu.sim import EXERCISE_MODELS, EXERCISES, FAULTS, SessionSpec, save_session, simulate_session
+from imu.sim.exercises import CONTROLLED_FAMILIES, SWING_FAMILIES
 from imu.tempo import parse_tempo
 
 EPILOG = """\
@@ -81,12 +82,31 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                    help="accelerometer range +-G (default 8)")
     p.add_argument("--gyr-range", type=int, default=500, metavar="DPS",
                    help="gyroscope range +-DPS (default 500)")
+    p.add_argument("--families", default="", metavar="NAME=WEIGHT,...",
+                   help="weight or restrict the motion families drawn, e.g. plateau=1,"
+                   f"burst-coast=1 (controlled: {', '.join(CONTROLLED_FAMILIES)}; swing: "
+                   f"{', '.join(SWING_FAMILIES)}; default: equal weights)")
+    p.add_argument("--body-pendulum", action="store_true",
+                   help="hanging exercises: the whole body swings from the bar all session")
     p.add_argument("--no-noise", action="store_true",
                    help="ideal sensor: no noise, bias or scale error (still quantised)")
     p.set_defaults(func=run)
 
 
-def parse_faults(text: str) -> dict[str, float]:
+def parse_families(text: str) -> dict[str, float] | None:
+    """Parse ``"plateau=1,burst-coast=2"`` (validated later by the spec); "" -> None."""
+    if not text.strip():
+        return None
+    try:
+        return parse_faults(text, what="family weight")
+    except SimulationError:
+        raise SimulationError(
+            f"families {text!r} are not NAME=WEIGHT; write e.g. --families plateau=1,"
+            f"burst-coast=1 (families: {', '.join(CONTROLLED_FAMILIES + SWING_FAMILIES)})"
+        ) from None
+
+
+def parse_faults(text: str, what: str = "fault rate") -> dict[str, float]:
     """Parse ``"swing=0.2,dropped_eccentric=0.1"`` into a dict (validated later by the spec).
 
     Raises:
@@ -102,7 +122,7 @@ def parse_faults(text: str) -> dict[str, float]:
             rate = math.nan
         if not sep or math.isnan(rate):
             raise SimulationError(
-                f"fault rate {item!r} is not NAME=RATE; write e.g. --faults swing=0.2,"
+                f"{what} {item!r} is not NAME=RATE; write e.g. --faults swing=0.2,"
                 f"dropped_eccentric=0.1 (faults: {', '.join(FAULTS)})"
             )
         faults[name.strip()] = rate
@@ -159,6 +179,8 @@ def run(args: argparse.Namespace) -> int:
         jitter_s=args.jitter,
         mounting=parse_mounting(args.mounting),
         hold_s=args.hold,
+        body_pendulum=args.body_pendulum,
+        families=parse_families(args.families),
         acc_range_g=args.acc_range,
         gyr_range_dps=args.gyr_range,
     )

@@ -13,15 +13,25 @@ This package is the source of ground truth for every accuracy claim, so it never
     save_session(session, "out/session.parquet")  # + out/session.truth.csv
 
 Modules: :mod:`~imu.sim.exercises` (what the pelvis does per exercise, fault list),
-:mod:`~imu.sim.pulses` (bell-shaped movement pulses, 10% convention),
+:mod:`~imu.sim.pulses` (movement pulses of several velocity shapes, 10% convention),
+:mod:`~imu.sim.definitions` (the label definitions of DOMAIN.md, applied to the truth),
 :mod:`~imu.sim.kinematics` (orientation, angular velocity, specific force with lever arm),
 :mod:`~imu.sim.sensor` (sampling, errors, int16 counts, lost frames, host times),
 :mod:`~imu.sim.session` (planning, truth, the public entry points),
 :mod:`~imu.sim.bundle` (regenerates the bundled ``recordings/``).
 """
 
-from imu.sim.exercises import EXERCISE_MODELS, EXERCISES, FAULTS, ExerciseModel
+from imu.sim.exercises import (
+    CONTROLLED_FAMILIES,
+    EXERCISE_MODELS,
+    EXERCISES,
+    FAMILIES,
+    FAULTS,
+    SWING_FAMILIES,
+    ExerciseModel,
+)
 from imu.sim.session import (
+    QUANTITY_COLUMNS,
     TRUTH_COLUMNS,
     SessionSpec,
     SimulatedSession,
@@ -33,9 +43,13 @@ from imu.sim.session import (
 )
 
 __all__ = [
+    "CONTROLLED_FAMILIES",
     "EXERCISES",
     "EXERCISE_MODELS",
+    "FAMILIES",
     "FAULTS",
+    "QUANTITY_COLUMNS",
+    "SWING_FAMILIES",
     "TRUTH_COLUMNS",
     "ExerciseModel",
     "SessionSpec",

@@ -17,19 +17,36 @@ from dataclasses import dataclass
 from imu.tempo import Tempo
 
 FAULTS: dict[str, str] = {
-    "swing": "leg toss / kip / hip drive: wind-up, fast early-peaking concentric, overshoot",
-    "dropped_eccentric": "eccentric lasts 20-40% of the prescribed one (< 0.8 s)",
-    "back_arch": "pelvis tilts anteriorly 8-15 deg beyond the braced start while legs lower",
-    "hips_rotating": "pelvis rotates 8-15 deg about the vertical axis toward the moving side",
-    "over_extension": "reverse hip raise past the body line: ROM 150-180% of nominal",
-    "partial_rom": "ROM only 25-45% of the person's nominal ROM",
-    "short_hold": "top hold only 10-35% of the prescribed hold",
-    "body_swing": "whole-body pendulum swing from the bar (period 1.5-2.5 s, 6-12 deg)",
-    "hips_sagging": "plank: anterior tilt drifting to -8..-15 deg during the hold",
-    "hips_piking": "plank: posterior tilt drifting to +8..+15 deg during the hold",
-    "shaking": "plank: tremor of 1-3 deg at 6-10 Hz during the hold",
+    "swing": "momentum rep of a swing family: concentric 30-80% of prescribed, peak at "
+    "15-60% of it, wind-up 0-8 deg (standing curl: hip drive)",
+    "dropped_eccentric": "hurried eccentric: 20-100% of the prescribed one (>= 0.3 s)",
+    "back_arch": "pelvis tilts anteriorly 0-15 deg beyond the start while the legs lower",
+    "hips_rotating": "pelvis rotates 0-15 deg about its long axis toward the moving side",
+    "over_extension": "ROM 100-180% of the person's nominal ROM",
+    "partial_rom": "ROM 30-100% of the person's nominal ROM",
+    "short_hold": "top hold 10-100% of the prescribed hold",
+    "body_swing": "whole body swings from the bar before the rep (0-8 deg amplitude)",
+    "hips_sagging": "plank: tilt drifts 0-15 deg anteriorly during the hold",
+    "hips_piking": "plank: tilt drifts 0-15 deg posteriorly during the hold",
+    "shaking": "plank: tremor at 6-10 Hz, 2-14 deg/s RMS over the hold",
 }
-"""Fault names (truth CSV columns) and what the simulator does for each."""
+"""Fault names (truth CSV columns) and what the simulator draws for each. The magnitudes
+straddle each label's threshold: the truth labels come from the definitions
+(:mod:`imu.sim.definitions`) applied to the generated rep, so a drawn fault may be clean."""
+
+CONTROLLED_FAMILIES: tuple[str, ...] = ("bell", "skewed", "plateau", "sine")
+"""Velocity shapes of controlled reps: ``bell`` minimum-jerk-like (peak near the middle),
+``skewed`` asymmetric (peak at 35-65% of the phase), ``plateau`` accelerate-cruise-decelerate,
+``sine`` a half sine."""
+
+SWING_FAMILIES: tuple[str, ...] = ("toss-windup", "toss-overshoot", "burst-coast")
+"""Momentum reps: ``toss-windup`` counter-movement then burst (overshoot half of the time),
+``toss-overshoot`` a burst that recoils past the top (no wind-up), ``burst-coast`` a short
+torque burst then a coasting deceleration (no wind-up, no overshoot)."""
+
+FAMILIES: tuple[str, ...] = (*CONTROLLED_FAMILIES, *SWING_FAMILIES, "hip-drive", "hold")
+"""Every value of the truth ``family`` column; ``hip-drive`` (standing-curl swing) and
+``hold`` (plank) are fixed by the exercise."""
 
 PLANK_FAULTS = ("hips_sagging", "hips_piking", "shaking")
 
@@ -51,6 +68,8 @@ class ExerciseModel:
         default_reps: reps (or holds) per set when not given.
         hanging: the body hangs from a bar (whole-body pendulum about a pivot above the pelvis).
         hold: one "rep" is one static hold (plank).
+        smallest_rep_deg: a rep is never smaller than this, however partial (a plausibility
+            floor: a rep must still be a rep, clearly bigger than a fidget), deg.
 
     """
 
@@ -66,6 +85,7 @@ class ExerciseModel:
     default_reps: int = 10
     hanging: bool = False
     hold: bool = False
+    smallest_rep_deg: float = 0.0
 
 
 _T212 = Tempo(2.0, 1.0, 2.0)
@@ -76,6 +96,7 @@ _MODELS = (
         "supine; pelvis curls posteriorly 30-60 deg, holds, lowers",
         _T212, (30.0, 60.0), +1,
         frozenset({"swing", "dropped_eccentric", "partial_rom", "short_hold"}),
+        smallest_rep_deg=12.0,
     ),
     ExerciseModel(
         "leg-raise", "supine",
@@ -88,7 +109,7 @@ _MODELS = (
         "hanging from a bar; pelvic curl 30-60 deg posterior, body can swing from the bar",
         _T212, (30.0, 60.0), +1,
         frozenset({"swing", "dropped_eccentric", "partial_rom", "short_hold", "body_swing"}),
-        default_reps=8, hanging=True,
+        default_reps=8, hanging=True, smallest_rep_deg=12.0,
     ),
     ExerciseModel(
         "dead-bug", "supine",
@@ -110,13 +131,14 @@ _MODELS = (
         _T212, (15.0, 30.0), -1,
         frozenset({"swing", "dropped_eccentric", "over_extension", "partial_rom",
                    "short_hold"}),
+        smallest_rep_deg=5.0,
     ),
     ExerciseModel(
         "pelvic-tilt", "supine",
         "supine, knees bent; posterior tilt 8-15 deg held ~5 s",
         Tempo(2.0, 5.0, 2.0), (8.0, 15.0), +1,
         frozenset({"dropped_eccentric", "partial_rom", "short_hold"}),
-        default_reps=12,
+        default_reps=12, smallest_rep_deg=3.0,
     ),
     ExerciseModel(
         "plank", "prone",
@@ -128,7 +150,10 @@ _MODELS = (
         "standing-curl", "upright",
         "standing upper-body lift; pelvis nearly still (sway < 2 deg), swing = hip drive",
         _T212, (0.5, 1.5), +1,
-        frozenset({"swing", "short_hold"}),
+        # Not short_hold: the squeeze of a standing lift is the arms', which a hip sensor does
+        # not see (DOMAIN.md lists only hip drive for strict standing lifts); the pelvic burst
+        # of a hip-drive rep has no hold, so the definition would flag every one of them.
+        frozenset({"swing"}),
     ),
 )
 
@@ -142,14 +167,10 @@ EXERCISES: tuple[str, ...] = tuple(EXERCISE_MODELS)
 def applicable_faults(model: ExerciseModel, tempo: Tempo | None) -> frozenset[str]:
     """Faults that make sense for ``model`` at ``tempo``.
 
-    ``short_hold`` applies only when the prescribed top hold is at least 1 s (always for the
-    pelvic-tilt drill, whose hold is the point of the exercise).
+    ``short_hold`` applies only when the prescribed top hold is at least 1 s (the definition's
+    ratio is undefined below that).
     """
     faults = set(model.faults)
-    if (
-        "short_hold" in faults
-        and model.name != "pelvic-tilt"
-        and (tempo is None or tempo.top_hold_s < 1.0)
-    ):
+    if "short_hold" in faults and (tempo is None or tempo.top_hold_s < 1.0):
         faults.discard("short_hold")
     return frozenset(faults)

@@ -49,6 +49,35 @@ def pelvis_rotation(base: Rotation, angles_rad: FloatArray) -> Rotation:
     return base * Rotation.from_euler("ZXY", angles_rad)
 
 
+def pelvis_matrices(base: Rotation, angles_rad: FloatArray) -> FloatArray:
+    """Pelvis-to-world rotation matrices, one per sample (as :func:`pelvis_rotation`, faster).
+
+    Args:
+        base: posture rotation (:func:`posture_rotation`).
+        angles_rad: shape (n, 3): tilt, obliquity, rotation, rad.
+
+    Returns:
+        shape (n, 3, 3): ``R_posture @ Rz(tilt) @ Rx(obliquity) @ Ry(rotation)``.
+
+    """
+    n = len(angles_rad)
+    ca, sa = np.cos(angles_rad[:, 0]), np.sin(angles_rad[:, 0])
+    cb, sb = np.cos(angles_rad[:, 1]), np.sin(angles_rad[:, 1])
+    cc, sc = np.cos(angles_rad[:, 2]), np.sin(angles_rad[:, 2])
+    m = np.empty((n, 3, 3))
+    # Rz(a) Rx(b) Ry(c), multiplied out
+    m[:, 0, 0] = ca * cc - sa * sb * sc
+    m[:, 0, 1] = -sa * cb
+    m[:, 0, 2] = ca * sc + sa * sb * cc
+    m[:, 1, 0] = sa * cc + ca * sb * sc
+    m[:, 1, 1] = ca * cb
+    m[:, 1, 2] = sa * sc - ca * sb * cc
+    m[:, 2, 0] = -cb * sc
+    m[:, 2, 1] = sb
+    m[:, 2, 2] = cb * cc
+    return np.asarray(np.matmul(base.as_matrix(), m))
+
+
 def body_angular_velocity(angles_rad: FloatArray, rates_rad_s: FloatArray) -> FloatArray:
     """Angular velocity of the pelvis in the pelvis frame, ``vee(R^T dR/dt)``.
 
@@ -72,6 +101,27 @@ def body_angular_velocity(angles_rad: FloatArray, rates_rad_s: FloatArray) -> Fl
     return np.column_stack([db * cc - da * cb * sc, da * sb + dc, db * sc + da * cb * cc])
 
 
+def hanging_offset(base: Rotation, swing_rad: FloatArray, length_m: float) -> FloatArray:
+    """Displacement of the pelvis' centre when the body swings about the bar, world frame.
+
+    The body rotates by ``swing_rad`` about the pelvis ``z`` axis at rest (the left-right
+    axis, ``base.apply(z)``) through the bar, ``length_m`` above the pelvis, so the pelvis
+    moves on a circle of that radius; its orientation turns by the same angle (the caller
+    adds ``swing_rad`` to the tilt).
+
+    Returns:
+        shape (n, 3), m (zero at zero swing).
+
+    """
+    lateral = base.apply([0.0, 0.0, 1.0])
+    down = -length_m * WORLD_UP
+    return np.asarray(
+        np.outer(np.cos(swing_rad), down)
+        + np.outer(np.sin(swing_rad), np.cross(lateral, down))
+        - down
+    )
+
+
 def second_derivative(x: FloatArray, dt_s: float) -> FloatArray:
     """Central second difference along axis 0 (ends copied from their neighbours)."""
     out = np.empty_like(x)
@@ -81,7 +131,7 @@ def second_derivative(x: FloatArray, dt_s: float) -> FloatArray:
 
 
 def ideal_imu(
-    r_world_pelvis: Rotation,
+    r_world_pelvis: Rotation | FloatArray,
     omega_pelvis: FloatArray,
     pivot_world_m: FloatArray,
     lever_arm_m: FloatArray,
@@ -91,7 +141,8 @@ def ideal_imu(
     """Error-free accelerometer and gyroscope on a fine, uniform time grid.
 
     Args:
-        r_world_pelvis: n rotations, pelvis to world.
+        r_world_pelvis: n rotations, pelvis to world (a :class:`Rotation` or matrices of
+            shape (n, 3, 3), see :func:`pelvis_matrices`).
         omega_pelvis: shape (n, 3), pelvis angular velocity in the pelvis frame, rad/s.
         pivot_world_m: shape (n, 3), position of the point the pelvis rotates about, m.
         lever_arm_m: shape (3,), sensor position relative to the pivot, pelvis frame, m.
@@ -104,10 +155,17 @@ def ideal_imu(
         ``R_ws^T (a - g)`` in m/s^2 and angular velocity in rad/s.
 
     """
-    position = pivot_world_m + r_world_pelvis.apply(lever_arm_m)
+    r = (
+        r_world_pelvis.as_matrix()
+        if isinstance(r_world_pelvis, Rotation)
+        else np.asarray(r_world_pelvis)
+    ).reshape(-1, 3, 3)
+    lever = np.asarray(lever_arm_m, dtype=float)
+    position = pivot_world_m + np.einsum("nij,j->ni", r, lever)
     accel_world = second_derivative(position, dt_s)
     specific_world = accel_world + STANDARD_GRAVITY * WORLD_UP
-    r_world_sensor = r_world_pelvis * mounting
-    acc = r_world_sensor.inv().apply(specific_world)
-    gyr = mounting.inv().apply(omega_pelvis)
+    m = mounting.as_matrix()
+    # v_sensor = M^T R^T v_world
+    acc = np.einsum("nji,nj->ni", r, specific_world) @ m
+    gyr = np.atleast_2d(omega_pelvis) @ m
     return np.atleast_2d(acc), np.atleast_2d(gyr)

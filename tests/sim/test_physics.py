@@ -136,3 +136,63 @@ def test_output_grid_and_rate(rate: int) -> None:
     assert s.recording.sampling_rate_hz == rate
     assert s.recording.acc.shape == s.pelvis_angles_rad.shape
     assert s.recording.duration_s > s.truth["ecc_end_s"].max()
+
+
+def _inclination_and_swing(s: SimulatedSession, t0: float, t1: float) -> tuple[float, float]:
+    """Peak-to-peak (deg) of the accelerometer's inclination about pelvis z and of the
+    gyro-integrated rotation about it, over [t0, t1] (upright: gravity along pelvis +y)."""
+    rate = s.recording.sampling_rate_hz
+    sl = slice(round(t0 * rate), round(t1 * rate))
+    acc = s.mounting.apply(s.acc_ideal)[sl]
+    gyr_z = s.mounting.apply(s.gyr_ideal)[sl, 2]
+    incl = np.degrees(np.arctan2(acc[:, 0], acc[:, 1]))
+    swing = np.degrees(np.cumsum(gyr_z) / rate)
+    return float(np.ptp(incl)), float(np.ptp(swing))
+
+
+@pytest.mark.parametrize("length_m", [0.8, 1.1])
+def test_hanging_pendulum_about_the_bar_hides_the_swing_from_the_accelerometer(
+    length_m: float,
+) -> None:
+    """The pelvis moves on a circle about the bar: the specific force follows the body."""
+    s = simulate_session(ideal_spec("hanging-leg-raise", reps=4, sets=2, rest_s=20.0, seed=3,
+                                    faults={"swing": 1.0}, micro_motion=False,
+                                    lever_arm_m=(0.0, 0.0, 0.0), pendulum_length_m=length_m))
+    t = s.truth
+    notes = s.recording.meta.notes
+    l_eff = float(notes["pendulum_equivalent_length_m"])
+    period = float(notes["pendulum_period_s"])
+    assert 1.5 <= period <= 2.5
+    assert period == pytest.approx(2 * np.pi * np.sqrt(l_eff / STANDARD_GRAVITY), abs=2e-3)
+    # In the rest the body swings freely (excited by the set's reps): the gyro sees the whole
+    # swing, the accelerometer's inclination only about (1 - L / L_eff) of it.
+    t0, t1 = t["ecc_end_s"].iloc[3] + 2.0, t["con_start_s"].iloc[4] - 4.0
+    assert t1 - t0 > 5 * period
+    incl, swing = _inclination_and_swing(s, t0, t1)
+    assert swing > 0.3
+    assert incl < min(0.3, abs(1 - length_m / l_eff) + 0.1) * swing, (incl, swing)
+    # the same measurement on a rep (a curl about the hip, not about the bar) sees it all
+    r = t.iloc[0]
+    incl, swing = _inclination_and_swing(s, r["con_start_s"] - 0.2, r["con_end_s"] + 0.2)
+    assert incl > 0.7 * swing > 15
+
+
+def test_hanging_offset_is_a_circle_about_the_bar() -> None:
+    base = kin.posture_rotation("upright", 0.7)
+    swing = np.radians(np.linspace(-10, 10, 41))
+    offset = kin.hanging_offset(base, swing, 0.9)
+    bar = np.array([0.0, 0.0, 0.9])
+    np.testing.assert_allclose(np.linalg.norm(offset - bar, axis=1), 0.9, atol=1e-12)
+    # the pelvis moves the way its tilt turns it: a positive swing about the pelvis z axis
+    # (base.apply(z), through the bar) carries the pelvis along z x (-up)
+    lateral = base.apply([0.0, 0.0, 1.0])
+    direction = np.cross(lateral, [0.0, 0.0, -1.0])
+    assert offset[-1] @ direction > 0.15 and offset[0] @ direction < -0.15
+
+
+def test_pelvis_matrices_match_the_rotation_sequence() -> None:
+    rng = np.random.default_rng(1)
+    angles = rng.uniform(-1.5, 1.5, (50, 3))
+    base = Rotation.random(rng=rng)
+    np.testing.assert_allclose(kin.pelvis_matrices(base, angles),
+                               kin.pelvis_rotation(base, angles).as_matrix(), atol=1e-12)
