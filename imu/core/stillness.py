@@ -1,7 +1,8 @@
 """Still periods and the gyroscope bias, one causal step of the analyzer.
 
-A sample is still when, over the last ``window`` samples, every gyro axis spans less than a
-limit and every accelerometer axis too. The limits adapt to the sensor: twice the quietest
+A sample is still when, over the last ``window`` samples, the gyro's per-axis spans (as a
+vector length, so that it does not depend on the mounting) stay under a limit, and the
+accelerometer's too. The limits adapt to the sensor: twice the quietest
 window seen so far (a coarse or noisy sensor raises its floor), clipped between the
 configured minimum and maximum. The bias is the mean gyro over the latest still window and
 is re-estimated at every still period of the session (holds, pauses, rests). Before the
@@ -87,8 +88,13 @@ class StillnessBias:
             gap: shape (m,), samples lost for too long to fill.
 
         """
-        g_range = self._gyro_range(gyro_lp).max(axis=1)
-        a_range = self._acc_range(acc_lp).max(axis=1)
+        # The length of the vector of per-axis spans: a movement about one fixed axis spans
+        # the same whatever way the sensor is clipped on (the largest single-axis span does
+        # not, and let slow movements pass for stillness in some mountings).
+        g_span = self._gyro_range(gyro_lp)
+        a_span = self._acc_range(acc_lp)
+        g_range = np.sqrt(g_span[:, 0] ** 2 + g_span[:, 1] ** 2 + g_span[:, 2] ** 2)
+        a_range = np.sqrt(a_span[:, 0] ** 2 + a_span[:, 1] ** 2 + a_span[:, 2] ** 2)
         index = np.arange(self._n, self._n + len(gap))
         last_gap = np.maximum.accumulate(np.where(gap, index, self._last_gap))
         if len(gap):
