@@ -60,7 +60,9 @@ class HoldEnds:
                 if len(before):
                     self._burst_end = base + int(before[-1])
                 rest = base + int(k) - window + 1
-                if 0 <= rest - self._burst_end <= limit:
+                # Both flags cover a window: the quiet window may begin before the last
+                # window that still held the burst ends.
+                if -window <= rest - self._burst_end <= limit:
                     # Shaking can run straight into getting down: bound the burst.
                     self._pending.append((max(self._burst_start, rest - limit), rest))
         if len(burst_idx):

@@ -340,6 +340,14 @@ class RepAssembler:
                 gap_s = (lobe.start - self._con[-1].end) / fs
                 if gap_s <= self.p.merge_gap_s and self._overshoot is None:
                     self._con.append(lobe)
+                elif (
+                    gap_s > self.p.merge_gap_s
+                    and lobe.angle_start_deg < self._con[0].angle_start_deg + 0.5 * con_rot
+                    and self._rises_above_rest(lobe)
+                ):
+                    # Rising again from the bottom: the pelvis came back without a lowering
+                    # movement (a fidget, a slow drift back), so that was no concentric.
+                    self._start(lobe)
                 continue
             # Negative lobe while at the top.
             returned = -lobe.rotation_deg - sum(e.rotation_deg for e in self._ecc)

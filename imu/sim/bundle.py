@@ -49,17 +49,17 @@ class BundleItem:
 
 
 BUNDLE: tuple[BundleItem, ...] = (
-    BundleItem("reverse_crunch", "reverse-crunch", 102, 6,
-               {"swing": 0.2, "dropped_eccentric": 0.2}, tempo="3-1-3", packet_loss=0.01),
-    BundleItem("leg_raise", "leg-raise", 102, 6, {"back_arch": 0.25, "swing": 0.15}),
+    BundleItem("reverse_crunch", "reverse-crunch", 109, 6,
+               {"swing": 0.5, "dropped_eccentric": 0.5}, tempo="3-1-3", packet_loss=0.01),
+    BundleItem("leg_raise", "leg-raise", 102, 6, {"back_arch": 0.5, "swing": 0.3}),
     BundleItem("hanging_leg_raise", "hanging-leg-raise", 103, 5,
                {"body_swing": 0.3, "swing": 0.2}),
-    BundleItem("dead_bug", "dead-bug", 104, 6, {"back_arch": 0.15, "hips_rotating": 0.2}),
-    BundleItem("bird_dog", "bird-dog", 105, 6, {"hips_rotating": 0.25}),
+    BundleItem("dead_bug", "dead-bug", 101, 6, {"back_arch": 0.3, "hips_rotating": 0.4}),
+    BundleItem("bird_dog", "bird-dog", 105, 6, {"hips_rotating": 0.5}),
     BundleItem("reverse_hip_raise", "reverse-hip-raise", 107, 6,
-               {"over_extension": 0.2, "swing": 0.2, "dropped_eccentric": 0.15}),
-    BundleItem("pelvic_tilt", "pelvic-tilt", 107, 5, {"short_hold": 0.3}),
-    BundleItem("plank", "plank", 108, 1, {"hips_sagging": 0.4, "shaking": 0.3}, sets=3,
+               {"over_extension": 0.2, "swing": 0.4, "dropped_eccentric": 0.3}),
+    BundleItem("pelvic_tilt", "pelvic-tilt", 107, 5, {"short_hold": 0.6}),
+    BundleItem("plank", "plank", 108, 1, {"hips_sagging": 0.5, "shaking": 0.5}, sets=3,
                extra={"hold_s": 30.0}),
     BundleItem("standing_curl", "standing-curl", 109, 6, {"swing": 0.3}),
 )
