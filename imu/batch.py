@@ -64,7 +64,7 @@ import pyarrow.parquet as pq
 
 from imu.core.analyzer import AnalyzerParams
 from imu.errors import ImuError
-from imu.exercises import PROFILES, get_profile
+from imu.exercises import PROFILES, get_profile, profile_name
 from imu.io.load import load_recordings
 from imu.io.recording import Recording
 from imu.report.session import analyze_recording
@@ -231,10 +231,13 @@ def read_manifest(path: str | Path) -> dict[Path, ManifestRow]:
         if values["file"] is None:
             raise BatchError(f"{where}: empty 'file'")
         exercise = values.get("exercise")
-        if exercise is not None and exercise not in PROFILES:
-            raise BatchError(
-                f"{where}: unknown exercise {exercise!r}; one of: {', '.join(PROFILES)}"
-            )
+        if exercise is not None:
+            try:
+                exercise = profile_name(exercise)
+            except ImuError:
+                raise BatchError(
+                    f"{where}: unknown exercise {exercise!r}; one of: {', '.join(PROFILES)}"
+                ) from None
         tempo = values.get("tempo")
         if tempo is not None:
             try:
@@ -397,6 +400,21 @@ def _load(path: Path) -> Recording:
     if loaded[0].repairs:
         logger.warning("%s", loaded[0].repairs.line())
     return loaded[0].recording
+
+
+DASK_LOGGERS: Final = ("distributed", "dask", "tornado", "bokeh")
+"""Loggers of Dask and its servers; their INFO chatter is hidden unless we log INFO."""
+
+
+def _quiet_dask_logs() -> None:
+    """Hide Dask's INFO logs unless this process logs INFO (``imu -v batch`` shows them).
+
+    ``distributed`` sets its own loggers to INFO when imported, whatever the root level.
+    """
+    if logging.getLogger().isEnabledFor(logging.INFO):
+        return
+    for name in DASK_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
 
 
 def _one_line(exc: BaseException) -> str:
@@ -661,6 +679,7 @@ def _outcomes(jobs: Sequence[Job], options: BatchOptions) -> Iterable[SessionOut
     # Imported here: Dask starts nothing at import, but it is heavy and only needed here.
     from distributed import Client, LocalCluster, as_completed
 
+    _quiet_dask_logs()
     cluster: LocalCluster | None = None
     try:
         if options.scheduler is not None:

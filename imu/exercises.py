@@ -311,15 +311,44 @@ PROFILES: Final[dict[str, ExerciseProfile]] = {
 }
 
 
+EXERCISE_ALIASES: Final[dict[str, str]] = {
+    "standing-curl": "standing-strict",
+    "standing-press": "standing-strict",
+    "curl": "standing-strict",
+}
+"""Exercise names that are not profile names, mapped to the profile that analyses them.
+
+Recordings name the exercise that was done (the simulator's ``standing-curl``, a manifest's
+``curl``); the analysis needs the profile for it. Standing lifts are analysed by
+``standing-strict`` (the pelvis should stay still; every pelvic burst is hip drive).
+"""
+
+
+def profile_name(name: str) -> str:
+    """The profile name for an exercise name, alias or spelling (``reverse_crunch``, ``Curl``).
+
+    Case, surrounding blanks and ``_`` vs ``-`` do not matter.
+
+    Raises:
+        ImuError: unknown name; the message lists the known profiles and aliases.
+
+    """
+    key = name.strip().lower().replace("_", "-").replace(" ", "-")
+    key = EXERCISE_ALIASES.get(key, key)
+    if key not in PROFILES:
+        known = ", ".join(PROFILES)
+        aliases = ", ".join(f"{a} = {p}" for a, p in EXERCISE_ALIASES.items())
+        raise ImuError(
+            f"unknown exercise {name!r}; choose one of: {known} (aliases: {aliases})"
+        )
+    return key
+
+
 def get_profile(name: str) -> ExerciseProfile:
-    """The profile called ``name``.
+    """The profile called ``name``, or the profile an alias stands for (:func:`profile_name`).
 
     Raises:
         ImuError: unknown name; the message lists the known ones.
 
     """
-    try:
-        return PROFILES[name]
-    except KeyError:
-        known = ", ".join(PROFILES)
-        raise ImuError(f"unknown exercise {name!r}; choose one of: {known}") from None
+    return PROFILES[profile_name(name)]

@@ -13,6 +13,15 @@ from dataclasses import dataclass
 
 from imu.errors import ImuError
 
+MAX_MOVEMENT_S = 60.0
+"""Longest concentric or eccentric a tempo may prescribe, s."""
+
+MAX_HOLD_S = 600.0
+"""Longest top hold or bottom pause a tempo may prescribe (a long plank), s."""
+
+_PHASE_NAMES = ("up (concentric)", "top hold", "down (eccentric)", "bottom pause")
+_PHASE_LIMITS_S = (MAX_MOVEMENT_S, MAX_HOLD_S, MAX_MOVEMENT_S, MAX_HOLD_S)
+
 
 class TempoError(ImuError, ValueError):
     """A tempo string that is not "up-hold-down" seconds."""
@@ -45,11 +54,17 @@ def parse_tempo(text: str) -> Tempo:
     A fourth number sets the bottom pause: ``"3-1-3-1"``.
 
     Raises:
-        TempoError: the text is not 3 or 4 non-negative numbers separated by '-', or the
-            concentric or eccentric is zero.
+        TempoError: the text is not 3 or 4 non-negative numbers separated by '-', the
+            concentric or eccentric is zero, or a phase is longer than :data:`MAX_MOVEMENT_S`
+            (up, down) or :data:`MAX_HOLD_S` (holds).
 
     """
     parts = text.strip().split("-")
+    if len(parts) > 1 and any(not p.strip() for p in parts):
+        raise TempoError(
+            f"tempo {text!r}: tempo values must be positive seconds, e.g. 3-1-3 "
+            "(up-hold-down; optionally -PAUSE: 3-1-3-1)"
+        )
     hint = "write the tempo as up-hold-down seconds, e.g. 3-1-3 (optionally -PAUSE: 3-1-3-1)"
     if len(parts) not in (3, 4):
         if len(parts) == 1 and parts[0].isdigit() and len(parts[0]) == 4:
@@ -63,8 +78,17 @@ def parse_tempo(text: str) -> Tempo:
     except ValueError:
         raise TempoError(f"tempo {text!r} is not numeric; {hint}") from None
     if any(not math.isfinite(v) or v < 0 for v in values):
-        raise TempoError(f"tempo {text!r} has a negative or non-finite duration; {hint}")
+        raise TempoError(
+            f"tempo {text!r}: tempo values must be positive seconds, e.g. 3-1-3 "
+            "(up-hold-down; optionally -PAUSE: 3-1-3-1)"
+        )
     if values[0] == 0 or values[2] == 0:
         raise TempoError(f"tempo {text!r}: up and down must last longer than 0 s; {hint}")
+    for name, value, limit in zip(_PHASE_NAMES, values, _PHASE_LIMITS_S, strict=False):
+        if value > limit:
+            raise TempoError(
+                f"tempo {text!r}: the {name} of {value:g} s is longer than {limit:g} s, the "
+                f"longest {name} a tempo may prescribe; {hint}"
+            )
     pause = values[3] if len(values) == 4 else None
     return Tempo(values[0], values[1], values[2], pause)

@@ -10,23 +10,58 @@ from importlib import import_module
 
 from firmware_protocol import ProtocolError
 from imu import __version__
+from imu.cli._args import OneLineParser, UsageError, join_dash_values
 from imu.errors import ImuError
 
-COMMAND_MODULES: tuple[str, ...] = (
-    "info",
-    "convert",
-    "simulate",
-    "analyze",
-    "eval",
-    "batch",
-    "progress",
-    "export_bids",
-    "scan",
-    "live",
-    "replay",
-    "recover",
-)
-"""Modules of :mod:`imu.cli`, each with ``register(subparsers)``; order is the --help order."""
+COMMANDS: dict[str, tuple[str, str]] = {
+    "info": ("info", "summarise a recording (Parquet) or a CSV file"),
+    "convert": ("convert", "import a CSV file into Parquet recordings"),
+    "simulate": ("simulate", "simulate a session with ground truth"),
+    "simulate-cohort": (
+        "simulate_cohort",
+        "simulate a cohort of participants over weeks (recordings and manifest) for research",
+    ),
+    "analyze": (
+        "analyze",
+        "find reps, phases, tempo, swings and faults; write tables and an HTML report",
+    ),
+    "eval": ("eval", "measure accuracy on generated sessions with ground truth"),
+    "batch": (
+        "batch",
+        "analyse many recordings in parallel (Dask) into a partitioned Parquet dataset",
+    ),
+    "progress": (
+        "progress",
+        "a personal progress page over many sessions (weeks, clean reps, descent, swings)",
+    ),
+    "export-bids": (
+        "export_bids",
+        "write recordings (and their reps as events) as a Motion-BIDS dataset",
+    ),
+    "scan": (
+        "scan",
+        "list hip IMU and Polar sensors in range (name, type, address, RSSI, battery)",
+    ),
+    "live": (
+        "live",
+        "stream a set from a sensor (or the simulator): live rep count, tempo, faults",
+    ),
+    "replay": (
+        "replay",
+        "stream a recording through the live path (virtual sensor, bleak, analyzer)",
+    ),
+    "recover": (
+        "recover",
+        "turn a live session's journal (left by a crash) into a Parquet recording",
+    ),
+}
+"""Command name -> (module of :mod:`imu.cli` with ``register(subparsers)``, one-line help).
+
+The order is the --help order. A command's module (and the libraries it needs: numpy, pandas,
+bleak, dask...) is imported only when that command runs or shows its own help, so ``imu
+--help`` and ``imu --version`` answer at once. The help line here is the one the module
+registers (a test checks they agree).
+"""
 
 DESCRIPTION = """\
 Analyse core-exercise reps from a hip-worn IMU (accelerometer + gyroscope clipped to the
@@ -36,23 +71,50 @@ Run 'imu COMMAND --help' for the options of one command.
 """
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """Build the top-level parser with every command registered."""
-    parser = argparse.ArgumentParser(
+def build_parser(command: str | None = "*") -> argparse.ArgumentParser:
+    """Build the top-level parser.
+
+    Args:
+        command: the command whose module is imported and registered in full; the others get
+            a placeholder with their help line only. ``"*"`` registers every command (slow:
+            imports everything), None none of them.
+
+    """
+    parser = OneLineParser(
         prog="imu", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--version", action="version", version=f"imu {__version__}")
     parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for name in COMMAND_MODULES:
-        import_module(f"imu.cli.{name}").register(sub)
+    sub = parser.add_subparsers(
+        dest="command", metavar="COMMAND", required=True, parser_class=OneLineParser
+    )
+    for name, (module, help_text) in COMMANDS.items():
+        if command in ("*", name):
+            import_module(f"imu.cli.{module}").register(sub)
+        else:
+            sub.add_parser(name, help=help_text, add_help=False)
     return parser
+
+
+def _command_of(argv: Sequence[str]) -> str | None:
+    """The command named in ``argv`` (the first word that is not a top-level option)."""
+    for word in argv:
+        if word == "--":
+            return None
+        if not word.startswith("-"):
+            return word if word in COMMANDS else None
+    return None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``imu`` console script; returns the process exit code."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    words = join_dash_values(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(_command_of(words))
+    try:
+        args = parser.parse_args(words)
+    except UsageError as exc:
+        print(exc, file=sys.stderr)
+        return 2
     logging.basicConfig(
         level=logging.WARNING - 10 * min(args.verbose, 2),
         format="%(levelname)s %(name)s: %(message)s",
@@ -60,12 +122,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         code: int = args.func(args)
     except (ImuError, ProtocolError) as exc:
-        print(f"imu {args.command}: error: {exc}", file=sys.stderr)
+        print(f"imu {args.command}: error: {one_line(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(f"imu {args.command}: interrupted", file=sys.stderr)
         return 130
     return code
+
+
+def one_line(exc: BaseException) -> str:
+    """The exception's message on one line (newlines and runs of blanks become one blank)."""
+    return " ".join(str(exc).split())
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from imu.cli._args import tempo_text
 from imu.cli._csvargs import (
     PHONE_HELP,
     UNITS_HELP,
@@ -103,7 +104,8 @@ def register(subparsers: Any) -> None:
         help="exercise profile (list below); default: the recording's own exercise",
     )
     parser.add_argument(
-        "--tempo", metavar="U-H-D", default=None, help='prescription "up-hold-down" s, e.g. 3-1-3'
+        "--tempo", metavar="U-H-D", default=None, type=tempo_text,
+        help='prescription "up-hold-down" s, e.g. 3-1-3',
     )
     parser.add_argument(
         "--tempo-tolerance",

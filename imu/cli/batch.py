@@ -18,6 +18,7 @@ from imu.batch import (
     format_hours,
     run_batch,
 )
+from imu.cli._args import tempo_text
 from imu.cli._csvargs import console
 from imu.core.analyzer import AnalyzerParams
 from imu.core.metrics import TempoTolerance
@@ -86,7 +87,7 @@ def register(subparsers: Any) -> None:
                         help="dataset directory")
     parser.add_argument("--exercise", "-e", metavar="E", default=None,
                         help="exercise when the manifest does not say (overrides the files')")
-    parser.add_argument("--tempo", metavar="U-H-D", default=None,
+    parser.add_argument("--tempo", metavar="U-H-D", default=None, type=tempo_text,
                         help='prescription "up-hold-down" s when the manifest does not say')
     parser.add_argument("--workers", "-j", type=_workers, default=2, metavar="N",
                         help="local worker processes [2]; 0 = no Dask, in this process")
@@ -98,6 +99,8 @@ def register(subparsers: Any) -> None:
                         help="re-analyse sessions already in the dataset")
     parser.add_argument("--tempo-tolerance", type=float, default=TempoTolerance().fraction,
                         metavar="F", help="allowed deviation per phase, fraction [0.25]")
+    parser.add_argument("--verbose", "-v", action="count", default=argparse.SUPPRESS,
+                        help="more log output (also Dask's scheduler and worker logs)")
     parser.set_defaults(func=run)
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from imu.batch import expand_inputs, session_id
+from imu.cli._args import tempo_text
 from imu.cli._csvargs import console
 from imu.errors import ImuError
 from imu.exercises import get_profile
@@ -54,7 +55,8 @@ def register(subparsers: Any) -> None:
                         "[the exercise]")
     parser.add_argument("--exercise", "-e", metavar="E", default=None,
                         help="exercise for the events; default: the recording's own")
-    parser.add_argument("--tempo", metavar="U-H-D", default=None, help="prescription for events")
+    parser.add_argument("--tempo", metavar="U-H-D", default=None, type=tempo_text,
+                        help="prescription for events")
     parser.add_argument("--subject", metavar="S", default=None,
                         help="subject label for every input; default: the participant")
     parser.add_argument("--no-events", dest="events", action="store_false",

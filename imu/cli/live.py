@@ -44,6 +44,7 @@ from imu.ble.live import (
     SetEnded,
     StreamEvent,
 )
+from imu.cli._args import TEMPO_HELP, tempo_text
 from imu.cli._csvargs import console, positive_number
 from imu.core.metrics import Rep, TempoTolerance
 from imu.errors import RecordingError
@@ -96,7 +97,7 @@ def _fraction(text: str) -> float:
 def add_stream_options(p: argparse.ArgumentParser) -> None:
     """Options shared by ``live`` and ``replay``."""
     p.add_argument("--out", "-o", type=Path, required=True, metavar="DIR", help="output dir")
-    p.add_argument("--tempo", metavar="U-H-D", default=None, help="prescribed tempo, e.g. 3-1-3")
+    p.add_argument("--tempo", metavar="U-H-D", default=None, type=tempo_text, help=TEMPO_HELP)
     p.add_argument("--speed", type=positive_number, default=1.0, metavar="X",
                    help="simulated/replayed time runs X times faster than real time [1]")
     p.add_argument("--bell", action="store_true", help="ring the terminal bell on every rep")

@@ -9,6 +9,7 @@ from pathlib import Path
 from scipy.spatial.transform import Rotation
 
 from firmware_protocol.spec import OUTPUT_DATA_RATES_HZ
+from imu.cli._args import tempo_text
 from imu.errors import SimulationError
 from imu.sim import EXERCISE_MODELS, EXERCISES, FAULTS, SessionSpec, save_session, simulate_session
 from imu.sim.exercises import CONTROLLED_FAMILIES, SWING_FAMILIES
@@ -56,7 +57,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument("exercise", metavar="EXERCISE", help=f"one of: {', '.join(EXERCISES)}")
     p.add_argument("--out", required=True, metavar="FILE",
                    help="output recording (.parquet); the truth goes to FILE's .truth.csv")
-    p.add_argument("--tempo", metavar="UP-HOLD-DOWN[-PAUSE]",
+    p.add_argument("--tempo", metavar="UP-HOLD-DOWN[-PAUSE]", type=tempo_text,
                    help="prescribed tempo in seconds (default: the exercise's)")
     p.add_argument("--reps", type=int, metavar="N",
                    help="reps per set (alternating exercises count each side; plank: holds)")

@@ -22,6 +22,7 @@ The recordings' own metadata carry the same participant, prescription and start 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -72,8 +73,15 @@ _DAYS = (0, 2, 4, 5)
 """Weekday of the 1st..4th session of a week (Mon, Wed, Fri, Sat)."""
 
 
-def simulate_cohort(spec: CohortSpec, out_dir: str | Path) -> pd.DataFrame:
+def simulate_cohort(
+    spec: CohortSpec,
+    out_dir: str | Path,
+    on_participant: Callable[[int, int], None] | None = None,
+) -> pd.DataFrame:
     """Simulate every session of the cohort into ``out_dir``; returns the cohort table.
+
+    ``on_participant(done, participants)`` is called after each participant's sessions are
+    written (progress display).
 
     Returns:
         One row per session: file (relative to ``out_dir``), participant, exercise, tempo,
@@ -146,6 +154,8 @@ def simulate_cohort(spec: CohortSpec, out_dir: str | Path) -> pd.DataFrame:
                     "seed": seed,
                 })
                 k += 1
+        if on_participant is not None:
+            on_participant(p + 1, spec.participants)
     table = pd.DataFrame(rows)
     try:
         table[["file", "participant", "exercise", "tempo", "date"]].to_csv(

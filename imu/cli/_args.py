@@ -1,0 +1,81 @@
+"""Argument types shared by every command (light imports only: ``imu --help`` loads this)."""
+
+from __future__ import annotations
+
+import argparse
+import re
+from collections.abc import Sequence
+from typing import NoReturn
+
+from imu.errors import ImuError
+from imu.tempo import parse_tempo
+
+TEMPO_OPTIONS: tuple[str, ...] = ("--tempo",)
+"""Options whose value is a tempo (``U-H-D``); see :func:`join_dash_values`."""
+
+_TEMPO_LIKE = re.compile(r"^-[0-9.eE+]*(-[0-9.eE+]*)+$")
+"""A value such as ``-1-1-1`` that argparse would take for an option."""
+
+TEMPO_HELP = 'prescribed tempo "up-hold-down" seconds, e.g. 3-1-3 (optionally -PAUSE: 3-1-3-1)'
+
+
+def tempo_text(text: str) -> str:
+    """The argparse type of ``--tempo``: check ``text``, return it as ``"U-H-D"``.
+
+    The value stays a string (normalised, e.g. ``"3-1-3"``) so commands pass it on as they
+    would a recording's own ``meta.tempo``.
+
+    Raises:
+        argparse.ArgumentTypeError: not a tempo; the message names the value and the form.
+
+    """
+    try:
+        return str(parse_tempo(text))
+    except ImuError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def join_dash_values(argv: Sequence[str], options: Sequence[str] = TEMPO_OPTIONS) -> list[str]:
+    """Rewrite ``--tempo -1-1-1`` as ``--tempo=-1-1-1`` so argparse hands the value on.
+
+    argparse takes any word starting with ``-`` (other than a plain negative number) for an
+    option and says "expected one argument"; joined, the value reaches :func:`tempo_text`,
+    which says what is wrong with it.
+    """
+    out: list[str] = []
+    i = 0
+    while i < len(argv):
+        word = argv[i]
+        if word == "--":
+            out.extend(argv[i:])
+            break
+        if word in options and i + 1 < len(argv) and _TEMPO_LIKE.match(argv[i + 1]):
+            out.append(f"{word}={argv[i + 1]}")
+            i += 2
+            continue
+        out.append(word)
+        i += 1
+    return out
+
+
+class UsageError(Exception):
+    """Bad command-line arguments; ``str()`` is the one-line message to print."""
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line: the problem and where to read more.
+
+    Errors raise :class:`UsageError` (``imu.cli.main`` prints it and returns 2) instead of
+    printing the usage block and exiting.
+    """
+
+    def error(self, message: str) -> NoReturn:
+        """Raise ``UsageError("PROG: error: MESSAGE (see 'PROG --help')")``."""
+        raise UsageError(
+            f"{self.prog}: error: {' '.join(message.split())} (see '{self.prog} --help')"
+        )
+
+
+def count(n: int, noun: str, plural: str | None = None) -> str:
+    """``"1 set"``, ``"2 sets"``, ``"0 reps"``."""
+    return f"{n} {noun if n == 1 else (plural or noun + 's')}"
