@@ -81,6 +81,32 @@ def address_text(address: Address) -> str:
     return str(address).split("/")[0]
 
 
+try:  # libusb errors (usb:N transports); usb1 comes with Bumble but is optional there
+    from usb1 import USBError as _USBError
+
+    _USB_ERRORS: tuple[type[Exception], ...] = (_USBError,)
+except ImportError:  # pragma: no cover - depends on the installation
+    _USB_ERRORS = ()
+
+
+class BumbleTransportError(BleakError):
+    """A Bumble transport (``usb:0``, ``serial:...``) cannot be opened.
+
+    Attributes:
+        transport: the transport name.
+        reason: what the transport layer said (one line).
+
+    """
+
+    def __init__(self, transport: str, cause: BaseException) -> None:
+        self.transport = transport
+        self.reason = " ".join(f"{type(cause).__name__}: {cause}".split())
+        super().__init__(
+            f"cannot open Bumble transport {transport!r} ({self.reason}); check the dongle is "
+            "plugged in and not claimed by the OS Bluetooth stack (see docs/live.md)"
+        )
+
+
 class BumbleHost:
     """A powered-on Bumble device used as the host side by the bleak backend classes.
 
@@ -124,11 +150,8 @@ class BumbleHost:
         """
         try:
             opened = await open_transport(transport)
-        except (OSError, ValueError, core.BaseBumbleError) as exc:
-            raise BleakError(
-                f"cannot open Bumble transport {transport!r}: {exc}; check the dongle is "
-                "plugged in and not claimed by the OS Bluetooth stack (see docs/live.md)"
-            ) from exc
+        except (OSError, ValueError, core.BaseBumbleError, *_USB_ERRORS) as exc:
+            raise BumbleTransportError(transport, exc) from exc
         device = Device.with_hci(name, Address("F0:F0:F0:F0:F0:F0"), opened.source, opened.sink)
         host = cls(device, opened)
         await host.power_on()

@@ -34,6 +34,60 @@ class BleError(ImuError):
     """The sensor cannot be found, connected or configured (message says what to try)."""
 
 
+class BluetoothUnavailableError(BleError):
+    """No Bluetooth to use: no OS stack (BlueZ/D-Bus), no adapter, or no usable dongle."""
+
+
+NO_HARDWARE_HINT = "or try it without hardware: imu live -e EXERCISE --sim EXERCISE --out DIR"
+"""The way out when there is no Bluetooth at all (the built-in virtual sensor)."""
+
+_UNAVAILABLE_ERRORS: tuple[type[BaseException], ...] = (BleakError, OSError)
+"""What starting a scan raises when the Bluetooth stack or dongle is missing (plus USB errors,
+which the Bumble backend turns into :class:`BleakError`)."""
+
+
+def bluetooth_error(exc: BaseException, backend: BleBackend, action: str) -> BleError:
+    """One line saying what is missing and what to do, for an error raised by ``action``.
+
+    Args:
+        exc: what bleak, D-Bus or the Bumble transport raised.
+        backend: the backend in use (the OS stack, or Bumble on ``kwargs["transport"]``).
+        action: what was being done, e.g. ``"scan for sensors"``.
+
+    Returns:
+        :class:`BluetoothUnavailableError` when the stack, adapter or dongle is missing (the
+        message names it and the ways on: BlueZ, ``--transport usb:0``, ``--sim``), else a
+        :class:`BleError` with bleak's reason.
+
+    """
+    from bleak.exc import BleakBluetoothNotAvailableError, BleakDBusError
+
+    detail = " ".join(f"{type(exc).__name__}: {exc}".split())
+    transport = backend.kwargs.get("transport")
+    if isinstance(transport, str):
+        if type(exc).__name__ == "BumbleTransportError":
+            detail = str(getattr(exc, "reason", detail))
+        return BluetoothUnavailableError(
+            f"cannot {action}: no usable Bluetooth controller on Bumble transport "
+            f"{transport!r} ({detail}); plug in a USB Bluetooth dongle that the OS stack does "
+            "not claim and give your user access to it (docs/live.md), or leave out "
+            f"--transport to use the OS Bluetooth stack (BlueZ), {NO_HARDWARE_HINT}"
+        )
+    if isinstance(exc, OSError | BleakBluetoothNotAvailableError | BleakDBusError):
+        if isinstance(exc, OSError):
+            what = f"cannot reach BlueZ on the D-Bus system bus ({detail})"
+        elif isinstance(exc, BleakDBusError):
+            what = f"BlueZ (bluetoothd) does not answer on D-Bus ({detail})"
+        else:
+            what = f"no Bluetooth adapter available ({detail})"
+        return BluetoothUnavailableError(
+            f"cannot {action}: no Bluetooth stack: {what}; install and start BlueZ "
+            "(bluetoothd) with a Bluetooth adapter, or use a USB Bluetooth dongle through "
+            f"Bumble with --transport usb:0, {NO_HARDWARE_HINT}"
+        )
+    return BleError(f"cannot {action}: {detail}")
+
+
 @dataclass(frozen=True)
 class BleBackend:
     """Which bleak backend to use, and keyword arguments passed to it.
@@ -141,8 +195,8 @@ async def scan(
         found = await BleakScanner.discover(
             timeout=timeout_s, return_adv=True, **backend.scanner_kwargs()
         )
-    except BleakError as exc:
-        raise BleError(f"cannot scan: {exc}") from exc
+    except _UNAVAILABLE_ERRORS as exc:
+        raise bluetooth_error(exc, backend, "scan for sensors") from exc
     sensors = []
     for device, adv in found.values():
         kind = device_kind(adv)
@@ -195,8 +249,8 @@ async def find_sensor_kind(
         device = await BleakScanner.find_device_by_filter(
             match, timeout=timeout_s, **backend.scanner_kwargs()
         )
-    except BleakError as exc:
-        raise BleError(f"cannot scan: {exc}") from exc
+    except _UNAVAILABLE_ERRORS as exc:
+        raise bluetooth_error(exc, backend, "look for the sensor") from exc
     if device is None:
         what = f"sensor {address}" if address else "no hip IMU or Polar sensor"
         raise BleError(
@@ -242,8 +296,8 @@ async def find_sensor(backend: BleBackend, address: str | None, timeout_s: float
                 timeout=timeout_s,
                 **kwargs,
             )
-    except BleakError as exc:
-        raise BleError(f"cannot scan: {exc}") from exc
+    except _UNAVAILABLE_ERRORS as exc:
+        raise bluetooth_error(exc, backend, "look for the sensor") from exc
     if device is None:
         what = f"sensor {address}" if address else "no sensor advertising the IMU service"
         raise BleError(
