@@ -74,6 +74,9 @@ FRAME_PERIOD_S = 0.05
 STATUS_PERIOD_S = 10.0
 """While streaming, the status record is refreshed (and notified) at least this often, s."""
 
+STOP_GRACE_S = 1.0
+"""How long :meth:`VirtualSensor.stop` lets pending HCI exchanges finish before cancelling, s."""
+
 _ADV_DATA_MAX = 31
 """Bytes of legacy advertising data (and of a scan response)."""
 
@@ -384,6 +387,11 @@ class VirtualSensor:
         if self._loop_task is not None:
             self._loop_task.cancel()
             await asyncio.gather(self._loop_task, return_exceptions=True)
+        # Let short HCI exchanges (e.g. advertising again after a disconnect) finish first:
+        # a task cancelled while Bumble waits for a command's response leaves that response
+        # to arrive on a cancelled future (asyncio logs InvalidStateError).
+        if self._tasks:
+            await asyncio.wait(set(self._tasks), timeout=STOP_GRACE_S)
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)

@@ -89,6 +89,12 @@ except ImportError:  # pragma: no cover - depends on the installation
     _USB_ERRORS = ()
 
 
+_TRANSPORT_ERRORS: tuple[type[Exception], ...] = (
+    OSError, ValueError, core.BaseBumbleError, *_USB_ERRORS
+)
+"""What opening a Bumble transport raises when the controller is missing or unusable."""
+
+
 class BumbleTransportError(BleakError):
     """A Bumble transport (``usb:0``, ``serial:...``) cannot be opened.
 
@@ -150,7 +156,7 @@ class BumbleHost:
         """
         try:
             opened = await open_transport(transport)
-        except (OSError, ValueError, core.BaseBumbleError, *_USB_ERRORS) as exc:
+        except _TRANSPORT_ERRORS as exc:
             raise BumbleTransportError(transport, exc) from exc
         device = Device.with_hci(name, Address("F0:F0:F0:F0:F0:F0"), opened.source, opened.sink)
         host = cls(device, opened)

@@ -321,14 +321,21 @@ class LiveResult:
 
     Attributes:
         recording: everything received, on the uniform grid (gaps NaN and listed).
-        reps: every rep, as the live analyzer reported it (same as an offline analysis).
+        reps: every rep, as the live analyzer reported it: what the person saw, and what the
+            saved reports hold.
         reason: why the session ended.
+        trace: shape (n, 2), the live analyzer's pelvic angle (deg) and rate (deg/s) per
+            sample, for the report's plot (empty when not kept).
+        trace_start_s: time of the trace's first row on the reps' clock (minus the filter
+            delay), s.
 
     """
 
     recording: Recording
     reps: list[Rep]
     reason: str
+    trace: FloatArray = field(default_factory=lambda: np.empty((0, 2)))
+    trace_start_s: float = 0.0
 
 
 class LiveSession:
@@ -388,7 +395,7 @@ class LiveSession:
             notes=ad.header_notes(),
         )
         self.recorder: FrameRecorder = ad.make_recorder(self.header)
-        self.analyzer = RepAnalyzer(profile, ad.odr_hz, self.tempo, self.params)
+        self.analyzer = RepAnalyzer(profile, ad.odr_hz, self.tempo, self.params, keep_trace=True)
         self.phases = PhaseTracker(profile, ad.odr_hz, rest_after_s=3.0)
         self.journal = JournalWriter(journal_path, self.header) if journal_path else None
         self.reps: list[Rep] = []
@@ -417,17 +424,22 @@ class LiveSession:
             self.reason = await self._supervise()
         finally:
             self._queue.put_nowait(_STOP)
-            await consumer
-            ticker.cancel()
-            await asyncio.gather(ticker, return_exceptions=True)
-            self._tasks.clear()
+            try:
+                await consumer
+            finally:
+                ticker.cancel()
+                await asyncio.gather(ticker, return_exceptions=True)
+                self._tasks.clear()
             last = self.analyzer.finish()
             self._emit_reps(last, self.host_clock())
             self._maybe_set_ended(final=True)
             if self.journal is not None:
                 self.journal.close()
         self._emit(Finished(self.reason))
-        return LiveResult(self.recorder.recording(), list(self.reps), self.reason)
+        return LiveResult(
+            self.recorder.recording(), list(self.reps), self.reason,
+            trace=self.analyzer.trace_, trace_start_s=-self.analyzer.delay_s,
+        )
 
     # ------------------------------------------------------------------ supervisor
     def _on_notification(self, data: bytes) -> None:
@@ -626,8 +638,18 @@ class LiveSession:
             )
 
     def _emit(self, event: LiveEvent | Finished) -> None:
-        if self.listener is not None:
+        """Give ``event`` to the listener; a failing listener never stops the session.
+
+        A view is only a view: if it raises (a bug, a closed terminal), the error is logged
+        once and the listener dropped, while recording and analysis carry on.
+        """
+        if self.listener is None:
+            return
+        try:
             self.listener(event)
+        except Exception:  # the view's failure must not lose the recording
+            logger.exception("the live view failed; carrying on without it")
+            self.listener = None
 
 
 def _name(target: BLEDevice | str) -> str:

@@ -9,11 +9,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-from rich import box
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
 
 from imu.cli._args import tempo_text
 from imu.cli._csvargs import (
@@ -29,11 +26,12 @@ from imu.cli._csvargs import (
 from imu.core.analyzer import AnalyzerParams
 from imu.core.metrics import TempoTolerance
 from imu.errors import AnalysisError, ImuError
-from imu.exercises import FAULTS, PROFILES, get_profile
+from imu.exercises import PROFILES, get_profile
 from imu.io.recording import Recording
+from imu.live_finish import reps_view, sets_view
 from imu.report.coaching import DISCLAIMER
 from imu.report.session import SessionReport, analyze_recording
-from imu.report.tables import RECORDING, combined_tables, write_reports
+from imu.report.tables import combined_tables, write_reports
 from imu.tempo import Tempo, parse_tempo
 
 logger = logging.getLogger(__name__)
@@ -66,9 +64,6 @@ examples:
 
 {PHONE_HELP}
 {UNITS_HELP}"""
-
-PHASE_HEADERS = ("con s", "hold s", "ecc s", "pause s")
-
 
 def _fraction(text: str) -> float:
     try:
@@ -174,9 +169,11 @@ def run(args: argparse.Namespace) -> int:
             raise too_slow(path, recording.sampling_rate_hz, exc) from exc
         reports.append(replace(report, name=name))
     tables = combined_tables(reports)
-    _print_reps(out, tables["reps"])
+    out.print(reps_view(tables["reps"]))
     out.print()
-    _print_sets(out, tables["sets"])
+    sets = sets_view(tables["sets"])
+    if sets is not None:
+        out.print(sets)
     out.print()
     for r in reports:
         row = r.session.iloc[0]
@@ -195,79 +192,3 @@ def run(args: argparse.Namespace) -> int:
 
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
-
-
-def _fmt(value: float, spec: str = ".1f") -> str:
-    return "-" if pd.isna(value) else f"{value:{spec}}"
-
-
-def _print_reps(out: Console, reps: pd.DataFrame) -> None:
-    if reps.empty:
-        out.print("[yellow]no reps found[/yellow]", markup=True)
-        return
-    table = Table(title="reps", box=box.SIMPLE_HEAD, show_edge=False)
-    several = RECORDING in reps
-    if several:
-        table.add_column("recording")
-    for name in ("set", "rep"):
-        table.add_column(name, justify="right")
-    alternating = reps["side"].notna().any()
-    if alternating:
-        table.add_column("side")
-    for name in (*PHASE_HEADERS, "ROM deg"):
-        table.add_column(name, justify="right")
-    for name in ("swing", "faults", "tempo"):
-        table.add_column(name)
-    for r in reps.to_dict(orient="records"):
-        faults = ", ".join(f for f in FAULTS if r[f])
-        cells = [str(r[RECORDING])] if several else []
-        cells += [str(r["set"]), str(r["rep"])]
-        if alternating:
-            cells.append(_fmt_side(r["side"]))
-        cells += [
-            _fmt(r["concentric_s"]),
-            _fmt(r["top_hold_s"]),
-            _fmt(r["eccentric_s"]),
-            _fmt(r["bottom_pause_s"]),
-            _fmt(r["rom_deg"], ".0f"),
-            "[magenta]swing[/magenta]" if r["swing"] else "",
-            f"[red]{faults}[/red]" if faults else "",
-            "[green]ok[/green]" if r["tempo_ok"] else "[red]off[/red]",
-        ]
-        table.add_row(*cells)
-    out.print(table)
-
-
-def _fmt_side(side: object) -> str:
-    return side if isinstance(side, str) else ""
-
-
-def _print_sets(out: Console, sets: pd.DataFrame) -> None:
-    if sets.empty:
-        return
-    table = Table(title="sets", box=box.SIMPLE_HEAD, show_edge=False)
-    several = RECORDING in sets
-    headers = ["recording"] if several else []
-    headers += ["set", "reps", "rest s", "TUT s", "con s", "hold s", "ecc s", "ROM deg"]
-    headers += ["on tempo", "swings", "faults", "clean before fault"]
-    for h in headers:
-        table.add_column(h, justify="left" if h == "recording" else "right")
-    for r in sets.to_dict(orient="records"):
-        n_faults = sum(int(r[f"{f}_count"]) for f in FAULTS)
-        cells = [str(r[RECORDING])] if several else []
-        cells += [
-            str(r["set"]),
-            str(r["reps"]),
-            _fmt(r["rest_before_s"], ".0f"),
-            _fmt(r["tut_s"], ".0f"),
-            _fmt(r["concentric_s_mean"]),
-            _fmt(r["top_hold_s_mean"]),
-            _fmt(r["eccentric_s_mean"]),
-            _fmt(r["rom_deg_mean"], ".0f"),
-            f"{r['tempo_ok_share']:.0%}",
-            str(r["swings"]),
-            str(n_faults),
-            str(r["clean_reps_before_first_fault"]),
-        ]
-        table.add_row(*cells)
-    out.print(table)

@@ -12,7 +12,6 @@ import contextlib
 import logging
 import signal
 import sys
-import tempfile
 import textwrap
 import time
 from collections.abc import Callable, Iterator
@@ -44,15 +43,16 @@ from imu.ble.live import (
     SetEnded,
     StreamEvent,
 )
-from imu.cli._args import TEMPO_HELP, tempo_text
-from imu.cli._csvargs import console, positive_number
+from imu.cli._args import TEMPO_HELP, count, tempo_text
+from imu.cli._csvargs import positive_number
+from imu.cli._output import pipe_safe_console, stdout_broken
 from imu.core.metrics import Rep, TempoTolerance
 from imu.errors import RecordingError
 from imu.exercises import FAULTS, PROFILES, ExerciseProfile, get_profile
 from imu.io.journal import SUFFIX, leftover_journals, recover_journal
-from imu.io.recording import Recording, write_recording
-from imu.report.session import SessionReport, analyze_recording
-from imu.report.tables import write_reports
+from imu.io.recording import write_recording
+from imu.live_finish import live_report, reps_view, save_session, sets_view
+from imu.report.session import SessionReport
 from imu.tempo import Tempo, parse_tempo
 
 logger = logging.getLogger(__name__)
@@ -94,17 +94,19 @@ def _fraction(text: str) -> float:
     return value
 
 
-def add_stream_options(p: argparse.ArgumentParser) -> None:
-    """Options shared by ``live`` and ``replay``."""
+def add_stream_options(p: argparse.ArgumentParser, name_prefix: str = "live",
+                       tempo_default: str = "the exercise's") -> None:
+    """Options shared by ``live`` and ``replay`` (defaults named as each command applies them)."""
     p.add_argument("--out", "-o", type=Path, required=True, metavar="DIR", help="output dir")
-    p.add_argument("--tempo", metavar="U-H-D", default=None, type=tempo_text, help=TEMPO_HELP)
+    p.add_argument("--tempo", metavar="U-H-D", default=None, type=tempo_text,
+                   help=f"{TEMPO_HELP} [{tempo_default}]")
     p.add_argument("--speed", type=positive_number, default=1.0, metavar="X",
                    help="simulated/replayed time runs X times faster than real time [1]")
     p.add_argument("--bell", action="store_true", help="ring the terminal bell on every rep")
     p.add_argument("--plain", action="store_true",
                    help="plain line output even on a terminal (automatic when piped)")
     p.add_argument("--name", default=None, metavar="NAME",
-                   help="recording name (default: live-YYYYmmdd-HHMMSS)")
+                   help=f"recording name [{name_prefix}-YYYYmmdd-HHMMSS]")
 
 
 def register(subparsers: Any) -> None:
@@ -187,8 +189,8 @@ def set_line(set_no: int, reps: tuple[Rep, ...]) -> str:
     faults = sum(len(r.faults) for r in reps)
     tut = sum(r.tut_s for r in reps)
     return (
-        f"set {set_no} done: {len(reps)} reps, {on_tempo} on tempo, {swings} swings, "
-        f"{faults} faults, time under tension {tut:.0f} s"
+        f"set {set_no} done: {count(len(reps), 'rep')}, {on_tempo} on tempo, "
+        f"{count(swings, 'swing')}, {count(faults, 'fault')}, time under tension {tut:.0f} s"
     )
 
 
@@ -373,17 +375,6 @@ def recover_leftovers(out_dir: Path, out: Console) -> list[Path]:
     return written
 
 
-def save_recording(recording: Recording, out_dir: Path, name: str, out: Console) -> Path:
-    """Write ``DIR/NAME.parquet``; if that fails, a temporary directory (and say so)."""
-    target = out_dir / f"{name}.parquet"
-    try:
-        return write_recording(recording, target)
-    except RecordingError as exc:
-        fallback = Path(tempfile.mkdtemp(prefix="imu-live-")) / f"{name}.parquet"
-        out.print(f"error: {exc}; saving to {fallback} instead", markup=False)
-        return write_recording(recording, fallback)
-
-
 def finish_session(
     result: LiveResult,
     out_dir: Path,
@@ -392,34 +383,46 @@ def finish_session(
     tempo: Tempo,
     out: Console,
     journal_path: Path | None,
+    command: str = "live",
 ) -> SessionReport | None:
-    """Save the recording and reports, remove the journal, print the session table."""
-    from imu.cli.analyze import _print_reps, _print_sets  # the same tables as 'imu analyze'
+    """Save the recording and the live analyzer's reports, remove the journal, print tables.
 
+    The tables saved and printed are the reps the live analyzer reported during the session
+    (:func:`imu.live_finish.live_report`), not a re-analysis of the recording.
+    """
     recording = result.recording
     if recording.n_samples == 0:
         out.print("no samples received; nothing written", markup=False)
         return None
-    path = save_recording(recording, out_dir, name, out)
-    if journal_path is not None and journal_path.exists() and path.parent == out_dir:
-        journal_path.unlink()
-    report = analyze_recording(recording, profile, tempo)
-    n_live = len(result.reps)
-    if len(report.reps) != n_live:
-        logger.warning("live found %d reps, the saved recording %d", n_live, len(report.reps))
-    _print_reps(out, report.reps)
+    report = live_report(recording, result.reps, profile, tempo, result.trace,
+                         result.trace_start_s)
+    saved = save_session(recording, report, out_dir, name, journal_path)
+    if saved.fallback_reason is not None:
+        out.print(f"error: {saved.fallback_reason}; saved to {saved.recording_path} instead",
+                  markup=False)
+    out.print(reps_view(report.reps))
     out.print()
-    _print_sets(out, report.sets)
+    sets = sets_view(report.sets)
+    if sets is not None:
+        out.print(sets)
     row = report.session.iloc[0]
     out.print(
-        f"{int(row['reps'])} reps in {int(row['sets'])} sets, tempo {tempo}, time under "
-        f"tension {row['tut_s']:.0f} s; {recording.duration_s:.0f} s recorded, "
-        f"{recording.missing_samples} samples lost in {len(recording.meta.gaps)} gaps",
+        f"{count(int(row['reps']), 'rep')} in {count(int(row['sets']), 'set')}, tempo {tempo}, "
+        f"time under tension {row['tut_s']:.0f} s; {recording.duration_s:.0f} s recorded, "
+        f"{count(recording.missing_samples, 'sample')} lost in "
+        f"{count(len(recording.meta.gaps), 'gap')}",
         markup=False,
     )
-    written = write_reports(report, path.parent)
-    out.print(f"wrote {path.name}, {', '.join(p.name for p in written)} to {path.parent}",
-              markup=False)
+    where = saved.recording_path.parent
+    out.print(
+        f"wrote {saved.recording_path.name}, {', '.join(p.name for p in saved.report_paths)} "
+        f"to {where}",
+        markup=False,
+    )
+    out.print(f"report: open {where / 'report.html'} in a web browser", markup=False)
+    if stdout_broken(out):
+        print(f"imu {command}: saved {saved.recording_path} and the reports in {where}",
+              file=sys.stderr)
     return report
 
 
@@ -454,6 +457,7 @@ async def run_with_signals(session: LiveSession, extra_stop: asyncio.Event | Non
     finally:
         if waiter is not None:
             waiter.cancel()
+            await asyncio.gather(waiter, return_exceptions=True)
         for sig in installed:
             loop.remove_signal_handler(sig)
 
@@ -468,7 +472,7 @@ def run(args: argparse.Namespace) -> int:
     profile = get_profile(args.exercise)
     tempo = parse_tempo(args.tempo) if args.tempo else profile.default_tempo
     config = StreamConfig(args.rate, args.acc_range, args.gyr_range)
-    out = console()
+    out = pipe_safe_console("live")
     out_dir: Path = args.out
     recover_leftovers(out_dir, out)
     name = args.name or default_name()

@@ -19,7 +19,7 @@ from firmware_protocol.virtual_sensor import Faults
 from imu.ble.client import StreamConfig, find_sensor
 from imu.ble.live import LiveResult, LiveSession
 from imu.ble.sim import ScaledClock, sim_bench, source_from_recording
-from imu.cli._csvargs import console
+from imu.cli._output import pipe_safe_console
 from imu.cli.live import (
     add_stream_options,
     default_name,
@@ -49,7 +49,8 @@ def register(subparsers: Any) -> None:
     p.add_argument("recording", type=Path, metavar="RECORDING", help="Parquet recording")
     p.add_argument("--exercise", "-e", default=None, metavar="E",
                    help="exercise profile (default: the recording's own)")
-    add_stream_options(p)
+    add_stream_options(p, name_prefix="replay",
+                       tempo_default="the recording's, else the exercise's")
     p.set_defaults(func=run)
 
 
@@ -116,11 +117,11 @@ def run(args: argparse.Namespace) -> int:
     tempo = parse_tempo(args.tempo) if args.tempo else (
         parse_tempo(recording.meta.tempo) if recording.meta.tempo else profile.default_tempo
     )
-    out = console()
+    out = pipe_safe_console("replay")
     name = args.name or default_name("replay")
     journal = args.out / f"{name}{SUFFIX}"
     view = make_view(args, out, profile, tempo)
     with view.running():
         result = asyncio.run(replay(recording, profile, tempo, args.speed, journal, view))
-    finish_session(result, args.out, name, profile, tempo, out, journal)
+    finish_session(result, args.out, name, profile, tempo, out, journal, command="replay")
     return 0

@@ -26,7 +26,7 @@ def test_live_sim_writes_recording_and_reports(tmp_path, capsys):
     assert code == 0
     assert "recovered crashed.imuj" in text and (out / "crashed.parquet").exists()
     assert "connected to HipIMU-S" in text and "rep 4 (set 1)" in text
-    assert "set 1 done: 4 reps" in text and "4 reps in 1 sets" in text
+    assert "set 1 done: 4 reps" in text and "4 reps in 1 set," in text
     assert (out / "set1.parquet").exists() and (out / "reps.csv").exists()
     assert not (out / "set1.imuj").exists()  # the journal goes once the recording is safe
     rec = read_recording(out / "set1.parquet")
@@ -35,7 +35,7 @@ def test_live_sim_writes_recording_and_reports(tmp_path, capsys):
     code = main(["replay", str(out / "set1.parquet"), "--speed", "30", "--out",
                  str(tmp_path / "replayed"), "--name", "again"])
     text = capsys.readouterr().out
-    assert code == 0 and "4 reps in 1 sets" in text
+    assert code == 0 and "4 reps in 1 set," in text
     again = read_recording(tmp_path / "replayed" / "again.parquet")
     np.testing.assert_array_equal(np.isnan(again.acc), np.isnan(rec.acc))
 

@@ -1,0 +1,103 @@
+"""Console output that survives a closed stdout (``imu live ... | head -2``).
+
+A live session must never be lost because nobody reads its output any more: when stdout is
+closed, printing stops (quietly, after one note on stderr) and the session carries on, saves
+the recording and writes every report.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import sys
+from collections.abc import Callable
+from typing import IO, TextIO, cast
+
+from rich.console import Console
+
+
+class PipeSafeStream(io.TextIOBase):
+    """A text stream that turns a broken pipe into silence.
+
+    Args:
+        stream: the stream to write to (``sys.stdout``).
+        on_broken: called once when the reader goes away (e.g. to say so on stderr).
+
+    Attributes:
+        broken: True once a write or flush failed because the reader closed the pipe.
+
+    """
+
+    def __init__(self, stream: TextIO, on_broken: Callable[[], None] | None = None) -> None:
+        super().__init__()
+        self._stream = stream
+        self._on_broken = on_broken
+        self.broken = False
+
+    def write(self, text: str) -> int:
+        """Write ``text`` (nothing once the pipe is broken); returns its length."""
+        if not self.broken:
+            try:
+                self._stream.write(text)
+            except (BrokenPipeError, ConnectionResetError):
+                self._break()
+        return len(text)
+
+    def flush(self) -> None:
+        """Flush (nothing once the pipe is broken)."""
+        if not self.broken:
+            try:
+                self._stream.flush()
+            except (BrokenPipeError, ConnectionResetError):
+                self._break()
+
+    def isatty(self) -> bool:
+        """Whether the underlying stream is a terminal (False once broken)."""
+        return not self.broken and self._stream.isatty()
+
+    def writable(self) -> bool:
+        """Always writable (writes after a broken pipe are dropped)."""
+        return True
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        """The underlying stream's encoding."""
+        return getattr(self._stream, "encoding", None) or "utf-8"
+
+    def _break(self) -> None:
+        self.broken = True
+        # Point the file descriptor at /dev/null, so that the interpreter's own flush of
+        # stdout at exit does not fail again ("Exception ignored ... BrokenPipeError").
+        try:
+            fd = self._stream.fileno()
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            try:
+                os.dup2(devnull, fd)
+            finally:
+                os.close(devnull)
+        except (OSError, ValueError, io.UnsupportedOperation):
+            pass  # not a real file (e.g. captured in tests): dropping writes is enough
+        if self._on_broken is not None:
+            self._on_broken()
+
+
+def stdout_broken(console: Console) -> bool:
+    """Whether ``console`` writes to a :class:`PipeSafeStream` whose reader went away."""
+    return isinstance(console.file, PipeSafeStream) and console.file.broken
+
+
+def pipe_safe_console(command: str) -> Console:
+    """A console on stdout that stops printing when stdout is closed, with a note on stderr.
+
+    Plain text (no colour, 120 columns) when stdout is not a terminal, as ``console()``.
+    """
+
+    def note() -> None:
+        with contextlib.suppress(OSError):
+            print(f"imu {command}: stdout was closed; no more output, the session carries on "
+                  "and is saved", file=sys.stderr, flush=True)
+
+    stream = PipeSafeStream(sys.stdout, on_broken=note)
+    width = None if sys.stdout.isatty() else 120
+    return Console(file=cast("IO[str]", stream), highlight=False, soft_wrap=True, width=width)

@@ -1,0 +1,39 @@
+"""A closed stdout never loses a session: ``imu live --sim ... --plain | head -2``."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from imu.io.recording import read_recording
+
+IMU = [sys.executable, "-m", "imu"]
+
+
+def test_stdout_closed_early_keeps_recording_and_writes_every_output(tmp_path: Path):
+    out = tmp_path / "d"
+    with subprocess.Popen(
+        [*IMU, "live", "-e", "reverse-crunch", "--sim", "reverse-crunch", "--sim-reps", "6",
+         "--speed", "30", "--plain", "--out", str(out), "--name", "s"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path,
+    ) as proc:
+        assert proc.stdout is not None and proc.stderr is not None
+        first = [proc.stdout.readline() for _ in range(2)]  # as `head -2` does
+        proc.stdout.close()  # the reader goes away while the set is still streaming
+        err = proc.stderr.read().decode()
+        code = proc.wait(timeout=120)
+
+    assert first[0].startswith(b"connected to HipIMU-S") and first[1].startswith(b"rep 1 ")
+    assert code == 0, err
+    for bad in ("Traceback", "BrokenPipe", "Task was destroyed", "pending",
+                "Exception in callback", "Exception ignored"):
+        assert bad not in err, err
+    assert "stdout was closed" in err and "saved" in err
+    names = {p.name for p in out.iterdir()}
+    assert names == {"s.parquet", "reps.csv", "reps.parquet", "sets.csv", "sets.parquet",
+                     "session.csv", "session.parquet", "report.html"}  # no journal left
+    assert read_recording(out / "s.parquet").duration_s > 30
+    assert len(pd.read_parquet(out / "reps.parquet")) == 6
