@@ -1,0 +1,86 @@
+"""Arguments: one tempo type for every command, one-line errors, defaults named right."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from imu.cli import main
+from imu.cli._args import count, join_dash_values
+from imu.tempo import MAX_HOLD_S, TempoError, parse_tempo
+
+RECORDING = str(Path(__file__).parents[2] / "recordings" / "reverse_crunch.parquet")
+
+COMMANDS_WITH_TEMPO = {
+    "analyze": ["analyze", RECORDING, "--out", "OUT"],
+    "simulate": ["simulate", "reverse-crunch", "--out", "OUT/s.parquet"],
+    "batch": ["batch", RECORDING, "--out", "OUT", "--workers", "0"],
+    "export-bids": ["export-bids", RECORDING, "--out", "OUT"],
+    "live": ["live", "-e", "reverse-crunch", "--sim", "reverse-crunch", "--out", "OUT"],
+    "replay": ["replay", RECORDING, "--out", "OUT"],
+    "simulate-cohort": ["simulate-cohort", "OUT"],
+}
+
+
+@pytest.mark.parametrize(
+    ("tempo", "message"),
+    [
+        ("-1-1-1", "tempo values must be positive seconds, e.g. 3-1-3"),
+        ("3--1-3", "tempo values must be positive seconds, e.g. 3-1-3"),
+        ("1e9-1-1", "the up (concentric) of 1e+09 s is longer than 60 s"),
+        ("3-1-61", "the down (eccentric) of 61 s is longer than 60 s"),
+        ("3010", "four-digit"),
+    ],
+)
+@pytest.mark.parametrize("command", list(COMMANDS_WITH_TEMPO))
+def test_every_command_refuses_a_bad_tempo_in_one_line(command, tempo, message, tmp_path,
+                                                       capsys):
+    args = [a.replace("OUT", str(tmp_path / "out")) for a in COMMANDS_WITH_TEMPO[command]]
+    assert main([*args, "--tempo", tempo]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1, err
+    assert err.startswith(f"imu {command}: error: argument --tempo: tempo {tempo!r}")
+    assert message in err and "Traceback" not in err
+    assert not (tmp_path / "out").exists()  # refused before any work
+
+
+def test_the_value_form_is_accepted_too(tmp_path, capsys):
+    assert main(["analyze", RECORDING, "--out", str(tmp_path), "--tempo=-1-1-1"]) == 2
+    assert "positive seconds" in capsys.readouterr().err
+
+
+def test_join_dash_values_only_touches_tempo_values():
+    assert join_dash_values(["analyze", "f", "--tempo", "-1-1-1", "-e", "plank"]) == [
+        "analyze", "f", "--tempo=-1-1-1", "-e", "plank"]
+    assert join_dash_values(["analyze", "--tempo", "--out", "x"]) == [
+        "analyze", "--tempo", "--out", "x"]
+    assert join_dash_values(["--", "--tempo", "-1-1-1"]) == ["--", "--tempo", "-1-1-1"]
+
+
+def test_tempo_bounds():
+    assert parse_tempo("1-600-1-600").top_hold_s == MAX_HOLD_S
+    assert str(parse_tempo("60-0-60")) == "60-0-60"
+    with pytest.raises(TempoError, match="top hold of 601 s is longer than 600 s"):
+        parse_tempo("1-601-1")
+    with pytest.raises(TempoError, match="bottom pause"):
+        parse_tempo("1-1-1-1000")
+
+
+def test_replay_help_names_its_own_defaults(capsys):
+    with pytest.raises(SystemExit):
+        main(["replay", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "[replay-YYYYmmdd-HHMMSS]" in text and "live-YYYY" not in text
+    assert "[the recording's, else the exercise's]" in text
+
+
+def test_live_help_names_its_defaults(capsys):
+    with pytest.raises(SystemExit):
+        main(["live", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "[live-YYYYmmdd-HHMMSS]" in text and "[the exercise's]" in text
+
+
+def test_count_plural():
+    assert [count(n, "set") for n in (0, 1, 2)] == ["0 sets", "1 set", "2 sets"]
