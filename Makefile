@@ -9,14 +9,23 @@ OUT ?= out/demo
 
 .PHONY: demo test lint typecheck pytest browser recordings bench clean
 
+# One line per set-up step; a step's own output is shown only when it fails.
+QUIETLY = sh -c 'log=$$(mktemp); "$$@" >"$$log" 2>&1; s=$$?; \
+	[ $$s -eq 0 ] || { cat "$$log" >&2; echo "failed: $$*" >&2; }; rm -f "$$log"; exit $$s' --
+
 $(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	touch $(STAMP)
+	@echo "set-up 1/3: virtual environment $(VENV) ($(PYTHON))"
+	@$(QUIETLY) $(PYTHON) -m venv $(VENV)
+	@echo "set-up 2/3: pip upgrade"
+	@$(QUIETLY) $(BIN)/python -m pip install --upgrade pip
+	@echo "set-up 3/3: install hip-imu and its dependencies (a few minutes the first time)"
+	@$(QUIETLY) $(BIN)/python -m pip install -e '.[dev]'
+	@touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/imu live --exercise reverse-crunch --tempo 3-1-3 --sim reverse-crunch --sim-reps 6 \
+	@echo "demo: 6 simulated reverse crunches streamed by a virtual sensor (Bumble) to bleak," \
+		"20x real time"
+	@$(BIN)/imu live --exercise reverse-crunch --tempo 3-1-3 --sim reverse-crunch --sim-reps 6 \
 		--sim-seed 7 --sim-drop 0.02 --speed 20 --plain --name demo --out $(OUT)
 
 test: lint typecheck pytest
