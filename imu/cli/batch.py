@@ -18,7 +18,7 @@ from imu.batch import (
     format_hours,
     run_batch,
 )
-from imu.cli._args import tempo_text
+from imu.cli._args import count, tempo_text
 from imu.cli._csvargs import console
 from imu.core.analyzer import AnalyzerParams
 from imu.core.metrics import TempoTolerance
@@ -117,9 +117,9 @@ def run(args: argparse.Namespace) -> int:
         force=args.force,
     )
     where = args.scheduler or (
-        f"{args.workers} local worker(s)" if args.workers else "this process"
+        count(args.workers, "local worker") if args.workers else "this process"
     )
-    out.print(f"{len(jobs)} recording(s), analysed on {where}")
+    out.print(f"{count(len(jobs), 'recording')}, analysed on {where}")
     progress = Progress(
         TextColumn("analysing"),
         BarColumn(),
@@ -146,8 +146,8 @@ def run(args: argparse.Namespace) -> int:
     with progress:
         result = run_batch(jobs, args.out, options, on_done=done, on_start=started)
     out.print(
-        f"analysed {result.analysed} session(s) ({format_hours(result.session_hours)} of "
-        f"recordings, {result.reps} reps), skipped {result.skipped} already done, "
+        f"analysed {count(result.analysed, 'session')} ({format_hours(result.session_hours)} of "
+        f"recordings, {count(result.reps, 'rep')}), skipped {result.skipped} already done, "
         f"{len(result.failures)} failed, in {result.wall_s:.1f} s; dataset: {args.out}"
     )
     if result.failures:

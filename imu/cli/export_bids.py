@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from imu.batch import expand_inputs, session_id
-from imu.cli._args import tempo_text
+from imu.cli._args import count, tempo_text
 from imu.cli._csvargs import console
 from imu.errors import ImuError
 from imu.exercises import get_profile
@@ -104,6 +104,6 @@ def run(args: argparse.Namespace) -> int:
         elif args.events:
             out.print(f"{path}: no exercise known: no events written (pass --exercise)")
         written = export_recording(recording, args.out, names, reps, description)
-        out.print(f"{path} -> {written[0].parent} ({len(written)} files"
-                  f"{'' if reps is None else f', {len(reps)} reps as events'})")
+        events = "" if reps is None else f", {count(len(reps), 'rep')} as events"
+        out.print(f"{path} -> {written[0].parent} ({count(len(written), 'file')}{events})")
     return 0

@@ -368,7 +368,7 @@ def recover_leftovers(out_dir: Path, out: Console) -> list[Path]:
         journal.rename(journal.with_name(journal.name + ".recovered"))
         out.print(
             f"recovered {journal.name} (left by an earlier session) -> {target.name}: "
-            f"{recording.duration_s:.1f} s, {len(recording.meta.gaps)} gaps",
+            f"{recording.duration_s:.1f} s, {count(len(recording.meta.gaps), 'gap')}",
             markup=False,
         )
         written.append(target)

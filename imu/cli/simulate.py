@@ -9,7 +9,7 @@ from pathlib import Path
 from scipy.spatial.transform import Rotation
 
 from firmware_protocol.spec import OUTPUT_DATA_RATES_HZ
-from imu.cli._args import tempo_text
+from imu.cli._args import count, tempo_text
 from imu.errors import SimulationError
 from imu.sim import EXERCISE_MODELS, EXERCISES, FAULTS, SessionSpec, save_session, simulate_session
 from imu.sim.exercises import CONTROLLED_FAMILIES, SWING_FAMILIES
@@ -190,7 +190,7 @@ def run(args: argparse.Namespace) -> int:
     rec, truth = session.recording, session.truth
     n_faulty = int(truth[list(FAULTS)].any(axis=1).sum())
     fault_counts = {f: int(truth[f].sum()) for f in FAULTS if truth[f].any()}
-    print(f"{spec.exercise}: {len(truth)} reps in {spec.sets} set(s), tempo "
+    print(f"{spec.exercise}: {count(len(truth), 'rep')} in {count(spec.sets, 'set')}, tempo "
           f"{rec.meta.tempo or '-'}, {rec.duration_s:.1f} s at {rec.sampling_rate_hz:g} Hz "
           f"({rec.n_samples} samples, {rec.missing_samples} lost)")
     if fault_counts:

@@ -156,7 +156,7 @@ def test_cli_two_worker_local_cluster(cohort_dir: Path, tmp_path: Path, capsys) 
     text = capsys.readouterr().out
     assert code == 1
     assert "failures" in text and "bad.parquet" in text and "3/4" not in text.split("failures")[1]
-    assert "analysed 3 session(s)" in text
+    assert "analysed 3 sessions" in text
     assert len(load_dataset(out).sessions) == 3
 
 
