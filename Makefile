@@ -11,7 +11,7 @@ OUT ?= out/demo
 
 # One line per set-up step; a step's own output is shown only when it fails.
 QUIETLY = sh -c 'log=$$(mktemp); "$$@" >"$$log" 2>&1; s=$$?; \
-	[ $$s -eq 0 ] || { cat "$$log" >&2; echo "failed: $$*" >&2; }; rm -f "$$log"; exit $$s' --
+	[ $$s -eq 0 ] || { cat "$$log" >&2; echo "failed: $$*" >&2; }; rm -f "$$log"; exit $$s' set-up
 
 $(STAMP): pyproject.toml
 	@echo "set-up 1/3: virtual environment $(VENV) ($(PYTHON))"
