@@ -27,6 +27,7 @@ from rich.text import Text
 from imu.core.metrics import Rep
 from imu.errors import RecordingError
 from imu.exercises import FAULTS, ExerciseProfile
+from imu.io.journal import leftover_journals, recover_journal
 from imu.io.recording import Recording, write_recording
 from imu.report.session import SessionReport
 from imu.report.tables import RECORDING, reps_table, session_table, sets_table, write_reports
@@ -124,6 +125,43 @@ def save_session(
     if journal_path is not None and journal_path.exists() and path.parent == out_dir:
         journal_path.unlink()
     return SavedSession(path, written, report, fallback_reason)
+
+
+@dataclass(frozen=True)
+class RecoveredJournal:
+    """A journal left by a crashed session, and what became of it.
+
+    Attributes:
+        journal: the journal file (renamed ``*.recovered`` once its recording is written).
+        target: the recording written from it (``NAME.parquet`` beside it).
+        recording: the recovered recording; None when it could not be recovered.
+        error: why it could not be recovered (None when it was).
+
+    """
+
+    journal: Path
+    target: Path
+    recording: Recording | None
+    error: str | None = None
+
+
+def recover_leftover_journals(out_dir: Path) -> list[RecoveredJournal]:
+    """Turn journals left in ``out_dir`` by a crash into Parquet recordings.
+
+    A journal that cannot be recovered is left in place and reported, never deleted.
+    """
+    results = []
+    for journal in leftover_journals(out_dir):
+        target = journal.with_suffix(".parquet")
+        try:
+            recording = recover_journal(journal)
+        except RecordingError as exc:
+            results.append(RecoveredJournal(journal, target, None, str(exc)))
+            continue
+        write_recording(recording, target)
+        journal.rename(journal.with_name(journal.name + ".recovered"))
+        results.append(RecoveredJournal(journal, target, recording))
+    return results
 
 
 # ----------------------------------------------------------------------- terminal tables

@@ -47,11 +47,15 @@ from imu.cli._args import TEMPO_HELP, count, tempo_text
 from imu.cli._csvargs import positive_number
 from imu.cli._output import pipe_safe_console, stdout_broken
 from imu.core.metrics import Rep, TempoTolerance
-from imu.errors import RecordingError
 from imu.exercises import FAULTS, PROFILES, ExerciseProfile, get_profile
-from imu.io.journal import SUFFIX, leftover_journals, recover_journal
-from imu.io.recording import write_recording
-from imu.live_finish import live_report, reps_view, save_session, sets_view
+from imu.io.journal import SUFFIX
+from imu.live_finish import (
+    live_report,
+    recover_leftover_journals,
+    reps_view,
+    save_session,
+    sets_view,
+)
 from imu.report.session import SessionReport
 from imu.tempo import Tempo, parse_tempo
 
@@ -355,23 +359,19 @@ class RichView:
 
 # ----------------------------------------------------------------------------------- saving
 def recover_leftovers(out_dir: Path, out: Console) -> list[Path]:
-    """Turn journals left in ``out_dir`` by a crash into Parquet recordings."""
+    """Recover journals left in ``out_dir`` by a crash (:func:`imu.live_finish`); say so."""
     written = []
-    for journal in leftover_journals(out_dir):
-        try:
-            recording = recover_journal(journal)
-        except RecordingError as exc:
-            out.print(f"warning: cannot recover {journal}: {exc}", markup=False)
+    for item in recover_leftover_journals(out_dir):
+        if item.recording is None:
+            out.print(f"warning: cannot recover {item.journal}: {item.error}", markup=False)
             continue
-        target = journal.with_suffix(".parquet")
-        write_recording(recording, target)
-        journal.rename(journal.with_name(journal.name + ".recovered"))
         out.print(
-            f"recovered {journal.name} (left by an earlier session) -> {target.name}: "
-            f"{recording.duration_s:.1f} s, {count(len(recording.meta.gaps), 'gap')}",
+            f"recovered {item.journal.name} (left by an earlier session) -> "
+            f"{item.target.name}: {item.recording.duration_s:.1f} s, "
+            f"{count(len(item.recording.meta.gaps), 'gap')}",
             markup=False,
         )
-        written.append(target)
+        written.append(item.target)
     return written
 
 
