@@ -15,7 +15,10 @@ from imu.errors import ImuError
 
 COMMANDS: dict[str, tuple[str, str]] = {
     "info": ("info", "summarise a recording (Parquet) or a CSV file"),
-    "convert": ("convert", "import a CSV file into Parquet recordings"),
+    "convert": (
+        "convert",
+        "import a CSV file (or Parquet table, phone export) into Parquet recordings",
+    ),
     "simulate": ("simulate", "simulate a session with ground truth"),
     "simulate-cohort": (
         "simulate_cohort",

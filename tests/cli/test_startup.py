@@ -59,7 +59,10 @@ def test_the_help_line_is_the_one_the_command_registers(name):
     sub = parser.add_subparsers()
     import_module(f"imu.cli.{module}").register(sub)
     action = sub._choices_actions[0]
-    assert (action.dest, action.help) == (name, help_text)
+    assert (action.dest, action.help) == (name, help_text), (
+        "imu --help shows the line in imu.cli.COMMANDS without importing the command: "
+        "keep it equal to the one the command registers"
+    )
 
 
 def test_unknown_command_is_one_line(capsys):
