@@ -40,14 +40,14 @@ def test_layout_and_names(bids_root: Path) -> None:
     folders = list(bids_root.glob("sub-*/ses-*/motion"))
     assert len(folders) == 1
     folder = folders[0]
-    assert folder.parts[-3] == "sub-sim102"  # participant "sim-102", letters and digits kept
+    assert folder.parts[-3] == "sub-sim109"  # participant "sim-109", letters and digits kept
     names = sorted(p.name for p in folder.iterdir())
     motion = [n for n in names if "tracksys" in n]
     assert len(motion) == 3
     for n in motion:
         m = MOTION_NAME.match(n)
         assert m, n
-        assert m.group(1) == "sim102" and m.group(3) == "corestudy" and m.group(4) == "hipIMU"
+        assert m.group(1) == "sim109" and m.group(3) == "corestudy" and m.group(4) == "hipIMU"
     assert any(n.endswith("_task-corestudy_events.tsv") for n in names)
     assert (bids_root / "dataset_description.json").exists()
 
@@ -106,7 +106,7 @@ def test_events_reps_and_phases(bids_root: Path) -> None:
     assert {"Name", "BIDSVersion"} <= set(description)
     participants = pd.read_csv(bids_root / "participants.tsv", sep="\t")
     assert participants.columns[0] == "participant_id"
-    assert list(participants["participant_id"]) == ["sub-sim102"]
+    assert list(participants["participant_id"]) == ["sub-sim109"]
 
 
 def test_bad_label() -> None:
