@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import re
 from collections.abc import Sequence
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from imu.errors import ImuError
 from imu.tempo import parse_tempo
@@ -79,3 +79,14 @@ class OneLineParser(argparse.ArgumentParser):
 def count(n: int, noun: str, plural: str | None = None) -> str:
     """``"1 set"``, ``"2 sets"``, ``"0 reps"``."""
     return f"{n} {noun if n == 1 else (plural or noun + 's')}"
+
+
+def uncertain_note(row: Any) -> str:
+    """`` (2 uncertain: ...)`` when some reps barely stand out of the noise, else empty.
+
+    Args:
+        row: a row of the session table (``uncertain_reps``).
+
+    """
+    n = int(row.get("uncertain_reps", 0))
+    return f" ({n} uncertain: barely above the noise, check them)" if n else ""

@@ -12,7 +12,7 @@ from typing import Any
 from rich.console import Console
 from rich.markup import escape
 
-from imu.cli._args import tempo_text
+from imu.cli._args import tempo_text, uncertain_note
 from imu.cli._csvargs import (
     PHONE_HELP,
     UNITS_HELP,
@@ -179,7 +179,8 @@ def run(args: argparse.Namespace) -> int:
         row = r.session.iloc[0]
         prefix = f"{r.name}: " if len(reports) > 1 else ""
         out.print(
-            f"{prefix}{_count(row['reps'], 'rep')} in {_count(row['sets'], 'set')} of "
+            f"{prefix}{_count(row['reps'], 'rep')}{uncertain_note(row)} in "
+            f"{_count(row['sets'], 'set')} of "
             f"{r.profile.title.lower()}, "
             f"tempo {r.tempo}, time under tension {row['tut_s']:.0f} s"
         )

@@ -43,7 +43,7 @@ from imu.ble.live import (
     SetEnded,
     StreamEvent,
 )
-from imu.cli._args import TEMPO_HELP, count, tempo_text
+from imu.cli._args import TEMPO_HELP, count, tempo_text, uncertain_note
 from imu.cli._csvargs import positive_number
 from imu.cli._output import pipe_safe_console, stdout_broken
 from imu.core.metrics import Rep, TempoTolerance
@@ -407,7 +407,8 @@ def finish_session(
         out.print(sets)
     row = report.session.iloc[0]
     out.print(
-        f"{count(int(row['reps']), 'rep')} in {count(int(row['sets']), 'set')}, tempo {tempo}, "
+        f"{count(int(row['reps']), 'rep')}{uncertain_note(row)} in "
+        f"{count(int(row['sets']), 'set')}, tempo {tempo}, "
         f"time under tension {row['tut_s']:.0f} s; {recording.duration_s:.0f} s recorded, "
         f"{count(recording.missing_samples, 'sample')} lost in "
         f"{count(len(recording.meta.gaps), 'gap')}",

@@ -94,6 +94,9 @@ date                             str      UTC start, ISO 8601, missing when unkn
 duration_s                       float64  length of the recording, s
 sets                             int64    sets found
 reps                             int64    reps found
+uncertain_reps                   int64    reps whose count_confidence is under 0.5 (small
+                                          against the noise: they may not be reps, and
+                                          such sessions may miss some)
 tut_s                            float64  total time under tension, s
 tempo_ok_share                   float64  share of reps with tempo_ok
 eccentric_s_median               float64  median eccentric, s
@@ -127,6 +130,7 @@ from imu.exercises import FAULTS, ExerciseProfile
 from imu.io.atomic import atomic_path
 from imu.io.recording import RecordingMeta
 from imu.report.coaching import DISCLAIMER, session_verdict
+from imu.report.summary import UNCERTAIN_CONFIDENCE
 from imu.tempo import Tempo
 
 if TYPE_CHECKING:
@@ -217,6 +221,7 @@ SESSION_DTYPES: Final[dict[str, str]] = {
     "duration_s": _F,
     "sets": _I,
     "reps": _I,
+    "uncertain_reps": _I,
     "tut_s": _F,
     "tempo_ok_share": _F,
     "eccentric_s_median": _F,
@@ -393,6 +398,7 @@ def session_table(
         "duration_s": duration_s,
         "sets": len(sets),
         "reps": len(reps),
+        "uncertain_reps": int((reps["count_confidence"] < UNCERTAIN_CONFIDENCE).sum()),
         "tut_s": float(reps["tut_s"].sum()),
         "tempo_ok_share": share("tempo_ok"),
         "eccentric_s_median": float(reps["eccentric_s"].median()) if len(reps) else np.nan,
