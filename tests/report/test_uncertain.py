@@ -13,7 +13,8 @@ def test_uncertain_note_counts_low_confidence_reps() -> None:
     reps[3] = dataclasses.replace(reps[3], count_confidence=0.49)
     table = reps_table(reps)
     assert int((table["count_confidence"] < 0.5).sum()) == 2
-    assert uncertain_note({"uncertain_reps": 2}) == " (2 uncertain: barely above the noise, check them)"
+    note = uncertain_note({"uncertain_reps": 2})
+    assert note == " (2 uncertain: barely above the noise, check them)"
     assert uncertain_note({"uncertain_reps": 0}) == ""
 
 
