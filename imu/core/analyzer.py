@@ -343,9 +343,13 @@ class RepAnalyzer:
         """
         axes, angle_step, wide = self._axes, self._angle, self._gyro_wide
         assert axes is not None and angle_step is not None and wide is not None
-        w_deg = (omega @ axes.axis) * RAD2DEG
-        side_deg = (omega @ axes.side_axis) * RAD2DEG
-        wide_deg = (wide((gyr @ axes.axis)[:, None])[:, 0] - bias @ axes.axis) * RAD2DEG
+        # Element-wise projections: a BLAS matrix product may sum in another order for
+        # another chunk length, and the reps must not change in the last bit with chunking.
+        w_deg = _project(omega, axes.axis) * RAD2DEG
+        side_deg = _project(omega, axes.side_axis) * RAD2DEG
+        wide_deg = (
+            wide(_project(gyr, axes.axis)[:, None])[:, 0] - _project(bias, axes.axis)
+        ) * RAD2DEG
         wide_deg[gap] = 0.0
         angle, acc_angle = angle_step(w_deg, acc_lp)
         start_abs = self._sig_start + len(self._sig)
@@ -409,6 +413,11 @@ class RepAnalyzer:
         if cut > 0:
             self._sig = self._sig[cut:]
             self._sig_start = keep_from
+
+
+def _project(v: FloatArray, u: FloatArray) -> FloatArray:
+    """Rows of ``v`` (m, 3) dotted with ``u`` (3,), shape (m,), the same for any m."""
+    return np.asarray(v[:, 0] * u[0] + v[:, 1] * u[1] + v[:, 2] * u[2], dtype=np.float64)
 
 
 def _low_frequency_delay(sos: FloatArray, fs: float) -> float:
