@@ -1,0 +1,276 @@
+"""One evaluation session: draw it, simulate it, stream it through the analyzer, score it.
+
+The analyzer and the simulator are injected (:data:`AnalyzerFactory`, :data:`Simulator`), so
+tests can plug in fakes exactly where the real :class:`imu.core.RepAnalyzer` and
+:func:`imu.sim.simulate_session` go. Ground truth comes from :mod:`imu.sim`, which never
+imports :mod:`imu.core`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import zlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from imu.core import AnalyzerParams, Rep, RepAnalyzer
+from imu.evaluate.config import (
+    FAULT_RATES,
+    HOLD_EXERCISES,
+    HOLD_TEMPOS,
+    PACKET_LOSS,
+    TEMPOS,
+    Case,
+    EvalConfig,
+    EvalError,
+)
+from imu.evaluate.scoring import (
+    LABELS,
+    match_reps,
+    normalize_found,
+    pairs_table,
+    score_sets,
+    session_summary,
+)
+from imu.exercises import ExerciseProfile, get_profile
+from imu.report.tables import reps_table
+from imu.sim import EXERCISE_MODELS, SessionSpec, simulate_session
+from imu.tempo import Tempo
+
+logger = logging.getLogger(__name__)
+
+FloatArray = npt.NDArray[np.float64]
+
+
+class StreamingAnalyzer(Protocol):
+    """What the evaluator needs of an analyzer (:class:`imu.core.RepAnalyzer` is one)."""
+
+    def update(self, acc: FloatArray, gyr: FloatArray) -> Sequence[Rep]:
+        """Feed samples, shapes (m, 3) m/s^2 and rad/s; returns the reps completed by them."""
+        ...
+
+    def finish(self) -> Sequence[Rep]:
+        """End of the stream; returns the last reps."""
+        ...
+
+
+AnalyzerFactory = Callable[[ExerciseProfile, float, Tempo], StreamingAnalyzer]
+"""``(profile, sampling_rate_hz, prescribed tempo) -> a fresh analyzer`` per session."""
+
+
+class _Recording(Protocol):
+    @property
+    def acc(self) -> FloatArray: ...
+
+    @property
+    def gyr(self) -> FloatArray: ...
+
+    @property
+    def sampling_rate_hz(self) -> float: ...
+
+
+class SimulatedLike(Protocol):
+    """What the evaluator needs of a simulated session (:class:`imu.sim.SimulatedSession`)."""
+
+    @property
+    def recording(self) -> _Recording: ...
+
+    @property
+    def truth(self) -> pd.DataFrame: ...
+
+
+Simulator = Callable[[SessionSpec], SimulatedLike]
+"""``spec -> simulated session with truth`` (:func:`imu.sim.simulate_session`)."""
+
+
+def real_analyzer(profile: ExerciseProfile, sampling_rate_hz: float,
+                  tempo: Tempo) -> StreamingAnalyzer:
+    """The analyzer under evaluation: :class:`imu.core.RepAnalyzer` with default parameters."""
+    return RepAnalyzer(profile, sampling_rate_hz, tempo, AnalyzerParams())
+
+
+def pendulum_supported() -> bool:
+    """Whether the simulator can swing a hanging body (``SessionSpec.body_pendulum``)."""
+    return "body_pendulum" in {f.name for f in dataclasses.fields(SessionSpec)}
+
+
+def session_rng(case: Case, seed: int) -> np.random.Generator:
+    """The generator every draw of session ``(case, seed)`` comes from.
+
+    Seeded by the seed and a stable hash of the case name (CRC-32), so the same seed gives
+    unrelated sessions for different cases, on every machine and Python run.
+    """
+    return np.random.default_rng([seed, zlib.crc32(case.name.encode())])
+
+
+def draw_spec(case: Case, seed: int, cfg: EvalConfig) -> tuple[SessionSpec, Tempo]:
+    """The session spec of ``(case, seed)`` and the tempo prescribed to the analyzer.
+
+    Draws (uniform): tempo from :data:`TEMPOS` (or :data:`HOLD_TEMPOS`), sampling rate from
+    ``cfg.drawn_rates_hz``, packet loss from :data:`PACKET_LOSS`, reps per set from
+    ``cfg.reps`` (holds: ``cfg.hold_reps``, each 30-60 s), and the simulator's own seed.
+    Fault rates are :data:`FAULT_RATES`, limited to the faults the simulator knows for the
+    exercise; the hanging leg raise without a swinging body gets no ``body_swing``.
+
+    Raises:
+        EvalError: the case needs a simulator feature that is missing.
+
+    """
+    rng = session_rng(case, seed)
+    tempos = HOLD_TEMPOS.get(case.exercise, TEMPOS)
+    tempo = tempos[int(rng.integers(len(tempos)))]
+    rates = cfg.drawn_rates_hz
+    rate = int(rates[int(rng.integers(len(rates)))])
+    loss = float(PACKET_LOSS[int(rng.integers(len(PACKET_LOSS)))])
+    hold = case.exercise in HOLD_EXERCISES
+    lo, hi = cfg.hold_reps if hold else cfg.reps
+    reps = int(rng.integers(lo, hi + 1))
+    hold_s = float(rng.uniform(30.0, 60.0))
+    sim_seed = int(rng.integers(2**31 - 1))
+    known = EXERCISE_MODELS[case.exercise].faults
+    faults = {k: v for k, v in FAULT_RATES.get(case.exercise, {}).items() if k in known}
+    extra: dict[str, Any] = {}
+    if case.body_pendulum is not None:
+        if not pendulum_supported():
+            raise EvalError(
+                f"case {case.name}: the simulator has no SessionSpec.body_pendulum yet; "
+                "evaluate hanging-leg-raise instead"
+            )
+        extra["body_pendulum"] = case.body_pendulum
+        if not case.body_pendulum:
+            faults.pop("body_swing", None)
+    spec = SessionSpec(
+        case.exercise,
+        tempo=None if hold else tempo,
+        reps=reps,
+        sets=cfg.sets,
+        rest_s=cfg.rest_s,
+        sampling_rate_hz=rate,
+        seed=sim_seed,
+        faults=faults,
+        packet_loss=loss,
+        hold_s=hold_s,
+        **extra,
+    )
+    return spec, tempo
+
+
+def stream_reps(analyzer: StreamingAnalyzer, acc: FloatArray, gyr: FloatArray,
+                chunk: int) -> list[Rep]:
+    """Feed the samples as live data arrives; returns every rep the analyzer reported.
+
+    Args:
+        analyzer: a fresh analyzer.
+        acc: shape (n, 3), m/s^2 (NaN in lost frames).
+        gyr: shape (n, 3), rad/s (NaN in lost frames).
+        chunk: samples per :meth:`StreamingAnalyzer.update` call; 0 = one call.
+
+    Returns:
+        The reps returned by the ``update`` calls and ``finish``, in the order reported.
+
+    """
+    n = len(acc)
+    step = n if chunk <= 0 else chunk
+    reps: list[Rep] = []
+    for i in range(0, n, max(step, 1)):
+        reps.extend(analyzer.update(acc[i:i + step], gyr[i:i + step]))
+    reps.extend(analyzer.finish())
+    return reps
+
+
+@dataclass(frozen=True)
+class SessionResult:
+    """One scored session.
+
+    Attributes:
+        case: case name (figure row).
+        seed: session seed (with ``case`` it reproduces the session).
+        seed_range: label of the seed range it belongs to.
+        spec: the simulator spec (summary columns in ``session``).
+        pairs: :func:`imu.evaluate.scoring.pairs_table`, one row per matched, missed or extra rep.
+        sets: :func:`imu.evaluate.scoring.score_sets`, one row per truth set and extra set.
+        session: :func:`imu.evaluate.scoring.session_summary` plus the draws.
+        labels: labels that apply to the profile (``swing`` and its faults).
+        by_construction: labels true of every found rep by the profile's design (standing
+            strict lifts: ``swing``); their F1 is not reported, only their counts.
+
+    """
+
+    case: str
+    seed: int
+    seed_range: str
+    pairs: pd.DataFrame
+    sets: pd.DataFrame
+    session: dict[str, object]
+    labels: tuple[str, ...]
+    by_construction: tuple[str, ...]
+
+
+def evaluate_session(
+    case: Case,
+    seed: int,
+    cfg: EvalConfig,
+    seed_range: str = "",
+    analyzer_factory: AnalyzerFactory = real_analyzer,
+    simulator: Simulator = simulate_session,
+) -> SessionResult:
+    """Generate one session, stream it through a fresh analyzer and score the found reps.
+
+    Args:
+        case: what to generate and which profile analyses it.
+        seed: session seed.
+        cfg: draws and chunk size.
+        seed_range: label of the seed range (for the spread over ranges).
+        analyzer_factory: makes the analyzer (the real one by default).
+        simulator: makes the session and its truth (:func:`imu.sim.simulate_session`).
+
+    """
+    spec, tempo = draw_spec(case, seed, cfg)
+    profile = get_profile(case.profile)
+    if profile.isometric:
+        tempo = profile.default_tempo
+    sim = simulator(spec)
+    rec = sim.recording
+    analyzer = analyzer_factory(profile, float(rec.sampling_rate_hz), tempo)
+    reps = stream_reps(analyzer, rec.acc, rec.gyr, cfg.chunk)
+    found = normalize_found(reps_table(reps), hold=profile.isometric)
+    truth = sim.truth.reset_index(drop=True)
+    by_construction: tuple[str, ...] = ()
+    if getattr(profile, "every_rep_is_swing", False):
+        # A strict rep does not move the pelvis: only hip-driven reps can be seen, and every
+        # rep found is a swing by design.
+        truth = truth[truth["swing"].astype(bool)].reset_index(drop=True)
+        by_construction = ("swing",)
+    matches = match_reps(truth, found)
+    pairs = pairs_table(truth, found, matches)
+    sets = score_sets(truth, found, matches)
+    session = session_summary(truth, found, pairs, sets)
+    session.update(
+        case=case.name, seed=seed, seed_range=seed_range, sim_seed=spec.seed,
+        tempo=str(tempo), rate_hz=spec.sampling_rate_hz, packet_loss=spec.packet_loss,
+        chunk=cfg.chunk,
+    )
+    labels = tuple(lab for lab in LABELS
+                   if (lab == "swing" and not profile.isometric) or lab in profile.faults)
+    return SessionResult(case.name, seed, seed_range, pairs, sets, session, labels,
+                         by_construction)
+
+
+__all__ = [
+    "AnalyzerFactory",
+    "SessionResult",
+    "Simulator",
+    "StreamingAnalyzer",
+    "draw_spec",
+    "evaluate_session",
+    "pendulum_supported",
+    "real_analyzer",
+    "session_rng",
+    "stream_reps",
+]
