@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import time
 import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -195,7 +196,9 @@ class SessionResult:
         spec: the simulator spec (summary columns in ``session``).
         pairs: :func:`imu.evaluate.scoring.pairs_table`, one row per matched, missed or extra rep.
         sets: :func:`imu.evaluate.scoring.score_sets`, one row per truth set and extra set.
-        session: :func:`imu.evaluate.scoring.session_summary` plus the draws.
+        session: :func:`imu.evaluate.scoring.session_summary` plus the draws, the number of
+            samples and the time spent simulating and analysing (``simulate_s``,
+            ``analyze_s``, s of wall time).
         labels: labels that apply to the profile (``swing`` and its faults).
         by_construction: labels true of every found rep by the profile's design (standing
             strict lifts: ``swing``); their F1 is not reported, only their counts.
@@ -235,10 +238,13 @@ def evaluate_session(
     profile = get_profile(case.profile)
     if profile.isometric:
         tempo = profile.default_tempo
+    t0 = time.perf_counter()
     sim = simulator(spec)
     rec = sim.recording
+    t1 = time.perf_counter()
     analyzer = analyzer_factory(profile, float(rec.sampling_rate_hz), tempo)
     reps = stream_reps(analyzer, rec.acc, rec.gyr, cfg.chunk)
+    t2 = time.perf_counter()
     found = normalize_found(reps_table(reps), hold=profile.isometric)
     truth = sim.truth.reset_index(drop=True)
     by_construction: tuple[str, ...] = ()
@@ -254,7 +260,7 @@ def evaluate_session(
     session.update(
         case=case.name, seed=seed, seed_range=seed_range, sim_seed=spec.seed,
         tempo=str(tempo), rate_hz=spec.sampling_rate_hz, packet_loss=spec.packet_loss,
-        chunk=cfg.chunk,
+        chunk=cfg.chunk, samples=len(rec.acc), simulate_s=t1 - t0, analyze_s=t2 - t1,
     )
     labels = tuple(lab for lab in LABELS
                    if (lab == "swing" and not profile.isometric) or lab in profile.faults)
