@@ -262,6 +262,7 @@ def print_figures(ev: Evaluation, out: Console) -> None:
 
 def describe(cfg: EvalConfig, holdout: bool) -> list[str]:
     """How the figures are obtained, one line each (printed and saved)."""
+    from imu import __version__
     from imu.evaluate import FAULT_RATES
 
     seeds = ", ".join(r.label for r in cfg.ranges)
@@ -270,7 +271,8 @@ def describe(cfg: EvalConfig, holdout: bool) -> list[str]:
     return [
         f"{kind} {seeds}: {cfg.n_sessions} sessions, {sum(r.sessions for r in cfg.ranges)} per "
         f"case over {len(cfg.ranges)} range(s), cases: {', '.join(c.name for c in cfg.cases)}",
-        f"analyzer fed {chunk}; rates drawn from "
+        f"analyzer imu.core.RepAnalyzer (imu {__version__}, default parameters) fed {chunk}; "
+        "rates drawn from "
         f"{', '.join(map(str, cfg.drawn_rates_hz))} Hz; {cfg.sets} sets of "
         f"{cfg.reps[0]}-{cfg.reps[1]} reps (plank {cfg.hold_reps[0]}-{cfg.hold_reps[1]} "
         f"holds), rest {cfg.rest_s:.0f} s",

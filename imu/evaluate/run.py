@@ -63,7 +63,8 @@ def run_sessions(
                 progress(res)
         return results
     done: dict[int, SessionResult] = {}
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    pool = ProcessPoolExecutor(max_workers=workers)
+    try:
         futures = {
             pool.submit(evaluate_session, case, seed, cfg, label, analyzer_factory,
                         simulator): k
@@ -74,6 +75,11 @@ def run_sessions(
             done[futures[fut]] = res
             if progress:
                 progress(res)
+    except BaseException:
+        # An error or Ctrl-C: drop the queued sessions instead of running them all first.
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
     return [done[k] for k in range(len(jobs))]
 
 

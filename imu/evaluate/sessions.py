@@ -21,6 +21,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from imu.core import AnalyzerParams, Rep, RepAnalyzer
+from imu.errors import ImuError
 from imu.evaluate.config import (
     FAULT_RATES,
     HOLD_EXERCISES,
@@ -234,6 +235,22 @@ def evaluate_session(
         simulator: makes the session and its truth (:func:`imu.sim.simulate_session`).
 
     """
+    try:
+        return _evaluate_session(case, seed, cfg, seed_range, analyzer_factory, simulator)
+    except ImuError as exc:
+        if isinstance(exc, EvalError):
+            raise
+        raise EvalError(f"session {case.name} seed {seed}: {exc}") from exc
+
+
+def _evaluate_session(
+    case: Case,
+    seed: int,
+    cfg: EvalConfig,
+    seed_range: str,
+    analyzer_factory: AnalyzerFactory,
+    simulator: Simulator,
+) -> SessionResult:
     spec, tempo = draw_spec(case, seed, cfg)
     profile = get_profile(case.profile)
     if profile.isometric:

@@ -10,6 +10,7 @@ import pytest
 from imu.evaluate import (
     Case,
     EvalConfig,
+    EvalError,
     SeedRange,
     evaluate,
     evaluate_session,
@@ -227,3 +228,27 @@ def test_evaluate_runs_every_range_and_case_through_the_injected_fakes() -> None
     assert c.set_count_exact_min == c.set_count_exact_max == 1.0
     assert ev.wall_s > 0
     assert set(ev.raw_tables()) == {"sessions", "sets", "pairs"}
+
+
+class _BrokenSimulator:
+    def __call__(self, spec: object) -> object:
+        from imu.errors import SimulationError
+
+        raise SimulationError("cannot make that")
+
+
+def test_a_failing_session_names_its_case_and_seed() -> None:
+    cfg = EvalConfig((CRUNCH,), ranges=(SeedRange(0, 1),))
+    with pytest.raises(EvalError, match="reverse-crunch seed 3: cannot make that"):
+        evaluate_session(CRUNCH, 3, cfg, "", FakeAnalyzerFactory(make_truth()),
+                         _BrokenSimulator())  # type: ignore[arg-type]
+
+
+def test_workers_run_the_same_sessions_as_one_process() -> None:
+    truth = make_truth()
+    found = truth.drop(index=[2, 8])
+    cfg = EvalConfig((CRUNCH,), ranges=(SeedRange(0, 3),))
+    one = evaluate(cfg, FakeAnalyzerFactory(found), FakeSimulator(truth), workers=1)
+    two = evaluate(cfg, FakeAnalyzerFactory(found), FakeSimulator(truth), workers=2)
+    pd.testing.assert_frame_equal(one.figures["labels"], two.figures["labels"])
+    assert [r.seed for r in two.results] == [0, 1, 2]
