@@ -252,3 +252,30 @@ def test_workers_run_the_same_sessions_as_one_process() -> None:
     two = evaluate(cfg, FakeAnalyzerFactory(found), FakeSimulator(truth), workers=2)
     pd.testing.assert_frame_equal(one.figures["labels"], two.figures["labels"])
     assert [r.seed for r in two.results] == [0, 1, 2]
+
+
+def test_holds_compare_the_hold_itself() -> None:
+    plank = Case("plank", "plank", "plank")
+    truth = make_truth(sets=2, reps=2, exercise="plank", swing=(), dropped=())
+    truth["con_start_s"] = [5.0, 60.0, 150.0, 205.0]
+    truth["ecc_end_s"] = truth["con_start_s"] + 40.0
+    for col in ("con_end_s", "ecc_start_s", "concentric_s", "eccentric_s"):
+        truth[col] = math.nan
+    truth["top_hold_s"] = truth["tut_s"] = 40.0
+    truth["bottom_pause_s"] = [15.0, math.nan, 15.0, math.nan]
+    truth["rom_deg"] = -3.0
+    found = truth.copy()  # the analyzer's hold rep: getting into position, hold, getting down
+    found["con_end_s"] = truth["con_start_s"]
+    found["ecc_start_s"] = truth["ecc_end_s"]
+    found["con_start_s"] = truth["con_start_s"] - 1.5
+    found["ecc_end_s"] = truth["ecc_end_s"] + 2.0
+    fig = score(found, truth, plank)
+    c = counts(fig)
+    assert c.missed == 0 and c.extra == 0 and c.set_count_exact == 1.0
+    b = fig["boundaries"].set_index(["family", "boundary"])
+    assert b.loc[("all", "con_start"), "median_ms"] == 0.0
+    assert b.loc[("all", "ecc_end"), "p90_ms"] == 0.0
+    assert b.loc[("all", "con_end"), "n"] == 0
+    q = fig["quantities"].set_index(["family", "quantity"])
+    for name in ("top_hold_s", "tut_s", "bottom_pause_s", "rom_deg"):
+        assert q.loc[("all", name), "p90"] == 0.0, name
