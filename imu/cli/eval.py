@@ -11,6 +11,7 @@ import math
 import os
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -299,6 +300,23 @@ def _write_csvs(ev: Evaluation, about: list[str], out_dir: Path) -> list[str]:
     return [*names, "about.txt"]
 
 
+class _PlainProgress:
+    """Progress for logs (stdout not a terminal): a line on stderr every 10% of the sessions."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.done = 0
+        self.t0 = time.perf_counter()
+
+    def __call__(self, result: object) -> None:
+        self.done += 1
+        step = max(1, self.total // 10)
+        if self.done % step == 0 or self.done == self.total:
+            elapsed = time.perf_counter() - self.t0
+            print(f"imu eval: {self.done}/{self.total} sessions, {elapsed:.0f} s",
+                  file=sys.stderr, flush=True)
+
+
 # ----------------------------------------------------------------------------- command
 def run(args: argparse.Namespace) -> int:
     """Check the arguments, run the evaluation and print its figures."""
@@ -327,13 +345,16 @@ def run(args: argparse.Namespace) -> int:
                   "[/yellow]")
     for line in about:
         out.print(line)
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), TimeRemainingColumn(), console=out,
-                  transient=True) as bar:
-        task = bar.add_task("sessions", total=cfg.n_sessions)
-        ev = evaluate(cfg, workers=args.workers,
-                      progress=lambda r: bar.update(task, advance=1,
-                                                    description=f"{r.case:>26}"))
+    if out.is_terminal:
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                      TimeElapsedColumn(), TimeRemainingColumn(), console=out,
+                      transient=True) as bar:
+            task = bar.add_task("sessions", total=cfg.n_sessions)
+            ev = evaluate(cfg, workers=args.workers,
+                          progress=lambda r: bar.update(task, advance=1,
+                                                        description=f"{r.case:>26}"))
+    else:
+        ev = evaluate(cfg, workers=args.workers, progress=_PlainProgress(cfg.n_sessions))
     rate = cfg.n_sessions / ev.wall_s if ev.wall_s > 0 else math.inf
     timing = (f"wall time {ev.wall_s:.1f} s with {ev.workers} worker(s) "
               f"({rate:.2f} sessions/s)")

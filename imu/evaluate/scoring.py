@@ -170,7 +170,7 @@ def pairs_table(truth: pd.DataFrame, found: pd.DataFrame, matches: pd.DataFrame)
     di = matches["d_idx"].to_numpy()
     status = np.where(ti < 0, "extra", np.where(di < 0, "missed", "matched"))
     families = (
-        truth["family"].astype(str).to_numpy() if "family" in truth.columns
+        truth["family"].fillna(NO_FAMILY).astype(str).to_numpy() if "family" in truth.columns
         else np.full(len(truth), NO_FAMILY, dtype=object)
     )
     cols: dict[str, object] = {
