@@ -198,6 +198,10 @@ def _pct(v: float) -> str:
     return f"{100 * v:.0f}%"
 
 
+def _int(v: float) -> str:
+    return f"{v:.0f}"
+
+
 def _f2(v: float) -> str:
     return f"{v:.2f}"
 
@@ -224,15 +228,18 @@ def _table(title: str, header: list[str], rows: list[list[str]]) -> Table:
 def print_figures(ev: Evaluation, out: Console) -> None:
     """Print the figure tables of an evaluation."""
     f = ev.figures
-    rows = [[r.exercise, str(r.sessions), str(r.truth_sets), str(r.truth_reps),
-             str(r.found_reps), str(r.missed), str(r.extra),
+    c = f["counts"]
+    show_failed = "failed" in c and bool(c["failed"].fillna(0).any())
+    rows = [[r.exercise, *(_num(r[k], _int) for k in ("sessions", "truth_sets", "truth_reps",
+                                                       "found_reps", "missed", "extra")),
              _cell(r, "set_count_exact", _pct), _cell(r, "set_count_mae", _f2),
-             _cell(r, "set_boundaries_exact", _pct), _cell(r, "session_count_exact", _pct)]
-            for _, r in f["counts"].iterrows()]
+             _cell(r, "set_boundaries_exact", _pct), _cell(r, "session_count_exact", _pct),
+             *([_num(r["failed"], _int)] if show_failed else [])]
+            for _, r in c.iterrows()]
     out.print(_table("rep counts and sets (every found rep counts)",
                      ["exercise", "sessions", "sets", "truth reps", "found", "missed", "extra",
                       "set count exact", "set count MAE", "set bounds exact",
-                      "sessions exact"], rows))
+                      "sessions exact", *(["failed"] if show_failed else [])], rows))
     b = f["boundaries"]
     brows = []
     for (ex, fam), grp in b.groupby(["exercise", "family"], sort=False):
@@ -361,7 +368,18 @@ def run(args: argparse.Namespace) -> int:
     about.append(timing)
     print_figures(ev, out)
     out.print(timing)
+    failed = [r for r in ev.results if r.error]
+    for r in failed:
+        about.append(f"failed: {r.case} seed {r.seed}: {r.error}")
     if args.out is not None:
         written = _write_csvs(ev, about, args.out)
         out.print(f"wrote {', '.join(written)} to {args.out}")
+    if failed:
+        for r in failed:
+            print(f"imu eval: session {r.case} seed {r.seed} failed ({r.error})",
+                  file=sys.stderr)
+        print(f"imu eval: {len(failed)} of {len(ev.results)} sessions failed; the figures "
+              "leave out sessions the simulator could not make and score an analyzer that "
+              "raised on the reps it reported before", file=sys.stderr)
+        return 1
     return 0

@@ -21,7 +21,6 @@ import numpy.typing as npt
 import pandas as pd
 
 from imu.core import AnalyzerParams, Rep, RepAnalyzer
-from imu.errors import ImuError
 from imu.evaluate.config import (
     FAULT_RATES,
     HOLD_EXERCISES,
@@ -164,7 +163,7 @@ def draw_spec(case: Case, seed: int, cfg: EvalConfig) -> tuple[SessionSpec, Temp
 
 
 def stream_reps(analyzer: StreamingAnalyzer, acc: FloatArray, gyr: FloatArray,
-                chunk: int) -> list[Rep]:
+                chunk: int, into: list[Rep] | None = None) -> list[Rep]:
     """Feed the samples as live data arrives; returns every rep the analyzer reported.
 
     Args:
@@ -172,6 +171,7 @@ def stream_reps(analyzer: StreamingAnalyzer, acc: FloatArray, gyr: FloatArray,
         acc: shape (n, 3), m/s^2 (NaN in lost frames).
         gyr: shape (n, 3), rad/s (NaN in lost frames).
         chunk: samples per :meth:`StreamingAnalyzer.update` call; 0 = one call.
+        into: list the reps are appended to as they come (kept if the analyzer raises).
 
     Returns:
         The reps returned by the ``update`` calls and ``finish``, in the order reported.
@@ -179,7 +179,7 @@ def stream_reps(analyzer: StreamingAnalyzer, acc: FloatArray, gyr: FloatArray,
     """
     n = len(acc)
     step = n if chunk <= 0 else chunk
-    reps: list[Rep] = []
+    reps: list[Rep] = [] if into is None else into
     for i in range(0, n, max(step, 1)):
         reps.extend(analyzer.update(acc[i:i + step], gyr[i:i + step]))
     reps.extend(analyzer.finish())
@@ -203,6 +203,9 @@ class SessionResult:
         labels: labels that apply to the profile (``swing`` and its faults).
         by_construction: labels true of every found rep by the profile's design (standing
             strict lifts: ``swing``); their F1 is not reported, only their counts.
+        error: ``""``, or what went wrong: ``simulator: ...`` (the session has no truth and
+            is left out of every figure but the failure count) or ``analyzer: ...`` (the
+            analyzer raised; the reps it reported before count, the rest are missed).
 
     """
 
@@ -214,6 +217,12 @@ class SessionResult:
     session: dict[str, object]
     labels: tuple[str, ...]
     by_construction: tuple[str, ...]
+    error: str = ""
+
+    @property
+    def scored(self) -> bool:
+        """Whether the session has truth to score against (the simulator did not fail)."""
+        return not self.error.startswith("simulator:")
 
 
 def evaluate_session(
@@ -235,54 +244,52 @@ def evaluate_session(
         simulator: makes the session and its truth (:func:`imu.sim.simulate_session`).
 
     """
-    try:
-        return _evaluate_session(case, seed, cfg, seed_range, analyzer_factory, simulator)
-    except ImuError as exc:
-        if isinstance(exc, EvalError):
-            raise
-        raise EvalError(f"session {case.name} seed {seed}: {exc}") from exc
-
-
-def _evaluate_session(
-    case: Case,
-    seed: int,
-    cfg: EvalConfig,
-    seed_range: str,
-    analyzer_factory: AnalyzerFactory,
-    simulator: Simulator,
-) -> SessionResult:
     spec, tempo = draw_spec(case, seed, cfg)
     profile = get_profile(case.profile)
     if profile.isometric:
         tempo = profile.default_tempo
+    labels = tuple(lab for lab in LABELS
+                   if (lab == "swing" and not profile.isometric) or lab in profile.faults)
+    by_construction = ("swing",) if getattr(profile, "every_rep_is_swing", False) else ()
+    info: dict[str, object] = {
+        "case": case.name, "seed": seed, "seed_range": seed_range, "sim_seed": spec.seed,
+        "tempo": str(tempo), "rate_hz": spec.sampling_rate_hz,
+        "packet_loss": spec.packet_loss, "chunk": cfg.chunk,
+    }
     t0 = time.perf_counter()
-    sim = simulator(spec)
+    try:
+        sim = simulator(spec)
+    except Exception as exc:  # a simulator bug must not cost the other sessions
+        error = f"simulator: {type(exc).__name__}: {exc}"
+        logger.warning("session %s seed %d: %s", case.name, seed, error)
+        logger.debug("the simulator failed", exc_info=True)
+        return SessionResult(case.name, seed, seed_range, pd.DataFrame(), pd.DataFrame(),
+                             {**info, "error": error}, labels, by_construction, error)
     rec = sim.recording
     t1 = time.perf_counter()
-    analyzer = analyzer_factory(profile, float(rec.sampling_rate_hz), tempo)
-    reps = stream_reps(analyzer, rec.acc, rec.gyr, cfg.chunk)
+    reps: list[Rep] = []
+    error = ""
+    try:
+        analyzer = analyzer_factory(profile, float(rec.sampling_rate_hz), tempo)
+        stream_reps(analyzer, rec.acc, rec.gyr, cfg.chunk, into=reps)
+    except Exception as exc:  # scored as what it reported before failing; the rest is missed
+        error = f"analyzer: {type(exc).__name__}: {exc}"
+        logger.warning("session %s seed %d: %s", case.name, seed, error)
+        logger.debug("the analyzer failed", exc_info=True)
     t2 = time.perf_counter()
     found = normalize_found(reps_table(reps), hold=profile.isometric)
     truth = sim.truth.reset_index(drop=True)
-    by_construction: tuple[str, ...] = ()
-    if getattr(profile, "every_rep_is_swing", False):
+    if by_construction:
         # A strict rep does not move the pelvis: only hip-driven reps can be seen, and every
         # rep found is a swing by design.
         truth = truth[truth["swing"].astype(bool)].reset_index(drop=True)
-        by_construction = ("swing",)
     matches = match_reps(truth, found)
     pairs = pairs_table(truth, found, matches)
     sets = score_sets(truth, found, matches)
-    session = session_summary(truth, found, pairs, sets)
-    session.update(
-        case=case.name, seed=seed, seed_range=seed_range, sim_seed=spec.seed,
-        tempo=str(tempo), rate_hz=spec.sampling_rate_hz, packet_loss=spec.packet_loss,
-        chunk=cfg.chunk, samples=len(rec.acc), simulate_s=t1 - t0, analyze_s=t2 - t1,
-    )
-    labels = tuple(lab for lab in LABELS
-                   if (lab == "swing" and not profile.isometric) or lab in profile.faults)
+    session = {**info, **session_summary(truth, found, pairs, sets), "samples": len(rec.acc),
+               "simulate_s": t1 - t0, "analyze_s": t2 - t1, "error": error}
     return SessionResult(case.name, seed, seed_range, pairs, sets, session, labels,
-                         by_construction)
+                         by_construction, error)
 
 
 __all__ = [

@@ -6,7 +6,9 @@ ranges) is added as ``<figure>_min`` / ``<figure>_max`` columns (:func:`with_spr
 
 Tables (``exercise`` is the case name, ``overall`` pools every case):
 
-- ``counts``, one row per case: sessions, sets, reps (truth, found, matched, missed, extra),
+- ``counts``, one row per case: sessions scored, ``failed`` (sessions where the simulator
+  failed, left out, or the analyzer raised, scored on what it reported before), sets,
+  reps (truth, found, matched, missed, extra),
   ``set_count_exact`` (share of sets, extra found sets included, whose found count equals the
   truth count), ``set_count_mae`` (mean absolute count error per set), ``session_count_exact``
   and ``session_count_mae`` (the same per session), ``set_boundaries_exact`` (share of truth
@@ -113,8 +115,12 @@ def summarize(results: Iterable[SessionResult]) -> dict[str, pd.DataFrame]:
     if len(cases) > 1:
         groups.append((OVERALL, results))
     counts, bounds, quants, labels = [], [], [], []
-    for name, group in groups:
-        counts.append(_counts_row(name, group))
+    for name, everything in groups:
+        group = [r for r in everything if r.scored]
+        counts.append({**_counts_row(name, group),
+                       "failed": sum(1 for r in everything if r.error)})
+        if not group:
+            continue
         pairs = pd.concat([_tagged(r) for r in group], ignore_index=True)
         matched = pairs[pairs["status"] == "matched"]
         for fam in _families(pairs):
@@ -162,6 +168,8 @@ def _quantities(pairs: pd.DataFrame) -> list[str]:
 
 
 def _counts_row(name: str, group: Sequence[SessionResult]) -> dict[str, object]:
+    if not group:
+        return {"exercise": name, "sessions": 0}
     sets = pd.concat([r.sets for r in group], ignore_index=True)
     sess = pd.DataFrame([r.session for r in group])
     truth_sets = sets[sets["truth_set"] > 0]

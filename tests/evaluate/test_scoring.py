@@ -10,14 +10,13 @@ import pytest
 from imu.evaluate import (
     Case,
     EvalConfig,
-    EvalError,
     SeedRange,
     evaluate,
     evaluate_session,
     summarize,
     with_spread,
 )
-from tests.evaluate.fakes import FakeAnalyzerFactory, FakeSimulator, make_truth
+from tests.evaluate.fakes import FakeAnalyzer, FakeAnalyzerFactory, FakeSimulator, make_truth
 
 CRUNCH = Case("reverse-crunch", "reverse-crunch", "reverse-crunch")
 
@@ -237,11 +236,40 @@ class _BrokenSimulator:
         raise SimulationError("cannot make that")
 
 
-def test_a_failing_session_names_its_case_and_seed() -> None:
+def test_a_failing_simulator_is_recorded_and_left_out() -> None:
+    truth = make_truth()
     cfg = EvalConfig((CRUNCH,), ranges=(SeedRange(0, 1),))
-    with pytest.raises(EvalError, match="reverse-crunch seed 3: cannot make that"):
-        evaluate_session(CRUNCH, 3, cfg, "", FakeAnalyzerFactory(make_truth()),
-                         _BrokenSimulator())  # type: ignore[arg-type]
+    bad = evaluate_session(CRUNCH, 3, cfg, "", FakeAnalyzerFactory(truth),
+                           _BrokenSimulator())  # type: ignore[arg-type]
+    assert bad.error == "simulator: SimulationError: cannot make that" and not bad.scored
+    good = evaluate_session(CRUNCH, 4, cfg, "", FakeAnalyzerFactory(truth), FakeSimulator(truth))
+    c = summarize([bad, good])["counts"].iloc[0]
+    assert (c.sessions, c.failed, c.truth_reps) == (1, 1, 10)
+
+
+class _CrashingFactory(FakeAnalyzerFactory):
+    """Its analyzers raise once the stream passes 30 s (after set 1, before set 2)."""
+
+    def __call__(self, profile: object, sampling_rate_hz: float, tempo: object) -> FakeAnalyzer:
+        inner = super().__call__(profile, sampling_rate_hz, tempo)
+        real_update = inner.update
+
+        def update(acc: object, gyr: object) -> list[object]:
+            if inner._n > 30 * sampling_rate_hz:
+                raise RuntimeError("bug")
+            return real_update(acc, gyr)  # type: ignore[arg-type]
+
+        inner.update = update  # type: ignore[method-assign,assignment]
+        return inner
+
+
+def test_a_crashing_analyzer_is_scored_on_what_it_reported() -> None:
+    truth = make_truth()
+    cfg = EvalConfig((CRUNCH,), ranges=(SeedRange(0, 1),))
+    res = evaluate_session(CRUNCH, 0, cfg, "", _CrashingFactory(truth), FakeSimulator(truth))
+    assert res.error == "analyzer: RuntimeError: bug" and res.scored
+    c = summarize([res])["counts"].iloc[0]
+    assert (c.matched, c.missed, c.failed) == (5, 5, 1)
 
 
 def test_workers_run_the_same_sessions_as_one_process() -> None:
