@@ -19,6 +19,11 @@ Ground truth comes from :mod:`imu.sim`, which never imports :mod:`imu.core`. Typ
     ev.figures["counts"]
 """
 
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from imu.evaluate.config import (
     DEFAULT_CHUNK,
     FAULT_RATES,
@@ -33,17 +38,37 @@ from imu.evaluate.config import (
     default_cases,
     holdout_ranges,
 )
-from imu.evaluate.run import Evaluation, evaluate, run_sessions
-from imu.evaluate.sessions import (
-    AnalyzerFactory,
-    SessionResult,
-    Simulator,
-    StreamingAnalyzer,
-    evaluate_session,
-    pendulum_supported,
-    real_analyzer,
-)
-from imu.evaluate.summary import summarize, with_spread
+
+if TYPE_CHECKING:
+    from imu.evaluate.run import Evaluation, evaluate, run_sessions
+    from imu.evaluate.sessions import (
+        AnalyzerFactory,
+        SessionResult,
+        Simulator,
+        StreamingAnalyzer,
+        evaluate_session,
+        pendulum_supported,
+        real_analyzer,
+    )
+    from imu.evaluate.summary import summarize, with_spread
+
+_LAZY = {
+    "Evaluation": "run", "evaluate": "run", "run_sessions": "run",
+    "AnalyzerFactory": "sessions", "SessionResult": "sessions", "Simulator": "sessions",
+    "StreamingAnalyzer": "sessions", "evaluate_session": "sessions",
+    "pendulum_supported": "sessions", "real_analyzer": "sessions",
+    "summarize": "summary", "with_spread": "summary",
+}
+"""Names whose modules import numpy, pandas, the simulator and the analyzer: loaded on first
+use, so that ``imu --help`` (which reads :mod:`imu.evaluate.config`) stays fast."""
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'imu.evaluate' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"imu.evaluate.{module}"), name)
+
 
 __all__ = [
     "DEFAULT_CHUNK",
