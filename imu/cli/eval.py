@@ -39,46 +39,51 @@ if TYPE_CHECKING:
 
 _HOLDOUT_TEXT = ", ".join(f"{r.start}-{r.stop - 1}" for r in HOLDOUT_RANGES)
 _RATES_TEXT = ", ".join(str(r) for r in RATES_HZ)
+_TUNING_TEXT = f"{TUNING_SEEDS.start}-{TUNING_SEEDS.stop - 1}"
 
 EPILOG = f"""\
-how sessions are made: each session is one (exercise, seed); everything random derives from
-both: tempo 1-0-1 to 5-2-5 (pelvic-tilt: long holds; plank: 2-3 holds of 30-60 s), rate
-drawn from {_RATES_TEXT} Hz, a random sensor mounting and lever arm, sensor noise, bias and
-quantisation, packet loss 0-5%, faults mixed in at the rates of imu.evaluate.FAULT_RATES.
-2 sets per session, 6-10 reps per set, 20 s rest. Ground truth comes from imu.sim.
+how sessions are made: each session is one (exercise, seed), and everything random derives
+from both: tempo 1-0-1 to 5-2-5 (pelvic-tilt: long holds; plank: 2-3 holds of 30-60 s),
+sampling rate ({_RATES_TEXT} Hz), a random sensor mounting and lever arm,
+sensor noise, bias and quantisation, packet loss 0-5%, and faults mixed in at the rates of
+imu.evaluate.FAULT_RATES; 2 sets of 6-10 reps, 20 s rest. Truth comes from imu.sim.
 
 how they are analysed: as live data arrives, {DEFAULT_CHUNK} samples per update (--chunk),
-with the profile of the exercise and the prescribed tempo, as 'imu analyze' would.
+with the exercise's profile and the prescribed tempo, as 'imu analyze' would.
 
-seeds: tune on {TUNING_SEEDS.start}-{TUNING_SEEDS.stop - 1} (the default); --holdout reports on
-the five held-out ranges {_HOLDOUT_TEXT}, fixed in advance, using the first
-{HOLDOUT_SESSIONS} seeds of each range for every exercise (--sessions to change), each
-figure pooled with its spread over the five ranges as "pooled [min-max]". The full --holdout
-run (500 sessions) takes about 6-7 minutes with 2 workers on 2 cores.
+seeds: tune on {_TUNING_TEXT} (the default). --holdout reports on the five
+held-out ranges fixed in advance, {_HOLDOUT_TEXT},
+using the first {HOLDOUT_SESSIONS} seeds of each range for every exercise (--sessions to change);
+each figure is pooled over the five ranges with its spread: "pooled [min-max]".
+The full --holdout run (10 cases x {HOLDOUT_SESSIONS} seeds x 5 ranges) needs about 8 CPU-minutes,
+about 4-5 minutes with --workers 2 on two free cores (longer when others share them).
 
 the figures:
-  rep counts   every found rep counts, also before the first set, in rests, after the last
-               set. missed: truth reps no found rep matches (one to one, by time overlap);
-               extra: found reps matching no truth rep. set count exact: share of sets whose
-               found count (the reps of the found sets the analyzer numbered, assigned to
-               the truth set most of their reps belong to) equals the truth count; a found
-               set with no true rep counts as a set with count error. set bounds exact:
-               share of truth sets that are exactly one found set. sessions exact: the total
-               count is right.
-  boundaries   phase boundaries of matched reps (onset, top reached, lowering starts, end),
-               absolute error, median / 90th percentile, ms; per family of rep shape.
+  rep counts   every found rep counts, also before the first set, in rests, after the
+               last set. missed: truth reps no found rep matches (one to one, by time
+               overlap); extra: found reps that match no truth rep. set count exact: share
+               of sets whose found count (the reps of the sets the analyzer numbered,
+               each assigned to the truth set most of its reps belong to) equals the
+               truth count; a found set with no true rep is a set with a count error.
+               set bounds exact: share of truth sets found as exactly one set.
+               sessions exact: share of sessions with the right total count.
+  boundaries   phase boundaries of matched reps (onset, top reached, lowering starts,
+               end): absolute error, median / 90th percentile, ms; per rep-shape family.
   labels       F1, precision, recall of swing and each fault, per exercise and family; a
-               missed rep is a missed positive, an extra rep with a label a false positive.
-               Blank where undefined (no positive in truth nor analyzer). Figures true by
-               construction (standing-curl swing) show counts only.
-  quantities   absolute error of each quantity column the truth and the reps table share
-               (ROM, wind-up, ratios...), median / 90th percentile.
+               missed rep is a missed positive, an extra rep with a label a false
+               positive. Blank where undefined (no positive in truth nor analyzer).
+               Figures true by construction (standing-curl swing) show counts only.
+  quantities   absolute error of each quantity column that the truth and the reps table
+               share (ROM, wind-up, ratios...), median / 90th percentile.
+
+exit status: 0; 1 when a session failed (listed on stderr, counted in the table); 2 for bad
+arguments (before any work).
 
 examples:
   imu eval --sessions 2 --max-rate 104          # a quick look on tuning seeds 0-1
   imu eval --exercises reverse-crunch --chunk 0 # one chunk (offline) instead of streamed
   imu eval --seed-start 0,100,200 --sessions 5  # three tuning ranges, with spread
-  imu eval --holdout --workers 2 --out out/eval # the published figures, tables as CSV
+  imu eval --holdout --workers 2 --out out/eval # the held-out figures, tables as CSV
 """
 
 
@@ -348,7 +353,7 @@ def run(args: argparse.Namespace) -> int:
     about = describe(cfg, args.holdout)
     if not args.holdout and touches_holdout(cfg.ranges):
         out.print("[yellow]warning: these seeds overlap the held-out ranges "
-                  f"({_HOLDOUT_TEXT}); tune on {TUNING_SEEDS.start}-{TUNING_SEEDS.stop - 1}"
+                  f"({_HOLDOUT_TEXT}); tune on {_TUNING_TEXT}"
                   "[/yellow]")
     for line in about:
         out.print(line)
