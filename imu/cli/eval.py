@@ -55,8 +55,8 @@ seeds: tune on {_TUNING_TEXT} (the default). --holdout reports on the five
 held-out ranges fixed in advance, {_HOLDOUT_TEXT},
 using the first {HOLDOUT_SESSIONS} seeds of each range for every exercise (--sessions to change);
 each figure is pooled over the five ranges with its spread: "pooled [min-max]".
-The full --holdout run (10 cases x {HOLDOUT_SESSIONS} seeds x 5 ranges) needs about 8 CPU-minutes,
-about 4-5 minutes with --workers 2 on two free cores (longer when others share them).
+The full --holdout run ({HOLDOUT_SESSIONS} seeds x 5 ranges per case) needs about 1 CPU-second per
+session: 450 sessions took 6.5 min with --workers 2 on two shared cores (17 min under heavy load).
 
 the figures:
   rep counts   every found rep counts, also before the first set, in rests, after the

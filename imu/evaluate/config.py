@@ -40,8 +40,9 @@ HOLDOUT_RANGES: tuple[range, ...] = tuple(range(s, s + 100) for s in range(90000
 HOLDOUT_SESSIONS = 10
 """Sessions per case per held-out range in ``imu eval --holdout`` (seeds start..start+9).
 
-10 cases x 10 seeds x 5 ranges = 500 sessions, about 6 minutes on 2 cores streamed in
-20-sample chunks (measured; see ``imu eval --help``).
+9 cases (10 once the simulator has ``body_pendulum``) x 10 seeds x 5 ranges = 450 (500)
+sessions, streamed in 20-sample chunks: measured 472 CPU-s, 391 s wall with 2 workers on 2
+shared cores (about 7 min for 500).
 """
 
 DEFAULT_CHUNK = 20
