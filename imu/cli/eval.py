@@ -93,8 +93,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "eval",
         help="measure accuracy on generated sessions with ground truth",
         description=(
-            "Generate sessions with the simulator (ground truth for every rep), stream them "
-            "through the analyzer as live data arrives, and print how accurately it counts "
+            "Generate sessions with the simulator (ground truth for every rep), stream them\n"
+            "through the analyzer as live data arrives, and print how accurately it counts\n"
             "reps and sets, times phases, measures and labels them, per exercise and family."
         ),
         epilog=EPILOG,
