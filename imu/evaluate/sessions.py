@@ -117,7 +117,8 @@ def draw_spec(case: Case, seed: int, cfg: EvalConfig) -> tuple[SessionSpec, Temp
     ``cfg.drawn_rates_hz``, packet loss from :data:`PACKET_LOSS`, reps per set from
     ``cfg.reps`` (holds: ``cfg.hold_reps``, each 30-60 s), and the simulator's own seed.
     Fault rates are :data:`FAULT_RATES`, limited to the faults the simulator knows for the
-    exercise; the hanging leg raise without a swinging body gets no ``body_swing``.
+    exercise (both hanging rows keep the per-rep ``body_swing`` fault; ``body_pendulum`` adds
+    a body that swings through the whole session).
 
     Raises:
         EvalError: the case needs a simulator feature that is missing.
@@ -144,8 +145,6 @@ def draw_spec(case: Case, seed: int, cfg: EvalConfig) -> tuple[SessionSpec, Temp
                 "evaluate hanging-leg-raise instead"
             )
         extra["body_pendulum"] = case.body_pendulum
-        if not case.body_pendulum:
-            faults.pop("body_swing", None)
     spec = SessionSpec(
         case.exercise,
         tempo=None if hold else tempo,
