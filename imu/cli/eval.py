@@ -55,8 +55,8 @@ seeds: tune on {_TUNING_TEXT} (the default). --holdout reports on the five
 held-out ranges fixed in advance, {_HOLDOUT_TEXT},
 using the first {HOLDOUT_SESSIONS} seeds of each range for every exercise (--sessions to change);
 each figure is pooled over the five ranges with its spread: "pooled [min-max]".
-The full --holdout run ({HOLDOUT_SESSIONS} seeds x 5 ranges per case) needs about 1 CPU-second per
-session: 450 sessions took 6.5 min with --workers 2 on two shared cores (17 min under heavy load).
+The full --holdout run ({HOLDOUT_SESSIONS} seeds x 5 ranges x 10 cases = 500 sessions) needs about
+400 CPU-seconds: 4.3 min with --workers 2 on two shared cores (up to 17 min under heavy load).
 
 the figures:
   rep counts   every found rep counts, also before the first set, in rests, after the

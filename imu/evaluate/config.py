@@ -40,9 +40,8 @@ HOLDOUT_RANGES: tuple[range, ...] = tuple(range(s, s + 100) for s in range(90000
 HOLDOUT_SESSIONS = 10
 """Sessions per case per held-out range in ``imu eval --holdout`` (seeds start..start+9).
 
-9 cases (10 once the simulator has ``body_pendulum``) x 10 seeds x 5 ranges = 450 (500)
-sessions, streamed in 20-sample chunks: measured 472 CPU-s, 391 s wall with 2 workers on 2
-shared cores (about 7 min for 500).
+10 cases x 10 seeds x 5 ranges = 500 sessions, streamed in 20-sample chunks: measured 402
+CPU-s, 4.3 min wall with 2 workers on 2 shared cores (up to 17 min under heavy load).
 """
 
 DEFAULT_CHUNK = 20
