@@ -1,0 +1,85 @@
+"""Seeds, cases and draws: fixed in advance, reproducible, checked before any work."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+import imu.evaluate.sessions as sessions
+from imu.evaluate import (
+    HOLDOUT_RANGES,
+    EvalConfig,
+    EvalError,
+    SeedRange,
+    default_cases,
+    holdout_ranges,
+)
+from imu.evaluate.config import touches_holdout
+from imu.evaluate.run import session_jobs
+from imu.evaluate.sessions import draw_spec
+from imu.sim import SessionSpec
+
+
+def test_holdout_ranges_are_the_published_ones() -> None:
+    assert [(r.start, r.stop - 1) for r in HOLDOUT_RANGES] == [
+        (90000, 90099), (90100, 90199), (90200, 90299), (90300, 90399), (90400, 90499)]
+    assert [r.label for r in holdout_ranges(10)] == [
+        "90000-90009", "90100-90109", "90200-90209", "90300-90309", "90400-90409"]
+    assert touches_holdout(holdout_ranges(1))
+    assert not touches_holdout((SeedRange(0, 1000),))
+    with pytest.raises(EvalError, match="100"):
+        holdout_ranges(101)
+
+
+def test_jobs_cover_every_case_and_seed_of_every_range() -> None:
+    cfg = EvalConfig(default_cases(False), ranges=(SeedRange(0, 2), SeedRange(90000, 1)))
+    jobs = session_jobs(cfg)
+    assert len(jobs) == cfg.n_sessions == 9 * 3
+    assert {seed for _, seed, _ in jobs} == {0, 1, 90000}
+
+
+@pytest.mark.parametrize("bad", [{"max_rate_hz": 25}, {"rates_hz": (100,)}, {"chunk": -1},
+                                 {"ranges": ()}, {"ranges": (SeedRange(0, 0),)}, {"sets": 0}])
+def test_config_refuses_what_cannot_run(bad: dict[str, object]) -> None:
+    with pytest.raises(EvalError):
+        EvalConfig(default_cases(False), **bad)  # type: ignore[arg-type]
+
+
+def test_draws_depend_on_case_and_seed_only() -> None:
+    cases = {c.name: c for c in default_cases(False)}
+    cfg = EvalConfig(tuple(cases.values()))
+    a, _ = draw_spec(cases["reverse-crunch"], 7, cfg)
+    b, _ = draw_spec(cases["reverse-crunch"], 7, cfg)
+    c, _ = draw_spec(cases["leg-raise"], 7, cfg)
+    d, _ = draw_spec(cases["reverse-crunch"], 8, cfg)
+    assert a == b
+    assert a.seed != c.seed and a.seed != d.seed
+    slow = EvalConfig(tuple(cases.values()), max_rate_hz=52)
+    assert all(draw_spec(cases["plank"], s, slow)[0].sampling_rate_hz <= 52 for s in range(20))
+
+
+@dataclass(frozen=True)
+class _SpecWithPendulum(SessionSpec):
+    body_pendulum: bool = False
+
+
+def test_hanging_leg_raise_with_and_without_a_swinging_body(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    names = [c.name for c in default_cases(True)]
+    assert "hanging-leg-raise" in names and "hanging-leg-raise+pendulum" in names
+    assert "hanging-leg-raise+pendulum" not in [c.name for c in default_cases(False)]
+    cases = {c.name: c for c in default_cases(True)}
+    cfg = EvalConfig(tuple(cases.values()))
+    with monkeypatch.context() as m:
+        m.setattr(sessions, "pendulum_supported", lambda: False)
+        with pytest.raises(EvalError, match="body_pendulum"):
+            draw_spec(cases["hanging-leg-raise+pendulum"], 0, cfg)
+    if not sessions.pendulum_supported():  # a simulator without the field yet
+        monkeypatch.setattr(sessions, "SessionSpec", _SpecWithPendulum)
+    assert sessions.pendulum_supported()
+    swinging, _ = draw_spec(cases["hanging-leg-raise+pendulum"], 0, cfg)
+    still, _ = draw_spec(cases["hanging-leg-raise"], 0, cfg)
+    assert swinging.body_pendulum is True and still.body_pendulum is False  # type: ignore[attr-defined]
+    assert swinging.faults == still.faults
