@@ -101,8 +101,6 @@ class StillnessBias:
             self._last_gap = int(last_gap[-1])
         clean = index - last_gap >= self.window
         g_mean = self._gyro_mean(gyro_lp)
-        # Only needed until the first still period (then never again).
-        g_long = g_mean if self._seen_still else self._long_mean(gyro_lp, gap)
         # Noise floor: the quietest full window so far.
         full = (index >= self.window - 1) & clean
         g_floor = np.minimum.accumulate(
@@ -119,13 +117,20 @@ class StillnessBias:
         still = (g_range < g_limit) & (a_range < a_limit) & full
         idx = np.where(still, np.arange(len(still)), -1)
         last = np.maximum.accumulate(idx)
-        fallback = np.broadcast_to(self._bias, g_mean.shape) if self._seen_still else g_long
+        if self._seen_still:
+            fallback = np.broadcast_to(self._bias, g_mean.shape)
+        else:
+            # The long mean is needed only up to the first still sample, and never again.
+            first = int(np.argmax(still)) + 1 if still.any() else len(still)
+            fallback = np.empty_like(g_mean)
+            fallback[:first] = self._long_mean(gyro_lp[:first], gap[:first])
+            fallback[first:] = 0.0  # replaced by the still windows' means below
         bias = np.where((last >= 0)[:, None], g_mean[np.maximum(last, 0)], fallback)
         if still.any():
             self._bias = g_mean[int(last[-1])].copy()
             self._seen_still = True
-        elif not self._seen_still:
-            self._bias = g_long[-1].copy()
+        elif len(still):
+            self._bias = fallback[-1].copy()
         omega = np.asarray(gyro_lp - bias, dtype=np.float64)
         return StillOutput(omega, still, a_range, np.asarray(bias, dtype=np.float64))
 

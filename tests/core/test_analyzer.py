@@ -66,11 +66,11 @@ def test_sensor_orientation_does_not_change_the_reps(crunch_session, quat):
     assert len(turned) == len(base)
     for a, b in zip(base, turned, strict=True):
         assert (a.set, a.rep, a.swing, a.faults) == (b.set, b.rep, b.swing, b.faults)
-        assert a.con_start_s == pytest.approx(b.con_start_s, abs=0.02)
-        assert a.ecc_end_s == pytest.approx(b.ecc_end_s, abs=0.02)
         # Stillness is judged on per-axis spans, which a rotation mixes: a still window at
         # the margin (a slow fidget in a rest) can set a bias up to ~0.4 deg/s apart, about
-        # 1 deg over a 2 s concentric.
+        # 1 deg over a 2 s concentric and a few tens of ms at a phase edge.
+        assert a.con_start_s == pytest.approx(b.con_start_s, abs=0.05)
+        assert a.ecc_end_s == pytest.approx(b.ecc_end_s, abs=0.05)
         assert a.rom_deg == pytest.approx(b.rom_deg, abs=1.5)
 
 
