@@ -267,7 +267,8 @@ class RepAnalyzer:
         if len(x) == 0:
             return []
         acc, gyr = x[:, :3], x[:, 3:]
-        gyr = np.where(gap[:, None], 0.0, gyr)
+        if gap.any():
+            gyr = np.where(gap[:, None], 0.0, gyr)
         gyro_lp = self._gyro_lp(gyr)
         acc_lp = self._acc_lp(acc)
         st = self._still(gyro_lp, acc_lp, gap)

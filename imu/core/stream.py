@@ -165,13 +165,13 @@ class GapFiller:
     def _fill(
         self, x: FloatArray, nan: BoolArray, end_of_stream: bool = False
     ) -> tuple[FloatArray, BoolArray]:
-        out = x.copy()
         flags = np.zeros(len(x), dtype=bool)
         if not nan.any():
             if len(x):
                 self._last = x[-1].copy()
                 self._in_long_gap = False
-            return out, flags
+            return x, flags  # nothing to fill: no copy
+        out = x.copy()
         padded = np.concatenate(([False], nan, [False]))
         edges = np.flatnonzero(np.diff(padded.astype(np.int8)))
         for a, b in zip(edges[::2], edges[1::2], strict=True):
