@@ -54,7 +54,9 @@ class HoldEnds:
         burst_idx = np.flatnonzero(burst)
         for k in np.union1d(burst_starts, rest_starts):  # in time order
             if burst[k] and not prev_burst[k]:
-                self._burst_start = base + int(k) - window + 1
+                # The first window that spans more than the limit ends as the body has moved
+                # clearly; its start lies up to a window before the movement began.
+                self._burst_start = base + int(k)
             if still[k] and not prev_still[k] and self._burst_start is not None:
                 before = burst_idx[burst_idx < k]
                 if len(before):

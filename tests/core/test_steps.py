@@ -138,7 +138,7 @@ def test_hold_ends_report_a_rest_after_getting_down():
     ends.push(still, acc_range)
     events = ends.release()
     assert len(events) == 1
-    # The burst's first full window starts a window before it; the rest likewise.
-    assert (events[0].run_start, events[0].run_end) == (fs + 1, 3 * fs + 1)
+    # The get-down starts where the burst shows; the rest where its still window starts.
+    assert (events[0].run_start, events[0].run_end) == (2 * fs, 3 * fs + 1)
     assert ends.horizon == n - fs - 3 * fs
     assert ends.release() == []
