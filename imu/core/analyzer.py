@@ -363,7 +363,7 @@ class RepAnalyzer:
         lobes: list[Lobe] = self._lobes.push(w_deg, angle, acc_angle)
         if self._holds is not None:
             lobes = self._hold_events(lobes, min(self._lobes.frontier, self._holds.horizon))
-        reps = self._finalise(self._assembler.push(lobes, self._lobes.frontier))
+        reps = self._finalise(self._assembler.push(lobes, self._lobes.negative_frontier))
         self._trim(start_abs + len(block))
         return reps
 

@@ -189,11 +189,23 @@ class LobeFinder:
         self._angle = np.empty(0)
         self._acc_angle = np.empty(0)
         self._buf_start = 0  # absolute index of _buf[0]
+        self._open_sign = 0  # sign of the run still open at the end of the buffer
 
     @property
     def frontier(self) -> int:
         """Every lobe not yet returned starts at or after this absolute sample index."""
         return self._buf_start
+
+    @property
+    def negative_frontier(self) -> int:
+        """Every lowering (negative) lobe not yet returned starts at or after this index.
+
+        While the open run is positive or quiet, a negative lobe can only begin after the
+        samples seen so far.
+        """
+        if self._open_sign < 0 or len(self._buf) == 0:
+            return self._buf_start
+        return self._buf_start + len(self._buf) - 1
 
     def push(self, w: FloatArray, angle: FloatArray, acc_angle: FloatArray) -> list[Lobe]:
         """Append velocity (deg/s), fused angle and accelerometer inclination (deg) samples.
@@ -249,6 +261,7 @@ class LobeFinder:
         self._angle = ang[keep_from:]
         self._acc_angle = acc_ang[keep_from:]
         self._buf_start += keep_from
+        self._open_sign = int(state[-1]) if len(state) else self._open_sign
         return lobes
 
 
@@ -297,9 +310,10 @@ class RepAssembler:
     def push(self, lobes: list[Lobe], now: float | None = None) -> list[RawRep]:
         """Feed closed lobes in time order; returns completed reps.
 
-        ``now`` (absolute sample index) promises that no lobe still to come starts before it;
-        a rep whose eccentric has come back most of the way but may go on (a lowering split
-        by a wiggle) is released once ``continue_gap_s`` has passed with no continuation.
+        ``now`` (absolute sample index) promises that no lowering lobe still to come starts
+        before it; a rep whose eccentric has come back most of the way but may go on (a
+        lowering split by a wiggle) is released once ``continue_gap_s`` has passed with no
+        continuation.
 
         For isometric holds the lobes may include rest starts, as zero-rotation events
         (:class:`imu.core.holds.HoldEnds`); a hold ends at the first lobe or rest start at
