@@ -163,7 +163,8 @@ def pairs_table(truth: pd.DataFrame, found: pd.DataFrame, matches: pd.DataFrame)
         One row per row of ``matches``: ``status`` (``matched``/``missed``/``extra``),
         ``family`` (the truth rep's, ``""`` for extra reps), ``t_set``/``d_set`` (-1 for none),
         ``t_<label>``/``d_<label>`` for every label of :data:`LABELS` (bool), and
-        ``t_<q>``/``d_<q>`` for the boundaries and every shared quantity (NaN for none).
+        ``t_<q>``/``d_<q>`` for the boundaries and every shared quantity (NaN for none),
+        and ``d_count_confidence`` when the found reps have it.
 
     """
     ti = matches["t_idx"].to_numpy()
@@ -185,6 +186,8 @@ def pairs_table(truth: pd.DataFrame, found: pd.DataFrame, matches: pd.DataFrame)
     for q in dict.fromkeys([*BOUNDARIES, *shared_quantities(truth, found)]):
         cols[f"t_{q}"] = _values_of(truth, ti, q)
         cols[f"d_{q}"] = _values_of(found, di, q)
+    if "count_confidence" in found.columns:  # the analyzer's own word on each count
+        cols["d_count_confidence"] = _values_of(found, di, "count_confidence")
     return pd.DataFrame(cols)
 
 

@@ -42,6 +42,9 @@ OVERALL = "overall"
 
 BY_CONSTRUCTION_NOTE = "true by construction: counts only"
 
+UNCERTAIN_CONFIDENCE = 0.5
+"""A found rep under this ``count_confidence`` is one the analyzer reports as uncertain."""
+
 TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "counts": ("exercise",),
     "boundaries": ("exercise", "family", "boundary"),
@@ -52,7 +55,7 @@ TABLE_KEYS: dict[str, tuple[str, ...]] = {
 
 SPREAD_COLUMNS: dict[str, tuple[str, ...]] = {
     "counts": ("set_count_exact", "set_count_mae", "session_count_exact", "session_count_mae",
-               "set_boundaries_exact", "session_sets_exact"),
+               "set_boundaries_exact", "session_sets_exact", "wrong_sessions_flagged"),
     "boundaries": ("median_ms", "p90_ms"),
     "quantities": ("median", "p90"),
     "labels": ("precision", "recall", "f1"),
@@ -191,6 +194,32 @@ def _counts_row(name: str, group: Sequence[SessionResult]) -> dict[str, object]:
         "set_boundaries_exact": (float(truth_sets["boundaries_exact"].mean())
                                  if len(truth_sets) else math.nan),
         "session_sets_exact": float(sess["sets_exact"].mean()),
+        **_confidence_figures(group),
+    }
+
+
+def _confidence_figures(group: Sequence[SessionResult]) -> dict[str, object]:
+    """How well ``count_confidence`` warns of count errors (when the analyzer reports it).
+
+    ``uncertain_reps``: found reps under :data:`UNCERTAIN_CONFIDENCE`; ``confident_extra``:
+    extra reps the analyzer was sure of (confident wrong counts); ``wrong_sessions_flagged``:
+    the share of sessions with a count error that reported at least one uncertain rep.
+    """
+    if not all("d_count_confidence" in r.pairs.columns for r in group):
+        return {}
+    uncertain = confident_extra = wrong = flagged = 0
+    for r in group:
+        found = r.pairs[r.pairs["status"] != "missed"]
+        unsure = found["d_count_confidence"].to_numpy(dtype=float) < UNCERTAIN_CONFIDENCE
+        uncertain += int(unsure.sum())
+        confident_extra += int(((found["status"] == "extra").to_numpy() & ~unsure).sum())
+        if r.session["count_error"] != 0:
+            wrong += 1
+            flagged += int(unsure.any())
+    return {
+        "uncertain_reps": uncertain,
+        "confident_extra": confident_extra,
+        "wrong_sessions_flagged": flagged / wrong if wrong else math.nan,
     }
 
 

@@ -307,3 +307,20 @@ def test_holds_compare_the_hold_itself() -> None:
     q = fig["quantities"].set_index(["family", "quantity"])
     for name in ("top_hold_s", "tut_s", "bottom_pause_s", "rom_deg"):
         assert q.loc[("all", name), "p90"] == 0.0, name
+
+
+def test_confidence_figures_count_uncertain_and_confident_extra_reps() -> None:
+    from types import SimpleNamespace
+
+    from imu.evaluate.summary import _confidence_figures
+
+    pairs = pd.DataFrame({
+        "status": ["matched", "matched", "extra", "extra", "missed"],
+        "d_count_confidence": [0.9, 0.2, 0.8, 0.1, float("nan")],
+    })
+    wrong = SimpleNamespace(pairs=pairs, session={"count_error": 1})
+    right = SimpleNamespace(pairs=pairs.iloc[:2], session={"count_error": 0})
+    figures = _confidence_figures([wrong, right])  # type: ignore[list-item]
+    assert figures == {"uncertain_reps": 3, "confident_extra": 1, "wrong_sessions_flagged": 1.0}
+    assert _confidence_figures([SimpleNamespace(pairs=pairs.drop(columns="d_count_confidence"),
+                                                session={"count_error": 0})]) == {}
