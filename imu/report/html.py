@@ -115,7 +115,6 @@ COLUMN_LABELS: Final[dict[str, str]] = {
     "windup_deg": "Wind-up (°)",
     "overshoot_deg": "Overshoot (°)",
     "peak_time_fraction": "Speed peak, share of the way up",
-    "swing_score": "Momentum score (0-1)",
     "swing_features": "Swing signs (of 3)",
     "concentric_ratio": "Up / prescribed",
     "eccentric_ratio": "Down / prescribed",
