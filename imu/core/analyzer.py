@@ -9,25 +9,29 @@ composed here and nowhere else. Signal path:
    zero there and reps overlapping them are marked ``in_gap``.
 2. **Filters**: gyroscope low-pass, 2nd-order Butterworth at ``gyro_cutoff_hz`` (6 Hz: rep
    movements are below 3 Hz and leg tosses below 5 Hz, sensor noise and tremor above);
-   accelerometer low-pass at ``acc_cutoff_hz`` (1.5 Hz) for the gravity direction. The
-   gyro filter's low-frequency group delay is subtracted from reported times.
-3. **Still periods and gyro bias**: a sample is still when, over the last ``still_window_s``,
-   every gyro axis spans less than ``still_gyro_range_dps`` and every accelerometer axis less
-   than ``still_acc_range_ms2`` (or twice the quietest window seen so far, for coarse or noisy
-   sensors, up to ``still_gyro_range_max_dps`` and ``still_acc_range_max_ms2``). The bias is
-   the mean gyro over the latest still window and is re-estimated at
-   every still period of the session (holds, pauses, rests). Before the first still period
-   it is the mean over the last ``fallback_bias_window_s``: reps return to where they
-   started, so their rotation averages out.
+   a wide band (``wide_cutoff_hz``, 15 Hz) on the rate about the axis for the shape of short
+   bursts and for tremor; accelerometer low-pass at ``acc_cutoff_hz`` (1.5 Hz) for the
+   gravity direction. The filters' low-frequency group delays are subtracted from reported
+   times.
+3. **Still periods and gyro bias**: a sample is still when, over the last full
+   ``still_window_s`` free of long gaps, the vector of per-axis gyro spans is shorter than
+   ``still_gyro_range_dps`` and the accelerometer's than ``still_acc_range_ms2`` (or twice the
+   quietest window seen so far, for coarse or noisy sensors, up to
+   ``still_gyro_range_max_dps`` and ``still_acc_range_max_ms2``). The bias is the mean gyro
+   over the latest still window and is re-estimated at every still period of the session
+   (holds, pauses, rests). Before the first still period it is the mean over the last
+   ``fallback_bias_window_s``, gaps left out: reps return to where they started, so their
+   rotation averages out. Reps before the axis lock use the first still period's bias.
 4. **Movement axis and sign**: the principal axis of the bias-corrected angular velocity,
    ``argmax_u sum (u . w)^2`` over moving samples, fixed at the first quiet sample after the
    pelvis has rotated ``profile.lock_rotation_deg`` in total (about two reps); its sign makes
-   the median excursion from the starting posture positive (the concentric direction);
-   for holds, the first clear excursion (getting into position) is positive. For
-   alternating exercises (dead bug, bird-dog) the axis is the mean excursion from the
-   starting posture instead, made horizontal: the side-to-side rotation alternates and
-   averages out over the lock window (about eight reps). The sensor is clipped on once per
-   session, so the axis is the same for every set. Reps before the lock are reported at it.
+   the median excursion from the starting posture positive (the concentric direction), read
+   from gravity's direction when the body lies, kneels or hangs, else from the integrated
+   gyro; for holds, the first clear excursion (getting into position) is positive. For
+   alternating exercises (dead bug, bird-dog) the axis is the mean change of gravity's
+   direction instead (the side-to-side rotation alternates and averages out over the lock
+   window, about eight reps). The sensor is clipped on once per session, so the axis is the
+   same for every set. Reps before the lock are reported at it.
 5. **Pelvic angle** about the axis: gyro integration fused with the accelerometer's
    inclination about the same axis by a complementary filter with time constant
    ``angle_time_constant_s`` (bounded drift over any session length).
