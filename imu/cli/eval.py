@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from imu.cli._args import count
 from imu.evaluate.config import (
     DEFAULT_CHUNK,
     HOLDOUT_RANGES,
@@ -292,8 +293,9 @@ def describe(cfg: EvalConfig, holdout: bool) -> list[str]:
     kind = "held-out seeds" if holdout else "seeds"
     chunk = "one chunk (offline)" if cfg.chunk == 0 else f"{cfg.chunk}-sample chunks (streamed)"
     return [
-        f"{kind} {seeds}: {cfg.n_sessions} sessions, {sum(r.sessions for r in cfg.ranges)} per "
-        f"case over {len(cfg.ranges)} range(s), cases: {', '.join(c.name for c in cfg.cases)}",
+        f"{kind} {seeds}: {count(cfg.n_sessions, 'session')}, "
+        f"{sum(r.sessions for r in cfg.ranges)} per case over "
+        f"{count(len(cfg.ranges), 'range')}, cases: {', '.join(c.name for c in cfg.cases)}",
         f"analyzer imu.core.RepAnalyzer (imu {__version__}, default parameters) fed {chunk}; "
         "rates drawn from "
         f"{', '.join(map(str, cfg.drawn_rates_hz))} Hz; {cfg.sets} sets of "

@@ -582,8 +582,9 @@ def summary_html(summary: Summary, name: str = "") -> str:
         parts.append(f"<h3>{html.escape(name)}</h3>")
     parts.append(
         '<ul class="stats">'
-        f"<li><b>{summary.reps}</b>reps in {summary.sets} set{'s' if summary.sets != 1 else ''}"
-        f"</li><li><b>{summary.clean_reps}</b>clean reps</li>"
+        f"<li><b>{summary.reps}</b>rep{'s' if summary.reps != 1 else ''} in {summary.sets} "
+        f"set{'s' if summary.sets != 1 else ''}</li>"
+        f"<li><b>{summary.clean_reps}</b>clean rep{'s' if summary.clean_reps != 1 else ''}</li>"
         f"<li><b>{summary.tut_s:.0f} s</b>time under tension</li></ul>"
     )
     if summary.fixes:

@@ -375,12 +375,17 @@ def rule_tempo(reps: pd.DataFrame, profile: ExerciseProfile, tempo: Tempo) -> Fi
     column, word, attr = worst
     median = float(reps.loc[mask, column].median())
     target = float(getattr(tempo, attr))
-    verb = "Slow down the" if median < target else "Speed up the"
+    # A movement phase that is too short is slowed down; a hold that is too short is held
+    # longer (and the other way round).
+    if word == "top hold":
+        action = "Hold longer at the top" if median < target else "Shorten the top hold"
+    else:
+        action = f"{'Slow down' if median < target else 'Speed up'} the {word} phase"
     evidence = (
         f"{_of(int(mask.sum()), len(reps), 'clean rep')} were off the {tempo} tempo; their "
         f"{word} phase took {median:.1f} s (median) against {target:g} s"
     )
-    return _finding("tempo", f"{verb} {word} phase", evidence, reps, mask)
+    return _finding("tempo", action, evidence, reps, mask)
 
 
 RULES: Final[tuple[tuple[str, Rule], ...]] = (

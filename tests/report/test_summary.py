@@ -223,9 +223,13 @@ def test_tempo_rule_speaks_only_for_clean_off_tempo_reps() -> None:
                                     eccentric_s=3.0, tempo_ok=False))
     finding = rule_tempo(slow_hold, CRUNCH, T313)
     assert finding is not None
-    assert finding.cue == "Slow down the top hold phase"
+    assert finding.cue == "Hold longer at the top"  # a short hold is held longer
     assert "6 of 6 clean reps were off the 3-1-3 tempo" in finding.evidence
     assert "0.2 s (median) against 1 s" in finding.evidence
+    rushed = reps_table(make_set(1, 6, 0.0, concentric_s=1.0, top_hold_s=1.0,
+                                 eccentric_s=3.0, tempo_ok=False))
+    rushed_finding = rule_tempo(rushed, CRUNCH, T313)
+    assert rushed_finding is not None and rushed_finding.cue == "Slow down the up phase"
     # Off-tempo reps explained by a fault are the fault's rule, not this one.
     assert rule_tempo(crunch_session(), CRUNCH, T313) is None
 
