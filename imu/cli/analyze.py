@@ -31,7 +31,7 @@ from imu.io.recording import Recording
 from imu.live_finish import reps_view, sets_view
 from imu.report.coaching import DISCLAIMER
 from imu.report.session import SessionReport, analyze_recording
-from imu.report.tables import combined_tables, write_reports
+from imu.report.tables import check_output_dir, combined_tables, write_reports
 from imu.tempo import Tempo, parse_tempo
 
 logger = logging.getLogger(__name__)
@@ -149,6 +149,7 @@ def run(args: argparse.Namespace) -> int:
     """Analyse every FILE, print the tables and write the reports; returns the exit code."""
     if args.exercise is not None:
         get_profile(args.exercise)  # fail fast on a typo, before reading any file
+    check_output_dir(args.out)  # and on an output folder that cannot be written
     tempo: Tempo | None = parse_tempo(args.tempo) if args.tempo else None
     params = AnalyzerParams(
         set_rest_s=args.rest,

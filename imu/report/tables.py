@@ -116,6 +116,7 @@ Shares and medians are NaN when there are no reps.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -436,6 +437,29 @@ def combined_tables(reports: Sequence[SessionReport]) -> dict[str, pd.DataFrame]
             frames.append(frame)
         out[table] = pd.concat(frames, ignore_index=True)
     return out
+
+
+def check_output_dir(out: str | Path) -> Path:
+    """Create the report folder ``out`` (or find it) and check it is writable, before any work.
+
+    Raises:
+        ReportError: ``out`` is a file, or a folder that cannot be created or written; the
+            message names it and the fix.
+
+    """
+    path = Path(out)
+    if path.exists() and not path.is_dir():
+        raise ReportError(f"--out {path} is a file, not a folder; give a folder for the reports")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        probe = path / f".imu-write-check-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise ReportError(
+            f"cannot write reports to {path}: {exc.strerror or exc}; choose a writable --out"
+        ) from exc
+    return path
 
 
 def write_reports(

@@ -101,3 +101,15 @@ def test_help(capsys: pytest.CaptureFixture[str]) -> None:
     assert "up-hold-down" in text and "3-1-3 = 3 s up" in text
     assert "reverse-crunch" in text and "hanging-leg-raise" in text
     assert "examples:" in text
+
+
+def test_analyze_refuses_an_unusable_out_before_any_work(tmp_path, capsys) -> None:
+    from imu.cli import main
+
+    a_file = tmp_path / "afile"
+    a_file.write_text("")
+    code = main(["analyze", "recordings/plank.parquet", "--out", str(a_file)])
+    err = capsys.readouterr()
+    assert code == 2
+    assert "is a file, not a folder" in err.err
+    assert "reps in" not in err.out  # nothing was analysed or printed

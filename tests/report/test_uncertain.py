@@ -25,3 +25,4 @@ def test_session_table_counts_the_uncertain_reps_of_a_recording() -> None:
     report = analyze_recording(read_recording("recordings/dead_bug.parquet"), "dead-bug")
     expected = int((report.reps["count_confidence"] < 0.5).sum())
     assert int(report.session.iloc[0]["uncertain_reps"]) == expected
+
