@@ -47,6 +47,7 @@ from imu.cli._args import TEMPO_HELP, count, tempo_text, uncertain_note
 from imu.cli._csvargs import positive_number
 from imu.cli._output import pipe_safe_console, stdout_broken
 from imu.core.metrics import Rep, TempoTolerance
+from imu.errors import ImuError
 from imu.exercises import FAULTS, PROFILES, ExerciseProfile, get_profile
 from imu.io.journal import SUFFIX
 from imu.live_finish import (
@@ -128,7 +129,9 @@ def register(subparsers: Any) -> None:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("--exercise", "-e", required=True, metavar="E", help="exercise profile")
+    p.add_argument("--exercise", "-e", metavar="E",
+                   help="exercise profile (required with a real sensor; with --sim it defaults "
+                        "to the simulated exercise)")
     src = p.add_mutually_exclusive_group()
     src.add_argument("--device", metavar="ADDRESS", help="sensor address (default: first found)")
     src.add_argument("--sim", metavar="EXERCISE",
@@ -470,6 +473,13 @@ def default_name(prefix: str = "live") -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``imu live``; returns the exit code."""
+    if args.exercise is None:
+        if not args.sim:
+            raise ImuError(
+                "which exercise? give --exercise E (e.g. -e reverse-crunch); the choices are "
+                "in 'imu live --help'"
+            )
+        args.exercise = args.sim  # the simulated exercise (aliases resolve to the profile)
     profile = get_profile(args.exercise)
     tempo = parse_tempo(args.tempo) if args.tempo else profile.default_tempo
     config = StreamConfig(args.rate, args.acc_range, args.gyr_range)

@@ -84,3 +84,10 @@ def test_live_help_names_its_defaults(capsys):
 
 def test_count_plural():
     assert [count(n, "set") for n in (0, 1, 2)] == ["0 sets", "1 set", "2 sets"]
+
+
+def test_live_needs_an_exercise_only_without_sim(tmp_path, capsys):
+    from imu.cli import main
+
+    assert main(["live", "--out", str(tmp_path / "d")]) == 2
+    assert "which exercise? give --exercise E" in capsys.readouterr().err
