@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import sys
 import textwrap
 from dataclasses import replace
 from pathlib import Path
@@ -26,7 +27,7 @@ from imu.cli._csvargs import (
 from imu.core.analyzer import AnalyzerParams
 from imu.core.metrics import TempoTolerance
 from imu.errors import AnalysisError, ImuError
-from imu.exercises import PROFILES, get_profile
+from imu.exercises import PROFILES, get_profile, profile_name
 from imu.io.recording import Recording
 from imu.live_finish import reps_view, sets_view
 from imu.report.coaching import DISCLAIMER
@@ -159,6 +160,16 @@ def run(args: argparse.Namespace) -> int:
     reports: list[SessionReport] = []
     for name, path, recording in _named_recordings(args, out):
         exercise = args.exercise or recording.meta.exercise
+        recorded = recording.meta.exercise
+        if args.exercise and recorded and _profile_of(recorded) not in (
+            None,
+            _profile_of(args.exercise),
+        ):
+            print(
+                f"imu analyze: note: {name} was recorded as {recorded!r}; analysing it as "
+                f"{args.exercise!r} as asked (leave out --exercise to use the recorded one)",
+                file=sys.stderr,
+            )
         if not exercise:
             raise ImuError(
                 f"{name}: the recording does not say which exercise it is; pass --exercise "
@@ -190,6 +201,14 @@ def run(args: argparse.Namespace) -> int:
     written = write_reports(reports, args.out)
     out.print(f"wrote: {', '.join(p.name for p in written)} to {args.out}")
     return 0
+
+
+def _profile_of(name: str) -> str | None:
+    """The profile an exercise name resolves to, or None when it names none."""
+    try:
+        return profile_name(name)
+    except ImuError:
+        return None
 
 
 def _count(n: int, noun: str) -> str:

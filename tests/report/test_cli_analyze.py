@@ -113,3 +113,14 @@ def test_analyze_refuses_an_unusable_out_before_any_work(tmp_path, capsys) -> No
     assert code == 2
     assert "is a file, not a folder" in err.err
     assert "reps in" not in err.out  # nothing was analysed or printed
+
+
+def test_an_exercise_other_than_the_recorded_one_is_noted(tmp_path, capsys) -> None:
+    from imu.cli import main
+
+    assert main(["analyze", "recordings/reverse_crunch.parquet", "--exercise", "plank",
+                 "--out", str(tmp_path / "o")]) == 0
+    assert "was recorded as 'reverse-crunch'; analysing it as 'plank'" in capsys.readouterr().err
+    assert main(["analyze", "recordings/standing_curl.parquet", "--exercise",
+                 "standing-strict", "--out", str(tmp_path / "p")]) == 0
+    assert "was recorded as" not in capsys.readouterr().err  # an alias of the same profile
