@@ -496,9 +496,15 @@ def read_csv_frame(path: Path, options: CsvOptions) -> pd.DataFrame:
     except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
         raise RecordingError(f"{path}: not a readable CSV file: {_one_line(exc)}") from exc
     available = [str(c) for c in header.columns]
+    # A file without timestamps, sampled at a known rate: time is the row number / rate.
+    synth_time = options.time_col not in available and options.rate_hz is not None
+    if synth_time:
+        available = [*available, options.time_col]
     _check_columns(path, options, available)
     _check_not_truncated(path, delimiter)
     wanted = list(dict.fromkeys((*options.data_cols, *options.label_cols)))
+    if synth_time:
+        wanted = [c for c in wanted if c != options.time_col]
     try:
         frame = pd.read_csv(
             path,
@@ -512,6 +518,9 @@ def read_csv_frame(path: Path, options: CsvOptions) -> pd.DataFrame:
         raise RecordingError(f"{path}: malformed CSV: {_one_line(exc)}") from exc
     if len(frame) == 0:
         raise RecordingError(f"{path}: the file has a header but no data rows")
+    if synth_time:
+        assert options.rate_hz is not None
+        frame[options.time_col] = np.arange(len(frame), dtype=np.float64) / options.rate_hz
     for col in options.data_cols:
         if col == options.time_col and pd.api.types.is_integer_dtype(frame[col].dtype):
             continue  # integer timestamps (e.g. Unix ns) stay exact until made relative
@@ -643,10 +652,15 @@ def _check_columns(path: Path, options: CsvOptions, available: list[str]) -> Non
                 f"separated by {sep!r}, not {options.delimiter!r}; pass --delimiter {sep!r} "
                 "(or leave --delimiter out to detect it)"
             )
+    no_time = (
+        " A file without timestamps can give its sampling rate instead: --rate HZ."
+        if missing == [options.time_col]
+        else ""
+    )
     raise ImportOptionsError(
         f"{path}: column(s) {', '.join(repr(c) for c in missing)} not found; the file has: "
         f"{shown}. Name your columns with --time-col, --acc-cols, --gyr-cols "
-        "(and --split-by/--participant-col/--exercise-col)"
+        f"(and --split-by/--participant-col/--exercise-col).{no_time}"
     )
 
 
