@@ -32,6 +32,7 @@ from imu.io.recording import Recording
 from imu.live_finish import reps_view, sets_view
 from imu.report.coaching import DISCLAIMER
 from imu.report.session import SessionReport, analyze_recording
+from imu.report.summary import summarize
 from imu.report.tables import check_output_dir, combined_tables, write_reports
 from imu.tempo import Tempo, parse_tempo
 
@@ -196,6 +197,8 @@ def run(args: argparse.Namespace) -> int:
             f"{r.profile.title.lower()}, "
             f"tempo {r.tempo}, time under tension {row['tut_s']:.0f} s"
         )
+        for fix in summarize(r.reps, r.profile, r.tempo).fixes:
+            out.print(f"[bold]fix first:[/bold] {escape(fix.text)}", markup=True)
         out.print(f"[bold]verdict:[/bold] {row['verdict']}", markup=True)
     out.print(f"[dim]{DISCLAIMER}[/dim]", markup=True)
     written = write_reports(reports, args.out)

@@ -124,3 +124,13 @@ def test_an_exercise_other_than_the_recorded_one_is_noted(tmp_path, capsys) -> N
     assert main(["analyze", "recordings/standing_curl.parquet", "--exercise",
                  "standing-strict", "--out", str(tmp_path / "p")]) == 0
     assert "was recorded as" not in capsys.readouterr().err  # an alias of the same profile
+
+
+def test_the_terminal_says_what_to_fix_first(tmp_path, capsys) -> None:
+    from imu.cli import main
+
+    assert main(["analyze", "recordings/reverse_crunch.parquet", "--tempo", "3-1-3",
+                 "--out", str(tmp_path / "o")]) == 0
+    out = capsys.readouterr().out
+    assert "fix first: Slow the descent: 4 of 12 eccentrics" in out
+    assert out.index("fix first") < out.index("verdict")
