@@ -342,10 +342,15 @@ def headline(progress: Progress) -> list[str]:
     target = progress.prescribed_eccentric_s
     if ecc is not None:
         first, last, slope = ecc
-        direction = "rose" if last > first else "fell" if last < first else "stayed"
+        # Judged at the precision shown: 1.26 s to 1.29 s is "stayed at 1.3 s".
+        a, b = round(first, 1), round(last, 1)
+        if a == b:
+            change = f"stayed at {b:.1f} s"
+        else:
+            change = f"{'rose' if b > a else 'fell'} from {a:.1f} s to {b:.1f} s"
         lines.append(
-            f"Descent (median per week): {direction} from {first:.1f} s to {last:.1f} s "
-            f"({slope:+.2f} s a week) against {target:g} s prescribed."
+            f"Descent (median per week): {change} ({slope:+.2f} s a week) against "
+            f"{target:g} s prescribed."
         )
     swing = _trend_text(progress, "swing_share")
     if swing is not None:
