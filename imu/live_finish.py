@@ -166,7 +166,7 @@ def recover_leftover_journals(out_dir: Path) -> list[RecoveredJournal]:
 
 # ----------------------------------------------------------------------- terminal tables
 def _fmt(value: float, spec: str = ".1f") -> str:
-    return "-" if pd.isna(value) else f"{value:{spec}}"
+    return "-" if pd.isna(value) else f"{float(value):z{spec}}"  # z: no "-0.0"
 
 
 def _fmt_side(side: object) -> str:

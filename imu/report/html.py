@@ -391,7 +391,8 @@ def _cell(value: object, spec: str = ".3g") -> str:
     if isinstance(value, bool | np.bool_):
         return "yes" if value else "no"
     if isinstance(value, float | np.floating):
-        return "-" if math.isnan(value) else f"{value:{spec}}"
+        # "z": a value that rounds to zero prints 0.0, not -0.0.
+        return "-" if math.isnan(value) else f"{float(value):z{spec}}"
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return "-"
     return str(value)
