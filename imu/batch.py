@@ -283,6 +283,14 @@ def expand_inputs(inputs: Iterable[str | Path], exclude: str | Path | None = Non
             matches = [m for m in matches if m.is_file()]
         elif Path(text).is_dir():
             matches = sorted(p for p in Path(text).rglob("*.parquet") if p.is_file())
+            csvs = sum(1 for p in Path(text).rglob("*.csv") if p.is_file()
+                       and not p.name.endswith(".truth.csv") and p.name != "manifest.csv")
+            if csvs:
+                logger.warning(
+                    "%s: %d CSV file(s) left out (a folder is searched for .parquet "
+                    "recordings); name them, or a glob such as %s/*.csv, to include them",
+                    text, csvs, text.rstrip("/"),
+                )
         elif Path(text).is_file():
             matches = [Path(text)]
         else:

@@ -167,3 +167,17 @@ def test_cli_bad_options_exit_2(tmp_path: Path, capsys) -> None:  # type: ignore
     code = main(["batch", str(REPO / "recordings"), "--out", str(tmp_path / "ds"),
                  "--tempo", "3010", "--workers", "0"])
     assert code == 2
+
+
+def test_csv_files_left_out_of_a_folder_search_are_said(tmp_path, caplog):
+    import logging
+    import shutil
+
+    from imu.batch import expand_inputs
+
+    shutil.copy("recordings/plank.parquet", tmp_path / "a.parquet")
+    (tmp_path / "b.csv").write_text("time_s,acc_x\n0,1\n")
+    (tmp_path / "a.truth.csv").write_text("set\n1\n")
+    with caplog.at_level(logging.WARNING, logger="imu.batch"):
+        assert expand_inputs([tmp_path]) == [tmp_path / "a.parquet"]
+    assert "1 CSV file(s) left out" in caplog.text
