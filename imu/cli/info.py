@@ -120,7 +120,9 @@ def _overview(recording: Recording, s: RecordingSummary) -> Table:
         table.add_row("source", meta.source)
     for i, a in enumerate(meta.annotations):
         extra = "".join(
-            f", {k} {v}" for k, v in (("exercise", a.exercise), ("set", a.set)) if v is not None
+            f", {k} {v}"
+            for k, v in (("exercise", a.exercise), ("set", a.set))
+            if v is not None and f"{k} {v}" not in a.label  # the label may already say it
         )
         table.add_row(
             "annotations" if i == 0 else "",
