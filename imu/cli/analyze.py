@@ -192,7 +192,8 @@ def run(args: argparse.Namespace) -> int:
         row = r.session.iloc[0]
         prefix = f"{r.name}: " if len(reports) > 1 else ""
         out.print(
-            f"{prefix}{_count(row['reps'], 'rep')}{uncertain_note(row)} in "
+            f"{prefix}{_count(row['reps'], 'hold' if r.profile.isometric else 'rep')}"
+            f"{uncertain_note(row)} in "
             f"{_count(row['sets'], 'set')} of "
             f"{r.profile.title.lower()}, "
             f"tempo {r.tempo}, time under tension {row['tut_s']:.0f} s"

@@ -410,7 +410,8 @@ def finish_session(
         out.print(sets)
     row = report.session.iloc[0]
     out.print(
-        f"{count(int(row['reps']), 'rep')}{uncertain_note(row)} in "
+        f"{count(int(row['reps']), 'hold' if report.profile.isometric else 'rep')}"
+        f"{uncertain_note(row)} in "
         f"{count(int(row['sets']), 'set')}, tempo {tempo}, "
         f"time under tension {row['tut_s']:.0f} s; {recording.duration_s:.0f} s recorded, "
         f"{count(recording.missing_samples, 'sample')} lost in "

@@ -1132,7 +1132,8 @@ def simulate_session(spec: SessionSpec) -> SimulatedSession:
         annotations=annotations,
         participant=f"sim-{spec.seed}",
         exercise=model.name,
-        tempo=None if tempo is None else str(tempo),
+        # A hold's prescription is its length: "1-30-1" (get up, hold, get down).
+        tempo=f"1-{spec.hold_s:g}-1" if model.hold else None if tempo is None else str(tempo),
         source="simulator",
         notes=notes,
     )
