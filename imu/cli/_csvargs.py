@@ -10,6 +10,7 @@ from typing import cast
 
 from rich.console import Console
 
+from imu.cli._output import pipe_safe_console
 from imu.errors import AnalysisError, ImportOptionsError
 from imu.io.csv_import import (
     ACC_UNITS,
@@ -249,7 +250,6 @@ def too_slow(path: Path | str, rate_hz: float, exc: AnalysisError) -> AnalysisEr
     )
 
 
-def console() -> Console:
-    """Return a console on the current stdout: plain text (no colour) when piped."""
-    width = None if sys.stdout.isatty() else 120
-    return Console(file=sys.stdout, highlight=False, soft_wrap=True, width=width)
+def console(command: str, goes_on: str = "the command carries on and writes its files") -> Console:
+    """A console on stdout for ``imu COMMAND``: plain text when piped, silent once closed."""
+    return pipe_safe_console(command, goes_on)

@@ -87,17 +87,31 @@ def stdout_broken(console: Console) -> bool:
     return isinstance(console.file, PipeSafeStream) and console.file.broken
 
 
-def pipe_safe_console(command: str) -> Console:
+def pipe_safe_console(
+    command: str,
+    goes_on: str = "the session carries on and is saved",
+    piped_width: int = 120,
+    soft_wrap: bool = True,
+) -> Console:
     """A console on stdout that stops printing when stdout is closed, with a note on stderr.
 
-    Plain text (no colour, 120 columns) when stdout is not a terminal, as ``console()``.
+    Every command prints through one (``imu analyze ... | head -1`` must still write its
+    reports). Plain text (no colour) when stdout is not a terminal.
+
+    Args:
+        command: the command's name, for the note.
+        goes_on: what the note says happens next.
+        piped_width: columns when stdout is not a terminal.
+        soft_wrap: let long lines run on instead of wrapping them.
+
     """
 
     def note() -> None:
         with contextlib.suppress(OSError):
-            print(f"imu {command}: stdout was closed; no more output, the session carries on "
-                  "and is saved", file=sys.stderr, flush=True)
+            print(f"imu {command}: stdout was closed; no more output, {goes_on}",
+                  file=sys.stderr, flush=True)
 
     stream = PipeSafeStream(sys.stdout, on_broken=note)
-    width = None if sys.stdout.isatty() else 120
-    return Console(file=cast("IO[str]", stream), highlight=False, soft_wrap=True, width=width)
+    width = None if sys.stdout.isatty() else piped_width
+    return Console(file=cast("IO[str]", stream), highlight=False, soft_wrap=soft_wrap,
+                   width=width)

@@ -157,7 +157,7 @@ def run(args: argparse.Namespace) -> int:
         set_rest_s=args.rest,
         tempo_tolerance=TempoTolerance(fraction=args.tempo_tolerance),
     )
-    out = console()
+    out = console("analyze")
     reports: list[SessionReport] = []
     for name, path, recording in _named_recordings(args, out):
         exercise = args.exercise or recording.meta.exercise

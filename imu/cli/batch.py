@@ -106,7 +106,7 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the batch with a progress bar; print failures; returns the exit code."""
-    out = console()
+    out = console("batch")
     jobs = collect_jobs(args.inputs, args.manifest, exclude=args.out)
     options = BatchOptions(
         exercise=args.exercise,

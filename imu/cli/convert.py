@@ -91,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
                 f"{', '.join(existing[:3])}{' ...' if len(existing) > 3 else ''} already "
                 "exist(s); pass --force to overwrite or choose another OUT"
             )
-    out = console()
+    out = console("convert")
     for i, (imp, path) in enumerate(zip(imported, targets, strict=True)):
         if i:
             out.print()

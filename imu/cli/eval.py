@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from imu.cli._args import count
+from imu.cli._output import pipe_safe_console
 from imu.evaluate.config import (
     DEFAULT_CHUNK,
     HOLDOUT_RANGES,
@@ -347,7 +348,6 @@ def run(args: argparse.Namespace) -> int:
     cfg = _config(args)
     if args.out is not None:
         _check_out(args.out)
-    from rich.console import Console
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -360,8 +360,7 @@ def run(args: argparse.Namespace) -> int:
     from imu.evaluate import evaluate
 
     # Wide tables: plain text at 180 columns when piped (a terminal keeps its own width).
-    out = Console(file=sys.stdout, highlight=False, soft_wrap=False,
-                  width=None if sys.stdout.isatty() else 180)
+    out = pipe_safe_console("eval", "the run carries on and writes --out", 180, soft_wrap=False)
     about = describe(cfg, args.holdout)
     if not args.holdout and touches_holdout(cfg.ranges):
         out.print("[yellow]warning: these seeds overlap the held-out ranges "

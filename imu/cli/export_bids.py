@@ -66,7 +66,7 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Export every input; returns the exit code."""
-    out = console()
+    out = console("export-bids")
     if args.exercise is not None:
         get_profile(args.exercise)
     tempo = parse_tempo(args.tempo) if args.tempo else None

@@ -61,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
     """Build and write the progress page; returns the exit code (1 when a file failed)."""
     from imu.report.progress import build_progress, headline, load_inputs, write_progress
 
-    out = console()
+    out = console("progress")
     data, failures = load_inputs(args.inputs, args.manifest, args.exercise, args.tempo)
     for path, reason in failures:
         out.print(f"[yellow]{path}: skipped: {reason}[/yellow]", markup=True, highlight=False)

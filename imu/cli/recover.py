@@ -37,7 +37,7 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Recover every journal; returns the exit code (1 if any lost intact data)."""
-    out = console()
+    out = console("recover")
     code = 0
     for journal in args.journals:
         result = recover(journal, warn=False)

@@ -119,7 +119,7 @@ def run(args: argparse.Namespace) -> int:
         sampling_rate_hz=args.rate,
         seed=args.seed,
     )
-    out = console()
+    out = console("simulate-cohort")
     progress = Progress(TextColumn("simulating participants"), BarColumn(),
                         MofNCompleteColumn(), console=out, transient=False)
     task = progress.add_task("cohort", total=spec.participants)

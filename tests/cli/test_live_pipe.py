@@ -37,3 +37,23 @@ def test_stdout_closed_early_keeps_recording_and_writes_every_output(tmp_path: P
                      "session.csv", "session.parquet", "report.html"}  # no journal left
     assert read_recording(out / "s.parquet").duration_s > 30
     assert len(pd.read_parquet(out / "reps.parquet")) == 6
+
+
+def test_analyze_with_stdout_closed_still_writes_every_report(tmp_path: Path):
+    """``imu analyze ... | head -1``: the tables are cut short, the reports are not."""
+    recording = Path(__file__).parents[2] / "recordings" / "reverse_crunch.parquet"
+    out = tmp_path / "o"
+    with subprocess.Popen(
+        [*IMU, "analyze", str(recording), "--out", str(out)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path,
+    ) as proc:
+        assert proc.stdout is not None and proc.stderr is not None
+        proc.stdout.readline()
+        proc.stdout.close()
+        err = proc.stderr.read().decode()
+        code = proc.wait(timeout=120)
+    assert code == 0, err
+    assert "Traceback" not in err and "stdout was closed" in err
+    assert {p.name for p in out.iterdir()} == {
+        "reps.csv", "reps.parquet", "sets.csv", "sets.parquet", "session.csv",
+        "session.parquet", "report.html"}
