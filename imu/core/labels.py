@@ -35,6 +35,10 @@ def count_confidence(q: RepQuantities, profile: ExerciseProfile) -> float:
     return float(min(max(value, 0.0), 1.0))
 
 
+_NOT_REPORTED = frozenset({"noise_deg"})
+"""Quantities used here (count confidence) but not reported as columns of a rep."""
+
+
 class RepLabeller:
     """Applies the label definitions to each rep's quantities, in time order.
 
@@ -92,36 +96,13 @@ class RepLabeller:
         assert found <= set(FAULTS)
         if not prof.isometric and "partial_rom" not in found:
             self._references.append(q.rom_deg)
+        measured = {k: v for k, v in vars(q).items() if k not in _NOT_REPORTED}
         return Rep(
-            set=q.set,
-            rep=q.rep,
-            side=q.side,
-            con_start_s=q.con_start_s,
-            con_end_s=q.con_end_s,
-            ecc_start_s=q.ecc_start_s,
-            ecc_end_s=q.ecc_end_s,
-            rom_deg=q.rom_deg,
-            peak_concentric_dps=q.peak_concentric_dps,
-            mean_concentric_dps=q.mean_concentric_dps,
-            peak_eccentric_dps=q.peak_eccentric_dps,
-            mean_eccentric_dps=q.mean_eccentric_dps,
-            peak_time_fraction=q.peak_time_fraction,
-            concentric_ratio=q.concentric_ratio,
-            windup_deg=q.windup_deg,
-            overshoot_deg=q.overshoot_deg,
+            **measured,
             swing_features=n_features,
             swing=bool(swing),
-            eccentric_ratio=q.eccentric_ratio,
-            top_hold_ratio=q.top_hold_ratio,
             rom_ratio=rom_ratio,
-            arch_deg=q.arch_deg,
-            rotation_deg=q.rotation_deg,
-            body_swing_deg=q.body_swing_deg,
-            drift_deg=q.drift_deg,
-            shaking_dps=q.shaking_dps,
             faults=frozenset(found),
-            tempo_ok=q.tempo_ok,
-            in_gap=q.in_gap,
             count_confidence=count_confidence(q, prof),
         )
 
