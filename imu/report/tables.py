@@ -115,6 +115,7 @@ Shares and medians are NaN when there are no reps.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 from collections.abc import Sequence
@@ -238,6 +239,7 @@ SESSION_DTYPES: Final[dict[str, str]] = {
 """Columns of the session table and their dtypes, in order."""
 
 REPS_COLUMNS: Final = tuple(REPS_DTYPES)
+_REP_FIELDS: Final = frozenset(f.name for f in dataclasses.fields(Rep))
 SETS_COLUMNS: Final = tuple(SETS_DTYPES)
 SESSION_COLUMNS: Final = tuple(SESSION_DTYPES)
 
@@ -265,31 +267,10 @@ def reps_table(reps: Sequence[Rep]) -> pd.DataFrame:
         "eccentric_s": [r.eccentric_s for r in reps],
         "tut_s": [r.tut_s for r in reps],
     }
-    for name in (
-        "rom_deg",
-        "peak_concentric_dps",
-        "mean_concentric_dps",
-        "peak_eccentric_dps",
-        "mean_eccentric_dps",
-        "peak_time_fraction",
-        "concentric_ratio",
-        "windup_deg",
-        "overshoot_deg",
-        "swing_features",
-        "swing",
-        "eccentric_ratio",
-        "top_hold_ratio",
-        "rom_ratio",
-        "arch_deg",
-        "rotation_deg",
-        "body_swing_deg",
-        "drift_deg",
-        "shaking_dps",
-        "tempo_ok",
-        "in_gap",
-        "count_confidence",
-    ):
-        cols[name] = [getattr(r, name) for r in reps]
+    # Every other column that is a field of Rep is copied as it is.
+    for name in REPS_DTYPES:
+        if name not in cols and name in _REP_FIELDS:
+            cols[name] = [getattr(r, name) for r in reps]
     for fault in FAULTS:
         cols[fault] = [fault in r.faults for r in reps]
     cols["fault_count"] = [len(r.faults) for r in reps]
