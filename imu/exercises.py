@@ -113,6 +113,10 @@ class ExerciseProfile:
         isometric: the exercise is a hold, reported as hold time (plank).
         every_rep_is_swing: any pelvic rep is momentum (standing strict lifts: the pelvis
             should not move at all, so a pelvic rep *is* hip drive).
+        sign_from_gravity: the concentric direction (and, for alternating exercises, the axis)
+            is read from gravity's direction in the sensor, which follows the pelvis without
+            drift when the body lies, kneels or hangs (hanging: the curl, not the body's swing
+            about the bar). Standing, the pelvis also translates: the integrated gyro decides.
         judges_swing: the swing definition applies (momentum is a fault of this exercise).
         reject_below_rest: a rep must rise from the rest level (the onset of the previous
             rep): a movement coming back from well below it is the recovery from a back arch
@@ -143,6 +147,7 @@ class ExerciseProfile:
     alternating: bool = False
     isometric: bool = False
     every_rep_is_swing: bool = False
+    sign_from_gravity: bool = True
     judges_swing: bool = True
     reject_below_rest: bool = False
     reject_pendulum: bool = False
@@ -301,6 +306,7 @@ PROFILES: Final[dict[str, ExerciseProfile]] = {
             min_velocity_dps=15.0,
             lock_rotation_deg=45.0,
             every_rep_is_swing=True,
+            sign_from_gravity=False,
             faults=(),
             source="DOMAIN: momentum is visible at the pelvis: a leg toss, a kip, a swing. In a "
             "strict standing lift the pelvis should stay still, so each burst of pelvic "

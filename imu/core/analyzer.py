@@ -315,10 +315,7 @@ class RepAnalyzer:
             self.profile.alternating,
             self.profile.isometric,
             math.radians(self.profile.min_rom_deg),
-            # Lying, kneeling or hanging: gravity's direction follows the pelvic movement
-            # (hanging: the curl, not the body's swing about the bar).
-            lying=self.profile.posture in ("supine", "prone", "all-fours")
-            or self.profile.reject_pendulum,
+            sign_from_gravity=self.profile.sign_from_gravity,
         )
         if axes is None:
             logger.info("no pelvic movement found; no reps")

@@ -80,7 +80,7 @@ def fix_axes(
     alternating: bool,
     isometric: bool,
     min_rom_rad: float,
-    lying: bool = False,
+    sign_from_gravity: bool = False,
 ) -> BodyAxes | None:
     """The session's axes from the samples before the lock.
 
@@ -92,10 +92,9 @@ def fix_axes(
         alternating: sides alternate rep by rep.
         isometric: the exercise is a hold.
         min_rom_rad: a hold's first clear excursion is at least this, rad.
-        lying: the body lies or kneels (supine, prone, all fours): gravity's direction
-            follows the pelvis without the linear accelerations of standing or hanging, so
-            the sign of the excursion (and, for alternating exercises, the axis) is read
-            from the accelerometer, free of the gyro's drift over the lock window.
+        sign_from_gravity: read the sign of the excursion (and, for alternating exercises,
+            the axis) from gravity's direction, free of the gyro's drift over the lock window
+            (:attr:`imu.exercises.ExerciseProfile.sign_from_gravity`).
 
     Returns:
         The axes, or None when the pelvis never moved.
@@ -113,7 +112,7 @@ def fix_axes(
     u = acc_lp / np.linalg.norm(acc_lp, axis=1, keepdims=True)
     tilt_axis = -np.cross(up, (u[active] - up).mean(axis=0))
     tilt_norm = float(np.linalg.norm(tilt_axis))
-    if alternating and lying and tilt_norm > 1e-4:
+    if alternating and sign_from_gravity and tilt_norm > 1e-4:
         # The side-to-side rotation changes sign rep by rep and averages out; the tilt of
         # every rep goes the same way, so the mean change of gravity's direction gives the
         # medio-lateral axis, concentric positive, with no drift.
@@ -133,7 +132,7 @@ def fix_axes(
         angle = np.cumsum(rate) * dt_s
         excursion = angle[active] - angle[first]
         sees = float(np.linalg.norm(np.cross(axis, up)))
-        if lying and sees > 0.5 and not isometric:
+        if sign_from_gravity and sees > 0.5 and not isometric:
             # The excursion about the axis as gravity sees it, the median of which is the
             # concentric direction (reps go out and come back).
             side = np.cross(axis, up)
