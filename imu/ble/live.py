@@ -48,6 +48,20 @@ from imu.exercises import ExerciseProfile
 from imu.io.journal import JournalWriter
 from imu.io.recorders import FrameRecorder, StreamHeader, StreamRecorder
 from imu.io.recording import Recording
+from imu.live.events import (
+    DEVICE_STOPPED,
+    Connected,
+    Disconnected,
+    Finished,
+    Listener,
+    LiveEvent,
+    PhaseChanged,
+    Progress,
+    Reconnecting,
+    RepDone,
+    SetEnded,
+    StreamEvent,
+)
 from imu.tempo import Tempo
 
 logger = logging.getLogger(__name__)
@@ -83,120 +97,6 @@ class ReconnectPolicy:
             total += d + self.scan_timeout_s
             d = min(d * self.factor, self.max_delay_s)
         return out
-
-
-# ---------------------------------------------------------------------------------- events
-@dataclass(frozen=True)
-class Connected:
-    """The link is up and the stream started."""
-
-    info: DeviceInfo
-    reconnect: bool
-
-
-@dataclass(frozen=True)
-class Disconnected:
-    """The link dropped unexpectedly; reconnection starts."""
-
-    at_sample: int
-
-
-@dataclass(frozen=True)
-class Reconnecting:
-    """About to try again (``attempt`` from 1) after ``delay_s``."""
-
-    attempt: int
-    delay_s: float
-    error: str
-
-
-@dataclass(frozen=True)
-class RepDone:
-    """A rep was completed.
-
-    Attributes:
-        rep: the rep (seconds from the first sample).
-        received_s: host time the notification that completed it was received, s.
-        emitted_s: host time the event was emitted, s.
-
-    """
-
-    rep: Rep
-    received_s: float
-    emitted_s: float
-
-
-@dataclass(frozen=True)
-class PhaseChanged:
-    """The live movement phase (a display hint; reps are authoritative)."""
-
-    phase: str
-
-
-@dataclass(frozen=True)
-class SetEnded:
-    """No rep for ``rest_s``: the set is over."""
-
-    set_no: int
-    reps: tuple[Rep, ...]
-
-
-@dataclass(frozen=True)
-class Progress:
-    """Periodic stream status."""
-
-    samples: int
-    seconds: float
-    lost_samples: int
-    gaps: int
-    clock_drift_ppm: float | None
-    journal_error: str | None
-
-
-@dataclass(frozen=True)
-class StreamEvent:
-    """A stream event: the device stopped a stream on its own, or its restart ended.
-
-    ``kind`` is ``stopped_by_device``, ``stream_restarted`` or ``stream_restart_failed`` (the
-    session then ends); ``measurement`` names the stream ("ACC", "GYRO").
-    """
-
-    kind: str
-    measurement: str
-    error: str | None = None
-
-    @property
-    def text(self) -> str:
-        """One line for the user."""
-        if self.kind == "stopped_by_device":
-            return f"the sensor stopped its {self.measurement} stream on its own; restarting it"
-        if self.kind == "stream_restarted":
-            return f"{self.measurement} stream restarted; streaming"
-        return (
-            f"could not restart the {self.measurement} stream ({self.error}); ending the "
-            "session and saving what was recorded"
-        )
-
-
-DEVICE_STOPPED = "device stopped streaming"
-"""Session end reason: the device stopped a stream and it could not be restarted."""
-
-
-@dataclass(frozen=True)
-class Finished:
-    """The session ended.
-
-    ``reason``: ``stopped``, ``device gone``, ``device stopped streaming`` (``DEVICE_STOPPED``).
-    """
-
-    reason: str
-
-
-LiveEvent = (
-    Connected | Disconnected | Reconnecting | RepDone | PhaseChanged | SetEnded | Progress
-    | StreamEvent
-)
-Listener = Callable[[LiveEvent | Finished], None]
 
 
 @dataclass
