@@ -184,13 +184,17 @@ class PhaseStarted:
     """A phase of the rep in progress started (a live cue; :class:`RepDone` is authoritative).
 
     Attributes:
-        phase: one of :data:`PHASES`; ``bottom_pause`` means the rep's eccentric ended (the
-            rep is over, its :class:`RepDone` follows).
+        phase: one of :data:`PHASES`; ``bottom_pause``: back at the bottom (see
+            ``rep_ended``). A phase may be told again within a rep (a hesitation: the
+            concentric goes on after a top; a wiggle at the top: top hold after an eccentric
+            start).
         rep_no: number of the rep in progress in the session, from 1.
         at_s: data time the phase started, s.
         emitted_at_s: data time of the newest sample when the event was made, s
             (``emitted_at_s - at_s`` is the detection delay).
         prescribed_s: the tempo's duration for this phase, s (None: no prescription).
+        rep_ended: for ``bottom_pause``: True when a rep ended (its :class:`RepDone` follows),
+            False when a start came to nothing (too small to be a rep).
 
     """
 
@@ -199,6 +203,7 @@ class PhaseStarted:
     at_s: float
     emitted_at_s: float
     prescribed_s: float | None
+    rep_ended: bool = False
 
 
 @dataclass(frozen=True)

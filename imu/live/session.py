@@ -34,6 +34,14 @@ import numpy.typing as npt
 
 from imu.core.analyzer import AnalyzerParams, RepAnalyzer
 from imu.core.metrics import Rep
+from imu.core.phases import (
+    BOTTOM_PAUSE,
+    CONCENTRIC,
+    ECCENTRIC,
+    TOP_HOLD,
+    PaceWarning,
+    PhaseCue,
+)
 from imu.exercises import ExerciseProfile
 from imu.io.journal import JournalWriter
 from imu.io.recorders import EVENT_CONNECTED, EVENT_DISCONNECTED, FrameRecorder, StreamHeader
@@ -44,7 +52,9 @@ from imu.live.events import (
     Finished,
     Listener,
     LiveEvent,
+    PaceCue,
     PhaseChanged,
+    PhaseStarted,
     Progress,
     Reconnecting,
     RepDone,
@@ -210,7 +220,7 @@ class LiveSession:
         )
         self.recorder: FrameRecorder = source.make_recorder(self.header)
         self.analyzer = RepAnalyzer(
-            profile, source.odr_hz, self.tempo, self.params, keep_trace=True
+            profile, source.odr_hz, self.tempo, self.params, keep_trace=True, phase_cues=True
         )
         self.phases = PhaseTracker(profile, source.odr_hz, rest_after_s=3.0)
         self.journal = JournalWriter(journal_path, self.header) if journal_path else None
@@ -222,6 +232,7 @@ class LiveSession:
         self._stop = asyncio.Event()
         self._connections = 0
         self._set_reported = (0, 0)  # (set, reps) last announced
+        self._reps_ahead = 0  # reps whose end was cued and whose RepDone has not come yet
         self._link = _SessionLink(self)
 
     # ------------------------------------------------------------------ public
@@ -289,15 +300,37 @@ class LiveSession:
         if block.n_samples == 0:
             return
         reps = self.analyzer.update(block.acc, block.gyr)
+        self._emit_cues(self.analyzer.pop_cues())
         self._emit_reps(reps, hosts[-1])
         phase = self.phases.phase
         if self.phases.update(block.gyr, self.analyzer.locked_axis_) != phase:
             self._emit(PhaseChanged(self.phases.phase))
         self._maybe_set_ended(final=False)
 
+    def _emit_cues(self, cues: list[PhaseCue | PaceWarning]) -> None:
+        """Phase cues as :class:`PhaseStarted` / :class:`PaceCue`, numbered by rep."""
+        tempo = self.tempo
+        prescribed = {
+            CONCENTRIC: tempo.concentric_s,
+            TOP_HOLD: tempo.top_hold_s,
+            ECCENTRIC: tempo.eccentric_s,
+            BOTTOM_PAUSE: tempo.bottom_pause_s,
+        }
+        for cue in cues:
+            rep_no = len(self.reps) + self._reps_ahead + 1
+            if isinstance(cue, PaceWarning):
+                self._emit(PaceCue(cue.phase, rep_no, cue.elapsed_s, cue.projected_s,
+                                   tempo.eccentric_s, "slower"))
+                continue
+            if cue.rep_ended:
+                self._reps_ahead += 1
+            self._emit(PhaseStarted(cue.phase, rep_no, cue.at_s, cue.emitted_at_s,
+                                    prescribed[cue.phase], rep_ended=cue.rep_ended))
+
     def _emit_reps(self, reps: list[Rep], received_s: float) -> None:
         for rep in reps:
             self.reps.append(rep)
+            self._reps_ahead = max(0, self._reps_ahead - 1)
             self._emit(RepDone(rep, received_s, self.host_clock()))
 
     def _maybe_set_ended(self, final: bool) -> None:

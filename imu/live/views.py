@@ -26,7 +26,9 @@ from imu.live.events import (
     Connected,
     Disconnected,
     Finished,
+    PaceCue,
     PhaseChanged,
+    PhaseStarted,
     Progress,
     Reconnecting,
     RepDone,
@@ -94,6 +96,13 @@ class PlainView:
             line = rep_line(event.rep, self.tempo, self.tol)
             if self.bell:
                 line += "\a"
+        elif isinstance(event, PaceCue):
+            line = (
+                f"rep {event.rep_no}: {event.message.upper()}: lowering in "
+                f"{event.projected_s:.1f} s, aim for {event.prescribed_s:g} s"
+            )
+            if self.bell:
+                line += "\a"
         elif isinstance(event, SetEnded):
             line = set_line(event.set_no, event.reps)
         elif isinstance(event, Progress) and event.journal_error != self._journal_error:
@@ -130,6 +139,19 @@ class _State:
     last: Rep | None = None
     alert: str = ""
     summary: str = ""
+    cued: bool = False  # phase cues arrive (the axis is locked): the coarse hint is not shown
+    phase_at_s: float = 0.0
+    prescribed_s: float | None = None
+    ticks: int = 0
+
+
+PHASE_WORDS = {
+    "concentric": "UP",
+    "top_hold": "HOLD",
+    "eccentric": "DOWN",
+    "bottom_pause": "bottom",
+}
+"""How the terminal names each phase of :data:`imu.live.events.PHASES`."""
 
 
 class RichView:
@@ -174,13 +196,27 @@ class RichView:
             s.alert = " | ".join(alerts)
             if self.bell:
                 self.out.bell()
+        elif isinstance(event, PhaseStarted):
+            s.cued = True
+            s.phase = PHASE_WORDS.get(event.phase, event.phase)
+            s.phase_at_s, s.prescribed_s, s.ticks = event.at_s, event.prescribed_s, 0
+            if event.phase == "eccentric" and s.alert.startswith("SLOWER"):
+                s.alert = ""
+        elif isinstance(event, PaceCue):
+            s.alert = (
+                f"SLOWER: lowering in {event.projected_s:.1f} s, aim for {event.prescribed_s:g} s"
+            )
+            if self.bell:
+                self.out.bell()
         elif isinstance(event, PhaseChanged):
-            s.phase = event.phase
+            if not s.cued or event.phase in ("rest", "learning"):
+                s.phase = event.phase
         elif isinstance(event, SetEnded):
             s.summary = set_line(event.set_no, event.reps)
         elif isinstance(event, Progress):
             s.seconds, s.lost, s.drift = event.seconds, event.lost_samples, event.clock_drift_ppm
             s.journal_error = event.journal_error
+            self._metronome(event.seconds)
         elif isinstance(event, StreamEvent):
             s.link = "streaming" if event.kind == "stream_restarted" else (
                 f"[yellow]{event.text}[/yellow]")
@@ -188,6 +224,16 @@ class RichView:
             s.link = f"ended: {event.reason}"
         if self._live is not None:
             self._live.update(self.render())
+
+    def _metronome(self, now_s: float) -> None:
+        """With ``bell``: one bell per whole second of the prescribed phase in progress."""
+        s = self.state
+        if not self.bell or s.prescribed_s is None:
+            return
+        elapsed = now_s - s.phase_at_s
+        if 1.0 <= elapsed <= s.prescribed_s + 0.25 and int(elapsed) > s.ticks:
+            s.ticks = int(elapsed)
+            self.out.bell()
 
     def render(self) -> Panel:
         """The view as a rich renderable."""
