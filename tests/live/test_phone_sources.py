@@ -212,3 +212,18 @@ def test_sensor_logger_bad_bodies_are_counted_not_fatal(five_reps, tmp_path):
     assert out.meta.notes["bad_messages"] == "2"
     assert int(out.meta.notes["bad_samples"]) == 3
     assert out.n_samples == 50
+
+
+def test_cli_options_make_the_sources():
+    import argparse
+
+    from imu.cli._phone import add_phone_options, phone_source
+
+    p = argparse.ArgumentParser()
+    add_phone_options(p.add_mutually_exclusive_group(), p)
+    src = phone_source(p.parse_args(["--phyphox", "192.168.1.23:8080"]))
+    assert isinstance(src, PhyphoxSource) and src.url == "http://192.168.1.23:8080"
+    src = phone_source(p.parse_args(["--sensor-logger-push", "8123", "--phone-platform", "ios"]))
+    assert isinstance(src, SensorLoggerSource) and src.port == 8123 and src.platform == "ios"
+    assert src.header_notes()["platform"] == "ios"
+    assert phone_source(p.parse_args([])) is None
