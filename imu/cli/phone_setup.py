@@ -10,8 +10,13 @@ from pathlib import Path
 from typing import Any
 
 from imu.cli._csvargs import console
-from imu.live.phone_setup import EXPERIMENT_NAME, experiment_file, qr_text, serve_experiment
-from imu.live.sources.sensor_logger import lan_address
+from imu.live.phone_setup import (
+    EXPERIMENT_NAME,
+    experiment_file,
+    lan_address,
+    qr_text,
+    serve_experiment,
+)
 
 PHYPHOX_STEPS = """\
 1. Install phyphox (Android or iOS) on the phone; phone and computer on the same Wi-Fi.
@@ -39,7 +44,7 @@ def register(subparsers: Any) -> None:
     """Add the ``phone-setup`` command."""
     p = subparsers.add_parser(
         "phone-setup",
-        help="get a phone app ready as the live sensor (phyphox experiment + QR, steps)",
+        help="get a phone app ready as the live sensor (phyphox experiment and QR code, steps)",
         description=textwrap.fill(
             "phyphox: serve the hip-imu experiment on this computer and show a QR code that"
             " phyphox scans to load it (works offline on the local network), then the steps."

@@ -15,8 +15,10 @@ phyphox's "Acceleration with g" and "Gyroscope" (``imu convert`` reads them).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import logging
+import socket
 import xml.etree.ElementTree as ET
 from importlib import resources
 
@@ -31,6 +33,14 @@ from imu.io.recorders.timed import Stream
 logger = logging.getLogger(__name__)
 
 EXPERIMENT_NAME = "hip-imu.phyphox"
+
+
+def lan_address() -> str:
+    """The address of this computer on the LAN as the phone sees it (a guess; sends nothing)."""
+    with contextlib.suppress(OSError), socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.connect(("10.255.255.255", 1))  # UDP connect sends nothing; it picks the route
+        return str(s.getsockname()[0])
+    return "127.0.0.1"
 
 
 def experiment_file() -> bytes:

@@ -24,7 +24,6 @@ import asyncio
 import contextlib
 import logging
 import secrets
-import socket
 import time
 
 from aiohttp import web
@@ -38,6 +37,7 @@ from imu.io.recorders.sensor_logger import (
     platform_note,
 )
 from imu.live.events import SourceInfo
+from imu.live.phone_setup import lan_address
 from imu.live.sources.base import SourceLink
 
 logger = logging.getLogger(__name__)
@@ -70,14 +70,6 @@ def parse_listen(text: str) -> tuple[str, int]:
             "(e.g. 0.0.0.0:8000)"
         )
     return host or "0.0.0.0", port
-
-
-def lan_address() -> str:
-    """The address of this computer on the LAN as the phone sees it (a guess; sends nothing)."""
-    with contextlib.suppress(OSError), socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-        s.connect(("10.255.255.255", 1))  # UDP connect sends nothing; it picks the route
-        return str(s.getsockname()[0])
-    return "127.0.0.1"
 
 
 class SensorLoggerSource:
