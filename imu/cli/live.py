@@ -25,6 +25,7 @@ from imu.ble.client import KIND_POLAR, BleBackend, StreamConfig, find_sensor_kin
 from imu.cli._args import TEMPO_HELP, tempo_text
 from imu.cli._csvargs import positive_number
 from imu.cli._output import pipe_safe_console, stdout_broken
+from imu.cli._phone import add_phone_options, announce, phone_source
 from imu.core.metrics import TempoTolerance
 from imu.errors import ImuError
 from imu.exercises import PROFILES, ExerciseProfile, get_profile
@@ -66,6 +67,19 @@ exercises: {_EXERCISES}
 """
 
 
+def _faults(text: str) -> dict[str, float]:
+    """``name=p,name=p`` -> {name: p}; p in [0, 1]."""
+    out: dict[str, float] = {}
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        name, sep, value = item.partition("=")
+        if not sep:
+            raise argparse.ArgumentTypeError(
+                f"{item!r}: write NAME=P, e.g. dropped_eccentric=0.5"
+            )
+        out[name.strip()] = _fraction(value)
+    return out
+
+
 def _fraction(text: str) -> float:
     try:
         value = float(text)
@@ -98,7 +112,9 @@ def register(subparsers: Any) -> None:
         help="stream a set from a sensor (or the simulator): live rep count, tempo, faults",
         description=textwrap.fill(
             "Connect to a hip IMU over BLE (bleak; or a USB dongle through Bumble; or the"
-            " built-in virtual sensor with --sim), stream, and show the rep count, the current"
+            " built-in virtual sensor with --sim), or use a phone in the waistband pocket"
+            " (phyphox with --phyphox, Sensor Logger with --sensor-logger-push; see 'imu"
+            " phone-setup'), stream, and show the rep count, the current"
             " phase, each rep's tempo against the target, swings and faults, and a summary"
             " after each set. At the end (Ctrl-C, end of the simulation, or the sensor gone"
             " for good) the recording and the reports are written to --out."
@@ -113,6 +129,7 @@ def register(subparsers: Any) -> None:
     src.add_argument("--device", metavar="ADDRESS", help="sensor address (default: first found)")
     src.add_argument("--sim", metavar="EXERCISE",
                      help="simulate this exercise on a virtual sensor (no hardware)")
+    add_phone_options(src, p)
     p.add_argument("--transport", metavar="NAME",
                    help="use Bumble on this HCI transport (e.g. usb:0) instead of the OS stack")
     add_stream_options(p)
@@ -125,6 +142,9 @@ def register(subparsers: Any) -> None:
     sim.add_argument("--sim-reps", type=int, default=8, metavar="N", help="reps per set [8]")
     sim.add_argument("--sim-sets", type=int, default=1, metavar="N", help="sets [1]")
     sim.add_argument("--sim-seed", type=int, default=0, metavar="N", help="random seed [0]")
+    sim.add_argument("--sim-faults", type=_faults, default={}, metavar="NAME=P,...",
+                     help="faults per rep with their probability, e.g. dropped_eccentric=0.5,"
+                          "swing=0.2 (names: 'imu simulate --help') [none]")
     sim.add_argument("--sim-drop", type=_fraction, default=0.0, metavar="P",
                      help="fraction of frames the virtual sensor drops [0]")
     sim.add_argument("--sim-disconnect-at", type=positive_number, action="append", default=[],
@@ -165,6 +185,7 @@ def run(args: argparse.Namespace) -> int:
                 "in 'imu live --help'"
             )
         args.exercise = args.sim  # the simulated exercise (aliases resolve to the profile)
+    phone = phone_source(args)
     profile = get_profile(args.exercise)
     tempo = parse_tempo(args.tempo) if args.tempo else profile.default_tempo
     config = StreamConfig(args.rate, args.acc_range, args.gyr_range)
@@ -175,7 +196,12 @@ def run(args: argparse.Namespace) -> int:
     journal = out_dir / f"{name}{SUFFIX}"
     view = make_view(args, out, profile, tempo)
     policy = ReconnectPolicy(give_up_after_s=args.give_up)
-    if args.sim:
+    if phone is not None:
+        announce(phone, out)
+        coro = run_with_signals(
+            LiveSession(phone, profile, tempo, journal_path=str(journal), listener=view)
+        )
+    elif args.sim:
         coro = _run_sim(args, profile, tempo, config, journal, view, policy)
     else:
         backend = BleBackend.bumble_transport(args.transport) if args.transport else BleBackend()
@@ -236,7 +262,7 @@ async def _run_sim(args: argparse.Namespace, profile: ExerciseProfile, tempo: Te
     spec = SessionSpec(
         args.sim, tempo=sim_tempo, reps=args.sim_reps, sets=args.sim_sets, seed=args.sim_seed,
         sampling_rate_hz=config.odr_hz, acc_range_g=config.acc_range_g,
-        gyr_range_dps=config.gyr_range_dps, rest_s=20.0,
+        gyr_range_dps=config.gyr_range_dps, rest_s=20.0, faults=args.sim_faults,
     )
     rec = simulate_session(spec).recording
     bench: BenchFactory
