@@ -125,6 +125,11 @@ class ExerciseProfile:
         reject_pendulum: a rise that the accelerometer's inclination does not follow is a
             whole-body pendulum swing, not a pelvic curl (hanging: the pelvis moves on a
             circle about the bar, so gravity's direction in the sensor hardly changes).
+        min_rom_ratio: a movement smaller than this share of the session's ROM reference (the
+            median ROM of the previous reps that were not partial, as for ``partial_rom``) is
+            not a rep but a fidget or a shift of position, and is not reported; 0 turns it off.
+            The relative floor beside the absolute ``min_rom_deg``; the first reps have no
+            reference.
         curls_pelvis: a good rep curls the pelvis through tens of degrees; a median ROM
             under 10° means the move was done by the legs alone (a coaching verdict).
         faults: the fault rules that apply.
@@ -151,6 +156,7 @@ class ExerciseProfile:
     judges_swing: bool = True
     reject_below_rest: bool = False
     reject_pendulum: bool = False
+    min_rom_ratio: float = 0.2
     curls_pelvis: bool = False
     faults: tuple[str, ...] = ()
     thresholds: FaultThresholds = field(default_factory=FaultThresholds)
@@ -228,6 +234,7 @@ PROFILES: Final[dict[str, ExerciseProfile]] = {
             min_velocity_dps=0.6,
             lock_rotation_deg=80.0,
             alternating=True,
+            min_rom_ratio=0.0,  # each side's ROM differs: no common reference
             judges_swing=False,
             faults=("dropped_eccentric", "back_arch", "hips_rotating", "short_hold"),
             reject_below_rest=True,
@@ -243,6 +250,7 @@ PROFILES: Final[dict[str, ExerciseProfile]] = {
             min_velocity_dps=0.6,
             lock_rotation_deg=80.0,
             alternating=True,
+            min_rom_ratio=0.0,  # each side's ROM differs: no common reference
             judges_swing=False,
             faults=("dropped_eccentric", "hips_rotating", "short_hold"),
             source="DOMAIN: bird-dog, all fours, alternating; stays level; fault hips rotating.",
@@ -281,6 +289,7 @@ PROFILES: Final[dict[str, ExerciseProfile]] = {
             min_velocity_dps=5.0,
             lock_rotation_deg=10.0,
             isometric=True,
+            min_rom_ratio=0.0,  # a hold has no ROM
             judges_swing=False,
             faults=("hips_sagging", "hips_piking", "shaking"),
             source="DOMAIN: plank, prone on forearms; still, level, 30-60 s; faults hips "
@@ -306,6 +315,7 @@ PROFILES: Final[dict[str, ExerciseProfile]] = {
             min_velocity_dps=15.0,
             lock_rotation_deg=45.0,
             every_rep_is_swing=True,
+            min_rom_ratio=0.0,  # every hip drive counts, however small
             sign_from_gravity=False,
             faults=(),
             source="DOMAIN: momentum is visible at the pelvis: a leg toss, a kip, a swing. In a "

@@ -345,6 +345,7 @@ class RepAnalyzer:
                     delay_s=self.wide_delay_s,
                     min_velocity_dps=self.profile.min_velocity_dps,
                     min_rom_deg=self.profile.min_rom_deg,
+                    min_rom_ratio=self.profile.min_rom_ratio,
                     phase_fraction=self.params.phase_fraction,
                     eccentric_prescribed_s=ecc,
                     eccentric_slack_s=max(tol.min_s, tol.fraction * ecc),
@@ -428,6 +429,10 @@ class RepAnalyzer:
                 alternating=self.profile.alternating,
             )
             rep = self._labeller(measure_rep(raw, ctx))
+            if rep.rom_ratio < self.profile.min_rom_ratio:  # NaN (no reference) compares False
+                logger.debug("a %.1f deg movement at %.1f s is a fidget, not a rep",
+                             rep.rom_deg, rep.con_start_s)
+                continue
             self.reps_.append(rep)
             out.append(rep)
         return out

@@ -12,8 +12,9 @@ state          leaves when (``w``: wide-band rate about the axis, deg/s, concent
 ============== ======================================================================
 bottom         ``w > on``: **concentric** starts
 concentric     ``w`` falls under ``phase_fraction`` of the concentric's peak so far:
-               **top_hold** (when it rotated at least ``min_rom_deg``; otherwise the
-               start came to nothing and it is **bottom_pause** again, not a rep)
+               **top_hold** (when it rotated at least ``min_rom_deg`` and
+               ``min_rom_ratio`` of the typical rise; otherwise the start came to nothing
+               and it is **bottom_pause** again, not a rep)
 top            ``w < -on``: **eccentric** starts; ``w > on``: the concentric goes on
 eccentric      ``|w|`` falls under ``phase_fraction`` of the eccentric's peak so far:
                **bottom_pause** (the rep ended) when it brought back ``return_fraction``
@@ -109,6 +110,8 @@ class WatcherParams:
     eccentric_slack_s: float = 0.75
     """A projected eccentric shorter than the prescription by more than this is too fast, s."""
     typical_of: int = 5
+    min_rom_ratio: float = 0.0
+    """A rise smaller than this share of the typical concentric rotation is no rep."""
 
 
 _BOTTOM, _CON, _TOP, _ECC = range(4)
@@ -125,6 +128,7 @@ class PhaseWatcher:
         self._state = _BOTTOM
         self._n = 0  # absolute index of the next sample
         self._peaks: dict[int, list[float]] = {_CON: [], _ECC: []}
+        self._rotations: list[float] = []  # rotation of each concentric told as one, deg
         self._peak = 0.0  # |peak| of the phase in progress, deg/s
         self._rotation = 0.0  # rotation of the concentric, deg
         self._returned = 0.0  # rotation back in the eccentric, deg
@@ -203,7 +207,10 @@ class PhaseWatcher:
                     at = self._time(_cross(prev, value, frac * self._peak, k))
                     self._peaks[_CON].append(self._peak)
                     self._last_quiet = k
-                    if self._rotation >= self.p.min_rom_deg:
+                    typical = self._rotations[-self.p.typical_of :]
+                    floor = self.p.min_rom_ratio * float(np.median(typical)) if typical else 0.0
+                    if self._rotation >= max(self.p.min_rom_deg, floor):
+                        self._rotations.append(self._rotation)
                         self._state = _TOP
                         out.append(PhaseCue(TOP_HOLD, at, newest))
                     else:

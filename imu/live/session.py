@@ -352,6 +352,7 @@ class LiveSession:
         idle_s = (n - end - missing) / odr
         if final or idle_s >= self.params.set_rest_s:
             self._set_reported = (last.set, len(in_set))
+            self._reps_ahead = 0  # a cued end whose rep was not confirmed (a fidget) is over
             self._emit(SetEnded(last.set, in_set))
 
     async def _tick(self) -> None:
