@@ -1,0 +1,56 @@
+"""Scripted live events: what a session says about a list of reps, in the order it says it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from imu.ble.client import DeviceInfo
+from imu.core.metrics import Rep
+from imu.live.events import (
+    Connected,
+    LiveEvent,
+    PaceCue,
+    PhaseStarted,
+    Progress,
+    RepDone,
+    SetEnded,
+)
+from imu.tempo import Tempo
+
+INFO = DeviceInfo(name="hip-imu sim", address="C0:FF:EE:00:00:01", mtu=247, status=None,
+                  battery_percent=87)
+DETECTION_S = 0.3
+"""Scripted detection delay of a phase start, s (data time)."""
+
+
+def progress(seconds: float, gaps: int = 0, lost: int = 0) -> Progress:
+    return Progress(samples=round(seconds * 52), seconds=seconds, lost_samples=lost, gaps=gaps,
+                    clock_drift_ppm=None, journal_error=None)
+
+
+def rep_events(rep: Rep, number: int, tempo: Tempo) -> Iterator[LiveEvent]:
+    """Phase starts, a pace cue when the eccentric runs at under half its prescription, done."""
+    yield PhaseStarted("concentric", number, rep.con_start_s, rep.con_start_s + DETECTION_S,
+                       tempo.concentric_s)
+    yield PhaseStarted("top_hold", number, rep.con_end_s, rep.con_end_s + DETECTION_S,
+                       tempo.top_hold_s)
+    yield PhaseStarted("eccentric", number, rep.ecc_start_s, rep.ecc_start_s + DETECTION_S,
+                       tempo.eccentric_s)
+    if rep.eccentric_s < 0.5 * tempo.eccentric_s:
+        elapsed = 0.5 * rep.eccentric_s
+        yield PaceCue("eccentric", number, elapsed, rep.eccentric_s, tempo.eccentric_s,
+                      "slower")
+    yield PhaseStarted("bottom_pause", number, rep.ecc_end_s, rep.ecc_end_s + DETECTION_S,
+                       tempo.bottom_pause_s)
+    yield RepDone(rep, received_s=0.0, emitted_s=0.0)
+
+
+def session_events(reps: Sequence[Rep], tempo: Tempo) -> Iterator[LiveEvent]:
+    """Connected, then every rep's events, a progress line after each, SetEnded after a set."""
+    yield Connected(INFO, reconnect=False)
+    for i, rep in enumerate(reps):
+        yield from rep_events(rep, i + 1, tempo)
+        yield progress(rep.ecc_end_s + DETECTION_S)
+        last_of_set = i + 1 == len(reps) or reps[i + 1].set != rep.set
+        if last_of_set:
+            yield SetEnded(rep.set, tuple(r for r in reps if r.set == rep.set))
