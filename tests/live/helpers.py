@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import asyncio
+import threading
+from collections.abc import Iterable, Iterator, Sequence
 
 from imu.ble.client import DeviceInfo
 from imu.core.metrics import Rep
@@ -15,6 +17,9 @@ from imu.live.events import (
     RepDone,
     SetEnded,
 )
+from imu.live.web.server import CoachingServer, WebAddress
+from imu.live.web.state import CoachingState
+from imu.live.web.view import WebView
 from imu.tempo import Tempo
 
 INFO = DeviceInfo(name="hip-imu sim", address="C0:FF:EE:00:00:01", mtu=247, status=None,
@@ -54,3 +59,36 @@ def session_events(reps: Sequence[Rep], tempo: Tempo) -> Iterator[LiveEvent]:
         last_of_set = i + 1 == len(reps) or reps[i + 1].set != rep.set
         if last_of_set:
             yield SetEnded(rep.set, tuple(r for r in reps if r.set == rep.set))
+
+
+class ServerThread:
+    """A :class:`CoachingServer` on its own event loop in a thread, fed events from the test.
+
+    ``with ServerThread(state) as srv``: ``srv.url`` is the page; ``srv.feed(events)`` applies
+    events in the server's loop (as a session would) and returns once they are applied.
+    """
+
+    def __init__(self, state: CoachingState) -> None:
+        self.view = WebView(state)
+        self.server = CoachingServer(self.view, WebAddress("127.0.0.1", 0))
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.url = ""
+
+    def __enter__(self) -> ServerThread:
+        self.thread.start()
+        self.url = asyncio.run_coroutine_threadsafe(self.server.start(), self.loop).result(10)
+        return self
+
+    def feed(self, events: Iterable[object]) -> None:
+        async def apply() -> None:
+            for event in events:
+                self.view(event)
+
+        asyncio.run_coroutine_threadsafe(apply(), self.loop).result(10)
+
+    def __exit__(self, *exc: object) -> None:
+        asyncio.run_coroutine_threadsafe(self.server.stop(), self.loop).result(10)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(10)
+        self.loop.close()

@@ -228,7 +228,10 @@
     const key = `${p.rep_no}:${p.key}:${p.at_s}:${second}`;
     if (key === lastTick) return;
     lastTick = key;
-    if (prefs.metronome) beep(second >= prescribed ? 1320 : 880, 60);
+    if (!prefs.metronome) return;
+    beep(second >= prescribed ? 1320 : 880, 60);
+    const button = $("metronome");
+    button.dataset.ticks = String(Number(button.dataset.ticks || 0) + 1); // for tests
   }
 
   function speak(text) {
