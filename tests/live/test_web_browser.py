@@ -14,10 +14,16 @@ import pytest
 from imu.live.events import Disconnected, Finished, PhaseStarted, RepDone, SetEnded
 from imu.live.web.state import CoachingState
 from tests.browser import Browser
-from tests.live.conftest import CRUNCH_TEMPO
-from tests.live.helpers import ServerThread, rep_events, session_events
+from tests.live.web_support import CRUNCH_TEMPO, ServerThread, rep_events, session_events
+from tests.live.web_support import crunch_reps as load_crunch_reps
 
 PHONE = (390, 844)
+
+
+@pytest.fixture(scope="module")
+def crunch_reps():
+    """The bundled reverse crunch's 12 reps (analysed once per session)."""
+    return list(load_crunch_reps())
 
 
 def text(browser: Browser, element_id: str) -> str:

@@ -25,9 +25,16 @@ from imu.live.web.server import (
 )
 from imu.live.web.state import CoachingState
 from imu.live.web.view import WebView
-from tests.live.conftest import CRUNCH_TEMPO
+from tests.live.web_support import CRUNCH_TEMPO
+from tests.live.web_support import crunch_reps as load_crunch_reps
 
 TOKEN = "s3cret-token_x"
+
+
+@pytest.fixture(scope="module")
+def crunch_reps():
+    """The bundled reverse crunch's 12 reps (analysed once per session)."""
+    return list(load_crunch_reps())
 
 
 def make_server() -> CoachingServer:

@@ -22,8 +22,14 @@ from imu.live.events import (
     StreamEvent,
 )
 from imu.live.web.state import MAX_EXTRAPOLATION_S, CoachingState
-from tests.live.conftest import CRUNCH_TEMPO
-from tests.live.helpers import INFO, progress, rep_events, session_events
+from tests.live.web_support import CRUNCH_TEMPO, INFO, progress, rep_events, session_events
+from tests.live.web_support import crunch_reps as load_crunch_reps
+
+
+@pytest.fixture(scope="module")
+def crunch_reps():
+    """The bundled reverse crunch's 12 reps (analysed once per session)."""
+    return list(load_crunch_reps())
 
 
 class FakeClock:

@@ -1,13 +1,21 @@
-"""Scripted live events: what a session says about a list of reps, in the order it says it."""
+"""Support for the coaching-screen tests: real reps, scripted live events, a server thread.
+
+Scripted events say what a session says about a list of reps, in the order it says it.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import threading
 from collections.abc import Iterable, Iterator, Sequence
+from functools import cache
+from pathlib import Path
 
 from imu.ble.client import DeviceInfo
+from imu.core import RepAnalyzer
 from imu.core.metrics import Rep
+from imu.exercises import get_profile
+from imu.io.recording import read_recording
 from imu.live.events import (
     Connected,
     LiveEvent,
@@ -20,7 +28,21 @@ from imu.live.events import (
 from imu.live.web.server import CoachingServer, WebAddress
 from imu.live.web.state import CoachingState
 from imu.live.web.view import WebView
-from imu.tempo import Tempo
+from imu.tempo import Tempo, parse_tempo
+
+ROOT = Path(__file__).resolve().parents[2]
+CRUNCH_TEMPO = parse_tempo("3-1-3")
+
+
+@cache
+def crunch_reps() -> tuple[Rep, ...]:
+    """The bundled reverse crunch (2 x 6 reps at 3-1-3, swings and dropped eccentrics)."""
+    rec = read_recording(ROOT / "recordings" / "reverse_crunch.parquet")
+    analyzer = RepAnalyzer(get_profile("reverse-crunch"), rec.sampling_rate_hz, CRUNCH_TEMPO)
+    reps = analyzer.update(rec.acc, rec.gyr) + analyzer.finish()
+    assert len(reps) == 12
+    return tuple(reps)
+
 
 INFO = DeviceInfo(name="hip-imu sim", address="C0:FF:EE:00:00:01", mtu=247, status=None,
                   battery_percent=87)
