@@ -107,6 +107,9 @@ def test_the_old_phase_hint_is_used_only_without_phase_started(crunch_reps):
     assert state.apply(PhaseChanged("down"))
     assert state.snapshot()["phase"]["name"] == "eccentric"
     assert not state.apply(PhaseChanged("down"))  # no change, no update
+    # Still for a few seconds is a hold, not the end of the set (only SetEnded says so).
+    assert state.apply(PhaseChanged("rest"))
+    assert state.snapshot()["phase"]["key"] == "hold"
     state.apply(PhaseStarted("concentric", 2, 10.0, 10.2, 3.0))
     assert not state.apply(PhaseChanged("rest"))
     assert state.snapshot()["phase"]["key"] == "concentric"

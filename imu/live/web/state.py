@@ -59,8 +59,9 @@ PHASE_NAMES: dict[str, str] = {
     "ended": "session ended",
 }
 """Text shown for each phase key (``#phase``). The first four are :data:`PHASES`; ``hold``,
-``rest`` and ``learning`` come from the display hint :class:`PhaseChanged` when the session
-sends no :class:`PhaseStarted`; ``waiting`` is before the first data, ``ended`` after the end."""
+``learning`` come from the display hint :class:`PhaseChanged` when the session sends no
+:class:`PhaseStarted`; ``rest`` follows :class:`SetEnded`; ``waiting`` is before the first
+data, ``ended`` after the end."""
 
 PHASE_HINTS: dict[str, str] = {
     "concentric": "up",
@@ -71,9 +72,10 @@ PHASE_HINTS: dict[str, str] = {
 }
 """The coaching word under the phase name."""
 
-_HINT_KEYS = {"up": "concentric", "down": "eccentric", "hold": "hold", "rest": "rest",
+_HINT_KEYS = {"up": "concentric", "down": "eccentric", "hold": "hold", "rest": "hold",
               "learning": "learning"}
-""":class:`PhaseChanged` phases -> phase keys (used only without :class:`PhaseStarted`)."""
+""":class:`PhaseChanged` phases -> phase keys (used only without :class:`PhaseStarted`). Its
+``rest`` (still for a few seconds) is shown as a hold: only :class:`SetEnded` ends a set."""
 
 
 def fault_text(name: str) -> str:
