@@ -70,6 +70,7 @@ from imu.core.metrics import (
     TempoTolerance,
     measure_rep,
 )
+from imu.core.phases import PaceWarning, PhaseCue, PhaseWatcher, WatcherParams
 from imu.core.segmentation import Lobe, LobeFinder, RawRep, RepAssembler, SegmenterParams
 from imu.core.stillness import StillnessBias
 from imu.core.stream import GapFiller, SosFilter
@@ -132,6 +133,9 @@ class RepAnalyzer:
         tempo: prescription; defaults to the profile's.
         params: signal-processing parameters.
         keep_trace: keep the per-sample pelvic angle for plots (``trace_``).
+        phase_cues: follow the phase in progress and collect live cues (:mod:`imu.core.phases`;
+            taken with :meth:`pop_cues`). For live views; it costs a Python step per sample.
+            Holds (plank) have no phase cues.
 
     """
 
@@ -142,6 +146,7 @@ class RepAnalyzer:
         tempo: Tempo | None = None,
         params: AnalyzerParams | None = None,
         keep_trace: bool = False,
+        phase_cues: bool = False,
     ) -> None:
         if not math.isfinite(sampling_rate_hz) or sampling_rate_hz < MIN_RATE_HZ:
             raise AnalysisError(
@@ -153,6 +158,7 @@ class RepAnalyzer:
         self.tempo = tempo or profile.default_tempo
         self.params = params or AnalyzerParams()
         self.keep_trace = keep_trace
+        self.phase_cues = phase_cues
         p, fs = self.params, self.sampling_rate_hz
         self._dt = 1.0 / fs
         nyq = 0.5 * fs
@@ -210,6 +216,8 @@ class RepAnalyzer:
         self._sig = np.empty((0, SIGNAL_COLUMNS))
         self._sig_start = 0
         self._trace: list[FloatArray] = []
+        self._watcher: PhaseWatcher | None = None
+        self._cues: list[PhaseCue | PaceWarning] = []
         self.reps_: list[Rep] = []
         self._finished = False
 
@@ -246,6 +254,11 @@ class RepAnalyzer:
         reps += self._finalise(self._assembler.flush())
         self._finished = True
         return reps
+
+    def pop_cues(self) -> list[PhaseCue | PaceWarning]:
+        """The live phase cues told since the last call (only with ``phase_cues=True``)."""
+        cues, self._cues = self._cues, []
+        return cues
 
     @property
     def locked_axis_(self) -> FloatArray | None:
@@ -287,7 +300,7 @@ class RepAnalyzer:
             if at is not None:
                 return self._lock_and_replay(self._n_in - len(x) + at)
             return []
-        return self._segment(omega, gyr, st.bias, acc_lp, gap)
+        return self._segment(omega, gyr, st.bias, acc_lp, gap, st.still)
 
     def _lock_and_replay(self, lock_at: int | None) -> list[Rep]:
         """Fix the axes from samples ``[0, lock_at)`` (all if None), then segment the buffer."""
@@ -323,12 +336,26 @@ class RepAnalyzer:
         self._axes = axes
         self._angle = PelvicAngle(axes, self._dt, self.params.angle_time_constant_s)
         self._gyro_wide = SosFilter(self._wide_sos)
+        if self.phase_cues and not self.profile.isometric:
+            tol = self.params.tempo_tolerance
+            ecc = self.tempo.eccentric_s
+            self._watcher = PhaseWatcher(
+                WatcherParams(
+                    sampling_rate_hz=self.sampling_rate_hz,
+                    delay_s=self.wide_delay_s,
+                    min_velocity_dps=self.profile.min_velocity_dps,
+                    min_rom_deg=self.profile.min_rom_deg,
+                    phase_fraction=self.params.phase_fraction,
+                    eccentric_prescribed_s=ecc,
+                    eccentric_slack_s=max(tol.min_s, tol.fraction * ecc),
+                )
+            )
         logger.info(
             "movement axis fixed at sample %d: %s (sensor frame)",
             self._n_in,
             np.round(axes.axis, 3),
         )
-        return self._segment(omega, gyr, bias, acc_lp, gap)
+        return self._segment(omega, gyr, bias, acc_lp, gap, still, replay=True)
 
     def _segment(
         self,
@@ -337,11 +364,15 @@ class RepAnalyzer:
         bias: FloatArray,
         acc_lp: FloatArray,
         gap: BoolArray,
+        still: BoolArray,
+        replay: bool = False,
     ) -> list[Rep]:
         """Angle, lobes and reps from bias-corrected (omega) and raw (gyr) rates, rad/s.
 
         ``bias`` is the gyro bias removed from ``omega``; the wide-band rate about the axis is
         filtered from ``gyr`` projected on the axis (the filter is linear: one channel).
+        ``still`` flags still samples; ``replay``: the samples from before the axis lock, in
+        the past (phase cues only learn from them).
         """
         axes, angle_step, wide = self._axes, self._angle, self._gyro_wide
         assert axes is not None and angle_step is not None and wide is not None
@@ -353,6 +384,8 @@ class RepAnalyzer:
             wide(_project(gyr, axes.axis)[:, None])[:, 0] - _project(bias, axes.axis)
         ) * RAD2DEG
         wide_deg[gap] = 0.0
+        if self._watcher is not None:
+            self._cues += self._watcher.push(wide_deg, still & ~gap, emit=not replay)
         angle, acc_angle = angle_step(w_deg, acc_lp)
         start_abs = self._sig_start + len(self._sig)
         block = np.column_stack(
