@@ -212,3 +212,35 @@ def test_url_and_qr_code():
     # Compact: half blocks, two modules per character row; square-ish and small.
     assert set("".join(lines)) <= set(" ▀▄█")
     assert 15 <= len(lines) <= 30 and all(len(line) == len(lines[0]) for line in lines)
+
+
+def test_a_failing_view_is_dropped_alone():
+    from imu.live.web.view import ViewGroup
+
+    seen: list[object] = []
+
+    def broken(_event: object) -> None:
+        raise RuntimeError("a bug in a view")
+
+    group = ViewGroup(broken, seen.append)
+    group("a")
+    group("b")
+    assert seen == ["a", "b"] and group.views == [seen.append]
+
+
+def test_serve_while_announces_the_url_then_stops():
+    from imu.live.web.server import serve_while
+
+    async def main() -> None:
+        server = make_server()
+        urls: list[str] = []
+
+        async def session() -> int:
+            assert server.port is not None
+            return 7
+
+        assert await serve_while(session(), server, urls.append) == 7
+        assert urls == [server.url]
+        assert server._runner is None
+
+    asyncio.run(main())

@@ -15,19 +15,22 @@ from imu.live.web.server import (
     page_url,
     parse_web_address,
     qr_text,
+    serve_while,
 )
 from imu.live.web.state import CoachingState
-from imu.live.web.view import WebView
+from imu.live.web.view import ViewGroup, WebView
 
 __all__ = [
     "DEFAULT_HOST",
     "DEFAULT_PORT",
     "CoachingServer",
     "CoachingState",
+    "ViewGroup",
     "WebAddress",
     "WebAddressError",
     "WebView",
     "page_url",
     "parse_web_address",
     "qr_text",
+    "serve_while",
 ]

@@ -25,7 +25,7 @@ import socket
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any
+from typing import Any, TypeVar
 
 import segno
 from aiohttp import web
@@ -34,6 +34,8 @@ from imu.errors import ImuError
 from imu.live.web.view import WebView
 
 logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 DEFAULT_HOST = "127.0.0.1"
 """Bind address when ``--web`` names none: loopback (this machine only)."""
@@ -290,3 +292,15 @@ class CoachingServer:
 
     async def __aexit__(self, *exc: Any) -> None:
         await self.stop()
+
+
+async def serve_while(run: Awaitable[T], server: CoachingServer,
+                      announce: Callable[[str], None]) -> T:
+    """Serve the page while ``run`` (the live session) runs; ``announce(url)`` once listening.
+
+    The server stops after ``run`` returns (the pages get the final state first).
+    """
+    async with server:
+        assert server.url is not None
+        announce(server.url)
+        return await run

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 
 from imu.live.web.state import CoachingState
 
@@ -91,3 +92,23 @@ class WebView:
     def _set_all(self) -> None:
         for sub in self._subscribers:
             sub.changed.set()
+
+
+class ViewGroup:
+    """Several views as one listener: each gets every event; one that fails is dropped alone.
+
+    A session drops a listener that raises; with the terminal and the web page behind one
+    listener, a bug in one must not silence the other.
+    """
+
+    def __init__(self, *views: Callable[[object], None]) -> None:
+        self.views = list(views)
+
+    def __call__(self, event: object) -> None:
+        """Give ``event`` to every view still working."""
+        for view in list(self.views):
+            try:
+                view(event)
+            except Exception:  # a view's failure must not stop the others or the session
+                logger.exception("the view %r failed; carrying on without it", view)
+                self.views.remove(view)

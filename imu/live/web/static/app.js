@@ -35,6 +35,7 @@
   // ------------------------------------------------------------------ rendering
   function render() {
     const s = state;
+    document.body.dataset.seq = String(s.seq); // a state has arrived (tests wait for it)
     document.title = `${s.count} · ${s.phase.name} · imu live`;
     $("exercise").textContent = s.exercise;
     $("tempo").textContent = `tempo ${s.tempo}`;
