@@ -19,11 +19,12 @@ import time
 from firmware_protocol.frames import encode_stream
 from firmware_protocol.virtual_sensor import Faults, SampleSource
 from imu.ble.client import StreamConfig
-from imu.ble.live import RepDone
-from imu.ble.sim import run_session_on_bench, sim_bench
+from imu.ble.sim import sim_bench
 from imu.core.analyzer import RepAnalyzer
 from imu.exercises import get_profile
 from imu.io.framestream import StreamHeader, StreamRecorder
+from imu.live.events import RepDone
+from imu.live.sources.virtual import run_session_on_bench
 from imu.sim import SessionSpec, simulate_session
 from imu.tempo import parse_tempo
 

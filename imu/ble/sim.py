@@ -1,8 +1,9 @@
-"""The whole live stack without hardware: virtual sensor on Bumble, bleak client, analyzer.
+"""Virtual sensors without hardware: a sensor on Bumble and a host for bleak on one link.
 
 Two Bumble controllers share an in-process :class:`bumble.link.LocalLink`: one runs the
-:class:`firmware_protocol.virtual_sensor.VirtualSensor`, the other is the host side of the bleak
-backend over Bumble. The live session scans for the sensor with :class:`bleak.BleakScanner`,
+:class:`firmware_protocol.virtual_sensor.VirtualSensor` (or a virtual Polar sensor), the other
+is the host side of the bleak backend over Bumble. A live session
+(:mod:`imu.live.sources.virtual`) scans for the sensor with :class:`bleak.BleakScanner`,
 connects with :class:`bleak.BleakClient` and streams exactly as it would from a real sensor.
 
 Time runs ``speed`` times faster than the wall clock for both the sensor and the host clock
@@ -11,7 +12,6 @@ Time runs ``speed`` times faster than the wall clock for both the sensor and the
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator
@@ -23,9 +23,7 @@ from bumble.link import LocalLink
 
 from firmware_protocol.virtual_sensor import Faults, SampleSource, VirtualSensor
 from imu.ble.bumble_backend import BleakClientBumble, BleakScannerBumble, BumbleHost
-from imu.ble.client import KIND_POLAR, BleBackend, find_sensor_kind
-from imu.ble.live import LiveResult, LiveSession
-from imu.ble.polar.client import PolarAdapter, PolarConfig
+from imu.ble.client import BleBackend
 from imu.ble.polar.virtual import PolarSource, VirtualPolar
 from imu.errors import ImuError
 from imu.io.recording import Recording
@@ -124,26 +122,3 @@ def source_from_recording(recording: Recording) -> SampleSource:
     if rate != round(rate):
         raise ImuError(f"recording rate {rate} Hz is not a sensor rate; resample it first")
     return SampleSource.from_si(recording.acc, recording.gyr, round(rate))
-
-
-async def run_session_on_bench(
-    bench: SimBench, session_factory: type[LiveSession] | None = None, **session_kwargs: object
-) -> LiveResult:
-    """Find the virtual sensor with bleak, stream until its source is done, return the result.
-
-    ``session_kwargs`` go to :class:`LiveSession` (``profile`` is required).
-    """
-    device, kind = await find_sensor_kind(bench.backend, None, timeout_s=5.0)
-    if kind == KIND_POLAR and "adapter" not in session_kwargs:
-        rate = bench.sensor.source.sampling_rate_hz
-        session_kwargs = {**session_kwargs, "adapter": PolarAdapter(PolarConfig(rate_hz=rate))}
-    factory = session_factory or LiveSession
-    session = factory(device, bench.backend, **session_kwargs)  # type: ignore[arg-type]
-    runner = asyncio.create_task(session.run(), name="imu-live-session")
-    done_wait = asyncio.create_task(bench.sensor.source_done.wait())
-    finished, _ = await asyncio.wait({runner, done_wait}, return_when=asyncio.FIRST_COMPLETED)
-    if done_wait in finished:
-        session.stop()
-    else:
-        done_wait.cancel()
-    return await runner

@@ -53,6 +53,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "replay",
         "stream a recording through the live path (virtual sensor, bleak, analyzer)",
     ),
+    "phone-setup": (
+        "phone_setup",
+        "get a phone app ready as the live sensor (phyphox experiment and QR code, steps)",
+    ),
     "recover": (
         "recover",
         "turn a live session's journal (left by a crash) into a Parquet recording",

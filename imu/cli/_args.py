@@ -5,10 +5,22 @@ from __future__ import annotations
 import argparse
 import re
 from collections.abc import Sequence
-from typing import Any, NoReturn
+from typing import NoReturn
 
 from imu.errors import ImuError
 from imu.tempo import parse_tempo
+from imu.text import count, uncertain_note
+
+__all__ = [
+    "TEMPO_HELP",
+    "TEMPO_OPTIONS",
+    "OneLineParser",
+    "UsageError",
+    "count",
+    "join_dash_values",
+    "tempo_text",
+    "uncertain_note",
+]
 
 TEMPO_OPTIONS: tuple[str, ...] = ("--tempo",)
 """Options whose value is a tempo (``U-H-D``); see :func:`join_dash_values`."""
@@ -74,19 +86,3 @@ class OneLineParser(argparse.ArgumentParser):
         raise UsageError(
             f"{self.prog}: error: {' '.join(message.split())} (see '{self.prog} --help')"
         )
-
-
-def count(n: int, noun: str, plural: str | None = None) -> str:
-    """``"1 set"``, ``"2 sets"``, ``"0 reps"``."""
-    return f"{n} {noun if n == 1 else (plural or noun + 's')}"
-
-
-def uncertain_note(row: Any) -> str:
-    """`` (2 uncertain: ...)`` when some reps barely stand out of the noise, else empty.
-
-    Args:
-        row: a row of the session table (``uncertain_reps``).
-
-    """
-    n = int(row.get("uncertain_reps", 0))
-    return f" ({n} uncertain: barely above the noise, check them)" if n else ""

@@ -29,11 +29,11 @@ from imu.core.metrics import TempoTolerance
 from imu.errors import AnalysisError, ImuError
 from imu.exercises import PROFILES, get_profile, profile_name
 from imu.io.recording import Recording
-from imu.live_finish import reps_view, sets_view
 from imu.report.coaching import DISCLAIMER
 from imu.report.session import SessionReport, analyze_recording
 from imu.report.summary import summarize
 from imu.report.tables import check_output_dir, combined_tables, write_reports
+from imu.report.terminal import reps_view, sets_view
 from imu.tempo import Tempo, parse_tempo
 
 logger = logging.getLogger(__name__)

@@ -1,9 +1,9 @@
 """``imu replay RECORDING --out DIR``: stream a recording through the live path again.
 
 The recording's samples become the source of the virtual sensor (Bumble); the bleak client
-connects through the Bumble backend and the live loop decodes, records and analyses exactly as
-in ``imu live``. Gaps in the recording are frames the sensor never sends. A recording made by
-``imu live`` replays to the same reps.
+connects through the Bumble backend and the live session decodes, records and analyses exactly
+as in ``imu live`` (:mod:`imu.live.sources.replay`). A recording made by ``imu live`` replays
+to the same reps.
 """
 
 from __future__ import annotations
@@ -14,25 +14,15 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-from firmware_protocol import spec
-from firmware_protocol.virtual_sensor import Faults
-from imu.ble.client import StreamConfig, find_sensor
-from imu.ble.live import LiveResult, LiveSession
-from imu.ble.sim import ScaledClock, sim_bench, source_from_recording
 from imu.cli._output import pipe_safe_console
-from imu.cli.live import (
-    add_stream_options,
-    default_name,
-    finish_session,
-    make_view,
-    run_with_signals,
-)
+from imu.cli.live import add_stream_options, default_name, finish, make_view
 from imu.errors import ImuError
-from imu.exercises import ExerciseProfile, get_profile
+from imu.exercises import get_profile
 from imu.io.journal import SUFFIX
-from imu.io.recording import Recording, read_recording
+from imu.io.recording import read_recording
 from imu.io.summary import looks_like_parquet
-from imu.tempo import Tempo, parse_tempo
+from imu.live.sources.replay import replay
+from imu.tempo import parse_tempo
 
 
 def register(subparsers: Any) -> None:
@@ -76,35 +66,6 @@ def check_recording_arg(path: Path) -> None:
         )
 
 
-def stream_config_for(recording: Recording) -> StreamConfig:
-    """The sensor configuration that reproduces the recording's counts."""
-    meta = recording.meta
-    acc = int(meta.acc_range_g) if meta.acc_range_g in spec.ACC_RANGES_G else 16
-    gyr = int(meta.gyr_range_dps) if meta.gyr_range_dps in spec.GYR_RANGES_DPS else 2000
-    rate = recording.sampling_rate_hz
-    if rate not in spec.OUTPUT_DATA_RATES_HZ:
-        raise ImuError(
-            f"{meta.source or 'recording'} is at {rate:g} Hz; a sensor streams at "
-            f"{spec.OUTPUT_DATA_RATES_HZ} Hz: resample it first (imu convert)"
-        )
-    return StreamConfig(int(rate), acc, gyr)
-
-
-async def replay(recording: Recording, profile: ExerciseProfile, tempo: Tempo, speed: float,
-                 journal: Path | None = None, listener: Any = None) -> LiveResult:
-    """Stream ``recording`` through virtual sensor + bleak + live loop; returns the result."""
-    config = stream_config_for(recording)
-    source = source_from_recording(recording)
-    async with sim_bench(source, speed=speed, faults=Faults()) as bench:
-        device = await find_sensor(bench.backend, None, timeout_s=5.0)
-        session = LiveSession(
-            device, bench.backend, profile, tempo, config,
-            journal_path=str(journal) if journal else None, listener=listener,
-            host_clock=ScaledClock(speed), source="replay",
-        )
-        return await run_with_signals(session, bench.sensor.source_done)
-
-
 def run(args: argparse.Namespace) -> int:
     """Run ``imu replay``; returns the exit code."""
     check_recording_arg(args.recording)
@@ -123,5 +84,5 @@ def run(args: argparse.Namespace) -> int:
     view = make_view(args, out, profile, tempo)
     with view.running():
         result = asyncio.run(replay(recording, profile, tempo, args.speed, journal, view))
-    finish_session(result, args.out, name, profile, tempo, out, journal, command="replay")
+    finish(result, args.out, name, profile, tempo, out, journal, command="replay")
     return 0

@@ -6,7 +6,7 @@ every ``fsync_interval_s``, so a power cut loses at most that much). When the se
 cleanly the Parquet recording is written and the journal removed; a journal left behind is
 turned into the same recording by :func:`recover_journal` (``imu recover``, or the next
 ``imu live`` in that directory), through the same decode path as the live run
-(:class:`imu.io.framestream.StreamRecorder`).
+(:func:`imu.io.recorders.recorder_for`: each protocol's recorder).
 
 File format, version 2 (all little-endian)::
 
@@ -49,7 +49,7 @@ from pathlib import Path
 from typing import Any
 
 from imu.errors import RecordingError
-from imu.io.recorders import StreamHeader, StreamRecorder
+from imu.io.recorders import FrameRecorder, StreamHeader, recorder_for
 from imu.io.recording import Recording, one_line
 from imu.io.repairs import REPAIRS_NOTE, Repair, RepairReport, plural
 
@@ -478,7 +478,7 @@ def damage_text(contents: JournalContents) -> str:
 
 
 def replay_into(
-    contents: JournalContents, recorder: StreamRecorder, batch: int = 256
+    contents: JournalContents, recorder: FrameRecorder, batch: int = 256
 ) -> dict[int, int]:
     """Feed a journal's events and frames to ``recorder`` in file order.
 
@@ -556,11 +556,7 @@ def recover(path: str | Path, warn: bool = True) -> JournalRecovery:
 
     """
     contents = read_journal(path)
-    recorder: Any = StreamRecorder(contents.header)
-    if contents.header.notes.get("protocol") == "polar-pmd":
-        from imu.io.recorders.polar import PolarStreamRecorder  # Polar PMD frames
-
-        recorder = PolarStreamRecorder(contents.header)
+    recorder = recorder_for(contents.header)  # the live run's decode path for its protocol
     marks = replay_into(contents, recorder)
     if recorder.n_samples == 0:
         raise RecordingError(f"journal {path} holds no samples; nothing to recover")

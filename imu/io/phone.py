@@ -85,6 +85,83 @@ PX_GYR = tuple(f"Gyroscope {a} (rad/s)" for a in "xyz")
 
 G = 9.80665
 
+# ----------------------------------------------------------------------------- shared rules
+# What the offline importer and the live phone recorders (imu.io.recorders.sensor_logger,
+# imu.io.recorders.phyphox) both know about the apps: one place for each rule.
+SL_TOTAL, SL_UNCAL, SL_USER, SL_GRAVITY = (
+    "totalacceleration", "accelerometeruncalibrated", "accelerometer", "gravity"
+)
+SL_GYR, SL_GYR_UNCAL = "gyroscope", "gyroscopeuncalibrated"
+"""Sensor Logger's stream names, as the HTTP push ``payload[].name`` spells them (the zip
+export's file is the CamelCase name + ``.csv``, e.g. ``TotalAcceleration.csv``)."""
+
+SL_ACC_PLANS: Final = ((SL_TOTAL,), (SL_UNCAL,), (SL_USER, SL_GRAVITY))
+"""Ways to get specific force WITH gravity, best first (see the module docstring)."""
+
+PX_SENSOR_ACC, PX_SENSOR_LINEAR, PX_SENSOR_GYR = (
+    "accelerometer", "linear_acceleration", "gyroscope"
+)
+"""phyphox sensor types (``<sensor type=...>``, ``/config`` ``inputs[].source``): the
+accelerometer includes gravity, ``linear_acceleration`` does not (refused)."""
+
+IN_G_BELOW = 3.0
+"""A still-ish stream whose median magnitude is below this is in g, not m/s^2."""
+
+
+def sl_acc_plan(available: set[str] | frozenset[str], where: str = "") -> tuple[str, ...]:
+    """Which Sensor Logger streams give acceleration with gravity (names as in the push).
+
+    Args:
+        available: the stream names present (lower case: ``totalacceleration``...).
+        where: what to name in the error (an export path, "the pushes").
+
+    Raises:
+        ImportOptionsError: only acceleration without gravity, or no accelerometer at all; the
+            message says what to enable in the app.
+
+    """
+    for plan in SL_ACC_PLANS:
+        if set(plan) <= available:
+            return plan
+    prefix = f"{where}: " if where else ""
+    if SL_USER in available:
+        raise ImportOptionsError(
+            f"{prefix}Sensor Logger's Accelerometer measures acceleration WITHOUT gravity (user "
+            "motion only), and neither TotalAcceleration, Accelerometer (Uncalibrated) nor "
+            "Gravity is there to add it back; the analysis needs gravity: enable "
+            "'Accelerometer (Uncalibrated)' or 'Gravity' in Sensor Logger"
+        )
+    raise ImportOptionsError(
+        f"{prefix}no accelerometer in the Sensor Logger data (looked for TotalAcceleration, "
+        "AccelerometerUncalibrated, Accelerometer + Gravity); enable the accelerometer in "
+        "Sensor Logger"
+    )
+
+
+def values_in_g(values: FloatArray) -> bool:
+    """True if ``(n, 3)`` accelerometer values are in g (median magnitude below 3).
+
+    Sensor Logger's uncalibrated accelerometer is in g on iOS (unless "Standardise Units &
+    Frames" is on) and in m/s^2 on Android (UNITS.md); the magnitude tells which.
+    """
+    finite = np.all(np.isfinite(values), axis=1)
+    if not np.any(finite):
+        return False
+    return float(np.median(np.linalg.norm(values[finite], axis=1))) < IN_G_BELOW
+
+
+def sl_acc_sign(platform: str, ios_standardised: bool = False) -> tuple[float, str]:
+    """The factor that gives Sensor Logger acceleration Android's signs, and why.
+
+    iOS reports acceleration and gravity negated on all three axes (COORDINATES.md) unless
+    "Standardise Units & Frames" is on; gyroscope signs agree. The data cannot tell: negating
+    ``f`` keeps ``df/dt = f x omega`` true, and how the phone was worn is unknown.
+    """
+    if platform.lower() == "ios" and not ios_standardised:
+        return -1.0, "negated: iOS reports acceleration with the opposite sign"
+    why = "Android convention" if platform.lower() != "ios" else "iOS standardised frames"
+    return 1.0, f"as recorded ({why})"
+
 
 @dataclass(frozen=True)
 class _Stream:
@@ -288,20 +365,20 @@ def _sensor_logger(
     for name in SL_FILES[:6]:
         if name in members:
             raw[name] = _sl_stream(name, members[name])
-    if "TotalAcceleration.csv" in raw:
+    streams = {n.removesuffix(".csv").lower() for n in raw}
+    plan = sl_acc_plan(frozenset(streams), str(path))
+    if plan == (SL_TOTAL,):
         acc_name, (acc_t, acc_v, acc_n) = "TotalAcceleration.csv", raw["TotalAcceleration.csv"]
         in_g = False
-    elif "AccelerometerUncalibrated.csv" in raw:
+    elif plan == (SL_UNCAL,):
         acc_name, (acc_t, acc_v, acc_n) = "AccelerometerUncalibrated.csv", raw[
             "AccelerometerUncalibrated.csv"
         ]
-        finite = np.all(np.isfinite(acc_v), axis=1)
-        mags = np.linalg.norm(acc_v[finite], axis=1) if np.any(finite) else np.ones(1)
-        in_g = float(np.median(mags)) < 3.0
+        in_g = values_in_g(acc_v)
         if in_g:
             acc_v = acc_v * G
             notes["acc_unit_in_file"] = "g (iOS uncalibrated)"
-    elif "Accelerometer.csv" in raw and "Gravity.csv" in raw:
+    else:
         acc_name = "Accelerometer.csv + Gravity.csv"
         (ut, uv, acc_n), (gt, gv, _) = raw["Accelerometer.csv"], raw["Gravity.csv"]
         gok = np.all(np.isfinite(gv), axis=1)
@@ -315,20 +392,6 @@ def _sensor_logger(
         gi, ok = resample_at(((gt - base) * 1e-9).astype(np.float64), gv, ut_s, 1.0)
         keep = ok
         acc_t, acc_v = ut[keep], uv[keep] + gi[keep]
-    elif "Accelerometer.csv" in raw:
-        raise ImportOptionsError(
-            f"{path}: Sensor Logger's Accelerometer.csv measures acceleration WITHOUT gravity "
-            "(user motion only), and the export has neither TotalAcceleration.csv, "
-            "AccelerometerUncalibrated.csv nor Gravity.csv to add it back; the analysis needs "
-            "gravity: enable 'Accelerometer (Uncalibrated)' or 'Gravity' in Sensor Logger and "
-            "record again"
-        )
-    else:
-        raise ImportOptionsError(
-            f"{path}: no accelerometer file in the Sensor Logger export (looked for "
-            "TotalAcceleration.csv, AccelerometerUncalibrated.csv, Accelerometer.csv + "
-            "Gravity.csv); enable the accelerometer in Sensor Logger"
-        )
     gyr_name = next((n for n in ("Gyroscope.csv", "GyroscopeUncalibrated.csv") if n in raw), None)
     if gyr_name is None:
         raise ImportOptionsError(
@@ -354,13 +417,12 @@ def _fix_acc_sign(acc: _Stream, platform: str, ios_standardised: bool) -> tuple[
     The data cannot tell: negating ``f`` keeps ``df/dt = f x omega`` true, and gravity's
     direction in the phone frame depends on how the phone was worn. So the platform decides.
     """
-    if platform.lower() == "ios" and not ios_standardised:
-        return (
-            _Stream(acc.t_s, -acc.values, acc.label, acc.n_dropped),
-            "negated: iOS reports acceleration with the opposite sign (metadata.csv platform)",
+    sign, why = sl_acc_sign(platform, ios_standardised)
+    if sign < 0:
+        return _Stream(acc.t_s, -acc.values, acc.label, acc.n_dropped), (
+            f"{why} (metadata.csv platform)"
         )
-    why = "Android convention" if platform.lower() != "ios" else "iOS standardised frames"
-    return acc, f"as recorded ({why})"
+    return acc, why
 
 
 # ----------------------------------------------------------------------------- phyphox

@@ -11,9 +11,9 @@ analyzer can tell, and the :class:`RepDone` that follows is authoritative.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
-from imu.ble.client import DeviceInfo
 from imu.core.metrics import Rep
 
 PHASES = ("concentric", "top_hold", "eccentric", "bottom_pause")
@@ -21,16 +21,69 @@ PHASES = ("concentric", "top_hold", "eccentric", "bottom_pause")
 
 
 @dataclass(frozen=True)
-class Connected:
-    """The link is up and the stream started."""
+class SourceInfo:
+    """What a source says about the device it streams from (any transport: BLE, a phone app).
 
-    info: DeviceInfo
+    Attributes:
+        name: the device's name as the user knows it ("HipIMU-S", "Pixel 7 (phyphox)").
+        address: where it was reached: a BLE address, a URL, "" when there is none.
+        model: model string, if known.
+        mtu: negotiated ATT MTU, bytes (BLE only; None otherwise).
+        battery_percent: battery level, % (None: unknown).
+        protocol_version: version of the device's streaming protocol, if any.
+        firmware_version: firmware or app version, if known.
+        serial_number: serial number, if known.
+        extra: further fields for the ``connected`` journal event and the recorder (e.g. the
+            decode factors of a Polar stream); plain JSON values.
+
+    """
+
+    name: str
+    address: str = ""
+    model: str | None = None
+    mtu: int | None = None
+    battery_percent: int | None = None
+    protocol_version: str | None = None
+    firmware_version: str | None = None
+    serial_number: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def as_event(self) -> dict[str, Any]:
+        """Fields of the ``connected`` journal event and recorder event (``extra`` included)."""
+        return {
+            "name": self.name,
+            "address": self.address,
+            "mtu": self.mtu,
+            "protocol_version": self.protocol_version,
+            "firmware_version": self.firmware_version,
+            "serial_number": self.serial_number,
+            "model": self.model,
+            "battery_percent": self.battery_percent,
+            **self.extra,
+        }
+
+    @property
+    def summary(self) -> str:
+        """One line for the views, e.g. ``HipIMU-S (C0:FF:EE:00:00:01), MTU 247, battery 80%``."""
+        text = f"{self.name} ({self.address})" if self.address else self.name
+        if self.mtu is not None:
+            text += f", MTU {self.mtu}"
+        if self.battery_percent is not None:
+            text += f", battery {self.battery_percent}%"
+        return text
+
+
+@dataclass(frozen=True)
+class Connected:
+    """The source is connected and streaming (``reconnect``: not for the first time)."""
+
+    info: SourceInfo
     reconnect: bool
 
 
 @dataclass(frozen=True)
 class Disconnected:
-    """The link dropped unexpectedly; reconnection starts."""
+    """The link dropped unexpectedly at grid sample ``at_sample``; reconnection starts."""
 
     at_sample: int
 
@@ -131,13 +184,17 @@ class PhaseStarted:
     """A phase of the rep in progress started (a live cue; :class:`RepDone` is authoritative).
 
     Attributes:
-        phase: one of :data:`PHASES`; ``bottom_pause`` means the rep's eccentric ended (the
-            rep is over, its :class:`RepDone` follows).
+        phase: one of :data:`PHASES`; ``bottom_pause``: back at the bottom (see
+            ``rep_ended``). A phase may be told again within a rep (a hesitation: the
+            concentric goes on after a top; a wiggle at the top: top hold after an eccentric
+            start).
         rep_no: number of the rep in progress in the session, from 1.
         at_s: data time the phase started, s.
         emitted_at_s: data time of the newest sample when the event was made, s
             (``emitted_at_s - at_s`` is the detection delay).
         prescribed_s: the tempo's duration for this phase, s (None: no prescription).
+        rep_ended: for ``bottom_pause``: True when a rep ended (its :class:`RepDone` follows),
+            False when a start came to nothing (too small to be a rep).
 
     """
 
@@ -146,6 +203,7 @@ class PhaseStarted:
     at_s: float
     emitted_at_s: float
     prescribed_s: float | None
+    rep_ended: bool = False
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,10 @@
 ACC and GYRO at the chosen rate and range (checking them against what the device offers first,
 so an unsupported setting is named before anything is sent) and stops them. Responses arrive by
 indication on the control point; the data notifications go to ``on_frame`` (enqueue only).
-:class:`PolarAdapter` plugs it into :class:`imu.ble.live.LiveSession`; while connected its
-``watch`` restarts a stream the device stops on its own (``0x01`` indication), reporting
-``stopped_by_device`` then ``stream_restarted`` or ``stream_restart_failed``.
+:class:`PolarAdapter` is the BLE device adapter a live session's BLE source drives
+(:class:`imu.live.sources.ble.BleSource`); while connected its ``watch`` restarts a stream the
+device stops on its own (``0x01`` indication), reporting ``stopped_by_device`` then
+``stream_restarted`` or ``stream_restart_failed``.
 """
 
 from __future__ import annotations
@@ -201,7 +202,7 @@ class PolarConnection:
 
 
 class PolarAdapter:
-    """Polar PMD sensors (e.g. Verity Sense) in :class:`imu.ble.live.LiveSession`.
+    """Polar PMD sensors (e.g. Verity Sense) as a BLE device adapter (:mod:`imu.ble.adapters`).
 
     Starts ACC and GYRO with ``config``; the factors from the start responses travel in the
     ``connected`` event to the :class:`PolarStreamRecorder` (and the journal).

@@ -1,13 +1,12 @@
 """The end of a live session: the report of what the live analyzer found, and saving it all.
 
 ``imu live`` and ``imu replay`` end here. The reports a live session saves are built from the
-live analyzer's own reps (:attr:`imu.ble.live.LiveResult.reps`), never from a re-analysis of
-the saved recording, so what the person saw live and the saved tables are the same rows.
+live analyzer's own reps (:attr:`imu.live.session.LiveResult.reps`), never from a re-analysis
+of the saved recording, so what the person saw live and the saved tables are the same rows.
 ``imu analyze`` of the saved recording gives the same table (tested in
-``tests/cli/test_live_equals_offline.py``).
-
-Also here: the terminal tables of reps and sets that ``imu analyze``, ``imu live`` and
-``imu replay`` print (rich renderables; printing them is the CLI's job).
+``tests/cli/test_live_equals_offline.py``). Also here: recovering journals left by a crash.
+:func:`finish_session` and :func:`recover_leftovers` print what they did on a rich console
+given by the caller (the terminal tables come from :mod:`imu.report.terminal`).
 """
 
 from __future__ import annotations
@@ -19,23 +18,21 @@ from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
-from rich import box
-from rich.table import Table
-from rich.text import Text
+from rich.console import Console
 
 from imu.core.metrics import Rep
 from imu.errors import RecordingError
-from imu.exercises import FAULTS, ExerciseProfile
+from imu.exercises import ExerciseProfile
 from imu.io.journal import leftover_journals, recover_journal
 from imu.io.recording import Recording, write_recording
+from imu.live.session import LiveResult
 from imu.report.session import SessionReport
-from imu.report.tables import RECORDING, reps_table, session_table, sets_table, write_reports
+from imu.report.tables import reps_table, session_table, sets_table, write_reports
+from imu.report.terminal import reps_view, sets_view
 from imu.tempo import Tempo
+from imu.text import count, uncertain_note
 
 logger = logging.getLogger(__name__)
-
-PHASE_HEADERS = ("con s", "hold s", "ecc s", "pause s")
 
 
 def live_report(
@@ -164,79 +161,71 @@ def recover_leftover_journals(out_dir: Path) -> list[RecoveredJournal]:
     return results
 
 
-# ----------------------------------------------------------------------- terminal tables
-def _fmt(value: float, spec: str = ".1f") -> str:
-    return "-" if pd.isna(value) else f"{float(value):z{spec}}"  # z: no "-0.0"
+def recover_leftovers(out_dir: Path, out: Console) -> list[Path]:
+    """Recover journals left in ``out_dir`` by a crash; say so on ``out``."""
+    written = []
+    for item in recover_leftover_journals(out_dir):
+        if item.recording is None:
+            out.print(f"warning: cannot recover {item.journal}: {item.error}", markup=False)
+            continue
+        out.print(
+            f"recovered {item.journal.name} (left by an earlier session) -> "
+            f"{item.target.name}: {item.recording.duration_s:.1f} s, "
+            f"{count(len(item.recording.meta.gaps), 'gap')}",
+            markup=False,
+        )
+        written.append(item.target)
+    return written
 
 
-def _fmt_side(side: object) -> str:
-    return side if isinstance(side, str) else ""
+def finish_session(
+    result: LiveResult,
+    out_dir: Path,
+    name: str,
+    profile: ExerciseProfile,
+    tempo: Tempo,
+    out: Console,
+    journal_path: Path | None,
+) -> SavedSession | None:
+    """Save the recording and the live analyzer's reports, remove the journal, print tables.
 
+    The tables saved and printed on ``out`` are the reps the live analyzer reported during the
+    session (:func:`live_report`), not a re-analysis of the recording.
 
-def reps_view(reps: pd.DataFrame) -> Table | Text:
-    """The reps table as printed on the terminal (``no reps found`` when empty)."""
-    if reps.empty:
-        return Text("no reps found", style="yellow")
-    table = Table(title="reps", box=box.SIMPLE_HEAD, show_edge=False)
-    several = RECORDING in reps
-    if several:
-        table.add_column("recording")
-    for name in ("set", "rep"):
-        table.add_column(name, justify="right")
-    alternating = reps["side"].notna().any()
-    if alternating:
-        table.add_column("side")
-    for name in (*PHASE_HEADERS, "ROM deg"):
-        table.add_column(name, justify="right")
-    for name in ("swing", "faults", "tempo"):
-        table.add_column(name)
-    for r in reps.to_dict(orient="records"):
-        faults = ", ".join(f for f in FAULTS if r[f])
-        cells = [str(r[RECORDING])] if several else []
-        cells += [str(r["set"]), str(r["rep"])]
-        if alternating:
-            cells.append(_fmt_side(r["side"]))
-        cells += [
-            _fmt(r["concentric_s"]),
-            _fmt(r["top_hold_s"]),
-            _fmt(r["eccentric_s"]),
-            _fmt(r["bottom_pause_s"]),
-            _fmt(r["rom_deg"], ".0f"),
-            "[magenta]swing[/magenta]" if r["swing"] else "",
-            f"[red]{faults}[/red]" if faults else "",
-            "[green]ok[/green]" if r["tempo_ok"] else "[red]off[/red]",
-        ]
-        table.add_row(*cells)
-    return table
+    Returns:
+        What was written (its ``report``); None when no samples were received.
 
-
-def sets_view(sets: pd.DataFrame) -> Table | None:
-    """The sets table as printed on the terminal (None when there are no sets)."""
-    if sets.empty:
+    """
+    recording = result.recording
+    if recording.n_samples == 0:
+        out.print("no samples received; nothing written", markup=False)
         return None
-    table = Table(title="sets", box=box.SIMPLE_HEAD, show_edge=False)
-    several = RECORDING in sets
-    headers = ["recording"] if several else []
-    headers += ["set", "reps", "rest s", "TUT s", "con s", "hold s", "ecc s", "ROM deg"]
-    headers += ["on tempo", "swings", "faults", "clean before fault"]
-    for h in headers:
-        table.add_column(h, justify="left" if h == "recording" else "right")
-    for r in sets.to_dict(orient="records"):
-        n_faults = sum(int(r[f"{f}_count"]) for f in FAULTS)
-        cells = [str(r[RECORDING])] if several else []
-        cells += [
-            str(r["set"]),
-            str(r["reps"]),
-            _fmt(r["rest_before_s"], ".0f"),
-            _fmt(r["tut_s"], ".0f"),
-            _fmt(r["concentric_s_mean"]),
-            _fmt(r["top_hold_s_mean"]),
-            _fmt(r["eccentric_s_mean"]),
-            _fmt(r["rom_deg_mean"], ".0f"),
-            f"{r['tempo_ok_share']:.0%}",
-            str(r["swings"]),
-            str(n_faults),
-            str(r["clean_reps_before_first_fault"]),
-        ]
-        table.add_row(*cells)
-    return table
+    report = live_report(recording, result.reps, profile, tempo, result.trace,
+                         result.trace_start_s)
+    saved = save_session(recording, report, out_dir, name, journal_path)
+    if saved.fallback_reason is not None:
+        out.print(f"error: {saved.fallback_reason}; saved to {saved.recording_path} instead",
+                  markup=False)
+    out.print(reps_view(report.reps))
+    out.print()
+    sets = sets_view(report.sets)
+    if sets is not None:
+        out.print(sets)
+    row = report.session.iloc[0]
+    out.print(
+        f"{count(int(row['reps']), 'hold' if report.profile.isometric else 'rep')}"
+        f"{uncertain_note(row)} in "
+        f"{count(int(row['sets']), 'set')}, tempo {tempo}, "
+        f"time under tension {row['tut_s']:.0f} s; {recording.duration_s:.0f} s recorded, "
+        f"{count(recording.missing_samples, 'sample')} lost in "
+        f"{count(len(recording.meta.gaps), 'gap')}",
+        markup=False,
+    )
+    where = saved.recording_path.parent
+    out.print(
+        f"wrote {saved.recording_path.name}, {', '.join(p.name for p in saved.report_paths)} "
+        f"to {where}",
+        markup=False,
+    )
+    out.print(f"report: open {where / 'report.html'} in a web browser", markup=False)
+    return saved

@@ -1,4 +1,4 @@
-"""Fixtures for the end-to-end BLE tests: a short simulated set, and a runner on Bumble."""
+"""Fixtures for the live-session tests: a short simulated set, and a runner on Bumble."""
 
 from __future__ import annotations
 
@@ -10,9 +10,10 @@ import pytest
 
 from firmware_protocol.virtual_sensor import Faults, SampleSource
 from imu.ble.client import StreamConfig
-from imu.ble.live import LiveResult
-from imu.ble.sim import ScaledClock, run_session_on_bench, sim_bench
+from imu.ble.sim import ScaledClock, sim_bench
 from imu.exercises import get_profile
+from imu.live.session import LiveResult
+from imu.live.sources.virtual import run_session_on_bench
 from imu.sim import SessionSpec, SimulatedSession, simulate_session
 from imu.tempo import parse_tempo
 

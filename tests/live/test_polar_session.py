@@ -10,15 +10,17 @@ import numpy as np
 import pytest
 
 from imu.ble.client import KIND_POLAR, find_sensor_kind, scan
-from imu.ble.live import DEVICE_STOPPED, Connected, LiveResult, RepDone, StreamEvent
 from imu.ble.polar.client import PolarAdapter, PolarConfig
 from imu.ble.polar.virtual import DEVICE_EPOCH_NS, PolarSource
-from imu.ble.sim import ScaledClock, polar_bench, run_session_on_bench
+from imu.ble.sim import ScaledClock, polar_bench
 from imu.exercises import get_profile
 from imu.io.journal import recover_journal
 from imu.io.recorders import REASON_STOPPED_BY_DEVICE
 from imu.io.recorders.pmd import POLAR_EPOCH_UNIX_S, PolarError
 from imu.io.recording import read_recording, write_recording
+from imu.live.events import DEVICE_STOPPED, Connected, RepDone, StreamEvent
+from imu.live.session import LiveResult
+from imu.live.sources.virtual import run_session_on_bench
 from imu.report.session import analyze_recording
 from imu.report.tables import reps_table
 
@@ -204,29 +206,3 @@ def test_polar_stream_that_cannot_restart_ends_the_session_cleanly(simulated_set
     assert 7.5 * 104 < first_row_index(rec) + gap.start < 8.5 * 104
     assert stats.requests.count("REQUEST_MEASUREMENT_START ACC") == 4  # 1 + 3 restarts
     assert stats.requests[-2:] == ["STOP_MEASUREMENT GYRO", "STOP_MEASUREMENT ACC"]
-
-
-def test_views_say_what_the_device_did():
-    import io
-
-    from rich.console import Console
-
-    from imu.cli.live import PlainView, RichView
-    from imu.core.metrics import TempoTolerance
-
-    buf = io.StringIO()
-    view = PlainView(Console(file=buf, width=200), TEMPO, TempoTolerance(), bell=False)
-    view(StreamEvent("stopped_by_device", "GYRO"))
-    view(StreamEvent("stream_restart_failed", "GYRO", "INVALID_STATE"))
-    lines = buf.getvalue().splitlines()
-    assert lines == [
-        "the sensor stopped its GYRO stream on its own; restarting it",
-        "could not restart the GYRO stream (INVALID_STATE); ending the session and saving "
-        "what was recorded",
-    ]
-    rich = RichView(Console(file=io.StringIO()), TEMPO, TempoTolerance(), False,
-                    get_profile("reverse-crunch"))
-    rich(StreamEvent("stopped_by_device", "ACC"))
-    assert "stopped its ACC stream" in rich.state.link
-    rich(StreamEvent("stream_restarted", "ACC"))
-    assert rich.state.link == "streaming"

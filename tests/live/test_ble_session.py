@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from firmware_protocol.virtual_sensor import Faults
-from imu.ble.live import Connected, Disconnected, RepDone, SetEnded
 from imu.io.recording import read_recording, write_recording
+from imu.live.events import Connected, Disconnected, RepDone, SetEnded
 from imu.report.session import analyze_recording
 from imu.report.tables import reps_table
 

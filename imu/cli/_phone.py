@@ -1,0 +1,62 @@
+"""``imu live`` options for the phone apps: parse them into a source, print what to enter.
+
+Wiring (for ``imu/cli/live.py``, once the session takes a :class:`~imu.live.sources.base.Source`):
+``add_phone_options(parser_group)`` next to ``--device``/``--sim``; then
+``source = phone_source(args)`` (None when neither option was given) and, before running,
+``announce(source, console)`` prints the Sensor Logger push URL and its QR code.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from rich.console import Console
+
+from imu.io.recorders.sensor_logger import PLATFORMS
+from imu.live.phone_setup import qr_text
+from imu.live.sources.phyphox import PhyphoxSource
+from imu.live.sources.sensor_logger import SensorLoggerSource, parse_listen
+
+
+def add_phone_options(src: Any, p: argparse.ArgumentParser) -> None:
+    """Add the phone options.
+
+    ``--phyphox URL`` and ``--sensor-logger-push [HOST:]PORT`` go in the mutually exclusive
+    source group ``src``; ``--phone-platform`` in the parser ``p``.
+    """
+    src.add_argument("--phyphox", metavar="URL",
+                     help="stream from phyphox's remote access at URL (e.g. "
+                          "http://192.168.1.23:8080; see 'imu phone-setup phyphox')")
+    src.add_argument("--sensor-logger-push", metavar="[HOST:]PORT",
+                     help="receive Sensor Logger's HTTP pushes on PORT (prints the URL to enter)")
+    p.add_argument("--phone-platform", choices=PLATFORMS, default="auto",
+                   help="Sensor Logger's platform: iOS must be named, its acceleration signs "
+                        "differ [auto]")
+
+
+def phone_source(args: argparse.Namespace) -> PhyphoxSource | SensorLoggerSource | None:
+    """The phone source the options ask for (None: neither); the grid rate is ``--rate``."""
+    rate = int(getattr(args, "rate", 100) or 100)
+    give_up = float(getattr(args, "give_up", 60.0))
+    if getattr(args, "phyphox", None):
+        return PhyphoxSource(args.phyphox, odr_hz=rate, give_up_s=give_up)
+    if getattr(args, "sensor_logger_push", None):
+        host, port = parse_listen(args.sensor_logger_push)
+        return SensorLoggerSource(host, port, odr_hz=rate, platform=args.phone_platform,
+                                  give_up_s=max(give_up, 10.0))
+    return None
+
+
+def announce(source: object, console: Console) -> None:
+    """Print the push URL and its QR code (Sensor Logger), or where phyphox is polled."""
+    if isinstance(source, SensorLoggerSource):
+        url = source.url()
+        console.print(qr_text(url), markup=False, highlight=False)
+        console.print(f"Sensor Logger > Settings > Data Streaming > HTTP Push URL:\n  {url}\n"
+                      "(pushes to any other URL are refused)", highlight=False)
+    elif isinstance(source, PhyphoxSource):
+        console.print(f"polling phyphox at {source.url}", highlight=False)
+
+
+__all__ = ["add_phone_options", "announce", "phone_source"]

@@ -1,0 +1,82 @@
+"""``imu phone-setup``: get a phone app ready to be the live sensor (phyphox, Sensor Logger)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import textwrap
+from pathlib import Path
+from typing import Any
+
+from imu.cli._csvargs import console
+from imu.live.phone_setup import (
+    EXPERIMENT_NAME,
+    experiment_file,
+    lan_address,
+    qr_text,
+    serve_experiment,
+)
+
+PHYPHOX_STEPS = """\
+1. Install phyphox (Android or iOS) on the phone; phone and computer on the same Wi-Fi.
+2. In phyphox tap "+" (add experiment) > "Add experiment from QR code" and scan the code
+   above (or open {url} on the phone). The experiment "hip-imu" appears in the list.
+3. Open it, then in its menu (three dots) turn on "Allow remote access": phyphox shows an
+   address like http://192.168.1.23:8080. Keep the screen on (phyphox must stay in front).
+4. Put the phone in the waistband pocket: any orientation, snug so it does not flop.
+5. On the computer: imu live -e EXERCISE --phyphox http://ADDRESS:8080 --out DIR
+   (imu starts and stops the measurement; you do not need to touch the phone)."""
+
+SENSOR_LOGGER_STEPS = """\
+1. Install Sensor Logger (Android or iOS); phone and computer on the same Wi-Fi.
+2. On the computer start: imu live -e EXERCISE --sensor-logger-push 8000 --out DIR
+   It prints a push URL with a secret token, and its QR code.
+3. In Sensor Logger: Settings (gear) > Data Streaming > HTTP Push: on; enter the URL (scan
+   the QR code with the camera and copy it, or type it); batch period 1000 ms; "Tap to Test
+   Pushing" should succeed. iOS: also pass --phone-platform ios to imu live.
+4. Enable the sensors: Accelerometer, Gravity (or Accelerometer Uncalibrated), Gyroscope;
+   Android also logs TotalAcceleration, which is used when present. 100 Hz is plenty.
+5. Phone in the waistband pocket (any orientation), then tap Start Recording."""
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``phone-setup`` command."""
+    p = subparsers.add_parser(
+        "phone-setup",
+        help="get a phone app ready as the live sensor (phyphox experiment and QR code, steps)",
+        description=textwrap.fill(
+            "phyphox: serve the hip-imu experiment on this computer and show a QR code that"
+            " phyphox scans to load it (works offline on the local network), then the steps."
+            " sensor-logger: the steps to enable HTTP push (imu live prints the URL)."
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("app", choices=("phyphox", "sensor-logger"))
+    p.add_argument("--host", default="0.0.0.0", help="address to serve on [all interfaces]")
+    p.add_argument("--port", type=int, default=8765, help="port to serve the experiment [8765]")
+    p.add_argument("--address", metavar="IP", default=None,
+                   help="this computer's address as the phone sees it [guessed]")
+    p.add_argument("--save", type=Path, metavar="FILE", default=None,
+                   help=f"write {EXPERIMENT_NAME} to FILE instead of serving it")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print the steps; for phyphox serve the experiment until Ctrl-C."""
+    out = console("phone-setup", "the experiment is still served")
+    if args.app == "sensor-logger":
+        out.print(SENSOR_LOGGER_STEPS, highlight=False)
+        return 0
+    if args.save is not None:
+        args.save.write_bytes(experiment_file())
+        out.print(f"wrote {args.save}; send it to the phone and open it with phyphox")
+        out.print(PHYPHOX_STEPS.format(url=str(args.save)), highlight=False)
+        return 0
+    url = f"http://{args.address or lan_address()}:{args.port}/{EXPERIMENT_NAME}"
+    out.print(qr_text(url), highlight=False, markup=False)
+    out.print(f"serving {url} (Ctrl-C when the phone has it)\n", highlight=False)
+    out.print(PHYPHOX_STEPS.format(url=url), highlight=False)
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(serve_experiment(args.host, args.port))
+    return 0

@@ -1,0 +1,415 @@
+"""The live loop: stream from a source, record, analyse, report events.
+
+:class:`LiveSession` runs one :class:`~imu.live.sources.base.Source` (a BLE sensor, a virtual
+sensor, a phone app...) and owns everything after it. Tasks (references kept in
+:attr:`LiveSession._tasks`):
+
+- the **source** (:meth:`Source.run`) connects and streams; it hands each payload with its
+  host receive time to the session (which only enqueues it), and link and stream events
+  (connected, disconnected, reconnecting, stopped by device...) through the same queue;
+- the **consumer** takes everything queued, appends it to the crash-safe journal, places it
+  on the sample grid (the source's recorder from :mod:`imu.io.recorders`: decode, gaps, clock
+  fit), feeds the :class:`imu.core.RepAnalyzer` and emits :class:`~imu.live.events.LiveEvent`
+  objects to the listener (the views); a failing view never stops the session;
+- the **ticker** emits progress and flushes the journal twice a second.
+
+Because link events travel through the same queue as payloads, the journal, the recorder and
+the analysis see one order of things.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import math
+import signal
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from imu.core.analyzer import AnalyzerParams, RepAnalyzer
+from imu.core.metrics import Rep
+from imu.core.phases import (
+    BOTTOM_PAUSE,
+    CONCENTRIC,
+    ECCENTRIC,
+    TOP_HOLD,
+    PaceWarning,
+    PhaseCue,
+)
+from imu.exercises import ExerciseProfile
+from imu.io.journal import JournalWriter
+from imu.io.recorders import EVENT_CONNECTED, EVENT_DISCONNECTED, FrameRecorder, StreamHeader
+from imu.io.recording import Recording
+from imu.live.events import (
+    Connected,
+    Disconnected,
+    Finished,
+    Listener,
+    LiveEvent,
+    PaceCue,
+    PhaseChanged,
+    PhaseStarted,
+    Progress,
+    Reconnecting,
+    RepDone,
+    SetEnded,
+    SourceInfo,
+    StreamEvent,
+)
+from imu.live.sources.base import Source
+from imu.tempo import Tempo
+
+logger = logging.getLogger(__name__)
+
+FloatArray = npt.NDArray[np.float64]
+HostClock = Callable[[], float]
+
+
+@dataclass
+class _LinkEvent:
+    kind: str
+    host_s: float
+    fields: dict[str, Any] = field(default_factory=dict)
+
+
+_STOP = object()
+
+
+class PhaseTracker:
+    """Coarse live phase from the angular rate about the movement axis (display only).
+
+    ``up`` (concentric), ``down`` (eccentric), ``hold`` (still inside a set), ``rest`` (still
+    for ``rest_after_s``), ``learning`` (before the analyzer fixed the movement axis).
+    """
+
+    def __init__(
+        self, profile: ExerciseProfile, sampling_rate_hz: float, rest_after_s: float
+    ) -> None:
+        self.threshold_rads = math.radians(0.5 * profile.min_velocity_dps)
+        self.alpha = min(1.0, 1.0 / (0.15 * sampling_rate_hz))
+        self.rest_after = int(rest_after_s * sampling_rate_hz)
+        self.rate = 0.0
+        self.still_for = 0
+        self.phase = "learning"
+
+    def update(self, gyr: FloatArray, axis: FloatArray | None) -> str:
+        """Feed ``(m, 3)`` rad/s (NaN rows skipped); returns the phase."""
+        if axis is None:
+            return self.phase
+        w = gyr @ axis
+        w = w[np.isfinite(w)]
+        for value in w[-64:] if len(w) > 64 else w:
+            self.rate += self.alpha * (float(value) - self.rate)
+        self.still_for = 0 if abs(self.rate) > self.threshold_rads else self.still_for + len(w)
+        if self.rate > self.threshold_rads:
+            self.phase = "up"
+        elif self.rate < -self.threshold_rads:
+            self.phase = "down"
+        else:
+            self.phase = "rest" if self.still_for >= self.rest_after else "hold"
+        return self.phase
+
+
+@dataclass
+class LiveResult:
+    """What a live session produced.
+
+    Attributes:
+        recording: everything received, on the uniform grid (gaps NaN and listed).
+        reps: every rep, as the live analyzer reported it: what the person saw, and what the
+            saved reports hold.
+        reason: why the session ended.
+        trace: shape (n, 2), the live analyzer's pelvic angle (deg) and rate (deg/s) per
+            sample, for the report's plot (empty when not kept).
+        trace_start_s: time of the trace's first row on the reps' clock (minus the filter
+            delay), s.
+
+    """
+
+    recording: Recording
+    reps: list[Rep]
+    reason: str
+    trace: FloatArray = field(default_factory=lambda: np.empty((0, 2)))
+    trace_start_s: float = 0.0
+
+
+class _SessionLink:
+    """The :class:`~imu.live.sources.base.SourceLink` a session gives its source."""
+
+    def __init__(self, session: LiveSession) -> None:
+        self._session = session
+        self.now: HostClock = session.host_clock
+
+    def frame(self, host_time_s: float, payload: bytes) -> None:
+        """Enqueue ``(host_time, bytes)``, nothing else."""
+        self._session._queue.put_nowait((host_time_s, payload))
+
+    def connected(self, info: SourceInfo) -> None:
+        """Journal and recorder (via the queue), then the views."""
+        s = self._session
+        s.info = info
+        s._queue.put_nowait(_LinkEvent(EVENT_CONNECTED, self.now(), info.as_event()))
+        s._emit(Connected(info, reconnect=s._connections > 0))
+        s._connections += 1
+
+    def disconnected(self) -> None:
+        """Mark the link as dropped (journal, recorder), tell the views."""
+        s = self._session
+        s._queue.put_nowait(_LinkEvent(EVENT_DISCONNECTED, self.now()))
+        s._emit(Disconnected(s.recorder.n_samples))
+
+    def reconnecting(self, attempt: int, delay_s: float, error: str) -> None:
+        """Tell the views (nothing to record)."""
+        self._session._emit(Reconnecting(attempt, delay_s, error))
+
+    def stream_event(self, kind: str, fields: Mapping[str, Any]) -> None:
+        """A stream event: journal and recorder (via the queue), and the views."""
+        self._session._queue.put_nowait(_LinkEvent(kind, self.now(), dict(fields)))
+        error = fields.get("error")
+        self._session._emit(
+            StreamEvent(kind, str(fields.get("measurement")), error and str(error))
+        )
+
+
+class LiveSession:
+    """Streams from one source until stopped, recording and analysing as it goes.
+
+    Args:
+        source: where the payloads come from (:class:`imu.live.sources.base.Source`).
+        profile: exercise profile.
+        tempo: prescribed tempo (None: the profile's).
+        params: analyzer parameters.
+        journal_path: crash-safe journal file to create (None: no journal).
+        listener: receives :class:`LiveEvent` objects (from the consumer task).
+        host_clock: host time in seconds (``time.time``; a scaled clock in simulations).
+
+    """
+
+    def __init__(
+        self,
+        source: Source,
+        profile: ExerciseProfile,
+        tempo: Tempo | None = None,
+        params: AnalyzerParams | None = None,
+        journal_path: str | None = None,
+        listener: Listener | None = None,
+        host_clock: HostClock = time.time,
+    ) -> None:
+        self.source = source
+        self.profile = profile
+        self.tempo = tempo or profile.default_tempo
+        self.params = params or AnalyzerParams()
+        self.listener = listener
+        self.host_clock = host_clock
+        self.odr_hz = source.odr_hz
+        self.header = StreamHeader(
+            odr_hz=source.odr_hz,
+            acc_range_g=source.acc_range_g,
+            gyr_range_dps=source.gyr_range_dps,
+            start_time_s=host_clock(),
+            exercise=profile.name,
+            tempo=str(self.tempo),
+            source=source.label,
+            notes=source.header_notes(),
+        )
+        self.recorder: FrameRecorder = source.make_recorder(self.header)
+        self.analyzer = RepAnalyzer(
+            profile, source.odr_hz, self.tempo, self.params, keep_trace=True, phase_cues=True
+        )
+        self.phases = PhaseTracker(profile, source.odr_hz, rest_after_s=3.0)
+        self.journal = JournalWriter(journal_path, self.header) if journal_path else None
+        self.reps: list[Rep] = []
+        self.info: SourceInfo | None = None
+        self.reason = "stopped"
+        self._queue: asyncio.Queue[Any] = asyncio.Queue()
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._stop = asyncio.Event()
+        self._connections = 0
+        self._set_reported = (0, 0)  # (set, reps) last announced
+        self._reps_ahead = 0  # reps whose end was cued and whose RepDone has not come yet
+        self._link = _SessionLink(self)
+
+    # ------------------------------------------------------------------ public
+    def stop(self) -> None:
+        """Ask the session to end (the source stops its stream; the rest drains)."""
+        self._stop.set()
+
+    async def run(self) -> LiveResult:
+        """Run until :meth:`stop` or the source ends; returns the result."""
+        consumer = asyncio.create_task(self._consume(), name="imu-live-consumer")
+        self._tasks.add(consumer)
+        ticker = asyncio.create_task(self._tick(), name="imu-live-ticker")
+        self._tasks.add(ticker)
+        try:
+            self.reason = await self.source.run(self._link, self._stop)
+        finally:
+            self._queue.put_nowait(_STOP)
+            try:
+                await consumer
+            finally:
+                ticker.cancel()
+                await asyncio.gather(ticker, return_exceptions=True)
+                self._tasks.clear()
+            last = self.analyzer.finish()
+            self._emit_reps(last, self.host_clock())
+            self._maybe_set_ended(final=True)
+            if self.journal is not None:
+                self.journal.close()
+        self._emit(Finished(self.reason))
+        return LiveResult(
+            self.recorder.recording(), list(self.reps), self.reason,
+            trace=self.analyzer.trace_, trace_start_s=-self.analyzer.delay_s,
+        )
+
+    # ------------------------------------------------------------------ consumer
+    async def _consume(self) -> None:
+        done = False
+        while not done:
+            item = await self._queue.get()
+            items = [item]
+            while not self._queue.empty():
+                items.append(self._queue.get_nowait())
+            hosts: list[float] = []
+            payloads: list[bytes] = []
+            for it in items:
+                if it is _STOP:
+                    done = True
+                elif isinstance(it, _LinkEvent):
+                    self._process_frames(hosts, payloads)
+                    hosts, payloads = [], []
+                    self.recorder.event(it.kind, it.host_s, **it.fields)
+                    if self.journal is not None:
+                        self.journal.append_event(it.host_s, it.kind, **it.fields)
+                else:
+                    hosts.append(it[0])
+                    payloads.append(it[1])
+            self._process_frames(hosts, payloads)
+
+    def _process_frames(self, hosts: list[float], payloads: list[bytes]) -> None:
+        if not payloads:
+            return
+        if self.journal is not None:
+            self.journal.append_frames(zip(hosts, payloads, strict=True))
+        block = self.recorder.frames(hosts, payloads)
+        if block.n_samples == 0:
+            return
+        reps = self.analyzer.update(block.acc, block.gyr)
+        self._emit_cues(self.analyzer.pop_cues())
+        self._emit_reps(reps, hosts[-1])
+        phase = self.phases.phase
+        if self.phases.update(block.gyr, self.analyzer.locked_axis_) != phase:
+            self._emit(PhaseChanged(self.phases.phase))
+        self._maybe_set_ended(final=False)
+
+    def _emit_cues(self, cues: list[PhaseCue | PaceWarning]) -> None:
+        """Phase cues as :class:`PhaseStarted` / :class:`PaceCue`, numbered by rep."""
+        tempo = self.tempo
+        prescribed = {
+            CONCENTRIC: tempo.concentric_s,
+            TOP_HOLD: tempo.top_hold_s,
+            ECCENTRIC: tempo.eccentric_s,
+            BOTTOM_PAUSE: tempo.bottom_pause_s,
+        }
+        for cue in cues:
+            rep_no = len(self.reps) + self._reps_ahead + 1
+            if isinstance(cue, PaceWarning):
+                self._emit(PaceCue(cue.phase, rep_no, cue.elapsed_s, cue.projected_s,
+                                   tempo.eccentric_s, "slower"))
+                continue
+            if cue.rep_ended:
+                self._reps_ahead += 1
+            self._emit(PhaseStarted(cue.phase, rep_no, cue.at_s, cue.emitted_at_s,
+                                    prescribed[cue.phase], rep_ended=cue.rep_ended))
+
+    def _emit_reps(self, reps: list[Rep], received_s: float) -> None:
+        for rep in reps:
+            self.reps.append(rep)
+            self._reps_ahead = max(0, self._reps_ahead - 1)
+            self._emit(RepDone(rep, received_s, self.host_clock()))
+
+    def _maybe_set_ended(self, final: bool) -> None:
+        """Announce a set once no rep came for ``set_rest_s`` of received signal.
+
+        Gaps do not count as rest. If a late rep joins a set already announced, the set is
+        announced again with it.
+        """
+        if not self.reps:
+            return
+        last = self.reps[-1]
+        in_set = tuple(r for r in self.reps if r.set == last.set)
+        if self._set_reported == (last.set, len(in_set)):
+            return
+        odr = self.odr_hz
+        end = math.ceil(max(last.ecc_end_s, 0.0) * odr)
+        n = self.recorder.n_samples
+        missing = sum(max(0, min(g.end, n) - max(g.start, end)) for g in self.recorder.gaps)
+        idle_s = (n - end - missing) / odr
+        if final or idle_s >= self.params.set_rest_s:
+            self._set_reported = (last.set, len(in_set))
+            self._emit(SetEnded(last.set, in_set))
+
+    async def _tick(self) -> None:
+        """Periodic progress events and journal fsyncs (also when no data arrives)."""
+        while True:
+            await asyncio.sleep(0.5)
+            if self.journal is not None:
+                self.journal.flush()
+            n = self.recorder.n_samples
+            fit = self.recorder.clock_fit()
+            gaps = self.recorder.gaps
+            self._emit(
+                Progress(
+                    samples=n,
+                    seconds=n / self.odr_hz,
+                    lost_samples=sum(g.n_samples for g in gaps),
+                    gaps=len(gaps),
+                    clock_drift_ppm=fit.drift_ppm if fit and fit.n_points > 5 else None,
+                    journal_error=self.journal.error if self.journal else None,
+                )
+            )
+
+    def _emit(self, event: LiveEvent | Finished) -> None:
+        """Give ``event`` to the listener; a failing listener never stops the session.
+
+        A view is only a view: if it raises (a bug, a closed terminal), the error is logged
+        once and the listener dropped, while recording and analysis carry on.
+        """
+        if self.listener is None:
+            return
+        try:
+            self.listener(event)
+        except Exception:  # the view's failure must not lose the recording
+            logger.exception("the live view failed; carrying on without it")
+            self.listener = None
+
+
+async def run_with_signals(session: LiveSession, extra_stop: asyncio.Event | None = None,
+                           ) -> LiveResult:
+    """Run ``session``; Ctrl-C (SIGINT/SIGTERM) or ``extra_stop`` end it cleanly."""
+    loop = asyncio.get_running_loop()
+    installed = []
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, session.stop)
+            installed.append(sig)
+    waiter: asyncio.Task[Any] | None = None
+    if extra_stop is not None:
+        async def stop_when_set() -> None:
+            await extra_stop.wait()
+            session.stop()
+
+        waiter = asyncio.create_task(stop_when_set())
+    try:
+        return await session.run()
+    finally:
+        if waiter is not None:
+            waiter.cancel()
+            await asyncio.gather(waiter, return_exceptions=True)
+        for sig in installed:
+            loop.remove_signal_handler(sig)

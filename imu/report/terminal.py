@@ -1,0 +1,92 @@
+"""The terminal tables of reps and sets that ``imu analyze``, ``imu live`` and ``imu replay`` print.
+
+Rich renderables built from the report tables (:mod:`imu.report.tables`); printing them is the
+caller's job.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from rich import box
+from rich.table import Table
+from rich.text import Text
+
+from imu.exercises import FAULTS
+from imu.report.tables import RECORDING
+
+PHASE_HEADERS = ("con s", "hold s", "ecc s", "pause s")
+def _fmt(value: float, spec: str = ".1f") -> str:
+    return "-" if pd.isna(value) else f"{float(value):z{spec}}"  # z: no "-0.0"
+
+
+def _fmt_side(side: object) -> str:
+    return side if isinstance(side, str) else ""
+
+
+def reps_view(reps: pd.DataFrame) -> Table | Text:
+    """The reps table as printed on the terminal (``no reps found`` when empty)."""
+    if reps.empty:
+        return Text("no reps found", style="yellow")
+    table = Table(title="reps", box=box.SIMPLE_HEAD, show_edge=False)
+    several = RECORDING in reps
+    if several:
+        table.add_column("recording")
+    for name in ("set", "rep"):
+        table.add_column(name, justify="right")
+    alternating = reps["side"].notna().any()
+    if alternating:
+        table.add_column("side")
+    for name in (*PHASE_HEADERS, "ROM deg"):
+        table.add_column(name, justify="right")
+    for name in ("swing", "faults", "tempo"):
+        table.add_column(name)
+    for r in reps.to_dict(orient="records"):
+        faults = ", ".join(f for f in FAULTS if r[f])
+        cells = [str(r[RECORDING])] if several else []
+        cells += [str(r["set"]), str(r["rep"])]
+        if alternating:
+            cells.append(_fmt_side(r["side"]))
+        cells += [
+            _fmt(r["concentric_s"]),
+            _fmt(r["top_hold_s"]),
+            _fmt(r["eccentric_s"]),
+            _fmt(r["bottom_pause_s"]),
+            _fmt(r["rom_deg"], ".0f"),
+            "[magenta]swing[/magenta]" if r["swing"] else "",
+            f"[red]{faults}[/red]" if faults else "",
+            "[green]ok[/green]" if r["tempo_ok"] else "[red]off[/red]",
+        ]
+        table.add_row(*cells)
+    return table
+
+
+def sets_view(sets: pd.DataFrame) -> Table | None:
+    """The sets table as printed on the terminal (None when there are no sets)."""
+    if sets.empty:
+        return None
+    table = Table(title="sets", box=box.SIMPLE_HEAD, show_edge=False)
+    several = RECORDING in sets
+    headers = ["recording"] if several else []
+    headers += ["set", "reps", "rest s", "TUT s", "con s", "hold s", "ecc s", "ROM deg"]
+    headers += ["on tempo", "swings", "faults", "clean before fault"]
+    for h in headers:
+        table.add_column(h, justify="left" if h == "recording" else "right")
+    for r in sets.to_dict(orient="records"):
+        n_faults = sum(int(r[f"{f}_count"]) for f in FAULTS)
+        cells = [str(r[RECORDING])] if several else []
+        cells += [
+            str(r["set"]),
+            str(r["reps"]),
+            _fmt(r["rest_before_s"], ".0f"),
+            _fmt(r["tut_s"], ".0f"),
+            _fmt(r["concentric_s_mean"]),
+            _fmt(r["top_hold_s_mean"]),
+            _fmt(r["eccentric_s_mean"]),
+            _fmt(r["rom_deg_mean"], ".0f"),
+            f"{r['tempo_ok_share']:.0%}",
+            str(r["swings"]),
+            str(n_faults),
+            str(r["clean_reps_before_first_fault"]),
+        ]
+        table.add_row(*cells)
+    return table

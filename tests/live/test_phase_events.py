@@ -1,0 +1,59 @@
+"""Live phase events: the session numbers them by rep, and they agree with the reps it saves."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from imu.exercises import get_profile
+from imu.io.recording import read_recording
+from imu.live.events import PHASES, PaceCue, PhaseStarted, RepDone
+from imu.live.sources.replay import replay
+from imu.tempo import parse_tempo
+
+CRUNCH = Path(__file__).resolve().parents[2] / "recordings" / "reverse_crunch.parquet"
+
+
+@pytest.fixture(scope="module")
+def crunch_events() -> tuple[list[object], object]:
+    """The bundled crunch (4 dropped eccentrics) replayed through the live path."""
+    rec = read_recording(CRUNCH)
+    events: list[object] = []
+    result = asyncio.run(replay(rec, get_profile("reverse-crunch"),
+                                parse_tempo(rec.meta.tempo or "3-1-3"), speed=40.0,
+                                listener=events.append))
+    return events, result
+
+
+def test_every_rep_after_the_axis_lock_is_cued_before_its_row(crunch_events) -> None:
+    events, result = crunch_events
+    cues = [e for e in events if isinstance(e, PhaseStarted)]
+    assert cues and all(c.phase in PHASES for c in cues)
+    first_cue = events.index(cues[0])
+    done = [(k, e) for k, e in enumerate(events) if isinstance(e, RepDone)]
+    cued_reps = [(k, e) for n, (k, e) in enumerate(done, start=1) if k > first_cue
+                 and e.rep.con_start_s > cues[0].at_s]
+    assert len(cued_reps) >= len(result.reps) - 3  # only the reps before the lock lack cues
+    for k, e in cued_reps:
+        n = next(n for n, (kk, _) in enumerate(done, start=1) if kk == k)
+        end = [c for c in events[:k] if isinstance(c, PhaseStarted) and c.rep_ended
+               and c.rep_no == n]
+        assert len(end) == 1, (n, e.rep)
+        assert abs(end[0].at_s - e.rep.ecc_end_s) < 0.2
+        assert end[0].emitted_at_s - end[0].at_s < 0.3
+        starts = [c for c in events[:k] if isinstance(c, PhaseStarted) and c.rep_no == n
+                  and c.phase == "concentric"]
+        assert starts and abs(starts[0].at_s - e.rep.con_start_s) < 0.2
+
+
+def test_slower_is_cued_on_hurried_eccentrics_only(crunch_events) -> None:
+    events, result = crunch_events
+    pace = [e for e in events if isinstance(e, PaceCue)]
+    assert pace, "the bundled crunch has dropped eccentrics after the lock"
+    reps = {n: rep for n, rep in enumerate(result.reps, start=1)}
+    for cue in pace:
+        assert cue.message == "slower"
+        rep = reps[cue.rep_no]
+        assert rep.eccentric_s < cue.prescribed_s - 0.4, rep

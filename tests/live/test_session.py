@@ -1,0 +1,140 @@
+"""The session is generic over its source: a source with no radio at all, and the import graph."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from firmware_protocol.frames import encode_stream
+from firmware_protocol.virtual_sensor import SampleSource
+from imu.exercises import get_profile
+from imu.io.journal import recover_journal
+from imu.io.recorders import FrameRecorder, StreamHeader, StreamRecorder
+from imu.live.events import Connected, Disconnected, Finished, RepDone, SetEnded, SourceInfo
+from imu.live.session import LiveResult, LiveSession
+from imu.live.sources.base import Source, SourceLink
+from tests.io.test_recorders import imported_modules
+
+from .conftest import TEMPO
+
+IMU_DIR = Path(__file__).resolve().parents[2] / "imu"
+
+
+class PayloadSource:
+    """A source without radio: hands over prepared payloads, as a phone-app source would."""
+
+    label = "test"
+    odr_hz = 104
+    acc_range_g = 8
+    gyr_range_dps = 500
+
+    def __init__(self, payloads: Sequence[bytes], drop_link_at: int | None = None) -> None:
+        self.payloads = payloads
+        self.drop_link_at = drop_link_at
+
+    def header_notes(self) -> dict[str, str]:
+        return {"transport": "memory"}
+
+    def make_recorder(self, header: StreamHeader) -> FrameRecorder:
+        return StreamRecorder(header)
+
+    async def run(self, link: SourceLink, stop: asyncio.Event) -> str:
+        link.connected(SourceInfo("fake", "memory://1", model="test"))
+        for i, payload in enumerate(self.payloads):
+            if stop.is_set():
+                return "stopped"
+            if i == self.drop_link_at:
+                link.disconnected()
+                link.reconnecting(1, 0.0, "link lost")
+                link.connected(SourceInfo("fake", "memory://1", model="test"))
+                continue  # this payload is lost with the link
+            link.frame(link.now(), payload)
+            if i % 16 == 0:
+                await asyncio.sleep(0)
+        return "device gone"
+
+
+def payloads_of(simulated_set) -> list[bytes]:
+    rec = simulated_set.recording
+    counts = SampleSource.from_si(rec.acc, rec.gyr, 104).counts(8, 500)[0]
+    return encode_stream(counts, mtu=247, sampling_rate_hz=104)
+
+
+def run(source: Source, **kwargs) -> LiveResult:
+    session = LiveSession(source, get_profile("reverse-crunch"), TEMPO, **kwargs)
+    return asyncio.run(session.run())
+
+
+def test_a_source_without_radio_is_journaled_recorded_and_analysed(simulated_set, tmp_path):
+    journal = tmp_path / "s.imuj"
+    events: list = []
+    result = run(PayloadSource(payloads_of(simulated_set)), journal_path=str(journal),
+                 listener=events.append)
+    assert result.reason == "device gone"
+    assert result.recording.n_samples == simulated_set.recording.n_samples
+    assert result.recording.meta.source == "test"
+    assert result.recording.meta.device == "fake"
+    assert len(result.reps) == len(simulated_set.truth)
+    kinds = [type(e) for e in events]
+    assert kinds[0] is Connected and not events[0].reconnect
+    assert kinds.count(RepDone) == len(result.reps) and SetEnded in kinds
+    assert events[-1] == Finished("device gone")
+    assert recover_journal(journal).n_samples == result.recording.n_samples
+
+
+def test_link_events_reach_the_recorder_in_order(simulated_set):
+    events: list = []
+    result = run(PayloadSource(payloads_of(simulated_set), drop_link_at=100),
+                 listener=events.append)
+    assert [g.reason for g in result.recording.meta.gaps] == ["disconnected"]
+    assert result.recording.meta.notes["reconnects"] == "1"
+    connected = [e for e in events if isinstance(e, Connected)]
+    assert [c.reconnect for c in connected] == [False, True]
+    assert any(isinstance(e, Disconnected) for e in events)
+
+
+def test_a_failing_view_never_stops_the_session(simulated_set):
+    def broken(_event: object) -> None:
+        raise RuntimeError("the terminal went away")
+
+    result = run(PayloadSource(payloads_of(simulated_set)), listener=broken)
+    assert len(result.reps) == len(simulated_set.truth)
+
+
+def _imports(package: Path, prefix: str) -> dict[str, set[str]]:
+    """Modules under ``package`` that import a module starting with ``prefix``."""
+    bad: dict[str, set[str]] = {}
+    for path in sorted(package.rglob("*.py")):
+        rel = path.relative_to(IMU_DIR.parent).with_suffix("")
+        module = ".".join(rel.parts).removesuffix(".__init__")
+        if path.name == "__init__.py":
+            module += ".__init__"
+        hits = {m for m in imported_modules(path.read_text(), module)
+                if m == prefix or m.startswith(prefix + ".")}
+        if hits:
+            bad[str(rel)] = hits
+    return bad
+
+
+def test_ble_never_imports_live():
+    assert _imports(IMU_DIR / "ble", "imu.live") == {}, (
+        "imu/ble holds BLE transports and device adapters only: sessions live in imu/live")
+
+
+@pytest.mark.parametrize("prefix", ["imu.ble", "bleak"])
+def test_only_the_ble_sources_import_ble(prefix):
+    allowed = {str(Path("imu/live/sources") / n) for n in ("ble", "virtual", "replay")}
+    assert set(_imports(IMU_DIR / "live", prefix)) <= allowed
+
+
+def test_session_events_views_and_finish_load_without_bleak():
+    code = ("import sys, imu.live.session, imu.live.views, imu.live.finish, imu.live.sources\n"
+            "print(sorted(m for m in sys.modules if m.startswith(('bleak', 'bumble', 'imu.ble'))))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=120, check=True).stdout
+    assert out.strip() == "[]"

@@ -1,0 +1,50 @@
+"""The terminal views: what they print for each event."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+
+from imu.core.metrics import TempoTolerance
+from imu.exercises import get_profile
+from imu.live.events import Connected, SourceInfo, StreamEvent
+from imu.live.views import PlainView, RichView
+from imu.tempo import parse_tempo
+
+TEMPO = parse_tempo("2-1-2")
+
+
+def test_views_say_what_the_device_did():
+    buf = io.StringIO()
+    view = PlainView(Console(file=buf, width=200), TEMPO, TempoTolerance(), bell=False)
+    view(StreamEvent("stopped_by_device", "GYRO"))
+    view(StreamEvent("stream_restart_failed", "GYRO", "INVALID_STATE"))
+    lines = buf.getvalue().splitlines()
+    assert lines == [
+        "the sensor stopped its GYRO stream on its own; restarting it",
+        "could not restart the GYRO stream (INVALID_STATE); ending the session and saving "
+        "what was recorded",
+    ]
+    rich = RichView(Console(file=io.StringIO()), TEMPO, TempoTolerance(), False,
+                    get_profile("reverse-crunch"))
+    rich(StreamEvent("stopped_by_device", "ACC"))
+    assert "stopped its ACC stream" in rich.state.link
+    rich(StreamEvent("stream_restarted", "ACC"))
+    assert rich.state.link == "streaming"
+
+
+def test_connected_line_names_the_device_with_or_without_ble_details():
+    buf = io.StringIO()
+    view = PlainView(Console(file=buf, width=200), TEMPO, TempoTolerance(), bell=False)
+    view(Connected(SourceInfo("HipIMU-S", "C0:FF:EE:00:00:01", mtu=247, battery_percent=80),
+                   reconnect=False))
+    view(Connected(SourceInfo("Pixel 7 (phyphox)", "http://192.168.1.5:8080"), reconnect=True))
+    assert buf.getvalue().splitlines() == [
+        "connected to HipIMU-S (C0:FF:EE:00:00:01), MTU 247, battery 80%; streaming",
+        "reconnected to Pixel 7 (phyphox) (http://192.168.1.5:8080); streaming",
+    ]
+    rich = RichView(Console(file=io.StringIO()), TEMPO, TempoTolerance(), False,
+                    get_profile("reverse-crunch"))
+    rich(Connected(SourceInfo("phone"), reconnect=False))
+    assert rich.state.device == "phone" and rich.state.link == "streaming"
