@@ -3,7 +3,7 @@
 :mod:`~imu.live.web.state` (the state model: events in, a JSON snapshot out),
 :mod:`~imu.live.web.view` (the session listener that keeps the state and wakes the open
 pages), :mod:`~imu.live.web.server` (aiohttp: the page, ``/state``, the event stream, the
-token check; URL and QR code) and ``static/`` (the page: HTML, CSS, JavaScript).
+token check, the page's URL) and ``static/`` (the page: HTML, CSS, JavaScript).
 """
 
 from imu.live.web.server import (
@@ -14,7 +14,6 @@ from imu.live.web.server import (
     WebAddressError,
     page_url,
     parse_web_address,
-    qr_text,
     serve_while,
 )
 from imu.live.web.state import CoachingState
@@ -31,6 +30,5 @@ __all__ = [
     "WebView",
     "page_url",
     "parse_web_address",
-    "qr_text",
     "serve_while",
 ]

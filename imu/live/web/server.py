@@ -15,22 +15,18 @@ network, and the printed URL then carries the machine's LAN address.
 
 from __future__ import annotations
 
-import contextlib
-import io
-import ipaddress
 import json
 import logging
 import secrets
-import socket
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any, TypeVar
 
-import segno
 from aiohttp import web
 
 from imu.errors import ImuError
+from imu.live.phone_setup import lan_address
 from imu.live.web.view import WebView
 
 logger = logging.getLogger(__name__)
@@ -125,35 +121,11 @@ def parse_web_address(text: str) -> WebAddress:
     return WebAddress(host, int(port_text))
 
 
-def lan_ip() -> str:
-    """The address of this machine on its local network (the one its default route uses).
-
-    Opens a UDP socket towards a documentation address (nothing is sent) and reads the
-    local end; falls back to the host name's address, then to loopback.
-    """
-    for family, probe in ((socket.AF_INET, "192.0.2.1"), (socket.AF_INET6, "2001:db8::1")):
-        with contextlib.suppress(OSError), socket.socket(family, socket.SOCK_DGRAM) as s:
-            s.connect((probe, 9))
-            address = str(s.getsockname()[0])
-            if not ipaddress.ip_address(address).is_loopback:
-                return address
-    with contextlib.suppress(OSError):
-        return socket.gethostbyname(socket.gethostname())
-    return "127.0.0.1"
-
-
 def page_url(host: str, port: int, token: str) -> str:
     """``http://HOST:PORT/?token=TOKEN`` (IPv6 hosts in brackets)."""
     if ":" in host:
         host = f"[{host}]"
     return f"http://{host}:{port}/?token={token}"
-
-
-def qr_text(url: str) -> str:
-    """``url`` as a QR code in Unicode half blocks (segno's compact terminal output)."""
-    buf = io.StringIO()
-    segno.make(url, error="l", micro=False).terminal(out=buf, compact=True, border=2)
-    return buf.getvalue()
 
 
 def _static_text(name: str) -> str:
@@ -274,7 +246,7 @@ class CoachingServer:
             ) from None
         self._runner = runner
         self.port = int(runner.addresses[0][1])
-        host = lan_ip() if self.address.public else self.address.host
+        host = lan_address() if self.address.public else self.address.host
         self.url = page_url(host, self.port, self.token)
         logger.info("coaching page at %s", self.url)
         return self.url

@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
+from typing import Any
 
 from imu.live.web.state import CoachingState
 
@@ -101,7 +102,7 @@ class ViewGroup:
     listener, a bug in one must not silence the other.
     """
 
-    def __init__(self, *views: Callable[[object], None]) -> None:
+    def __init__(self, *views: Callable[[Any], None]) -> None:
         self.views = list(views)
 
     def __call__(self, event: object) -> None:

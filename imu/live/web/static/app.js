@@ -181,7 +181,7 @@
       metronome(p, elapsed, prescribed);
     } else {
       bar.style.width = "100%";
-      bar.className = "over";
+      bar.className = "free"; // no prescription for this phase: nothing to fill against
       $("phase-time").textContent = `${fmt(elapsed)} s`;
     }
     const cue = $("cue");
