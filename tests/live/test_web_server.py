@@ -239,3 +239,25 @@ def test_serve_while_announces_the_url_then_stops():
         assert server._runner is None
 
     asyncio.run(main())
+
+
+@pytest.mark.parametrize("address", ["host:port", "127.0.0.1:70000"])
+def test_imu_live_refuses_a_bad_web_address_in_one_line(address, tmp_path, capsys):
+    from imu.cli import main
+
+    args = ["live", "--sim", "reverse-crunch", "--out", str(tmp_path), "--web", address]
+    assert main(args) == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and "--web" in err and "HOST:PORT" in err
+
+
+def test_web_option_defaults_to_loopback():
+    import argparse
+
+    from imu.cli._web import add_web_option
+
+    p = argparse.ArgumentParser()
+    add_web_option(p)
+    assert p.parse_args([]).web is None
+    assert p.parse_args(["--web"]).web == WebAddress("127.0.0.1", 8765)
+    assert p.parse_args(["--web", "0.0.0.0:0"]).web == WebAddress("0.0.0.0", 0)
