@@ -3,7 +3,7 @@
 Prints (never asserts):
 - CPU seconds per second of data for the whole stack in one process (virtual sensor, two
   Bumble controllers on an in-process link, bleak client, decode, recorder, RepAnalyzer),
-  and for the host side alone (decode + recorder + analyzer, measured separately);
+  and for the host side alone (decode + recorder + analyzer with phase cues, measured separately);
 - latency from the notification that completed a rep to the rep event, ms.
 
 Run: .venv/bin/python benchmarks/live_stream.py [--seconds 60] [--mtu 247]
@@ -58,7 +58,7 @@ def main() -> None:
     # Host side alone: the same frames through decode + recorder + analyzer.
     payloads = encode_stream(source.counts(8, 500)[0], mtu=args.mtu, sampling_rate_hz=833)
     recorder = StreamRecorder(StreamHeader(833, 8, 500))
-    analyzer = RepAnalyzer(profile, 833)
+    analyzer = RepAnalyzer(profile, 833, phase_cues=True)  # as the live session runs it
     per = 44 // 4 or 1  # about what one consumer wake-up sees at 833 Hz
     c0 = time.process_time()
     for i in range(0, len(payloads), per):

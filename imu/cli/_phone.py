@@ -1,8 +1,7 @@
 """``imu live`` options for the phone apps: parse them into a source, print what to enter.
 
-Wiring (for ``imu/cli/live.py``, once the session takes a :class:`~imu.live.sources.base.Source`):
-``add_phone_options(parser_group)`` next to ``--device``/``--sim``; then
-``source = phone_source(args)`` (None when neither option was given) and, before running,
+``imu live`` adds them next to ``--device``/``--sim`` (``add_phone_options``), builds the
+source with ``phone_source(args)`` (None when neither option was given) and, before running,
 ``announce(source, console)`` prints the Sensor Logger push URL and its QR code.
 """
 

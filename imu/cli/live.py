@@ -25,6 +25,7 @@ from imu.ble.client import KIND_POLAR, BleBackend, StreamConfig, find_sensor_kin
 from imu.cli._args import TEMPO_HELP, tempo_text
 from imu.cli._csvargs import positive_number
 from imu.cli._output import pipe_safe_console, stdout_broken
+from imu.cli._phone import add_phone_options, announce, phone_source
 from imu.cli._web import add_web_option, serve, with_web
 from imu.core.metrics import TempoTolerance
 from imu.errors import ImuError
@@ -72,6 +73,19 @@ exercises: {_EXERCISES}
 """
 
 
+def _faults(text: str) -> dict[str, float]:
+    """``name=p,name=p`` -> {name: p}; p in [0, 1]."""
+    out: dict[str, float] = {}
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        name, sep, value = item.partition("=")
+        if not sep:
+            raise argparse.ArgumentTypeError(
+                f"{item!r}: write NAME=P, e.g. dropped_eccentric=0.5"
+            )
+        out[name.strip()] = _fraction(value)
+    return out
+
+
 def _fraction(text: str) -> float:
     try:
         value = float(text)
@@ -104,7 +118,9 @@ def register(subparsers: Any) -> None:
         help="stream a set from a sensor (or the simulator): live rep count, tempo, faults",
         description=textwrap.fill(
             "Connect to a hip IMU over BLE (bleak; or a USB dongle through Bumble; or the"
-            " built-in virtual sensor with --sim), stream, and show the rep count, the current"
+            " built-in virtual sensor with --sim), or use a phone in the waistband pocket"
+            " (phyphox with --phyphox, Sensor Logger with --sensor-logger-push; see 'imu"
+            " phone-setup'), stream, and show the rep count, the current"
             " phase, each rep's tempo against the target, swings and faults, and a summary"
             " after each set. At the end (Ctrl-C, end of the simulation, or the sensor gone"
             " for good) the recording and the reports are written to --out."
@@ -119,6 +135,7 @@ def register(subparsers: Any) -> None:
     src.add_argument("--device", metavar="ADDRESS", help="sensor address (default: first found)")
     src.add_argument("--sim", metavar="EXERCISE",
                      help="simulate this exercise on a virtual sensor (no hardware)")
+    add_phone_options(src, p)
     p.add_argument("--transport", metavar="NAME",
                    help="use Bumble on this HCI transport (e.g. usb:0) instead of the OS stack")
     add_stream_options(p)
@@ -132,9 +149,9 @@ def register(subparsers: Any) -> None:
     sim.add_argument("--sim-reps", type=int, default=8, metavar="N", help="reps per set [8]")
     sim.add_argument("--sim-sets", type=int, default=1, metavar="N", help="sets [1]")
     sim.add_argument("--sim-seed", type=int, default=0, metavar="N", help="random seed [0]")
-    sim.add_argument("--sim-faults", default="", metavar="NAME=RATE,...",
-                     help="fault probabilities per rep of the simulated person, e.g. "
-                     "dropped_eccentric=0.5,swing=0.2 (names: 'imu simulate --help') [none]")
+    sim.add_argument("--sim-faults", type=_faults, default={}, metavar="NAME=P,...",
+                     help="faults per rep with their probability, e.g. dropped_eccentric=0.5,"
+                          "swing=0.2 (names: 'imu simulate --help') [none]")
     sim.add_argument("--sim-drop", type=_fraction, default=0.0, metavar="P",
                      help="fraction of frames the virtual sensor drops [0]")
     sim.add_argument("--sim-disconnect-at", type=positive_number, action="append", default=[],
@@ -175,6 +192,7 @@ def run(args: argparse.Namespace) -> int:
                 "in 'imu live --help'"
             )
         args.exercise = args.sim  # the simulated exercise (aliases resolve to the profile)
+    phone = phone_source(args)
     profile = get_profile(args.exercise)
     tempo = parse_tempo(args.tempo) if args.tempo else profile.default_tempo
     config = StreamConfig(args.rate, args.acc_range, args.gyr_range)
@@ -186,7 +204,12 @@ def run(args: argparse.Namespace) -> int:
     view = make_view(args, out, profile, tempo)
     listener, web = with_web(args, view, profile, tempo, args.speed if args.sim else 1.0)
     policy = ReconnectPolicy(give_up_after_s=args.give_up)
-    if args.sim:
+    if phone is not None:
+        announce(phone, out)
+        coro = run_with_signals(
+            LiveSession(phone, profile, tempo, journal_path=str(journal), listener=listener)
+        )
+    elif args.sim:
         coro = _run_sim(args, profile, tempo, config, journal, listener, policy)
     else:
         backend = BleBackend.bumble_transport(args.transport) if args.transport else BleBackend()
@@ -240,7 +263,6 @@ async def _run_sim(args: argparse.Namespace, profile: ExerciseProfile, tempo: Te
     from firmware_protocol.virtual_sensor import SampleSource
     from imu.ble.polar.virtual import PolarSource
     from imu.ble.sim import ScaledClock, polar_bench, sim_bench
-    from imu.cli.simulate import parse_faults
     from imu.live.sources.virtual import BenchFactory, VirtualSensorSource
     from imu.sim import SessionSpec, simulate_session
 
@@ -248,7 +270,7 @@ async def _run_sim(args: argparse.Namespace, profile: ExerciseProfile, tempo: Te
     spec = SessionSpec(
         args.sim, tempo=sim_tempo, reps=args.sim_reps, sets=args.sim_sets, seed=args.sim_seed,
         sampling_rate_hz=config.odr_hz, acc_range_g=config.acc_range_g,
-        gyr_range_dps=config.gyr_range_dps, rest_s=20.0, faults=parse_faults(args.sim_faults),
+        gyr_range_dps=config.gyr_range_dps, rest_s=20.0, faults=args.sim_faults,
     )
     rec = simulate_session(spec).recording
     bench: BenchFactory
