@@ -27,6 +27,9 @@ demo: $(STAMP)
 		"20x real time"
 	@$(BIN)/imu live --exercise reverse-crunch --tempo 3-1-3 --sim reverse-crunch --sim-reps 6 \
 		--sim-seed 7 --sim-drop 0.02 --speed 20 --plain --name demo --out $(OUT)
+	@echo "demo: the coaching screen in a browser (or on a phone: --web 0.0.0.0:8765, docs/live.md):"
+	@echo "  $(BIN)/imu live --sim reverse-crunch --tempo 3-1-3 --sim-reps 6 --sim-faults" \
+		"dropped_eccentric=0.5 --speed 2 --out $(OUT)-web --web   # then open the printed URL"
 
 test: lint typecheck pytest
 

@@ -26,6 +26,7 @@ from imu.cli._args import TEMPO_HELP, tempo_text
 from imu.cli._csvargs import positive_number
 from imu.cli._output import pipe_safe_console, stdout_broken
 from imu.cli._phone import add_phone_options, announce, phone_source
+from imu.cli._web import add_web_option, serve, with_web
 from imu.core.metrics import TempoTolerance
 from imu.errors import ImuError
 from imu.exercises import PROFILES, ExerciseProfile, get_profile
@@ -49,6 +50,8 @@ examples:
   imu live -e leg-raise --transport usb:0 --out sessions/               USB dongle via Bumble
   imu live -e reverse-crunch --sim reverse-crunch --sim-reps 8 --speed 10 --out out/
   imu live -e reverse-crunch --sim reverse-crunch --sim-device polar --speed 10 --out out/
+  imu live -e reverse-crunch --sim reverse-crunch --speed 5 --out out/ --web   page in a browser
+  imu live -e reverse-crunch --tempo 3-1-3 --out sessions/ --web 0.0.0.0:8765  ...on a phone
 
   With --device the adapter follows what the sensor advertises or offers: the hip IMU
   service, or Polar's measurement-data (PMD) service (e.g. a Polar Verity Sense; ACC and
@@ -56,7 +59,10 @@ examples:
 
   --sim runs the whole stack without hardware: a virtual sensor on Bumble, the bleak client
   through the Bumble backend, the analyzer. --sim-drop, --sim-disconnect-at and --sim-mtu
-  inject faults.
+  inject link faults; --sim-faults makes the simulated person's reps faulty.
+
+  --web serves the coaching screen (count, phase bar, tempo, faults, "slower" cue,
+  metronome) to a browser and prints its URL and a QR code; see docs/live.md.
 
 output (in --out DIR): NAME.parquet (the recording: gaps marked, clock offset and drift in
 its metadata), reps/sets/session tables and report.html. While recording, NAME{SUFFIX} is
@@ -138,6 +144,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("--gyr-range", type=int, default=500, metavar="DPS", help="+-deg/s [500]")
     p.add_argument("--give-up", type=positive_number, default=60.0, metavar="S",
                    help="stop reconnecting after S seconds without the sensor [60]")
+    add_web_option(p)
     sim = p.add_argument_group("simulation (--sim)")
     sim.add_argument("--sim-reps", type=int, default=8, metavar="N", help="reps per set [8]")
     sim.add_argument("--sim-sets", type=int, default=1, metavar="N", help="sets [1]")
@@ -195,19 +202,20 @@ def run(args: argparse.Namespace) -> int:
     name = args.name or default_name()
     journal = out_dir / f"{name}{SUFFIX}"
     view = make_view(args, out, profile, tempo)
+    listener, web = with_web(args, view, profile, tempo, args.speed if args.sim else 1.0)
     policy = ReconnectPolicy(give_up_after_s=args.give_up)
     if phone is not None:
         announce(phone, out)
         coro = run_with_signals(
-            LiveSession(phone, profile, tempo, journal_path=str(journal), listener=view)
+            LiveSession(phone, profile, tempo, journal_path=str(journal), listener=listener)
         )
     elif args.sim:
-        coro = _run_sim(args, profile, tempo, config, journal, view, policy)
+        coro = _run_sim(args, profile, tempo, config, journal, listener, policy)
     else:
         backend = BleBackend.bumble_transport(args.transport) if args.transport else BleBackend()
-        coro = _run_device(args, backend, profile, tempo, config, journal, view, policy)
+        coro = _run_device(args, backend, profile, tempo, config, journal, listener, policy)
     with view.running():
-        result = asyncio.run(coro)
+        result = asyncio.run(serve(coro, web, out))
     finish(result, out_dir, name, profile, tempo, out, journal)
     return 0 if result.reason in ("stopped", "device gone", DEVICE_STOPPED) else 1
 

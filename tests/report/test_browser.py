@@ -1,20 +1,12 @@
 """The report and the progress page as a person sees them: headless Chromium at phone and desktop.
 
-Debian's ``chromium`` and ``chromium-driver`` (``make test`` installs them when missing and run
-as root), driven by Selenium with the driver's path given explicitly, so nothing is downloaded.
-Without a browser these tests fail, with the way to install one; set ``IMU_SKIP_BROWSER=1`` to
-skip them on purpose. Screenshots are kept in ``out/test-artifacts/``.
+The ``browser`` fixture (Debian's headless Chromium through Selenium; ``IMU_SKIP_BROWSER=1``
+skips) is shared: ``tests/browser.py``. Screenshots are kept in ``out/test-artifacts/``.
 """
 
 from __future__ import annotations
 
-import base64
-import os
-import shutil
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -24,72 +16,11 @@ from imu.report.progress import build_progress, tables_from_recordings, write_pr
 from imu.report.summary import summarize
 from imu.sim.cohort import CohortSpec, simulate_cohort
 from imu.tempo import parse_tempo
+from tests.browser import Browser
 
 ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "out" / "test-artifacts"
 SIZES = ((390, 844), (1280, 800))
 BUNDLED = sorted(p.stem for p in (ROOT / "recordings").glob("*.parquet"))
-
-
-@dataclass
-class Browser:
-    """A headless Chromium with helpers to load a page at a size and measure it."""
-
-    driver: Any
-
-    def open(self, path: Path, width: int, height: int) -> None:
-        """Load ``path`` in a viewport of ``width`` x ``height`` CSS px (phone: mobile mode)."""
-        self.driver.execute_cdp_cmd(
-            "Emulation.setDeviceMetricsOverride",
-            {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600},
-        )
-        self.driver.get(path.as_uri())
-
-    def js(self, script: str) -> Any:
-        return self.driver.execute_script(script)
-
-    def screenshot(self, name: str, full: bool = False) -> Path:
-        """Save the viewport (or the whole page) as ``out/test-artifacts/<name>.png``."""
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        shot = self.driver.execute_cdp_cmd(
-            "Page.captureScreenshot", {"format": "png", "captureBeyondViewport": full}
-        )
-        path = ARTIFACTS / f"{name}.png"
-        path.write_bytes(base64.b64decode(shot["data"]))
-        return path
-
-
-def _browser_paths() -> tuple[str, str] | None:
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    driver = shutil.which("chromedriver")
-    return (chromium, driver) if chromium and driver else None
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    paths = _browser_paths()
-    if paths is None:
-        if os.environ.get("IMU_SKIP_BROWSER") == "1":
-            pytest.skip("IMU_SKIP_BROWSER=1: browser checks skipped on purpose")
-        pytest.fail(
-            "headless Chromium not found (chromium and chromedriver on PATH): run 'make test' "
-            "as root, or 'apt-get install chromium chromium-driver'; IMU_SKIP_BROWSER=1 skips",
-            pytrace=False,
-        )
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    chromium, driver_path = paths
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--hide-scrollbars", "--window-size=1280,800"):
-        options.add_argument(arg)
-    driver = webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
-    try:
-        yield Browser(driver)
-    finally:
-        driver.quit()
 
 
 def _check_layout(browser: Browser, width: int) -> None:

@@ -1,0 +1,365 @@
+"""The coaching screen's state: live events in, one JSON-able snapshot out.
+
+:class:`CoachingState` is a plain state model with no server and no asyncio, so it is tested
+without a browser. :meth:`CoachingState.apply` takes the session's events in order
+(:mod:`imu.live.events`); :meth:`CoachingState.snapshot` gives everything the page shows, so a
+page that loads (or reloads) mid-set gets the whole picture from one snapshot.
+
+Clocks: phase and rep times are data time (seconds from the recording's first sample, the
+clock of :class:`imu.core.metrics.Rep`). The model keeps the newest data time it has heard of
+and the host time (``clock``, monotonic seconds) when it heard it; a snapshot extrapolates
+data time from there at ``speed`` data seconds per host second (1 with a real sensor, ``--speed``
+in simulations and replays), by at most :data:`MAX_EXTRAPOLATION_S`. The page carries on the
+same way between snapshots, so the phase bar moves smoothly.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from imu.core.metrics import Rep, TempoTolerance
+from imu.exercises import FAULTS
+from imu.live.events import (
+    Connected,
+    Disconnected,
+    Finished,
+    PaceCue,
+    PhaseChanged,
+    PhaseStarted,
+    Progress,
+    Reconnecting,
+    RepDone,
+    SetEnded,
+    StreamEvent,
+)
+from imu.tempo import Tempo
+
+SCHEMA_VERSION = 1
+"""Version of the snapshot's layout (``v`` in the JSON)."""
+
+MAX_EXTRAPOLATION_S = 2.0
+"""Longest a snapshot carries data time past the newest data heard of, data s."""
+
+UNCERTAIN_BELOW = 0.5
+"""Reps whose ``count_confidence`` is below this are shown as uncertain (as in the reports)."""
+
+PHASE_NAMES: dict[str, str] = {
+    "concentric": "concentric",
+    "top_hold": "top hold",
+    "eccentric": "eccentric",
+    "bottom_pause": "bottom pause",
+    "hold": "hold",
+    "rest": "rest",
+    "learning": "learning the movement",
+    "waiting": "waiting for the sensor",
+    "ended": "session ended",
+}
+"""Text shown for each phase key (``#phase``). The first four are :data:`PHASES`; ``hold``,
+``learning`` come from the display hint :class:`PhaseChanged` when the session sends no
+:class:`PhaseStarted`; ``rest`` follows :class:`SetEnded`; ``waiting`` is before the first
+data, ``ended`` after the end."""
+
+PHASE_HINTS: dict[str, str] = {
+    "concentric": "up",
+    "top_hold": "squeeze",
+    "eccentric": "down, slowly",
+    "bottom_pause": "pause",
+    "rest": "set done",
+}
+"""The coaching word under the phase name."""
+
+_HINT_KEYS = {"up": "concentric", "down": "eccentric", "hold": "hold", "rest": "hold",
+              "learning": "learning"}
+""":class:`PhaseChanged` phases -> phase keys (used only without :class:`PhaseStarted`). Its
+``rest`` (still for a few seconds) is shown as a hold: only :class:`SetEnded` ends a set."""
+
+
+def fault_text(name: str) -> str:
+    """A fault as the domain brief names it: ``dropped_eccentric`` -> ``dropped eccentric``."""
+    return name.replace("_", " ")
+
+
+@dataclass(frozen=True)
+class _Phase:
+    key: str
+    rep_no: int | None = None
+    at_s: float | None = None
+    prescribed_s: float | None = None
+
+
+class CoachingState:
+    """What the coaching page shows, updated event by event.
+
+    Args:
+        exercise: the exercise's title, e.g. ``Reverse crunch``.
+        tempo: the prescription the reps are held to.
+        tolerance: when a phase counts as on tempo (the project's :class:`TempoTolerance`).
+        speed: data seconds per host second (1 live; ``--speed`` in simulations), > 0.
+        clock: host clock, monotonic seconds (injected in tests).
+
+    """
+
+    def __init__(
+        self,
+        exercise: str,
+        tempo: Tempo,
+        tolerance: TempoTolerance | None = None,
+        speed: float = 1.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        if not speed > 0:
+            raise ValueError(f"speed must be > 0 data seconds per host second, got {speed}")
+        self.exercise = exercise
+        self.tempo = tempo
+        self.tolerance = tolerance or TempoTolerance()
+        self.speed = float(speed)
+        self.clock = clock
+        self.seq = 0
+        self._reps: list[dict[str, Any]] = []
+        self._sets: list[dict[str, Any]] = []
+        self._phase = _Phase("waiting")
+        self._phase_started_seen = False
+        self._cue: dict[str, Any] | None = None
+        self._cues = 0
+        self._resting: dict[str, Any] | None = None
+        self._link = "connecting"
+        self._link_text = "connecting to the sensor"
+        self._device = ""
+        self._gaps = 0
+        self._lost_samples = 0
+        self._notice = ""
+        self._ended: str | None = None
+        self._data_s = 0.0
+        self._data_at_host_s = clock()
+        self._streaming = False
+
+    # ------------------------------------------------------------------ events
+    def apply(self, event: object) -> bool:
+        """Take one event (:mod:`imu.live.events`); returns whether the page must be updated.
+
+        Unknown events are ignored (returns False), so newer sessions do not break the page.
+        """
+        changed = True
+        if isinstance(event, Connected):
+            info = event.info
+            self._device = f"{info.name} ({info.address})"
+            if info.battery_percent is not None:
+                self._device += f", battery {info.battery_percent}%"
+            self._link, self._streaming = "connected", True
+            self._link_text = "reconnected" if event.reconnect else "connected"
+            self._heard(self._data_s)
+        elif isinstance(event, Disconnected):
+            self._link, self._streaming = "reconnecting", False
+            self._link_text = "link lost, reconnecting"
+        elif isinstance(event, Reconnecting):
+            self._link, self._streaming = "reconnecting", False
+            self._link_text = f"reconnecting (attempt {event.attempt})"
+        elif isinstance(event, RepDone):
+            self._rep_done(event.rep)
+        elif isinstance(event, PhaseStarted):
+            self._phase_started(event)
+        elif isinstance(event, PaceCue):
+            self._cues += 1
+            self._cue = {
+                "id": self._cues,
+                "message": event.message,
+                "phase": event.phase,
+                "rep_no": event.rep_no,
+                "elapsed_s": event.elapsed_s,
+                "projected_s": event.projected_s,
+                "prescribed_s": event.prescribed_s,
+            }
+            if self._phase.at_s is not None and self._phase.key == event.phase:
+                self._heard(self._phase.at_s + event.elapsed_s)
+        elif isinstance(event, PhaseChanged):
+            changed = self._phase_hint(event.phase)
+        elif isinstance(event, SetEnded):
+            summary = self._set_summary(event.set_no, event.reps)
+            self._sets = [s for s in self._sets if s["set"] != event.set_no] + [summary]
+            self._resting = summary
+            self._phase, self._cue = _Phase("rest"), None
+        elif isinstance(event, Progress):
+            changed = (event.gaps, event.lost_samples) != (self._gaps, self._lost_samples)
+            self._gaps, self._lost_samples = event.gaps, event.lost_samples
+            notice = (f"journal not written ({event.journal_error}); data kept in memory"
+                      if event.journal_error else "")
+            changed = changed or notice != self._notice
+            self._notice = notice
+            if self._streaming:
+                self._heard(event.seconds)
+        elif isinstance(event, StreamEvent):
+            self._notice = "" if event.kind == "stream_restarted" else event.text
+        elif isinstance(event, Finished):
+            self._ended = event.reason
+            self._link, self._streaming = "ended", False
+            self._link_text = f"session ended ({event.reason})"
+            self._phase, self._cue = _Phase("ended"), None
+        else:
+            changed = False
+        if changed:
+            self.seq += 1
+        return changed
+
+    def _heard(self, data_s: float) -> None:
+        """Data time ``data_s`` is known to have passed, now (host clock)."""
+        if data_s >= self._data_s:
+            self._data_s, self._data_at_host_s = data_s, self.clock()
+
+    def _extrapolated(self, host_s: float) -> float:
+        if not self._streaming:
+            return self._data_s
+        ahead = max(0.0, host_s - self._data_at_host_s) * self.speed
+        return self._data_s + min(ahead, MAX_EXTRAPOLATION_S)
+
+    def _rep_done(self, rep: Rep) -> None:
+        self._reps.append(self._rep_row(len(self._reps) + 1, rep))
+        self._resting = None
+        self._heard(rep.ecc_end_s)
+        if not self._phase_started_seen:
+            self._cue = None
+
+    def _phase_started(self, event: PhaseStarted) -> None:
+        self._phase_started_seen = True
+        self._phase = _Phase(event.phase, event.rep_no, event.at_s, event.prescribed_s)
+        if event.phase == "concentric":
+            self._resting = None
+        cue = self._cue
+        if cue is not None and (cue["rep_no"], cue["phase"]) != (event.rep_no, event.phase) \
+                and event.phase == "concentric":
+            self._cue = None
+        self._heard(event.emitted_at_s)
+
+    def _phase_hint(self, hint: str) -> bool:
+        """The old display hint; it drives the phase only while no PhaseStarted came."""
+        if self._phase_started_seen or self._phase.key in ("ended",):
+            return False
+        key = _HINT_KEYS.get(hint, "hold")
+        if key == self._phase.key:
+            return False
+        if self._phase.key == "rest" and key in ("hold", "rest"):
+            return False  # the set summary stays up until the next movement
+        prescribed = {"concentric": self.tempo.concentric_s,
+                      "eccentric": self.tempo.eccentric_s}.get(key)
+        self._phase = _Phase(key, len(self._reps) + 1, self._extrapolated(self.clock()),
+                             prescribed)
+        return True
+
+    # ------------------------------------------------------------------ rows
+    def _rep_row(self, number: int, rep: Rep) -> dict[str, Any]:
+        """One finished rep as the page lists it (durations in s, ROM in deg)."""
+        tempo, tol = self.tempo, self.tolerance
+        phases = []
+        for key, label, measured, prescribed in (
+            ("concentric", "up", rep.concentric_s, tempo.concentric_s),
+            ("top_hold", "hold", rep.top_hold_s, tempo.top_hold_s),
+            ("eccentric", "down", rep.eccentric_s, tempo.eccentric_s),
+        ):
+            phases.append({
+                "phase": key,
+                "label": label,
+                "measured_s": _finite(measured),
+                "prescribed_s": prescribed,
+                "ok": bool(math.isfinite(measured) and tol.ok(measured, prescribed)),
+            })
+        faults = [f for f in FAULTS if f in rep.faults]
+        return {
+            "number": number,
+            "set": rep.set,
+            "rep": rep.rep,
+            "side": rep.side,
+            "phases": phases,
+            "tempo_ok": bool(rep.tempo_ok),
+            "rom_deg": _finite(rep.rom_deg),
+            "swing": bool(rep.swing),
+            "faults": faults,
+            "fault_text": [fault_text(f) for f in faults],
+            "in_gap": bool(rep.in_gap),
+            "uncertain": bool(rep.count_confidence < UNCERTAIN_BELOW),
+            "tut_s": _finite(rep.tut_s),
+        }
+
+    def _set_summary(self, set_no: int, reps: tuple[Rep, ...]) -> dict[str, Any]:
+        """The numbers of a finished set (as the terminal's set line, plus clean reps)."""
+        clean = 0
+        for rep in reps:
+            if rep.swing or rep.faults:
+                break
+            clean += 1
+        faults = [f for f in FAULTS if any(f in r.faults for r in reps)]
+        return {
+            "set": set_no,
+            "reps": len(reps),
+            "on_tempo": sum(bool(r.tempo_ok) for r in reps),
+            "swings": sum(bool(r.swing) for r in reps),
+            "faults": sum(len(r.faults) for r in reps),
+            "fault_names": [fault_text(f) for f in faults],
+            "clean_before_first_fault": clean,
+            "tut_s": round(sum(r.tut_s for r in reps if math.isfinite(r.tut_s)), 1),
+        }
+
+    # ------------------------------------------------------------------ output
+    @property
+    def current_set(self) -> int:
+        """The set of the newest rep (0 before the first rep)."""
+        return int(self._reps[-1]["set"]) if self._reps else 0
+
+    def snapshot(self) -> dict[str, Any]:
+        """Everything the page shows, JSON-able (times in s, angles in deg)."""
+        now_s = self._extrapolated(self.clock())
+        set_no = self.current_set
+        in_set = [r for r in self._reps if r["set"] == set_no] if set_no else []
+        phase = self._phase
+        elapsed = (max(0.0, now_s - phase.at_s) if phase.at_s is not None else None)
+        t = self.tempo
+        return {
+            "v": SCHEMA_VERSION,
+            "seq": self.seq,
+            "exercise": self.exercise,
+            "tempo": str(t),
+            "prescribed_s": {
+                "concentric": t.concentric_s,
+                "top_hold": t.top_hold_s,
+                "eccentric": t.eccentric_s,
+                "bottom_pause": t.bottom_pause_s,
+            },
+            "tolerance": {"fraction": self.tolerance.fraction, "min_s": self.tolerance.min_s},
+            "speed": self.speed,
+            "data_s": round(now_s, 3),
+            "running": self._streaming and phase.key not in ("rest", "ended", "waiting"),
+            "count": len(in_set),
+            "total": len(self._reps),
+            "set_no": max(set_no, 1),
+            "phase": {
+                "key": phase.key,
+                "name": PHASE_NAMES.get(phase.key, phase.key),
+                "hint": PHASE_HINTS.get(phase.key, ""),
+                "rep_no": phase.rep_no,
+                "at_s": phase.at_s,
+                "elapsed_s": None if elapsed is None else round(elapsed, 3),
+                "prescribed_s": phase.prescribed_s,
+            },
+            "cue": dict(self._cue) if self._cue else None,
+            "cues": self._cues,
+            "reps": in_set,
+            "last_rep": self._reps[-1] if self._reps else None,
+            "resting": dict(self._resting) if self._resting else None,
+            "sets": list(self._sets),
+            "link": {
+                "state": self._link,
+                "text": self._link_text,
+                "device": self._device,
+                "gaps": self._gaps,
+                "lost_samples": self._lost_samples,
+            },
+            "notice": self._notice,
+            "ended": self._ended,
+        }
+
+
+def _finite(value: float) -> float | None:
+    """``value`` rounded to 0.01, or None when it is NaN or infinite (JSON has no NaN)."""
+    return round(float(value), 2) if math.isfinite(value) else None

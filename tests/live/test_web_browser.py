@@ -1,0 +1,139 @@
+"""The coaching screen in headless Chromium at phone size, fed scripted session events.
+
+The end-to-end run through ``imu live --sim ... --web`` is in ``test_web_e2e.py``; here the
+events are scripted (:mod:`tests.live.helpers`) so every state of the page is reached for sure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from imu.live.events import Disconnected, Finished, PhaseStarted, RepDone, SetEnded
+from imu.live.web.state import CoachingState
+from tests.browser import Browser
+from tests.live.web_support import CRUNCH_TEMPO, ServerThread, rep_events, session_events
+from tests.live.web_support import crunch_reps as load_crunch_reps
+
+PHONE = (390, 844)
+
+
+@pytest.fixture(scope="module")
+def crunch_reps():
+    """The bundled reverse crunch's 12 reps (analysed once per session)."""
+    return list(load_crunch_reps())
+
+
+def text(browser: Browser, element_id: str) -> str:
+    """The element's text as in the DOM (CSS may show it upper-case)."""
+    return str(browser.js(f"return document.getElementById('{element_id}').textContent"))
+
+
+def visible(browser: Browser, element_id: str) -> bool:
+    return bool(browser.js(
+        f"const e = document.getElementById('{element_id}');"
+        "return !!e && !e.hidden && e.getClientRects().length > 0"
+    ))
+
+
+def wait_for(browser: Browser, condition: Callable[[], Any], what: str,
+             timeout_s: float = 10) -> None:
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(browser.driver, timeout_s, poll_frequency=0.05).until(
+        lambda _d: condition(), message=f"page never showed {what}"
+    )
+
+
+def check_phone_layout(browser: Browser) -> None:
+    """No sideways scroll; the count is huge and, with the phase, inside the first screen."""
+    inner, doc = browser.js("return [window.innerWidth, document.documentElement.scrollWidth]")
+    assert inner == PHONE[0] and doc == inner, f"page {doc} px wide in a {inner} px viewport"
+    count = browser.js("const r = document.getElementById('rep-count').getBoundingClientRect();"
+                       "return [r.top, r.bottom, parseFloat(getComputedStyle("
+                       "document.getElementById('rep-count')).fontSize)]")
+    assert count[0] >= 0 and count[1] < PHONE[1] / 2 and count[2] >= 120
+    phase_bottom = browser.js(
+        "return document.querySelector('.bar').getBoundingClientRect().bottom")
+    assert phase_bottom < PHONE[1] * 0.6
+    bg = browser.js("return getComputedStyle(document.body).backgroundColor")
+    assert bg == "rgb(0, 0, 0)"
+
+
+@pytest.mark.slow
+def test_the_page_follows_a_set_reloads_and_cues(browser: Browser, crunch_reps):
+    set1 = [r for r in crunch_reps if r.set == 1]
+    state = CoachingState("Reverse crunch", CRUNCH_TEMPO)
+    with ServerThread(state) as srv:
+        browser.open(srv.url, *PHONE)
+        wait_for(browser, lambda: text(browser, "phase") == "waiting for the sensor",
+                 "the waiting phase")
+        assert text(browser, "rep-count") == "0"
+        check_phone_layout(browser)
+
+        # Three reps: the count climbs and each finished rep is held against 3-1-3.
+        events = list(session_events(set1, CRUNCH_TEMPO))
+        done_3 = [i for i, e in enumerate(events) if type(e).__name__ == "RepDone"][2]
+        srv.feed(events[: done_3 + 1])
+        wait_for(browser, lambda: text(browser, "rep-count") == "3", "3 reps")
+        assert browser.js("return document.getElementById('link').dataset.state") == "connected"
+        cells = browser.js("return [...document.querySelectorAll('#last-phases .cell')]"
+                           ".map(c => [c.dataset.phase, c.className])")
+        # Rep 3 of the bundled crunch: a 1.1 s leg toss up (red), 1.0 s hold, 3.1 s down.
+        assert cells == [["concentric", "cell bad"], ["top_hold", "cell ok"],
+                         ["eccentric", "cell ok"]]
+        assert "swing" in text(browser, "badges")
+        assert browser.js("return document.querySelectorAll('#reps li').length") == 3
+        first = browser.js("return document.querySelector('#reps li[data-number=\"1\"]')"
+                           ".innerText")
+        assert "dropped eccentric" in first
+
+        # Rep 4 starts (the set's last rep drops its eccentric): phases, bar, the cue.
+        dropped = set1[5]
+        part = [e for e in rep_events(dropped, 4, CRUNCH_TEMPO)
+                if type(e).__name__ in ("PhaseStarted", "PaceCue")][:4]
+        srv.feed(part[:1])
+        wait_for(browser, lambda: text(browser, "phase") == "concentric", "the concentric")
+        srv.feed(part[1:])
+        wait_for(browser, lambda: text(browser, "phase") == "eccentric", "the eccentric")
+        wait_for(browser, lambda: visible(browser, "cue"), "the cue")
+        assert text(browser, "cue").startswith("slower")
+        # Two cues in the session so far: rep 1's and rep 4's dropped eccentrics.
+        assert browser.js("return document.getElementById('cue').dataset.count") == "2"
+        assert text(browser, "phase-time").endswith("/ 3 s")
+        check_phone_layout(browser)
+        shot = browser.screenshot("live_phone_390x844")
+        assert shot.stat().st_size > 10_000
+
+        # Reload mid-set: the whole state comes back.
+        browser.driver.refresh()
+        wait_for(browser, lambda: text(browser, "rep-count") == "3", "3 reps after reload")
+        assert text(browser, "phase") == "eccentric"
+        assert visible(browser, "cue") and visible(browser, "last")
+        assert browser.js("return document.querySelectorAll('#reps li').length") == 3
+
+        # The metronome ticks the phase in progress once switched on (a tap on the page).
+        browser.driver.find_element("id", "metronome").click()
+        assert browser.js(
+            "return document.getElementById('metronome').getAttribute('aria-pressed')") == "true"
+        srv.feed([PhaseStarted("concentric", 5, 200.0, 200.0, 3.0)])
+        wait_for(browser, lambda: int(browser.js(
+            "return document.getElementById('metronome').dataset.ticks || 0")) >= 2,
+            "two metronome ticks")
+
+        # The set's last reps, then its end: the summary; then the link drops; then the end.
+        srv.feed([RepDone(rep, 0.0, 0.0) for rep in set1[3:]])
+        wait_for(browser, lambda: text(browser, "rep-count") == "6", "6 reps")
+        srv.feed([SetEnded(1, tuple(set1))])
+        wait_for(browser, lambda: visible(browser, "summary"), "the set summary")
+        assert text(browser, "phase") == "rest"
+        summary = text(browser, "summary")
+        assert "Set 1 done" in summary and "on tempo" in summary
+        browser.screenshot("live_phone_rest_390x844")
+        srv.feed([Disconnected(at_sample=4000)])
+        wait_for(browser, lambda: text(browser, "link") == "link lost, reconnecting",
+                 "the lost link")
+        srv.feed([Finished("stopped")])
+        wait_for(browser, lambda: text(browser, "phase") == "session ended", "the end")

@@ -1,0 +1,216 @@
+"""The coaching screen's state model, event by event (no server, no browser)."""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import replace
+
+import pytest
+
+from imu.core.metrics import TempoTolerance
+from imu.live.events import (
+    Connected,
+    Disconnected,
+    Finished,
+    PaceCue,
+    PhaseChanged,
+    PhaseStarted,
+    Reconnecting,
+    RepDone,
+    SetEnded,
+    StreamEvent,
+)
+from imu.live.web.state import MAX_EXTRAPOLATION_S, CoachingState
+from tests.live.web_support import CRUNCH_TEMPO, INFO, progress, rep_events, session_events
+from tests.live.web_support import crunch_reps as load_crunch_reps
+
+
+@pytest.fixture(scope="module")
+def crunch_reps():
+    """The bundled reverse crunch's 12 reps (analysed once per session)."""
+    return list(load_crunch_reps())
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def make_state(speed: float = 1.0) -> tuple[CoachingState, FakeClock]:
+    clock = FakeClock()
+    return CoachingState("Reverse crunch", CRUNCH_TEMPO, speed=speed, clock=clock), clock
+
+
+def feed(state: CoachingState, events) -> None:
+    for event in events:
+        state.apply(event)
+
+
+def test_the_count_climbs_per_set_and_the_total_for_the_session(crunch_reps):
+    state, _ = make_state()
+    counts = []
+    for event in session_events(crunch_reps, CRUNCH_TEMPO):
+        state.apply(event)
+        if isinstance(event, RepDone):
+            snap = state.snapshot()
+            counts.append((snap["set_no"], snap["count"], snap["total"]))
+    assert counts == [(1, n, n) for n in range(1, 7)] + [(2, n, 6 + n) for n in range(1, 7)]
+    snap = state.snapshot()
+    assert [r["number"] for r in snap["reps"]] == list(range(7, 13))
+    assert [s["set"] for s in snap["sets"]] == [1, 2]
+
+
+def test_phase_started_drives_the_phase_and_its_bar(crunch_reps):
+    state, clock = make_state(speed=2.0)
+    state.apply(next(iter(session_events(crunch_reps, CRUNCH_TEMPO))))  # Connected
+    rep = crunch_reps[0]
+    ecc = PhaseStarted("eccentric", 1, rep.ecc_start_s, rep.ecc_start_s + 0.25, 3.0)
+    assert state.apply(ecc)
+    phase = state.snapshot()["phase"]
+    assert phase["key"] == "eccentric" and phase["name"] == "eccentric"
+    assert phase["prescribed_s"] == 3.0 and phase["rep_no"] == 1
+    assert phase["elapsed_s"] == pytest.approx(0.25)
+    assert state.snapshot()["running"]
+    # Half a host second later, at twice real time: one more data second.
+    clock.now += 0.5
+    assert state.snapshot()["phase"]["elapsed_s"] == pytest.approx(1.25)
+    # Extrapolation stops MAX_EXTRAPOLATION_S past the newest data heard of.
+    clock.now += 100
+    assert state.snapshot()["phase"]["elapsed_s"] == pytest.approx(0.25 + MAX_EXTRAPOLATION_S)
+    # ...and not at all while the link is down.
+    state.apply(Disconnected(at_sample=100))
+    first = state.snapshot()["phase"]["elapsed_s"]
+    clock.now += 1
+    assert state.snapshot()["phase"]["elapsed_s"] == first
+    assert not state.snapshot()["running"]
+
+
+def test_each_phase_name_shows_in_turn(crunch_reps):
+    state, _ = make_state()
+    names = [state.snapshot()["phase"]["name"]]
+    for event in rep_events(crunch_reps[3], 1, CRUNCH_TEMPO):
+        state.apply(event)
+        names.append(state.snapshot()["phase"]["name"])
+    assert names[:5] == ["waiting for the sensor", "concentric", "top hold", "eccentric",
+                         "bottom pause"]
+
+
+def test_the_old_phase_hint_is_used_only_without_phase_started(crunch_reps):
+    state, _ = make_state()
+    assert state.apply(PhaseChanged("up"))
+    assert state.snapshot()["phase"]["key"] == "concentric"
+    assert state.snapshot()["phase"]["prescribed_s"] == 3.0
+    assert state.apply(PhaseChanged("down"))
+    assert state.snapshot()["phase"]["name"] == "eccentric"
+    assert not state.apply(PhaseChanged("down"))  # no change, no update
+    # Still for a few seconds is a hold, not the end of the set (only SetEnded says so).
+    assert state.apply(PhaseChanged("rest"))
+    assert state.snapshot()["phase"]["key"] == "hold"
+    state.apply(PhaseStarted("concentric", 2, 10.0, 10.2, 3.0))
+    assert not state.apply(PhaseChanged("rest"))
+    assert state.snapshot()["phase"]["key"] == "concentric"
+
+
+def test_rep_rows_hold_each_phase_against_the_prescription(crunch_reps):
+    state, _ = make_state()
+    tol = TempoTolerance()
+    for i, rep in enumerate(crunch_reps[:6]):
+        state.apply(RepDone(rep, 0.0, 0.0))
+        row = state.snapshot()["last_rep"]
+        assert row["number"] == i + 1
+        expected = [tol.ok(rep.concentric_s, 3.0), tol.ok(rep.top_hold_s, 1.0),
+                    tol.ok(rep.eccentric_s, 3.0)]
+        assert [p["ok"] for p in row["phases"]] == expected
+        assert [p["prescribed_s"] for p in row["phases"]] == [3.0, 1.0, 3.0]
+        assert row["phases"][2]["measured_s"] == pytest.approx(rep.eccentric_s, abs=0.01)
+        assert row["swing"] == rep.swing
+        assert set(row["faults"]) == set(rep.faults)
+    first = state.snapshot()["reps"][0]
+    # Rep 1 of the bundled crunch: up 2.6 s (on tempo), down 1.4 s (dropped).
+    assert [p["ok"] for p in first["phases"]] == [True, True, False]
+    assert first["fault_text"] == ["dropped eccentric"]
+    assert state.snapshot()["reps"][2]["swing"]
+
+
+def test_a_pace_cue_shows_until_the_next_rep_starts(crunch_reps):
+    state, _ = make_state()
+    rep = crunch_reps[0]  # a dropped eccentric
+    events = list(rep_events(rep, 1, CRUNCH_TEMPO))
+    assert any(isinstance(e, PaceCue) for e in events)
+    feed(state, events)
+    snap = state.snapshot()
+    assert snap["cue"]["message"] == "slower" and snap["cue"]["rep_no"] == 1
+    assert snap["cues"] == 1
+    state.apply(PhaseStarted("concentric", 2, 9.0, 9.3, 3.0))
+    assert state.snapshot()["cue"] is None
+    assert state.snapshot()["cues"] == 1
+
+
+def test_a_set_ends_with_its_summary_and_the_next_rep_clears_it(crunch_reps):
+    state, _ = make_state()
+    set1 = tuple(r for r in crunch_reps if r.set == 1)
+    for i, rep in enumerate(set1):
+        feed(state, rep_events(rep, i + 1, CRUNCH_TEMPO))
+    state.apply(SetEnded(1, set1))
+    snap = state.snapshot()
+    assert snap["phase"]["key"] == "rest" and not snap["running"]
+    summary = snap["resting"]
+    assert summary == {
+        "set": 1, "reps": 6, "on_tempo": 2, "swings": 2, "faults": 2,
+        "fault_names": ["dropped eccentric"], "clean_before_first_fault": 0,
+        "tut_s": pytest.approx(sum(r.tut_s for r in set1), abs=0.1),
+    }
+    # The hint of a still sensor does not take the summary away; the next rep does.
+    state.apply(PhaseStarted("concentric", 7, 66.0, 66.3, 3.0))
+    assert state.snapshot()["resting"] is None
+    assert state.snapshot()["sets"][0]["set"] == 1
+
+
+def test_link_states_gaps_and_the_end():
+    state, _ = make_state()
+    assert state.snapshot()["link"]["state"] == "connecting"
+    state.apply(next(iter(session_events([], CRUNCH_TEMPO))))
+    link = state.snapshot()["link"]
+    assert link["state"] == "connected" and "battery 87%" in link["device"]
+    state.apply(Disconnected(at_sample=500))
+    assert state.snapshot()["link"]["state"] == "reconnecting"
+    state.apply(Reconnecting(attempt=2, delay_s=0.5, error="link lost"))
+    assert state.snapshot()["link"]["text"] == "reconnecting (attempt 2)"
+    state.apply(Connected(INFO, reconnect=True))
+    assert state.snapshot()["link"]["text"] == "reconnected"
+    seq = state.seq
+    assert not state.apply(progress(12.0))  # nothing the page shows changed
+    assert state.seq == seq
+    assert state.apply(progress(13.0, gaps=1, lost=48))
+    assert state.snapshot()["link"]["gaps"] == 1
+    state.apply(StreamEvent("stopped_by_device", "ACC"))
+    assert "stopped its ACC stream" in state.snapshot()["notice"]
+    state.apply(Finished("stopped"))
+    snap = state.snapshot()
+    assert snap["ended"] == "stopped" and snap["phase"]["name"] == "session ended"
+    assert snap["link"]["state"] == "ended"
+
+
+def test_unknown_events_are_ignored():
+    state, _ = make_state()
+    assert not state.apply(object())
+    assert state.seq == 0
+
+
+def test_the_snapshot_is_strict_json_even_with_nan_quantities(crunch_reps):
+    state, _ = make_state()
+    rep = replace(crunch_reps[0], rom_deg=math.nan, ecc_end_s=math.nan)
+    state.apply(RepDone(rep, 0.0, 0.0))
+    text = json.dumps(state.snapshot(), allow_nan=False)
+    row = json.loads(text)["last_rep"]
+    assert row["rom_deg"] is None and row["phases"][2]["measured_s"] is None
+    assert not row["phases"][2]["ok"]
+
+
+def test_speed_must_be_positive():
+    with pytest.raises(ValueError, match="speed"):
+        CoachingState("x", CRUNCH_TEMPO, speed=0)
