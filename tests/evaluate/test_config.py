@@ -23,10 +23,11 @@ from imu.sim import SessionSpec
 
 def test_holdout_ranges_are_the_published_ones() -> None:
     assert [(r.start, r.stop - 1) for r in HOLDOUT_RANGES] == [
-        (90000, 90099), (90100, 90199), (90200, 90299), (90300, 90399), (90400, 90499)]
+        (91000, 91099), (91100, 91199), (91200, 91299), (91300, 91399), (91400, 91499)]
     assert [r.label for r in holdout_ranges(10)] == [
-        "90000-90009", "90100-90109", "90200-90209", "90300-90309", "90400-90409"]
+        "91000-91009", "91100-91109", "91200-91209", "91300-91309", "91400-91409"]
     assert touches_holdout(holdout_ranges(1))
+    assert touches_holdout((SeedRange(90400, 5),))  # the first held-out set, seen since
     assert not touches_holdout((SeedRange(0, 1000),))
     with pytest.raises(EvalError, match="100"):
         holdout_ranges(101)
