@@ -110,6 +110,9 @@ class SegmenterParams:
         merge_gap_s: concentric lobes closer than this are one concentric (a hesitation).
         top_wiggle_fraction: a last concentric lobe, or a first eccentric lobe, rotating less
             than this share of its phase is a wiggle of the top hold, not part of the phase.
+        edge_tolerance_s: a phase edge further than this from the line through the phase's
+            flanks was moved by noise, and the line is used (:meth:`LobeFinder._robust_edges`);
+            0 turns that off, seconds.
 
     """
 
@@ -133,6 +136,7 @@ class SegmenterParams:
     reject_pendulum: bool = False
     pendulum_ratio: float = 0.25
     top_wiggle_fraction: float = 0.2
+    edge_tolerance_s: float = 0.1
 
 
 def _crossing_left(w: FloatArray, peak: int, level: float, floor: int) -> tuple[int, float]:
@@ -236,15 +240,20 @@ class LobeFinder:
                         continue
                     pk = a + int(np.argmax(absw[a:b]))
                     level = self.p.phase_fraction * peak
-                    i0, f0 = _crossing_left(buf, pk, level, max(a - 1, 0))
-                    i1, f1 = _crossing_right(buf, pk, level, min(b + 1, len(buf)))
+                    lo, hi = max(a - 1, 0), min(b + 1, len(buf))
+                    i0, f0 = _crossing_left(buf, pk, level, lo)
+                    i1, f1 = _crossing_right(buf, pk, level, hi)
+                    start = (self._buf_start + i0) + f0
+                    end = (self._buf_start + i1) + f1
+                    if self.p.edge_tolerance_s > 0:
+                        start, end = self._robust_edges(buf, pk, peak, lo, hi, start, end)
                     lobes.append(
                         Lobe(
                             sign=int(signs[k]),
                             run_start=self._buf_start + a,
                             run_end=self._buf_start + b,
-                            start=(self._buf_start + i0) + f0,
-                            end=(self._buf_start + i1) + f1,
+                            start=start,
+                            end=end,
                             peak_index=self._buf_start + pk,
                             peak_dps=float(buf[pk]),
                             rotation_deg=float(np.cumsum(buf[a:b])[-1] * dt),
@@ -264,6 +273,46 @@ class LobeFinder:
         self._open_sign = int(state[-1]) if len(state) else self._open_sign
         return lobes
 
+
+    def _robust_edges(
+        self, w: FloatArray, pk: int, peak: float, lo: int, hi: int, start: float, end: float
+    ) -> tuple[float, float]:
+        """Phase edges that breathing and sway at the ``phase_fraction`` level cannot move.
+
+        On small movements the 10% level of a phase's peak is about the size of breathing and
+        postural sway, which then decide where the rate crosses it: a slow sag at the top joins
+        the lowering's run and starts it a second early, a breath keeps the rise above the
+        level after it stopped. The flanks of a movement, between twice that fraction and half
+        of the peak, stand well above such noise; the line through their crossings, continued
+        down to the phase fraction, gives the edge within tens of ms for bell, sine or skewed
+        shapes. Where the direct crossing lies more than ``edge_tolerance_s`` from it, noise
+        moved the crossing and the continued line is used; otherwise the direct crossing is
+        kept (the definition as written). Indices are absolute, fractional.
+        """
+        frac = self.p.phase_fraction
+        low, high = 2.0 * frac * peak, 0.5 * peak
+        if low >= high:
+            return start, end
+        tol = self.p.edge_tolerance_s * self.p.sampling_rate_hz
+        share = frac / (0.5 - 2.0 * frac)  # (low - level) / (high - low), in units of peak
+        base = self._buf_start
+        seg = np.abs(w[lo : pk + 1])
+        if (seg < low).any():
+            i2, f2 = _crossing_left(w, pk, low, lo)
+            i5, f5 = _crossing_left(w, pk, high, lo)
+            t2, t5 = (base + i2) + f2, (base + i5) + f5
+            line = t2 - (t5 - t2) * share
+            if t5 > t2 and abs(line - start) > tol:
+                start = max(line, float(base + lo))
+        seg = np.abs(w[pk:hi])
+        if (seg < low).any():
+            i2, f2 = _crossing_right(w, pk, low, hi)
+            i5, f5 = _crossing_right(w, pk, high, hi)
+            t2, t5 = (base + i2) + f2, (base + i5) + f5
+            line = t2 + (t2 - t5) * share
+            if t2 > t5 and abs(line - end) > tol:
+                end = min(line, float(base + hi - 1))
+        return start, end
 
     def _split(self, absw: FloatArray, a: int, b: int) -> list[tuple[int, int]]:
         """Split run ``[a, b)`` at valleys deeper than the phase fraction of both sides.
