@@ -1,0 +1,74 @@
+"""Phone sources given bad addresses, wrong servers and dropped links: one line naming the fix."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+
+import pytest
+from aiohttp import web
+
+from imu.exercises import get_profile
+from imu.live.session import LiveSession
+from imu.live.sources.phyphox import PhoneError, PhyphoxSource, normalise_url
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+@pytest.mark.parametrize("url", ["http://[::1", "192.168.1.23:80a80", "ftp://phone", "http://",
+                                 "http://192.168.1.23:0"])
+def test_bad_phyphox_addresses_are_named(url):
+    with pytest.raises(PhoneError) as err:
+        normalise_url(url)
+    assert repr(url) in str(err.value) and "http://192.168.1.23:8080" in str(err.value)
+
+
+def test_good_phyphox_addresses_are_kept():
+    assert normalise_url("192.168.1.23:8080/") == "http://192.168.1.23:8080"
+    assert normalise_url(" http://[fe80::1]:8080/get?x ") == "http://[fe80::1]:8080"
+
+
+async def _against(routes: dict[str, Handler], tmp_path) -> None:
+    app = web.Application()
+    for path, handler in routes.items():
+        app.router.add_get(path, handler)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    try:
+        source = PhyphoxSource(f"127.0.0.1:{port}", timeout_s=1.0)
+        session = LiveSession(source, get_profile("reverse-crunch"),
+                              journal_path=str(tmp_path / "j.imuj"))
+        await session.run()
+    finally:
+        await runner.cleanup()
+
+
+def test_a_server_that_is_not_phyphox_is_named(tmp_path):
+    with pytest.raises(PhoneError, match=r"answered HTTP 404 to phyphox's /config.*port"):
+        asyncio.run(_against({}, tmp_path))
+
+
+def test_a_web_page_instead_of_phyphox_is_named(tmp_path):
+    async def page(_request: web.Request) -> web.Response:
+        return web.Response(text="<html>router login</html>", content_type="text/html")
+
+    with pytest.raises(PhoneError, match=r"not JSON.*'Allow remote access'"):
+        asyncio.run(_against({"/config": page}, tmp_path))
+
+
+def test_a_phone_lost_while_setting_up_is_a_phone_error(tmp_path):
+    async def config(_request: web.Request) -> web.Response:
+        inputs = [{"source": src, "outputs": [{c: f"{p}{c}"} for c in "xyzt"]}
+                  for src, p in (("accelerometer", "a"), ("gyroscope", "g"))]
+        return web.json_response({"title": "hip-imu", "inputs": inputs})
+
+    async def gone(request: web.Request) -> web.Response:
+        assert request.transport is not None
+        request.transport.close()  # the Wi-Fi dropped
+        return web.Response(status=503)
+
+    with pytest.raises(PhoneError, match="stopped answering while the stream was set up"):
+        asyncio.run(_against({"/config": config, "/get": gone}, tmp_path))
