@@ -72,3 +72,44 @@ def test_a_phone_lost_while_setting_up_is_a_phone_error(tmp_path):
 
     with pytest.raises(PhoneError, match="stopped answering while the stream was set up"):
         asyncio.run(_against({"/config": config, "/get": gone}, tmp_path))
+
+
+# ---------------------------------------------------------------------------- Sensor Logger
+def _live_push(listen: str, tmp_path, capsys) -> tuple[int, str, str]:
+    from imu.cli import main
+
+    code = main(["live", "-e", "reverse-crunch", "--sensor-logger-push", listen, "--plain",
+                 "--out", str(tmp_path / "out")])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_push_port_in_use_fails_before_showing_a_url(tmp_path, capsys):
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        code, out, err = _live_push(f"127.0.0.1:{port}", tmp_path, capsys)
+    assert code == 2
+    assert "/push/" not in out  # no URL or QR code to type or scan in vain
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert f"port {port}" in err and f"--sensor-logger-push {port + 1}" in err
+
+
+def test_push_host_not_of_this_computer_is_named(tmp_path, capsys):
+    code, out, err = _live_push("192.0.2.123:18767", tmp_path, capsys)
+    assert code == 2 and "/push/" not in out
+    assert "'192.0.2.123' is not an address of this computer" in err
+    assert "--sensor-logger-push 18767" in err
+
+
+def test_push_listen_address_forms():
+    from imu.live.sources.sensor_logger import SensorLoggerSource, parse_listen
+
+    assert parse_listen("8000") == ("0.0.0.0", 8000)
+    assert parse_listen(" 127.0.0.1:8001 ") == ("127.0.0.1", 8001)
+    assert parse_listen("[::1]:8002") == ("::1", 8002)
+    source = SensorLoggerSource("::1", 8002, token="t")
+    assert source.url() == "http://[::1]:8002/push/t"

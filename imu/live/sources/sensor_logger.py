@@ -25,6 +25,7 @@ import contextlib
 import logging
 import secrets
 import time
+from collections.abc import Callable
 
 from aiohttp import web
 
@@ -37,7 +38,7 @@ from imu.io.recorders.sensor_logger import (
     platform_note,
 )
 from imu.live.events import SourceInfo
-from imu.live.phone_setup import lan_address
+from imu.live.phone_setup import lan_address, listen_problem
 from imu.live.sources.base import SourceLink
 
 logger = logging.getLogger(__name__)
@@ -55,11 +56,15 @@ class PushServerError(ImuError):
 def parse_listen(text: str) -> tuple[str, int]:
     """``PORT`` or ``HOST:PORT`` -> ``(host, port)`` (host ``0.0.0.0``: every interface).
 
+    An IPv6 host is written in brackets, ``[::1]:8000``; the host returned has none.
+
     Raises:
         PushServerError: not a port number in 1..65535.
 
     """
-    host, _, port_text = text.rpartition(":")
+    host, _, port_text = text.strip().rpartition(":")
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]
     try:
         port = int(port_text)
     except ValueError:
@@ -118,6 +123,9 @@ class SensorLoggerSource:
         self._last_push: float | None = None
         self._up = False
         self._link: SourceLink | None = None
+        self.on_listening: Callable[[str], None] | None = None
+        """Called with the push URL once the server listens (e.g. to print it and its QR
+        code: a URL printed before the port is open may be one nobody can push to)."""
 
     @property
     def path(self) -> str:
@@ -126,7 +134,9 @@ class SensorLoggerSource:
 
     def url(self, address: str | None = None) -> str:
         """The URL to enter in Sensor Logger (``address``: default this computer's LAN IP)."""
-        host = address or (self.host if self.host not in ("0.0.0.0", "") else lan_address())
+        host = address or (self.host if self.host not in ("0.0.0.0", "::", "") else lan_address())
+        if ":" in host:  # IPv6
+            host = f"[{host}]"
         return f"http://{host}:{self.port}{self.path}"
 
     # ------------------------------------------------------------------ Source protocol
@@ -149,11 +159,14 @@ class SensorLoggerSource:
             site = web.TCPSite(runner, self.host, self.port)
             try:
                 await site.start()
-            except OSError as exc:
+            except (OSError, OverflowError) as exc:
+                problem = listen_problem(
+                    exc, self.host, self.port, f"--sensor-logger-push {self.port + 1}",
+                    f"--sensor-logger-push {self.port}",
+                )
                 raise PushServerError(
                     f"cannot listen on {self.host}:{self.port} for Sensor Logger pushes "
-                    f"({exc.strerror or exc}); choose another port, e.g. "
-                    f"--sensor-logger-push {self.port + 1}"
+                    f"{problem}"
                 ) from exc
             server = getattr(site, "_server", None)
             sockets = getattr(server, "sockets", None) or []
@@ -161,6 +174,11 @@ class SensorLoggerSource:
                 self.port = int(sockets[0].getsockname()[1])
             self.started.set()
             logger.info("receiving Sensor Logger pushes at %s", self.url())
+            if self.on_listening is not None:
+                try:
+                    self.on_listening(self.url())
+                except Exception:  # telling the URL must never stop the session
+                    logger.exception("could not show the push URL %s", self.url())
             return await self._watch(link, stop)
         finally:
             await runner.cleanup()
