@@ -113,3 +113,45 @@ def test_push_listen_address_forms():
     assert parse_listen("[::1]:8002") == ("::1", 8002)
     source = SensorLoggerSource("::1", 8002, token="t")
     assert source.url() == "http://[::1]:8002/push/t"
+
+
+def _push_then_wait(bodies: list[bytes], wait_s: float, tmp_path) -> tuple[str, bool]:
+    """Push ``bodies``, wait; returns (end reason, whether it ended on its own)."""
+    import aiohttp
+
+    from imu.live.sources.sensor_logger import SensorLoggerSource
+
+    async def main() -> tuple[str, bool]:
+        source = SensorLoggerSource("127.0.0.1", 0, idle_s=0.1, give_up_s=0.3)
+        session = LiveSession(source, get_profile("reverse-crunch"),
+                              journal_path=str(tmp_path / "sl.imuj"))
+        task = asyncio.create_task(session.run())
+        await asyncio.wait_for(source.started.wait(), 5)
+        async with aiohttp.ClientSession() as http:
+            for body in bodies:
+                async with http.post(source.url("127.0.0.1"), data=body) as resp:
+                    assert resp.status == 200
+        await asyncio.sleep(wait_s)
+        ended = task.done()
+        session.stop()
+        result = await task
+        return result.reason, ended
+
+    return asyncio.run(main())
+
+
+def test_a_test_push_does_not_start_the_give_up_clock(tmp_path):
+    import json
+
+    test_push = json.dumps({"messageId": 0, "sessionId": "t", "deviceId": "d", "payload": []})
+    reason, ended = _push_then_wait([test_push.encode()], 1.0, tmp_path)
+    assert (reason, ended) == ("stopped", False)
+
+
+def test_a_phone_that_stops_pushing_samples_is_given_up(tmp_path):
+    import json
+
+    sample = {"name": "gyroscope", "time": 10**18, "values": {"x": 0.0, "y": 0.0, "z": 0.0}}
+    push = json.dumps({"messageId": 0, "sessionId": "s", "deviceId": "d", "payload": [sample]})
+    reason, ended = _push_then_wait([push.encode()], 1.5, tmp_path)
+    assert (reason, ended) == ("device gone", True)

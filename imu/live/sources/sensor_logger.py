@@ -12,16 +12,19 @@ inject samples. The handler only pushes the body to the session (journal first, 
 the session's consumer) and answers 200. A body over :data:`MAX_BODY_BYTES` gets 413 (shorten
 the batch period).
 
-Link state: the first push marks the phone ``connected``; no push for ``idle_s`` marks it
-``disconnected`` (the hole that follows is a ``disconnected`` gap unless the phone was paused)
-and the next push ``connected`` again. After ``give_up_s`` without a push the session ends
-(``device gone``); before the first push it waits until stopped.
+Link state: the first push marks the phone ``connected`` (so "Tap to Test Pushing" shows up at
+once); once pushes carry samples, no push for ``idle_s`` marks it ``disconnected`` (the hole
+that follows is a ``disconnected`` gap unless the phone was paused) and the next push
+``connected`` again, and after ``give_up_s`` without a push the session ends (``device
+gone``). Before the first push with samples (a test push has none) it waits until stopped:
+setting the phone up after the test push takes as long as it takes.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import secrets
 import time
@@ -77,6 +80,18 @@ def parse_listen(text: str) -> tuple[str, int]:
     return host or "0.0.0.0", port
 
 
+def has_samples(body: bytes) -> bool:
+    """True if a push body holds at least one sensor sample (a test push holds none)."""
+    try:
+        doc = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        return False
+    payload = doc.get("payload") if isinstance(doc, dict) else None
+    return isinstance(payload, list) and any(
+        isinstance(item, dict) and "values" in item for item in payload
+    )
+
+
 class SensorLoggerSource:
     """Receives Sensor Logger's HTTP pushes (see the module docstring).
 
@@ -122,6 +137,7 @@ class SensorLoggerSource:
         self.refused = 0
         self._last_push: float | None = None
         self._up = False
+        self._streaming = False
         self._link: SourceLink | None = None
         self.on_listening: Callable[[str], None] | None = None
         """Called with the push URL once the server listens (e.g. to print it and its QR
@@ -187,7 +203,7 @@ class SensorLoggerSource:
         while not stop.is_set():
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), min(self.idle_s / 4, 0.5))
-            if self._last_push is None:
+            if self._last_push is None or not self._streaming:
                 continue
             silent = time.monotonic() - self._last_push
             if self._up and silent > self.idle_s:
@@ -214,4 +230,6 @@ class SensorLoggerSource:
         link.frame(link.now(), body)
         self.pushes += 1
         self._last_push = time.monotonic()
+        if not self._streaming:
+            self._streaming = has_samples(body)
         return web.json_response({"ok": True})
