@@ -155,3 +155,31 @@ def test_a_phone_that_stops_pushing_samples_is_given_up(tmp_path):
     push = json.dumps({"messageId": 0, "sessionId": "s", "deviceId": "d", "payload": [sample]})
     reason, ended = _push_then_wait([push.encode()], 1.5, tmp_path)
     assert (reason, ended) == ("device gone", True)
+
+
+def test_a_push_too_large_is_refused_aloud(tmp_path, caplog):
+    import logging
+
+    import aiohttp
+
+    from imu.live.sources.sensor_logger import MAX_BODY_BYTES, SensorLoggerSource
+
+    async def main() -> int:
+        source = SensorLoggerSource("127.0.0.1", 0)
+        session = LiveSession(source, get_profile("reverse-crunch"),
+                              journal_path=str(tmp_path / "sl.imuj"))
+        task = asyncio.create_task(session.run())
+        await asyncio.wait_for(source.started.wait(), 5)
+        async with aiohttp.ClientSession() as http:
+            body = b'{"messageId": 0, "payload": [' + b" " * MAX_BODY_BYTES + b"]}"
+            async with http.post(source.url("127.0.0.1"), data=body) as resp:
+                status = resp.status
+        session.stop()
+        await task
+        assert source.too_large == 1
+        return status
+
+    with caplog.at_level(logging.WARNING):
+        assert asyncio.run(main()) == 413
+    said = [r.getMessage() for r in caplog.records if "HTTP 413" in r.getMessage()]
+    assert len(said) == 1 and "shorten the batch period" in said[0]

@@ -135,6 +135,7 @@ class SensorLoggerSource:
         """Set once the server listens (:attr:`port` is then the real port)."""
         self.pushes = 0
         self.refused = 0
+        self.too_large = 0
         self._last_push: float | None = None
         self._up = False
         self._streaming = False
@@ -219,7 +220,17 @@ class SensorLoggerSource:
             self.refused += 1
             logger.warning("refused a push from %s with a wrong token", request.remote)
             return web.json_response({"error": "wrong token"}, status=403)
-        body = await request.read()
+        try:
+            body = await request.read()
+        except web.HTTPRequestEntityTooLarge:
+            self.refused += 1
+            self.too_large += 1
+            logger.warning(
+                "refused a Sensor Logger push of more than %d bytes (HTTP 413): its samples are "
+                "lost (a 'lost frames' gap); shorten the batch period in Sensor Logger (1000 ms) "
+                "or turn off the sensors the analysis does not use", MAX_BODY_BYTES,
+            )
+            raise
         link = self._link
         if link is None:
             return web.json_response({"error": "not ready"}, status=503)
