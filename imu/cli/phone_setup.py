@@ -22,7 +22,8 @@ from imu.live.phone_setup import (
 
 PHYPHOX_STEPS = """\
 1. Install phyphox (Android or iOS) on the phone; phone and computer on the same Wi-Fi.
-2. {load} The experiment "hip-imu" appears in the list.
+2. {load}
+   The experiment "hip-imu" appears in the list.
 3. Open it, then in its menu (three dots) turn on "Allow remote access": phyphox shows an
    address like http://192.168.1.23:8080. Keep the screen on (phyphox must stay in front).
 4. Put the phone in the waistband pocket: any orientation, snug so it does not flop.
