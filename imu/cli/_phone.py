@@ -2,7 +2,8 @@
 
 ``imu live`` adds them next to ``--device``/``--sim`` (``add_phone_options``), builds the
 source with ``phone_source(args)`` (None when neither option was given) and, before running,
-``announce(source, console)`` prints the Sensor Logger push URL and its QR code.
+``announce(source, console)`` says where phyphox is polled, or arranges for the Sensor Logger
+push URL and its QR code to be printed as soon as the server listens.
 """
 
 from __future__ import annotations
@@ -48,12 +49,18 @@ def phone_source(args: argparse.Namespace) -> PhyphoxSource | SensorLoggerSource
 
 
 def announce(source: object, console: Console) -> None:
-    """Print the push URL and its QR code (Sensor Logger), or where phyphox is polled."""
+    """Where phyphox is polled; for Sensor Logger, the push URL and its QR code.
+
+    The push URL is printed once the server listens (a busy port fails first, without a QR
+    code to scan in vain).
+    """
     if isinstance(source, SensorLoggerSource):
-        url = source.url()
-        console.print(qr_text(url), markup=False, highlight=False)
-        console.print(f"Sensor Logger > Settings > Data Streaming > HTTP Push URL:\n  {url}\n"
-                      "(pushes to any other URL are refused)", highlight=False)
+        def tell(url: str) -> None:
+            console.print(qr_text(url), markup=False, highlight=False)
+            console.print(f"Sensor Logger > Settings > Data Streaming > HTTP Push URL:\n"
+                          f"  {url}\n(pushes to any other URL are refused)", highlight=False)
+
+        source.on_listening = tell
     elif isinstance(source, PhyphoxSource):
         console.print(f"polling phyphox at {source.url}", highlight=False)
 

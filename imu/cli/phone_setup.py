@@ -6,10 +6,12 @@ import argparse
 import asyncio
 import contextlib
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from imu.cli._csvargs import console
+from imu.errors import ImuError
 from imu.live.phone_setup import (
     EXPERIMENT_NAME,
     experiment_file,
@@ -20,13 +22,19 @@ from imu.live.phone_setup import (
 
 PHYPHOX_STEPS = """\
 1. Install phyphox (Android or iOS) on the phone; phone and computer on the same Wi-Fi.
-2. In phyphox tap "+" (add experiment) > "Add experiment from QR code" and scan the code
-   above (or open {url} on the phone). The experiment "hip-imu" appears in the list.
+2. {load}
+   The experiment "hip-imu" appears in the list.
 3. Open it, then in its menu (three dots) turn on "Allow remote access": phyphox shows an
    address like http://192.168.1.23:8080. Keep the screen on (phyphox must stay in front).
 4. Put the phone in the waistband pocket: any orientation, snug so it does not flop.
 5. On the computer: imu live -e EXERCISE --phyphox http://ADDRESS:8080 --out DIR
    (imu starts and stops the measurement; you do not need to touch the phone)."""
+
+LOAD_BY_QR = """In phyphox tap "+" (add experiment) > "Add experiment from QR code" and scan
+   the code above (or open {url} on the phone)."""
+
+LOAD_BY_FILE = """Send {file} to the phone (mail, chat, cloud drive, USB) and open it with
+   phyphox."""
 
 SENSOR_LOGGER_STEPS = """\
 1. Install Sensor Logger (Android or iOS); phone and computer on the same Wi-Fi.
@@ -54,12 +62,42 @@ def register(subparsers: Any) -> None:
     )
     p.add_argument("app", choices=("phyphox", "sensor-logger"))
     p.add_argument("--host", default="0.0.0.0", help="address to serve on [all interfaces]")
-    p.add_argument("--port", type=int, default=8765, help="port to serve the experiment [8765]")
+    p.add_argument("--port", type=tcp_port, default=8765, metavar="PORT",
+                   help="port to serve the experiment, 1-65535 [8765]")
     p.add_argument("--address", metavar="IP", default=None,
                    help="this computer's address as the phone sees it [guessed]")
     p.add_argument("--save", type=Path, metavar="FILE", default=None,
                    help=f"write {EXPERIMENT_NAME} to FILE instead of serving it")
     p.set_defaults(func=run)
+
+
+def tcp_port(text: str) -> int:
+    """A TCP port number, 1-65535 (argparse type)."""
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
+    if not 0 < port < 65536:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a port number; give one in 1-65535, e.g. --port 8765"
+        )
+    return port
+
+
+def save_experiment(path: Path) -> None:
+    """Write the bundled experiment to ``path``.
+
+    Raises:
+        ImuError: the file cannot be written (the message names it and the fix).
+
+    """
+    try:
+        path.write_bytes(experiment_file())
+    except OSError as exc:
+        raise ImuError(
+            f"cannot write the phyphox experiment to {str(path)!r} ({exc.strerror or exc}); "
+            "give --save a file in an existing folder you can write to"
+        ) from exc
 
 
 def run(args: argparse.Namespace) -> int:
@@ -69,14 +107,34 @@ def run(args: argparse.Namespace) -> int:
         out.print(SENSOR_LOGGER_STEPS, highlight=False)
         return 0
     if args.save is not None:
-        args.save.write_bytes(experiment_file())
+        save_experiment(args.save)
         out.print(f"wrote {args.save}; send it to the phone and open it with phyphox")
-        out.print(PHYPHOX_STEPS.format(url=str(args.save)), highlight=False)
+        load = LOAD_BY_FILE.format(file=args.save)
+        out.print(PHYPHOX_STEPS.format(load=load), highlight=False)
         return 0
     url = f"http://{args.address or lan_address()}:{args.port}/{EXPERIMENT_NAME}"
-    out.print(qr_text(url), highlight=False, markup=False)
-    out.print(f"serving {url} (Ctrl-C when the phone has it)\n", highlight=False)
-    out.print(PHYPHOX_STEPS.format(url=url), highlight=False)
+
+    def tell() -> None:  # only once the port is open: a QR code of a dead URL helps nobody
+        out.print(qr_text(url), highlight=False, markup=False)
+        out.print(f"serving {url} (Ctrl-C when the phone has it)\n", highlight=False)
+        out.print(PHYPHOX_STEPS.format(load=LOAD_BY_QR.format(url=url)), highlight=False)
+
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(serve_experiment(args.host, args.port))
+        asyncio.run(_serve_then(args.host, args.port, tell))
     return 0
+
+
+async def _serve_then(host: str, port: int, tell: Callable[[], None]) -> None:
+    """Serve the experiment; call ``tell`` once it is served (errors before it propagate)."""
+    ready = asyncio.Event()
+    server = asyncio.create_task(serve_experiment(host, port, ready=ready))
+    waiter = asyncio.create_task(ready.wait())
+    try:
+        await asyncio.wait({server, waiter}, return_when=asyncio.FIRST_COMPLETED)
+        if ready.is_set():
+            tell()
+        await server
+    finally:
+        for task in (server, waiter):
+            task.cancel()
+        await asyncio.gather(server, waiter, return_exceptions=True)

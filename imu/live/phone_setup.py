@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import io
 import logging
 import socket
@@ -41,6 +42,34 @@ def lan_address() -> str:
         s.connect(("10.255.255.255", 1))  # UDP connect sends nothing; it picks the route
         return str(s.getsockname()[0])
     return "127.0.0.1"
+
+
+def listen_problem(exc: BaseException, host: str, port: int, port_option: str,
+                   host_option: str) -> str:
+    """Why listening on ``host:port`` failed and what to change, for an error message.
+
+    Args:
+        exc: the error of the bind (``OSError``, or ``OverflowError`` for a port over 65535).
+        host: the address asked for.
+        port: the port asked for.
+        port_option: how the user chooses another port, e.g. ``--port 8766``.
+        host_option: how the user listens on every interface instead, e.g. ``--host 0.0.0.0``.
+
+    """
+    reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+    code = getattr(exc, "errno", None)
+    if isinstance(exc, OverflowError) or not 0 < port < 65536:
+        fix = f"give a port in 1-65535, e.g. {port_option}"
+    elif code == errno.EADDRINUSE:
+        fix = f"another program uses port {port}: choose another, e.g. {port_option}"
+    elif code == errno.EACCES:
+        fix = f"ports under 1024 need administrator rights: choose another, e.g. {port_option}"
+    elif isinstance(exc, socket.gaierror) or code == errno.EADDRNOTAVAIL:
+        fix = (f"{host!r} is not an address of this computer: leave the host out to listen on "
+               f"every interface ({host_option}), or give one of this computer's addresses")
+    else:
+        fix = f"choose another port, e.g. {port_option}"
+    return f"({reason}); {fix}"
 
 
 def experiment_file() -> bytes:
@@ -112,10 +141,10 @@ async def serve_experiment(
     try:
         try:
             await web.TCPSite(runner, host, port).start()
-        except OSError as exc:
+        except (OSError, OverflowError) as exc:  # OverflowError: a port beyond 65535
+            problem = listen_problem(exc, host, port, f"--port {port + 1}", "--host 0.0.0.0")
             raise ImuError(
-                f"cannot serve the phyphox experiment on {host}:{port} ({exc.strerror or exc}); "
-                f"choose another port with --port"
+                f"cannot serve the phyphox experiment on {host}:{port} {problem}"
             ) from exc
         if ready is not None:
             ready.set()

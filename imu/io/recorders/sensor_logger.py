@@ -78,6 +78,9 @@ DEFAULT_REORDER_S = 2.0
 MAX_PENDING = 16
 """More messages than this waiting releases the oldest regardless."""
 
+CHECK_AFTER_MESSAGES = 3
+"""Messages with samples after which a stream still missing is reported (once)."""
+
 _ACC_NAMES = {SL_TOTAL, SL_UNCAL, SL_USER}
 _WANTED = {SL_TOTAL, SL_UNCAL, SL_USER, SL_GRAVITY, SL_GYR, SL_GYR_UNCAL}
 
@@ -163,6 +166,10 @@ class SensorLoggerRecorder(TimedStreamsRecorder):
         self._gravity: tuple[FloatArray, FloatArray] = (np.empty(0), np.empty((0, 3)))
         self._held: tuple[FloatArray, FloatArray, float] | None = None  # acc awaiting gravity
         self._last_emitted_t = -math.inf
+        self._seen: set[str] = set()  # wanted streams that came with samples
+        self._sample_messages = 0
+        self._plan_errors = 0
+        self._checked = False
         self.device_id = ""
         self.counters.update(
             {"messages": 0, "late_messages": 0, "missing_messages": 0, "bad_messages": 0}
@@ -179,6 +186,7 @@ class SensorLoggerRecorder(TimedStreamsRecorder):
                 self._frame_error(str(exc))
                 continue
             self.counters["messages"] += 1
+            self._check_streams(streams)
             if n_bad:
                 self.counters["bad_samples"] += n_bad
                 self._bad = True
@@ -202,6 +210,27 @@ class SensorLoggerRecorder(TimedStreamsRecorder):
                 now = max(now, float(host))
         self._release(flush=False, now=now)
         self._emit()
+
+    def _check_streams(self, streams: dict[str, tuple[FloatArray, FloatArray]]) -> None:
+        """Say once, after a few messages with samples, that the gyroscope is not pushed.
+
+        Without it nothing reaches the grid, and the session would end with "no samples" and
+        no reason (a missing accelerometer is told by the plan's own error).
+        """
+        names = {name for name, (t, _) in streams.items() if t.size}
+        if not names or self._checked:
+            return
+        self._seen |= names
+        self._sample_messages += 1
+        if self._sample_messages < CHECK_AFTER_MESSAGES:
+            return
+        self._checked = True
+        if not {SL_GYR, SL_GYR_UNCAL} & self._seen:
+            self._frame_error(
+                f"Sensor Logger pushes hold no gyroscope (they hold {', '.join(sorted(self._seen))}"
+                "); nothing can be recorded without it: enable Gyroscope in Sensor Logger's "
+                "sensors (and restart the recording there)"
+            )
 
     def _release(self, flush: bool, now: float) -> None:
         """Decode waiting messages in id order (see the module docstring)."""
@@ -255,7 +284,12 @@ class SensorLoggerRecorder(TimedStreamsRecorder):
         try:
             plan = sl_acc_plan(frozenset(streams), "Sensor Logger push")
         except ImportOptionsError as exc:
-            self._frame_error(str(exc))
+            self._plan_errors += 1
+            if self._plan_errors == 1:  # said once; every such message is counted
+                self._frame_error(f"{exc} (until it comes, nothing is recorded)")
+            else:
+                self.counters["bad_frames"] += 1
+                self._bad = True
             return
         self._plan = plan
         platform = self.platform

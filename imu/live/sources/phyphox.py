@@ -73,18 +73,23 @@ def normalise_url(url: str) -> str:
     """``PHONE[:PORT]`` or ``http://PHONE:PORT/...`` -> ``http://PHONE:PORT`` (no path).
 
     Raises:
-        PhoneError: not an http URL with a host.
+        PhoneError: not an http URL with a host and, if given, a port number in 1-65535.
 
     """
     text = url.strip()
     if "://" not in text:
         text = "http://" + text
-    parts = urlsplit(text)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise PhoneError(
-            f"phyphox address {url!r} is not an http URL; give the one phyphox shows under "
-            "'Allow remote access', e.g. http://192.168.1.23:8080"
-        )
+    fix = ("give the address phyphox shows under 'Allow remote access', e.g. "
+           "http://192.168.1.23:8080")
+    try:
+        parts = urlsplit(text)
+        host, port = parts.hostname, parts.port
+    except ValueError as exc:  # a bad port, or an unclosed [IPv6 address
+        raise PhoneError(f"phyphox address {url!r} is not a valid URL ({exc}); {fix}") from exc
+    if parts.scheme not in ("http", "https") or not host:
+        raise PhoneError(f"phyphox address {url!r} is not an http URL; {fix}")
+    if port == 0:
+        raise PhoneError(f"phyphox address {url!r} has port 0; {fix}")
     return f"{parts.scheme}://{parts.netloc}"
 
 
@@ -194,6 +199,12 @@ class PhyphoxSource:
     async def _open(self, http: aiohttp.ClientSession, link: SourceLink) -> None:
         try:
             body = await self._fetch(http, "/config")
+        except aiohttp.ClientResponseError as exc:
+            raise PhoneError(
+                f"{self.url} answered HTTP {exc.status} to phyphox's /config: it is not "
+                "phyphox's remote access (or a phyphox too old for it); check the address "
+                "phyphox shows under 'Allow remote access', port included"
+            ) from exc
         except (aiohttp.ClientError, TimeoutError, OSError) as exc:
             raise PhoneError(
                 f"phyphox at {self.url} does not answer ({_say(exc)}); check that the phone is "
@@ -205,8 +216,22 @@ class PhyphoxSource:
             doc = json.loads(body)
             self.title = str(doc.get("title", "")) if isinstance(doc, dict) else ""
         except (PhyphoxDataError, ValueError) as exc:
-            raise PhoneError(f"phyphox at {self.url}: {exc}") from exc
+            hint = "" if "phone-setup" in str(exc) else (
+                "; check the address phyphox shows under 'Allow remote access'"
+            )
+            raise PhoneError(f"phyphox at {self.url}: {exc}{hint}") from exc
         link.frame(link.now(), envelope("/config", body))
+        try:
+            await self._start_streaming(http, link)
+        except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+            raise PhoneError(
+                f"phyphox at {self.url} stopped answering while the stream was set up "
+                f"({_say(exc)}); check the Wi-Fi and that phyphox stays in front with the "
+                "screen on, then start again"
+            ) from exc
+
+    async def _start_streaming(self, http: aiohttp.ClientSession, link: SourceLink) -> None:
+        """Newest times (stream from now), start measuring if needed, the pause mapping."""
         # Start from now: the newest time of each stream (single-value requests).
         names = [self.buffers[s][3] for s in Stream]
         body = await self._fetch(http, "/get?" + urlencode(dict.fromkeys(names, "")))

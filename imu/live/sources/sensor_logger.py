@@ -12,19 +12,23 @@ inject samples. The handler only pushes the body to the session (journal first, 
 the session's consumer) and answers 200. A body over :data:`MAX_BODY_BYTES` gets 413 (shorten
 the batch period).
 
-Link state: the first push marks the phone ``connected``; no push for ``idle_s`` marks it
-``disconnected`` (the hole that follows is a ``disconnected`` gap unless the phone was paused)
-and the next push ``connected`` again. After ``give_up_s`` without a push the session ends
-(``device gone``); before the first push it waits until stopped.
+Link state: the first push marks the phone ``connected`` (so "Tap to Test Pushing" shows up at
+once); once pushes carry samples, no push for ``idle_s`` marks it ``disconnected`` (the hole
+that follows is a ``disconnected`` gap unless the phone was paused) and the next push
+``connected`` again, and after ``give_up_s`` without a push the session ends (``device
+gone``). Before the first push with samples (a test push has none) it waits until stopped:
+setting the phone up after the test push takes as long as it takes.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import secrets
 import time
+from collections.abc import Callable
 
 from aiohttp import web
 
@@ -37,7 +41,7 @@ from imu.io.recorders.sensor_logger import (
     platform_note,
 )
 from imu.live.events import SourceInfo
-from imu.live.phone_setup import lan_address
+from imu.live.phone_setup import lan_address, listen_problem
 from imu.live.sources.base import SourceLink
 
 logger = logging.getLogger(__name__)
@@ -55,11 +59,15 @@ class PushServerError(ImuError):
 def parse_listen(text: str) -> tuple[str, int]:
     """``PORT`` or ``HOST:PORT`` -> ``(host, port)`` (host ``0.0.0.0``: every interface).
 
+    An IPv6 host is written in brackets, ``[::1]:8000``; the host returned has none.
+
     Raises:
         PushServerError: not a port number in 1..65535.
 
     """
-    host, _, port_text = text.rpartition(":")
+    host, _, port_text = text.strip().rpartition(":")
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]
     try:
         port = int(port_text)
     except ValueError:
@@ -70,6 +78,18 @@ def parse_listen(text: str) -> tuple[str, int]:
             "(e.g. 0.0.0.0:8000)"
         )
     return host or "0.0.0.0", port
+
+
+def has_samples(body: bytes) -> bool:
+    """True if a push body holds at least one sensor sample (a test push holds none)."""
+    try:
+        doc = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        return False
+    payload = doc.get("payload") if isinstance(doc, dict) else None
+    return isinstance(payload, list) and any(
+        isinstance(item, dict) and "values" in item for item in payload
+    )
 
 
 class SensorLoggerSource:
@@ -115,9 +135,14 @@ class SensorLoggerSource:
         """Set once the server listens (:attr:`port` is then the real port)."""
         self.pushes = 0
         self.refused = 0
+        self.too_large = 0
         self._last_push: float | None = None
         self._up = False
+        self._streaming = False
         self._link: SourceLink | None = None
+        self.on_listening: Callable[[str], None] | None = None
+        """Called with the push URL once the server listens (e.g. to print it and its QR
+        code: a URL printed before the port is open may be one nobody can push to)."""
 
     @property
     def path(self) -> str:
@@ -126,7 +151,9 @@ class SensorLoggerSource:
 
     def url(self, address: str | None = None) -> str:
         """The URL to enter in Sensor Logger (``address``: default this computer's LAN IP)."""
-        host = address or (self.host if self.host not in ("0.0.0.0", "") else lan_address())
+        host = address or (self.host if self.host not in ("0.0.0.0", "::", "") else lan_address())
+        if ":" in host:  # IPv6
+            host = f"[{host}]"
         return f"http://{host}:{self.port}{self.path}"
 
     # ------------------------------------------------------------------ Source protocol
@@ -149,11 +176,14 @@ class SensorLoggerSource:
             site = web.TCPSite(runner, self.host, self.port)
             try:
                 await site.start()
-            except OSError as exc:
+            except (OSError, OverflowError) as exc:
+                problem = listen_problem(
+                    exc, self.host, self.port, f"--sensor-logger-push {self.port + 1}",
+                    f"--sensor-logger-push {self.port}",
+                )
                 raise PushServerError(
                     f"cannot listen on {self.host}:{self.port} for Sensor Logger pushes "
-                    f"({exc.strerror or exc}); choose another port, e.g. "
-                    f"--sensor-logger-push {self.port + 1}"
+                    f"{problem}"
                 ) from exc
             server = getattr(site, "_server", None)
             sockets = getattr(server, "sockets", None) or []
@@ -161,6 +191,11 @@ class SensorLoggerSource:
                 self.port = int(sockets[0].getsockname()[1])
             self.started.set()
             logger.info("receiving Sensor Logger pushes at %s", self.url())
+            if self.on_listening is not None:
+                try:
+                    self.on_listening(self.url())
+                except Exception:  # telling the URL must never stop the session
+                    logger.exception("could not show the push URL %s", self.url())
             return await self._watch(link, stop)
         finally:
             await runner.cleanup()
@@ -169,7 +204,7 @@ class SensorLoggerSource:
         while not stop.is_set():
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), min(self.idle_s / 4, 0.5))
-            if self._last_push is None:
+            if self._last_push is None or not self._streaming:
                 continue
             silent = time.monotonic() - self._last_push
             if self._up and silent > self.idle_s:
@@ -185,7 +220,17 @@ class SensorLoggerSource:
             self.refused += 1
             logger.warning("refused a push from %s with a wrong token", request.remote)
             return web.json_response({"error": "wrong token"}, status=403)
-        body = await request.read()
+        try:
+            body = await request.read()
+        except web.HTTPRequestEntityTooLarge:
+            self.refused += 1
+            self.too_large += 1
+            logger.warning(
+                "refused a Sensor Logger push of more than %d bytes (HTTP 413): its samples are "
+                "lost (a 'lost frames' gap); shorten the batch period in Sensor Logger (1000 ms) "
+                "or turn off the sensors the analysis does not use", MAX_BODY_BYTES,
+            )
+            raise
         link = self._link
         if link is None:
             return web.json_response({"error": "not ready"}, status=503)
@@ -196,4 +241,6 @@ class SensorLoggerSource:
         link.frame(link.now(), body)
         self.pushes += 1
         self._last_push = time.monotonic()
+        if not self._streaming:
+            self._streaming = has_samples(body)
         return web.json_response({"ok": True})
