@@ -13,6 +13,7 @@ from typing import Any
 
 from rich.console import Console
 
+from imu.errors import ImuError
 from imu.io.recorders.sensor_logger import PLATFORMS
 from imu.live.phone_setup import qr_text
 from imu.live.sources.phyphox import PhyphoxSource
@@ -35,16 +36,30 @@ def add_phone_options(src: Any, p: argparse.ArgumentParser) -> None:
                         "differ [auto]")
 
 
+PHONE_DEFAULT_RATE_HZ = 100
+"""Grid a phone's samples are joined on when ``--rate`` is not given, Hz."""
+PHONE_RATES_HZ = (10, 1000)
+"""Lowest and highest ``--rate`` for a phone, Hz."""
+
+
 def phone_source(args: argparse.Namespace) -> PhyphoxSource | SensorLoggerSource | None:
     """The phone source the options ask for (None: neither); the grid rate is ``--rate``."""
-    rate = int(getattr(args, "rate", 100) or 100)
-    give_up = float(getattr(args, "give_up", 60.0))
+    rate = int(getattr(args, "rate", None) or PHONE_DEFAULT_RATE_HZ)
+    if not PHONE_RATES_HZ[0] <= rate <= PHONE_RATES_HZ[1] and (
+        getattr(args, "phyphox", None) or getattr(args, "sensor_logger_push", None)
+    ):
+        raise ImuError(
+            f"--rate {rate}: a phone's samples are joined on a grid of "
+            f"{PHONE_RATES_HZ[0]}-{PHONE_RATES_HZ[1]} Hz; leave it out for "
+            f"{PHONE_DEFAULT_RATE_HZ} Hz"
+        )
+    given = getattr(args, "give_up", None)
     if getattr(args, "phyphox", None):
-        return PhyphoxSource(args.phyphox, odr_hz=rate, give_up_s=give_up)
+        return PhyphoxSource(args.phyphox, odr_hz=rate, give_up_s=float(given or 60.0))
     if getattr(args, "sensor_logger_push", None):
         host, port = parse_listen(args.sensor_logger_push)
         return SensorLoggerSource(host, port, odr_hz=rate, platform=args.phone_platform,
-                                  give_up_s=max(give_up, 10.0))
+                                  give_up_s=max(float(given or 600.0), 10.0))
     return None
 
 

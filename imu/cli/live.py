@@ -32,7 +32,7 @@ from imu.errors import ImuError
 from imu.exercises import PROFILES, ExerciseProfile, get_profile
 from imu.io.journal import SUFFIX
 from imu.live.events import DEVICE_STOPPED, Listener
-from imu.live.finish import finish_session, recover_leftovers
+from imu.live.finish import finish_session, recover_leftovers, set_aside_empty_journal
 from imu.live.session import LiveResult, LiveSession, run_with_signals
 from imu.live.sources.ble import BleSource, ReconnectPolicy
 from imu.live.views import PlainView, RichView
@@ -73,6 +73,10 @@ exercises: {_EXERCISES}
 """
 
 
+BLE_DEFAULT_RATE_HZ = 104
+"""``--rate`` for BLE sensors and the simulator when not given, Hz."""
+
+
 def _faults(text: str) -> dict[str, float]:
     """``name=p,name=p`` -> {name: p}; p in [0, 1]."""
     out: dict[str, float] = {}
@@ -82,7 +86,15 @@ def _faults(text: str) -> dict[str, float]:
             raise argparse.ArgumentTypeError(
                 f"{item!r}: write NAME=P, e.g. dropped_eccentric=0.5"
             )
-        out[name.strip()] = _fraction(value)
+        try:
+            p = float(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{item!r}: {value!r} is not a number") from None
+        if not 0 <= p <= 1:
+            raise argparse.ArgumentTypeError(
+                f"{item!r}: a probability per rep is in [0, 1], got {value}"
+            )
+        out[name.strip()] = p
     return out
 
 
@@ -139,11 +151,15 @@ def register(subparsers: Any) -> None:
     p.add_argument("--transport", metavar="NAME",
                    help="use Bumble on this HCI transport (e.g. usb:0) instead of the OS stack")
     add_stream_options(p)
-    p.add_argument("--rate", type=int, default=104, metavar="HZ", help="output data rate [104]")
+    p.add_argument("--rate", type=int, default=None, metavar="HZ",
+                   help="output data rate: a BLE sensor's (26, 52, 104, 208, 416, 833) [104]; "
+                        "for a phone, the grid its samples are joined on (10-1000) [100]")
     p.add_argument("--acc-range", type=int, default=8, metavar="G", help="+-g [8]")
     p.add_argument("--gyr-range", type=int, default=500, metavar="DPS", help="+-deg/s [500]")
-    p.add_argument("--give-up", type=positive_number, default=60.0, metavar="S",
-                   help="stop reconnecting after S seconds without the sensor [60]")
+    p.add_argument("--give-up", type=positive_number, default=None, metavar="S",
+                   help="end the session after S seconds without the sensor: BLE sensors and "
+                        "phyphox [60]; Sensor Logger's pushes, which stop while the app is "
+                        "not recording (between sets) [600]")
     add_web_option(p)
     sim = p.add_argument_group("simulation (--sim)")
     sim.add_argument("--sim-reps", type=int, default=8, metavar="N", help="reps per set [8]")
@@ -195,7 +211,10 @@ def run(args: argparse.Namespace) -> int:
     phone = phone_source(args)
     profile = get_profile(args.exercise)
     tempo = parse_tempo(args.tempo) if args.tempo else profile.default_tempo
-    config = StreamConfig(args.rate, args.acc_range, args.gyr_range)
+    config = (
+        StreamConfig(args.rate or BLE_DEFAULT_RATE_HZ, args.acc_range, args.gyr_range)
+        if phone is None else StreamConfig()
+    )
     out = pipe_safe_console("live")
     out_dir: Path = args.out
     recover_leftovers(out_dir, out)
@@ -203,7 +222,7 @@ def run(args: argparse.Namespace) -> int:
     journal = out_dir / f"{name}{SUFFIX}"
     view = make_view(args, out, profile, tempo)
     listener, web = with_web(args, view, profile, tempo, args.speed if args.sim else 1.0)
-    policy = ReconnectPolicy(give_up_after_s=args.give_up)
+    policy = ReconnectPolicy(give_up_after_s=args.give_up or 60.0)
     if phone is not None:
         announce(phone, out)
         coro = run_with_signals(
@@ -215,7 +234,11 @@ def run(args: argparse.Namespace) -> int:
         backend = BleBackend.bumble_transport(args.transport) if args.transport else BleBackend()
         coro = _run_device(args, backend, profile, tempo, config, journal, listener, policy)
     with view.running():
-        result = asyncio.run(serve(coro, web, out))
+        try:
+            result = asyncio.run(serve(coro, web, out))
+        except ImuError:
+            set_aside_empty_journal(journal)  # it failed before streaming: leave no journal
+            raise
     finish(result, out_dir, name, profile, tempo, out, journal)
     return 0 if result.reason in ("stopped", "device gone", DEVICE_STOPPED) else 1
 

@@ -16,9 +16,9 @@ sessions for different cases, and adding a case never changes another case's ses
   91100-91199, 91200-91299, 91300-91399, 91400-91499, fixed before any figure was looked at.
   They are the second held-out set: the first (:data:`SEEN_HOLDOUT_RANGES`, 90000-90499) was
   reported once and its figures were then read while the analyzer changed, so it no longer
-  holds anything out. ``imu eval --holdout`` uses the first :data:`HOLDOUT_SESSIONS` seeds of each range for every
-  case and reports every figure pooled over the five ranges with its spread (min-max of the
-  figure computed on each range alone).
+  holds anything out. ``imu eval --holdout`` uses the first :data:`HOLDOUT_SESSIONS` seeds of
+  each range for every case and reports every figure pooled over the five ranges with its
+  spread (min-max of the figure computed on each range alone).
 """
 
 from __future__ import annotations

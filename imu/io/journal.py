@@ -69,6 +69,14 @@ _MAX_RECORD = 1 << 20
 _KINDS = (KIND_FRAME, KIND_EVENT)
 
 
+class EmptyJournalError(RecordingError):
+    """A journal that holds no samples (a session that never streamed): nothing to recover."""
+
+
+EMPTY_SUFFIX = ".empty"
+"""Appended to a journal with no samples once it has been reported, so it is said once."""
+
+
 def _record(kind: int, host_time_s: float, payload: bytes) -> bytes:
     body = _BODY_HEAD.pack(kind, host_time_s) + payload
     length = _LEN.pack(len(body))
@@ -559,7 +567,7 @@ def recover(path: str | Path, warn: bool = True) -> JournalRecovery:
     recorder = recorder_for(contents.header)  # the live run's decode path for its protocol
     marks = replay_into(contents, recorder)
     if recorder.n_samples == 0:
-        raise RecordingError(f"journal {path} holds no samples; nothing to recover")
+        raise EmptyJournalError(f"journal {path} holds no samples; nothing to recover")
     recording = recorder.recording()
     rate = recording.sampling_rate_hz
     damaged_starts = {marks[d.record_index] for d in contents.damaged if d.record_index in marks}

@@ -23,7 +23,13 @@ from rich.console import Console
 from imu.core.metrics import Rep
 from imu.errors import RecordingError
 from imu.exercises import ExerciseProfile
-from imu.io.journal import leftover_journals, recover_journal
+from imu.io.journal import (
+    EMPTY_SUFFIX,
+    EmptyJournalError,
+    leftover_journals,
+    read_journal,
+    recover_journal,
+)
 from imu.io.recording import Recording, write_recording
 from imu.live.session import LiveResult
 from imu.report.session import SessionReport
@@ -152,6 +158,13 @@ def recover_leftover_journals(out_dir: Path) -> list[RecoveredJournal]:
         target = journal.with_suffix(".parquet")
         try:
             recording = recover_journal(journal)
+        except EmptyJournalError as exc:
+            # Said once: set aside (kept, never deleted: it may hold payloads worth a look).
+            aside = journal.with_name(journal.name + EMPTY_SUFFIX)
+            journal.rename(aside)
+            results.append(RecoveredJournal(journal, aside, None, f"{exc}; set aside as "
+                                            f"{aside.name}"))
+            continue
         except RecordingError as exc:
             results.append(RecoveredJournal(journal, target, None, str(exc)))
             continue
@@ -178,6 +191,27 @@ def recover_leftovers(out_dir: Path, out: Console) -> list[Path]:
     return written
 
 
+def set_aside_empty_journal(journal: Path | None) -> str:
+    """A session with no samples: drop its journal if it holds no payload, else set it aside.
+
+    Called when a session ends without samples, and when it fails before streaming (a phone
+    that does not answer, a busy port), so that no journal is left to warn about at every
+    later start. Returns the note to add to the "no samples" line (what became of the journal).
+    """
+    if journal is None or not journal.exists():
+        return ""
+    try:
+        frames = read_journal(journal).n_frames
+    except RecordingError:
+        frames = 1  # unreadable: keep it
+    if frames == 0:
+        journal.unlink()
+        return ""
+    aside = journal.with_name(journal.name + EMPTY_SUFFIX)
+    journal.rename(aside)
+    return f" (the {count(frames, 'payload')} received are kept in {aside})"
+
+
 def finish_session(
     result: LiveResult,
     out_dir: Path,
@@ -198,7 +232,8 @@ def finish_session(
     """
     recording = result.recording
     if recording.n_samples == 0:
-        out.print("no samples received; nothing written", markup=False)
+        out.print("no samples received; nothing written" + set_aside_empty_journal(journal_path),
+                  markup=False)
         return None
     report = live_report(recording, result.reps, profile, tempo, result.trace,
                          result.trace_start_s)

@@ -1,0 +1,52 @@
+"""imu live options found wanting by a new user: phone rates, failed starts, --sim-faults."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from imu.cli import main
+from imu.io.journal import EMPTY_SUFFIX, JournalWriter
+from imu.io.recorders import StreamHeader
+from imu.live.finish import recover_leftover_journals
+
+
+def test_a_phone_takes_any_grid_rate_and_refuses_absurd_ones(tmp_path: Path, capsys) -> None:
+    # Nothing answers on port 1: the rate must pass (not the BLE sensor's list) and the run
+    # fail on the address, leaving no journal behind.
+    code = main(["live", "-e", "reverse-crunch", "--phyphox", "http://127.0.0.1:1",
+                 "--rate", "100", "--out", str(tmp_path), "--plain"])
+    err = capsys.readouterr().err
+    assert code == 2 and "does not answer" in err and "UNSUPPORTED_RATE" not in err
+    assert list(tmp_path.iterdir()) == []
+    code = main(["live", "-e", "reverse-crunch", "--phyphox", "http://127.0.0.1:1",
+                 "--rate", "5000", "--out", str(tmp_path)])
+    assert code == 2 and "--rate 5000" in capsys.readouterr().err
+
+
+def test_a_journal_without_samples_is_reported_once_and_kept(tmp_path: Path) -> None:
+    journal = tmp_path / "live-x.imuj"
+    writer = JournalWriter(str(journal), StreamHeader(104, 8, 500))
+    writer.append_frames([(0.0, b"\x00\x01")])  # a payload that decodes to nothing
+    writer.close()
+    first = recover_leftover_journals(tmp_path)
+    assert len(first) == 1 and first[0].recording is None
+    assert (tmp_path / f"live-x.imuj{EMPTY_SUFFIX}").exists()
+    assert recover_leftover_journals(tmp_path) == []  # said once
+
+
+@pytest.mark.parametrize(("text", "ok"), [("dropped_eccentric=1", True),
+                                          ("dropped_eccentric=1.5", False),
+                                          ("dropped_eccentric", False)])
+def test_sim_faults_take_probabilities_up_to_one(tmp_path: Path, text: str, ok: bool) -> None:
+    run = subprocess.run(
+        [str(Path(sys.executable).parent / "imu"), "live", "--sim", "reverse-crunch", "--sim-reps", "2",
+         "--sim-faults", text, "--speed", "40", "--plain", "--out", str(tmp_path)],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert (run.returncode == 0) == ok, run.stderr
+    if not ok:
+        assert "--sim-faults" in run.stderr and "Traceback" not in run.stderr
