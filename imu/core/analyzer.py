@@ -28,9 +28,9 @@ composed here and nowhere else. Signal path:
    the median excursion from the starting posture positive (the concentric direction), read
    from gravity's direction when the body lies, kneels or hangs, else from the integrated
    gyro; for holds, the first clear excursion (getting into position) is positive. For
-   alternating exercises (dead bug, bird-dog) the axis is the mean change of gravity's
-   direction instead (the side-to-side rotation alternates and averages out over the lock
-   window, about eight reps). The sensor is clipped on once per session, so the axis is the
+   alternating exercises (dead bug, bird-dog) the axis is the one that moves gravity's
+   direction the way it moved most of the time over the lock window, about eight reps (its
+   median displacement: the side-to-side rotation alternates, the tilt does not). The sensor is clipped on once per session, so the axis is the
    same for every set. Reps before the lock are reported at it.
 5. **Pelvic angle** about the axis: gyro integration fused with the accelerometer's
    inclination about the same axis by a complementary filter with time constant

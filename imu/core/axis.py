@@ -113,10 +113,12 @@ def fix_axes(
     tilt_axis = -np.cross(up, (u[active] - up).mean(axis=0))
     tilt_norm = float(np.linalg.norm(tilt_axis))
     if alternating and sign_from_gravity and tilt_norm > 1e-4:
-        # The side-to-side rotation changes sign rep by rep and averages out; the tilt of
-        # every rep goes the same way, so the mean change of gravity's direction gives the
-        # medio-lateral axis, concentric positive, with no drift.
-        axis = tilt_axis / tilt_norm
+        # The side-to-side rotation changes sign rep by rep; the tilt of every rep goes the
+        # same way. So gravity's direction moves, most of the time, the way the tilt moves
+        # it: the direction along which the median displacement is largest gives the
+        # medio-lateral axis, concentric positive, with no drift. The median, not the mean:
+        # one rep that rotates the hips 13 deg (a fault) must not turn the axis.
+        axis = _median_tilt_axis(u[active] - up, up)
     elif alternating:
         # Same idea from the integrated gyro (drifts over the lock window). The medio-lateral
         # axis is horizontal in every posture of the profiles: drop the vertical part.
@@ -156,6 +158,36 @@ def fix_axes(
         up_ref=np.asarray(up, dtype=np.float64),
         ref_perp=np.asarray(perp, dtype=np.float64),
     )
+
+
+def _median_tilt_axis(moved: FloatArray, up: FloatArray, samples: int = 4000) -> FloatArray:
+    """The rotation axis that moves gravity the way it moved most of the time.
+
+    Args:
+        moved: shape (m, 3), gravity's unit direction minus its direction at rest ``up``, for
+            the moving samples (small: about the rotation angle in rad).
+        up: shape (3,), gravity's unit direction at rest.
+        samples: at most this many rows are used (evenly spaced), for speed.
+
+    Returns:
+        shape (3,), the unit axis ``a`` (horizontal) such that a rotation by +angle about it
+        moves gravity along the direction ``v`` with the largest median displacement; a
+        rotation by ``+x`` about ``a`` turns gravity's direction by ``-x (a x up)``.
+
+    """
+    ref = np.array([1.0, 0.0, 0.0]) if abs(up[0]) < 0.9 else np.array([0.0, 1.0, 0.0])
+    e1 = np.cross(up, ref)
+    e1 /= np.linalg.norm(e1)
+    e2 = np.cross(up, e1)
+    step = max(1, len(moved) // samples)
+    m = moved[::step]
+    x, y = m @ e1, m @ e2
+    angles = np.radians(np.arange(360.0))
+    proj = np.outer(np.cos(angles), x) + np.outer(np.sin(angles), y)  # (360, k)
+    best = float(angles[int(np.argmax(np.median(proj, axis=1)))])
+    v = np.cos(best) * e1 + np.sin(best) * e2
+    axis = -np.cross(up, v)
+    return np.asarray(axis / np.linalg.norm(axis), dtype=np.float64)
 
 
 __all__ = ["ROTATION_QUANTUM_RAD", "BodyAxes", "RotationCounter", "fix_axes"]
