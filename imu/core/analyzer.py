@@ -30,7 +30,8 @@ composed here and nowhere else. Signal path:
    gyro; for holds, the first clear excursion (getting into position) is positive. For
    alternating exercises (dead bug, bird-dog) the axis is the one that moves gravity's
    direction the way it moved most of the time over the lock window, about eight reps (its
-   median displacement: the side-to-side rotation alternates, the tilt does not). The sensor is clipped on once per session, so the axis is the
+   median displacement: the side-to-side rotation alternates, the tilt does not). The
+   sensor is clipped on once per session, so the axis is the
    same for every set. Reps before the lock are reported at it.
 5. **Pelvic angle** about the axis: gyro integration fused with the accelerometer's
    inclination about the same axis by a complementary filter with time constant
