@@ -44,7 +44,8 @@ def test_a_journal_without_samples_is_reported_once_and_kept(tmp_path: Path) -> 
 def test_sim_faults_take_probabilities_up_to_one(tmp_path: Path, text: str, ok: bool) -> None:
     run = subprocess.run(
         [str(Path(sys.executable).parent / "imu"), "live", "--sim", "reverse-crunch",
-         "--sim-reps", "2", "--sim-faults", text, "--speed", "40", "--plain", "--out", str(tmp_path)],
+         "--sim-reps", "2", "--sim-faults", text, "--speed", "40", "--plain",
+         "--out", str(tmp_path)],
         capture_output=True, text=True, timeout=120,
     )
     assert (run.returncode == 0) == ok, run.stderr
