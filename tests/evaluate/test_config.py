@@ -23,11 +23,13 @@ from imu.sim import SessionSpec
 
 def test_holdout_ranges_are_the_published_ones() -> None:
     assert [(r.start, r.stop - 1) for r in HOLDOUT_RANGES] == [
-        (91000, 91099), (91100, 91199), (91200, 91299), (91300, 91399), (91400, 91499)]
+        (92000, 92099), (92100, 92199), (92200, 92299), (92300, 92399), (92400, 92499)]
     assert [r.label for r in holdout_ranges(10)] == [
-        "91000-91009", "91100-91109", "91200-91209", "91300-91309", "91400-91409"]
+        "92000-92009", "92100-92109", "92200-92209", "92300-92309", "92400-92409"]
     assert touches_holdout(holdout_ranges(1))
-    assert touches_holdout((SeedRange(90400, 5),))  # the first held-out set, seen since
+    assert touches_holdout((SeedRange(90400, 5),))  # the earlier held-out sets, seen since
+    assert touches_holdout((SeedRange(91300, 5),))
+    assert not touches_holdout((SeedRange(90500, 400),))
     assert not touches_holdout((SeedRange(0, 1000),))
     with pytest.raises(EvalError, match="100"):
         holdout_ranges(101)
