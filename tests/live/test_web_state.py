@@ -214,3 +214,19 @@ def test_the_snapshot_is_strict_json_even_with_nan_quantities(crunch_reps):
 def test_speed_must_be_positive():
     with pytest.raises(ValueError, match="speed"):
         CoachingState("x", CRUNCH_TEMPO, speed=0)
+
+
+def test_once_connected_the_page_says_it_learns_the_movement_not_waits_for_the_sensor():
+    state, _ = make_state()
+    assert state.snapshot()["phase"]["name"] == "waiting for the sensor"
+    state.apply(Connected(INFO, reconnect=False))
+    phase = state.snapshot()["phase"]
+    # The session tells no phase and no rep during its first reps (the axis is learned):
+    # the sensor is there, so "waiting for the sensor" next to "connected" is wrong.
+    assert phase["key"] == "learning" and phase["name"] == "learning the movement"
+    assert "keep going" in phase["hint"]
+    # A reconnection later in the session leaves the phase alone.
+    state.apply(PhaseStarted("concentric", 3, 20.0, 20.3, 3.0))
+    state.apply(Disconnected(at_sample=1100))
+    state.apply(Connected(INFO, reconnect=True))
+    assert state.snapshot()["phase"]["key"] == "concentric"

@@ -60,8 +60,10 @@ PHASE_NAMES: dict[str, str] = {
 }
 """Text shown for each phase key (``#phase``). The first four are :data:`PHASES`; ``hold``,
 ``learning`` come from the display hint :class:`PhaseChanged` when the session sends no
-:class:`PhaseStarted`; ``rest`` follows :class:`SetEnded`; ``waiting`` is before the first
-data, ``ended`` after the end."""
+:class:`PhaseStarted`; ``learning`` is also what the first connection starts (the session's
+analyzer learns the movement axis over the first reps, and says nothing about phases until
+then); ``rest`` follows :class:`SetEnded`; ``waiting`` is before the sensor is connected,
+``ended`` after the end."""
 
 PHASE_HINTS: dict[str, str] = {
     "concentric": "up",
@@ -69,6 +71,7 @@ PHASE_HINTS: dict[str, str] = {
     "eccentric": "down, slowly",
     "bottom_pause": "pause",
     "rest": "set done",
+    "learning": "keep going: the first reps are counted in a moment",
 }
 """The coaching word under the phase name."""
 
@@ -151,6 +154,10 @@ class CoachingState:
                 self._device += f", battery {info.battery_percent}%"
             self._link, self._streaming = "connected", True
             self._link_text = "reconnected" if event.reconnect else "connected"
+            if self._phase.key == "waiting":
+                # Streaming, but no phase or rep is told until the movement axis is learned
+                # (the first reps): say so rather than "waiting for the sensor".
+                self._phase = _Phase("learning")
             self._heard(self._data_s)
         elif isinstance(event, Disconnected):
             self._link, self._streaming = "reconnecting", False
