@@ -129,6 +129,7 @@ class CoachingState:
         self._cue: dict[str, Any] | None = None
         self._cues = 0
         self._resting: dict[str, Any] | None = None
+        self._last_set_ended = 0
         self._link = "connecting"
         self._link_text = "connecting to the sensor"
         self._device = ""
@@ -188,6 +189,7 @@ class CoachingState:
             summary = self._set_summary(event.set_no, event.reps)
             self._sets = [s for s in self._sets if s["set"] != event.set_no] + [summary]
             self._resting = summary
+            self._last_set_ended = max(self._last_set_ended, event.set_no)
             self._phase, self._cue = _Phase("rest"), None
         elif isinstance(event, Progress):
             changed = (event.gaps, event.lost_samples) != (self._gaps, self._lost_samples)
@@ -311,13 +313,17 @@ class CoachingState:
     # ------------------------------------------------------------------ output
     @property
     def current_set(self) -> int:
-        """The set of the newest rep (0 before the first rep)."""
-        return int(self._reps[-1]["set"]) if self._reps else 0
+        """The set in progress: the newest rep's (0 before the first rep), or the next one
+        once a set has ended and the person moves again (before that set's first rep)."""
+        newest = int(self._reps[-1]["set"]) if self._reps else 0
+        if self._last_set_ended >= newest > 0 and self._phase.key not in ("rest", "ended"):
+            return self._last_set_ended + 1
+        return newest
 
     def snapshot(self) -> dict[str, Any]:
         """Everything the page shows, JSON-able (times in s, angles in deg)."""
         now_s = self._extrapolated(self.clock())
-        set_no = self.current_set
+        set_no = self.current_set  # after a rest, the next set from its first movement on
         in_set = [r for r in self._reps if r["set"] == set_no] if set_no else []
         phase = self._phase
         elapsed = (max(0.0, now_s - phase.at_s) if phase.at_s is not None else None)
