@@ -100,6 +100,8 @@ def test_the_page_follows_a_set_reloads_and_cues(browser: Browser, crunch_reps):
         wait_for(browser, lambda: text(browser, "phase") == "eccentric", "the eccentric")
         wait_for(browser, lambda: visible(browser, "cue"), "the cue")
         assert text(browser, "cue").startswith("slower")
+        # Plain words, and no session-wide rep number next to the set's count.
+        assert "lowering in" in text(browser, "cue") and "aim for 3 s" in text(browser, "cue")
         # Two cues in the session so far: rep 1's and rep 4's dropped eccentrics.
         assert browser.js("return document.getElementById('cue').dataset.count") == "2"
         assert text(browser, "phase-time").endswith("/ 3 s")
@@ -137,3 +139,19 @@ def test_the_page_follows_a_set_reloads_and_cues(browser: Browser, crunch_reps):
                  "the lost link")
         srv.feed([Finished("stopped")])
         wait_for(browser, lambda: text(browser, "phase") == "session ended", "the end")
+
+
+def test_reps_are_numbered_within_their_set_like_the_count(browser: Browser, crunch_reps):
+    state = CoachingState("Reverse crunch", CRUNCH_TEMPO)
+    with ServerThread(state) as srv:
+        browser.open(srv.url, *PHONE)
+        # Set 1 (6 reps), its end, then set 2's first rep.
+        srv.feed(list(session_events(crunch_reps[:7], CRUNCH_TEMPO)))
+        wait_for(browser, lambda: text(browser, "set-no") == "2", "set 2")
+        assert text(browser, "rep-count") == "1"
+        # "1 rep, set 2" next to "last rep #7" read as two different counts; reps.csv and the
+        # terminal call it rep 1 of set 2.
+        assert text(browser, "last-no").startswith("#1")
+        rows = browser.js("return [...document.querySelectorAll('#reps li .no')]"
+                          ".map(e => e.textContent)")
+        assert rows == ["#1"]

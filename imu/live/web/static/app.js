@@ -7,6 +7,8 @@
 (() => {
   const token = new URLSearchParams(location.search).get("token") || "";
   const $ = (id) => document.getElementById(id);
+  // A cue's phase in plain words (its rep number is the session's, not the set's: left out).
+  const PACE_WORDS = { eccentric: "lowering", concentric: "lifting" };
   const CUE_MIN_SHOW_MS = 3000; // a cue stays up at least this long, even if the phase ended
 
   let state = null;
@@ -103,7 +105,8 @@
     const box = $("last");
     box.hidden = !rep;
     if (!rep) return;
-    $("last-no").textContent = `#${rep.number}${rep.side ? " " + rep.side : ""}` +
+    // Numbered within its set, as the count, the terminal and reps.csv number it.
+    $("last-no").textContent = `#${rep.rep}${rep.side ? " " + rep.side : ""}` +
       (rep.rom_deg !== null ? ` · ROM ${Math.round(rep.rom_deg)}°` : "");
     const cells = $("last-phases");
     cells.replaceChildren(...rep.phases.map((p) => {
@@ -123,7 +126,7 @@
     const items = reps.slice().reverse().map((rep) => {
       const li = el("li");
       li.dataset.number = rep.number;
-      li.append(el("span", "no", `#${rep.number}`));
+      li.append(el("span", "no", `#${rep.rep}`));
       for (const p of rep.phases) {
         const span = el("span", p.ok ? "ok" : "bad", `${p.label} ${fmt(p.measured_s)}/${num(p.prescribed_s)}`);
         li.append(span);
@@ -145,8 +148,8 @@
       if (s.cue.id !== lastCueId) {
         cue.replaceChildren(
           document.createTextNode(s.cue.message),
-          el("small", null, `rep ${s.cue.rep_no}: ${s.cue.phase} heading for ` +
-            `${fmt(s.cue.projected_s)} s of ${num(s.cue.prescribed_s)} s`));
+          el("small", null, `${PACE_WORDS[s.cue.phase] || s.cue.phase} in ` +
+            `${fmt(s.cue.projected_s)} s at this pace, aim for ${num(s.cue.prescribed_s)} s`));
         cueShownAt = performance.now();
         if (!firstState) speak(s.cue.message);
         lastCueId = s.cue.id;
