@@ -155,3 +155,18 @@ def test_reps_are_numbered_within_their_set_like_the_count(browser: Browser, cru
         rows = browser.js("return [...document.querySelectorAll('#reps li .no')]"
                           ".map(e => e.textContent)")
         assert rows == ["#1"]
+
+
+def test_at_speed_the_cue_goes_away_after_3_s_of_the_sets_time(browser: Browser, crunch_reps):
+    state = CoachingState("Reverse crunch", CRUNCH_TEMPO, speed=4.0)
+    with ServerThread(state) as srv:
+        browser.open(srv.url, *PHONE)
+        dropped = crunch_reps[0]  # a dropped eccentric: its events carry a "slower" cue
+        srv.feed([next(iter(session_events([], CRUNCH_TEMPO))),
+                  *rep_events(dropped, 1, CRUNCH_TEMPO)])
+        wait_for(browser, lambda: visible(browser, "cue"), "the cue")
+        start = dropped.ecc_end_s + 1.0
+        srv.feed([PhaseStarted("concentric", 2, start, start + 0.3, 3.0)])
+        # 3 s of the set at --speed 4 is 0.75 s on the wall: the cue must not hang over the
+        # next rep for 3 wall seconds (12 s of the set, the whole next rep).
+        wait_for(browser, lambda: not visible(browser, "cue"), "the cue gone", timeout_s=1.8)

@@ -9,13 +9,17 @@
   const $ = (id) => document.getElementById(id);
   // A cue's phase in plain words (its rep number is the session's, not the set's: left out).
   const PACE_WORDS = { eccentric: "lowering", concentric: "lifting" };
-  const CUE_MIN_SHOW_MS = 3000; // a cue stays up at least this long, even if the phase ended
+  // A cue stays up at least this long, even if the phase ended: seconds of the set's own time
+  // (data seconds; shorter on the wall clock at --speed, so a cue never hangs over the next reps),
+  // and never into the next rep's lowering.
+  const CUE_MIN_SHOW_S = 3;
 
   let state = null;
   let receivedAt = 0; // performance.now() when `state` arrived
   let firstState = true;
   let cueShownAt = 0;
   let lastCueId = 0;
+  let lastCueRep = null;
   let lastTick = "";
   let audio = null;
   const prefs = { sound: false, metronome: false };
@@ -153,6 +157,7 @@
         cueShownAt = performance.now();
         if (!firstState) speak(s.cue.message);
         lastCueId = s.cue.id;
+        lastCueRep = s.cue.rep_no;
       }
       cue.hidden = false;
     }
@@ -188,8 +193,10 @@
       $("phase-time").textContent = `${fmt(elapsed)} s`;
     }
     const cue = $("cue");
-    if (!cue.hidden && !state.cue && performance.now() - cueShownAt > CUE_MIN_SHOW_MS) {
-      cue.hidden = true;
+    if (!cue.hidden && !state.cue) {
+      const shownS = ((performance.now() - cueShownAt) / 1000) * state.speed;
+      const nextLowering = p.key === "eccentric" && p.rep_no !== lastCueRep;
+      if (shownS > CUE_MIN_SHOW_S || nextLowering) cue.hidden = true;
     }
   }
 
