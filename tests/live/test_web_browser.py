@@ -170,3 +170,17 @@ def test_at_speed_the_cue_goes_away_after_3_s_of_the_sets_time(browser: Browser,
         # 3 s of the set at --speed 4 is 0.75 s on the wall: the cue must not hang over the
         # next rep for 3 wall seconds (12 s of the set, the whole next rep).
         wait_for(browser, lambda: not visible(browser, "cue"), "the cue gone", timeout_s=1.8)
+
+
+def test_when_the_computer_is_gone_the_phase_clock_stops(browser: Browser, crunch_reps):
+    state = CoachingState("Reverse crunch", CRUNCH_TEMPO)
+    with ServerThread(state) as srv:
+        browser.open(srv.url, *PHONE)
+        srv.feed([*session_events(crunch_reps[:1], CRUNCH_TEMPO),
+                  PhaseStarted("eccentric", 2, 40.0, 40.3, 3.0)])
+        wait_for(browser, lambda: text(browser, "phase") == "eccentric", "the eccentric")
+    # The server went away without the session's end (a phone off the Wi-Fi looks the same):
+    # "ECCENTRIC 7.3 / 3 s" counting on would be made up.
+    wait_for(browser, lambda: text(browser, "phase") == "no link to the computer", "no link")
+    assert text(browser, "phase-time") == ""
+    assert text(browser, "link") == "computer unreachable"

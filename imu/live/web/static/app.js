@@ -22,6 +22,7 @@
   let lastCueRep = null;
   let lastTick = "";
   let audio = null;
+  let offline = false; // the event stream dropped: what the page shows is stale
   const prefs = { sound: false, metronome: false };
 
   // ------------------------------------------------------------------ helpers
@@ -177,7 +178,12 @@
     const bar = $("phase-bar");
     const elapsed = elapsedNow();
     const prescribed = p.prescribed_s;
-    if (elapsed === null || !state.running) {
+    if (offline) {
+      // No news from the computer: a phase clock running on would be made up.
+      bar.style.width = "0%";
+      bar.className = "";
+      $("phase-time").textContent = "";
+    } else if (elapsed === null || !state.running) {
       bar.style.width = p.key === "rest" || p.key === "ended" ? "100%" : "0%";
       bar.className = p.key === "rest" || p.key === "ended" ? "over" : "";
       $("phase-time").textContent = "";
@@ -271,6 +277,7 @@
 
   // ------------------------------------------------------------------ stream
   function accept(snapshot) {
+    offline = false;
     state = snapshot;
     receivedAt = performance.now();
     render();
@@ -294,6 +301,12 @@
       const link = $("link");
       link.dataset.state = "offline";
       link.textContent = "computer unreachable";
+      offline = true;
+      const phase = $("phase");
+      phase.textContent = "no link to the computer";
+      phase.dataset.key = "offline";
+      $("phase-hint").textContent = "the page reconnects by itself; the session goes on";
+      tick();
     });
   }
 
