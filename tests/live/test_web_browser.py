@@ -184,3 +184,21 @@ def test_when_the_computer_is_gone_the_phase_clock_stops(browser: Browser, crunc
     wait_for(browser, lambda: text(browser, "phase") == "no link to the computer", "no link")
     assert text(browser, "phase-time") == ""
     assert text(browser, "link") == "computer unreachable"
+
+
+def test_the_end_message_gets_a_line_and_leaves_the_buttons_whole(browser: Browser,
+                                                                   crunch_reps):
+    state = CoachingState("Reverse crunch", CRUNCH_TEMPO)
+    with ServerThread(state) as srv:
+        browser.open(srv.url, *PHONE)
+        srv.feed([*session_events(crunch_reps[:1], CRUNCH_TEMPO), Finished("stopped")])
+        wait_for(browser, lambda: text(browser, "phase") == "session ended", "the end")
+    wait_for(browser, lambda: "session over" in text(browser, "page-link"), "session over")
+    # The message squeezed beside the buttons broke "sound off" onto two lines.
+    heights = browser.js("return [...document.querySelectorAll('.controls button')]"
+                         ".map(b => b.getBoundingClientRect().height)")
+    assert all(h <= 52 for h in heights), heights
+    link = browser.js("return document.getElementById('page-link').getBoundingClientRect()"
+                      ".width")
+    assert link > 300
+    browser.screenshot("live_phone_ended_390x844")
