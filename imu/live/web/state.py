@@ -313,8 +313,11 @@ class CoachingState:
     # ------------------------------------------------------------------ output
     @property
     def current_set(self) -> int:
-        """The set in progress: the newest rep's (0 before the first rep), or the next one
-        once a set has ended and the person moves again (before that set's first rep)."""
+        """The set in progress (0 before the first rep).
+
+        The newest rep's set; once a set has ended and the person moves again, the next one
+        (before that set's first rep is done).
+        """
         newest = int(self._reps[-1]["set"]) if self._reps else 0
         if self._last_set_ended >= newest > 0 and self._phase.key not in ("rest", "ended"):
             return self._last_set_ended + 1
