@@ -100,6 +100,8 @@ def test_the_page_follows_a_set_reloads_and_cues(browser: Browser, crunch_reps):
         wait_for(browser, lambda: text(browser, "phase") == "eccentric", "the eccentric")
         wait_for(browser, lambda: visible(browser, "cue"), "the cue")
         assert text(browser, "cue").startswith("slower")
+        # Plain words, and no session-wide rep number next to the set's count.
+        assert "lowering in" in text(browser, "cue") and "aim for 3 s" in text(browser, "cue")
         # Two cues in the session so far: rep 1's and rep 4's dropped eccentrics.
         assert browser.js("return document.getElementById('cue').dataset.count") == "2"
         assert text(browser, "phase-time").endswith("/ 3 s")
@@ -137,3 +139,66 @@ def test_the_page_follows_a_set_reloads_and_cues(browser: Browser, crunch_reps):
                  "the lost link")
         srv.feed([Finished("stopped")])
         wait_for(browser, lambda: text(browser, "phase") == "session ended", "the end")
+
+
+def test_reps_are_numbered_within_their_set_like_the_count(browser: Browser, crunch_reps):
+    state = CoachingState("Reverse crunch", CRUNCH_TEMPO)
+    with ServerThread(state) as srv:
+        browser.open(srv.url, *PHONE)
+        # Set 1 (6 reps), its end, then set 2's first rep.
+        srv.feed(list(session_events(crunch_reps[:7], CRUNCH_TEMPO)))
+        wait_for(browser, lambda: text(browser, "set-no") == "2", "set 2")
+        assert text(browser, "rep-count") == "1"
+        # "1 rep, set 2" next to "last rep #7" read as two different counts; reps.csv and the
+        # terminal call it rep 1 of set 2.
+        assert text(browser, "last-no").startswith("#1")
+        rows = browser.js("return [...document.querySelectorAll('#reps li .no')]"
+                          ".map(e => e.textContent)")
+        assert rows == ["#1"]
+
+
+def test_at_speed_the_cue_goes_away_after_3_s_of_the_sets_time(browser: Browser, crunch_reps):
+    state = CoachingState("Reverse crunch", CRUNCH_TEMPO, speed=4.0)
+    with ServerThread(state) as srv:
+        browser.open(srv.url, *PHONE)
+        dropped = crunch_reps[0]  # a dropped eccentric: its events carry a "slower" cue
+        srv.feed([next(iter(session_events([], CRUNCH_TEMPO))),
+                  *rep_events(dropped, 1, CRUNCH_TEMPO)])
+        wait_for(browser, lambda: visible(browser, "cue"), "the cue")
+        start = dropped.ecc_end_s + 1.0
+        srv.feed([PhaseStarted("concentric", 2, start, start + 0.3, 3.0)])
+        # 3 s of the set at --speed 4 is 0.75 s on the wall: the cue must not hang over the
+        # next rep for 3 wall seconds (12 s of the set, the whole next rep).
+        wait_for(browser, lambda: not visible(browser, "cue"), "the cue gone", timeout_s=1.8)
+
+
+def test_when_the_computer_is_gone_the_phase_clock_stops(browser: Browser, crunch_reps):
+    state = CoachingState("Reverse crunch", CRUNCH_TEMPO)
+    with ServerThread(state) as srv:
+        browser.open(srv.url, *PHONE)
+        srv.feed([*session_events(crunch_reps[:1], CRUNCH_TEMPO),
+                  PhaseStarted("eccentric", 2, 40.0, 40.3, 3.0)])
+        wait_for(browser, lambda: text(browser, "phase") == "eccentric", "the eccentric")
+    # The server went away without the session's end (a phone off the Wi-Fi looks the same):
+    # "ECCENTRIC 7.3 / 3 s" counting on would be made up.
+    wait_for(browser, lambda: text(browser, "phase") == "no link to the computer", "no link")
+    assert text(browser, "phase-time") == ""
+    assert text(browser, "link") == "computer unreachable"
+
+
+def test_the_end_message_gets_a_line_and_leaves_the_buttons_whole(browser: Browser,
+                                                                   crunch_reps):
+    state = CoachingState("Reverse crunch", CRUNCH_TEMPO)
+    with ServerThread(state) as srv:
+        browser.open(srv.url, *PHONE)
+        srv.feed([*session_events(crunch_reps[:1], CRUNCH_TEMPO), Finished("stopped")])
+        wait_for(browser, lambda: text(browser, "phase") == "session ended", "the end")
+    wait_for(browser, lambda: "session over" in text(browser, "page-link"), "session over")
+    # The message squeezed beside the buttons broke "sound off" onto two lines.
+    heights = browser.js("return [...document.querySelectorAll('.controls button')]"
+                         ".map(b => b.getBoundingClientRect().height)")
+    assert all(h <= 52 for h in heights), heights
+    link = browser.js("return document.getElementById('page-link').getBoundingClientRect()"
+                      ".width")
+    assert link > 300
+    browser.screenshot("live_phone_ended_390x844")

@@ -154,7 +154,8 @@ def test_a_busy_port_is_a_clean_error():
             port = busy.getsockname()[1]
             view = WebView(CoachingState("x", CRUNCH_TEMPO))
             server = CoachingServer(view, WebAddress("127.0.0.1", port))
-            with pytest.raises(ImuError, match=rf"--web 127.0.0.1:{port}: cannot listen.*:0"):
+            with pytest.raises(ImuError, match=rf"--web 127.0.0.1:{port}: cannot listen there "
+                               r"\(address already in use\); give another port.*:0"):
                 await server.start()
 
     asyncio.run(main())
@@ -261,3 +262,27 @@ def test_web_option_defaults_to_loopback():
     assert p.parse_args([]).web is None
     assert p.parse_args(["--web"]).web == WebAddress("127.0.0.1", 8765)
     assert p.parse_args(["--web", "0.0.0.0:0"]).web == WebAddress("0.0.0.0", 0)
+
+
+def test_serve_while_on_a_busy_port_closes_the_session_it_never_started():
+    import inspect
+
+    from imu.live.web.server import serve_while
+
+    async def session() -> int:
+        return 7
+
+    async def main() -> None:
+        with socket.socket() as busy:
+            busy.bind(("127.0.0.1", 0))
+            busy.listen()
+            view = WebView(CoachingState("x", CRUNCH_TEMPO))
+            server = CoachingServer(view, WebAddress("127.0.0.1", busy.getsockname()[1]))
+            run = session()
+            with pytest.raises(ImuError, match="cannot listen"):
+                await serve_while(run, server, lambda url: None)
+            # Left unstarted, it would print "coroutine '_run_sim' was never awaited" under
+            # imu live's one-line error.
+            assert inspect.getcoroutinestate(run) == inspect.CORO_CLOSED
+
+    asyncio.run(main())

@@ -214,3 +214,43 @@ def test_the_snapshot_is_strict_json_even_with_nan_quantities(crunch_reps):
 def test_speed_must_be_positive():
     with pytest.raises(ValueError, match="speed"):
         CoachingState("x", CRUNCH_TEMPO, speed=0)
+
+
+def test_once_connected_the_page_says_it_learns_the_movement_not_waits_for_the_sensor():
+    state, _ = make_state()
+    assert state.snapshot()["phase"]["name"] == "waiting for the sensor"
+    state.apply(Connected(INFO, reconnect=False))
+    phase = state.snapshot()["phase"]
+    # The session tells no phase and no rep during its first reps (the axis is learned):
+    # the sensor is there, so "waiting for the sensor" next to "connected" is wrong.
+    assert phase["key"] == "learning" and phase["name"] == "learning the movement"
+    assert "keep going" in phase["hint"]
+    # A reconnection later in the session leaves the phase alone.
+    state.apply(PhaseStarted("concentric", 3, 20.0, 20.3, 3.0))
+    state.apply(Disconnected(at_sample=1100))
+    state.apply(Connected(INFO, reconnect=True))
+    assert state.snapshot()["phase"]["key"] == "concentric"
+
+
+def test_the_next_set_counts_from_zero_as_soon_as_its_first_rep_starts(crunch_reps):
+    state, _ = make_state()
+    set1 = tuple(r for r in crunch_reps if r.set == 1)
+    set2 = [r for r in crunch_reps if r.set == 2]
+    for i, rep in enumerate(set1):
+        feed(state, rep_events(rep, i + 1, CRUNCH_TEMPO))
+    state.apply(SetEnded(1, set1))
+    snap = state.snapshot()
+    assert (snap["set_no"], snap["count"]) == (1, 6)  # resting: the set just done
+    # The first rep of set 2 starts: the page must not say "6 reps, set 1" while it runs.
+    state.apply(PhaseStarted("concentric", 7, set2[0].con_start_s, set2[0].con_start_s + 0.3,
+                             3.0))
+    snap = state.snapshot()
+    assert (snap["set_no"], snap["count"], snap["reps"]) == (2, 0, [])
+    assert snap["total"] == 6
+    state.apply(RepDone(set2[0], 0.0, 0.0))
+    snap = state.snapshot()
+    assert (snap["set_no"], snap["count"], snap["total"]) == (2, 1, 7)
+    # The end keeps the last set's numbers.
+    state.apply(SetEnded(2, (set2[0],)))
+    state.apply(Finished("stopped"))
+    assert (state.snapshot()["set_no"], state.snapshot()["count"]) == (2, 1)

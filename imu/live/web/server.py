@@ -15,8 +15,10 @@ network, and the printed URL then carries the machine's LAN address.
 
 from __future__ import annotations
 
+import inspect
 import json
 import logging
+import os
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -241,7 +243,8 @@ class CoachingServer:
             await runner.cleanup()
             raise ImuError(
                 f"--web {self.address.host}:{self.address.port}: cannot listen there "
-                f"({exc.strerror or exc}); give another port (e.g. --web "
+                f"({os.strerror(exc.errno).lower() if exc.errno else exc}); give another "
+                f"port (e.g. --web "
                 f"{self.address.host}:0 picks a free one)"
             ) from None
         self._runner = runner
@@ -270,9 +273,19 @@ async def serve_while(run: Awaitable[T], server: CoachingServer,
                       announce: Callable[[str], None]) -> T:
     """Serve the page while ``run`` (the live session) runs; ``announce(url)`` once listening.
 
-    The server stops after ``run`` returns (the pages get the final state first).
+    The server stops after ``run`` returns (the pages get the final state first). When the
+    server cannot start (a port in use), ``run`` is closed unstarted, so no "coroutine was
+    never awaited" warning follows the one-line error.
     """
-    async with server:
+    try:
+        await server.start()
+    except BaseException:
+        if inspect.iscoroutine(run):
+            run.close()
+        raise
+    try:
         assert server.url is not None
         announce(server.url)
         return await run
+    finally:
+        await server.stop()

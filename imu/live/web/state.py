@@ -60,8 +60,10 @@ PHASE_NAMES: dict[str, str] = {
 }
 """Text shown for each phase key (``#phase``). The first four are :data:`PHASES`; ``hold``,
 ``learning`` come from the display hint :class:`PhaseChanged` when the session sends no
-:class:`PhaseStarted`; ``rest`` follows :class:`SetEnded`; ``waiting`` is before the first
-data, ``ended`` after the end."""
+:class:`PhaseStarted`; ``learning`` is also what the first connection starts (the session's
+analyzer learns the movement axis over the first reps, and says nothing about phases until
+then); ``rest`` follows :class:`SetEnded`; ``waiting`` is before the sensor is connected,
+``ended`` after the end."""
 
 PHASE_HINTS: dict[str, str] = {
     "concentric": "up",
@@ -69,6 +71,7 @@ PHASE_HINTS: dict[str, str] = {
     "eccentric": "down, slowly",
     "bottom_pause": "pause",
     "rest": "set done",
+    "learning": "keep going: the first reps are counted in a moment",
 }
 """The coaching word under the phase name."""
 
@@ -126,6 +129,7 @@ class CoachingState:
         self._cue: dict[str, Any] | None = None
         self._cues = 0
         self._resting: dict[str, Any] | None = None
+        self._last_set_ended = 0
         self._link = "connecting"
         self._link_text = "connecting to the sensor"
         self._device = ""
@@ -151,6 +155,10 @@ class CoachingState:
                 self._device += f", battery {info.battery_percent}%"
             self._link, self._streaming = "connected", True
             self._link_text = "reconnected" if event.reconnect else "connected"
+            if self._phase.key == "waiting":
+                # Streaming, but no phase or rep is told until the movement axis is learned
+                # (the first reps): say so rather than "waiting for the sensor".
+                self._phase = _Phase("learning")
             self._heard(self._data_s)
         elif isinstance(event, Disconnected):
             self._link, self._streaming = "reconnecting", False
@@ -181,6 +189,7 @@ class CoachingState:
             summary = self._set_summary(event.set_no, event.reps)
             self._sets = [s for s in self._sets if s["set"] != event.set_no] + [summary]
             self._resting = summary
+            self._last_set_ended = max(self._last_set_ended, event.set_no)
             self._phase, self._cue = _Phase("rest"), None
         elif isinstance(event, Progress):
             changed = (event.gaps, event.lost_samples) != (self._gaps, self._lost_samples)
@@ -304,13 +313,20 @@ class CoachingState:
     # ------------------------------------------------------------------ output
     @property
     def current_set(self) -> int:
-        """The set of the newest rep (0 before the first rep)."""
-        return int(self._reps[-1]["set"]) if self._reps else 0
+        """The set in progress (0 before the first rep).
+
+        The newest rep's set; once a set has ended and the person moves again, the next one
+        (before that set's first rep is done).
+        """
+        newest = int(self._reps[-1]["set"]) if self._reps else 0
+        if self._last_set_ended >= newest > 0 and self._phase.key not in ("rest", "ended"):
+            return self._last_set_ended + 1
+        return newest
 
     def snapshot(self) -> dict[str, Any]:
         """Everything the page shows, JSON-able (times in s, angles in deg)."""
         now_s = self._extrapolated(self.clock())
-        set_no = self.current_set
+        set_no = self.current_set  # after a rest, the next set from its first movement on
         in_set = [r for r in self._reps if r["set"] == set_no] if set_no else []
         phase = self._phase
         elapsed = (max(0.0, now_s - phase.at_s) if phase.at_s is not None else None)

@@ -7,15 +7,22 @@
 (() => {
   const token = new URLSearchParams(location.search).get("token") || "";
   const $ = (id) => document.getElementById(id);
-  const CUE_MIN_SHOW_MS = 3000; // a cue stays up at least this long, even if the phase ended
+  // A cue's phase in plain words (its rep number is the session's, not the set's: left out).
+  const PACE_WORDS = { eccentric: "lowering", concentric: "lifting" };
+  // A cue stays up at least this long, even if the phase ended: seconds of the set's own time
+  // (data seconds; shorter on the wall clock at --speed, so a cue never hangs over the next reps),
+  // and never into the next rep's lowering.
+  const CUE_MIN_SHOW_S = 3;
 
   let state = null;
   let receivedAt = 0; // performance.now() when `state` arrived
   let firstState = true;
   let cueShownAt = 0;
   let lastCueId = 0;
+  let lastCueRep = null;
   let lastTick = "";
   let audio = null;
+  let offline = false; // the event stream dropped: what the page shows is stale
   const prefs = { sound: false, metronome: false };
 
   // ------------------------------------------------------------------ helpers
@@ -103,7 +110,8 @@
     const box = $("last");
     box.hidden = !rep;
     if (!rep) return;
-    $("last-no").textContent = `#${rep.number}${rep.side ? " " + rep.side : ""}` +
+    // Numbered within its set, as the count, the terminal and reps.csv number it.
+    $("last-no").textContent = `#${rep.rep}${rep.side ? " " + rep.side : ""}` +
       (rep.rom_deg !== null ? ` · ROM ${Math.round(rep.rom_deg)}°` : "");
     const cells = $("last-phases");
     cells.replaceChildren(...rep.phases.map((p) => {
@@ -123,7 +131,7 @@
     const items = reps.slice().reverse().map((rep) => {
       const li = el("li");
       li.dataset.number = rep.number;
-      li.append(el("span", "no", `#${rep.number}`));
+      li.append(el("span", "no", `#${rep.rep}`));
       for (const p of rep.phases) {
         const span = el("span", p.ok ? "ok" : "bad", `${p.label} ${fmt(p.measured_s)}/${num(p.prescribed_s)}`);
         li.append(span);
@@ -145,11 +153,12 @@
       if (s.cue.id !== lastCueId) {
         cue.replaceChildren(
           document.createTextNode(s.cue.message),
-          el("small", null, `rep ${s.cue.rep_no}: ${s.cue.phase} heading for ` +
-            `${fmt(s.cue.projected_s)} s of ${num(s.cue.prescribed_s)} s`));
+          el("small", null, `${PACE_WORDS[s.cue.phase] || s.cue.phase} in ` +
+            `${fmt(s.cue.projected_s)} s at this pace, aim for ${num(s.cue.prescribed_s)} s`));
         cueShownAt = performance.now();
         if (!firstState) speak(s.cue.message);
         lastCueId = s.cue.id;
+        lastCueRep = s.cue.rep_no;
       }
       cue.hidden = false;
     }
@@ -169,7 +178,12 @@
     const bar = $("phase-bar");
     const elapsed = elapsedNow();
     const prescribed = p.prescribed_s;
-    if (elapsed === null || !state.running) {
+    if (offline) {
+      // No news from the computer: a phase clock running on would be made up.
+      bar.style.width = "0%";
+      bar.className = "";
+      $("phase-time").textContent = "";
+    } else if (elapsed === null || !state.running) {
       bar.style.width = p.key === "rest" || p.key === "ended" ? "100%" : "0%";
       bar.className = p.key === "rest" || p.key === "ended" ? "over" : "";
       $("phase-time").textContent = "";
@@ -185,8 +199,10 @@
       $("phase-time").textContent = `${fmt(elapsed)} s`;
     }
     const cue = $("cue");
-    if (!cue.hidden && !state.cue && performance.now() - cueShownAt > CUE_MIN_SHOW_MS) {
-      cue.hidden = true;
+    if (!cue.hidden && !state.cue) {
+      const shownS = ((performance.now() - cueShownAt) / 1000) * state.speed;
+      const nextLowering = p.key === "eccentric" && p.rep_no !== lastCueRep;
+      if (shownS > CUE_MIN_SHOW_S || nextLowering) cue.hidden = true;
     }
   }
 
@@ -261,6 +277,7 @@
 
   // ------------------------------------------------------------------ stream
   function accept(snapshot) {
+    offline = false;
     state = snapshot;
     receivedAt = performance.now();
     render();
@@ -284,6 +301,12 @@
       const link = $("link");
       link.dataset.state = "offline";
       link.textContent = "computer unreachable";
+      offline = true;
+      const phase = $("phase");
+      phase.textContent = "no link to the computer";
+      phase.dataset.key = "offline";
+      $("phase-hint").textContent = "the page reconnects by itself; the session goes on";
+      tick();
     });
   }
 
