@@ -233,6 +233,7 @@ class LiveSession:
         self._connections = 0
         self._set_reported = (0, 0)  # (set, reps) last announced
         self._reps_ahead = 0  # reps whose end was cued and whose RepDone has not come yet
+        self._streaming = False  # samples have arrived
         self._link = _SessionLink(self)
 
     # ------------------------------------------------------------------ public
@@ -299,6 +300,9 @@ class LiveSession:
         block = self.recorder.frames(hosts, payloads)
         if block.n_samples == 0:
             return
+        if not self._streaming:
+            self._streaming = True
+            self._emit(PhaseChanged(self.phases.phase))  # "learning": the axis is not fixed
         reps = self.analyzer.update(block.acc, block.gyr)
         self._emit_cues(self.analyzer.pop_cues())
         self._emit_reps(reps, hosts[-1])

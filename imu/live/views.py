@@ -97,9 +97,9 @@ class PlainView:
             if self.bell:
                 line += "\a"
         elif isinstance(event, PaceCue):
-            line = (
-                f"rep {event.rep_no}: {event.message.upper()}: lowering in "
-                f"{event.projected_s:.1f} s, aim for {event.prescribed_s:g} s"
+            line = (  # the rep in progress has no number in its set yet: none is shown
+                f"{event.message.upper()}: lowering in {event.projected_s:.1f} s, "
+                f"aim for {event.prescribed_s:g} s"
             )
             if self.bell:
                 line += "\a"

@@ -57,3 +57,26 @@ def test_slower_is_cued_on_hurried_eccentrics_only(crunch_events) -> None:
         assert cue.message == "slower"
         rep = reps[cue.rep_no]
         assert rep.eccentric_s < cue.prescribed_s - 0.4, rep
+
+
+def test_the_page_hears_learning_before_the_first_cue(crunch_events) -> None:
+    from imu.live.events import PhaseChanged
+
+    events, _ = crunch_events
+    hints = [k for k, e in enumerate(events) if isinstance(e, PhaseChanged)]
+    cues = [k for k, e in enumerate(events) if isinstance(e, PhaseStarted)]
+    assert hints and events[hints[0]].phase == "learning" and hints[0] < cues[0]
+
+
+def test_the_slower_line_names_no_session_wide_rep_number() -> None:
+    import io
+
+    from rich.console import Console
+
+    from imu.core.metrics import TempoTolerance
+    from imu.live.views import PlainView
+
+    buf = io.StringIO()
+    view = PlainView(Console(file=buf, width=100), parse_tempo("2-1-2"), TempoTolerance(), False)
+    view(PaceCue("eccentric", 7, 0.5, 1.1, 2.0, "slower"))
+    assert buf.getvalue().strip() == "SLOWER: lowering in 1.1 s, aim for 2 s"
