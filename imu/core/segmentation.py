@@ -165,6 +165,18 @@ def _crossing_right(w: FloatArray, peak: int, level: float, ceil: int) -> tuple[
     return peak + i - 1, float((a - level) / (a - b)) if a != b else 0.0
 
 
+def _cross_up(seg: FloatArray, i: int, level: float) -> tuple[int, float]:
+    """Where ``seg`` rises through ``level`` after sample ``i`` (below it): ``(i, fraction)``."""
+    a, b = seg[i], seg[i + 1]
+    return i, float((level - a) / (b - a)) if b != a else 0.0
+
+
+def _cross_down(seg: FloatArray, i: int, level: float) -> tuple[int, float]:
+    """Where ``seg`` falls through ``level`` before sample ``i`` (below it): ``(i - 1, f)``."""
+    a, b = seg[i - 1], seg[i]
+    return i - 1, float((a - level) / (a - b)) if a != b else 0.0
+
+
 def _trim_tail(lobes: list[Lobe], fraction: float) -> list[Lobe]:
     """Drop trailing lobes that rotate less than ``fraction`` of all of them together.
 
@@ -293,6 +305,29 @@ class LobeFinder:
         low, high = 2.0 * frac * peak, 0.5 * peak
         if low >= high:
             return start, end
+        tol = self.p.edge_tolerance_s * self.p.sampling_rate_hz
+        share = frac / (0.5 - 2.0 * frac)  # (low - level) / (high - low), in units of peak
+        base = self._buf_start
+        left = np.abs(w[lo : pk + 1])
+        below_low = np.flatnonzero(left < low)
+        if len(below_low):
+            i2, f2 = _cross_up(left, int(below_low[-1]), low)
+            i5, f5 = _cross_up(left, int(np.flatnonzero(left < high)[-1]), high)
+            # absolute index first, then the fraction: the same bits however the stream is cut
+            t2, t5 = (base + lo + i2) + f2, (base + lo + i5) + f5
+            line = t2 - (t5 - t2) * share
+            if t5 > t2 and abs(line - start) > tol:
+                start = max(line, float(base + lo))
+        right = np.abs(w[pk:hi])
+        below_low = np.flatnonzero(right < low)
+        if len(below_low):
+            i2, f2 = _cross_down(right, int(below_low[0]), low)
+            i5, f5 = _cross_down(right, int(np.flatnonzero(right < high)[0]), high)
+            t2, t5 = (base + pk + i2) + f2, (base + pk + i5) + f5
+            line = t2 + (t2 - t5) * share
+            if t2 > t5 and abs(line - end) > tol:
+                end = min(line, float(base + hi - 1))
+        return start, end
         tol = self.p.edge_tolerance_s * self.p.sampling_rate_hz
         share = frac / (0.5 - 2.0 * frac)  # (low - level) / (high - low), in units of peak
         base = self._buf_start
