@@ -137,21 +137,30 @@ class PhaseWatcher:
         self._warned = False
         self._noise_sq = 0.0
         self._noise_n = 0
+        self._noise_rms = 0.0
+        self._typical_cache: dict[int, float] = {}
         self._last_quiet = 0.0  # fractional index where |w| was last under the back-date level
         self._prev = 0.0  # previous sample of w
 
     # ----------------------------------------------------------------- levels
     def _typical(self, state: int) -> float:
-        values = self._peaks[state][-self.p.typical_of :]
-        return float(np.median(values)) if values else 0.0
+        """Median peak of the last ``typical_of`` phases of this kind, deg/s (cached)."""
+        if state not in self._typical_cache:
+            values = self._peaks[state][-self.p.typical_of :]
+            self._typical_cache[state] = float(np.median(values)) if values else 0.0
+        return self._typical_cache[state]
 
     def _on_level(self, state: int) -> float:
-        noise = math.sqrt(self._noise_sq / self._noise_n) if self._noise_n else 0.0
+        """Rate a phase start must pass, deg/s (``noise_rms`` is set per chunk)."""
         return max(
             self.p.start_fraction * self._typical(state),
-            self.p.noise_factor * noise,
+            self.p.noise_factor * self._noise_rms,
             self.p.min_velocity_dps,
         )
+
+    def _add_peak(self, state: int, peak: float) -> None:
+        self._peaks[state].append(peak)
+        self._typical_cache.pop(state, None)
 
     def _time(self, index: float) -> float:
         return index / self.p.sampling_rate_hz - self.p.delay_s
@@ -177,6 +186,7 @@ class PhaseWatcher:
         if len(quiet):
             self._noise_sq += float(np.dot(quiet, quiet))
             self._noise_n += len(quiet)
+            self._noise_rms = math.sqrt(self._noise_sq / self._noise_n)
         newest = self._time(self._n + len(w) - 1) + self.p.delay_s
         dt = 1.0 / self.p.sampling_rate_hz
         frac = self.p.phase_fraction
@@ -205,7 +215,7 @@ class PhaseWatcher:
                 self._peak = max(self._peak, value)
                 if value < frac * self._peak:
                     at = self._time(_cross(prev, value, frac * self._peak, k))
-                    self._peaks[_CON].append(self._peak)
+                    self._add_peak(_CON, self._peak)
                     self._last_quiet = k
                     typical = self._rotations[-self.p.typical_of :]
                     floor = self.p.min_rom_ratio * float(np.median(typical)) if typical else 0.0
@@ -227,7 +237,7 @@ class PhaseWatcher:
                     out.extend(self._pace_check(newest))
                 if -value < frac * self._peak:
                     at = self._time(_cross(-prev, -value, frac * self._peak, k))
-                    self._peaks[_ECC].append(self._peak)
+                    self._add_peak(_ECC, self._peak)
                     self._last_quiet = k
                     if self._returned >= self.p.return_fraction * self._rotation:
                         self._state = _BOTTOM
