@@ -47,3 +47,26 @@ def test_complete_pushes_say_nothing(caplog):
     rec, logged = _run(("totalacceleration", "gyroscope"), caplog)
     assert logged == [] and rec.frame_errors == []
     assert rec.recording().n_samples > 900
+
+
+def test_a_lone_gyroscope_keeps_bounded_memory(caplog):
+    from imu.io.recorders.timed import WAIT_FOR_OTHER_S, Stream
+
+    rec = SensorLoggerRecorder(HEADER)
+    for mid in range(60):  # 60 s of gyroscope, no acceleration at all
+        rec.frames([float(mid)], [_push(mid, ("gyroscope",))])
+    kept = rec._t[Stream.GYR]
+    assert kept[-1] - kept[0] <= WAIT_FOR_OTHER_S + 1.0
+    assert rec.counters["samples"] == 6000  # still counted as received
+
+
+def test_unusable_values_are_logged_once_and_counted(caplog):
+    rec = SensorLoggerRecorder(HEADER)
+    with caplog.at_level(logging.WARNING):
+        for mid in range(20):
+            body = json.loads(_push(mid, ("totalacceleration", "gyroscope")))
+            body["payload"][0]["values"]["x"] = "NaN"
+            rec.frames([float(mid)], [json.dumps(body).encode()])
+    said = [r for r in caplog.records if "unusable" in r.getMessage()]
+    assert len(said) == 1
+    assert rec.counters["bad_samples"] == 20

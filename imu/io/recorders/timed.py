@@ -45,6 +45,10 @@ previous sample, s (a phone paused for longer is caught by the app's own pause m
 STANDARD_GRAVITY = 9.80665
 
 
+WAIT_FOR_OTHER_S = 10.0
+"""While one sensor has sent nothing, the other's samples are kept this far back, s."""
+
+
 class Stream(IntEnum):
     """The two streams a phone recorder joins."""
 
@@ -77,6 +81,7 @@ class TimedStreamsRecorder(GridRecorder):
         self._last_host: list[float | None] = [None, None]
         self._t0: float | None = None
         self._paused = False
+        self._warned_bad = [False, False]
         self.counters.update({"samples": 0, "bad_samples": 0, "duplicate_samples": 0})
 
     # ------------------------------------------------------------------ input
@@ -116,7 +121,12 @@ class TimedStreamsRecorder(GridRecorder):
                     f"{n_bad} {stream.name.lower()} sample(s) with a missing time, a "
                     f"non-number or a value beyond +-{limit:.0f} dropped"
                 )
-            logger.warning("dropping %d unusable %s samples", n_bad, stream.name.lower())
+            if not self._warned_bad[stream]:  # once per stream: the counters keep the total
+                self._warned_bad[stream] = True
+                logger.warning(
+                    "dropping %d unusable %s samples (further ones are counted, not logged)",
+                    n_bad, stream.name.lower(),
+                )
         t, v = t[good], v[good]
         order = np.argsort(t, kind="stable")
         t, v = t[order], v[order]
@@ -131,6 +141,12 @@ class TimedStreamsRecorder(GridRecorder):
             return
         self._t[stream] = np.concatenate([self._t[stream], t])
         self._v[stream] = np.concatenate([self._v[stream], v])
+        other = Stream.GYR if stream == Stream.ACC else Stream.ACC
+        if self._t0 is None and self._t[other].size == 0:
+            # The other sensor has sent nothing yet: no grid point can use samples older
+            # than a while back, so memory stays bounded however long it stays away.
+            cut = int(np.searchsorted(self._t[stream], t[-1] - WAIT_FOR_OTHER_S))
+            self._t[stream], self._v[stream] = self._t[stream][cut:], self._v[stream][cut:]
         self._last_t[stream] = float(t[-1])
         if math.isfinite(host_s):
             self._last_host[stream] = host_s
