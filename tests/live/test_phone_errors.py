@@ -183,3 +183,28 @@ def test_a_push_too_large_is_refused_aloud(tmp_path, caplog):
         assert asyncio.run(main()) == 413
     said = [r.getMessage() for r in caplog.records if "HTTP 413" in r.getMessage()]
     assert len(said) == 1 and "shorten the batch period" in said[0]
+
+
+def test_a_body_that_is_no_push_gets_400_and_is_still_journaled(tmp_path):
+    import aiohttp
+
+    from imu.io.journal import read_journal
+    from imu.live.sources.sensor_logger import SensorLoggerSource
+
+    journal = tmp_path / "sl.imuj"
+
+    async def main() -> list[int]:
+        source = SensorLoggerSource("127.0.0.1", 0)
+        session = LiveSession(source, get_profile("reverse-crunch"), journal_path=str(journal))
+        task = asyncio.create_task(session.run())
+        await asyncio.wait_for(source.started.wait(), 5)
+        statuses = []
+        async with aiohttp.ClientSession() as http:
+            for body in (b"garbage", b"[1, 2]", b'{"messageId": 0, "payload": []}'):
+                async with http.post(source.url("127.0.0.1"), data=body) as resp:
+                    statuses.append(resp.status)
+        session.stop()
+        await task
+        return [*statuses, read_journal(journal).n_frames]
+
+    assert asyncio.run(main()) == [400, 400, 200, 3]

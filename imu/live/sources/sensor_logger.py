@@ -80,6 +80,15 @@ def parse_listen(text: str) -> tuple[str, int]:
     return host or "0.0.0.0", port
 
 
+def is_push(body: bytes) -> bool:
+    """True if ``body`` is a JSON object with a ``payload`` list (Sensor Logger's push)."""
+    try:
+        doc = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        return False
+    return isinstance(doc, dict) and isinstance(doc.get("payload"), list)
+
+
 def has_samples(body: bytes) -> bool:
     """True if a push body holds at least one sensor sample (a test push holds none)."""
     try:
@@ -243,4 +252,9 @@ class SensorLoggerSource:
         self._last_push = time.monotonic()
         if not self._streaming:
             self._streaming = has_samples(body)
+        if not is_push(body):  # journaled and counted all the same; the sender should know
+            return web.json_response(
+                {"error": "not a Sensor Logger push: JSON with a 'payload' list expected"},
+                status=400,
+            )
         return web.json_response({"ok": True})
