@@ -158,6 +158,9 @@ def test_a_set_ends_with_its_summary_and_the_next_rep_clears_it(crunch_reps):
     state.apply(SetEnded(1, set1))
     snap = state.snapshot()
     assert snap["phase"]["key"] == "rest" and not snap["running"]
+    # The rest is timed from the end of the last lowering (the page shows "rest m:ss").
+    assert snap["phase"]["at_s"] == pytest.approx(set1[-1].ecc_end_s)
+    assert snap["phase"]["elapsed_s"] is not None and snap["phase"]["elapsed_s"] >= 0
     summary = snap["resting"]
     assert summary == {
         "set": 1, "reps": 6, "on_tempo": 2, "swings": 2, "faults": 2,

@@ -190,7 +190,10 @@ class CoachingState:
             self._sets = [s for s in self._sets if s["set"] != event.set_no] + [summary]
             self._resting = summary
             self._last_set_ended = max(self._last_set_ended, event.set_no)
-            self._phase, self._cue = _Phase("rest"), None
+            # The rest is timed from the end of the set's last lowering (the page counts it).
+            ended_s = max((r.ecc_end_s for r in event.reps if math.isfinite(r.ecc_end_s)),
+                          default=None)
+            self._phase, self._cue = _Phase("rest", at_s=ended_s), None
         elif isinstance(event, Progress):
             changed = (event.gaps, event.lost_samples) != (self._gaps, self._lost_samples)
             self._gaps, self._lost_samples = event.gaps, event.lost_samples

@@ -168,7 +168,9 @@
   function elapsedNow() {
     const p = state.phase;
     if (p.elapsed_s === null || p.elapsed_s === undefined) return null;
-    const extra = state.running ? ((performance.now() - receivedAt) / 1000) * state.speed : 0;
+    // A rest is timed on too (the stream goes on while the person rests).
+    const ticking = state.running || (p.key === "rest" && state.link.state !== "ended");
+    const extra = ticking ? ((performance.now() - receivedAt) / 1000) * state.speed : 0;
     return p.elapsed_s + extra;
   }
 
@@ -183,6 +185,11 @@
       bar.style.width = "0%";
       bar.className = "";
       $("phase-time").textContent = "";
+    } else if (p.key === "rest" && elapsed !== null) {
+      bar.style.width = "100%";
+      bar.className = "over";
+      const m = Math.floor(elapsed / 60), sec = Math.floor(elapsed % 60);
+      $("phase-time").textContent = `rest ${m}:${String(sec).padStart(2, "0")}`;
     } else if (elapsed === null || !state.running) {
       bar.style.width = p.key === "rest" || p.key === "ended" ? "100%" : "0%";
       bar.className = p.key === "rest" || p.key === "ended" ? "over" : "";
@@ -202,7 +209,8 @@
     if (!cue.hidden && !state.cue) {
       const shownS = ((performance.now() - cueShownAt) / 1000) * state.speed;
       const nextLowering = p.key === "eccentric" && p.rep_no !== lastCueRep;
-      if (shownS > CUE_MIN_SHOW_S || nextLowering) cue.hidden = true;
+      const over = p.key === "rest" || p.key === "ended"; // the set is done: no cue over it
+      if (shownS > CUE_MIN_SHOW_S || nextLowering || over) cue.hidden = true;
     }
   }
 
