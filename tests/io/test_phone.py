@@ -15,6 +15,7 @@ from imu.io.phone import detect_phone_format, import_phone
 from imu.io.recording import read_recording
 from imu.sim import SessionSpec, simulate_session
 from imu.tempo import parse_tempo
+from tests.live.phone_fakes import phone_samples
 
 T0_NS = 1_735_725_600_000_000_000  # 2025-01-01T10:00:00Z in ns since 1970
 
@@ -27,15 +28,7 @@ def truth():
 
 def _sample(rec, rate_hz, jitter_s, seed, offset_s=0.0):
     """Irregular phone timestamps (s from the start) and the truth interpolated there."""
-    rng = np.random.default_rng(seed)
-    dur = rec.duration_s - 0.1
-    t = offset_s + np.arange(0, dur, 1 / rate_hz)
-    t = np.sort(t + rng.uniform(0, jitter_s, t.size))
-    t = t[(t > 0) & (t < dur)]
-    grid = rec.time_s
-    acc = np.column_stack([np.interp(t, grid, rec.acc[:, i]) for i in range(3)])
-    gyr = np.column_stack([np.interp(t, grid, rec.gyr[:, i]) for i in range(3)])
-    return t, acc, gyr
+    return phone_samples(rec, rate_hz, jitter_s, seed, offset_s, margin_s=0.1)
 
 
 def _sl_csv(t_s, xyz):

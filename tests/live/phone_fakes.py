@@ -29,10 +29,14 @@ from aiohttp import web
 T0_UNIX = 1_767_261_600.0  # 2026-01-01T10:00:00Z, the phone's clock at the start
 
 
-def phone_samples(rec, rate_hz: float, jitter_s: float, seed: int, offset_s: float = 0.0):
-    """Irregular phone sample times (s since the start) and the recording interpolated there."""
+def phone_samples(rec, rate_hz: float, jitter_s: float, seed: int, offset_s: float = 0.0,
+                  margin_s: float = 0.05):
+    """Irregular phone sample times (s since the start) and the recording interpolated there.
+
+    Times stop ``margin_s`` before the recording's end. Also used by the importer's tests.
+    """
     rng = np.random.default_rng(seed)
-    dur = rec.duration_s - 0.05
+    dur = rec.duration_s - margin_s
     t = offset_s + np.arange(0.0, dur, 1.0 / rate_hz)
     t = np.sort(t + rng.uniform(0.0, jitter_s, t.size))
     t = t[(t > 0) & (t < dur)]
