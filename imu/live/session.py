@@ -258,6 +258,7 @@ class LiveSession:
                 await asyncio.gather(ticker, return_exceptions=True)
                 self._tasks.clear()
             last = self.analyzer.finish()
+            self._emit_cues(self.analyzer.pop_cues())
             self._emit_reps(last, self.host_clock())
             self._maybe_set_ended(final=True)
             if self.journal is not None:
