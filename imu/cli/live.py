@@ -61,6 +61,10 @@ examples:
   through the Bumble backend, the analyzer. --sim-drop, --sim-disconnect-at and --sim-mtu
   inject link faults; --sim-faults makes the simulated person's reps faulty.
 
+  A phone in the waistband pocket works too (see 'imu phone-setup' and docs/phone.md):
+  imu live -e reverse-crunch --phyphox http://192.168.1.23:8080 --out sessions/
+  imu live -e reverse-crunch --sensor-logger-push 8000 --out sessions/   prints the push URL
+
   --web serves the coaching screen (count, phase bar, tempo, faults, "slower" cue,
   metronome) to a browser and prints its URL and a QR code; see docs/live.md.
 
