@@ -24,6 +24,7 @@ from imu.evaluate.config import (
     HOLDOUT_SESSIONS,
     PENDULUM_SUFFIX,
     RATES_HZ,
+    SEEN_HOLDOUT_RANGES,
     TUNING_SEEDS,
     EvalError,
     SeedRange,
@@ -40,6 +41,10 @@ if TYPE_CHECKING:
     from imu.evaluate import EvalConfig, Evaluation
 
 _HOLDOUT_TEXT = ", ".join(f"{r.start}-{r.stop - 1}" for r in HOLDOUT_RANGES)
+_SEEN_TEXT = (
+    f"{SEEN_HOLDOUT_RANGES[0].start}-{SEEN_HOLDOUT_RANGES[4].stop - 1} and "
+    f"{SEEN_HOLDOUT_RANGES[5].start}-{SEEN_HOLDOUT_RANGES[-1].stop - 1}"
+)
 _RATES_TEXT = ", ".join(str(r) for r in RATES_HZ)
 _TUNING_TEXT = f"{TUNING_SEEDS.start}-{TUNING_SEEDS.stop - 1}"
 
@@ -364,7 +369,8 @@ def run(args: argparse.Namespace) -> int:
     about = describe(cfg, args.holdout)
     if not args.holdout and touches_holdout(cfg.ranges):
         out.print("[yellow]warning: these seeds overlap the held-out ranges "
-                  f"({_HOLDOUT_TEXT}); tune on {_TUNING_TEXT}"
+                  f"({_HOLDOUT_TEXT}) or the earlier, already seen held-out sets "
+                  f"({_SEEN_TEXT}); tune on {_TUNING_TEXT}"
                   "[/yellow]")
     for line in about:
         out.print(line)
