@@ -285,7 +285,6 @@ class LobeFinder:
         self._open_sign = int(state[-1]) if len(state) else self._open_sign
         return lobes
 
-
     def _robust_edges(
         self, w: FloatArray, pk: int, peak: float, lo: int, hi: int, start: float, end: float
     ) -> tuple[float, float]:
@@ -309,41 +308,23 @@ class LobeFinder:
         share = frac / (0.5 - 2.0 * frac)  # (low - level) / (high - low), in units of peak
         base = self._buf_start
         left = np.abs(w[lo : pk + 1])
-        below_low = np.flatnonzero(left < low)
-        if len(below_low):
-            i2, f2 = _cross_up(left, int(below_low[-1]), low)
-            i5, f5 = _cross_up(left, int(np.flatnonzero(left < high)[-1]), high)
+        back = left[::-1]  # searched from the peak backwards: argmax finds the last sample below
+        k = int((back < low).argmax())
+        if back[k] < low:
+            last = len(left) - 1
+            i2, f2 = _cross_up(left, last - k, low)
+            i5, f5 = _cross_up(left, last - int((back < high).argmax()), high)
             # absolute index first, then the fraction: the same bits however the stream is cut
             t2, t5 = (base + lo + i2) + f2, (base + lo + i5) + f5
             line = t2 - (t5 - t2) * share
             if t5 > t2 and abs(line - start) > tol:
                 start = max(line, float(base + lo))
         right = np.abs(w[pk:hi])
-        below_low = np.flatnonzero(right < low)
-        if len(below_low):
-            i2, f2 = _cross_down(right, int(below_low[0]), low)
-            i5, f5 = _cross_down(right, int(np.flatnonzero(right < high)[0]), high)
+        k = int((right < low).argmax())
+        if right[k] < low:
+            i2, f2 = _cross_down(right, k, low)
+            i5, f5 = _cross_down(right, int((right < high).argmax()), high)
             t2, t5 = (base + pk + i2) + f2, (base + pk + i5) + f5
-            line = t2 + (t2 - t5) * share
-            if t2 > t5 and abs(line - end) > tol:
-                end = min(line, float(base + hi - 1))
-        return start, end
-        tol = self.p.edge_tolerance_s * self.p.sampling_rate_hz
-        share = frac / (0.5 - 2.0 * frac)  # (low - level) / (high - low), in units of peak
-        base = self._buf_start
-        seg = np.abs(w[lo : pk + 1])
-        if (seg < low).any():
-            i2, f2 = _crossing_left(w, pk, low, lo)
-            i5, f5 = _crossing_left(w, pk, high, lo)
-            t2, t5 = (base + i2) + f2, (base + i5) + f5
-            line = t2 - (t5 - t2) * share
-            if t5 > t2 and abs(line - start) > tol:
-                start = max(line, float(base + lo))
-        seg = np.abs(w[pk:hi])
-        if (seg < low).any():
-            i2, f2 = _crossing_right(w, pk, low, hi)
-            i5, f5 = _crossing_right(w, pk, high, hi)
-            t2, t5 = (base + i2) + f2, (base + i5) + f5
             line = t2 + (t2 - t5) * share
             if t2 > t5 and abs(line - end) > tol:
                 end = min(line, float(base + hi - 1))
