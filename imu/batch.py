@@ -257,6 +257,14 @@ def read_manifest(path: str | Path) -> dict[Path, ManifestRow]:
     return rows
 
 
+REPORT_FILES = frozenset(f"{t}.{ext}" for t in ("reps", "sets", "session")
+                         for ext in ("parquet", "csv"))
+"""This tool's own report tables: a folder search leaves them out (they are not recordings)."""
+NOT_DATA_CSV = REPORT_FILES | {"manifest.csv", "cohort.csv"}
+"""CSV files a folder holds that are no recordings: reports, a manifest, the design file of
+``imu simulate-cohort``; they are not counted in the "CSV files left out" note."""
+
+
 def expand_inputs(inputs: Iterable[str | Path], exclude: str | Path | None = None) -> list[Path]:
     """Files named by ``inputs``, sorted, without duplicates.
 
@@ -264,7 +272,8 @@ def expand_inputs(inputs: Iterable[str | Path], exclude: str | Path | None = Non
     patterns (``*``, ``?``, ``[``, ``**``) expanded.
 
     CSV files are taken when named or matched by a glob, never from a directory search (a
-    folder of recordings often holds truth or report CSVs).
+    folder of recordings often holds truth or report CSVs). A directory search also leaves out
+    this tool's own report tables (:data:`REPORT_FILES`), e.g. the reports of live sessions.
 
     Args:
         inputs: paths, directories or patterns.
@@ -282,9 +291,10 @@ def expand_inputs(inputs: Iterable[str | Path], exclude: str | Path | None = Non
             matches = [Path(m) for m in sorted(glob.glob(text, recursive=True))]
             matches = [m for m in matches if m.is_file()]
         elif Path(text).is_dir():
-            matches = sorted(p for p in Path(text).rglob("*.parquet") if p.is_file())
+            matches = sorted(p for p in Path(text).rglob("*.parquet") if p.is_file()
+                             and p.name not in REPORT_FILES)
             csvs = sum(1 for p in Path(text).rglob("*.csv") if p.is_file()
-                       and not p.name.endswith(".truth.csv") and p.name != "manifest.csv")
+                       and not p.name.endswith(".truth.csv") and p.name not in NOT_DATA_CSV)
             if csvs:
                 logger.warning(
                     "%s: %d CSV file(s) left out (a folder is searched for .parquet "

@@ -69,9 +69,9 @@ examples:
   metronome) to a browser and prints its URL and a QR code; see docs/live.md.
 
 output (in --out DIR): NAME.parquet (the recording: gaps marked, clock offset and drift in
-its metadata), reps/sets/session tables and report.html. While recording, NAME{SUFFIX} is
-the crash-safe journal; a journal left by a crash is recovered at the next start (or with
-'imu recover').
+its metadata), and in NAME/ its reps/sets/session tables and report.html. While
+recording, NAME{SUFFIX} is the crash-safe journal; a journal left by a crash is recovered at
+the next start (or with 'imu recover').
 
 exercises: {_EXERCISES}
 """

@@ -105,7 +105,7 @@ def save_session(
     name: str,
     journal_path: Path | None = None,
 ) -> SavedSession:
-    """Write ``out_dir/NAME.parquet`` and the reports; remove the journal once both are safe.
+    """Write ``out_dir/NAME.parquet`` and the reports in ``out_dir/NAME/``; then drop the journal.
 
     If the recording cannot be written in ``out_dir`` (disk full, directory gone), it goes to
     a new temporary directory and the reports beside it, so the session is never lost.
@@ -124,7 +124,9 @@ def save_session(
         fallback = Path(tempfile.mkdtemp(prefix="imu-live-")) / f"{name}.parquet"
         logger.warning("cannot write %s (%s); saving to %s", target, exc, fallback)
         path = write_recording(recording, fallback)
-    written = write_reports(report, path.parent)
+    # The reports of each session in its own folder beside its recording: a folder of
+    # sessions keeps every session's reports, and its recordings stay at the top.
+    written = write_reports(report, path.parent / path.stem)
     if journal_path is not None and journal_path.exists() and path.parent == out_dir:
         journal_path.unlink()
     return SavedSession(path, written, report, fallback_reason)
@@ -256,9 +258,9 @@ def finish_session(
         f"{count(len(recording.meta.gaps), 'gap')}",
         markup=False,
     )
-    where = saved.recording_path.parent
+    where = saved.report_paths[0].parent if saved.report_paths else saved.recording_path.parent
     out.print(
-        f"wrote {saved.recording_path.name}, {', '.join(p.name for p in saved.report_paths)} "
+        f"wrote {saved.recording_path}, and {', '.join(p.name for p in saved.report_paths)} "
         f"to {where}",
         markup=False,
     )

@@ -27,7 +27,7 @@ def test_live_sim_writes_recording_and_reports(tmp_path, capsys):
     assert "recovered crashed.imuj" in text and (out / "crashed.parquet").exists()
     assert "connected to HipIMU-S" in text and "rep 4 (set 1)" in text
     assert "set 1 done: 4 reps" in text and "4 reps in 1 set," in text
-    assert (out / "set1.parquet").exists() and (out / "reps.csv").exists()
+    assert (out / "set1.parquet").exists() and (out / "set1" / "reps.csv").exists()
     assert not (out / "set1.imuj").exists()  # the journal goes once the recording is safe
     rec = read_recording(out / "set1.parquet")
     assert rec.meta.source == "ble-sim" and rec.meta.exercise == "reverse-crunch"

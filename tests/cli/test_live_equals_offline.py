@@ -34,14 +34,15 @@ def _differing_columns(a: pd.DataFrame, b: pd.DataFrame) -> list[str]:
 @pytest.mark.parametrize("case", list(CASES))
 def test_live_analyze_and_replay_give_the_same_reps(case, tmp_path: Path, capsys):
     exercise = EXERCISE[case]
-    live_dir, analyzed_dir, replayed_dir = tmp_path / "live", tmp_path / "an", tmp_path / "rp"
+    live_out, analyzed_dir, replay_out = tmp_path / "live", tmp_path / "an", tmp_path / "rp"
+    live_dir, replayed_dir = live_out / "s", replay_out / "r"  # each session's reports folder
     assert main(["live", "-e", exercise, "--sim", exercise, *CASES[case], "--speed", "40",
-                 "--plain", "--out", str(live_dir), "--name", "s"]) == 0
+                 "--plain", "--out", str(live_out), "--name", "s"]) == 0
     shown = capsys.readouterr().out
-    recording = live_dir / "s.parquet"
+    recording = live_out / "s.parquet"
     assert main(["analyze", str(recording), "--out", str(analyzed_dir)]) == 0
     assert main(["replay", str(recording), "--speed", "40", "--plain", "--out",
-                 str(replayed_dir), "--name", "r"]) == 0
+                 str(replay_out), "--name", "r"]) == 0
     capsys.readouterr()
 
     live = pd.read_parquet(live_dir / "reps.parquet")

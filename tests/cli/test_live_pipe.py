@@ -32,11 +32,12 @@ def test_stdout_closed_early_keeps_recording_and_writes_every_output(tmp_path: P
                 "Exception in callback", "Exception ignored"):
         assert bad not in err, err
     assert "stdout was closed" in err and "saved" in err
-    names = {p.name for p in out.iterdir()}
-    assert names == {"s.parquet", "reps.csv", "reps.parquet", "sets.csv", "sets.parquet",
-                     "session.csv", "session.parquet", "report.html"}  # no journal left
+    assert {p.name for p in out.iterdir()} == {"s.parquet", "s"}  # no journal left
+    assert {p.name for p in (out / "s").iterdir()} == {
+        "reps.csv", "reps.parquet", "sets.csv", "sets.parquet", "session.csv",
+        "session.parquet", "report.html"}  # the session's reports in its own folder
     assert read_recording(out / "s.parquet").duration_s > 30
-    assert len(pd.read_parquet(out / "reps.parquet")) == 6
+    assert len(pd.read_parquet(out / "s" / "reps.parquet")) == 6
 
 
 def test_analyze_with_stdout_closed_still_writes_every_report(tmp_path: Path):
