@@ -32,7 +32,12 @@ from imu.errors import ImuError
 from imu.exercises import PROFILES, ExerciseProfile, get_profile
 from imu.io.journal import SUFFIX
 from imu.live.events import DEVICE_STOPPED, Listener
-from imu.live.finish import finish_session, recover_leftovers, set_aside_empty_journal
+from imu.live.finish import (
+    check_session_name,
+    finish_session,
+    recover_leftovers,
+    set_aside_empty_journal,
+)
 from imu.live.session import LiveResult, LiveSession, run_with_signals
 from imu.live.sources.ble import BleSource, ReconnectPolicy
 from imu.live.views import PlainView, RichView
@@ -223,6 +228,7 @@ def run(args: argparse.Namespace) -> int:
     out_dir: Path = args.out
     recover_leftovers(out_dir, out)
     name = args.name or default_name()
+    check_session_name(out_dir, name)
     journal = out_dir / f"{name}{SUFFIX}"
     view = make_view(args, out, profile, tempo)
     listener, web = with_web(args, view, profile, tempo, args.speed if args.sim else 1.0)

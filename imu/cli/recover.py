@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from imu.cli._csvargs import console
-from imu.io.journal import recover
+from imu.errors import RecordingError
+from imu.io.journal import journal_in_use, recover, recovery_target
 from imu.io.recording import write_recording
 
 
@@ -20,7 +21,10 @@ def register(subparsers: Any) -> None:
         help="turn a live session's journal (left by a crash) into a Parquet recording",
         description=textwrap.fill(
             "Read the crash-safe journal that 'imu live' writes while recording (NAME.imuj),"
-            " decode its frames exactly as the live run does, and write NAME.parquet. A torn"
+            " decode its frames exactly as the live run does, and write NAME.parquet"
+            " (NAME-recovered.parquet if that exists: nothing is written over); the journal"
+            " is then kept as NAME.imuj.recovered. A journal a running session still writes is"
+            " refused. A torn"
             " last record (the crash itself) is dropped; everything before it is kept. A damaged"
             " record elsewhere (bit flips, a zeroed block) is skipped: the reader finds the next"
             " intact record and keeps everything after it, the loss is reported in frames and"
@@ -40,15 +44,22 @@ def run(args: argparse.Namespace) -> int:
     out = console("recover")
     code = 0
     for journal in args.journals:
+        if journal_in_use(journal):
+            raise RecordingError(
+                f"{journal} is in use: a running session is still writing it; stop that "
+                "session (Ctrl-C) and it saves its own recording"
+            )
         result = recover(journal, warn=False)
         recording = result.recording
-        target = (args.out or journal.parent) / f"{journal.stem}.parquet"
+        target = recovery_target(journal, args.out)  # never over an existing recording
         write_recording(recording, target)
+        done = journal.with_name(journal.name + ".recovered")
+        journal.rename(done)  # not recovered again at the next 'imu live' into this folder
         torn = ", torn last record dropped" if result.contents.torn_tail else ""
         out.print(
             f"{journal}: {result.contents.n_frames} frames{torn} -> {target} "
             f"({recording.duration_s:.1f} s, {len(recording.meta.gaps)} gaps, "
-            f"{recording.missing_samples} samples missing)",
+            f"{recording.missing_samples} samples missing); journal kept as {done.name}",
             markup=False,
         )
         if result.repairs:

@@ -21,6 +21,7 @@ from imu.exercises import get_profile
 from imu.io.journal import SUFFIX
 from imu.io.recording import read_recording
 from imu.io.summary import looks_like_parquet
+from imu.live.finish import check_session_name
 from imu.live.sources.replay import replay
 from imu.tempo import parse_tempo
 
@@ -80,6 +81,7 @@ def run(args: argparse.Namespace) -> int:
     )
     out = pipe_safe_console("replay")
     name = args.name or default_name("replay")
+    check_session_name(args.out, name)
     journal = args.out / f"{name}{SUFFIX}"
     view = make_view(args, out, profile, tempo)
     with view.running():

@@ -53,6 +53,11 @@ from imu.io.recorders import FrameRecorder, StreamHeader, recorder_for
 from imu.io.recording import Recording, one_line
 from imu.io.repairs import REPAIRS_NOTE, Repair, RepairReport, plural
 
+try:
+    import fcntl
+except ImportError:  # Windows: journals are not locked
+    fcntl = None  # type: ignore[assignment]
+
 logger = logging.getLogger(__name__)
 
 MAGIC = b"IMUJRNL2"
@@ -88,7 +93,35 @@ Opener = Callable[[Path], int]
 
 
 def _open_exclusive(path: Path) -> int:
-    return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND, 0o644)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND, 0o644)
+    if fcntl is not None:  # held while the session writes: others see the journal in use
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            logger.debug("journal %s: no lock (%s)", path, exc)
+    return fd
+
+
+def journal_in_use(path: str | Path) -> bool:
+    """True while a running session writes ``path`` (it holds the journal's lock).
+
+    Without ``fcntl`` (Windows) nothing can tell, and this is False.
+    """
+    if fcntl is None:
+        return False
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    except OSError:
+        return False
+    finally:
+        os.close(fd)  # closing releases a lock this process took
+    return False
 
 
 class JournalWriter:
@@ -615,6 +648,22 @@ def recover(path: str | Path, warn: bool = True) -> JournalRecovery:
 def recover_journal(path: str | Path) -> Recording:
     """The recording a journal holds (see :func:`recover`, which also reports the losses)."""
     return recover(path).recording
+
+
+def recovery_target(journal: str | Path, out_dir: str | Path | None = None) -> Path:
+    """Where a journal's recording goes: ``NAME.parquet``, never over an existing file.
+
+    When ``NAME.parquet`` exists (the same name used again, or a recording already written),
+    the recording goes to ``NAME-recovered.parquet`` (then ``-recovered-2`` ...).
+    """
+    journal = Path(journal)
+    folder = Path(out_dir) if out_dir is not None else journal.parent
+    target = folder / f"{journal.stem}.parquet"
+    k = 1
+    while target.exists():
+        target = folder / f"{journal.stem}-recovered{'' if k == 1 else f'-{k}'}.parquet"
+        k += 1
+    return target
 
 
 def leftover_journals(directory: str | Path) -> list[Path]:

@@ -21,14 +21,17 @@ import numpy.typing as npt
 from rich.console import Console
 
 from imu.core.metrics import Rep
-from imu.errors import RecordingError
+from imu.errors import ImuError, RecordingError
 from imu.exercises import ExerciseProfile
 from imu.io.journal import (
     EMPTY_SUFFIX,
+    SUFFIX,
     EmptyJournalError,
+    journal_in_use,
     leftover_journals,
     read_journal,
     recover_journal,
+    recovery_target,
 )
 from imu.io.recording import Recording, write_recording
 from imu.live.session import LiveResult
@@ -153,11 +156,17 @@ class RecoveredJournal:
 def recover_leftover_journals(out_dir: Path) -> list[RecoveredJournal]:
     """Turn journals left in ``out_dir`` by a crash into Parquet recordings.
 
-    A journal that cannot be recovered is left in place and reported, never deleted.
+    A journal that cannot be recovered is left in place and reported, never deleted; one that
+    a running session still writes (it holds the journal's lock) is left alone. A recording is
+    never written over an existing file (:func:`imu.io.journal.recovery_target`).
     """
     results = []
     for journal in leftover_journals(out_dir):
-        target = journal.with_suffix(".parquet")
+        target = recovery_target(journal)  # never over a recording already there
+        if journal_in_use(journal):
+            results.append(RecoveredJournal(journal, target, None, "in use by a running "
+                                            "session (left alone)"))
+            continue
         try:
             recording = recover_journal(journal)
         except EmptyJournalError as exc:
@@ -191,6 +200,22 @@ def recover_leftovers(out_dir: Path, out: Console) -> list[Path]:
         )
         written.append(item.target)
     return written
+
+
+def check_session_name(out_dir: Path, name: str) -> None:
+    """Refuse, before anything streams, a session name whose files are already there.
+
+    Raises:
+        ImuError: ``out_dir/NAME.parquet`` or ``out_dir/NAME.imuj`` exists; the message says
+            to choose another ``--name`` (or none, for a time-stamped one).
+
+    """
+    for taken in (out_dir / f"{name}.parquet", out_dir / f"{name}{SUFFIX}"):
+        if taken.exists():
+            raise ImuError(
+                f"{taken} already exists (an earlier session named {name!r}); choose another "
+                "--name, or leave --name out for a time-stamped one"
+            )
 
 
 def set_aside_empty_journal(journal: Path | None) -> str:

@@ -1,0 +1,74 @@
+"""Crash recovery never takes a journal in use, never writes over a recording, and says once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from imu.cli import main
+from imu.io.journal import JournalWriter, journal_in_use, recovery_target
+from imu.io.recorders import StreamHeader
+from imu.live.finish import recover_leftover_journals
+
+
+def test_a_journal_being_written_is_in_use_and_left_alone(tmp_path: Path) -> None:
+    journal = tmp_path / "running.imuj"
+    writer = JournalWriter(str(journal), StreamHeader(104, 8, 500))
+    try:
+        assert journal_in_use(journal)
+        results = recover_leftover_journals(tmp_path)
+        assert [r.error for r in results] == ["in use by a running session (left alone)"]
+        assert journal.exists() and not (tmp_path / "running.parquet").exists()
+    finally:
+        writer.close()
+    assert not journal_in_use(journal)
+
+
+def test_recovery_never_writes_over_a_recording(tmp_path: Path) -> None:
+    journal = tmp_path / "s.imuj"
+    assert recovery_target(journal) == tmp_path / "s.parquet"
+    (tmp_path / "s.parquet").write_bytes(b"an earlier session")
+    assert recovery_target(journal) == tmp_path / "s-recovered.parquet"
+    (tmp_path / "s-recovered.parquet").write_bytes(b"recovered before")
+    assert recovery_target(journal) == tmp_path / "s-recovered-2.parquet"
+
+
+def test_a_session_name_already_used_is_refused_before_streaming(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "sessions"
+    args = ["live", "--sim", "reverse-crunch", "--sim-reps", "2", "--speed", "40", "--plain",
+            "--out", str(out), "--name", "mon"]
+    assert main(args) == 0
+    capsys.readouterr()
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "mon.parquet already exists" in err and "--name" in err
+    assert sorted(p.name for p in out.iterdir()) == ["mon", "mon.parquet"]
+
+
+def test_imu_recover_marks_the_journal_done_and_writes_beside(tmp_path: Path, capsys) -> None:
+    import numpy as np
+
+    from firmware_protocol.frames import encode_stream
+    from imu.io.recording import read_recording
+
+    journal = tmp_path / "s.imuj"
+    writer = JournalWriter(str(journal), StreamHeader(104, 8, 500))
+    writer.append_frames((k * 0.05, p) for k, p in enumerate(
+        encode_stream(np.zeros((104, 6), dtype=int), mtu=23, sampling_rate_hz=104)))
+    writer.close()
+    (tmp_path / "s.parquet").write_bytes(b"an earlier session's recording")
+    assert main(["recover", str(journal)]) == 0
+    assert "journal kept as s.imuj.recovered" in capsys.readouterr().out
+    assert (tmp_path / "s.parquet").read_bytes() == b"an earlier session's recording"
+    assert read_recording(tmp_path / "s-recovered.parquet").n_samples == 104
+    # Done: the next session into this folder does not recover it again.
+    assert not journal.exists() and recover_leftover_journals(tmp_path) == []
+
+
+def test_imu_recover_refuses_a_journal_in_use(tmp_path: Path, capsys) -> None:
+    journal = tmp_path / "live.imuj"
+    writer = JournalWriter(str(journal), StreamHeader(104, 8, 500))
+    try:
+        assert main(["recover", str(journal)]) == 2
+        assert "in use" in capsys.readouterr().err
+    finally:
+        writer.close()
