@@ -348,17 +348,22 @@ def headline(progress: Progress) -> list[str]:
             change = f"stayed at {b:.1f} s"
         else:
             change = f"{'rose' if b > a else 'fell'} from {a:.1f} s to {b:.1f} s"
+        per_week = f" ({slope:+.2f} s a week)" if np.isfinite(slope) else ""
+        if not np.isfinite(slope):  # one week so far: no trend to tell
+            change = f"{b:.1f} s in the one week so far"
         lines.append(
-            f"Descent (median per week): {change} ({slope:+.2f} s a week) against "
-            f"{target:g} s prescribed."
+            f"Descent (median per week): {change}{per_week} against {target:g} s prescribed."
         )
     swing = _trend_text(progress, "swing_share")
     if swing is not None:
         first, last, slope = swing
-        lines.append(
-            f"Swung reps: {first:.0%} of reps in the first week, {last:.0%} in the last "
-            f"({slope * 100:+.1f} points a week)."
-        )
+        if np.isfinite(slope):
+            lines.append(
+                f"Swung reps: {first:.0%} of reps in the first week, {last:.0%} in the last "
+                f"({slope * 100:+.1f} points a week)."
+            )
+        else:
+            lines.append(f"Swung reps: {last:.0%} of reps in the one week so far.")
     lines.append(standing_text(progress))
     return lines
 
@@ -381,6 +386,8 @@ def standing_text(progress: Progress) -> str:
         return (f"Ready to progress: {best} clean reps with a {PROGRESS_ECCENTRIC_S:g} s descent "
                 f"in one set ({when}) meets the rule ({rule}): try a decline or weighted "
                 "variant.")
+    if best == 0:
+        return (f"Progression rule: {rule}. No set has had such reps yet: {bar} to go.")
     return (f"Progression rule: {rule}. You stand at {last} in your last session (best "
             f"{best}, {when}): {bar - best} more to go.")
 

@@ -132,3 +132,18 @@ def test_cli_from_recordings_and_from_a_dataset(cohort: Path, tmp_path: Path,
     out2 = tmp_path / "page2"
     assert main(["progress", str(dataset), "-p", "P02", "--out", str(out2)]) == 0
     pd.testing.assert_frame_equal(pd.read_csv(out2 / "progress_weekly.csv"), weekly)
+
+
+def test_one_week_and_no_clean_reps_read_plainly(data: research.Dataset) -> None:
+    from dataclasses import replace
+
+    progress = build_progress(data, "P01")
+    one_week = progress.trends.copy()
+    one_week["slope_per_week"] = float("nan")  # what a single week of sessions gives
+    lines = headline(replace(progress, trends=one_week))
+    assert all("nan" not in line for line in lines), lines
+    assert any("in the one week so far" in line for line in lines)
+    per = progress.per_session.copy()
+    per["progress_reps"] = 0
+    text = standing_text(replace(progress, per_session=per))
+    assert "No set has had such reps yet: 15 to go." in text and "best 0" not in text
