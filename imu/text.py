@@ -18,4 +18,6 @@ def uncertain_note(row: Any) -> str:
 
     """
     n = int(row.get("uncertain_reps", 0))
-    return f" ({n} uncertain: barely above the noise, check them)" if n else ""
+    if not n:
+        return ""
+    return f" ({n} uncertain: barely above the noise, check {'it' if n == 1 else 'them'})"

@@ -89,7 +89,8 @@ def run(args: argparse.Namespace) -> int:
         if existing:
             raise RecordingError(
                 f"{', '.join(existing[:3])}{' ...' if len(existing) > 3 else ''} already "
-                "exist(s); pass --force to overwrite or choose another OUT"
+                f"{'exists' if len(existing) == 1 else 'exist'}; pass --force to overwrite or "
+                "choose another OUT"
             )
     out = console("convert")
     for i, (imp, path) in enumerate(zip(imported, targets, strict=True)):

@@ -210,6 +210,14 @@ def default_name(prefix: str = "live") -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``imu live``; returns the exit code."""
+    if args.sim:
+        from imu.sim.exercises import EXERCISE_MODELS
+
+        if args.sim not in EXERCISE_MODELS:
+            raise ImuError(
+                f"--sim {args.sim!r}: the simulator makes {', '.join(EXERCISE_MODELS)}; "
+                "pick one of those"
+            )
     if args.exercise is None:
         if not args.sim:
             raise ImuError(

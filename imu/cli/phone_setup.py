@@ -58,6 +58,10 @@ def register(subparsers: Any) -> None:
             " phyphox scans to load it (works offline on the local network), then the steps."
             " sensor-logger: the steps to enable HTTP push (imu live prints the URL)."
         ),
+        epilog="examples:\n"
+               "  imu phone-setup phyphox                     serve the experiment, show its QR\n"
+               "  imu phone-setup phyphox --save hip-imu.phyphox\n"
+               "  imu phone-setup sensor-logger               the steps in the app",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("app", choices=("phyphox", "sensor-logger"))

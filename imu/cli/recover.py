@@ -30,8 +30,11 @@ def register(subparsers: Any) -> None:
             " intact record and keeps everything after it, the loss is reported in frames and"
             " seconds on stderr, the recording is still written, and the exit code is 1."
         ),
-        epilog="exit codes: 0 recovered (at most a torn last record dropped), 1 recovered but "
+        epilog="examples:\n  imu recover sessions/live-20250101-093000.imuj\n"
+        "  imu recover sessions/*.imuj --out recovered/\n\n"
+        "exit codes: 0 recovered (at most a torn last record dropped), 1 recovered but\n"
         "intact data was lost to damage, 2 nothing recovered (error).",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("journals", type=Path, nargs="+", metavar="JOURNAL", help="journal file(s)")
     p.add_argument("--out", "-o", type=Path, default=None, metavar="DIR",

@@ -36,6 +36,10 @@ def register(subparsers: Any) -> None:
             " streams its samples, the bleak client receives them and the live loop shows and"
             " analyses them. A recording made by 'imu live' gives the same reps again."
         ),
+        epilog="examples:\n"
+               "  imu replay sessions/live-20250101-093000.parquet --out replayed/ --speed 10\n"
+               "  imu replay recordings/reverse_crunch.parquet --out out/r --speed 20 --plain",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("recording", type=Path, metavar="RECORDING", help="Parquet recording")
     p.add_argument("--exercise", "-e", default=None, metavar="E",

@@ -24,6 +24,9 @@ def register(subparsers: Any) -> None:
             " measurement-data service or a 'Polar ...' name), and show their name, type,"
             " address, signal strength and battery level (read by connecting briefly)."
         ),
+        epilog="examples:\n  imu scan\n  imu scan --timeout 10 --no-battery\n"
+               "  imu scan --transport usb:0          a USB Bluetooth dongle through Bumble",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--timeout", type=float, default=5.0, metavar="S", help="scan time [5]")
     p.add_argument("--transport", metavar="NAME",

@@ -51,3 +51,9 @@ def test_sim_faults_take_probabilities_up_to_one(tmp_path: Path, text: str, ok: 
     assert (run.returncode == 0) == ok, run.stderr
     if not ok:
         assert "--sim-faults" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_sim_names_what_the_simulator_makes(tmp_path: Path, capsys) -> None:
+    assert main(["live", "--sim", "squat", "--out", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "--sim 'squat'" in err and "standing-curl" in err and "generic" not in err
