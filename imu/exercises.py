@@ -130,6 +130,10 @@ class ExerciseProfile:
             not a rep but a fidget or a shift of position, and is not reported; 0 turns it off.
             The relative floor beside the absolute ``min_rom_deg``; the first reps have no
             reference.
+        alone_rom_ratio: a movement smaller than this share of the ROM reference that starts
+            more than ``alone_after_s`` after the previous rep ended (in a rest, not at the
+            set's cadence) is a shift of position, not a rep; 0 turns it off.
+        alone_after_s: see ``alone_rom_ratio``, seconds (longer than a bottom pause).
         curls_pelvis: a good rep curls the pelvis through tens of degrees; a median ROM
             under 10° means the move was done by the legs alone (a coaching verdict).
         faults: the fault rules that apply.
@@ -157,6 +161,8 @@ class ExerciseProfile:
     reject_below_rest: bool = False
     reject_pendulum: bool = False
     min_rom_ratio: float = 0.2
+    alone_rom_ratio: float = 0.3
+    alone_after_s: float = 3.0
     curls_pelvis: bool = False
     faults: tuple[str, ...] = ()
     thresholds: FaultThresholds = field(default_factory=FaultThresholds)
@@ -235,6 +241,7 @@ PROFILES: Final[dict[str, ExerciseProfile]] = {
             lock_rotation_deg=80.0,
             alternating=True,
             min_rom_ratio=0.0,  # each side's ROM differs: no common reference
+            alone_rom_ratio=0.0,
             judges_swing=False,
             faults=("dropped_eccentric", "back_arch", "hips_rotating", "short_hold"),
             reject_below_rest=True,
@@ -251,6 +258,7 @@ PROFILES: Final[dict[str, ExerciseProfile]] = {
             lock_rotation_deg=80.0,
             alternating=True,
             min_rom_ratio=0.0,  # each side's ROM differs: no common reference
+            alone_rom_ratio=0.0,
             judges_swing=False,
             faults=("dropped_eccentric", "hips_rotating", "short_hold"),
             source="DOMAIN: bird-dog, all fours, alternating; stays level; fault hips rotating.",
@@ -290,6 +298,7 @@ PROFILES: Final[dict[str, ExerciseProfile]] = {
             lock_rotation_deg=10.0,
             isometric=True,
             min_rom_ratio=0.0,  # a hold has no ROM
+            alone_rom_ratio=0.0,
             judges_swing=False,
             faults=("hips_sagging", "hips_piking", "shaking"),
             source="DOMAIN: plank, prone on forearms; still, level, 30-60 s; faults hips "
@@ -316,6 +325,7 @@ PROFILES: Final[dict[str, ExerciseProfile]] = {
             lock_rotation_deg=45.0,
             every_rep_is_swing=True,
             min_rom_ratio=0.0,  # every hip drive counts, however small
+            alone_rom_ratio=0.0,
             sign_from_gravity=False,
             faults=(),
             source="DOMAIN: momentum is visible at the pelvis: a leg toss, a kip, a swing. In a "

@@ -430,13 +430,27 @@ class RepAnalyzer:
                 alternating=self.profile.alternating,
             )
             rep = self._labeller(measure_rep(raw, ctx))
-            if rep.rom_ratio < self.profile.min_rom_ratio:  # NaN (no reference) compares False
+            if self._is_fidget(rep):
                 logger.debug("a %.1f deg movement at %.1f s is a fidget, not a rep",
                              rep.rom_deg, rep.con_start_s)
                 continue
             self.reps_.append(rep)
             out.append(rep)
         return out
+
+    def _is_fidget(self, rep: Rep) -> bool:
+        """A movement too small against the session's reps to count (``profile`` fields).
+
+        Under ``min_rom_ratio`` of the ROM reference anywhere; under ``alone_rom_ratio`` when
+        it starts more than ``alone_after_s`` after the previous rep ended (in a rest, where
+        people shift position). NaN ratios (no reference yet) never make a fidget.
+        """
+        prof = self.profile
+        if rep.rom_ratio < prof.min_rom_ratio:
+            return True
+        if not self.reps_ or not rep.rom_ratio < prof.alone_rom_ratio:
+            return False
+        return rep.con_start_s - self.reps_[-1].ecc_end_s > prof.alone_after_s
 
     def _trim(self, end_abs: int) -> None:
         """Drop signal rows no rep can need any more (before any open movement's context)."""

@@ -128,3 +128,4 @@ def test_no_cues_unless_asked_and_none_for_holds() -> None:
     hold = RepAnalyzer(get_profile("plank"), plank.sampling_rate_hz, phase_cues=True)
     hold.update(plank.acc, plank.gyr)
     assert hold.pop_cues() == []
+
