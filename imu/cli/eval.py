@@ -41,9 +41,9 @@ if TYPE_CHECKING:
     from imu.evaluate import EvalConfig, Evaluation
 
 _HOLDOUT_TEXT = ", ".join(f"{r.start}-{r.stop - 1}" for r in HOLDOUT_RANGES)
-_SEEN_TEXT = (
-    f"{SEEN_HOLDOUT_RANGES[0].start}-{SEEN_HOLDOUT_RANGES[4].stop - 1} and "
-    f"{SEEN_HOLDOUT_RANGES[5].start}-{SEEN_HOLDOUT_RANGES[-1].stop - 1}"
+_SEEN_TEXT = ", ".join(
+    f"{SEEN_HOLDOUT_RANGES[k].start}-{SEEN_HOLDOUT_RANGES[k + 4].stop - 1}"
+    for k in range(0, len(SEEN_HOLDOUT_RANGES), 5)
 )
 _RATES_TEXT = ", ".join(str(r) for r in RATES_HZ)
 _TUNING_TEXT = f"{TUNING_SEEDS.start}-{TUNING_SEEDS.stop - 1}"

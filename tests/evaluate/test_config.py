@@ -23,12 +23,13 @@ from imu.sim import SessionSpec
 
 def test_holdout_ranges_are_the_published_ones() -> None:
     assert [(r.start, r.stop - 1) for r in HOLDOUT_RANGES] == [
-        (92000, 92099), (92100, 92199), (92200, 92299), (92300, 92399), (92400, 92499)]
+        (93000, 93099), (93100, 93199), (93200, 93299), (93300, 93399), (93400, 93499)]
     assert [r.label for r in holdout_ranges(10)] == [
-        "92000-92009", "92100-92109", "92200-92209", "92300-92309", "92400-92409"]
+        "93000-93009", "93100-93109", "93200-93209", "93300-93309", "93400-93409"]
     assert touches_holdout(holdout_ranges(1))
     assert touches_holdout((SeedRange(90400, 5),))  # the earlier held-out sets, seen since
     assert touches_holdout((SeedRange(91300, 5),))
+    assert touches_holdout((SeedRange(92000, 1),))
     assert not touches_holdout((SeedRange(90500, 400),))
     assert not touches_holdout((SeedRange(0, 1000),))
     with pytest.raises(EvalError, match="100"):
