@@ -16,10 +16,10 @@ sessions for different cases, and adding a case never changes another case's ses
   93100-93199, 93200-93299, 93300-93399, 93400-93499, fixed before any figure was looked at.
   They are the fourth held-out set: the earlier ones (:data:`SEEN_HOLDOUT_RANGES`,
   90000-90499, 91000-91499 and 92000-92499) were each reported once and their figures then
-  read while the analyzer changed, so they no longer hold anything out. ``imu eval --holdout`` uses the
-  first :data:`HOLDOUT_SESSIONS` seeds of each range for every case and reports every figure
-  pooled over the five ranges with its spread (min-max of the figure computed on each range
-  alone).
+  read while the analyzer changed, so they no longer hold anything out. ``imu eval
+  --holdout`` uses the first :data:`HOLDOUT_SESSIONS` seeds of each range for every case and
+  reports every figure pooled over the five ranges with its spread (min-max of the figure
+  computed on each range alone).
 """
 
 from __future__ import annotations
