@@ -110,8 +110,8 @@ def run_one(exercise: str, seed: int) -> dict[str, list[float]]:
             out[f"delay_{phase}"].append(c.emitted_at_s - t)
             out[f"error_{phase}"].append(abs(c.at_s - t))
     first = later.con_start_s.min() if len(later) else np.inf
-    out["extra"] = [  # type: ignore[list-item]
-        c.phase for k, c in enumerate(phase_cues)
+    out["extra"] = [
+        1.0 for k, c in enumerate(phase_cues)
         if k not in used and c.at_s > first - 1.0
         and not (c.phase == "bottom_pause" and not c.rep_ended)
         and not (c.phase == "concentric" and _resumed(phase_cues, k))
@@ -119,7 +119,7 @@ def run_one(exercise: str, seed: int) -> dict[str, list[float]]:
     warnings = [c for c in cues if isinstance(c, PaceWarning)]
     tempo = analyzer.tempo
     tol = analyzer.params.tempo_tolerance
-    too_fast = tempo.eccentric_s - max(tol.min_s, tol.fraction * tempo.eccentric_s)
+    too_fast = tempo.eccentric_s - tol.slack_s(tempo.eccentric_s)
     for _, row in later.iterrows():
         got = any(row.ecc_start_s - 0.2 <= w.emitted_at_s <= row.ecc_end_s for w in warnings)
         if row.eccentric_s < too_fast:

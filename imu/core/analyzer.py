@@ -349,7 +349,7 @@ class RepAnalyzer:
                     min_rom_ratio=self.profile.min_rom_ratio,
                     phase_fraction=self.params.phase_fraction,
                     eccentric_prescribed_s=ecc,
-                    eccentric_slack_s=max(tol.min_s, tol.fraction * ecc),
+                    eccentric_slack_s=tol.slack_s(ecc),
                 )
             )
         logger.info(

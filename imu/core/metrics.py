@@ -56,9 +56,13 @@ class TempoTolerance:
     fraction: float = 0.25
     min_s: float = 0.4
 
+    def slack_s(self, prescribed_s: float) -> float:
+        """How far a phase may be from ``prescribed_s`` and still comply, s."""
+        return max(self.min_s, self.fraction * prescribed_s)
+
     def ok(self, measured_s: float, prescribed_s: float) -> bool:
         """Whether one phase duration complies."""
-        return abs(measured_s - prescribed_s) <= max(self.min_s, self.fraction * prescribed_s)
+        return abs(measured_s - prescribed_s) <= self.slack_s(prescribed_s)
 
 
 @dataclass(frozen=True)

@@ -187,7 +187,7 @@ class PhaseWatcher:
             self._noise_sq += float(np.dot(quiet, quiet))
             self._noise_n += len(quiet)
             self._noise_rms = math.sqrt(self._noise_sq / self._noise_n)
-        newest = self._time(self._n + len(w) - 1) + self.p.delay_s
+        newest = (self._n + len(w) - 1) / self.p.sampling_rate_hz  # no filter delay: arrival
         dt = 1.0 / self.p.sampling_rate_hz
         frac = self.p.phase_fraction
         prev = self._prev

@@ -321,7 +321,7 @@ def tempo_figure(report: SessionReport) -> Figure:
 def eccentric_band(tempo: Tempo, tolerance: TempoTolerance | None = None) -> tuple[float, float]:
     """The on-tempo band of the eccentric, (low, high) in s (the tempo tolerance rule)."""
     tol = tolerance or TempoTolerance()
-    allowed = max(tol.min_s, tol.fraction * tempo.eccentric_s)
+    allowed = tol.slack_s(tempo.eccentric_s)
     return max(0.0, tempo.eccentric_s - allowed), tempo.eccentric_s + allowed
 
 
