@@ -272,7 +272,7 @@ def finish(result: LiveResult, out_dir: Path, name: str, profile: ExerciseProfil
     if saved is None:
         return None
     if stdout_broken(out):
-        where = saved.recording_path.parent
+        where = saved.report_paths[0].parent  # the session's own reports folder
         print(f"imu {command}: saved {saved.recording_path} and the reports in {where}",
               file=sys.stderr)
     return saved.report

@@ -32,6 +32,7 @@ def test_stdout_closed_early_keeps_recording_and_writes_every_output(tmp_path: P
                 "Exception in callback", "Exception ignored"):
         assert bad not in err, err
     assert "stdout was closed" in err and "saved" in err
+    assert f"the reports in {out / 's'}" in err  # where they are: the session's own folder
     assert {p.name for p in out.iterdir()} == {"s.parquet", "s"}  # no journal left
     assert {p.name for p in (out / "s").iterdir()} == {
         "reps.csv", "reps.parquet", "sets.csv", "sets.parquet", "session.csv",
