@@ -387,7 +387,7 @@ class RepAnalyzer:
         ) * RAD2DEG
         wide_deg[gap] = 0.0
         if self._watcher is not None:
-            self._cues += self._watcher.push(wide_deg, still & ~gap, emit=not replay)
+            self._cues += self._watcher.push(wide_deg, still, emit=not replay)  # never in gaps
         angle, acc_angle = angle_step(w_deg, acc_lp)
         start_abs = self._sig_start + len(self._sig)
         block = np.column_stack(
