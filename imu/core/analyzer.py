@@ -71,6 +71,7 @@ from imu.core.metrics import (
     TempoTolerance,
     measure_rep,
 )
+from imu.core.pendulum import PendulumSplit
 from imu.core.phases import PaceWarning, PhaseCue, PhaseWatcher, WatcherParams
 from imu.core.segmentation import Lobe, LobeFinder, RawRep, RepAssembler, SegmenterParams
 from imu.core.stillness import StillnessBias
@@ -168,6 +169,15 @@ class RepAnalyzer:
         acc_sos = butter(2, min(p.acc_cutoff_hz, 0.8 * nyq) / nyq, output="sos")
         self.delay_s = _low_frequency_delay(gyro_sos, fs)
         self.wide_delay_s = _low_frequency_delay(wide_sos, fs)
+        # Hanging: the segmentation-band channels wait for the accelerometer's band, so that
+        # the body's swing can be taken out of them (imu.core.pendulum); times shift alike.
+        self._pendulum: PendulumSplit | None = None
+        self._shift_s = 0.0
+        if profile.subtract_pendulum:
+            shift = max(0, round((_low_frequency_delay(acc_sos, fs) - self.delay_s) * fs))
+            self._pendulum = PendulumSplit(acc_sos, shift)
+            self._shift_s = shift / fs
+            self.delay_s += self._shift_s
         # Steps, in signal order.
         self._gaps = GapFiller(max(1, round(p.max_interp_s * fs)), 6)
         self._gyro_lp = SosFilter(gyro_sos)
@@ -382,17 +392,27 @@ class RepAnalyzer:
         # another chunk length, and the reps must not change in the last bit with chunking.
         w_deg = _project(omega, axes.axis) * RAD2DEG
         side_deg = _project(omega, axes.side_axis) * RAD2DEG
-        wide_deg = (
-            wide(_project(gyr, axes.axis)[:, None])[:, 0] - _project(bias, axes.axis)
-        ) * RAD2DEG
+        gyr_axis, bias_axis = _project(gyr, axes.axis), _project(bias, axes.axis)
+        wide_deg = (wide(gyr_axis[:, None])[:, 0] - bias_axis) * RAD2DEG
         wide_deg[gap] = 0.0
         if self._watcher is not None:
             self._cues += self._watcher.push(wide_deg, still, emit=not replay)  # never in gaps
-        angle, acc_angle = angle_step(w_deg, acc_lp)
+        acc_angle = angle_step.inclination(acc_lp)
+        gap_col = gap.astype(np.float64)
+        swing = np.zeros(len(w_deg))
+        if self._pendulum is not None:
+            rate = (gyr_axis - bias_axis) * RAD2DEG
+            rate[gap] = 0.0
+            band, swing = self._pendulum(
+                np.column_stack((w_deg, side_deg, gap_col, wide_deg)),
+                rate,
+                acc_angle,
+                self.sampling_rate_hz,
+            )
+            w_deg, side_deg, gap_col, wide_deg = band.T
+        angle = angle_step.fuse(w_deg, acc_angle)
         start_abs = self._sig_start + len(self._sig)
-        block = np.column_stack(
-            (w_deg, angle, side_deg, gap.astype(np.float64), wide_deg, acc_angle)
-        )
+        block = np.column_stack((w_deg, angle, side_deg, gap_col, wide_deg, acc_angle, swing))
         self._sig = np.concatenate((self._sig, block))
         if self.keep_trace:
             self._trace.append(np.column_stack((angle, w_deg)))
@@ -420,7 +440,7 @@ class RepAnalyzer:
                 thresholds=self.profile.thresholds,
                 sampling_rate_hz=self.sampling_rate_hz,
                 delay_s=self.delay_s,
-                wide_delay_s=self.wide_delay_s,
+                wide_delay_s=self.wide_delay_s + self._shift_s,
                 signal=self._sig,
                 signal_start=self._sig_start,
                 previous=self.reps_[-1] if self.reps_ else None,
@@ -428,6 +448,7 @@ class RepAnalyzer:
                 tolerance=self.params.tempo_tolerance,
                 isometric=self.profile.isometric,
                 alternating=self.profile.alternating,
+                pendulum=self._pendulum is not None,
             )
             rep = self._labeller(measure_rep(raw, ctx))
             if self._is_fidget(rep):

@@ -64,12 +64,22 @@ class PelvicAngle:
 
         """
         acc_angle = self.inclination(acc_lp)
+        return self.fuse(w_deg, acc_angle), acc_angle
+
+    def fuse(self, w_deg: FloatArray, acc_angle: FloatArray) -> FloatArray:
+        """The fused angle, shape (m,), degrees.
+
+        Args:
+            w_deg: shape (m,), angular velocity about the axis, deg/s.
+            acc_angle: shape (m,), the accelerometer's inclination (:meth:`inclination`), deg.
+
+        """
         k = self._k_eff
         xin = (1.0 - k) * w_deg * self.dt_s + k * acc_angle
         if self._zi is None:
             self._zi = np.array([acc_angle[0] * (1.0 - k) if k else 0.0])
         y, self._zi = lfilter([1.0], [1.0, -(1.0 - k)], xin, zi=self._zi)
-        return np.asarray(y, dtype=np.float64), acc_angle
+        return np.asarray(y, dtype=np.float64)
 
 
 __all__ = ["PelvicAngle"]

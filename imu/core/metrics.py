@@ -40,7 +40,10 @@ COL_WIDE = 4
 """Angular velocity about the movement axis, wide band (deg/s): burst shapes and tremor."""
 COL_INCLINATION = 5
 """The accelerometer's inclination about the movement axis, low-passed (deg)."""
-SIGNAL_COLUMNS = 6
+COL_PENDULUM = 6
+"""Hanging: the whole body's swing rate about the bar (deg/s, :mod:`imu.core.pendulum`); 0
+for other exercises."""
+SIGNAL_COLUMNS = 7
 
 HOLD_SETTLE_S = 0.5
 """Holds: the tilt drift is measured from this long after getting into position, s."""
@@ -188,6 +191,7 @@ class RepContext:
     tolerance: TempoTolerance
     isometric: bool
     alternating: bool
+    pendulum: bool = False
 
 
 def rom_of(raw: RawRep, signal: FloatArray, signal_start: int) -> float:
@@ -292,11 +296,17 @@ def measure_rep(raw: RawRep, ctx: RepContext) -> RepQuantities:
     )
     side_turn = np.cumsum(rep_rows[:, COL_SIDE]) / fs if len(rep_rows) else np.zeros(1)
     rotation_deg = float(max(side_turn.max(), 0.0) - min(side_turn.min(), 0.0))
-    hang_from = onset - th.body_swing_window_s * fs
-    if prev is not None:
-        hang_from = max(hang_from, (prev.ecc_end_s + ctx.delay_s) * fs)
-    hang = rows(hang_from, min(windup_start, onset))[:, COL_ANGLE]
-    body_swing_deg = float(np.ptp(hang)) if len(hang) > 1 else 0.0
+    if ctx.pendulum:
+        # The swing's own angle over the whole window, through the previous rep's lowering:
+        # the pelvic curl is already out of this channel.
+        swing_rate = rows(onset - th.body_swing_window_s * fs, onset)[:, COL_PENDULUM]
+        body_swing_deg = float(np.ptp(np.cumsum(swing_rate))) / fs if len(swing_rate) > 1 else 0.0
+    else:
+        hang_from = onset - th.body_swing_window_s * fs
+        if prev is not None:
+            hang_from = max(hang_from, (prev.ecc_end_s + ctx.delay_s) * fs)
+        hang = rows(hang_from, min(windup_start, onset))[:, COL_ANGLE]
+        body_swing_deg = float(np.ptp(hang)) if len(hang) > 1 else 0.0
     # The floor the rep stands on: the angle's spread in the second before it, after the
     # previous rep ended; unknown (NaN) when reps follow too closely to see it.
     quiet_from = onset - fs

@@ -1,0 +1,86 @@
+"""The hanging body's swing about the bar, taken out of the pelvic rate: one causal step.
+
+Hanging from a bar, the whole body swings as a physical pendulum (period 1.5-2.5 s) and the
+gyroscope on the pelvis reads that swing on top of the pelvic curl, about the same axis. The
+accelerometer tells the two apart: the pelvis' centre moves on a circle about the bar, so
+gravity's direction in the sensor follows the pelvis' orientation *relative to the hanging
+body* and sees little of the swing (exactly none when the pelvis sits at the pendulum's centre
+of percussion, a fraction ``1 - L / l_eff`` of it otherwise, with ``L`` the distance from the
+bar and ``l_eff`` the equivalent simple-pendulum length; about -0.2 to 0.3 for a human body).
+The curl turns both alike. So, in the accelerometer's band,
+
+    pendulum rate = gyro rate about the axis - rate of the accelerometer's inclination,
+
+and the pelvic rate is the gyro rate less that pendulum rate. Both terms of the difference are
+filtered by the same low-pass (the accelerometer's, ``acc_sos``), and the segmentation-band
+rate is delayed to the same group delay before the pendulum rate is taken out: a misaligned
+subtraction would leave a third of a 0.5 Hz swing behind. Everything downstream of this step
+(angle, lobes, phases, quantities) therefore runs ``delay_samples`` later; the analyzer adds the
+delay to the one it subtracts from reported times.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+from imu.core.stream import SosFilter
+
+FloatArray = npt.NDArray[np.float64]
+
+
+class PendulumSplit:
+    """Splits the rate about the movement axis into pelvic curl and whole-body swing.
+
+    Args:
+        acc_sos: the accelerometer's low-pass, shape (n_sections, 6) (the inclination's band).
+        delay_samples: the accelerometer low-pass' group delay less the segmentation band's,
+            in samples (>= 0): how long the segmentation-band channels are held back.
+
+    """
+
+    def __init__(self, acc_sos: FloatArray, delay_samples: int) -> None:
+        if delay_samples < 0:
+            raise ValueError(f"delay_samples must be >= 0, got {delay_samples}")
+        self._lp = SosFilter(acc_sos)
+        self.delay_samples = delay_samples
+        self._held: FloatArray | None = None  # the last delay_samples rows, shape (d, channels)
+        self._incl_prev: float | None = None
+
+    def __call__(
+        self, band: FloatArray, rate_deg: FloatArray, inclination_deg: FloatArray, fs: float
+    ) -> tuple[FloatArray, FloatArray]:
+        """Pelvic channels and the pendulum rate for the next chunk.
+
+        Args:
+            band: shape (m, c): channels to delay by ``delay_samples`` (the segmentation-band
+                rate about the axis, deg/s, in column 0; the first chunk's zeros fill the
+                delay).
+            rate_deg: shape (m,), bias-corrected gyro rate about the axis, unfiltered, deg/s.
+            inclination_deg: shape (m,), the accelerometer's inclination about the axis in the
+                accelerometer's band, unwrapped, degrees.
+            fs: sampling rate, Hz.
+
+        Returns:
+            ``band`` delayed, with the pendulum rate taken out of column 0, shape (m, c);
+            and the pendulum rate, shape (m,), deg/s, at the same delay.
+
+        """
+        m = len(band)
+        if m == 0:
+            return band.copy(), np.empty(0)
+        if self._held is None:
+            self._held = np.zeros((self.delay_samples, band.shape[1]))
+        joined = np.concatenate((self._held, band))
+        out = joined[:m].copy()
+        self._held = joined[m:]
+        gyro_lp = self._lp(rate_deg[:, None])[:, 0]
+        prev = inclination_deg[0] if self._incl_prev is None else self._incl_prev
+        incl_rate = np.diff(inclination_deg, prepend=prev) * fs
+        self._incl_prev = float(inclination_deg[-1])
+        pendulum = gyro_lp - incl_rate
+        out[:, 0] -= pendulum
+        return out, pendulum
+
+
+__all__ = ["PendulumSplit"]
