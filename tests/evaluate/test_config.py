@@ -23,13 +23,14 @@ from imu.sim import SessionSpec
 
 def test_holdout_ranges_are_the_published_ones() -> None:
     assert [(r.start, r.stop - 1) for r in HOLDOUT_RANGES] == [
-        (93000, 93099), (93100, 93199), (93200, 93299), (93300, 93399), (93400, 93499)]
+        (94000, 94099), (94100, 94199), (94200, 94299), (94300, 94399), (94400, 94499)]
     assert [r.label for r in holdout_ranges(10)] == [
-        "93000-93009", "93100-93109", "93200-93209", "93300-93309", "93400-93409"]
+        "94000-94009", "94100-94109", "94200-94209", "94300-94309", "94400-94409"]
     assert touches_holdout(holdout_ranges(1))
     assert touches_holdout((SeedRange(90400, 5),))  # the earlier held-out sets, seen since
     assert touches_holdout((SeedRange(91300, 5),))
     assert touches_holdout((SeedRange(92000, 1),))
+    assert touches_holdout((SeedRange(93450, 3),))
     assert not touches_holdout((SeedRange(90500, 400),))
     assert not touches_holdout((SeedRange(0, 1000),))
     with pytest.raises(EvalError, match="100"):
