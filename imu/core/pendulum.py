@@ -6,7 +6,8 @@ accelerometer tells the two apart: the pelvis' centre moves on a circle about th
 gravity's direction in the sensor follows the pelvis' orientation *relative to the hanging
 body* and sees little of the swing (exactly none when the pelvis sits at the pendulum's centre
 of percussion, a fraction ``1 - L / l_eff`` of it otherwise, with ``L`` the distance from the
-bar and ``l_eff`` the equivalent simple-pendulum length; about -0.2 to 0.3 for a human body).
+bar and ``l_eff`` the equivalent simple-pendulum length: about a quarter for a straight body
+hanging by the hands, -0.2 to 0.3 in the simulator).
 The curl turns both alike. So, in the accelerometer's band,
 
     pendulum rate = gyro rate about the axis - rate of the accelerometer's inclination,

@@ -43,7 +43,8 @@ rom_ratio                float64  rom_deg / median ROM of the previous (up to 10
                                   were not partial (NaN for the first rep)
 arch_deg                 float64  anterior tilt below the level at onset during the rep, deg
 rotation_deg             float64  peak-to-peak rotation about the body's long axis, deg
-body_swing_deg           float64  peak-to-peak angle in the 3 s before the rep, deg
+body_swing_deg           float64  hanging: the body's swing about the bar, peak to peak over
+                                  the 3 s before the rep, deg
 drift_deg                float64  holds: signed largest tilt drift over the hold, deg
 shaking_dps              float64  holds: RMS angular velocity over the hold, deg/s
 <fault>                  bool     one column per name in :data:`imu.exercises.FAULTS`;
