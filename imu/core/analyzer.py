@@ -175,7 +175,7 @@ class RepAnalyzer:
         self._shift_s = 0.0
         if profile.subtract_pendulum:
             shift = max(0, round((_low_frequency_delay(acc_sos, fs) - self.delay_s) * fs))
-            self._pendulum = PendulumSplit(acc_sos, shift)
+            self._pendulum = PendulumSplit(acc_sos, shift, fs)
             self._shift_s = shift / fs
             self.delay_s += self._shift_s
         # Steps, in signal order.
@@ -404,10 +404,7 @@ class RepAnalyzer:
             rate = (gyr_axis - bias_axis) * RAD2DEG
             rate[gap] = 0.0
             band, swing = self._pendulum(
-                np.column_stack((w_deg, side_deg, gap_col, wide_deg)),
-                rate,
-                acc_angle,
-                self.sampling_rate_hz,
+                np.column_stack((w_deg, side_deg, gap_col, wide_deg)), rate, acc_angle
             )
             w_deg, side_deg, gap_col, wide_deg = band.T
         angle = angle_step.fuse(w_deg, acc_angle)

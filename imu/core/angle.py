@@ -55,17 +55,6 @@ class PelvicAngle:
         self._acc_prev = float(acc_angle[-1])
         return np.asarray(acc_angle, dtype=np.float64)
 
-    def __call__(self, w_deg: FloatArray, acc_lp: FloatArray) -> tuple[FloatArray, FloatArray]:
-        """Fused angle and accelerometer inclination, shape (m,) each, degrees.
-
-        Args:
-            w_deg: shape (m,), angular velocity about the axis, deg/s.
-            acc_lp: shape (m, 3), low-passed specific force, m/s^2.
-
-        """
-        acc_angle = self.inclination(acc_lp)
-        return self.fuse(w_deg, acc_angle), acc_angle
-
     def fuse(self, w_deg: FloatArray, acc_angle: FloatArray) -> FloatArray:
         """The fused angle, shape (m,), degrees.
 

@@ -37,19 +37,21 @@ class PendulumSplit:
         acc_sos: the accelerometer's low-pass, shape (n_sections, 6) (the inclination's band).
         delay_samples: the accelerometer low-pass' group delay less the segmentation band's,
             in samples (>= 0): how long the segmentation-band channels are held back.
+        fs: sampling rate, Hz.
 
     """
 
-    def __init__(self, acc_sos: FloatArray, delay_samples: int) -> None:
+    def __init__(self, acc_sos: FloatArray, delay_samples: int, fs: float) -> None:
         if delay_samples < 0:
             raise ValueError(f"delay_samples must be >= 0, got {delay_samples}")
         self._lp = SosFilter(acc_sos)
         self.delay_samples = delay_samples
+        self._fs = fs
         self._held: FloatArray | None = None  # the last delay_samples rows, shape (d, channels)
         self._incl_prev: float | None = None
 
     def __call__(
-        self, band: FloatArray, rate_deg: FloatArray, inclination_deg: FloatArray, fs: float
+        self, band: FloatArray, rate_deg: FloatArray, inclination_deg: FloatArray
     ) -> tuple[FloatArray, FloatArray]:
         """Pelvic channels and the pendulum rate for the next chunk.
 
@@ -60,7 +62,6 @@ class PendulumSplit:
             rate_deg: shape (m,), bias-corrected gyro rate about the axis, unfiltered, deg/s.
             inclination_deg: shape (m,), the accelerometer's inclination about the axis in the
                 accelerometer's band, unwrapped, degrees.
-            fs: sampling rate, Hz.
 
         Returns:
             ``band`` delayed, with the pendulum rate taken out of column 0, shape (m, c);
@@ -77,7 +78,7 @@ class PendulumSplit:
         self._held = joined[m:]
         gyro_lp = self._lp(rate_deg[:, None])[:, 0]
         prev = inclination_deg[0] if self._incl_prev is None else self._incl_prev
-        incl_rate = np.diff(inclination_deg, prepend=prev) * fs
+        incl_rate = np.diff(inclination_deg, prepend=prev) * self._fs
         self._incl_prev = float(inclination_deg[-1])
         pendulum = gyro_lp - incl_rate
         out[:, 0] -= pendulum

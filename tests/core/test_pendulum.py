@@ -37,10 +37,10 @@ def _signals(seen_by_acc: float) -> tuple[np.ndarray, ...]:
 
 def _split(band, rate, inclination, gyro_sos, acc_sos, chunk: int):
     shift = round((_low_frequency_delay(acc_sos, FS) - _low_frequency_delay(gyro_sos, FS)) * FS)
-    step = PendulumSplit(acc_sos, shift)
+    step = PendulumSplit(acc_sos, shift, FS)
     outs, swings = [], []
     for i in range(0, len(band), chunk):
-        out, sw = step(band[i:i + chunk, None], rate[i:i + chunk], inclination[i:i + chunk], FS)
+        out, sw = step(band[i:i + chunk, None], rate[i:i + chunk], inclination[i:i + chunk])
         outs.append(out[:, 0])
         swings.append(sw)
     return np.concatenate(outs), np.concatenate(swings), shift
@@ -83,7 +83,7 @@ def test_the_split_is_the_same_bit_for_bit_however_the_stream_is_cut(chunk):
 
 def test_a_negative_delay_is_refused():
     with pytest.raises(ValueError, match="delay_samples"):
-        PendulumSplit(butter(2, 0.1, output="sos"), -1)
+        PendulumSplit(butter(2, 0.1, output="sos"), -1, FS)
 
 
 def _count_errors(profile, seeds) -> tuple[int, list[tuple[float, float]]]:
