@@ -340,6 +340,7 @@ class RepAnalyzer:
             self.profile.isometric,
             math.radians(self.profile.min_rom_deg),
             sign_from_gravity=self.profile.sign_from_gravity,
+            below_rest=self.profile.reject_below_rest,
         )
         if axes is None:
             logger.info("no pelvic movement found; no reps")
@@ -446,6 +447,7 @@ class RepAnalyzer:
                 isometric=self.profile.isometric,
                 alternating=self.profile.alternating,
                 pendulum=self._pendulum is not None,
+                earlier=self.reps_[-2] if len(self.reps_) > 1 else None,
             )
             rep = self._labeller(measure_rep(raw, ctx))
             if self._is_fidget(rep):

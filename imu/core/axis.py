@@ -2,12 +2,13 @@
 
 The principal axis of the bias-corrected angular velocity, ``argmax_u sum (u . w)^2`` over
 moving samples, is fixed at the first quiet sample after the pelvis has rotated the profile's
-``lock_rotation_deg`` in total (about two reps); its sign makes the median excursion from the
-starting posture positive (the concentric direction). For holds, the first clear excursion
-(getting into position) is positive. For alternating exercises (dead bug, bird-dog) the axis
-is the mean excursion from the starting posture instead, made horizontal: the side-to-side
-rotation alternates and averages out over the lock window (about eight reps). The sensor is
-clipped on once per session, so the axis is the same for every set.
+``lock_rotation_deg`` in total (about two reps); its sign makes the median of the large
+excursions from the starting posture positive (the concentric direction), or the median of all
+of them for exercises whose faults go below rest (a back arch as deep as a rep). For holds,
+the first clear excursion (getting into position) is positive. For alternating exercises
+(dead bug, bird-dog) the axis is the mean excursion from the starting posture instead, made
+horizontal: the side-to-side rotation alternates and averages out over the lock window (about
+eight reps). The sensor is clipped on once per session, so the axis is the same for every set.
 """
 
 from __future__ import annotations
@@ -81,6 +82,7 @@ def fix_axes(
     isometric: bool,
     min_rom_rad: float,
     sign_from_gravity: bool = False,
+    below_rest: bool = False,
 ) -> BodyAxes | None:
     """The session's axes from the samples before the lock.
 
@@ -95,6 +97,9 @@ def fix_axes(
         sign_from_gravity: read the sign of the excursion (and, for alternating exercises,
             the axis) from gravity's direction, free of the gyro's drift over the lock window
             (:attr:`imu.exercises.ExerciseProfile.sign_from_gravity`).
+        below_rest: the exercise's faults take the pelvis below rest (a back arch,
+            :attr:`imu.exercises.ExerciseProfile.reject_below_rest`): the sign comes from
+            the median excursion; otherwise from the median of the large excursions.
 
     Returns:
         The axes, or None when the pelvis never moved.
@@ -142,8 +147,10 @@ def fix_axes(
         if isometric:
             clear = np.flatnonzero(np.abs(excursion) >= min_rom_rad)
             flip = len(clear) > 0 and excursion[clear[0]] < 0
-        else:
+        elif below_rest:
             flip = bool(np.median(excursion) < 0)
+        else:
+            flip = bool(_large_median(excursion) < 0)
         if flip:
             axis = -axis
     side = np.cross(axis, up)
@@ -158,6 +165,24 @@ def fix_axes(
         up_ref=np.asarray(up, dtype=np.float64),
         ref_perp=np.asarray(perp, dtype=np.float64),
     )
+
+
+def _large_median(excursion: FloatArray) -> float:
+    """Median of the large excursions: those over 30% of the 98th percentile of |excursion|.
+
+    Reps go out one way and come back, so the large excursions go the concentric way. The
+    plain median sits near the bottom when the pauses there are long, where a small offset
+    of the starting posture (a body that already swings from the bar) decides its sign. Not
+    for exercises whose faults go below rest as far as a rep goes up (a back arch).
+
+    Args:
+        excursion: shape (m,), excursion from the starting posture over the moving samples,
+            rad.
+
+    """
+    size = np.abs(excursion)
+    large = excursion[size >= 0.3 * float(np.quantile(size, 0.98))]
+    return float(np.median(large))
 
 
 def _median_tilt_axis(moved: FloatArray, up: FloatArray, samples: int = 4000) -> FloatArray:

@@ -175,7 +175,8 @@ class RepContext:
     """What :func:`measure_rep` needs besides the rep.
 
     ``signal`` has shape (k, :data:`SIGNAL_COLUMNS`) with the ``COL_*`` columns; row 0 is
-    absolute sample ``signal_start``. ``previous`` is the last rep reported before this one.
+    absolute sample ``signal_start``. ``previous`` is the last rep reported before this one,
+    ``earlier`` the one before it.
     ``wide_delay_s`` is the group delay of the wide-band rate (``COL_WIDE``), s.
     """
 
@@ -192,6 +193,39 @@ class RepContext:
     isometric: bool
     alternating: bool
     pendulum: bool = False
+    earlier: Rep | None = None
+
+
+UNCERTAIN_CONFIDENCE = 0.5
+"""A rep whose ``count_confidence`` is below this is reported as uncertain (in the report,
+on the screen and by ``imu eval``); alone in a rest, it does not hold the set open."""
+
+
+def number_rep(
+    con_start_s: float, previous: Rep | None, earlier: Rep | None, set_rest_s: float
+) -> tuple[int, int]:
+    """Set and rep number of a rep starting at ``con_start_s``, s.
+
+    A new set starts after a rest longer than ``set_rest_s`` since the ``previous`` rep
+    ended. A small uncertain rep in a rest (``count_confidence`` under 0.5 and under half the
+    ROM reference: a shift of position looks like a partial rep) does not bridge it: when
+    the quiet before it (since the ``earlier`` rep, the one before the previous) and after it
+    add up to more than ``set_rest_s``, a new set starts. The uncertain rep stays where it
+    was reported. Reps of full size, sure or not, keep the set going (where the hip sees
+    only some reps, such as the hip drives of a standing curl, the gaps are long).
+    """
+    if previous is None:
+        return 1, 1
+    gap_s = con_start_s - previous.ecc_end_s
+    if gap_s > set_rest_s or (
+        earlier is not None
+        and previous.count_confidence < UNCERTAIN_CONFIDENCE
+        and previous.rom_ratio < 0.5
+        and previous.set == earlier.set
+        and gap_s + previous.con_start_s - earlier.ecc_end_s > set_rest_s
+    ):
+        return previous.set + 1, 1
+    return previous.set, previous.rep + 1
 
 
 def rom_of(raw: RawRep, signal: FloatArray, signal_start: int) -> float:
@@ -247,12 +281,7 @@ def measure_rep(raw: RawRep, ctx: RepContext) -> RepQuantities:
     eccentric_s = ecc_end_s - ecc_start_s
 
     prev = ctx.previous
-    if prev is None:
-        set_no, rep_no = 1, 1
-    elif con_start_s - prev.ecc_end_s > ctx.set_rest_s:
-        set_no, rep_no = prev.set + 1, 1
-    else:
-        set_no, rep_no = prev.set, prev.rep + 1
+    set_no, rep_no = number_rep(con_start_s, prev, ctx.earlier, ctx.set_rest_s)
 
     rom = rom_of(raw, sig, s0)
     con_rows = rows(raw.con_start, raw.con_end)

@@ -407,6 +407,17 @@ class RepAssembler:
                 continue
             con_rot = sum(c.rotation_deg for c in self._con)
             if lobe.sign > 0:
+                gap_s = (lobe.start - self._con[-1].end) / fs
+                if (
+                    gap_s > self.p.merge_gap_s
+                    and lobe.rotation_deg > 2.0 * con_rot
+                    and self._rises_above_rest(lobe)
+                ):
+                    # After a pause, a rise more than twice the whole "concentric" so far:
+                    # that was a small shift (breathing, settling in a rest) and this is the
+                    # rep. (Twice: the sway of a limbs-only top hold is about a small rep.)
+                    self._start(lobe)
+                    continue
                 if self._ecc:
                     # Came back part of the way and went up again: close the rep as it is
                     # when the return was substantial, otherwise keep the rep going.
@@ -416,7 +427,6 @@ class RepAssembler:
                         if self._rises_above_rest(lobe):
                             self._start(lobe)
                     continue
-                gap_s = (lobe.start - self._con[-1].end) / fs
                 if gap_s <= self.p.merge_gap_s and self._overshoot is None:
                     self._con.append(lobe)
                 elif (

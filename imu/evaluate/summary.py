@@ -34,6 +34,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
+from imu.core.metrics import UNCERTAIN_CONFIDENCE
 from imu.evaluate.scoring import BOUNDARIES, LABELS, NO_FAMILY
 from imu.evaluate.sessions import SessionResult
 
@@ -41,9 +42,6 @@ OVERALL = "overall"
 """Row name pooling every case."""
 
 BY_CONSTRUCTION_NOTE = "true by construction: counts only"
-
-UNCERTAIN_CONFIDENCE = 0.5
-"""A found rep under this ``count_confidence`` is one the analyzer reports as uncertain."""
 
 TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "counts": ("exercise",),

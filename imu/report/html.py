@@ -37,10 +37,10 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from imu.core.metrics import TempoTolerance
+from imu.core.metrics import UNCERTAIN_CONFIDENCE, TempoTolerance
 from imu.exercises import FAULTS
 from imu.report.coaching import DISCLAIMER
-from imu.report.summary import UNCERTAIN_CONFIDENCE, Summary, summarize
+from imu.report.summary import Summary, summarize
 from imu.tempo import Tempo
 
 if TYPE_CHECKING:

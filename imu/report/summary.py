@@ -31,6 +31,7 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
+from imu.core.metrics import UNCERTAIN_CONFIDENCE
 from imu.exercises import ExerciseProfile
 from imu.report.coaching import (
     DISCLAIMER,
@@ -41,9 +42,6 @@ from imu.tempo import Tempo
 
 MAX_FIXES: Final = 2
 """Findings shown as "fix first"; the rest are listed as "also seen"."""
-
-UNCERTAIN_CONFIDENCE: Final = 0.5
-"""A rep whose ``count_confidence`` is below this is shown as an uncertain rep."""
 
 TEMPO_OFF_SHARE: Final = 0.3
 """Share of off-tempo reps from which the tempo rule speaks (when no fault explains them)."""

@@ -127,13 +127,12 @@ from typing import TYPE_CHECKING, Final
 import numpy as np
 import pandas as pd
 
-from imu.core.metrics import Rep
+from imu.core.metrics import UNCERTAIN_CONFIDENCE, Rep
 from imu.errors import ImuError
 from imu.exercises import FAULTS, ExerciseProfile
 from imu.io.atomic import atomic_path
 from imu.io.recording import RecordingMeta
 from imu.report.coaching import DISCLAIMER, session_verdict
-from imu.report.summary import UNCERTAIN_CONFIDENCE
 from imu.tempo import Tempo
 
 if TYPE_CHECKING:
