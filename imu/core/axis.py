@@ -4,7 +4,9 @@ The principal axis of the bias-corrected angular velocity, ``argmax_u sum (u . w
 moving samples, is fixed at the first quiet sample after the pelvis has rotated the profile's
 ``lock_rotation_deg`` in total (about two reps); its sign makes the median of the large
 excursions from the starting posture positive (the concentric direction), or the median of all
-of them for exercises whose faults go below rest (a back arch as deep as a rep). For holds,
+of them for exercises whose faults go below rest (a back arch as deep as a rep). The
+excursions come from gravity's direction where it follows the pelvis, else from the integrated
+gyro, each movement from its own start (the integral drifts between movements). For holds,
 the first clear excursion (getting into position) is positive. For alternating exercises
 (dead bug, bird-dog) the axis is the mean excursion from the starting posture instead, made
 horizontal: the side-to-side rotation alternates and averages out over the lock window (about
@@ -137,7 +139,10 @@ def fix_axes(
         axis = vecs[:, -1]
         rate = omega @ axis
         angle = np.cumsum(rate) * dt_s
-        excursion = angle[active] - angle[first]
+        if not sign_from_gravity:
+            excursion = _movement_excursions(angle, active, round(MOVEMENT_GAP_S / dt_s))
+        else:
+            excursion = angle[active] - angle[first]
         sees = float(np.linalg.norm(np.cross(axis, up)))
         if sign_from_gravity and sees > 0.5 and not isometric:
             # The excursion about the axis as gravity sees it, the median of which is the
@@ -165,6 +170,33 @@ def fix_axes(
         up_ref=np.asarray(up, dtype=np.float64),
         ref_perp=np.asarray(perp, dtype=np.float64),
     )
+
+
+MOVEMENT_GAP_S = 0.3
+"""Moving samples closer than this belong to one movement (a turn at the top is brief), s."""
+
+
+def _movement_excursions(angle: FloatArray, active: BoolArray, gap: int) -> FloatArray:
+    """Excursion of each moving sample from the angle where its movement started.
+
+    From the integrated gyro the angle drifts between movements (bias left over, slow
+    posture changes while standing), by as much as a rep over a long set: each movement is
+    measured from its own start instead of the session's.
+
+    Args:
+        angle: shape (n,), the integrated rate about the axis, rad.
+        active: shape (n,), moving samples.
+        gap: moving samples at most this many samples apart are one movement.
+
+    Returns:
+        shape (m,), for the m moving samples, rad.
+
+    """
+    idx = np.flatnonzero(active)
+    new = np.ones(len(idx), dtype=bool)
+    new[1:] = np.diff(idx) > gap
+    starts = np.maximum.accumulate(np.where(new, idx, 0))
+    return np.asarray(angle[idx] - angle[np.maximum(starts - 1, 0)], dtype=np.float64)
 
 
 def _large_median(excursion: FloatArray) -> float:
@@ -215,4 +247,4 @@ def _median_tilt_axis(moved: FloatArray, up: FloatArray, samples: int = 4000) ->
     return np.asarray(axis / np.linalg.norm(axis), dtype=np.float64)
 
 
-__all__ = ["ROTATION_QUANTUM_RAD", "BodyAxes", "RotationCounter", "fix_axes"]
+__all__ = ["MOVEMENT_GAP_S", "ROTATION_QUANTUM_RAD", "BodyAxes", "RotationCounter", "fix_axes"]

@@ -1,0 +1,68 @@
+"""The concentric direction: from the large excursions, each movement from its own start."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from imu.core.analyzer import RepAnalyzer
+from imu.core.axis import _large_median, _movement_excursions
+from imu.evaluate.config import EvalConfig, default_cases
+from imu.evaluate.sessions import draw_spec
+from imu.exercises import get_profile
+from imu.sim import simulate_session
+
+FS = 100.0
+
+
+def _drive(angle0: float, rom: float) -> np.ndarray:
+    """A 0.8 s hip drive: out by ``rom`` deg and back, starting at ``angle0`` deg."""
+    return angle0 + rom * np.sin(np.linspace(0.0, np.pi, 80))
+
+
+def test_each_movement_is_measured_from_where_it_started() -> None:
+    """Two 12 deg drives the negative way, 20 s apart, while the integrated gyro drifts 14 deg
+    upwards between them (bias left over, a slow change of posture): from the session's start
+    the second drive seems to go the positive way; from its own start it does not."""
+    first = _drive(0.0, -12.0)
+    drift = np.linspace(0.0, 14.0, 2000)
+    second = _drive(14.0, -12.0)
+    angle = np.radians(np.concatenate((first, drift, second)))
+    active = np.zeros(len(angle), dtype=bool)
+    active[1:80] = True
+    active[2081:2160] = True
+    own = _movement_excursions(angle, active, gap=30)
+    assert np.degrees(own.min()) < -11.0 and np.degrees(own.max()) < 0.5
+    assert _large_median(own) < 0
+    from_start = angle[active] - angle[1]
+    assert np.degrees(from_start.max()) > 13.0  # what the session-wide reference saw
+
+
+def test_a_brief_turn_at_the_top_stays_in_the_movement() -> None:
+    """A drive that stops for 0.2 s at the top is one movement: its return is measured from
+    where the drive began, not from the top."""
+    angle = np.radians(np.concatenate((np.linspace(0, -10, 40), np.full(20, -10.0),
+                                       np.linspace(-10, 0, 40))))
+    active = np.ones(len(angle), dtype=bool)
+    active[40:60] = False
+    exc = np.degrees(_movement_excursions(angle, active, gap=30))
+    assert exc.max() <= 0.0 and exc.min() < -9.0
+    split = np.degrees(_movement_excursions(angle, active, gap=10))  # split at the top
+    assert split.max() > 9.0
+
+
+def test_a_standing_curl_whose_gyro_drifts_keeps_its_concentric_direction() -> None:
+    """Tuning session 83 (standing curl, 104 Hz): the integrated gyro rose 10 deg between the
+    first two hip drives, and every hip drive was read upside down (9 missed, 7 extra)."""
+    cases = default_cases(True)
+    case = next(c for c in cases if c.name == "standing-curl")
+    spec, tempo = draw_spec(case, 83, EvalConfig(cases))
+    sim = simulate_session(spec)
+    rec = sim.recording
+    analyzer = RepAnalyzer(get_profile(case.profile), rec.sampling_rate_hz, tempo)
+    for i in range(0, rec.n_samples, 20):
+        analyzer.update(rec.acc[i : i + 20], rec.gyr[i : i + 20])
+    analyzer.finish()
+    drives = sim.truth[sim.truth.family == "hip-drive"].con_start_s.to_numpy()
+    found = np.array([r.con_start_s for r in analyzer.reps_])
+    assert len(found) == len(drives)
+    assert np.abs(found - drives).max() < 0.15
