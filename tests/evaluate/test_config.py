@@ -23,15 +23,16 @@ from imu.sim import SessionSpec
 
 def test_holdout_ranges_are_the_published_ones() -> None:
     assert [(r.start, r.stop - 1) for r in HOLDOUT_RANGES] == [
-        (95000, 95099), (95100, 95199), (95200, 95299), (95300, 95399), (95400, 95499)]
+        (96000, 96099), (96100, 96199), (96200, 96299), (96300, 96399), (96400, 96499)]
     assert [r.label for r in holdout_ranges(10)] == [
-        "95000-95009", "95100-95109", "95200-95209", "95300-95309", "95400-95409"]
+        "96000-96009", "96100-96109", "96200-96209", "96300-96309", "96400-96409"]
     assert touches_holdout(holdout_ranges(1))
     assert touches_holdout((SeedRange(90400, 5),))  # the earlier held-out sets, seen since
     assert touches_holdout((SeedRange(91300, 5),))
     assert touches_holdout((SeedRange(92000, 1),))
     assert touches_holdout((SeedRange(93450, 3),))
     assert touches_holdout((SeedRange(94307, 1),))
+    assert touches_holdout((SeedRange(95490, 20),))
     assert not touches_holdout((SeedRange(90500, 400),))
     assert not touches_holdout((SeedRange(0, 1000),))
     with pytest.raises(EvalError, match="100"):
