@@ -118,14 +118,15 @@ _MODELS = (
         "dead-bug", "supine",
         "supine, alternating sides; small tilt lobe 2-5 deg and rotation 1-2 deg",
         _T212, (2.0, 5.0), +1,
-        frozenset({"dropped_eccentric", "back_arch", "hips_rotating"}),
+        # Nor dropped_eccentric on the alternating exercises: the lowering is a limb's.
+        frozenset({"back_arch", "hips_rotating"}),
         alternating=True, rotation_deg=(1.0, 2.0),
     ),
     ExerciseModel(
         "bird-dog", "all-fours",
         "all fours, alternating sides; small anterior tilt lobe 2-5 deg, rotation 1-2 deg",
         _T212, (2.0, 5.0), -1,
-        frozenset({"dropped_eccentric", "hips_rotating"}),
+        frozenset({"hips_rotating"}),
         alternating=True, rotation_deg=(1.0, 2.0),
     ),
     ExerciseModel(
