@@ -5,10 +5,11 @@ moving samples, is fixed at the first quiet sample after the pelvis has rotated 
 ``lock_rotation_deg`` in total (about two reps); its sign makes the median of the large
 excursions from the starting posture positive (the concentric direction), or the median of all
 of them for exercises whose faults go below rest (a back arch as deep as a rep). The
-excursions come from gravity's direction where it follows the pelvis, else from the integrated
-gyro, each movement from its own start (the integral drifts between movements). For holds,
-the first clear excursion (getting into position) is positive. For alternating exercises
-(dead bug, bird-dog) the axis is the mean excursion from the starting posture instead, made
+excursions come from gravity's direction where it follows the pelvis (else from the
+integrated gyro); standing (``sign_from_gravity`` off), from the integrated gyro with each
+movement measured from its own start (the integral drifts between movements). For holds, the
+first clear excursion (getting into position) is positive. For alternating exercises (dead
+bug, bird-dog) the axis is the mean excursion from the starting posture instead, made
 horizontal: the side-to-side rotation alternates and averages out over the lock window (about
 eight reps). The sensor is clipped on once per session, so the axis is the same for every set.
 """
@@ -101,7 +102,8 @@ def fix_axes(
             (:attr:`imu.exercises.ExerciseProfile.sign_from_gravity`).
         below_rest: the exercise's faults take the pelvis below rest (a back arch,
             :attr:`imu.exercises.ExerciseProfile.reject_below_rest`): the sign comes from
-            the median excursion; otherwise from the median of the large excursions.
+            the median excursion; otherwise from the median of the large excursions (holds
+            take the sign of their first clear excursion either way).
 
     Returns:
         The axes, or None when the pelvis never moved.
@@ -172,8 +174,11 @@ def fix_axes(
     )
 
 
-MOVEMENT_GAP_S = 0.3
-"""Moving samples closer than this belong to one movement (a turn at the top is brief), s."""
+MOVEMENT_GAP_S = 2.0
+"""Moving samples closer than this belong to one movement, s: longer than hips held forward at
+the top of a hip drive through a strict lift's concentric (up to about 2 s), whose return
+must not count as a movement of its own (measured from the top, it would go the other way
+as far as the drive went out)."""
 
 
 def _movement_excursions(angle: FloatArray, active: BoolArray, gap: int) -> FloatArray:
@@ -200,7 +205,7 @@ def _movement_excursions(angle: FloatArray, active: BoolArray, gap: int) -> Floa
 
 
 def _large_median(excursion: FloatArray) -> float:
-    """Median of the large excursions: those over 30% of the 98th percentile of |excursion|.
+    """Median of the large excursions: those at least 30% of the 98th percentile of |excursion|.
 
     Reps go out one way and come back, so the large excursions go the concentric way. The
     plain median sits near the bottom when the pauses there are long, where a small offset
@@ -208,8 +213,11 @@ def _large_median(excursion: FloatArray) -> float:
     for exercises whose faults go below rest as far as a rep goes up (a back arch).
 
     Args:
-        excursion: shape (m,), excursion from the starting posture over the moving samples,
-            rad.
+        excursion: shape (m,), m >= 1, excursion from the starting posture over the moving
+            samples, rad.
+
+    Returns:
+        The median, rad; its sign is the concentric direction (0: no way to tell).
 
     """
     size = np.abs(excursion)

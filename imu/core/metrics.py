@@ -196,6 +196,11 @@ class RepContext:
     earlier: Rep | None = None
 
 
+CALM_ACCELERATION_DPS2 = 50.0
+"""``body_swing_deg`` of a hanging body is read where the pelvis' angular acceleration is under
+this, deg/s^2: a sensor 10 cm from the hip, accelerated tangentially at 50 deg/s^2, tilts the
+accelerometer's gravity by 0.5 deg (r alpha / g), a tenth of the body-swing threshold."""
+
 UNCERTAIN_CONFIDENCE = 0.5
 """A rep whose ``count_confidence`` is below this is reported as uncertain (in the report,
 on the screen and by ``imu eval``); alone in a rest, it does not hold the set open."""
@@ -328,8 +333,15 @@ def measure_rep(raw: RawRep, ctx: RepContext) -> RepQuantities:
     if ctx.pendulum:
         # The swing's own angle over the whole window, through the previous rep's lowering:
         # the pelvic curl is already out of this channel.
-        swing_rate = rows(onset - th.body_swing_window_s * fs, onset)[:, COL_PENDULUM]
-        body_swing_deg = float(np.ptp(np.cumsum(swing_rate))) / fs if len(swing_rate) > 1 else 0.0
+        # Only where the pelvis is not accelerating: the curl's angular acceleration acts on
+        # the sensor's lever arm and tilts the accelerometer's gravity for that moment,
+        # which the swing's channel reads as swing (an instantaneous error, not a drift).
+        window_rows = rows(onset - th.body_swing_window_s * fs, onset)
+        swing_deg = np.cumsum(window_rows[:, COL_PENDULUM]) / fs
+        rate = window_rows[:, COL_RATE]
+        accel = np.abs(np.diff(rate, prepend=rate[:1])) * fs
+        calm = swing_deg[accel < CALM_ACCELERATION_DPS2]
+        body_swing_deg = float(np.ptp(calm)) if len(calm) > 1 else 0.0
     else:
         hang_from = onset - th.body_swing_window_s * fs
         if prev is not None:

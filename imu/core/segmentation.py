@@ -407,6 +407,13 @@ class RepAssembler:
                 continue
             con_rot = sum(c.rotation_deg for c in self._con)
             if lobe.sign > 0:
+                if self._ecc and -sum(e.rotation_deg for e in self._ecc) >= 0.25 * con_rot:
+                    # Came back a good part of the way and went up again: close the rep as
+                    # it is.
+                    out.append(self._emit())
+                    if self._rises_above_rest(lobe):
+                        self._start(lobe)
+                    continue
                 gap_s = (lobe.start - self._con[-1].end) / fs
                 if (
                     gap_s > self.p.merge_gap_s
@@ -415,18 +422,13 @@ class RepAssembler:
                 ):
                     # After a pause, a rise more than twice the whole "concentric" so far:
                     # that was a small shift (breathing, settling in a rest) and this is the
-                    # rep. (Twice: the sway of a limbs-only top hold is about a small rep.)
+                    # rep. (Twice: the sway of a limbs-only top hold is about a small rep.) A
+                    # small settling back just before it may be its wind-up.
+                    self._last_negative = self._ecc[-1] if self._ecc else None
                     self._start(lobe)
                     continue
                 if self._ecc:
-                    # Came back part of the way and went up again: close the rep as it is
-                    # when the return was substantial, otherwise keep the rep going.
-                    returned = -sum(e.rotation_deg for e in self._ecc)
-                    if returned >= 0.25 * con_rot:
-                        out.append(self._emit())
-                        if self._rises_above_rest(lobe):
-                            self._start(lobe)
-                    continue
+                    continue  # came back only a little: the rep goes on
                 if gap_s <= self.p.merge_gap_s and self._overshoot is None:
                     self._con.append(lobe)
                 elif (

@@ -66,6 +66,34 @@ def test_a_small_rep_whose_top_sways_stays_one_rep() -> None:
     assert assemble(lobes) == [(5.0, 13.0)]
 
 
+def test_a_rep_that_came_back_part_of_the_way_is_closed_before_a_larger_rise() -> None:
+    """A 4 deg rep that returns 1.6 deg (40%), then at once a 10 deg rep: two reps, the first
+    as it is (a return of a quarter or more closes it), not swallowed by the restart rule."""
+    lobes = [
+        lobe(+1, 5.0, 6.0, 0.0, 4.0),
+        lobe(-1, 6.2, 7.8, 4.0, -1.6),
+        lobe(+1, 7.9, 8.9, 2.4, 10.0),
+        lobe(-1, 9.9, 10.9, 12.4, -10.0),
+    ]
+    assert assemble(lobes) == [(5.0, 7.8), (7.9, 10.9)]
+
+
+def test_the_rep_that_restarts_keeps_its_windup() -> None:
+    """After a 2.6 deg shift, a 0.5 deg counter-movement just before a 13 deg rise is that
+    rise's wind-up, as it would be without the shift."""
+    shift = [lobe(+1, 5.0, 6.5, 0.0, 2.6)]
+    rest = [
+        lobe(-1, 19.6, 19.95, 2.6, -0.5),
+        lobe(+1, 20.0, 21.0, 2.1, 13.0),
+        lobe(-1, 22.0, 23.0, 15.1, -13.0),
+    ]
+    for lobes in (shift + rest, rest):
+        assembler = RepAssembler(SegmenterParams(FS, min_velocity_dps=0.8, min_rom_deg=1.5))
+        (only,) = assembler.push(lobes) + assembler.flush()
+        assert only.con_start / FS == 20.0
+        assert only.windup is not None and only.windup.start / FS == 19.6
+
+
 def rep(start_s: float, end_s: float, rom_deg: float, set_no: int = 1) -> Rep:
     """A labelled reverse-crunch rep in a set of 40 deg reps; small ROMs are uncertain."""
     q = quantities(con_start_s=start_s, con_end_s=start_s + 1.0, ecc_start_s=end_s - 1.0,

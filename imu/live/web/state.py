@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from imu.core.metrics import Rep, TempoTolerance
+from imu.core.metrics import UNCERTAIN_CONFIDENCE, Rep, TempoTolerance
 from imu.exercises import FAULTS
 from imu.live.events import (
     Connected,
@@ -43,9 +43,6 @@ SCHEMA_VERSION = 1
 
 MAX_EXTRAPOLATION_S = 2.0
 """Longest a snapshot carries data time past the newest data heard of, data s."""
-
-UNCERTAIN_BELOW = 0.5
-"""Reps whose ``count_confidence`` is below this are shown as uncertain (as in the reports)."""
 
 PHASE_NAMES: dict[str, str] = {
     "concentric": "concentric",
@@ -290,7 +287,7 @@ class CoachingState:
             "faults": faults,
             "fault_text": [fault_text(f) for f in faults],
             "in_gap": bool(rep.in_gap),
-            "uncertain": bool(rep.count_confidence < UNCERTAIN_BELOW),
+            "uncertain": bool(rep.count_confidence < UNCERTAIN_CONFIDENCE),
             "tut_s": _finite(rep.tut_s),
         }
 
