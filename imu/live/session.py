@@ -334,6 +334,14 @@ class LiveSession:
 
     def _emit_reps(self, reps: list[Rep], received_s: float) -> None:
         for rep in reps:
+            if self.reps and rep.set != self.reps[-1].set:
+                # A new set without the rest having run out on the old one (an uncertain
+                # shift in the rest kept it short): the old set is over all the same.
+                last = self.reps[-1]
+                done = tuple(r for r in self.reps if r.set == last.set)
+                if self._set_reported != (last.set, len(done)):
+                    self._set_reported = (last.set, len(done))
+                    self._emit(SetEnded(last.set, done))
             self.reps.append(rep)
             self._reps_ahead = max(0, self._reps_ahead - 1)
             self._emit(RepDone(rep, received_s, self.host_clock()))

@@ -138,3 +138,32 @@ def test_session_events_views_and_finish_load_without_bleak():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          timeout=120, check=True).stdout
     assert out.strip() == "[]"
+
+
+
+def test_a_set_is_announced_when_the_next_one_starts_before_the_rest_ran_out():
+    """A shift in a rest counted as an uncertain rep of set 1 keeps the rest under 15 s; when
+    the analyzer numbers the next rep as set 2 (imu.core.metrics.number_rep), set 1 is
+    announced all the same, before that rep."""
+    import dataclasses
+
+    from imu.core.labels import RepLabeller
+    from tests.core.test_steps import quantities
+
+    def rep(set_no: int, start_s: float) -> object:
+        q = quantities(con_start_s=start_s, con_end_s=start_s + 1, ecc_start_s=start_s + 2,
+                       ecc_end_s=start_s + 3)
+        return dataclasses.replace(RepLabeller(get_profile("reverse-crunch"))(q), set=set_no)
+
+    events: list = []
+    session = LiveSession(PayloadSource([]), get_profile("reverse-crunch"), TEMPO,
+                          listener=events.append)
+    session._emit_reps([rep(1, 1.0), rep(1, 5.0), rep(1, 13.0)], 14.0)
+    session._emit_reps([rep(2, 22.0)], 25.0)
+    told = [(type(e).__name__, e.set_no if isinstance(e, SetEnded) else e.rep.set)
+            for e in events if isinstance(e, (RepDone, SetEnded))]
+    assert told == [("RepDone", 1)] * 3 + [("SetEnded", 1), ("RepDone", 2)]
+    ended = next(e for e in events if isinstance(e, SetEnded))
+    assert len(ended.reps) == 3
+    session._maybe_set_ended(final=True)  # the end of the session announces set 2, once
+    assert [e.set_no for e in events if isinstance(e, SetEnded)] == [1, 2]
