@@ -233,6 +233,32 @@ def number_rep(
     return previous.set, previous.rep + 1
 
 
+SEEN_SWING_RANGE = (-0.5, 0.5)
+"""Bounds of the pelvic angle's share of the swing channel's angle, ``f / (1 - f)`` with ``f =
+1 - L / l_eff`` the share of a hanging body's swing the accelerometer sees (L: bar to sensor,
+l_eff: the equivalent pendulum's length; about -0.2 to 0.3)."""
+
+
+def seen_swing(block: FloatArray, sampling_rate_hz: float) -> FloatArray:
+    """The part of a hanging body's swing left in the pelvic angle, degrees, shape (m,).
+
+    The accelerometer sees a share ``f`` of the swing about the bar, and the swing's channel
+    (``COL_PENDULUM``) holds the rest, ``1 - f``; the pelvic angle keeps ``f``. With the
+    pelvis at rest before a rep, the angle is a constant plus ``f / (1 - f)`` times the
+    channel's angle: fitted by least squares on ``block`` (m, :data:`SIGNAL_COLUMNS`), the
+    share bounded by :data:`SEEN_SWING_RANGE`. Zero mean.
+    """
+    swing = np.cumsum(block[:, COL_PENDULUM]) / sampling_rate_hz
+    swing = swing - swing.mean()
+    angle = block[:, COL_ANGLE] - block[:, COL_ANGLE].mean()
+    power = float(np.dot(swing, swing))
+    if power <= 0.0:
+        return np.zeros(len(block))
+    share = min(max(float(np.dot(angle, swing)) / power, SEEN_SWING_RANGE[0]),
+                SEEN_SWING_RANGE[1])
+    return np.asarray(share * swing, dtype=np.float64)
+
+
 def rom_of(raw: RawRep, signal: FloatArray, signal_start: int) -> float:
     """ROM of a rep: highest angle before the eccentric minus the angle at onset, degrees."""
     a = max(int(raw.con_start) - signal_start, 0)
@@ -310,6 +336,8 @@ def measure_rep(raw: RawRep, ctx: RepContext) -> RepQuantities:
     if prev is not None:
         look_from = max(look_from, (prev.ecc_end_s + ctx.delay_s) * fs)
     before = rows(look_from, onset)[:, COL_ANGLE]
+    if ctx.pendulum and len(before) > 2:
+        before = before - seen_swing(rows(look_from, onset), fs)
     window = round(th.windup_window_s * fs)
     windup_deg, windup_at = windup_of(before, len(before) - 1, window)
     first_row = min(max(math.floor(look_from), s0), s0 + len(sig))

@@ -139,3 +139,26 @@ def test_the_concentric_way_is_read_from_the_large_excursions() -> None:
     found = np.array([r.con_start_s for r in analyzer.reps_])
     assert len(found) == len(truth)
     assert np.abs(found - truth).max() < 0.3  # onsets, not tops
+
+
+def test_the_swing_left_in_the_pelvic_angle_is_fitted_out_before_a_windup_is_read():
+    """Before a rep the pelvic angle holds a share of the body's swing (here 0.25 of the swing
+    channel's angle, 6 deg peak to peak) and a real 4 deg wind-up in its last 0.4 s: the fit
+    takes out the swing, and the wind-up stays."""
+    from imu.core.metrics import COL_ANGLE, COL_PENDULUM, SIGNAL_COLUMNS, seen_swing, windup_of
+
+    fs = 100.0
+    t = np.arange(200) / fs
+    swing_deg = 12.0 * np.sin(2 * np.pi * t / 1.8)
+    block = np.zeros((len(t), SIGNAL_COLUMNS))
+    block[:, COL_PENDULUM] = np.gradient(swing_deg) * fs
+    windup = np.where(t > 1.6, -4.0 * (t - 1.6) / 0.4, 0.0)
+    block[:, COL_ANGLE] = 3.0 + 0.25 * swing_deg + windup
+    plain, _ = windup_of(block[:, COL_ANGLE], len(t) - 1, 50)
+    cleaned = block[:, COL_ANGLE] - seen_swing(block, fs)
+    fitted, _ = windup_of(cleaned, len(t) - 1, 50)
+    assert abs(plain - 4.0) > 1.0  # the swing moves the wind-up read on the plain angle
+    assert abs(fitted - 4.0) < 0.8
+    # No swing: nothing to take out.
+    block[:, COL_PENDULUM] = 0.0
+    assert not seen_swing(block, fs).any()
