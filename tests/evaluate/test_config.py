@@ -23,9 +23,9 @@ from imu.sim import SessionSpec
 
 def test_holdout_ranges_are_the_published_ones() -> None:
     assert [(r.start, r.stop - 1) for r in HOLDOUT_RANGES] == [
-        (97000, 97099), (97100, 97199), (97200, 97299), (97300, 97399), (97400, 97499)]
+        (98000, 98099), (98100, 98199), (98200, 98299), (98300, 98399), (98400, 98499)]
     assert [r.label for r in holdout_ranges(10)] == [
-        "97000-97009", "97100-97109", "97200-97209", "97300-97309", "97400-97409"]
+        "98000-98009", "98100-98109", "98200-98209", "98300-98309", "98400-98409"]
     assert touches_holdout(holdout_ranges(1))
     assert touches_holdout((SeedRange(90400, 5),))  # the earlier held-out sets, seen since
     assert touches_holdout((SeedRange(91300, 5),))
@@ -34,6 +34,7 @@ def test_holdout_ranges_are_the_published_ones() -> None:
     assert touches_holdout((SeedRange(94307, 1),))
     assert touches_holdout((SeedRange(95490, 20),))
     assert touches_holdout((SeedRange(96250, 3),))
+    assert touches_holdout((SeedRange(97499, 1),))
     assert not touches_holdout((SeedRange(90500, 400),))
     assert not touches_holdout((SeedRange(0, 1000),))
     with pytest.raises(EvalError, match="100"):
