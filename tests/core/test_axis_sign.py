@@ -7,11 +7,10 @@ import pytest
 
 from imu.core.analyzer import RepAnalyzer
 from imu.core.axis import MOVEMENT_GAP_S, _large_median, _movement_excursions
-from imu.evaluate.config import EvalConfig, default_cases
-from imu.evaluate.sessions import draw_spec
 from imu.exercises import get_profile
-from imu.sim import simulate_session
 from imu.tempo import Tempo
+
+from .conftest import stream_tuning_session
 
 FS = 100.0
 
@@ -92,15 +91,7 @@ def test_standing_hip_drives_held_at_the_top_keep_their_direction(hold_s: float)
 def test_a_standing_curl_whose_gyro_drifts_keeps_its_concentric_direction() -> None:
     """Tuning session 83 (standing curl, 104 Hz): the integrated gyro rose 10 deg between the
     first two hip drives, and every hip drive was read upside down (9 missed, 7 extra)."""
-    cases = default_cases(True)
-    case = next(c for c in cases if c.name == "standing-curl")
-    spec, tempo = draw_spec(case, 83, EvalConfig(cases))
-    sim = simulate_session(spec)
-    rec = sim.recording
-    analyzer = RepAnalyzer(get_profile(case.profile), rec.sampling_rate_hz, tempo)
-    for i in range(0, rec.n_samples, 20):
-        analyzer.update(rec.acc[i : i + 20], rec.gyr[i : i + 20])
-    analyzer.finish()
+    sim, analyzer = stream_tuning_session("standing-curl", 83)
     drives = sim.truth[sim.truth.family == "hip-drive"].con_start_s.to_numpy()
     found = np.array([r.con_start_s for r in analyzer.reps_])
     assert len(found) == len(drives)

@@ -123,18 +123,9 @@ def test_the_concentric_way_is_read_from_the_large_excursions() -> None:
     """Tuning session 44 (1-0-1, the body already swinging at the start): the plain median of
     gravity's excursion sat near the bottom, on the wrong side, and every rep was read upside
     down (12 missed, 11 extra). The large excursions go the way of the reps."""
-    from imu.evaluate.config import EvalConfig, default_cases
-    from imu.evaluate.sessions import draw_spec
+    from .conftest import stream_tuning_session
 
-    cases = default_cases(True)
-    case = next(c for c in cases if c.name == "hanging-leg-raise+pendulum")
-    spec, tempo = draw_spec(case, 44, EvalConfig(cases))
-    sim = simulate_session(spec)
-    rec = sim.recording
-    analyzer = RepAnalyzer(get_profile(case.profile), rec.sampling_rate_hz, tempo)
-    for i in range(0, rec.n_samples, 20):
-        analyzer.update(rec.acc[i : i + 20], rec.gyr[i : i + 20])
-    analyzer.finish()
+    sim, analyzer = stream_tuning_session("hanging-leg-raise+pendulum", 44)
     truth = sim.truth.con_start_s.to_numpy()
     found = np.array([r.con_start_s for r in analyzer.reps_])
     assert len(found) == len(truth)

@@ -6,15 +6,12 @@ import dataclasses
 
 import pytest
 
-from imu.core.analyzer import RepAnalyzer
 from imu.core.labels import RepLabeller
 from imu.core.metrics import UNCERTAIN_CONFIDENCE, Rep, number_rep
 from imu.core.segmentation import Lobe, RepAssembler, SegmenterParams
-from imu.evaluate.config import EvalConfig, default_cases
-from imu.evaluate.sessions import draw_spec
 from imu.exercises import get_profile
-from imu.sim import simulate_session
 
+from .conftest import stream_tuning_session
 from .test_steps import quantities
 
 FS = 100.0
@@ -123,15 +120,7 @@ def test_an_uncertain_rep_alone_in_a_rest_does_not_bridge_it() -> None:
 def test_pelvic_tilt_sessions_with_shifts_in_the_rest_keep_two_sets(seed: int) -> None:
     """Tuning sessions where a shift in the rest joined the two sets (seed 20: counted as an
     uncertain rep; seed 39: it swallowed the first rep of the second set)."""
-    cases = default_cases(True)
-    case = next(c for c in cases if c.name == "pelvic-tilt")
-    spec, tempo = draw_spec(case, seed, EvalConfig(cases))
-    sim = simulate_session(spec)
-    rec = sim.recording
-    analyzer = RepAnalyzer(get_profile("pelvic-tilt"), rec.sampling_rate_hz, tempo)
-    for i in range(0, rec.n_samples, 20):
-        analyzer.update(rec.acc[i : i + 20], rec.gyr[i : i + 20])
-    analyzer.finish()
+    sim, analyzer = stream_tuning_session("pelvic-tilt", seed)
     sure = [r for r in analyzer.reps_ if r.count_confidence >= UNCERTAIN_CONFIDENCE]
     found = [(s, sum(r.set == s for r in sure)) for s in sorted({r.set for r in sure})]
     truth = sim.truth.groupby("set").size()
