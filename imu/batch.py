@@ -708,7 +708,11 @@ def _outcomes(jobs: Sequence[Job], options: BatchOptions) -> Iterable[SessionOut
                 threads_per_worker=1,
                 processes=True,
                 dashboard_address=":0",
-                silence_logs=logging.ERROR,
+                # Workers log an ERROR with a traceback when the scheduler closes before
+                # their last heartbeat, a known race of Dask's shutdown (dask/distributed
+                # #7105) that is no error of the batch; a file that fails on a worker is
+                # reported as that file's error all the same.
+                silence_logs=logging.CRITICAL,
             )
             client = Client(cluster)
     except (OSError, TimeoutError) as exc:
