@@ -337,11 +337,7 @@ class LiveSession:
             if self.reps and rep.set != self.reps[-1].set:
                 # A new set without the rest having run out on the old one (an uncertain
                 # shift in the rest kept it short): the old set is over all the same.
-                last = self.reps[-1]
-                done = tuple(r for r in self.reps if r.set == last.set)
-                if self._set_reported != (last.set, len(done)):
-                    self._set_reported = (last.set, len(done))
-                    self._emit(SetEnded(last.set, done))
+                self._announce_set(self._last_set())
             self.reps.append(rep)
             self._reps_ahead = max(0, self._reps_ahead - 1)
             self._emit(RepDone(rep, received_s, self.host_clock()))
@@ -352,21 +348,30 @@ class LiveSession:
         Gaps do not count as rest. If a late rep joins a set already announced, the set is
         announced again with it.
         """
-        if not self.reps:
-            return
-        last = self.reps[-1]
-        in_set = tuple(r for r in self.reps if r.set == last.set)
-        if self._set_reported == (last.set, len(in_set)):
+        in_set = self._last_set()
+        if not in_set or self._set_reported == (in_set[-1].set, len(in_set)):
             return
         odr = self.odr_hz
-        end = math.ceil(max(last.ecc_end_s, 0.0) * odr)
+        end = math.ceil(max(in_set[-1].ecc_end_s, 0.0) * odr)
         n = self.recorder.n_samples
         missing = sum(max(0, min(g.end, n) - max(g.start, end)) for g in self.recorder.gaps)
         idle_s = (n - end - missing) / odr
         if final or idle_s >= self.params.set_rest_s:
-            self._set_reported = (last.set, len(in_set))
             self._reps_ahead = 0  # a cued end whose rep was not confirmed (a fidget) is over
-            self._emit(SetEnded(last.set, in_set))
+            self._announce_set(in_set)
+
+    def _last_set(self) -> tuple[Rep, ...]:
+        """The reps of the latest set so far, in order (empty before the first rep)."""
+        if not self.reps:
+            return ()
+        latest = self.reps[-1].set
+        return tuple(r for r in self.reps if r.set == latest)
+
+    def _announce_set(self, in_set: tuple[Rep, ...]) -> None:
+        """Tell ``SetEnded`` for the reps of one set, unless told already with these reps."""
+        if self._set_reported != (in_set[-1].set, len(in_set)):
+            self._set_reported = (in_set[-1].set, len(in_set))
+            self._emit(SetEnded(in_set[-1].set, in_set))
 
     async def _tick(self) -> None:
         """Periodic progress events and journal fsyncs (also when no data arrives)."""
