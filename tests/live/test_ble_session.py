@@ -61,7 +61,13 @@ def test_disconnect_mid_set_is_survived_with_the_gap_marked(simulated_set, tmp_p
     assert rec.meta.notes["reconnects"] == "1"
     kinds = [type(e) for e in events]
     assert kinds.count(Connected) == 2 and kinds.count(Disconnected) == 1
-    assert len(result.reps) >= 4  # at most the rep inside the gap is lost
+    # How long the sensor stays away depends on the host's load (the sensor's clock runs 25x
+    # wall time), so count the true reps the gap left whole: each of those must be found.
+    fs = rec.sampling_rate_hz
+    truth = simulated_set.truth
+    clear = truth[(truth["ecc_end_s"] * fs < gap.start) | (truth["con_start_s"] * fs > gap.end)]
+    assert len(clear) >= 1
+    assert len(result.reps) >= len(clear)
     assert_same_reps(result.reps, offline_reps(rec, tmp_path))
 
 
