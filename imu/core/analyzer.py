@@ -68,6 +68,7 @@ from imu.core.metrics import (
     SIGNAL_COLUMNS,
     Rep,
     RepContext,
+    SwingShare,
     TempoTolerance,
     measure_rep,
 )
@@ -172,10 +173,12 @@ class RepAnalyzer:
         # Hanging: the segmentation-band channels wait for the accelerometer's band, so that
         # the body's swing can be taken out of them (imu.core.pendulum); times shift alike.
         self._pendulum: PendulumSplit | None = None
+        self._swing_share: SwingShare | None = None
         self._shift_s = 0.0
         if profile.subtract_pendulum:
             shift = max(0, round((_low_frequency_delay(acc_sos, fs) - self.delay_s) * fs))
             self._pendulum = PendulumSplit(acc_sos, shift, fs)
+            self._swing_share = SwingShare()
             self._shift_s = shift / fs
             self.delay_s += self._shift_s
         # Steps, in signal order.
@@ -447,6 +450,7 @@ class RepAnalyzer:
                 isometric=self.profile.isometric,
                 alternating=self.profile.alternating,
                 pendulum=self._pendulum is not None,
+                swing_share=self._swing_share,
                 earlier=self.reps_[-2] if len(self.reps_) > 1 else None,
             )
             rep = self._labeller(measure_rep(raw, ctx))

@@ -178,6 +178,9 @@ class RepContext:
     absolute sample ``signal_start``. ``previous`` is the last rep reported before this one,
     ``earlier`` the one before it.
     ``wide_delay_s`` is the group delay of the wide-band rate (``COL_WIDE``), s.
+    ``swing_share`` (hanging with the swing taken out, else None): the session's pooled share
+    of the swing left in the pelvic angle, which :func:`measure_rep` updates with the window
+    before each rep (one call per rep, in time order).
     """
 
     tempo: Tempo
@@ -194,6 +197,7 @@ class RepContext:
     alternating: bool
     pendulum: bool = False
     earlier: Rep | None = None
+    swing_share: SwingShare | None = None
 
 
 CALM_ACCELERATION_DPS2 = 50.0
@@ -237,6 +241,41 @@ SEEN_SWING_RANGE = (-0.5, 0.5)
 """Bounds of the pelvic angle's share of the swing channel's angle, ``f / (1 - f)`` with ``f =
 1 - L / l_eff`` the share of a hanging body's swing the accelerometer sees (L: bar to sensor,
 l_eff: the equivalent pendulum's length; about -0.2 to 0.3)."""
+
+
+class SwingShare:
+    """A hanging session's running fit of the swing left in the pelvic angle.
+
+    The share ``s = f / (1 - f)`` (see :func:`seen_swing`) is a constant of the session: it
+    depends on where the sensor sits between the bar and the body's centre of percussion. One
+    window's fit is noisy (a short bottom pause, a small swing), so the windows before every
+    rep are pooled, each weighted by its swing's power. Fed in time order, one window per
+    rep (:func:`measure_rep`); the same reps give the same share however the stream is cut.
+    """
+
+    def __init__(self) -> None:
+        self._sxy = 0.0  # sum of angle x swing over the windows, deg^2
+        self._sxx = 0.0  # sum of swing^2, deg^2
+
+    def update(self, block: FloatArray, sampling_rate_hz: float) -> float:
+        """Add the window ``block`` (m, :data:`SIGNAL_COLUMNS`); returns the share so far.
+
+        Bounded by :data:`SEEN_SWING_RANGE`; 0 before any swing was seen.
+        """
+        if len(block) > 2:
+            swing = np.cumsum(block[:, COL_PENDULUM]) / sampling_rate_hz
+            swing = swing - swing.mean()
+            angle = block[:, COL_ANGLE] - block[:, COL_ANGLE].mean()
+            self._sxy += float(np.dot(angle, swing))
+            self._sxx += float(np.dot(swing, swing))
+        return self.share
+
+    @property
+    def share(self) -> float:
+        """The pooled share, bounded by :data:`SEEN_SWING_RANGE`; 0 with no swing seen."""
+        if self._sxx <= 0.0:
+            return 0.0
+        return min(max(self._sxy / self._sxx, SEEN_SWING_RANGE[0]), SEEN_SWING_RANGE[1])
 
 
 def seen_swing(block: FloatArray, sampling_rate_hz: float) -> FloatArray:
@@ -370,6 +409,11 @@ def measure_rep(raw: RawRep, ctx: RepContext) -> RepQuantities:
         accel = np.abs(np.diff(rate, prepend=rate[:1])) * fs
         calm = swing_deg[accel < CALM_ACCELERATION_DPS2]
         body_swing_deg = float(np.ptp(calm)) if len(calm) > 1 else 0.0
+        # The channel holds 1 - f of the swing and the pelvic angle the share f / (1 - f)
+        # of the channel: the whole swing is the channel times 1 + that share.
+        if ctx.swing_share is not None:
+            share = ctx.swing_share.update(rows(look_from, onset), fs)
+            body_swing_deg *= 1.0 + share
     else:
         hang_from = onset - th.body_swing_window_s * fs
         if prev is not None:
