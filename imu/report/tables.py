@@ -302,7 +302,7 @@ def bottom_pause_s(set_no: np.ndarray, start_s: np.ndarray, ecc_end_s: np.ndarra
     return out
 
 
-def clean_before_first_fault(clean: Sequence[bool] | pd.Series) -> int:
+def clean_before_first_fault(clean: Sequence[bool] | pd.Series | np.ndarray) -> int:
     """Number of leading True values: clean reps before the first swing or fault."""
     count = 0
     for value in clean:
