@@ -23,9 +23,9 @@ from imu.sim import SessionSpec
 
 def test_holdout_ranges_are_the_published_ones() -> None:
     assert [(r.start, r.stop - 1) for r in HOLDOUT_RANGES] == [
-        (98000, 98099), (98100, 98199), (98200, 98299), (98300, 98399), (98400, 98499)]
+        (99000, 99099), (99100, 99199), (99200, 99299), (99300, 99399), (99400, 99499)]
     assert [r.label for r in holdout_ranges(10)] == [
-        "98000-98009", "98100-98109", "98200-98209", "98300-98309", "98400-98409"]
+        "99000-99009", "99100-99109", "99200-99209", "99300-99309", "99400-99409"]
     assert touches_holdout(holdout_ranges(1))
     assert touches_holdout((SeedRange(90400, 5),))  # the earlier held-out sets, seen since
     assert touches_holdout((SeedRange(91300, 5),))
@@ -33,6 +33,7 @@ def test_holdout_ranges_are_the_published_ones() -> None:
     assert touches_holdout((SeedRange(93450, 3),))
     assert touches_holdout((SeedRange(94307, 1),))
     assert touches_holdout((SeedRange(95490, 20),))
+    assert touches_holdout((SeedRange(98301, 1),))  # the ninth, seen since
     assert touches_holdout((SeedRange(96250, 3),))
     assert touches_holdout((SeedRange(97499, 1),))
     assert not touches_holdout((SeedRange(90500, 400),))
