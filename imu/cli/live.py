@@ -15,7 +15,7 @@ import sys
 import textwrap
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Final
 
 from rich.console import Console
 
@@ -43,6 +43,12 @@ from imu.live.sources.ble import BleSource, ReconnectPolicy
 from imu.live.views import PlainView, RichView
 from imu.report.session import SessionReport
 from imu.tempo import Tempo, parse_tempo
+
+if TYPE_CHECKING:
+    from imu.sim import SessionSpec
+
+MAX_MTU: Final = 517
+"""Largest ATT MTU Bluetooth LE allows (Core spec: an attribute value is at most 512 bytes)."""
 
 logger = logging.getLogger(__name__)
 
@@ -229,9 +235,12 @@ def run(args: argparse.Namespace) -> int:
     profile = get_profile(args.exercise)
     tempo = parse_tempo(args.tempo) if args.tempo else profile.default_tempo
     config = (
-        StreamConfig(args.rate or BLE_DEFAULT_RATE_HZ, args.acc_range, args.gyr_range)
+        StreamConfig(BLE_DEFAULT_RATE_HZ if args.rate is None else args.rate, args.acc_range,
+                     args.gyr_range)
         if phone is None else StreamConfig()
     )
+    if args.sim:
+        _check_sim(args, config)  # before any journal is opened
     out = pipe_safe_console("live")
     out_dir: Path = args.out
     recover_leftovers(out_dir, out)
@@ -298,6 +307,49 @@ def _adapter(kind: str, config: StreamConfig) -> DeviceAdapter:
     )
 
 
+def _sim_spec(args: argparse.Namespace, config: StreamConfig) -> SessionSpec:
+    """The simulated session ``--sim`` streams."""
+    from imu.sim import SessionSpec
+
+    sim_tempo = parse_tempo(args.tempo) if args.tempo else None
+    return SessionSpec(
+        args.sim, tempo=sim_tempo, reps=args.sim_reps, sets=args.sim_sets, seed=args.sim_seed,
+        sampling_rate_hz=config.odr_hz, acc_range_g=config.acc_range_g,
+        gyr_range_dps=config.gyr_range_dps, rest_s=20.0, faults=args.sim_faults,
+    )
+
+
+def _sim_faults(args: argparse.Namespace) -> Faults:
+    """The virtual sensor's faults from the ``--sim-*`` options (validated by Faults)."""
+    return Faults(
+        drop_fraction=args.sim_drop,
+        disconnect_at_s=tuple(sorted(args.sim_disconnect_at)),
+        reconnect_after_s=args.sim_reconnect_after,
+        clock_drift_ppm=args.sim_drift,
+        max_mtu=args.sim_mtu,
+        seed=args.sim_seed,
+    )
+
+
+def _check_sim(args: argparse.Namespace, config: StreamConfig) -> None:
+    """Refuse bad ``--sim-*`` options with their own message, before anything starts."""
+    from firmware_protocol.spec import MIN_MTU
+    from imu.sim.session import validate_spec
+
+    validate_spec(_sim_spec(args, config))
+    if not MIN_MTU <= args.sim_mtu <= MAX_MTU:
+        raise ImuError(
+            f"--sim-mtu {args.sim_mtu}: a BLE ATT MTU is {MIN_MTU}-{MAX_MTU} bytes; give a "
+            f"size in that range (default 247)"
+        )
+    if not abs(args.sim_drift) < 1e5:
+        raise ImuError(
+            f"--sim-drift {args.sim_drift:g}: a clock drift is parts per million, well under "
+            "1e5 (a real crystal drifts 10-100 ppm); give e.g. --sim-drift 50"
+        )
+    _sim_faults(args)
+
+
 async def _run_sim(args: argparse.Namespace, profile: ExerciseProfile, tempo: Tempo,
                    config: StreamConfig, journal: Path, view: Listener,
                    policy: ReconnectPolicy) -> LiveResult:
@@ -305,15 +357,9 @@ async def _run_sim(args: argparse.Namespace, profile: ExerciseProfile, tempo: Te
     from imu.ble.polar.virtual import PolarSource
     from imu.ble.sim import ScaledClock, polar_bench, sim_bench
     from imu.live.sources.virtual import BenchFactory, VirtualSensorSource
-    from imu.sim import SessionSpec, simulate_session
+    from imu.sim import simulate_session
 
-    sim_tempo = parse_tempo(args.tempo) if args.tempo else None
-    spec = SessionSpec(
-        args.sim, tempo=sim_tempo, reps=args.sim_reps, sets=args.sim_sets, seed=args.sim_seed,
-        sampling_rate_hz=config.odr_hz, acc_range_g=config.acc_range_g,
-        gyr_range_dps=config.gyr_range_dps, rest_s=20.0, faults=args.sim_faults,
-    )
-    rec = simulate_session(spec).recording
+    rec = simulate_session(_sim_spec(args, config)).recording
     bench: BenchFactory
     if args.sim_device == "polar":
         bench = functools.partial(
@@ -322,17 +368,9 @@ async def _run_sim(args: argparse.Namespace, profile: ExerciseProfile, tempo: Te
         )
         kind = KIND_POLAR
     else:
-        faults = Faults(
-            drop_fraction=args.sim_drop,
-            disconnect_at_s=tuple(sorted(args.sim_disconnect_at)),
-            reconnect_after_s=args.sim_reconnect_after,
-            clock_drift_ppm=args.sim_drift,
-            max_mtu=args.sim_mtu,
-            seed=args.sim_seed,
-        )
         bench = functools.partial(
             sim_bench, SampleSource.from_si(rec.acc, rec.gyr, config.odr_hz), speed=args.speed,
-            faults=faults,
+            faults=_sim_faults(args),
         )
         kind = "hip-imu"
     source = VirtualSensorSource(bench, _adapter(kind, config), label="ble-sim", policy=policy)

@@ -94,8 +94,9 @@ def session_verdict(reps: pd.DataFrame, profile: ExerciseProfile) -> Verdict:
         if profile.every_rep_is_swing:
             return Verdict("no_reps", "No hip drive found: the pelvis stayed still.")
         text = (
-            f"No reps found: the pelvis did not rotate the {profile.min_rom_deg:g}° that count "
-            f"as a {profile.title.lower()} rep."
+            f"No reps found: the pelvis did not rotate the {profile.min_rom_deg:g}° at "
+            f"{profile.min_velocity_dps:g}°/s or more that count as a "
+            f"{profile.title.lower()} rep."
         )
         if curls_pelvis(profile):
             text += " If you did reps, curl the pelvis (tailbone to the ribs), not only the legs."

@@ -95,6 +95,8 @@ def simulate_cohort(
         raise SimulationError(
             f"cohort needs >= 1 participant and week, got {spec.participants} and {spec.weeks}"
         )
+    if spec.seed < 0:
+        raise SimulationError(f"seed {spec.seed} must be a whole number >= 0 (e.g. 0, 2024)")
     low, high = spec.sessions_per_week
     if not 1 <= low <= high <= len(_DAYS):
         raise SimulationError(

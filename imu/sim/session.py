@@ -251,6 +251,24 @@ class SimulatedSession:
 # --------------------------------------------------------------------------- validation
 
 
+MAX_SESSION_S = 4 * 3600.0
+"""Longest session the simulator makes, s (a 4-hour session at 833 Hz is about 12 M samples,
+about 1 GB while it is made)."""
+
+
+def planned_duration_s(
+    model: ExerciseModel, tempo: Tempo | None, reps: int, spec: SessionSpec
+) -> float:
+    """An upper estimate of a session's length from its spec, s.
+
+    Reps at their slowest variation with their pauses (a hold with getting up and down and
+    the gap before it), plus the rests between sets.
+    """
+    per_rep = spec.hold_s + 25.0 if model.hold or tempo is None else 1.25 * tempo.rep_s + 3.0
+    rest = 66.0 if spec.rest_s is None else 1.1 * spec.rest_s
+    return spec.sets * reps * per_rep + (spec.sets - 1) * rest + 10.0
+
+
 def validate_spec(spec: SessionSpec) -> tuple[ExerciseModel, Tempo | None, int]:
     """Check a spec; returns the exercise model, the effective tempo and reps per set.
 
@@ -285,6 +303,23 @@ def validate_spec(spec: SessionSpec) -> tuple[ExerciseModel, Tempo | None, int]:
     reps = model.default_reps if spec.reps is None else spec.reps
     if reps < 1 or spec.sets < 1:
         raise SimulationError(f"reps ({reps}) and sets ({spec.sets}) must be at least 1")
+    if spec.seed < 0:
+        raise SimulationError(f"seed {spec.seed} must be a whole number >= 0 (e.g. 0, 1, 2024)")
+    if spec.body_pendulum and not model.hanging:
+        hanging = ", ".join(name for name, m in EXERCISE_MODELS.items() if m.hanging)
+        raise SimulationError(
+            f"a swinging body (body_pendulum) needs a hanging exercise ({hanging}), "
+            f"not {model.name}"
+        )
+    longest = planned_duration_s(model, tempo, reps, spec)
+    if longest > MAX_SESSION_S:
+        raise SimulationError(
+            f"{spec.sets} sets of {reps} {'hold' if model.hold else 'rep'}{'s' * (reps != 1)} "
+            "would last about "
+            f"{longest / 3600:.1f} h; "
+            f"the simulator makes sessions of at most {MAX_SESSION_S / 3600:g} h (fewer "
+            "reps, sets or shorter holds)"
+        )
     if spec.rest_s is not None and not spec.rest_s >= 0:
         raise SimulationError(f"rest {spec.rest_s} s must be >= 0")
     if not 0 <= spec.packet_loss < 1:

@@ -57,3 +57,24 @@ def test_sim_names_what_the_simulator_makes(tmp_path: Path, capsys) -> None:
     assert main(["live", "--sim", "squat", "--out", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert "--sim 'squat'" in err and "standing-curl" in err and "generic" not in err
+
+
+@pytest.mark.parametrize(("options", "message"), [
+    (["--sim-mtu", "100000"], "--sim-mtu 100000"),
+    (["--sim-mtu", "10"], "--sim-mtu 10"),
+    (["--sim-seed", "-1"], "seed -1"),
+    (["--sim-drift", "1e9"], "--sim-drift 1e+09"),
+    (["--rate", "0"], "0 Hz"),
+    (["--sim-reps", "100000"], "at most 4 h"),
+])
+def test_bad_sim_options_are_refused_before_anything_starts(
+    tmp_path: Path, capsys, options: list[str], message: str
+) -> None:
+    """Each used to end in a traceback, be ignored (--rate 0 ran at 104 Hz) or leave an empty
+    journal behind; now one line names the value, and the output folder stays empty."""
+    out = tmp_path / "out"
+    code = main(["live", "--sim", "reverse-crunch", *options, "--speed", "40", "--plain",
+                 "--out", str(out)])
+    err = capsys.readouterr().err
+    assert code == 2 and message in err and "Traceback" not in err
+    assert not out.exists() or list(out.iterdir()) == []

@@ -13,6 +13,7 @@ from imu.ble.client import StreamConfig
 from imu.ble.sim import ScaledClock, sim_bench
 from imu.exercises import get_profile
 from imu.live.session import LiveResult
+from imu.live.sources.ble import ReconnectPolicy
 from imu.live.sources.virtual import run_session_on_bench
 from imu.sim import SessionSpec, SimulatedSession, simulate_session
 from imu.tempo import parse_tempo
@@ -38,6 +39,7 @@ def run_live(
     journal: str | None = None,
     speed: float = SPEED,
     config: StreamConfig | None = None,
+    policy: ReconnectPolicy | None = None,
 ) -> tuple[LiveResult, Any]:
     """Stream ``session`` from a virtual sensor through bleak + Bumble; returns result, stats."""
     rec = session.recording
@@ -54,6 +56,7 @@ def run_live(
                 host_clock=ScaledClock(speed),
                 listener=listener,
                 journal_path=journal,
+                policy=policy,
             )
             return result, bench.sensor.stats
 

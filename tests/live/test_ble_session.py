@@ -8,6 +8,7 @@ import pytest
 from firmware_protocol.virtual_sensor import Faults
 from imu.io.recording import read_recording, write_recording
 from imu.live.events import Connected, Disconnected, RepDone, SetEnded
+from imu.live.sources.ble import ReconnectPolicy
 from imu.report.session import analyze_recording
 from imu.report.tables import reps_table
 
@@ -69,6 +70,21 @@ def test_disconnect_mid_set_is_survived_with_the_gap_marked(simulated_set, tmp_p
     assert len(clear) >= 1
     assert len(result.reps) >= len(clear)
     assert_same_reps(result.reps, offline_reps(rec, tmp_path))
+
+
+def test_a_sensor_away_longer_than_the_give_up_time_ends_the_session(simulated_set):
+    """The sensor drops the link at 5 s and comes back only 100 s later; the session gives up
+    after its (wall-clock) give-up time instead of waiting for it, keeping what came before.
+    Bumble's connect waits for the sensor to advertise however long that takes: each attempt
+    must be bounded by the policy's scan timeout, not by the backend."""
+    faults = Faults(disconnect_at_s=(5.0,), reconnect_after_s=100.0)
+    policy = ReconnectPolicy(give_up_after_s=0.5, scan_timeout_s=0.5)
+    result, stats = run_live(simulated_set, faults=faults, policy=policy)
+    rec = result.recording
+    assert result.reason == "device gone"
+    assert stats.connections == 1
+    assert np.isfinite(rec.acc[: 4 * 104]).all()
+    assert rec.n_samples < 30 * 104  # it did not wait for the sensor's return
 
 
 def test_five_percent_frame_loss_keeps_the_count(simulated_set, tmp_path):

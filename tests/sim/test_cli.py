@@ -42,6 +42,9 @@ def test_simulate_writes_recording_and_truth(tmp_path: Path,
         (["plank", "--faults", "swing=0.3"], "does not apply to plank"),
         (["leg-raise", "--families", "bell"], "NAME=WEIGHT"),
         (["leg-raise", "--families", "wobble=1"], "unknown motion family"),
+        (["leg-raise", "--seed", "-1"], "seed -1"),
+        (["leg-raise", "--reps", "100000"], "at most 4 h"),
+        (["leg-raise", "--body-pendulum"], "needs a hanging exercise"),
     ],
 )
 def test_bad_arguments_exit_2_with_a_clear_message(

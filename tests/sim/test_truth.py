@@ -155,6 +155,10 @@ def test_metadata_and_annotations(crunch_faults: SimulatedSession) -> None:
         ({"faults": {"swing": 1.5}}, "probability"),
         ({"gyr_range_dps": 300}, "gyroscope range"),
         ({"tempo": parse_tempo("2-0-2"), "faults": {"short_hold": 0.3}}, "top hold"),
+        ({"seed": -1}, "seed -1"),
+        ({"body_pendulum": True}, "needs a hanging exercise"),
+        ({"reps": 100_000}, "at most 4 h"),
+        ({"exercise": "plank", "hold_s": 100_000.0}, "3 sets of 1 hold would"),
     ],
 )
 def test_bad_specs_are_rejected(kw: dict[str, object], match: str) -> None:

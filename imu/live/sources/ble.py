@@ -143,7 +143,13 @@ class BleSource:
             timeout=self.policy.scan_timeout_s,
             **kwargs,
         )
-        await client.connect()
+        # The timeout above is the backend's to honour; Bumble's connect waits for the sensor
+        # to advertise again however long that takes, so bound the attempt here as well.
+        try:
+            await asyncio.wait_for(client.connect(), timeout=self.policy.scan_timeout_s)
+        except TimeoutError:
+            await _disconnect_quietly(client)
+            raise
 
         def on_frame(data: bytes) -> None:
             """The notification callback: hand ``(host_time, bytes)`` over, nothing else."""
@@ -246,3 +252,11 @@ async def _sleep_or_stop(stop: asyncio.Event, delay_s: float) -> None:
 
 def _name(target: BLEDevice | str) -> str:
     return f"{target.name} ({target.address})" if isinstance(target, BLEDevice) else target
+
+
+async def _disconnect_quietly(client: BleakClient) -> None:
+    """Drop a connection attempt that timed out (nothing to report if there is none)."""
+    try:
+        await client.disconnect()
+    except (BleakError, BleError, TimeoutError, OSError) as exc:
+        logger.debug("after a timed-out connection attempt: %s", exc)
