@@ -207,9 +207,16 @@ def check_session_name(out_dir: Path, name: str) -> None:
 
     Raises:
         ImuError: ``out_dir/NAME.parquet`` or ``out_dir/NAME.imuj`` exists; the message says
-            to choose another ``--name`` (or none, for a time-stamped one).
+            to choose another ``--name`` (or none, for a time-stamped one). Or the name is not
+            a plain file name (a path, ``..``, empty): the session's files would land outside
+            ``out_dir``.
 
     """
+    if not name or name in (".", "..") or Path(name).name != name or "\\" in name:
+        raise ImuError(
+            f"--name {name!r}: give a plain session name (letters, digits, - and _), not a "
+            "path; the files go into the --out folder"
+        )
     for taken in (out_dir / f"{name}.parquet", out_dir / f"{name}{SUFFIX}"):
         if taken.exists():
             raise ImuError(

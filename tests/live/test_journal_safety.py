@@ -72,3 +72,14 @@ def test_imu_recover_refuses_a_journal_in_use(tmp_path: Path, capsys) -> None:
         assert "in use" in capsys.readouterr().err
     finally:
         writer.close()
+
+
+def test_a_session_name_that_is_a_path_is_refused(tmp_path: Path, capsys) -> None:
+    """``--name ../../x`` used to write the recording and leave its journal outside --out."""
+    out = tmp_path / "a" / "b"
+    for name in ("../../escaped", "sub/dir", ".."):
+        code = main(["replay", "recordings/reverse_crunch.parquet", "--out", str(out),
+                     "--name", name, "--speed", "200"])
+        err = capsys.readouterr().err
+        assert code == 2 and "plain session name" in err, (name, err)
+    assert not (tmp_path / "escaped.parquet").exists() and not out.exists()
