@@ -166,9 +166,15 @@ def run(args: argparse.Namespace) -> int:
             None,
             _profile_of(args.exercise),
         ):
+            own_tempo = (
+                f", with its default tempo {get_profile(args.exercise).default_tempo} (not the "
+                f"recorded {recording.meta.tempo}; --tempo to choose)"
+                if tempo is None and recording.meta.tempo else ""
+            )
             print(
                 f"imu analyze: note: {name} was recorded as {recorded!r}; analysing it as "
-                f"{args.exercise!r} as asked (leave out --exercise to use the recorded one)",
+                f"{args.exercise!r} as asked{own_tempo} (leave out --exercise to use the "
+                "recorded one)",
                 file=sys.stderr,
             )
         if not exercise:

@@ -12,6 +12,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from imu.core.analyzer import AnalyzerParams, RepAnalyzer
+from imu.errors import ImuError
 from imu.exercises import ExerciseProfile, get_profile
 from imu.io.recording import Recording, RecordingMeta
 from imu.report.tables import reps_table, session_table, sets_table
@@ -63,6 +64,34 @@ class SessionReport:
         return self.trace_start_s + np.arange(len(self.trace)) / self.sampling_rate_hz
 
 
+def recorded_tempo(meta: RecordingMeta, profile: ExerciseProfile) -> Tempo:
+    """The tempo to analyse a recording with when none is given.
+
+    The recording's own prescription when it was made for this exercise (or does not name
+    one); the profile's default when it was made for another one: a plank's 1-30-1 judged
+    as reverse-crunch reps would call every rep's hold too short.
+
+    Raises:
+        ImuError: the recording's tempo cannot be read.
+
+    """
+    if not meta.tempo:
+        return profile.default_tempo
+    if meta.exercise:
+        try:
+            recorded = get_profile(meta.exercise).name
+        except ImuError:
+            recorded = meta.exercise
+        if recorded != profile.name:
+            logger.info(
+                "the recording's tempo %s was prescribed for %s; analysing it as %s with that "
+                "exercise's default tempo %s (give --tempo to choose another)",
+                meta.tempo, meta.exercise, profile.name, profile.default_tempo,
+            )
+            return profile.default_tempo
+    return parse_tempo(meta.tempo)
+
+
 def analyze_recording(
     recording: Recording,
     exercise: str | ExerciseProfile,
@@ -74,8 +103,8 @@ def analyze_recording(
     Args:
         recording: samples on a uniform grid (NaN gaps are handled by the analyzer).
         exercise: profile name (see :data:`imu.exercises.PROFILES`) or a profile.
-        tempo: prescription; None = the recording's ``meta.tempo`` if set, else the
-            profile's default.
+        tempo: prescription; None = the recording's ``meta.tempo`` if set and the recording
+            is of this exercise (or does not say), else the profile's default.
         params: signal-processing parameters (set rest, tempo tolerance...).
 
     Raises:
@@ -86,7 +115,7 @@ def analyze_recording(
     profile = exercise if isinstance(exercise, ExerciseProfile) else get_profile(exercise)
     meta = recording.meta
     if tempo is None:
-        tempo = parse_tempo(meta.tempo) if meta.tempo else profile.default_tempo
+        tempo = recorded_tempo(meta, profile)
     fs = recording.sampling_rate_hz
     analyzer = RepAnalyzer(profile, fs, tempo, params, keep_trace=True)
     step = max(1, round(CHUNK_S * fs))

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
+from imu.exercises import get_profile
 from imu.report import SessionReport, analyze_recording
-from imu.tempo import Tempo
+from imu.tempo import Tempo, parse_tempo
 from tests.report.helpers import make_recording
 
 
@@ -61,3 +63,25 @@ def test_no_movement_gives_empty_tables() -> None:
     report = analyze_recording(rec, "leg-raise")
     assert report.reps.empty and report.sets.empty
     assert report.session["verdict_kind"].iloc[0] == "no_reps"
+
+
+@pytest.mark.parametrize(("exercise", "tempo", "analysed_as", "expected"), [
+    ("plank", "1-45-1", "reverse-crunch", "default"),       # another exercise's tempo
+    ("reverse-crunch", "3-1-3", "plank", "default"),
+    ("reverse-crunch", "3-1-3", "reverse-crunch", "3-1-3"),  # its own
+    ("", "3-1-3", "reverse-crunch", "3-1-3"),                # the recording does not say
+    ("reverse-crunch", "", "reverse-crunch", "default"),     # no tempo recorded
+])
+def test_a_recorded_tempo_is_used_only_for_its_own_exercise(
+    exercise: str, tempo: str, analysed_as: str, expected: str
+) -> None:
+    """A plank analysed as reverse crunches used to be judged against 1-45-1 (every rep's
+    hold 'too short'), and crunches as a plank against 3-1-3."""
+    from imu.io.recording import RecordingMeta
+    from imu.report.session import recorded_tempo
+
+    profile = get_profile(analysed_as)
+    meta = RecordingMeta(sampling_rate_hz=104.0, exercise=exercise, tempo=tempo)
+    got = recorded_tempo(meta, profile)
+    want = profile.default_tempo if expected == "default" else parse_tempo(expected)
+    assert got == want
