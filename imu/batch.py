@@ -105,6 +105,13 @@ _KEY_FIELDS: Final = [
     pa.field("exercise", pa.string()),
     pa.field("tempo", pa.string()),
 ]
+_KEY_DTYPES: Final[dict[str, str]] = {
+    "session_id": "str",
+    "date": "datetime64[us, UTC]",
+    "exercise": "str",
+    "tempo": "str",
+}
+"""pandas dtypes of the key columns, matching :data:`_KEY_FIELDS`."""
 
 
 def _schema(dtypes: dict[str, str], extra: Sequence[pa.Field] = ()) -> pa.Schema:
@@ -506,8 +513,17 @@ def analyze_job(job: Job, options: BatchOptions) -> SessionOutcome:
 
 
 def _with_keys(frame: pd.DataFrame, keys: dict[str, Any]) -> pd.DataFrame:
+    """``frame`` with the batch keys in front, typed as :data:`SCHEMAS` wants them.
+
+    The dtypes are explicit so that a table without rows (a session with no reps) and a null
+    date still convert to the dataset's schema: untyped, an empty column would be float64.
+    """
     frame = frame.drop(columns=[c for c in keys if c in frame.columns])
-    front = pd.DataFrame({k: [v] * len(frame) for k, v in keys.items()}, index=frame.index)
+    front = pd.DataFrame(
+        {k: pd.Series([v] * len(frame), index=frame.index, dtype=_KEY_DTYPES[k])
+         for k, v in keys.items()},
+        index=frame.index,
+    )
     return pd.concat([front, frame], axis=1)
 
 

@@ -181,3 +181,30 @@ def test_csv_files_left_out_of_a_folder_search_are_said(tmp_path, caplog):
     with caplog.at_level(logging.WARNING, logger="imu.batch"):
         assert expand_inputs([tmp_path]) == [tmp_path / "a.parquet"]
     assert "1 CSV file(s) left out" in caplog.text
+
+
+def _no_rep_csv(path: Path) -> Path:
+    """The first 100 samples of a bundled recording as CSV: no reps, no date, no participant."""
+    frame = pd.read_parquet(REPO / "recordings" / "reverse_crunch.parquet").dropna()
+    frame.head(100).to_csv(path, index=False)
+    return path
+
+
+def test_a_session_without_reps_is_stored_and_the_batch_goes_on(tmp_path: Path) -> None:
+    short = _no_rep_csv(tmp_path / "short.csv")
+    full = REPO / "recordings" / "reverse_crunch.parquet"
+    out = tmp_path / "ds"
+    result = run_batch(collect_jobs([short, full]), out,
+                       BatchOptions(workers=0, exercise="reverse-crunch"))
+    assert result.ok and result.analysed == 2
+    data = load_dataset(out)
+    row = data.sessions[data.sessions["file"] == str(short)].iloc[0]
+    assert row["participant"] == "unknown" and row["reps"] == 0 and pd.isna(row["date"])
+    assert str(data.sessions["date"].dtype) == "datetime64[us, UTC]"
+    sid = session_id(short)
+    assert (data.reps["session_id"] == sid).sum() == 0
+    assert (data.sets["session_id"] == sid).sum() == 0
+    for table in ("reps", "sets"):  # zero-row files with the dataset's schema
+        written = pd.read_parquet(out / table / "participant=unknown" / f"{sid}.parquet")
+        assert len(written) == 0 and str(written["date"].dtype) == "datetime64[us, UTC]"
+        assert written["session_id"].dtype == data.reps["session_id"].dtype
