@@ -44,6 +44,7 @@ metadata (``meta.start_time_s`` is the date), the exercise's default tempo.
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import hashlib
 import json
@@ -52,7 +53,7 @@ import math
 import os
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final
@@ -542,31 +543,50 @@ def done_sessions(root: str | Path) -> set[str]:
 
 
 def _write_table(frame: pd.DataFrame, schema: pa.Schema, path: Path) -> None:
+    """Write ``frame`` in ``schema`` to ``path`` through a temporary name (removed on failure)."""
     table = pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
     tmp = path.with_name(f".{path.name}.tmp")
-    pq.write_table(table, tmp)
-    os.replace(tmp, path)
+    try:
+        pq.write_table(table, tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+        raise
+
+
+def _discard(root: Path, participant: str, written: Sequence[Path]) -> None:
+    """Remove the files of a session that failed half-way, and partition folders left empty."""
+    for path in written:
+        with contextlib.suppress(OSError):
+            path.unlink(missing_ok=True)
+    for name in TABLES:
+        with contextlib.suppress(OSError):  # not empty (other sessions) or already gone
+            partition_dir(root, name, participant).rmdir()
 
 
 def write_session(root: str | Path, outcome: SessionOutcome) -> list[Path]:
     """Store a successful outcome's tables, then its done-marker; returns the files written.
 
     Files of an earlier run of the same session (listed in its marker) are removed first.
+    When a write fails, the files of this session written so far are removed again (and the
+    session has no done-marker, so a re-run analyses it).
 
     Raises:
-        BatchError: the dataset cannot be written.
+        BatchError: the session cannot be written (the dataset is not writable, the disk is
+            full, or its tables do not convert to the dataset's schema).
 
     """
     if outcome.tables is None:
         raise ValueError("write_session needs a successful outcome")
     root = Path(root)
     marker = root / DONE_DIR / f"{outcome.session_id}.json"
+    written: list[Path] = []
     try:
         if marker.exists():
             for old in json.loads(marker.read_text()).get("files", []):
                 (root / old).unlink(missing_ok=True)
             marker.unlink()
-        written: list[Path] = []
         for name in TABLES:
             folder = partition_dir(root, name, outcome.participant)
             folder.mkdir(parents=True, exist_ok=True)
@@ -586,10 +606,20 @@ def write_session(root: str | Path, outcome: SessionOutcome) -> list[Path]:
         tmp = marker.with_name(f".{marker.name}.tmp")
         tmp.write_text(json.dumps(record, indent=1))
         os.replace(tmp, marker)
-    except (OSError, pa.ArrowException) as exc:
+    except OSError as exc:
+        _discard(root, outcome.participant, written)
+        detail = (f"{exc.filename}: {exc.strerror}" if exc.filename and exc.strerror
+                  else " ".join(str(exc).split()))
         raise BatchError(
-            f"cannot write session {outcome.session_id} to dataset {root}: {exc}; choose a "
-            "writable --out"
+            f"cannot write session {outcome.session_id} to dataset {root} ({detail}); free "
+            "disk space or choose a writable --out"
+        ) from exc
+    except (pa.ArrowException, ValueError, TypeError, KeyError) as exc:
+        _discard(root, outcome.participant, written)
+        raise BatchError(
+            f"cannot store session {outcome.session_id}: its tables do not convert to the "
+            f"dataset's schema ({_one_line(exc)}); this is a bug in imu, please report it "
+            "with this file"
         ) from exc
     return written
 
@@ -644,12 +674,13 @@ def run_batch(
         on_start: called with the number of sessions to analyse, before the first one.
 
     Returns:
-        Counts, failures and the hours analysed. Failures are also written to
-        ``root/_failures.csv`` (empty when none).
+        Counts, failures and the hours analysed. Failures (files that could not be analysed,
+        or whose session could not be written) are also written to ``root/_failures.csv``
+        (empty when none).
 
     Raises:
-        BatchError: the dataset is not writable, the exercise or tempo options are bad, or
-            the scheduler cannot be reached.
+        BatchError: the dataset folder cannot be created or its ``_failures.csv`` written,
+            the exercise or tempo options are bad, or the scheduler cannot be reached.
 
     """
     options = options or BatchOptions()
@@ -677,11 +708,15 @@ def run_batch(
     reps = 0
     analysed = 0
     for outcome in _outcomes(todo, options):
+        if outcome.tables is not None:
+            try:
+                write_session(root, outcome)
+            except BatchError as exc:  # a session that cannot be stored fails its file only
+                outcome = replace(outcome, tables=None, error=_one_line(exc))
         if outcome.tables is None:
             failures.append((outcome.path, outcome.error or "failed"))
             logger.info("%s failed: %s", outcome.path, outcome.error)
         else:
-            write_session(root, outcome)
             analysed += 1
             hours += outcome.duration_s / 3600.0
             reps += outcome.reps

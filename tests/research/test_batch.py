@@ -208,3 +208,36 @@ def test_a_session_without_reps_is_stored_and_the_batch_goes_on(tmp_path: Path) 
         written = pd.read_parquet(out / table / "participant=unknown" / f"{sid}.parquet")
         assert len(written) == 0 and str(written["date"].dtype) == "datetime64[us, UTC]"
         assert written["session_id"].dtype == data.reps["session_id"].dtype
+
+
+def test_a_session_that_cannot_be_written_fails_that_file_only(
+    cohort_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    import imu.batch
+
+    files = sorted(cohort_dir.glob("P01/*.parquet"))[:2]
+    manifest = tmp_path / "m.csv"
+    manifest.write_text(f"file,participant\n{files[0]},full-disk\n{files[1]},fine\n")
+    bad = session_id(files[0])
+    real_write = imu.batch.pq.write_table
+
+    def write_table(table: object, where: Path, **kwargs: object) -> None:
+        if where.name.startswith(f".{bad}") and where.parent.parent.name == "sets":
+            raise OSError(errno.ENOSPC, "No space left on device", str(where))
+        real_write(table, where, **kwargs)
+
+    monkeypatch.setattr(imu.batch.pq, "write_table", write_table)
+    out = tmp_path / "ds"
+    seen: list[str | None] = []
+    result = run_batch(collect_jobs([], manifest=manifest), out, BatchOptions(workers=0),
+                       on_done=lambda outcome: seen.append(outcome.error))
+    assert result.analysed == 1 and [p for p, _ in result.failures] == [files[0]]
+    reason = result.failures[0][1]
+    assert "No space left on device" in reason and "free disk space" in reason
+    assert "\n" not in reason and seen.count(None) == 1 and reason in seen
+    assert list(pd.read_csv(out / "_failures.csv")["file"]) == [str(files[0])]
+    # nothing of the failed session is left: no table files, no empty folders, no marker
+    assert not list(out.rglob(f"*{bad}*")) and not list(out.glob("*/participant=full-disk"))
+    assert done_sessions(out) == {session_id(files[1])}
