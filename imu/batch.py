@@ -47,6 +47,7 @@ from __future__ import annotations
 import contextlib
 import glob
 import hashlib
+import itertools
 import json
 import logging
 import math
@@ -157,14 +158,17 @@ class Job:
 
     Attributes:
         path: the recording (Parquet, or CSV in the default SI layout).
-        session_id: stable id (:func:`session_id`).
+        session_id: stable id (:func:`session_id`); empty when the file cannot be read.
         manifest: metadata that overrides the recording's.
+        error: why the file cannot be analysed, found while collecting (it cannot be read);
+            :func:`run_batch` reports it as a failure of this file without analysing it.
 
     """
 
     path: Path
     session_id: str
     manifest: ManifestRow = field(default_factory=ManifestRow)
+    error: str | None = None
 
 
 def session_id(path: str | Path, chunk_bytes: int = 1 << 20) -> str:
@@ -337,10 +341,12 @@ def collect_jobs(
 
     Returns:
         One job per distinct file content, in path order (byte-identical copies are dropped
-        with a log message).
+        with a log message). A file that cannot be read is a job with its ``error`` set (the
+        batch reports it and goes on).
 
     Raises:
-        BatchError: nothing to do, an input that matches nothing, a bad manifest.
+        BatchError: nothing to do, an input that matches nothing, a bad manifest, a file
+            listed in the manifest that does not exist.
 
     """
     rows = read_manifest(manifest) if manifest is not None else {}
@@ -353,13 +359,18 @@ def collect_jobs(
     for p in paths:
         if not p.is_file():
             raise BatchError(f"{p}: no such file (listed in the manifest)")
-        sid = session_id(p)
+        row = rows.get(p.resolve(), ManifestRow())
+        try:
+            sid = session_id(p)
+        except BatchError as exc:  # unreadable (permissions, I/O error): fails this file only
+            jobs.append(Job(p, "", row, error=str(exc).removeprefix(f"{p}: ")))
+            continue
         if sid in seen:
             logger.warning("%s has the same content as %s (session %s): analysed once", p,
                            seen[sid], sid)
             continue
         seen[sid] = p
-        jobs.append(Job(p, sid, rows.get(p.resolve(), ManifestRow())))
+        jobs.append(Job(p, sid, row))
     return jobs
 
 
@@ -671,7 +682,8 @@ def run_batch(
         root: dataset directory (created).
         options: exercise/tempo defaults, workers or scheduler, force.
         on_done: called in this process after each session (progress, logging).
-        on_start: called with the number of sessions to analyse, before the first one.
+        on_start: called before the first outcome with the number of outcomes to come (the
+            sessions to analyse and the files that cannot be read).
 
     Returns:
         Counts, failures and the hours analysed. Failures (files that could not be analysed,
@@ -697,17 +709,20 @@ def run_batch(
     except OSError as exc:
         raise BatchError(f"cannot create dataset {root}: {exc.strerror or exc}") from exc
     done = set() if options.force else done_sessions(root)
-    todo = [j for j in jobs if j.session_id not in done]
-    skipped = len(jobs) - len(todo)
+    unreadable = [j for j in jobs if j.error is not None]
+    todo = [j for j in jobs if j.error is None and j.session_id not in done]
+    skipped = len(jobs) - len(todo) - len(unreadable)
     if skipped:
         logger.info("%d session(s) already in %s: skipped", skipped, root)
     if on_start is not None:
-        on_start(len(todo))
+        on_start(len(todo) + len(unreadable))
     failures: list[tuple[Path, str]] = []
     hours = 0.0
     reps = 0
     analysed = 0
-    for outcome in _outcomes(todo, options):
+    not_read = (SessionOutcome(j.path, j.session_id, None, UNKNOWN_PARTICIPANT, error=j.error)
+                for j in unreadable)
+    for outcome in itertools.chain(not_read, _outcomes(todo, options)):
         if outcome.tables is not None:
             try:
                 write_session(root, outcome)

@@ -241,3 +241,37 @@ def test_a_session_that_cannot_be_written_fails_that_file_only(
     # nothing of the failed session is left: no table files, no empty folders, no marker
     assert not list(out.rglob(f"*{bad}*")) and not list(out.glob("*/participant=full-disk"))
     assert done_sessions(out) == {session_id(files[1])}
+
+
+def test_an_unreadable_file_is_reported_and_skipped(  # type: ignore[no-untyped-def]
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    import builtins
+    import errno
+
+    import imu.batch
+
+    files = [tmp_path / f"{name}.parquet" for name in ("rc", "unr", "plank")]
+    shutil.copy(REPO / "recordings" / "reverse_crunch.parquet", files[0])
+    shutil.copy(REPO / "recordings" / "plank.parquet", files[1])
+    shutil.copy(REPO / "recordings" / "plank.parquet", files[2])
+    files[1].write_bytes(files[1].read_bytes() + b"\0")  # another session than plank's
+
+    def chmod_000(path: object, *args: object, **kwargs: object) -> object:
+        if Path(str(path)).name == "unr.parquet":  # as if chmod 000 (tests may run as root)
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return builtins.open(path, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(imu.batch, "open", chmod_000, raising=False)
+    jobs = collect_jobs(files)
+    assert {j.path.name: j.error for j in jobs} == {
+        "plank.parquet": None, "rc.parquet": None, "unr.parquet": "cannot read: Permission denied"
+    }
+    out = tmp_path / "ds"
+    code = main(["batch", *map(str, files), "--workers", "0", "--out", str(out)])
+    captured = capsys.readouterr()
+    assert code == 1 and "Traceback" not in captured.err
+    assert "analysed 2 sessions" in captured.out and "1 failed" in captured.out
+    assert "unr.parquet: cannot read: Permission denied" in " ".join(captured.out.split())
+    assert list(pd.read_csv(out / "_failures.csv")["file"]) == [str(files[1])]
+    assert len(load_dataset(out).sessions) == 2
