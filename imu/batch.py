@@ -72,6 +72,7 @@ from imu.io.recording import Recording
 from imu.report.session import analyze_recording
 from imu.report.tables import REPS_DTYPES, SESSION_DTYPES, SETS_DTYPES
 from imu.tempo import parse_tempo
+from imu.text import count
 
 logger = logging.getLogger(__name__)
 
@@ -217,7 +218,8 @@ def read_manifest(path: str | Path) -> dict[Path, ManifestRow]:
 
     Raises:
         BatchError: the manifest is missing or unreadable, lacks ``file``, has an unknown
-            column, or a bad exercise, tempo or date (the message names the row).
+            column, a bad exercise, tempo or date (the message names the row), or more than
+            one row for a file (the message names the file and its rows).
 
     """
     path = Path(path)
@@ -237,6 +239,7 @@ def read_manifest(path: str | Path) -> dict[Path, ManifestRow]:
             f"manifest {path}: unknown column(s) {unknown}; allowed: {', '.join(MANIFEST_COLUMNS)}"
         )
     rows: dict[Path, ManifestRow] = {}
+    lines: dict[Path, list[tuple[int, str]]] = {}
     for i, record in enumerate(table.to_dict(orient="records"), start=2):
         where = f"manifest {path} line {i}"
         values = {k: (str(v).strip() or None) for k, v in record.items()}
@@ -266,7 +269,32 @@ def read_manifest(path: str | Path) -> dict[Path, ManifestRow]:
             tempo=tempo,
             date=None if date is None else _parse_date(date, where),
         )
+        lines.setdefault(file.resolve(), []).append((i, str(values["file"])))
+    _refuse_duplicates(path, lines)
     return rows
+
+
+def _refuse_duplicates(path: Path, lines: dict[Path, list[tuple[int, str]]]) -> None:
+    """Raise when a file has more than one manifest row (which one would apply is a guess).
+
+    Args:
+        path: the manifest.
+        lines: resolved file -> (line number, ``file`` cell as written) of each of its rows.
+
+    """
+    repeated = [found for found in lines.values() if len(found) > 1]
+    if not repeated:
+        return
+    first = repeated[0]
+    name, *aliases = dict.fromkeys(repr(text) for _, text in first)
+    spelled = f"{name} (also written {', '.join(aliases)})" if aliases else name
+    numbers = ", ".join(str(n) for n, _ in first)
+    others = len(repeated) - 1
+    more = f" (and {count(others, 'other file')} listed more than once)" if others else ""
+    raise BatchError(
+        f"manifest {path}: file {spelled} is listed on lines {numbers}{more}; give each file "
+        "one row (with its participant, exercise, tempo and date)"
+    )
 
 
 REPORT_FILES = frozenset(f"{t}.{ext}" for t in ("reps", "sets", "session")

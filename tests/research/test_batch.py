@@ -275,3 +275,18 @@ def test_an_unreadable_file_is_reported_and_skipped(  # type: ignore[no-untyped-
     assert "unr.parquet: cannot read: Permission denied" in " ".join(captured.out.split())
     assert list(pd.read_csv(out / "_failures.csv")["file"]) == [str(files[1])]
     assert len(load_dataset(out).sessions) == 2
+
+
+def test_a_file_listed_twice_in_the_manifest_is_refused(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    shutil.copy(REPO / "recordings" / "reverse_crunch.parquet", tmp_path / "rc.parquet")
+    manifest = tmp_path / "m.csv"
+    manifest.write_text("file,participant,exercise\nrc.parquet,p1,reverse-crunch\n"
+                        "./rc.parquet,p2,reverse-crunch\n")
+    expected = r"file 'rc.parquet' \(also written './rc.parquet'\) is listed on lines 2, 3; give"
+    with pytest.raises(BatchError, match=expected):
+        read_manifest(manifest)
+    code = main(["batch", "--manifest", str(manifest), "--out", str(tmp_path / "ds"),
+                 "--workers", "0"])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1 and "lines 2, 3" in err
+    assert not (tmp_path / "ds").exists()
