@@ -52,6 +52,7 @@ import json
 import logging
 import math
 import os
+import re
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -430,6 +431,57 @@ class BatchOptions:
     scheduler: str | None = None
     force: bool = False
 
+    def validate(self) -> None:
+        """Check the options before any work (:func:`run_batch` does; so may a caller, early).
+
+        Raises:
+            ImuError: an unknown exercise, a bad tempo (the message names the value).
+            BatchError: a negative worker count, a malformed scheduler address.
+
+        """
+        if self.exercise is not None:
+            get_profile(self.exercise)
+        if self.tempo is not None:
+            parse_tempo(self.tempo)
+        if self.workers < 0:
+            raise BatchError(f"workers must be >= 0, got {self.workers}")
+        if self.scheduler is not None:
+            check_scheduler_address(self.scheduler)
+
+
+SCHEDULER_PROTOCOLS: Final = ("tcp", "tls", "ws", "wss")
+"""Protocols of a Dask scheduler address (``tcp`` when the address has none)."""
+
+_ADDRESS = re.compile(
+    r"(?:(?P<protocol>[A-Za-z][A-Za-z0-9+.-]*)://)?(?P<host>\[[0-9A-Fa-f:.]+\]|[^\s:/@\[\]]+)"
+    r":(?P<port>[0-9]{1,5})"
+)
+
+
+def check_scheduler_address(address: str) -> str:
+    """``address`` when it is a Dask scheduler address, ``[PROTOCOL://]HOST:PORT``.
+
+    Dask itself fails on a malformed address with a bare ``ValueError``; this names the value
+    and the form to write.
+
+    Raises:
+        BatchError: no port, a port beyond 65535, a protocol Dask does not serve a scheduler
+            on (e.g. the dashboard's ``http://``).
+
+    """
+    fix = "give the scheduler's address as tcp://HOST:PORT, e.g. tcp://10.0.0.5:8786"
+    match = _ADDRESS.fullmatch(address)
+    if match is None or not 0 < int(match["port"]) < 65536:
+        raise BatchError(f"--scheduler {address!r}: {fix}")
+    protocol = (match["protocol"] or "tcp").lower()
+    if protocol not in SCHEDULER_PROTOCOLS:
+        raise BatchError(
+            f"--scheduler {address!r}: {protocol}:// is no scheduler protocol (one of "
+            f"{', '.join(SCHEDULER_PROTOCOLS)}; the dashboard's http:// address is not the "
+            f"scheduler's); {fix}"
+        )
+    return address
+
 
 @dataclass(frozen=True)
 class SessionOutcome:
@@ -720,16 +772,12 @@ def run_batch(
 
     Raises:
         BatchError: the dataset folder cannot be created or its ``_failures.csv`` written,
-            the exercise or tempo options are bad, or the scheduler cannot be reached.
+            the options are bad (:meth:`BatchOptions.validate`), or the scheduler cannot be
+            reached.
 
     """
     options = options or BatchOptions()
-    if options.exercise is not None:
-        get_profile(options.exercise)
-    if options.tempo is not None:
-        parse_tempo(options.tempo)
-    if options.workers < 0:
-        raise BatchError(f"workers must be >= 0, got {options.workers}")
+    options.validate()
     started = time.perf_counter()
     root = Path(root)
     try:

@@ -107,7 +107,6 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     """Run the batch with a progress bar; print failures; returns the exit code."""
     out = console("batch")
-    jobs = collect_jobs(args.inputs, args.manifest, exclude=args.out)
     options = BatchOptions(
         exercise=args.exercise,
         tempo=args.tempo,
@@ -116,6 +115,8 @@ def run(args: argparse.Namespace) -> int:
         scheduler=args.scheduler,
         force=args.force,
     )
+    options.validate()  # before hashing the inputs, which takes a while for a big cohort
+    jobs = collect_jobs(args.inputs, args.manifest, exclude=args.out)
     where = args.scheduler or (
         count(args.workers, "local worker") if args.workers else "this process"
     )

@@ -290,3 +290,24 @@ def test_a_file_listed_twice_in_the_manifest_is_refused(tmp_path: Path, capsys) 
     err = capsys.readouterr().err
     assert code == 2 and err.count("\n") == 1 and "lines 2, 3" in err
     assert not (tmp_path / "ds").exists()
+
+
+@pytest.mark.parametrize("address", ["garbage", "tcp://host", "tcp://host:99999",
+                                     "http://host:8787", "tcp://host:port"])
+def test_a_malformed_scheduler_address_is_one_line(  # type: ignore[no-untyped-def]
+    address: str, tmp_path: Path, capsys
+) -> None:
+    code = main(["batch", str(REPO / "recordings" / "plank.parquet"), "--out",
+                 str(tmp_path / "ds"), "--scheduler", address])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1
+    assert err.startswith(f"imu batch: error: --scheduler {address!r}: ")
+    assert "tcp://HOST:PORT" in err and not (tmp_path / "ds").exists()
+
+
+@pytest.mark.parametrize("address", ["tcp://10.0.0.5:8786", "10.0.0.5:8786", "tls://h.x:1",
+                                     "tcp://[::1]:8786"])
+def test_scheduler_addresses_dask_takes_are_accepted(address: str) -> None:
+    from imu.batch import check_scheduler_address
+
+    assert check_scheduler_address(address) == address
