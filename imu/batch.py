@@ -416,8 +416,9 @@ class BatchOptions:
         tempo: prescription "up-hold-down" s, same precedence; None = the recording's, else
             the exercise default.
         params: analyzer parameters (set rest, tempo tolerance).
-        workers: LocalCluster worker processes (1 thread each); 0 = analyse in this process
-            without Dask (debugging, tiny batches). Ignored with ``scheduler``.
+        workers: LocalCluster worker processes (1 thread each), at most
+            :func:`max_local_workers`; 0 = analyse in this process without Dask (debugging,
+            tiny batches). Ignored with ``scheduler``.
         scheduler: address of a running Dask scheduler (``tcp://host:8786``); the workers
             must be able to read the input files and import :mod:`imu`.
         force: re-analyse sessions that are already done.
@@ -436,7 +437,8 @@ class BatchOptions:
 
         Raises:
             ImuError: an unknown exercise, a bad tempo (the message names the value).
-            BatchError: a negative worker count, a malformed scheduler address.
+            BatchError: a negative worker count, or more than :func:`max_local_workers`
+                (without a scheduler), a malformed scheduler address.
 
         """
         if self.exercise is not None:
@@ -447,6 +449,53 @@ class BatchOptions:
             raise BatchError(f"workers must be >= 0, got {self.workers}")
         if self.scheduler is not None:
             check_scheduler_address(self.scheduler)
+        elif self.workers > (most := max_local_workers()):
+            cpus = cpu_count()
+            why = (
+                f"{WORKERS_PER_CPU} per CPU, {count(cpus, 'CPU')}"
+                if most == WORKERS_PER_CPU * cpus
+                else f"1 per {FILES_PER_WORKER} open files, ulimit -n {_open_file_limit()}"
+            )
+            raise BatchError(
+                f"--workers {self.workers}: at most {most} local workers here ({why}); the "
+                f"analysis is CPU-bound, so about {cpus} is fastest; use --scheduler for a "
+                "bigger cluster"
+            )
+
+
+WORKERS_PER_CPU: Final = 4
+"""Most local worker processes per CPU (:func:`max_local_workers`)."""
+
+FILES_PER_WORKER: Final = 16
+"""Open files this process needs per local worker: about 9 measured (pipes, sockets), doubled."""
+
+
+def cpu_count() -> int:
+    """CPUs this process may run on (its affinity where the OS tells it)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def max_local_workers() -> int:
+    """Most worker processes of a local cluster: 4 per CPU, within the open-file limit.
+
+    Thousands of workers would exhaust the open files of this process and hang the start
+    (every worker is a process with its own pipes and sockets to this one).
+    """
+    most = WORKERS_PER_CPU * cpu_count()
+    files = _open_file_limit()
+    return most if files is None else max(1, min(most, files // FILES_PER_WORKER))
+
+
+def _open_file_limit() -> int | None:
+    """Open files this process may hold (``ulimit -n``); None when unlimited or unknown."""
+    try:
+        import resource
+    except ImportError:  # not on Windows
+        return None
+    soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+    return None if soft == resource.RLIM_INFINITY else int(soft)
 
 
 SCHEDULER_PROTOCOLS: Final = ("tcp", "tls", "ws", "wss")

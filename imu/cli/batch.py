@@ -12,10 +12,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from imu.batch import (
+    WORKERS_PER_CPU,
     BatchOptions,
     SessionOutcome,
     collect_jobs,
     format_hours,
+    max_local_workers,
     run_batch,
 )
 from imu.cli._args import count, tempo_text
@@ -45,7 +47,9 @@ dataset (--out DATASET):
   imu.research.load_dataset(DATASET), pandas, Dask or DuckDB (docs/research.md).
 
 parallelism:
-  A local Dask cluster of --workers processes (1 thread each) by default; --scheduler
+  A local Dask cluster of --workers processes (1 thread each) by default: at most 4 per
+  CPU (fewer when ulimit -n is low: 1 per 16 open files), more is refused (the analysis is
+  CPU-bound, and thousands of processes exhaust the open files). --scheduler
   tcp://HOST:8786 uses a running cluster (its workers must read the input files and have
   imu installed). --workers 0 analyses in this process without Dask.
 
@@ -90,7 +94,8 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--tempo", metavar="U-H-D", default=None, type=tempo_text,
                         help='prescription "up-hold-down" s when the manifest does not say')
     parser.add_argument("--workers", "-j", type=_workers, default=2, metavar="N",
-                        help="local worker processes [2]; 0 = no Dask, in this process")
+                        help=f"local worker processes [2], at most {WORKERS_PER_CPU} per CPU "
+                        f"({max_local_workers()} here); 0 = no Dask, in this process")
     parser.add_argument("--scheduler", metavar="ADDRESS", default=None,
                         help="address of a running Dask scheduler, e.g. tcp://host:8786")
     parser.add_argument("--manifest", type=Path, metavar="CSV", default=None,

@@ -311,3 +311,24 @@ def test_scheduler_addresses_dask_takes_are_accepted(address: str) -> None:
     from imu.batch import check_scheduler_address
 
     assert check_scheduler_address(address) == address
+
+
+def test_too_many_workers_are_refused_before_starting(  # type: ignore[no-untyped-def]
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    import imu.batch
+
+    most = imu.batch.max_local_workers()
+    BatchOptions(workers=most).validate()
+    BatchOptions(workers=10000, scheduler="tcp://10.0.0.5:8786").validate()  # not local
+    code = main(["batch", str(REPO / "recordings" / "plank.parquet"), "--out",
+                 str(tmp_path / "ds"), "--workers", "10000"])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1 and not (tmp_path / "ds").exists()
+    assert err.startswith(f"imu batch: error: --workers 10000: at most {most} local workers")
+    # the open-file limit caps it too: 8 CPUs would allow 32, 64 open files only 4
+    monkeypatch.setattr(imu.batch, "cpu_count", lambda: 8)
+    monkeypatch.setattr(imu.batch, "_open_file_limit", lambda: 64)
+    with pytest.raises(BatchError, match=r"--workers 5: at most 4 .*ulimit -n 64"):
+        BatchOptions(workers=5).validate()
+    BatchOptions(workers=4).validate()
