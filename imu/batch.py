@@ -53,8 +53,10 @@ import logging
 import math
 import os
 import re
+import signal
+import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -847,21 +849,27 @@ def run_batch(
     analysed = 0
     not_read = (SessionOutcome(j.path, j.session_id, None, UNKNOWN_PARTICIPANT, error=j.error)
                 for j in unreadable)
-    for outcome in itertools.chain(not_read, _outcomes(todo, options)):
-        if outcome.tables is not None:
-            try:
-                write_session(root, outcome)
-            except BatchError as exc:  # a session that cannot be stored fails its file only
-                outcome = replace(outcome, tables=None, error=_one_line(exc))
-        if outcome.tables is None:
-            failures.append((outcome.path, outcome.error or "failed"))
-            logger.info("%s failed: %s", outcome.path, outcome.error)
-        else:
-            analysed += 1
-            hours += outcome.duration_s / 3600.0
-            reps += outcome.reps
-        if on_done is not None:
-            on_done(outcome)
+    analysing = _outcomes(todo, options)
+    try:
+        with contextlib.closing(analysing):  # Ctrl-C: the cluster closes before we go on
+            for outcome in itertools.chain(not_read, analysing):
+                if outcome.tables is not None:
+                    try:
+                        write_session(root, outcome)
+                    except BatchError as exc:  # a session that cannot be stored fails its file
+                        outcome = replace(outcome, tables=None, error=_one_line(exc))
+                if outcome.tables is None:
+                    failures.append((outcome.path, outcome.error or "failed"))
+                    logger.info("%s failed: %s", outcome.path, outcome.error)
+                else:
+                    analysed += 1
+                    hours += outcome.duration_s / 3600.0
+                    reps += outcome.reps
+                if on_done is not None:
+                    on_done(outcome)
+    except KeyboardInterrupt:
+        _write_failures(root, failures)  # the sessions stored so far stay, done
+        raise
     _write_failures(root, failures)
     return BatchResult(analysed, skipped, failures, hours, reps, time.perf_counter() - started)
 
@@ -877,8 +885,70 @@ def _write_failures(root: Path, failures: list[tuple[Path, str]]) -> None:
         raise BatchError(f"cannot write {root / FAILURES_FILE}: {exc.strerror or exc}") from exc
 
 
-def _outcomes(jobs: Sequence[Job], options: BatchOptions) -> Iterable[SessionOutcome]:
-    """Outcomes in completion order: in this process (workers=0) or on Dask."""
+@contextlib.contextmanager
+def _sigint_ignored() -> Iterator[None]:
+    """Ignore SIGINT (Ctrl-C) inside the block; processes started inside ignore it for good.
+
+    While the local cluster starts: a terminal's Ctrl-C goes to every process of the
+    foreground job, the worker processes included, and each would die printing a
+    ``KeyboardInterrupt`` traceback. An ignored signal stays ignored in a child, across
+    ``exec`` too (POSIX), and Python installs its ``KeyboardInterrupt`` handler only where
+    SIGINT was not ignored (so does asyncio's runner): the workers leave the stopping to this
+    process, which closes the cluster. The cost: while the cluster starts (a second or two),
+    this process ignores Ctrl-C too. (Blocking SIGINT instead, to deliver it afterwards, does
+    not work: multiprocessing unblocks it in the threads that start the workers.) While the
+    cluster closes: see :func:`_close`.
+
+    Nothing changes outside the main thread, where signals cannot be set.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.getsignal(signal.SIGINT)
+    if previous is None:  # set outside Python: it could not be restored
+        yield
+        return
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _close(client: Any, cluster: Any, stopping: bool) -> None:
+    """Close the Dask client and the local cluster (either may be None).
+
+    Args:
+        client: the ``distributed.Client``, or None.
+        cluster: the ``LocalCluster`` this batch started, or None.
+        stopping: the batch stops early (Ctrl-C, an error): workers busy with a file are
+            killed, as wanted, without the nanny's warning that it had to kill them.
+
+    """
+    dask_log = logging.getLogger("distributed")
+    level = dask_log.level
+    if stopping:
+        dask_log.setLevel(logging.ERROR)
+    try:
+        # A Ctrl-C in the middle of closing would leave the cluster to Dask's exit handlers
+        # (10 s timeouts); closing takes a few seconds at most, so it is not interruptible.
+        with _sigint_ignored():
+            if client is not None:
+                client.close()
+            if cluster is not None:
+                cluster.close()
+    finally:
+        dask_log.setLevel(level)
+
+
+def _outcomes(
+    jobs: Sequence[Job], options: BatchOptions
+) -> Generator[SessionOutcome, None, None]:
+    """Outcomes in completion order: in this process (workers=0) or on Dask.
+
+    Closing the generator early (Ctrl-C in the caller, ``contextlib.closing``) closes the
+    cluster at once.
+    """
     if not jobs:
         return
     if options.workers == 0 and options.scheduler is None:
@@ -890,30 +960,32 @@ def _outcomes(jobs: Sequence[Job], options: BatchOptions) -> Iterable[SessionOut
 
     _quiet_dask_logs()
     cluster: LocalCluster | None = None
+    client: Client | None = None
+    finished = False
     try:
-        if options.scheduler is not None:
-            client = Client(options.scheduler, timeout="10s")
-        else:
-            cluster = LocalCluster(
-                n_workers=options.workers,
-                threads_per_worker=1,
-                processes=True,
-                dashboard_address=":0",
-                # Workers log an ERROR with a traceback when the scheduler closes before
-                # their last heartbeat, a known race of Dask's shutdown (dask/distributed
-                # #7105) that is no error of the batch; a file that fails on a worker is
-                # reported as that file's error all the same.
-                silence_logs=logging.CRITICAL,
-            )
-            client = Client(cluster)
-    except (OSError, TimeoutError) as exc:
-        if cluster is not None:
-            cluster.close()
-        where = options.scheduler or "a local cluster"
-        raise BatchError(
-            f"cannot connect to {where}: {exc}; check the --scheduler address (tcp://host:8786)"
-        ) from exc
-    try:
+        try:
+            if options.scheduler is not None:
+                client = Client(options.scheduler, timeout="10s")
+            else:
+                with _sigint_ignored():
+                    cluster = LocalCluster(
+                        n_workers=options.workers,
+                        threads_per_worker=1,
+                        processes=True,
+                        dashboard_address=":0",
+                        # Workers log an ERROR with a traceback when the scheduler closes
+                        # before their last heartbeat, a known race of Dask's shutdown
+                        # (dask/distributed #7105) that is no error of the batch; a file that
+                        # fails on a worker is reported as that file's error all the same.
+                        silence_logs=logging.CRITICAL,
+                    )
+                client = Client(cluster)
+        except (OSError, TimeoutError) as exc:
+            where = options.scheduler or "a local cluster"
+            raise BatchError(
+                f"cannot connect to {where}: {exc}; check the --scheduler address "
+                "(tcp://host:8786)"
+            ) from exc
         futures = client.map(analyze_job, list(jobs), options=options, pure=False)
         by_key = {f.key: j for f, j in zip(futures, jobs, strict=True)}
         for future in as_completed(futures):
@@ -924,10 +996,9 @@ def _outcomes(jobs: Sequence[Job], options: BatchOptions) -> Iterable[SessionOut
                 yield SessionOutcome(job.path, job.session_id, None, UNKNOWN_PARTICIPANT,
                                      error=_one_line(exc))
             future.release()
+        finished = True
     finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
+        _close(client, cluster, stopping=not finished)
 
 
 def format_hours(hours: float) -> str:
