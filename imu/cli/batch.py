@@ -54,7 +54,8 @@ parallelism:
   imu installed). --workers 0 analyses in this process without Dask.
 
 exit status: 0 when every file was analysed (or skipped as done), 1 when any failed (a
-  table lists them), 2 on bad options.
+  table lists them), 2 on bad options, 130 on Ctrl-C (the sessions stored so far stay done;
+  Ctrl-C is ignored while the local cluster starts, a second or two).
 
 examples:
   imu batch recordings/ --out dataset/ --workers 4
