@@ -44,15 +44,20 @@ metadata (``meta.start_time_s`` is the date), the exercise's default tempo.
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import hashlib
+import itertools
 import json
 import logging
 import math
 import os
+import re
+import signal
+import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final
@@ -70,6 +75,7 @@ from imu.io.recording import Recording
 from imu.report.session import analyze_recording
 from imu.report.tables import REPS_DTYPES, SESSION_DTYPES, SETS_DTYPES
 from imu.tempo import parse_tempo
+from imu.text import count
 
 logger = logging.getLogger(__name__)
 
@@ -105,6 +111,13 @@ _KEY_FIELDS: Final = [
     pa.field("exercise", pa.string()),
     pa.field("tempo", pa.string()),
 ]
+_KEY_DTYPES: Final[dict[str, str]] = {
+    "session_id": "str",
+    "date": "datetime64[us, UTC]",
+    "exercise": "str",
+    "tempo": "str",
+}
+"""pandas dtypes of the key columns, matching :data:`_KEY_FIELDS`."""
 
 
 def _schema(dtypes: dict[str, str], extra: Sequence[pa.Field] = ()) -> pa.Schema:
@@ -149,14 +162,17 @@ class Job:
 
     Attributes:
         path: the recording (Parquet, or CSV in the default SI layout).
-        session_id: stable id (:func:`session_id`).
+        session_id: stable id (:func:`session_id`); empty when the file cannot be read.
         manifest: metadata that overrides the recording's.
+        error: why the file cannot be analysed, found while collecting (it cannot be read);
+            :func:`run_batch` reports it as a failure of this file without analysing it.
 
     """
 
     path: Path
     session_id: str
     manifest: ManifestRow = field(default_factory=ManifestRow)
+    error: str | None = None
 
 
 def session_id(path: str | Path, chunk_bytes: int = 1 << 20) -> str:
@@ -205,7 +221,8 @@ def read_manifest(path: str | Path) -> dict[Path, ManifestRow]:
 
     Raises:
         BatchError: the manifest is missing or unreadable, lacks ``file``, has an unknown
-            column, or a bad exercise, tempo or date (the message names the row).
+            column, a bad exercise, tempo or date (the message names the row), or more than
+            one row for a file (the message names the file and its rows).
 
     """
     path = Path(path)
@@ -225,6 +242,7 @@ def read_manifest(path: str | Path) -> dict[Path, ManifestRow]:
             f"manifest {path}: unknown column(s) {unknown}; allowed: {', '.join(MANIFEST_COLUMNS)}"
         )
     rows: dict[Path, ManifestRow] = {}
+    lines: dict[Path, list[tuple[int, str]]] = {}
     for i, record in enumerate(table.to_dict(orient="records"), start=2):
         where = f"manifest {path} line {i}"
         values = {k: (str(v).strip() or None) for k, v in record.items()}
@@ -254,7 +272,32 @@ def read_manifest(path: str | Path) -> dict[Path, ManifestRow]:
             tempo=tempo,
             date=None if date is None else _parse_date(date, where),
         )
+        lines.setdefault(file.resolve(), []).append((i, str(values["file"])))
+    _refuse_duplicates(path, lines)
     return rows
+
+
+def _refuse_duplicates(path: Path, lines: dict[Path, list[tuple[int, str]]]) -> None:
+    """Raise when a file has more than one manifest row (which one would apply is a guess).
+
+    Args:
+        path: the manifest.
+        lines: resolved file -> (line number, ``file`` cell as written) of each of its rows.
+
+    """
+    repeated = [found for found in lines.values() if len(found) > 1]
+    if not repeated:
+        return
+    first = repeated[0]
+    name, *aliases = dict.fromkeys(repr(text) for _, text in first)
+    spelled = f"{name} (also written {', '.join(aliases)})" if aliases else name
+    numbers = ", ".join(str(n) for n, _ in first)
+    others = len(repeated) - 1
+    more = f" (and {count(others, 'other file')} listed more than once)" if others else ""
+    raise BatchError(
+        f"manifest {path}: file {spelled} is listed on lines {numbers}{more}; give each file "
+        "one row (with its participant, exercise, tempo and date)"
+    )
 
 
 REPORT_FILES = frozenset(f"{t}.{ext}" for t in ("reps", "sets", "session")
@@ -329,10 +372,12 @@ def collect_jobs(
 
     Returns:
         One job per distinct file content, in path order (byte-identical copies are dropped
-        with a log message).
+        with a log message). A file that cannot be read is a job with its ``error`` set (the
+        batch reports it and goes on).
 
     Raises:
-        BatchError: nothing to do, an input that matches nothing, a bad manifest.
+        BatchError: nothing to do, an input that matches nothing, a bad manifest, a file
+            listed in the manifest that does not exist.
 
     """
     rows = read_manifest(manifest) if manifest is not None else {}
@@ -345,13 +390,18 @@ def collect_jobs(
     for p in paths:
         if not p.is_file():
             raise BatchError(f"{p}: no such file (listed in the manifest)")
-        sid = session_id(p)
+        row = rows.get(p.resolve(), ManifestRow())
+        try:
+            sid = session_id(p)
+        except BatchError as exc:  # unreadable (permissions, I/O error): fails this file only
+            jobs.append(Job(p, "", row, error=str(exc).removeprefix(f"{p}: ")))
+            continue
         if sid in seen:
             logger.warning("%s has the same content as %s (session %s): analysed once", p,
                            seen[sid], sid)
             continue
         seen[sid] = p
-        jobs.append(Job(p, sid, rows.get(p.resolve(), ManifestRow())))
+        jobs.append(Job(p, sid, row))
     return jobs
 
 
@@ -368,8 +418,9 @@ class BatchOptions:
         tempo: prescription "up-hold-down" s, same precedence; None = the recording's, else
             the exercise default.
         params: analyzer parameters (set rest, tempo tolerance).
-        workers: LocalCluster worker processes (1 thread each); 0 = analyse in this process
-            without Dask (debugging, tiny batches). Ignored with ``scheduler``.
+        workers: LocalCluster worker processes (1 thread each), at most
+            :func:`max_local_workers`; 0 = analyse in this process without Dask (debugging,
+            tiny batches). Ignored with ``scheduler``.
         scheduler: address of a running Dask scheduler (``tcp://host:8786``); the workers
             must be able to read the input files and import :mod:`imu`.
         force: re-analyse sessions that are already done.
@@ -382,6 +433,105 @@ class BatchOptions:
     workers: int = 2
     scheduler: str | None = None
     force: bool = False
+
+    def validate(self) -> None:
+        """Check the options before any work (:func:`run_batch` does; so may a caller, early).
+
+        Raises:
+            ImuError: an unknown exercise, a bad tempo (the message names the value).
+            BatchError: a negative worker count, or more than :func:`max_local_workers`
+                (without a scheduler), a malformed scheduler address.
+
+        """
+        if self.exercise is not None:
+            get_profile(self.exercise)
+        if self.tempo is not None:
+            parse_tempo(self.tempo)
+        if self.workers < 0:
+            raise BatchError(f"workers must be >= 0, got {self.workers}")
+        if self.scheduler is not None:
+            check_scheduler_address(self.scheduler)
+        elif self.workers > (most := max_local_workers()):
+            cpus = cpu_count()
+            why = (
+                f"{WORKERS_PER_CPU} per CPU, {count(cpus, 'CPU')}"
+                if most == WORKERS_PER_CPU * cpus
+                else f"1 per {FILES_PER_WORKER} open files, ulimit -n {_open_file_limit()}"
+            )
+            raise BatchError(
+                f"--workers {self.workers}: at most {most} local workers here ({why}); the "
+                f"analysis is CPU-bound, so about {cpus} is fastest; use --scheduler for a "
+                "bigger cluster"
+            )
+
+
+WORKERS_PER_CPU: Final = 4
+"""Most local worker processes per CPU (:func:`max_local_workers`)."""
+
+FILES_PER_WORKER: Final = 16
+"""Open files this process needs per local worker: about 9 measured (pipes, sockets), doubled."""
+
+
+def cpu_count() -> int:
+    """CPUs this process may run on (its affinity where the OS tells it)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def max_local_workers() -> int:
+    """Most worker processes of a local cluster: 4 per CPU, within the open-file limit.
+
+    Thousands of workers would exhaust the open files of this process and hang the start
+    (every worker is a process with its own pipes and sockets to this one).
+    """
+    most = WORKERS_PER_CPU * cpu_count()
+    files = _open_file_limit()
+    return most if files is None else max(1, min(most, files // FILES_PER_WORKER))
+
+
+def _open_file_limit() -> int | None:
+    """Open files this process may hold (``ulimit -n``); None when unlimited or unknown."""
+    try:
+        import resource
+    except ImportError:  # not on Windows
+        return None
+    soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+    return None if soft == resource.RLIM_INFINITY else int(soft)
+
+
+SCHEDULER_PROTOCOLS: Final = ("tcp", "tls", "ws", "wss")
+"""Protocols of a Dask scheduler address (``tcp`` when the address has none)."""
+
+_ADDRESS = re.compile(
+    r"(?:(?P<protocol>[A-Za-z][A-Za-z0-9+.-]*)://)?(?P<host>\[[0-9A-Fa-f:.]+\]|[^\s:/@\[\]]+)"
+    r":(?P<port>[0-9]{1,5})"
+)
+
+
+def check_scheduler_address(address: str) -> str:
+    """``address`` when it is a Dask scheduler address, ``[PROTOCOL://]HOST:PORT``.
+
+    Dask itself fails on a malformed address with a bare ``ValueError``; this names the value
+    and the form to write.
+
+    Raises:
+        BatchError: no port, a port beyond 65535, a protocol Dask does not serve a scheduler
+            on (e.g. the dashboard's ``http://``).
+
+    """
+    fix = "give the scheduler's address as tcp://HOST:PORT, e.g. tcp://10.0.0.5:8786"
+    match = _ADDRESS.fullmatch(address)
+    if match is None or not 0 < int(match["port"]) < 65536:
+        raise BatchError(f"--scheduler {address!r}: {fix}")
+    protocol = (match["protocol"] or "tcp").lower()
+    if protocol not in SCHEDULER_PROTOCOLS:
+        raise BatchError(
+            f"--scheduler {address!r}: {protocol}:// is no scheduler protocol (one of "
+            f"{', '.join(SCHEDULER_PROTOCOLS)}; the dashboard's http:// address is not the "
+            f"scheduler's); {fix}"
+        )
+    return address
 
 
 @dataclass(frozen=True)
@@ -506,8 +656,17 @@ def analyze_job(job: Job, options: BatchOptions) -> SessionOutcome:
 
 
 def _with_keys(frame: pd.DataFrame, keys: dict[str, Any]) -> pd.DataFrame:
+    """``frame`` with the batch keys in front, typed as :data:`SCHEMAS` wants them.
+
+    The dtypes are explicit so that a table without rows (a session with no reps) and a null
+    date still convert to the dataset's schema: untyped, an empty column would be float64.
+    """
     frame = frame.drop(columns=[c for c in keys if c in frame.columns])
-    front = pd.DataFrame({k: [v] * len(frame) for k, v in keys.items()}, index=frame.index)
+    front = pd.DataFrame(
+        {k: pd.Series([v] * len(frame), index=frame.index, dtype=_KEY_DTYPES[k])
+         for k, v in keys.items()},
+        index=frame.index,
+    )
     return pd.concat([front, frame], axis=1)
 
 
@@ -526,31 +685,50 @@ def done_sessions(root: str | Path) -> set[str]:
 
 
 def _write_table(frame: pd.DataFrame, schema: pa.Schema, path: Path) -> None:
+    """Write ``frame`` in ``schema`` to ``path`` through a temporary name (removed on failure)."""
     table = pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
     tmp = path.with_name(f".{path.name}.tmp")
-    pq.write_table(table, tmp)
-    os.replace(tmp, path)
+    try:
+        pq.write_table(table, tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+        raise
+
+
+def _discard(root: Path, participant: str, written: Sequence[Path]) -> None:
+    """Remove the files of a session that failed half-way, and partition folders left empty."""
+    for path in written:
+        with contextlib.suppress(OSError):
+            path.unlink(missing_ok=True)
+    for name in TABLES:
+        with contextlib.suppress(OSError):  # not empty (other sessions) or already gone
+            partition_dir(root, name, participant).rmdir()
 
 
 def write_session(root: str | Path, outcome: SessionOutcome) -> list[Path]:
     """Store a successful outcome's tables, then its done-marker; returns the files written.
 
     Files of an earlier run of the same session (listed in its marker) are removed first.
+    When a write fails, the files of this session written so far are removed again (and the
+    session has no done-marker, so a re-run analyses it).
 
     Raises:
-        BatchError: the dataset cannot be written.
+        BatchError: the session cannot be written (the dataset is not writable, the disk is
+            full, or its tables do not convert to the dataset's schema).
 
     """
     if outcome.tables is None:
         raise ValueError("write_session needs a successful outcome")
     root = Path(root)
     marker = root / DONE_DIR / f"{outcome.session_id}.json"
+    written: list[Path] = []
     try:
         if marker.exists():
             for old in json.loads(marker.read_text()).get("files", []):
                 (root / old).unlink(missing_ok=True)
             marker.unlink()
-        written: list[Path] = []
         for name in TABLES:
             folder = partition_dir(root, name, outcome.participant)
             folder.mkdir(parents=True, exist_ok=True)
@@ -570,10 +748,20 @@ def write_session(root: str | Path, outcome: SessionOutcome) -> list[Path]:
         tmp = marker.with_name(f".{marker.name}.tmp")
         tmp.write_text(json.dumps(record, indent=1))
         os.replace(tmp, marker)
-    except (OSError, pa.ArrowException) as exc:
+    except OSError as exc:
+        _discard(root, outcome.participant, written)
+        detail = (f"{exc.filename}: {exc.strerror}" if exc.filename and exc.strerror
+                  else " ".join(str(exc).split()))
         raise BatchError(
-            f"cannot write session {outcome.session_id} to dataset {root}: {exc}; choose a "
-            "writable --out"
+            f"cannot write session {outcome.session_id} to dataset {root} ({detail}); free "
+            "disk space or choose a writable --out"
+        ) from exc
+    except (pa.ArrowException, ValueError, TypeError, KeyError) as exc:
+        _discard(root, outcome.participant, written)
+        raise BatchError(
+            f"cannot store session {outcome.session_id}: its tables do not convert to the "
+            f"dataset's schema ({_one_line(exc)}); this is a bug in imu, please report it "
+            "with this file"
         ) from exc
     return written
 
@@ -625,24 +813,22 @@ def run_batch(
         root: dataset directory (created).
         options: exercise/tempo defaults, workers or scheduler, force.
         on_done: called in this process after each session (progress, logging).
-        on_start: called with the number of sessions to analyse, before the first one.
+        on_start: called before the first outcome with the number of outcomes to come (the
+            sessions to analyse and the files that cannot be read).
 
     Returns:
-        Counts, failures and the hours analysed. Failures are also written to
-        ``root/_failures.csv`` (empty when none).
+        Counts, failures and the hours analysed. Failures (files that could not be analysed,
+        or whose session could not be written) are also written to ``root/_failures.csv``
+        (empty when none).
 
     Raises:
-        BatchError: the dataset is not writable, the exercise or tempo options are bad, or
-            the scheduler cannot be reached.
+        BatchError: the dataset folder cannot be created or its ``_failures.csv`` written,
+            the options are bad (:meth:`BatchOptions.validate`), or the scheduler cannot be
+            reached.
 
     """
     options = options or BatchOptions()
-    if options.exercise is not None:
-        get_profile(options.exercise)
-    if options.tempo is not None:
-        parse_tempo(options.tempo)
-    if options.workers < 0:
-        raise BatchError(f"workers must be >= 0, got {options.workers}")
+    options.validate()
     started = time.perf_counter()
     root = Path(root)
     try:
@@ -650,27 +836,40 @@ def run_batch(
     except OSError as exc:
         raise BatchError(f"cannot create dataset {root}: {exc.strerror or exc}") from exc
     done = set() if options.force else done_sessions(root)
-    todo = [j for j in jobs if j.session_id not in done]
-    skipped = len(jobs) - len(todo)
+    unreadable = [j for j in jobs if j.error is not None]
+    todo = [j for j in jobs if j.error is None and j.session_id not in done]
+    skipped = len(jobs) - len(todo) - len(unreadable)
     if skipped:
         logger.info("%d session(s) already in %s: skipped", skipped, root)
     if on_start is not None:
-        on_start(len(todo))
+        on_start(len(todo) + len(unreadable))
     failures: list[tuple[Path, str]] = []
     hours = 0.0
     reps = 0
     analysed = 0
-    for outcome in _outcomes(todo, options):
-        if outcome.tables is None:
-            failures.append((outcome.path, outcome.error or "failed"))
-            logger.info("%s failed: %s", outcome.path, outcome.error)
-        else:
-            write_session(root, outcome)
-            analysed += 1
-            hours += outcome.duration_s / 3600.0
-            reps += outcome.reps
-        if on_done is not None:
-            on_done(outcome)
+    not_read = (SessionOutcome(j.path, j.session_id, None, UNKNOWN_PARTICIPANT, error=j.error)
+                for j in unreadable)
+    analysing = _outcomes(todo, options)
+    try:
+        with contextlib.closing(analysing):  # Ctrl-C: the cluster closes before we go on
+            for outcome in itertools.chain(not_read, analysing):
+                if outcome.tables is not None:
+                    try:
+                        write_session(root, outcome)
+                    except BatchError as exc:  # a session that cannot be stored fails its file
+                        outcome = replace(outcome, tables=None, error=_one_line(exc))
+                if outcome.tables is None:
+                    failures.append((outcome.path, outcome.error or "failed"))
+                    logger.info("%s failed: %s", outcome.path, outcome.error)
+                else:
+                    analysed += 1
+                    hours += outcome.duration_s / 3600.0
+                    reps += outcome.reps
+                if on_done is not None:
+                    on_done(outcome)
+    except KeyboardInterrupt:
+        _write_failures(root, failures)  # the sessions stored so far stay, done
+        raise
     _write_failures(root, failures)
     return BatchResult(analysed, skipped, failures, hours, reps, time.perf_counter() - started)
 
@@ -686,8 +885,70 @@ def _write_failures(root: Path, failures: list[tuple[Path, str]]) -> None:
         raise BatchError(f"cannot write {root / FAILURES_FILE}: {exc.strerror or exc}") from exc
 
 
-def _outcomes(jobs: Sequence[Job], options: BatchOptions) -> Iterable[SessionOutcome]:
-    """Outcomes in completion order: in this process (workers=0) or on Dask."""
+@contextlib.contextmanager
+def _sigint_ignored() -> Iterator[None]:
+    """Ignore SIGINT (Ctrl-C) inside the block; processes started inside ignore it for good.
+
+    While the local cluster starts: a terminal's Ctrl-C goes to every process of the
+    foreground job, the worker processes included, and each would die printing a
+    ``KeyboardInterrupt`` traceback. An ignored signal stays ignored in a child, across
+    ``exec`` too (POSIX), and Python installs its ``KeyboardInterrupt`` handler only where
+    SIGINT was not ignored (so does asyncio's runner): the workers leave the stopping to this
+    process, which closes the cluster. The cost: while the cluster starts (a second or two),
+    this process ignores Ctrl-C too. (Blocking SIGINT instead, to deliver it afterwards, does
+    not work: multiprocessing unblocks it in the threads that start the workers.) While the
+    cluster closes: see :func:`_close`.
+
+    Nothing changes outside the main thread, where signals cannot be set.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.getsignal(signal.SIGINT)
+    if previous is None:  # set outside Python: it could not be restored
+        yield
+        return
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _close(client: Any, cluster: Any, stopping: bool) -> None:
+    """Close the Dask client and the local cluster (either may be None).
+
+    Args:
+        client: the ``distributed.Client``, or None.
+        cluster: the ``LocalCluster`` this batch started, or None.
+        stopping: the batch stops early (Ctrl-C, an error): workers busy with a file are
+            killed, as wanted, without the nanny's warning that it had to kill them.
+
+    """
+    dask_log = logging.getLogger("distributed")
+    level = dask_log.level
+    if stopping:
+        dask_log.setLevel(logging.ERROR)
+    try:
+        # A Ctrl-C in the middle of closing would leave the cluster to Dask's exit handlers
+        # (10 s timeouts); closing takes a few seconds at most, so it is not interruptible.
+        with _sigint_ignored():
+            if client is not None:
+                client.close()
+            if cluster is not None:
+                cluster.close()
+    finally:
+        dask_log.setLevel(level)
+
+
+def _outcomes(
+    jobs: Sequence[Job], options: BatchOptions
+) -> Generator[SessionOutcome, None, None]:
+    """Outcomes in completion order: in this process (workers=0) or on Dask.
+
+    Closing the generator early (Ctrl-C in the caller, ``contextlib.closing``) closes the
+    cluster at once.
+    """
     if not jobs:
         return
     if options.workers == 0 and options.scheduler is None:
@@ -699,30 +960,32 @@ def _outcomes(jobs: Sequence[Job], options: BatchOptions) -> Iterable[SessionOut
 
     _quiet_dask_logs()
     cluster: LocalCluster | None = None
+    client: Client | None = None
+    finished = False
     try:
-        if options.scheduler is not None:
-            client = Client(options.scheduler, timeout="10s")
-        else:
-            cluster = LocalCluster(
-                n_workers=options.workers,
-                threads_per_worker=1,
-                processes=True,
-                dashboard_address=":0",
-                # Workers log an ERROR with a traceback when the scheduler closes before
-                # their last heartbeat, a known race of Dask's shutdown (dask/distributed
-                # #7105) that is no error of the batch; a file that fails on a worker is
-                # reported as that file's error all the same.
-                silence_logs=logging.CRITICAL,
-            )
-            client = Client(cluster)
-    except (OSError, TimeoutError) as exc:
-        if cluster is not None:
-            cluster.close()
-        where = options.scheduler or "a local cluster"
-        raise BatchError(
-            f"cannot connect to {where}: {exc}; check the --scheduler address (tcp://host:8786)"
-        ) from exc
-    try:
+        try:
+            if options.scheduler is not None:
+                client = Client(options.scheduler, timeout="10s")
+            else:
+                with _sigint_ignored():
+                    cluster = LocalCluster(
+                        n_workers=options.workers,
+                        threads_per_worker=1,
+                        processes=True,
+                        dashboard_address=":0",
+                        # Workers log an ERROR with a traceback when the scheduler closes
+                        # before their last heartbeat, a known race of Dask's shutdown
+                        # (dask/distributed #7105) that is no error of the batch; a file that
+                        # fails on a worker is reported as that file's error all the same.
+                        silence_logs=logging.CRITICAL,
+                    )
+                client = Client(cluster)
+        except (OSError, TimeoutError) as exc:
+            where = options.scheduler or "a local cluster"
+            raise BatchError(
+                f"cannot connect to {where}: {exc}; check the --scheduler address "
+                "(tcp://host:8786)"
+            ) from exc
         futures = client.map(analyze_job, list(jobs), options=options, pure=False)
         by_key = {f.key: j for f, j in zip(futures, jobs, strict=True)}
         for future in as_completed(futures):
@@ -733,10 +996,9 @@ def _outcomes(jobs: Sequence[Job], options: BatchOptions) -> Iterable[SessionOut
                 yield SessionOutcome(job.path, job.session_id, None, UNKNOWN_PARTICIPANT,
                                      error=_one_line(exc))
             future.release()
+        finished = True
     finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
+        _close(client, cluster, stopping=not finished)
 
 
 def format_hours(hours: float) -> str:

@@ -12,10 +12,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from imu.batch import (
+    WORKERS_PER_CPU,
     BatchOptions,
     SessionOutcome,
     collect_jobs,
     format_hours,
+    max_local_workers,
     run_batch,
 )
 from imu.cli._args import count, tempo_text
@@ -45,12 +47,15 @@ dataset (--out DATASET):
   imu.research.load_dataset(DATASET), pandas, Dask or DuckDB (docs/research.md).
 
 parallelism:
-  A local Dask cluster of --workers processes (1 thread each) by default; --scheduler
+  A local Dask cluster of --workers processes (1 thread each) by default: at most 4 per
+  CPU (fewer when ulimit -n is low: 1 per 16 open files), more is refused (the analysis is
+  CPU-bound, and thousands of processes exhaust the open files). --scheduler
   tcp://HOST:8786 uses a running cluster (its workers must read the input files and have
   imu installed). --workers 0 analyses in this process without Dask.
 
 exit status: 0 when every file was analysed (or skipped as done), 1 when any failed (a
-  table lists them), 2 on bad options.
+  table lists them), 2 on bad options, 130 on Ctrl-C (the sessions stored so far stay done;
+  Ctrl-C is ignored while the local cluster starts, a second or two).
 
 examples:
   imu batch recordings/ --out dataset/ --workers 4
@@ -90,7 +95,8 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--tempo", metavar="U-H-D", default=None, type=tempo_text,
                         help='prescription "up-hold-down" s when the manifest does not say')
     parser.add_argument("--workers", "-j", type=_workers, default=2, metavar="N",
-                        help="local worker processes [2]; 0 = no Dask, in this process")
+                        help=f"local worker processes [2], at most {WORKERS_PER_CPU} per CPU "
+                        f"({max_local_workers()} here); 0 = no Dask, in this process")
     parser.add_argument("--scheduler", metavar="ADDRESS", default=None,
                         help="address of a running Dask scheduler, e.g. tcp://host:8786")
     parser.add_argument("--manifest", type=Path, metavar="CSV", default=None,
@@ -107,7 +113,6 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     """Run the batch with a progress bar; print failures; returns the exit code."""
     out = console("batch")
-    jobs = collect_jobs(args.inputs, args.manifest, exclude=args.out)
     options = BatchOptions(
         exercise=args.exercise,
         tempo=args.tempo,
@@ -116,6 +121,8 @@ def run(args: argparse.Namespace) -> int:
         scheduler=args.scheduler,
         force=args.force,
     )
+    options.validate()  # before hashing the inputs, which takes a while for a big cohort
+    jobs = collect_jobs(args.inputs, args.manifest, exclude=args.out)
     where = args.scheduler or (
         count(args.workers, "local worker") if args.workers else "this process"
     )

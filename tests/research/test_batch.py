@@ -181,3 +181,154 @@ def test_csv_files_left_out_of_a_folder_search_are_said(tmp_path, caplog):
     with caplog.at_level(logging.WARNING, logger="imu.batch"):
         assert expand_inputs([tmp_path]) == [tmp_path / "a.parquet"]
     assert "1 CSV file(s) left out" in caplog.text
+
+
+def _no_rep_csv(path: Path) -> Path:
+    """The first 100 samples of a bundled recording as CSV: no reps, no date, no participant."""
+    frame = pd.read_parquet(REPO / "recordings" / "reverse_crunch.parquet").dropna()
+    frame.head(100).to_csv(path, index=False)
+    return path
+
+
+def test_a_session_without_reps_is_stored_and_the_batch_goes_on(tmp_path: Path) -> None:
+    short = _no_rep_csv(tmp_path / "short.csv")
+    full = REPO / "recordings" / "reverse_crunch.parquet"
+    out = tmp_path / "ds"
+    result = run_batch(collect_jobs([short, full]), out,
+                       BatchOptions(workers=0, exercise="reverse-crunch"))
+    assert result.ok and result.analysed == 2
+    data = load_dataset(out)
+    row = data.sessions[data.sessions["file"] == str(short)].iloc[0]
+    assert row["participant"] == "unknown" and row["reps"] == 0 and pd.isna(row["date"])
+    assert str(data.sessions["date"].dtype) == "datetime64[us, UTC]"
+    sid = session_id(short)
+    assert (data.reps["session_id"] == sid).sum() == 0
+    assert (data.sets["session_id"] == sid).sum() == 0
+    for table in ("reps", "sets"):  # zero-row files with the dataset's schema
+        written = pd.read_parquet(out / table / "participant=unknown" / f"{sid}.parquet")
+        assert len(written) == 0 and str(written["date"].dtype) == "datetime64[us, UTC]"
+        assert written["session_id"].dtype == data.reps["session_id"].dtype
+
+
+def test_a_session_that_cannot_be_written_fails_that_file_only(
+    cohort_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    import imu.batch
+
+    files = sorted(cohort_dir.glob("P01/*.parquet"))[:2]
+    manifest = tmp_path / "m.csv"
+    manifest.write_text(f"file,participant\n{files[0]},full-disk\n{files[1]},fine\n")
+    bad = session_id(files[0])
+    real_write = imu.batch.pq.write_table
+
+    def write_table(table: object, where: Path, **kwargs: object) -> None:
+        if where.name.startswith(f".{bad}") and where.parent.parent.name == "sets":
+            raise OSError(errno.ENOSPC, "No space left on device", str(where))
+        real_write(table, where, **kwargs)
+
+    monkeypatch.setattr(imu.batch.pq, "write_table", write_table)
+    out = tmp_path / "ds"
+    seen: list[str | None] = []
+    result = run_batch(collect_jobs([], manifest=manifest), out, BatchOptions(workers=0),
+                       on_done=lambda outcome: seen.append(outcome.error))
+    assert result.analysed == 1 and [p for p, _ in result.failures] == [files[0]]
+    reason = result.failures[0][1]
+    assert "No space left on device" in reason and "free disk space" in reason
+    assert "\n" not in reason and seen.count(None) == 1 and reason in seen
+    assert list(pd.read_csv(out / "_failures.csv")["file"]) == [str(files[0])]
+    # nothing of the failed session is left: no table files, no empty folders, no marker
+    assert not list(out.rglob(f"*{bad}*")) and not list(out.glob("*/participant=full-disk"))
+    assert done_sessions(out) == {session_id(files[1])}
+
+
+def test_an_unreadable_file_is_reported_and_skipped(  # type: ignore[no-untyped-def]
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    import builtins
+    import errno
+
+    import imu.batch
+
+    files = [tmp_path / f"{name}.parquet" for name in ("rc", "unr", "plank")]
+    shutil.copy(REPO / "recordings" / "reverse_crunch.parquet", files[0])
+    shutil.copy(REPO / "recordings" / "plank.parquet", files[1])
+    shutil.copy(REPO / "recordings" / "plank.parquet", files[2])
+    files[1].write_bytes(files[1].read_bytes() + b"\0")  # another session than plank's
+
+    def chmod_000(path: object, *args: object, **kwargs: object) -> object:
+        if Path(str(path)).name == "unr.parquet":  # as if chmod 000 (tests may run as root)
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return builtins.open(path, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(imu.batch, "open", chmod_000, raising=False)
+    jobs = collect_jobs(files)
+    assert {j.path.name: j.error for j in jobs} == {
+        "plank.parquet": None, "rc.parquet": None, "unr.parquet": "cannot read: Permission denied"
+    }
+    out = tmp_path / "ds"
+    code = main(["batch", *map(str, files), "--workers", "0", "--out", str(out)])
+    captured = capsys.readouterr()
+    assert code == 1 and "Traceback" not in captured.err
+    assert "analysed 2 sessions" in captured.out and "1 failed" in captured.out
+    assert "unr.parquet: cannot read: Permission denied" in " ".join(captured.out.split())
+    assert list(pd.read_csv(out / "_failures.csv")["file"]) == [str(files[1])]
+    assert len(load_dataset(out).sessions) == 2
+
+
+def test_a_file_listed_twice_in_the_manifest_is_refused(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    shutil.copy(REPO / "recordings" / "reverse_crunch.parquet", tmp_path / "rc.parquet")
+    manifest = tmp_path / "m.csv"
+    manifest.write_text("file,participant,exercise\nrc.parquet,p1,reverse-crunch\n"
+                        "./rc.parquet,p2,reverse-crunch\n")
+    expected = r"file 'rc.parquet' \(also written './rc.parquet'\) is listed on lines 2, 3; give"
+    with pytest.raises(BatchError, match=expected):
+        read_manifest(manifest)
+    code = main(["batch", "--manifest", str(manifest), "--out", str(tmp_path / "ds"),
+                 "--workers", "0"])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1 and "lines 2, 3" in err
+    assert not (tmp_path / "ds").exists()
+
+
+@pytest.mark.parametrize("address", ["garbage", "tcp://host", "tcp://host:99999",
+                                     "http://host:8787", "tcp://host:port"])
+def test_a_malformed_scheduler_address_is_one_line(  # type: ignore[no-untyped-def]
+    address: str, tmp_path: Path, capsys
+) -> None:
+    code = main(["batch", str(REPO / "recordings" / "plank.parquet"), "--out",
+                 str(tmp_path / "ds"), "--scheduler", address])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1
+    assert err.startswith(f"imu batch: error: --scheduler {address!r}: ")
+    assert "tcp://HOST:PORT" in err and not (tmp_path / "ds").exists()
+
+
+@pytest.mark.parametrize("address", ["tcp://10.0.0.5:8786", "10.0.0.5:8786", "tls://h.x:1",
+                                     "tcp://[::1]:8786"])
+def test_scheduler_addresses_dask_takes_are_accepted(address: str) -> None:
+    from imu.batch import check_scheduler_address
+
+    assert check_scheduler_address(address) == address
+
+
+def test_too_many_workers_are_refused_before_starting(  # type: ignore[no-untyped-def]
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    import imu.batch
+
+    most = imu.batch.max_local_workers()
+    BatchOptions(workers=most).validate()
+    BatchOptions(workers=10000, scheduler="tcp://10.0.0.5:8786").validate()  # not local
+    code = main(["batch", str(REPO / "recordings" / "plank.parquet"), "--out",
+                 str(tmp_path / "ds"), "--workers", "10000"])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1 and not (tmp_path / "ds").exists()
+    assert err.startswith(f"imu batch: error: --workers 10000: at most {most} local workers")
+    # the open-file limit caps it too: 8 CPUs would allow 32, 64 open files only 4
+    monkeypatch.setattr(imu.batch, "cpu_count", lambda: 8)
+    monkeypatch.setattr(imu.batch, "_open_file_limit", lambda: 64)
+    with pytest.raises(BatchError, match=r"--workers 5: at most 4 .*ulimit -n 64"):
+        BatchOptions(workers=5).validate()
+    BatchOptions(workers=4).validate()

@@ -1,0 +1,121 @@
+"""Ctrl-C stops ``imu batch`` with one line, keeps what was stored, and no worker speaks up."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from imu.batch import BatchOptions, _sigint_ignored, collect_jobs, done_sessions, run_batch
+from imu.cli import main
+
+REPO = Path(__file__).resolve().parents[2]
+posix_only = pytest.mark.skipif(os.name != "posix", reason="POSIX signals and process groups")
+
+
+def _sigint_disposition(queue: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
+    queue.put(signal.getsignal(signal.SIGINT) == signal.SIG_IGN)
+
+
+@posix_only
+def test_processes_started_while_sigint_is_ignored_keep_ignoring_it() -> None:
+    """What keeps Dask's workers quiet: they ignore the Ctrl-C the terminal sends them too."""
+    before = signal.getsignal(signal.SIGINT)
+    context = multiprocessing.get_context("spawn")  # what Dask's nanny uses
+    queue = context.Queue()
+    with _sigint_ignored():
+        child = context.Process(target=_sigint_disposition, args=(queue,))
+        child.start()
+    assert signal.getsignal(signal.SIGINT) is before
+    assert queue.get(timeout=60) is True
+    child.join(timeout=60)
+
+
+def test_interrupted_batch_keeps_the_sessions_stored_and_its_failures(
+    cohort_dir: Path, tmp_path: Path
+) -> None:
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for f in sorted(cohort_dir.glob("P01/*.parquet"))[:3]:
+        shutil.copy(f, inputs / f.name)
+    bad = inputs / "0-bad.parquet"  # the first in path order
+    bad.write_bytes(b"not parquet")
+    jobs = collect_jobs([inputs])
+    seen: list[Path] = []
+
+    def ctrl_c_after_two(outcome: object) -> None:
+        seen.append(outcome.path)  # type: ignore[attr-defined]
+        if len(seen) == 2:
+            raise KeyboardInterrupt
+
+    out = tmp_path / "ds"
+    with pytest.raises(KeyboardInterrupt):
+        run_batch(jobs, out, BatchOptions(workers=0), on_done=ctrl_c_after_two)
+    assert len(done_sessions(out)) == 1  # bad.parquet failed, the next one was stored
+    assert list(pd.read_csv(out / "_failures.csv")["file"]) == [str(bad)]
+
+
+_SLOW_JOB = '''
+import time
+
+import imu.batch
+
+_analyze_job = imu.batch.analyze_job
+
+
+def slow_analyze_job(job, options):
+    time.sleep(1.0)  # a long recording: the worker is busy when Ctrl-C comes
+    return _analyze_job(job, options)
+'''
+
+_DRIVER = '''
+import sys
+
+import imu.batch
+import slowjob
+
+if __name__ == "__main__":  # the worker processes import this module too (spawn)
+    from imu.cli import main
+
+    imu.batch.analyze_job = slowjob.slow_analyze_job
+    sys.exit(main(sys.argv[1:]))
+'''
+
+
+@posix_only
+def test_ctrl_c_on_a_local_cluster_is_one_line(cohort_dir: Path, tmp_path: Path) -> None:
+    """Ctrl-C in a terminal: SIGINT to the whole process group, the workers included."""
+    (tmp_path / "slowjob.py").write_text(_SLOW_JOB)
+    (tmp_path / "driver.py").write_text(_DRIVER)
+    out = tmp_path / "ds"
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        [str(tmp_path), str(REPO), os.environ.get("PYTHONPATH", "")]))
+    batch = subprocess.Popen(
+        [sys.executable, str(tmp_path / "driver.py"), "batch", str(cohort_dir), "--out",
+         str(out), "--workers", "1"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while not done_sessions(out) and batch.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert batch.poll() is None, batch.communicate()
+        os.killpg(batch.pid, signal.SIGINT)
+        _, err = batch.communicate(timeout=120)
+    finally:
+        if batch.poll() is None:
+            os.killpg(batch.pid, signal.SIGKILL)
+    assert err == "imu batch: interrupted\n"
+    assert batch.returncode == 130
+    stored = done_sessions(out)
+    assert 0 < len(stored) < len(list(cohort_dir.rglob("*.parquet")))
+    assert main(["batch", str(cohort_dir), "--out", str(out), "--workers", "0"]) == 0
