@@ -486,11 +486,16 @@ def read_csv_frame(path: Path, options: CsvOptions) -> pd.DataFrame:
         raise RecordingError(
             f"{path}: this is a Parquet file, not CSV; read it with 'imu info' or read_recording"
         )
+    if head[:4] in (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08"):
+        raise RecordingError(
+            f"{path}: a zip file, not CSV text; unzip it and pass the CSV inside (a phone "
+            "app's zip export is read with --format auto, sensor-logger or phyphox)"
+        )
     if b"\x00" in head:
         raise RecordingError(f"{path}: binary data, not a CSV text file")
     delimiter, decimal = sniff_delimiter(path, head, options)
     try:
-        header = pd.read_csv(path, sep=delimiter, nrows=0)
+        header = pd.read_csv(path, sep=delimiter, nrows=0, compression=None)
     except pd.errors.EmptyDataError as exc:
         raise RecordingError(f"{path}: file is empty; expected a CSV header") from exc
     except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
@@ -513,6 +518,7 @@ def read_csv_frame(path: Path, options: CsvOptions) -> pd.DataFrame:
             usecols=wanted,
             dtype={c: str for c in options.label_cols},
             keep_default_na=True,
+            compression=None,  # a text file named .zip or .gz is read as text
         )
     except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
         raise RecordingError(f"{path}: malformed CSV: {_one_line(exc)}") from exc

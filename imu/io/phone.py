@@ -47,7 +47,9 @@ from __future__ import annotations
 import io
 import logging
 import zipfile
+import zlib
 from dataclasses import dataclass, replace
+from lzma import LZMAError
 from pathlib import Path
 from typing import Final, Literal
 
@@ -175,8 +177,86 @@ class _Stream:
 
 
 # ----------------------------------------------------------------------------- reading files
+ZIP_MAGIC: Final = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+"""How a zip file starts (a local file header, an empty archive's end record, a split mark)."""
+
+EXPECTED_INSIDE: Final = (
+    "expected a Sensor Logger export (TotalAcceleration.csv or AccelerometerUncalibrated.csv "
+    "or Accelerometer.csv + Gravity.csv, and Gyroscope.csv) or phyphox CSVs with 'Time (s)' "
+    "columns ('Acceleration with g' and 'Gyroscope')"
+)
+"""What a phone export holds, for messages about a folder or zip that holds none."""
+
+
+def looks_like_zip(path: Path) -> bool:
+    """True for a file named ``*.zip`` or starting with a zip signature (intact or not)."""
+    if not path.is_file():
+        return False
+    if path.suffix.lower() == ".zip":
+        return True
+    try:
+        with path.open("rb") as fh:
+            return fh.read(4) in ZIP_MAGIC
+    except OSError:
+        return False
+
+
+def read_zip(path: Path) -> dict[str, bytes]:
+    """File name -> bytes of every file in a zip.
+
+    Raises:
+        RecordingError: not a zip, or a damaged or truncated one (e.g. an export cut off while
+            copying or downloading); the message says so and names the damaged member.
+
+    """
+    damaged = (
+        f"{path}: the zip file is damaged or truncated (an interrupted copy or download?)"
+    )
+    again = "copy or export it again"
+    if not zipfile.is_zipfile(path):  # no readable table of contents at the end
+        try:
+            with path.open("rb") as fh:
+                start = fh.read(4)
+        except OSError as exc:
+            raise RecordingError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+        if start in ZIP_MAGIC:
+            raise RecordingError(
+                f"{damaged}: its table of contents (at the end of the file) is missing; {again}"
+            )
+        raise RecordingError(
+            f"{path}: named .zip but not a zip file (it starts with {start!r}); if it is a "
+            f"CSV, pass --format csv or rename it; else {again}"
+        )
+    out: dict[str, bytes] = {}
+    member = ""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            for info in zf.infolist():
+                if not info.is_dir():
+                    member = info.filename
+                    out[info.filename] = zf.read(info)
+    except RuntimeError as exc:  # zipfile's "password required" for an encrypted member
+        raise RecordingError(
+            f"{path}: {member!r} in the zip is encrypted; export it again without a password"
+        ) from exc
+    except NotImplementedError as exc:
+        raise RecordingError(
+            f"{path}: {member!r} in the zip uses a compression this tool cannot read "
+            f"({one_line(exc)}); unzip it with another tool and pass the folder"
+        ) from exc
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, LZMAError) as exc:
+        inside = f" ({member!r} cannot be read: {one_line(exc)})" if member else ""
+        raise RecordingError(f"{damaged}{inside}; {again}") from exc
+    return out
+
+
 def _members(path: Path) -> dict[str, bytes]:
-    """File name -> bytes of every file in a zip, a folder (and zips in it), or one file."""
+    """File name -> bytes of every file in a zip, a folder (and zips in it), or one file.
+
+    Raises:
+        RecordingError: the path does not exist, or a zip is damaged (see :func:`read_zip`).
+
+    """
     out: dict[str, bytes] = {}
     if not path.exists():
         raise RecordingError(f"{path}: no such file or folder")
@@ -184,22 +264,40 @@ def _members(path: Path) -> dict[str, bytes]:
         for p in sorted(path.rglob("*")):
             if p.is_file():
                 rel = str(p.relative_to(path))
-                if p.suffix.lower() == ".zip":
-                    out.update({f"{rel}/{k}": v for k, v in _members(p).items()})
+                if looks_like_zip(p):
+                    out.update({f"{rel}/{k}": v for k, v in read_zip(p).items()})
                 else:
                     out[rel] = p.read_bytes()
         return out
-    if zipfile.is_zipfile(path):
-        try:
-            with zipfile.ZipFile(path) as zf:
-                for info in zf.infolist():
-                    if not info.is_dir():
-                        out[info.filename] = zf.read(info)
-        except (zipfile.BadZipFile, OSError) as exc:
-            raise RecordingError(f"{path}: unreadable zip file: {one_line(exc)}") from exc
-        return out
+    if looks_like_zip(path):
+        return read_zip(path)
     out[path.name] = path.read_bytes()
     return out
+
+
+def no_phone_export(path: Path) -> ImportOptionsError:
+    """The error for a zip or folder that reads fine but holds no phone export.
+
+    Names what it holds and what was expected inside.
+
+    Raises:
+        RecordingError: a zip in it is damaged (that is said instead).
+
+    """
+    names = sorted(_members(path))
+    shown = ", ".join(names[:8]) + (f" and {len(names) - 8} more" if len(names) > 8 else "")
+    what = "zip file" if path.is_file() else "folder"
+    holds = f"it holds {shown}" if names else "it is empty"
+    csvs = [n for n in names if n.lower().endswith(".csv")]
+    plain = (
+        "; a plain CSV must be unzipped first: pass the CSV itself"
+        if path.is_file() and len(csvs) == 1
+        else ""
+    )
+    return ImportOptionsError(
+        f"{path}: the {what} holds no Sensor Logger or phyphox export ({holds}); "
+        f"{EXPECTED_INSIDE}{plain}"
+    )
 
 
 def _basename(name: str) -> str:
