@@ -178,6 +178,7 @@ def import_parquet(path: str | Path, options: CsvOptions | None = None) -> list[
     for label in options.label_cols:
         if label in frame:
             frame[label] = frame[label].astype("string").astype(object)
+    frame.attrs["columns"] = names  # offered when the time column named is not a time
     return import_frame(frame, options, source=str(path))
 
 
