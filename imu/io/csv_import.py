@@ -555,6 +555,7 @@ def import_frame(
     options: CsvOptions,
     source: str = "dataframe",
     extra_repairs: tuple[Repair, ...] = (),
+    rate_estimated_as: str | None = None,
 ) -> list[ImportedRecording]:
     """Import a table already in memory (e.g. from another reader); see :func:`import_csv`.
 
@@ -563,13 +564,16 @@ def import_frame(
         options: layout and units.
         source: name used in messages and ``meta.source``.
         extra_repairs: repairs the caller already made, added to every report.
+        rate_estimated_as: the caller estimated ``options.rate_hz`` itself (the user gave
+            none), this way (e.g. "the accelerometer's median interval (9.8 ms)"): the
+            report says the rate was estimated, not given. None: as ``options`` says.
 
     Raises:
         RecordingError, ImportOptionsError: see :func:`import_csv`; messages name ``source``.
 
     """
     try:
-        return _import_frame(frame, options, source, extra_repairs)
+        return _import_frame(frame, options, source, extra_repairs, rate_estimated_as)
     except (ImportOptionsError, RecordingError) as exc:
         if source in str(exc):
             raise
@@ -577,7 +581,11 @@ def import_frame(
 
 
 def _import_frame(
-    frame: pd.DataFrame, options: CsvOptions, source: str, extra_repairs: tuple[Repair, ...]
+    frame: pd.DataFrame,
+    options: CsvOptions,
+    source: str,
+    extra_repairs: tuple[Repair, ...],
+    rate_estimated_as: str | None = None,
 ) -> list[ImportedRecording]:
     _check_columns(Path(source), options, [str(c) for c in frame.columns])
     time_fix = _time_fix(options, frame.attrs.get("columns", [str(c) for c in frame.columns]))
@@ -620,10 +628,16 @@ def _import_frame(
         rate, note = estimated_rate, how
         if len(cleaned) > 1:
             note = f"{how}, pooled over all {len(cleaned)} groups"
+    elif rate_estimated_as is not None:
+        rate, note = options.rate_hz, rate_estimated_as
     else:
         rate, note = options.rate_hz, "given"
     timing = _Timing(
-        rate, note, options.rate_hz is None, estimated_rate, origin_s if absolute else None
+        rate,
+        note,
+        options.rate_hz is None or rate_estimated_as is not None,
+        estimated_rate,
+        origin_s if absolute else None,
     )
     for key, _, c in cleaned:
         _check_grid_size(_where(source, key), c.t_s, rate, options)
