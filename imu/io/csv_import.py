@@ -38,7 +38,7 @@ import pandas as pd
 
 from imu.errors import ImportOptionsError, RecordingError
 from imu.frames import ACC, GYR, STANDARD_GRAVITY, TIME
-from imu.io.gravity import GravityAtRest, pooled_gravity, rest_magnitudes
+from imu.io.gravity import GravityAtRest, gyro_turn_check, pooled_gravity, rest_magnitudes
 from imu.io.recording import (
     Annotation,
     Gap,
@@ -103,6 +103,12 @@ is no measurement: the row becomes a gap, rad/s."""
 ABSURD_RAW: Final = 1e12
 """Any value beyond this magnitude, in any unit, is no measurement (also keeps arithmetic on the
 data free of overflow)."""
+
+MIN_GYRO_TURN_RATIO: Final = 0.25
+"""Least rotation the gyro must show, as a share of how far gravity's direction turned between
+moments at rest (:func:`imu.io.gravity.gyro_turn_check`; physics says at least 1). A gyro in
+rad/s read as deg/s shows about 1/57 of it (0.02 on the bundled recordings, against 1.1-1.2
+read right); below this share the import stops and names the unit."""
 
 MAX_IMPLAUSIBLE_SHARE: Final = 0.01
 """More rows than this share (and more than one) beyond full scale means a wrong unit or
@@ -1254,6 +1260,8 @@ def _finish(
             f"{stats.bursty_share:.0%} bursty intervals)"
         )
     acc = r.acc_raw * scale
+    if options.check_units:
+        _check_gyro_turns(where, acc, r.gyr, rate_hz, options.gyr_unit)
     own = pooled_gravity([(r.rest_mags, r.rest_method)])
     gravity = GravityAtRest(own.magnitude * scale, own.n_samples, own.method)
     if options.acc_unit == "counts":
@@ -1375,4 +1383,38 @@ def _check_gyro(where: str, gyr_rad_s: FloatArray, unit: str) -> None:
     raise ImportOptionsError(
         f"{where}: the angular rate reaches {high:.4g} rad/s ({math.degrees(high):.4g} deg/s) "
         f"when read as {unit}, beyond any body movement; {hint} (or --no-unit-check)"
+    )
+
+
+def _check_gyro_turns(
+    where: str, acc: FloatArray, gyr_rad_s: FloatArray, rate_hz: float, unit: str
+) -> None:
+    """Refuse a gyro that turns far less than gravity's direction did between rests.
+
+    The check catches rad/s data declared as deg/s, which no range check can: the values are
+    then 57 times too small, well inside any sensor's range. Recordings whose movements tilt
+    the sensor too little to tell pass unchecked.
+
+    Args:
+        where: the file (and group), for the message.
+        acc: shape (n, 3), m/s^2.
+        gyr_rad_s: shape (n, 3), rad/s as converted from the declared unit.
+        rate_hz: sampling rate, Hz.
+        unit: the declared gyro unit.
+
+    """
+    check = gyro_turn_check(acc, gyr_rad_s, rate_hz)
+    if check is None or check.ratio >= MIN_GYRO_TURN_RATIO:
+        return
+    hint = (
+        "the data looks like rad/s: pass --gyr-unit rad/s"
+        if unit == "deg/s" and check.ratio * 180.0 / math.pi >= MIN_GYRO_TURN_RATIO
+        else "check --gyr-cols and --gyr-unit"
+    )
+    raise ImportOptionsError(
+        f"{where}: read as {unit}, the gyroscope turns {check.gyro_deg:.0f} deg over "
+        f"{check.n_stretches} stretches between moments at rest, where the accelerometer shows "
+        f"gravity's direction turning {check.gravity_deg:.0f} deg: "
+        f"{1 / max(check.ratio, 1e-9):.3g}x too little (a rotation is never shorter than the "
+        f"tilt it makes); {hint} (or --no-unit-check)"
     )
