@@ -40,18 +40,23 @@ units:
                      --counts-scale-by COL pools that over recordings of one sensor
   --gyr-unit rad/s | deg/s
   --time-unit s | ms | us | ns, --time-origin auto | absolute (Unix time) | relative
-  The importer checks gravity at rest and the gyro range against the declared units and says
-  which unit the data looks like when they do not fit (--no-unit-check turns this off).
+  The importer checks gravity at rest, the gyro range, and the gyro's rotation between two
+  moments at rest against gravity's turn in the accelerometer (rad/s declared as deg/s reads
+  57x too little) against the declared units, and says which unit the data looks like when
+  they do not fit (--no-unit-check turns this off).
 
 timing:
   Timestamps are analysed (median/mean interval, effective rate, jitter, bursts, largest
   interval); rows with empty values are dropped, rows out of order sorted, duplicate
   timestamps dropped, and rows with values far beyond any sensor's full scale (over 64 g or
-  8000 deg/s, or infinite) become a gap. Samples are linearly interpolated onto a uniform
-  grid at --rate HZ. Without --rate the rate is estimated from the timestamps. Intervals
-  longer than --max-gap S are gaps: NaN in the recording and listed in its metadata, never
-  interpolated across. Every command prints what was repaired on stderr in one line
-  ("FILE: repaired: 3 rows with empty values dropped; ...").
+  8000 deg/s, or infinite) become a gap. More than 10% of the steps going back in time, or of
+  the rows repeating a time with other values, stops the import: the time column is wrong or
+  too coarse (--time-col none --rate HZ takes the rows as consecutive samples). Samples are
+  linearly interpolated onto a uniform grid at --rate HZ. Without --rate the rate is
+  estimated from the timestamps. Intervals longer than --max-gap S are gaps: NaN in the
+  recording and listed in its metadata, never interpolated across. Every command prints what
+  was repaired on stderr in one line ("FILE: repaired: 3 rows with empty values dropped;
+  ...").
 
 input files:
   A CSV file (fields separated by , ; tab or |, detected from the header unless --delimiter
@@ -107,7 +112,12 @@ def add_csv_options(parser: argparse.ArgumentParser) -> None:
         help="input format: a CSV in the layout below, a phone app's export, or auto [auto]",
     )
     g = parser.add_argument_group("CSV import (see units/timing below)")
-    g.add_argument("--time-col", default="time_s", metavar="COL", help="time column [time_s]")
+    g.add_argument(
+        "--time-col",
+        default="time_s",
+        metavar="COL",
+        help="time column [time_s]; none: no times, the rows are samples at --rate",
+    )
     g.add_argument("--time-unit", default="s", choices=TIME_UNITS, help="unit of the time [s]")
     g.add_argument(
         "--time-origin",

@@ -30,7 +30,7 @@ from imu.errors import AnalysisError, ImuError
 from imu.exercises import PROFILES, get_profile, profile_name
 from imu.io.recording import Recording
 from imu.report.coaching import DISCLAIMER
-from imu.report.session import SessionReport, analyze_recording
+from imu.report.session import SessionReport, analyze_recording, check_long_enough
 from imu.report.summary import summarize
 from imu.report.tables import check_output_dir, combined_tables, write_reports
 from imu.report.terminal import reps_view, sets_view
@@ -182,6 +182,7 @@ def run(args: argparse.Namespace) -> int:
                 f"{name}: the recording does not say which exercise it is; pass --exercise "
                 f"(one of: {', '.join(PROFILES)})"
             )
+        check_long_enough(recording, str(path) if name == path.stem else f"{path} [{name}]")
         try:
             report = analyze_recording(recording, exercise, tempo, params)
         except AnalysisError as exc:

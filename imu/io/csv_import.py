@@ -38,7 +38,7 @@ import pandas as pd
 
 from imu.errors import ImportOptionsError, RecordingError
 from imu.frames import ACC, GYR, STANDARD_GRAVITY, TIME
-from imu.io.gravity import GravityAtRest, pooled_gravity, rest_magnitudes
+from imu.io.gravity import GravityAtRest, gyro_turn_check, pooled_gravity, rest_magnitudes
 from imu.io.recording import (
     Annotation,
     Gap,
@@ -104,9 +104,26 @@ ABSURD_RAW: Final = 1e12
 """Any value beyond this magnitude, in any unit, is no measurement (also keeps arithmetic on the
 data free of overflow)."""
 
+MIN_GYRO_TURN_RATIO: Final = 0.25
+"""Least rotation the gyro must show, as a share of how far gravity's direction turned between
+moments at rest (:func:`imu.io.gravity.gyro_turn_check`; physics says at least 1). A gyro in
+rad/s read as deg/s shows about 1/57 of it (0.02 on the bundled recordings, against 1.1-1.2
+read right); below this share the import stops and names the unit."""
+
 MAX_IMPLAUSIBLE_SHARE: Final = 0.01
 """More rows than this share (and more than one) beyond full scale means a wrong unit or
 column, not a glitch: the import stops and says so."""
+
+MAX_TIME_REPAIR_SHARE: Final = 0.10
+"""Largest share of rows the time repairs may touch. More than this share of steps going
+back in time (while the others go forward), or of rows repeating the previous row's timestamp
+with other values (rows dropped), means the time column is wrong or too coarse, not a glitch:
+the import stops and says so instead of sorting or dropping most of the data. A file in
+reverse time order (every step back) is sorted, and exact copies of a row are dropped, at any
+share: neither loses data."""
+
+TIME_NAME_HINT: Final = re.compile(r"time|stamp|^t$|^ts$|sec|elapsed|date", re.IGNORECASE)
+"""Column names offered as the time column when the one named is not a time."""
 
 MAX_TIME_S: Final = 1e11
 """A time beyond this many seconds (from 1970: the year 5100) is no timestamp, s."""
@@ -186,6 +203,7 @@ class CsvOptions:
                     f"{name} columns must be three names (x, y, z), got {list(cols)}; "
                     f"e.g. {flag} ax,ay,az"
                 )
+        _check_distinct_columns(self.time_col, self.acc_cols, self.gyr_cols)
         if self.rate_hz is not None and not (math.isfinite(self.rate_hz) and self.rate_hz > 0):
             raise ImportOptionsError(
                 f"rate must be a positive number of Hz, got {self.rate_hz}; e.g. --rate 50"
@@ -469,7 +487,8 @@ def read_csv_frame(path: Path, options: CsvOptions) -> pd.DataFrame:
     """Read and validate the columns the options name; numeric columns as float64.
 
     The delimiter used (given or detected, see :func:`sniff_delimiter`) is in
-    ``frame.attrs["delimiter"]``, the decimal mark in ``frame.attrs["decimal"]``.
+    ``frame.attrs["delimiter"]``, the decimal mark in ``frame.attrs["decimal"]``, every
+    column of the file (read or not) in ``frame.attrs["columns"]``.
 
     Raises:
         RecordingError, ImportOptionsError: see :func:`import_csv`.
@@ -486,11 +505,16 @@ def read_csv_frame(path: Path, options: CsvOptions) -> pd.DataFrame:
         raise RecordingError(
             f"{path}: this is a Parquet file, not CSV; read it with 'imu info' or read_recording"
         )
+    if head[:4] in (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08"):
+        raise RecordingError(
+            f"{path}: a zip file, not CSV text; unzip it and pass the CSV inside (a phone "
+            "app's zip export is read with --format auto, sensor-logger or phyphox)"
+        )
     if b"\x00" in head:
         raise RecordingError(f"{path}: binary data, not a CSV text file")
     delimiter, decimal = sniff_delimiter(path, head, options)
     try:
-        header = pd.read_csv(path, sep=delimiter, nrows=0)
+        header = pd.read_csv(path, sep=delimiter, nrows=0, compression=None)
     except pd.errors.EmptyDataError as exc:
         raise RecordingError(f"{path}: file is empty; expected a CSV header") from exc
     except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
@@ -513,6 +537,7 @@ def read_csv_frame(path: Path, options: CsvOptions) -> pd.DataFrame:
             usecols=wanted,
             dtype={c: str for c in options.label_cols},
             keep_default_na=True,
+            compression=None,  # a text file named .zip or .gz is read as text
         )
     except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
         raise RecordingError(f"{path}: malformed CSV: {_one_line(exc)}") from exc
@@ -527,6 +552,7 @@ def read_csv_frame(path: Path, options: CsvOptions) -> pd.DataFrame:
         frame[col] = _to_float(path, frame[col], col)
     frame.attrs["delimiter"] = delimiter
     frame.attrs["decimal"] = decimal
+    frame.attrs["columns"] = [str(c) for c in header.columns]
     return frame
 
 
@@ -535,6 +561,7 @@ def import_frame(
     options: CsvOptions,
     source: str = "dataframe",
     extra_repairs: tuple[Repair, ...] = (),
+    rate_estimated_as: str | None = None,
 ) -> list[ImportedRecording]:
     """Import a table already in memory (e.g. from another reader); see :func:`import_csv`.
 
@@ -543,13 +570,16 @@ def import_frame(
         options: layout and units.
         source: name used in messages and ``meta.source``.
         extra_repairs: repairs the caller already made, added to every report.
+        rate_estimated_as: the caller estimated ``options.rate_hz`` itself (the user gave
+            none), this way (e.g. "the accelerometer's median interval (9.8 ms)"): the
+            report says the rate was estimated, not given. None: as ``options`` says.
 
     Raises:
         RecordingError, ImportOptionsError: see :func:`import_csv`; messages name ``source``.
 
     """
     try:
-        return _import_frame(frame, options, source, extra_repairs)
+        return _import_frame(frame, options, source, extra_repairs, rate_estimated_as)
     except (ImportOptionsError, RecordingError) as exc:
         if source in str(exc):
             raise
@@ -557,9 +587,14 @@ def import_frame(
 
 
 def _import_frame(
-    frame: pd.DataFrame, options: CsvOptions, source: str, extra_repairs: tuple[Repair, ...]
+    frame: pd.DataFrame,
+    options: CsvOptions,
+    source: str,
+    extra_repairs: tuple[Repair, ...],
+    rate_estimated_as: str | None = None,
 ) -> list[ImportedRecording]:
     _check_columns(Path(source), options, [str(c) for c in frame.columns])
+    time_fix = _time_fix(options, frame.attrs.get("columns", [str(c) for c in frame.columns]))
     if len(frame) == 0:
         raise RecordingError(f"{source}: no data rows")
     frame = frame.reset_index(drop=True)
@@ -581,7 +616,11 @@ def _import_frame(
         )
     origin_s, t_rel = _relative_time_s(frame[options.time_col], options.time_unit)
     cleaned = [
-        (key, rows, _clean(_where(source, key), rows, t_rel[rows.index.to_numpy()], options))
+        (
+            key,
+            rows,
+            _clean(_where(source, key), rows, t_rel[rows.index.to_numpy()], options, time_fix),
+        )
         for key, rows in _split(frame, options)
     ]
     pooled = interval_stats(
@@ -595,10 +634,16 @@ def _import_frame(
         rate, note = estimated_rate, how
         if len(cleaned) > 1:
             note = f"{how}, pooled over all {len(cleaned)} groups"
+    elif rate_estimated_as is not None:
+        rate, note = options.rate_hz, rate_estimated_as
     else:
         rate, note = options.rate_hz, "given"
     timing = _Timing(
-        rate, note, options.rate_hz is None, estimated_rate, origin_s if absolute else None
+        rate,
+        note,
+        options.rate_hz is None or rate_estimated_as is not None,
+        estimated_rate,
+        origin_s if absolute else None,
     )
     for key, _, c in cleaned:
         _check_grid_size(_where(source, key), c.t_s, rate, options)
@@ -635,6 +680,38 @@ def _check_choice(what: str, value: str, choices: Sequence[str], flag: str) -> N
         raise ImportOptionsError(
             f"unknown {what} {value!r}; use {flag} with one of: {', '.join(choices)}"
         )
+
+
+def _check_distinct_columns(
+    time_col: str, acc_cols: Sequence[str], gyr_cols: Sequence[str]
+) -> None:
+    """Refuse a column named twice: within ``--acc-cols``/``--gyr-cols`` or across the roles.
+
+    One column read as two axes (``acc_x,acc_x,acc_x``), the accelerometer read as the gyro,
+    or a sensor column read as the time gives a recording of wrong data without any error.
+    """
+    roles = (
+        ("the time column", "--time-col", (time_col,)),
+        ("an accelerometer column", "--acc-cols", tuple(acc_cols)),
+        ("a gyroscope column", "--gyr-cols", tuple(gyr_cols)),
+    )
+    for (_, flag, cols), example in zip(roles[1:], ("ax,ay,az", "gx,gy,gz"), strict=True):
+        repeated = sorted({c for c in cols if cols.count(c) > 1})
+        if repeated:
+            raise ImportOptionsError(
+                f"{flag} {','.join(cols)} names {repeated[0]!r} more than once: each axis (x, "
+                f"y, z) needs its own column; e.g. {flag} {example}"
+            )
+    for i, (what_a, flag_a, cols_a) in enumerate(roles):
+        for what_b, flag_b, cols_b in roles[i + 1 :]:
+            shared = [c for c in cols_a if c in cols_b]
+            if shared:
+                raise ImportOptionsError(
+                    f"column {shared[0]!r} is given as {what_a} ({flag_a}) and as {what_b} "
+                    f"({flag_b}): one column cannot be both; name the right columns "
+                    f"(defaults: --time-col {TIME} --acc-cols {','.join(ACC)} --gyr-cols "
+                    f"{','.join(GYR)})"
+                )
 
 
 def _check_columns(path: Path, options: CsvOptions, available: list[str]) -> None:
@@ -845,16 +922,30 @@ class _Cleaned:
     implausible_max: float = 0.0
 
 
-def _clean(where: str, rows: pd.DataFrame, t_rel: FloatArray, options: CsvOptions) -> _Cleaned:
+def _clean(
+    where: str,
+    rows: pd.DataFrame,
+    t_rel: FloatArray,
+    options: CsvOptions,
+    time_fix: str = "",
+) -> _Cleaned:
     """Drop incomplete rows, sort by time, drop duplicate timestamps, blank absurd values.
 
     A row with a value beyond any sensor's full scale (:data:`ABSURD_ACC_G`,
     :data:`ABSURD_GYR_RAD_S`, :data:`ABSURD_RAW`) or an infinite one keeps its timestamp but
     its values become NaN, so that resampling turns it into a marked gap.
 
+    Args:
+        where: the file (and group), for messages.
+        rows: the group's rows.
+        t_rel: the group's times, s (NaN where empty).
+        options: layout and units.
+        time_fix: what to do when the time column is wrong (see :func:`_time_fix`).
+
     Raises:
-        ImportOptionsError: fewer than 2 usable rows, or so many absurd values that the unit
-            or the column must be wrong.
+        ImportOptionsError: fewer than 2 usable rows; a time column whose steps go back and
+            forth, or that repeats most timestamps (:data:`MAX_TIME_REPAIR_SHARE`); or so many
+            absurd values that the unit or the column must be wrong.
 
     """
     acc = rows[list(options.acc_cols)].to_numpy(dtype=np.float64)
@@ -870,11 +961,36 @@ def _clean(where: str, rows: pd.DataFrame, t_rel: FloatArray, options: CsvOption
             "one with an empty value); check that the file holds data and that --time-col, "
             "--acc-cols and --gyr-cols name the right columns"
         )
-    n_out_of_order = int(np.count_nonzero(np.diff(t) < 0))
+    _check_gyro_is_not_acc(where, acc, gyr, options)
+    steps = np.diff(t)
+    n_out_of_order = int(np.count_nonzero(steps < 0))
+    n_back_and_forth = min(n_out_of_order, int(np.count_nonzero(steps > 0)))
+    if n_back_and_forth > max(1, MAX_TIME_REPAIR_SHARE * steps.size):
+        raise ImportOptionsError(
+            f"{where}: the time column {options.time_col!r} goes back in time at "
+            f"{n_out_of_order} of {steps.size} steps ({n_out_of_order / steps.size:.0%}) and "
+            "forward at the others: it is not a time column (or the rows are shuffled: sort "
+            f"them by time first); an import sorts at most {MAX_TIME_REPAIR_SHARE:.0%} of the "
+            f"steps; {time_fix}"
+        )
     order = np.argsort(t, kind="stable")
     t, acc, gyr = t[order], acc[order], gyr[order]
-    keep = np.concatenate(([True], np.diff(t) > 0))
+    repeats = np.diff(t) == 0
+    keep = np.concatenate(([True], ~repeats))
     n_duplicates = int(np.count_nonzero(~keep))
+    same = np.all(acc[1:] == acc[:-1], axis=1) & np.all(gyr[1:] == gyr[:-1], axis=1)
+    n_conflicting = int(np.count_nonzero(repeats & ~same))
+    if n_conflicting > max(1, MAX_TIME_REPAIR_SHARE * t.size):
+        distinct = np.unique(t)
+        step = float(np.min(np.diff(distinct))) if distinct.size > 1 else math.nan
+        raise ImportOptionsError(
+            f"{where}: {n_conflicting} of {t.size} rows ({n_conflicting / t.size:.0%}) repeat "
+            f"the time of the row before in {options.time_col!r} with other values, so "
+            f"dropping them would lose that data (an import drops at most "
+            f"{MAX_TIME_REPAIR_SHARE:.0%}); its {distinct.size} distinct times are at least "
+            f"{step:.3g} s apart: the times are too coarse (rounded?) or it is not a time "
+            f"column; {time_fix}"
+        )
     t, acc, gyr = t[keep], acc[keep], gyr[keep]
     if t.size < 2:
         raise ImportOptionsError(
@@ -898,6 +1014,57 @@ def _clean(where: str, rows: pd.DataFrame, t_rel: FloatArray, options: CsvOption
     return _Cleaned(
         t, acc, gyr, len(rows), n_incomplete, n_out_of_order, n_duplicates, n_absurd, biggest
     )
+
+
+def _time_fix(options: CsvOptions, columns: Sequence[str]) -> str:
+    """What to do about a wrong time column: the file's other time-like columns, or --rate.
+
+    Args:
+        options: the layout (the columns already in use are not offered).
+        columns: every column of the file.
+
+    """
+    used = {options.time_col, *options.acc_cols, *options.gyr_cols}
+    names = [c for c in columns if c not in used and TIME_NAME_HINT.search(str(c))]
+    right = "name the time column with --time-col"
+    if names:
+        right += f" (this file also has {', '.join(map(repr, names[:5]))})"
+    return (
+        f"{right}, or, if the rows are consecutive samples at a steady rate, ignore the times "
+        "and give the rate: --time-col none --rate HZ"
+    )
+
+
+def _check_gyro_is_not_acc(
+    where: str, acc: FloatArray, gyr: FloatArray, options: CsvOptions
+) -> None:
+    """Refuse a gyro column holding exactly the values of an accelerometer column.
+
+    Two sensors never agree to the last digit in every row; a column that varies and equals
+    another in every row is a copy (e.g. the accelerometer exported twice, or the wrong
+    columns named). Constant columns (all zero, say) are left alone.
+
+    Args:
+        where: the file (and group), for the message.
+        acc: shape (n, 3), file units, complete rows.
+        gyr: shape (n, 3), file units, complete rows.
+        options: the column names.
+
+    """
+    if acc.shape[0] < 2:
+        return
+    for j in range(3):
+        g = gyr[:, j]
+        if not np.any(g != g[0]):
+            continue
+        for i in range(3):
+            if np.array_equal(g, acc[:, i]):
+                raise ImportOptionsError(
+                    f"{where}: gyroscope column {options.gyr_cols[j]!r} holds exactly the "
+                    f"values of accelerometer column {options.acc_cols[i]!r} in every row: "
+                    "it is a copy of the accelerometer, not a gyroscope; name the gyroscope "
+                    "columns with --gyr-cols"
+                )
 
 
 def _implausible_rows(
@@ -1093,6 +1260,8 @@ def _finish(
             f"{stats.bursty_share:.0%} bursty intervals)"
         )
     acc = r.acc_raw * scale
+    if options.check_units:
+        _check_gyro_turns(where, acc, r.gyr, rate_hz, options.gyr_unit)
     own = pooled_gravity([(r.rest_mags, r.rest_method)])
     gravity = GravityAtRest(own.magnitude * scale, own.n_samples, own.method)
     if options.acc_unit == "counts":
@@ -1214,4 +1383,38 @@ def _check_gyro(where: str, gyr_rad_s: FloatArray, unit: str) -> None:
     raise ImportOptionsError(
         f"{where}: the angular rate reaches {high:.4g} rad/s ({math.degrees(high):.4g} deg/s) "
         f"when read as {unit}, beyond any body movement; {hint} (or --no-unit-check)"
+    )
+
+
+def _check_gyro_turns(
+    where: str, acc: FloatArray, gyr_rad_s: FloatArray, rate_hz: float, unit: str
+) -> None:
+    """Refuse a gyro that turns far less than gravity's direction did between rests.
+
+    The check catches rad/s data declared as deg/s, which no range check can: the values are
+    then 57 times too small, well inside any sensor's range. Recordings whose movements tilt
+    the sensor too little to tell pass unchecked.
+
+    Args:
+        where: the file (and group), for the message.
+        acc: shape (n, 3), m/s^2.
+        gyr_rad_s: shape (n, 3), rad/s as converted from the declared unit.
+        rate_hz: sampling rate, Hz.
+        unit: the declared gyro unit.
+
+    """
+    check = gyro_turn_check(acc, gyr_rad_s, rate_hz)
+    if check is None or check.ratio >= MIN_GYRO_TURN_RATIO:
+        return
+    hint = (
+        "the data looks like rad/s: pass --gyr-unit rad/s"
+        if unit == "deg/s" and check.ratio * 180.0 / math.pi >= MIN_GYRO_TURN_RATIO
+        else "check --gyr-cols and --gyr-unit"
+    )
+    raise ImportOptionsError(
+        f"{where}: read as {unit}, the gyroscope turns {check.gyro_deg:.0f} deg over "
+        f"{check.n_stretches} stretches between moments at rest, where the accelerometer shows "
+        f"gravity's direction turning {check.gravity_deg:.0f} deg: "
+        f"{1 / max(check.ratio, 1e-9):.3g}x too little (a rotation is never shorter than the "
+        f"tilt it makes); {hint} (or --no-unit-check)"
     )

@@ -9,7 +9,9 @@ whatever unit the data is in.
 
 from __future__ import annotations
 
+import itertools
 import logging
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -161,3 +163,127 @@ def pooled_gravity(parts: list[tuple[FloatArray, str]]) -> GravityAtRest:
             mags = np.concatenate(chosen)
             return GravityAtRest(float(np.median(mags)), int(mags.size), method)
     return GravityAtRest(float("nan"), 0, "all")
+
+
+TURN_STILL_MAX_ACC_STD = 0.02
+"""Largest standard deviation of any acc component over a window, as a share of gravity, for
+the accelerometer to read gravity alone there (judged without the gyroscope, whose unit is what
+:func:`gyro_turn_check` checks)."""
+
+MIN_TURN_DEG = 10.0
+"""Smallest turn of gravity's direction between two still moments that a stretch must show to
+be used, degrees (well above the accelerometer's error at rest, about 1 deg)."""
+
+MIN_TURN_STRETCHES = 2
+"""Fewer usable stretches than this and :func:`gyro_turn_check` gives no verdict."""
+
+
+@dataclass(frozen=True)
+class TurnCheck:
+    """How much the gyroscope turns against how much gravity's direction turned.
+
+    Between two moments at rest the accelerometer reads gravity alone, so the angle between
+    the two readings is how far the sensor tilted. Any rotation that tilts a vector by that
+    angle turns by at least that angle, so the gyroscope's path (the integral of its rate's
+    magnitude) over the stretch is at least as long, whatever happened in between: a correct
+    gyro gives ``ratio >= 1`` (up to the accelerometer's error at rest). A gyro in rad/s read
+    as deg/s gives about 1/57 of that.
+
+    Attributes:
+        gyro_deg: the gyroscope's path over the stretches used, degrees.
+        gravity_deg: the sum of gravity's turns over them, degrees.
+        n_stretches: still-to-still stretches used (each turning at least
+            :data:`MIN_TURN_DEG`).
+        ratio: ``gyro_deg / gravity_deg``.
+
+    """
+
+    gyro_deg: float
+    gravity_deg: float
+    n_stretches: int
+    ratio: float
+
+
+def acc_still_mask(acc: FloatArray, rate_hz: float, window_s: float = STILL_WINDOW_S) -> BoolArray:
+    """Samples inside a window where every acc component is steady (the gyro is not used).
+
+    Args:
+        acc: shape (n, 3), m/s^2 or any unit (the threshold is a share of the median
+            magnitude); NaN rows allowed (their windows are not still).
+        rate_hz: sampling rate, Hz.
+        window_s: window length, s.
+
+    Returns:
+        Shape (n,) bool: covered by at least one window whose acc components each vary by
+        less than :data:`TURN_STILL_MAX_ACC_STD` of gravity (standard deviation).
+
+    """
+    n = acc.shape[0]
+    w = max(3, round(window_s * rate_hz))
+    still = np.zeros(n, dtype=bool)
+    mags = np.linalg.norm(acc, axis=1)
+    if n < w or not np.any(np.isfinite(mags)):
+        return still
+    gravity = float(np.nanmedian(mags))
+    finite = np.all(np.isfinite(acc), axis=1)
+    x = np.where(finite[:, None], acc - np.median(acc[finite], axis=0), 0.0)  # centred: exact
+    s1 = np.concatenate((np.zeros((1, 3)), np.cumsum(x, axis=0)))
+    s2 = np.concatenate((np.zeros((1, 3)), np.cumsum(x * x, axis=0)))
+    n_bad = np.concatenate(([0], np.cumsum(~finite)))
+    mean = (s1[w:] - s1[:-w]) / w  # rolling windows [k, k + w), shape (n - w + 1, 3)
+    var = np.maximum((s2[w:] - s2[:-w]) / w - mean * mean, 0.0)
+    spread = np.sqrt(np.max(var, axis=1))
+    clean = (n_bad[w:] - n_bad[:-w]) == 0
+    starts = np.flatnonzero(clean & (spread < TURN_STILL_MAX_ACC_STD * gravity))
+    cover = np.zeros(n + 1, dtype=np.int64)
+    np.add.at(cover, starts, 1)
+    np.add.at(cover, starts + w, -1)
+    return np.asarray(np.cumsum(cover)[:n] > 0)
+
+
+def gyro_turn_check(
+    acc: FloatArray, gyr_rad_s: FloatArray, rate_hz: float, window_s: float = STILL_WINDOW_S
+) -> TurnCheck | None:
+    """Compare the gyroscope's rotation with gravity's turns between moments at rest.
+
+    For each pair of consecutive still periods (:func:`acc_still_mask`), gravity's direction
+    is the mean acc over the last window of the first and the first window of the second; the
+    gyro's path is integrated over the same span (windows included). Stretches with a gap
+    (NaN) or turning less than :data:`MIN_TURN_DEG` are left out.
+
+    Args:
+        acc: shape (n, 3), specific force, m/s^2 (any unit works); NaN rows allowed.
+        gyr_rad_s: shape (n, 3), angular rate read in the declared unit, rad/s.
+        rate_hz: sampling rate, Hz.
+        window_s: window of the still test, s.
+
+    Returns:
+        The comparison, or None with fewer than :data:`MIN_TURN_STRETCHES` usable stretches
+        (e.g. a recording whose movements barely tilt the sensor).
+
+    """
+    w = max(3, round(window_s * rate_hz))
+    still = acc_still_mask(acc, rate_hz, window_s)
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], still.astype(np.int8), [0]))))
+    periods = list(zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True))
+    speed = np.linalg.norm(gyr_rad_s, axis=1)
+    bad = ~np.isfinite(speed) | ~np.all(np.isfinite(acc), axis=1)
+    path = np.concatenate(([0.0], np.cumsum(np.where(bad, 0.0, speed)))) / rate_hz
+    n_bad = np.concatenate(([0], np.cumsum(bad)))
+    gyro, gravity = [], []
+    for (a0, a1), (b0, b1) in itertools.pairwise(periods):
+        i, j = max(a0, a1 - w), min(b1, b0 + w)
+        if n_bad[j] - n_bad[i]:
+            continue
+        ga, gb = acc[i:a1].mean(axis=0), acc[b0:j].mean(axis=0)
+        norms = float(np.linalg.norm(ga) * np.linalg.norm(gb))
+        if norms <= 0:
+            continue
+        turn = math.degrees(math.acos(min(1.0, max(-1.0, float(np.dot(ga, gb)) / norms))))
+        if turn >= MIN_TURN_DEG:
+            gyro.append(math.degrees(float(path[j] - path[i])))
+            gravity.append(turn)
+    if len(gravity) < MIN_TURN_STRETCHES:
+        return None
+    total_gyro, total_gravity = float(sum(gyro)), float(sum(gravity))
+    return TurnCheck(total_gyro, total_gravity, len(gravity), total_gyro / total_gravity)

@@ -36,7 +36,13 @@ from imu.io.csv_import import (
     import_csv,
     import_frame,
 )
-from imu.io.phone import PhoneFormat, detect_phone_format, import_phone
+from imu.io.phone import (
+    PhoneFormat,
+    detect_phone_format,
+    import_phone,
+    looks_like_zip,
+    no_phone_export,
+)
 from imu.io.recording import (
     METADATA_KEY,
     Gap,
@@ -101,7 +107,9 @@ def load_recordings(
 
     Raises:
         RecordingError, ImportOptionsError: the file is missing, unreadable or does not fit
-            the options. Messages name the file.
+            the options; a zip is damaged or truncated, or a zip or folder holds no phone
+            export (the message lists what it holds and what was expected). Messages name the
+            file.
 
     """
     path = Path(path)
@@ -121,11 +129,8 @@ def load_recordings(
     if phone is not None:
         gap = options.max_gap_s if max_gap_s is None else max_gap_s
         return _loaded([import_phone(path, phone, rate_hz=rate_hz, max_gap_s=gap)])
-    if path.is_dir():
-        raise ImportOptionsError(
-            f"{path}: is a folder but not a Sensor Logger or phyphox export; give a recording "
-            "or CSV file, or --format sensor-logger|phyphox"
-        )
+    if fmt == "auto" and (path.is_dir() or looks_like_zip(path)):
+        raise no_phone_export(path)  # or a damaged zip in it: RecordingError
     return _loaded(import_csv(path, options))
 
 
@@ -173,6 +178,7 @@ def import_parquet(path: str | Path, options: CsvOptions | None = None) -> list[
     for label in options.label_cols:
         if label in frame:
             frame[label] = frame[label].astype("string").astype(object)
+    frame.attrs["columns"] = names  # offered when the time column named is not a time
     return import_frame(frame, options, source=str(path))
 
 

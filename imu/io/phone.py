@@ -45,9 +45,12 @@ phyphox (https://phyphox.org; CSV export of an experiment)
 from __future__ import annotations
 
 import io
+import itertools
 import logging
 import zipfile
+import zlib
 from dataclasses import dataclass, replace
+from lzma import LZMAError
 from pathlib import Path
 from typing import Final, Literal
 
@@ -56,14 +59,22 @@ import numpy.typing as npt
 import pandas as pd
 
 from imu.errors import ImportOptionsError, RecordingError
-from imu.io.csv_import import DEFAULT_MAX_GAP_S, CsvOptions, ImportedRecording, import_frame
-from imu.io.recording import one_line
+from imu.io.csv_import import (
+    DEFAULT_MAX_GAP_S,
+    REASON_IMPLAUSIBLE,
+    CsvOptions,
+    ImportedRecording,
+    ImportReport,
+    import_frame,
+)
+from imu.io.recording import Gap, Recording, one_line
 from imu.io.repairs import REPAIRS_NOTE, Repair, plural
 from imu.io.resample import estimate_rate_hz, resample_at, timing_stats
 
 logger = logging.getLogger(__name__)
 
 FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
 
 PhoneFormat = Literal["sensor-logger", "phyphox"]
 PHONE_FORMATS: Final = ("sensor-logger", "phyphox")
@@ -172,11 +183,91 @@ class _Stream:
     label: str
     n_dropped: int = 0
     """Rows already dropped because their time was empty or unreadable."""
+    repairs: tuple[Repair, ...] = ()
+    """Other changes already made while reading (e.g. rows without gravity to add back)."""
 
 
 # ----------------------------------------------------------------------------- reading files
+ZIP_MAGIC: Final = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+"""How a zip file starts (a local file header, an empty archive's end record, a split mark)."""
+
+EXPECTED_INSIDE: Final = (
+    "expected a Sensor Logger export (TotalAcceleration.csv or AccelerometerUncalibrated.csv "
+    "or Accelerometer.csv + Gravity.csv, and Gyroscope.csv) or phyphox CSVs with 'Time (s)' "
+    "columns ('Acceleration with g' and 'Gyroscope')"
+)
+"""What a phone export holds, for messages about a folder or zip that holds none."""
+
+
+def looks_like_zip(path: Path) -> bool:
+    """True for a file named ``*.zip`` or starting with a zip signature (intact or not)."""
+    if not path.is_file():
+        return False
+    if path.suffix.lower() == ".zip":
+        return True
+    try:
+        with path.open("rb") as fh:
+            return fh.read(4) in ZIP_MAGIC
+    except OSError:
+        return False
+
+
+def read_zip(path: Path) -> dict[str, bytes]:
+    """File name -> bytes of every file in a zip.
+
+    Raises:
+        RecordingError: not a zip, or a damaged or truncated one (e.g. an export cut off while
+            copying or downloading); the message says so and names the damaged member.
+
+    """
+    damaged = (
+        f"{path}: the zip file is damaged or truncated (an interrupted copy or download?)"
+    )
+    again = "copy or export it again"
+    if not zipfile.is_zipfile(path):  # no readable table of contents at the end
+        try:
+            with path.open("rb") as fh:
+                start = fh.read(4)
+        except OSError as exc:
+            raise RecordingError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+        if start in ZIP_MAGIC:
+            raise RecordingError(
+                f"{damaged}: its table of contents (at the end of the file) is missing; {again}"
+            )
+        raise RecordingError(
+            f"{path}: named .zip but not a zip file (it starts with {start!r}); if it is a "
+            f"CSV, pass --format csv or rename it; else {again}"
+        )
+    out: dict[str, bytes] = {}
+    member = ""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            for info in zf.infolist():
+                if not info.is_dir():
+                    member = info.filename
+                    out[info.filename] = zf.read(info)
+    except RuntimeError as exc:  # zipfile's "password required" for an encrypted member
+        raise RecordingError(
+            f"{path}: {member!r} in the zip is encrypted; export it again without a password"
+        ) from exc
+    except NotImplementedError as exc:
+        raise RecordingError(
+            f"{path}: {member!r} in the zip uses a compression this tool cannot read "
+            f"({one_line(exc)}); unzip it with another tool and pass the folder"
+        ) from exc
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, LZMAError) as exc:
+        inside = f" ({member!r} cannot be read: {one_line(exc)})" if member else ""
+        raise RecordingError(f"{damaged}{inside}; {again}") from exc
+    return out
+
+
 def _members(path: Path) -> dict[str, bytes]:
-    """File name -> bytes of every file in a zip, a folder (and zips in it), or one file."""
+    """File name -> bytes of every file in a zip, a folder (and zips in it), or one file.
+
+    Raises:
+        RecordingError: the path does not exist, or a zip is damaged (see :func:`read_zip`).
+
+    """
     out: dict[str, bytes] = {}
     if not path.exists():
         raise RecordingError(f"{path}: no such file or folder")
@@ -184,22 +275,40 @@ def _members(path: Path) -> dict[str, bytes]:
         for p in sorted(path.rglob("*")):
             if p.is_file():
                 rel = str(p.relative_to(path))
-                if p.suffix.lower() == ".zip":
-                    out.update({f"{rel}/{k}": v for k, v in _members(p).items()})
+                if looks_like_zip(p):
+                    out.update({f"{rel}/{k}": v for k, v in read_zip(p).items()})
                 else:
                     out[rel] = p.read_bytes()
         return out
-    if zipfile.is_zipfile(path):
-        try:
-            with zipfile.ZipFile(path) as zf:
-                for info in zf.infolist():
-                    if not info.is_dir():
-                        out[info.filename] = zf.read(info)
-        except (zipfile.BadZipFile, OSError) as exc:
-            raise RecordingError(f"{path}: unreadable zip file: {one_line(exc)}") from exc
-        return out
+    if looks_like_zip(path):
+        return read_zip(path)
     out[path.name] = path.read_bytes()
     return out
+
+
+def no_phone_export(path: Path) -> ImportOptionsError:
+    """The error for a zip or folder that reads fine but holds no phone export.
+
+    Names what it holds and what was expected inside.
+
+    Raises:
+        RecordingError: a zip in it is damaged (that is said instead).
+
+    """
+    names = sorted(_members(path))
+    shown = ", ".join(names[:8]) + (f" and {len(names) - 8} more" if len(names) > 8 else "")
+    what = "zip file" if path.is_file() else "folder"
+    holds = f"it holds {shown}" if names else "it is empty"
+    csvs = [n for n in names if n.lower().endswith(".csv")]
+    plain = (
+        "; a plain CSV must be unzipped first: pass the CSV itself"
+        if path.is_file() and len(csvs) == 1
+        else ""
+    )
+    return ImportOptionsError(
+        f"{path}: the {what} holds no Sensor Logger or phyphox export ({holds}); "
+        f"{EXPECTED_INSIDE}{plain}"
+    )
 
 
 def _basename(name: str) -> str:
@@ -362,6 +471,7 @@ def _sensor_logger(
             device = f"{name} (Sensor Logger)" if name and name != "nan" else device
             notes["platform"] = platform
     raw: dict[str, tuple[npt.NDArray[np.int64], FloatArray, int]] = {}
+    acc_repairs: list[Repair] = []
     for name in SL_FILES[:6]:
         if name in members:
             raw[name] = _sl_stream(name, members[name])
@@ -390,8 +500,18 @@ def _sensor_logger(
         base = min(int(ut[0]), int(gt[0]))
         ut_s = ((ut - base) * 1e-9).astype(np.float64)
         gi, ok = resample_at(((gt - base) * 1e-9).astype(np.float64), gv, ut_s, 1.0)
-        keep = ok
-        acc_t, acc_v = ut[keep], uv[keep] + gi[keep]
+        n_no_g = int(np.count_nonzero(~ok))
+        if n_no_g:
+            seconds = n_no_g * float(np.median(np.diff(ut_s))) if ut_s.size > 1 else 0.0
+            acc_repairs.append(
+                Repair(
+                    "no_gravity",
+                    n_no_g,
+                    f"{plural(n_no_g, 'row')} of Accelerometer.csv (about {seconds:.2f} s) "
+                    "dropped: Gravity.csv has no samples there to add gravity back (a gap)",
+                )
+            )
+        acc_t, acc_v = ut[ok], uv[ok] + gi[ok]
     gyr_name = next((n for n in ("Gyroscope.csv", "GyroscopeUncalibrated.csv") if n in raw), None)
     if gyr_name is None:
         raise ImportOptionsError(
@@ -402,7 +522,9 @@ def _sensor_logger(
     if acc_t.size == 0 or gyr_t.size == 0:
         raise ImportOptionsError(f"{path}: {acc_name} or {gyr_name} holds no usable rows")
     base = min(int(acc_t[0]), int(gyr_t[0]))
-    acc = _Stream((acc_t - base).astype(np.float64) * 1e-9, acc_v, acc_name, acc_n)
+    acc = _Stream(
+        (acc_t - base).astype(np.float64) * 1e-9, acc_v, acc_name, acc_n, tuple(acc_repairs)
+    )
     gyr = _Stream((gyr_t - base).astype(np.float64) * 1e-9, gyr_v, gyr_name, gyr_n)
     acc, decided = _fix_acc_sign(acc, platform, ios_standardised)
     notes["acc_file"], notes["gyr_file"] = acc_name, gyr_name
@@ -419,7 +541,7 @@ def _fix_acc_sign(acc: _Stream, platform: str, ios_standardised: bool) -> tuple[
     """
     sign, why = sl_acc_sign(platform, ios_standardised)
     if sign < 0:
-        return _Stream(acc.t_s, -acc.values, acc.label, acc.n_dropped), (
+        return replace(acc, values=-acc.values), (
             f"{why} (metadata.csv platform)"
         )
     return acc, why
@@ -551,33 +673,42 @@ def _join(
     path: Path, fmt: str, acc: _Stream, gyr: _Stream, device: str, notes: dict[str, str],
     warnings: list[str], rate_hz: float | None, max_gap_s: float,
 ) -> ImportedRecording:
+    """Both sensors on one grid over the whole time either recorded; checks, report, notes.
+
+    Where only one sensor has samples (one file starts later or ends earlier than the other),
+    the grid keeps its place as a gap (NaN) whose reason names the sensor, and the repair line
+    says how many seconds of which file could not be used: nothing is cut off silently.
+    """
+    repairs = [*acc.repairs, *gyr.repairs]
     (acc, acc_repairs), (gyr, gyr_repairs) = _clean(acc), _clean(gyr)
-    repairs = [*acc_repairs, *gyr_repairs]
-    rate_given = rate_hz is not None
+    repairs += [*acc_repairs, *gyr_repairs]
     for s in (acc, gyr):
         if s.t_s.size < 2:
             raise ImportOptionsError(f"{path}: {s.label} has fewer than 2 usable samples")
     stats = {s.label: timing_stats(s.t_s, max_gap_s) for s in (acc, gyr)}
+    rate_how: str | None = None
     if rate_hz is None:
         rate_hz, how = estimate_rate_hz(stats[acc.label])
+        rate_how = f"the accelerometer's {how.removeprefix('estimated from the ')}"
         notes["rate_from"] = f"accelerometer: {how}"
-    start, end = max(acc.t_s[0], gyr.t_s[0]), min(acc.t_s[-1], gyr.t_s[-1])
-    if end - start < 2.0 / rate_hz:
+    if min(acc.t_s[-1], gyr.t_s[-1]) - max(acc.t_s[0], gyr.t_s[0]) < 2.0 / rate_hz:
         raise ImportOptionsError(
             f"{path}: the accelerometer ({acc.t_s[0]:.2f}-{acc.t_s[-1]:.2f} s) and gyroscope "
             f"({gyr.t_s[0]:.2f}-{gyr.t_s[-1]:.2f} s) recordings do not overlap in time"
         )
+    start, end = _span((acc.t_s[0], gyr.t_s[0]), (acc.t_s[-1], gyr.t_s[-1]), max_gap_s)
     grid = start + np.arange(int(np.floor((end - start) * rate_hz + 1e-9)) + 1) / rate_hz
     a, ok_a = resample_at(acc.t_s, acc.values, grid, max_gap_s)
     w, ok_w = resample_at(gyr.t_s, gyr.values, grid, max_gap_s)
     ok = ok_a & ok_w
-    a[~ok] = np.nan
-    w[~ok] = np.nan
+    reasons = _gap_reasons(grid, ((acc, ok_a, "accelerometer"), (gyr, ok_w, "gyroscope")),
+                           max_gap_s)
+    repairs += _span_repairs(grid, rate_hz, acc, gyr)
     frame = pd.DataFrame(
         {
-            "time_s": grid - grid[0],
-            **{c: a[:, i] for i, c in enumerate(("acc_x", "acc_y", "acc_z"))},
-            **{c: w[:, i] for i, c in enumerate(("gyr_x", "gyr_y", "gyr_z"))},
+            "time_s": grid[ok] - grid[0],
+            **{c: a[ok, i] for i, c in enumerate(("acc_x", "acc_y", "acc_z"))},
+            **{c: w[ok, i] for i, c in enumerate(("gyr_x", "gyr_y", "gyr_z"))},
         }
     )
     options = CsvOptions(
@@ -592,16 +723,11 @@ def _join(
             f"own timestamps onto the {rate_hz:g} Hz grid",
         )
     )
-    if not rate_given:
-        repairs.append(
-            Repair(
-                "rate_estimated",
-                1,
-                f"rate {rate_hz:g} Hz estimated from the accelerometer's timestamps (pass "
-                "--rate HZ to set it)",
-            )
-        )
-    imported = import_frame(frame, options, source=str(path), extra_repairs=tuple(repairs))[0]
+    imported = import_frame(
+        frame, options, source=str(path), extra_repairs=tuple(repairs),
+        rate_estimated_as=rate_how,
+    )[0]
+    rec, report = _on_full_grid(imported, ok, reasons)
     timing_lines = []
     for kind, s in (("accelerometer", acc), ("gyroscope", gyr)):
         st = stats[s.label]
@@ -613,19 +739,122 @@ def _join(
         )
         timing_lines.append(line)
         notes[f"{kind}_timing"] = line
-    rec = imported.recording
-    new_notes = {**rec.meta.notes, **notes, REPAIRS_NOTE: imported.report.repairs.text()}
+    new_notes = {**rec.meta.notes, **notes, REPAIRS_NOTE: report.repairs.text()}
     start_unix = float(notes.get("start_unix_s", "0") or 0.0)
     rec = rec.with_meta(
         notes=new_notes,
         start_time_s=start_unix + float(grid[0]) if start_unix else 0.0,
         source=path.name,
     )
-    report = replace(
-        imported.report,
-        warnings=(*imported.report.warnings, *timing_lines, *warnings),
-    )
+    report = replace(report, warnings=(*report.warnings, *timing_lines, *warnings))
     if fmt == "sensor-logger" and "acc_sign" in notes:
         report = replace(report, warnings=(*report.warnings, f"acc sign {notes['acc_sign']}"))
     logger.info("imported %s export %s: %d samples at %g Hz", fmt, path, rec.n_samples, rate_hz)
     return ImportedRecording(rec, report, path.stem or "phone")
+
+
+def _span(
+    starts: tuple[float, float], ends: tuple[float, float], max_gap_s: float
+) -> tuple[float, float]:
+    """The grid's span ``(start, end)``, s, from both sensors' first and last times.
+
+    Where a sensor starts later or ends earlier than the other by more than ``max_gap_s``, the
+    span reaches the other's edge (that time becomes a gap, and is said); closer edges, the
+    usual offset of two streams, are trimmed to the common span.
+    """
+    start = min(starts) if max(starts) - min(starts) > max_gap_s else max(starts)
+    end = max(ends) if max(ends) - min(ends) > max_gap_s else min(ends)
+    return start, end
+
+
+def _gap_reasons(
+    grid: FloatArray, sensors: tuple[tuple[_Stream, BoolArray, str], ...], max_gap_s: float
+) -> npt.NDArray[np.object_]:
+    """Per grid point, why it is a gap ("" where both sensors have samples).
+
+    Args:
+        grid: shape (m,), grid times, s.
+        sensors: ``(stream, valid on the grid, "accelerometer"/"gyroscope")`` per sensor.
+        max_gap_s: the gap limit, s (named in the reason of gaps inside a stream).
+
+    """
+    reasons = np.full(grid.size, "", dtype=object)
+    for s, valid, kind in reversed(sensors):  # the accelerometer's reason wins where both miss
+        reasons[~valid] = f"no {kind} samples for more than {max_gap_s:g} s"
+        reasons[grid < s.t_s[0]] = f"no {kind} samples: {s.label} starts later"
+        reasons[grid > s.t_s[-1]] = f"no {kind} samples: {s.label} ends earlier"
+    return reasons
+
+
+def _span_repairs(grid: FloatArray, rate_hz: float, acc: _Stream, gyr: _Stream) -> list[Repair]:
+    """Say how long one sensor recorded without the other (that time becomes a gap)."""
+    out = []
+    for s, other, kind in ((acc, gyr, "accelerometer"), (gyr, acc, "gyroscope")):
+        for n, edge, when in (
+            (int(np.count_nonzero(grid < s.t_s[0])), "starts", "later"),
+            (int(np.count_nonzero(grid > s.t_s[-1])), "ends", "earlier"),
+        ):
+            if n:
+                seconds = n / rate_hz
+                out.append(
+                    Repair(
+                        "sensor_span",
+                        n,
+                        f"{s.label} {edge} {seconds:.2f} s {when} than {other.label}: those "
+                        f"{seconds:.2f} s ({plural(n, 'sample')}) have no {kind} data and are "
+                        f"a gap (the {other.label} data there is not used)",
+                    )
+                )
+    return out
+
+
+def _on_full_grid(
+    imported: ImportedRecording, ok: BoolArray, reasons: npt.NDArray[np.object_]
+) -> tuple[Recording, ImportReport]:
+    """Place the import back on the whole grid, with NaN where either sensor has no samples.
+
+    The import was made from the grid points where both sensors have samples; every other
+    grid point becomes a gap with its reason.
+
+    Args:
+        imported: the import of the rows where ``ok``; its sample 0 is the first of them.
+        ok: shape (m,), both sensors have samples at the grid point.
+        reasons: shape (m,), from :func:`_gap_reasons`.
+
+    """
+    rec, report = imported.recording, imported.report
+    m = ok.size
+    first = int(np.flatnonzero(ok)[0])
+    k = min(rec.n_samples, m - first)
+    acc = np.full((m, 3), np.nan)
+    gyr = np.full((m, 3), np.nan)
+    acc[first : first + k], gyr[first : first + k] = rec.acc[:k], rec.gyr[:k]
+    acc[~ok], gyr[~ok] = np.nan, np.nan
+    why = reasons.copy()
+    for g in rec.meta.gaps:  # values beyond any sensor's full scale, found by import_frame
+        if g.reason == REASON_IMPLAUSIBLE:
+            why[first + g.start : first + min(g.end, k)] = REASON_IMPLAUSIBLE
+    gaps = _runs(why)
+    rate = rec.sampling_rate_hz
+    lengths = [g.n_samples for g in gaps]
+    meta = replace(rec.meta, gaps=gaps)
+    report = replace(
+        report,
+        n_gaps=len(gaps),
+        gap_total_s=sum(lengths) / rate,
+        longest_gap_s=max(lengths, default=0) / rate,
+        n_samples_out=m,
+        duration_s=m / rate,
+    )
+    return Recording(acc, gyr, meta), report
+
+
+def _runs(reasons: npt.NDArray[np.object_]) -> tuple[Gap, ...]:
+    """Half-open runs of equal, non-empty reasons, in order."""
+    gaps = []
+    change = np.flatnonzero(reasons[1:] != reasons[:-1]) + 1
+    bounds = [0, *change.tolist(), reasons.size]
+    for i, j in itertools.pairwise(bounds):
+        if reasons[i]:
+            gaps.append(Gap(int(i), int(j), str(reasons[i])))
+    return tuple(gaps)

@@ -12,7 +12,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from imu.core.analyzer import AnalyzerParams, RepAnalyzer
-from imu.errors import ImuError
+from imu.errors import AnalysisError, ImuError
 from imu.exercises import ExerciseProfile, get_profile
 from imu.io.recording import Recording, RecordingMeta
 from imu.report.tables import reps_table, session_table, sets_table
@@ -24,6 +24,36 @@ FloatArray = npt.NDArray[np.float64]
 
 CHUNK_S: Final = 60.0
 """Samples are fed to the analyzer in chunks of this length (bounded memory), s."""
+
+MIN_ANALYSIS_S: Final = 3.0
+"""Least data (outside gaps) a recording needs for the rep analysis to say anything, s: one
+fast rep (1 s up, 1 s down) with a moment at rest before it. Shorter recordings get "too
+short" instead of a verdict about the movement."""
+
+
+def check_long_enough(recording: Recording, name: str) -> None:
+    """Refuse a recording with less than :data:`MIN_ANALYSIS_S` of data outside its gaps.
+
+    Args:
+        recording: the recording to analyse.
+        name: how messages name it (the file).
+
+    Raises:
+        AnalysisError: too short; the message gives its length and the minimum.
+
+    """
+    rate = recording.sampling_rate_hz
+    n_data = recording.n_samples - recording.missing_samples
+    data_s = n_data / rate
+    if data_s >= MIN_ANALYSIS_S:
+        return
+    missing_s = recording.missing_samples / rate
+    gaps = f", and {missing_s:.2f} s of gaps" if missing_s else ""
+    raise AnalysisError(
+        f"{name}: too short to analyse: {data_s:.2f} s of data ({n_data} samples at {rate:g} "
+        f"Hz{gaps}); the rep analysis needs at least {MIN_ANALYSIS_S:g} s (a rep with a "
+        "moment at rest before it): record the whole set"
+    )
 
 
 @dataclass(frozen=True)

@@ -158,7 +158,12 @@ def test_phyphox_two_experiments_aligned_by_start_time(tmp_path, truth, sep, dec
     imp = import_phone(folder)
     rec = imp.recording
     assert rec.meta.notes["import_format"] == "phyphox"
-    assert rec.meta.start_time_s == pytest.approx(1_735_725_600.37, abs=0.05)
+    # The grid starts with the accelerometer; the 0.37 s before the gyroscope's START are a
+    # gap that names it (not cut off).
+    assert rec.meta.start_time_s == pytest.approx(1_735_725_600.0, abs=0.05)
+    [gap] = rec.meta.gaps
+    assert gap.start == 0 and "no gyroscope samples" in gap.reason
+    assert gap.n_samples / rec.sampling_rate_hz == pytest.approx(0.37, abs=0.03)
     _close_to_truth(rec, truth, 1_735_725_600.0)
 
 

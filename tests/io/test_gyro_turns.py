@@ -1,0 +1,79 @@
+"""rad/s declared as deg/s: the gyro turns far less than gravity's direction does between rests."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from imu.cli import main
+from imu.errors import ImportOptionsError
+from imu.io import CsvOptions, import_csv, read_recording
+from imu.io.csv_import import MIN_GYRO_TURN_RATIO
+from imu.io.gravity import gyro_turn_check
+from tests.io.test_wle import WLE_OPTIONS
+
+WriteCsv = Callable[..., Path]
+RECORDINGS = sorted((Path(__file__).resolve().parents[2] / "recordings").glob("*.parquet"))
+COLS = ["time_s", "acc_x", "acc_y", "acc_z", "gyr_x", "gyr_y", "gyr_z"]
+
+
+def _as_csv(path: Path, write_csv: WriteCsv) -> Path:
+    """A bundled recording as a plain CSV of its samples (gaps left out), in rad/s."""
+    rec = read_recording(path)
+    frame = pd.DataFrame(np.column_stack([rec.time_s, rec.acc, rec.gyr]), columns=COLS)
+    return write_csv(frame.dropna(), f"{path.stem}.csv")
+
+
+@pytest.mark.parametrize("path", RECORDINGS, ids=lambda p: p.stem)
+def test_bundled_recordings_never_raise_the_alarm(path: Path, write_csv: WriteCsv) -> None:
+    rec = read_recording(path)
+    check = gyro_turn_check(rec.acc, rec.gyr, rec.sampling_rate_hz)
+    assert check is None or check.ratio > 1.0  # physics: never shorter than the tilt
+    [imp] = import_csv(_as_csv(path, write_csv))  # rad/s, declared rad/s: accepted
+    assert imp.recording.n_samples > 0
+
+
+@pytest.mark.parametrize("stem", ["reverse_crunch", "reverse_hip_raise", "hanging_leg_raise"])
+def test_rad_s_declared_deg_s_is_refused_with_the_fix(
+    stem: str, write_csv: WriteCsv, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _as_csv(Path(RECORDINGS[0]).with_name(f"{stem}.parquet"), write_csv)
+    with pytest.raises(ImportOptionsError, match=r"read as deg/s, the gyroscope turns") as info:
+        import_csv(path, CsvOptions(gyr_unit="deg/s"))
+    assert "pass --gyr-unit rad/s" in str(info.value)
+    argv = ["analyze", str(path), "-e", "reverse-crunch", "--gyr-unit", "deg/s",
+            "--out", str(tmp_path / "o")]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "--gyr-unit rad/s" in err and err.count("\n") == 1
+    assert main([*argv, "--no-unit-check"]) == 0  # the documented way out
+
+
+def test_a_gyro_that_never_turns_names_the_columns(
+    write_csv: WriteCsv, tmp_path: Path
+) -> None:
+    src = Path(RECORDINGS[0]).with_name("reverse_crunch.parquet")
+    frame = pd.read_csv(_as_csv(src, write_csv))
+    frame[["gyr_x", "gyr_y", "gyr_z"]] = 1e-4 * np.random.default_rng(0).normal(
+        size=(len(frame), 3)
+    )
+    with pytest.raises(ImportOptionsError, match=r"read as rad/s.*check --gyr-cols"):
+        import_csv(write_csv(frame, "dead.csv"))
+
+
+def test_small_tilts_give_no_verdict(samples: pd.DataFrame) -> None:
+    acc = samples[["acc_x", "acc_y", "acc_z"]].to_numpy()
+    gyr = samples[["gyr_x", "gyr_y", "gyr_z"]].to_numpy() * math.pi / 180  # wrong on purpose
+    assert gyro_turn_check(acc, gyr, 50.0) is None  # one rocking, no rests to compare
+
+
+def test_real_belt_recordings_import_without_a_false_alarm(wle_csv: Path) -> None:
+    for imp in import_csv(wle_csv, WLE_OPTIONS):
+        rec = imp.recording
+        check = gyro_turn_check(rec.acc, rec.gyr, rec.sampling_rate_hz)
+        assert check is None or check.ratio >= MIN_GYRO_TURN_RATIO, imp.name
