@@ -114,7 +114,19 @@ def _command_of(argv: Sequence[str]) -> str | None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``imu`` console script; returns the process exit code."""
+    """Entry point of the ``imu`` console script; returns the process exit code.
+
+    Ctrl-C ends any command with one line and exit code 130, also while the command's
+    modules are still loading (the first second or so).
+    """
+    try:
+        return _run(argv)
+    except KeyboardInterrupt:
+        print("imu: interrupted", file=sys.stderr)
+        return 130
+
+
+def _run(argv: Sequence[str] | None) -> int:
     words = join_dash_values(sys.argv[1:] if argv is None else argv)
     parser = build_parser(_command_of(words))
     try:

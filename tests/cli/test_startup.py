@@ -69,3 +69,16 @@ def test_unknown_command_is_one_line(capsys):
     assert main(["analyse", "x"]) == 2
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1 and "invalid choice: 'analyse'" in err
+
+
+def test_ctrl_c_while_a_command_loads_is_one_line(monkeypatch, capsys):
+    """Ctrl-C in the first second (the command's modules loading) printed a traceback."""
+    import imu.cli as cli
+
+    def interrupted(command):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "build_parser", interrupted)
+    assert cli.main(["analyze", "x.parquet"]) == 130
+    err = capsys.readouterr().err
+    assert err.strip() == "imu: interrupted"
