@@ -11,6 +11,7 @@ the analyzer converts them at its boundary.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Final, Literal
 
@@ -32,6 +33,27 @@ FAULTS: Final = (
     "shaking",
 )
 """Every fault the analyzer knows. ``swing`` is reported separately (it has a score)."""
+
+FAULT_WORDS: Final[dict[str, str]] = {
+    "swing": "swing",
+    "dropped_eccentric": "dropped descent",
+    "back_arch": "back arch",
+    "hips_rotating": "hips rotating",
+    "over_extension": "over-extension",
+    "partial_rom": "partial range",
+    "short_hold": "short hold",
+    "body_swing": "body swing",
+    "hips_sagging": "hips sagging",
+    "hips_piking": "hips piking",
+    "shaking": "shaking",
+}
+"""Plain words for swing and each fault: the one vocabulary of the live screen, the terminal
+and the report (the tables keep the column names)."""
+
+
+def fault_words(names: Sequence[str]) -> str:
+    """Faults in plain words, comma separated (unknown names as they are, ``_`` as blanks)."""
+    return ", ".join(FAULT_WORDS.get(n, n.replace("_", " ")) for n in names)
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from rich.table import Table
 from rich.text import Text
 
 from imu.core.metrics import Rep, TempoTolerance
-from imu.exercises import FAULTS, ExerciseProfile
+from imu.exercises import FAULTS, ExerciseProfile, fault_words
 from imu.live.events import (
     Connected,
     Disconnected,
@@ -57,7 +57,7 @@ def rep_line(rep: Rep, tempo: Tempo, tol: TempoTolerance) -> str:
     if rep.swing:
         parts.append("SWING")
     if faults:
-        parts.append("FAULT: " + ", ".join(faults))
+        parts.append("FAULT: " + fault_words(faults))
     if rep.in_gap:
         parts.append("(in a gap)")
     return " ".join(parts)
@@ -192,7 +192,7 @@ class RichView:
                 alerts.append("SWING: control the movement, no momentum")
             faults = [f for f in FAULTS if f in rep.faults]
             if faults:
-                alerts.append("FAULT: " + ", ".join(faults))
+                alerts.append("FAULT: " + fault_words(faults))
             s.alert = " | ".join(alerts)
             if self.bell:
                 self.out.bell()

@@ -38,7 +38,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from imu.core.metrics import UNCERTAIN_CONFIDENCE, TempoTolerance
-from imu.exercises import FAULTS
+from imu.exercises import FAULT_WORDS, FAULTS
 from imu.report.coaching import DISCLAIMER
 from imu.report.summary import Summary, summarize
 from imu.tempo import Tempo
@@ -78,20 +78,6 @@ FAULT_ABBREV: Final[dict[str, str]] = {
     "shaking": "shake",
 }
 
-FAULT_WORDS: Final[dict[str, str]] = {
-    "swing": "swing",
-    "dropped_eccentric": "dropped descent",
-    "back_arch": "back arch",
-    "hips_rotating": "hips rotating",
-    "over_extension": "over-extension",
-    "partial_rom": "partial range",
-    "short_hold": "short hold",
-    "body_swing": "body swing",
-    "hips_sagging": "hips sagging",
-    "hips_piking": "hips piking",
-    "shaking": "shaking",
-}
-"""Plain words for swing and each fault."""
 
 COLUMN_LABELS: Final[dict[str, str]] = {
     "recording": "Recording",

@@ -11,7 +11,7 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from imu.exercises import FAULTS
+from imu.exercises import FAULTS, fault_words
 from imu.report.tables import RECORDING
 
 PHASE_HEADERS = ("con s", "hold s", "ecc s", "pause s")
@@ -41,7 +41,7 @@ def reps_view(reps: pd.DataFrame) -> Table | Text:
     for name in ("swing", "faults", "tempo"):
         table.add_column(name)
     for r in reps.to_dict(orient="records"):
-        faults = ", ".join(f for f in FAULTS if r[f])
+        faults = fault_words([f for f in FAULTS if r[f]])
         cells = [str(r[RECORDING])] if several else []
         cells += [str(r["set"]), str(r["rep"])]
         if alternating:

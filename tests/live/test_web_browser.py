@@ -88,16 +88,16 @@ def test_the_page_follows_a_set_reloads_and_cues(browser: Browser, crunch_reps):
         assert browser.js("return document.querySelectorAll('#reps li').length") == 3
         first = browser.js("return document.querySelector('#reps li[data-number=\"1\"]')"
                            ".innerText")
-        assert "dropped eccentric" in first
+        assert "dropped descent" in first
 
         # Rep 4 starts (the set's last rep drops its eccentric): phases, bar, the cue.
         dropped = set1[5]
         part = [e for e in rep_events(dropped, 4, CRUNCH_TEMPO)
                 if type(e).__name__ in ("PhaseStarted", "PaceCue")][:4]
         srv.feed(part[:1])
-        wait_for(browser, lambda: text(browser, "phase") == "concentric", "the concentric")
+        wait_for(browser, lambda: text(browser, "phase") == "up", "the lift")
         srv.feed(part[1:])
-        wait_for(browser, lambda: text(browser, "phase") == "eccentric", "the eccentric")
+        wait_for(browser, lambda: text(browser, "phase") == "down", "the lowering")
         wait_for(browser, lambda: visible(browser, "cue"), "the cue")
         assert text(browser, "cue").startswith("slower")
         # Plain words, and no session-wide rep number next to the set's count.
@@ -112,7 +112,7 @@ def test_the_page_follows_a_set_reloads_and_cues(browser: Browser, crunch_reps):
         # Reload mid-set: the whole state comes back.
         browser.driver.refresh()
         wait_for(browser, lambda: text(browser, "rep-count") == "3", "3 reps after reload")
-        assert text(browser, "phase") == "eccentric"
+        assert text(browser, "phase") == "down"
         assert visible(browser, "cue") and visible(browser, "last")
         assert browser.js("return document.querySelectorAll('#reps li').length") == 3
 
@@ -178,7 +178,7 @@ def test_when_the_computer_is_gone_the_phase_clock_stops(browser: Browser, crunc
         browser.open(srv.url, *PHONE)
         srv.feed([*session_events(crunch_reps[:1], CRUNCH_TEMPO),
                   PhaseStarted("eccentric", 2, 40.0, 40.3, 3.0)])
-        wait_for(browser, lambda: text(browser, "phase") == "eccentric", "the eccentric")
+        wait_for(browser, lambda: text(browser, "phase") == "down", "the lowering")
     # The server went away without the session's end (a phone off the Wi-Fi looks the same):
     # "ECCENTRIC 7.3 / 3 s" counting on would be made up.
     wait_for(browser, lambda: text(browser, "phase") == "no link to the computer", "no link")

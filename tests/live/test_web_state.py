@@ -71,7 +71,7 @@ def test_phase_started_drives_the_phase_and_its_bar(crunch_reps):
     ecc = PhaseStarted("eccentric", 1, rep.ecc_start_s, rep.ecc_start_s + 0.25, 3.0)
     assert state.apply(ecc)
     phase = state.snapshot()["phase"]
-    assert phase["key"] == "eccentric" and phase["name"] == "eccentric"
+    assert phase["key"] == "eccentric" and phase["name"] == "down"
     assert phase["prescribed_s"] == 3.0 and phase["rep_no"] == 1
     assert phase["elapsed_s"] == pytest.approx(0.25)
     assert state.snapshot()["running"]
@@ -95,8 +95,7 @@ def test_each_phase_name_shows_in_turn(crunch_reps):
     for event in rep_events(crunch_reps[3], 1, CRUNCH_TEMPO):
         state.apply(event)
         names.append(state.snapshot()["phase"]["name"])
-    assert names[:5] == ["waiting for the sensor", "concentric", "top hold", "eccentric",
-                         "bottom pause"]
+    assert names[:5] == ["waiting for the sensor", "up", "hold", "down", "pause"]
 
 
 def test_the_old_phase_hint_is_used_only_without_phase_started(crunch_reps):
@@ -105,7 +104,7 @@ def test_the_old_phase_hint_is_used_only_without_phase_started(crunch_reps):
     assert state.snapshot()["phase"]["key"] == "concentric"
     assert state.snapshot()["phase"]["prescribed_s"] == 3.0
     assert state.apply(PhaseChanged("down"))
-    assert state.snapshot()["phase"]["name"] == "eccentric"
+    assert state.snapshot()["phase"]["name"] == "down"
     assert not state.apply(PhaseChanged("down"))  # no change, no update
     # Still for a few seconds is a hold, not the end of the set (only SetEnded says so).
     assert state.apply(PhaseChanged("rest"))
@@ -132,7 +131,7 @@ def test_rep_rows_hold_each_phase_against_the_prescription(crunch_reps):
     first = state.snapshot()["reps"][0]
     # Rep 1 of the bundled crunch: up 2.6 s (on tempo), down 1.4 s (dropped).
     assert [p["ok"] for p in first["phases"]] == [True, True, False]
-    assert first["fault_text"] == ["dropped eccentric"]
+    assert first["fault_text"] == ["dropped descent"]
     assert state.snapshot()["reps"][2]["swing"]
 
 
@@ -164,7 +163,7 @@ def test_a_set_ends_with_its_summary_and_the_next_rep_clears_it(crunch_reps):
     summary = snap["resting"]
     assert summary == {
         "set": 1, "reps": 6, "on_tempo": 2, "swings": 2, "faults": 2,
-        "fault_names": ["dropped eccentric"], "clean_before_first_fault": 0,
+        "fault_names": ["dropped descent"], "clean_before_first_fault": 0,
         "tut_s": pytest.approx(sum(r.tut_s for r in set1), abs=0.1),
     }
     # The hint of a still sensor does not take the summary away; the next rep does.

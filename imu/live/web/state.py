@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from imu.core.metrics import UNCERTAIN_CONFIDENCE, Rep, TempoTolerance
-from imu.exercises import FAULTS
+from imu.exercises import FAULTS, fault_words
 from imu.live.events import (
     Connected,
     Disconnected,
@@ -45,17 +45,18 @@ MAX_EXTRAPOLATION_S = 2.0
 """Longest a snapshot carries data time past the newest data heard of, data s."""
 
 PHASE_NAMES: dict[str, str] = {
-    "concentric": "concentric",
-    "top_hold": "top hold",
-    "eccentric": "eccentric",
-    "bottom_pause": "bottom pause",
+    "concentric": "up",
+    "top_hold": "hold",
+    "eccentric": "down",
+    "bottom_pause": "pause",
     "hold": "hold",
     "rest": "rest",
     "learning": "learning the movement",
     "waiting": "waiting for the sensor",
     "ended": "session ended",
 }
-"""Text shown for each phase key (``#phase``). The first four are :data:`PHASES`; ``hold``,
+"""Text shown for each phase key (``#phase``), in the words of the terminal view (up, hold,
+down: read from the floor, no jargon). The first four are :data:`PHASES`; ``hold``,
 ``learning`` come from the display hint :class:`PhaseChanged` when the session sends no
 :class:`PhaseStarted`; ``learning`` is also what the first connection starts (the session's
 analyzer learns the movement axis over the first reps, and says nothing about phases until
@@ -63,12 +64,13 @@ then); ``rest`` follows :class:`SetEnded`; ``waiting`` is before the sensor is c
 ``ended`` after the end."""
 
 PHASE_HINTS: dict[str, str] = {
-    "concentric": "up",
-    "top_hold": "squeeze",
-    "eccentric": "down, slowly",
-    "bottom_pause": "pause",
+    "concentric": "lift with control",
+    "top_hold": "squeeze at the top",
+    "eccentric": "lower slowly",
+    "bottom_pause": "reset at the bottom",
     "rest": "set done",
-    "learning": "keep going: the first reps are counted in a moment",
+    "learning": "keep going: counting starts once your movement is clear, after 2-3 reps "
+                "(small movements take longer); every rep is counted then",
 }
 """The coaching word under the phase name."""
 
@@ -79,8 +81,8 @@ _HINT_KEYS = {"up": "concentric", "down": "eccentric", "hold": "hold", "rest": "
 
 
 def fault_text(name: str) -> str:
-    """A fault as the domain brief names it: ``dropped_eccentric`` -> ``dropped eccentric``."""
-    return name.replace("_", " ")
+    """A fault in the plain words of every screen (:data:`imu.exercises.FAULT_WORDS`)."""
+    return fault_words([name])
 
 
 @dataclass(frozen=True)

@@ -99,7 +99,7 @@
 
   function badgesOf(rep) {
     const out = [];
-    if (rep.swing) out.push(el("span", "badge swing", "swing"));
+    if (rep.swing) out.push(el("span", "badge swing", "swing: no kick, lift with control"));
     for (const f of rep.fault_text) out.push(el("span", "badge fault", f));
     if (rep.in_gap) out.push(el("span", "badge note", "in a gap"));
     if (rep.uncertain) out.push(el("span", "badge note", "uncertain"));
@@ -208,9 +208,15 @@
     const cue = $("cue");
     if (!cue.hidden && !state.cue) {
       const shownS = ((performance.now() - cueShownAt) / 1000) * state.speed;
-      const nextLowering = p.key === "eccentric" && p.rep_no !== lastCueRep;
+      // The next rep's lift or lowering: the advice was for the rep before it.
+      const nextRep = (p.key === "concentric" || p.key === "eccentric") && p.rep_no !== lastCueRep;
       const over = p.key === "rest" || p.key === "ended"; // the set is done: no cue over it
-      if (shownS > CUE_MIN_SHOW_S || nextLowering || over) cue.hidden = true;
+      if (shownS > CUE_MIN_SHOW_S || nextRep || over) cue.hidden = true;
+    }
+    // While a pace cue is up for this phase, its bar is red: the person is heading for a
+    // phase too short.
+    if (!cue.hidden && state.cue && state.cue.rep_no === p.rep_no && state.cue.phase === p.key) {
+      bar.className = "warn";
     }
   }
 
