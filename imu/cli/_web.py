@@ -81,11 +81,18 @@ async def serve(run: Awaitable[T], server: CoachingServer | None, out: Console) 
     if server is None:
         return await run
 
-    def announce(url: str) -> None:
-        where = ("a phone on the same network can open it" if server.address.public
-                 else "this machine only; --web 0.0.0.0:PORT serves the local network")
-        out.print(f"coaching screen: {url}", markup=False, highlight=False, soft_wrap=True)
-        out.print(f"({where}; scan the QR code)", markup=False, highlight=False)
-        out.print(qr_text(url), markup=False, highlight=False, soft_wrap=True)
+    return await serve_while(
+        run, server, lambda url: announce_page(url, server.address.public, out)
+    )
 
-    return await serve_while(run, server, announce)
+
+def announce_page(url: str, public: bool, out: Console) -> None:
+    """Print where the coaching page is; a QR code only where a phone can reach it."""
+    out.print(f"coaching screen: {url}", markup=False, highlight=False, soft_wrap=True)
+    if public:
+        out.print("(a phone on the same network can open it; scan the QR code)",
+                  markup=False, highlight=False)
+        out.print(qr_text(url), markup=False, highlight=False, soft_wrap=True)
+    else:  # a phone cannot reach this machine's loopback: no QR code to scan
+        out.print("(this machine only; --web 0.0.0.0:PORT serves the local network)",
+                  markup=False, highlight=False)

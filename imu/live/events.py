@@ -178,6 +178,15 @@ class Finished:
 
     reason: str
 
+    @property
+    def words(self) -> str:
+        """What the screens say: ``session ended``, with why when it was not asked for."""
+        why = {
+            "stopped": "",
+            "device gone": ": the sensor went away and did not come back",
+        }.get(self.reason, f": {self.reason}")
+        return f"session ended{why}"
+
 
 @dataclass(frozen=True)
 class PhaseStarted:

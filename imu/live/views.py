@@ -81,6 +81,7 @@ class PlainView:
     def __init__(self, out: Console, tempo: Tempo, tol: TempoTolerance, bell: bool) -> None:
         self.out, self.tempo, self.tol, self.bell = out, tempo, tol, bell
         self._journal_error: str | None = None
+        self._seconds: float | None = None  # data time of the latest progress report, s
 
     def __call__(self, event: object) -> None:
         """Print the event."""
@@ -89,7 +90,8 @@ class PlainView:
             verb = "reconnected to" if event.reconnect else "connected to"
             line = f"{verb} {event.info.summary}; streaming"
         elif isinstance(event, Disconnected):
-            line = f"link lost at sample {event.at_sample}; reconnecting"
+            at = f" at {self._seconds:.1f} s" if self._seconds is not None else ""
+            line = f"link lost{at}; reconnecting (the gap is marked in the recording)"
         elif isinstance(event, Reconnecting) and event.attempt > 1:
             line = f"reconnect attempt {event.attempt} in {event.delay_s:.1f} s ({event.error})"
         elif isinstance(event, RepDone):
@@ -105,7 +107,10 @@ class PlainView:
                 line += "\a"
         elif isinstance(event, SetEnded):
             line = set_line(event.set_no, event.reps)
-        elif isinstance(event, Progress) and event.journal_error != self._journal_error:
+        elif isinstance(event, Progress) and event.journal_error == self._journal_error:
+            self._seconds = event.seconds
+        elif isinstance(event, Progress):
+            self._seconds = event.seconds
             self._journal_error = event.journal_error
             line = (
                 f"warning: journal not written ({event.journal_error}); data kept in memory"
@@ -115,7 +120,7 @@ class PlainView:
         elif isinstance(event, StreamEvent):
             line = event.text
         elif isinstance(event, Finished):
-            line = f"session ended: {event.reason}"
+            line = event.words
         if line is not None:
             self.out.print(line, markup=False)
 
@@ -221,7 +226,7 @@ class RichView:
             s.link = "streaming" if event.kind == "stream_restarted" else (
                 f"[yellow]{event.text}[/yellow]")
         elif isinstance(event, Finished):
-            s.link = f"ended: {event.reason}"
+            s.link = event.words
         if self._live is not None:
             self._live.update(self.render())
 

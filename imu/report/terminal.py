@@ -14,7 +14,11 @@ from rich.text import Text
 from imu.exercises import FAULTS, fault_words
 from imu.report.tables import RECORDING
 
-PHASE_HEADERS = ("con s", "hold s", "ecc s", "pause s")
+PHASE_HEADERS = ("up\ns", "hold\ns", "down\ns", "pause\ns")
+"""The phases in the words of the live screen: up (concentric), hold at the top, down
+(eccentric), pause at the bottom, seconds."""
+
+
 def _fmt(value: float, spec: str = ".1f") -> str:
     return "-" if pd.isna(value) else f"{float(value):z{spec}}"  # z: no "-0.0"
 
@@ -36,10 +40,12 @@ def reps_view(reps: pd.DataFrame) -> Table | Text:
     alternating = reps["side"].notna().any()
     if alternating:
         table.add_column("side")
-    for name in (*PHASE_HEADERS, "ROM deg"):
+    for name in (*PHASE_HEADERS, "ROM\ndeg"):
         table.add_column(name, justify="right")
-    for name in ("swing", "faults", "tempo"):
-        table.add_column(name)
+    table.add_column("swing")
+    # Fault names wrap on a narrow terminal rather than lose their end ("hips_…").
+    table.add_column("faults", overflow="fold", min_width=8)
+    table.add_column("tempo")
     for r in reps.to_dict(orient="records"):
         faults = fault_words([f for f in FAULTS if r[f]])
         cells = [str(r[RECORDING])] if several else []
@@ -64,11 +70,13 @@ def sets_view(sets: pd.DataFrame) -> Table | None:
     """The sets table as printed on the terminal (None when there are no sets)."""
     if sets.empty:
         return None
-    table = Table(title="sets", box=box.SIMPLE_HEAD, show_edge=False)
+    table = Table(title="sets", box=box.SIMPLE_HEAD, show_edge=False, collapse_padding=True)
     several = RECORDING in sets
     headers = ["recording"] if several else []
-    headers += ["set", "reps", "rest s", "TUT s", "con s", "hold s", "ecc s", "ROM deg"]
-    headers += ["on tempo", "swings", "faults", "clean before fault"]
+    # Two-line headers keep the table within 80 columns without cutting a word.
+    headers += ["set", "reps", "rest\ns", "under\ntension s", "up\ns", "hold\ns", "down\ns",
+                "ROM\ndeg"]
+    headers += ["on\ntempo", "swings", "faults", "clean before\na fault"]
     for h in headers:
         table.add_column(h, justify="left" if h == "recording" else "right")
     for r in sets.to_dict(orient="records"):

@@ -78,3 +78,20 @@ def test_bad_sim_options_are_refused_before_anything_starts(
     err = capsys.readouterr().err
     assert code == 2 and message in err and "Traceback" not in err
     assert not out.exists() or list(out.iterdir()) == []
+
+
+def test_a_qr_code_only_where_a_phone_can_reach_the_page() -> None:
+    """On loopback the QR code only misled: a phone scanning it cannot reach 127.0.0.1."""
+    import io
+
+    from rich.console import Console
+
+    from imu.cli._web import announce_page
+
+    for public in (True, False):
+        buf = io.StringIO()
+        announce_page("http://10.0.0.5:8765/?token=x", public, Console(file=buf, width=100))
+        text = buf.getvalue()
+        assert "coaching screen: http://10.0.0.5:8765/?token=x" in text
+        assert ("scan the QR code" in text) == public
+        assert ("█" in text or "▀" in text) == public

@@ -48,3 +48,21 @@ def test_connected_line_names_the_device_with_or_without_ble_details():
                     get_profile("reverse-crunch"))
     rich(Connected(SourceInfo("phone"), reconnect=False))
     assert rich.state.device == "phone" and rich.state.link == "streaming"
+
+
+def test_link_loss_is_told_in_seconds_and_the_end_in_plain_words():
+    """'link lost at sample 1245' and 'session ended: stopped' were the internal words."""
+    from imu.live.events import Disconnected, Finished, Progress
+
+    buf = io.StringIO()
+    view = PlainView(Console(file=buf, width=200), TEMPO, TempoTolerance(), bell=False)
+    view(Progress(1245, 12.0, 0, 0, None, None))
+    view(Disconnected(1245))
+    view(Finished("stopped"))
+    view(Finished("device gone"))
+    lines = buf.getvalue().splitlines()
+    assert lines == [
+        "link lost at 12.0 s; reconnecting (the gap is marked in the recording)",
+        "session ended",
+        "session ended: the sensor went away and did not come back",
+    ]

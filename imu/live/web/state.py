@@ -207,7 +207,7 @@ class CoachingState:
         elif isinstance(event, Finished):
             self._ended = event.reason
             self._link, self._streaming = "ended", False
-            self._link_text = f"session ended ({event.reason})"
+            self._link_text = event.words
             self._phase, self._cue = _Phase("ended"), None
         else:
             changed = False
