@@ -72,7 +72,7 @@ def with_web(
     """
     if args.web is None:
         return view, None
-    web_view = WebView(CoachingState(profile.title, tempo, speed=speed))
+    web_view = WebView(CoachingState(profile.title, tempo, speed=speed, hold=profile.isometric))
     return ViewGroup(view, web_view), CoachingServer(web_view, args.web)
 
 

@@ -172,6 +172,18 @@ def test_at_speed_the_cue_goes_away_after_3_s_of_the_sets_time(browser: Browser,
         wait_for(browser, lambda: not visible(browser, "cue"), "the cue gone", timeout_s=1.8)
 
 
+def test_a_long_pause_at_the_bottom_reads_as_rest(browser: Browser, crunch_reps):
+    """After the last rep of a set the page said 'BOTTOM PAUSE 7.0 s' for the 15 s before the
+    analyzer ends the set; 5 s still at the bottom (here 1.25 s on the wall at --speed 4)
+    now read as rest."""
+    state = CoachingState("Reverse crunch", CRUNCH_TEMPO, speed=4.0)
+    with ServerThread(state) as srv:
+        browser.open(srv.url, *PHONE)
+        srv.feed([*session_events(crunch_reps[:1], CRUNCH_TEMPO)][:-1])  # no set end
+        wait_for(browser, lambda: text(browser, "phase") == "pause", "the bottom pause")
+        wait_for(browser, lambda: text(browser, "phase") == "rest", "rest", timeout_s=4.0)
+
+
 def test_when_the_computer_is_gone_the_phase_clock_stops(browser: Browser, crunch_reps):
     state = CoachingState("Reverse crunch", CRUNCH_TEMPO)
     with ServerThread(state) as srv:

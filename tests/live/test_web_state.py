@@ -256,3 +256,20 @@ def test_the_next_set_counts_from_zero_as_soon_as_its_first_rep_starts(crunch_re
     state.apply(SetEnded(2, (set2[0],)))
     state.apply(Finished("stopped"))
     assert (state.snapshot()["set_no"], state.snapshot()["count"]) == (2, 1)
+
+
+def test_a_hold_is_counted_as_a_hold_and_judged_on_its_length(crunch_reps):
+    """A plank's getting into position was judged as a 1 s 'up' (red) and its drift shown as
+    a ROM; the count said 'reps'."""
+    plank, _ = make_state()
+    plank.hold = True
+    feed(plank, session_events(crunch_reps[:2], CRUNCH_TEMPO))
+    snap = plank.snapshot()
+    assert snap["count_label"] == "holds"
+    row = snap["reps"][-1]
+    assert [p["label"] for p in row["phases"]] == ["hold"] and row["rom_deg"] is None
+    crunch, _ = make_state()
+    feed(crunch, session_events(crunch_reps[:2], CRUNCH_TEMPO))
+    snap = crunch.snapshot()
+    assert snap["count_label"] == "reps"
+    assert [p["label"] for p in snap["reps"][-1]["phases"]] == ["up", "hold", "down"]

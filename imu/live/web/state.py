@@ -112,11 +112,13 @@ class CoachingState:
         tolerance: TempoTolerance | None = None,
         speed: float = 1.0,
         clock: Callable[[], float] = time.monotonic,
+        hold: bool = False,
     ) -> None:
         if not speed > 0:
             raise ValueError(f"speed must be > 0 data seconds per host second, got {speed}")
         self.exercise = exercise
         self.tempo = tempo
+        self.hold = hold  # a static hold (plank): each "rep" is a hold, judged on its length
         self.tolerance = tolerance or TempoTolerance()
         self.speed = float(speed)
         self.clock = clock
@@ -264,11 +266,14 @@ class CoachingState:
         """One finished rep as the page lists it (durations in s, ROM in deg)."""
         tempo, tol = self.tempo, self.tolerance
         phases = []
-        for key, label, measured, prescribed in (
+        # A hold is judged on its length only: getting into position and down are not phases
+        # to time, and its "ROM" is a drift, not a range.
+        timed = (("top_hold", "hold", rep.top_hold_s, tempo.top_hold_s),) if self.hold else (
             ("concentric", "up", rep.concentric_s, tempo.concentric_s),
             ("top_hold", "hold", rep.top_hold_s, tempo.top_hold_s),
             ("eccentric", "down", rep.eccentric_s, tempo.eccentric_s),
-        ):
+        )
+        for key, label, measured, prescribed in timed:
             phases.append({
                 "phase": key,
                 "label": label,
@@ -284,7 +289,7 @@ class CoachingState:
             "side": rep.side,
             "phases": phases,
             "tempo_ok": bool(rep.tempo_ok),
-            "rom_deg": _finite(rep.rom_deg),
+            "rom_deg": None if self.hold else _finite(rep.rom_deg),
             "swing": bool(rep.swing),
             "faults": faults,
             "fault_text": [fault_text(f) for f in faults],
@@ -349,6 +354,7 @@ class CoachingState:
             "data_s": round(now_s, 3),
             "running": self._streaming and phase.key not in ("rest", "ended", "waiting"),
             "count": len(in_set),
+            "count_label": "holds" if self.hold else "reps",
             "total": len(self._reps),
             "set_no": max(set_no, 1),
             "phase": {

@@ -13,6 +13,9 @@
   // (data seconds; shorter on the wall clock at --speed, so a cue never hangs over the next reps),
   // and never into the next rep's lowering.
   const CUE_MIN_SHOW_S = 3;
+  // Still at the bottom this long (and twice any prescribed pause), the person is most likely
+  // resting: the page says so, before the analyzer ends the set after its set rest (15 s).
+  const BOTTOM_TO_REST_S = 5;
 
   let state = null;
   let receivedAt = 0; // performance.now() when `state` arrived
@@ -47,6 +50,7 @@
     $("exercise").textContent = s.exercise;
     $("tempo").textContent = `tempo ${s.tempo}`;
     $("rep-count").textContent = String(s.count);
+    $("count-label").textContent = s.count_label || "reps";
     $("set-no").textContent = String(s.set_no);
     $("total").textContent = s.total !== s.count ? `· ${s.total} in all` : "";
     renderLink(s);
@@ -194,6 +198,15 @@
       bar.style.width = p.key === "rest" || p.key === "ended" ? "100%" : "0%";
       bar.className = p.key === "rest" || p.key === "ended" ? "over" : "";
       $("phase-time").textContent = "";
+    } else if (p.key === "bottom_pause" &&
+               elapsed > Math.max(BOTTOM_TO_REST_S, 2 * (prescribed || 0))) {
+      const phase = $("phase");
+      phase.textContent = "rest";
+      phase.dataset.key = "rest";
+      $("phase-hint").textContent = "resting? or go on with the next rep";
+      bar.style.width = "100%";
+      bar.className = "over";
+      $("phase-time").textContent = `${fmt(elapsed, 0)} s`;
     } else if (prescribed) {
       const frac = Math.min(1, elapsed / prescribed);
       bar.style.width = `${(frac * 100).toFixed(1)}%`;
