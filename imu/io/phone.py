@@ -831,9 +831,16 @@ def _on_full_grid(
     acc[first : first + k], gyr[first : first + k] = rec.acc[:k], rec.gyr[:k]
     acc[~ok], gyr[~ok] = np.nan, np.nan
     why = reasons.copy()
-    for g in rec.meta.gaps:  # values beyond any sensor's full scale, found by import_frame
-        if g.reason == REASON_IMPLAUSIBLE:
-            why[first + g.start : first + min(g.end, k)] = REASON_IMPLAUSIBLE
+    for g in rec.meta.gaps:  # the import's own gaps, where the grid saw none
+        lo, hi = first + g.start, first + min(g.end, k)
+        if g.reason == REASON_IMPLAUSIBLE:  # values beyond any sensor's full scale
+            why[lo:hi] = REASON_IMPLAUSIBLE
+        else:  # e.g. a grid point between samples further apart than the gap limit
+            part = why[lo:hi]
+            part[part == ""] = g.reason
+    # Every NaN sample is in a named gap, whatever left it empty.
+    empty = (np.isnan(acc).any(axis=1) | np.isnan(gyr).any(axis=1)) & (why == "")
+    why[empty] = "no samples"
     gaps = _runs(why)
     rate = rec.sampling_rate_hz
     lengths = [g.n_samples for g in gaps]

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from imu.cli import main
+from imu.io.load import load_recordings
 from imu.io.phone import import_phone
 from imu.io.recording import Recording
 from imu.sim import SessionSpec, simulate_session
@@ -124,3 +125,24 @@ def test_sensor_logger_short_gravity_is_said(tmp_path: Path, truth: Recording) -
     assert imp.recording.duration_s == pytest.approx(truth.duration_s, abs=0.05)
     [gap] = imp.recording.meta.gaps
     assert "no accelerometer samples" in gap.reason
+
+
+def test_a_sample_alone_before_a_long_hole_leaves_no_unnamed_nan(tmp_path: Path) -> None:
+    """A fuzzed phyphox export (found in CI, reduced): 16 rows out of order, about 4 Hz, with
+    a lone sample before a 1 s hole. The import of the grid's valid points flagged that
+    sample as part of a gap of its own, and the full grid lost the gap's name: a NaN sample
+    outside every gap."""
+    times = [3.66, 2.22, 3.72, 0.5, 3.1, 3.3, 0.06, 2.18, 2.72, 4.0, 4.58, 2.52, 1.22, 5.96,
+             3.52, 0.3]
+    header = ("Time (s),Acceleration x (m/s^2),Acceleration y (m/s^2),Acceleration z (m/s^2),"
+              "Gyroscope x (rad/s),Gyroscope y (rad/s),Gyroscope z (rad/s)")
+    rows = [f"{t},0.1,0.0,9.8,0.01,0.0,0.0" for t in times]
+    path = tmp_path / "Raw Data.csv"
+    path.write_text("\n".join([header, *rows]) + "\n")
+    (item,) = load_recordings(path, fmt="phyphox")
+    rec = item.recording
+    missing = np.isnan(rec.acc).any(axis=1) | np.isnan(rec.gyr).any(axis=1)
+    named = np.zeros(rec.n_samples, dtype=bool)
+    for gap in rec.meta.gaps:
+        named[gap.start : gap.end] = True
+    assert missing.any() and not (missing & ~named).any()
