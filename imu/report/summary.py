@@ -415,9 +415,9 @@ def findings(reps: pd.DataFrame, profile: ExerciseProfile, tempo: Tempo) -> list
     return sorted(found, key=lambda f: (-f.count, order[f.rule]))
 
 
-def advice(reps: pd.DataFrame, profile: ExerciseProfile) -> Verdict:
+def advice(reps: pd.DataFrame, profile: ExerciseProfile, tempo: Tempo | None = None) -> Verdict:
     """The progression / regression verdict (:func:`imu.report.coaching.session_verdict`)."""
-    return session_verdict(reps, profile)
+    return session_verdict(reps, profile, tempo)
 
 
 def uncertain_reps(reps: pd.DataFrame) -> str:
@@ -449,7 +449,7 @@ def summarize(
         tut_s=float(reps["tut_s"].sum()) if len(reps) else 0.0,
         fixes=tuple(ranked[:max_fixes]),
         also=tuple(ranked[max_fixes:]),
-        advice=advice(reps, profile),
+        advice=advice(reps, profile, tempo),
         uncertain=uncertain_reps(reps),
     )
 

@@ -41,7 +41,7 @@ def test_summary_comes_first_and_says_what_to_fix(crunch: SessionReport) -> None
     assert "Slow the descent: 4 of 12 eccentrics lasted under 1.5 s against 3 s prescribed " \
         "(set 1, reps 1, 6; set 2, reps 2-3)." in summary
     assert "4 of 12 reps were leg tosses" in summary
-    assert "about 15 suggest progressing" in summary
+    assert "about 15 clean reps with a 3 s descent in one set suggest progressing" in summary
     assert DISCLAIMER in summary
 
 

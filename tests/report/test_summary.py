@@ -118,12 +118,22 @@ def test_at_most_two_fixes_the_rest_also_seen() -> None:
 def test_progression_advice_follows_and_says_where_the_person_stands() -> None:
     summary = summarize(crunch_session(), CRUNCH, T313)
     assert summary.advice.kind == "none"
-    assert "best set had 3 clean reps with a 3 s descent" in summary.advice.text
+    assert "best set had 3 clean reps, all with a 3 s descent" in summary.advice.text
     assert "about 15" in summary.advice.text
     lines = summary_lines(summary)
     assert lines[0] == "12 reps, 5 clean, 69 s under tension"  # 5x7 + 4x5.1 + 3x4.7
     assert lines[1].startswith("Fix first: Start each from a still bottom")
     assert lines[-1] == summary.advice.text and "never diagnoses" in summary.disclaimer
+
+
+def test_progression_advice_is_measured_against_the_tempo_used() -> None:
+    """A live 2-1-2 session: the verdict names the shorter descent, not "0 clean reps"."""
+    reps = reps_table(make_set(1, 4, 0.0, concentric_s=2.0, eccentric_s=2.0))
+    summary = summarize(reps, CRUNCH, parse_tempo("2-1-1.5"))
+    assert summary.clean_reps == 4
+    assert "your best set had 4 clean reps, none with a 3 s descent" in summary.advice.text
+    assert "this session prescribed a 1.5 s descent" in summary.advice.text
+    assert "train at 2-1-3" in summary.advice.text
 
 
 def test_regress_advice_for_frequent_back_arch() -> None:
