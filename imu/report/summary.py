@@ -9,9 +9,12 @@ threshold, and where: set and rep numbers)::
     Slow the descent: 3 of 12 eccentrics lasted under 1 s against 3 s prescribed
     (set 1, rep 6; set 2, reps 5-6).
 
-:func:`summarize` runs every rule, ranks the findings (most reps affected first; ties in the
-order of :data:`RULES`, the eccentric and momentum cheats first, as DOMAIN names them the
-usual cheats) and keeps :data:`MAX_FIXES` as the things to fix first. The progression or
+:func:`summarize` runs every rule, joins tempo advice to the fault finding about the same
+phase (one line per phase: a rushed descent and dropped descents are one "Slow the descent"),
+ranks the findings (swings and faults first, most reps affected first, ties in the order of
+:data:`RULES`, the eccentric and momentum cheats first, as DOMAIN names them the usual cheats;
+tempo advice of its own after every fault) and keeps :data:`MAX_FIXES` as the things to fix
+first. The progression or
 regression advice comes after them (:func:`advice`: the verdict of
 :func:`imu.report.coaching.session_verdict`, which also says where the best set stands against
 the progression bar), and the disclaimer stays.
@@ -25,7 +28,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Final
 
 import numpy as np
@@ -57,6 +60,7 @@ class Finding:
         evidence: the measured facts with counts, quantities and where.
         count: reps affected (used to rank findings).
         where: the affected reps as ``set S, reps a-b`` text.
+        phase: the tempo rule's phase (``up``, ``top hold``, ``down``); "" for the others.
 
     """
 
@@ -65,6 +69,7 @@ class Finding:
     evidence: str
     count: int
     where: str = ""
+    phase: str = ""
 
     @property
     def text(self) -> str:
@@ -353,17 +358,37 @@ PHASES: Final = (
     ("top_hold_s", "top hold", "top_hold_s"),
     ("eccentric_s", "down", "eccentric_s"),
 )
+"""Per phase: the reps-table column, its plain word and the :class:`Tempo` field."""
+
+PHASE_FAULTS: Final[dict[str, str]] = {
+    "up": "swing",
+    "top hold": "short_hold",
+    "down": "dropped_eccentric",
+}
+"""The fault rule about the same phase as the tempo advice: the two become one line."""
+
+TEMPO_CUES: Final[dict[tuple[str, bool], str]] = {
+    ("up", True): "Take longer on the way up",
+    ("up", False): "Come up a little faster",
+    ("top hold", True): "Hold the top longer",
+    ("top hold", False): "Shorten the top hold",
+    ("down", True): "Slow the descent",
+    ("down", False): "Lower a little faster",
+}
+"""Cue of the tempo rule per (phase, phase too short); the fault rules' cues where they agree."""
 
 
 def rule_tempo(reps: pd.DataFrame, profile: ExerciseProfile, tempo: Tempo) -> Finding | None:
     """Off tempo (DOMAIN: tempo is the duration of each phase) when no fault explains it.
 
     Speaks when at least :data:`TEMPO_OFF_SHARE` of the reps are off tempo and are clean:
-    then names the phase whose median is furthest from its prescription.
+    then names the phase whose median is furthest from its prescription (the finding's
+    ``phase``), out of the clean reps.
     """
     if "tempo_ok" not in reps.columns or reps.empty:
         return None
-    mask = ~_flag(reps, "tempo_ok") & _flag(reps, "clean")
+    clean = _flag(reps, "clean")
+    mask = ~_flag(reps, "tempo_ok") & clean
     if mask.sum() < max(1, TEMPO_OFF_SHARE * len(reps)):
         return None
     worst = max(
@@ -373,17 +398,13 @@ def rule_tempo(reps: pd.DataFrame, profile: ExerciseProfile, tempo: Tempo) -> Fi
     column, word, attr = worst
     median = float(reps.loc[mask, column].median())
     target = float(getattr(tempo, attr))
-    # A movement phase that is too short is slowed down; a hold that is too short is held
-    # longer (and the other way round).
-    if word == "top hold":
-        action = "Hold longer at the top" if median < target else "Shorten the top hold"
-    else:
-        action = f"{'Slow down' if median < target else 'Speed up'} the {word} phase"
     evidence = (
-        f"{_of(int(mask.sum()), len(reps), 'clean rep')} were off the {tempo} tempo; their "
-        f"{word} phase took {median:.1f} s (median) against {target:g} s"
+        f"{_of(int(mask.sum()), int(clean.sum()), 'clean rep')} "
+        f"{'was' if mask.sum() == 1 else 'were'} off the {tempo} tempo: their {word} phase "
+        f"took {median:.1f} s (median) against {target:g} s"
     )
-    return _finding("tempo", action, evidence, reps, mask)
+    finding = _finding("tempo", TEMPO_CUES[word, median < target], evidence, reps, mask)
+    return replace(finding, phase=word)
 
 
 RULES: Final[tuple[tuple[str, Rule], ...]] = (
@@ -406,13 +427,38 @@ RULES: Final[tuple[tuple[str, Rule], ...]] = (
 # --------------------------------------------------------------------------- the summary
 
 
+def merge_tempo(found: Sequence[Finding]) -> list[Finding]:
+    """One line per phase: tempo advice joins the fault finding about the same phase.
+
+    The fault's cue leads (it is the form to fix); the off-tempo clean reps follow as more
+    evidence. The fault's count still ranks the line. Tempo advice about a phase no fault
+    speaks of stays a line of its own.
+    """
+    tempo = next((f for f in found if f.rule == "tempo"), None)
+    if tempo is None:
+        return list(found)
+    partner = PHASE_FAULTS.get(tempo.phase)
+    fault = next((f for f in found if f.rule == partner), None)
+    if fault is None:
+        return list(found)
+    merged = replace(fault, evidence=f"{fault.evidence.removesuffix('.')}; besides, "
+                                     f"{tempo.evidence[0].lower()}{tempo.evidence[1:]}")
+    return [merged if f is fault else f for f in found if f is not tempo]
+
+
 def findings(reps: pd.DataFrame, profile: ExerciseProfile, tempo: Tempo) -> list[Finding]:
-    """Every finding of a recording's reps, ranked (most reps first, ties by :data:`RULES`)."""
+    """Every finding of a recording's reps, ranked.
+
+    Tempo advice about the phase of a fault is merged into that fault's line
+    (:func:`merge_tempo`). Swings and faults come first, most reps first (ties by
+    :data:`RULES`); tempo advice that stays on its own comes after every fault: a fault of
+    form is never pushed down by timing.
+    """
     if reps.empty:
         return []
     found = [f for _, rule in RULES if (f := rule(reps, profile, tempo)) is not None]
     order = {name: i for i, (name, _) in enumerate(RULES)}
-    return sorted(found, key=lambda f: (-f.count, order[f.rule]))
+    return sorted(merge_tempo(found), key=lambda f: (f.rule == "tempo", -f.count, order[f.rule]))
 
 
 def advice(reps: pd.DataFrame, profile: ExerciseProfile, tempo: Tempo | None = None) -> Verdict:
