@@ -6,7 +6,7 @@ and, when it applies, returns a :class:`Finding`: a coaching cue in plain words 
 evidence behind it (how many reps, the measured quantity against the prescription or the
 threshold, and where: set and rep numbers)::
 
-    Slow the descent: 3 of 12 eccentrics lasted under 1 s against 3 s prescribed
+    Slow the descent: 3 of 12 descents lasted under 1 s against 3 s prescribed
     (set 1, rep 6; set 2, reps 5-6).
 
 :func:`summarize` runs every rule, joins tempo advice to the fault finding about the same
@@ -188,23 +188,31 @@ def _finding(
 
 Rule = Callable[[pd.DataFrame, ExerciseProfile, Tempo], "Finding | None"]
 
-SWING_WORDS: Final[dict[str, tuple[str, str]]] = {
+SWING_WORDS: Final[dict[str, tuple[str, str, str]]] = {
     "reverse-crunch": (
+        "a leg toss",
         "leg tosses",
         "start each from a still bottom, curl the pelvis first",
     ),
     "hanging-leg-raise": (
-        "swung up (kip)",
+        "swung up (a kip)",
+        "swung up (kips)",
         "start from a still hang and curl the pelvis, do not kick",
     ),
-    "leg-raise": ("swung", "lift the legs slowly with the lower back pressed down"),
-    "reverse-hip-raise": ("leveraged swings", "lift the legs slowly from a still start"),
+    "leg-raise": ("swung", "swung", "lift the legs slowly with the lower back pressed down"),
+    "reverse-hip-raise": (
+        "a leveraged swing",
+        "leveraged swings",
+        "lift the legs slowly from a still start",
+    ),
     "standing-strict": (
+        "driven by the hips",
         "driven by the hips",
         "keep the pelvis still and let the arms do the lift",
     ),
 }
-"""Per exercise: what a swing rep is called and the cue (DOMAIN: momentum-driven reps)."""
+"""Per exercise: what one swing rep and several are called, and the cue (DOMAIN:
+momentum-driven reps)."""
 
 
 def rule_swing(reps: pd.DataFrame, profile: ExerciseProfile, tempo: Tempo) -> Finding | None:
@@ -212,11 +220,12 @@ def rule_swing(reps: pd.DataFrame, profile: ExerciseProfile, tempo: Tempo) -> Fi
     mask = _flag(reps, "swing")
     if not mask.any():
         return None
-    called, cue = SWING_WORDS.get(
-        profile.name, ("momentum-driven", "start each rep from stillness")
+    one, several, cue = SWING_WORDS.get(
+        profile.name, ("momentum-driven", "momentum-driven", "start each rep from stillness")
     )
     n = int(mask.sum())
-    evidence = f"{_of(n, len(reps), _unit(profile))} {'was' if n == 1 else 'were'} {called}"
+    called = f"was {one}" if n == 1 else f"were {several}"
+    evidence = f"{_of(n, len(reps), _unit(profile))} {called}"
     details: list[str] = []
     fast = reps.loc[mask, "concentric_s"] < 0.5 * tempo.concentric_s
     if fast.any():
@@ -245,7 +254,7 @@ def rule_dropped_eccentric(
         return None
     durations = reps.loc[mask, "eccentric_s"]
     evidence = (
-        f"{_of(int(mask.sum()), len(reps), 'eccentric')} lasted under "
+        f"{_of(int(mask.sum()), len(reps), 'descent')} lasted under "
         f"{_ceil_half(float(durations.max())):g} s against {tempo.eccentric_s:g} s prescribed"
     )
     return _finding("dropped_eccentric", "Slow the descent", evidence, reps, mask)

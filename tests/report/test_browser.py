@@ -91,7 +91,7 @@ def test_report_names_the_main_fault_of_the_bundled_crunch(
     browser.open(page, 390, 844)
     summary = _summary_text(browser)
     assert "4 of 12 reps were leg tosses" in summary
-    assert "Slow the descent: 4 of 12 eccentrics lasted under 1.5 s against 3 s prescribed" \
+    assert "Slow the descent: 4 of 12 descents lasted under 1.5 s against 3 s prescribed" \
         in summary
     # Opened, the table of every measurement scrolls inside its own box, not the page.
     browser.js("document.querySelectorAll('details').forEach(d => d.open = true)")

@@ -38,7 +38,7 @@ def test_summary_comes_first_and_says_what_to_fix(crunch: SessionReport) -> None
     summary = text[text.index("Summary"):text.index("Reps by set")]
     assert "12 reps in 2 sets" in summary and "6 clean reps" in summary
     assert "Fix first" in summary
-    assert "Slow the descent: 4 of 12 eccentrics lasted under 1.5 s against 3 s prescribed " \
+    assert "Slow the descent: 4 of 12 descents lasted under 1.5 s against 3 s prescribed " \
         "(set 1, reps 1, 6; set 2, reps 2-3)." in summary
     assert "4 of 12 reps were leg tosses" in summary
     assert "about 15 clean reps with a 3 s descent in one set suggest progressing" in summary

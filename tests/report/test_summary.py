@@ -65,7 +65,7 @@ def test_dropped_eccentric_speaks_in_coaching_words_with_evidence() -> None:
     finding = rule_dropped_eccentric(crunch_session(), CRUNCH, T313)
     assert finding is not None
     assert finding.text == (
-        "Slow the descent: 3 of 12 eccentrics lasted under 1 s against 3 s prescribed "
+        "Slow the descent: 3 of 12 descents lasted under 1 s against 3 s prescribed "
         "(set 1, rep 6; set 2, reps 5-6)."
     )
     assert finding.count == 3
@@ -277,7 +277,7 @@ def test_tempo_advice_joins_the_fault_of_the_same_phase() -> None:
     assert sum(f.cue == "Slow the descent" for f in every) == 1
     down = summary.fixes[0]
     assert down.text == (
-        "Slow the descent: 2 of 12 eccentrics lasted under 1 s against 2 s prescribed (set 1, "
+        "Slow the descent: 2 of 12 descents lasted under 1 s against 2 s prescribed (set 1, "
         "rep 2; set 2, rep 2); besides, 4 of 8 clean reps were off the 2-1-2 tempo: their "
         "down phase took 1.3 s (median) against 2 s (set 1, reps 1, 3; set 2, reps 1, 3)."
     )
@@ -323,3 +323,11 @@ def test_every_rule_is_listed_once() -> None:
     names = [name for name, _ in RULES]
     assert len(names) == len(set(names))
     assert isinstance(Finding("x", "Cue", "evidence.", 1).text, str)
+
+
+def test_a_single_swing_reads_as_one() -> None:
+    reps = reps_table([make_rep(1, 1, 0.0), make_rep(1, 2, 9.0, concentric_s=0.5, swing=True)])
+    finding = rule_swing(reps, CRUNCH, parse_tempo("2-1-2"))
+    assert finding is not None and "1 of 2 reps was a leg toss:" in finding.evidence
+    hanging = rule_swing(reps, get_profile("hanging-leg-raise"), parse_tempo("2-1-2"))
+    assert hanging is not None and "1 of 2 reps was swung up (a kip):" in hanging.evidence
