@@ -256,8 +256,8 @@ def angle_figure(report: SessionReport) -> Figure:
 def tempo_figure(report: SessionReport) -> Figure:
     """Phase durations of every rep (bars) against the prescribed tempo (dashed lines).
 
-    Reps off tempo are marked by a red ✕ above their bars and a red tick label, inside the
-    axes, so nothing collides with the axis label.
+    Every phase off tempo (:func:`off_phases`: the cells the table shows red) gets a red ✕
+    just above its bar, and the rep a red tick label.
     """
     reps = report.reps
     fig = Figure(figsize=(10, 3.4), layout="constrained")
@@ -281,11 +281,19 @@ def tempo_figure(report: SessionReport) -> Figure:
     ax.plot([], [], color="#555", ls="--", lw=1.2, label="prescribed")
     ax.set_ylim(0, top * 1.3 + 0.1)
     if len(reps):
-        bad = ~reps["tempo_ok"].to_numpy()
+        # The same rule as the table's red cells: a ✕ over every bar whose cell is red.
+        off = [off_phases(row, tempo, report.profile.isometric)
+               for row in reps.to_dict(orient="records")]
+        bad = np.array([bool(o) for o in off])
         labels = _rep_labels(reps)
-        if bad.any():
-            ax.scatter(x[bad], np.full(bad.sum(), top * 1.18 + 0.05), marker="x",
-                       color="#b71c1c", zorder=3, label="off tempo")
+        label: str | None = "off tempo (red in the table)"
+        for k, (column, _) in enumerate(TEMPO_PHASES):
+            hit = np.array([column in o for o in off])
+            if hit.any():
+                ax.scatter(x[hit] + (k - 1) * width,
+                           reps[column].to_numpy()[hit] + 0.04 * (top * 1.3 + 0.1),
+                           marker="x", color="#b71c1c", zorder=3, label=label)
+                label = None
         if len(reps) <= 40:
             ax.set_xticks(x, labels, fontsize=8, rotation=90 if len(reps) > 20 else 0)
             for tick, off in zip(ax.get_xticklabels(), bad, strict=True):
@@ -514,27 +522,77 @@ def _fault_quantity(fault: str, row: Row, tempo: Tempo) -> str:
 # --------------------------------------------------------------------------- sections
 
 
-def _phase_cell(measured: float, prescribed: float, tol: TempoTolerance) -> str:
+TEMPO_PHASES: Final = (
+    ("concentric_s", "concentric_s"),
+    ("top_hold_s", "top_hold_s"),
+    ("eccentric_s", "eccentric_s"),
+)
+"""Each phase as (reps-table column, :class:`Tempo` field): up, top hold, down."""
+
+
+def off_phases(
+    row: Row, tempo: Tempo, isometric: bool = False, tolerance: TempoTolerance | None = None
+) -> dict[str, str]:
+    """The phases of one rep that are off tempo, as ``{column: "short" | "long"}``.
+
+    The one rule behind the table's red cells and the tempo plot's marks, and it agrees with
+    the analyzer's ``tempo_ok``: a rep on tempo has no phase off. A hold (``isometric``:
+    plank) is judged on its hold alone, and only when too short (the analyzer's rule: holding
+    longer is no fault). Otherwise every phase outside the tempo tolerance is off; a rep the
+    analyzer judged off tempo with another tolerance (``--tempo-tolerance``) and no phase
+    outside this one has its phase furthest from the prescription (in slacks) off.
+
+    Args:
+        row: one reps-table row (``concentric_s``, ``top_hold_s``, ``eccentric_s``,
+            ``tempo_ok``).
+        tempo: the prescription.
+        isometric: the exercise is a hold.
+        tolerance: the tempo tolerance; the default one when None.
+
+    """
+    if row.get("tempo_ok", True):
+        return {}
+    tol = tolerance or TempoTolerance()
+    measured = {column: _num(row, column) for column, _ in TEMPO_PHASES}
+    prescribed = {column: float(getattr(tempo, attr)) for column, attr in TEMPO_PHASES}
+    if isometric:
+        hold = measured["top_hold_s"]
+        return {"top_hold_s": "short"} if hold is not None else {}
+    distance = {
+        column: abs(value - prescribed[column]) / tol.slack_s(prescribed[column])
+        for column, value in measured.items()
+        if value is not None
+    }
+    off = [column for column, d in distance.items() if d > 1.0]
+    if not off and distance:
+        off = [max(distance, key=lambda c: distance[c])]
+    return {
+        column: "short" if (measured[column] or 0.0) < prescribed[column] else "long"
+        for column in off
+    }
+
+
+def _phase_cell(measured: float, prescribed: float, off: str | None) -> str:
+    """A phase duration, bold red with ▼ (short) or ▲ (long) when it is off tempo."""
     if math.isnan(measured):
         return "-"
     text = f"{measured:.1f}"
-    if tol.ok(measured, prescribed):
+    if off is None:
         return text
-    arrow = "▼" if measured < prescribed else "▲"
-    word = "short" if measured < prescribed else "long"
-    return f'<span class="off" title="{word}: prescribed {prescribed:g} s">{text}{arrow}</span>'
+    arrow = "▼" if off == "short" else "▲"
+    return (f'<span class="off" title="off tempo, {off}: prescribed {prescribed:g} s">'
+            f"{text}{arrow}</span>")
 
 
 def set_section(report: SessionReport, set_row: Row, reps: pd.DataFrame) -> str:
     """One set: a line of totals and a compact row per rep (up-hold-down, range, badges)."""
     tempo = report.tempo
-    tol = TempoTolerance()
     n = int(set_row["reps"])
     clean = int(set_row["clean_reps"])
     rest = _num(set_row, "rest_before_s")
     rest_text = "" if rest is None else f", rest before {rest:.0f} s"
     line = (
-        f"{n} rep{'s' if n != 1 else ''}, {clean} clean, "
+        f"{n} rep{'s' if n != 1 else ''}, {clean} clean (no swing or fault), "
         f"{int(set_row['clean_reps_before_first_fault'])} clean before the first fault, "
         f"{float(set_row['tut_s']):.0f} s under tension{rest_text}."
     )
@@ -546,19 +604,23 @@ def set_section(report: SessionReport, set_row: Row, reps: pd.DataFrame) -> str:
     for row in reps.to_dict(orient="records"):
         badges = rep_badges(row, tempo)
         if not badges and row.get("clean"):
-            badges = [_badge("clean", "clean", "no swing and no fault")]
+            badges = [_badge("clean", "no fault",
+                             "clean: no swing and no fault (tempo is judged apart: red cells)")]
+        off = off_phases(row, tempo, report.profile.isometric)
         rows.append([
             str(row["rep"]),
             *([html.escape(_cell(row["side"]))] if alternating else []),
-            _phase_cell(float(row["concentric_s"]), tempo.concentric_s, tol),
-            _phase_cell(float(row["top_hold_s"]), tempo.top_hold_s, tol),
-            _phase_cell(float(row["eccentric_s"]), tempo.eccentric_s, tol),
+            *(_phase_cell(float(row[column]), float(getattr(tempo, attr)), off.get(column))
+              for column, attr in TEMPO_PHASES),
             _cell(float(row["rom_deg"]), ".0f"),
             " ".join(badges),
         ])
     set_no = int(set_row["set"])
+    judged = ("red ▼: the hold was shorter than prescribed" if report.profile.isometric
+              else "red: off tempo, ▼ short, ▲ long")
     caption = (f"Reps of set {set_no}: up, hold and down in seconds, prescribed in brackets; "
-               "▼ short, ▲ long")
+               f"{judged}. Tempo is judged apart from faults: a rep with no fault can be off "
+               "tempo.")
     return f"<h3>Set {set_no}</h3><p>{html.escape(line)}</p>" + scroll_table(head, rows, caption)
 
 

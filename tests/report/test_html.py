@@ -146,3 +146,51 @@ def test_text_colours_pass_wcag_aa_contrast() -> None:
             checked += 1
     assert checked >= 10
     assert _contrast("#777777", "#ffffff") < 4.5  # the check can fail
+
+
+def _rows(page: str) -> list[str]:
+    """The rep rows of the per-set tables."""
+    tables = re.findall(r'<table aria-label="Reps of set.*?</table>', page, re.S)
+    return [r for t in tables for r in re.findall(r"<tr><td>.*?</tr>", t, re.S)]
+
+
+def _marks(fig) -> int:
+    """Off-tempo ✕ marks in the tempo figure (its only scatter collections)."""
+    return sum(len(c.get_offsets()) for c in fig.axes[0].collections)
+
+
+@pytest.mark.parametrize(("recording", "exercise", "tempo"), [
+    ("reverse_crunch", "reverse-crunch", "3-1-3"),
+    ("reverse_crunch", "reverse-crunch", "2-1-2"),
+    ("plank", "plank", "1-45-1"),  # the live default: holds of about 30 s
+    ("plank", "plank", "1-30-1"),
+])
+def test_red_cells_plot_marks_and_tempo_ok_follow_one_rule(recording, exercise, tempo) -> None:
+    from imu.report.html import tempo_figure
+
+    report = analyze_recording(read_recording(f"recordings/{recording}.parquet"), exercise,
+                               parse_tempo(tempo))
+    page = render_html([report])
+    rows = _rows(page)
+    assert len(rows) == len(report.reps)
+    red_rows = [('class="off"' in r) for r in rows]
+    assert red_rows == list(~report.reps["tempo_ok"].to_numpy())
+    assert _marks(tempo_figure(report)) == sum(r.count('class="off"') for r in rows)
+    # A rep without a fault is "no fault", never a green "clean" beside a red cell.
+    assert ">clean<" not in page
+    assert all("no fault" in r for r in rows if "b-clean" in r)
+
+
+def test_off_phases() -> None:
+    from imu.report.html import off_phases
+
+    row = {"concentric_s": 2.0, "top_hold_s": 1.0, "eccentric_s": 1.3, "tempo_ok": False}
+    assert off_phases(row, parse_tempo("2-1-2")) == {"eccentric_s": "short"}
+    assert off_phases({**row, "tempo_ok": True}, parse_tempo("2-1-2")) == {}
+    # Judged off with a tighter tolerance: the furthest phase is the one shown.
+    near = {**row, "eccentric_s": 2.3}
+    assert off_phases(near, parse_tempo("2-1-2")) == {"eccentric_s": "long"}
+    # A plank: only a short hold is off tempo, getting into and out of it never.
+    hold = {"concentric_s": 1.6, "top_hold_s": 30.0, "eccentric_s": 1.7, "tempo_ok": False}
+    assert off_phases(hold, parse_tempo("1-45-1"), isometric=True) == {"top_hold_s": "short"}
+    assert off_phases({**hold, "tempo_ok": True}, parse_tempo("1-30-1"), isometric=True) == {}
