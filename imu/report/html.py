@@ -38,7 +38,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from imu.core.metrics import UNCERTAIN_CONFIDENCE, TempoTolerance
-from imu.exercises import FAULT_WORDS, FAULTS
+from imu.exercises import FAULT_WORDS, FAULTS, ExerciseProfile
 from imu.report.coaching import DISCLAIMER
 from imu.report.summary import Summary, summarize
 from imu.tempo import Tempo
@@ -54,9 +54,6 @@ logger = logging.getLogger(__name__)
 MAX_PLOT_POINTS: Final = 20_000
 """Most trace points drawn per figure."""
 
-MAX_ANNOTATED_REPS: Final = 60
-"""Fault names are written next to their marks only up to this many reps."""
-
 PHASE_COLOURS: Final[dict[str, str]] = {
     "concentric": "#4c9be8",
     "top hold": "#6cc46a",
@@ -65,18 +62,43 @@ PHASE_COLOURS: Final[dict[str, str]] = {
 }
 """Colour of each phase, shared by the figures."""
 
-FAULT_ABBREV: Final[dict[str, str]] = {
-    "dropped_eccentric": "drop",
-    "back_arch": "arch",
-    "hips_rotating": "rot",
-    "over_extension": "over",
-    "partial_rom": "part",
-    "short_hold": "hold",
-    "body_swing": "body",
-    "hips_sagging": "sag",
-    "hips_piking": "pike",
-    "shaking": "shake",
+FAULT_COLOUR: Final = "#b71c1c"
+"""Colour of the fault marks in the figures."""
+
+SWING_COLOUR: Final = "#c2185b"
+"""Colour of the swing marks in the figures."""
+
+FAULT_MARKERS: Final[dict[str, str]] = {
+    "dropped_eccentric": "x",
+    "back_arch": "D",
+    "hips_rotating": "s",
+    "over_extension": "^",
+    "partial_rom": "P",
+    "short_hold": "h",
+    "body_swing": "*",
+    "hips_sagging": "X",
+    "hips_piking": "d",
+    "shaking": "p",
 }
+"""Marker of each fault in the angle figure; the legend names each in plain words."""
+
+
+def phase_words(profile: ExerciseProfile) -> dict[str, str]:
+    """Plain name of each phase (keys of :data:`PHASE_COLOURS`) for this exercise.
+
+    Up / top hold / down as in the tables; a hold (plank) is getting into it, the hold, and
+    getting out of it.
+    """
+    if profile.isometric:
+        return {"concentric": "getting into the hold", "top hold": "hold",
+                "eccentric": "getting out of it", "bottom pause": "rest"}
+    return {"concentric": "up", "top hold": "top hold", "eccentric": "down",
+            "bottom pause": "bottom pause"}
+
+
+def judges_descent(profile: ExerciseProfile) -> bool:
+    """Whether the exercise judges a dropped descent (so the descent plot applies)."""
+    return "dropped_eccentric" in profile.faults
 
 
 COLUMN_LABELS: Final[dict[str, str]] = {
@@ -207,10 +229,15 @@ def _set_boundaries(ax: Axes, reps: pd.DataFrame) -> None:
 
 
 def angle_figure(report: SessionReport) -> Figure:
-    """Pelvic angle over time, phases shaded, swings and faults marked."""
+    """Pelvis tilt over time, the phases of every rep shaded, swings and faults marked.
+
+    Each fault has its own marker, named in plain words in the legend (:data:`FAULT_MARKERS`,
+    :data:`imu.exercises.FAULT_WORDS`); marks of one rep stack above its top.
+    """
     fig = Figure(figsize=(10, 3.6), layout="constrained")
     ax = fig.add_subplot()
     reps = report.reps
+    words = phase_words(report.profile)
     sl = decimate(len(report.trace))
     t = report.trace_time_s[sl]
     angle = report.trace[sl, 0] if len(report.trace) else np.empty(0)
@@ -222,32 +249,32 @@ def angle_figure(report: SessionReport) -> Figure:
                 transform=ax.get_xaxis_transform(),
                 facecolors=PHASE_COLOURS[phase],
                 alpha=0.35,
-                label=phase,
+                label=words[phase],
             )
-    ax.plot(t, angle, color="#222", lw=0.8, label="pelvic angle")
+    ax.plot(t, angle, color="#222", lw=0.8, label="pelvis tilt")
     if len(reps) and len(angle):
         top_t = reps["con_end_s"].to_numpy()
         top_a = np.interp(top_t, t, angle)
-        swing = reps["swing"].to_numpy()
-        faulty = reps["fault_count"].to_numpy() > 0
-        if swing.any():
-            ax.scatter(top_t[swing], top_a[swing] + 2, marker="v", color="#c2185b", zorder=3,
-                       label="swing")
-        if faulty.any():
-            ax.scatter(top_t[faulty], top_a[faulty] + 5, marker="x", color="#d32f2f", zorder=3,
-                       label="fault")
-            if len(reps) <= MAX_ANNOTATED_REPS:
-                for i in np.flatnonzero(faulty):
-                    names = [FAULT_ABBREV.get(f, f) for f in FAULTS if reps[f].iloc[i]]
-                    ax.annotate(",".join(names), (top_t[i], top_a[i] + 5),
-                                textcoords="offset points", xytext=(0, 5), ha="center",
-                                fontsize=7, color="#b71c1c")
-        ax.margins(y=0.15)
+        step = 0.09 * max(float(np.nanmax(angle) - np.nanmin(angle)), 1.0)
+        stacked = np.zeros(len(reps))
+        kinds = [("swing", "v", SWING_COLOUR, "swing (momentum)")]
+        kinds += [(f, FAULT_MARKERS.get(f, "x"), FAULT_COLOUR, FAULT_WORDS[f]) for f in FAULTS]
+        for column, marker, colour, label in kinds:
+            if column not in reps.columns:
+                continue
+            hit = reps[column].fillna(False).to_numpy(dtype=bool)
+            if not hit.any():
+                continue
+            stacked[hit] += 1
+            ax.scatter(top_t[hit], top_a[hit] + stacked[hit] * step, marker=marker, s=36,
+                       color=colour, zorder=3, label=label)
+        ax.margins(y=0.08)
+        ax.set_ylim(top=max(ax.get_ylim()[1], float(np.nanmax(top_a + (stacked + 1) * step))))
     elif not len(angle):
         ax.text(0.5, 0.5, "no pelvic movement", transform=ax.transAxes, ha="center")
     ax.set_xlabel("time (s)")
-    ax.set_ylabel("pelvic angle (°)")
-    ax.set_title(f"{report.profile.title}: pelvic angle about the movement axis", fontsize=10)
+    ax.set_ylabel("pelvis tilt (°)")
+    ax.set_title(f"{report.profile.title}: pelvis tilt over time", fontsize=10)
     fig.legend(loc="outside upper center", ncols=7, fontsize=8, frameon=False)
     ax.grid(alpha=0.3)
     return fig
@@ -256,57 +283,63 @@ def angle_figure(report: SessionReport) -> Figure:
 def tempo_figure(report: SessionReport) -> Figure:
     """Phase durations of every rep (bars) against the prescribed tempo (dashed lines).
 
-    Every phase off tempo (:func:`off_phases`: the cells the table shows red) gets a red ✕
-    just above its bar, and the rep a red tick label.
+    A hold (plank) shows its hold alone: the only phase its tempo judges. Every phase off
+    tempo (:func:`off_phases`: the cells the table shows red) gets a red ✕ just above its
+    bar, and the rep a red tick label.
     """
     reps = report.reps
     fig = Figure(figsize=(10, 3.4), layout="constrained")
     ax = fig.add_subplot()
     x = np.arange(len(reps))
-    width = 0.27
     tempo = report.tempo
+    isometric = report.profile.isometric
+    words = phase_words(report.profile)
+    phases = [("concentric", "concentric_s"), ("top hold", "top_hold_s"),
+              ("eccentric", "eccentric_s")]
+    if isometric:
+        phases = [("top hold", "top_hold_s")]
+    width = 0.8 / len(phases)
+    offsets = {column: (k - (len(phases) - 1) / 2) * width
+               for k, (_, column) in enumerate(phases)}
     top = 0.0
-    for k, (phase, column, target) in enumerate(
-        (
-            ("concentric", "concentric_s", tempo.concentric_s),
-            ("top hold", "top_hold_s", tempo.top_hold_s),
-            ("eccentric", "eccentric_s", tempo.eccentric_s),
-        )
-    ):
+    for phase, column in phases:
         colour = PHASE_COLOURS[phase]
         values = reps[column].to_numpy()
-        ax.bar(x + (k - 1) * width, values, width, color=colour, label=f"{phase}")
+        target = float(getattr(tempo, column))
+        ax.bar(x + offsets[column], values, width, color=colour, label=words[phase])
         ax.axhline(target, color=colour, ls="--", lw=1.2)
         top = max(top, target, float(np.nanmax(values)) if len(values) else 0.0)
     ax.plot([], [], color="#555", ls="--", lw=1.2, label="prescribed")
     ax.set_ylim(0, top * 1.3 + 0.1)
     if len(reps):
         # The same rule as the table's red cells: a ✕ over every bar whose cell is red.
-        off = [off_phases(row, tempo, report.profile.isometric)
-               for row in reps.to_dict(orient="records")]
+        off = [off_phases(row, tempo, isometric) for row in reps.to_dict(orient="records")]
         bad = np.array([bool(o) for o in off])
         labels = _rep_labels(reps)
-        label: str | None = "off tempo (red in the table)"
-        for k, (column, _) in enumerate(TEMPO_PHASES):
+        label: str | None = ("hold shorter than prescribed (red in the table)" if isometric
+                             else "off tempo (red in the table)")
+        for _, column in phases:
             hit = np.array([column in o for o in off])
             if hit.any():
-                ax.scatter(x[hit] + (k - 1) * width,
+                ax.scatter(x[hit] + offsets[column],
                            reps[column].to_numpy()[hit] + 0.04 * (top * 1.3 + 0.1),
-                           marker="x", color="#b71c1c", zorder=3, label=label)
+                           marker="x", color=FAULT_COLOUR, zorder=3, label=label)
                 label = None
         if len(reps) <= 40:
             ax.set_xticks(x, labels, fontsize=8, rotation=90 if len(reps) > 20 else 0)
-            for tick, off in zip(ax.get_xticklabels(), bad, strict=True):
-                if off:
-                    tick.set_color("#b71c1c")
+            for tick, is_off in zip(ax.get_xticklabels(), bad, strict=True):
+                if is_off:
+                    tick.set_color(FAULT_COLOUR)
         _set_boundaries(ax, reps)
         ax.set_xlim(-0.6, len(reps) - 0.4)
     else:
         ax.text(0.5, 0.5, "no reps", transform=ax.transAxes, ha="center")
-    ax.set_xlabel("rep (set.rep)")
+    unit = "hold" if isometric else "rep"
+    ax.set_xlabel(f"{unit} (set.{unit})")
     ax.set_ylabel("duration (s)")
-    ax.set_title(f"Up, top hold and down of every rep against {tempo} (up-hold-down, s)",
-                 fontsize=10)
+    title = (f"Hold time of every hold against {tempo.top_hold_s:g} s prescribed" if isometric
+             else f"Up, top hold and down of every rep against {tempo} (up-hold-down, s)")
+    ax.set_title(title, fontsize=10)
     fig.legend(loc="outside upper center", ncols=5, fontsize=8, frameon=False)
     ax.grid(axis="y", alpha=0.3)
     return fig
@@ -320,26 +353,30 @@ def eccentric_band(tempo: Tempo, tolerance: TempoTolerance | None = None) -> tup
 
 
 def eccentric_figure(report: SessionReport) -> Figure:
-    """Eccentric (lowering) duration of every rep against the target band and the drop line."""
+    """Down phase (descent) of every rep against the on-tempo band and the dropped line.
+
+    Drawn only for exercises that judge a dropped descent (:func:`judges_descent`).
+    """
     reps = report.reps
     tempo = report.tempo
     fig = Figure(figsize=(10, 3.0), layout="constrained")
     ax = fig.add_subplot()
     low, high = eccentric_band(tempo)
     drop = report.profile.thresholds.dropped_eccentric_ratio * tempo.eccentric_s
-    ax.axhspan(low, high, color="#6cc46a", alpha=0.25, label=f"on tempo ({low:.1f}-{high:.1f} s)")
+    ax.axhspan(low, high, color="#6cc46a", alpha=0.25, label=f"on tempo ({low:.3g}-{high:.3g} s)")
     ax.axhline(tempo.eccentric_s, color="#2e7d32", ls="--", lw=1.2,
                label=f"prescribed {tempo.eccentric_s:g} s")
-    ax.axhline(drop, color="#b71c1c", ls=":", lw=1.2, label=f"dropped below {drop:.2g} s")
+    ax.axhline(drop, color=FAULT_COLOUR, ls=":", lw=1.2,
+               label=f"dropped: under {drop:.2g} s (half the prescribed)")
     x = np.arange(len(reps))
     if len(reps):
         ecc = reps["eccentric_s"].to_numpy()
         dropped = reps["dropped_eccentric"].to_numpy()
         ax.plot(x, ecc, color="#999", lw=0.8, zorder=2)
         ax.scatter(x[~dropped], ecc[~dropped], color="#e08a00", edgecolor="#333", zorder=3,
-                   label="descent")
+                   label="down phase of a rep")
         if dropped.any():
-            ax.scatter(x[dropped], ecc[dropped], marker="v", s=60, color="#b71c1c", zorder=3,
+            ax.scatter(x[dropped], ecc[dropped], marker="v", s=60, color=FAULT_COLOUR, zorder=3,
                        label="dropped descent")
         if len(reps) <= 40:
             ax.set_xticks(x, _rep_labels(reps), fontsize=8, rotation=90 if len(reps) > 20 else 0)
@@ -350,10 +387,48 @@ def eccentric_figure(report: SessionReport) -> Figure:
         ax.text(0.5, 0.5, "no reps", transform=ax.transAxes, ha="center")
     ax.set_xlabel("rep (set.rep)")
     ax.set_ylabel("down (s)")
-    ax.set_title("Descent (eccentric) of every rep against the target band", fontsize=10)
+    ax.set_title("Down phase (descent) of every rep against the on-tempo band", fontsize=10)
     fig.legend(loc="outside upper center", ncols=5, fontsize=8, frameon=False)
     ax.grid(axis="y", alpha=0.3)
     return fig
+
+
+def report_figures(report: SessionReport) -> list[tuple[Figure, str]]:
+    """The figures that apply to the recording's exercise, each with its alt text.
+
+    Every exercise gets the tilt over time and its tempo (a hold: the hold time); the descent
+    plot only where a dropped descent is judged (not bird-dog, dead bug, plank, strict lifts).
+    """
+    profile = report.profile
+    words = phase_words(profile)
+    phases = ", ".join(words[p] for p in ("concentric", "top hold", "eccentric"))
+    out = [(
+        angle_figure(report),
+        f"Pelvis tilt in degrees over time in seconds for {profile.title.lower()}, with the "
+        f"{phases} of every rep shaded; swings marked with a triangle and each fault with "
+        "its own marker, named in the legend.",
+    )]
+    if profile.isometric:
+        out.append((
+            tempo_figure(report),
+            f"Bars of the hold time in seconds of every hold against the prescribed "
+            f"{report.tempo.top_hold_s:g} s; holds shorter than prescribed marked with a red "
+            "cross.",
+        ))
+    else:
+        out.append((
+            tempo_figure(report),
+            f"Bars of the up, top hold and down durations in seconds of every rep against the "
+            f"prescribed {report.tempo}; every phase off tempo marked with a red cross.",
+        ))
+    if judges_descent(profile):
+        out.append((
+            eccentric_figure(report),
+            "Down phase (descent) in seconds of every rep against the green on-tempo band "
+            f"around the prescribed {report.tempo.eccentric_s:g} s; dropped descents marked "
+            "red.",
+        ))
+    return out
 
 
 def figure_html(fig: Figure, alt: str, caption: str = "", wide: bool = False) -> str:
@@ -756,25 +831,8 @@ def render_html(
         for set_row in r.sets.to_dict(orient="records"):
             parts.append(set_section(r, set_row, r.reps[r.reps["set"] == set_row["set"]]))
         parts.append(f"<h2>{html.escape(prefix)}Plots</h2>")
-        parts.append(figure_html(
-            angle_figure(r),
-            f"Pelvic angle in degrees over time in seconds for {r.profile.title.lower()}, with "
-            "the concentric, top hold, eccentric and bottom pause of every rep shaded; swings "
-            "marked with triangles and faults with crosses.",
-            wide=True,
-        ))
-        parts.append(figure_html(
-            tempo_figure(r),
-            f"Bars of the up, top hold and down durations in seconds of every rep against the "
-            f"prescribed {r.tempo}; reps off tempo marked with a red cross.",
-            wide=True,
-        ))
-        parts.append(figure_html(
-            eccentric_figure(r),
-            "Descent duration in seconds of every rep against the green on-tempo band around "
-            f"the prescribed {r.tempo.eccentric_s:g} s; dropped descents marked red.",
-            wide=True,
-        ))
+        for fig, alt in report_figures(r):
+            parts.append(figure_html(fig, alt, wide=True))
     parts.append("<h2>Session details</h2>")
     parts.append(session_details(reports, tables["session"]))
     parts.append("<details><summary>Every measurement of every rep</summary>")

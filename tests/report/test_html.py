@@ -8,6 +8,7 @@ from dataclasses import replace
 import pandas as pd
 import pytest
 
+from imu.exercises import get_profile
 from imu.io import read_recording
 from imu.report import DISCLAIMER, SessionReport, analyze_recording, reps_table
 from imu.report.html import eccentric_band, plain_label, render_html, rep_badges
@@ -194,3 +195,47 @@ def test_off_phases() -> None:
     hold = {"concentric_s": 1.6, "top_hold_s": 30.0, "eccentric_s": 1.7, "tempo_ok": False}
     assert off_phases(hold, parse_tempo("1-45-1"), isometric=True) == {"top_hold_s": "short"}
     assert off_phases({**hold, "tempo_ok": True}, parse_tempo("1-30-1"), isometric=True) == {}
+
+
+def _legend(fig) -> list[str]:
+    return [t.get_text() for legend in fig.legends for t in legend.get_texts()]
+
+
+@pytest.mark.parametrize(("exercise", "descent_plot"), [
+    ("reverse-crunch", True), ("pelvic-tilt", True), ("bird-dog", False), ("dead-bug", False),
+    ("plank", False), ("standing-strict", False),
+])
+def test_only_the_plots_that_fit_the_exercise(crunch: SessionReport, exercise: str,
+                                              descent_plot: bool) -> None:
+    from imu.report.html import report_figures
+
+    report = replace(crunch, profile=get_profile(exercise))
+    figures = report_figures(report)
+    titles = [fig.axes[0].get_title() for fig, _ in figures]
+    assert len(figures) == (3 if descent_plot else 2)
+    assert any("Down phase (descent)" in t for t in titles) == descent_plot
+    page = render_html([report])
+    assert page.count("<figure>") == len(figures)
+
+
+def test_every_marker_is_named_in_plain_words(crunch: SessionReport) -> None:
+    from imu.report.html import angle_figure, eccentric_figure, tempo_figure
+
+    angle = angle_figure(crunch)
+    ax = angle.axes[0]
+    assert ax.get_ylabel() == "pelvis tilt (°)" and "movement axis" not in ax.get_title()
+    assert not ax.texts  # no abbreviations such as "rot" or "drop" beside the marks
+    labels = _legend(angle)
+    assert {"up", "top hold", "down", "swing (momentum)", "dropped descent"} <= set(labels)
+    marks = [c.get_label() for c in ax.collections if type(c).__name__ == "PathCollection"]
+    assert marks == ["swing (momentum)", "dropped descent"]  # each its own marker
+    words = " ".join(labels + _legend(tempo_figure(crunch)) + _legend(eccentric_figure(crunch)))
+    assert not re.search(r"\b(concentric|eccentric|rot|drop|arch|part)\b", words)
+    # Faults of other exercises get their own plain word, never an abbreviation.
+    rotating = crunch.reps.assign(hips_rotating=crunch.reps["rep"] == 2)
+    labels = _legend(angle_figure(replace(crunch, reps=rotating)))
+    assert "hips rotating" in labels
+    plank = replace(crunch, profile=get_profile("plank"))
+    assert {"getting into the hold", "hold"} <= set(_legend(angle_figure(plank)))
+    assert {"hold", "prescribed"} <= set(_legend(tempo_figure(plank)))
+    assert "up" not in _legend(tempo_figure(plank))  # a hold's tempo is its hold alone
