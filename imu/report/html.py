@@ -7,15 +7,17 @@ The page, top to bottom:
    (:mod:`imu.report.summary`), and the disclaimer.
 2. **Per set**: one compact row per rep with up-hold-down against the prescription and a
    badge for each swing and fault carrying the measured quantity behind it.
-3. **Plots**: the pelvic angle over time with the phases of every rep shaded; the tempo of
-   every rep against the prescription; the eccentric duration of every rep against the
-   target band.
+3. **Plots**, those that fit the exercise (:func:`report_figures`): the pelvis tilt over time
+   with the phases of every rep shaded; the tempo of every rep against the prescription (a
+   hold: its hold time); the descent of every rep against the target band, where a dropped
+   descent is judged.
 4. **Details**: the session in plain words and, folded, every measurement of every rep.
 
 Every heading is plain words with units; the internal column names appear only in the CSV and
 Parquet files. The layout is responsive (readable at 390 px; wide tables scroll inside their
-own box, never the page), every image has alt text, text colours pass WCAG AA contrast on their
-backgrounds, and figures are embedded as base64 PNG.
+own box, never the page; each figure is drawn for desktops and for phones, :data:`WIDE` and
+:data:`NARROW`, and the page shows the one that fits), every image has alt text, text colours
+pass WCAG AA contrast on their backgrounds, and figures are embedded as base64 PNG.
 
 Figures are drawn with matplotlib's object API on Agg canvases (no pyplot, no global backend
 state, safe in threads). The trace is decimated to at most :data:`MAX_PLOT_POINTS` points.
@@ -28,7 +30,10 @@ import html
 import io
 import logging
 import math
+import textwrap
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
@@ -183,11 +188,56 @@ table.details td:first-child { white-space: nowrap; }
 .b-clean { background: #e8f5e9; color: #1c5e20; border-color: #b5dcb7; }
 figure { margin: 0.8rem 0; }
 figure img { display: block; width: auto; max-width: 100%; height: auto; }
-figure img.wide { width: 100%; min-width: 640px; }
+figure img.wide { width: 100%; }
+picture { display: block; }
 figcaption { color: #444444; font-size: 0.9rem; }
 details summary { cursor: pointer; font-weight: 600; margin: 0.8rem 0 0.3rem; }
 """
 """The page's style sheet (inline; no external assets)."""
+
+
+@dataclass(frozen=True)
+class PlotLayout:
+    """Size and text of the report's figures for one kind of screen.
+
+    A figure is drawn once per layout and the page shows the one that fits the screen
+    (:func:`figure_html`): text stays readable at a phone's 390 px without sideways scrolling.
+
+    Attributes:
+        width_in: figure width, inches; at 100 dpi this is the width in CSS px at which the
+            text has its nominal size.
+        height_scale: figure heights are multiplied by this (a narrow legend takes more rows).
+        dpi: PNG resolution (2x on phones, whose screens have 2-3 device px per CSS px).
+        font_pt: axis labels and tick labels, points.
+        title_pt: title, points.
+        legend_pt: legend, points.
+        legend_cols: legend columns.
+        max_tick_labels: every rep is labelled on the x axis up to this many reps.
+        title_chars: titles wrap at this many characters.
+
+    """
+
+    width_in: float
+    height_scale: float
+    dpi: int
+    font_pt: float
+    title_pt: float
+    legend_pt: float
+    legend_cols: int
+    max_tick_labels: int
+    title_chars: int
+
+
+WIDE: Final = PlotLayout(width_in=10.0, height_scale=1.0, dpi=100, font_pt=10, title_pt=10,
+                         legend_pt=8, legend_cols=7, max_tick_labels=40, title_chars=200)
+"""Desktop figures: 1000 px wide, shown up to the page's width."""
+
+NARROW: Final = PlotLayout(width_in=3.9, height_scale=1.3, dpi=200, font_pt=9, title_pt=10,
+                           legend_pt=8.5, legend_cols=2, max_tick_labels=16, title_chars=44)
+"""Phone figures: 390 px wide at nominal size, drawn at 2x; shown under :data:`NARROW_MAX_PX`."""
+
+NARROW_MAX_PX: Final = 600
+"""Screens up to this many CSS px wide get the :data:`NARROW` figures."""
 
 
 def decimate(n: int, max_points: int = MAX_PLOT_POINTS) -> slice:
@@ -195,11 +245,11 @@ def decimate(n: int, max_points: int = MAX_PLOT_POINTS) -> slice:
     return slice(None, None, max(1, math.ceil(n / max_points)))
 
 
-def png_base64(fig: Figure) -> str:
-    """Render a figure as PNG and return it base64-encoded (ASCII)."""
+def png_base64(fig: Figure, dpi: int = 100) -> str:
+    """Render a figure as PNG at ``dpi`` and return it base64-encoded (ASCII)."""
     FigureCanvasAgg(fig)
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=100)
+    fig.savefig(buf, format="png", dpi=dpi)
     return base64.b64encode(buf.getvalue()).decode("ascii")
 
 
@@ -228,13 +278,62 @@ def _set_boundaries(ax: Axes, reps: pd.DataFrame) -> None:
         ax.axvline(i + 0.5, color="#888", lw=0.8)
 
 
-def angle_figure(report: SessionReport) -> Figure:
+def _x_label(unit: str, reps: pd.DataFrame, layout: PlotLayout) -> str:
+    """The x axis' title: ``rep (set.rep)``, or reps in order when too many to label."""
+    if len(reps) > layout.max_tick_labels:
+        return f"{unit}s in order (lines between sets)"
+    return f"{unit} (set.{unit})"
+
+
+def _figure(height_in: float, layout: PlotLayout) -> Figure:
+    """An empty figure of the layout's width and ``height_in`` (scaled by the layout)."""
+    return Figure(figsize=(layout.width_in, height_in * layout.height_scale),
+                  layout="constrained")
+
+
+def _rep_ticks(ax: Axes, reps: pd.DataFrame, layout: PlotLayout) -> list[Any]:
+    """Label every rep ``set.rep`` when they fit the layout; the tick labels (may be [])."""
+    n = len(reps)
+    if n > layout.max_tick_labels:
+        ax.set_xticks([])
+        return []
+    rotate = 90 if n > layout.max_tick_labels // 2 else 0
+    ax.set_xticks(np.arange(n), _rep_labels(reps), rotation=rotate)
+    return list(ax.get_xticklabels())
+
+
+def _finish(fig: Figure, ax: Axes, layout: PlotLayout, title: str, xlabel: str,
+            ylabel: str) -> None:
+    """Title (wrapped to the layout), axis labels and ticks at the layout's sizes, legend."""
+    ax.set_title(textwrap.fill(title, layout.title_chars), fontsize=layout.title_pt)
+    ax.set_xlabel(xlabel, fontsize=layout.font_pt)
+    ax.set_ylabel(ylabel, fontsize=layout.font_pt)
+    ax.tick_params(labelsize=layout.font_pt)
+    labels = [label for a in fig.axes for label in a.get_legend_handles_labels()[1]]
+    fig.legend(loc="outside upper center", ncols=legend_columns(labels, layout),
+               fontsize=layout.legend_pt, frameon=False)
+
+
+def legend_columns(labels: Sequence[str], layout: PlotLayout) -> int:
+    """The most legend columns (up to the layout's) whose rows fit the figure's width.
+
+    Estimated from the longest label: a character is about 0.6 of the font size wide, and
+    each entry adds its marker and gaps (about 5 characters).
+    """
+    if not labels:
+        return 1
+    entry_pt = (max(len(label) for label in labels) + 5) * 0.6 * layout.legend_pt
+    fit = int(layout.width_in * 72 // entry_pt)
+    return max(1, min(layout.legend_cols, fit, len(labels)))
+
+
+def angle_figure(report: SessionReport, layout: PlotLayout = WIDE) -> Figure:
     """Pelvis tilt over time, the phases of every rep shaded, swings and faults marked.
 
     Each fault has its own marker, named in plain words in the legend (:data:`FAULT_MARKERS`,
     :data:`imu.exercises.FAULT_WORDS`); marks of one rep stack above its top.
     """
-    fig = Figure(figsize=(10, 3.6), layout="constrained")
+    fig = _figure(3.6, layout)
     ax = fig.add_subplot()
     reps = report.reps
     words = phase_words(report.profile)
@@ -272,15 +371,13 @@ def angle_figure(report: SessionReport) -> Figure:
         ax.set_ylim(top=max(ax.get_ylim()[1], float(np.nanmax(top_a + (stacked + 1) * step))))
     elif not len(angle):
         ax.text(0.5, 0.5, "no pelvic movement", transform=ax.transAxes, ha="center")
-    ax.set_xlabel("time (s)")
-    ax.set_ylabel("pelvis tilt (°)")
-    ax.set_title(f"{report.profile.title}: pelvis tilt over time", fontsize=10)
-    fig.legend(loc="outside upper center", ncols=7, fontsize=8, frameon=False)
+    _finish(fig, ax, layout, f"{report.profile.title}: pelvis tilt over time", "time (s)",
+            "pelvis tilt (°)")
     ax.grid(alpha=0.3)
     return fig
 
 
-def tempo_figure(report: SessionReport) -> Figure:
+def tempo_figure(report: SessionReport, layout: PlotLayout = WIDE) -> Figure:
     """Phase durations of every rep (bars) against the prescribed tempo (dashed lines).
 
     A hold (plank) shows its hold alone: the only phase its tempo judges. Every phase off
@@ -288,7 +385,7 @@ def tempo_figure(report: SessionReport) -> Figure:
     bar, and the rep a red tick label.
     """
     reps = report.reps
-    fig = Figure(figsize=(10, 3.4), layout="constrained")
+    fig = _figure(3.4, layout)
     ax = fig.add_subplot()
     x = np.arange(len(reps))
     tempo = report.tempo
@@ -315,7 +412,6 @@ def tempo_figure(report: SessionReport) -> Figure:
         # The same rule as the table's red cells: a ✕ over every bar whose cell is red.
         off = [off_phases(row, tempo, isometric) for row in reps.to_dict(orient="records")]
         bad = np.array([bool(o) for o in off])
-        labels = _rep_labels(reps)
         label: str | None = ("hold shorter than prescribed (red in the table)" if isometric
                              else "off tempo (red in the table)")
         for _, column in phases:
@@ -325,22 +421,17 @@ def tempo_figure(report: SessionReport) -> Figure:
                            reps[column].to_numpy()[hit] + 0.04 * (top * 1.3 + 0.1),
                            marker="x", color=FAULT_COLOUR, zorder=3, label=label)
                 label = None
-        if len(reps) <= 40:
-            ax.set_xticks(x, labels, fontsize=8, rotation=90 if len(reps) > 20 else 0)
-            for tick, is_off in zip(ax.get_xticklabels(), bad, strict=True):
-                if is_off:
-                    tick.set_color(FAULT_COLOUR)
+        for tick, is_off in zip(_rep_ticks(ax, reps, layout), bad, strict=False):
+            if is_off:
+                tick.set_color(FAULT_COLOUR)
         _set_boundaries(ax, reps)
         ax.set_xlim(-0.6, len(reps) - 0.4)
     else:
         ax.text(0.5, 0.5, "no reps", transform=ax.transAxes, ha="center")
     unit = "hold" if isometric else "rep"
-    ax.set_xlabel(f"{unit} (set.{unit})")
-    ax.set_ylabel("duration (s)")
     title = (f"Hold time of every hold against {tempo.top_hold_s:g} s prescribed" if isometric
              else f"Up, top hold and down of every rep against {tempo} (up-hold-down, s)")
-    ax.set_title(title, fontsize=10)
-    fig.legend(loc="outside upper center", ncols=5, fontsize=8, frameon=False)
+    _finish(fig, ax, layout, title, _x_label(unit, reps, layout), "duration (s)")
     ax.grid(axis="y", alpha=0.3)
     return fig
 
@@ -352,14 +443,14 @@ def eccentric_band(tempo: Tempo, tolerance: TempoTolerance | None = None) -> tup
     return max(0.0, tempo.eccentric_s - allowed), tempo.eccentric_s + allowed
 
 
-def eccentric_figure(report: SessionReport) -> Figure:
+def eccentric_figure(report: SessionReport, layout: PlotLayout = WIDE) -> Figure:
     """Down phase (descent) of every rep against the on-tempo band and the dropped line.
 
     Drawn only for exercises that judge a dropped descent (:func:`judges_descent`).
     """
     reps = report.reps
     tempo = report.tempo
-    fig = Figure(figsize=(10, 3.0), layout="constrained")
+    fig = _figure(3.0, layout)
     ax = fig.add_subplot()
     low, high = eccentric_band(tempo)
     drop = report.profile.thresholds.dropped_eccentric_ratio * tempo.eccentric_s
@@ -378,22 +469,21 @@ def eccentric_figure(report: SessionReport) -> Figure:
         if dropped.any():
             ax.scatter(x[dropped], ecc[dropped], marker="v", s=60, color=FAULT_COLOUR, zorder=3,
                        label="dropped descent")
-        if len(reps) <= 40:
-            ax.set_xticks(x, _rep_labels(reps), fontsize=8, rotation=90 if len(reps) > 20 else 0)
+        _rep_ticks(ax, reps, layout)
         _set_boundaries(ax, reps)
         ax.set_xlim(-0.6, len(reps) - 0.4)
         ax.set_ylim(0, max(high, float(np.nanmax(ecc))) * 1.15)
     else:
         ax.text(0.5, 0.5, "no reps", transform=ax.transAxes, ha="center")
-    ax.set_xlabel("rep (set.rep)")
-    ax.set_ylabel("down (s)")
-    ax.set_title("Down phase (descent) of every rep against the on-tempo band", fontsize=10)
-    fig.legend(loc="outside upper center", ncols=5, fontsize=8, frameon=False)
+    _finish(fig, ax, layout, "Down phase (descent) of every rep against the on-tempo band",
+            _x_label("rep", reps, layout), "down (s)")
     ax.grid(axis="y", alpha=0.3)
     return fig
 
 
-def report_figures(report: SessionReport) -> list[tuple[Figure, str]]:
+def report_figures(
+    report: SessionReport, layout: PlotLayout = WIDE
+) -> list[tuple[Figure, str]]:
     """The figures that apply to the recording's exercise, each with its alt text.
 
     Every exercise gets the tilt over time and its tempo (a hold: the hold time); the descent
@@ -403,27 +493,27 @@ def report_figures(report: SessionReport) -> list[tuple[Figure, str]]:
     words = phase_words(profile)
     phases = ", ".join(words[p] for p in ("concentric", "top hold", "eccentric"))
     out = [(
-        angle_figure(report),
+        angle_figure(report, layout),
         f"Pelvis tilt in degrees over time in seconds for {profile.title.lower()}, with the "
         f"{phases} of every rep shaded; swings marked with a triangle and each fault with "
         "its own marker, named in the legend.",
     )]
     if profile.isometric:
         out.append((
-            tempo_figure(report),
+            tempo_figure(report, layout),
             f"Bars of the hold time in seconds of every hold against the prescribed "
             f"{report.tempo.top_hold_s:g} s; holds shorter than prescribed marked with a red "
             "cross.",
         ))
     else:
         out.append((
-            tempo_figure(report),
+            tempo_figure(report, layout),
             f"Bars of the up, top hold and down durations in seconds of every rep against the "
             f"prescribed {report.tempo}; every phase off tempo marked with a red cross.",
         ))
     if judges_descent(profile):
         out.append((
-            eccentric_figure(report),
+            eccentric_figure(report, layout),
             "Down phase (descent) in seconds of every rep against the green on-tempo band "
             f"around the prescribed {report.tempo.eccentric_s:g} s; dropped descents marked "
             "red.",
@@ -431,17 +521,22 @@ def report_figures(report: SessionReport) -> list[tuple[Figure, str]]:
     return out
 
 
-def figure_html(fig: Figure, alt: str, caption: str = "", wide: bool = False) -> str:
+def figure_html(fig: Figure, alt: str, caption: str = "", wide: bool = False,
+                narrow: Figure | None = None) -> str:
     """A ``<figure>`` with the PNG embedded, its alt text and an optional caption.
 
-    A ``wide`` figure (a long time axis) keeps at least 640 px and scrolls sideways inside its
-    own box on narrow screens rather than shrinking below legibility.
+    A ``wide`` figure fills the page's width. With a ``narrow`` version (drawn with
+    :data:`NARROW`), screens up to :data:`NARROW_MAX_PX` wide show that one instead (a
+    ``<picture>`` source), so a phone gets a figure drawn for its width with readable text,
+    never a desktop figure shrunk or scrolled sideways.
     """
     cap = f"<figcaption>{html.escape(caption)}</figcaption>" if caption else ""
-    img = (f'<img{" class=wide" if wide else ""} alt="{html.escape(alt)}" '
-           f'src="data:image/png;base64,{png_base64(fig)}">')
-    if wide:
-        img = f'<div class="scroll" tabindex="0">{img}</div>'
+    img = (f'<img{" class=wide" if wide or narrow else ""} alt="{html.escape(alt)}" '
+           f'src="data:image/png;base64,{png_base64(fig, WIDE.dpi)}">')
+    if narrow is not None:
+        img = (f'<picture><source media="(max-width: {NARROW_MAX_PX}px)" '
+               f'srcset="data:image/png;base64,{png_base64(narrow, NARROW.dpi)}">{img}'
+               "</picture>")
     return f"<figure>{img}{cap}</figure>"
 
 
@@ -733,7 +828,7 @@ SESSION_FIELDS: Final[tuple[tuple[str, str, str], ...]] = (
     ("exercise", "Exercise", ""),
     ("tempo", "Prescribed tempo, up-hold-down (s)", ""),
     ("participant", "Participant", ""),
-    ("date", "Date (UTC)", ""),
+    ("date", "Date", "date"),
     ("duration_s", "Recording length (s)", ".0f"),
     ("sets", "Sets", ""),
     ("reps", "Reps", ""),
@@ -748,10 +843,28 @@ SESSION_FIELDS: Final[tuple[tuple[str, str, str], ...]] = (
 """Session-table columns shown in the details, with their plain labels and format."""
 
 
+def readable_date(value: object) -> str:
+    """An ISO 8601 time as people write it, in UTC: ``30 Nov 2026 04:00 UTC``.
+
+    Anything that is not an ISO time comes back as text; a missing value as "-".
+    """
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return "-"
+    try:
+        when = datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    if when.tzinfo is not None:
+        when = when.astimezone(UTC)
+    return f"{when.day} {when:%b %Y %H:%M} UTC"
+
+
 def _fmt(value: object, spec: str) -> str:
     if spec == "%":
         number = _num({"v": value}, "v")
         return "-" if number is None else f"{number:.0%}"
+    if spec == "date":
+        return readable_date(value)
     return _cell(value, spec or ".3g")
 
 
@@ -806,8 +919,7 @@ def render_html(
         who = f", {meta.participant}" if meta.participant else ""
         title = f"{first.profile.title}{who}"
         date = first.session["date"].iloc[0]
-        when = f"{date.replace('T', ' ').replace('+00:00', ' UTC')} · " if isinstance(date, str) \
-            else ""
+        when = f"{readable_date(date)} · " if isinstance(date, str) else ""
         meta_line = f"{when}prescribed tempo {first.tempo} (up-hold-down, s)"
     several = len(reports) > 1
     parts = [
@@ -831,8 +943,9 @@ def render_html(
         for set_row in r.sets.to_dict(orient="records"):
             parts.append(set_section(r, set_row, r.reps[r.reps["set"] == set_row["set"]]))
         parts.append(f"<h2>{html.escape(prefix)}Plots</h2>")
-        for fig, alt in report_figures(r):
-            parts.append(figure_html(fig, alt, wide=True))
+        for (fig, alt), (small, _) in zip(report_figures(r, WIDE), report_figures(r, NARROW),
+                                          strict=True):
+            parts.append(figure_html(fig, alt, wide=True, narrow=small))
     parts.append("<h2>Session details</h2>")
     parts.append(session_details(reports, tables["session"]))
     parts.append("<details><summary>Every measurement of every rep</summary>")

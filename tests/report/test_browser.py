@@ -106,6 +106,35 @@ def test_report_names_the_main_fault_of_the_bundled_crunch(
     browser.screenshot("report_reverse_crunch_1280_full", full=True)
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("stem", ["reverse_crunch", "plank"])
+def test_plots_fit_the_screen_with_readable_text(
+    browser: Browser, report_pages: dict[str, tuple[Path, str | None]], stem: str
+) -> None:
+    """A phone gets figures drawn for its width: no sideways scroll, text of 10 px or more."""
+    from imu.report.html import NARROW, WIDE
+
+    page, _ = report_pages[stem]
+    for width, layout in ((390, NARROW), (1280, WIDE)):
+        browser.open(page, width, 844)
+        shown = browser.js(
+            "return [...document.querySelectorAll('figure img')].map(i => "
+            "[i.naturalWidth, i.getBoundingClientRect().width, i.parentElement.scrollWidth, "
+            "i.parentElement.clientWidth])"
+        )
+        assert shown
+        for natural, css_width, scroll, client in shown:
+            assert natural == round(layout.width_in * layout.dpi)  # the version for the screen
+            assert css_width <= width and scroll <= client
+            smallest_px = 8 * layout.dpi / 72 * css_width / natural  # 8 pt: the smallest text
+            assert smallest_px >= (10 if width < 600 else 10.5), (width, smallest_px)
+        # The session details fit: no value pushed off screen by a long date.
+        fits = browser.js("const t = document.querySelector('table.details').parentElement;"
+                          "return t.scrollWidth <= t.clientWidth")
+        assert fits
+        browser.screenshot(f"report_{stem}_plots_{width}", full=True)
+
+
 @pytest.fixture(scope="module")
 def cohort(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One improver, 3 weeks of 1-3 short sessions of reverse crunches (simulated)."""

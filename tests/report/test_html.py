@@ -239,3 +239,31 @@ def test_every_marker_is_named_in_plain_words(crunch: SessionReport) -> None:
     assert {"getting into the hold", "hold"} <= set(_legend(angle_figure(plank)))
     assert {"hold", "prescribed"} <= set(_legend(tempo_figure(plank)))
     assert "up" not in _legend(tempo_figure(plank))  # a hold's tempo is its hold alone
+
+
+def test_dates_read_plainly(crunch: SessionReport) -> None:
+    from imu.report.html import readable_date
+
+    assert readable_date("2026-11-30T04:00:03+00:00") == "30 Nov 2026 04:00 UTC"
+    assert readable_date("2026-03-01T23:30:00+02:00") == "1 Mar 2026 21:30 UTC"
+    assert readable_date(None) == "-" and readable_date("yesterday") == "yesterday"
+    session = crunch.session.assign(date="2026-11-30T04:00:03+00:00")
+    page = render_html([replace(crunch, session=session)],
+                       {"reps": crunch.reps, "sets": crunch.sets, "session": session})
+    assert "2026-11-30T04" not in page
+    assert "30 Nov 2026 04:00 UTC" in _text(page)
+
+
+def test_every_figure_has_a_phone_version(crunch: SessionReport) -> None:
+    from imu.report.html import NARROW, NARROW_MAX_PX, report_figures
+
+    page = render_html([crunch])
+    sources = re.findall(r'<source media="\(max-width: (\d+)px\)" srcset="data:image/png', page)
+    assert len(sources) == page.count("<figure>") == 3
+    assert set(sources) == {str(NARROW_MAX_PX)}
+    assert 'class="scroll" tabindex="0"><img' not in page  # figures never scroll sideways
+    for fig, _ in report_figures(crunch, NARROW):
+        assert fig.get_figwidth() == NARROW.width_in
+        for text in fig.findobj(lambda a: hasattr(a, "get_fontsize") and hasattr(a, "get_text")):
+            if text.get_text():
+                assert text.get_fontsize() >= 8, text.get_text()
