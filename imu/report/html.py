@@ -192,6 +192,13 @@ figure img.wide { width: 100%; }
 picture { display: block; }
 figcaption { color: #444444; font-size: 0.9rem; }
 details summary { cursor: pointer; font-weight: 600; margin: 0.8rem 0 0.3rem; }
+h4 { font-size: 1rem; margin: 1rem 0 0.3rem; }
+.contents ol { padding-left: 1.5rem; margin: 0.3rem 0; } .contents li { margin: 0.3rem 0; }
+section.recording { border-top: 2px solid #c9d6c9; margin-top: 1.8rem; }
+section.recording > h2 { margin-top: 0.8rem; }
+.top { text-align: right; margin: 0.3rem 0 0; }
+.nowrap { white-space: nowrap; }
+a { color: #0b57a4; }
 """
 """The page's style sheet (inline; no external assets)."""
 
@@ -754,8 +761,11 @@ def _phase_cell(measured: float, prescribed: float, off: str | None) -> str:
             f"{text}{arrow}</span>")
 
 
-def set_section(report: SessionReport, set_row: Row, reps: pd.DataFrame) -> str:
-    """One set: a line of totals and a compact row per rep (up-hold-down, range, badges)."""
+def set_section(report: SessionReport, set_row: Row, reps: pd.DataFrame, level: int = 3) -> str:
+    """One set: a line of totals and a compact row per rep (up-hold-down, range, badges).
+
+    ``level`` is the heading level of the set's title (``<h3>`` in a report of one recording).
+    """
     tempo = report.tempo
     n = int(set_row["reps"])
     clean = int(set_row["clean_reps"])
@@ -791,7 +801,8 @@ def set_section(report: SessionReport, set_row: Row, reps: pd.DataFrame) -> str:
     caption = (f"Reps of set {set_no}: up, hold and down in seconds, prescribed in brackets; "
                f"{judged}. Tempo is judged apart from faults: a rep with no fault can be off "
                "tempo.")
-    return f"<h3>Set {set_no}</h3><p>{html.escape(line)}</p>" + scroll_table(head, rows, caption)
+    return (f"<h{level}>Set {set_no}</h{level}><p>{html.escape(line)}</p>"
+            + scroll_table(head, rows, caption))
 
 
 def summary_html(summary: Summary, name: str = "") -> str:
@@ -896,10 +907,80 @@ def all_reps_table(reps: pd.DataFrame) -> str:
     return scroll_table(head, rows)
 
 
+def recording_heading(report: SessionReport) -> str:
+    """What a recording is, for its section in a combined report.
+
+    ``Hanging leg / knee raise — hanging_leg_raise, 30 Nov 2026 04:00 UTC, tempo 2-1-2``:
+    the exercise, the file, the date when known and the prescribed tempo (up-hold-down, s).
+    """
+    date = report.session["date"].iloc[0] if len(report.session) else None
+    bits = [report.name or "recording"]
+    if isinstance(date, str) and date:
+        bits.append(readable_date(date))
+    bits.append(f"tempo {report.tempo}")
+    return f"{report.profile.title} — {', '.join(bits)}"
+
+
+def combined_title(reports: Sequence[SessionReport]) -> str:
+    """The title of a report of several recordings: by what it holds.
+
+    ``Reverse crunch: 3 recordings`` when all are of one exercise, else ``9 recordings``.
+    """
+    titles = {r.profile.title for r in reports}
+    n = f"{len(reports)} recordings"
+    return f"{titles.pop()}: {n}" if len(titles) == 1 else n
+
+
+def _heading_html(report: SessionReport) -> str:
+    """:func:`recording_heading` as HTML, the tempo and the date kept on one line each."""
+    text = html.escape(recording_heading(report))
+    date = report.session["date"].iloc[0] if len(report.session) else None
+    keep = [f"tempo {report.tempo}"]
+    if isinstance(date, str) and date:
+        keep.append(readable_date(date))
+    for part in keep:
+        text = text.replace(html.escape(part), f'<span class="nowrap">{html.escape(part)}</span>')
+    return text
+
+
+def _contents(reports: Sequence[SessionReport], summaries: Sequence[Summary]) -> str:
+    """A short table of contents: a link per recording with its counts, then the details."""
+    items = []
+    for i, (r, summary) in enumerate(zip(reports, summaries, strict=True)):
+        unit = "hold" if r.profile.isometric else "rep"
+        counts = (f"{summary.reps} {unit}{'s' if summary.reps != 1 else ''}, "
+                  f"{summary.clean_reps} clean")
+        items.append(f'<li><a href="#recording-{i + 1}">{_heading_html(r)}</a>'
+                     f'<span class="note"> · {html.escape(counts)}</span></li>')
+    items.append('<li><a href="#session-details">Session details</a></li>')
+    return ('<nav class="contents" aria-label="Contents" id="contents"><h2>Contents</h2>'
+            f'<ol>{"".join(items)}</ol></nav>')
+
+
+def _recording_body(report: SessionReport, level: int) -> list[str]:
+    """The sets and the plots of one recording, headed at ``level``."""
+    parts = [f"<h{level}>Reps by set</h{level}>"]
+    if report.reps.empty:
+        parts.append("<p>No reps found.</p>")
+    for set_row in report.sets.to_dict(orient="records"):
+        reps = report.reps[report.reps["set"] == set_row["set"]]
+        parts.append(set_section(report, set_row, reps, level + 1))
+    parts.append(f"<h{level}>Plots</h{level}>")
+    for (fig, alt), (small, _) in zip(report_figures(report, WIDE),
+                                      report_figures(report, NARROW), strict=True):
+        parts.append(figure_html(fig, alt, wide=True, narrow=small))
+    return parts
+
+
 def render_html(
     reports: Sequence[SessionReport], tables: Mapping[str, pd.DataFrame] | None = None
 ) -> str:
     """The whole report as one HTML document.
+
+    One recording: summary, sets, plots, details. Several: a title by what they hold
+    (:func:`combined_title`), a table of contents, then one section per recording headed by
+    its exercise, file, date and tempo (:func:`recording_heading`) with its summary beside its
+    sets and plots, and the details of all of them at the end.
 
     Args:
         reports: one or several analysed recordings (a summary, sets and figures each).
@@ -912,16 +993,18 @@ def render_html(
 
         tables = combined_tables(reports)
     first = reports[0]
-    title = f"{first.profile.title}: {len(reports)} recordings"
-    meta_line = ""
-    if len(reports) == 1:
+    several = len(reports) > 1
+    summaries = [summarize(r.reps, r.profile, r.tempo) for r in reports]
+    if several:
+        title = combined_title(reports)
+        meta_line = ""
+    else:
         meta = first.meta
         who = f", {meta.participant}" if meta.participant else ""
         title = f"{first.profile.title}{who}"
         date = first.session["date"].iloc[0]
         when = f"{readable_date(date)} · " if isinstance(date, str) else ""
         meta_line = f"{when}prescribed tempo {first.tempo} (up-hold-down, s)"
-    several = len(reports) > 1
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
@@ -931,22 +1014,21 @@ def render_html(
     ]
     if meta_line:
         parts.append(f'<p class="meta">{html.escape(meta_line)}</p>')
-    parts.append("<h2>Summary</h2>")
-    for r in reports:
-        parts.append(summary_html(summarize(r.reps, r.profile, r.tempo),
-                                  r.name if several else ""))
-    for r in reports:
-        prefix = f"{r.name}: " if several else ""
-        parts.append(f"<h2>{html.escape(prefix)}Reps by set</h2>")
-        if r.reps.empty:
-            parts.append("<p>No reps found.</p>")
-        for set_row in r.sets.to_dict(orient="records"):
-            parts.append(set_section(r, set_row, r.reps[r.reps["set"] == set_row["set"]]))
-        parts.append(f"<h2>{html.escape(prefix)}Plots</h2>")
-        for (fig, alt), (small, _) in zip(report_figures(r, WIDE), report_figures(r, NARROW),
-                                          strict=True):
-            parts.append(figure_html(fig, alt, wide=True, narrow=small))
-    parts.append("<h2>Session details</h2>")
+    if several:
+        parts.append(_contents(reports, summaries))
+        for i, (r, summary) in enumerate(zip(reports, summaries, strict=True)):
+            anchor = f"recording-{i + 1}"
+            parts.append(f'<section class="recording" id="{anchor}" '
+                         f'aria-labelledby="{anchor}-title">')
+            parts.append(f'<h2 id="{anchor}-title">{_heading_html(r)}</h2>')
+            parts.append(summary_html(summary))
+            parts += _recording_body(r, 3)
+            parts.append('<p class="top"><a href="#contents">↑ Contents</a></p></section>')
+    else:
+        parts.append("<h2>Summary</h2>")
+        parts.append(summary_html(summaries[0]))
+        parts += _recording_body(first, 2)
+    parts.append('<h2 id="session-details">Session details</h2>')
     parts.append(session_details(reports, tables["session"]))
     parts.append("<details><summary>Every measurement of every rep</summary>")
     parts.append("<p class=\"note\">The same numbers, with their column names, are in "

@@ -135,6 +135,39 @@ def test_plots_fit_the_screen_with_readable_text(
         browser.screenshot(f"report_{stem}_plots_{width}", full=True)
 
 
+@pytest.mark.slow
+def test_a_combined_report_has_contents_and_a_section_per_recording(
+    browser: Browser, tmp_path: Path
+) -> None:
+    stems = ("bird_dog", "plank", "reverse_crunch")
+    reports = []
+    for stem in stems:
+        recording = read_recording(ROOT / "recordings" / f"{stem}.parquet")
+        reports.append(analyze_recording(recording, recording.meta.exercise or "generic"))
+    write_reports(reports, tmp_path)
+    for width, height in SIZES:
+        browser.open(tmp_path / "report.html", width, height)
+        _check_layout(browser, width)
+        assert browser.js("return document.querySelector('h1').innerText") == "3 recordings"
+        links = browser.js("return [...document.querySelectorAll('nav.contents a')]"
+                           ".map(a => a.getAttribute('href'))")
+        assert links == ["#recording-1", "#recording-2", "#recording-3", "#session-details"]
+        assert browser.js("return arguments[0].every(h => document.querySelector(h))", links)
+        headings = browser.js("return [...document.querySelectorAll('section.recording > h2')]"
+                              ".map(h => h.innerText)")
+        assert [h.split(" — ")[0] for h in headings] == ["Bird-dog", "Plank",
+                                                          "Reverse crunch"]
+        assert all(", tempo " in h for h in headings)
+        # The contents are on the first screen; each section starts with its own summary.
+        top = browser.js("return document.querySelector('nav.contents')"
+                         ".getBoundingClientRect().top")
+        assert top < height / 2
+        firsts = browser.js("return [...document.querySelectorAll('section.recording')]"
+                            ".map(s => s.children[1].className)")
+        assert firsts == ["summary"] * 3
+        browser.screenshot(f"report_combined_{width}x{height}")
+
+
 @pytest.fixture(scope="module")
 def cohort(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One improver, 3 weeks of 1-3 short sessions of reverse crunches (simulated)."""

@@ -105,10 +105,45 @@ def test_responsive_and_accessible_markup(crunch: SessionReport) -> None:
     assert "@import" not in page and "url(" not in page
 
 
-def test_several_recordings_get_a_summary_each(crunch: SessionReport) -> None:
-    page = render_html([replace(crunch, name="mon"), replace(crunch, name="wed")])
+def test_several_recordings_get_a_section_each(crunch: SessionReport) -> None:
+    dated = crunch.session.assign(date="2026-11-30T04:00:03+00:00")
+    mon = replace(crunch, name="mon", session=dated)
+    page = render_html([mon, replace(crunch, name="wed")])
     assert page.count('class="summary"') == 2
-    assert "mon: Reps by set" in page and "wed: Reps by set" in page
+    assert "<h1>Reverse crunch: 2 recordings</h1>" in page  # one exercise: named
+    headings = [(a, re.sub(r"<[^>]+>", "", h))
+                for a, h in re.findall(r'<h2 id="(recording-\d)-title">(.*?)</h2>', page)]
+    assert headings == [
+        ("recording-1", "Reverse crunch — mon, 30 Nov 2026 04:00 UTC, tempo 3-1-3"),
+        ("recording-2", "Reverse crunch — wed, tempo 3-1-3"),
+    ]
+    # A table of contents links every section and the details.
+    contents = page[page.index('<nav class="contents"'):page.index("</nav>")]
+    assert re.findall(r'href="#([\w-]+)"', contents) == ["recording-1", "recording-2",
+                                                         "session-details"]
+    assert "12 reps, 6 clean" in contents
+    assert 'id="session-details"' in page
+    # Each recording's summary sits right above its own sets and plots.
+    sections = page.split('<section class="recording"')[1:]
+    assert len(sections) == 2
+    for section in sections:
+        order = [section.index(k) for k in ('class="summary"', "<h3>Reps by set</h3>",
+                                             "<h4>Set 1</h4>", "<h3>Plots</h3>", "<figure>")]
+        assert order == sorted(order)
+
+
+def test_a_report_of_several_exercises_is_titled_by_what_it_holds(
+    crunch: SessionReport,
+) -> None:
+    from imu.report.html import combined_title
+
+    dog = replace(crunch, name="bird_dog", profile=get_profile("bird-dog"))
+    page = render_html([dog, replace(crunch, name="reverse_crunch")])
+    assert "<h1>2 recordings</h1>" in page and "Bird-dog: 2" not in page
+    text = _text(page)
+    assert "Bird-dog — bird_dog, tempo 3-1-3" in text
+    assert "Reverse crunch — reverse_crunch, tempo 3-1-3" in text
+    assert combined_title([crunch, crunch, crunch]) == "Reverse crunch: 3 recordings"
 
 
 def test_unknown_columns_reach_the_full_table_in_plain_words(crunch: SessionReport) -> None:
