@@ -771,8 +771,9 @@ def set_section(report: SessionReport, set_row: Row, reps: pd.DataFrame, level: 
     clean = int(set_row["clean_reps"])
     rest = _num(set_row, "rest_before_s")
     rest_text = "" if rest is None else f", rest before {rest:.0f} s"
+    unit = "hold" if report.profile.isometric else "rep"
     line = (
-        f"{n} rep{'s' if n != 1 else ''}, {clean} clean (no swing or fault), "
+        f"{n} {unit}{'s' if n != 1 else ''}, {clean} clean (no swing or fault), "
         f"{int(set_row['clean_reps_before_first_fault'])} clean before the first fault, "
         f"{float(set_row['tut_s']):.0f} s under tension{rest_text}."
     )
@@ -812,9 +813,11 @@ def summary_html(summary: Summary, name: str = "") -> str:
         parts.append(f"<h3>{html.escape(name)}</h3>")
     parts.append(
         '<ul class="stats">'
-        f"<li><b>{summary.reps}</b>rep{'s' if summary.reps != 1 else ''} in {summary.sets} "
+        f"<li><b>{summary.reps}</b>{summary.unit}{'s' if summary.reps != 1 else ''} in "
+        f"{summary.sets} "
         f"set{'s' if summary.sets != 1 else ''}</li>"
-        f"<li><b>{summary.clean_reps}</b>clean rep{'s' if summary.clean_reps != 1 else ''}</li>"
+        f"<li><b>{summary.clean_reps}</b>clean {summary.unit}"
+        f"{'s' if summary.clean_reps != 1 else ''}</li>"
         f"<li><b>{summary.tut_s:.0f} s</b>time under tension</li></ul>"
     )
     if summary.fixes:
@@ -947,8 +950,7 @@ def _contents(reports: Sequence[SessionReport], summaries: Sequence[Summary]) ->
     """A short table of contents: a link per recording with its counts, then the details."""
     items = []
     for i, (r, summary) in enumerate(zip(reports, summaries, strict=True)):
-        unit = "hold" if r.profile.isometric else "rep"
-        counts = (f"{summary.reps} {unit}{'s' if summary.reps != 1 else ''}, "
+        counts = (f"{summary.reps} {summary.unit}{'s' if summary.reps != 1 else ''}, "
                   f"{summary.clean_reps} clean")
         items.append(f'<li><a href="#recording-{i + 1}">{_heading_html(r)}</a>'
                      f'<span class="note"> · {html.escape(counts)}</span></li>')

@@ -92,6 +92,7 @@ class Summary:
         uncertain: the reps the analyzer is unsure are reps (``count_confidence`` low),
             as ``set S, rep R`` text; "" when none or the column is missing.
         disclaimer: the analysis never diagnoses pain or injury.
+        unit: what one rep is called: ``hold`` for holds (plank), else ``rep``.
 
     """
 
@@ -104,6 +105,7 @@ class Summary:
     advice: Verdict = field(default_factory=lambda: Verdict("none", ""))
     uncertain: str = ""
     disclaimer: str = DISCLAIMER
+    unit: str = "rep"
 
     @property
     def main_fault(self) -> str | None:
@@ -400,6 +402,16 @@ def rule_tempo(reps: pd.DataFrame, profile: ExerciseProfile, tempo: Tempo) -> Fi
     mask = ~_flag(reps, "tempo_ok") & clean
     if mask.sum() < max(1, TEMPO_OFF_SHARE * len(reps)):
         return None
+    n, was = int(mask.sum()), "was" if mask.sum() == 1 else "were"
+    if profile.isometric:
+        # A hold's tempo is its hold alone, off only when too short (the analyzer's rule).
+        median = float(reps.loc[mask, "top_hold_s"].median())
+        evidence = (
+            f"{_of(n, int(clean.sum()), 'clean hold')} {was} shorter than the prescribed "
+            f"{tempo.top_hold_s:g} s: {'it' if n == 1 else 'they'} lasted {median:.1f} s"
+            f"{'' if n == 1 else ' (median)'}"
+        )
+        return replace(_finding("tempo", "Hold longer", evidence, reps, mask), phase="top hold")
     worst = max(
         PHASES,
         key=lambda p: abs(float(reps.loc[mask, p[0]].median()) - getattr(tempo, p[2])),
@@ -408,9 +420,8 @@ def rule_tempo(reps: pd.DataFrame, profile: ExerciseProfile, tempo: Tempo) -> Fi
     median = float(reps.loc[mask, column].median())
     target = float(getattr(tempo, attr))
     evidence = (
-        f"{_of(int(mask.sum()), int(clean.sum()), 'clean rep')} "
-        f"{'was' if mask.sum() == 1 else 'were'} off the {tempo} tempo: their {word} phase "
-        f"took {median:.1f} s (median) against {target:g} s"
+        f"{_of(n, int(clean.sum()), 'clean rep')} {was} off the {tempo} tempo: their {word} "
+        f"phase took {median:.1f} s (median) against {target:g} s"
     )
     finding = _finding("tempo", TEMPO_CUES[word, median < target], evidence, reps, mask)
     return replace(finding, phase=word)
@@ -506,13 +517,15 @@ def summarize(
         also=tuple(ranked[max_fixes:]),
         advice=advice(reps, profile, tempo),
         uncertain=uncertain_reps(reps),
+        unit=_unit(profile),
     )
 
 
 def summary_lines(summary: Summary) -> Sequence[str]:
     """The summary as plain text lines (the CLI prints these)."""
     lines = [
-        f"{summary.reps} reps, {summary.clean_reps} clean, "
+        f"{summary.reps} {summary.unit}{'' if summary.reps == 1 else 's'}, "
+        f"{summary.clean_reps} clean, "
         f"{summary.tut_s:.0f} s under tension",
     ]
     lines += [f"Fix first: {f.text}" for f in summary.fixes]

@@ -215,6 +215,8 @@ def test_red_cells_plot_marks_and_tempo_ok_follow_one_rule(recording, exercise, 
     # A rep without a fault is "no fault", never a green "clean" beside a red cell.
     assert ">clean<" not in page
     assert all("no fault" in r for r in rows if "b-clean" in r)
+    if exercise == "plank":  # a plank's reps are holds, in the counts too
+        assert "3 holds in 3 sets" in _text(page) and "1 hold, " in _text(page)
 
 
 def test_off_phases() -> None:

@@ -331,3 +331,15 @@ def test_a_single_swing_reads_as_one() -> None:
     assert finding is not None and "1 of 2 reps was a leg toss:" in finding.evidence
     hanging = rule_swing(reps, get_profile("hanging-leg-raise"), parse_tempo("2-1-2"))
     assert hanging is not None and "1 of 2 reps was swung up (a kip):" in hanging.evidence
+
+
+def test_a_planks_holds_are_holds_in_the_tempo_advice_and_the_counts() -> None:
+    reps = reps_table([make_rep(s, 1, 90.0 * s, top_hold_s=30.0, tempo_ok=False)
+                       for s in (1, 2, 3)])
+    summary = summarize(reps, PLANK, parse_tempo("1-45-1"))
+    assert summary_lines(summary)[0].startswith("3 holds, 3 clean")
+    assert summary.fixes[0].text == (
+        "Hold longer: 3 of 3 clean holds were shorter than the prescribed 45 s: they lasted "
+        "30.0 s (median) (set 1, rep 1; set 2, rep 1; set 3, rep 1)."
+    )
+    assert "top hold" not in summary.fixes[0].text and "phase" not in summary.fixes[0].text
