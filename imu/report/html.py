@@ -570,10 +570,14 @@ def _cell(value: object, spec: str = ".3g") -> str:
 
 
 def scroll_table(head: Sequence[str], rows: Sequence[Sequence[str]], caption: str = "",
-                  cls: str = "") -> str:
-    """A table (cells already HTML) inside its own horizontally scrolling box."""
+                 cls: str = "", label: str = "") -> str:
+    """A table (cells already HTML) inside its own horizontally scrolling box.
+
+    ``caption`` is shown above it and names it for screen readers; ``label`` only names it.
+    """
     cap = f'<p class="note">{html.escape(caption)}</p>' if caption else ""
-    label = f' aria-label="{html.escape(caption)}"' if caption else ""
+    name = label or caption
+    label = f' aria-label="{html.escape(name)}"' if name else ""
     klass = f' class="{cls}"' if cls else ""
     ths = "".join(
         f'<th scope="col"{" class=notes" if h == "Notes" else ""}>{html.escape(h)}</th>'
@@ -797,13 +801,17 @@ def set_section(report: SessionReport, set_row: Row, reps: pd.DataFrame, level: 
             " ".join(badges),
         ])
     set_no = int(set_row["set"])
+    unit = "holds" if report.profile.isometric else "reps"
+    return (f"<h{level}>Set {set_no}</h{level}><p>{html.escape(line)}</p>"
+            + scroll_table(head, rows, label=f"{unit.capitalize()} of set {set_no}"))
+
+
+def sets_key(report: SessionReport) -> str:
+    """What the per-set tables show, said once above them."""
     judged = ("red ▼: the hold was shorter than prescribed" if report.profile.isometric
               else "red: off tempo, ▼ short, ▲ long")
-    caption = (f"Reps of set {set_no}: up, hold and down in seconds, prescribed in brackets; "
-               f"{judged}. Tempo is judged apart from faults: a rep with no fault can be off "
-               "tempo.")
-    return (f"<h{level}>Set {set_no}</h{level}><p>{html.escape(line)}</p>"
-            + scroll_table(head, rows, caption))
+    return (f"Up, hold and down in seconds, prescribed in brackets; {judged}. Tempo is judged "
+            "apart from faults: a rep with no fault can be off tempo.")
 
 
 def summary_html(summary: Summary, name: str = "") -> str:
@@ -964,6 +972,8 @@ def _recording_body(report: SessionReport, level: int) -> list[str]:
     parts = [f"<h{level}>Reps by set</h{level}>"]
     if report.reps.empty:
         parts.append("<p>No reps found.</p>")
+    else:
+        parts.append(f'<p class="note">{html.escape(sets_key(report))}</p>')
     for set_row in report.sets.to_dict(orient="records"):
         reps = report.reps[report.reps["set"] == set_row["set"]]
         parts.append(set_section(report, set_row, reps, level + 1))

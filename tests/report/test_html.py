@@ -62,6 +62,9 @@ def test_headings_are_plain_words_never_column_names(crunch: SessionReport) -> N
 def test_a_row_per_rep_with_badges_and_quantities(crunch: SessionReport) -> None:
     page = render_html([crunch])
     assert page.count("<h3>Set ") == 2
+    # What the cells and arrows mean is said once, above the sets, not under every set.
+    assert page.count("Tempo is judged apart from faults") == 1
+    assert page.index("red: off tempo, ▼ short, ▲ long") < page.index("<h3>Set 1")
     assert page.count('class="badge b-swing"') == 4
     assert page.count("dropped descent: ") == 4
     assert "= 33% of 3 s" in page
@@ -186,7 +189,7 @@ def test_text_colours_pass_wcag_aa_contrast() -> None:
 
 def _rows(page: str) -> list[str]:
     """The rep rows of the per-set tables."""
-    tables = re.findall(r'<table aria-label="Reps of set.*?</table>', page, re.S)
+    tables = re.findall(r'<table aria-label="(?:Reps|Holds) of set.*?</table>', page, re.S)
     return [r for t in tables for r in re.findall(r"<tr><td>.*?</tr>", t, re.S)]
 
 
