@@ -13,7 +13,11 @@ Rules, checked in this order (the first that applies is the verdict):
    :data:`PROGRESS_ECCENTRIC_TOLERANCE_S` ("about 15 clean reps with a 3 s eccentric suggests
    progressing").
 5. ``none``: nothing to change; for exercises with a progression bar the text says where the
-   best set stands against it ("your best set had 6 clean reps with a 3 s descent").
+   best set stands against it, counting its clean reps and how many of them had the 3 s
+   descent ("your best set had 6 clean reps, 2 of them with a 3 s descent"). When the
+   session prescribed a shorter descent than the bar asks for (a 2-1-2 tempo), it says so and
+   names a tempo with a 3 s descent to train at, rather than reporting the prescribed reps as
+   falling short.
 
 Verdicts describe movement only; they never diagnose pain or injury (see :data:`DISCLAIMER`).
 """
@@ -28,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from imu.exercises import ExerciseProfile
+from imu.tempo import Tempo
 
 logger = logging.getLogger(__name__)
 
@@ -81,13 +86,76 @@ def progress_reps(reps: pd.DataFrame) -> pd.Series:
     return good.groupby(reps["set"]).sum()
 
 
-def session_verdict(reps: pd.DataFrame, profile: ExerciseProfile) -> Verdict:
+def prescribed_eccentric_s(
+    reps: pd.DataFrame, profile: ExerciseProfile, tempo: Tempo | None = None
+) -> float:
+    """The eccentric the reps were prescribed, s.
+
+    ``tempo``'s when given; else recovered from the reps table (``eccentric_s /
+    eccentric_ratio``, the ratio being taken against the prescription), else the profile's
+    default tempo.
+    """
+    if tempo is not None:
+        return float(tempo.eccentric_s)
+    if "eccentric_ratio" in reps.columns and len(reps):
+        ratio = reps["eccentric_ratio"].astype("float64").to_numpy()
+        down = reps["eccentric_s"].astype("float64").to_numpy()
+        ok = np.isfinite(ratio) & (ratio > 0) & np.isfinite(down)
+        if ok.any():
+            return round(float(np.median(down[ok] / ratio[ok])), 2)
+    return float(profile.default_tempo.eccentric_s)
+
+
+def descent_below_bar(eccentric_s: float) -> bool:
+    """Whether a prescribed eccentric is shorter than the progression bar's 3 s descent."""
+    return eccentric_s < PROGRESS_ECCENTRIC_S - PROGRESS_ECCENTRIC_TOLERANCE_S
+
+
+def bar_tempo(profile: ExerciseProfile) -> Tempo:
+    """A tempo to train towards the progression bar: the profile's default, 3 s down."""
+    base = profile.default_tempo
+    return Tempo(base.concentric_s, base.top_hold_s,
+                 max(base.eccentric_s, PROGRESS_ECCENTRIC_S), base.bottom_pause_s)
+
+
+def _standing(reps: pd.DataFrame, profile: ExerciseProfile, needed: int,
+              eccentric_s: float) -> str:
+    """Where the best set stands against the bar (the ``none`` verdict of rule 5)."""
+    per_set = progress_reps(reps)
+    clean_per_set = reps["clean"].astype("int64").groupby(reps["set"]).sum()
+    # The best set: the most reps towards the bar, then the most clean reps.
+    best_set = max(per_set.index, key=lambda s: (int(per_set[s]), int(clean_per_set[s])))
+    slow, clean = int(per_set[best_set]), int(clean_per_set[best_set])
+    bar = f"a {PROGRESS_ECCENTRIC_S:g} s descent"
+    text = f"Keep this variant for now: your best set had {clean or 'no'} clean rep"
+    text += "" if clean == 1 else "s"
+    if clean == 1:
+        text += f" with {bar}" if slow else f", without {bar}"
+    elif clean and slow == clean:
+        text += f", all with {bar}"
+    elif clean and slow == 0:
+        text += f", none with {bar}"
+    elif clean:
+        text += f", {slow} of them with {bar}"
+    rule = f"about {needed} clean reps with {bar} in one set suggest progressing"
+    if descent_below_bar(eccentric_s):
+        return (f"{text}. {rule[0].upper()}{rule[1:]} to a harder variant, but this session "
+                f"prescribed a {eccentric_s:g} s descent: train at {bar_tempo(profile)} "
+                "(up-hold-down, s) to work towards it.")
+    return f"{text}; {rule} to a harder variant."
+
+
+def session_verdict(
+    reps: pd.DataFrame, profile: ExerciseProfile, tempo: Tempo | None = None
+) -> Verdict:
     """The verdict of one session (rules in the module docstring).
 
     Args:
         reps: the reps table of the session.
         profile: the exercise profile (its ``progress_after_clean_reps``, ``regress_fault``
             and advice texts).
+        tempo: the prescription the reps were analysed with; None = recovered from the
+            table (:func:`prescribed_eccentric_s`).
 
     """
     if reps.empty:
@@ -130,10 +198,6 @@ def session_verdict(reps: pd.DataFrame, profile: ExerciseProfile) -> Verdict:
                 f"{PROGRESS_ECCENTRIC_S:g} s descent (the bar is {needed}). "
                 f"{profile.advice_progress}".strip(),
             )
-        return Verdict(
-            "none",
-            f"Keep this variant for now: your best set had {best} clean "
-            f"rep{'' if best == 1 else 's'} with a {PROGRESS_ECCENTRIC_S:g} s descent; about "
-            f"{needed} suggest progressing to a harder variant.",
-        )
+        eccentric_s = prescribed_eccentric_s(reps, profile, tempo)
+        return Verdict("none", _standing(reps, profile, needed, eccentric_s))
     return Verdict("none", "Keep this variant: no progression or regression suggested.")

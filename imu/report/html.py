@@ -7,15 +7,17 @@ The page, top to bottom:
    (:mod:`imu.report.summary`), and the disclaimer.
 2. **Per set**: one compact row per rep with up-hold-down against the prescription and a
    badge for each swing and fault carrying the measured quantity behind it.
-3. **Plots**: the pelvic angle over time with the phases of every rep shaded; the tempo of
-   every rep against the prescription; the eccentric duration of every rep against the
-   target band.
+3. **Plots**, those that fit the exercise (:func:`report_figures`): the pelvis tilt over time
+   with the phases of every rep shaded; the tempo of every rep against the prescription (a
+   hold: its hold time); the descent of every rep against the target band, where a dropped
+   descent is judged.
 4. **Details**: the session in plain words and, folded, every measurement of every rep.
 
 Every heading is plain words with units; the internal column names appear only in the CSV and
 Parquet files. The layout is responsive (readable at 390 px; wide tables scroll inside their
-own box, never the page), every image has alt text, text colours pass WCAG AA contrast on their
-backgrounds, and figures are embedded as base64 PNG.
+own box, never the page; each figure is drawn for desktops and for phones, :data:`WIDE` and
+:data:`NARROW`, and the page shows the one that fits), every image has alt text, text colours
+pass WCAG AA contrast on their backgrounds, and figures are embedded as base64 PNG.
 
 Figures are drawn with matplotlib's object API on Agg canvases (no pyplot, no global backend
 state, safe in threads). The trace is decimated to at most :data:`MAX_PLOT_POINTS` points.
@@ -28,7 +30,10 @@ import html
 import io
 import logging
 import math
+import textwrap
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
@@ -38,7 +43,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from imu.core.metrics import UNCERTAIN_CONFIDENCE, TempoTolerance
-from imu.exercises import FAULT_WORDS, FAULTS
+from imu.exercises import FAULT_WORDS, FAULTS, ExerciseProfile
 from imu.report.coaching import DISCLAIMER
 from imu.report.summary import Summary, summarize
 from imu.tempo import Tempo
@@ -54,9 +59,6 @@ logger = logging.getLogger(__name__)
 MAX_PLOT_POINTS: Final = 20_000
 """Most trace points drawn per figure."""
 
-MAX_ANNOTATED_REPS: Final = 60
-"""Fault names are written next to their marks only up to this many reps."""
-
 PHASE_COLOURS: Final[dict[str, str]] = {
     "concentric": "#4c9be8",
     "top hold": "#6cc46a",
@@ -65,18 +67,43 @@ PHASE_COLOURS: Final[dict[str, str]] = {
 }
 """Colour of each phase, shared by the figures."""
 
-FAULT_ABBREV: Final[dict[str, str]] = {
-    "dropped_eccentric": "drop",
-    "back_arch": "arch",
-    "hips_rotating": "rot",
-    "over_extension": "over",
-    "partial_rom": "part",
-    "short_hold": "hold",
-    "body_swing": "body",
-    "hips_sagging": "sag",
-    "hips_piking": "pike",
-    "shaking": "shake",
+FAULT_COLOUR: Final = "#b71c1c"
+"""Colour of the fault marks in the figures."""
+
+SWING_COLOUR: Final = "#c2185b"
+"""Colour of the swing marks in the figures."""
+
+FAULT_MARKERS: Final[dict[str, str]] = {
+    "dropped_eccentric": "x",
+    "back_arch": "D",
+    "hips_rotating": "s",
+    "over_extension": "^",
+    "partial_rom": "P",
+    "short_hold": "h",
+    "body_swing": "*",
+    "hips_sagging": "X",
+    "hips_piking": "d",
+    "shaking": "p",
 }
+"""Marker of each fault in the angle figure; the legend names each in plain words."""
+
+
+def phase_words(profile: ExerciseProfile) -> dict[str, str]:
+    """Plain name of each phase (keys of :data:`PHASE_COLOURS`) for this exercise.
+
+    Up / top hold / down as in the tables; a hold (plank) is getting into it, the hold, and
+    getting out of it.
+    """
+    if profile.isometric:
+        return {"concentric": "getting into the hold", "top hold": "hold",
+                "eccentric": "getting out of it", "bottom pause": "rest"}
+    return {"concentric": "up", "top hold": "top hold", "eccentric": "down",
+            "bottom pause": "bottom pause"}
+
+
+def judges_descent(profile: ExerciseProfile) -> bool:
+    """Whether the exercise judges a dropped descent (so the descent plot applies)."""
+    return "dropped_eccentric" in profile.faults
 
 
 COLUMN_LABELS: Final[dict[str, str]] = {
@@ -161,11 +188,63 @@ table.details td:first-child { white-space: nowrap; }
 .b-clean { background: #e8f5e9; color: #1c5e20; border-color: #b5dcb7; }
 figure { margin: 0.8rem 0; }
 figure img { display: block; width: auto; max-width: 100%; height: auto; }
-figure img.wide { width: 100%; min-width: 640px; }
+figure img.wide { width: 100%; }
+picture { display: block; }
 figcaption { color: #444444; font-size: 0.9rem; }
 details summary { cursor: pointer; font-weight: 600; margin: 0.8rem 0 0.3rem; }
+h4 { font-size: 1rem; margin: 1rem 0 0.3rem; }
+.contents ol { padding-left: 1.5rem; margin: 0.3rem 0; } .contents li { margin: 0.3rem 0; }
+section.recording { border-top: 2px solid #c9d6c9; margin-top: 1.8rem; }
+section.recording > h2 { margin-top: 0.8rem; }
+.top { text-align: right; margin: 0.3rem 0 0; }
+.nowrap { white-space: nowrap; }
+a { color: #0b57a4; }
 """
 """The page's style sheet (inline; no external assets)."""
+
+
+@dataclass(frozen=True)
+class PlotLayout:
+    """Size and text of the report's figures for one kind of screen.
+
+    A figure is drawn once per layout and the page shows the one that fits the screen
+    (:func:`figure_html`): text stays readable at a phone's 390 px without sideways scrolling.
+
+    Attributes:
+        width_in: figure width, inches; at 100 dpi this is the width in CSS px at which the
+            text has its nominal size.
+        height_scale: figure heights are multiplied by this (a narrow legend takes more rows).
+        dpi: PNG resolution (2x on phones, whose screens have 2-3 device px per CSS px).
+        font_pt: axis labels and tick labels, points.
+        title_pt: title, points.
+        legend_pt: legend, points.
+        legend_cols: legend columns.
+        max_tick_labels: every rep is labelled on the x axis up to this many reps.
+        title_chars: titles wrap at this many characters.
+
+    """
+
+    width_in: float
+    height_scale: float
+    dpi: int
+    font_pt: float
+    title_pt: float
+    legend_pt: float
+    legend_cols: int
+    max_tick_labels: int
+    title_chars: int
+
+
+WIDE: Final = PlotLayout(width_in=10.0, height_scale=1.0, dpi=100, font_pt=10, title_pt=10,
+                         legend_pt=8, legend_cols=7, max_tick_labels=40, title_chars=200)
+"""Desktop figures: 1000 px wide, shown up to the page's width."""
+
+NARROW: Final = PlotLayout(width_in=3.9, height_scale=1.3, dpi=200, font_pt=9, title_pt=10,
+                           legend_pt=8.5, legend_cols=2, max_tick_labels=16, title_chars=44)
+"""Phone figures: 390 px wide at nominal size, drawn at 2x; shown under :data:`NARROW_MAX_PX`."""
+
+NARROW_MAX_PX: Final = 600
+"""Screens up to this many CSS px wide get the :data:`NARROW` figures."""
 
 
 def decimate(n: int, max_points: int = MAX_PLOT_POINTS) -> slice:
@@ -173,11 +252,11 @@ def decimate(n: int, max_points: int = MAX_PLOT_POINTS) -> slice:
     return slice(None, None, max(1, math.ceil(n / max_points)))
 
 
-def png_base64(fig: Figure) -> str:
-    """Render a figure as PNG and return it base64-encoded (ASCII)."""
+def png_base64(fig: Figure, dpi: int = 100) -> str:
+    """Render a figure as PNG at ``dpi`` and return it base64-encoded (ASCII)."""
     FigureCanvasAgg(fig)
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=100)
+    fig.savefig(buf, format="png", dpi=dpi)
     return base64.b64encode(buf.getvalue()).decode("ascii")
 
 
@@ -206,11 +285,65 @@ def _set_boundaries(ax: Axes, reps: pd.DataFrame) -> None:
         ax.axvline(i + 0.5, color="#888", lw=0.8)
 
 
-def angle_figure(report: SessionReport) -> Figure:
-    """Pelvic angle over time, phases shaded, swings and faults marked."""
-    fig = Figure(figsize=(10, 3.6), layout="constrained")
+def _x_label(unit: str, reps: pd.DataFrame, layout: PlotLayout) -> str:
+    """The x axis' title: ``rep (set.rep)``, or reps in order when too many to label."""
+    if len(reps) > layout.max_tick_labels:
+        return f"{unit}s in order (lines between sets)"
+    return f"{unit} (set.{unit})"
+
+
+def _figure(height_in: float, layout: PlotLayout) -> Figure:
+    """An empty figure of the layout's width and ``height_in`` (scaled by the layout)."""
+    return Figure(figsize=(layout.width_in, height_in * layout.height_scale),
+                  layout="constrained")
+
+
+def _rep_ticks(ax: Axes, reps: pd.DataFrame, layout: PlotLayout) -> list[Any]:
+    """Label every rep ``set.rep`` when they fit the layout; the tick labels (may be [])."""
+    n = len(reps)
+    if n > layout.max_tick_labels:
+        ax.set_xticks([])
+        return []
+    rotate = 90 if n > layout.max_tick_labels // 2 else 0
+    ax.set_xticks(np.arange(n), _rep_labels(reps), rotation=rotate)
+    return list(ax.get_xticklabels())
+
+
+def _finish(fig: Figure, ax: Axes, layout: PlotLayout, title: str, xlabel: str,
+            ylabel: str) -> None:
+    """Title (wrapped to the layout), axis labels and ticks at the layout's sizes, legend."""
+    ax.set_title(textwrap.fill(title, layout.title_chars), fontsize=layout.title_pt)
+    ax.set_xlabel(xlabel, fontsize=layout.font_pt)
+    ax.set_ylabel(ylabel, fontsize=layout.font_pt)
+    ax.tick_params(labelsize=layout.font_pt)
+    labels = [label for a in fig.axes for label in a.get_legend_handles_labels()[1]]
+    fig.legend(loc="outside upper center", ncols=legend_columns(labels, layout),
+               fontsize=layout.legend_pt, frameon=False)
+
+
+def legend_columns(labels: Sequence[str], layout: PlotLayout) -> int:
+    """The most legend columns (up to the layout's) whose rows fit the figure's width.
+
+    Estimated from the longest label: a character is about 0.6 of the font size wide, and
+    each entry adds its marker and gaps (about 5 characters).
+    """
+    if not labels:
+        return 1
+    entry_pt = (max(len(label) for label in labels) + 5) * 0.6 * layout.legend_pt
+    fit = int(layout.width_in * 72 // entry_pt)
+    return max(1, min(layout.legend_cols, fit, len(labels)))
+
+
+def angle_figure(report: SessionReport, layout: PlotLayout = WIDE) -> Figure:
+    """Pelvis tilt over time, the phases of every rep shaded, swings and faults marked.
+
+    Each fault has its own marker, named in plain words in the legend (:data:`FAULT_MARKERS`,
+    :data:`imu.exercises.FAULT_WORDS`); marks of one rep stack above its top.
+    """
+    fig = _figure(3.6, layout)
     ax = fig.add_subplot()
     reps = report.reps
+    words = phase_words(report.profile)
     sl = decimate(len(report.trace))
     t = report.trace_time_s[sl]
     angle = report.trace[sl, 0] if len(report.trace) else np.empty(0)
@@ -222,84 +355,90 @@ def angle_figure(report: SessionReport) -> Figure:
                 transform=ax.get_xaxis_transform(),
                 facecolors=PHASE_COLOURS[phase],
                 alpha=0.35,
-                label=phase,
+                label=words[phase],
             )
-    ax.plot(t, angle, color="#222", lw=0.8, label="pelvic angle")
+    ax.plot(t, angle, color="#222", lw=0.8, label="pelvis tilt")
     if len(reps) and len(angle):
         top_t = reps["con_end_s"].to_numpy()
         top_a = np.interp(top_t, t, angle)
-        swing = reps["swing"].to_numpy()
-        faulty = reps["fault_count"].to_numpy() > 0
-        if swing.any():
-            ax.scatter(top_t[swing], top_a[swing] + 2, marker="v", color="#c2185b", zorder=3,
-                       label="swing")
-        if faulty.any():
-            ax.scatter(top_t[faulty], top_a[faulty] + 5, marker="x", color="#d32f2f", zorder=3,
-                       label="fault")
-            if len(reps) <= MAX_ANNOTATED_REPS:
-                for i in np.flatnonzero(faulty):
-                    names = [FAULT_ABBREV.get(f, f) for f in FAULTS if reps[f].iloc[i]]
-                    ax.annotate(",".join(names), (top_t[i], top_a[i] + 5),
-                                textcoords="offset points", xytext=(0, 5), ha="center",
-                                fontsize=7, color="#b71c1c")
-        ax.margins(y=0.15)
+        step = 0.09 * max(float(np.nanmax(angle) - np.nanmin(angle)), 1.0)
+        stacked = np.zeros(len(reps))
+        kinds = [("swing", "v", SWING_COLOUR, "swing (momentum)")]
+        kinds += [(f, FAULT_MARKERS.get(f, "x"), FAULT_COLOUR, FAULT_WORDS[f]) for f in FAULTS]
+        for column, marker, colour, label in kinds:
+            if column not in reps.columns:
+                continue
+            hit = reps[column].fillna(False).to_numpy(dtype=bool)
+            if not hit.any():
+                continue
+            stacked[hit] += 1
+            ax.scatter(top_t[hit], top_a[hit] + stacked[hit] * step, marker=marker, s=36,
+                       color=colour, zorder=3, label=label)
+        ax.margins(y=0.08)
+        ax.set_ylim(top=max(ax.get_ylim()[1], float(np.nanmax(top_a + (stacked + 1) * step))))
     elif not len(angle):
         ax.text(0.5, 0.5, "no pelvic movement", transform=ax.transAxes, ha="center")
-    ax.set_xlabel("time (s)")
-    ax.set_ylabel("pelvic angle (°)")
-    ax.set_title(f"{report.profile.title}: pelvic angle about the movement axis", fontsize=10)
-    fig.legend(loc="outside upper center", ncols=7, fontsize=8, frameon=False)
+    _finish(fig, ax, layout, f"{report.profile.title}: pelvis tilt over time", "time (s)",
+            "pelvis tilt (°)")
     ax.grid(alpha=0.3)
     return fig
 
 
-def tempo_figure(report: SessionReport) -> Figure:
+def tempo_figure(report: SessionReport, layout: PlotLayout = WIDE) -> Figure:
     """Phase durations of every rep (bars) against the prescribed tempo (dashed lines).
 
-    Reps off tempo are marked by a red ✕ above their bars and a red tick label, inside the
-    axes, so nothing collides with the axis label.
+    A hold (plank) shows its hold alone: the only phase its tempo judges. Every phase off
+    tempo (:func:`off_phases`: the cells the table shows red) gets a red ✕ just above its
+    bar, and the rep a red tick label.
     """
     reps = report.reps
-    fig = Figure(figsize=(10, 3.4), layout="constrained")
+    fig = _figure(3.4, layout)
     ax = fig.add_subplot()
     x = np.arange(len(reps))
-    width = 0.27
     tempo = report.tempo
+    isometric = report.profile.isometric
+    words = phase_words(report.profile)
+    phases = [("concentric", "concentric_s"), ("top hold", "top_hold_s"),
+              ("eccentric", "eccentric_s")]
+    if isometric:
+        phases = [("top hold", "top_hold_s")]
+    width = 0.8 / len(phases)
+    offsets = {column: (k - (len(phases) - 1) / 2) * width
+               for k, (_, column) in enumerate(phases)}
     top = 0.0
-    for k, (phase, column, target) in enumerate(
-        (
-            ("concentric", "concentric_s", tempo.concentric_s),
-            ("top hold", "top_hold_s", tempo.top_hold_s),
-            ("eccentric", "eccentric_s", tempo.eccentric_s),
-        )
-    ):
+    for phase, column in phases:
         colour = PHASE_COLOURS[phase]
         values = reps[column].to_numpy()
-        ax.bar(x + (k - 1) * width, values, width, color=colour, label=f"{phase}")
+        target = float(getattr(tempo, column))
+        ax.bar(x + offsets[column], values, width, color=colour, label=words[phase])
         ax.axhline(target, color=colour, ls="--", lw=1.2)
         top = max(top, target, float(np.nanmax(values)) if len(values) else 0.0)
     ax.plot([], [], color="#555", ls="--", lw=1.2, label="prescribed")
     ax.set_ylim(0, top * 1.3 + 0.1)
     if len(reps):
-        bad = ~reps["tempo_ok"].to_numpy()
-        labels = _rep_labels(reps)
-        if bad.any():
-            ax.scatter(x[bad], np.full(bad.sum(), top * 1.18 + 0.05), marker="x",
-                       color="#b71c1c", zorder=3, label="off tempo")
-        if len(reps) <= 40:
-            ax.set_xticks(x, labels, fontsize=8, rotation=90 if len(reps) > 20 else 0)
-            for tick, off in zip(ax.get_xticklabels(), bad, strict=True):
-                if off:
-                    tick.set_color("#b71c1c")
+        # The same rule as the table's red cells: a ✕ over every bar whose cell is red.
+        off = [off_phases(row, tempo, isometric) for row in reps.to_dict(orient="records")]
+        bad = np.array([bool(o) for o in off])
+        label: str | None = ("hold shorter than prescribed (red in the table)" if isometric
+                             else "off tempo (red in the table)")
+        for _, column in phases:
+            hit = np.array([column in o for o in off])
+            if hit.any():
+                ax.scatter(x[hit] + offsets[column],
+                           reps[column].to_numpy()[hit] + 0.04 * (top * 1.3 + 0.1),
+                           marker="x", color=FAULT_COLOUR, zorder=3, label=label)
+                label = None
+        for tick, is_off in zip(_rep_ticks(ax, reps, layout), bad, strict=False):
+            if is_off:
+                tick.set_color(FAULT_COLOUR)
         _set_boundaries(ax, reps)
         ax.set_xlim(-0.6, len(reps) - 0.4)
     else:
         ax.text(0.5, 0.5, "no reps", transform=ax.transAxes, ha="center")
-    ax.set_xlabel("rep (set.rep)")
-    ax.set_ylabel("duration (s)")
-    ax.set_title(f"Up, top hold and down of every rep against {tempo} (up-hold-down, s)",
-                 fontsize=10)
-    fig.legend(loc="outside upper center", ncols=5, fontsize=8, frameon=False)
+    unit = "hold" if isometric else "rep"
+    title = (f"Hold time of every hold against {tempo.top_hold_s:g} s prescribed" if isometric
+             else f"Up, top hold and down of every rep against {tempo} (up-hold-down, s)")
+    _finish(fig, ax, layout, title, _x_label(unit, reps, layout), "duration (s)")
     ax.grid(axis="y", alpha=0.3)
     return fig
 
@@ -311,54 +450,100 @@ def eccentric_band(tempo: Tempo, tolerance: TempoTolerance | None = None) -> tup
     return max(0.0, tempo.eccentric_s - allowed), tempo.eccentric_s + allowed
 
 
-def eccentric_figure(report: SessionReport) -> Figure:
-    """Eccentric (lowering) duration of every rep against the target band and the drop line."""
+def eccentric_figure(report: SessionReport, layout: PlotLayout = WIDE) -> Figure:
+    """Down phase (descent) of every rep against the on-tempo band and the dropped line.
+
+    Drawn only for exercises that judge a dropped descent (:func:`judges_descent`).
+    """
     reps = report.reps
     tempo = report.tempo
-    fig = Figure(figsize=(10, 3.0), layout="constrained")
+    fig = _figure(3.0, layout)
     ax = fig.add_subplot()
     low, high = eccentric_band(tempo)
     drop = report.profile.thresholds.dropped_eccentric_ratio * tempo.eccentric_s
-    ax.axhspan(low, high, color="#6cc46a", alpha=0.25, label=f"on tempo ({low:.1f}-{high:.1f} s)")
+    ax.axhspan(low, high, color="#6cc46a", alpha=0.25, label=f"on tempo ({low:.3g}-{high:.3g} s)")
     ax.axhline(tempo.eccentric_s, color="#2e7d32", ls="--", lw=1.2,
                label=f"prescribed {tempo.eccentric_s:g} s")
-    ax.axhline(drop, color="#b71c1c", ls=":", lw=1.2, label=f"dropped below {drop:.2g} s")
+    ax.axhline(drop, color=FAULT_COLOUR, ls=":", lw=1.2,
+               label=f"dropped: under {drop:.2g} s (half the prescribed)")
     x = np.arange(len(reps))
     if len(reps):
         ecc = reps["eccentric_s"].to_numpy()
         dropped = reps["dropped_eccentric"].to_numpy()
         ax.plot(x, ecc, color="#999", lw=0.8, zorder=2)
         ax.scatter(x[~dropped], ecc[~dropped], color="#e08a00", edgecolor="#333", zorder=3,
-                   label="descent")
+                   label="down phase of a rep")
         if dropped.any():
-            ax.scatter(x[dropped], ecc[dropped], marker="v", s=60, color="#b71c1c", zorder=3,
+            ax.scatter(x[dropped], ecc[dropped], marker="v", s=60, color=FAULT_COLOUR, zorder=3,
                        label="dropped descent")
-        if len(reps) <= 40:
-            ax.set_xticks(x, _rep_labels(reps), fontsize=8, rotation=90 if len(reps) > 20 else 0)
+        _rep_ticks(ax, reps, layout)
         _set_boundaries(ax, reps)
         ax.set_xlim(-0.6, len(reps) - 0.4)
         ax.set_ylim(0, max(high, float(np.nanmax(ecc))) * 1.15)
     else:
         ax.text(0.5, 0.5, "no reps", transform=ax.transAxes, ha="center")
-    ax.set_xlabel("rep (set.rep)")
-    ax.set_ylabel("down (s)")
-    ax.set_title("Descent (eccentric) of every rep against the target band", fontsize=10)
-    fig.legend(loc="outside upper center", ncols=5, fontsize=8, frameon=False)
+    _finish(fig, ax, layout, "Down phase (descent) of every rep against the on-tempo band",
+            _x_label("rep", reps, layout), "down (s)")
     ax.grid(axis="y", alpha=0.3)
     return fig
 
 
-def figure_html(fig: Figure, alt: str, caption: str = "", wide: bool = False) -> str:
+def report_figures(
+    report: SessionReport, layout: PlotLayout = WIDE
+) -> list[tuple[Figure, str]]:
+    """The figures that apply to the recording's exercise, each with its alt text.
+
+    Every exercise gets the tilt over time and its tempo (a hold: the hold time); the descent
+    plot only where a dropped descent is judged (not bird-dog, dead bug, plank, strict lifts).
+    """
+    profile = report.profile
+    words = phase_words(profile)
+    phases = ", ".join(words[p] for p in ("concentric", "top hold", "eccentric"))
+    out = [(
+        angle_figure(report, layout),
+        f"Pelvis tilt in degrees over time in seconds for {profile.title.lower()}, with the "
+        f"{phases} of every rep shaded; swings marked with a triangle and each fault with "
+        "its own marker, named in the legend.",
+    )]
+    if profile.isometric:
+        out.append((
+            tempo_figure(report, layout),
+            f"Bars of the hold time in seconds of every hold against the prescribed "
+            f"{report.tempo.top_hold_s:g} s; holds shorter than prescribed marked with a red "
+            "cross.",
+        ))
+    else:
+        out.append((
+            tempo_figure(report, layout),
+            f"Bars of the up, top hold and down durations in seconds of every rep against the "
+            f"prescribed {report.tempo}; every phase off tempo marked with a red cross.",
+        ))
+    if judges_descent(profile):
+        out.append((
+            eccentric_figure(report, layout),
+            "Down phase (descent) in seconds of every rep against the green on-tempo band "
+            f"around the prescribed {report.tempo.eccentric_s:g} s; dropped descents marked "
+            "red.",
+        ))
+    return out
+
+
+def figure_html(fig: Figure, alt: str, caption: str = "", wide: bool = False,
+                narrow: Figure | None = None) -> str:
     """A ``<figure>`` with the PNG embedded, its alt text and an optional caption.
 
-    A ``wide`` figure (a long time axis) keeps at least 640 px and scrolls sideways inside its
-    own box on narrow screens rather than shrinking below legibility.
+    A ``wide`` figure fills the page's width. With a ``narrow`` version (drawn with
+    :data:`NARROW`), screens up to :data:`NARROW_MAX_PX` wide show that one instead (a
+    ``<picture>`` source), so a phone gets a figure drawn for its width with readable text,
+    never a desktop figure shrunk or scrolled sideways.
     """
     cap = f"<figcaption>{html.escape(caption)}</figcaption>" if caption else ""
-    img = (f'<img{" class=wide" if wide else ""} alt="{html.escape(alt)}" '
-           f'src="data:image/png;base64,{png_base64(fig)}">')
-    if wide:
-        img = f'<div class="scroll" tabindex="0">{img}</div>'
+    img = (f'<img{" class=wide" if wide or narrow else ""} alt="{html.escape(alt)}" '
+           f'src="data:image/png;base64,{png_base64(fig, WIDE.dpi)}">')
+    if narrow is not None:
+        img = (f'<picture><source media="(max-width: {NARROW_MAX_PX}px)" '
+               f'srcset="data:image/png;base64,{png_base64(narrow, NARROW.dpi)}">{img}'
+               "</picture>")
     return f"<figure>{img}{cap}</figure>"
 
 
@@ -385,10 +570,14 @@ def _cell(value: object, spec: str = ".3g") -> str:
 
 
 def scroll_table(head: Sequence[str], rows: Sequence[Sequence[str]], caption: str = "",
-                  cls: str = "") -> str:
-    """A table (cells already HTML) inside its own horizontally scrolling box."""
+                 cls: str = "", label: str = "") -> str:
+    """A table (cells already HTML) inside its own horizontally scrolling box.
+
+    ``caption`` is shown above it and names it for screen readers; ``label`` only names it.
+    """
     cap = f'<p class="note">{html.escape(caption)}</p>' if caption else ""
-    label = f' aria-label="{html.escape(caption)}"' if caption else ""
+    name = label or caption
+    label = f' aria-label="{html.escape(name)}"' if name else ""
     klass = f' class="{cls}"' if cls else ""
     ths = "".join(
         f'<th scope="col"{" class=notes" if h == "Notes" else ""}>{html.escape(h)}</th>'
@@ -514,27 +703,81 @@ def _fault_quantity(fault: str, row: Row, tempo: Tempo) -> str:
 # --------------------------------------------------------------------------- sections
 
 
-def _phase_cell(measured: float, prescribed: float, tol: TempoTolerance) -> str:
+TEMPO_PHASES: Final = (
+    ("concentric_s", "concentric_s"),
+    ("top_hold_s", "top_hold_s"),
+    ("eccentric_s", "eccentric_s"),
+)
+"""Each phase as (reps-table column, :class:`Tempo` field): up, top hold, down."""
+
+
+def off_phases(
+    row: Row, tempo: Tempo, isometric: bool = False, tolerance: TempoTolerance | None = None
+) -> dict[str, str]:
+    """The phases of one rep that are off tempo, as ``{column: "short" | "long"}``.
+
+    The one rule behind the table's red cells and the tempo plot's marks, and it agrees with
+    the analyzer's ``tempo_ok``: a rep on tempo has no phase off. A hold (``isometric``:
+    plank) is judged on its hold alone, and only when too short (the analyzer's rule: holding
+    longer is no fault). Otherwise every phase outside the tempo tolerance is off; a rep the
+    analyzer judged off tempo with another tolerance (``--tempo-tolerance``) and no phase
+    outside this one has its phase furthest from the prescription (in slacks) off.
+
+    Args:
+        row: one reps-table row (``concentric_s``, ``top_hold_s``, ``eccentric_s``,
+            ``tempo_ok``).
+        tempo: the prescription.
+        isometric: the exercise is a hold.
+        tolerance: the tempo tolerance; the default one when None.
+
+    """
+    if row.get("tempo_ok", True):
+        return {}
+    tol = tolerance or TempoTolerance()
+    measured = {column: _num(row, column) for column, _ in TEMPO_PHASES}
+    prescribed = {column: float(getattr(tempo, attr)) for column, attr in TEMPO_PHASES}
+    if isometric:
+        hold = measured["top_hold_s"]
+        return {"top_hold_s": "short"} if hold is not None else {}
+    distance = {
+        column: abs(value - prescribed[column]) / tol.slack_s(prescribed[column])
+        for column, value in measured.items()
+        if value is not None
+    }
+    off = [column for column, d in distance.items() if d > 1.0]
+    if not off and distance:
+        off = [max(distance, key=lambda c: distance[c])]
+    return {
+        column: "short" if (measured[column] or 0.0) < prescribed[column] else "long"
+        for column in off
+    }
+
+
+def _phase_cell(measured: float, prescribed: float, off: str | None) -> str:
+    """A phase duration, bold red with ▼ (short) or ▲ (long) when it is off tempo."""
     if math.isnan(measured):
         return "-"
     text = f"{measured:.1f}"
-    if tol.ok(measured, prescribed):
+    if off is None:
         return text
-    arrow = "▼" if measured < prescribed else "▲"
-    word = "short" if measured < prescribed else "long"
-    return f'<span class="off" title="{word}: prescribed {prescribed:g} s">{text}{arrow}</span>'
+    arrow = "▼" if off == "short" else "▲"
+    return (f'<span class="off" title="off tempo, {off}: prescribed {prescribed:g} s">'
+            f"{text}{arrow}</span>")
 
 
-def set_section(report: SessionReport, set_row: Row, reps: pd.DataFrame) -> str:
-    """One set: a line of totals and a compact row per rep (up-hold-down, range, badges)."""
+def set_section(report: SessionReport, set_row: Row, reps: pd.DataFrame, level: int = 3) -> str:
+    """One set: a line of totals and a compact row per rep (up-hold-down, range, badges).
+
+    ``level`` is the heading level of the set's title (``<h3>`` in a report of one recording).
+    """
     tempo = report.tempo
-    tol = TempoTolerance()
     n = int(set_row["reps"])
     clean = int(set_row["clean_reps"])
     rest = _num(set_row, "rest_before_s")
     rest_text = "" if rest is None else f", rest before {rest:.0f} s"
+    unit = "hold" if report.profile.isometric else "rep"
     line = (
-        f"{n} rep{'s' if n != 1 else ''}, {clean} clean, "
+        f"{n} {unit}{'s' if n != 1 else ''}, {clean} clean (no swing or fault), "
         f"{int(set_row['clean_reps_before_first_fault'])} clean before the first fault, "
         f"{float(set_row['tut_s']):.0f} s under tension{rest_text}."
     )
@@ -546,20 +789,29 @@ def set_section(report: SessionReport, set_row: Row, reps: pd.DataFrame) -> str:
     for row in reps.to_dict(orient="records"):
         badges = rep_badges(row, tempo)
         if not badges and row.get("clean"):
-            badges = [_badge("clean", "clean", "no swing and no fault")]
+            badges = [_badge("clean", "no fault",
+                             "clean: no swing and no fault (tempo is judged apart: red cells)")]
+        off = off_phases(row, tempo, report.profile.isometric)
         rows.append([
             str(row["rep"]),
             *([html.escape(_cell(row["side"]))] if alternating else []),
-            _phase_cell(float(row["concentric_s"]), tempo.concentric_s, tol),
-            _phase_cell(float(row["top_hold_s"]), tempo.top_hold_s, tol),
-            _phase_cell(float(row["eccentric_s"]), tempo.eccentric_s, tol),
+            *(_phase_cell(float(row[column]), float(getattr(tempo, attr)), off.get(column))
+              for column, attr in TEMPO_PHASES),
             _cell(float(row["rom_deg"]), ".0f"),
             " ".join(badges),
         ])
     set_no = int(set_row["set"])
-    caption = (f"Reps of set {set_no}: up, hold and down in seconds, prescribed in brackets; "
-               "▼ short, ▲ long")
-    return f"<h3>Set {set_no}</h3><p>{html.escape(line)}</p>" + scroll_table(head, rows, caption)
+    unit = "holds" if report.profile.isometric else "reps"
+    return (f"<h{level}>Set {set_no}</h{level}><p>{html.escape(line)}</p>"
+            + scroll_table(head, rows, label=f"{unit.capitalize()} of set {set_no}"))
+
+
+def sets_key(report: SessionReport) -> str:
+    """What the per-set tables show, said once above them."""
+    judged = ("red ▼: the hold was shorter than prescribed" if report.profile.isometric
+              else "red: off tempo, ▼ short, ▲ long")
+    return (f"Up, hold and down in seconds, prescribed in brackets; {judged}. Tempo is judged "
+            "apart from faults: a rep with no fault can be off tempo.")
 
 
 def summary_html(summary: Summary, name: str = "") -> str:
@@ -569,9 +821,11 @@ def summary_html(summary: Summary, name: str = "") -> str:
         parts.append(f"<h3>{html.escape(name)}</h3>")
     parts.append(
         '<ul class="stats">'
-        f"<li><b>{summary.reps}</b>rep{'s' if summary.reps != 1 else ''} in {summary.sets} "
+        f"<li><b>{summary.reps}</b>{summary.unit}{'s' if summary.reps != 1 else ''} in "
+        f"{summary.sets} "
         f"set{'s' if summary.sets != 1 else ''}</li>"
-        f"<li><b>{summary.clean_reps}</b>clean rep{'s' if summary.clean_reps != 1 else ''}</li>"
+        f"<li><b>{summary.clean_reps}</b>clean {summary.unit}"
+        f"{'s' if summary.clean_reps != 1 else ''}</li>"
         f"<li><b>{summary.tut_s:.0f} s</b>time under tension</li></ul>"
     )
     if summary.fixes:
@@ -596,7 +850,7 @@ SESSION_FIELDS: Final[tuple[tuple[str, str, str], ...]] = (
     ("exercise", "Exercise", ""),
     ("tempo", "Prescribed tempo, up-hold-down (s)", ""),
     ("participant", "Participant", ""),
-    ("date", "Date (UTC)", ""),
+    ("date", "Date", "date"),
     ("duration_s", "Recording length (s)", ".0f"),
     ("sets", "Sets", ""),
     ("reps", "Reps", ""),
@@ -611,10 +865,28 @@ SESSION_FIELDS: Final[tuple[tuple[str, str, str], ...]] = (
 """Session-table columns shown in the details, with their plain labels and format."""
 
 
+def readable_date(value: object) -> str:
+    """An ISO 8601 time as people write it, in UTC: ``30 Nov 2026 04:00 UTC``.
+
+    Anything that is not an ISO time comes back as text; a missing value as "-".
+    """
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return "-"
+    try:
+        when = datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    if when.tzinfo is not None:
+        when = when.astimezone(UTC)
+    return f"{when.day} {when:%b %Y %H:%M} UTC"
+
+
 def _fmt(value: object, spec: str) -> str:
     if spec == "%":
         number = _num({"v": value}, "v")
         return "-" if number is None else f"{number:.0%}"
+    if spec == "date":
+        return readable_date(value)
     return _cell(value, spec or ".3g")
 
 
@@ -646,10 +918,81 @@ def all_reps_table(reps: pd.DataFrame) -> str:
     return scroll_table(head, rows)
 
 
+def recording_heading(report: SessionReport) -> str:
+    """What a recording is, for its section in a combined report.
+
+    ``Hanging leg / knee raise — hanging_leg_raise, 30 Nov 2026 04:00 UTC, tempo 2-1-2``:
+    the exercise, the file, the date when known and the prescribed tempo (up-hold-down, s).
+    """
+    date = report.session["date"].iloc[0] if len(report.session) else None
+    bits = [report.name or "recording"]
+    if isinstance(date, str) and date:
+        bits.append(readable_date(date))
+    bits.append(f"tempo {report.tempo}")
+    return f"{report.profile.title} — {', '.join(bits)}"
+
+
+def combined_title(reports: Sequence[SessionReport]) -> str:
+    """The title of a report of several recordings: by what it holds.
+
+    ``Reverse crunch: 3 recordings`` when all are of one exercise, else ``9 recordings``.
+    """
+    titles = {r.profile.title for r in reports}
+    n = f"{len(reports)} recordings"
+    return f"{titles.pop()}: {n}" if len(titles) == 1 else n
+
+
+def _heading_html(report: SessionReport) -> str:
+    """:func:`recording_heading` as HTML, the tempo and the date kept on one line each."""
+    text = html.escape(recording_heading(report))
+    date = report.session["date"].iloc[0] if len(report.session) else None
+    keep = [f"tempo {report.tempo}"]
+    if isinstance(date, str) and date:
+        keep.append(readable_date(date))
+    for part in keep:
+        text = text.replace(html.escape(part), f'<span class="nowrap">{html.escape(part)}</span>')
+    return text
+
+
+def _contents(reports: Sequence[SessionReport], summaries: Sequence[Summary]) -> str:
+    """A short table of contents: a link per recording with its counts, then the details."""
+    items = []
+    for i, (r, summary) in enumerate(zip(reports, summaries, strict=True)):
+        counts = (f"{summary.reps} {summary.unit}{'s' if summary.reps != 1 else ''}, "
+                  f"{summary.clean_reps} clean")
+        items.append(f'<li><a href="#recording-{i + 1}">{_heading_html(r)}</a>'
+                     f'<span class="note"> · {html.escape(counts)}</span></li>')
+    items.append('<li><a href="#session-details">Session details</a></li>')
+    return ('<nav class="contents" aria-label="Contents" id="contents"><h2>Contents</h2>'
+            f'<ol>{"".join(items)}</ol></nav>')
+
+
+def _recording_body(report: SessionReport, level: int) -> list[str]:
+    """The sets and the plots of one recording, headed at ``level``."""
+    parts = [f"<h{level}>Reps by set</h{level}>"]
+    if report.reps.empty:
+        parts.append("<p>No reps found.</p>")
+    else:
+        parts.append(f'<p class="note">{html.escape(sets_key(report))}</p>')
+    for set_row in report.sets.to_dict(orient="records"):
+        reps = report.reps[report.reps["set"] == set_row["set"]]
+        parts.append(set_section(report, set_row, reps, level + 1))
+    parts.append(f"<h{level}>Plots</h{level}>")
+    for (fig, alt), (small, _) in zip(report_figures(report, WIDE),
+                                      report_figures(report, NARROW), strict=True):
+        parts.append(figure_html(fig, alt, wide=True, narrow=small))
+    return parts
+
+
 def render_html(
     reports: Sequence[SessionReport], tables: Mapping[str, pd.DataFrame] | None = None
 ) -> str:
     """The whole report as one HTML document.
+
+    One recording: summary, sets, plots, details. Several: a title by what they hold
+    (:func:`combined_title`), a table of contents, then one section per recording headed by
+    its exercise, file, date and tempo (:func:`recording_heading`) with its summary beside its
+    sets and plots, and the details of all of them at the end.
 
     Args:
         reports: one or several analysed recordings (a summary, sets and figures each).
@@ -662,17 +1005,18 @@ def render_html(
 
         tables = combined_tables(reports)
     first = reports[0]
-    title = f"{first.profile.title}: {len(reports)} recordings"
-    meta_line = ""
-    if len(reports) == 1:
+    several = len(reports) > 1
+    summaries = [summarize(r.reps, r.profile, r.tempo) for r in reports]
+    if several:
+        title = combined_title(reports)
+        meta_line = ""
+    else:
         meta = first.meta
         who = f", {meta.participant}" if meta.participant else ""
         title = f"{first.profile.title}{who}"
         date = first.session["date"].iloc[0]
-        when = f"{date.replace('T', ' ').replace('+00:00', ' UTC')} · " if isinstance(date, str) \
-            else ""
+        when = f"{readable_date(date)} · " if isinstance(date, str) else ""
         meta_line = f"{when}prescribed tempo {first.tempo} (up-hold-down, s)"
-    several = len(reports) > 1
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
@@ -682,38 +1026,21 @@ def render_html(
     ]
     if meta_line:
         parts.append(f'<p class="meta">{html.escape(meta_line)}</p>')
-    parts.append("<h2>Summary</h2>")
-    for r in reports:
-        parts.append(summary_html(summarize(r.reps, r.profile, r.tempo),
-                                  r.name if several else ""))
-    for r in reports:
-        prefix = f"{r.name}: " if several else ""
-        parts.append(f"<h2>{html.escape(prefix)}Reps by set</h2>")
-        if r.reps.empty:
-            parts.append("<p>No reps found.</p>")
-        for set_row in r.sets.to_dict(orient="records"):
-            parts.append(set_section(r, set_row, r.reps[r.reps["set"] == set_row["set"]]))
-        parts.append(f"<h2>{html.escape(prefix)}Plots</h2>")
-        parts.append(figure_html(
-            angle_figure(r),
-            f"Pelvic angle in degrees over time in seconds for {r.profile.title.lower()}, with "
-            "the concentric, top hold, eccentric and bottom pause of every rep shaded; swings "
-            "marked with triangles and faults with crosses.",
-            wide=True,
-        ))
-        parts.append(figure_html(
-            tempo_figure(r),
-            f"Bars of the up, top hold and down durations in seconds of every rep against the "
-            f"prescribed {r.tempo}; reps off tempo marked with a red cross.",
-            wide=True,
-        ))
-        parts.append(figure_html(
-            eccentric_figure(r),
-            "Descent duration in seconds of every rep against the green on-tempo band around "
-            f"the prescribed {r.tempo.eccentric_s:g} s; dropped descents marked red.",
-            wide=True,
-        ))
-    parts.append("<h2>Session details</h2>")
+    if several:
+        parts.append(_contents(reports, summaries))
+        for i, (r, summary) in enumerate(zip(reports, summaries, strict=True)):
+            anchor = f"recording-{i + 1}"
+            parts.append(f'<section class="recording" id="{anchor}" '
+                         f'aria-labelledby="{anchor}-title">')
+            parts.append(f'<h2 id="{anchor}-title">{_heading_html(r)}</h2>')
+            parts.append(summary_html(summary))
+            parts += _recording_body(r, 3)
+            parts.append('<p class="top"><a href="#contents">↑ Contents</a></p></section>')
+    else:
+        parts.append("<h2>Summary</h2>")
+        parts.append(summary_html(summaries[0]))
+        parts += _recording_body(first, 2)
+    parts.append('<h2 id="session-details">Session details</h2>')
     parts.append(session_details(reports, tables["session"]))
     parts.append("<details><summary>Every measurement of every rep</summary>")
     parts.append("<p class=\"note\">The same numbers, with their column names, are in "

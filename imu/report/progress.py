@@ -39,7 +39,13 @@ from matplotlib.figure import Figure
 from imu import research
 from imu.errors import ImuError
 from imu.exercises import get_profile
-from imu.report.coaching import DISCLAIMER, PROGRESS_ECCENTRIC_S, progress_reps
+from imu.report.coaching import (
+    DISCLAIMER,
+    PROGRESS_ECCENTRIC_S,
+    bar_tempo,
+    descent_below_bar,
+    progress_reps,
+)
 from imu.report.html import CSS, figure_html, scroll_table
 from imu.research import Dataset
 from imu.tempo import parse_tempo
@@ -386,10 +392,16 @@ def standing_text(progress: Progress) -> str:
         return (f"Ready to progress: {best} clean reps with a {PROGRESS_ECCENTRIC_S:g} s descent "
                 f"in one set ({when}) meets the rule ({rule}): try a decline or weighted "
                 "variant.")
+    profile = get_profile(progress.exercise)
+    prescribed = progress.prescribed_eccentric_s
+    short = ""
+    if np.isfinite(prescribed) and descent_below_bar(prescribed):
+        short = (f" Your sessions prescribed a {prescribed:g} s descent: train at "
+                 f"{bar_tempo(profile)} (up-hold-down, s) to work towards it.")
     if best == 0:
-        return (f"Progression rule: {rule}. No set has had such reps yet: {bar} to go.")
+        return f"Progression rule: {rule}. No set has had such reps yet: {bar} to go.{short}"
     return (f"Progression rule: {rule}. You stand at {last} in your last session (best "
-            f"{best}, {when}): {bar - best} more to go.")
+            f"{best}, {when}): {bar - best} more to go.{short}")
 
 
 def _day(value: object) -> str:

@@ -6,12 +6,15 @@ and, when it applies, returns a :class:`Finding`: a coaching cue in plain words 
 evidence behind it (how many reps, the measured quantity against the prescription or the
 threshold, and where: set and rep numbers)::
 
-    Slow the descent: 3 of 12 eccentrics lasted under 1 s against 3 s prescribed
+    Slow the descent: 3 of 12 descents lasted under 1 s against 3 s prescribed
     (set 1, rep 6; set 2, reps 5-6).
 
-:func:`summarize` runs every rule, ranks the findings (most reps affected first; ties in the
-order of :data:`RULES`, the eccentric and momentum cheats first, as DOMAIN names them the
-usual cheats) and keeps :data:`MAX_FIXES` as the things to fix first. The progression or
+:func:`summarize` runs every rule, joins tempo advice to the fault finding about the same
+phase (one line per phase: a rushed descent and dropped descents are one "Slow the descent"),
+ranks the findings (swings and faults first, most reps affected first, ties in the order of
+:data:`RULES`, the eccentric and momentum cheats first, as DOMAIN names them the usual cheats;
+tempo advice of its own after every fault) and keeps :data:`MAX_FIXES` as the things to fix
+first. The progression or
 regression advice comes after them (:func:`advice`: the verdict of
 :func:`imu.report.coaching.session_verdict`, which also says where the best set stands against
 the progression bar), and the disclaimer stays.
@@ -25,7 +28,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Final
 
 import numpy as np
@@ -57,6 +60,7 @@ class Finding:
         evidence: the measured facts with counts, quantities and where.
         count: reps affected (used to rank findings).
         where: the affected reps as ``set S, reps a-b`` text.
+        phase: the tempo rule's phase (``up``, ``top hold``, ``down``); "" for the others.
 
     """
 
@@ -65,6 +69,7 @@ class Finding:
     evidence: str
     count: int
     where: str = ""
+    phase: str = ""
 
     @property
     def text(self) -> str:
@@ -87,6 +92,7 @@ class Summary:
         uncertain: the reps the analyzer is unsure are reps (``count_confidence`` low),
             as ``set S, rep R`` text; "" when none or the column is missing.
         disclaimer: the analysis never diagnoses pain or injury.
+        unit: what one rep is called: ``hold`` for holds (plank), else ``rep``.
 
     """
 
@@ -99,6 +105,7 @@ class Summary:
     advice: Verdict = field(default_factory=lambda: Verdict("none", ""))
     uncertain: str = ""
     disclaimer: str = DISCLAIMER
+    unit: str = "rep"
 
     @property
     def main_fault(self) -> str | None:
@@ -183,23 +190,31 @@ def _finding(
 
 Rule = Callable[[pd.DataFrame, ExerciseProfile, Tempo], "Finding | None"]
 
-SWING_WORDS: Final[dict[str, tuple[str, str]]] = {
+SWING_WORDS: Final[dict[str, tuple[str, str, str]]] = {
     "reverse-crunch": (
+        "a leg toss",
         "leg tosses",
         "start each from a still bottom, curl the pelvis first",
     ),
     "hanging-leg-raise": (
-        "swung up (kip)",
+        "swung up (a kip)",
+        "swung up (kips)",
         "start from a still hang and curl the pelvis, do not kick",
     ),
-    "leg-raise": ("swung", "lift the legs slowly with the lower back pressed down"),
-    "reverse-hip-raise": ("leveraged swings", "lift the legs slowly from a still start"),
+    "leg-raise": ("swung", "swung", "lift the legs slowly with the lower back pressed down"),
+    "reverse-hip-raise": (
+        "a leveraged swing",
+        "leveraged swings",
+        "lift the legs slowly from a still start",
+    ),
     "standing-strict": (
+        "driven by the hips",
         "driven by the hips",
         "keep the pelvis still and let the arms do the lift",
     ),
 }
-"""Per exercise: what a swing rep is called and the cue (DOMAIN: momentum-driven reps)."""
+"""Per exercise: what one swing rep and several are called, and the cue (DOMAIN:
+momentum-driven reps)."""
 
 
 def rule_swing(reps: pd.DataFrame, profile: ExerciseProfile, tempo: Tempo) -> Finding | None:
@@ -207,11 +222,12 @@ def rule_swing(reps: pd.DataFrame, profile: ExerciseProfile, tempo: Tempo) -> Fi
     mask = _flag(reps, "swing")
     if not mask.any():
         return None
-    called, cue = SWING_WORDS.get(
-        profile.name, ("momentum-driven", "start each rep from stillness")
+    one, several, cue = SWING_WORDS.get(
+        profile.name, ("momentum-driven", "momentum-driven", "start each rep from stillness")
     )
     n = int(mask.sum())
-    evidence = f"{_of(n, len(reps), _unit(profile))} {'was' if n == 1 else 'were'} {called}"
+    called = f"was {one}" if n == 1 else f"were {several}"
+    evidence = f"{_of(n, len(reps), _unit(profile))} {called}"
     details: list[str] = []
     fast = reps.loc[mask, "concentric_s"] < 0.5 * tempo.concentric_s
     if fast.any():
@@ -240,7 +256,7 @@ def rule_dropped_eccentric(
         return None
     durations = reps.loc[mask, "eccentric_s"]
     evidence = (
-        f"{_of(int(mask.sum()), len(reps), 'eccentric')} lasted under "
+        f"{_of(int(mask.sum()), len(reps), 'descent')} lasted under "
         f"{_ceil_half(float(durations.max())):g} s against {tempo.eccentric_s:g} s prescribed"
     )
     return _finding("dropped_eccentric", "Slow the descent", evidence, reps, mask)
@@ -353,19 +369,49 @@ PHASES: Final = (
     ("top_hold_s", "top hold", "top_hold_s"),
     ("eccentric_s", "down", "eccentric_s"),
 )
+"""Per phase: the reps-table column, its plain word and the :class:`Tempo` field."""
+
+PHASE_FAULTS: Final[dict[str, str]] = {
+    "up": "swing",
+    "top hold": "short_hold",
+    "down": "dropped_eccentric",
+}
+"""The fault rule about the same phase as the tempo advice: the two become one line."""
+
+TEMPO_CUES: Final[dict[tuple[str, bool], str]] = {
+    ("up", True): "Take longer on the way up",
+    ("up", False): "Come up a little faster",
+    ("top hold", True): "Hold the top longer",
+    ("top hold", False): "Shorten the top hold",
+    ("down", True): "Slow the descent",
+    ("down", False): "Lower a little faster",
+}
+"""Cue of the tempo rule per (phase, phase too short); the fault rules' cues where they agree."""
 
 
 def rule_tempo(reps: pd.DataFrame, profile: ExerciseProfile, tempo: Tempo) -> Finding | None:
     """Off tempo (DOMAIN: tempo is the duration of each phase) when no fault explains it.
 
     Speaks when at least :data:`TEMPO_OFF_SHARE` of the reps are off tempo and are clean:
-    then names the phase whose median is furthest from its prescription.
+    then names the phase whose median is furthest from its prescription (the finding's
+    ``phase``), out of the clean reps.
     """
     if "tempo_ok" not in reps.columns or reps.empty:
         return None
-    mask = ~_flag(reps, "tempo_ok") & _flag(reps, "clean")
+    clean = _flag(reps, "clean")
+    mask = ~_flag(reps, "tempo_ok") & clean
     if mask.sum() < max(1, TEMPO_OFF_SHARE * len(reps)):
         return None
+    n, was = int(mask.sum()), "was" if mask.sum() == 1 else "were"
+    if profile.isometric:
+        # A hold's tempo is its hold alone, off only when too short (the analyzer's rule).
+        median = float(reps.loc[mask, "top_hold_s"].median())
+        evidence = (
+            f"{_of(n, int(clean.sum()), 'clean hold')} {was} shorter than the prescribed "
+            f"{tempo.top_hold_s:g} s: {'it' if n == 1 else 'they'} lasted {median:.1f} s"
+            f"{'' if n == 1 else ' (median)'}"
+        )
+        return replace(_finding("tempo", "Hold longer", evidence, reps, mask), phase="top hold")
     worst = max(
         PHASES,
         key=lambda p: abs(float(reps.loc[mask, p[0]].median()) - getattr(tempo, p[2])),
@@ -373,17 +419,12 @@ def rule_tempo(reps: pd.DataFrame, profile: ExerciseProfile, tempo: Tempo) -> Fi
     column, word, attr = worst
     median = float(reps.loc[mask, column].median())
     target = float(getattr(tempo, attr))
-    # A movement phase that is too short is slowed down; a hold that is too short is held
-    # longer (and the other way round).
-    if word == "top hold":
-        action = "Hold longer at the top" if median < target else "Shorten the top hold"
-    else:
-        action = f"{'Slow down' if median < target else 'Speed up'} the {word} phase"
     evidence = (
-        f"{_of(int(mask.sum()), len(reps), 'clean rep')} were off the {tempo} tempo; their "
-        f"{word} phase took {median:.1f} s (median) against {target:g} s"
+        f"{_of(n, int(clean.sum()), 'clean rep')} {was} off the {tempo} tempo: their {word} "
+        f"phase took {median:.1f} s (median) against {target:g} s"
     )
-    return _finding("tempo", action, evidence, reps, mask)
+    finding = _finding("tempo", TEMPO_CUES[word, median < target], evidence, reps, mask)
+    return replace(finding, phase=word)
 
 
 RULES: Final[tuple[tuple[str, Rule], ...]] = (
@@ -406,18 +447,43 @@ RULES: Final[tuple[tuple[str, Rule], ...]] = (
 # --------------------------------------------------------------------------- the summary
 
 
+def merge_tempo(found: Sequence[Finding]) -> list[Finding]:
+    """One line per phase: tempo advice joins the fault finding about the same phase.
+
+    The fault's cue leads (it is the form to fix); the off-tempo clean reps follow as more
+    evidence. The fault's count still ranks the line. Tempo advice about a phase no fault
+    speaks of stays a line of its own.
+    """
+    tempo = next((f for f in found if f.rule == "tempo"), None)
+    if tempo is None:
+        return list(found)
+    partner = PHASE_FAULTS.get(tempo.phase)
+    fault = next((f for f in found if f.rule == partner), None)
+    if fault is None:
+        return list(found)
+    merged = replace(fault, evidence=f"{fault.evidence.removesuffix('.')}; besides, "
+                                     f"{tempo.evidence[0].lower()}{tempo.evidence[1:]}")
+    return [merged if f is fault else f for f in found if f is not tempo]
+
+
 def findings(reps: pd.DataFrame, profile: ExerciseProfile, tempo: Tempo) -> list[Finding]:
-    """Every finding of a recording's reps, ranked (most reps first, ties by :data:`RULES`)."""
+    """Every finding of a recording's reps, ranked.
+
+    Tempo advice about the phase of a fault is merged into that fault's line
+    (:func:`merge_tempo`). Swings and faults come first, most reps first (ties by
+    :data:`RULES`); tempo advice that stays on its own comes after every fault: a fault of
+    form is never pushed down by timing.
+    """
     if reps.empty:
         return []
     found = [f for _, rule in RULES if (f := rule(reps, profile, tempo)) is not None]
     order = {name: i for i, (name, _) in enumerate(RULES)}
-    return sorted(found, key=lambda f: (-f.count, order[f.rule]))
+    return sorted(merge_tempo(found), key=lambda f: (f.rule == "tempo", -f.count, order[f.rule]))
 
 
-def advice(reps: pd.DataFrame, profile: ExerciseProfile) -> Verdict:
+def advice(reps: pd.DataFrame, profile: ExerciseProfile, tempo: Tempo | None = None) -> Verdict:
     """The progression / regression verdict (:func:`imu.report.coaching.session_verdict`)."""
-    return session_verdict(reps, profile)
+    return session_verdict(reps, profile, tempo)
 
 
 def uncertain_reps(reps: pd.DataFrame) -> str:
@@ -449,15 +515,17 @@ def summarize(
         tut_s=float(reps["tut_s"].sum()) if len(reps) else 0.0,
         fixes=tuple(ranked[:max_fixes]),
         also=tuple(ranked[max_fixes:]),
-        advice=advice(reps, profile),
+        advice=advice(reps, profile, tempo),
         uncertain=uncertain_reps(reps),
+        unit=_unit(profile),
     )
 
 
 def summary_lines(summary: Summary) -> Sequence[str]:
     """The summary as plain text lines (the CLI prints these)."""
     lines = [
-        f"{summary.reps} reps, {summary.clean_reps} clean, "
+        f"{summary.reps} {summary.unit}{'' if summary.reps == 1 else 's'}, "
+        f"{summary.clean_reps} clean, "
         f"{summary.tut_s:.0f} s under tension",
     ]
     lines += [f"Fix first: {f.text}" for f in summary.fixes]

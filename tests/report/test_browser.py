@@ -91,7 +91,7 @@ def test_report_names_the_main_fault_of_the_bundled_crunch(
     browser.open(page, 390, 844)
     summary = _summary_text(browser)
     assert "4 of 12 reps were leg tosses" in summary
-    assert "Slow the descent: 4 of 12 eccentrics lasted under 1.5 s against 3 s prescribed" \
+    assert "Slow the descent: 4 of 12 descents lasted under 1.5 s against 3 s prescribed" \
         in summary
     # Opened, the table of every measurement scrolls inside its own box, not the page.
     browser.js("document.querySelectorAll('details').forEach(d => d.open = true)")
@@ -104,6 +104,68 @@ def test_report_names_the_main_fault_of_the_bundled_crunch(
     browser.screenshot("report_reverse_crunch_390_full", full=True)
     browser.open(page, 1280, 800)
     browser.screenshot("report_reverse_crunch_1280_full", full=True)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stem", ["reverse_crunch", "plank"])
+def test_plots_fit_the_screen_with_readable_text(
+    browser: Browser, report_pages: dict[str, tuple[Path, str | None]], stem: str
+) -> None:
+    """A phone gets figures drawn for its width: no sideways scroll, text of 10 px or more."""
+    from imu.report.html import NARROW, WIDE
+
+    page, _ = report_pages[stem]
+    for width, layout in ((390, NARROW), (1280, WIDE)):
+        browser.open(page, width, 844)
+        shown = browser.js(
+            "return [...document.querySelectorAll('figure img')].map(i => "
+            "[i.naturalWidth, i.getBoundingClientRect().width, i.parentElement.scrollWidth, "
+            "i.parentElement.clientWidth])"
+        )
+        assert shown
+        for natural, css_width, scroll, client in shown:
+            assert natural == round(layout.width_in * layout.dpi)  # the version for the screen
+            assert css_width <= width and scroll <= client
+            smallest_px = 8 * layout.dpi / 72 * css_width / natural  # 8 pt: the smallest text
+            assert smallest_px >= (10 if width < 600 else 10.5), (width, smallest_px)
+        # The session details fit: no value pushed off screen by a long date.
+        fits = browser.js("const t = document.querySelector('table.details').parentElement;"
+                          "return t.scrollWidth <= t.clientWidth")
+        assert fits
+        browser.screenshot(f"report_{stem}_plots_{width}", full=True)
+
+
+@pytest.mark.slow
+def test_a_combined_report_has_contents_and_a_section_per_recording(
+    browser: Browser, tmp_path: Path
+) -> None:
+    stems = ("bird_dog", "plank", "reverse_crunch")
+    reports = []
+    for stem in stems:
+        recording = read_recording(ROOT / "recordings" / f"{stem}.parquet")
+        reports.append(analyze_recording(recording, recording.meta.exercise or "generic"))
+    write_reports(reports, tmp_path)
+    for width, height in SIZES:
+        browser.open(tmp_path / "report.html", width, height)
+        _check_layout(browser, width)
+        assert browser.js("return document.querySelector('h1').innerText") == "3 recordings"
+        links = browser.js("return [...document.querySelectorAll('nav.contents a')]"
+                           ".map(a => a.getAttribute('href'))")
+        assert links == ["#recording-1", "#recording-2", "#recording-3", "#session-details"]
+        assert browser.js("return arguments[0].every(h => document.querySelector(h))", links)
+        headings = browser.js("return [...document.querySelectorAll('section.recording > h2')]"
+                              ".map(h => h.innerText)")
+        assert [h.split(" — ")[0] for h in headings] == ["Bird-dog", "Plank",
+                                                          "Reverse crunch"]
+        assert all(", tempo " in h for h in headings)
+        # The contents are on the first screen; each section starts with its own summary.
+        top = browser.js("return document.querySelector('nav.contents')"
+                         ".getBoundingClientRect().top")
+        assert top < height / 2
+        firsts = browser.js("return [...document.querySelectorAll('section.recording')]"
+                            ".map(s => s.children[1].className)")
+        assert firsts == ["summary"] * 3
+        browser.screenshot(f"report_combined_{width}x{height}")
 
 
 @pytest.fixture(scope="module")

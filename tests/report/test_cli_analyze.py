@@ -132,5 +132,5 @@ def test_the_terminal_says_what_to_fix_first(tmp_path, capsys) -> None:
     assert main(["analyze", "recordings/reverse_crunch.parquet", "--tempo", "3-1-3",
                  "--out", str(tmp_path / "o")]) == 0
     out = capsys.readouterr().out
-    assert "fix first: Slow the descent: 4 of 12 eccentrics" in out
+    assert "fix first: Slow the descent: 4 of 12 descents" in out
     assert out.index("fix first") < out.index("verdict")

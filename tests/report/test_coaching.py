@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from imu.exercises import get_profile
 from imu.report import reps_table
-from imu.report.coaching import DISCLAIMER, session_verdict
+from imu.report.coaching import DISCLAIMER, prescribed_eccentric_s, session_verdict
+from imu.tempo import parse_tempo
 from tests.report.helpers import make_rep, make_set
 
 CRUNCH = get_profile("reverse-crunch")
 LEG_RAISE = get_profile("leg-raise")
 HANGING = get_profile("hanging-leg-raise")
+T212 = parse_tempo("2-1-2")
+T313 = parse_tempo("3-1-3")
 
 
 def test_progress_after_15_clean_reps_with_a_3_s_descent() -> None:
@@ -91,11 +94,37 @@ def test_no_hip_drive_in_a_strict_lift() -> None:
 
 def test_keep_verdict_says_where_the_best_set_stands() -> None:
     reps = reps_table(make_set(1, 6, 0.0, eccentric_s=3.0) + make_set(2, 4, 99.0, eccentric_s=1))
-    verdict = session_verdict(reps, CRUNCH)
+    verdict = session_verdict(reps, CRUNCH, T313)
     assert verdict.kind == "none"
     assert verdict.text == (
-        "Keep this variant for now: your best set had 6 clean reps with a 3 s descent; about "
-        "15 suggest progressing to a harder variant."
+        "Keep this variant for now: your best set had 6 clean reps, all with a 3 s descent; "
+        "about 15 clean reps with a 3 s descent in one set suggest progressing to a harder "
+        "variant."
     )
+    mixed = make_set(1, 6, 0.0, eccentric_s=3.0)
+    mixed[:2] = make_set(1, 2, 0.0, eccentric_s=2.3)  # on tempo, but short of the bar
+    text = session_verdict(reps_table(mixed), CRUNCH, T313).text
+    assert "your best set had 6 clean reps, 4 of them with a 3 s descent" in text
     # Exercises without a progression bar keep the short text.
     assert session_verdict(reps, HANGING).text.startswith("Keep this variant: no progression")
+
+
+def test_a_shorter_prescribed_descent_is_named_not_counted_as_zero() -> None:
+    """At 2-1-2 (the live default) clean reps are not "0 clean reps with a 3 s descent"."""
+    reps = reps_table(make_set(1, 4, 0.0, eccentric_s=2.0))
+    verdict = session_verdict(reps, CRUNCH, T212)
+    assert verdict.kind == "none"
+    assert "0 clean" not in verdict.text and "best set had 0" not in verdict.text
+    assert verdict.text == (
+        "Keep this variant for now: your best set had 4 clean reps, none with a 3 s descent. "
+        "About 15 clean reps with a 3 s descent in one set suggest progressing to a harder "
+        "variant, but this session prescribed a 2 s descent: train at 2-1-3 (up-hold-down, s) "
+        "to work towards it."
+    )
+    # Without the tempo (the session table), the prescription comes from eccentric_ratio.
+    table = reps.assign(eccentric_ratio=reps["eccentric_s"] / 2.0)
+    assert session_verdict(table, CRUNCH).text == verdict.text
+    assert prescribed_eccentric_s(table, CRUNCH) == 2.0
+    assert prescribed_eccentric_s(table.drop(columns="eccentric_ratio"), CRUNCH) == 2.0
+    # At a 3 s prescription the shorter-descent advice is not given.
+    assert "prescribed" not in session_verdict(reps, CRUNCH, T313).text

@@ -8,6 +8,7 @@ from dataclasses import replace
 import pandas as pd
 import pytest
 
+from imu.exercises import get_profile
 from imu.io import read_recording
 from imu.report import DISCLAIMER, SessionReport, analyze_recording, reps_table
 from imu.report.html import eccentric_band, plain_label, render_html, rep_badges
@@ -38,10 +39,10 @@ def test_summary_comes_first_and_says_what_to_fix(crunch: SessionReport) -> None
     summary = text[text.index("Summary"):text.index("Reps by set")]
     assert "12 reps in 2 sets" in summary and "6 clean reps" in summary
     assert "Fix first" in summary
-    assert "Slow the descent: 4 of 12 eccentrics lasted under 1.5 s against 3 s prescribed " \
+    assert "Slow the descent: 4 of 12 descents lasted under 1.5 s against 3 s prescribed " \
         "(set 1, reps 1, 6; set 2, reps 2-3)." in summary
     assert "4 of 12 reps were leg tosses" in summary
-    assert "about 15 suggest progressing" in summary
+    assert "about 15 clean reps with a 3 s descent in one set suggest progressing" in summary
     assert DISCLAIMER in summary
 
 
@@ -61,6 +62,9 @@ def test_headings_are_plain_words_never_column_names(crunch: SessionReport) -> N
 def test_a_row_per_rep_with_badges_and_quantities(crunch: SessionReport) -> None:
     page = render_html([crunch])
     assert page.count("<h3>Set ") == 2
+    # What the cells and arrows mean is said once, above the sets, not under every set.
+    assert page.count("Tempo is judged apart from faults") == 1
+    assert page.index("red: off tempo, ▼ short, ▲ long") < page.index("<h3>Set 1")
     assert page.count('class="badge b-swing"') == 4
     assert page.count("dropped descent: ") == 4
     assert "= 33% of 3 s" in page
@@ -104,10 +108,45 @@ def test_responsive_and_accessible_markup(crunch: SessionReport) -> None:
     assert "@import" not in page and "url(" not in page
 
 
-def test_several_recordings_get_a_summary_each(crunch: SessionReport) -> None:
-    page = render_html([replace(crunch, name="mon"), replace(crunch, name="wed")])
+def test_several_recordings_get_a_section_each(crunch: SessionReport) -> None:
+    dated = crunch.session.assign(date="2026-11-30T04:00:03+00:00")
+    mon = replace(crunch, name="mon", session=dated)
+    page = render_html([mon, replace(crunch, name="wed")])
     assert page.count('class="summary"') == 2
-    assert "mon: Reps by set" in page and "wed: Reps by set" in page
+    assert "<h1>Reverse crunch: 2 recordings</h1>" in page  # one exercise: named
+    headings = [(a, re.sub(r"<[^>]+>", "", h))
+                for a, h in re.findall(r'<h2 id="(recording-\d)-title">(.*?)</h2>', page)]
+    assert headings == [
+        ("recording-1", "Reverse crunch — mon, 30 Nov 2026 04:00 UTC, tempo 3-1-3"),
+        ("recording-2", "Reverse crunch — wed, tempo 3-1-3"),
+    ]
+    # A table of contents links every section and the details.
+    contents = page[page.index('<nav class="contents"'):page.index("</nav>")]
+    assert re.findall(r'href="#([\w-]+)"', contents) == ["recording-1", "recording-2",
+                                                         "session-details"]
+    assert "12 reps, 6 clean" in contents
+    assert 'id="session-details"' in page
+    # Each recording's summary sits right above its own sets and plots.
+    sections = page.split('<section class="recording"')[1:]
+    assert len(sections) == 2
+    for section in sections:
+        order = [section.index(k) for k in ('class="summary"', "<h3>Reps by set</h3>",
+                                             "<h4>Set 1</h4>", "<h3>Plots</h3>", "<figure>")]
+        assert order == sorted(order)
+
+
+def test_a_report_of_several_exercises_is_titled_by_what_it_holds(
+    crunch: SessionReport,
+) -> None:
+    from imu.report.html import combined_title
+
+    dog = replace(crunch, name="bird_dog", profile=get_profile("bird-dog"))
+    page = render_html([dog, replace(crunch, name="reverse_crunch")])
+    assert "<h1>2 recordings</h1>" in page and "Bird-dog: 2" not in page
+    text = _text(page)
+    assert "Bird-dog — bird_dog, tempo 3-1-3" in text
+    assert "Reverse crunch — reverse_crunch, tempo 3-1-3" in text
+    assert combined_title([crunch, crunch, crunch]) == "Reverse crunch: 3 recordings"
 
 
 def test_unknown_columns_reach_the_full_table_in_plain_words(crunch: SessionReport) -> None:
@@ -146,3 +185,125 @@ def test_text_colours_pass_wcag_aa_contrast() -> None:
             checked += 1
     assert checked >= 10
     assert _contrast("#777777", "#ffffff") < 4.5  # the check can fail
+
+
+def _rows(page: str) -> list[str]:
+    """The rep rows of the per-set tables."""
+    tables = re.findall(r'<table aria-label="(?:Reps|Holds) of set.*?</table>', page, re.S)
+    return [r for t in tables for r in re.findall(r"<tr><td>.*?</tr>", t, re.S)]
+
+
+def _marks(fig) -> int:
+    """Off-tempo ✕ marks in the tempo figure (its only scatter collections)."""
+    return sum(len(c.get_offsets()) for c in fig.axes[0].collections)
+
+
+@pytest.mark.parametrize(("recording", "exercise", "tempo"), [
+    ("reverse_crunch", "reverse-crunch", "3-1-3"),
+    ("reverse_crunch", "reverse-crunch", "2-1-2"),
+    ("plank", "plank", "1-45-1"),  # the live default: holds of about 30 s
+    ("plank", "plank", "1-30-1"),
+])
+def test_red_cells_plot_marks_and_tempo_ok_follow_one_rule(recording, exercise, tempo) -> None:
+    from imu.report.html import tempo_figure
+
+    report = analyze_recording(read_recording(f"recordings/{recording}.parquet"), exercise,
+                               parse_tempo(tempo))
+    page = render_html([report])
+    rows = _rows(page)
+    assert len(rows) == len(report.reps)
+    red_rows = [('class="off"' in r) for r in rows]
+    assert red_rows == list(~report.reps["tempo_ok"].to_numpy())
+    assert _marks(tempo_figure(report)) == sum(r.count('class="off"') for r in rows)
+    # A rep without a fault is "no fault", never a green "clean" beside a red cell.
+    assert ">clean<" not in page
+    assert all("no fault" in r for r in rows if "b-clean" in r)
+    if exercise == "plank":  # a plank's reps are holds, in the counts too
+        assert "3 holds in 3 sets" in _text(page) and "1 hold, " in _text(page)
+
+
+def test_off_phases() -> None:
+    from imu.report.html import off_phases
+
+    row = {"concentric_s": 2.0, "top_hold_s": 1.0, "eccentric_s": 1.3, "tempo_ok": False}
+    assert off_phases(row, parse_tempo("2-1-2")) == {"eccentric_s": "short"}
+    assert off_phases({**row, "tempo_ok": True}, parse_tempo("2-1-2")) == {}
+    # Judged off with a tighter tolerance: the furthest phase is the one shown.
+    near = {**row, "eccentric_s": 2.3}
+    assert off_phases(near, parse_tempo("2-1-2")) == {"eccentric_s": "long"}
+    # A plank: only a short hold is off tempo, getting into and out of it never.
+    hold = {"concentric_s": 1.6, "top_hold_s": 30.0, "eccentric_s": 1.7, "tempo_ok": False}
+    assert off_phases(hold, parse_tempo("1-45-1"), isometric=True) == {"top_hold_s": "short"}
+    assert off_phases({**hold, "tempo_ok": True}, parse_tempo("1-30-1"), isometric=True) == {}
+
+
+def _legend(fig) -> list[str]:
+    return [t.get_text() for legend in fig.legends for t in legend.get_texts()]
+
+
+@pytest.mark.parametrize(("exercise", "descent_plot"), [
+    ("reverse-crunch", True), ("pelvic-tilt", True), ("bird-dog", False), ("dead-bug", False),
+    ("plank", False), ("standing-strict", False),
+])
+def test_only_the_plots_that_fit_the_exercise(crunch: SessionReport, exercise: str,
+                                              descent_plot: bool) -> None:
+    from imu.report.html import report_figures
+
+    report = replace(crunch, profile=get_profile(exercise))
+    figures = report_figures(report)
+    titles = [fig.axes[0].get_title() for fig, _ in figures]
+    assert len(figures) == (3 if descent_plot else 2)
+    assert any("Down phase (descent)" in t for t in titles) == descent_plot
+    page = render_html([report])
+    assert page.count("<figure>") == len(figures)
+
+
+def test_every_marker_is_named_in_plain_words(crunch: SessionReport) -> None:
+    from imu.report.html import angle_figure, eccentric_figure, tempo_figure
+
+    angle = angle_figure(crunch)
+    ax = angle.axes[0]
+    assert ax.get_ylabel() == "pelvis tilt (°)" and "movement axis" not in ax.get_title()
+    assert not ax.texts  # no abbreviations such as "rot" or "drop" beside the marks
+    labels = _legend(angle)
+    assert {"up", "top hold", "down", "swing (momentum)", "dropped descent"} <= set(labels)
+    marks = [c.get_label() for c in ax.collections if type(c).__name__ == "PathCollection"]
+    assert marks == ["swing (momentum)", "dropped descent"]  # each its own marker
+    words = " ".join(labels + _legend(tempo_figure(crunch)) + _legend(eccentric_figure(crunch)))
+    assert not re.search(r"\b(concentric|eccentric|rot|drop|arch|part)\b", words)
+    # Faults of other exercises get their own plain word, never an abbreviation.
+    rotating = crunch.reps.assign(hips_rotating=crunch.reps["rep"] == 2)
+    labels = _legend(angle_figure(replace(crunch, reps=rotating)))
+    assert "hips rotating" in labels
+    plank = replace(crunch, profile=get_profile("plank"))
+    assert {"getting into the hold", "hold"} <= set(_legend(angle_figure(plank)))
+    assert {"hold", "prescribed"} <= set(_legend(tempo_figure(plank)))
+    assert "up" not in _legend(tempo_figure(plank))  # a hold's tempo is its hold alone
+
+
+def test_dates_read_plainly(crunch: SessionReport) -> None:
+    from imu.report.html import readable_date
+
+    assert readable_date("2026-11-30T04:00:03+00:00") == "30 Nov 2026 04:00 UTC"
+    assert readable_date("2026-03-01T23:30:00+02:00") == "1 Mar 2026 21:30 UTC"
+    assert readable_date(None) == "-" and readable_date("yesterday") == "yesterday"
+    session = crunch.session.assign(date="2026-11-30T04:00:03+00:00")
+    page = render_html([replace(crunch, session=session)],
+                       {"reps": crunch.reps, "sets": crunch.sets, "session": session})
+    assert "2026-11-30T04" not in page
+    assert "30 Nov 2026 04:00 UTC" in _text(page)
+
+
+def test_every_figure_has_a_phone_version(crunch: SessionReport) -> None:
+    from imu.report.html import NARROW, NARROW_MAX_PX, report_figures
+
+    page = render_html([crunch])
+    sources = re.findall(r'<source media="\(max-width: (\d+)px\)" srcset="data:image/png', page)
+    assert len(sources) == page.count("<figure>") == 3
+    assert set(sources) == {str(NARROW_MAX_PX)}
+    assert 'class="scroll" tabindex="0"><img' not in page  # figures never scroll sideways
+    for fig, _ in report_figures(crunch, NARROW):
+        assert fig.get_figwidth() == NARROW.width_in
+        for text in fig.findobj(lambda a: hasattr(a, "get_fontsize") and hasattr(a, "get_text")):
+            if text.get_text():
+                assert text.get_fontsize() >= 8, text.get_text()

@@ -49,7 +49,8 @@ def test_several_recordings_get_a_recording_column(report: SessionReport, tmp_pa
     assert reps["recording"].tolist() == ["mon"] * len(report.reps) + ["wed"] * len(report.reps)
     assert session["recording"].tolist() == ["mon", "wed"]
     html = (tmp_path / "report.html").read_text(encoding="utf-8")
-    assert html.count("data:image/png;base64,") == 6
+    assert html.count("<figure>") == 6
+    assert html.count("data:image/png;base64,") == 12  # each figure for desktops and phones
 
 
 def test_html_is_self_contained(report: SessionReport) -> None:
@@ -67,7 +68,7 @@ def test_html_without_reps(report: SessionReport) -> None:
         report, reps=report.reps.iloc[:0], sets=report.sets.iloc[:0], trace=report.trace[:0]
     )
     html = render_html([empty])
-    assert html.count("data:image/png;base64,") == 3
+    assert html.count("<figure>") == 3 and html.count("data:image/png;base64,") == 6
 
 
 def test_plot_decimation() -> None:

@@ -147,3 +147,13 @@ def test_one_week_and_no_clean_reps_read_plainly(data: research.Dataset) -> None
     per["progress_reps"] = 0
     text = standing_text(replace(progress, per_session=per))
     assert "No set has had such reps yet: 15 to go." in text and "best 0" not in text
+
+
+def test_a_shorter_prescribed_descent_is_named(data: research.Dataset) -> None:
+    from dataclasses import replace
+
+    progress = build_progress(data, "P01")
+    assert "prescribed" not in standing_text(progress)  # the cohort trains at 3 s
+    text = standing_text(replace(progress, prescribed_eccentric_s=2.0))
+    assert text.endswith("Your sessions prescribed a 2 s descent: train at 2-1-3 "
+                         "(up-hold-down, s) to work towards it.")

@@ -65,7 +65,7 @@ def test_dropped_eccentric_speaks_in_coaching_words_with_evidence() -> None:
     finding = rule_dropped_eccentric(crunch_session(), CRUNCH, T313)
     assert finding is not None
     assert finding.text == (
-        "Slow the descent: 3 of 12 eccentrics lasted under 1 s against 3 s prescribed "
+        "Slow the descent: 3 of 12 descents lasted under 1 s against 3 s prescribed "
         "(set 1, rep 6; set 2, reps 5-6)."
     )
     assert finding.count == 3
@@ -118,12 +118,22 @@ def test_at_most_two_fixes_the_rest_also_seen() -> None:
 def test_progression_advice_follows_and_says_where_the_person_stands() -> None:
     summary = summarize(crunch_session(), CRUNCH, T313)
     assert summary.advice.kind == "none"
-    assert "best set had 3 clean reps with a 3 s descent" in summary.advice.text
+    assert "best set had 3 clean reps, all with a 3 s descent" in summary.advice.text
     assert "about 15" in summary.advice.text
     lines = summary_lines(summary)
     assert lines[0] == "12 reps, 5 clean, 69 s under tension"  # 5x7 + 4x5.1 + 3x4.7
     assert lines[1].startswith("Fix first: Start each from a still bottom")
     assert lines[-1] == summary.advice.text and "never diagnoses" in summary.disclaimer
+
+
+def test_progression_advice_is_measured_against_the_tempo_used() -> None:
+    """A live 2-1-2 session: the verdict names the shorter descent, not "0 clean reps"."""
+    reps = reps_table(make_set(1, 4, 0.0, concentric_s=2.0, eccentric_s=2.0))
+    summary = summarize(reps, CRUNCH, parse_tempo("2-1-1.5"))
+    assert summary.clean_reps == 4
+    assert "your best set had 4 clean reps, none with a 3 s descent" in summary.advice.text
+    assert "this session prescribed a 1.5 s descent" in summary.advice.text
+    assert "train at 2-1-3" in summary.advice.text
 
 
 def test_regress_advice_for_frequent_back_arch() -> None:
@@ -223,15 +233,73 @@ def test_tempo_rule_speaks_only_for_clean_off_tempo_reps() -> None:
                                     eccentric_s=3.0, tempo_ok=False))
     finding = rule_tempo(slow_hold, CRUNCH, T313)
     assert finding is not None
-    assert finding.cue == "Hold longer at the top"  # a short hold is held longer
+    assert finding.cue == "Hold the top longer"  # a short hold is held longer
+    assert finding.phase == "top hold"
     assert "6 of 6 clean reps were off the 3-1-3 tempo" in finding.evidence
     assert "0.2 s (median) against 1 s" in finding.evidence
     rushed = reps_table(make_set(1, 6, 0.0, concentric_s=1.0, top_hold_s=1.0,
                                  eccentric_s=3.0, tempo_ok=False))
     rushed_finding = rule_tempo(rushed, CRUNCH, T313)
-    assert rushed_finding is not None and rushed_finding.cue == "Slow down the up phase"
+    assert rushed_finding is not None and rushed_finding.cue == "Take longer on the way up"
     # Off-tempo reps explained by a fault are the fault's rule, not this one.
     assert rule_tempo(crunch_session(), CRUNCH, T313) is None
+
+
+T212 = parse_tempo("2-1-2")
+
+
+def rushed_descents() -> pd.DataFrame:
+    """12 reps at 2-1-2: 2 dropped descents, 2 leg tosses, 4 of the 8 clean reps down in 1.3 s."""
+    reps = make_set(1, 6, 0.0) + make_set(2, 6, 60.0)
+    for i in (1, 7):
+        reps[i] = make_rep(reps[i].set, reps[i].rep, reps[i].con_start_s, eccentric_s=0.6,
+                           faults={"dropped_eccentric"}, tempo_ok=False)
+    for i in (3, 9):
+        reps[i] = make_rep(reps[i].set, reps[i].rep, reps[i].con_start_s, concentric_s=0.8,
+                           swing=True, tempo_ok=False)
+    for i in (0, 2, 6, 8):
+        reps[i] = make_rep(reps[i].set, reps[i].rep, reps[i].con_start_s, eccentric_s=1.3,
+                           tempo_ok=False)
+    return reps_table(reps)
+
+
+def test_tempo_counts_off_tempo_clean_reps_out_of_the_clean_reps() -> None:
+    finding = rule_tempo(rushed_descents(), CRUNCH, T212)
+    assert finding is not None and finding.phase == "down"
+    assert finding.evidence.startswith("4 of 8 clean reps were off the 2-1-2 tempo: their "
+                                       "down phase took 1.3 s (median) against 2 s")
+
+
+def test_tempo_advice_joins_the_fault_of_the_same_phase() -> None:
+    summary = summarize(rushed_descents(), CRUNCH, T212)
+    every = [*summary.fixes, *summary.also]
+    assert [f.rule for f in every] == ["dropped_eccentric", "swing"]  # no separate tempo line
+    assert sum(f.cue == "Slow the descent" for f in every) == 1
+    down = summary.fixes[0]
+    assert down.text == (
+        "Slow the descent: 2 of 12 descents lasted under 1 s against 2 s prescribed (set 1, "
+        "rep 2; set 2, rep 2); besides, 4 of 8 clean reps were off the 2-1-2 tempo: their "
+        "down phase took 1.3 s (median) against 2 s (set 1, reps 1, 3; set 2, reps 1, 3)."
+    )
+    assert down.count == 2  # ranked by the fault's reps
+    # The pelvic tilt drill: one line about the top hold, not "Hold the top longer" twice.
+    tilt = make_set(1, 5, 0.0, period_s=12.0, top_hold_s=3.0, tempo_ok=False)
+    tilt += [make_rep(1, 6 + i, 60.0 + 12 * i, top_hold_s=1.5, faults={"short_hold"},
+                      tempo_ok=False) for i in range(3)]
+    summary = summarize(reps_table(tilt), get_profile("pelvic-tilt"), parse_tempo("2-5-2"))
+    assert [f.rule for f in [*summary.fixes, *summary.also]] == ["short_hold"]
+    assert "besides, 5 of 5 clean reps were off the 2-5-2 tempo: their top hold phase " \
+        "took 3.0 s (median) against 5 s" in summary.fixes[0].evidence
+
+
+def test_a_swing_ranks_above_tempo_advice_with_more_reps() -> None:
+    reps = make_set(1, 8, 0.0, top_hold_s=0.1, tempo_ok=False)  # 8 clean, all holds short
+    reps[4] = make_rep(1, 5, 24.0, concentric_s=0.8, top_hold_s=0.1, swing=True,
+                       tempo_ok=False)
+    summary = summarize(reps_table(reps), CRUNCH, T212)
+    assert [f.rule for f in summary.fixes] == ["swing", "tempo"]
+    assert summary.main_fault == "swing"
+    assert summary.fixes[1].cue == "Hold the top longer" and summary.fixes[1].count == 7
 
 
 def test_uncertain_reps_from_count_confidence() -> None:
@@ -255,3 +323,23 @@ def test_every_rule_is_listed_once() -> None:
     names = [name for name, _ in RULES]
     assert len(names) == len(set(names))
     assert isinstance(Finding("x", "Cue", "evidence.", 1).text, str)
+
+
+def test_a_single_swing_reads_as_one() -> None:
+    reps = reps_table([make_rep(1, 1, 0.0), make_rep(1, 2, 9.0, concentric_s=0.5, swing=True)])
+    finding = rule_swing(reps, CRUNCH, parse_tempo("2-1-2"))
+    assert finding is not None and "1 of 2 reps was a leg toss:" in finding.evidence
+    hanging = rule_swing(reps, get_profile("hanging-leg-raise"), parse_tempo("2-1-2"))
+    assert hanging is not None and "1 of 2 reps was swung up (a kip):" in hanging.evidence
+
+
+def test_a_planks_holds_are_holds_in_the_tempo_advice_and_the_counts() -> None:
+    reps = reps_table([make_rep(s, 1, 90.0 * s, top_hold_s=30.0, tempo_ok=False)
+                       for s in (1, 2, 3)])
+    summary = summarize(reps, PLANK, parse_tempo("1-45-1"))
+    assert summary_lines(summary)[0].startswith("3 holds, 3 clean")
+    assert summary.fixes[0].text == (
+        "Hold longer: 3 of 3 clean holds were shorter than the prescribed 45 s: they lasted "
+        "30.0 s (median) (set 1, rep 1; set 2, rep 1; set 3, rep 1)."
+    )
+    assert "top hold" not in summary.fixes[0].text and "phase" not in summary.fixes[0].text
