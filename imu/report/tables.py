@@ -383,7 +383,7 @@ def session_table(
         duration_s: length of the recording, s.
 
     """
-    verdict = session_verdict(reps, profile)
+    verdict = session_verdict(reps, profile, tempo)
     date = (
         datetime.fromtimestamp(meta.start_time_s, tz=UTC).isoformat(timespec="seconds")
         if meta.start_time_s
