@@ -72,7 +72,7 @@ from imu.errors import ImuError
 from imu.exercises import PROFILES, get_profile, profile_name
 from imu.io.load import load_recordings
 from imu.io.recording import Recording
-from imu.report.session import analyze_recording
+from imu.report.session import analyze_recording, recorded_tempo
 from imu.report.tables import REPS_DTYPES, SESSION_DTYPES, SETS_DTYPES
 from imu.tempo import parse_tempo
 from imu.text import count
@@ -607,8 +607,11 @@ def analyze_job(job: Job, options: BatchOptions) -> SessionOutcome:
                 f"{job.path}: the recording does not say which exercise it is; pass --exercise "
                 "or give it in the manifest"
             )
-        get_profile(exercise)
-        tempo_text = m.tempo or options.tempo or meta.tempo
+        profile = get_profile(exercise)
+        # The recorded tempo only for its own exercise (a plank's 1-30-1 is no crunch's).
+        tempo_text = m.tempo or options.tempo or (
+            str(recorded_tempo(meta, profile)) if meta.tempo else None
+        )
         participant = m.participant or meta.participant
         start = m.date if m.date is not None else meta.start_time_s
         recording = recording.with_meta(
@@ -981,11 +984,12 @@ def _outcomes(
                     )
                 client = Client(cluster)
         except (OSError, TimeoutError) as exc:
+            if options.scheduler:
+                hint = "check the --scheduler address (tcp://host:8786)"
+            else:
+                hint = "try fewer --workers, or --workers 0 to run in this process"
             where = options.scheduler or "a local cluster"
-            raise BatchError(
-                f"cannot connect to {where}: {exc}; check the --scheduler address "
-                "(tcp://host:8786)"
-            ) from exc
+            raise BatchError(f"cannot connect to {where}: {exc}; {hint}") from exc
         futures = client.map(analyze_job, list(jobs), options=options, pure=False)
         by_key = {f.key: j for f, j in zip(futures, jobs, strict=True)}
         for future in as_completed(futures):

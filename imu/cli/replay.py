@@ -23,6 +23,7 @@ from imu.io.recording import read_recording
 from imu.io.summary import looks_like_parquet
 from imu.live.finish import check_session_name
 from imu.live.sources.replay import replay
+from imu.report.session import recorded_tempo
 from imu.tempo import parse_tempo
 
 
@@ -80,9 +81,8 @@ def run(args: argparse.Namespace) -> int:
         raise ImuError(f"{args.recording}: the recording does not name its exercise; pass "
                        "--exercise")
     profile = get_profile(exercise)
-    tempo = parse_tempo(args.tempo) if args.tempo else (
-        parse_tempo(recording.meta.tempo) if recording.meta.tempo else profile.default_tempo
-    )
+    # The recorded tempo only for its own exercise, as imu analyze reads it.
+    tempo = parse_tempo(args.tempo) if args.tempo else recorded_tempo(recording.meta, profile)
     out = pipe_safe_console("replay")
     name = args.name or default_name("replay")
     check_session_name(args.out, name)

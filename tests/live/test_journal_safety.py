@@ -83,3 +83,15 @@ def test_a_session_name_that_is_a_path_is_refused(tmp_path: Path, capsys) -> Non
         err = capsys.readouterr().err
         assert code == 2 and "plain session name" in err, (name, err)
     assert not (tmp_path / "escaped.parquet").exists() and not out.exists()
+
+
+def test_replay_of_another_exercise_uses_its_default_tempo(tmp_path: Path) -> None:
+    """imu replay judged a plank (1-30-1) replayed as reverse crunches against 1-30-1."""
+    import pandas as pd
+
+    from imu.exercises import get_profile
+
+    assert main(["replay", "recordings/plank.parquet", "-e", "reverse-crunch", "--out",
+                 str(tmp_path), "--name", "p", "--speed", "500", "--plain"]) == 0
+    session = pd.read_csv(tmp_path / "p" / "session.csv")
+    assert session["tempo"].iloc[0] == str(get_profile("reverse-crunch").default_tempo)

@@ -332,3 +332,18 @@ def test_too_many_workers_are_refused_before_starting(  # type: ignore[no-untype
     with pytest.raises(BatchError, match=r"--workers 5: at most 4 .*ulimit -n 64"):
         BatchOptions(workers=5).validate()
     BatchOptions(workers=4).validate()
+
+
+def test_another_exercises_recorded_tempo_is_not_used(tmp_path: Path) -> None:
+    """The bundled plank (tempo 1-30-1) analysed as reverse crunches is judged against the
+    crunch's default tempo, as imu analyze and imu replay judge it (review: batch kept
+    the plank's 1-30-1)."""
+    from imu.exercises import get_profile
+
+    plank = REPO / "recordings" / "plank.parquet"
+    out = tmp_path / "ds"
+    result = run_batch(collect_jobs([plank]), out,
+                       BatchOptions(workers=0, exercise="reverse-crunch"))
+    assert result.ok
+    tempo = load_dataset(out).sessions["tempo"].iloc[0]
+    assert tempo == str(get_profile("reverse-crunch").default_tempo) != "1-30-1"
