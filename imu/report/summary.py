@@ -61,6 +61,8 @@ class Finding:
         count: reps affected (used to rank findings).
         where: the affected reps as ``set S, reps a-b`` text.
         phase: the tempo rule's phase (``up``, ``top hold``, ``down``); "" for the others.
+        short: the tempo rule's phase ran short of its prescription (too fast; False when
+            too slow, and for the other rules).
 
     """
 
@@ -70,6 +72,7 @@ class Finding:
     count: int
     where: str = ""
     phase: str = ""
+    short: bool = False
 
     @property
     def text(self) -> str:
@@ -411,7 +414,8 @@ def rule_tempo(reps: pd.DataFrame, profile: ExerciseProfile, tempo: Tempo) -> Fi
             f"{tempo.top_hold_s:g} s: {'it' if n == 1 else 'they'} lasted {median:.1f} s"
             f"{'' if n == 1 else ' (median)'}"
         )
-        return replace(_finding("tempo", "Hold longer", evidence, reps, mask), phase="top hold")
+        return replace(_finding("tempo", "Hold longer", evidence, reps, mask), phase="top hold",
+                       short=True)
     worst = max(
         PHASES,
         key=lambda p: abs(float(reps.loc[mask, p[0]].median()) - getattr(tempo, p[2])),
@@ -424,7 +428,7 @@ def rule_tempo(reps: pd.DataFrame, profile: ExerciseProfile, tempo: Tempo) -> Fi
         f"phase took {median:.1f} s (median) against {target:g} s"
     )
     finding = _finding("tempo", TEMPO_CUES[word, median < target], evidence, reps, mask)
-    return replace(finding, phase=word)
+    return replace(finding, phase=word, short=median < target)
 
 
 RULES: Final[tuple[tuple[str, Rule], ...]] = (
@@ -452,10 +456,12 @@ def merge_tempo(found: Sequence[Finding]) -> list[Finding]:
 
     The fault's cue leads (it is the form to fix); the off-tempo clean reps follow as more
     evidence. The fault's count still ranks the line. Tempo advice about a phase no fault
-    speaks of stays a line of its own.
+    speaks of stays a line of its own, and so does advice the other way: the faults all say
+    a phase ran short (a swing's fast lift, a dropped descent, a short hold), so "lower a
+    little faster" beside "slow the descent" is two lines, not one that contradicts itself.
     """
     tempo = next((f for f in found if f.rule == "tempo"), None)
-    if tempo is None:
+    if tempo is None or not tempo.short:
         return list(found)
     partner = PHASE_FAULTS.get(tempo.phase)
     fault = next((f for f in found if f.rule == partner), None)

@@ -292,6 +292,25 @@ def test_tempo_advice_joins_the_fault_of_the_same_phase() -> None:
         "took 3.0 s (median) against 5 s" in summary.fixes[0].evidence
 
 
+def test_tempo_advice_the_other_way_stays_its_own_line() -> None:
+    """Clean reps lowered too slowly (4.5 s against 2 s) beside dropped descents: merged, the
+    line said 'Slow the descent ... besides, their down phase took 4.5 s', and the advice to
+    lower a little faster was lost (review of the merge)."""
+    reps = make_set(1, 6, 0.0) + make_set(2, 6, 60.0)
+    for i in (1, 7):
+        reps[i] = make_rep(reps[i].set, reps[i].rep, reps[i].con_start_s, eccentric_s=0.6,
+                           faults={"dropped_eccentric"}, tempo_ok=False)
+    for i in (0, 2, 6, 8):
+        reps[i] = make_rep(reps[i].set, reps[i].rep, reps[i].con_start_s, eccentric_s=4.5,
+                           tempo_ok=False)
+    summary = summarize(reps_table(reps), CRUNCH, T212)
+    every = [*summary.fixes, *summary.also]
+    assert [f.rule for f in every] == ["dropped_eccentric", "tempo"]  # faults first
+    fault, tempo = every
+    assert not tempo.short and "4.5 s" in tempo.evidence
+    assert "besides" not in fault.evidence
+
+
 def test_a_swing_ranks_above_tempo_advice_with_more_reps() -> None:
     reps = make_set(1, 8, 0.0, top_hold_s=0.1, tempo_ok=False)  # 8 clean, all holds short
     reps[4] = make_rep(1, 5, 24.0, concentric_s=0.8, top_hold_s=0.1, swing=True,
