@@ -268,6 +268,9 @@ def test_a_hold_is_counted_as_a_hold_and_judged_on_its_length(crunch_reps):
     assert snap["count_label"] == "holds"
     row = snap["reps"][-1]
     assert [p["label"] for p in row["phases"]] == ["hold"] and row["rom_deg"] is None
+    # Judged as the analyzer judges a hold (its tempo_ok), not by the phase tolerance.
+    assert [r["phases"][0]["ok"] for r in snap["reps"]] == [
+        bool(r.tempo_ok) for r in crunch_reps[:2]]
     crunch, _ = make_state()
     feed(crunch, session_events(crunch_reps[:2], CRUNCH_TEMPO))
     snap = crunch.snapshot()

@@ -279,7 +279,10 @@ class CoachingState:
                 "label": label,
                 "measured_s": _finite(measured),
                 "prescribed_s": prescribed,
-                "ok": bool(math.isfinite(measured) and tol.ok(measured, prescribed)),
+                # A hold is off only when too short (the analyzer's own rule, as the
+                # terminal and the report judge it); a rep's phases against the tolerance.
+                "ok": bool(rep.tempo_ok) if self.hold else bool(
+                    math.isfinite(measured) and tol.ok(measured, prescribed)),
             })
         faults = [f for f in FAULTS if f in rep.faults]
         return {
