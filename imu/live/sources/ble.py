@@ -143,13 +143,16 @@ class BleSource:
             timeout=self.policy.scan_timeout_s,
             **kwargs,
         )
-        # The timeout above is the backend's to honour; Bumble's connect waits for the sensor
-        # to advertise again however long that takes, so bound the attempt here as well.
+        # The timeout above is the backend's to honour, and BlueZ spends it twice (finding
+        # the device, then connecting); Bumble's connect waits for the sensor to advertise
+        # again however long that takes. So the attempt is bounded here too, with room for
+        # both of BlueZ's steps.
+        bound_s = 2.0 * self.policy.scan_timeout_s + 1.0
         try:
-            await asyncio.wait_for(client.connect(), timeout=self.policy.scan_timeout_s)
+            await asyncio.wait_for(client.connect(), timeout=bound_s)
         except TimeoutError:
             await _disconnect_quietly(client)
-            raise
+            raise TimeoutError(f"no connection within {bound_s:g} s") from None
 
         def on_frame(data: bytes) -> None:
             """The notification callback: hand ``(host_time, bytes)`` over, nothing else."""
