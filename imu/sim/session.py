@@ -311,6 +311,10 @@ def validate_spec(spec: SessionSpec) -> tuple[ExerciseModel, Tempo | None, int]:
             f"a swinging body (body_pendulum) needs a hanging exercise ({hanging}), "
             f"not {model.name}"
         )
+    if spec.rest_s is not None and not (math.isfinite(spec.rest_s) and spec.rest_s >= 0):
+        raise SimulationError(f"rest {spec.rest_s} s must be a number of seconds >= 0")
+    if not math.isfinite(spec.hold_s):
+        raise SimulationError(f"hold {spec.hold_s} s must be a number of seconds")
     longest = planned_duration_s(model, tempo, reps, spec)
     if longest > MAX_SESSION_S:
         raise SimulationError(
@@ -318,10 +322,8 @@ def validate_spec(spec: SessionSpec) -> tuple[ExerciseModel, Tempo | None, int]:
             "would last about "
             f"{longest / 3600:.1f} h; "
             f"the simulator makes sessions of at most {MAX_SESSION_S / 3600:g} h (fewer "
-            "reps, sets or shorter holds)"
+            f"reps or sets, {'shorter holds, ' if model.hold else ''}shorter rests)"
         )
-    if spec.rest_s is not None and not spec.rest_s >= 0:
-        raise SimulationError(f"rest {spec.rest_s} s must be >= 0")
     if not 0 <= spec.packet_loss < 1:
         raise SimulationError(f"packet loss {spec.packet_loss} must be in [0, 1)")
     if spec.samples_per_frame < 1:
