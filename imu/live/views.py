@@ -81,7 +81,7 @@ class PlainView:
     def __init__(self, out: Console, tempo: Tempo, tol: TempoTolerance, bell: bool) -> None:
         self.out, self.tempo, self.tol, self.bell = out, tempo, tol, bell
         self._journal_error: str | None = None
-        self._seconds: float | None = None  # data time of the latest progress report, s
+        self._rate: float | None = None  # samples per data second, from progress reports
 
     def __call__(self, event: object) -> None:
         """Print the event."""
@@ -90,7 +90,7 @@ class PlainView:
             verb = "reconnected to" if event.reconnect else "connected to"
             line = f"{verb} {event.info.summary}; streaming"
         elif isinstance(event, Disconnected):
-            at = f" at {self._seconds:.1f} s" if self._seconds is not None else ""
+            at = f" at {event.at_sample / self._rate:.1f} s" if self._rate else ""
             line = f"link lost{at}; reconnecting (the gap is marked in the recording)"
         elif isinstance(event, Reconnecting) and event.attempt > 1:
             line = f"reconnect attempt {event.attempt} in {event.delay_s:.1f} s ({event.error})"
@@ -108,9 +108,9 @@ class PlainView:
         elif isinstance(event, SetEnded):
             line = set_line(event.set_no, event.reps)
         elif isinstance(event, Progress) and event.journal_error == self._journal_error:
-            self._seconds = event.seconds
+            self._learn_rate(event)
         elif isinstance(event, Progress):
-            self._seconds = event.seconds
+            self._learn_rate(event)
             self._journal_error = event.journal_error
             line = (
                 f"warning: journal not written ({event.journal_error}); data kept in memory"
@@ -123,6 +123,11 @@ class PlainView:
             line = event.words
         if line is not None:
             self.out.print(line, markup=False)
+
+    def _learn_rate(self, event: Progress) -> None:
+        """The grid's rate from a progress report (a link loss is told in seconds)."""
+        if event.seconds > 0 and event.samples > 0:
+            self._rate = event.samples / event.seconds
 
     @contextlib.contextmanager
     def running(self) -> Iterator[None]:
