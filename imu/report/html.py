@@ -460,12 +460,13 @@ def eccentric_figure(report: SessionReport, layout: PlotLayout = WIDE) -> Figure
     fig = _figure(3.0, layout)
     ax = fig.add_subplot()
     low, high = eccentric_band(tempo)
-    drop = report.profile.thresholds.dropped_eccentric_ratio * tempo.eccentric_s
+    ratio = report.profile.thresholds.dropped_eccentric_ratio
+    drop = ratio * tempo.eccentric_s
     ax.axhspan(low, high, color="#6cc46a", alpha=0.25, label=f"on tempo ({low:.3g}-{high:.3g} s)")
     ax.axhline(tempo.eccentric_s, color="#2e7d32", ls="--", lw=1.2,
                label=f"prescribed {tempo.eccentric_s:g} s")
     ax.axhline(drop, color=FAULT_COLOUR, ls=":", lw=1.2,
-               label=f"dropped: under {drop:.2g} s (half the prescribed)")
+               label=f"dropped: under {drop:.2g} s ({ratio:.0%} of the prescribed)")
     x = np.arange(len(reps))
     if len(reps):
         ecc = reps["eccentric_s"].to_numpy()
