@@ -36,7 +36,12 @@ from imu.tempo import Tempo
 
 logger = logging.getLogger(__name__)
 
-VerdictKind = Literal["no_reps", "no_rotation", "regress", "progress", "none"]
+VerdictKind = Literal["too_short", "no_reps", "no_rotation", "regress", "progress", "none"]
+
+MIN_ANALYSIS_S: Final = 3.0
+"""Least data a recording needs for the rep analysis to say anything, s: one fast rep (1 s up,
+1 s down) with a moment at rest before it. Shorter recordings get "too short" instead of a
+verdict about the movement (and ``imu analyze`` refuses them)."""
 
 PROGRESS_ECCENTRIC_S: Final = 3.0
 """The descent that counts towards progression ("a 3-second descent"), s."""
@@ -146,7 +151,10 @@ def _standing(reps: pd.DataFrame, profile: ExerciseProfile, needed: int,
 
 
 def session_verdict(
-    reps: pd.DataFrame, profile: ExerciseProfile, tempo: Tempo | None = None
+    reps: pd.DataFrame,
+    profile: ExerciseProfile,
+    tempo: Tempo | None = None,
+    duration_s: float | None = None,
 ) -> Verdict:
     """The verdict of one session (rules in the module docstring).
 
@@ -156,8 +164,18 @@ def session_verdict(
             and advice texts).
         tempo: the prescription the reps were analysed with; None = recovered from the
             table (:func:`prescribed_eccentric_s`).
+        duration_s: length of the recording, s (None: unknown). Under
+            :data:`MIN_ANALYSIS_S` with no rep, the verdict is "too short", not a verdict
+            about the movement.
 
     """
+    if reps.empty and duration_s is not None and duration_s < MIN_ANALYSIS_S:
+        return Verdict(
+            "too_short",
+            f"Too short to analyse: {duration_s:.1f} s recorded, and a rep needs at least "
+            f"{MIN_ANALYSIS_S:g} s (the rep with a moment at rest before it). Record the "
+            "whole set.",
+        )
     if reps.empty:
         if profile.every_rep_is_swing:
             return Verdict("no_reps", "No hip drive found: the pelvis stayed still.")

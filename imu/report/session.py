@@ -15,6 +15,7 @@ from imu.core.analyzer import AnalyzerParams, RepAnalyzer
 from imu.errors import AnalysisError, ImuError
 from imu.exercises import ExerciseProfile, get_profile
 from imu.io.recording import Recording, RecordingMeta
+from imu.report.coaching import MIN_ANALYSIS_S
 from imu.report.tables import reps_table, session_table, sets_table
 from imu.tempo import Tempo, parse_tempo
 
@@ -25,10 +26,6 @@ FloatArray = npt.NDArray[np.float64]
 CHUNK_S: Final = 60.0
 """Samples are fed to the analyzer in chunks of this length (bounded memory), s."""
 
-MIN_ANALYSIS_S: Final = 3.0
-"""Least data (outside gaps) a recording needs for the rep analysis to say anything, s: one
-fast rep (1 s up, 1 s down) with a moment at rest before it. Shorter recordings get "too
-short" instead of a verdict about the movement."""
 
 
 def check_long_enough(recording: Recording, name: str) -> None:

@@ -106,7 +106,7 @@ swing_share                      float64  share of reps with swing
 <fault>_share                    float64  share of reps with that fault, for every fault
 clean_share                      float64  share of clean reps
 clean_reps_before_first_fault    int64    best set's clean reps before the first fault
-verdict_kind                     str      progress, regress, no_rotation, no_reps or none
+verdict_kind                     str      progress, regress, no_rotation, no_reps, too_short or none
 verdict                          str      coaching verdict (:mod:`imu.report.coaching`)
 disclaimer                       str      the analysis never diagnoses pain or injury
 ===============================  =======  ==================================================
@@ -383,7 +383,7 @@ def session_table(
         duration_s: length of the recording, s.
 
     """
-    verdict = session_verdict(reps, profile, tempo)
+    verdict = session_verdict(reps, profile, tempo, duration_s)
     date = (
         datetime.fromtimestamp(meta.start_time_s, tz=UTC).isoformat(timespec="seconds")
         if meta.start_time_s

@@ -128,3 +128,16 @@ def test_a_shorter_prescribed_descent_is_named_not_counted_as_zero() -> None:
     assert prescribed_eccentric_s(table.drop(columns="eccentric_ratio"), CRUNCH) == 2.0
     # At a 3 s prescription the shorter-descent advice is not given.
     assert "prescribed" not in session_verdict(reps, CRUNCH, T313).text
+
+
+def test_a_recording_too_short_to_hold_a_rep_says_so() -> None:
+    """A 1 s recording got "the pelvis did not rotate the 6°... curl the pelvis" from every
+    path but imu analyze (batch, replay, live): a verdict about a movement nobody recorded."""
+    from imu.report.coaching import MIN_ANALYSIS_S
+
+    empty = reps_table([])
+    short = session_verdict(empty, get_profile("reverse-crunch"), duration_s=1.0)
+    assert short.kind == "too_short" and "1.0 s recorded" in short.text
+    long_enough = session_verdict(empty, get_profile("reverse-crunch"),
+                                  duration_s=MIN_ANALYSIS_S + 1)
+    assert long_enough.kind == "no_reps"

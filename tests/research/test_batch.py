@@ -200,6 +200,7 @@ def test_a_session_without_reps_is_stored_and_the_batch_goes_on(tmp_path: Path) 
     data = load_dataset(out)
     row = data.sessions[data.sessions["file"] == str(short)].iloc[0]
     assert row["participant"] == "unknown" and row["reps"] == 0 and pd.isna(row["date"])
+    assert row["verdict_kind"] == "too_short"  # 0.96 s: not a verdict about the pelvis
     assert str(data.sessions["date"].dtype) == "datetime64[us, UTC]"
     sid = session_id(short)
     assert (data.reps["session_id"] == sid).sum() == 0
