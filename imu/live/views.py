@@ -40,8 +40,35 @@ from imu.text import count
 
 
 def _fmt_phase_cmp(measured: float, prescribed: float, tol: TempoTolerance) -> tuple[str, str]:
-    ok = tol.ok(measured, prescribed)
-    return f"{measured:.1f}/{prescribed:g}", "green" if ok else "red"
+    """``measured/prescribed``, marked ▼ short or ▲ long when off tempo (not by colour alone)."""
+    if tol.ok(measured, prescribed):
+        return f"{measured:.1f}/{prescribed:g}", "green"
+    mark = "▼" if measured < prescribed else "▲"
+    return f"{measured:.1f}/{prescribed:g} {mark}", "red"
+
+
+_DIGITS: dict[str, tuple[str, ...]] = {
+    "0": ("###", "#.#", "#.#", "#.#", "###"),
+    "1": (".#.", "##.", ".#.", ".#.", "###"),
+    "2": ("###", "..#", "###", "#..", "###"),
+    "3": ("###", "..#", "###", "..#", "###"),
+    "4": ("#.#", "#.#", "###", "..#", "..#"),
+    "5": ("###", "#..", "###", "..#", "###"),
+    "6": ("###", "#..", "###", "#.#", "###"),
+    "7": ("###", "..#", "..#", "..#", "..#"),
+    "8": ("###", "#.#", "###", "#.#", "###"),
+    "9": ("###", "#.#", "###", "..#", "###"),
+}
+"""A 3 x 5 block font for the rep count, read from the floor on a terminal."""
+
+
+def big_number(value: int) -> list[str]:
+    """``value`` in 5 lines of block characters (each font pixel two cells wide)."""
+    rows = []
+    for r in range(5):
+        cells = ["".join("██" if px == "#" else "  " for px in _DIGITS[d][r]) for d in str(value)]
+        rows.append("  ".join(cells))
+    return rows
 
 
 def rep_line(rep: Rep, tempo: Tempo, tol: TempoTolerance) -> str:
@@ -249,6 +276,8 @@ class RichView:
         """The view as a rich renderable."""
         s = self.state
         head = Table.grid(padding=(0, 2))
+        head.add_column(style="dim")
+        head.add_column(style="dim")
         head.add_row("sensor", s.device)
         head.add_row("link", Text.from_markup(s.link))
         drift = f", clock drift {s.drift:+.0f} ppm" if s.drift is not None else ""
@@ -256,10 +285,16 @@ class RichView:
         if s.journal_error:
             head.add_row("journal", Text(f"NOT WRITTEN: {s.journal_error} (kept in memory)",
                                          style="bold red"))
-        counter = Text(f"{s.reps}", style="bold cyan")
-        counter.append(f"  reps   set {max(s.set_no, 1)}   phase: ", style="default")
-        counter.append(s.phase, style="bold")
-        parts: list[Any] = [head, Text(""), counter]
+        # The count in block digits and the phase in capitals lead; the link details follow.
+        digits = big_number(s.reps)
+        side: list[Text] = [Text(""), Text(s.phase.upper(), style="bold yellow"),
+                            Text(f"reps · set {max(s.set_no, 1)}"), Text(""), Text("")]
+        counter = Table.grid(padding=(0, 3))
+        counter.add_column(style="bold cyan", no_wrap=True)
+        counter.add_column()
+        for row, note in zip(digits, side, strict=True):
+            counter.add_row(row, note)
+        parts: list[Any] = [counter]
         if s.last is not None:
             tempo = self.tempo
             t = Table(box=box.SIMPLE_HEAD, show_edge=False, title="last rep (measured/target s)")
@@ -280,5 +315,6 @@ class RichView:
             parts.append(Text(s.alert, style="bold red"))
         if s.summary:
             parts.append(Panel(s.summary, title="set summary", border_style="green"))
+        parts += [Text(""), head]
         title = f"imu live: {self.profile.title}, tempo {self.tempo}"
         return Panel(Group(*parts), title=title, border_style="blue")

@@ -66,3 +66,29 @@ def test_link_loss_is_told_in_seconds_and_the_end_in_plain_words():
         "session ended",
         "session ended: the sensor went away and did not come back",
     ]
+
+
+def test_the_count_leads_in_block_digits_and_off_tempo_is_marked_not_only_coloured():
+    """The count was ordinary text under the sensor and link lines, and off tempo was red
+    alone (UX review: unreadable from the floor, lost on a colour-blind eye)."""
+    from imu.live.views import _fmt_phase_cmp, big_number
+
+    assert big_number(10) == [
+        "  ██    ██████",
+        "████    ██  ██",
+        "  ██    ██  ██",
+        "  ██    ██  ██",
+        "██████  ██████",
+    ]
+    assert _fmt_phase_cmp(1.1, 3.0, TempoTolerance()) == ("1.1/3 ▼", "red")
+    assert _fmt_phase_cmp(4.5, 3.0, TempoTolerance()) == ("4.5/3 ▲", "red")
+    assert _fmt_phase_cmp(3.1, 3.0, TempoTolerance()) == ("3.1/3", "green")
+    buf = io.StringIO()
+    rich = RichView(Console(file=buf, width=80), TEMPO, TempoTolerance(), False,
+                    get_profile("reverse-crunch"))
+    rich.state.reps = 7
+    Console(file=buf, width=80).print(rich.render())
+    lines = buf.getvalue().splitlines()
+    first_digit = next(i for i, line in enumerate(lines) if "██" in line)
+    sensor = next(i for i, line in enumerate(lines) if "sensor" in line)
+    assert first_digit < sensor
