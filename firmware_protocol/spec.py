@@ -236,6 +236,9 @@ DEFAULT_GYR_RANGE_DPS: Final = 1000
 MIN_MTU: Final = ATT_NOTIFICATION_OVERHEAD + FRAME_HEADER.size + SAMPLE.size
 """Smallest ATT_MTU whose notification holds a header and one sample (23, the default)."""
 
+MAX_MTU: Final = 517
+"""Largest ATT_MTU Bluetooth LE allows (Core spec: an attribute value is at most 512 bytes)."""
+
 
 def max_samples_per_frame(mtu: int) -> int:
     """Most samples one frame may carry when the negotiated ATT_MTU is ``mtu`` bytes.

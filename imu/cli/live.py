@@ -15,7 +15,7 @@ import sys
 import textwrap
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 
@@ -46,9 +46,6 @@ from imu.tempo import Tempo, parse_tempo
 
 if TYPE_CHECKING:
     from imu.sim import SessionSpec
-
-MAX_MTU: Final = 517
-"""Largest ATT MTU Bluetooth LE allows (Core spec: an attribute value is at most 512 bytes)."""
 
 logger = logging.getLogger(__name__)
 
@@ -333,7 +330,7 @@ def _sim_faults(args: argparse.Namespace) -> Faults:
 
 def _check_sim(args: argparse.Namespace, config: StreamConfig) -> None:
     """Refuse bad ``--sim-*`` options with their own message, before anything starts."""
-    from firmware_protocol.spec import MIN_MTU
+    from firmware_protocol.spec import MAX_MTU, MIN_MTU
     from imu.sim.session import validate_spec
 
     validate_spec(_sim_spec(args, config))

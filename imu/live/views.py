@@ -134,27 +134,22 @@ class PlainView:
                 line += "\a"
         elif isinstance(event, SetEnded):
             line = set_line(event.set_no, event.reps)
-        elif isinstance(event, Progress) and event.journal_error == self._journal_error:
-            self._learn_rate(event)
         elif isinstance(event, Progress):
-            self._learn_rate(event)
-            self._journal_error = event.journal_error
-            line = (
-                f"warning: journal not written ({event.journal_error}); data kept in memory"
-                if event.journal_error
-                else "journal writing again"
-            )
+            if event.seconds > 0 and event.samples > 0:  # a link loss is told in seconds
+                self._rate = event.samples / event.seconds
+            if event.journal_error != self._journal_error:
+                self._journal_error = event.journal_error
+                line = (
+                    f"warning: journal not written ({event.journal_error}); data kept in memory"
+                    if event.journal_error
+                    else "journal writing again"
+                )
         elif isinstance(event, StreamEvent):
             line = event.text
         elif isinstance(event, Finished):
             line = event.words
         if line is not None:
             self.out.print(line, markup=False)
-
-    def _learn_rate(self, event: Progress) -> None:
-        """The grid's rate from a progress report (a link loss is told in seconds)."""
-        if event.seconds > 0 and event.samples > 0:
-            self._rate = event.samples / event.seconds
 
     @contextlib.contextmanager
     def running(self) -> Iterator[None]:

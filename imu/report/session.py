@@ -27,7 +27,6 @@ CHUNK_S: Final = 60.0
 """Samples are fed to the analyzer in chunks of this length (bounded memory), s."""
 
 
-
 def check_long_enough(recording: Recording, name: str) -> None:
     """Refuse a recording with less than :data:`MIN_ANALYSIS_S` of data outside its gaps.
 
