@@ -18,8 +18,9 @@ composed here and nowhere else. Signal path:
    ``still_gyro_range_dps`` and the accelerometer's than ``still_acc_range_ms2`` (or twice the
    quietest window seen so far, for coarse or noisy sensors, up to
    ``still_gyro_range_max_dps`` and ``still_acc_range_max_ms2``). The bias is the mean gyro
-   over the latest still window and is re-estimated at every still period of the session
-   (holds, pauses, rests). Before the first still period it is the mean over the last
+   over the session's still windows (holds, pauses, rests), weighted exponentially over
+   ``bias_average_s`` of still time so that breathing, which passes for stillness, averages
+   out. Before the first still period it is the mean over the last
    ``fallback_bias_window_s``, gaps left out: reps return to where they started, so their
    rotation averages out. Reps before the axis lock use the first still period's bias.
 4. **Movement axis and sign**: the principal axis of the bias-corrected angular velocity,
@@ -114,6 +115,8 @@ class AnalyzerParams:
     """Holds: a rest this soon after getting down ends the hold, seconds."""
     fallback_bias_window_s: float = 10.0
     """Until a still period is seen, the gyro bias is its mean over this window, seconds."""
+    bias_average_s: float = 20.0
+    """Still time over which the gyro bias is averaged (exponential weights), seconds."""
     angle_time_constant_s: float = 5.0
     set_rest_s: float = 15.0
     """A pause longer than this between reps starts a new set, seconds."""
@@ -193,6 +196,7 @@ class RepAnalyzer:
             max(2, round(p.fallback_bias_window_s * fs)),
             (math.radians(p.still_gyro_range_dps), math.radians(p.still_gyro_range_max_dps)),
             (p.still_acc_range_ms2, p.still_acc_range_max_ms2),
+            max(1, round(p.bias_average_s * fs)),
         )
         self._holds = (
             HoldEnds(window, round(p.get_down_s * fs), p.get_down_acc_ms2)

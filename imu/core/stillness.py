@@ -4,10 +4,15 @@ A sample is still when, over the last ``window`` samples, the gyro's per-axis sp
 vector length, so that it does not depend on the mounting) stay under a limit, and the
 accelerometer's too. The limits adapt to the sensor: twice the quietest
 window seen so far (a coarse or noisy sensor raises its floor), clipped between the
-configured minimum and maximum. The bias is the mean gyro over the latest still window and
-is re-estimated at every still period of the session (holds, pauses, rests). Before the
-first still period it is the mean over a long window: reps return to where they started,
-so their rotation averages out.
+configured minimum and maximum. The bias is the gyro's mean over the still windows of the
+session (holds, pauses, rests), the recent ones weighted most: an exponential average over
+still time (``average`` samples of stillness). One still window is not enough: breathing
+moves the pelvis at up to 0.5 deg/s, slowly enough to pass for stillness, and a one-second
+mean keeps a part of a breath, so the bias would change by tenths of a deg/s from one pause
+to the next (as much as a slow small rep turns). Averaged over several windows at different
+moments of the breath, breathing cancels; the gyro's own drift is far slower. Before the
+first still period the bias is the mean over a long window: reps return to where they
+started, so their rotation averages out.
 
 Samples lost for too long to fill (flagged gaps) hold no information about the gyro: a
 window that touches one is never still and never sets the bias or the noise floor, so a
@@ -21,6 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+from scipy.signal import lfilter
 
 from imu.core.stream import WindowMean, WindowRange
 
@@ -52,6 +58,8 @@ class StillnessBias:
     Args:
         window: still-window length, samples.
         fallback_window: long-mean window used before the first still period, samples.
+        average: still samples over which the bias is averaged (time constant of the
+            exponential weights; 1 keeps only the latest still window), samples.
         gyro_range_rads: (minimum, maximum) gyro span limit, rad/s.
         acc_range_ms2: (minimum, maximum) accelerometer span limit, m/s^2.
 
@@ -63,8 +71,10 @@ class StillnessBias:
         fallback_window: int,
         gyro_range_rads: tuple[float, float],
         acc_range_ms2: tuple[float, float],
+        average: int = 1,
     ) -> None:
         self.window = window
+        self._decay = math.exp(-1.0 / max(average, 1)) if average > 1 else 0.0
         self.gyro_range_rads = gyro_range_rads
         self.acc_range_ms2 = acc_range_ms2
         self._gyro_range = WindowRange(window, 3)
@@ -74,6 +84,9 @@ class StillnessBias:
         self._gyro_long_mean = WindowMean(fallback_window, 4)
         self._last_gap = -(10**15)  # absolute index of the latest gap sample
         self._bias = np.zeros(3)
+        # Exponentially weighted sums over still samples: sum(w * window mean), sum(w).
+        self._weighted = np.zeros(3)
+        self._weights = 0.0
         self._seen_still = False
         self._g_floor = math.inf
         self._a_floor = math.inf
@@ -125,15 +138,38 @@ class StillnessBias:
             fallback = np.empty_like(g_mean)
             fallback[:first] = self._long_mean(gyro_lp[:first], gap[:first])
             fallback[first:] = 0.0  # replaced by the still windows' means below
-        bias = np.where((last >= 0)[:, None], g_mean[np.maximum(last, 0)], fallback)
+        averaged = self._averaged(g_mean, still)
+        bias = np.where((last >= 0)[:, None], averaged[np.maximum(last, 0)], fallback)
         if still.any():
-            self._bias = g_mean[int(last[-1])].copy()
+            self._bias = averaged[int(last[-1])].copy()
             self._seen_still = True
         elif len(still):
             self._bias = fallback[-1].copy()
         omega = np.asarray(gyro_lp - bias, dtype=np.float64)
         return StillOutput(omega, still, a_range, np.asarray(bias, dtype=np.float64))
 
+
+    def _averaged(self, g_mean: FloatArray, still: BoolArray) -> FloatArray:
+        """The bias after each still sample, shape (m, 3) (other rows are meaningless).
+
+        ``S <- decay * S + mean``, ``W <- decay * W + 1`` over the still samples in order;
+        the bias is ``S / W``, so the first still window alone sets it.
+        """
+        out = np.zeros_like(g_mean)
+        k = np.flatnonzero(still)
+        if not len(k):
+            return out
+        d = self._decay
+        x = g_mean[k]
+        if d == 0.0:
+            out[k] = x
+            self._weighted, self._weights = x[-1].copy(), 1.0
+            return out
+        sums = lfilter([1.0], [1.0, -d], x, axis=0, zi=d * self._weighted[None, :])[0]
+        weights = lfilter([1.0], [1.0, -d], np.ones(len(k)), zi=[d * self._weights])[0]
+        out[k] = sums / weights[:, None]
+        self._weighted, self._weights = sums[-1].copy(), float(weights[-1])
+        return out
 
     def _long_mean(self, gyro_lp: FloatArray, gap: BoolArray) -> FloatArray:
         """Mean gyro over the long window, gaps left out (a gap reads zero), shape (m, 3)."""

@@ -127,6 +127,33 @@ def test_a_gap_is_never_still_and_never_sets_the_bias():
     np.testing.assert_allclose(out.omega[-1], 0.0, atol=1e-9)
 
 
+@pytest.mark.parametrize("chunk", [7, 10**6])
+def test_breathing_that_passes_for_stillness_averages_out_of_the_bias(chunk: int):
+    # A breath turns the pelvis at 0.35 deg/s (0.25 Hz): slow enough that every 1 s window
+    # is "still". One window's mean keeps up to 0.3 deg/s of it; the average over several
+    # seconds of stillness must not (and must not depend on the chunking).
+    fs = 50
+    t = np.arange(40 * fs) / fs
+    bias = np.radians([0.8, -1.5, 0.4])
+    breath = np.radians(0.35) * np.sin(2 * np.pi * 0.25 * t)
+    gyro = bias + breath[:, None] * np.array([0.6, 0.8, 0.0])
+    acc = np.tile([0.0, 0.0, 9.81], (len(t), 1))
+    gap = np.zeros(len(t), dtype=bool)
+
+    def worst_error(average: int) -> float:
+        step = StillnessBias(
+            fs, 10 * fs, (math.radians(0.6), math.radians(4.0)), (0.06, 0.5), average
+        )
+        parts = [step(gyro[i : i + chunk], acc[i : i + chunk], gap[i : i + chunk])
+                 for i in range(0, len(t), chunk)]
+        out_bias = np.concatenate([p.bias for p in parts])
+        assert np.concatenate([p.still for p in parts])[20 * fs :].all()
+        return float(np.degrees(np.abs(out_bias[20 * fs :] - bias).max()))
+
+    assert worst_error(8 * fs) < 0.06
+    assert worst_error(1) > 0.15  # the latest window alone: the breath is in the bias
+
+
 def test_hold_ends_report_a_rest_after_getting_down():
     fs = 50
     ends = HoldEnds(fs, 3 * fs, 0.3)
