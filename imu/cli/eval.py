@@ -126,7 +126,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                    help=f"highest sampling rate drawn; the rates are {_RATES_TEXT} Hz "
                         f"(default {max(RATES_HZ)})")
     p.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1), metavar="N",
-                   help="processes (default: 2, or 1 on a one-CPU machine)")
+                   help="processes (default: 2, or 1 on a one-CPU machine; at most 4 per CPU)")
     p.add_argument("--out", type=Path, metavar="DIR",
                    help="also write every table as CSV here (checked before the run)")
     p.set_defaults(func=run)
@@ -165,10 +165,15 @@ def _check_out(out: Path) -> None:
 
 
 def _config(args: argparse.Namespace) -> EvalConfig:
+    from imu.batch import WORKERS_PER_CPU, max_local_workers
     from imu.evaluate import EvalConfig, default_cases, pendulum_supported
 
     if args.workers < 1:
         raise EvalError(f"--workers must be at least 1, got {args.workers}")
+    if args.workers > (most := max_local_workers()):
+        raise EvalError(f"--workers {args.workers} is more processes than this machine runs "
+                        f"well (at most {most}: {WORKERS_PER_CPU} per CPU, within the "
+                        f"open-file limit); use --workers {min(2, most)}")
     if args.chunk < 0:
         raise EvalError(f"--chunk must be >= 0 samples (0: the whole recording at once), got "
                         f"{args.chunk}")

@@ -53,6 +53,7 @@ def test_unwritable_out_fails_before_the_work(
     [
         (["--workers", "-1"], "--workers"),
         (["--workers", "0"], "--workers"),
+        (["--workers", "100000"], "at most"),
         (["--chunk", "-1"], "--chunk"),
         (["--sessions", "0"], "--sessions"),
         (["--seed-start", "x"], "--seed-start"),
