@@ -279,6 +279,16 @@ class RepAnalyzer:
         return cues
 
     @property
+    def open_since_s(self) -> float | None:
+        """When the movement being assembled into a rep started, s (the reps table's clock).
+
+        None when no movement is open (or before the axis lock, when reps are not yet being
+        assembled). A plank hold is open from getting into position until getting down.
+        """
+        start = self._assembler.pending_start
+        return None if start is None else start / self.sampling_rate_hz - self.delay_s
+
+    @property
     def locked_axis_(self) -> FloatArray | None:
         """The movement axis in the sensor frame (unit, concentric positive), once fixed."""
         return None if self._axes is None else self._axes.axis.copy()

@@ -80,6 +80,11 @@ class _LinkEvent:
 
 _STOP = object()
 
+HOLD_NOTICE_S = 5.0
+"""How late the analyzer may learn that a static hold started (its getting into position is
+known once the pelvis is still again and a possible get-down is ruled out: up to 4 s in the
+simulator), s. A plank's set is announced only after this much more rest."""
+
 
 class PhaseTracker:
     """Coarse live phase from the angular rate about the movement axis (display only).
@@ -346,17 +351,24 @@ class LiveSession:
         """Announce a set once no rep came for ``set_rest_s`` of received signal.
 
         Gaps do not count as rest. If a late rep joins a set already announced, the set is
-        announced again with it.
+        announced again with it. A static hold under way is no rest: a plank's next hold
+        ends (and is told) only when the person gets down, long after ``set_rest_s``.
         """
         in_set = self._last_set()
         if not in_set or self._set_reported == (in_set[-1].set, len(in_set)):
             return
+        rest_s = self.params.set_rest_s
+        if self.profile.isometric:
+            open_since = self.analyzer.open_since_s
+            if not final and open_since is not None and open_since > in_set[-1].ecc_end_s:
+                return
+            rest_s += HOLD_NOTICE_S
         odr = self.odr_hz
         end = math.ceil(max(in_set[-1].ecc_end_s, 0.0) * odr)
         n = self.recorder.n_samples
         missing = sum(max(0, min(g.end, n) - max(g.start, end)) for g in self.recorder.gaps)
         idle_s = (n - end - missing) / odr
-        if final or idle_s >= self.params.set_rest_s:
+        if final or idle_s >= rest_s:
             self._reps_ahead = 0  # a cued end whose rep was not confirmed (a fidget) is over
             self._announce_set(in_set)
 

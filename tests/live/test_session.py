@@ -167,3 +167,20 @@ def test_a_set_is_announced_when_the_next_one_starts_before_the_rest_ran_out():
     assert len(ended.reps) == 3
     session._maybe_set_ended(final=True)  # the end of the session announces set 2, once
     assert [e.set_no for e in events if isinstance(e, SetEnded)] == [1, 2]
+
+
+def test_a_plank_set_is_announced_once_after_its_last_hold():
+    """A plank's next hold is reported only when the person gets down, 30-60 s after the
+    previous one: the set used to be announced after every hold ("set 1 done: 1 hold", then
+    "2 holds"...) because no rep had come for the set rest."""
+    from imu.sim import SessionSpec, simulate_session
+
+    sim = simulate_session(SessionSpec("plank", reps=3, sets=1, seed=3, sampling_rate_hz=104,
+                                       acc_range_g=8, gyr_range_dps=500))
+    events: list = []
+    session = LiveSession(PayloadSource(payloads_of(sim)), get_profile("plank"),
+                          sim.spec.tempo, listener=events.append)
+    result = asyncio.run(session.run())
+    assert len(result.reps) == 3
+    told = [type(e).__name__ for e in events if isinstance(e, (RepDone, SetEnded))]
+    assert told == ["RepDone"] * 3 + ["SetEnded"]
