@@ -203,7 +203,7 @@ def make_view(args: argparse.Namespace, out: Console, profile: ExerciseProfile,
     tol = TempoTolerance()
     if sys.stdout.isatty() and not args.plain:
         return RichView(out, tempo, tol, args.bell, profile)
-    return PlainView(out, tempo, tol, args.bell)
+    return PlainView(out, tempo, tol, args.bell, profile.isometric)
 
 
 def default_name(prefix: str = "live") -> str:

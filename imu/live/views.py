@@ -71,9 +71,24 @@ def big_number(value: int) -> list[str]:
     return rows
 
 
-def rep_line(rep: Rep, tempo: Tempo, tol: TempoTolerance) -> str:
-    """One line about a rep: phases against the tempo, swing and faults (plain text)."""
+def rep_line(rep: Rep, tempo: Tempo, tol: TempoTolerance, hold: bool = False) -> str:
+    """One line about a rep: phases against the tempo, swing and faults (plain text).
+
+    ``hold``: the rep is a static hold (plank), told by how long it was held, judged as the
+    analyzer judges it (too short is off; longer is fine).
+    """
     faults = [f for f in FAULTS if f in rep.faults]
+    if hold:
+        parts = [
+            f"hold {rep.rep} (set {rep.set}): held {rep.top_hold_s:.1f} s",
+            f"(target {tempo.top_hold_s:g} s)",
+            "long enough" if rep.tempo_ok else "TOO SHORT",
+        ]
+        if faults:
+            parts.append("FAULT: " + fault_words(faults))
+        if rep.in_gap:
+            parts.append("(in a gap)")
+        return " ".join(parts)
     parts = [
         f"rep {rep.rep} (set {rep.set}{', ' + rep.side if rep.side else ''}):",
         f"up {rep.concentric_s:.1f} s, hold {rep.top_hold_s:.1f} s, down {rep.eccentric_s:.1f} s",
@@ -90,12 +105,16 @@ def rep_line(rep: Rep, tempo: Tempo, tol: TempoTolerance) -> str:
     return " ".join(parts)
 
 
-def set_line(set_no: int, reps: tuple[Rep, ...]) -> str:
-    """Plain summary of a finished set."""
+def set_line(set_no: int, reps: tuple[Rep, ...], hold: bool = False) -> str:
+    """Plain summary of a finished set (``hold``: of static holds, by the time held)."""
     on_tempo = sum(r.tempo_ok for r in reps)
     swings = sum(r.swing for r in reps)
     faults = sum(len(r.faults) for r in reps)
     tut = sum(r.tut_s for r in reps)
+    if hold:
+        held = sum(r.top_hold_s for r in reps)
+        return (f"set {set_no} done: {count(len(reps), 'hold')}, {on_tempo} long enough, "
+                f"{count(faults, 'fault')}, held {held:.0f} s in all")
     return (
         f"set {set_no} done: {count(len(reps), 'rep')}, {on_tempo} on tempo, "
         f"{count(swings, 'swing')}, {count(faults, 'fault')}, time under tension {tut:.0f} s"
@@ -105,8 +124,10 @@ def set_line(set_no: int, reps: tuple[Rep, ...]) -> str:
 class PlainView:
     """Line output for pipes and CI: one line per event that matters."""
 
-    def __init__(self, out: Console, tempo: Tempo, tol: TempoTolerance, bell: bool) -> None:
+    def __init__(self, out: Console, tempo: Tempo, tol: TempoTolerance, bell: bool,
+                 hold: bool = False) -> None:
         self.out, self.tempo, self.tol, self.bell = out, tempo, tol, bell
+        self.hold = hold  # static holds (plank): told by the time held
         self._journal_error: str | None = None
         self._rate: float | None = None  # samples per data second, from progress reports
 
@@ -122,7 +143,7 @@ class PlainView:
         elif isinstance(event, Reconnecting) and event.attempt > 1:
             line = f"reconnect attempt {event.attempt} in {event.delay_s:.1f} s ({event.error})"
         elif isinstance(event, RepDone):
-            line = rep_line(event.rep, self.tempo, self.tol)
+            line = rep_line(event.rep, self.tempo, self.tol, self.hold)
             if self.bell:
                 line += "\a"
         elif isinstance(event, PaceCue):
@@ -133,7 +154,7 @@ class PlainView:
             if self.bell:
                 line += "\a"
         elif isinstance(event, SetEnded):
-            line = set_line(event.set_no, event.reps)
+            line = set_line(event.set_no, event.reps, self.hold)
         elif isinstance(event, Progress):
             if event.seconds > 0 and event.samples > 0:  # a link loss is told in seconds
                 self._rate = event.samples / event.seconds
@@ -175,6 +196,8 @@ class _State:
     phase_at_s: float = 0.0
     prescribed_s: float | None = None
     ticks: int = 0
+    moved_up: bool = False  # a static hold: got into position, not down yet
+    hold_from_s: float | None = None  # a static hold: when the pelvis came still in position
 
 
 PHASE_WORDS = {
@@ -219,6 +242,7 @@ class RichView:
             rep = event.rep
             s.reps += 1
             s.set_no, s.last, s.summary = rep.set, rep, ""
+            s.moved_up, s.hold_from_s = False, None
             alerts = []
             if rep.swing:
                 alerts.append("SWING: control the movement, no momentum")
@@ -243,8 +267,10 @@ class RichView:
         elif isinstance(event, PhaseChanged):
             if not s.cued or event.phase in ("rest", "learning"):
                 s.phase = event.phase
+            if self.profile.isometric:
+                self._hold_timer(event.phase)
         elif isinstance(event, SetEnded):
-            s.summary = set_line(event.set_no, event.reps)
+            s.summary = set_line(event.set_no, event.reps, self.profile.isometric)
         elif isinstance(event, Progress):
             s.seconds, s.lost, s.drift = event.seconds, event.lost_samples, event.clock_drift_ppm
             s.journal_error = event.journal_error
@@ -256,6 +282,20 @@ class RichView:
             s.link = event.words
         if self._live is not None:
             self._live.update(self.render())
+
+    def _hold_timer(self, phase: str) -> None:
+        """Time a static hold: from stillness in position until getting down.
+
+        The timer starts at the first stillness after getting into position (``up``) and
+        stops at getting down (``down``) or when the hold is reported.
+        """
+        s = self.state
+        if phase == "up":
+            s.moved_up = True
+        elif phase == "down":
+            s.moved_up, s.hold_from_s = False, None
+        elif phase in ("hold", "rest") and s.moved_up and s.hold_from_s is None:
+            s.hold_from_s = s.seconds
 
     def _metronome(self, now_s: float) -> None:
         """With ``bell``: one bell per whole second of the prescribed phase in progress."""
@@ -282,15 +322,29 @@ class RichView:
                                          style="bold red"))
         # The count in block digits and the phase in capitals lead; the link details follow.
         digits = big_number(s.reps)
-        side: list[Text] = [Text(""), Text(s.phase.upper(), style="bold yellow"),
-                            Text(f"reps · set {max(s.set_no, 1)}"), Text(""), Text("")]
+        phase = s.phase.upper()
+        if self.profile.isometric:
+            phase = "REST" if s.hold_from_s is None and s.phase in ("hold", "rest") else phase
+            if s.hold_from_s is not None:
+                phase = f"HOLD {s.seconds - s.hold_from_s:.0f} s / {self.tempo.top_hold_s:g}"
+        noun = "holds" if self.profile.isometric else "reps"
+        side: list[Text] = [Text(""), Text(phase, style="bold yellow"),
+                            Text(f"{noun} · set {max(s.set_no, 1)}"), Text(""), Text("")]
         counter = Table.grid(padding=(0, 3))
         counter.add_column(style="bold cyan", no_wrap=True)
         counter.add_column()
         for row, note in zip(digits, side, strict=True):
             counter.add_row(row, note)
         parts: list[Any] = [counter]
-        if s.last is not None:
+        if s.last is not None and self.profile.isometric:
+            text, colour = (f"{s.last.top_hold_s:.1f}/{self.tempo.top_hold_s:g}", "green") \
+                if s.last.tempo_ok else (f"{s.last.top_hold_s:.1f}/{self.tempo.top_hold_s:g} ▼",
+                                         "red")
+            t = Table(box=box.SIMPLE_HEAD, show_edge=False)
+            t.add_column("last hold: held/target s", justify="right")
+            t.add_row(Text(text, style=colour))
+            parts.append(t)
+        elif s.last is not None:
             tempo = self.tempo
             t = Table(box=box.SIMPLE_HEAD, show_edge=False, title="last rep (measured/target s)")
             for name in ("up", "hold", "down", "ROM deg"):

@@ -8,7 +8,7 @@ from rich.console import Console
 
 from imu.core.metrics import TempoTolerance
 from imu.exercises import get_profile
-from imu.live.events import Connected, SourceInfo, StreamEvent
+from imu.live.events import Connected, RepDone, SourceInfo, StreamEvent
 from imu.live.views import PlainView, RichView
 from imu.tempo import parse_tempo
 
@@ -92,3 +92,55 @@ def test_the_count_leads_in_block_digits_and_off_tempo_is_marked_not_only_colour
     first_digit = next(i for i, line in enumerate(lines) if "██" in line)
     sensor = next(i for i, line in enumerate(lines) if "sensor" in line)
     assert first_digit < sensor
+
+
+def _plank_hold(number: int, held_s: float, ok: bool) -> object:
+    from imu.core.labels import RepLabeller
+    from tests.core.test_steps import quantities
+
+    q = quantities(rep=number, con_start_s=1.0, con_end_s=2.0, ecc_start_s=2.0 + held_s,
+                   ecc_end_s=3.0 + held_s, top_hold_ratio=held_s / 45.0, tempo_ok=ok)
+    return RepLabeller(get_profile("plank"))(q)  # top_hold_s = ecc_start_s - con_end_s
+
+
+def test_a_plank_is_told_by_the_time_held_not_as_up_hold_down():
+    """A plank hold read 'rep 1 (set 1): up 1.5 s, hold 48.8 s, down 1.1 s ... ROM -0 deg'."""
+    from imu.live.events import SetEnded
+
+    plank = parse_tempo("1-45-1")
+    buf = io.StringIO()
+    view = PlainView(Console(file=buf, width=200), plank, TempoTolerance(), False, hold=True)
+    holds = (_plank_hold(1, 48.8, True), _plank_hold(2, 31.0, False))
+    for h in holds:
+        view(RepDone(h, 0.0, 0.0))
+    view(SetEnded(1, holds))
+    assert buf.getvalue().splitlines() == [
+        "hold 1 (set 1): held 48.8 s (target 45 s) long enough",
+        "hold 2 (set 1): held 31.0 s (target 45 s) TOO SHORT",
+        "set 1 done: 2 holds, 1 long enough, 0 faults, held 80 s in all",
+    ]
+
+
+def test_the_terminal_times_a_plank_hold_from_stillness_in_position():
+    from imu.live.events import PhaseChanged, Progress
+
+    rich = RichView(Console(file=io.StringIO()), parse_tempo("1-45-1"), TempoTolerance(),
+                    False, get_profile("plank"))
+
+    def shown() -> str:
+        buf = io.StringIO()
+        Console(file=buf, width=100).print(rich.render())
+        return buf.getvalue()
+
+    rich(Progress(1000, 10.0, 0, 0, None, None))
+    rich(PhaseChanged("rest"))
+    assert "REST" in shown() and "HOLD" not in shown()  # lying on the floor is no hold
+    rich(PhaseChanged("up"))  # getting into position
+    rich(Progress(1200, 12.0, 0, 0, None, None))
+    rich(PhaseChanged("hold"))
+    rich(Progress(3500, 35.0, 0, 0, None, None))
+    rich(PhaseChanged("rest"))  # still for seconds: the hold goes on
+    assert "HOLD 23 s / 45" in shown() and "holds · set 1" in shown()
+    rich(RepDone(_plank_hold(1, 40.0, False), 0.0, 0.0))
+    text = shown()
+    assert "HOLD 23" not in text and "40.0/45 ▼" in text
