@@ -207,9 +207,11 @@ class RepAnalyzer:
         self._counter = RotationCounter(
             self._active_rads, math.radians(profile.lock_rotation_deg), self._dt
         )
-        # Before the axis lock every chunk is kept: (omega, gyr, bias, acc_lp, gap, still).
+        # Before the axis lock every chunk is kept:
+        # (omega, gyr, bias, acc_lp, gap, still, latest still window's mean).
         self._pre: list[
-            tuple[FloatArray, FloatArray, FloatArray, FloatArray, BoolArray, BoolArray]
+            tuple[FloatArray, FloatArray, FloatArray, FloatArray, BoolArray, BoolArray,
+                  FloatArray]
         ] = []
         self._axes: BodyAxes | None = None
         self._angle: PelvicAngle | None = None
@@ -323,12 +325,12 @@ class RepAnalyzer:
             self._holds.push(st.still, st.acc_range)
         self._n_in += len(x)
         if self._axes is None:
-            self._pre.append((omega, gyr, st.bias, acc_lp, gap, st.still))
+            self._pre.append((omega, gyr, st.bias, acc_lp, gap, st.still, st.latest))
             at = self._counter.push(omega)
             if at is not None:
                 return self._lock_and_replay(self._n_in - len(x) + at)
             return []
-        return self._segment(omega, gyr, st.bias, acc_lp, gap, st.still)
+        return self._segment(omega, gyr, st.bias, acc_lp, gap, st.still, st.latest)
 
     def _lock_and_replay(self, lock_at: int | None) -> list[Rep]:
         """Fix the axes from samples ``[0, lock_at)`` (all if None), then segment the buffer."""
@@ -338,6 +340,7 @@ class RepAnalyzer:
         acc_lp = np.concatenate([c[3] for c in self._pre])
         gap = np.concatenate([c[4] for c in self._pre])
         still = np.concatenate([c[5] for c in self._pre])
+        latest = np.concatenate([c[6] for c in self._pre])
         self._pre = []
         n_lock = len(omega) if lock_at is None else lock_at
         # Before the first still period the bias was a long mean that a rep in progress
@@ -348,6 +351,7 @@ class RepAnalyzer:
             better = bias[k]
             omega[:k] = np.where(gap[:k, None], 0.0, omega[:k] + bias[:k] - better)
             bias[:k] = better
+            latest[:k] = latest[k]
         axes = fix_axes(
             omega[:n_lock],
             acc_lp[:n_lock],
@@ -385,7 +389,7 @@ class RepAnalyzer:
             self._n_in,
             np.round(axes.axis, 3),
         )
-        return self._segment(omega, gyr, bias, acc_lp, gap, still, replay=True)
+        return self._segment(omega, gyr, bias, acc_lp, gap, still, latest, replay=True)
 
     def _segment(
         self,
@@ -395,13 +399,16 @@ class RepAnalyzer:
         acc_lp: FloatArray,
         gap: BoolArray,
         still: BoolArray,
+        latest: FloatArray,
         replay: bool = False,
     ) -> list[Rep]:
         """Angle, lobes and reps from bias-corrected (omega) and raw (gyr) rates, rad/s.
 
         ``bias`` is the gyro bias removed from ``omega``; the wide-band rate about the axis is
         filtered from ``gyr`` projected on the axis (the filter is linear: one channel).
-        ``still`` flags still samples; ``replay``: the samples from before the axis lock, in
+        ``still`` flags still samples; ``latest`` is the latest still window's mean, which
+        the phase cues subtract instead of ``bias`` (their "moving now?" wants a breath in a
+        pause counted as stillness); ``replay``: the samples from before the axis lock, in
         the past (phase cues only learn from them).
         """
         axes, angle_step, wide = self._axes, self._angle, self._gyro_wide
@@ -414,7 +421,9 @@ class RepAnalyzer:
         wide_deg = (wide(gyr_axis[:, None])[:, 0] - bias_axis) * RAD2DEG
         wide_deg[gap] = 0.0
         if self._watcher is not None:
-            self._cues += self._watcher.push(wide_deg, still, emit=not replay)  # never in gaps
+            cue_deg = wide_deg + (bias_axis - _project(latest, axes.axis)) * RAD2DEG
+            cue_deg[gap] = 0.0
+            self._cues += self._watcher.push(cue_deg, still, emit=not replay)  # never in gaps
         acc_angle = angle_step.inclination(acc_lp)
         gap_col = gap.astype(np.float64)
         swing = np.zeros(len(w_deg))

@@ -43,6 +43,9 @@ class StillOutput:
         still: shape (m,), the sample ends a still window.
         acc_range: shape (m,), largest accelerometer span over the window, m/s^2.
         bias: shape (m, 3), the bias subtracted, rad/s.
+        latest: shape (m, 3), the mean over the latest still window alone, rad/s: what a
+            "still now?" test wants (the phase cues' noise floor), where breathing in the
+            window is better counted as bias than as movement.
 
     """
 
@@ -50,6 +53,7 @@ class StillOutput:
     still: BoolArray
     acc_range: FloatArray
     bias: FloatArray
+    latest: FloatArray
 
 
 class StillnessBias:
@@ -84,6 +88,7 @@ class StillnessBias:
         self._gyro_long_mean = WindowMean(fallback_window, 4)
         self._last_gap = -(10**15)  # absolute index of the latest gap sample
         self._bias = np.zeros(3)
+        self._latest = np.zeros(3)  # mean over the latest still window
         # Exponentially weighted sums over still samples: sum(w * window mean), sum(w).
         self._weighted = np.zeros(3)
         self._weights = 0.0
@@ -132,21 +137,28 @@ class StillnessBias:
         last = np.maximum.accumulate(idx)
         if self._seen_still:
             fallback = np.broadcast_to(self._bias, g_mean.shape)
+            fallback_latest = np.broadcast_to(self._latest, g_mean.shape)
         else:
             # The long mean is needed only up to the first still sample, and never again.
             first = int(np.argmax(still)) + 1 if still.any() else len(still)
             fallback = np.empty_like(g_mean)
             fallback[:first] = self._long_mean(gyro_lp[:first], gap[:first])
             fallback[first:] = 0.0  # replaced by the still windows' means below
+            fallback_latest = fallback
         averaged = self._averaged(g_mean, still)
-        bias = np.where((last >= 0)[:, None], averaged[np.maximum(last, 0)], fallback)
+        seen = (last >= 0)[:, None]
+        bias = np.where(seen, averaged[np.maximum(last, 0)], fallback)
+        latest = np.where(seen, g_mean[np.maximum(last, 0)], fallback_latest)
         if still.any():
             self._bias = averaged[int(last[-1])].copy()
+            self._latest = g_mean[int(last[-1])].copy()
             self._seen_still = True
         elif len(still):
             self._bias = fallback[-1].copy()
+            self._latest = np.asarray(fallback_latest[-1], dtype=np.float64).copy()
         omega = np.asarray(gyro_lp - bias, dtype=np.float64)
-        return StillOutput(omega, still, a_range, np.asarray(bias, dtype=np.float64))
+        return StillOutput(omega, still, a_range, np.asarray(bias, dtype=np.float64),
+                           np.asarray(latest, dtype=np.float64))
 
 
     def _averaged(self, g_mean: FloatArray, still: BoolArray) -> FloatArray:
