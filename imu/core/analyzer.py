@@ -197,6 +197,7 @@ class RepAnalyzer:
             (math.radians(p.still_gyro_range_dps), math.radians(p.still_gyro_range_max_dps)),
             (p.still_acc_range_ms2, p.still_acc_range_max_ms2),
             max(1, round(p.bias_average_s * fs)),
+            keep_latest=phase_cues and not profile.isometric,
         )
         self._holds = (
             HoldEnds(window, round(p.get_down_s * fs), p.get_down_acc_ms2)

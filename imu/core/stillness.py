@@ -45,7 +45,8 @@ class StillOutput:
         bias: shape (m, 3), the bias subtracted, rad/s.
         latest: shape (m, 3), the mean over the latest still window alone, rad/s: what a
             "still now?" test wants (the phase cues' noise floor), where breathing in the
-            window is better counted as bias than as movement.
+            window is better counted as bias than as movement. Only with ``keep_latest``
+            (else it is ``bias``).
 
     """
 
@@ -64,6 +65,7 @@ class StillnessBias:
         fallback_window: long-mean window used before the first still period, samples.
         average: still samples over which the bias is averaged (time constant of the
             exponential weights; 1 keeps only the latest still window), samples.
+        keep_latest: also give the latest still window's mean (``StillOutput.latest``).
         gyro_range_rads: (minimum, maximum) gyro span limit, rad/s.
         acc_range_ms2: (minimum, maximum) accelerometer span limit, m/s^2.
 
@@ -76,8 +78,10 @@ class StillnessBias:
         gyro_range_rads: tuple[float, float],
         acc_range_ms2: tuple[float, float],
         average: int = 1,
+        keep_latest: bool = False,
     ) -> None:
         self.window = window
+        self.keep_latest = keep_latest
         self._decay = math.exp(-1.0 / max(average, 1)) if average > 1 else 0.0
         self.gyro_range_rads = gyro_range_rads
         self.acc_range_ms2 = acc_range_ms2
@@ -148,7 +152,9 @@ class StillnessBias:
         averaged = self._averaged(g_mean, still)
         seen = (last >= 0)[:, None]
         bias = np.where(seen, averaged[np.maximum(last, 0)], fallback)
-        latest = np.where(seen, g_mean[np.maximum(last, 0)], fallback_latest)
+        bias = np.asarray(bias, dtype=np.float64)
+        latest = (np.where(seen, g_mean[np.maximum(last, 0)], fallback_latest)
+                  if self.keep_latest else bias)
         if still.any():
             self._bias = averaged[int(last[-1])].copy()
             self._latest = g_mean[int(last[-1])].copy()
@@ -157,8 +163,7 @@ class StillnessBias:
             self._bias = fallback[-1].copy()
             self._latest = np.asarray(fallback_latest[-1], dtype=np.float64).copy()
         omega = np.asarray(gyro_lp - bias, dtype=np.float64)
-        return StillOutput(omega, still, a_range, np.asarray(bias, dtype=np.float64),
-                           np.asarray(latest, dtype=np.float64))
+        return StillOutput(omega, still, a_range, bias, np.asarray(latest, dtype=np.float64))
 
 
     def _averaged(self, g_mean: FloatArray, still: BoolArray) -> FloatArray:
@@ -177,10 +182,11 @@ class StillnessBias:
             out[k] = x
             self._weighted, self._weights = x[-1].copy(), 1.0
             return out
-        sums = lfilter([1.0], [1.0, -d], x, axis=0, zi=d * self._weighted[None, :])[0]
-        weights = lfilter([1.0], [1.0, -d], np.ones(len(k)), zi=[d * self._weights])[0]
-        out[k] = sums / weights[:, None]
-        self._weighted, self._weights = sums[-1].copy(), float(weights[-1])
+        # One pass over (sums, weight) columns.
+        state = d * np.append(self._weighted, self._weights)[None, :]
+        y = lfilter([1.0], [1.0, -d], np.hstack((x, np.ones((len(k), 1)))), axis=0, zi=state)[0]
+        out[k] = y[:, :3] / y[:, 3:]
+        self._weighted, self._weights = y[-1, :3].copy(), float(y[-1, 3])
         return out
 
     def _long_mean(self, gyro_lp: FloatArray, gap: BoolArray) -> FloatArray:

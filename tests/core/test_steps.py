@@ -142,7 +142,7 @@ def test_breathing_that_passes_for_stillness_averages_out_of_the_bias(chunk: int
 
     def run(average: int) -> tuple[np.ndarray, np.ndarray]:
         step = StillnessBias(
-            fs, 10 * fs, (math.radians(0.6), math.radians(4.0)), (0.06, 0.5), average
+            fs, 10 * fs, (math.radians(0.6), math.radians(4.0)), (0.06, 0.5), average, True
         )
         parts = [step(gyro[i : i + chunk], acc[i : i + chunk], gap[i : i + chunk])
                  for i in range(0, len(t), chunk)]
