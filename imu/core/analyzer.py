@@ -84,6 +84,11 @@ from imu.tempo import Tempo
 
 logger = logging.getLogger(__name__)
 
+MAX_HOLD_S = 1800.0
+"""A static hold (plank) still open after this long is abandoned, s. Its signal is kept in
+memory while it lasts (a 30-minute hold at 833 Hz: about 85 MB); holds of 10 minutes and
+more are done."""
+
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 
@@ -225,7 +230,7 @@ class RepAnalyzer:
             isometric=profile.isometric,
             reject_below_rest=profile.reject_below_rest,
             reject_pendulum=profile.reject_pendulum,
-            max_top_s=600.0 if profile.isometric else 30.0,
+            max_top_s=MAX_HOLD_S if profile.isometric else 30.0,
         )
         self._lobes = LobeFinder(seg)
         self._assembler = RepAssembler(seg)
@@ -272,6 +277,13 @@ class RepAnalyzer:
             reps += self._lock_and_replay(None)
         if self._holds is not None and self._axes is not None:
             reps += self._finalise(self._assembler.push(self._hold_events([], math.inf)))
+            if self._assembler.pending_start is not None:
+                # The stream ended during a hold (stopped mid-plank): the hold ends with it,
+                # as if the person got down at the last sample (if it lasted 2 s or more).
+                last = self._n_in - 1
+                end = Lobe(-1, last, last + 1, float(last), float(last + 1), last,
+                           0.0, 0.0, 0.0, 0.0)
+                reps += self._finalise(self._assembler.push([end]))
         reps += self._finalise(self._assembler.flush())
         self._finished = True
         return reps
@@ -290,6 +302,16 @@ class RepAnalyzer:
         """
         start = self._assembler.pending_start
         return None if start is None else start / self.sampling_rate_hz - self.delay_s
+
+    @property
+    def open_top_s(self) -> float | None:
+        """When the open movement reached its top, s (the reps table's clock), or None.
+
+        For a plank, when the hold began (getting into position ended): a live view times
+        the hold in progress from here.
+        """
+        top = self._assembler.pending_top
+        return None if top is None else top / self.sampling_rate_hz - self.delay_s
 
     @property
     def locked_axis_(self) -> FloatArray | None:

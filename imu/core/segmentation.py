@@ -372,6 +372,11 @@ class RepAssembler:
         """Start of the rep being assembled (fractional index), or None when idle."""
         return self._con[0].start if self._con else None
 
+    @property
+    def pending_top(self) -> float | None:
+        """End of the concentric of the rep being assembled (fractional index), or None."""
+        return self._con[-1].end if self._con else None
+
     def push(self, lobes: list[Lobe], now: float | None = None) -> list[RawRep]:
         """Feed closed lobes in time order; returns completed reps.
 

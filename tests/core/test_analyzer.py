@@ -174,3 +174,29 @@ def test_gap_at_rest_before_the_first_rep_changes_nothing(columns):
         # The bias is learnt from another still window: phase edges move a little.
         assert abs(a.con_start_s - b.con_start_s) < 0.25
         assert abs(a.ecc_end_s - b.ecc_end_s) < 0.25
+
+
+def test_a_plank_stopped_mid_hold_still_reports_that_hold():
+    """Ctrl-C during a plank's second hold: the hold ends with the recording (it was
+    dropped, and a recording stopped during the only hold gave no hold at all)."""
+    from imu.sim import SessionSpec, simulate_session
+
+    sim = simulate_session(SessionSpec("plank", reps=2, sets=1, seed=3, sampling_rate_hz=26))
+    rec, end_2 = sim.recording, float(sim.truth["ecc_end_s"].iloc[1])
+    cut = round((end_2 - 20.0) * 26)  # 20 s before the second hold ended
+    reps = analyze_arrays(rec.acc[:cut], rec.gyr[:cut], 26, get_profile("plank")).reps_
+    assert len(reps) == 2
+    assert reps[1].ecc_end_s == pytest.approx(cut / 26, abs=0.5)
+
+
+def test_a_ten_minute_plank_is_one_hold():
+    """Holds were abandoned after 600 s: an 11-minute plank gave no hold."""
+    from imu.sim import SessionSpec, simulate_session
+
+    sim = simulate_session(SessionSpec("plank", reps=1, sets=1, seed=2, sampling_rate_hz=26,
+                                       hold_s=660.0))
+    true_hold = float(sim.truth["hold_s"].iloc[0])
+    assert true_hold > 620.0
+    rec = sim.recording
+    (hold,) = analyze_arrays(rec.acc, rec.gyr, 26, get_profile("plank")).reps_
+    assert hold.top_hold_s == pytest.approx(true_hold, abs=3.0)
