@@ -80,10 +80,11 @@ class _LinkEvent:
 
 _STOP = object()
 
-HOLD_NOTICE_S = 5.0
-"""How late the analyzer may learn that a static hold started (its getting into position is
-known once the pelvis is still again and a possible get-down is ruled out: up to 4 s in the
-simulator), s. A plank's set is announced only after this much more rest."""
+HOLD_NOTICE_MARGIN_S = 1.0
+"""A static hold's start is known about ``still_window_s + get_down_s`` after it (once the
+pelvis is still in position and a get-down is ruled out: 4.1-4.4 s measured at 26-833 Hz
+with the default parameters); a plank's set is announced only after that much more rest,
+plus this margin, s."""
 
 
 class PhaseTracker:
@@ -238,6 +239,7 @@ class LiveSession:
         self._connections = 0
         self._set_reported = (0, 0)  # (set, reps) last announced
         self._reps_ahead = 0  # reps whose end was cued and whose RepDone has not come yet
+        self._hold_told: float | None = None  # the open plank hold told (its start, s)
         self._streaming = False  # samples have arrived
         self._link = _SessionLink(self)
 
@@ -312,6 +314,8 @@ class LiveSession:
         reps = self.analyzer.update(block.acc, block.gyr)
         self._emit_cues(self.analyzer.pop_cues())
         self._emit_reps(reps, hosts[-1])
+        if self.profile.isometric:
+            self._tell_hold()
         phase = self.phases.phase
         if self.phases.update(block.gyr, self.analyzer.locked_axis_) != phase:
             self._emit(PhaseChanged(self.phases.phase))
@@ -337,6 +341,26 @@ class LiveSession:
             self._emit(PhaseStarted(cue.phase, rep_no, cue.at_s, cue.emitted_at_s,
                                     prescribed[cue.phase], rep_ended=cue.rep_ended))
 
+    def _tell_hold(self) -> None:
+        """Plank: tell a hold as it starts (a top-hold phase) and as it ends (bottom pause).
+
+        Holds have no phase cues; the analyzer knows a hold is under way a few seconds after
+        it began (once the pelvis is still in position), and when it ended once the person
+        got down.
+        """
+        top = self.analyzer.open_top_s
+        newest = self.recorder.n_samples / self.odr_hz
+        if top is not None and self._hold_told is None:
+            self._hold_told = top
+            self._emit(PhaseStarted(TOP_HOLD, len(self.reps) + 1, top, newest,
+                                    self.tempo.top_hold_s))
+        elif top is None and self._hold_told is not None:
+            began, self._hold_told = self._hold_told, None
+            ended = bool(self.reps) and self.reps[-1].ecc_start_s > began
+            at = self.reps[-1].ecc_end_s if ended else newest
+            self._emit(PhaseStarted(BOTTOM_PAUSE, len(self.reps) + (0 if ended else 1), at,
+                                    newest, self.tempo.bottom_pause_s, rep_ended=ended))
+
     def _emit_reps(self, reps: list[Rep], received_s: float) -> None:
         for rep in reps:
             if self.reps and rep.set != self.reps[-1].set:
@@ -357,12 +381,15 @@ class LiveSession:
         in_set = self._last_set()
         if not in_set or self._set_reported == (in_set[-1].set, len(in_set)):
             return
-        rest_s = self.params.set_rest_s
+        p = self.params
+        rest_s = p.set_rest_s
         if self.profile.isometric:
+            # A hold under way that started within the set rest is this set's next hold.
             open_since = self.analyzer.open_since_s
-            if not final and open_since is not None and open_since > in_set[-1].ecc_end_s:
+            if (not final and open_since is not None
+                    and 0.0 < open_since - in_set[-1].ecc_end_s <= rest_s):
                 return
-            rest_s += HOLD_NOTICE_S
+            rest_s += p.still_window_s + p.get_down_s + HOLD_NOTICE_MARGIN_S
         odr = self.odr_hz
         end = math.ceil(max(in_set[-1].ecc_end_s, 0.0) * odr)
         n = self.recorder.n_samples

@@ -196,8 +196,7 @@ class _State:
     phase_at_s: float = 0.0
     prescribed_s: float | None = None
     ticks: int = 0
-    moved_up: bool = False  # a static hold: got into position, not down yet
-    hold_from_s: float | None = None  # a static hold: when the pelvis came still in position
+    hold_from_s: float | None = None  # a static hold under way: when it began, data s
 
 
 PHASE_WORDS = {
@@ -242,7 +241,7 @@ class RichView:
             rep = event.rep
             s.reps += 1
             s.set_no, s.last, s.summary = rep.set, rep, ""
-            s.moved_up, s.hold_from_s = False, None
+            s.hold_from_s = None
             alerts = []
             if rep.swing:
                 alerts.append("SWING: control the movement, no momentum")
@@ -256,6 +255,8 @@ class RichView:
             s.cued = True
             s.phase = PHASE_WORDS.get(event.phase, event.phase)
             s.phase_at_s, s.prescribed_s, s.ticks = event.at_s, event.prescribed_s, 0
+            if self.profile.isometric:  # a plank: the hold is told as it starts and ends
+                s.hold_from_s = event.at_s if event.phase == "top_hold" else None
             if event.phase == "eccentric" and s.alert.startswith("SLOWER"):
                 s.alert = ""
         elif isinstance(event, PaceCue):
@@ -267,8 +268,6 @@ class RichView:
         elif isinstance(event, PhaseChanged):
             if not s.cued or event.phase in ("rest", "learning"):
                 s.phase = event.phase
-            if self.profile.isometric:
-                self._hold_timer(event.phase)
         elif isinstance(event, SetEnded):
             s.summary = set_line(event.set_no, event.reps, self.profile.isometric)
         elif isinstance(event, Progress):
@@ -282,20 +281,6 @@ class RichView:
             s.link = event.words
         if self._live is not None:
             self._live.update(self.render())
-
-    def _hold_timer(self, phase: str) -> None:
-        """Time a static hold: from stillness in position until getting down.
-
-        The timer starts at the first stillness after getting into position (``up``) and
-        stops at getting down (``down``) or when the hold is reported.
-        """
-        s = self.state
-        if phase == "up":
-            s.moved_up = True
-        elif phase == "down":
-            s.moved_up, s.hold_from_s = False, None
-        elif phase in ("hold", "rest") and s.moved_up and s.hold_from_s is None:
-            s.hold_from_s = s.seconds
 
     def _metronome(self, now_s: float) -> None:
         """With ``bell``: one bell per whole second of the prescribed phase in progress."""
@@ -323,10 +308,12 @@ class RichView:
         # The count in block digits and the phase in capitals lead; the link details follow.
         digits = big_number(s.reps)
         phase = s.phase.upper()
-        if self.profile.isometric:
-            phase = "REST" if s.hold_from_s is None and s.phase in ("hold", "rest") else phase
+        if self.profile.isometric:  # the hold under way, timed; else resting (or learning)
             if s.hold_from_s is not None:
-                phase = f"HOLD {s.seconds - s.hold_from_s:.0f} s / {self.tempo.top_hold_s:g}"
+                held = max(0.0, s.seconds - s.hold_from_s)
+                phase = f"HOLD {held:.0f} s / {self.tempo.top_hold_s:g}"
+            elif s.phase not in ("learning", "-"):
+                phase = "REST"
         noun = "holds" if self.profile.isometric else "reps"
         side: list[Text] = [Text(""), Text(phase, style="bold yellow"),
                             Text(f"{noun} · set {max(s.set_no, 1)}"), Text(""), Text("")]

@@ -184,3 +184,41 @@ def test_a_plank_set_is_announced_once_after_its_last_hold():
     assert len(result.reps) == 3
     told = [type(e).__name__ for e in events if isinstance(e, (RepDone, SetEnded))]
     assert told == ["RepDone"] * 3 + ["SetEnded"]
+    # Each hold is told as it starts and ends, so that the views can time it: at when it
+    # began, a few seconds late (the first only at the axis lock, its get-down).
+    from imu.live.events import PhaseStarted
+
+    phases = [(e.phase, e.rep_no) for e in events if isinstance(e, PhaseStarted)]
+    assert phases == [("top_hold", 1), ("bottom_pause", 1), ("top_hold", 2),
+                      ("bottom_pause", 2), ("top_hold", 3), ("bottom_pause", 3)]
+    starts = [e for e in events if isinstance(e, PhaseStarted) and e.phase == "top_hold"]
+    for event, rep in zip(starts, result.reps, strict=True):
+        assert abs(event.at_s - rep.con_end_s) < 0.05
+    assert all(0.0 < e.emitted_at_s - e.at_s < 6.0 for e in starts[1:])
+
+
+def test_an_open_plank_hold_holds_back_only_its_own_sets_announcement():
+    """A hold under way that started within the set rest of the last hold belongs to the
+    same set (no announcement yet); one that started later belongs to the next set, and
+    must not hold back the announcement of this one until it ends."""
+    from types import SimpleNamespace
+
+    from imu.tempo import parse_tempo
+    from tests.live.test_views import _plank_hold
+
+    events: list = []
+    session = LiveSession(PayloadSource([]), get_profile("plank"), parse_tempo("1-45-1"),
+                          listener=events.append)
+    session._emit_reps([_plank_hold(1, 45.0, True)], 50.0)  # the hold ends at 48 s
+    session.recorder = SimpleNamespace(n_samples=round(72.0 * 104), gaps=[])  # 24 s later
+
+    def announced(open_since_s: float | None) -> bool:
+        events.clear()
+        session._set_reported = (0, 0)
+        session.analyzer = SimpleNamespace(open_since_s=open_since_s)
+        session._maybe_set_ended(final=False)
+        return any(isinstance(e, SetEnded) for e in events)
+
+    assert not announced(60.0)  # 12 s after the last hold: the same set goes on
+    assert announced(66.0)  # 18 s after: the next set's hold; this set is over
+    assert announced(None)

@@ -121,8 +121,8 @@ def test_a_plank_is_told_by_the_time_held_not_as_up_hold_down():
     ]
 
 
-def test_the_terminal_times_a_plank_hold_from_stillness_in_position():
-    from imu.live.events import PhaseChanged, Progress
+def test_the_terminal_times_a_plank_hold_from_when_it_began():
+    from imu.live.events import PhaseChanged, PhaseStarted, Progress
 
     rich = RichView(Console(file=io.StringIO()), parse_tempo("1-45-1"), TempoTolerance(),
                     False, get_profile("plank"))
@@ -135,12 +135,11 @@ def test_the_terminal_times_a_plank_hold_from_stillness_in_position():
     rich(Progress(1000, 10.0, 0, 0, None, None))
     rich(PhaseChanged("rest"))
     assert "REST" in shown() and "HOLD" not in shown()  # lying on the floor is no hold
-    rich(PhaseChanged("up"))  # getting into position
-    rich(Progress(1200, 12.0, 0, 0, None, None))
-    rich(PhaseChanged("hold"))
+    rich(PhaseStarted("top_hold", 1, 12.0, 16.0, 45.0))  # known 4 s after it began
     rich(Progress(3500, 35.0, 0, 0, None, None))
-    rich(PhaseChanged("rest"))  # still for seconds: the hold goes on
+    rich(PhaseChanged("down"))  # a breath on a biased gyro: the hold goes on
     assert "HOLD 23 s / 45" in shown() and "holds · set 1" in shown()
     rich(RepDone(_plank_hold(1, 40.0, False), 0.0, 0.0))
+    rich(PhaseStarted("bottom_pause", 1, 53.0, 53.5, 0.0, rep_ended=True))
     text = shown()
-    assert "HOLD 23" not in text and "40.0/45 ▼" in text
+    assert "HOLD 23" not in text and "REST" in text and "40.0/45 ▼" in text
