@@ -125,8 +125,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument("--max-rate", type=int, default=max(RATES_HZ), metavar="HZ",
                    help=f"highest sampling rate drawn; the rates are {_RATES_TEXT} Hz "
                         f"(default {max(RATES_HZ)})")
-    p.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1), metavar="N",
-                   help="processes (default: 2, or 1 on a one-CPU machine; at most 4 per CPU)")
+    p.add_argument("--workers", type=int, default=None, metavar="N",
+                   help="processes (default: 2, or 1 on a one-CPU machine or a low open-file "
+                        "limit; at most 4 per CPU, within the open-file limit)")
     p.add_argument("--out", type=Path, metavar="DIR",
                    help="also write every table as CSV here (checked before the run)")
     p.set_defaults(func=run)
@@ -168,6 +169,8 @@ def _config(args: argparse.Namespace) -> EvalConfig:
     from imu.batch import WORKERS_PER_CPU, max_local_workers
     from imu.evaluate import EvalConfig, default_cases, pendulum_supported
 
+    if args.workers is None:
+        args.workers = min(2, os.cpu_count() or 1, max_local_workers())
     if args.workers < 1:
         raise EvalError(f"--workers must be at least 1, got {args.workers}")
     if args.workers > (most := max_local_workers()):

@@ -63,11 +63,11 @@ class StillnessBias:
     Args:
         window: still-window length, samples.
         fallback_window: long-mean window used before the first still period, samples.
+        gyro_range_rads: (minimum, maximum) gyro span limit, rad/s.
+        acc_range_ms2: (minimum, maximum) accelerometer span limit, m/s^2.
         average: still samples over which the bias is averaged (time constant of the
             exponential weights; 1 keeps only the latest still window), samples.
         keep_latest: also give the latest still window's mean (``StillOutput.latest``).
-        gyro_range_rads: (minimum, maximum) gyro span limit, rad/s.
-        acc_range_ms2: (minimum, maximum) accelerometer span limit, m/s^2.
 
     """
 
@@ -110,6 +110,9 @@ class StillnessBias:
             gap: shape (m,), samples lost for too long to fill.
 
         """
+        if not len(gap):
+            empty = np.empty((0, 3))
+            return StillOutput(empty, np.empty(0, dtype=bool), np.empty(0), empty, empty)
         # The length of the vector of per-axis spans: a movement about one fixed axis spans
         # the same whatever way the sensor is clipped on (the largest single-axis span does
         # not, and let slow movements pass for stillness in some mountings).
@@ -164,7 +167,6 @@ class StillnessBias:
             self._latest = np.asarray(fallback_latest[-1], dtype=np.float64).copy()
         omega = np.asarray(gyro_lp - bias, dtype=np.float64)
         return StillOutput(omega, still, a_range, bias, np.asarray(latest, dtype=np.float64))
-
 
     def _averaged(self, g_mean: FloatArray, still: BoolArray) -> FloatArray:
         """The bias after each still sample, shape (m, 3) (other rows are meaningless).
