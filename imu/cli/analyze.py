@@ -189,9 +189,10 @@ def run(args: argparse.Namespace) -> int:
             raise too_slow(path, recording.sampling_rate_hz, exc) from exc
         reports.append(replace(report, name=name))
     tables = combined_tables(reports)
-    out.print(reps_view(tables["reps"]))
+    holds = bool(reports) and all(r.profile.isometric for r in reports)  # planks alone
+    out.print(reps_view(tables["reps"], holds))
     out.print()
-    sets = sets_view(tables["sets"])
+    sets = sets_view(tables["sets"], holds)
     if sets is not None:
         out.print(sets)
     out.print()

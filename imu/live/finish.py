@@ -275,9 +275,9 @@ def finish_session(
     if saved.fallback_reason is not None:
         out.print(f"error: {saved.fallback_reason}; saved to {saved.recording_path} instead",
                   markup=False)
-    out.print(reps_view(report.reps))
+    out.print(reps_view(report.reps, report.profile.isometric))
     out.print()
-    sets = sets_view(report.sets)
+    sets = sets_view(report.sets, report.profile.isometric)
     if sets is not None:
         out.print(sets)
     row = report.session.iloc[0]

@@ -27,10 +27,16 @@ def _fmt_side(side: object) -> str:
     return side if isinstance(side, str) else ""
 
 
-def reps_view(reps: pd.DataFrame) -> Table | Text:
-    """The reps table as printed on the terminal (``no reps found`` when empty)."""
+def reps_view(reps: pd.DataFrame, hold: bool = False) -> Table | Text:
+    """The reps table as printed on the terminal (``no reps found`` when empty).
+
+    ``hold``: the reps are static holds (plank): each is told by the time held, its drift
+    and faults, not by up/hold/down phases, a ROM or swings.
+    """
     if reps.empty:
-        return Text("no reps found", style="yellow")
+        return Text(f"no {'holds' if hold else 'reps'} found", style="yellow")
+    if hold:
+        return _holds_view(reps)
     table = Table(title="reps", box=box.SIMPLE_HEAD, show_edge=False)
     several = RECORDING in reps
     if several:
@@ -66,10 +72,38 @@ def reps_view(reps: pd.DataFrame) -> Table | Text:
     return table
 
 
-def sets_view(sets: pd.DataFrame) -> Table | None:
-    """The sets table as printed on the terminal (None when there are no sets)."""
+def _holds_view(reps: pd.DataFrame) -> Table:
+    table = Table(title="holds", box=box.SIMPLE_HEAD, show_edge=False)
+    several = RECORDING in reps
+    headers = ["recording"] if several else []
+    headers += ["set", "hold", "held\ns", "drift\ndeg", "faults", "long\nenough"]
+    for h in headers:
+        table.add_column(h, justify="left" if h in ("recording", "faults") else "right",
+                         overflow="fold")
+    for r in reps.to_dict(orient="records"):
+        faults = fault_words([f for f in FAULTS if r[f]])
+        cells = [str(r[RECORDING])] if several else []
+        cells += [
+            str(r["set"]),
+            str(r["rep"]),
+            _fmt(r["top_hold_s"]),
+            _fmt(r.get("drift_deg", float("nan"))),
+            f"[red]{faults}[/red]" if faults else "",
+            "[green]yes[/green]" if r["tempo_ok"] else "[red]too short[/red]",
+        ]
+        table.add_row(*cells)
+    return table
+
+
+def sets_view(sets: pd.DataFrame, hold: bool = False) -> Table | None:
+    """The sets table as printed on the terminal (None when there are no sets).
+
+    ``hold``: sets of static holds, told by holds, time held and how many were long enough.
+    """
     if sets.empty:
         return None
+    if hold:
+        return _hold_sets_view(sets)
     table = Table(title="sets", box=box.SIMPLE_HEAD, show_edge=False, collapse_padding=True)
     several = RECORDING in sets
     headers = ["recording"] if several else []
@@ -95,6 +129,30 @@ def sets_view(sets: pd.DataFrame) -> Table | None:
             str(r["swings"]),
             str(n_faults),
             str(r["clean_reps_before_first_fault"]),
+        ]
+        table.add_row(*cells)
+    return table
+
+
+def _hold_sets_view(sets: pd.DataFrame) -> Table:
+    table = Table(title="sets", box=box.SIMPLE_HEAD, show_edge=False, collapse_padding=True)
+    several = RECORDING in sets
+    headers = ["recording"] if several else []
+    headers += ["set", "holds", "rest\ns", "held\ns", "mean hold\ns", "long\nenough",
+                "faults"]
+    for h in headers:
+        table.add_column(h, justify="left" if h == "recording" else "right")
+    for r in sets.to_dict(orient="records"):
+        n_faults = sum(int(r[f"{f}_count"]) for f in FAULTS)
+        cells = [str(r[RECORDING])] if several else []
+        cells += [
+            str(r["set"]),
+            str(r["reps"]),
+            _fmt(r["rest_before_s"], ".0f"),
+            _fmt(float(r["top_hold_s_mean"]) * int(r["reps"]), ".0f"),
+            _fmt(r["top_hold_s_mean"]),
+            f"{r['tempo_ok_share']:.0%}",
+            str(n_faults),
         ]
         table.add_row(*cells)
     return table

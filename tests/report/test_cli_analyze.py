@@ -134,3 +134,18 @@ def test_the_terminal_says_what_to_fix_first(tmp_path, capsys) -> None:
     out = capsys.readouterr().out
     assert "fix first: Slow the descent: 4 of 12 descents" in out
     assert out.index("fix first") < out.index("verdict")
+
+
+def test_a_plank_is_printed_as_holds_not_as_reps(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A plank's tables read 'up / hold / down / pause / ROM / swing' like a rep's."""
+    from imu.sim import SessionSpec, simulate_session
+
+    sim = simulate_session(SessionSpec("plank", reps=2, sets=1, seed=3, sampling_rate_hz=26))
+    path = tmp_path / "plank.parquet"
+    write_recording(sim.recording, path)
+    assert main(["analyze", str(path), "-e", "plank", "--out", str(tmp_path / "out")]) == 0
+    printed = capsys.readouterr().out
+    assert "holds" in printed and "long" in printed and "enough" in printed
+    assert "swing" not in printed and "ROM" not in printed
