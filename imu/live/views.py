@@ -183,8 +183,10 @@ class _State:
     device: str = "searching..."
     link: str = "connecting"
     phase: str = "-"
-    reps: int = 0
+    reps: int = 0  # in the set shown
+    total: int = 0  # in the session
     set_no: int = 0
+    set_over: bool = False  # the set shown was announced done; the next movement starts another
     seconds: float = 0.0
     lost: int = 0
     drift: float | None = None
@@ -239,8 +241,9 @@ class RichView:
             s.link = f"[yellow]reconnecting (attempt {event.attempt})[/yellow]"
         elif isinstance(event, RepDone):
             rep = event.rep
-            s.reps += 1
-            s.set_no, s.last, s.summary = rep.set, rep, ""
+            s.total += 1
+            s.reps = rep.rep  # its number in its set (the analyzer numbers them)
+            s.set_no, s.last, s.summary, s.set_over = rep.set, rep, "", False
             s.hold_from_s = None
             alerts = []
             if rep.swing:
@@ -257,6 +260,8 @@ class RichView:
             s.phase_at_s, s.prescribed_s, s.ticks = event.at_s, event.prescribed_s, 0
             if self.profile.isometric:  # a plank: the hold is told as it starts and ends
                 s.hold_from_s = event.at_s if event.phase == "top_hold" else None
+            if s.set_over and event.phase in ("concentric", "top_hold"):
+                s.set_no, s.reps, s.set_over = s.set_no + 1, 0, False  # the next set began
             if event.phase == "eccentric" and s.alert.startswith("SLOWER"):
                 s.alert = ""
         elif isinstance(event, PaceCue):
@@ -270,6 +275,7 @@ class RichView:
                 s.phase = event.phase
         elif isinstance(event, SetEnded):
             s.summary = set_line(event.set_no, event.reps, self.profile.isometric)
+            s.set_no, s.reps, s.set_over = event.set_no, len(event.reps), True
         elif isinstance(event, Progress):
             s.seconds, s.lost, s.drift = event.seconds, event.lost_samples, event.clock_drift_ppm
             s.journal_error = event.journal_error
@@ -316,7 +322,8 @@ class RichView:
                 phase = "REST"
         noun = "holds" if self.profile.isometric else "reps"
         side: list[Text] = [Text(""), Text(phase, style="bold yellow"),
-                            Text(f"{noun} · set {max(s.set_no, 1)}"), Text(""), Text("")]
+                            Text(f"{noun} · set {max(s.set_no, 1)}"),
+                            Text(f"{s.total} in all" if s.total > s.reps else ""), Text("")]
         counter = Table.grid(padding=(0, 3))
         counter.add_column(style="bold cyan", no_wrap=True)
         counter.add_column()

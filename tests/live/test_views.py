@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 
 from rich.console import Console
@@ -143,3 +144,24 @@ def test_the_terminal_times_a_plank_hold_from_when_it_began():
     rich(PhaseStarted("bottom_pause", 1, 53.0, 53.5, 0.0, rep_ended=True))
     text = shown()
     assert "HOLD 23" not in text and "REST" in text and "40.0/45 ▼" in text
+
+
+def test_the_terminal_count_is_the_sets_and_moves_to_the_next_set_when_it_starts():
+    """The big number kept counting over the whole session (a 3 beside 'set 3' after one
+    hold per set), and showed the old set's number while the next set's first rep ran."""
+    from imu.live.events import PhaseStarted, SetEnded
+
+    rich = RichView(Console(file=io.StringIO()), parse_tempo("1-45-1"), TempoTolerance(),
+                    False, get_profile("plank"))
+    first = _plank_hold(1, 46.0, True)
+    rich(RepDone(first, 0.0, 0.0))
+    rich(SetEnded(1, (first,)))
+    assert (rich.state.reps, rich.state.set_no) == (1, 1)
+    rich(PhaseStarted("top_hold", 2, 80.0, 84.0, 45.0))  # the next set's hold
+    assert (rich.state.reps, rich.state.set_no) == (0, 2)
+    second = dataclasses.replace(_plank_hold(1, 47.0, True), set=2)
+    rich(RepDone(second, 0.0, 0.0))
+    buf = io.StringIO()
+    Console(file=buf, width=100).print(rich.render())
+    assert (rich.state.reps, rich.state.set_no) == (1, 2)
+    assert "holds · set 2" in buf.getvalue() and "2 in all" in buf.getvalue()
