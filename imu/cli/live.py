@@ -174,7 +174,8 @@ def register(subparsers: Any) -> None:
                         "not recording (between sets) [600]")
     add_web_option(p)
     sim = p.add_argument_group("simulation (--sim)")
-    sim.add_argument("--sim-reps", type=int, default=8, metavar="N", help="reps per set [8]")
+    sim.add_argument("--sim-reps", type=int, default=None, metavar="N",
+                     help="reps per set [8; a plank: 3 holds, as long as --tempo's hold]")
     sim.add_argument("--sim-sets", type=int, default=1, metavar="N", help="sets [1]")
     sim.add_argument("--sim-seed", type=int, default=0, metavar="N", help="random seed [0]")
     sim.add_argument("--sim-faults", type=_faults, default={}, metavar="NAME=P,...",
@@ -307,10 +308,20 @@ def _adapter(kind: str, config: StreamConfig) -> DeviceAdapter:
 def _sim_spec(args: argparse.Namespace, config: StreamConfig) -> SessionSpec:
     """The simulated session ``--sim`` streams."""
     from imu.sim import SessionSpec
+    from imu.sim.session import DEFAULT_HOLD_S
 
     sim_tempo = parse_tempo(args.tempo) if args.tempo else None
+    hold = get_profile(args.sim).isometric
+    reps = args.sim_reps if args.sim_reps is not None else (3 if hold else 8)
+    if hold:  # the virtual person holds as long as the prescription says
+        return SessionSpec(
+            args.sim, reps=reps, sets=args.sim_sets, seed=args.sim_seed,
+            sampling_rate_hz=config.odr_hz, acc_range_g=config.acc_range_g,
+            gyr_range_dps=config.gyr_range_dps, rest_s=20.0, faults=args.sim_faults,
+            hold_s=sim_tempo.top_hold_s if sim_tempo is not None else DEFAULT_HOLD_S,
+        )
     return SessionSpec(
-        args.sim, tempo=sim_tempo, reps=args.sim_reps, sets=args.sim_sets, seed=args.sim_seed,
+        args.sim, tempo=sim_tempo, reps=reps, sets=args.sim_sets, seed=args.sim_seed,
         sampling_rate_hz=config.odr_hz, acc_range_g=config.acc_range_g,
         gyr_range_dps=config.gyr_range_dps, rest_s=20.0, faults=args.sim_faults,
     )

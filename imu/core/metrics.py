@@ -45,6 +45,10 @@ COL_PENDULUM = 6
 for other exercises."""
 SIGNAL_COLUMNS = 7
 
+HOLD_SLACK_FRACTION = 0.1
+"""A static hold complies when it lasts at least the prescription less this share of it (or
+less the tolerance's ``min_s``, if that is more)."""
+
 HOLD_SETTLE_S = 0.5
 """Holds: the tilt drift is measured from this long after getting into position, s."""
 
@@ -452,7 +456,9 @@ def measure_rep(raw: RawRep, ctx: RepContext) -> RepQuantities:
 
     tol = ctx.tolerance
     if ctx.isometric:  # a hold complies when it lasts at least the prescription
-        tempo_ok = top_hold_s >= tempo.top_hold_s - max(tol.min_s, 0.1 * tempo.top_hold_s)
+        tempo_ok = top_hold_s >= tempo.top_hold_s - max(
+            tol.min_s, HOLD_SLACK_FRACTION * tempo.top_hold_s
+        )
     else:
         tempo_ok = (
             tol.ok(concentric_s, tempo.concentric_s)

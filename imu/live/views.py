@@ -20,7 +20,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from imu.core.metrics import Rep, TempoTolerance
+from imu.core.metrics import HOLD_SLACK_FRACTION, Rep, TempoTolerance
 from imu.exercises import FAULTS, ExerciseProfile, fault_words
 from imu.live.events import (
     Connected,
@@ -79,10 +79,17 @@ def rep_line(rep: Rep, tempo: Tempo, tol: TempoTolerance, hold: bool = False) ->
     """
     faults = [f for f in FAULTS if f in rep.faults]
     if hold:
+        short_s = tempo.top_hold_s - rep.top_hold_s
+        if not rep.tempo_ok:
+            verdict = f"TOO SHORT by {short_s:.1f} s"
+        elif short_s > 0.0:
+            verdict = f"long enough (within {HOLD_SLACK_FRACTION:.0%} of it)"
+        else:
+            verdict = "long enough"
         parts = [
             f"hold {rep.rep} (set {rep.set}): held {rep.top_hold_s:.1f} s",
             f"(target {tempo.top_hold_s:g} s)",
-            "long enough" if rep.tempo_ok else "TOO SHORT",
+            verdict,
         ]
         if faults:
             parts.append("FAULT: " + fault_words(faults))

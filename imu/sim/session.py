@@ -147,6 +147,10 @@ fault is part of the hold's movement and is in). Definitions: ``docs/analysis.md
 """
 
 
+DEFAULT_HOLD_S = 45.0
+"""A simulated plank's hold when none is asked for, s."""
+
+
 @dataclass(frozen=True)
 class SessionSpec:
     """What to simulate. Every field has a unit or a range in its description.
@@ -210,7 +214,7 @@ class SessionSpec:
     pendulum_length_m: float | None = None
     body_pendulum: bool = False
     families: Mapping[str, float] | None = None
-    hold_s: float = 45.0
+    hold_s: float = DEFAULT_HOLD_S
     acc_range_g: int = 8
     gyr_range_dps: int = 500
 

@@ -95,3 +95,19 @@ def test_a_qr_code_only_where_a_phone_can_reach_the_page() -> None:
         assert "coaching screen: http://10.0.0.5:8765/?token=x" in text
         assert ("scan the QR code" in text) == public
         assert ("█" in text or "▀" in text) == public
+
+
+def test_a_simulated_plank_holds_as_long_as_the_tempo_says() -> None:
+    """`--sim plank --tempo 1-30-1` ignored the tempo with a logger warning printed twice
+    (naming hold_s, which imu live has no option for) and made 8 holds of 45 s."""
+    import argparse
+
+    from imu.ble.client import StreamConfig
+    from imu.cli.live import _sim_spec
+
+    args = argparse.Namespace(sim="plank", tempo="1-30-1", sim_reps=None, sim_sets=2,
+                              sim_seed=0, sim_faults={})
+    spec = _sim_spec(args, StreamConfig())
+    assert (spec.tempo, spec.hold_s, spec.reps, spec.sets) == (None, 30.0, 3, 2)
+    args.sim, args.tempo = "reverse-crunch", "3-1-3"
+    assert _sim_spec(args, StreamConfig()).reps == 8

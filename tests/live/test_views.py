@@ -111,14 +111,16 @@ def test_a_plank_is_told_by_the_time_held_not_as_up_hold_down():
     plank = parse_tempo("1-45-1")
     buf = io.StringIO()
     view = PlainView(Console(file=buf, width=200), plank, TempoTolerance(), False, hold=True)
-    holds = (_plank_hold(1, 48.8, True), _plank_hold(2, 31.0, False))
+    holds = (_plank_hold(1, 48.8, True), _plank_hold(2, 31.0, False),
+             _plank_hold(3, 42.0, True))
     for h in holds:
         view(RepDone(h, 0.0, 0.0))
     view(SetEnded(1, holds))
     assert buf.getvalue().splitlines() == [
         "hold 1 (set 1): held 48.8 s (target 45 s) long enough",
-        "hold 2 (set 1): held 31.0 s (target 45 s) TOO SHORT",
-        "set 1 done: 2 holds, 1 long enough, 0 faults, held 80 s in all",
+        "hold 2 (set 1): held 31.0 s (target 45 s) TOO SHORT by 14.0 s",
+        "hold 3 (set 1): held 42.0 s (target 45 s) long enough (within 10% of it)",
+        "set 1 done: 3 holds, 2 long enough, 0 faults, held 122 s in all",
     ]
 
 
