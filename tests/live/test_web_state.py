@@ -276,3 +276,23 @@ def test_a_hold_is_counted_as_a_hold_and_judged_on_its_length(crunch_reps):
     snap = crunch.snapshot()
     assert snap["count_label"] == "reps"
     assert [p["label"] for p in snap["reps"][-1]["phases"]] == ["up", "hold", "down"]
+
+
+def test_a_plank_speaks_of_holds_not_reps():
+    """The page told a plank to 'squeeze at the top' and 'reset at the bottom', and its set
+    box read '1 reps · 1 on tempo · 0 swings · 48 s under tension'."""
+    from imu.tempo import parse_tempo
+    from tests.live.test_views import _plank_hold
+
+    clock = FakeClock()
+    state = CoachingState("Plank", parse_tempo("1-45-1"), clock=clock, hold=True)
+    hold = _plank_hold(1, 46.0, True)
+    feed(state, [Connected(INFO, reconnect=False), PhaseStarted("top_hold", 1, 5.0, 9.0, 45.0)])
+    snap = state.snapshot()
+    assert snap["phase"]["name"] == "hold" and "steady" in snap["phase"]["hint"]
+    feed(state, [RepDone(hold, 50.0, clock.now),
+                 PhaseStarted("bottom_pause", 1, 49.0, 50.0, 0.0, rep_ended=True)])
+    assert state.snapshot()["phase"]["hint"] == "rest"
+    feed(state, [SetEnded(1, (hold,))])
+    summary = state.snapshot()["resting"]
+    assert summary["hold"] and summary["held_s"] == 46.0 and summary["on_tempo"] == 1

@@ -74,6 +74,16 @@ PHASE_HINTS: dict[str, str] = {
 }
 """The coaching word under the phase name."""
 
+HOLD_HINTS: dict[str, str] = {
+    **PHASE_HINTS,
+    "top_hold": "hold steady: shoulders, hips and heels in one line",
+    "hold": "hold steady: shoulders, hips and heels in one line",
+    "bottom_pause": "rest",
+    "learning": "hold on: timing starts once the movement is learned, when you get down "
+                "from this first hold; every hold is counted then",
+}
+"""The coaching word under the phase name for a static hold (plank)."""
+
 _HINT_KEYS = {"up": "concentric", "down": "eccentric", "hold": "hold", "rest": "hold",
               "learning": "learning"}
 """:class:`PhaseChanged` phases -> phase keys (used only without :class:`PhaseStarted`). Its
@@ -318,6 +328,8 @@ class CoachingState:
             "fault_names": [fault_text(f) for f in faults],
             "clean_before_first_fault": clean,
             "tut_s": round(sum(r.tut_s for r in reps if math.isfinite(r.tut_s)), 1),
+            "hold": self.hold,  # a plank: holds, long enough, time held
+            "held_s": round(sum(r.top_hold_s for r in reps if math.isfinite(r.top_hold_s)), 1),
         }
 
     # ------------------------------------------------------------------ output
@@ -363,7 +375,7 @@ class CoachingState:
             "phase": {
                 "key": phase.key,
                 "name": PHASE_NAMES.get(phase.key, phase.key),
-                "hint": PHASE_HINTS.get(phase.key, ""),
+                "hint": (HOLD_HINTS if self.hold else PHASE_HINTS).get(phase.key, ""),
                 "rep_no": phase.rep_no,
                 "at_s": phase.at_s,
                 "elapsed_s": None if elapsed is None else round(elapsed, 3),

@@ -85,14 +85,20 @@
     if (!sum) return;
     box.replaceChildren(el("h2", null, `Set ${sum.set} done`));
     const grid = el("div", "grid");
-    for (const [value, label] of [
+    const cells = sum.hold ? [  // a plank: holds, judged on their length
+      [sum.reps, sum.reps === 1 ? "hold" : "holds"],
+      [sum.on_tempo, "long enough"],
+      [sum.faults, sum.faults === 1 ? "fault" : "faults"],
+      [`${Math.round(sum.held_s)} s`, "held in all"],
+    ] : [
       [sum.reps, "reps"],
       [sum.on_tempo, "on tempo"],
       [sum.clean_before_first_fault, "clean before a fault"],
       [sum.swings, sum.swings === 1 ? "swing" : "swings"],
       [sum.faults, sum.faults === 1 ? "fault" : "faults"],
       [`${Math.round(sum.tut_s)} s`, "under tension"],
-    ]) {
+    ];
+    for (const [value, label] of cells) {
       const cell = el("div");
       cell.append(el("div", "num", String(value)), el("div", "lbl", label));
       grid.append(cell);
@@ -126,7 +132,10 @@
       return c;
     }));
     const badges = badgesOf(rep);
-    if (!badges.length && rep.tempo_ok) badges.push(el("span", "badge good", "on tempo"));
+    if (!badges.length && rep.tempo_ok) {
+      badges.push(el("span", "badge good", state.count_label === "holds" ? "long enough" : "on tempo"));
+    }
+    $("last-head-word").textContent = state.count_label === "holds" ? "last hold" : "last rep";
     $("badges").replaceChildren(...badges);
   }
 
