@@ -42,7 +42,7 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from imu.core.metrics import UNCERTAIN_CONFIDENCE, TempoTolerance
+from imu.core.metrics import HOLD_SLACK_FRACTION, UNCERTAIN_CONFIDENCE, TempoTolerance
 from imu.exercises import FAULT_WORDS, FAULTS, ExerciseProfile
 from imu.report.coaching import DISCLAIMER
 from imu.report.summary import Summary, summarize
@@ -500,11 +500,13 @@ def report_figures(
     profile = report.profile
     words = phase_words(profile)
     phases = ", ".join(words[p] for p in ("concentric", "top hold", "eccentric"))
+    unit = "hold" if profile.isometric else "rep"
+    marks = ("each fault marked with its own marker" if profile.isometric else
+             "swings marked with a triangle and each fault with its own marker")
     out = [(
         angle_figure(report, layout),
         f"Pelvis tilt in degrees over time in seconds for {profile.title.lower()}, with the "
-        f"{phases} of every rep shaded; swings marked with a triangle and each fault with "
-        "its own marker, named in the legend.",
+        f"{phases} of every {unit} shaded; {marks}, named in the legend.",
     )]
     if profile.isometric:
         out.append((
@@ -777,6 +779,8 @@ def set_section(report: SessionReport, set_row: Row, reps: pd.DataFrame, level: 
     rest = _num(set_row, "rest_before_s")
     rest_text = "" if rest is None else f", rest before {rest:.0f} s"
     unit = "hold" if report.profile.isometric else "rep"
+    if report.profile.isometric:
+        return _hold_set_section(report, set_row, reps, level, rest_text)
     line = (
         f"{n} {unit}{'s' if n != 1 else ''}, {clean} clean (no swing or fault), "
         f"{int(set_row['clean_reps_before_first_fault'])} clean before the first fault, "
@@ -807,12 +811,41 @@ def set_section(report: SessionReport, set_row: Row, reps: pd.DataFrame, level: 
             + scroll_table(head, rows, label=f"{unit.capitalize()} of set {set_no}"))
 
 
+def _hold_set_section(report: SessionReport, set_row: Row, reps: pd.DataFrame, level: int,
+                      rest_text: str) -> str:
+    """One set of static holds: time held against the target, drift and faults per hold."""
+    target = report.tempo.top_hold_s
+    n = int(set_row["reps"])
+    long_enough = int(reps["tempo_ok"].sum()) if "tempo_ok" in reps else 0
+    held = float(reps["top_hold_s"].sum()) if len(reps) else 0.0
+    line = (f"{n} hold{'s' if n != 1 else ''}, {long_enough} long enough, held {held:.0f} s "
+            f"in all{rest_text}.")
+    head = ["Hold", f"Held (s) [{target:g}]", "Drift (°)", "Notes"]
+    rows: list[list[str]] = []
+    for row in reps.to_dict(orient="records"):
+        badges = rep_badges(row, report.tempo)
+        if not badges and row.get("clean"):
+            badges = [_badge("clean", "no fault", "no sagging, piking or shaking")]
+        off = off_phases(row, report.tempo, isometric=True)
+        rows.append([
+            str(row["rep"]),
+            _phase_cell(float(row["top_hold_s"]), target, off.get("top_hold_s")),
+            _cell(_num(row, "drift_deg"), ".0f"),
+            " ".join(badges),
+        ])
+    set_no = int(set_row["set"])
+    return (f"<h{level}>Set {set_no}</h{level}><p>{html.escape(line)}</p>"
+            + scroll_table(head, rows, label=f"Holds of set {set_no}"))
+
+
 def sets_key(report: SessionReport) -> str:
     """What the per-set tables show, said once above them."""
-    judged = ("red ▼: the hold was shorter than prescribed" if report.profile.isometric
-              else "red: off tempo, ▼ short, ▲ long")
-    return (f"Up, hold and down in seconds, prescribed in brackets; {judged}. Tempo is judged "
-            "apart from faults: a rep with no fault can be off tempo.")
+    if report.profile.isometric:
+        return (f"Time held in seconds, prescribed in brackets; red ▼: shorter than prescribed "
+                f"(by more than {HOLD_SLACK_FRACTION:.0%}). Drift: how far the hips moved "
+                "from where they started the hold, + up (piking), − down (sagging).")
+    return ("Up, hold and down in seconds, prescribed in brackets; red: off tempo, ▼ short, "
+            "▲ long. Tempo is judged apart from faults: a rep with no fault can be off tempo.")
 
 
 def summary_html(summary: Summary, name: str = "") -> str:
@@ -827,7 +860,9 @@ def summary_html(summary: Summary, name: str = "") -> str:
         f"set{'s' if summary.sets != 1 else ''}</li>"
         f"<li><b>{summary.clean_reps}</b>clean {summary.unit}"
         f"{'s' if summary.clean_reps != 1 else ''}</li>"
-        f"<li><b>{summary.tut_s:.0f} s</b>time under tension</li></ul>"
+        f"<li><b>{summary.tut_s:.0f} s</b>"
+        f"{'held, getting in and out included' if summary.unit == 'hold' else 'time under tension'}"
+        "</li></ul>"
     )
     if summary.fixes:
         parts.append("<p><strong>Fix first:</strong></p><ol class=\"fix\">")
@@ -838,7 +873,8 @@ def summary_html(summary: Summary, name: str = "") -> str:
             also = "; ".join(f.text.rstrip(".") for f in summary.also)
             parts.append(f'<p class="note">Also seen: {html.escape(also)}.</p>')
     elif summary.reps:
-        parts.append("<p><strong>No swing or fault found: keep it up.</strong></p>")
+        found = "No fault found" if summary.unit == "hold" else "No swing or fault found"
+        parts.append(f"<p><strong>{found}: keep it up.</strong></p>")
     parts.append(f'<p class="advice">{html.escape(summary.advice.text)}</p>')
     if summary.uncertain:
         parts.append(f'<p class="note">Uncertain reps (the analyzer is not sure they are reps):'
@@ -864,6 +900,19 @@ SESSION_FIELDS: Final[tuple[tuple[str, str, str], ...]] = (
     ("clean_reps_before_first_fault", "Clean reps before the first fault, best set", ""),
 )
 """Session-table columns shown in the details, with their plain labels and format."""
+
+
+NOT_FOR_HOLDS: Final = frozenset({"eccentric_s_median", "rom_deg_median", "swing_share"})
+"""Session columns that mean nothing for a static hold (no lowering, range or swing)."""
+
+HOLD_FIELD_LABELS: Final[dict[str, str]] = {
+    "reps": "Holds",
+    "tut_s": "Time held, getting in and out included (s)",
+    "tempo_ok_share": "Holds long enough (%)",
+    "clean_share": "Holds without a fault (%)",
+    "clean_reps_before_first_fault": "Holds before the first fault, best set",
+}
+"""Plain labels of the session columns for a static hold."""
 
 
 def readable_date(value: object) -> str:
@@ -900,6 +949,9 @@ def session_details(reports: Sequence[SessionReport], session: pd.DataFrame) -> 
     fields = [*SESSION_FIELDS[:12],
               *((f"{f}_share", f"Reps with {FAULT_WORDS[f]} (%)", "%") for f in faults),
               *SESSION_FIELDS[12:]]
+    if reports and all(r.profile.isometric for r in reports):  # planks: holds, no ROM/swing
+        fields = [(c, HOLD_FIELD_LABELS.get(c, label.replace("Reps", "Holds")), spec)
+                  for c, label, spec in fields if c not in NOT_FOR_HOLDS]
     names = [str(n) for n in session["recording"]] if "recording" in session else ["Value"]
     rows: list[list[str]] = []
     for column, label, spec in fields:
@@ -970,9 +1022,10 @@ def _contents(reports: Sequence[SessionReport], summaries: Sequence[Summary]) ->
 
 def _recording_body(report: SessionReport, level: int) -> list[str]:
     """The sets and the plots of one recording, headed at ``level``."""
-    parts = [f"<h{level}>Reps by set</h{level}>"]
+    unit = "Holds" if report.profile.isometric else "Reps"
+    parts = [f"<h{level}>{unit} by set</h{level}>"]
     if report.reps.empty:
-        parts.append("<p>No reps found.</p>")
+        parts.append(f"<p>No {unit.lower()} found.</p>")
     else:
         parts.append(f'<p class="note">{html.escape(sets_key(report))}</p>')
     for set_row in report.sets.to_dict(orient="records"):
@@ -1043,7 +1096,8 @@ def render_html(
         parts += _recording_body(first, 2)
     parts.append('<h2 id="session-details">Session details</h2>')
     parts.append(session_details(reports, tables["session"]))
-    parts.append("<details><summary>Every measurement of every rep</summary>")
+    every = "hold" if all(r.profile.isometric for r in reports) else "rep"
+    parts.append(f"<details><summary>Every measurement of every {every}</summary>")
     parts.append("<p class=\"note\">The same numbers, with their column names, are in "
                  "reps.csv and reps.parquet.</p>")
     parts.append(all_reps_table(tables["reps"]))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -149,3 +150,11 @@ def test_a_plank_is_printed_as_holds_not_as_reps(
     printed = capsys.readouterr().out
     assert "holds" in printed and "long" in printed and "enough" in printed
     assert "swing" not in printed and "ROM" not in printed
+    # The report too: holds by set with the time held, no range, descent or swings.
+    page = (tmp_path / "out" / "report.html").read_text()
+    assert "Holds by set" in page and "Held (s) [45]" in page and "Holds long enough" in page
+    # The words shown (not the style sheet), the raw table of every column aside.
+    shown = re.sub(r"<style.*?</style>", "", page.split("Every measurement of every")[0],
+                   flags=re.S)
+    for rep_word in ("Reps by set", "Range (°)", "Median descent", "swing", "Down (s)"):
+        assert rep_word not in shown, rep_word
