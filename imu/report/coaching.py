@@ -218,4 +218,29 @@ def session_verdict(
             )
         eccentric_s = prescribed_eccentric_s(reps, profile, tempo)
         return Verdict("none", _standing(reps, profile, needed, eccentric_s))
+    if profile.isometric and tempo is not None and "tempo_ok" in reps.columns:
+        return Verdict("none", _hold_standing(reps, tempo))
     return Verdict("none", "Keep this variant: no progression or regression suggested.")
+
+
+PLANK_RANGE_S: tuple[float, float] = (30.0, 60.0)
+"""DOMAIN: a plank is held still and level for 30-60 s."""
+
+
+def _hold_standing(reps: pd.DataFrame, tempo: Tempo) -> str:
+    """A plank's verdict by time held: how many holds lasted the prescription."""
+    n = len(reps)
+    short = int((~reps["tempo_ok"].astype(bool)).sum())
+    faulty = int(reps["fault_count"].gt(0).sum()) if "fault_count" in reps else 0
+    target = tempo.top_hold_s
+    if short * 2 > n:
+        return (f"{short} of {n} holds were shorter than the prescribed {target:g} s: hold "
+                "longer next time, or prescribe a hold you can keep with good form.")
+    if short == 0 and faulty == 0:
+        longer = (f"; plank holds run {PLANK_RANGE_S[0]:g}-{PLANK_RANGE_S[1]:g} s, so a "
+                  "longer hold is the next step when this feels easy"
+                  if target < PLANK_RANGE_S[1] else "")
+        return (f"All {n} holds lasted the prescribed {target:g} s with no fault: keep this "
+                f"variant{longer}.")
+    return (f"{n - short} of {n} holds lasted the prescribed {target:g} s: keep this variant "
+            "and this hold.")

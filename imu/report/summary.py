@@ -402,15 +402,18 @@ def rule_tempo(reps: pd.DataFrame, profile: ExerciseProfile, tempo: Tempo) -> Fi
     if "tempo_ok" not in reps.columns or reps.empty:
         return None
     clean = _flag(reps, "clean")
+    if profile.isometric:
+        # A hold's tempo is its hold alone, off only when too short (the analyzer's rule);
+        # a hold that sagged or shook was still as short, so every hold counts.
+        clean = pd.Series(True, index=reps.index)
     mask = ~_flag(reps, "tempo_ok") & clean
     if mask.sum() < max(1, TEMPO_OFF_SHARE * len(reps)):
         return None
     n, was = int(mask.sum()), "was" if mask.sum() == 1 else "were"
     if profile.isometric:
-        # A hold's tempo is its hold alone, off only when too short (the analyzer's rule).
         median = float(reps.loc[mask, "top_hold_s"].median())
         evidence = (
-            f"{_of(n, int(clean.sum()), 'clean hold')} {was} shorter than the prescribed "
+            f"{_of(n, len(reps), 'hold')} {was} shorter than the prescribed "
             f"{tempo.top_hold_s:g} s: {'it' if n == 1 else 'they'} lasted {median:.1f} s"
             f"{'' if n == 1 else ' (median)'}"
         )
@@ -483,8 +486,19 @@ def findings(reps: pd.DataFrame, profile: ExerciseProfile, tempo: Tempo) -> list
     if reps.empty:
         return []
     found = [f for _, rule in RULES if (f := rule(reps, profile, tempo)) is not None]
+    if profile.isometric:  # where, in holds: "(set 1, hold 2)"
+        found = [_in_holds(f) for f in found]
     order = {name: i for i, (name, _) in enumerate(RULES)}
     return sorted(merge_tempo(found), key=lambda f: (f.rule == "tempo", -f.count, order[f.rule]))
+
+
+def _in_holds(finding: Finding) -> Finding:
+    """The finding with its places (:func:`rep_ranges` text) named as holds, not reps."""
+    if not finding.where:
+        return finding
+    where = finding.where.replace(", reps ", ", holds ").replace(", rep ", ", hold ")
+    return replace(finding, evidence=finding.evidence.replace(f"({finding.where})", f"({where})"),
+                   where=where)
 
 
 def advice(reps: pd.DataFrame, profile: ExerciseProfile, tempo: Tempo | None = None) -> Verdict:

@@ -141,3 +141,22 @@ def test_a_recording_too_short_to_hold_a_rep_says_so() -> None:
     long_enough = session_verdict(empty, get_profile("reverse-crunch"),
                                   duration_s=MIN_ANALYSIS_S + 1)
     assert long_enough.kind == "no_reps"
+
+
+def test_a_plank_verdict_speaks_of_the_time_held():
+    """The plank's verdict was always 'Keep this variant: no progression or regression
+    suggested', whether every hold lasted or none did."""
+    import pandas as pd
+
+    plank, tempo = get_profile("plank"), parse_tempo("1-45-1")
+
+    def verdict(ok: list[bool], faults: list[int]) -> str:
+        reps = pd.DataFrame({"tempo_ok": ok, "fault_count": faults, "rom_deg": 0.0,
+                             "set": 1, "rep": range(1, len(ok) + 1)})
+        return session_verdict(reps, plank, tempo).text
+
+    assert "All 3 holds lasted the prescribed 45 s with no fault" in verdict([True] * 3, [0] * 3)
+    assert "30-60 s" in verdict([True] * 3, [0] * 3)
+    assert "2 of 3 holds were shorter than the prescribed 45 s" in verdict(
+        [False, False, True], [0, 0, 0])
+    assert "2 of 3 holds lasted" in verdict([True, True, False], [0, 1, 0])

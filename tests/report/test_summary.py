@@ -358,7 +358,7 @@ def test_a_planks_holds_are_holds_in_the_tempo_advice_and_the_counts() -> None:
     summary = summarize(reps, PLANK, parse_tempo("1-45-1"))
     assert summary_lines(summary)[0].startswith("3 holds, 3 clean")
     assert summary.fixes[0].text == (
-        "Hold longer: 3 of 3 clean holds were shorter than the prescribed 45 s: they lasted "
-        "30.0 s (median) (set 1, rep 1; set 2, rep 1; set 3, rep 1)."
+        "Hold longer: 3 of 3 holds were shorter than the prescribed 45 s: they lasted "
+        "30.0 s (median) (set 1, hold 1; set 2, hold 1; set 3, hold 1)."
     )
     assert "top hold" not in summary.fixes[0].text and "phase" not in summary.fixes[0].text
