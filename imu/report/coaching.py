@@ -226,10 +226,17 @@ def session_verdict(
 PLANK_RANGE_S: tuple[float, float] = (30.0, 60.0)
 """DOMAIN: a plank is held still and level for 30-60 s."""
 
+NOT_A_HOLD_S = 10.0
+"""Holds this short (median) are no plank: reps of another exercise analysed as one, s."""
+
 
 def _hold_standing(reps: pd.DataFrame, tempo: Tempo) -> str:
     """A plank's verdict by time held: how many holds lasted the prescription."""
     n = len(reps)
+    if "top_hold_s" in reps and float(reps["top_hold_s"].median()) < NOT_A_HOLD_S:
+        return (f"These look like reps, not a held plank: the holds lasted "
+                f"{float(reps['top_hold_s'].median()):.1f} s (median). Was it another "
+                "exercise? Then analyse it with that --exercise.")
     short = int((~reps["tempo_ok"].astype(bool)).sum())
     faulty = int(reps["fault_count"].gt(0).sum()) if "fault_count" in reps else 0
     target = tempo.top_hold_s

@@ -150,9 +150,9 @@ def test_a_plank_verdict_speaks_of_the_time_held():
 
     plank, tempo = get_profile("plank"), parse_tempo("1-45-1")
 
-    def verdict(ok: list[bool], faults: list[int]) -> str:
+    def verdict(ok: list[bool], faults: list[int], held_s: float = 46.0) -> str:
         reps = pd.DataFrame({"tempo_ok": ok, "fault_count": faults, "rom_deg": 0.0,
-                             "set": 1, "rep": range(1, len(ok) + 1)})
+                             "top_hold_s": held_s, "set": 1, "rep": range(1, len(ok) + 1)})
         return session_verdict(reps, plank, tempo).text
 
     assert "All 3 holds lasted the prescribed 45 s with no fault" in verdict([True] * 3, [0] * 3)
@@ -160,3 +160,5 @@ def test_a_plank_verdict_speaks_of_the_time_held():
     assert "2 of 3 holds were shorter than the prescribed 45 s" in verdict(
         [False, False, True], [0, 0, 0])
     assert "2 of 3 holds lasted" in verdict([True, True, False], [0, 1, 0])
+    # A crunch recording analysed as a plank: 3 s "holds" are reps of another exercise.
+    assert "look like reps, not a held plank" in verdict([False] * 7, [1] * 7, held_s=3.3)
