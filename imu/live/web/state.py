@@ -319,6 +319,10 @@ class CoachingState:
                 break
             clean += 1
         faults = [f for f in FAULTS if any(f in r.faults for r in reps)]
+        hold = {  # a plank: holds, long enough, time held
+            "hold": True,
+            "held_s": round(sum(r.top_hold_s for r in reps if math.isfinite(r.top_hold_s)), 1),
+        } if self.hold else {}
         return {
             "set": set_no,
             "reps": len(reps),
@@ -328,8 +332,7 @@ class CoachingState:
             "fault_names": [fault_text(f) for f in faults],
             "clean_before_first_fault": clean,
             "tut_s": round(sum(r.tut_s for r in reps if math.isfinite(r.tut_s)), 1),
-            "hold": self.hold,  # a plank: holds, long enough, time held
-            "held_s": round(sum(r.top_hold_s for r in reps if math.isfinite(r.top_hold_s)), 1),
+            **hold,
         }
 
     # ------------------------------------------------------------------ output
