@@ -102,57 +102,38 @@ def sets_view(sets: pd.DataFrame, hold: bool = False) -> Table | None:
     """
     if sets.empty:
         return None
-    if hold:
-        return _hold_sets_view(sets)
     table = Table(title="sets", box=box.SIMPLE_HEAD, show_edge=False, collapse_padding=True)
     several = RECORDING in sets
     headers = ["recording"] if several else []
     # Two-line headers keep the table within 80 columns without cutting a word.
-    headers += ["set", "reps", "rest\ns", "under\ntension s", "up\ns", "hold\ns", "down\ns",
-                "ROM\ndeg"]
-    headers += ["on\ntempo", "swings", "faults", "clean before\na fault"]
+    headers += ["set", "holds" if hold else "reps", "rest\ns"]
+    headers += (["held\ns", "mean hold\ns", "long\nenough", "faults"] if hold else
+                ["under\ntension s", "up\ns", "hold\ns", "down\ns", "ROM\ndeg", "on\ntempo",
+                 "swings", "faults", "clean before\na fault"])
     for h in headers:
         table.add_column(h, justify="left" if h == "recording" else "right")
     for r in sets.to_dict(orient="records"):
         n_faults = sum(int(r[f"{f}_count"]) for f in FAULTS)
         cells = [str(r[RECORDING])] if several else []
-        cells += [
-            str(r["set"]),
-            str(r["reps"]),
-            _fmt(r["rest_before_s"], ".0f"),
-            _fmt(r["tut_s"], ".0f"),
-            _fmt(r["concentric_s_mean"]),
-            _fmt(r["top_hold_s_mean"]),
-            _fmt(r["eccentric_s_mean"]),
-            _fmt(r["rom_deg_mean"], ".0f"),
-            f"{r['tempo_ok_share']:.0%}",
-            str(r["swings"]),
-            str(n_faults),
-            str(r["clean_reps_before_first_fault"]),
-        ]
-        table.add_row(*cells)
-    return table
-
-
-def _hold_sets_view(sets: pd.DataFrame) -> Table:
-    table = Table(title="sets", box=box.SIMPLE_HEAD, show_edge=False, collapse_padding=True)
-    several = RECORDING in sets
-    headers = ["recording"] if several else []
-    headers += ["set", "holds", "rest\ns", "held\ns", "mean hold\ns", "long\nenough",
-                "faults"]
-    for h in headers:
-        table.add_column(h, justify="left" if h == "recording" else "right")
-    for r in sets.to_dict(orient="records"):
-        n_faults = sum(int(r[f"{f}_count"]) for f in FAULTS)
-        cells = [str(r[RECORDING])] if several else []
-        cells += [
-            str(r["set"]),
-            str(r["reps"]),
-            _fmt(r["rest_before_s"], ".0f"),
-            _fmt(float(r["top_hold_s_mean"]) * int(r["reps"]), ".0f"),
-            _fmt(r["top_hold_s_mean"]),
-            f"{r['tempo_ok_share']:.0%}",
-            str(n_faults),
-        ]
+        cells += [str(r["set"]), str(r["reps"]), _fmt(r["rest_before_s"], ".0f")]
+        if hold:
+            cells += [
+                _fmt(float(r["top_hold_s_mean"]) * int(r["reps"]), ".0f"),
+                _fmt(r["top_hold_s_mean"]),
+                f"{r['tempo_ok_share']:.0%}",
+                str(n_faults),
+            ]
+        else:
+            cells += [
+                _fmt(r["tut_s"], ".0f"),
+                _fmt(r["concentric_s_mean"]),
+                _fmt(r["top_hold_s_mean"]),
+                _fmt(r["eccentric_s_mean"]),
+                _fmt(r["rom_deg_mean"], ".0f"),
+                f"{r['tempo_ok_share']:.0%}",
+                str(r["swings"]),
+                str(n_faults),
+                str(r["clean_reps_before_first_fault"]),
+            ]
         table.add_row(*cells)
     return table
