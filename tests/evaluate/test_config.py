@@ -23,10 +23,10 @@ from imu.sim import SessionSpec
 
 def test_holdout_ranges_are_the_published_ones() -> None:
     assert [(r.start, r.stop - 1) for r in HOLDOUT_RANGES] == [
-        (100000, 100099), (100100, 100199), (100200, 100299), (100300, 100399),
-        (100400, 100499)]
+        (101000, 101099), (101100, 101199), (101200, 101299), (101300, 101399),
+        (101400, 101499)]
     assert [r.label for r in holdout_ranges(10)] == [
-        "100000-100009", "100100-100109", "100200-100209", "100300-100309", "100400-100409"]
+        "101000-101009", "101100-101109", "101200-101209", "101300-101309", "101400-101409"]
     assert touches_holdout(holdout_ranges(1))
     assert touches_holdout((SeedRange(90400, 5),))  # the earlier held-out sets, seen since
     assert touches_holdout((SeedRange(91300, 5),))
@@ -38,7 +38,9 @@ def test_holdout_ranges_are_the_published_ones() -> None:
     assert touches_holdout((SeedRange(96250, 3),))
     assert touches_holdout((SeedRange(97499, 1),))
     assert touches_holdout((SeedRange(99250, 3),))  # the tenth, seen since
+    assert touches_holdout((SeedRange(100499, 1),))  # the eleventh, seen since
     assert not touches_holdout((SeedRange(99500, 500),))
+    assert not touches_holdout((SeedRange(100500, 500),))
     assert not touches_holdout((SeedRange(90500, 400),))
     assert not touches_holdout((SeedRange(0, 1000),))
     with pytest.raises(EvalError, match="100"):
