@@ -85,9 +85,9 @@ from imu.tempo import Tempo
 logger = logging.getLogger(__name__)
 
 MAX_HOLD_S = 1800.0
-"""A static hold (plank) still open after this long is abandoned, s. Its signal is kept in
-memory while it lasts (a 30-minute hold at 833 Hz: about 85 MB); holds of 10 minutes and
-more are done."""
+"""A static hold (plank) still open after this long is abandoned, s: long planks of 10 minutes
+and more are done, and the hold's signal is kept in memory while it lasts (30 minutes at
+833 Hz: about 85 MB)."""
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
