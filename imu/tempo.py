@@ -72,7 +72,16 @@ def parse_tempo(text: str) -> Tempo:
                 f"tempo {text!r} looks like the four-digit eccentric-pause-concentric-pause "
                 f"notation, which is not accepted here; {hint}"
             )
-        raise TempoError(f"tempo {text!r} has {len(parts)} part(s); {hint}")
+        single = ""
+        if len(parts) == 1:
+            try:
+                seconds = float(parts[0])
+            except ValueError:
+                seconds = math.nan
+            if math.isfinite(seconds) and seconds > 0:
+                # A plank's hold alone, most likely: say how to write it.
+                single = f" (a static hold of {seconds:g} s, as for a plank: 1-{seconds:g}-1)"
+        raise TempoError(f"tempo {text!r} has {len(parts)} part(s); {hint}{single}")
     try:
         values = [float(p) for p in parts]
     except ValueError:

@@ -91,3 +91,12 @@ def test_live_needs_an_exercise_only_without_sim(tmp_path, capsys):
 
     assert main(["live", "--out", str(tmp_path / "d")]) == 2
     assert "which exercise? give --exercise E" in capsys.readouterr().err
+
+
+def test_a_single_number_tempo_says_how_to_write_a_hold() -> None:
+    """`--tempo 60` for a plank was refused with '1 part(s)' and no way forward."""
+    with pytest.raises(TempoError, match="1-60-1"):
+        parse_tempo("60")
+    with pytest.raises(TempoError) as caught:
+        parse_tempo("abc")
+    assert "static hold" not in str(caught.value)
