@@ -46,6 +46,7 @@ from imu.core.metrics import HOLD_SLACK_FRACTION, UNCERTAIN_CONFIDENCE, TempoTol
 from imu.exercises import FAULT_WORDS, FAULTS, ExerciseProfile
 from imu.report.coaching import DISCLAIMER
 from imu.report.summary import Summary, summarize
+from imu.report.tables import RECORDING
 from imu.tempo import Tempo
 
 if TYPE_CHECKING:
@@ -962,9 +963,24 @@ def session_details(reports: Sequence[SessionReport], session: pd.DataFrame) -> 
     return scroll_table(["Quantity", *names], rows, cls="details")
 
 
-def all_reps_table(reps: pd.DataFrame) -> str:
-    """Every measurement of every rep, plain headings (the CSV has the column names)."""
-    columns = [c for c in reps.columns if c not in ("fault_count",)]
+HOLD_COLUMNS: Final = frozenset({
+    RECORDING, "set", "rep", "start_s", "con_end_s", "ecc_start_s", "ecc_end_s", "concentric_s",
+    "top_hold_s", "eccentric_s", "bottom_pause_s", "tut_s", "top_hold_ratio", "drift_deg",
+    "shaking_dps", "hips_sagging", "hips_piking", "shaking", "clean", "tempo_ok", "in_gap",
+    "count_confidence",
+})
+"""The reps-table columns that mean something for a static hold (the rest are about moving
+reps: range, speed, swing, lowering)."""
+
+
+def all_reps_table(reps: pd.DataFrame, holds: bool = False) -> str:
+    """Every measurement of every rep, plain headings (the CSV has the column names).
+
+    ``holds``: the reps are static holds (plank): only the columns that mean something for a
+    hold (:data:`HOLD_COLUMNS`); the CSV keeps them all.
+    """
+    columns = [c for c in reps.columns
+               if c not in ("fault_count",) and (not holds or c in HOLD_COLUMNS)]
     head = [plain_label(c) for c in columns]
     rows = [[html.escape(_cell(row[c], ".3g")) for c in columns]
             for row in reps.to_dict(orient="records")]
@@ -1100,7 +1116,7 @@ def render_html(
     parts.append(f"<details><summary>Every measurement of every {every}</summary>")
     parts.append("<p class=\"note\">The same numbers, with their column names, are in "
                  "reps.csv and reps.parquet.</p>")
-    parts.append(all_reps_table(tables["reps"]))
+    parts.append(all_reps_table(tables["reps"], holds=every == "hold"))
     parts.append("</details>")
     parts.append(f'<p class="disclaimer">{html.escape(DISCLAIMER)}</p>')
     parts.append("</main></body></html>")

@@ -158,3 +158,5 @@ def test_a_plank_is_printed_as_holds_not_as_reps(
                    flags=re.S)
     for rep_word in ("Reps by set", "Range (°)", "Median descent", "swing", "Down (s)"):
         assert rep_word not in shown, rep_word
+    every = page.split("Every measurement of every hold")[1]  # the raw table: hold columns
+    assert "Wind-up" not in every and "Hip drift" in every
