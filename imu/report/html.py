@@ -772,18 +772,19 @@ def _phase_cell(measured: float, prescribed: float, off: str | None) -> str:
 def set_section(report: SessionReport, set_row: Row, reps: pd.DataFrame, level: int = 3) -> str:
     """One set: a line of totals and a compact row per rep (up-hold-down, range, badges).
 
+    A static hold's set is :func:`_hold_set_section`'s.
+
     ``level`` is the heading level of the set's title (``<h3>`` in a report of one recording).
     """
+    rest = _num(set_row, "rest_before_s")
+    rest_text = "" if rest is None else f", rest before {rest:.0f} s"
+    if report.profile.isometric:
+        return _hold_set_section(report, set_row, reps, level, rest_text)
     tempo = report.tempo
     n = int(set_row["reps"])
     clean = int(set_row["clean_reps"])
-    rest = _num(set_row, "rest_before_s")
-    rest_text = "" if rest is None else f", rest before {rest:.0f} s"
-    unit = "hold" if report.profile.isometric else "rep"
-    if report.profile.isometric:
-        return _hold_set_section(report, set_row, reps, level, rest_text)
     line = (
-        f"{n} {unit}{'s' if n != 1 else ''}, {clean} clean (no swing or fault), "
+        f"{n} rep{'s' if n != 1 else ''}, {clean} clean (no swing or fault), "
         f"{int(set_row['clean_reps_before_first_fault'])} clean before the first fault, "
         f"{float(set_row['tut_s']):.0f} s under tension{rest_text}."
     )
@@ -797,7 +798,7 @@ def set_section(report: SessionReport, set_row: Row, reps: pd.DataFrame, level: 
         if not badges and row.get("clean"):
             badges = [_badge("clean", "no fault",
                              "clean: no swing and no fault (tempo is judged apart: red cells)")]
-        off = off_phases(row, tempo, report.profile.isometric)
+        off = off_phases(row, tempo)
         rows.append([
             str(row["rep"]),
             *([html.escape(_cell(row["side"]))] if alternating else []),
@@ -807,9 +808,8 @@ def set_section(report: SessionReport, set_row: Row, reps: pd.DataFrame, level: 
             " ".join(badges),
         ])
     set_no = int(set_row["set"])
-    unit = "holds" if report.profile.isometric else "reps"
     return (f"<h{level}>Set {set_no}</h{level}><p>{html.escape(line)}</p>"
-            + scroll_table(head, rows, label=f"{unit.capitalize()} of set {set_no}"))
+            + scroll_table(head, rows, label=f"Reps of set {set_no}"))
 
 
 def _hold_set_section(report: SessionReport, set_row: Row, reps: pd.DataFrame, level: int,
