@@ -24,10 +24,19 @@ from __future__ import annotations
 
 import numpy as np
 import numpy.typing as npt
+from scipy.signal import lfilter
 
 from imu.core.stream import SosFilter
 
 FloatArray = npt.NDArray[np.float64]
+
+LEVEL_TIME_CONSTANT_S = 4.0
+"""Time constant of the high-pass on the pendulum rate, s. A body hanging from a bar swings
+about the vertical, so the swing's angle has no lasting slope; a residual gyro bias (the bias is
+only known once the person has been still, and a hanging set may start before that) would
+integrate into one, 2.5 deg/s read as a 7.5 deg swing over a 3 s window. Integrated with this
+leak, a constant rate settles into an offset instead, while a 1.5-2.5 s swing keeps 99.5% of
+its amplitude (gain ``w tau / sqrt(1 + (w tau)^2)``)."""
 
 
 class PendulumSplit:
@@ -49,6 +58,9 @@ class PendulumSplit:
         self._fs = fs
         self._held: FloatArray | None = None  # the last delay_samples rows, shape (d, channels)
         self._incl_prev: float | None = None
+        # First-order high-pass on the pendulum rate: (1 - z^-1) / (1 - a z^-1).
+        self._leak = float(np.exp(-1.0 / (LEVEL_TIME_CONSTANT_S * fs)))
+        self._level_state = np.zeros(1)
 
     def __call__(
         self, band: FloatArray, rate_deg: FloatArray, inclination_deg: FloatArray
@@ -65,7 +77,9 @@ class PendulumSplit:
 
         Returns:
             ``band`` delayed, with the pendulum rate taken out of column 0, shape (m, c);
-            and the pendulum rate, shape (m,), deg/s, at the same delay.
+            and the pendulum rate, shape (m,), deg/s, at the same delay, high-passed
+            (:data:`LEVEL_TIME_CONSTANT_S`) so that its integral, the swing's angle, has no
+            lasting slope.
 
         """
         m = len(band)
@@ -81,8 +95,13 @@ class PendulumSplit:
         incl_rate = np.diff(inclination_deg, prepend=prev) * self._fs
         self._incl_prev = float(inclination_deg[-1])
         pendulum = gyro_lp - incl_rate
+        # The pelvic rate loses the whole pendulum rate (a residual bias is in both terms and
+        # cancels); the swing's own channel loses its lasting level.
         out[:, 0] -= pendulum
-        return out, pendulum
+        swing, self._level_state = lfilter(
+            [1.0, -1.0], [1.0, -self._leak], pendulum, zi=self._level_state
+        )
+        return out, np.asarray(swing, dtype=np.float64)
 
 
 __all__ = ["PendulumSplit"]

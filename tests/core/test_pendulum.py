@@ -72,6 +72,21 @@ def test_a_swing_the_accelerometer_partly_sees_is_partly_left():
     assert np.ptp(angle[-int(2 * FS):]) == pytest.approx(0.75 * 12.0, rel=0.1)
 
 
+def test_a_residual_gyro_bias_does_not_grow_into_a_swing():
+    """A 2.5 deg/s bias left in the gyro (a hanging set before the person was ever still)."""
+    t, _, _, rate, band, incl, gyro_sos, acc_sos = _signals(seen_by_acc=0.0)
+    pelvic_ref, ref_rate, _ = _split(band, rate, incl, gyro_sos, acc_sos, chunk=20)
+    pelvic, swing_rate, _ = _split(band + 2.5, rate + 2.5, incl, gyro_sos, acc_sos, chunk=20)
+    late = t > 20.0
+    # The swing's angle over the last 3 s keeps its 12 deg: the bias does not add 7.5 deg.
+    window = slice(len(t) - int(3 * FS), len(t))
+    assert np.ptp(np.cumsum(swing_rate[window]) / FS) == pytest.approx(12.0, rel=0.05)
+    # Without the bias the channel is the same, once the bias' own transient has died away.
+    assert np.max(np.abs(swing_rate[late] - ref_rate[late])) < 0.05
+    # The pelvic rate loses the bias with the whole pendulum rate.
+    assert np.max(np.abs(pelvic[late] - pelvic_ref[late])) < 1e-6
+
+
 @pytest.mark.parametrize("chunk", [1, 7, 50, 3000])
 def test_the_split_is_the_same_bit_for_bit_however_the_stream_is_cut(chunk):
     _, _, _, rate, band, incl, gyro_sos, acc_sos = _signals(seen_by_acc=0.1)
