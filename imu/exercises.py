@@ -330,7 +330,10 @@ PROFILES: Final[dict[str, ExerciseProfile]] = {
             default_tempo=_T(1, 45, 1),
             min_rom_deg=4.0,
             min_velocity_dps=5.0,
-            lock_rotation_deg=10.0,
+            # Getting into position tilts the pelvis 8-12 deg: the axis is fixed then, so
+            # the first hold is timed on the screen while it lasts (at 10 deg it was often
+            # fixed only when the person got down again).
+            lock_rotation_deg=5.0,
             isometric=True,
             min_rom_ratio=0.0,  # a hold has no ROM
             alone_rom_ratio=0.0,

@@ -125,3 +125,27 @@ def test_pelvic_tilt_sessions_with_shifts_in_the_rest_keep_two_sets(seed: int) -
     found = [(s, sum(r.set == s for r in sure)) for s in sorted({r.set for r in sure})]
     truth = sim.truth.groupby("set").size()
     assert found == list(zip(truth.index.tolist(), truth.tolist(), strict=True))
+
+
+def test_a_planks_first_hold_is_under_way_on_the_screen_while_it_lasts() -> None:
+    """The axis is fixed on getting into position (8-12 deg of tilt), so the first hold is
+    open (``open_top_s``, what the live screen times) within seconds of its start, not only
+    once the person gets down (seed 1: a 43 s hold, the axis used to be fixed at 50 s)."""
+    from imu.core.analyzer import RepAnalyzer
+    from imu.exercises import get_profile
+    from imu.sim import SessionSpec, simulate_session
+    from imu.tempo import Tempo
+
+    sim = simulate_session(SessionSpec("plank", tempo=Tempo(1, 45, 1), reps=2, sets=1, seed=1,
+                                       sampling_rate_hz=52))
+    rec = sim.recording
+    start, end = float(sim.truth.con_start_s[0]), float(sim.truth.ecc_end_s[0])
+    analyzer = RepAnalyzer(get_profile("plank"), rec.sampling_rate_hz, Tempo(1, 45, 1))
+    told_at = None
+    for i in range(0, rec.n_samples, 10):
+        analyzer.update(rec.acc[i : i + 10], rec.gyr[i : i + 10])
+        if told_at is None and analyzer.open_top_s is not None:
+            told_at = i / rec.sampling_rate_hz
+    analyzer.finish()
+    assert told_at is not None and told_at < start + 5.0 < end
+    assert len(analyzer.reps_) == 2

@@ -79,8 +79,8 @@ HOLD_HINTS: dict[str, str] = {
     "top_hold": "hold steady: shoulders, hips and heels in one line",
     "hold": "hold steady: shoulders, hips and heels in one line",
     "bottom_pause": "rest",
-    "learning": "hold on: timing starts once the movement is learned, when you get down "
-                "from this first hold; every hold is counted then",
+    "learning": "hold on: timing starts once the movement is learned, as you get into "
+                "position for the first hold",
 }
 """The coaching word under the phase name for a static hold (plank)."""
 
