@@ -385,6 +385,7 @@ class RepAnalyzer:
             math.radians(self.profile.min_rom_deg),
             sign_from_gravity=self.profile.sign_from_gravity,
             below_rest=self.profile.reject_below_rest,
+            still=still[:n_lock],
         )
         if axes is None:
             logger.info("no pelvic movement found; no reps")

@@ -10,8 +10,8 @@ integrated gyro); standing (``sign_from_gravity`` off), from the integrated gyro
 movement measured from its own start (the integral drifts between movements). For holds, the
 first clear excursion (getting into position) is positive. For alternating exercises (dead
 bug, bird-dog) the axis is the direction of gravity's largest trimmed-mean displacement from
-the starting posture instead (or, where gravity cannot see it, the mean excursion of the
-integrated gyro), made horizontal: the side-to-side rotation alternates and averages out
+the starting posture over the moving samples that are not still (or, where gravity cannot
+see it, the mean excursion of the integrated gyro), made horizontal: the side-to-side rotation alternates and averages out
 over the lock window (about eight reps). The sensor is clipped on once per session, so the
 axis is the same for every set.
 """
@@ -93,6 +93,7 @@ def fix_axes(
     min_rom_rad: float,
     sign_from_gravity: bool = False,
     below_rest: bool = False,
+    still: BoolArray | None = None,
 ) -> BodyAxes | None:
     """The session's axes from the samples before the lock.
 
@@ -111,6 +112,9 @@ def fix_axes(
             :attr:`imu.exercises.ExerciseProfile.reject_below_rest`): the sign comes from
             the median excursion; otherwise from the median of the large excursions (holds
             take the sign of their first clear excursion either way).
+        still: shape (n,), samples the stillness step found still
+            (:class:`imu.core.stillness.StillnessBias`); alternating exercises leave them
+            out of the moving samples.
 
     Returns:
         The axes, or None when the pelvis never moved.
@@ -128,6 +132,12 @@ def fix_axes(
     u = acc_lp / np.linalg.norm(acc_lp, axis=1, keepdims=True)
     tilt_axis = -np.cross(up, (u[active] - up).mean(axis=0))
     tilt_norm = float(np.linalg.norm(tilt_axis))
+    if alternating and still is not None and (active & ~still).sum() >= 2:
+        # A small movement's activity limit (0.3 deg/s for a bird-dog) is at the resting
+        # pelvis' noise and breathing: half a rest's samples passed it, and a 20 s rest
+        # between sets that settled a degree off the starting posture outweighed the reps
+        # (a tuning bird-dog at 833 Hz read 12 of 16 reps upside down). Still is not moving.
+        active = active & ~still
     if alternating and sign_from_gravity and tilt_norm > 1e-4:
         # The side-to-side rotation changes sign rep by rep; the tilt of every rep goes the
         # same way. So gravity's direction moves, on average over the sides, the way the

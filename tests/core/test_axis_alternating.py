@@ -62,3 +62,30 @@ def test_one_sides_rotation_does_not_turn_the_axis() -> None:
     assert analyzer.locked_axis_ is not None
     assert abs(float(analyzer.locked_axis_ @ tilt_axis)) > 0.95
     assert len(analyzer.reps_) == len(sim.truth)
+
+
+def test_a_rest_that_settled_off_the_start_does_not_turn_the_axis() -> None:
+    """Tuning bird-dog 324 (1-0-1 at 833 Hz, 4 deg reps): the axis locks only in the second
+    set, and the profile's activity limit (0.3 deg/s) is at the resting pelvis' noise and
+    breathing, so half of the 20 s rest between the sets counted as movement; the rest had
+    settled a degree off the starting posture and outweighed the reps: the axis came out
+    125 deg off and 12 of 16 reps were missed. Still samples are not moving samples now."""
+    from imu.core.analyzer import RepAnalyzer
+    from imu.evaluate.config import EvalConfig, default_cases
+    from imu.evaluate.sessions import draw_spec
+    from imu.exercises import get_profile
+    from imu.sim import simulate_session
+
+    case = next(c for c in default_cases(True) if c.name == "bird-dog")
+    spec, tempo = draw_spec(case, 324, EvalConfig(cases=(case,)))
+    sim = simulate_session(spec)
+    rec = sim.recording
+    analyzer = RepAnalyzer(get_profile("bird-dog"), rec.sampling_rate_hz, tempo)
+    for i in range(0, rec.n_samples, 20):
+        analyzer.update(rec.acc[i : i + 20], rec.gyr[i : i + 20])
+    analyzer.finish()
+    tilt_axis = sim.mounting.inv().apply([0.0, 0.0, 1.0])
+    assert analyzer.locked_axis_ is not None
+    assert abs(float(analyzer.locked_axis_ @ tilt_axis)) > 0.9  # its sign: the reps below
+    # One rep rotates the hips 10 deg and may be missed; the rest are found.
+    assert len(analyzer.reps_) >= len(sim.truth) - 1
