@@ -23,10 +23,10 @@ from imu.sim import SessionSpec
 
 def test_holdout_ranges_are_the_published_ones() -> None:
     assert [(r.start, r.stop - 1) for r in HOLDOUT_RANGES] == [
-        (101000, 101099), (101100, 101199), (101200, 101299), (101300, 101399),
-        (101400, 101499)]
+        (102000, 102099), (102100, 102199), (102200, 102299), (102300, 102399),
+        (102400, 102499)]
     assert [r.label for r in holdout_ranges(10)] == [
-        "101000-101009", "101100-101109", "101200-101209", "101300-101309", "101400-101409"]
+        "102000-102009", "102100-102109", "102200-102209", "102300-102309", "102400-102409"]
     assert touches_holdout(holdout_ranges(1))
     assert touches_holdout((SeedRange(90400, 5),))  # the earlier held-out sets, seen since
     assert touches_holdout((SeedRange(91300, 5),))
@@ -39,8 +39,10 @@ def test_holdout_ranges_are_the_published_ones() -> None:
     assert touches_holdout((SeedRange(97499, 1),))
     assert touches_holdout((SeedRange(99250, 3),))  # the tenth, seen since
     assert touches_holdout((SeedRange(100499, 1),))  # the eleventh, seen since
+    assert touches_holdout((SeedRange(101250, 3),))  # the twelfth, seen since
     assert not touches_holdout((SeedRange(99500, 500),))
     assert not touches_holdout((SeedRange(100500, 500),))
+    assert not touches_holdout((SeedRange(101500, 500),))
     assert not touches_holdout((SeedRange(90500, 400),))
     assert not touches_holdout((SeedRange(0, 1000),))
     with pytest.raises(EvalError, match="100"):
