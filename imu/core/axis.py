@@ -11,9 +11,9 @@ movement measured from its own start (the integral drifts between movements). Fo
 first clear excursion (getting into position) is positive. For alternating exercises (dead
 bug, bird-dog) the axis is the direction of gravity's largest trimmed-mean displacement from
 the starting posture over the moving samples that are not still (or, where gravity cannot
-see it, the mean excursion of the integrated gyro), made horizontal: the side-to-side rotation alternates and averages out
-over the lock window (about eight reps). The sensor is clipped on once per session, so the
-axis is the same for every set.
+see it, the mean excursion of the integrated gyro), made horizontal: the side-to-side
+rotation alternates and averages out over the lock window (about eight reps). The sensor
+is clipped on once per session, so the axis is the same for every set.
 """
 
 from __future__ import annotations
