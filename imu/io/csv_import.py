@@ -38,7 +38,13 @@ import pandas as pd
 
 from imu.errors import ImportOptionsError, RecordingError
 from imu.frames import ACC, GYR, STANDARD_GRAVITY, TIME
-from imu.io.gravity import GravityAtRest, gyro_turn_check, pooled_gravity, rest_magnitudes
+from imu.io.gravity import (
+    GravityAtRest,
+    gyro_tilt_check,
+    gyro_turn_check,
+    pooled_gravity,
+    rest_magnitudes,
+)
 from imu.io.recording import (
     Annotation,
     Gap,
@@ -109,6 +115,14 @@ MIN_GYRO_TURN_RATIO: Final = 0.25
 moments at rest (:func:`imu.io.gravity.gyro_turn_check`; physics says at least 1). A gyro in
 rad/s read as deg/s shows about 1/57 of it (0.02 on the bundled recordings, against 1.1-1.2
 read right); below this share the import stops and names the unit."""
+
+MAX_GYRO_TILT_RATIO: Final = 15.0
+"""Most tilting rotation the gyro may show, as a multiple of gravity's path over the same
+moving moments (:func:`imu.io.gravity.gyro_tilt_check`; physics says about 1, less where the
+body accelerates). A gyro in deg/s read as rad/s shows about 57 times it (56 on a phone-style
+export, against 0.7-1.1 on the bundled recordings and simulated sessions of every exercise read
+right); above this the import stops and names the unit. A body swinging from a bar turns the
+gyro more than gravity (the accelerometer sees a fraction of the swing), up to several times."""
 
 MAX_IMPLAUSIBLE_SHARE: Final = 0.01
 """More rows than this share (and more than one) beyond full scale means a wrong unit or
@@ -1262,6 +1276,7 @@ def _finish(
     acc = r.acc_raw * scale
     if options.check_units:
         _check_gyro_turns(where, acc, r.gyr, rate_hz, options.gyr_unit)
+        _check_gyro_tilt(where, acc, r.gyr, rate_hz, options.gyr_unit)
     own = pooled_gravity([(r.rest_mags, r.rest_method)])
     gravity = GravityAtRest(own.magnitude * scale, own.n_samples, own.method)
     if options.acc_unit == "counts":
@@ -1383,6 +1398,38 @@ def _check_gyro(where: str, gyr_rad_s: FloatArray, unit: str) -> None:
     raise ImportOptionsError(
         f"{where}: the angular rate reaches {high:.4g} rad/s ({math.degrees(high):.4g} deg/s) "
         f"when read as {unit}, beyond any body movement; {hint} (or --no-unit-check)"
+    )
+
+
+def _check_gyro_tilt(
+    where: str, acc: FloatArray, gyr_rad_s: FloatArray, rate_hz: float, unit: str
+) -> None:
+    """Refuse a gyro that tilts the sensor far more than gravity's direction moved.
+
+    Catches deg/s data declared as rad/s when its values stay under the absurd-rate limit (a
+    slow movement in deg/s reads as 10-60 "rad/s", which a range check lets through).
+
+    Args:
+        where: the file (and group), for the message.
+        acc: shape (n, 3), m/s^2.
+        gyr_rad_s: shape (n, 3), rad/s as converted from the declared unit.
+        rate_hz: sampling rate, Hz.
+        unit: the declared gyro unit.
+
+    """
+    check = gyro_tilt_check(acc, gyr_rad_s, rate_hz)
+    if check is None or check.ratio <= MAX_GYRO_TILT_RATIO:
+        return
+    hint = (
+        "the data looks like deg/s: pass --gyr-unit deg/s"
+        if unit == "rad/s" and check.ratio * math.pi / 180.0 <= MAX_GYRO_TILT_RATIO
+        else "check --gyr-cols and --gyr-unit"
+    )
+    raise ImportOptionsError(
+        f"{where}: read as {unit}, the gyroscope tilts the sensor {check.gyro_deg:.0f} deg "
+        f"while the accelerometer shows gravity's direction moving {check.gravity_deg:.0f} deg "
+        f"over the same moments: {check.ratio:.3g}x too much; {hint} (or --no-unit-check, e.g. "
+        "for a body swinging from a bar with no other movement)"
     )
 
 

@@ -287,3 +287,85 @@ def gyro_turn_check(
         return None
     total_gyro, total_gravity = float(sum(gyro)), float(sum(gravity))
     return TurnCheck(total_gyro, total_gravity, len(gravity), total_gyro / total_gravity)
+
+
+TILT_BLOCK_S = 0.1
+"""Block over which gravity's direction and the gyro's rotation are averaged for
+:func:`gyro_tilt_check`, s (long enough that the accelerometer's noise barely moves the
+direction, short enough that a movement's tilt is not cut across)."""
+
+MIN_TILT_PATH_DEG = 20.0
+"""Less tilt than this over the moving blocks and :func:`gyro_tilt_check` gives no verdict."""
+
+
+@dataclass(frozen=True)
+class TiltCheck:
+    """How far the gyroscope tilts the sensor against how far gravity's direction moved.
+
+    Only the gyro's rotation perpendicular to gravity tilts gravity's direction in the sensor
+    (a turn about the vertical leaves it where it is), so over the same moments the two paths
+    agree for a gyro read in the right unit; the accelerometer's path is longer where the body
+    also accelerates, never shorter.
+
+    Attributes:
+        gyro_deg: the gyro's path perpendicular to gravity over the moving blocks, degrees.
+        gravity_deg: gravity's path over the same blocks, degrees.
+        ratio: ``gyro_deg / gravity_deg``.
+
+    """
+
+    gyro_deg: float
+    gravity_deg: float
+    ratio: float
+
+
+def gyro_tilt_check(acc: FloatArray, gyr_rad_s: FloatArray, rate_hz: float) -> TiltCheck | None:
+    """Compare the gyro's tilting rotation with gravity's path, block by block.
+
+    The blocks (:data:`TILT_BLOCK_S`) where the accelerometer is not still
+    (:func:`acc_still_mask`) are compared; the gyro's bias is its median over the still
+    samples. Catches an angular rate in deg/s read as rad/s (57 times too much tilt), which
+    the turn check between rests (:func:`gyro_turn_check`, a lower bound) cannot.
+
+    Args:
+        acc: shape (n, 3), specific force, any unit; NaN rows allowed.
+        gyr_rad_s: shape (n, 3), angular rate read in the declared unit, rad/s.
+        rate_hz: sampling rate, Hz.
+
+    Returns:
+        The comparison, or None when gravity moved less than :data:`MIN_TILT_PATH_DEG` over
+        the moving blocks (nothing to compare) or there is no still sample for the bias.
+
+    """
+    b = max(1, round(TILT_BLOCK_S * rate_hz))
+    k = acc.shape[0] // b
+    if k < 3:
+        return None
+    still = acc_still_mask(acc, rate_hz)
+    finite = np.all(np.isfinite(acc), axis=1) & np.all(np.isfinite(gyr_rad_s), axis=1)
+    if not np.any(still & finite):
+        return None
+    bias = np.median(gyr_rad_s[still & finite], axis=0)
+    a = acc[: k * b].reshape(k, b, 3)
+    w = (gyr_rad_s[: k * b] - bias).reshape(k, b, 3)
+    ok: BoolArray = np.asarray(finite[: k * b].reshape(k, b).all(axis=1))
+    moving: BoolArray = np.asarray(~still[: k * b].reshape(k, b).all(axis=1))
+    g = a.mean(axis=1)
+    norm = np.linalg.norm(g, axis=1, keepdims=True)
+    g = g / np.where(norm > 0, norm, 1.0)
+    # From the middle of block i to the middle of block i + 1: gravity's angle, and the gyro's
+    # rotation over the same span (the second half of i, the first half of i + 1).
+    cos = np.clip(np.sum(g[:-1] * g[1:], axis=1), -1.0, 1.0)
+    grav = np.arccos(cos)
+    h = b // 2
+    rot = (w[:-1, h:].sum(axis=1) + w[1:, :h].sum(axis=1)) / rate_hz
+    up = 0.5 * (g[:-1] + g[1:])
+    up = up / np.maximum(np.linalg.norm(up, axis=1, keepdims=True), 1e-12)
+    perp = rot - np.sum(rot * up, axis=1, keepdims=True) * up
+    tilt = np.linalg.norm(perp, axis=1)
+    use = ok[:-1] & ok[1:] & (moving[:-1] | moving[1:])
+    gravity_deg = math.degrees(float(grav[use].sum()))
+    if gravity_deg < MIN_TILT_PATH_DEG:
+        return None
+    gyro_deg = math.degrees(float(tilt[use].sum()))
+    return TiltCheck(gyro_deg, gravity_deg, gyro_deg / gravity_deg)

@@ -1,4 +1,5 @@
-"""rad/s declared as deg/s: the gyro turns far less than gravity's direction does between rests."""
+"""Wrong gyro units: rad/s declared as deg/s turns far less than gravity's direction does between
+rests; deg/s declared as rad/s tilts the sensor far more than gravity moves."""
 
 from __future__ import annotations
 
@@ -13,8 +14,8 @@ import pytest
 from imu.cli import main
 from imu.errors import ImportOptionsError
 from imu.io import CsvOptions, import_csv, read_recording
-from imu.io.csv_import import MIN_GYRO_TURN_RATIO
-from imu.io.gravity import gyro_turn_check
+from imu.io.csv_import import MAX_GYRO_TILT_RATIO, MIN_GYRO_TURN_RATIO
+from imu.io.gravity import gyro_tilt_check, gyro_turn_check
 from tests.io.test_wle import WLE_OPTIONS
 
 WriteCsv = Callable[..., Path]
@@ -34,6 +35,8 @@ def test_bundled_recordings_never_raise_the_alarm(path: Path, write_csv: WriteCs
     rec = read_recording(path)
     check = gyro_turn_check(rec.acc, rec.gyr, rec.sampling_rate_hz)
     assert check is None or check.ratio > 1.0  # physics: never shorter than the tilt
+    tilt = gyro_tilt_check(rec.acc, rec.gyr, rec.sampling_rate_hz)
+    assert tilt is None or 0.5 < tilt.ratio < 1.5  # physics: about the tilt gravity shows
     [imp] = import_csv(_as_csv(path, write_csv))  # rad/s, declared rad/s: accepted
     assert imp.recording.n_samples > 0
 
@@ -77,3 +80,34 @@ def test_real_belt_recordings_import_without_a_false_alarm(wle_csv: Path) -> Non
         rec = imp.recording
         check = gyro_turn_check(rec.acc, rec.gyr, rec.sampling_rate_hz)
         assert check is None or check.ratio >= MIN_GYRO_TURN_RATIO, imp.name
+
+
+@pytest.mark.parametrize("stem", ["reverse_hip_raise", "leg_raise", "plank"])
+def test_deg_s_declared_rad_s_is_refused_with_the_fix(
+    stem: str, write_csv: WriteCsv, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A phone-style export in deg/s read as rad/s (the default): slow movements stay under
+    the range check's limit (fast ones do not: a crunch in deg/s is refused by it), and the
+    analysis ran on 57 times the rotation (ROM of 900-2000 deg per rep, exit 0) before the
+    gyro's tilt was compared with gravity's."""
+    src = Path(RECORDINGS[0]).with_name(f"{stem}.parquet")
+    frame = pd.read_csv(_as_csv(src, write_csv))
+    frame[["gyr_x", "gyr_y", "gyr_z"]] = np.degrees(frame[["gyr_x", "gyr_y", "gyr_z"]])
+    path = write_csv(frame, f"{stem}_dps.csv")
+    with pytest.raises(ImportOptionsError, match=r"read as rad/s, the gyroscope tilts") as info:
+        import_csv(path)
+    assert "pass --gyr-unit deg/s" in str(info.value)
+    ratio = float(str(info.value).split("x too much")[0].rsplit(" ", 1)[1])
+    assert ratio > 3 * MAX_GYRO_TILT_RATIO  # about 57: far from the limit
+    argv = ["analyze", str(path), "-e", "reverse-crunch", "--out", str(tmp_path / "o")]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "--gyr-unit deg/s" in err and err.count("\n") == 1
+    assert main([*argv, "--gyr-unit", "deg/s"]) == 0  # the fix it names works
+
+
+def test_real_belt_recordings_pass_the_tilt_check(wle_csv: Path) -> None:
+    for imp in import_csv(wle_csv, WLE_OPTIONS):
+        rec = imp.recording
+        check = gyro_tilt_check(rec.acc, rec.gyr, rec.sampling_rate_hz)
+        assert check is None or check.ratio < MAX_GYRO_TILT_RATIO / 5, imp.name
