@@ -1255,7 +1255,10 @@ def _finish(
     else:
         scale = STANDARD_GRAVITY if options.acc_unit == "g" else 1.0
         if options.check_units:
-            _check_gravity(where, rest_raw, options.acc_unit, scale)
+            gyr_raw = r.gyr / GYR_TO_RAD_S[options.gyr_unit]
+            _check_gravity(where, rest_raw, options.acc_unit, scale,
+                           float(np.nanmedian(np.linalg.norm(gyr_raw, axis=1)))
+                           if len(gyr_raw) else math.nan)
     if options.check_units:
         _check_gyro(where, r.gyr, options.gyr_unit)
     if rest_raw.method != "still":
@@ -1360,11 +1363,25 @@ def _finish(
     return recording, report
 
 
-def _check_gravity(where: str, rest: GravityAtRest, unit: str, scale: float) -> None:
+def _check_gravity(
+    where: str, rest: GravityAtRest, unit: str, scale: float, gyr_magnitude: float = math.nan
+) -> None:
+    """Refuse an acceleration whose magnitude at rest is not gravity in the declared unit.
+
+    ``gyr_magnitude`` is the median magnitude of the gyro columns as read (their own unit):
+    when the acceleration columns are near zero and the gyro's read about 1 g or 9.8, the two
+    sets of columns were swapped, which no unit fixes.
+    """
     low, high = GRAVITY_PLAUSIBLE_M_S2
     magnitude = rest.magnitude * scale
     if low <= magnitude <= high:
         return
+    if rest.magnitude < 0.5 and (0.8 <= gyr_magnitude <= 1.2 or 7.8 <= gyr_magnitude <= 12.0):
+        raise ImportOptionsError(
+            f"{where}: the acceleration columns read {rest.magnitude:.3g} at rest while the "
+            f"gyro columns read {gyr_magnitude:.3g}, about gravity: the two look swapped; "
+            "check --acc-cols and --gyr-cols"
+        )
     raw = rest.magnitude
     reading = (
         f"{raw:.4g} m/s^2" if unit == "m/s^2" else f"{raw:.4g} {unit} ({magnitude:.4g} m/s^2)"
@@ -1373,8 +1390,14 @@ def _check_gravity(where: str, rest: GravityAtRest, unit: str, scale: float) -> 
         looks = "g"
     elif 7.8 <= raw <= 12.0:
         looks = "m/s^2"
-    else:
+    elif raw >= 20.0:
         looks = "counts"
+    else:  # no unit makes this gravity: 0.2 is neither g, m/s^2 nor raw counts
+        raise ImportOptionsError(
+            f"{where}: the acceleration magnitude at rest is {reading}, implausible for "
+            "gravity (9.81 m/s^2) in any unit; check --acc-cols (are they the accelerometer's?)"
+            " and --acc-unit (or --no-unit-check)"
+        )
     raise ImportOptionsError(
         f"{where}: the acceleration magnitude at rest is {reading}, implausible for gravity "
         f"(9.81 m/s^2); the data looks like "

@@ -279,3 +279,23 @@ def test_missing_file(tmp_path: Path) -> None:
 def test_bad_options(kwargs: dict[str, object]) -> None:
     with pytest.raises(ImportOptionsError):
         CsvOptions(**kwargs)  # type: ignore[arg-type]
+
+
+def test_swapped_acc_and_gyro_columns_are_named_not_taken_for_counts(
+    write_csv: WriteCsv,
+) -> None:
+    """The gyro's columns given as the accelerometer's (and back): the acceleration reads
+    0.2 at rest, which used to be answered with "pass --acc-unit counts" (and then "no reps,
+    curl the pelvis"): the gyro columns read gravity, so the message says they are swapped."""
+    frame = synthetic_samples()
+    swapped = frame.rename(columns=dict(zip(ACC3 + GYR3, GYR3 + ACC3, strict=True)))
+    with pytest.raises(ImportOptionsError, match="look swapped; check --acc-cols and --gyr-cols"):
+        import_csv(write_csv(swapped))
+
+
+def test_an_acceleration_near_zero_is_no_unit(write_csv: WriteCsv) -> None:
+    frame = synthetic_samples()
+    frame[ACC3] = frame[ACC3] / 50.0  # 0.2: not g, not m/s^2, not counts
+    with pytest.raises(ImportOptionsError, match="in any unit; check --acc-cols") as info:
+        import_csv(write_csv(frame))
+    assert "--acc-unit counts" not in str(info.value)
