@@ -21,3 +21,23 @@ def uncertain_note(row: Any) -> str:
     if not n:
         return ""
     return f" ({n} uncertain: barely above the noise, check {'it' if n == 1 else 'them'})"
+
+
+def tempo_and_time(reps: Any, tempo: Any, hold: bool, row: Any) -> str:
+    """How a session line tells the prescription and the time worked.
+
+    ``"tempo 3-1-3, time under tension 84 s"``; for static holds ``"target hold 45 s, held
+    131 s in all"`` (the time held, as the hold and set lines give it: getting into position
+    and down are not held).
+
+    Args:
+        reps: the reps table (``top_hold_s``, s).
+        tempo: the prescription (:class:`imu.tempo.Tempo`).
+        hold: the exercise is a static hold.
+        row: a row of the session table (``tut_s``, s).
+
+    """
+    if hold:
+        held = float(reps["top_hold_s"].sum()) if len(reps) else 0.0
+        return f"target hold {tempo.top_hold_s:g} s, held {held:.0f} s in all"
+    return f"tempo {tempo}, time under tension {float(row['tut_s']):.0f} s"

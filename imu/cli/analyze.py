@@ -35,6 +35,7 @@ from imu.report.summary import summarize
 from imu.report.tables import check_output_dir, combined_tables, write_reports
 from imu.report.terminal import reps_view, sets_view
 from imu.tempo import Tempo, parse_tempo
+from imu.text import tempo_and_time
 
 logger = logging.getLogger(__name__)
 
@@ -204,7 +205,7 @@ def run(args: argparse.Namespace) -> int:
             f"{uncertain_note(row)} in "
             f"{_count(row['sets'], 'set')} of "
             f"{r.profile.title.lower()}, "
-            f"tempo {r.tempo}, time under tension {row['tut_s']:.0f} s"
+            f"{tempo_and_time(r.reps, r.tempo, r.profile.isometric, row)}"
         )
         for fix in summarize(r.reps, r.profile, r.tempo).fixes:
             out.print(f"[bold]fix first:[/bold] {escape(fix.text)}", markup=True)

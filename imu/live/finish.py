@@ -39,7 +39,7 @@ from imu.report.session import SessionReport
 from imu.report.tables import reps_table, session_table, sets_table, write_reports
 from imu.report.terminal import reps_view, sets_view
 from imu.tempo import Tempo
-from imu.text import count, uncertain_note
+from imu.text import count, tempo_and_time, uncertain_note
 
 logger = logging.getLogger(__name__)
 
@@ -284,8 +284,9 @@ def finish_session(
     out.print(
         f"{count(int(row['reps']), 'hold' if report.profile.isometric else 'rep')}"
         f"{uncertain_note(row)} in "
-        f"{count(int(row['sets']), 'set')}, tempo {tempo}, "
-        f"time under tension {row['tut_s']:.0f} s; {recording.duration_s:.0f} s recorded, "
+        f"{count(int(row['sets']), 'set')}, "
+        f"{tempo_and_time(report.reps, tempo, report.profile.isometric, row)}; "
+        f"{recording.duration_s:.0f} s recorded, "
         f"{count(recording.missing_samples, 'sample')} lost in "
         f"{count(len(recording.meta.gaps), 'gap')}",
         markup=False,

@@ -160,5 +160,10 @@ def test_a_plank_verdict_speaks_of_the_time_held():
     assert "2 of 3 holds were shorter than the prescribed 45 s" in verdict(
         [False, False, True], [0, 0, 0])
     assert "2 of 3 holds lasted" in verdict([True, True, False], [0, 1, 0])
+    # Holds within a tenth under the target are long enough, and the verdict says so rather
+    # than claim the whole prescription was held (41.6 and 40.5 s "lasted the prescribed 45 s").
+    within = verdict([True] * 3, [0] * 3, held_s=41.6)
+    assert "were long enough (the prescribed 45 s, or within a tenth of it)" in within
+    assert "lasted the prescribed" not in within
     # A crunch recording analysed as a plank: 3 s "holds" are reps of another exercise.
     assert "look like reps, not a held plank" in verdict([False] * 7, [1] * 7, held_s=3.3)
