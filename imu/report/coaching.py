@@ -7,7 +7,10 @@ Rules, checked in this order (the first that applies is the verdict):
    "If the hips do not rotate, it is a leg movement") but the median ROM of the reps is under
    :data:`NO_ROTATION_ROM_DEG`.
 3. ``regress``: the profile's ``regress_fault`` occurs in at least :data:`REGRESS_SHARE` of the
-   reps ("Leg raises: frequent back-arch faults suggest regressing").
+   reps ("Leg raises: frequent back-arch faults suggest regressing"). In a strict standing
+   lift every pelvic burst is hip drive, so any burst the analysis is sure of (count
+   confidence 0.5 or more) asks for a lighter load; bursts barely above the noise alone do
+   not.
 4. ``progress``: some set has at least the profile's ``progress_after_clean_reps`` clean reps
    (no swing, no fault) whose eccentric lasts at least :data:`PROGRESS_ECCENTRIC_S` minus
    :data:`PROGRESS_ECCENTRIC_TOLERANCE_S` ("about 15 clean reps with a 3 s eccentric suggests
@@ -31,6 +34,7 @@ from typing import Final, Literal
 import numpy as np
 import pandas as pd
 
+from imu.core.metrics import UNCERTAIN_CONFIDENCE
 from imu.exercises import ExerciseProfile
 from imu.tempo import Tempo
 
@@ -150,6 +154,13 @@ def _standing(reps: pd.DataFrame, profile: ExerciseProfile, needed: int,
     return f"{text}; {rule} to a harder variant."
 
 
+def _sure(reps: pd.DataFrame) -> pd.Series:
+    """Reps the analysis is sure of (``count_confidence`` at least 0.5; all without it)."""
+    if "count_confidence" not in reps.columns:
+        return pd.Series(True, index=reps.index)
+    return reps["count_confidence"].astype("float64").fillna(1.0) >= UNCERTAIN_CONFIDENCE
+
+
 def session_verdict(
     reps: pd.DataFrame,
     profile: ExerciseProfile,
@@ -194,6 +205,20 @@ def session_verdict(
             f"No pelvic rotation: median {rom_median:.0f}° (under {NO_ROTATION_ROM_DEG:g}°), so "
             "the hips hardly curled and the move was a leg movement. Curl the tailbone off the "
             "floor towards the ribs.",
+        )
+    if profile.every_rep_is_swing:
+        sure = int(_sure(reps).sum())
+        if sure == 0:
+            return Verdict(
+                "none",
+                f"No clear hip drive: {len(reps)} pelvic burst{'s' if len(reps) != 1 else ''} "
+                f"barely above the noise of standing (check {'it' if len(reps) == 1 else 'them'})"
+                "; keep this variant.",
+            )
+        return Verdict(
+            "regress",
+            f"Hip drive in {sure} of {len(reps)} lifts found: the pelvis moved to drive the "
+            "weight. Lighten the load until the pelvis stays still through the lift.",
         )
     fault = profile.regress_fault
     if fault is not None and fault in reps.columns:

@@ -223,6 +223,11 @@ momentum-driven reps)."""
 def rule_swing(reps: pd.DataFrame, profile: ExerciseProfile, tempo: Tempo) -> Finding | None:
     """Momentum-driven reps (DOMAIN: leg toss / kick, kip, leveraged swing, hip drive)."""
     mask = _flag(reps, "swing")
+    if profile.every_rep_is_swing and "count_confidence" in reps.columns:
+        # Every burst of a strict lift is hip drive; one barely above the noise of standing
+        # is no evidence to coach on (it may be sway).
+        mask = mask & (reps["count_confidence"].astype("float64").fillna(1.0)
+                       >= UNCERTAIN_CONFIDENCE)
     if not mask.any():
         return None
     one, several, cue = SWING_WORDS.get(
@@ -232,6 +237,8 @@ def rule_swing(reps: pd.DataFrame, profile: ExerciseProfile, tempo: Tempo) -> Fi
     called = f"was {one}" if n == 1 else f"were {several}"
     evidence = f"{_of(n, len(reps), _unit(profile))} {called}"
     details: list[str] = []
+    if profile.every_rep_is_swing:  # by definition, not by the swing features
+        return _finding("swing", cue[0].upper() + cue[1:], evidence, reps, mask)
     fast = reps.loc[mask, "concentric_s"] < 0.5 * tempo.concentric_s
     if fast.any():
         details.append(

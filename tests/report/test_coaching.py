@@ -167,3 +167,29 @@ def test_a_plank_verdict_speaks_of_the_time_held():
     assert "lasted the prescribed" not in within
     # A crunch recording analysed as a plank: 3 s "holds" are reps of another exercise.
     assert "look like reps, not a held plank" in verdict([False] * 7, [1] * 7, held_s=3.3)
+
+
+def test_a_strict_lift_is_judged_by_the_hip_drive_it_is_sure_of() -> None:
+    """Real belt data: a correct-form set with one burst barely above the noise was told
+    "fix first: keep the pelvis still, 1 of 1 rep was driven by the hips", and a set whose
+    9 lifts were all hip-driven was told "Keep this variant: no progression or regression"."""
+    import dataclasses
+
+    from imu.report.summary import summarize
+
+    strict, tempo = get_profile("standing-strict"), parse_tempo("2-0-2")
+    sure = [dataclasses.replace(make_rep(1, k, 10.0 * k, swing=True), count_confidence=0.9)
+            for k in range(1, 10)]
+    driven = reps_table(sure)
+    verdict = session_verdict(driven, strict, tempo)
+    assert verdict.kind == "regress" and "Hip drive in 9 of 9 lifts" in verdict.text
+    assert "Lighten the load" in verdict.text
+    [fix] = [f for f in summarize(driven, strict, tempo).fixes if f.rule == "swing"]
+    assert "9 of 9 reps were driven by the hips" in fix.evidence
+    assert "peak speed" not in fix.evidence  # the swing features are not why, by definition
+
+    noise = reps_table([dataclasses.replace(sure[0], count_confidence=0.2)])
+    verdict = session_verdict(noise, strict, tempo)
+    assert verdict.kind == "none" and "barely above the noise" in verdict.text
+    assert "(check it)" in verdict.text
+    assert not [f for f in summarize(noise, strict, tempo).fixes if f.rule == "swing"]
