@@ -968,7 +968,7 @@ def _outcomes(
     try:
         try:
             if options.scheduler is not None:
-                client = Client(options.scheduler, timeout="10s")
+                client = _connect(Client, options.scheduler)
             else:
                 with _sigint_ignored():
                     cluster = LocalCluster(
@@ -1003,6 +1003,47 @@ def _outcomes(
         finished = True
     finally:
         _close(client, cluster, stopping=not finished)
+
+
+SCHEDULER_TIMEOUT_S = 15.0
+"""How long ``--scheduler`` may take to answer as a Dask scheduler, s."""
+
+
+def _connect(client_type: Any, address: str, timeout_s: float = SCHEDULER_TIMEOUT_S) -> Any:
+    """A Dask client of the scheduler at ``address``, or a :class:`BatchError` that says why.
+
+    Dask's own timeout does not cover every way a wrong address fails: a web server accepts
+    the connection and never answers as a scheduler (Dask waits for ever), and a service that
+    answers other bytes makes Dask read them as a message length (a MemoryError of exbibytes).
+    The client is made in a daemon thread that is given up after ``timeout_s``.
+
+    Raises:
+        BatchError: no scheduler answered in time, or the connection failed.
+
+    """
+    box: dict[str, Any] = {}
+
+    def make() -> None:
+        try:
+            box["client"] = client_type(address, timeout=f"{max(1.0, timeout_s - 5.0):g}s")
+        except BaseException as exc:
+            box["error"] = exc
+
+    thread = threading.Thread(target=make, name="imu-scheduler-connect", daemon=True)
+    thread.start()
+    thread.join(timeout_s)
+    fix = "check the --scheduler address: a running Dask scheduler, tcp://HOST:8786"
+    if thread.is_alive():
+        raise BatchError(f"cannot connect to {address}: no Dask scheduler answered within "
+                         f"{timeout_s:g} s (something else listens there?); {fix}")
+    if "error" in box:
+        exc = box["error"]
+        if isinstance(exc, KeyboardInterrupt):
+            raise exc
+        what = ("it answered, but not as a Dask scheduler"
+                if isinstance(exc, MemoryError) else _one_line(exc))
+        raise BatchError(f"cannot connect to {address}: {what}; {fix}") from exc
+    return box["client"]
 
 
 def format_hours(hours: float) -> str:

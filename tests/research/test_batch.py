@@ -348,3 +348,54 @@ def test_another_exercises_recorded_tempo_is_not_used(tmp_path: Path) -> None:
     assert result.ok
     tempo = load_dataset(out).sessions["tempo"].iloc[0]
     assert tempo == str(get_profile("reverse-crunch").default_tempo) != "1-30-1"
+
+
+def test_a_scheduler_that_never_answers_is_given_up_with_one_line() -> None:
+    """A web server at the address: Dask connected and then waited for ever (a user's batch
+    sat at 0/12); now the client is given up after the timeout."""
+    import threading
+
+    from imu.batch import BatchError, _connect
+
+    never = threading.Event()
+
+    def hangs(address: str, timeout: str) -> object:
+        never.wait(30)
+        return object()
+
+    with pytest.raises(BatchError, match=r"no Dask scheduler answered within 0.2 s"):
+        _connect(hangs, "tcp://127.0.0.1:8000", timeout_s=0.2)
+    never.set()
+
+
+def test_a_service_that_answers_other_bytes_is_one_line(tmp_path: Path) -> None:
+    """Other bytes read as a Dask message length: 'Unable to allocate 3.07 EiB' and a
+    40-line traceback before; now one line that says it was no scheduler."""
+    import socket
+    import threading
+
+    from distributed import Client
+
+    from imu.batch import BatchError, _connect
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(4)
+    port = server.getsockname()[1]
+
+    def answer() -> None:
+        while True:
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                return
+            with conn:
+                conn.recv(1000)
+                conn.sendall(b"HTTP/1.1 400 Bad Request\r\n\r\n" * 50)
+
+    threading.Thread(target=answer, daemon=True).start()
+    try:
+        with pytest.raises(BatchError, match=r"cannot connect to tcp://127.0.0.1:\d+: "):
+            _connect(Client, f"tcp://127.0.0.1:{port}", timeout_s=12.0)
+    finally:
+        server.close()
