@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import sys
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ from imu.io.journal import SUFFIX
 from imu.io.recording import read_recording
 from imu.io.summary import looks_like_parquet
 from imu.live.finish import check_session_name
-from imu.live.sources.replay import replay
+from imu.live.sources.replay import at_sensor_rate, replay
 from imu.report.session import recorded_tempo
 from imu.tempo import parse_tempo
 
@@ -75,7 +76,9 @@ def check_recording_arg(path: Path) -> None:
 def run(args: argparse.Namespace) -> int:
     """Run ``imu replay``; returns the exit code."""
     check_recording_arg(args.recording)
-    recording = read_recording(args.recording)
+    recording, note = at_sensor_rate(read_recording(args.recording), str(args.recording))
+    if note:
+        print(f"imu replay: {note}", file=sys.stderr)
     exercise = args.exercise or recording.meta.exercise
     if not exercise:
         raise ImuError(f"{args.recording}: the recording does not name its exercise; pass "

@@ -8,8 +8,11 @@ in ``imu live``. Gaps in the recording are frames the sensor never sends. A reco
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from pathlib import Path
+
+import numpy as np
 
 from firmware_protocol import spec
 from firmware_protocol.virtual_sensor import Faults
@@ -18,7 +21,8 @@ from imu.ble.client import StreamConfig
 from imu.ble.sim import ScaledClock, sim_bench, source_from_recording
 from imu.errors import ImuError
 from imu.exercises import ExerciseProfile
-from imu.io.recording import Recording
+from imu.io.recording import Recording, gaps_from_nan
+from imu.io.resample import resample_at
 from imu.live.events import Listener
 from imu.live.session import HostClock, LiveResult, LiveSession, run_with_signals
 from imu.live.sources.virtual import VirtualSensorSource
@@ -42,6 +46,33 @@ def stream_config_for(recording: Recording) -> StreamConfig:
             f"{spec.OUTPUT_DATA_RATES_HZ} Hz: resample it first (imu convert)"
         )
     return StreamConfig(int(rate), acc, gyr)
+
+
+def at_sensor_rate(recording: Recording, name: str = "") -> tuple[Recording, str]:
+    """The recording on the nearest rate a sensor streams at, and a note saying so.
+
+    The note is "" when the recording already is at such a rate; ``name`` (the file) is
+    what the note and errors call it. A phone export or an imported CSV runs at any rate
+    (25 Hz, 103.68 Hz); the virtual sensor streams only its output data rates. Samples are
+    interpolated linearly between neighbours (at most two of the old sample periods apart),
+    so the recording's gaps stay gaps.
+    """
+    rate = recording.sampling_rate_hz
+    if rate in spec.OUTPUT_DATA_RATES_HZ:
+        return recording, ""
+    target = float(min(spec.OUTPUT_DATA_RATES_HZ, key=lambda r: abs(r - rate)))
+    t = recording.time_s
+    ok = np.isfinite(recording.acc).all(axis=1) & np.isfinite(recording.gyr).all(axis=1)
+    if np.count_nonzero(ok) < 2:
+        raise ImuError(f"{name or 'recording'}: too few samples to replay")
+    m = int(np.floor((t[-1] - t[0]) * target + 1e-9)) + 1
+    grid = t[0] + np.arange(m) / target
+    values, valid = resample_at(t[ok], np.hstack((recording.acc[ok], recording.gyr[ok])), grid,
+                                2.0 / rate)
+    meta = dataclasses.replace(recording.meta, sampling_rate_hz=target, gaps=gaps_from_nan(valid))
+    note = (f"{name or 'the recording'} is at {rate:g} Hz; replayed at "
+            f"{target:g} Hz, the nearest rate a sensor streams at (interpolated)")
+    return Recording(values[:, :3], values[:, 3:], meta), note
 
 
 def replay_source(recording: Recording, speed: float = 1.0) -> VirtualSensorSource:
