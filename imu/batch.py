@@ -68,7 +68,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from imu.core.analyzer import AnalyzerParams
-from imu.errors import ImuError
+from imu.errors import ImportOptionsError, ImuError
 from imu.exercises import PROFILES, get_profile, profile_name
 from imu.io.load import load_recordings
 from imu.io.recording import Recording
@@ -648,6 +648,11 @@ def analyze_job(job: Job, options: BatchOptions) -> SessionOutcome:
         )
     except Exception as exc:  # deliberate, see the docstring: the batch goes on
         reason = _one_line(exc).removeprefix(f"{job.path}: ")
+        if isinstance(exc, ImportOptionsError):
+            # The import's advice names options of imu convert and imu analyze; batch has
+            # none of them.
+            reason += (f" (imu batch takes no import options: run 'imu convert {job.path} "
+                       "OUT.parquet' with them first, and batch the .parquet)")
         return SessionOutcome(
             job.path,
             job.session_id,

@@ -399,3 +399,15 @@ def test_a_service_that_answers_other_bytes_is_one_line(tmp_path: Path) -> None:
             _connect(Client, f"tcp://127.0.0.1:{port}", timeout_s=12.0)
     finally:
         server.close()
+
+
+def test_a_csv_that_needs_import_options_says_how_to_batch_it(tmp_path: Path) -> None:
+    """The import's message named --time-col, --acc-cols..., options imu batch does not have."""
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "phone.csv").write_text("timestamp,ax,ay,az,gx,gy,gz\n" + "0,0,0,1,0,0,0\n" * 50)
+    result = run_batch(collect_jobs([inputs / "phone.csv"]), tmp_path / "ds",
+                       BatchOptions(workers=0, exercise="reverse-crunch"))
+    [(path, reason)] = result.failures
+    assert "--time-col" in reason and "imu batch takes no import options" in reason
+    assert f"imu convert {path} OUT.parquet" in reason
