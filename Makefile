@@ -24,7 +24,8 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	@echo "demo: 6 simulated reverse crunches streamed by a virtual sensor (Bumble) to bleak," \
-		"20x real time (replacing the last demo's session)"
+		"20x real time, 2% of the radio frames dropped on purpose (the gaps at the end)" \
+		"(replacing the last demo's session)"
 	@rm -rf $(OUT)/demo.parquet $(OUT)/demo.imuj $(OUT)/demo
 	@$(BIN)/imu live --exercise reverse-crunch --tempo 3-1-3 --sim reverse-crunch --sim-reps 6 \
 		--sim-seed 7 --sim-drop 0.02 --speed 20 --plain --name demo --out $(OUT)

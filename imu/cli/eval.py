@@ -373,7 +373,8 @@ def run(args: argparse.Namespace) -> int:
     from imu.evaluate import evaluate
 
     # Wide tables: plain text at 180 columns when piped (a terminal keeps its own width).
-    out = pipe_safe_console("eval", "the run carries on and writes --out", 180, soft_wrap=False)
+    out = pipe_safe_console("eval", "the run carries on and writes its files", 180,
+                            soft_wrap=False)
     about = describe(cfg, args.holdout)
     if not args.holdout and touches_holdout(cfg.ranges):
         out.print("[yellow]warning: these seeds overlap the held-out ranges "

@@ -81,6 +81,13 @@ def test_headline_says_frequency_descent_swings_and_standing(
         "Progression rule: about 15 clean reps with a 3 s descent in a set. You stand at"
     )
     assert lines[-1] == standing_text(progress)
+    # "to go" counts from the last session, not from the best ("at 5, best 6: 9 more to go").
+    import re
+
+    last, best, to_go, over_best = map(int, re.search(
+        r"You stand at (\d+) in your last session \(best (\d+), .*\): (\d+) more to go, "
+        r"(\d+) more than your best", lines[-1]).groups())
+    assert to_go == progress.bar - last and over_best == progress.bar - best
 
 
 def test_ready_to_progress_when_the_bar_is_met(data: research.Dataset) -> None:
