@@ -404,7 +404,12 @@ class RepAnalyzer:
                     min_rom_deg=self.profile.min_rom_deg,
                     min_rom_ratio=self.profile.min_rom_ratio,
                     phase_fraction=self.params.phase_fraction,
-                    eccentric_prescribed_s=ecc,
+                    # Hanging, the body's swing about the bar is in the cues' rate (taking it
+                    # out waits for the accelerometer's band): a swing back reads as a
+                    # lowering half done in 0.8 s, and SLOWER was told against a rep that
+                    # then came out "down 3.0 s, on tempo". No early pace warning there: the
+                    # rep's line tells a dropped eccentric from the pendulum-free rate.
+                    eccentric_prescribed_s=None if self._pendulum is not None else ecc,
                     eccentric_slack_s=tol.slack_s(ecc),
                 )
             )
