@@ -100,7 +100,7 @@ def rep_line(rep: Rep, tempo: Tempo, tol: TempoTolerance, hold: bool = False) ->
         f"rep {rep.rep} (set {rep.set}{', ' + rep.side if rep.side else ''}):",
         f"up {rep.concentric_s:.1f} s, hold {rep.top_hold_s:.1f} s, down {rep.eccentric_s:.1f} s",
         f"(target {tempo})",
-        "on tempo" if rep.tempo_ok else "OFF TEMPO",
+        ("tempo not judged" if rep.in_gap else "on tempo" if rep.tempo_ok else "OFF TEMPO"),
         f"ROM {rep.rom_deg:.0f} deg",
     ]
     if rep.swing:
@@ -108,7 +108,7 @@ def rep_line(rep: Rep, tempo: Tempo, tol: TempoTolerance, hold: bool = False) ->
     if faults:
         parts.append("FAULT: " + fault_words(faults))
     if rep.in_gap:
-        parts.append("(in a gap)")
+        parts.append("(in a gap: samples were lost during it)")
     return " ".join(parts)
 
 

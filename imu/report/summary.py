@@ -413,7 +413,8 @@ def rule_tempo(reps: pd.DataFrame, profile: ExerciseProfile, tempo: Tempo) -> Fi
         # A hold's tempo is its hold alone, off only when too short (the analyzer's rule);
         # a hold that sagged or shook was still as short, so every hold counts.
         clean = pd.Series(True, index=reps.index)
-    mask = ~_flag(reps, "tempo_ok") & clean
+    # A rep over a data gap has phases nobody measured: its tempo is no evidence.
+    mask = ~_flag(reps, "tempo_ok") & clean & ~_flag(reps, "in_gap")
     if mask.sum() < max(1, TEMPO_OFF_SHARE * len(reps)):
         return None
     n, was = int(mask.sum()), "was" if mask.sum() == 1 else "were"

@@ -167,3 +167,24 @@ def test_the_terminal_count_is_the_sets_and_moves_to_the_next_set_when_it_starts
     Console(file=buf, width=100).print(rich.render())
     assert (rich.state.reps, rich.state.set_no) == (1, 2)
     assert "holds · set 2" in buf.getvalue() and "2 in all" in buf.getvalue()
+
+
+def test_a_rep_over_a_data_gap_is_not_judged_on_tempo() -> None:
+    """A 3 s link drop merged two reps into one 'hold 7.0 s ... OFF TEMPO ... (in a gap)':
+    the rep's phases over the gap were never measured, so its tempo is not judged, on the
+    line nor in the session's tempo advice."""
+    from imu.live.views import rep_line
+    from imu.report import reps_table
+    from imu.report.summary import rule_tempo
+    from tests.report.helpers import make_rep
+
+    tempo = parse_tempo("3-1-3")
+    rep = dataclasses.replace(make_rep(1, 2, 10.0, top_hold_s=7.0, tempo_ok=False),
+                              in_gap=True)
+    line = rep_line(rep, tempo, TempoTolerance())
+    assert "tempo not judged" in line and "OFF TEMPO" not in line
+    assert "in a gap: samples were lost during it" in line
+    reps = reps_table([rep])
+    assert rule_tempo(reps, get_profile("reverse-crunch"), tempo) is None
+    judged = reps_table([dataclasses.replace(rep, in_gap=False)])
+    assert rule_tempo(judged, get_profile("reverse-crunch"), tempo) is not None
