@@ -356,6 +356,18 @@ def _check_sim(args: argparse.Namespace, config: StreamConfig) -> None:
             "1e5 (a real crystal drifts 10-100 ppm); give e.g. --sim-drift 50"
         )
     _sim_faults(args)
+    if args.sim_device == "polar":
+        # The Polar bench drops frames only; its link never breaks and its clock is exact.
+        ignored = [flag for flag, used in (
+            ("--sim-disconnect-at", bool(args.sim_disconnect_at)),
+            ("--sim-drift", args.sim_drift != 0.0),
+            ("--sim-mtu", args.sim_mtu != 247),
+        ) if used]
+        if ignored:
+            raise ImuError(
+                f"{', '.join(ignored)}: the simulated Polar sensor (--sim-device polar) only "
+                "drops frames (--sim-drop); leave these out, or simulate the hip-imu sensor"
+            )
 
 
 async def _run_sim(args: argparse.Namespace, profile: ExerciseProfile, tempo: Tempo,

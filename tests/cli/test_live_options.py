@@ -66,6 +66,9 @@ def test_sim_names_what_the_simulator_makes(tmp_path: Path, capsys) -> None:
     (["--sim-drift", "1e9"], "--sim-drift 1e+09"),
     (["--rate", "0"], "0 Hz"),
     (["--sim-reps", "100000"], "at most 4 h"),
+    # The Polar bench only drops frames: a disconnect asked of it was silently not made.
+    (["--sim-device", "polar", "--sim-disconnect-at", "5"],
+     "--sim-disconnect-at: the simulated Polar sensor (--sim-device polar) only drops frames"),
 ])
 def test_bad_sim_options_are_refused_before_anything_starts(
     tmp_path: Path, capsys, options: list[str], message: str
