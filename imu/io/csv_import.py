@@ -397,9 +397,9 @@ class ImportReport:
                 f"{self.estimated_rate_hz:g} Hz)"
             )
         lines.append(
-            f"gaps: {self.n_gaps} longer than {self.max_gap_s:g} s, "
-            f"{self.gap_total_s:.2f} s in total, longest {self.longest_gap_s:.2f} s "
-            "(NaN, not interpolated)"
+            f"gaps: {self.n_gaps} where samples were more than {self.max_gap_s:g} s apart, "
+            f"leaving {self.gap_total_s:.2f} s of grid samples empty in total (longest "
+            f"{self.longest_gap_s:.2f} s; NaN, not interpolated)"
         )
         lines.append(
             f"output: {self.n_samples_out} samples, {self.duration_s:.2f} s "
