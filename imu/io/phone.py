@@ -300,11 +300,19 @@ def no_phone_export(path: Path) -> ImportOptionsError:
     what = "zip file" if path.is_file() else "folder"
     holds = f"it holds {shown}" if names else "it is empty"
     csvs = [n for n in names if n.lower().endswith(".csv")]
+    recordings = [n for n in names if n.lower().endswith(".parquet")]
     plain = (
         "; a plain CSV must be unzipped first: pass the CSV itself"
         if path.is_file() and len(csvs) == 1
         else ""
     )
+    if path.is_dir() and recordings:
+        # A folder of recordings: the files are what to pass (the shell's glob does it).
+        return ImportOptionsError(
+            f"{path}: a folder, not a phone export; it holds {len(recordings)} recording"
+            f"{'s' if len(recordings) != 1 else ''}: pass them as files, e.g. "
+            f"'{path}/*.parquet' (imu batch, progress and export-bids take folders)"
+        )
     return ImportOptionsError(
         f"{path}: the {what} holds no Sensor Logger or phyphox export ({holds}); "
         f"{EXPECTED_INSIDE}{plain}"

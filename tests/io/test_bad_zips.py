@@ -96,3 +96,22 @@ def test_a_csv_named_zip_reads_as_csv_when_told(tmp_path: Path) -> None:
         load_recordings(path)
     [loaded] = load_recordings(path, fmt="csv")
     assert loaded.recording.n_samples == 300
+
+
+def test_a_folder_of_recordings_is_answered_with_the_files_to_pass(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """'imu analyze recordings' (a folder) listed what a phone export holds; it now says to
+    pass the recordings in it as files."""
+    import shutil
+
+    src = Path(__file__).resolve().parents[2] / "recordings"
+    folder = tmp_path / "recs"
+    folder.mkdir()
+    for name in ("reverse_crunch.parquet", "plank.parquet"):
+        shutil.copy(src / name, folder / name)
+    assert main(["analyze", str(folder), "-e", "reverse-crunch",
+                 "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert "a folder, not a phone export; it holds 2 recordings" in err
+    assert f"'{folder}/*.parquet'" in err and err.count("\n") == 1
