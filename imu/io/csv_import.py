@@ -1430,15 +1430,8 @@ def _check_gyro_tilt(
     """Refuse a gyro that tilts the sensor far more than gravity's direction moved.
 
     Catches deg/s data declared as rad/s when its values stay under the absurd-rate limit (a
-    slow movement in deg/s reads as 10-60 "rad/s", which a range check lets through).
-
-    Args:
-        where: the file (and group), for the message.
-        acc: shape (n, 3), m/s^2.
-        gyr_rad_s: shape (n, 3), rad/s as converted from the declared unit.
-        rate_hz: sampling rate, Hz.
-        unit: the declared gyro unit.
-
+    slow movement in deg/s reads as 10-60 "rad/s", which a range check lets through). The
+    arguments are those of :func:`_check_gyro_turns`.
     """
     check = gyro_tilt_check(acc, gyr_rad_s, rate_hz)
     if check is None or check.ratio <= MAX_GYRO_TILT_RATIO:

@@ -3,6 +3,8 @@ fault rep turns that) nor its median (one side's reps turn that)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from imu.core.axis import _trimmed_tilt_axis
@@ -44,21 +46,7 @@ def test_one_sides_rotation_does_not_turn_the_axis() -> None:
     side against a 2.5 deg tilt, and the median displacement sat on one side's reps and
     turned the axis 57 deg towards their rotation: every rep was read upside down (8 of 12
     missed). The trimmed mean keeps the sides balanced."""
-    from imu.core.analyzer import RepAnalyzer
-    from imu.evaluate.config import EvalConfig, default_cases
-    from imu.evaluate.sessions import draw_spec
-    from imu.exercises import get_profile
-    from imu.sim import simulate_session
-
-    case = next(c for c in default_cases(True) if c.name == "bird-dog")
-    spec, tempo = draw_spec(case, 121, EvalConfig(cases=(case,)))
-    sim = simulate_session(spec)
-    rec = sim.recording
-    analyzer = RepAnalyzer(get_profile("bird-dog"), rec.sampling_rate_hz, tempo)
-    for i in range(0, rec.n_samples, 20):
-        analyzer.update(rec.acc[i : i + 20], rec.gyr[i : i + 20])
-    analyzer.finish()
-    tilt_axis = sim.mounting.inv().apply([0.0, 0.0, 1.0])  # the pelvis' tilt axis, sensor
+    analyzer, sim, tilt_axis = _tuning_bird_dog(121)
     assert analyzer.locked_axis_ is not None
     assert abs(float(analyzer.locked_axis_ @ tilt_axis)) > 0.95
     assert len(analyzer.reps_) == len(sim.truth)
@@ -70,6 +58,17 @@ def test_a_rest_that_settled_off_the_start_does_not_turn_the_axis() -> None:
     breathing, so half of the 20 s rest between the sets counted as movement; the rest had
     settled a degree off the starting posture and outweighed the reps: the axis came out
     125 deg off and 12 of 16 reps were missed. Still samples are not moving samples now."""
+    analyzer, sim, tilt_axis = _tuning_bird_dog(324)
+    assert analyzer.locked_axis_ is not None
+    assert abs(float(analyzer.locked_axis_ @ tilt_axis)) > 0.9  # its sign: the reps below
+    # One rep rotates the hips 10 deg and may be missed; the rest are found.
+    assert len(analyzer.reps_) >= len(sim.truth) - 1
+
+
+def _tuning_bird_dog(seed: int) -> tuple[Any, Any, np.ndarray]:
+    """The evaluation's bird-dog session of tuning ``seed`` streamed through the analyzer in
+    20-sample chunks: the analyzer, the simulation, and the pelvis' tilt axis in the sensor
+    frame."""
     from imu.core.analyzer import RepAnalyzer
     from imu.evaluate.config import EvalConfig, default_cases
     from imu.evaluate.sessions import draw_spec
@@ -77,15 +76,11 @@ def test_a_rest_that_settled_off_the_start_does_not_turn_the_axis() -> None:
     from imu.sim import simulate_session
 
     case = next(c for c in default_cases(True) if c.name == "bird-dog")
-    spec, tempo = draw_spec(case, 324, EvalConfig(cases=(case,)))
+    spec, tempo = draw_spec(case, seed, EvalConfig(cases=(case,)))
     sim = simulate_session(spec)
     rec = sim.recording
     analyzer = RepAnalyzer(get_profile("bird-dog"), rec.sampling_rate_hz, tempo)
     for i in range(0, rec.n_samples, 20):
         analyzer.update(rec.acc[i : i + 20], rec.gyr[i : i + 20])
     analyzer.finish()
-    tilt_axis = sim.mounting.inv().apply([0.0, 0.0, 1.0])
-    assert analyzer.locked_axis_ is not None
-    assert abs(float(analyzer.locked_axis_ @ tilt_axis)) > 0.9  # its sign: the reps below
-    # One rep rotates the hips 10 deg and may be missed; the rest are found.
-    assert len(analyzer.reps_) >= len(sim.truth) - 1
+    return analyzer, sim, np.asarray(sim.mounting.inv().apply([0.0, 0.0, 1.0]))
