@@ -1042,9 +1042,7 @@ def _connect(client_type: Any, address: str, timeout_s: float = SCHEDULER_TIMEOU
         raise BatchError(f"cannot connect to {address}: no Dask scheduler answered within "
                          f"{timeout_s:g} s (something else listens there?); {fix}")
     if "error" in box:
-        exc = box["error"]
-        if isinstance(exc, KeyboardInterrupt):
-            raise exc
+        exc = box["error"]  # (Ctrl-C reaches the main thread, never this one)
         what = ("it answered, but not as a Dask scheduler"
                 if isinstance(exc, MemoryError) else _one_line(exc))
         raise BatchError(f"cannot connect to {address}: {what}; {fix}") from exc

@@ -67,7 +67,8 @@ examples:
 
   --sim runs the whole stack without hardware: a virtual sensor on Bumble, the bleak client
   through the Bumble backend, the analyzer. --sim-drop, --sim-disconnect-at and --sim-mtu
-  inject link faults; --sim-faults makes the simulated person's reps faulty.
+  inject link faults (with --sim-device polar only --sim-drop); --sim-faults makes the
+  simulated person's reps faulty.
 
   A phone in the waistband pocket works too (see 'imu phone-setup' and docs/phone.md):
   imu live -e reverse-crunch --phyphox http://192.168.1.23:8080 --out sessions/
@@ -362,6 +363,7 @@ def _check_sim(args: argparse.Namespace, config: StreamConfig) -> None:
             ("--sim-disconnect-at", bool(args.sim_disconnect_at)),
             ("--sim-drift", args.sim_drift != 0.0),
             ("--sim-mtu", args.sim_mtu != 247),
+            ("--sim-reconnect-after", args.sim_reconnect_after != 2.0),
         ) if used]
         if ignored:
             raise ImuError(

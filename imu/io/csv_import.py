@@ -1390,8 +1390,8 @@ def _check_gravity(
         looks = "g"
     elif 7.8 <= raw <= 12.0:
         looks = "m/s^2"
-    elif raw >= 20.0:
-        looks = "counts"
+    elif raw >= 0.5:
+        looks = "counts"  # also coarse sensors: 16 counts per g at 8 bits and +-8 g
     else:  # no unit makes this gravity: 0.2 is neither g, m/s^2 nor raw counts
         raise ImportOptionsError(
             f"{where}: the acceleration magnitude at rest is {reading}, implausible for "
@@ -1438,7 +1438,7 @@ def _check_gyro_tilt(
         return
     hint = (
         "the data looks like deg/s: pass --gyr-unit deg/s"
-        if unit == "rad/s" and check.ratio * math.pi / 180.0 <= MAX_GYRO_TILT_RATIO
+        if unit == "rad/s" and 0.3 <= check.ratio * math.pi / 180.0 <= 3.0
         else "check --gyr-cols and --gyr-unit"
     )
     raise ImportOptionsError(

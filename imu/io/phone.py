@@ -311,7 +311,7 @@ def no_phone_export(path: Path) -> ImportOptionsError:
         return ImportOptionsError(
             f"{path}: a folder, not a phone export; it holds {len(recordings)} recording"
             f"{'s' if len(recordings) != 1 else ''}: pass them as files, e.g. "
-            f"'{path}/*.parquet' (imu batch, progress and export-bids take folders)"
+            f"{path}/*.parquet (imu batch, progress and export-bids take folders)"
         )
     return ImportOptionsError(
         f"{path}: the {what} holds no Sensor Logger or phyphox export ({holds}); "

@@ -80,7 +80,9 @@ def rep_line(rep: Rep, tempo: Tempo, tol: TempoTolerance, hold: bool = False) ->
     faults = [f for f in FAULTS if f in rep.faults]
     if hold:
         short_s = tempo.top_hold_s - rep.top_hold_s
-        if not rep.tempo_ok:
+        if rep.in_gap:  # samples lost during it: how long it lasted is not known
+            verdict = "length not judged"
+        elif not rep.tempo_ok:
             verdict = f"TOO SHORT by {short_s:.1f} s"
         elif short_s > 0.0:
             verdict = f"long enough (within {HOLD_SLACK_FRACTION:.0%} of it)"
@@ -94,7 +96,7 @@ def rep_line(rep: Rep, tempo: Tempo, tol: TempoTolerance, hold: bool = False) ->
         if faults:
             parts.append("FAULT: " + fault_words(faults))
         if rep.in_gap:
-            parts.append("(in a gap)")
+            parts.append("(in a gap: samples were lost during it)")
         return " ".join(parts)
     parts = [
         f"rep {rep.rep} (set {rep.set}{', ' + rep.side if rep.side else ''}):",

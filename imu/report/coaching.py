@@ -217,8 +217,8 @@ def session_verdict(
             )
         return Verdict(
             "regress",
-            f"Hip drive in {sure} of {len(reps)} lifts found: the pelvis moved to drive the "
-            "weight. Lighten the load until the pelvis stays still through the lift.",
+            f"Hip drive in {sure} lift{'s' if sure != 1 else ''}: the pelvis moved to drive "
+            "the weight. Lighten the load until the pelvis stays still through the lift.",
         )
     fault = profile.regress_fault
     if fault is not None and fault in reps.columns:
@@ -262,7 +262,9 @@ def _hold_standing(reps: pd.DataFrame, tempo: Tempo) -> str:
         return (f"These look like reps, not a held plank: the holds lasted "
                 f"{float(reps['top_hold_s'].median()):.1f} s (median). Was it another "
                 "exercise? Then analyse it with that --exercise.")
-    short = int((~reps["tempo_ok"].astype(bool)).sum())
+    gap = (reps["in_gap"].fillna(False).astype(bool) if "in_gap" in reps
+           else pd.Series(False, index=reps.index))
+    short = int((~reps["tempo_ok"].astype(bool) & ~gap).sum())  # a gap's hold: not judged
     faulty = int(reps["fault_count"].gt(0).sum()) if "fault_count" in reps else 0
     target = tempo.top_hold_s
     if short * 2 > n:

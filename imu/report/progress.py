@@ -401,7 +401,8 @@ def standing_text(progress: Progress) -> str:
     if best == 0:
         return f"Progression rule: {rule}. No set has had such reps yet: {bar} to go.{short}"
     return (f"Progression rule: {rule}. You stand at {last} in your last session (best "
-            f"{best}, {when}): {bar - last} more to go, {bar - best} more than your best.{short}")
+            f"{best}, {when}): {bar - last} more to go ({bar - best} more than your best)."
+            f"{short}")
 
 
 def _day(value: object) -> str:

@@ -114,4 +114,4 @@ def test_a_folder_of_recordings_is_answered_with_the_files_to_pass(
                  "--out", str(tmp_path / "o")]) == 2
     err = capsys.readouterr().err
     assert "a folder, not a phone export; it holds 2 recordings" in err
-    assert f"'{folder}/*.parquet'" in err and err.count("\n") == 1
+    assert f"e.g. {folder}/*.parquet (" in err and err.count("\n") == 1

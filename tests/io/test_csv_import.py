@@ -299,3 +299,13 @@ def test_an_acceleration_near_zero_is_no_unit(write_csv: WriteCsv) -> None:
     with pytest.raises(ImportOptionsError, match="in any unit; check --acc-cols") as info:
         import_csv(write_csv(frame))
     assert "--acc-unit counts" not in str(info.value)
+
+
+def test_coarse_counts_are_still_answered_with_counts(write_csv: WriteCsv) -> None:
+    """16 counts per g (an 8-bit sensor at +-8 g) reads 16 at rest: counts, not 'no unit'."""
+    frame = synthetic_samples()
+    frame[ACC3] = frame[ACC3] * 16.0 / STANDARD_GRAVITY
+    with pytest.raises(ImportOptionsError, match="pass --acc-unit counts"):
+        import_csv(write_csv(frame))
+    [imp] = import_csv(write_csv(frame, "counts.csv"), CsvOptions(acc_unit="counts"))
+    assert imp.recording.n_samples == len(frame)

@@ -188,3 +188,14 @@ def test_a_rep_over_a_data_gap_is_not_judged_on_tempo() -> None:
     assert rule_tempo(reps, get_profile("reverse-crunch"), tempo) is None
     judged = reps_table([dataclasses.replace(rep, in_gap=False)])
     assert rule_tempo(judged, get_profile("reverse-crunch"), tempo) is not None
+
+
+def test_a_hold_over_a_data_gap_is_not_called_too_short() -> None:
+    from imu.live.views import rep_line
+    from tests.report.helpers import make_rep
+
+    tempo = parse_tempo("1-45-1")
+    hold = dataclasses.replace(make_rep(1, 1, 5.0, top_hold_s=20.0, tempo_ok=False),
+                               in_gap=True)
+    line = rep_line(hold, tempo, TempoTolerance(), hold=True)
+    assert "length not judged" in line and "TOO SHORT" not in line

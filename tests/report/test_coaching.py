@@ -182,7 +182,7 @@ def test_a_strict_lift_is_judged_by_the_hip_drive_it_is_sure_of() -> None:
             for k in range(1, 10)]
     driven = reps_table(sure)
     verdict = session_verdict(driven, strict, tempo)
-    assert verdict.kind == "regress" and "Hip drive in 9 of 9 lifts" in verdict.text
+    assert verdict.kind == "regress" and "Hip drive in 9 lifts:" in verdict.text
     assert "Lighten the load" in verdict.text
     [fix] = [f for f in summarize(driven, strict, tempo).fixes if f.rule == "swing"]
     assert "9 of 9 reps were driven by the hips" in fix.evidence

@@ -85,8 +85,8 @@ def test_headline_says_frequency_descent_swings_and_standing(
     import re
 
     last, best, to_go, over_best = map(int, re.search(
-        r"You stand at (\d+) in your last session \(best (\d+), .*\): (\d+) more to go, "
-        r"(\d+) more than your best", lines[-1]).groups())
+        r"You stand at (\d+) in your last session \(best (\d+), .*\): (\d+) more to go "
+        r"\((\d+) more than your best\)", lines[-1]).groups())
     assert to_go == progress.bar - last and over_best == progress.bar - best
 
 

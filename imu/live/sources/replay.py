@@ -54,8 +54,8 @@ def at_sensor_rate(recording: Recording, name: str = "") -> tuple[Recording, str
     The note is "" when the recording already is at such a rate; ``name`` (the file) is
     what the note and errors call it. A phone export or an imported CSV runs at any rate
     (25 Hz, 103.68 Hz); the virtual sensor streams only its output data rates. Samples are
-    interpolated linearly between neighbours (at most two of the old sample periods apart),
-    so the recording's gaps stay gaps.
+    interpolated linearly between neighbouring samples (one old sample period apart), so
+    the recording's gaps, even of one sample, stay gaps.
     """
     rate = recording.sampling_rate_hz
     if rate in spec.OUTPUT_DATA_RATES_HZ:
@@ -67,8 +67,10 @@ def at_sensor_rate(recording: Recording, name: str = "") -> tuple[Recording, str
         raise ImuError(f"{name or 'recording'}: too few samples to replay")
     m = int(np.floor((t[-1] - t[0]) * target + 1e-9)) + 1
     grid = t[0] + np.arange(m) / target
+    # 1.5 periods: neighbours (one period apart) are joined, a lost sample between two (two
+    # periods) stays a gap, with no tie for rounding to decide.
     values, valid = resample_at(t[ok], np.hstack((recording.acc[ok], recording.gyr[ok])), grid,
-                                2.0 / rate)
+                                1.5 / rate)
     meta = dataclasses.replace(recording.meta, sampling_rate_hz=target, gaps=gaps_from_nan(valid))
     note = (f"{name or 'the recording'} is at {rate:g} Hz; replayed at "
             f"{target:g} Hz, the nearest rate a sensor streams at (interpolated)")
