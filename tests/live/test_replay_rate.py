@@ -26,6 +26,8 @@ def _at(rate_hz: float) -> Recording:
     gyr = np.column_stack([np.interp(grid, t, rec.gyr[:, k]) for k in range(3)])
     acc[200:230] = np.nan  # a gap of 30 samples
     gyr[200:230] = np.nan
+    acc[400::97] = np.nan  # and one-sample gaps
+    gyr[400::97] = np.nan
     from imu.io.recording import gaps_from_nan
 
     meta = RecordingMeta(sampling_rate_hz=rate_hz, exercise="reverse-crunch",
@@ -39,8 +41,11 @@ def test_a_recording_off_the_sensor_rates_is_moved_to_the_nearest() -> None:
     assert moved.sampling_rate_hz == 26.0 and moved.sampling_rate_hz in spec.OUTPUT_DATA_RATES_HZ
     assert "phone.parquet is at 25 Hz; replayed at 26 Hz" in note
     assert moved.duration_s == pytest.approx(rec.duration_s, abs=0.05)
-    # The gap stays a gap (1.2 s at 25 Hz: about 31 samples at 26 Hz).
-    assert 28 <= moved.missing_samples <= 34
+    # The gaps stay gaps: 1.2 s at 25 Hz (about 31 samples at 26 Hz), and every one-sample
+    # gap (a 2-period hole: at least one grid point of the new rate falls in it).
+    singles = len(range(400, rec.n_samples, 97))
+    assert len(moved.meta.gaps) == 1 + singles
+    assert 28 + singles <= moved.missing_samples <= 34 + 2 * singles
     same, none = at_sensor_rate(moved)
     assert same is moved and none == ""
 
