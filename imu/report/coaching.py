@@ -127,6 +127,17 @@ def bar_tempo(profile: ExerciseProfile) -> Tempo:
                  max(base.eccentric_s, PROGRESS_ECCENTRIC_S), base.bottom_pause_s)
 
 
+def train_towards(profile: ExerciseProfile) -> str:
+    """The sentence that names a tempo with the bar's descent.
+
+    For example "To work towards it, train at tempo 2-1-3 (2 s up, 1 s hold at the top, 3 s
+    down)."
+    """
+    t = bar_tempo(profile)
+    return (f"To work towards it, train at tempo {t} ({t.concentric_s:g} s up, "
+            f"{t.top_hold_s:g} s hold at the top, {t.eccentric_s:g} s down).")
+
+
 def _standing(reps: pd.DataFrame, profile: ExerciseProfile, needed: int,
               eccentric_s: float) -> str:
     """Where the best set stands against the bar (the ``none`` verdict of rule 5)."""
@@ -148,9 +159,8 @@ def _standing(reps: pd.DataFrame, profile: ExerciseProfile, needed: int,
         text += f", {slow} of them with {bar}"
     rule = f"about {needed} clean reps with {bar} in one set suggest progressing"
     if descent_below_bar(eccentric_s):
-        return (f"{text}. {rule[0].upper()}{rule[1:]} to a harder variant, but this session "
-                f"prescribed a {eccentric_s:g} s descent: train at {bar_tempo(profile)} "
-                "(up-hold-down, s) to work towards it.")
+        return (f"{text}. {rule[0].upper()}{rule[1:]} to a harder variant; this session "
+                f"prescribed a {eccentric_s:g} s descent. {train_towards(profile)}")
     return f"{text}; {rule} to a harder variant."
 
 

@@ -42,9 +42,9 @@ from imu.exercises import get_profile
 from imu.report.coaching import (
     DISCLAIMER,
     PROGRESS_ECCENTRIC_S,
-    bar_tempo,
     descent_below_bar,
     progress_reps,
+    train_towards,
 )
 from imu.report.html import CSS, figure_html, scroll_table
 from imu.research import Dataset
@@ -396,8 +396,8 @@ def standing_text(progress: Progress) -> str:
     prescribed = progress.prescribed_eccentric_s
     short = ""
     if np.isfinite(prescribed) and descent_below_bar(prescribed):
-        short = (f" Your sessions prescribed a {prescribed:g} s descent: train at "
-                 f"{bar_tempo(profile)} (up-hold-down, s) to work towards it.")
+        short = (f" Your sessions prescribed a {prescribed:g} s descent. "
+                 f"{train_towards(profile)}")
     if best == 0:
         return f"Progression rule: {rule}. No set has had such reps yet: {bar} to go.{short}"
     return (f"Progression rule: {rule}. You stand at {last} in your last session (best "

@@ -118,8 +118,8 @@ def test_a_shorter_prescribed_descent_is_named_not_counted_as_zero() -> None:
     assert verdict.text == (
         "Keep this variant for now: your best set had 4 clean reps, none with a 3 s descent. "
         "About 15 clean reps with a 3 s descent in one set suggest progressing to a harder "
-        "variant, but this session prescribed a 2 s descent: train at 2-1-3 (up-hold-down, s) "
-        "to work towards it."
+        "variant; this session prescribed a 2 s descent. To work towards it, train at tempo "
+        "2-1-3 (2 s up, 1 s hold at the top, 3 s down)."
     )
     # Without the tempo (the session table), the prescription comes from eccentric_ratio.
     table = reps.assign(eccentric_ratio=reps["eccentric_s"] / 2.0)

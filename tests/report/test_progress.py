@@ -162,5 +162,5 @@ def test_a_shorter_prescribed_descent_is_named(data: research.Dataset) -> None:
     progress = build_progress(data, "P01")
     assert "prescribed" not in standing_text(progress)  # the cohort trains at 3 s
     text = standing_text(replace(progress, prescribed_eccentric_s=2.0))
-    assert text.endswith("Your sessions prescribed a 2 s descent: train at 2-1-3 "
-                         "(up-hold-down, s) to work towards it.")
+    assert text.endswith("Your sessions prescribed a 2 s descent. To work towards it, train "
+                         "at tempo 2-1-3 (2 s up, 1 s hold at the top, 3 s down).")

@@ -133,7 +133,7 @@ def test_progression_advice_is_measured_against_the_tempo_used() -> None:
     assert summary.clean_reps == 4
     assert "your best set had 4 clean reps, none with a 3 s descent" in summary.advice.text
     assert "this session prescribed a 1.5 s descent" in summary.advice.text
-    assert "train at 2-1-3" in summary.advice.text
+    assert "train at tempo 2-1-3" in summary.advice.text
 
 
 def test_regress_advice_for_frequent_back_arch() -> None:
