@@ -272,24 +272,29 @@ def _hold_standing(reps: pd.DataFrame, tempo: Tempo) -> str:
         return (f"These look like reps, not a held plank: the holds lasted "
                 f"{float(reps['top_hold_s'].median()):.1f} s (median). Was it another "
                 "exercise? Then analyse it with that --exercise.")
+    # A hold over a data gap lasted an unknown time: it is left out, and the verdict says so.
     gap = (reps["in_gap"].fillna(False).astype(bool) if "in_gap" in reps
            else pd.Series(False, index=reps.index))
-    short = int((~reps["tempo_ok"].astype(bool) & ~gap).sum())  # a gap's hold: not judged
+    unjudged = (f" ({int(gap.sum())} over a data gap, not judged)" if gap.any() else "")
+    reps, n = reps[~gap], int((~gap).sum())
+    if n == 0:
+        return ("Samples were lost during every hold, so none could be timed: keep the "
+                "sensor close to the receiver and record again.")
+    short = int((~reps["tempo_ok"].astype(bool)).sum())
     faulty = int(reps["fault_count"].gt(0).sum()) if "fault_count" in reps else 0
     target = tempo.top_hold_s
     if short * 2 > n:
-        return (f"{short} of {n} holds were shorter than the prescribed {target:g} s: hold "
-                "longer next time, or prescribe a hold you can keep with good form.")
+        return (f"{short} of {n} holds were shorter than the prescribed {target:g} s{unjudged}: "
+                "hold longer next time, or prescribe a hold you can keep with good form.")
     # "Long enough" allows a hold a tenth under the target (HOLD_SLACK_FRACTION): say so
     # when a hold needed it, rather than claim the whole prescription was held.
-    ok = reps["tempo_ok"].astype(bool)
-    full = (int((ok & (reps["top_hold_s"] >= target)).sum()) if "top_hold_s" in reps
-            else n - short)
+    full = (int((reps["tempo_ok"].astype(bool) & (reps["top_hold_s"] >= target)).sum())
+            if "top_hold_s" in reps else n - short)
     lasted = (f"lasted the prescribed {target:g} s" if full == n - short
               else f"were long enough (the prescribed {target:g} s, or within a tenth of it)")
     if short == 0 and faulty == 0:
         longer = (f"; plank holds run {PLANK_RANGE_S[0]:g}-{PLANK_RANGE_S[1]:g} s, so a "
                   "longer hold is the next step when this feels easy"
                   if target < PLANK_RANGE_S[1] else "")
-        return f"All {n} holds {lasted} with no fault: keep this variant{longer}."
-    return f"{n - short} of {n} holds {lasted}: keep this variant and this hold."
+        return f"All {n} holds {lasted}{unjudged} with no fault: keep this variant{longer}."
+    return f"{n - short} of {n} holds {lasted}{unjudged}: keep this variant and this hold."

@@ -165,6 +165,12 @@ def test_a_plank_verdict_speaks_of_the_time_held():
     within = verdict([True] * 3, [0] * 3, held_s=41.6)
     assert "were long enough (the prescribed 45 s, or within a tenth of it)" in within
     assert "lasted the prescribed" not in within
+    # A hold over a data gap lasted an unknown time: left out and said so.
+    gapped = pd.DataFrame({"tempo_ok": [True, True, False], "fault_count": 0, "rom_deg": 0.0,
+                           "top_hold_s": [46.0, 47.0, 20.0], "in_gap": [False, False, True],
+                           "set": 1, "rep": [1, 2, 3]})
+    text = session_verdict(gapped, plank, tempo).text
+    assert "All 2 holds lasted the prescribed 45 s (1 over a data gap, not judged)" in text
     # A crunch recording analysed as a plank: 3 s "holds" are reps of another exercise.
     assert "look like reps, not a held plank" in verdict([False] * 7, [1] * 7, held_s=3.3)
 
