@@ -120,9 +120,10 @@ MAX_GYRO_TILT_RATIO: Final = 15.0
 """Most tilting rotation the gyro may show, as a multiple of gravity's path over the same
 moving moments (:func:`imu.io.gravity.gyro_tilt_check`; physics says about 1, less where the
 body accelerates). A gyro in deg/s read as rad/s shows about 57 times it (56 on a phone-style
-export, against 0.7-1.1 on the bundled recordings and simulated sessions of every exercise read
-right); above this the import stops and names the unit. A body swinging from a bar turns the
-gyro more than gravity (the accelerometer sees a fraction of the swing), up to several times."""
+export, against 0.16-1.06 read right on the bundled recordings and simulated sessions of every
+exercise, the lowest on short planks); above this the import stops and names the unit. A
+body swinging from a bar turns the gyro more than gravity (the accelerometer sees a fraction
+of the swing), up to several times."""
 
 MAX_IMPLAUSIBLE_SHARE: Final = 0.01
 """More rows than this share (and more than one) beyond full scale means a wrong unit or

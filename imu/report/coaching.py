@@ -164,7 +164,7 @@ def _standing(reps: pd.DataFrame, profile: ExerciseProfile, needed: int,
     return f"{text}; {rule} to a harder variant."
 
 
-def _sure(reps: pd.DataFrame) -> pd.Series:
+def sure_reps(reps: pd.DataFrame) -> pd.Series:
     """Reps the analysis is sure of (``count_confidence`` at least 0.5; all without it)."""
     if "count_confidence" not in reps.columns:
         return pd.Series(True, index=reps.index)
@@ -217,7 +217,7 @@ def session_verdict(
             "floor towards the ribs.",
         )
     if profile.every_rep_is_swing:
-        sure = int(_sure(reps).sum())
+        sure = int(sure_reps(reps).sum())
         if sure == 0:
             return Verdict(
                 "none",

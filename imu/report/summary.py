@@ -40,6 +40,7 @@ from imu.report.coaching import (
     DISCLAIMER,
     Verdict,
     session_verdict,
+    sure_reps,
 )
 from imu.tempo import Tempo
 
@@ -223,11 +224,10 @@ momentum-driven reps)."""
 def rule_swing(reps: pd.DataFrame, profile: ExerciseProfile, tempo: Tempo) -> Finding | None:
     """Momentum-driven reps (DOMAIN: leg toss / kick, kip, leveraged swing, hip drive)."""
     mask = _flag(reps, "swing")
-    if profile.every_rep_is_swing and "count_confidence" in reps.columns:
+    if profile.every_rep_is_swing:
         # Every burst of a strict lift is hip drive; one barely above the noise of standing
         # is no evidence to coach on (it may be sway).
-        mask = mask & (reps["count_confidence"].astype("float64").fillna(1.0)
-                       >= UNCERTAIN_CONFIDENCE)
+        mask = mask & sure_reps(reps)
     if not mask.any():
         return None
     one, several, cue = SWING_WORDS.get(

@@ -22,7 +22,7 @@ from imu.ble.sim import ScaledClock, sim_bench, source_from_recording
 from imu.errors import ImuError
 from imu.exercises import ExerciseProfile
 from imu.io.recording import Recording, gaps_from_nan
-from imu.io.resample import resample_at
+from imu.io.resample import resample_at, uniform_grid_s
 from imu.live.events import Listener
 from imu.live.session import HostClock, LiveResult, LiveSession, run_with_signals
 from imu.live.sources.virtual import VirtualSensorSource
@@ -65,8 +65,7 @@ def at_sensor_rate(recording: Recording, name: str = "") -> tuple[Recording, str
     ok = np.isfinite(recording.acc).all(axis=1) & np.isfinite(recording.gyr).all(axis=1)
     if np.count_nonzero(ok) < 2:
         raise ImuError(f"{name or 'recording'}: too few samples to replay")
-    m = int(np.floor((t[-1] - t[0]) * target + 1e-9)) + 1
-    grid = t[0] + np.arange(m) / target
+    grid = uniform_grid_s(t, target)
     # 1.5 periods: neighbours (one period apart) are joined, a lost sample between two (two
     # periods) stays a gap, with no tie for rounding to decide.
     values, valid = resample_at(t[ok], np.hstack((recording.acc[ok], recording.gyr[ok])), grid,
