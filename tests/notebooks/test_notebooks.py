@@ -25,9 +25,10 @@ def test_notebook_has_no_outputs(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_notebook_runs(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_notebook_runs(name: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("IMU_NOTEBOOK_QUICK", "1")
     monkeypatch.setenv("MPLBACKEND", "Agg")
+    monkeypatch.setenv("IMU_NOTEBOOK_WORKDIR", str(tmp_path / "work"))
     nb = nbformat.read(NOTEBOOKS / name, as_version=4)
     client = NotebookClient(nb, timeout=120, kernel_name="python3",
                             resources={"metadata": {"path": str(NOTEBOOKS)}})
@@ -35,3 +36,5 @@ def test_notebook_runs(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs
               if o.output_type == "error"]
     assert not errors
+    if name == "tempo_compliance.ipynb":  # it wrote where it was told, not to a new temp dir
+        assert (tmp_path / "work" / "dataset").is_dir()
