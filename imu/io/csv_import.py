@@ -143,6 +143,10 @@ TIME_NAME_HINT: Final = re.compile(r"time|stamp|^t$|^ts$|sec|elapsed|date", re.I
 MAX_TIME_S: Final = 1e11
 """A time beyond this many seconds (from 1970: the year 5100) is no timestamp, s."""
 
+MAX_UPSAMPLING: Final = 8.0
+"""A grid (``--rate``) more than this many times the rate the timestamps show is refused: it
+would invent that many samples for each one measured and cost memory and time in proportion."""
+
 MAX_GRID_SAMPLES: Final = 20_000_000
 """Largest uniform grid an import builds (53 h at 104 Hz); beyond it a timestamp is far off."""
 
@@ -660,6 +664,8 @@ def _import_frame(
         estimated_rate,
         origin_s if absolute else None,
     )
+    _check_upsampling(source, rate, estimated_rate, given=rate_estimated_as is None
+                      and options.rate_hz is not None)
     for key, _, c in cleaned:
         _check_grid_size(_where(source, key), c.t_s, rate, options)
     resampled = [_resample(_where(source, key), c, options, rate) for key, _, c in cleaned]
@@ -1146,6 +1152,17 @@ def _drop_impossible_times(frame: pd.DataFrame, options: CsvOptions) -> tuple[pd
     if n_far == 0 or n_far > max(1, MAX_IMPLAUSIBLE_SHARE * len(frame)):
         return frame, 0
     return frame[~far].reset_index(drop=True), n_far
+
+
+def _check_upsampling(source: str, rate_hz: float, estimated_hz: float, given: bool) -> None:
+    """Refuse a given grid rate far above what the timestamps show (:data:`MAX_UPSAMPLING`)."""
+    if given and math.isfinite(estimated_hz) and rate_hz > MAX_UPSAMPLING * estimated_hz:
+        raise ImportOptionsError(
+            f"{source}: --rate {rate_hz:g} Hz is {rate_hz / estimated_hz:.0f} times the "
+            f"{estimated_hz:.4g} Hz the timestamps show; interpolation cannot add detail the "
+            f"sensor did not measure. Leave --rate out (the grid follows the timestamps) or "
+            f"give at most {MAX_UPSAMPLING * estimated_hz:.4g} Hz"
+        )
 
 
 def _check_grid_size(where: str, t_s: FloatArray, rate_hz: float, options: CsvOptions) -> None:

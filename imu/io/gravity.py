@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from numpy.lib.stride_tricks import sliding_window_view
+from scipy.ndimage import maximum_filter1d
 
 logger = logging.getLogger(__name__)
 
@@ -94,12 +94,18 @@ def still_mask(
     scale = np.nanmedian(mag) if np.any(np.isfinite(mag)) else np.nan
     if not np.isfinite(scale) or scale <= 0:
         return np.zeros(n, dtype=bool), score
-    mag_windows = sliding_window_view(mag, w)  # shape (n - w + 1, w)
-    gyr_windows = sliding_window_view(gyr_norm, w)
-    rel_std = np.std(mag_windows, axis=1) / scale  # NaN propagates: windows with gaps
-    gyr_max = np.max(gyr_windows, axis=1)
+    # Rolling windows [k, k + w), k = 0 .. n - w, in O(n) memory: running sums for the spread
+    # (of the magnitude less the scale, so the sums stay small), a running maximum for the gyro.
+    bad = ~(np.isfinite(mag) & np.isfinite(gyr_norm))
+    n_bad = np.concatenate(([0], np.cumsum(bad)))
+    x = np.where(bad, 0.0, mag - scale)
+    s1 = np.concatenate(([0.0], np.cumsum(x)))
+    s2 = np.concatenate(([0.0], np.cumsum(x * x)))
+    mean = (s1[w:] - s1[:-w]) / w
+    rel_std = np.sqrt(np.maximum((s2[w:] - s2[:-w]) / w - mean * mean, 0.0)) / scale
+    gyr_max = maximum_filter1d(np.where(bad, 0.0, gyr_norm), w, origin=-(w // 2))[: n - w + 1]
     win_score = np.maximum(rel_std / max_acc_rel_std, gyr_max / max_gyr_rad_s)
-    win_score = np.where(np.isfinite(win_score), win_score, np.inf)
+    win_score = np.where((n_bad[w:] - n_bad[:-w]) == 0, win_score, np.inf)  # gaps: not still
     # a sample takes the score of the window centred on it (edges: nearest full window)
     centre = np.clip(np.arange(n) - w // 2, 0, win_score.size - 1)
     score = win_score[centre]

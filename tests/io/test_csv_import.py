@@ -58,6 +58,17 @@ def test_given_rate_is_used_and_not_called_estimated(
     assert imp.report.estimated_rate_hz == 50.0
 
 
+def test_a_grid_far_above_the_timestamps_rate_is_refused(
+    samples: pd.DataFrame, write_csv: WriteCsv
+) -> None:
+    """50 Hz data on a 10 kHz grid would invent 200 samples per measured one (and gigabytes)."""
+    refused = r"--rate 10000 Hz is 200 times the 50 Hz.*at most 400 Hz"
+    with pytest.raises(ImportOptionsError, match=refused):
+        import_csv(write_csv(samples), CsvOptions(rate_hz=10000.0))
+    [imp] = import_csv(write_csv(samples), CsvOptions(rate_hz=400.0))  # 8 times: still allowed
+    assert imp.recording.sampling_rate_hz == 400.0
+
+
 @pytest.mark.parametrize(("unit", "factor"), [("s", 1.0), ("ms", 1e3), ("us", 1e6), ("ns", 1e9)])
 def test_time_units(unit: str, factor: float, samples: pd.DataFrame, write_csv: WriteCsv) -> None:
     frame = samples.rename(columns={"time_s": "t"})
