@@ -51,8 +51,9 @@ timing:
   timestamps dropped, and rows with values far beyond any sensor's full scale (over 64 g or
   8000 deg/s, or infinite) become a gap. More than 10% of the steps going back in time, or of
   the rows repeating a time with other values, stops the import: the time column is wrong or
-  too coarse (--time-col none --rate HZ takes the rows as consecutive samples). Samples are
-  linearly interpolated onto a uniform grid at --rate HZ. Without --rate the rate is
+  too coarse (--time-col none --rate HZ takes the rows as consecutive samples); so does a
+  time column that starts again (two recordings in one file: split it, or --split-by).
+  Samples are linearly interpolated onto a uniform grid at --rate HZ. Without --rate the rate is
   estimated from the timestamps. Intervals longer than --max-gap S are gaps: NaN in the
   recording and listed in its metadata, never interpolated across. Every command prints what
   was repaired on stderr in one line ("FILE: repaired: 3 rows with empty values dropped;

@@ -9,7 +9,8 @@ the file into one recording per group.
 
 What happens, per group of rows:
 
-1. rows with an empty value are dropped; rows out of time order are sorted; rows with a
+1. rows with an empty value are dropped; rows out of time order are sorted (a time column that
+   starts again, two recordings in one file, is refused); rows with a
    duplicate timestamp are dropped (first one kept); rows with a value far beyond any sensor's
    full scale (or infinite) become a marked gap. All counted in the :class:`ImportReport`,
    whose :attr:`ImportReport.repairs` the commands print on stderr in one line.
@@ -994,6 +995,7 @@ def _clean(
             f"them by time first); an import sorts at most {MAX_TIME_REPAIR_SHARE:.0%} of the "
             f"steps; {time_fix}"
         )
+    _check_one_clock(where, t, rows.index.to_numpy()[complete], options)
     order = np.argsort(t, kind="stable")
     t, acc, gyr = t[order], acc[order], gyr[order]
     repeats = np.diff(t) == 0
@@ -1034,6 +1036,47 @@ def _clean(
             )
     return _Cleaned(
         t, acc, gyr, len(rows), n_incomplete, n_out_of_order, n_duplicates, n_absurd, biggest
+    )
+
+
+def _check_one_clock(where: str, t: FloatArray, positions: npt.NDArray[np.int_],
+                     options: CsvOptions) -> None:
+    """Refuse a time column that restarts: two recordings joined into one file.
+
+    Rows whose time is earlier than a time already seen are "late". A row or a block out of
+    order is a glitch that sorting repairs: the sorted times form the file's own grid again.
+    When the late rows are more than :data:`MAX_TIME_REPAIR_SHARE` of the file (and more than
+    one) and sorting them in makes the grid's median step shrink by a quarter or more, a
+    second run of times lies inside the first: sorting would interleave two recordings into
+    one at twice the rate.
+
+    Args:
+        where: the file (and group), for messages.
+        t: shape (n,), the complete rows' times in file order, s.
+        positions: shape (n,), their positions among the file's data rows (0-based).
+        options: the layout (for the time column's name).
+
+    """
+    steps = np.diff(t)
+    if t.size < 3 or not np.any(steps > 0):  # a file in reverse order is sorted, not refused
+        return
+    late = t[1:] < np.maximum.accumulate(t[:-1])
+    n_late = int(np.count_nonzero(late))
+    if n_late <= max(1, MAX_TIME_REPAIR_SHARE * t.size):
+        return
+    # Blocks written out of order (a logger's buffers) sort back into one even grid; a second
+    # recording sorts in between the first's samples, and the grid's step shrinks (to half,
+    # for two recordings at one rate).
+    if np.median(np.diff(np.sort(t))) > 0.75 * np.median(np.abs(steps[steps != 0])):
+        return
+    back = int(np.argmax(steps < 0))  # the first step back: row back + 1 starts it
+    raise ImportOptionsError(
+        f"{where}: the time column {options.time_col!r} starts again: at data row "
+        f"{positions[back + 1] + 1} it goes back from {t[back]:.6g} to {t[back + 1]:.6g} s, "
+        f"and {n_late} of {t.size} rows ({n_late / t.size:.0%}) fall inside times already "
+        "seen. The file holds more than one recording (or the clock was reset): split it "
+        "there into separate files, or name a column that tells the recordings apart with "
+        "--split-by"
     )
 
 

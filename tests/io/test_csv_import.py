@@ -181,6 +181,22 @@ def test_out_of_order_and_duplicates_are_sorted_dropped_and_counted(
     np.testing.assert_allclose(imp.recording.acc, samples[ACC3].to_numpy(), atol=1e-9)
 
 
+@pytest.mark.parametrize("jitter_s", [0.0, 0.003])
+def test_two_recordings_in_one_file_are_refused_not_interleaved(
+    write_csv: WriteCsv, jitter_s: float
+) -> None:
+    """Two sessions that each start at 0 s would sort into one at twice the rate."""
+    rng = np.random.default_rng(0)
+    parts = []
+    for seed in (1, 2):
+        part = synthetic_samples(n=300, seed=seed)
+        part["time_s"] += rng.uniform(-jitter_s, jitter_s, len(part))
+        parts.append(part.sort_values("time_s"))
+    first, second = parts
+    with pytest.raises(ImportOptionsError, match=r"starts again: at data row 301 .*more than one"):
+        import_csv(write_csv(pd.concat([first, second]), "two.csv"))
+
+
 def test_empty_cells_drop_rows_and_are_counted(samples: pd.DataFrame, write_csv: WriteCsv) -> None:
     frame = samples.copy()
     frame.loc[[5, 6], "gyr_y"] = np.nan
