@@ -13,11 +13,16 @@ from dataclasses import dataclass
 
 from imu.errors import ImuError
 
+MIN_MOVEMENT_S = 0.2
+"""Shortest concentric or eccentric a tempo may prescribe, s (an explosive rep takes longer)."""
+
 MAX_MOVEMENT_S = 60.0
 """Longest concentric or eccentric a tempo may prescribe, s."""
 
 MAX_HOLD_S = 600.0
 """Longest top hold or bottom pause a tempo may prescribe (a long plank), s."""
+
+_DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2212", "-"))
 
 _PHASE_NAMES = ("up (concentric)", "top hold", "down (eccentric)", "bottom pause")
 _PHASE_LIMITS_S = (MAX_MOVEMENT_S, MAX_HOLD_S, MAX_MOVEMENT_S, MAX_HOLD_S)
@@ -54,12 +59,14 @@ def parse_tempo(text: str) -> Tempo:
     A fourth number sets the bottom pause: ``"3-1-3-1"``.
 
     Raises:
-        TempoError: the text is not 3 or 4 non-negative numbers separated by '-', the
-            concentric or eccentric is zero, or a phase is longer than :data:`MAX_MOVEMENT_S`
-            (up, down) or :data:`MAX_HOLD_S` (holds).
+        TempoError: the text is not 3 or 4 non-negative plain numbers separated by '-' (or a
+            typographic dash), the concentric or eccentric is shorter than
+            :data:`MIN_MOVEMENT_S`, or a phase is longer than :data:`MAX_MOVEMENT_S` (up, down)
+            or :data:`MAX_HOLD_S` (holds).
 
     """
-    parts = text.strip().split("-")
+    # Typographic dashes (a tempo copied from a document) separate like '-'.
+    parts = text.strip().translate(_DASHES).split("-")
     if len(parts) > 1 and any(not p.strip() for p in parts):
         raise TempoError(
             f"tempo {text!r}: tempo values must be positive seconds, e.g. 3-1-3 "
@@ -83,6 +90,9 @@ def parse_tempo(text: str) -> Tempo:
                 single = f" (a static hold of {seconds:g} s, as for a plank: 1-{seconds:g}-1)"
         raise TempoError(f"tempo {text!r} has {len(parts)} part(s); {hint}{single}")
     try:
+        # Plain ASCII numbers only: float() would also take "1_0" (10) and full-width digits.
+        if not all(p.strip().isascii() and "_" not in p for p in parts):
+            raise ValueError
         values = [float(p) for p in parts]
     except ValueError:
         raise TempoError(f"tempo {text!r} is not numeric; {hint}") from None
@@ -91,8 +101,10 @@ def parse_tempo(text: str) -> Tempo:
             f"tempo {text!r}: tempo values must be positive seconds, e.g. 3-1-3 "
             "(up-hold-down; optionally -PAUSE: 3-1-3-1)"
         )
-    if values[0] == 0 or values[2] == 0:
-        raise TempoError(f"tempo {text!r}: up and down must last longer than 0 s; {hint}")
+    if values[0] < MIN_MOVEMENT_S or values[2] < MIN_MOVEMENT_S:
+        raise TempoError(
+            f"tempo {text!r}: up and down must last at least {MIN_MOVEMENT_S:g} s each; {hint}"
+        )
     for name, value, limit in zip(_PHASE_NAMES, values, _PHASE_LIMITS_S, strict=False):
         if value > limit:
             raise TempoError(

@@ -167,10 +167,12 @@ def run(args: argparse.Namespace) -> int:
             None,
             _profile_of(args.exercise),
         ):
+            default = get_profile(args.exercise).default_tempo
             own_tempo = (
-                f", with its default tempo {get_profile(args.exercise).default_tempo} (not the "
-                f"recorded {recording.meta.tempo}; --tempo to choose)"
-                if tempo is None and recording.meta.tempo else ""
+                f", with its default tempo {default} (not the recorded {recording.meta.tempo}; "
+                "--tempo to choose)"
+                if tempo is None and recording.meta.tempo
+                and recording.meta.tempo != str(default) else ""
             )
             print(
                 f"imu analyze: note: {name} was recorded as {recorded!r}; analysing it as "

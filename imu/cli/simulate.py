@@ -138,11 +138,12 @@ def parse_mounting(text: str) -> Rotation | None:
         return Rotation.identity()
     try:
         q = [float(x) for x in text.split(",")]
-        if len(q) != 4 or not any(q):
+        if len(q) != 4 or not all(math.isfinite(x) for x in q) or not any(q):
             raise ValueError
     except ValueError:
         raise SimulationError(
-            f"mounting {text!r} is not 'random', 'identity' or a quaternion qx,qy,qz,qw"
+            f"mounting {text!r} is not 'random', 'identity' or a quaternion qx,qy,qz,qw of "
+            "four finite numbers, not all zero (e.g. 0,0,0.7071,0.7071: 90 deg about z)"
         ) from None
     return Rotation.from_quat(q)
 

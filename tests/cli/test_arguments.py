@@ -100,3 +100,31 @@ def test_a_single_number_tempo_says_how_to_write_a_hold() -> None:
     with pytest.raises(TempoError) as caught:
         parse_tempo("abc")
     assert "static hold" not in str(caught.value)
+
+
+@pytest.mark.parametrize("text", ["3\u20131\u20133", "3\u20141\u20143", "3\u22121\u22123"])
+def test_a_tempo_with_typographic_dashes_reads_as_written(text: str) -> None:
+    """A tempo copied from a document ('3–1–3') was refused with 'has 1 part(s)'."""
+    assert str(parse_tempo(text)) == "3-1-3"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("1_0-1-1", "not numeric"),  # float() reads it as 10
+        ("\uff13-1-3", "not numeric"),  # a full-width 3
+        ("0.001-0-0.001", "at least 0.2 s each"),  # a 'prescribed 0.001 s descent'
+    ],
+)
+def test_a_tempo_is_plain_numbers_of_plausible_length(text: str, message: str) -> None:
+    with pytest.raises(TempoError, match=message):
+        parse_tempo(text)
+
+
+def test_a_plank_tempo_without_a_hold_is_refused_and_explained(tmp_path: Path, capsys) -> None:
+    """`--tempo 1-0-1` for a plank gave 'holds lasted the prescribed 0 s: keep this hold'."""
+    plank = str(Path(RECORDING).with_name("plank.parquet"))
+    assert main(["analyze", plank, "--tempo", "1-0-1", "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert "middle number of the tempo is how long to hold (e.g. 1-45-1" in err, err
+    assert "Traceback" not in err
