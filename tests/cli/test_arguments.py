@@ -128,3 +128,14 @@ def test_a_plank_tempo_without_a_hold_is_refused_and_explained(tmp_path: Path, c
     err = capsys.readouterr().err
     assert "middle number of the tempo is how long to hold (e.g. 1-45-1" in err, err
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("quat", ["nan,0,0,1", "inf,0,0,1", "0,0,0,0"])
+def test_simulate_refuses_a_mounting_that_is_no_rotation(quat: str, tmp_path: Path,
+                                                         capsys) -> None:
+    """nan gave a scipy traceback; inf wrote a recording that was all gap."""
+    out = tmp_path / "s.parquet"
+    assert main(["simulate", "reverse-crunch", "--mounting", quat, "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "four finite numbers" in err and "Traceback" not in err
+    assert not out.exists()
