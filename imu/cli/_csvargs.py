@@ -40,6 +40,7 @@ units:
                      --counts-scale-by COL pools that over recordings of one sensor
   --gyr-unit rad/s | deg/s
   --time-unit s | ms | us | ns, --time-origin auto | absolute (Unix time) | relative
+                     (a Parquet column of dates and times, or of durations, carries its own)
   The importer checks gravity at rest, the gyro range, and the gyro's rotation between two
   moments at rest against gravity's turn in the accelerometer (rad/s declared as deg/s reads
   57x too little) against the declared units, and says which unit the data looks like when

@@ -618,6 +618,7 @@ def _import_frame(
     if len(frame) == 0:
         raise RecordingError(f"{source}: no data rows")
     frame = frame.reset_index(drop=True)
+    frame, options = _datetimes_as_seconds(frame, options)
     for col in options.data_cols:
         if not pd.api.types.is_numeric_dtype(frame[col].dtype) or pd.api.types.is_bool_dtype(
             frame[col].dtype
@@ -804,6 +805,32 @@ def _to_float(path: Path, column: pd.Series, name: str) -> pd.Series:
 
 
 # --- time -----------------------------------------------------------------------------------
+
+
+def _datetimes_as_seconds(
+    frame: pd.DataFrame, options: CsvOptions
+) -> tuple[pd.DataFrame, CsvOptions]:
+    """A time column of dates and times (or durations) as seconds, whatever ``time_unit`` says.
+
+    A Parquet or Feather table can hold its times as ``datetime64`` (naive: taken as UTC;
+    with a time zone: converted to UTC) or ``timedelta64``; such a column carries its own
+    unit, so it becomes float seconds (from 1970, or from zero) and the unit "s".
+    """
+    col = options.time_col
+    if col not in frame.columns:
+        return frame, options
+    values = frame[col]
+    if pd.api.types.is_datetime64_any_dtype(values.dtype):
+        if getattr(values.dt, "tz", None) is not None:
+            values = values.dt.tz_convert("UTC").dt.tz_localize(None)
+        seconds = (values - pd.Timestamp("1970-01-01")).dt.total_seconds()
+    elif pd.api.types.is_timedelta64_dtype(values.dtype):
+        seconds = values.dt.total_seconds()
+    else:
+        return frame, options
+    frame = frame.copy()
+    frame[col] = seconds.astype(np.float64)
+    return frame, replace(options, time_unit="s")
 
 
 def _relative_time_s(time_raw: pd.Series, unit: str) -> tuple[float, FloatArray]:

@@ -336,3 +336,20 @@ def test_coarse_counts_are_still_answered_with_counts(write_csv: WriteCsv) -> No
         import_csv(write_csv(frame))
     [imp] = import_csv(write_csv(frame, "counts.csv"), CsvOptions(acc_unit="counts"))
     assert imp.recording.n_samples == len(frame)
+
+
+@pytest.mark.parametrize("zone", [None, "Europe/Berlin"])
+def test_a_parquet_table_with_datetime_times_imports_as_seconds(
+    samples: pd.DataFrame, tmp_path: Path, zone: str | None
+) -> None:
+    """datetime64 times read as 1.7e18 s: 'cannot estimate a sampling rate (got 0.0)'."""
+    from imu.io.load import import_parquet
+
+    start = pd.Timestamp("2024-05-01 10:00", tz=zone)
+    frame = samples.assign(time_s=start + pd.to_timedelta(samples["time_s"], unit="s"))
+    path = tmp_path / "dates.parquet"
+    frame.to_parquet(path)
+    [imp] = import_parquet(path, CsvOptions(time_unit="ms"))  # a datetime carries its own unit
+    assert imp.report.rate_hz == 50.0
+    assert imp.recording.n_samples == len(samples)
+    assert imp.recording.meta.start_time_s == pytest.approx(start.timestamp())
