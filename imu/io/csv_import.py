@@ -1052,7 +1052,7 @@ def _clean(
     if n_absurd > max(1, MAX_IMPLAUSIBLE_SHARE * t.size):
         raise ImportOptionsError(
             f"{where}: {n_absurd} of {t.size} rows have values beyond any sensor's full scale "
-            f"(up to {biggest:.4g}); that is a wrong unit or column, not a glitch: {hint}"
+            f"(up to {biggest:.4g}), too many for glitches: {hint}"
         )
     if n_absurd:
         acc[absurd] = np.nan
@@ -1188,17 +1188,52 @@ def _implausible_rows(
     acc_bad = np.any(np.abs(safe_acc) > limit, axis=1)
     bad = raw_bad | gyr_bad | acc_bad
     biggest = _largest(acc, gyr, bad)
-    if np.count_nonzero(gyr_bad) > np.count_nonzero(acc_bad):
+    n_raw, n_gyr, n_acc = (int(np.count_nonzero(m)) for m in (raw_bad, gyr_bad, acc_bad))
+    if n_raw >= max(n_gyr, n_acc):
+        # Infinite or astronomically large: no unit explains these, the values are broken.
+        both = np.hstack([acc, gyr])
+        with np.errstate(invalid="ignore", over="ignore"):
+            broken = ~np.isfinite(both) | (np.abs(both) > ABSURD_RAW)
         hint = (
-            "the gyro looks like deg/s: pass --gyr-unit deg/s"
-            if options.gyr_unit == "rad/s"
-            else "check --gyr-cols and --gyr-unit"
+            f"the infinite or huge numbers in {_where_bad(broken, options)} fit no unit: fix or "
+            "remove those rows, or check that the columns are the right ones"
         )
-    elif options.acc_unit == "m/s^2":
-        hint = "the acceleration looks like raw counts: pass --acc-unit counts"
+    elif n_gyr > n_acc:
+        as_deg = np.abs(gyr_rad_s) * (GYR_TO_RAD_S["deg/s"] / GYR_TO_RAD_S[options.gyr_unit])
+        where = _where_bad(np.hstack([np.zeros_like(acc, dtype=bool),
+                                      np.abs(gyr_rad_s) > ABSURD_GYR_RAD_S]), options)
+        hint = (
+            f"the gyro looks like deg/s ({where}): pass --gyr-unit deg/s"
+            if options.gyr_unit == "rad/s" and not np.any(as_deg > ABSURD_GYR_RAD_S)
+            else f"the values beyond any gyro's range are in {where}: check --gyr-cols and "
+            "--gyr-unit, or fix or remove those rows"
+        )
     else:
-        hint = "check --acc-cols and --acc-unit"
+        where = _where_bad(np.hstack([np.abs(safe_acc) > limit,
+                                      np.zeros_like(gyr, dtype=bool)]), options)
+        hint = (
+            f"the acceleration looks like raw counts ({where}): pass --acc-unit counts"
+            if options.acc_unit == "m/s^2"
+            else f"the values beyond any accelerometer's range are in {where}: check "
+            "--acc-cols and --acc-unit, or fix or remove those rows"
+        )
     return bad, biggest, hint
+
+
+def _where_bad(cells: npt.NDArray[np.bool_], options: CsvOptions) -> str:
+    """Which columns hold the flagged cells, e.g. "gyr_x (2000 rows)".
+
+    Args:
+        cells: shape (n, 6), flags for the acc then the gyro columns.
+        options: the layout (column names).
+
+    """
+    names = [*options.acc_cols, *options.gyr_cols]
+    counts = cells.sum(axis=0)
+    parts = [
+        f"{name} ({plural(int(c), 'row')})" for name, c in zip(names, counts, strict=True) if c
+    ]
+    return ", ".join(parts) or "no single column"
 
 
 def _largest(acc: FloatArray, gyr: FloatArray, rows: npt.NDArray[np.bool_]) -> float:

@@ -73,9 +73,27 @@ def test_many_absurd_values_are_a_unit_error_not_gaps(
     samples: pd.DataFrame, write_csv: WriteCsv
 ) -> None:
     frame = samples.copy()
-    frame[["gyr_x", "gyr_y", "gyr_z"]] = np.degrees(frame[["gyr_x", "gyr_y", "gyr_z"]]) * 200
+    frame[["gyr_x", "gyr_y", "gyr_z"]] = np.degrees(frame[["gyr_x", "gyr_y", "gyr_z"]]) * 20
     with pytest.raises(ImportOptionsError, match=r"deg\.csv.*--gyr-unit deg/s"):
         import_csv(write_csv(frame, "deg.csv"))
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (np.inf, r"infinite or huge numbers in gyr_x \(100 rows\) fit no unit"),
+        (1e6, r"beyond any gyro's range are in gyr_x \(100 rows\)"),  # 1e6 deg/s is no gyro
+    ],
+)
+def test_many_broken_values_name_their_column_not_a_unit(
+    samples: pd.DataFrame, write_csv: WriteCsv, value: float, message: str
+) -> None:
+    """inf in the gyro said 'pass --acc-unit counts'; 1e6 said 'pass --gyr-unit deg/s'."""
+    frame = samples.copy()
+    frame.loc[100:199, "gyr_x"] = value
+    with pytest.raises(ImportOptionsError, match=message) as info:
+        import_csv(write_csv(frame, "broken.csv"))
+    assert "--acc-unit" not in str(info.value) and "pass --gyr-unit" not in str(info.value)
 
 
 def test_far_off_timestamp_is_named_not_a_memory_error(
