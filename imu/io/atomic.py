@@ -38,4 +38,20 @@ def write_text_atomic(path: str | Path, text: str, encoding: str = "utf-8") -> N
         tmp.write_text(text, encoding=encoding)
 
 
-__all__ = ["atomic_path", "write_text_atomic"]
+
+
+def write_error_reason(path: str | Path, exc: OSError) -> str:
+    """Why writing ``path`` failed, in words: names a parent that is a file, not a folder.
+
+    ``mkdir`` under a file fails with "File exists" or "Not a directory", which points at the
+    output; the cause is the first parent that exists and is not a folder.
+    """
+    for parent in Path(path).parents:
+        if parent.exists():
+            if not parent.is_dir():
+                return f"{parent} is a file, not a folder"
+            break
+    return str(exc.strerror or exc)
+
+
+__all__ = ["atomic_path", "write_error_reason", "write_text_atomic"]

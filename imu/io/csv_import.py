@@ -532,35 +532,42 @@ def read_csv_frame(path: Path, options: CsvOptions) -> pd.DataFrame:
         )
     if b"\x00" in head:
         raise RecordingError(f"{path}: binary data, not a CSV text file")
+    skip = _leading_comment_lines(head)  # "# exported by ..." above the header
+    if skip:
+        head = b"\n".join(head.splitlines()[skip:])
     delimiter, decimal = sniff_delimiter(path, head, options)
     try:
-        header = pd.read_csv(path, sep=delimiter, nrows=0, compression=None)
+        header = pd.read_csv(path, sep=delimiter, nrows=0, compression=None, skiprows=skip)
     except pd.errors.EmptyDataError as exc:
         raise RecordingError(f"{path}: file is empty; expected a CSV header") from exc
     except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
         raise RecordingError(f"{path}: not a readable CSV file: {_one_line(exc)}") from exc
-    available = [str(c) for c in header.columns]
+    # Names are compared without the blanks around them (a header written "time_s, acc_x").
+    available = [str(c).strip() for c in header.columns]
     # A file without timestamps, sampled at a known rate: time is the row number / rate.
     synth_time = options.time_col not in available and options.rate_hz is not None
     if synth_time:
         available = [*available, options.time_col]
     _check_columns(path, options, available)
-    _check_not_truncated(path, delimiter)
+    _check_not_truncated(path, delimiter, skip)
     wanted = list(dict.fromkeys((*options.data_cols, *options.label_cols)))
     if synth_time:
         wanted = [c for c in wanted if c != options.time_col]
+    raw_names = {str(c).strip(): str(c) for c in header.columns}
     try:
         frame = pd.read_csv(
             path,
             sep=delimiter,
             decimal=decimal,
-            usecols=wanted,
-            dtype={c: str for c in options.label_cols},
+            usecols=[raw_names[c] for c in wanted],
+            dtype={raw_names[c]: str for c in options.label_cols},
             keep_default_na=True,
             compression=None,  # a text file named .zip or .gz is read as text
+            skiprows=skip,
         )
     except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
         raise RecordingError(f"{path}: malformed CSV: {_one_line(exc)}") from exc
+    frame.columns = [str(c).strip() for c in frame.columns]
     if len(frame) == 0:
         raise RecordingError(f"{path}: the file has a header but no data rows")
     if synth_time:
@@ -572,8 +579,17 @@ def read_csv_frame(path: Path, options: CsvOptions) -> pd.DataFrame:
         frame[col] = _to_float(path, frame[col], col)
     frame.attrs["delimiter"] = delimiter
     frame.attrs["decimal"] = decimal
-    frame.attrs["columns"] = [str(c) for c in header.columns]
+    frame.attrs["columns"] = available[: len(header.columns)]
     return frame
+
+
+def _leading_comment_lines(head: bytes) -> int:
+    """How many lines at the top of a file start with '#' (comments above the header)."""
+    lines = head.lstrip(b"\xef\xbb\xbf").splitlines()
+    n = 0
+    while n < len(lines) - 1 and lines[n].lstrip().startswith(b"#"):
+        n += 1
+    return n
 
 
 def import_frame(
@@ -752,6 +768,11 @@ def _check_columns(path: Path, options: CsvOptions, available: list[str]) -> Non
                 f"separated by {sep!r}, not {options.delimiter!r}; pass --delimiter {sep!r} "
                 "(or leave --delimiter out to detect it)"
             )
+    if missing == [options.time_col] and options.time_col == "none":
+        raise ImportOptionsError(
+            f"{path}: --time-col none takes the rows as consecutive samples, so it needs the "
+            "sampling rate too: add --rate HZ"
+        )
     no_time = (
         " A file without timestamps can give its sampling rate instead: --rate HZ."
         if missing == [options.time_col]
@@ -764,10 +785,15 @@ def _check_columns(path: Path, options: CsvOptions, available: list[str]) -> Non
     )
 
 
-def _check_not_truncated(path: Path, delimiter: str) -> None:
-    """Compare the field count of the last line with the header's (a cut-off write)."""
+def _check_not_truncated(path: Path, delimiter: str, skip: int = 0) -> None:
+    """Compare the field count of the last line with the header's (a cut-off write).
+
+    ``skip``: comment lines above the header.
+    """
     try:
         with path.open("rb") as fh:
+            for _ in range(skip):
+                fh.readline()
             first = fh.readline()
             fh.seek(0, 2)
             size = fh.tell()
@@ -1032,14 +1058,19 @@ def _clean(
     n_conflicting = int(np.count_nonzero(repeats & ~same))
     if n_conflicting > max(1, MAX_TIME_REPAIR_SHARE * t.size):
         distinct = np.unique(t)
-        step = float(np.min(np.diff(distinct))) if distinct.size > 1 else math.nan
+        spread = (
+            f"its {distinct.size} distinct times are at least "
+            f"{float(np.min(np.diff(distinct))):.3g} s apart: the times are too coarse "
+            "(rounded?) or it is not a time column"
+            if distinct.size > 1
+            else f"every row has the same time ({distinct[0]:g} s from the start): it is not "
+            "a time column"
+        )
         raise ImportOptionsError(
             f"{where}: {n_conflicting} of {t.size} rows ({n_conflicting / t.size:.0%}) repeat "
             f"the time of the row before in {options.time_col!r} with other values, so "
             f"dropping them would lose that data (an import drops at most "
-            f"{MAX_TIME_REPAIR_SHARE:.0%}); its {distinct.size} distinct times are at least "
-            f"{step:.3g} s apart: the times are too coarse (rounded?) or it is not a time "
-            f"column; {time_fix}"
+            f"{MAX_TIME_REPAIR_SHARE:.0%}); {spread}; {time_fix}"
         )
     t, acc, gyr = t[keep], acc[keep], gyr[keep]
     if t.size < 2:

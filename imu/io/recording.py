@@ -26,7 +26,7 @@ import pyarrow.parquet as pq
 
 from imu.errors import RecordingError
 from imu.frames import ACC, GYR, TIME
-from imu.io.atomic import atomic_path
+from imu.io.atomic import atomic_path, write_error_reason
 
 logger = logging.getLogger(__name__)
 
@@ -283,7 +283,9 @@ def write_recording(recording: Recording, path: str | Path) -> Path:
         with atomic_path(path) as tmp:
             pq.write_table(table, tmp)
     except OSError as exc:
-        raise RecordingError(f"cannot write recording {path}: {exc.strerror or exc}") from exc
+        raise RecordingError(
+            f"cannot write recording {path}: {write_error_reason(path, exc)}"
+        ) from exc
     logger.debug("wrote %d samples to %s", recording.n_samples, path)
     return path
 

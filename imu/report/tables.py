@@ -130,7 +130,7 @@ import pandas as pd
 from imu.core.metrics import UNCERTAIN_CONFIDENCE, Rep
 from imu.errors import ImuError
 from imu.exercises import FAULTS, ExerciseProfile
-from imu.io.atomic import atomic_path
+from imu.io.atomic import atomic_path, write_error_reason
 from imu.io.recording import RecordingMeta
 from imu.report.coaching import DISCLAIMER, session_verdict
 from imu.tempo import Tempo
@@ -460,7 +460,8 @@ def check_output_dir(out: str | Path) -> Path:
         probe.unlink()
     except OSError as exc:
         raise ReportError(
-            f"cannot write reports to {path}: {exc.strerror or exc}; choose a writable --out"
+            f"cannot write reports to {path}: {write_error_reason(path, exc)}; choose a "
+            "writable --out"
         ) from exc
     return path
 
@@ -503,7 +504,8 @@ def write_reports(
         written.append(html_path)
     except OSError as exc:
         raise ReportError(
-            f"cannot write reports to {out}: {exc.strerror or exc}; choose a writable --out"
+            f"cannot write reports to {out}: {write_error_reason(out, exc)}; choose a "
+            "writable --out"
         ) from exc
     logger.info("wrote %d report files to %s", len(written), out)
     return written

@@ -353,3 +353,31 @@ def test_a_parquet_table_with_datetime_times_imports_as_seconds(
     assert imp.report.rate_hz == 50.0
     assert imp.recording.n_samples == len(samples)
     assert imp.recording.meta.start_time_s == pytest.approx(start.timestamp())
+
+
+def test_comment_lines_above_the_header_and_blanks_in_its_names_are_read(
+    samples: pd.DataFrame, tmp_path: Path
+) -> None:
+    """'# exported by ...' was taken as the header; ' time_s' did not match 'time_s'."""
+    text = samples.to_csv(index=False)
+    header, body = text.split("\n", 1)
+    path = tmp_path / "export.csv"
+    path.write_text("# exported by app v1\n# units: SI, a comma\n" + header.replace(",", ", ")
+                    + "\n" + body)
+    [imp] = import_csv(path)
+    assert imp.recording.n_samples == len(samples)
+    np.testing.assert_allclose(imp.recording.acc, samples[ACC3].to_numpy(), atol=1e-9)
+
+
+def test_time_col_none_without_a_rate_asks_for_the_rate(
+    samples: pd.DataFrame, write_csv: WriteCsv
+) -> None:
+    with pytest.raises(ImportOptionsError, match=r"--time-col none .* add --rate HZ"):
+        import_csv(write_csv(samples.drop(columns="time_s")), CsvOptions(time_col="none"))
+
+
+def test_a_constant_time_column_says_so(samples: pd.DataFrame, write_csv: WriteCsv) -> None:
+    """It said 'its 1 distinct times are at least nan s apart'."""
+    with pytest.raises(ImportOptionsError, match="every row has the same time") as info:
+        import_csv(write_csv(samples.assign(time_s=5.0)))
+    assert "nan" not in str(info.value)
