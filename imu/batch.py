@@ -192,37 +192,130 @@ def session_id(path: str | Path, chunk_bytes: int = 1 << 20) -> str:
     return digest.hexdigest()[:SESSION_ID_HEX]
 
 
-def _parse_date(text: str, where: str) -> float:
+_ISO_DATE: Final = re.compile(
+    r"\d{4}-\d{2}-\d{2}"
+    r"(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?",
+    re.IGNORECASE,
+)
+"""Dates a manifest takes: ISO 8601 ``YYYY-MM-DD``, optionally with a time and a zone."""
+
+_DAY_MONTH: Final = re.compile(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}")
+"""``08/01/2024``: day and month in an order that cannot be told (8 January or 1 August)."""
+
+MANIFEST_PROBLEMS_SHOWN: Final = 20
+"""Manifest problems spelled out in the error; only the lines of the rest are listed."""
+
+
+def _parse_date(text: str) -> float:
+    """Unix seconds of an ISO 8601 manifest date (UTC when it has no zone).
+
+    Raises:
+        BatchError: anything but ``YYYY-MM-DD[THH:MM[:SS[.f]]][Z|+HH:MM]``, or no calendar
+            date (``2024-13-45``); the message names the value (the caller adds the line).
+
+    """
+    fix = "write YYYY-MM-DD, e.g. 2024-01-08 or 2024-01-08T18:00:00Z"
+    if _ISO_DATE.fullmatch(text) is None:
+        why = (" (day and month could be either way round)"
+               if _DAY_MONTH.fullmatch(text) else "")
+        raise BatchError(f"date {text!r} is not ISO 8601{why}; {fix}")
     try:
-        stamp = pd.Timestamp(text)
+        stamp = pd.Timestamp(text.upper().replace(",", "."))
         bad = pd.isna(stamp)
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, OverflowError):
         bad = True
     if bad:
         raise BatchError(
-            f"{where}: date {text!r} is not a date; write ISO 8601, e.g. 2024-01-08 or "
-            "2024-01-08T18:00:00Z"
+            f"date {text!r} is no calendar date (month 1-12, a day of that month); {fix}"
         )
     if stamp.tzinfo is None:
         stamp = stamp.tz_localize("UTC")
     return float(stamp.timestamp())
 
 
-def read_manifest(path: str | Path) -> dict[Path, ManifestRow]:
-    """Read a manifest CSV of per-file metadata.
+@dataclass(frozen=True)
+class Manifest:
+    """A manifest as read, with the problems of its rows (:func:`load_manifest`).
 
-    Columns: ``file`` (required), ``participant``, ``exercise``, ``tempo``, ``date`` (ISO
-    8601; a date without a zone is UTC). Empty cells are not given.
+    Attributes:
+        path: the manifest.
+        rows: resolved file path -> its row (files whose rows are all bad have none).
+        lines: resolved file path -> the line numbers of its rows.
+        problems: (line, one-line problem naming the line) of every bad row, in line order.
 
-    Relative ``file`` paths are relative to the manifest's folder.
+    """
 
-    Returns:
-        Resolved file path -> its row.
+    path: Path
+    rows: dict[Path, ManifestRow]
+    lines: dict[Path, list[int]]
+    problems: list[tuple[int, str]]
+
+    def error(self, extra: Sequence[tuple[int, str]] = ()) -> BatchError | None:
+        """Every problem (and the ``extra`` ones) in one error; None when there is none.
+
+        Up to :data:`MANIFEST_PROBLEMS_SHOWN` problems are spelled out, separated by ``|``;
+        the line numbers of the rest follow.
+        """
+        problems = sorted([*self.problems, *extra], key=lambda item: item[0])
+        if not problems:
+            return None
+        if len(problems) == 1:
+            return BatchError(f"manifest {self.path} {problems[0][1]}")
+        text = " | ".join(problem for _, problem in problems[:MANIFEST_PROBLEMS_SHOWN])
+        rest = [str(n) for n, _ in problems[MANIFEST_PROBLEMS_SHOWN:]]
+        if rest:
+            listed = ", ".join(rest[:30]) + (", ..." if len(rest) > 30 else "")
+            text += f" | and {count(len(rest), 'more problem')} on lines {listed}"
+        return BatchError(
+            f"manifest {self.path}: {count(len(problems), 'problem')}, fix them all and run "
+            f"again: {text}"
+        )
+
+
+_BAD: Final = "\0bad:"
+"""Prefix of a cell that does not parse (kept as written, to compare repeated rows)."""
+
+
+def _manifest_row(values: dict[str, str | None]) -> tuple[dict[str, Any], list[str]]:
+    """One row's metadata fields, and what is wrong with them (each problem one line).
+
+    A field that does not parse is its text prefixed with :data:`_BAD`.
+    """
+    problems: list[str] = []
+    fields: dict[str, Any] = {"participant": values.get("participant")}
+    exercise = values.get("exercise")
+    if exercise is not None:
+        try:
+            exercise = profile_name(exercise)
+        except ImuError:
+            problems.append(f"unknown exercise {exercise!r}; one of: {', '.join(PROFILES)}")
+            exercise = _BAD + exercise
+    fields["exercise"] = exercise
+    tempo = values.get("tempo")
+    if tempo is not None:
+        try:
+            parse_tempo(tempo)
+        except ImuError as exc:
+            problems.append(" ".join(str(exc).split()))
+            tempo = _BAD + tempo
+    fields["tempo"] = tempo
+    text = values.get("date")
+    fields["date"] = None
+    if text is not None:
+        try:
+            fields["date"] = _parse_date(text)
+        except BatchError as exc:
+            problems.append(str(exc))
+            fields["date"] = _BAD + text
+    return fields, problems
+
+
+def load_manifest(path: str | Path) -> Manifest:
+    """Read a manifest CSV, collecting the problems of all its rows (see :func:`read_manifest`).
 
     Raises:
-        BatchError: the manifest is missing or unreadable, lacks ``file``, has an unknown
-            column, a bad exercise, tempo or date (the message names the row), or more than
-            one row for a file (the message names the file and its rows).
+        BatchError: the manifest as a whole is bad (missing or unreadable, no ``file``
+            column, an unknown column), so that no row can be checked.
 
     """
     path = Path(path)
@@ -241,63 +334,84 @@ def read_manifest(path: str | Path) -> dict[Path, ManifestRow]:
         raise BatchError(
             f"manifest {path}: unknown column(s) {unknown}; allowed: {', '.join(MANIFEST_COLUMNS)}"
         )
-    rows: dict[Path, ManifestRow] = {}
-    lines: dict[Path, list[tuple[int, str]]] = {}
+    problems: list[tuple[int, str]] = []
+    found: dict[Path, list[tuple[int, str, dict[str, Any]]]] = {}
     for i, record in enumerate(table.to_dict(orient="records"), start=2):
-        where = f"manifest {path} line {i}"
-        values = {k: (str(v).strip() or None) for k, v in record.items()}
-        if values["file"] is None:
-            raise BatchError(f"{where}: empty 'file'")
-        exercise = values.get("exercise")
-        if exercise is not None:
-            try:
-                exercise = profile_name(exercise)
-            except ImuError:
-                raise BatchError(
-                    f"{where}: unknown exercise {exercise!r}; one of: {', '.join(PROFILES)}"
-                ) from None
-        tempo = values.get("tempo")
-        if tempo is not None:
-            try:
-                parse_tempo(tempo)
-            except ImuError as exc:
-                raise BatchError(f"{where}: {exc}") from exc
-        date = values.get("date")
-        file = Path(str(values["file"]))
+        values = {str(k): (str(v).strip() or None) for k, v in record.items()}
+        written = values["file"]
+        if written is None:
+            problems.append((i, f"line {i}: empty 'file'; name the recording (relative to "
+                                "the manifest's folder) or delete the row"))
+            continue
+        fields, bad = _manifest_row(values)
+        problems += [(i, f"line {i}: {p}") for p in bad]
+        file = Path(written)
         if not file.is_absolute():
             file = path.parent / file
-        rows[file.resolve()] = ManifestRow(
-            participant=values.get("participant"),
-            exercise=exercise,
-            tempo=tempo,
-            date=None if date is None else _parse_date(date, where),
-        )
-        lines.setdefault(file.resolve(), []).append((i, str(values["file"])))
-    _refuse_duplicates(path, lines)
-    return rows
+        found.setdefault(file.resolve(), []).append((i, written, fields))
+    rows: dict[Path, ManifestRow] = {}
+    for file, entries in found.items():
+        good = [f for _, _, f in entries if not any(str(v).startswith(_BAD) for v in f.values())]
+        if good:
+            rows[file] = ManifestRow(**good[0])
+        if len(entries) > 1:
+            problem = _repeated(entries, clean=len(good) == len(entries))
+            if problem is not None:
+                problems.append((entries[0][0], problem))
+    problems.sort(key=lambda item: item[0])  # stable: a line's problems in column order
+    return Manifest(path, rows, {f: [n for n, _, _ in e] for f, e in found.items()},
+                    problems)
 
 
-def _refuse_duplicates(path: Path, lines: dict[Path, list[tuple[int, str]]]) -> None:
-    """Raise when a file has more than one manifest row (which one would apply is a guess).
+def _repeated(entries: list[tuple[int, str, dict[str, Any]]], clean: bool) -> str | None:
+    """The problem of a file listed on several rows; None when the rows agree.
 
     Args:
-        path: the manifest.
-        lines: resolved file -> (line number, ``file`` cell as written) of each of its rows.
+        entries: (line number, ``file`` cell as written, its fields from
+            :func:`_manifest_row`) of each row of one file.
+        clean: every row parses; rows that agree are then used once (a warning says so).
 
     """
-    repeated = [found for found in lines.values() if len(found) > 1]
-    if not repeated:
-        return
-    first = repeated[0]
-    name, *aliases = dict.fromkeys(repr(text) for _, text in first)
+    name, *aliases = dict.fromkeys(repr(text) for _, text, _ in entries)
     spelled = f"{name} (also written {', '.join(aliases)})" if aliases else name
-    numbers = ", ".join(str(n) for n, _ in first)
-    others = len(repeated) - 1
-    more = f" (and {count(others, 'other file')} listed more than once)" if others else ""
-    raise BatchError(
-        f"manifest {path}: file {spelled} is listed on lines {numbers}{more}; give each file "
-        "one row (with its participant, exercise, tempo and date)"
-    )
+    numbers = ", ".join(str(n) for n, _, _ in entries)
+    differ = [f for f in ("participant", "exercise", "tempo", "date")
+              if len({fields[f] for _, _, fields in entries}) > 1]
+    if not differ:
+        if clean:
+            logger.warning("file %s is listed on lines %s with the same metadata: used once",
+                           spelled, numbers)
+        return None
+    return (f"lines {numbers}: file {spelled} is listed more than once, with different "
+            f"{' and '.join(differ)}; give each file one row (with its participant, exercise, "
+            "tempo and date)")
+
+
+def read_manifest(path: str | Path) -> dict[Path, ManifestRow]:
+    """Read a manifest CSV of per-file metadata.
+
+    Columns: ``file`` (required), ``participant``, ``exercise``, ``tempo``, ``date`` (ISO
+    8601 ``YYYY-MM-DD``, optionally with a time: ``2024-01-08T18:00:00Z``; a date without a
+    zone is UTC). Empty cells are not given.
+
+    Relative ``file`` paths are relative to the manifest's folder. A file listed on several
+    rows with the same metadata is used once (logged).
+
+    Returns:
+        Resolved file path -> its row.
+
+    Raises:
+        BatchError: the manifest is missing or unreadable, lacks ``file``, has an unknown
+            column, or has bad rows: an empty ``file``, a bad exercise, tempo or date, a file
+            listed on several rows with different metadata. One error names every bad row
+            (its line and what to fix).
+
+    """
+    manifest = load_manifest(path)
+    error = manifest.error()
+    if error is not None:
+        raise error
+    return manifest.rows
 
 
 REPORT_FILES = frozenset(f"{t}.{ext}" for t in ("reps", "sets", "session")
@@ -312,7 +426,9 @@ def expand_inputs(inputs: Iterable[str | Path], exclude: str | Path | None = Non
     """Files named by ``inputs``, sorted, without duplicates.
 
     Files are taken as given, directories searched recursively for ``*.parquet``, glob
-    patterns (``*``, ``?``, ``[``, ``**``) expanded.
+    patterns (``*``, ``?``, ``[``, ``**``) expanded. A file named by more than one input (a
+    folder and a file in it, two spellings of one path, an input given twice) is taken once,
+    and a warning says so.
 
     CSV files are taken when named or matched by a glob, never from a directory search (a
     folder of recordings often holds truth or report CSVs). A directory search also leaves out
@@ -326,7 +442,8 @@ def expand_inputs(inputs: Iterable[str | Path], exclude: str | Path | None = Non
         BatchError: an input matches nothing.
 
     """
-    found: dict[Path, None] = {}
+    found: dict[Path, Path] = {}  # resolved -> as first named
+    named_by: dict[Path, list[str]] = {}  # resolved -> the inputs that name it
     skip = Path(exclude).resolve() if exclude is not None else None
     for item in inputs:
         text = str(item)
@@ -353,8 +470,19 @@ def expand_inputs(inputs: Iterable[str | Path], exclude: str | Path | None = Non
         if not matches:
             raise BatchError(f"input {text!r}: no recordings found (*.parquet in a directory)")
         for m in matches:
-            found.setdefault(m, None)
-    return sorted(found)
+            resolved = m.resolve()
+            found.setdefault(resolved, m)
+            named_by.setdefault(resolved, []).append(text)
+    twice = [(found[r], names) for r, names in named_by.items() if len(names) > 1]
+    if twice:
+        path, names = twice[0]
+        logger.warning(
+            "%s named by more than one input (e.g. %s by %s): each file is taken once",
+            count(len(twice), "file is", "files are"), path,
+            " and ".join(repr(n) for n in dict.fromkeys(names)) if len(set(names)) > 1
+            else f"{names[0]!r}, given {len(names)} times",
+        )
+    return sorted(found.values())
 
 
 def collect_jobs(
@@ -367,30 +495,46 @@ def collect_jobs(
     Args:
         inputs: files, directories, globs (:func:`expand_inputs`).
         manifest: CSV of per-file metadata (:func:`read_manifest`); its rows apply to the
-            files they name. Without inputs, the manifest's files are the inputs.
+            files they name. Without inputs, the manifest's files are the inputs. With inputs,
+            a warning names the inputs the manifest does not list (analysed with their own
+            metadata) and the manifest's files that are not among the inputs (not analysed).
         exclude: directory to skip (the output dataset).
 
     Returns:
         One job per distinct file content, in path order (byte-identical copies are dropped
-        with a log message). A file that cannot be read is a job with its ``error`` set (the
-        batch reports it and goes on).
+        with a log message). A file that cannot be read, or a manifest's file that does not
+        exist, is a job with its ``error`` set (the batch reports it and goes on).
 
     Raises:
-        BatchError: nothing to do, an input that matches nothing, a bad manifest, a file
-            listed in the manifest that does not exist.
+        BatchError: nothing to do, an input that matches nothing, a bad manifest (one error
+            names every bad row, and then also every missing file), a manifest none of whose
+            files exists (its paths are wrong).
 
     """
-    rows = read_manifest(manifest) if manifest is not None else {}
     inputs = list(inputs)
-    paths = expand_inputs(inputs, exclude) if inputs else sorted(rows)
+    read = load_manifest(manifest) if manifest is not None else None
+    rows = read.rows if read is not None else {}
+    missing: dict[Path, str] = {}
+    if read is not None and not inputs:
+        paths = sorted(read.lines)
+        missing = _missing_files(read)
+    elif read is not None:
+        error = read.error()
+        if error is not None:
+            raise error
+        paths = expand_inputs(inputs, exclude)
+        _note_unmatched(read, paths)
+    else:
+        paths = expand_inputs(inputs, exclude) if inputs else []
     if not paths:
         raise BatchError("no recordings to analyse: give files, directories, globs or --manifest")
     jobs: list[Job] = []
     seen: dict[str, Path] = {}
     for p in paths:
-        if not p.is_file():
-            raise BatchError(f"{p}: no such file (listed in the manifest)")
         row = rows.get(p.resolve(), ManifestRow())
+        if p in missing:
+            jobs.append(Job(p, "", row, error=missing[p]))
+            continue
         try:
             sid = session_id(p)
         except BatchError as exc:  # unreadable (permissions, I/O error): fails this file only
@@ -403,6 +547,52 @@ def collect_jobs(
         seen[sid] = p
         jobs.append(Job(p, sid, row))
     return jobs
+
+
+def _missing_files(manifest: Manifest) -> dict[Path, str]:
+    """The manifest's files that do not exist, each with its failure reason.
+
+    Raises:
+        BatchError: the manifest has bad rows (the error lists them and the missing files),
+            or none of its files exists.
+
+    """
+    hint = ("relative paths are relative to the manifest's folder "
+            f"{manifest.path.resolve().parent}")
+    missing = {f: lines[0] for f, lines in manifest.lines.items() if not f.is_file()}
+    error = manifest.error([(n, f"line {n}: no such file {f}") for f, n in missing.items()])
+    if manifest.problems and error is not None:
+        raise error
+    if missing and len(missing) == len(manifest.lines):
+        first, line = min(missing.items(), key=lambda item: item[1])
+        raise BatchError(
+            f"manifest {manifest.path}: none of its {count(len(missing), 'file')} exist "
+            f"(line {line}: {first}); {hint}: fix the paths, or move the manifest"
+        )
+    return {f: f"no such file (listed on manifest line {n})" for f, n in missing.items()}
+
+
+def _note_unmatched(manifest: Manifest, paths: Sequence[Path]) -> None:
+    """Warn about inputs the manifest does not list and manifest files not among the inputs."""
+    named = {p.resolve(): p for p in paths}
+    unlisted = [p for r, p in named.items() if r not in manifest.lines]
+    if unlisted:
+        logger.warning(
+            "%d of the %d input recordings %s not in manifest %s (e.g. %s): analysed with "
+            "their own metadata; to analyse only the manifest's files, give the manifest "
+            "without files or folders (imu batch --manifest %s --out DATASET)",
+            len(unlisted), len(paths), "is" if len(unlisted) == 1 else "are", manifest.path,
+            unlisted[0], manifest.path,
+        )
+    left = sorted((lines[0], f) for f, lines in manifest.lines.items() if f not in named)
+    if left:
+        gone = sum(1 for _, f in left if not f.is_file())
+        logger.warning(
+            "%s listed in manifest %s not among the inputs (e.g. line %d: %s%s): not analysed%s",
+            count(len(left), "file is", "files are"), manifest.path, left[0][0], left[0][1],
+            "" if left[0][1].is_file() else ", no such file",
+            f" ({gone} of them do not exist)" if gone else "",
+        )
 
 
 # --------------------------------------------------------------------------- one session
@@ -597,6 +787,9 @@ def analyze_job(job: Job, options: BatchOptions) -> SessionOutcome:
     data the analyzer chokes on) must not stop a batch of thousands; the reason is kept.
     """
     started = time.perf_counter()
+    if job.error is not None:  # found while collecting (missing, unreadable)
+        return SessionOutcome(job.path, job.session_id, None, UNKNOWN_PARTICIPANT,
+                              error=job.error)
     try:
         recording = _load(job.path)
         meta = recording.meta

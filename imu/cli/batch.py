@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -14,8 +15,10 @@ from rich.table import Table
 from imu.batch import (
     WORKERS_PER_CPU,
     BatchOptions,
+    Job,
     SessionOutcome,
     collect_jobs,
+    done_sessions,
     format_hours,
     max_local_workers,
     run_batch,
@@ -29,13 +32,18 @@ EPILOG = """\
 inputs:
   Files (Parquet recordings, or CSV in the default layout time_s,acc_x..gyr_z in SI units),
   directories (searched recursively for *.parquet) and glob patterns ('cohort/**/*.parquet',
-  quoted so the shell leaves them alone). With --manifest and no INPUTS, the manifest's
-  files are analysed.
+  quoted so the shell leaves them alone). With --manifest and no INPUTS, exactly the
+  manifest's files are analysed (a listed file that does not exist fails, like an unreadable
+  one). With both, the INPUTS are analysed: a note names recordings the manifest does not
+  list (they get their own metadata) and manifest files that are not among the INPUTS (not
+  analysed). A file named by two inputs is analysed once (a note says so).
 
 metadata (most specific first):
   the manifest row of the file (CSV: file,participant,exercise,tempo,date; relative file
-  paths are relative to the manifest; empty cells fall through), then --exercise/--tempo,
-  then the recording's own metadata, then the exercise's default tempo.
+  paths are relative to the manifest; empty cells fall through; dates ISO 8601, 2024-01-08
+  or 2024-01-08T18:00:00Z), then --exercise/--tempo, then the recording's own metadata,
+  then the exercise's default tempo. A bad manifest stops before any work with one error
+  that lists every bad row (exit status 2).
 
 dataset (--out DATASET):
   DATASET/reps/participant=<label>/<session_id>.parquet      one row per rep
@@ -110,6 +118,22 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(func=run)
 
 
+def _note_other_sessions(dataset: Path, jobs: list[Job]) -> None:
+    """Say so on stderr when the dataset already holds sessions of other files.
+
+    They stay in the dataset (and in what is read from it): a re-run with other inputs, a
+    cohort simulated again into the same folder, adds to it.
+    """
+    others = done_sessions(dataset) - {j.session_id for j in jobs}
+    if others:
+        print(
+            f"imu batch: note: {dataset} already holds {count(len(others), 'session')} of "
+            "files not among these inputs (from an earlier run); they stay in the dataset; "
+            "choose a new --out for these inputs alone",
+            file=sys.stderr,
+        )
+
+
 def run(args: argparse.Namespace) -> int:
     """Run the batch with a progress bar; print failures; returns the exit code."""
     out = console("batch")
@@ -123,6 +147,7 @@ def run(args: argparse.Namespace) -> int:
     )
     options.validate()  # before hashing the inputs, which takes a while for a big cohort
     jobs = collect_jobs(args.inputs, args.manifest, exclude=args.out)
+    _note_other_sessions(args.out, jobs)
     where = args.scheduler or (
         count(args.workers, "local worker") if args.workers else "this process"
     )

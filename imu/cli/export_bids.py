@@ -3,18 +3,30 @@
 from __future__ import annotations
 
 import argparse
+import sys
 import textwrap
 from pathlib import Path
 from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from imu.batch import expand_inputs, session_id
 from imu.cli._args import count, tempo_text
 from imu.cli._csvargs import console
 from imu.errors import ImuError
 from imu.exercises import get_profile
-from imu.io.bids import BidsNames, bids_label, export_recording, session_label
+from imu.io.bids import (
+    BidsError,
+    BidsNames,
+    bids_label,
+    export_recording,
+    session_label,
+    subject_sources,
+)
 from imu.io.csv_import import import_csv
-from imu.io.recording import read_recording
+from imu.io.load import is_imu_recording
+from imu.io.recording import METADATA_KEY, Recording, RecordingMeta, read_recording
 from imu.io.summary import looks_like_parquet
 from imu.report.session import analyze_recording
 from imu.tempo import parse_tempo
@@ -27,6 +39,10 @@ layout (BIDS motion modality):
   ..._motion.json, ..._channels.tsv, sub-<S>_ses-<X>_task-<T>_events.tsv (+ .json)
   S = the participant (letters and digits only), X = the UTC start (20240108T180000) or a
   hash of the file when unknown, T = --task, default the exercise (reversecrunch).
+  A label that has to change to be valid BIDS (P-1 -> P1, Müller -> Muller) is named in a
+  note on stderr; participants.tsv keeps the original. Two participants that would become
+  one subject (P-1 and P_1, or one already in BIDS_ROOT/participants.tsv) are refused
+  before anything is written: export one of them with --subject, or into another root.
   Events: each rep and its phases (concentric, top_hold, eccentric, bottom_pause), found
   by the same analysis as 'imu analyze'; without a known exercise no events are written.
 
@@ -64,6 +80,76 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(func=run)
 
 
+def _read(path: Path) -> Recording:
+    """The recording in ``path`` (Parquet, or a CSV holding one recording)."""
+    if looks_like_parquet(path):
+        return read_recording(path)
+    imported = import_csv(path)
+    if len(imported) != 1:
+        raise ImuError(f"{path}: CSV holds {len(imported)} recordings; split it first "
+                       "with imu convert")
+    return imported[0].recording
+
+
+def _participant_of(path: Path) -> str | None:
+    """The participant ``path`` names; from the Parquet metadata alone when it can be."""
+    if looks_like_parquet(path) and is_imu_recording(path):
+        try:
+            raw = (pq.read_schema(path).metadata or {})[METADATA_KEY]
+            return RecordingMeta.from_json(raw.decode("utf-8", "replace")).participant
+        except (pa.ArrowException, OSError, KeyError, ImuError):
+            pass  # reading it whole says what is wrong
+    return _read(path).meta.participant
+
+
+def _subjects(participants: dict[str, Path], root: Path, given: bool = False) -> dict[str, str]:
+    """Participant label -> BIDS subject label, checked before anything is written.
+
+    Args:
+        participants: every participant label to export -> a file of theirs.
+        root: the BIDS root (its ``participants.tsv`` holds earlier exports' subjects).
+        given: the label is ``--subject``'s (the notes say so), not the recordings'.
+
+    Raises:
+        BidsError: two different labels become one subject, here or with a subject already in
+            ``root`` (one error names every such pair).
+
+    """
+    subjects = {label: bids_label(label, "subject") for label in participants}
+    owners: dict[str, list[str]] = {}
+    for label, subject in subjects.items():
+        owners.setdefault(subject, []).append(label)
+    clashes: list[str] = []
+    example = ""
+    for subject, labels in owners.items():
+        if len(labels) > 1:
+            example = example or f"{subject}b"
+            named = " and ".join(f"{label!r} ({participants[label]})" for label in labels)
+            clashes.append(f"participants {named} would "
+                           f"{'both' if len(labels) == 2 else 'all'} be BIDS subject sub-{subject}")
+    earlier = subject_sources(root)
+    example = example or next((f"{s}b" for s in subjects.values() if s in earlier), "")
+    clashes += [
+        f"participant {label!r} ({participants[label]}) would be BIDS subject sub-{subject}, "
+        f"which {root / 'participants.tsv'} already has for participant {earlier[subject]!r}"
+        for label, subject in subjects.items()
+        if subject in earlier and earlier[subject] != label
+    ]
+    if clashes:
+        raise BidsError(
+            f"{'; '.join(clashes)} (BIDS labels are letters and digits only; different "
+            "participants are never merged): export one of them separately with --subject "
+            f"LABEL (e.g. --subject {example}), or into another --out"
+        )
+    for label, subject in subjects.items():
+        if subject != label:
+            print(f"imu export-bids: note: {'--subject' if given else 'participant'} "
+                  f"{label!r} is BIDS subject "
+                  f"sub-{subject} (labels are letters and digits only; participants.tsv "
+                  f"keeps {label!r})", file=sys.stderr)
+    return subjects
+
+
 def run(args: argparse.Namespace) -> int:
     """Export every input; returns the exit code."""
     out = console("export-bids")
@@ -71,15 +157,16 @@ def run(args: argparse.Namespace) -> int:
         get_profile(args.exercise)
     tempo = parse_tempo(args.tempo) if args.tempo else None
     paths = expand_inputs(args.inputs, exclude=args.out)
+    participants: dict[str, Path] = {}
     for path in paths:
-        if looks_like_parquet(path):
-            recording = read_recording(path)
-        else:
-            imported = import_csv(path)
-            if len(imported) != 1:
-                raise ImuError(f"{path}: CSV holds {len(imported)} recordings; split it first "
-                               "with imu convert")
-            recording = imported[0].recording
+        participant = args.subject or _participant_of(path)
+        if not participant:
+            raise ImuError(f"{path}: the recording names no participant; pass --subject S")
+        participants.setdefault(participant, path)
+    subjects = _subjects(participants, args.out, given=args.subject is not None)
+    tasks_noted: set[str] = set()
+    for path in paths:
+        recording = _read(path)
         participant = args.subject or recording.meta.participant
         if not participant:
             raise ImuError(f"{path}: the recording names no participant; pass --subject S")
@@ -87,12 +174,18 @@ def run(args: argparse.Namespace) -> int:
         task_name = args.task or exercise
         if not task_name:
             raise ImuError(f"{path}: no exercise known to name the task; pass --task NAME")
+        subject = subjects.get(participant) or bids_label(participant, "subject")
         names = BidsNames(
-            subject=bids_label(participant, "subject"),
+            subject=subject,
             session=session_label(recording, session_id(path)[:8]),
             task=bids_label(task_name, "task"),
             task_name=task_name,
         )
+        if names.task != task_name and task_name not in tasks_noted:
+            tasks_noted.add(task_name)
+            print(f"imu export-bids: note: task {task_name!r} is BIDS task-{names.task} "
+                  f"(labels are letters and digits only; TaskName keeps {task_name!r})",
+                  file=sys.stderr)
         reps = None
         description = ""
         if exercise and args.events:
@@ -103,7 +196,8 @@ def run(args: argparse.Namespace) -> int:
             )
         elif args.events:
             out.print(f"{path}: no exercise known: no events written (pass --exercise)")
-        written = export_recording(recording, args.out, names, reps, description)
+        written = export_recording(recording, args.out, names, reps, description,
+                                   source=participant)
         events = "" if reps is None else f", {count(len(reps), 'rep')} as events"
         out.print(f"{path} -> {written[0].parent} ({count(len(written), 'file')}{events})")
     return 0

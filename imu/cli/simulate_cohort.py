@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import shlex
+import sys
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -24,11 +26,16 @@ design:
   the prescribed one); the improvers (--improvers, a share) lengthen it to the prescription
   by the last week and swing less. Everything derives from --seed.
 
-then:
-  imu batch DIR/ --manifest DIR/manifest.csv --out dataset/ --workers 2
+then (exactly the cohort's files, whatever else DIR holds):
+  imu batch --manifest DIR/manifest.csv --out dataset/ --workers 2
   python -c "from imu import research; d = research.load_dataset('dataset'); \\
 print(research.tempo_compliance(d.reps))"
   imu export-bids DIR/ --out bids/
+
+again into the same DIR (--force):
+  The files the previous cohort wrote (those its cohort.csv and manifest.csv list, with
+  their truth CSVs, and the two tables) are removed first. Other files are never removed:
+  a note names them (imu batch DIR/ would analyse recordings among them).
 
 examples:
   imu simulate-cohort cohort/ --participants 4 --weeks 3 --seed 2024
@@ -90,24 +97,58 @@ def register(subparsers: Any) -> None:
     p.add_argument("--rate", type=_whole(1), default=52, metavar="HZ",
                    help="sampling rate, Hz [52]")
     p.add_argument("--force", action="store_true",
-                   help="write into DIR even if it already holds a cohort (manifest.csv)")
+                   help="replace the cohort DIR already holds (its files are removed first; "
+                   "other files are left)")
     p.set_defaults(func=run)
+
+
+def _dataset_for(out_dir: Path) -> str:
+    """Where the printed ``imu batch`` command should write: ``dataset/``, not in the cohort."""
+    name = "dataset"
+    here, cohort = Path(name).resolve(), out_dir.resolve()
+    if here == cohort or here.is_relative_to(cohort) or cohort.is_relative_to(here):
+        name = f"{cohort.name}-dataset"
+    return f"{name}/"
+
+
+def _note_others(out_dir: Path, others: list[Path]) -> None:
+    """Say on stderr that ``out_dir`` holds files this command did not write (left in place)."""
+    if not others:
+        return
+    shown = ", ".join(str(p) for p in others[:3]) + (", ..." if len(others) > 3 else "")
+    recordings = sum(1 for p in others if p.suffix in (".parquet", ".csv")
+                     and not p.name.endswith(".truth.csv"))
+    print(
+        f"imu simulate-cohort: note: {out_dir} holds {count(len(others), 'file')} it did not "
+        f"write ({shown}): left in place"
+        + (f"; 'imu batch {out_dir}/' would analyse the {count(recordings, 'recording')} "
+           "among them too, 'imu batch --manifest' only the cohort's" if recordings else ""),
+        file=sys.stderr,
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     """Simulate the cohort with a progress bar; returns the exit code."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    from imu.sim.cohort import CohortSpec, simulate_cohort
+    from imu.sim.cohort import (
+        COHORT,
+        MANIFEST,
+        CohortSpec,
+        other_files,
+        remove_cohort,
+        simulate_cohort,
+    )
 
     out_dir: Path = args.out
-    if (out_dir / "manifest.csv").exists() and not args.force:
-        raise SimulationError(
-            f"{out_dir} already holds a cohort (manifest.csv); pass --force to overwrite it, "
-            "or choose another DIR"
-        )
     if out_dir.exists() and not out_dir.is_dir():
         raise SimulationError(f"{out_dir} is a file; give a directory")
+    held = [name for name in (MANIFEST, COHORT) if (out_dir / name).exists()]
+    if held and not args.force:
+        raise SimulationError(
+            f"{out_dir} already holds a cohort ({' and '.join(held)}); pass --force to replace "
+            "it (the files it lists are removed first), or choose another DIR"
+        )
     spec = CohortSpec(
         participants=args.participants,
         weeks=args.weeks,
@@ -120,6 +161,12 @@ def run(args: argparse.Namespace) -> int:
         seed=args.seed,
     )
     out = console("simulate-cohort")
+    removed = remove_cohort(out_dir) if args.force else []
+    if removed:
+        out.print(f"removed the previous cohort in {out_dir}: {count(len(removed), 'file')} "
+                  f"({MANIFEST}, {COHORT}, the recordings and truth CSVs they list)",
+                  markup=False, highlight=False)
+    _note_others(out_dir, other_files(out_dir))
     progress = Progress(TextColumn("simulating participants"), BarColumn(),
                         MofNCompleteColumn(), console=out, transient=False)
     task = progress.add_task("cohort", total=spec.participants)
@@ -135,12 +182,13 @@ def run(args: argparse.Namespace) -> int:
     out.print(
         f"{count(len(table), 'session')} of {count(spec.participants, 'participant')} over "
         f"{count(spec.weeks, 'week')} ({improvers} improving their eccentric), "
-        f"{spec.exercise} at {spec.prescribed}, seed {spec.seed}; wrote {out_dir}/manifest.csv "
-        f"and {out_dir}/cohort.csv",
+        f"{spec.exercise} at {spec.prescribed}, seed {spec.seed}; wrote {out_dir}/{MANIFEST} "
+        f"and {out_dir}/{COHORT}",
         markup=False, highlight=False,
     )
+    manifest = shlex.quote(str(out_dir / MANIFEST))
     out.print(
-        f"next: imu batch {out_dir}/ --manifest {out_dir}/manifest.csv --out dataset/",
+        f"next: imu batch --manifest {manifest} --out {shlex.quote(_dataset_for(out_dir))}",
         markup=False, highlight=False,
     )
     return 0

@@ -25,12 +25,15 @@ in ``*_events.tsv``; ``Name`` and ``BIDSVersion`` in ``dataset_description.json`
 ``MotionChannelCount``, ``ACCELChannelCount``, ``GYROChannelCount``, ``TrackedPointsCount``,
 ``MissingValues``, ``SamplingFrequencyEffective``, ``TaskDescription``.
 
-Labels (subject, session, task, tracksys) must be alphanumeric: other characters are dropped
-(participant ``sim-7`` is ``sub-sim7``; the original label is kept in ``participants.tsv``
-column ``source_participant``). The session label is the recording's UTC start
-(``20240108T180000``), or the first 8 hex digits of the file's session id when the start is
-unknown. Channels are in the sensor frame (the mounting on the pelvis is unknown): ACCEL in
-m/s^2 (specific force), GYRO in rad/s. Event onsets are seconds from the first sample.
+Labels (subject, session, task, tracksys) must be ASCII letters and digits: accents are
+taken off (``ü`` is ``u``) and other characters dropped (participant ``sim-7`` is
+``sub-sim7``; the original label is kept in ``participants.tsv`` column
+``source_participant``). Two participants whose labels become the same subject are refused
+(:func:`check_subject`), also across exports into one dataset, never merged. The session
+label is the recording's UTC start (``20240108T180000``), or the first 8 hex digits of the
+file's session id when the start is unknown. Channels are in the sensor frame (the mounting
+on the pelvis is unknown): ACCEL in m/s^2 (specific force), GYRO in rad/s. Event onsets are
+seconds from the first sample.
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -74,16 +78,57 @@ EVENTS_COLUMNS: Final = ("onset", "duration", "trial_type", "set", "rep", "side"
 
 
 def bids_label(text: str, what: str = "label") -> str:
-    """``text`` with every non-alphanumeric character dropped (``sim-7`` -> ``sim7``).
+    """``text`` as a BIDS label: ASCII letters and digits (``sim-7`` -> ``sim7``).
+
+    Accents are taken off first (``Müller`` -> ``Muller``); any other character is dropped.
 
     Raises:
-        BidsError: nothing alphanumeric is left.
+        BidsError: no ASCII letter or digit is left.
 
     """
-    label = re.sub(r"[^A-Za-z0-9]", "", text)
+    plain = "".join(c for c in unicodedata.normalize("NFKD", text)
+                    if not unicodedata.combining(c))
+    label = re.sub(r"[^A-Za-z0-9]", "", plain)
     if not label:
-        raise BidsError(f"{what} {text!r} has no letters or digits; give an alphanumeric {what}")
+        raise BidsError(
+            f"{what} {text!r} has no letters or digits (A-Z, 0-9); give an alphanumeric "
+            f"{what}, e.g. P01"
+        )
     return label
+
+
+def subject_sources(root: str | Path) -> dict[str, str]:
+    """Subject label -> the participant it was exported from, per ``participants.tsv``.
+
+    Empty when the dataset has no ``participants.tsv`` (or one without ``source_participant``).
+    """
+    path = Path(root) / "participants.tsv"
+    try:
+        table = pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False)
+    except (OSError, ValueError, UnicodeDecodeError):
+        return {}
+    if not {"participant_id", "source_participant"} <= set(table.columns):
+        return {}
+    return {str(pid).removeprefix("sub-"): str(source)
+            for pid, source in zip(table["participant_id"], table["source_participant"],
+                                   strict=True)}
+
+
+def check_subject(root: str | Path, subject: str, source: str) -> None:
+    """Refuse to add participant ``source`` as ``sub-<subject>`` when another one is that subject.
+
+    Raises:
+        BidsError: ``participants.tsv`` under ``root`` has ``sub-<subject>`` exported from a
+            different participant label (the message names both).
+
+    """
+    known = subject_sources(root).get(subject)
+    if known is not None and known != source:
+        raise BidsError(
+            f"participants {known!r} (already in {Path(root) / 'participants.tsv'}) and "
+            f"{source!r} would both be BIDS subject sub-{subject}; give them labels that "
+            "differ in their letters and digits, or export them into different BIDS roots"
+        )
 
 
 @dataclass(frozen=True)
@@ -254,6 +299,7 @@ def export_recording(
     names: BidsNames,
     reps: pd.DataFrame | None = None,
     description: str = "",
+    source: str | None = None,
 ) -> list[Path]:
     """Write one recording (and its reps as events, if given) into the dataset at ``root``.
 
@@ -263,15 +309,20 @@ def export_recording(
         names: subject, session, task labels.
         reps: reps table of the recording's analysis, or None for no events file.
         description: ``TaskDescription`` (exercise, tempo).
+        source: the participant label the subject was made from (``participants.tsv``
+            column ``source_participant``); default the recording's participant.
 
     Returns:
         The files written.
 
     Raises:
-        BidsError: the folder cannot be written.
+        BidsError: the folder cannot be written, or ``participants.tsv`` has the subject
+            from another participant label (:func:`check_subject`; nothing is written).
 
     """
     root = Path(root)
+    source = source or recording.meta.participant or names.subject
+    check_subject(root, names.subject, source)
     folder = names.folder(root)
     stem = names.stem()
     written: list[Path] = []
@@ -298,7 +349,7 @@ def export_recording(
             path = folder / f"{events_stem}_events.json"
             _write_json(EVENTS_SIDECAR, path)
             written.append(path)
-        _add_participant(root, names.subject, recording.meta.participant or names.subject)
+        _add_participant(root, names.subject, source)
     except OSError as exc:
         raise BidsError(
             f"cannot write BIDS files under {root}: {exc.strerror or exc}; choose a writable --out"

@@ -17,21 +17,30 @@ simulated with seed ``seed * 100_000 + p * 1_000 + k``. The files are
   ``swing_rate``, ``seed``.
 
 The recordings' own metadata carry the same participant, prescription and start time.
+
+Simulating again into the same folder (``imu simulate-cohort --force``) first removes what the
+previous cohort wrote there (:func:`remove_cohort`): the files its ``cohort.csv`` and
+``manifest.csv`` list (recordings named like ``P01/P01_2024-01-08.parquet`` inside the
+folder, with their truth CSVs), and the two tables. Any other file is left in place
+(:func:`other_files` names them).
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Final
 
 import numpy as np
 import pandas as pd
 
 from imu.errors import SimulationError
-from imu.sim.session import SessionSpec, save_session, simulate_session
+from imu.sim.session import SessionSpec, save_session, simulate_session, truth_path_for
 from imu.tempo import parse_tempo
 
 logger = logging.getLogger(__name__)
@@ -68,6 +77,14 @@ class CohortSpec:
     seed: int = 2024
     start_date: str = "2024-01-08"
 
+
+MANIFEST: Final = "manifest.csv"
+COHORT: Final = "cohort.csv"
+MANIFEST_COLUMNS: Final = ("file", "participant", "exercise", "tempo", "date")
+"""Columns of ``manifest.csv``; ``cohort.csv`` adds :data:`DESIGN_COLUMNS`."""
+DESIGN_COLUMNS: Final = ("improver", "eccentric_performed_s", "swing_rate", "seed")
+_RECORDING_NAME: Final = re.compile(r"(P[0-9]+)/\1_[0-9]{4}-[0-9]{2}-[0-9]{2}\.parquet")
+"""Relative path of a recording :func:`simulate_cohort` writes (``P01/P01_2024-01-08.parquet``)."""
 
 _DAYS = (0, 2, 4, 5)
 """Weekday of the 1st..4th session of a week (Mon, Wed, Fri, Sat)."""
@@ -160,12 +177,85 @@ def simulate_cohort(
             on_participant(p + 1, spec.participants)
     table = pd.DataFrame(rows)
     try:
-        table[["file", "participant", "exercise", "tempo", "date"]].to_csv(
-            out / "manifest.csv", index=False
-        )
-        table.to_csv(out / "cohort.csv", index=False)
+        table[list(MANIFEST_COLUMNS)].to_csv(out / MANIFEST, index=False)
+        table.to_csv(out / COHORT, index=False)
     except OSError as exc:
         raise SimulationError(f"cannot write the cohort tables in {out}: {exc}") from exc
     logger.info("simulated %d sessions of %d participants into %s", len(table),
                 spec.participants, out)
     return table
+
+
+def _our_table(path: Path, columns: tuple[str, ...]) -> list[str] | None:
+    """The ``file`` cells of a table :func:`simulate_cohort` wrote; None when it is not one.
+
+    Not one: missing, unreadable, or without all of ``columns``.
+    """
+    try:
+        table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (OSError, ValueError, UnicodeDecodeError):  # pandas' parser errors are ValueErrors
+        return None
+    if not set(columns) <= {str(c) for c in table.columns}:
+        return None
+    return [str(f) for f in table["file"]]
+
+
+def previous_cohort(out_dir: str | Path) -> list[Path]:
+    """The files an earlier :func:`simulate_cohort` wrote into ``out_dir`` that still exist.
+
+    Those its ``cohort.csv`` and ``manifest.csv`` list (only names this module writes, like
+    ``P01/P01_2024-01-08.parquet``, inside ``out_dir``), their truth CSVs, and the two tables
+    themselves. A table with other columns is not ours: neither it nor what it lists is
+    included.
+    """
+    out = Path(out_dir)
+    files: dict[Path, None] = {}
+    for name, columns in ((COHORT, MANIFEST_COLUMNS + DESIGN_COLUMNS),
+                          (MANIFEST, MANIFEST_COLUMNS)):
+        listed = _our_table(out / name, columns)
+        if listed is None:
+            continue
+        files[out / name] = None
+        for rel in listed:
+            if _RECORDING_NAME.fullmatch(rel):
+                files.update(dict.fromkeys((out / rel, truth_path_for(out / rel))))
+    return [f for f in files if f.is_file()]
+
+
+def remove_cohort(out_dir: str | Path) -> list[Path]:
+    """Remove what an earlier :func:`simulate_cohort` wrote into ``out_dir``; returns it.
+
+    The files are those of :func:`previous_cohort`; participant folders left empty are removed
+    too. Nothing else is touched (:func:`other_files` names what is left).
+
+    Raises:
+        SimulationError: a file cannot be removed (the message names it).
+
+    """
+    removed = previous_cohort(out_dir)
+    for path in removed:
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            raise SimulationError(
+                f"cannot remove {path} of the previous cohort: {exc.strerror or exc}; remove "
+                "it yourself, or choose another DIR"
+            ) from exc
+    for folder in dict.fromkeys(p.parent for p in removed):
+        if folder != Path(out_dir):
+            with contextlib.suppress(OSError):  # not empty: other files stay
+                folder.rmdir()
+    if removed:
+        logger.info("removed %d files of the previous cohort in %s", len(removed), out_dir)
+    return removed
+
+
+def other_files(out_dir: str | Path, ours: Iterable[Path] = ()) -> list[Path]:
+    """Files under ``out_dir`` other than ``ours``, sorted (none when it is no folder)."""
+    out = Path(out_dir)
+    if not out.is_dir():
+        return []
+    skip = {Path(p) for p in ours}
+    return sorted(p for p in out.rglob("*") if p.is_file() and p not in skip)

@@ -283,7 +283,8 @@ def test_a_file_listed_twice_in_the_manifest_is_refused(tmp_path: Path, capsys) 
     manifest = tmp_path / "m.csv"
     manifest.write_text("file,participant,exercise\nrc.parquet,p1,reverse-crunch\n"
                         "./rc.parquet,p2,reverse-crunch\n")
-    expected = r"file 'rc.parquet' \(also written './rc.parquet'\) is listed on lines 2, 3; give"
+    expected = (r"lines 2, 3: file 'rc.parquet' \(also written './rc.parquet'\) is listed more "
+                r"than once, with different participant; give")
     with pytest.raises(BatchError, match=expected):
         read_manifest(manifest)
     code = main(["batch", "--manifest", str(manifest), "--out", str(tmp_path / "ds"),

@@ -20,12 +20,12 @@ BIN = Path(sys.executable).parent
 
 
 def research_commands(doc: Path) -> list[str]:
-    """The lines of the first fenced block of ``doc`` that runs ``imu batch cohort/``."""
+    """The lines of the first fenced block of ``doc`` that runs ``imu batch`` on ``cohort/``."""
     for block in re.findall(r"^```[a-z]*\n(.*?)^```", doc.read_text(), re.M | re.S):
         lines = [ln for ln in block.splitlines() if ln.strip()]
-        if any(ln.startswith("imu batch cohort/") for ln in lines):
+        if any(ln.startswith("imu batch ") and " cohort/" in ln for ln in lines):
             return lines
-    raise AssertionError(f"{doc} has no research block (imu batch cohort/ ...)")
+    raise AssertionError(f"{doc} has no research block (imu batch ... cohort/ ...)")
 
 
 def _argv(line: str) -> list[str]:
@@ -49,6 +49,8 @@ def test_research_commands_run_verbatim(tmp_path):
     """Runs docs/research.md's block (README's is the same, checked above)."""
     lines = research_commands(ROOT / "docs" / "research.md")
     assert lines[0].startswith("imu simulate-cohort cohort/"), "the block must make its cohort"
+    # what simulate-cohort says to run next is what the docs run next
+    batch = next(ln for ln in lines if ln.startswith("imu batch "))
     outputs = []
     for line in lines:
         proc = subprocess.run(_argv(line), cwd=tmp_path, capture_output=True, text=True,
@@ -56,6 +58,9 @@ def test_research_commands_run_verbatim(tmp_path):
         assert proc.returncode == 0, f"{line}\n{proc.stdout}\n{proc.stderr}"
         assert "Traceback" not in proc.stderr and "INFO" not in proc.stderr, proc.stderr
         outputs.append(proc.stdout)
+        if line is lines[0]:
+            (printed,) = [ln for ln in proc.stdout.splitlines() if ln.startswith("next: ")]
+            assert shlex.split(batch, comments=True)[:6] == shlex.split(printed)[1:], printed
     assert (tmp_path / "cohort" / "manifest.csv").exists()
     assert (tmp_path / "bids" / "dataset_description.json").exists()
     table = next(out for line, out in zip(lines, outputs, strict=True)
