@@ -32,7 +32,7 @@ from imu.io.recording import Recording
 from imu.report.coaching import DISCLAIMER
 from imu.report.session import SessionReport, analyze_recording, check_long_enough
 from imu.report.summary import summarize
-from imu.report.tables import check_output_dir, combined_tables, write_reports
+from imu.report.tables import REPORT_FILES, check_output_dir, combined_tables, write_reports
 from imu.report.terminal import reps_view, sets_view
 from imu.tempo import Tempo, parse_tempo
 from imu.text import tempo_and_time
@@ -56,7 +56,8 @@ outputs (in --out DIR):
   reps.csv, sets.csv, session.csv   the tables (columns in docs/reports.md)
   reps.parquet, ...                 the same tables as Parquet
   report.html                       self-contained report with plots
-  With several files the rows get a 'recording' column (the file stem).
+  With several files the rows get a 'recording' column (the file stem). Reports of an
+  earlier run in DIR are replaced (a note says so); a file given twice is read once.
 
 examples:
   imu analyze session.parquet --exercise reverse-crunch --tempo 3-1-3 --out out/
@@ -132,7 +133,12 @@ def _named_recordings(
     Import warnings are printed; what the import repaired goes to stderr in one line.
     """
     found: list[tuple[str, Path, Recording]] = []
+    seen: set[Path] = set()
     for path in args.files:
+        if path.resolve() in seen:
+            print(f"imu analyze: note: {path} is given twice; analysed once", file=sys.stderr)
+            continue
+        seen.add(path.resolve())
         loaded = load(path, args)
         for item in loaded:
             name = path.stem if len(loaded) == 1 else item.name
@@ -185,6 +191,12 @@ def run(args: argparse.Namespace) -> int:
                 f"{name}: the recording does not say which exercise it is; pass --exercise "
                 f"(one of: {', '.join(PROFILES)})"
             )
+        if not args.exercise and _profile_of(exercise) is None:
+            raise ImuError(
+                f"{path}: the recording's metadata names the exercise {exercise!r}, which is "
+                f"not one of: {', '.join(PROFILES)}; pass --exercise E (it applies to every "
+                "FILE, so analyse this one on its own)"
+            )
         check_long_enough(recording, str(path) if name == path.stem else f"{path} [{name}]")
         try:
             report = analyze_recording(recording, exercise, tempo, params)
@@ -213,6 +225,13 @@ def run(args: argparse.Namespace) -> int:
             out.print(f"[bold]fix first:[/bold] {escape(fix.text)}", markup=True)
         out.print(f"[bold]verdict:[/bold] {row['verdict']}", markup=True)
     out.print(f"[dim]{DISCLAIMER}[/dim]", markup=True)
+    earlier = [n for n in REPORT_FILES if (args.out / n).exists()]
+    if earlier:
+        print(
+            f"imu analyze: note: replacing the reports of an earlier run in {args.out} "
+            f"({', '.join(earlier)}); give another --out to keep them",
+            file=sys.stderr,
+        )
     written = write_reports(reports, args.out)
     out.print(f"wrote: {', '.join(p.name for p in written)} to {args.out}")
     return 0

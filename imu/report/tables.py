@@ -245,6 +245,12 @@ SESSION_COLUMNS: Final = tuple(SESSION_DTYPES)
 
 TABLE_NAMES: Final = ("reps", "sets", "session")
 
+REPORT_FILES: Final = (
+    *(f"{name}.{ext}" for name in TABLE_NAMES for ext in ("csv", "parquet")),
+    "report.html",
+)
+"""The files :func:`write_reports` writes into its folder."""
+
 
 def _typed(columns: dict[str, object], dtypes: dict[str, str]) -> pd.DataFrame:
     """A DataFrame with exactly ``dtypes``' columns, in order, cast to those dtypes."""

@@ -160,3 +160,33 @@ def test_a_plank_is_printed_as_holds_not_as_reps(
         assert rep_word not in shown, rep_word
     every = page.split("Every measurement of every hold")[1]  # the raw table: hold columns
     assert "Wind-up" not in every and "Hip drift" in every
+
+
+def test_a_rerun_says_it_replaces_reports_and_a_file_given_twice_is_read_once(
+    recording_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    args = ["analyze", str(recording_file), "--exercise", "reverse-crunch", "--out", str(out)]
+    assert main(args) == 0
+    assert "replacing" not in capsys.readouterr().err
+    again = str(recording_file.parent / ".." / recording_file.parent.name / recording_file.name)
+    assert main([args[0], args[1], again, *args[2:]]) == 0
+    err = capsys.readouterr().err
+    assert "replacing the reports of an earlier run" in err and "reps.csv" in err
+    assert "given twice; analysed once" in err
+    assert len(pd.read_csv(out / "reps.csv")) == 11  # not 22
+
+
+def test_an_unknown_exercise_in_the_metadata_names_the_file(
+    recording_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from dataclasses import replace
+
+    from imu.io import read_recording
+
+    rec = read_recording(recording_file)
+    odd = tmp_path / "odd.parquet"
+    write_recording(Recording(rec.acc, rec.gyr, replace(rec.meta, exercise="crunches")), odd)
+    assert main(["analyze", str(odd), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert f"{odd}: the recording's metadata names the exercise 'crunches'" in err
