@@ -903,7 +903,9 @@ def _check_time_unit(
         raise ImportOptionsError(
             f"{source}: most samples are {stats.median_interval_s:.4g} s apart but the "
             f"timestamps span {stats.span_s:.4g} s ({stats.max_interval_s:.4g} s between two "
-            "rows): a timestamp is far off; fix or remove that row (or split the file)"
+            "rows): a timestamp is far off (fix or remove that row), or the file holds "
+            "several recordings made at different times (name the column that tells them "
+            "apart with --split-by, e.g. a participant or session column, or split the file)"
         )
     if not low <= rate <= high:
         guess = _guess_time_unit(rate, unit, target=100.0, inverse=True)

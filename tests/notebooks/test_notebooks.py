@@ -38,3 +38,18 @@ def test_notebook_runs(name: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Pat
     assert not errors
     if name == "tempo_compliance.ipynb":  # it wrote where it was told, not to a new temp dir
         assert (tmp_path / "work" / "dataset").is_dir()
+
+
+def test_the_single_session_intro_counts_match_the_bundled_truth() -> None:
+    """The intro said 2 swings and 3 dropped eccentrics; the truth file holds 4 and 4."""
+    import re
+
+    import pandas as pd
+
+    nb = nbformat.read(NOTEBOOKS / "single_session.ipynb", as_version=4)
+    intro = nb.cells[0].source.replace("\n", " ")
+    found = re.search(r"(\d+) swings and (\d+) dropped eccentrics", intro)
+    assert found, intro
+    truth = pd.read_csv(NOTEBOOKS.parent / "recordings" / "reverse_crunch.truth.csv")
+    assert (int(found[1]), int(found[2])) == (
+        int(truth["swing"].sum()), int(truth["dropped_eccentric"].sum()))
