@@ -381,3 +381,14 @@ def test_a_constant_time_column_says_so(samples: pd.DataFrame, write_csv: WriteC
     with pytest.raises(ImportOptionsError, match="every row has the same time") as info:
         import_csv(write_csv(samples.assign(time_s=5.0)))
     assert "nan" not in str(info.value)
+
+
+def test_an_unknown_exercise_label_is_warned_about(
+    samples: pd.DataFrame, write_csv: WriteCsv
+) -> None:
+    """`--exercise-col` took 'crunches' silently; analyze then stopped on it."""
+    [imp] = import_csv(write_csv(samples.assign(ex="crunches")), CsvOptions(exercise_col="ex"))
+    assert imp.recording.meta.exercise == "crunches"
+    assert any("'crunches' (column 'ex') is no known exercise" in w for w in imp.report.warnings)
+    [ok] = import_csv(write_csv(samples.assign(ex="Reverse Crunch")), CsvOptions(exercise_col="ex"))
+    assert not any("exercise" in w for w in ok.report.warnings)
