@@ -38,7 +38,7 @@ from imu.live.finish import (
     recover_leftovers,
     set_aside_empty_journal,
 )
-from imu.live.session import LiveResult, LiveSession, run_with_signals
+from imu.live.session import InterruptHold, LiveResult, LiveSession, run_with_signals
 from imu.live.sources.ble import BleSource, ReconnectPolicy
 from imu.live.views import PlainView, RichView
 from imu.report.session import SessionReport
@@ -80,7 +80,9 @@ examples:
 output (in --out DIR): NAME.parquet (the recording: gaps marked, clock offset and drift in
 its metadata), and in NAME/ its reps/sets/session tables and report.html. While
 recording, NAME{SUFFIX} is the crash-safe journal; a journal left by a crash is recovered at
-the next start (or with 'imu recover').
+the next start (or with 'imu recover'). Ctrl-C ends the session and saves it; a Ctrl-C while
+saving never costs the recording: pressed twice, the reports are skipped and the 'imu analyze'
+command that makes them is printed (exit status 130).
 
 exercises: {_EXERCISES}
 """
@@ -249,34 +251,41 @@ def run(args: argparse.Namespace) -> int:
     view = make_view(args, out, profile, tempo)
     listener, web = with_web(args, view, profile, tempo, args.speed if args.sim else 1.0)
     policy = ReconnectPolicy(give_up_after_s=args.give_up or 60.0)
+    # Ctrl-C ends the session; from then until the recording is saved it is held off.
+    hold = InterruptHold("live")
     if phone is not None:
         announce(phone, out)
         coro = run_with_signals(
-            LiveSession(phone, profile, tempo, journal_path=str(journal), listener=listener)
+            LiveSession(phone, profile, tempo, journal_path=str(journal), listener=listener),
+            hold=hold,
         )
     elif args.sim:
-        coro = _run_sim(args, profile, tempo, config, journal, listener, policy)
+        coro = _run_sim(args, profile, tempo, config, journal, listener, policy, hold)
     else:
         backend = BleBackend.bumble_transport(args.transport) if args.transport else BleBackend()
-        coro = _run_device(args, backend, profile, tempo, config, journal, listener, policy)
-    with view.running():
-        try:
-            result = asyncio.run(serve(coro, web, out))
-        except ImuError:
-            set_aside_empty_journal(journal)  # it failed before streaming: leave no journal
-            raise
-    finish(result, out_dir, name, profile, tempo, out, journal)
+        coro = _run_device(args, backend, profile, tempo, config, journal, listener, policy,
+                           hold)
+    with hold:
+        with view.running():
+            try:
+                result = asyncio.run(serve(coro, web, out))
+            except ImuError:
+                set_aside_empty_journal(journal)  # it failed before streaming: leave no journal
+                raise
+        finish(result, out_dir, name, profile, tempo, out, journal, hold=hold)
     return 0 if result.reason in ("stopped", "device gone", DEVICE_STOPPED) else 1
 
 
 def finish(result: LiveResult, out_dir: Path, name: str, profile: ExerciseProfile,
            tempo: Tempo, out: Console, journal: Path | None,
-           command: str = "live") -> SessionReport | None:
+           command: str = "live", hold: InterruptHold | None = None) -> SessionReport | None:
     """Save and print the session (:func:`imu.live.finish.finish_session`).
 
-    When nobody reads stdout any more, one line on stderr says where everything went.
+    ``hold`` holds Ctrl-C off until the recording is saved (one of its own when None). When
+    nobody reads stdout any more, one line on stderr says where everything went.
     """
-    saved = finish_session(result, out_dir, name, profile, tempo, out, journal)
+    saved = finish_session(result, out_dir, name, profile, tempo, out, journal, hold=hold,
+                           command=command)
     if saved is None:
         return None
     if stdout_broken(out):
@@ -288,11 +297,11 @@ def finish(result: LiveResult, out_dir: Path, name: str, profile: ExerciseProfil
 
 async def _run_device(args: argparse.Namespace, backend: BleBackend, profile: ExerciseProfile,
                       tempo: Tempo, config: StreamConfig, journal: Path, view: Listener,
-                      policy: ReconnectPolicy) -> LiveResult:
+                      policy: ReconnectPolicy, hold: InterruptHold | None = None) -> LiveResult:
     device, kind = await find_sensor_kind(backend, args.device, timeout_s=10.0)
     source = BleSource(device, backend, _adapter(kind, config), policy=policy)
     session = LiveSession(source, profile, tempo, journal_path=str(journal), listener=view)
-    return await run_with_signals(session)
+    return await run_with_signals(session, hold=hold)
 
 
 def _adapter(kind: str, config: StreamConfig) -> DeviceAdapter:
@@ -374,7 +383,7 @@ def _check_sim(args: argparse.Namespace, config: StreamConfig) -> None:
 
 async def _run_sim(args: argparse.Namespace, profile: ExerciseProfile, tempo: Tempo,
                    config: StreamConfig, journal: Path, view: Listener,
-                   policy: ReconnectPolicy) -> LiveResult:
+                   policy: ReconnectPolicy, hold: InterruptHold | None = None) -> LiveResult:
     from firmware_protocol.virtual_sensor import SampleSource
     from imu.ble.polar.virtual import PolarSource
     from imu.ble.sim import ScaledClock, polar_bench, sim_bench
@@ -398,4 +407,4 @@ async def _run_sim(args: argparse.Namespace, profile: ExerciseProfile, tempo: Te
     source = VirtualSensorSource(bench, _adapter(kind, config), label="ble-sim", policy=policy)
     session = LiveSession(source, profile, tempo, journal_path=str(journal), listener=view,
                           host_clock=ScaledClock(args.speed))
-    return await run_with_signals(session)
+    return await run_with_signals(session, hold=hold)

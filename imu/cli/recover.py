@@ -12,6 +12,7 @@ from imu.cli._csvargs import console
 from imu.errors import RecordingError
 from imu.io.journal import journal_in_use, recover, recovery_target
 from imu.io.recording import write_recording
+from imu.io.repairs import plural
 
 
 def register(subparsers: Any) -> None:
@@ -60,9 +61,10 @@ def run(args: argparse.Namespace) -> int:
         journal.rename(done)  # not recovered again at the next 'imu live' into this folder
         torn = ", torn last record dropped" if result.contents.torn_tail else ""
         out.print(
-            f"{journal}: {result.contents.n_frames} frames{torn} -> {target} "
-            f"({recording.duration_s:.1f} s, {len(recording.meta.gaps)} gaps, "
-            f"{recording.missing_samples} samples missing); journal kept as {done.name}",
+            f"{journal}: {plural(result.contents.n_frames, 'frame')}{torn} -> {target} "
+            f"({recording.duration_s:.1f} s, {plural(len(recording.meta.gaps), 'gap')}, "
+            f"{plural(recording.missing_samples, 'sample')} missing); journal kept as "
+            f"{done.name}",
             markup=False,
         )
         if result.repairs:

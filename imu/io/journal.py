@@ -49,8 +49,9 @@ from pathlib import Path
 from typing import Any
 
 from imu.errors import RecordingError
+from imu.io.atomic import write_error_reason
 from imu.io.recorders import FrameRecorder, StreamHeader, recorder_for
-from imu.io.recording import Recording, one_line
+from imu.io.recording import Gap, Recording, one_line
 from imu.io.repairs import REPAIRS_NOTE, Repair, RepairReport, plural
 
 try:
@@ -170,8 +171,8 @@ class JournalWriter:
             self._fd = _open_exclusive(self.path)
         except OSError as exc:
             raise RecordingError(
-                f"cannot create journal {self.path}: {exc.strerror or exc}; choose a writable "
-                "--out directory"
+                f"cannot create journal {self.path}: {write_error_reason(self.path, exc)}; "
+                "choose a writable --out directory"
             ) from exc
         self._pending.append(preamble)
         self._pending_bytes += len(preamble)
@@ -314,8 +315,14 @@ class JournalDamage:
         torn_tail: True when it runs to the end of the file and looks like an interrupted
             write (a record cut short, or zeros): the trace of a crash, not a loss of data
             that had been written.
-        frames_lost: frame records the skipped bytes held, estimated from the size of the
-            intact frame records (at least 1 unless the tail is a cut record).
+        frames_lost: frame records lost there. :func:`read_journal` estimates them from the
+            size of the intact frame records (at least 1 unless the tail is a cut record);
+            :func:`recover` counts them from the samples lost (``samples_lost``), which also
+            holds when bytes were cut out of the file rather than overwritten.
+        samples_lost: samples lost there, as :func:`recover` counts them: the gap the
+            recorder found where the intact records resume, or for damage with no gap after
+            it (the end of the file) ``frames_lost`` times the samples an intact frame holds.
+            0 until :func:`recover` counted them.
 
     """
 
@@ -324,6 +331,7 @@ class JournalDamage:
     record_index: int
     torn_tail: bool
     frames_lost: int = 0
+    samples_lost: int = 0
 
 
 @dataclass
@@ -573,7 +581,9 @@ class JournalRecovery:
     Attributes:
         recording: the recording (gaps where frames were lost).
         contents: the journal as read.
-        seconds_lost: time covered by the gaps that start at a damaged stretch, s.
+        seconds_lost: time lost to damaged stretches (their ``samples_lost`` over the sampling
+            rate): the gaps that start at a damaged stretch, plus the estimate for damage with
+            no intact frame after it, s.
         repairs: the losses as a :class:`RepairReport` (``data_lost`` when anything but a
             torn tail was lost).
 
@@ -583,6 +593,43 @@ class JournalRecovery:
     contents: JournalContents
     seconds_lost: float
     repairs: RepairReport
+
+
+def _counted_losses(
+    contents: JournalContents, marks: dict[int, int], gaps: tuple[Gap, ...], n_samples: int
+) -> list[JournalDamage]:
+    """The damaged stretches with their losses counted in samples, and frames from those.
+
+    The bytes skipped say little about what was lost when bytes were cut out of the file
+    (only the remnants of the cut records are left to skip), so the samples lost are taken
+    from the gap the recorder found where the intact records resume (``marks``, from
+    :func:`replay_into`), and the frames from the samples an intact frame holds on average:
+    frames, samples and seconds then agree. Damage with no gap after it (it runs to the end
+    of the file, or held no frame) keeps the estimate from its size, and its samples are
+    that many frames' worth. A gap shared by several stretches (no sample between them) is
+    counted once, at the first.
+    """
+    received = n_samples - sum(g.n_samples for g in gaps)
+    per_frame = received / contents.n_frames if contents.n_frames and received > 0 else 0.0
+    gap_at = {g.start: g.n_samples for g in gaps}
+    counted: set[int] = set()
+    out = []
+    for d in contents.damage:
+        if d.torn_tail:
+            out.append(d)
+            continue
+        mark = marks.get(d.record_index)
+        if mark is not None and mark in gap_at and mark not in counted:
+            counted.add(mark)
+            samples = gap_at[mark]
+            frames = max(1, round(samples / per_frame)) if per_frame else d.frames_lost
+        elif mark is not None and mark in counted:
+            samples = frames = 0  # counted with the stretch before it (one gap)
+        else:
+            frames = d.frames_lost
+            samples = round(frames * per_frame)
+        out.append(replace(d, frames_lost=frames, samples_lost=samples))
+    return out
 
 
 def recover(path: str | Path, warn: bool = True) -> JournalRecovery:
@@ -608,19 +655,21 @@ def recover(path: str | Path, warn: bool = True) -> JournalRecovery:
         replace(g, reason=REASON_JOURNAL) if g.start in damaged_starts else g
         for g in recording.meta.gaps
     )
-    lost_samples = sum(g.n_samples for g in gaps if g.reason == REASON_JOURNAL)
+    contents.damage = _counted_losses(contents, marks, gaps, recording.n_samples)
+    lost = contents.damaged
+    lost_samples = sum(d.samples_lost for d in lost)
     seconds = lost_samples / rate
     source = str(path)
     report = RepairReport(source)
-    lost = contents.damaged
     if lost:
         frames = sum(d.frames_lost for d in lost)
         report = report.plus(
             Repair(
                 "journal_damaged",
                 frames,
-                f"about {plural(frames, 'frame')} ({seconds:.2f} s, {lost_samples} samples) "
-                f"lost in {plural(len(lost), 'damaged stretch')} of the journal "
+                f"about {plural(frames, 'frame')} ({seconds:.2f} s, "
+                f"{plural(lost_samples, 'sample')}) lost in "
+                f"{plural(len(lost), 'damaged stretch')} of the journal "
                 f"({sum(d.n_bytes for d in lost)} bytes), every intact record after it kept",
                 data_lost=True,
             )

@@ -7,11 +7,20 @@ of the saved recording, so what the person saw live and the saved tables are the
 ``tests/cli/test_live_equals_offline.py``). Also here: recovering journals left by a crash.
 :func:`finish_session` and :func:`recover_leftovers` print what they did on a rich console
 given by the caller (the terminal tables come from :mod:`imu.report.terminal`).
+
+Saving goes in this order: the recording (written atomically, read back, flushed), then the
+journal is removed at once (the session is never in both, so it is never recovered twice),
+then the reports, then the tables. Ctrl-C is held off until the journal is gone; after that
+it cuts the reports short, and :func:`finish_session` says how to make them
+(``imu analyze``).
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import shlex
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,8 +42,8 @@ from imu.io.journal import (
     recover_journal,
     recovery_target,
 )
-from imu.io.recording import Recording, write_recording
-from imu.live.session import LiveResult
+from imu.io.recording import Recording, read_recording, write_recording
+from imu.live.session import InterruptHold, LiveResult
 from imu.report.session import SessionReport
 from imu.report.tables import reps_table, session_table, sets_table, write_reports
 from imu.report.terminal import reps_view, sets_view
@@ -101,6 +110,87 @@ class SavedSession:
     fallback_reason: str | None = None
 
 
+def _fsync(path: Path) -> None:
+    """Flush ``path`` (a file or a folder) to the disk; errors are only logged."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError as exc:
+        logger.debug("cannot open %s to fsync it: %s", path, exc)
+        return
+    try:
+        os.fsync(fd)
+    except OSError as exc:
+        logger.debug("cannot fsync %s: %s", path, exc)
+    finally:
+        os.close(fd)
+
+
+def write_verified(recording: Recording, path: Path) -> Path:
+    """Write ``recording`` to ``path`` atomically, read it back, and flush it to the disk.
+
+    Raises:
+        RecordingError: it cannot be written, or what is read back is not what was written
+            (the message names the file).
+
+    """
+    path = write_recording(recording, path)  # a temporary name, renamed when complete
+    back = read_recording(path)
+    if back.n_samples != recording.n_samples or len(back.meta.gaps) != len(recording.meta.gaps):
+        raise RecordingError(
+            f"{path}: read back {back.n_samples} samples and {len(back.meta.gaps)} gaps, "
+            f"but {recording.n_samples} and {len(recording.meta.gaps)} were written; the "
+            "disk may be failing, choose another --out"
+        )
+    _fsync(path)
+    _fsync(path.parent)  # the rename too
+    return path
+
+
+def save_recording(
+    recording: Recording, out_dir: Path, name: str, journal_path: Path | None = None
+) -> tuple[Path, str | None]:
+    """Write ``out_dir/NAME.parquet`` safely, then remove the journal at once.
+
+    The recording is written under a temporary name and renamed, read back and flushed to the
+    disk (:func:`write_verified`); only then is the journal removed, so the session is
+    always in exactly one of them: never lost, and never recovered a second time. If the
+    recording cannot be written in ``out_dir`` (disk full, directory gone), it goes to a new
+    temporary directory and the journal stays (the next ``imu live`` there recovers it).
+
+    Returns:
+        The recording's path, and why it is not in ``out_dir`` (None when it is).
+
+    Raises:
+        RecordingError: not even the temporary directory can be written; the journal is kept
+            and the message says how to recover it.
+
+    """
+    target = out_dir / f"{name}.parquet"
+    fallback_reason: str | None = None
+    try:
+        try:
+            path = write_verified(recording, target)
+        except RecordingError as exc:
+            fallback_reason = str(exc)
+            fallback = Path(tempfile.mkdtemp(prefix="imu-live-")) / f"{name}.parquet"
+            logger.warning("cannot write %s (%s); saving to %s", target, exc, fallback)
+            path = write_verified(recording, fallback)
+    except (RecordingError, OSError) as exc:
+        if journal_path is None or not journal_path.exists():
+            raise
+        raise RecordingError(
+            f"{exc}; the journal {journal_path} keeps everything received: make the "
+            f"recording with 'imu recover {journal_path}' once the disk is fixed"
+        ) from exc
+    if journal_path is not None and path.parent == out_dir:
+        try:
+            journal_path.unlink(missing_ok=True)
+        except OSError as exc:
+            logger.warning("cannot remove the journal %s (the recording %s is safe): %s; "
+                           "remove it by hand", journal_path, path, exc)
+    return path, fallback_reason
+
+
 def save_session(
     recording: Recording,
     report: SessionReport,
@@ -108,7 +198,10 @@ def save_session(
     name: str,
     journal_path: Path | None = None,
 ) -> SavedSession:
-    """Write ``out_dir/NAME.parquet`` and the reports in ``out_dir/NAME/``; then drop the journal.
+    """Write ``out_dir/NAME.parquet``, drop the journal, then write the reports in ``NAME/``.
+
+    The recording and the journal as :func:`save_recording`; the reports go in ``out_dir/NAME/``
+    (:func:`reports_dir`).
 
     If the recording cannot be written in ``out_dir`` (disk full, directory gone), it goes to
     a new temporary directory and the reports beside it, so the session is never lost.
@@ -118,21 +211,23 @@ def save_session(
         ReportError: the reports cannot be written (the recording is already safe).
 
     """
-    target = out_dir / f"{name}.parquet"
-    fallback_reason: str | None = None
-    try:
-        path = write_recording(recording, target)
-    except RecordingError as exc:
-        fallback_reason = str(exc)
-        fallback = Path(tempfile.mkdtemp(prefix="imu-live-")) / f"{name}.parquet"
-        logger.warning("cannot write %s (%s); saving to %s", target, exc, fallback)
-        path = write_recording(recording, fallback)
+    path, fallback_reason = save_recording(recording, out_dir, name, journal_path)
     # The reports of each session in its own folder beside its recording: a folder of
     # sessions keeps every session's reports, and its recordings stay at the top.
-    written = write_reports(report, path.parent / path.stem)
-    if journal_path is not None and journal_path.exists() and path.parent == out_dir:
-        journal_path.unlink()
+    written = write_reports(report, reports_dir(path))
     return SavedSession(path, written, report, fallback_reason)
+
+
+def reports_dir(recording_path: Path) -> Path:
+    """The folder of a session's reports: ``NAME/`` beside ``NAME.parquet``."""
+    return recording_path.parent / recording_path.stem
+
+
+def analyze_command(recording_path: Path, profile: ExerciseProfile, tempo: Tempo) -> str:
+    """The ``imu analyze`` command that writes a saved session's reports into its folder."""
+    words = ["imu", "analyze", str(recording_path), "--exercise", profile.name, "--tempo",
+             str(tempo), "--out", str(reports_dir(recording_path))]
+    return shlex.join(words)
 
 
 @dataclass(frozen=True)
@@ -254,27 +349,73 @@ def finish_session(
     tempo: Tempo,
     out: Console,
     journal_path: Path | None,
+    hold: InterruptHold | None = None,
+    command: str = "live",
 ) -> SavedSession | None:
-    """Save the recording and the live analyzer's reports, remove the journal, print tables.
+    """Save the recording (then remove the journal), save the reports, print the tables.
 
     The tables saved and printed on ``out`` are the reps the live analyzer reported during the
     session (:func:`live_report`), not a re-analysis of the recording.
 
+    Ctrl-C: held off (``hold``, :class:`imu.live.session.InterruptHold`; one of its own when
+    None) until the recording is saved and the journal removed, a moment. Pressed twice in
+    that moment, the reports are skipped; pressed while the reports are written, they are cut
+    short. Either way one message on stderr says what was saved and gives the ``imu analyze``
+    command that makes the reports, and :class:`KeyboardInterrupt` is raised again (exit 130).
+
     Returns:
         What was written (its ``report``); None when no samples were received.
 
+    Raises:
+        KeyboardInterrupt: Ctrl-C after the recording was saved (see above).
+
     """
-    recording = result.recording
-    if recording.n_samples == 0:
-        out.print("no samples received; nothing written" + set_aside_empty_journal(journal_path),
-                  markup=False)
-        return None
-    report = live_report(recording, result.reps, profile, tempo, result.trace,
-                         result.trace_start_s)
-    saved = save_session(recording, report, out_dir, name, journal_path)
-    if saved.fallback_reason is not None:
-        out.print(f"error: {saved.fallback_reason}; saved to {saved.recording_path} instead",
-                  markup=False)
+    hold = hold if hold is not None else InterruptHold(command)
+    with hold:
+        hold.hold()
+        recording = result.recording
+        if recording.n_samples == 0:
+            out.print("no samples received; nothing written"
+                      + set_aside_empty_journal(journal_path), markup=False)
+            return None
+        path, fallback_reason = save_recording(recording, out_dir, name, journal_path)
+        hold.release()  # the recording is safe: Ctrl-C may cut the rest short
+        saved: SavedSession | None = None
+        try:
+            if fallback_reason is not None:
+                out.print(f"error: {fallback_reason}; saved to {path} instead", markup=False)
+            if hold.skip_reports:
+                raise KeyboardInterrupt
+            report = live_report(recording, result.reps, profile, tempo, result.trace,
+                                 result.trace_start_s)
+            saved = SavedSession(path, write_reports(report, reports_dir(path)), report,
+                                 fallback_reason)
+            _print_summary(saved, recording, tempo, out)
+        except KeyboardInterrupt:
+            print(f"imu {command}: {_stopped_note(path, recording, saved, profile, tempo)}",
+                  file=sys.stderr, flush=True)
+            raise
+    return saved
+
+
+def _stopped_note(path: Path, recording: Recording, saved: SavedSession | None,
+                  profile: ExerciseProfile, tempo: Tempo) -> str:
+    """What a Ctrl-C after the recording was saved left on disk, and how to finish."""
+    folder = reports_dir(path)
+    kept = f"the recording is saved: {path} ({recording.duration_s:.1f} s, complete)"
+    if saved is not None:
+        return f"stopped; everything is saved: {kept}, and the reports in {folder}"
+    partial = folder.is_dir() and any(folder.iterdir())
+    reports = (f"the reports in {folder} are incomplete" if partial
+               else "the reports were not made")
+    return (f"stopped; {kept}; {reports}: make them with\n"
+            f"  {analyze_command(path, profile, tempo)}")
+
+
+def _print_summary(saved: SavedSession, recording: Recording, tempo: Tempo,
+                   out: Console) -> None:
+    """The reps and sets tables, the one-line summary, and where everything went."""
+    report = saved.report
     out.print(reps_view(report.reps, report.profile.isometric))
     out.print()
     sets = sets_view(report.sets, report.profile.isometric)
@@ -298,4 +439,3 @@ def finish_session(
         markup=False,
     )
     out.print(f"report: open {where / 'report.html'} in a web browser", markup=False)
-    return saved

@@ -23,7 +23,9 @@ import asyncio
 import contextlib
 import logging
 import math
+import os
 import signal
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -447,9 +449,91 @@ class LiveSession:
             self.listener = None
 
 
+class InterruptHold:
+    """Ctrl-C (SIGINT) and SIGTERM held off while a session's recording is saved.
+
+    The first Ctrl-C ends a live session (:func:`run_with_signals`); saving the recording then
+    takes a moment, and a Ctrl-C in that moment must not lose it. From :meth:`hold` (called by
+    :func:`run_with_signals` as the session ends, or by the saving code) until :meth:`release`
+    a Ctrl-C is counted and answered on stderr, not raised: the first says the recording is
+    being saved and that another Ctrl-C skips the reports, the next that the reports will be
+    skipped. After :meth:`release` a Ctrl-C raises :class:`KeyboardInterrupt` as usual, so
+    the reports can be cut short (and the caller says how to finish them). Leaving the
+    ``with`` block (or :meth:`restore`) puts back the handlers found.
+
+    Handlers can only be set in the main thread; elsewhere the hold holds nothing.
+
+    Args:
+        command: the command named in the messages (``live``, ``replay``).
+
+    """
+
+    SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+    def __init__(self, command: str = "live") -> None:
+        self.command = command
+        self.presses = 0
+        """Ctrl-Cs (and SIGTERMs) held off so far."""
+        self.holding = False
+        self._previous: dict[int, Any] = {}
+
+    def __enter__(self) -> InterruptHold:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.restore()
+
+    @property
+    def skip_reports(self) -> bool:
+        """True once Ctrl-C was pressed twice while held: the person asked to skip the reports."""
+        return self.presses >= 2
+
+    def hold(self) -> None:
+        """Hold off Ctrl-C and SIGTERM from now on, until :meth:`release`."""
+        self.holding = True
+        if threading.current_thread() is not threading.main_thread():
+            return
+        for sig in self.SIGNALS:
+            with contextlib.suppress(ValueError, OSError):
+                if signal.getsignal(sig) == self._on_signal:
+                    continue  # held already
+                previous = signal.signal(sig, self._on_signal)
+                # The first handler found is the one to put back (an event loop's handlers
+                # may have come and gone in between).
+                self._previous.setdefault(sig, signal.SIG_DFL if previous is None else previous)
+
+    def release(self) -> None:
+        """Let Ctrl-C (and SIGTERM) through again, as :class:`KeyboardInterrupt`."""
+        self.holding = False
+
+    def restore(self) -> None:
+        """Put back the signal handlers found by :meth:`hold` (once; later calls do nothing)."""
+        self.holding = False
+        previous, self._previous = self._previous, {}
+        for sig, handler in previous.items():
+            with contextlib.suppress(ValueError, OSError):
+                signal.signal(sig, handler)
+
+    def _on_signal(self, signum: int, frame: object) -> None:
+        if not self.holding:
+            raise KeyboardInterrupt
+        self.presses += 1
+        if self.presses == 1:
+            text = "saving the recording (a moment); press Ctrl-C again to skip the reports"
+        else:
+            text = "saving the recording first, then stopping; the reports are skipped"
+        # os.write, not print: a handler can run in the middle of a print to stderr.
+        with contextlib.suppress(OSError):
+            os.write(2, f"imu {self.command}: {text}\n".encode())
+
+
 async def run_with_signals(session: LiveSession, extra_stop: asyncio.Event | None = None,
-                           ) -> LiveResult:
-    """Run ``session``; Ctrl-C (SIGINT/SIGTERM) or ``extra_stop`` end it cleanly."""
+                           hold: InterruptHold | None = None) -> LiveResult:
+    """Run ``session``; Ctrl-C (SIGINT/SIGTERM) or ``extra_stop`` end it cleanly.
+
+    With ``hold``, Ctrl-C is held off from the moment the session has ended
+    (:meth:`InterruptHold.hold`), for the caller to save the recording; the caller releases it.
+    """
     loop = asyncio.get_running_loop()
     installed = []
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -471,3 +555,5 @@ async def run_with_signals(session: LiveSession, extra_stop: asyncio.Event | Non
             await asyncio.gather(waiter, return_exceptions=True)
         for sig in installed:
             loop.remove_signal_handler(sig)
+        if hold is not None:
+            hold.hold()  # a Ctrl-C from now on must not cost the recording

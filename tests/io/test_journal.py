@@ -227,6 +227,37 @@ def test_zeroed_block_mid_file_is_skipped(tmp_path):
     assert result.seconds_lost == pytest.approx(result.recording.missing_samples / 104)
 
 
+def test_bytes_cut_out_mid_file_count_frames_samples_and_seconds_alike(tmp_path):
+    # Bytes cut out (not overwritten): only the remnants of the cut records are left to skip,
+    # so their size says nothing of the loss; the frames lost must agree with the samples.
+    path = tmp_path / "s.imuj"
+    write_journal(path, frames(300 * 5))
+    data = path.read_bytes()
+    mid = len(data) // 3
+    path.write_bytes(data[:mid] + data[mid + 1000 :])
+    result = recover(path, warn=False)
+    n_lost = 300 - result.contents.n_frames
+    assert n_lost > 5  # 1000 bytes are ~11 records of ~89 bytes
+    (damage,) = result.contents.damaged
+    assert damage.frames_lost == n_lost and damage.samples_lost == n_lost * 5
+    assert result.recording.missing_samples == n_lost * 5
+    assert result.seconds_lost == pytest.approx(n_lost * 5 / 104)
+    assert result.repairs.count("journal_damaged") == n_lost
+    assert (f"about {n_lost} frames ({n_lost * 5 / 104:.2f} s, {n_lost * 5} samples) lost"
+            in result.repairs.line())
+
+
+def test_damage_in_the_last_record_is_counted_in_frames_and_samples_alike(tmp_path):
+    path = tmp_path / "s.imuj"
+    write_journal(path, frames())
+    _flip(path, path.stat().st_size - 3, 1)
+    result = recover(path, warn=False)
+    (damage,) = result.contents.damaged
+    assert damage.frames_lost == 1 and damage.samples_lost == 5  # no gap after it: estimated
+    assert result.seconds_lost == pytest.approx(5 / 104)
+    assert "about 1 frame (0.05 s, 5 samples) lost" in result.repairs.line()
+
+
 def test_zeros_at_the_end_are_a_torn_tail(tmp_path):
     path = tmp_path / "s.imuj"
     write_journal(path, frames())
