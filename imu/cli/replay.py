@@ -23,6 +23,7 @@ from imu.io.journal import SUFFIX
 from imu.io.recording import read_recording
 from imu.io.summary import looks_like_parquet
 from imu.live.finish import check_session_name
+from imu.live.session import InterruptHold
 from imu.live.sources.replay import at_sensor_rate, replay
 from imu.report.session import recorded_tempo
 from imu.tempo import parse_tempo
@@ -91,7 +92,10 @@ def run(args: argparse.Namespace) -> int:
     check_session_name(args.out, name)
     journal = args.out / f"{name}{SUFFIX}"
     view = make_view(args, out, profile, tempo)
-    with view.running():
-        result = asyncio.run(replay(recording, profile, tempo, args.speed, journal, view))
-    finish(result, args.out, name, profile, tempo, out, journal, command="replay")
+    with InterruptHold("replay") as hold:
+        with view.running():
+            result = asyncio.run(
+                replay(recording, profile, tempo, args.speed, journal, view, hold=hold)
+            )
+        finish(result, args.out, name, profile, tempo, out, journal, command="replay", hold=hold)
     return 0

@@ -24,3 +24,14 @@ def test_replay_gives_the_reps_of_the_live_run(simulated_set):
     assert len(a) == len(b) == 5
     np.testing.assert_allclose(a["start_s"], b["start_s"], atol=1e-9)
     np.testing.assert_allclose(a["rom_deg"], b["rom_deg"], atol=1e-9)
+
+
+def test_replay_holds_ctrl_c_off_once_its_session_ended(simulated_set):
+    """imu replay left the moment between the session's end and saving unprotected."""
+    from imu.live.session import InterruptHold
+
+    live, _ = run_live(simulated_set)
+    with InterruptHold("replay") as hold:
+        asyncio.run(replay(live.recording, get_profile("reverse-crunch"), TEMPO, speed=50.0,
+                           hold=hold))
+        assert hold.holding  # from the session's end until the caller releases it

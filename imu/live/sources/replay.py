@@ -24,7 +24,13 @@ from imu.exercises import ExerciseProfile
 from imu.io.recording import Recording, gaps_from_nan
 from imu.io.resample import resample_at, uniform_grid_s
 from imu.live.events import Listener
-from imu.live.session import HostClock, LiveResult, LiveSession, run_with_signals
+from imu.live.session import (
+    HostClock,
+    InterruptHold,
+    LiveResult,
+    LiveSession,
+    run_with_signals,
+)
 from imu.live.sources.virtual import VirtualSensorSource
 from imu.tempo import Tempo
 
@@ -91,14 +97,16 @@ def replay_source(recording: Recording, speed: float = 1.0) -> VirtualSensorSour
 
 async def replay(recording: Recording, profile: ExerciseProfile, tempo: Tempo, speed: float,
                  journal: Path | None = None, listener: Listener | None = None,
-                 host_clock: HostClock | None = None) -> LiveResult:
+                 host_clock: HostClock | None = None,
+                 hold: InterruptHold | None = None) -> LiveResult:
     """Stream ``recording`` through virtual sensor + bleak + live session; returns the result.
 
-    Ctrl-C ends it cleanly (what was streamed so far is kept).
+    Ctrl-C ends it cleanly (what was streamed so far is kept); with ``hold``, a Ctrl-C from
+    the moment the session ended is held off for the caller to save the recording.
     """
     session = LiveSession(
         replay_source(recording, speed), profile, tempo,
         journal_path=str(journal) if journal else None, listener=listener,
         host_clock=host_clock or ScaledClock(speed),
     )
-    return await run_with_signals(session)
+    return await run_with_signals(session, hold=hold)
