@@ -39,7 +39,7 @@ from imu.io.journal import (
     journal_in_use,
     leftover_journals,
     read_journal,
-    recover_journal,
+    recover,
     recovery_target,
 )
 from imu.io.recording import Recording, read_recording, write_recording
@@ -239,6 +239,8 @@ class RecoveredJournal:
         target: the recording written from it (``NAME.parquet`` beside it).
         recording: the recovered recording; None when it could not be recovered.
         error: why it could not be recovered (None when it was).
+        losses: what was lost to damage and repaired, one line as ``imu recover`` prints it
+            ("" when nothing was).
 
     """
 
@@ -246,6 +248,7 @@ class RecoveredJournal:
     target: Path
     recording: Recording | None
     error: str | None = None
+    losses: str = ""
 
 
 def recover_leftover_journals(out_dir: Path) -> list[RecoveredJournal]:
@@ -263,7 +266,7 @@ def recover_leftover_journals(out_dir: Path) -> list[RecoveredJournal]:
                                             "session (left alone)"))
             continue
         try:
-            recording = recover_journal(journal)
+            recovered = recover(journal, warn=False)
         except EmptyJournalError as exc:
             # Said once: set aside (kept, never deleted: it may hold payloads worth a look).
             aside = journal.with_name(journal.name + EMPTY_SUFFIX)
@@ -274,9 +277,11 @@ def recover_leftover_journals(out_dir: Path) -> list[RecoveredJournal]:
         except RecordingError as exc:
             results.append(RecoveredJournal(journal, target, None, str(exc)))
             continue
+        recording = recovered.recording
         write_recording(recording, target)
         journal.rename(journal.with_name(journal.name + ".recovered"))
-        results.append(RecoveredJournal(journal, target, recording))
+        losses = recovered.repairs.line() if recovered.repairs else ""
+        results.append(RecoveredJournal(journal, target, recording, losses=losses))
     return results
 
 
@@ -293,6 +298,8 @@ def recover_leftovers(out_dir: Path, out: Console) -> list[Path]:
             f"{count(len(item.recording.meta.gaps), 'gap')}",
             markup=False,
         )
+        if item.losses:
+            out.print(f"warning: {item.losses}", markup=False)
         written.append(item.target)
     return written
 

@@ -319,3 +319,23 @@ def test_recover_cli_exit_codes_and_one_warning(tmp_path, capsys):
     assert len(err.strip().splitlines()) == 1, err
     assert "damaged.imuj: data lost: about 1 frame (0.05 s, 5 samples)" in err
     assert (tmp_path / "damaged.parquet").exists()
+
+
+def test_a_damaged_journal_left_for_imu_live_reports_its_losses(tmp_path):
+    """imu live's start-up recovery said only 'recovered ... N gaps', not what was lost."""
+    import io
+
+    from rich.console import Console
+
+    from imu.live.finish import recover_leftovers
+
+    path = tmp_path / "live-x.imuj"
+    write_journal(path, frames(300 * 5))
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 3] + data[len(data) // 3 + 1000 :])
+    buffer = io.StringIO()
+    written = recover_leftovers(tmp_path, Console(file=buffer, width=300))
+    printed = buffer.getvalue()
+    assert written == [tmp_path / "live-x.parquet"]
+    assert "recovered live-x.imuj" in printed
+    assert "warning:" in printed and "frames (" in printed and "samples) lost" in printed
