@@ -145,6 +145,10 @@ TIME_NAME_HINT: Final = re.compile(r"time|stamp|^t$|^ts$|sec|elapsed|date", re.I
 MAX_TIME_S: Final = 1e11
 """A time beyond this many seconds (from 1970: the year 5100) is no timestamp, s."""
 
+MIN_RESTART_S: Final = 1.0
+"""A step back in time longer than this, followed by a second of rows in order over times
+already covered, is a second recording in the file (see ``_check_one_clock``), s."""
+
 MAX_UPSAMPLING: Final = 8.0
 """A grid (``--rate``) more than this many times the rate the timestamps show is refused: it
 would invent that many samples for each one measured and cost memory and time in proportion."""
@@ -544,7 +548,10 @@ def read_csv_frame(path: Path, options: CsvOptions) -> pd.DataFrame:
     except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
         raise RecordingError(f"{path}: not a readable CSV file: {_one_line(exc)}") from exc
     # Names are compared without the blanks around them (a header written "time_s, acc_x").
+    # A header written as a comment ("# time_s,...", numpy.savetxt) loses its '#'.
     available = [str(c).strip() for c in header.columns]
+    if available and available[0].startswith("#"):
+        available[0] = available[0].lstrip("#").strip()
     # A file without timestamps, sampled at a known rate: time is the row number / rate.
     synth_time = options.time_col not in available and options.rate_hz is not None
     if synth_time:
@@ -554,7 +561,7 @@ def read_csv_frame(path: Path, options: CsvOptions) -> pd.DataFrame:
     wanted = list(dict.fromkeys((*options.data_cols, *options.label_cols)))
     if synth_time:
         wanted = [c for c in wanted if c != options.time_col]
-    raw_names = {str(c).strip(): str(c) for c in header.columns}
+    raw_names = dict(zip(available, (str(c) for c in header.columns), strict=False))
     try:
         frame = pd.read_csv(
             path,
@@ -568,7 +575,8 @@ def read_csv_frame(path: Path, options: CsvOptions) -> pd.DataFrame:
         )
     except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
         raise RecordingError(f"{path}: malformed CSV: {_one_line(exc)}") from exc
-    frame.columns = [str(c).strip() for c in frame.columns]
+    by_raw = {raw: name for name, raw in raw_names.items()}
+    frame.columns = [by_raw.get(str(c), str(c).strip()) for c in frame.columns]
     if len(frame) == 0:
         raise RecordingError(f"{path}: the file has a header but no data rows")
     if synth_time:
@@ -594,12 +602,28 @@ def _known_exercise(name: str) -> bool:
 
 
 def _leading_comment_lines(head: bytes) -> int:
-    """How many lines at the top of a file start with '#' (comments above the header)."""
+    """How many lines at the top of a file start with '#' (comments above the header).
+
+    When the line after them is data (numbers only), the last '#' line is the header itself,
+    as ``numpy.savetxt(..., header=...)`` writes it ("# time_s,acc_x,..."), and is not counted.
+    """
     lines = head.lstrip(b"\xef\xbb\xbf").splitlines()
     n = 0
     while n < len(lines) - 1 and lines[n].lstrip().startswith(b"#"):
         n += 1
+    if n and _is_numbers(lines[n]):
+        n -= 1
     return n
+
+
+def _is_numbers(line: bytes) -> bool:
+    """Whether every field of a line (split at , ; tab | or blanks) is a number."""
+    fields = [f for f in re.split(rb"[,;\t|\s]+", line.strip()) if f]
+    try:
+        [float(f) for f in fields]
+    except ValueError:
+        return False
+    return bool(fields)
 
 
 def import_frame(
@@ -1060,7 +1084,7 @@ def _clean(
             f"them by time first); an import sorts at most {MAX_TIME_REPAIR_SHARE:.0%} of the "
             f"steps; {time_fix}"
         )
-    _check_one_clock(where, t, rows.index.to_numpy()[complete], options)
+    _check_one_clock(where, t, np.hstack((acc, gyr)), rows.index.to_numpy()[complete], options)
     order = np.argsort(t, kind="stable")
     t, acc, gyr = t[order], acc[order], gyr[order]
     repeats = np.diff(t) == 0
@@ -1109,44 +1133,67 @@ def _clean(
     )
 
 
-def _check_one_clock(where: str, t: FloatArray, positions: npt.NDArray[np.int_],
-                     options: CsvOptions) -> None:
+def _check_one_clock(where: str, t: FloatArray, values: FloatArray,
+                     positions: npt.NDArray[np.int_], options: CsvOptions) -> None:
     """Refuse a time column that restarts: two recordings joined into one file.
 
-    Rows whose time is earlier than a time already seen are "late". A row or a block out of
-    order is a glitch that sorting repairs: the sorted times form the file's own grid again.
-    When the late rows are more than :data:`MAX_TIME_REPAIR_SHARE` of the file (and more than
-    one) and sorting them in makes the grid's median step shrink by a quarter or more, a
-    second run of times lies inside the first: sorting would interleave two recordings into
-    one at twice the rate.
+    Exact copies of a row (same time, same values) are left out first: they are dropped later
+    and say nothing of a second clock. Rows whose time is earlier than a time already seen are
+    "late". A row or a block out of order is a glitch that sorting repairs: sorted, the times
+    form the file's own grid again (a late block fills a hole). Either sign of a second
+    recording stops the import:
+
+    - the late rows are more than :data:`MAX_TIME_REPAIR_SHARE` of the file (and more than
+      one), and sorting them in shrinks the grid's median step by a quarter or more (to half,
+      for two recordings at one rate);
+    - at the largest step back (more than :data:`MIN_RESTART_S`), the late rows that follow in
+      order span a second or more of times that the earlier rows already cover at more than
+      half the grid's density.
 
     Args:
         where: the file (and group), for messages.
         t: shape (n,), the complete rows' times in file order, s.
+        values: shape (n, k), the same rows' sensor values.
         positions: shape (n,), their positions among the file's data rows (0-based).
-        options: the layout (for the time column's name).
+        options: the layout (for the time column's and --split-by's names).
 
     """
+    copies = pd.DataFrame(np.column_stack((t, values))).duplicated().to_numpy()
+    t, positions = t[~copies], positions[~copies]
     steps = np.diff(t)
-    if t.size < 3 or not np.any(steps > 0):  # a file in reverse order is sorted, not refused
+    # a file in reverse order (no step forward) is sorted, not refused
+    if t.size < 3 or not np.any(steps > 0) or not np.any(steps < 0):
         return
-    late = t[1:] < np.maximum.accumulate(t[:-1])
+    late = t[1:] < np.maximum.accumulate(t[:-1])  # late[i]: row i + 1 is late
     n_late = int(np.count_nonzero(late))
-    if n_late <= max(1, MAX_TIME_REPAIR_SHARE * t.size):
+    grid = float(np.median(np.abs(steps[steps != 0])))
+    back = int(np.argmin(steps))  # the largest step back: row back + 1 starts the restart
+    interleaved = (
+        n_late > max(1, MAX_TIME_REPAIR_SHARE * t.size)
+        and float(np.median(np.diff(np.sort(t)))) <= 0.75 * grid
+    )
+    overlap = False
+    if -steps[back] > MIN_RESTART_S:
+        following = (steps[back + 1 :] > 0) & late[back + 1 :]
+        stop = back + 1 + (int(np.argmin(following)) if not following.all() else following.size)
+        run = t[back + 1 : stop + 1]
+        if run[-1] - run[0] >= 1.0:
+            before = t[: back + 1]
+            covered = int(np.count_nonzero((before >= run[0]) & (before <= run[-1])))
+            overlap = covered > 0.5 * (run[-1] - run[0]) / grid
+    if not (interleaved or overlap):
         return
-    # Blocks written out of order (a logger's buffers) sort back into one even grid; a second
-    # recording sorts in between the first's samples, and the grid's step shrinks (to half,
-    # for two recordings at one rate).
-    if np.median(np.diff(np.sort(t))) > 0.75 * np.median(np.abs(steps[steps != 0])):
-        return
-    back = int(np.argmax(steps < 0))  # the first step back: row back + 1 starts it
+    split = (
+        "add the column that tells the recordings apart to --split-by"
+        if options.split_by
+        else "name a column that tells the recordings apart with --split-by"
+    )
     raise ImportOptionsError(
         f"{where}: the time column {options.time_col!r} starts again: at data row "
         f"{positions[back + 1] + 1} it goes back from {t[back]:.6g} to {t[back + 1]:.6g} s, "
         f"and {n_late} of {t.size} rows ({n_late / t.size:.0%}) fall inside times already "
         "seen. The file holds more than one recording (or the clock was reset): split it "
-        "there into separate files, or name a column that tells the recordings apart with "
-        "--split-by"
+        f"there into separate files, or {split}"
     )
 
 

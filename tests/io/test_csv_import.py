@@ -392,3 +392,35 @@ def test_an_unknown_exercise_label_is_warned_about(
     assert any("'crunches' (column 'ex') is no known exercise" in w for w in imp.report.warnings)
     [ok] = import_csv(write_csv(samples.assign(ex="Reverse Crunch")), CsvOptions(exercise_col="ex"))
     assert not any("exercise" in w for w in ok.report.warnings)
+
+
+def test_copies_and_blocks_out_of_order_are_no_second_recording(
+    samples: pd.DataFrame, write_csv: WriteCsv
+) -> None:
+    """Every row written twice, blocks out of order: repaired, not 'starts again'."""
+    order = np.r_[0:100, 150:200, 100:150, 200 : len(samples)]
+    frame = pd.concat([samples.take(order)] * 2)
+    [imp] = import_csv(write_csv(frame), CsvOptions(rate_hz=50.0))
+    assert imp.recording.n_samples == len(samples)
+    np.testing.assert_allclose(imp.recording.acc, samples[ACC3].to_numpy(), atol=1e-9)
+
+
+def test_a_short_second_recording_is_refused_at_its_own_row(write_csv: WriteCsv) -> None:
+    """A 2 s second recording (8% of the rows) sorted silently into the first 2 s."""
+    first = synthetic_samples(n=1200, seed=1)
+    second = synthetic_samples(n=100, seed=2)
+    first.iloc[[5, 6]] = first.iloc[[6, 5]].to_numpy()  # a glitch before the restart
+    with pytest.raises(ImportOptionsError, match=r"starts again: at data row 1201 "):
+        import_csv(write_csv(pd.concat([first, second]), "short.csv"))
+
+
+def test_a_header_written_as_a_comment_is_still_the_header(
+    samples: pd.DataFrame, tmp_path: Path
+) -> None:
+    """numpy.savetxt(header=...) writes '# time_s,...' right above the data."""
+    path = tmp_path / "savetxt.csv"
+    cols = ["time_s", *ACC3, *GYR3]
+    np.savetxt(path, samples[cols].to_numpy(), delimiter=",", header=",".join(cols))
+    assert path.read_text().startswith("# time_s,")
+    [imp] = import_csv(path)
+    assert imp.recording.n_samples == len(samples)  # the first data row is data, not a header
