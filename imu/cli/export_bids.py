@@ -102,20 +102,22 @@ def _participant_of(path: Path) -> str | None:
     return _read(path).meta.participant
 
 
-def _subjects(participants: dict[str, Path], root: Path, given: bool = False) -> dict[str, str]:
+def _subjects(participants: dict[str, Path], root: Path,
+              given: str | None = None) -> dict[str, str]:
     """Participant label -> BIDS subject label, checked before anything is written.
 
     Args:
-        participants: every participant label to export -> a file of theirs.
+        participants: every participant label to export (the recordings' own, ``--subject``
+            for a recording without one) -> a file of theirs.
         root: the BIDS root (its ``participants.tsv`` holds earlier exports' subjects).
-        given: the label is ``--subject``'s (the notes say so), not the recordings'.
+        given: ``--subject``: the subject label of every participant (None: each their own).
 
     Raises:
         BidsError: two different labels become one subject, here or with a subject already in
             ``root`` (one error names every such pair).
 
     """
-    subjects = {label: bids_label(label, "subject") for label in participants}
+    subjects = {label: bids_label(given or label, "subject") for label in participants}
     owners: dict[str, list[str]] = {}
     for label, subject in subjects.items():
         owners.setdefault(subject, []).append(label)
@@ -143,10 +145,9 @@ def _subjects(participants: dict[str, Path], root: Path, given: bool = False) ->
         )
     for label, subject in subjects.items():
         if subject != label:
-            print(f"imu export-bids: note: {'--subject' if given else 'participant'} "
-                  f"{label!r} is BIDS subject "
-                  f"sub-{subject} (labels are letters and digits only; participants.tsv "
-                  f"keeps {label!r})", file=sys.stderr)
+            why = "as --subject says" if given else "labels are letters and digits only"
+            print(f"imu export-bids: note: participant {label!r} is BIDS subject "
+                  f"sub-{subject} ({why}; participants.tsv keeps {label!r})", file=sys.stderr)
     return subjects
 
 
@@ -159,15 +160,15 @@ def run(args: argparse.Namespace) -> int:
     paths = expand_inputs(args.inputs, exclude=args.out)
     participants: dict[str, Path] = {}
     for path in paths:
-        participant = args.subject or _participant_of(path)
+        participant = _participant_of(path) or args.subject
         if not participant:
             raise ImuError(f"{path}: the recording names no participant; pass --subject S")
         participants.setdefault(participant, path)
-    subjects = _subjects(participants, args.out, given=args.subject is not None)
+    subjects = _subjects(participants, args.out, given=args.subject)
     tasks_noted: set[str] = set()
     for path in paths:
         recording = _read(path)
-        participant = args.subject or recording.meta.participant
+        participant = recording.meta.participant or args.subject
         if not participant:
             raise ImuError(f"{path}: the recording names no participant; pass --subject S")
         exercise = args.exercise or recording.meta.exercise

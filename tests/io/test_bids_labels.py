@@ -68,6 +68,15 @@ def test_a_label_that_clashes_with_an_earlier_export_is_refused(
     assert main(["export-bids", str(files["b"]), "--out", str(out), "--no-events",
                  "--subject", "P1b"]) == 0
     assert (out / "sub-P1b").is_dir()
+    # participants.tsv keeps the recording's own label under the subject --subject named
+    participants = pd.read_csv(out / "participants.tsv", sep="\t", dtype=str)
+    assert participants.to_dict("list") == {"participant_id": ["sub-P1", "sub-P1b"],
+                                            "source_participant": ["P-1", "P_1"]}
+    # and another session of that person goes to the same subject
+    again = write_recording(bundled.with_meta(participant="P_1", start_time_s=1.8e9),
+                            tmp_path / "in" / "b2.parquet")
+    assert main(["export-bids", str(again), "--out", str(out), "--no-events",
+                 "--subject", "P1b"]) == 0
 
 
 def test_a_changed_label_is_said_and_the_original_kept(
