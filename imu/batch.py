@@ -69,7 +69,7 @@ import pyarrow.parquet as pq
 
 from imu.core.analyzer import AnalyzerParams
 from imu.errors import ImportOptionsError, ImuError
-from imu.exercises import PROFILES, get_profile, profile_name
+from imu.exercises import PROFILES, check_tempo_fits, get_profile, profile_name
 from imu.io.load import load_recordings
 from imu.io.recording import Recording
 from imu.report.session import analyze_recording, recorded_tempo
@@ -294,7 +294,9 @@ def _manifest_row(values: dict[str, str | None]) -> tuple[dict[str, Any], list[s
     tempo = values.get("tempo")
     if tempo is not None:
         try:
-            parse_tempo(tempo)
+            parsed = parse_tempo(tempo)
+            if exercise is not None and not exercise.startswith(_BAD):
+                check_tempo_fits(get_profile(exercise), parsed)
         except ImuError as exc:
             problems.append(" ".join(str(exc).split()))
             tempo = _BAD + tempo
@@ -636,7 +638,9 @@ class BatchOptions:
         if self.exercise is not None:
             get_profile(self.exercise)
         if self.tempo is not None:
-            parse_tempo(self.tempo)
+            tempo = parse_tempo(self.tempo)
+            if self.exercise is not None:
+                check_tempo_fits(get_profile(self.exercise), tempo)
         if self.workers < 0:
             raise BatchError(f"workers must be >= 0, got {self.workers}")
         if self.scheduler is not None:

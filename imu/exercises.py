@@ -408,6 +408,25 @@ def profile_name(name: str) -> str:
     return key
 
 
+MIN_HOLD_TEMPO_S = 5.0
+"""Shortest hold an isometric exercise's tempo may prescribe (its middle number), s."""
+
+
+def check_tempo_fits(profile: ExerciseProfile, tempo: Tempo) -> None:
+    """Refuse a tempo that cannot prescribe this exercise: a hold shorter than 5 s for a plank.
+
+    Raises:
+        ImuError: the message says the hold is the tempo's middle number and how to write one.
+
+    """
+    if profile.isometric and tempo.top_hold_s < MIN_HOLD_TEMPO_S:
+        raise ImuError(
+            f"{profile.title} is a hold: the middle number of the tempo is how long to hold "
+            f"(e.g. 1-45-1 for 45 s); tempo {tempo} prescribes {tempo.top_hold_s:g} s, "
+            f"shorter than the {MIN_HOLD_TEMPO_S:g} s a hold may be"
+        )
+
+
 def get_profile(name: str) -> ExerciseProfile:
     """The profile called ``name``, or the profile an alias stands for (:func:`profile_name`).
 

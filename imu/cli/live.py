@@ -29,7 +29,7 @@ from imu.cli._phone import add_phone_options, announce, phone_source
 from imu.cli._web import add_web_option, serve, with_web
 from imu.core.metrics import TempoTolerance
 from imu.errors import ImuError
-from imu.exercises import PROFILES, ExerciseProfile, get_profile
+from imu.exercises import PROFILES, ExerciseProfile, check_tempo_fits, get_profile
 from imu.io.journal import SUFFIX
 from imu.live.events import DEVICE_STOPPED, Listener
 from imu.live.finish import (
@@ -232,9 +232,10 @@ def run(args: argparse.Namespace) -> int:
                 "in 'imu live --help'"
             )
         args.exercise = args.sim  # the simulated exercise (aliases resolve to the profile)
-    phone = phone_source(args)
     profile = get_profile(args.exercise)
     tempo = parse_tempo(args.tempo) if args.tempo else profile.default_tempo
+    check_tempo_fits(profile, tempo)  # before any connection is tried
+    phone = phone_source(args)
     config = (
         StreamConfig(BLE_DEFAULT_RATE_HZ if args.rate is None else args.rate, args.acc_range,
                      args.gyr_range)

@@ -72,7 +72,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument("--rest", type=float, metavar="S",
                    help="rest between sets, s (default: 30-60 s drawn per rest)")
     p.add_argument("--hold", type=float, default=45.0, metavar="S",
-                   help="plank hold, s (default 45)")
+                   help="plank hold, s, at least 5 (default 45; --tempo does not set it)")
     p.add_argument("--packet-loss", type=float, default=0.0, metavar="P",
                    help="probability that a BLE frame is lost (NaN gap), 0-1 (default 0)")
     p.add_argument("--jitter", type=float, default=0.0, metavar="S",

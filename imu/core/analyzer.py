@@ -79,7 +79,7 @@ from imu.core.segmentation import Lobe, LobeFinder, RawRep, RepAssembler, Segmen
 from imu.core.stillness import StillnessBias
 from imu.core.stream import GapFiller, SosFilter
 from imu.errors import AnalysisError
-from imu.exercises import ExerciseProfile
+from imu.exercises import ExerciseProfile, check_tempo_fits
 from imu.tempo import Tempo
 
 logger = logging.getLogger(__name__)
@@ -131,10 +131,6 @@ class AnalyzerParams:
     tempo_tolerance: TempoTolerance = field(default_factory=TempoTolerance)
 
 
-MIN_PRESCRIBED_HOLD_S = 5.0
-"""Shortest hold an isometric exercise's tempo may prescribe (its middle number), s."""
-
-
 class RepAnalyzer:
     """Finds reps, phases, quantities and labels in a stream of IMU samples.
 
@@ -171,13 +167,7 @@ class RepAnalyzer:
         self.profile = profile
         self.sampling_rate_hz = float(sampling_rate_hz)
         self.tempo = tempo or profile.default_tempo
-        if profile.isometric and self.tempo.top_hold_s < MIN_PRESCRIBED_HOLD_S:
-            raise AnalysisError(
-                f"{profile.title} is a hold: the middle number of the tempo is how long to hold "
-                f"(e.g. 1-45-1 for 45 s); tempo {self.tempo} prescribes "
-                f"{self.tempo.top_hold_s:g} s, shorter than the {MIN_PRESCRIBED_HOLD_S:g} s a "
-                "hold may be"
-            )
+        check_tempo_fits(profile, self.tempo)
         self.params = params or AnalyzerParams()
         self.keep_trace = keep_trace
         self.phase_cues = phase_cues

@@ -335,10 +335,7 @@ def validate_spec(spec: SessionSpec) -> tuple[ExerciseModel, Tempo | None, int]:
     if not spec.jitter_s >= 0:
         raise SimulationError(f"jitter {spec.jitter_s} s must be >= 0")
     if model.hold and not spec.hold_s >= 5:
-        raise SimulationError(
-            f"plank hold {spec.hold_s:g} s must be at least 5 s (with --tempo, the hold is its "
-            "middle number: e.g. 1-45-1 for 45 s)"
-        )
+        raise SimulationError(f"plank hold {spec.hold_s:g} s must be at least 5 s")
     _validate_families(spec)
     if spec.pendulum_length_m is not None and not 0.5 <= spec.pendulum_length_m <= 1.5:
         raise SimulationError(

@@ -139,3 +139,25 @@ def test_simulate_refuses_a_mounting_that_is_no_rotation(quat: str, tmp_path: Pa
     err = capsys.readouterr().err
     assert "four finite numbers" in err and "Traceback" not in err
     assert not out.exists()
+
+
+def test_a_plank_tempo_without_a_hold_is_refused_before_any_work(tmp_path: Path, capsys) -> None:
+    """batch hashed and dispatched every file first; live connected to the sensor first."""
+    plank = str(Path(RECORDING).with_name("plank.parquet"))
+    runs = {
+        "batch": ["batch", plank, "--exercise", "plank", "--tempo", "1-2-1", "--out",
+                  str(tmp_path / "ds"), "--workers", "0"],
+        "live": ["live", "-e", "plank", "--device", "AA:BB:CC:DD:EE:FF", "--tempo", "1-2-1",
+                 "--out", str(tmp_path / "live")],
+    }
+    for command, args in runs.items():
+        assert main(args) == 2, command
+        err = capsys.readouterr().err
+        assert "the middle number of the tempo is how long to hold" in err, (command, err)
+    assert not (tmp_path / "ds").exists() and not (tmp_path / "live").exists()
+    manifest = tmp_path / "m.csv"
+    manifest.write_text(f"file,participant,exercise,tempo,date\n{plank},P2,plank,1-2-1,"
+                        "2024-01-08\n")
+    assert main(["batch", "--manifest", str(manifest), "--out", str(tmp_path / "ds2"),
+                 "--workers", "0"]) == 2
+    assert "line 2: Plank is a hold" in capsys.readouterr().err
