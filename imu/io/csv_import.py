@@ -716,7 +716,7 @@ def _import_frame(
         estimated_rate,
         origin_s if absolute else None,
     )
-    _check_upsampling(source, rate, estimated_rate, given=rate_estimated_as is None
+    check_upsampling(source, rate, estimated_rate, given=rate_estimated_as is None
                       and options.rate_hz is not None)
     for key, _, c in cleaned:
         _check_grid_size(_where(source, key), c.t_s, rate, options)
@@ -1349,7 +1349,7 @@ def _drop_impossible_times(frame: pd.DataFrame, options: CsvOptions) -> tuple[pd
     return frame[~far].reset_index(drop=True), n_far
 
 
-def _check_upsampling(source: str, rate_hz: float, estimated_hz: float, given: bool) -> None:
+def check_upsampling(source: str, rate_hz: float, estimated_hz: float, given: bool) -> None:
     """Refuse a given grid rate far above what the timestamps show (:data:`MAX_UPSAMPLING`)."""
     if given and math.isfinite(estimated_hz) and rate_hz > MAX_UPSAMPLING * estimated_hz:
         raise ImportOptionsError(

@@ -65,6 +65,7 @@ from imu.io.csv_import import (
     CsvOptions,
     ImportedRecording,
     ImportReport,
+    check_upsampling,
     import_frame,
 )
 from imu.io.recording import Gap, Recording, one_line
@@ -695,6 +696,8 @@ def _join(
             raise ImportOptionsError(f"{path}: {s.label} has fewer than 2 usable samples")
     stats = {s.label: timing_stats(s.t_s, max_gap_s) for s in (acc, gyr)}
     rate_how: str | None = None
+    if rate_hz is not None:  # a grid the user chose: not far above what the sensors give
+        check_upsampling(str(path), rate_hz, estimate_rate_hz(stats[acc.label])[0], given=True)
     if rate_hz is None:
         rate_hz, how = estimate_rate_hz(stats[acc.label])
         rate_how = f"the accelerometer's {how.removeprefix('estimated from the ')}"

@@ -213,3 +213,12 @@ def test_cli_bad_phone_files_give_one_line_errors(tmp_path, truth, capsys):
     empty.mkdir()
     assert main(["convert", str(empty), str(tmp_path / "z.parquet")]) == 2
     assert "folder" in capsys.readouterr().err
+
+
+def test_a_phone_grid_far_above_the_phone_rate_is_refused(tmp_path, truth):
+    """--rate 5000 on a 100 Hz phone export invented 50 samples per measured one."""
+    from imu.errors import ImportOptionsError
+
+    path = sensor_logger_zip(tmp_path / "sl.zip", truth)
+    with pytest.raises(ImportOptionsError, match=r"--rate 5000 Hz is \d+ times the"):
+        import_phone(path, rate_hz=5000)
