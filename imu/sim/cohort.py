@@ -206,9 +206,12 @@ def previous_cohort(out_dir: str | Path) -> list[Path]:
     Those its ``cohort.csv`` and ``manifest.csv`` list (only names this module writes, like
     ``P01/P01_2024-01-08.parquet``, inside ``out_dir``), their truth CSVs, and the two tables
     themselves. A table with other columns is not ours: neither it nor what it lists is
-    included.
+    included. Without a ``cohort.csv`` of ours (the design table only this module writes)
+    nothing is: a ``manifest.csv`` alone may be a user's own, listing real recordings.
     """
     out = Path(out_dir)
+    if _our_table(out / COHORT, MANIFEST_COLUMNS + DESIGN_COLUMNS) is None:
+        return []
     files: dict[Path, None] = {}
     for name, columns in ((COHORT, MANIFEST_COLUMNS + DESIGN_COLUMNS),
                           (MANIFEST, MANIFEST_COLUMNS)):

@@ -124,3 +124,21 @@ def test_a_manifest_of_the_users_own_is_not_taken_for_a_cohort(tmp_path: Path) -
     (out / "manifest.csv").write_text("file,participant\nP01/P01_2024-01-08.parquet,P01\n")
     assert previous_cohort(out) == []
     assert remove_cohort(out) == [] and (out / "P01" / "P01_2024-01-08.parquet").exists()
+
+
+def test_a_full_manifest_of_the_users_own_is_not_taken_for_a_cohort(tmp_path: Path) -> None:
+    """A user's manifest has the very columns a cohort's has: without a cohort.csv, --force
+    deleted the real recordings it listed."""
+    from imu.sim.cohort import MANIFEST_COLUMNS
+
+    out = tmp_path / "study"
+    (out / "P01").mkdir(parents=True)
+    real = out / "P01" / "P01_2024-01-08.parquet"
+    real.write_bytes(b"x")
+    row = {"file": "P01/P01_2024-01-08.parquet", "participant": "P01",
+           "exercise": "reverse-crunch", "tempo": "3-1-3", "date": "2024-01-08"}
+    header = ",".join(MANIFEST_COLUMNS)
+    (out / "manifest.csv").write_text(
+        header + "\n" + ",".join(row.get(c, "") for c in MANIFEST_COLUMNS) + "\n")
+    assert previous_cohort(out) == []
+    assert remove_cohort(out) == [] and real.exists()
