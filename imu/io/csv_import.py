@@ -697,10 +697,10 @@ def _import_frame(
     pooled = interval_stats(
         np.concatenate([np.diff(c.t_s) for _, _, c in cleaned]), options.max_gap_s
     )
-    estimated_rate, how = estimate_rate_hz(pooled)
     absolute = _is_absolute(origin_s, options)
-    if options.check_units:
+    if options.check_units:  # first: a wrong unit is why no rate can be estimated
         _check_time_unit(source, pooled, origin_s if absolute else None, options.time_unit)
+    estimated_rate, how = estimate_rate_hz(pooled)
     if options.rate_hz is None:
         rate, note = estimated_rate, how
         if len(cleaned) > 1:

@@ -424,3 +424,12 @@ def test_a_header_written_as_a_comment_is_still_the_header(
     assert path.read_text().startswith("# time_s,")
     [imp] = import_csv(path)
     assert imp.recording.n_samples == len(samples)  # the first data row is data, not a header
+
+
+def test_integer_nanoseconds_read_as_seconds_name_the_unit(
+    samples: pd.DataFrame, write_csv: WriteCsv
+) -> None:
+    """It said 'cannot estimate a sampling rate (got 0.0); give one with --rate', which failed."""
+    ns = (1_700_000_000 * 10**9 + (samples["time_s"] * 1e9).round()).astype("int64")
+    with pytest.raises(ImportOptionsError, match="pass --time-unit ns"):
+        import_csv(write_csv(samples.assign(time_s=ns)))
