@@ -73,7 +73,7 @@ from imu.exercises import PROFILES, check_tempo_fits, get_profile, profile_name
 from imu.io.load import load_recordings
 from imu.io.recording import Recording
 from imu.report.session import analyze_recording, recorded_tempo
-from imu.report.tables import REPS_DTYPES, SESSION_DTYPES, SETS_DTYPES
+from imu.report.tables import REPS_DTYPES, SESSION_DTYPES, SETS_DTYPES, TABLE_FILES
 from imu.tempo import parse_tempo
 from imu.text import count
 
@@ -199,7 +199,7 @@ _ISO_DATE: Final = re.compile(
 )
 """Dates a manifest takes: ISO 8601 ``YYYY-MM-DD``, optionally with a time and a zone."""
 
-_DAY_MONTH: Final = re.compile(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}")
+_DAY_MONTH: Final = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-]\d{2,4}")
 """``08/01/2024``: day and month in an order that cannot be told (8 January or 1 August)."""
 
 MANIFEST_PROBLEMS_SHOWN: Final = 20
@@ -216,8 +216,9 @@ def _parse_date(text: str) -> float:
     """
     fix = "write YYYY-MM-DD, e.g. 2024-01-08 or 2024-01-08T18:00:00Z"
     if _ISO_DATE.fullmatch(text) is None:
+        parts = _DAY_MONTH.fullmatch(text)
         why = (" (day and month could be either way round)"
-               if _DAY_MONTH.fullmatch(text) else "")
+               if parts and max(int(parts[1]), int(parts[2])) <= 12 else "")
         raise BatchError(f"date {text!r} is not ISO 8601{why}; {fix}")
     try:
         stamp = pd.Timestamp(text.upper().replace(",", "."))
@@ -416,10 +417,9 @@ def read_manifest(path: str | Path) -> dict[Path, ManifestRow]:
     return manifest.rows
 
 
-REPORT_FILES = frozenset(f"{t}.{ext}" for t in ("reps", "sets", "session")
-                         for ext in ("parquet", "csv"))
+REPORT_TABLES = frozenset(TABLE_FILES)
 """This tool's own report tables: a folder search leaves them out (they are not recordings)."""
-NOT_DATA_CSV = REPORT_FILES | {"manifest.csv", "cohort.csv"}
+NOT_DATA_CSV = REPORT_TABLES | {"manifest.csv", "cohort.csv"}
 """CSV files a folder holds that are no recordings: reports, a manifest, the design file of
 ``imu simulate-cohort``; they are not counted in the "CSV files left out" note."""
 
@@ -434,7 +434,7 @@ def expand_inputs(inputs: Iterable[str | Path], exclude: str | Path | None = Non
 
     CSV files are taken when named or matched by a glob, never from a directory search (a
     folder of recordings often holds truth or report CSVs). A directory search also leaves out
-    this tool's own report tables (:data:`REPORT_FILES`), e.g. the reports of live sessions.
+    this tool's own report tables (:data:`REPORT_TABLES`), e.g. the reports of live sessions.
 
     Args:
         inputs: paths, directories or patterns.
@@ -454,7 +454,7 @@ def expand_inputs(inputs: Iterable[str | Path], exclude: str | Path | None = Non
             matches = [m for m in matches if m.is_file()]
         elif Path(text).is_dir():
             matches = sorted(p for p in Path(text).rglob("*.parquet") if p.is_file()
-                             and p.name not in REPORT_FILES)
+                             and p.name not in REPORT_TABLES)
             csvs = sum(1 for p in Path(text).rglob("*.csv") if p.is_file()
                        and not p.name.endswith(".truth.csv") and p.name not in NOT_DATA_CSV)
             if csvs:

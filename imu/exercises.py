@@ -408,6 +408,14 @@ def profile_name(name: str) -> str:
     return key
 
 
+def known_profile(name: str) -> str | None:
+    """The profile an exercise name resolves to (:func:`profile_name`), or None for none."""
+    try:
+        return profile_name(name)
+    except ImuError:
+        return None
+
+
 MIN_HOLD_TEMPO_S = 5.0
 """Shortest hold an isometric exercise's tempo may prescribe (its middle number), s."""
 

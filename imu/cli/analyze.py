@@ -27,7 +27,7 @@ from imu.cli._csvargs import (
 from imu.core.analyzer import AnalyzerParams
 from imu.core.metrics import TempoTolerance
 from imu.errors import AnalysisError, ImuError
-from imu.exercises import PROFILES, get_profile, profile_name
+from imu.exercises import PROFILES, get_profile, known_profile
 from imu.io.recording import Recording
 from imu.report.coaching import DISCLAIMER
 from imu.report.session import SessionReport, analyze_recording, check_long_enough
@@ -169,9 +169,9 @@ def run(args: argparse.Namespace) -> int:
     for name, path, recording in _named_recordings(args, out):
         exercise = args.exercise or recording.meta.exercise
         recorded = recording.meta.exercise
-        if args.exercise and recorded and _profile_of(recorded) not in (
+        if args.exercise and recorded and known_profile(recorded) not in (
             None,
-            _profile_of(args.exercise),
+            known_profile(args.exercise),
         ):
             default = get_profile(args.exercise).default_tempo
             own_tempo = (
@@ -191,7 +191,7 @@ def run(args: argparse.Namespace) -> int:
                 f"{name}: the recording does not say which exercise it is; pass --exercise "
                 f"(one of: {', '.join(PROFILES)})"
             )
-        if not args.exercise and _profile_of(exercise) is None:
+        if not args.exercise and known_profile(exercise) is None:
             raise ImuError(
                 f"{path}: the recording's metadata names the exercise {exercise!r}, which is "
                 f"not one of: {', '.join(PROFILES)}; pass --exercise E (it applies to every "
@@ -235,14 +235,6 @@ def run(args: argparse.Namespace) -> int:
     written = write_reports(reports, args.out)
     out.print(f"wrote: {', '.join(p.name for p in written)} to {args.out}")
     return 0
-
-
-def _profile_of(name: str) -> str | None:
-    """The profile an exercise name resolves to, or None when it names none."""
-    try:
-        return profile_name(name)
-    except ImuError:
-        return None
 
 
 def _count(n: int, noun: str) -> str:

@@ -37,8 +37,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from imu.errors import ImportOptionsError, ImuError, RecordingError
-from imu.exercises import profile_name
+from imu.errors import ImportOptionsError, RecordingError
+from imu.exercises import known_profile
 from imu.frames import ACC, GYR, STANDARD_GRAVITY, TIME
 from imu.io.gravity import (
     GravityAtRest,
@@ -590,15 +590,6 @@ def read_csv_frame(path: Path, options: CsvOptions) -> pd.DataFrame:
     frame.attrs["decimal"] = decimal
     frame.attrs["columns"] = available[: len(header.columns)]
     return frame
-
-
-def _known_exercise(name: str) -> bool:
-    """Whether an exercise name resolves to a profile (aliases, case and blanks allowed)."""
-    try:
-        profile_name(name)
-    except ImuError:
-        return False
-    return True
 
 
 def _leading_comment_lines(head: bytes) -> int:
@@ -1516,7 +1507,7 @@ def _finish(
     duration = n / rate_hz
     participant = _label_value(where, rows, options.participant_col, "participant")
     exercise = _label_value(where, rows, options.exercise_col, "exercise")
-    if exercise and not _known_exercise(exercise):
+    if exercise and known_profile(exercise) is None:
         warnings.append(
             f"exercise {exercise!r} (column {options.exercise_col!r}) is no known exercise "
             "profile: analyse it with --exercise E"

@@ -182,7 +182,7 @@ class JournalWriter:
                 f"cannot write journal {self.path}: {self.error}; choose a writable --out "
                 "directory with free space"
             )
-        _fsync_dir(self.path.parent)
+        fsync_path(self.path.parent)
 
     @property
     def healthy(self) -> bool:
@@ -290,15 +290,17 @@ class JournalWriter:
             logger.warning("cannot remove journal %s: %s", self.path, exc)
 
 
-def _fsync_dir(path: Path) -> None:
+def fsync_path(path: Path) -> None:
+    """Flush ``path`` (a file, or a folder: its renames) to the disk; errors are only logged."""
     try:
         fd = os.open(path, os.O_RDONLY)
-    except OSError:
+    except OSError as exc:
+        logger.debug("cannot open %s to fsync it: %s", path, exc)
         return
     try:
         os.fsync(fd)
-    except OSError:
-        pass
+    except OSError as exc:
+        logger.debug("cannot fsync %s: %s", path, exc)
     finally:
         os.close(fd)
 

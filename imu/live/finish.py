@@ -18,7 +18,6 @@ it cuts the reports short, and :func:`finish_session` says how to make them
 from __future__ import annotations
 
 import logging
-import os
 import shlex
 import sys
 import tempfile
@@ -36,6 +35,7 @@ from imu.io.journal import (
     EMPTY_SUFFIX,
     SUFFIX,
     EmptyJournalError,
+    fsync_path,
     journal_in_use,
     leftover_journals,
     read_journal,
@@ -110,21 +110,6 @@ class SavedSession:
     fallback_reason: str | None = None
 
 
-def _fsync(path: Path) -> None:
-    """Flush ``path`` (a file or a folder) to the disk; errors are only logged."""
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError as exc:
-        logger.debug("cannot open %s to fsync it: %s", path, exc)
-        return
-    try:
-        os.fsync(fd)
-    except OSError as exc:
-        logger.debug("cannot fsync %s: %s", path, exc)
-    finally:
-        os.close(fd)
-
-
 def write_verified(recording: Recording, path: Path) -> Path:
     """Write ``recording`` to ``path`` atomically, read it back, and flush it to the disk.
 
@@ -141,8 +126,8 @@ def write_verified(recording: Recording, path: Path) -> Path:
             f"but {recording.n_samples} and {len(recording.meta.gaps)} were written; the "
             "disk may be failing, choose another --out"
         )
-    _fsync(path)
-    _fsync(path.parent)  # the rename too
+    fsync_path(path)
+    fsync_path(path.parent)  # the rename too
     return path
 
 

@@ -245,10 +245,10 @@ SESSION_COLUMNS: Final = tuple(SESSION_DTYPES)
 
 TABLE_NAMES: Final = ("reps", "sets", "session")
 
-REPORT_FILES: Final = (
-    *(f"{name}.{ext}" for name in TABLE_NAMES for ext in ("csv", "parquet")),
-    "report.html",
-)
+TABLE_FILES: Final = tuple(f"{name}.{ext}" for name in TABLE_NAMES for ext in ("csv", "parquet"))
+"""The tables :func:`write_reports` writes (a folder search leaves them out: no recordings)."""
+
+REPORT_FILES: Final = (*TABLE_FILES, "report.html")
 """The files :func:`write_reports` writes into its folder."""
 
 
