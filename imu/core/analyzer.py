@@ -457,16 +457,19 @@ class RepAnalyzer:
         acc_angle = angle_step.inclination(acc_lp)
         gap_col = gap.astype(np.float64)
         swing = np.zeros(len(w_deg))
+        moving = np.zeros(len(w_deg))
         if self._pendulum is not None:
             rate = (gyr_axis - bias_axis) * RAD2DEG
             rate[gap] = 0.0
-            band, swing = self._pendulum(
+            band, swing, moving = self._pendulum(
                 np.column_stack((w_deg, side_deg, gap_col, wide_deg)), rate, acc_angle
             )
             w_deg, side_deg, gap_col, wide_deg = band.T
         angle = angle_step.fuse(w_deg, acc_angle)
         start_abs = self._sig_start + len(self._sig)
-        block = np.column_stack((w_deg, angle, side_deg, gap_col, wide_deg, acc_angle, swing))
+        block = np.column_stack(
+            (w_deg, angle, side_deg, gap_col, wide_deg, acc_angle, swing, moving)
+        )
         self._sig = np.concatenate((self._sig, block))
         if self.keep_trace:
             self._trace.append(np.column_stack((angle, w_deg)))

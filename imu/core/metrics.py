@@ -43,7 +43,10 @@ COL_INCLINATION = 5
 COL_PENDULUM = 6
 """Hanging: the whole body's swing rate about the bar (deg/s, :mod:`imu.core.pendulum`); 0
 for other exercises."""
-SIGNAL_COLUMNS = 7
+COL_MOVING = 7
+"""Hanging: 1.0 where the pelvis moves and the pendulum rate is not taken out of the pelvic
+rate (:mod:`imu.core.pendulum`); 0 elsewhere and for other exercises."""
+SIGNAL_COLUMNS = 8
 
 HOLD_SLACK_FRACTION = 0.1
 """A static hold complies when it lasts at least the prescription less this share of it (or
@@ -267,9 +270,7 @@ class SwingShare:
         Bounded by :data:`SEEN_SWING_RANGE`; 0 before any swing was seen.
         """
         if len(block) > 2:
-            swing = np.cumsum(block[:, COL_PENDULUM]) / sampling_rate_hz
-            swing = swing - swing.mean()
-            angle = block[:, COL_ANGLE] - block[:, COL_ANGLE].mean()
+            swing, angle = _still_swing_and_angle(block, sampling_rate_hz)
             self._sxy += float(np.dot(angle, swing))
             self._sxx += float(np.dot(swing, swing))
         return self.share
@@ -292,14 +293,28 @@ def seen_swing(block: FloatArray, sampling_rate_hz: float) -> FloatArray:
     share bounded by :data:`SEEN_SWING_RANGE`. Zero mean.
     """
     swing = np.cumsum(block[:, COL_PENDULUM]) / sampling_rate_hz
-    swing = swing - swing.mean()
-    angle = block[:, COL_ANGLE] - block[:, COL_ANGLE].mean()
-    power = float(np.dot(swing, swing))
+    still_swing, angle = _still_swing_and_angle(block, sampling_rate_hz)
+    power = float(np.dot(still_swing, still_swing))
     if power <= 0.0:
         return np.zeros(len(block))
-    share = min(max(float(np.dot(angle, swing)) / power, SEEN_SWING_RANGE[0]),
+    share = min(max(float(np.dot(angle, still_swing)) / power, SEEN_SWING_RANGE[0]),
                 SEEN_SWING_RANGE[1])
-    return np.asarray(share * swing, dtype=np.float64)
+    return np.asarray(share * (swing - swing.mean()), dtype=np.float64)
+
+
+def _still_swing_and_angle(block: FloatArray, sampling_rate_hz: float
+                           ) -> tuple[FloatArray, FloatArray]:
+    """The swing's angle and the pelvic angle where the pelvis is still, each less its mean.
+
+    Only there does the pelvic angle hold the swing's seen share alone (where the pelvis
+    moves it keeps the whole swing, :data:`COL_MOVING`). Shapes (k,), k <= len(block).
+    """
+    swing = np.cumsum(block[:, COL_PENDULUM]) / sampling_rate_hz
+    still = block[:, COL_MOVING] == 0.0
+    swing, angle = swing[still], block[still, COL_ANGLE]
+    if not len(swing):
+        return swing, angle
+    return swing - swing.mean(), angle - angle.mean()
 
 
 def rom_of(raw: RawRep, signal: FloatArray, signal_start: int) -> float:

@@ -39,6 +39,18 @@ leak, a constant rate settles into an offset instead, while a 1.5-2.5 s swing ke
 its amplitude (gain ``w tau / sqrt(1 + (w tau)^2)``)."""
 
 
+MOVING_RATE_DPS = 40.0
+"""Above this rate of the accelerometer's inclination the pelvis itself is moving (a hanging
+swing turns the inclination by only the share the accelerometer sees, well under this), deg/s.
+The pelvis' angular acceleration and rate then act on the sensor's lever arm (tangential
+``alpha r``, centripetal ``omega^2 r``) and tilt the accelerometer's gravity, which the pendulum
+rate (gyro less inclination rate) would read as swing: tens of deg/s for a fast rep."""
+
+SETTLE_S = 0.3
+"""After the inclination rate falls under :data:`MOVING_RATE_DPS`, the accelerometer's
+low-pass still carries the movement's lever-arm error this long, s."""
+
+
 class PendulumSplit:
     """Splits the rate about the movement axis into pelvic curl and whole-body swing.
 
@@ -61,10 +73,11 @@ class PendulumSplit:
         # First-order high-pass on the pendulum rate: (1 - z^-1) / (1 - a z^-1).
         self._leak = float(np.exp(-1.0 / (LEVEL_TIME_CONSTANT_S * fs)))
         self._level_state = np.zeros(1)
+        self._still_for = 10**9  # samples since the pelvis last moved
 
     def __call__(
         self, band: FloatArray, rate_deg: FloatArray, inclination_deg: FloatArray
-    ) -> tuple[FloatArray, FloatArray]:
+    ) -> tuple[FloatArray, FloatArray, FloatArray]:
         """Pelvic channels and the pendulum rate for the next chunk.
 
         Args:
@@ -76,15 +89,18 @@ class PendulumSplit:
                 accelerometer's band, unwrapped, degrees.
 
         Returns:
-            ``band`` delayed, with the pendulum rate taken out of column 0, shape (m, c);
-            and the pendulum rate, shape (m,), deg/s, at the same delay, high-passed
-            (:data:`LEVEL_TIME_CONSTANT_S`) so that its integral, the swing's angle, has no
-            lasting slope.
+            ``band`` delayed, with the pendulum rate taken out of column 0 while the pelvis
+            is still, shape (m, c); the pendulum rate, shape (m,), deg/s, at the same delay,
+            high-passed (:data:`LEVEL_TIME_CONSTANT_S`) so that its integral, the swing's
+            angle, has no lasting slope; and 1.0 where the pelvis moves (the inclination
+            turns faster than :data:`MOVING_RATE_DPS`, or did within :data:`SETTLE_S`),
+            else 0.0, shape (m,): there the pendulum rate carries the lever arm's error and
+            column 0 keeps the gyro's whole rate.
 
         """
         m = len(band)
         if m == 0:
-            return band.copy(), np.empty(0)
+            return band.copy(), np.empty(0), np.empty(0)
         if self._held is None:
             self._held = np.zeros((self.delay_samples, band.shape[1]))
         joined = np.concatenate((self._held, band))
@@ -95,13 +111,25 @@ class PendulumSplit:
         incl_rate = np.diff(inclination_deg, prepend=prev) * self._fs
         self._incl_prev = float(inclination_deg[-1])
         pendulum = gyro_lp - incl_rate
-        # The pelvic rate loses the whole pendulum rate (a residual bias is in both terms and
-        # cancels); the swing's own channel loses its lasting level.
-        out[:, 0] -= pendulum
+        moving = self._moving(incl_rate)
+        # While the pelvis is still, the pelvic rate loses the whole pendulum rate (a residual
+        # bias is in both terms and cancels); while it moves, the lever arm's error would be
+        # taken out with it, so the gyro's rate is kept. The swing's own channel loses its
+        # lasting level.
+        out[:, 0] -= np.where(moving, 0.0, pendulum)
         swing, self._level_state = lfilter(
             [1.0, -1.0], [1.0, -self._leak], pendulum, zi=self._level_state
         )
-        return out, np.asarray(swing, dtype=np.float64)
+        return out, np.asarray(swing, dtype=np.float64), moving.astype(np.float64)
+
+    def _moving(self, incl_rate: FloatArray) -> npt.NDArray[np.bool_]:
+        """Where the pelvis moves: fast inclination now or within :data:`SETTLE_S` (causal)."""
+        m = len(incl_rate)
+        index = np.arange(m)
+        last = np.maximum.accumulate(np.where(np.abs(incl_rate) > MOVING_RATE_DPS, index, -1))
+        since = np.where(last >= 0, index - last, self._still_for + index + 1)
+        self._still_for = int(since[-1])
+        return since <= round(SETTLE_S * self._fs)
 
 
 __all__ = ["PendulumSplit"]

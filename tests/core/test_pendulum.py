@@ -10,6 +10,7 @@ from imu.core.analyzer import RepAnalyzer, _low_frequency_delay
 from imu.core.pendulum import PendulumSplit
 from imu.exercises import get_profile
 from imu.sim import SessionSpec, simulate_session
+from imu.tempo import Tempo
 
 FS = 104.0
 
@@ -40,7 +41,7 @@ def _split(band, rate, inclination, gyro_sos, acc_sos, chunk: int):
     step = PendulumSplit(acc_sos, shift, FS)
     outs, swings = [], []
     for i in range(0, len(band), chunk):
-        out, sw = step(band[i:i + chunk, None], rate[i:i + chunk], inclination[i:i + chunk])
+        out, sw, _ = step(band[i:i + chunk, None], rate[i:i + chunk], inclination[i:i + chunk])
         outs.append(out[:, 0])
         swings.append(sw)
     return np.concatenate(outs), np.concatenate(swings), shift
@@ -229,3 +230,41 @@ def test_the_body_swing_is_read_whole_whatever_share_the_accelerometer_sees(monk
     assert off_by(seeds) < 0.11
     monkeypatch.setattr(metrics.SwingShare, "share", property(lambda self: 0.0))
     assert off_by(seeds) > 0.12
+
+
+def test_the_pendulum_rate_is_not_taken_out_while_the_pelvis_moves_fast():
+    """A fast curl's angular acceleration and rate act on the sensor's lever arm and tilt the
+    accelerometer: the pendulum rate (gyro less inclination rate) then carries that error, and
+    taking it out of the pelvic rate mis-read a 1-0-1 hanging rep's range by up to 18% (median
+    6.6%) with the sensor 19 cm from the pelvis' pivot."""
+    errors = []
+    for seed in range(6):
+        spec = SessionSpec("hanging-leg-raise", tempo=Tempo(1, 0, 1), reps=8, sets=1, seed=seed,
+                           sampling_rate_hz=104, lever_arm_m=(0.0, -0.15, 0.12))
+        sim = simulate_session(spec)
+        rec = sim.recording
+        analyzer = RepAnalyzer(get_profile("hanging-leg-raise"), rec.sampling_rate_hz,
+                               Tempo(1, 0, 1))
+        reps = []
+        for i in range(0, rec.n_samples, 20):
+            reps += analyzer.update(rec.acc[i:i + 20], rec.gyr[i:i + 20])
+        reps += analyzer.finish()
+        truth = sim.truth
+        assert len(reps) == len(truth)
+        for rep in reps:
+            k = int(np.argmin(np.abs(truth.con_start_s - rep.con_start_s)))
+            errors.append(rep.rom_deg / truth.rom_deg.iloc[k] - 1.0)
+    assert np.median(np.abs(errors)) < 0.04 and np.max(np.abs(errors)) < 0.12
+
+
+def test_the_pelvis_counts_as_moving_from_a_fast_inclination_until_it_settles():
+    acc_sos = butter(2, 1.5 / (FS / 2), output="sos")
+    step = PendulumSplit(acc_sos, 0, FS)
+    incl = np.concatenate((np.zeros(100), np.linspace(0.0, 50.0, 52), np.full(200, 50.0)))
+    parts = [incl[i:i + 20] for i in range(0, len(incl), 20)]
+    moving = np.concatenate([step(np.zeros((len(p), 1)), np.zeros(len(p)), p)[2]
+                             for p in parts])
+    fast = np.flatnonzero(np.abs(np.diff(incl, prepend=0.0)) * FS > 40.0)
+    assert moving[:fast[0]].sum() == 0 and moving[fast].all()
+    settle = round(0.3 * FS)
+    assert moving[fast[-1] + settle] == 1.0 and moving[fast[-1] + settle + 1:].sum() == 0

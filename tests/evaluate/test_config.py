@@ -23,16 +23,17 @@ from imu.sim import SessionSpec
 
 def test_holdout_ranges_are_the_published_ones() -> None:
     assert [(r.start, r.stop - 1) for r in HOLDOUT_RANGES] == [
-        (102000, 102099), (102100, 102199), (102200, 102299), (102300, 102399),
-        (102400, 102499)]
+        (103000, 103099), (103100, 103199), (103200, 103299), (103300, 103399),
+        (103400, 103499)]
     assert [r.label for r in holdout_ranges(10)] == [
-        "102000-102009", "102100-102109", "102200-102209", "102300-102309", "102400-102409"]
+        "103000-103009", "103100-103109", "103200-103209", "103300-103309", "103400-103409"]
     assert touches_holdout(holdout_ranges(1))
     assert touches_holdout((SeedRange(90400, 5),))  # the earlier held-out sets, seen since
     assert touches_holdout((SeedRange(91300, 5),))
     assert touches_holdout((SeedRange(92000, 1),))
     assert touches_holdout((SeedRange(93450, 3),))
     assert touches_holdout((SeedRange(94307, 1),))
+    assert touches_holdout((SeedRange(102450, 5),))  # the thirteenth, reported once
     assert touches_holdout((SeedRange(95490, 20),))
     assert touches_holdout((SeedRange(98301, 1),))  # the ninth, seen since
     assert touches_holdout((SeedRange(96250, 3),))
