@@ -18,6 +18,11 @@ rate is delayed to the same group delay before the pendulum rate is taken out: a
 subtraction would leave a third of a 0.5 Hz swing behind. Everything downstream of this step
 (angle, lobes, phases, quantities) therefore runs ``delay_samples`` later; the analyzer adds the
 delay to the one it subtracts from reported times.
+
+While the pelvis itself moves fast (:data:`MOVING_RATE_DPS`), its angular acceleration and rate
+act on the sensor's lever arm and tilt the accelerometer, and the difference above reads that
+tilt as swing; the pelvic rate then keeps the gyro's whole rate (the swing's rate with it, and
+any residual gyro bias) rather than take out an error of tens of deg/s.
 """
 
 from __future__ import annotations
@@ -114,8 +119,9 @@ class PendulumSplit:
         moving = self._moving(incl_rate)
         # While the pelvis is still, the pelvic rate loses the whole pendulum rate (a residual
         # bias is in both terms and cancels); while it moves, the lever arm's error would be
-        # taken out with it, so the gyro's rate is kept. The swing's own channel loses its
-        # lasting level.
+        # taken out with it, so the gyro's rate is kept (with the swing's rate and any residual
+        # bias: a few deg/s against 40 and more). The swing's own channel loses its lasting
+        # level.
         out[:, 0] -= np.where(moving, 0.0, pendulum)
         swing, self._level_state = lfilter(
             [1.0, -1.0], [1.0, -self._leak], pendulum, zi=self._level_state
