@@ -48,7 +48,7 @@ layout (BIDS motion modality):
 
 examples:
   imu export-bids recordings/reverse_crunch.parquet --out bids/
-  imu export-bids cohort/ --out bids/ --task corestudy --subject P01
+  imu export-bids cohort/P01/ --out bids/ --task corestudy --subject S01
 """
 
 
@@ -137,6 +137,13 @@ def _subjects(participants: dict[str, Path], root: Path,
         for label, subject in subjects.items()
         if subject in earlier and earlier[subject] != label
     ]
+    if clashes and given and len(participants) > 1:
+        named = ", ".join(f"{label!r} ({path})" for label, path in participants.items())
+        raise BidsError(
+            f"--subject {given} names one subject, but the inputs hold {len(participants)} "
+            f"participants: {named}; different participants are never merged: give --subject "
+            "one participant's recordings at a time (e.g. cohort/P01/)"
+        )
     if clashes:
         raise BidsError(
             f"{'; '.join(clashes)} (BIDS labels are letters and digits only; different "

@@ -116,3 +116,22 @@ def test_export_recording_refuses_another_participant_as_the_same_subject(
                                         r"subject sub-P1"):
         export_recording(bundled.with_meta(participant="P_1"), tmp_path, other)
     assert not (tmp_path / "sub-P1" / "ses-2").exists()
+
+
+def test_subject_for_several_participants_is_refused_and_the_help_example_works(
+    bundled: Recording, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--subject once merged every participant of a folder into one subject silently."""
+    _write(bundled, tmp_path / "in", a="P01", b="P02")
+    out = tmp_path / "bids"
+    assert main(["export-bids", str(tmp_path / "in"), "--out", str(out), "--no-events",
+                 "--subject", "S01"]) == 2
+    err = capsys.readouterr().err
+    assert "--subject S01 names one subject, but the inputs hold 2 participants" in err
+    assert not out.exists()
+    one = _write(bundled, tmp_path / "P01", a="P01", b="P01")
+    assert main(["export-bids", str(one["a"].parent), "--out", str(out), "--no-events",
+                 "--subject", "S01", "--task", "corestudy"]) == 0
+    participants = pd.read_csv(out / "participants.tsv", sep="\t", dtype=str)
+    assert participants.to_dict("list") == {"participant_id": ["sub-S01"],
+                                            "source_participant": ["P01"]}
