@@ -28,6 +28,7 @@ from imu.core.analyzer import AnalyzerParams
 from imu.core.metrics import TempoTolerance
 from imu.errors import AnalysisError, ImuError
 from imu.exercises import PROFILES, get_profile, known_profile
+from imu.io.csv_import import UNKNOWN_EXERCISE_WARNING
 from imu.io.recording import Recording
 from imu.report.coaching import DISCLAIMER
 from imu.report.session import SessionReport, analyze_recording, check_long_enough
@@ -145,6 +146,8 @@ def _named_recordings(
             print_repairs("analyze", item.repairs)
             if item.imported is not None:
                 for warning in item.imported.report.warnings:
+                    if args.exercise and warning.startswith(UNKNOWN_EXERCISE_WARNING):
+                        continue  # --exercise already answers it
                     text = escape(f"{path} [{name}]: warning: {warning}")
                     out.print(f"[yellow]{text}[/yellow]", markup=True)
             found.append((name, path, item.recording))
@@ -178,7 +181,7 @@ def run(args: argparse.Namespace) -> int:
                 f", with its default tempo {default} (not the recorded {recording.meta.tempo}; "
                 "--tempo to choose)"
                 if tempo is None and recording.meta.tempo
-                and recording.meta.tempo != str(default) else ""
+                and _same_tempo(recording.meta.tempo, default) is False else ""
             )
             print(
                 f"imu analyze: note: {name} was recorded as {recorded!r}; analysing it as "
@@ -235,6 +238,14 @@ def run(args: argparse.Namespace) -> int:
     written = write_reports(reports, args.out)
     out.print(f"wrote: {', '.join(p.name for p in written)} to {args.out}")
     return 0
+
+
+def _same_tempo(text: str, tempo: Tempo) -> bool | None:
+    """Whether a recording's tempo text prescribes ``tempo`` (None when it does not parse)."""
+    try:
+        return parse_tempo(text) == tempo
+    except ImuError:
+        return None
 
 
 def _count(n: int, noun: str) -> str:

@@ -145,6 +145,9 @@ TIME_NAME_HINT: Final = re.compile(r"time|stamp|^t$|^ts$|sec|elapsed|date", re.I
 MAX_TIME_S: Final = 1e11
 """A time beyond this many seconds (from 1970: the year 5100) is no timestamp, s."""
 
+UNKNOWN_EXERCISE_WARNING: Final = "exercise label"
+"""How the import's warning about an exercise label that names no profile starts."""
+
 MIN_RESTART_S: Final = 1.0
 """A step back in time longer than this, followed by a second of rows in order over times
 already covered, is a second recording in the file (see ``_check_one_clock``), s."""
@@ -1509,8 +1512,8 @@ def _finish(
     exercise = _label_value(where, rows, options.exercise_col, "exercise")
     if exercise and known_profile(exercise) is None:
         warnings.append(
-            f"exercise {exercise!r} (column {options.exercise_col!r}) is no known exercise "
-            "profile: analyse it with --exercise E"
+            f"{UNKNOWN_EXERCISE_WARNING} {exercise!r} (column {options.exercise_col!r}) is no "
+            "known exercise profile: analyse it with --exercise E"
         )
     notes = {k: v for k, v in key}
     estimated = "estimated: " if timing.estimated else ""

@@ -190,3 +190,17 @@ def test_an_unknown_exercise_in_the_metadata_names_the_file(
     assert main(["analyze", str(odd), "--out", str(tmp_path / "out")]) == 2
     err = capsys.readouterr().err
     assert f"{odd}: the recording's metadata names the exercise 'crunches'" in err
+
+
+def test_an_unknown_exercise_label_is_not_warned_about_when_exercise_is_given(
+    recording_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    frame = pd.read_parquet(recording_file).dropna().assign(ex="crunches")
+    csv = tmp_path / "labelled.csv"
+    frame.to_csv(csv, index=False)
+    args = ["analyze", str(csv), "--exercise-col", "ex", "--out", str(tmp_path / "o")]
+    assert main([*args, "--exercise", "reverse-crunch"]) == 0
+    assert "no known exercise profile" not in capsys.readouterr().out
+    assert main(args) == 2  # without it, the warning and the error both name the label
+    captured = capsys.readouterr()
+    assert "'crunches' (column 'ex') is no known exercise profile" in captured.out
