@@ -91,15 +91,20 @@ def _read(path: Path) -> Recording:
     return imported[0].recording
 
 
-def _participant_of(path: Path) -> str | None:
-    """The participant ``path`` names; from the Parquet metadata alone when it can be."""
+def _participant_of(path: Path, read: dict[Path, Recording]) -> str | None:
+    """The participant ``path`` names; from the Parquet metadata alone when it can be.
+
+    A file that has to be read whole (a CSV, or a Parquet file whose metadata does not say)
+    is kept in ``read`` for the export, so that it is read (and imported) once.
+    """
     if looks_like_parquet(path) and is_imu_recording(path):
         try:
             raw = (pq.read_schema(path).metadata or {})[METADATA_KEY]
             return RecordingMeta.from_json(raw.decode("utf-8", "replace")).participant
         except (pa.ArrowException, OSError, KeyError, ImuError):
             pass  # reading it whole says what is wrong
-    return _read(path).meta.participant
+    read[path] = _read(path)
+    return read[path].meta.participant
 
 
 def _subjects(participants: dict[str, Path], root: Path,
@@ -166,15 +171,16 @@ def run(args: argparse.Namespace) -> int:
     tempo = parse_tempo(args.tempo) if args.tempo else None
     paths = expand_inputs(args.inputs, exclude=args.out)
     participants: dict[str, Path] = {}
+    read: dict[Path, Recording] = {}
     for path in paths:
-        participant = _participant_of(path) or args.subject
+        participant = _participant_of(path, read) or args.subject
         if not participant:
             raise ImuError(f"{path}: the recording names no participant; pass --subject S")
         participants.setdefault(participant, path)
     subjects = _subjects(participants, args.out, given=args.subject)
     tasks_noted: set[str] = set()
     for path in paths:
-        recording = _read(path)
+        recording = read.pop(path, None) or _read(path)
         participant = recording.meta.participant or args.subject
         if not participant:
             raise ImuError(f"{path}: the recording names no participant; pass --subject S")

@@ -135,3 +135,22 @@ def test_subject_for_several_participants_is_refused_and_the_help_example_works(
     participants = pd.read_csv(out / "participants.tsv", sep="\t", dtype=str)
     assert participants.to_dict("list") == {"participant_id": ["sub-S01"],
                                             "source_participant": ["P01"]}
+
+
+def test_a_csv_input_is_imported_once(
+    bundled: Recording, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import imu.cli.export_bids as cli
+
+    frame = pd.DataFrame({"time_s": bundled.time_s, "acc_x": bundled.acc[:, 0],
+                          "acc_y": bundled.acc[:, 1], "acc_z": bundled.acc[:, 2],
+                          "gyr_x": bundled.gyr[:, 0], "gyr_y": bundled.gyr[:, 1],
+                          "gyr_z": bundled.gyr[:, 2]}).dropna()
+    csv = tmp_path / "s.csv"
+    frame.to_csv(csv, index=False)
+    calls = []
+    real = cli.import_csv
+    monkeypatch.setattr(cli, "import_csv", lambda path: calls.append(path) or real(path))
+    assert main(["export-bids", str(csv), "--out", str(tmp_path / "bids"), "--no-events",
+                 "--subject", "S1", "--task", "crunch"]) == 0
+    assert calls == [csv]
