@@ -1152,10 +1152,12 @@ def _check_one_clock(where: str, t: FloatArray, values: FloatArray,
         options: the layout (for the time column's and --split-by's names).
 
     """
+    # In order (the usual file), or in reverse order (no step forward: sorted, not refused).
+    if t.size < 3 or not np.any(np.diff(t) < 0) or not np.any(np.diff(t) > 0):
+        return
     copies = pd.DataFrame(np.column_stack((t, values))).duplicated().to_numpy()
     t, positions = t[~copies], positions[~copies]
     steps = np.diff(t)
-    # a file in reverse order (no step forward) is sorted, not refused
     if t.size < 3 or not np.any(steps > 0) or not np.any(steps < 0):
         return
     late = t[1:] < np.maximum.accumulate(t[:-1])  # late[i]: row i + 1 is late
