@@ -420,8 +420,11 @@ def _print_summary(saved: SavedSession, recording: Recording, tempo: Tempo,
         f"{count(int(row['sets']), 'set')}, "
         f"{tempo_and_time(report.reps, tempo, report.profile.isometric, row)}; "
         f"{recording.duration_s:.0f} s recorded, "
-        f"{count(recording.missing_samples, 'sample')} lost in "
-        f"{count(len(recording.meta.gaps), 'gap')}",
+        + (
+            f"{count(recording.missing_samples, 'sample')} lost in "
+            f"{count(len(recording.meta.gaps), 'gap')}"
+            if recording.meta.gaps else "no samples lost"
+        ),
         markup=False,
     )
     where = saved.report_paths[0].parent if saved.report_paths else saved.recording_path.parent

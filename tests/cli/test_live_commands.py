@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from firmware_protocol.frames import encode_stream
@@ -27,6 +29,7 @@ def test_live_sim_writes_recording_and_reports(tmp_path, capsys):
     assert "recovered crashed.imuj" in text and (out / "crashed.parquet").exists()
     assert "connected to HipIMU-S" in text and "rep 4 (set 1)" in text
     assert "set 1 done: 4 reps" in text and "4 reps in 1 set," in text
+    assert re.search(r"\d+ samples? lost in \d+ gaps?", text)  # 2% of the frames dropped
     assert (out / "set1.parquet").exists() and (out / "set1" / "reps.csv").exists()
     assert not (out / "set1.imuj").exists()  # the journal goes once the recording is safe
     rec = read_recording(out / "set1.parquet")
@@ -36,6 +39,7 @@ def test_live_sim_writes_recording_and_reports(tmp_path, capsys):
                  str(tmp_path / "replayed"), "--name", "again"])
     text = capsys.readouterr().out
     assert code == 0 and "4 reps in 1 set," in text
+    assert "lost in" in text  # the replay keeps the recording's gaps
     again = read_recording(tmp_path / "replayed" / "again.parquet")
     np.testing.assert_array_equal(np.isnan(again.acc), np.isnan(rec.acc))
 
@@ -56,3 +60,11 @@ def test_recover_bad_file_is_a_clean_error(tmp_path, capsys):
     bad.write_bytes(b"nope")
     assert main(["recover", str(bad)]) == 2
     assert "not an imu journal" in capsys.readouterr().err
+
+
+def test_a_session_without_losses_says_so(tmp_path, capsys):
+    """It said '0 samples lost in 0 gaps'."""
+    assert main(["live", "--sim", "plank", "--sim-reps", "1", "--speed", "40", "--plain",
+                 "--out", str(tmp_path)]) == 0
+    text = capsys.readouterr().out
+    assert "s recorded, no samples lost" in text and "lost in 0" not in text
