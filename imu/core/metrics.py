@@ -270,7 +270,9 @@ class SwingShare:
         Bounded by :data:`SEEN_SWING_RANGE`; 0 before any swing was seen.
         """
         if len(block) > 2:
-            swing, angle = _still_swing_and_angle(block, sampling_rate_hz)
+            swing, angle = _still_swing_and_angle(
+                np.cumsum(block[:, COL_PENDULUM]) / sampling_rate_hz, block
+            )
             self._sxy += float(np.dot(angle, swing))
             self._sxx += float(np.dot(swing, swing))
         return self.share
@@ -293,7 +295,7 @@ def seen_swing(block: FloatArray, sampling_rate_hz: float) -> FloatArray:
     share bounded by :data:`SEEN_SWING_RANGE`. Zero mean.
     """
     swing = np.cumsum(block[:, COL_PENDULUM]) / sampling_rate_hz
-    still_swing, angle = _still_swing_and_angle(block, sampling_rate_hz)
+    still_swing, angle = _still_swing_and_angle(swing, block)
     power = float(np.dot(still_swing, still_swing))
     if power <= 0.0:
         return np.zeros(len(block))
@@ -302,14 +304,21 @@ def seen_swing(block: FloatArray, sampling_rate_hz: float) -> FloatArray:
     return np.asarray(share * (swing - swing.mean()), dtype=np.float64)
 
 
-def _still_swing_and_angle(block: FloatArray, sampling_rate_hz: float
+def _still_swing_and_angle(swing: FloatArray, block: FloatArray
                            ) -> tuple[FloatArray, FloatArray]:
     """The swing's angle and the pelvic angle where the pelvis is still, each less its mean.
 
     Only there does the pelvic angle hold the swing's seen share alone (where the pelvis
-    moves it keeps the whole swing, :data:`COL_MOVING`). Shapes (k,), k <= len(block).
+    moves it keeps the whole swing, :data:`COL_MOVING`).
+
+    Args:
+        swing: shape (m,), the swing channel's angle over ``block``, deg.
+        block: shape (m, :data:`SIGNAL_COLUMNS`).
+
+    Returns:
+        Both of shape (k,), k <= m.
+
     """
-    swing = np.cumsum(block[:, COL_PENDULUM]) / sampling_rate_hz
     still = block[:, COL_MOVING] == 0.0
     swing, angle = swing[still], block[still, COL_ANGLE]
     if not len(swing):
