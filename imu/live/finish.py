@@ -93,7 +93,7 @@ def live_report(
 
 @dataclass(frozen=True)
 class SavedSession:
-    """What :func:`save_session` wrote.
+    """What :func:`finish_session` wrote.
 
     Attributes:
         recording_path: the Parquet recording.
@@ -174,33 +174,6 @@ def save_recording(
             logger.warning("cannot remove the journal %s (the recording %s is safe): %s; "
                            "remove it by hand", journal_path, path, exc)
     return path, fallback_reason
-
-
-def save_session(
-    recording: Recording,
-    report: SessionReport,
-    out_dir: Path,
-    name: str,
-    journal_path: Path | None = None,
-) -> SavedSession:
-    """Write ``out_dir/NAME.parquet``, drop the journal, then write the reports in ``NAME/``.
-
-    The recording and the journal as :func:`save_recording`; the reports go in ``out_dir/NAME/``
-    (:func:`reports_dir`).
-
-    If the recording cannot be written in ``out_dir`` (disk full, directory gone), it goes to
-    a new temporary directory and the reports beside it, so the session is never lost.
-
-    Raises:
-        RecordingError: not even the temporary directory can be written.
-        ReportError: the reports cannot be written (the recording is already safe).
-
-    """
-    path, fallback_reason = save_recording(recording, out_dir, name, journal_path)
-    # The reports of each session in its own folder beside its recording: a folder of
-    # sessions keeps every session's reports, and its recordings stay at the top.
-    written = write_reports(report, reports_dir(path))
-    return SavedSession(path, written, report, fallback_reason)
 
 
 def reports_dir(recording_path: Path) -> Path:
