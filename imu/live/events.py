@@ -10,14 +10,194 @@ analyzer can tell, and the :class:`RepDone` that follows is authoritative.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from imu.core.metrics import Rep
+from imu.core.metrics import Rep, TempoTolerance
+from imu.exercises import FAULTS, fault_words
+from imu.tempo import Tempo
 
 PHASES = ("concentric", "top_hold", "eccentric", "bottom_pause")
 """Phase names of :class:`PhaseStarted`, in the order a rep goes through them."""
+
+# ----------------------------------------------------------------------------------- words
+# The words every screen uses (the web page, the terminal's panel and its plain lines), so
+# that the page and the terminal never name the same thing two ways.
+
+PHASE_NAMES: dict[str, str] = {
+    "concentric": "up",
+    "top_hold": "hold",
+    "eccentric": "down",
+    "bottom_pause": "pause",
+    "hold": "hold",
+    "held": "held",
+    "rest": "rest",
+    "learning": "learning the movement",
+    "waiting": "waiting for the sensor",
+    "ended": "session ended",
+    "lost": "sensor lost",
+    "resumed": "carry on",
+}
+"""The name shown for each phase key, read from the floor (no jargon). The first four are
+:data:`PHASES`; ``hold`` and ``learning`` come from :class:`PhaseChanged` while the session
+sends no :class:`PhaseStarted` (``learning``: the analyzer learns the movement axis over the
+first reps and tells no phase until then); ``held``: a static hold (plank) just ended, shown
+with the time it was held; ``rest`` follows :class:`SetEnded`; ``waiting`` is before the
+sensor is connected, ``ended`` after the end; ``lost`` while the sensor's link is down;
+``resumed`` after it came back, until the next phase is told."""
+
+PHASE_HINTS: dict[str, str] = {
+    "concentric": "lift with control",
+    "top_hold": "squeeze at the top",
+    "eccentric": "lower slowly",
+    "bottom_pause": "reset at the bottom",
+    "rest": "rest, then the next set",
+    "learning": "keep going: counting starts once your movement is clear, after 2-3 reps "
+                "(small movements take longer); every rep is counted then",
+    "lost": "reconnecting... reps done now are not counted",
+    "resumed": "counting again",
+}
+"""The coaching words under the phase name."""
+
+HOLD_HINTS: dict[str, str] = {
+    **PHASE_HINTS,
+    "top_hold": "hold steady: shoulders, hips and heels in one line",
+    "hold": "hold steady: shoulders, hips and heels in one line",
+    "bottom_pause": "rest",
+    "held": "rest, then the next hold",
+    "rest": "rest, then the next set of holds",
+    "learning": "hold on: timing starts once the movement is learned, as you get into "
+                "position for the first hold",
+    "lost": "reconnecting... holds now are not timed",
+}
+"""The coaching words under the phase name for a static hold (plank)."""
+
+REST_HINTS = ("resting? or go on with the next rep", "resting? or get into the next hold")
+"""Still at the bottom for a while (reps, holds): the screen reads it as rest, and says so."""
+
+SWING_CUE = "no kick, lift with control"
+"""What to do about a swing (a momentum-driven rep), on every screen."""
+
+FAULT_CUES: dict[str, str] = {
+    "swing": SWING_CUE,
+    "dropped_eccentric": "slow the descent",
+    "back_arch": "keep the lower back pressed down",
+    "hips_rotating": "keep the hips level",
+    "over_extension": "stop at the line of the body",
+    "partial_rom": "use the full range",
+    "short_hold": "hold the top longer",
+    "body_swing": "stop the swing before each rep",
+    "hips_sagging": "lift the hips to a straight line",
+    "hips_piking": "lower the hips to a straight line",
+    "shaking": "shorten the hold until it is steady",
+}
+"""The one thing to do about each fault: the report's cues (:mod:`imu.report.summary`), the
+swing's in the live screen's words. Shown large as the correction after a faulty rep and as
+the set's coaching line."""
+
+TEMPO_CUES: dict[tuple[str, bool], str] = {
+    ("concentric", True): "take longer on the way up",
+    ("concentric", False): "come up a little faster",
+    ("top_hold", True): "hold the top longer",
+    ("top_hold", False): "shorten the top hold",
+    ("eccentric", True): "slow the descent",
+    ("eccentric", False): "lower a little faster",
+}
+"""Per (phase, too short): the cue for a phase off tempo (the report's tempo cues)."""
+
+
+def lost_words(lost_s: float, hold: bool = False) -> str:
+    """The note after the sensor came back: how much of the set it did not see.
+
+    ``hold``: the set is of static holds (plank), which are timed rather than counted.
+    """
+    lost = "under 1 s" if lost_s < 0.5 else f"{lost_s:.0f} s"
+    then = "a hold then is not timed" if hold else "reps done then were not counted"
+    return f"sensor back: {lost} lost, {then}"
+
+
+def off_mark(measured_s: float, prescribed_s: float, tol: TempoTolerance) -> str:
+    """``▼`` too short, ``▲`` too long, ``""`` on tempo: off tempo is never told by colour alone.
+
+    A phase that was not measured (NaN) is marked as neither.
+    """
+    if not math.isfinite(measured_s) or tol.ok(measured_s, prescribed_s):
+        return ""
+    return "▼" if measured_s < prescribed_s else "▲"
+
+
+def correction(rep: Rep, tempo: Tempo, tol: TempoTolerance,
+               hold: bool = False) -> tuple[str, str] | None:
+    """The one thing to correct after ``rep``: ``(cue, why)``, or None when it was good.
+
+    A swing first, then the faults in :data:`imu.exercises.FAULTS` order, then the first phase
+    off tempo (not judged for a rep over a data gap). ``hold``: a static hold (plank), judged
+    on its length only, as the analyzer does (``tempo_ok``).
+    """
+    if rep.swing:
+        return SWING_CUE, "swing"
+    for name in FAULTS:
+        if name in rep.faults:
+            return FAULT_CUES.get(name, name.replace("_", " ")), fault_words([name])
+    if rep.in_gap:
+        return None
+    if hold:
+        if rep.tempo_ok or not math.isfinite(rep.top_hold_s):
+            return None
+        return ("hold longer", f"held {rep.top_hold_s:.1f} s of {tempo.top_hold_s:g} ▼")
+    for phase, label, measured, prescribed in (
+        ("concentric", "up", rep.concentric_s, tempo.concentric_s),
+        ("top_hold", "hold", rep.top_hold_s, tempo.top_hold_s),
+        ("eccentric", "down", rep.eccentric_s, tempo.eccentric_s),
+    ):
+        mark = off_mark(measured, prescribed, tol)
+        if mark:
+            return (TEMPO_CUES[(phase, mark == "▼")],
+                    f"{label} {measured:.1f} s of {prescribed:g} {mark}")
+    return None
+
+
+def set_coaching(reps: Sequence[Rep], tempo: Tempo, tol: TempoTolerance,
+                 hold: bool = False) -> tuple[str, str, bool]:
+    """A finished set's one coaching line: ``(cue, why, good)``.
+
+    The swing or fault most of its reps had (ties: a swing, then :data:`imu.exercises.FAULTS`
+    order), else the phase most often off tempo (reps over a data gap not judged; a hold:
+    too short), else a good set (``good``).
+    """
+    n = len(reps)
+    unit = "holds" if hold else "reps"
+    counts = [("swing", sum(bool(r.swing) for r in reps))]
+    counts += [(f, sum(f in r.faults for r in reps)) for f in FAULTS]
+    name, most = max(counts, key=lambda c: c[1])  # the first of the most frequent
+    if most:
+        return (FAULT_CUES.get(name, name.replace("_", " ")),
+                f"{fault_words([name])} in {most} of {n} {unit}", False)
+    judged = [r for r in reps if not r.in_gap]
+    if hold:
+        short = sum(not r.tempo_ok for r in judged)
+        if short:
+            return ("hold longer", f"{short} of {n} holds shorter than {tempo.top_hold_s:g} s",
+                    False)
+        return "good set: every hold long enough", "", True
+    off: list[tuple[int, str, str, bool]] = []
+    for phase, label, attr, prescribed in (
+        ("concentric", "up", "concentric_s", tempo.concentric_s),
+        ("top_hold", "hold", "top_hold_s", tempo.top_hold_s),
+        ("eccentric", "down", "eccentric_s", tempo.eccentric_s),
+    ):
+        marks = [off_mark(getattr(r, attr), prescribed, tol) for r in judged]
+        for short in (True, False):
+            k = marks.count("▼" if short else "▲")
+            if k:
+                off.append((k, phase, label, short))
+    if not off:
+        return "good set: every rep on tempo", "", True
+    k, phase, label, short = max(off, key=lambda o: o[0])
+    return (TEMPO_CUES[(phase, short)],
+            f"{label} too {'short' if short else 'long'} in {k} of {n} reps", False)
 
 
 @dataclass(frozen=True)
@@ -235,6 +415,12 @@ class PaceCue:
     projected_s: float
     prescribed_s: float
     message: str
+
+
+def pace_words(cue: PaceCue) -> str:
+    """What a pace cue means, under its word (``SLOWER``) on every screen."""
+    what = {"eccentric": "lowering", "concentric": "lifting"}.get(cue.phase, cue.phase)
+    return f"{what} in {cue.projected_s:.1f} s at this pace, aim for {cue.prescribed_s:g} s"
 
 
 LiveEvent = (

@@ -9,12 +9,15 @@ summaries of a rep and a set (durations in s, ROM in degrees).
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+import logging
+import math
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from rich import box
-from rich.console import Console, Group
+from rich.console import Console, Group, RenderableType
 from rich.live import Live
 from rich.panel import Panel
 from rich.table import Table
@@ -23,6 +26,10 @@ from rich.text import Text
 from imu.core.metrics import HOLD_SLACK_FRACTION, Rep, TempoTolerance
 from imu.exercises import FAULTS, ExerciseProfile, fault_words
 from imu.live.events import (
+    HOLD_HINTS,
+    PHASE_HINTS,
+    PHASE_NAMES,
+    PHASES,
     Connected,
     Disconnected,
     Finished,
@@ -33,10 +40,17 @@ from imu.live.events import (
     Reconnecting,
     RepDone,
     SetEnded,
+    SourceInfo,
     StreamEvent,
+    correction,
+    lost_words,
+    pace_words,
+    set_coaching,
 )
 from imu.tempo import Tempo
 from imu.text import count
+
+logger = logging.getLogger(__name__)
 
 
 def _fmt_phase_cmp(measured: float, prescribed: float, tol: TempoTolerance) -> tuple[str, str]:
@@ -61,12 +75,58 @@ _DIGITS: dict[str, tuple[str, ...]] = {
 }
 """A 3 x 5 block font for the rep count, read from the floor on a terminal."""
 
+_GLYPHS: dict[str, tuple[str, ...]] = {
+    **_DIGITS,
+    "A": (".#.", "#.#", "###", "#.#", "#.#"),
+    "B": ("##.", "#.#", "##.", "#.#", "##."),
+    "C": (".##", "#..", "#..", "#..", ".##"),
+    "D": ("##.", "#.#", "#.#", "#.#", "##."),
+    "E": ("###", "#..", "##.", "#..", "###"),
+    "F": ("###", "#..", "##.", "#..", "#.."),
+    "G": (".##", "#..", "#.#", "#.#", ".##"),
+    "H": ("#.#", "#.#", "###", "#.#", "#.#"),
+    "I": ("###", ".#.", ".#.", ".#.", "###"),
+    "J": ("..#", "..#", "..#", "#.#", ".#."),
+    "K": ("#.#", "#.#", "##.", "#.#", "#.#"),
+    "L": ("#..", "#..", "#..", "#..", "###"),
+    "M": ("#.#", "###", "###", "#.#", "#.#"),
+    "N": ("##.", "#.#", "#.#", "#.#", "#.#"),
+    "O": (".#.", "#.#", "#.#", "#.#", ".#."),
+    "P": ("##.", "#.#", "##.", "#..", "#.."),
+    "Q": (".#.", "#.#", "#.#", "##.", ".##"),
+    "R": ("##.", "#.#", "##.", "#.#", "#.#"),
+    "S": (".##", "#..", ".#.", "..#", "##."),
+    "T": ("###", ".#.", ".#.", ".#.", ".#."),
+    "U": ("#.#", "#.#", "#.#", "#.#", "###"),
+    "V": ("#.#", "#.#", "#.#", "#.#", ".#."),
+    "W": ("#.#", "#.#", "###", "###", "#.#"),
+    "X": ("#.#", "#.#", ".#.", "#.#", "#.#"),
+    "Y": ("#.#", "#.#", ".#.", ".#.", ".#."),
+    "Z": ("###", "..#", ".#.", "#..", "###"),
+    ".": (".", ".", ".", ".", "#"),
+    ":": (".", "#", ".", "#", "."),
+    "/": ("..#", "..#", ".#.", "#..", "#.."),
+    "-": ("...", "...", "###", "...", "..."),
+    " ": (".", ".", ".", ".", "."),
+}
+"""The 3 x 5 block font with capitals and the clock's signs, for the phase and its clock."""
+
 
 def big_number(value: int) -> list[str]:
     """``value`` in 5 lines of block characters (each font pixel two cells wide)."""
+    return big_text(str(value))
+
+
+def big_text(text: str) -> list[str]:
+    """``text`` (digits, capitals, ``. : / -`` and blanks) in 5 lines of block characters.
+
+    Each font pixel is two cells wide and one line tall, as the rep count's digits. Characters
+    the font lacks are left out.
+    """
+    glyphs = [_GLYPHS[c] for c in text.upper() if c in _GLYPHS]
     rows = []
     for r in range(5):
-        cells = ["".join("██" if px == "#" else "  " for px in _DIGITS[d][r]) for d in str(value)]
+        cells = ["".join("██" if px == "#" else "  " for px in g[r]) for g in glyphs]
         rows.append("  ".join(cells))
     return rows
 
@@ -139,6 +199,8 @@ class PlainView:
         self.hold = hold  # static holds (plank): told by the time held
         self._journal_error: str | None = None
         self._rate: float | None = None  # samples per data second, from progress reports
+        self._lost = 0  # samples lost so far (progress reports)
+        self._lost_before: int | None = None  # ... when the sensor was lost, until told back
 
     def __call__(self, event: object) -> None:
         """Print the event."""
@@ -148,32 +210,27 @@ class PlainView:
             line = f"{verb} {event.info.summary}; streaming"
         elif isinstance(event, Disconnected):
             at = f" at {event.at_sample / self._rate:.1f} s" if self._rate else ""
-            line = f"link lost{at}; reconnecting (the gap is marked in the recording)"
+            if self._lost_before is None:
+                self._lost_before = self._lost
+            not_counted = "holds now are not timed" if self.hold else NOT_COUNTED
+            line = (f"SENSOR LOST{at}: reconnecting; {not_counted} (the gap is marked in "
+                    "the recording)")
         elif isinstance(event, Reconnecting) and event.attempt > 1:
-            line = f"reconnect attempt {event.attempt} in {event.delay_s:.1f} s ({event.error})"
+            line = (f"sensor still lost: reconnect attempt {event.attempt} in "
+                    f"{event.delay_s:.1f} s ({event.error})")
         elif isinstance(event, RepDone):
             line = rep_line(event.rep, self.tempo, self.tol, self.hold)
             if self.bell:
                 line += "\a"
         elif isinstance(event, PaceCue):
-            line = (  # the rep in progress has no number in its set yet: none is shown
-                f"{event.message.upper()}: lowering in {event.projected_s:.1f} s, "
-                f"aim for {event.prescribed_s:g} s"
-            )
+            # the rep in progress has no number in its set yet: none is shown
+            line = f"{event.message.upper()}: {pace_words(event)}"
             if self.bell:
                 line += "\a"
         elif isinstance(event, SetEnded):
             line = set_line(event.set_no, event.reps, self.hold)
         elif isinstance(event, Progress):
-            if event.seconds > 0 and event.samples > 0:  # a link loss is told in seconds
-                self._rate = event.samples / event.seconds
-            if event.journal_error != self._journal_error:
-                self._journal_error = event.journal_error
-                line = (
-                    f"warning: journal not written ({event.journal_error}); data kept in memory"
-                    if event.journal_error
-                    else "journal writing again"
-                )
+            line = self._progress(event)
         elif isinstance(event, StreamEvent):
             line = event.text
         elif isinstance(event, Finished):
@@ -181,192 +238,457 @@ class PlainView:
         if line is not None:
             self.out.print(line, markup=False)
 
+    def _progress(self, event: Progress) -> str | None:
+        """The journal's state when it changes; how much the sensor's loss cost, once known."""
+        if event.seconds > 0 and event.samples > 0:  # a link loss is told in seconds
+            self._rate = event.samples / event.seconds
+        self._lost = event.lost_samples
+        lines = []
+        if (self._lost_before is not None and self._rate
+                and event.lost_samples > self._lost_before):
+            # The first samples after the loss are placed: the gap's length is known.
+            lines.append(lost_words((event.lost_samples - self._lost_before) / self._rate,
+                                    self.hold))
+            self._lost_before = None
+        if event.journal_error != self._journal_error:
+            self._journal_error = event.journal_error
+            lines.append(
+                f"warning: journal not written ({event.journal_error}); data kept in memory"
+                if event.journal_error
+                else "journal writing again"
+            )
+        return "\n".join(lines) if lines else None
+
     @contextlib.contextmanager
     def running(self) -> Iterator[None]:
         """Nothing to set up for plain output."""
         yield
 
 
+NOT_COUNTED = "reps done now are not counted"
+"""Why a lost sensor matters (the page's words under its alarm)."""
+
+MAX_EXTRAPOLATION_S = 2.0
+"""Longest the panel's clocks run past the newest data heard of, data s (as the page's)."""
+
+
 @dataclass
 class _State:
     device: str = "searching..."
     link: str = "connecting"
-    phase: str = "-"
+    phase: str = "waiting"  # a phase key of imu.live.events.PHASE_NAMES
     reps: int = 0  # in the set shown
     total: int = 0  # in the session
     set_no: int = 0
     set_over: bool = False  # the set shown was announced done; the next movement starts another
     seconds: float = 0.0
     lost: int = 0
+    gaps: int = 0
     drift: float | None = None
     journal_error: str | None = None
     last: Rep | None = None
-    alert: str = ""
     summary: str = ""
+    coaching: str = ""  # the set's one coaching line (while resting)
+    cue: str = ""  # SLOWER's explanation while it is up
+    cue_rep: int | None = None
     cued: bool = False  # phase cues arrive (the axis is locked): the coarse hint is not shown
-    phase_at_s: float = 0.0
+    phase_at_s: float | None = None
+    phase_rep: int | None = None
     prescribed_s: float | None = None
     ticks: int = 0
     hold_from_s: float | None = None  # a static hold under way: when it began, data s
+    # Data time: the newest heard of, and the host time (clock) when it was heard.
+    data_s: float = 0.0
+    data_at: float = 0.0
+    streaming: bool = False
+    down_since: float | None = None  # the sensor's link down since (host clock)
+    back_at: float | None = None  # ... and back at (host clock), with lost_s lost
+    lost_s: float = 0.0
+    lost_before: int = 0
 
 
-PHASE_WORDS = {
-    "concentric": "UP",
-    "top_hold": "HOLD",
-    "eccentric": "DOWN",
-    "bottom_pause": "bottom",
-}
-"""How the terminal names each phase of :data:`imu.live.events.PHASES`."""
+PHASE_WORDS = {key: PHASE_NAMES[key].upper() for key in PHASES}
+"""How the terminal names each phase of :data:`imu.live.events.PHASES` (the page's words)."""
+
+_HINT_KEYS = {"up": "concentric", "down": "eccentric", "hold": "hold", "rest": "hold",
+              "learning": "learning"}
+""":class:`PhaseChanged` phases -> phase keys, used while no :class:`PhaseStarted` comes (as
+the page does)."""
+
+BACK_NOTE_S = 15.0
+"""How long "sensor back: N s lost" stays on the panel, data s (as on the page)."""
 
 
 class RichView:
-    """Full-screen live view: counter, phase, last rep's tempo in colour, alerts, set summary."""
+    """Full-screen live view, read from the floor.
+
+    The count and the phase with its clock in block letters, the one correction (SLOWER, or
+    what the last rep needs), the last rep against the tempo, the set summary, and a small
+    status line (sensor, link, data). A lost sensor replaces the phase by a loud alarm.
+
+    Args:
+        out: the console to draw on.
+        tempo: the prescription.
+        tol: when a phase counts as on tempo.
+        bell: ring the bell at every rep, and each second of the prescribed phase.
+        profile: the exercise.
+        speed: data seconds per host second (``--speed`` in simulations); None: measured
+            from the stream's progress (1 with a real sensor).
+        clock: host clock, monotonic seconds (injected in tests).
+
+    """
 
     def __init__(self, out: Console, tempo: Tempo, tol: TempoTolerance, bell: bool,
-                 profile: ExerciseProfile) -> None:
+                 profile: ExerciseProfile, speed: float | None = None,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.out, self.tempo, self.tol, self.bell, self.profile = out, tempo, tol, bell, profile
-        self.state = _State()
+        self.speed = speed
+        self.clock = clock
+        self.state = _State(data_at=clock())
         self._live: Live | None = None
+        self._last_render: RenderableType = Text("")
+        self._render_failed = False
+        self._speed_ref: tuple[float, float] | None = None  # (host, data s) after connecting
+        self._measured_speed = 1.0
 
     @contextlib.contextmanager
     def running(self) -> Iterator[None]:
-        """Show the view while the session runs."""
-        with Live(self.render(), console=self.out, refresh_per_second=8, transient=False) as live:
+        """Show the view while the session runs (redrawn 8 times a second: the clocks run)."""
+        with Live(console=self.out, refresh_per_second=8, transient=False,
+                  get_renderable=self._safe_render) as live:
             self._live = live
             try:
                 yield
             finally:
                 self._live = None
 
+    def _safe_render(self) -> RenderableType:
+        """:meth:`render`, for the refresh thread.
+
+        A failure is logged once and the last good screen stays: the session goes on (a
+        view is only a view).
+        """
+        try:
+            self._last_render = self.render()
+        except Exception:  # drawing must never stop the refresh, nor the session
+            if not self._render_failed:
+                logger.exception("the live panel failed to draw; showing the last good one")
+            self._render_failed = True
+        return self._last_render
+
+    # ------------------------------------------------------------------ clocks
+    @property
+    def data_speed(self) -> float:
+        """Data seconds per host second: given, or measured from the progress reports."""
+        return self.speed if self.speed is not None else self._measured_speed
+
+    def _heard(self, data_s: float) -> None:
+        s = self.state
+        if math.isfinite(data_s) and data_s >= s.data_s:
+            s.data_s, s.data_at = data_s, self.clock()
+
+    def now_s(self) -> float:
+        """Data time now: the newest heard of, carried on while streaming (at most 2 s)."""
+        s = self.state
+        if not s.streaming:
+            return s.data_s
+        ahead = max(0.0, self.clock() - s.data_at) * self.data_speed
+        return s.data_s + min(ahead, MAX_EXTRAPOLATION_S)
+
+    def _measure_speed(self, seconds: float) -> None:
+        """Data seconds per host second from the stream (reset at each connection)."""
+        now = self.clock()
+        if self._speed_ref is None:
+            self._speed_ref = (now, seconds)
+            return
+        host0, data0 = self._speed_ref
+        if now - host0 >= 2.0 and seconds > data0:
+            self._measured_speed = min(100.0, max(0.05, (seconds - data0) / (now - host0)))
+
+    # ------------------------------------------------------------------ events
     def __call__(self, event: object) -> None:
         """Update the view with an event."""
         s = self.state
         if isinstance(event, Connected):
-            s.device = event.info.summary
-            s.link = "streaming"
-        elif isinstance(event, Disconnected):
-            s.link = "[red]link lost, reconnecting[/red]"
-        elif isinstance(event, Reconnecting):
-            s.link = f"[yellow]reconnecting (attempt {event.attempt})[/yellow]"
+            s.device = _device_words(event.info)
+            s.link, s.streaming = "streaming", True
+            self._speed_ref = None
+            if s.phase == "waiting":
+                s.phase = "learning"
+            if s.down_since is not None:
+                now = self.clock()
+                s.lost_s = (now - s.down_since) * self.data_speed  # until the recorder's
+                s.back_at, s.down_since = now, None
+                if s.phase in PHASES and not self.profile.isometric:
+                    s.phase, s.phase_at_s = "resumed", None  # its timing over the loss: unknown
+            self._heard(s.data_s)
+        elif isinstance(event, Disconnected | Reconnecting):
+            s.link, s.streaming = "sensor lost, reconnecting", False
+            if s.down_since is None:
+                s.down_since, s.lost_before, s.back_at = self.clock(), s.lost, None
+            s.cue = ""
         elif isinstance(event, RepDone):
             rep = event.rep
             s.total += 1
             s.reps = rep.rep  # its number in its set (the analyzer numbers them)
-            s.set_no, s.last, s.summary, s.set_over = rep.set, rep, "", False
+            s.set_no, s.last, s.summary, s.coaching, s.set_over = rep.set, rep, "", "", False
             s.hold_from_s = None
-            alerts = []
-            if rep.swing:
-                alerts.append("SWING: control the movement, no momentum")
-            faults = [f for f in FAULTS if f in rep.faults]
-            if faults:
-                alerts.append("FAULT: " + fault_words(faults))
-            s.alert = " | ".join(alerts)
+            self._heard(rep.ecc_end_s)
+            if self.profile.isometric:  # the hold's measured length replaces its clock
+                s.phase, s.phase_at_s = "held", None
             if self.bell:
                 self.out.bell()
         elif isinstance(event, PhaseStarted):
-            s.cued = True
-            s.phase = PHASE_WORDS.get(event.phase, event.phase)
-            s.phase_at_s, s.prescribed_s, s.ticks = event.at_s, event.prescribed_s, 0
-            if self.profile.isometric:  # a plank: the hold is told as it starts and ends
-                s.hold_from_s = event.at_s if event.phase == "top_hold" else None
-            if s.set_over and event.phase in ("concentric", "top_hold"):
-                s.set_no, s.reps, s.set_over = s.set_no + 1, 0, False  # the next set began
-            if event.phase == "eccentric" and s.alert.startswith("SLOWER"):
-                s.alert = ""
+            self._phase_started(event)
         elif isinstance(event, PaceCue):
-            s.alert = (
-                f"SLOWER: lowering in {event.projected_s:.1f} s, aim for {event.prescribed_s:g} s"
-            )
+            s.cue, s.cue_rep = pace_words(event), event.rep_no
+            if s.phase_at_s is not None and s.phase == event.phase:
+                self._heard(s.phase_at_s + event.elapsed_s)
             if self.bell:
                 self.out.bell()
         elif isinstance(event, PhaseChanged):
-            if not s.cued or event.phase in ("rest", "learning"):
-                s.phase = event.phase
+            if (not s.cued and s.phase not in ("rest", "ended", "held")) or (
+                    event.phase == "learning" and s.phase == "waiting"):
+                key = _HINT_KEYS.get(event.phase, "hold")
+                if key != s.phase:
+                    s.phase, s.phase_at_s, s.ticks = key, self.now_s(), 0
+                    s.prescribed_s = {"concentric": self.tempo.concentric_s,
+                                      "eccentric": self.tempo.eccentric_s}.get(key)
         elif isinstance(event, SetEnded):
-            s.summary = set_line(event.set_no, event.reps, self.profile.isometric)
+            hold = self.profile.isometric
+            s.summary = set_line(event.set_no, event.reps, hold)
+            cue, why, _good = set_coaching(event.reps, self.tempo, self.tol, hold)
+            s.coaching = f"{cue}: {why}" if why else cue
             s.set_no, s.reps, s.set_over = event.set_no, len(event.reps), True
+            ends = [r.ecc_end_s for r in event.reps if math.isfinite(r.ecc_end_s)]
+            s.phase, s.phase_at_s, s.cue = "rest", max(ends, default=None), ""
+            s.prescribed_s = None
         elif isinstance(event, Progress):
-            s.seconds, s.lost, s.drift = event.seconds, event.lost_samples, event.clock_drift_ppm
-            s.journal_error = event.journal_error
-            self._metronome(event.seconds)
+            self._progress(event)
         elif isinstance(event, StreamEvent):
-            s.link = "streaming" if event.kind == "stream_restarted" else (
-                f"[yellow]{event.text}[/yellow]")
+            s.link = "streaming" if event.kind == "stream_restarted" else event.text
         elif isinstance(event, Finished):
-            s.link = event.words
-        if self._live is not None:
-            self._live.update(self.render())
+            s.link, s.streaming = event.words, False
+            s.phase, s.cue, s.down_since, s.back_at = "ended", "", None, None
+
+    def _phase_started(self, event: PhaseStarted) -> None:
+        s = self.state
+        s.cued = True
+        self._heard(event.emitted_at_s)
+        if (self.profile.isometric and event.phase == "bottom_pause" and event.rep_ended
+                and s.phase == "held"):
+            return  # the hold just reported: its measured length stays up
+        s.phase, s.phase_rep = event.phase, event.rep_no
+        s.phase_at_s, s.prescribed_s, s.ticks = event.at_s, event.prescribed_s, 0
+        if self.profile.isometric:  # a plank: the hold is told as it starts and ends
+            s.hold_from_s = event.at_s if event.phase == "top_hold" else None
+        if s.set_over and event.phase in ("concentric", "top_hold"):
+            s.set_no, s.reps, s.set_over = s.set_no + 1, 0, False  # the next set began
+            s.summary = s.coaching = ""
+        if s.cue and event.phase in ("concentric", "eccentric") and event.rep_no != s.cue_rep:
+            s.cue = ""  # the next rep's lift or lowering: SLOWER was about the rep before
+
+    def _progress(self, event: Progress) -> None:
+        s = self.state
+        s.seconds, s.lost, s.drift = event.seconds, event.lost_samples, event.clock_drift_ppm
+        s.gaps, s.journal_error = event.gaps, event.journal_error
+        rate = event.samples / event.seconds if event.seconds > 0 else None
+        if s.back_at is not None and rate and event.lost_samples > s.lost_before:
+            s.lost_s = (event.lost_samples - s.lost_before) / rate  # the sensor's own clock
+            s.lost_before = event.lost_samples
+        if s.streaming:
+            self._measure_speed(event.seconds)
+        self._heard(event.seconds)
+        self._metronome(self.now_s())
 
     def _metronome(self, now_s: float) -> None:
         """With ``bell``: one bell per whole second of the prescribed phase in progress."""
         s = self.state
-        if not self.bell or s.prescribed_s is None:
+        if not self.bell or s.prescribed_s is None or s.phase_at_s is None:
             return
         elapsed = now_s - s.phase_at_s
         if 1.0 <= elapsed <= s.prescribed_s + 0.25 and int(elapsed) > s.ticks:
             s.ticks = int(elapsed)
             self.out.bell()
 
+    # ------------------------------------------------------------------ drawing
+    def shown_key(self) -> str:
+        """The phase key shown (:data:`imu.live.events.PHASE_NAMES`).
+
+        ``lost`` while the sensor is lost; for a plank, a hold under way or rest between holds
+        (the coarse hints of a still body are no hold).
+        """
+        s = self.state
+        if s.down_since is not None:
+            return "lost"
+        if self.profile.isometric:
+            if s.hold_from_s is not None:
+                return "top_hold"
+            if s.phase in ("waiting", "learning", "held", "ended", "rest", "resumed"):
+                return s.phase
+            return "rest"
+        return s.phase
+
+    def phase_clock(self) -> tuple[str, str, str]:
+        """The phase's clock as ``(big, small, style)``: e.g. ``("1.3", "/ 3 s", "")``.
+
+        While the sensor is lost: the seconds since. A plank's hold just ended: the hold's
+        measured length (the figure saved), not the clock that ran on while the person got
+        down.
+        """
+        s = self.state
+        key = self.shown_key()
+        if key == "lost":
+            return f"{self._down_s():.0f}", "s without the sensor", "bold yellow"
+        if key == "held" and s.last is not None:
+            target, measured = self.tempo.top_hold_s, s.last.top_hold_s
+            if not math.isfinite(measured):
+                return "", "", ""
+            ok = bool(s.last.tempo_ok)
+            return f"{measured:.1f}", f"/ {target:g} s{'' if ok else ' ▼'}", (
+                "bold green" if ok else "bold red")
+        if s.phase_at_s is None or key in ("ended", "waiting", "learning", "resumed"):
+            return "", "", ""
+        elapsed = max(0.0, self.now_s() - s.phase_at_s)
+        if key == "rest":
+            return f"{int(elapsed // 60)}:{int(elapsed % 60):02d}", "", ""
+        prescribed = s.prescribed_s
+        digits = 0 if (prescribed or 0) >= 10 or elapsed >= 10 else 1
+        # Cut, not rounded: a clock never shows a tenth not yet reached.
+        text = f"{math.floor(elapsed * 10 ** digits + 1e-6) / 10 ** digits:.{digits}f}"
+        return (text, f"/ {prescribed:g} s", "") if prescribed else (text, "s", "")
+
     def render(self) -> Panel:
         """The view as a rich renderable."""
         s = self.state
-        head = Table.grid(padding=(0, 2))
-        head.add_column(style="dim")
-        head.add_column(style="dim")
-        head.add_row("sensor", s.device)
-        head.add_row("link", Text.from_markup(s.link))
-        drift = f", clock drift {s.drift:+.0f} ppm" if s.drift is not None else ""
-        head.add_row("stream", f"{s.seconds:.0f} s, {s.lost} samples lost{drift}")
-        if s.journal_error:
-            head.add_row("journal", Text(f"NOT WRITTEN: {s.journal_error} (kept in memory)",
-                                         style="bold red"))
-        # The count in block digits and the phase in capitals lead; the link details follow.
-        digits = big_number(s.reps)
-        phase = s.phase.upper()
-        if self.profile.isometric:  # the hold under way, timed; else resting (or learning)
-            if s.hold_from_s is not None:
-                held = max(0.0, s.seconds - s.hold_from_s)
-                phase = f"HOLD {held:.0f} s / {self.tempo.top_hold_s:g}"
-            elif s.phase not in ("learning", "-"):
-                phase = "REST"
-        noun = "holds" if self.profile.isometric else "reps"
-        side: list[Text] = [Text(""), Text(phase, style="bold yellow"),
-                            Text(f"{noun} · set {max(s.set_no, 1)}"),
-                            Text(f"{s.total} in all" if s.total > s.reps else ""), Text("")]
-        counter = Table.grid(padding=(0, 3))
-        counter.add_column(style="bold cyan", no_wrap=True)
-        counter.add_column()
-        for row, note in zip(digits, side, strict=True):
-            counter.add_row(row, note)
-        parts: list[Any] = [counter]
-        if s.last is not None and self.profile.isometric:
-            text, colour = (f"{s.last.top_hold_s:.1f}/{self.tempo.top_hold_s:g}", "green") \
-                if s.last.tempo_ok else (f"{s.last.top_hold_s:.1f}/{self.tempo.top_hold_s:g} ▼",
-                                         "red")
+        hold = self.profile.isometric
+        parts: list[Any] = [self._head()]
+        if s.down_since is None:
+            if s.back_at is not None and (self.clock() - s.back_at) * self.data_speed \
+                    < BACK_NOTE_S:
+                parts.append(Text(lost_words(s.lost_s, hold), style="bold yellow"))
+            fix = self._correction()
+            if fix is not None:
+                parts.append(fix)
+        if s.last is not None:
+            parts.append(self._last_rep())
+        if s.summary:
+            body = Group(Text(s.coaching[:1].upper() + s.coaching[1:], style="bold"),
+                         Text(s.summary, style="dim")) if s.coaching else Text(s.summary)
+            parts.append(Panel(body, title="set summary", border_style="white"))
+        parts += [Text(""), self._status()]
+        title = f"imu live: {self.profile.title}, tempo {self.tempo}"
+        return Panel(Group(*parts), title=title, border_style="blue")
+
+    def _head(self) -> Table:
+        """The count in block digits beside the phase and its clock (block letters too)."""
+        s = self.state
+        hold = self.profile.isometric
+        key = self.shown_key()
+        lost = key == "lost"
+        name = "LOST" if lost else PHASE_NAMES.get(key, key).upper()
+        hint = (HOLD_HINTS if hold else PHASE_HINTS).get(key, "")
+        big, small, style = self.phase_clock()
+        left = [*big_number(s.reps), f"{'holds' if hold else 'reps'} · set {max(s.set_no, 1)}"]
+        if s.total > s.reps:
+            left.append(f"{s.total} in all")
+        word_style = "bold yellow" if lost else "bold"
+        right: list[Text] = []
+        if len(name) <= 5:
+            right += [Text(row, style=word_style) for row in big_text(name)]
+        else:
+            right.append(Text(name, style=word_style))
+        if big:
+            rows = big_text(big)
+            right += [Text(row, style=style or "bold") for row in rows[:-1]]
+            right.append(Text(rows[-1], style=style or "bold") + Text(f"  {small}"))
+        elif small:
+            right.append(Text(small))
+        if lost:  # as loud as the page's alarm
+            right.append(Text(f" {SENSOR_LOST_WORD.upper()}: {hint} ",
+                              style="bold black on yellow"))
+        elif hint:
+            right.append(Text(hint, style="dim"))
+        head = Table.grid(padding=(0, 3))
+        head.add_column(style="bold cyan", no_wrap=True)
+        head.add_column(no_wrap=False)
+        for i in range(max(len(left), len(right))):
+            head.add_row(left[i] if i < len(left) else "",
+                         right[i] if i < len(right) else Text(""))
+        return head
+
+    def _correction(self) -> Text | None:
+        """The one correction: SLOWER while it is up, else what the last rep needs."""
+        s = self.state
+        if s.cue:
+            return Text.assemble((" SLOWER ", "bold white on red"), "  ", (s.cue, "bold red"))
+        if s.last is None or s.summary or s.phase in ("rest", "ended"):
+            return None
+        fix = correction(s.last, self.tempo, self.tol, self.profile.isometric)
+        if fix is None:
+            return None
+        cue, why = fix
+        word = "last hold" if self.profile.isometric else "last rep"
+        return Text.assemble((cue[:1].upper() + cue[1:], "bold red"), (f"  ({word}: {why})",
+                                                                       "red"))
+
+    def _last_rep(self) -> Table:
+        s = self.state
+        last = s.last
+        assert last is not None
+        if self.profile.isometric:
+            text, colour = (f"{last.top_hold_s:.1f}/{self.tempo.top_hold_s:g}", "green") \
+                if last.tempo_ok else (f"{last.top_hold_s:.1f}/{self.tempo.top_hold_s:g} ▼",
+                                       "red")
             t = Table(box=box.SIMPLE_HEAD, show_edge=False)
             t.add_column("last hold: held/target s", justify="right")
             t.add_row(Text(text, style=colour))
-            parts.append(t)
-        elif s.last is not None:
-            tempo = self.tempo
-            t = Table(box=box.SIMPLE_HEAD, show_edge=False, title="last rep (measured/target s)")
-            for name in ("up", "hold", "down", "ROM deg"):
-                t.add_column(name, justify="right")
-            cells = []
-            for measured, prescribed in (
-                (s.last.concentric_s, tempo.concentric_s),
-                (s.last.top_hold_s, tempo.top_hold_s),
-                (s.last.eccentric_s, tempo.eccentric_s),
-            ):
-                text, colour = _fmt_phase_cmp(measured, prescribed, self.tol)
-                cells.append(Text(text, style=colour))
-            cells.append(Text(f"{s.last.rom_deg:.0f}"))
-            t.add_row(*cells)
-            parts.append(t)
-        if s.alert:
-            parts.append(Text(s.alert, style="bold red"))
-        if s.summary:
-            parts.append(Panel(s.summary, title="set summary", border_style="green"))
-        parts += [Text(""), head]
-        title = f"imu live: {self.profile.title}, tempo {self.tempo}"
-        return Panel(Group(*parts), title=title, border_style="blue")
+            return t
+        tempo = self.tempo
+        t = Table(box=box.SIMPLE_HEAD, show_edge=False, title="last rep (measured/target s)")
+        for name in ("up", "hold", "down", "range"):
+            t.add_column(name, justify="right")
+        cells = []
+        for measured, prescribed in (
+            (last.concentric_s, tempo.concentric_s),
+            (last.top_hold_s, tempo.top_hold_s),
+            (last.eccentric_s, tempo.eccentric_s),
+        ):
+            text, colour = _fmt_phase_cmp(measured, prescribed, self.tol)
+            cells.append(Text(text, style=colour))
+        cells.append(Text(f"{last.rom_deg:.0f}°" if math.isfinite(last.rom_deg) else "-"))
+        t.add_row(*cells)
+        return t
+
+    def _status(self) -> Text:
+        """One small line: the sensor, the link, the data (no MTU, no clock drift)."""
+        s = self.state
+        if s.down_since is not None:
+            # Nothing is lost yet as far as the recorder knows: "0 samples lost" would mislead.
+            line = Text.assemble((f"{s.device} · ", "dim"),
+                                 (f"sensor lost for {self._down_s():.0f} s", "bold yellow"),
+                                 (f" · {s.seconds:.0f} s recorded", "dim"))
+        else:
+            link = Text("streaming") if s.link == "streaming" else Text(s.link, style="yellow")
+            lost = (f"{count(s.lost, 'sample')} lost in {count(s.gaps, 'gap')}" if s.lost
+                    else "no samples lost")
+            line = Text.assemble((f"{s.device} · ", "dim"), link,
+                                 (f" · {s.seconds:.0f} s · {lost}", "dim"))
+        if s.journal_error:
+            line.append(f"  journal NOT WRITTEN: {s.journal_error} (kept in memory)",
+                        style="bold red")
+        return line
+
+    def _down_s(self) -> float:
+        s = self.state
+        return 0.0 if s.down_since is None else (self.clock() - s.down_since) * self.data_speed
+
+
+SENSOR_LOST_WORD = "sensor lost"
+"""The alarm's words while the sensor's link is down."""
+
+
+def _device_words(info: SourceInfo) -> str:
+    """The sensor as the status line names it: its name and battery (no address, no MTU)."""
+    return info.name + (f", battery {info.battery_percent}%"
+                        if info.battery_percent is not None else "")

@@ -83,4 +83,4 @@ def test_the_slower_line_names_no_session_wide_rep_number() -> None:
     buf = io.StringIO()
     view = PlainView(Console(file=buf, width=100), parse_tempo("2-1-2"), TempoTolerance(), False)
     view(PaceCue("eccentric", 7, 0.5, 1.1, 2.0, "slower"))
-    assert buf.getvalue().strip() == "SLOWER: lowering in 1.1 s, aim for 2 s"
+    assert buf.getvalue().strip() == "SLOWER: lowering in 1.1 s at this pace, aim for 2 s"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import io
 
+import pytest
 from rich.console import Console
 
 from imu.core.metrics import TempoTolerance
@@ -63,7 +64,8 @@ def test_link_loss_is_told_in_seconds_and_the_end_in_plain_words():
     view(Finished("device gone"))
     lines = buf.getvalue().splitlines()
     assert lines == [
-        "link lost at 12.0 s; reconnecting (the gap is marked in the recording)",
+        "SENSOR LOST at 12.0 s: reconnecting; reps done now are not counted (the gap is "
+        "marked in the recording)",
         "session ended",
         "session ended: the sensor went away and did not come back",
     ]
@@ -91,8 +93,8 @@ def test_the_count_leads_in_block_digits_and_off_tempo_is_marked_not_only_colour
     Console(file=buf, width=80).print(rich.render())
     lines = buf.getvalue().splitlines()
     first_digit = next(i for i, line in enumerate(lines) if "██" in line)
-    sensor = next(i for i, line in enumerate(lines) if "sensor" in line)
-    assert first_digit < sensor
+    status = next(i for i, line in enumerate(lines) if "samples lost" in line)
+    assert first_digit < status
 
 
 def _plank_hold(number: int, held_s: float, ok: bool) -> object:
@@ -126,6 +128,7 @@ def test_a_plank_is_told_by_the_time_held_not_as_up_hold_down():
 
 def test_the_terminal_times_a_plank_hold_from_when_it_began():
     from imu.live.events import PhaseChanged, PhaseStarted, Progress
+    from imu.live.views import big_text
 
     rich = RichView(Console(file=io.StringIO()), parse_tempo("1-45-1"), TempoTolerance(),
                     False, get_profile("plank"))
@@ -137,15 +140,19 @@ def test_the_terminal_times_a_plank_hold_from_when_it_began():
 
     rich(Progress(1000, 10.0, 0, 0, None, None))
     rich(PhaseChanged("rest"))
-    assert "REST" in shown() and "HOLD" not in shown()  # lying on the floor is no hold
+    assert rich.shown_key() == "rest"  # lying on the floor is no hold
+    assert big_text("REST")[0] in shown() and big_text("HOLD")[0] not in shown()
     rich(PhaseStarted("top_hold", 1, 12.0, 16.0, 45.0))  # known 4 s after it began
     rich(Progress(3500, 35.0, 0, 0, None, None))
     rich(PhaseChanged("down"))  # a breath on a biased gyro: the hold goes on
-    assert "HOLD 23 s / 45" in shown() and "holds · set 1" in shown()
+    assert rich.shown_key() == "top_hold" and rich.phase_clock() == ("23", "/ 45 s", "")
+    assert big_text("HOLD")[0] in shown() and "holds · set 1" in shown()
     rich(RepDone(_plank_hold(1, 40.0, False), 0.0, 0.0))
     rich(PhaseStarted("bottom_pause", 1, 53.0, 53.5, 0.0, rep_ended=True))
-    text = shown()
-    assert "HOLD 23" not in text and "REST" in text and "40.0/45 ▼" in text
+    # The hold's measured length, the figure saved, replaces the clock that ran on.
+    assert rich.shown_key() == "held"
+    assert rich.phase_clock() == ("40.0", "/ 45 s ▼", "bold red")
+    assert "40.0/45 ▼" in shown()
 
 
 def test_the_terminal_count_is_the_sets_and_moves_to_the_next_set_when_it_starts():
@@ -199,3 +206,136 @@ def test_a_hold_over_a_data_gap_is_not_called_too_short() -> None:
                                in_gap=True)
     line = rep_line(hold, tempo, TempoTolerance(), hold=True)
     assert "length not judged" in line and "TOO SHORT" not in line
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _render(view: RichView, width: int = 100) -> str:
+    buf = io.StringIO()
+    Console(file=buf, width=width).print(view.render())
+    return buf.getvalue()
+
+
+def _crunch_view(clock: _Clock, speed: float | None = 2.0) -> RichView:
+    return RichView(Console(file=io.StringIO()), parse_tempo("3-1-3"), TempoTolerance(), False,
+                    get_profile("reverse-crunch"), speed=speed, clock=clock)
+
+
+def test_a_lost_sensor_is_loud_on_the_terminal_and_says_for_how_long():
+    """The panel showed a dim 'link reconnecting (attempt 1)' beside '0 samples lost' while
+    the sensor was gone, and the phase stayed 'UP'."""
+    from imu.live.events import Disconnected, PhaseStarted, Progress, Reconnecting
+    from imu.live.views import big_text
+
+    clock = _Clock()
+    rich = _crunch_view(clock)
+    rich(Connected(SourceInfo("HipIMU-S", "C0:FF:EE:00:00:01", mtu=247), reconnect=False))
+    rich(Progress(2080, 20.0, 0, 0, -63.0, None))
+    rich(PhaseStarted("concentric", 3, 20.0, 20.3, 3.0))
+    rich(Disconnected(2080))
+    clock.now += 2.5  # at --speed 2: 5 s of the set
+    rich(Reconnecting(1, 0.25, "gone"))
+    text = _render(rich)
+    assert rich.shown_key() == "lost" and rich.phase_clock()[0] == "5"
+    assert big_text("LOST")[0] in text and big_text("UP")[0] not in text
+    assert "SENSOR LOST: reconnecting... reps done now are not counted" in text
+    assert "sensor lost for 5 s" in text and "samples lost" not in text
+    clock.now += 1.5
+    rich(Connected(SourceInfo("HipIMU-S", "C0:FF:EE:00:00:01", mtu=247), reconnect=True))
+    rich(Progress(2912, 28.0, 832, 1, -63.0, None))  # 8 s at 104 Hz, by the sensor's clock
+    text = _render(rich)
+    assert rich.shown_key() == "resumed" and rich.phase_clock() == ("", "", "")
+    assert "sensor back: 8 s lost, reps done then were not counted" in text
+    assert "832 samples lost in 1 gap" in text
+
+
+def test_the_plain_lines_shout_a_lost_sensor_and_say_what_was_lost():
+    from imu.live.events import Disconnected, Progress
+
+    buf = io.StringIO()
+    view = PlainView(Console(file=buf, width=200), TEMPO, TempoTolerance(), bell=False)
+    view(Progress(3120, 30.0, 0, 0, None, None))
+    view(Disconnected(3120))
+    view(Connected(SourceInfo("HipIMU-S"), reconnect=True))
+    view(Progress(3120, 30.0, 0, 0, None, None))  # the first frames not placed yet
+    view(Progress(4056, 39.0, 832, 1, None, None))
+    view(Progress(4160, 40.0, 832, 1, None, None))
+    assert buf.getvalue().splitlines() == [
+        "SENSOR LOST at 30.0 s: reconnecting; reps done now are not counted (the gap is "
+        "marked in the recording)",
+        "reconnected to HipIMU-S; streaming",
+        "sensor back: 8 s lost, reps done then were not counted",
+    ]
+
+
+def test_the_terminal_speaks_the_pages_words_and_leaves_link_details_out():
+    """BOTTOM vs PAUSE, an unexplained LEARNING, 'SWING: control the movement, no momentum'
+    vs 'no kick, lift with control', and 'ROM deg', 'MTU 247', 'clock drift -63 ppm' on the
+    main screen."""
+    from imu.live.events import PhaseChanged, PhaseStarted, Progress
+    from imu.live.views import big_text
+    from tests.live.web_support import crunch_reps as load
+
+    clock = _Clock()
+    rich = _crunch_view(clock)
+    rich(Connected(SourceInfo("HipIMU-S", "C0:FF:EE:00:00:01", mtu=247, battery_percent=80),
+                   reconnect=False))
+    rich(PhaseChanged("learning"))
+    text = _render(rich)
+    assert "LEARNING THE MOVEMENT" in text and "keep going: counting starts" in text
+    rich(Progress(1040, 10.0, 0, 0, -63.0, None))
+    toss = load()[2]  # rep 3 of the bundled crunch: a leg toss (swing), up 1.1 s of 3
+    rich(RepDone(toss, 0.0, 0.0))
+    rich(PhaseStarted("bottom_pause", 3, toss.ecc_end_s, toss.ecc_end_s + 0.3, 0.0))
+    text = _render(rich)
+    assert big_text("PAUSE")[0] in text
+    assert "No kick, lift with control  (last rep: swing)" in text
+    assert "1.1/3 ▼" in text and "range" in text
+    for jargon in ("ROM", "MTU", "ppm", "drift", "C0:FF:EE", "BOTTOM"):
+        assert jargon not in text, jargon
+    assert "HipIMU-S, battery 80% · streaming" in text
+
+
+def test_slower_goes_with_the_phase_not_under_the_last_rep():
+    """SLOWER was one plain line under the previous rep's row, read as being about it."""
+    from imu.live.events import PaceCue, PhaseStarted, Progress
+    from imu.live.views import big_text
+    from tests.live.web_support import crunch_reps as load
+
+    clock = _Clock()
+    rich = _crunch_view(clock, speed=1.0)
+    rich(Connected(SourceInfo("HipIMU-S"), reconnect=False))
+    first = load()[1]
+    rich(RepDone(first, 0.0, 0.0))
+    rich(Progress(2080, 20.0, 0, 0, None, None))
+    rich(PhaseStarted("eccentric", 3, 19.5, 19.8, 3.0))
+    rich(PaceCue("eccentric", 3, 0.5, 1.1, 3.0, "slower"))
+    clock.now += 0.3  # the phase clock runs between progress reports
+    lines = _render(rich).splitlines()
+    cue = next(i for i, line in enumerate(lines) if "SLOWER" in line)
+    last = next(i for i, line in enumerate(lines) if "last rep" in line)
+    assert cue < last
+    assert "lowering in 1.1 s at this pace, aim for 3 s" in lines[cue]
+    assert rich.phase_clock() == ("0.8", "/ 3 s", "")
+    assert any(big_text("DOWN")[0] in line for line in lines[:cue])
+    rich(PhaseStarted("concentric", 4, 22.0, 22.3, 3.0))  # the next rep: the cue goes
+    assert "SLOWER" not in _render(rich)
+
+
+def test_the_terminal_measures_the_speed_of_a_sped_up_stream():
+    from imu.live.events import Progress
+
+    clock = _Clock()
+    rich = _crunch_view(clock, speed=None)
+    assert rich.data_speed == 1.0
+    rich(Connected(SourceInfo("sim"), reconnect=False))
+    for k in range(11):  # 0.5 host s apart, 1 data s apart: --speed 2
+        rich(Progress(104 * k, float(k), 0, 0, None, None))
+        clock.now += 0.5
+    assert rich.data_speed == pytest.approx(2.0)

@@ -135,8 +135,9 @@ def test_the_page_follows_a_set_reloads_and_cues(browser: Browser, crunch_reps):
         assert "Set 1 done" in summary and "on tempo" in summary
         browser.screenshot("live_phone_rest_390x844")
         srv.feed([Disconnected(at_sample=4000)])
-        wait_for(browser, lambda: text(browser, "link") == "link lost, reconnecting",
+        wait_for(browser, lambda: text(browser, "link") == "sensor lost, reconnecting",
                  "the lost link")
+        assert visible(browser, "alarm") and text(browser, "alarm-title") == "sensor lost"
         srv.feed([Finished("stopped")])
         wait_for(browser, lambda: text(browser, "phase") == "session ended", "the end")
 
@@ -214,3 +215,158 @@ def test_the_end_message_gets_a_line_and_leaves_the_buttons_whole(browser: Brows
                       ".width")
     assert link > 300
     browser.screenshot("live_phone_ended_390x844")
+
+
+def font_px(browser: Browser, selector: str) -> float:
+    return float(browser.js(
+        f"return parseFloat(getComputedStyle(document.querySelector('{selector}')).fontSize)"))
+
+
+def no_sideways_scroll(browser: Browser) -> bool:
+    inner, doc = browser.js("return [window.innerWidth, document.documentElement.scrollWidth]")
+    return bool(doc == inner)
+
+
+@pytest.mark.parametrize("width", [390, 360])
+def test_phase_clock_and_correction_read_from_the_floor(browser: Browser, crunch_reps, width):
+    """Only the count was readable at 2.5 m: the phase word was 49 px, its clock 35 px, the
+    correction 22-28 px; and the header broke the tempo ('tempo 2-1-' / '3')."""
+    from imu.tempo import parse_tempo
+
+    set1 = [r for r in crunch_reps if r.set == 1]
+    # Hardly any clock movement (--speed 0.01): the page stays where the events left it.
+    state = CoachingState("Hanging leg raise", parse_tempo("2-1-3"), speed=0.01)
+    with ServerThread(state) as srv:
+        browser.open(srv.url, width, 844)
+        events = [e for e in session_events(set1[:3], CRUNCH_TEMPO)
+                  if not isinstance(e, SetEnded)]
+        dropped = set1[5]
+        part = [e for e in rep_events(dropped, 4, CRUNCH_TEMPO)
+                if type(e).__name__ in ("PhaseStarted", "PaceCue")][:4]
+        srv.feed([*events, *part])
+        wait_for(browser, lambda: visible(browser, "cue"), "the cue")
+        assert text(browser, "phase") == "down"
+        assert font_px(browser, "#phase") >= 60 and font_px(browser, "#phase-clock") >= 60
+        assert font_px(browser, "#cue") >= 36
+        assert not visible(browser, "correction")  # one correction at a time
+        assert browser.js("return document.getElementById('tempo').getClientRects().length") == 1
+        assert no_sideways_scroll(browser)
+        browser.screenshot(f"live_phone_floor_{width}")
+        # Rep 4 done (a leg toss, then a dropped descent), the next lift: the correction is
+        # the last rep's, the swing first.
+        srv.feed([RepDone(dropped, 0.0, 0.0),
+                  PhaseStarted("concentric", 5, dropped.ecc_end_s + 1.0,
+                               dropped.ecc_end_s + 1.3, 3.0)])
+        wait_for(browser, lambda: visible(browser, "correction"), "the correction")
+        assert not visible(browser, "cue")
+        assert text(browser, "correction").startswith("No kick, lift with control")
+        assert font_px(browser, "#correction .do") >= 36
+        assert no_sideways_scroll(browser)
+
+
+def test_a_lost_sensor_sounds_the_alarm_in_place_of_the_phase(browser: Browser, crunch_reps):
+    """A dropout kept the count, 'UP' and 'lift with control' for 8 s; a 16 px pill said
+    'reconnecting (attempt 1)'."""
+    from imu.live.events import Connected, Reconnecting
+    from tests.live.web_support import INFO
+
+    state = CoachingState("Reverse crunch", CRUNCH_TEMPO, speed=4.0)
+    with ServerThread(state) as srv:
+        browser.open(srv.url, *PHONE)
+        srv.feed([*list(session_events(crunch_reps[:1], CRUNCH_TEMPO))[:-1],
+                  PhaseStarted("concentric", 2, 40.0, 40.3, 3.0)])
+        wait_for(browser, lambda: text(browser, "phase") == "up", "the lift")
+        srv.feed([Disconnected(at_sample=4000), Reconnecting(1, 0.25, "gone")])
+        wait_for(browser, lambda: visible(browser, "alarm"), "the alarm")
+        assert text(browser, "alarm-title") == "sensor lost"
+        assert "not counted" in text(browser, "alarm-text")
+        assert font_px(browser, "#alarm-title") >= 40
+        # No stale phase, clock or cue beside it.
+        assert not visible(browser, "phase") and not visible(browser, "cue")
+        assert text(browser, "phase-time") == ""
+        # It counts the seconds without the sensor (4 s of the set per wall second here).
+        wait_for(browser, lambda: int(text(browser, "alarm-time").split()[1]) >= 4,
+                 "the seconds counted", timeout_s=4)
+        assert no_sideways_scroll(browser)
+        browser.screenshot("live_phone_sensor_lost_390x844")
+        srv.feed([Connected(INFO, reconnect=True)])
+        wait_for(browser, lambda: not visible(browser, "alarm"), "the alarm gone")
+        assert visible(browser, "back-note")
+        assert text(browser, "back-note").startswith("sensor back: ")
+        assert "not counted" in text(browser, "back-note")
+        assert text(browser, "phase") == "carry on"
+
+
+def test_off_tempo_is_marked_and_each_colour_means_one_thing(browser: Browser, crunch_reps):
+    """Off tempo was red alone; yellow was the DOWN word, the swing badge, SLOWER and fault
+    text while the same fault's badge was red elsewhere."""
+    state = CoachingState("Reverse crunch", CRUNCH_TEMPO, speed=0.01)
+    with ServerThread(state) as srv:
+        browser.open(srv.url, *PHONE)
+        srv.feed([*(e for e in session_events(crunch_reps[:3], CRUNCH_TEMPO)
+                    if not isinstance(e, SetEnded)),
+                  PhaseStarted("eccentric", 4, 40.0, 40.3, 3.0)])
+        wait_for(browser, lambda: text(browser, "rep-count") == "3", "3 reps")
+        # Rep 3: up 1.1 s of 3, a leg toss.
+        cell = browser.js("return document.querySelector('#last-phases .cell.bad .val')"
+                          ".textContent")
+        assert cell.endswith("▼")
+        rows = browser.js("return [...document.querySelectorAll('#reps li')].map(l => l.innerText)")
+        assert any("down 1.4/3 ▼" in r for r in rows), rows
+        colour = browser.js("return getComputedStyle(document.getElementById('phase')).color")
+        assert colour == "rgb(255, 255, 255)"  # DOWN is no warning
+        red = "rgb(255, 82, 82)"
+        swing = browser.js("return getComputedStyle(document.querySelector('.badge.swing'))"
+                           ".backgroundColor")
+        flags = browser.js("return [...document.querySelectorAll('#reps li .flag')]"
+                           ".map(f => getComputedStyle(f).color)")
+        assert swing == red and flags and set(flags) == {red}
+
+
+def test_the_end_screen_clears_the_bar_and_gives_one_coaching_line(browser: Browser,
+                                                                    crunch_reps):
+    """The full green bar stayed, 'SESSION ENDED' was green, the set summary listed 'Faults:
+    dropped descent' in 18 px with no coaching line, and said 'clean before a fault'."""
+    set1 = [r for r in crunch_reps if r.set == 1]
+    state = CoachingState("Reverse crunch", CRUNCH_TEMPO)
+    with ServerThread(state) as srv:
+        browser.open(srv.url, *PHONE)
+        srv.feed(list(session_events(set1, CRUNCH_TEMPO)))
+        wait_for(browser, lambda: text(browser, "phase") == "rest", "rest")
+        # "REST" and "rest 0:18" said it twice: the clock alone.
+        wait_for(browser, lambda: ":" in text(browser, "phase-time"), "the rest clock")
+        assert "rest" not in text(browser, "phase-time")
+        srv.feed([Finished("stopped")])
+        wait_for(browser, lambda: text(browser, "phase") == "session ended", "the end")
+        assert not browser.js("return document.querySelector('.bar').getClientRects().length")
+        colour = browser.js("return getComputedStyle(document.getElementById('phase')).color")
+        assert colour == "rgb(184, 184, 184)"  # neutral: over, not "good"
+        coach = browser.js("return document.querySelector('#summary .coach').textContent")
+        assert coach == "No kick, lift with control"
+        assert font_px(browser, "#summary .coach") >= 32
+        assert "clean before" not in text(browser, "summary")
+        browser.screenshot("live_phone_end_390x844")
+
+
+@pytest.mark.parametrize("width", [390, 360])
+def test_a_long_plank_hold_fits_and_ends_with_the_hold_saved(browser: Browser, width):
+    """'HOLD 108.3 / 120' lost its 's' off the right edge at 390 and 360 px."""
+    from imu.live.events import Connected
+    from imu.tempo import parse_tempo
+    from tests.live.test_views import _plank_hold
+    from tests.live.web_support import INFO
+
+    state = CoachingState("Plank", parse_tempo("1-120-1"), speed=0.01, hold=True)
+    with ServerThread(state) as srv:
+        browser.open(srv.url, width, 800)
+        srv.feed([Connected(INFO, reconnect=False),
+                  PhaseStarted("top_hold", 1, 2.0, 110.3, 120.0)])
+        wait_for(browser, lambda: text(browser, "phase-time") == "108 / 120 s", "108 s")
+        right = browser.js("return document.getElementById('phase-time')"
+                           ".getBoundingClientRect().right")
+        assert right <= width and no_sideways_scroll(browser)
+        hold = _plank_hold(1, 104.5, False)
+        srv.feed([RepDone(hold, 0.0, 0.0)])
+        wait_for(browser, lambda: text(browser, "phase") == "held", "the hold saved")
+        assert text(browser, "phase-time") == "104.5 / 120 s ▼"
+        assert no_sideways_scroll(browser)

@@ -165,6 +165,9 @@ def test_a_set_ends_with_its_summary_and_the_next_rep_clears_it(crunch_reps):
         "set": 1, "reps": 6, "on_tempo": 2, "swings": 2, "faults": 2,
         "fault_names": ["dropped descent"], "clean_before_first_fault": 0,
         "tut_s": pytest.approx(sum(r.tut_s for r in set1), abs=0.1),
+        # The one coaching line: 2 swings and 2 dropped descents, the swing first.
+        "coaching": {"cue": "no kick, lift with control", "why": "swing in 2 of 6 reps",
+                     "good": False},
     }
     # The hint of a still sensor does not take the summary away; the next rep does.
     state.apply(PhaseStarted("concentric", 7, 66.0, 66.3, 3.0))
@@ -181,7 +184,8 @@ def test_link_states_gaps_and_the_end():
     state.apply(Disconnected(at_sample=500))
     assert state.snapshot()["link"]["state"] == "reconnecting"
     state.apply(Reconnecting(attempt=2, delay_s=0.5, error="link lost"))
-    assert state.snapshot()["link"]["text"] == "reconnecting (attempt 2)"
+    link = state.snapshot()["link"]
+    assert (link["text"], link["attempt"]) == ("sensor lost, reconnecting", 2)
     state.apply(Connected(INFO, reconnect=True))
     assert state.snapshot()["link"]["text"] == "reconnected"
     seq = state.seq
@@ -227,11 +231,12 @@ def test_once_connected_the_page_says_it_learns_the_movement_not_waits_for_the_s
     # the sensor is there, so "waiting for the sensor" next to "connected" is wrong.
     assert phase["key"] == "learning" and phase["name"] == "learning the movement"
     assert "keep going" in phase["hint"]
-    # A reconnection later in the session leaves the phase alone.
+    # A reconnection later in the session is no new learning (and the rep's stale phase
+    # goes: test_a_lost_sensor_...).
     state.apply(PhaseStarted("concentric", 3, 20.0, 20.3, 3.0))
     state.apply(Disconnected(at_sample=1100))
     state.apply(Connected(INFO, reconnect=True))
-    assert state.snapshot()["phase"]["key"] == "concentric"
+    assert state.snapshot()["phase"]["key"] == "resumed"
 
 
 def test_the_next_set_counts_from_zero_as_soon_as_its_first_rep_starts(crunch_reps):
@@ -292,7 +297,113 @@ def test_a_plank_speaks_of_holds_not_reps():
     assert snap["phase"]["name"] == "hold" and "steady" in snap["phase"]["hint"]
     feed(state, [RepDone(hold, 50.0, clock.now),
                  PhaseStarted("bottom_pause", 1, 49.0, 50.0, 0.0, rep_ended=True)])
-    assert state.snapshot()["phase"]["hint"] == "rest"
+    phase = state.snapshot()["phase"]
+    assert phase["key"] == "held" and phase["hint"] == "rest, then the next hold"
     feed(state, [SetEnded(1, (hold,))])
     summary = state.snapshot()["resting"]
     assert summary["hold"] and summary["held_s"] == 46.0 and summary["on_tempo"] == 1
+
+
+def test_a_lost_sensor_clears_the_phase_and_says_for_how_long(crunch_reps):
+    """For the 8 s of a dropout the page kept 'UP' and 'lift with control' with the count,
+    and only a small pill said 'reconnecting (attempt 1)'."""
+    from imu.live.web.state import RECOVERED_NOTE_S
+
+    state, clock = make_state(speed=2.0)
+    feed(state, [Connected(INFO, reconnect=False), progress(20.0),
+                 PhaseStarted("concentric", 3, 20.0, 20.3, 3.0)])
+    assert state.apply(Disconnected(at_sample=1100))
+    snap = state.snapshot()
+    phase = snap["phase"]
+    assert (phase["key"], phase["name"]) == ("lost", "sensor lost")
+    assert "not counted" in phase["hint"] and phase["elapsed_s"] is None
+    assert not snap["running"] and snap["cue"] is None
+    assert snap["link"]["down_s"] == 0.0
+    clock.now += 3.0  # 3 host seconds at --speed 2: 6 s of the set without the sensor
+    state.apply(Reconnecting(attempt=1, delay_s=0.25, error="gone"))
+    assert state.snapshot()["link"]["down_s"] == pytest.approx(6.0)  # from the first loss
+    clock.now += 1.0
+    state.apply(Connected(INFO, reconnect=True))
+    snap = state.snapshot()
+    # The rep's phase is stale (its timing over the loss is not known): no "UP 9.3 / 3 s".
+    assert snap["phase"]["key"] == "resumed" and snap["phase"]["name"] == "carry on"
+    assert snap["link"]["down_s"] is None
+    back = snap["link"]["back"]
+    assert back["lost_s"] == pytest.approx(8.0)
+    assert back["text"] == "sensor back: 8 s lost, reps done then were not counted"
+    # The recorder's figure (by the sensor's own clock) replaces the host's estimate.
+    assert state.apply(progress(31.0, gaps=1, lost=390))  # 52 Hz: 7.5 s
+    assert state.snapshot()["link"]["back"]["lost_s"] == pytest.approx(7.5)
+    clock.now += RECOVERED_NOTE_S / 2.0 + 0.1
+    assert state.snapshot()["link"]["back"] is None  # a short note, then it goes
+
+
+def test_a_plank_hold_shows_the_measured_hold_once_reported():
+    """The live clock read 24.1 s when hold 1 was saved as 21.1 s: it ran on while the person
+    got down and until the analyzer saw it."""
+    from imu.tempo import parse_tempo
+    from tests.live.test_views import _plank_hold
+
+    clock = FakeClock()
+    state = CoachingState("Plank", parse_tempo("1-20-1"), clock=clock, hold=True)
+    hold = _plank_hold(1, 21.1, True)
+    feed(state, [Connected(INFO, reconnect=False),
+                 PhaseStarted("top_hold", 1, hold.con_end_s, hold.con_end_s + 2.5, 20.0),
+                 progress(hold.con_end_s + 24.1)])
+    assert state.snapshot()["phase"]["elapsed_s"] == pytest.approx(24.1)
+    feed(state, [RepDone(hold, 0.0, 0.0),
+                 PhaseStarted("bottom_pause", 1, hold.ecc_end_s, hold.ecc_end_s + 2.5, None,
+                              rep_ended=True)])
+    snap = state.snapshot()
+    phase = snap["phase"]
+    assert (phase["key"], phase["name"]) == ("held", "held")
+    assert phase["measured_s"] == pytest.approx(21.1) and phase["ok"]
+    assert phase["prescribed_s"] == 20.0 and not snap["running"]
+    assert phase["rest_hint"] == "resting? or get into the next hold"
+    state.apply(PhaseStarted("top_hold", 2, 60.0, 62.5, 20.0))
+    assert state.snapshot()["phase"]["key"] == "top_hold"
+
+
+def test_off_tempo_is_marked_short_or_long_and_the_correction_named(crunch_reps):
+    state, _ = make_state()
+    for rep in crunch_reps[:6]:
+        state.apply(RepDone(rep, 0.0, 0.0))
+    rows = {r["rep"]: r for r in state.snapshot()["reps"]}
+    # Rep 1: down 1.4 s of 3 (a dropped descent); rep 3: up 1.1 s of 3 (a leg toss).
+    assert [p["mark"] for p in rows[1]["phases"]] == ["", "", "▼"]
+    assert rows[1]["correction"] == {"cue": "slow the descent", "why": "dropped descent"}
+    assert rows[3]["phases"][0]["mark"] == "▼"
+    assert rows[3]["correction"] == {"cue": "no kick, lift with control", "why": "swing"}
+    good = [r for r in rows.values() if r["tempo_ok"] and not r["faults"] and not r["swing"]]
+    assert good and all(r["correction"] is None for r in good)
+    assert all(p["mark"] == "" for r in good for p in r["phases"])
+
+
+def test_a_rep_off_tempo_without_a_fault_gets_the_tempo_cue(crunch_reps):
+    state, _ = make_state()
+    slow_up = replace(crunch_reps[1], con_end_s=crunch_reps[1].con_start_s + 5.5,
+                      faults=frozenset(), swing=False, in_gap=False)
+    state.apply(RepDone(slow_up, 0.0, 0.0))
+    row = state.snapshot()["last_rep"]
+    assert row["phases"][0]["mark"] == "▲"
+    assert row["correction"] == {"cue": "come up a little faster", "why": "up 5.5 s of 3 ▲"}
+
+
+def test_a_good_set_says_so_in_its_coaching_line(crunch_reps):
+    state, _ = make_state()
+    clean = tuple(replace(r, faults=frozenset(), swing=False, in_gap=False,
+                          con_end_s=r.con_start_s + 3.0, ecc_start_s=r.con_start_s + 4.0,
+                          ecc_end_s=r.con_start_s + 7.0) for r in crunch_reps[:3])
+    assert all(r.concentric_s == pytest.approx(3.0) for r in clean)
+    state.apply(SetEnded(1, clean))
+    assert state.snapshot()["resting"]["coaching"] == {
+        "cue": "good set: every rep on tempo", "why": "", "good": True}
+
+
+def test_the_end_clears_the_phase_and_any_loss():
+    state, _ = make_state()
+    feed(state, [Connected(INFO, reconnect=False), Disconnected(at_sample=10),
+                 Finished("device gone")])
+    snap = state.snapshot()
+    assert snap["phase"]["key"] == "ended" and snap["link"]["down_s"] is None
+    assert not snap["running"] and snap["phase"]["elapsed_s"] is None

@@ -24,6 +24,10 @@ from typing import Any
 from imu.core.metrics import UNCERTAIN_CONFIDENCE, Rep, TempoTolerance
 from imu.exercises import FAULTS, fault_words
 from imu.live.events import (
+    HOLD_HINTS,
+    PHASE_HINTS,
+    PHASE_NAMES,
+    REST_HINTS,
     Connected,
     Disconnected,
     Finished,
@@ -35,6 +39,11 @@ from imu.live.events import (
     RepDone,
     SetEnded,
     StreamEvent,
+    correction,
+    lost_words,
+    off_mark,
+    pace_words,
+    set_coaching,
 )
 from imu.tempo import Tempo
 
@@ -44,45 +53,16 @@ SCHEMA_VERSION = 1
 MAX_EXTRAPOLATION_S = 2.0
 """Longest a snapshot carries data time past the newest data heard of, data s."""
 
-PHASE_NAMES: dict[str, str] = {
-    "concentric": "up",
-    "top_hold": "hold",
-    "eccentric": "down",
-    "bottom_pause": "pause",
-    "hold": "hold",
-    "rest": "rest",
-    "learning": "learning the movement",
-    "waiting": "waiting for the sensor",
-    "ended": "session ended",
-}
-"""Text shown for each phase key (``#phase``), in the words of the terminal view (up, hold,
-down: read from the floor, no jargon). The first four are :data:`PHASES`; ``hold``,
-``learning`` come from the display hint :class:`PhaseChanged` when the session sends no
-:class:`PhaseStarted`; ``learning`` is also what the first connection starts (the session's
-analyzer learns the movement axis over the first reps, and says nothing about phases until
-then); ``rest`` follows :class:`SetEnded`; ``waiting`` is before the sensor is connected,
-``ended`` after the end."""
+# The words are the terminal's too (imu.live.events): re-exported here, where the page's
+# snapshot uses them.
+__all__ = ["HOLD_HINTS", "MAX_EXTRAPOLATION_S", "PHASE_HINTS", "PHASE_NAMES",
+           "RECOVERED_NOTE_S", "SCHEMA_VERSION", "CoachingState", "fault_text"]
 
-PHASE_HINTS: dict[str, str] = {
-    "concentric": "lift with control",
-    "top_hold": "squeeze at the top",
-    "eccentric": "lower slowly",
-    "bottom_pause": "reset at the bottom",
-    "rest": "set done",
-    "learning": "keep going: counting starts once your movement is clear, after 2-3 reps "
-                "(small movements take longer); every rep is counted then",
-}
-"""The coaching word under the phase name."""
+RECOVERED_NOTE_S = 15.0
+"""How long the note "sensor back: N s lost" stays after the sensor came back, data s."""
 
-HOLD_HINTS: dict[str, str] = {
-    **PHASE_HINTS,
-    "top_hold": "hold steady: shoulders, hips and heels in one line",
-    "hold": "hold steady: shoulders, hips and heels in one line",
-    "bottom_pause": "rest",
-    "learning": "hold on: timing starts once the movement is learned, as you get into "
-                "position for the first hold",
-}
-"""The coaching word under the phase name for a static hold (plank)."""
+_REP_PHASES = ("concentric", "top_hold", "eccentric", "bottom_pause")
+"""Phases of a rep under way: stale once the sensor was lost (the rep's timing is not known)."""
 
 _HINT_KEYS = {"up": "concentric", "down": "eccentric", "hold": "hold", "rest": "hold",
               "learning": "learning"}
@@ -101,6 +81,8 @@ class _Phase:
     rep_no: int | None = None
     at_s: float | None = None
     prescribed_s: float | None = None
+    measured_s: float | None = None  # "held": the hold's measured length (the saved figure)
+    ok: bool | None = None  # "held": long enough
 
 
 class CoachingState:
@@ -112,6 +94,8 @@ class CoachingState:
         tolerance: when a phase counts as on tempo (the project's :class:`TempoTolerance`).
         speed: data seconds per host second (1 live; ``--speed`` in simulations), > 0.
         clock: host clock, monotonic seconds (injected in tests).
+        hold: the exercise is a static hold (plank): each "rep" is a hold, judged on its
+            length.
 
     """
 
@@ -134,6 +118,7 @@ class CoachingState:
         self.clock = clock
         self.seq = 0
         self._reps: list[dict[str, Any]] = []
+        self._last_rep: Rep | None = None
         self._sets: list[dict[str, Any]] = []
         self._phase = _Phase("waiting")
         self._phase_started_seen = False
@@ -144,8 +129,16 @@ class CoachingState:
         self._link = "connecting"
         self._link_text = "connecting to the sensor"
         self._device = ""
+        self._attempt = 0  # reconnection attempts since the sensor was lost
         self._gaps = 0
         self._lost_samples = 0
+        self._rate_hz: float | None = None  # samples per data second, from Progress
+        # The sensor's link down: since when (host clock), and the lost samples before it.
+        self._down_since: float | None = None
+        self._lost_before = 0
+        # After it came back: the data seconds lost, when it came back (host clock), and
+        # whether the figure is still the host clock's estimate (the recorder's comes later).
+        self._back: dict[str, Any] | None = None
         self._notice = ""
         self._ended: str | None = None
         self._data_s = 0.0
@@ -166,17 +159,22 @@ class CoachingState:
                 self._device += f", battery {info.battery_percent}%"
             self._link, self._streaming = "connected", True
             self._link_text = "reconnected" if event.reconnect else "connected"
+            self._attempt = 0
             if self._phase.key == "waiting":
                 # Streaming, but no phase or rep is told until the movement axis is learned
                 # (the first reps): say so rather than "waiting for the sensor".
                 self._phase = _Phase("learning")
+            self._sensor_back()
             self._heard(self._data_s)
         elif isinstance(event, Disconnected):
             self._link, self._streaming = "reconnecting", False
-            self._link_text = "link lost, reconnecting"
+            self._link_text = "sensor lost, reconnecting"
+            self._sensor_lost()
         elif isinstance(event, Reconnecting):
             self._link, self._streaming = "reconnecting", False
-            self._link_text = f"reconnecting (attempt {event.attempt})"
+            self._link_text = "sensor lost, reconnecting"
+            self._attempt = event.attempt
+            self._sensor_lost()
         elif isinstance(event, RepDone):
             self._rep_done(event.rep)
         elif isinstance(event, PhaseStarted):
@@ -186,6 +184,7 @@ class CoachingState:
             self._cue = {
                 "id": self._cues,
                 "message": event.message,
+                "text": pace_words(event),
                 "phase": event.phase,
                 "rep_no": event.rep_no,
                 "elapsed_s": event.elapsed_s,
@@ -206,14 +205,7 @@ class CoachingState:
                           default=None)
             self._phase, self._cue = _Phase("rest", at_s=ended_s), None
         elif isinstance(event, Progress):
-            changed = (event.gaps, event.lost_samples) != (self._gaps, self._lost_samples)
-            self._gaps, self._lost_samples = event.gaps, event.lost_samples
-            notice = (f"journal not written ({event.journal_error}); data kept in memory"
-                      if event.journal_error else "")
-            changed = changed or notice != self._notice
-            self._notice = notice
-            if self._streaming:
-                self._heard(event.seconds)
+            changed = self._progress(event)
         elif isinstance(event, StreamEvent):
             self._notice = "" if event.kind == "stream_restarted" else event.text
         elif isinstance(event, Finished):
@@ -221,11 +213,54 @@ class CoachingState:
             self._link, self._streaming = "ended", False
             self._link_text = event.words
             self._phase, self._cue = _Phase("ended"), None
+            self._down_since = self._back = None
         else:
             changed = False
         if changed:
             self.seq += 1
         return changed
+
+    def _progress(self, event: Progress) -> bool:
+        """Gaps, lost samples and the journal; the sensor's loss in data seconds once known."""
+        changed = (event.gaps, event.lost_samples) != (self._gaps, self._lost_samples)
+        if event.seconds > 0 and event.samples > 0:
+            self._rate_hz = event.samples / event.seconds
+        back = self._back
+        if (back is not None and back["estimated"] and self._rate_hz
+                and event.lost_samples > self._lost_before):
+            # The recorder has placed the first samples after the loss: the gap's length by
+            # the sensor's own clock replaces the host clock's estimate.
+            back["lost_s"] = (event.lost_samples - self._lost_before) / self._rate_hz
+            back["estimated"] = False
+            changed = True
+        self._gaps, self._lost_samples = event.gaps, event.lost_samples
+        notice = (f"journal not written ({event.journal_error}); data kept in memory"
+                  if event.journal_error else "")
+        changed = changed or notice != self._notice
+        self._notice = notice
+        if self._streaming:
+            self._heard(event.seconds)
+        return changed
+
+    def _sensor_lost(self) -> None:
+        """The sensor's link is down: the phase under way is stale, and so is any cue."""
+        if self._down_since is None:
+            self._down_since = self.clock()
+            self._lost_before = self._lost_samples
+        self._back, self._cue = None, None
+
+    def _sensor_back(self) -> None:
+        """The sensor is back: a note says how much was lost; a rep's phase is not resumed."""
+        if self._down_since is None:
+            return
+        now = self.clock()
+        self._back = {"lost_s": (now - self._down_since) * self.speed, "at_host": now,
+                      "estimated": True}
+        self._down_since = None
+        if self._phase.key in _REP_PHASES and not self.hold:
+            # Its timing over the loss is not known: no stale "UP 9.3 / 3 s" (a hold goes
+            # on, and is timed from its start as before).
+            self._phase = _Phase("resumed")
 
     def _heard(self, data_s: float) -> None:
         """Data time ``data_s`` is known to have passed, now (host clock)."""
@@ -240,13 +275,24 @@ class CoachingState:
 
     def _rep_done(self, rep: Rep) -> None:
         self._reps.append(self._rep_row(len(self._reps) + 1, rep))
+        self._last_rep = rep
         self._resting = None
         self._heard(rep.ecc_end_s)
         if not self._phase_started_seen:
             self._cue = None
+        if self.hold:
+            # The clock ran on while the person got down and until the analyzer saw it: the
+            # hold's measured length (the figure saved) replaces it.
+            self._phase = _Phase("held", len(self._reps), _maybe(rep.ecc_end_s),
+                                 self.tempo.top_hold_s, _finite(rep.top_hold_s),
+                                 bool(rep.tempo_ok))
 
     def _phase_started(self, event: PhaseStarted) -> None:
         self._phase_started_seen = True
+        self._heard(event.emitted_at_s)
+        if (self.hold and event.phase == "bottom_pause" and event.rep_ended
+                and self._phase.key == "held"):
+            return  # the hold just reported: its measured length stays up
         self._phase = _Phase(event.phase, event.rep_no, event.at_s, event.prescribed_s)
         if event.phase == "concentric":
             self._resting = None
@@ -254,7 +300,6 @@ class CoachingState:
         if cue is not None and (cue["rep_no"], cue["phase"]) != (event.rep_no, event.phase) \
                 and event.phase == "concentric":
             self._cue = None
-        self._heard(event.emitted_at_s)
 
     def _phase_hint(self, hint: str) -> bool:
         """The old display hint; it drives the phase only while no PhaseStarted came."""
@@ -284,17 +329,24 @@ class CoachingState:
             ("eccentric", "down", rep.eccentric_s, tempo.eccentric_s),
         )
         for key, label, measured, prescribed in timed:
+            if self.hold:
+                # Off only when too short (the analyzer's own rule, as the terminal and the
+                # report judge a hold).
+                ok = bool(rep.tempo_ok)
+                mark = "" if ok else "▼"
+            else:
+                ok = bool(math.isfinite(measured) and tol.ok(measured, prescribed))
+                mark = off_mark(measured, prescribed, tol)
             phases.append({
                 "phase": key,
                 "label": label,
                 "measured_s": _finite(measured),
                 "prescribed_s": prescribed,
-                # A hold is off only when too short (the analyzer's own rule, as the
-                # terminal and the report judge it); a rep's phases against the tolerance.
-                "ok": bool(rep.tempo_ok) if self.hold else bool(
-                    math.isfinite(measured) and tol.ok(measured, prescribed)),
+                "ok": ok,
+                "mark": mark,  # ▼ too short, ▲ too long: never by colour alone
             })
         faults = [f for f in FAULTS if f in rep.faults]
+        fix = correction(rep, tempo, tol, self.hold)
         return {
             "number": number,
             "set": rep.set,
@@ -309,6 +361,8 @@ class CoachingState:
             "in_gap": bool(rep.in_gap),
             "uncertain": bool(rep.count_confidence < UNCERTAIN_CONFIDENCE),
             "tut_s": _finite(rep.tut_s),
+            # The one thing to correct (large on the page), or None for a good rep.
+            "correction": None if fix is None else {"cue": fix[0], "why": fix[1]},
         }
 
     def _set_summary(self, set_no: int, reps: tuple[Rep, ...]) -> dict[str, Any]:
@@ -332,8 +386,14 @@ class CoachingState:
             "fault_names": [fault_text(f) for f in faults],
             "clean_before_first_fault": clean,
             "tut_s": round(sum(r.tut_s for r in reps if math.isfinite(r.tut_s)), 1),
+            "coaching": self._set_coaching(reps),
             **hold,
         }
+
+    def _set_coaching(self, reps: tuple[Rep, ...]) -> dict[str, Any]:
+        """The set's one coaching line (:func:`imu.live.events.set_coaching`)."""
+        cue, why, good = set_coaching(reps, self.tempo, self.tolerance, self.hold)
+        return {"cue": cue, "why": why, "good": good}
 
     # ------------------------------------------------------------------ output
     @property
@@ -350,11 +410,23 @@ class CoachingState:
 
     def snapshot(self) -> dict[str, Any]:
         """Everything the page shows, JSON-able (times in s, angles in deg)."""
-        now_s = self._extrapolated(self.clock())
+        host_now = self.clock()
+        now_s = self._extrapolated(host_now)
         set_no = self.current_set  # after a rest, the next set from its first movement on
         in_set = [r for r in self._reps if r["set"] == set_no] if set_no else []
         phase = self._phase
+        down_s = (None if self._down_since is None
+                  else round(max(0.0, host_now - self._down_since) * self.speed, 3))
+        hints = HOLD_HINTS if self.hold else PHASE_HINTS
+        if down_s is not None:
+            # The sensor is lost: no stale "UP" with its clock; the page sounds the alarm.
+            phase = _Phase("lost")
         elapsed = (max(0.0, now_s - phase.at_s) if phase.at_s is not None else None)
+        back = self._back
+        back_ago = (None if back is None
+                    else max(0.0, host_now - back["at_host"]) * self.speed)
+        if back_ago is not None and back_ago > RECOVERED_NOTE_S:
+            back = back_ago = None
         t = self.tempo
         return {
             "v": SCHEMA_VERSION,
@@ -370,7 +442,8 @@ class CoachingState:
             "tolerance": {"fraction": self.tolerance.fraction, "min_s": self.tolerance.min_s},
             "speed": self.speed,
             "data_s": round(now_s, 3),
-            "running": self._streaming and phase.key not in ("rest", "ended", "waiting"),
+            "running": self._streaming and phase.key not in (
+                "rest", "ended", "waiting", "held", "lost"),
             "count": len(in_set),
             "count_label": "holds" if self.hold else "reps",
             "total": len(self._reps),
@@ -378,11 +451,14 @@ class CoachingState:
             "phase": {
                 "key": phase.key,
                 "name": PHASE_NAMES.get(phase.key, phase.key),
-                "hint": (HOLD_HINTS if self.hold else PHASE_HINTS).get(phase.key, ""),
+                "hint": hints.get(phase.key, ""),
                 "rep_no": phase.rep_no,
                 "at_s": phase.at_s,
                 "elapsed_s": None if elapsed is None else round(elapsed, 3),
                 "prescribed_s": phase.prescribed_s,
+                "measured_s": phase.measured_s,
+                "ok": phase.ok,
+                "rest_hint": REST_HINTS[1 if self.hold else 0],
             },
             "cue": dict(self._cue) if self._cue else None,
             "cues": self._cues,
@@ -394,8 +470,17 @@ class CoachingState:
                 "state": self._link,
                 "text": self._link_text,
                 "device": self._device,
+                "attempt": self._attempt,
                 "gaps": self._gaps,
                 "lost_samples": self._lost_samples,
+                # The sensor's link down for this long (data s; the page counts on), or None.
+                "down_s": down_s,
+                # After it came back, for RECOVERED_NOTE_S: how much was lost, in words.
+                "back": None if back is None else {
+                    "lost_s": round(back["lost_s"], 1),
+                    "ago_s": round(back_ago or 0.0, 3),
+                    "text": lost_words(back["lost_s"], self.hold),
+                },
             },
             "notice": self._notice,
             "ended": self._ended,
@@ -405,3 +490,8 @@ class CoachingState:
 def _finite(value: float) -> float | None:
     """``value`` rounded to 0.01, or None when it is NaN or infinite (JSON has no NaN)."""
     return round(float(value), 2) if math.isfinite(value) else None
+
+
+def _maybe(value: float) -> float | None:
+    """``value``, or None when it is NaN or infinite."""
+    return float(value) if math.isfinite(value) else None

@@ -7,8 +7,10 @@
 (() => {
   const token = new URLSearchParams(location.search).get("token") || "";
   const $ = (id) => document.getElementById(id);
-  // A cue's phase in plain words (its rep number is the session's, not the set's: left out).
-  const PACE_WORDS = { eccentric: "lowering", concentric: "lifting" };
+  // How long the note "sensor back: N s lost" stays, data seconds (RECOVERED_NOTE_S in state.py).
+  const BACK_NOTE_S = 15;
+  // Phase names longer than this take a smaller size, on one line ("session ended").
+  const SHORT_NAME = 6;
   // A cue stays up at least this long, even if the phase ended: seconds of the set's own time
   // (data seconds; shorter on the wall clock at --speed, so a cue never hangs over the next reps),
   // and never into the next rep's lowering.
@@ -26,6 +28,8 @@
   let lastTick = "";
   let audio = null;
   let offline = false; // the event stream dropped: what the page shows is stale
+  let offlineSince = 0; // performance.now() when it dropped
+  let correctionWanted = false; // the last rep has a correction to show (when no cue is up)
   const prefs = { sound: false, metronome: false };
 
   // ------------------------------------------------------------------ helpers
@@ -37,6 +41,11 @@
   }
   function fmt(x, digits = 1) {
     return x === null || x === undefined ? "-" : Number(x).toFixed(digits);
+  }
+  // A running clock: cut (not rounded) to `digits`, so it never shows a second not yet reached.
+  function clock(x, digits) {
+    const f = 10 ** digits;
+    return (Math.floor(x * f + 1e-9) / f).toFixed(digits);
   }
   function num(x) {
     return x === null || x === undefined ? "-" : String(Number(x));
@@ -54,10 +63,7 @@
     $("set-no").textContent = String(s.set_no);
     $("total").textContent = s.total !== s.count ? `· ${s.total} in all` : "";
     renderLink(s);
-    const phase = $("phase");
-    phase.textContent = s.phase.name;
-    phase.dataset.key = s.phase.key;
-    $("phase-hint").textContent = s.phase.hint || "";
+    showPhase(s.phase.key, s.phase.name, s.phase.hint || "");
     renderSummary(s.resting);
     renderLast(s.last_rep);
     renderReps(s.reps);
@@ -65,7 +71,74 @@
     notice.textContent = s.notice || "";
     notice.hidden = !s.notice;
     renderCue(s);
+    renderCorrection(s);
     tick();
+  }
+
+  function showPhase(key, name, hint) {
+    const phase = $("phase");
+    phase.textContent = name;
+    phase.dataset.key = key;
+    phase.classList.toggle("long", name.length > SHORT_NAME);
+    $("phase-hint").textContent = hint;
+  }
+
+  function setClock(text, of, cls) {
+    $("phase-clock").textContent = text;
+    $("phase-of").textContent = of ? ` ${of}` : "";
+    $("phase-time").className = (cls || "") + (text || of ? "" : " blank");
+  }
+
+  function cap(text) {
+    return text ? text[0].toUpperCase() + text.slice(1) : text;
+  }
+
+  // The data seconds that passed since `state` arrived (the page counts on between messages).
+  function sinceReceived() {
+    return ((performance.now() - receivedAt) / 1000) * state.speed;
+  }
+
+  // The sensor lost (the state says so) or the computer (the event stream dropped): the alarm
+  // in place of the phase, its clock and the correction. Returns whether it is up.
+  function renderAlarm() {
+    const alarm = $("alarm");
+    let kind = "";
+    if (offline) {
+      kind = "computer";
+      const s = Math.floor((performance.now() - offlineSince) / 1000);
+      $("alarm-title").textContent = "no link to the computer";
+      $("alarm-time").textContent = `for ${s} s`;
+      $("alarm-text").textContent = "retrying every second; the computer goes on recording";
+    } else if (state.link.down_s !== null && state.link.down_s !== undefined) {
+      kind = "sensor";
+      const s = Math.floor(state.link.down_s + sinceReceived());
+      $("alarm-title").textContent = "sensor lost";
+      $("alarm-time").textContent = `for ${s} s`;
+      $("alarm-text").textContent = state.phase.hint || "reconnecting...";
+    }
+    alarm.hidden = !kind;
+    alarm.dataset.kind = kind;
+    if (kind) document.body.dataset.alarm = kind;
+    else delete document.body.dataset.alarm;
+    const back = state.link.back;
+    const note = $("back-note");
+    const showBack = !kind && back && back.ago_s + sinceReceived() < BACK_NOTE_S;
+    note.hidden = !showBack;
+    if (showBack) note.textContent = back.text;
+    return !!kind;
+  }
+
+  // What the last rep needs (large), when no SLOWER is up and no set summary speaks for it.
+  function renderCorrection(s) {
+    const box = $("correction");
+    const rep = s.last_rep;
+    const fix = rep && rep.correction;
+    const over = s.phase.key === "rest" || s.phase.key === "ended" || s.resting;
+    correctionWanted = !!fix && !over;
+    box.hidden = !correctionWanted;
+    if (!correctionWanted) return;
+    const word = s.count_label === "holds" ? "last hold" : "last rep";
+    box.replaceChildren(el("div", "do", cap(fix.cue)), el("div", "why", `${word}: ${fix.why}`));
   }
 
   function renderLink(s) {
@@ -84,6 +157,12 @@
     box.hidden = !sum;
     if (!sum) return;
     box.replaceChildren(el("h2", null, `Set ${sum.set} done`));
+    const coach = sum.coaching;
+    if (coach) {
+      // The one coaching line of the set, large; why, small.
+      box.append(el("p", `coach${coach.good ? " good" : ""}`, cap(coach.cue)));
+      if (coach.why) box.append(el("p", "why", coach.why));
+    }
     const grid = el("div", "grid");
     const cells = sum.hold ? [  // a plank: holds, judged on their length
       [sum.reps, sum.reps === 1 ? "hold" : "holds"],
@@ -93,7 +172,7 @@
     ] : [
       [sum.reps, "reps"],
       [sum.on_tempo, "on tempo"],
-      [sum.clean_before_first_fault, "clean before a fault"],
+      [sum.clean_before_first_fault, "good reps before the first fault"],
       [sum.swings, sum.swings === 1 ? "swing" : "swings"],
       [sum.faults, sum.faults === 1 ? "fault" : "faults"],
       [`${Math.round(sum.tut_s)} s`, "under tension"],
@@ -104,12 +183,14 @@
       grid.append(cell);
     }
     box.append(grid);
-    if (sum.fault_names.length) box.append(el("p", null, `Faults: ${sum.fault_names.join(", ")}`));
+    if (sum.fault_names.length) {
+      box.append(el("p", "also", `faults seen: ${sum.fault_names.join(", ")}`));
+    }
   }
 
   function badgesOf(rep) {
     const out = [];
-    if (rep.swing) out.push(el("span", "badge swing", "swing: no kick, lift with control"));
+    if (rep.swing) out.push(el("span", "badge swing", "swing"));
     for (const f of rep.fault_text) out.push(el("span", "badge fault", f));
     if (rep.in_gap) out.push(el("span", "badge note", "in a gap"));
     if (rep.uncertain) out.push(el("span", "badge note", "uncertain"));
@@ -122,12 +203,14 @@
     if (!rep) return;
     // Numbered within its set, as the count, the terminal and reps.csv number it.
     $("last-no").textContent = `#${rep.rep}${rep.side ? " " + rep.side : ""}` +
-      (rep.rom_deg !== null ? ` · ROM ${Math.round(rep.rom_deg)}°` : "");
+      (rep.rom_deg !== null ? ` · range ${Math.round(rep.rom_deg)}°` : "");
     const cells = $("last-phases");
     cells.replaceChildren(...rep.phases.map((p) => {
       const c = el("div", `cell ${p.ok ? "ok" : "bad"}`);
       c.dataset.phase = p.phase;
-      c.append(el("div", "lbl", p.label), el("div", "val", fmt(p.measured_s)),
+      // Off tempo is marked ▼ short or ▲ long, never by colour alone.
+      c.append(el("div", "lbl", p.label),
+               el("div", "val", `${fmt(p.measured_s)}${p.mark ? " " + p.mark : ""}`),
                el("div", "of", `of ${num(p.prescribed_s)} s`));
       return c;
     }));
@@ -146,7 +229,8 @@
       li.dataset.number = rep.number;
       li.append(el("span", "no", `#${rep.rep}`));
       for (const p of rep.phases) {
-        const span = el("span", p.ok ? "ok" : "bad", `${p.label} ${fmt(p.measured_s)}/${num(p.prescribed_s)}`);
+        const span = el("span", p.ok ? "ok" : "bad",
+          `${p.label} ${fmt(p.measured_s)}/${num(p.prescribed_s)}${p.mark ? " " + p.mark : ""}`);
         li.append(span);
       }
       const flags = [];
@@ -164,10 +248,7 @@
     cue.dataset.count = String(s.cues);
     if (s.cue) {
       if (s.cue.id !== lastCueId) {
-        cue.replaceChildren(
-          document.createTextNode(s.cue.message),
-          el("small", null, `${PACE_WORDS[s.cue.phase] || s.cue.phase} in ` +
-            `${fmt(s.cue.projected_s)} s at this pace, aim for ${num(s.cue.prescribed_s)} s`));
+        cue.replaceChildren(document.createTextNode(s.cue.message), el("small", null, s.cue.text));
         cueShownAt = performance.now();
         if (!firstState) speak(s.cue.message);
         lastCueId = s.cue.id;
@@ -191,41 +272,48 @@
     if (!state) return;
     const p = state.phase;
     const bar = $("phase-bar");
+    const barBox = bar.parentElement;
     const elapsed = elapsedNow();
     const prescribed = p.prescribed_s;
-    if (offline) {
-      // No news from the computer: a phase clock running on would be made up.
+    barBox.classList.remove("none");
+    if (renderAlarm()) {
+      // No news from the sensor or the computer: a phase clock running on would be made up.
       bar.style.width = "0%";
       bar.className = "";
-      $("phase-time").textContent = "";
+      setClock("", "");
+    } else if (p.key === "held" && p.measured_s !== null && p.measured_s !== undefined) {
+      // A hold just ended: its measured length, the figure saved, replaces the running clock.
+      const frac = prescribed ? Math.min(1, p.measured_s / prescribed) : 1;
+      bar.style.width = `${(frac * 100).toFixed(1)}%`;
+      bar.className = p.ok ? "over" : "warn";
+      setClock(fmt(p.measured_s), `${prescribed ? `/ ${num(prescribed)} s` : "s"}${p.ok ? "" : " ▼"}`,
+               p.ok ? "ok" : "bad");
     } else if (p.key === "rest" && elapsed !== null) {
-      bar.style.width = "100%";
-      bar.className = "over";
+      // The rest timer (the phase word already says REST); no bar to fill.
+      barBox.classList.add("none");
       const m = Math.floor(elapsed / 60), sec = Math.floor(elapsed % 60);
-      $("phase-time").textContent = `rest ${m}:${String(sec).padStart(2, "0")}`;
+      setClock(`${m}:${String(sec).padStart(2, "0")}`, "");
     } else if (elapsed === null || !state.running) {
-      bar.style.width = p.key === "rest" || p.key === "ended" ? "100%" : "0%";
-      bar.className = p.key === "rest" || p.key === "ended" ? "over" : "";
-      $("phase-time").textContent = "";
+      bar.style.width = "0%";
+      bar.className = "";
+      if (p.key === "rest" || p.key === "ended") barBox.classList.add("none");
+      setClock("", "");
     } else if (p.key === "bottom_pause" &&
                elapsed > Math.max(BOTTOM_TO_REST_S, 2 * (prescribed || 0))) {
-      const phase = $("phase");
-      phase.textContent = "rest";
-      phase.dataset.key = "rest";
-      $("phase-hint").textContent = "resting? or go on with the next rep";
-      bar.style.width = "100%";
-      bar.className = "over";
-      $("phase-time").textContent = `${fmt(elapsed, 0)} s`;
+      showPhase("rest", "rest", p.rest_hint || "");
+      barBox.classList.add("none");
+      setClock(`${clock(elapsed, 0)} s`, "");
     } else if (prescribed) {
       const frac = Math.min(1, elapsed / prescribed);
       bar.style.width = `${(frac * 100).toFixed(1)}%`;
       bar.className = frac >= 1 ? "over" : "";
-      $("phase-time").textContent = `${fmt(elapsed)} / ${num(prescribed)} s`;
+      // Long holds in whole seconds, so that "108 / 120 s" fits a phone's width.
+      setClock(clock(elapsed, prescribed >= 10 ? 0 : 1), `/ ${num(prescribed)} s`);
       metronome(p, elapsed, prescribed);
     } else {
       bar.style.width = "100%";
       bar.className = "free"; // no prescription for this phase: nothing to fill against
-      $("phase-time").textContent = `${fmt(elapsed)} s`;
+      setClock(`${clock(elapsed, elapsed >= 10 ? 0 : 1)} s`, "");
     }
     const cue = $("cue");
     if (!cue.hidden && !state.cue) {
@@ -235,6 +323,8 @@
       const over = p.key === "rest" || p.key === "ended"; // the set is done: no cue over it
       if (shownS > CUE_MIN_SHOW_S || nextRep || over) cue.hidden = true;
     }
+    // One correction at a time: SLOWER while it is up, else the last rep's.
+    $("correction").hidden = !correctionWanted || !cue.hidden;
     // While a pace cue is up for this phase, its bar is red: the person is heading for a
     // phase too short.
     if (!cue.hidden && state.cue && state.cue.rep_no === p.rep_no && state.cue.phase === p.key) {
@@ -337,11 +427,10 @@
       const link = $("link");
       link.dataset.state = "offline";
       link.textContent = "computer unreachable";
+      if (!offline) offlineSince = performance.now();
       offline = true;
-      const phase = $("phase");
-      phase.textContent = "no link to the computer";
-      phase.dataset.key = "offline";
-      $("phase-hint").textContent = "the page reconnects by itself; the session goes on";
+      showPhase("offline", "no link to the computer",
+                "the page reconnects by itself; the session goes on");
       tick();
     });
   }
