@@ -9,8 +9,10 @@ the file into one recording per group.
 
 What happens, per group of rows:
 
-1. rows with an empty value are dropped; rows out of time order are sorted (a time column that
-   starts again, two recordings in one file, is refused); rows with a
+1. rows with an empty value are dropped (more than :data:`MAX_INCOMPLETE_SHARE` of them stop
+   the import, naming the column); a few rows timed far from all others (a timestamp far off,
+   :func:`check_far_timestamps`) are refused; rows out of time order are sorted (a time column
+   that starts again, two recordings in one file, is refused); rows with a
    duplicate timestamp are dropped (first one kept); rows with a value far beyond any sensor's
    full scale (or infinite) become a marked gap. All counted in the :class:`ImportReport`,
    whose :attr:`ImportReport.repairs` the commands print on stderr in one line.
@@ -25,10 +27,11 @@ What happens, per group of rows:
 
 from __future__ import annotations
 
+import itertools
 import logging
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Final, Literal, get_args
@@ -57,6 +60,7 @@ from imu.io.recording import (
 )
 from imu.io.repairs import REPAIRS_NOTE, Repair, RepairReport, plural
 from imu.io.resample import (
+    MAX_GRID_SAMPLES,
     TimingStats,
     estimate_rate_hz,
     interval_stats,
@@ -122,10 +126,11 @@ MAX_GYRO_TILT_RATIO: Final = 15.0
 """Most tilting rotation the gyro may show, as a multiple of gravity's path over the same
 moving moments (:func:`imu.io.gravity.gyro_tilt_check`; physics says about 1, less where the
 body accelerates). A gyro in deg/s read as rad/s shows about 57 times it (56 on a phone-style
-export, against 0.16-1.06 read right on the bundled recordings and simulated sessions of every
-exercise, the lowest on short planks); above this the import stops and names the unit. A
-body swinging from a bar turns the gyro more than gravity (the accelerometer sees a fraction
-of the swing), up to several times."""
+export, 42-59 on the bundled recordings, slow pelvic tilts, dead bugs and bird-dogs included),
+against 0.74-1.02 read right on the bundled recordings, 0.34-1.03 on simulated sessions of
+every exercise (the lowest on short planks) and 0.03-0.47 on the real belt data; above this
+the import stops and names the unit. A body swinging from a bar turns the gyro more than
+gravity (the accelerometer sees a fraction of the swing), up to several times."""
 
 MAX_IMPLAUSIBLE_SHARE: Final = 0.01
 """More rows than this share (and more than one) beyond full scale means a wrong unit or
@@ -156,8 +161,22 @@ MAX_UPSAMPLING: Final = 8.0
 """A grid (``--rate``) more than this many times the rate the timestamps show is refused: it
 would invent that many samples for each one measured and cost memory and time in proportion."""
 
-MAX_GRID_SAMPLES: Final = 20_000_000
-"""Largest uniform grid an import builds (53 h at 104 Hz); beyond it a timestamp is far off."""
+FAR_GAP_MIN_S: Final = 30.0
+"""An interval at least this long (and :data:`FAR_GAP_INTERVALS` typical intervals) that cuts
+a few rows (:data:`STRAY_MAX_ROWS`) off from all the others means their time is far off, s."""
+
+FAR_GAP_INTERVALS: Final = 1000.0
+"""...and at least this many of the file's median intervals."""
+
+STRAY_MAX_ROWS: Final = 5
+"""Most rows a far-off stretch of time may hold to be taken for a far-off timestamp (more rows
+there are a recording of their own, kept and its gap marked)."""
+
+MAX_INCOMPLETE_SHARE: Final = 0.10
+"""Largest share of rows an import drops for an empty value. More means a column that is
+empty for good (a sensor that stopped, a column that is not the sensor's), not a glitch: the
+import stops, names the column(s) and the rows, instead of silently keeping the few rows
+that have every value."""
 
 REASON_IMPLAUSIBLE: Final = "implausible value (beyond any sensor's full scale)"
 """Gap reason of grid samples made from a row with an absurd value."""
@@ -280,7 +299,8 @@ class ImportReport:
         n_incomplete: rows dropped because a time/acc/gyro value was empty.
         n_out_of_order: timestamps earlier than the one before (rows then sorted by time).
         n_duplicates: rows dropped because their timestamp repeats the previous one.
-        timing: interval statistics of the kept samples.
+        timing: interval statistics of the kept samples (a phone export: the accelerometer's
+            own timestamps, which the grid follows).
         rate_hz: rate of the output grid, Hz.
         rate_estimated: True when ``rate_hz`` was estimated, not given.
         rate_note: how the rate was obtained (a sentence).
@@ -304,6 +324,10 @@ class ImportReport:
         n_interpolated: grid samples that fell between two samples of the file (linearly
             interpolated), as opposed to on one.
         extra_repairs: repairs made before this import saw the data (e.g. by a phone reader).
+        details: more facts for people, printed as they are (not as warnings): e.g. each
+            phone sensor's own timing.
+        rows_line: replaces the ``rows:`` line of :meth:`summary_lines` when the rows were
+            read by another reader (e.g. one per phone sensor file); "" for the default.
 
     """
 
@@ -334,6 +358,8 @@ class ImportReport:
     n_implausible_samples: int = 0
     n_interpolated: int = 0
     extra_repairs: tuple[Repair, ...] = ()
+    details: tuple[str, ...] = ()
+    rows_line: str = ""
 
     @property
     def group_label(self) -> str:
@@ -391,7 +417,8 @@ class ImportReport:
         regularity = "IRREGULAR" if t.irregular else "regular"
         lines = [
             f"source: {where}",
-            f"rows: {self.n_rows} read, {self.n_incomplete} with empty values dropped, "
+            self.rows_line
+            or f"rows: {self.n_rows} read, {self.n_incomplete} with empty values dropped, "
             f"{self.n_out_of_order} out of time order (sorted), "
             f"{self.n_duplicates} duplicate timestamps dropped, {self.n_implausible} with values "
             "beyond any sensor's full scale made a gap",
@@ -425,6 +452,7 @@ class ImportReport:
             f"{self.gravity.magnitude:.3f} m/s^2 ({self.gravity.method}, "
             f"{self.gravity.n_samples} samples)"
         )
+        lines.extend(self.details)
         lines.extend(f"warning: {w}" for w in self.warnings)
         return lines
 
@@ -1048,9 +1076,11 @@ def _clean(
         time_fix: what to do when the time column is wrong (see :func:`_time_fix`).
 
     Raises:
-        ImportOptionsError: fewer than 2 usable rows; a time column whose steps go back and
-            forth, or that repeats most timestamps (:data:`MAX_TIME_REPAIR_SHARE`); or so many
-            absurd values that the unit or the column must be wrong.
+        ImportOptionsError: fewer than 2 usable rows; more than :data:`MAX_INCOMPLETE_SHARE`
+            of the rows with an empty value (the columns named); a time column whose steps go
+            back and forth, or that repeats most timestamps (:data:`MAX_TIME_REPAIR_SHARE`);
+            a timestamp far off (:func:`check_far_timestamps`); or so many absurd values that
+            the unit or the column must be wrong.
 
     """
     acc = rows[list(options.acc_cols)].to_numpy(dtype=np.float64)
@@ -1058,14 +1088,14 @@ def _clean(
     complete = (
         np.isfinite(t_rel) & ~np.any(np.isnan(acc), axis=1) & ~np.any(np.isnan(gyr), axis=1)
     )
-    t, acc, gyr = t_rel[complete], acc[complete], gyr[complete]
     n_incomplete = int(np.count_nonzero(~complete))
-    if t.size == 0:
+    if n_incomplete > max(1, MAX_INCOMPLETE_SHARE * len(rows)) or not np.any(complete):
+        empty = np.column_stack((~np.isfinite(t_rel), np.isnan(acc), np.isnan(gyr)))
+        names = (options.time_col, *options.acc_cols, *options.gyr_cols)
         raise ImportOptionsError(
-            f"{where}: no row has a time and all six acc/gyro values ({len(rows)} rows, every "
-            "one with an empty value); check that the file holds data and that --time-col, "
-            "--acc-cols and --gyr-cols name the right columns"
+            incomplete_message(where, empty, names, rows.index.to_numpy(), _column_flag_fix)
         )
+    t, acc, gyr = t_rel[complete], acc[complete], gyr[complete]
     _check_gyro_is_not_acc(where, acc, gyr, options)
     steps = np.diff(t)
     n_out_of_order = int(np.count_nonzero(steps < 0))
@@ -1102,6 +1132,10 @@ def _clean(
             f"dropping them would lose that data (an import drops at most "
             f"{MAX_TIME_REPAIR_SHARE:.0%}); {spread}; {time_fix}"
         )
+    check_far_timestamps(
+        where, t, rows.index.to_numpy()[complete][order],
+        rows[options.time_col].to_numpy()[complete][order], repr(options.time_col),
+    )
     t, acc, gyr = t[keep], acc[keep], gyr[keep]
     if t.size < 2:
         raise ImportOptionsError(
@@ -1125,6 +1159,137 @@ def _clean(
     return _Cleaned(
         t, acc, gyr, len(rows), n_incomplete, n_out_of_order, n_duplicates, n_absurd, biggest
     )
+
+
+def _column_flag_fix(empty_cols: Sequence[str], all_empty: bool) -> str:
+    """What to do about empty columns of a CSV or table (see :func:`incomplete_message`)."""
+    if all_empty:
+        return (
+            "check that the file holds data and that --time-col, --acc-cols and --gyr-cols "
+            "name the right columns"
+        )
+    return (
+        "fill or fix the column, or cut the file to the rows that have every value (or name "
+        "the right columns with --time-col, --acc-cols, --gyr-cols)"
+    )
+
+
+def incomplete_message(
+    where: str,
+    empty: npt.NDArray[np.bool_],
+    names: Sequence[str],
+    positions: npt.NDArray[np.int_],
+    fix: Callable[[Sequence[str], bool], str],
+) -> str:
+    """Why too many rows have an empty value: which columns, how many rows, where; and the fix.
+
+    Args:
+        where: the file (and group), for the message.
+        empty: shape (n, k), the cells that are empty (or unreadable), per row and column.
+        names: the k column names.
+        positions: shape (n,), the rows' positions among the file's data rows (0-based).
+        fix: ``(the emptiest columns, every row is incomplete) -> what to do``.
+
+    """
+    n = empty.shape[0]
+    rows_bad = empty.any(axis=1)
+    n_bad = int(np.count_nonzero(rows_bad))
+    counts = empty.sum(axis=0)
+    order = [int(j) for j in np.argsort(-counts, kind="stable") if counts[j]]
+    whole = [names[j] for j in order if counts[j] == n]
+    parts = []
+    for j in order[:3]:
+        if counts[j] == n:
+            parts.append(f"{names[j]!r} is empty in every row")
+            continue
+        at = np.flatnonzero(empty[:, j])
+        first, last = int(positions[at[0]]) + 1, int(positions[at[-1]]) + 1
+        span = f"data row {first}" if first == last else f"data rows {first}-{last}"
+        parts.append(f"{names[j]!r} is empty in {plural(int(counts[j]), 'row')} ({span})")
+    if len(order) > 3:
+        parts.append(f"{len(order) - 3} more column(s) have empty values")
+    cols = "; ".join(parts)
+    emptiest = [names[j] for j in order[:3]]
+    if n_bad == n:
+        column = f"column {whole[0]!r} is" if len(whole) == 1 else "columns " + ", ".join(
+            map(repr, whole)) + " are"
+        lead = (
+            f"{column} empty in every row" if whole and len(whole) < len(names) else
+            f"no row has a time and all six acc/gyro values ({n} rows, every one with an "
+            f"empty value: {cols})"
+        )
+        return f"{where}: {lead}; {fix(emptiest, True)}"
+    return (
+        f"{where}: {n_bad} of {n} rows ({n_bad / n:.0%}) have an empty value, too many to drop "
+        f"(an import drops at most {MAX_INCOMPLETE_SHARE:.0%}, glitches, and would keep "
+        f"{plural(n - n_bad, 'row')} of the file): {cols}; {fix(emptiest, False)}"
+    )
+
+
+def check_far_timestamps(
+    where: str,
+    t_s: FloatArray,
+    positions: npt.NDArray[np.int_] | None = None,
+    raw: npt.NDArray[np.generic] | None = None,
+    column: str = "the time column",
+    fix: str = "fix or remove that row",
+) -> None:
+    """Refuse a few rows whose time lies far from every other row's: a timestamp far off.
+
+    Such a row (a glitch, a digit too many) would stretch the uniform grid over the time in
+    between: a recording of hours with a gap, or a grid too large to build. A stretch of at
+    most :data:`STRAY_MAX_ROWS` rows, cut off from the rest by an interval of at least
+    :data:`FAR_GAP_MIN_S` and :data:`FAR_GAP_INTERVALS` median intervals, is refused with
+    its rows named. Longer stretches apart are recordings of their own (a pause): kept, with
+    the time between them a gap.
+
+    Args:
+        where: the file (and group, or sensor file), for the message.
+        t_s: shape (n,), the rows' times, s, sorted (repeats allowed).
+        positions: shape (n,), their positions among the file's data rows (0-based), or None.
+        raw: shape (n,), the times as the file writes them (named in the message), or None.
+        column: how the message names the time column.
+        fix: what to do, said after "a timestamp is far off".
+
+    Raises:
+        ImportOptionsError: such rows exist.
+
+    """
+    n = t_s.size
+    if n < 3:
+        return
+    steps = np.diff(t_s)
+    forward = steps[steps > 0]
+    if forward.size == 0:
+        return
+    far = max(FAR_GAP_MIN_S, FAR_GAP_INTERVALS * float(np.median(forward)))
+    cuts = np.flatnonzero(steps > far)
+    if cuts.size == 0:
+        return
+    bounds = [0, *(cuts + 1).tolist(), n]
+    for i, j in itertools.pairwise(bounds):
+        k = j - i
+        if k > STRAY_MAX_ROWS or k >= n - k:
+            continue
+        away = min(
+            float(t_s[i] - t_s[i - 1]) if i > 0 else math.inf,
+            float(t_s[j] - t_s[j - 1]) if j < n else math.inf,
+        )
+        side = "after" if i > 0 and t_s[i] - t_s[i - 1] == away else "before"
+        if positions is not None:
+            at = sorted(int(p) + 1 for p in positions[i:j])
+            label = ", ".join(map(str, at[:3])) + (" ..." if len(at) > 3 else "")
+            which = f"data row{'s' if k > 1 else ''} {label}"
+        else:
+            which = plural(k, "row")
+        value = f"{raw[i]}" if raw is not None else f"{t_s[i]:.6g} s"
+        more, verb = (" ...", "lie") if k > 1 else ("", "lies")
+        raise ImportOptionsError(
+            f"{where}: {which} ({column} {value}{more}) {verb} {away:.4g} s {side} the other "
+            f"{n - k} rows, whose samples are "
+            f"{float(np.median(forward)):.4g} s apart: a timestamp is far off ({fix}); "
+            "building the recording would span that time"
+        )
 
 
 def _check_one_clock(where: str, t: FloatArray, values: FloatArray,
@@ -1397,7 +1562,7 @@ class _Resampled:
 def _resample(where: str, c: _Cleaned, options: CsvOptions, rate_hz: float) -> _Resampled:
     stats = timing_stats(c.t_s, options.max_gap_s)
     gyr_rad_s = c.gyr * GYR_TO_RAD_S[options.gyr_unit]
-    grid = uniform_grid_s(c.t_s, rate_hz)
+    grid = uniform_grid_s(c.t_s, rate_hz, where=where)
     raw, valid = resample_at(c.t_s, np.hstack([c.acc, gyr_rad_s]), grid, options.max_gap_s)
     implausible = valid & np.any(np.isnan(raw), axis=1)
     raw[implausible] = np.nan

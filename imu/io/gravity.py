@@ -303,6 +303,17 @@ direction, short enough that a movement's tilt is not cut across)."""
 MIN_TILT_PATH_DEG = 20.0
 """Less tilt than this over the moving blocks and :func:`gyro_tilt_check` gives no verdict."""
 
+TILT_TURN_SPAN_S = 1.0
+"""Span over which a slow tilt is seen, s: a block is turning when gravity's direction half
+this span before it and half after differ by more than :data:`MIN_TILT_TURN_DEG`."""
+
+MIN_TILT_TURN_DEG = 2.0
+"""Least turn of gravity's direction over :data:`TILT_TURN_SPAN_S` that makes a block count as
+moving in :func:`gyro_tilt_check` although the accelerometer is steady, degrees. A slow tilt
+(a pelvic tilt, a dead bug's pelvis: a few degrees a second) keeps every acc component within
+the still test's spread, so without it such recordings had no moving block and passed
+unchecked; the accelerometer's noise moves the direction by about 0.1 deg over it."""
+
 
 @dataclass(frozen=True)
 class TiltCheck:
@@ -329,9 +340,11 @@ def gyro_tilt_check(acc: FloatArray, gyr_rad_s: FloatArray, rate_hz: float) -> T
     """Compare the gyro's tilting rotation with gravity's path, block by block.
 
     The blocks (:data:`TILT_BLOCK_S`) where the accelerometer is not still
-    (:func:`acc_still_mask`) are compared; the gyro's bias is its median over the still
-    samples. Catches an angular rate in deg/s read as rad/s (57 times too much tilt), which
-    the turn check between rests (:func:`gyro_turn_check`, a lower bound) cannot.
+    (:func:`acc_still_mask`), or where gravity's direction turns slowly but clearly
+    (:data:`MIN_TILT_TURN_DEG` over :data:`TILT_TURN_SPAN_S`, which the still test lets pass),
+    are compared; the gyro's bias is its median over the still samples. Catches an angular
+    rate in deg/s read as rad/s (57 times too much tilt), which the turn check between rests
+    (:func:`gyro_turn_check`, a lower bound) cannot.
 
     Args:
         acc: shape (n, 3), specific force, any unit; NaN rows allowed.
@@ -359,6 +372,7 @@ def gyro_tilt_check(acc: FloatArray, gyr_rad_s: FloatArray, rate_hz: float) -> T
     g = a.mean(axis=1)
     norm = np.linalg.norm(g, axis=1, keepdims=True)
     g = g / np.where(norm > 0, norm, 1.0)
+    moving |= _turning_blocks(g, ok, max(1, round(0.5 * TILT_TURN_SPAN_S / TILT_BLOCK_S)))
     # From the middle of block i to the middle of block i + 1: gravity's angle, and the gyro's
     # rotation over the same span (the second half of i, the first half of i + 1).
     cos = np.clip(np.sum(g[:-1] * g[1:], axis=1), -1.0, 1.0)
@@ -375,3 +389,28 @@ def gyro_tilt_check(acc: FloatArray, gyr_rad_s: FloatArray, rate_hz: float) -> T
         return None
     gyro_deg = math.degrees(float(tilt[use].sum()))
     return TiltCheck(gyro_deg, gravity_deg, gyro_deg / gravity_deg)
+
+
+def _turning_blocks(g: FloatArray, ok: BoolArray, half: int) -> BoolArray:
+    """Blocks where gravity's direction turns by :data:`MIN_TILT_TURN_DEG` or more.
+
+    Args:
+        g: shape (k, 3), gravity's unit direction per block.
+        ok: shape (k,), the block has no NaN.
+        half: blocks on either side compared (half of :data:`TILT_TURN_SPAN_S`).
+
+    Returns:
+        Shape (k,) bool: block ``i`` is turning when the directions at blocks ``i - half``
+        and ``i + half`` (every block between them free of NaN) are further apart than
+        :data:`MIN_TILT_TURN_DEG`; the first and last ``half`` blocks are not.
+
+    """
+    k = g.shape[0]
+    turning = np.zeros(k, dtype=bool)
+    if k <= 2 * half:
+        return turning
+    cos = np.clip(np.sum(g[: k - 2 * half] * g[2 * half :], axis=1), -1.0, 1.0)
+    n_bad = np.concatenate(([0], np.cumsum(~ok)))
+    clean = (n_bad[2 * half + 1 :] - n_bad[: k - 2 * half]) == 0
+    turning[half : k - half] = clean & (np.degrees(np.arccos(cos)) > MIN_TILT_TURN_DEG)
+    return turning

@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Literal
+from typing import Final, Literal
 
 import numpy as np
 import pyarrow as pa
@@ -37,6 +37,7 @@ from imu.io.csv_import import (
     import_frame,
 )
 from imu.io.phone import (
+    APP_NAME,
     PhoneFormat,
     detect_phone_format,
     import_phone,
@@ -60,6 +61,49 @@ InputFormat = Literal["auto", "csv", "sensor-logger", "phyphox"]
 
 REASON_NAN = "missing values (NaN outside the listed gaps)"
 """Gap reason of NaN samples a recording file did not list as a gap."""
+
+TABLE_ONLY_OPTIONS: Final = (
+    ("time_col", "--time-col"),
+    ("time_unit", "--time-unit"),
+    ("time_origin", "--time-origin"),
+    ("acc_cols", "--acc-cols"),
+    ("acc_unit", "--acc-unit"),
+    ("gyr_cols", "--gyr-cols"),
+    ("gyr_unit", "--gyr-unit"),
+    ("split_by", "--split-by"),
+    ("participant_col", "--participant-col"),
+    ("exercise_col", "--exercise-col"),
+    ("counts_scale_by", "--counts-scale-by"),
+    ("delimiter", "--delimiter"),
+)
+"""Options of CSV and Parquet tables (field, flag) that a phone export does not use: the app
+fixes its columns, units and time."""
+
+
+def ignored_for_phone(options: CsvOptions, fmt: str) -> str:
+    """A warning naming the table options given for a phone export, which ignores them.
+
+    "" when every such option has its default.
+    """
+    default = CsvOptions()
+    given = [
+        f"{flag} {_shown(getattr(options, field))}"
+        for field, flag in TABLE_ONLY_OPTIONS
+        if getattr(options, field) != getattr(default, field)
+    ]
+    if not given:
+        return ""
+    return (
+        f"{', '.join(given)} ignored: a {APP_NAME.get(fmt, fmt)} export's columns, units and "
+        "time are the app's own; to read the file as a plain CSV with these options, pass "
+        "--format csv"
+    )
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, tuple):
+        return ",".join(map(str, value))
+    return str(value)
 
 
 @dataclass(frozen=True)
@@ -128,7 +172,14 @@ def load_recordings(
         phone = detect_phone_format(path)
     if phone is not None:
         gap = options.max_gap_s if max_gap_s is None else max_gap_s
-        return _loaded([import_phone(path, phone, rate_hz=rate_hz, max_gap_s=gap)])
+        imported = import_phone(
+            path, phone, rate_hz=rate_hz, max_gap_s=gap, check_units=options.check_units
+        )
+        ignored = ignored_for_phone(options, phone)
+        if ignored:
+            report = replace(imported.report, warnings=(*imported.report.warnings, ignored))
+            imported = replace(imported, report=report)
+        return _loaded([imported])
     if fmt == "auto" and (path.is_dir() or looks_like_zip(path)):
         raise no_phone_export(path)  # or a damaged zip in it: RecordingError
     return _loaded(import_csv(path, options))

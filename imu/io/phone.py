@@ -5,7 +5,13 @@ rate and with its own timestamps. Both are placed on one time base, linearly int
 a uniform grid (:func:`imu.io.resample.resample_at`; a grid point between two samples more than
 ``max_gap_s`` apart is a gap, NaN, never interpolated), then go through the CSV importer's
 checks and report (:func:`imu.io.csv_import.import_frame`: gravity at rest, gyro range, gaps).
-The report adds each sensor's own timing (median interval, jitter, bursts).
+The report adds each sensor's own timing (median interval, jitter, bursts) as information, and
+counts rows per file. Before the grid is built, each stream is checked in the app's terms (the
+app fixes its columns, units and time, so no CSV option is offered): a timestamp far off
+(:func:`imu.io.csv_import.check_far_timestamps`), a time column in other units than the app's,
+times so coarse that many rows repeat a time, or many rows with empty values are refused, with
+the file and the column named; the grid itself is never larger than
+:data:`imu.io.resample.MAX_GRID_SAMPLES`.
 
 Sensor Logger (https://github.com/tszheichoi/awesome-sensor-logger: README "Understanding
 Timestamps" and "Zip and CSV", UNITS.md, COORDINATES.md, CROSSPLATFORM.md)
@@ -47,8 +53,10 @@ from __future__ import annotations
 import io
 import itertools
 import logging
+import math
 import zipfile
 import zlib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from lzma import LZMAError
 from pathlib import Path
@@ -61,16 +69,28 @@ import pandas as pd
 from imu.errors import ImportOptionsError, RecordingError
 from imu.io.csv_import import (
     DEFAULT_MAX_GAP_S,
+    MAX_INCOMPLETE_SHARE,
+    MAX_TIME_REPAIR_SHARE,
+    ON_SAMPLE_S,
+    PLAUSIBLE_RATE_HZ,
     REASON_IMPLAUSIBLE,
     CsvOptions,
     ImportedRecording,
     ImportReport,
+    check_far_timestamps,
     check_upsampling,
     import_frame,
+    incomplete_message,
 )
 from imu.io.recording import Gap, Recording, one_line
 from imu.io.repairs import REPAIRS_NOTE, Repair, plural
-from imu.io.resample import estimate_rate_hz, resample_at, timing_stats
+from imu.io.resample import (
+    TimingStats,
+    estimate_rate_hz,
+    resample_at,
+    timing_stats,
+    uniform_grid_s,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -186,6 +206,23 @@ class _Stream:
     """Rows already dropped because their time was empty or unreadable."""
     repairs: tuple[Repair, ...] = ()
     """Other changes already made while reading (e.g. rows without gravity to add back)."""
+    rows: npt.NDArray[np.int64] | None = None
+    """Shape (n,): each sample's position among the file's data rows (0-based), for messages."""
+    n_read: int = 0
+    """Data rows the file holds (0: as many as samples and rows dropped)."""
+    cols: tuple[str, ...] = SL_AXES
+    """The value columns' names in the file, for messages."""
+    time_col: str = SL_TIME
+    """The time column's name in the file, for messages."""
+    raw_t: npt.NDArray[np.generic] | None = None
+    """Shape (n,): the times as the file writes them, for messages (None: ``t_s``)."""
+    untimed: npt.NDArray[np.int64] | None = None
+    """Positions (0-based data rows) of the rows dropped for their time (``n_dropped``)."""
+
+    @property
+    def rows_read(self) -> int:
+        """Data rows the file holds."""
+        return self.n_read or int(self.t_s.size) + self.n_dropped
 
 
 # ----------------------------------------------------------------------------- reading files
@@ -362,6 +399,7 @@ def import_phone(
     rate_hz: float | None = None,
     max_gap_s: float = DEFAULT_MAX_GAP_S,
     ios_standardised: bool = False,
+    check_units: bool = True,
 ) -> ImportedRecording:
     """Import a Sensor Logger or phyphox export (zip, folder or CSV) into one recording.
 
@@ -369,7 +407,7 @@ def import_phone(
     See :func:`_import_phone` for the arguments.
     """
     try:
-        return _import_phone(path, fmt, rate_hz, max_gap_s, ios_standardised)
+        return _import_phone(path, fmt, rate_hz, max_gap_s, ios_standardised, check_units)
     except (RecordingError, ImportOptionsError) as exc:
         if str(exc).startswith(str(path)):
             raise
@@ -384,6 +422,7 @@ def _import_phone(
     rate_hz: float | None = None,
     max_gap_s: float = DEFAULT_MAX_GAP_S,
     ios_standardised: bool = False,
+    check_units: bool = True,
 ) -> ImportedRecording:
     """Import a Sensor Logger or phyphox export (zip, folder or CSV) into one recording.
 
@@ -395,6 +434,8 @@ def _import_phone(
         max_gap_s: intervals longer than this (in either sensor) are gaps, s.
         ios_standardised: a Sensor Logger recording from iOS made with "Standardise Units &
             Frames" on (Android signs already): do not negate its acceleration.
+        check_units: check gravity at rest and the gyro against the app's units (False:
+            ``--no-unit-check``). The time column's unit is the app's and always checked.
 
     Raises:
         RecordingError: unreadable or missing files.
@@ -418,7 +459,7 @@ def _import_phone(
         acc, gyr, device, notes, warnings = _phyphox(path)
     else:
         raise ImportOptionsError(f"unknown phone format {fmt!r}; use one of {PHONE_FORMATS}")
-    return _join(path, fmt, acc, gyr, device, notes, warnings, rate_hz, max_gap_s)
+    return _join(path, fmt, acc, gyr, device, notes, warnings, rate_hz, max_gap_s, check_units)
 
 
 # ----------------------------------------------------------------------------- Sensor Logger
@@ -433,8 +474,55 @@ def _read_csv(name: str, data: bytes, sep: str = ",", decimal: str = ".") -> pd.
     return frame
 
 
-def _sl_stream(name: str, data: bytes) -> tuple[npt.NDArray[np.int64], FloatArray, int]:
-    """``(time ns, values (n, 3) with NaN where unreadable, rows dropped for their time)``."""
+@dataclass(frozen=True)
+class _SlRaw:
+    """One Sensor Logger file as read: rows with a readable time, in file order."""
+
+    t_ns: npt.NDArray[np.int64]
+    values: FloatArray
+    """Shape (n, 3), x, y, z; NaN where unreadable."""
+    n_dropped: int
+    """Rows without a readable time."""
+    rows: npt.NDArray[np.int64]
+    """Shape (n,): positions among the file's data rows (0-based)."""
+    n_read: int
+    """Data rows in the file."""
+    untimed: npt.NDArray[np.int64]
+    """Positions of the rows without a readable time."""
+
+
+SL_NS_PLAUSIBLE: Final = (1e17, 4.1e18)
+"""Sensor Logger's ``time`` (Unix ns) lies between 1973 and 2100; a typical value outside
+means the column is not what the app writes (seconds or ms since 1970, seconds elapsed)."""
+
+
+def _sl_check_time(name: str, t_ns: npt.NDArray[np.int64]) -> None:
+    """Refuse a ``time`` column that is not Unix time in nanoseconds (its median tells).
+
+    Sensor Logger always writes nanoseconds since 1970; a column in s, ms or us (a converted
+    or hand-made export) would read as a recording of a few seconds sampled at GHz.
+    """
+    if t_ns.size == 0:
+        return
+    typical = float(np.median(t_ns.astype(np.float64)))
+    low, high = SL_NS_PLAUSIBLE
+    if low <= typical <= high:
+        return
+    looks = ""
+    for unit, scale in (("seconds", 1e9), ("milliseconds", 1e6), ("microseconds", 1e3)):
+        if low <= typical * scale <= high:
+            looks = f" (they look like Unix time in {unit})"
+            break
+    raise ImportOptionsError(
+        f"{name}: column 'time' holds values like {typical:.10g}, not Unix time in "
+        f"nanoseconds as Sensor Logger writes it{looks}: this is not the app's 'time' column "
+        "(converted or edited?); export the recording from Sensor Logger again, or import "
+        "it as a plain CSV (--format csv, with --time-col and --time-unit)"
+    )
+
+
+def _sl_stream(name: str, data: bytes) -> _SlRaw:
+    """One Sensor Logger CSV: times (ns), values (NaN where unreadable), row positions."""
     frame = _read_csv(name, data)
     missing = [c for c in (SL_TIME, *SL_AXES) if c not in frame.columns]
     if missing:
@@ -457,7 +545,11 @@ def _sl_stream(name: str, data: bytes) -> tuple[npt.NDArray[np.int64], FloatArra
             f"format); got values like {frame[SL_TIME].iloc[0]!r}"
         )
     values = frame[list(SL_AXES)].apply(pd.to_numeric, errors="coerce").to_numpy(np.float64)
-    return t[ok], values[ok], int(np.count_nonzero(~ok))
+    _sl_check_time(name, t[ok])
+    return _SlRaw(
+        t[ok], values[ok], int(np.count_nonzero(~ok)), np.flatnonzero(ok).astype(np.int64),
+        len(frame), np.flatnonzero(~ok).astype(np.int64),
+    )
 
 
 def _sensor_logger(
@@ -479,27 +571,29 @@ def _sensor_logger(
             name = str(row.get("device name", "")).strip()
             device = f"{name} (Sensor Logger)" if name and name != "nan" else device
             notes["platform"] = platform
-    raw: dict[str, tuple[npt.NDArray[np.int64], FloatArray, int]] = {}
+    raw: dict[str, _SlRaw] = {}
     acc_repairs: list[Repair] = []
     for name in SL_FILES[:6]:
         if name in members:
             raw[name] = _sl_stream(name, members[name])
     streams = {n.removesuffix(".csv").lower() for n in raw}
     plan = sl_acc_plan(frozenset(streams), str(path))
-    if plan == (SL_TOTAL,):
-        acc_name, (acc_t, acc_v, acc_n) = "TotalAcceleration.csv", raw["TotalAcceleration.csv"]
-        in_g = False
-    elif plan == (SL_UNCAL,):
-        acc_name, (acc_t, acc_v, acc_n) = "AccelerometerUncalibrated.csv", raw[
+    if plan in ((SL_TOTAL,), (SL_UNCAL,)):
+        acc_name = "TotalAcceleration.csv" if plan == (SL_TOTAL,) else (
             "AccelerometerUncalibrated.csv"
-        ]
-        in_g = values_in_g(acc_v)
-        if in_g:
+        )
+        got = raw[acc_name]
+        acc_t, acc_v, acc_n, acc_rows = got.t_ns, got.values, got.n_dropped, got.rows
+        acc_read, acc_untimed = got.n_read, got.untimed
+        if plan == (SL_UNCAL,) and values_in_g(acc_v):
             acc_v = acc_v * G
             notes["acc_unit_in_file"] = "g (iOS uncalibrated)"
     else:
         acc_name = "Accelerometer.csv + Gravity.csv"
-        (ut, uv, acc_n), (gt, gv, _) = raw["Accelerometer.csv"], raw["Gravity.csv"]
+        user, grav = raw["Accelerometer.csv"], raw["Gravity.csv"]
+        ut, uv, acc_n, acc_read = user.t_ns, user.values, user.n_dropped, user.n_read
+        acc_untimed = user.untimed
+        gt, gv = grav.t_ns, grav.values
         gok = np.all(np.isfinite(gv), axis=1)
         gt, gv = gt[gok], gv[gok]
         if ut.size == 0 or gt.size == 0:
@@ -520,22 +614,33 @@ def _sensor_logger(
                     "dropped: Gravity.csv has no samples there to add gravity back (a gap)",
                 )
             )
-        acc_t, acc_v = ut[ok], uv[ok] + gi[ok]
+        acc_t, acc_v, acc_rows = ut[ok], uv[ok] + gi[ok], user.rows[ok]
     gyr_name = next((n for n in ("Gyroscope.csv", "GyroscopeUncalibrated.csv") if n in raw), None)
     if gyr_name is None:
         raise ImportOptionsError(
             f"{path}: no Gyroscope.csv in the Sensor Logger export; the rep analysis needs the "
             "gyroscope: enable it in Sensor Logger and record again"
         )
-    gyr_t, gyr_v, gyr_n = raw[gyr_name]
+    g_raw = raw[gyr_name]
+    gyr_t, gyr_v, gyr_n = g_raw.t_ns, g_raw.values, g_raw.n_dropped
     if acc_t.size == 0 or gyr_t.size == 0:
         raise ImportOptionsError(f"{path}: {acc_name} or {gyr_name} holds no usable rows")
-    base = min(int(acc_t[0]), int(gyr_t[0]))
+    base = min(int(np.min(acc_t)), int(np.min(gyr_t)))
     acc = _Stream(
-        (acc_t - base).astype(np.float64) * 1e-9, acc_v, acc_name, acc_n, tuple(acc_repairs)
+        (acc_t - base).astype(np.float64) * 1e-9, acc_v, acc_name, acc_n, tuple(acc_repairs),
+        acc_rows, acc_read, raw_t=acc_t, untimed=acc_untimed,
     )
-    gyr = _Stream((gyr_t - base).astype(np.float64) * 1e-9, gyr_v, gyr_name, gyr_n)
+    gyr = _Stream(
+        (gyr_t - base).astype(np.float64) * 1e-9, gyr_v, gyr_name, gyr_n, (), g_raw.rows,
+        g_raw.n_read, raw_t=gyr_t, untimed=g_raw.untimed,
+    )
     acc, decided = _fix_acc_sign(acc, platform, ios_standardised)
+    if not platform or platform.lower() == "nan":
+        warnings.append(
+            "metadata.csv gives no platform: acceleration taken with Android's signs (an iOS "
+            "recording without 'Standardise Units & Frames' would be upside down); export "
+            "with metadata.csv"
+        )
     notes["acc_file"], notes["gyr_file"] = acc_name, gyr_name
     notes["acc_sign"] = decided
     notes["start_unix_s"] = f"{base * 1e-9:.9f}"
@@ -635,14 +740,17 @@ def _phyphox(path: Path) -> tuple[_Stream, _Stream, str, dict[str, str], list[st
         timed = sub[PX_TIME].notna().to_numpy()
         sub = sub[timed]  # rows with unreadable values stay, as NaN, to be counted
         t = sub[PX_TIME].to_numpy(dtype=np.float64)
+        raw_t = t.copy()
         if use_abs and start is not None:
             t = t + start
         streams[key] = _Stream(
-            t, sub[list(cols)].to_numpy(dtype=np.float64), name, int(np.count_nonzero(~timed))
+            t, sub[list(cols)].to_numpy(dtype=np.float64), name, int(np.count_nonzero(~timed)),
+            rows=np.flatnonzero(timed).astype(np.int64), n_read=len(frame), cols=cols,
+            time_col=PX_TIME, raw_t=raw_t, untimed=np.flatnonzero(~timed).astype(np.int64),
         )
     if streams["acc"].t_s.size == 0 or streams["gyr"].t_s.size == 0:
         raise ImportOptionsError(f"{path}: the phyphox export holds no rows with a time")
-    base = min(streams["acc"].t_s[0], streams["gyr"].t_s[0])
+    base = min(_earliest(streams["acc"].t_s), _earliest(streams["gyr"].t_s))
     acc = replace(streams["acc"], t_s=streams["acc"].t_s - base)
     gyr = replace(streams["gyr"], t_s=streams["gyr"].t_s - base)
     notes = {"import_format": "phyphox", "acc_file": acc.label, "gyr_file": gyr.label}
@@ -654,14 +762,85 @@ def _phyphox(path: Path) -> tuple[_Stream, _Stream, str, dict[str, str], list[st
 
 
 # ----------------------------------------------------------------------------- joining
-def _clean(s: _Stream) -> tuple[_Stream, list[Repair]]:
-    """Sort by time, drop rows with a repeated timestamp or a non-finite value; say so."""
+def _earliest(t: FloatArray) -> float:
+    """The earliest finite time (0.0 when none is finite)."""
+    finite = t[np.isfinite(t)]
+    return float(np.min(finite)) if finite.size else 0.0
+
+
+APP_TIME: Final = {
+    "phyphox": f"phyphox writes {PX_TIME!r} in seconds since the experiment started, to the "
+    "microsecond",
+    "sensor-logger": "Sensor Logger writes 'time' in nanoseconds since 1970",
+}
+"""How each app writes its time column: the units are the app's, no option changes them."""
+
+APP_NAME: Final = {"phyphox": "phyphox", "sensor-logger": "Sensor Logger"}
+
+
+def _not_the_apps_time(fmt: str) -> str:
+    """What to do about a time column that is not what the app writes."""
+    return (
+        f"{APP_TIME.get(fmt, 'the app writes its own time')}, so this is not the app's own "
+        f"column (converted or edited?): export the recording from {APP_NAME.get(fmt, 'the app')}"
+        " again, or read the file as a plain CSV (--format csv, where --time-col, --time-unit "
+        "and --rate apply)"
+    )
+
+
+def _empty_fix(fmt: str) -> Callable[[Sequence[str], bool], str]:
+    def fix(cols: Sequence[str], all_empty: bool) -> str:
+        if all_empty:
+            return (
+                f"the file holds no usable samples: export the recording from "
+                f"{APP_NAME.get(fmt, 'the app')} again"
+            )
+        return (
+            "fill or fix the column, cut the file to the rows that have every value, or "
+            f"export the recording from {APP_NAME.get(fmt, 'the app')} again"
+        )
+
+    return fix
+
+
+def _clean(s: _Stream, fmt: str = "") -> tuple[_Stream, list[Repair]]:
+    """Sort by time, drop rows with a repeated timestamp or a non-finite value; say so.
+
+    Refuses (as the CSV importer does, in the app's terms) a stream that would lose more than
+    :data:`MAX_INCOMPLETE_SHARE` of its rows to empty values, a timestamp far off
+    (:func:`imu.io.csv_import.check_far_timestamps`), and times so coarse that more than
+    :data:`MAX_TIME_REPAIR_SHARE` of the rows repeat the previous row's time with other values.
+    """
+    rows = s.rows if s.rows is not None else np.arange(s.t_s.size, dtype=np.int64)
+    raw = s.raw_t if s.raw_t is not None else s.t_s
     finite_t = np.isfinite(s.t_s)
-    t0, v0 = s.t_s[finite_t], s.values[finite_t]
+    _check_complete(s, rows, finite_t, fmt)
+    t0, v0, r0, raw0 = s.t_s[finite_t], s.values[finite_t], rows[finite_t], raw[finite_t]
     n_unordered = int(np.count_nonzero(np.diff(t0) < 0))
     order = np.argsort(t0, kind="stable")
     t, v = t0[order], v0[order]
+    check_far_timestamps(
+        s.label, t, r0[order], raw0[order], repr(s.time_col),
+        fix=f"fix or remove that row; {APP_TIME.get(fmt, 'the app writes its own time')}",
+    )
     distinct = np.concatenate(([True], np.diff(t) > 0)) if t.size else np.zeros(0, bool)
+    same = np.concatenate(([False], np.all((v[1:] == v[:-1]) | (np.isnan(v[1:])
+                                                                 & np.isnan(v[:-1])), axis=1)))
+    n_conflicting = int(np.count_nonzero(~distinct & ~same))
+    if n_conflicting > max(1, MAX_TIME_REPAIR_SHARE * t.size):
+        times = np.unique(t)
+        spread = (
+            f"its {times.size} distinct times are at least {float(np.min(np.diff(times))):.3g} "
+            "s apart: the times are too coarse (rounded?)"
+            if times.size > 1
+            else "every row has the same time"
+        )
+        raise ImportOptionsError(
+            f"{s.label}: {n_conflicting} of {t.size} rows ({n_conflicting / t.size:.0%}) repeat "
+            f"the time of the row before in {s.time_col!r} with other values, so dropping them "
+            f"would lose that data (an import drops at most {MAX_TIME_REPAIR_SHARE:.0%}); "
+            f"{spread}; {_not_the_apps_time(fmt)}"
+        )
     finite = np.isfinite(v).all(axis=1)
     n_dup = int(np.count_nonzero(~distinct))
     n_bad = int(np.count_nonzero(distinct & ~finite)) + int(np.count_nonzero(~finite_t))
@@ -675,12 +854,71 @@ def _clean(s: _Stream) -> tuple[_Stream, list[Repair]]:
         Repair("duplicate", n_dup, f"{plural(n_dup, 'row')} of {s.label} with a repeated "
                "timestamp dropped"),
     ]
-    return _Stream(t[keep], v[keep], s.label), [r for r in repairs if r.count]
+    kept = replace(s, t_s=t[keep], values=v[keep], rows=r0[order][keep], raw_t=None)
+    return kept, [r for r in repairs if r.count]
+
+
+def _check_complete(s: _Stream, rows: npt.NDArray[np.int64], finite_t: BoolArray,
+                    fmt: str) -> None:
+    """Refuse a stream losing too many rows to empty values, naming the columns.
+
+    Too many: more than :data:`MAX_INCOMPLETE_SHARE` of its rows have an empty, unreadable or
+    infinite value (time or sensor), or every row has one.
+    """
+    untimed = s.untimed if s.untimed is not None else np.zeros(0, dtype=np.int64)
+    n = rows.size + untimed.size
+    bad_values = ~np.isfinite(s.values)
+    n_bad = int(np.count_nonzero(~finite_t | bad_values.any(axis=1))) + untimed.size
+    if n == 0 or (n_bad <= max(1, MAX_INCOMPLETE_SHARE * n) and n_bad < n):
+        return
+    empty = np.zeros((n, 1 + s.values.shape[1]), dtype=bool)
+    empty[: rows.size, 0] = ~finite_t
+    empty[: rows.size, 1:] = bad_values
+    empty[rows.size :, 0] = True
+    positions = np.concatenate((rows, untimed))
+    order = np.argsort(positions, kind="stable")
+    raise ImportOptionsError(
+        incomplete_message(s.label, empty[order], (s.time_col, *s.cols), positions[order],
+                           _empty_fix(fmt))
+    )
+
+
+def _check_timing(fmt: str, s: _Stream, stats: TimingStats) -> None:
+    """Refuse a stream whose samples are spaced as no phone sensor samples.
+
+    That is a time column in other units than the app's: said in the app's terms, never with
+    the CSV options the phone import does not use.
+    """
+    low, high = PLAUSIBLE_RATE_HZ
+    median = stats.median_interval_s
+    rate = 1.0 / median if median > 0 else math.inf
+    if low <= rate <= high:
+        return
+    looks = ""
+    for unit, scale in (("milliseconds", 1e-3), ("microseconds", 1e-6), ("nanoseconds", 1e-9)):
+        if median > 0 and 20.0 <= 1.0 / (median * scale) <= 1000.0:
+            looks = f" (the times look like {unit}: {1.0 / (median * scale):.4g} Hz then)"
+            break
+    raise ImportOptionsError(
+        f"{s.label}: most samples are {median:.4g} s apart when {s.time_col!r} is read as the "
+        f"app writes it, {rate:.4g} Hz, which no phone sensor gives{looks}; "
+        f"{_not_the_apps_time(fmt)}"
+    )
+
+
+def _n_interpolated(grid: FloatArray, ok: BoolArray, streams: tuple[_Stream, ...]) -> int:
+    """Grid points (where ``ok``) whose value of either sensor lies between two samples."""
+    off = np.zeros(grid.size, dtype=bool)
+    for s in streams:
+        right = np.clip(np.searchsorted(s.t_s, grid), 1, s.t_s.size - 1)
+        distance = np.minimum(np.abs(grid - s.t_s[right - 1]), np.abs(s.t_s[right] - grid))
+        off |= distance > ON_SAMPLE_S
+    return int(np.count_nonzero(ok & off))
 
 
 def _join(
     path: Path, fmt: str, acc: _Stream, gyr: _Stream, device: str, notes: dict[str, str],
-    warnings: list[str], rate_hz: float | None, max_gap_s: float,
+    warnings: list[str], rate_hz: float | None, max_gap_s: float, check_units: bool = True,
 ) -> ImportedRecording:
     """Both sensors on one grid over the whole time either recorded; checks, report, notes.
 
@@ -689,12 +927,15 @@ def _join(
     says how many seconds of which file could not be used: nothing is cut off silently.
     """
     repairs = [*acc.repairs, *gyr.repairs]
-    (acc, acc_repairs), (gyr, gyr_repairs) = _clean(acc), _clean(gyr)
+    rows_read = {s.label: s.rows_read for s in (acc, gyr)}
+    (acc, acc_repairs), (gyr, gyr_repairs) = _clean(acc, fmt), _clean(gyr, fmt)
     repairs += [*acc_repairs, *gyr_repairs]
     for s in (acc, gyr):
         if s.t_s.size < 2:
             raise ImportOptionsError(f"{path}: {s.label} has fewer than 2 usable samples")
     stats = {s.label: timing_stats(s.t_s, max_gap_s) for s in (acc, gyr)}
+    for s in (acc, gyr):
+        _check_timing(fmt, s, stats[s.label])
     rate_how: str | None = None
     if rate_hz is not None:  # a grid the user chose: not far above what the sensors give
         check_upsampling(str(path), rate_hz, estimate_rate_hz(stats[acc.label])[0], given=True)
@@ -708,7 +949,7 @@ def _join(
             f"({gyr.t_s[0]:.2f}-{gyr.t_s[-1]:.2f} s) recordings do not overlap in time"
         )
     start, end = _span((acc.t_s[0], gyr.t_s[0]), (acc.t_s[-1], gyr.t_s[-1]), max_gap_s)
-    grid = start + np.arange(int(np.floor((end - start) * rate_hz + 1e-9)) + 1) / rate_hz
+    grid = uniform_grid_s(np.array([start]), rate_hz, end_s=end, where=str(path))
     a, ok_a = resample_at(acc.t_s, acc.values, grid, max_gap_s)
     w, ok_w = resample_at(gyr.t_s, gyr.values, grid, max_gap_s)
     ok = ok_a & ok_w
@@ -723,16 +964,8 @@ def _join(
         }
     )
     options = CsvOptions(
-        time_origin="relative", rate_hz=rate_hz, max_gap_s=max_gap_s, device=device
-    )
-    n_grid = int(np.count_nonzero(ok))
-    repairs.append(
-        Repair(
-            "resampled",
-            n_grid,
-            f"{plural(n_grid, 'sample')} interpolated from the accelerometer's and gyroscope's "
-            f"own timestamps onto the {rate_hz:g} Hz grid",
-        )
+        time_origin="relative", rate_hz=rate_hz, max_gap_s=max_gap_s, device=device,
+        check_units=check_units,
     )
     imported = import_frame(
         frame, options, source=str(path), extra_repairs=tuple(repairs),
@@ -748,8 +981,27 @@ def _join(
             f"{st.jitter_s * 1e3:.2f} ms, bursty {st.bursty_share:.0%}, largest interval "
             f"{st.max_interval_s:.3f} s"
         )
-        timing_lines.append(line)
+        timing_lines.append(f"sensor: {line}")
         notes[f"{kind}_timing"] = line
+    # The report speaks of the files and the sensors' own timestamps, not of the grid the
+    # checks above ran on: rows read per file, the accelerometer's timing (the grid's), and
+    # the grid samples that fell between a sensor's samples.
+    counts = {kind: sum(r.count for r in repairs if r.kind == kind)
+              for kind in ("incomplete", "unordered", "duplicate")}
+    files = ", ".join(f"{label} {n}" for label, n in rows_read.items())
+    report = replace(
+        report,
+        n_rows=sum(rows_read.values()),
+        timing=stats[acc.label],
+        estimated_rate_hz=estimate_rate_hz(stats[acc.label])[0],
+        n_interpolated=_n_interpolated(grid, ok, (acc, gyr)),
+        rows_line=(
+            f"rows: {files} read; {counts['incomplete']} with empty, unreadable or infinite "
+            f"values dropped, {counts['unordered']} out of time order (sorted), "
+            f"{counts['duplicate']} repeated timestamps dropped; {report.n_implausible} grid "
+            "samples with values beyond any sensor's full scale made a gap"
+        ),
+    )
     new_notes = {**rec.meta.notes, **notes, REPAIRS_NOTE: report.repairs.text()}
     start_unix = float(notes.get("start_unix_s", "0") or 0.0)
     rec = rec.with_meta(
@@ -757,9 +1009,11 @@ def _join(
         start_time_s=start_unix + float(grid[0]) if start_unix else 0.0,
         source=path.name,
     )
-    report = replace(report, warnings=(*report.warnings, *timing_lines, *warnings))
-    if fmt == "sensor-logger" and "acc_sign" in notes:
-        report = replace(report, warnings=(*report.warnings, f"acc sign {notes['acc_sign']}"))
+    sign = (f"acc sign: {notes['acc_sign']}",) if fmt == "sensor-logger" and "acc_sign" in notes \
+        else ()
+    report = replace(
+        report, warnings=(*report.warnings, *warnings), details=(*timing_lines, *sign)
+    )
     logger.info("imported %s export %s: %d samples at %g Hz", fmt, path, rec.n_samples, rate_hz)
     return ImportedRecording(rec, report, path.stem or "phone")
 

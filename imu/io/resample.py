@@ -37,6 +37,10 @@ IRREGULAR_BURST_SHARE = 0.01
 BURSTY_MEDIAN_SHARE = 0.25
 """Above this share of bursty intervals the median interval is unreliable for the rate."""
 
+MAX_GRID_SAMPLES = 20_000_000
+"""Largest uniform grid built from timestamps (53 h at 104 Hz): beyond it a timestamp is far
+off or the time unit is wrong, and the grid would not fit in memory."""
+
 
 @dataclass(frozen=True)
 class TimingStats:
@@ -147,10 +151,32 @@ def estimate_rate_hz(stats: TimingStats) -> tuple[float, str]:
     return rate, how
 
 
-def uniform_grid_s(t_s: FloatArray, rate_hz: float) -> FloatArray:
-    """Grid times ``t_s[0] + k / rate_hz`` that lie within ``[t_s[0], t_s[-1]]``, shape (m,)."""
-    span = float(t_s[-1] - t_s[0])
-    m = int(np.floor(span * rate_hz + 1e-9)) + 1
+def uniform_grid_s(
+    t_s: FloatArray, rate_hz: float, end_s: float | None = None, where: str = "the timestamps"
+) -> FloatArray:
+    """Grid times ``t_s[0] + k / rate_hz`` that lie within ``[t_s[0], end_s]``, shape (m,).
+
+    Args:
+        t_s: shape (n,), sample times, s, sorted; the grid starts at ``t_s[0]``.
+        rate_hz: grid rate, Hz.
+        end_s: the grid's last time at most, s (default ``t_s[-1]``).
+        where: what the error names (a file).
+
+    Raises:
+        ImportOptionsError: the grid would exceed :data:`MAX_GRID_SAMPLES` (never allocated
+            from a span nobody checked).
+
+    """
+    end = float(t_s[-1]) if end_s is None else end_s
+    span = end - float(t_s[0])
+    n = span * rate_hz
+    if not np.isfinite(n) or n > MAX_GRID_SAMPLES:
+        raise ImportOptionsError(
+            f"{where}: the timestamps span {span:.4g} s; at {rate_hz:g} Hz that is {n:.3g} "
+            f"samples, more than the {MAX_GRID_SAMPLES:.0e} an import builds: a timestamp is "
+            "far off (fix or remove that row) or the time is not in the unit expected"
+        )
+    m = int(np.floor(n + 1e-9)) + 1
     return t_s[0] + np.arange(m, dtype=np.float64) / rate_hz
 
 

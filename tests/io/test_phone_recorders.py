@@ -92,3 +92,31 @@ def test_bundled_experiment_matches_the_recorder():
     assert b'<sensor type="accelerometer" rate="0">' in xml
     assert b'<sensor type="gyroscope" rate="0">' in xml
     assert experiment_buffers(xml) == DEFAULT_BUFFERS
+
+
+def _get_at(t: np.ndarray) -> bytes:
+    """A /get response whose samples (both sensors) are at times ``t``."""
+    buf = {}
+    for names, vals in ((DEFAULT_BUFFERS[0], (0.0, 9.81, 0.2)), (DEFAULT_BUFFERS[1], (0.1, 0, 0))):
+        for name, v in zip(names[:3], vals, strict=True):
+            buf[name] = {"size": 0, "updateMode": "partial",
+                         "buffer": [v + 0.01 * np.sin(x) for x in t]}
+        buf[names[3]] = {"size": 0, "updateMode": "partial", "buffer": [float(x) for x in t]}
+    doc = {"buffer": buf, "status": {"session": "ab", "measuring": True, "timedRun": False,
+                                     "countDown": 0}}
+    return envelope("/get", json.dumps(doc).encode())
+
+
+@pytest.mark.parametrize("far_s", [1e7, -1e7])
+def test_a_far_off_sample_in_a_batch_is_dropped_not_the_rest_of_the_session(far_s):
+    """One sample at 1e7 s in a /get response: every later sample was dropped as older and
+    the recording kept 1 sample of 200 (a grid spanning it would not fit in memory)."""
+    t = np.arange(200) / 100.0
+    t[100 if far_s > 0 else 0] = far_s
+    rec = PhyphoxRecorder(HEADER)
+    rec.frames([0.0, 1.0, 2.0], [_time(("START", 0.0, 1000.0)), _get_at(t[:150]),
+                                 _get_at(t[150:])])
+    out = rec.recording()
+    assert out.n_samples >= 199
+    assert rec.counters["bad_samples"] == 2  # one per sensor
+    assert "far-off timestamp" in out.meta.notes["frame_errors"]

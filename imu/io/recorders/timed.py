@@ -16,7 +16,10 @@ interpolated across a hole (a pause on the phone, a lost batch, a dropped link).
 Sample checks (each failure is counted in ``bad_samples``, and the hole it leaves is a ``bad
 frames`` gap when longer than ``max_gap_s``): the time must be finite and later than the
 stream's previous sample (older ones are duplicates, counted in ``duplicate_samples``); values
-must be finite and within twice the header's range; a batch whose first time leaps more than
+must be finite and within twice the header's range; a sample timed far from the rest of its
+batch (past the previous sample by more than twice the host's elapsed time plus ``MAX_LEAP_S``,
+or in a stream's first batch more than ``MAX_LEAP_S`` from the batch's median) is a far-off
+timestamp, dropped; a batch whose first time leaps more than
 twice the host's elapsed time plus ``MAX_LEAP_S`` past the previous batch is a corrupt clock
 (a frame error). Gap reason ``paused on the phone`` is used when the subclass says the app
 paused (:meth:`TimedStreamsRecorder._mark_paused`).
@@ -139,6 +142,9 @@ class TimedStreamsRecorder(GridRecorder):
             return
         if self._leaps(stream, float(t[0]), host_s):
             return
+        t, v = self._drop_far(stream, t, v, host_s)
+        if t.size == 0:
+            return
         self._t[stream] = np.concatenate([self._t[stream], t])
         self._v[stream] = np.concatenate([self._v[stream], v])
         other = Stream.GYR if stream == Stream.ACC else Stream.ACC
@@ -152,6 +158,44 @@ class TimedStreamsRecorder(GridRecorder):
             self._last_host[stream] = host_s
         self.counters["samples"] += int(t.size)
         self._clock_point(float(t[-1]), host_s)
+
+    def _drop_far(
+        self, stream: Stream, t: FloatArray, v: FloatArray, host_s: float
+    ) -> tuple[FloatArray, FloatArray]:
+        """Drop the samples of a sorted batch timed far from the others (a far-off timestamp).
+
+        A sample later than the stream's previous sample (the batch's median for a stream's
+        first batch) by more than twice the host's elapsed time plus :data:`MAX_LEAP_S`, or,
+        in a stream's first batch, earlier than its median by more than :data:`MAX_LEAP_S`,
+        cannot be on the phone's clock: kept, it would stretch the grid over the time between
+        (every sample after it dropped as older, or a grid too large to build). Counted in
+        ``bad_samples`` with a frame error, never a crash.
+        """
+        last_t, last_host = self._last_t[stream], self._last_host[stream]
+        first = not math.isfinite(last_t)
+        ref = float(np.median(t)) if first else last_t
+        host_step = (
+            max(host_s - last_host, 0.0)
+            if last_host is not None and math.isfinite(host_s) and not first
+            else 0.0
+        )
+        far = t > ref + 2.0 * host_step + MAX_LEAP_S
+        if first:
+            far |= t < ref - MAX_LEAP_S
+        n_far = int(np.count_nonzero(far))
+        if n_far == 0:
+            return t, v
+        self.counters["bad_samples"] += n_far
+        self._bad = True
+        worst = float(t[far][np.argmax(np.abs(t[far] - ref))])
+        message = (
+            f"{n_far} {stream.name.lower()} sample(s) timed far from the others (up to "
+            f"{worst - ref:+.1f} s: a far-off timestamp) dropped"
+        )
+        if len(self.frame_errors) < 20:
+            self.frame_errors.append(message)
+        logger.warning("%s", message)
+        return t[~far], v[~far]
 
     def _leaps(self, stream: Stream, first_s: float, host_s: float) -> bool:
         """True (and a frame error) if a batch starts implausibly far past the previous one."""
