@@ -21,6 +21,10 @@ pass WCAG AA contrast on their backgrounds, and figures are embedded as base64 P
 
 Figures are drawn with matplotlib's object API on Agg canvases (no pyplot, no global backend
 state, safe in threads). The trace is decimated to at most :data:`MAX_PLOT_POINTS` points.
+Each figure has its title above, its legend below and the sets named above the plot; one
+marker means one thing across the page (:data:`MARKS`: ▼/▲ off tempo as in the tables, a star
+a swing, each fault its own), and hatching is data that was never measured (a data gap, a
+rep over one: not judged, never red).
 """
 
 from __future__ import annotations
@@ -43,10 +47,17 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from imu.core.metrics import HOLD_SLACK_FRACTION, UNCERTAIN_CONFIDENCE, TempoTolerance
-from imu.exercises import FAULT_WORDS, FAULTS, ExerciseProfile
+from imu.exercises import FAULT_WORDS, FAULTS, ExerciseProfile, FaultThresholds
 from imu.report.coaching import DISCLAIMER
-from imu.report.summary import Summary, summarize
-from imu.report.tables import RECORDING
+from imu.report.summary import Summary, lost_s, summarize
+from imu.report.tables import (
+    RECORDING,
+    judged,
+    near_limit,
+    off_phases,
+    phase_limits,
+    time_held_s,
+)
 from imu.tempo import Tempo
 
 if TYPE_CHECKING:
@@ -69,24 +80,47 @@ PHASE_COLOURS: Final[dict[str, str]] = {
 """Colour of each phase, shared by the figures."""
 
 FAULT_COLOUR: Final = "#b71c1c"
-"""Colour of the fault marks in the figures."""
+"""Colour of the fault marks and the off-tempo marks in the figures."""
 
 SWING_COLOUR: Final = "#c2185b"
 """Colour of the swing marks in the figures."""
 
+SWING_MARKER: Final = "*"
+"""Marker of a swing (a star) in the tilt figure."""
+
 FAULT_MARKERS: Final[dict[str, str]] = {
-    "dropped_eccentric": "x",
+    "dropped_eccentric": "X",
     "back_arch": "D",
     "hips_rotating": "s",
-    "over_extension": "^",
+    "over_extension": "H",
     "partial_rom": "P",
     "short_hold": "h",
-    "body_swing": "*",
-    "hips_sagging": "X",
+    "body_swing": "8",
+    "hips_sagging": "p",
     "hips_piking": "d",
-    "shaking": "p",
+    "shaking": "+",
 }
-"""Marker of each fault in the angle figure; the legend names each in plain words."""
+"""Marker of each fault, the same in every figure of the page (the tilt figure, and the
+descent figure's dropped descents); the legend names each in plain words."""
+
+OFF_MARKERS: Final[dict[str, tuple[str, str]]] = {"short": ("v", "▼"), "long": ("^", "▲")}
+"""Off tempo, as in the tables' red cells: ▼ short, ▲ long (marker and character). No other
+mark of the page uses a triangle, and the round dot is a measured value."""
+
+GAP_HATCH: Final = "///"
+"""Hatching of what was not measured: a data gap in the tilt figure, a rep over one in the
+rep figures."""
+
+GAP_EDGE: Final = "#8a8a8a"
+"""Colour of the gap hatching."""
+
+MARKS: Final[dict[str, str]] = {
+    "swing": SWING_MARKER,
+    **FAULT_MARKERS,
+    **{f"off tempo ({way})": marker for way, (marker, _) in OFF_MARKERS.items()},
+    "a measured value": "o",
+}
+"""Every marker of the page with its one meaning (tested: no marker means two things)."""
 
 
 def phase_words(profile: ExerciseProfile) -> dict[str, str]:
@@ -95,11 +129,17 @@ def phase_words(profile: ExerciseProfile) -> dict[str, str]:
     Up / top hold / down as in the tables; a hold (plank) is getting into it, the hold, and
     getting out of it.
     """
-    if profile.isometric:
-        return {"concentric": "getting into the hold", "top hold": "hold",
-                "eccentric": "getting out of it", "bottom pause": "rest"}
-    return {"concentric": "up", "top hold": "top hold", "eccentric": "down",
-            "bottom pause": "bottom pause"}
+    return dict(HOLD_PHASE_WORDS if profile.isometric else REP_PHASE_WORDS)
+
+
+REP_PHASE_WORDS: Final[dict[str, str]] = {
+    "concentric": "up", "top hold": "top hold", "eccentric": "down",
+    "bottom pause": "bottom pause",
+}
+HOLD_PHASE_WORDS: Final[dict[str, str]] = {
+    "concentric": "getting into the hold", "top hold": "hold", "eccentric": "getting out of it",
+    "bottom pause": "rest",
+}
 
 
 def judges_descent(profile: ExerciseProfile) -> bool:
@@ -175,8 +215,13 @@ caption { text-align: left; font-weight: 600; padding: 0.2rem 0; }
 th, td { border: 1px solid #cccccc; padding: 3px 6px; text-align: right; vertical-align: top; }
 th { background: #eef0f2; }
 td.notes, th.notes { text-align: left; min-width: 8rem; }
+table.set { width: 100%; }
+table.set th:not(.notes), table.set td:not(.notes) { width: 1%; white-space: nowrap; }
+.nj { color: #555555; font-style: italic; }
+.gap { background: #ffffff; border-left: 4px solid #8a8a8a; padding: 0.2rem 0.5rem; }
 @media (max-width: 480px) {
   table { font-size: 0.8rem; } th, td { padding: 2px 3px; } .badge { font-size: 0.75rem; }
+  table.set th:not(.notes) { white-space: normal; }
 }
 table.details td:first-child, table.details th:first-child { text-align: left; }
 table.details td:first-child { white-space: nowrap; }
@@ -277,8 +322,19 @@ def phase_spans(reps: pd.DataFrame) -> dict[str, list[tuple[float, float]]]:
     }
 
 
-def _rep_labels(reps: pd.DataFrame) -> list[str]:
-    return [f"{s}.{r}" for s, r in zip(reps["set"], reps["rep"], strict=True)]
+def rep_label(set_no: object, rep_no: object, unit: str = "rep") -> str:
+    """How text and plots name a rep: ``set 2, rep 10`` (never ``2.10``, read as 2.1)."""
+    return f"set {set_no}, {unit} {rep_no}"
+
+
+def _sets_of(reps: pd.DataFrame) -> list[tuple[int, int, int]]:
+    """(set number, first position, last position) of each set of reps in time order."""
+    set_no = reps["set"].to_numpy()
+    if not len(set_no):
+        return []
+    starts = np.flatnonzero(np.r_[True, set_no[1:] != set_no[:-1]])
+    ends = np.r_[starts[1:], len(set_no)] - 1
+    return [(int(set_no[a]), int(a), int(b)) for a, b in zip(starts, ends, strict=True)]
 
 
 def _set_boundaries(ax: Axes, reps: pd.DataFrame) -> None:
@@ -286,11 +342,58 @@ def _set_boundaries(ax: Axes, reps: pd.DataFrame) -> None:
         ax.axvline(i + 0.5, color="#888", lw=0.8)
 
 
-def _x_label(unit: str, reps: pd.DataFrame, layout: PlotLayout) -> str:
-    """The x axis' title: ``rep (set.rep)``, or reps in order when too many to label."""
-    if len(reps) > layout.max_tick_labels:
-        return f"{unit}s in order (lines between sets)"
-    return f"{unit} (set.{unit})"
+def _text_px(text: str, layout: PlotLayout) -> float:
+    """About how wide ``text`` is at the layout's font, CSS px (0.6 of the size a glyph)."""
+    return len(text) * 0.6 * layout.font_pt * 100 / 72
+
+
+def set_names(ax: Axes, spans: Sequence[tuple[int, float, float]], layout: PlotLayout) -> list[str]:
+    """Name every set above the plot, centred over its reps, on a secondary x axis.
+
+    ``spans``: (set number, where the set starts, where it ends) in data units. The names
+    are "Set 2" where that fits over the set, else "S2", else "2"; always drawn, so the
+    summary's "set 2, rep 3" can be found on a phone with 30 reps. Returns the names drawn.
+    """
+    if not spans:
+        return []
+    lo, hi = ax.get_xlim()
+    axes_px = layout.width_in * 100 * 0.85
+    per_x = axes_px / max(hi - lo, 1e-9)
+    names: list[str] = []
+    for number, first, last in spans:
+        room = (last - first) * per_x
+        for name in (f"Set {number}", f"S{number}", f"{number}"):
+            if _text_px(name, layout) <= room * 0.9:
+                break
+        names.append(name)
+    top = ax.secondary_xaxis("top")
+    top.set_xticks([(first + last) / 2 for _, first, last in spans], names)
+    top.tick_params(length=0, labelsize=layout.font_pt)
+    return names
+
+
+def _rep_ticks(ax: Axes, reps: pd.DataFrame, layout: PlotLayout) -> dict[int, Any]:
+    """Number the reps within their set on the x axis, the sets named above the plot.
+
+    Every rep is labelled when they fit the layout (:attr:`PlotLayout.max_tick_labels`);
+    more reps get the first and every fifth of each set labelled and a tick each. Returns the
+    tick labels by the rep's position (to colour them).
+    """
+    n = len(reps)
+    numbers = reps["rep"].to_numpy()
+    shown = list(range(n))
+    if n > layout.max_tick_labels:
+        keep = [i for i in range(n) if numbers[i] == 1 or numbers[i] % 5 == 0]
+        shown = [i for i in keep if i + 1 not in keep]  # never two labels side by side
+        ax.set_xticks(np.arange(n), minor=True)
+    ax.set_xticks(shown, [str(numbers[i]) for i in shown])
+    set_names(ax, [(s, a - 0.5, b + 0.5) for s, a, b in _sets_of(reps)], layout)
+    return dict(zip(shown, ax.get_xticklabels(), strict=True))
+
+
+def _x_label(unit: str) -> str:
+    """The x axis' title: the rep's number within its set (the sets are named above)."""
+    return f"{unit} number within its set"
 
 
 def _figure(height_in: float, layout: PlotLayout) -> Figure:
@@ -299,27 +402,27 @@ def _figure(height_in: float, layout: PlotLayout) -> Figure:
                   layout="constrained")
 
 
-def _rep_ticks(ax: Axes, reps: pd.DataFrame, layout: PlotLayout) -> list[Any]:
-    """Label every rep ``set.rep`` when they fit the layout; the tick labels (may be [])."""
-    n = len(reps)
-    if n > layout.max_tick_labels:
-        ax.set_xticks([])
-        return []
-    rotate = 90 if n > layout.max_tick_labels // 2 else 0
-    ax.set_xticks(np.arange(n), _rep_labels(reps), rotation=rotate)
-    return list(ax.get_xticklabels())
-
-
 def _finish(fig: Figure, ax: Axes, layout: PlotLayout, title: str, xlabel: str,
             ylabel: str) -> None:
-    """Title (wrapped to the layout), axis labels and ticks at the layout's sizes, legend."""
+    """Title (wrapped) above the plot, labels and ticks at the layout's sizes, legend below.
+
+    The legend sits under the plot, never between the title and its plot.
+    """
     ax.set_title(textwrap.fill(title, layout.title_chars), fontsize=layout.title_pt)
     ax.set_xlabel(xlabel, fontsize=layout.font_pt)
     ax.set_ylabel(ylabel, fontsize=layout.font_pt)
     ax.tick_params(labelsize=layout.font_pt)
-    labels = [label for a in fig.axes for label in a.get_legend_handles_labels()[1]]
-    fig.legend(loc="outside upper center", ncols=legend_columns(labels, layout),
-               fontsize=layout.legend_pt, frameon=False)
+    pairs = [(h, label) for a in fig.axes for h, label in zip(*a.get_legend_handles_labels(),
+                                                               strict=True)]
+    # The phases first (as in the tables: up, top hold, down), then lines and marks as drawn.
+    pairs.sort(key=lambda pair: pair[1] not in PHASE_LEGEND)
+    labels = [label for _, label in pairs]
+    fig.legend([h for h, _ in pairs], labels, loc="outside lower center",
+               ncols=legend_columns(labels, layout), fontsize=layout.legend_pt, frameon=False)
+
+
+PHASE_LEGEND: Final = frozenset({*REP_PHASE_WORDS.values(), *HOLD_PHASE_WORDS.values()})
+"""The phases' legend entries, listed first."""
 
 
 def legend_columns(labels: Sequence[str], layout: PlotLayout) -> int:
@@ -335,19 +438,43 @@ def legend_columns(labels: Sequence[str], layout: PlotLayout) -> int:
     return max(1, min(layout.legend_cols, fit, len(labels)))
 
 
+GAP_LABEL: Final = "no data: the sensor was lost"
+"""Legend of the hatched band over a data gap in the tilt figure."""
+
+GAP_REP_LABEL: Final = "over a data gap: not judged"
+"""Legend of the hatched band behind a rep over a data gap in the rep figures."""
+
+
+def _gap_band(ax: Axes, lo: float, hi: float, label: str | None, over: bool = True) -> None:
+    """A hatched band from ``lo`` to ``hi`` (x data units): no data.
+
+    ``over``: it hides what is under it (the phase shading of the tilt figure, which would
+    show the gap as part of a phase); else it is drawn behind the bars and points of a rep
+    over a gap, which stay visible.
+    """
+    ax.axvspan(lo, hi, facecolor="#ffffff" if over else "none", edgecolor=GAP_EDGE,
+               hatch=GAP_HATCH, lw=0, zorder=1.5 if over else 0.8, label=label)
+
+
 def angle_figure(report: SessionReport, layout: PlotLayout = WIDE) -> Figure:
     """Pelvis tilt over time, the phases of every rep shaded, swings and faults marked.
 
     Each fault has its own marker, named in plain words in the legend (:data:`FAULT_MARKERS`,
-    :data:`imu.exercises.FAULT_WORDS`); marks of one rep stack above its top.
+    :data:`imu.exercises.FAULT_WORDS`); marks of one rep stack above its top. A data gap
+    (:attr:`SessionReport.lost_spans_s`) breaks the trace and is hatched "no data", never
+    drawn as a line through it nor shaded as part of a phase. The sets are named above.
     """
     fig = _figure(3.6, layout)
     ax = fig.add_subplot()
     reps = report.reps
     words = phase_words(report.profile)
-    sl = decimate(len(report.trace))
-    t = report.trace_time_s[sl]
-    angle = report.trace[sl, 0] if len(report.trace) else np.empty(0)
+    angle_all = report.trace[:, 0].copy() if len(report.trace) else np.empty(0)
+    t_all = report.trace_time_s
+    lost = report.lost_spans_s
+    for a, b in lost:  # rows held through a gap (and the filter's lag after it): no data
+        angle_all[(t_all >= a + min(report.trace_start_s, 0.0)) & (t_all < b)] = np.nan
+    sl = decimate(len(angle_all))
+    t, angle = t_all[sl], angle_all[sl]
     for phase, spans in phase_spans(reps).items():
         if spans:
             ax.broken_barh(
@@ -358,13 +485,16 @@ def angle_figure(report: SessionReport, layout: PlotLayout = WIDE) -> Figure:
                 alpha=0.35,
                 label=words[phase],
             )
+    for i, (a, b) in enumerate(lost):
+        _gap_band(ax, a, b, GAP_LABEL if i == 0 else None)
     ax.plot(t, angle, color="#222", lw=0.8, label="pelvis tilt")
-    if len(reps) and len(angle):
+    valid = ~np.isnan(angle)
+    if len(reps) and valid.any():
         top_t = reps["con_end_s"].to_numpy()
-        top_a = np.interp(top_t, t, angle)
+        top_a = np.interp(top_t, t[valid], angle[valid])
         step = 0.09 * max(float(np.nanmax(angle) - np.nanmin(angle)), 1.0)
         stacked = np.zeros(len(reps))
-        kinds = [("swing", "v", SWING_COLOUR, "swing (momentum)")]
+        kinds = [("swing", SWING_MARKER, SWING_COLOUR, "swing (momentum)")]
         kinds += [(f, FAULT_MARKERS.get(f, "x"), FAULT_COLOUR, FAULT_WORDS[f]) for f in FAULTS]
         for column, marker, colour, label in kinds:
             if column not in reps.columns:
@@ -373,11 +503,15 @@ def angle_figure(report: SessionReport, layout: PlotLayout = WIDE) -> Figure:
             if not hit.any():
                 continue
             stacked[hit] += 1
-            ax.scatter(top_t[hit], top_a[hit] + stacked[hit] * step, marker=marker, s=36,
-                       color=colour, zorder=3, label=label)
+            ax.scatter(top_t[hit], top_a[hit] + stacked[hit] * step, marker=marker,
+                       s=60 if marker == SWING_MARKER else 36, color=colour, zorder=3,
+                       linewidths=2 if marker == "+" else None, label=label)
         ax.margins(y=0.08)
         ax.set_ylim(top=max(ax.get_ylim()[1], float(np.nanmax(top_a + (stacked + 1) * step))))
-    elif not len(angle):
+        set_spans = [(n, float(reps["start_s"].iloc[i]), float(reps["ecc_end_s"].iloc[j]))
+                     for n, i, j in _sets_of(reps)]
+        set_names(ax, set_spans, layout)
+    elif not valid.any():
         ax.text(0.5, 0.5, "no pelvic movement", transform=ax.transAxes, ha="center")
     _finish(fig, ax, layout, f"{report.profile.title}: pelvis tilt over time", "time (s)",
             "pelvis tilt (°)")
@@ -385,12 +519,40 @@ def angle_figure(report: SessionReport, layout: PlotLayout = WIDE) -> Figure:
     return fig
 
 
+def _prescribed_lines(ax: Axes, phases: Sequence[tuple[str, str]], tempo: Tempo,
+                      words: Mapping[str, str]) -> None:
+    """Dashed lines at the prescription, one per distinct value, named by what they are.
+
+    A line of one phase takes a darker shade of the phase's colour; phases prescribed alike
+    (up and down at 3-1-3) share one dark grey line named for both, so the legend shows
+    exactly the lines drawn.
+    """
+    by_value: dict[float, list[str]] = {}
+    for phase, column in phases:
+        by_value.setdefault(float(getattr(tempo, column)), []).append(phase)
+    for value, group in by_value.items():
+        colour = PRESCRIBED_COLOURS[group[0]] if len(group) == 1 else "#444444"
+        names = " and ".join(words[p] for p in group)
+        ax.axhline(value, color=colour, ls="--", lw=1.4,
+                   label=f"prescribed {names} ({value:g} s)")
+
+
+PRESCRIBED_COLOURS: Final[dict[str, str]] = {
+    "concentric": "#1f5fa0",
+    "top hold": "#2e7d32",
+    "eccentric": "#b35c00",
+    "bottom pause": "#5e4a8a",
+}
+"""A darker shade of each phase's colour, for its prescribed line."""
+
+
 def tempo_figure(report: SessionReport, layout: PlotLayout = WIDE) -> Figure:
     """Phase durations of every rep (bars) against the prescribed tempo (dashed lines).
 
     A hold (plank) shows its hold alone: the only phase its tempo judges. Every phase off
-    tempo (:func:`off_phases`: the cells the table shows red) gets a red ✕ just above its
-    bar, and the rep a red tick label.
+    tempo (:func:`off_phases`: the cells the table shows red) gets a red ▼ (short) or ▲
+    (long) just above its bar, as in the table, and the rep a red tick label. A rep over a
+    data gap is hatched "not judged" and gets no mark.
     """
     reps = report.reps
     fig = _figure(3.4, layout)
@@ -408,38 +570,45 @@ def tempo_figure(report: SessionReport, layout: PlotLayout = WIDE) -> Figure:
                for k, (_, column) in enumerate(phases)}
     top = 0.0
     for phase, column in phases:
-        colour = PHASE_COLOURS[phase]
         values = reps[column].to_numpy()
-        target = float(getattr(tempo, column))
-        ax.bar(x + offsets[column], values, width, color=colour, label=words[phase])
-        ax.axhline(target, color=colour, ls="--", lw=1.2)
-        top = max(top, target, float(np.nanmax(values)) if len(values) else 0.0)
-    ax.plot([], [], color="#555", ls="--", lw=1.2, label="prescribed")
+        ax.bar(x + offsets[column], values, width, color=PHASE_COLOURS[phase],
+               label=words[phase])
+        top = max(top, float(getattr(tempo, column)),
+                  float(np.nanmax(values)) if len(values) else 0.0)
+    _prescribed_lines(ax, phases, tempo, words)
     ax.set_ylim(0, top * 1.3 + 0.1)
     if len(reps):
-        # The same rule as the table's red cells: a ✕ over every bar whose cell is red.
+        gap = ~judged(reps).to_numpy(dtype=bool)
+        for k, i in enumerate(np.flatnonzero(gap)):
+            _gap_band(ax, i - 0.45, i + 0.45, GAP_REP_LABEL if k == 0 else None, over=False)
+        # The same rule as the table's red cells: a ▼ or ▲ over every bar whose cell is red.
         off = [off_phases(row, tempo, isometric) for row in reps.to_dict(orient="records")]
         bad = np.array([bool(o) for o in off])
-        label: str | None = ("hold shorter than prescribed (red in the table)" if isometric
-                             else "off tempo (red in the table)")
-        for _, column in phases:
-            hit = np.array([column in o for o in off])
-            if hit.any():
-                ax.scatter(x[hit] + offsets[column],
-                           reps[column].to_numpy()[hit] + 0.04 * (top * 1.3 + 0.1),
-                           marker="x", color=FAULT_COLOUR, zorder=3, label=label)
-                label = None
-        for tick, is_off in zip(_rep_ticks(ax, reps, layout), bad, strict=False):
-            if is_off:
-                tick.set_color(FAULT_COLOUR)
-        _set_boundaries(ax, reps)
+        for way, (marker, _) in OFF_MARKERS.items():
+            label: str | None = (
+                "hold shorter than prescribed (red in the table)" if isometric
+                else f"off tempo, {way} (red in the table)")
+            for _, column in phases:
+                hit = np.array([o.get(column) == way for o in off])
+                if hit.any():
+                    ax.scatter(x[hit] + offsets[column],
+                               reps[column].to_numpy()[hit] + 0.05 * (top * 1.3 + 0.1),
+                               marker=marker, s=30, color=FAULT_COLOUR, zorder=3, label=label)
+                    label = None
         ax.set_xlim(-0.6, len(reps) - 0.4)
+        ticks = _rep_ticks(ax, reps, layout)
+        for position, tick in ticks.items():
+            if bad[position]:
+                tick.set_color(FAULT_COLOUR)
+            elif gap[position]:
+                tick.set_color("#555555")
+        _set_boundaries(ax, reps)
     else:
         ax.text(0.5, 0.5, "no reps", transform=ax.transAxes, ha="center")
     unit = "hold" if isometric else "rep"
     title = (f"Hold time of every hold against {tempo.top_hold_s:g} s prescribed" if isometric
              else f"Up, top hold and down of every rep against {tempo} (up-hold-down, s)")
-    _finish(fig, ax, layout, title, _x_label(unit, reps, layout), "duration (s)")
+    _finish(fig, ax, layout, title, _x_label(unit), "duration (s)")
     ax.grid(axis="y", alpha=0.3)
     return fig
 
@@ -454,7 +623,9 @@ def eccentric_band(tempo: Tempo, tolerance: TempoTolerance | None = None) -> tup
 def eccentric_figure(report: SessionReport, layout: PlotLayout = WIDE) -> Figure:
     """Down phase (descent) of every rep against the on-tempo band and the dropped line.
 
-    Drawn only for exercises that judge a dropped descent (:func:`judges_descent`).
+    Drawn only for exercises that judge a dropped descent (:func:`judges_descent`). A dropped
+    descent has the tilt figure's marker (:data:`FAULT_MARKERS`); a rep over a data gap is
+    hatched "not judged".
     """
     reps = report.reps
     tempo = report.tempo
@@ -464,28 +635,31 @@ def eccentric_figure(report: SessionReport, layout: PlotLayout = WIDE) -> Figure
     ratio = report.profile.thresholds.dropped_eccentric_ratio
     drop = ratio * tempo.eccentric_s
     ax.axhspan(low, high, color="#6cc46a", alpha=0.25, label=f"on tempo ({low:.3g}-{high:.3g} s)")
-    ax.axhline(tempo.eccentric_s, color="#2e7d32", ls="--", lw=1.2,
+    ax.axhline(tempo.eccentric_s, color=PRESCRIBED_COLOURS["top hold"], ls="--", lw=1.2,
                label=f"prescribed {tempo.eccentric_s:g} s")
     ax.axhline(drop, color=FAULT_COLOUR, ls=":", lw=1.2,
                label=f"dropped: under {drop:.2g} s ({ratio:.0%} of the prescribed)")
     x = np.arange(len(reps))
     if len(reps):
         ecc = reps["eccentric_s"].to_numpy()
-        dropped = reps["dropped_eccentric"].to_numpy()
+        dropped = reps["dropped_eccentric"].to_numpy(dtype=bool)
+        gap = ~judged(reps).to_numpy(dtype=bool)
+        for k, i in enumerate(np.flatnonzero(gap)):
+            _gap_band(ax, i - 0.45, i + 0.45, GAP_REP_LABEL if k == 0 else None, over=False)
         ax.plot(x, ecc, color="#999", lw=0.8, zorder=2)
-        ax.scatter(x[~dropped], ecc[~dropped], color="#e08a00", edgecolor="#333", zorder=3,
-                   label="down phase of a rep")
+        ax.scatter(x[~dropped], ecc[~dropped], marker="o", color="#e08a00", edgecolor="#333",
+                   zorder=3, label="down phase of a rep")
         if dropped.any():
-            ax.scatter(x[dropped], ecc[dropped], marker="v", s=60, color=FAULT_COLOUR, zorder=3,
-                       label="dropped descent")
+            ax.scatter(x[dropped], ecc[dropped], marker=FAULT_MARKERS["dropped_eccentric"],
+                       s=60, color=FAULT_COLOUR, zorder=3, label="dropped descent")
+        ax.set_xlim(-0.6, len(reps) - 0.4)
         _rep_ticks(ax, reps, layout)
         _set_boundaries(ax, reps)
-        ax.set_xlim(-0.6, len(reps) - 0.4)
         ax.set_ylim(0, max(high, float(np.nanmax(ecc))) * 1.15)
     else:
         ax.text(0.5, 0.5, "no reps", transform=ax.transAxes, ha="center")
     _finish(fig, ax, layout, "Down phase (descent) of every rep against the on-tempo band",
-            _x_label("rep", reps, layout), "down (s)")
+            _x_label("rep"), "down (s)")
     ax.grid(axis="y", alpha=0.3)
     return fig
 
@@ -503,31 +677,35 @@ def report_figures(
     phases = ", ".join(words[p] for p in ("concentric", "top hold", "eccentric"))
     unit = "hold" if profile.isometric else "rep"
     marks = ("each fault marked with its own marker" if profile.isometric else
-             "swings marked with a triangle and each fault with its own marker")
+             "swings marked with a star and each fault with its own marker")
+    gaps = ("; the time the sensor was lost is hatched, no data" if report.lost_spans_s
+            else "")
     out = [(
         angle_figure(report, layout),
         f"Pelvis tilt in degrees over time in seconds for {profile.title.lower()}, with the "
-        f"{phases} of every {unit} shaded; {marks}, named in the legend.",
+        f"{phases} of every {unit} shaded and the sets named above; {marks}, named in the "
+        f"legend{gaps}.",
     )]
     if profile.isometric:
         out.append((
             tempo_figure(report, layout),
             f"Bars of the hold time in seconds of every hold against the prescribed "
             f"{report.tempo.top_hold_s:g} s; holds shorter than prescribed marked with a red "
-            "cross.",
+            "downward triangle.",
         ))
     else:
         out.append((
             tempo_figure(report, layout),
-            f"Bars of the up, top hold and down durations in seconds of every rep against the "
-            f"prescribed {report.tempo}; every phase off tempo marked with a red cross.",
+            f"Bars of the up, top hold and down durations in seconds of every rep, numbered "
+            f"within its set, against the prescribed {report.tempo}; every phase off tempo "
+            "marked with a red triangle, down when short and up when long, as in the tables.",
         ))
     if judges_descent(profile):
         out.append((
             eccentric_figure(report, layout),
             "Down phase (descent) in seconds of every rep against the green on-tempo band "
             f"around the prescribed {report.tempo.eccentric_s:g} s; dropped descents marked "
-            "red.",
+            "with a red cross.",
         ))
     return out
 
@@ -617,15 +795,21 @@ def _badge(kind: str, text: str, title: str) -> str:
             f"{html.escape(text)}</span>")
 
 
-def rep_badges(row: Row, tempo: Tempo) -> list[str]:
+def rep_badges(row: Row, tempo: Tempo, profile: ExerciseProfile | None = None) -> list[str]:
     """Badges of one rep: swing and each fault with its measured quantity, uncertain reps.
+
+    A quantity that would print as its threshold gets a decimal more
+    (:func:`imu.report.tables.near_limit`): a dropped descent of 1.49 s against a 1.5 s line
+    reads "1.49 s = 49.7%", never "1.5 s = 50%".
 
     Args:
         row: one row of the reps table (the quantity columns of docs/analysis.md are used
             when present; otherwise the badge shows what the table has).
         tempo: the prescription (for ratios the table does not carry).
+        profile: the exercise's profile, for its thresholds (the defaults when None).
 
     """
+    th = profile.thresholds if profile is not None else FaultThresholds()
     out: list[str] = []
     if row.get("swing"):
         bits: list[str] = []
@@ -634,27 +818,31 @@ def rep_badges(row: Row, tempo: Tempo) -> list[str]:
             bits.append(f"{features:.0f}/3 signs")
         peak = _num(row, "peak_time_fraction")
         if peak is not None:
-            bits.append(f"peak at {peak:.0%} of the way up")
+            bits.append(f"peak at {near_limit(peak * 100, [th.early_peak_fraction * 100], 0)}% "
+                        "of the way up")
         up = _num(row, "concentric_s")
         if up is not None:
-            bits.append(f"up {up:.1f} s")
+            bits.append(f"up {near_limit(up, [th.fast_ratio * tempo.concentric_s])} s")
         windup = _num(row, "windup_deg")
         if windup is not None and windup >= 0.5:
-            bits.append(f"wind-up {windup:.0f}°")
+            bits.append(f"wind-up {near_limit(windup, [th.windup_deg], 0)}°")
         out.append(_badge("swing", "swing: " + ", ".join(bits) if bits else "swing",
                           "momentum-driven rep: at least two of early peak (< 35% of the way "
                           "up), fast (< half the prescribed up), wind-up (≥ 3°)"))
     for fault in FAULTS:
         if not row.get(fault):
             continue
-        out.append(_badge("fault", f"{FAULT_WORDS[fault]}: {_fault_quantity(fault, row, tempo)}",
+        out.append(_badge("fault",
+                          f"{FAULT_WORDS[fault]}: {_fault_quantity(fault, row, tempo, th)}",
                           FAULT_TITLES[fault]))
     certainty = _num(row, "count_confidence")
     if certainty is not None and certainty < UNCERTAIN_CONFIDENCE:
         out.append(_badge("unsure", f"uncertain rep ({certainty:.0%} sure)",
                           "the analyzer is not sure this movement was a rep"))
     if row.get("in_gap"):
-        out.append(_badge("unsure", "over a data gap", "samples were lost during this rep"))
+        out.append(_badge("unsure", "over a data gap: tempo not judged",
+                          "samples were lost during this rep, so how long its phases lasted "
+                          "is not known: it is left out of the on-tempo and clean counts"))
     return out
 
 
@@ -673,35 +861,48 @@ FAULT_TITLES: Final[dict[str, str]] = {
 """The definition behind each fault badge (DOMAIN.md), shown on hover."""
 
 
-def _fault_quantity(fault: str, row: Row, tempo: Tempo) -> str:
-    """The measured quantity behind a fault, from the table's columns when it has them."""
+def _fault_quantity(fault: str, row: Row, tempo: Tempo,
+                    th: FaultThresholds | None = None) -> str:
+    """The measured quantity behind a fault, from the table's columns when it has them.
+
+    Printed with enough decimals never to read as its threshold (:func:`near_limit`).
+    """
+    th = th or FaultThresholds()
     if fault == "dropped_eccentric":
         down = _num(row, "eccentric_s")
         ratio = _num(row, "eccentric_ratio")
         if ratio is None and down is not None:
             ratio = down / tempo.eccentric_s
-        return f"{down:.1f} s = {ratio:.0%} of {tempo.eccentric_s:g} s" if down is not None \
-            and ratio is not None else "descent too fast"
+        if down is None or ratio is None:
+            return "descent too fast"
+        line = th.dropped_eccentric_ratio
+        return (f"{near_limit(down, [line * tempo.eccentric_s])} s = "
+                f"{near_limit(ratio * 100, [line * 100], 0)}% of {tempo.eccentric_s:g} s")
     if fault == "short_hold":
         hold = _num(row, "top_hold_s")
-        return f"{hold:.1f} s of {tempo.top_hold_s:g} s" if hold is not None else "too short"
+        if hold is None:
+            return "too short"
+        return f"{near_limit(hold, [th.short_hold_ratio * tempo.top_hold_s])} s of " \
+               f"{tempo.top_hold_s:g} s"
     if fault in ("partial_rom", "over_extension"):
         ratio = _num(row, "rom_ratio")
         rom = _num(row, "rom_deg")
+        limit = th.partial_rom_ratio if fault == "partial_rom" else th.over_extension_ratio
         if ratio is not None:
-            return f"{ratio:.0%} of earlier reps"
+            return f"{near_limit(ratio * 100, [limit * 100], 0)}% of earlier reps"
         return f"{rom:.0f}°" if rom is not None else "range"
-    column, unit = {
-        "back_arch": ("arch_deg", "°"),
-        "hips_rotating": ("rotation_deg", "°"),
-        "body_swing": ("body_swing_deg", "°"),
-        "hips_sagging": ("drift_deg", "°"),
-        "hips_piking": ("drift_deg", "°"),
-        "shaking": ("shaking_dps", " °/s"),
+    column, unit, threshold = {
+        "back_arch": ("arch_deg", "°", th.back_arch_deg),
+        "hips_rotating": ("rotation_deg", "°", th.hips_rotating_deg),
+        "body_swing": ("body_swing_deg", "°", th.body_swing_deg),
+        "hips_sagging": ("drift_deg", "°", th.hip_drift_deg),
+        "hips_piking": ("drift_deg", "°", th.hip_drift_deg),
+        "shaking": ("shaking_dps", " °/s", th.shaking_dps),
     }[fault]
     value = _num(row, column)
-    limit = "6 °/s" if fault == "shaking" else "5°"
-    return f"{abs(value):.0f}{unit}" if value is not None else f"over {limit}"
+    if value is None:
+        return f"over {threshold:g}{unit}"
+    return f"{near_limit(abs(value), [threshold], 0)}{unit}"
 
 
 # --------------------------------------------------------------------------- sections
@@ -715,64 +916,51 @@ TEMPO_PHASES: Final = (
 """Each phase as (reps-table column, :class:`Tempo` field): up, top hold, down."""
 
 
-def off_phases(
-    row: Row, tempo: Tempo, isometric: bool = False, tolerance: TempoTolerance | None = None
-) -> dict[str, str]:
-    """The phases of one rep that are off tempo, as ``{column: "short" | "long"}``.
+NOT_JUDGED_TITLE: Final = ("not judged: samples were lost during this rep, so how long the "
+                           "phase lasted is not known")
+"""Hover text of a phase cell of a rep over a data gap."""
 
-    The one rule behind the table's red cells and the tempo plot's marks, and it agrees with
-    the analyzer's ``tempo_ok``: a rep on tempo has no phase off. A hold (``isometric``:
-    plank) is judged on its hold alone, and only when too short (the analyzer's rule: holding
-    longer is no fault). Otherwise every phase outside the tempo tolerance is off; a rep the
-    analyzer judged off tempo with another tolerance (``--tempo-tolerance``) and no phase
-    outside this one has its phase furthest from the prescription (in slacks) off.
 
-    Args:
-        row: one reps-table row (``concentric_s``, ``top_hold_s``, ``eccentric_s``,
-            ``tempo_ok``).
-        tempo: the prescription.
-        isometric: the exercise is a hold.
-        tolerance: the tempo tolerance; the default one when None.
+def _phase_cell(measured: float, prescribed: float, off: str | None,
+                limits: Sequence[float] = (), gap: bool = False) -> str:
+    """A phase duration, bold red with ▼ (short) or ▲ (long) when it is off tempo.
 
+    ``limits``: the thresholds the phase is judged against (:func:`phase_limits`); a value
+    that would print as one it is not gets a decimal more. ``gap``: the rep is over a data
+    gap, so the phase is not judged: grey italic, never red.
     """
-    if row.get("tempo_ok", True):
-        return {}
-    tol = tolerance or TempoTolerance()
-    measured = {column: _num(row, column) for column, _ in TEMPO_PHASES}
-    prescribed = {column: float(getattr(tempo, attr)) for column, attr in TEMPO_PHASES}
-    if isometric:
-        hold = measured["top_hold_s"]
-        return {"top_hold_s": "short"} if hold is not None else {}
-    distance = {
-        column: abs(value - prescribed[column]) / tol.slack_s(prescribed[column])
-        for column, value in measured.items()
-        if value is not None
-    }
-    off = [column for column, d in distance.items() if d > 1.0]
-    if not off and distance:
-        off = [max(distance, key=lambda c: distance[c])]
-    return {
-        column: "short" if (measured[column] or 0.0) < prescribed[column] else "long"
-        for column in off
-    }
-
-
-def _phase_cell(measured: float, prescribed: float, off: str | None) -> str:
-    """A phase duration, bold red with ▼ (short) or ▲ (long) when it is off tempo."""
     if math.isnan(measured):
         return "-"
-    text = f"{measured:.1f}"
+    text = near_limit(measured, limits)
+    if gap:
+        return f'<span class="nj" title="{html.escape(NOT_JUDGED_TITLE)}">{text}</span>'
     if off is None:
         return text
-    arrow = "▼" if off == "short" else "▲"
+    arrow = OFF_MARKERS[off][1]
     return (f'<span class="off" title="off tempo, {off}: prescribed {prescribed:g} s">'
             f"{text}{arrow}</span>")
+
+
+def _no_fault_badge(row: Row, hold: bool = False) -> str:
+    """The badge of a clean rep: "no form fault", green on tempo, grey beside a red cell."""
+    what = "no sagging, piking or shaking" if hold else "no swing and no fault"
+    if row.get("tempo_ok", True):
+        return _badge("clean", "no form fault", f"clean: {what}")
+    return _badge("unsure", "no form fault",
+                  f"clean: {what}; tempo is judged apart, and this "
+                  f"{'hold was too short' if hold else 'rep was off tempo (the red cell)'}")
+
+
+def _gap_count(reps: pd.DataFrame) -> int:
+    return int((~judged(reps)).sum())
 
 
 def set_section(report: SessionReport, set_row: Row, reps: pd.DataFrame, level: int = 3) -> str:
     """One set: a line of totals and a compact row per rep (up-hold-down, range, badges).
 
-    A static hold's set is :func:`_hold_set_section`'s.
+    A static hold's set is :func:`_hold_set_section`'s. Clean means no form fault (no swing,
+    no fault; tempo apart); reps over a data gap are neither judged on tempo nor counted
+    clean, and the line says how many there were.
 
     ``level`` is the heading level of the set's title (``<h3>`` in a report of one recording).
     """
@@ -783,88 +971,136 @@ def set_section(report: SessionReport, set_row: Row, reps: pd.DataFrame, level: 
     tempo = report.tempo
     n = int(set_row["reps"])
     clean = int(set_row["clean_reps"])
+    measured = judged(reps)
+    on_tempo = int((reps["tempo_ok"].astype(bool) & measured).sum())
+    gaps = n - int(measured.sum())
+    gap_text = (f" ({gaps} over a data gap, not judged)" if gaps else "")
     line = (
-        f"{n} rep{'s' if n != 1 else ''}, {clean} clean (no swing or fault), "
+        f"{n} rep{'s' if n != 1 else ''}{gap_text}: {clean} clean (no form fault), "
         f"{int(set_row['clean_reps_before_first_fault'])} clean before the first fault, "
+        f"{on_tempo} of {n - gaps} on tempo, "
         f"{float(set_row['tut_s']):.0f} s under tension{rest_text}."
     )
     alternating = reps["side"].notna().any()
     head = ["Rep", *(["Side"] if alternating else []),
             f"Up (s) [{tempo.concentric_s:g}]", f"Hold (s) [{tempo.top_hold_s:g}]",
             f"Down (s) [{tempo.eccentric_s:g}]", "Range (°)", "Notes"]
+    limits = {column: phase_limits(column, float(getattr(tempo, attr)),
+                                   thresholds=report.profile.thresholds)
+              for column, attr in TEMPO_PHASES}
     rows: list[list[str]] = []
     for row in reps.to_dict(orient="records"):
-        badges = rep_badges(row, tempo)
+        badges = rep_badges(row, tempo, report.profile)
         if not badges and row.get("clean"):
-            badges = [_badge("clean", "no fault",
-                             "clean: no swing and no fault (tempo is judged apart: red cells)")]
+            badges = [_no_fault_badge(row)]
         off = off_phases(row, tempo)
+        gap = bool(row.get("in_gap"))
         rows.append([
             str(row["rep"]),
             *([html.escape(_cell(row["side"]))] if alternating else []),
-            *(_phase_cell(float(row[column]), float(getattr(tempo, attr)), off.get(column))
+            *(_phase_cell(float(row[column]), float(getattr(tempo, attr)), off.get(column),
+                          limits[column], gap)
               for column, attr in TEMPO_PHASES),
             _cell(float(row["rom_deg"]), ".0f"),
             " ".join(badges),
         ])
     set_no = int(set_row["set"])
     return (f"<h{level}>Set {set_no}</h{level}><p>{html.escape(line)}</p>"
-            + scroll_table(head, rows, label=f"Reps of set {set_no}"))
+            + scroll_table(head, rows, label=f"Reps of set {set_no}", cls="set"))
 
 
 def _hold_set_section(report: SessionReport, set_row: Row, reps: pd.DataFrame, level: int,
                       rest_text: str) -> str:
-    """One set of static holds: time held against the target, drift and faults per hold."""
+    """One set of static holds: time held against the target, drift and faults per hold.
+
+    The time held is :func:`imu.report.tables.time_held_s`, the total every view gives.
+    """
     target = report.tempo.top_hold_s
     n = int(set_row["reps"])
-    long_enough = int(reps["tempo_ok"].sum()) if "tempo_ok" in reps else 0
-    held = float(reps["top_hold_s"].sum()) if len(reps) else 0.0
-    line = (f"{n} hold{'s' if n != 1 else ''}, {long_enough} long enough, held {held:.0f} s "
-            f"in all{rest_text}.")
+    measured = judged(reps)
+    gaps = n - int(measured.sum())
+    long_enough = (int((reps["tempo_ok"].astype(bool) & measured).sum())
+                   if "tempo_ok" in reps else 0)
+    gap_text = f" ({gaps} over a data gap, not judged)" if gaps else ""
+    line = (f"{n} hold{'s' if n != 1 else ''}{gap_text}: {long_enough} of {n - gaps} long "
+            f"enough, held {time_held_s(reps):.0f} s in all{rest_text}.")
     head = ["Hold", f"Held (s) [{target:g}]", "Drift (°)", "Notes"]
+    limits = phase_limits("top_hold_s", target, isometric=True)
+    drift_limit = report.profile.thresholds.hip_drift_deg
     rows: list[list[str]] = []
     for row in reps.to_dict(orient="records"):
-        badges = rep_badges(row, report.tempo)
+        badges = rep_badges(row, report.tempo, report.profile)
         if not badges and row.get("clean"):
-            badges = [_badge("clean", "no fault", "no sagging, piking or shaking")]
+            badges = [_no_fault_badge(row, hold=True)]
         off = off_phases(row, report.tempo, isometric=True)
+        drift = _num(row, "drift_deg")
         rows.append([
             str(row["rep"]),
-            _phase_cell(float(row["top_hold_s"]), target, off.get("top_hold_s")),
-            _cell(_num(row, "drift_deg"), ".0f"),
+            _phase_cell(float(row["top_hold_s"]), target, off.get("top_hold_s"), limits,
+                        bool(row.get("in_gap"))),
+            "-" if drift is None else near_limit(drift, [drift_limit, -drift_limit], 0),
             " ".join(badges),
         ])
     set_no = int(set_row["set"])
     return (f"<h{level}>Set {set_no}</h{level}><p>{html.escape(line)}</p>"
-            + scroll_table(head, rows, label=f"Holds of set {set_no}"))
+            + scroll_table(head, rows, label=f"Holds of set {set_no}", cls="set"))
+
+
+GAP_KEY: Final = ("A {unit} over a data gap (grey, italic: samples were lost during it) is "
+                  "not judged: it is left out of the on-tempo and clean counts and of the "
+                  "clean runs.")
+"""Said above the sets when some rep was over a data gap."""
 
 
 def sets_key(report: SessionReport) -> str:
     """What the per-set tables show, said once above them."""
+    gap = (" " + GAP_KEY.format(unit="hold" if report.profile.isometric else "rep")
+           if _gap_count(report.reps) else "")
     if report.profile.isometric:
         return (f"Time held in seconds, prescribed in brackets; red ▼: shorter than prescribed "
                 f"(by more than {HOLD_SLACK_FRACTION:.0%}). Drift: how far the hips moved "
-                "from where they started the hold, + up (piking), − down (sagging).")
+                f"from where they started the hold, + up (piking), − down (sagging).{gap}")
     return ("Up, hold and down in seconds, prescribed in brackets; red: off tempo, ▼ short, "
-            "▲ long. Tempo is judged apart from faults: a rep with no fault can be off tempo.")
+            "▲ long. Clean means no form fault (no swing and no fault): tempo is judged apart, "
+            f"so a clean rep can have a red cell.{gap}")
+
+
+def _share_text(count: int, total: int) -> str:
+    return f"{count / total:.0%}" if total else "-"
 
 
 def summary_html(summary: Summary, name: str = "") -> str:
-    """The ten-second summary block of one recording."""
+    """The ten-second summary block of one recording.
+
+    The counts first: reps and sets; on tempo (of the reps judged: not over a data gap);
+    clean, which means no form fault (tempo is judged apart); time under tension (a plank:
+    the time held, :func:`imu.report.tables.time_held_s`). Then what a data gap cost, the
+    things to fix, the verdict, the uncertain reps and the disclaimer.
+    """
+    unit = summary.unit
+    plural = "s" if summary.reps != 1 else ""
     parts = ['<section class="summary" aria-label="Summary">']
     if name:
         parts.append(f"<h3>{html.escape(name)}</h3>")
+    on_tempo = "long enough" if unit == "hold" else "on tempo"
+    judged_of = f"{summary.on_tempo} of {summary.judged}"
+    if summary.gap_count:
+        judged_of += " judged"
+    worked = (f"<li><b>{summary.held_s:.0f} s</b>held in all</li>" if unit == "hold"
+              else f"<li><b>{summary.tut_s:.0f} s</b>time under tension</li>")
     parts.append(
         '<ul class="stats">'
-        f"<li><b>{summary.reps}</b>{summary.unit}{'s' if summary.reps != 1 else ''} in "
-        f"{summary.sets} "
+        f"<li><b>{summary.reps}</b>{unit}{plural} in {summary.sets} "
         f"set{'s' if summary.sets != 1 else ''}</li>"
-        f"<li><b>{summary.clean_reps}</b>clean {summary.unit}"
-        f"{'s' if summary.clean_reps != 1 else ''}</li>"
-        f"<li><b>{summary.tut_s:.0f} s</b>"
-        f"{'held, getting in and out included' if summary.unit == 'hold' else 'time under tension'}"
-        "</li></ul>"
+        f"<li><b>{_share_text(summary.on_tempo, summary.judged)}</b>{unit}s {on_tempo} "
+        f"({judged_of})</li>"
+        f"<li><b>{summary.clean_reps}</b>clean {unit}{'s' if summary.clean_reps != 1 else ''}"
+        " (no form fault)</li>"
+        f"{worked}</ul>"
     )
+    if summary.gap_note:
+        parts.append(f'<p class="gap"><strong>Data lost:</strong> '
+                     f"{html.escape(summary.gap_note)}</p>")
     if summary.fixes:
         parts.append("<p><strong>Fix first:</strong></p><ol class=\"fix\">")
         parts += [f"<li><strong>{html.escape(f.cue)}</strong>: {html.escape(f.evidence)}</li>"
@@ -874,7 +1110,7 @@ def summary_html(summary: Summary, name: str = "") -> str:
             also = "; ".join(f.text.rstrip(".") for f in summary.also)
             parts.append(f'<p class="note">Also seen: {html.escape(also)}.</p>')
     elif summary.reps:
-        found = "No fault found" if summary.unit == "hold" else "No swing or fault found"
+        found = "No fault found" if unit == "hold" else "No swing or fault found"
         parts.append(f"<p><strong>{found}: keep it up.</strong></p>")
     parts.append(f'<p class="advice">{html.escape(summary.advice.text)}</p>')
     if summary.uncertain:
@@ -887,7 +1123,7 @@ def summary_html(summary: Summary, name: str = "") -> str:
 SESSION_FIELDS: Final[tuple[tuple[str, str, str], ...]] = (
     ("exercise", "Exercise", ""),
     ("tempo", "Prescribed tempo, up-hold-down (s)", ""),
-    ("participant", "Participant", ""),
+    ("participant", "Participant", "text"),
     ("date", "Date", "date"),
     ("duration_s", "Recording length (s)", ".0f"),
     ("sets", "Sets", ""),
@@ -897,18 +1133,22 @@ SESSION_FIELDS: Final[tuple[tuple[str, str, str], ...]] = (
     ("eccentric_s_median", "Median descent (s)", ".1f"),
     ("rom_deg_median", "Median range of motion (°)", ".0f"),
     ("swing_share", "Reps with a swing (%)", "%"),
-    ("clean_share", "Clean reps (%)", "%"),
+    ("clean_share", "Clean reps, no form fault (%)", "%"),
     ("clean_reps_before_first_fault", "Clean reps before the first fault, best set", ""),
 )
 """Session-table columns shown in the details, with their plain labels and format."""
 
 
-NOT_FOR_HOLDS: Final = frozenset({"eccentric_s_median", "rom_deg_median", "swing_share"})
-"""Session columns that mean nothing for a static hold (no lowering, range or swing)."""
+NOT_FOR_HOLDS: Final = frozenset({"eccentric_s_median", "rom_deg_median", "swing_share",
+                                  "tut_s"})
+"""Session columns that mean nothing for a static hold (no lowering, range or swing), or
+that a hold's details replace: the time held (:func:`time_held_s`) is the hold's total, as
+in the summary, the set lines and the command line (``tut_s``, getting in and out included,
+stays in the CSV)."""
 
 HOLD_FIELD_LABELS: Final[dict[str, str]] = {
     "reps": "Holds",
-    "tut_s": "Time held, getting in and out included (s)",
+    "tempo": "Prescribed hold (s)",
     "tempo_ok_share": "Holds long enough (%)",
     "clean_share": "Holds without a fault (%)",
     "clean_reps_before_first_fault": "Holds before the first fault, best set",
@@ -919,10 +1159,11 @@ HOLD_FIELD_LABELS: Final[dict[str, str]] = {
 def readable_date(value: object) -> str:
     """An ISO 8601 time as people write it, in UTC: ``30 Nov 2026 04:00 UTC``.
 
-    Anything that is not an ISO time comes back as text; a missing value as "-".
+    Anything that is not an ISO time comes back as text; a missing value (a recording with no
+    start time, such as a simulated one) as "unknown".
     """
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
-        return "-"
+    if _missing(value):
+        return "unknown"
     try:
         when = datetime.fromisoformat(str(value))
     except ValueError:
@@ -932,7 +1173,13 @@ def readable_date(value: object) -> str:
     return f"{when.day} {when:%b %Y %H:%M} UTC"
 
 
+def _missing(value: object) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
 def _fmt(value: object, spec: str) -> str:
+    if spec == "text":
+        return "unknown" if _missing(value) or value == "" else str(value)
     if spec == "%":
         number = _num({"v": value}, "v")
         return "-" if number is None else f"{number:.0%}"
@@ -944,22 +1191,41 @@ def _fmt(value: object, spec: str) -> str:
 def session_details(reports: Sequence[SessionReport], session: pd.DataFrame) -> str:
     """The session rows in plain words: one line per quantity, one column per recording.
 
-    Fault shares are listed only for the faults that apply to the exercise.
+    Fault shares are listed only for the faults that apply to the exercise. The shares on
+    tempo and clean are out of the reps judged (not over a data gap); when a recording lost
+    data, two rows say how long and how many reps were over a gap. Holds (plank) give their
+    prescribed hold, not an up-hold-down tempo, and the time held.
     """
     faults = [f for f in FAULTS if any(f in r.profile.faults for r in reports)]
     fields = [*SESSION_FIELDS[:12],
               *((f"{f}_share", f"Reps with {FAULT_WORDS[f]} (%)", "%") for f in faults),
               *SESSION_FIELDS[12:]]
-    if reports and all(r.profile.isometric for r in reports):  # planks: holds, no ROM/swing
+    holds = bool(reports) and all(r.profile.isometric for r in reports)
+    if holds:  # planks: holds, no ROM/swing
         fields = [(c, HOLD_FIELD_LABELS.get(c, label.replace("Reps", "Holds")), spec)
                   for c, label, spec in fields if c not in NOT_FOR_HOLDS]
     names = [str(n) for n in session["recording"]] if "recording" in session else ["Value"]
+    unit = "Holds" if holds else "Reps"
+    computed: dict[str, list[tuple[str, list[str]]]] = {}  # rows after a column's row
+    if any(r.lost_spans_s for r in reports) or any(_gap_count(r.reps) for r in reports):
+        computed["duration_s"] = [("Time the sensor was lost (s)",
+                                   [f"{lost_s(r.lost_spans_s):.1f}" for r in reports])]
+        computed["reps"] = [(f"{unit} over a data gap, not judged",
+                             [str(_gap_count(r.reps)) for r in reports])]
+    if holds:
+        computed.setdefault("reps", []).append(
+            ("Time held (s)", [f"{time_held_s(r.reps):.0f}" for r in reports]))
     rows: list[list[str]] = []
     for column, label, spec in fields:
         if column not in session:
             continue
-        rows.append([html.escape(label),
-                     *(html.escape(_fmt(v, spec)) for v in session[column])])
+        values = [_fmt(v, spec) for v in session[column]]
+        if holds and column == "tempo" and len(reports) == len(values):
+            values = [f"{r.tempo.top_hold_s:g}" for r in reports]
+        rows.append([html.escape(label), *(html.escape(v) for v in values)])
+        for extra, cells in computed.get(column, []):
+            if len(cells) == len(names):
+                rows.append([html.escape(extra), *(html.escape(c) for c in cells)])
     return scroll_table(["Quantity", *names], rows, cls="details")
 
 
@@ -997,8 +1263,15 @@ def recording_heading(report: SessionReport) -> str:
     bits = [report.name or "recording"]
     if isinstance(date, str) and date:
         bits.append(readable_date(date))
-    bits.append(f"tempo {report.tempo}")
+    bits.append(prescription(report))
     return f"{report.profile.title} — {', '.join(bits)}"
+
+
+def prescription(report: SessionReport) -> str:
+    """What was prescribed, in words: ``tempo 3-1-3``; a hold (plank): ``hold 30 s``."""
+    if report.profile.isometric:
+        return f"hold {report.tempo.top_hold_s:g} s"
+    return f"tempo {report.tempo}"
 
 
 def combined_title(reports: Sequence[SessionReport]) -> str:
@@ -1015,7 +1288,7 @@ def _heading_html(report: SessionReport) -> str:
     """:func:`recording_heading` as HTML, the tempo and the date kept on one line each."""
     text = html.escape(recording_heading(report))
     date = report.session["date"].iloc[0] if len(report.session) else None
-    keep = [f"tempo {report.tempo}"]
+    keep = [prescription(report)]
     if isinstance(date, str) and date:
         keep.append(readable_date(date))
     for part in keep:
@@ -1076,7 +1349,8 @@ def render_html(
         tables = combined_tables(reports)
     first = reports[0]
     several = len(reports) > 1
-    summaries = [summarize(r.reps, r.profile, r.tempo) for r in reports]
+    summaries = [summarize(r.reps, r.profile, r.tempo, lost_spans_s=r.lost_spans_s)
+                 for r in reports]
     if several:
         title = combined_title(reports)
         meta_line = ""
@@ -1086,7 +1360,9 @@ def render_html(
         title = f"{first.profile.title}{who}"
         date = first.session["date"].iloc[0]
         when = f"{readable_date(date)} · " if isinstance(date, str) else ""
-        meta_line = f"{when}prescribed tempo {first.tempo} (up-hold-down, s)"
+        meta_line = (f"{when}hold {first.tempo.top_hold_s:g} s prescribed"
+                     if first.profile.isometric else
+                     f"{when}prescribed tempo {first.tempo} (up-hold-down, s)")
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',

@@ -89,6 +89,27 @@ class SessionReport:
         """Shape (n,), time of each trace row on the reps' clock, s."""
         return self.trace_start_s + np.arange(len(self.trace)) / self.sampling_rate_hz
 
+    @property
+    def lost_spans_s(self) -> tuple[tuple[float, float], ...]:
+        """The recording's gaps too long to bridge, as (start, end) in s from the first sample.
+
+        Gaps of at most the analyzer's ``max_interp_s`` (a lost BLE frame or two) are
+        interpolated, so they cost nothing; longer ones (a disconnection) are samples nobody
+        measured: reps there cannot be counted, and a rep over one is not judged.
+        """
+        return lost_spans_s(self.meta, self.sampling_rate_hz)
+
+
+def lost_spans_s(meta: RecordingMeta, sampling_rate_hz: float,
+                 max_interp_s: float | None = None) -> tuple[tuple[float, float], ...]:
+    """The gaps of ``meta`` longer than ``max_interp_s``, as (start, end) in s, in time order.
+
+    Seconds from the first sample; ``max_interp_s`` None: the analyzer's default.
+    """
+    limit = AnalyzerParams().max_interp_s if max_interp_s is None else max_interp_s
+    spans = sorted((g.start / sampling_rate_hz, g.end / sampling_rate_hz) for g in meta.gaps)
+    return tuple((a, b) for a, b in spans if b - a > limit)
+
 
 def recorded_tempo(meta: RecordingMeta, profile: ExerciseProfile) -> Tempo:
     """The tempo to analyse a recording with when none is given.

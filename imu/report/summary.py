@@ -9,7 +9,9 @@ threshold, and where: set and rep numbers)::
     Slow the descent: 3 of 12 descents lasted under 1 s against 3 s prescribed
     (set 1, rep 6; set 2, reps 5-6).
 
-:func:`summarize` runs every rule, joins tempo advice to the fault finding about the same
+:func:`summarize` runs every rule (the tempo rule gives a finding per phase off tempo, each
+naming only the reps off in that phase, by the rule of the table's red cells:
+:func:`imu.report.tables.off_phases`), joins tempo advice to the fault finding about the same
 phase (one line per phase: a rushed descent and dropped descents are one "Slow the descent"),
 ranks the findings (swings and faults first, most reps affected first, ties in the order of
 :data:`RULES`, the eccentric and momentum cheats first, as DOMAIN names them the usual cheats;
@@ -21,7 +23,12 @@ the progression bar), and the disclaimer stays.
 
 Measured quantities come from the reps table columns named in docs/analysis.md
 (``eccentric_ratio``, ``arch_deg``...). Columns that a table does not have yet are skipped:
-the evidence then falls back to what the table has (durations, ROM, counts).
+the evidence then falls back to what the table has (durations, ROM, counts). A quantity that
+would print as its threshold gets a decimal more (:func:`imu.report.tables.near_limit`).
+
+Reps over a data gap (``in_gap``) are not judged (:func:`imu.report.tables.judged`): never
+clean, never tempo evidence, out of the on-tempo count; :attr:`Summary.gap_note` says how
+long the sensor was lost and which reps it cost.
 """
 
 from __future__ import annotations
@@ -42,6 +49,7 @@ from imu.report.coaching import (
     session_verdict,
     sure_reps,
 )
+from imu.report.tables import judged, near_limit, off_phases, phase_limits, time_held_s
 from imu.tempo import Tempo
 
 MAX_FIXES: Final = 2
@@ -88,7 +96,8 @@ class Summary:
     Attributes:
         reps: reps found.
         sets: sets found.
-        clean_reps: reps without a swing or fault.
+        clean_reps: clean reps: no form fault (no swing and no fault; tempo is judged
+            apart), over no data gap.
         tut_s: total time under tension, s.
         fixes: at most :data:`MAX_FIXES` findings, the most important first.
         also: the other findings, same order.
@@ -97,6 +106,14 @@ class Summary:
             as ``set S, rep R`` text; "" when none or the column is missing.
         disclaimer: the analysis never diagnoses pain or injury.
         unit: what one rep is called: ``hold`` for holds (plank), else ``rep``.
+        judged: reps judged on tempo: those not over a data gap
+            (:func:`imu.report.tables.judged`).
+        on_tempo: judged reps on tempo (holds: long enough).
+        gap_reps: the reps over a data gap, as ``set S, rep R`` text ("" when none).
+        gap_count: how many reps were over a data gap.
+        lost_spans_s: the recording's gaps too long to bridge, as (start, end) in s from
+            the first sample (:attr:`imu.report.session.SessionReport.lost_spans_s`).
+        held_s: holds: the time held (:func:`imu.report.tables.time_held_s`), s.
 
     """
 
@@ -110,14 +127,61 @@ class Summary:
     uncertain: str = ""
     disclaimer: str = DISCLAIMER
     unit: str = "rep"
+    judged: int = 0
+    on_tempo: int = 0
+    gap_reps: str = ""
+    gap_count: int = 0
+    lost_spans_s: tuple[tuple[float, float], ...] = ()
+    held_s: float = 0.0
 
     @property
     def main_fault(self) -> str | None:
         """The rule of the first thing to fix, or None for a clean session."""
         return self.fixes[0].rule if self.fixes else None
 
+    @property
+    def lost_s(self) -> float:
+        """Time the sensor was lost for (the gaps too long to bridge), s (:func:`lost_s`)."""
+        return lost_s(self.lost_spans_s)
+
+    @property
+    def gap_note(self) -> str:
+        """What the data gaps cost, in words ("" without gaps).
+
+        "The sensor was lost for 8.2 s (from 30.0 to 38.2 s): reps done then could not be
+        counted, and the rep over the gap (set 1, rep 4) is not judged: it is left out of the
+        on-tempo and clean counts."
+        """
+        unit = self.unit
+        judged_text = ("is not judged: it is left out of the on-tempo and clean counts"
+                       if self.gap_count == 1 else
+                       "are not judged: they are left out of the on-tempo and clean counts")
+        over = (f"the {unit} over the gap ({self.gap_reps}) {judged_text}" if self.gap_count == 1
+                else f"the {self.gap_count} {unit}s over the gaps ({self.gap_reps}) "
+                     f"{judged_text}")
+        if self.lost_spans_s:
+            spans = ", ".join(f"from {a:.1f} to {b:.1f} s" for a, b in self.lost_spans_s)
+            n = len(self.lost_spans_s)
+            in_gaps = f" in {n} gaps" if n > 1 else ""
+            done = "timed" if unit == "hold" else "counted"
+            text = (f"The sensor was lost for {self.lost_s:.1f} s{in_gaps} ({spans}): "
+                    f"{unit}s done then could not be {done}")
+            return f"{text}, and {over}." if self.gap_count else f"{text}."
+        if self.gap_count:
+            return f"Samples were lost during {self.gap_count} {unit}" \
+                   f"{'' if self.gap_count == 1 else 's'}: {over}."
+        return ""
+
 
 # --------------------------------------------------------------------------- helpers
+
+
+def lost_s(spans: Sequence[tuple[float, float]]) -> float:
+    """Time the sensor was lost for, s: the spans' lengths as printed (to 0.1 s).
+
+    So "lost for 8.1 s (from 30.0 to 38.1 s)" adds up, wherever the total is shown.
+    """
+    return float(sum(round(end, 1) - round(start, 1) for start, end in spans))
 
 
 def rep_ranges(reps: pd.DataFrame, mask: pd.Series | np.ndarray) -> str:
@@ -175,11 +239,18 @@ def _ceil_half(value: float) -> float:
     return math.ceil(value * 2 + 1e-9) / 2
 
 
-def _span(values: pd.Series, unit: str, spec: str = ".1f") -> str:
+def _span(values: pd.Series, unit: str, decimals: int = 1,
+          limits: Sequence[float] = ()) -> str:
+    """``lo-hi`` with ``unit``, never printing a value as a limit it is not.
+
+    A value that would print as one of ``limits`` gets a decimal more
+    (:func:`imu.report.tables.near_limit`): 5.3° reads "5.3", never "5", against 5°.
+    """
     lo, hi = float(values.min()), float(values.max())
-    if f"{lo:{spec}}" == f"{hi:{spec}}":
-        return f"{lo:{spec}}{unit}"
-    return f"{lo:{spec}}-{hi:{spec}}{unit}"
+    lo_text, hi_text = near_limit(lo, limits, decimals), near_limit(hi, limits, decimals)
+    if lo_text == hi_text:
+        return f"{lo_text}{unit}"
+    return f"{lo_text}-{hi_text}{unit}"
 
 
 def _finding(
@@ -279,7 +350,8 @@ def rule_short_hold(reps: pd.DataFrame, profile: ExerciseProfile, tempo: Tempo) 
         return None
     holds = reps.loc[mask, "top_hold_s"]
     evidence = (
-        f"{_of(int(mask.sum()), len(reps), 'top hold')} lasted {_span(holds, ' s')} against "
+        f"{_of(int(mask.sum()), len(reps), 'top hold')} lasted "
+        f"{_span(holds, ' s', limits=[0.5 * tempo.top_hold_s])} against "
         f"{tempo.top_hold_s:g} s prescribed"
     )
     return _finding("short_hold", "Hold the top longer", evidence, reps, mask)
@@ -294,9 +366,9 @@ def rule_partial_rom(reps: pd.DataFrame, profile: ExerciseProfile, tempo: Tempo)
     full = reps.loc[~mask, "rom_deg"].median()
     evidence = f"{_of(int(mask.sum()), len(reps), _unit(profile))} moved the pelvis "
     if ratio is not None:
-        evidence += f"only {_span(ratio * 100, '%', '.0f')} of your earlier range"
+        evidence += f"only {_span(ratio * 100, '%', 0, [60.0])} of your earlier range"
     else:
-        evidence += f"{_span(reps.loc[mask, 'rom_deg'], '°', '.0f')}"
+        evidence += f"{_span(reps.loc[mask, 'rom_deg'], '°', 0)}"
         if not pd.isna(full):
             evidence += f" against a usual {full:.0f}°"
     return _finding("partial_rom", "Use the full range", evidence, reps, mask)
@@ -312,9 +384,9 @@ def rule_over_extension(
     ratio = _quantity(reps, "rom_ratio", mask)
     evidence = f"{_of(int(mask.sum()), len(reps), _unit(profile))} went "
     if ratio is not None:
-        evidence += f"to {_span(ratio * 100, '%', '.0f')} of your earlier range (limit 130%)"
+        evidence += f"to {_span(ratio * 100, '%', 0, [130.0])} of your earlier range (limit 130%)"
     else:
-        evidence += f"through {_span(reps.loc[mask, 'rom_deg'], '°', '.0f')}, over 130% of "
+        evidence += f"through {_span(reps.loc[mask, 'rom_deg'], '°', 0)}, over 130% of "
         evidence += "your earlier range"
     return _finding("over_extension", "Stop at the line of the body", evidence, reps, mask)
 
@@ -331,7 +403,7 @@ def _angle_rule(
         values = _quantity(reps, column, mask)
         evidence = f"{_of(int(mask.sum()), len(reps), _unit(profile))} {what}"
         if values is not None:
-            evidence += f" by {_span(values.abs(), unit, '.0f')} (limit {limit:g}{unit})"
+            evidence += f" by {_span(values.abs(), unit, 0, [limit])} (limit {limit:g}{unit})"
         else:
             evidence += f" by more than {limit:g}{unit}"
         return _finding(rule, cue, evidence, reps, mask)
@@ -399,47 +471,70 @@ TEMPO_CUES: Final[dict[tuple[str, bool], str]] = {
 """Cue of the tempo rule per (phase, phase too short); the fault rules' cues where they agree."""
 
 
-def rule_tempo(reps: pd.DataFrame, profile: ExerciseProfile, tempo: Tempo) -> Finding | None:
+def tempo_findings(reps: pd.DataFrame, profile: ExerciseProfile, tempo: Tempo) -> list[Finding]:
     """Off tempo (DOMAIN: tempo is the duration of each phase) when no fault explains it.
 
-    Speaks when at least :data:`TEMPO_OFF_SHARE` of the reps are off tempo and are clean:
-    then names the phase whose median is furthest from its prescription (the finding's
-    ``phase``), out of the clean reps.
+    Speaks when at least :data:`TEMPO_OFF_SHARE` of the reps are off tempo and are clean
+    (reps over a data gap are not judged: never evidence). Then one finding per phase and
+    way (too short, too long), most reps first: each names only the reps off in that phase
+    by the rule of the table's red cells (:func:`imu.report.tables.off_phases`), with their
+    median against the prescription, counted out of the clean reps.
     """
     if "tempo_ok" not in reps.columns or reps.empty:
-        return None
+        return []
     clean = _flag(reps, "clean")
     if profile.isometric:
         # A hold's tempo is its hold alone, off only when too short (the analyzer's rule);
         # a hold that sagged or shook was still as short, so every hold counts.
         clean = pd.Series(True, index=reps.index)
-    # A rep over a data gap has phases nobody measured: its tempo is no evidence.
-    mask = ~_flag(reps, "tempo_ok") & clean & ~_flag(reps, "in_gap")
+    measured = judged(reps)  # a rep over a data gap has phases nobody measured
+    clean &= measured
+    mask = ~_flag(reps, "tempo_ok") & clean
     if mask.sum() < max(1, TEMPO_OFF_SHARE * len(reps)):
-        return None
+        return []
     n, was = int(mask.sum()), "was" if mask.sum() == 1 else "were"
     if profile.isometric:
         median = float(reps.loc[mask, "top_hold_s"].median())
+        limits = phase_limits("top_hold_s", tempo.top_hold_s, isometric=True)
         evidence = (
-            f"{_of(n, len(reps), 'hold')} {was} shorter than the prescribed "
-            f"{tempo.top_hold_s:g} s: {'it' if n == 1 else 'they'} lasted {median:.1f} s"
-            f"{'' if n == 1 else ' (median)'}"
+            f"{_of(n, int(measured.sum()), 'hold')} {was} shorter than the prescribed "
+            f"{tempo.top_hold_s:g} s: {'it' if n == 1 else 'they'} lasted "
+            f"{near_limit(median, limits)} s{'' if n == 1 else ' (median)'}"
         )
-        return replace(_finding("tempo", "Hold longer", evidence, reps, mask), phase="top hold",
-                       short=True)
-    worst = max(
-        PHASES,
-        key=lambda p: abs(float(reps.loc[mask, p[0]].median()) - getattr(tempo, p[2])),
-    )
-    column, word, attr = worst
-    median = float(reps.loc[mask, column].median())
-    target = float(getattr(tempo, attr))
-    evidence = (
-        f"{_of(n, int(clean.sum()), 'clean rep')} {was} off the {tempo} tempo: their {word} "
-        f"phase took {median:.1f} s (median) against {target:g} s"
-    )
-    finding = _finding("tempo", TEMPO_CUES[word, median < target], evidence, reps, mask)
-    return replace(finding, phase=word, short=median < target)
+        return [replace(_finding("tempo", "Hold longer", evidence, reps, mask),
+                        phase="top hold", short=True)]
+    groups: dict[tuple[str, str], list[object]] = {}
+    for index, row in reps.loc[mask].iterrows():
+        for column, way in off_phases(row.to_dict(), tempo).items():
+            groups.setdefault((column, way), []).append(index)
+    words = {column: (word, attr) for column, word, attr in PHASES}
+    out: list[tuple[int, float, Finding]] = []
+    for (column, way), indices in groups.items():
+        word, attr = words[column]
+        target = float(getattr(tempo, attr))
+        in_phase = reps.index.isin(indices)
+        k = len(indices)
+        median = float(reps.loc[in_phase, column].median())
+        limits = phase_limits(column, target, thresholds=profile.thresholds)
+        evidence = (
+            f"{_of(k, int(clean.sum()), 'clean rep')} {'was' if k == 1 else 'were'} off the "
+            f"{tempo} tempo in the {word} phase: {'it' if k == 1 else 'they'} took "
+            f"{near_limit(median, limits)} s{'' if k == 1 else ' (median)'} against "
+            f"{target:g} s"
+        )
+        short = way == "short"
+        finding = _finding("tempo", TEMPO_CUES[word, short], evidence, reps,
+                           pd.Series(in_phase, index=reps.index))
+        out.append((k, abs(median - target) / max(target, 0.1),
+                    replace(finding, phase=word, short=short)))
+    out.sort(key=lambda item: (-item[0], -item[1]))
+    return [finding for _, _, finding in out]
+
+
+def rule_tempo(reps: pd.DataFrame, profile: ExerciseProfile, tempo: Tempo) -> Finding | None:
+    """The first of :func:`tempo_findings` (the phase with the most reps off), or None."""
+    found = tempo_findings(reps, profile, tempo)
+    return found[0] if found else None
 
 
 RULES: Final[tuple[tuple[str, Rule], ...]] = (
@@ -471,16 +566,16 @@ def merge_tempo(found: Sequence[Finding]) -> list[Finding]:
     a phase ran short (a swing's fast lift, a dropped descent, a short hold), so "lower a
     little faster" beside "slow the descent" is two lines, not one that contradicts itself.
     """
-    tempo = next((f for f in found if f.rule == "tempo"), None)
-    if tempo is None or not tempo.short:
-        return list(found)
-    partner = PHASE_FAULTS.get(tempo.phase)
-    fault = next((f for f in found if f.rule == partner), None)
-    if fault is None:
-        return list(found)
-    merged = replace(fault, evidence=f"{fault.evidence.removesuffix('.')}; besides, "
-                                     f"{tempo.evidence[0].lower()}{tempo.evidence[1:]}")
-    return [merged if f is fault else f for f in found if f is not tempo]
+    out = list(found)
+    for tempo in [f for f in found if f.rule == "tempo" and f.short]:
+        partner = PHASE_FAULTS.get(tempo.phase)
+        fault = next((f for f in out if f.rule == partner), None)
+        if fault is None:
+            continue
+        merged = replace(fault, evidence=f"{fault.evidence.removesuffix('.')}; besides, "
+                                         f"{tempo.evidence[0].lower()}{tempo.evidence[1:]}")
+        out = [merged if f is fault else f for f in out if f is not tempo]
+    return out
 
 
 def findings(reps: pd.DataFrame, profile: ExerciseProfile, tempo: Tempo) -> list[Finding]:
@@ -493,7 +588,12 @@ def findings(reps: pd.DataFrame, profile: ExerciseProfile, tempo: Tempo) -> list
     """
     if reps.empty:
         return []
-    found = [f for _, rule in RULES if (f := rule(reps, profile, tempo)) is not None]
+    found: list[Finding] = []
+    for name, rule in RULES:
+        if name == "tempo":  # one finding per phase off tempo
+            found += tempo_findings(reps, profile, tempo)
+        elif (finding := rule(reps, profile, tempo)) is not None:
+            found.append(finding)
     if profile.isometric:  # where, in holds: "(set 1, hold 2)"
         found = [_in_holds(f) for f in found]
     order = {name: i for i, (name, _) in enumerate(RULES)}
@@ -523,7 +623,11 @@ def uncertain_reps(reps: pd.DataFrame) -> str:
 
 
 def summarize(
-    reps: pd.DataFrame, profile: ExerciseProfile, tempo: Tempo, max_fixes: int = MAX_FIXES
+    reps: pd.DataFrame,
+    profile: ExerciseProfile,
+    tempo: Tempo,
+    max_fixes: int = MAX_FIXES,
+    lost_spans_s: Sequence[tuple[float, float]] = (),
 ) -> Summary:
     """The ten-second summary of one recording.
 
@@ -533,29 +637,49 @@ def summarize(
         profile: the exercise profile analysed.
         tempo: the prescription the reps were compared with.
         max_fixes: how many findings count as "fix first".
+        lost_spans_s: the recording's gaps too long to bridge, (start, end) in s from the
+            first sample (:attr:`imu.report.session.SessionReport.lost_spans_s`), for the
+            :attr:`Summary.gap_note`.
 
     """
     ranked = findings(reps, profile, tempo)
+    measured = judged(reps)
+    over_gap = ~measured
+    on_tempo = _flag(reps, "tempo_ok") & measured
+    clean = _flag(reps, "clean") & measured
+    unit = _unit(profile)
+    gap_where = rep_ranges(reps, over_gap) if over_gap.any() else ""
+    if unit == "hold":
+        gap_where = gap_where.replace(", reps ", ", holds ").replace(", rep ", ", hold ")
     return Summary(
         reps=len(reps),
         sets=int(reps["set"].nunique()) if len(reps) else 0,
-        clean_reps=int(reps["clean"].sum()) if len(reps) else 0,
+        clean_reps=int(clean.sum()),
         tut_s=float(reps["tut_s"].sum()) if len(reps) else 0.0,
         fixes=tuple(ranked[:max_fixes]),
         also=tuple(ranked[max_fixes:]),
         advice=advice(reps, profile, tempo),
         uncertain=uncertain_reps(reps),
-        unit=_unit(profile),
+        unit=unit,
+        judged=int(measured.sum()),
+        on_tempo=int(on_tempo.sum()),
+        gap_reps=gap_where,
+        gap_count=int(over_gap.sum()),
+        lost_spans_s=tuple((float(a), float(b)) for a, b in lost_spans_s),
+        held_s=time_held_s(reps) if unit == "hold" else 0.0,
     )
 
 
 def summary_lines(summary: Summary) -> Sequence[str]:
-    """The summary as plain text lines (the CLI prints these)."""
+    """The summary as plain text lines: counts, what data gaps cost, the fixes, the verdict."""
+    worked = (f"{summary.held_s:.0f} s held" if summary.unit == "hold"
+              else f"{summary.tut_s:.0f} s under tension")
     lines = [
         f"{summary.reps} {summary.unit}{'' if summary.reps == 1 else 's'}, "
-        f"{summary.clean_reps} clean, "
-        f"{summary.tut_s:.0f} s under tension",
+        f"{summary.clean_reps} clean, {worked}",
     ]
+    if summary.gap_note:
+        lines.append(summary.gap_note)
     lines += [f"Fix first: {f.text}" for f in summary.fixes]
     lines.append(summary.advice.text)
     return lines

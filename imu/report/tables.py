@@ -50,8 +50,10 @@ shaking_dps              float64  holds: RMS angular velocity over the hold, deg
 <fault>                  bool     one column per name in :data:`imu.exercises.FAULTS`;
                                   False where the fault does not apply to the exercise
 fault_count              int64    number of faults of the rep
-clean                    bool     no swing and no fault
-tempo_ok                 bool     every phase within the tempo tolerance
+clean                    bool     no swing and no fault, and not in_gap (a rep over a data
+                                  gap was not measured whole: it is never counted clean)
+tempo_ok                 bool     every phase within the tempo tolerance (not judged, so
+                                  left out of every on-tempo share, when in_gap)
 in_gap                   bool     the rep overlaps samples lost for too long to fill
 count_confidence         float64  0-1, how clearly the rep stands out of the noise and the
                                   smallest rep; under 0.5 the rep is uncertain
@@ -74,12 +76,15 @@ top_hold_s_mean                  float64  mean top hold, s
 eccentric_s_mean                 float64  mean eccentric, s
 bottom_pause_s_mean              float64  mean bottom pause, s (NaN with one rep)
 rom_deg_mean                     float64  mean ROM, deg
-tempo_ok_share                   float64  share of reps with tempo_ok
+tempo_ok_share                   float64  share of reps with tempo_ok, out of the reps
+                                          not over a data gap (NaN when none)
 swings                           int64    reps with swing
 <fault>_count                    int64    reps with that fault, for every fault
 clean_reps                       int64    clean reps
 clean_reps_before_first_fault    int64    clean reps before the first rep with a swing or
-                                          fault ("perfect reps before form breaks")
+                                          fault ("perfect reps before form breaks"); reps
+                                          over a data gap are skipped (neither counted nor
+                                          ending the run)
 ===============================  =======  ==================================================
 
 ``session``: one row per recording.
@@ -99,37 +104,47 @@ uncertain_reps                   int64    reps whose count_confidence is under 0
                                           against the noise: they may not be reps, and
                                           such sessions may miss some)
 tut_s                            float64  total time under tension, s
-tempo_ok_share                   float64  share of reps with tempo_ok
+tempo_ok_share                   float64  share of reps with tempo_ok, out of the reps
+                                          not over a data gap
 eccentric_s_median               float64  median eccentric, s
 rom_deg_median                   float64  median ROM, deg
 swing_share                      float64  share of reps with swing
 <fault>_share                    float64  share of reps with that fault, for every fault
-clean_share                      float64  share of clean reps
+clean_share                      float64  share of clean reps, out of the reps not over
+                                          a data gap
 clean_reps_before_first_fault    int64    best set's clean reps before the first fault
 verdict_kind                     str      progress, regress, no_rotation, no_reps, too_short or none
 verdict                          str      coaching verdict (:mod:`imu.report.coaching`)
 disclaimer                       str      the analysis never diagnoses pain or injury
 ===============================  =======  ==================================================
 
-Shares and medians are NaN when there are no reps.
+Shares and medians are NaN when there are no reps (the two shares out of the reps not
+over a data gap: NaN when every rep was over one).
+
+The rules the report pages and the terminal share (one place, so no two views disagree):
+:func:`judged` (the reps whose tempo and cleanness are judged: not over a data gap),
+:func:`off_phases` (the phases of a rep shown off tempo), :func:`near_limit` (a number with
+enough decimals never to print as a threshold it is not) and :func:`time_held_s` (the time
+a plank was held, the total every view gives).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import logging
+import math
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
 import pandas as pd
 
-from imu.core.metrics import UNCERTAIN_CONFIDENCE, Rep
+from imu.core.metrics import HOLD_SLACK_FRACTION, UNCERTAIN_CONFIDENCE, Rep, TempoTolerance
 from imu.errors import ImuError
-from imu.exercises import FAULTS, ExerciseProfile
+from imu.exercises import FAULTS, ExerciseProfile, FaultThresholds
 from imu.io.atomic import atomic_path, write_error_reason
 from imu.io.recording import RecordingMeta
 from imu.report.coaching import DISCLAIMER, session_verdict
@@ -280,7 +295,8 @@ def reps_table(reps: Sequence[Rep]) -> pd.DataFrame:
     for fault in FAULTS:
         cols[fault] = [fault in r.faults for r in reps]
     cols["fault_count"] = [len(r.faults) for r in reps]
-    cols["clean"] = [not r.swing and not r.faults for r in reps]
+    # A rep over a data gap was not measured whole: never counted clean (nor on tempo).
+    cols["clean"] = [not r.swing and not r.faults and not r.in_gap for r in reps]
     cols["bottom_pause_s"] = bottom_pause_s(
         np.asarray(cols["set"], dtype=np.int64),
         np.asarray(cols["start_s"], dtype=np.float64),
@@ -308,14 +324,157 @@ def bottom_pause_s(set_no: np.ndarray, start_s: np.ndarray, ecc_end_s: np.ndarra
     return out
 
 
-def clean_before_first_fault(clean: Sequence[bool] | pd.Series | np.ndarray) -> int:
-    """Number of leading True values: clean reps before the first swing or fault."""
+def clean_before_first_fault(
+    clean: Sequence[bool] | pd.Series | np.ndarray,
+    skip: Sequence[bool] | pd.Series | np.ndarray | None = None,
+) -> int:
+    """Clean reps before the first swing or fault: the number of leading True values.
+
+    ``skip``: reps left out (over a data gap: not judged), neither counted nor ending the run.
+    """
+    skipped = [False] * len(clean) if skip is None else [bool(v) for v in skip]
     count = 0
-    for value in clean:
+    for value, left_out in zip(clean, skipped, strict=True):
+        if left_out:
+            continue
         if not value:
             break
         count += 1
     return count
+
+
+def judged(reps: pd.DataFrame) -> pd.Series:
+    """The reps whose tempo and cleanness are judged: those not over a data gap.
+
+    A rep over a data gap (``in_gap``) lasted an unknown time: its tempo is not judged, and
+    it is left out of every on-tempo share, clean count and clean run (the tables, the
+    summary, the report page and the terminal all use this rule).
+    """
+    if "in_gap" not in reps.columns:
+        return pd.Series(True, index=reps.index)
+    return ~reps["in_gap"].astype("boolean").fillna(False).astype(bool)
+
+
+def time_held_s(reps: pd.DataFrame) -> float:
+    """The time a plank's holds were held, s: the sum of ``top_hold_s``.
+
+    Getting into and out of the hold is left out. The one total the report, the set lines
+    and the command line give (``imu.text.tempo_and_time`` sums the same column).
+    """
+    return float(reps["top_hold_s"].sum()) if len(reps) else 0.0
+
+
+TEMPO_PHASES: Final = ("concentric_s", "top_hold_s", "eccentric_s")
+"""The phases judged on tempo, as reps-table columns (also the :class:`Tempo` fields): up,
+top hold, down."""
+
+
+def off_phases(
+    row: Mapping[Any, Any], tempo: Tempo, isometric: bool = False,
+    tolerance: TempoTolerance | None = None,
+) -> dict[str, str]:
+    """The phases of one rep that are off tempo, as ``{column: "short" | "long"}``.
+
+    The one rule behind the table's red cells, the tempo plot's marks and the summary's
+    tempo evidence, and it agrees with the analyzer's ``tempo_ok``: a rep on tempo has no
+    phase off, and a rep over a data gap (``in_gap``) is not judged (none). A hold
+    (``isometric``: plank) is judged on its hold alone, and only when too short (the
+    analyzer's rule: holding longer is no fault). Otherwise every phase outside the tempo
+    tolerance is off; a rep the analyzer judged off tempo with another tolerance
+    (``--tempo-tolerance``) and no phase outside this one has its phase furthest from the
+    prescription (in slacks) off.
+
+    Args:
+        row: one reps-table row (``concentric_s``, ``top_hold_s``, ``eccentric_s``,
+            ``tempo_ok``, ``in_gap``).
+        tempo: the prescription.
+        isometric: the exercise is a hold.
+        tolerance: the tempo tolerance; the default one when None.
+
+    """
+    if row.get("tempo_ok", True) or row.get("in_gap", False):
+        return {}
+    tol = tolerance or TempoTolerance()
+    measured = {column: _finite(row.get(column)) for column in TEMPO_PHASES}
+    prescribed = {column: float(getattr(tempo, column)) for column in TEMPO_PHASES}
+    if isometric:
+        return {"top_hold_s": "short"} if measured["top_hold_s"] is not None else {}
+    distance = {
+        column: abs(value - prescribed[column]) / tol.slack_s(prescribed[column])
+        for column, value in measured.items()
+        if value is not None
+    }
+    off = [column for column, d in distance.items() if d > 1.0]
+    if not off and distance:
+        off = [max(distance, key=lambda c: distance[c])]
+    return {
+        column: "short" if (measured[column] or 0.0) < prescribed[column] else "long"
+        for column in off
+    }
+
+
+def _finite(value: object) -> float | None:
+    """``value`` as a float, None when missing or not a finite number."""
+    if value is None or value is pd.NA:
+        return None
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def phase_limits(
+    column: str,
+    prescribed_s: float,
+    isometric: bool = False,
+    thresholds: FaultThresholds | None = None,
+    tolerance: TempoTolerance | None = None,
+) -> tuple[float, ...]:
+    """The thresholds a phase duration is judged against, s (for :func:`near_limit`).
+
+    The edges of the on-tempo band, and the fault line of the phase: a fast lift (swing
+    feature) for the up, a dropped descent for the down, a short hold for a top hold of 1 s
+    or more prescribed; a plank's hold: the shortest hold that is long enough.
+    """
+    tol = tolerance or TempoTolerance()
+    th = thresholds or FaultThresholds()
+    if not math.isfinite(prescribed_s):
+        return ()
+    if isometric:
+        if column != "top_hold_s":
+            return ()
+        return (prescribed_s - max(tol.min_s, HOLD_SLACK_FRACTION * prescribed_s),)
+    slack = tol.slack_s(prescribed_s)
+    limits = [prescribed_s - slack, prescribed_s + slack]
+    if column == "concentric_s":
+        limits.append(th.fast_ratio * prescribed_s)
+    elif column == "eccentric_s":
+        limits.append(th.dropped_eccentric_ratio * prescribed_s)
+    elif column == "top_hold_s" and prescribed_s >= 1.0:
+        limits.append(th.short_hold_ratio * prescribed_s)
+    return tuple(limits)
+
+
+def near_limit(value: float, limits: Iterable[float], decimals: int = 1,
+               max_decimals: int = 3) -> str:
+    """``value`` with ``decimals``, or more where it would print as a threshold it is not.
+
+    A 1.49 s descent against the dropped line at 1.5 s reads "1.49", not "1.5" (which a 1.51 s
+    descent, not dropped, would also read): a value whose text equals a limit gets a decimal
+    more, up to ``max_decimals``; a value exactly at a limit keeps ``decimals``. "-" for NaN;
+    never "-0.0".
+    """
+    if not math.isfinite(value):
+        return "-"
+    bounds = [float(b) for b in limits if math.isfinite(b) and b != value]
+    text = f"{value:z.{decimals}f}"
+    for places in range(decimals, max_decimals + 1):
+        text = f"{value:z.{places}f}"
+        shown = float(text)
+        if not any(math.isclose(shown, b, rel_tol=1e-9, abs_tol=1e-12) for b in bounds):
+            break
+    return text
 
 
 def sets_table(reps: pd.DataFrame) -> pd.DataFrame:
@@ -338,14 +497,18 @@ def sets_table(reps: pd.DataFrame) -> pd.DataFrame:
     def total(x: np.ndarray) -> np.ndarray:
         return np.asarray(np.add.reduceat(np.where(np.isnan(x), 0.0, x), first))
 
-    def mean(name: str) -> np.ndarray:
+    gap = ~judged(reps).to_numpy(dtype=bool)[order]
+
+    def mean(name: str, skip_gaps: bool = False) -> np.ndarray:
         x = values(name)
+        if skip_gaps:  # reps over a data gap are not judged: left out of the share
+            x = np.where(gap, np.nan, x)
         n = np.add.reduceat((~np.isnan(x)).astype(np.int64), first)
         with np.errstate(invalid="ignore", divide="ignore"):
             return np.where(n > 0, total(x) / n, np.nan)
 
     start_s, end_s = values("start_s")[first], values("ecc_end_s")[last]
-    clean = reps["clean"].to_numpy(dtype=bool)[order]
+    clean = reps["clean"].to_numpy(dtype=bool)[order] & ~gap
     cols: dict[str, object] = {
         "set": ordered[first],
         "reps": last - first + 1,
@@ -358,11 +521,12 @@ def sets_table(reps: pd.DataFrame) -> pd.DataFrame:
         "eccentric_s_mean": mean("eccentric_s"),
         "bottom_pause_s_mean": mean("bottom_pause_s"),
         "rom_deg_mean": mean("rom_deg"),
-        "tempo_ok_share": mean("tempo_ok"),
+        "tempo_ok_share": mean("tempo_ok", skip_gaps=True),
         "swings": total(values("swing")),
         "clean_reps": total(clean.astype(np.float64)),
         "clean_reps_before_first_fault": [
-            clean_before_first_fault(clean[a : b + 1]) for a, b in zip(first, last, strict=True)
+            clean_before_first_fault(clean[a : b + 1], gap[a : b + 1])
+            for a, b in zip(first, last, strict=True)
         ],
     }
     for fault in FAULTS:
@@ -399,6 +563,11 @@ def session_table(
     def share(column: str) -> float:
         return float(reps[column].mean()) if len(reps) else np.nan
 
+    measured = reps[judged(reps)]  # reps over a data gap: not judged on tempo or cleanness
+
+    def judged_share(column: str) -> float:
+        return float(measured[column].mean()) if len(measured) else np.nan
+
     row: dict[str, object] = {
         "exercise": profile.name,
         "tempo": str(tempo),
@@ -410,12 +579,12 @@ def session_table(
         "reps": len(reps),
         "uncertain_reps": int((reps["count_confidence"] < UNCERTAIN_CONFIDENCE).sum()),
         "tut_s": float(reps["tut_s"].sum()),
-        "tempo_ok_share": share("tempo_ok"),
+        "tempo_ok_share": judged_share("tempo_ok"),
         "eccentric_s_median": float(reps["eccentric_s"].median()) if len(reps) else np.nan,
         "rom_deg_median": float(reps["rom_deg"].median()) if len(reps) else np.nan,
         "swing_share": share("swing"),
         **{f"{fault}_share": share(fault) for fault in FAULTS},
-        "clean_share": share("clean"),
+        "clean_share": judged_share("clean"),
         "clean_reps_before_first_fault": (
             int(sets["clean_reps_before_first_fault"].max()) if len(sets) else 0
         ),

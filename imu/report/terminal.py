@@ -6,13 +6,17 @@ caller's job.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping
+from typing import Any
+
 import pandas as pd
 from rich import box
 from rich.table import Table
 from rich.text import Text
 
 from imu.exercises import FAULTS, fault_words
-from imu.report.tables import RECORDING
+from imu.report.tables import RECORDING, near_limit, phase_limits
 
 PHASE_HEADERS = ("up\ns", "hold\ns", "down\ns", "pause\ns")
 """The phases in the words of the live screen: up (concentric), hold at the top, down
@@ -25,6 +29,39 @@ def _fmt(value: float, spec: str = ".1f") -> str:
 
 def _fmt_side(side: object) -> str:
     return side if isinstance(side, str) else ""
+
+
+def _share(value: float) -> str:
+    """A share as a percentage; "-" when missing (every rep of the set over a data gap)."""
+    return "-" if pd.isna(value) else f"{float(value):.0%}"
+
+
+RATIOS = {"concentric_s": "concentric_ratio", "eccentric_s": "eccentric_ratio",
+          "top_hold_s": "top_hold_ratio"}
+"""The ratio column that gives each phase's prescription back (duration / ratio)."""
+
+
+def _phase(row: Mapping[Any, Any], column: str) -> str:
+    """A phase duration, with a decimal more where it would print as its threshold.
+
+    The prescription is read back from the ratio columns (the table does not carry the
+    tempo), so a 1.49 s descent against a 3 s prescription reads "1.49", not "1.5" as a
+    1.51 s descent that is not dropped would (:func:`imu.report.tables.near_limit`).
+    """
+    value = _finite(row.get(column))
+    if value is None:
+        return "-"
+    ratio = _finite(row.get(RATIOS[column]))
+    prescribed = value / ratio if ratio is not None and ratio > 0 else math.nan
+    return near_limit(value, phase_limits(column, prescribed))
+
+
+def _finite(value: object) -> float | None:
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
 
 
 def reps_view(reps: pd.DataFrame, hold: bool = False) -> Table | Text:
@@ -51,6 +88,7 @@ def reps_view(reps: pd.DataFrame, hold: bool = False) -> Table | Text:
     table.add_column("swing")
     # Fault names wrap on a narrow terminal rather than lose their end ("hips_…").
     table.add_column("faults", overflow="fold", min_width=8)
+    # A rep over a data gap lasted an unknown time: its tempo is not judged ("gap").
     table.add_column("tempo")
     for r in reps.to_dict(orient="records"):
         faults = fault_words([f for f in FAULTS if r[f]])
@@ -59,14 +97,15 @@ def reps_view(reps: pd.DataFrame, hold: bool = False) -> Table | Text:
         if alternating:
             cells.append(_fmt_side(r["side"]))
         cells += [
-            _fmt(r["concentric_s"]),
-            _fmt(r["top_hold_s"]),
-            _fmt(r["eccentric_s"]),
+            _phase(r, "concentric_s"),
+            _phase(r, "top_hold_s"),
+            _phase(r, "eccentric_s"),
             _fmt(r["bottom_pause_s"]),
             _fmt(r["rom_deg"], ".0f"),
             "[magenta]swing[/magenta]" if r["swing"] else "",
             f"[red]{faults}[/red]" if faults else "",
-            "[green]ok[/green]" if r["tempo_ok"] else "[red]off[/red]",
+            ("[yellow]gap[/yellow]" if r.get("in_gap") else
+             "[green]ok[/green]" if r["tempo_ok"] else "[red]off[/red]"),
         ]
         table.add_row(*cells)
     return table
@@ -89,7 +128,8 @@ def _holds_view(reps: pd.DataFrame) -> Table:
             _fmt(r["top_hold_s"]),
             _fmt(r.get("drift_deg", float("nan"))),
             f"[red]{faults}[/red]" if faults else "",
-            "[green]yes[/green]" if r["tempo_ok"] else "[red]too short[/red]",
+            ("[yellow]gap[/yellow]" if r.get("in_gap") else
+             "[green]yes[/green]" if r["tempo_ok"] else "[red]too short[/red]"),
         ]
         table.add_row(*cells)
     return table
@@ -120,7 +160,7 @@ def sets_view(sets: pd.DataFrame, hold: bool = False) -> Table | None:
             cells += [
                 _fmt(float(r["top_hold_s_mean"]) * int(r["reps"]), ".0f"),
                 _fmt(r["top_hold_s_mean"]),
-                f"{r['tempo_ok_share']:.0%}",
+                _share(r["tempo_ok_share"]),
                 str(n_faults),
             ]
         else:
@@ -130,7 +170,7 @@ def sets_view(sets: pd.DataFrame, hold: bool = False) -> Table | None:
                 _fmt(r["top_hold_s_mean"]),
                 _fmt(r["eccentric_s_mean"]),
                 _fmt(r["rom_deg_mean"], ".0f"),
-                f"{r['tempo_ok_share']:.0%}",
+                _share(r["tempo_ok_share"]),
                 str(r["swings"]),
                 str(n_faults),
                 str(r["clean_reps_before_first_fault"]),

@@ -100,6 +100,7 @@ def make_rep(
     faults: Iterable[str] = (),
     tempo_ok: bool = True,
     side: str = "",
+    in_gap: bool = False,
 ) -> Rep:
     """A hand-built :class:`Rep` with the given phases (other metrics plausible constants)."""
     return Rep(
@@ -131,7 +132,7 @@ def make_rep(
         shaking_dps=float("nan"),
         faults=frozenset(faults),
         tempo_ok=tempo_ok,
-        in_gap=False,
+        in_gap=in_gap,
         count_confidence=1.0,
     )
 

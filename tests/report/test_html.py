@@ -63,7 +63,7 @@ def test_a_row_per_rep_with_badges_and_quantities(crunch: SessionReport) -> None
     page = render_html([crunch])
     assert page.count("<h3>Set ") == 2
     # What the cells and arrows mean is said once, above the sets, not under every set.
-    assert page.count("Tempo is judged apart from faults") == 1
+    assert page.count("tempo is judged apart, so a clean rep can have a red cell") == 1
     assert page.index("red: off tempo, ▼ short, ▲ long") < page.index("<h3>Set 1")
     assert page.count('class="badge b-swing"') == 4
     assert page.count("dropped descent: ") == 4
@@ -189,7 +189,8 @@ def test_text_colours_pass_wcag_aa_contrast() -> None:
 
 def _rows(page: str) -> list[str]:
     """The rep rows of the per-set tables."""
-    tables = re.findall(r'<table aria-label="(?:Reps|Holds) of set.*?</table>', page, re.S)
+    tables = re.findall(r'<table class="set" aria-label="(?:Reps|Holds) of set.*?</table>', page,
+                        re.S)
     return [r for t in tables for r in re.findall(r"<tr><td>.*?</tr>", t, re.S)]
 
 
@@ -215,11 +216,12 @@ def test_red_cells_plot_marks_and_tempo_ok_follow_one_rule(recording, exercise, 
     red_rows = [('class="off"' in r) for r in rows]
     assert red_rows == list(~report.reps["tempo_ok"].to_numpy())
     assert _marks(tempo_figure(report)) == sum(r.count('class="off"') for r in rows)
-    # A rep without a fault is "no fault", never a green "clean" beside a red cell.
+    # A rep without a fault is "no form fault", never a green "clean" beside a red cell.
     assert ">clean<" not in page
-    assert all("no fault" in r for r in rows if "b-clean" in r)
+    assert all("no form fault" in r for r in rows if "b-clean" in r)
+    assert not any("b-clean" in r and 'class="off"' in r for r in rows)
     if exercise == "plank":  # a plank's reps are holds, in the counts too
-        assert "3 holds in 3 sets" in _text(page) and "1 hold, " in _text(page)
+        assert "3 holds in 3 sets" in _text(page) and "1 hold: " in _text(page)
 
 
 def test_off_phases() -> None:
@@ -277,7 +279,7 @@ def test_every_marker_is_named_in_plain_words(crunch: SessionReport) -> None:
     assert "hips rotating" in labels
     plank = replace(crunch, profile=get_profile("plank"))
     assert {"getting into the hold", "hold"} <= set(_legend(angle_figure(plank)))
-    assert {"hold", "prescribed"} <= set(_legend(tempo_figure(plank)))
+    assert {"hold", "prescribed hold (1 s)"} <= set(_legend(tempo_figure(plank)))
     assert "up" not in _legend(tempo_figure(plank))  # a hold's tempo is its hold alone
 
 
@@ -286,7 +288,7 @@ def test_dates_read_plainly(crunch: SessionReport) -> None:
 
     assert readable_date("2026-11-30T04:00:03+00:00") == "30 Nov 2026 04:00 UTC"
     assert readable_date("2026-03-01T23:30:00+02:00") == "1 Mar 2026 21:30 UTC"
-    assert readable_date(None) == "-" and readable_date("yesterday") == "yesterday"
+    assert readable_date(None) == "unknown" and readable_date("yesterday") == "yesterday"
     session = crunch.session.assign(date="2026-11-30T04:00:03+00:00")
     page = render_html([replace(crunch, session=session)],
                        {"reps": crunch.reps, "sets": crunch.sets, "session": session})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 
@@ -235,7 +237,7 @@ def test_tempo_rule_speaks_only_for_clean_off_tempo_reps() -> None:
     assert finding is not None
     assert finding.cue == "Hold the top longer"  # a short hold is held longer
     assert finding.phase == "top hold"
-    assert "6 of 6 clean reps were off the 3-1-3 tempo" in finding.evidence
+    assert "6 of 6 clean reps were off the 3-1-3 tempo in the top hold phase" in finding.evidence
     assert "0.2 s (median) against 1 s" in finding.evidence
     rushed = reps_table(make_set(1, 6, 0.0, concentric_s=1.0, top_hold_s=1.0,
                                  eccentric_s=3.0, tempo_ok=False))
@@ -266,8 +268,8 @@ def rushed_descents() -> pd.DataFrame:
 def test_tempo_counts_off_tempo_clean_reps_out_of_the_clean_reps() -> None:
     finding = rule_tempo(rushed_descents(), CRUNCH, T212)
     assert finding is not None and finding.phase == "down"
-    assert finding.evidence.startswith("4 of 8 clean reps were off the 2-1-2 tempo: their "
-                                       "down phase took 1.3 s (median) against 2 s")
+    assert finding.evidence.startswith("4 of 8 clean reps were off the 2-1-2 tempo in the "
+                                       "down phase: they took 1.3 s (median) against 2 s")
 
 
 def test_tempo_advice_joins_the_fault_of_the_same_phase() -> None:
@@ -278,8 +280,8 @@ def test_tempo_advice_joins_the_fault_of_the_same_phase() -> None:
     down = summary.fixes[0]
     assert down.text == (
         "Slow the descent: 2 of 12 descents lasted under 1 s against 2 s prescribed (set 1, "
-        "rep 2; set 2, rep 2); besides, 4 of 8 clean reps were off the 2-1-2 tempo: their "
-        "down phase took 1.3 s (median) against 2 s (set 1, reps 1, 3; set 2, reps 1, 3)."
+        "rep 2; set 2, rep 2); besides, 4 of 8 clean reps were off the 2-1-2 tempo in the "
+        "down phase: they took 1.3 s (median) against 2 s (set 1, reps 1, 3; set 2, reps 1, 3)."
     )
     assert down.count == 2  # ranked by the fault's reps
     # The pelvic tilt drill: one line about the top hold, not "Hold the top longer" twice.
@@ -288,8 +290,8 @@ def test_tempo_advice_joins_the_fault_of_the_same_phase() -> None:
                       tempo_ok=False) for i in range(3)]
     summary = summarize(reps_table(tilt), get_profile("pelvic-tilt"), parse_tempo("2-5-2"))
     assert [f.rule for f in [*summary.fixes, *summary.also]] == ["short_hold"]
-    assert "besides, 5 of 5 clean reps were off the 2-5-2 tempo: their top hold phase " \
-        "took 3.0 s (median) against 5 s" in summary.fixes[0].evidence
+    assert "besides, 5 of 5 clean reps were off the 2-5-2 tempo in the top hold phase: " \
+        "they took 3.0 s (median) against 5 s" in summary.fixes[0].evidence
 
 
 def test_tempo_advice_the_other_way_stays_its_own_line() -> None:
@@ -362,3 +364,57 @@ def test_a_planks_holds_are_holds_in_the_tempo_advice_and_the_counts() -> None:
         "30.0 s (median) (set 1, hold 1; set 2, hold 1; set 3, hold 1)."
     )
     assert "top hold" not in summary.fixes[0].text and "phase" not in summary.fixes[0].text
+
+
+def test_tempo_evidence_names_per_phase_only_the_reps_off_in_it() -> None:
+    """Review: "2 of 5 clean reps were off the 3-1-3 tempo: their down phase took 2.4 s
+    (median) ... (set 1, rep 1; set 2, rep 1)", while set 2 rep 1 went down in 2.7 s (on
+    tempo) and its red cell was the up, 2.2 s. Each phase now names only its own reps."""
+    reps = make_set(1, 3, 0.0, 9.0, concentric_s=3.0, eccentric_s=3.0)
+    reps += make_set(2, 3, 100.0, 9.0, concentric_s=3.0, eccentric_s=3.0)
+    reps[0] = make_rep(1, 1, 0.0, concentric_s=3.0, eccentric_s=2.2, tempo_ok=False)
+    reps[3] = make_rep(2, 1, 100.0, concentric_s=2.2, eccentric_s=2.7, tempo_ok=False)
+    reps[5] = make_rep(2, 3, 118.0, concentric_s=3.0, eccentric_s=1.2, tempo_ok=False,
+                       faults={"dropped_eccentric"})
+    table = reps_table(reps)
+    lead = rule_tempo(table, CRUNCH, T313)
+    assert lead is not None and lead.where == "set 1, rep 1"  # not "set 1, rep 1; set 2, rep 1"
+    assert "2.4 s" not in lead.evidence  # no median over reps off in other phases
+
+    from imu.report.summary import tempo_findings
+    from imu.report.tables import off_phases
+
+    found = tempo_findings(table, CRUNCH, T313)
+    assert [(f.phase, f.where) for f in found] == [("down", "set 1, rep 1"),
+                                                   ("up", "set 2, rep 1")]
+    down, up = found
+    assert down.cue == "Slow the descent" and up.cue == "Take longer on the way up"
+    assert down.evidence == ("1 of 5 clean reps was off the 3-1-3 tempo in the down phase: it "
+                             "took 2.2 s against 3 s (set 1, rep 1).")
+    assert up.evidence == ("1 of 5 clean reps was off the 3-1-3 tempo in the up phase: it took "
+                           "2.2 s against 3 s (set 2, rep 1).")
+    # Every rep a line names is off in that phase by the rule of the table's red cells.
+    rows = {(int(r["set"]), int(r["rep"])): r for r in table.to_dict(orient="records")}
+    column = {"down": "eccentric_s", "up": "concentric_s"}
+    for finding in found:
+        for place in finding.where.split("; "):
+            set_no, rep_no = (int(n) for n in re.findall(r"\d+", place))
+            assert column[finding.phase] in off_phases(rows[set_no, rep_no], T313)
+    assert lead == down
+    # The down line joins the dropped descent's; the up line stays its own.
+    summary = summarize(table, CRUNCH, T313)
+    every = [*summary.fixes, *summary.also]
+    assert [f.rule for f in every] == ["dropped_eccentric", "tempo"]
+    assert every[0].evidence.endswith("besides, 1 of 5 clean reps was off the 3-1-3 tempo in "
+                                      "the down phase: it took 2.2 s against 3 s (set 1, rep 1).")
+    assert "set 2, rep 1" not in every[0].evidence
+    assert every[1].where == "set 2, rep 1"
+
+
+def test_evidence_never_prints_a_quantity_as_its_limit() -> None:
+    """5.3° of back arch against a 5° limit reads "5.3", not "by 5-9° (limit 5°)"."""
+    reps = reps_table([make_rep(1, 1, 0.0), make_rep(1, 2, 9.0, faults={"back_arch"}),
+                       make_rep(1, 3, 18.0, faults={"back_arch"})])
+    reps = reps.assign(arch_deg=[0.0, 5.3, 9.2])
+    finding = rule_back_arch(reps, LEG_RAISE, parse_tempo("2-1-2"))
+    assert finding is not None and "by 5.3-9° (limit 5°)" in finding.evidence
