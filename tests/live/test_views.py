@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+from dataclasses import replace
 
 import pytest
 from rich.console import Console
@@ -339,3 +340,15 @@ def test_the_terminal_measures_the_speed_of_a_sped_up_stream():
         rich(Progress(104 * k, float(k), 0, 0, None, None))
         clock.now += 0.5
     assert rich.data_speed == pytest.approx(2.0)
+
+
+def test_the_set_line_leaves_a_rep_over_a_gap_unjudged():
+    from imu.live.views import set_line
+    from tests.live.web_support import crunch_reps
+
+    reps = tuple(r for r in crunch_reps() if r.set == 1)[:3]
+    ok = tuple(replace(r, tempo_ok=True, in_gap=False) for r in reps)
+    assert "3 on tempo," in set_line(1, ok)
+    gapped = (replace(ok[0], in_gap=True), *ok[1:])
+    line = set_line(1, gapped)
+    assert "2 on tempo (1 over a data gap, not judged)," in line

@@ -162,7 +162,7 @@ def test_a_set_ends_with_its_summary_and_the_next_rep_clears_it(crunch_reps):
     assert snap["phase"]["elapsed_s"] is not None and snap["phase"]["elapsed_s"] >= 0
     summary = snap["resting"]
     assert summary == {
-        "set": 1, "reps": 6, "on_tempo": 2, "swings": 2, "faults": 2,
+        "set": 1, "reps": 6, "on_tempo": 2, "not_judged": 0, "swings": 2, "faults": 2,
         "fault_names": ["dropped descent"], "clean_before_first_fault": 0,
         "tut_s": pytest.approx(sum(r.tut_s for r in set1), abs=0.1),
         # The one coaching line: 2 swings and 2 dropped descents, the swing first.
@@ -407,3 +407,23 @@ def test_the_end_clears_the_phase_and_any_loss():
     snap = state.snapshot()
     assert snap["phase"]["key"] == "ended" and snap["link"]["down_s"] is None
     assert not snap["running"] and snap["phase"]["elapsed_s"] is None
+
+
+def test_a_rep_over_a_data_gap_is_not_judged_in_the_set_summary(crunch_reps):
+    state, _ = make_state()
+    set1 = tuple(r for r in crunch_reps if r.set == 1)
+    # The first rep (a dropped descent) lasted an unknown time: it is over a gap.
+    gapped = (replace(set1[0], in_gap=True, tempo_ok=True, swing=False, faults=()), *set1[1:])
+    for i, rep in enumerate(gapped):
+        feed(state, rep_events(rep, i + 1, CRUNCH_TEMPO))
+    state.apply(SetEnded(1, gapped))
+    summary = state.snapshot()["resting"]
+    assert summary["not_judged"] == 1
+    assert summary["on_tempo"] == sum(r.tempo_ok for r in set1[1:])
+    # Neither counted nor ending the run: the run starts at rep 2.
+    run = 0
+    for rep in set1[1:]:
+        if rep.swing or rep.faults:
+            break
+        run += 1
+    assert summary["clean_before_first_fault"] == run

@@ -367,8 +367,12 @@ class CoachingState:
 
     def _set_summary(self, set_no: int, reps: tuple[Rep, ...]) -> dict[str, Any]:
         """The numbers of a finished set (as the terminal's set line, plus clean reps)."""
+        # A rep over a data gap is not judged (as the report): it neither counts nor ends
+        # the run of good reps, and is not on tempo.
         clean = 0
         for rep in reps:
+            if rep.in_gap:
+                continue
             if rep.swing or rep.faults:
                 break
             clean += 1
@@ -380,7 +384,8 @@ class CoachingState:
         return {
             "set": set_no,
             "reps": len(reps),
-            "on_tempo": sum(bool(r.tempo_ok) for r in reps),
+            "on_tempo": sum(bool(r.tempo_ok) and not r.in_gap for r in reps),
+            "not_judged": sum(bool(r.in_gap) for r in reps),
             "swings": sum(bool(r.swing) for r in reps),
             "faults": sum(len(r.faults) for r in reps),
             "fault_names": [fault_text(f) for f in faults],

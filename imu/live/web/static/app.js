@@ -171,7 +171,8 @@
       [`${Math.round(sum.held_s)} s`, "held in all"],
     ] : [
       [sum.reps, "reps"],
-      [sum.on_tempo, "on tempo"],
+      [sum.on_tempo, sum.not_judged ? `on tempo (${sum.not_judged} over a gap, not judged)`
+        : "on tempo"],
       [sum.clean_before_first_fault, "good reps before the first fault"],
       [sum.swings, sum.swings === 1 ? "swing" : "swings"],
       [sum.faults, sum.faults === 1 ? "fault" : "faults"],
