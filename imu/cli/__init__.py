@@ -130,9 +130,14 @@ def _run(argv: Sequence[str] | None) -> int:
     words = join_dash_values(sys.argv[1:] if argv is None else argv)
     parser = build_parser(_command_of(words))
     try:
-        args = parser.parse_args(words)
+        args, extra = parser.parse_known_args(words)
     except UsageError as exc:
         print(exc, file=sys.stderr)
+        return 2
+    if extra:  # named by the command's own help, where its options are
+        where = f"imu {args.command}"
+        print(f"{where}: error: unrecognized arguments: {' '.join(extra)} "
+              f"(see '{where} --help')", file=sys.stderr)
         return 2
     logging.basicConfig(
         level=logging.WARNING - 10 * min(args.verbose, 2),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import NoReturn
 
 from imu.errors import ImuError
@@ -17,6 +17,7 @@ __all__ = [
     "OneLineParser",
     "UsageError",
     "count",
+    "exercise_spelling",
     "join_dash_values",
     "tempo_text",
     "uncertain_note",
@@ -45,6 +46,17 @@ def tempo_text(text: str) -> str:
         return str(parse_tempo(text))
     except ImuError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def exercise_spelling(text: str, names: Iterable[str]) -> str:
+    """``text`` as the one of ``names`` it spells, else ``text`` unchanged (for the error).
+
+    Case, surrounding blanks and ``_``, ``-`` or a blank between words do not matter, as
+    for the analysis' profiles (:func:`imu.exercises.profile_name`): ``Reverse_Crunch`` is
+    ``reverse-crunch``.
+    """
+    key = text.strip().lower().replace("_", "-").replace(" ", "-")
+    return key if key in set(names) else text
 
 
 def join_dash_values(argv: Sequence[str], options: Sequence[str] = TEMPO_OPTIONS) -> list[str]:

@@ -213,6 +213,61 @@ def csv_options(args: argparse.Namespace) -> CsvOptions:
     )
 
 
+def not_a_recording(path: Path) -> str:
+    """What ``path`` is when it is a file imu wrote that is no recording ("" otherwise).
+
+    A live session's crash journal (``imu recover`` turns it into a recording), or a reps,
+    sets or session table of ``imu analyze`` or ``imu live`` (a report, not the data). Those
+    would otherwise read as binary data or a plain table to import.
+    """
+    from imu.io.journal import MAGIC, MAGIC_V1
+
+    try:
+        with open(path, "rb") as f:
+            head = f.read(len(MAGIC))
+    except OSError:
+        return ""  # the reader says what is wrong
+    if head in (MAGIC, MAGIC_V1):
+        if path.name.endswith(".recovered"):
+            return (f"{path}: a live session's crash journal, already recovered into a "
+                    "recording (NAME.parquet beside it); give that recording")
+        return (
+            f"{path}: a live session's crash journal, not a recording; turn it into one with "
+            f"'imu recover {path}'"
+        )
+    kind = report_table_kind(path)
+    if kind:
+        return (
+            f"{path}: a {kind} table written by 'imu analyze' or 'imu live' (a report), not a "
+            "recording; give the recording it came from (NAME.parquet beside the NAME/ "
+            "folder of reports)"
+        )
+    return ""
+
+
+def report_table_kind(path: Path) -> str:
+    """``"reps"``, ``"sets"`` or ``"session"`` for a report table's Parquet file, else ""."""
+    from imu.io.summary import looks_like_parquet
+
+    if not looks_like_parquet(path):
+        return ""
+    import pyarrow.parquet as pq
+
+    try:
+        names = set(pq.read_schema(path).names)
+    except (OSError, ValueError):
+        return ""
+    if any(n.startswith(("acc", "gyr")) for n in names):
+        return ""  # sensor data
+    if {"set", "rep", "start_s", "eccentric_s"} <= names:
+        return "reps"
+    if {"set", "reps", "start_s", "tut_s"} <= names:
+        return "sets"
+    if {"exercise", "sets", "reps", "duration_s"} <= names:
+        return "session"
+    return ""
+
+
 def load(path: Path, args: argparse.Namespace) -> list[LoadedRecording]:
     """Read a recording, or import a CSV, plain Parquet table or phone export (the flags).
 
@@ -220,6 +275,9 @@ def load(path: Path, args: argparse.Namespace) -> list[LoadedRecording]:
         ImuError: the file cannot be read with these options (the message names the file).
 
     """
+    problem = not_a_recording(path)
+    if problem:
+        raise ImportOptionsError(problem)
     fmt = cast(InputFormat, getattr(args, "format", "auto"))
     return load_recordings(
         path, csv_options(args), fmt=fmt, rate_hz=args.rate, max_gap_s=args.max_gap

@@ -7,6 +7,8 @@ option and prints where to open the page.
 from __future__ import annotations
 
 import argparse
+import errno
+import socket
 from collections.abc import Awaitable
 from typing import TypeVar
 
@@ -41,9 +43,41 @@ WEB_HELP = (
 
 def _web_address(text: str) -> WebAddress:
     try:
-        return parse_web_address(text)
+        address = parse_web_address(text)
     except WebAddressError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+    problem = host_problem(address.host)
+    if problem:
+        raise argparse.ArgumentTypeError(
+            f"{problem}; give one of this machine's addresses: "
+            f"{DEFAULT_HOST}:PORT (this machine only) or 0.0.0.0:PORT (a phone on the same "
+            "network)"
+        )
+    return address
+
+
+def host_problem(host: str) -> str:
+    """Why ``host`` cannot be listened on by this machine ("" when it can).
+
+    The host must resolve (a name) and be one of this machine's addresses (or 0.0.0.0,
+    ``::``); the port is the server's to try, later.
+    """
+    try:
+        infos = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except (socket.gaierror, UnicodeError):
+        return f"{host!r} is neither an IP address nor a name this machine knows"
+    errors = []
+    for family, kind, proto, _name, sockaddr in infos:
+        try:
+            with socket.socket(family, kind, proto) as probe:
+                probe.bind((sockaddr[0], 0, *sockaddr[2:]))
+            return ""
+        except OSError as exc:
+            errors.append(exc)
+    if any(e.errno == errno.EADDRNOTAVAIL for e in errors):
+        return f"{host!r} is not an address of this machine"
+    reason = errors[0].strerror if errors and errors[0].strerror else "unknown error"
+    return f"cannot listen on {host!r} ({reason.lower()})"
 
 
 def add_web_option(p: argparse.ArgumentParser) -> None:

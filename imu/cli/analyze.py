@@ -29,7 +29,8 @@ from imu.core.metrics import TempoTolerance
 from imu.errors import AnalysisError, ImuError
 from imu.exercises import PROFILES, get_profile, known_profile
 from imu.io.csv_import import UNKNOWN_EXERCISE_WARNING
-from imu.io.recording import Recording
+from imu.io.recording import Recording, one_line
+from imu.live.finish import no_reps_note
 from imu.report.coaching import DISCLAIMER
 from imu.report.session import SessionReport, analyze_recording, check_long_enough
 from imu.report.summary import summarize
@@ -59,6 +60,12 @@ outputs (in --out DIR):
   report.html                       self-contained report with plots
   With several files the rows get a 'recording' column (the file stem). Reports of an
   earlier run in DIR are replaced (a note says so); a file given twice is read once.
+  With several files, one that cannot be read or analysed (too short, no exercise known)
+  is skipped with its reason on stderr and the others are analysed.
+
+exit codes:
+  0 every recording analysed, 1 some skipped (the others analysed and written),
+  2 nothing analysed (error).
 
 examples:
   imu analyze session.parquet --exercise reverse-crunch --tempo 3-1-3 --out out/
@@ -127,11 +134,13 @@ def register(subparsers: Any) -> None:
 
 
 def _named_recordings(
-    args: argparse.Namespace, out: Console
+    args: argparse.Namespace, out: Console, skipped: list[tuple[str, str]] | None = None
 ) -> list[tuple[str, Path, Recording]]:
     """Every recording of every FILE with its name (file stem, or the group of a split CSV).
 
-    Import warnings are printed; what the import repaired goes to stderr in one line.
+    Import warnings are printed; what the import repaired goes to stderr in one line. A file
+    that cannot be read raises, unless ``skipped`` is given: then it is listed there (file,
+    reason) and the others are read.
     """
     found: list[tuple[str, Path, Recording]] = []
     seen: set[Path] = set()
@@ -140,7 +149,13 @@ def _named_recordings(
             print(f"imu analyze: note: {path} is given twice; analysed once", file=sys.stderr)
             continue
         seen.add(path.resolve())
-        loaded = load(path, args)
+        try:
+            loaded = load(path, args)
+        except ImuError as exc:
+            if skipped is None:
+                raise
+            skipped.append((str(path), one_line(exc)))
+            continue
         for item in loaded:
             name = path.stem if len(loaded) == 1 else item.name
             print_repairs("analyze", item.repairs)
@@ -169,43 +184,86 @@ def run(args: argparse.Namespace) -> int:
     )
     out = console("analyze")
     reports: list[SessionReport] = []
-    for name, path, recording in _named_recordings(args, out):
-        exercise = args.exercise or recording.meta.exercise
-        recorded = recording.meta.exercise
-        if args.exercise and recorded and known_profile(recorded) not in (
-            None,
-            known_profile(args.exercise),
-        ):
-            default = get_profile(args.exercise).default_tempo
-            own_tempo = (
-                f", with its default tempo {default} (not the recorded {recording.meta.tempo}; "
-                "--tempo to choose)"
-                if tempo is None and recording.meta.tempo
-                and _same_tempo(recording.meta.tempo, default) is False else ""
-            )
-            print(
-                f"imu analyze: note: {name} was recorded as {recorded!r}; analysing it as "
-                f"{args.exercise!r} as asked{own_tempo} (leave out --exercise to use the "
-                "recorded one)",
-                file=sys.stderr,
-            )
-        if not exercise:
-            raise ImuError(
-                f"{name}: the recording does not say which exercise it is; pass --exercise "
-                f"(one of: {', '.join(PROFILES)})"
-            )
-        if not args.exercise and known_profile(exercise) is None:
-            raise ImuError(
-                f"{path}: the recording's metadata names the exercise {exercise!r}, which is "
-                f"not one of: {', '.join(PROFILES)}; pass --exercise E (it applies to every "
-                "FILE, so analyse this one on its own)"
-            )
-        check_long_enough(recording, str(path) if name == path.stem else f"{path} [{name}]")
+    several = len({p.resolve() for p in args.files}) > 1
+    skipped: list[tuple[str, str]] = []  # with several files, one that fails is skipped
+    named = _named_recordings(args, out, skipped if several else None)
+    several = several or len(named) > 1
+    for name, path, recording in named:
         try:
-            report = analyze_recording(recording, exercise, tempo, params)
-        except AnalysisError as exc:
-            raise too_slow(path, recording.sampling_rate_hz, exc) from exc
-        reports.append(replace(report, name=name))
+            report = _analyse_one(args, name, path, recording, tempo, params)
+        except ImuError as exc:
+            if not several:
+                raise
+            skipped.append((str(path) if name == path.stem else f"{path} [{name}]",
+                            one_line(exc)))
+            continue
+        reports.append(report)
+    for where, reason in skipped:
+        reason = reason.removeprefix(f"{where}: ")  # the file is named once
+        print(f"imu analyze: skipped {where}: {reason}", file=sys.stderr)
+    if not reports:
+        raise ImuError(
+            f"none of the {len(skipped)} recordings could be analysed (each is listed above "
+            "with its reason); nothing written"
+        )
+    _print_and_write(args, out, reports)
+    if skipped:
+        print(
+            f"imu analyze: {_count(len(skipped), 'recording')} skipped, "
+            f"{len(reports)} analysed (exit code 1)",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
+def _analyse_one(
+    args: argparse.Namespace, name: str, path: Path, recording: Recording,
+    tempo: Tempo | None, params: AnalyzerParams,
+) -> SessionReport:
+    """Analyse one recording (notes on stderr); raises ImuError when it cannot be."""
+    exercise = args.exercise or recording.meta.exercise
+    recorded = recording.meta.exercise
+    if args.exercise and recorded and known_profile(recorded) not in (
+        None,
+        known_profile(args.exercise),
+    ):
+        default = get_profile(args.exercise).default_tempo
+        own_tempo = (
+            f", with its default tempo {default} (not the recorded {recording.meta.tempo}; "
+            "--tempo to choose)"
+            if tempo is None and recording.meta.tempo
+            and _same_tempo(recording.meta.tempo, default) is False else ""
+        )
+        print(
+            f"imu analyze: note: {name} was recorded as {recorded!r}; analysing it as "
+            f"{args.exercise!r} as asked{own_tempo} (leave out --exercise to use the "
+            "recorded one)",
+            file=sys.stderr,
+        )
+    if not exercise:
+        raise ImuError(
+            f"{name}: the recording does not say which exercise it is; pass --exercise "
+            f"(one of: {', '.join(PROFILES)})"
+        )
+    if not args.exercise and known_profile(exercise) is None:
+        raise ImuError(
+            f"{path}: the recording's metadata names the exercise {exercise!r}, which is "
+            f"not one of: {', '.join(PROFILES)}; pass --exercise E (it applies to every "
+            "FILE, so analyse this one on its own)"
+        )
+    check_long_enough(recording, str(path) if name == path.stem else f"{path} [{name}]")
+    try:
+        report = analyze_recording(recording, exercise, tempo, params)
+    except AnalysisError as exc:
+        raise too_slow(path, recording.sampling_rate_hz, exc) from exc
+    return replace(report, name=name)
+
+
+def _print_and_write(
+    args: argparse.Namespace, out: Console, reports: list[SessionReport]
+) -> None:
+    """Print the tables and verdicts of ``reports`` and write the reports into ``--out``."""
     tables = combined_tables(reports)
     holds = bool(reports) and all(r.profile.isometric for r in reports)  # planks alone
     out.print(reps_view(tables["reps"], holds))
@@ -217,6 +275,9 @@ def run(args: argparse.Namespace) -> int:
     for r in reports:
         row = r.session.iloc[0]
         prefix = f"{r.name}: " if len(reports) > 1 else ""
+        note = no_reps_note(r)
+        if note:
+            out.print(f"{prefix}{note}", markup=False, highlight=False)
         out.print(
             f"{prefix}{_count(row['reps'], 'hold' if r.profile.isometric else 'rep')}"
             f"{uncertain_note(row)} in "
@@ -237,7 +298,6 @@ def run(args: argparse.Namespace) -> int:
         )
     written = write_reports(reports, args.out)
     out.print(f"wrote: {', '.join(p.name for p in written)} to {args.out}")
-    return 0
 
 
 def _same_tempo(text: str, tempo: Tempo) -> bool | None:

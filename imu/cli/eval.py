@@ -7,6 +7,7 @@ Argument checks run before any session is generated; the evaluation itself lives
 from __future__ import annotations
 
 import argparse
+import itertools
 import math
 import os
 import sys
@@ -149,7 +150,18 @@ def _seed_ranges(args: argparse.Namespace) -> tuple[SeedRange, ...]:
                         "commas, e.g. 0 or 0,100,200") from None
     if any(s < 0 for s in starts):
         raise EvalError(f"--seed-start {args.seed_start}: seeds are >= 0")
-    return tuple(SeedRange(s, args.sessions or 6) for s in starts)
+    n = args.sessions or 6
+    ordered = sorted(starts)
+    for a, b in itertools.pairwise(ordered):
+        if b < a + n:  # the same sessions would be counted twice
+            what = f"{a} is given twice" if a == b else (
+                f"{a}-{a + n - 1} and {b}-{b + n - 1} overlap")
+            raise EvalError(
+                f"--seed-start {args.seed_start} with {count(n, 'session')} per range: {what}, "
+                f"so the same sessions would count twice; give starts at least {n} apart, e.g. "
+                f"{','.join(str(ordered[0] + k * n) for k in range(len(ordered)))}"
+            )
+    return tuple(SeedRange(s, n) for s in starts)
 
 
 def _check_out(out: Path) -> None:
@@ -163,6 +175,14 @@ def _check_out(out: Path) -> None:
             f"--out {out}: cannot write there ({exc.strerror or exc}); give a folder you can "
             "write to"
         ) from None
+
+
+def _earlier_files(out: Path) -> list[str]:
+    """Files an earlier evaluation wrote in ``out`` (its CSV tables and about.txt)."""
+    if not out.is_dir():
+        return []
+    return sorted(p.name for p in out.iterdir()
+                  if p.is_file() and (p.suffix == ".csv" or p.name == "about.txt"))
 
 
 def _config(args: argparse.Namespace) -> EvalConfig:
@@ -186,8 +206,11 @@ def _config(args: argparse.Namespace) -> EvalConfig:
     ranges = _seed_ranges(args)
     supported = pendulum_supported()
     cases = default_cases(supported)
-    if args.exercises:
+    if args.exercises is not None:
         wanted = [e.strip() for e in args.exercises.split(",") if e.strip()]
+        if not wanted:
+            raise EvalError(f"--exercises {args.exercises!r} names no case; give one or more "
+                            f"of {', '.join(case_names())} (or leave it out for all)")
         unknown = [e for e in wanted if e not in case_names()]
         if unknown:
             raise EvalError(f"--exercises: unknown {', '.join(unknown)}; choose from "
@@ -361,6 +384,11 @@ def run(args: argparse.Namespace) -> int:
     cfg = _config(args)
     if args.out is not None:
         _check_out(args.out)
+        earlier = _earlier_files(args.out)
+        if earlier:
+            shown = ", ".join(earlier[:4]) + (" ..." if len(earlier) > 4 else "")
+            print(f"imu eval: note: replacing the files of an earlier run in {args.out} "
+                  f"({shown}); give another --out to keep them", file=sys.stderr)
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,

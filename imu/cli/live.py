@@ -22,7 +22,7 @@ from rich.console import Console
 from firmware_protocol.virtual_sensor import Faults
 from imu.ble.adapters import DeviceAdapter, HipImuAdapter
 from imu.ble.client import KIND_POLAR, BleBackend, StreamConfig, find_sensor_kind
-from imu.cli._args import TEMPO_HELP, tempo_text
+from imu.cli._args import TEMPO_HELP, exercise_spelling, tempo_text
 from imu.cli._csvargs import positive_number
 from imu.cli._output import pipe_safe_console, stdout_broken
 from imu.cli._phone import add_phone_options, announce, phone_source
@@ -45,6 +45,7 @@ from imu.report.session import SessionReport
 from imu.tempo import Tempo, parse_tempo
 
 if TYPE_CHECKING:
+    from imu.io.recording import Recording
     from imu.sim import SessionSpec
 
 logger = logging.getLogger(__name__)
@@ -109,8 +110,23 @@ def _faults(text: str) -> dict[str, float]:
             raise argparse.ArgumentTypeError(
                 f"{item!r}: a probability per rep is in [0, 1], got {value}"
             )
+        if name.strip() in out:
+            raise argparse.ArgumentTypeError(
+                f"{name.strip()!r} is given twice; give each fault once, e.g. "
+                f"{name.strip()}={value.strip()}"
+            )
         out[name.strip()] = p
     return out
+
+
+def out_dir_arg(text: str) -> Path:
+    """``--out DIR`` (argparse type): an empty name is refused, not read as the current folder."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError(
+            f"{text!r} names no folder; give one, e.g. --out sessions/ (--out . for the "
+            "current folder)"
+        )
+    return Path(text)
 
 
 def _fraction(text: str) -> float:
@@ -126,7 +142,8 @@ def _fraction(text: str) -> float:
 def add_stream_options(p: argparse.ArgumentParser, name_prefix: str = "live",
                        tempo_default: str = "the exercise's") -> None:
     """Options shared by ``live`` and ``replay`` (defaults named as each command applies them)."""
-    p.add_argument("--out", "-o", type=Path, required=True, metavar="DIR", help="output dir")
+    p.add_argument("--out", "-o", type=out_dir_arg, required=True, metavar="DIR",
+                   help="output dir")
     p.add_argument("--tempo", metavar="U-H-D", default=None, type=tempo_text,
                    help=f"{TEMPO_HELP} [{tempo_default}]")
     p.add_argument("--speed", type=positive_number, default=1.0, metavar="X",
@@ -220,6 +237,7 @@ def run(args: argparse.Namespace) -> int:
     if args.sim:
         from imu.sim.exercises import EXERCISE_MODELS
 
+        args.sim = exercise_spelling(args.sim, EXERCISE_MODELS)
         if args.sim not in EXERCISE_MODELS:
             raise ImuError(
                 f"--sim {args.sim!r}: the simulator makes {', '.join(EXERCISE_MODELS)}; "
@@ -241,8 +259,8 @@ def run(args: argparse.Namespace) -> int:
                      args.gyr_range)
         if phone is None else StreamConfig()
     )
-    if args.sim:
-        _check_sim(args, config)  # before any journal is opened
+    _check_source_options(args, phone is not None)
+    simulated = _check_sim(args, config) if args.sim else None  # before any journal is opened
     out = pipe_safe_console("live")
     out_dir: Path = args.out
     recover_leftovers(out_dir, out)
@@ -261,7 +279,9 @@ def run(args: argparse.Namespace) -> int:
             hold=hold,
         )
     elif args.sim:
-        coro = _run_sim(args, profile, tempo, config, journal, listener, policy, hold)
+        assert simulated is not None
+        coro = _run_sim(args, profile, tempo, config, journal, listener, policy, hold,
+                        simulated)
     else:
         backend = BleBackend.bumble_transport(args.transport) if args.transport else BleBackend()
         coro = _run_device(args, backend, profile, tempo, config, journal, listener, policy,
@@ -273,6 +293,11 @@ def run(args: argparse.Namespace) -> int:
             except ImuError:
                 set_aside_empty_journal(journal)  # it failed before streaming: leave no journal
                 raise
+        if result.reason == "device gone" and phone is None:
+            out.print(
+                f"the sensor did not come back within {policy.give_up_after_s:g} s "
+                "(--give-up); what was recorded is saved", markup=False, highlight=False,
+            )
         finish(result, out_dir, name, profile, tempo, out, journal, hold=hold)
     return 0 if result.reason in ("stopped", "device gone", DEVICE_STOPPED) else 1
 
@@ -350,9 +375,52 @@ def _sim_faults(args: argparse.Namespace) -> Faults:
     )
 
 
-def _check_sim(args: argparse.Namespace, config: StreamConfig) -> None:
-    """Refuse bad ``--sim-*`` options with their own message, before anything starts."""
+SIM_DEFAULTS: dict[str, Any] = {
+    "sim_reps": None, "sim_sets": 1, "sim_seed": 0, "sim_faults": {}, "sim_drop": 0.0,
+    "sim_disconnect_at": [], "sim_reconnect_after": 2.0, "sim_mtu": 247, "sim_drift": 0.0,
+    "sim_device": "hip-imu",
+}
+"""The ``--sim-*`` options and their defaults (given without ``--sim``, they are refused)."""
+
+
+def _check_source_options(args: argparse.Namespace, phone: bool) -> None:
+    """Refuse options that do not apply to the chosen source (they would be ignored).
+
+    Raises:
+        ImuError: names the options and the source they belong to.
+
+    """
+    source = ("--sim (the simulation has its own virtual link)" if args.sim
+              else "a phone (it streams over the network)" if phone else None)
+    if source is not None and args.transport:
+        raise ImuError(
+            f"--transport {args.transport}: with {source} no Bluetooth adapter is used; "
+            "leave --transport out, or use it with a real sensor"
+        )
+    if args.phone_platform != "auto" and not args.sensor_logger_push:
+        raise ImuError(
+            f"--phone-platform {args.phone_platform}: only for Sensor Logger "
+            "(--sensor-logger-push PORT); leave it out"
+        )
+    if not args.sim:
+        given = [f"--{name.replace('_', '-')}" for name, default in SIM_DEFAULTS.items()
+                 if getattr(args, name) != default]
+        if given:
+            raise ImuError(
+                f"{', '.join(given)}: only with --sim EXERCISE (the virtual sensor); leave "
+                f"{'it' if len(given) == 1 else 'them'} out with a real sensor or a phone"
+            )
+
+
+def _check_sim(args: argparse.Namespace, config: StreamConfig) -> Recording:
+    """Refuse bad ``--sim-*`` options with their own message, before anything starts.
+
+    Returns:
+        The simulated session's recording (what the virtual sensor will stream).
+
+    """
     from firmware_protocol.spec import MAX_MTU, MIN_MTU
+    from imu.sim import simulate_session
     from imu.sim.session import validate_spec
 
     validate_spec(_sim_spec(args, config))
@@ -380,18 +448,27 @@ def _check_sim(args: argparse.Namespace, config: StreamConfig) -> None:
                 f"{', '.join(ignored)}: the simulated Polar sensor (--sim-device polar) only "
                 "drops frames (--sim-drop); leave these out, or simulate the hip-imu sensor"
             )
+    rec = simulate_session(_sim_spec(args, config)).recording
+    late = sorted(t for t in args.sim_disconnect_at if t >= rec.duration_s)
+    if late:
+        print(
+            f"imu live: warning: --sim-disconnect-at {', '.join(f'{t:g}' for t in late)}: "
+            f"after the simulated session ends ({rec.duration_s:.0f} s); no disconnect "
+            "then",
+            file=sys.stderr,
+        )
+    return rec
 
 
 async def _run_sim(args: argparse.Namespace, profile: ExerciseProfile, tempo: Tempo,
                    config: StreamConfig, journal: Path, view: Listener,
-                   policy: ReconnectPolicy, hold: InterruptHold | None = None) -> LiveResult:
+                   policy: ReconnectPolicy, hold: InterruptHold | None,
+                   rec: Recording) -> LiveResult:
     from firmware_protocol.virtual_sensor import SampleSource
     from imu.ble.polar.virtual import PolarSource
     from imu.ble.sim import ScaledClock, polar_bench, sim_bench
     from imu.live.sources.virtual import BenchFactory, VirtualSensorSource
-    from imu.sim import simulate_session
 
-    rec = simulate_session(_sim_spec(args, config)).recording
     bench: BenchFactory
     if args.sim_device == "polar":
         bench = functools.partial(

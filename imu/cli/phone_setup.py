@@ -65,14 +65,22 @@ def register(subparsers: Any) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("app", choices=("phyphox", "sensor-logger"))
-    p.add_argument("--host", default="0.0.0.0", help="address to serve on [all interfaces]")
-    p.add_argument("--port", type=tcp_port, default=8765, metavar="PORT",
-                   help="port to serve the experiment, 1-65535 [8765]")
+    p.add_argument("--host", default=None,
+                   help="phyphox: address to serve on [0.0.0.0: all interfaces]")
+    p.add_argument("--port", type=tcp_port, default=None, metavar="PORT",
+                   help=f"phyphox: port to serve the experiment, 1-65535 [{DEFAULT_PORT}]")
     p.add_argument("--address", metavar="IP", default=None,
-                   help="this computer's address as the phone sees it [guessed]")
+                   help="phyphox: this computer's address as the phone sees it [guessed]")
     p.add_argument("--save", type=Path, metavar="FILE", default=None,
-                   help=f"write {EXPERIMENT_NAME} to FILE instead of serving it")
+                   help=f"phyphox: write {EXPERIMENT_NAME} to FILE instead of serving it")
+    p.add_argument("--force", action="store_true",
+                   help="phyphox --save: replace FILE if it exists")
     p.set_defaults(func=run)
+
+
+DEFAULT_PORT = 8765
+PHYPHOX_ONLY = ("host", "port", "address", "save", "force")
+"""Options that only ``phone-setup phyphox`` uses."""
 
 
 def tcp_port(text: str) -> int:
@@ -95,6 +103,9 @@ def save_experiment(path: Path) -> None:
         ImuError: the file cannot be written (the message names it and the fix).
 
     """
+    if path.is_dir():
+        raise ImuError(f"--save {str(path)!r} is a folder; give a file name, e.g. "
+                       f"{str(path / EXPERIMENT_NAME)!r}")
     try:
         path.write_bytes(experiment_file())
     except OSError as exc:
@@ -108,30 +119,59 @@ def run(args: argparse.Namespace) -> int:
     """Print the steps; for phyphox serve the experiment until Ctrl-C."""
     out = console("phone-setup", "the experiment is still served")
     if args.app == "sensor-logger":
+        given = [f"--{name}" for name in PHYPHOX_ONLY if getattr(args, name) not in (None, False)]
+        if given:
+            raise ImuError(
+                f"{', '.join(given)}: only for 'imu phone-setup phyphox'; Sensor Logger needs "
+                "no file from this computer (imu live --sensor-logger-push PORT prints its URL)"
+            )
         out.print(SENSOR_LOGGER_STEPS, highlight=False)
         return 0
     if args.save is not None:
+        serving = [f"--{name}" for name in ("host", "port", "address")
+                   if getattr(args, name) is not None]
+        if serving:
+            raise ImuError(f"{', '.join(serving)}: only for serving the experiment; with "
+                           "--save FILE nothing is served, so leave them out")
+        if args.save.exists() and not args.save.is_dir() and not args.force:
+            raise ImuError(
+                f"--save {str(args.save)!r} already exists; add --force to replace it, or "
+                "give another file name"
+            )
         save_experiment(args.save)
         out.print(f"wrote {args.save}; send it to the phone and open it with phyphox")
         load = LOAD_BY_FILE.format(file=args.save)
         out.print(PHYPHOX_STEPS.format(load=load), highlight=False)
         return 0
-    url = f"http://{args.address or lan_address()}:{args.port}/{EXPERIMENT_NAME}"
+    if args.force:
+        raise ImuError("--force: only with --save FILE (it replaces FILE)")
+    host = "0.0.0.0" if args.host is None else args.host
+    port = DEFAULT_PORT if args.port is None else args.port
+    url = f"http://{args.address or lan_address()}:{port}/{EXPERIMENT_NAME}"
 
     def tell() -> None:  # only once the port is open: a QR code of a dead URL helps nobody
         out.print(qr_text(url), highlight=False, markup=False)
         out.print(f"serving {url} (Ctrl-C when the phone has it)\n", highlight=False)
         out.print(PHYPHOX_STEPS.format(load=LOAD_BY_QR.format(url=url)), highlight=False)
 
+    def downloaded(peer: str) -> None:
+        out.print(f"the experiment was downloaded by {peer}; once phyphox lists \"hip-imu\", "
+                  "press Ctrl-C here", highlight=False, markup=False)
+
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(_serve_then(args.host, args.port, tell))
+        asyncio.run(_serve_then(host, port, tell, downloaded))
     return 0
 
 
-async def _serve_then(host: str, port: int, tell: Callable[[], None]) -> None:
+async def _serve_then(
+    host: str, port: int, tell: Callable[[], None],
+    on_download: Callable[[str], None] | None = None,
+) -> None:
     """Serve the experiment; call ``tell`` once it is served (errors before it propagate)."""
     ready = asyncio.Event()
-    server = asyncio.create_task(serve_experiment(host, port, ready=ready))
+    server = asyncio.create_task(
+        serve_experiment(host, port, ready=ready, on_download=on_download)
+    )
     waiter = asyncio.create_task(ready.wait())
     try:
         await asyncio.wait({server, waiter}, return_when=asyncio.FIRST_COMPLETED)

@@ -7,6 +7,7 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
+from imu.cli._args import tempo_text
 from imu.cli._csvargs import console
 
 EPILOG = """\
@@ -50,7 +51,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--exercise", "-e", metavar="E", default=None,
                         help="which exercise; default: the one with the most sessions (for "
                         "recordings without one: their exercise)")
-    parser.add_argument("--tempo", metavar="U-H-D", default=None,
+    parser.add_argument("--tempo", metavar="U-H-D", default=None, type=tempo_text,
                         help='prescription for recordings without one, "up-hold-down" s')
     parser.add_argument("--manifest", type=Path, default=None, metavar="CSV",
                         help="per-file participant, exercise, tempo, date (as imu batch)")
@@ -59,8 +60,15 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Build and write the progress page; returns the exit code (1 when a file failed)."""
+    from imu.exercises import check_tempo_fits, get_profile
     from imu.report.progress import build_progress, headline, load_inputs, write_progress
+    from imu.tempo import parse_tempo
 
+    # Options are checked once, up front (as 'imu batch' does), not once per file.
+    if args.exercise is not None:
+        profile = get_profile(args.exercise)
+        if args.tempo is not None:
+            check_tempo_fits(profile, parse_tempo(args.tempo))
     out = console("progress")
     data, failures = load_inputs(args.inputs, args.manifest, args.exercise, args.tempo)
     for path, reason in failures:

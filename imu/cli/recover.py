@@ -10,9 +10,10 @@ from typing import Any
 
 from imu.cli._csvargs import console
 from imu.errors import RecordingError
-from imu.io.journal import journal_in_use, recover, recovery_target
+from imu.io.journal import RECOVERED_SUFFIX, journal_in_use, recover, recovery_target
 from imu.io.recording import write_recording
 from imu.io.repairs import plural
+from imu.live.finish import recovered_analyze_command
 
 
 def register(subparsers: Any) -> None:
@@ -26,15 +27,18 @@ def register(subparsers: Any) -> None:
             " (NAME-recovered.parquet if that exists: nothing is written over); the journal"
             " is then kept as NAME.imuj.recovered. A journal a running session still writes is"
             " refused. A torn"
-            " last record (the crash itself) is dropped; everything before it is kept. A damaged"
+            " last record (the crash itself) is dropped; everything before it is kept. Bytes"
+            " after the last record that hold no record (appended by something else) are"
+            " ignored and said, and lose nothing. A damaged"
             " record elsewhere (bit flips, a zeroed block) is skipped: the reader finds the next"
             " intact record and keeps everything after it, the loss is reported in frames and"
             " seconds on stderr, the recording is still written, and the exit code is 1."
         ),
         epilog="examples:\n  imu recover sessions/live-20250101-093000.imuj\n"
         "  imu recover sessions/*.imuj --out recovered/\n\n"
-        "exit codes: 0 recovered (at most a torn last record dropped), 1 recovered but\n"
-        "intact data was lost to damage, 2 nothing recovered (error).",
+        "exit codes: 0 recovered (at most a torn last record dropped or an unreadable\n"
+        "tail ignored), 1 recovered but intact data was lost to damage, 2 nothing\n"
+        "recovered (error).",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("journals", type=Path, nargs="+", metavar="JOURNAL", help="journal file(s)")
@@ -57,9 +61,18 @@ def run(args: argparse.Namespace) -> int:
         recording = result.recording
         target = recovery_target(journal, args.out)  # never over an existing recording
         write_recording(recording, target)
-        done = journal.with_name(journal.name + ".recovered")
-        journal.rename(done)  # not recovered again at the next 'imu live' into this folder
-        torn = ", torn last record dropped" if result.contents.torn_tail else ""
+        done = journal
+        if not journal.name.endswith(RECOVERED_SUFFIX):  # recovered again: already marked
+            done = journal.with_name(journal.name + RECOVERED_SUFFIX)
+            journal.rename(done)  # not recovered again at the next 'imu live' into this folder
+        torn = ""
+        if result.contents.torn_tail:
+            tail = result.contents.damage[-1]
+            torn = (
+                f", {plural(tail.n_bytes, 'byte')} of unreadable tail ignored"
+                if tail.foreign
+                else ", torn last record dropped"
+            )
         out.print(
             f"{journal}: {plural(result.contents.n_frames, 'frame')}{torn} -> {target} "
             f"({recording.duration_s:.1f} s, {plural(len(recording.meta.gaps), 'gap')}, "
@@ -67,8 +80,10 @@ def run(args: argparse.Namespace) -> int:
             f"{done.name}",
             markup=False,
         )
-        if result.repairs:
-            print(f"imu recover: warning: {result.repairs.line()}", file=sys.stderr)
+        out.print(f"  its reports: {recovered_analyze_command(target)}", markup=False)
+        if result.repairs:  # a loss is a warning; a torn or unreadable tail lost nothing
+            kind = "warning" if result.repairs.data_lost else "note"
+            print(f"imu recover: {kind}: {result.repairs.line()}", file=sys.stderr)
         if result.repairs.data_lost:
             code = 1
     return code

@@ -15,6 +15,7 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
+from imu.cli._csvargs import not_a_recording
 from imu.cli._output import pipe_safe_console
 from imu.cli.live import add_stream_options, default_name, finish, make_view
 from imu.errors import ImuError
@@ -67,6 +68,9 @@ def check_recording_arg(path: Path) -> None:
         )
     if not path.exists():
         raise ImuError(f"{path}: no such file; imu replay wants a Parquet recording")
+    problem = not_a_recording(path)
+    if problem:
+        raise ImuError(problem)
     if not looks_like_parquet(path):
         raise ImuError(
             f"{path}: not a Parquet recording; imu replay streams recordings: convert it first "

@@ -9,7 +9,7 @@ from pathlib import Path
 from scipy.spatial.transform import Rotation
 
 from firmware_protocol.spec import OUTPUT_DATA_RATES_HZ
-from imu.cli._args import count, tempo_text
+from imu.cli._args import count, exercise_spelling, tempo_text
 from imu.errors import SimulationError
 from imu.sim import EXERCISE_MODELS, EXERCISES, FAULTS, SessionSpec, save_session, simulate_session
 from imu.sim.exercises import CONTROLLED_FAMILIES, SWING_FAMILIES
@@ -91,6 +91,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                    help="hanging exercises: the whole body swings from the bar all session")
     p.add_argument("--no-noise", action="store_true",
                    help="ideal sensor: no noise, bias or scale error (still quantised)")
+    p.add_argument("--force", action="store_true",
+                   help="replace FILE and its .truth.csv if they exist")
     p.set_defaults(func=run)
 
 
@@ -125,6 +127,10 @@ def parse_faults(text: str, what: str = "fault rate") -> dict[str, float]:
             raise SimulationError(
                 f"{what} {item!r} is not NAME=RATE; write e.g. --faults swing=0.2,"
                 f"dropped_eccentric=0.1 (faults: {', '.join(FAULTS)})"
+            )
+        if name.strip() in faults:
+            raise SimulationError(
+                f"{what} {name.strip()!r} is given twice ({text}); give each once"
             )
         faults[name.strip()] = rate
     return faults
@@ -164,11 +170,32 @@ def check_out(out: str) -> None:
         )
 
 
+def check_not_there(out: str, force: bool) -> None:
+    """Refuse to write over an earlier recording or its truth without ``--force``.
+
+    Raises:
+        SimulationError: FILE or FILE's ``.truth.csv`` exists (or FILE is a folder).
+
+    """
+    path = Path(out)
+    if path.is_dir():
+        raise SimulationError(f"--out {out} is a folder; give a file name, e.g. "
+                              f"{path / 'session.parquet'}")
+    there = [p for p in (path, path.with_name(f"{path.stem}.truth.csv")) if p.exists()]
+    if there and not force:
+        raise SimulationError(
+            f"--out {out}: {' and '.join(str(p) for p in there)} already "
+            f"exist{'s' if len(there) == 1 else ''}; add --force to replace "
+            f"{'it' if len(there) == 1 else 'them'}, or give another --out"
+        )
+
+
 def run(args: argparse.Namespace) -> int:
     """Simulate, write both files and print a short summary."""
     check_out(args.out)
+    check_not_there(args.out, args.force)
     spec = SessionSpec(
-        exercise=args.exercise,
+        exercise=exercise_spelling(args.exercise, EXERCISE_MODELS),
         tempo=parse_tempo(args.tempo) if args.tempo else None,
         reps=args.reps,
         sets=args.sets,

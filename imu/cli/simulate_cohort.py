@@ -9,7 +9,7 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-from imu.cli._args import count, tempo_text
+from imu.cli._args import count, exercise_spelling, tempo_text
 from imu.cli._csvargs import console
 from imu.errors import SimulationError
 
@@ -139,7 +139,12 @@ def run(args: argparse.Namespace) -> int:
         remove_cohort,
         simulate_cohort,
     )
+    from imu.sim.exercises import EXERCISE_MODELS
 
+    exercise = exercise_spelling(args.exercise, EXERCISE_MODELS)
+    if exercise not in EXERCISE_MODELS:  # before any file is touched
+        raise SimulationError(f"--exercise {args.exercise!r}: the simulator makes "
+                              f"{', '.join(EXERCISE_MODELS)}; pick one of those")
     out_dir: Path = args.out
     if out_dir.exists() and not out_dir.is_dir():
         raise SimulationError(f"{out_dir} is a file; give a directory")
@@ -152,7 +157,7 @@ def run(args: argparse.Namespace) -> int:
     spec = CohortSpec(
         participants=args.participants,
         weeks=args.weeks,
-        exercise=args.exercise,
+        exercise=exercise,
         prescribed=args.tempo,
         improver_share=args.improvers,
         reps=args.reps,

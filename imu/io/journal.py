@@ -23,7 +23,9 @@ reader scans forward for the next sync marker whose length and CRC check out, an
 intact record from there on. What was skipped is reported (:class:`JournalDamage`, and in
 frames and seconds by :func:`recover`). A damaged region that runs to the end of the file
 and looks like an interrupted write (a record cut short, or zeros) is a *torn tail*, the
-normal trace of a crash; anything else lost intact data.
+normal trace of a crash; so is a tail that holds no trace of a record at all (text or random
+bytes appended by something else: an *unreadable tail*, ignored, nothing lost). Anything else
+lost intact data.
 
 Version 1 journals ("IMUJRNL1": the same records without the sync marker, CRC over the body
 only) are still read; they are resynchronised by trying every byte offset, which is slower
@@ -50,7 +52,7 @@ from typing import Any
 
 from imu.errors import RecordingError
 from imu.io.atomic import write_error_reason
-from imu.io.recorders import FrameRecorder, StreamHeader, recorder_for
+from imu.io.recorders import FrameRecorder, StreamHeader, StreamRecorder, recorder_for
 from imu.io.recording import Gap, Recording, one_line
 from imu.io.repairs import REPAIRS_NOTE, Repair, RepairReport, plural
 
@@ -325,6 +327,11 @@ class JournalDamage:
             recorder found where the intact records resume, or for damage with no gap after
             it (the end of the file) ``frames_lost`` times the samples an intact frame holds.
             0 until :func:`recover` counted them.
+        foreign: True when the stretch holds no trace of a record (no sync marker, no
+            record prefix, not zeros): bytes the journal never wrote, appended or inserted by
+            something else (:func:`_holds_no_record`). At the end of the file it is an
+            *unreadable tail*, a torn tail that lost nothing (``frames_lost`` 0); elsewhere
+            it lost nothing when the numbered frames after it resume with no gap.
 
     """
 
@@ -334,6 +341,7 @@ class JournalDamage:
     torn_tail: bool
     frames_lost: int = 0
     samples_lost: int = 0
+    foreign: bool = False
 
 
 @dataclass
@@ -432,6 +440,45 @@ def _is_torn(data: bytes, pos: int, version: int) -> bool:
     return _BODY_HEAD.size <= n <= _MAX_RECORD and head + _PREFIX.size + n > len(data)
 
 
+def _holds_no_record(
+    data: bytes, start: int, end: int, version: int, near_s: float | None = None
+) -> bool:
+    """True if ``data[start:end]`` (a damaged stretch) holds no trace of a record.
+
+    A record the journal wrote and something damaged keeps a trace: a sync marker (version
+    2); or, for a record whose marker was damaged, at ``start`` a plausible length and kind,
+    or a CRC that checks out for a record filling the stretch, or a host time within an hour
+    of ``near_s`` (the intact record before it); zeros are a block the file system lost.
+    Bytes with none of these were never written by the journal (text or random bytes put
+    into it by something else), and lose nothing when skipped. Version-1 journals (no
+    marker) are judged by the length at ``start`` alone.
+    """
+    chunk = data[start:end]
+    if not chunk.strip(b"\x00"):
+        return False
+    if version == 1:
+        if len(chunk) < _PREFIX.size:
+            return False
+        (n,) = _LEN.unpack_from(chunk)
+        return not _BODY_HEAD.size <= n <= _MAX_RECORD
+    if SYNC in chunk:
+        return False
+    head = len(SYNC)
+    if len(chunk) >= head + _PREFIX.size + 1:
+        (n,) = _LEN.unpack_from(chunk, head)
+        if _BODY_HEAD.size <= n <= _MAX_RECORD and chunk[head + _PREFIX.size] in _KINDS:
+            return False  # marker damaged, length and kind intact
+        (crc,) = _LEN.unpack_from(chunk, head + _LEN.size)
+        body = chunk[head + _PREFIX.size :]
+        if zlib.crc32(body, zlib.crc32(_LEN.pack(len(body)))) == crc:
+            return False  # marker and length damaged, the rest intact
+    if near_s is not None and len(chunk) >= head + _PREFIX.size + _BODY_HEAD.size:
+        (host_time,) = struct.unpack_from("<d", chunk, head + _PREFIX.size + 1)
+        if abs(host_time - near_s) < 3600.0:
+            return False  # the record's time is there
+    return True
+
+
 def read_journal(path: str | Path) -> JournalContents:
     """Read a journal, skipping damaged stretches (see :class:`JournalDamage`).
 
@@ -457,8 +504,13 @@ def read_journal(path: str | Path) -> JournalContents:
             f"{path}: journal format {data[len(MAGIC) - 1 : len(MAGIC)]!r} is not one this tool "
             f"reads (versions 1 and 2); upgrade the imu package"
         )
+    elif not data:
+        raise RecordingError(f"{path} is empty: not an imu journal; nothing to recover")
     else:
-        raise RecordingError(f"{path} is not an imu journal (it does not start with {MAGIC!r})")
+        raise RecordingError(
+            f"{path} is not an imu journal (it does not start with the journal marker "
+            f"{MAGIC.decode()}); 'imu recover' reads only the .imuj files 'imu live' writes"
+        )
     pos = len(MAGIC)
     if len(data) < pos + _PREFIX.size:
         raise RecordingError(f"journal {path} is truncated inside its header; nothing to recover")
@@ -485,13 +537,24 @@ def read_journal(path: str | Path) -> JournalContents:
             pos = _next_candidate(data, pos, version)
             continue
         if bad_start is not None:
-            out.damage.append(JournalDamage(bad_start, pos - bad_start, len(out.records), False))
+            near = out.records[-1][1] if out.records else None
+            foreign = _holds_no_record(data, bad_start, pos, version, near)
+            out.damage.append(
+                JournalDamage(bad_start, pos - bad_start, len(out.records), False,
+                              foreign=foreign)
+            )
             bad_start = None
         kind, host_time, payload, pos = parsed
         out.records.append((kind, host_time, payload))
     if bad_start is not None:
         torn = _is_torn(data, bad_start, version)
-        out.damage.append(JournalDamage(bad_start, len(data) - bad_start, len(out.records), torn))
+        near = out.records[-1][1] if out.records else None
+        junk = not torn and _holds_no_record(data, bad_start, len(data), version, near)
+        out.damage.append(
+            JournalDamage(
+                bad_start, len(data) - bad_start, len(out.records), torn or junk, foreign=junk
+            )
+        )
     out.damage = _with_frame_estimates(out)
     if out.damage:
         logger.info("journal %s: %s", path, damage_text(out))
@@ -506,7 +569,9 @@ def _with_frame_estimates(contents: JournalContents) -> list[JournalDamage]:
     out = []
     for d in contents.damage:
         frames = d.n_bytes // typical if typical > overhead else 0
-        if not d.torn_tail:
+        if d.foreign and d.torn_tail:
+            frames = 0
+        elif not d.torn_tail:
             frames = max(frames, 1)
         out.append(replace(d, frames_lost=frames))
     return out
@@ -524,8 +589,18 @@ def damage_text(contents: JournalContents) -> str:
             "every intact record after them kept"
         )
     if contents.torn_tail:
-        parts.append(f"torn last record dropped ({contents.damage[-1].n_bytes} bytes; a crash)")
+        parts.append(_tail_text(contents.damage[-1]))
     return "; ".join(parts)
+
+
+def _tail_text(tail: JournalDamage) -> str:
+    """What was done with a torn tail, as a phrase."""
+    if tail.foreign:
+        return (
+            f"{plural(tail.n_bytes, 'byte')} of unreadable tail ignored (after the last "
+            "record; not written by the journal, nothing lost)"
+        )
+    return f"torn last record dropped ({plural(tail.n_bytes, 'byte')} cut short by the crash)"
 
 
 def replay_into(
@@ -598,7 +673,8 @@ class JournalRecovery:
 
 
 def _counted_losses(
-    contents: JournalContents, marks: dict[int, int], gaps: tuple[Gap, ...], n_samples: int
+    contents: JournalContents, marks: dict[int, int], gaps: tuple[Gap, ...], n_samples: int,
+    numbered: bool = False,
 ) -> list[JournalDamage]:
     """The damaged stretches with their losses counted in samples, and frames from those.
 
@@ -609,7 +685,10 @@ def _counted_losses(
     frames, samples and seconds then agree. Damage with no gap after it (it runs to the end
     of the file, or held no frame) keeps the estimate from its size, and its samples are
     that many frames' worth. A gap shared by several stretches (no sample between them) is
-    counted once, at the first.
+    counted once, at the first. A foreign stretch (no trace of a record) between two frames
+    numbered in sequence (our sensor's: a missing frame is always a gap), with no gap where
+    the frames resume, lost nothing: bytes were put in, none written over. Other recorders
+    interpolate across short holes, so there the estimate from the size is kept.
     """
     received = n_samples - sum(g.n_samples for g in gaps)
     per_frame = received / contents.n_frames if contents.n_frames and received > 0 else 0.0
@@ -627,11 +706,21 @@ def _counted_losses(
             frames = max(1, round(samples / per_frame)) if per_frame else d.frames_lost
         elif mark is not None and mark in counted:
             samples = frames = 0  # counted with the stretch before it (one gap)
+        elif d.foreign and numbered and _frames_resume(contents, d.record_index):
+            samples = frames = 0  # bytes put in between numbered frames: no frame is missing
         else:
             frames = d.frames_lost
             samples = round(frames * per_frame)
         out.append(replace(d, frames_lost=frames, samples_lost=samples))
     return out
+
+
+def _frames_resume(contents: JournalContents, index: int) -> bool:
+    """True if records ``index - 1`` and ``index`` (around a damaged stretch) are frames."""
+    records = contents.records
+    return 0 < index < len(records) and all(
+        records[i][0] == KIND_FRAME for i in (index - 1, index)
+    )
 
 
 def recover(path: str | Path, warn: bool = True) -> JournalRecovery:
@@ -657,14 +746,25 @@ def recover(path: str | Path, warn: bool = True) -> JournalRecovery:
         replace(g, reason=REASON_JOURNAL) if g.start in damaged_starts else g
         for g in recording.meta.gaps
     )
-    contents.damage = _counted_losses(contents, marks, gaps, recording.n_samples)
+    numbered = isinstance(recorder, StreamRecorder)  # sequence numbers: every loss a gap
+    contents.damage = _counted_losses(contents, marks, gaps, recording.n_samples, numbered)
     lost = contents.damaged
     lost_samples = sum(d.samples_lost for d in lost)
     seconds = lost_samples / rate
     source = str(path)
     report = RepairReport(source)
-    if lost:
-        frames = sum(d.frames_lost for d in lost)
+    frames = sum(d.frames_lost for d in lost)
+    if lost and not frames and not lost_samples:  # bytes inserted between intact records
+        n_bytes = sum(d.n_bytes for d in lost)
+        report = report.plus(
+            Repair(
+                "journal_skipped",
+                n_bytes,
+                f"{plural(n_bytes, 'unreadable byte')} skipped between intact records, no "
+                "frame missing",
+            )
+        )
+    elif lost:
         report = report.plus(
             Repair(
                 "journal_damaged",
@@ -681,8 +781,8 @@ def recover(path: str | Path, warn: bool = True) -> JournalRecovery:
         report = report.plus(
             Repair(
                 "journal_torn_tail",
-                max(tail.frames_lost, 1),
-                f"torn last record dropped ({tail.n_bytes} bytes cut short by the crash)",
+                tail.n_bytes if tail.foreign else max(tail.frames_lost, 1),
+                _tail_text(tail),
             )
         )
     notes = dict(recording.meta.notes)
@@ -709,12 +809,27 @@ def recovery_target(journal: str | Path, out_dir: str | Path | None = None) -> P
     """
     journal = Path(journal)
     folder = Path(out_dir) if out_dir is not None else journal.parent
-    target = folder / f"{journal.stem}.parquet"
+    stem = journal_stem(journal)
+    target = folder / f"{stem}.parquet"
     k = 1
     while target.exists():
-        target = folder / f"{journal.stem}-recovered{'' if k == 1 else f'-{k}'}.parquet"
+        target = folder / f"{stem}-recovered{'' if k == 1 else f'-{k}'}.parquet"
         k += 1
     return target
+
+
+RECOVERED_SUFFIX = ".recovered"
+"""Appended to a journal once ``imu recover`` wrote its recording."""
+
+
+def journal_stem(journal: str | Path) -> str:
+    """The session name of a journal: ``NAME`` of ``NAME.imuj``, ``NAME.imuj.recovered``..."""
+    name = Path(journal).name
+    for suffix in (RECOVERED_SUFFIX, EMPTY_SUFFIX):
+        if name.endswith(SUFFIX + suffix):
+            name = name[: -len(suffix)]
+            break
+    return name[: -len(SUFFIX)] if name.endswith(SUFFIX) else Path(name).stem
 
 
 def leftover_journals(directory: str | Path) -> list[Path]:

@@ -33,6 +33,7 @@ from imu.errors import ImuError, RecordingError
 from imu.exercises import ExerciseProfile
 from imu.io.journal import (
     EMPTY_SUFFIX,
+    RECOVERED_SUFFIX,
     SUFFIX,
     EmptyJournalError,
     fsync_path,
@@ -188,6 +189,16 @@ def analyze_command(recording_path: Path, profile: ExerciseProfile, tempo: Tempo
     return shlex.join(words)
 
 
+def recovered_analyze_command(recording_path: Path) -> str:
+    """The ``imu analyze`` command for a recording recovered from a journal.
+
+    Its exercise and tempo come from the recording's metadata, so only the folder is given:
+    ``NAME/`` beside it, where a live session keeps its reports.
+    """
+    words = ["imu", "analyze", str(recording_path), "--out", str(reports_dir(recording_path))]
+    return shlex.join(words)
+
+
 @dataclass(frozen=True)
 class RecoveredJournal:
     """A journal left by a crashed session, and what became of it.
@@ -199,6 +210,7 @@ class RecoveredJournal:
         error: why it could not be recovered (None when it was).
         losses: what was lost to damage and repaired, one line as ``imu recover`` prints it
             ("" when nothing was).
+        data_lost: intact data was lost (not only a torn or unreadable tail dropped).
 
     """
 
@@ -207,6 +219,7 @@ class RecoveredJournal:
     recording: Recording | None
     error: str | None = None
     losses: str = ""
+    data_lost: bool = False
 
 
 def recover_leftover_journals(out_dir: Path) -> list[RecoveredJournal]:
@@ -237,9 +250,10 @@ def recover_leftover_journals(out_dir: Path) -> list[RecoveredJournal]:
             continue
         recording = recovered.recording
         write_recording(recording, target)
-        journal.rename(journal.with_name(journal.name + ".recovered"))
+        journal.rename(journal.with_name(journal.name + RECOVERED_SUFFIX))
         losses = recovered.repairs.line() if recovered.repairs else ""
-        results.append(RecoveredJournal(journal, target, recording, losses=losses))
+        results.append(RecoveredJournal(journal, target, recording, losses=losses,
+                                        data_lost=recovered.repairs.data_lost))
     return results
 
 
@@ -257,7 +271,8 @@ def recover_leftovers(out_dir: Path, out: Console) -> list[Path]:
             markup=False,
         )
         if item.losses:
-            out.print(f"warning: {item.losses}", markup=False)
+            out.print(f"{'warning' if item.data_lost else 'note'}: {item.losses}", markup=False)
+        out.print(f"  its reports: {recovered_analyze_command(item.target)}", markup=False)
         written.append(item.target)
     return written
 
@@ -377,11 +392,25 @@ def _stopped_note(path: Path, recording: Recording, saved: SavedSession | None,
             f"  {analyze_command(path, profile, tempo)}")
 
 
+def no_reps_note(report: SessionReport) -> str:
+    """Why a session of an exercise that counts only hip drives found none ("" otherwise)."""
+    if len(report.reps) or not report.profile.every_rep_is_swing:
+        return ""
+    return (
+        f"{report.profile.name} counts only hip drives as reps, the pelvis swinging to drive "
+        "the lift; strict reps leave the pelvis still, so none found is what strict form "
+        "looks like from the hip"
+    )
+
+
 def _print_summary(saved: SavedSession, recording: Recording, tempo: Tempo,
                    out: Console) -> None:
     """The reps and sets tables, the one-line summary, and where everything went."""
     report = saved.report
     out.print(reps_view(report.reps, report.profile.isometric))
+    note = no_reps_note(report)
+    if note:
+        out.print(note, markup=False, highlight=False)
     out.print()
     sets = sets_view(report.sets, report.profile.isometric)
     if sets is not None:

@@ -21,6 +21,7 @@ import io
 import logging
 import socket
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from importlib import resources
 
 import segno
@@ -118,9 +119,21 @@ def qr_text(data: str) -> str:
 
 
 async def serve_experiment(
-    host: str, port: int, ready: asyncio.Event | None = None, stop: asyncio.Event | None = None
+    host: str,
+    port: int,
+    ready: asyncio.Event | None = None,
+    stop: asyncio.Event | None = None,
+    on_download: Callable[[str], None] | None = None,
 ) -> None:
     """Serve the experiment at ``/hip-imu.phyphox`` until ``stop`` is set (or forever).
+
+    Args:
+        host: the address to listen on.
+        port: the TCP port.
+        ready: set once the port is open.
+        stop: serving ends when it is set.
+        on_download: called with the address of whoever downloaded the experiment, each time
+            it is served.
 
     Raises:
         ImuError: the port cannot be opened (the message names it and the fix).
@@ -128,8 +141,10 @@ async def serve_experiment(
     """
     body = experiment_file()
 
-    async def handle(_request: web.Request) -> web.Response:
-        logger.info("phyphox experiment downloaded")
+    async def handle(request: web.Request) -> web.Response:
+        logger.info("phyphox experiment downloaded by %s", request.remote)
+        if on_download is not None:
+            on_download(request.remote or "?")
         disposition = f'attachment; filename="{EXPERIMENT_NAME}"'
         return web.Response(body=body, content_type="application/octet-stream",
                             headers={"Content-Disposition": disposition})

@@ -56,3 +56,57 @@ def test_host_not_of_this_computer_is_named(capsys):
     assert main(["phone-setup", "phyphox", "--host", "192.0.2.123", "--port", "18766"]) == 2
     line = _one_error_line(capsys.readouterr().err)
     assert "'192.0.2.123' is not an address of this computer" in line
+
+
+def test_save_refuses_an_existing_file_without_force(tmp_path, capsys):
+    target = tmp_path / "x.phyphox"
+    target.write_text("mine")
+    assert main(["phone-setup", "phyphox", "--save", str(target)]) == 2
+    line = _one_error_line(capsys.readouterr().err)
+    assert "already exists" in line and "--force" in line
+    assert target.read_text() == "mine"
+    assert main(["phone-setup", "phyphox", "--save", str(target), "--force"]) == 0
+    assert target.read_bytes().startswith(b"<")
+
+
+@pytest.mark.parametrize("option", [["--save", "f"], ["--port", "9000"], ["--force"]])
+def test_sensor_logger_refuses_phyphox_options(option, tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(["phone-setup", "sensor-logger", *option]) == 2
+    line = _one_error_line(capsys.readouterr().err)
+    assert option[0] in line and "only for 'imu phone-setup phyphox'" in line
+    assert not (tmp_path / "f").exists()
+
+
+def test_a_download_of_the_experiment_is_said():
+    import asyncio
+
+    import aiohttp
+
+    from imu.cli.phone_setup import _serve_then
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    said: list[str] = []
+
+    async def scenario() -> None:
+        ready = asyncio.Event()
+        server = asyncio.create_task(_serve_then("127.0.0.1", port, ready.set, said.append))
+        await asyncio.wait_for(ready.wait(), 10)
+        async with aiohttp.ClientSession() as session:
+            url = f"http://127.0.0.1:{port}/hip-imu.phyphox"
+            async with session.get(url) as response:
+                assert response.status == 200
+        server.cancel()
+        await asyncio.gather(server, return_exceptions=True)
+
+    asyncio.run(scenario())
+    assert said == ["127.0.0.1"]
+
+
+def test_save_refuses_the_serving_options(tmp_path, capsys):
+    target = tmp_path / "x.phyphox"
+    assert main(["phone-setup", "phyphox", "--save", str(target), "--port", "9000"]) == 2
+    assert "--port: only for serving" in _one_error_line(capsys.readouterr().err)
+    assert not target.exists()

@@ -339,3 +339,61 @@ def test_a_damaged_journal_left_for_imu_live_reports_its_losses(tmp_path):
     assert written == [tmp_path / "live-x.parquet"]
     assert "recovered live-x.imuj" in printed
     assert "warning:" in printed and "frames (" in printed and "samples) lost" in printed
+
+
+# ------------------------------------------------------------------ bytes the journal never wrote
+@pytest.mark.parametrize(
+    "junk", [b"hello world\n", np.random.default_rng(3).bytes(5000)], ids=["text", "random"]
+)
+def test_junk_after_the_last_record_is_an_unreadable_tail_not_a_loss(tmp_path, capsys, junk):
+    """Text or random bytes appended to a journal were reported as ~56 frames lost, exit 1."""
+    path = tmp_path / "k2.imuj"
+    write_journal(path, frames())
+    with open(path, "ab") as f:
+        f.write(junk)
+    result = recover(path, warn=False)
+    assert result.contents.torn_tail and not result.contents.damaged
+    assert not result.repairs.data_lost and result.seconds_lost == 0
+    assert result.recording.n_samples == 520 and result.recording.meta.gaps == ()
+    assert f"{len(junk)} bytes of unreadable tail ignored" in result.repairs.line()
+    assert main(["recover", str(path)]) == 0
+    captured = capsys.readouterr()
+    assert f"{len(junk)} bytes of unreadable tail ignored" in captured.out
+    assert "lost" not in captured.err.replace("nothing lost", "")
+
+
+def test_a_damaged_sync_marker_in_the_last_record_is_still_a_loss(tmp_path):
+    path = tmp_path / "s.imuj"
+    payloads = frames()
+    write_journal(path, payloads)
+    last = len(path.read_bytes()) - (4 + 8 + 9 + len(payloads[-1]))
+    _flip(path, last, 2)
+    result = recover(path, warn=False)
+    assert not result.contents.torn_tail and len(result.contents.damaged) == 1
+    assert result.repairs.data_lost
+
+
+def test_bytes_inserted_between_records_lose_no_frame(tmp_path):
+    path = tmp_path / "s.imuj"
+    write_journal(path, frames())
+    data = path.read_bytes()
+    cut = data.index(b"\xa5IJR", len(data) // 2)  # the start of a record
+    path.write_bytes(data[:cut] + b"some junk" * 50 + data[cut:])
+    result = recover(path, warn=False)
+    assert result.contents.n_frames == len(frames())
+    assert not result.repairs.data_lost and result.seconds_lost == 0
+    assert "450 unreadable bytes skipped between intact records, no frame missing" in (
+        result.repairs.line()
+    )
+
+
+@pytest.mark.parametrize("n_bytes", [4, 6, 8])
+def test_a_damaged_marker_and_length_of_the_last_record_is_still_a_loss(tmp_path, n_bytes):
+    path = tmp_path / "s.imuj"
+    payloads = frames()
+    write_journal(path, payloads)
+    last = len(path.read_bytes()) - (4 + 8 + 9 + len(payloads[-1]))
+    _flip(path, last, n_bytes)
+    result = recover(path, warn=False)
+    assert not result.contents.torn_tail and len(result.contents.damaged) == 1
+    assert result.repairs.data_lost

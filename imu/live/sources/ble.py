@@ -47,7 +47,8 @@ class ReconnectPolicy:
         first_delay_s: wait before the first attempt, s.
         factor: each wait is this many times the previous one.
         max_delay_s: longest wait, s.
-        give_up_after_s: stop trying after this long without a link, s (wall clock).
+        give_up_after_s: stop trying after this long without a link, s (wall clock, from
+            the moment the link was lost; no attempt runs past it).
         scan_timeout_s: how long each attempt scans for the sensor, s.
 
     """
@@ -132,7 +133,7 @@ class BleSource:
         self._link_lost.set()
 
     async def _connect_once(
-        self, target: BLEDevice | str, link: SourceLink
+        self, target: BLEDevice | str, link: SourceLink, limit_s: float | None = None
     ) -> tuple[BleakClient, DeviceInfo]:
         kwargs = self.backend.client_kwargs()
         if self.backend.client is not None and self.backend.client.__name__ == "BleakClientBumble":
@@ -148,6 +149,8 @@ class BleSource:
         # again however long that takes. So the attempt is bounded here too, with room for
         # both of BlueZ's steps.
         bound_s = 2.0 * self.policy.scan_timeout_s + 1.0
+        if limit_s is not None:  # no attempt runs past the give-up time
+            bound_s = max(min(bound_s, limit_s), 0.01)
         try:
             await asyncio.wait_for(client.connect(), timeout=bound_s)
         except TimeoutError:
@@ -178,17 +181,35 @@ class BleSource:
         target: BLEDevice | str = self.target
         attempt = 0
         delays = self.policy.delays()
+        clock = asyncio.get_running_loop().time
+        lost_at: float | None = None  # when the link was lost (None while connected)
+
+        def left_s() -> float | None:
+            """Seconds left before giving up (None before the first connection)."""
+            return None if lost_at is None else self.policy.give_up_after_s - (clock() - lost_at)
+
+        def give_up() -> str:
+            logger.info("giving up on %s: no link for %.1f s (give-up after %g s), %d attempts",
+                        _name(target), clock() - (lost_at or clock()),
+                        self.policy.give_up_after_s, attempt)
+            return "device gone"
+
         while not stop.is_set():
+            left = left_s()
+            if left is not None and left <= 0:
+                return give_up()
             try:
                 self._link_lost.clear()
-                client, info = await self._connect_once(target, link)
+                client, info = await self._connect_once(target, link, left)
             except (BleakError, BleError, TimeoutError, OSError) as exc:
                 if self._first_connection:
                     raise BleError(f"cannot start streaming from {_name(target)}: {exc}") from exc
-                if attempt >= len(delays):
-                    logger.warning("giving up on %s after %d attempts", _name(target), attempt)
-                    return "device gone"
-                delay = delays[attempt]
+                left = left_s()
+                if left is not None and left <= 0:
+                    return give_up()
+                delay = delays[attempt] if attempt < len(delays) else self.policy.max_delay_s
+                if left is not None:
+                    delay = min(delay, left)
                 attempt += 1
                 link.reconnecting(attempt, delay, str(exc))
                 await _sleep_or_stop(stop, delay)
@@ -196,6 +217,7 @@ class BleSource:
             except ProtocolError:
                 raise
             attempt = 0
+            lost_at = None
             self.info = info
             link.connected(source_info(info))
             self._first_connection = False
@@ -229,8 +251,9 @@ class BleSource:
                 return DEVICE_STOPPED
             # Unsolicited disconnect: mark it and reconnect by address.
             link.disconnected()
+            lost_at = clock()
             target = info.address if not isinstance(self.target, BLEDevice) else self.target
-            delay = delays[0]
+            delay = min(self.policy.first_delay_s, self.policy.give_up_after_s)
             attempt = 1
             link.reconnecting(attempt, delay, "link lost")
             await _sleep_or_stop(stop, delay)

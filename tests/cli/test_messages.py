@@ -1,0 +1,102 @@
+"""Messages for files and arguments that are not what a command wants: say what they are."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from imu.cli import main
+from imu.io.recording import read_recording, write_recording
+from tests.io.test_journal import frames, write_journal
+
+RECORDING = Path(__file__).resolve().parents[2] / "recordings" / "reverse_crunch.parquet"
+
+
+def test_an_unknown_argument_names_the_commands_help(tmp_path: Path, capsys) -> None:
+    assert main(["analyze", str(RECORDING), "--out", str(tmp_path), "--bogus"]) == 2
+    err = capsys.readouterr().err
+    assert err.strip() == ("imu analyze: error: unrecognized arguments: --bogus "
+                           "(see 'imu analyze --help')")
+
+
+def test_an_empty_journal_is_said_to_be_empty(tmp_path: Path, capsys) -> None:
+    empty = tmp_path / "e.imuj"
+    empty.write_bytes(b"")
+    assert main(["recover", str(empty)]) == 2
+    err = capsys.readouterr().err
+    assert "is empty: not an imu journal" in err and "b'" not in err
+
+
+def test_a_file_that_is_no_journal_has_no_bytes_repr(tmp_path: Path, capsys) -> None:
+    bad = tmp_path / "x.imuj"
+    bad.write_text("hello")
+    assert main(["recover", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "not an imu journal" in err and "IMUJRNL2" in err and "b'" not in err
+
+
+def test_info_of_a_journal_suggests_recover(tmp_path: Path, capsys) -> None:
+    journal = tmp_path / "s.imuj"
+    write_journal(journal, frames())
+    assert main(["info", str(journal)]) == 2
+    assert f"'imu recover {journal}'" in capsys.readouterr().err
+
+
+def test_recovering_a_recovered_journal_keeps_the_session_name(tmp_path: Path, capsys) -> None:
+    journal = tmp_path / "a.imuj"
+    write_journal(journal, frames())
+    assert main(["recover", str(journal)]) == 0
+    done = tmp_path / "a.imuj.recovered"
+    assert done.exists() and (tmp_path / "a.parquet").exists()
+    capsys.readouterr()
+    assert main(["recover", str(done)]) == 0
+    out = capsys.readouterr().out
+    assert (tmp_path / "a-recovered.parquet").exists()
+    assert not (tmp_path / "a.imuj.parquet").exists()
+    assert not (tmp_path / "a.imuj.recovered.recovered").exists() and done.exists()
+    assert "its reports: imu analyze" in out
+
+
+def test_replay_of_a_reps_table_says_what_it_is(tmp_path: Path, capsys) -> None:
+    assert main(["analyze", str(RECORDING), "--out", str(tmp_path / "r")]) == 0
+    capsys.readouterr()
+    reps = tmp_path / "r" / "reps.parquet"
+    assert main(["replay", str(reps), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert "a reps table written by 'imu analyze'" in err and "imu convert" not in err
+
+
+def test_live_start_up_recovery_says_how_to_make_the_reports(tmp_path: Path) -> None:
+    from imu.live.finish import recover_leftovers
+
+    write_journal(tmp_path / "live-x.imuj", frames())
+    buffer = io.StringIO()
+    assert recover_leftovers(tmp_path, Console(file=buffer, width=300)) == [
+        tmp_path / "live-x.parquet"]
+    printed = buffer.getvalue()
+    assert f"imu analyze {tmp_path / 'live-x.parquet'} --out {tmp_path / 'live-x'}" in printed
+
+
+def test_no_hip_drive_in_a_strict_lift_is_explained(tmp_path: Path, capsys) -> None:
+    rec = read_recording(RECORDING)
+    still = rec.with_meta(exercise="standing-curl")
+    import numpy as np
+
+    acc = np.tile(np.nanmedian(rec.acc, axis=0), (rec.n_samples, 1))
+    still = type(rec)(acc, np.zeros_like(rec.gyr), still.meta)
+    path = write_recording(still, tmp_path / "curls.parquet")
+    assert main(["analyze", str(path), "--out", str(tmp_path / "o")]) == 0
+    out = capsys.readouterr().out
+    assert "counts only hip drives as reps" in out
+
+
+@pytest.mark.parametrize("name", ["s.imuj.recovered"])
+def test_info_of_a_recovered_journal_points_at_its_recording(tmp_path: Path, capsys,
+                                                             name: str) -> None:
+    journal = tmp_path / name
+    write_journal(journal, frames())
+    assert main(["info", str(journal)]) == 2
+    assert "already recovered" in capsys.readouterr().err
