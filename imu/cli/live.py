@@ -223,7 +223,11 @@ def make_view(args: argparse.Namespace, out: Console, profile: ExerciseProfile,
     """Rich view on a terminal, plain lines otherwise."""
     tol = TempoTolerance()
     if sys.stdout.isatty() and not args.plain:
-        return RichView(out, tempo, tol, args.bell, profile)
+        # The view's clocks run in data time: a simulated sensor or a replay at --speed X
+        # runs X times faster than the wall clock (a real sensor at 1; replay has no --sim).
+        fast = getattr(args, "sim", True)
+        return RichView(out, tempo, tol, args.bell, profile,
+                        speed=args.speed if fast else 1.0)
     return PlainView(out, tempo, tol, args.bell, profile.isometric)
 
 
