@@ -25,6 +25,7 @@ from imu.evaluate.config import (
     HOLDOUT_SESSIONS,
     PENDULUM_SUFFIX,
     RATES_HZ,
+    SECOND_GENERATOR_EXERCISES,
     SEEN_HOLDOUT_RANGES,
     TUNING_SEEDS,
     EvalError,
@@ -111,6 +112,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    p.add_argument("--generator", choices=("sim", "second"), default="sim",
+                   help="where sessions and their truth come from: the simulator the analyzer "
+                        "was tuned on (imu.sim, default), or a second generator written apart "
+                        "from it (imu/evaluate/second.py; nothing tuned on it; "
+                        f"{', '.join(SECOND_GENERATOR_EXERCISES)})")
     p.add_argument("--holdout", action="store_true",
                    help=f"the held-out seed ranges {_HOLDOUT_TEXT} (report, never tune)")
     p.add_argument("--sessions", type=int, default=None, metavar="N",
@@ -203,9 +209,15 @@ def _config(args: argparse.Namespace) -> EvalConfig:
     if args.max_rate < min(RATES_HZ):
         raise EvalError(f"--max-rate {args.max_rate}: no sampling rate to draw; the rates are "
                         f"{_RATES_TEXT} Hz, give one of them")
+    if args.generator == "second" and args.holdout:
+        raise EvalError("--holdout is the simulator's held-out seeds; nothing was tuned on the "
+                        "second generator, so any --seed reports on it: drop --holdout")
     ranges = _seed_ranges(args)
     supported = pendulum_supported()
     cases = default_cases(supported)
+    if args.generator == "second":
+        cases = tuple(c for c in cases if c.exercise in SECOND_GENERATOR_EXERCISES
+                      and c.body_pendulum is None)
     if args.exercises is not None:
         wanted = [e.strip() for e in args.exercises.split(",") if e.strip()]
         if not wanted:
@@ -218,6 +230,12 @@ def _config(args: argparse.Namespace) -> EvalConfig:
         if not supported and any(e.endswith(PENDULUM_SUFFIX) for e in wanted):
             raise EvalError(f"--exercises: the simulator cannot swing the body yet "
                             f"(no SessionSpec.body_pendulum); drop the {PENDULUM_SUFFIX} case")
+        if args.generator == "second":
+            other = [e for e in wanted if e not in {c.name for c in cases}]
+            if other:
+                raise EvalError(f"--exercises: the second generator does not make "
+                                f"{', '.join(other)}; it makes "
+                                f"{', '.join(SECOND_GENERATOR_EXERCISES)}")
         cases = tuple(c for c in cases if c.name in wanted)
     return EvalConfig(cases, ranges=ranges, chunk=args.chunk, max_rate_hz=args.max_rate)
 
@@ -399,12 +417,24 @@ def run(args: argparse.Namespace) -> int:
     )
 
     from imu.evaluate import evaluate
+    from imu.sim import simulate_session
 
     # Wide tables: plain text at 180 columns when piped (a terminal keeps its own width).
     out = pipe_safe_console("eval", "the run carries on and writes its files", 180,
                             soft_wrap=False)
     about = describe(cfg, args.holdout)
-    if not args.holdout and touches_holdout(cfg.ranges):
+    simulator = None
+    if args.generator == "second":
+        from imu.evaluate.second import generate
+
+        simulator = generate
+        # Its own motion and fault draws replace the simulator's fault-rate line.
+        about = ["generator: the second generator (imu/evaluate/second.py), written apart "
+                 "from imu.sim; nothing was tuned on it", *about[:2],
+                 "faults drawn by it: swing 15% (flick or kick), eccentric 20% (20-90% of "
+                 "prescribed), partial ROM 10%, over-extension 10% (hip raise), short top "
+                 "hold 15% (prescribed holds of 1 s or more)"]
+    if not args.holdout and args.generator == "sim" and touches_holdout(cfg.ranges):
         out.print("[yellow]warning: these seeds overlap the held-out ranges "
                   f"({_HOLDOUT_TEXT}) or the earlier, already seen held-out sets "
                   f"({_SEEN_TEXT}); tune on {_TUNING_TEXT}"
@@ -416,11 +446,12 @@ def run(args: argparse.Namespace) -> int:
                       TimeElapsedColumn(), TimeRemainingColumn(), console=out,
                       transient=True) as bar:
             task = bar.add_task("sessions", total=cfg.n_sessions)
-            ev = evaluate(cfg, workers=args.workers,
+            ev = evaluate(cfg, workers=args.workers, simulator=simulator or simulate_session,
                           progress=lambda r: bar.update(task, advance=1,
                                                         description=f"{r.case:>26}"))
     else:
-        ev = evaluate(cfg, workers=args.workers, progress=_PlainProgress(cfg.n_sessions))
+        ev = evaluate(cfg, workers=args.workers, simulator=simulator or simulate_session,
+                      progress=_PlainProgress(cfg.n_sessions))
     rate = cfg.n_sessions / ev.wall_s if ev.wall_s > 0 else math.inf
     timing = (f"wall time {ev.wall_s:.1f} s with {ev.workers} worker(s) "
               f"({rate:.2f} sessions/s)")

@@ -23,8 +23,9 @@ the definitions that decide every label (:mod:`imu.sim.definitions`, the text of
   output rate; gyro bias (0.8 deg/s per axis, rms), scale (1%), white noise, 16-bit
   quantization; lost frames of 6 samples as NaN.
 
-``python -m imu.evaluate.second --sessions 20`` runs the analyzer over it (streamed in
-20-sample chunks, like ``imu eval``) and prints the figures.
+``imu eval --generator second`` runs the analyzer over it (streamed in 20-sample chunks),
+with every option and table of ``imu eval``; ``python -m imu.evaluate.second`` is the bare
+runner.
 """
 
 from __future__ import annotations
@@ -84,7 +85,8 @@ SETUPS: dict[str, Setup] = {
     "reverse-hip-raise": Setup("prone", (12.0, 30.0), 1.0, over_extension=True),
     "pelvic-tilt": Setup("supine", (8.0, 15.0), -1.0, swings=False),
 }
-"""Exercises this generator makes (profile names)."""
+"""Exercises this generator makes (profile names;
+:data:`imu.evaluate.config.SECOND_GENERATOR_EXERCISES` names the same for the CLI)."""
 
 
 @dataclass(frozen=True)

@@ -55,3 +55,27 @@ def test_an_out_folder_of_an_earlier_run_is_said_to_be_replaced(
     main(["eval", "--exercises", "reverse-crunch", "--sessions", "1", "--out", str(out)])
     err = capsys.readouterr().err
     assert f"replacing the files of an earlier run in {out} (about.txt, counts.csv)" in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "says"),
+    [
+        (["--generator", "second", "--holdout"], "drop --holdout"),
+        (["--generator", "second", "--exercises", "leg-raise"],
+         "the second generator does not make leg-raise"),
+    ],
+)
+def test_the_second_generator_refuses_what_it_cannot_do(argv: list[str], says: str,
+                                                        no_work: None,
+                                                        capsys: pytest.CaptureFixture[str]
+                                                        ) -> None:
+    assert main(["eval", *argv]) == 2
+    assert says in capsys.readouterr().err
+
+
+def test_the_second_generator_runs_and_says_so(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["eval", "--generator", "second", "--sessions", "1", "--exercises",
+                 "pelvic-tilt", "--max-rate", "52", "--workers", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "generator: the second generator" in out
+    assert "pelvic-tilt" in out and "fault rates per rep" not in out

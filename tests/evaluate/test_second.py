@@ -65,3 +65,9 @@ def test_the_analyzer_counts_every_rep_of_controlled_sessions() -> None:
         assert result.error == ""
         status = result.pairs["status"].value_counts().to_dict()
         assert status.get("missed", 0) == 0 and status.get("extra", 0) == 0, (seed, status)
+
+
+def test_the_cli_names_the_same_exercises() -> None:
+    from imu.evaluate.config import SECOND_GENERATOR_EXERCISES
+
+    assert tuple(SETUPS) == SECOND_GENERATOR_EXERCISES
