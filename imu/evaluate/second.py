@@ -1,9 +1,12 @@
 """A second session generator, written apart from :mod:`imu.sim`, and an evaluation on it.
 
 The analyzer's thresholds and steps were tuned on :mod:`imu.sim`; figures from the same
-generator can hide what only its templates make easy. This generator shares nothing with it but
-the definitions that decide every label (:mod:`imu.sim.definitions`, the text of
-``docs/analysis.md``) and the truth table's columns. Everything else is its own:
+generator can hide what only its templates make easy. This generator shares with it only the
+definitions that decide every label (:mod:`imu.sim.definitions`, the text of
+``docs/analysis.md``), the truth table's columns and the session spec the evaluation draws
+(:class:`imu.sim.SessionSpec`: exercise, tempo, reps, sets, rest, rate, seed, frame loss). It
+takes nothing from the analyzer, not even which labels apply (from ``DOMAIN.md``, in
+:data:`SETUPS`). Everything else is its own:
 
 - **Motion**: the pelvis turns about its lateral axis; each phase's angular velocity has one of
   its own shapes. Controlled: ``minjerk`` (the minimum-jerk bell), ``trapezoid`` (raised-cosine
@@ -16,31 +19,29 @@ the definitions that decide every label (:mod:`imu.sim.definitions`, the text of
   reps are fast (35-60%) with a late peak, one feature only, so not swings.
 - **Faults** straddle their thresholds: eccentrics at 20-90% of prescribed, tops at 10-80%,
   ROM at 30-90% (partial) or 110-160% (over-extension, hip raise) of the session's.
-- **Body and sensor**: postures supine or prone, a random heading, a random mounting, the
-  sensor 10-22 cm from the axis the pelvis turns about; breathing (0.1-0.3 deg at 0.2-0.35 Hz)
-  and a slow sway about the long axis (0.2-0.6 deg) on the sensor only; accelerations are the
-  exact second derivative of the sensor's position on a fine grid, averaged down to the
-  output rate; gyro bias (0.8 deg/s per axis, rms), scale (1%), white noise, 16-bit
-  quantization; lost frames of 6 samples as NaN.
+- **Body and sensor**: supine (crunch, tilt) or prone (hip raise), a random heading, a random
+  mounting, the sensor 10-24 cm from the axis the pelvis turns about; breathing (0.1-0.3 deg
+  at 0.2-0.35 Hz) and a slow sway about the long axis (0.2-0.6 deg) on the sensor only;
+  angular velocity and acceleration by central differences of the orientation and the
+  sensor's position on a grid of 800 Hz or finer, averaged down to the output rate over
+  windows centred on each output sample; gyro bias (0.8 deg/s per axis, rms), scale (1%),
+  white noise, 16-bit quantization; lost frames of 6 samples as NaN.
 
 ``imu eval --generator second`` runs the analyzer over it (streamed in 20-sample chunks),
-with every option and table of ``imu eval``; ``python -m imu.evaluate.second`` is the bare
-runner.
+with every option and table of ``imu eval``.
 """
 
 from __future__ import annotations
 
-import argparse
 import math
-import sys
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from imu.exercises import get_profile
+from imu.evaluate.config import EvalError
 from imu.sim import FAULTS, TRUTH_COLUMNS, SessionSpec
 from imu.sim import definitions as defs
 from imu.tempo import Tempo
@@ -70,6 +71,8 @@ class Setup:
         sign: +1 for an anterior tilt in the concentric, -1 for a posterior one.
         swings: whether momentum reps are drawn.
         over_extension: whether over-extended reps are drawn (hip raise).
+        labels: the labels that apply, from ``DOMAIN.md``'s exercise table and definitions
+            (``short_hold`` only where the prescribed top hold is 1 s or more).
 
     """
 
@@ -78,12 +81,17 @@ class Setup:
     sign: float
     swings: bool = True
     over_extension: bool = False
+    labels: frozenset[str] = frozenset()
 
+
+_TEMPO_LABELS = frozenset({"swing", "dropped_eccentric", "short_hold", "partial_rom"})
+"""Labels of any rep done to a tempo prescription (the definitions table)."""
 
 SETUPS: dict[str, Setup] = {
-    "reverse-crunch": Setup("supine", (30.0, 60.0), -1.0),
-    "reverse-hip-raise": Setup("prone", (12.0, 30.0), 1.0, over_extension=True),
-    "pelvic-tilt": Setup("supine", (8.0, 15.0), -1.0, swings=False),
+    "reverse-crunch": Setup("supine", (30.0, 60.0), -1.0, labels=_TEMPO_LABELS),
+    "reverse-hip-raise": Setup("prone", (12.0, 30.0), 1.0, over_extension=True,
+                               labels=_TEMPO_LABELS | {"over_extension"}),
+    "pelvic-tilt": Setup("supine", (8.0, 15.0), -1.0, swings=False, labels=_TEMPO_LABELS),
 }
 """Exercises this generator makes (profile names;
 :data:`imu.evaluate.config.SECOND_GENERATOR_EXERCISES` names the same for the CLI)."""
@@ -100,10 +108,26 @@ class Recording:
 
 @dataclass(frozen=True)
 class Generated:
-    """One generated session: its recording and its truth (:data:`imu.sim.TRUTH_COLUMNS`)."""
+    """One generated session.
+
+    Attributes:
+        recording: the sensor's samples.
+        truth: one row per rep (:data:`imu.sim.TRUTH_COLUMNS`).
+        angle_deg: shape (n_fine,), the rep movement alone (no breathing, no sway), the
+            concentric positive, deg, on the fine grid ``i / fine_rate_hz`` s.
+        fine_rate_hz: rate of that grid, Hz.
+        mounting: shape (3, 3), the sensor's axes in the body frame (x lateral, y superior,
+            z anterior), one per column.
+        posture: ``supine`` or ``prone``.
+
+    """
 
     recording: Recording
     truth: pd.DataFrame
+    angle_deg: FloatArray
+    fine_rate_hz: float
+    mounting: FloatArray
+    posture: str
 
 
 @dataclass
@@ -119,13 +143,14 @@ class _Phase:
 
 @dataclass
 class _Rep:
+    """One planned rep: its concentric, its eccentric and the wind-up before it, if any."""
+
     set_no: int
     rep_no: int
     family: str
     con: _Phase
     ecc: _Phase
     windup: _Phase | None = None
-    extra: dict[str, float] = field(default_factory=dict)
 
 
 def velocity_shape(shape: str, params: tuple[float, ...], tau: FloatArray) -> FloatArray:
@@ -148,7 +173,7 @@ def velocity_shape(shape: str, params: tuple[float, ...], tau: FloatArray) -> Fl
         rise_tau, coast_tau = params
         v = (1.0 - np.exp(-t / rise_tau)) * np.exp(-t / coast_tau) * (1.0 - t) ** 0.5
     else:
-        raise ValueError(f"unknown shape {shape!r}")
+        raise EvalError(f"unknown velocity shape {shape!r}")
     return np.where((tau >= 0.0) & (tau <= 1.0), v, 0.0)
 
 
@@ -177,6 +202,7 @@ class _Plan:
         self.reps: list[_Rep] = []
 
     def controlled(self) -> tuple[str, tuple[float, ...]]:
+        """A controlled shape and its parameters, drawn."""
         rng = self.rng
         family = CONTROLLED[int(rng.integers(len(CONTROLLED)))]
         if family == "trapezoid":
@@ -188,6 +214,7 @@ class _Plan:
         return family, ()
 
     def plan(self) -> float:
+        """Lay out every set; returns the session's length, s."""
         rng = self.rng
         t = float(rng.uniform(3.0, 5.0))
         for set_no in range(1, self.spec.sets + 1):
@@ -202,7 +229,6 @@ class _Plan:
         """Plan one rep starting at ``t`` (or after its wind-up); returns its end."""
         rng, tempo, setup = self.rng, self.tempo, self.setup
         rom = self.rom * float(rng.uniform(0.9, 1.1))
-        extra: dict[str, float] = {}
         u = float(rng.uniform())
         if u < 0.1:
             rom = self.rom * float(rng.uniform(0.3, 0.9))
@@ -245,7 +271,7 @@ class _Plan:
         con = _Phase(t, con_s, rom, family, params)
         ecc_rotation = -rom - (windup.rotation_deg if windup is not None else 0.0)
         ecc = _Phase(t + con_s + hold, ecc_s, ecc_rotation, ecc_family, ecc_params)
-        self.reps.append(_Rep(set_no, rep_no, family, con, ecc, windup, extra))
+        self.reps.append(_Rep(set_no, rep_no, family, con, ecc, windup))
         return ecc.t0 + ecc.duration
 
 
@@ -360,12 +386,12 @@ def generate(spec: SessionSpec) -> Generated:
     """One session for ``spec`` (its exercise, tempo, reps, sets, rest, rate, seed, loss).
 
     Raises:
-        ValueError: the exercise is not one of :data:`SETUPS`.
+        EvalError: the exercise is not one of :data:`SETUPS`.
 
     """
     if spec.exercise not in SETUPS:
-        raise ValueError(f"the second generator makes {', '.join(SETUPS)}, "
-                         f"not {spec.exercise!r}")
+        raise EvalError(f"the second generator makes {', '.join(SETUPS)}, "
+                        f"not {spec.exercise!r}")
     setup = SETUPS[spec.exercise]
     tempo = spec.tempo or Tempo(3, 1, 3)
     rng = np.random.default_rng([spec.seed, 2])
@@ -375,15 +401,16 @@ def generate(spec: SessionSpec) -> Generated:
     k = max(1, math.ceil(FINE_RATE_HZ / rate))
     fine = rate * k
     n_out = int(duration * rate)
-    t = np.arange(n_out * k) / fine
     phases = [p for r in plan.reps for p in (r.con, r.ecc, r.windup) if p is not None]
-    rate_deg = _render(phases, t)
-    theta_deg = np.cumsum(rate_deg) / fine  # concentric positive
-    profile = get_profile(spec.exercise)
-    applicable = frozenset({"swing", *profile.faults})
+    # Truth on the grid i / fine; the sensor on a grid shifted by half an output sample less
+    # half a fine step, so that each output sample is the mean of a window centred on it.
+    theta_truth = np.cumsum(_render(phases, np.arange(n_out * k) / fine)) / fine
+    applicable = setup.labels
     if tempo.top_hold_s < defs.MIN_PRESCRIBED_HOLD_S:
         applicable = applicable - {"short_hold"}
-    truth = _truth(plan, theta_deg, fine, applicable, spec.exercise)
+    truth = _truth(plan, theta_truth, fine, applicable, spec.exercise)
+    t = np.asarray((np.arange(n_out * k) - (k - 1) / 2.0) / fine, dtype=np.float64)
+    theta_deg = np.cumsum(_render(phases, t)) / fine  # concentric positive
 
     # The body: tilt about x with breathing, a sway about y (the long axis) on the sensor.
     breath = float(rng.uniform(0.1, 0.3)) * np.sin(
@@ -419,40 +446,5 @@ def generate(spec: SessionSpec) -> Generated:
     lost = np.repeat(rng.uniform(size=frames) < spec.packet_loss, 6)[:n_out]
     acc[lost] = np.nan
     gyr[lost] = np.nan
-    return Generated(Recording(acc, gyr, rate), truth)
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the analyzer over sessions of this generator and print the figures."""
-    from imu.evaluate.config import EvalConfig, SeedRange, default_cases
-    from imu.evaluate.run import evaluate
-
-    parser = argparse.ArgumentParser(
-        prog="python -m imu.evaluate.second",
-        description="Accuracy of the analyzer on sessions of a second generator, written "
-                    "apart from imu.sim (streamed in 20-sample chunks, as imu eval).")
-    parser.add_argument("--sessions", type=int, default=20,
-                        help="sessions per exercise in each seed range (default 20)")
-    parser.add_argument("--seed", type=int, default=500000,
-                        help="first seed (default 500000)")
-    parser.add_argument("--ranges", type=int, default=1,
-                        help="consecutive seed ranges, each with its own figures for the "
-                             "spread (default 1)")
-    parser.add_argument("--workers", type=int, default=1, help="processes")
-    args = parser.parse_args(argv)
-    cases = tuple(c for c in default_cases(False) if c.exercise in SETUPS
-                  and c.body_pendulum is None)
-    if args.sessions < 1 or args.ranges < 1 or args.workers < 1:
-        parser.error("--sessions, --ranges and --workers must be at least 1")
-    ranges = tuple(SeedRange(args.seed + i * args.sessions, args.sessions)
-                   for i in range(args.ranges))
-    cfg = EvalConfig(cases=cases, ranges=ranges)
-    result = evaluate(cfg, simulator=generate, workers=args.workers)
-    with pd.option_context("display.width", 200, "display.max_columns", 30):
-        for name, table in result.figures.items():
-            print(f"\n{name}\n{table.to_string()}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    return Generated(Recording(acc, gyr, rate), truth, theta_truth, fine, mount,
+                     setup.posture)

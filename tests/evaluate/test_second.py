@@ -32,20 +32,46 @@ def test_truth_is_ordered_and_labelled_by_the_definitions(seed: int) -> None:
         assert (truth.dropped_eccentric.astype(bool) == dropped).all()
 
 
-def test_the_sensor_sees_gravity_and_the_tilt() -> None:
-    spec = SessionSpec("reverse-crunch", tempo=Tempo(3, 1, 3), reps=6, sets=1, rest_s=20.0,
+@pytest.mark.parametrize("exercise", list(SETUPS))
+def test_the_sensor_sees_gravity_and_the_tilt(exercise: str) -> None:
+    spec = SessionSpec(exercise, tempo=Tempo(3, 1, 3), reps=6, sets=1, rest_s=20.0,
                        sampling_rate_hz=104, seed=7, packet_loss=0.0)
     gen = generate(spec)
     acc, gyr = gen.recording.acc, gen.recording.gyr
-    # At rest (the first second) the specific force is gravity.
-    assert np.linalg.norm(acc[:100], axis=1).mean() == pytest.approx(9.81, abs=0.1)
-    # The gyro's rotation about its main axis over the first rep's concentric is its ROM.
+    # At rest (the first second) the specific force is gravity's reaction, pointing up: the
+    # anterior axis lying supine, the posterior one prone, in the sensor's frame.
+    up_body = np.array([0.0, 0.0, 1.0 if gen.posture == "supine" else -1.0])
+    rest = acc[:100].mean(axis=0)
+    assert np.linalg.norm(rest) == pytest.approx(9.81, abs=0.1)
+    cos = float(rest @ (gen.mounting.T @ up_body)) / float(np.linalg.norm(rest))
+    assert np.degrees(np.arccos(min(cos, 1.0))) < 3.0
+    # Over the first rep's concentric the gyro turns about the body's lateral axis (in the
+    # sensor frame), by the ROM, and gravity's direction turns by as much.
     first = gen.truth.iloc[0]
-    lo, hi = int(first.con_start_s * 104), int(first.con_end_s * 104)
-    w = gyr[lo:hi]
-    axis = np.linalg.svd(w - 0.0)[2][0]
-    turned = abs(float(np.degrees((w @ axis).sum() / 104)))
+    lo, hi = int(first.con_start_s * 104) - 20, int(first.con_end_s * 104) + 20
+    lateral = gen.mounting.T @ np.array([1.0, 0.0, 0.0])
+    bias = gyr[:100].mean(axis=0)  # the sensor's own bias, seen at rest
+    turned = abs(float(np.degrees(((gyr[lo:hi] - bias) @ lateral).sum() / 104)))
     assert turned == pytest.approx(first.rom_deg, rel=0.1)
+    top = int(0.5 * (first.con_end_s + first.ecc_start_s) * 104)
+    before, after = acc[lo - 30:lo].mean(axis=0), acc[top - 5:top + 5].mean(axis=0)
+    tilt = np.degrees(np.arccos(before @ after / np.linalg.norm(before) / np.linalg.norm(after)))
+    assert tilt == pytest.approx(first.rom_deg, abs=3.0)
+
+
+def test_phase_edges_are_where_the_rate_crosses_a_tenth_of_its_peak() -> None:
+    spec = SessionSpec("reverse-hip-raise", tempo=Tempo(2, 1, 2), reps=8, sets=1, rest_s=20.0,
+                       sampling_rate_hz=52, seed=3, packet_loss=0.0)
+    gen = generate(spec)
+    fine = gen.fine_rate_hz
+    v = np.gradient(gen.angle_deg) * fine
+    for rep in gen.truth.itertuples():
+        for edge, peak in ((rep.con_start_s, rep.peak_concentric_velocity_dps),
+                           (rep.con_end_s, rep.peak_concentric_velocity_dps),
+                           (rep.ecc_start_s, -rep.peak_eccentric_velocity_dps),
+                           (rep.ecc_end_s, -rep.peak_eccentric_velocity_dps)):
+            at = float(np.interp(edge, np.arange(len(v)) / fine, v))
+            assert at == pytest.approx(0.1 * peak, abs=0.01 * abs(peak)), (rep.rep, edge)
 
 
 def test_shapes_are_zero_outside_the_phase_and_positive_inside() -> None:
