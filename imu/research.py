@@ -37,6 +37,7 @@ import pyarrow.dataset as pads
 from imu.core.metrics import TempoTolerance
 from imu.errors import ImuError
 from imu.exercises import FAULTS
+from imu.report.tables import judged
 from imu.tempo import parse_tempo
 
 logger = logging.getLogger(__name__)
@@ -138,6 +139,17 @@ def prescribed_eccentric_s(tempo: pd.Series) -> pd.Series:
     return tempo.map(cache).astype("float64")
 
 
+def _judged_only(reps: pd.DataFrame, column: str) -> pd.Series:
+    """``column`` (bool) as 0.0/1.0, NaN for the reps over a data gap (not judged).
+
+    A share of it (a mean, which skips NaN) is out of the judged reps alone, the rule of the
+    report tables (:func:`imu.report.tables.judged`); tables without ``in_gap`` (datasets
+    written before it) judge every rep.
+    """
+    values = reps[column].astype("float64")
+    return values.where(judged(reps))
+
+
 def tempo_compliance(
     reps: pd.DataFrame,
     by: Sequence[str] = DEFAULT_BY,
@@ -146,7 +158,9 @@ def tempo_compliance(
     """Tempo compliance per group (default: participant, exercise, ISO week).
 
     Columns: the group keys (and ``week_start`` with ``week``), ``sessions``, ``reps``,
-    ``tempo_ok_share`` (share of reps with every phase on tempo, from the analysis),
+    ``tempo_ok_share`` (share of reps with every phase on tempo, from the analysis, out of
+    the reps not over a data gap, as the session table's column of that name: a rep over a
+    gap is not judged, :func:`imu.report.tables.judged`; NaN when none was judged),
     ``prescribed_eccentric_s`` (s), ``eccentric_s_median`` (s), ``eccentric_ok_share``
     (share of reps whose eccentric is not shorter than the prescription minus the
     tolerance, ``max(min_s, fraction x prescribed)``: the "slow eccentric" DOMAIN asks for;
@@ -159,6 +173,7 @@ def tempo_compliance(
     prescribed = prescribed_eccentric_s(frame["tempo"])
     allowed = np.maximum(tol.min_s, tol.fraction * prescribed)
     frame = frame.assign(
+        _tempo_ok=_judged_only(frame, "tempo_ok"),
         _pres=prescribed,
         _ecc_ok=frame["eccentric_s"] >= prescribed - allowed,
         _ratio=frame["eccentric_s"] / prescribed,
@@ -167,7 +182,7 @@ def tempo_compliance(
     out = grouped.agg(
         sessions=("session_id", "nunique"),
         reps=("tempo_ok", "size"),
-        tempo_ok_share=("tempo_ok", "mean"),
+        tempo_ok_share=("_tempo_ok", "mean"),
         prescribed_eccentric_s=("_pres", "median"),
         eccentric_s_median=("eccentric_s", "median"),
         eccentric_ok_share=("_ecc_ok", "mean"),
@@ -202,14 +217,16 @@ def fault_rates(reps: pd.DataFrame, by: Sequence[str] = DEFAULT_BY) -> pd.DataFr
     Columns: the group keys, ``reps``, ``swing_share``, ``<fault>_share`` for every fault in
     :data:`imu.exercises.FAULTS` (0 where a fault does not apply to the exercise),
     ``any_fault_share`` (at least one fault, swings excluded) and ``clean_share`` (no swing
-    and no fault).
+    and no fault, out of the reps not over a data gap, as the session table's column of
+    that name: a rep over a gap is never clean and not judged, :func:`imu.report.tables.judged`;
+    NaN when none was judged). The swing and fault shares are out of every rep.
     """
     _need(reps, ["swing", "clean", "fault_count", *FAULTS], "fault_rates")
     frame, keys = _by(reps, by)
-    frame = frame.assign(_any=frame["fault_count"] > 0)
+    frame = frame.assign(_any=frame["fault_count"] > 0, _clean=_judged_only(frame, "clean"))
     aggs: dict[str, tuple[str, str]] = {"reps": ("clean", "size"), "swing_share": ("swing", "mean")}
     aggs |= {f"{f}_share": (f, "mean") for f in FAULTS}
-    aggs |= {"any_fault_share": ("_any", "mean"), "clean_share": ("clean", "mean")}
+    aggs |= {"any_fault_share": ("_any", "mean"), "clean_share": ("_clean", "mean")}
     return frame.groupby(keys, sort=True, observed=True).agg(**aggs).reset_index()
 
 

@@ -266,7 +266,9 @@ def _print_and_write(
     """Print the tables and verdicts of ``reports`` and write the reports into ``--out``."""
     tables = combined_tables(reports)
     holds = bool(reports) and all(r.profile.isometric for r in reports)  # planks alone
-    out.print(reps_view(tables["reps"], holds))
+    # One --tempo-tolerance for every recording of a run: the first report's is theirs.
+    tolerance = reports[0].tolerance if reports else None
+    out.print(reps_view(tables["reps"], holds, tolerance))
     out.print()
     sets = sets_view(tables["sets"], holds)
     if sets is not None:
@@ -285,7 +287,11 @@ def _print_and_write(
             f"{r.profile.title.lower()}, "
             f"{tempo_and_time(r.reps, r.tempo, r.profile.isometric, row)}"
         )
-        for fix in summarize(r.reps, r.profile, r.tempo).fixes:
+        summary = summarize(r.reps, r.profile, r.tempo, lost_spans_s=r.lost_spans_s,
+                            tolerance=r.tolerance)
+        if summary.gap_note:  # what a lost sensor cost, as the HTML report says it
+            out.print(f"{prefix}{summary.gap_note}", markup=False, highlight=False)
+        for fix in summary.fixes:
             out.print(f"[bold]fix first:[/bold] {escape(fix.text)}", markup=True)
         out.print(f"[bold]verdict:[/bold] {row['verdict']}", markup=True)
     out.print(f"[dim]{DISCLAIMER}[/dim]", markup=True)

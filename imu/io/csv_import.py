@@ -162,11 +162,16 @@ MAX_UPSAMPLING: Final = 8.0
 would invent that many samples for each one measured and cost memory and time in proportion."""
 
 FAR_GAP_MIN_S: Final = 30.0
-"""An interval at least this long (and :data:`FAR_GAP_INTERVALS` typical intervals) that cuts
-a few rows (:data:`STRAY_MAX_ROWS`) off from all the others means their time is far off, s."""
+"""An interval at least this long that cuts a few rows (:data:`STRAY_MAX_ROWS`) off from all the
+others means their time is far off, s, at any sampling rate of a motion sensor (a genuine
+pause has more rows after it, and is kept as a gap)."""
 
-FAR_GAP_INTERVALS: Final = 1000.0
-"""...and at least this many of the file's median intervals."""
+FAR_GAP_INTERVALS: Final = 10.0
+"""...and at least this many of the file's median intervals: it matters only under
+``FAR_GAP_MIN_S / FAR_GAP_INTERVALS`` (0.33 Hz), where every interval is long (a time column in
+another unit, told by its own check), never at a sensor's rate: a glitch is told by the few
+rows it cuts off, not by how many intervals long it is (1000 intervals let a 35 s glitch
+through below 33 Hz)."""
 
 STRAY_MAX_ROWS: Final = 5
 """Most rows a far-off stretch of time may hold to be taken for a far-off timestamp (more rows
@@ -1239,9 +1244,9 @@ def check_far_timestamps(
     Such a row (a glitch, a digit too many) would stretch the uniform grid over the time in
     between: a recording of hours with a gap, or a grid too large to build. A stretch of at
     most :data:`STRAY_MAX_ROWS` rows, cut off from the rest by an interval of at least
-    :data:`FAR_GAP_MIN_S` and :data:`FAR_GAP_INTERVALS` median intervals, is refused with
-    its rows named. Longer stretches apart are recordings of their own (a pause): kept, with
-    the time between them a gap.
+    :data:`FAR_GAP_MIN_S` (at any sensor's sampling rate: :data:`FAR_GAP_INTERVALS`), is
+    refused with its rows named. Longer stretches apart are recordings of their own (a
+    pause): kept, with the time between them a gap.
 
     Args:
         where: the file (and group, or sensor file), for the message.
@@ -1263,7 +1268,7 @@ def check_far_timestamps(
     if forward.size == 0:
         return
     far = max(FAR_GAP_MIN_S, FAR_GAP_INTERVALS * float(np.median(forward)))
-    cuts = np.flatnonzero(steps > far)
+    cuts = np.flatnonzero(steps >= far)
     if cuts.size == 0:
         return
     bounds = [0, *(cuts + 1).tolist(), n]

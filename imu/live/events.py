@@ -159,13 +159,23 @@ def correction(rep: Rep, tempo: Tempo, tol: TempoTolerance,
     return None
 
 
+NOT_JUDGED_REP = "not judged (data gap)"
+"""What every screen says of a rep (or hold) over a data gap in place of on tempo or off: it
+lasted an unknown time, so it is neither red nor green and has no ▼/▲."""
+
+NOT_JUDGED_SET = "not judged: the sensor was lost"
+"""The coaching line of a set whose every rep was over a data gap: nothing to judge it by."""
+
+
 def set_coaching(reps: Sequence[Rep], tempo: Tempo, tol: TempoTolerance,
                  hold: bool = False) -> tuple[str, str, bool]:
     """A finished set's one coaching line: ``(cue, why, good)``.
 
     The swing or fault most of its reps had (ties: a swing, then :data:`imu.exercises.FAULTS`
-    order), else the phase most often off tempo (reps over a data gap not judged; a hold:
-    too short), else a good set (``good``).
+    order), else the phase most often off tempo (a hold: too short), else a good set
+    (``good``). A rep over a data gap is not judged on tempo: "k of n" counts the judged reps
+    alone, and a set whose every rep was over a gap is no good set but
+    :data:`NOT_JUDGED_SET` (``good`` False).
     """
     n = len(reps)
     unit = "holds" if hold else "reps"
@@ -176,10 +186,14 @@ def set_coaching(reps: Sequence[Rep], tempo: Tempo, tol: TempoTolerance,
         return (FAULT_CUES.get(name, name.replace("_", " ")),
                 f"{fault_words([name])} in {most} of {n} {unit}", False)
     judged = [r for r in reps if not r.in_gap]
+    if not judged:
+        gaps = f"the {unit[:-1]}" if n == 1 else f"all {n} {unit}"
+        return NOT_JUDGED_SET, f"{gaps} over a data gap", False
+    m = len(judged)
     if hold:
         short = sum(not r.tempo_ok for r in judged)
         if short:
-            return ("hold longer", f"{short} of {n} holds shorter than {tempo.top_hold_s:g} s",
+            return ("hold longer", f"{short} of {m} holds shorter than {tempo.top_hold_s:g} s",
                     False)
         return "good set: every hold long enough", "", True
     off: list[tuple[int, str, str, bool]] = []
@@ -197,7 +211,7 @@ def set_coaching(reps: Sequence[Rep], tempo: Tempo, tol: TempoTolerance,
         return "good set: every rep on tempo", "", True
     k, phase, label, short = max(off, key=lambda o: o[0])
     return (TEMPO_CUES[(phase, short)],
-            f"{label} too {'short' if short else 'long'} in {k} of {n} reps", False)
+            f"{label} too {'short' if short else 'long'} in {k} of {m} reps", False)
 
 
 @dataclass(frozen=True)

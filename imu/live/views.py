@@ -27,6 +27,7 @@ from imu.core.metrics import HOLD_SLACK_FRACTION, Rep, TempoTolerance
 from imu.exercises import FAULTS, ExerciseProfile, fault_words
 from imu.live.events import (
     HOLD_HINTS,
+    NOT_JUDGED_REP,
     PHASE_HINTS,
     PHASE_NAMES,
     PHASES,
@@ -308,6 +309,7 @@ class _State:
     back_at: float | None = None  # ... and back at (host clock), with lost_s lost
     lost_s: float = 0.0
     lost_before: int = 0
+    lost_estimated: bool = False  # lost_s is the host clock's estimate, not yet the sensor's
 
 
 PHASE_WORDS = {key: PHASE_NAMES[key].upper() for key in PHASES}
@@ -421,7 +423,7 @@ class RichView:
             if s.down_since is not None:
                 now = self.clock()
                 s.lost_s = (now - s.down_since) * self.data_speed  # until the recorder's
-                s.back_at, s.down_since = now, None
+                s.back_at, s.down_since, s.lost_estimated = now, None, True
                 if s.phase in PHASES and not self.profile.isometric:
                     s.phase, s.phase_at_s = "resumed", None  # its timing over the loss: unknown
             self._heard(s.data_s)
@@ -496,9 +498,13 @@ class RichView:
         s.seconds, s.lost, s.drift = event.seconds, event.lost_samples, event.clock_drift_ppm
         s.gaps, s.journal_error = event.gaps, event.journal_error
         rate = event.samples / event.seconds if event.seconds > 0 else None
-        if s.back_at is not None and rate and event.lost_samples > s.lost_before:
-            s.lost_s = (event.lost_samples - s.lost_before) / rate  # the sensor's own clock
-            s.lost_before = event.lost_samples
+        if (s.back_at is not None and s.lost_estimated and rate
+                and event.lost_samples > s.lost_before):
+            # The recorder placed the gap: its length by the sensor's own clock replaces the
+            # host clock's estimate, once (as the page's note): a frame lost later is no
+            # part of this loss, and must not turn "8 s lost" into "under 1 s lost".
+            s.lost_s = (event.lost_samples - s.lost_before) / rate
+            s.lost_estimated = False
         if s.streaming:
             self._measure_speed(event.seconds)
         self._heard(event.seconds)
@@ -547,6 +553,8 @@ class RichView:
             target, measured = self.tempo.top_hold_s, s.last.top_hold_s
             if not math.isfinite(measured):
                 return "", "", ""
+            if s.last.in_gap:  # samples lost during it: how long it lasted is not known
+                return f"{measured:.1f}", f"/ {target:g} s, {NOT_JUDGED_REP}", "bold"
             ok = bool(s.last.tempo_ok)
             return f"{measured:.1f}", f"/ {target:g} s{'' if ok else ' ▼'}", (
                 "bold green" if ok else "bold red")
@@ -639,16 +647,21 @@ class RichView:
         s = self.state
         last = s.last
         assert last is not None
+        # A rep over a data gap lasted an unknown time: not judged (as the report), so
+        # neither green nor red, no ▼/▲, and the table says why.
+        gap = bool(last.in_gap)
         if self.profile.isometric:
-            text, colour = (f"{last.top_hold_s:.1f}/{self.tempo.top_hold_s:g}", "green") \
-                if last.tempo_ok else (f"{last.top_hold_s:.1f}/{self.tempo.top_hold_s:g} ▼",
-                                       "red")
-            t = Table(box=box.SIMPLE_HEAD, show_edge=False)
+            held = f"{last.top_hold_s:.1f}/{self.tempo.top_hold_s:g}"
+            text, colour = ((held, "") if gap else (held, "green") if last.tempo_ok
+                            else (f"{held} ▼", "red"))
+            t = Table(box=box.SIMPLE_HEAD, show_edge=False,
+                      caption=NOT_JUDGED_REP if gap else None)
             t.add_column("last hold: held/target s", justify="right")
             t.add_row(Text(text, style=colour))
             return t
         tempo = self.tempo
-        t = Table(box=box.SIMPLE_HEAD, show_edge=False, title="last rep (measured/target s)")
+        t = Table(box=box.SIMPLE_HEAD, show_edge=False, title="last rep (measured/target s)",
+                  caption=NOT_JUDGED_REP if gap else None)
         for name in ("up", "hold", "down", "range"):
             t.add_column(name, justify="right")
         cells = []
@@ -657,7 +670,10 @@ class RichView:
             (last.top_hold_s, tempo.top_hold_s),
             (last.eccentric_s, tempo.eccentric_s),
         ):
-            text, colour = _fmt_phase_cmp(measured, prescribed, self.tol)
+            if gap:
+                text, colour = f"{measured:.1f}/{prescribed:g}", ""
+            else:
+                text, colour = _fmt_phase_cmp(measured, prescribed, self.tol)
             cells.append(Text(text, style=colour))
         cells.append(Text(f"{last.rom_deg:.0f}°" if math.isfinite(last.rom_deg) else "-"))
         t.add_row(*cells)

@@ -582,7 +582,8 @@ def tempo_figure(report: SessionReport, layout: PlotLayout = WIDE) -> Figure:
         for k, i in enumerate(np.flatnonzero(gap)):
             _gap_band(ax, i - 0.45, i + 0.45, GAP_REP_LABEL if k == 0 else None, over=False)
         # The same rule as the table's red cells: a ▼ or ▲ over every bar whose cell is red.
-        off = [off_phases(row, tempo, isometric) for row in reps.to_dict(orient="records")]
+        off = [off_phases(row, tempo, isometric, report.tolerance)
+               for row in reps.to_dict(orient="records")]
         bad = np.array([bool(o) for o in off])
         for way, (marker, _) in OFF_MARKERS.items():
             label: str | None = (
@@ -631,7 +632,7 @@ def eccentric_figure(report: SessionReport, layout: PlotLayout = WIDE) -> Figure
     tempo = report.tempo
     fig = _figure(3.0, layout)
     ax = fig.add_subplot()
-    low, high = eccentric_band(tempo)
+    low, high = eccentric_band(tempo, report.tolerance)
     ratio = report.profile.thresholds.dropped_eccentric_ratio
     drop = ratio * tempo.eccentric_s
     ax.axhspan(low, high, color="#6cc46a", alpha=0.25, label=f"on tempo ({low:.3g}-{high:.3g} s)")
@@ -986,14 +987,15 @@ def set_section(report: SessionReport, set_row: Row, reps: pd.DataFrame, level: 
             f"Up (s) [{tempo.concentric_s:g}]", f"Hold (s) [{tempo.top_hold_s:g}]",
             f"Down (s) [{tempo.eccentric_s:g}]", "Range (°)", "Notes"]
     limits = {column: phase_limits(column, float(getattr(tempo, attr)),
-                                   thresholds=report.profile.thresholds)
+                                   thresholds=report.profile.thresholds,
+                                   tolerance=report.tolerance)
               for column, attr in TEMPO_PHASES}
     rows: list[list[str]] = []
     for row in reps.to_dict(orient="records"):
         badges = rep_badges(row, tempo, report.profile)
         if not badges and row.get("clean"):
             badges = [_no_fault_badge(row)]
-        off = off_phases(row, tempo)
+        off = off_phases(row, tempo, tolerance=report.tolerance)
         gap = bool(row.get("in_gap"))
         rows.append([
             str(row["rep"]),
@@ -1025,14 +1027,14 @@ def _hold_set_section(report: SessionReport, set_row: Row, reps: pd.DataFrame, l
     line = (f"{n} hold{'s' if n != 1 else ''}{gap_text}: {long_enough} of {n - gaps} long "
             f"enough, held {time_held_s(reps):.0f} s in all{rest_text}.")
     head = ["Hold", f"Held (s) [{target:g}]", "Drift (°)", "Notes"]
-    limits = phase_limits("top_hold_s", target, isometric=True)
+    limits = phase_limits("top_hold_s", target, isometric=True, tolerance=report.tolerance)
     drift_limit = report.profile.thresholds.hip_drift_deg
     rows: list[list[str]] = []
     for row in reps.to_dict(orient="records"):
         badges = rep_badges(row, report.tempo, report.profile)
         if not badges and row.get("clean"):
             badges = [_no_fault_badge(row, hold=True)]
-        off = off_phases(row, report.tempo, isometric=True)
+        off = off_phases(row, report.tempo, isometric=True, tolerance=report.tolerance)
         drift = _num(row, "drift_deg")
         rows.append([
             str(row["rep"]),
@@ -1349,7 +1351,8 @@ def render_html(
         tables = combined_tables(reports)
     first = reports[0]
     several = len(reports) > 1
-    summaries = [summarize(r.reps, r.profile, r.tempo, lost_spans_s=r.lost_spans_s)
+    summaries = [summarize(r.reps, r.profile, r.tempo, lost_spans_s=r.lost_spans_s,
+                           tolerance=r.tolerance)
                  for r in reports]
     if several:
         title = combined_title(reports)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
@@ -12,6 +12,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from imu.core.analyzer import AnalyzerParams, RepAnalyzer
+from imu.core.metrics import TempoTolerance
 from imu.errors import AnalysisError, ImuError
 from imu.exercises import ExerciseProfile, get_profile
 from imu.io.recording import Recording, RecordingMeta
@@ -70,6 +71,8 @@ class SessionReport:
         tempo: the prescription the tempo columns compare with.
         meta: the recording's metadata.
         name: the recording's name (file stem) used as ``recording`` column when combined.
+        params: the analyzer parameters the reps were found with (``--tempo-tolerance``,
+            ``max_interp_s``...): the report judges phases and gaps by the same rules.
 
     """
 
@@ -83,6 +86,12 @@ class SessionReport:
     tempo: Tempo
     meta: RecordingMeta
     name: str = ""
+    params: AnalyzerParams = field(default_factory=AnalyzerParams)
+
+    @property
+    def tolerance(self) -> TempoTolerance:
+        """The tempo tolerance the analyzer judged ``tempo_ok`` with (``--tempo-tolerance``)."""
+        return self.params.tempo_tolerance
 
     @property
     def trace_time_s(self) -> FloatArray:
@@ -93,22 +102,36 @@ class SessionReport:
     def lost_spans_s(self) -> tuple[tuple[float, float], ...]:
         """The recording's gaps too long to bridge, as (start, end) in s from the first sample.
 
-        Gaps of at most the analyzer's ``max_interp_s`` (a lost BLE frame or two) are
-        interpolated, so they cost nothing; longer ones (a disconnection) are samples nobody
-        measured: reps there cannot be counted, and a rep over one is not judged.
+        Gaps the analyzer bridges (up to ``round(max_interp_s x rate)`` samples, of the
+        analysis' own :attr:`params`: a lost BLE frame or two) are interpolated, so they cost
+        nothing; longer ones (a disconnection) are samples nobody measured: reps there cannot
+        be counted, and a rep over one is not judged.
         """
-        return lost_spans_s(self.meta, self.sampling_rate_hz)
+        return lost_spans_s(self.meta, self.sampling_rate_hz, self.params.max_interp_s)
 
 
 def lost_spans_s(meta: RecordingMeta, sampling_rate_hz: float,
                  max_interp_s: float | None = None) -> tuple[tuple[float, float], ...]:
-    """The gaps of ``meta`` longer than ``max_interp_s``, as (start, end) in s, in time order.
+    """The gaps of ``meta`` the analyzer did not bridge, as (start, end) in s, in time order.
 
-    Seconds from the first sample; ``max_interp_s`` None: the analyzer's default.
+    Seconds from the first sample; ``max_interp_s`` None: the analyzer's default. The
+    analyzer's own rule, in samples: it fills a run of up to ``max(1, round(max_interp_s x
+    rate))`` missing samples (:class:`imu.core.stream.GapFiller`), so a longer run is lost.
+    Gaps that touch (listed apart, e.g. for two reasons) are one run of missing samples.
     """
-    limit = AnalyzerParams().max_interp_s if max_interp_s is None else max_interp_s
-    spans = sorted((g.start / sampling_rate_hz, g.end / sampling_rate_hz) for g in meta.gaps)
-    return tuple((a, b) for a, b in spans if b - a > limit)
+    limit_s = AnalyzerParams().max_interp_s if max_interp_s is None else max_interp_s
+    limit = max(1, round(limit_s * sampling_rate_hz))
+    runs: list[list[int]] = []
+    for g in sorted(meta.gaps, key=lambda g: (g.start, g.end)):
+        if runs and g.start <= runs[-1][1]:
+            runs[-1][1] = max(runs[-1][1], g.end)
+        else:
+            runs.append([g.start, g.end])
+    return tuple(
+        (start / sampling_rate_hz, end / sampling_rate_hz)
+        for start, end in runs
+        if end - start > limit
+    )
 
 
 def recorded_tempo(meta: RecordingMeta, profile: ExerciseProfile) -> Tempo:
@@ -191,4 +214,5 @@ def analyze_recording(
         tempo=tempo,
         meta=meta,
         name=Path(meta.source).stem if meta.source else "",
+        params=analyzer.params,
     )

@@ -41,7 +41,7 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-from imu.core.metrics import UNCERTAIN_CONFIDENCE
+from imu.core.metrics import UNCERTAIN_CONFIDENCE, TempoTolerance
 from imu.exercises import ExerciseProfile
 from imu.report.coaching import (
     DISCLAIMER,
@@ -471,14 +471,16 @@ TEMPO_CUES: Final[dict[tuple[str, bool], str]] = {
 """Cue of the tempo rule per (phase, phase too short); the fault rules' cues where they agree."""
 
 
-def tempo_findings(reps: pd.DataFrame, profile: ExerciseProfile, tempo: Tempo) -> list[Finding]:
+def tempo_findings(reps: pd.DataFrame, profile: ExerciseProfile, tempo: Tempo,
+                   tolerance: TempoTolerance | None = None) -> list[Finding]:
     """Off tempo (DOMAIN: tempo is the duration of each phase) when no fault explains it.
 
     Speaks when at least :data:`TEMPO_OFF_SHARE` of the reps are off tempo and are clean
     (reps over a data gap are not judged: never evidence). Then one finding per phase and
     way (too short, too long), most reps first: each names only the reps off in that phase
     by the rule of the table's red cells (:func:`imu.report.tables.off_phases`), with their
-    median against the prescription, counted out of the clean reps.
+    median against the prescription, counted out of the clean reps. ``tolerance``: the
+    one the analyzer judged ``tempo_ok`` with (the default when None).
     """
     if "tempo_ok" not in reps.columns or reps.empty:
         return []
@@ -495,7 +497,8 @@ def tempo_findings(reps: pd.DataFrame, profile: ExerciseProfile, tempo: Tempo) -
     n, was = int(mask.sum()), "was" if mask.sum() == 1 else "were"
     if profile.isometric:
         median = float(reps.loc[mask, "top_hold_s"].median())
-        limits = phase_limits("top_hold_s", tempo.top_hold_s, isometric=True)
+        limits = phase_limits("top_hold_s", tempo.top_hold_s, isometric=True,
+                              tolerance=tolerance)
         evidence = (
             f"{_of(n, int(measured.sum()), 'hold')} {was} shorter than the prescribed "
             f"{tempo.top_hold_s:g} s: {'it' if n == 1 else 'they'} lasted "
@@ -505,7 +508,7 @@ def tempo_findings(reps: pd.DataFrame, profile: ExerciseProfile, tempo: Tempo) -
                         phase="top hold", short=True)]
     groups: dict[tuple[str, str], list[object]] = {}
     for index, row in reps.loc[mask].iterrows():
-        for column, way in off_phases(row.to_dict(), tempo).items():
+        for column, way in off_phases(row.to_dict(), tempo, tolerance=tolerance).items():
             groups.setdefault((column, way), []).append(index)
     words = {column: (word, attr) for column, word, attr in PHASES}
     out: list[tuple[int, float, Finding]] = []
@@ -515,7 +518,8 @@ def tempo_findings(reps: pd.DataFrame, profile: ExerciseProfile, tempo: Tempo) -
         in_phase = reps.index.isin(indices)
         k = len(indices)
         median = float(reps.loc[in_phase, column].median())
-        limits = phase_limits(column, target, thresholds=profile.thresholds)
+        limits = phase_limits(column, target, thresholds=profile.thresholds,
+                              tolerance=tolerance)
         evidence = (
             f"{_of(k, int(clean.sum()), 'clean rep')} {'was' if k == 1 else 'were'} off the "
             f"{tempo} tempo in the {word} phase: {'it' if k == 1 else 'they'} took "
@@ -578,20 +582,21 @@ def merge_tempo(found: Sequence[Finding]) -> list[Finding]:
     return out
 
 
-def findings(reps: pd.DataFrame, profile: ExerciseProfile, tempo: Tempo) -> list[Finding]:
+def findings(reps: pd.DataFrame, profile: ExerciseProfile, tempo: Tempo,
+             tolerance: TempoTolerance | None = None) -> list[Finding]:
     """Every finding of a recording's reps, ranked.
 
     Tempo advice about the phase of a fault is merged into that fault's line
     (:func:`merge_tempo`). Swings and faults come first, most reps first (ties by
     :data:`RULES`); tempo advice that stays on its own comes after every fault: a fault of
-    form is never pushed down by timing.
+    form is never pushed down by timing. ``tolerance``: the analyzer's tempo tolerance.
     """
     if reps.empty:
         return []
     found: list[Finding] = []
     for name, rule in RULES:
         if name == "tempo":  # one finding per phase off tempo
-            found += tempo_findings(reps, profile, tempo)
+            found += tempo_findings(reps, profile, tempo, tolerance)
         elif (finding := rule(reps, profile, tempo)) is not None:
             found.append(finding)
     if profile.isometric:  # where, in holds: "(set 1, hold 2)"
@@ -628,6 +633,7 @@ def summarize(
     tempo: Tempo,
     max_fixes: int = MAX_FIXES,
     lost_spans_s: Sequence[tuple[float, float]] = (),
+    tolerance: TempoTolerance | None = None,
 ) -> Summary:
     """The ten-second summary of one recording.
 
@@ -640,9 +646,11 @@ def summarize(
         lost_spans_s: the recording's gaps too long to bridge, (start, end) in s from the
             first sample (:attr:`imu.report.session.SessionReport.lost_spans_s`), for the
             :attr:`Summary.gap_note`.
+        tolerance: the tempo tolerance the analyzer judged ``tempo_ok`` with
+            (:attr:`imu.report.session.SessionReport.tolerance`); the default when None.
 
     """
-    ranked = findings(reps, profile, tempo)
+    ranked = findings(reps, profile, tempo, tolerance)
     measured = judged(reps)
     over_gap = ~measured
     on_tempo = _flag(reps, "tempo_ok") & measured

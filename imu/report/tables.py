@@ -395,7 +395,7 @@ def off_phases(
     if row.get("tempo_ok", True) or row.get("in_gap", False):
         return {}
     tol = tolerance or TempoTolerance()
-    measured = {column: _finite(row.get(column)) for column in TEMPO_PHASES}
+    measured = {column: finite(row.get(column)) for column in TEMPO_PHASES}
     prescribed = {column: float(getattr(tempo, column)) for column in TEMPO_PHASES}
     if isometric:
         return {"top_hold_s": "short"} if measured["top_hold_s"] is not None else {}
@@ -413,7 +413,7 @@ def off_phases(
     }
 
 
-def _finite(value: object) -> float | None:
+def finite(value: object) -> float | None:
     """``value`` as a float, None when missing or not a finite number."""
     if value is None or value is pd.NA:
         return None
@@ -434,8 +434,11 @@ def phase_limits(
     """The thresholds a phase duration is judged against, s (for :func:`near_limit`).
 
     The edges of the on-tempo band, and the fault line of the phase: a fast lift (swing
-    feature) for the up, a dropped descent for the down, a short hold for a top hold of 1 s
-    or more prescribed; a plank's hold: the shortest hold that is long enough.
+    feature) for the up, a dropped descent for the down, a short hold for a top hold of
+    ``thresholds.short_hold_min_prescribed_s`` (1 s) or more prescribed; a plank's hold: the
+    shortest hold that is long enough. ``tolerance``: the one the analyzer judged
+    ``tempo_ok`` with (:attr:`imu.report.session.SessionReport.tolerance`); the default when
+    None.
     """
     tol = tolerance or TempoTolerance()
     th = thresholds or FaultThresholds()
@@ -451,7 +454,7 @@ def phase_limits(
         limits.append(th.fast_ratio * prescribed_s)
     elif column == "eccentric_s":
         limits.append(th.dropped_eccentric_ratio * prescribed_s)
-    elif column == "top_hold_s" and prescribed_s >= 1.0:
+    elif column == "top_hold_s" and prescribed_s >= th.short_hold_min_prescribed_s:
         limits.append(th.short_hold_ratio * prescribed_s)
     return tuple(limits)
 

@@ -15,8 +15,9 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
+from imu.core.metrics import TempoTolerance
 from imu.exercises import FAULTS, fault_words
-from imu.report.tables import RECORDING, near_limit, phase_limits
+from imu.report.tables import RECORDING, finite, near_limit, phase_limits
 
 PHASE_HEADERS = ("up\ns", "hold\ns", "down\ns", "pause\ns")
 """The phases in the words of the live screen: up (concentric), hold at the top, down
@@ -41,34 +42,30 @@ RATIOS = {"concentric_s": "concentric_ratio", "eccentric_s": "eccentric_ratio",
 """The ratio column that gives each phase's prescription back (duration / ratio)."""
 
 
-def _phase(row: Mapping[Any, Any], column: str) -> str:
+def _phase(row: Mapping[Any, Any], column: str,
+           tolerance: TempoTolerance | None = None) -> str:
     """A phase duration, with a decimal more where it would print as its threshold.
 
     The prescription is read back from the ratio columns (the table does not carry the
     tempo), so a 1.49 s descent against a 3 s prescription reads "1.49", not "1.5" as a
     1.51 s descent that is not dropped would (:func:`imu.report.tables.near_limit`).
+    ``tolerance``: the analyzer's (``--tempo-tolerance``), whose band edges are limits too.
     """
-    value = _finite(row.get(column))
+    value = finite(row.get(column))
     if value is None:
         return "-"
-    ratio = _finite(row.get(RATIOS[column]))
+    ratio = finite(row.get(RATIOS[column]))
     prescribed = value / ratio if ratio is not None and ratio > 0 else math.nan
-    return near_limit(value, phase_limits(column, prescribed))
+    return near_limit(value, phase_limits(column, prescribed, tolerance=tolerance))
 
 
-def _finite(value: object) -> float | None:
-    try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
-    return number if math.isfinite(number) else None
-
-
-def reps_view(reps: pd.DataFrame, hold: bool = False) -> Table | Text:
+def reps_view(reps: pd.DataFrame, hold: bool = False,
+              tolerance: TempoTolerance | None = None) -> Table | Text:
     """The reps table as printed on the terminal (``no reps found`` when empty).
 
     ``hold``: the reps are static holds (plank): each is told by the time held, its drift
-    and faults, not by up/hold/down phases, a ROM or swings.
+    and faults, not by up/hold/down phases, a ROM or swings. ``tolerance``: the tempo
+    tolerance the analyzer used (``--tempo-tolerance``; the default when None).
     """
     if reps.empty:
         return Text(f"no {'holds' if hold else 'reps'} found", style="yellow")
@@ -97,9 +94,9 @@ def reps_view(reps: pd.DataFrame, hold: bool = False) -> Table | Text:
         if alternating:
             cells.append(_fmt_side(r["side"]))
         cells += [
-            _phase(r, "concentric_s"),
-            _phase(r, "top_hold_s"),
-            _phase(r, "eccentric_s"),
+            _phase(r, "concentric_s", tolerance),
+            _phase(r, "top_hold_s", tolerance),
+            _phase(r, "eccentric_s", tolerance),
             _fmt(r["bottom_pause_s"]),
             _fmt(r["rom_deg"], ".0f"),
             "[magenta]swing[/magenta]" if r["swing"] else "",

@@ -75,3 +75,27 @@ def test_a_column_empty_in_every_row_is_named(samples: pd.DataFrame, write_csv: 
     frame["gyr_x"] = np.nan
     with pytest.raises(ImportOptionsError, match=r"column 'gyr_x' is empty in every row"):
         import_csv(write_csv(frame, "nogx.csv"))
+
+
+@pytest.mark.parametrize("rate_hz", [26.0, 12.5, 104.0])
+def test_a_far_off_time_of_30_s_is_refused_at_any_rate(
+    write_csv: WriteCsv, rate_hz: float
+) -> None:
+    """Below 33 Hz a 35 s glitch passed (30 s and also 1000 intervals was the rule): imu info
+    showed a 34 s gap."""
+    from tests.io.helpers import synthetic_samples
+
+    frame = synthetic_samples(n=600, rate_hz=rate_hz)
+    frame.loc[599, "time_s"] = frame.loc[598, "time_s"] + 35.0
+    with pytest.raises(ImportOptionsError, match=r"data row 600 .*timestamp is far off"):
+        import_csv(write_csv(frame, "glitch.csv"))
+
+
+@pytest.mark.parametrize("rate_hz", [26.0, 12.5])
+def test_a_long_pause_at_a_low_rate_is_still_a_gap(write_csv: WriteCsv, rate_hz: float) -> None:
+    from tests.io.helpers import synthetic_samples
+
+    frame = synthetic_samples(n=600, rate_hz=rate_hz)
+    frame.loc[300:, "time_s"] += 40.0  # a 40 s pause, then 300 rows: a stretch of its own
+    [imp] = import_csv(write_csv(frame, "pause.csv"))
+    assert imp.report.longest_gap_s > 39.0

@@ -352,3 +352,90 @@ def test_the_set_line_leaves_a_rep_over_a_gap_unjudged():
     gapped = (replace(ok[0], in_gap=True), *ok[1:])
     line = set_line(1, gapped)
     assert "2 on tempo (1 over a data gap, not judged)," in line
+
+
+def test_the_sensor_back_note_keeps_the_length_of_the_loss() -> None:
+    """A frame lost within 15 s after the gap was placed turned "8 s lost" into "under 1 s"."""
+    from imu.live.events import Disconnected, Progress
+
+    clock = _Clock()
+    rich = _crunch_view(clock)
+    rich(Connected(SourceInfo("HipIMU-S"), reconnect=False))
+    rich(Progress(2080, 20.0, 0, 0, None, None))
+    rich(Disconnected(2080))
+    clock.now += 4.0
+    rich(Connected(SourceInfo("HipIMU-S"), reconnect=True))
+    rich(Progress(2912, 28.0, 832, 1, None, None))  # the gap placed: 8 s at 104 Hz
+    assert "sensor back: 8 s lost" in _render(rich)
+    clock.now += 1.0
+    rich(Progress(3016, 29.0, 834, 2, None, None))  # a lost frame later: no part of it
+    text = _render(rich)
+    assert "sensor back: 8 s lost" in text and "under 1 s lost" not in text
+
+
+def _gap_rep(hold: bool = False) -> object:
+    from tests.report.helpers import make_rep
+
+    if hold:
+        return dataclasses.replace(make_rep(1, 1, 5.0, top_hold_s=20.0, tempo_ok=False),
+                                   in_gap=True)
+    return dataclasses.replace(
+        make_rep(1, 2, 10.0, concentric_s=1.0, top_hold_s=7.0, eccentric_s=1.0,
+                 tempo_ok=False), in_gap=True)
+
+
+def test_the_last_rep_over_a_gap_is_neither_red_nor_marked() -> None:
+    """The terminal's last-rep table judged a rep over a gap: "1.0/3 ▼" in red."""
+    clock = _Clock()
+    rich = _crunch_view(clock)
+    rich(RepDone(_gap_rep(), 0.0, 0.0))  # type: ignore[arg-type]
+    table = rich._last_rep()
+    cells = [cell for column in table.columns for cell in column._cells]
+    assert all("▼" not in str(c) and "▲" not in str(c) for c in cells)
+    assert all(getattr(c, "style", "") not in ("red", "green") for c in cells)
+    assert "not judged (data gap)" in _render(rich)
+
+
+def test_a_plank_hold_over_a_gap_is_not_held_red() -> None:
+    """A plank hold over a gap showed "20.0 / 45 s ▼" in bold red: too short, not judged."""
+    clock = _Clock()
+    rich = RichView(Console(file=io.StringIO()), parse_tempo("1-45-1"), TempoTolerance(),
+                    False, get_profile("plank"), speed=1.0, clock=clock)
+    rich(RepDone(_gap_rep(hold=True), 0.0, 0.0))  # type: ignore[arg-type]
+    big, small, style = rich.phase_clock()
+    assert big == "20.0" and "▼" not in small and "red" not in style
+    assert "not judged (data gap)" in small
+    table = rich._last_rep()
+    cells = [cell for column in table.columns for cell in column._cells]
+    assert all("▼" not in str(c) and getattr(c, "style", "") != "red" for c in cells)
+    assert "not judged (data gap)" in _render(rich)
+
+
+def test_a_set_with_every_rep_over_a_gap_is_no_good_set() -> None:
+    from imu.live.events import NOT_JUDGED_SET, set_coaching
+
+    tempo, tol = parse_tempo("3-1-3"), TempoTolerance()
+    rep = _gap_rep()
+    cue, why, good = set_coaching((rep, rep), tempo, tol)  # type: ignore[arg-type]
+    assert (cue, good) == (NOT_JUDGED_SET, False) and "over a data gap" in why
+    hold = _gap_rep(hold=True)
+    cue, why, good = set_coaching((hold,), parse_tempo("1-45-1"), tol, True)  # type: ignore[arg-type]
+    assert (cue, good) == (NOT_JUDGED_SET, False)
+    assert "good set" not in cue
+
+
+def test_the_set_coaching_counts_out_of_the_judged_reps() -> None:
+    from imu.live.events import set_coaching
+    from tests.report.helpers import make_rep
+
+    tempo, tol = parse_tempo("3-1-3"), TempoTolerance()
+    fast = make_rep(1, 1, 0.0, concentric_s=3.0, top_hold_s=1.0, eccentric_s=1.8,
+                    tempo_ok=False)
+    fine = make_rep(1, 2, 10.0, concentric_s=3.0, top_hold_s=1.0, eccentric_s=3.0)
+    reps = (fast, fine, _gap_rep(), _gap_rep())
+    cue, why, good = set_coaching(reps, tempo, tol)  # type: ignore[arg-type]
+    assert (cue, why, good) == ("slow the descent", "down too short in 1 of 2 reps", False)
+    short = dataclasses.replace(make_rep(1, 1, 0.0, top_hold_s=20.0), tempo_ok=False)
+    _cue, why, good = set_coaching((short, _gap_rep(hold=True)), parse_tempo("1-45-1"), tol,
+                                   True)  # type: ignore[arg-type]
+    assert not good and why == "1 of 1 holds shorter than 45 s"

@@ -427,3 +427,49 @@ def test_a_rep_over_a_data_gap_is_not_judged_in_the_set_summary(crunch_reps):
             break
         run += 1
     assert summary["clean_before_first_fault"] == run
+
+
+def test_a_rep_over_a_data_gap_is_neither_red_nor_marked_on_the_page(crunch_reps):
+    """The page showed a rep over a gap red with ▼/▲: its phases were never measured whole."""
+    state, _ = make_state()
+    dropped = replace(crunch_reps[0], in_gap=True, swing=False, faults=frozenset())
+    state.apply(RepDone(dropped, 0.0, 0.0))
+    row = state.snapshot()["last_rep"]
+    assert [p["ok"] for p in row["phases"]] == [None, None, None]
+    assert [p["mark"] for p in row["phases"]] == ["", "", ""]
+    assert row["not_judged"] == "not judged (data gap)" and row["correction"] is None
+    json.dumps(state.snapshot(), allow_nan=False)
+    judged = replace(dropped, in_gap=False)
+    state.apply(RepDone(judged, 0.0, 0.0))
+    row = state.snapshot()["last_rep"]
+    assert row["phases"][2]["mark"] == "▼" and row["phases"][2]["ok"] is False
+    assert row["not_judged"] is None
+
+
+def test_a_plank_hold_over_a_gap_is_not_judged_too_short():
+    """A plank hold over a gap showed red ▼ "too short" on the page."""
+    from imu.tempo import parse_tempo
+    from tests.live.test_views import _plank_hold
+
+    clock = FakeClock()
+    state = CoachingState("Plank", parse_tempo("1-45-1"), clock=clock, hold=True)
+    hold = replace(_plank_hold(1, 20.0, False), in_gap=True)
+    feed(state, [Connected(INFO, reconnect=False), RepDone(hold, 0.0, 0.0)])
+    snap = state.snapshot()
+    assert snap["phase"]["key"] == "held" and snap["phase"]["ok"] is None
+    (phase,) = snap["last_rep"]["phases"]
+    assert phase["ok"] is None and phase["mark"] == ""
+    state.apply(SetEnded(1, (hold,)))
+    coaching = state.snapshot()["resting"]["coaching"]
+    assert coaching["good"] is False and coaching["cue"] == "not judged: the sensor was lost"
+    assert state.snapshot()["resting"]["not_judged"] == 1
+
+
+def test_a_set_of_reps_all_over_gaps_is_not_called_good(crunch_reps):
+    state, _ = make_state()
+    clean = tuple(replace(r, faults=frozenset(), swing=False, in_gap=True)
+                  for r in crunch_reps[:3])
+    state.apply(SetEnded(1, clean))
+    coaching = state.snapshot()["resting"]["coaching"]
+    assert coaching == {"cue": "not judged: the sensor was lost",
+                        "why": "all 3 reps over a data gap", "good": False}

@@ -117,3 +117,32 @@ def test_missing_columns_are_named() -> None:
 def test_load_dataset_of_a_non_dataset(tmp_path: Path) -> None:
     with pytest.raises(research.ResearchError, match="imu batch"):
         research.load_dataset(tmp_path)
+
+
+def test_reps_over_a_data_gap_are_not_judged() -> None:
+    """tempo_ok_share and clean_share are out of the judged reps, as the session table's."""
+    from imu.report.tables import judged
+
+    reps = pd.DataFrame({
+        "participant": ["p1"] * 4, "exercise": ["reverse-crunch"] * 4,
+        "session_id": ["s1"] * 4, "tempo": ["3-1-3"] * 4,
+        "date": pd.to_datetime(["2024-01-08T10:00Z"] * 4, utc=True),
+        "eccentric_s": [3.0, 3.0, 3.0, 3.0], "tempo_ok": [True, True, False, False],
+        "swing": [False] * 4, "clean": [True, True, False, False],
+        "fault_count": [0] * 4, **{f: [False] * 4 for f in FAULTS},
+        "in_gap": [False, False, False, True],
+    })
+    tempo = research.tempo_compliance(reps).iloc[0]
+    faults = research.fault_rates(reps).iloc[0]
+    assert tempo["reps"] == 4 and faults["reps"] == 4
+    assert tempo["tempo_ok_share"] == pytest.approx(2 / 3)
+    assert faults["clean_share"] == pytest.approx(2 / 3)
+    assert faults["swing_share"] == 0.0
+    measured = reps[judged(reps)]
+    assert tempo["tempo_ok_share"] == pytest.approx(measured["tempo_ok"].mean())
+    every_gap = reps.assign(in_gap=True)
+    assert np.isnan(research.tempo_compliance(every_gap).iloc[0]["tempo_ok_share"])
+    assert np.isnan(research.fault_rates(every_gap).iloc[0]["clean_share"])
+    # a dataset written before in_gap judges every rep
+    old = reps.drop(columns="in_gap")
+    assert research.fault_rates(old).iloc[0]["clean_share"] == pytest.approx(0.5)

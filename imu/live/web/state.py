@@ -25,6 +25,7 @@ from imu.core.metrics import UNCERTAIN_CONFIDENCE, Rep, TempoTolerance
 from imu.exercises import FAULTS, fault_words
 from imu.live.events import (
     HOLD_HINTS,
+    NOT_JUDGED_REP,
     PHASE_HINTS,
     PHASE_NAMES,
     REST_HINTS,
@@ -283,9 +284,10 @@ class CoachingState:
         if self.hold:
             # The clock ran on while the person got down and until the analyzer saw it: the
             # hold's measured length (the figure saved) replaces it.
+            # A hold over a data gap is not judged: ok None (neither long enough nor short).
             self._phase = _Phase("held", len(self._reps), _maybe(rep.ecc_end_s),
                                  self.tempo.top_hold_s, _finite(rep.top_hold_s),
-                                 bool(rep.tempo_ok))
+                                 None if rep.in_gap else bool(rep.tempo_ok))
 
     def _phase_started(self, event: PhaseStarted) -> None:
         self._phase_started_seen = True
@@ -329,7 +331,12 @@ class CoachingState:
             ("eccentric", "down", rep.eccentric_s, tempo.eccentric_s),
         )
         for key, label, measured, prescribed in timed:
-            if self.hold:
+            if rep.in_gap:
+                # Over a data gap the rep lasted an unknown time: not judged (as the report),
+                # neither red nor green (ok None: the page shows it grey), no ▼/▲.
+                ok: bool | None = None
+                mark = ""
+            elif self.hold:
                 # Off only when too short (the analyzer's own rule, as the terminal and the
                 # report judge a hold).
                 ok = bool(rep.tempo_ok)
@@ -359,6 +366,8 @@ class CoachingState:
             "faults": faults,
             "fault_text": [fault_text(f) for f in faults],
             "in_gap": bool(rep.in_gap),
+            # What the page says of a rep over a gap, instead of on tempo or off.
+            "not_judged": NOT_JUDGED_REP if rep.in_gap else None,
             "uncertain": bool(rep.count_confidence < UNCERTAIN_CONFIDENCE),
             "tut_s": _finite(rep.tut_s),
             # The one thing to correct (large on the page), or None for a good rep.

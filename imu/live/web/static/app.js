@@ -50,6 +50,13 @@
   function num(x) {
     return x === null || x === undefined ? "-" : String(Number(x));
   }
+  // A phase's class: ok (green), bad (red, with ▼/▲), or nj: not judged (over a data gap, ok
+  // null), grey, neither on tempo nor off.
+  function judgedClass(ok) {
+    return ok === null || ok === undefined ? "nj" : ok ? "ok" : "bad";
+  }
+  // What a rep or hold over a data gap is called (NOT_JUDGED_REP in imu/live/events.py).
+  const NOT_JUDGED = "not judged (data gap)";
 
   // ------------------------------------------------------------------ rendering
   function render() {
@@ -166,7 +173,8 @@
     const grid = el("div", "grid");
     const cells = sum.hold ? [  // a plank: holds, judged on their length
       [sum.reps, sum.reps === 1 ? "hold" : "holds"],
-      [sum.on_tempo, "long enough"],
+      [sum.on_tempo, sum.not_judged
+        ? `long enough (${sum.not_judged} over a gap, not judged)` : "long enough"],
       [sum.faults, sum.faults === 1 ? "fault" : "faults"],
       [`${Math.round(sum.held_s)} s`, "held in all"],
     ] : [
@@ -193,7 +201,7 @@
     const out = [];
     if (rep.swing) out.push(el("span", "badge swing", "swing"));
     for (const f of rep.fault_text) out.push(el("span", "badge fault", f));
-    if (rep.in_gap) out.push(el("span", "badge note", "in a gap"));
+    if (rep.in_gap) out.push(el("span", "badge note", rep.not_judged || NOT_JUDGED));
     if (rep.uncertain) out.push(el("span", "badge note", "uncertain"));
     return out;
   }
@@ -207,7 +215,7 @@
       (rep.rom_deg !== null ? ` · range ${Math.round(rep.rom_deg)}°` : "");
     const cells = $("last-phases");
     cells.replaceChildren(...rep.phases.map((p) => {
-      const c = el("div", `cell ${p.ok ? "ok" : "bad"}`);
+      const c = el("div", `cell ${judgedClass(p.ok)}`);
       c.dataset.phase = p.phase;
       // Off tempo is marked ▼ short or ▲ long, never by colour alone.
       c.append(el("div", "lbl", p.label),
@@ -230,15 +238,15 @@
       li.dataset.number = rep.number;
       li.append(el("span", "no", `#${rep.rep}`));
       for (const p of rep.phases) {
-        const span = el("span", p.ok ? "ok" : "bad",
+        const span = el("span", judgedClass(p.ok),
           `${p.label} ${fmt(p.measured_s)}/${num(p.prescribed_s)}${p.mark ? " " + p.mark : ""}`);
         li.append(span);
       }
       const flags = [];
       if (rep.swing) flags.push("swing");
       flags.push(...rep.fault_text);
-      if (rep.in_gap) flags.push("in a gap");
       if (flags.length) li.append(el("span", "flag", flags.join(", ")));
+      if (rep.in_gap) li.append(el("span", "nj", rep.not_judged || NOT_JUDGED));
       return li;
     });
     list.replaceChildren(...items);
@@ -286,9 +294,15 @@
       // A hold just ended: its measured length, the figure saved, replaces the running clock.
       const frac = prescribed ? Math.min(1, p.measured_s / prescribed) : 1;
       bar.style.width = `${(frac * 100).toFixed(1)}%`;
-      bar.className = p.ok ? "over" : "warn";
-      setClock(fmt(p.measured_s), `${prescribed ? `/ ${num(prescribed)} s` : "s"}${p.ok ? "" : " ▼"}`,
-               p.ok ? "ok" : "bad");
+      const of = prescribed ? `/ ${num(prescribed)} s` : "s";
+      if (p.ok === null || p.ok === undefined) {
+        // Over a data gap: how long it lasted is not known, so neither long enough nor short.
+        bar.className = "";
+        setClock(fmt(p.measured_s), `${of} · ${NOT_JUDGED}`, "nj");
+      } else {
+        bar.className = p.ok ? "over" : "warn";
+        setClock(fmt(p.measured_s), `${of}${p.ok ? "" : " ▼"}`, p.ok ? "ok" : "bad");
+      }
     } else if (p.key === "rest" && elapsed !== null) {
       // The rest timer (the phase word already says REST); no bar to fill.
       barBox.classList.add("none");
