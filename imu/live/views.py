@@ -183,7 +183,7 @@ def set_line(set_no: int, reps: tuple[Rep, ...], hold: bool = False) -> str:
     not_judged = f" ({gaps} over a data gap, not judged)" if gaps else ""
     swings = sum(r.swing for r in reps)
     faults = sum(len(r.faults) for r in reps)
-    tut = sum(r.tut_s for r in reps)
+    tut = sum(r.tut_s for r in reps if not r.in_gap)  # a gap rep lasted an unknown time
     if hold:
         held = sum(r.top_hold_s for r in reps)
         return (f"set {set_no} done: {count(len(reps), 'hold')}, {on_tempo} long enough"

@@ -663,7 +663,7 @@ def summarize(
         reps=len(reps),
         sets=int(reps["set"].nunique()) if len(reps) else 0,
         clean_reps=int(clean.sum()),
-        tut_s=float(reps["tut_s"].sum()) if len(reps) else 0.0,
+        tut_s=float(reps.loc[judged(reps), "tut_s"].sum()) if len(reps) else 0.0,
         fixes=tuple(ranked[:max_fixes]),
         also=tuple(ranked[max_fixes:]),
         advice=advice(reps, profile, tempo),

@@ -70,7 +70,9 @@ start_s                          float64  first rep's start_s, s
 end_s                            float64  last rep's ecc_end_s, s
 rest_before_s                    float64  start_s minus the previous set's end_s, s (NaN
                                           for the first set)
-tut_s                            float64  sum of the reps' tut_s, s
+tut_s                            float64  sum of the reps' tut_s, s (here and in the means
+                                          below, reps over a data gap are left out: they
+                                          lasted an unknown time)
 concentric_s_mean                float64  mean concentric, s
 top_hold_s_mean                  float64  mean top hold, s
 eccentric_s_mean                 float64  mean eccentric, s
@@ -103,7 +105,8 @@ reps                             int64    reps found
 uncertain_reps                   int64    reps whose count_confidence is under 0.5 (small
                                           against the noise: they may not be reps, and
                                           such sessions may miss some)
-tut_s                            float64  total time under tension, s
+tut_s                            float64  total time under tension, s (reps over a data
+                                          gap left out)
 tempo_ok_share                   float64  share of reps with tempo_ok, out of the reps
                                           not over a data gap
 eccentric_s_median               float64  median eccentric, s
@@ -518,12 +521,14 @@ def sets_table(reps: pd.DataFrame) -> pd.DataFrame:
         "start_s": start_s,
         "end_s": end_s,
         "rest_before_s": start_s - np.r_[np.nan, end_s[:-1]],
-        "tut_s": total(values("tut_s")),
-        "concentric_s_mean": mean("concentric_s"),
-        "top_hold_s_mean": mean("top_hold_s"),
-        "eccentric_s_mean": mean("eccentric_s"),
-        "bottom_pause_s_mean": mean("bottom_pause_s"),
-        "rom_deg_mean": mean("rom_deg"),
+        # A rep over a data gap lasted an unknown time (the gap is in its phases) and its
+        # angle was bridged: left out of the durations and their means, like its tempo.
+        "tut_s": total(np.where(gap, np.nan, values("tut_s"))),
+        "concentric_s_mean": mean("concentric_s", skip_gaps=True),
+        "top_hold_s_mean": mean("top_hold_s", skip_gaps=True),
+        "eccentric_s_mean": mean("eccentric_s", skip_gaps=True),
+        "bottom_pause_s_mean": mean("bottom_pause_s", skip_gaps=True),
+        "rom_deg_mean": mean("rom_deg", skip_gaps=True),
         "tempo_ok_share": mean("tempo_ok", skip_gaps=True),
         "swings": total(values("swing")),
         "clean_reps": total(clean.astype(np.float64)),
@@ -581,7 +586,7 @@ def session_table(
         "sets": len(sets),
         "reps": len(reps),
         "uncertain_reps": int((reps["count_confidence"] < UNCERTAIN_CONFIDENCE).sum()),
-        "tut_s": float(reps["tut_s"].sum()),
+        "tut_s": float(reps.loc[judged(reps), "tut_s"].sum()),
         "tempo_ok_share": judged_share("tempo_ok"),
         "eccentric_s_median": float(reps["eccentric_s"].median()) if len(reps) else np.nan,
         "rom_deg_median": float(reps["rom_deg"].median()) if len(reps) else np.nan,

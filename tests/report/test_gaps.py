@@ -231,3 +231,15 @@ def test_a_plank_hold_over_a_gap_is_not_judged(report: SessionReport) -> None:
     assert 'class="off"' not in page
     summary = summarize(reps, PLANK, tempo)
     assert summary.gap_reps == "set 2, hold 1"
+
+
+def test_a_rep_over_a_gap_is_left_out_of_the_durations_and_their_means() -> None:
+    reps = gap_reps()
+    row = sets_table(reps).iloc[0]
+    judged_reps = reps[~reps["in_gap"]]
+    # Its 12.1 s hold (8 s of it no data) neither lengthens the mean hold nor the tension.
+    assert row["top_hold_s_mean"] == pytest.approx(judged_reps["top_hold_s"].mean())
+    assert row["concentric_s_mean"] == pytest.approx(judged_reps["concentric_s"].mean())
+    assert row["tut_s"] == pytest.approx(judged_reps["tut_s"].sum())
+    session = session_table(reps, sets_table(reps), CRUNCH, T313, RecordingMeta(RATE_HZ), 53.0)
+    assert session.iloc[0]["tut_s"] == pytest.approx(judged_reps["tut_s"].sum())

@@ -399,7 +399,8 @@ class CoachingState:
             "faults": sum(len(r.faults) for r in reps),
             "fault_names": [fault_text(f) for f in faults],
             "clean_before_first_fault": clean,
-            "tut_s": round(sum(r.tut_s for r in reps if math.isfinite(r.tut_s)), 1),
+            "tut_s": round(sum(r.tut_s for r in reps
+                               if math.isfinite(r.tut_s) and not r.in_gap), 1),
             "coaching": self._set_coaching(reps),
             **hold,
         }
