@@ -468,7 +468,14 @@ def expand_inputs(inputs: Iterable[str | Path], exclude: str | Path | None = Non
         else:
             raise BatchError(f"input {text!r}: no such file, directory or matching pattern")
         if skip is not None:
-            matches = [m for m in matches if not m.resolve().is_relative_to(skip)]
+            outside = [m for m in matches if not m.resolve().is_relative_to(skip)]
+            if matches and not outside:
+                raise BatchError(
+                    f"input {text!r}: every recording it holds is inside the output dataset "
+                    f"folder {str(exclude)!r}, whose files are never read as inputs; give an "
+                    "output folder outside the inputs, e.g. --out out/batch"
+                )
+            matches = outside
         if not matches:
             raise BatchError(f"input {text!r}: no recordings found (*.parquet in a directory)")
         for m in matches:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
 from typing import NoReturn
 
 from imu.errors import ImuError
@@ -18,7 +19,9 @@ __all__ = [
     "UsageError",
     "count",
     "exercise_spelling",
+    "folder_arg",
     "join_dash_values",
+    "out_dir_arg",
     "tempo_text",
     "uncertain_note",
 ]
@@ -57,6 +60,35 @@ def exercise_spelling(text: str, names: Iterable[str]) -> str:
     """
     key = text.strip().lower().replace("_", "-").replace(" ", "-")
     return key if key in set(names) else text
+
+
+def folder_arg(example: str = "--out out/x") -> Callable[[str], Path]:
+    """An argparse type for an output folder that refuses an empty name.
+
+    ``Path("")`` is the current folder: ``--out ''`` (an unset shell variable) wrote a whole
+    cohort or a report set there silently, or made a command look for its inputs in the
+    wrong place. Refused in one line that names an example.
+
+    Args:
+        example: how a good value is written for this command, e.g. ``"--out out/x"``.
+
+    """
+    here = f"{example.split()[0]} ." if example.startswith("-") else "."
+
+    def folder(text: str) -> Path:
+        if not text.strip():
+            raise argparse.ArgumentTypeError(
+                f"{text!r} names no folder; give one, e.g. {example} ({here} for the current "
+                "folder)"
+            )
+        return Path(text)
+
+    folder.__name__ = "folder"
+    return folder
+
+
+out_dir_arg = folder_arg()
+"""``--out DIR`` (argparse type): an empty name is refused, not read as the current folder."""
 
 
 def join_dash_values(argv: Sequence[str], options: Sequence[str] = TEMPO_OPTIONS) -> list[str]:

@@ -220,7 +220,7 @@ def not_a_recording(path: Path) -> str:
     sets or session table of ``imu analyze`` or ``imu live`` (a report, not the data). Those
     would otherwise read as binary data or a plain table to import.
     """
-    from imu.io.journal import MAGIC, MAGIC_V1
+    from imu.io.journal import MAGIC, MAGIC_V1, is_recovered_journal
 
     try:
         with open(path, "rb") as f:
@@ -228,7 +228,7 @@ def not_a_recording(path: Path) -> str:
     except OSError:
         return ""  # the reader says what is wrong
     if head in (MAGIC, MAGIC_V1):
-        if path.name.endswith(".recovered"):
+        if is_recovered_journal(path):
             return (f"{path}: a live session's crash journal, already recovered into a "
                     "recording (NAME.parquet beside it); give that recording")
         return (

@@ -23,7 +23,7 @@ from imu.batch import (
     max_local_workers,
     run_batch,
 )
-from imu.cli._args import count, tempo_text
+from imu.cli._args import count, folder_arg, tempo_text
 from imu.cli._csvargs import console
 from imu.core.analyzer import AnalyzerParams
 from imu.core.metrics import TempoTolerance
@@ -96,7 +96,8 @@ def register(subparsers: Any) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("inputs", nargs="*", metavar="INPUT", help="files, directories, globs")
-    parser.add_argument("--out", "-o", type=Path, required=True, metavar="DATASET",
+    parser.add_argument("--out", "-o", type=folder_arg("--out out/batch"), required=True,
+                        metavar="DATASET",
                         help="dataset directory")
     parser.add_argument("--exercise", "-e", metavar="E", default=None,
                         help="exercise when the manifest does not say (overrides the files')")

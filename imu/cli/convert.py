@@ -72,10 +72,21 @@ def register(subparsers: Any) -> None:
     parser.add_argument("input", type=Path, metavar="IN",
                         help="the CSV file or Parquet table, or a phone app's export (zip, "
                         "folder or CSV)")
-    parser.add_argument("output", metavar="OUT", help="a .parquet file or a directory")
+    parser.add_argument("output", metavar="OUT", type=_output_arg,
+                        help="a .parquet file or a directory")
     parser.add_argument("--force", action="store_true", help="overwrite existing files")
     add_csv_options(parser)
     parser.set_defaults(func=run)
+
+
+def _output_arg(text: str) -> str:
+    """OUT (argparse type): an empty name is refused, not read as the current folder."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError(
+            f"{text!r} names no file or folder; give one, e.g. out/base.parquet or out/ (. for "
+            "the current folder)"
+        )
+    return text
 
 
 def run(args: argparse.Namespace) -> int:

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from imu.cli._args import count
+from imu.cli._args import count, exercise_spelling, folder_arg
 from imu.cli._output import pipe_safe_console
 from imu.evaluate.config import (
     DEFAULT_CHUNK,
@@ -135,7 +135,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument("--workers", type=int, default=None, metavar="N",
                    help="processes (default: 2, or 1 on a one-CPU machine or a low open-file "
                         "limit; at most 4 per CPU, within the open-file limit)")
-    p.add_argument("--out", type=Path, metavar="DIR",
+    p.add_argument("--out", type=folder_arg("--out out/eval"), metavar="DIR",
                    help="also write every table as CSV here (checked before the run)")
     p.set_defaults(func=run)
 
@@ -219,7 +219,9 @@ def _config(args: argparse.Namespace) -> EvalConfig:
         cases = tuple(c for c in cases if c.exercise in SECOND_GENERATOR_EXERCISES
                       and c.body_pendulum is None)
     if args.exercises is not None:
-        wanted = [e.strip() for e in args.exercises.split(",") if e.strip()]
+        # Spelled as simulate, live and analyze take them: Reverse_Crunch is reverse-crunch.
+        names = case_names()
+        wanted = [exercise_spelling(e, names) for e in args.exercises.split(",") if e.strip()]
         if not wanted:
             raise EvalError(f"--exercises {args.exercises!r} names no case; give one or more "
                             f"of {', '.join(case_names())} (or leave it out for all)")

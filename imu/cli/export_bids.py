@@ -12,7 +12,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from imu.batch import expand_inputs, session_id
-from imu.cli._args import count, tempo_text
+from imu.cli._args import count, folder_arg, tempo_text
 from imu.cli._csvargs import console
 from imu.errors import ImuError
 from imu.exercises import get_profile
@@ -65,7 +65,8 @@ def register(subparsers: Any) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("inputs", nargs="+", metavar="INPUT", help="files, directories, globs")
-    parser.add_argument("--out", "-o", type=Path, required=True, metavar="BIDS_ROOT")
+    parser.add_argument("--out", "-o", type=folder_arg("--out out/bids"), required=True,
+                        metavar="BIDS_ROOT")
     parser.add_argument("--task", metavar="NAME", default=None,
                         help="task name (TaskName; label = its letters and digits) "
                         "[the exercise]")

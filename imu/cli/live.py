@@ -22,7 +22,7 @@ from rich.console import Console
 from firmware_protocol.virtual_sensor import Faults
 from imu.ble.adapters import DeviceAdapter, HipImuAdapter
 from imu.ble.client import KIND_POLAR, BleBackend, StreamConfig, find_sensor_kind
-from imu.cli._args import TEMPO_HELP, exercise_spelling, tempo_text
+from imu.cli._args import TEMPO_HELP, exercise_spelling, folder_arg, tempo_text
 from imu.cli._csvargs import positive_number
 from imu.cli._output import pipe_safe_console, stdout_broken
 from imu.cli._phone import add_phone_options, announce, phone_source
@@ -119,14 +119,8 @@ def _faults(text: str) -> dict[str, float]:
     return out
 
 
-def out_dir_arg(text: str) -> Path:
-    """``--out DIR`` (argparse type): an empty name is refused, not read as the current folder."""
-    if not text.strip():
-        raise argparse.ArgumentTypeError(
-            f"{text!r} names no folder; give one, e.g. --out sessions/ (--out . for the "
-            "current folder)"
-        )
-    return Path(text)
+out_dir_arg = folder_arg("--out sessions/")
+"""``--out DIR`` (argparse type): an empty name is refused, not read as the current folder."""
 
 
 def _fraction(text: str) -> float:
@@ -189,8 +183,9 @@ def register(subparsers: Any) -> None:
     p.add_argument("--acc-range", type=int, default=8, metavar="G", help="+-g [8]")
     p.add_argument("--gyr-range", type=int, default=500, metavar="DPS", help="+-deg/s [500]")
     p.add_argument("--give-up", type=positive_number, default=None, metavar="S",
-                   help="end the session after S seconds without the sensor: BLE sensors and "
-                        "phyphox [60]; Sensor Logger's pushes, which stop while the app is "
+                   help="end the session after S seconds without the sensor, counted in "
+                        "real (wall-clock) seconds from the loss, whatever --speed: BLE sensors "
+                        "and phyphox [60]; Sensor Logger's pushes, which stop while the app is "
                         "not recording (between sets) [600]")
     add_web_option(p)
     sim = p.add_argument_group("simulation (--sim)")
@@ -206,7 +201,9 @@ def register(subparsers: Any) -> None:
     sim.add_argument("--sim-disconnect-at", type=positive_number, action="append", default=[],
                      metavar="S", help="drop the link at S s of the set (repeatable)")
     sim.add_argument("--sim-reconnect-after", type=positive_number, default=2.0, metavar="S",
-                     help="the virtual sensor advertises again S s after a drop [2]")
+                     help="the virtual sensor advertises again S s after a drop, in "
+                          "simulated (data) seconds: S / --speed real seconds; --give-up counts "
+                          "real ones [2]")
     sim.add_argument("--sim-mtu", type=int, default=247, metavar="BYTES",
                      help="largest ATT MTU the virtual sensor accepts [247]")
     sim.add_argument("--sim-drift", type=float, default=0.0, metavar="PPM",

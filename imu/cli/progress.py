@@ -7,7 +7,7 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-from imu.cli._args import tempo_text
+from imu.cli._args import folder_arg, tempo_text
 from imu.cli._csvargs import console
 
 EPILOG = """\
@@ -45,14 +45,18 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("inputs", nargs="+", metavar="SESSIONS_OR_DATASET",
                         help="a dataset folder, or recordings (files, folders, globs)")
-    parser.add_argument("--out", "-o", type=Path, required=True, metavar="DIR", help="output dir")
+    parser.add_argument("--out", "-o", type=folder_arg("--out out/progress"), required=True,
+                        metavar="DIR", help="output dir")
     parser.add_argument("--participant", "-p", metavar="P", default=None,
                         help="whose progress (needed when the inputs hold several people)")
     parser.add_argument("--exercise", "-e", metavar="E", default=None,
                         help="which exercise; default: the one with the most sessions (for "
                         "recordings without one: their exercise)")
     parser.add_argument("--tempo", metavar="U-H-D", default=None, type=tempo_text,
-                        help='prescription for recordings without one, "up-hold-down" s')
+                        help='prescription "up-hold-down" s for every recording analysed '
+                        "here, over its recorded one (as in imu analyze and imu batch; a "
+                        "manifest row's tempo still wins); not for a dataset folder, whose "
+                        "reps are already analysed")
     parser.add_argument("--manifest", type=Path, default=None, metavar="CSV",
                         help="per-file participant, exercise, tempo, date (as imu batch)")
     parser.set_defaults(func=run)
@@ -61,7 +65,13 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     """Build and write the progress page; returns the exit code (1 when a file failed)."""
     from imu.exercises import check_tempo_fits, get_profile
-    from imu.report.progress import build_progress, headline, load_inputs, write_progress
+    from imu.report.progress import (
+        build_progress,
+        headline,
+        is_dataset,
+        load_inputs,
+        write_progress,
+    )
     from imu.tempo import parse_tempo
 
     # Options are checked once, up front (as 'imu batch' does), not once per file.
@@ -70,6 +80,13 @@ def run(args: argparse.Namespace) -> int:
         if args.tempo is not None:
             check_tempo_fits(profile, parse_tempo(args.tempo))
     out = console("progress")
+    if args.tempo is not None and len(args.inputs) == 1 and is_dataset(args.inputs[0]):
+        out.print(
+            f"note: --tempo {args.tempo} is not used: {args.inputs[0]} is a dataset, already "
+            "analysed with its own tempos (run 'imu batch --tempo' on its recordings to change "
+            "them)",
+            highlight=False,
+        )
     data, failures = load_inputs(args.inputs, args.manifest, args.exercise, args.tempo)
     for path, reason in failures:
         out.print(f"[yellow]{path}: skipped: {reason}[/yellow]", markup=True, highlight=False)

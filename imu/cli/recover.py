@@ -8,9 +8,18 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
+from imu.cli._args import folder_arg
 from imu.cli._csvargs import console
 from imu.errors import RecordingError
-from imu.io.journal import RECOVERED_SUFFIX, journal_in_use, recover, recovery_target
+from imu.io.journal import (
+    RECOVERED_SUFFIX,
+    is_recovered_journal,
+    journal_in_use,
+    journal_stem,
+    recover,
+    recovery_target,
+    set_aside,
+)
 from imu.io.recording import write_recording
 from imu.io.repairs import plural
 from imu.live.finish import recovered_analyze_command
@@ -25,8 +34,9 @@ def register(subparsers: Any) -> None:
             "Read the crash-safe journal that 'imu live' writes while recording (NAME.imuj),"
             " decode its frames exactly as the live run does, and write NAME.parquet"
             " (NAME-recovered.parquet if that exists: nothing is written over); the journal"
-            " is then kept as NAME.imuj.recovered. A journal a running session still writes is"
-            " refused. A torn"
+            " is then kept as NAME.imuj.recovered (NAME.imuj.recovered-2 if that exists, left"
+            " by an earlier crash: nothing is written over either). A journal a running"
+            " session still writes is refused. A torn"
             " last record (the crash itself) is dropped; everything before it is kept. Bytes"
             " after the last record that hold no record (appended by something else) are"
             " ignored and said, and lose nothing. A damaged"
@@ -42,7 +52,8 @@ def register(subparsers: Any) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("journals", type=Path, nargs="+", metavar="JOURNAL", help="journal file(s)")
-    p.add_argument("--out", "-o", type=Path, default=None, metavar="DIR",
+    p.add_argument("--out", "-o", type=folder_arg("--out recovered/"), default=None,
+                   metavar="DIR",
                    help="output directory (default: next to each journal)")
     p.set_defaults(func=run)
 
@@ -62,9 +73,24 @@ def run(args: argparse.Namespace) -> int:
         target = recovery_target(journal, args.out)  # never over an existing recording
         write_recording(recording, target)
         done = journal
-        if not journal.name.endswith(RECOVERED_SUFFIX):  # recovered again: already marked
-            done = journal.with_name(journal.name + RECOVERED_SUFFIX)
-            journal.rename(done)  # not recovered again at the next 'imu live' into this folder
+        kept = ""
+        if not is_recovered_journal(journal):  # recovered again: already marked
+            # Not recovered again at the next 'imu live' into this folder; never over the
+            # journal of an earlier crash of a session with the same name.
+            done = set_aside(journal, RECOVERED_SUFFIX)
+            plain = journal.name + RECOVERED_SUFFIX
+            if done.name != plain:
+                earlier = done.name[len(plain) + 1:]  # the k of NAME.imuj.recovered-k
+                kept = (
+                    f" ({plain}, of an earlier recovery, is kept: not written over)"
+                    if earlier == "2"
+                    else f" ({plain} to {plain}-{int(earlier) - 1}, of earlier recoveries, "
+                    "are kept: not written over)"
+                )
+        plain_target = target.with_name(f"{journal_stem(journal)}.parquet")
+        written_over = (
+            f"{plain_target.name} is there, not written over; " if target != plain_target else ""
+        )
         torn = ""
         if result.contents.torn_tail:
             tail = result.contents.damage[-1]
@@ -74,10 +100,11 @@ def run(args: argparse.Namespace) -> int:
                 else ", torn last record dropped"
             )
         out.print(
-            f"{journal}: {plural(result.contents.n_frames, 'frame')}{torn} -> {target} "
-            f"({recording.duration_s:.1f} s, {plural(len(recording.meta.gaps), 'gap')}, "
+            f"{journal}: {plural(result.contents.n_frames, 'frame')}{torn} -> {target}"
+            f" ({written_over}{recording.duration_s:.1f} s, "
+            f"{plural(len(recording.meta.gaps), 'gap')}, "
             f"{plural(recording.missing_samples, 'sample')} missing); journal kept as "
-            f"{done.name}",
+            f"{done.name}{kept}",
             markup=False,
         )
         out.print(f"  its reports: {recovered_analyze_command(target)}", markup=False)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 from pathlib import Path
 
 from scipy.spatial.transform import Rotation
@@ -161,12 +162,23 @@ def check_out(out: str) -> None:
         SimulationError: the message says which name to use.
 
     """
+    if not out.strip():
+        raise SimulationError(
+            f"--out {out!r} names no file; give one, e.g. --out out/session.parquet (its ground "
+            "truth goes beside it as out/session.truth.csv)"
+        )
     path = Path(out)
+    if out.endswith(("/", os.sep)) or path.is_dir():
+        raise SimulationError(
+            f"--out {out} is a folder; give a file name in it, e.g. --out "
+            f"{path / 'session.parquet'} (its ground truth goes beside it as "
+            f"{path / 'session.truth.csv'})"
+        )
     if path.suffix.lower() != ".parquet":
         better = path.with_suffix(".parquet") if path.suffix else Path(f"{out}.parquet")
         raise SimulationError(
             f"--out {out}: the simulated recording is written as Parquet; name it {better} "
-            f"(the ground truth goes beside it as {better.stem}.truth.csv)"
+            f"(the ground truth goes beside it as {better.with_suffix('.truth.csv')})"
         )
 
 

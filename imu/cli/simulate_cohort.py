@@ -9,7 +9,7 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-from imu.cli._args import count, exercise_spelling, tempo_text
+from imu.cli._args import count, exercise_spelling, folder_arg, tempo_text
 from imu.cli._csvargs import console
 from imu.errors import SimulationError
 
@@ -79,7 +79,8 @@ def register(subparsers: Any) -> None:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("out", type=Path, metavar="DIR", help="output directory")
+    p.add_argument("out", type=folder_arg("out/cohort"), metavar="DIR",
+                   help="output directory")
     p.add_argument("--participants", "-p", type=_whole(1), default=20, metavar="N",
                    help="participants (P01, P02, ...) [20]")
     p.add_argument("--weeks", "-w", type=_whole(1), default=6, metavar="N",

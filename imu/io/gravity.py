@@ -180,6 +180,15 @@ MIN_TURN_DEG = 10.0
 """Smallest turn of gravity's direction between two still moments that a stretch must show to
 be used, degrees (well above the accelerometer's error at rest, about 1 deg)."""
 
+MIN_SLOW_TURN_DEG = 5.0
+"""Smallest turn of gravity's direction that a stretch inside one still period must show to be
+used, degrees. Lower than :data:`MIN_TURN_DEG`: the accelerometer reads gravity throughout
+such a stretch, its direction from one 0.5 s window to another moves by about 0.1 deg of
+noise, and a dead bug tilts the pelvis by 5-10 deg."""
+
+TURN_STEP_S = 0.1
+"""Step between the windows compared inside one still period by :func:`gyro_turn_check`, s."""
+
 MIN_TURN_STRETCHES = 2
 """Fewer usable stretches than this and :func:`gyro_turn_check` gives no verdict."""
 
@@ -198,8 +207,8 @@ class TurnCheck:
     Attributes:
         gyro_deg: the gyroscope's path over the stretches used, degrees.
         gravity_deg: the sum of gravity's turns over them, degrees.
-        n_stretches: still-to-still stretches used (each turning at least
-            :data:`MIN_TURN_DEG`).
+        n_stretches: stretches used, between rests (each turning at least
+            :data:`MIN_TURN_DEG`) and inside still periods (:data:`MIN_SLOW_TURN_DEG`).
         ratio: ``gyro_deg / gravity_deg``.
 
     """
@@ -252,10 +261,26 @@ def gyro_turn_check(
 ) -> TurnCheck | None:
     """Compare the gyroscope's rotation with gravity's turns between moments at rest.
 
-    For each pair of consecutive still periods (:func:`acc_still_mask`), gravity's direction
-    is the mean acc over the last window of the first and the first window of the second; the
-    gyro's path is integrated over the same span (windows included). Stretches with a gap
-    (NaN) or turning less than :data:`MIN_TURN_DEG` are left out.
+    The moments where the accelerometer reads gravity alone are the windows of its still
+    periods (:func:`acc_still_mask`, which never looks at the gyro: its unit is what is
+    checked). Two kinds of stretch are compared, both found from gravity's direction:
+
+    - between consecutive still periods: from the last window of the first to the first
+      window of the second (a movement between two rests);
+    - inside one still period, which a slow movement (a pelvic tilt, a dead bug, a plank's
+      sway) can fill from end to end, as every acc component stays within the still test's
+      spread: from one window to the first later window (in steps of :data:`TURN_STEP_S`)
+      where gravity's direction has turned :data:`MIN_SLOW_TURN_DEG` from it, which starts
+      the next stretch. Without these, such recordings had no pair of rests to compare and a
+      gyro 57 times too small passed unchecked ("0 reps").
+
+    Gravity's direction is the mean acc over each window; the gyro's path is integrated over
+    the whole span (windows included): its whole rate between rests, where gravity's direction
+    is unknown; inside a still period, where the acc gives it at every sample, only the rate
+    perpendicular to it, less the gyro's median over the still samples (its bias): the path
+    gravity's direction takes, which is never shorter than its turn either. Stretches with a
+    gap (NaN) or turning less than :data:`MIN_TURN_DEG` (between rests) or
+    :data:`MIN_SLOW_TURN_DEG` (inside a still period) are left out.
 
     Args:
         acc: shape (n, 3), specific force, m/s^2 (any unit works); NaN rows allowed.
@@ -269,6 +294,7 @@ def gyro_turn_check(
 
     """
     w = max(3, round(window_s * rate_hz))
+    step = max(1, round(TURN_STEP_S * rate_hz))
     still = acc_still_mask(acc, rate_hz, window_s)
     edges = np.flatnonzero(np.diff(np.concatenate(([0], still.astype(np.int8), [0]))))
     periods = list(zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True))
@@ -276,19 +302,48 @@ def gyro_turn_check(
     bad = ~np.isfinite(speed) | ~np.all(np.isfinite(acc), axis=1)
     path = np.concatenate(([0.0], np.cumsum(np.where(bad, 0.0, speed)))) / rate_hz
     n_bad = np.concatenate(([0], np.cumsum(bad)))
-    gyro, gravity = [], []
-    for (a0, a1), (b0, b1) in itertools.pairwise(periods):
-        i, j = max(a0, a1 - w), min(b1, b0 + w)
+    clean_acc = np.where(bad[:, None], 0.0, acc)
+    sums = np.concatenate((np.zeros((1, 3)), np.cumsum(clean_acc, axis=0)))
+    # Inside a still period the acc reads gravity at every sample, so only the gyro's rotation
+    # perpendicular to it counts (a turn about the vertical tilts nothing): the path of
+    # gravity's direction, still never shorter than its turn, and free of the gyro's bias.
+    rest = still & ~bad
+    bias = np.median(gyr_rad_s[rest], axis=0) if np.any(rest) else np.zeros(3)
+    norm = np.linalg.norm(clean_acc, axis=1, keepdims=True)
+    up = clean_acc / np.where(norm > 0, norm, 1.0)
+    rate = np.where(bad[:, None], 0.0, gyr_rad_s - bias)
+    perp = np.linalg.norm(rate - np.sum(rate * up, axis=1, keepdims=True) * up, axis=1)
+    tilt_path = np.concatenate(([0.0], np.cumsum(perp))) / rate_hz
+    gyro: list[float] = []
+    gravity: list[float] = []
+
+    def stretch(i: int, j: int, rotation: FloatArray, least_deg: float) -> bool:
+        """Compare over [i, j): gravity in [i, i + w) against gravity in [j - w, j)."""
         if n_bad[j] - n_bad[i]:
-            continue
-        ga, gb = acc[i:a1].mean(axis=0), acc[b0:j].mean(axis=0)
+            return False
+        ga, gb = sums[i + w] - sums[i], sums[j] - sums[j - w]
         norms = float(np.linalg.norm(ga) * np.linalg.norm(gb))
         if norms <= 0:
-            continue
+            return False
         turn = math.degrees(math.acos(min(1.0, max(-1.0, float(np.dot(ga, gb)) / norms))))
-        if turn >= MIN_TURN_DEG:
-            gyro.append(math.degrees(float(path[j] - path[i])))
-            gravity.append(turn)
+        if turn < least_deg:
+            return False
+        gyro.append(math.degrees(float(rotation[j] - rotation[i])))
+        gravity.append(turn)
+        return True
+
+    for a0, a1 in periods:  # slow turns inside one still period
+        if a1 - a0 < w + step:
+            continue
+        starts = list(range(a0, a1 - w + 1, step))
+        if starts[-1] != a1 - w:
+            starts.append(a1 - w)
+        anchor = starts[0]
+        for k in starts[1:]:
+            if stretch(anchor, k + w, tilt_path, MIN_SLOW_TURN_DEG):
+                anchor = k
+    for (a0, a1), (b0, b1) in itertools.pairwise(periods):  # movements between rests
+        stretch(max(a0, a1 - w), min(b1, b0 + w), path, MIN_TURN_DEG)
     if len(gravity) < MIN_TURN_STRETCHES:
         return None
     total_gyro, total_gravity = float(sum(gyro)), float(sum(gravity))

@@ -42,6 +42,7 @@ import errno
 import json
 import logging
 import os
+import re
 import struct
 import time
 import zlib
@@ -819,17 +820,60 @@ def recovery_target(journal: str | Path, out_dir: str | Path | None = None) -> P
 
 
 RECOVERED_SUFFIX = ".recovered"
-"""Appended to a journal once ``imu recover`` wrote its recording."""
+"""Appended to a journal once ``imu recover`` wrote its recording (``.recovered-2``... when a
+journal of that name was recovered before: see :func:`set_aside`)."""
+
+_SET_ASIDE = re.compile(
+    rf"(?P<name>.*){re.escape(SUFFIX)}"
+    rf"(?P<suffix>{re.escape(RECOVERED_SUFFIX)}|{re.escape(EMPTY_SUFFIX)})(?:-[0-9]+)?"
+)
 
 
 def journal_stem(journal: str | Path) -> str:
-    """The session name of a journal: ``NAME`` of ``NAME.imuj``, ``NAME.imuj.recovered``..."""
+    """The session name of a journal (``NAME`` of ``NAME.imuj``, ``NAME.imuj.recovered``...).
+
+    Journals set aside under a numbered name (``NAME.imuj.recovered-2``) count too.
+    """
     name = Path(journal).name
-    for suffix in (RECOVERED_SUFFIX, EMPTY_SUFFIX):
-        if name.endswith(SUFFIX + suffix):
-            name = name[: -len(suffix)]
-            break
+    aside = _SET_ASIDE.fullmatch(name)
+    if aside:
+        return aside["name"]
     return name[: -len(SUFFIX)] if name.endswith(SUFFIX) else Path(name).stem
+
+
+def is_recovered_journal(journal: str | Path) -> bool:
+    """A journal already recovered into a recording (``NAME.imuj.recovered``, ``...-2``...)."""
+    aside = _SET_ASIDE.fullmatch(Path(journal).name)
+    return aside is not None and aside["suffix"] == RECOVERED_SUFFIX
+
+
+def set_aside(journal: str | Path, suffix: str = RECOVERED_SUFFIX) -> Path:
+    """Rename ``journal`` to ``NAME.imuj`` + ``suffix``, never over an existing file.
+
+    A journal of the same name set aside before (an earlier crash of a session with that
+    name) keeps its file: this one becomes ``NAME.imuj.recovered-2`` (then ``-3``...). The
+    rename refuses to replace a file even when one appears meanwhile (a hard link, then the
+    old name removed; a plain rename after an existence check where the file system has no
+    hard links). Returns the new path.
+    """
+    journal = Path(journal)
+    k = 1
+    while True:
+        target = journal.with_name(f"{journal.name}{suffix}{'' if k == 1 else f'-{k}'}")
+        k += 1
+        if os.path.lexists(target):
+            continue
+        try:
+            os.link(journal, target)
+        except FileExistsError:
+            continue  # appeared meanwhile: the next name
+        except OSError:  # no hard links here (some network or FAT file systems)
+            if os.path.lexists(target):
+                continue
+            os.rename(journal, target)
+            return target
+        os.unlink(journal)
+        return target
 
 
 def leftover_journals(directory: str | Path) -> list[Path]:

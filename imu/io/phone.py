@@ -496,11 +496,19 @@ SL_NS_PLAUSIBLE: Final = (1e17, 4.1e18)
 means the column is not what the app writes (seconds or ms since 1970, seconds elapsed)."""
 
 
-def _sl_check_time(name: str, t_ns: npt.NDArray[np.int64]) -> None:
+def _sl_check_time(name: str, t_ns: npt.NDArray[np.int64], separate: bool = False) -> None:
     """Refuse a ``time`` column that is not Unix time in nanoseconds (its median tells).
 
     Sensor Logger always writes nanoseconds since 1970; a column in s, ms or us (a converted
     or hand-made export) would read as a recording of a few seconds sampled at GHz.
+
+    Args:
+        name: the file, for the message.
+        t_ns: its times as read (nanoseconds if they are the app's).
+        separate: the export holds the sensors in separate files (a folder or zip, as the
+            app writes it): a plain CSV import (``--format csv``) reads one file with every
+            column, so it is offered only once the files are joined.
+
     """
     if t_ns.size == 0:
         return
@@ -513,16 +521,27 @@ def _sl_check_time(name: str, t_ns: npt.NDArray[np.int64]) -> None:
         if low <= typical * scale <= high:
             looks = f" (they look like Unix time in {unit})"
             break
+    fix = (
+        "export the recording from Sensor Logger again with the app's own time (nanoseconds, "
+        "its default), or join the accelerometer and gyroscope files into one CSV (time, acc "
+        "and gyro columns) and import that with --format csv, --time-col and --time-unit (a "
+        "plain CSV import reads one file, not this export's separate files)"
+        if separate
+        else "export the recording from Sensor Logger again, or import it as a plain CSV "
+        "(--format csv, with --time-col and --time-unit)"
+    )
     raise ImportOptionsError(
         f"{name}: column 'time' holds values like {typical:.10g}, not Unix time in "
         f"nanoseconds as Sensor Logger writes it{looks}: this is not the app's 'time' column "
-        "(converted or edited?); export the recording from Sensor Logger again, or import "
-        "it as a plain CSV (--format csv, with --time-col and --time-unit)"
+        f"(converted or edited?); {fix}"
     )
 
 
-def _sl_stream(name: str, data: bytes) -> _SlRaw:
-    """One Sensor Logger CSV: times (ns), values (NaN where unreadable), row positions."""
+def _sl_stream(name: str, data: bytes, separate: bool = False) -> _SlRaw:
+    """One Sensor Logger CSV: times (ns), values (NaN where unreadable), row positions.
+
+    ``separate``: the export holds its sensors in separate files (see :func:`_sl_check_time`).
+    """
     frame = _read_csv(name, data)
     missing = [c for c in (SL_TIME, *SL_AXES) if c not in frame.columns]
     if missing:
@@ -545,7 +564,7 @@ def _sl_stream(name: str, data: bytes) -> _SlRaw:
             f"format); got values like {frame[SL_TIME].iloc[0]!r}"
         )
     values = frame[list(SL_AXES)].apply(pd.to_numeric, errors="coerce").to_numpy(np.float64)
-    _sl_check_time(name, t[ok])
+    _sl_check_time(name, t[ok], separate)
     return _SlRaw(
         t[ok], values[ok], int(np.count_nonzero(~ok)), np.flatnonzero(ok).astype(np.int64),
         len(frame), np.flatnonzero(~ok).astype(np.int64),
@@ -573,9 +592,10 @@ def _sensor_logger(
             notes["platform"] = platform
     raw: dict[str, _SlRaw] = {}
     acc_repairs: list[Repair] = []
+    separate = sum(name in members for name in SL_FILES[:6]) > 1  # as the app writes it
     for name in SL_FILES[:6]:
         if name in members:
-            raw[name] = _sl_stream(name, members[name])
+            raw[name] = _sl_stream(name, members[name], separate)
     streams = {n.removesuffix(".csv").lower() for n in raw}
     plan = sl_acc_plan(frozenset(streams), str(path))
     if plan in ((SL_TOTAL,), (SL_UNCAL,)):
@@ -778,13 +798,24 @@ APP_TIME: Final = {
 APP_NAME: Final = {"phyphox": "phyphox", "sensor-logger": "Sensor Logger"}
 
 
-def _not_the_apps_time(fmt: str) -> str:
-    """What to do about a time column that is not what the app writes."""
+def _not_the_apps_time(fmt: str, separate: bool = False) -> str:
+    """What to do about a time column that is not what the app writes.
+
+    ``separate``: the accelerometer and gyroscope come from separate files (a folder or zip
+    export), which a plain CSV import (``--format csv``, one file) cannot read as they are.
+    """
+    app = APP_NAME.get(fmt, "the app")
+    fix = (
+        " again with the app's own time, or join the accelerometer and gyroscope files into one"
+        " CSV (time, acc and gyro columns) and read that as a plain CSV (--format csv, where"
+        " --time-col, --time-unit and --rate apply; it reads one file, not separate ones)"
+        if separate
+        else " again, or read the file as a plain CSV (--format csv, where --time-col, "
+        "--time-unit and --rate apply)"
+    )
     return (
         f"{APP_TIME.get(fmt, 'the app writes its own time')}, so this is not the app's own "
-        f"column (converted or edited?): export the recording from {APP_NAME.get(fmt, 'the app')}"
-        " again, or read the file as a plain CSV (--format csv, where --time-col, --time-unit "
-        "and --rate apply)"
+        f"column (converted or edited?): export the recording from {app}{fix}"
     )
 
 
@@ -803,7 +834,7 @@ def _empty_fix(fmt: str) -> Callable[[Sequence[str], bool], str]:
     return fix
 
 
-def _clean(s: _Stream, fmt: str = "") -> tuple[_Stream, list[Repair]]:
+def _clean(s: _Stream, fmt: str = "", separate: bool = False) -> tuple[_Stream, list[Repair]]:
     """Sort by time, drop rows with a repeated timestamp or a non-finite value; say so.
 
     Refuses (as the CSV importer does, in the app's terms) a stream that would lose more than
@@ -839,7 +870,7 @@ def _clean(s: _Stream, fmt: str = "") -> tuple[_Stream, list[Repair]]:
             f"{s.label}: {n_conflicting} of {t.size} rows ({n_conflicting / t.size:.0%}) repeat "
             f"the time of the row before in {s.time_col!r} with other values, so dropping them "
             f"would lose that data (an import drops at most {MAX_TIME_REPAIR_SHARE:.0%}); "
-            f"{spread}; {_not_the_apps_time(fmt)}"
+            f"{spread}; {_not_the_apps_time(fmt, separate)}"
         )
     finite = np.isfinite(v).all(axis=1)
     n_dup = int(np.count_nonzero(~distinct))
@@ -883,7 +914,7 @@ def _check_complete(s: _Stream, rows: npt.NDArray[np.int64], finite_t: BoolArray
     )
 
 
-def _check_timing(fmt: str, s: _Stream, stats: TimingStats) -> None:
+def _check_timing(fmt: str, s: _Stream, stats: TimingStats, separate: bool = False) -> None:
     """Refuse a stream whose samples are spaced as no phone sensor samples.
 
     That is a time column in other units than the app's: said in the app's terms, never with
@@ -902,7 +933,7 @@ def _check_timing(fmt: str, s: _Stream, stats: TimingStats) -> None:
     raise ImportOptionsError(
         f"{s.label}: most samples are {median:.4g} s apart when {s.time_col!r} is read as the "
         f"app writes it, {rate:.4g} Hz, which no phone sensor gives{looks}; "
-        f"{_not_the_apps_time(fmt)}"
+        f"{_not_the_apps_time(fmt, separate)}"
     )
 
 
@@ -928,14 +959,16 @@ def _join(
     """
     repairs = [*acc.repairs, *gyr.repairs]
     rows_read = {s.label: s.rows_read for s in (acc, gyr)}
-    (acc, acc_repairs), (gyr, gyr_repairs) = _clean(acc, fmt), _clean(gyr, fmt)
+    separate = acc.label != gyr.label  # one file each: --format csv cannot read them as is
+    (acc, acc_repairs) = _clean(acc, fmt, separate)
+    (gyr, gyr_repairs) = _clean(gyr, fmt, separate)
     repairs += [*acc_repairs, *gyr_repairs]
     for s in (acc, gyr):
         if s.t_s.size < 2:
             raise ImportOptionsError(f"{path}: {s.label} has fewer than 2 usable samples")
     stats = {s.label: timing_stats(s.t_s, max_gap_s) for s in (acc, gyr)}
     for s in (acc, gyr):
-        _check_timing(fmt, s, stats[s.label])
+        _check_timing(fmt, s, stats[s.label], separate)
     rate_how: str | None = None
     if rate_hz is not None:  # a grid the user chose: not far above what the sensors give
         check_upsampling(str(path), rate_hz, estimate_rate_hz(stats[acc.label])[0], given=True)

@@ -145,6 +145,38 @@ def test_sensor_logger_time_in_seconds_names_the_app_unit(
         assert "pass --time-unit" not in err and "--no-unit-check" not in err
 
 
+def test_a_folder_export_in_seconds_is_not_sent_to_format_csv(
+    tmp_path: Path, rec: Recording, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Its fix was '--format csv', which cannot read a folder with a file per sensor."""
+    ns = T0_NS + np.round(rec.time_s * 1e9).astype(np.int64)
+    folder = sensor_logger(tmp_path / "sl", rec, ns // 10**9)
+    assert main(["convert", str(folder), str(tmp_path / "o.parquet")]) == 2
+    err = capsys.readouterr().err
+    assert "export the recording from Sensor Logger again with the app's own time" in err, err
+    assert "join the accelerometer and gyroscope files into one CSV" in err
+    assert "--format csv" in err.split("join", 1)[1]  # only for the joined file
+    single = tmp_path / "one" / "TotalAcceleration.csv"
+    single.parent.mkdir()
+    (folder / "TotalAcceleration.csv").rename(single)
+    with pytest.raises(ImportOptionsError) as info:
+        import_phone(single, fmt="sensor-logger")
+    assert "join" not in str(info.value) and "--format csv" in str(info.value)
+
+
+def test_phyphox_folders_in_ms_are_not_sent_to_format_csv_as_they_are(
+    tmp_path: Path, rec: Recording, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = phyphox_folders(tmp_path / "px", rec, scale=1000.0)
+    assert main(["convert", str(folder), str(tmp_path / "o.parquet")]) == 2
+    err = capsys.readouterr().err
+    assert "join the accelerometer and gyroscope files into one CSV" in err, err
+    path = phyphox_csv(tmp_path / "px.csv", rec, rec.time_s * 1000.0)  # one file, both sensors
+    assert main(["convert", str(path), str(tmp_path / "o2.parquet")]) == 2
+    err = capsys.readouterr().err
+    assert "join" not in err and "read the file as a plain CSV (--format csv" in err, err
+
+
 def test_phyphox_times_rounded_to_a_second_are_refused_as_csv_times_are(
     tmp_path: Path, rec: Recording
 ) -> None:
