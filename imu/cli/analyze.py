@@ -13,7 +13,7 @@ from typing import Any
 from rich.console import Console
 from rich.markup import escape
 
-from imu.cli._args import tempo_text, uncertain_note
+from imu.cli._args import out_dir_arg, tempo_text, uncertain_note
 from imu.cli._csvargs import (
     PHONE_HELP,
     UNITS_HELP,
@@ -128,7 +128,8 @@ def register(subparsers: Any) -> None:
         metavar="S",
         help=f"a pause longer than S seconds starts a new set [{AnalyzerParams().set_rest_s:g}]",
     )
-    parser.add_argument("--out", "-o", type=Path, required=True, metavar="DIR", help="output dir")
+    parser.add_argument("--out", "-o", type=out_dir_arg, required=True, metavar="DIR",
+                        help="output dir")
     add_csv_options(parser)
     parser.set_defaults(func=run)
 

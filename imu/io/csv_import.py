@@ -119,8 +119,9 @@ data free of overflow)."""
 MIN_GYRO_TURN_RATIO: Final = 0.25
 """Least rotation the gyro must show, as a share of how far gravity's direction turned between
 moments at rest (:func:`imu.io.gravity.gyro_turn_check`; physics says at least 1). A gyro in
-rad/s read as deg/s shows about 1/57 of it (0.02 on the bundled recordings, against 1.1-1.2
-read right); below this share the import stops and names the unit."""
+rad/s read as deg/s shows about 1/57 of it (0.019-0.082 on the bundled recordings, against
+1.09-4.7 read right; a standing curl tilts too little to tell); below this share the import
+stops and names the unit."""
 
 MAX_GYRO_TILT_RATIO: Final = 15.0
 """Most tilting rotation the gyro may show, as a multiple of gravity's path over the same

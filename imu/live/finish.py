@@ -42,6 +42,7 @@ from imu.io.journal import (
     read_journal,
     recover,
     recovery_target,
+    set_aside,
 )
 from imu.io.recording import Recording, read_recording, write_recording
 from imu.live.session import InterruptHold, LiveResult
@@ -240,8 +241,7 @@ def recover_leftover_journals(out_dir: Path) -> list[RecoveredJournal]:
             recovered = recover(journal, warn=False)
         except EmptyJournalError as exc:
             # Said once: set aside (kept, never deleted: it may hold payloads worth a look).
-            aside = journal.with_name(journal.name + EMPTY_SUFFIX)
-            journal.rename(aside)
+            aside = set_aside(journal, EMPTY_SUFFIX)
             results.append(RecoveredJournal(journal, aside, None, f"{exc}; set aside as "
                                             f"{aside.name}"))
             continue
@@ -250,7 +250,7 @@ def recover_leftover_journals(out_dir: Path) -> list[RecoveredJournal]:
             continue
         recording = recovered.recording
         write_recording(recording, target)
-        journal.rename(journal.with_name(journal.name + RECOVERED_SUFFIX))
+        set_aside(journal, RECOVERED_SUFFIX)  # never over an earlier one of that name
         losses = recovered.repairs.line() if recovered.repairs else ""
         results.append(RecoveredJournal(journal, target, recording, losses=losses,
                                         data_lost=recovered.repairs.data_lost))
@@ -316,8 +316,7 @@ def set_aside_empty_journal(journal: Path | None) -> str:
     if frames == 0:
         journal.unlink()
         return ""
-    aside = journal.with_name(journal.name + EMPTY_SUFFIX)
-    journal.rename(aside)
+    aside = set_aside(journal, EMPTY_SUFFIX)
     return f" (the {count(frames, 'payload')} received are kept in {aside})"
 
 

@@ -95,3 +95,10 @@ def test_live_help_says_which_clock_each_option_counts(
     assert "real (wall-clock) seconds" in give_up
     reconnect = text.split("--sim-reconnect-after S the", 1)[1].split("--sim-mtu")[0]
     assert "simulated (data) seconds" in reconnect and "S / --speed real seconds" in reconnect
+
+
+def test_analyze_refuses_an_empty_out(in_empty_folder: Path,
+                                      capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["analyze", str(RECORDING), "--out", ""]) == 2
+    assert "names no folder" in capsys.readouterr().err
+    assert os.listdir(in_empty_folder) == []

@@ -64,3 +64,20 @@ def test_analyze_names_a_set_aside_journal(tmp_path, capsys):
     write_journal(path, frames(200))
     assert main(["analyze", str(path), "--out", str(tmp_path / "o")]) == 2
     assert "already recovered into a recording" in capsys.readouterr().err
+
+
+def test_live_start_up_recovery_keeps_the_journal_of_an_earlier_crash(tmp_path):
+    """The next ``imu live`` recovers a left-over journal the same way: never over an
+    earlier ``NAME.imuj.recovered``."""
+    from imu.live.finish import recover_leftover_journals
+
+    old = tmp_path / "k2.imuj.recovered"
+    write_journal(old, frames(200))
+    old_bytes = old.read_bytes()
+    new = tmp_path / "k2.imuj"
+    write_journal(new, frames(400))
+    new_bytes = new.read_bytes()
+    results = recover_leftover_journals(tmp_path)
+    assert len(results) == 1 and results[0].recording is not None
+    assert old.read_bytes() == old_bytes
+    assert (tmp_path / "k2.imuj.recovered-2").read_bytes() == new_bytes
