@@ -161,7 +161,8 @@ def tempo_compliance(
     ``tempo_ok_share`` (share of reps with every phase on tempo, from the analysis, out of
     the reps not over a data gap, as the session table's column of that name: a rep over a
     gap is not judged, :func:`imu.report.tables.judged`; NaN when none was judged),
-    ``prescribed_eccentric_s`` (s), ``eccentric_s_median`` (s), ``eccentric_ok_share``
+    ``prescribed_eccentric_s`` (s), and, out of the judged reps too (a rep over a gap lasted
+    an unknown time), ``eccentric_s_median`` (s), ``eccentric_ok_share``
     (share of reps whose eccentric is not shorter than the prescription minus the
     tolerance, ``max(min_s, fraction x prescribed)``: the "slow eccentric" DOMAIN asks for;
     a longer eccentric is not a fault here) and ``eccentric_ratio_median`` (measured /
@@ -172,11 +173,14 @@ def tempo_compliance(
     frame, keys = _by(reps, by)
     prescribed = prescribed_eccentric_s(frame["tempo"])
     allowed = np.maximum(tol.min_s, tol.fraction * prescribed)
+    # A rep over a data gap lasted an unknown time: its eccentric is left out too.
+    ecc = frame["eccentric_s"].where(judged(frame))
     frame = frame.assign(
         _tempo_ok=_judged_only(frame, "tempo_ok"),
         _pres=prescribed,
-        _ecc_ok=frame["eccentric_s"] >= prescribed - allowed,
-        _ratio=frame["eccentric_s"] / prescribed,
+        _ecc=ecc,
+        _ecc_ok=(ecc >= prescribed - allowed).astype("float64").where(ecc.notna()),
+        _ratio=ecc / prescribed,
     )
     grouped = frame.groupby(keys, sort=True, observed=True)
     out = grouped.agg(
@@ -184,7 +188,7 @@ def tempo_compliance(
         reps=("tempo_ok", "size"),
         tempo_ok_share=("_tempo_ok", "mean"),
         prescribed_eccentric_s=("_pres", "median"),
-        eccentric_s_median=("eccentric_s", "median"),
+        eccentric_s_median=("_ecc", "median"),
         eccentric_ok_share=("_ecc_ok", "mean"),
         eccentric_ratio_median=("_ratio", "median"),
     )
@@ -235,12 +239,17 @@ def time_under_tension(
 ) -> pd.DataFrame:
     """Time under tension (sum of the reps' ``tut_s``) per session or per participant-week.
 
+    A rep over a data gap lasted an unknown time: its ``tut_s`` is left out of the sum (it
+    still counts in ``reps``), as in the session table.
+
     ``per="session"``: participant, exercise, session_id, date, ``reps``, ``tut_s`` (s).
     ``per="week"``: participant, exercise, week, week_start, ``sessions``, ``reps``,
     ``tut_s`` (s, the week's total) and ``tut_s_per_session`` (s).
     Sessions without a single rep have no rows in the reps table and do not appear.
     """
     _need(reps, ["participant", "exercise", "session_id", "date", "tut_s"], "time_under_tension")
+    # A rep over a data gap lasted an unknown time: not under tension (as the session table).
+    reps = reps.assign(tut_s=reps["tut_s"].where(judged(reps), 0.0))
     if per == "session":
         grouped = reps.groupby(
             ["participant", "exercise", "session_id", "date"], sort=True, observed=True,

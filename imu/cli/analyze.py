@@ -271,7 +271,7 @@ def _print_and_write(
     tolerance = reports[0].tolerance if reports else None
     out.print(reps_view(tables["reps"], holds, tolerance))
     out.print()
-    sets = sets_view(tables["sets"], holds)
+    sets = sets_view(tables["sets"], holds, tables["reps"])
     if sets is not None:
         out.print(sets)
     out.print()

@@ -1861,7 +1861,7 @@ def _check_gyro_turns(
     )
     raise ImportOptionsError(
         f"{where}: read as {unit}, the gyroscope turns {check.gyro_deg:.0f} deg over "
-        f"{check.n_stretches} stretches between moments at rest, where the accelerometer shows "
+        f"{check.n_stretches} stretches where the accelerometer shows "
         f"gravity's direction turning {check.gravity_deg:.0f} deg: "
         f"{1 / max(check.ratio, 1e-9):.3g}x too little (a rotation is never shorter than the "
         f"tilt it makes); {hint} (or --no-unit-check)"

@@ -277,8 +277,8 @@ def gyro_turn_check(
     Gravity's direction is the mean acc over each window; the gyro's path is integrated over
     the whole span (windows included): its whole rate between rests, where gravity's direction
     is unknown; inside a still period, where the acc gives it at every sample, only the rate
-    perpendicular to it, less the gyro's median over the still samples (its bias): the path
-    gravity's direction takes, which is never shorter than its turn either. Stretches with a
+    perpendicular to it (its bias left in, which can only lengthen it): the path gravity's
+    direction takes, which is never shorter than its turn either. Stretches with a
     gap (NaN) or turning less than :data:`MIN_TURN_DEG` (between rests) or
     :data:`MIN_SLOW_TURN_DEG` (inside a still period) are left out.
 
@@ -306,12 +306,12 @@ def gyro_turn_check(
     sums = np.concatenate((np.zeros((1, 3)), np.cumsum(clean_acc, axis=0)))
     # Inside a still period the acc reads gravity at every sample, so only the gyro's rotation
     # perpendicular to it counts (a turn about the vertical tilts nothing): the path of
-    # gravity's direction, still never shorter than its turn, and free of the gyro's bias.
-    rest = still & ~bad
-    bias = np.median(gyr_rad_s[rest], axis=0) if np.any(rest) else np.zeros(3)
+    # gravity's direction, still never shorter than its turn. The gyro's bias is left in: it
+    # can only lengthen the path (the safe side), while a bias estimated over "still" samples
+    # would be the rate of a slow steady tilt that fills the period, and take it all away.
     norm = np.linalg.norm(clean_acc, axis=1, keepdims=True)
     up = clean_acc / np.where(norm > 0, norm, 1.0)
-    rate = np.where(bad[:, None], 0.0, gyr_rad_s - bias)
+    rate = np.where(bad[:, None], 0.0, gyr_rad_s)
     perp = np.linalg.norm(rate - np.sum(rate * up, axis=1, keepdims=True) * up, axis=1)
     tilt_path = np.concatenate(([0.0], np.cumsum(perp))) / rate_hz
     gyro: list[float] = []

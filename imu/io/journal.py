@@ -867,10 +867,17 @@ def set_aside(journal: str | Path, suffix: str = RECOVERED_SUFFIX) -> Path:
             os.link(journal, target)
         except FileExistsError:
             continue  # appeared meanwhile: the next name
+        except FileNotFoundError as exc:  # another recovery set it aside first
+            raise RecordingError(f"{journal}: gone while it was set aside (another "
+                                 "recovery got there first); nothing was lost") from exc
         except OSError:  # no hard links here (some network or FAT file systems)
             if os.path.lexists(target):
                 continue
-            os.rename(journal, target)
+            try:
+                os.rename(journal, target)
+            except FileNotFoundError as exc:
+                raise RecordingError(f"{journal}: gone while it was set aside (another "
+                                     "recovery got there first); nothing was lost") from exc
             return target
         os.unlink(journal)
         return target

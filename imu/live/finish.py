@@ -411,7 +411,7 @@ def _print_summary(saved: SavedSession, recording: Recording, tempo: Tempo,
     if note:
         out.print(note, markup=False, highlight=False)
     out.print()
-    sets = sets_view(report.sets, report.profile.isometric)
+    sets = sets_view(report.sets, report.profile.isometric, report.reps)
     if sets is not None:
         out.print(sets)
     row = report.session.iloc[0]

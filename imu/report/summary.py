@@ -150,12 +150,13 @@ class Summary:
 
         "The sensor was lost for 8.2 s (from 30.0 to 38.2 s): reps done then could not be
         counted, and the rep over the gap (set 1, rep 4) is not judged: it is left out of the
-        on-tempo and clean counts."
+        on-tempo and clean counts and the time under tension."
         """
         unit = self.unit
-        judged_text = ("is not judged: it is left out of the on-tempo and clean counts"
-                       if self.gap_count == 1 else
-                       "are not judged: they are left out of the on-tempo and clean counts")
+        judged_text = ("is not judged: it is left out of the on-tempo and clean counts and "
+                       "the time under tension" if self.gap_count == 1 else
+                       "are not judged: they are left out of the on-tempo and clean counts "
+                       "and the time under tension")
         over = (f"the {unit} over the gap ({self.gap_reps}) {judged_text}" if self.gap_count == 1
                 else f"the {self.gap_count} {unit}s over the gaps ({self.gap_reps}) "
                      f"{judged_text}")

@@ -588,8 +588,9 @@ def session_table(
         "uncertain_reps": int((reps["count_confidence"] < UNCERTAIN_CONFIDENCE).sum()),
         "tut_s": float(reps.loc[judged(reps), "tut_s"].sum()),
         "tempo_ok_share": judged_share("tempo_ok"),
-        "eccentric_s_median": float(reps["eccentric_s"].median()) if len(reps) else np.nan,
-        "rom_deg_median": float(reps["rom_deg"].median()) if len(reps) else np.nan,
+        # Durations and ROM of reps over a data gap are unknown: left out, as in the sets.
+        "eccentric_s_median": float(measured["eccentric_s"].median()) if len(reps) else np.nan,
+        "rom_deg_median": float(measured["rom_deg"].median()) if len(reps) else np.nan,
         "swing_share": share("swing"),
         **{f"{fault}_share": share(fault) for fault in FAULTS},
         "clean_share": judged_share("clean"),

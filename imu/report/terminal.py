@@ -17,7 +17,7 @@ from rich.text import Text
 
 from imu.core.metrics import TempoTolerance
 from imu.exercises import FAULTS, fault_words
-from imu.report.tables import RECORDING, finite, near_limit, phase_limits
+from imu.report.tables import RECORDING, finite, near_limit, phase_limits, time_held_s
 
 PHASE_HEADERS = ("up\ns", "hold\ns", "down\ns", "pause\ns")
 """The phases in the words of the live screen: up (concentric), hold at the top, down
@@ -132,10 +132,14 @@ def _holds_view(reps: pd.DataFrame) -> Table:
     return table
 
 
-def sets_view(sets: pd.DataFrame, hold: bool = False) -> Table | None:
+def sets_view(sets: pd.DataFrame, hold: bool = False,
+              reps: pd.DataFrame | None = None) -> Table | None:
     """The sets table as printed on the terminal (None when there are no sets).
 
     ``hold``: sets of static holds, told by holds, time held and how many were long enough.
+    ``reps`` (the reps table behind ``sets``): the time held per set is then the sum of its
+    holds (:func:`imu.report.tables.time_held_s`, as the summary and the page give it; the
+    sets' mean hold leaves a hold over a data gap out), else the mean hold times the holds.
     """
     if sets.empty:
         return None
@@ -154,8 +158,15 @@ def sets_view(sets: pd.DataFrame, hold: bool = False) -> Table | None:
         cells = [str(r[RECORDING])] if several else []
         cells += [str(r["set"]), str(r["reps"]), _fmt(r["rest_before_s"], ".0f")]
         if hold:
+            if reps is not None:
+                of_set = reps["set"] == r["set"]
+                if several:
+                    of_set &= reps[RECORDING] == r[RECORDING]
+                held = time_held_s(reps[of_set])
+            else:
+                held = float(r["top_hold_s_mean"]) * int(r["reps"])
             cells += [
-                _fmt(float(r["top_hold_s_mean"]) * int(r["reps"]), ".0f"),
+                _fmt(held, ".0f"),
                 _fmt(r["top_hold_s_mean"]),
                 _share(r["tempo_ok_share"]),
                 str(n_faults),

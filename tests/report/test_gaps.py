@@ -112,7 +112,7 @@ def test_the_summary_says_what_the_gap_cost() -> None:
     assert summary.gap_note == (
         "The sensor was lost for 8.2 s (from 30.0 to 38.2 s): reps done then could not be "
         "counted, and the rep over the gap (set 1, rep 4) is not judged: it is left out of "
-        "the on-tempo and clean counts."
+        "the on-tempo and clean counts and the time under tension."
     )
     assert summary_lines(summary)[1] == summary.gap_note
     # The total is that of the spans as printed: it adds up.
@@ -243,3 +243,19 @@ def test_a_rep_over_a_gap_is_left_out_of_the_durations_and_their_means() -> None
     assert row["tut_s"] == pytest.approx(judged_reps["tut_s"].sum())
     session = session_table(reps, sets_table(reps), CRUNCH, T313, RecordingMeta(RATE_HZ), 53.0)
     assert session.iloc[0]["tut_s"] == pytest.approx(judged_reps["tut_s"].sum())
+
+
+def test_the_terminal_time_held_is_the_sum_of_the_holds_with_one_over_a_gap() -> None:
+    """Two holds of 19.2 s and 22.0 s, the second over a gap: the sets' mean hold leaves it
+    out, and mean x holds printed 38 s while the summary and the page said 41 s."""
+    reps = reps_table([
+        make_rep(1, 1, 5.0, concentric_s=1.0, top_hold_s=19.2, eccentric_s=1.0),
+        make_rep(1, 2, 40.0, concentric_s=1.0, top_hold_s=22.0, eccentric_s=1.0,
+                 in_gap=True),
+    ])
+    table = sets_view(sets_table(reps), hold=True, reps=reps)
+    assert table is not None
+    console = Console(width=120, record=True)
+    console.print(table)
+    row = console.export_text().splitlines()[-1].split()
+    assert row[:4] == ["1", "2", "-", "41"]

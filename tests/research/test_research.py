@@ -146,3 +146,20 @@ def test_reps_over_a_data_gap_are_not_judged() -> None:
     # a dataset written before in_gap judges every rep
     old = reps.drop(columns="in_gap")
     assert research.fault_rates(old).iloc[0]["clean_share"] == pytest.approx(0.5)
+
+
+def test_a_rep_over_a_gap_is_not_under_tension_nor_in_the_eccentric_figures() -> None:
+    """Its phases hold the gap: 65.3 s of tension in the research table against the session
+    table's 60.2 s, and its eccentric moved the median."""
+    reps = pd.DataFrame({
+        "participant": ["p1"] * 3, "exercise": ["reverse-crunch"] * 3,
+        "session_id": ["s1"] * 3, "tempo": ["3-1-3"] * 3,
+        "date": pd.to_datetime(["2024-01-08T10:00Z"] * 3, utc=True),
+        "eccentric_s": [3.0, 3.2, 0.4], "tempo_ok": [True, True, False],
+        "tut_s": [7.0, 7.2, 14.1], "in_gap": [False, False, True],
+    })
+    tut = research.time_under_tension(reps).iloc[0]
+    assert tut["tut_s"] == pytest.approx(14.2) and tut["reps"] == 3
+    tempo = research.tempo_compliance(reps).iloc[0]
+    assert tempo["eccentric_s_median"] == pytest.approx(3.1)
+    assert tempo["eccentric_ok_share"] == pytest.approx(1.0)
