@@ -212,6 +212,8 @@ class RecoveredJournal:
         losses: what was lost to damage and repaired, one line as ``imu recover`` prints it
             ("" when nothing was).
         data_lost: intact data was lost (not only a torn or unreadable tail dropped).
+        kept_as: where the journal was set aside once recovered (``NAME.imuj.recovered``,
+            or ``-2``, ``-3``... beside an earlier one); None when it was not.
 
     """
 
@@ -221,6 +223,7 @@ class RecoveredJournal:
     error: str | None = None
     losses: str = ""
     data_lost: bool = False
+    kept_as: Path | None = None
 
 
 def recover_leftover_journals(out_dir: Path) -> list[RecoveredJournal]:
@@ -250,10 +253,10 @@ def recover_leftover_journals(out_dir: Path) -> list[RecoveredJournal]:
             continue
         recording = recovered.recording
         write_recording(recording, target)
-        set_aside(journal, RECOVERED_SUFFIX)  # never over an earlier one of that name
+        kept = set_aside(journal, RECOVERED_SUFFIX)  # never over an earlier one of that name
         losses = recovered.repairs.line() if recovered.repairs else ""
         results.append(RecoveredJournal(journal, target, recording, losses=losses,
-                                        data_lost=recovered.repairs.data_lost))
+                                        data_lost=recovered.repairs.data_lost, kept_as=kept))
     return results
 
 
@@ -267,7 +270,8 @@ def recover_leftovers(out_dir: Path, out: Console) -> list[Path]:
         out.print(
             f"recovered {item.journal.name} (left by an earlier session) -> "
             f"{item.target.name}: {item.recording.duration_s:.1f} s, "
-            f"{count(len(item.recording.meta.gaps), 'gap')}",
+            f"{count(len(item.recording.meta.gaps), 'gap')}"
+            + (f"; journal kept as {item.kept_as.name}" if item.kept_as is not None else ""),
             markup=False,
         )
         if item.losses:

@@ -81,3 +81,4 @@ def test_live_start_up_recovery_keeps_the_journal_of_an_earlier_crash(tmp_path):
     assert len(results) == 1 and results[0].recording is not None
     assert old.read_bytes() == old_bytes
     assert (tmp_path / "k2.imuj.recovered-2").read_bytes() == new_bytes
+    assert results[0].kept_as == tmp_path / "k2.imuj.recovered-2"  # and it is said
