@@ -17,6 +17,8 @@ from typing import Any
 
 from imu.core.metrics import Rep, TempoTolerance
 from imu.exercises import FAULTS, fault_words
+from imu.report.summary import FAULT_CUES as REPORT_FAULT_CUES
+from imu.report.summary import TEMPO_CUES as REPORT_TEMPO_CUES
 from imu.tempo import Tempo
 
 PHASES = ("concentric", "top_hold", "eccentric", "bottom_pause")
@@ -77,33 +79,27 @@ HOLD_HINTS: dict[str, str] = {
 REST_HINTS = ("resting? or go on with the next rep", "resting? or get into the next hold")
 """Still at the bottom for a while (reps, holds): the screen reads it as rest, and says so."""
 
+def _lower_first(cue: str) -> str:
+    """A report cue ("Slow the descent") as the screens write it ("slow the descent")."""
+    return cue[:1].lower() + cue[1:]
+
+
 SWING_CUE = "no kick, lift with control"
 """What to do about a swing (a momentum-driven rep), on every screen."""
 
 FAULT_CUES: dict[str, str] = {
     "swing": SWING_CUE,
-    "dropped_eccentric": "slow the descent",
-    "back_arch": "keep the lower back pressed down",
-    "hips_rotating": "keep the hips level",
-    "over_extension": "stop at the line of the body",
-    "partial_rom": "use the full range",
-    "short_hold": "hold the top longer",
-    "body_swing": "stop the swing before each rep",
-    "hips_sagging": "lift the hips to a straight line",
-    "hips_piking": "lower the hips to a straight line",
-    "shaking": "shorten the hold until it is steady",
+    **{fault: _lower_first(cue) for fault, cue in REPORT_FAULT_CUES.items()},
 }
 """The one thing to do about each fault: the report's cues (:mod:`imu.report.summary`), the
 swing's in the live screen's words. Shown large as the correction after a faulty rep and as
 the set's coaching line."""
 
+_PHASE_WORDS = {"concentric": "up", "top_hold": "top hold", "eccentric": "down"}
+
 TEMPO_CUES: dict[tuple[str, bool], str] = {
-    ("concentric", True): "take longer on the way up",
-    ("concentric", False): "come up a little faster",
-    ("top_hold", True): "hold the top longer",
-    ("top_hold", False): "shorten the top hold",
-    ("eccentric", True): "slow the descent",
-    ("eccentric", False): "lower a little faster",
+    (phase, short): _lower_first(REPORT_TEMPO_CUES[word, short])
+    for phase, word in _PHASE_WORDS.items() for short in (True, False)
 }
 """Per (phase, too short): the cue for a phase off tempo (the report's tempo cues)."""
 

@@ -293,6 +293,22 @@ SWING_WORDS: Final[dict[str, tuple[str, str, str]]] = {
 momentum-driven reps)."""
 
 
+FAULT_CUES: Final[dict[str, str]] = {
+    "dropped_eccentric": "Slow the descent",
+    "short_hold": "Hold the top longer",
+    "partial_rom": "Use the full range",
+    "over_extension": "Stop at the line of the body",
+    "back_arch": "Keep the lower back pressed down",
+    "hips_rotating": "Keep the hips level",
+    "body_swing": "Stop the swing before each rep",
+    "hips_sagging": "Lift the hips to a straight line",
+    "hips_piking": "Lower the hips to a straight line",
+    "shaking": "Shorten the hold until it is steady",
+}
+"""The cue of each fault's rule but the swing's (whose cue is per exercise, above); the live
+screens say the same (:data:`imu.live.events.FAULT_CUES`)."""
+
+
 def rule_swing(reps: pd.DataFrame, profile: ExerciseProfile, tempo: Tempo) -> Finding | None:
     """Momentum-driven reps (DOMAIN: leg toss / kick, kip, leveraged swing, hip drive)."""
     mask = _flag(reps, "swing")
@@ -341,7 +357,7 @@ def rule_dropped_eccentric(
         f"{_of(int(mask.sum()), len(reps), 'descent')} lasted under "
         f"{_ceil_half(float(durations.max())):g} s against {tempo.eccentric_s:g} s prescribed"
     )
-    return _finding("dropped_eccentric", "Slow the descent", evidence, reps, mask)
+    return _finding("dropped_eccentric", FAULT_CUES["dropped_eccentric"], evidence, reps, mask)
 
 
 def rule_short_hold(reps: pd.DataFrame, profile: ExerciseProfile, tempo: Tempo) -> Finding | None:
@@ -355,7 +371,7 @@ def rule_short_hold(reps: pd.DataFrame, profile: ExerciseProfile, tempo: Tempo) 
         f"{_span(holds, ' s', limits=[0.5 * tempo.top_hold_s])} against "
         f"{tempo.top_hold_s:g} s prescribed"
     )
-    return _finding("short_hold", "Hold the top longer", evidence, reps, mask)
+    return _finding("short_hold", FAULT_CUES["short_hold"], evidence, reps, mask)
 
 
 def rule_partial_rom(reps: pd.DataFrame, profile: ExerciseProfile, tempo: Tempo) -> Finding | None:
@@ -372,7 +388,7 @@ def rule_partial_rom(reps: pd.DataFrame, profile: ExerciseProfile, tempo: Tempo)
         evidence += f"{_span(reps.loc[mask, 'rom_deg'], '°', 0)}"
         if not pd.isna(full):
             evidence += f" against a usual {full:.0f}°"
-    return _finding("partial_rom", "Use the full range", evidence, reps, mask)
+    return _finding("partial_rom", FAULT_CUES["partial_rom"], evidence, reps, mask)
 
 
 def rule_over_extension(
@@ -389,7 +405,7 @@ def rule_over_extension(
     else:
         evidence += f"through {_span(reps.loc[mask, 'rom_deg'], '°', 0)}, over 130% of "
         evidence += "your earlier range"
-    return _finding("over_extension", "Stop at the line of the body", evidence, reps, mask)
+    return _finding("over_extension", FAULT_CUES["over_extension"], evidence, reps, mask)
 
 
 def _angle_rule(
@@ -416,30 +432,34 @@ def _angle_rule(
 
 rule_back_arch = _angle_rule(
     "back_arch",
-    "Keep the lower back pressed down",
+    FAULT_CUES["back_arch"],
     "tipped the pelvis forward (back arched)",
     "arch_deg",
     5.0,
 )
 rule_hips_rotating = _angle_rule(
-    "hips_rotating", "Keep the hips level", "rotated the pelvis side to side", "rotation_deg", 5.0
+    "hips_rotating",
+    FAULT_CUES["hips_rotating"],
+    "rotated the pelvis side to side",
+    "rotation_deg",
+    5.0,
 )
 rule_body_swing = _angle_rule(
     "body_swing",
-    "Stop the swing before each rep",
+    FAULT_CUES["body_swing"],
     "started while the body swung",
     "body_swing_deg",
     5.0,
 )
 rule_hips_sagging = _angle_rule(
-    "hips_sagging", "Lift the hips to a straight line", "let the hips sag", "drift_deg", 5.0
+    "hips_sagging", FAULT_CUES["hips_sagging"], "let the hips sag", "drift_deg", 5.0
 )
 rule_hips_piking = _angle_rule(
-    "hips_piking", "Lower the hips to a straight line", "piked the hips up", "drift_deg", 5.0
+    "hips_piking", FAULT_CUES["hips_piking"], "piked the hips up", "drift_deg", 5.0
 )
 rule_shaking = _angle_rule(
     "shaking",
-    "Shorten the hold until it is steady",
+    FAULT_CUES["shaking"],
     "shook during the hold",
     "shaking_dps",
     6.0,
