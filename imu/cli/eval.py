@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from rich.table import Table
 
     from imu.evaluate import EvalConfig, Evaluation
+    from imu.evaluate.sessions import Simulator
 
 _HOLDOUT_TEXT = ", ".join(f"{r.start}-{r.stop - 1}" for r in HOLDOUT_RANGES)
 _SEEN_TEXT = ", ".join(
@@ -425,7 +426,7 @@ def run(args: argparse.Namespace) -> int:
     out = pipe_safe_console("eval", "the run carries on and writes its files", 180,
                             soft_wrap=False)
     about = describe(cfg, args.holdout)
-    simulator = None
+    simulator: Simulator = simulate_session
     if args.generator == "second":
         from imu.evaluate.second import generate
 
@@ -448,11 +449,11 @@ def run(args: argparse.Namespace) -> int:
                       TimeElapsedColumn(), TimeRemainingColumn(), console=out,
                       transient=True) as bar:
             task = bar.add_task("sessions", total=cfg.n_sessions)
-            ev = evaluate(cfg, workers=args.workers, simulator=simulator or simulate_session,
+            ev = evaluate(cfg, workers=args.workers, simulator=simulator,
                           progress=lambda r: bar.update(task, advance=1,
                                                         description=f"{r.case:>26}"))
     else:
-        ev = evaluate(cfg, workers=args.workers, simulator=simulator or simulate_session,
+        ev = evaluate(cfg, workers=args.workers, simulator=simulator,
                       progress=_PlainProgress(cfg.n_sessions))
     rate = cfg.n_sessions / ev.wall_s if ev.wall_s > 0 else math.inf
     timing = (f"wall time {ev.wall_s:.1f} s with {ev.workers} worker(s) "
