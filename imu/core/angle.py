@@ -39,8 +39,9 @@ class PelvicAngle:
     def inclination(self, acc_lp: FloatArray) -> FloatArray:
         """The accelerometer's inclination about the axis, shape (m,), degrees, unwrapped."""
         ax, r0 = self.axes.axis, self.axes.ref_perp
-        up = acc_lp / np.linalg.norm(acc_lp, axis=1, keepdims=True)
-        ux, uy, uz = up[:, 0], up[:, 1], up[:, 2]
+        gx, gy, gz = acc_lp[:, 0], acc_lp[:, 1], acc_lp[:, 2]
+        norm = np.sqrt(gx * gx + gy * gy + gz * gz)  # as np.linalg.norm, to the last bit
+        ux, uy, uz = gx / norm, gy / norm, gz / norm
         # Rotating the pelvis by +a about ax turns the up vector, seen from the sensor, by -a:
         # (r0 x up) . ax, written out (np.cross costs more on small chunks).
         sin_a = (
@@ -51,7 +52,11 @@ class PelvicAngle:
         cos_a = ux * r0[0] + uy * r0[1] + uz * r0[2]
         acc_angle = -np.degrees(np.arctan2(sin_a, cos_a))
         if self._acc_prev is not None:
-            acc_angle = np.unwrap(np.concatenate(([self._acc_prev], acc_angle)), period=360.0)[1:]
+            # Unwrap only when a step crosses +-180 deg (np.unwrap leaves smaller steps alone).
+            step = np.diff(acc_angle, prepend=self._acc_prev)
+            if not (np.abs(step) < 180.0).all():
+                acc_angle = np.unwrap(np.concatenate(([self._acc_prev], acc_angle)),
+                                      period=360.0)[1:]
         self._acc_prev = float(acc_angle[-1])
         return np.asarray(acc_angle, dtype=np.float64)
 

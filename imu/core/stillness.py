@@ -26,8 +26,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from scipy.signal import lfilter
 
+from imu.core import kernels
 from imu.core.stream import WindowMean, WindowRange
 
 FloatArray = npt.NDArray[np.float64]
@@ -90,15 +90,15 @@ class StillnessBias:
         self._gyro_mean = WindowMean(window, 3)
         # Long mean over the samples that are not gaps: sum(gyro * valid) / sum(valid).
         self._gyro_long_mean = WindowMean(fallback_window, 4)
-        self._last_gap = -(10**15)  # absolute index of the latest gap sample
+        self._g_limits = np.array(gyro_range_rads, dtype=np.float64)
+        self._a_limits = np.array(acc_range_ms2, dtype=np.float64)
+        # (absolute index of the latest gap sample, gyro noise floor, accelerometer floor)
+        self._floors = np.array([-1e15, math.inf, math.inf])
         self._bias = np.zeros(3)
         self._latest = np.zeros(3)  # mean over the latest still window
         # Exponentially weighted sums over still samples: sum(w * window mean), sum(w).
-        self._weighted = np.zeros(3)
-        self._weights = 0.0
+        self._sums = np.zeros(4)
         self._seen_still = False
-        self._g_floor = math.inf
-        self._a_floor = math.inf
         self._n = 0  # samples seen
 
     def __call__(self, gyro_lp: FloatArray, acc_lp: FloatArray, gap: BoolArray) -> StillOutput:
@@ -120,76 +120,33 @@ class StillnessBias:
         a_span = self._acc_range(acc_lp)
         g_range = np.sqrt(g_span[:, 0] ** 2 + g_span[:, 1] ** 2 + g_span[:, 2] ** 2)
         a_range = np.sqrt(a_span[:, 0] ** 2 + a_span[:, 1] ** 2 + a_span[:, 2] ** 2)
-        index = np.arange(self._n, self._n + len(gap))
-        last_gap = np.maximum.accumulate(np.where(gap, index, self._last_gap))
-        if len(gap):
-            self._last_gap = int(last_gap[-1])
-        clean = index - last_gap >= self.window
         g_mean = self._gyro_mean(gyro_lp)
-        # Noise floor: the quietest full window so far.
-        full = (index >= self.window - 1) & clean
-        g_floor = np.minimum.accumulate(
-            np.concatenate(([self._g_floor], np.where(full, g_range, np.inf)))
-        )[1:]
-        a_floor = np.minimum.accumulate(
-            np.concatenate(([self._a_floor], np.where(full, a_range, np.inf)))
-        )[1:]
-        self._g_floor, self._a_floor = float(g_floor[-1]), float(a_floor[-1])
-        self._n += len(gyro_lp)
-        g_limit = np.clip(2.0 * g_floor, *self.gyro_range_rads)
-        a_limit = np.clip(2.0 * a_floor, *self.acc_range_ms2)
+        m = len(gap)
+        still = np.empty(m, dtype=bool)
+        # Noise floor: the quietest full window so far; a window touching a gap is not full.
         # Only a full window can be still: the first samples of a stream span nothing yet.
-        still = (g_range < g_limit) & (a_range < a_limit) & full
-        idx = np.where(still, np.arange(len(still)), -1)
-        last = np.maximum.accumulate(idx)
+        kernels.still_flags(g_range, a_range, np.ascontiguousarray(gap), self._n, self.window,
+                            self._g_limits, self._a_limits, self._floors, still)
+        self._n += m
         if self._seen_still:
-            fallback = np.broadcast_to(self._bias, g_mean.shape)
-            fallback_latest = np.broadcast_to(self._latest, g_mean.shape)
+            fallback = np.broadcast_to(self._bias, (m, 3))
+            fallback_latest = np.broadcast_to(self._latest, (m, 3))
         else:
             # The long mean is needed only up to the first still sample, and never again.
-            first = int(np.argmax(still)) + 1 if still.any() else len(still)
-            fallback = np.empty_like(g_mean)
+            first = int(np.argmax(still)) + 1 if still.any() else m
+            fallback = np.zeros((m, 3))
             fallback[:first] = self._long_mean(gyro_lp[:first], gap[:first])
-            fallback[first:] = 0.0  # replaced by the still windows' means below
             fallback_latest = fallback
-        averaged = self._averaged(g_mean, still)
-        seen = (last >= 0)[:, None]
-        bias = np.where(seen, averaged[np.maximum(last, 0)], fallback)
-        bias = np.asarray(bias, dtype=np.float64)
-        latest = (np.where(seen, g_mean[np.maximum(last, 0)], fallback_latest)
-                  if self.keep_latest else bias)
-        if still.any():
-            self._bias = averaged[int(last[-1])].copy()
-            self._latest = g_mean[int(last[-1])].copy()
+        bias = np.empty((m, 3))
+        latest = np.empty((m, 3))
+        any_still = kernels.bias_from_still(g_mean, still, self._decay, fallback,
+                                            fallback_latest, self._sums, bias, latest)
+        if any_still:
             self._seen_still = True
-        elif len(still):
-            self._bias = fallback[-1].copy()
-            self._latest = np.asarray(fallback_latest[-1], dtype=np.float64).copy()
+        self._bias = bias[-1].copy()
+        self._latest = latest[-1].copy()
         omega = np.asarray(gyro_lp - bias, dtype=np.float64)
-        return StillOutput(omega, still, a_range, bias, np.asarray(latest, dtype=np.float64))
-
-    def _averaged(self, g_mean: FloatArray, still: BoolArray) -> FloatArray:
-        """The bias after each still sample, shape (m, 3) (other rows are meaningless).
-
-        ``S <- decay * S + mean``, ``W <- decay * W + 1`` over the still samples in order;
-        the bias is ``S / W``, so the first still window alone sets it.
-        """
-        out = np.zeros_like(g_mean)
-        k = np.flatnonzero(still)
-        if not len(k):
-            return out
-        d = self._decay
-        x = g_mean[k]
-        if d == 0.0:
-            out[k] = x
-            self._weighted, self._weights = x[-1].copy(), 1.0
-            return out
-        # One pass over (sums, weight) columns.
-        state = d * np.append(self._weighted, self._weights)[None, :]
-        y = lfilter([1.0], [1.0, -d], np.hstack((x, np.ones((len(k), 1)))), axis=0, zi=state)[0]
-        out[k] = y[:, :3] / y[:, 3:]
-        self._weighted, self._weights = y[-1, :3].copy(), float(y[-1, 3])
-        return out
+        return StillOutput(omega, still, a_range, bias, latest if self.keep_latest else bias)
 
     def _long_mean(self, gyro_lp: FloatArray, gap: BoolArray) -> FloatArray:
         """Mean gyro over the long window, gaps left out (a gap reads zero), shape (m, 3)."""
