@@ -44,17 +44,35 @@ def biquad(
 
     """
     m, c = x.shape
+    b0, b1, b2, a1, a2 = b[0], b[1], b[2], a[1], a[2]
+    if c == 3:
+        # The three axes side by side: independent recurrences that the processor overlaps.
+        p0, p1, p2 = z[0, 0], z[0, 1], z[0, 2]
+        q0, q1, q2 = z[1, 0], z[1, 1], z[1, 2]
+        for i in range(m):
+            x0, x1, x2 = x[i, 0], x[i, 1], x[i, 2]
+            y0 = p0 + b0 * x0
+            y1 = p1 + b0 * x1
+            y2 = p2 + b0 * x2
+            p0 = q0 + x0 * b1 - y0 * a1
+            p1 = q1 + x1 * b1 - y1 * a1
+            p2 = q2 + x2 * b1 - y2 * a1
+            q0 = x0 * b2 - y0 * a2
+            q1 = x1 * b2 - y1 * a2
+            q2 = x2 * b2 - y2 * a2
+            out[i, 0], out[i, 1], out[i, 2] = y0, y1, y2
+        z[0, 0], z[0, 1], z[0, 2] = p0, p1, p2
+        z[1, 0], z[1, 1], z[1, 2] = q0, q1, q2
+        return
     for j in range(c):
-        z0 = z[0, j]
-        z1 = z[1, j]
+        p, q = z[0, j], z[1, j]
         for i in range(m):
             xi = x[i, j]
-            y = z0 + b[0] * xi
-            z0 = z1 + xi * b[1] - y * a[1]
-            z1 = xi * b[2] - y * a[2]
+            y = p + b0 * xi
+            p = q + xi * b1 - y * a1
+            q = xi * b2 - y * a2
             out[i, j] = y
-        z[0, j] = z0
-        z[1, j] = z1
+        z[0, j], z[1, j] = p, q
 
 
 @njit(cache=True, nogil=True)
@@ -162,31 +180,42 @@ def fill_runs(
 
 
 @njit(cache=True, nogil=True)
-def window_sums(q: IntArray, tail: IntArray, w: int, out: IntArray) -> None:  # pragma: no cover
-    """Integer sums of each channel over the ``w`` samples ending at each sample of ``q``.
+def window_mean(
+    x: FloatArray, resolution: float, tail: IntArray, w: int, seen: int, q: IntArray,
+    out: FloatArray,
+) -> None:  # pragma: no cover - compiled
+    """Mean of each channel over the ``w`` samples ending at each sample, chunk-exact.
+
+    The samples are quantised to ``resolution`` and summed as integers, so a window's sum
+    does not depend on where the running sum started.
 
     Args:
-        q: shape (m, c), the chunk, quantised.
-        tail: shape (k, c), the ``k <= w - 1`` samples before the chunk.
+        x: shape (m, c), the chunk.
+        resolution: quantum, same unit as ``x``.
+        tail: shape (k, c), the ``k <= w - 1`` quantised samples before the chunk.
         w: window length, samples.
-        out: shape (m, c), the sums (a window that would start before ``tail`` sums what
-            there is).
+        seen: samples before the chunk (a window that would start before the stream averages
+            what there is).
+        q: shape (m, c), out: the chunk quantised.
+        out: shape (m, c), out: the means, same unit as ``x``.
 
     """
-    m, c = q.shape
+    m, c = x.shape
     k = tail.shape[0]
+    for i in range(m):
+        for j in range(c):
+            q[i, j] = np.int64(np.rint(x[i, j] / resolution))
     for j in range(c):
         s = 0
-        for r in range(max(0, k - (w - 1)), k):
+        for r in range(k):
             s += tail[r, j]
-        # s now sums the tail; slide: add the new sample, drop the one leaving the window.
+        # Slide: add the new sample, drop the one leaving the window.
         for i in range(m):
             s += q[i, j]
-            leave = k + i - w  # index (in tail+chunk) of the sample that just left
+            leave = k + i - w  # index (in tail + chunk) of the sample that just left
             if leave >= 0:
                 s -= tail[leave, j] if leave < k else q[leave - k, j]
-            out[i, j] = s
-
+            out[i, j] = s * resolution / float(min(seen + i + 1, w))
 
 
 @njit(cache=True, nogil=True)
@@ -284,3 +313,211 @@ def bias_from_still(
                 bias[i, j] = fallback[i, j]
                 latest[i, j] = fallback_latest[i, j]
     return seen
+
+
+@njit(cache=True, nogil=True)
+def _cut_valleys(
+    absw: FloatArray, a: int, b: int, frac: float, cuts: IntArray
+) -> int:  # pragma: no cover - compiled
+    """Cut points of run ``[a, b)`` at valleys deeper than ``frac`` of both sides' highest.
+
+    A sample is in a valley when it is below ``frac`` of the highest speed both before and
+    after it within the run; each valley (a maximal stretch of such samples) is cut at its
+    slowest sample (the first, on a tie). Writes the cuts, in order, to ``cuts``; returns
+    how many.
+    """
+    n = b - a
+    right = np.empty(n)
+    hi = absw[b - 1]
+    for i in range(n - 1, -1, -1):
+        hi = max(hi, absw[a + i])
+        right[i] = hi
+    left = absw[a]
+    n_cuts = 0
+    in_valley = False
+    best = 0
+    for i in range(n):
+        v = absw[a + i]
+        left = max(left, v)
+        valley = v < frac * min(left, right[i])
+        if (valley and not in_valley) or (valley and v < absw[a + best]):
+            best = i
+        if in_valley and not valley:
+            cuts[n_cuts] = a + best
+            n_cuts += 1
+        in_valley = valley
+    if in_valley:
+        cuts[n_cuts] = a + best
+        n_cuts += 1
+    return n_cuts
+
+
+@njit(cache=True, nogil=True)
+def _edges(
+    absw: FloatArray, pk: int, peak: float, lo: int, hi: int, base: int,
+    frac: float, tol: float,
+) -> tuple[float, float]:  # pragma: no cover - compiled
+    """A lobe's start and end: where ``|w|`` crosses ``frac`` of its peak, made robust.
+
+    The direct crossings first (the last sample below the level before the peak, the first
+    after it, interpolated). Then, where breathing or sway at that level moved them, the
+    line through the flank's crossings of twice the fraction and of half the peak, continued
+    down to the fraction, replaces a crossing more than ``tol`` samples from it (only when
+    ``tol > 0``; :class:`imu.core.segmentation.LobeFinder`). Absolute indices, fractional:
+    the integer part is added first, so the bits do not depend on ``base``'s chunking.
+    """
+    level = frac * peak
+    # Left: the last sample below the level in [lo, pk].
+    i0 = lo
+    f0 = 0.0
+    for i in range(pk, lo - 1, -1):
+        if absw[i] < level:
+            va, vb = absw[i], absw[i + 1]
+            i0 = i
+            f0 = (level - va) / (vb - va) if vb != va else 0.0
+            break
+    # Right: the first sample below the level in [pk, hi).
+    i1 = hi - 1
+    f1 = 0.0
+    for i in range(pk, hi):
+        if absw[i] < level:
+            va, vb = absw[i - 1], absw[i]
+            i1 = i - 1
+            f1 = (va - level) / (va - vb) if va != vb else 0.0
+            break
+    start = (base + i0) + f0
+    end = (base + i1) + f1
+    if tol <= 0.0:
+        return start, end
+    low, high = 2.0 * frac * peak, 0.5 * peak
+    if low >= high:
+        return start, end
+    share = frac / (0.5 - 2.0 * frac)  # (low - level) / (high - low), in units of peak
+    k2 = -1
+    for i in range(pk, lo - 1, -1):
+        if absw[i] < low:
+            k2 = i
+            break
+    if k2 >= 0:
+        k5 = pk
+        for i in range(pk, lo - 1, -1):
+            if absw[i] < high:
+                k5 = i
+                break
+        va, vb = absw[k2], absw[k2 + 1]
+        f2 = (low - va) / (vb - va) if vb != va else 0.0
+        va, vb = absw[k5], absw[k5 + 1]
+        f5 = (high - va) / (vb - va) if vb != va else 0.0
+        t2, t5 = (base + k2) + f2, (base + k5) + f5
+        line = t2 - (t5 - t2) * share
+        if t5 > t2 and abs(line - start) > tol:
+            start = max(line, float(base + lo))
+    k2 = -1
+    for i in range(pk, hi):
+        if absw[i] < low:
+            k2 = i
+            break
+    if k2 >= 0:
+        k5 = pk
+        for i in range(pk, hi):
+            if absw[i] < high:
+                k5 = i
+                break
+        va, vb = absw[k2 - 1], absw[k2]
+        f2 = (va - low) / (va - vb) if va != vb else 0.0
+        va, vb = absw[k5 - 1], absw[k5]
+        f5 = (va - high) / (va - vb) if va != vb else 0.0
+        t2, t5 = (base + k2 - 1) + f2, (base + k5 - 1) + f5
+        line = t2 + (t2 - t5) * share
+        if t2 > t5 and abs(line - end) > tol:
+            end = min(line, float(base + hi - 1))
+    return start, end
+
+
+@njit(cache=True, nogil=True)
+def closed_lobes(
+    buf: FloatArray, ang: FloatArray, acc_ang: FloatArray, base: int, dead_band: float,
+    min_velocity: float, min_run: int, frac: float, tol: float, dt: float,
+    ints: IntArray, floats: FloatArray,
+) -> tuple[int, int, int]:  # pragma: no cover - compiled
+    """The lobes of the runs of ``buf`` that have closed (``LobeFinder``).
+
+    A run is a stretch above ``dead_band``, below ``-dead_band`` or between; every run but
+    the last (still open) is closed. A closed signed run whose peak reaches ``min_velocity``
+    is cut at its deep valleys (:func:`_cut_valleys`); each piece that peaks at
+    ``min_velocity`` or more and lasts ``min_run`` samples or more is a lobe.
+
+    Args:
+        buf: shape (n,), angular velocity about the axis, deg/s.
+        ang: shape (n,), fused pelvic angle, deg.
+        acc_ang: shape (n,), the accelerometer's inclination, deg.
+        base: absolute index of ``buf[0]``.
+        dead_band: the quiet band, deg/s.
+        min_velocity: a lobe's smallest peak, deg/s.
+        min_run: a lobe's fewest samples.
+        frac: the phase fraction (edges where the speed crosses it of the peak).
+        tol: edge tolerance, samples (0: the direct crossings only).
+        dt: sample period, s.
+        ints: shape (n, 4), out: per lobe (sign, run start, run end, peak index), absolute.
+        floats: shape (n, 7), out: per lobe (start, end, peak deg/s, rotation deg, angle at
+            the run's start and end deg, the inclination's change over the run deg).
+
+    Returns:
+        (lobes written, index in ``buf`` where the open run starts, the open run's sign).
+
+    """
+    n = buf.shape[0]
+    if n == 0:
+        return 0, 0, 0
+    absw = np.abs(buf)
+    state = np.empty(n, dtype=np.int64)
+    for i in range(n):
+        state[i] = 1 if buf[i] > dead_band else (-1 if buf[i] < -dead_band else 0)
+    cuts = np.empty(n + 1, dtype=np.int64)
+    count = 0
+    a = 0
+    closed_end = 0
+    for e in range(1, n):
+        if state[e] == state[e - 1]:
+            continue
+        # Run [a, e) has closed.
+        closed_end = e
+        sign = state[a]
+        run_peak = absw[a]
+        for i in range(a, e):
+            run_peak = max(run_peak, absw[i])
+        if sign != 0 and run_peak >= min_velocity:
+            n_cuts = _cut_valleys(absw, a, e, frac, cuts)
+            lo_piece = a
+            for c in range(n_cuts + 1):
+                hi_piece = cuts[c] if c < n_cuts else e
+                pa, pb = lo_piece, hi_piece
+                lo_piece = hi_piece
+                if pb <= pa:
+                    continue
+                pk = pa
+                for i in range(pa, pb):
+                    if absw[i] > absw[pk]:
+                        pk = i
+                peak = absw[pk]
+                if peak < min_velocity or (pb - pa) < min_run:
+                    continue
+                lo, hi = max(pa - 1, 0), min(pb + 1, n)
+                start, end = _edges(absw, pk, peak, lo, hi, base, frac, tol)
+                rotation = 0.0
+                for i in range(pa, pb):
+                    rotation += buf[i]
+                ints[count, 0] = sign
+                ints[count, 1] = base + pa
+                ints[count, 2] = base + pb
+                ints[count, 3] = base + pk
+                floats[count, 0] = start
+                floats[count, 1] = end
+                floats[count, 2] = buf[pk]
+                floats[count, 3] = rotation * dt
+                floats[count, 4] = ang[pa]
+                floats[count, 5] = ang[pb - 1]
+                floats[count, 6] = acc_ang[pb - 1] - acc_ang[pa]
+                count += 1
+        a = e
+    return count, closed_end, state[n - 1]

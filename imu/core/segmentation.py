@@ -19,11 +19,12 @@ closed, so the same reps come out whatever the chunking of the stream.
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+
+from imu.core import kernels
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -111,7 +112,7 @@ class SegmenterParams:
         top_wiggle_fraction: a last concentric lobe, or a first eccentric lobe, rotating less
             than this share of its phase is a wiggle of the top hold, not part of the phase.
         edge_tolerance_s: a phase edge further than this from the line through the phase's
-            flanks was moved by noise, and the line is used (:meth:`LobeFinder._robust_edges`);
+            flanks was moved by noise, and the line is used (:meth:`LobeFinder.push`);
             0 turns that off, seconds.
 
     """
@@ -137,44 +138,6 @@ class SegmenterParams:
     pendulum_ratio: float = 0.25
     top_wiggle_fraction: float = 0.2
     edge_tolerance_s: float = 0.1
-
-
-def _crossing_left(w: FloatArray, peak: int, level: float, floor: int) -> tuple[int, float]:
-    """Where |w| rises through ``level`` before ``peak`` (search >= floor).
-
-    Returns the sample index ``i`` just below the level and the fraction in ``[0, 1)`` of the
-    way to ``i + 1`` (kept apart so that adding an offset to ``i`` stays exact).
-    """
-    seg = np.abs(w[floor : peak + 1])
-    below = np.flatnonzero(seg < level)
-    if len(below) == 0:
-        return floor, 0.0
-    i = int(below[-1])
-    a, b = seg[i], seg[i + 1]
-    return floor + i, float((level - a) / (b - a)) if b != a else 0.0
-
-
-def _crossing_right(w: FloatArray, peak: int, level: float, ceil: int) -> tuple[int, float]:
-    """Where |w| falls through ``level`` after ``peak`` (search < ceil); as above."""
-    seg = np.abs(w[peak:ceil])
-    below = np.flatnonzero(seg < level)
-    if len(below) == 0:
-        return ceil - 1, 0.0
-    i = int(below[0])
-    a, b = seg[i - 1], seg[i]
-    return peak + i - 1, float((a - level) / (a - b)) if a != b else 0.0
-
-
-def _cross_up(seg: FloatArray, i: int, level: float) -> tuple[int, float]:
-    """Where ``seg`` rises through ``level`` after sample ``i`` (below it): ``(i, fraction)``."""
-    a, b = seg[i], seg[i + 1]
-    return i, float((level - a) / (b - a)) if b != a else 0.0
-
-
-def _cross_down(seg: FloatArray, i: int, level: float) -> tuple[int, float]:
-    """Where ``seg`` falls through ``level`` before sample ``i`` (below it): ``(i - 1, f)``."""
-    a, b = seg[i - 1], seg[i]
-    return i - 1, float((a - level) / (a - b)) if a != b else 0.0
 
 
 def _trim_tail(lobes: list[Lobe], fraction: float) -> list[Lobe]:
@@ -226,131 +189,51 @@ class LobeFinder:
     def push(self, w: FloatArray, angle: FloatArray, acc_angle: FloatArray) -> list[Lobe]:
         """Append velocity (deg/s), fused angle and accelerometer inclination (deg) samples.
 
-        Returns the lobes that closed.
+        Returns the lobes that closed. Runs, valleys and edges are found by the compiled
+        :func:`imu.core.kernels.closed_lobes`: a run closes when the velocity leaves its band
+        (above ``dead_band``, below ``-dead_band``, between); a run of two movements of one
+        direction with no stop between them (an eccentric flowing into the next rep's wind-up,
+        a hesitation mid-way) is cut at its valleys, below ``phase_fraction`` of the highest
+        speed on both sides, as each movement by the phase convention ends where its own
+        velocity falls below that fraction of its own peak.
+
+        Phase edges are made robust to breathing and sway: on small movements the 10% level
+        of a phase's peak is about the size of breathing and postural sway, which then decide
+        where the rate crosses it (a slow sag at the top joins the lowering's run and starts
+        it a second early, a breath keeps the rise above the level after it stopped). The
+        flanks of a movement, between twice that fraction and half of the peak, stand well
+        above such noise; the line through their crossings, continued down to the phase
+        fraction, gives the edge within tens of ms for bell, sine or skewed shapes. Where the
+        direct crossing lies more than ``edge_tolerance_s`` from it, noise moved the crossing
+        and the continued line is used; otherwise the direct crossing is kept (the definition
+        as written).
         """
         buf = np.concatenate((self._buf, w))
         ang = np.concatenate((self._angle, angle))
         acc_ang = np.concatenate((self._acc_angle, acc_angle))
-        state = np.where(buf > self.dead_band, 1, np.where(buf < -self.dead_band, -1, 0))
-        change = np.flatnonzero(np.diff(state)) + 1
-        bounds = np.concatenate(([0], change))
-        # Runs [bounds[k], bounds[k+1]) are closed; the last run is still open.
-        lobes: list[Lobe] = []
-        closed_end = int(change[-1]) if len(change) else 0
-        if len(change):
-            starts = bounds[:-1]
-            ends = bounds[1:]
-            signs = state[starts]
-            absw = np.abs(buf[:closed_end])
-            peaks = np.maximum.reduceat(absw, starts) if len(starts) else np.empty(0)
-            keep = np.flatnonzero((signs != 0) & (peaks >= self.p.min_velocity_dps))
-            dt = 1.0 / self.p.sampling_rate_hz
-            for k in keep:
-                for a, b in self._split(absw, int(starts[k]), int(ends[k])):
-                    peak = float(absw[a:b].max())
-                    if peak < self.p.min_velocity_dps or (b - a) < self._min_run:
-                        continue
-                    pk = a + int(np.argmax(absw[a:b]))
-                    level = self.p.phase_fraction * peak
-                    lo, hi = max(a - 1, 0), min(b + 1, len(buf))
-                    i0, f0 = _crossing_left(buf, pk, level, lo)
-                    i1, f1 = _crossing_right(buf, pk, level, hi)
-                    start = (self._buf_start + i0) + f0
-                    end = (self._buf_start + i1) + f1
-                    if self.p.edge_tolerance_s > 0:
-                        start, end = self._robust_edges(buf, pk, peak, lo, hi, start, end)
-                    lobes.append(
-                        Lobe(
-                            sign=int(signs[k]),
-                            run_start=self._buf_start + a,
-                            run_end=self._buf_start + b,
-                            start=start,
-                            end=end,
-                            peak_index=self._buf_start + pk,
-                            peak_dps=float(buf[pk]),
-                            rotation_deg=float(np.cumsum(buf[a:b])[-1] * dt),
-                            angle_start_deg=float(ang[a]),
-                            angle_end_deg=float(ang[b - 1]),
-                            acc_rotation_deg=float(acc_ang[b - 1] - acc_ang[a]),
-                        )
-                    )
+        p = self.p
+        ints = np.empty((len(buf), 4), dtype=np.int64)
+        floats = np.empty((len(buf), 7))
+        count, closed_end, open_sign = kernels.closed_lobes(
+            buf, ang, acc_ang, self._buf_start, self.dead_band, p.min_velocity_dps,
+            self._min_run, p.phase_fraction, max(p.edge_tolerance_s, 0.0) * p.sampling_rate_hz,
+            1.0 / p.sampling_rate_hz, ints, floats,
+        )
+        lobes = [
+            Lobe(int(i[0]), int(i[1]), int(i[2]), float(f[0]), float(f[1]), int(i[3]),
+                 float(f[2]), float(f[3]), float(f[4]), float(f[5]), float(f[6]))
+            for i, f in zip(ints[:count].tolist(), floats[:count].tolist(), strict=True)
+        ]
         # Keep the open run plus one sample before it (for its left crossing).
         keep_from = max(closed_end - 1, 0)
-        if len(change) and state[-1] == 0:
+        if closed_end and open_sign == 0:
             keep_from = len(buf) - 1  # a quiet open run: only its last sample is needed
         self._buf = buf[keep_from:]
         self._angle = ang[keep_from:]
         self._acc_angle = acc_ang[keep_from:]
         self._buf_start += keep_from
-        self._open_sign = int(state[-1]) if len(state) else self._open_sign
+        self._open_sign = int(open_sign) if len(buf) else self._open_sign
         return lobes
-
-    def _robust_edges(
-        self, w: FloatArray, pk: int, peak: float, lo: int, hi: int, start: float, end: float
-    ) -> tuple[float, float]:
-        """Phase edges that breathing and sway at the ``phase_fraction`` level cannot move.
-
-        On small movements the 10% level of a phase's peak is about the size of breathing and
-        postural sway, which then decide where the rate crosses it: a slow sag at the top joins
-        the lowering's run and starts it a second early, a breath keeps the rise above the
-        level after it stopped. The flanks of a movement, between twice that fraction and half
-        of the peak, stand well above such noise; the line through their crossings, continued
-        down to the phase fraction, gives the edge within tens of ms for bell, sine or skewed
-        shapes. Where the direct crossing lies more than ``edge_tolerance_s`` from it, noise
-        moved the crossing and the continued line is used; otherwise the direct crossing is
-        kept (the definition as written). Indices are absolute, fractional.
-        """
-        frac = self.p.phase_fraction
-        low, high = 2.0 * frac * peak, 0.5 * peak
-        if low >= high:
-            return start, end
-        tol = self.p.edge_tolerance_s * self.p.sampling_rate_hz
-        share = frac / (0.5 - 2.0 * frac)  # (low - level) / (high - low), in units of peak
-        base = self._buf_start
-        left = np.abs(w[lo : pk + 1])
-        back = left[::-1]  # searched from the peak backwards: argmax finds the last sample below
-        k = int((back < low).argmax())
-        if back[k] < low:
-            last = len(left) - 1
-            i2, f2 = _cross_up(left, last - k, low)
-            i5, f5 = _cross_up(left, last - int((back < high).argmax()), high)
-            # absolute index first, then the fraction: the same bits however the stream is cut
-            t2, t5 = (base + lo + i2) + f2, (base + lo + i5) + f5
-            line = t2 - (t5 - t2) * share
-            if t5 > t2 and abs(line - start) > tol:
-                start = max(line, float(base + lo))
-        right = np.abs(w[pk:hi])
-        k = int((right < low).argmax())
-        if right[k] < low:
-            i2, f2 = _cross_down(right, k, low)
-            i5, f5 = _cross_down(right, int((right < high).argmax()), high)
-            t2, t5 = (base + pk + i2) + f2, (base + pk + i5) + f5
-            line = t2 + (t2 - t5) * share
-            if t2 > t5 and abs(line - end) > tol:
-                end = min(line, float(base + hi - 1))
-        return start, end
-
-    def _split(self, absw: FloatArray, a: int, b: int) -> list[tuple[int, int]]:
-        """Split run ``[a, b)`` at valleys deeper than the phase fraction of both sides.
-
-        Two movements of one direction with no stop between them (an eccentric flowing into
-        the next rep's wind-up, a hesitation mid-way) form one run; by the phase convention
-        each ends where its own velocity falls below ``phase_fraction`` of its own peak.
-        A sample is in a valley when it is below that fraction of the highest speed both
-        before and after it within the run; the run is cut at the slowest valley sample.
-        """
-        seg = absw[a:b]
-        left = np.maximum.accumulate(seg)
-        right = np.maximum.accumulate(seg[::-1])[::-1]
-        valley = seg < self.p.phase_fraction * np.minimum(left, right)
-        if not valley.any():
-            return [(a, b)]
-        padded = np.concatenate(([False], valley, [False]))
-        edges = np.flatnonzero(np.diff(padded.astype(np.int8)))
-        pairs = zip(edges[::2], edges[1::2], strict=True)
-        cuts = [a + int(v0 + np.argmin(seg[v0:v1])) for v0, v1 in pairs]
-        bounds = [a, *cuts, b]
-        return [(lo, hi) for lo, hi in itertools.pairwise(bounds) if hi > lo]
 
 
 class RepAssembler:

@@ -97,17 +97,15 @@ class WindowMean:
 
     def __call__(self, x: FloatArray) -> FloatArray:
         """Shape (m, c) in, shape (m, c) windowed mean out."""
-        q = np.rint(x / self.resolution).astype(np.int64)
-        w, n_tail = self.window, len(self._tail)
-        sums = np.empty_like(q)
-        kernels.window_sums(q, self._tail, w, sums)
-        # Samples so far in each window: w once the stream is a window long.
-        counts = np.minimum(np.arange(self._seen + 1, self._seen + len(q) + 1), w)
+        w = self.window
+        q = np.empty(x.shape, dtype=np.int64)
+        out = np.empty(x.shape)
+        kernels.window_mean(np.ascontiguousarray(x, dtype=np.float64), self.resolution,
+                            self._tail, w, self._seen, q, out)
         self._seen += len(q)
-        ext = np.concatenate((self._tail, q)) if n_tail else q
+        ext = np.concatenate((self._tail, q)) if len(self._tail) else q
         self._tail = np.ascontiguousarray(ext[max(0, len(ext) - (w - 1)) :])
-        return np.asarray(sums * self.resolution / counts[:, None].astype(np.float64),
-                          dtype=np.float64)
+        return out
 
 
 class GapFiller:

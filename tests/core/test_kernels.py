@@ -45,19 +45,31 @@ def test_window_span_is_the_max_minus_min_of_each_window(n, w, seed):
         assert np.array_equal(out[i - first], seg.max(axis=0) - seg.min(axis=0))
 
 
+def _window_mean_reference(x, tail, w, seen, resolution):
+    """WindowMean before it was compiled: integer cumulative sums with numpy."""
+    q = np.rint(x / resolution).astype(np.int64)
+    ext = np.concatenate((tail, q))
+    cs = np.concatenate((np.zeros((1, q.shape[1]), dtype=np.int64), np.cumsum(ext, axis=0)))
+    ends = np.arange(len(tail) + 1, len(ext) + 1)
+    sums = cs[ends] - cs[np.maximum(ends - w, 0)]
+    counts = np.minimum(np.arange(seen + 1, seen + len(q) + 1), w).astype(np.float64)
+    return q, sums * resolution / counts[:, None]
+
+
 @given(st.integers(1, 200), st.integers(0, 60), st.integers(1, 80), st.integers(0, 2**31))
 @settings(max_examples=80, deadline=None)
-def test_window_sums_are_the_integer_sums_of_each_window(m, k, w, seed):
+def test_window_mean_is_the_integer_cumsum_mean_to_the_last_bit(m, k, w, seed):
     rng = np.random.default_rng(seed)
     k = min(k, w - 1)
-    tail = rng.integers(-(10**9), 10**9, size=(k, 3))
-    q = rng.integers(-(10**9), 10**9, size=(m, 3))
-    out = np.empty_like(q)
-    kernels.window_sums(q, tail, w, out)
-    ext = np.concatenate((tail, q))
-    for i in range(m):
-        e = k + i
-        assert np.array_equal(out[i], ext[max(0, e - w + 1) : e + 1].sum(axis=0))
+    seen = k + int(rng.integers(0, 3)) * w if k == w - 1 else k  # a young stream: seen == k
+    res = 1e-7
+    tail = rng.integers(-(10**7), 10**7, size=(k, 3))
+    x = rng.normal(size=(m, 3)) * rng.uniform(1e-3, 2.0)
+    q, out = np.empty((m, 3), dtype=np.int64), np.empty((m, 3))
+    kernels.window_mean(x, res, tail, w, seen, q, out)
+    want_q, want = _window_mean_reference(x, tail, w, seen, res)
+    assert np.array_equal(q, want_q)
+    assert np.array_equal(out, want)
 
 
 def _fill_reference(x, nan, last, in_long_gap, max_interp):
