@@ -34,10 +34,15 @@ def tempo_and_time(reps: Any, tempo: Any, hold: bool, row: Any) -> str:
         reps: the reps table (``top_hold_s``, s).
         tempo: the prescription (:class:`imu.tempo.Tempo`).
         hold: the exercise is a static hold.
-        row: a row of the session table (``tut_s``, s).
+        row: a row of the session table (``tut_s``, s; NaN when every rep was over a
+            data gap: "unknown", never "0 s").
 
     """
     if hold:
         held = float(reps["top_hold_s"].sum()) if len(reps) else 0.0
         return f"target hold {tempo.top_hold_s:g} s, held {held:.0f} s in all"
-    return f"tempo {tempo}, time under tension {float(row['tut_s']):.0f} s"
+    tut_s = float(row["tut_s"])
+    if tut_s != tut_s:  # NaN: every rep was over a data gap, so how long is not known
+        # imu.report.tables.TUT_UNKNOWN's words (not imported: this module stays light).
+        return f"tempo {tempo}, time under tension unknown (sensor lost)"
+    return f"tempo {tempo}, time under tension {tut_s:.0f} s"

@@ -169,23 +169,23 @@ def set_coaching(reps: Sequence[Rep], tempo: Tempo, tol: TempoTolerance,
 
     The swing or fault most of its reps had (ties: a swing, then :data:`imu.exercises.FAULTS`
     order), else the phase most often off tempo (a hold: too short), else a good set
-    (``good``). A rep over a data gap is not judged on tempo: "k of n" counts the judged reps
-    alone, and a set whose every rep was over a gap is no good set but
-    :data:`NOT_JUDGED_SET` (``good`` False).
+    (``good``). A rep over a data gap is not judged, on tempo nor on swing and faults (as
+    :func:`imu.report.tables.judged`): "k of n" counts the judged reps alone, and a set whose
+    every rep was over a gap is no good set but :data:`NOT_JUDGED_SET` (``good`` False).
     """
     n = len(reps)
     unit = "holds" if hold else "reps"
-    counts = [("swing", sum(bool(r.swing) for r in reps))]
-    counts += [(f, sum(f in r.faults for r in reps)) for f in FAULTS]
-    name, most = max(counts, key=lambda c: c[1])  # the first of the most frequent
-    if most:
-        return (FAULT_CUES.get(name, name.replace("_", " ")),
-                f"{fault_words([name])} in {most} of {n} {unit}", False)
     judged = [r for r in reps if not r.in_gap]
     if not judged:
         gaps = f"the {unit[:-1]}" if n == 1 else f"all {n} {unit}"
         return NOT_JUDGED_SET, f"{gaps} over a data gap", False
     m = len(judged)
+    counts = [("swing", sum(bool(r.swing) for r in judged))]
+    counts += [(f, sum(f in r.faults for r in judged)) for f in FAULTS]
+    name, most = max(counts, key=lambda c: c[1])  # the first of the most frequent
+    if most:
+        return (FAULT_CUES.get(name, name.replace("_", " ")),
+                f"{fault_words([name])} in {most} of {m} {unit}", False)
     if hold:
         short = sum(not r.tempo_ok for r in judged)
         if short:

@@ -48,6 +48,7 @@ from imu.live.events import (
     pace_words,
     set_coaching,
 )
+from imu.report.tables import tut_text
 from imu.tempo import Tempo
 from imu.text import count
 
@@ -177,20 +178,23 @@ def rep_line(rep: Rep, tempo: Tempo, tol: TempoTolerance, hold: bool = False) ->
 
 def set_line(set_no: int, reps: tuple[Rep, ...], hold: bool = False) -> str:
     """Plain summary of a finished set (``hold``: of static holds, by the time held)."""
-    # A rep over a data gap lasted an unknown time: its tempo is not judged (as the report).
-    on_tempo = sum(r.tempo_ok and not r.in_gap for r in reps)
-    gaps = sum(r.in_gap for r in reps)
+    # A rep over a data gap lasted an unknown time: its tempo, swing and faults are not
+    # judged, and it is left out of the time under tension (as the report); a set of such
+    # reps alone lasted an unknown time, not 0 s.
+    judged = [r for r in reps if not r.in_gap]
+    on_tempo = sum(bool(r.tempo_ok) for r in judged)
+    gaps = len(reps) - len(judged)
     not_judged = f" ({gaps} over a data gap, not judged)" if gaps else ""
-    swings = sum(r.swing for r in reps)
-    faults = sum(len(r.faults) for r in reps)
-    tut = sum(r.tut_s for r in reps if not r.in_gap)  # a gap rep lasted an unknown time
+    swings = sum(bool(r.swing) for r in judged)
+    faults = sum(len(r.faults) for r in judged)
+    tut = tut_text(sum(r.tut_s for r in judged) if judged else math.nan)
     if hold:
         held = sum(r.top_hold_s for r in reps)
         return (f"set {set_no} done: {count(len(reps), 'hold')}, {on_tempo} long enough"
                 f"{not_judged}, {count(faults, 'fault')}, held {held:.0f} s in all")
     return (
         f"set {set_no} done: {count(len(reps), 'rep')}, {on_tempo} on tempo{not_judged}, "
-        f"{count(swings, 'swing')}, {count(faults, 'fault')}, time under tension {tut:.0f} s"
+        f"{count(swings, 'swing')}, {count(faults, 'fault')}, time under tension {tut}"
     )
 
 

@@ -6,11 +6,12 @@ Rules, checked in this order (the first that applies is the verdict):
 2. ``no_rotation``: the exercise should curl the pelvis (reverse crunch, hanging leg raise:
    "If the hips do not rotate, it is a leg movement") but the median ROM of the reps is under
    :data:`NO_ROTATION_ROM_DEG`.
-3. ``regress``: the profile's ``regress_fault`` occurs in at least :data:`REGRESS_SHARE` of the
-   reps ("Leg raises: frequent back-arch faults suggest regressing"). In a strict standing
-   lift every pelvic burst is hip drive, so any burst the analysis is sure of (count
-   confidence 0.5 or more) asks for a lighter load; bursts barely above the noise alone do
-   not.
+3. ``regress``: the profile's ``regress_fault`` occurs in at least :data:`REGRESS_SHARE` of
+   the reps not over a data gap (:func:`imu.report.tables.judged`: the faults of a rep over
+   one are not judged) ("Leg raises: frequent back-arch faults suggest regressing"). In a
+   strict standing lift every pelvic burst is hip drive, so any burst the analysis is sure of
+   (count confidence 0.5 or more) asks for a lighter load; bursts barely above the noise
+   alone do not.
 4. ``progress``: some set has at least the profile's ``progress_after_clean_reps`` clean reps
    (no swing, no fault) whose eccentric lasts at least :data:`PROGRESS_ECCENTRIC_S` minus
    :data:`PROGRESS_ECCENTRIC_TOLERANCE_S` ("about 15 clean reps with a 3 s eccentric suggests
@@ -231,8 +232,11 @@ def session_verdict(
             "the weight. Lighten the load until the pelvis stays still through the lift.",
         )
     fault = profile.regress_fault
-    if fault is not None and fault in reps.columns:
-        share = float(reps[fault].mean())
+    from imu.report.tables import judged  # tables imports this module
+
+    measured = reps[judged(reps)]  # a rep over a data gap: its faults are not judged
+    if fault is not None and fault in reps.columns and len(measured):
+        share = float(measured[fault].mean())
         if share >= REGRESS_SHARE:
             return Verdict(
                 "regress",

@@ -52,6 +52,7 @@ from imu.report.coaching import DISCLAIMER
 from imu.report.summary import Summary, lost_s, summarize
 from imu.report.tables import (
     RECORDING,
+    TUT_UNKNOWN,
     judged,
     near_limit,
     off_phases,
@@ -843,7 +844,8 @@ def rep_badges(row: Row, tempo: Tempo, profile: ExerciseProfile | None = None) -
     if row.get("in_gap"):
         out.append(_badge("unsure", "over a data gap: tempo not judged",
                           "samples were lost during this rep, so how long its phases lasted "
-                          "is not known: it is left out of the on-tempo and clean counts"))
+                          "is not known: it is left out of the on-tempo, clean and fault "
+                          "counts"))
     return out
 
 
@@ -952,6 +954,16 @@ def _no_fault_badge(row: Row, hold: bool = False) -> str:
                   f"{'hold was too short' if hold else 'rep was off tempo (the red cell)'}")
 
 
+def _tut_words(tut_s: float | None) -> str:
+    """A set's time under tension in words: ``84 s under tension``.
+
+    Unknown when every rep of the set was over a data gap (NaN in the sets table), never "0 s".
+    """
+    if tut_s is None:
+        return f"time under tension {TUT_UNKNOWN}"
+    return f"{tut_s:.0f} s under tension"
+
+
 def _gap_count(reps: pd.DataFrame) -> int:
     return int((~judged(reps)).sum())
 
@@ -980,7 +992,7 @@ def set_section(report: SessionReport, set_row: Row, reps: pd.DataFrame, level: 
         f"{n} rep{'s' if n != 1 else ''}{gap_text}: {clean} clean (no form fault), "
         f"{int(set_row['clean_reps_before_first_fault'])} clean before the first fault, "
         f"{on_tempo} of {n - gaps} on tempo, "
-        f"{float(set_row['tut_s']):.0f} s under tension{rest_text}."
+        f"{_tut_words(_num(set_row, 'tut_s'))}{rest_text}."
     )
     alternating = reps["side"].notna().any()
     head = ["Rep", *(["Side"] if alternating else []),
@@ -1049,8 +1061,8 @@ def _hold_set_section(report: SessionReport, set_row: Row, reps: pd.DataFrame, l
 
 
 GAP_KEY: Final = ("A {unit} over a data gap (grey, italic: samples were lost during it) is "
-                  "not judged: it is left out of the on-tempo and clean counts and of the "
-                  "clean runs.")
+                  "not judged: it is left out of the on-tempo, clean and fault counts and "
+                  "of the clean runs.")
 """Said above the sets when some rep was over a data gap."""
 
 
@@ -1089,7 +1101,9 @@ def summary_html(summary: Summary, name: str = "") -> str:
     if summary.gap_count:
         judged_of += " judged"
     worked = (f"<li><b>{summary.held_s:.0f} s</b>held in all</li>" if unit == "hold"
-              else f"<li><b>{summary.tut_s:.0f} s</b>time under tension</li>")
+              else f"<li><b>{summary.tut_s:.0f} s</b>time under tension</li>"
+              if math.isfinite(summary.tut_s)
+              else f"<li><b>–</b>time under tension {TUT_UNKNOWN}</li>")
     parts.append(
         '<ul class="stats">'
         f"<li><b>{summary.reps}</b>{unit}{plural} in {summary.sets} "

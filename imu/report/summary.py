@@ -27,8 +27,10 @@ the evidence then falls back to what the table has (durations, ROM, counts). A q
 would print as its threshold gets a decimal more (:func:`imu.report.tables.near_limit`).
 
 Reps over a data gap (``in_gap``) are not judged (:func:`imu.report.tables.judged`): never
-clean, never tempo evidence, out of the on-tempo count; :attr:`Summary.gap_note` says how
-long the sensor was lost and which reps it cost.
+clean, never tempo, swing or fault evidence (neither among the reps with a fault nor in the
+"of M"), out of the on-tempo count and the time under tension (unknown, NaN, when every rep
+was over a gap); :attr:`Summary.gap_note` says how long the sensor was lost and which reps
+it cost.
 """
 
 from __future__ import annotations
@@ -49,7 +51,15 @@ from imu.report.coaching import (
     session_verdict,
     sure_reps,
 )
-from imu.report.tables import judged, near_limit, off_phases, phase_limits, time_held_s
+from imu.report.tables import (
+    TUT_UNKNOWN,
+    judged,
+    judged_tut_s,
+    near_limit,
+    off_phases,
+    phase_limits,
+    time_held_s,
+)
 from imu.tempo import Tempo
 
 MAX_FIXES: Final = 2
@@ -98,7 +108,8 @@ class Summary:
         sets: sets found.
         clean_reps: clean reps: no form fault (no swing and no fault; tempo is judged
             apart), over no data gap.
-        tut_s: total time under tension, s.
+        tut_s: total time under tension of the reps judged, s; NaN (unknown) when every
+            rep was over a data gap.
         fixes: at most :data:`MAX_FIXES` findings, the most important first.
         also: the other findings, same order.
         advice: the progression / regression verdict (:mod:`imu.report.coaching`).
@@ -150,13 +161,13 @@ class Summary:
 
         "The sensor was lost for 8.2 s (from 30.0 to 38.2 s): reps done then could not be
         counted, and the rep over the gap (set 1, rep 4) is not judged: it is left out of the
-        on-tempo and clean counts and the time under tension."
+        on-tempo, clean and fault counts and the time under tension."
         """
         unit = self.unit
-        judged_text = ("is not judged: it is left out of the on-tempo and clean counts and "
-                       "the time under tension" if self.gap_count == 1 else
-                       "are not judged: they are left out of the on-tempo and clean counts "
-                       "and the time under tension")
+        judged_text = ("is not judged: it is left out of the on-tempo, clean and fault counts "
+                       "and the time under tension" if self.gap_count == 1 else
+                       "are not judged: they are left out of the on-tempo, clean and fault "
+                       "counts and the time under tension")
         over = (f"the {unit} over the gap ({self.gap_reps}) {judged_text}" if self.gap_count == 1
                 else f"the {self.gap_count} {unit}s over the gaps ({self.gap_reps}) "
                      f"{judged_text}")
@@ -225,6 +236,16 @@ def _flag(reps: pd.DataFrame, column: str) -> pd.Series:
     if column not in reps.columns:
         return pd.Series(False, index=reps.index)
     return reps[column].fillna(False).astype(bool)
+
+
+def _judged_reps(reps: pd.DataFrame) -> pd.DataFrame:
+    """The reps a fault rule judges: those not over a data gap (:func:`judged`).
+
+    A rep over a data gap lasted an unknown time and its angle was bridged: its durations,
+    range and angles are no evidence, so it counts neither among the reps with a fault nor
+    in the "of M" (as it is left out of the tempo evidence).
+    """
+    return reps[judged(reps)]
 
 
 def _quantity(reps: pd.DataFrame, column: str, mask: pd.Series) -> pd.Series | None:
@@ -311,6 +332,7 @@ screens say the same (:data:`imu.live.events.FAULT_CUES`)."""
 
 def rule_swing(reps: pd.DataFrame, profile: ExerciseProfile, tempo: Tempo) -> Finding | None:
     """Momentum-driven reps (DOMAIN: leg toss / kick, kip, leveraged swing, hip drive)."""
+    reps = _judged_reps(reps)
     mask = _flag(reps, "swing")
     if profile.every_rep_is_swing:
         # Every burst of a strict lift is hip drive; one barely above the noise of standing
@@ -349,6 +371,7 @@ def rule_dropped_eccentric(
     reps: pd.DataFrame, profile: ExerciseProfile, tempo: Tempo
 ) -> Finding | None:
     """Dropped eccentric (DOMAIN: "the eccentric is where people cheat most")."""
+    reps = _judged_reps(reps)
     mask = _flag(reps, "dropped_eccentric")
     if not mask.any():
         return None
@@ -362,6 +385,7 @@ def rule_dropped_eccentric(
 
 def rule_short_hold(reps: pd.DataFrame, profile: ExerciseProfile, tempo: Tempo) -> Finding | None:
     """Holds too short (DOMAIN: pelvic tilt drill held about 5 s; top hold of the tempo)."""
+    reps = _judged_reps(reps)
     mask = _flag(reps, "short_hold")
     if not mask.any():
         return None
@@ -376,6 +400,7 @@ def rule_short_hold(reps: pd.DataFrame, profile: ExerciseProfile, tempo: Tempo) 
 
 def rule_partial_rom(reps: pd.DataFrame, profile: ExerciseProfile, tempo: Tempo) -> Finding | None:
     """Partial range of motion against the person's own earlier reps."""
+    reps = _judged_reps(reps)
     mask = _flag(reps, "partial_rom")
     if not mask.any():
         return None
@@ -395,6 +420,7 @@ def rule_over_extension(
     reps: pd.DataFrame, profile: ExerciseProfile, tempo: Tempo
 ) -> Finding | None:
     """Over-extension past the body line (DOMAIN: reverse hip raise)."""
+    reps = _judged_reps(reps)
     mask = _flag(reps, "over_extension")
     if not mask.any():
         return None
@@ -414,6 +440,7 @@ def _angle_rule(
     """A rule for a fault whose quantity is an angle (or rate) against a fixed limit."""
 
     def check(reps: pd.DataFrame, profile: ExerciseProfile, tempo: Tempo) -> Finding | None:
+        reps = _judged_reps(reps)
         mask = _flag(reps, rule)
         if not mask.any():
             return None
@@ -684,7 +711,7 @@ def summarize(
         reps=len(reps),
         sets=int(reps["set"].nunique()) if len(reps) else 0,
         clean_reps=int(clean.sum()),
-        tut_s=float(reps.loc[judged(reps), "tut_s"].sum()) if len(reps) else 0.0,
+        tut_s=judged_tut_s(reps),
         fixes=tuple(ranked[:max_fixes]),
         also=tuple(ranked[max_fixes:]),
         advice=advice(reps, profile, tempo),
@@ -702,7 +729,8 @@ def summarize(
 def summary_lines(summary: Summary) -> Sequence[str]:
     """The summary as plain text lines: counts, what data gaps cost, the fixes, the verdict."""
     worked = (f"{summary.held_s:.0f} s held" if summary.unit == "hold"
-              else f"{summary.tut_s:.0f} s under tension")
+              else f"{summary.tut_s:.0f} s under tension" if math.isfinite(summary.tut_s)
+              else f"time under tension {TUT_UNKNOWN}")
     lines = [
         f"{summary.reps} {summary.unit}{'' if summary.reps == 1 else 's'}, "
         f"{summary.clean_reps} clean, {worked}",

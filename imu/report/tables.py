@@ -72,7 +72,8 @@ rest_before_s                    float64  start_s minus the previous set's end_s
                                           for the first set)
 tut_s                            float64  sum of the reps' tut_s, s (here and in the means
                                           below, reps over a data gap are left out: they
-                                          lasted an unknown time)
+                                          lasted an unknown time; NaN when every rep of the
+                                          set was over one: unknown, not 0 s)
 concentric_s_mean                float64  mean concentric, s
 top_hold_s_mean                  float64  mean top hold, s
 eccentric_s_mean                 float64  mean eccentric, s
@@ -80,7 +81,8 @@ bottom_pause_s_mean              float64  mean bottom pause, s (NaN with one rep
 rom_deg_mean                     float64  mean ROM, deg
 tempo_ok_share                   float64  share of reps with tempo_ok, out of the reps
                                           not over a data gap (NaN when none)
-swings                           int64    reps with swing
+swings                           int64    reps with swing, out of the reps not over a data
+                                          gap (as the counts below)
 <fault>_count                    int64    reps with that fault, for every fault
 clean_reps                       int64    clean reps
 clean_reps_before_first_fault    int64    clean reps before the first rep with a swing or
@@ -106,12 +108,13 @@ uncertain_reps                   int64    reps whose count_confidence is under 0
                                           against the noise: they may not be reps, and
                                           such sessions may miss some)
 tut_s                            float64  total time under tension, s (reps over a data
-                                          gap left out)
+                                          gap left out; NaN when every rep was over one)
 tempo_ok_share                   float64  share of reps with tempo_ok, out of the reps
                                           not over a data gap
 eccentric_s_median               float64  median eccentric, s
 rom_deg_median                   float64  median ROM, deg
-swing_share                      float64  share of reps with swing
+swing_share                      float64  share of reps with swing, out of the reps not
+                                          over a data gap (as every share below)
 <fault>_share                    float64  share of reps with that fault, for every fault
 clean_share                      float64  share of clean reps, out of the reps not over
                                           a data gap
@@ -121,11 +124,14 @@ verdict                          str      coaching verdict (:mod:`imu.report.coa
 disclaimer                       str      the analysis never diagnoses pain or injury
 ===============================  =======  ==================================================
 
-Shares and medians are NaN when there are no reps (the two shares out of the reps not
-over a data gap: NaN when every rep was over one).
+Shares and medians are NaN when there are no reps, and so are they and the time under
+tension when every rep was over a data gap (unknown, not 0 s: a rep over a gap lasted an
+unknown time, and its swing and faults are not judged).
 
 The rules the report pages and the terminal share (one place, so no two views disagree):
 :func:`judged` (the reps whose tempo and cleanness are judged: not over a data gap),
+:func:`judged_tut_s` and :func:`tut_text` (their time under tension: unknown, not 0 s,
+when every rep was over a gap),
 :func:`off_phases` (the phases of a rep shown off tempo), :func:`near_limit` (a number with
 enough decimals never to print as a threshold it is not) and :func:`time_held_s` (the time
 a plank was held, the total every view gives).
@@ -350,12 +356,34 @@ def judged(reps: pd.DataFrame) -> pd.Series:
     """The reps whose tempo and cleanness are judged: those not over a data gap.
 
     A rep over a data gap (``in_gap``) lasted an unknown time: its tempo is not judged, and
-    it is left out of every on-tempo share, clean count and clean run (the tables, the
+    it is left out of every on-tempo share, clean count and clean run, of the time under
+    tension and of the swing and fault counts, shares and evidence (the tables, the
     summary, the report page and the terminal all use this rule).
     """
     if "in_gap" not in reps.columns:
         return pd.Series(True, index=reps.index)
     return ~reps["in_gap"].astype("boolean").fillna(False).astype(bool)
+
+
+def judged_tut_s(reps: pd.DataFrame) -> float:
+    """Time under tension of the reps judged (:func:`judged`), s: the session's ``tut_s``.
+
+    0 without reps; NaN (unknown, never 0 s) when every rep was over a data gap: they lasted
+    an unknown time.
+    """
+    measured = reps[judged(reps)]
+    if len(reps) and not len(measured):
+        return math.nan
+    return float(measured["tut_s"].sum()) if len(measured) else 0.0
+
+
+TUT_UNKNOWN: Final = "unknown (sensor lost)"
+"""What every view says of a time under tension that is NaN: every rep was over a data gap."""
+
+
+def tut_text(value: float) -> str:
+    """A time under tension as text: ``84 s``, or :data:`TUT_UNKNOWN` when it is NaN."""
+    return f"{value:.0f} s" if math.isfinite(value) else TUT_UNKNOWN
 
 
 def time_held_s(reps: pd.DataFrame) -> float:
@@ -487,7 +515,8 @@ def sets_table(reps: pd.DataFrame) -> pd.DataFrame:
     """The sets table (schema in the module docstring) of a reps table of one recording.
 
     Sums and means skip NaN as pandas does (a set whose values are all NaN has a NaN mean and
-    a zero sum); vectorised over the sets (one pass per column, not per set).
+    a zero sum), but a set whose every rep was over a data gap has a NaN time under tension:
+    unknown, not 0 s. Vectorised over the sets (one pass per column, not per set).
     """
     if len(reps) == 0:
         return _typed({name: [] for name in SETS_DTYPES}, SETS_DTYPES)
@@ -504,6 +533,7 @@ def sets_table(reps: pd.DataFrame) -> pd.DataFrame:
         return np.asarray(np.add.reduceat(np.where(np.isnan(x), 0.0, x), first))
 
     gap = ~judged(reps).to_numpy(dtype=bool)[order]
+    judged_n = np.add.reduceat((~gap).astype(np.int64), first)
 
     def mean(name: str, skip_gaps: bool = False) -> np.ndarray:
         x = values(name)
@@ -522,15 +552,18 @@ def sets_table(reps: pd.DataFrame) -> pd.DataFrame:
         "end_s": end_s,
         "rest_before_s": start_s - np.r_[np.nan, end_s[:-1]],
         # A rep over a data gap lasted an unknown time (the gap is in its phases) and its
-        # angle was bridged: left out of the durations and their means, like its tempo.
-        "tut_s": total(np.where(gap, np.nan, values("tut_s"))),
+        # angle was bridged: left out of the durations and their means, like its tempo; a
+        # set of such reps alone lasted an unknown time (NaN), not 0 s.
+        "tut_s": np.where(judged_n > 0, total(np.where(gap, np.nan, values("tut_s"))),
+                          np.nan),
         "concentric_s_mean": mean("concentric_s", skip_gaps=True),
         "top_hold_s_mean": mean("top_hold_s", skip_gaps=True),
         "eccentric_s_mean": mean("eccentric_s", skip_gaps=True),
         "bottom_pause_s_mean": mean("bottom_pause_s", skip_gaps=True),
         "rom_deg_mean": mean("rom_deg", skip_gaps=True),
         "tempo_ok_share": mean("tempo_ok", skip_gaps=True),
-        "swings": total(values("swing")),
+        # Nor are its swing and faults judged (its quantities were measured across the gap).
+        "swings": total(np.where(gap, 0.0, values("swing"))),
         "clean_reps": total(clean.astype(np.float64)),
         "clean_reps_before_first_fault": [
             clean_before_first_fault(clean[a : b + 1], gap[a : b + 1])
@@ -538,7 +571,7 @@ def sets_table(reps: pd.DataFrame) -> pd.DataFrame:
         ],
     }
     for fault in FAULTS:
-        cols[f"{fault}_count"] = total(values(fault))
+        cols[f"{fault}_count"] = total(np.where(gap, 0.0, values(fault)))
     return _typed(cols, SETS_DTYPES)
 
 
@@ -568,10 +601,9 @@ def session_table(
         else None
     )
 
-    def share(column: str) -> float:
-        return float(reps[column].mean()) if len(reps) else np.nan
-
-    measured = reps[judged(reps)]  # reps over a data gap: not judged on tempo or cleanness
+    # Reps over a data gap are not judged: on tempo, clean, swing and faults are shares of
+    # the others, and the time under tension is theirs (unknown when there are none).
+    measured = reps[judged(reps)]
 
     def judged_share(column: str) -> float:
         return float(measured[column].mean()) if len(measured) else np.nan
@@ -586,13 +618,13 @@ def session_table(
         "sets": len(sets),
         "reps": len(reps),
         "uncertain_reps": int((reps["count_confidence"] < UNCERTAIN_CONFIDENCE).sum()),
-        "tut_s": float(reps.loc[judged(reps), "tut_s"].sum()),
+        "tut_s": judged_tut_s(reps),
         "tempo_ok_share": judged_share("tempo_ok"),
         # Durations and ROM of reps over a data gap are unknown: left out, as in the sets.
         "eccentric_s_median": float(measured["eccentric_s"].median()) if len(reps) else np.nan,
         "rom_deg_median": float(measured["rom_deg"].median()) if len(reps) else np.nan,
-        "swing_share": share("swing"),
-        **{f"{fault}_share": share(fault) for fault in FAULTS},
+        "swing_share": judged_share("swing"),
+        **{f"{fault}_share": judged_share(fault) for fault in FAULTS},
         "clean_share": judged_share("clean"),
         "clean_reps_before_first_fault": (
             int(sets["clean_reps_before_first_fault"].max()) if len(sets) else 0

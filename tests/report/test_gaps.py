@@ -112,7 +112,7 @@ def test_the_summary_says_what_the_gap_cost() -> None:
     assert summary.gap_note == (
         "The sensor was lost for 8.2 s (from 30.0 to 38.2 s): reps done then could not be "
         "counted, and the rep over the gap (set 1, rep 4) is not judged: it is left out of "
-        "the on-tempo and clean counts and the time under tension."
+        "the on-tempo, clean and fault counts and the time under tension."
     )
     assert summary_lines(summary)[1] == summary.gap_note
     # The total is that of the spans as printed: it adds up.
@@ -150,7 +150,7 @@ def test_the_page_shows_the_rep_over_the_gap_as_not_judged(report: SessionReport
     assert "100% reps on tempo (4 of 4 judged)" in summary
     assert "4 clean reps (no form fault)" in summary
     assert "Data lost: The sensor was lost for 8.2 s (from 30.0 to 38.2 s)" in summary
-    assert "left out of the on-tempo and clean counts and of the clean runs" in text
+    assert "left out of the on-tempo, clean and fault counts and of the clean runs" in text
     assert "Time the sensor was lost (s) 8.2" in text
     assert "Reps over a data gap, not judged 1" in text
 

@@ -385,7 +385,10 @@ class CoachingState:
             if rep.swing or rep.faults:
                 break
             clean += 1
-        faults = [f for f in FAULTS if any(f in r.faults for r in reps)]
+        # Its swing and faults are not judged either, and it lasted an unknown time: out of
+        # the time under tension, which is unknown (None) when every rep was over a gap.
+        judged = [r for r in reps if not r.in_gap]
+        faults = [f for f in FAULTS if any(f in r.faults for r in judged)]
         hold = {  # a plank: holds, long enough, time held
             "hold": True,
             "held_s": round(sum(r.top_hold_s for r in reps if math.isfinite(r.top_hold_s)), 1),
@@ -395,12 +398,12 @@ class CoachingState:
             "reps": len(reps),
             "on_tempo": sum(bool(r.tempo_ok) and not r.in_gap for r in reps),
             "not_judged": sum(bool(r.in_gap) for r in reps),
-            "swings": sum(bool(r.swing) for r in reps),
-            "faults": sum(len(r.faults) for r in reps),
+            "swings": sum(bool(r.swing) for r in judged),
+            "faults": sum(len(r.faults) for r in judged),
             "fault_names": [fault_text(f) for f in faults],
             "clean_before_first_fault": clean,
-            "tut_s": round(sum(r.tut_s for r in reps
-                               if math.isfinite(r.tut_s) and not r.in_gap), 1),
+            "tut_s": round(sum(r.tut_s for r in judged if math.isfinite(r.tut_s)), 1)
+            if judged else None,
             "coaching": self._set_coaching(reps),
             **hold,
         }

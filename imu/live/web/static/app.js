@@ -184,7 +184,9 @@
       [sum.clean_before_first_fault, "good reps before the first fault"],
       [sum.swings, sum.swings === 1 ? "swing" : "swings"],
       [sum.faults, sum.faults === 1 ? "fault" : "faults"],
-      [`${Math.round(sum.tut_s)} s`, "under tension"],
+      // null: every rep was over a data gap, so how long they lasted is not known.
+      sum.tut_s === null ? ["–", "under tension: unknown (sensor lost)"]
+        : [`${Math.round(sum.tut_s)} s`, "under tension"],
     ];
     for (const [value, label] of cells) {
       const cell = el("div");
