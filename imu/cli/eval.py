@@ -217,8 +217,7 @@ def _config(args: argparse.Namespace) -> EvalConfig:
     supported = pendulum_supported()
     cases = default_cases(supported)
     if args.generator == "second":
-        cases = tuple(c for c in cases if c.exercise in SECOND_GENERATOR_EXERCISES
-                      and c.body_pendulum is None)
+        cases = tuple(c for c in cases if c.exercise in SECOND_GENERATOR_EXERCISES)
     if args.exercises is not None:
         # Spelled as simulate, live and analyze take them: Reverse_Crunch is reverse-crunch.
         names = case_names()
