@@ -386,8 +386,10 @@ def measure_rep(raw: RawRep, ctx: RepContext) -> RepQuantities:
     ecc_rows = rows(raw.ecc_start, raw.ecc_end)
     peak_con = max(lobe.peak_dps for lobe in raw.concentric)
     peak_ecc = -min(lobe.peak_dps for lobe in raw.eccentric)
-    mean_con = float(con_rows[:, COL_RATE].mean()) if len(con_rows) else 0.0
-    mean_ecc = float(-ecc_rows[:, COL_RATE].mean()) if len(ecc_rows) else 0.0
+    # np.add.reduce / n is what .mean() computes, without its overhead per call.
+    n_con, n_ecc = len(con_rows), len(ecc_rows)
+    mean_con = float(np.add.reduce(con_rows[:, COL_RATE])) / n_con if n_con else 0.0
+    mean_ecc = -float(np.add.reduce(ecc_rows[:, COL_RATE])) / n_ecc if n_ecc else 0.0
 
     # Swing quantities. The peak is found on the wide-band rate (the segmentation band
     # smears a short burst towards its middle), in its own time base.
@@ -395,7 +397,7 @@ def measure_rep(raw: RawRep, ctx: RepContext) -> RepQuantities:
         lo = min(max(math.floor(raw.con_start) - s0, 0), len(sig))
         k = int(np.argmax(con_rows[:, COL_WIDE]))
         peak_s = (s0 + lo + k) / fs - ctx.wide_delay_s
-        peak_frac = float(np.clip((peak_s - con_start_s) / max(concentric_s, 1e-9), 0.0, 1.0))
+        peak_frac = min(max((peak_s - con_start_s) / max(concentric_s, 1e-9), 0.0), 1.0)
     else:
         peak_frac = 0.5
     onset = raw.con_start
@@ -521,5 +523,15 @@ def measure_rep(raw: RawRep, ctx: RepContext) -> RepQuantities:
 
 
 def median_of(values: Sequence[float]) -> float:
-    """Median of ``values``; NaN when empty."""
-    return float(np.median(values)) if len(values) else math.nan
+    """Median of ``values``; NaN when empty or when one is NaN (as ``np.median``).
+
+    In plain Python: it is taken once per rep over a few values, where ``np.median``'s
+    overhead is most of the cost. The same bits: the middle value, or the two middle ones'
+    sum halved.
+    """
+    n = len(values)
+    if not n or any(math.isnan(v) for v in values):
+        return math.nan
+    ordered = sorted(values)
+    half = n // 2
+    return float(ordered[half]) if n % 2 else float((ordered[half - 1] + ordered[half]) / 2.0)

@@ -302,12 +302,13 @@ def read_recording(path: str | Path) -> Recording:
     if not path.exists():
         raise RecordingError(f"{path}: no such file")
     try:
-        table = pq.read_table(path)
+        parquet = pq.ParquetFile(path)
+        schema = parquet.schema_arrow
     except (pa.ArrowException, OSError) as exc:
         raise RecordingError(
             f"{path}: not a readable Parquet recording (corrupt or truncated?): {one_line(exc)}"
         ) from exc
-    raw_meta = (table.schema.metadata or {}).get(METADATA_KEY)
+    raw_meta = (schema.metadata or {}).get(METADATA_KEY)
     if raw_meta is None:
         raise RecordingError(
             f"{path}: a plain Parquet table, not a recording written by imu (no "
@@ -318,9 +319,16 @@ def read_recording(path: str | Path) -> Recording:
         meta = RecordingMeta.from_json(raw_meta.decode("utf-8", "replace"))
     except RecordingError as exc:
         raise RecordingError(f"{path}: {exc}") from exc
-    missing = [c for c in (*ACC, *GYR) if c not in table.column_names]
+    missing = [c for c in (*ACC, *GYR) if c not in schema.names]
     if missing:
         raise RecordingError(f"{path}: recording lacks columns {missing}")
+    try:
+        # Only the sample columns: time_s is implied by the grid (start and rate).
+        table = parquet.read(columns=[*ACC, *GYR])
+    except (pa.ArrowException, OSError) as exc:
+        raise RecordingError(
+            f"{path}: not a readable Parquet recording (corrupt or truncated?): {one_line(exc)}"
+        ) from exc
     acc = np.column_stack([table.column(c).to_numpy().astype(np.float64) for c in ACC])
     gyr = np.column_stack([table.column(c).to_numpy().astype(np.float64) for c in GYR])
     try:

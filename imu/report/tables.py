@@ -277,9 +277,19 @@ REPORT_FILES: Final = (*TABLE_FILES, "report.html")
 
 
 def _typed(columns: dict[str, object], dtypes: dict[str, str]) -> pd.DataFrame:
-    """A DataFrame with exactly ``dtypes``' columns, in order, cast to those dtypes."""
-    frame = pd.DataFrame({name: columns[name] for name in dtypes})
-    return frame.astype(dtypes)
+    """A DataFrame with exactly ``dtypes``' columns, in order, cast to those dtypes.
+
+    Each column is made in its dtype as it is built (None is NaN in a float column and
+    missing in a text one), not built as objects and cast: a tenth of the time.
+    """
+    data: dict[str, object] = {}
+    for name, dtype in dtypes.items():
+        values = columns[name]
+        if isinstance(values, pd.Series):
+            values = values.to_numpy()
+        data[name] = (pd.Series(values, dtype=dtype) if dtype == _S
+                      else np.asarray(values, dtype=dtype))
+    return pd.DataFrame(data, copy=False)
 
 
 def reps_table(reps: Sequence[Rep]) -> pd.DataFrame:
