@@ -61,6 +61,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy.signal import butter, group_delay
 
+from imu.core import kernels
 from imu.core.angle import PelvicAngle
 from imu.core.axis import BodyAxes, RotationCounter, fix_axes
 from imu.core.holds import HoldEnds
@@ -190,7 +191,8 @@ class RepAnalyzer:
             self._swing_share = SwingShare()
             self._shift_s = shift / fs
             self.delay_s += self._shift_s
-        # Steps, in signal order.
+        # Steps, in signal order (their compiled loops made ready now, not mid-stream).
+        kernels.ensure_compiled()
         self._gaps = GapFiller(max(1, round(p.max_interp_s * fs)), 6)
         self._gyro_lp = SosFilter(gyro_sos)
         self._wide_sos = wide_sos

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 import numpy.typing as npt
-from scipy.signal import lfilter
 
+from imu.core import kernels
 from imu.core.axis import BodyAxes
 
 FloatArray = npt.NDArray[np.float64]
@@ -33,23 +33,19 @@ class PelvicAngle:
         k = min(1.0, dt_s / time_constant_s)
         r0 = axes.ref_perp
         self._k_eff = k * float(np.dot(r0, r0))
+        self._axis = np.ascontiguousarray(axes.axis, dtype=np.float64)
+        self._ref = np.ascontiguousarray(r0, dtype=np.float64)
         self._zi: FloatArray | None = None
         self._acc_prev: float | None = None
 
     def inclination(self, acc_lp: FloatArray) -> FloatArray:
         """The accelerometer's inclination about the axis, shape (m,), degrees, unwrapped."""
-        ax, r0 = self.axes.axis, self.axes.ref_perp
-        gx, gy, gz = acc_lp[:, 0], acc_lp[:, 1], acc_lp[:, 2]
-        norm = np.sqrt(gx * gx + gy * gy + gz * gz)  # as np.linalg.norm, to the last bit
-        ux, uy, uz = gx / norm, gy / norm, gz / norm
-        # Rotating the pelvis by +a about ax turns the up vector, seen from the sensor, by -a:
-        # (r0 x up) . ax, written out (np.cross costs more on small chunks).
-        sin_a = (
-            (r0[1] * uz - r0[2] * uy) * ax[0]
-            + (r0[2] * ux - r0[0] * uz) * ax[1]
-            + (r0[0] * uy - r0[1] * ux) * ax[2]
-        )
-        cos_a = ux * r0[0] + uy * r0[1] + uz * r0[2]
+        # Rotating the pelvis by +a about the axis turns the up vector, seen from the sensor,
+        # by -a: (ref x up) . axis and up . ref (imu.core.kernels.inclination_terms).
+        m = len(acc_lp)
+        sin_a, cos_a = np.empty(m), np.empty(m)
+        kernels.inclination_terms(np.ascontiguousarray(acc_lp, dtype=np.float64),
+                                  self._axis, self._ref, sin_a, cos_a)
         acc_angle = -np.degrees(np.arctan2(sin_a, cos_a))
         if self._acc_prev is not None:
             # Unwrap only when a step crosses +-180 deg (np.unwrap leaves smaller steps alone).
@@ -72,8 +68,10 @@ class PelvicAngle:
         xin = (1.0 - k) * w_deg * self.dt_s + k * acc_angle
         if self._zi is None:
             self._zi = np.array([acc_angle[0] * (1.0 - k) if k else 0.0])
-        y, self._zi = lfilter([1.0], [1.0, -(1.0 - k)], xin, zi=self._zi)
-        return np.asarray(y, dtype=np.float64)
+        # lfilter([1], [1, -(1 - k)], xin) as a compiled loop (the same bits).
+        y = np.empty(len(xin))
+        kernels.one_pole(np.ascontiguousarray(xin, dtype=np.float64), -(1.0 - k), self._zi, y)
+        return y
 
 
 __all__ = ["PelvicAngle"]

@@ -521,3 +521,89 @@ def closed_lobes(
                 count += 1
         a = e
     return count, closed_end, state[n - 1]
+
+
+@njit(cache=True, nogil=True)
+def inclination_terms(
+    acc: FloatArray, axis: FloatArray, ref: FloatArray, sin_a: FloatArray, cos_a: FloatArray
+) -> None:  # pragma: no cover - compiled
+    """The sine and cosine terms of gravity's turn about ``axis`` from ``ref``.
+
+    With ``u`` the unit vector along ``acc``: ``sin = (ref x u) . axis`` and
+    ``cos = u . ref``, written out in the order of :class:`imu.core.angle.PelvicAngle`'s
+    numpy expressions (the arctangent stays numpy's).
+
+    Args:
+        acc: shape (m, 3), low-passed specific force, m/s^2.
+        axis: shape (3,), the movement axis.
+        ref: shape (3,), the reference up direction perpendicular to the axis.
+        sin_a: shape (m,), out.
+        cos_a: shape (m,), out.
+
+    """
+    for i in range(acc.shape[0]):
+        gx, gy, gz = acc[i, 0], acc[i, 1], acc[i, 2]
+        norm = np.sqrt(gx * gx + gy * gy + gz * gz)
+        ux, uy, uz = gx / norm, gy / norm, gz / norm
+        sin_a[i] = (
+            (ref[1] * uz - ref[2] * uy) * axis[0]
+            + (ref[2] * ux - ref[0] * uz) * axis[1]
+            + (ref[0] * uy - ref[1] * ux) * axis[2]
+        )
+        cos_a[i] = ux * ref[0] + uy * ref[1] + uz * ref[2]
+
+
+@njit(cache=True, nogil=True)
+def one_pole(x: FloatArray, a1: float, z: FloatArray, out: FloatArray) -> None:  # pragma: no cover
+    """``lfilter([1], [1, a1], x, zi=z)``, to the last bit: ``y = z + x``, ``z = -a1 y``.
+
+    Args:
+        x: shape (m,), input.
+        a1: the denominator's second coefficient.
+        z: shape (1,), the delay, updated in place.
+        out: shape (m,), output.
+
+    """
+    d = z[0]
+    for i in range(x.shape[0]):
+        xi = x[i]
+        y = d + 1.0 * xi
+        d = xi * 0.0 - y * a1
+        out[i] = y
+    z[0] = d
+
+
+_compiled = False
+
+
+def ensure_compiled() -> None:
+    """Compile (or load from the cache) every kernel now, on tiny inputs of the real types.
+
+    The first call in a process costs a few seconds on a machine that has never run them
+    (then a fraction of a second, from the cache): :class:`imu.core.RepAnalyzer` calls this
+    when it is created, so that the cost never falls mid-stream, between two live chunks.
+    """
+    global _compiled
+    if _compiled:
+        return
+    f3 = np.zeros((4, 3))
+    out3 = np.empty((4, 3))
+    sos = np.array([1.0, 0.0, 0.0])
+    biquad(sos, sos, f3, np.zeros((2, 3)), out3)
+    biquad(sos, sos, np.zeros((4, 1)), np.zeros((2, 1)), np.empty((4, 1)))
+    window_span(f3, 1, 2, np.empty((3, 3)))
+    fill_runs(np.zeros((4, 6)), np.zeros(4, dtype=np.bool_), np.zeros(6), False, False, 1,
+              np.zeros(4, dtype=np.bool_))
+    window_mean(f3, 1e-7, np.zeros((1, 3), dtype=np.int64), 2, 1,
+                np.empty((4, 3), dtype=np.int64), out3)
+    window_mean(np.zeros((4, 4)), 1e-7, np.zeros((1, 4), dtype=np.int64), 2, 1,
+                np.empty((4, 4), dtype=np.int64), np.empty((4, 4)))
+    still = np.zeros(4, dtype=np.bool_)
+    still_flags(np.zeros(4), np.zeros(4), still, 0, 2, np.zeros(2), np.zeros(2),
+                np.zeros(3), still)
+    bias_from_still(f3, still, 0.5, f3, f3, np.zeros(4), out3, np.empty((4, 3)))
+    closed_lobes(np.zeros(4), np.zeros(4), np.zeros(4), 0, 1.0, 1.0, 1, 0.1, 1.0, 0.01,
+                 np.empty((4, 4), dtype=np.int64), np.empty((4, 7)))
+    inclination_terms(f3 + 1.0, np.ones(3), np.ones(3), np.empty(4), np.empty(4))
+    one_pole(np.zeros(4), -0.5, np.zeros(1), np.empty(4))
+    _compiled = True

@@ -215,9 +215,10 @@ class LobeFinder:
         ints = np.empty((len(buf), 4), dtype=np.int64)
         floats = np.empty((len(buf), 7))
         count, closed_end, open_sign = kernels.closed_lobes(
-            buf, ang, acc_ang, self._buf_start, self.dead_band, p.min_velocity_dps,
-            self._min_run, p.phase_fraction, max(p.edge_tolerance_s, 0.0) * p.sampling_rate_hz,
-            1.0 / p.sampling_rate_hz, ints, floats,
+            buf, ang, acc_ang, int(self._buf_start), float(self.dead_band),
+            float(p.min_velocity_dps), int(self._min_run), float(p.phase_fraction),
+            max(p.edge_tolerance_s, 0.0) * p.sampling_rate_hz, 1.0 / p.sampling_rate_hz,
+            ints, floats,
         )
         lobes = [
             Lobe(int(i[0]), int(i[1]), int(i[2]), float(f[0]), float(f[1]), int(i[3]),

@@ -129,8 +129,10 @@ class StillnessBias:
                             self._g_limits, self._a_limits, self._floors, still)
         self._n += m
         if self._seen_still:
-            fallback = np.broadcast_to(self._bias, (m, 3))
-            fallback_latest = np.broadcast_to(self._latest, (m, 3))
+            fallback = np.empty((m, 3))
+            fallback[:] = self._bias
+            fallback_latest = np.empty((m, 3))
+            fallback_latest[:] = self._latest
         else:
             # The long mean is needed only up to the first still sample, and never again.
             first = int(np.argmax(still)) + 1 if still.any() else m

@@ -31,6 +31,19 @@ def test_biquad_is_lfilter_to_the_last_bit(m, cutoff, seed):
     assert np.array_equal(z, want_z)
 
 
+@given(st.integers(1, 400), st.floats(0.5, 0.9999), st.integers(0, 2**31))
+@settings(max_examples=60, deadline=None)
+def test_one_pole_is_lfilter_to_the_last_bit(m, pole, seed):
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=m) * 10.0 ** rng.uniform(-3, 3)
+    zi = rng.normal(size=1)
+    want, want_z = lfilter([1.0], [1.0, -pole], x, zi=zi.copy())
+    got, z = np.empty(m), zi.copy()
+    kernels.one_pole(x, -pole, z, got)
+    assert np.array_equal(got, want)
+    assert np.array_equal(z, want_z)
+
+
 @given(st.integers(1, 300), st.integers(1, 120), st.integers(0, 2**31))
 @settings(max_examples=80, deadline=None)
 def test_window_span_is_the_max_minus_min_of_each_window(n, w, seed):
