@@ -168,3 +168,43 @@ def test_inclination_is_the_old_norm_and_unwrap_to_the_last_bit(seed):
     want = _inclination_reference(axes, chunks)
     assert np.ptp(want) > 360.0
     assert np.array_equal(got, want)
+
+
+_ONE_SIGNATURE_SCRIPT = """
+import numba
+from imu.core import RepAnalyzer, kernels
+from imu.exercises import get_profile
+from imu.sim import SessionSpec, simulate_session
+
+
+def counts():
+    public = [n for n in dir(kernels) if not n.startswith("_")]
+    return {n: len(getattr(kernels, n).signatures) for n in public
+            if isinstance(getattr(kernels, n), numba.core.registry.CPUDispatcher)}
+
+
+before = None
+for ex in ("reverse-crunch", "plank", "bird-dog", "hanging-leg-raise", "standing-curl"):
+    rec = simulate_session(SessionSpec(ex, reps=3, sets=1, seed=5, packet_loss=0.05)).recording
+    analyzer = RepAnalyzer(get_profile(ex), rec.sampling_rate_hz, phase_cues=True)
+    before = before or counts()
+    for i in range(0, rec.n_samples, 20):
+        analyzer.update(rec.acc[i : i + 20], rec.gyr[i : i + 20])
+    analyzer.finish()
+print(repr((before, counts())))
+"""
+
+
+def test_every_kernel_is_compiled_before_the_stream_for_the_types_it_gets():
+    """Compiled when the analyzer is made, for the types the stream then passes: a kernel
+    left out, or called with other types, would compile between two live chunks (seconds)."""
+    import ast
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", _ONE_SIGNATURE_SCRIPT], capture_output=True,
+                         text=True, check=True).stdout
+    before, after = ast.literal_eval(out.strip().splitlines()[-1])
+    assert len(after) >= 9
+    assert before == after
+    assert all(n == 1 for n in after.values()), after
