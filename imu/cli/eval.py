@@ -433,9 +433,8 @@ def run(args: argparse.Namespace) -> int:
         # Its own motion and fault draws replace the simulator's fault-rate line.
         about = ["generator: the second generator (imu/evaluate/second.py), written apart "
                  "from imu.sim; nothing was tuned on it", *about[:2],
-                 "faults drawn by it: swing 15% (flick or kick), eccentric 20% (20-90% of "
-                 "prescribed), partial ROM 10%, over-extension 10% (hip raise), short top "
-                 "hold 15% (prescribed holds of 1 s or more)"]
+                 "faults drawn by it: its own, per exercise, with magnitudes across each "
+                 "label's threshold (listed in imu/evaluate/second.py's docstring)"]
     if not args.holdout and args.generator == "sim" and touches_holdout(cfg.ranges):
         out.print("[yellow]warning: these seeds overlap the held-out ranges "
                   f"({_HOLDOUT_TEXT}) or the earlier, already seen held-out sets "

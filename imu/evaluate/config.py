@@ -51,11 +51,13 @@ SEEN_HOLDOUT_RANGES: tuple[range, ...] = tuple(
 reporting."""
 
 SECOND_GENERATOR_EXERCISES: tuple[str, ...] = (
-    "reverse-crunch", "reverse-hip-raise", "pelvic-tilt", "hanging-leg-raise",
+    "reverse-crunch", "reverse-hip-raise", "pelvic-tilt", "hanging-leg-raise", "plank",
+    "leg-raise", "dead-bug",
 )
 """Exercises the second generator (:mod:`imu.evaluate.second`, ``imu eval --generator second``)
 makes; named here so that the CLI need not import it. The hanging leg raise comes as both of
-its cases, the body still and swinging (``SessionSpec.body_pendulum``)."""
+its cases, the body still and swinging (``SessionSpec.body_pendulum``); the plank's sessions
+are drawn as ``imu eval`` draws them (2-3 holds per set, ``SessionSpec.hold_s`` 30-60 s)."""
 
 HOLDOUT_SESSIONS = 10
 """Sessions per case per held-out range in ``imu eval --holdout`` (seeds start..start+9).

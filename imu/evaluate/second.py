@@ -19,13 +19,13 @@ takes nothing from the analyzer, not even which labels apply (from ``DOMAIN.md``
   reps are fast (35-60%) with a late peak, one feature only, so not swings.
 - **Faults** straddle their thresholds: eccentrics at 20-90% of prescribed, tops at 10-80%,
   ROM at 30-90% (partial) or 110-160% (over-extension, hip raise) of the session's.
-- **Body and sensor**: supine (crunch, tilt) or prone (hip raise), a random heading, a random
-  mounting, the sensor 10-24 cm from the axis the pelvis turns about; breathing (0.1-0.3 deg
-  at 0.2-0.35 Hz) and a slow sway about the long axis (0.2-0.6 deg) on the sensor only;
-  angular velocity and acceleration by central differences of the orientation and the
-  sensor's position on a grid of 800 Hz or finer, averaged down to the output rate over
-  windows centred on each output sample; gyro bias (0.8 deg/s per axis, rms), scale (1%),
-  white noise, 16-bit quantization; lost frames of 6 samples as NaN.
+- **Body and sensor**: supine (crunch, tilt, leg raise, dead bug) or prone (hip raise, plank),
+  a random heading, a random mounting, the sensor 10-24 cm from the axis the pelvis turns
+  about; breathing (0.1-0.3 deg at 0.2-0.35 Hz) and a slow sway about the long axis
+  (0.2-0.6 deg) on the sensor only; angular velocity and acceleration by central differences
+  of the orientation and the sensor's position on a grid of 800 Hz or finer, averaged down
+  to the output rate over windows centred on each output sample; gyro bias (0.8 deg/s per
+  axis, rms), scale (1%), white noise, 16-bit quantization; lost frames of 6 samples as NaN.
 - **Hanging** (hanging leg raise): two rigid links hang from the bar, the trunk (hands to
   hip, arms and head included: 0.9-1.2 m, 58-65% of the mass) and the legs (0.9-1.0 m,
   32-38%). The rep prescribes the pelvic curl relative to the trunk (the shapes above, ROM
@@ -41,6 +41,32 @@ takes nothing from the analyzer, not even which labels apply (from ``DOMAIN.md``
   ``body_swing_deg`` is the peak-to-peak, over the 3 s before the concentric, of the whole
   body's pendulum angle: the line from the bar to the body's centre of mass, which stays
   vertical however slowly the legs move and swings only when the body does.
+
+- **Braced** (leg raise, dead bug, :class:`_Braced`): the planned rep (the shapes and faults
+  above) is the limbs' progress ``s``; the pelvis only answers it. Leg raise: a posterior
+  brace of 2-8 deg that comes late as the legs' weight passes over the hip (``(1 - late) s +
+  late s^2``, late 0-0.6), a wind-up rocks it anteriorly by at most the ROM, and from the top
+  through the lowering the hip flexors pull it anteriorly by ``pull cos(alpha)`` (the legs'
+  lever, alpha = 60-90 deg at the top), released over 0.3-0.6 s once the legs rest: pull
+  0-2.5 deg on 75% of reps, 2.5-12 deg on the rest, so the back arch straddles its 5 deg.
+  Dead bug (alternating sides): the brace curls the pelvis by ``rom s`` (3-8 deg) and the
+  moving leg's flexors pull it back by ``pull s^p`` (p 2-4: the lever grows late in the
+  extension; pull up to 0.7 ROM on 75% of reps, up to ROM + 14 deg on the rest); it turns
+  toward the moving side by ``rotation s^q`` (0.3-3.5 deg on 78%, 3-12 deg on the rest). The
+  turn is on the sensor (about the long axis) and in the truth's ``rotation_deg``.
+- **Plank** (:class:`_HoldPlan`, :class:`_Hold`): each set from the floor (60%) or from the
+  knees; a hold of ``spec.hold_s`` +-10% got into by a rise (floor, sometimes overshooting
+  into a pike that settles) or by stepping each leg back (knees, a turn about the long axis
+  with each step), with the hips rising, falling and moving along the body (exact
+  accelerations of the lever arm and of that translation). During the hold: a slow wander
+  (three sinusoids of 0.1-0.6 deg at 0.02-0.12 Hz), on 55% of holds a fatigue sag or pike of
+  1.5-13 deg (a third of them corrected part way), the hips moving 0.3 m per rad of it; a
+  fatigue tremor (20 sinusoids in a 1-3 Hz band at 5-10 Hz, growing through the hold) of
+  0.3-2.5 deg/s RMS on half the holds and 2.5-14 deg/s on the rest, on the tilt, the long
+  axis and the hips' height; breathing as above. Rests of 6-12 s between holds. The truth's
+  hold runs from where the get-up's rate falls below a tenth of its peak to where the
+  get-down's first passes a tenth of its own; ``drift_deg`` and ``shaking_dps`` are the
+  definitions' on the tilt over it (tremor in, breathing out).
 
 ``imu eval --generator second`` runs the analyzer over it (streamed in 20-sample chunks),
 with every option and table of ``imu eval``.
@@ -89,6 +115,10 @@ class Setup:
         over_extension: whether over-extended reps are drawn (hip raise).
         labels: the labels that apply, from ``DOMAIN.md``'s exercise table and definitions
             (``short_hold`` only where the prescribed top hold is 1 s or more).
+        model: how the pelvis follows the rep: ``curl`` (the pelvis makes the rep),
+            ``legs`` (leg raise: the pelvis braced, following the legs, :func:`_braced`),
+            ``limbs`` (dead bug: alternating sides) or ``hold`` (plank, :class:`_HoldPlan`).
+        pause_s: pause after each rep, s (drawn uniformly).
 
     """
 
@@ -98,6 +128,8 @@ class Setup:
     swings: bool = True
     over_extension: bool = False
     labels: frozenset[str] = frozenset()
+    model: str = "curl"
+    pause_s: tuple[float, float] = (0.4, 1.5)
 
 
 _TEMPO_LABELS = frozenset({"swing", "dropped_eccentric", "short_hold", "partial_rom"})
@@ -110,6 +142,17 @@ SETUPS: dict[str, Setup] = {
     "pelvic-tilt": Setup("supine", (8.0, 15.0), -1.0, swings=False, labels=_TEMPO_LABELS),
     "hanging-leg-raise": Setup("hanging", (15.0, 35.0), -1.0,
                                labels=_TEMPO_LABELS | {"body_swing"}),
+    # The plank: the concentric is the get-up, a posterior (head-up) incline of the pelvis.
+    "plank": Setup("prone", (6.0, 13.0), -1.0, swings=False, model="hold",
+                   labels=frozenset({"hips_sagging", "hips_piking", "shaking"})),
+    # Braced: the pelvis' own curl is small (a posterior brace that follows the limbs); the
+    # faults visible at the hip are DOMAIN.md's: back arch and swinging legs (leg raise; the
+    # legs' lowering moves the pelvis, so a dropped eccentric shows too), back arch and hips
+    # rotating (dead bug). ROM and hold are the limbs', not labels of the pelvis.
+    "leg-raise": Setup("supine", (2.0, 8.0), -1.0, model="legs", pause_s=(0.9, 2.0),
+                       labels=frozenset({"swing", "dropped_eccentric", "back_arch"})),
+    "dead-bug": Setup("supine", (3.0, 8.0), -1.0, swings=False, model="limbs",
+                      pause_s=(0.6, 1.5), labels=frozenset({"back_arch", "hips_rotating"})),
 }
 """Exercises this generator makes (profile names;
 :data:`imu.evaluate.config.SECOND_GENERATOR_EXERCISES` names the same for the CLI)."""
@@ -141,6 +184,12 @@ class Generated:
             turns about (hanging: the hip), m.
         hanging: hanging sessions: the trunk's swing, the legs and the body's pendulum angle
             on the sensor's fine grid; None otherwise.
+        sensor_tilt_deg: shape (n_fine,), the pelvis' tilt the sensor turns with (the
+            rep's movement, hanging plus the trunk's swing, and breathing), concentric
+            positive, deg, on the sensor's fine grid ``sensor_time_s``.
+        sensor_roll_deg: shape (n_fine,), its turn about the long axis (sway, the dead bug's
+            rotation, the plank's steps and tremor), deg, same grid.
+        sensor_time_s: shape (n_fine,), that grid's times, s (``(i - (k - 1) / 2) / fine``).
 
     """
 
@@ -152,6 +201,9 @@ class Generated:
     posture: str
     lever_m: FloatArray
     hanging: HangingMotion | None = None
+    sensor_tilt_deg: FloatArray | None = None
+    sensor_roll_deg: FloatArray | None = None
+    sensor_time_s: FloatArray | None = None
 
 
 @dataclass
@@ -246,7 +298,7 @@ class _Plan:
                 t += float(self.spec.rest_s or 20.0) * float(rng.uniform(0.95, 1.1))
             for rep_no in range(1, (self.spec.reps or 8) + 1):
                 t = self.rep(set_no, rep_no, t)
-                t += float(rng.uniform(0.4, 1.5))
+                t += float(rng.uniform(*self.setup.pause_s))
         return t + float(rng.uniform(2.0, 4.0))
 
     def rep(self, set_no: int, rep_no: int, t: float) -> float:
@@ -322,12 +374,15 @@ def _phase_span(v: FloatArray, rate: float, phase: _Phase) -> tuple[float, float
 
 
 def _truth(plan: _Plan, theta: FloatArray, rate: float, applicable: frozenset[str],
-           exercise: str, swing: HangingMotion | None = None) -> pd.DataFrame:
+           exercise: str, swing: HangingMotion | None = None,
+           rotation: FloatArray | None = None, sides: Sequence[str] = ()) -> pd.DataFrame:
     """Measure every planned rep by the definitions on the noise-free rep angle (deg).
 
     ``theta`` is the rep's own curl (hanging: the pelvis to the trunk, without the swing), on
     the grid ``i / rate``; ``swing`` (hanging) gives ``body_swing_deg``: the peak-to-peak of
-    the whole body's pendulum angle over the 3 s before the concentric.
+    the whole body's pendulum angle over the 3 s before the concentric. ``rotation`` (dead
+    bug: the pelvis about its long axis, deg, same grid) gives ``rotation_deg``, its
+    peak-to-peak over the rep; ``sides`` names each rep's side (alternating exercises).
     """
     tempo = plan.tempo
     v = np.gradient(theta) * rate
@@ -347,14 +402,17 @@ def _truth(plan: _Plan, theta: FloatArray, rate: float, applicable: frozenset[st
             eccentric_ratio=(ee - es) / tempo.eccentric_s,
             top_hold_ratio=((es - ce) / tempo.top_hold_s
                             if tempo.top_hold_s >= defs.MIN_PRESCRIBED_HOLD_S else math.nan),
-            arch_deg=defs.arch_deg(theta, rate, cs, ee), rotation_deg=0.0,
+            arch_deg=defs.arch_deg(theta, rate, cs, ee),
+            rotation_deg=(0.0 if rotation is None
+                          else defs.peak_to_peak(rotation, rate, cs, ee)),
         )
         if swing is not None:
             t0 = float(swing.time_s[0])  # the swing's grid starts at t0, not 0
             q["body_swing_deg"] = defs.peak_to_peak(
                 swing.swing_deg, rate, cs - defs.BODY_SWING_WINDOW_S - t0, cs - t0)
         rows.append({
-            "set": rep.set_no, "rep": rep.rep_no, "exercise": exercise, "side": "",
+            "set": rep.set_no, "rep": rep.rep_no, "exercise": exercise,
+            "side": sides[len(rows)] if sides else "",
             "family": rep.family, "con_start_s": cs, "con_end_s": ce, "ecc_start_s": es,
             "ecc_end_s": ee, "concentric_s": ce - cs, "top_hold_s": es - ce,
             "eccentric_s": ee - es, "tut_s": ee - cs, "hold_s": math.nan,
@@ -676,6 +734,463 @@ def _hanging(plan: _Plan, theta_deg: FloatArray, rate_dps: FloatArray, t: FloatA
     return HangingMotion(t, np.degrees(trunk), legs, np.degrees(swing), body, tuple(pushes))
 
 
+def _smoothstep(x: FloatArray) -> FloatArray:
+    """The quintic smoothstep of ``x`` clipped to [0, 1] (zero rate and curvature at 0, 1)."""
+    u = np.clip(x, 0.0, 1.0)
+    return np.asarray(u**3 * (10.0 - 15.0 * u + 6.0 * u**2))
+
+
+def _angle(phases: Sequence[_Phase], t: FloatArray, rate: float) -> FloatArray:
+    """The angle the phases turn through, deg, on the uniform grid ``t`` of ``rate`` Hz."""
+    return np.cumsum(_render(phases, t)) / rate
+
+
+# --- braced exercises: leg raise and dead bug --------------------------------------------
+@dataclass(frozen=True)
+class _BracedRep:
+    """How the pelvis of one braced rep answers the limbs.
+
+    Attributes:
+        side: dead bug: +1 for the left limb, -1 for the right; leg raise 0.
+        pull_deg: the hip flexors' anterior pull at its largest lever, deg.
+        power: dead bug: the pull grows as the limb's extension to this power.
+        rotation_deg: dead bug: the turn about the long axis toward the moving side, deg.
+        rotation_power: dead bug: the turn grows as the extension to this power.
+        release_s: leg raise: the pull lets go over this long after the legs touch down, s.
+
+    """
+
+    side: float
+    pull_deg: float
+    power: float
+    rotation_deg: float
+    rotation_power: float
+    release_s: float
+
+
+@dataclass(frozen=True)
+class _Braced:
+    """A braced session: the curl's lateness (leg raise), the legs' top angle, each rep."""
+
+    late: float
+    top_rad: float
+    reps: tuple[_BracedRep, ...]
+
+    @classmethod
+    def draw(cls, plan: _Plan, alternating: bool, rng: np.random.Generator) -> _Braced:
+        """Per-rep pulls straddling the back-arch threshold (and the rotations, dead bug).
+
+        Leg raise: 75% of reps braced (pull 0-2.5 deg), 25% losing it (2.5-12 deg). Dead bug:
+        the net tilt at full extension is ``rom - pull``, so the pull is drawn against the
+        rep's ROM: 75% braced, up to 0.7 ``rom``, 25% from there to ``rom + 14``; rotation
+        78% 0.3-3.5 deg, 22% 3-12 deg.
+        """
+        late = float(rng.uniform(0.0, 0.6))
+        top = math.radians(float(rng.uniform(60.0, 90.0)))
+        reps: list[_BracedRep] = []
+        side = 1.0
+        for rep in plan.reps:
+            if alternating:
+                side = float(rng.choice((-1.0, 1.0))) if rep.rep_no == 1 else -side
+                rom = rep.con.rotation_deg
+                pull = (float(rng.uniform(0.0, 0.7 * rom)) if rng.uniform() < 0.75
+                        else float(rng.uniform(0.7 * rom, rom + 14.0)))
+                turn = (float(rng.uniform(0.3, 3.5)) if rng.uniform() < 0.78
+                        else float(rng.uniform(3.0, 12.0)))
+                reps.append(_BracedRep(side, pull, float(rng.uniform(2.0, 4.0)), turn,
+                                       float(rng.uniform(1.0, 2.0)), 0.0))
+            else:
+                pull = (float(rng.uniform(0.0, 2.5)) if rng.uniform() < 0.75
+                        else float(rng.uniform(2.5, 12.0)))
+                reps.append(_BracedRep(0.0, pull, 1.0, 0.0, 1.0, float(rng.uniform(0.3, 0.6))))
+        return cls(late, top, tuple(reps))
+
+    def angles(self, plan: _Plan, drive_deg: FloatArray, t: FloatArray
+               ) -> tuple[FloatArray, FloatArray]:
+        """The pelvis' tilt (posterior positive) and turn about the long axis, deg, on ``t``.
+
+        ``drive_deg`` is the planned rep movement on ``t`` (the velocity shapes, wind-ups and
+        faults of :class:`_Plan`); ``s = drive / rom`` is the limbs' progress.
+
+        Leg raise: the brace curls the pelvis posteriorly as the legs rise, more so near the
+        top where their weight comes over the hip: ``rom g(s)``, ``g = (1 - late) s + late
+        s^2`` (a wind-up, ``s < 0``, is an anterior rock as the legs press down, at most the
+        rep's ROM: ``g = tanh(s)``). The hip flexors pull it
+        anteriorly by ``pull cos(alpha)`` (the legs' lever, ``alpha = top s``) from the top
+        hold through the lowering, where the brace is lost; the pull lets go once the legs
+        rest on the floor.
+
+        Dead bug: the limb extends with ``s``; the brace curls the pelvis by ``rom s`` and the
+        hip flexor pulls it back by ``pull s^power`` (the lever grows late in the extension),
+        and it turns toward the moving side by ``rotation s^rotation_power``.
+        """
+        s = drive_deg / plan.rom
+        tilt = np.zeros(len(t))
+        turn = np.zeros(len(t))
+        alternating = any(r.side != 0.0 for r in self.reps)
+        if not alternating:
+            tilt = plan.rom * np.where(s > 0.0, (1.0 - self.late) * s + self.late * s**2,
+                                       np.tanh(s))
+        for rep, b in zip(plan.reps, self.reps, strict=True):
+            start = rep.windup.t0 if rep.windup is not None else rep.con.t0
+            end = rep.ecc.t0 + rep.ecc.duration
+            if alternating:
+                lo = int(np.searchsorted(t, start))
+                hi = int(np.searchsorted(t, end, side="right"))
+                x = np.clip(s[lo:hi], 0.0, None)
+                tilt[lo:hi] = plan.rom * x - b.pull_deg * x**b.power
+                turn[lo:hi] = b.side * b.rotation_deg * x**b.rotation_power
+                continue
+            lo = int(np.searchsorted(t, rep.con.t0 + rep.con.duration))
+            hi = int(np.searchsorted(t, end + b.release_s, side="right"))
+            tt = t[lo:hi]
+            con_end = rep.con.t0 + rep.con.duration
+            gate = _smoothstep((tt - con_end) / (rep.ecc.t0 + 0.3 * rep.ecc.duration - con_end))
+            gate = gate * (1.0 - _smoothstep((tt - end) / b.release_s))
+            lever = np.cos(self.top_rad * np.clip(s[lo:hi], 0.0, 1.3))
+            tilt[lo:hi] -= b.pull_deg * gate * lever
+        return tilt, turn
+
+
+# --- the plank: holds -----------------------------------------------------------------------
+@dataclass
+class _Hold:
+    """One plank hold: getting up, the hold with its drift and tremor, getting down.
+
+    Angles are the pelvis' tilt about its lateral axis (posterior, head-up positive) in deg,
+    times in s. ``start_s``/``end_s`` are the planned hold (the last get-up phase ends, the
+    first get-down phase starts); the truth's hold is where the get-up's rate falls below a
+    tenth of its peak and where the get-down's first rises past a tenth of its own.
+
+    """
+
+    set_no: int
+    rep_no: int
+    start: str
+    up: list[_Phase]
+    down: list[_Phase]
+    steps: list[_Phase]
+    start_s: float
+    end_s: float
+    drift_kind: str
+    drift_deg: float
+    onset_s: float
+    ramp_s: float
+    correct_at_s: float
+    correct_s: float
+    correct_share: float
+    wander: tuple[tuple[float, float, float], ...]
+    wander_in_s: float
+    tremor_dps: float
+    tremor: tuple[tuple[float, float, float, float], ...]
+    tremor_start: float
+    tremor_power: float
+    tremor_roll: float
+    tremor_lift_m: float
+    up_rise_m: float = 0.0
+    up_back_m: float = 0.0
+    down_rise_m: float = 0.0
+    down_back_m: float = 0.0
+    tremor_scale: float = 1.0
+
+    FREEZE_S = 1.0
+    """The drift's rate fades to zero over the last second of the hold."""
+    TAPER_S = 0.5
+    """The tremor fades in and out over this at the hold's ends."""
+
+    def drift(self, t: FloatArray) -> FloatArray:
+        """The hold's drift of the tilt from its start, deg: wander, fatigue, a correction.
+
+        Zero before the hold; after it, held at its last value (the get-down starts from it).
+        Its rate fades to zero over the last :attr:`FREEZE_S` (``t`` warped so).
+        """
+        tau = self.FREEZE_S
+        u = np.clip((t - (self.end_s - tau)) / tau, 0.0, 1.0)
+        tc = np.where(t < self.end_s - tau, t, self.end_s - tau + tau * (u - 0.5 * u**2))
+        tc = np.clip(tc, self.start_s, None)
+        wander = np.zeros(len(t))
+        for amp, freq, phase in self.wander:
+            wander += amp * (np.sin(2 * np.pi * freq * tc + phase)
+                             - math.sin(2 * np.pi * freq * self.start_s + phase))
+        out = wander * _smoothstep((tc - self.start_s) / self.wander_in_s)
+        sign = {"sag": -1.0, "pike": 1.0}.get(self.drift_kind, 0.0)
+        out += sign * self.drift_deg * _smoothstep((tc - self.onset_s) / self.ramp_s)
+        out -= sign * self.drift_deg * self.correct_share * _smoothstep(
+            (tc - self.correct_at_s) / self.correct_s)
+        return np.asarray(out)
+
+    def _envelope(self, t: FloatArray) -> FloatArray:
+        u = np.clip((t - self.start_s) / (self.end_s - self.start_s), 0.0, 1.0)
+        env = self.tremor_start + (1.0 - self.tremor_start) * u**self.tremor_power
+        return np.asarray(env * _smoothstep((t - self.start_s) / self.TAPER_S)
+                          * _smoothstep((self.end_s - t) / self.TAPER_S))
+
+    def tremor_deg(self, t: FloatArray) -> tuple[FloatArray, FloatArray]:
+        """The tremor about the lateral axis and about the long axis, deg.
+
+        A narrow band of sinusoids (fatigue tremor) under an envelope that grows through the
+        hold; scaled by :attr:`tremor_scale` so that the RMS of its rate over the hold is
+        :attr:`tremor_dps`.
+        """
+        inside = (t > self.start_s) & (t < self.end_s)
+        tilt = np.zeros(len(t))
+        roll = np.zeros(len(t))
+        if not inside.any():
+            return tilt, roll
+        ti = t[inside]
+        env = self._envelope(ti)
+        a = np.zeros(len(ti))
+        b = np.zeros(len(ti))
+        for amp, freq, phase, roll_phase in self.tremor:
+            a += amp * np.sin(2 * np.pi * freq * ti + phase)
+            b += amp * np.sin(2 * np.pi * freq * ti + roll_phase)
+        tilt[inside] = self.tremor_scale * env * a
+        roll[inside] = self.tremor_scale * self.tremor_roll * env * b
+        return tilt, roll
+
+
+class _HoldPlan:
+    """Lays out a plank session: sets of holds, each got into from the floor or the knees.
+
+    Postures (tilt posterior positive, 0 lying prone): lying, the pelvis 9-13 cm up, tilt
+    within 1.5 deg of level; on forearms and knees, the hips 22-32 cm higher and the pelvis
+    tipped head-down 8-20 deg (the thighs near vertical, the trunk sloping to the shoulders);
+    the plank, 6-13 deg head-up (Setup.rom_deg: the shoulders on the forearms 0.33-0.39 m up,
+    the ankles on the toes 0.10-0.15 m, 1.25-1.5 m apart, give a body line of 8-12 deg, and
+    the pelvis sits within 2 deg of it), the hips 12-20 cm above lying. From the floor the
+    body rises in one movement of 1.2-2.5 s (half the time the hips overshoot, piking 2-6
+    deg, and settle); from the knees each leg
+    steps back in turn (0.6-1.2 s each), the pelvis turning 2-5 deg about its long axis toward
+    the stepping side and back, the hips moving 15-30 cm back. Each set keeps one posture for
+    its rests; between sets whose postures differ the person changes it mid-rest. Holds last
+    ``spec.hold_s`` +-10%, with rests of 6-12 s on the floor between the holds of a set.
+    """
+
+    def __init__(self, spec: SessionSpec, setup: Setup, rng: np.random.Generator) -> None:
+        self.spec, self.setup, self.rng = spec, setup, rng
+        self.holds: list[_Hold] = []
+        self.moves: list[tuple[list[_Phase], float, float, float]] = []
+        """Each movement: its tilt phases, total tilt (deg), rise (m), shift back (m)."""
+        self.start_deg = 0.0
+        self.plank_deg = float(rng.uniform(*setup.rom_deg))
+        self.floor_m = float(rng.uniform(0.09, 0.13))
+        self.plank_m = self.floor_m + float(rng.uniform(0.12, 0.2))
+
+    def _movement(self, t0: float, rotation: float) -> _Phase:
+        """A whole-body movement from ``t0`` (1.2-2.5 s) with a controlled shape, drawn."""
+        rng = self.rng
+        family = CONTROLLED[int(rng.integers(len(CONTROLLED)))]
+        params: tuple[float, ...] = ()
+        if family == "trapezoid":
+            params = (float(rng.uniform(0.15, 0.35)), float(rng.uniform(0.15, 0.35)))
+        elif family == "beta":
+            params = (float(rng.uniform(1.6, 3.2)), float(rng.uniform(1.6, 3.2)))
+        elif family == "stall":
+            params = (float(rng.uniform(0.4, 0.6)), float(rng.uniform(0.35, 0.6)))
+        return _Phase(t0, float(rng.uniform(1.2, 2.5)), rotation, family, params)
+
+    def plan(self) -> float:
+        """Lay out every set; returns the session's length, s."""
+        rng = self.rng
+        t = float(rng.uniform(3.0, 5.0))
+        level: float | None = None
+        height = 0.0
+        for set_no in range(1, self.spec.sets + 1):
+            start = "floor" if rng.uniform() < 0.6 else "knees"
+            rest_deg = (float(rng.uniform(-1.5, 1.5)) if start == "floor"
+                        else -float(rng.uniform(8.0, 20.0)))
+            rest_m = self.floor_m + (0.0 if start == "floor" else float(rng.uniform(0.22, 0.32)))
+            if level is None:
+                self.start_deg, level, height = rest_deg, rest_deg, rest_m
+            if set_no > 1:
+                rest = float(self.spec.rest_s or 20.0) * float(rng.uniform(0.95, 1.1))
+                if abs(rest_deg - level) > 0.1:
+                    change = _Phase(t + 0.4 * rest, float(rng.uniform(1.5, 3.0)),
+                                    rest_deg - level, "minjerk")
+                    self.moves.append(([change], rest_deg - level, rest_m - height, 0.0))
+                t += rest
+            level, height = rest_deg, rest_m
+            for rep_no in range(1, (self.spec.reps or 2) + 1):
+                if rep_no > 1:
+                    t += float(rng.uniform(6.0, 12.0))
+                t = self.hold(set_no, rep_no, t, start, rest_deg, rest_m)
+        return t + float(rng.uniform(5.0, 8.0))
+
+    def hold(self, set_no: int, rep_no: int, t: float, start: str, rest_deg: float,
+             rest_m: float) -> float:
+        """Plan one hold from its get-up at ``t``; returns the end of its get-down."""
+        rng = self.rng
+        rise = self.plank_deg - rest_deg
+        steps: list[_Phase] = []
+        back = 0.0
+        if start == "floor":
+            main = self._movement(t, rise)
+            up = [main]
+            if rng.uniform() < 0.5:  # the hips overshoot (a pike) and settle
+                over = float(rng.uniform(2.0, 6.0))
+                at = main.t0 + main.duration * float(rng.uniform(0.5, 0.8))
+                peak = _Phase(at, float(rng.uniform(0.5, 0.9)), over, "minjerk")
+                settle = _Phase(peak.t0 + peak.duration + float(rng.uniform(0.1, 0.4)),
+                                float(rng.uniform(0.8, 1.5)), -over, "minjerk")
+                up += [peak, settle]
+        else:
+            first = float(rng.uniform(0.4, 0.6))
+            back = -float(rng.uniform(0.15, 0.3))
+            up = []
+            side = float(rng.choice((-1.0, 1.0)))
+            at = t
+            for share in (first, 1.0 - first):
+                dur = float(rng.uniform(0.6, 1.2))
+                up.append(_Phase(at, dur, rise * share, "minjerk"))
+                turn = side * float(rng.uniform(2.0, 5.0))
+                steps += [_Phase(at, dur / 2, turn, "minjerk"),
+                          _Phase(at + dur / 2, dur / 2, -turn, "minjerk")]
+                side = -side
+                at += dur + float(rng.uniform(0.2, 0.6))
+        start_s = max(p.t0 + p.duration for p in up)
+        hold_s = float(self.spec.hold_s) * float(rng.uniform(0.9, 1.1))
+        end_s = start_s + hold_s
+        # The drift: a slow wander; on sagging or piking holds fatigue tips the pelvis by
+        # 1.5-13 deg (straddling the 5 deg threshold), sometimes corrected.
+        u = float(rng.uniform())
+        kind = "sag" if u < 0.3 else ("pike" if u < 0.55 else "level")
+        size = float(rng.uniform(1.5, 13.0)) if kind != "level" else 0.0
+        onset = start_s + hold_s * float(rng.uniform(0.15, 0.7))
+        ramp = hold_s * float(rng.uniform(0.15, 0.5))
+        corrected = rng.uniform() < 0.35
+        correct_at = onset + ramp + float(rng.uniform(0.0, 0.2)) * hold_s
+        wander = tuple((float(rng.uniform(0.1, 0.6)), float(rng.uniform(0.02, 0.12)),
+                        float(rng.uniform(0, 2 * np.pi))) for _ in range(3))
+        # The tremor: half the holds steady (0.3-2.5 deg/s), half shaking 2.5-14 deg/s RMS.
+        shaking = (float(rng.uniform(0.3, 2.5)) if rng.uniform() < 0.5
+                   else float(rng.uniform(2.5, 14.0)))
+        f0, band = float(rng.uniform(5.0, 10.0)), float(rng.uniform(1.0, 3.0))
+        tremor = tuple((abs(float(rng.normal())), float(rng.uniform(f0 - band / 2, f0 + band / 2)),
+                        float(rng.uniform(0, 2 * np.pi)), float(rng.uniform(0, 2 * np.pi)))
+                       for _ in range(20))
+        hold = _Hold(set_no, rep_no, start, up, [], steps, start_s, end_s, kind, size, onset,
+                     ramp, correct_at, float(rng.uniform(0.8, 2.0)),
+                     float(rng.uniform(0.3, 0.8)) if corrected else 0.0, wander,
+                     float(rng.uniform(2.0, 4.0)), shaking, tremor,
+                     float(rng.uniform(0.1, 1.0)), float(rng.uniform(0.5, 3.0)),
+                     float(rng.uniform(0.2, 0.6)), float(rng.uniform(0.05, 0.2)))
+        # The tremor's size: the RMS of its rate over the hold, on a fine grid.
+        grid = np.arange(start_s, end_s, 1.0 / FINE_RATE_HZ)
+        rms = float(np.std(np.gradient(hold.tremor_deg(grid)[0]) * FINE_RATE_HZ))
+        hold.tremor_scale = shaking / max(rms, 1e-12)
+        drift_end = float(hold.drift(np.array([end_s + 1.0]))[0])
+        fall = rest_deg - self.plank_deg - drift_end
+        if start == "floor":
+            down = self._movement(end_s, fall)
+            down.duration = float(rng.uniform(0.8, 2.0))
+        else:
+            down = _Phase(end_s, float(rng.uniform(0.7, 1.4)), fall, "minjerk")
+        hold.down = [down]
+        lift = self.lift_per_rad
+        hold.up_rise_m, hold.up_back_m = self.plank_m - rest_m, back
+        hold.down_rise_m = rest_m - self.plank_m - lift * math.radians(drift_end)
+        hold.down_back_m = -back
+        self.moves.append((up, rise, hold.up_rise_m, hold.up_back_m))
+        self.moves.append(([down], fall, hold.down_rise_m, hold.down_back_m))
+        self.holds.append(hold)
+        return down.t0 + down.duration
+
+    lift_per_rad = 0.3
+    """The hips rise (m) per radian of posterior drift (pike up, sag down): the pelvis tips
+    with the legs, pivoting on the toes, and with the lumbar spine."""
+
+    def motion(self, t: FloatArray, rate: float
+               ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+        """On the uniform grid ``t`` (``rate`` Hz): tilt and roll (deg), rise and shift (m).
+
+        Tilt: posterior positive, the rep's own (get-up, drift, tremor, get-down), without
+        breathing. Roll: about the long axis (steps and tremor). Rise: the pelvis' height
+        above its start, m; shift: along the body's long axis toward the head, m.
+        """
+        tilt = np.full(len(t), self.start_deg)
+        roll = np.zeros(len(t))
+        rise = np.zeros(len(t))
+        shift = np.zeros(len(t))
+        for phases, total, up_m, back_m in self.moves:
+            angle = _angle(phases, t, rate)
+            tilt += angle
+            share = angle / total if abs(total) > 1e-9 else np.zeros(len(t))
+            rise += up_m * share
+            shift += back_m * share
+        for hold in self.holds:
+            drift = hold.drift(t)
+            shake, shake_roll = hold.tremor_deg(t)
+            tilt += drift + shake
+            roll += shake_roll + _angle(hold.steps, t, rate)
+            rise += self.lift_per_rad * np.radians(drift) + hold.tremor_lift_m * np.radians(shake)
+        return tilt, roll, rise, shift
+
+
+def _crossing(v: FloatArray, rate: float, last: bool) -> float:
+    """Where ``|v|`` last falls below (``last``) or first rises past a tenth of its peak, s.
+
+    Linearly interpolated between samples of the grid ``i / rate``.
+    """
+    a = np.abs(v)
+    level = defs.PHASE_FRACTION * float(a.max())
+    above = np.flatnonzero(a >= level)
+    if last:
+        k = int(above[-1])
+        if k + 1 >= len(a):
+            return k / rate
+        return (k + (a[k] - level) / max(a[k] - a[k + 1], 1e-12)) / rate
+    k = int(above[0])
+    if k == 0:
+        return 0.0
+    return (k - (a[k] - level) / max(a[k] - a[k - 1], 1e-12)) / rate
+
+
+def _hold_truth(plan: _HoldPlan, theta: FloatArray, rate: float, applicable: frozenset[str],
+                exercise: str) -> pd.DataFrame:
+    """One row per hold, measured by the definitions on the noise-free tilt ``theta``.
+
+    ``theta``: deg, posterior positive, on the grid ``i / rate``. The hold runs from where the
+    get-up's rate falls below a tenth of its peak to where the get-down's rises past a tenth
+    of its own; drift and shaking are measured over it. Rows as :mod:`imu.sim` writes a hold:
+    ``con_start_s``/``ecc_end_s`` the hold's ends, ``hold_s`` = ``top_hold_s`` = ``tut_s``
+    its length, ``rom_deg`` the drift.
+    """
+    t = np.arange(len(theta)) / rate
+    v = np.gradient(theta) * rate
+    rows: list[dict[str, object]] = []
+    nan = math.nan
+    for hold in plan.holds:
+        lo_up = int(np.searchsorted(t, min(p.t0 for p in hold.up)))
+        hi_up = int(np.searchsorted(t, hold.start_s, side="right"))
+        start = lo_up / rate + _crossing(_render(hold.up, t[lo_up:hi_up]), rate, last=True)
+        down = hold.down[0]
+        lo_dn = int(np.searchsorted(t, down.t0))
+        hi_dn = int(np.searchsorted(t, down.t0 + down.duration, side="right"))
+        end = lo_dn / rate + _crossing(_render(hold.down, t[lo_dn:hi_dn]), rate, last=False)
+        drift = defs.drift_deg(theta, rate, start, end)
+        shaking = defs.shaking_dps(v, rate, start, end)
+        q = {"swing_features": 0.0, "rom_deg": drift, "peak_concentric_velocity_dps": nan,
+             "eccentric_ratio": nan, "top_hold_ratio": nan, "rom_ratio": nan, "arch_deg": nan,
+             "rotation_deg": nan, "body_swing_deg": nan, "drift_deg": drift,
+             "shaking_dps": shaking}
+        row: dict[str, object] = {
+            "set": hold.set_no, "rep": hold.rep_no, "exercise": exercise, "side": "",
+            "family": hold.start, "con_start_s": start, "con_end_s": nan, "ecc_start_s": nan,
+            "ecc_end_s": end, "concentric_s": nan, "top_hold_s": end - start,
+            "eccentric_s": nan, "tut_s": end - start, "hold_s": end - start,
+            "peak_eccentric_velocity_dps": nan, "peak_time_fraction": nan,
+            "concentric_ratio": nan, "windup_deg": nan, **q,
+        }
+        row["swing_features"] = 0
+        row.update(defs.labels(q, applicable, False, False))
+        rows.append(row)
+    truth = pd.DataFrame(rows)
+    truth["bottom_pause_s"] = (
+        truth.groupby("set")["con_start_s"].shift(-1) - truth["ecc_end_s"]
+    ).astype(float)
+    return truth.reindex(columns=list(TRUTH_COLUMNS))
+
+
 def generate(spec: SessionSpec) -> Generated:
     """One session for ``spec`` (its exercise, tempo, reps, sets, rest, rate, seed, loss).
 
@@ -690,7 +1205,10 @@ def generate(spec: SessionSpec) -> Generated:
     tempo = spec.tempo or Tempo(3, 1, 3)
     rng = np.random.default_rng([spec.seed, 2])
     plan = _Plan(spec, setup, tempo, rng)
-    duration = plan.plan()
+    # The plank's and the braced exercises' own draws come apart ([seed, 4]).
+    own = np.random.default_rng([spec.seed, 4])
+    holds = _HoldPlan(spec, setup, own) if setup.model == "hold" else None
+    duration = holds.plan() if holds is not None else plan.plan()
     rate = float(spec.sampling_rate_hz)
     k = max(1, math.ceil(FINE_RATE_HZ / rate))
     fine = rate * k
@@ -698,7 +1216,8 @@ def generate(spec: SessionSpec) -> Generated:
     phases = [p for r in plan.reps for p in (r.con, r.ecc, r.windup) if p is not None]
     # Truth on the grid i / fine; the sensor on a grid shifted by half an output sample less
     # half a fine step, so that each output sample is the mean of a window centred on it.
-    theta_truth = np.cumsum(_render(phases, np.arange(n_out * k) / fine)) / fine
+    t_truth = np.arange(n_out * k) / fine
+    theta_truth = np.cumsum(_render(phases, t_truth)) / fine
     applicable = setup.labels
     if tempo.top_hold_s < defs.MIN_PRESCRIBED_HOLD_S:
         applicable = applicable - {"short_hold"}
@@ -707,15 +1226,31 @@ def generate(spec: SessionSpec) -> Generated:
     theta_deg = np.cumsum(rate_dps) / fine  # concentric positive
     hanging: HangingMotion | None = None
     pelvis_deg = theta_deg
-    if setup.posture == "hanging":
-        # The body's own draws, apart: the other exercises' sessions stay as they were.
-        hanging = _hanging(plan, theta_deg, rate_dps, t, fine,
-                           np.random.default_rng([spec.seed, 3]),
-                           bool(getattr(spec, "body_pendulum", False)))
-        # The curl is posterior (setup.sign -1) and so is a forward swing of the hip: the
-        # pelvis turns by both (relative to the world) about its lateral axis.
-        pelvis_deg = theta_deg + hanging.trunk_deg
-    truth = _truth(plan, theta_truth, fine, applicable, spec.exercise, hanging)
+    roll_deg = np.zeros(len(t))  # the rep's own turn about the long axis, deg
+    rise_m = np.zeros(len(t))  # the pelvis' rise (m) and shift toward the head (m): plank
+    shift_m = np.zeros(len(t))
+    if holds is not None:
+        theta_truth = holds.motion(t_truth, fine)[0]
+        pelvis_deg, roll_deg, rise_m, shift_m = holds.motion(t, fine)
+        truth = _hold_truth(holds, theta_truth, fine, applicable, spec.exercise)
+    elif setup.model in ("legs", "limbs"):
+        braced = _Braced.draw(plan, setup.model == "limbs", own)
+        theta_truth, turn_truth = braced.angles(plan, theta_truth, t_truth)
+        pelvis_deg, roll_deg = braced.angles(plan, theta_deg, t)
+        sides = ([{1.0: "left", -1.0: "right"}[b.side] for b in braced.reps]
+                 if setup.model == "limbs" else [])
+        truth = _truth(plan, theta_truth, fine, applicable, spec.exercise,
+                       rotation=turn_truth if setup.model == "limbs" else None, sides=sides)
+    else:
+        if setup.posture == "hanging":
+            # The body's own draws, apart: the other exercises' sessions stay as they were.
+            hanging = _hanging(plan, theta_deg, rate_dps, t, fine,
+                               np.random.default_rng([spec.seed, 3]),
+                               bool(getattr(spec, "body_pendulum", False)))
+            # The curl is posterior (setup.sign -1) and so is a forward swing of the hip:
+            # the pelvis turns by both (relative to the world) about its lateral axis.
+            pelvis_deg = theta_deg + hanging.trunk_deg
+        truth = _truth(plan, theta_truth, fine, applicable, spec.exercise, hanging)
 
     # The body: tilt about x with breathing, a sway about y (the long axis) on the sensor.
     breath = float(rng.uniform(0.1, 0.3)) * np.sin(
@@ -724,7 +1259,8 @@ def generate(spec: SessionSpec) -> Generated:
         2 * np.pi * float(rng.uniform(0.05, 0.15)) * t + float(rng.uniform(0, 2 * np.pi)))
     tilt = np.radians(setup.sign * pelvis_deg + breath)
     body = _posture(setup.posture, float(rng.uniform(0, 2 * np.pi)))
-    r_wb = body[None] @ _rotations("x", tilt) @ _rotations("y", np.radians(sway))
+    roll = np.radians(sway + roll_deg)
+    r_wb = body[None] @ _rotations("x", tilt) @ _rotations("y", roll)
     mount = _random_rotation(rng)  # sensor axes in the body frame (columns)
     lever = np.array([rng.uniform(-0.15, 0.15), rng.uniform(-0.05, 0.1),
                       rng.uniform(0.1, 0.22)])
@@ -733,6 +1269,9 @@ def generate(spec: SessionSpec) -> Generated:
     skew = np.einsum("nji,njk->nik", r_wb, d_r)
     w_b = np.stack((skew[:, 2, 1], skew[:, 0, 2], skew[:, 1, 0]), axis=1)
     pos = np.einsum("nij,j->ni", r_wb, lever)
+    if holds is not None:
+        # The plank's pelvis rises and falls and moves along the body's long axis.
+        pos = pos + rise_m[:, None] * np.array([0.0, 0.0, 1.0]) + shift_m[:, None] * body[:, 1]
     if hanging is not None:
         # The pelvis turns about the hip, which moves on a circle about the bar (world origin).
         trunk = np.radians(hanging.trunk_deg)
@@ -759,4 +1298,6 @@ def generate(spec: SessionSpec) -> Generated:
     acc[lost] = np.nan
     gyr[lost] = np.nan
     return Generated(Recording(acc, gyr, rate), truth, theta_truth, fine, mount,
-                     setup.posture, lever, hanging)
+                     setup.posture, lever, hanging,
+                     sensor_tilt_deg=pelvis_deg + setup.sign * breath,
+                     sensor_roll_deg=sway + roll_deg, sensor_time_s=t)

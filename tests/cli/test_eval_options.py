@@ -61,8 +61,8 @@ def test_an_out_folder_of_an_earlier_run_is_said_to_be_replaced(
     ("argv", "says"),
     [
         (["--generator", "second", "--holdout"], "drop --holdout"),
-        (["--generator", "second", "--exercises", "leg-raise"],
-         "the second generator does not make leg-raise"),
+        (["--generator", "second", "--exercises", "bird-dog"],
+         "the second generator does not make bird-dog"),
     ],
 )
 def test_the_second_generator_refuses_what_it_cannot_do(argv: list[str], says: str,

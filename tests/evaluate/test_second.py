@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pytest
 
@@ -22,11 +24,12 @@ from imu.tempo import Tempo
 
 CASES = tuple(c for c in default_cases(False) if c.exercise in SETUPS and c.body_pendulum is None)
 CFG = EvalConfig(cases=CASES)
+REP_CASES = tuple(c for c in CASES if SETUPS[c.exercise].model != "hold")
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_truth_is_ordered_and_labelled_by_the_definitions(seed: int) -> None:
-    for case in CASES:
+    for case in REP_CASES:
         spec, _ = draw_spec(case, seed, CFG)
         truth = generate(spec).truth
         assert len(truth) == spec.reps * spec.sets
@@ -37,10 +40,18 @@ def test_truth_is_ordered_and_labelled_by_the_definitions(seed: int) -> None:
         swing = truth.swing_features >= defs.SWING_MIN_FEATURES
         assert (truth.swing.astype(bool) == swing).all()
         dropped = truth.eccentric_ratio < defs.DROPPED_ECCENTRIC_RATIO
-        assert (truth.dropped_eccentric.astype(bool) == dropped).all()
+        labels = SETUPS[case.exercise].labels
+        assert (truth.dropped_eccentric.astype(bool)
+                == (dropped & ("dropped_eccentric" in labels))).all()
+        arch = truth.arch_deg > defs.BACK_ARCH_DEG
+        assert (truth.back_arch.astype(bool) == (arch & ("back_arch" in labels))).all()
+        turned = truth.rotation_deg > defs.HIPS_ROTATING_DEG
+        assert (truth.hips_rotating.astype(bool)
+                == (turned & ("hips_rotating" in labels))).all()
 
 
-LYING = [name for name, setup in SETUPS.items() if setup.posture != "hanging"]
+LYING = [name for name, setup in SETUPS.items()
+         if setup.posture != "hanging" and setup.model == "curl"]
 
 
 @pytest.mark.parametrize("exercise", LYING)
@@ -70,7 +81,8 @@ def test_the_sensor_sees_gravity_and_the_tilt(exercise: str) -> None:
     assert tilt == pytest.approx(first.rom_deg, abs=3.0)
 
 
-@pytest.mark.parametrize("exercise", ["reverse-hip-raise", "hanging-leg-raise"])
+@pytest.mark.parametrize("exercise", ["reverse-hip-raise", "hanging-leg-raise", "leg-raise",
+                                      "dead-bug"])
 def test_phase_edges_are_where_the_rate_crosses_a_tenth_of_its_peak(exercise: str) -> None:
     # Hanging: on the curl alone (the pelvis to the trunk), not on the pelvis in the world.
     spec = SessionSpec(exercise, tempo=Tempo(2, 1, 2), reps=8, sets=1, rest_s=20.0,
@@ -326,3 +338,207 @@ def test_both_hanging_cases_reach_the_second_generator(monkeypatch: pytest.Monke
     main(["eval", "--generator", "second", "--sessions", "1", "--exercises",
           "hanging-leg-raise,hanging-leg-raise+pendulum"])
     assert seen == [("hanging-leg-raise", "hanging-leg-raise+pendulum")]
+
+
+# --- the plank: holds with drift and tremor; braced leg raise and dead bug -----------------
+@functools.cache
+def _plank(seed: int, rate: int = 104) -> Generated:
+    """A plank session: 2 sets of 3 holds of 40 s +-10%."""
+    return generate(SessionSpec("plank", reps=3, sets=2, rest_s=20.0, sampling_rate_hz=rate,
+                                seed=seed, packet_loss=0.0, hold_s=40.0))
+
+
+def _about(gen: Generated, axis: int) -> np.ndarray:
+    """The gyro about a body axis (0 lateral, 1 long), deg/s, less its bias.
+
+    The bias is what the gyro reads over the first 2 s beyond the body's own turn (breathing
+    and sway move the body even at rest).
+    """
+    assert gen.sensor_time_s is not None and gen.sensor_tilt_deg is not None
+    assert gen.sensor_roll_deg is not None
+    rate = int(gen.recording.sampling_rate_hz)
+    body = np.degrees(gen.recording.gyr @ gen.mounting.T)[:, axis]
+    angle = gen.sensor_roll_deg if axis else SETUPS[gen.truth.exercise.iloc[0]].sign * \
+        gen.sensor_tilt_deg
+    turned = float(np.interp(2.0 - 0.5 / rate, gen.sensor_time_s, angle)
+                   - np.interp(-0.5 / rate, gen.sensor_time_s, angle))
+    return np.asarray(body - (body[:2 * rate].sum() / rate - turned) / 2.0)
+
+
+def _turned(gen: Generated, rate_dps: np.ndarray, t0: float, t1: float) -> float:
+    """The gyro's integral over [t0, t1], deg."""
+    rate = gen.recording.sampling_rate_hz
+    return float(rate_dps[round(t0 * rate):round(t1 * rate)].sum() / rate)
+
+
+def _tilt_change(gen: Generated, t0: float, t1: float, roll: bool = False) -> float:
+    """How far the sensor's pelvis turned between the sample windows ending at t0 and t1."""
+    assert gen.sensor_time_s is not None and gen.sensor_tilt_deg is not None
+    assert gen.sensor_roll_deg is not None
+    rate = gen.recording.sampling_rate_hz
+    edges = (np.array([round(t0 * rate), round(t1 * rate)]) - 0.5) / rate  # window starts
+    angle = gen.sensor_roll_deg if roll else gen.sensor_tilt_deg
+    a, b = np.interp(edges, gen.sensor_time_s, angle)
+    return float(b - a)
+
+
+def test_plank_holds_are_labelled_by_the_definitions_across_their_thresholds() -> None:
+    drift: list[float] = []
+    shaking: list[float] = []
+    families: set[str] = set()
+    for seed in (1, 2, 3):
+        truth = _plank(seed).truth
+        assert len(truth) == 6
+        assert (truth.con_start_s < truth.ecc_end_s).all()
+        assert (truth.ecc_end_s.iloc[:-1].to_numpy() < truth.con_start_s.iloc[1:].to_numpy()).all()
+        assert truth.con_end_s.isna().all() and truth.ecc_start_s.isna().all()
+        assert np.allclose(truth.hold_s, truth.ecc_end_s - truth.con_start_s)
+        assert truth.hold_s.between(0.9 * 40 - 1.0, 1.1 * 40).all()
+        assert (truth.rom_deg == truth.drift_deg).all()
+        assert (truth.hips_sagging == (truth.drift_deg < -defs.HIP_DRIFT_DEG)).all()
+        assert (truth.hips_piking == (truth.drift_deg > defs.HIP_DRIFT_DEG)).all()
+        assert (truth.shaking == (truth.shaking_dps > defs.SHAKING_DPS)).all()
+        assert not truth[["swing", "back_arch", "dropped_eccentric"]].to_numpy().any()
+        # Between the holds of a set: getting down, 6-12 s of rest, getting up.
+        assert truth.bottom_pause_s.dropna().between(6.0, 12.0 + 6.0).all()
+        drift.extend(truth.drift_deg)
+        shaking.extend(truth.shaking_dps)
+        families.update(truth.family)
+    assert min(drift) < -defs.HIP_DRIFT_DEG and max(drift) > defs.HIP_DRIFT_DEG
+    assert min(np.abs(drift)) < defs.HIP_DRIFT_DEG
+    assert min(shaking) < defs.SHAKING_DPS < max(shaking)
+    assert families == {"floor", "knees"}
+
+
+def test_a_plank_feels_gravity_at_its_tilt_at_rest_and_through_the_drift() -> None:
+    gen = _plank(2)
+    rate = 104
+    acc = gen.recording.acc @ gen.mounting.T  # body frame: x lateral, y superior, z anterior
+    assert gen.sensor_time_s is not None and gen.sensor_tilt_deg is not None
+    # Prone, posterior (head-up) tilt theta: the specific force, up, has g sin(theta) along
+    # the superior axis and -g cos(theta) along the anterior one.
+    seen = np.degrees(np.arctan2(acc[:, 1], -acc[:, 2]))
+    tilt = np.interp(np.arange(len(acc)) / rate, gen.sensor_time_s, gen.sensor_tilt_deg)
+    assert np.linalg.norm(acc[:rate].mean(axis=0)) == pytest.approx(9.81, rel=0.02)
+    assert seen[:rate].mean() == pytest.approx(tilt[:rate].mean(), abs=1.0)
+    # Through each hold, the specific force averaged over 2 s (the tremor's accelerations and
+    # breathing average out) turns with the tilt: the drift the truth labels is there to see.
+    win = np.ones(2 * rate) / (2 * rate)
+    for hold in gen.truth.itertuples():
+        i0, i1 = round((hold.con_start_s + 1.0) * rate), round((hold.ecc_end_s - 1.0) * rate)
+        mean_y = np.convolve(acc[i0:i1, 1], win, "valid")
+        mean_z = np.convolve(acc[i0:i1, 2], win, "valid")
+        seen_mean = np.degrees(np.arctan2(mean_y, -mean_z))
+        tilt_mean = np.convolve(tilt[i0:i1], win, "valid")
+        change_seen = seen_mean - seen_mean[0]
+        change_tilt = tilt_mean - tilt_mean[0]
+        tol = 0.3 + 0.04 * hold.shaking_dps
+        assert np.max(np.abs(change_seen - change_tilt)) < tol, hold.rep
+        # ... and a drift past the threshold is there, its way (sag: the head end down).
+        if abs(hold.drift_deg) > defs.HIP_DRIFT_DEG + 1.0:
+            k = int(np.argmax(np.abs(change_seen)))
+            assert np.sign(change_seen[k]) == np.sign(hold.drift_deg), hold.rep
+            assert abs(change_seen[k]) > defs.HIP_DRIFT_DEG - 1.0, hold.rep
+    # The sensor's tilt is the truth's angle (drift and tremor included) plus breathing only.
+    truth_angle = np.interp(gen.sensor_time_s, np.arange(len(gen.angle_deg)) / gen.fine_rate_hz,
+                            gen.angle_deg)
+    assert np.max(np.abs(gen.sensor_tilt_deg - truth_angle)[:-100]) < 0.31
+
+
+def test_the_plank_gyro_turns_by_the_get_up_and_the_drift() -> None:
+    gen = _plank(3)
+    sign = SETUPS["plank"].sign
+    about_x = _about(gen, 0)
+    for hold in gen.truth.itertuples():
+        # Getting up: from 3 s before the hold (the first phase starts 1.2-3.2 s before it).
+        for t0, t1 in ((hold.con_start_s - 3.5, hold.con_start_s),
+                       (hold.con_start_s, hold.ecc_end_s)):
+            expected = sign * _tilt_change(gen, t0, t1)
+            turned = _turned(gen, about_x, t0, t1)
+            assert turned == pytest.approx(expected, abs=0.5 + 0.04 * abs(expected)), hold.rep
+
+
+def test_plank_shaking_is_the_rate_the_gyro_sees() -> None:
+    gen = _plank(4, rate=416)
+    about_x = _about(gen, 0)
+    rest = float(np.std(about_x[:416]))  # the gyro's own noise
+    for hold in gen.truth.itertuples():
+        seg = about_x[round(hold.con_start_s * 416):round(hold.ecc_end_s * 416)]
+        seen = float(np.sqrt(max(np.var(seg) - rest**2, 0.0)))
+        # Breathing and the drift add a little rate (under 1 deg/s) to the tremor's.
+        assert seen == pytest.approx(hold.shaking_dps, abs=0.8 + 0.05 * hold.shaking_dps)
+
+
+@pytest.mark.parametrize("exercise", ["leg-raise", "dead-bug"])
+def test_braced_reps_turn_the_gyro_by_the_tilt_the_arch_and_the_rotation(exercise: str) -> None:
+    spec = SessionSpec(exercise, tempo=Tempo(2, 1, 2), reps=10, sets=2, rest_s=20.0,
+                       sampling_rate_hz=104, seed=12, packet_loss=0.0)
+    gen = generate(spec)
+    rate = 104
+    acc = gen.recording.acc @ gen.mounting.T
+    rest = acc[:rate].mean(axis=0)  # supine: gravity's reaction along the anterior axis
+    assert np.linalg.norm(rest) == pytest.approx(9.81, rel=0.02)
+    assert np.degrees(np.arccos(rest[2] / np.linalg.norm(rest))) < 3.0
+    sign = SETUPS[exercise].sign
+    about_x, about_y = _about(gen, 0), _about(gen, 1)
+    fine = gen.fine_rate_hz
+    grid = np.arange(len(gen.angle_deg)) / fine
+    arched = 0
+    for rep in gen.truth.itertuples():
+        t0, t1 = rep.con_start_s, rep.ecc_end_s
+        # The gyro's turn from the onset to the truth angle's lowest point in the rep (the
+        # arch) and to its highest point before the lowering (the ROM).
+        inside = (grid >= t0) & (grid <= t1)
+        low = float(grid[inside][np.argmin(gen.angle_deg[inside])])
+        top = (grid >= t0) & (grid <= rep.ecc_start_s)
+        high = float(grid[top][np.argmax(gen.angle_deg[top])])
+        for t, truth in ((low, -rep.arch_deg), (high, rep.rom_deg)):
+            turned = sign * _turned(gen, about_x, t0, t)
+            expected = _tilt_change(gen, t0, t)
+            assert turned == pytest.approx(expected, abs=0.15 + 0.04 * abs(expected)), rep.rep
+            # The sensor's tilt is the truth's angle plus breathing (0.1-0.3 deg).
+            assert expected == pytest.approx(truth, abs=0.61 + 0.02 * abs(truth)), rep.rep
+        arched += rep.arch_deg > defs.BACK_ARCH_DEG
+        if exercise == "dead-bug":
+            # Peak-to-peak about the long axis: the rotation toward the moving side.
+            seen = np.cumsum(about_y[round(t0 * rate):round(t1 * rate)]) / rate
+            # The sway (0.2-0.6 deg) is on the sensor too.
+            assert np.ptp(seen) == pytest.approx(rep.rotation_deg, abs=1.2), rep.rep
+    assert arched > 0
+
+
+@pytest.mark.parametrize("exercise", ["plank", "leg-raise", "dead-bug"])
+def test_the_analyzer_is_scored_on_every_hold_and_braced_rep(exercise: str) -> None:
+    # What is measured, not a figure to reach: every true rep (hold) is matched or missed,
+    # every one the analyzer streamed out is matched or extra.
+    case = next(c for c in CASES if c.exercise == exercise)
+    cfg = EvalConfig(cases=(case,), max_rate_hz=104)
+    spec, tempo = draw_spec(case, 2, cfg)
+    gen = generate(spec)
+    result = evaluate_session(case, 2, cfg, "t", simulator=generate)
+    assert result.error == ""
+    status = result.pairs["status"].value_counts().to_dict()
+    assert status.get("matched", 0) + status.get("missed", 0) == len(gen.truth)
+    profile = get_profile(exercise)
+    rec = gen.recording
+    analyzer = real_analyzer(profile, rec.sampling_rate_hz,
+                             profile.default_tempo if profile.isometric else tempo)
+    found = stream_reps(analyzer, rec.acc, rec.gyr, cfg.chunk)
+    assert status.get("matched", 0) + status.get("extra", 0) == len(found)
+
+
+def test_the_new_exercises_reach_the_second_generator(monkeypatch: pytest.MonkeyPatch) -> None:
+    import imu.evaluate
+    from imu.cli import main
+    from imu.evaluate.config import EvalError
+
+    seen: list[tuple[str, ...]] = []
+
+    def stop(cfg: EvalConfig, **kwargs: object) -> None:
+        seen.append(tuple(c.name for c in cfg.cases))
+        raise EvalError("stopped before the evaluation")
+
+    monkeypatch.setattr(imu.evaluate, "evaluate", stop)
+    main(["eval", "--generator", "second", "--sessions", "1", "--exercises",
+          "plank,leg-raise,dead-bug"])
+    assert sorted(seen[0]) == ["dead-bug", "leg-raise", "plank"]
