@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import stat
 import sys
 from pathlib import Path
 from typing import cast
@@ -44,7 +45,9 @@ units:
   The importer checks gravity at rest, the gyro range, and the gyro's rotation between two
   moments at rest against gravity's turn in the accelerometer (rad/s declared as deg/s reads
   57x too little) against the declared units, and says which unit the data looks like when
-  they do not fit (--no-unit-check turns this off).
+  they do not fit (--no-unit-check turns this off). A file whose magnitude at rest (or gyro
+  scale) changes part-way is refused as mixing units, naming the row; data with no still
+  period whose samples are uncorrelated is reported as noise, and no unit is advised from it.
 
 timing:
   Timestamps are analysed (median/mean interval, effective rate, jitter, bursts, largest
@@ -213,15 +216,47 @@ def csv_options(args: argparse.Namespace) -> CsvOptions:
     )
 
 
+def not_a_regular_file(path: Path) -> str:
+    """What ``path`` is when it exists but is no regular file ("" otherwise, or if missing).
+
+    A named pipe, the pipe of a process substitution (``<(cat x.csv)``, ``/dev/fd/63``), a
+    socket or a device: reading one may block for ever (a pipe nobody writes) or never end,
+    and a recording is read more than once (sniffed, then read), which a pipe cannot do.
+    Checked with ``stat`` only: nothing is opened.
+    """
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return ""  # missing or unreadable: the reader says what is wrong
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return ""
+    if stat.S_ISFIFO(mode):
+        fd = str(path).startswith(("/dev/fd/", "/proc/self/fd/", "/dev/stdin"))
+        kind = "a pipe (like <(...) or stdin)" if fd else "a named pipe"
+    elif stat.S_ISSOCK(mode):
+        kind = "a socket"
+    elif stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        kind = "a device"
+    else:
+        kind = "a special file"
+    return (f"{path}: is {kind}, not a file; save the data to a file first (e.g. "
+            "'cat ... > data.csv') and give that file")
+
+
 def not_a_recording(path: Path) -> str:
     """What ``path`` is when it is a file imu wrote that is no recording ("" otherwise).
 
     A live session's crash journal (``imu recover`` turns it into a recording), or a reps,
     sets or session table of ``imu analyze`` or ``imu live`` (a report, not the data). Those
-    would otherwise read as binary data or a plain table to import.
+    would otherwise read as binary data or a plain table to import. Also a named pipe, socket
+    or device (:func:`not_a_regular_file`), refused before anything opens it (a pipe nobody
+    writes would block for ever).
     """
     from imu.io.journal import MAGIC, MAGIC_V1, is_recovered_journal
 
+    special = not_a_regular_file(path)
+    if special:
+        return special
     try:
         with open(path, "rb") as f:
             head = f.read(len(MAGIC))
@@ -309,14 +344,28 @@ def too_slow(path: Path | str, rate_hz: float, exc: AnalysisError) -> AnalysisEr
     The analyzer refuses rates below :data:`imu.core.analyzer.MIN_RATE_HZ` without knowing
     the file; at the command line that becomes which file, its rate, and the fix.
     """
+    message = too_slow_message(path, rate_hz)
+    return AnalysisError(message) if message else exc
+
+
+_IMPORT_FIX = "check the time column and --time-unit, or give the true rate with --rate HZ"
+
+
+def too_slow_message(path: Path | str, rate_hz: float, fix: str = _IMPORT_FIX) -> str:
+    """Why ``path`` at ``rate_hz`` is too slow for the rep analysis ("" when it is not).
+
+    The same words for every command that analyses (``imu analyze``, ``imu replay``): the
+    analyzer refuses rates below :data:`imu.core.analyzer.MIN_RATE_HZ`. ``fix`` is what to do
+    when the rate was estimated on import, with the options of the command that says it.
+    """
     from imu.core.analyzer import MIN_RATE_HZ
 
     if math.isfinite(rate_hz) and rate_hz >= MIN_RATE_HZ:
-        return exc
-    return AnalysisError(
+        return ""
+    return (
         f"{path}: sampled at {rate_hz:g} Hz, too slow for the rep analysis (it needs at least "
-        f"{MIN_RATE_HZ:g} Hz); if the rate was estimated on import, check the time column and "
-        "--time-unit, or give the true rate with --rate HZ; otherwise record at 25 Hz or more"
+        f"{MIN_RATE_HZ:g} Hz); if the rate was estimated on import, {fix}; otherwise record "
+        "at 25 Hz or more"
     )
 
 

@@ -33,15 +33,17 @@ from imu.exercises import PROFILES, ExerciseProfile, check_tempo_fits, get_profi
 from imu.io.journal import SUFFIX
 from imu.live.events import DEVICE_STOPPED, Listener
 from imu.live.finish import (
+    SavedSession,
     check_session_name,
+    fallback_note,
     finish_session,
     recover_leftovers,
+    reports_dir,
     set_aside_empty_journal,
 )
 from imu.live.session import InterruptHold, LiveResult, LiveSession, run_with_signals
 from imu.live.sources.ble import BleSource, ReconnectPolicy
 from imu.live.views import PlainView, RichView
-from imu.report.session import SessionReport
 from imu.tempo import Tempo, parse_tempo
 
 if TYPE_CHECKING:
@@ -299,27 +301,36 @@ def run(args: argparse.Namespace) -> int:
                 f"the sensor did not come back within {policy.give_up_after_s:g} s "
                 "(--give-up); what was recorded is saved", markup=False, highlight=False,
             )
-        finish(result, out_dir, name, profile, tempo, out, journal, hold=hold)
+        saved = finish(result, out_dir, name, profile, tempo, out, journal, hold=hold)
+    if saved is not None and saved.fallback_reason is not None:
+        return 1  # not saved where asked (finish said where it went)
     return 0 if result.reason in ("stopped", "device gone", DEVICE_STOPPED) else 1
 
 
 def finish(result: LiveResult, out_dir: Path, name: str, profile: ExerciseProfile,
            tempo: Tempo, out: Console, journal: Path | None,
-           command: str = "live", hold: InterruptHold | None = None) -> SessionReport | None:
+           command: str = "live", hold: InterruptHold | None = None) -> SavedSession | None:
     """Save and print the session (:func:`imu.live.finish.finish_session`).
 
     ``hold`` holds Ctrl-C off until the recording is saved (one of its own when None). When
-    nobody reads stdout any more, one line on stderr says where everything went.
+    nobody reads stdout any more, one line on stderr says where everything went. A recording
+    that could not be saved in ``out_dir`` (saved in a temporary folder instead) is said
+    again on stderr after the tables: the caller exits non-zero then (``fallback_reason``).
     """
     saved = finish_session(result, out_dir, name, profile, tempo, out, journal, hold=hold,
                            command=command)
     if saved is None:
         return None
-    if stdout_broken(out):
+    if saved.fallback_reason is not None:
+        print(f"imu {command}: error: the recording could not be saved in {out_dir} "
+              f"({saved.fallback_reason}); it was saved to {saved.recording_path} instead, "
+              f"with the reports in {reports_dir(saved.recording_path)}"
+              + fallback_note(journal), file=sys.stderr)
+    elif stdout_broken(out):
         where = saved.report_paths[0].parent  # the session's own reports folder
         print(f"imu {command}: saved {saved.recording_path} and the reports in {where}",
               file=sys.stderr)
-    return saved.report
+    return saved
 
 
 async def _run_device(args: argparse.Namespace, backend: BleBackend, profile: ExerciseProfile,

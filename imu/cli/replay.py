@@ -15,10 +15,10 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-from imu.cli._csvargs import not_a_recording
+from imu.cli._csvargs import not_a_recording, too_slow_message
 from imu.cli._output import pipe_safe_console
 from imu.cli.live import add_stream_options, default_name, finish, make_view
-from imu.errors import ImuError
+from imu.errors import AnalysisError, ImuError
 from imu.exercises import get_profile
 from imu.io.journal import SUFFIX
 from imu.io.recording import read_recording
@@ -81,7 +81,17 @@ def check_recording_arg(path: Path) -> None:
 def run(args: argparse.Namespace) -> int:
     """Run ``imu replay``; returns the exit code."""
     check_recording_arg(args.recording)
-    recording, note = at_sensor_rate(read_recording(args.recording), str(args.recording))
+    original = read_recording(args.recording)
+    # What imu analyze refuses is refused here too, in its words (before it is interpolated
+    # up to a sensor rate, which would only replay a recording too coarse to find reps in).
+    slow = too_slow_message(
+        args.recording, original.sampling_rate_hz,
+        "import its source again with the true rate ('imu convert SOURCE OUT.parquet --rate "
+        "HZ', or --time-unit)",
+    )
+    if slow:
+        raise AnalysisError(slow)
+    recording, note = at_sensor_rate(original, str(args.recording))
     if note:
         print(f"imu replay: {note}", file=sys.stderr)
     exercise = args.exercise or recording.meta.exercise
@@ -101,5 +111,6 @@ def run(args: argparse.Namespace) -> int:
             result = asyncio.run(
                 replay(recording, profile, tempo, args.speed, journal, view, hold=hold)
             )
-        finish(result, args.out, name, profile, tempo, out, journal, command="replay", hold=hold)
-    return 0
+        saved = finish(result, args.out, name, profile, tempo, out, journal, command="replay",
+                       hold=hold)
+    return 1 if saved is not None and saved.fallback_reason is not None else 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import shlex
+import shutil
 import sys
 import textwrap
 from pathlib import Path
@@ -18,13 +19,17 @@ what it writes (in DIR):
   P01/P01_2024-01-08.parquet ...   one recording per session (+ .truth.csv ground truth)
   manifest.csv                     file, participant, exercise, tempo, date (for imu batch)
   cohort.csv                       the manifest plus the design: improver,
-                                   eccentric_performed_s, swing_rate, seed
+                                   eccentric_performed_s, swing_rate, seed,
+                                   hold_performed_s (plank)
 
 design:
   Every participant trains one exercise with one prescription for --weeks weeks, 1-4
   sessions a week (drawn). Everyone starts by dropping the eccentric (1.2-1.8 s instead of
   the prescribed one); the improvers (--improvers, a share) lengthen it to the prescription
-  by the last week and swing less. Everything derives from --seed.
+  by the last week and swing less. Only what applies to the exercise is drawn: no swing for
+  dead-bug, bird-dog, pelvic-tilt and plank (swing_rate left empty); a plank is prescribed a
+  hold (1-45-1: 45 s), held for 40-60% of it at first, the improvers' up to the full hold
+  (hold_performed_s). Everything derives from --seed.
 
 then (exactly the cohort's files, whatever else DIR holds):
   imu batch --manifest DIR/manifest.csv --out dataset/ --workers 2
@@ -40,6 +45,7 @@ again into the same DIR (--force):
 examples:
   imu simulate-cohort cohort/ --participants 4 --weeks 3 --seed 2024
   imu simulate-cohort big/ --participants 40 --weeks 12 --seed 7
+  imu simulate-cohort planks/ --participants 4 --weeks 3 --exercise plank --tempo 1-60-1
 """
 
 
@@ -87,12 +93,15 @@ def register(subparsers: Any) -> None:
                    help="weeks of training [6]")
     p.add_argument("--seed", type=int, default=2024, metavar="N", help="random seed [2024]")
     p.add_argument("--exercise", "-e", default="reverse-crunch", metavar="E",
-                   help="simulated exercise [reverse-crunch]")
-    p.add_argument("--tempo", type=tempo_text, default="3-1-3", metavar="U-H-D",
-                   help="prescribed tempo [3-1-3]")
+                   help="simulated exercise, any the simulator makes (imu simulate --help) "
+                   "[reverse-crunch]")
+    p.add_argument("--tempo", type=tempo_text, default=None, metavar="U-H-D",
+                   help="prescribed tempo; a plank's is its hold, 1-H-1 [3-1-3; plank 1-45-1]")
     p.add_argument("--improvers", type=_share, default=0.5, metavar="SHARE",
-                   help="share of participants who lengthen their eccentric [0.5]")
-    p.add_argument("--reps", type=_whole(1), default=6, metavar="N", help="reps per set [6]")
+                   help="share of participants who lengthen their eccentric (plank: their hold) "
+                   "[0.5]")
+    p.add_argument("--reps", type=_whole(1), default=None, metavar="N",
+                   help="reps per set (plank: holds) [6; plank 1]")
     p.add_argument("--sets", type=_whole(1), default=1, metavar="N",
                    help="sets per session [1]")
     p.add_argument("--rate", type=_whole(1), default=52, metavar="HZ",
@@ -136,6 +145,7 @@ def run(args: argparse.Namespace) -> int:
         COHORT,
         MANIFEST,
         CohortSpec,
+        cohort_design,
         other_files,
         remove_cohort,
         simulate_cohort,
@@ -146,6 +156,7 @@ def run(args: argparse.Namespace) -> int:
     if exercise not in EXERCISE_MODELS:  # before any file is touched
         raise SimulationError(f"--exercise {args.exercise!r}: the simulator makes "
                               f"{', '.join(EXERCISE_MODELS)}; pick one of those")
+    model = EXERCISE_MODELS[exercise]
     out_dir: Path = args.out
     if out_dir.exists() and not out_dir.is_dir():
         raise SimulationError(f"{out_dir} is a file; give a directory")
@@ -161,11 +172,12 @@ def run(args: argparse.Namespace) -> int:
         exercise=exercise,
         prescribed=args.tempo,
         improver_share=args.improvers,
-        reps=args.reps,
+        reps=args.reps if args.reps is not None else model.default_reps if model.hold else 6,
         sets=args.sets,
         sampling_rate_hz=args.rate,
         seed=args.seed,
     )
+    _, prescribed = cohort_design(spec)  # a bad value is refused before any file is touched
     out = console("simulate-cohort")
     removed = remove_cohort(out_dir) if args.force else []
     if removed:
@@ -176,19 +188,27 @@ def run(args: argparse.Namespace) -> int:
     progress = Progress(TextColumn("simulating participants"), BarColumn(),
                         MofNCompleteColumn(), console=out, transient=False)
     task = progress.add_task("cohort", total=spec.participants)
+    created = _first_missing(out_dir)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise SimulationError(f"cannot create {out_dir}: {exc.strerror or exc}") from exc
-    with progress:
-        table = simulate_cohort(
-            spec, out_dir, on_participant=lambda done, _total: progress.update(task, completed=done)
-        )
+    try:
+        with progress:
+            table = simulate_cohort(
+                spec, out_dir,
+                on_participant=lambda done, _total: progress.update(task, completed=done),
+            )
+    except Exception:
+        if created is not None:  # a DIR this run made holds nothing worth keeping
+            shutil.rmtree(created, ignore_errors=True)
+        raise
     improvers = int(table.drop_duplicates("participant")["improver"].sum())
+    what = "holds" if model.hold else "eccentric"
     out.print(
         f"{count(len(table), 'session')} of {count(spec.participants, 'participant')} over "
-        f"{count(spec.weeks, 'week')} ({improvers} improving their eccentric), "
-        f"{spec.exercise} at {spec.prescribed}, seed {spec.seed}; wrote {out_dir}/{MANIFEST} "
+        f"{count(spec.weeks, 'week')} ({improvers} improving their {what}), "
+        f"{spec.exercise} at {prescribed}, seed {spec.seed}; wrote {out_dir}/{MANIFEST} "
         f"and {out_dir}/{COHORT}",
         markup=False, highlight=False,
     )
@@ -198,3 +218,13 @@ def run(args: argparse.Namespace) -> int:
         markup=False, highlight=False,
     )
     return 0
+
+
+def _first_missing(folder: Path) -> Path | None:
+    """The outermost of ``folder`` and its parents that does not exist yet (None: it exists)."""
+    missing = None
+    for path in (folder, *folder.parents):
+        if path.exists():
+            break
+        missing = path
+    return missing

@@ -214,6 +214,8 @@ class RecoveredJournal:
         data_lost: intact data was lost (not only a torn or unreadable tail dropped).
         kept_as: where the journal was set aside once recovered (``NAME.imuj.recovered``,
             or ``-2``, ``-3``... beside an earlier one); None when it was not.
+        unwritable: the journal was read but its recording could not be written (a full
+            disk, a read-only folder): ``error`` says why; the journal is left in place.
 
     """
 
@@ -224,14 +226,17 @@ class RecoveredJournal:
     losses: str = ""
     data_lost: bool = False
     kept_as: Path | None = None
+    unwritable: bool = False
 
 
 def recover_leftover_journals(out_dir: Path) -> list[RecoveredJournal]:
     """Turn journals left in ``out_dir`` by a crash into Parquet recordings.
 
-    A journal that cannot be recovered is left in place and reported, never deleted; one that
-    a running session still writes (it holds the journal's lock) is left alone. A recording is
-    never written over an existing file (:func:`imu.io.journal.recovery_target`).
+    A journal that cannot be recovered is left in place and reported, never deleted; so is
+    one whose recording cannot be written (a full disk: ``unwritable``); one that a running
+    session still writes (it holds the journal's lock) is left alone. A recording is never
+    written over an existing file (:func:`imu.io.journal.recovery_target`). Never raises for
+    one journal: the others are still tried, and the new session can start.
     """
     results = []
     for journal in leftover_journals(out_dir):
@@ -252,7 +257,11 @@ def recover_leftover_journals(out_dir: Path) -> list[RecoveredJournal]:
             results.append(RecoveredJournal(journal, target, None, str(exc)))
             continue
         recording = recovered.recording
-        write_recording(recording, target)
+        try:
+            write_recording(recording, target)
+        except (RecordingError, OSError) as exc:  # a full disk: the journal stays
+            results.append(RecoveredJournal(journal, target, None, str(exc), unwritable=True))
+            continue
         kept = set_aside(journal, RECOVERED_SUFFIX)  # never over an earlier one of that name
         losses = recovered.repairs.line() if recovered.repairs else ""
         results.append(RecoveredJournal(journal, target, recording, losses=losses,
@@ -261,14 +270,26 @@ def recover_leftover_journals(out_dir: Path) -> list[RecoveredJournal]:
 
 
 def recover_leftovers(out_dir: Path, out: Console) -> list[Path]:
-    """Recover journals left in ``out_dir`` by a crash; say so on ``out``."""
+    """Recover journals left in ``out_dir`` by a crash; say so on ``out``.
+
+    One that cannot be recovered is named with what to do about it, and the caller goes on
+    (the new session starts): it never blocks the next start.
+    """
     written = []
+    leftovers = [j for j in leftover_journals(out_dir) if not journal_in_use(j)]
+    if leftovers:
+        out.print(f"recovering {count(len(leftovers), 'journal')} of an earlier session in "
+                  f"{out_dir}: {', '.join(j.name for j in leftovers)}", markup=False)
     for item in recover_leftover_journals(out_dir):
+        if item.recording is None and item.error and item.error.startswith("in use"):
+            out.print(f"note: {item.journal.name} is {item.error}", markup=False)
+            continue
         if item.recording is None:
-            out.print(f"warning: cannot recover {item.journal}: {item.error}", markup=False)
+            out.print(f"warning: cannot recover {item.journal.name}, the journal of an earlier "
+                      f"session: {item.error}" + _leftover_advice(item), markup=False)
             continue
         out.print(
-            f"recovered {item.journal.name} (left by an earlier session) -> "
+            f"recovered {item.journal.name} (the journal of an earlier session) -> "
             f"{item.target.name}: {item.recording.duration_s:.1f} s, "
             f"{count(len(item.recording.meta.gaps), 'gap')}"
             + (f"; journal kept as {item.kept_as.name}" if item.kept_as is not None else ""),
@@ -279,6 +300,19 @@ def recover_leftovers(out_dir: Path, out: Console) -> list[Path]:
         out.print(f"  its reports: {recovered_analyze_command(item.target)}", markup=False)
         written.append(item.target)
     return written
+
+
+def _leftover_advice(item: RecoveredJournal) -> str:
+    """What to do about a journal the start-up recovery could not turn into a recording."""
+    if not item.unwritable:
+        return (f"; it is left as it was, and this session goes on (move it out of "
+                f"{item.journal.parent} to stop this warning)")
+    journal = shlex.quote(str(item.journal))
+    return (
+        f"; it is kept, and this session goes on. Free space in {item.journal.parent} and "
+        "start again to recover it there, or move it away, or make its recording elsewhere: "
+        f"imu recover {journal} --out OTHER_DIR/"
+    )
 
 
 def check_session_name(out_dir: Path, name: str) -> None:
@@ -366,7 +400,8 @@ def finish_session(
         saved: SavedSession | None = None
         try:
             if fallback_reason is not None:
-                out.print(f"error: {fallback_reason}; saved to {path} instead", markup=False)
+                out.print(f"error: {fallback_reason}; saved to {path} instead"
+                          + fallback_note(journal_path), markup=False)
             if hold.skip_reports:
                 raise KeyboardInterrupt
             report = live_report(recording, result.reps, profile, tempo, result.trace,
@@ -379,6 +414,16 @@ def finish_session(
                   file=sys.stderr, flush=True)
             raise
     return saved
+
+
+def fallback_note(journal_path: Path | None) -> str:
+    """What became of the journal of a session saved elsewhere than asked ("" if none)."""
+    if journal_path is None or not journal_path.exists():
+        return ""
+    folder = shlex.quote(str(journal_path.parent))
+    return (f"; the journal {journal_path} is kept: the next 'imu live --out {folder}' "
+            "recovers it there once there is space (remove it if you keep the recording "
+            "where it was saved)")
 
 
 def _stopped_note(path: Path, recording: Recording, saved: SavedSession | None,

@@ -7,6 +7,13 @@ prescribed: everyone starts by dropping the eccentric (1.2-1.8 s instead of 3 s)
 reps), the others keep their start tempo and a 25% swing rate. Sessions are short (``sets`` x
 ``reps`` at ``sampling_rate_hz``) so that a cohort simulates in seconds.
 
+Only what applies to the exercise is drawn (:func:`cohort_design`): swing only where the
+simulator has a swing fault for it (not dead bug, bird-dog, pelvic tilt, plank: there
+``swing_rate`` is empty and no fault is drawn). A hold (plank) has no eccentric: its
+prescription is a hold tempo ``1-H-1`` (default ``1-45-1``), everyone starts holding 40-60% of
+``H`` and the improvers reach 93-107% of it by the last week (``hold_performed_s``;
+``eccentric_performed_s`` is empty).
+
 Everything derives from ``seed``: participant ``p`` (from 0), session ``k`` of the cohort is
 simulated with seed ``seed * 100_000 + p * 1_000 + k``. The files are
 ``OUT/P01/P01_2024-01-08.parquet`` (with their truth CSVs), plus
@@ -14,7 +21,7 @@ simulated with seed ``seed * 100_000 + p * 1_000 + k``. The files are
 - ``OUT/manifest.csv``: file, participant, exercise, tempo (the prescription), date: the
   manifest ``imu batch --manifest`` reads;
 - ``OUT/cohort.csv``: the manifest plus the design: ``improver``, ``eccentric_performed_s``,
-  ``swing_rate``, ``seed``.
+  ``swing_rate``, ``seed``, ``hold_performed_s``.
 
 The recordings' own metadata carry the same participant, prescription and start time.
 
@@ -40,8 +47,15 @@ import numpy as np
 import pandas as pd
 
 from imu.errors import SimulationError
-from imu.sim.session import SessionSpec, save_session, simulate_session, truth_path_for
-from imu.tempo import parse_tempo
+from imu.sim.exercises import EXERCISE_MODELS, ExerciseModel, applicable_faults
+from imu.sim.session import (
+    SessionSpec,
+    save_session,
+    simulate_session,
+    truth_path_for,
+    validate_spec,
+)
+from imu.tempo import Tempo, parse_tempo
 
 logger = logging.getLogger(__name__)
 
@@ -53,8 +67,9 @@ class CohortSpec:
     Attributes:
         participants: number of participants (labels ``P01``, ``P02``...).
         weeks: weeks of training.
-        exercise: simulator exercise name.
-        prescribed: prescribed tempo "up-hold-down" s, stored in metadata and manifest.
+        exercise: simulator exercise name (any of :data:`imu.sim.exercises.EXERCISES`).
+        prescribed: prescribed tempo "up-hold-down" s, stored in metadata and manifest; for a
+            hold (plank) ``"1-H-1"`` with the hold ``H`` >= 5 s. None: 3-1-3, a hold 1-45-1.
         improver_share: fraction of participants who lengthen their eccentric, [0, 1].
         sessions_per_week: inclusive range of sessions a week, drawn per participant-week.
         reps: reps per set.
@@ -68,7 +83,7 @@ class CohortSpec:
     participants: int = 20
     weeks: int = 6
     exercise: str = "reverse-crunch"
-    prescribed: str = "3-1-3"
+    prescribed: str | None = None
     improver_share: float = 0.5
     sessions_per_week: tuple[int, int] = (1, 4)
     reps: int = 6
@@ -83,11 +98,88 @@ COHORT: Final = "cohort.csv"
 MANIFEST_COLUMNS: Final = ("file", "participant", "exercise", "tempo", "date")
 """Columns of ``manifest.csv``; ``cohort.csv`` adds :data:`DESIGN_COLUMNS`."""
 DESIGN_COLUMNS: Final = ("improver", "eccentric_performed_s", "swing_rate", "seed")
+"""The design columns an earlier ``cohort.csv`` is recognised by (:func:`previous_cohort`);
+``cohort.csv`` has ``hold_performed_s`` too (holds only; empty for reps)."""
+DEFAULT_PRESCRIBED: Final = "3-1-3"
+"""Prescription of a rep exercise's cohort when none is given."""
+DEFAULT_HOLD_PRESCRIBED: Final = "1-45-1"
+"""Prescription of a hold's (plank's) cohort when none is given: a 45 s hold."""
+MIN_HOLD_S: Final = 5.0
+"""Shortest hold a hold's prescription may name (its middle number), s."""
+_SWING_START, _SWING_IMPROVED, _SWING_KEPT = 0.30, 0.05, 0.25
 _RECORDING_NAME: Final = re.compile(r"(P[0-9]+)/\1_[0-9]{4}-[0-9]{2}-[0-9]{2}\.parquet")
 """Relative path of a recording :func:`simulate_cohort` writes (``P01/P01_2024-01-08.parquet``)."""
 
 _DAYS = (0, 2, 4, 5)
 """Weekday of the 1st..4th session of a week (Mon, Wed, Fri, Sat)."""
+
+
+def cohort_design(spec: CohortSpec) -> tuple[ExerciseModel, Tempo]:
+    """Check ``spec`` before anything is written; returns the exercise model and prescription.
+
+    Every exercise of the simulator can be simulated as a cohort: only what applies to it is
+    drawn (swing where it has a swing fault; a hold instead of a tempo for the plank).
+
+    Raises:
+        SimulationError: a bad spec (no participants or weeks, a negative seed, a bad range,
+            an unknown exercise, a bad prescription, a rate the sensor does not have); the
+            message names the value and what to give instead.
+
+    """
+    if spec.participants < 1 or spec.weeks < 1:
+        raise SimulationError(
+            f"cohort needs >= 1 participant and week, got {spec.participants} and {spec.weeks}"
+        )
+    if spec.seed < 0:
+        raise SimulationError(f"seed {spec.seed} must be a whole number >= 0 (e.g. 0, 2024)")
+    low, high = spec.sessions_per_week
+    if not 1 <= low <= high <= len(_DAYS):
+        raise SimulationError(
+            f"sessions_per_week {spec.sessions_per_week} must lie within 1..{len(_DAYS)}"
+        )
+    model = EXERCISE_MODELS.get(spec.exercise)
+    if model is None:
+        raise SimulationError(f"unknown exercise {spec.exercise!r}; the simulator makes "
+                              f"{', '.join(EXERCISE_MODELS)}")
+    default = DEFAULT_HOLD_PRESCRIBED if model.hold else DEFAULT_PRESCRIBED
+    prescribed = parse_tempo(spec.prescribed or default)
+    if model.hold and prescribed.top_hold_s < MIN_HOLD_S:
+        raise SimulationError(
+            f"{model.name} is a hold: the middle number of the prescription is how long to "
+            f"hold (e.g. {DEFAULT_HOLD_PRESCRIBED} for 45 s); {prescribed} prescribes "
+            f"{prescribed.top_hold_s:g} s, shorter than the {MIN_HOLD_S:g} s a hold may be"
+        )
+    # The longest session the cohort can draw (the improvers' last week) must simulate.
+    longest = _performed(model, prescribed, 3.2 if not model.hold else 1.07)
+    validate_spec(_session_spec(spec, model, longest, _SWING_START, seed=spec.seed * 100_000))
+    return model, prescribed
+
+
+def _performed(model: ExerciseModel, prescribed: Tempo, value: float) -> float:
+    """The performed eccentric, s; for a hold, the hold performed, s.
+
+    ``value`` is the eccentric (s), or for a hold its share of the prescribed hold; a hold is
+    at least :data:`MIN_HOLD_S`.
+    """
+    if model.hold:
+        return max(MIN_HOLD_S, value * prescribed.top_hold_s)
+    return value
+
+
+def _session_spec(
+    spec: CohortSpec, model: ExerciseModel, performed: float, swing: float, seed: int
+) -> SessionSpec:
+    """One session of the cohort: ``performed`` is the eccentric (s), or a hold's length."""
+    if model.hold:
+        return SessionSpec(spec.exercise, reps=spec.reps, sets=spec.sets, rest_s=30.0,
+                           sampling_rate_hz=spec.sampling_rate_hz, seed=seed,
+                           hold_s=round(performed, 1))
+    prescribed = parse_tempo(spec.prescribed or DEFAULT_PRESCRIBED)
+    tempo = parse_tempo(f"{prescribed.concentric_s:g}-{prescribed.top_hold_s:g}-{performed:.2f}")
+    faults = {"swing": swing} if "swing" in applicable_faults(model, tempo) else {}
+    return SessionSpec(spec.exercise, tempo=tempo, reps=spec.reps, sets=spec.sets,
+                       rest_s=30.0, sampling_rate_hz=spec.sampling_rate_hz, seed=seed,
+                       faults=faults)
 
 
 def simulate_cohort(
@@ -102,58 +194,45 @@ def simulate_cohort(
 
     Returns:
         One row per session: file (relative to ``out_dir``), participant, exercise, tempo,
-        date (ISO 8601 UTC), improver, eccentric_performed_s, swing_rate, seed.
+        date (ISO 8601 UTC), improver, eccentric_performed_s (NaN for a hold), swing_rate
+        (NaN where swing does not apply), seed, hold_performed_s (NaN but for a hold).
 
     Raises:
-        SimulationError: a bad spec (no participants or weeks, bad tempo, bad range).
+        SimulationError: a bad spec (:func:`cohort_design`), checked before anything is
+            written.
 
     """
-    if spec.participants < 1 or spec.weeks < 1:
-        raise SimulationError(
-            f"cohort needs >= 1 participant and week, got {spec.participants} and {spec.weeks}"
-        )
-    if spec.seed < 0:
-        raise SimulationError(f"seed {spec.seed} must be a whole number >= 0 (e.g. 0, 2024)")
+    model, prescribed = cohort_design(spec)
+    swings = "swing" in model.faults
     low, high = spec.sessions_per_week
-    if not 1 <= low <= high <= len(_DAYS):
-        raise SimulationError(
-            f"sessions_per_week {spec.sessions_per_week} must lie within 1..{len(_DAYS)}"
-        )
-    prescribed = parse_tempo(spec.prescribed)
     out = Path(out_dir)
     rng = np.random.default_rng(spec.seed)
     start = datetime.fromisoformat(spec.start_date).replace(hour=18, tzinfo=UTC)
     n_improvers = round(spec.improver_share * spec.participants)
     improvers = set(rng.choice(spec.participants, n_improvers, replace=False).tolist())
+    # Reps: the eccentric, s; holds: the share of the prescribed hold.
+    first, last = ((0.4, 0.6), (0.93, 1.07)) if model.hold else ((1.2, 1.8), (2.8, 3.2))
+    nan = float("nan")
     rows: list[dict[str, object]] = []
     for p in range(spec.participants):
         label = f"P{p + 1:02d}"
         improver = p in improvers
-        ecc_start = float(rng.uniform(1.2, 1.8))
-        ecc_end = float(rng.uniform(2.8, 3.2)) if improver else ecc_start
+        value_start = float(rng.uniform(*first))
+        value_end = float(rng.uniform(*last)) if improver else value_start
         k = 0
         for week in range(spec.weeks):
             progress = week / max(spec.weeks - 1, 1)
-            ecc = ecc_start + (ecc_end - ecc_start) * progress
-            swing = 0.30 - 0.25 * progress if improver else 0.25
+            performed = _performed(
+                model, prescribed, value_start + (value_end - value_start) * progress
+            )
+            swing = (
+                _SWING_START - (_SWING_START - _SWING_IMPROVED) * progress
+                if improver else _SWING_KEPT
+            )
             for day in _DAYS[: int(rng.integers(low, high + 1))]:
                 when = start + timedelta(days=7 * week + day)
                 seed = spec.seed * 100_000 + p * 1_000 + k
-                performed = parse_tempo(
-                    f"{prescribed.concentric_s:g}-{prescribed.top_hold_s:g}-{ecc:.2f}"
-                )
-                session = simulate_session(
-                    SessionSpec(
-                        spec.exercise,
-                        tempo=performed,
-                        reps=spec.reps,
-                        sets=spec.sets,
-                        rest_s=30.0,
-                        sampling_rate_hz=spec.sampling_rate_hz,
-                        seed=seed,
-                        faults={"swing": swing},
-                    )
-                )
+                session = simulate_session(_session_spec(spec, model, performed, swing, seed))
                 recording = session.recording.with_meta(
                     participant=label,
                     tempo=str(prescribed),
@@ -168,9 +247,10 @@ def simulate_cohort(
                     "tempo": str(prescribed),
                     "date": when.isoformat().replace("+00:00", "Z"),
                     "improver": improver,
-                    "eccentric_performed_s": round(ecc, 2),
-                    "swing_rate": round(swing, 3),
+                    "eccentric_performed_s": nan if model.hold else round(performed, 2),
+                    "swing_rate": round(swing, 3) if swings else nan,
                     "seed": seed,
+                    "hold_performed_s": round(performed, 1) if model.hold else nan,
                 })
                 k += 1
         if on_participant is not None:

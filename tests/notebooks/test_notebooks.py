@@ -9,8 +9,12 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
+from tests.notebooks.clear_outputs import clear
+
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 NAMES = ("tempo_compliance.ipynb", "single_session.ipynb")
+CLEAR = "python -m tests.notebooks.clear_outputs"
+"""How to clear a notebook's outputs with what the dev extras install (not nbconvert)."""
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -19,8 +23,8 @@ def test_notebook_has_no_outputs(name: str) -> None:
     for cell in nb.cells:
         if cell.cell_type == "code":
             assert cell.outputs == [] and cell.execution_count is None, (
-                f"{name} has outputs; clear them before committing (jupyter nbconvert "
-                "--clear-output --inplace)"
+                f"{name} has outputs; clear them before committing ({CLEAR} "
+                f"notebooks/{name})"
             )
 
 
@@ -36,6 +40,9 @@ def test_notebook_runs(name: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Pat
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs
               if o.output_type == "error"]
     assert not errors
+    warned = [o.text for c in nb.cells if c.cell_type == "code" for o in c.outputs
+              if o.output_type == "stream" and o.name == "stderr" and "Warning" in o.text]
+    assert not warned, warned
     if name == "tempo_compliance.ipynb":  # it wrote where it was told, not to a new temp dir
         assert (tmp_path / "work" / "dataset").is_dir()
 
@@ -53,3 +60,30 @@ def test_the_single_session_intro_counts_match_the_bundled_truth() -> None:
     truth = pd.read_csv(NOTEBOOKS.parent / "recordings" / "reverse_crunch.truth.csv")
     assert (int(found[1]), int(found[2])) == (
         int(truth["swing"].sum()), int(truth["dropped_eccentric"].sum()))
+
+
+def test_the_clear_command_clears_a_run_notebook_and_leaves_a_clean_one_as_it_was(
+    tmp_path: Path,
+) -> None:
+    """The command the message names is installed by the dev extras (nbconvert is not)."""
+    import subprocess
+    import sys
+
+    clean = (NOTEBOOKS / "single_session.ipynb").read_text(encoding="utf-8")
+    run = nbformat.reads(clean, as_version=4)
+    code = next(c for c in run.cells if c.cell_type == "code")
+    code.outputs = [nbformat.v4.new_output("stream", name="stdout", text="hello\n")]
+    code.execution_count = 3
+    code.metadata["execution"] = {"iopub.execute_input": "2025-01-01T00:00:00Z"}
+    (tmp_path / "run.ipynb").write_text(nbformat.writes(run) + "\n", encoding="utf-8")
+    (tmp_path / "clean.ipynb").write_text(clean, encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-m", *CLEAR.split()[2:], str(tmp_path / "run.ipynb"),
+         str(tmp_path / "clean.ipynb")],
+        cwd=NOTEBOOKS.parent, capture_output=True, text=True, check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == f"cleared {tmp_path / 'run.ipynb'}\n"
+    assert (tmp_path / "run.ipynb").read_text(encoding="utf-8") == clean
+    assert (tmp_path / "clean.ipynb").read_text(encoding="utf-8") == clean
+    assert not clear(tmp_path / "clean.ipynb")
