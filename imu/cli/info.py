@@ -13,6 +13,7 @@ from rich import box
 from rich.table import Table
 
 from imu.cli._csvargs import UNITS_HELP, add_csv_options, console, load, print_repairs
+from imu.io.gravity import NOISE_MAX_LAG1_CORR
 from imu.io.recording import Recording
 from imu.io.summary import RecordingSummary, summarize
 
@@ -137,6 +138,20 @@ def _overview(recording: Recording, s: RecordingSummary) -> Table:
         f"max {_fmt(s.acc_magnitude_max, '.3f')} m/s^2; at rest {_fmt(g.magnitude, '.3f')} "
         f"m/s^2 ({g.method}, {g.n_samples} samples; expect 9.81)",
     )
+    if s.rest_change is not None:
+        c = s.rest_change
+        table.add_row(
+            "WARNING",
+            f"|acc| at rest changes at sample {c.index} "
+            f"({c.index / s.sampling_rate_hz:.2f} s) from {c.before:.4g} to {c.after:.4g} "
+            "m/s^2: the recording mixes units",
+        )
+    if g.method != "still" and s.acc_lag1_correlation < NOISE_MAX_LAG1_CORR:
+        table.add_row(
+            "WARNING",
+            "no still moment and successive samples barely correlate "
+            f"({s.acc_lag1_correlation:.2f}): it looks like random noise",
+        )
     table.add_row(
         "|gyro|",
         f"median {_fmt(s.gyr_norm_median_rad_s, '.3f')}, 95% "

@@ -44,11 +44,24 @@ from imu.errors import ImportOptionsError, RecordingError
 from imu.exercises import known_profile
 from imu.frames import ACC, GYR, STANDARD_GRAVITY, TIME
 from imu.io.gravity import (
+    MIN_TILT_PATH_DEG,
+    MIN_TURN_DEG,
+    MIN_TURN_STRETCHES,
+    NOISE_MAX_LAG1_CORR,
+    NOISE_MIN_S,
+    REST_MAX_REL_SPREAD,
     GravityAtRest,
+    RatioChange,
+    TiltCheck,
+    TurnCheck,
     gyro_tilt_check,
     gyro_turn_check,
+    lag1_correlation,
     pooled_gravity,
+    ratio_change,
+    rest_level_change,
     rest_magnitudes,
+    rest_spread,
 )
 from imu.io.recording import (
     Annotation,
@@ -1059,6 +1072,7 @@ class _Cleaned:
     n_duplicates: int
     n_implausible: int = 0
     implausible_max: float = 0.0
+    positions: npt.NDArray[np.int64] | None = None  # (n,) rows' places among the data rows
 
 
 def _clean(
@@ -1143,12 +1157,13 @@ def _clean(
         rows[options.time_col].to_numpy()[complete][order], repr(options.time_col),
     )
     t, acc, gyr = t[keep], acc[keep], gyr[keep]
+    positions = rows.index.to_numpy()[complete][order][keep].astype(np.int64)
     if t.size < 2:
         raise ImportOptionsError(
             f"{where}: only {t.size} complete sample(s) with distinct timestamps; a recording "
             "needs at least 2 (check the time column and empty values)"
         )
-    absurd, biggest, hint = _implausible_rows(acc, gyr, options)
+    absurd, biggest, hint = _implausible_rows(acc, gyr, options, positions)
     n_absurd = int(np.count_nonzero(absurd))
     if n_absurd > max(1, MAX_IMPLAUSIBLE_SHARE * t.size):
         raise ImportOptionsError(
@@ -1163,7 +1178,8 @@ def _clean(
                 f"{where}: every row has a value beyond any sensor's full scale; {hint}"
             )
     return _Cleaned(
-        t, acc, gyr, len(rows), n_incomplete, n_out_of_order, n_duplicates, n_absurd, biggest
+        t, acc, gyr, len(rows), n_incomplete, n_out_of_order, n_duplicates, n_absurd, biggest,
+        positions,
     )
 
 
@@ -1416,7 +1432,10 @@ def _check_gyro_is_not_acc(
 
 
 def _implausible_rows(
-    acc: FloatArray, gyr: FloatArray, options: CsvOptions
+    acc: FloatArray,
+    gyr: FloatArray,
+    options: CsvOptions,
+    positions: npt.NDArray[np.int64] | None = None,
 ) -> tuple[npt.NDArray[np.bool_], float, str]:
     """Rows with a value no sensor measures, the largest such magnitude, and a hint.
 
@@ -1424,6 +1443,7 @@ def _implausible_rows(
         acc: shape (n, 3), file units (NaN-free).
         gyr: shape (n, 3), file units (NaN-free).
         options: the declared units.
+        positions: shape (n,), the rows' places among the file's data rows (for the hint).
 
     """
     with np.errstate(invalid="ignore", over="ignore"):
@@ -1468,13 +1488,62 @@ def _implausible_rows(
     else:
         where = _where_bad(np.hstack([np.abs(safe_acc) > limit,
                                       np.zeros_like(gyr, dtype=bool)]), options)
-        hint = (
+        hint = _mixed_rows_hint(safe_acc, acc_bad & ~raw_bad, options.acc_unit, positions) or (
             f"the acceleration looks like raw counts ({where}): pass --acc-unit counts"
             if options.acc_unit == "m/s^2"
             else f"the values beyond any accelerometer's range are in {where}: check "
             "--acc-cols and --acc-unit, or fix or remove those rows"
         )
     return bad, biggest, hint
+
+
+MIXED_ROWS_MIN_SHARE: Final = 0.05
+"""Least share of the rows that must read plausibly (and least share beyond full scale) for
+rows beyond an accelerometer's full scale to be taken for a part of the file in another unit
+(:func:`_mixed_rows_hint`), not for a whole file in the wrong unit."""
+
+
+def _mixed_rows_hint(
+    acc: FloatArray,
+    beyond: npt.NDArray[np.bool_],
+    unit: str,
+    positions: npt.NDArray[np.int64] | None,
+) -> str:
+    """A hint that the file mixes units, when only a part of its rows is beyond full scale.
+
+    Both parts must hold :data:`MIXED_ROWS_MIN_SHARE` of the rows, and the rows within range
+    must read gravity in the declared unit (their median magnitude; for counts, any). E.g. a
+    file in m/s^2 with a stretch in mg: advising "counts" for it all would be wrong.
+
+    Args:
+        acc: shape (n, 3), file units (absurd values zeroed).
+        beyond: shape (n,), the rows beyond full scale.
+        unit: the declared acc unit.
+        positions: shape (n,), the rows' places among the file's data rows, or None.
+
+    Returns:
+        The hint, or "" when the rows do not look like two units.
+
+    """
+    n = acc.shape[0]
+    k = int(np.count_nonzero(beyond))
+    if not (MIXED_ROWS_MIN_SHARE * n <= k <= (1 - MIXED_ROWS_MIN_SHARE) * n):
+        return ""
+    mags = np.linalg.norm(acc, axis=1)
+    inside, outside = float(np.median(mags[~beyond])), float(np.median(mags[beyond]))
+    scale = STANDARD_GRAVITY if unit == "g" else 1.0
+    low, high = GRAVITY_PLAUSIBLE_M_S2
+    if unit != "counts" and not low <= inside * scale <= high:
+        return ""
+    first = int(np.argmax(beyond))
+    row = f"data row {int(positions[first]) + 1}" if positions is not None else "a row"
+    gravity = "gravity" if unit == "counts" else f"gravity in {unit}"
+    return (
+        f"from {row} on, {plural(k, 'row')} read about {outside:.4g} and the other "
+        f"{plural(n - k, 'row')} about {inside:.4g} ({gravity}): the file mixes "
+        "units, so no single --acc-unit fits it; convert its rows to one unit, or split the "
+        "file and import each part with its own --acc-unit"
+    )
 
 
 def _where_bad(cells: npt.NDArray[np.bool_], options: CsvOptions) -> str:
@@ -1621,11 +1690,28 @@ def _finish(
     where = _where(source, key)
     rate_hz = timing.rate_hz
     warnings: list[str] = []
+    noise = _noise_reason(c, r, rate_hz)
+    spread = rest_spread(r.rest_mags)
+    turn: TurnCheck | None = None
+    tilt: TiltCheck | None = None
+    if options.check_units:
+        _check_mixed_acc(where, c, r, rate_hz)
+        # both are scale-free in the acc: computed once, on the file's units, for both checks
+        turn = gyro_turn_check(r.acc_raw, r.gyr, rate_hz)
+        tilt = gyro_tilt_check(r.acc_raw, r.gyr, rate_hz)
+        _check_mixed_gyro(where, c, turn, tilt, rate_hz, options.gyr_unit)
     if options.acc_unit == "counts":
         if not (np.isfinite(rest_raw.magnitude) and rest_raw.magnitude > 0):
             raise ImportOptionsError(
                 f"{where}: cannot scale raw counts: the acc magnitude at rest is "
                 f"{rest_raw.magnitude}; check --acc-cols"
+            )
+        if options.check_units and not _stable_rest(rest_raw, spread, noise):
+            raise ImportOptionsError(
+                f"{where}: cannot scale raw counts: {_no_stable_rest(spread, noise)}, so "
+                "gravity gives no scale; check that --acc-cols name the accelerometer and "
+                "that the sensor was worn and recording (or pool recordings of one sensor "
+                "with --counts-scale-by)"
             )
         scale = STANDARD_GRAVITY / rest_raw.magnitude
         if 0.8 < scale < 1.25:
@@ -1638,7 +1724,7 @@ def _finish(
             gyr_raw = r.gyr / GYR_TO_RAD_S[options.gyr_unit]
             _check_gravity(where, rest_raw, options.acc_unit, scale,
                            float(np.nanmedian(np.linalg.norm(gyr_raw, axis=1)))
-                           if len(gyr_raw) else math.nan)
+                           if len(gyr_raw) else math.nan, spread, noise)
     if options.check_units:
         _check_gyro(where, r.gyr, options.gyr_unit)
     if rest_raw.method != "still":
@@ -1650,6 +1736,12 @@ def _finish(
                 else " (pool recordings of one sensor with --counts-scale-by)"
             )
         )
+    if noise:
+        warnings.append(
+            f"no still moment in {r.acc_raw.shape[0] / rate_hz:.0f} s and {noise}; check that "
+            "the columns are the sensor's (--acc-cols, --gyr-cols) and that it was worn and "
+            "recording: reps found in this data mean nothing"
+        )
     stats = r.stats
     if stats.irregular:
         warnings.append(
@@ -1658,8 +1750,8 @@ def _finish(
         )
     acc = r.acc_raw * scale
     if options.check_units:
-        _check_gyro_turns(where, acc, r.gyr, rate_hz, options.gyr_unit)
-        _check_gyro_tilt(where, acc, r.gyr, rate_hz, options.gyr_unit)
+        _check_gyro_turns(where, turn, options.gyr_unit)
+        _check_gyro_tilt(where, tilt, options.gyr_unit)
     own = pooled_gravity([(r.rest_mags, r.rest_method)])
     gravity = GravityAtRest(own.magnitude * scale, own.n_samples, own.method)
     if options.acc_unit == "counts":
@@ -1749,13 +1841,23 @@ def _finish(
 
 
 def _check_gravity(
-    where: str, rest: GravityAtRest, unit: str, scale: float, gyr_magnitude: float = math.nan
+    where: str,
+    rest: GravityAtRest,
+    unit: str,
+    scale: float,
+    gyr_magnitude: float = math.nan,
+    spread: float = 0.0,
+    noise: str = "",
 ) -> None:
     """Refuse an acceleration whose magnitude at rest is not gravity in the declared unit.
 
     ``gyr_magnitude`` is the median magnitude of the gyro columns as read (their own unit):
     when the acceleration columns are near zero and the gyro's read about 1 g or 9.8, the two
-    sets of columns were swapped, which no unit fixes.
+    sets of columns were swapped, which no unit fixes. ``spread`` is that of the magnitudes
+    taken at rest (:func:`imu.io.gravity.rest_spread`): without a still period, a spread
+    beyond :data:`imu.io.gravity.REST_MAX_REL_SPREAD` (or ``noise``, the warning that the data
+    looks like noise) means no stable rest, and no unit is advised: the magnitude of the
+    quietest moments of such data is no reading of gravity.
     """
     low, high = GRAVITY_PLAUSIBLE_M_S2
     magnitude = rest.magnitude * scale
@@ -1771,13 +1873,15 @@ def _check_gravity(
     reading = (
         f"{raw:.4g} m/s^2" if unit == "m/s^2" else f"{raw:.4g} {unit} ({magnitude:.4g} m/s^2)"
     )
-    if 0.8 <= raw <= 1.2:
-        looks = "g"
-    elif 7.8 <= raw <= 12.0:
-        looks = "m/s^2"
-    elif raw >= 0.5:
-        looks = "counts"  # also coarse sensors: 16 counts per g at 8 bits and +-8 g
-    else:  # no unit makes this gravity: 0.2 is neither g, m/s^2 nor raw counts
+    if not _stable_rest(rest, spread, noise):
+        raise ImportOptionsError(
+            f"{where}: {_no_stable_rest(spread, noise)}, so the accelerometer's unit cannot "
+            f"be told from gravity (its quietest moments read {reading}); check that "
+            "--acc-cols name the accelerometer and that the sensor was worn and recording, "
+            "then give the unit with --acc-unit and --no-unit-check if you are sure of it"
+        )
+    looks = _acc_unit_guess(raw)
+    if looks is None:  # no unit makes this gravity: 0.2 is neither g, m/s^2 nor raw counts
         raise ImportOptionsError(
             f"{where}: the acceleration magnitude at rest is {reading}, implausible for "
             "gravity (9.81 m/s^2) in any unit; check --acc-cols (are they the accelerometer's?)"
@@ -1787,6 +1891,173 @@ def _check_gravity(
         f"{where}: the acceleration magnitude at rest is {reading}, implausible for gravity "
         f"(9.81 m/s^2); the data looks like "
         f"{looks}: pass --acc-unit {looks} (or --no-unit-check)"
+    )
+
+
+def _stable_rest(rest: GravityAtRest, spread: float, noise: str) -> bool:
+    """Whether the magnitude at rest reads gravity.
+
+    It does over a still period, or over quiet moments that agree
+    (:data:`imu.io.gravity.REST_MAX_REL_SPREAD`) in data that is not noise.
+    """
+    return rest.method == "still" or (not noise and spread <= REST_MAX_REL_SPREAD)
+
+
+def _no_stable_rest(spread: float, noise: str) -> str:
+    """Why the data shows no stable rest (see :func:`_stable_rest`), for messages."""
+    why = noise or (
+        f"the magnitude of its quietest moments spreads by {spread:.0%} (interquartile range "
+        "over median)"
+    )
+    return f"the data shows no stable rest (no still period of 1 s, and {why})"
+
+
+def _acc_unit_guess(raw: float) -> str | None:
+    """The acc unit a magnitude at rest looks like ("g", "m/s^2", "counts"), None for none."""
+    if 0.8 <= raw <= 1.2:
+        return "g"
+    if 7.8 <= raw <= 12.0:
+        return "m/s^2"
+    if raw >= 0.5:
+        return "counts"  # also coarse sensors: 16 counts per g at 8 bits and +-8 g
+    return None
+
+
+def _check_mixed_acc(where: str, c: _Cleaned, r: _Resampled, rate_hz: float) -> None:
+    """Refuse a file whose acc magnitude at rest changes by a unit's factor part-way.
+
+    A file in m/s^2 for a while and then in g (two exports pasted together, a setting
+    changed while recording) has no single unit: any unit declared, or advised from gravity
+    over the whole file, is wrong for one part. Found by
+    :func:`imu.io.gravity.rest_level_change`; the message names the row and time where the
+    magnitude at rest changes, the two levels and the units they look like.
+
+    Args:
+        where: the file (and group), for the message.
+        c: the cleaned rows (times and data-row places).
+        r: the grid samples (acc in file units).
+        rate_hz: grid rate, Hz.
+
+    """
+    change = rest_level_change(r.acc_raw, rate_hz)
+    if change is None:
+        return
+    times = f"{change.n_changes} times" if change.n_changes > 1 else "once"
+    raise ImportOptionsError(
+        f"{where}: the accelerometer's magnitude at rest changes at "
+        f"{_row_and_time(c, change.index, rate_hz)} from {_level(change.before)} to "
+        f"{_level(change.after)}, "
+        f"{change.ratio:.3g}x (it changes {times} in the file): the file mixes units, so no "
+        "single --acc-unit fits it; convert its rows to one unit, or split the file at that "
+        "row and import each part with its own --acc-unit (or --no-unit-check)"
+    )
+
+
+MIXED_GYRO_MIN_FACTOR: Final = 20.0
+"""Least factor between the gyro/gravity ratios of two parts of a file, one failing its check
+and the other passing, for :func:`_check_mixed_gyro` to take the file for two gyro units
+(rad/s and deg/s differ 57x)."""
+
+
+def _check_mixed_gyro(
+    where: str,
+    c: _Cleaned,
+    turn: TurnCheck | None,
+    tilt: TiltCheck | None,
+    rate_hz: float,
+    unit: str,
+) -> None:
+    """Refuse a file whose gyro is in one unit for a part and in another for the rest.
+
+    The physics checks of the gyro unit pool a whole file: half in rad/s and half in deg/s
+    fails the range check as rad/s (whose advice, deg/s, then makes the other half 57x too
+    small) and passes as deg/s. Here the turn check's stretches
+    (:func:`imu.io.gravity.gyro_turn_check`) and the tilt check's block pairs
+    (:func:`imu.io.gravity.gyro_tilt_check`) are split in two where their ratios differ most
+    (:func:`imu.io.gravity.ratio_change`): one part failing the check
+    (:data:`MIN_GYRO_TURN_RATIO`, :data:`MAX_GYRO_TILT_RATIO`) and the other passing it,
+    :data:`MIXED_GYRO_MIN_FACTOR` apart, is a change of unit.
+
+    Args:
+        where: the file (and group), for the message.
+        c: the cleaned rows (times and data-row places).
+        turn: the turn check of the grid samples (gyro in rad/s as declared), or None.
+        tilt: their tilt check, or None.
+        rate_hz: grid rate, Hz.
+        unit: the declared gyro unit.
+
+    """
+    found: tuple[RatioChange, str] | None = None
+    if turn is not None:
+        p = turn.parts
+        change = ratio_change(
+            p[:, 0], p[:, 1], p[:, 2], p[:, 3], MIN_TURN_DEG, MIN_TURN_STRETCHES
+        )
+        if change is not None and change.factor >= MIXED_GYRO_MIN_FACTOR and (
+            min(change.before, change.after) < MIN_GYRO_TURN_RATIO
+            <= max(change.before, change.after)
+        ):
+            found = change, "turns"
+    if found is None and tilt is not None:
+        p = tilt.parts
+        change = ratio_change(p[:, 0], p[:, 1], p[:, 2], p[:, 3], MIN_TILT_PATH_DEG)
+        if change is not None and change.factor >= MIXED_GYRO_MIN_FACTOR and (
+            min(change.before, change.after) <= MAX_GYRO_TILT_RATIO
+            < max(change.before, change.after)
+        ):
+            found = change, "tilts the sensor"
+    if found is None:
+        return
+    change, verb = found
+    lo = min(change.last_end, change.index)
+    at = (
+        f"at {_row_and_time(c, change.index, rate_hz)}"
+        if change.index - lo <= 1
+        else f"between {_row_and_time(c, lo, rate_hz)} and "
+        f"{_row_and_time(c, change.index, rate_hz)} (the sensor barely tilts in between)"
+    )
+    raise ImportOptionsError(
+        f"{where}: the gyroscope's scale changes {at}:"
+        f" read as {unit}, it {verb} {change.before:.3g}x as far as gravity's direction "
+        f"before and {change.after:.3g}x after ({change.factor:.3g}x apart; rad/s and deg/s "
+        "differ 57x): the file mixes units, so no single --gyr-unit fits it; convert its rows "
+        "to one unit, or split the file there and import each part with its own --gyr-unit "
+        "(or --no-unit-check)"
+    )
+
+
+def _row_and_time(c: _Cleaned, index: int, rate_hz: float) -> str:
+    """"data row N (time t s)" of grid sample ``index`` (the first row at or after it)."""
+    t_s = float(c.t_s[0]) + index / rate_hz
+    j = min(int(np.searchsorted(c.t_s, t_s - ON_SAMPLE_S, side="left")), c.t_s.size - 1)
+    row = f"data row {int(c.positions[j]) + 1}" if c.positions is not None else "row"
+    return f"{row} (time {t_s:.2f} s)"
+
+
+def _level(magnitude: float) -> str:
+    """A magnitude at rest in file units and the unit it looks like, for messages."""
+    looks = _acc_unit_guess(magnitude)
+    return f"{magnitude:.4g}" + (f" (like {looks})" if looks else "")
+
+
+def _noise_reason(c: _Cleaned, r: _Resampled, rate_hz: float) -> str:
+    """Why the data looks like random noise, or "" when it does not.
+
+    Noise: no still period (:func:`imu.io.gravity.rest_magnitudes` fell back on the quietest
+    windows) over at least :data:`imu.io.gravity.NOISE_MIN_S`, and successive rows of the
+    accelerometer barely correlated (:data:`imu.io.gravity.NOISE_MAX_LAG1_CORR`; body movement
+    is smooth). The rows of the file are used, not the grid, whose interpolation would
+    correlate them.
+    """
+    if r.rest_method == "still" or r.acc_raw.shape[0] < NOISE_MIN_S * rate_hz:
+        return ""
+    acc_corr = lag1_correlation(c.acc)
+    if not acc_corr < NOISE_MAX_LAG1_CORR:
+        return ""
+    gyr_corr = lag1_correlation(c.gyr)
+    return (
+        f"successive samples barely correlate (acc {acc_corr:.2f}, gyro {gyr_corr:.2f}; body "
+        "movement gives 0.5 or more): it looks like random noise"
     )
 
 
@@ -1809,16 +2080,14 @@ def _check_gyro(where: str, gyr_rad_s: FloatArray, unit: str) -> None:
     )
 
 
-def _check_gyro_tilt(
-    where: str, acc: FloatArray, gyr_rad_s: FloatArray, rate_hz: float, unit: str
-) -> None:
+def _check_gyro_tilt(where: str, check: TiltCheck | None, unit: str) -> None:
     """Refuse a gyro that tilts the sensor far more than gravity's direction moved.
 
     Catches deg/s data declared as rad/s when its values stay under the absurd-rate limit (a
     slow movement in deg/s reads as 10-60 "rad/s", which a range check lets through). The
-    arguments are those of :func:`_check_gyro_turns`.
+    arguments are those of :func:`_check_gyro_turns`, with ``check`` from
+    :func:`imu.io.gravity.gyro_tilt_check`.
     """
-    check = gyro_tilt_check(acc, gyr_rad_s, rate_hz)
     if check is None or check.ratio <= MAX_GYRO_TILT_RATIO:
         return
     hint = (
@@ -1834,9 +2103,7 @@ def _check_gyro_tilt(
     )
 
 
-def _check_gyro_turns(
-    where: str, acc: FloatArray, gyr_rad_s: FloatArray, rate_hz: float, unit: str
-) -> None:
+def _check_gyro_turns(where: str, check: TurnCheck | None, unit: str) -> None:
     """Refuse a gyro that turns far less than gravity's direction did between rests.
 
     The check catches rad/s data declared as deg/s, which no range check can: the values are
@@ -1845,13 +2112,11 @@ def _check_gyro_turns(
 
     Args:
         where: the file (and group), for the message.
-        acc: shape (n, 3), m/s^2.
-        gyr_rad_s: shape (n, 3), rad/s as converted from the declared unit.
-        rate_hz: sampling rate, Hz.
+        check: :func:`imu.io.gravity.gyro_turn_check` of the samples (acc in any unit: it is
+            scale-free there; gyro in rad/s as converted from the declared unit).
         unit: the declared gyro unit.
 
     """
-    check = gyro_turn_check(acc, gyr_rad_s, rate_hz)
     if check is None or check.ratio >= MIN_GYRO_TURN_RATIO:
         return
     hint = (

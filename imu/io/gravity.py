@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 import logging
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -210,6 +210,8 @@ class TurnCheck:
         n_stretches: stretches used, between rests (each turning at least
             :data:`MIN_TURN_DEG`) and inside still periods (:data:`MIN_SLOW_TURN_DEG`).
         ratio: ``gyro_deg / gravity_deg``.
+        parts: shape (n_stretches, 4), one row per stretch in time order: its first sample,
+            its end (exclusive), the gyro's path and gravity's turn over it, degrees.
 
     """
 
@@ -217,6 +219,8 @@ class TurnCheck:
     gravity_deg: float
     n_stretches: int
     ratio: float
+    parts: FloatArray = field(default_factory=lambda: np.zeros((0, 4)), repr=False,
+                              compare=False)
 
 
 def acc_still_mask(acc: FloatArray, rate_hz: float, window_s: float = STILL_WINDOW_S) -> BoolArray:
@@ -316,6 +320,7 @@ def gyro_turn_check(
     tilt_path = np.concatenate(([0.0], np.cumsum(perp))) / rate_hz
     gyro: list[float] = []
     gravity: list[float] = []
+    spans: list[tuple[int, int]] = []
 
     def stretch(i: int, j: int, rotation: FloatArray, least_deg: float) -> bool:
         """Compare over [i, j): gravity in [i, i + w) against gravity in [j - w, j)."""
@@ -330,6 +335,7 @@ def gyro_turn_check(
             return False
         gyro.append(math.degrees(float(rotation[j] - rotation[i])))
         gravity.append(turn)
+        spans.append((i, j))
         return True
 
     for a0, a1 in periods:  # slow turns inside one still period
@@ -347,7 +353,9 @@ def gyro_turn_check(
     if len(gravity) < MIN_TURN_STRETCHES:
         return None
     total_gyro, total_gravity = float(sum(gyro)), float(sum(gravity))
-    return TurnCheck(total_gyro, total_gravity, len(gravity), total_gyro / total_gravity)
+    parts = np.column_stack([np.array(spans, dtype=np.float64).reshape(-1, 2), gyro, gravity])
+    parts = parts[np.argsort(parts[:, 0], kind="stable")]
+    return TurnCheck(total_gyro, total_gravity, len(gravity), total_gyro / total_gravity, parts)
 
 
 TILT_BLOCK_S = 0.1
@@ -383,12 +391,17 @@ class TiltCheck:
         gyro_deg: the gyro's path perpendicular to gravity over the moving blocks, degrees.
         gravity_deg: gravity's path over the same blocks, degrees.
         ratio: ``gyro_deg / gravity_deg``.
+        parts: shape (k, 4), one row per pair of blocks compared, in time order: the first
+            sample of the pair and its end (exclusive), the gyro's tilting path and gravity's
+            path from the middle of one block to the middle of the other, degrees.
 
     """
 
     gyro_deg: float
     gravity_deg: float
     ratio: float
+    parts: FloatArray = field(default_factory=lambda: np.zeros((0, 4)), repr=False,
+                              compare=False)
 
 
 def gyro_tilt_check(acc: FloatArray, gyr_rad_s: FloatArray, rate_hz: float) -> TiltCheck | None:
@@ -443,7 +456,9 @@ def gyro_tilt_check(acc: FloatArray, gyr_rad_s: FloatArray, rate_hz: float) -> T
     if gravity_deg < MIN_TILT_PATH_DEG:
         return None
     gyro_deg = math.degrees(float(tilt[use].sum()))
-    return TiltCheck(gyro_deg, gravity_deg, gyro_deg / gravity_deg)
+    first = np.flatnonzero(use) * float(b)
+    parts = np.column_stack([first, first + 2 * b, np.degrees(tilt[use]), np.degrees(grav[use])])
+    return TiltCheck(gyro_deg, gravity_deg, gyro_deg / gravity_deg, parts)
 
 
 def _turning_blocks(g: FloatArray, ok: BoolArray, half: int) -> BoolArray:
@@ -469,3 +484,314 @@ def _turning_blocks(g: FloatArray, ok: BoolArray, half: int) -> BoolArray:
     clean = (n_bad[2 * half + 1 :] - n_bad[: k - 2 * half]) == 0
     turning[half : k - half] = clean & (np.degrees(np.arccos(cos)) > MIN_TILT_TURN_DEG)
     return turning
+
+
+STEADY_MAX_ACC_REL_STD = TURN_STILL_MAX_ACC_STD
+"""Largest standard deviation of any acc component over a window, as a share of the window's
+own mean magnitude, for :func:`steady_mask` (the share of :func:`acc_still_mask`, but of a
+local scale, so that a file whose unit changes part-way is judged in each unit)."""
+
+MIXED_UNIT_MIN_RATIO = 1.6
+"""Least ratio between two levels of the acc magnitude at rest that :func:`rest_level_change`
+takes for a change of unit. Gravity at rest reads the same within a few per cent in any pose
+of one sensor (calibration error); the smallest change of unit is 2 (a raw-count range switched
+from +-2 g to +-4 g), the common ones 9.81 (g and m/s^2), 1000 (mg and g) and 102 (mg and
+m/s^2). Steady 1 s stretches at 0.6 g or 1.6 g would need a body accelerating steadily for a
+second (several m/s), which no exercise does."""
+
+MIN_LEVEL_S = MIN_STILL_S
+"""Least steady time, s, a level of the magnitude at rest must hold for
+:func:`rest_level_change` to count it (a short odd moment is not a unit)."""
+
+
+@dataclass(frozen=True)
+class LevelChange:
+    """Where the acc magnitude at rest changes level part-way through a recording.
+
+    Attributes:
+        index: first sample at the new level (of the samples given).
+        before: the magnitude at rest before it (median over its steady stretches), unit of
+            the input.
+        after: the magnitude at rest after it, unit of the input.
+        n_changes: level changes over the whole recording (1: one unit, then another).
+
+    """
+
+    index: int
+    before: float
+    after: float
+    n_changes: int
+
+    @property
+    def ratio(self) -> float:
+        """``after / before`` (or its inverse, whichever is larger)."""
+        r = self.after / self.before
+        return max(r, 1.0 / r)
+
+
+def steady_mask(acc: FloatArray, rate_hz: float, window_s: float = STILL_WINDOW_S) -> BoolArray:
+    """Samples inside a window where every acc component is steady, relative to that window.
+
+    Like :func:`acc_still_mask` but the threshold is a share
+    (:data:`STEADY_MAX_ACC_REL_STD`) of each window's own mean magnitude, not of the file's
+    median: a file in m/s^2 for one half and in g for the other is judged fairly in both.
+
+    Args:
+        acc: shape (n, 3), any unit; NaN rows allowed (their windows are not steady).
+        rate_hz: sampling rate, Hz.
+        window_s: window length, s.
+
+    Returns:
+        Shape (n,) bool: covered by at least one steady window.
+
+    """
+    n = acc.shape[0]
+    starts, w = _steady_starts(acc, rate_hz, window_s)
+    cover = np.zeros(n + 1, dtype=np.int64)
+    np.add.at(cover, starts, 1)
+    np.add.at(cover, starts + w, -1)
+    return np.asarray(np.cumsum(cover)[:n] > 0)
+
+
+def _steady_starts(
+    acc: FloatArray, rate_hz: float, window_s: float = STILL_WINDOW_S
+) -> tuple[npt.NDArray[np.intp], int]:
+    """Starts of the steady windows ``[k, k + w)`` of :func:`steady_mask`, and ``w``."""
+    n = acc.shape[0]
+    w = max(3, round(window_s * rate_hz))
+    finite = np.all(np.isfinite(acc), axis=1)
+    if n < w or not np.any(finite):
+        return np.zeros(0, dtype=np.intp), w
+    x = np.where(finite[:, None], acc - np.median(acc[finite], axis=0), 0.0)
+    mags = np.where(finite, np.linalg.norm(np.where(finite[:, None], acc, 0.0), axis=1), 0.0)
+    s1 = np.concatenate((np.zeros((1, 3)), np.cumsum(x, axis=0)))
+    s2 = np.concatenate((np.zeros((1, 3)), np.cumsum(x * x, axis=0)))
+    m1 = np.concatenate(([0.0], np.cumsum(mags)))
+    n_bad = np.concatenate(([0], np.cumsum(~finite)))
+    mean = (s1[w:] - s1[:-w]) / w
+    var = np.maximum((s2[w:] - s2[:-w]) / w - mean * mean, 0.0)
+    spread = np.sqrt(np.max(var, axis=1))
+    level = (m1[w:] - m1[:-w]) / w
+    clean = (n_bad[w:] - n_bad[:-w]) == 0
+    return np.flatnonzero(clean & (level > 0) & (spread < STEADY_MAX_ACC_REL_STD * level)), w
+
+
+def rest_level_change(
+    acc: FloatArray, rate_hz: float, min_ratio: float = MIXED_UNIT_MIN_RATIO
+) -> LevelChange | None:
+    """Find a change of the acc magnitude at rest by a unit's factor part-way (mixed units).
+
+    The steady stretches (chains of overlapping steady windows of :func:`steady_mask`) each
+    read gravity in one unit: the magnitude jumps where the unit changes, and no steady window
+    holds that jump. Their median magnitudes are grouped into
+    levels (sorted, cut wherever two neighbours differ by ``min_ratio`` or more); levels
+    holding less than :data:`MIN_LEVEL_S` of steady time are left out. With two levels or
+    more, the first change in time is placed between the last stretch at the first level and
+    the next stretch at another: at the sample that best splits the magnitudes between them
+    into the two levels (exact for still data).
+
+    Args:
+        acc: shape (n, 3), any unit; NaN rows allowed.
+        rate_hz: sampling rate, Hz.
+        min_ratio: least ratio between two levels (:data:`MIXED_UNIT_MIN_RATIO`).
+
+    Returns:
+        The first change, or None when the magnitude at rest keeps one level (or no steady
+        stretch exists).
+
+    """
+    starts, w = _steady_starts(acc, rate_hz)
+    if starts.size == 0:
+        return None
+    mags = np.linalg.norm(acc, axis=1)
+    # a stretch is a chain of overlapping steady windows (one step apart): a jump of the
+    # magnitude (a change of unit) is in no steady window, so no stretch spans it
+    breaks = np.flatnonzero(np.diff(starts) > 1)
+    firsts = np.concatenate(([starts[0]], starts[breaks + 1]))
+    lasts = np.concatenate((starts[breaks], [starts[-1]]))
+    runs = [(int(a), int(b) + w) for a, b in zip(firsts, lasts, strict=True)]
+    levels = np.array([float(np.median(mags[a:b])) for a, b in runs])
+    ok = levels > 0
+    if np.count_nonzero(ok) < 2:
+        return None
+    runs = [run for run, good in zip(runs, ok, strict=True) if good]
+    logs = np.log(levels[ok])
+    sizes = np.array([b - a for a, b in runs])
+    order = np.argsort(logs, kind="stable")
+    cuts = np.flatnonzero(np.diff(logs[order]) >= math.log(min_ratio))
+    if cuts.size == 0:
+        return None
+    group = np.empty(len(runs), dtype=np.int64)
+    group[order] = np.searchsorted(cuts, np.arange(len(runs)), side="left")
+    totals = np.bincount(group, weights=sizes)
+    big = totals >= MIN_LEVEL_S * rate_hz
+    if np.count_nonzero(big) < 2:
+        return None
+    kept = [i for i in range(len(runs)) if big[group[i]]]
+    level_of = {
+        int(g): float(np.exp(np.median(np.repeat(logs[group == g], sizes[group == g]))))
+        for g in np.flatnonzero(big)
+    }
+    labels = [int(group[i]) for i in kept]
+    n_changes = sum(1 for p, q in itertools.pairwise(labels) if p != q)
+    first = next(k for k in range(1, len(kept)) if labels[k] != labels[0])
+    a_end, b_start = runs[kept[first - 1]][1], runs[kept[first]][0]
+    lo, hi = min(a_end, b_start), max(a_end, b_start)
+    before, after = level_of[labels[0]], level_of[labels[first]]
+    return LevelChange(_split_index(mags, lo, hi, before, after), before, after, n_changes)
+
+
+def _split_index(mags: FloatArray, start: int, stop: int, before: float, after: float) -> int:
+    """The sample in ``[start, stop]`` that best splits ``mags[start:stop]`` into two levels.
+
+    Samples before it should be nearer (in log) to ``before``, samples from it on to
+    ``after``; the split with the fewest samples on the wrong side wins (NaN count nowhere).
+    """
+    seg = mags[start:stop]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        nearer_after = np.abs(np.log(seg / after)) < np.abs(np.log(seg / before))
+    valid = np.isfinite(seg) & (seg > 0)
+    wrong_before = np.concatenate(([0], np.cumsum(valid & nearer_after)))  # in [start, k)
+    wrong_after = np.concatenate(([0], np.cumsum((valid & ~nearer_after)[::-1])))[::-1]
+    return start + int(np.argmin(wrong_before + wrong_after))
+
+
+NOISE_MAX_LAG1_CORR = 0.3
+"""Largest correlation between successive acc samples (:func:`lag1_correlation`) of data
+taken for random noise when no still period exists either. Body movement is smooth at any
+rate a motion sensor records: 0.90-1.00 on the bundled recordings, 0.50-0.96 on the real belt
+data (45 Hz, coarse counts); white noise gives about 0."""
+
+NOISE_MIN_S = 10.0
+"""Shortest recording, s, that :func:`imu.io.csv_import` judges for noise."""
+
+REST_MAX_REL_SPREAD = 0.15
+"""Largest spread (interquartile range over median) of the magnitudes taken at rest for them
+to show a stable rest when no still period was found (the quietest windows): beyond it the
+magnitude at rest is no reading of gravity and tells no unit."""
+
+
+def lag1_correlation(x: FloatArray) -> float:
+    """Correlation between successive rows of a vector signal, NaN rows skipped.
+
+    ``sum(x[i] . x[i+1]) / sum(|x[i]|^2)`` with the mean removed: about 1 for a smooth
+    signal (body movement sampled far faster than it changes), about 0 for white noise.
+
+    Args:
+        x: shape (n, k), e.g. the accelerometer's rows in time order.
+
+    Returns:
+        The correlation, NaN with fewer than 3 finite rows or a constant signal.
+
+    """
+    ok = np.all(np.isfinite(x), axis=1)
+    if np.count_nonzero(ok) < 3:
+        return float("nan")
+    d = np.where(ok[:, None], x - np.mean(x[ok], axis=0), 0.0)
+    den = float(np.sum(d * d))
+    if den <= 0:
+        return float("nan")
+    return float(np.sum(d[1:] * d[:-1])) / den  # NaN rows are zero: their pairs add nothing
+
+
+def rest_spread(mags: FloatArray) -> float:
+    """Interquartile range over median of magnitudes at rest (NaN when empty or zero)."""
+    finite = mags[np.isfinite(mags)]
+    if finite.size == 0:
+        return float("nan")
+    q25, q50, q75 = np.quantile(finite, [0.25, 0.5, 0.75])
+    return float((q75 - q25) / q50) if q50 > 0 else float("nan")
+
+
+MIN_ITEM_GRAVITY_DEG = 1.0
+"""Least turn of gravity over a stretch or block pair, degrees, for :func:`ratio_change` to
+place the change of ratio by it (below it, the ratio is mostly noise)."""
+
+
+@dataclass(frozen=True)
+class RatioChange:
+    """Where the gyro's rotation against gravity's changes part-way (a change of gyro unit).
+
+    Attributes:
+        index: the first sample of the later part's first item.
+        last_end: the end (exclusive) of the earlier part's last item: the change lies in
+            ``[min(last_end, index), index]`` (a rest between them hides where).
+        before: the gyro's rotation over gravity's before it.
+        after: the same after it.
+        n_before: stretches (or block pairs) before it.
+        n_after: stretches (or block pairs) after it.
+
+    """
+
+    index: int
+    last_end: int
+    before: float
+    after: float
+    n_before: int
+    n_after: int
+
+    @property
+    def factor(self) -> float:
+        """How many times the larger ratio is the smaller."""
+        low, high = sorted((self.before, self.after))
+        return high / low if low > 0 else math.inf
+
+
+def ratio_change(
+    starts: FloatArray,
+    ends: FloatArray,
+    gyro_deg: FloatArray,
+    gravity_deg: FloatArray,
+    min_gravity_deg: float,
+    min_parts: int = 1,
+) -> RatioChange | None:
+    """Split a sequence of comparisons in two where the gyro/gravity ratios differ most.
+
+    For the stretches of :class:`TurnCheck` or the block pairs of :class:`TiltCheck`, in time
+    order: every split leaving at least ``min_gravity_deg`` of gravity's turn and
+    ``min_parts`` items on each side is tried, and the one whose two pooled ratios are the
+    furthest apart (in log) is returned. A gyro read in one unit for part of a file and in
+    another (57x) for the rest gives two ratios 57 times apart at the change.
+
+    Args:
+        starts: shape (k,), the first sample of each item, sorted.
+        ends: shape (k,), the end (exclusive) of each item.
+        gyro_deg: shape (k,), the gyro's rotation over each, degrees.
+        gravity_deg: shape (k,), gravity's turn over each, degrees.
+        min_gravity_deg: least gravity turn on each side, degrees.
+        min_parts: least items on each side.
+
+    Returns:
+        The split, or None when no split leaves enough on both sides (or a side has no
+        rotation at all).
+
+    """
+    k = starts.size
+    if k < 2:
+        return None
+    g1 = np.cumsum(gyro_deg)[:-1]
+    a1 = np.cumsum(gravity_deg)[:-1]
+    g2 = float(np.sum(gyro_deg)) - g1
+    a2 = float(np.sum(gravity_deg)) - a1
+    n1 = np.arange(1, k)
+    ok = (a1 >= min_gravity_deg) & (a2 >= min_gravity_deg) & (n1 >= min_parts)
+    ok &= (k - n1 >= min_parts) & (g1 > 0) & (g2 > 0)
+    if not np.any(ok):
+        return None
+    with np.errstate(divide="ignore", invalid="ignore"):
+        gap = np.where(ok, np.abs(np.log((g1 / a1) / (g2 / a2))), -np.inf)
+    s = int(np.argmax(gap))
+    r1, r2 = float(g1[s] / a1[s]), float(g2[s] / a2[s])
+    # Items that barely move gravity carry a ratio of noise and may fall on the wrong side of
+    # the split; the change lies between the last clear item of the first ratio and the first
+    # clear item of the second (each nearer, in log, to its part's ratio).
+    with np.errstate(divide="ignore", invalid="ignore"):
+        own = np.log(gyro_deg / gravity_deg)
+    clear = (gravity_deg >= MIN_ITEM_GRAVITY_DEG) & np.isfinite(own)
+    nearer_first = np.abs(own - math.log(r1)) < np.abs(own - math.log(r2))
+    idx = np.arange(k)
+    firsts = np.flatnonzero(clear & nearer_first & (idx <= s))
+    seconds = np.flatnonzero(clear & ~nearer_first & (idx > s))
+    index = int(starts[seconds[0]]) if seconds.size else int(starts[s + 1])
+    last_end = int(np.max(ends[firsts])) if firsts.size else int(np.max(ends[: s + 1]))
+    return RatioChange(index, last_end, r1, r2, s + 1, k - s - 1)

@@ -12,7 +12,13 @@ from pathlib import Path
 import numpy as np
 
 from imu.frames import ACC, GYR
-from imu.io.gravity import GravityAtRest, gravity_at_rest
+from imu.io.gravity import (
+    GravityAtRest,
+    LevelChange,
+    gravity_at_rest,
+    lag1_correlation,
+    rest_level_change,
+)
 from imu.io.recording import Recording
 
 logger = logging.getLogger(__name__)
@@ -52,6 +58,11 @@ class RecordingSummary:
         gyr_norm_median_rad_s: median |gyr|, rad/s.
         gyr_norm_p95_rad_s: 95th percentile of |gyr|, rad/s.
         gyr_norm_max_rad_s: largest |gyr|, rad/s.
+        rest_change: where the acc magnitude at rest changes by a unit's factor part-way
+            (:func:`imu.io.gravity.rest_level_change`: a file of mixed units), or None.
+        acc_lag1_correlation: correlation of successive acc samples
+            (:func:`imu.io.gravity.lag1_correlation`): about 1 for body movement, about 0 for
+            random noise (which matters when ``gravity.method`` is not "still").
 
     """
 
@@ -70,6 +81,8 @@ class RecordingSummary:
     gyr_norm_median_rad_s: float
     gyr_norm_p95_rad_s: float
     gyr_norm_max_rad_s: float
+    rest_change: LevelChange | None = None
+    acc_lag1_correlation: float = float("nan")
 
 
 def _nan_stat(values: np.ndarray, how: str) -> float:
@@ -131,6 +144,8 @@ def summarize(recording: Recording) -> RecordingSummary:
         gyr_norm_median_rad_s=_nan_stat(gyr_norm, "median"),
         gyr_norm_p95_rad_s=_nan_stat(gyr_norm, "0.95"),
         gyr_norm_max_rad_s=_nan_stat(gyr_norm, "max"),
+        rest_change=rest_level_change(recording.acc, rate),
+        acc_lag1_correlation=lag1_correlation(recording.acc),
     )
 
 
