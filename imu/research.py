@@ -11,6 +11,7 @@ one table of reps, one of sets and one of sessions, each row tagged with ``parti
     research.eccentric_quantiles(data.reps)       # eccentric duration quantiles, s
     research.fault_rates(data.reps)               # swing and fault shares
     research.time_under_tension(data.reps, per="week")
+    research.hold_time(data.reps)                 # planks: time held, longest hold
     research.sessions_per_week(data.sessions)     # training frequency (target 2-3 a week)
     research.clean_reps_progress(data.sessions)   # clean reps before the first fault
     research.weekly_trend(research.tempo_compliance(data.reps), "eccentric_s_median")
@@ -37,7 +38,8 @@ import pyarrow.dataset as pads
 from imu.core.metrics import TempoTolerance
 from imu.errors import ImuError
 from imu.exercises import FAULTS
-from imu.report.tables import judged
+from imu.io.load import BATCH_FAILURES_FILE, BATCH_TABLES, is_batch_dataset
+from imu.report.tables import judged, time_held_s
 from imu.tempo import parse_tempo
 
 logger = logging.getLogger(__name__)
@@ -77,11 +79,20 @@ def load_table(root: str | Path, table: str) -> pd.DataFrame:
     and percent-decoded. Rows are sorted by participant, date, session_id (and set/rep).
 
     Raises:
-        ResearchError: the table's folder is missing.
+        ResearchError: the table's folder is missing (the message says when ``root`` is a
+            dataset whose every file failed, so that it holds no tables).
 
     """
     folder = Path(root) / table
     if not folder.is_dir():
+        failures = Path(root) / BATCH_FAILURES_FILE
+        if is_batch_dataset(root) and not any((Path(root) / t).is_dir() for t in BATCH_TABLES):
+            seen = (f"every file failed; see {failures}" if failures.exists()
+                    else "no file was analysed")
+            raise ResearchError(
+                f"{root}: the dataset holds no analysed sessions ({seen}); fix or replace "
+                "those files and run 'imu batch' again"
+            )
         raise ResearchError(
             f"{folder}: no such table folder; is {root} a dataset written by 'imu batch'?"
         )
@@ -203,10 +214,13 @@ def eccentric_quantiles(
     """Distribution of the eccentric duration per group: one column per quantile.
 
     Columns: the group keys, ``reps``, then ``eccentric_s_q10``, ``eccentric_s_q25``... (s;
-    the name carries the quantile in percent).
+    the name carries the quantile in percent). The quantiles are out of the reps not over a
+    data gap (:func:`imu.report.tables.judged`: such a rep lasted an unknown time), as
+    :func:`tempo_compliance`'s ``eccentric_s_median``; ``reps`` counts every rep.
     """
     _need(reps, ["eccentric_s"], "eccentric_quantiles")
     frame, keys = _by(reps, by)
+    frame = frame.assign(eccentric_s=frame["eccentric_s"].where(judged(frame)))
     grouped = frame.groupby(keys, sort=True, observed=True)["eccentric_s"]
     qs = np.asarray(quantiles, dtype=float)
     table = grouped.quantile(qs).unstack()
@@ -221,17 +235,59 @@ def fault_rates(reps: pd.DataFrame, by: Sequence[str] = DEFAULT_BY) -> pd.DataFr
     Columns: the group keys, ``reps``, ``swing_share``, ``<fault>_share`` for every fault in
     :data:`imu.exercises.FAULTS` (0 where a fault does not apply to the exercise),
     ``any_fault_share`` (at least one fault, swings excluded) and ``clean_share`` (no swing
-    and no fault, out of the reps not over a data gap, as the session table's column of
-    that name: a rep over a gap is never clean and not judged, :func:`imu.report.tables.judged`;
-    NaN when none was judged). The swing and fault shares are out of every rep.
+    and no fault). Every share is out of the reps not over a data gap, as the session
+    table's columns of those names: a rep over a gap is not judged
+    (:func:`imu.report.tables.judged`), so its swing and faults count nowhere and it is never
+    clean; NaN when no rep of the group was judged. ``reps`` counts every rep.
     """
     _need(reps, ["swing", "clean", "fault_count", *FAULTS], "fault_rates")
     frame, keys = _by(reps, by)
-    frame = frame.assign(_any=frame["fault_count"] > 0, _clean=_judged_only(frame, "clean"))
-    aggs: dict[str, tuple[str, str]] = {"reps": ("clean", "size"), "swing_share": ("swing", "mean")}
-    aggs |= {f"{f}_share": (f, "mean") for f in FAULTS}
+    shares = {"swing": "_swing", **{f: f"_{f}" for f in FAULTS}, "clean": "_clean"}
+    frame = frame.assign(
+        _any=(frame["fault_count"] > 0).astype("float64").where(judged(frame)),
+        **{name: _judged_only(frame, column) for column, name in shares.items()},
+    )
+    aggs: dict[str, tuple[str, str]] = {"reps": ("clean", "size"),
+                                        "swing_share": ("_swing", "mean")}
+    aggs |= {f"{f}_share": (f"_{f}", "mean") for f in FAULTS}
     aggs |= {"any_fault_share": ("_any", "mean"), "clean_share": ("_clean", "mean")}
     return frame.groupby(keys, sort=True, observed=True).agg(**aggs).reset_index()
+
+
+def prescribed_hold_s(tempo: pd.Series) -> pd.Series:
+    """Prescribed hold of each row's ``tempo`` ("up-hold-down": the middle number), s."""
+    cache = {t: parse_tempo(t).top_hold_s for t in tempo.dropna().unique()}
+    return tempo.map(cache).astype("float64")
+
+
+def hold_time(reps: pd.DataFrame, by: Sequence[str] = DEFAULT_BY) -> pd.DataFrame:
+    """Time held per group, for holds (isometric exercises: plank): each rep is one hold.
+
+    Columns: the group keys (and ``week_start`` with ``week``), ``sessions``, ``holds``
+    (every hold), ``held_s`` (the time held, s: :func:`imu.report.tables.time_held_s`, the
+    total the report gives), ``longest_hold_s`` (s) and ``hold_ok_share`` (holds long
+    enough for the prescription: ``tempo_ok``, a hold's tempo being its hold alone), both
+    out of the holds not over a data gap (:func:`imu.report.tables.judged`: such a hold
+    lasted an unknown time; NaN when none was judged), and ``prescribed_hold_s`` (the
+    tempo's middle number, median over the group, s).
+    """
+    _need(reps, ["session_id", "tempo", "tempo_ok", "top_hold_s"], "hold_time")
+    frame, keys = _by(reps, by)
+    frame = frame.assign(
+        _held=frame["top_hold_s"].where(judged(frame)),
+        _ok=_judged_only(frame, "tempo_ok"),
+        _pres=prescribed_hold_s(frame["tempo"]),
+    )
+    grouped = frame.groupby(keys, sort=True, observed=True)
+    out = grouped.agg(
+        sessions=("session_id", "nunique"),
+        holds=("top_hold_s", "size"),
+        longest_hold_s=("_held", "max"),
+        hold_ok_share=("_ok", "mean"),
+        prescribed_hold_s=("_pres", "median"),
+    )
+    out.insert(2, "held_s", grouped[["top_hold_s"]].apply(time_held_s))
+    return out.reset_index()
 
 
 def time_under_tension(

@@ -10,6 +10,7 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+from rich.console import Console
 
 from imu.batch import expand_inputs, session_id
 from imu.cli._args import count, folder_arg, tempo_text
@@ -25,11 +26,11 @@ from imu.io.bids import (
     subject_sources,
 )
 from imu.io.csv_import import import_csv
-from imu.io.load import is_imu_recording
+from imu.io.load import datasets_note, is_imu_recording, leave_out_datasets
 from imu.io.recording import METADATA_KEY, Recording, RecordingMeta, read_recording
 from imu.io.summary import looks_like_parquet
 from imu.report.session import analyze_recording
-from imu.tempo import parse_tempo
+from imu.tempo import Tempo, parse_tempo
 
 EPILOG = """\
 layout (BIDS motion modality):
@@ -164,55 +165,105 @@ def _subjects(participants: dict[str, Path], root: Path,
     return subjects
 
 
+def _problem(exc: Exception, path: Path) -> str:
+    """One line for a file that is skipped: the error without the file's name in front."""
+    return " ".join(str(exc).split()).removeprefix(f"{path}: ")
+
+
 def run(args: argparse.Namespace) -> int:
-    """Export every input; returns the exit code."""
+    """Export every input; returns the exit code (1 when a file was skipped).
+
+    A file that cannot be read or exported (unreadable, no participant, no task) is skipped
+    with its reason, as ``imu batch`` does, and the others are exported; the tables of an
+    ``imu batch`` dataset inside a folder are left out with one note. Two participants that
+    would become one subject stop the export before anything is written.
+    """
     out = console("export-bids")
     if args.exercise is not None:
         get_profile(args.exercise)
     tempo = parse_tempo(args.tempo) if args.tempo else None
-    paths = expand_inputs(args.inputs, exclude=args.out)
+    paths, datasets = leave_out_datasets(expand_inputs(args.inputs, exclude=args.out))
+    if datasets:
+        note = datasets_note(datasets)
+        if not paths:
+            raise ImuError(f"no recordings to export: {note}; give the recordings it was made "
+                           "from")
+        print(f"imu export-bids: note: {note}", file=sys.stderr)
     participants: dict[str, Path] = {}
     read: dict[Path, Recording] = {}
+    skipped: dict[Path, str] = {}
     for path in paths:
-        participant = _participant_of(path, read) or args.subject
+        try:
+            participant = _participant_of(path, read) or args.subject
+        except (ImuError, OSError) as exc:
+            skipped[path] = _problem(exc, path)
+            continue
         if not participant:
-            raise ImuError(f"{path}: the recording names no participant; pass --subject S")
+            skipped[path] = "the recording names no participant; pass --subject S"
+            continue
         participants.setdefault(participant, path)
     subjects = _subjects(participants, args.out, given=args.subject)
     tasks_noted: set[str] = set()
+    exported = 0
     for path in paths:
-        recording = read.pop(path, None) or _read(path)
-        participant = recording.meta.participant or args.subject
-        if not participant:
-            raise ImuError(f"{path}: the recording names no participant; pass --subject S")
-        exercise = args.exercise or recording.meta.exercise
-        task_name = args.task or exercise
-        if not task_name:
-            raise ImuError(f"{path}: no exercise known to name the task; pass --task NAME")
-        subject = subjects.get(participant) or bids_label(participant, "subject")
-        names = BidsNames(
-            subject=subject,
-            session=session_label(recording, session_id(path)[:8]),
-            task=bids_label(task_name, "task"),
-            task_name=task_name,
+        if path in skipped:
+            continue
+        try:
+            exported += _export_one(path, args, read, subjects, tempo, tasks_noted, out)
+        except BidsError:
+            raise  # the BIDS root cannot be written: no file would be
+        except (ImuError, OSError) as exc:
+            skipped[path] = _problem(exc, path)
+    for path, reason in skipped.items():
+        out.print(f"[yellow]{path}: skipped: {reason}[/yellow]", markup=True, highlight=False)
+    if skipped:
+        out.print(f"exported {count(exported, 'recording')} to {args.out}; skipped "
+                  f"{count(len(skipped), 'file')} (listed above)", highlight=False)
+    return 1 if skipped else 0
+
+
+def _export_one(path: Path, args: argparse.Namespace, read: dict[Path, Recording],
+                subjects: dict[str, str], tempo: Tempo | None, tasks_noted: set[str],
+                out: Console) -> int:
+    """Export one file; returns 1 (the number of recordings exported).
+
+    Raises:
+        ImuError: the file cannot be read or analysed, or names no participant or task.
+        BidsError: the BIDS root cannot be written.
+
+    """
+    recording = read.pop(path, None) or _read(path)
+    participant = recording.meta.participant or args.subject
+    if not participant:
+        raise ImuError("the recording names no participant; pass --subject S")
+    exercise = args.exercise or recording.meta.exercise
+    task_name = args.task or exercise
+    if not task_name:
+        raise ImuError("no exercise known to name the task; pass --task NAME")
+    subject = subjects.get(participant) or bids_label(participant, "subject")
+    names = BidsNames(
+        subject=subject,
+        session=session_label(recording, session_id(path)[:8]),
+        task=bids_label(task_name, "task"),
+        task_name=task_name,
+    )
+    reps = None
+    description = ""
+    if exercise and args.events:
+        report = analyze_recording(recording, exercise, tempo)
+        reps = report.reps
+        description = (
+            f"{report.profile.title}, prescribed tempo {report.tempo} (up-hold-down s)"
         )
-        if names.task != task_name and task_name not in tasks_noted:
-            tasks_noted.add(task_name)
-            print(f"imu export-bids: note: task {task_name!r} is BIDS task-{names.task} "
-                  f"(labels are letters and digits only; TaskName keeps {task_name!r})",
-                  file=sys.stderr)
-        reps = None
-        description = ""
-        if exercise and args.events:
-            report = analyze_recording(recording, exercise, tempo)
-            reps = report.reps
-            description = (
-                f"{report.profile.title}, prescribed tempo {report.tempo} (up-hold-down s)"
-            )
-        elif args.events:
-            out.print(f"{path}: no exercise known: no events written (pass --exercise)")
-        written = export_recording(recording, args.out, names, reps, description,
-                                   source=participant)
-        events = "" if reps is None else f", {count(len(reps), 'rep')} as events"
-        out.print(f"{path} -> {written[0].parent} ({count(len(written), 'file')}{events})")
-    return 0
+    elif args.events:
+        out.print(f"{path}: no exercise known: no events written (pass --exercise)")
+    if names.task != task_name and task_name not in tasks_noted:
+        tasks_noted.add(task_name)
+        print(f"imu export-bids: note: task {task_name!r} is BIDS task-{names.task} "
+              f"(labels are letters and digits only; TaskName keeps {task_name!r})",
+              file=sys.stderr)
+    written = export_recording(recording, args.out, names, reps, description,
+                               source=participant)
+    events = "" if reps is None else f", {count(len(reps), 'rep')} as events"
+    out.print(f"{path} -> {written[0].parent} ({count(len(written), 'file')}{events})")
+    return 1

@@ -14,14 +14,18 @@ EPILOG = """\
 inputs:
   One dataset folder written by 'imu batch' (it has reps/ and sessions/), or recordings:
   files, directories (searched for *.parquet) and quoted globs, analysed here the way
-  'imu batch' analyses them (--manifest, --exercise and --tempo as there). Weeks need the
-  sessions' dates: from the recordings' start time or the manifest's date column.
+  'imu batch' analyses them (--manifest, --exercise and --tempo as there). The tables
+  of an 'imu batch' dataset inside a folder are left out (they are no recordings). Weeks
+  need the sessions' dates: from the recordings' start time or the manifest's date column.
 
 outputs (in --out DIR):
   progress.html          the page: sessions per week, clean reps per set, descent and
                          swung reps over the weeks, and where you stand against the
                          progression rule (about 15 clean reps with a 3 s descent)
-  progress_weekly.csv    the weekly numbers behind it
+                         (a hold, plank: time held per week and the longest hold
+                         against the prescribed hold, and the hold faults: sagging,
+                         piking, shaking)
+  progress_weekly.csv    the weekly numbers behind it (a plank's: held_s, longest_hold_s)
 
 examples:
   imu progress dataset/ --participant P01 --out out/progress
@@ -38,7 +42,8 @@ def register(subparsers: Any) -> None:
         description=textwrap.fill(
             "Write a personal progress page from a dataset of 'imu batch' or from recordings: "
             "sessions per week, clean reps per set, eccentric duration and swung reps over "
-            "time, and where the person stands against the progression rule."
+            "time, and where the person stands against the progression rule; for a hold "
+            "(plank), the time held against the prescribed hold and the hold faults."
         ),
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,

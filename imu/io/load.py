@@ -12,11 +12,17 @@
 
 Each result carries a :class:`imu.io.repairs.RepairReport`; the commands print its one line on
 stderr, so no repair is silent whichever way the file came in.
+
+A folder searched for recordings may hold a dataset written by ``imu batch``: its tables are
+Parquet files but no recordings. :func:`batch_dataset_of` names the dataset a file belongs to
+and :func:`leave_out_datasets` drops such files from a search, so that the commands leave the
+dataset out with one note instead of failing on each of its tables.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Final, Literal
@@ -131,6 +137,68 @@ def is_imu_recording(path: Path) -> bool:
     except (pa.ArrowException, OSError):
         return False
     return METADATA_KEY in (schema.metadata or {})
+
+
+BATCH_TABLES: Final = ("reps", "sets", "sessions")
+"""Table folders of a dataset written by ``imu batch`` (``imu.batch.TABLES``)."""
+BATCH_FAILURES_FILE: Final = "_failures.csv"
+"""The failures of the last ``imu batch`` run in a dataset (``imu.batch.FAILURES_FILE``)."""
+BATCH_MARKERS: Final = ("_done", BATCH_FAILURES_FILE)
+"""What ``imu batch`` writes beside the tables (``imu.batch.DONE_DIR``, ``FAILURES_FILE``): a
+dataset whose every file failed holds only ``_failures.csv``."""
+
+
+def is_batch_dataset(path: str | Path) -> bool:
+    """Whether ``path`` is a dataset folder written by ``imu batch``.
+
+    It has the ``reps/`` and ``sessions/`` table folders, or (when no file was analysed) only
+    the batch's own ``_failures.csv`` or ``_done/``.
+    """
+    p = Path(path)
+    if not p.is_dir():
+        return False
+    if (p / "reps").is_dir() and (p / "sessions").is_dir():
+        return True
+    return any((p / marker).exists() for marker in BATCH_MARKERS)
+
+
+def batch_dataset_of(path: str | Path) -> Path | None:
+    """The ``imu batch`` dataset whose table folder holds the file ``path``, or None.
+
+    ``DATASET/reps/participant=P01/<session>.parquet`` gives ``DATASET``.
+    """
+    p = Path(path)
+    for folder in p.parents:
+        if folder.name in BATCH_TABLES and is_batch_dataset(folder.parent):
+            return folder.parent
+    return None
+
+
+def leave_out_datasets(paths: Sequence[Path]) -> tuple[list[Path], list[Path]]:
+    """``paths`` without the tables of ``imu batch`` datasets, and those datasets' folders.
+
+    Returns:
+        The paths outside any dataset (in their order), and the dataset folders whose tables
+        were left out (each once, in the order first met).
+
+    """
+    kept: list[Path] = []
+    datasets: dict[Path, None] = {}
+    for path in paths:
+        root = batch_dataset_of(path)
+        if root is None:
+            kept.append(path)
+        else:
+            datasets.setdefault(root, None)
+    return kept, list(datasets)
+
+
+def datasets_note(datasets: Sequence[Path]) -> str:
+    """One line naming the ``imu batch`` datasets whose tables a folder search left out."""
+    named = ", ".join(str(d) for d in datasets)
+    which = "a dataset" if len(datasets) == 1 else f"{len(datasets)} datasets"
+    return (f"{named}: {which} written by 'imu batch' left out (its tables are analysed reps, "
+            "not recordings)")
 
 
 def load_recordings(
@@ -285,4 +353,14 @@ def sanitize(recording: Recording, source: str) -> tuple[Recording, RepairReport
     return Recording(acc, gyr, meta), report
 
 
-__all__ = ["LoadedRecording", "import_parquet", "is_imu_recording", "load_recordings", "sanitize"]
+__all__ = [
+    "LoadedRecording",
+    "batch_dataset_of",
+    "datasets_note",
+    "import_parquet",
+    "is_batch_dataset",
+    "is_imu_recording",
+    "leave_out_datasets",
+    "load_recordings",
+    "sanitize",
+]

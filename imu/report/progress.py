@@ -15,6 +15,15 @@ Built on the research API (:mod:`imu.research`); nothing here recomputes what it
   progressing"): per session the best set's count of such reps
   (:func:`imu.report.coaching.progress_reps`), and where the person stands against the bar.
 
+A hold (an isometric profile: plank) has no descent, swing or rep bar: its page shows the
+time held per week, the total by the report's rule (:func:`imu.research.hold_time`, which sums
+:func:`imu.report.tables.time_held_s`) and the longest hold, against the prescribed hold; the
+hold faults per week (sagging, piking, shaking: :func:`imu.research.fault_rates`); and the
+coaching verdict of the last session (:mod:`imu.report.coaching`, holds long enough).
+
+Every share and duration leaves out the reps over a data gap, by the report tables' one rule
+(:func:`imu.report.tables.judged`), so the page agrees with each session's table.
+
 Input is a dataset's three tables (:class:`imu.research.Dataset`: from ``imu batch`` via
 :func:`imu.research.load_dataset`, or from recordings via :func:`tables_from_recordings`,
 which analyses them the way ``imu batch`` does, in this process). The page covers one
@@ -25,6 +34,7 @@ from __future__ import annotations
 
 import html
 import logging
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,17 +48,21 @@ from matplotlib.figure import Figure
 
 from imu import research
 from imu.errors import ImuError
-from imu.exercises import get_profile
+from imu.exercises import FAULT_WORDS, ExerciseProfile, get_profile
+from imu.io.load import datasets_note, is_batch_dataset, leave_out_datasets
 from imu.report.coaching import (
     DISCLAIMER,
+    PLANK_RANGE_S,
     PROGRESS_ECCENTRIC_S,
     descent_below_bar,
     progress_reps,
     train_towards,
 )
 from imu.report.html import CSS, figure_html, scroll_table
+from imu.report.tables import judged, time_held_s
 from imu.research import Dataset
 from imu.tempo import parse_tempo
+from imu.text import count
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +80,21 @@ WEEKLY_COLUMNS: Final = (
     "progress_reps_max",
 )
 """Columns of the weekly table written beside the page (``progress_weekly.csv``)."""
+
+HOLD_COLUMNS: Final = ("week", "week_start", "sessions", "holds", "held_s", "longest_hold_s",
+                       "hold_ok_share")
+"""First columns of the weekly table of a hold (isometric exercise: plank); then the share
+of holds with each of the exercise's faults (``<fault>_share``) and ``clean_share``
+(:func:`hold_weekly_columns`)."""
+
+
+def hold_weekly_columns(profile: ExerciseProfile) -> tuple[str, ...]:
+    """Columns of ``progress_weekly.csv`` for a hold (isometric exercise).
+
+    Plank's are :data:`HOLD_COLUMNS`, ``hips_sagging_share``, ``hips_piking_share``,
+    ``shaking_share``, ``clean_share``.
+    """
+    return (*HOLD_COLUMNS, *(f"{f}_share" for f in profile.faults), "clean_share")
 
 
 class ProgressError(ImuError):
@@ -95,6 +124,13 @@ class Progress:
         bar: clean reps with a 3 s descent that suggest progressing (None: no bar for the
             exercise).
         other_exercises: other exercises of the participant with their session counts.
+        isometric: the exercise is a hold (plank). Then ``weekly`` has the columns of
+            :func:`hold_weekly_columns`; ``per_session`` has ``session_id``, ``date``,
+            ``holds``, ``held_s`` (:func:`imu.report.tables.time_held_s`), ``longest_hold_s``
+            (of the holds not over a data gap), ``clean_holds`` and ``verdict`` (the session
+            table's); ``trends`` are those of ``longest_hold_s``, ``held_s`` and each fault
+            share; ``quartiles`` is empty and ``prescribed_eccentric_s`` NaN.
+        prescribed_hold_s: the prescribed hold (median over sessions), s; NaN for reps.
 
     """
 
@@ -109,15 +145,35 @@ class Progress:
     prescribed_eccentric_s: float
     bar: int | None
     other_exercises: dict[str, int]
+    isometric: bool = False
+    prescribed_hold_s: float = math.nan
 
 
 # --------------------------------------------------------------------------- inputs
 
 
 def is_dataset(path: str | Path) -> bool:
-    """Whether ``path`` is a dataset written by ``imu batch`` (has ``reps/`` and ``sessions/``)."""
-    p = Path(path)
-    return p.is_dir() and (p / "reps").is_dir() and (p / "sessions").is_dir()
+    """Whether ``path`` is a dataset written by ``imu batch``.
+
+    It has ``reps/`` and ``sessions/``, or only the batch's ``_failures.csv`` when every file
+    failed (:func:`imu.io.load.is_batch_dataset`).
+    """
+    return is_batch_dataset(path)
+
+
+BATCH_IMPORT_HINT: Final = " (imu batch takes no import options"
+"""How :func:`imu.batch.analyze_job` starts its advice for a file that needs import options;
+``imu progress`` gives its own (it takes no import options either)."""
+
+
+def _reason(path: Path, error: str | None) -> str:
+    """A failed file's reason in the words of ``imu progress`` (not of ``imu batch``)."""
+    reason = error or "failed"
+    if BATCH_IMPORT_HINT in reason:
+        reason = (reason.split(BATCH_IMPORT_HINT)[0]
+                  + f" (imu progress takes no import options: run 'imu convert {path} "
+                  "OUT.parquet' with them first, and give the .parquet)")
+    return reason
 
 
 def tables_from_recordings(
@@ -137,6 +193,8 @@ def tables_from_recordings(
     Returns:
         The three tables (with ``participant``, ``session_id``, ``date``, ``exercise``,
         ``tempo`` like a dataset's), and the files that failed with a one-line reason.
+        The tables of an ``imu batch`` dataset inside a searched folder are no recordings:
+        they are left out with one logged note naming the dataset.
 
     """
     from imu.batch import BatchOptions, analyze_job, collect_jobs  # batch imports imu.report
@@ -144,10 +202,18 @@ def tables_from_recordings(
     options = BatchOptions(exercise=exercise, tempo=tempo, workers=0)
     frames: dict[str, list[pd.DataFrame]] = {"reps": [], "sets": [], "sessions": []}
     failures: list[tuple[Path, str]] = []
-    for job in collect_jobs(inputs, manifest):
+    jobs = collect_jobs(inputs, manifest)
+    kept, datasets = leave_out_datasets([job.path for job in jobs])
+    if datasets:
+        logger.warning("%s; give the dataset folder alone to make the page from it",
+                       datasets_note(datasets))
+    outside = set(kept)
+    for job in jobs:
+        if job.path not in outside:
+            continue
         outcome = analyze_job(job, options)
         if outcome.tables is None:
-            failures.append((outcome.path, outcome.error or "failed"))
+            failures.append((outcome.path, _reason(outcome.path, outcome.error)))
             continue
         for name, frame in outcome.tables.items():
             frames[name].append(frame.assign(participant=outcome.participant))
@@ -224,12 +290,17 @@ def select(
 
 
 def _per_session(data: Dataset) -> pd.DataFrame:
-    """One row per session: clean reps, the progression count, descent and swings."""
+    """One row per session: clean reps, the progression count, descent and swings.
+
+    The descent and the swing share are of the reps not over a data gap, as the session
+    table's (:func:`imu.report.tables.judged`); NaN when every rep was over one.
+    """
     rows: list[dict[str, object]] = []
     sets_by = dict(tuple(data.sets.groupby("session_id", sort=False)))
     for sid, reps in data.reps.groupby("session_id", sort=False):
         sets = sets_by.get(sid, pd.DataFrame({"clean_reps": []}))
         progress = progress_reps(reps)
+        measured = reps[judged(reps)]
         rows.append({
             "session_id": sid,
             "date": reps["date"].iloc[0],
@@ -237,8 +308,8 @@ def _per_session(data: Dataset) -> pd.DataFrame:
             "clean_reps": int(reps["clean"].sum()),
             "best_set_clean": int(sets["clean_reps"].max()) if len(sets) else 0,
             "progress_reps": int(progress.max()) if len(progress) else 0,
-            "eccentric_s_median": float(reps["eccentric_s"].median()),
-            "swing_share": float(reps["swing"].mean()),
+            "eccentric_s_median": float(measured["eccentric_s"].median()),
+            "swing_share": float(measured["swing"].mean()) if len(measured) else np.nan,
         })
     frame = pd.DataFrame(rows, columns=["session_id", "date", "reps", "clean_reps",
                                         "best_set_clean", "progress_reps",
@@ -269,6 +340,9 @@ def build_progress(
     by = ("participant", "exercise", research.WEEK)
     frequency = research.sessions_per_week(own.sessions)
     weekly = frequency[[research.WEEK, research.WEEK_START, "sessions"]].copy()
+    profile = get_profile(exercise)
+    if profile.isometric:
+        return _hold_progress(own, participant, profile, others, weekly)
     if not own.reps.empty:
         compliance = research.tempo_compliance(own.reps, by=by)
         faults = research.fault_rates(own.reps, by=by)
@@ -317,6 +391,73 @@ def build_progress(
     )
 
 
+def _hold_per_session(data: Dataset) -> pd.DataFrame:
+    """One row per session of holds: time held, the longest hold, clean holds, the verdict."""
+    columns = ["session_id", "date", "holds", "held_s", "longest_hold_s", "clean_holds",
+               "verdict"]
+    sessions = data.sessions
+    verdicts = (dict(zip(sessions["session_id"], sessions["verdict"], strict=True))
+                if "verdict" in sessions else {})
+    rows: list[dict[str, object]] = []
+    for sid, reps in data.reps.groupby("session_id", sort=False):
+        measured = reps[judged(reps)]
+        rows.append({
+            "session_id": sid,
+            "date": reps["date"].iloc[0],
+            "holds": len(reps),
+            "held_s": time_held_s(reps),
+            "longest_hold_s": float(measured["top_hold_s"].max()) if len(measured) else np.nan,
+            "clean_holds": int(reps["clean"].sum()),
+            "verdict": verdicts.get(sid),
+        })
+    frame = pd.DataFrame(rows, columns=columns)
+    return frame.sort_values("date", kind="stable").reset_index(drop=True)
+
+
+def _hold_progress(own: Dataset, participant: str, profile: ExerciseProfile,
+                   others: dict[str, int], weekly: pd.DataFrame) -> Progress:
+    """The progress of a hold (plank): time held and hold faults per week."""
+    by = ("participant", "exercise", research.WEEK)
+    columns = hold_weekly_columns(profile)
+    shares = [c for c in columns if c.endswith("_share") and c != "hold_ok_share"]
+    trends = pd.DataFrame(columns=["first", "last", "slope_per_week"])
+    if not own.reps.empty:
+        held = research.hold_time(own.reps, by=by)
+        faults = research.fault_rates(own.reps, by=by)
+        weekly = weekly.merge(held[[research.WEEK, *HOLD_COLUMNS[3:]]], on=research.WEEK,
+                              how="left")
+        weekly = weekly.merge(faults[[research.WEEK, *shares]], on=research.WEEK, how="left")
+        trends = pd.concat(
+            [research.weekly_trend(held, v).assign(value=v)
+             for v in ("longest_hold_s", "held_s")]
+            + [research.weekly_trend(faults, v).assign(value=v) for v in shares
+               if v != "clean_share"],
+            ignore_index=True,
+        ).set_index("value")
+        prescribed = float(held["prescribed_hold_s"].median())
+    else:
+        for column in columns[3:]:
+            weekly[column] = np.nan
+        tempos = own.sessions["tempo"].dropna()
+        prescribed = (parse_tempo(str(tempos.iloc[0])).top_hold_s if len(tempos)
+                      else profile.default_tempo.top_hold_s)
+    return Progress(
+        participant=participant,
+        exercise=profile.name,
+        data=own,
+        weekly=weekly[list(columns)],
+        per_session=_hold_per_session(own),
+        quartiles=pd.DataFrame(),
+        trends=trends,
+        frequency=research.frequency_summary(own.sessions).iloc[0],
+        prescribed_eccentric_s=np.nan,
+        bar=None,
+        other_exercises=others,
+        isometric=True,
+        prescribed_hold_s=prescribed,
+    )
+
+
 # --------------------------------------------------------------------------- words
 
 
@@ -331,19 +472,29 @@ def _trend_text(progress: Progress, value: str) -> tuple[float, float, float] | 
     return first, last, slope
 
 
-def headline(progress: Progress) -> list[str]:
-    """The page's first lines: frequency, descent, swings, and where the person stands."""
+def _frequency_line(progress: Progress) -> str:
     f = progress.frequency
     weeks = int(f["weeks"])
     in_target = round(float(f["in_target_share"]) * weeks)
     over = round(float(f["over_target_share"]) * weeks)
-    lines = [
-        f"{int(f['sessions'])} sessions over {weeks} week{'s' if weeks != 1 else ''} "
-        f"({float(f['sessions_per_week']):.1f} a week): {in_target} of {weeks} weeks within the "
-        f"2-3 sessions a week recommended for core work"
+    return (
+        f"{count(int(f['sessions']), 'session')} over {count(weeks, 'week')} "
+        f"({float(f['sessions_per_week']):.1f} a week): {in_target} of {count(weeks, 'week')} "
+        "within the 2-3 sessions a week recommended for core work"
         + (f", {over} over it (keep rest days)" if over else "")
         + "."
-    ]
+    )
+
+
+def headline(progress: Progress) -> list[str]:
+    """The page's first lines: frequency, descent, swings, and where the person stands.
+
+    A hold (plank): frequency, time held against the prescribed hold, hold faults, and the
+    last session's verdict (:func:`hold_lines`).
+    """
+    if progress.isometric:
+        return hold_lines(progress)
+    lines = [_frequency_line(progress)]
     ecc = _trend_text(progress, "eccentric_s_median")
     target = progress.prescribed_eccentric_s
     if ecc is not None:
@@ -374,8 +525,82 @@ def headline(progress: Progress) -> list[str]:
     return lines
 
 
+def _weekly_value(progress: Progress, value: str) -> tuple[float, float] | None:
+    """``value`` in the first and the last week that have it (None when none has)."""
+    values = progress.weekly[value].dropna()
+    if values.empty:
+        return None
+    return float(values.iloc[0]), float(values.iloc[-1])
+
+
+def hold_lines(progress: Progress) -> list[str]:
+    """A hold's headline: frequency, time held, hold faults and where the person stands."""
+    lines = [_frequency_line(progress)]
+    target = progress.prescribed_hold_s
+    against = f" against {target:g} s prescribed" if np.isfinite(target) else ""
+    held = _weekly_value(progress, "held_s")
+    longest = _weekly_value(progress, "longest_hold_s")
+    weeks = int(progress.weekly["held_s"].notna().sum())
+    if held is not None and weeks <= 1:
+        holds = int(progress.weekly["holds"].sum())
+        longest_text = (f"; the longest hold {longest[1]:.0f} s," if longest is not None else
+                        "; none timed whole (samples lost during each)")
+        lines.append(f"Time held: {held[1]:.0f} s in {count(holds, 'hold')} in the one week "
+                     f"so far{longest_text}{against}.")
+    elif held is not None:
+        trend = _trend_text(progress, "longest_hold_s")
+        if trend is None:
+            change = "none timed whole (samples lost during each)"
+        else:
+            first, last, slope = trend
+            a, b = round(first), round(last)
+            change = (f"stayed at {b:.0f} s" if a == b else
+                      f"{'rose' if b > a else 'fell'} from {a:.0f} s to {b:.0f} s")
+            slope = 0.0 if round(slope, 1) == 0 else slope  # never "-0.0 s a week"
+            change += f" ({slope:+.1f} s a week)" if np.isfinite(slope) else ""
+        lines.append(f"Longest hold (per week): {change}{against}; time held {held[0]:.0f} s in "
+                     f"the first week, {held[1]:.0f} s in the last.")
+    faults = [c for c in progress.weekly.columns
+              if c.endswith("_share") and c not in ("hold_ok_share", "clean_share")]
+    told = []
+    for column in faults:
+        value = _weekly_value(progress, column)
+        if value is None:
+            continue
+        word = FAULT_WORDS.get(column.removesuffix("_share"), column)
+        told.append((word, value))
+    if told and weeks <= 1:
+        parts = [f"{word} in {last:.0%}" for word, (_, last) in told]
+        parts[0] += " of holds"
+        lines.append(f"Hold faults: {', '.join(parts)} in the one week so far.")
+    elif told:
+        parts = [f"{word} {first:.0%} to {last:.0%}" for word, (first, last) in told]
+        lines.append(f"Hold faults (share of holds, first week to last): {', '.join(parts)}.")
+    lines.append(standing_text(progress))
+    return lines
+
+
+def _hold_standing(progress: Progress) -> str:
+    """Where a hold stands: the last session's verdict (the coaching rules' hold verdict)."""
+    per = progress.per_session
+    low, high = PLANK_RANGE_S
+    if per.empty:
+        return (f"No holds yet: hold still and level; plank holds run {low:g}-{high:g} s.")
+    last = per.iloc[-1]
+    verdict = last["verdict"]
+    if verdict is None or pd.isna(verdict):
+        return (f"Last session ({_day(last['date'])}): held {float(last['held_s']):.0f} s in "
+                f"{count(int(last['holds']), 'hold')}.")
+    return f"Last session ({_day(last['date'])}): {verdict}"
+
+
 def standing_text(progress: Progress) -> str:
-    """Where the person stands against the progression rule (or the exercise has none)."""
+    """Where the person stands against the progression rule (or the exercise has none).
+
+    A hold (plank) has no rep bar: the last session's verdict on its holds instead.
+    """
+    if progress.isometric:
+        return _hold_standing(progress)
     bar = progress.bar
     if bar is None:
         return (f"{get_profile(progress.exercise).title} has no progression bar in the coaching "
@@ -489,6 +714,37 @@ def swing_figure(progress: Progress) -> Figure:
     return fig
 
 
+def hold_figure(progress: Progress) -> Figure:
+    """Time held per week as bars, the week's longest hold, against the prescribed hold."""
+    fig = Figure(figsize=(7.2, 3.2), layout="constrained")
+    ax = _week_axis(fig, "Time held per week", "seconds")
+    w = progress.weekly
+    ax.bar(w[research.WEEK_START], w["held_s"], width=6.5, align="edge", color="#4c9be8",
+           alpha=0.6, label="time held in the week")
+    ax.plot(w[research.WEEK_START] + pd.Timedelta(days=3), w["longest_hold_s"],
+            color="#b35c00", marker="o", label="longest hold")
+    target = progress.prescribed_hold_s
+    if np.isfinite(target):
+        ax.axhline(target, color="#2e7d32", ls="--", lw=1.2, label=f"prescribed {target:g} s")
+    ax.set_ylim(bottom=0)
+    fig.legend(loc="outside upper center", ncols=3, fontsize=8, frameon=False)
+    return fig
+
+
+def hold_faults_figure(progress: Progress) -> Figure:
+    """Share of holds with each hold fault per week."""
+    fig = Figure(figsize=(7.2, 3.0), layout="constrained")
+    ax = _week_axis(fig, "Hold faults per week", "share of holds (%)")
+    w = progress.weekly
+    x = w[research.WEEK_START] + pd.Timedelta(days=3)
+    for column, marker in zip(_hold_fault_columns(progress), "v^s", strict=False):
+        ax.plot(x, 100 * w[column], marker=marker,
+                label=FAULT_WORDS.get(column.removesuffix("_share"), column))
+    ax.set_ylim(0, 100)
+    fig.legend(loc="outside upper center", ncols=3, fontsize=8, frameon=False)
+    return fig
+
+
 # --------------------------------------------------------------------------- the page
 
 
@@ -517,6 +773,31 @@ WEEK_TABLE: Final = (
 """Columns of the weekly table on the page, with plain headings and formats."""
 
 
+def _hold_fault_columns(progress: Progress) -> list[str]:
+    """The weekly ``<fault>_share`` columns of a hold (plank: sagging, piking, shaking)."""
+    return [c for c in progress.weekly.columns
+            if c.endswith("_share") and c not in ("hold_ok_share", "clean_share")]
+
+
+def hold_week_table(progress: Progress) -> tuple[tuple[str, str, str], ...]:
+    """The weekly table of a hold (plank) on the page: column, plain heading, format."""
+    faults = tuple(
+        (c, f"{FAULT_WORDS.get(c.removesuffix('_share'), c).capitalize()} (%)", "%")
+        for c in _hold_fault_columns(progress)
+    )
+    target = progress.prescribed_hold_s
+    return (
+        ("week", "Week", ""),
+        ("sessions", "Sessions", "d"),
+        ("holds", "Holds", "d"),
+        ("held_s", "Time held (s)", ".0f"),
+        ("longest_hold_s", "Longest hold (s)", ".0f"),
+        ("hold_ok_share", f"Holds long enough for {target:g} s (%)", "%"),
+        *faults,
+        ("clean_share", "Clean holds (%)", "%"),
+    )
+
+
 def render_progress_html(progress: Progress) -> str:
     """The progress page as one self-contained HTML document."""
     profile = get_profile(progress.exercise)
@@ -530,25 +811,30 @@ def render_progress_html(progress: Progress) -> str:
         f"<h1>{html.escape(title)}</h1>",
     ]
     per = progress.per_session
+    unit = "hold" if progress.isometric else "rep"
     if len(per):
         parts.append(f'<p class="meta">{_day(per["date"].min())} to {_day(per["date"].max())}'
-                     f" · {len(per)} sessions with reps</p>")
+                     f" · {count(len(per), 'session')} with {unit}s</p>")
     parts.append('<h2>Summary</h2><section class="summary" aria-label="Summary">')
     f = progress.frequency
-    total_clean = int(per["clean_reps"].sum()) if len(per) else 0
-    total_reps = int(per["reps"].sum()) if len(per) else 0
+    sessions = int(f["sessions"])
+    total_clean = int(per[f"clean_{unit}s"].sum()) if len(per) else 0
+    total_reps = int(per[f"{unit}s"].sum()) if len(per) else 0
+    held = (f"<li><b>{float(per['held_s'].sum()):.0f} s</b>held in all</li>"
+            if progress.isometric else "")
     parts.append(
         '<ul class="stats">'
-        f"<li><b>{int(f['sessions'])}</b>sessions</li>"
-        f"<li><b>{float(f['sessions_per_week']):.1f}</b>sessions a week</li>"
-        f"<li><b>{total_clean} / {total_reps}</b>clean reps</li></ul>"
+        f"<li><b>{sessions}</b>{'session' if sessions == 1 else 'sessions'}</li>"
+        f"<li><b>{float(f['sessions_per_week']):.1f}</b>sessions a week</li>{held}"
+        f"<li><b>{total_clean} / {total_reps}</b>clean {unit}s</li></ul>"
     )
     parts.append("<ul>")
     parts += [f"<li>{html.escape(line)}</li>" for line in lines[:-1]]
     parts.append("</ul>")
     parts.append(f'<p class="advice">{html.escape(lines[-1])}</p>')
     if progress.other_exercises:
-        others = ", ".join(f"{k} ({v} sessions)" for k, v in progress.other_exercises.items())
+        others = ", ".join(f"{k} ({count(v, 'session')})"
+                           for k, v in progress.other_exercises.items())
         parts.append(f'<p class="note">Also trained: {html.escape(others)}; make their page '
                      "with --exercise.</p>")
     parts.append(f'<p class="disclaimer">{html.escape(DISCLAIMER)}</p></section>')
@@ -558,6 +844,25 @@ def render_progress_html(progress: Progress) -> str:
         "Bars of the number of sessions in each week against the shaded target of 2 to 3 "
         "sessions a week.",
     ))
+    if progress.isometric:
+        parts += _hold_figures(progress)
+    else:
+        parts += _rep_figures(progress)
+    table = hold_week_table(progress) if progress.isometric else WEEK_TABLE
+    parts.append("<h2>Week by week</h2>")
+    rows = [[html.escape(_fmt(row[c], spec) if spec else str(row[c])) for c, _, spec in table]
+            for row in progress.weekly.to_dict(orient="records")]
+    parts.append(scroll_table([label for _, label, _ in table], rows, cls="details"))
+    parts.append('<p class="note">The same numbers, with their column names, are in '
+                 "progress_weekly.csv.</p>")
+    parts.append(f'<p class="disclaimer">{html.escape(DISCLAIMER)}</p>')
+    parts.append("</main></body></html>")
+    return "\n".join(parts)
+
+
+def _rep_figures(progress: Progress) -> list[str]:
+    """The figures of a rep exercise: clean reps per set, descent, swung reps."""
+    parts: list[str] = []
     parts.append(figure_html(
         clean_figure(progress),
         "Dots of the clean reps of every set by date, a line of the weekly mean of clean reps "
@@ -572,15 +877,24 @@ def render_progress_html(progress: Progress) -> str:
         swing_figure(progress),
         "Line of the percentage of swung reps in each week.",
     ))
-    parts.append("<h2>Week by week</h2>")
-    rows = [[html.escape(_fmt(row[c], spec) if spec else str(row[c])) for c, _, spec in WEEK_TABLE]
-            for row in progress.weekly.to_dict(orient="records")]
-    parts.append(scroll_table([label for _, label, _ in WEEK_TABLE], rows, cls="details"))
-    parts.append('<p class="note">The same numbers, with their column names, are in '
-                 "progress_weekly.csv.</p>")
-    parts.append(f'<p class="disclaimer">{html.escape(DISCLAIMER)}</p>')
-    parts.append("</main></body></html>")
-    return "\n".join(parts)
+    return parts
+
+
+def _hold_figures(progress: Progress) -> list[str]:
+    """The figures of a hold: time held and the longest hold, hold faults."""
+    target = progress.prescribed_hold_s
+    return [
+        figure_html(
+            hold_figure(progress),
+            "Bars of the time held in each week, a line of the week's longest hold, and a "
+            f"dashed line at the prescribed {target:g} s.",
+        ),
+        figure_html(
+            hold_faults_figure(progress),
+            "Lines of the percentage of holds with each hold fault (hips sagging, hips piking, "
+            "shaking) in each week.",
+        ),
+    ]
 
 
 def write_progress(progress: Progress, out_dir: str | Path) -> list[Path]:

@@ -1,0 +1,86 @@
+"""``imu export-bids FOLDER``: bad files are skipped with a reason, the rest exported, and the
+tables of an ``imu batch`` dataset in the folder are left out (not one line per table)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from imu.batch import BatchOptions, collect_jobs, run_batch
+from imu.cli import main
+
+PLANK = Path(__file__).resolve().parents[2] / "recordings" / "plank.parquet"
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A recording, a corrupt file and an imu batch dataset made from the recording."""
+    root = tmp_path_factory.mktemp("F")
+    shutil.copy(PLANK, root / "a.parquet")
+    run_batch(collect_jobs([root / "a.parquet"]), root / "dataset", BatchOptions(workers=0))
+    assert list((root / "dataset" / "reps").rglob("*.parquet"))
+    (root / "bad.parquet").write_bytes(b"junk")
+    return root
+
+
+def _motion_files(out: Path) -> list[Path]:
+    return sorted(out.rglob("*_motion.tsv"))
+
+
+def test_a_bad_file_is_skipped_and_the_rest_exported(
+    folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """It stopped at bad.parquet (exit 2) and wrote nothing."""
+    out = tmp_path / "bids"
+    assert main(["export-bids", str(folder), "--out", str(out), "--no-events"]) == 1
+    said = capsys.readouterr()
+    text = said.out + said.err
+    assert len(_motion_files(out)) == 1
+    skipped = [line for line in said.out.splitlines() if ": skipped: " in line]
+    assert len(skipped) == 1 and skipped[0].startswith(f"{folder / 'bad.parquet'}: skipped: ")
+    assert "not a readable Parquet" in skipped[0]
+    assert "exported 1 recording" in said.out and "skipped 1 file" in said.out
+    # the dataset's tables are no recordings: never one line each
+    assert "plain Parquet table" not in text and "imu convert" not in text
+    assert "participant=" not in text
+    assert sum("dataset" in line for line in text.splitlines()) <= 1
+
+
+def test_dataset_tables_matched_by_a_glob_are_left_out_with_one_note(
+    folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "bids"
+    code = main(["export-bids", f"{folder}/**/*.parquet", "--out", str(out), "--no-events"])
+    said = capsys.readouterr()
+    assert code == 1  # bad.parquet
+    notes = [line for line in said.err.splitlines() if "written by 'imu batch' left out" in line]
+    assert notes == [f"imu export-bids: note: {folder / 'dataset'}: a dataset written by "
+                     "'imu batch' left out (its tables are analysed reps, not recordings)"]
+    assert "plain Parquet table" not in said.out + said.err
+    assert len(_motion_files(out)) == 1
+
+
+def test_good_files_alone_exit_0(folder: Path, tmp_path: Path) -> None:
+    out = tmp_path / "bids"
+    assert main(["export-bids", str(folder / "a.parquet"), "--out", str(out),
+                 "--no-events"]) == 0
+    assert len(_motion_files(out)) == 1
+
+
+def test_a_file_without_a_participant_is_skipped_not_the_end(
+    folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from imu.io.recording import read_recording, write_recording
+
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    shutil.copy(PLANK, inputs / "a.parquet")
+    write_recording(read_recording(PLANK).with_meta(participant=None), inputs / "b.parquet")
+    out = tmp_path / "bids"
+    assert main(["export-bids", str(inputs), "--out", str(out), "--no-events"]) == 1
+    said = capsys.readouterr().out
+    assert (f"{inputs / 'b.parquet'}: skipped: the recording names no participant; pass "
+            "--subject S") in said
+    assert len(_motion_files(out)) == 1
