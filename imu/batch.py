@@ -33,9 +33,14 @@ Every table has the columns of :mod:`imu.report.tables` plus ``session_id`` (str
 renames, moves and re-runs, and different for any change to the samples or the metadata
 stored in the file. Two byte-identical files are one session (analysed once).
 
-**Re-running** skips every session with a done-marker (``_done/<session_id>.json``, written
-after its three tables), whatever the options: use a new dataset or ``force=True`` to
-re-analyse (its old table files are removed first, also when the participant changed).
+**Re-running** skips a session whose done-marker (``_done/<session_id>.json``, written after
+its three tables) records the same inputs (:func:`session_inputs`: the manifest's participant,
+exercise, tempo and date, ``--exercise``/``--tempo``, every analyzer parameter, the file's size
+and modification time). A session whose inputs changed is analysed again, and so is every
+session with ``force=True``; its old table files are removed (also when the participant
+changed), and so is an earlier session of the same file whose bytes have changed since: the
+dataset holds one version of each session and of each file. A session that fails when analysed
+again loses its old results (the dataset never keeps results of inputs that are gone).
 
 **Metadata** (participant, exercise, prescribed tempo, date) comes from, most specific first:
 a manifest row for the file, the batch options ``exercise``/``tempo``, the recording's own
@@ -57,7 +62,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final
@@ -70,9 +75,9 @@ import pyarrow.parquet as pq
 from imu.core.analyzer import AnalyzerParams
 from imu.errors import ImportOptionsError, ImuError
 from imu.exercises import PROFILES, check_tempo_fits, get_profile, profile_name
-from imu.io.load import load_recordings
+from imu.io.load import datasets_note, is_batch_dataset, load_recordings
 from imu.io.recording import Recording
-from imu.report.session import analyze_recording, recorded_tempo
+from imu.report.session import analyze_recording, check_long_enough, recorded_tempo
 from imu.report.tables import REPS_DTYPES, SESSION_DTYPES, SETS_DTYPES, TABLE_FILES
 from imu.tempo import parse_tempo
 from imu.text import count
@@ -424,6 +429,39 @@ NOT_DATA_CSV = REPORT_TABLES | {"manifest.csv", "cohort.csv"}
 ``imu simulate-cohort``; they are not counted in the "CSV files left out" note."""
 
 
+def _dangling(path: Path) -> bool:
+    """``path`` is a symbolic link whose target does not exist."""
+    return path.is_symlink() and not path.exists()
+
+
+def _search_folder(folder: Path) -> tuple[list[Path], int, list[Path]]:
+    """A directory search: its recordings, the number of data CSVs left out, the datasets left out.
+
+    Recordings are the ``*.parquet`` files (and broken links named so, which then fail with
+    their reason) outside this tool's report tables and outside any dataset of ``imu batch``
+    (:func:`imu.io.load.is_batch_dataset`: its files are results, not recordings). Symbolic
+    links to folders are not followed.
+    """
+    recordings: list[Path] = []
+    csvs = 0
+    datasets: list[Path] = []
+    for here, dirs, files in os.walk(folder):
+        base = Path(here)
+        if is_batch_dataset(base):
+            datasets.append(base)
+            dirs.clear()
+            continue
+        for name in files:
+            path = base / name
+            if name.endswith(".parquet"):
+                if name not in REPORT_TABLES and (path.is_file() or _dangling(path)):
+                    recordings.append(path)
+            elif (name.endswith(".csv") and not name.endswith(".truth.csv")
+                  and name not in NOT_DATA_CSV and path.is_file()):
+                csvs += 1
+    return sorted(recordings), csvs, sorted(datasets)
+
+
 def expand_inputs(inputs: Iterable[str | Path], exclude: str | Path | None = None) -> list[Path]:
     """Files named by ``inputs``, sorted, without duplicates.
 
@@ -434,7 +472,10 @@ def expand_inputs(inputs: Iterable[str | Path], exclude: str | Path | None = Non
 
     CSV files are taken when named or matched by a glob, never from a directory search (a
     folder of recordings often holds truth or report CSVs). A directory search also leaves out
-    this tool's own report tables (:data:`REPORT_TABLES`), e.g. the reports of live sessions.
+    this tool's own report tables (:data:`REPORT_TABLES`), e.g. the reports of live sessions,
+    and the files of any ``imu batch`` dataset inside the folder (a log line names it). A
+    broken symbolic link named ``*.parquet`` (or matched by a glob) is taken: the batch reports
+    it as a failed file, with its reason.
 
     Args:
         inputs: paths, directories or patterns.
@@ -449,14 +490,20 @@ def expand_inputs(inputs: Iterable[str | Path], exclude: str | Path | None = Non
     skip = Path(exclude).resolve() if exclude is not None else None
     for item in inputs:
         text = str(item)
+        datasets: list[Path] = []
         if any(ch in text for ch in "*?["):
             matches = [Path(m) for m in sorted(glob.glob(text, recursive=True))]
-            matches = [m for m in matches if m.is_file()]
+            matches = [m for m in matches if m.is_file() or _dangling(m)]
         elif Path(text).is_dir():
-            matches = sorted(p for p in Path(text).rglob("*.parquet") if p.is_file()
-                             and p.name not in REPORT_TABLES)
-            csvs = sum(1 for p in Path(text).rglob("*.csv") if p.is_file()
-                       and not p.name.endswith(".truth.csv") and p.name not in NOT_DATA_CSV)
+            matches, csvs, datasets = _search_folder(Path(text))
+            if datasets:
+                logger.info("%s", datasets_note(datasets))
+                if (not matches and Path(text).resolve() in {d.resolve() for d in datasets}
+                        and not (skip is not None and Path(text).resolve().is_relative_to(skip))):
+                    raise BatchError(
+                        f"input {text!r} is a dataset written by imu batch (results, not "
+                        "recordings); give the folder of the recordings it was made from"
+                    )
             if csvs:
                 logger.warning(
                     "%s: %d CSV file(s) left out (a folder is searched for .parquet "
@@ -469,7 +516,10 @@ def expand_inputs(inputs: Iterable[str | Path], exclude: str | Path | None = Non
             raise BatchError(f"input {text!r}: no such file, directory or matching pattern")
         if skip is not None:
             outside = [m for m in matches if not m.resolve().is_relative_to(skip)]
-            if matches and not outside:
+            # (a folder that is itself the output dataset, left out whole by the search)
+            inside = bool(matches and not outside) or bool(
+                not matches and datasets and Path(text).resolve().is_relative_to(skip))
+            if inside:
                 raise BatchError(
                     f"input {text!r}: every recording it holds is inside the output dataset "
                     f"folder {str(exclude)!r}, whose files are never read as inputs; give an "
@@ -535,6 +585,11 @@ def collect_jobs(
         _note_unmatched(read, paths)
     else:
         paths = expand_inputs(inputs, exclude) if inputs else []
+    if not paths and read is not None and not inputs:
+        raise BatchError(
+            f"manifest {read.path} has no rows, only its header: add a row per recording "
+            f"({','.join(MANIFEST_COLUMNS)}), or give files, directories or globs"
+        )
     if not paths:
         raise BatchError("no recordings to analyse: give files, directories, globs or --manifest")
     jobs: list[Job] = []
@@ -543,6 +598,11 @@ def collect_jobs(
         row = rows.get(p.resolve(), ManifestRow())
         if p in missing:
             jobs.append(Job(p, "", row, error=missing[p]))
+            continue
+        if _dangling(p):
+            target = os.readlink(p)
+            jobs.append(Job(p, "", row, error=f"broken symbolic link: its target {target} does "
+                                              "not exist; fix or remove the link"))
             continue
         try:
             sid = session_id(p)
@@ -569,16 +629,38 @@ def _missing_files(manifest: Manifest) -> dict[Path, str]:
     hint = ("relative paths are relative to the manifest's folder "
             f"{manifest.path.resolve().parent}")
     missing = {f: lines[0] for f, lines in manifest.lines.items() if not f.is_file()}
-    error = manifest.error([(n, f"line {n}: no such file {f}") for f, n in missing.items()])
+    folders = {f: n for f, n in missing.items() if f.is_dir()}
+    dir_fix = "list the recordings in it, one row each"
+
+    def what(f: Path) -> str:
+        return (f"{f} is a directory, not a recording; {dir_fix}" if f in folders
+                else f"no such file {f}")
+
+    error = manifest.error([(n, f"line {n}: {what(f)}") for f, n in missing.items()])
     if manifest.problems and error is not None:
         raise error
     if missing and len(missing) == len(manifest.lines):
         first, line = min(missing.items(), key=lambda item: item[1])
+        if len(folders) == len(missing):
+            raise BatchError(
+                f"manifest {manifest.path}: it names "
+                f"{count(len(folders), 'directory', 'directories')} and no recording (line "
+                f"{line}: {first} is a directory); {dir_fix}"
+            )
+        gone = len(missing) - len(folders)
+        also = f", and {count(len(folders), 'row')} name a directory" if folders else ""
+        if first in folders:
+            first, line = min(((f, n) for f, n in missing.items() if f not in folders),
+                              key=lambda item: item[1])
         raise BatchError(
-            f"manifest {manifest.path}: none of its {count(len(missing), 'file')} exist "
+            f"manifest {manifest.path}: none of its {count(gone, 'file')} exist{also} "
             f"(line {line}: {first}); {hint}: fix the paths, or move the manifest"
         )
-    return {f: f"no such file (listed on manifest line {n})" for f, n in missing.items()}
+    return {
+        f: (f"a directory, not a recording (listed on manifest line {n}); {dir_fix}"
+            if f in folders else f"no such file (listed on manifest line {n})")
+        for f, n in missing.items()
+    }
 
 
 def _note_unmatched(manifest: Manifest, paths: Sequence[Path]) -> None:
@@ -638,8 +720,9 @@ class BatchOptions:
 
         Raises:
             ImuError: an unknown exercise, a bad tempo (the message names the value).
-            BatchError: a negative worker count, or more than :func:`max_local_workers`
-                (without a scheduler), a malformed scheduler address.
+            BatchError: a tempo tolerance outside (0, 1], a negative worker count, or more
+                than :func:`max_local_workers` (without a scheduler), a malformed scheduler
+                address.
 
         """
         if self.exercise is not None:
@@ -648,6 +731,12 @@ class BatchOptions:
             tempo = parse_tempo(self.tempo)
             if self.exercise is not None:
                 check_tempo_fits(get_profile(self.exercise), tempo)
+        if self.params is not None:
+            fraction = self.params.tempo_tolerance.fraction
+            if not 0 < fraction <= 1:  # also refuses nan (the check of --tempo-tolerance)
+                raise BatchError(
+                    f"tempo tolerance must be a fraction in (0, 1], got {fraction!r}"
+                )
         if self.workers < 0:
             raise BatchError(f"workers must be >= 0, got {self.workers}")
         if self.scheduler is not None:
@@ -795,7 +884,9 @@ def analyze_job(job: Job, options: BatchOptions) -> SessionOutcome:
     """Analyse one file into its dataset tables; never raises (errors become the outcome).
 
     Runs on a Dask worker. Catching every exception is deliberate: one bad file (corrupt, or
-    data the analyzer chokes on) must not stop a batch of thousands; the reason is kept.
+    data the analyzer chokes on) must not stop a batch of thousands; the reason is kept. A
+    recording too short to analyse fails with the reason ``imu analyze`` gives
+    (:func:`imu.report.session.check_long_enough`), rather than being stored as a session.
     """
     started = time.perf_counter()
     if job.error is not None:  # found while collecting (missing, unreadable)
@@ -803,6 +894,7 @@ def analyze_job(job: Job, options: BatchOptions) -> SessionOutcome:
                               error=job.error)
     try:
         recording = _load(job.path)
+        check_long_enough(recording, str(job.path))  # the refusal of imu analyze, same words
         meta = recording.meta
         m = job.manifest
         exercise = m.exercise or options.exercise or meta.exercise
@@ -896,6 +988,165 @@ def done_sessions(root: str | Path) -> set[str]:
     return {p.stem for p in folder.glob("*.json")} if folder.is_dir() else set()
 
 
+def check_dataset_folder(root: str | Path) -> Path:
+    """``root`` as a Path when a dataset can be written there; checked before any work.
+
+    Raises:
+        BatchError: ``root`` is a file (or a file stands where a parent folder would be
+            made), or the folder to write in is not writable.
+
+    """
+    root = Path(root)
+    fix = "give --out a folder: a new one, or a dataset written by imu batch"
+    if root.exists() and not root.is_dir():
+        raise BatchError(f"dataset {root} is a file, not a folder; {fix}")
+    existing = root
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if existing != root and not existing.is_dir():
+        raise BatchError(f"cannot create dataset {root}: {existing} is a file, not a folder; {fix}")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise BatchError(f"cannot write dataset {root}: {existing} is not writable; choose a "
+                         "writable --out")
+    return root
+
+
+def session_inputs(job: Job, options: BatchOptions) -> dict[str, Any]:
+    """What a session's results depend on besides its session id (the file's bytes).
+
+    The metadata given by the manifest row and the options (the recording's own is in its
+    bytes), every analyzer parameter, and the file's size and modification time; as JSON
+    values, the way the done-marker stores them. A re-run analyses a session again when they
+    differ from its marker's.
+    """
+    m = job.manifest
+    try:
+        stat = job.path.stat()
+        size: int | None = stat.st_size
+        mtime_ns: int | None = stat.st_mtime_ns
+    except OSError:
+        size = mtime_ns = None
+    exercise = m.exercise or options.exercise
+    with contextlib.suppress(ImuError):  # (validated before; kept as written otherwise)
+        exercise = profile_name(exercise) if exercise else None
+    tempo = m.tempo or options.tempo
+    with contextlib.suppress(ImuError):
+        tempo = str(parse_tempo(tempo)) if tempo else None
+    inputs = {
+        "participant": m.participant,
+        "exercise": exercise,
+        "tempo": tempo,
+        "date": m.date,
+        "params": asdict(options.params or AnalyzerParams()),
+        "size": size,
+        "mtime_ns": mtime_ns,
+    }
+    loaded: dict[str, Any] = json.loads(json.dumps(inputs, default=str))
+    return loaded
+
+
+def _markers(root: Path) -> dict[str, dict[str, Any]]:
+    """Session id -> its done-marker's record (empty when it cannot be read)."""
+    folder = root / DONE_DIR
+    markers: dict[str, dict[str, Any]] = {}
+    for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+        try:
+            record = json.loads(path.read_text())
+        except (OSError, ValueError):
+            record = {}
+        markers[path.stem] = record if isinstance(record, dict) else {}
+    return markers
+
+
+_SESSION_FILE: Final = re.compile(rf"[0-9a-f]{{{SESSION_ID_HEX}}}\.parquet")
+
+
+def _stored_files(root: Path) -> dict[str, list[Path]]:
+    """Session id -> its table files in the dataset, whatever marker lists them."""
+    found: dict[str, list[Path]] = {}
+    for name in TABLES:
+        table = root / name
+        parts = sorted(p for p in table.iterdir() if p.is_dir()) if table.is_dir() else []
+        for part in parts:
+            for path in sorted(part.iterdir()):
+                if _SESSION_FILE.fullmatch(path.name):
+                    found.setdefault(path.name.removesuffix(".parquet"), []).append(path)
+    return found
+
+
+def _remove(paths: Iterable[Path]) -> None:
+    """Remove files, and the partition folders they leave empty."""
+    for path in paths:
+        with contextlib.suppress(OSError):
+            path.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # not empty (other sessions) or already gone
+            path.parent.rmdir()
+
+
+def _tidy(root: Path, markers: dict[str, dict[str, Any]]) -> None:
+    """Remove table files that no done-marker lists.
+
+    A batch stopped between writing a session's tables and its marker leaves files of a
+    session that is not done; one stopped between its marker and removing the files of the
+    session's old version (in another participant's partition) leaves a second version.
+    Neither is kept: the dataset holds one version of each session.
+    """
+    stray = []
+    for sid, files in _stored_files(root).items():
+        listed = {root / f for f in markers.get(sid, {}).get("files", [])}
+        stray += [f for f in files if f not in listed]
+    if stray:
+        logger.info("%s: removing %d table file(s) of unfinished or replaced sessions", root,
+                    len(stray))
+        _remove(stray)
+
+
+def drop_session(root: str | Path, sid: str) -> bool:
+    """Remove a session from the dataset: its table files, then its done-marker.
+
+    Returns:
+        Whether it was in the dataset.
+
+    """
+    root = Path(root)
+    marker = root / DONE_DIR / f"{sid}.json"
+    if not marker.exists():
+        return False
+    try:
+        record = json.loads(marker.read_text())
+    except (OSError, ValueError):
+        record = {}
+    files = record.get("files", []) if isinstance(record, dict) else []
+    _remove(root / f for f in files)
+    marker.unlink(missing_ok=True)
+    return True
+
+
+def _superseded(markers: dict[str, dict[str, Any]], jobs: Sequence[Job]) -> dict[str, str]:
+    """Sessions of an input file whose bytes have changed since: old session id -> new one.
+
+    A marker whose file (``source``, resolved) is one of the ``jobs``' files, under another
+    session id that no job has, is an earlier version of that file.
+    """
+    readable = [j for j in jobs if j.error is None]
+    sids = {j.session_id for j in readable}
+    by_source = {str(j.path.resolve()): j.session_id for j in readable}
+    return {
+        old: by_source[record["source"]]
+        for old, record in markers.items()
+        if old not in sids and record.get("source") in by_source
+    }
+
+
+def other_sessions(root: str | Path, jobs: Sequence[Job]) -> set[str]:
+    """Sessions in the dataset at ``root`` of files that are not among ``jobs`` (they stay).
+
+    Earlier versions of the jobs' own files (replaced by :func:`run_batch`) are not counted.
+    """
+    markers = _markers(Path(root))
+    return set(markers) - {j.session_id for j in jobs} - set(_superseded(markers, jobs))
+
+
 def _write_table(frame: pd.DataFrame, schema: pa.Schema, path: Path) -> None:
     """Write ``frame`` in ``schema`` to ``path`` through a temporary name (removed on failure)."""
     table = pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
@@ -919,10 +1170,14 @@ def _discard(root: Path, participant: str, written: Sequence[Path]) -> None:
             partition_dir(root, name, participant).rmdir()
 
 
-def write_session(root: str | Path, outcome: SessionOutcome) -> list[Path]:
+def write_session(
+    root: str | Path, outcome: SessionOutcome, inputs: dict[str, Any] | None = None
+) -> list[Path]:
     """Store a successful outcome's tables, then its done-marker; returns the files written.
 
     Files of an earlier run of the same session (listed in its marker) are removed first.
+    The marker records ``inputs`` (:func:`session_inputs`), which decide whether a re-run
+    skips the session.
     When a write fails, the files of this session written so far are removed again (and the
     session has no done-marker, so a re-run analyses it).
 
@@ -951,11 +1206,13 @@ def write_session(root: str | Path, outcome: SessionOutcome) -> list[Path]:
         record = {
             "session_id": outcome.session_id,
             "file": str(outcome.path),
+            "source": str(Path(outcome.path).resolve()),
             "participant": outcome.participant,
             "reps": outcome.reps,
             "duration_s": outcome.duration_s,
             "files": [str(p.relative_to(root)) for p in written],
             "finished_utc": datetime.now(UTC).isoformat(timespec="seconds"),
+            "inputs": inputs,
         }
         tmp = marker.with_name(f".{marker.name}.tmp")
         tmp.write_text(json.dumps(record, indent=1))
@@ -987,11 +1244,14 @@ class BatchResult:
 
     Attributes:
         analysed: sessions analysed and stored in this run.
-        skipped: sessions already done (not re-analysed).
+        skipped: sessions already done with the same inputs (not re-analysed).
         failures: (file, one-line reason) of every file that failed.
         session_hours: recording time analysed in this run, h.
         reps: reps found in this run.
         wall_s: wall time of the run, s (cluster start-up included).
+        reanalysed: of ``analysed``, the sessions whose earlier results in the dataset were
+            replaced: their inputs (:func:`session_inputs`) or the file's bytes changed, or
+            ``force``.
 
     """
 
@@ -1001,6 +1261,7 @@ class BatchResult:
     session_hours: float
     reps: int
     wall_s: float
+    reanalysed: int = 0
 
     @property
     def ok(self) -> bool:
@@ -1033,8 +1294,14 @@ def run_batch(
         or whose session could not be written) are also written to ``root/_failures.csv``
         (empty when none).
 
+    A session is analysed unless its done-marker records the same inputs
+    (:func:`session_inputs`); its earlier results are replaced, never kept beside the new
+    ones, and removed when it fails. Table files no marker lists (a batch stopped half-way)
+    are removed first.
+
     Raises:
-        BatchError: the dataset folder cannot be created or its ``_failures.csv`` written,
+        BatchError: the dataset folder is a file or cannot be created, its ``_failures.csv``
+            cannot be written,
             the options are bad (:meth:`BatchOptions.validate`), or the scheduler cannot be
             reached.
 
@@ -1042,14 +1309,31 @@ def run_batch(
     options = options or BatchOptions()
     options.validate()
     started = time.perf_counter()
-    root = Path(root)
+    root = check_dataset_folder(root)
     try:
         root.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise BatchError(f"cannot create dataset {root}: {exc.strerror or exc}") from exc
-    done = set() if options.force else done_sessions(root)
+    markers = _markers(root)
+    _tidy(root, markers)
+    earlier: set[str] = set()  # sessions with results in the dataset that this run replaces
+    for old, new in _superseded(markers, jobs).items():
+        logger.info("%s: the file changed since session %s; replacing it", new, old)
+        drop_session(root, old)
+        earlier.add(new)
     unreadable = [j for j in jobs if j.error is not None]
-    todo = [j for j in jobs if j.error is None and j.session_id not in done]
+    inputs = {j.session_id: session_inputs(j, options) for j in jobs if j.error is None}
+    todo = []
+    for job in jobs:
+        if job.error is not None:
+            continue
+        record = markers.get(job.session_id)
+        if record is not None and not options.force and record.get("inputs") == inputs[
+                job.session_id]:
+            continue
+        if record is not None:
+            earlier.add(job.session_id)
+        todo.append(job)
     skipped = len(jobs) - len(todo) - len(unreadable)
     if skipped:
         logger.info("%d session(s) already in %s: skipped", skipped, root)
@@ -1059,6 +1343,7 @@ def run_batch(
     hours = 0.0
     reps = 0
     analysed = 0
+    reanalysed = 0
     not_read = (SessionOutcome(j.path, j.session_id, None, UNKNOWN_PARTICIPANT, error=j.error)
                 for j in unreadable)
     analysing = _outcomes(todo, options)
@@ -1067,14 +1352,19 @@ def run_batch(
             for outcome in itertools.chain(not_read, analysing):
                 if outcome.tables is not None:
                     try:
-                        write_session(root, outcome)
+                        write_session(root, outcome, inputs.get(outcome.session_id))
                     except BatchError as exc:  # a session that cannot be stored fails its file
                         outcome = replace(outcome, tables=None, error=_one_line(exc))
                 if outcome.tables is None:
-                    failures.append((outcome.path, outcome.error or "failed"))
+                    error = outcome.error or "failed"
+                    if outcome.session_id in earlier and drop_session(root, outcome.session_id):
+                        error += "; its earlier results were removed from the dataset"
+                        outcome = replace(outcome, error=error)
+                    failures.append((outcome.path, error))
                     logger.info("%s failed: %s", outcome.path, outcome.error)
                 else:
                     analysed += 1
+                    reanalysed += outcome.session_id in earlier
                     hours += outcome.duration_s / 3600.0
                     reps += outcome.reps
                 if on_done is not None:
@@ -1083,7 +1373,8 @@ def run_batch(
         _write_failures(root, failures)  # the sessions stored so far stay, done
         raise
     _write_failures(root, failures)
-    return BatchResult(analysed, skipped, failures, hours, reps, time.perf_counter() - started)
+    return BatchResult(analysed, skipped, failures, hours, reps, time.perf_counter() - started,
+                       reanalysed)
 
 
 def _write_failures(root: Path, failures: list[tuple[Path, str]]) -> None:

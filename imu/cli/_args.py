@@ -23,6 +23,7 @@ __all__ = [
     "join_dash_values",
     "out_dir_arg",
     "tempo_text",
+    "tolerance_fraction",
     "uncertain_note",
 ]
 
@@ -49,6 +50,26 @@ def tempo_text(text: str) -> str:
         return str(parse_tempo(text))
     except ImuError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def tolerance_fraction(text: str) -> float:
+    """The argparse type of ``--tempo-tolerance``: a fraction in (0, 1].
+
+    ``nan``, ``inf``, zero, negative values and values above 1 are refused (a tolerance of
+    ``inf`` would pass every phase, ``0`` none).
+
+    Raises:
+        argparse.ArgumentTypeError: not a number, or not in (0, 1]; the message names the
+            value.
+
+    """
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0 < value <= 1:  # also refuses nan
+        raise argparse.ArgumentTypeError(f"must be a fraction in (0, 1], got {text!r}")
+    return value
 
 
 def exercise_spelling(text: str, names: Iterable[str]) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 from rich.console import Console
 from rich.markup import escape
 
-from imu.cli._args import out_dir_arg, tempo_text, uncertain_note
+from imu.cli._args import out_dir_arg, tempo_text, tolerance_fraction, uncertain_note
 from imu.cli._csvargs import (
     PHONE_HELP,
     UNITS_HELP,
@@ -77,16 +77,6 @@ examples:
 {PHONE_HELP}
 {UNITS_HELP}"""
 
-def _fraction(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not 0 < value <= 1:
-        raise argparse.ArgumentTypeError(f"must be a fraction in (0, 1], got {text!r}")
-    return value
-
-
 def register(subparsers: Any) -> None:
     """Add the ``analyze`` command."""
     parser = subparsers.add_parser(
@@ -116,7 +106,7 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--tempo-tolerance",
-        type=_fraction,
+        type=tolerance_fraction,
         default=TempoTolerance().fraction,
         metavar="F",
         help="allowed deviation per phase as a fraction of the prescription [0.25]",

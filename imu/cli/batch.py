@@ -17,13 +17,14 @@ from imu.batch import (
     BatchOptions,
     Job,
     SessionOutcome,
+    check_dataset_folder,
     collect_jobs,
-    done_sessions,
     format_hours,
     max_local_workers,
+    other_sessions,
     run_batch,
 )
-from imu.cli._args import count, folder_arg, tempo_text
+from imu.cli._args import count, folder_arg, tempo_text, tolerance_fraction
 from imu.cli._csvargs import console
 from imu.core.analyzer import AnalyzerParams
 from imu.core.metrics import TempoTolerance
@@ -51,7 +52,10 @@ dataset (--out DATASET):
   DATASET/sessions/participant=<label>/<session_id>.parquet  one row per session
   DATASET/_done/<session_id>.json, DATASET/_failures.csv
   session_id = first 16 hex digits of the SHA-256 of the file's bytes. A re-run skips the
-  sessions already done (--force re-analyses them). Read it with
+  sessions already done with the same inputs; a session whose metadata (manifest row,
+  --exercise, --tempo), --tempo-tolerance or file (size, modification time, bytes) changed
+  is analysed again and its old rows replaced (--force re-analyses every session). Files
+  inside an earlier dataset in an input folder are left out. Read it with
   imu.research.load_dataset(DATASET), pandas, Dask or DuckDB (docs/research.md).
 
 parallelism:
@@ -90,7 +94,8 @@ def register(subparsers: Any) -> None:
         description=textwrap.fill(
             "Analyse many recordings in parallel on Dask and store their reps, sets and "
             "session tables in a Parquet dataset partitioned by participant. A bad file is "
-            "reported and skipped; a re-run skips the sessions already done."
+            "reported and skipped; a re-run skips the sessions already done with the same "
+            "metadata and options, and analyses the others again."
         ),
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -112,8 +117,9 @@ def register(subparsers: Any) -> None:
                         help="per-file metadata: file,participant,exercise,tempo,date")
     parser.add_argument("--force", action="store_true",
                         help="re-analyse sessions already in the dataset")
-    parser.add_argument("--tempo-tolerance", type=float, default=TempoTolerance().fraction,
-                        metavar="F", help="allowed deviation per phase, fraction [0.25]")
+    parser.add_argument("--tempo-tolerance", type=tolerance_fraction,
+                        default=TempoTolerance().fraction, metavar="F",
+                        help="allowed deviation per phase, a fraction in (0, 1] [0.25]")
     parser.add_argument("--verbose", "-v", action="count", default=argparse.SUPPRESS,
                         help="more log output (also Dask's scheduler and worker logs)")
     parser.set_defaults(func=run)
@@ -125,7 +131,7 @@ def _note_other_sessions(dataset: Path, jobs: list[Job]) -> None:
     They stay in the dataset (and in what is read from it): a re-run with other inputs, a
     cohort simulated again into the same folder, adds to it.
     """
-    others = done_sessions(dataset) - {j.session_id for j in jobs}
+    others = other_sessions(dataset, jobs)
     if others:
         print(
             f"imu batch: note: {dataset} already holds {count(len(others), 'session')} of "
@@ -147,6 +153,7 @@ def run(args: argparse.Namespace) -> int:
         force=args.force,
     )
     options.validate()  # before hashing the inputs, which takes a while for a big cohort
+    check_dataset_folder(args.out)  # before the progress bar starts
     jobs = collect_jobs(args.inputs, args.manifest, exclude=args.out)
     _note_other_sessions(args.out, jobs)
     where = args.scheduler or (
@@ -178,10 +185,14 @@ def run(args: argparse.Namespace) -> int:
 
     with progress:
         result = run_batch(jobs, args.out, options, on_done=done, on_start=started)
+    again = ""
+    if result.reanalysed:
+        why = "already done (--force)" if args.force else "whose metadata or options changed"
+        again = f", re-analysed {result.reanalysed} {why}"
     out.print(
         f"analysed {count(result.analysed, 'session')} ({format_hours(result.session_hours)} of "
-        f"recordings, {count(result.reps, 'rep')}), skipped {result.skipped} already done, "
-        f"{len(result.failures)} failed, in {result.wall_s:.1f} s; dataset: {args.out}"
+        f"recordings, {count(result.reps, 'rep')}){again}, skipped {result.skipped} already "
+        f"done, {len(result.failures)} failed, in {result.wall_s:.1f} s; dataset: {args.out}"
     )
     if result.failures:
         table = Table(title="failures", box=box.SIMPLE_HEAD, show_edge=False)
