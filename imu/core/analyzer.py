@@ -469,10 +469,17 @@ class RepAnalyzer:
             w_deg, side_deg, gap_col, wide_deg = band.T
         angle = angle_step.fuse(w_deg, acc_angle)
         start_abs = self._sig_start + len(self._sig)
-        block = np.column_stack(
+        # The rolling buffer grows by the chunk's rows, written column by column in place
+        # (no separate block to copy): the imu.core.metrics COL_* order.
+        n_old, m = len(self._sig), len(w_deg)
+        sig = np.empty((n_old + m, SIGNAL_COLUMNS))
+        sig[:n_old] = self._sig
+        block = sig[n_old:]
+        for col, values in enumerate(
             (w_deg, angle, side_deg, gap_col, wide_deg, acc_angle, swing, moving)
-        )
-        self._sig = np.concatenate((self._sig, block))
+        ):
+            block[:, col] = values
+        self._sig = sig
         if self.keep_trace:
             self._trace.append(np.column_stack((angle, w_deg)))
         lobes: list[Lobe] = self._lobes.push(w_deg, angle, acc_angle)

@@ -126,6 +126,22 @@ def window_span(ext: FloatArray, first: int, w: int, out: FloatArray) -> None:  
 
 
 @njit(cache=True, nogil=True)
+def window_span_norm(
+    ext: FloatArray, first: int, w: int, out: FloatArray
+) -> None:  # pragma: no cover - compiled
+    """The length of the vector of 3 channels' spans (:func:`window_span`), shape (n - first,).
+
+    ``sqrt(s0**2 + s1**2 + s2**2)`` in that order, as numpy computes it.
+    """
+    n = ext.shape[0]
+    spans = np.empty((n - first, 3))
+    window_span(ext, first, w, spans)
+    for i in range(n - first):
+        s0, s1, s2 = spans[i, 0], spans[i, 1], spans[i, 2]
+        out[i] = np.sqrt(s0 * s0 + s1 * s1 + s2 * s2)
+
+
+@njit(cache=True, nogil=True)
 def fill_runs(
     out: FloatArray, nan: BoolArray, last: FloatArray, has_last: bool, continued: bool,
     max_interp: int, flags: BoolArray,
@@ -592,6 +608,7 @@ def ensure_compiled() -> None:
     biquad(sos, sos, f3, np.zeros((2, 3)), out3)
     biquad(sos, sos, np.zeros((4, 1)), np.zeros((2, 1)), np.empty((4, 1)))
     window_span(f3, 1, 2, np.empty((3, 3)))
+    window_span_norm(f3, 1, 2, np.empty(3))
     fill_runs(np.zeros((4, 6)), np.zeros(4, dtype=np.bool_), np.zeros(6), False, False, 1,
               np.zeros(4, dtype=np.bool_))
     window_mean(f3, 1e-7, np.zeros((1, 3), dtype=np.int64), 2, 1,

@@ -116,10 +116,8 @@ class StillnessBias:
         # The length of the vector of per-axis spans: a movement about one fixed axis spans
         # the same whatever way the sensor is clipped on (the largest single-axis span does
         # not, and let slow movements pass for stillness in some mountings).
-        g_span = self._gyro_range(gyro_lp)
-        a_span = self._acc_range(acc_lp)
-        g_range = np.sqrt(g_span[:, 0] ** 2 + g_span[:, 1] ** 2 + g_span[:, 2] ** 2)
-        a_range = np.sqrt(a_span[:, 0] ** 2 + a_span[:, 1] ** 2 + a_span[:, 2] ** 2)
+        g_range = self._gyro_range.norm(gyro_lp)
+        a_range = self._acc_range.norm(acc_lp)
         g_mean = self._gyro_mean(gyro_lp)
         m = len(gap)
         still = np.empty(m, dtype=bool)

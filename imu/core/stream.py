@@ -81,6 +81,15 @@ class WindowRange:
         kernels.window_span(ext, len(ext) - len(x), w, out)
         return out
 
+    def norm(self, x: FloatArray) -> FloatArray:
+        """Shape (m, 3) in; the length of the vector of the 3 spans, shape (m,) out."""
+        w = self.window
+        ext = np.ascontiguousarray(np.concatenate((self._tail, x)), dtype=np.float64)
+        self._tail = ext[max(0, len(ext) - (w - 1)) :] if w > 1 else ext[:0]
+        out = np.empty(len(x))
+        kernels.window_span_norm(ext, len(ext) - len(x), w, out)
+        return out
+
 
 class WindowMean:
     """Mean of each channel over the last ``window`` samples, causal and chunk-exact.

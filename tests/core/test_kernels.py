@@ -58,6 +58,19 @@ def test_window_span_is_the_max_minus_min_of_each_window(n, w, seed):
         assert np.array_equal(out[i - first], seg.max(axis=0) - seg.min(axis=0))
 
 
+@given(st.integers(1, 300), st.integers(1, 120), st.integers(0, 2**31))
+@settings(max_examples=60, deadline=None)
+def test_window_span_norm_is_numpys_norm_of_the_spans(n, w, seed):
+    rng = np.random.default_rng(seed)
+    ext = rng.normal(size=(n, 3)).cumsum(axis=0)
+    first = int(rng.integers(0, n))
+    spans, norm = np.empty((n - first, 3)), np.empty(n - first)
+    kernels.window_span(ext, first, w, spans)
+    kernels.window_span_norm(ext, first, w, norm)
+    want = np.sqrt(spans[:, 0] ** 2 + spans[:, 1] ** 2 + spans[:, 2] ** 2)
+    assert np.array_equal(norm, want)
+
+
 def _window_mean_reference(x, tail, w, seen, resolution):
     """WindowMean before it was compiled: integer cumulative sums with numpy."""
     q = np.rint(x / resolution).astype(np.int64)
