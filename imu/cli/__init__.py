@@ -35,7 +35,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "progress": (
         "progress",
-        "a personal progress page over many sessions (weeks, clean reps, descent, swings)",
+        ("a personal progress page over many sessions (weeks, clean reps, descent, swings; "
+         "planks: time held)"),
     ),
     "export-bids": (
         "export_bids",

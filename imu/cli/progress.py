@@ -38,7 +38,8 @@ def register(subparsers: Any) -> None:
     """Add the ``progress`` command."""
     parser = subparsers.add_parser(
         "progress",
-        help="a personal progress page over many sessions (weeks, clean reps, descent, swings)",
+        help=("a personal progress page over many sessions (weeks, clean reps, descent, swings; "
+              "planks: time held)"),
         description=textwrap.fill(
             "Write a personal progress page from a dataset of 'imu batch' or from recordings: "
             "sessions per week, clean reps per set, eccentric duration and swung reps over "

@@ -17,16 +17,37 @@ samples of c channels.
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import numba
 import numpy as np
 import numpy.typing as npt
-from numba import njit
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 
+logger = logging.getLogger(__name__)
 
-@njit(cache=True, nogil=True)
+
+def _kernel(func: Callable[..., Any]) -> Any:
+    """Compile ``func`` with numpy's error model, cached on disk where a cache can be written.
+
+    numpy's error model: a division by zero gives inf or NaN, as the numpy code it replaces
+    did (numba's default raises ``ZeroDivisionError``). Where neither the package's folder
+    nor the user's cache folder can be written (a read-only container), the kernels are
+    compiled in every process instead of failing to import.
+    """
+    try:
+        return numba.njit(cache=True, nogil=True, error_model="numpy")(func)
+    except RuntimeError as exc:  # "cannot cache function ...: no locator available"
+        logger.info("compiled kernels not cached (%s); they compile in every process", exc)
+        return numba.njit(cache=False, nogil=True, error_model="numpy")(func)
+
+
+@_kernel
 def biquad(
     b: FloatArray, a: FloatArray, x: FloatArray, z: FloatArray, out: FloatArray
 ) -> None:  # pragma: no cover - compiled
@@ -75,7 +96,7 @@ def biquad(
         z[0, j], z[1, j] = p, q
 
 
-@njit(cache=True, nogil=True)
+@_kernel
 def window_span(ext: FloatArray, first: int, w: int, out: FloatArray) -> None:  # pragma: no cover
     """Max minus min of each channel over the ``w`` samples ending at each sample.
 
@@ -125,7 +146,7 @@ def window_span(ext: FloatArray, first: int, w: int, out: FloatArray) -> None:  
                 out[i - first, j] = max(smax[s], pmax[i]) - min(smin[s], pmin[i])
 
 
-@njit(cache=True, nogil=True)
+@_kernel
 def window_span_norm(
     ext: FloatArray, first: int, w: int, out: FloatArray
 ) -> None:  # pragma: no cover - compiled
@@ -141,7 +162,7 @@ def window_span_norm(
         out[i] = np.sqrt(s0 * s0 + s1 * s1 + s2 * s2)
 
 
-@njit(cache=True, nogil=True)
+@_kernel
 def fill_runs(
     out: FloatArray, nan: BoolArray, last: FloatArray, has_last: bool, continued: bool,
     max_interp: int, flags: BoolArray,
@@ -195,7 +216,7 @@ def fill_runs(
                 flags[r] = True
 
 
-@njit(cache=True, nogil=True)
+@_kernel
 def window_mean(
     x: FloatArray, resolution: float, tail: IntArray, w: int, seen: int, q: IntArray,
     out: FloatArray,
@@ -234,7 +255,7 @@ def window_mean(
             out[i, j] = s * resolution / float(min(seen + i + 1, w))
 
 
-@njit(cache=True, nogil=True)
+@_kernel
 def still_flags(
     g_range: FloatArray, a_range: FloatArray, gap: BoolArray, n0: int, window: int,
     g_limits: FloatArray, a_limits: FloatArray, state: FloatArray, still: BoolArray,
@@ -276,7 +297,7 @@ def still_flags(
     state[2] = a_floor
 
 
-@njit(cache=True, nogil=True)
+@_kernel
 def bias_from_still(
     g_mean: FloatArray, still: BoolArray, decay: float, fallback: FloatArray,
     fallback_latest: FloatArray, sums: FloatArray, bias: FloatArray, latest: FloatArray,
@@ -331,7 +352,7 @@ def bias_from_still(
     return seen
 
 
-@njit(cache=True, nogil=True)
+@_kernel
 def _cut_valleys(
     absw: FloatArray, a: int, b: int, frac: float, cuts: IntArray
 ) -> int:  # pragma: no cover - compiled
@@ -368,7 +389,7 @@ def _cut_valleys(
     return n_cuts
 
 
-@njit(cache=True, nogil=True)
+@_kernel
 def _edges(
     absw: FloatArray, pk: int, peak: float, lo: int, hi: int, base: int,
     frac: float, tol: float,
@@ -450,7 +471,7 @@ def _edges(
     return start, end
 
 
-@njit(cache=True, nogil=True)
+@_kernel
 def closed_lobes(
     buf: FloatArray, ang: FloatArray, acc_ang: FloatArray, base: int, dead_band: float,
     min_velocity: float, min_run: int, frac: float, tol: float, dt: float,
@@ -539,7 +560,7 @@ def closed_lobes(
     return count, closed_end, state[n - 1]
 
 
-@njit(cache=True, nogil=True)
+@_kernel
 def inclination_terms(
     acc: FloatArray, axis: FloatArray, ref: FloatArray, sin_a: FloatArray, cos_a: FloatArray
 ) -> None:  # pragma: no cover - compiled
@@ -569,7 +590,7 @@ def inclination_terms(
         cos_a[i] = ux * ref[0] + uy * ref[1] + uz * ref[2]
 
 
-@njit(cache=True, nogil=True)
+@_kernel
 def one_pole(x: FloatArray, a1: float, z: FloatArray, out: FloatArray) -> None:  # pragma: no cover
     """``lfilter([1], [1, a1], x, zi=z)``, to the last bit: ``y = z + x``, ``z = -a1 y``.
 

@@ -124,6 +124,9 @@ class GapFiller:
     either side, so the output waits for the sample after the run (the chunk is released up
     to the last valid sample; a trailing short run is held back until the run ends). A longer
     run is released immediately, with the last valid value held in every channel, and flagged.
+    A run at the very start of the stream, before any valid sample, is held back (as a count)
+    until the first valid sample, whose value it then holds, flagged: whatever the chunking
+    (a stream that never has a valid sample is released as zeros at the end).
 
     Call :meth:`__call__` per chunk and :meth:`flush` at the end of the stream.
     """
@@ -133,9 +136,23 @@ class GapFiller:
         self._pending = np.empty((0, n_channels))
         self._last: FloatArray | None = None
         self._in_long_gap = False
+        self._lead = 0  # missing samples before the first valid one, held back
 
     def __call__(self, x: FloatArray) -> tuple[FloatArray, BoolArray]:
         """Shape (m, c) in; returns the released samples (k, c) and a (k,) long-gap flag."""
+        if self._last is None and not len(self._pending):
+            missing = np.isnan(x).any(axis=1)
+            if missing.all():  # nothing valid yet: wait for the first valid sample
+                self._lead += len(x)
+                return np.empty((0, x.shape[1])), np.zeros(0, dtype=bool)
+            first = int(np.argmin(missing))
+            if self._lead + first:
+                n_head, self._lead = self._lead + first, 0
+                head = np.repeat(np.asarray(x[first : first + 1], dtype=np.float64), n_head,
+                                 axis=0)
+                out, flags = self(x[first:])
+                return (np.concatenate((head, out)),
+                        np.concatenate((np.ones(n_head, dtype=bool), flags)))
         ext = np.concatenate((self._pending, x))
         nan = np.asarray(np.isnan(ext).any(axis=1), dtype=bool)
         if len(ext) == 0:
@@ -156,6 +173,9 @@ class GapFiller:
 
     def flush(self) -> tuple[FloatArray, BoolArray]:
         """Release whatever is held back (a trailing NaN run is held at the last value)."""
+        if self._lead:  # the stream never had a valid sample
+            n, self._lead = self._lead, 0
+            return np.zeros((n, self._pending.shape[1])), np.ones(n, dtype=bool)
         ext = self._pending
         self._pending = ext[:0]
         self._in_long_gap = True  # a trailing run at the end can only be held, not bridged

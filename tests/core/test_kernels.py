@@ -221,3 +221,63 @@ def test_every_kernel_is_compiled_before_the_stream_for_the_types_it_gets():
     assert len(after) >= 9
     assert before == after
     assert all(n == 1 for n in after.values()), after
+
+
+def test_a_zero_accelerometer_reads_nan_as_numpy_does_not_an_exception():
+    """numba's own error model raises on x / 0; the kernels keep numpy's (inf, NaN)."""
+    acc = np.array([[0.0, 0.0, 0.0], [0.0, 0.0, 9.8]])
+    sin_a, cos_a = np.empty(2), np.empty(2)
+    kernels.inclination_terms(acc, np.array([1.0, 0.0, 0.0]), np.array([0.0, 0.0, 1.0]),
+                              sin_a, cos_a)
+    assert np.isnan(sin_a[0]) and np.isnan(cos_a[0])
+    assert cos_a[1] == 1.0
+
+
+def test_a_stream_that_starts_with_a_long_gap_gives_the_same_reps_however_it_is_cut():
+    """Found in review: 200 missing samples at the start, streamed in 20-sample chunks,
+    crashed (a zero accelerometer divided by its norm); and the gap's fill depended on
+    whether the first valid sample came in the same chunk."""
+    import dataclasses
+
+    from imu.core import RepAnalyzer
+    from imu.exercises import get_profile
+    from imu.sim import SessionSpec, simulate_session
+
+    rec = simulate_session(SessionSpec("reverse-crunch", reps=4, sets=1, seed=4)).recording
+    acc, gyr = rec.acc.copy(), rec.gyr.copy()
+    acc[:200] = np.nan
+    gyr[:200] = np.nan
+
+    def reps(chunk: int) -> list[tuple[object, ...]]:
+        analyzer = RepAnalyzer(get_profile("reverse-crunch"), rec.sampling_rate_hz)
+        out = []
+        for i in range(0, len(acc), chunk):
+            out += analyzer.update(acc[i : i + chunk], gyr[i : i + chunk])
+        out += analyzer.finish()
+        return [dataclasses.astuple(r) for r in out]
+
+    whole = reps(len(acc))
+    assert len(whole) == 4
+    assert repr(reps(20)) == repr(whole)
+    assert repr(reps(7)) == repr(whole)
+
+
+def test_without_a_writable_cache_the_kernels_compile_uncached(monkeypatch):
+    """A read-only install (no cache locator) must not break ``import imu.core``."""
+    import numba
+
+    real = numba.njit
+
+    def no_locator(*args, **kwargs):
+        if kwargs.get("cache"):
+            raise RuntimeError("cannot cache function 'f': no locator available for file")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(numba, "njit", no_locator)
+
+    def double(x):
+        return 2.0 * x
+
+    compiled = kernels._kernel(double)
+    assert compiled(3.0) == 6.0
+

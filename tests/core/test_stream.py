@@ -90,3 +90,25 @@ def test_gap_filler_is_chunk_invariant(cuts):
     parts = run_filler(gappy(), cuts)
     assert np.array_equal(whole[0], parts[0])
     assert np.array_equal(whole[1], parts[1])
+
+
+@given(st.integers(0, 120), st.lists(st.integers(min_value=1, max_value=199), max_size=10))
+@settings(max_examples=80, deadline=None)
+def test_a_gap_at_the_start_of_the_stream_is_filled_alike_however_it_is_cut(lead, cuts):
+    """Before the first valid sample there is nothing to hold: the run takes that sample's
+    value, flagged, whether or not it arrives in the same chunk."""
+    x = np.arange(200, dtype=float)[:, None] * np.ones((1, 2)) + 5.0
+    x[:lead] = np.nan
+    x[150:170] = np.nan
+    whole = run_filler(x, [])
+    parts = run_filler(x, cuts)
+    assert np.array_equal(whole[0], parts[0]) and np.array_equal(whole[1], parts[1])
+    assert len(whole[0]) == 200
+    if lead:
+        assert np.all(whole[0][:lead] == x[lead]) and whole[1][:lead].all()
+
+
+def test_a_stream_that_never_has_a_sample_is_released_at_the_end():
+    x = np.full((30, 2), np.nan)
+    out, flags = run_filler(x, [7, 19])
+    assert out.shape == (30, 2) and np.all(out == 0.0) and flags.all()
