@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import sys
 import textwrap
@@ -164,10 +165,24 @@ def _named_recordings(
 
 
 def run(args: argparse.Namespace) -> int:
-    """Analyse every FILE, print the tables and write the reports; returns the exit code."""
+    """Analyse every FILE, print the tables and write the reports; returns the exit code.
+
+    The output folder is made up front (a folder that cannot be written fails before any
+    work); a run that made it and wrote nothing into it (a bad input) takes it away again.
+    """
     if args.exercise is not None:
         get_profile(args.exercise)  # fail fast on a typo, before reading any file
+    made = not Path(args.out).exists()
     check_output_dir(args.out)  # and on an output folder that cannot be written
+    try:
+        return _run(args)
+    finally:
+        if made:
+            with contextlib.suppress(OSError):
+                Path(args.out).rmdir()  # only if empty: nothing was written
+
+
+def _run(args: argparse.Namespace) -> int:
     tempo: Tempo | None = parse_tempo(args.tempo) if args.tempo else None
     params = AnalyzerParams(
         set_rest_s=args.rest,
