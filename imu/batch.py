@@ -21,6 +21,7 @@ cluster behind ``scheduler``). The workers return the three small report tables;
       sessions/participant=<label>/<session_id>.parquet   one row per session
       _done/<session_id>.json                             written last: the session is done
       _failures.csv                                       file, reason of the last run
+      _lock                                               pid and host of the batch writing
 
 The partition value is the participant label, percent-encoded (``urllib.parse.quote``, the
 encoding pyarrow's hive partitioning decodes); ``unknown`` when no participant is known.
@@ -36,11 +37,18 @@ stored in the file. Two byte-identical files are one session (analysed once).
 **Re-running** skips a session whose done-marker (``_done/<session_id>.json``, written after
 its three tables) records the same inputs (:func:`session_inputs`: the manifest's participant,
 exercise, tempo and date, ``--exercise``/``--tempo``, every analyzer parameter, the file's size
-and modification time). A session whose inputs changed is analysed again, and so is every
-session with ``force=True``; its old table files are removed (also when the participant
-changed), and so is an earlier session of the same file whose bytes have changed since: the
-dataset holds one version of each session and of each file. A session that fails when analysed
-again loses its old results (the dataset never keeps results of inputs that are gone).
+and modification time) and whose table files are all there. A session whose inputs changed is
+analysed again, and so are one with a table file missing and every session with
+``force=True``; its old table files are removed (also when the participant changed), and so
+is an earlier session of the same file whose bytes have changed since, unless another of its
+*sources* (the resolved paths the session was analysed or seen under, recorded in its
+marker: byte-identical copies, the file under a new name) still holds its bytes: the dataset
+holds one version of each session and of each file. A session that fails when analysed again
+loses its old results (the dataset never keeps results of inputs that are gone).
+
+**One writer**: a batch holds ``DATASET/_lock`` (:func:`dataset_lock`) while it runs; a second
+batch on the same dataset is refused, a lock whose process is gone (on this host) is taken
+over.
 
 **Metadata** (participant, exercise, prescribed tempo, date) comes from, most specific first:
 a manifest row for the file, the batch options ``exercise``/``tempo``, the recording's own
@@ -59,8 +67,11 @@ import math
 import os
 import re
 import signal
+import socket
 import threading
 import time
+import uuid
+from collections import Counter
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
@@ -100,6 +111,8 @@ UNKNOWN_PARTICIPANT: Final = "unknown"
 
 DONE_DIR: Final = "_done"
 FAILURES_FILE: Final = "_failures.csv"
+LOCK_FILE: Final = "_lock"
+"""Held by the batch writing the dataset (its pid and host): one writer at a time."""
 MANIFEST_COLUMNS: Final = ("file", "participant", "exercise", "tempo", "date")
 SESSION_ID_HEX: Final = 16
 RECORDING_SUFFIXES: Final = (".parquet", ".csv")
@@ -171,6 +184,8 @@ class Job:
         manifest: metadata that overrides the recording's.
         error: why the file cannot be analysed, found while collecting (it cannot be read);
             :func:`run_batch` reports it as a failure of this file without analysing it.
+        aliases: the other input files with the same bytes (the same session, analysed once
+            as ``path``); the done-marker records them all as the session's sources.
 
     """
 
@@ -178,6 +193,11 @@ class Job:
     session_id: str
     manifest: ManifestRow = field(default_factory=ManifestRow)
     error: str | None = None
+    aliases: tuple[Path, ...] = ()
+
+    def sources(self) -> list[str]:
+        """The resolved paths of ``path`` and its ``aliases`` (a marker's ``sources``)."""
+        return list(dict.fromkeys(str(p.resolve()) for p in (self.path, *self.aliases)))
 
 
 def session_id(path: str | Path, chunk_bytes: int = 1 << 20) -> str:
@@ -594,6 +614,7 @@ def collect_jobs(
         raise BatchError("no recordings to analyse: give files, directories, globs or --manifest")
     jobs: list[Job] = []
     seen: dict[str, Path] = {}
+    index: dict[str, int] = {}  # session id -> its job in ``jobs``
     for p in paths:
         row = rows.get(p.resolve(), ManifestRow())
         if p in missing:
@@ -612,8 +633,11 @@ def collect_jobs(
         if sid in seen:
             logger.warning("%s has the same content as %s (session %s): analysed once", p,
                            seen[sid], sid)
+            first = jobs[index[sid]]
+            jobs[index[sid]] = replace(first, aliases=(*first.aliases, p))
             continue
         seen[sid] = p
+        index[sid] = len(jobs)
         jobs.append(Job(p, sid, row))
     return jobs
 
@@ -1086,10 +1110,15 @@ def _remove(paths: Iterable[Path]) -> None:
 def _tidy(root: Path, markers: dict[str, dict[str, Any]]) -> None:
     """Remove table files that no done-marker lists.
 
-    A batch stopped between writing a session's tables and its marker leaves files of a
-    session that is not done; one stopped between its marker and removing the files of the
-    session's old version (in another participant's partition) leaves a second version.
-    Neither is kept: the dataset holds one version of each session.
+    A batch stopped while writing a session (:func:`write_session` removes the session's old
+    files and marker first, then writes the new tables, then the marker) leaves table files
+    of a session that is not done; so does a file that could not be removed. They are not
+    kept: a session's rows are in the dataset only while its marker lists them. (A batch
+    stopped while removing a session's old files leaves a marker that lists files that are
+    gone; :func:`run_batch` analyses such a session again.)
+
+    Only safe under the dataset lock (:func:`dataset_lock`): the files of a session that
+    another batch is writing look just the same.
     """
     stray = []
     for sid, files in _stored_files(root).items():
@@ -1122,19 +1151,87 @@ def drop_session(root: str | Path, sid: str) -> bool:
     return True
 
 
-def _superseded(markers: dict[str, dict[str, Any]], jobs: Sequence[Job]) -> dict[str, str]:
-    """Sessions of an input file whose bytes have changed since: old session id -> new one.
+def _marker_sources(record: dict[str, Any]) -> list[str] | None:
+    """The resolved paths a marker's session was analysed or seen under (its ``sources``).
 
-    A marker whose file (``source``, resolved) is one of the ``jobs``' files, under another
-    session id that no job has, is an earlier version of that file.
+    None for a marker of an earlier imu version, which recorded no source (only ``file``,
+    as given): see :func:`_legacy_source`.
+    """
+    sources = record.get("sources")
+    if isinstance(sources, list):
+        return [s for s in sources if isinstance(s, str)]
+    source = record.get("source")  # (one path, before ``sources``)
+    return [source] if isinstance(source, str) else None
+
+
+def _legacy_source(file: Any, inputs: Iterable[str]) -> str | None:
+    """The input (a resolved path among ``inputs``) a marker without sources was made from.
+
+    Such a marker (written by imu before markers recorded their sources) has only ``file``,
+    the path as given to that run: absolute, or relative to a folder no longer known. An
+    absolute path, or a relative one that names a file from the current folder, is taken as
+    it is; otherwise the one input whose path ends with it (``in/a.parquet`` matches
+    ``/data/in/a.parquet``); none when no or several inputs do.
+    """
+    if not isinstance(file, str) or not file:
+        return None
+    inputs = list(inputs)
+    path = Path(file)
+    if path.is_absolute() or path.exists():
+        resolved = str(path.resolve())
+        return resolved if resolved in inputs else None
+    parts = path.parts
+    hits = [s for s in inputs if Path(s).parts[-len(parts):] == parts]
+    return hits[0] if len(hits) == 1 else None
+
+
+def _holds(path: str, sid: str) -> bool:
+    """Whether the file at ``path`` still has the bytes of session ``sid``."""
+    try:
+        return Path(path).is_file() and session_id(path) == sid
+    except BatchError:
+        return False
+
+
+def _sources_elsewhere(
+    markers: dict[str, dict[str, Any]], jobs: Sequence[Job]
+) -> dict[str, tuple[list[str], list[str]]]:
+    """Sessions (not the jobs') that list a job's file, now of other bytes, among their sources.
+
+    Returns:
+        Old session id -> (its sources that are now the jobs' files, its other sources).
+
     """
     readable = [j for j in jobs if j.error is None]
     sids = {j.session_id for j in readable}
-    by_source = {str(j.path.resolve()): j.session_id for j in readable}
+    inputs = {s for j in readable for s in j.sources()}
+    found: dict[str, tuple[list[str], list[str]]] = {}
+    for old, record in markers.items():
+        if old in sids:
+            continue
+        sources = _marker_sources(record)
+        if sources is None:
+            legacy = _legacy_source(record.get("file"), inputs)
+            sources = [legacy] if legacy is not None else []
+        changed = [s for s in sources if s in inputs]
+        if changed:
+            found[old] = (changed, [s for s in sources if s not in inputs])
+    return found
+
+
+def _superseded(markers: dict[str, dict[str, Any]], jobs: Sequence[Job]) -> dict[str, str]:
+    """Sessions of input files whose bytes have changed since: old session id -> new one.
+
+    A marker that lists one of the jobs' files among its sources (the paths its session was
+    analysed or seen under), under a session id that no job has, is an earlier version of
+    that file. It is superseded unless another of its sources (not among the jobs) still holds
+    its bytes: a copy, or the file under a new name that a run has seen.
+    """
+    by_source = {s: j.session_id for j in jobs if j.error is None for s in j.sources()}
     return {
-        old: by_source[record["source"]]
-        for old, record in markers.items()
-        if old not in sids and record.get("source") in by_source
+        old: by_source[changed[0]]
+        for old, (changed, others) in _sources_elsewhere(markers, jobs).items()
+        if not any(_holds(s, old) for s in others)
     }
 
 
@@ -1145,6 +1242,239 @@ def other_sessions(root: str | Path, jobs: Sequence[Job]) -> set[str]:
     """
     markers = _markers(Path(root))
     return set(markers) - {j.session_id for j in jobs} - set(_superseded(markers, jobs))
+
+
+def unplaced_sessions(root: str | Path, sids: Iterable[str]) -> set[str]:
+    """Of ``sids``, the sessions whose marker (of an earlier imu version) records no source.
+
+    :func:`other_sessions` counts them when their ``file`` names none of the inputs; whether
+    they are of other files or of earlier versions of the inputs cannot be told.
+    """
+    markers = _markers(Path(root))
+    return {sid for sid in sids if sid in markers and _marker_sources(markers[sid]) is None}
+
+
+def _write_marker(path: Path, record: dict[str, Any]) -> None:
+    """Write a done-marker through a temporary name (readers never see half of one)."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(json.dumps(record, indent=1))
+    os.replace(tmp, path)
+
+
+def _set_sources(root: Path, sid: str, record: dict[str, Any], sources: list[str]) -> None:
+    """Record ``sources`` in the marker of ``sid`` (best effort: a re-run does it again)."""
+    try:
+        _write_marker(root / DONE_DIR / f"{sid}.json", {**record, "sources": sources})
+    except OSError as exc:
+        logger.warning("cannot update the done-marker of session %s: %s", sid,
+                       exc.strerror or exc)
+
+
+def _intact(root: Path, record: dict[str, Any]) -> bool:
+    """Whether every table file the marker lists exists."""
+    files = record.get("files")
+    return (isinstance(files, list) and bool(files)
+            and all(isinstance(f, str) and (root / f).is_file() for f in files))
+
+
+FILE_INPUTS: Final = ("size", "mtime_ns")
+"""The keys of :func:`session_inputs` that describe the file (the others: metadata, options)."""
+
+
+def _why_again(root: Path, record: dict[str, Any], inputs: dict[str, Any],
+               force: bool) -> str | None:
+    """Why a session that has a done-marker is analysed again, or None when it is skipped.
+
+    The reason is a key of :attr:`BatchResult.reanalysed_why`.
+    """
+    if force:
+        return "force"
+    if not _intact(root, record):
+        return "tables"
+    recorded = record.get("inputs")
+    if not isinstance(recorded, dict):
+        return "version"
+    if recorded == inputs:
+        return None
+    keys = set(recorded) | set(inputs)
+    file = any(recorded.get(k) != inputs.get(k) for k in keys if k in FILE_INPUTS)
+    other = any(recorded.get(k) != inputs.get(k) for k in keys if k not in FILE_INPUTS)
+    return "file+inputs" if file and other else "file" if file else "inputs"
+
+
+# --------------------------------------------------------------------------- the lock
+
+
+def _pid_alive(pid: int) -> bool:
+    """Whether a process ``pid`` runs on this host (True when it cannot be told)."""
+    if pid <= 0:
+        return False
+    if os.name == "nt":  # os.kill would end the process there
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # EPERM: it runs, as another user
+        return True
+    return True
+
+
+def _create_exclusive(path: Path, text: str) -> None:
+    """Create ``path`` holding ``text``; FileExistsError when it exists.
+
+    Through a hard link of a complete temporary file, so that the lock is never seen empty;
+    where the file system has no hard links, ``O_EXCL``.
+    """
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
+    tmp.write_text(text)
+    try:
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            raise
+        except OSError:  # no hard links here
+            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+            with os.fdopen(fd, "w") as f:
+                f.write(text)
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+
+
+def _lock_holder(text: str) -> dict[str, Any] | None:
+    try:
+        holder = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(holder, dict) or not isinstance(holder.get("pid"), int):
+        return None
+    return holder
+
+
+LOCK_ATTEMPTS: Final = 5
+
+
+def _take_lock(root: Path) -> str:
+    """Take ``root/_lock`` for this process; returns the token that marks it as ours.
+
+    Raises:
+        BatchError: another batch holds it (its pid runs on this host, or it is another
+            host's), or the lock cannot be written.
+
+    """
+    lock = root / LOCK_FILE
+    host = socket.gethostname()
+    token = uuid.uuid4().hex
+    text = json.dumps({
+        "pid": os.getpid(), "host": host, "token": token,
+        "started_utc": datetime.now(UTC).isoformat(timespec="seconds"),
+    })
+    for _ in range(LOCK_ATTEMPTS):
+        try:
+            _create_exclusive(lock, text)
+            return token
+        except FileExistsError:
+            pass
+        except OSError as exc:
+            raise BatchError(f"cannot write {lock}: {exc.strerror or exc}; choose a writable "
+                             "--out") from exc
+        try:
+            held = lock.read_text()
+        except FileNotFoundError:  # released in between: try again
+            continue
+        except OSError as exc:
+            raise BatchError(f"cannot read {lock}: {exc.strerror or exc}") from exc
+        holder = _lock_holder(held)
+        if holder is not None:
+            pid = holder["pid"]
+            other = holder.get("host")
+            here = other in (None, host)
+            if not here or _pid_alive(pid):
+                raise BatchError(_locked_message(root, pid, None if here else other))
+        aside = lock.with_name(f".{LOCK_FILE}.stale.{os.getpid()}.{token[:8]}")
+        try:
+            os.replace(lock, aside)
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            raise BatchError(f"cannot replace the stale lock {lock}: {exc.strerror or exc}; "
+                             "remove it if no batch is running") from exc
+        try:
+            moved = aside.read_text()
+        except OSError:
+            moved = None
+        if moved != held:  # another run took the lock in between: give it back
+            with contextlib.suppress(OSError):
+                os.link(aside, lock)
+            with contextlib.suppress(OSError):
+                aside.unlink()
+            continue
+        with contextlib.suppress(OSError):
+            aside.unlink()
+        logger.warning(
+            "%s: taking over the lock of an imu batch that is no longer running (%s)", root,
+            f"pid {holder['pid']} on this host" if holder is not None else "unreadable lock",
+        )
+    raise BatchError(f"cannot take the lock {lock}: other batches keep taking it; run one "
+                     "batch at a time on a dataset")
+
+
+def check_dataset_lock(root: str | Path) -> None:
+    """Refuse early when another batch is writing the dataset (:func:`dataset_lock` decides).
+
+    Raises:
+        BatchError: ``root/_lock`` is held by a running batch (pid alive on this host, or
+            another host's).
+
+    """
+    lock = Path(root) / LOCK_FILE
+    try:
+        holder = _lock_holder(lock.read_text())
+    except OSError:
+        return
+    if holder is None:
+        return
+    other = holder.get("host")
+    here = other in (None, socket.gethostname())
+    if not here or _pid_alive(holder["pid"]):
+        raise BatchError(_locked_message(Path(root), holder["pid"], None if here else other))
+
+
+def _locked_message(root: Path, pid: int, host: str | None) -> str:
+    where = f" on host {host}" if host else ""
+    return (f"another imu batch (pid {pid}{where}) is writing {root}; wait for it, or remove "
+            f"{root / LOCK_FILE} if no batch is running")
+
+
+def _release_lock(root: Path, token: str) -> None:
+    """Remove ``root/_lock`` when it is still ours."""
+    lock = root / LOCK_FILE
+    with contextlib.suppress(OSError):
+        holder = _lock_holder(lock.read_text())
+        if holder is not None and holder.get("token") == token:
+            lock.unlink()
+
+
+@contextlib.contextmanager
+def dataset_lock(root: str | Path) -> Iterator[Path]:
+    """Hold the dataset's lock (``root/_lock``: pid, host) while the block runs.
+
+    One batch writes a dataset at a time: a second one would take the first one's unfinished
+    sessions for leftovers and remove them (:func:`_tidy`). A lock left by a batch that is no
+    longer running (its pid is gone on this host) is taken over, with a warning.
+
+    Raises:
+        BatchError: another batch holds the lock (the message names its pid, and the lock
+            file to remove when no batch is running).
+
+    """
+    root = Path(root)
+    token = _take_lock(root)
+    try:
+        yield root
+    finally:
+        _release_lock(root, token)
 
 
 def _write_table(frame: pd.DataFrame, schema: pa.Schema, path: Path) -> None:
@@ -1171,13 +1501,17 @@ def _discard(root: Path, participant: str, written: Sequence[Path]) -> None:
 
 
 def write_session(
-    root: str | Path, outcome: SessionOutcome, inputs: dict[str, Any] | None = None
+    root: str | Path,
+    outcome: SessionOutcome,
+    inputs: dict[str, Any] | None = None,
+    sources: Sequence[str] = (),
 ) -> list[Path]:
     """Store a successful outcome's tables, then its done-marker; returns the files written.
 
     Files of an earlier run of the same session (listed in its marker) are removed first.
     The marker records ``inputs`` (:func:`session_inputs`), which decide whether a re-run
-    skips the session.
+    skips the session, and ``sources``: the resolved paths of the file (and of its
+    byte-identical copies, :attr:`Job.aliases`), with those of the earlier marker.
     When a write fails, the files of this session written so far are removed again (and the
     session has no done-marker, so a re-run analyses it).
 
@@ -1191,9 +1525,16 @@ def write_session(
     root = Path(root)
     marker = root / DONE_DIR / f"{outcome.session_id}.json"
     written: list[Path] = []
+    paths = [*sources, str(Path(outcome.path).resolve())]
     try:
         if marker.exists():
-            for old in json.loads(marker.read_text()).get("files", []):
+            try:
+                earlier = json.loads(marker.read_text())
+            except ValueError:
+                earlier = {}
+            earlier = earlier if isinstance(earlier, dict) else {}
+            paths += _marker_sources(earlier) or []
+            for old in earlier.get("files", []):
                 (root / old).unlink(missing_ok=True)
             marker.unlink()
         for name in TABLES:
@@ -1207,6 +1548,7 @@ def write_session(
             "session_id": outcome.session_id,
             "file": str(outcome.path),
             "source": str(Path(outcome.path).resolve()),
+            "sources": list(dict.fromkeys(paths)),
             "participant": outcome.participant,
             "reps": outcome.reps,
             "duration_s": outcome.duration_s,
@@ -1214,9 +1556,7 @@ def write_session(
             "finished_utc": datetime.now(UTC).isoformat(timespec="seconds"),
             "inputs": inputs,
         }
-        tmp = marker.with_name(f".{marker.name}.tmp")
-        tmp.write_text(json.dumps(record, indent=1))
-        os.replace(tmp, marker)
+        _write_marker(marker, record)
     except OSError as exc:
         _discard(root, outcome.participant, written)
         detail = (f"{exc.filename}: {exc.strerror}" if exc.filename and exc.strerror
@@ -1250,8 +1590,13 @@ class BatchResult:
         reps: reps found in this run.
         wall_s: wall time of the run, s (cluster start-up included).
         reanalysed: of ``analysed``, the sessions whose earlier results in the dataset were
-            replaced: their inputs (:func:`session_inputs`) or the file's bytes changed, or
-            ``force``.
+            replaced: their inputs (:func:`session_inputs`) or the file's bytes changed,
+            their table files were missing, or ``force``.
+        reanalysed_why: ``reanalysed`` by why: ``"file"`` (the file's bytes, size or
+            modification time changed), ``"inputs"`` (its metadata or the options),
+            ``"file+inputs"`` (both), ``"tables"`` (a table file its marker lists is gone),
+            ``"version"`` (a marker of an earlier imu version, without the inputs),
+            ``"force"``.
 
     """
 
@@ -1262,6 +1607,7 @@ class BatchResult:
     reps: int
     wall_s: float
     reanalysed: int = 0
+    reanalysed_why: dict[str, int] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -1295,13 +1641,14 @@ def run_batch(
         (empty when none).
 
     A session is analysed unless its done-marker records the same inputs
-    (:func:`session_inputs`); its earlier results are replaced, never kept beside the new
-    ones, and removed when it fails. Table files no marker lists (a batch stopped half-way)
-    are removed first.
+    (:func:`session_inputs`) and every table file it lists exists; its earlier results are
+    replaced, never kept beside the new ones, and removed when it fails. Table files no
+    marker lists (a batch stopped half-way) are removed first. The run holds the dataset's
+    lock (:func:`dataset_lock`) throughout.
 
     Raises:
-        BatchError: the dataset folder is a file or cannot be created, its ``_failures.csv``
-            cannot be written,
+        BatchError: the dataset folder is a file or cannot be created, another batch is
+            writing it (its lock), its ``_failures.csv`` cannot be written,
             the options are bad (:meth:`BatchOptions.validate`), or the scheduler cannot be
             reached.
 
@@ -1314,13 +1661,34 @@ def run_batch(
         root.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise BatchError(f"cannot create dataset {root}: {exc.strerror or exc}") from exc
+    with dataset_lock(root):
+        return _run_locked(jobs, root, options, on_done, on_start, started)
+
+
+def _run_locked(
+    jobs: Sequence[Job],
+    root: Path,
+    options: BatchOptions,
+    on_done: ProgressCallback | None,
+    on_start: Callable[[int], None] | None,
+    started: float,
+) -> BatchResult:
+    """:func:`run_batch` once the dataset's lock is held."""
     markers = _markers(root)
     _tidy(root, markers)
-    earlier: set[str] = set()  # sessions with results in the dataset that this run replaces
-    for old, new in _superseded(markers, jobs).items():
+    earlier: dict[str, str] = {}  # sessions with results that this run replaces -> why
+    replaced: dict[str, str] = {}  # new session id -> the dropped one of the file's old bytes
+    superseded = _superseded(markers, jobs)
+    for old, new in superseded.items():
         logger.info("%s: the file changed since session %s; replacing it", new, old)
         drop_session(root, old)
-        earlier.add(new)
+        markers.pop(old, None)
+        earlier.setdefault(new, "file")
+        replaced[new] = old
+    for old, (changed, _) in _sources_elsewhere(markers, jobs).items():
+        # Kept: another file still holds its bytes; the changed files are no longer its.
+        sources = [s for s in _marker_sources(markers[old]) or [] if s not in changed]
+        _set_sources(root, old, markers[old], sources)
     unreadable = [j for j in jobs if j.error is not None]
     inputs = {j.session_id: session_inputs(j, options) for j in jobs if j.error is None}
     todo = []
@@ -1328,11 +1696,17 @@ def run_batch(
         if job.error is not None:
             continue
         record = markers.get(job.session_id)
-        if record is not None and not options.force and record.get("inputs") == inputs[
-                job.session_id]:
+        if record is None:
+            todo.append(job)
             continue
-        if record is not None:
-            earlier.add(job.session_id)
+        why = _why_again(root, record, inputs[job.session_id], options.force)
+        if why is None:
+            known = _marker_sources(record) or []
+            if any(s not in known for s in job.sources()):  # seen under a new name, a copy
+                _set_sources(root, job.session_id, record,
+                             list(dict.fromkeys([*known, *job.sources()])))
+            continue
+        earlier.setdefault(job.session_id, why)
         todo.append(job)
     skipped = len(jobs) - len(todo) - len(unreadable)
     if skipped:
@@ -1343,28 +1717,37 @@ def run_batch(
     hours = 0.0
     reps = 0
     analysed = 0
-    reanalysed = 0
+    again: Counter[str] = Counter()
     not_read = (SessionOutcome(j.path, j.session_id, None, UNKNOWN_PARTICIPANT, error=j.error)
                 for j in unreadable)
+    job_sources = {j.session_id: j.sources() for j in todo}
     analysing = _outcomes(todo, options)
     try:
         with contextlib.closing(analysing):  # Ctrl-C: the cluster closes before we go on
             for outcome in itertools.chain(not_read, analysing):
                 if outcome.tables is not None:
                     try:
-                        write_session(root, outcome, inputs.get(outcome.session_id))
+                        write_session(root, outcome, inputs.get(outcome.session_id),
+                                      job_sources.get(outcome.session_id, ()))
                     except BatchError as exc:  # a session that cannot be stored fails its file
                         outcome = replace(outcome, tables=None, error=_one_line(exc))
                 if outcome.tables is None:
                     error = outcome.error or "failed"
-                    if outcome.session_id in earlier and drop_session(root, outcome.session_id):
+                    removed = (outcome.session_id in earlier
+                               and drop_session(root, outcome.session_id))
+                    if outcome.session_id in replaced:
+                        error += (f"; its earlier results (session "
+                                  f"{replaced[outcome.session_id]}, of the file's earlier "
+                                  "bytes) were removed from the dataset")
+                    elif removed:
                         error += "; its earlier results were removed from the dataset"
-                        outcome = replace(outcome, error=error)
+                    outcome = replace(outcome, error=error)
                     failures.append((outcome.path, error))
                     logger.info("%s failed: %s", outcome.path, outcome.error)
                 else:
                     analysed += 1
-                    reanalysed += outcome.session_id in earlier
+                    if outcome.session_id in earlier:
+                        again[earlier[outcome.session_id]] += 1
                     hours += outcome.duration_s / 3600.0
                     reps += outcome.reps
                 if on_done is not None:
@@ -1374,7 +1757,7 @@ def run_batch(
         raise
     _write_failures(root, failures)
     return BatchResult(analysed, skipped, failures, hours, reps, time.perf_counter() - started,
-                       reanalysed)
+                       sum(again.values()), dict(again))
 
 
 def _write_failures(root: Path, failures: list[tuple[Path, str]]) -> None:

@@ -18,11 +18,13 @@ from imu.batch import (
     Job,
     SessionOutcome,
     check_dataset_folder,
+    check_dataset_lock,
     collect_jobs,
     format_hours,
     max_local_workers,
     other_sessions,
     run_batch,
+    unplaced_sessions,
 )
 from imu.cli._args import count, folder_arg, tempo_text, tolerance_fraction
 from imu.cli._csvargs import console
@@ -51,12 +53,14 @@ dataset (--out DATASET):
   DATASET/sets/participant=<label>/<session_id>.parquet      one row per set
   DATASET/sessions/participant=<label>/<session_id>.parquet  one row per session
   DATASET/_done/<session_id>.json, DATASET/_failures.csv
+  DATASET/_lock while a batch writes it (one batch at a time; a second is refused)
   session_id = first 16 hex digits of the SHA-256 of the file's bytes. A re-run skips the
   sessions already done with the same inputs; a session whose metadata (manifest row,
-  --exercise, --tempo), --tempo-tolerance or file (size, modification time, bytes) changed
-  is analysed again and its old rows replaced (--force re-analyses every session). Files
-  inside an earlier dataset in an input folder are left out. Read it with
-  imu.research.load_dataset(DATASET), pandas, Dask or DuckDB (docs/research.md).
+  --exercise, --tempo), --tempo-tolerance or file (size, modification time, bytes) changed,
+  or whose table files are gone, is analysed again and its old rows replaced (--force
+  re-analyses every session). Files inside an earlier dataset in an input folder are left
+  out. Read it with imu.research.load_dataset(DATASET), pandas, Dask or DuckDB
+  (docs/research.md).
 
 parallelism:
   A local Dask cluster of --workers processes (1 thread each) by default: at most 4 per
@@ -132,13 +136,42 @@ def _note_other_sessions(dataset: Path, jobs: list[Job]) -> None:
     cohort simulated again into the same folder, adds to it.
     """
     others = other_sessions(dataset, jobs)
-    if others:
+    unplaced = unplaced_sessions(dataset, others)
+    if others - unplaced:
         print(
-            f"imu batch: note: {dataset} already holds {count(len(others), 'session')} of "
-            "files not among these inputs (from an earlier run); they stay in the dataset; "
-            "choose a new --out for these inputs alone",
+            f"imu batch: note: {dataset} already holds "
+            f"{count(len(others - unplaced), 'session')} of files not among these inputs (from "
+            "an earlier run); they stay in the dataset; choose a new --out for these inputs "
+            "alone",
             file=sys.stderr,
         )
+    if unplaced:
+        print(
+            f"imu batch: note: {dataset} holds {count(len(unplaced), 'session')} written by an "
+            "earlier imu version whose recorded file path names none of these inputs; they "
+            "stay in the dataset (if one is an earlier version of an input file, its old rows "
+            "stay too); choose a new --out for these inputs alone",
+            file=sys.stderr,
+        )
+
+
+REANALYSED_WHY = {
+    "file": "whose file changed",
+    "inputs": "whose metadata or options changed",
+    "file+inputs": "whose file and metadata or options changed",
+    "tables": "whose table files were missing",
+    "version": "written by an earlier imu version",
+    "force": "already done (--force)",
+}
+"""How the summary says why sessions were analysed again (``BatchResult.reanalysed_why``)."""
+
+
+def _reanalysed(why: dict[str, int]) -> str:
+    """``1 whose file changed``, or ``3 (2 whose file changed, 1 ...)`` for several reasons."""
+    parts = [(n, REANALYSED_WHY.get(key, key)) for key, n in why.items() if n]
+    if len(parts) == 1:
+        return f"{parts[0][0]} {parts[0][1]}"
+    return f"{sum(n for n, _ in parts)} ({', '.join(f'{n} {text}' for n, text in parts)})"
 
 
 def run(args: argparse.Namespace) -> int:
@@ -154,6 +187,7 @@ def run(args: argparse.Namespace) -> int:
     )
     options.validate()  # before hashing the inputs, which takes a while for a big cohort
     check_dataset_folder(args.out)  # before the progress bar starts
+    check_dataset_lock(args.out)  # (run_batch takes the lock; this refuses before hashing)
     jobs = collect_jobs(args.inputs, args.manifest, exclude=args.out)
     _note_other_sessions(args.out, jobs)
     where = args.scheduler or (
@@ -185,10 +219,7 @@ def run(args: argparse.Namespace) -> int:
 
     with progress:
         result = run_batch(jobs, args.out, options, on_done=done, on_start=started)
-    again = ""
-    if result.reanalysed:
-        why = "already done (--force)" if args.force else "whose metadata or options changed"
-        again = f", re-analysed {result.reanalysed} {why}"
+    again = f", re-analysed {_reanalysed(result.reanalysed_why)}" if result.reanalysed else ""
     out.print(
         f"analysed {count(result.analysed, 'session')} ({format_hours(result.session_hours)} of "
         f"recordings, {count(result.reps, 'rep')}){again}, skipped {result.skipped} already "

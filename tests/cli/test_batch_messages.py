@@ -3,8 +3,11 @@ get messages that name the real problem; too-short recordings fail as in imu ana
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 import shutil
+import socket
 from dataclasses import replace
 from pathlib import Path
 
@@ -170,3 +173,59 @@ def test_a_broken_link_in_a_folder_is_listed_with_its_reason(
     failures = pd.read_csv(out / "_failures.csv")
     assert list(failures["file"]) == [str(folder / "gone.parquet")]
     assert "nowhere.parquet does not exist" in failures["reason"][0]
+
+
+def test_a_touched_or_edited_file_is_said_to_have_changed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Not "whose metadata or options changed": neither did."""
+    a = Path(shutil.copy(CRUNCH, tmp_path / "a.parquet"))
+    out = tmp_path / "ds"
+    argv = ["batch", str(a), "--out", str(out), "--workers", "0"]
+    assert main(argv) == 0
+    stat = a.stat()
+    os.utime(a, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+    capsys.readouterr()
+    assert main(argv) == 0
+    assert "re-analysed 1 whose file changed," in _flat(capsys.readouterr().out)
+    write_recording(read_recording(CRUNCH).with_meta(participant="edited"), a)
+    assert main(argv) == 0
+    captured = capsys.readouterr()
+    assert "re-analysed 1 whose file changed," in _flat(captured.out)
+    assert "not among these inputs" not in captured.err  # the old version is no other file
+    assert main([*argv, "--tempo", "5-0-5"]) == 0
+    assert "re-analysed 1 whose metadata or options changed," in _flat(capsys.readouterr().out)
+
+
+def test_a_dataset_another_batch_writes_is_refused_before_the_progress_bar(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "ds"
+    out.mkdir()
+    (out / "_lock").write_text(json.dumps({"pid": os.getppid(), "host": socket.gethostname()}))
+    assert main(["batch", str(CRUNCH), "--out", str(out), "--workers", "0"]) == 2
+    captured = capsys.readouterr()
+    assert _flat(captured.err) == (
+        f"imu batch: error: another imu batch (pid {os.getppid()}) is writing {out}; wait for "
+        f"it, or remove {out / '_lock'} if no batch is running"
+    )
+    assert "analysing" not in captured.out
+
+
+def test_old_sessions_whose_file_cannot_be_told_get_their_own_note(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Markers of the earlier version name their file as given; one that names no input is
+    not called a session "of files not among these inputs": that cannot be told."""
+    out = tmp_path / "ds"
+    assert main(["batch", str(CRUNCH), "--out", str(out), "--workers", "0"]) == 0
+    (marker,) = (out / "_done").glob("*.json")
+    record = json.loads(marker.read_text())
+    for key in ("source", "sources"):
+        record.pop(key)
+    marker.write_text(json.dumps({**record, "file": "gone/a.parquet"}))
+    capsys.readouterr()
+    assert main(["batch", str(PLANK), "--out", str(out), "--workers", "0"]) == 0
+    err = _flat(capsys.readouterr().err)
+    assert "not among these inputs" not in err
+    assert "holds 1 session written by an earlier imu version" in err
