@@ -8,8 +8,10 @@ arithmetic of the numpy/scipy code it replaced, in the same order, so the output
 to the last bit (``tests/core/test_kernels.py`` checks each against its reference) and
 however the stream is chunked.
 
-Kernels are compiled on first use and cached beside this file (``__pycache__``), so a new
-process loads them in a fraction of a second.
+Kernels are compiled when the first analyzer of a process is made (:func:`ensure_compiled`,
+a few seconds the first time on a machine) and cached beside this file (``__pycache__``) or
+in the user's cache folder, so a later process loads them in a fraction of a second. They
+keep numpy's error model (a division by zero gives inf or NaN, not an exception).
 
 All arrays are C-contiguous float64 unless a docstring says otherwise; ``(m, c)`` is m
 samples of c channels.
