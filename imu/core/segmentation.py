@@ -374,6 +374,11 @@ class RepAssembler:
                 continue
             if (event.start - self._con[-1].end) / fs > self.p.max_top_s:
                 self._reset()
+            elif event.peak_dps != 0.0 and event.start - self._con[-1].end < 2.0 * fs:
+                # A movement within 2 s of getting into position is still getting into
+                # position (the second leg stepping back from the knees, settling after an
+                # overshoot): the hold, and its drift, start after it.
+                self._con.append(event)
             elif event.start - self._con[-1].end >= 2.0 * fs and (
                 event.peak_dps == 0.0 or abs(event.rotation_deg) >= self.p.min_rom_deg
             ):
