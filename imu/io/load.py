@@ -301,6 +301,25 @@ def import_parquet(path: str | Path, options: CsvOptions | None = None) -> list[
     return import_frame(frame, options, source=str(path))
 
 
+def merged_gaps(gaps: Sequence[Gap]) -> tuple[Gap, ...]:
+    """Gaps in time order, those that touch or overlap joined into one.
+
+    A stretch of NaN found beside a listed gap (or across several) is one stretch of missing
+    data, not as many gaps as the pieces it was found in; the joined gap keeps the reasons of
+    its parts, in order, once each.
+    """
+    out: list[Gap] = []
+    for gap in sorted(gaps, key=lambda g: (g.start, g.end)):
+        if out and gap.start <= out[-1].end:
+            last = out[-1]
+            reasons = last.reason.split("; ")
+            reason = last.reason if gap.reason in reasons else f"{last.reason}; {gap.reason}"
+            out[-1] = Gap(last.start, max(last.end, gap.end), reason)
+        else:
+            out.append(gap)
+    return tuple(out)
+
+
 def sanitize(recording: Recording, source: str) -> tuple[Recording, RepairReport]:
     """Mark samples no sensor measured as gaps: NaN outside the gaps, absurd values.
 
@@ -336,7 +355,7 @@ def sanitize(recording: Recording, source: str) -> tuple[Recording, RepairReport
         *gaps_from_nan(~unlisted_nan, REASON_NAN),
         *gaps_from_nan(~absurd, REASON_IMPLAUSIBLE),
     ]
-    gaps = tuple(sorted((*recording.meta.gaps, *new_gaps), key=lambda g: g.start))
+    gaps = merged_gaps((*recording.meta.gaps, *new_gaps))
     n_absurd, n_nan = int(np.count_nonzero(absurd)), int(np.count_nonzero(unlisted_nan))
     report = report.plus(
         Repair(
