@@ -38,7 +38,8 @@ stored in the file. Two byte-identical files are one session (analysed once).
 its three tables) records the same inputs (:func:`session_inputs`: the manifest's participant,
 exercise, tempo and date, ``--exercise``/``--tempo``, every analyzer parameter, the file's size
 and modification time) and whose table files are all there. A session whose inputs changed is
-analysed again, and so are one with a table file missing and every session with
+analysed again, and so are one with a table file missing or damaged (not a readable Parquet
+file: its footer is checked), one whose done-marker is unreadable, and every session with
 ``force=True``; its old table files are removed (also when the participant changed), and so
 is an earlier session of the same file whose bytes have changed since, unless another of its
 *sources* (the resolved paths the session was analysed or seen under, recorded in its
@@ -86,7 +87,7 @@ import pyarrow.parquet as pq
 from imu.core.analyzer import AnalyzerParams
 from imu.errors import ImportOptionsError, ImuError
 from imu.exercises import PROFILES, check_tempo_fits, get_profile, profile_name
-from imu.io.load import datasets_note, is_batch_dataset, load_recordings
+from imu.io.load import datasets_note, is_batch_dataset, load_recordings, not_a_recording
 from imu.io.recording import Recording
 from imu.report.session import analyze_recording, check_long_enough, recorded_tempo
 from imu.report.tables import REPS_DTYPES, SESSION_DTYPES, SETS_DTYPES, TABLE_FILES
@@ -454,6 +455,31 @@ def _dangling(path: Path) -> bool:
     return path.is_symlink() and not path.exists()
 
 
+def _file_like(path: Path) -> bool:
+    """``path`` names a file to report on: a regular file, a broken link, or a special file.
+
+    A named pipe, socket or device is taken (and fails with its reason, :func:`unusable_file`)
+    rather than passed over as if it were not there. Checked with ``stat``: nothing is opened.
+    """
+    return _dangling(path) or (path.exists() and not path.is_dir())
+
+
+def unusable_file(path: str | Path) -> str:
+    """Why ``path`` cannot be analysed, found before reading it; "" when it may be tried.
+
+    A broken symbolic link; a named pipe, socket or device (reading one may block for ever);
+    a file imu wrote that is no recording: a live session's crash journal, or a reps, sets or
+    session table (of ``imu analyze``, ``imu live``, or an ``imu batch`` dataset, e.g. copied
+    out of it). The reason does not start with the path (the caller names the file). Shared by
+    ``imu batch`` and ``imu export-bids``; the wording is that of ``imu info``/``convert``.
+    """
+    path = Path(path)
+    if _dangling(path):
+        return (f"broken symbolic link: its target {os.readlink(path)} does not exist; fix or "
+                "remove the link")
+    return not_a_recording(path).removeprefix(f"{path}: ")
+
+
 def _search_folder(folder: Path) -> tuple[list[Path], int, list[Path]]:
     """A directory search: its recordings, the number of data CSVs left out, the datasets left out.
 
@@ -474,7 +500,7 @@ def _search_folder(folder: Path) -> tuple[list[Path], int, list[Path]]:
         for name in files:
             path = base / name
             if name.endswith(".parquet"):
-                if name not in REPORT_TABLES and (path.is_file() or _dangling(path)):
+                if name not in REPORT_TABLES and _file_like(path):
                     recordings.append(path)
             elif (name.endswith(".csv") and not name.endswith(".truth.csv")
                   and name not in NOT_DATA_CSV and path.is_file()):
@@ -494,8 +520,9 @@ def expand_inputs(inputs: Iterable[str | Path], exclude: str | Path | None = Non
     folder of recordings often holds truth or report CSVs). A directory search also leaves out
     this tool's own report tables (:data:`REPORT_TABLES`), e.g. the reports of live sessions,
     and the files of any ``imu batch`` dataset inside the folder (a log line names it). A
-    broken symbolic link named ``*.parquet`` (or matched by a glob) is taken: the batch reports
-    it as a failed file, with its reason.
+    broken symbolic link or a special file (named pipe, socket, device) named ``*.parquet`` in a
+    folder, matched by a glob or (special files only) named, is taken: the batch reports it as a
+    failed file, with its reason (:func:`unusable_file`).
 
     Args:
         inputs: paths, directories or patterns.
@@ -513,7 +540,7 @@ def expand_inputs(inputs: Iterable[str | Path], exclude: str | Path | None = Non
         datasets: list[Path] = []
         if any(ch in text for ch in "*?["):
             matches = [Path(m) for m in sorted(glob.glob(text, recursive=True))]
-            matches = [m for m in matches if m.is_file() or _dangling(m)]
+            matches = [m for m in matches if _file_like(m)]
         elif Path(text).is_dir():
             matches, csvs, datasets = _search_folder(Path(text))
             if datasets:
@@ -530,7 +557,7 @@ def expand_inputs(inputs: Iterable[str | Path], exclude: str | Path | None = Non
                     "recordings); name them, or a glob such as %s/*.csv, to include them",
                     text, csvs, text.rstrip("/"),
                 )
-        elif Path(text).is_file():
+        elif Path(text).exists():  # a file, or a named pipe, socket or device (it fails)
             matches = [Path(text)]
         else:
             raise BatchError(f"input {text!r}: no such file, directory or matching pattern")
@@ -581,8 +608,10 @@ def collect_jobs(
 
     Returns:
         One job per distinct file content, in path order (byte-identical copies are dropped
-        with a log message). A file that cannot be read, or a manifest's file that does not
-        exist, is a job with its ``error`` set (the batch reports it and goes on).
+        with a log message). A file that cannot be read or is no recording
+        (:func:`unusable_file`: a broken link, a named pipe, a crash journal, a report or
+        dataset table), or a manifest's file that does not exist, is a job with its ``error``
+        set (the batch reports it and goes on).
 
     Raises:
         BatchError: nothing to do, an input that matches nothing, a bad manifest (one error
@@ -620,10 +649,9 @@ def collect_jobs(
         if p in missing:
             jobs.append(Job(p, "", row, error=missing[p]))
             continue
-        if _dangling(p):
-            target = os.readlink(p)
-            jobs.append(Job(p, "", row, error=f"broken symbolic link: its target {target} does "
-                                              "not exist; fix or remove the link"))
+        problem = unusable_file(p)  # before hashing: a named pipe would block it for ever
+        if problem:
+            jobs.append(Job(p, "", row, error=problem))
             continue
         try:
             sid = session_id(p)
@@ -652,7 +680,9 @@ def _missing_files(manifest: Manifest) -> dict[Path, str]:
     """
     hint = ("relative paths are relative to the manifest's folder "
             f"{manifest.path.resolve().parent}")
-    missing = {f: lines[0] for f, lines in manifest.lines.items() if not f.is_file()}
+    # (a named pipe, socket or device exists: it fails with its reason, see unusable_file)
+    missing = {f: lines[0] for f, lines in manifest.lines.items()
+               if not f.exists() or f.is_dir()}
     folders = {f: n for f, n in missing.items() if f.is_dir()}
     dir_fix = "list the recordings in it, one row each"
 
@@ -701,11 +731,11 @@ def _note_unmatched(manifest: Manifest, paths: Sequence[Path]) -> None:
         )
     left = sorted((lines[0], f) for f, lines in manifest.lines.items() if f not in named)
     if left:
-        gone = sum(1 for _, f in left if not f.is_file())
+        gone = sum(1 for _, f in left if not _file_like(f))
         logger.warning(
             "%s listed in manifest %s not among the inputs (e.g. line %d: %s%s): not analysed%s",
             count(len(left), "file is", "files are"), manifest.path, left[0][0], left[0][1],
-            "" if left[0][1].is_file() else ", no such file",
+            "" if _file_like(left[0][1]) else ", no such file",
             f" ({gone} of them do not exist)" if gone else "",
         )
 
@@ -1270,11 +1300,36 @@ def _set_sources(root: Path, sid: str, record: dict[str, Any], sources: list[str
                        exc.strerror or exc)
 
 
-def _intact(root: Path, record: dict[str, Any]) -> bool:
-    """Whether every table file the marker lists exists."""
+def _readable_parquet(path: Path) -> bool:
+    """Whether ``path`` is a Parquet file whose footer reads (cheap: the data is not read).
+
+    A file cut short (a full disk, a copy stopped half-way) or overwritten has no valid
+    footer: pyarrow refuses its metadata.
+    """
+    try:
+        pq.read_metadata(path)
+    except (pa.ArrowException, OSError, ValueError):
+        return False
+    return True
+
+
+def _tables_problem(root: Path, record: dict[str, Any]) -> str | None:
+    """Why a done session's stored results cannot be trusted, or None when they can.
+
+    ``"marker"``: the done-marker is unreadable (not JSON, or not an object; :func:`_markers`
+    reads it as empty); ``"tables"``: a table file the marker lists is missing (or the marker
+    lists none); ``"damaged"``: one is no readable Parquet file (truncated, overwritten).
+    """
+    if not record:
+        return "marker"
     files = record.get("files")
-    return (isinstance(files, list) and bool(files)
-            and all(isinstance(f, str) and (root / f).is_file() for f in files))
+    if not (isinstance(files, list) and files and all(isinstance(f, str) for f in files)):
+        return "tables"
+    if not all((root / f).is_file() for f in files):
+        return "tables"
+    if not all(_readable_parquet(root / f) for f in files):
+        return "damaged"
+    return None
 
 
 FILE_INPUTS: Final = ("size", "mtime_ns")
@@ -1289,8 +1344,9 @@ def _why_again(root: Path, record: dict[str, Any], inputs: dict[str, Any],
     """
     if force:
         return "force"
-    if not _intact(root, record):
-        return "tables"
+    problem = _tables_problem(root, record)
+    if problem is not None:
+        return problem
     recorded = record.get("inputs")
     if not isinstance(recorded, dict):
         return "version"
@@ -1591,10 +1647,12 @@ class BatchResult:
         wall_s: wall time of the run, s (cluster start-up included).
         reanalysed: of ``analysed``, the sessions whose earlier results in the dataset were
             replaced: their inputs (:func:`session_inputs`) or the file's bytes changed,
-            their table files were missing, or ``force``.
+            their table files were missing or damaged, their marker unreadable, or ``force``.
         reanalysed_why: ``reanalysed`` by why: ``"file"`` (the file's bytes, size or
             modification time changed), ``"inputs"`` (its metadata or the options),
             ``"file+inputs"`` (both), ``"tables"`` (a table file its marker lists is gone),
+            ``"damaged"`` (one is no readable Parquet file), ``"marker"`` (the done-marker
+            is unreadable),
             ``"version"`` (a marker of an earlier imu version, without the inputs),
             ``"force"``.
 

@@ -39,7 +39,9 @@ inputs:
   manifest's files are analysed (a listed file that does not exist fails, like an unreadable
   one). With both, the INPUTS are analysed: a note names recordings the manifest does not
   list (they get their own metadata) and manifest files that are not among the INPUTS (not
-  analysed). A file named by two inputs is analysed once (a note says so).
+  analysed). A file named by two inputs is analysed once (a note says so). A broken link, a
+  named pipe, or a file that is no recording (a reps/sets/session table, e.g. copied out of
+  a dataset) fails with its reason, the one imu convert gives.
 
 metadata (most specific first):
   the manifest row of the file (CSV: file,participant,exercise,tempo,date; relative file
@@ -57,10 +59,10 @@ dataset (--out DATASET):
   session_id = first 16 hex digits of the SHA-256 of the file's bytes. A re-run skips the
   sessions already done with the same inputs; a session whose metadata (manifest row,
   --exercise, --tempo), --tempo-tolerance or file (size, modification time, bytes) changed,
-  or whose table files are gone, is analysed again and its old rows replaced (--force
-  re-analyses every session). Files inside an earlier dataset in an input folder are left
-  out. Read it with imu.research.load_dataset(DATASET), pandas, Dask or DuckDB
-  (docs/research.md).
+  or whose table files are gone or damaged (or its done-marker unreadable), is analysed
+  again and its old rows replaced (--force re-analyses every session). Files inside an
+  earlier dataset in an input folder are left out. Read it with
+  imu.research.load_dataset(DATASET), pandas, Dask or DuckDB (docs/research.md).
 
 parallelism:
   A local Dask cluster of --workers processes (1 thread each) by default: at most 4 per
@@ -160,6 +162,8 @@ REANALYSED_WHY = {
     "inputs": "whose metadata or options changed",
     "file+inputs": "whose file and metadata or options changed",
     "tables": "whose table files were missing",
+    "damaged": "whose table files were damaged (not readable Parquet)",
+    "marker": "whose done-marker was unreadable",
     "version": "written by an earlier imu version",
     "force": "already done (--force)",
 }

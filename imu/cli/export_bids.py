@@ -12,7 +12,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from rich.console import Console
 
-from imu.batch import expand_inputs, session_id
+from imu.batch import expand_inputs, session_id, unusable_file
 from imu.cli._args import count, folder_arg, tempo_text
 from imu.cli._csvargs import console
 from imu.errors import ImuError
@@ -193,6 +193,10 @@ def run(args: argparse.Namespace) -> int:
     read: dict[Path, Recording] = {}
     skipped: dict[Path, str] = {}
     for path in paths:
+        problem = unusable_file(path)  # before opening it: a named pipe would block
+        if problem:
+            skipped[path] = problem
+            continue
         try:
             participant = _participant_of(path, read) or args.subject
         except (ImuError, OSError) as exc:

@@ -22,6 +22,7 @@ dataset out with one note instead of failing on each of its tables.
 from __future__ import annotations
 
 import logging
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -301,6 +302,93 @@ def import_parquet(path: str | Path, options: CsvOptions | None = None) -> list[
     return import_frame(frame, options, source=str(path))
 
 
+def not_a_regular_file(path: Path) -> str:
+    """What ``path`` is when it exists but is no regular file ("" otherwise, or if missing).
+
+    A named pipe, the pipe of a process substitution (``<(cat x.csv)``, ``/dev/fd/63``), a
+    socket or a device: reading one may block for ever (a pipe nobody writes) or never end,
+    and a recording is read more than once (sniffed, then read), which a pipe cannot do.
+    Checked with ``stat`` only: nothing is opened.
+    """
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return ""  # missing or unreadable: the reader says what is wrong
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return ""
+    if stat.S_ISFIFO(mode):
+        fd = str(path).startswith(("/dev/fd/", "/proc/self/fd/", "/dev/stdin"))
+        kind = "a pipe (like <(...) or stdin)" if fd else "a named pipe"
+    elif stat.S_ISSOCK(mode):
+        kind = "a socket"
+    elif stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        kind = "a device"
+    else:
+        kind = "a special file"
+    return (f"{path}: is {kind}, not a file; save the data to a file first (e.g. "
+            "'cat ... > data.csv') and give that file")
+
+
+def not_a_recording(path: Path) -> str:
+    """What ``path`` is when it is a file imu wrote that is no recording ("" otherwise).
+
+    A live session's crash journal (``imu recover`` turns it into a recording), or a reps,
+    sets or session table of ``imu analyze`` or ``imu live`` (a report, not the data). Those
+    would otherwise read as binary data or a plain table to import. Also a named pipe, socket
+    or device (:func:`not_a_regular_file`), refused before anything opens it (a pipe nobody
+    writes would block for ever).
+    """
+    from imu.io.journal import MAGIC, MAGIC_V1, is_recovered_journal
+
+    special = not_a_regular_file(path)
+    if special:
+        return special
+    try:
+        with open(path, "rb") as f:
+            head = f.read(len(MAGIC))
+    except OSError:
+        return ""  # the reader says what is wrong
+    if head in (MAGIC, MAGIC_V1):
+        if is_recovered_journal(path):
+            return (f"{path}: a live session's crash journal, already recovered into a "
+                    "recording (NAME.parquet beside it); give that recording")
+        return (
+            f"{path}: a live session's crash journal, not a recording; turn it into one with "
+            f"'imu recover {path}'"
+        )
+    kind = report_table_kind(path)
+    if kind:
+        return (
+            f"{path}: a {kind} table written by 'imu analyze', 'imu live' or 'imu batch' (a "
+            "report), not a recording; give the recording it came from (NAME.parquet beside "
+            "the NAME/ folder of reports, or the file the batch dataset's session names)"
+        )
+    return ""
+
+
+def report_table_kind(path: Path) -> str:
+    """``"reps"``, ``"sets"`` or ``"session"`` for a report table's Parquet file, else ""."""
+    from imu.io.summary import looks_like_parquet
+
+    if not looks_like_parquet(path):
+        return ""
+    import pyarrow.parquet as pq
+
+    try:
+        names = set(pq.read_schema(path).names)
+    except (OSError, ValueError):
+        return ""
+    if any(n.startswith(("acc", "gyr")) for n in names):
+        return ""  # sensor data
+    if {"set", "rep", "start_s", "eccentric_s"} <= names:
+        return "reps"
+    if {"set", "reps", "start_s", "tut_s"} <= names:
+        return "sets"
+    if {"exercise", "sets", "reps", "duration_s"} <= names:
+        return "session"
+    return ""
+
+
 def merged_gaps(gaps: Sequence[Gap]) -> tuple[Gap, ...]:
     """Gaps in time order, those that touch or overlap joined into one.
 
@@ -381,5 +469,8 @@ __all__ = [
     "is_imu_recording",
     "leave_out_datasets",
     "load_recordings",
+    "not_a_recording",
+    "not_a_regular_file",
+    "report_table_kind",
     "sanitize",
 ]

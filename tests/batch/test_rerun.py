@@ -181,3 +181,49 @@ def test_table_files_no_marker_lists_are_removed(tmp_path: Path) -> None:
     assert _run(out, inputs=[a]).skipped == 1
     assert len(load_dataset(out).sessions) == 1
     assert not list(out.glob("*/participant=old"))
+
+
+@pytest.mark.parametrize("table", ["reps", "sets", "sessions"])
+def test_a_damaged_table_file_is_analysed_again(tmp_path: Path, table: str) -> None:
+    """The new-user repro: a table file cut to 100 bytes was skipped as done."""
+    a = _copy(tmp_path)
+    out = tmp_path / "ds"
+    _run(out, inputs=[a])
+    (damaged,) = out.glob(f"{table}/participant=*/*.parquet")
+    with damaged.open("r+b") as f:
+        f.truncate(100)
+    again = _run(out, inputs=[a])
+    assert (again.analysed, again.skipped, again.reanalysed_why) == (1, 0, {"damaged": 1})
+    assert len(_table_files(out)) == 3
+    assert len(load_dataset(out).sessions) == 1  # readable again
+    assert _run(out, inputs=[a]).skipped == 1
+
+
+def test_a_table_file_overwritten_with_other_bytes_is_analysed_again(tmp_path: Path) -> None:
+    a = _copy(tmp_path)
+    out = tmp_path / "ds"
+    _run(out, inputs=[a])
+    (damaged,) = out.glob("reps/participant=*/*.parquet")
+    damaged.write_bytes(b"PAR1" + b"\0" * 200)  # the magic at the start, no valid footer
+    assert _run(out, inputs=[a]).reanalysed_why == {"damaged": 1}
+
+
+def test_an_unreadable_marker_is_said_to_be_unreadable_not_missing_tables(
+    tmp_path: Path,
+) -> None:
+    a = _copy(tmp_path)
+    out = tmp_path / "ds"
+    _run(out, inputs=[a])
+    (out / "_done" / f"{session_id(a)}.json").write_text("{not json")
+    again = _run(out, inputs=[a])
+    assert (again.analysed, again.reanalysed_why) == (1, {"marker": 1})
+    assert len(_table_files(out)) == 3
+    assert _run(out, inputs=[a]).skipped == 1
+
+
+def test_a_missing_table_file_is_still_said_to_be_missing(tmp_path: Path) -> None:
+    a = _copy(tmp_path)
+    out = tmp_path / "ds"
+    _run(out, inputs=[a])
+    next(out.glob("sets/participant=*/*.parquet")).unlink()
+    assert _run(out, inputs=[a]).reanalysed_why == {"tables": 1}

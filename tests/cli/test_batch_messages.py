@@ -229,3 +229,100 @@ def test_old_sessions_whose_file_cannot_be_told_get_their_own_note(
     err = _flat(capsys.readouterr().err)
     assert "not among these inputs" not in err
     assert "holds 1 session written by an earlier imu version" in err
+
+
+def _pipe_reason(path: Path) -> str:
+    """What ``imu info``/``analyze``/``convert`` say about a named pipe, without the path."""
+    from imu.io.load import not_a_regular_file
+
+    return not_a_regular_file(path).removeprefix(f"{path}: ")
+
+
+def test_a_damaged_table_file_or_marker_is_analysed_again_with_its_reason(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The new-user repro: a sets file cut to 100 bytes was "skipped 1 already done"."""
+    a = Path(shutil.copy(CRUNCH, tmp_path / "a.parquet"))
+    out = tmp_path / "ds"
+    argv = ["batch", str(a), "--out", str(out), "--workers", "0"]
+    assert main(argv) == 0
+    (table,) = out.glob("sets/participant=*/*.parquet")
+    os.truncate(table, 100)
+    capsys.readouterr()
+    assert main(argv) == 0
+    text = _flat(capsys.readouterr().out)
+    assert "re-analysed 1 whose table files were damaged (not readable Parquet)," in text
+    assert "skipped 0 already done" in text
+    (marker,) = (out / "_done").glob("*.json")
+    marker.write_text("{broken")
+    assert main(argv) == 0
+    text = _flat(capsys.readouterr().out)
+    assert "re-analysed 1 whose done-marker was unreadable," in text
+    assert "missing" not in text
+
+
+def test_a_named_pipe_given_as_input_fails_with_the_reason_of_imu_analyze(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Not "no such file, directory or matching pattern"; and it is never opened (no hang)."""
+    pipe = tmp_path / "p.parquet"
+    os.mkfifo(pipe)
+    out = tmp_path / "ds"
+    assert main(["batch", str(pipe), "--out", str(out), "--workers", "0"]) == 1
+    said = capsys.readouterr()
+    assert "no such file" not in said.out + said.err
+    failures = pd.read_csv(out / "_failures.csv")
+    assert list(failures["file"]) == [str(pipe)]
+    assert failures["reason"][0] == _pipe_reason(pipe)
+    assert "is a named pipe, not a file; save the data to a file first" in _flat(said.out)
+
+
+def test_a_named_pipe_in_a_folder_or_a_manifest_is_listed_among_the_failures(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(CRUNCH, folder / "a.parquet")
+    pipe = folder / "pipe.parquet"
+    os.mkfifo(pipe)
+    assert main(["batch", str(folder), "--out", str(tmp_path / "ds"), "--workers", "0"]) == 1
+    failures = pd.read_csv(tmp_path / "ds" / "_failures.csv")
+    assert list(failures["file"]) == [str(pipe)]
+    assert failures["reason"][0] == _pipe_reason(pipe)
+    manifest = tmp_path / "m.csv"
+    manifest.write_text(HEADER + "in/a.parquet,P1,,,\nin/pipe.parquet,P2,,,\n")
+    capsys.readouterr()
+    assert main(["batch", "--manifest", str(manifest), "--out", str(tmp_path / "ds2"),
+                 "--workers", "0"]) == 1
+    assert "no such file" not in _flat(capsys.readouterr().out)
+    failures = pd.read_csv(tmp_path / "ds2" / "_failures.csv")
+    assert list(failures["file"]) == [str(pipe.resolve())]
+    assert failures["reason"][0] == _pipe_reason(pipe.resolve())
+
+
+def test_a_dataset_table_copied_among_recordings_fails_with_the_reason_of_imu_convert(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Not advice to pass --time-col/--rate: imu convert refuses such a file too."""
+    from imu.io.load import not_a_recording
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(CRUNCH, folder / "a.parquet")
+    assert main(["batch", str(folder), "--out", str(tmp_path / "ds"), "--workers", "0"]) == 0
+    for table in ("reps", "sets", "sessions"):
+        shutil.copy(next((tmp_path / "ds").glob(f"{table}/participant=*/*.parquet")),
+                    folder / f"{table}_copy.parquet")
+    capsys.readouterr()
+    assert main(["batch", str(folder), "--out", str(tmp_path / "ds"), "--workers", "0"]) == 1
+    text = _flat(capsys.readouterr().out)
+    assert "--time-col" not in text and "--rate" not in text
+    failures = pd.read_csv(tmp_path / "ds" / "_failures.csv")
+    assert len(failures) == 3
+    for file, reason in zip(failures["file"], failures["reason"], strict=True):
+        expected = not_a_recording(Path(file)).removeprefix(f"{file}: ")
+        assert expected and reason == expected
+        assert "not a recording" in reason
+    assert main(["convert", str(folder / "reps_copy.parquet"), str(tmp_path / "x.parquet")]) == 2
+    assert failures["reason"][failures["file"].str.endswith("reps_copy.parquet")].iloc[0] in (
+        _flat(capsys.readouterr().err))

@@ -3,6 +3,7 @@ tables of an ``imu batch`` dataset in the folder are left out (not one line per 
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -84,3 +85,70 @@ def test_a_file_without_a_participant_is_skipped_not_the_end(
     assert (f"{inputs / 'b.parquet'}: skipped: the recording names no participant; pass "
             "--subject S") in said
     assert len(_motion_files(out)) == 1
+
+
+def _skip_reasons(out_text: str) -> dict[str, str]:
+    """File -> reason of every ``FILE: skipped: REASON`` line."""
+    lines = [line for line in out_text.splitlines() if ": skipped: " in line]
+    return dict(line.split(": skipped: ", 1) for line in lines)
+
+
+def test_a_named_pipe_is_skipped_with_the_reason_of_imu_analyze(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Given, or inside a folder: never "no such file", never passed over, never opened."""
+    from imu.io.load import not_a_regular_file
+
+    pipe = tmp_path / "p.parquet"
+    os.mkfifo(pipe)
+    reason = not_a_regular_file(pipe).removeprefix(f"{pipe}: ")
+    assert main(["export-bids", str(pipe), "--out", str(tmp_path / "b1"), "--no-events"]) == 1
+    said = capsys.readouterr()
+    assert "no such file" not in said.out + said.err
+    assert _skip_reasons(said.out) == {str(pipe): reason}
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(PLANK, folder / "a.parquet")
+    os.mkfifo(folder / "pipe.parquet")
+    assert main(["export-bids", str(folder), "--out", str(tmp_path / "b2"), "--no-events"]) == 1
+    said = capsys.readouterr()
+    inner = folder / "pipe.parquet"
+    assert _skip_reasons(said.out) == {
+        str(inner): not_a_regular_file(inner).removeprefix(f"{inner}: ")
+    }
+    assert len(_motion_files(tmp_path / "b2")) == 1
+
+
+def test_a_broken_link_is_skipped_with_the_reason_imu_batch_gives(
+    folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    shutil.copy(PLANK, inputs / "a.parquet")
+    link = inputs / "gone.parquet"
+    link.symlink_to(tmp_path / "nowhere.parquet")
+    assert main(["export-bids", str(inputs), "--out", str(tmp_path / "b"), "--no-events"]) == 1
+    reasons = _skip_reasons(capsys.readouterr().out)
+    errors = {str(j.path): j.error for j in collect_jobs([inputs]) if j.error}  # imu batch's
+    assert reasons == errors == {str(link): errors[str(link)]}
+    assert reasons[str(link)].startswith("broken symbolic link: ")
+    assert f"its target {tmp_path / 'nowhere.parquet'} does not exist" in reasons[str(link)]
+
+
+def test_a_dataset_table_among_recordings_is_skipped_with_the_reason_of_imu_convert(
+    folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Not "a plain Parquet table ...; turn it into one with 'imu convert'", which refuses it."""
+    from imu.io.load import not_a_recording
+
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    shutil.copy(PLANK, inputs / "a.parquet")
+    copied = inputs / "x.parquet"
+    shutil.copy(next((folder / "dataset").glob("reps/participant=*/*.parquet")), copied)
+    assert main(["export-bids", str(inputs), "--out", str(tmp_path / "b"), "--no-events"]) == 1
+    said = capsys.readouterr()
+    reasons = _skip_reasons(said.out)
+    assert reasons == {str(copied): not_a_recording(copied).removeprefix(f"{copied}: ")}
+    assert "a reps table" in reasons[str(copied)]
+    assert "plain Parquet table" not in said.out and "imu convert" not in said.out
