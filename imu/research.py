@@ -34,10 +34,11 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.dataset as pads
+import pyarrow.parquet as pq
 
 from imu.core.metrics import TempoTolerance
 from imu.errors import ImuError
-from imu.exercises import FAULTS
+from imu.exercises import FAULTS, PROFILES, known_profile
 from imu.io.load import BATCH_FAILURES_FILE, BATCH_TABLES, is_batch_dataset
 from imu.report.tables import judged, time_held_s
 from imu.tempo import parse_tempo
@@ -80,7 +81,9 @@ def load_table(root: str | Path, table: str) -> pd.DataFrame:
 
     Raises:
         ResearchError: the table's folder is missing (the message says when ``root`` is a
-            dataset whose every file failed, so that it holds no tables).
+            dataset whose every file failed, so that it holds no tables), or a table file in
+            it cannot be read (damaged or cut short; the message names it and says to run
+            ``imu batch`` again on the same inputs).
 
     """
     folder = Path(root) / table
@@ -97,14 +100,38 @@ def load_table(root: str | Path, table: str) -> pd.DataFrame:
             f"{folder}: no such table folder; is {root} a dataset written by 'imu batch'?"
         )
     partitioning = pads.partitioning(pa.schema([("participant", pa.string())]), flavor="hive")
-    data = pads.dataset(folder, format="parquet", partitioning=partitioning)
-    frame = data.to_table().to_pandas()
+    try:
+        data = pads.dataset(folder, format="parquet", partitioning=partitioning)
+        frame = data.to_table().to_pandas()
+    except (pa.ArrowException, OSError) as exc:
+        raise _damaged(root, folder, exc) from exc
     keys = [c for c in ("participant", "date", "session_id", "set", "rep") if c in frame]
     return frame.sort_values(keys, kind="stable").reset_index(drop=True)
 
 
+def _damaged(root: str | Path, folder: Path, exc: Exception) -> ResearchError:
+    """The error for a table that pyarrow cannot read: names the first damaged file."""
+    bad, reason = folder, str(exc).strip().splitlines()[-1] if str(exc).strip() else "unreadable"
+    for path in sorted(folder.rglob("*.parquet")):
+        try:
+            pq.read_metadata(path)
+        except (pa.ArrowException, OSError) as err:
+            bad, reason = path, (str(err).strip().splitlines() or ["unreadable"])[-1]
+            break
+    return ResearchError(
+        f"{bad}: damaged table file of the dataset {root} ({reason}); run 'imu batch' again "
+        "on the same inputs with the same --out to analyse its session again"
+    )
+
+
 def load_dataset(root: str | Path) -> Dataset:
-    """Read the reps, sets and sessions tables of the dataset at ``root``."""
+    """Read the reps, sets and sessions tables of the dataset at ``root``.
+
+    Raises:
+        ResearchError: see :func:`load_table` (a missing table, or a damaged table file:
+            the message names the file and says to run ``imu batch`` again).
+
+    """
     return Dataset(*(load_table(root, t) for t in ("reps", "sets", "sessions")))
 
 
@@ -233,10 +260,19 @@ def fault_rates(reps: pd.DataFrame, by: Sequence[str] = DEFAULT_BY) -> pd.DataFr
     """Share of reps with a swing, with each fault, with any fault, and clean, per group.
 
     Columns: the group keys, ``reps``, ``swing_share``, ``<fault>_share`` for every fault in
-    :data:`imu.exercises.FAULTS` (0 where a fault does not apply to the exercise),
-    ``any_fault_share`` (at least one fault, swings excluded) and ``clean_share`` (no swing
-    and no fault). Every share is out of the reps not over a data gap, as the session
-    table's columns of those names: a rep over a gap is not judged
+    :data:`imu.exercises.FAULTS`, ``any_fault_share`` (at least one fault, swings excluded)
+    and ``clean_share`` (no swing and no fault).
+
+    A measure the exercise does not judge is NaN, not 0: ``<fault>_share`` for a fault not in
+    the profile's ``faults`` (``hips_sagging_share`` of a dead bug, ``dropped_eccentric_share``
+    of a bird-dog), and ``swing_share`` where the profile does not judge swing
+    (``judges_swing`` false: dead bug, bird-dog, pelvic tilt, plank). The profile is the one
+    of each rep's ``exercise`` (aliases resolved); reps of an exercise without a profile,
+    or tables without ``exercise``, have every share. A group mixing exercises has a share
+    out of the reps whose exercise judges it.
+
+    Every share is out of the reps not over a data gap, as the session table's columns of
+    those names: a rep over a gap is not judged
     (:func:`imu.report.tables.judged`), so its swing and faults count nowhere and it is never
     clean; NaN when no rep of the group was judged. ``reps`` counts every rep.
     """
@@ -245,13 +281,28 @@ def fault_rates(reps: pd.DataFrame, by: Sequence[str] = DEFAULT_BY) -> pd.DataFr
     shares = {"swing": "_swing", **{f: f"_{f}" for f in FAULTS}, "clean": "_clean"}
     frame = frame.assign(
         _any=(frame["fault_count"] > 0).astype("float64").where(judged(frame)),
-        **{name: _judged_only(frame, column) for column, name in shares.items()},
+        **{name: _judged_only(frame, column).where(_applies(frame, column))
+           for column, name in shares.items()},
     )
     aggs: dict[str, tuple[str, str]] = {"reps": ("clean", "size"),
                                         "swing_share": ("_swing", "mean")}
     aggs |= {f"{f}_share": (f"_{f}", "mean") for f in FAULTS}
     aggs |= {"any_fault_share": ("_any", "mean"), "clean_share": ("_clean", "mean")}
     return frame.groupby(keys, sort=True, observed=True).agg(**aggs).reset_index()
+
+
+def _applies(reps: pd.DataFrame, measure: str) -> pd.Series:
+    """Whether each rep's exercise judges ``measure`` (``swing``, a fault, or ``clean``)."""
+    if measure == "clean" or "exercise" not in reps:
+        return pd.Series(True, index=reps.index)
+    known: dict[str, bool] = {}
+    for name in reps["exercise"].dropna().astype(str).unique():
+        key = known_profile(name)
+        if key is None:
+            continue  # no profile: every measure is kept
+        profile = PROFILES[key]
+        known[name] = profile.judges_swing if measure == "swing" else measure in profile.faults
+    return reps["exercise"].astype(str).map(known).fillna(True).astype(bool)
 
 
 def prescribed_hold_s(tempo: pd.Series) -> pd.Series:

@@ -76,6 +76,7 @@ def run(args: argparse.Namespace) -> int:
         headline,
         is_dataset,
         load_inputs,
+        others_lines,
         write_progress,
     )
     from imu.tempo import parse_tempo
@@ -97,7 +98,7 @@ def run(args: argparse.Namespace) -> int:
     for path, reason in failures:
         out.print(f"[yellow]{path}: skipped: {reason}[/yellow]", markup=True, highlight=False)
     progress = build_progress(data, args.participant, args.exercise)
-    for line in headline(progress):
+    for line in [*headline(progress), *others_lines(progress)]:
         out.print(line, highlight=False)
     written = write_progress(progress, args.out)
     out.print(f"wrote: {', '.join(p.name for p in written)} to {args.out}", highlight=False)

@@ -288,17 +288,21 @@ def _hold_standing(reps: pd.DataFrame, tempo: Tempo) -> str:
     faulty = int(reps["fault_count"].gt(0).sum()) if "fault_count" in reps else 0
     target = tempo.top_hold_s
     if short * 2 > n:
-        return (f"{short} of {n} holds were shorter than the prescribed {target:g} s{unjudged}: "
+        which = "The one hold was" if n == 1 else f"{short} of {n} holds were"
+        return (f"{which} shorter than the prescribed {target:g} s{unjudged}: "
                 "hold longer next time, or prescribe a hold you can keep with good form.")
     # "Long enough" allows a hold a tenth under the target (HOLD_SLACK_FRACTION): say so
     # when a hold needed it, rather than claim the whole prescription was held.
     full = (int((reps["tempo_ok"].astype(bool) & (reps["top_hold_s"] >= target)).sum())
             if "top_hold_s" in reps else n - short)
     lasted = (f"lasted the prescribed {target:g} s" if full == n - short
-              else f"were long enough (the prescribed {target:g} s, or within a tenth of it)")
+              else f"{'was' if n - short == 1 else 'were'} long enough (the prescribed "
+              f"{target:g} s, or within a tenth of it)")
     if short == 0 and faulty == 0:
         longer = (f"; plank holds run {PLANK_RANGE_S[0]:g}-{PLANK_RANGE_S[1]:g} s, so a "
                   "longer hold is the next step when this feels easy"
                   if target < PLANK_RANGE_S[1] else "")
-        return f"All {n} holds {lasted}{unjudged} with no fault: keep this variant{longer}."
-    return f"{n - short} of {n} holds {lasted}{unjudged}: keep this variant and this hold."
+        every = "The one hold" if n == 1 else f"All {n} holds"
+        return f"{every} {lasted}{unjudged} with no fault: keep this variant{longer}."
+    which = "The one hold" if n == 1 else f"{n - short} of {n} holds"
+    return f"{which} {lasted}{unjudged}: keep this variant and this hold."

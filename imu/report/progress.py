@@ -21,6 +21,11 @@ time held per week, the total by the report's rule (:func:`imu.research.hold_tim
 hold faults per week (sagging, piking, shaking: :func:`imu.research.fault_rates`); and the
 coaching verdict of the last session (:mod:`imu.report.coaching`, holds long enough).
 
+Only the measures the exercise's profile judges are shown (:func:`weekly_columns`): the
+descent where ``dropped_eccentric`` is one of its faults, the share of swung reps where it
+judges swing rep by rep. The prescription told is the latest session's (and when it changed,
+:attr:`Progress.prescriptions`); plots and weekly columns use the one in force each week.
+
 Every share and duration leaves out the reps over a data gap, by the report tables' one rule
 (:func:`imu.report.tables.judged`), so the page agrees with each session's table.
 
@@ -61,7 +66,6 @@ from imu.report.coaching import (
 from imu.report.html import CSS, figure_html, scroll_table
 from imu.report.tables import judged, time_held_s
 from imu.research import Dataset
-from imu.tempo import parse_tempo
 from imu.text import count
 
 logger = logging.getLogger(__name__)
@@ -72,6 +76,7 @@ WEEKLY_COLUMNS: Final = (
     "sessions",
     "reps",
     "tut_s",
+    "prescribed_eccentric_s",
     "eccentric_s_median",
     "eccentric_ok_share",
     "swing_share",
@@ -79,10 +84,13 @@ WEEKLY_COLUMNS: Final = (
     "clean_reps_before_first_fault_mean",
     "progress_reps_max",
 )
-"""Columns of the weekly table written beside the page (``progress_weekly.csv``)."""
+"""Columns of the weekly table written beside the page (``progress_weekly.csv``) of an
+exercise whose profile judges every measure (reverse crunch); :func:`weekly_columns` leaves
+out those the profile does not judge. ``prescribed_eccentric_s`` is the prescription in force
+that week (the latest session's up to then)."""
 
 HOLD_COLUMNS: Final = ("week", "week_start", "sessions", "holds", "held_s", "longest_hold_s",
-                       "hold_ok_share")
+                       "prescribed_hold_s", "hold_ok_share")
 """First columns of the weekly table of a hold (isometric exercise: plank); then the share
 of holds with each of the exercise's faults (``<fault>_share``) and ``clean_share``
 (:func:`hold_weekly_columns`)."""
@@ -95,6 +103,44 @@ def hold_weekly_columns(profile: ExerciseProfile) -> tuple[str, ...]:
     ``shaking_share``, ``clean_share``.
     """
     return (*HOLD_COLUMNS, *(f"{f}_share" for f in profile.faults), "clean_share")
+
+
+def judges_descent(profile: ExerciseProfile) -> bool:
+    """The profile judges the descent (``dropped_eccentric`` is one of its faults).
+
+    Dead bug and bird-dog do not: the lowering is a limb's, the pelvis stays braced.
+    """
+    return not profile.isometric and "dropped_eccentric" in profile.faults
+
+
+def judges_swing_share(profile: ExerciseProfile) -> bool:
+    """A share of swung reps means something: the profile judges swing, rep by rep.
+
+    Not where it does not judge swing (``judges_swing`` false: dead bug, pelvic tilt), nor
+    where every rep is a swing by definition (``every_rep_is_swing``: standing strict lifts,
+    whose every pelvic rep is hip drive).
+    """
+    return profile.judges_swing and not profile.every_rep_is_swing and not profile.isometric
+
+
+def weekly_columns(profile: ExerciseProfile) -> tuple[str, ...]:
+    """Columns of ``progress_weekly.csv``: only the measures the exercise's profile judges.
+
+    :data:`WEEKLY_COLUMNS` without the descent's (``prescribed_eccentric_s``,
+    ``eccentric_s_median``, ``eccentric_ok_share``, ``progress_reps_max``) where the profile
+    does not judge it (:func:`judges_descent`), and without ``swing_share`` where a share of
+    swung reps means nothing (:func:`judges_swing_share`); a hold's are
+    :func:`hold_weekly_columns`.
+    """
+    if profile.isometric:
+        return hold_weekly_columns(profile)
+    leave: set[str] = set()
+    if not judges_descent(profile):
+        leave |= {"prescribed_eccentric_s", "eccentric_s_median", "eccentric_ok_share",
+                  "progress_reps_max"}
+    if not judges_swing_share(profile):
+        leave.add("swing_share")
+    return tuple(c for c in WEEKLY_COLUMNS if c not in leave)
 
 
 class ProgressError(ImuError):
@@ -110,17 +156,19 @@ class Progress:
         exercise: the exercise profile name.
         data: the participant's tables for that exercise.
         weekly: one row per ISO week from the first to the last session, columns
-            :data:`WEEKLY_COLUMNS` (weeks without a session have ``sessions`` 0 and NaN
-            elsewhere).
+            :func:`weekly_columns` (weeks without a session have ``sessions`` 0 and NaN
+            elsewhere, but the prescription in force).
         per_session: one row per session: ``session_id``, ``date``, ``reps``,
             ``clean_reps`` (sum over sets), ``best_set_clean`` (clean reps of the best set),
             ``progress_reps`` (the best set's clean reps with a 3 s descent),
-            ``eccentric_s_median`` (s), ``swing_share``.
+            ``eccentric_s_median`` (s), ``swing_share`` (NaN where the profile does not judge
+            them: :func:`judges_descent`, :func:`judges_swing_share`).
         quartiles: eccentric quartiles per week (``eccentric_s_q25/q50/q75``, s).
         trends: least-squares slopes per week of ``eccentric_s_median`` and ``swing_share``
-            (:func:`imu.research.weekly_trend`), indexed by value name.
+            (:func:`imu.research.weekly_trend`), indexed by value name (of those the profile
+            judges).
         frequency: :func:`imu.research.frequency_summary` row of the participant.
-        prescribed_eccentric_s: the prescribed eccentric (median over sessions), s.
+        prescribed_eccentric_s: the prescribed eccentric of the latest session, s.
         bar: clean reps with a 3 s descent that suggest progressing (None: no bar for the
             exercise).
         other_exercises: other exercises of the participant with their session counts.
@@ -130,7 +178,11 @@ class Progress:
             (of the holds not over a data gap), ``clean_holds`` and ``verdict`` (the session
             table's); ``trends`` are those of ``longest_hold_s``, ``held_s`` and each fault
             share; ``quartiles`` is empty and ``prescribed_eccentric_s`` NaN.
-        prescribed_hold_s: the prescribed hold (median over sessions), s; NaN for reps.
+        prescribed_hold_s: the prescribed hold of the latest session, s; NaN for reps.
+        prescriptions: each prescription (eccentric, or a hold's hold, s) with the ISO week
+            from which it was in force, oldest first: one entry when it never changed.
+        tied: exercises with as many sessions as this one when none was asked for (this
+            one was picked by name order; :func:`others_lines` says so).
 
     """
 
@@ -147,6 +199,8 @@ class Progress:
     other_exercises: dict[str, int]
     isometric: bool = False
     prescribed_hold_s: float = math.nan
+    prescriptions: tuple[tuple[str, float], ...] = ()
+    tied: tuple[str, ...] = ()
 
 
 # --------------------------------------------------------------------------- inputs
@@ -242,7 +296,8 @@ def select(
     """The tables of one participant and one exercise.
 
     Without ``participant`` the data must hold exactly one; without ``exercise`` the one
-    with the most sessions is chosen (the others are returned with their session counts).
+    with the most sessions is chosen, the first by name on a tie (the others are returned
+    with their session counts, most first).
 
     Raises:
         ProgressError: no sessions, or several participants and none chosen, or an unknown
@@ -267,7 +322,9 @@ def select(
         return frame[frame["participant"].astype(str) == participant]
 
     own = mine(sessions)
-    counts = own["exercise"].value_counts()
+    counts = own["exercise"].astype(str).value_counts()
+    order = sorted(counts.index, key=lambda name: (-int(counts[name]), name))
+    counts = counts[order]
     if exercise is None:
         exercise = str(counts.index[0])
     elif exercise not in counts.index:
@@ -289,12 +346,16 @@ def select(
 # --------------------------------------------------------------------------- analysis
 
 
-def _per_session(data: Dataset) -> pd.DataFrame:
+def _per_session(data: Dataset, profile: ExerciseProfile | None = None) -> pd.DataFrame:
     """One row per session: clean reps, the progression count, descent and swings.
 
     The descent and the swing share are of the reps not over a data gap, as the session
-    table's (:func:`imu.report.tables.judged`); NaN when every rep was over one.
+    table's (:func:`imu.report.tables.judged`); NaN when every rep was over one, and NaN
+    where ``profile`` does not judge them (:func:`judges_descent`,
+    :func:`judges_swing_share`).
     """
+    descent = profile is None or judges_descent(profile)
+    swing = profile is None or judges_swing_share(profile)
     rows: list[dict[str, object]] = []
     sets_by = dict(tuple(data.sets.groupby("session_id", sort=False)))
     for sid, reps in data.reps.groupby("session_id", sort=False):
@@ -308,8 +369,10 @@ def _per_session(data: Dataset) -> pd.DataFrame:
             "clean_reps": int(reps["clean"].sum()),
             "best_set_clean": int(sets["clean_reps"].max()) if len(sets) else 0,
             "progress_reps": int(progress.max()) if len(progress) else 0,
-            "eccentric_s_median": float(measured["eccentric_s"].median()),
-            "swing_share": float(measured["swing"].mean()) if len(measured) else np.nan,
+            "eccentric_s_median": (float(measured["eccentric_s"].median()) if descent
+                                   else np.nan),
+            "swing_share": (float(measured["swing"].mean()) if len(measured) and swing
+                            else np.nan),
         })
     frame = pd.DataFrame(rows, columns=["session_id", "date", "reps", "clean_reps",
                                         "best_set_clean", "progress_reps",
@@ -317,38 +380,78 @@ def _per_session(data: Dataset) -> pd.DataFrame:
     return frame.sort_values("date", kind="stable").reset_index(drop=True)
 
 
+def _prescriptions(
+    sessions: pd.DataFrame, weekly: pd.DataFrame, hold: bool
+) -> tuple[pd.Series, tuple[tuple[str, float], ...]]:
+    """The prescription in force each week, and when it changed.
+
+    From the sessions' ``tempo`` (eccentric, or a hold's hold, s): a week's is the latest
+    session's up to the end of that week (weeks without a session keep the one before).
+
+    Returns:
+        The prescription per row of ``weekly`` (s, NaN before the first tempo), and each
+        prescription with the ISO week it started, oldest first.
+
+    """
+    dated = sessions[sessions["date"].notna() & sessions["tempo"].notna()]
+    if dated.empty:
+        return pd.Series(np.nan, index=weekly.index, dtype="float64"), ()
+    dated = research.with_week(dated).sort_values("date", kind="stable")
+    value = (research.prescribed_hold_s if hold else research.prescribed_eccentric_s)(
+        dated["tempo"].astype(str))
+    changes: list[tuple[str, float]] = []
+    for week, v in zip(dated[research.WEEK], value, strict=True):
+        if not changes or changes[-1][1] != float(v):
+            changes.append((str(week), float(v)))
+    per_week = value.groupby(dated[research.WEEK].to_numpy()).last()
+    in_force = weekly[research.WEEK].map(per_week).ffill().astype("float64")
+    return in_force, tuple(changes)
+
+
 def build_progress(
     data: Dataset, participant: str | None = None, exercise: str | None = None
 ) -> Progress:
     """The progress of one participant in one exercise (see the module docstring).
 
+    Only the measures the exercise's profile judges are shown (:func:`weekly_columns`).
+    Comparisons with the prescription use the one in force each week; the headline gives
+    the latest session's and says when it changed.
+
     Args:
         data: the three tables of a dataset (any number of participants and exercises).
         participant: whose progress; None when the data hold one participant.
-        exercise: which exercise; None = the one with the most sessions.
+        exercise: which exercise; None = the one with the most sessions (the first by name
+            on a tie: ``tied`` names the others).
 
     Raises:
         ProgressError: see :func:`select`; or no dated session (weeks need dates).
 
     """
+    asked = exercise
     own, participant, exercise, others = select(data, participant, exercise)
     if own.sessions["date"].isna().all():
         raise ProgressError(
             "no session has a date, so there are no weeks to show; give dates in a manifest "
             "(--manifest) or record with a start time"
         )
+    n_sessions = len(own.sessions)
+    tied = (tuple(k for k, v in others.items() if v == n_sessions) if asked is None else ())
     by = ("participant", "exercise", research.WEEK)
     frequency = research.sessions_per_week(own.sessions)
     weekly = frequency[[research.WEEK, research.WEEK_START, "sessions"]].copy()
     profile = get_profile(exercise)
     if profile.isometric:
-        return _hold_progress(own, participant, profile, others, weekly)
+        return _hold_progress(own, participant, profile, others, weekly, tied)
+    in_force, changes = _prescriptions(own.sessions, weekly, hold=False)
+    weekly["prescribed_eccentric_s"] = in_force
+    trend_of = [v for v, keep in (("eccentric_s_median", judges_descent(profile)),
+                                  ("swing_share", judges_swing_share(profile))) if keep]
     if not own.reps.empty:
         compliance = research.tempo_compliance(own.reps, by=by)
         faults = research.fault_rates(own.reps, by=by)
         tut = research.time_under_tension(own.reps, per="week")
         clean = research.clean_reps_progress(own.sessions, by=by)
-        per_session = _per_session(own)
+        per_session = _per_session(own, profile)
         dated = research.with_week(per_session)
         best = dated.groupby(research.WEEK)["progress_reps"].max().rename("progress_reps_max")
         for table, columns in (
@@ -359,35 +462,35 @@ def build_progress(
         ):
             weekly = weekly.merge(table[[research.WEEK, *columns]], on=research.WEEK, how="left")
         weekly = weekly.merge(best, left_on=research.WEEK, right_index=True, how="left")
-        quartiles = research.eccentric_quantiles(own.reps, (0.25, 0.5, 0.75))
-        trends = pd.concat(
-            [research.weekly_trend(compliance, "eccentric_s_median").assign(value=
-                                                                             "eccentric_s_median"),
-             research.weekly_trend(faults, "swing_share").assign(value="swing_share")],
-            ignore_index=True,
-        ).set_index("value")
-        prescribed = float(compliance["prescribed_eccentric_s"].median())
+        quartiles = (research.eccentric_quantiles(own.reps, (0.25, 0.5, 0.75))
+                     if judges_descent(profile) else pd.DataFrame())
+        source = {"eccentric_s_median": compliance, "swing_share": faults}
+        trends = (pd.concat([research.weekly_trend(source[v], v).assign(value=v)
+                             for v in trend_of], ignore_index=True).set_index("value")
+                  if trend_of else pd.DataFrame(columns=["first", "last", "slope_per_week"]))
     else:
-        per_session = _per_session(own)
+        per_session = _per_session(own, profile)
         quartiles = pd.DataFrame()
         trends = pd.DataFrame(columns=["first", "last", "slope_per_week"])
         for column in WEEKLY_COLUMNS[3:]:
-            weekly[column] = np.nan
-        tempos = own.sessions["tempo"].dropna()
-        prescribed = parse_tempo(str(tempos.iloc[0])).eccentric_s if len(tempos) else np.nan
+            if column not in weekly:
+                weekly[column] = np.nan
+    latest = changes[-1][1] if changes else np.nan
     summary = research.frequency_summary(own.sessions).iloc[0]
     return Progress(
         participant=participant,
         exercise=exercise,
         data=own,
-        weekly=weekly[list(WEEKLY_COLUMNS)],
+        weekly=weekly[list(weekly_columns(profile))],
         per_session=per_session,
         quartiles=quartiles,
         trends=trends,
         frequency=summary,
-        prescribed_eccentric_s=prescribed,
-        bar=get_profile(exercise).progress_after_clean_reps,
+        prescribed_eccentric_s=latest,
+        bar=profile.progress_after_clean_reps,
         other_exercises=others,
+        prescriptions=changes,
+        tied=tied,
     )
 
 
@@ -415,16 +518,20 @@ def _hold_per_session(data: Dataset) -> pd.DataFrame:
 
 
 def _hold_progress(own: Dataset, participant: str, profile: ExerciseProfile,
-                   others: dict[str, int], weekly: pd.DataFrame) -> Progress:
+                   others: dict[str, int], weekly: pd.DataFrame,
+                   tied: tuple[str, ...] = ()) -> Progress:
     """The progress of a hold (plank): time held and hold faults per week."""
     by = ("participant", "exercise", research.WEEK)
     columns = hold_weekly_columns(profile)
     shares = [c for c in columns if c.endswith("_share") and c != "hold_ok_share"]
     trends = pd.DataFrame(columns=["first", "last", "slope_per_week"])
+    in_force, changes = _prescriptions(own.sessions, weekly, hold=True)
+    weekly["prescribed_hold_s"] = in_force
     if not own.reps.empty:
         held = research.hold_time(own.reps, by=by)
         faults = research.fault_rates(own.reps, by=by)
-        weekly = weekly.merge(held[[research.WEEK, *HOLD_COLUMNS[3:]]], on=research.WEEK,
+        measured = [c for c in HOLD_COLUMNS[3:] if c != "prescribed_hold_s"]
+        weekly = weekly.merge(held[[research.WEEK, *measured]], on=research.WEEK,
                               how="left")
         weekly = weekly.merge(faults[[research.WEEK, *shares]], on=research.WEEK, how="left")
         trends = pd.concat(
@@ -434,13 +541,11 @@ def _hold_progress(own: Dataset, participant: str, profile: ExerciseProfile,
                if v != "clean_share"],
             ignore_index=True,
         ).set_index("value")
-        prescribed = float(held["prescribed_hold_s"].median())
     else:
         for column in columns[3:]:
-            weekly[column] = np.nan
-        tempos = own.sessions["tempo"].dropna()
-        prescribed = (parse_tempo(str(tempos.iloc[0])).top_hold_s if len(tempos)
-                      else profile.default_tempo.top_hold_s)
+            if column not in weekly:
+                weekly[column] = np.nan
+    prescribed = changes[-1][1] if changes else profile.default_tempo.top_hold_s
     return Progress(
         participant=participant,
         exercise=profile.name,
@@ -455,6 +560,8 @@ def _hold_progress(own: Dataset, participant: str, profile: ExerciseProfile,
         other_exercises=others,
         isometric=True,
         prescribed_hold_s=prescribed,
+        prescriptions=changes,
+        tied=tied,
     )
 
 
@@ -486,6 +593,76 @@ def _frequency_line(progress: Progress) -> str:
     )
 
 
+def prescription_text(progress: Progress) -> str:
+    """The prescription: ``"3 s"``, or ``"2 s, then 3 s since 2024-W03"`` when it changed."""
+    latest = progress.prescribed_hold_s if progress.isometric else progress.prescribed_eccentric_s
+    changes = progress.prescriptions
+    if len(changes) <= 1:
+        return f"{latest:g} s"
+    return ", then ".join([f"{changes[0][1]:g} s",
+                           *(f"{v:g} s since {week}" for week, v in changes[1:])])
+
+
+def _against(progress: Progress) -> str:
+    """`` against 3 s prescribed`` (or the prescriptions in turn when it changed)."""
+    latest = progress.prescribed_hold_s if progress.isometric else progress.prescribed_eccentric_s
+    if not np.isfinite(latest):
+        return ""
+    if len(progress.prescriptions) > 1:
+        return f" against the prescription ({prescription_text(progress)})"
+    return f" against {latest:g} s prescribed"
+
+
+def others_lines(progress: Progress) -> list[str]:
+    """Which exercise the page is of when there was a choice, and the participant's others.
+
+    On a tie of session counts (no exercise asked for) it says which it picked and how to
+    make the other's page.
+    """
+    lines: list[str] = []
+    if progress.tied:
+        n = len(progress.per_session) if len(progress.per_session) else int(
+            progress.frequency["sessions"])
+        names = " and ".join([progress.exercise, *progress.tied])
+        other = progress.tied[0]
+        lines.append(f"{names} have {count(n, 'session')} each: this page is of "
+                     f"{progress.exercise} (the first by name); make {other}'s with "
+                     f"--exercise {other}.")
+    if progress.other_exercises:
+        others = ", ".join(f"{k} ({count(v, 'session')})"
+                           for k, v in progress.other_exercises.items())
+        lines.append(f"Also trained: {others}; make their page with --exercise.")
+    return lines
+
+
+def _not_judged_line(progress: Progress) -> str | None:
+    """Which of the page's measures the exercise's profile does not judge, if any."""
+    profile = get_profile(progress.exercise)
+    names = []
+    if not judges_swing_share(profile) and not profile.every_rep_is_swing:
+        names.append("swung reps")
+    if not judges_descent(profile):
+        names.append("the descent")
+    if not names:
+        return None
+    return f"Not judged for {profile.title.lower()}: {' or '.join(names)}."
+
+
+def _hip_drive_line(progress: Progress) -> str | None:
+    """Standing strict lifts: every pelvic rep is hip drive, so a count, not a share."""
+    profile = get_profile(progress.exercise)
+    if not profile.every_rep_is_swing:
+        return None
+    w = progress.weekly[(progress.weekly["sessions"] > 0) & progress.weekly["reps"].notna()]
+    if w.empty:
+        return None
+    per = (w["reps"] / w["sessions"]).to_numpy(dtype=float)
+    told = (f"{per[-1]:.1f} a session in the one week so far" if len(per) == 1 else
+            f"{per[0]:.1f} a session in the first week, {per[-1]:.1f} in the last")
+    return (f"Hip drive: every pelvic rep counted in a {profile.title.lower()} is one (the "
+            f"pelvis should stay still): {told}.")
+
+
 def headline(progress: Progress) -> list[str]:
     """The page's first lines: frequency, descent, swings, and where the person stands.
 
@@ -496,7 +673,6 @@ def headline(progress: Progress) -> list[str]:
         return hold_lines(progress)
     lines = [_frequency_line(progress)]
     ecc = _trend_text(progress, "eccentric_s_median")
-    target = progress.prescribed_eccentric_s
     if ecc is not None:
         first, last, slope = ecc
         # Judged at the precision shown: 1.26 s to 1.29 s is "stayed at 1.3 s".
@@ -508,9 +684,7 @@ def headline(progress: Progress) -> list[str]:
         per_week = f" ({slope:+.2f} s a week)" if np.isfinite(slope) else ""
         if not np.isfinite(slope):  # one week so far: no trend to tell
             change = f"{b:.1f} s in the one week so far"
-        lines.append(
-            f"Descent (median per week): {change}{per_week} against {target:g} s prescribed."
-        )
+        lines.append(f"Descent (median per week): {change}{per_week}{_against(progress)}.")
     swing = _trend_text(progress, "swing_share")
     if swing is not None:
         first, last, slope = swing
@@ -521,6 +695,7 @@ def headline(progress: Progress) -> list[str]:
             )
         else:
             lines.append(f"Swung reps: {last:.0%} of reps in the one week so far.")
+    lines += [line for line in (_hip_drive_line(progress), _not_judged_line(progress)) if line]
     lines.append(standing_text(progress))
     return lines
 
@@ -536,8 +711,7 @@ def _weekly_value(progress: Progress, value: str) -> tuple[float, float] | None:
 def hold_lines(progress: Progress) -> list[str]:
     """A hold's headline: frequency, time held, hold faults and where the person stands."""
     lines = [_frequency_line(progress)]
-    target = progress.prescribed_hold_s
-    against = f" against {target:g} s prescribed" if np.isfinite(target) else ""
+    against = _against(progress)
     held = _weekly_value(progress, "held_s")
     longest = _weekly_value(progress, "longest_hold_s")
     weeks = int(progress.weekly["held_s"].notna().sum())
@@ -621,8 +795,11 @@ def standing_text(progress: Progress) -> str:
     prescribed = progress.prescribed_eccentric_s
     short = ""
     if np.isfinite(prescribed) and descent_below_bar(prescribed):
-        short = (f" Your sessions prescribed a {prescribed:g} s descent. "
-                 f"{train_towards(profile)}")
+        said = (f"Your sessions prescribed a {prescribed:g} s descent"
+                if len(progress.prescriptions) <= 1 else
+                f"Your last session prescribed a {prescribed:g} s descent "
+                f"({prescription_text(progress)})")
+        short = f" {said}. {train_towards(profile)}"
     if best == 0:
         return f"Progression rule: {rule}. No set has had such reps yet: {bar} to go.{short}"
     return (f"Progression rule: {rule}. You stand at {last} in your last session (best "
@@ -694,11 +871,24 @@ def eccentric_figure(progress: Progress) -> Figure:
         ax.fill_between(x, q["eccentric_s_q25"], q["eccentric_s_q75"], color="#f2a541",
                         alpha=0.3, label="middle half of the reps")
         ax.plot(x, q["eccentric_s_q50"], color="#b35c00", marker="o", label="median")
-    ax.axhline(progress.prescribed_eccentric_s, color="#2e7d32", ls="--", lw=1.2,
-               label=f"prescribed {progress.prescribed_eccentric_s:g} s")
+    _prescription_steps(ax, progress, "prescribed_eccentric_s")
     ax.set_ylim(bottom=0)
     fig.legend(loc="outside upper center", ncols=2, fontsize=8, frameon=False)
     return fig
+
+
+def _prescription_steps(ax: Axes, progress: Progress, column: str) -> None:
+    """A dashed line at the prescription in force each week (steps where it changed)."""
+    w = progress.weekly
+    if column not in w or not w[column].notna().any():
+        return
+    x = pd.concat([w[research.WEEK_START],
+                   pd.Series([w[research.WEEK_START].iloc[-1] + pd.Timedelta(days=7)])],
+                  ignore_index=True)
+    y = np.append(w[column].to_numpy(dtype=float), float(w[column].iloc[-1]))
+    label = (f"prescribed {prescription_text(progress)}" if len(progress.prescriptions) > 1
+             else f"prescribed {float(w[column].dropna().iloc[-1]):g} s")
+    ax.step(x, y, where="post", color="#2e7d32", ls="--", lw=1.2, label=label)
 
 
 def swing_figure(progress: Progress) -> Figure:
@@ -723,9 +913,7 @@ def hold_figure(progress: Progress) -> Figure:
            alpha=0.6, label="time held in the week")
     ax.plot(w[research.WEEK_START] + pd.Timedelta(days=3), w["longest_hold_s"],
             color="#b35c00", marker="o", label="longest hold")
-    target = progress.prescribed_hold_s
-    if np.isfinite(target):
-        ax.axhline(target, color="#2e7d32", ls="--", lw=1.2, label=f"prescribed {target:g} s")
+    _prescription_steps(ax, progress, "prescribed_hold_s")
     ax.set_ylim(bottom=0)
     fig.legend(loc="outside upper center", ncols=3, fontsize=8, frameon=False)
     return fig
@@ -753,6 +941,8 @@ def _fmt(value: object, spec: str) -> str:
         return "-"
     if spec == "%":
         return f"{float(value):.0%}"  # type: ignore[arg-type]
+    if spec == "g":
+        return f"{float(value):g}"  # type: ignore[arg-type]
     if spec == "d":
         return f"{int(value)}"  # type: ignore[call-overload]
     return f"{float(value):{spec}}"  # type: ignore[arg-type]
@@ -763,6 +953,7 @@ WEEK_TABLE: Final = (
     ("sessions", "Sessions", "d"),
     ("reps", "Reps", "d"),
     ("tut_s", "Time under tension (s)", ".0f"),
+    ("prescribed_eccentric_s", "Prescribed descent (s)", "g"),
     ("eccentric_s_median", "Median descent (s)", ".1f"),
     ("eccentric_ok_share", "Descents long enough (%)", "%"),
     ("swing_share", "Swung reps (%)", "%"),
@@ -770,7 +961,8 @@ WEEK_TABLE: Final = (
     ("clean_reps_before_first_fault_mean", "Clean before the first fault (mean)", ".1f"),
     ("progress_reps_max", "Best set: clean reps with a 3 s descent", "d"),
 )
-"""Columns of the weekly table on the page, with plain headings and formats."""
+"""Columns of the weekly table on the page, with plain headings and formats (those of
+:func:`weekly_columns` are shown)."""
 
 
 def _hold_fault_columns(progress: Progress) -> list[str]:
@@ -785,14 +977,14 @@ def hold_week_table(progress: Progress) -> tuple[tuple[str, str, str], ...]:
         (c, f"{FAULT_WORDS.get(c.removesuffix('_share'), c).capitalize()} (%)", "%")
         for c in _hold_fault_columns(progress)
     )
-    target = progress.prescribed_hold_s
     return (
         ("week", "Week", ""),
         ("sessions", "Sessions", "d"),
         ("holds", "Holds", "d"),
         ("held_s", "Time held (s)", ".0f"),
         ("longest_hold_s", "Longest hold (s)", ".0f"),
-        ("hold_ok_share", f"Holds long enough for {target:g} s (%)", "%"),
+        ("prescribed_hold_s", "Prescribed hold (s)", "g"),
+        ("hold_ok_share", "Holds long enough for it (%)", "%"),
         *faults,
         ("clean_share", "Clean holds (%)", "%"),
     )
@@ -832,11 +1024,7 @@ def render_progress_html(progress: Progress) -> str:
     parts += [f"<li>{html.escape(line)}</li>" for line in lines[:-1]]
     parts.append("</ul>")
     parts.append(f'<p class="advice">{html.escape(lines[-1])}</p>')
-    if progress.other_exercises:
-        others = ", ".join(f"{k} ({count(v, 'session')})"
-                           for k, v in progress.other_exercises.items())
-        parts.append(f'<p class="note">Also trained: {html.escape(others)}; make their page '
-                     "with --exercise.</p>")
+    parts += [f'<p class="note">{html.escape(line)}</p>' for line in others_lines(progress)]
     parts.append(f'<p class="disclaimer">{html.escape(DISCLAIMER)}</p></section>')
     parts.append("<h2>Over the weeks</h2>")
     parts.append(figure_html(
@@ -848,7 +1036,8 @@ def render_progress_html(progress: Progress) -> str:
         parts += _hold_figures(progress)
     else:
         parts += _rep_figures(progress)
-    table = hold_week_table(progress) if progress.isometric else WEEK_TABLE
+    table = hold_week_table(progress) if progress.isometric else tuple(
+        row for row in WEEK_TABLE if row[0] in progress.weekly.columns)
     parts.append("<h2>Week by week</h2>")
     rows = [[html.escape(_fmt(row[c], spec) if spec else str(row[c])) for c, _, spec in table]
             for row in progress.weekly.to_dict(orient="records")]
@@ -861,33 +1050,37 @@ def render_progress_html(progress: Progress) -> str:
 
 
 def _rep_figures(progress: Progress) -> list[str]:
-    """The figures of a rep exercise: clean reps per set, descent, swung reps."""
+    """The figures of a rep exercise: clean reps per set, descent, swung reps.
+
+    The descent and swung reps only where the profile judges them (:func:`weekly_columns`).
+    """
     parts: list[str] = []
     parts.append(figure_html(
         clean_figure(progress),
         "Dots of the clean reps of every set by date, a line of the weekly mean of clean reps "
         "before the first fault, and a dotted line at the progression bar.",
     ))
-    parts.append(figure_html(
-        eccentric_figure(progress),
-        "Weekly median descent in seconds with the middle half of the reps shaded, against a "
-        f"dashed line at the prescribed {progress.prescribed_eccentric_s:g} s.",
-    ))
-    parts.append(figure_html(
-        swing_figure(progress),
-        "Line of the percentage of swung reps in each week.",
-    ))
+    if "eccentric_s_median" in progress.weekly:
+        parts.append(figure_html(
+            eccentric_figure(progress),
+            "Weekly median descent in seconds with the middle half of the reps shaded, against "
+            f"a dashed line at the prescribed {prescription_text(progress)}.",
+        ))
+    if "swing_share" in progress.weekly:
+        parts.append(figure_html(
+            swing_figure(progress),
+            "Line of the percentage of swung reps in each week.",
+        ))
     return parts
 
 
 def _hold_figures(progress: Progress) -> list[str]:
     """The figures of a hold: time held and the longest hold, hold faults."""
-    target = progress.prescribed_hold_s
     return [
         figure_html(
             hold_figure(progress),
             "Bars of the time held in each week, a line of the week's longest hold, and a "
-            f"dashed line at the prescribed {target:g} s.",
+            f"dashed line at the prescribed {prescription_text(progress)}.",
         ),
         figure_html(
             hold_faults_figure(progress),

@@ -84,8 +84,9 @@ def test_the_weekly_table_of_holds(one_week: research.Dataset) -> None:
     plank = get_profile("plank")
     assert list(progress.weekly.columns) == list(hold_weekly_columns(plank))
     assert list(progress.weekly.columns) == [
-        "week", "week_start", "sessions", "holds", "held_s", "longest_hold_s", "hold_ok_share",
-        "hips_sagging_share", "hips_piking_share", "shaking_share", "clean_share",
+        "week", "week_start", "sessions", "holds", "held_s", "longest_hold_s",
+        "prescribed_hold_s", "hold_ok_share", "hips_sagging_share", "hips_piking_share",
+        "shaking_share", "clean_share",
     ]
     week = progress.weekly.iloc[0]
     reps = one_week.reps
