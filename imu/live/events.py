@@ -189,8 +189,8 @@ def set_coaching(reps: Sequence[Rep], tempo: Tempo, tol: TempoTolerance,
     if hold:
         short = sum(not r.tempo_ok for r in judged)
         if short:
-            return ("hold longer", f"{short} of {m} holds shorter than {tempo.top_hold_s:g} s",
-                    False)
+            which = "the one hold was" if m == 1 else f"{short} of {m} holds"
+            return ("hold longer", f"{which} shorter than {tempo.top_hold_s:g} s", False)
         return "good set: every hold long enough", "", True
     off: list[tuple[int, str, str, bool]] = []
     for phase, label, attr, prescribed in (

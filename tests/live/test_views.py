@@ -440,4 +440,4 @@ def test_the_set_coaching_counts_out_of_the_judged_reps() -> None:
     short = dataclasses.replace(make_rep(1, 1, 0.0, top_hold_s=20.0), tempo_ok=False)
     _cue, why, good = set_coaching((short, _gap_rep(hold=True)), parse_tempo("1-45-1"), tol,
                                    True)  # type: ignore[arg-type]
-    assert not good and why == "1 of 1 holds shorter than 45 s"
+    assert not good and why == "the one hold was shorter than 45 s"
