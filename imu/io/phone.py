@@ -338,7 +338,9 @@ def no_phone_export(path: Path) -> ImportOptionsError:
     what = "zip file" if path.is_file() else "folder"
     holds = f"it holds {shown}" if names else "it is empty"
     csvs = [n for n in names if n.lower().endswith(".csv")]
-    recordings = [n for n in names if n.lower().endswith(".parquet")]
+    # The files the suggested glob (FOLDER/*.parquet) takes: not those in subfolders (an imu
+    # batch dataset's tables, say).
+    recordings = [n for n in names if n.lower().endswith(".parquet") and len(Path(n).parts) == 1]
     plain = (
         "; a plain CSV must be unzipped first: pass the CSV itself"
         if path.is_file() and len(csvs) == 1
