@@ -31,6 +31,15 @@ def _flat(text: str) -> str:
     return " ".join(text.split())
 
 
+def _analysed_once(tmp_path: Path) -> tuple[Path, Path, list[str]]:
+    """A recording batched once into ``tmp_path/ds``: (the file, the dataset, the argv)."""
+    a = Path(shutil.copy(CRUNCH, tmp_path / "a.parquet"))
+    out = tmp_path / "ds"
+    argv = ["batch", str(a), "--out", str(out), "--workers", "0"]
+    assert main(argv) == 0
+    return a, out, argv
+
+
 def test_a_corrected_manifest_is_analysed_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -179,10 +188,7 @@ def test_a_touched_or_edited_file_is_said_to_have_changed(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Not "whose metadata or options changed": neither did."""
-    a = Path(shutil.copy(CRUNCH, tmp_path / "a.parquet"))
-    out = tmp_path / "ds"
-    argv = ["batch", str(a), "--out", str(out), "--workers", "0"]
-    assert main(argv) == 0
+    a, _out, argv = _analysed_once(tmp_path)
     stat = a.stat()
     os.utime(a, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
     capsys.readouterr()
@@ -242,10 +248,7 @@ def test_a_damaged_table_file_or_marker_is_analysed_again_with_its_reason(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """The new-user repro: a sets file cut to 100 bytes was "skipped 1 already done"."""
-    a = Path(shutil.copy(CRUNCH, tmp_path / "a.parquet"))
-    out = tmp_path / "ds"
-    argv = ["batch", str(a), "--out", str(out), "--workers", "0"]
-    assert main(argv) == 0
+    _a, out, argv = _analysed_once(tmp_path)
     (table,) = out.glob("sets/participant=*/*.parquet")
     os.truncate(table, 100)
     capsys.readouterr()
