@@ -74,21 +74,24 @@ class WindowRange:
 
     def __call__(self, x: FloatArray) -> FloatArray:
         """Shape (m, c) in, shape (m, c) peak-to-peak out (same unit as ``x``)."""
-        w = self.window
-        ext = np.ascontiguousarray(np.concatenate((self._tail, x)), dtype=np.float64)
-        self._tail = ext[max(0, len(ext) - (w - 1)) :] if w > 1 else ext[:0]
+        ext = self._extend(x)
         out = np.empty((len(x), ext.shape[1]))
-        kernels.window_span(ext, len(ext) - len(x), w, out)
+        kernels.window_span(ext, len(ext) - len(x), self.window, out)
         return out
 
     def norm(self, x: FloatArray) -> FloatArray:
         """Shape (m, 3) in; the length of the vector of the 3 spans, shape (m,) out."""
+        ext = self._extend(x)
+        out = np.empty(len(x))
+        kernels.window_span_norm(ext, len(ext) - len(x), self.window, out)
+        return out
+
+    def _extend(self, x: FloatArray) -> FloatArray:
+        """The kept tail then ``x``, contiguous; keeps the last ``window - 1`` samples."""
         w = self.window
         ext = np.ascontiguousarray(np.concatenate((self._tail, x)), dtype=np.float64)
         self._tail = ext[max(0, len(ext) - (w - 1)) :] if w > 1 else ext[:0]
-        out = np.empty(len(x))
-        kernels.window_span_norm(ext, len(ext) - len(x), w, out)
-        return out
+        return ext
 
 
 class WindowMean:
