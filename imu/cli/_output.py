@@ -115,3 +115,21 @@ def pipe_safe_console(
     width = None if sys.stdout.isatty() else piped_width
     return Console(file=cast("IO[str]", stream), highlight=False, soft_wrap=soft_wrap,
                    width=width)
+
+
+def prepare_analysis(command: str) -> None:
+    """Make the analyzer's compiled loops ready now, saying so when that takes a while.
+
+    From the cache this takes a fraction of a second; the first run on a machine compiles
+    them (a few seconds, once), and a notice on stderr says so instead of sitting silent.
+    Commands call it before a live screen starts or workers are spawned (which then load
+    the kernels from the cache instead of each compiling them).
+    """
+    from imu.core import kernels
+
+    def notice() -> None:
+        print(f"imu {command}: preparing the analysis for its first run on this machine "
+              "(compiling, a few seconds, once)", file=sys.stderr, flush=True)
+
+    kernels.set_compile_notice(notice)
+    kernels.ensure_compiled()

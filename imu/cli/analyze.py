@@ -25,6 +25,7 @@ from imu.cli._csvargs import (
     print_repairs,
     too_slow,
 )
+from imu.cli._output import prepare_analysis
 from imu.core.analyzer import AnalyzerParams
 from imu.core.metrics import TempoTolerance
 from imu.errors import AnalysisError, ImuError
@@ -189,6 +190,7 @@ def _run(args: argparse.Namespace) -> int:
         tempo_tolerance=TempoTolerance(fraction=args.tempo_tolerance),
     )
     out = console("analyze")
+    prepare_analysis("analyze")
     reports: list[SessionReport] = []
     several = len({p.resolve() for p in args.files}) > 1
     skipped: list[tuple[str, str]] = []  # with several files, one that fails is skipped

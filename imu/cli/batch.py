@@ -28,6 +28,7 @@ from imu.batch import (
 )
 from imu.cli._args import count, folder_arg, tempo_text, tolerance_fraction
 from imu.cli._csvargs import console
+from imu.cli._output import prepare_analysis
 from imu.core.analyzer import AnalyzerParams
 from imu.core.metrics import TempoTolerance
 
@@ -198,6 +199,7 @@ def run(args: argparse.Namespace) -> int:
         count(args.workers, "local worker") if args.workers else "this process"
     )
     out.print(f"{count(len(jobs), 'recording')}, analysed on {where}")
+    prepare_analysis("batch")  # the workers then load the compiled loops from the cache
     progress = Progress(
         TextColumn("analysing"),
         BarColumn(),

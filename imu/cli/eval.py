@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from imu.cli._args import count, exercise_spelling, folder_arg
-from imu.cli._output import pipe_safe_console
+from imu.cli._output import pipe_safe_console, prepare_analysis
 from imu.evaluate.config import (
     DEFAULT_CHUNK,
     HOLDOUT_RANGES,
@@ -442,6 +442,7 @@ def run(args: argparse.Namespace) -> int:
                   "[/yellow]")
     for line in about:
         out.print(line)
+    prepare_analysis("eval")  # the workers then load the compiled loops from the cache
     if out.is_terminal:
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                       TimeElapsedColumn(), TimeRemainingColumn(), console=out,

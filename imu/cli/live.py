@@ -24,7 +24,7 @@ from imu.ble.adapters import DeviceAdapter, HipImuAdapter
 from imu.ble.client import KIND_POLAR, BleBackend, StreamConfig, find_sensor_kind
 from imu.cli._args import TEMPO_HELP, exercise_spelling, folder_arg, tempo_text
 from imu.cli._csvargs import positive_number
-from imu.cli._output import pipe_safe_console, stdout_broken
+from imu.cli._output import pipe_safe_console, prepare_analysis, stdout_broken
 from imu.cli._phone import add_phone_options, announce, phone_source
 from imu.cli._web import add_web_option, serve, with_web
 from imu.core.metrics import TempoTolerance
@@ -270,6 +270,7 @@ def run(args: argparse.Namespace) -> int:
     name = args.name or default_name()
     check_session_name(out_dir, name)
     journal = out_dir / f"{name}{SUFFIX}"
+    prepare_analysis("live")  # before the screen starts and the sensor streams
     view = make_view(args, out, profile, tempo)
     listener, web = with_web(args, view, profile, tempo, args.speed if args.sim else 1.0)
     policy = ReconnectPolicy(give_up_after_s=args.give_up or 60.0)

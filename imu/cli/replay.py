@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from imu.cli._csvargs import not_a_recording, too_slow_message
-from imu.cli._output import pipe_safe_console
+from imu.cli._output import pipe_safe_console, prepare_analysis
 from imu.cli.live import add_stream_options, default_name, finish, make_view
 from imu.errors import AnalysisError, ImuError
 from imu.exercises import get_profile
@@ -105,6 +105,7 @@ def run(args: argparse.Namespace) -> int:
     name = args.name or default_name("replay")
     check_session_name(args.out, name)
     journal = args.out / f"{name}{SUFFIX}"
+    prepare_analysis("replay")  # before the screen starts
     view = make_view(args, out, profile, tempo)
     with InterruptHold("replay") as hold:
         with view.running():

@@ -20,6 +20,7 @@ samples of c channels.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -613,6 +614,20 @@ def one_pole(x: FloatArray, a1: float, z: FloatArray, out: FloatArray) -> None: 
 
 
 _compiled = False
+_notice: Callable[[], None] | None = None
+NOTICE_AFTER_S = 0.5
+"""Seconds of compiling after which the notice set by :func:`set_compile_notice` is given."""
+
+
+def set_compile_notice(notice: Callable[[], None] | None) -> None:
+    """Have :func:`ensure_compiled` call ``notice`` once it has compiled for half a second.
+
+    Loading the kernels from the cache takes a fraction of a second; compiling them on a
+    machine that has never run them takes a few. The command line sets a notice that says
+    so, so a first run does not sit silent. ``notice`` runs on a timer thread; None removes it.
+    """
+    global _notice
+    _notice = notice
 
 
 def ensure_compiled() -> None:
@@ -621,10 +636,27 @@ def ensure_compiled() -> None:
     The first call in a process costs a few seconds on a machine that has never run them
     (then a fraction of a second, from the cache): :class:`imu.core.RepAnalyzer` calls this
     when it is created, so that the cost never falls mid-stream, between two live chunks.
+    If it takes longer than :data:`NOTICE_AFTER_S`, the notice of :func:`set_compile_notice`
+    is given.
     """
     global _compiled
     if _compiled:
         return
+    timer = None
+    if _notice is not None:
+        timer = threading.Timer(NOTICE_AFTER_S, _notice)
+        timer.daemon = True
+        timer.start()
+    try:
+        _compile_all()
+    finally:
+        if timer is not None:
+            timer.cancel()
+    _compiled = True
+
+
+def _compile_all() -> None:
+    """Call every kernel once with each signature the analyzer uses."""
     f3 = np.zeros((4, 3))
     out3 = np.empty((4, 3))
     sos = np.array([1.0, 0.0, 0.0])
@@ -646,4 +678,3 @@ def ensure_compiled() -> None:
                  np.empty((4, 4), dtype=np.int64), np.empty((4, 7)))
     inclination_terms(f3 + 1.0, np.ones(3), np.ones(3), np.empty(4), np.empty(4))
     one_pole(np.zeros(4), -0.5, np.zeros(1), np.empty(4))
-    _compiled = True
