@@ -249,6 +249,7 @@ class RepAssembler:
         self._last_negative: Lobe | None = None
         self._ref_angle: float | None = None
         self._ref_end = 0.0
+        self._hold_level: float | None = None  # isometric: the angle the last hold was at
         self._closing = False  # returned most of the way; the lowering may still go on
 
     @property
@@ -384,7 +385,23 @@ class RepAssembler:
             ):
                 # A rest start, or a movement as large as getting into position: shaking
                 # and slow sagging within the hold rotate far less.
+                level = self._con[-1].angle_end_deg
+                if (
+                    event.sign > 0
+                    and event.peak_dps != 0.0
+                    and self._hold_level is not None
+                    and self._hold_level - level >= self.p.min_rom_deg
+                    and event.angle_end_deg - level >= self.p.min_rom_deg
+                ):
+                    # What was held sits well below the last hold, and this rise leaves it
+                    # upwards: it was a rest posture (lying down after resting on the
+                    # knees), not a hold, and this rise gets into position. (A pike within
+                    # a hold rises from the hold's own level; getting down from a deep sag
+                    # turns the pelvis this way too, but ends below the position held.)
+                    self._start(event)
+                    continue
                 self._ecc = [event]
+                self._hold_level = level
                 out.append(self._emit())
         return out
 

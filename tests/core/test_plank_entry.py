@@ -37,3 +37,25 @@ def test_a_hold_entered_one_leg_at_a_time_starts_after_the_second_leg(seed: int)
     assert np.abs(drifts - truth["drift_deg"].to_numpy()).max() < 2.5
     piking = ["hips_piking" in h.faults for h in holds]
     assert piking == list(truth["hips_piking"].astype(bool))
+
+
+@pytest.mark.parametrize("seed", [1, 13, 31])
+def test_lying_down_after_resting_on_the_knees_is_not_a_hold(seed: int) -> None:
+    """The first set is got into from the knees, the second from the floor: in the rest
+    between them the person lies down, a tilt as large as getting into a plank. Before, that
+    rest posture read as the second set's first hold, and the real get-up 10 s later ended
+    it, so the real hold was missed and the floor counted instead."""
+    spec = SessionSpec("plank", seed=seed, reps=2, sets=2, rest_s=20.0, hold_s=30.0,
+                       sampling_rate_hz=104)
+    gen = generate(spec)
+    truth, rec = gen.truth, gen.recording
+    assert list(truth["family"]) == ["knees", "knees", "floor", "floor"]
+    analyzer = RepAnalyzer(get_profile("plank"), rec.sampling_rate_hz)
+    holds = []
+    for i in range(0, len(rec.acc), 20):
+        holds += analyzer.update(rec.acc[i : i + 20], rec.gyr[i : i + 20])
+    holds += analyzer.finish()
+    assert len(holds) == len(truth)
+    starts = np.array([h.con_end_s for h in holds])
+    assert np.abs(starts - truth["con_start_s"].to_numpy()).max() < 0.5
+    assert [h.set for h in holds] == list(truth["set"])
