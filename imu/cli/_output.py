@@ -128,8 +128,8 @@ def prepare_analysis(command: str) -> None:
     from imu.core import kernels
 
     def notice() -> None:
-        print(f"imu {command}: preparing the analysis for its first run on this machine "
-              "(compiling, a few seconds, once)", file=sys.stderr, flush=True)
+        print(f"imu {command}: preparing the analysis (its first run on a machine compiles "
+              "it: a few seconds, once)", file=sys.stderr, flush=True)
 
     kernels.set_compile_notice(notice)
     kernels.ensure_compiled()

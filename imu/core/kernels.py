@@ -615,12 +615,12 @@ def one_pole(x: FloatArray, a1: float, z: FloatArray, out: FloatArray) -> None: 
 
 _compiled = False
 _notice: Callable[[], None] | None = None
-NOTICE_AFTER_S = 0.5
+NOTICE_AFTER_S = 1.0
 """Seconds of compiling after which the notice set by :func:`set_compile_notice` is given."""
 
 
 def set_compile_notice(notice: Callable[[], None] | None) -> None:
-    """Have :func:`ensure_compiled` call ``notice`` once it has compiled for half a second.
+    """Have :func:`ensure_compiled` call ``notice`` once it has compiled for a second.
 
     Loading the kernels from the cache takes a fraction of a second; compiling them on a
     machine that has never run them takes a few. The command line sets a notice that says
