@@ -34,6 +34,7 @@ from imu.io.csv_import import UNKNOWN_EXERCISE_WARNING
 from imu.io.recording import Recording, one_line
 from imu.live.finish import no_reps_note
 from imu.report.coaching import DISCLAIMER
+from imu.report.mismatch import exercise_mismatch
 from imu.report.session import SessionReport, analyze_recording, check_long_enough
 from imu.report.summary import summarize
 from imu.report.tables import REPORT_FILES, check_output_dir, combined_tables, write_reports
@@ -265,6 +266,11 @@ def _analyse_one(
         report = analyze_recording(recording, exercise, tempo, params)
     except AnalysisError as exc:
         raise too_slow(path, recording.sampling_rate_hz, exc) from exc
+    # The exercise was named (--exercise or the metadata): a hint if it does not look like
+    # it; the analysis stays the one asked for.
+    mismatch = exercise_mismatch(recording, report.profile, report)
+    if mismatch:
+        print(f"imu analyze: note: {name}: {mismatch}", file=sys.stderr)
     return replace(report, name=name)
 
 

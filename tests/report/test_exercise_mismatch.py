@@ -1,0 +1,75 @@
+"""The hint that a recording does not look like the exercise it was analysed as."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from imu.cli import main
+from imu.exercises import get_profile
+from imu.io import write_recording
+from imu.io.recording import Recording
+from imu.report.mismatch import exercise_mismatch
+from imu.report.session import analyze_recording
+from imu.sim import SessionSpec, simulate_session
+from imu.sim.exercises import EXERCISE_MODELS
+
+
+@cache
+def simulated(exercise: str, reps: int, seed: int) -> Recording:
+    return simulate_session(SessionSpec(exercise, reps=reps, sets=1, seed=seed)).recording
+
+
+def hint(recording: Recording, exercise: str) -> str | None:
+    profile = get_profile(exercise)
+    return exercise_mismatch(recording, profile, analyze_recording(recording, profile))
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_a_plank_analysed_as_reps_is_said_to_look_like_a_plank(seed: int) -> None:
+    note = hint(simulated("plank", 2, seed), "reverse-crunch")
+    assert note is not None
+    assert note.startswith("this recording looks like a plank: 2 held positions of 20 s")
+    assert "no reps" in note and "--exercise plank" in note
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_reps_analysed_as_a_plank_are_said_to_look_like_reps(seed: int) -> None:
+    note = hint(simulated("reverse-crunch", 8, seed), "plank")
+    assert note is not None
+    assert note.startswith("this recording looks like reps, not holds: ")
+    assert "rep-like movements" in note and "--exercise" in note
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+@pytest.mark.parametrize("exercise", sorted(EXERCISE_MODELS))
+def test_no_hint_for_an_exercise_analysed_as_itself(exercise: str, seed: int) -> None:
+    # One plank hold (a normal plank session) is few enough to take the second look.
+    reps = 1 if exercise == "plank" else 4
+    assert hint(simulated(exercise, reps, seed), exercise) is None
+
+
+def test_a_single_rep_is_not_called_a_plank() -> None:
+    # One rep is few enough to take the second look; its rests are no 20 s hold.
+    assert hint(simulated("reverse-crunch", 1, 1), "reverse-crunch") is None
+
+
+def test_analyze_prints_the_hint_and_still_succeeds(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plank = write_recording(simulated("plank", 2, 1), tmp_path / "plank.parquet")
+    out = tmp_path / "out"
+    assert main(["analyze", str(plank), "--exercise", "reverse-crunch", "--out", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "imu analyze: note: plank: this recording looks like a plank:" in err
+    assert (out / "reps.csv").exists()
+
+
+def test_analyze_prints_no_hint_for_the_right_exercise(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plank = write_recording(simulated("plank", 2, 1), tmp_path / "plank.parquet")
+    assert main(["analyze", str(plank), "--out", str(tmp_path / "out")]) == 0
+    assert "looks like" not in capsys.readouterr().err
