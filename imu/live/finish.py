@@ -46,6 +46,7 @@ from imu.io.journal import (
 )
 from imu.io.recording import Recording, read_recording, write_recording
 from imu.live.session import InterruptHold, LiveResult
+from imu.report.mismatch import exercise_mismatch
 from imu.report.session import SessionReport
 from imu.report.tables import reps_table, session_table, sets_table, write_reports
 from imu.report.terminal import reps_view, sets_view
@@ -459,6 +460,9 @@ def _print_summary(saved: SavedSession, recording: Recording, tempo: Tempo,
     note = no_reps_note(report)
     if note:
         out.print(note, markup=False, highlight=False)
+    hint = exercise_mismatch(recording, report.profile, report)
+    if hint:
+        out.print(f"note: {hint}", markup=False, highlight=False)
     out.print()
     sets = sets_view(report.sets, report.profile.isometric, report.reps)
     if sets is not None:

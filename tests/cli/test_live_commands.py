@@ -68,3 +68,19 @@ def test_a_session_without_losses_says_so(tmp_path, capsys):
                  "--out", str(tmp_path)]) == 0
     text = capsys.readouterr().out
     assert "s recorded, no samples lost" in text and "lost in 0" not in text
+
+
+def test_a_live_plank_counted_as_reps_ends_with_a_hint(tmp_path, capsys):
+    """The wrong exercise chosen for a live set: the end of the session says what it looks
+    like (as imu analyze does), and the set is still saved as asked."""
+    assert main(["live", "-e", "reverse-crunch", "--sim", "plank", "--sim-reps", "1",
+                 "--speed", "40", "--plain", "--out", str(tmp_path), "--name", "p"]) == 0
+    text = " ".join(capsys.readouterr().out.split())
+    assert "note: this recording looks like a plank" in text
+    assert (tmp_path / "p.parquet").exists()
+
+
+def test_a_live_set_of_the_right_exercise_has_no_hint(tmp_path, capsys):
+    assert main(["live", "--sim", "plank", "--sim-reps", "1", "--speed", "40", "--plain",
+                 "--out", str(tmp_path)]) == 0
+    assert "looks like" not in capsys.readouterr().out
