@@ -128,8 +128,10 @@ def prepare_analysis(command: str) -> None:
     from imu.core import kernels
 
     def notice() -> None:
-        print(f"imu {command}: preparing the analysis (its first run on a machine compiles "
-              "it: a few seconds, once)", file=sys.stderr, flush=True)
+        how = ("its first run on a machine compiles it: a few seconds, once" if kernels.cached
+               else "compiling, a few seconds: no cache folder can be written, so every run "
+               "compiles; set NUMBA_CACHE_DIR to a writable folder")
+        print(f"imu {command}: preparing the analysis ({how})", file=sys.stderr, flush=True)
 
     kernels.set_compile_notice(notice)
     kernels.ensure_compiled()

@@ -199,7 +199,8 @@ def run(args: argparse.Namespace) -> int:
         count(args.workers, "local worker") if args.workers else "this process"
     )
     out.print(f"{count(len(jobs), 'recording')}, analysed on {where}")
-    prepare_analysis("batch")  # the workers then load the compiled loops from the cache
+    if args.scheduler is None:  # local workers then load the compiled loops from the cache
+        prepare_analysis("batch")
     progress = Progress(
         TextColumn("analysing"),
         BarColumn(),

@@ -43,11 +43,17 @@ def _kernel(func: Callable[..., Any]) -> Any:
     nor the user's cache folder can be written (a read-only container), the kernels are
     compiled in every process instead of failing to import.
     """
+    global cached
     try:
         return numba.njit(cache=True, nogil=True, error_model="numpy")(func)
     except RuntimeError as exc:  # "cannot cache function ...: no locator available"
         logger.info("compiled kernels not cached (%s); they compile in every process", exc)
+        cached = False
         return numba.njit(cache=False, nogil=True, error_model="numpy")(func)
+
+
+cached = True
+"""False when no cache folder could be written: the kernels then compile in every process."""
 
 
 @_kernel
@@ -642,16 +648,24 @@ def ensure_compiled() -> None:
     global _compiled
     if _compiled:
         return
-    timer = None
-    if _notice is not None:
-        timer = threading.Timer(NOTICE_AFTER_S, _notice)
+    done = threading.Event()
+    notice = _notice
+
+    def late() -> None:
+        if notice is not None and not done.is_set():
+            notice()
+
+    timer = threading.Timer(NOTICE_AFTER_S, late) if notice is not None else None
+    if timer is not None:
         timer.daemon = True
         timer.start()
     try:
         _compile_all()
     finally:
+        done.set()
         if timer is not None:
             timer.cancel()
+            timer.join()  # a notice already under way is printed before this returns
     _compiled = True
 
 

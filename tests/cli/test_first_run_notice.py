@@ -9,7 +9,10 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
+
+import pytest
 
 from imu.io import write_recording
 from imu.sim import SessionSpec, simulate_session
@@ -38,3 +41,34 @@ def test_the_first_run_says_it_is_compiling_and_the_next_does_not(tmp_path: Path
     second = _analyze(path, tmp_path / "r2", cache)
     assert second.returncode == 0, second.stderr
     assert NOTICE not in second.stderr
+
+
+def _slow_compile(monkeypatch: pytest.MonkeyPatch, cached: bool) -> None:
+    from imu.core import kernels
+
+    monkeypatch.setattr(kernels, "_compiled", False)
+    monkeypatch.setattr(kernels, "NOTICE_AFTER_S", 0.05)
+    monkeypatch.setattr(kernels, "_compile_all", lambda: time.sleep(0.3))
+    monkeypatch.setattr(kernels, "cached", cached)
+    monkeypatch.setattr(kernels, "_notice", None)
+
+
+def test_the_notice_comes_before_prepare_returns(monkeypatch, capsys) -> None:
+    """A notice under way when the compile ends is printed before the screen starts."""
+    from imu.cli._output import prepare_analysis
+
+    _slow_compile(monkeypatch, cached=True)
+    prepare_analysis("live")
+    assert "imu live: preparing the analysis (its first run" in capsys.readouterr().err
+
+
+def test_without_a_cache_folder_the_notice_does_not_say_once(monkeypatch, capsys) -> None:
+    """Found in review: where no cache can be written every run compiles, and the notice
+    said 'once'."""
+    from imu.cli._output import prepare_analysis
+
+    _slow_compile(monkeypatch, cached=False)
+    prepare_analysis("analyze")
+    err = capsys.readouterr().err
+    assert "every run compiles" in err and "once" not in err
+    assert "NUMBA_CACHE_DIR" in err
