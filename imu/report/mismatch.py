@@ -23,8 +23,8 @@ FEW_FOUND: Final = 1
 """A second look is taken only when the analysis found at most this many reps (or holds).
 
 A normal session of the exercise named finds more, so it costs no second analysis; a single
-plank hold is a normal plank session too, so one hold still gets the second look (at most
-one analysis per rep profile, each a fraction of the first one's time)."""
+plank hold is a normal plank session too, so one hold still gets the second look: a full
+analysis per rep profile tried (up to eight, about 0.2-0.3 s in all for a minute's plank)."""
 
 MIN_REP_LIKE: Final = 4
 """Reps, not uncertain ones (``count_confidence`` >= 0.5), a rep profile must find in a
@@ -62,7 +62,8 @@ def exercise_mismatch(
       :data:`MIN_REP_LIKE` reps that are not uncertain: it looks like reps.
     - ``profile`` counts reps (not a hold, not standing-strict) and ``report`` found at most
       :data:`FEW_FOUND` reps, but the plank profile finds a hold of at least
-      :data:`MIN_HOLD_S` seconds: it looks like a plank.
+      :data:`MIN_HOLD_S` seconds: it looks like a plank. Not when the prescribed tempo
+      itself holds half that long or more (a long squeeze is then what was asked for).
 
     The second analysis runs only in those cases, with the same analyzer parameters and the
     other profile's default tempo; one that fails gives no hint.
@@ -90,6 +91,8 @@ def exercise_mismatch(
                     "--exercise (e.g. reverse-crunch)"
                 )
         return None
+    if max(report.tempo.top_hold_s, report.tempo.bottom_pause_s or 0.0) >= 0.5 * MIN_HOLD_S:
+        return None  # the prescription itself holds long (a pelvic-tilt drill's 2-25-2)
     holds_s = _reps_as(recording, PROFILES[PLANK], report)["top_hold_s"]
     long_holds = int((holds_s >= MIN_HOLD_S).sum())
     if not long_holds:

@@ -15,6 +15,7 @@ from imu.report.mismatch import exercise_mismatch
 from imu.report.session import analyze_recording
 from imu.sim import SessionSpec, simulate_session
 from imu.sim.exercises import EXERCISE_MODELS
+from imu.tempo import parse_tempo
 
 
 @cache
@@ -73,3 +74,14 @@ def test_analyze_prints_no_hint_for_the_right_exercise(
     plank = write_recording(simulated("plank", 2, 1), tmp_path / "plank.parquet")
     assert main(["analyze", str(plank), "--out", str(tmp_path / "out")]) == 0
     assert "looks like" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("exercise", ["pelvic-tilt", "reverse-hip-raise"])
+def test_a_long_squeeze_that_was_prescribed_is_not_called_a_plank(exercise: str) -> None:
+    """Found in review: a 2-25-2 drill holds 25 s at the top by prescription; the one rep
+    found was right, and the hint called it a plank."""
+    tempo = parse_tempo("2-25-2")
+    rec = simulate_session(SessionSpec(exercise, tempo=tempo, reps=1, sets=1, seed=1)).recording
+    profile = get_profile(exercise)
+    report = analyze_recording(rec, exercise, tempo)
+    assert exercise_mismatch(rec, profile, report) is None
