@@ -233,7 +233,9 @@ class RepAnalyzer:
             isometric=profile.isometric,
             reject_below_rest=profile.reject_below_rest,
             reject_pendulum=profile.reject_pendulum,
-            max_top_s=MAX_HOLD_S if profile.isometric else 30.0,
+            # A rep whose lowering has not come this long after its top is abandoned: 30 s,
+            # or twice the prescribed squeeze when that is longer (a 2-40-2 drill).
+            max_top_s=MAX_HOLD_S if profile.isometric else max(30.0, 2.0 * self.tempo.top_hold_s),
         )
         self._lobes = LobeFinder(seg)
         self._assembler = RepAssembler(seg)
