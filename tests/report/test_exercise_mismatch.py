@@ -9,7 +9,7 @@ import pytest
 
 from imu.cli import main
 from imu.exercises import get_profile
-from imu.io import write_recording
+from imu.io import read_recording, write_recording
 from imu.io.recording import Recording
 from imu.report.mismatch import exercise_mismatch
 from imu.report.session import analyze_recording
@@ -85,3 +85,33 @@ def test_a_long_squeeze_that_was_prescribed_is_not_called_a_plank(exercise: str)
     profile = get_profile(exercise)
     report = analyze_recording(rec, exercise, tempo)
     assert exercise_mismatch(rec, profile, report) is None
+
+
+RECORDINGS = Path(__file__).resolve().parents[2] / "recordings"
+
+
+@pytest.mark.parametrize("name", ["reverse_crunch", "hanging_leg_raise", "reverse_hip_raise"])
+def test_sets_of_reps_analysed_as_a_plank_get_the_hint(name: str) -> None:
+    """Found in a new-user trial: each set of reps read as one long getting-into-position and
+    the rest after it as a hold, so two sets gave two holds and no second look."""
+    rec = read_recording(RECORDINGS / f"{name}.parquet")
+    report = analyze_recording(rec, "plank")
+    assert len(report.reps) >= 2
+    hint = exercise_mismatch(rec, get_profile("plank"), report)
+    assert hint is not None and "looks like reps, not holds" in hint
+
+
+def test_the_bundled_plank_named_as_reverse_crunch_gets_the_hint() -> None:
+    """Found in a new-user trial: two uncertain 'reps' counted as reps and kept it quiet."""
+    rec = read_recording(RECORDINGS / "plank.parquet")
+    report = analyze_recording(rec, "reverse-crunch")
+    hint = exercise_mismatch(rec, get_profile("reverse-crunch"), report)
+    assert hint is not None and "looks like a plank" in hint
+
+
+@pytest.mark.parametrize("exercise", ["reverse-crunch", "hanging-leg-raise"])
+def test_a_rest_between_sets_of_dead_bugs_is_not_a_plank(exercise: str) -> None:
+    """Found in a new-user trial: a 22 s rest in a two-set dead bug session read as a hold."""
+    rec = read_recording(RECORDINGS / "dead_bug.parquet")
+    report = analyze_recording(rec, exercise)
+    assert exercise_mismatch(rec, get_profile(exercise), report) is None
