@@ -191,11 +191,11 @@ def _run(args: argparse.Namespace) -> int:
         tempo_tolerance=TempoTolerance(fraction=args.tempo_tolerance),
     )
     out = console("analyze")
-    prepare_analysis("analyze")
     reports: list[SessionReport] = []
     several = len({p.resolve() for p in args.files}) > 1
     skipped: list[tuple[str, str]] = []  # with several files, one that fails is skipped
     named = _named_recordings(args, out, skipped if several else None)
+    prepare_analysis("analyze")  # once the inputs are read: a bad file fails at once
     several = several or len(named) > 1
     for name, path, recording in named:
         try:

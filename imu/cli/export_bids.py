@@ -15,6 +15,7 @@ from rich.console import Console
 from imu.batch import expand_inputs, session_id, unusable_file
 from imu.cli._args import count, folder_arg, tempo_text
 from imu.cli._csvargs import console
+from imu.cli._output import prepare_analysis
 from imu.errors import ImuError
 from imu.exercises import get_profile
 from imu.io.bids import (
@@ -207,6 +208,8 @@ def run(args: argparse.Namespace) -> int:
             continue
         participants.setdefault(participant, path)
     subjects = _subjects(participants, args.out, given=args.subject)
+    if len(skipped) < len(paths):
+        prepare_analysis("export-bids")  # each recording's reps are its events
     tasks_noted: set[str] = set()
     exported = 0
     for path in paths:

@@ -9,6 +9,7 @@ from typing import Any
 
 from imu.cli._args import folder_arg, tempo_text
 from imu.cli._csvargs import console
+from imu.cli._output import prepare_analysis
 
 EPILOG = """\
 inputs:
@@ -94,6 +95,8 @@ def run(args: argparse.Namespace) -> int:
             "them)",
             highlight=False,
         )
+    if not all(is_dataset(p) for p in args.inputs):
+        prepare_analysis("progress")  # recordings among the inputs are analysed
     data, failures = load_inputs(args.inputs, args.manifest, args.exercise, args.tempo)
     for path, reason in failures:
         out.print(f"[yellow]{path}: skipped: {reason}[/yellow]", markup=True, highlight=False)

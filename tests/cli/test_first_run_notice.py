@@ -72,3 +72,12 @@ def test_without_a_cache_folder_the_notice_does_not_say_once(monkeypatch, capsys
     err = capsys.readouterr().err
     assert "every run compiles" in err and "once" not in err
     assert "NUMBA_CACHE_DIR" in err
+
+
+def test_a_missing_file_fails_before_the_analysis_is_prepared(tmp_path: Path) -> None:
+    """Found in a new-user trial: with an empty cache 'imu analyze nosuch.parquet' compiled
+    for 5 s (and said so) before saying the file does not exist."""
+    proc = _analyze(tmp_path / "nosuch.parquet", tmp_path / "r", tmp_path / "numba-cache")
+    assert proc.returncode == 2
+    assert "nosuch.parquet" in proc.stderr
+    assert NOTICE not in proc.stderr
