@@ -105,7 +105,8 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--tempo", metavar="U-H-D", default=None, type=tempo_text,
-        help='prescription "up-hold-down" s, e.g. 3-1-3',
+        help='prescription "up-hold-down" s, e.g. 3-1-3 (a plank: the middle number is the '
+        "hold, e.g. 1-45-1)",
     )
     parser.add_argument(
         "--tempo-tolerance",
@@ -246,7 +247,8 @@ def _analyse_one(
         )
         print(
             f"imu analyze: note: {name} was recorded as {recorded!r}; analysing it as "
-            f"{args.exercise!r} as asked{own_tempo} (leave out --exercise to use the "
+            f"{get_profile(args.exercise).name!r} as asked{own_tempo} (leave out --exercise "
+            "to use the "
             "recorded one)",
             file=sys.stderr,
         )

@@ -230,7 +230,8 @@ def run(args: argparse.Namespace) -> int:
     rec, truth = session.recording, session.truth
     n_faulty = int(truth[list(FAULTS)].any(axis=1).sum())
     fault_counts = {f: int(truth[f].sum()) for f in FAULTS if truth[f].any()}
-    print(f"{spec.exercise}: {count(len(truth), 'rep')} in {count(spec.sets, 'set')}, tempo "
+    unit = "hold" if EXERCISE_MODELS[spec.exercise].hold else "rep"
+    print(f"{spec.exercise}: {count(len(truth), unit)} in {count(spec.sets, 'set')}, tempo "
           f"{rec.meta.tempo or '-'}, {rec.duration_s:.1f} s at {rec.sampling_rate_hz:g} Hz "
           f"({rec.n_samples} samples, {rec.missing_samples} lost)")
     if fault_counts:

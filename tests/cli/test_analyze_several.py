@@ -40,3 +40,17 @@ def test_nothing_analysable_is_an_error(tmp_path: Path, capsys) -> None:
     err = capsys.readouterr().err
     assert "none of the 2 recordings could be analysed" in err
     assert not (tmp_path / "m" / "reps.csv").exists()
+
+
+def test_the_recorded_exercise_note_names_the_profile_not_the_spelling(tmp_path, capsys):
+    """Found in a new-user trial: '--exercise Standing_Curl' was echoed as typed."""
+    from imu.cli import main
+    from imu.io import write_recording
+    from imu.sim import SessionSpec, simulate_session
+
+    rec = simulate_session(SessionSpec("plank", reps=1, sets=1, seed=3)).recording
+    write_recording(rec, tmp_path / "p.parquet")
+    main(["analyze", str(tmp_path / "p.parquet"), "--exercise", "Reverse_Crunch", "--out",
+          str(tmp_path / "r")])
+    err = " ".join(capsys.readouterr().err.split())
+    assert "analysing it as 'reverse-crunch' as asked" in err

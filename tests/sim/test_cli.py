@@ -94,3 +94,12 @@ def test_simulate_body_pendulum_and_families(tmp_path: Path) -> None:
     assert set(truth["family"]) <= {"plateau", "burst-coast"}
     assert read_recording(out).meta.notes["body_pendulum"] == "True"
     assert truth["body_swing_deg"].notna().all()
+
+
+def test_simulate_plank_counts_holds_not_reps(tmp_path, capsys):
+    """Found in a new-user trial: 'imu simulate plank' printed '3 reps in 1 set'."""
+    from imu.cli import main
+
+    assert main(["simulate", "plank", "--out", str(tmp_path / "p.parquet")]) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    assert " holds in " in first and " reps " not in first
