@@ -286,3 +286,33 @@ def test_serve_while_on_a_busy_port_closes_the_session_it_never_started():
             assert inspect.getcoroutinestate(run) == inspect.CORO_CLOSED
 
     asyncio.run(main())
+
+
+def test_before_the_first_state_the_page_shows_no_count():
+    """A reload showed a count of "0" (and "waiting for the sensor") until the state came."""
+    from html.parser import HTMLParser
+
+    class Texts(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.open: str | None = None
+            self.text: dict[str, str] = {}
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            self.open = dict(attrs).get("id")
+
+        def handle_endtag(self, tag: str) -> None:
+            self.open = None
+
+        def handle_data(self, data: str) -> None:
+            if self.open:
+                self.text[self.open] = self.text.get(self.open, "") + data
+
+    async def check(client, server):
+        page = await client.get(f"/?token={TOKEN}")
+        texts = Texts()
+        texts.feed(await page.text())
+        assert texts.text["rep-count"] == "–"
+        assert texts.text["phase"] == "connecting…"
+
+    with_client(check)

@@ -165,8 +165,9 @@ def test_a_set_ends_with_its_summary_and_the_next_rep_clears_it(crunch_reps):
         "set": 1, "reps": 6, "on_tempo": 2, "not_judged": 0, "swings": 2, "faults": 2,
         "fault_names": ["dropped descent"], "clean_before_first_fault": 0,
         "tut_s": pytest.approx(sum(r.tut_s for r in set1), abs=0.1),
-        # The one coaching line: 2 swings and 2 dropped descents, the swing first.
-        "coaching": {"cue": "no kick, lift with control", "why": "swing in 2 of 6 reps",
+        # The one coaching line: 2 swings and 2 dropped descents, the dropped descent first,
+        # as the report's "fix first" ranks the tie.
+        "coaching": {"cue": "slow the descent", "why": "dropped descent in 2 of 6 reps",
                      "good": False},
     }
     # The hint of a still sensor does not take the summary away; the next rep does.
@@ -473,3 +474,18 @@ def test_a_set_of_reps_all_over_gaps_is_not_called_good(crunch_reps):
     coaching = state.snapshot()["resting"]["coaching"]
     assert coaching == {"cue": "not judged: the sensor was lost",
                         "why": "all 3 reps over a data gap", "good": False}
+
+
+def test_durations_reach_the_page_unrounded_with_their_limits():
+    """A 0.7451 s descent went out as 0.75 and read "0.8 ▼" on the phone, "0.7" in the
+    terminal and the report: the page rounds it once, from the value measured, with the
+    limits that earn it a decimal more (the report's near_limit)."""
+    from imu.report.tables import phase_limits
+    from tests.report.helpers import make_rep
+
+    state, _ = make_state()
+    rep = make_rep(1, 1, 0.0, concentric_s=3.0, eccentric_s=0.7451, tempo_ok=False)
+    state.apply(RepDone(rep, 0.0, 0.0))
+    down = json.loads(json.dumps(state.snapshot()))["last_rep"]["phases"][2]
+    assert down["measured_s"] == rep.eccentric_s != round(rep.eccentric_s, 2)
+    assert down["limits_s"] == list(phase_limits("eccentric_s", 3.0, tolerance=TempoTolerance()))

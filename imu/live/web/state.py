@@ -46,6 +46,7 @@ from imu.live.events import (
     pace_words,
     set_coaching,
 )
+from imu.report.tables import phase_limits
 from imu.tempo import Tempo
 
 SCHEMA_VERSION = 1
@@ -331,6 +332,9 @@ class CoachingState:
             ("eccentric", "down", rep.eccentric_s, tempo.eccentric_s),
         )
         for key, label, measured, prescribed in timed:
+            # The thresholds the phase is judged against: the page prints a value that would
+            # read as one it is not with a decimal more, as the report does (near_limit).
+            limits = phase_limits(f"{key}_s", prescribed, isometric=self.hold, tolerance=tol)
             if rep.in_gap:
                 # Over a data gap the rep lasted an unknown time: not judged (as the report),
                 # neither red nor green (ok None: the page shows it grey), no ▼/▲.
@@ -349,6 +353,7 @@ class CoachingState:
                 "label": label,
                 "measured_s": _finite(measured),
                 "prescribed_s": prescribed,
+                "limits_s": [float(x) for x in limits],
                 "ok": ok,
                 "mark": mark,  # ▼ too short, ▲ too long: never by colour alone
             })
@@ -391,7 +396,7 @@ class CoachingState:
         faults = [f for f in FAULTS if any(f in r.faults for r in judged)]
         hold = {  # a plank: holds, long enough, time held
             "hold": True,
-            "held_s": round(sum(r.top_hold_s for r in reps if math.isfinite(r.top_hold_s)), 1),
+            "held_s": sum(r.top_hold_s for r in reps if math.isfinite(r.top_hold_s)),
         } if self.hold else {}
         return {
             "set": set_no,
@@ -402,8 +407,7 @@ class CoachingState:
             "faults": sum(len(r.faults) for r in judged),
             "fault_names": [fault_text(f) for f in faults],
             "clean_before_first_fault": clean,
-            "tut_s": round(sum(r.tut_s for r in judged if math.isfinite(r.tut_s)), 1)
-            if judged else None,
+            "tut_s": sum(r.tut_s for r in judged if math.isfinite(r.tut_s)) if judged else None,
             "coaching": self._set_coaching(reps),
             **hold,
         }
@@ -506,8 +510,12 @@ class CoachingState:
 
 
 def _finite(value: float) -> float | None:
-    """``value`` rounded to 0.01, or None when it is NaN or infinite (JSON has no NaN)."""
-    return round(float(value), 2) if math.isfinite(value) else None
+    """``value`` unrounded, or None when it is NaN or infinite (JSON has no NaN).
+
+    The page rounds it once, as the terminal and the report do: rounded here to 0.01 and there
+    to 0.1, a 0.7451 s descent read "0.8" on the page and "0.7" everywhere else.
+    """
+    return float(value) if math.isfinite(value) else None
 
 
 def _maybe(value: float) -> float | None:

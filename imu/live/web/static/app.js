@@ -18,6 +18,8 @@
   // Still at the bottom this long (and twice any prescribed pause), the person is most likely
   // resting: the page says so, before the analyzer ends the set after its set rest (15 s).
   const BOTTOM_TO_REST_S = 5;
+  // Space between the end of the page and the fixed buttons over it, CSS px.
+  const CONTROLS_MARGIN_PX = 8;
 
   let state = null;
   let receivedAt = 0; // performance.now() when `state` arrived
@@ -39,8 +41,39 @@
     if (text !== undefined && text !== null) e.textContent = text;
     return e;
   }
+  // A number as the terminal and the report print it (Python's f"{x:z.1f}"): the state sends
+  // values unrounded and the page rounds them once. toFixed rounds a tie exact in binary
+  // (2.25) up where Python rounds it to even ("2.2"); "-0.0" reads "0.0".
+  function fixed(x, digits) {
+    const a = Math.abs(x);
+    let text = a.toFixed(digits);
+    const exact = a.toFixed(100); // every digit of the binary value
+    const point = exact.indexOf(".");
+    const kept = exact.slice(0, digits ? point + 1 + digits : point);
+    if (/^50*$/.test(exact.slice(point + 1 + digits)) && Number(kept.slice(-1)) % 2 === 0) {
+      text = kept;
+    }
+    return x < 0 && Number(text) !== 0 ? `-${text}` : text;
+  }
   function fmt(x, digits = 1) {
-    return x === null || x === undefined ? "-" : Number(x).toFixed(digits);
+    return x === null || x === undefined ? "-" : fixed(Number(x), digits);
+  }
+  // A phase duration with a decimal more where it would print as a threshold it is not (the
+  // report's near_limit, imu/report/tables.py): a 1.49 s descent against the dropped line at
+  // 1.5 s reads "1.49", not "1.5". `limits`: the phase's limits_s from the state.
+  function nearLimit(x, limits, digits = 1, maxDigits = 3) {
+    if (x === null || x === undefined) return "-";
+    const bounds = (limits || []).filter((b) => b !== x);
+    // Python's math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
+    const close = (a, b) =>
+      Math.abs(a - b) <= Math.max(1e-9 * Math.max(Math.abs(a), Math.abs(b)), 1e-12);
+    let text = fixed(x, digits);
+    for (let places = digits; places <= maxDigits; places++) {
+      text = fixed(x, places);
+      const shown = Number(text);
+      if (!bounds.some((b) => close(shown, b))) break;
+    }
+    return text;
   }
   // A running clock: cut (not rounded) to `digits`, so it never shows a second not yet reached.
   function clock(x, digits) {
@@ -64,7 +97,9 @@
     document.body.dataset.seq = String(s.seq); // a state has arrived (tests wait for it)
     document.title = `${s.count} · ${s.phase.name} · imu live`;
     $("exercise").textContent = s.exercise;
-    $("tempo").textContent = `tempo ${s.tempo}`;
+    // A plank is held, not lifted: its target hold, not a tempo "1-20-1" (as the report says).
+    $("tempo").textContent = s.count_label === "holds"
+      ? `hold ${num(s.prescribed_s.top_hold)} s` : `tempo ${s.tempo}`;
     $("rep-count").textContent = String(s.count);
     $("count-label").textContent = s.count_label || "reps";
     $("set-no").textContent = String(s.set_no);
@@ -176,17 +211,18 @@
       [sum.on_tempo, sum.not_judged
         ? `long enough (${sum.not_judged} over a gap, not judged)` : "long enough"],
       [sum.faults, sum.faults === 1 ? "fault" : "faults"],
-      [`${Math.round(sum.held_s)} s`, "held in all"],
+      [`${fmt(sum.held_s, 0)} s`, "held in all"],
     ] : [
       [sum.reps, "reps"],
       [sum.on_tempo, sum.not_judged ? `on tempo (${sum.not_judged} over a gap, not judged)`
         : "on tempo"],
-      [sum.clean_before_first_fault, "good reps before the first fault"],
+      [sum.clean_before_first_fault,
+        `clean rep${sum.clean_before_first_fault === 1 ? "" : "s"} before the first fault`],
       [sum.swings, sum.swings === 1 ? "swing" : "swings"],
       [sum.faults, sum.faults === 1 ? "fault" : "faults"],
       // null: every rep was over a data gap, so how long they lasted is not known.
       sum.tut_s === null ? ["–", "under tension: unknown (sensor lost)"]
-        : [`${Math.round(sum.tut_s)} s`, "under tension"],
+        : [`${fmt(sum.tut_s, 0)} s`, "under tension"],
     ];
     for (const [value, label] of cells) {
       const cell = el("div");
@@ -214,14 +250,15 @@
     if (!rep) return;
     // Numbered within its set, as the count, the terminal and reps.csv number it.
     $("last-no").textContent = `#${rep.rep}${rep.side ? " " + rep.side : ""}` +
-      (rep.rom_deg !== null ? ` · range ${Math.round(rep.rom_deg)}°` : "");
+      (rep.rom_deg !== null ? ` · range ${fmt(rep.rom_deg, 0)}°` : "");
     const cells = $("last-phases");
     cells.replaceChildren(...rep.phases.map((p) => {
       const c = el("div", `cell ${judgedClass(p.ok)}`);
       c.dataset.phase = p.phase;
       // Off tempo is marked ▼ short or ▲ long, never by colour alone.
+      const value = nearLimit(p.measured_s, p.limits_s);
       c.append(el("div", "lbl", p.label),
-               el("div", "val", `${fmt(p.measured_s)}${p.mark ? " " + p.mark : ""}`),
+               el("div", "val", `${value}${p.mark ? " " + p.mark : ""}`),
                el("div", "of", `of ${num(p.prescribed_s)} s`));
       return c;
     }));
@@ -241,7 +278,8 @@
       li.append(el("span", "no", `#${rep.rep}`));
       for (const p of rep.phases) {
         const span = el("span", judgedClass(p.ok),
-          `${p.label} ${fmt(p.measured_s)}/${num(p.prescribed_s)}${p.mark ? " " + p.mark : ""}`);
+          `${p.label} ${nearLimit(p.measured_s, p.limits_s)}/${num(p.prescribed_s)}` +
+          `${p.mark ? " " + p.mark : ""}`);
         li.append(span);
       }
       const flags = [];
@@ -450,6 +488,20 @@
                 "the page reconnects by itself; the session goes on");
       tick();
     });
+  }
+
+  // The buttons are fixed over the foot of the screen, and grow by a line with the page's own
+  // status: the page ends their height (and a margin) lower, so that its end (the last badges,
+  // the set summary) can always be scrolled clear of them (body's padding, app.css).
+  function padForControls() {
+    const height = document.querySelector(".controls").getBoundingClientRect().height;
+    document.body.style.setProperty("--controls-h", `${Math.ceil(height) + CONTROLS_MARGIN_PX}px`);
+  }
+  padForControls();
+  if ("ResizeObserver" in window) {
+    new ResizeObserver(padForControls).observe(document.querySelector(".controls"));
+  } else {
+    addEventListener("resize", padForControls);
   }
 
   setupToggle("sound", "sound", "sound");
