@@ -18,6 +18,7 @@ from typing import Any
 from imu.core.metrics import Rep, TempoTolerance
 from imu.exercises import FAULTS, fault_words
 from imu.report.summary import FAULT_CUES as REPORT_FAULT_CUES
+from imu.report.summary import RULES as REPORT_RULES
 from imu.report.summary import TEMPO_CUES as REPORT_TEMPO_CUES
 from imu.tempo import Tempo
 
@@ -95,6 +96,13 @@ FAULT_CUES: dict[str, str] = {
 swing's in the live screen's words. Shown large as the correction after a faulty rep and as
 the set's coaching line."""
 
+_RULE_NAMES = tuple(name for name, _ in REPORT_RULES if name != "tempo")
+
+FIX_ORDER: tuple[str, ...] = (*_RULE_NAMES, *(f for f in FAULTS if f not in _RULE_NAMES))
+"""The swing and the faults in the order that breaks a tie between them: the report's
+(:data:`imu.report.summary.RULES`, the dropped descent first), so that the set summary and the
+report's "fix first" name the same thing first for the same set."""
+
 _PHASE_WORDS = {"concentric": "up", "top_hold": "top hold", "eccentric": "down"}
 
 TEMPO_CUES: dict[tuple[str, bool], str] = {
@@ -167,9 +175,9 @@ def set_coaching(reps: Sequence[Rep], tempo: Tempo, tol: TempoTolerance,
                  hold: bool = False) -> tuple[str, str, bool]:
     """A finished set's one coaching line: ``(cue, why, good)``.
 
-    The swing or fault most of its reps had (ties: a swing, then :data:`imu.exercises.FAULTS`
-    order), else the phase most often off tempo (a hold: too short), else a good set
-    (``good``). A rep over a data gap is not judged, on tempo nor on swing and faults (as
+    The swing or fault most of its reps had (ties: in :data:`FIX_ORDER`, the report's order),
+    else the phase most often off tempo (a hold: too short), else a good set (``good``). A rep
+    over a data gap is not judged, on tempo nor on swing and faults (as
     :func:`imu.report.tables.judged`): "k of n" counts the judged reps alone, and a set whose
     every rep was over a gap is no good set but :data:`NOT_JUDGED_SET` (``good`` False).
     """
@@ -180,8 +188,8 @@ def set_coaching(reps: Sequence[Rep], tempo: Tempo, tol: TempoTolerance,
         gaps = f"the {unit[:-1]}" if n == 1 else f"all {n} {unit}"
         return NOT_JUDGED_SET, f"{gaps} over a data gap", False
     m = len(judged)
-    counts = [("swing", sum(bool(r.swing) for r in judged))]
-    counts += [(f, sum(f in r.faults for r in judged)) for f in FAULTS]
+    counts = [(f, sum(bool(r.swing) if f == "swing" else f in r.faults for r in judged))
+              for f in FIX_ORDER]
     name, most = max(counts, key=lambda c: c[1])  # the first of the most frequent
     if most:
         return (FAULT_CUES.get(name, name.replace("_", " ")),

@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from imu.core.metrics import UNCERTAIN_CONFIDENCE
-from imu.exercises import ExerciseProfile
+from imu.exercises import FAULTS, ExerciseProfile, fault_words
 from imu.tempo import Tempo
 
 logger = logging.getLogger(__name__)
@@ -305,4 +305,12 @@ def _hold_standing(reps: pd.DataFrame, tempo: Tempo) -> str:
         every = "The one hold" if n == 1 else f"All {n} holds"
         return f"{every} {lasted}{unjudged} with no fault: keep this variant{longer}."
     which = "The one hold" if n == 1 else f"{n - short} of {n} holds"
-    return f"{which} {lasted}{unjudged}: keep this variant and this hold."
+    if faulty == 0:
+        return f"{which} {lasted}{unjudged}: keep this variant and this hold."
+    # A fault's fix may be a shorter hold ("Shorten the hold until it is steady"): the
+    # verdict beside it never says "keep this hold", only to fix the form before holding longer.
+    names = [f for f in FAULTS if f in reps and reps[f].fillna(False).astype(bool).any()]
+    what = f"a fault ({fault_words(names)})" if names else "a fault"
+    had = "it had" if n == 1 else f"{faulty} had"
+    return (f"{which} {lasted}{unjudged}, but {had} {what}: keep this variant, and fix the "
+            "form before holding longer.")

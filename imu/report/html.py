@@ -95,14 +95,18 @@ FAULT_MARKERS: Final[dict[str, str]] = {
     "hips_rotating": "s",
     "over_extension": "H",
     "partial_rom": "P",
-    "short_hold": "h",
+    "short_hold": "_",
     "body_swing": "8",
     "hips_sagging": "p",
     "hips_piking": "d",
     "shaking": "+",
 }
 """Marker of each fault, the same in every figure of the page (the tilt figure, and the
-descent figure's dropped descents); the legend names each in plain words."""
+descent figure's dropped descents); the legend names each in plain words. A short hold is a
+flat bar: as a hexagon ("h") it read as the body swing's octagon ("8")."""
+
+LINE_MARKERS: Final = frozenset({"+", "_"})
+"""Markers drawn as strokes, not filled shapes: drawn thicker to be seen."""
 
 OFF_MARKERS: Final[dict[str, tuple[str, str]]] = {"short": ("v", "▼"), "long": ("^", "▲")}
 """Off tempo, as in the tables' red cells: ▼ short, ▲ long (marker and character). No other
@@ -506,7 +510,7 @@ def angle_figure(report: SessionReport, layout: PlotLayout = WIDE) -> Figure:
             stacked[hit] += 1
             ax.scatter(top_t[hit], top_a[hit] + stacked[hit] * step, marker=marker,
                        s=60 if marker == SWING_MARKER else 36, color=colour, zorder=3,
-                       linewidths=2 if marker == "+" else None, label=label)
+                       linewidths=2 if marker in LINE_MARKERS else None, label=label)
         ax.margins(y=0.08)
         ax.set_ylim(top=max(ax.get_ylim()[1], float(np.nanmax(top_a + (stacked + 1) * step))))
         set_spans = [(n, float(reps["start_s"].iloc[i]), float(reps["ecc_end_s"].iloc[j]))

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from itertools import combinations
+
 import pytest
 
-from imu.exercises import FAULTS, get_profile
-from imu.live.events import FAULT_CUES, PHASE_NAMES, TEMPO_CUES, lost_words
+from imu.core.metrics import TempoTolerance
+from imu.exercises import FAULTS, fault_words, get_profile
+from imu.live.events import FAULT_CUES, PHASE_NAMES, TEMPO_CUES, lost_words, set_coaching
 from imu.report import reps_table
 from imu.report.summary import TEMPO_CUES as REPORT_TEMPO_CUES
 from imu.report.summary import findings
@@ -18,6 +21,22 @@ def test_the_correction_after_a_fault_is_the_reports_cue(fault):
     reps = reps_table([make_rep(1, 1, 0.0, faults=[fault]), make_rep(1, 2, 10.0)])
     found = findings(reps, get_profile("reverse-crunch"), parse_tempo("2-1-2"))
     assert found[0].cue.lower() == FAULT_CUES[fault]
+
+
+@pytest.mark.parametrize(("first", "second"), list(combinations(("swing", *FAULTS), 2)))
+def test_on_a_tie_the_set_summary_names_the_reports_first_fix(first, second):
+    """2 swings and 2 dropped descents: the page's set summary said "no kick", the report's
+    "fix first" "slow the descent"."""
+
+    def rep(k: int, what: str):
+        swing = what == "swing"
+        return make_rep(1, k, 10.0 * k, swing=swing, faults=[] if swing else [what])
+
+    reps = [rep(1, first), rep(2, second), rep(3, first), rep(4, second), make_rep(1, 5, 50.0)]
+    tempo = parse_tempo("2-1-2")
+    found = findings(reps_table(reps), get_profile("reverse-crunch"), tempo)
+    _cue, why, _good = set_coaching(reps, tempo, TempoTolerance())
+    assert why == f"{fault_words([found[0].rule])} in 2 of 5 reps"
 
 
 def test_the_tempo_cues_are_the_reports():

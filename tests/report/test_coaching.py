@@ -199,3 +199,22 @@ def test_a_strict_lift_is_judged_by_the_hip_drive_it_is_sure_of() -> None:
     assert verdict.kind == "none" and "barely above the noise" in verdict.text
     assert "(check it)" in verdict.text
     assert not [f for f in summarize(noise, strict, tempo).fixes if f.rule == "swing"]
+
+
+def test_a_plank_verdict_with_faults_never_says_keep_this_hold():
+    """"Fix first: Shorten the hold until it is steady" stood above "3 of 3 holds lasted the
+    prescribed 45 s: keep this variant and this hold"."""
+    from imu.report.summary import summarize
+
+    plank, tempo = get_profile("plank"), parse_tempo("1-45-1")
+    holds = [make_rep(1, k + 1, 60.0 * k, concentric_s=1.0, top_hold_s=46.0, eccentric_s=1.0,
+                      rom_deg=0.0, faults=["shaking"] if k else []) for k in range(3)]
+    summary = summarize(reps_table(holds), plank, tempo)
+    assert summary.fixes[0].cue == "Shorten the hold until it is steady"
+    text = summary.advice.text
+    assert "this hold" not in text and "keep this variant" in text
+    assert "2 had a fault (shaking)" in text and "before holding longer" in text
+    # With no fault, the hold is kept.
+    clean = summarize(reps_table([make_rep(1, 1, 0.0, concentric_s=1.0, top_hold_s=46.0,
+                                           eccentric_s=1.0, rom_deg=0.0)]), plank, tempo)
+    assert "no fault: keep this variant" in clean.advice.text

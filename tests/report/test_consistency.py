@@ -175,7 +175,8 @@ def test_every_total_of_time_held_is_one_number(plank: SessionReport) -> None:
 def _marker(collection: PathCollection) -> str:
     """Which marker a scatter collection draws."""
     path = collection.get_paths()[0]
-    for marker in ("*", "X", "x", "v", "^", "o", "D", "s", "H", "P", "h", "8", "p", "d", "+"):
+    for marker in ("*", "X", "x", "v", "^", "o", "D", "s", "H", "P", "h", "8", "p", "d", "+",
+                   "_"):
         style = MarkerStyle(marker)
         expected = style.get_path().transformed(style.get_transform())
         if (len(expected.vertices) == len(path.vertices)
@@ -206,6 +207,20 @@ def test_one_marker_one_meaning_across_the_page(crunch: SessionReport) -> None:
     assert {"off tempo, short (red in the table)"} <= set(tempo)
     # No other mark of the page is a triangle.
     assert not (set(angle.values()) | set(descent.values())) & triangles
+
+
+def test_a_short_hold_and_a_body_swing_have_markers_told_apart(crunch: SessionReport) -> None:
+    """A short hold was a hexagon ("h") and a body swing an octagon ("8"): two round blobs."""
+    near_circles = {"o", "8", "h", "H", "p"}
+    short, swing = FAULT_MARKERS["short_hold"], FAULT_MARKERS["body_swing"]
+    assert not {short, swing} <= near_circles
+    assert MarkerStyle(short).is_filled() != MarkerStyle(swing).is_filled()
+    # Both on one plot: each drawn with its own marker, named in the legend.
+    reps = crunch.reps.copy()
+    reps["short_hold"] = reps.index == 0
+    reps["body_swing"] = reps.index == 1
+    drawn = _scatters(angle_figure(with_reps(crunch, reps)))
+    assert drawn["short hold"] == short and drawn["body swing"] == swing
 
 
 def test_legends_sit_below_their_plots_and_titles_above(crunch: SessionReport) -> None:
