@@ -48,19 +48,25 @@ from imu.live.events import (
     pace_words,
     set_coaching,
 )
-from imu.report.tables import tut_text
+from imu.report.tables import near_limit, phase_limits, tut_text
 from imu.tempo import Tempo
 from imu.text import count
 
 logger = logging.getLogger(__name__)
 
 
-def _fmt_phase_cmp(measured: float, prescribed: float, tol: TempoTolerance) -> tuple[str, str]:
-    """``measured/prescribed``, marked ▼ short or ▲ long when off tempo (not by colour alone)."""
+def _fmt_phase_cmp(measured: float, prescribed: float, tol: TempoTolerance,
+                   limits: tuple[float, ...] = ()) -> tuple[str, str]:
+    """``measured/prescribed``, marked ▼ short or ▲ long when off tempo (not by colour alone).
+
+    ``measured`` gets a decimal more where one would print it as a limit it is not
+    (:func:`imu.report.tables.near_limit`), as the report and the web page print it.
+    """
+    shown = near_limit(measured, limits)
     if tol.ok(measured, prescribed):
-        return f"{measured:.1f}/{prescribed:g}", "green"
+        return f"{shown}/{prescribed:g}", "green"
     mark = "▼" if measured < prescribed else "▲"
-    return f"{measured:.1f}/{prescribed:g} {mark}", "red"
+    return f"{shown}/{prescribed:g} {mark}", "red"
 
 
 _DIGITS: dict[str, tuple[str, ...]] = {
@@ -669,15 +675,17 @@ class RichView:
         for name in ("up", "hold", "down", "range"):
             t.add_column(name, justify="right")
         cells = []
-        for measured, prescribed in (
-            (last.concentric_s, tempo.concentric_s),
-            (last.top_hold_s, tempo.top_hold_s),
-            (last.eccentric_s, tempo.eccentric_s),
+        for column, measured, prescribed in (
+            ("concentric_s", last.concentric_s, tempo.concentric_s),
+            ("top_hold_s", last.top_hold_s, tempo.top_hold_s),
+            ("eccentric_s", last.eccentric_s, tempo.eccentric_s),
         ):
             if gap:
                 text, colour = f"{measured:.1f}/{prescribed:g}", ""
             else:
-                text, colour = _fmt_phase_cmp(measured, prescribed, self.tol)
+                limits = phase_limits(column, prescribed, False, self.profile.thresholds,
+                                      self.tol)
+                text, colour = _fmt_phase_cmp(measured, prescribed, self.tol, limits)
             cells.append(Text(text, style=colour))
         cells.append(Text(f"{last.rom_deg:.0f}°" if math.isfinite(last.rom_deg) else "-"))
         t.add_row(*cells)

@@ -441,3 +441,20 @@ def test_the_set_coaching_counts_out_of_the_judged_reps() -> None:
     _cue, why, good = set_coaching((short, _gap_rep(hold=True)), parse_tempo("1-45-1"), tol,
                                    True)  # type: ignore[arg-type]
     assert not good and why == "the one hold was shorter than 45 s"
+
+
+def test_a_descent_near_the_dropped_line_reads_as_in_the_report() -> None:
+    """Found in a UX review: a 1.46 s descent (3 s prescribed; dropped under 1.5 s) read
+    "1.5" on the terminal, the dropped line it is not, while the report and the page read
+    "1.46"."""
+    from tests.report.helpers import make_rep
+
+    clock = _Clock()
+    rich = _crunch_view(clock)
+    rep = make_rep(1, 2, 10.0, concentric_s=3.0, top_hold_s=1.0, eccentric_s=1.46,
+                   tempo_ok=False)
+    rich(RepDone(rep, 0.0, 0.0))  # type: ignore[arg-type]
+    table = rich._last_rep()
+    cells = [str(cell) for column in table.columns for cell in column._cells]
+    assert "1.46/3 ▼" in cells
+    assert "3.0/3" in cells  # far from every limit: one decimal
