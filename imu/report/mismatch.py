@@ -94,7 +94,7 @@ def exercise_mismatch(
         return None
     if profile.isometric:
         found = len(report.reps)
-        entries = report.reps["concentric_s"].astype("float64") if found else pd.Series([])
+        entries = report.reps["concentric_s"].astype("float64")
         # A set of reps read as a plank is one long "getting into position" with the rest
         # after it as the hold: each set looks like a hold, so the number of holds found
         # says nothing; a get-up that takes minutes does.
