@@ -136,13 +136,14 @@ def correction(rep: Rep, tempo: Tempo, tol: TempoTolerance,
                hold: bool = False) -> tuple[str, str] | None:
     """The one thing to correct after ``rep``: ``(cue, why)``, or None when it was good.
 
-    A swing first, then the faults in :data:`imu.exercises.FAULTS` order, then the first phase
-    off tempo (not judged for a rep over a data gap). ``hold``: a static hold (plank), judged
-    on its length only, as the analyzer does (``tempo_ok``).
+    The swing and the faults in :data:`FIX_ORDER` (the report's order: a dropped descent
+    before a swing), then the first phase off tempo (not judged for a rep over a data gap).
+    ``hold``: a static hold (plank), judged on its length only, as the analyzer does
+    (``tempo_ok``).
     """
-    if rep.swing:
-        return SWING_CUE, "swing"
-    for name in FAULTS:
+    for name in FIX_ORDER:
+        if name == "swing" and rep.swing:
+            return SWING_CUE, "swing"
         if name in rep.faults:
             return FAULT_CUES.get(name, name.replace("_", " ")), fault_words([name])
     if rep.in_gap:

@@ -263,13 +263,13 @@ def test_phase_clock_and_correction_read_from_the_floor(browser: Browser, crunch
         assert no_sideways_scroll(browser)
         browser.screenshot(f"live_phone_floor_{width}")
         # Rep 4 done (a leg toss, then a dropped descent), the next lift: the correction is
-        # the last rep's, the swing first.
+        # the last rep's, in the report's order (the dropped descent before the swing).
         srv.feed([RepDone(dropped, 0.0, 0.0),
                   PhaseStarted("concentric", 5, dropped.ecc_end_s + 1.0,
                                dropped.ecc_end_s + 1.3, 3.0)])
         wait_for(browser, lambda: visible(browser, "correction"), "the correction")
         assert not visible(browser, "cue")
-        assert text(browser, "correction").startswith("No kick, lift with control")
+        assert text(browser, "correction").startswith("Slow the descent")
         assert font_px(browser, "#correction .do") >= 36
         assert no_sideways_scroll(browser)
 
