@@ -5,6 +5,7 @@ no lowering for 30 s was abandoned whatever the prescription.
 """
 
 from imu.core import RepAnalyzer
+from imu.evaluate.sessions import stream_reps
 from imu.exercises import get_profile
 from imu.sim import SessionSpec, simulate_session
 from imu.tempo import parse_tempo
@@ -16,9 +17,6 @@ def test_reps_with_a_40_s_squeeze_are_found_when_it_is_prescribed() -> None:
         SessionSpec("pelvic-tilt", tempo=tempo, reps=3, sets=1, seed=2)
     ).recording
     analyzer = RepAnalyzer(get_profile("pelvic-tilt"), rec.sampling_rate_hz, tempo)
-    reps = []
-    for i in range(0, len(rec.acc), 20):
-        reps += analyzer.update(rec.acc[i : i + 20], rec.gyr[i : i + 20])
-    reps += analyzer.finish()
+    reps = stream_reps(analyzer, rec.acc, rec.gyr, 20)
     assert len(reps) == 3
     assert all(35.0 < r.top_hold_s < 45.0 for r in reps)

@@ -9,9 +9,18 @@ import numpy as np
 import pytest
 
 from imu.core import RepAnalyzer
+from imu.core.metrics import Rep
 from imu.evaluate.second import generate
+from imu.evaluate.sessions import stream_reps
 from imu.exercises import get_profile
+from imu.io import Recording
 from imu.sim import SessionSpec
+
+
+def _streamed_holds(rec: Recording) -> list[Rep]:
+    """The plank holds of ``rec``, streamed in 20-sample chunks as live data arrives."""
+    analyzer = RepAnalyzer(get_profile("plank"), rec.sampling_rate_hz)
+    return stream_reps(analyzer, rec.acc, rec.gyr, 20)
 
 
 @pytest.mark.parametrize("seed", [4, 6])
@@ -21,11 +30,7 @@ def test_a_hold_entered_one_leg_at_a_time_starts_after_the_second_leg(seed: int)
     gen = generate(spec)
     truth, rec = gen.truth, gen.recording
     assert (truth["family"] == "knees").all()
-    analyzer = RepAnalyzer(get_profile("plank"), rec.sampling_rate_hz)
-    holds = []
-    for i in range(0, len(rec.acc), 20):
-        holds += analyzer.update(rec.acc[i : i + 20], rec.gyr[i : i + 20])
-    holds += analyzer.finish()
+    holds = _streamed_holds(rec)
     assert len(holds) == len(truth)
     # A hold's truth runs from con_start_s (in position) to ecc_end_s (getting down starts);
     # the analyzer's hold from con_end_s to ecc_start_s (docs/simulator.md).
@@ -50,11 +55,7 @@ def test_lying_down_after_resting_on_the_knees_is_not_a_hold(seed: int) -> None:
     gen = generate(spec)
     truth, rec = gen.truth, gen.recording
     assert list(truth["family"]) == ["knees", "knees", "floor", "floor"]
-    analyzer = RepAnalyzer(get_profile("plank"), rec.sampling_rate_hz)
-    holds = []
-    for i in range(0, len(rec.acc), 20):
-        holds += analyzer.update(rec.acc[i : i + 20], rec.gyr[i : i + 20])
-    holds += analyzer.finish()
+    holds = _streamed_holds(rec)
     assert len(holds) == len(truth)
     starts = np.array([h.con_end_s for h in holds])
     assert np.abs(starts - truth["con_start_s"].to_numpy()).max() < 0.5
