@@ -11,7 +11,11 @@ def count(n: int, noun: str, plural: str | None = None) -> str:
 
 
 def uncertain_note(row: Any) -> str:
-    """`` (2 uncertain: ...)`` when some reps barely stand out of the noise, else empty.
+    """`` (2 uncertain: ...)`` when some reps may not be reps, else empty.
+
+    A rep is uncertain when it barely stands out of the noise, or when the session's
+    direction of movement was in doubt (a leg raise's lowering may then be read as the
+    raise, every rep half a rep late).
 
     Args:
         row: a row of the session table (``uncertain_reps``).
@@ -20,7 +24,8 @@ def uncertain_note(row: Any) -> str:
     n = int(row.get("uncertain_reps", 0))
     if not n:
         return ""
-    return f" ({n} uncertain: barely above the noise, check {'it' if n == 1 else 'them'})"
+    return (f" ({n} uncertain: small against the noise or of unclear direction, check "
+            f"{'it' if n == 1 else 'them'})")
 
 
 def tempo_and_time(reps: Any, tempo: Any, hold: bool, row: Any) -> str:

@@ -396,6 +396,10 @@ class RepAnalyzer:
             logger.info("no pelvic movement found; no reps")
             return []
         self._axes = axes
+        self._labeller.direction_sure = axes.sign_sure
+        if not axes.sign_sure:
+            logger.info("the concentric direction is in doubt (two readings disagree): "
+                        "every rep is reported uncertain")
         self._angle = PelvicAngle(axes, self._dt, self.params.angle_time_constant_s)
         self._gyro_wide = SosFilter(self._wide_sos)
         if self.phase_cues and not self.profile.isometric:

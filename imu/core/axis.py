@@ -44,6 +44,10 @@ class BodyAxes:
         side_axis: the body's long axis (horizontal, perpendicular to the movement axis).
         up_ref: up direction at the start of the session.
         ref_perp: ``up_ref`` projected perpendicular to ``axis`` (zero when vertical).
+        sign_sure: whether two independent readings of the concentric direction agreed
+            (exercises whose faults go below rest: the median excursion and the way most
+            movements first leave the starting posture, :func:`departure_vote`); when they
+            disagree the session may be read upside down, the lowering taken for the raise.
 
     """
 
@@ -51,6 +55,7 @@ class BodyAxes:
     side_axis: FloatArray
     up_ref: FloatArray
     ref_perp: FloatArray
+    sign_sure: bool = True
 
 
 class RotationCounter:
@@ -124,6 +129,7 @@ def fix_axes(
     active = speed > active_rads
     if not active.any():
         return None
+    sign_sure = True
     first = int(np.argmax(active))
     up = acc_lp[: max(first, 1)].mean(axis=0)
     up = up / np.linalg.norm(up)
@@ -162,17 +168,26 @@ def fix_axes(
             excursion = _movement_excursions(angle, active, round(MOVEMENT_GAP_S / dt_s))
         else:
             excursion = angle[active] - angle[first]
+        series = angle - angle[first]  # every sample, in time order
         sees = float(np.linalg.norm(np.cross(axis, up)))
         if sign_from_gravity and sees > 0.5 and not isometric:
             # The excursion about the axis as gravity sees it, the median of which is the
             # concentric direction (reps go out and come back).
             side = np.cross(axis, up)
-            excursion = -((u[active] - up) @ side) / sees**2
+            series = -((u - up) @ side) / sees**2
+            excursion = series[active]
         if isometric:
             clear = np.flatnonzero(np.abs(excursion) >= min_rom_rad)
             flip = len(clear) > 0 and excursion[clear[0]] < 0
         elif below_rest:
             flip = bool(np.median(excursion) < 0)
+            # A back arch goes below rest as far as a rep goes up, and hip flexors can pull
+            # every lowering below it: then the median turns and every rep reads upside
+            # down. The way movements leave the starting posture after resting there is a
+            # second reading (a rep starts with its concentric); when the two disagree,
+            # every rep is reported uncertain.
+            first_way = departure_vote(series, active, dt_s)
+            sign_sure = first_way != 0 and (first_way < 0) == flip
         else:
             flip = bool(_large_median(excursion) < 0)
         if flip:
@@ -188,6 +203,7 @@ def fix_axes(
         side_axis=np.asarray(side, dtype=np.float64),
         up_ref=np.asarray(up, dtype=np.float64),
         ref_perp=np.asarray(perp, dtype=np.float64),
+        sign_sure=sign_sure,
     )
 
 
@@ -219,6 +235,57 @@ def _movement_excursions(angle: FloatArray, active: BoolArray, gap: int) -> Floa
     new[1:] = np.diff(idx) > gap
     starts = np.maximum.accumulate(np.where(new, idx, 0))
     return np.asarray(angle[idx] - angle[np.maximum(starts - 1, 0)], dtype=np.float64)
+
+
+DEPARTURE_FRACTION = 0.3
+"""A movement leaves the starting posture when its excursion passes this share of the
+98th percentile of the moving samples' excursions, and is back once under a third of that."""
+
+DWELL_CAP_S = 3.0
+"""A departure's vote is the time the pelvis rested before it, s, up to this."""
+
+
+def departure_vote(series: FloatArray, active: BoolArray, dt_s: float) -> int:
+    """Which way movements leave the starting posture after resting there: +1, -1 or 0.
+
+    Each time the excursion passes :data:`DEPARTURE_FRACTION` of its 98th percentile (over
+    the moving samples) after having been back within a third of that, the way it passed
+    votes, weighted by how long it had rested there (up to :data:`DWELL_CAP_S`). A rep
+    leaves a rest with its concentric; a back arch in the rep's lowering, or the hip
+    flexors' pull through it, passes the starting posture on the way down without resting
+    there, so it hardly votes.
+
+    Args:
+        series: shape (n,), excursion from the starting posture for every sample in time
+            order, rad.
+        active: shape (n,), the moving samples (they set the scale).
+        dt_s: sample period, s.
+
+    Returns:
+        The sign of the weighted sum of the votes (0: no vote, or a tie).
+
+    """
+    if not active.any():
+        return 0
+    thr = DEPARTURE_FRACTION * float(np.quantile(np.abs(series[active]), 0.98))
+    if not thr > 0.0:
+        return 0
+    size = np.abs(series)
+    # Events in time order: 1 = back at rest, 2 = out. A departure is an "out" right after a
+    # "rest" (the session starts at rest); it rested since the first "rest" of that run.
+    event = np.where(size > thr, 2, np.where(size < thr / 3.0, 1, 0))
+    idx = np.flatnonzero(event)
+    if len(idx) == 0:
+        return 0
+    ev = event[idx]
+    prev = np.concatenate(([1], ev[:-1]))
+    run_start = np.flatnonzero((ev == 1) & (prev != 1))  # positions in idx, rest runs
+    rest_since = np.full(len(ev), 0, dtype=np.int64)  # sample index a rest run began
+    rest_since[run_start] = idx[run_start]
+    rest_since = np.maximum.accumulate(rest_since)
+    departs = np.flatnonzero((ev == 2) & (prev == 1))
+    dwell = np.minimum((idx[departs] - rest_since[departs]) * dt_s, DWELL_CAP_S)
+    return int(np.sign(np.sum(np.sign(series[idx[departs]]) * dwell)))
 
 
 def _large_median(excursion: FloatArray) -> float:
@@ -278,4 +345,12 @@ def _trimmed_tilt_axis(moved: FloatArray, up: FloatArray, samples: int = 4000) -
     return np.asarray(axis / np.linalg.norm(axis), dtype=np.float64)
 
 
-__all__ = ["MOVEMENT_GAP_S", "ROTATION_QUANTUM_RAD", "BodyAxes", "RotationCounter", "fix_axes"]
+__all__ = [
+    "DEPARTURE_FRACTION",
+    "MOVEMENT_GAP_S",
+    "ROTATION_QUANTUM_RAD",
+    "BodyAxes",
+    "RotationCounter",
+    "departure_vote",
+    "fix_axes",
+]

@@ -13,14 +13,21 @@ import math
 from imu.core.metrics import Rep, RepQuantities, median_of
 from imu.exercises import FAULTS, ExerciseProfile
 
+DIRECTION_DOUBT_CONFIDENCE = 0.4
+"""Highest ``count_confidence`` of a rep when the session's concentric direction is in doubt
+(:attr:`imu.core.axis.BodyAxes.sign_sure`): under 0.5, so every rep is reported uncertain."""
 
-def count_confidence(q: RepQuantities, profile: ExerciseProfile) -> float:
+
+def count_confidence(q: RepQuantities, profile: ExerciseProfile,
+                     direction_sure: bool = True) -> float:
     """How sure the analyzer is that ``q`` is a rep, 0-1.
 
     The rep's ROM and peak velocity are compared with the profile's smallest rep and the
     angle's noise floor just before the rep (breathing, tremor, quantisation, when there is a
     quiet moment to see it); a rep three times the smallest rep and five times the noise
-    floor counts fully.
+    floor counts fully. When two readings of the concentric direction disagreed
+    (``direction_sure`` False), the reps may be the lowering read as the raise, half a rep
+    late: at most :data:`DIRECTION_DOUBT_CONFIDENCE`.
     """
     if profile.isometric:
         return 1.0
@@ -32,6 +39,8 @@ def count_confidence(q: RepQuantities, profile: ExerciseProfile) -> float:
         value = min(value, (q.rom_deg / max(q.noise_deg, 1e-6) - 2.0) / 3.0)
     if q.in_gap:
         value = min(value, 0.5)
+    if not direction_sure:
+        value = min(value, DIRECTION_DOUBT_CONFIDENCE)
     return float(min(max(value, 0.0), 1.0))
 
 
@@ -45,10 +54,15 @@ class RepLabeller:
     Args:
         profile: the exercise profile (which labels apply, thresholds).
 
+    Attributes:
+        direction_sure: False once the axis step found the concentric direction in doubt
+            (set by the analyzer at the axis lock, before the first rep is labelled).
+
     """
 
     def __init__(self, profile: ExerciseProfile) -> None:
         self.profile = profile
+        self.direction_sure = True
         self._references: list[float] = []  # ROMs of previous reps that were not partial
 
     def __call__(self, q: RepQuantities) -> Rep:
@@ -103,8 +117,8 @@ class RepLabeller:
             swing=bool(swing),
             rom_ratio=rom_ratio,
             faults=frozenset(found),
-            count_confidence=count_confidence(q, prof),
+            count_confidence=count_confidence(q, prof, self.direction_sure),
         )
 
 
-__all__ = ["RepLabeller", "count_confidence"]
+__all__ = ["DIRECTION_DOUBT_CONFIDENCE", "RepLabeller", "count_confidence"]

@@ -14,7 +14,7 @@ def test_uncertain_note_counts_low_confidence_reps() -> None:
     table = reps_table(reps)
     assert int((table["count_confidence"] < 0.5).sum()) == 2
     note = uncertain_note({"uncertain_reps": 2})
-    assert note == " (2 uncertain: barely above the noise, check them)"
+    assert note == " (2 uncertain: small against the noise or of unclear direction, check them)"
     assert uncertain_note({"uncertain_reps": 0}) == ""
 
 
