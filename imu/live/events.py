@@ -38,6 +38,7 @@ PHASE_NAMES: dict[str, str] = {
     "held": "held",
     "rest": "rest",
     "learning": "learning the movement",
+    "ready": "ready",
     "waiting": "waiting for the sensor",
     "ended": "session ended",
     "lost": "sensor lost",
@@ -46,10 +47,13 @@ PHASE_NAMES: dict[str, str] = {
 """The name shown for each phase key, read from the floor (no jargon). The first four are
 :data:`PHASES`; ``hold`` and ``learning`` come from :class:`PhaseChanged` while the session
 sends no :class:`PhaseStarted` (``learning``: the analyzer learns the movement axis over the
-first reps and tells no phase until then); ``held``: a static hold (plank) just ended, shown
-with the time it was held; ``rest`` follows :class:`SetEnded`; ``waiting`` is before the
-sensor is connected, ``ended`` after the end; ``lost`` while the sensor's link is down;
-``resumed`` after it came back, until the next phase is told."""
+first reps and tells no phase until then); ``ready``: the movement is learned but the first rep
+or hold has not begun (a plank getting into position, a start too small to be a rep): no
+timer, neither a rest (no set was done yet) nor a hold (none is timed yet); ``held``: a
+static hold (plank) just ended, shown with the time it was held; ``rest`` follows
+:class:`SetEnded`; ``waiting`` is before the sensor is connected, ``ended`` after the end;
+``lost`` while the sensor's link is down; ``resumed`` after it came back, until the next
+phase is told."""
 
 PHASE_HINTS: dict[str, str] = {
     "concentric": "lift with control",
@@ -59,6 +63,7 @@ PHASE_HINTS: dict[str, str] = {
     "rest": "rest, then the next set",
     "learning": "keep going: counting starts once your movement is clear, after 2-3 reps "
                 "(small movements take longer); every rep is counted then",
+    "ready": "start the first rep when you are ready",
     "lost": "reconnecting... reps done now are not counted",
     "resumed": "counting again",
 }
@@ -73,6 +78,8 @@ HOLD_HINTS: dict[str, str] = {
     "rest": "rest, then the next set of holds",
     "learning": "hold on: timing starts once the movement is learned, as you get into "
                 "position for the first hold",
+    "ready": "get into position: the hold is timed from when you are still in it, "
+             "shown a few seconds in",
     "lost": "reconnecting... holds now are not timed",
 }
 """The coaching words under the phase name for a static hold (plank)."""

@@ -465,7 +465,12 @@ class RichView:
             if (not s.cued and s.phase not in ("rest", "ended", "held")) or (
                     event.phase == "learning" and s.phase == "waiting"):
                 key = _HINT_KEYS.get(event.phase, "hold")
-                if key != s.phase:
+                if self.profile.isometric and s.total == 0 and key != "learning":
+                    # Learned, but no hold found yet: getting into position, no rest yet.
+                    key = "ready"
+                if key == "ready" and key != s.phase:
+                    s.phase, s.phase_at_s, s.prescribed_s = "ready", None, None
+                elif key != s.phase:
                     s.phase, s.phase_at_s, s.ticks = key, self.now_s(), 0
                     s.prescribed_s = {"concentric": self.tempo.concentric_s,
                                       "eccentric": self.tempo.eccentric_s}.get(key)
@@ -493,6 +498,12 @@ class RichView:
         if (self.profile.isometric and event.phase == "bottom_pause" and event.rep_ended
                 and s.phase == "held"):
             return  # the hold just reported: its measured length stays up
+        if s.total == 0 and event.phase == "bottom_pause" and not event.rep_ended:
+            # A start that came to nothing before the first rep or hold: no rest timer (no
+            # set was done) and no pause clock; ready for the first one.
+            s.phase, s.phase_rep, s.phase_at_s, s.prescribed_s = "ready", None, None, None
+            s.hold_from_s = None
+            return
         s.phase, s.phase_rep = event.phase, event.rep_no
         s.phase_at_s, s.prescribed_s, s.ticks = event.at_s, event.prescribed_s, 0
         if self.profile.isometric:  # a plank: the hold is told as it starts and ends
@@ -535,7 +546,8 @@ class RichView:
         """The phase key shown (:data:`imu.live.events.PHASE_NAMES`).
 
         ``lost`` while the sensor is lost; for a plank, a hold under way or rest between holds
-        (the coarse hints of a still body are no hold).
+        (the coarse hints of a still body are no hold); ``ready`` before the first rep or hold
+        (no rest: no set was done yet).
         """
         s = self.state
         if s.down_since is not None:
@@ -543,7 +555,7 @@ class RichView:
         if self.profile.isometric:
             if s.hold_from_s is not None:
                 return "top_hold"
-            if s.phase in ("waiting", "learning", "held", "ended", "rest", "resumed"):
+            if s.phase in ("waiting", "learning", "ready", "held", "ended", "rest", "resumed"):
                 return s.phase
             return "rest"
         return s.phase
@@ -568,7 +580,7 @@ class RichView:
             ok = bool(s.last.tempo_ok)
             return f"{measured:.1f}", f"/ {target:g} s{'' if ok else ' ▼'}", (
                 "bold green" if ok else "bold red")
-        if s.phase_at_s is None or key in ("ended", "waiting", "learning", "resumed"):
+        if s.phase_at_s is None or key in ("ended", "waiting", "learning", "ready", "resumed"):
             return "", "", ""
         elapsed = max(0.0, self.now_s() - s.phase_at_s)
         if key == "rest":

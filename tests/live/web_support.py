@@ -67,8 +67,9 @@ def rep_events(rep: Rep, number: int, tempo: Tempo) -> Iterator[LiveEvent]:
         elapsed = 0.5 * rep.eccentric_s
         yield PaceCue("eccentric", number, elapsed, rep.eccentric_s, tempo.eccentric_s,
                       "slower")
+    # rep_ended: a rep ended here, its RepDone follows (as the session says it).
     yield PhaseStarted("bottom_pause", number, rep.ecc_end_s, rep.ecc_end_s + DETECTION_S,
-                       tempo.bottom_pause_s)
+                       tempo.bottom_pause_s, rep_ended=True)
     yield RepDone(rep, received_s=0.0, emitted_s=0.0)
 
 

@@ -69,7 +69,8 @@ _REP_PHASES = ("concentric", "top_hold", "eccentric", "bottom_pause")
 _HINT_KEYS = {"up": "concentric", "down": "eccentric", "hold": "hold", "rest": "hold",
               "learning": "learning"}
 """:class:`PhaseChanged` phases -> phase keys (used only without :class:`PhaseStarted`). Its
-``rest`` (still for a few seconds) is shown as a hold: only :class:`SetEnded` ends a set."""
+``rest`` (still for a few seconds) is shown as a hold: only :class:`SetEnded` ends a set. A
+plank shows none of them before its first hold: ``ready`` (getting into position)."""
 
 
 def fault_text(name: str) -> str:
@@ -296,6 +297,11 @@ class CoachingState:
         if (self.hold and event.phase == "bottom_pause" and event.rep_ended
                 and self._phase.key == "held"):
             return  # the hold just reported: its measured length stays up
+        if not self._reps and event.phase == "bottom_pause" and not event.rep_ended:
+            # A start that came to nothing before the first rep or hold: no pause clock (the
+            # page would call it a rest after a few seconds, and no set was done yet).
+            self._phase = _Phase("ready")
+            return
         self._phase = _Phase(event.phase, event.rep_no, event.at_s, event.prescribed_s)
         if event.phase == "concentric":
             self._resting = None
@@ -309,8 +315,15 @@ class CoachingState:
         if self._phase_started_seen or self._phase.key in ("ended",):
             return False
         key = _HINT_KEYS.get(hint, "hold")
+        if self.hold and not self._reps and key != "learning":
+            # Learned, but no hold found yet: the person gets into position. No hold is timed
+            # yet (nor "up" to lift), and no rest: no set was done.
+            key = "ready"
         if key == self._phase.key:
             return False
+        if key == "ready":
+            self._phase = _Phase("ready")
+            return True
         if self._phase.key == "rest" and key in ("hold", "rest"):
             return False  # the set summary stays up until the next movement
         prescribed = {"concentric": self.tempo.concentric_s,
