@@ -28,7 +28,10 @@ encoding pyarrow's hive partitioning decodes); ``unknown`` when no participant i
 Every table has the columns of :mod:`imu.report.tables` plus ``session_id`` (str), ``date``
 (timestamp, UTC: the start of the recording; null when unknown), ``exercise`` and ``tempo``
 (str); ``participant`` comes from the partition path (read it as a string, see
-:func:`imu.research.load_dataset`). The sessions table also has ``file`` (the path analysed).
+:func:`imu.research.load_dataset`). The sessions table also has ``file`` (the path analysed)
+and ``exercise_note`` (str, null when there is none): the hint that the recording looks like
+another exercise than the one it was analysed as (:func:`imu.report.mismatch.exercise_mismatch`,
+the note of ``imu analyze``); it changes nothing else.
 
 **session_id** is the first 16 hex digits of the SHA-256 of the file's bytes: stable across
 renames, moves and re-runs, and different for any change to the samples or the metadata
@@ -89,7 +92,8 @@ from imu.errors import ImportOptionsError, ImuError
 from imu.exercises import PROFILES, check_tempo_fits, get_profile, profile_name
 from imu.io.load import datasets_note, is_batch_dataset, load_recordings, not_a_recording
 from imu.io.recording import Recording
-from imu.report.session import analyze_recording, check_long_enough, recorded_tempo
+from imu.report.mismatch import exercise_mismatch
+from imu.report.session import SessionReport, analyze_recording, check_long_enough, recorded_tempo
 from imu.report.tables import REPS_DTYPES, SESSION_DTYPES, SETS_DTYPES, TABLE_FILES
 from imu.tempo import parse_tempo
 from imu.text import count
@@ -139,6 +143,10 @@ _KEY_DTYPES: Final[dict[str, str]] = {
 """pandas dtypes of the key columns, matching :data:`_KEY_FIELDS`."""
 
 
+EXERCISE_NOTE: Final = "exercise_note"
+"""Column of the sessions table: the exercise hint (:attr:`SessionOutcome.note`), or null."""
+
+
 def _schema(dtypes: dict[str, str], extra: Sequence[pa.Field] = ()) -> pa.Schema:
     fields = list(_KEY_FIELDS) + list(extra)
     names = {f.name for f in fields} | {PARTITION}
@@ -149,7 +157,8 @@ def _schema(dtypes: dict[str, str], extra: Sequence[pa.Field] = ()) -> pa.Schema
 SCHEMAS: Final[dict[str, pa.Schema]] = {
     "reps": _schema(REPS_DTYPES),
     "sets": _schema(SETS_DTYPES),
-    "sessions": _schema(SESSION_DTYPES, [pa.field("file", pa.string())]),
+    "sessions": _schema(SESSION_DTYPES, [pa.field("file", pa.string()),
+                                         pa.field(EXERCISE_NOTE, pa.string())]),
 }
 """Arrow schema of each table's files (the partition column ``participant`` is in the path)."""
 
@@ -891,6 +900,10 @@ class SessionOutcome:
         duration_s: length of the recording, s (0 when it failed).
         reps: reps found.
         elapsed_s: wall time spent on the worker, s.
+        note: the hint that the recording looks like another exercise than the one it was
+            analysed as (:func:`imu.report.mismatch.exercise_mismatch`, one line), else None.
+            Computed on the worker beside the report; it changes nothing else (the tables
+            hold it as ``exercise_note``).
 
     """
 
@@ -902,6 +915,7 @@ class SessionOutcome:
     duration_s: float = 0.0
     reps: int = 0
     elapsed_s: float = 0.0
+    note: str | None = None
 
 
 def _load(path: Path) -> Recording:
@@ -972,6 +986,7 @@ def analyze_job(job: Job, options: BatchOptions) -> SessionOutcome:
         )
         tempo = parse_tempo(tempo_text) if tempo_text else None
         report = analyze_recording(recording, exercise, tempo, options.params)
+        note = _exercise_note(job.path, recording, report, from_manifest=bool(m.exercise))
         date = (
             pd.Timestamp(datetime.fromtimestamp(start, UTC)) if start else pd.NaT
         )
@@ -981,7 +996,8 @@ def analyze_job(job: Job, options: BatchOptions) -> SessionOutcome:
             "exercise": report.profile.name,
             "tempo": str(report.tempo),
         }
-        session = report.session.drop(columns=[PARTITION, "date"]).assign(file=str(job.path))
+        session = report.session.drop(columns=[PARTITION, "date"]).assign(
+            file=str(job.path), **{EXERCISE_NOTE: note})
         tables = {
             name: _with_keys(frame, keys)
             for name, frame in (("reps", report.reps), ("sets", report.sets),
@@ -995,6 +1011,7 @@ def analyze_job(job: Job, options: BatchOptions) -> SessionOutcome:
             duration_s=recording.duration_s,
             reps=len(report.reps),
             elapsed_s=time.perf_counter() - started,
+            note=note,
         )
     except Exception as exc:  # deliberate, see the docstring: the batch goes on
         reason = _one_line(exc).removeprefix(f"{job.path}: ")
@@ -1011,6 +1028,28 @@ def analyze_job(job: Job, options: BatchOptions) -> SessionOutcome:
             error=reason,
             elapsed_s=time.perf_counter() - started,
         )
+
+
+MANIFEST_NOTE: Final = ("; the manifest names its exercise, and --exercise does not override "
+                        "the manifest: correct it there")
+"""Said after the hint when the exercise came from the manifest (the hint's own advice,
+``--exercise``, would change nothing then)."""
+
+
+def _exercise_note(path: Path, recording: Recording, report: SessionReport,
+                   from_manifest: bool = False) -> str | None:
+    """The hint of ``imu analyze`` that ``recording`` looks like another exercise, or None.
+
+    ``from_manifest``: the exercise came from the manifest (:data:`MANIFEST_NOTE` is added).
+    A hint only: should its second look fail, the session is stored all the same, without.
+    """
+    try:
+        note = exercise_mismatch(recording, report.profile, report)
+    except Exception:  # deliberate: a hint never fails the session it is about
+        logger.warning("%s: could not check whether it looks like another exercise", path,
+                       exc_info=True)
+        return None
+    return note + MANIFEST_NOTE if note and from_manifest else note
 
 
 def _with_keys(frame: pd.DataFrame, keys: dict[str, Any]) -> pd.DataFrame:
@@ -1655,6 +1694,9 @@ class BatchResult:
             is unreadable),
             ``"version"`` (a marker of an earlier imu version, without the inputs),
             ``"force"``.
+        notes: (file, hint) of every session analysed in this run that looks like another
+            exercise than the one it was analysed as (:attr:`SessionOutcome.note`), in the
+            order they were stored.
 
     """
 
@@ -1666,6 +1708,7 @@ class BatchResult:
     wall_s: float
     reanalysed: int = 0
     reanalysed_why: dict[str, int] = field(default_factory=dict)
+    notes: list[tuple[Path, str]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -1772,6 +1815,7 @@ def _run_locked(
     if on_start is not None:
         on_start(len(todo) + len(unreadable))
     failures: list[tuple[Path, str]] = []
+    notes: list[tuple[Path, str]] = []
     hours = 0.0
     reps = 0
     analysed = 0
@@ -1808,6 +1852,8 @@ def _run_locked(
                         again[earlier[outcome.session_id]] += 1
                     hours += outcome.duration_s / 3600.0
                     reps += outcome.reps
+                    if outcome.note:
+                        notes.append((outcome.path, outcome.note))
                 if on_done is not None:
                     on_done(outcome)
     except KeyboardInterrupt:
@@ -1815,7 +1861,7 @@ def _run_locked(
         raise
     _write_failures(root, failures)
     return BatchResult(analysed, skipped, failures, hours, reps, time.perf_counter() - started,
-                       sum(again.values()), dict(again))
+                       sum(again.values()), dict(again), notes)
 
 
 def _write_failures(root: Path, failures: list[tuple[Path, str]]) -> None:

@@ -57,6 +57,9 @@ dataset (--out DATASET):
   DATASET/sessions/participant=<label>/<session_id>.parquet  one row per session
   DATASET/_done/<session_id>.json, DATASET/_failures.csv
   DATASET/_lock while a batch writes it (one batch at a time; a second is refused)
+  A session that looks like another exercise than the one it was analysed as gets the note
+  imu analyze gives (on stderr, and in the sessions table's exercise_note column; null
+  otherwise); the analysis and the exit status stay as they are.
   session_id = first 16 hex digits of the SHA-256 of the file's bytes. A re-run skips the
   sessions already done with the same inputs; a session whose metadata (manifest row,
   --exercise, --tempo), --tempo-tolerance or file (size, modification time, bytes) changed,
@@ -222,6 +225,10 @@ def run(args: argparse.Namespace) -> int:
             failed += 1
             progress.console.print(f"[red]failed[/red]: {outcome.path}: {outcome.error}",
                                    markup=True, highlight=False)
+        elif outcome.note:
+            # As imu analyze says it; the analysis, the dataset's numbers and the exit code
+            # stay as they are (the sessions table keeps it as exercise_note).
+            print(f"imu batch: note: {outcome.path}: {outcome.note}", file=sys.stderr)
         progress.update(task, advance=1, failed=failed)
 
     with progress:
@@ -232,6 +239,10 @@ def run(args: argparse.Namespace) -> int:
         f"recordings, {count(result.reps, 'rep')}){again}, skipped {result.skipped} already "
         f"done, {len(result.failures)} failed, in {result.wall_s:.1f} s; dataset: {args.out}"
     )
+    if len(result.notes) > 1:  # each was said as it came: where to find them again
+        print(f"imu batch: note: {len(result.notes)} sessions look like another exercise than "
+              "the one they were analysed as (the notes above; the sessions table's "
+              "exercise_note column)", file=sys.stderr)
     if result.failures:
         table = Table(title="failures", box=box.SIMPLE_HEAD, show_edge=False)
         table.add_column("file", overflow="fold")
