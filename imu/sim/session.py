@@ -929,17 +929,38 @@ def _crossing(v: FloatArray, i_peak: int, level: float, rate_hz: float, forward:
         step *= 2
 
 
+CORE_FRACTION = 0.5
+"""A phase's lobe of the velocity is searched where its own pulse moves at least this share of
+its peak speed: another movement overlapping the pulse's support (an overshoot's fall-back
+right after a toss, at the start of the lowering) is not taken for it."""
+
+
+def _pulse_core_s(pulse: Pulse) -> tuple[float, float]:
+    """Where the phase's lobe is searched: start and end, s.
+
+    The span where ``pulse``'s own speed is at least :data:`CORE_FRACTION` of its peak.
+    """
+    tau = np.linspace(0.0, 1.0, 401)
+    speed = np.abs(np.gradient(pulse.displacement(tau), tau))
+    core = tau[speed >= CORE_FRACTION * float(speed.max())]
+    return (pulse.start_s + float(core[0]) * pulse.duration_s,
+            pulse.start_s + float(core[-1]) * pulse.duration_s)
+
+
 def _phase(
     v: FloatArray, pulse: Pulse, rate_hz: float
 ) -> tuple[float, float, float, int]:
     """10%-convention span of the phase driven by ``pulse`` on velocity ``v`` (phase positive).
 
-    The pulse only says which lobe of ``v`` to measure: its peak is searched over the pulse's
-    support, the edges are where ``v`` itself crosses 10% of that peak.
+    The pulse only says which lobe of ``v`` to measure: its peak is searched where the pulse
+    itself moves (:func:`_pulse_core_s`; over its whole support, an overshoot's fall-back at
+    the start of a lowering, or a dip at its end, was taken for the lowering), the edges are
+    where ``v`` itself crosses 10% of that peak.
     Returns ``(start_s, end_s, peak, peak_index)`` with ``peak`` in the unit of ``v``.
     """
-    i0 = max(0, int(pulse.start_s * rate_hz))
-    i1 = min(len(v), math.ceil(pulse.end_s * rate_hz) + 1)
+    core0, core1 = _pulse_core_s(pulse)
+    i0 = max(0, int(core0 * rate_hz))
+    i1 = min(len(v), max(math.ceil(core1 * rate_hz) + 1, i0 + 1))
     i_peak = i0 + int(np.argmax(v[i0:i1]))
     peak = float(v[i_peak])
     level = THRESHOLD_FRACTION * peak
