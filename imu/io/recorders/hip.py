@@ -7,7 +7,11 @@ however long the link was down. Samples the host never got become NaN rows liste
 ``meta.gaps`` (see :mod:`imu.io.recorders.base` for the reasons). A frame that overlaps samples
 already placed (a duplicate) is dropped. If, across a reconnect, the device clock went backwards
 or leapt far ahead of the host clock (the sensor restarted, or its clock was set), the frames
-are placed by host receive time instead and the jump is logged.
+are placed by host receive time instead and the jump is logged. The device clock wraps every
+2^32 us (71.6 min), so a silence of more than half that (a sensor out of range, a recording
+with a long gap replayed) is ambiguous from the device time alone: the number of wraps is
+taken from the host's elapsed time (before, such frames seemed to go back in time and every
+one after the silence was dropped as a duplicate).
 
 Counts become SI only in :func:`firmware_protocol.frames.decode_frames`.
 """
@@ -20,11 +24,15 @@ from typing import Any
 
 import numpy as np
 
-from firmware_protocol import ProtocolError
+from firmware_protocol import ProtocolError, spec
 from firmware_protocol.frames import DecodedBatch, StreamPosition, decode_frames
 from imu.io.recorders.base import EVENT_DISCONNECTED, FloatArray, GridRecorder, StreamHeader
 
 logger = logging.getLogger(__name__)
+
+WRAP_US = spec.TIMESTAMP_MODULUS
+"""Period of the device clock, us (2^32: 71.6 min); frames are unwrapped assuming less than
+half of it between them."""
 
 
 class StreamRecorder(GridRecorder):
@@ -98,6 +106,19 @@ class StreamRecorder(GridRecorder):
         odr = self.header.odr_hz
         if self._t0_us is None:
             self._t0_us = t_us
+        if self._last_host is not None and math.isfinite(host_s):
+            # After a silence longer than half the device clock's period the unwrapping
+            # cannot tell how many times it wrapped: the host's elapsed time decides.
+            host_us = (host_s - self._last_host) * 1e6
+            if host_us > WRAP_US / 2:
+                device_us = (t_us - self._t0_us) - (self._next - self._anchor_shift) * 1e6 / odr
+                wraps = round((host_us - device_us) / WRAP_US)
+                if wraps:
+                    self._t0_us -= wraps * WRAP_US
+                    logger.warning(
+                        "%.0f min without frames: longer than the sensor's clock can tell "
+                        "apart; the frames after it are placed by the host's clock (%+d wraps "
+                        "of its %.1f min period)", host_us / 6e7, wraps, WRAP_US / 6e7)
         index = round((t_us - self._t0_us) * odr / 1e6) + self._anchor_shift
         if self._reconnected and self._last_host is not None and math.isfinite(host_s):
             # After a reconnect the device clock must have moved on about as much as the
