@@ -394,12 +394,19 @@ class TiltCheck:
         parts: shape (k, 4), one row per pair of blocks compared, in time order: the first
             sample of the pair and its end (exclusive), the gyro's tilting path and gravity's
             path from the middle of one block to the middle of the other, degrees.
+        agreement: how well the way the gyro turns gravity matches the way gravity's
+            direction moved, -1 to 1: the sum over the pairs of ``dot(-rot x up, du)``
+            divided by the sum of their lengths (a world-fixed direction ``u`` turns by
+            ``-rot x u`` in the sensor frame). About 1 for a gyro and an accelerometer in
+            one frame; about -1 with the gyro's sign flipped; near 0 or below with the axes
+            of one sensor in another order. NaN when not computed.
 
     """
 
     gyro_deg: float
     gravity_deg: float
     ratio: float
+    agreement: float = math.nan
     parts: FloatArray = field(default_factory=lambda: np.zeros((0, 4)), repr=False,
                               compare=False)
 
@@ -458,7 +465,12 @@ def gyro_tilt_check(acc: FloatArray, gyr_rad_s: FloatArray, rate_hz: float) -> T
     gyro_deg = math.degrees(float(tilt[use].sum()))
     first = np.flatnonzero(use) * float(b)
     parts = np.column_stack([first, first + 2 * b, np.degrees(tilt[use]), np.degrees(grav[use])])
-    return TiltCheck(gyro_deg, gravity_deg, gyro_deg / gravity_deg, parts)
+    predicted = -np.cross(rot[use], up[use])
+    moved = g[1:][use] - g[:-1][use]
+    lengths = float(np.sum(np.linalg.norm(predicted, axis=1) * np.linalg.norm(moved, axis=1)))
+    agreement = float(np.sum(predicted * moved)) / lengths if lengths > 0 else math.nan
+    return TiltCheck(gyro_deg, gravity_deg, gyro_deg / gravity_deg, parts=parts,
+                     agreement=agreement)
 
 
 def _turning_blocks(g: FloatArray, ok: BoolArray, half: int) -> BoolArray:

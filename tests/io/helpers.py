@@ -20,9 +20,11 @@ def synthetic_samples(
     moving = t >= moving_from * t[-1]
     angle = np.where(moving, 0.3 * np.sin(2 * np.pi * 0.5 * (t - t[moving][0])), 0.0)
     rate = np.where(moving, 0.3 * np.pi * np.cos(2 * np.pi * 0.5 * (t - t[moving][0])), 0.0)
+    # Turning by +angle about y turns the up direction in the sensor frame by -angle: its x
+    # part is -sin(angle) (the import checks that gyro and accelerometer agree on this).
     acc = np.column_stack(
         [
-            STANDARD_GRAVITY * np.sin(angle),
+            -STANDARD_GRAVITY * np.sin(angle),
             np.zeros(n),
             STANDARD_GRAVITY * np.cos(angle),
         ]
