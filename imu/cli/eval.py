@@ -173,14 +173,19 @@ def _seed_ranges(args: argparse.Namespace) -> tuple[SeedRange, ...]:
 
 def _check_out(out: Path) -> None:
     """Create ``out`` and prove it writable, before any work."""
+    from imu.io.atomic import write_error_reason
+
+    fix = "--out needs a folder (a new one or an existing one), e.g. --out out/eval"
+    if out.exists() and not out.is_dir():
+        raise EvalError(f"--out {out} is a file, not a folder; {fix}")
     try:
         out.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=out, prefix=".imu-eval-probe-"):
             pass
     except OSError as exc:
         raise EvalError(
-            f"--out {out}: cannot write there ({exc.strerror or exc}); give a folder you can "
-            "write to"
+            f"--out {out}: cannot write there ({write_error_reason(out, exc)}); give a folder "
+            "you can write to"
         ) from None
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ from imu.batch import expand_inputs, session_id, unusable_file
 from imu.cli._args import count, folder_arg, tempo_text
 from imu.cli._csvargs import console
 from imu.cli._output import prepare_analysis
-from imu.errors import ImuError
+from imu.errors import ImportOptionsError, ImuError
 from imu.exercises import get_profile
 from imu.io.bids import (
     BidsError,
@@ -69,18 +70,53 @@ def register(subparsers: Any) -> None:
     parser.add_argument("inputs", nargs="+", metavar="INPUT", help="files, directories, globs")
     parser.add_argument("--out", "-o", type=folder_arg("--out out/bids"), required=True,
                         metavar="BIDS_ROOT")
-    parser.add_argument("--task", metavar="NAME", default=None,
+    parser.add_argument("--task", metavar="NAME", default=None, type=label_arg("--task"),
                         help="task name (TaskName; label = its letters and digits) "
                         "[the exercise]")
     parser.add_argument("--exercise", "-e", metavar="E", default=None,
                         help="exercise for the events; default: the recording's own")
     parser.add_argument("--tempo", metavar="U-H-D", default=None, type=tempo_text,
                         help="prescription for events")
-    parser.add_argument("--subject", metavar="S", default=None,
+    parser.add_argument("--subject", metavar="S", default=None, type=label_arg("--subject"),
                         help="subject label for every input; default: the participant")
     parser.add_argument("--no-events", dest="events", action="store_false",
                         help="do not analyse; write no events files")
     parser.set_defaults(func=run)
+
+
+LABEL_EXAMPLES: dict[str, tuple[str, str]] = {
+    "--subject": ("S01", "each recording's participant"),
+    "--task": ("corestudy", "the exercise"),
+}
+"""Per label option: an example value, and what is used when the option is left out."""
+
+
+def label_arg(option: str) -> Callable[[str], str]:
+    """An argparse type for ``--subject``/``--task``: refuses a value with no letter or digit.
+
+    ``--subject ''`` (an unset shell variable) was read as "not given": every recording went
+    under its own participant, silently. BIDS labels are letters and digits only, so a value
+    without any cannot become one.
+    """
+    example, default = LABEL_EXAMPLES[option]
+
+    def label(text: str) -> str:
+        try:
+            bids_label(text, option)
+        except BidsError:
+            raise argparse.ArgumentTypeError(
+                f"{text!r} has no letters or digits, and BIDS labels are letters and digits "
+                f"only; give one, e.g. {option} {example} (or leave {option} out for {default})"
+            ) from None
+        return text
+
+    label.__name__ = "label"
+    return label
+
+
+IMPORT_HINT = ("(imu export-bids takes no import options: run 'imu convert {path} OUT.parquet' "
+               "with them first, and export the .parquet)")
+"""Said after the import's advice for a CSV that needs options (as ``imu batch`` says it)."""
 
 
 def _read(path: Path) -> Recording:
@@ -167,8 +203,15 @@ def _subjects(participants: dict[str, Path], root: Path,
 
 
 def _problem(exc: Exception, path: Path) -> str:
-    """One line for a file that is skipped: the error without the file's name in front."""
-    return " ".join(str(exc).split()).removeprefix(f"{path}: ")
+    """One line for a file that is skipped: the error without the file's name in front.
+
+    A CSV that needs import options gets the import's advice (which names options of
+    ``imu convert``) and how to give them, since export-bids takes none.
+    """
+    problem = " ".join(str(exc).split()).removeprefix(f"{path}: ")
+    if isinstance(exc, ImportOptionsError):
+        problem += " " + IMPORT_HINT.format(path=path)
+    return problem
 
 
 def run(args: argparse.Namespace) -> int:

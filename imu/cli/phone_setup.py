@@ -5,10 +5,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import ipaddress
+import re
+import socket
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from imu.cli._csvargs import console
 from imu.errors import ImuError
@@ -66,11 +70,14 @@ def register(subparsers: Any) -> None:
     )
     p.add_argument("app", choices=("phyphox", "sensor-logger"))
     p.add_argument("--host", default=None,
-                   help="phyphox: address to serve on [0.0.0.0: all interfaces]")
+                   help="phyphox: address to serve on [0.0.0.0: all interfaces]; 127.0.0.1 "
+                        "serves this computer only, which a phone cannot reach")
     p.add_argument("--port", type=tcp_port, default=None, metavar="PORT",
                    help=f"phyphox: port to serve the experiment, 1-65535 [{DEFAULT_PORT}]")
-    p.add_argument("--address", metavar="IP", default=None,
-                   help="phyphox: this computer's address as the phone sees it [guessed]")
+    p.add_argument("--address", metavar="HOST", default=None,
+                   help="phyphox: this computer's LAN address as the phone sees it, an IP "
+                        "like 192.168.1.20 or a host name, without the port (that is --port) "
+                        "[--host, or guessed]")
     p.add_argument("--save", type=Path, metavar="FILE", default=None,
                    help=f"phyphox: write {EXPERIMENT_NAME} to FILE instead of serving it")
     p.add_argument("--force", action="store_true",
@@ -94,6 +101,125 @@ def tcp_port(text: str) -> int:
             f"{text!r} is not a port number; give one in 1-65535, e.g. --port 8765"
         )
     return port
+
+
+ADDRESS_FORM = ("--address takes the computer's LAN address only, like 192.168.1.20 (or a host "
+                "name); the port is --port")
+"""The end of every message refusing an ``--address``."""
+
+_HOST_NAME = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))*\.?")
+"""A host name (RFC 1123 labels joined by dots)."""
+
+WILDCARDS = ("0.0.0.0", "::", "")
+"""``--host`` values that listen on every interface."""
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is this computer only (127.x.x.x, ::1, localhost): no phone reaches it."""
+    if host.strip("[]").lower() in ("localhost", "localhost."):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _resolves(name: str) -> list[str]:
+    """The addresses ``name`` has on this computer (empty: it does not resolve)."""
+    try:
+        infos = socket.getaddrinfo(name, None, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError):
+        return []
+    return [str(info[4][0]) for info in infos]
+
+
+def parse_address(text: str, port: int) -> str:
+    """``--address`` as the bare host to put in the URL (an IPv6 address without brackets).
+
+    A bare IP address or host name is the expected form. ``http://`` in front, a port equal to
+    the served ``port`` and a trailing ``/`` (or the experiment's path) are tolerated, since
+    they say nothing else; any other scheme, port or path is refused, as is a host that is
+    neither an IP address nor a name this computer can resolve.
+
+    Raises:
+        ImuError: the message names the value and the right form.
+
+    """
+    value = text.strip()
+    bad = f"--address {text!r}"
+    with contextlib.suppress(ValueError):
+        return str(ipaddress.ip_address(value.removeprefix("[").removesuffix("]")))
+    if not value:
+        raise ImuError(f"{bad} names no address; {ADDRESS_FORM}")
+    split = urlsplit(value if "://" in value else f"//{value}")
+    if split.scheme.lower() not in ("", "http"):
+        raise ImuError(f"{bad}: the experiment is served over http, not {split.scheme}; "
+                       f"{ADDRESS_FORM}")
+    try:
+        given_port = split.port
+        host = split.hostname or ""
+    except ValueError:  # a port that is no number or out of range, unbalanced brackets
+        raise ImuError(f"{bad} is not an address; {ADDRESS_FORM}") from None
+    if given_port not in (None, port):
+        shown = f"[{host}]" if ":" in host else host
+        raise ImuError(f"{bad}: {ADDRESS_FORM} (e.g. --address {shown} --port {given_port})")
+    if (split.path not in ("", "/", f"/{EXPERIMENT_NAME}") or split.query or split.fragment
+            or split.username is not None):
+        raise ImuError(f"{bad} is more than an address; {ADDRESS_FORM}")
+    with contextlib.suppress(ValueError):
+        return str(ipaddress.ip_address(host))
+    if not _HOST_NAME.fullmatch(host) or host.replace(".", "").isdigit():
+        raise ImuError(f"{bad} is not an IP address or a host name; {ADDRESS_FORM}")
+    if not _resolves(host):
+        raise ImuError(f"{bad} is not an IP address, nor a host name this computer can "
+                       f"resolve; {ADDRESS_FORM}")
+    return host
+
+
+def experiment_url(host: str, port: int) -> str:
+    """The URL of the served experiment at ``host`` (an IPv6 address gets its brackets)."""
+    host = f"[{host}]" if ":" in host else host
+    return f"http://{host}:{port}/{EXPERIMENT_NAME}"
+
+
+def phone_url(host: str, port: int, address: str | None) -> tuple[str, str | None]:
+    """The experiment's URL for the phone, and a warning when the phone cannot reach it.
+
+    Args:
+        host: ``--host``, the address listened on.
+        port: the port listened on.
+        address: ``--address`` as :func:`parse_address` returns it (None: not given).
+
+    Raises:
+        ImuError: ``--address`` is given while ``--host`` listens on this computer only.
+
+    """
+    bare = host.removeprefix("[").removesuffix("]")
+    if is_loopback(bare):
+        if address is not None and not is_loopback(address):
+            raise ImuError(
+                f"--address {address} with --host {host}: the experiment would be served to "
+                "this computer only, which the phone cannot reach; leave --host out to serve "
+                "on every interface (0.0.0.0)"
+            )
+        url = experiment_url(bare, port)
+        return url, (f"--host {host} serves this computer only: a phone cannot download {url}; "
+                     "leave --host out (every interface, 0.0.0.0) to serve it to the phone")
+    if address is not None:
+        advertised = address
+    elif bare in WILDCARDS:
+        advertised = lan_address()
+    else:
+        advertised = bare
+    url = experiment_url(advertised, port)
+    if not is_loopback(advertised):
+        return url, None
+    if address is not None:
+        return url, (f"--address {address} is this computer only: a phone cannot download "
+                     f"{url}; give this computer's LAN address, like --address 192.168.1.20")
+    return url, ("this computer's LAN address was not found (no network?): a phone cannot "
+                 f"download {url}; connect the computer to the phone's Wi-Fi, or give its LAN "
+                 "address, like --address 192.168.1.20")
 
 
 def save_experiment(path: Path) -> None:
@@ -147,12 +273,17 @@ def run(args: argparse.Namespace) -> int:
         raise ImuError("--force: only with --save FILE (it replaces FILE)")
     host = "0.0.0.0" if args.host is None else args.host
     port = DEFAULT_PORT if args.port is None else args.port
-    url = f"http://{args.address or lan_address()}:{port}/{EXPERIMENT_NAME}"
+    address = None if args.address is None else parse_address(args.address, port)
+    url, warning = phone_url(host, port, address)
 
     def tell() -> None:  # only once the port is open: a QR code of a dead URL helps nobody
-        out.print(qr_text(url), highlight=False, markup=False)
-        out.print(f"serving {url} (Ctrl-C when the phone has it)\n", highlight=False)
-        out.print(PHYPHOX_STEPS.format(load=LOAD_BY_QR.format(url=url)), highlight=False)
+        out.print(qr_text(url), highlight=False, markup=False)  # no markup: [IPv6] in the URL
+        out.print(f"serving {url} (Ctrl-C when the phone has it)\n", highlight=False,
+                  markup=False)
+        out.print(PHYPHOX_STEPS.format(load=LOAD_BY_QR.format(url=url)), highlight=False,
+                  markup=False)
+        if warning:  # last, where it is seen: the QR code and the steps fill the screen
+            out.print(f"warning: {warning}", style="yellow", highlight=False, markup=False)
 
     def downloaded(peer: str) -> None:
         out.print(f"the experiment was downloaded by {peer}; once phyphox lists \"hip-imu\", "

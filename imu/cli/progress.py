@@ -10,6 +10,7 @@ from typing import Any
 from imu.cli._args import folder_arg, tempo_text
 from imu.cli._csvargs import console
 from imu.cli._output import prepare_analysis
+from imu.errors import ImuError
 
 EPILOG = """\
 inputs:
@@ -69,6 +70,25 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(func=run)
 
 
+def check_out(out: Path) -> None:
+    """Refuse an ``--out`` that cannot become a folder, before any work (nothing is created).
+
+    The page used to be built first, then writing it failed with "File exists".
+
+    Raises:
+        ImuError: ``out`` is a file, or a file stands where one of its parent folders would be.
+
+    """
+    fix = "give --out a folder (a new one or an existing one), e.g. --out out/progress"
+    if out.exists() and not out.is_dir():
+        raise ImuError(f"--out {out} is a file, not a folder; {fix}")
+    existing = out
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if existing != out and not existing.is_dir():
+        raise ImuError(f"--out {out}: {existing} is a file, not a folder; {fix}")
+
+
 def run(args: argparse.Namespace) -> int:
     """Build and write the progress page; returns the exit code (1 when a file failed)."""
     from imu.exercises import check_tempo_fits, get_profile
@@ -87,6 +107,7 @@ def run(args: argparse.Namespace) -> int:
         profile = get_profile(args.exercise)
         if args.tempo is not None:
             check_tempo_fits(profile, parse_tempo(args.tempo))
+    check_out(args.out)
     out = console("progress")
     if args.tempo is not None and len(args.inputs) == 1 and is_dataset(args.inputs[0]):
         out.print(

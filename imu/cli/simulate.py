@@ -73,7 +73,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument("--rest", type=float, metavar="S",
                    help="rest between sets, s (default: 30-60 s drawn per rest)")
     p.add_argument("--hold", type=float, default=45.0, metavar="S",
-                   help="plank hold, s, at least 5 (default 45; --tempo does not set it)")
+                   help="plank hold, s, at least 5 (default 45; a plank's --tempo is refused: "
+                   "give its hold here)")
     p.add_argument("--packet-loss", type=float, default=0.0, metavar="P",
                    help="probability that a BLE frame is lost (NaN gap), 0-1 (default 0)")
     p.add_argument("--jitter", type=float, default=0.0, metavar="S",
@@ -204,11 +205,19 @@ def check_not_there(out: str, force: bool) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Simulate, write both files and print a short summary."""
+    exercise = exercise_spelling(args.exercise, EXERCISE_MODELS)
+    tempo = parse_tempo(args.tempo) if args.tempo else None
+    if tempo is not None and EXERCISE_MODELS[exercise].hold:
+        # The simulator would ignore it with advice in its own words ("set hold_s").
+        raise SimulationError(
+            f"--tempo {args.tempo}: {exercise} is a static hold, held as long as --hold says "
+            f"(--tempo does not set it); give --hold {max(tempo.top_hold_s, 5.0):g} instead"
+        )
     check_out(args.out)
     check_not_there(args.out, args.force)
     spec = SessionSpec(
-        exercise=exercise_spelling(args.exercise, EXERCISE_MODELS),
-        tempo=parse_tempo(args.tempo) if args.tempo else None,
+        exercise=exercise,
+        tempo=tempo,
         reps=args.reps,
         sets=args.sets,
         rest_s=args.rest,
