@@ -23,10 +23,10 @@ from imu.sim import SessionSpec
 
 def test_holdout_ranges_are_the_published_ones() -> None:
     assert [(r.start, r.stop - 1) for r in HOLDOUT_RANGES] == [
-        (105000, 105099), (105100, 105199), (105200, 105299), (105300, 105399),
-        (105400, 105499)]
+        (106000, 106099), (106100, 106199), (106200, 106299), (106300, 106399),
+        (106400, 106499)]
     assert [r.label for r in holdout_ranges(10)] == [
-        "105000-105009", "105100-105109", "105200-105209", "105300-105309", "105400-105409"]
+        "106000-106009", "106100-106109", "106200-106209", "106300-106309", "106400-106409"]
     assert touches_holdout(holdout_ranges(1))
     assert touches_holdout((SeedRange(90400, 5),))  # the earlier held-out sets, seen since
     assert touches_holdout((SeedRange(91300, 5),))
@@ -36,6 +36,7 @@ def test_holdout_ranges_are_the_published_ones() -> None:
     assert touches_holdout((SeedRange(102450, 5),))  # the thirteenth, reported once
     assert touches_holdout((SeedRange(103201, 3),))  # the fourteenth, reported once
     assert touches_holdout((SeedRange(104450, 2),))  # the fifteenth, reported once
+    assert touches_holdout((SeedRange(105099, 1),))  # the sixteenth, reported once
     assert touches_holdout((SeedRange(95490, 20),))
     assert touches_holdout((SeedRange(98301, 1),))  # the ninth, seen since
     assert touches_holdout((SeedRange(96250, 3),))
