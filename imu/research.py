@@ -102,6 +102,14 @@ def load_table(root: str | Path, table: str) -> pd.DataFrame:
     partitioning = pads.partitioning(pa.schema([("participant", pa.string())]), flavor="hive")
     try:
         data = pads.dataset(folder, format="parquet", partitioning=partitioning)
+        # pyarrow takes the columns of the first file it reads: sessions stored by an earlier
+        # version lack a column added since (exercise_note), and a new one read after them
+        # would lose it. Read with every file's columns, missing ones null.
+        schemas = [f.physical_schema for f in data.get_fragments()]
+        if any(not sch.equals(schemas[0]) for sch in schemas[1:]):
+            unified = pa.unify_schemas([*schemas, pa.schema([("participant", pa.string())])])
+            data = pads.dataset(folder, format="parquet", partitioning=partitioning,
+                                schema=unified)
         frame = data.to_table().to_pandas()
     except (pa.ArrowException, OSError) as exc:
         raise _damaged(root, folder, exc) from exc
