@@ -44,8 +44,10 @@ units:
                      median |acc| while still (low gyro, steady |acc|) is 9.80665 m/s^2;
                      --counts-scale-by COL pools that over recordings of one sensor
   --gyr-unit rad/s | deg/s
-  --time-unit s | ms | us | ns, --time-origin auto | absolute (Unix time) | relative
-                     (a Parquet column of dates and times, or of durations, carries its own)
+  --time-unit s | ms | us | ns | min, --time-origin auto | absolute (Unix time) | relative
+                     (a Parquet column of dates and times, or of durations, carries its own);
+                     times giving a rate above 2000 Hz (no hip IMU or phone is faster) or
+                     below 0.5 Hz are refused, naming the unit that fits if one does
   The importer checks gravity at rest, the gyro range, and the gyro's rotation between two
   moments at rest against gravity's turn in the accelerometer (rad/s declared as deg/s reads
   57x too little) against the declared units, and says which unit the data looks like when
@@ -69,7 +71,9 @@ timing:
 
 input files:
   A CSV file (fields separated by , ; tab or |, detected from the header unless --delimiter
-  is given), a plain Parquet table with the same columns (read with the same options), a
+  is given; decimal commas detected after ; tab or |, and in quoted cells after ,; UTF-8,
+  or UTF-16/32 as Excel's "Unicode text" writes it; gzip-compressed .csv.gz read as is),
+  a plain Parquet table with the same columns (read with the same options), a
   phone app's export (below), or a Parquet recording written by imu.
 """
 

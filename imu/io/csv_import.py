@@ -4,8 +4,9 @@ The default layout needs no options: a header ``time_s,acc_x,acc_y,acc_z,gyr_x,g
 with time in seconds, acceleration in m/s^2 and angular rate in rad/s. Anything else is
 described by :class:`CsvOptions`: column names, units (acc in ``m/s^2``, ``g`` or raw
 ``counts`` scaled by gravity at rest; gyro in ``rad/s`` or ``deg/s``; time in ``s``, ``ms``,
-``us`` or ``ns``, absolute or relative), the output rate, the gap limit, and columns that split
-the file into one recording per group.
+``us``, ``ns`` or ``min``, absolute or relative), the output rate, the gap limit, and columns
+that split the file into one recording per group. The file may be gzip-compressed (read as
+it is, whatever its name) and in UTF-16 (Excel's "Unicode text", tab-separated) or UTF-32.
 
 What happens, per group of rows:
 
@@ -27,10 +28,14 @@ What happens, per group of rows:
 
 from __future__ import annotations
 
+import csv
+import gzip
+import io
 import itertools
 import logging
 import math
 import re
+import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -88,7 +93,7 @@ FloatArray = npt.NDArray[np.float64]
 
 AccUnit = Literal["m/s^2", "g", "counts"]
 GyrUnit = Literal["rad/s", "deg/s"]
-TimeUnit = Literal["s", "ms", "us", "ns"]
+TimeUnit = Literal["s", "ms", "us", "ns", "min"]
 TimeOrigin = Literal["auto", "absolute", "relative"]
 
 ACC_UNITS: Final[tuple[str, ...]] = get_args(AccUnit)
@@ -97,7 +102,9 @@ TIME_UNITS: Final[tuple[str, ...]] = get_args(TimeUnit)
 TIME_ORIGINS: Final[tuple[str, ...]] = get_args(TimeOrigin)
 
 GYR_TO_RAD_S: Final[dict[str, float]] = {"rad/s": 1.0, "deg/s": math.pi / 180.0}
-TIME_TO_S: Final[dict[str, float]] = {"s": 1.0, "ms": 1e-3, "us": 1e-6, "ns": 1e-9}
+TIME_TO_S: Final[dict[str, float]] = {
+    "s": 1.0, "ms": 1e-3, "us": 1e-6, "ns": 1e-9, "min": 60.0
+}
 
 DEFAULT_MAX_GAP_S: Final = 0.25
 """Intervals longer than this are gaps (NaN), not interpolated, s."""
@@ -116,6 +123,17 @@ MAX_PLAUSIBLE_GYR_RAD_S: Final = 35.0
 
 PLAUSIBLE_RATE_HZ: Final = (0.5, 20000.0)
 """Effective sampling rates accepted before the time unit is questioned, Hz."""
+
+MAX_IMU_RATE_HZ: Final = 2000.0
+"""Highest effective rate a CSV table may show before its time unit is questioned, Hz: phones
+sample at up to about 500 Hz, the fastest wearable IMUs at 1600-1666 Hz (Axivity AX6,
+Movesense); a time column in minutes read as seconds shows 60 times the rate (3120 Hz at
+52 Hz). Above it the import stops and names the unit (``--no-unit-check`` reads it anyway)."""
+
+USUAL_RATE_HZ: Final = (10.0, 500.0)
+"""Rates hip IMUs and phones usually record at, Hz. A time unit bringing an implausible rate
+into this range is advised; one bringing it only up to :data:`MAX_IMU_RATE_HZ` is named as a
+doubt; the unit already in use is never advised."""
 
 ABSURD_ACC_G: Final = 64.0
 """An acceleration component beyond this many g (4x the 16 g full scale of common IMUs) is no
@@ -203,6 +221,18 @@ REASON_IMPLAUSIBLE: Final = "implausible value (beyond any sensor's full scale)"
 DELIMITERS: Final = (",", ";", "\t", "|")
 """Field separators tried when none is given (``delimiter=None``)."""
 
+GZIP_MAGIC: Final = b"\x1f\x8b"
+"""First bytes of a gzip file (``.csv.gz``): decompressed on reading."""
+
+TEXT_BOMS: Final = (
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+"""Byte order marks of text in other encodings than UTF-8 (Excel's "Unicode text" is UTF-16
+with one), and their codecs; such a file is read as that text."""
+
 
 @dataclass(frozen=True)
 class CsvOptions:
@@ -210,7 +240,7 @@ class CsvOptions:
 
     Attributes:
         time_col: column with the sample times.
-        time_unit: unit of ``time_col``: "s", "ms", "us" or "ns".
+        time_unit: unit of ``time_col``: "s", "ms", "us", "ns" or "min".
         time_origin: "absolute" (Unix time: kept as ``meta.start_time_s``), "relative" (any
             origin), or "auto" (absolute when the first time is after 1973).
         acc_cols: the three accelerometer columns, sensor x, y, z.
@@ -513,15 +543,16 @@ def import_csv(path: str | Path, options: CsvOptions | None = None) -> list[Impo
     frame = read_csv_frame(path, options)
     delimiter = str(frame.attrs.get("delimiter", ","))
     found: tuple[Repair, ...] = ()
-    if options.delimiter is None and delimiter != ",":
+    comma_decimals = frame.attrs.get("decimal") == ","
+    if options.delimiter is None and (delimiter != "," or comma_decimals):
         shown = "\\t" if delimiter == "\t" else delimiter
-        decimal = " with decimal commas" if frame.attrs.get("decimal") == "," else ""
+        decimal = " with decimal commas" if comma_decimals else ""
         found = (
             Repair(
                 "delimiter",
                 1,
-                f"fields separated by {shown!r}{decimal} (detected; pass --delimiter "
-                f"{shown!r} to say so)",
+                f"fields separated by '{shown}'{decimal} (detected; pass --delimiter "
+                f"'{shown}' to say so)",
             ),
         )
     options = replace(options, delimiter=delimiter)
@@ -533,11 +564,15 @@ def sniff_delimiter(path: Path, head: bytes, options: CsvOptions) -> tuple[str, 
 
     Without ``options.delimiter`` the header line is split by each of :data:`DELIMITERS`; the
     one that yields the columns the options name wins, else the one with the most fields
-    ("," on a tie). With ";" and values like ``1,5`` the decimal mark is ",".
+    ("," on a tie). The decimal mark (given delimiter or not) is "," when the first rows hold
+    values like ``1,5`` between other delimiters, or quoted (``"1,5"``) between commas
+    (:func:`_decimal_mark`).
     """
     lines = head.decode("utf-8", "replace").lstrip("\ufeff").splitlines()
-    if options.delimiter is not None or not lines:
+    if not lines:
         return options.delimiter or ",", "."
+    if options.delimiter is not None:
+        return options.delimiter, _decimal_mark(options.delimiter, lines[1:])
     first = lines[0]
     wanted = set(options.data_cols)
 
@@ -551,11 +586,28 @@ def sniff_delimiter(path: Path, head: bytes, options: CsvOptions) -> tuple[str, 
         best = max(DELIMITERS, key=lambda d: (first.count(d), d == ","))
         if first.count(best) == 0:
             best = ","
-    decimal = "."
-    if best == ";" and any(re.search(r"\d,\d", ln) for ln in lines[1:4]):
-        decimal = ","
+    decimal = _decimal_mark(best, lines[1:])
     logger.debug("%s: delimiter %r, decimal %r", path, best, decimal)
     return best, decimal
+
+
+DECIMAL_COMMA: Final = re.compile(r"[-+]?\d*,\d+(?:[eE][-+]?\d+)?")
+"""A number written with a decimal comma (``0,5``, ``-1,25e-3``), the whole cell."""
+
+
+def _decimal_mark(delimiter: str, data_lines: Sequence[str]) -> str:
+    """The decimal mark: "," when the data lines (a file's first rows) show decimal commas.
+
+    Between ";", tab or "|": any ``1,5``. Between commas only a quoted cell can hold one
+    (``"1,5"``, as spreadsheets write it), and a quoted ``"1,234.5"`` (thousands grouping)
+    keeps the mark ".".
+    """
+    if delimiter != ",":
+        return "," if any(re.search(r"\d,\d", ln) for ln in data_lines) else "."
+    quoted = [q for ln in data_lines for q in re.findall(r'"([^"]*)"', ln)]
+    if any("," in q and "." in q for q in quoted):
+        return "."
+    return "," if any(DECIMAL_COMMA.fullmatch(q.strip()) for q in quoted) else "."
 
 
 def read_csv_frame(path: Path, options: CsvOptions) -> pd.DataFrame:
@@ -574,6 +626,9 @@ def read_csv_frame(path: Path, options: CsvOptions) -> pd.DataFrame:
     if not path.is_file():
         raise RecordingError(f"{path}: not a file")
     head = _read_head(path)
+    text = _as_utf8(path, head)  # a .csv.gz or UTF-16 file, as UTF-8 bytes; else None
+    if text is not None:
+        head = text[:4096]
     if not head.strip():
         raise RecordingError(f"{path}: file is empty; expected a CSV header and data rows")
     if head.startswith(b"PAR1"):
@@ -586,13 +641,20 @@ def read_csv_frame(path: Path, options: CsvOptions) -> pd.DataFrame:
             "app's zip export is read with --format auto, sensor-logger or phyphox)"
         )
     if b"\x00" in head:
-        raise RecordingError(f"{path}: binary data, not a CSV text file")
+        raise RecordingError(
+            f"{path}: binary data, not a CSV text file; if it is a spreadsheet or text in "
+            "another encoding, save it as 'CSV UTF-8' and pass that file"
+        )
     skip = _leading_comment_lines(head)  # "# exported by ..." above the header
     if skip:
         head = b"\n".join(head.splitlines()[skip:])
     delimiter, decimal = sniff_delimiter(path, head, options)
+
+    def source() -> Path | io.BytesIO:
+        return path if text is None else io.BytesIO(text)
+
     try:
-        header = pd.read_csv(path, sep=delimiter, nrows=0, compression=None, skiprows=skip)
+        header = pd.read_csv(source(), sep=delimiter, nrows=0, compression=None, skiprows=skip)
     except pd.errors.EmptyDataError as exc:
         raise RecordingError(f"{path}: file is empty; expected a CSV header") from exc
     except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
@@ -607,14 +669,15 @@ def read_csv_frame(path: Path, options: CsvOptions) -> pd.DataFrame:
     if synth_time:
         available = [*available, options.time_col]
     _check_columns(path, options, available)
-    _check_not_truncated(path, delimiter, skip)
+    _check_field_counts(path, head, delimiter)
+    _check_not_truncated(path, delimiter, skip, text)
     wanted = list(dict.fromkeys((*options.data_cols, *options.label_cols)))
     if synth_time:
         wanted = [c for c in wanted if c != options.time_col]
     raw_names = dict(zip(available, (str(c) for c in header.columns), strict=False))
     try:
         frame = pd.read_csv(
-            path,
+            source(),
             sep=delimiter,
             decimal=decimal,
             usecols=[raw_names[c] for c in wanted],
@@ -635,11 +698,93 @@ def read_csv_frame(path: Path, options: CsvOptions) -> pd.DataFrame:
     for col in options.data_cols:
         if col == options.time_col and pd.api.types.is_integer_dtype(frame[col].dtype):
             continue  # integer timestamps (e.g. Unix ns) stay exact until made relative
-        frame[col] = _to_float(path, frame[col], col)
+        frame[col] = _to_float(path, frame[col], col, delimiter)
     frame.attrs["delimiter"] = delimiter
     frame.attrs["decimal"] = decimal
     frame.attrs["columns"] = available[: len(header.columns)]
     return frame
+
+
+def _as_utf8(path: Path, head: bytes) -> bytes | None:
+    """The whole file as UTF-8 text when it is stored otherwise; None for a plain file.
+
+    Otherwise: gzip-compressed (:data:`GZIP_MAGIC`, whatever its name), UTF-16/32 with a byte
+    order mark (:data:`TEXT_BOMS`), or UTF-16 without one (every other byte of its start
+    zero, as in ASCII text). A plain file is read from disk as it is.
+    """
+    if not head.startswith(GZIP_MAGIC) and _text_codec(head) is None:
+        return None
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise RecordingError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    if data.startswith(GZIP_MAGIC):
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError, zlib.error) as exc:
+            raise RecordingError(
+                f"{path}: a damaged or truncated gzip file ({_one_line(exc)}); copy it again, "
+                "or decompress what is readable ('gzip -dc FILE > data.csv') and pass that"
+            ) from exc
+    codec = _text_codec(data[:4096])
+    if codec is None:
+        return data
+    try:
+        return data.decode(codec).encode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise RecordingError(
+            f"{path}: starts as {codec.upper()} text but byte {exc.start} is not "
+            f"{codec.upper()} ({exc.reason}); save the file again as 'CSV UTF-8'"
+        ) from exc
+
+
+def _text_codec(head: bytes) -> str | None:
+    """The codec of text that is not UTF-8 (see :func:`_as_utf8`), None otherwise."""
+    for bom, codec in TEXT_BOMS:
+        if head.startswith(bom):
+            return codec
+    sample = head[: min(len(head), 512) // 2 * 2]
+    if len(sample) >= 8:
+        if b"\x00" not in sample[0::2] and not sample[1::2].strip(b"\x00"):
+            return "utf-16-le"
+        if b"\x00" not in sample[1::2] and not sample[0::2].strip(b"\x00"):
+            return "utf-16-be"
+    return None
+
+
+def _check_field_counts(path: Path, head: bytes, delimiter: str) -> None:
+    """Refuse data rows with more fields than the header (comment lines above it removed).
+
+    The columns would be read shifted: e.g. decimal commas in a file with "," between fields,
+    unquoted, or a row name before each row that the header does not name (R's
+    ``write.table``). Empty fields at the end of a row (a delimiter closing every line) are
+    not counted.
+    """
+    lines = head.decode("utf-8", "replace").lstrip("\ufeff").splitlines()[:12]
+    rows = list(csv.reader(lines[:-1] if len(head) >= 4096 else lines, delimiter=delimiter))
+    if len(rows) < 2:
+        return
+    n_header = len(rows[0])
+    for i, row in enumerate(rows[1:], start=1):
+        while row and not row[-1].strip():
+            row = row[:-1]
+        if len(row) <= n_header:
+            continue
+        fix = "a delimiter too many in the rows, or a column name missing in the header"
+        if len(row) == n_header + 1:
+            fix = (
+                "a row name before each row that the header does not name (R's write.table: "
+                "write with row.names = FALSE), or a column name missing in the header"
+            )
+        elif delimiter == "," and re.search(r"\d,\d", lines[i]):
+            fix = (
+                f"the numbers look like they have decimal commas ({lines[i][:24]!r}...), which "
+                "split the fields of a file with ',' between them; save it with ';' between "
+                "fields, or with '.' as decimal mark"
+            )
+        raise RecordingError(
+            f"{path}: data row {i} has {len(row)} fields but the header has {n_header}: {fix}"
+        )
 
 
 def _leading_comment_lines(head: bytes) -> int:
@@ -714,7 +859,7 @@ def _import_frame(
         if not pd.api.types.is_numeric_dtype(frame[col].dtype) or pd.api.types.is_bool_dtype(
             frame[col].dtype
         ):
-            frame[col] = _to_float(Path(source), frame[col], col)
+            frame[col] = _to_float(Path(source), frame[col], col, frame.attrs.get("delimiter"))
     frame, far = _drop_impossible_times(frame, options)
     if far:
         extra_repairs = (
@@ -860,13 +1005,16 @@ def _check_columns(path: Path, options: CsvOptions, available: list[str]) -> Non
     )
 
 
-def _check_not_truncated(path: Path, delimiter: str, skip: int = 0) -> None:
+def _check_not_truncated(
+    path: Path, delimiter: str, skip: int = 0, text: bytes | None = None
+) -> None:
     """Compare the field count of the last line with the header's (a cut-off write).
 
-    ``skip``: comment lines above the header.
+    ``skip``: comment lines above the header. ``text``: the file's content as read (see
+    :func:`_as_utf8`), None to read it from ``path``.
     """
     try:
-        with path.open("rb") as fh:
+        with path.open("rb") if text is None else io.BytesIO(text) as fh:
             for _ in range(skip):
                 fh.readline()
             first = fh.readline()
@@ -889,8 +1037,13 @@ def _check_not_truncated(path: Path, delimiter: str, skip: int = 0) -> None:
         )
 
 
-def _to_float(path: Path, column: pd.Series, name: str) -> pd.Series:
-    """Return the column as float64: empty cells become NaN, other non-numbers are errors."""
+def _to_float(
+    path: Path, column: pd.Series, name: str, delimiter: str | None = None
+) -> pd.Series:
+    """Return the column as float64: empty cells become NaN, other non-numbers are errors.
+
+    ``delimiter``: the file's, to word the fix of a value with a decimal comma.
+    """
     if pd.api.types.is_numeric_dtype(column.dtype) and not pd.api.types.is_bool_dtype(column.dtype):
         return column.astype(np.float64)
     numeric = pd.to_numeric(column, errors="coerce")
@@ -898,9 +1051,18 @@ def _to_float(path: Path, column: pd.Series, name: str) -> pd.Series:
     bad = numeric.isna() & column.notna() & (text != "")
     if bool(bad.any()):
         pos = int(np.flatnonzero(bad.to_numpy())[0])
+        value = column.iloc[pos]
+        fix = f"fix the value or check that {name!r} is the right column"
+        if DECIMAL_COMMA.fullmatch(str(value).strip()):
+            fix = (
+                "it has a decimal comma, but the first rows of the file show none (the "
+                "decimal mark is read from them); save the file with '.' as decimal mark"
+                if delimiter not in (None, ",")
+                else "it has a decimal comma; save the file with '.' as decimal mark (or "
+                "with ';' between fields)"
+            )
         raise ImportOptionsError(
-            f"{path}: column {name!r}, data row {pos + 1}: {column.iloc[pos]!r} is not a number; "
-            f"fix the value or check that {name!r} is the right column"
+            f"{path}: column {name!r}, data row {pos + 1}: {value!r} is not a number; {fix}"
         )
     return numeric.astype(np.float64)
 
@@ -964,14 +1126,19 @@ def _is_absolute(origin_s: float, options: CsvOptions) -> bool:
 def _check_time_unit(
     source: str, stats: TimingStats, absolute_origin_s: float | None, unit: str
 ) -> None:
-    low, high = PLAUSIBLE_RATE_HZ
+    low, high = PLAUSIBLE_RATE_HZ[0], MAX_IMU_RATE_HZ
     rate = stats.effective_rate_hz
     if absolute_origin_s is not None and absolute_origin_s > UNIX_MAX_S:
         guess = _guess_time_unit(absolute_origin_s, unit, target=1.5e9)
+        fix = (
+            f"the time looks like it is in {guess}: pass --time-unit {guess}"
+            if guess != unit
+            else "no time unit brings it before 2100: check that the time column holds "
+            "times, or convert it to seconds"
+        )
         raise ImportOptionsError(
             f"{source}: the first timestamp is {absolute_origin_s:.6g} s after 1970 with "
-            f"--time-unit {unit}, after the year 2100; the time looks like it is in {guess}: "
-            f"pass --time-unit {guess}"
+            f"--time-unit {unit}, after the year 2100; {fix}"
         )
     median_rate = 1.0 / stats.median_interval_s if stats.median_interval_s > 0 else math.inf
     if not low <= rate <= high and low <= median_rate <= high:
@@ -983,12 +1150,60 @@ def _check_time_unit(
             "apart with --split-by, e.g. a participant or session column, or split the file)"
         )
     if not low <= rate <= high:
-        guess = _guess_time_unit(rate, unit, target=100.0, inverse=True)
-        raise ImportOptionsError(
-            f"{source}: samples arrive at {rate:.4g} Hz when the time is read as {unit}, "
-            f"which is implausible for an IMU; the time looks like it is in {guess}: pass "
-            f"--time-unit {guess} (or --no-unit-check if the rate is really {rate:.4g} Hz)"
+        raise ImportOptionsError(_time_unit_message(source, rate, unit))
+
+
+def _time_unit_message(source: str, rate: float, unit: str) -> str:
+    """The one-line refusal of a rate no IMU gives, naming the unit that fits, if one does.
+
+    The unit in use is never advised: when no other unit brings the rate into
+    :data:`USUAL_RATE_HZ`, the message says so and asks for the column in seconds.
+    """
+    why = (
+        f"far above any hip IMU or phone (at most {MAX_IMU_RATE_HZ:g} Hz)"
+        if rate > MAX_IMU_RATE_HZ
+        else "implausible for an IMU"
+    )
+    told = f"{source}: the times give {rate:.4g} Hz when read as {unit}, {why}"
+    anyway = f"(or --no-unit-check if the rate is really {rate:.4g} Hz)"
+    guess = _rate_unit_guess(rate, unit)
+    if guess is not None and guess[1] <= USUAL_RATE_HZ[1]:
+        fits, fits_hz = guess
+        looks = (
+            f"is the time column in minutes? Read as min they give {fits_hz:.4g} Hz"
+            if fits == "min"
+            else f"the time looks like it is in {fits} ({fits_hz:.4g} Hz then)"
         )
+        return f"{told}; {looks}: pass --time-unit {fits} {anyway}"
+    doubt = (
+        f" (read as {guess[0]} they give {guess[1]:.4g} Hz, which only the fastest IMUs "
+        f"record at: if yours does, pass --time-unit {guess[0]})"
+        if guess is not None
+        else ""
+    )
+    return (
+        f"{told}, and no other time unit gives a usual IMU rate{doubt}: the times are "
+        "scaled some other way or are not times; convert the time column to seconds, or "
+        f"name the right column with --time-col {anyway}"
+    )
+
+
+def _rate_unit_guess(rate: float, unit: str) -> tuple[str, float] | None:
+    """``(unit, rate in Hz)`` of the other time unit whose rate is nearest 100 Hz.
+
+    Only rates from :data:`USUAL_RATE_HZ`'s low end up to :data:`MAX_IMU_RATE_HZ` count; None
+    if no unit but ``unit`` gives one.
+    """
+    low, high = USUAL_RATE_HZ[0], MAX_IMU_RATE_HZ
+    fits = [
+        (abs(math.log10(r / 100.0)), cand, r)
+        for cand, scale in TIME_TO_S.items()
+        if cand != unit and low <= (r := rate * TIME_TO_S[unit] / scale) <= high
+    ]
+    if not fits:
+        return None
+    _, cand, r = min(fits)
+    return cand, r
 
 
 def _guess_time_unit(value: float, unit: str, target: float, inverse: bool = False) -> str:
