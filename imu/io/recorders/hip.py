@@ -9,9 +9,11 @@ already placed (a duplicate) is dropped. If, across a reconnect, the device cloc
 or leapt far ahead of the host clock (the sensor restarted, or its clock was set), the frames
 are placed by host receive time instead and the jump is logged. The device clock wraps every
 2^32 us (71.6 min), so a silence of more than half that (a sensor out of range, a recording
-with a long gap replayed) is ambiguous from the device time alone: the number of wraps is
-taken from the host's elapsed time (before, such frames seemed to go back in time and every
-one after the silence was dropped as a duplicate).
+with a long gap replayed) is ambiguous from the device time alone: whole wraps are added when
+they explain the host's elapsed time, and always when, the link having stayed up, a frame
+would otherwise read as from the past (before, every frame after such a silence was dropped as
+a duplicate). A host clock stepped forward (NTP) with no frame missed adds nothing, and a
+sensor restarted while silent is still re-anchored by host time.
 
 Counts become SI only in :func:`firmware_protocol.frames.decode_frames`.
 """
@@ -33,6 +35,14 @@ logger = logging.getLogger(__name__)
 WRAP_US = spec.TIMESTAMP_MODULUS
 """Period of the device clock, us (2^32: 71.6 min); frames are unwrapped assuming less than
 half of it between them."""
+
+WRAP_TOLERANCE = 0.01
+"""After a long silence across a reconnect, or one the device time does not contradict, whole
+wraps of the device clock are added only when they explain the host's elapsed time within
+this share of a wrap (43 s) or the re-anchoring margin, whichever is larger: a host clock
+stepped by NTP, or a sensor restarted while silent, rarely lands that close to a whole number
+of wraps. (A frame that would read as from the past while the link stayed up always gets
+them: a replay's scaled clock can be tens of seconds off.)"""
 
 
 class StreamRecorder(GridRecorder):
@@ -113,7 +123,19 @@ class StreamRecorder(GridRecorder):
             if host_us > WRAP_US / 2:
                 device_us = (t_us - self._t0_us) - (self._next - self._anchor_shift) * 1e6 / odr
                 wraps = round((host_us - device_us) / WRAP_US)
-                if wraps:
+                rest_us = host_us - device_us - wraps * WRAP_US
+                if device_us < 0 and not self._reconnected:
+                    # The link stayed up (frames that were never sent: a replayed gap) and
+                    # the frame reads as if from the past: the clock wrapped, however
+                    # loosely a scaled replay clock says how often.
+                    wraps, fits = max(wraps, 1), True
+                else:
+                    # Only when whole wraps explain the host's time: a host clock that
+                    # jumped (an NTP step) or a sensor that restarted leaves a remainder,
+                    # and is left to the device time or to the re-anchoring below.
+                    fits = abs(rest_us) <= max(WRAP_TOLERANCE * WRAP_US,
+                                               self.reanchor_s * 1e6 + 1e-3 * host_us)
+                if wraps and fits:
                     self._t0_us -= wraps * WRAP_US
                     logger.warning(
                         "%.0f min without frames: longer than the sensor's clock can tell "
