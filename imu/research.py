@@ -107,7 +107,11 @@ def load_table(root: str | Path, table: str) -> pd.DataFrame:
         # would lose it. Read with every file's columns, missing ones null.
         schemas = [f.physical_schema for f in data.get_fragments()]
         if any(not sch.equals(schemas[0]) for sch in schemas[1:]):
-            unified = pa.unify_schemas([*schemas, pa.schema([("participant", pa.string())])])
+            try:
+                unified = pa.unify_schemas(
+                    [*schemas, pa.schema([("participant", pa.string())])])
+            except (pa.ArrowTypeError, pa.ArrowInvalid) as exc:
+                raise ResearchError(_mixed_types(root, folder, schemas, exc)) from exc
             data = pads.dataset(folder, format="parquet", partitioning=partitioning,
                                 schema=unified)
         frame = data.to_table().to_pandas()
@@ -115,6 +119,21 @@ def load_table(root: str | Path, table: str) -> pd.DataFrame:
         raise _damaged(root, folder, exc) from exc
     keys = [c for c in ("participant", "date", "session_id", "set", "rep") if c in frame]
     return frame.sort_values(keys, kind="stable").reset_index(drop=True)
+
+
+def _mixed_types(root: str | Path, folder: Path, schemas: list[pa.Schema],
+                 exc: Exception) -> str:
+    """The message for table files that hold one column in different types."""
+    types: dict[str, set[str]] = {}
+    for sch in schemas:
+        for f in sch:
+            types.setdefault(f.name, set()).add(str(f.type))
+    mixed = sorted(name for name, kinds in types.items() if len(kinds) > 1)
+    what = (f"column {mixed[0]!r} is {' in some files and '.join(sorted(types[mixed[0]]))} "
+            "in others" if mixed else str(exc).strip().splitlines()[-1])
+    return (f"{folder}: the files of this table do not agree: {what}; were some written by "
+            f"another program? Run 'imu batch' again on the same inputs with a new --out "
+            f"instead of {root}")
 
 
 def _damaged(root: str | Path, folder: Path, exc: Exception) -> ResearchError:

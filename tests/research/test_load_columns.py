@@ -28,3 +28,16 @@ def test_a_column_only_newer_files_have_is_kept(tmp_path: Path) -> None:
     assert table.loc[table["session_id"] == "c", "exercise_note"].item() == "looks like a plank"
     assert table.loc[table["session_id"] != "c", "exercise_note"].isna().all()
     assert set(table["participant"]) == {"P01", "P02"}
+
+
+def test_a_column_of_two_types_is_named(tmp_path: Path) -> None:
+    """One file holds ``reps`` as text: the error names the column, not a damaged file."""
+    import pytest
+
+    from imu.research import ResearchError
+
+    _write(tmp_path, "P01", pd.DataFrame({"session_id": ["a"], "reps": [10]}), "a")
+    _write(tmp_path, "P01", pd.DataFrame({"session_id": ["b"], "reps": ["ten"],
+                                          "extra": [1]}), "b")
+    with pytest.raises(ResearchError, match="column 'reps' is"):
+        load_table(tmp_path, "sessions")
