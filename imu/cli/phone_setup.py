@@ -147,8 +147,11 @@ def parse_address(text: str, port: int) -> str:
     """
     value = text.strip()
     bad = f"--address {text!r}"
+    if "%" in value:  # an IPv6 zone (fe80::1%wlan0) names this computer's interface
+        raise ImuError(f"{bad}: a zone ('%...') names an interface of this computer, which "
+                       f"means nothing to the phone; {ADDRESS_FORM}")
     with contextlib.suppress(ValueError):
-        return str(ipaddress.ip_address(value.removeprefix("[").removesuffix("]")))
+        return _reachable(ipaddress.ip_address(value.removeprefix("[").removesuffix("]")), bad)
     if not value:
         raise ImuError(f"{bad} names no address; {ADDRESS_FORM}")
     split = urlsplit(value if "://" in value else f"//{value}")
@@ -167,13 +170,22 @@ def parse_address(text: str, port: int) -> str:
             or split.username is not None):
         raise ImuError(f"{bad} is more than an address; {ADDRESS_FORM}")
     with contextlib.suppress(ValueError):
-        return str(ipaddress.ip_address(host))
+        return _reachable(ipaddress.ip_address(host), bad)
     if not _HOST_NAME.fullmatch(host) or host.replace(".", "").isdigit():
         raise ImuError(f"{bad} is not an IP address or a host name; {ADDRESS_FORM}")
-    if not _resolves(host):
+    # A .local name is resolved by the phone itself (mDNS), which this computer may not do.
+    if not host.lower().endswith(".local") and not _resolves(host):
         raise ImuError(f"{bad} is not an IP address, nor a host name this computer can "
                        f"resolve; {ADDRESS_FORM}")
     return host
+
+
+def _reachable(ip: ipaddress.IPv4Address | ipaddress.IPv6Address, bad: str) -> str:
+    """``ip`` as text, or the error for an address no phone can reach (0.0.0.0, ::)."""
+    if ip.is_unspecified:
+        raise ImuError(f"{bad} is 'any address', which a server listens on but a phone cannot "
+                       f"reach; {ADDRESS_FORM}")
+    return str(ip)
 
 
 def experiment_url(host: str, port: int) -> str:

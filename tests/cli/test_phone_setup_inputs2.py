@@ -132,6 +132,9 @@ def test_an_address_with_a_scheme_or_the_same_port_is_tolerated(
         ("user@10.0.0.5", "is more than an address"),
         ("10.0.0.5:abc", "is not an address"),
         ("", "names no address"),
+        ("0.0.0.0", "a phone cannot reach"),
+        ("::", "a phone cannot reach"),
+        ("fe80::1%wlan0", "names an interface of this computer"),
     ],
 )
 def test_a_bad_address_is_refused_naming_it_and_the_form(
@@ -164,3 +167,9 @@ def test_parse_address_keeps_a_bare_ip() -> None:
     assert phone_setup.parse_address("192.168.1.20", 8765) == "192.168.1.20"
     with pytest.raises(ImuError, match="--port 9000"):
         phone_setup.parse_address("192.168.1.20:9000", 8765)
+
+
+def test_a_local_name_is_taken_without_resolving_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A phone resolves ``myhost.local`` by mDNS, which this computer may not do."""
+    monkeypatch.setattr(phone_setup, "_resolves", lambda name: [])
+    assert phone_setup.parse_address("myhost.local", 8765) == "myhost.local"
