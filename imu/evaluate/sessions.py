@@ -42,6 +42,7 @@ from imu.evaluate.scoring import (
 from imu.exercises import ExerciseProfile, get_profile
 from imu.report.tables import reps_table
 from imu.sim import EXERCISE_MODELS, SessionSpec, simulate_session
+from imu.sim.definitions import MIN_PRESCRIBED_HOLD_S
 from imu.tempo import Tempo
 
 logger = logging.getLogger(__name__)
@@ -137,6 +138,8 @@ def draw_spec(case: Case, seed: int, cfg: EvalConfig) -> tuple[SessionSpec, Temp
     sim_seed = int(rng.integers(2**31 - 1))
     known = EXERCISE_MODELS[case.exercise].faults
     faults = {k: v for k, v in FAULT_RATES.get(case.exercise, {}).items() if k in known}
+    if not hold and tempo.top_hold_s < MIN_PRESCRIBED_HOLD_S:
+        faults.pop("short_hold", None)  # the label needs a prescribed hold of 1 s or more
     extra: dict[str, Any] = {}
     if case.body_pendulum is not None:
         if not pendulum_supported():

@@ -23,10 +23,10 @@ from imu.sim import SessionSpec
 
 def test_holdout_ranges_are_the_published_ones() -> None:
     assert [(r.start, r.stop - 1) for r in HOLDOUT_RANGES] == [
-        (106000, 106099), (106100, 106199), (106200, 106299), (106300, 106399),
-        (106400, 106499)]
+        (107000, 107099), (107100, 107199), (107200, 107299), (107300, 107399),
+        (107400, 107499)]
     assert [r.label for r in holdout_ranges(10)] == [
-        "106000-106009", "106100-106109", "106200-106209", "106300-106309", "106400-106409"]
+        "107000-107009", "107100-107109", "107200-107209", "107300-107309", "107400-107409"]
     assert touches_holdout(holdout_ranges(1))
     assert touches_holdout((SeedRange(90400, 5),))  # the earlier held-out sets, seen since
     assert touches_holdout((SeedRange(91300, 5),))
@@ -37,6 +37,7 @@ def test_holdout_ranges_are_the_published_ones() -> None:
     assert touches_holdout((SeedRange(103201, 3),))  # the fourteenth, reported once
     assert touches_holdout((SeedRange(104450, 2),))  # the fifteenth, reported once
     assert touches_holdout((SeedRange(105099, 1),))  # the sixteenth, reported once
+    assert touches_holdout((SeedRange(106300, 4),))  # the seventeenth, reported once
     assert touches_holdout((SeedRange(95490, 20),))
     assert touches_holdout((SeedRange(98301, 1),))  # the ninth, seen since
     assert touches_holdout((SeedRange(96250, 3),))
@@ -103,4 +104,6 @@ def test_hanging_leg_raise_with_and_without_a_swinging_body(
     swinging, _ = draw_spec(cases["hanging-leg-raise+pendulum"], 0, cfg)
     still, _ = draw_spec(cases["hanging-leg-raise"], 0, cfg)
     assert swinging.body_pendulum is True and still.body_pendulum is False  # type: ignore[attr-defined]
-    assert swinging.faults == still.faults
+    # The same faults (short_hold only where the case's own tempo draw prescribes a hold).
+    assert ({k: v for k, v in swinging.faults.items() if k != "short_hold"}
+            == {k: v for k, v in still.faults.items() if k != "short_hold"})
