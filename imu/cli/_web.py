@@ -106,7 +106,8 @@ def with_web(
     """
     if args.web is None:
         return view, None
-    web_view = WebView(CoachingState(profile.title, tempo, speed=speed, hold=profile.isometric))
+    web_view = WebView(CoachingState(profile.title, tempo, speed=speed, hold=profile.isometric,
+                                       profile=profile))
     return ViewGroup(view, web_view), CoachingServer(web_view, args.web)
 
 

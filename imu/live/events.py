@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from imu.core.metrics import Rep, TempoTolerance
-from imu.exercises import FAULTS, fault_words
+from imu.exercises import FAULTS, ExerciseProfile, fault_words
 from imu.report.summary import FAULT_CUES as REPORT_FAULT_CUES
 from imu.report.summary import RULES as REPORT_RULES
 from imu.report.summary import TEMPO_CUES as REPORT_TEMPO_CUES
@@ -83,6 +83,66 @@ HOLD_HINTS: dict[str, str] = {
     "lost": "reconnecting... holds now are not timed",
 }
 """The coaching words under the phase name for a static hold (plank)."""
+
+LEARNING_HINTS: dict[str, str] = {
+    "large": PHASE_HINTS["learning"],
+    "braced": "keep going: your pelvis moves only a little, so counting starts after about "
+              "4 reps; every rep is counted then",
+    "alternating": "keep going: your pelvis moves only a little, so counting starts after "
+                   "about 8 reps (4 each side); every rep is counted then",
+}
+"""The learning hint by kind of movement (:func:`learning_hint`): the analyzer fixes the
+movement axis after ``lock_rotation_deg`` of pelvic rotation, which large movements (a reverse
+crunch curls the pelvis tens of degrees) reach in 2-3 reps, a braced leg raise (the pelvis
+follows the legs by a few degrees) in about 4, and the alternating exercises (a degree or a few
+per side) in about 8."""
+
+
+def learning_kind(profile: ExerciseProfile) -> str:
+    """Which :data:`LEARNING_HINTS` fits ``profile``, from its fields alone.
+
+    ``alternating``: the sides alternate (dead bug, bird-dog); ``braced``: a rep must rise
+    from the braced rest level (``reject_below_rest``: the pelvis only follows the limbs, a
+    leg raise); else ``large``.
+    """
+    if profile.alternating:
+        return "alternating"
+    if profile.reject_below_rest:
+        return "braced"
+    return "large"
+
+
+def learning_hint(profile: ExerciseProfile | None) -> str:
+    """What the screens say while the movement is learned, for ``profile``.
+
+    A plank's is :data:`HOLD_HINTS`'s; None: the general words.
+    """
+    if profile is None:
+        return PHASE_HINTS["learning"]
+    if profile.isometric:
+        return HOLD_HINTS["learning"]
+    return LEARNING_HINTS[learning_kind(profile)]
+
+
+HINT_KEYS = {"up": "concentric", "down": "eccentric", "hold": "hold", "rest": "hold",
+             "learning": "learning"}
+""":class:`PhaseChanged` phases -> phase keys, used while no :class:`PhaseStarted` comes (on the
+terminal and the page). Still after a lowering (or a rep that ended) is a pause at the bottom, not a
+hold: see :func:`hint_key`."""
+
+
+def hint_key(hint: str, shown: str) -> str:
+    """The phase key for the coarse hint ``hint`` while ``shown`` is the phase shown.
+
+    ``hold`` and ``rest`` (still) read as a hold, except after a lowering or at the bottom: a
+    rep has ended there, and being still at the bottom is a pause (then a rest), never a
+    squeeze at the top.
+    """
+    key = HINT_KEYS.get(hint, "hold")
+    if key == "hold" and shown in ("eccentric", "bottom_pause"):
+        return "bottom_pause"
+    return key
+
 
 REST_HINTS = ("resting? or go on with the next rep", "resting? or get into the next hold")
 """Still at the bottom for a while (reps, holds): the screen reads it as rest, and says so."""

@@ -26,11 +26,13 @@ from rich.text import Text
 from imu.core.metrics import HOLD_SLACK_FRACTION, Rep, TempoTolerance
 from imu.exercises import FAULTS, ExerciseProfile, fault_words
 from imu.live.events import (
+    HINT_KEYS,
     HOLD_HINTS,
     NOT_JUDGED_REP,
     PHASE_HINTS,
     PHASE_NAMES,
     PHASES,
+    REST_HINTS,
     Connected,
     Disconnected,
     Finished,
@@ -44,6 +46,8 @@ from imu.live.events import (
     SourceInfo,
     StreamEvent,
     correction,
+    hint_key,
+    learning_hint,
     lost_words,
     pace_words,
     set_coaching,
@@ -190,7 +194,8 @@ def set_line(set_no: int, reps: tuple[Rep, ...], hold: bool = False) -> str:
     judged = [r for r in reps if not r.in_gap]
     on_tempo = sum(bool(r.tempo_ok) for r in judged)
     gaps = len(reps) - len(judged)
-    not_judged = f" ({gaps} over a data gap, not judged)" if gaps else ""
+    # "2 on tempo, 1 not judged": the rep over a gap is none of the 2 on tempo.
+    not_judged = f", {gaps} not judged (over a data gap)" if gaps else ""
     swings = sum(bool(r.swing) for r in judged)
     faults = sum(len(r.faults) for r in judged)
     tut = tut_text(sum(r.tut_s for r in judged) if judged else math.nan)
@@ -305,6 +310,8 @@ class _State:
     coaching: str = ""  # the set's one coaching line (while resting)
     cue: str = ""  # SLOWER's explanation while it is up
     cue_rep: int | None = None
+    cue_at_s: float = 0.0  # data time SLOWER came
+    cue_over: bool = False  # the lowering it was about has ended: it goes after CUE_MIN_SHOW_S
     cued: bool = False  # phase cues arrive (the axis is locked): the coarse hint is not shown
     phase_at_s: float | None = None
     phase_rep: int | None = None
@@ -325,10 +332,17 @@ class _State:
 PHASE_WORDS = {key: PHASE_NAMES[key].upper() for key in PHASES}
 """How the terminal names each phase of :data:`imu.live.events.PHASES` (the page's words)."""
 
-_HINT_KEYS = {"up": "concentric", "down": "eccentric", "hold": "hold", "rest": "hold",
-              "learning": "learning"}
-""":class:`PhaseChanged` phases -> phase keys, used while no :class:`PhaseStarted` comes (as
-the page does)."""
+_HINT_KEYS = HINT_KEYS
+""":class:`PhaseChanged` phases -> phase keys (:data:`imu.live.events.HINT_KEYS`)."""
+
+CUE_MIN_SHOW_S = 3.0
+"""SLOWER stays up at least this long, data s, then goes once its lowering ended (the page's
+``CUE_MIN_SHOW_S``)."""
+
+BOTTOM_TO_REST_S = 5.0
+"""Still at the bottom after a rep this long (and twice any prescribed pause), data s: the
+panel reads it as a rest, as the page does (``BOTTOM_TO_REST_S`` in app.js), until the set
+ends."""
 
 BACK_NOTE_S = 15.0
 """How long "sensor back: N s lost" stays on the panel, data s (as on the page)."""
@@ -449,14 +463,24 @@ class RichView:
             s.set_no, s.last, s.summary, s.coaching, s.set_over = rep.set, rep, "", "", False
             s.hold_from_s = None
             self._heard(rep.ecc_end_s)
+            if s.cue_rep is None or s.cue_rep <= s.total:
+                s.cue_over = True  # SLOWER's lowering is over: the rep says how it went
             if self.profile.isometric:  # the hold's measured length replaces its clock
                 s.phase, s.phase_at_s = "held", None
+            elif s.phase in ("concentric", "top_hold", "eccentric") and (
+                    s.phase_rep is None or s.phase_rep <= s.total):
+                # The rep ended without its end being told: back at the bottom, not still
+                # "HOLD" (a squeeze at the top) or "DOWN" with a clock running on.
+                s.phase, s.phase_rep, s.ticks = "bottom_pause", s.total, 0
+                s.phase_at_s = rep.ecc_end_s if math.isfinite(rep.ecc_end_s) else self.now_s()
+                s.prescribed_s = self.tempo.bottom_pause_s
             if self.bell:
                 self.out.bell()
         elif isinstance(event, PhaseStarted):
             self._phase_started(event)
         elif isinstance(event, PaceCue):
             s.cue, s.cue_rep = pace_words(event), event.rep_no
+            s.cue_at_s, s.cue_over = self.now_s(), False
             if s.phase_at_s is not None and s.phase == event.phase:
                 self._heard(s.phase_at_s + event.elapsed_s)
             if self.bell:
@@ -464,14 +488,14 @@ class RichView:
         elif isinstance(event, PhaseChanged):
             if (not s.cued and s.phase not in ("rest", "ended", "held")) or (
                     event.phase == "learning" and s.phase == "waiting"):
-                key = _HINT_KEYS.get(event.phase, "hold")
+                key = hint_key(event.phase, s.phase)
                 if self.profile.isometric and s.total == 0 and key != "learning":
                     # Learned, but no hold found yet: getting into position, no rest yet.
                     key = "ready"
                 if key == "ready" and key != s.phase:
                     s.phase, s.phase_at_s, s.prescribed_s = "ready", None, None
                 elif key != s.phase:
-                    s.phase, s.phase_at_s, s.ticks = key, self.now_s(), 0
+                    s.phase, s.phase_rep, s.phase_at_s, s.ticks = key, None, self.now_s(), 0
                     s.prescribed_s = {"concentric": self.tempo.concentric_s,
                                       "eccentric": self.tempo.eccentric_s}.get(key)
         elif isinstance(event, SetEnded):
@@ -513,6 +537,8 @@ class RichView:
             s.summary = s.coaching = ""
         if s.cue and event.phase in ("concentric", "eccentric") and event.rep_no != s.cue_rep:
             s.cue = ""  # the next rep's lift or lowering: SLOWER was about the rep before
+        elif s.cue and event.phase == "bottom_pause" and event.rep_no == s.cue_rep:
+            s.cue_over = True  # its lowering ended
 
     def _progress(self, event: Progress) -> None:
         s = self.state
@@ -558,7 +584,17 @@ class RichView:
             if s.phase in ("waiting", "learning", "ready", "held", "ended", "rest", "resumed"):
                 return s.phase
             return "rest"
+        if self._pause_is_rest():
+            return "rest"
         return s.phase
+
+    def _pause_is_rest(self) -> bool:
+        """Still at the bottom after a rep for a while: most likely a rest (as the page)."""
+        s = self.state
+        if s.phase != "bottom_pause" or s.phase_at_s is None or not s.streaming:
+            return False
+        limit = max(BOTTOM_TO_REST_S, 2 * (s.prescribed_s or 0.0))
+        return self.now_s() - s.phase_at_s > limit
 
     def phase_clock(self) -> tuple[str, str, str]:
         """The phase's clock as ``(big, small, style)``: e.g. ``("1.3", "/ 3 s", "")``.
@@ -620,7 +656,12 @@ class RichView:
         key = self.shown_key()
         lost = key == "lost"
         name = "LOST" if lost else PHASE_NAMES.get(key, key).upper()
-        hint = (HOLD_HINTS if hold else PHASE_HINTS).get(key, "")
+        if key == "learning":
+            hint = learning_hint(self.profile)
+        elif key == "rest" and self._pause_is_rest():
+            hint = REST_HINTS[1 if hold else 0]  # the set is not over: it may go on
+        else:
+            hint = (HOLD_HINTS if hold else PHASE_HINTS).get(key, "")
         big, small, style = self.phase_clock()
         left = [*big_number(s.reps), f"{'holds' if hold else 'reps'} · set {max(s.set_no, 1)}"]
         if s.total > s.reps:
@@ -653,6 +694,8 @@ class RichView:
     def _correction(self) -> Text | None:
         """The one correction: SLOWER while it is up, else what the last rep needs."""
         s = self.state
+        if s.cue and s.cue_over and self.now_s() - s.cue_at_s >= CUE_MIN_SHOW_S:
+            s.cue = ""  # its lowering ended: the last rep's correction says how it went
         if s.cue:
             return Text.assemble((" SLOWER ", "bold white on red"), "  ", (s.cue, "bold red"))
         if s.last is None or s.summary or s.phase in ("rest", "ended"):
@@ -713,8 +756,14 @@ class RichView:
                                  (f" · {s.seconds:.0f} s recorded", "dim"))
         else:
             link = Text("streaming") if s.link == "streaming" else Text(s.link, style="yellow")
-            lost = (f"{count(s.lost, 'sample')} lost in {count(s.gaps, 'gap')}" if s.lost
-                    else "no samples lost")
+            if s.lost:
+                lost = f"{count(s.lost, 'sample')} lost in {count(s.gaps, 'gap')}"
+            elif s.back_at is not None:
+                # The sensor came back, and the recorder has not placed the gap yet: the loss
+                # is known only by the host clock's estimate, never "no samples lost".
+                lost = f"about {s.lost_s:.0f} s lost" if s.lost_s >= 0.5 else "under 1 s lost"
+            else:
+                lost = "no samples lost"
             line = Text.assemble((f"{s.device} · ", "dim"), link,
                                  (f" · {s.seconds:.0f} s · {lost}", "dim"))
         if s.journal_error:

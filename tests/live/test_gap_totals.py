@@ -25,7 +25,7 @@ def _lost_set() -> tuple:
 def test_the_set_line_of_a_set_all_over_gaps_has_an_unknown_time_under_tension() -> None:
     line = set_line(1, _lost_set())
     assert line.endswith("time under tension unknown (sensor lost)")
-    assert "0 on tempo (3 over a data gap, not judged)" in line
+    assert "0 on tempo, 3 not judged (over a data gap)" in line
 
 
 def test_the_set_line_counts_the_swings_and_faults_of_the_reps_judged() -> None:

@@ -354,7 +354,7 @@ def test_the_set_line_leaves_a_rep_over_a_gap_unjudged():
     assert "3 on tempo," in set_line(1, ok)
     gapped = (replace(ok[0], in_gap=True), *ok[1:])
     line = set_line(1, gapped)
-    assert "2 on tempo (1 over a data gap, not judged)," in line
+    assert "2 on tempo, 1 not judged (over a data gap)," in line
     # The gap rep lasted an unknown time: not in the time under tension.
     assert f"time under tension {sum(r.tut_s for r in ok[1:]):.0f} s" in line
 

@@ -106,9 +106,10 @@ def test_the_old_phase_hint_is_used_only_without_phase_started(crunch_reps):
     assert state.apply(PhaseChanged("down"))
     assert state.snapshot()["phase"]["name"] == "down"
     assert not state.apply(PhaseChanged("down"))  # no change, no update
-    # Still for a few seconds is a hold, not the end of the set (only SetEnded says so).
+    # Still for a few seconds is not the end of the set (only SetEnded says so); after a
+    # lowering it is a pause at the bottom, not a hold (a squeeze at the top).
     assert state.apply(PhaseChanged("rest"))
-    assert state.snapshot()["phase"]["key"] == "hold"
+    assert state.snapshot()["phase"]["key"] == "bottom_pause"
     state.apply(PhaseStarted("concentric", 2, 10.0, 10.2, 3.0))
     assert not state.apply(PhaseChanged("rest"))
     assert state.snapshot()["phase"]["key"] == "concentric"

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from imu.core.metrics import UNCERTAIN_CONFIDENCE, Rep, TempoTolerance
-from imu.exercises import FAULTS, fault_words
+from imu.exercises import FAULTS, PROFILES, ExerciseProfile, fault_words
 from imu.live.events import (
     HOLD_HINTS,
     NOT_JUDGED_REP,
@@ -41,6 +41,8 @@ from imu.live.events import (
     SetEnded,
     StreamEvent,
     correction,
+    hint_key,
+    learning_hint,
     lost_words,
     off_mark,
     pace_words,
@@ -70,7 +72,8 @@ _HINT_KEYS = {"up": "concentric", "down": "eccentric", "hold": "hold", "rest": "
               "learning": "learning"}
 """:class:`PhaseChanged` phases -> phase keys (used only without :class:`PhaseStarted`). Its
 ``rest`` (still for a few seconds) is shown as a hold: only :class:`SetEnded` ends a set. A
-plank shows none of them before its first hold: ``ready`` (getting into position)."""
+plank shows none of them before its first hold: ``ready`` (getting into position). Still after
+a lowering is a pause at the bottom, not a hold (:func:`imu.live.events.hint_key`)."""
 
 
 def fault_text(name: str) -> str:
@@ -99,6 +102,9 @@ class CoachingState:
         clock: host clock, monotonic seconds (injected in tests).
         hold: the exercise is a static hold (plank): each "rep" is a hold, judged on its
             length.
+        profile: the exercise's profile, for the words while the movement is learned
+            (:func:`imu.live.events.learning_hint`); None: the profile titled ``exercise``,
+            if any.
 
     """
 
@@ -110,12 +116,17 @@ class CoachingState:
         speed: float = 1.0,
         clock: Callable[[], float] = time.monotonic,
         hold: bool = False,
+        profile: ExerciseProfile | None = None,
     ) -> None:
         if not speed > 0:
             raise ValueError(f"speed must be > 0 data seconds per host second, got {speed}")
         self.exercise = exercise
         self.tempo = tempo
         self.hold = hold  # a static hold (plank): each "rep" is a hold, judged on its length
+        if profile is None:
+            profile = next((p for p in PROFILES.values() if p.title == exercise), None)
+        self._learning_hint = (HOLD_HINTS["learning"] if hold
+                               else learning_hint(profile))
         self.tolerance = tolerance or TempoTolerance()
         self.speed = float(speed)
         self.clock = clock
@@ -283,6 +294,13 @@ class CoachingState:
         self._heard(rep.ecc_end_s)
         if not self._phase_started_seen:
             self._cue = None
+        phase = self._phase
+        if not self.hold and phase.key in ("concentric", "top_hold", "eccentric") and (
+                phase.rep_no is None or phase.rep_no <= len(self._reps)):
+            # The rep ended without its end being told (no bottom_pause cue): the person is
+            # back at the bottom, not in a "HOLD" (a squeeze at the top) whose clock runs on.
+            self._phase = _Phase("bottom_pause", len(self._reps), _maybe(rep.ecc_end_s),
+                                 self.tempo.bottom_pause_s)
         if self.hold:
             # The clock ran on while the person got down and until the analyzer saw it: the
             # hold's measured length (the figure saved) replaces it.
@@ -314,7 +332,7 @@ class CoachingState:
         """The old display hint; it drives the phase only while no PhaseStarted came."""
         if self._phase_started_seen or self._phase.key in ("ended",):
             return False
-        key = _HINT_KEYS.get(hint, "hold")
+        key = hint_key(hint, self._phase.key)
         if self.hold and not self._reps and key != "learning":
             # Learned, but no hold found yet: the person gets into position. No hold is timed
             # yet (nor "up" to lift), and no rest: no set was done.
@@ -324,12 +342,13 @@ class CoachingState:
         if key == "ready":
             self._phase = _Phase("ready")
             return True
-        if self._phase.key == "rest" and key in ("hold", "rest"):
+        if self._phase.key == "rest" and key in ("hold", "rest", "bottom_pause"):
             return False  # the set summary stays up until the next movement
         prescribed = {"concentric": self.tempo.concentric_s,
-                      "eccentric": self.tempo.eccentric_s}.get(key)
-        self._phase = _Phase(key, len(self._reps) + 1, self._extrapolated(self.clock()),
-                             prescribed)
+                      "eccentric": self.tempo.eccentric_s,
+                      "bottom_pause": self.tempo.bottom_pause_s}.get(key)
+        rep_no = len(self._reps) + (0 if key == "bottom_pause" else 1)
+        self._phase = _Phase(key, rep_no, self._extrapolated(self.clock()), prescribed)
         return True
 
     # ------------------------------------------------------------------ rows
@@ -486,7 +505,8 @@ class CoachingState:
             "phase": {
                 "key": phase.key,
                 "name": PHASE_NAMES.get(phase.key, phase.key),
-                "hint": hints.get(phase.key, ""),
+                "hint": (self._learning_hint if phase.key == "learning"
+                         else hints.get(phase.key, "")),
                 "rep_no": phase.rep_no,
                 "at_s": phase.at_s,
                 "elapsed_s": None if elapsed is None else round(elapsed, 3),

@@ -209,15 +209,17 @@
     const cells = sum.hold ? [  // a plank: holds, judged on their length
       [sum.reps, sum.reps === 1 ? "hold" : "holds"],
       [sum.on_tempo, sum.not_judged
-        ? `long enough (${sum.not_judged} over a gap, not judged)` : "long enough"],
+        ? `long enough; ${sum.not_judged} more not judged (over a data gap)` : "long enough"],
       [sum.faults, sum.faults === 1 ? "fault" : "faults"],
       [`${fmt(sum.held_s, 0)} s`, "held in all"],
     ] : [
       [sum.reps, "reps"],
-      [sum.on_tempo, sum.not_judged ? `on tempo (${sum.not_judged} over a gap, not judged)`
+      // The reps over a gap are none of the ones on tempo: "2 on tempo; 1 more not judged".
+      [sum.on_tempo, sum.not_judged ? `on tempo; ${sum.not_judged} more not judged (over a data gap)`
         : "on tempo"],
       [sum.clean_before_first_fault,
-        `clean rep${sum.clean_before_first_fault === 1 ? "" : "s"} before the first fault`],
+        // A swing ends the run of clean reps too, though it is no fault.
+        `clean rep${sum.clean_before_first_fault === 1 ? "" : "s"} before the first swing or fault`],
       [sum.swings, sum.swings === 1 ? "swing" : "swings"],
       [sum.faults, sum.faults === 1 ? "fault" : "faults"],
       // null: every rep was over a data gap, so how long they lasted is not known.
@@ -302,8 +304,8 @@
         if (!firstState) speak(s.cue.message);
         lastCueId = s.cue.id;
         lastCueRep = s.cue.rep_no;
+        cue.hidden = false; // a new cue (tick hides it once its lowering is over)
       }
-      cue.hidden = false;
     }
   }
 
@@ -377,6 +379,12 @@
       const nextRep = (p.key === "concentric" || p.key === "eccentric") && p.rep_no !== lastCueRep;
       const over = p.key === "rest" || p.key === "ended"; // the set is done: no cue over it
       if (shownS > CUE_MIN_SHOW_S || nextRep || over) cue.hidden = true;
+    } else if (!cue.hidden && state.cue) {
+      // Its lowering ended (the rep is at the bottom, or the next began): after its minimum
+      // time, the last rep's correction says how it went, not a stale SLOWER.
+      const shownS = ((performance.now() - cueShownAt) / 1000) * state.speed;
+      const ended = p.key !== state.cue.phase || p.rep_no !== state.cue.rep_no;
+      if (ended && shownS > CUE_MIN_SHOW_S) cue.hidden = true;
     }
     // One correction at a time: SLOWER while it is up, else the last rep's.
     $("correction").hidden = !correctionWanted || !cue.hidden;
