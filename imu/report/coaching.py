@@ -8,7 +8,8 @@ Rules, checked in this order (the first that applies is the verdict):
    :data:`NO_ROTATION_ROM_DEG`.
 3. ``regress``: the profile's ``regress_fault`` occurs in at least :data:`REGRESS_SHARE` of
    the reps not over a data gap (:func:`imu.report.tables.judged`: the faults of a rep over
-   one are not judged) ("Leg raises: frequent back-arch faults suggest regressing"). In a
+   one are not judged) and not uncertain (:func:`sure_reps`: an uncertain rep may be no rep)
+   ("Leg raises: frequent back-arch faults suggest regressing"). In a
    strict standing lift every pelvic burst is hip drive, so any burst the analysis is sure of
    (count confidence 0.5 or more) asks for a lighter load; bursts barely above the noise
    alone do not.
@@ -234,7 +235,8 @@ def session_verdict(
     fault = profile.regress_fault
     from imu.report.tables import judged  # tables imports this module
 
-    measured = reps[judged(reps)]  # a rep over a data gap: its faults are not judged
+    # A rep over a data gap: its faults are not judged; an uncertain rep may be no rep.
+    measured = reps[judged(reps) & sure_reps(reps)]
     if fault is not None and fault in reps.columns and len(measured):
         share = float(measured[fault].mean())
         if share >= REGRESS_SHARE:

@@ -249,6 +249,11 @@ section.recording { border-top: 2px solid #c9d6c9; margin-top: 1.8rem; }
 section.recording > h2 { margin-top: 0.8rem; }
 .top { text-align: right; margin: 0.3rem 0 0; }
 .nowrap { white-space: nowrap; }
+.scroll-hint { display: none; }
+@media (max-width: 600px) { .scroll-hint { display: block; } }
+table.weeks td:first-child, table.weeks th:first-child { position: sticky; left: 0;
+  z-index: 1; box-shadow: 1px 0 0 #cccccc; }
+table.weeks td:first-child { background: #ffffff; }
 a { color: #0b57a4; }
 """
 """The page's style sheet (inline; no external assets)."""
@@ -720,13 +725,14 @@ def figure_html(fig: Figure, alt: str, caption: str = "", wide: bool = False,
                 narrow: Figure | None = None) -> str:
     """A ``<figure>`` with the PNG embedded, its alt text and an optional caption.
 
-    A ``wide`` figure fills the page's width. With a ``narrow`` version (drawn with
+    A ``wide`` figure fills the page's width (else it is shown at its size, at most the
+    page's width). With a ``narrow`` version (drawn with
     :data:`NARROW`), screens up to :data:`NARROW_MAX_PX` wide show that one instead (a
     ``<picture>`` source), so a phone gets a figure drawn for its width with readable text,
     never a desktop figure shrunk or scrolled sideways.
     """
     cap = f"<figcaption>{html.escape(caption)}</figcaption>" if caption else ""
-    img = (f'<img{" class=wide" if wide or narrow else ""} alt="{html.escape(alt)}" '
+    img = (f'<img{" class=wide" if wide else ""} alt="{html.escape(alt)}" '
            f'src="data:image/png;base64,{png_base64(fig, WIDE.dpi)}">')
     if narrow is not None:
         img = (f'<picture><source media="(max-width: {NARROW_MAX_PX}px)" '
@@ -817,6 +823,18 @@ def rep_badges(row: Row, tempo: Tempo, profile: ExerciseProfile | None = None) -
     """
     th = profile.thresholds if profile is not None else FaultThresholds()
     out: list[str] = []
+    certainty = _num(row, "count_confidence")
+    if certainty is not None and certainty < UNCERTAIN_CONFIDENCE:
+        # First, so it qualifies the swing and fault badges after it: they are shown (the
+        # table has them) but not counted (imu.report.summary.evidence_mask).
+        faulty = bool(row.get("swing")) or any(row.get(f) for f in FAULTS)
+        counted = ("; not counted in the advice" if faulty and not row.get("in_gap")
+                   else "")
+        out.append(_badge("unsure", f"uncertain: may not be a rep ({certainty:.0%} sure)"
+                                    f"{counted}",
+                          "the analyzer is not sure this movement was a rep: it may be noise, "
+                          "or part of another rep; its swing and faults are not counted in "
+                          "the summary's advice (fix first, also seen, verdict)"))
     if row.get("swing"):
         bits: list[str] = []
         features = _num(row, "swing_features")
@@ -841,10 +859,6 @@ def rep_badges(row: Row, tempo: Tempo, profile: ExerciseProfile | None = None) -
         out.append(_badge("fault",
                           f"{FAULT_WORDS[fault]}: {_fault_quantity(fault, row, tempo, th)}",
                           FAULT_TITLES[fault]))
-    certainty = _num(row, "count_confidence")
-    if certainty is not None and certainty < UNCERTAIN_CONFIDENCE:
-        out.append(_badge("unsure", f"uncertain rep ({certainty:.0%} sure)",
-                          "the analyzer is not sure this movement was a rep"))
     if row.get("in_gap"):
         out.append(_badge("unsure", "over a data gap: tempo not judged",
                           "samples were lost during this rep, so how long its phases lasted "
@@ -1129,12 +1143,17 @@ def summary_html(summary: Summary, name: str = "") -> str:
         if summary.also:
             also = "; ".join(f.text.rstrip(".") for f in summary.also)
             parts.append(f'<p class="note">Also seen: {html.escape(also)}.</p>')
+    elif summary.uncertain_faults:  # not "keep it up": the faults are in doubt, not absent
+        parts.append(f"<p><strong>No swing or fault in the {unit}s the analyzer is sure "
+                     f"of.</strong> Uncertain {unit}s with one, not counted: "
+                     f"{html.escape(summary.uncertain_faults)}.</p>")
     elif summary.reps:
         found = "No fault found" if unit == "hold" else "No swing or fault found"
         parts.append(f"<p><strong>{found}: keep it up.</strong></p>")
     parts.append(f'<p class="advice">{html.escape(summary.advice.text)}</p>')
     if summary.uncertain:
-        parts.append(f'<p class="note">Uncertain reps (the analyzer is not sure they are reps):'
+        parts.append(f'<p class="note">Uncertain reps (the analyzer is not sure they are '
+                     "reps; their swings and faults are not counted in the advice):"
                      f" {html.escape(summary.uncertain)}.</p>")
     parts.append(f'<p class="disclaimer">{html.escape(summary.disclaimer)}</p></section>')
     return "".join(parts)

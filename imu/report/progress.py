@@ -38,9 +38,11 @@ participant and one exercise (:func:`select`).
 from __future__ import annotations
 
 import html
+import itertools
 import logging
 import math
-from collections.abc import Iterable, Sequence
+import textwrap
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -63,7 +65,14 @@ from imu.report.coaching import (
     progress_reps,
     train_towards,
 )
-from imu.report.html import CSS, figure_html, scroll_table
+from imu.report.html import (
+    CSS,
+    NARROW,
+    PlotLayout,
+    figure_html,
+    legend_columns,
+    scroll_table,
+)
 from imu.report.tables import judged, time_held_s
 from imu.research import Dataset
 from imu.text import count
@@ -594,13 +603,19 @@ def _frequency_line(progress: Progress) -> str:
 
 
 def prescription_text(progress: Progress) -> str:
-    """The prescription: ``"3 s"``, or ``"2 s, then 3 s since 2024-W03"`` when it changed."""
+    """The prescription: ``"3 s"``, or ``"2 s, then 3 s since 2024-W03"`` when it changed.
+
+    A change in the week of the prescription before it is "later in" that week: "2 s, then
+    3 s later in 2026-W49", never "since 2026-W49" of a week that began with 2 s.
+    """
     latest = progress.prescribed_hold_s if progress.isometric else progress.prescribed_eccentric_s
     changes = progress.prescriptions
     if len(changes) <= 1:
         return f"{latest:g} s"
-    return ", then ".join([f"{changes[0][1]:g} s",
-                           *(f"{v:g} s since {week}" for week, v in changes[1:])])
+    told = [f"{changes[0][1]:g} s"]
+    for (before, _), (week, v) in itertools.pairwise(changes):
+        told.append(f"{v:g} s later in {week}" if week == before else f"{v:g} s since {week}")
+    return ", then ".join(told)
 
 
 def _against(progress: Progress) -> str:
@@ -815,65 +830,124 @@ def _day(value: object) -> str:
 # --------------------------------------------------------------------------- figures
 
 
-def _week_axis(fig: Figure, title: str, ylabel: str) -> Axes:
-    """An axis with one tick per Monday (day month) and a light grid."""
+MID_WEEK: Final = pd.Timedelta(days=3.5)
+"""Where a week's point is drawn: the middle of its Monday-to-Sunday span."""
+
+WEEK_AXIS_LABEL: Final = "week, Monday to Sunday (ticks on Mondays)"
+"""The x-axis of every weekly plot: a week is the span between two ticks, its point (a weekly
+value) in the middle, a set's dot on its day."""
+
+
+def week_span(progress: Progress) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The x-range every weekly plot shares: the first week's Monday to the last's end."""
+    starts = pd.to_datetime(progress.weekly[research.WEEK_START])
+    if getattr(starts.dt, "tz", None) is not None:
+        starts = starts.dt.tz_localize(None)
+    return pd.Timestamp(starts.min()), pd.Timestamp(starts.max()) + pd.Timedelta(days=7)
+
+
+PROGRESS_WIDE: Final = PlotLayout(width_in=7.2, height_scale=1.0, dpi=100, font_pt=10,
+                                  title_pt=10, legend_pt=8, legend_cols=3,
+                                  max_tick_labels=12, title_chars=200)
+"""Desktop figures of the progress page: 720 px wide, shown at their size. Phones get
+:data:`imu.report.html.NARROW` ones (``<picture>``, as report.html)."""
+
+
+def _figure(height_in: float, layout: PlotLayout) -> Figure:
+    return Figure(figsize=(layout.width_in, height_in * layout.height_scale),
+                  layout="constrained")
+
+
+def _week_axis(fig: Figure, title: str, ylabel: str,
+               layout: PlotLayout = PROGRESS_WIDE) -> Axes:
+    """An axis with a tick per Monday (day month; every k-th when many) and a light grid.
+
+    The figure sets the shared x-range after drawing (:func:`_whole_weeks`).
+    """
     ax = fig.add_subplot()
-    ax.xaxis.set_major_locator(mdates.WeekdayLocator(byweekday=mdates.MO))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
-    ax.set_title(title, fontsize=10)
-    ax.set_ylabel(ylabel)
-    ax.set_xlabel("week starting (Monday)")
+    ax.set_title(textwrap.fill(title, layout.title_chars), fontsize=layout.title_pt)
+    ax.set_ylabel(ylabel, fontsize=layout.font_pt)
+    ax.set_xlabel(textwrap.fill(WEEK_AXIS_LABEL, layout.title_chars), fontsize=layout.font_pt)
+    ax.tick_params(labelsize=layout.font_pt)
     ax.grid(alpha=0.3)
     return ax
 
 
-def frequency_figure(progress: Progress) -> Figure:
+def _week_ticks(layout: PlotLayout) -> int:
+    """Most Monday ticks whose "08 Jan" labels fit side by side in the layout's width."""
+    return max(2, int(layout.width_in * 72 // (layout.font_pt * 0.6 * 6 + 8)))
+
+
+def _whole_weeks(ax: Axes, progress: Progress, layout: PlotLayout = PROGRESS_WIDE) -> None:
+    """The x-range of :func:`week_span`, so every weekly plot spans the same weeks.
+
+    Ticks on Mondays: every one, or every k-th when they would not fit the width.
+    """
+    start, end = week_span(progress)
+    weeks = max(1, round((end - start) / pd.Timedelta(days=7)))
+    every = math.ceil((weeks + 1) / _week_ticks(layout))
+    ax.xaxis.set_major_locator(mdates.WeekdayLocator(byweekday=mdates.MO, interval=every))
+    ax.set_xlim(start, end)  # type: ignore[arg-type]
+
+
+def _legend(fig: Figure, ax: Axes, layout: PlotLayout, most: int) -> None:
+    """The legend above the plot: at most ``most`` columns, fewer where they do not fit."""
+    labels = ax.get_legend_handles_labels()[1]
+    fig.legend(loc="outside upper center", ncols=min(most, legend_columns(labels, layout)),
+               fontsize=layout.legend_pt, frameon=False)
+
+
+def frequency_figure(progress: Progress, layout: PlotLayout = PROGRESS_WIDE) -> Figure:
     """Sessions per week as bars, the 2-3 target band shaded."""
-    fig = Figure(figsize=(7.2, 3.0), layout="constrained")
-    ax = _week_axis(fig, "Sessions per week", "sessions")
+    fig = _figure(3.0, layout)
+    ax = _week_axis(fig, "Sessions per week", "sessions", layout)
     w = progress.weekly
     ax.axhspan(research.FREQUENCY_TARGET[0] - 0.5, research.FREQUENCY_TARGET[1] + 0.5,
                color="#6cc46a", alpha=0.2, label="target 2-3 a week")
     ax.bar(w[research.WEEK_START], w["sessions"], width=6.5, align="edge", color="#4c9be8",
            label="sessions (Monday to Sunday)")
     ax.set_ylim(0, max(4.5, float(w["sessions"].max()) + 0.5))
-    fig.legend(loc="outside upper center", ncols=2, fontsize=8, frameon=False)
+    _legend(fig, ax, layout, 2)
+    _whole_weeks(ax, progress, layout)
     return fig
 
 
-def clean_figure(progress: Progress) -> Figure:
+def clean_figure(progress: Progress, layout: PlotLayout = PROGRESS_WIDE) -> Figure:
     """Clean reps of every set by date, and the weekly mean of clean reps before a fault."""
-    fig = Figure(figsize=(7.2, 3.2), layout="constrained")
-    ax = _week_axis(fig, "Clean reps per set", "clean reps")
+    fig = _figure(3.2, layout)
+    ax = _week_axis(fig, "Clean reps per set", "clean reps", layout)
     sets = progress.data.sets
     if len(sets):
         ax.scatter(pd.to_datetime(sets["date"]).dt.tz_localize(None), sets["clean_reps"],
                    color="#2e7d32", alpha=0.7, s=18, label="clean reps in a set")
     w = progress.weekly
-    ax.plot(w[research.WEEK_START] + pd.Timedelta(days=3),
+    ax.plot(w[research.WEEK_START] + MID_WEEK,
             w["clean_reps_before_first_fault_mean"], color="#333", marker="o", lw=1.2,
             label="weekly mean: best set's clean reps before the first fault")
     if progress.bar is not None:
         ax.axhline(progress.bar, color="#b71c1c", ls=":", lw=1.2,
                    label=f"progression bar ({progress.bar})")
     ax.set_ylim(bottom=0)
-    fig.legend(loc="outside upper center", ncols=2, fontsize=8, frameon=False)
+    _legend(fig, ax, layout, 2)
+    _whole_weeks(ax, progress, layout)
     return fig
 
 
-def eccentric_figure(progress: Progress) -> Figure:
+def eccentric_figure(progress: Progress, layout: PlotLayout = PROGRESS_WIDE) -> Figure:
     """Weekly median descent with its quartile band, against the prescription and 3 s."""
-    fig = Figure(figsize=(7.2, 3.2), layout="constrained")
-    ax = _week_axis(fig, "Descent (eccentric) per week", "down (s)")
+    fig = _figure(3.2, layout)
+    ax = _week_axis(fig, "Descent (eccentric) per week", "down (s)", layout)
     q = progress.quartiles
     if len(q):
-        x = q[research.WEEK_START] + pd.Timedelta(days=3)
+        x = q[research.WEEK_START] + MID_WEEK
         ax.fill_between(x, q["eccentric_s_q25"], q["eccentric_s_q75"], color="#f2a541",
                         alpha=0.3, label="middle half of the reps")
         ax.plot(x, q["eccentric_s_q50"], color="#b35c00", marker="o", label="median")
     _prescription_steps(ax, progress, "prescribed_eccentric_s")
     ax.set_ylim(bottom=0)
-    fig.legend(loc="outside upper center", ncols=2, fontsize=8, frameon=False)
+    _legend(fig, ax, layout, 2)
+    _whole_weeks(ax, progress, layout)
     return fig
 
 
@@ -891,45 +965,48 @@ def _prescription_steps(ax: Axes, progress: Progress, column: str) -> None:
     ax.step(x, y, where="post", color="#2e7d32", ls="--", lw=1.2, label=label)
 
 
-def swing_figure(progress: Progress) -> Figure:
+def swing_figure(progress: Progress, layout: PlotLayout = PROGRESS_WIDE) -> Figure:
     """Share of swung reps per week."""
-    fig = Figure(figsize=(7.2, 3.0), layout="constrained")
-    ax = _week_axis(fig, "Swung reps per week", "share of reps (%)")
+    fig = _figure(3.0, layout)
+    ax = _week_axis(fig, "Swung reps per week", "share of reps (%)", layout)
     w = progress.weekly
-    ax.plot(w[research.WEEK_START] + pd.Timedelta(days=3), 100 * w["swing_share"],
+    ax.plot(w[research.WEEK_START] + MID_WEEK, 100 * w["swing_share"],
             color="#c2185b",
             marker="v", label="swung reps")
     ax.set_ylim(0, 100)
-    fig.legend(loc="outside upper center", ncols=1, fontsize=8, frameon=False)
+    _legend(fig, ax, layout, 1)
+    _whole_weeks(ax, progress, layout)
     return fig
 
 
-def hold_figure(progress: Progress) -> Figure:
+def hold_figure(progress: Progress, layout: PlotLayout = PROGRESS_WIDE) -> Figure:
     """Time held per week as bars, the week's longest hold, against the prescribed hold."""
-    fig = Figure(figsize=(7.2, 3.2), layout="constrained")
-    ax = _week_axis(fig, "Time held per week", "seconds")
+    fig = _figure(3.2, layout)
+    ax = _week_axis(fig, "Time held per week", "seconds", layout)
     w = progress.weekly
     ax.bar(w[research.WEEK_START], w["held_s"], width=6.5, align="edge", color="#4c9be8",
            alpha=0.6, label="time held in the week")
-    ax.plot(w[research.WEEK_START] + pd.Timedelta(days=3), w["longest_hold_s"],
+    ax.plot(w[research.WEEK_START] + MID_WEEK, w["longest_hold_s"],
             color="#b35c00", marker="o", label="longest hold")
     _prescription_steps(ax, progress, "prescribed_hold_s")
     ax.set_ylim(bottom=0)
-    fig.legend(loc="outside upper center", ncols=3, fontsize=8, frameon=False)
+    _legend(fig, ax, layout, 3)
+    _whole_weeks(ax, progress, layout)
     return fig
 
 
-def hold_faults_figure(progress: Progress) -> Figure:
+def hold_faults_figure(progress: Progress, layout: PlotLayout = PROGRESS_WIDE) -> Figure:
     """Share of holds with each hold fault per week."""
-    fig = Figure(figsize=(7.2, 3.0), layout="constrained")
-    ax = _week_axis(fig, "Hold faults per week", "share of holds (%)")
+    fig = _figure(3.0, layout)
+    ax = _week_axis(fig, "Hold faults per week", "share of holds (%)", layout)
     w = progress.weekly
-    x = w[research.WEEK_START] + pd.Timedelta(days=3)
+    x = w[research.WEEK_START] + MID_WEEK
     for column, marker in zip(_hold_fault_columns(progress), "v^s", strict=False):
         ax.plot(x, 100 * w[column], marker=marker,
                 label=FAULT_WORDS.get(column.removesuffix("_share"), column))
     ax.set_ylim(0, 100)
-    fig.legend(loc="outside upper center", ncols=3, fontsize=8, frameon=False)
+    _legend(fig, ax, layout, 3)
+    _whole_weeks(ax, progress, layout)
     return fig
 
 
@@ -990,10 +1067,18 @@ def hold_week_table(progress: Progress) -> tuple[tuple[str, str, str], ...]:
     )
 
 
+def participant_known(participant: str) -> bool:
+    """Whether a participant label names someone (not the batch's ``unknown`` placeholder)."""
+    from imu.batch import UNKNOWN_PARTICIPANT  # imu.batch imports imu.report
+
+    return participant.strip() not in ("", UNKNOWN_PARTICIPANT, "None", "nan")
+
+
 def render_progress_html(progress: Progress) -> str:
     """The progress page as one self-contained HTML document."""
     profile = get_profile(progress.exercise)
-    title = f"{progress.participant}: {profile.title.lower()} progress"
+    title = (f"{progress.participant}: {profile.title.lower()} progress"
+             if participant_known(progress.participant) else f"{profile.title} progress")
     lines = headline(progress)
     parts = [
         "<!DOCTYPE html>",
@@ -1005,8 +1090,9 @@ def render_progress_html(progress: Progress) -> str:
     per = progress.per_session
     unit = "hold" if progress.isometric else "rep"
     if len(per):
-        parts.append(f'<p class="meta">{_day(per["date"].min())} to {_day(per["date"].max())}'
-                     f" · {count(len(per), 'session')} with {unit}s</p>")
+        first, last = _day(per["date"].min()), _day(per["date"].max())
+        days = first if first == last else f"{first} to {last}"
+        parts.append(f'<p class="meta">{days} · {count(len(per), "session")} with {unit}s</p>')
     parts.append('<h2>Summary</h2><section class="summary" aria-label="Summary">')
     f = progress.frequency
     sessions = int(f["sessions"])
@@ -1027,8 +1113,8 @@ def render_progress_html(progress: Progress) -> str:
     parts += [f'<p class="note">{html.escape(line)}</p>' for line in others_lines(progress)]
     parts.append(f'<p class="disclaimer">{html.escape(DISCLAIMER)}</p></section>')
     parts.append("<h2>Over the weeks</h2>")
-    parts.append(figure_html(
-        frequency_figure(progress),
+    parts.append(_figure_html(
+        frequency_figure, progress,
         "Bars of the number of sessions in each week against the shaded target of 2 to 3 "
         "sessions a week.",
     ))
@@ -1041,12 +1127,25 @@ def render_progress_html(progress: Progress) -> str:
     parts.append("<h2>Week by week</h2>")
     rows = [[html.escape(_fmt(row[c], spec) if spec else str(row[c])) for c, _, spec in table]
             for row in progress.weekly.to_dict(orient="records")]
-    parts.append(scroll_table([label for _, label, _ in table], rows, cls="details"))
+    parts.append('<p class="note scroll-hint">The table is wider than the screen: swipe it '
+                 "sideways for every column; the week stays in view.</p>")
+    parts.append(scroll_table([label for _, label, _ in table], rows, cls="details weeks",
+                              label="Week by week"))
     parts.append('<p class="note">The same numbers, with their column names, are in '
                  "progress_weekly.csv.</p>")
     parts.append(f'<p class="disclaimer">{html.escape(DISCLAIMER)}</p>')
     parts.append("</main></body></html>")
     return "\n".join(parts)
+
+
+def _figure_html(draw: Callable[[Progress, PlotLayout], Figure], progress: Progress,
+                 alt: str) -> str:
+    """A figure drawn twice, for desktops and for phones.
+
+    :func:`figure_html`'s ``<picture>``, as report.html's: on a phone its text stays
+    readable, never a desktop image shrunk.
+    """
+    return figure_html(draw(progress, PROGRESS_WIDE), alt, narrow=draw(progress, NARROW))
 
 
 def _rep_figures(progress: Progress) -> list[str]:
@@ -1055,20 +1154,20 @@ def _rep_figures(progress: Progress) -> list[str]:
     The descent and swung reps only where the profile judges them (:func:`weekly_columns`).
     """
     parts: list[str] = []
-    parts.append(figure_html(
-        clean_figure(progress),
+    parts.append(_figure_html(
+        clean_figure, progress,
         "Dots of the clean reps of every set by date, a line of the weekly mean of clean reps "
         "before the first fault, and a dotted line at the progression bar.",
     ))
     if "eccentric_s_median" in progress.weekly:
-        parts.append(figure_html(
-            eccentric_figure(progress),
+        parts.append(_figure_html(
+            eccentric_figure, progress,
             "Weekly median descent in seconds with the middle half of the reps shaded, against "
             f"a dashed line at the prescribed {prescription_text(progress)}.",
         ))
     if "swing_share" in progress.weekly:
-        parts.append(figure_html(
-            swing_figure(progress),
+        parts.append(_figure_html(
+            swing_figure, progress,
             "Line of the percentage of swung reps in each week.",
         ))
     return parts
@@ -1077,13 +1176,13 @@ def _rep_figures(progress: Progress) -> list[str]:
 def _hold_figures(progress: Progress) -> list[str]:
     """The figures of a hold: time held and the longest hold, hold faults."""
     return [
-        figure_html(
-            hold_figure(progress),
+        _figure_html(
+            hold_figure, progress,
             "Bars of the time held in each week, a line of the week's longest hold, and a "
             f"dashed line at the prescribed {prescription_text(progress)}.",
         ),
-        figure_html(
-            hold_faults_figure(progress),
+        _figure_html(
+            hold_faults_figure, progress,
             "Lines of the percentage of holds with each hold fault (hips sagging, hips piking, "
             "shaking) in each week.",
         ),

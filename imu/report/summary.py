@@ -30,7 +30,9 @@ Reps over a data gap (``in_gap``) are not judged (:func:`imu.report.tables.judge
 clean, never tempo, swing or fault evidence (neither among the reps with a fault nor in the
 "of M"), out of the on-tempo count and the time under tension (unknown, NaN, when every rep
 was over a gap); :attr:`Summary.gap_note` says how long the sensor was lost and which reps
-it cost.
+it cost. Reps the analyzer is not sure were reps (``count_confidence`` under 0.5) are no
+evidence either (:func:`evidence_mask`): a finding counts neither them among the reps with a
+fault nor in the "of M", and says how many it left out ("2 uncertain reps not counted").
 """
 
 from __future__ import annotations
@@ -61,6 +63,7 @@ from imu.report.tables import (
     time_held_s,
 )
 from imu.tempo import Tempo
+from imu.text import count
 
 MAX_FIXES: Final = 2
 """Findings shown as "fix first"; the rest are listed as "also seen"."""
@@ -115,6 +118,8 @@ class Summary:
         advice: the progression / regression verdict (:mod:`imu.report.coaching`).
         uncertain: the reps the analyzer is unsure are reps (``count_confidence`` low),
             as ``set S, rep R`` text; "" when none or the column is missing.
+        uncertain_faults: those of them (not over a data gap) with a swing or fault, as
+            ``set S, rep R`` text: the findings do not count them (:func:`evidence_mask`).
         disclaimer: the analysis never diagnoses pain or injury.
         unit: what one rep is called: ``hold`` for holds (plank), else ``rep``.
         judged: reps judged on tempo: those not over a data gap
@@ -136,6 +141,7 @@ class Summary:
     also: tuple[Finding, ...] = ()
     advice: Verdict = field(default_factory=lambda: Verdict("none", ""))
     uncertain: str = ""
+    uncertain_faults: str = ""
     disclaimer: str = DISCLAIMER
     unit: str = "rep"
     judged: int = 0
@@ -238,14 +244,27 @@ def _flag(reps: pd.DataFrame, column: str) -> pd.Series:
     return reps[column].fillna(False).astype(bool)
 
 
-def _judged_reps(reps: pd.DataFrame) -> pd.DataFrame:
-    """The reps a fault rule judges: those not over a data gap (:func:`judged`).
+def evidence_mask(reps: pd.DataFrame) -> pd.Series:
+    """The reps a finding counts: not over a data gap (:func:`judged`) and not uncertain.
 
     A rep over a data gap lasted an unknown time and its angle was bridged: its durations,
-    range and angles are no evidence, so it counts neither among the reps with a fault nor
-    in the "of M" (as it is left out of the tempo evidence).
+    range and angles are no evidence. A rep the analyzer is not sure was a rep
+    (``count_confidence`` under :data:`UNCERTAIN_CONFIDENCE`, :func:`sure_reps`) is no
+    evidence either: it may be noise, or the lowering read as the raise. Neither counts
+    among the reps with a fault nor in the "of M"; a finding says how many uncertain reps it
+    left out (:func:`uncertain_left_out`). The tables keep their faults.
     """
-    return reps[judged(reps)]
+    return judged(reps) & sure_reps(reps)
+
+
+def uncertain_left_out(reps: pd.DataFrame) -> pd.Series:
+    """The reps a finding leaves out for being uncertain: judged, but not sure."""
+    return judged(reps) & ~sure_reps(reps)
+
+
+def _judged_reps(reps: pd.DataFrame) -> pd.DataFrame:
+    """The reps a fault rule judges (:func:`evidence_mask`)."""
+    return reps[evidence_mask(reps)]
 
 
 def _quantity(reps: pd.DataFrame, column: str, mask: pd.Series) -> pd.Series | None:
@@ -334,10 +353,8 @@ def rule_swing(reps: pd.DataFrame, profile: ExerciseProfile, tempo: Tempo) -> Fi
     """Momentum-driven reps (DOMAIN: leg toss / kick, kip, leveraged swing, hip drive)."""
     reps = _judged_reps(reps)
     mask = _flag(reps, "swing")
-    if profile.every_rep_is_swing:
-        # Every burst of a strict lift is hip drive; one barely above the noise of standing
-        # is no evidence to coach on (it may be sway).
-        mask = mask & sure_reps(reps)
+    # Every burst of a strict lift is hip drive; one barely above the noise of standing is
+    # no evidence to coach on (it may be sway): _judged_reps has left it out.
     if not mask.any():
         return None
     one, several, cue = SWING_WORDS.get(
@@ -537,7 +554,8 @@ def tempo_findings(reps: pd.DataFrame, profile: ExerciseProfile, tempo: Tempo,
         # A hold's tempo is its hold alone, off only when too short (the analyzer's rule);
         # a hold that sagged or shook was still as short, so every hold counts.
         clean = pd.Series(True, index=reps.index)
-    measured = judged(reps)  # a rep over a data gap has phases nobody measured
+    # A rep over a data gap has phases nobody measured; an uncertain one may be no rep.
+    measured = evidence_mask(reps)
     clean &= measured
     mask = ~_flag(reps, "tempo_ok") & clean
     if mask.sum() < max(1, TEMPO_OFF_SHARE * len(reps)):
@@ -650,7 +668,13 @@ def findings(reps: pd.DataFrame, profile: ExerciseProfile, tempo: Tempo,
     if profile.isometric:  # where, in holds: "(set 1, hold 2)"
         found = [_in_holds(f) for f in found]
     order = {name: i for i, (name, _) in enumerate(RULES)}
-    return sorted(merge_tempo(found), key=lambda f: (f.rule == "tempo", -f.count, order[f.rule]))
+    ranked = sorted(merge_tempo(found),
+                    key=lambda f: (f.rule == "tempo", -f.count, order[f.rule]))
+    left_out = int(uncertain_left_out(reps).sum())
+    if left_out:  # the "of M" is short of the reps found: say why, once per line
+        note = f"; {count(left_out, 'uncertain ' + _unit(profile))} not counted."
+        ranked = [replace(f, evidence=f.evidence.removesuffix(".") + note) for f in ranked]
+    return ranked
 
 
 def _in_holds(finding: Finding) -> Finding:
@@ -665,6 +689,19 @@ def _in_holds(finding: Finding) -> Finding:
 def advice(reps: pd.DataFrame, profile: ExerciseProfile, tempo: Tempo | None = None) -> Verdict:
     """The progression / regression verdict (:func:`imu.report.coaching.session_verdict`)."""
     return session_verdict(reps, profile, tempo)
+
+
+def uncertain_faults(reps: pd.DataFrame) -> str:
+    """The uncertain reps (:func:`uncertain_left_out`) with a swing or fault, as text.
+
+    The findings do not count them; the page names them rather than call the session clean.
+    """
+    if reps.empty:
+        return ""
+    mask = uncertain_left_out(reps) & (_flag(reps, "swing") | (
+        reps["fault_count"].fillna(0).astype("int64") > 0 if "fault_count" in reps.columns
+        else False))
+    return rep_ranges(reps, mask) if mask.any() else ""
 
 
 def uncertain_reps(reps: pd.DataFrame) -> str:
@@ -716,6 +753,7 @@ def summarize(
         also=tuple(ranked[max_fixes:]),
         advice=advice(reps, profile, tempo),
         uncertain=uncertain_reps(reps),
+        uncertain_faults=uncertain_faults(reps),
         unit=unit,
         judged=int(measured.sum()),
         on_tempo=int(on_tempo.sum()),

@@ -15,7 +15,7 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from imu.core.metrics import TempoTolerance
+from imu.core.metrics import UNCERTAIN_CONFIDENCE, TempoTolerance
 from imu.exercises import FAULTS, fault_words
 from imu.report.tables import RECORDING, finite, near_limit, phase_limits, time_held_s
 
@@ -35,6 +35,25 @@ def _fmt_side(side: object) -> str:
 def _share(value: float) -> str:
     """A share as a percentage; "-" when missing (every rep of the set over a data gap)."""
     return "-" if pd.isna(value) else f"{float(value):.0%}"
+
+
+UNCERTAIN_MARK = "?"
+"""Beside the number of a rep the analyzer is not sure was a rep (``count_confidence``
+under :data:`UNCERTAIN_CONFIDENCE`)."""
+
+UNCERTAIN_LEGEND = (f"{UNCERTAIN_MARK} uncertain: may not be a rep; its swing and faults are "
+                    "not counted in the advice")
+"""The reps table's legend line when a rep is marked :data:`UNCERTAIN_MARK`."""
+
+
+def _uncertain(row: Mapping[Any, Any]) -> bool:
+    confidence = finite(row.get("count_confidence"))
+    return confidence is not None and confidence < UNCERTAIN_CONFIDENCE
+
+
+def _rep_no(row: Mapping[Any, Any]) -> str:
+    """The rep's number, marked :data:`UNCERTAIN_MARK` when it is uncertain."""
+    return f"{row['rep']}{UNCERTAIN_MARK if _uncertain(row) else ''}"
 
 
 RATIOS = {"concentric_s": "concentric_ratio", "eccentric_s": "eccentric_ratio",
@@ -65,13 +84,17 @@ def reps_view(reps: pd.DataFrame, hold: bool = False,
 
     ``hold``: the reps are static holds (plank): each is told by the time held, its drift
     and faults, not by up/hold/down phases, a ROM or swings. ``tolerance``: the tempo
-    tolerance the analyzer used (``--tempo-tolerance``; the default when None).
+    tolerance the analyzer used (``--tempo-tolerance``; the default when None). An
+    uncertain rep's number is marked :data:`UNCERTAIN_MARK`, with :data:`UNCERTAIN_LEGEND`
+    under the table (the session line counts them: "8 reps (1 uncertain: ...)").
     """
     if reps.empty:
         return Text(f"no {'holds' if hold else 'reps'} found", style="yellow")
     if hold:
         return _holds_view(reps)
-    table = Table(title="reps", box=box.SIMPLE_HEAD, show_edge=False)
+    marked = any(_uncertain(r) for r in reps.to_dict(orient="records"))
+    table = Table(title="reps", box=box.SIMPLE_HEAD, show_edge=False,
+                  caption=UNCERTAIN_LEGEND if marked else None, caption_justify="left")
     several = RECORDING in reps
     if several:
         table.add_column("recording")
@@ -90,7 +113,7 @@ def reps_view(reps: pd.DataFrame, hold: bool = False,
     for r in reps.to_dict(orient="records"):
         faults = fault_words([f for f in FAULTS if r[f]])
         cells = [str(r[RECORDING])] if several else []
-        cells += [str(r["set"]), str(r["rep"])]
+        cells += [str(r["set"]), _rep_no(r)]
         if alternating:
             cells.append(_fmt_side(r["side"]))
         cells += [
@@ -150,7 +173,8 @@ def sets_view(sets: pd.DataFrame, hold: bool = False,
     headers += ["set", "holds" if hold else "reps", "rest\ns"]
     headers += (["held\ns", "mean hold\ns", "long\nenough", "faults"] if hold else
                 ["under\ntension s", "up\ns", "hold\ns", "down\ns", "ROM\ndeg", "on\ntempo",
-                 "swings", "faults", "clean before\na fault"])
+                 # A swing is no fault, but it ends the run of clean reps as one does.
+                 "swings", "faults", "clean before\nswing/fault"])
     for h in headers:
         table.add_column(h, justify="left" if h == "recording" else "right")
     for r in sets.to_dict(orient="records"):

@@ -78,7 +78,7 @@ def test_badges_use_the_measured_quantity_when_the_column_exists() -> None:
     row["arch_deg"] = 8.4
     assert "back arch: 8°" in _text(" ".join(rep_badges(row, T313)))
     row["count_confidence"] = 0.3
-    assert "uncertain rep (30% sure)" in _text(" ".join(rep_badges(row, T313)))
+    assert "uncertain: may not be a rep (30% sure)" in _text(" ".join(rep_badges(row, T313)))
     swing = reps_table([make_rep(1, 1, 0.0, swing=True)]).iloc[0].to_dict()
     swing["swing_features"] = 2
     assert "swing: 2/3 signs, peak at 50% of the way up" in _text(" ".join(rep_badges(swing,

@@ -102,7 +102,8 @@ def test_ready_to_progress_when_the_bar_is_met(data: research.Dataset) -> None:
 
 def test_page_is_self_contained_with_plain_headings(data: research.Dataset) -> None:
     page = render_progress_html(build_progress(data, "P02"))
-    assert page.count("data:image/png;base64,") == 4
+    assert page.count("<figure>") == 4
+    assert page.count("data:image/png;base64,") == 8  # each drawn for desktops and phones
     assert "never diagnoses pain or injury" in page
     assert "eccentric_s_median" not in page.replace("progress_weekly.csv", "")
     assert '<meta name="viewport"' in page
