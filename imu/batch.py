@@ -90,6 +90,7 @@ import pyarrow.parquet as pq
 from imu.core.analyzer import AnalyzerParams
 from imu.errors import ImportOptionsError, ImuError
 from imu.exercises import PROFILES, check_tempo_fits, get_profile, profile_name
+from imu.io.atomic import file_in_the_way
 from imu.io.load import datasets_note, is_batch_dataset, load_recordings, not_a_recording
 from imu.io.recording import Recording
 from imu.report.mismatch import exercise_mismatch
@@ -1091,13 +1092,14 @@ def check_dataset_folder(root: str | Path) -> Path:
     """
     root = Path(root)
     fix = "give --out a folder: a new one, or a dataset written by imu batch"
-    if root.exists() and not root.is_dir():
+    blocking = file_in_the_way(root)
+    if blocking == root:
         raise BatchError(f"dataset {root} is a file, not a folder; {fix}")
+    if blocking is not None:
+        raise BatchError(f"cannot create dataset {root}: {blocking} is a file, not a folder; {fix}")
     existing = root
     while not existing.exists() and existing != existing.parent:
         existing = existing.parent
-    if existing != root and not existing.is_dir():
-        raise BatchError(f"cannot create dataset {root}: {existing} is a file, not a folder; {fix}")
     if not os.access(existing, os.W_OK | os.X_OK):
         raise BatchError(f"cannot write dataset {root}: {existing} is not writable; choose a "
                          "writable --out")

@@ -79,14 +79,14 @@ def check_out(out: Path) -> None:
         ImuError: ``out`` is a file, or a file stands where one of its parent folders would be.
 
     """
+    from imu.io.atomic import file_in_the_way
+
     fix = "give --out a folder (a new one or an existing one), e.g. --out out/progress"
-    if out.exists() and not out.is_dir():
+    blocking = file_in_the_way(out)
+    if blocking == out:
         raise ImuError(f"--out {out} is a file, not a folder; {fix}")
-    existing = out
-    while not existing.exists() and existing != existing.parent:
-        existing = existing.parent
-    if existing != out and not existing.is_dir():
-        raise ImuError(f"--out {out}: {existing} is a file, not a folder; {fix}")
+    if blocking is not None:
+        raise ImuError(f"--out {out}: {blocking} is a file, not a folder; {fix}")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -54,4 +54,16 @@ def write_error_reason(path: str | Path, exc: OSError) -> str:
     return str(exc.strerror or exc)
 
 
-__all__ = ["atomic_path", "write_error_reason", "write_text_atomic"]
+def file_in_the_way(folder: str | Path) -> Path | None:
+    """The file that keeps ``folder`` from being (or being made) a folder, or None.
+
+    ``folder`` itself when it is a file; else its first existing parent, when that is a file
+    (``mkdir`` would fail under it).
+    """
+    existing = Path(folder)
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    return None if not existing.exists() or existing.is_dir() else existing
+
+
+__all__ = ["atomic_path", "file_in_the_way", "write_error_reason", "write_text_atomic"]
