@@ -407,8 +407,12 @@ def finish_session(
                 raise KeyboardInterrupt
             report = live_report(recording, result.reps, profile, tempo, result.trace,
                                  result.trace_start_s)
+            if hold.interrupted:  # a Ctrl-C that landed where it could not be raised
+                raise KeyboardInterrupt
             saved = SavedSession(path, write_reports(report, reports_dir(path)), report,
                                  fallback_reason)
+            if hold.interrupted:
+                raise KeyboardInterrupt
             _print_summary(saved, recording, tempo, out)
         except KeyboardInterrupt:
             print(f"imu {command}: {_stopped_note(path, recording, saved, profile, tempo)}",

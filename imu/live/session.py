@@ -25,6 +25,7 @@ import logging
 import math
 import os
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -463,6 +464,11 @@ class InterruptHold:
 
     Handlers can only be set in the main thread; elsewhere the hold holds nothing.
 
+    A Ctrl-C after :meth:`release` that lands where Python cannot raise it (a garbage
+    collector's callback, a ``__del__``) would only print "Exception ignored … KeyboardInterrupt"
+    and be lost: :attr:`interrupted` records it instead, for the caller to stop at its next
+    step.
+
     Args:
         command: the command named in the messages (``live``, ``replay``).
 
@@ -475,7 +481,10 @@ class InterruptHold:
         self.presses = 0
         """Ctrl-Cs (and SIGTERMs) held off so far."""
         self.holding = False
+        self.interrupted = False
+        """A Ctrl-C after :meth:`release` could not be raised where it landed (see above)."""
         self._previous: dict[int, Any] = {}
+        self._previous_hook: Any = None
 
     def __enter__(self) -> InterruptHold:
         return self
@@ -493,6 +502,9 @@ class InterruptHold:
         self.holding = True
         if threading.current_thread() is not threading.main_thread():
             return
+        if self._previous_hook is None:
+            self._previous_hook = sys.unraisablehook
+            sys.unraisablehook = self._unraisable
         for sig in self.SIGNALS:
             with contextlib.suppress(ValueError, OSError):
                 if signal.getsignal(sig) == self._on_signal:
@@ -513,6 +525,17 @@ class InterruptHold:
         for sig, handler in previous.items():
             with contextlib.suppress(ValueError, OSError):
                 signal.signal(sig, handler)
+        if self._previous_hook is not None:
+            sys.unraisablehook, self._previous_hook = self._previous_hook, None
+
+    def _unraisable(self, unraisable: Any) -> None:
+        """``sys.unraisablehook``: keep a Ctrl-C raised where it cannot be; pass on the rest."""
+        kind = getattr(unraisable, "exc_type", None)
+        if isinstance(kind, type) and issubclass(kind, KeyboardInterrupt):
+            self.interrupted = True
+            return
+        hook = self._previous_hook or sys.__unraisablehook__
+        hook(unraisable)
 
     def _on_signal(self, signum: int, frame: object) -> None:
         if not self.holding:
