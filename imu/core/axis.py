@@ -45,9 +45,10 @@ class BodyAxes:
         up_ref: up direction at the start of the session.
         ref_perp: ``up_ref`` projected perpendicular to ``axis`` (zero when vertical).
         sign_sure: whether two independent readings of the concentric direction agreed
-            (exercises whose faults go below rest: the median excursion and the way most
-            movements first leave the starting posture, :func:`departure_vote`); when they
-            disagree the session may be read upside down, the lowering taken for the raise.
+            (exercises whose faults go below rest: the median excursion and the way
+            movements leave the starting posture after resting there, :func:`departure_vote`);
+            when they disagree the session may be read upside down, the lowering taken for
+            the raise.
 
     """
 
