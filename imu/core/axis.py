@@ -4,7 +4,9 @@ The principal axis of the bias-corrected angular velocity, ``argmax_u sum (u . w
 moving samples, is fixed at the first quiet sample after the pelvis has rotated the profile's
 ``lock_rotation_deg`` in total (about two reps); its sign makes the median of the large
 excursions from the starting posture positive (the concentric direction), or the median of all
-of them for exercises whose faults go below rest (a back arch as deep as a rep). The
+of them for exercises whose faults go below rest (a back arch as deep as a rep), where a second
+reading, which way the pelvis leaves the starting posture after resting there
+(:func:`departure_vote`), says whether that sign is sure. The
 excursions come from gravity's direction where it follows the pelvis (else from the
 integrated gyro); standing (``sign_from_gravity`` off), from the integrated gyro with each
 movement measured from its own start (the integral drifts between movements). For holds, the
