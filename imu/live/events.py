@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from imu.core.metrics import Rep, TempoTolerance
+from imu.core.metrics import UNCERTAIN_CONFIDENCE, Rep, TempoTolerance
 from imu.exercises import FAULTS, ExerciseProfile, fault_words
 from imu.report.summary import FAULT_CUES as REPORT_FAULT_CUES
 from imu.report.summary import RULES as REPORT_RULES
@@ -238,6 +238,10 @@ lasted an unknown time, so it is neither red nor green and has no ▼/▲."""
 NOT_JUDGED_SET = "not judged: the sensor was lost"
 """The coaching line of a set whose every rep was over a data gap: nothing to judge it by."""
 
+UNSURE_SET = "not judged: the reps were uncertain"
+"""The coaching line of a set whose every judged rep was uncertain (``count_confidence``
+under 0.5): as the report's advice, nothing to coach on."""
+
 
 def set_coaching(reps: Sequence[Rep], tempo: Tempo, tol: TempoTolerance,
                  hold: bool = False) -> tuple[str, str, bool]:
@@ -247,7 +251,10 @@ def set_coaching(reps: Sequence[Rep], tempo: Tempo, tol: TempoTolerance,
     else the phase most often off tempo (a hold: too short), else a good set (``good``). A rep
     over a data gap is not judged, on tempo nor on swing and faults (as
     :func:`imu.report.tables.judged`): "k of n" counts the judged reps alone, and a set whose
-    every rep was over a gap is no good set but :data:`NOT_JUDGED_SET` (``good`` False).
+    every rep was over a gap is no good set but :data:`NOT_JUDGED_SET` (``good`` False). Nor
+    is a rep the analyzer is not sure was one (``count_confidence`` under 0.5), as in the
+    report's advice (:func:`imu.report.summary.evidence_mask`); a set of only such reps is
+    :data:`UNSURE_SET`.
     """
     n = len(reps)
     unit = "holds" if hold else "reps"
@@ -255,6 +262,11 @@ def set_coaching(reps: Sequence[Rep], tempo: Tempo, tol: TempoTolerance,
     if not judged:
         gaps = f"the {unit[:-1]}" if n == 1 else f"all {n} {unit}"
         return NOT_JUDGED_SET, f"{gaps} over a data gap", False
+    judged = [r for r in judged if r.count_confidence >= UNCERTAIN_CONFIDENCE]
+    if not judged:
+        why = (f"the {unit[:-1]} may not be one: check it in the report" if n == 1
+               else f"none of the {n} {unit} is sure: check them in the report")
+        return UNSURE_SET, why, False
     m = len(judged)
     counts = [(f, sum(bool(r.swing) if f == "swing" else f in r.faults for r in judged))
               for f in FIX_ORDER]

@@ -55,3 +55,20 @@ def test_the_note_after_a_lost_sensor_says_how_much_was_lost():
     assert lost_words(7.6) == "sensor back: 8 s lost, reps done then were not counted"
     assert lost_words(0.2).startswith("sensor back: under 1 s lost")
     assert lost_words(12.0, hold=True) == "sensor back: 12 s lost, a hold then is not timed"
+
+
+def test_the_set_summary_counts_only_sure_reps_as_the_report_does():
+    """A rep the analyzer is 0% sure of with a fault: the report's advice leaves it out, and
+    the set summary did not (it named the dropped descent "in 1 of 3 reps")."""
+    import dataclasses
+
+    tempo = parse_tempo("2-1-2")
+    unsure = dataclasses.replace(make_rep(1, 2, 10.0, faults=["dropped_eccentric"]),
+                                 count_confidence=0.0)
+    reps = [make_rep(1, 1, 0.0), unsure, make_rep(1, 3, 20.0)]
+    assert not findings(reps_table(reps), get_profile("reverse-crunch"), tempo)
+    cue, why, good = set_coaching(reps, tempo, TempoTolerance())
+    assert good and "of 3" not in why and "of 2" not in why
+    all_unsure = [dataclasses.replace(r, count_confidence=0.2) for r in reps]
+    cue, why, good = set_coaching(all_unsure, tempo, TempoTolerance())
+    assert not good and cue.startswith("not judged") and "none of the 3 reps is sure" in why
