@@ -25,40 +25,29 @@ from imu.live.events import (
     Progress,
     RepDone,
     SetEnded,
-    SourceInfo,
 )
 from imu.live.sources.replay import replay
 from imu.live.views import RichView, big_text
 from imu.live.web.state import CoachingState
 from imu.sim import SessionSpec, simulate_session
 from imu.tempo import parse_tempo
-from tests.live.web_support import CRUNCH_TEMPO, crunch_reps, rep_events
+from tests.live.web_support import (
+    CRUNCH_TEMPO,
+    SENSOR,
+    ManualClock,
+    crunch_reps,
+    rendered,
+    rep_events,
+)
 
 PLANK = parse_tempo("1-45-1")
-SENSOR = SourceInfo("HipIMU-S", "C0:FF:EE:00:00:01")
-
-
-class _Clock:
-    def __init__(self) -> None:
-        self.now = 100.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 def _terminal(exercise: str, tempo=PLANK, clock=None) -> RichView:
     return RichView(Console(file=io.StringIO()), tempo, TempoTolerance(), False,
-                    get_profile(exercise), speed=1.0, clock=clock or _Clock())
-
-
-def _shown(view: RichView) -> str:
-    buf = io.StringIO()
-    Console(file=buf, width=100).print(view.render())
-    return buf.getvalue()
+                    get_profile(exercise), speed=1.0, clock=clock or ManualClock())
 
 
 def _page(hold: bool, tempo=PLANK, clock=None) -> CoachingState:
-    return CoachingState("Plank" if hold else "Reverse crunch", tempo, clock=clock or _Clock(),
+    return CoachingState("Plank" if hold else "Reverse crunch", tempo, clock=clock or ManualClock(),
                          hold=hold)
 
 
@@ -71,14 +60,14 @@ def _learned() -> list[object]:
 
 
 def test_a_plank_gets_into_position_before_its_first_hold_on_the_terminal():
-    clock = _Clock()
+    clock = ManualClock()
     view = _terminal("plank", clock=clock)
     for event in _learned():
         view(event)
         clock.now += 3.0
     assert view.shown_key() == "ready"
     assert view.phase_clock() == ("", "", "")  # nothing is timed yet: no rest, no hold
-    text = _shown(view)
+    text = rendered(view)
     assert big_text("READY")[0] in text and "get into position" in text
     for word in ("REST", "HOLD", "0:0"):
         assert (big_text(word)[0] if word.isalpha() else word) not in text, word
@@ -88,7 +77,7 @@ def test_a_plank_gets_into_position_before_its_first_hold_on_the_terminal():
 
 
 def test_a_plank_gets_into_position_before_its_first_hold_on_the_page():
-    clock = _Clock()
+    clock = ManualClock()
     state = _page(hold=True, clock=clock)
     for event in _learned():
         state.apply(event)
@@ -109,7 +98,7 @@ def test_a_plank_gets_into_position_before_its_first_hold_on_the_page():
 def test_a_hold_that_came_to_nothing_before_the_first_is_no_rest():
     """A hold told as begun, then ended before it was one: back to getting into position (the
     terminal said REST, and the page called it a rest after 5 s)."""
-    clock = _Clock()
+    clock = ManualClock()
     view, state = _terminal("plank", clock=clock), _page(hold=True, clock=clock)
     events = [*_learned(), PhaseStarted("top_hold", 1, 12.0, 16.0, 45.0),
               PhaseStarted("bottom_pause", 1, 20.0, 20.5, 0.0, rep_ended=False),
@@ -125,7 +114,7 @@ def test_after_the_first_hold_the_rest_is_a_rest():
     """The rest timer stays where it is true: after a set (and the held hold before it)."""
     from tests.live.test_views import _plank_hold
 
-    clock = _Clock()
+    clock = ManualClock()
     view, state = _terminal("plank", clock=clock), _page(hold=True, clock=clock)
     hold = _plank_hold(1, 46.0, True)
     events = [*_learned(), PhaseStarted("top_hold", 1, 5.0, 9.0, 45.0),
@@ -149,7 +138,7 @@ def test_after_the_first_hold_the_rest_is_a_rest():
 def test_a_start_too_small_before_the_first_rep_is_no_rest():
     """Reps: the axis learned before the first rep, a start too small to be one. The page
     turned its pause into "rest: resting? or go on with the next rep" after 5 s."""
-    clock = _Clock()
+    clock = ManualClock()
     view = _terminal("reverse-crunch", CRUNCH_TEMPO, clock)
     state = _page(hold=False, tempo=CRUNCH_TEMPO, clock=clock)
     events = [Connected(SENSOR, reconnect=False), PhaseChanged("learning"),
@@ -163,7 +152,7 @@ def test_a_start_too_small_before_the_first_rep_is_no_rest():
     assert (phase["key"], phase["elapsed_s"]) == ("ready", None)
     assert phase["hint"] == PHASE_HINTS["ready"] and "first rep" in phase["hint"]
     assert view.shown_key() == "ready" and view.phase_clock() == ("", "", "")
-    text = _shown(view)
+    text = rendered(view)
     assert big_text("READY")[0] in text and big_text("PAUSE")[0] not in text
     # The first rep starts: its phases as before.
     state.apply(PhaseStarted("concentric", 1, 30.0, 30.3, 3.0))
@@ -201,7 +190,7 @@ def test_a_simulated_plank_says_ready_until_its_first_hold_is_found():
     learned = next(i for i, e in enumerate(events)
                    if isinstance(e, PhaseChanged) and e.phase != "learning")
     assert learned < first_hold  # the moment this is about happens in the stream
-    clock = _Clock()
+    clock = ManualClock()
     view, state = _terminal("plank", tempo, clock), _page(hold=True, tempo=tempo, clock=clock)
     terminal_keys, page_keys = [], []
     for event in events[:first_hold]:

@@ -23,32 +23,15 @@ from imu.live.events import (
     PhaseStarted,
     Progress,
     RepDone,
-    SourceInfo,
 )
 from imu.live.views import RichView
 from imu.live.web.state import CoachingState
-from tests.live.web_support import CRUNCH_TEMPO, crunch_reps
-
-SENSOR = SourceInfo("HipIMU-S", "C0:FF:EE:00:00:01")
+from tests.live.web_support import CRUNCH_TEMPO, SENSOR, ManualClock, crunch_reps, rendered
 
 
-class _Clock:
-    def __init__(self) -> None:
-        self.now = 100.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-def _terminal(exercise: str, clock: _Clock | None = None) -> RichView:
+def _terminal(exercise: str, clock: ManualClock | None = None) -> RichView:
     return RichView(Console(file=io.StringIO()), CRUNCH_TEMPO, TempoTolerance(), False,
-                    get_profile(exercise), speed=1.0, clock=clock or _Clock())
-
-
-def _shown(view: RichView) -> str:
-    buf = io.StringIO()
-    Console(file=buf, width=200).print(view.render())
-    return buf.getvalue()
+                    get_profile(exercise), speed=1.0, clock=clock or ManualClock())
 
 
 def test_the_learning_hint_says_how_many_reps_each_kind_of_movement_takes() -> None:
@@ -58,8 +41,8 @@ def test_the_learning_hint_says_how_many_reps_each_kind_of_movement_takes() -> N
         view = _terminal(exercise)
         view(Connected(SENSOR, reconnect=False))
         view(PhaseChanged("learning"))
-        assert words in _shown(view), exercise
-        assert "every rep is counted then" in _shown(view)
+        assert words in rendered(view, 200), exercise
+        assert "every rep is counted then" in rendered(view, 200)
         profile = get_profile(exercise)
         # The page: from the profile, or from the title the CLI gives it.
         for state in (CoachingState(profile.title, CRUNCH_TEMPO, profile=profile),
@@ -69,7 +52,7 @@ def test_the_learning_hint_says_how_many_reps_each_kind_of_movement_takes() -> N
 
 
 def test_after_the_sensor_came_back_the_status_never_says_no_samples_lost() -> None:
-    clock = _Clock()
+    clock = ManualClock()
     view = _terminal("reverse-crunch", clock)
     view(Connected(SENSOR, reconnect=False))
     view(Progress(2080, 20.0, 0, 0, None, None))
@@ -77,17 +60,17 @@ def test_after_the_sensor_came_back_the_status_never_says_no_samples_lost() -> N
     clock.now += 6.0
     view(Connected(SENSOR, reconnect=True))
     view(Progress(2080, 20.0, 0, 0, None, None))  # the recorder has not placed the gap yet
-    text = _shown(view)
+    text = rendered(view, 200)
     assert "sensor back: 6 s lost" in text
     assert "no samples lost" not in text
     assert "about 6 s lost" in text
     view(Progress(2700, 26.0, 624, 1, None, None))
-    assert "624 samples lost in 1 gap" in _shown(view)
+    assert "624 samples lost in 1 gap" in rendered(view, 200)
 
 
 def test_a_reconnect_keeps_the_count_and_does_not_learn_again() -> None:
     reps = crunch_reps()[:2]
-    clock = _Clock()
+    clock = ManualClock()
     view = _terminal("reverse-crunch", clock)
     state = CoachingState("Reverse crunch", CRUNCH_TEMPO, clock=clock)
     events = [Connected(SENSOR, reconnect=False), PhaseChanged("learning"),
@@ -108,7 +91,7 @@ def test_a_reconnect_keeps_the_count_and_does_not_learn_again() -> None:
 def test_a_rep_that_ended_without_its_end_told_is_at_the_bottom_not_in_a_top_hold() -> None:
     rep = crunch_reps()[1]
     top = PhaseStarted("top_hold", 1, rep.con_end_s, rep.con_end_s + 0.1, 1.0)
-    clock = _Clock()
+    clock = ManualClock()
     view = _terminal("reverse-crunch", clock)
     state = CoachingState("Reverse crunch", CRUNCH_TEMPO, clock=clock)
     for event in (Connected(SENSOR, reconnect=False), top, RepDone(rep, 0.0, 0.0)):
@@ -120,7 +103,7 @@ def test_a_rep_that_ended_without_its_end_told_is_at_the_bottom_not_in_a_top_hol
 
 
 def test_still_after_a_lowering_is_a_pause_at_the_bottom_not_a_hold() -> None:
-    clock = _Clock()
+    clock = ManualClock()
     view = _terminal("reverse-crunch", clock)
     state = CoachingState("Reverse crunch", CRUNCH_TEMPO, clock=clock)
     for event in (Connected(SENSOR, reconnect=False), PhaseChanged("up"),
@@ -133,7 +116,7 @@ def test_still_after_a_lowering_is_a_pause_at_the_bottom_not_a_hold() -> None:
 
 def test_a_long_pause_after_the_last_rep_reads_as_rest_and_slower_goes() -> None:
     rep = crunch_reps()[0]  # a dropped descent
-    clock = _Clock()
+    clock = ManualClock()
     view = _terminal("reverse-crunch", clock)
     view(Connected(SENSOR, reconnect=False))
     view(PhaseStarted("eccentric", 1, rep.ecc_start_s, rep.ecc_start_s + 0.1, 3.0))
@@ -141,13 +124,13 @@ def test_a_long_pause_after_the_last_rep_reads_as_rest_and_slower_goes() -> None
     view(PhaseStarted("bottom_pause", 1, rep.ecc_end_s, rep.ecc_end_s + 0.1, None,
                       rep_ended=True))
     view(RepDone(rep, 0.0, 0.0))
-    assert "SLOWER" in _shown(view)  # up for its minimum time
+    assert "SLOWER" in rendered(view, 200)  # up for its minimum time
     clock.now += 3.5
     view(Progress(int((rep.ecc_end_s + 3.5) * 104), rep.ecc_end_s + 3.5, 0, 0, None, None))
-    text = _shown(view)
+    text = rendered(view, 200)
     assert "SLOWER" not in text and "(last rep: " in text  # the rep's own correction
     assert view.shown_key() == "bottom_pause"
     clock.now += 5.0
     view(Progress(int((rep.ecc_end_s + 8.0) * 104), rep.ecc_end_s + 8.0, 0, 0, None, None))
     assert view.shown_key() == "rest"
-    assert REST_HINTS[0] in _shown(view)
+    assert REST_HINTS[0] in rendered(view, 200)

@@ -14,6 +14,7 @@ from imu.exercises import get_profile
 from imu.live.events import Connected, RepDone, SourceInfo, StreamEvent
 from imu.live.views import PlainView, RichView
 from imu.tempo import parse_tempo
+from tests.live.web_support import ManualClock, rendered
 
 TEMPO = parse_tempo("2-1-2")
 
@@ -212,21 +213,7 @@ def test_a_hold_over_a_data_gap_is_not_called_too_short() -> None:
     assert "length not judged" in line and "TOO SHORT" not in line
 
 
-class _Clock:
-    def __init__(self) -> None:
-        self.now = 100.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-def _render(view: RichView, width: int = 100) -> str:
-    buf = io.StringIO()
-    Console(file=buf, width=width).print(view.render())
-    return buf.getvalue()
-
-
-def _crunch_view(clock: _Clock, speed: float | None = 2.0) -> RichView:
+def _crunch_view(clock: ManualClock, speed: float | None = 2.0) -> RichView:
     return RichView(Console(file=io.StringIO()), parse_tempo("3-1-3"), TempoTolerance(), False,
                     get_profile("reverse-crunch"), speed=speed, clock=clock)
 
@@ -237,7 +224,7 @@ def test_a_lost_sensor_is_loud_on_the_terminal_and_says_for_how_long():
     from imu.live.events import Disconnected, PhaseStarted, Progress, Reconnecting
     from imu.live.views import big_text
 
-    clock = _Clock()
+    clock = ManualClock()
     rich = _crunch_view(clock)
     rich(Connected(SourceInfo("HipIMU-S", "C0:FF:EE:00:00:01", mtu=247), reconnect=False))
     rich(Progress(2080, 20.0, 0, 0, -63.0, None))
@@ -245,7 +232,7 @@ def test_a_lost_sensor_is_loud_on_the_terminal_and_says_for_how_long():
     rich(Disconnected(2080))
     clock.now += 2.5  # at --speed 2: 5 s of the set
     rich(Reconnecting(1, 0.25, "gone"))
-    text = _render(rich)
+    text = rendered(rich)
     assert rich.shown_key() == "lost" and rich.phase_clock()[0] == "5"
     assert big_text("LOST")[0] in text and big_text("UP")[0] not in text
     assert "SENSOR LOST: reconnecting... reps done now are not counted" in text
@@ -253,7 +240,7 @@ def test_a_lost_sensor_is_loud_on_the_terminal_and_says_for_how_long():
     clock.now += 1.5
     rich(Connected(SourceInfo("HipIMU-S", "C0:FF:EE:00:00:01", mtu=247), reconnect=True))
     rich(Progress(2912, 28.0, 832, 1, -63.0, None))  # 8 s at 104 Hz, by the sensor's clock
-    text = _render(rich)
+    text = rendered(rich)
     assert rich.shown_key() == "resumed" and rich.phase_clock() == ("", "", "")
     assert "sensor back: 8 s lost, reps done then were not counted" in text
     assert "832 samples lost in 1 gap" in text
@@ -286,18 +273,18 @@ def test_the_terminal_speaks_the_pages_words_and_leaves_link_details_out():
     from imu.live.views import big_text
     from tests.live.web_support import crunch_reps as load
 
-    clock = _Clock()
+    clock = ManualClock()
     rich = _crunch_view(clock)
     rich(Connected(SourceInfo("HipIMU-S", "C0:FF:EE:00:00:01", mtu=247, battery_percent=80),
                    reconnect=False))
     rich(PhaseChanged("learning"))
-    text = _render(rich)
+    text = rendered(rich)
     assert "LEARNING THE MOVEMENT" in text and "keep going: counting starts" in text
     rich(Progress(1040, 10.0, 0, 0, -63.0, None))
     toss = load()[2]  # rep 3 of the bundled crunch: a leg toss (swing), up 1.1 s of 3
     rich(RepDone(toss, 0.0, 0.0))
     rich(PhaseStarted("bottom_pause", 3, toss.ecc_end_s, toss.ecc_end_s + 0.3, 0.0))
-    text = _render(rich)
+    text = rendered(rich)
     assert big_text("PAUSE")[0] in text
     assert "No kick, lift with control  (last rep: swing)" in text
     assert "1.1/3 ▼" in text and "range" in text
@@ -312,7 +299,7 @@ def test_slower_goes_with_the_phase_not_under_the_last_rep():
     from imu.live.views import big_text
     from tests.live.web_support import crunch_reps as load
 
-    clock = _Clock()
+    clock = ManualClock()
     rich = _crunch_view(clock, speed=1.0)
     rich(Connected(SourceInfo("HipIMU-S"), reconnect=False))
     first = load()[1]
@@ -321,7 +308,7 @@ def test_slower_goes_with_the_phase_not_under_the_last_rep():
     rich(PhaseStarted("eccentric", 3, 19.5, 19.8, 3.0))
     rich(PaceCue("eccentric", 3, 0.5, 1.1, 3.0, "slower"))
     clock.now += 0.3  # the phase clock runs between progress reports
-    lines = _render(rich).splitlines()
+    lines = rendered(rich).splitlines()
     cue = next(i for i, line in enumerate(lines) if "SLOWER" in line)
     last = next(i for i, line in enumerate(lines) if "last rep" in line)
     assert cue < last
@@ -329,13 +316,13 @@ def test_slower_goes_with_the_phase_not_under_the_last_rep():
     assert rich.phase_clock() == ("0.8", "/ 3 s", "")
     assert any(big_text("DOWN")[0] in line for line in lines[:cue])
     rich(PhaseStarted("concentric", 4, 22.0, 22.3, 3.0))  # the next rep: the cue goes
-    assert "SLOWER" not in _render(rich)
+    assert "SLOWER" not in rendered(rich)
 
 
 def test_the_terminal_measures_the_speed_of_a_sped_up_stream():
     from imu.live.events import Progress
 
-    clock = _Clock()
+    clock = ManualClock()
     rich = _crunch_view(clock, speed=None)
     assert rich.data_speed == 1.0
     rich(Connected(SourceInfo("sim"), reconnect=False))
@@ -363,7 +350,7 @@ def test_the_sensor_back_note_keeps_the_length_of_the_loss() -> None:
     """A frame lost within 15 s after the gap was placed turned "8 s lost" into "under 1 s"."""
     from imu.live.events import Disconnected, Progress
 
-    clock = _Clock()
+    clock = ManualClock()
     rich = _crunch_view(clock)
     rich(Connected(SourceInfo("HipIMU-S"), reconnect=False))
     rich(Progress(2080, 20.0, 0, 0, None, None))
@@ -371,10 +358,10 @@ def test_the_sensor_back_note_keeps_the_length_of_the_loss() -> None:
     clock.now += 4.0
     rich(Connected(SourceInfo("HipIMU-S"), reconnect=True))
     rich(Progress(2912, 28.0, 832, 1, None, None))  # the gap placed: 8 s at 104 Hz
-    assert "sensor back: 8 s lost" in _render(rich)
+    assert "sensor back: 8 s lost" in rendered(rich)
     clock.now += 1.0
     rich(Progress(3016, 29.0, 834, 2, None, None))  # a lost frame later: no part of it
-    text = _render(rich)
+    text = rendered(rich)
     assert "sensor back: 8 s lost" in text and "under 1 s lost" not in text
 
 
@@ -391,19 +378,19 @@ def _gap_rep(hold: bool = False) -> object:
 
 def test_the_last_rep_over_a_gap_is_neither_red_nor_marked() -> None:
     """The terminal's last-rep table judged a rep over a gap: "1.0/3 ▼" in red."""
-    clock = _Clock()
+    clock = ManualClock()
     rich = _crunch_view(clock)
     rich(RepDone(_gap_rep(), 0.0, 0.0))  # type: ignore[arg-type]
     table = rich._last_rep()
     cells = [cell for column in table.columns for cell in column._cells]
     assert all("▼" not in str(c) and "▲" not in str(c) for c in cells)
     assert all(getattr(c, "style", "") not in ("red", "green") for c in cells)
-    assert "not judged (data gap)" in _render(rich)
+    assert "not judged (data gap)" in rendered(rich)
 
 
 def test_a_plank_hold_over_a_gap_is_not_held_red() -> None:
     """A plank hold over a gap showed "20.0 / 45 s ▼" in bold red: too short, not judged."""
-    clock = _Clock()
+    clock = ManualClock()
     rich = RichView(Console(file=io.StringIO()), parse_tempo("1-45-1"), TempoTolerance(),
                     False, get_profile("plank"), speed=1.0, clock=clock)
     rich(RepDone(_gap_rep(hold=True), 0.0, 0.0))  # type: ignore[arg-type]
@@ -413,7 +400,7 @@ def test_a_plank_hold_over_a_gap_is_not_held_red() -> None:
     table = rich._last_rep()
     cells = [cell for column in table.columns for cell in column._cells]
     assert all("▼" not in str(c) and getattr(c, "style", "") != "red" for c in cells)
-    assert "not judged (data gap)" in _render(rich)
+    assert "not judged (data gap)" in rendered(rich)
 
 
 def test_a_set_with_every_rep_over_a_gap_is_no_good_set() -> None:
@@ -452,7 +439,7 @@ def test_a_descent_near_the_dropped_line_reads_as_in_the_report() -> None:
     "1.46"."""
     from tests.report.helpers import make_rep
 
-    clock = _Clock()
+    clock = ManualClock()
     rich = _crunch_view(clock)
     rep = make_rep(1, 2, 10.0, concentric_s=3.0, top_hold_s=1.0, eccentric_s=1.46,
                    tempo_ok=False)

@@ -6,10 +6,13 @@ Scripted events say what a session says about a list of reps, in the order it sa
 from __future__ import annotations
 
 import asyncio
+import io
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from functools import cache
 from pathlib import Path
+
+from rich.console import Console
 
 from imu.ble.client import DeviceInfo
 from imu.core import RepAnalyzer
@@ -24,7 +27,9 @@ from imu.live.events import (
     Progress,
     RepDone,
     SetEnded,
+    SourceInfo,
 )
+from imu.live.views import RichView
 from imu.live.web.server import CoachingServer, WebAddress
 from imu.live.web.state import CoachingState
 from imu.live.web.view import WebView
@@ -115,3 +120,24 @@ class ServerThread:
         self.loop.call_soon_threadsafe(self.loop.stop)
         self.thread.join(10)
         self.loop.close()
+
+
+SENSOR = SourceInfo("HipIMU-S", "C0:FF:EE:00:00:01")
+"""The simulated sensor's name and address, as views show them."""
+
+
+class ManualClock:
+    """A clock the test moves by hand (``clock.now += 5``), s; starts at 100."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def rendered(view: RichView, width: int = 100) -> str:
+    """What the terminal view shows, as plain text ``width`` columns wide."""
+    buf = io.StringIO()
+    Console(file=buf, width=width).print(view.render())
+    return buf.getvalue()
