@@ -8,15 +8,9 @@ from pathlib import Path
 import pytest
 
 from imu.cli import main
+from tests.cli.helpers import one_error_line
 
 RECORDING = Path(__file__).resolve().parents[2] / "recordings" / "reverse_crunch.parquet"
-
-
-def _one_error_line(err: str) -> str:
-    lines = [line for line in err.splitlines() if line.strip()]
-    assert len(lines) == 1, err
-    assert "Traceback" not in err
-    return lines[0]
 
 
 @pytest.mark.parametrize(
@@ -51,7 +45,7 @@ def test_a_subject_without_letters_or_digits_is_refused(
     out = tmp_path / "bids"
     assert main(["export-bids", str(RECORDING), "--out", str(out), f"--subject={value}",
                  "--no-events"]) == 2
-    line = _one_error_line(capsys.readouterr().err)
+    line = one_error_line(capsys.readouterr().err)
     assert f"--subject: {value!r} has no letters or digits" in line
     assert "e.g. --subject S01" in line
     assert not out.exists()
@@ -62,7 +56,7 @@ def test_an_empty_task_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[
     out = tmp_path / "bids"
     assert main(["export-bids", str(RECORDING), "--out", str(out), "--task", "",
                  "--no-events"]) == 2
-    line = _one_error_line(capsys.readouterr().err)
+    line = one_error_line(capsys.readouterr().err)
     assert "--task: '' has no letters or digits" in line and "e.g. --task corestudy" in line
     assert not out.exists()
 

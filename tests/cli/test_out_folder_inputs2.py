@@ -13,13 +13,7 @@ import imu.evaluate
 import imu.report.progress
 from imu.cli import main
 from imu.evaluate.config import EvalError
-
-
-def _one_error_line(err: str) -> str:
-    lines = [line for line in err.splitlines() if line.strip()]
-    assert len(lines) == 1, err
-    assert "Traceback" not in err
-    return lines[0]
+from tests.cli.helpers import one_error_line
 
 
 @pytest.fixture
@@ -39,7 +33,7 @@ def test_progress_out_file_is_refused_before_the_work(
     target.write_text("mine")
     assert main(["progress", str(tmp_path), "--participant", "P01", "--out",
                  str(target)]) == 2
-    line = _one_error_line(capsys.readouterr().err)
+    line = one_error_line(capsys.readouterr().err)
     assert "the work started" not in line
     assert f"--out {target} is a file, not a folder" in line and "give --out a folder" in line
     assert target.read_text() == "mine"
@@ -51,7 +45,7 @@ def test_progress_out_under_a_file_is_refused_before_the_work(
     target = tmp_path / "page"
     target.write_text("mine")
     assert main(["progress", str(tmp_path), "--out", str(target / "sub")]) == 2
-    line = _one_error_line(capsys.readouterr().err)
+    line = one_error_line(capsys.readouterr().err)
     assert "the work started" not in line
     assert f"{target} is a file, not a folder" in line
 
@@ -72,7 +66,7 @@ def test_eval_out_file_says_it_is_a_file(
     target.write_text("mine")
     assert main(["eval", "--exercises", "reverse-crunch", "--sessions", "1", "--out",
                  str(target)]) == 2
-    line = _one_error_line(capsys.readouterr().err)
+    line = one_error_line(capsys.readouterr().err)
     assert f"--out {target} is a file, not a folder" in line and "--out needs a folder" in line
     assert "File exists" not in line
 
@@ -84,5 +78,5 @@ def test_eval_out_under_a_file_names_the_file(
     target.write_text("mine")
     assert main(["eval", "--exercises", "reverse-crunch", "--sessions", "1", "--out",
                  str(target / "x")]) == 2
-    line = _one_error_line(capsys.readouterr().err)
+    line = one_error_line(capsys.readouterr().err)
     assert f"{target} is a file, not a folder" in line

@@ -7,26 +7,20 @@ import socket
 import pytest
 
 from imu.cli import main
-
-
-def _one_error_line(err: str) -> str:
-    lines = [line for line in err.splitlines() if line.strip()]
-    assert len(lines) == 1, err
-    assert "Traceback" not in err
-    return lines[0]
+from tests.cli.helpers import one_error_line
 
 
 @pytest.mark.parametrize("port", ["70000", "-1", "eighty"])
 def test_port_out_of_range_is_named(port, capsys):
     assert main(["phone-setup", "phyphox", f"--port={port}"]) == 2
-    line = _one_error_line(capsys.readouterr().err)
+    line = one_error_line(capsys.readouterr().err)
     assert repr(port) in line and "1-65535" in line
 
 
 def test_save_to_a_missing_folder_is_named(tmp_path, capsys):
     target = tmp_path / "no-such-folder" / "hip-imu.phyphox"
     assert main(["phone-setup", "phyphox", "--save", str(target)]) == 2
-    line = _one_error_line(capsys.readouterr().err)
+    line = one_error_line(capsys.readouterr().err)
     assert str(target) in line and "existing folder" in line
 
 
@@ -48,13 +42,13 @@ def test_port_in_use_fails_before_printing_a_qr_code(capsys):
     captured = capsys.readouterr()
     assert code == 2
     assert "serving" not in captured.out and "scan" not in captured.out
-    line = _one_error_line(captured.err)
+    line = one_error_line(captured.err)
     assert f"127.0.0.1:{port}" in line and f"--port {port + 1}" in line
 
 
 def test_host_not_of_this_computer_is_named(capsys):
     assert main(["phone-setup", "phyphox", "--host", "192.0.2.123", "--port", "18766"]) == 2
-    line = _one_error_line(capsys.readouterr().err)
+    line = one_error_line(capsys.readouterr().err)
     assert "'192.0.2.123' is not an address of this computer" in line
 
 
@@ -62,7 +56,7 @@ def test_save_refuses_an_existing_file_without_force(tmp_path, capsys):
     target = tmp_path / "x.phyphox"
     target.write_text("mine")
     assert main(["phone-setup", "phyphox", "--save", str(target)]) == 2
-    line = _one_error_line(capsys.readouterr().err)
+    line = one_error_line(capsys.readouterr().err)
     assert "already exists" in line and "--force" in line
     assert target.read_text() == "mine"
     assert main(["phone-setup", "phyphox", "--save", str(target), "--force"]) == 0
@@ -73,7 +67,7 @@ def test_save_refuses_an_existing_file_without_force(tmp_path, capsys):
 def test_sensor_logger_refuses_phyphox_options(option, tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert main(["phone-setup", "sensor-logger", *option]) == 2
-    line = _one_error_line(capsys.readouterr().err)
+    line = one_error_line(capsys.readouterr().err)
     assert option[0] in line and "only for 'imu phone-setup phyphox'" in line
     assert not (tmp_path / "f").exists()
 
@@ -108,5 +102,5 @@ def test_a_download_of_the_experiment_is_said():
 def test_save_refuses_the_serving_options(tmp_path, capsys):
     target = tmp_path / "x.phyphox"
     assert main(["phone-setup", "phyphox", "--save", str(target), "--port", "9000"]) == 2
-    assert "--port: only for serving" in _one_error_line(capsys.readouterr().err)
+    assert "--port: only for serving" in one_error_line(capsys.readouterr().err)
     assert not target.exists()

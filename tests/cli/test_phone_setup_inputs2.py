@@ -14,13 +14,7 @@ import pytest
 import imu.cli.phone_setup as phone_setup
 from imu.cli import main
 from imu.errors import ImuError
-
-
-def _one_error_line(err: str) -> str:
-    lines = [line for line in err.splitlines() if line.strip()]
-    assert len(lines) == 1, err
-    assert "Traceback" not in err
-    return lines[0]
+from tests.cli.helpers import one_error_line
 
 
 @pytest.fixture
@@ -142,7 +136,7 @@ def test_a_bad_address_is_refused_naming_it_and_the_form(
 ) -> None:
     """``--address 10.0.0.5:9000`` served ``http://10.0.0.5:9000:8765/...``; ``notanip`` too."""
     assert main(["phone-setup", "phyphox", "--address", given]) == 2
-    line = _one_error_line(capsys.readouterr().err)
+    line = one_error_line(capsys.readouterr().err)
     assert f"--address {given!r}" in line and says in line
     assert "like 192.168.1.20" in line and "the port is --port" in line
     assert served == []  # refused before serving
@@ -151,7 +145,7 @@ def test_a_bad_address_is_refused_naming_it_and_the_form(
 def test_a_lan_address_with_a_loopback_host_is_refused(served, capsys) -> None:
     assert main(["phone-setup", "phyphox", "--host", "127.0.0.1", "--address",
                  "10.0.0.5"]) == 2
-    line = _one_error_line(capsys.readouterr().err)
+    line = one_error_line(capsys.readouterr().err)
     assert "--host 127.0.0.1" in line and "leave --host out" in line
     assert served == []
 
