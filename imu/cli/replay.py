@@ -74,8 +74,19 @@ def check_recording_arg(path: Path) -> None:
     if not looks_like_parquet(path):
         raise ImuError(
             f"{path}: not a Parquet recording; imu replay streams recordings: convert it first "
-            f"with 'imu convert {path} {path.with_suffix('.parquet')}'"
+            f"with 'imu convert {path} {parquet_name(path)}'"
         )
+
+
+COMPRESSED_SUFFIXES = (".gz", ".bz2", ".xz", ".zip")
+"""Suffixes of a compressed file, left out with the format's own suffix when naming its Parquet."""
+
+
+def parquet_name(path: Path) -> Path:
+    """The Parquet name to suggest for ``path``: ``s.csv`` and ``s.csv.gz`` give ``s.parquet``."""
+    if path.suffix.lower() in COMPRESSED_SUFFIXES:
+        path = path.with_suffix("")
+    return path.with_suffix(".parquet")
 
 
 def run(args: argparse.Namespace) -> int:

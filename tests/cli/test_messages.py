@@ -100,3 +100,17 @@ def test_info_of_a_recovered_journal_points_at_its_recording(tmp_path: Path, cap
     write_journal(journal, frames())
     assert main(["info", str(journal)]) == 2
     assert "already recovered" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("name", "suggested"), [
+    ("s.csv.gz", "s.parquet"), ("s.csv", "s.parquet"), ("s.TXT.GZ", "s.parquet"),
+])
+def test_replay_of_a_csv_suggests_a_parquet_name_without_the_compression(
+    tmp_path: Path, capsys, name: str, suggested: str
+) -> None:
+    import pandas as pd
+
+    pd.read_parquet(RECORDING).to_csv(tmp_path / name, index=False)
+    assert main(["replay", str(tmp_path / name), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert f"'imu convert {tmp_path / name} {tmp_path / suggested}'" in err
