@@ -132,6 +132,9 @@ class ExerciseProfile:
             sign are fixed for the session, degrees; about two typical reps, so that one
             faulty first rep cannot flip the sign. Reps before the lock are reported at it.
         alternating: the sides alternate rep by rep (dead bug, bird-dog).
+        join_split_reps: a limb cycle can move the braced pelvis twice (out and back): two
+            short reps close together, on the same side, are one rep
+            (:class:`imu.core.segmentation.SplitRepJoiner`).
         isometric: the exercise is a hold, reported as hold time (plank).
         every_rep_is_swing: any pelvic rep is momentum (standing strict lifts: the pelvis
             should not move at all, so a pelvic rep *is* hip drive).
@@ -180,6 +183,7 @@ class ExerciseProfile:
     min_velocity_dps: float
     lock_rotation_deg: float
     alternating: bool = False
+    join_split_reps: bool = False
     isometric: bool = False
     every_rep_is_swing: bool = False
     sign_from_gravity: bool = True
@@ -272,6 +276,7 @@ PROFILES: Final[dict[str, ExerciseProfile]] = {
             min_velocity_dps=0.6,
             lock_rotation_deg=80.0,
             alternating=True,
+            join_split_reps=True,
             min_rom_ratio=0.0,  # each side's ROM differs: no common reference
             alone_rom_ratio=0.0,
             judges_swing=False,
@@ -292,6 +297,7 @@ PROFILES: Final[dict[str, ExerciseProfile]] = {
             min_velocity_dps=0.6,
             lock_rotation_deg=80.0,
             alternating=True,
+            join_split_reps=True,
             min_rom_ratio=0.0,  # each side's ROM differs: no common reference
             alone_rom_ratio=0.0,
             judges_swing=False,

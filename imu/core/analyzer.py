@@ -76,7 +76,15 @@ from imu.core.metrics import (
 )
 from imu.core.pendulum import PendulumSplit
 from imu.core.phases import PaceWarning, PhaseCue, PhaseWatcher, WatcherParams
-from imu.core.segmentation import Lobe, LobeFinder, RawRep, RepAssembler, SegmenterParams
+from imu.core.segmentation import (
+    JoinParams,
+    Lobe,
+    LobeFinder,
+    RawRep,
+    RepAssembler,
+    SegmenterParams,
+    SplitRepJoiner,
+)
 from imu.core.stillness import StillnessBias
 from imu.core.stream import GapFiller, SosFilter
 from imu.errors import AnalysisError
@@ -239,6 +247,14 @@ class RepAnalyzer:
         )
         self._lobes = LobeFinder(seg)
         self._assembler = RepAssembler(seg)
+        tempo = self.tempo
+        self._joiner = (
+            SplitRepJoiner(JoinParams(
+                fs, tempo.concentric_s + tempo.top_hold_s + tempo.eccentric_s, tempo.top_hold_s
+            ))
+            if profile.join_split_reps
+            else None
+        )
         self._labeller = RepLabeller(profile)
         self._hold_queue: list[Lobe] = []  # holds: events waiting for the horizon
         self._n_in = 0  # samples released by the gap filler so far
@@ -289,7 +305,9 @@ class RepAnalyzer:
                 end = Lobe(-1, last, last + 1, float(last), float(last + 1), last,
                            0.0, 0.0, 0.0, 0.0)
                 reps += self._finalise(self._assembler.push([end]))
-        reps += self._finalise(self._assembler.flush())
+        reps += self._finalise(self._join(self._assembler.flush()))
+        if self._joiner is not None:
+            reps += self._finalise(self._joiner.flush())
         self._finished = True
         return reps
 
@@ -491,7 +509,8 @@ class RepAnalyzer:
         lobes: list[Lobe] = self._lobes.push(w_deg, angle, acc_angle)
         if self._holds is not None:
             lobes = self._hold_events(lobes, min(self._lobes.frontier, self._holds.horizon))
-        reps = self._finalise(self._assembler.push(lobes, self._lobes.negative_frontier))
+        raws = self._assembler.push(lobes, self._lobes.negative_frontier)
+        reps = self._finalise(self._join(raws))
         self._trim(start_abs + len(block))
         return reps
 
@@ -502,6 +521,14 @@ class RepAnalyzer:
         ready = [e for e in queue if e.start < horizon]
         self._hold_queue = [e for e in queue if e.start >= horizon]
         return ready
+
+    def _join(self, raws: list[RawRep]) -> list[RawRep]:
+        """Reps the joiner releases (all of ``raws`` when the profile joins none)."""
+        if self._joiner is None:
+            return raws
+        pending = self._assembler.pending_start
+        earliest = self._lobes.frontier if pending is None else min(pending, self._lobes.frontier)
+        return self._joiner.push(raws, earliest)
 
     def _finalise(self, raws: list[RawRep]) -> list[Rep]:
         """Quantities and labels of completed reps, one at a time in time order."""
@@ -553,6 +580,9 @@ class RepAnalyzer:
         context = round(self.params.context_s * fs)
         keep_from = min(end_abs - context - round(fs), self._lobes.frontier - context)
         pending = self._assembler.pending_start
+        held = self._joiner.held_start if self._joiner is not None else None
+        if held is not None:
+            pending = held if pending is None else min(pending, held)
         if self._hold_queue:
             first = self._hold_queue[0].start
             pending = first if pending is None else min(pending, first)

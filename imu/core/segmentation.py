@@ -237,6 +237,98 @@ class LobeFinder:
         return lobes
 
 
+@dataclass(frozen=True)
+class JoinParams:
+    """When two reps found close together are one limb cycle (:class:`SplitRepJoiner`).
+
+    Attributes:
+        sampling_rate_hz: sample rate of the rep indices, Hz.
+        prescribed_s: the prescribed rep, concentric + top hold + eccentric, s.
+        top_hold_s: the prescribed top hold, s.
+        short_fraction: a rep shorter than this share of ``prescribed_s`` may be half a cycle.
+        gap_s: the second half must start within this long after the first ended, plus the
+            prescribed top hold, s.
+        max_fraction: and the two together last at most this share of ``prescribed_s``.
+
+    """
+
+    sampling_rate_hz: float
+    prescribed_s: float
+    top_hold_s: float
+    short_fraction: float = 0.6
+    gap_s: float = 0.6
+    max_fraction: float = 1.3
+
+
+class SplitRepJoiner:
+    """Alternating braced exercises: a limb cycle that moved the pelvis twice is one rep.
+
+    In a dead bug the braced pelvis only answers the limbs: it can curl as the limb starts
+    out and be pulled back as the limb's lever grows, then curl again as the limb returns and
+    settle as it lands. That is two humps of the pelvic angle in one limb cycle, each of which
+    the state machine completes as a rep. A rep shorter than ``short_fraction`` of the
+    prescribed rep is held back until the next rep starts: if that one starts within
+    ``gap_s`` plus the prescribed top hold and the two together last no longer than
+    ``max_fraction`` of the prescribed rep, they are one rep (the first one's concentric,
+    the second one's eccentric, the humps' return and rise between them part of the top).
+    Otherwise the held rep is released as it was, once no rep can start within the window
+    any more: later, never different. (The side each hump turns the pelvis to does not tell
+    them apart: the second hump turns back, the side two true reps alternate to.)
+    """
+
+    def __init__(self, params: JoinParams) -> None:
+        self.p = params
+        self._held: RawRep | None = None
+
+    @property
+    def held_start(self) -> float | None:
+        """Onset of the rep held back (fractional index), or None."""
+        return self._held.con_start if self._held is not None else None
+
+    def push(self, raws: list[RawRep], earliest_next: float) -> list[RawRep]:
+        """Feed completed reps in time order; returns the reps that are final.
+
+        Args:
+            raws: reps from :class:`RepAssembler`, in time order.
+            earliest_next: absolute index before which no rep still to come can start.
+
+        """
+        fs = self.p.sampling_rate_hz
+        out: list[RawRep] = []
+        for raw in raws:
+            held, self._held = self._held, None
+            if held is not None:
+                if self._joins(held, raw):
+                    out.append(RawRep(held.concentric, raw.eccentric, held.windup,
+                                      held.overshoot))
+                    continue
+                out.append(held)
+            if (raw.ecc_end - raw.con_start) / fs < self.p.short_fraction * self.p.prescribed_s:
+                self._held = raw
+            else:
+                out.append(raw)
+        if self._held is not None and earliest_next > self._held.ecc_end + self._window() * fs:
+            out.append(self._held)
+            self._held = None
+        return out
+
+    def flush(self) -> list[RawRep]:
+        """At the end of the stream: the rep held back, if any."""
+        held, self._held = self._held, None
+        return [held] if held is not None else []
+
+    def _window(self) -> float:
+        return self.p.gap_s + self.p.top_hold_s
+
+    def _joins(self, first: RawRep, second: RawRep) -> bool:
+        fs = self.p.sampling_rate_hz
+        return (
+            (second.con_start - first.ecc_end) / fs <= self._window()
+            and (second.ecc_end - first.con_start) / fs
+            <= self.p.max_fraction * self.p.prescribed_s
+        )
+
+
 class RepAssembler:
     """State machine from closed lobes to reps (see the module docstring)."""
 
