@@ -15,6 +15,7 @@ from imu.evaluate.sessions import draw_spec, stream_reps
 from imu.exercises import get_profile
 from imu.tempo import Tempo
 
+from .test_chunking import assert_same_reps
 from .test_rests import FS, lobe
 
 PRESCRIBED = Tempo(1, 0, 1)  # a 2 s rep, no hold: humps under 1.2 s are short
@@ -85,3 +86,18 @@ def test_dead_bug_reps_whose_pelvis_curls_out_and_back_twice_are_counted_once():
     expected = truth["set"].value_counts().sort_index()
     assert len(sets) <= len(truth)  # before the joiner: 23 reps for 18
     assert np.abs(found.to_numpy() - expected.to_numpy()).max() <= 1
+
+
+def test_joined_reps_are_the_same_however_the_stream_is_cut():
+    case = next(c for c in default_cases(False) if c.name == "dead-bug")
+    spec, tempo = draw_spec(case, 740003, EvalConfig(cases=(case,)))
+    gen = generate(spec)
+    rec = gen.recording
+    runs = []
+    for chunk in (0, 7, 20, 333):
+        analyzer = RepAnalyzer(get_profile("dead-bug"), float(rec.sampling_rate_hz), tempo)
+        runs.append(stream_reps(analyzer, rec.acc, rec.gyr, chunk))
+    whole = runs[0]
+    assert len(whole) == len(gen.truth)  # the humps are joined (23 reps for 18 without)
+    for reps in runs[1:]:
+        assert_same_reps(reps, whole)
