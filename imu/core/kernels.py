@@ -361,16 +361,26 @@ def bias_from_still(
     return seen
 
 
+VALLEY_RISE_FRACTION = 0.5
+"""A valley of a run ends the movement before it once the speed after it rises to twice the
+valley (:func:`_cut_valleys`). When the movement after is the slower one (a braced rep right
+after the fast recovery from a back arch), the valley lies above a tenth of its peak, and a
+cut only where both sides' tenths agreed joined the two: the rep then started below rest
+and was taken for part of the recovery."""
+
+
 @_kernel
 def _cut_valleys(
     absw: FloatArray, a: int, b: int, frac: float, cuts: IntArray
 ) -> int:  # pragma: no cover - compiled
-    """Cut points of run ``[a, b)`` at valleys deeper than ``frac`` of both sides' highest.
+    """Cut points of run ``[a, b)`` where one movement ended and another began.
 
-    A sample is in a valley when it is below ``frac`` of the highest speed both before and
-    after it within the run; each valley (a maximal stretch of such samples) is cut at its
-    slowest sample (the first, on a tie). Writes the cuts, in order, to ``cuts``; returns
-    how many.
+    A sample is in a valley when it is below ``frac`` of the highest speed before it within
+    the run (the movement before has ended by the phase convention, below that share of its
+    own peak) and below :data:`VALLEY_RISE_FRACTION` of the highest speed after it (a
+    movement at least that much faster follows). Each valley (a maximal stretch of such
+    samples) is cut at its slowest sample (the first, on a tie). Writes the cuts, in order,
+    to ``cuts``; returns how many.
     """
     n = b - a
     right = np.empty(n)
@@ -385,7 +395,7 @@ def _cut_valleys(
     for i in range(n):
         v = absw[a + i]
         left = max(left, v)
-        valley = v < frac * min(left, right[i])
+        valley = v < min(frac * left, VALLEY_RISE_FRACTION * right[i])
         if (valley and not in_valley) or (valley and v < absw[a + best]):
             best = i
         if in_valley and not valley:

@@ -193,9 +193,10 @@ class LobeFinder:
         :func:`imu.core.kernels.closed_lobes`: a run closes when the velocity leaves its band
         (above ``dead_band``, below ``-dead_band``, between); a run of two movements of one
         direction with no stop between them (an eccentric flowing into the next rep's wind-up,
-        a hesitation mid-way) is cut at its valleys, below ``phase_fraction`` of the highest
-        speed on both sides, as each movement by the phase convention ends where its own
-        velocity falls below that fraction of its own peak.
+        a hesitation mid-way, a slow rep right after a fast recovery) is cut at its valleys:
+        below ``phase_fraction`` of the highest speed before (each movement by the phase
+        convention ends where its own velocity falls below that fraction of its own peak)
+        and below half the highest speed after (another movement rises out of it).
 
         Phase edges are made robust to breathing and sway: on small movements the 10% level
         of a phase's peak is about the size of breathing and postural sway, which then decide

@@ -1,0 +1,73 @@
+"""Where one movement ends and the next begins inside one run of the velocity (LobeFinder)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from imu.core.analyzer import RepAnalyzer
+from imu.core.segmentation import LobeFinder, SegmenterParams
+from imu.evaluate.config import EvalConfig, default_cases
+from imu.evaluate.sessions import draw_spec, stream_reps
+from imu.exercises import get_profile
+from imu.sim import simulate_session
+
+FS = 100.0
+
+
+def bump(peak_dps: float, duration_s: float) -> np.ndarray:
+    """A half-sine velocity bump, deg/s, shape (duration_s * FS,)."""
+    n = round(duration_s * FS)
+    return peak_dps * np.sin(np.pi * (np.arange(n) + 0.5) / n)
+
+
+def lobes_of(w: np.ndarray) -> list[tuple[float, float, float]]:
+    """(start s, end s, peak deg/s) of the lobes of ``w`` (deg/s), with quiet on both sides."""
+    finder = LobeFinder(SegmenterParams(FS, min_velocity_dps=0.6, min_rom_deg=1.0))
+    quiet = np.zeros(round(FS))
+    w = np.concatenate((quiet, w, quiet))
+    angle = np.cumsum(w) / FS
+    found = finder.push(w, angle, angle)
+    return [(lobe.start / FS, lobe.end / FS, lobe.peak_dps) for lobe in found]
+
+
+def test_a_slow_movement_rising_out_of_a_fast_ones_tail_is_a_movement_of_its_own():
+    # A fast recovery (17 deg/s) slows to 0.4 deg/s, above the dead band, and a 2 deg/s rep
+    # rises out of it: the valley is under a tenth of the recovery's peak, though not of
+    # the rep's, and the run is cut there.
+    tail = np.full(round(0.5 * FS), 0.4)
+    w = np.concatenate((bump(17.0, 0.4) + 0.4, tail, bump(1.6, 3.0) + 0.4))
+    found = lobes_of(w)
+    assert len(found) == 2
+    (_, first_end, first_peak), (second_start, _, second_peak) = found
+    assert first_peak > 17.0 and 1.9 < second_peak < 2.1
+    assert 1.3 < first_end < 1.4  # the recovery's own tenth, on its falling flank
+    assert first_end <= second_start <= 2.0  # the rep from the slow stretch between
+
+
+def test_a_hesitation_that_does_not_slow_to_a_tenth_of_the_movement_before_is_one_movement():
+    # Slowing to 2 deg/s (a fifth of the 10 deg/s before it) is part of one movement.
+    w = np.concatenate((bump(8.0, 1.0) + 2.0, np.full(round(0.3 * FS), 2.0), bump(6.0, 1.0) + 2.0))
+    assert len(lobes_of(w)) == 1
+
+
+def test_a_brief_wiggle_in_a_movements_tail_does_not_make_a_movement():
+    # After falling to 0.3 deg/s the rate wiggles up to 0.5: not twice the valley.
+    tail = np.concatenate((np.full(20, 0.3), np.full(30, 0.5), np.full(20, 0.3)))
+    assert len(lobes_of(np.concatenate((bump(10.0, 1.0) + 0.3, tail)))) == 1
+
+
+def test_a_rep_right_after_the_recovery_from_a_back_arch_is_counted():
+    # Dead bug, tuning seed 18 of the simulator: the eighth rep of the second set arches the
+    # back (the pelvis 6.5 deg below rest), the fast recovery flows without a stop into the
+    # next rep's rise, which was taken for the end of the recovery and never counted.
+    case = next(c for c in default_cases(False) if c.name == "dead-bug")
+    spec, tempo = draw_spec(case, 18, EvalConfig(cases=(case,)))
+    sim = simulate_session(spec)
+    rec = sim.recording
+    analyzer = RepAnalyzer(get_profile("dead-bug"), float(rec.sampling_rate_hz), tempo)
+    reps = stream_reps(analyzer, rec.acc, rec.gyr, 20)
+    truth = sim.truth
+    starts = np.array([r.con_start_s for r in reps])
+    for onset in truth["con_start_s"]:
+        assert np.min(np.abs(starts - onset)) < 0.5, f"the rep at {onset:.1f} s was missed"
+    assert len(reps) == len(truth)
