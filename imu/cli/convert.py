@@ -17,6 +17,7 @@ from imu.cli._csvargs import (
     print_repairs,
 )
 from imu.errors import ImportOptionsError, RecordingError
+from imu.io.atomic import folder_refuses_files
 from imu.io.csv_import import ImportedRecording
 from imu.io.recording import write_recording
 
@@ -92,6 +93,7 @@ def _output_arg(text: str) -> str:
 def run(args: argparse.Namespace) -> int:
     """Import IN and write the recordings; returns the exit code."""
     check_output_name(args.output)
+    check_output_writable(args.output)
     imported = import_any(args.input, args)
     targets = output_paths(args.output, imported)
     refuse_overwriting_input(args.input, targets)
@@ -134,6 +136,28 @@ def check_output_name(output: str) -> None:
             f"{out.with_suffix('.parquet') if out.suffix else str(out) + '.parquet'} (or give a "
             f"directory ending in '/', e.g. {out.with_suffix('')}/)"
         )
+
+
+def check_output_writable(output: str) -> None:
+    """Refuse, before the import, an OUT whose folder cannot take new files.
+
+    Raises:
+        RecordingError: the message names the folder and the reason.
+
+    """
+    out = Path(output)
+    for folder in (out, *out.parents):
+        if not folder.exists():
+            continue
+        if folder == out and not folder.is_dir():
+            return  # an existing recording: the overwrite rules decide
+        reason = (
+            folder_refuses_files(folder) if folder.is_dir()
+            else f"{folder} is a file, not a folder"
+        )
+        if reason:
+            raise RecordingError(f"cannot write {output}: {reason}; choose a writable OUT")
+        return
 
 
 def refuse_overwriting_input(source: Path, targets: list[Path]) -> None:

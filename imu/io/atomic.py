@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -50,8 +51,30 @@ def write_error_reason(path: str | Path, exc: OSError) -> str:
         if parent.exists():
             if not parent.is_dir():
                 return f"{parent} is a file, not a folder"
+            refused = folder_refuses_files(parent)
+            if refused:
+                return refused
             break
-    return str(exc.strerror or exc)
+    if exc.strerror:
+        return str(exc.strerror)
+    # Some writers (pyarrow) raise without strerror, naming the hidden temporary file and
+    # their own wording; keep only the operating system's reason.
+    text = str(exc)
+    return text.split("Detail: ", 1)[1] if "Detail: " in text else text
+
+
+def folder_refuses_files(folder: str | Path) -> str | None:
+    """Why no new file can be made in the existing folder ``folder``, or None if one can.
+
+    Tried with a temporary file that is removed at once: permissions alone do not tell
+    (root ignores them, and special file systems such as ``/proc`` refuse new files).
+    """
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        return f"the folder {folder} does not take new files ({exc.strerror or exc})"
+    return None
 
 
 def file_in_the_way(folder: str | Path) -> Path | None:

@@ -284,7 +284,8 @@ def write_recording(recording: Recording, path: str | Path) -> Path:
             pq.write_table(table, tmp)
     except OSError as exc:
         raise RecordingError(
-            f"cannot write recording {path}: {write_error_reason(path, exc)}"
+            f"cannot write recording {path}: {write_error_reason(path, exc)}; choose a "
+            "writable path"
         ) from exc
     logger.debug("wrote %d samples to %s", recording.n_samples, path)
     return path

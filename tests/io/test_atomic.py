@@ -28,3 +28,61 @@ def test_writing_under_a_file_names_that_file(tmp_path: Path) -> None:
     rec = read_recording(Path(__file__).parents[2] / "recordings" / "plank.parquet")
     with pytest.raises(RecordingError, match=f"{blocker} is a file, not a folder"):
         write_recording(rec, blocker / "sub" / "x.parquet")
+
+
+def _folder_refusing_files(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """A folder where no new file can be made (as /proc), whatever the user's rights."""
+    import tempfile
+
+    folder = tmp_path / "special"
+    folder.mkdir()
+    real = tempfile.TemporaryFile
+
+    def refuse(*args, **kwargs):
+        if Path(str(kwargs.get("dir", ""))) == folder:
+            raise FileNotFoundError(2, "No such file or directory")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(tempfile, "TemporaryFile", refuse)
+    return folder
+
+
+def test_a_folder_that_takes_no_files_is_named_not_the_hidden_temporary_file(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """pyarrow's message named '.x.parquet.8891.tmp', a file the user never asked for."""
+    import imu.io.recording as recording
+    from imu.errors import RecordingError
+    from imu.io import read_recording, write_recording
+
+    folder = _folder_refusing_files(monkeypatch, tmp_path)
+    rec = read_recording(Path(__file__).parents[2] / "recordings" / "plank.parquet")
+
+    def as_pyarrow_fails(table, where):
+        raise OSError(f"Failed to open local file '{where}'. Detail: [errno 2] No such file")
+
+    monkeypatch.setattr(recording.pq, "write_table", as_pyarrow_fails)
+    with pytest.raises(RecordingError) as info:
+        write_recording(rec, folder / "x.parquet")
+    message = str(info.value)
+    assert f"the folder {folder} does not take new files" in message
+    assert ".tmp" not in message and "choose a writable path" in message
+
+
+def test_convert_refuses_an_unwritable_output_before_importing(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import imu.cli.convert as convert
+    from imu.cli import main
+
+    folder = _folder_refusing_files(monkeypatch, tmp_path)
+
+    def no_import(*args, **kwargs):
+        raise AssertionError("imported before the output was checked")
+
+    monkeypatch.setattr(convert, "import_any", no_import)
+    source = tmp_path / "in.csv"
+    source.write_text("time_s,acc_x\n0,1\n")
+    assert main(["convert", str(source), str(folder / "x.parquet")]) == 2
+    err = capsys.readouterr().err
+    assert f"the folder {folder} does not take new files" in err and "choose a writable OUT" in err
