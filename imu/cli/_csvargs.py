@@ -290,6 +290,12 @@ def too_slow_message(path: Path | str, rate_hz: float, fix: str = _IMPORT_FIX) -
     )
 
 
-def console(command: str, goes_on: str = "the command carries on and writes its files") -> Console:
-    """A console on stdout for ``imu COMMAND``: plain text when piped, silent once closed."""
+def console(
+    command: str, goes_on: str | None = "the command carries on and writes its files"
+) -> Console:
+    """A console on stdout for ``imu COMMAND``: plain text when piped, silent once closed.
+
+    ``goes_on`` is what the note on stderr says happens next; None for a command that only
+    prints (no note: nothing else was to happen).
+    """
     return pipe_safe_console(command, goes_on)

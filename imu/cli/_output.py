@@ -89,7 +89,7 @@ def stdout_broken(console: Console) -> bool:
 
 def pipe_safe_console(
     command: str,
-    goes_on: str = "the session carries on and is saved",
+    goes_on: str | None = "the session carries on and is saved",
     piped_width: int = 120,
     soft_wrap: bool = True,
 ) -> Console:
@@ -100,13 +100,16 @@ def pipe_safe_console(
 
     Args:
         command: the command's name, for the note.
-        goes_on: what the note says happens next.
+        goes_on: what the note says happens next; None for a command that only prints
+            (``imu info ... | head -1``): then nothing is lost and no note is due.
         piped_width: columns when stdout is not a terminal.
         soft_wrap: let long lines run on instead of wrapping them.
 
     """
 
     def note() -> None:
+        if goes_on is None:
+            return
         with contextlib.suppress(OSError):
             print(f"imu {command}: stdout was closed; no more output, {goes_on}",
                   file=sys.stderr, flush=True)

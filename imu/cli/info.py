@@ -49,7 +49,7 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print the summary of every recording in FILE; returns the exit code."""
-    out = console("info", "the command carries on")
+    out = console("info", None)
     loaded = load(args.file, args)
     for i, item in enumerate(loaded):
         recording, imported = item.recording, item.imported

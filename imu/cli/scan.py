@@ -45,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
 
 def print_sensors(sensors: list[SensorInfo]) -> None:
     """The scan result as a table (or a hint when empty)."""
-    out = console("scan", "the command carries on")
+    out = console("scan", None)
     if not sensors:
         out.print("no hip IMU or Polar sensor found; is it switched on, charged and not connected "
                   "to another host?", markup=False)

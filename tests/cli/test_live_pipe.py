@@ -59,3 +59,18 @@ def test_analyze_with_stdout_closed_still_writes_every_report(tmp_path: Path):
     assert {p.name for p in out.iterdir()} == {
         "reps.csv", "reps.parquet", "sets.csv", "sets.parquet", "session.csv",
         "session.parquet", "report.html"}
+
+
+def test_info_into_a_closed_pipe_stops_quietly(tmp_path: Path):
+    """``imu info FILE | head -1``: a command that only prints has nothing to carry on with."""
+    recording = Path(__file__).parents[2] / "recordings" / "reverse_crunch.parquet"
+    with subprocess.Popen(
+        [*IMU, "info", str(recording)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path,
+    ) as proc:
+        assert proc.stdout is not None and proc.stderr is not None
+        proc.stdout.close()  # closed before the first line: every write finds it closed
+        err = proc.stderr.read().decode()
+        code = proc.wait(timeout=120)
+    assert code == 0, err
+    assert err == "", err  # no "carries on": as head, cut, grep -q leave it
