@@ -11,6 +11,7 @@ the analyzer converts them at its boundary.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Final, Literal
@@ -408,10 +409,29 @@ def profile_name(name: str) -> str:
     if key not in PROFILES:
         known = ", ".join(PROFILES)
         aliases = ", ".join(f"{a} = {p}" for a, p in EXERCISE_ALIASES.items())
+        guess = closest_name(key, [*PROFILES, *EXERCISE_ALIASES])
+        did_you_mean = f"did you mean {EXERCISE_ALIASES.get(guess, guess)}? " if guess else ""
         raise ImuError(
-            f"unknown exercise {name!r}; choose one of: {known} (aliases: {aliases})"
+            f"unknown exercise {name!r}; {did_you_mean}choose one of: {known} "
+            f"(aliases: {aliases})"
         )
     return key
+
+
+def closest_name(key: str, names: list[str]) -> str | None:
+    """The one of ``names`` that ``key`` most likely misspells, or None.
+
+    Hyphens and a plural ``s`` are ignored first (``deadbug``, ``leg-raises``); otherwise the
+    closest by :func:`difflib.get_close_matches` (ratio 0.75 or more).
+    """
+    def bare(text: str) -> str:
+        return text.replace("-", "").removesuffix("s")
+
+    same = [n for n in names if bare(n) == bare(key)]
+    if same:
+        return same[0]
+    close = difflib.get_close_matches(key, names, n=1, cutoff=0.75)
+    return close[0] if close else None
 
 
 def known_profile(name: str) -> str | None:

@@ -12,6 +12,7 @@ from scipy.spatial.transform import Rotation
 from firmware_protocol.spec import OUTPUT_DATA_RATES_HZ
 from imu.cli._args import count, exercise_spelling, tempo_text
 from imu.errors import SimulationError
+from imu.exercises import closest_name, known_profile
 from imu.sim import EXERCISE_MODELS, EXERCISES, FAULTS, SessionSpec, save_session, simulate_session
 from imu.sim.exercises import CONTROLLED_FAMILIES, SWING_FAMILIES
 from imu.tempo import parse_tempo
@@ -203,9 +204,25 @@ def check_not_there(out: str, force: bool) -> None:
         )
 
 
+def unknown_exercise(text: str) -> str:
+    """Why ``text`` names no simulated exercise, with the likely one when there is one.
+
+    An analysis profile's name or alias (``standing-strict``, ``curl``) points to the
+    simulated exercise analysed with that profile (``standing-curl``); a misspelling to the
+    closest name.
+    """
+    wanted = known_profile(text)
+    same = [name for name in EXERCISE_MODELS if wanted and known_profile(name) == wanted]
+    guess = same[0] if same else closest_name(text.strip().lower(), list(EXERCISE_MODELS))
+    hint = f"did you mean {guess}? " if guess else ""
+    return f"unknown exercise {text!r}; {hint}choose one of: {', '.join(EXERCISE_MODELS)}"
+
+
 def run(args: argparse.Namespace) -> int:
     """Simulate, write both files and print a short summary."""
     exercise = exercise_spelling(args.exercise, EXERCISE_MODELS)
+    if exercise not in EXERCISE_MODELS:
+        raise SimulationError(unknown_exercise(args.exercise))
     tempo = parse_tempo(args.tempo) if args.tempo else None
     if tempo is not None and EXERCISE_MODELS[exercise].hold:
         # The simulator would ignore it with advice in its own words ("set hold_s").

@@ -10,6 +10,7 @@ from rich.console import Console
 
 from imu.cli import main
 from imu.io.recording import read_recording, write_recording
+from tests.cli.helpers import one_error_line
 from tests.io.test_journal import frames, write_journal
 
 RECORDING = Path(__file__).resolve().parents[2] / "recordings" / "reverse_crunch.parquet"
@@ -114,3 +115,33 @@ def test_replay_of_a_csv_suggests_a_parquet_name_without_the_compression(
     assert main(["replay", str(tmp_path / name), "--out", str(tmp_path / "o")]) == 2
     err = capsys.readouterr().err
     assert f"'imu convert {tmp_path / name} {tmp_path / suggested}'" in err
+
+
+@pytest.mark.parametrize(("typed", "meant"), [
+    ("deadbug", "dead-bug"), ("leg-raises", "leg-raise"), ("revers-crunch", "reverse-crunch"),
+])
+def test_a_misspelled_exercise_gets_the_likely_one(
+    tmp_path: Path, capsys, typed: str, meant: str
+) -> None:
+    assert main(["analyze", str(RECORDING), "-e", typed, "--out", str(tmp_path / "o")]) == 2
+    assert f"did you mean {meant}?" in one_error_line(capsys.readouterr().err)
+
+
+def test_a_name_like_no_exercise_gets_no_guess(tmp_path: Path, capsys) -> None:
+    assert main(["analyze", str(RECORDING), "-e", "xyz", "--out", str(tmp_path / "o")]) == 2
+    assert "did you mean" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("typed", "meant"), [
+    ("foo", None), ("standing-strict", "standing-curl"), ("curl", "standing-curl"),
+    ("planks", "plank"),
+])
+def test_simulate_names_the_exercise_it_has_even_with_a_tempo(
+    tmp_path: Path, capsys, typed: str, meant: str | None
+) -> None:
+    """``imu simulate foo --tempo 3-1-3`` ended in a KeyError traceback."""
+    args = ["simulate", typed, "--tempo", "3-1-3", "--out", str(tmp_path / "x.parquet")]
+    assert main(args) == 2
+    err = one_error_line(capsys.readouterr().err)
+    assert f"unknown exercise {typed!r}" in err
+    assert (f"did you mean {meant}?" in err) if meant else ("did you mean" not in err)
