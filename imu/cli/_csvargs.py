@@ -24,6 +24,7 @@ from imu.io.csv_import import (
     ImportedRecording,
     TimeOrigin,
     TimeUnit,
+    repeated_header_names,
 )
 from imu.io.load import (
     InputFormat,
@@ -45,7 +46,9 @@ units:
                      --counts-scale-by COL pools that over recordings of one sensor
   --gyr-unit rad/s | deg/s
   --time-unit s | ms | us | ns | min, --time-origin auto | absolute (Unix time) | relative
-                     (a Parquet column of dates and times, or of durations, carries its own);
+                     (a Parquet column of dates and times, or of durations, carries its own;
+                     so do ISO 8601 date-times, 2024-05-01T10:00:00.123Z, taken as UTC
+                     without a Z or +hh:mm);
                      times giving a rate above 2000 Hz (no hip IMU or phone is faster) or
                      below 0.5 Hz are refused, naming the unit that fits if one does
   The importer checks gravity at rest, the gyro range, and the gyro's rotation between two
@@ -71,7 +74,8 @@ timing:
 
 input files:
   A CSV file (fields separated by , ; tab or |, detected from the header unless --delimiter
-  is given; decimal commas detected after ; tab or |, and in quoted cells after ,; UTF-8,
+  is given, or named by Excel's first line sep=;; column names matched ignoring case when
+  only one fits; decimal commas detected after ; tab or |, and in quoted cells after ,; UTF-8,
   or UTF-16/32 as Excel's "Unicode text" writes it; gzip-compressed .csv.gz read as is),
   a plain Parquet table with the same columns (read with the same options), a
   phone app's export (below), or a Parquet recording written by imu.
@@ -235,9 +239,47 @@ def load(path: Path, args: argparse.Namespace) -> list[LoadedRecording]:
     if problem:
         raise ImportOptionsError(problem)
     fmt = cast(InputFormat, getattr(args, "format", "auto"))
-    return load_recordings(
-        path, csv_options(args), fmt=fmt, rate_hz=args.rate, max_gap_s=args.max_gap
+    try:
+        options = csv_options(args)
+    except ImportOptionsError as exc:
+        hint = _repeated_names_hint(path, args)
+        if hint:
+            raise ImportOptionsError(hint) from exc
+        raise
+    return load_recordings(path, options, fmt=fmt, rate_hz=args.rate, max_gap_s=args.max_gap)
+
+
+def _repeated_names_hint(path: Path, args: argparse.Namespace) -> str:
+    """Why the same column is named for two roles when the file's header repeats it ("" if not).
+
+    A header ``time,x,y,z,x,y,z`` is read as ``time,x,y,z,x.1,y.1,z.1``: ``--acc-cols x,y,z
+    --gyr-cols x,y,z`` names the first three twice. The message names the renamed columns
+    and the flag that reads them.
+    """
+    delimiter = {"\\t": "\t", "tab": "\t"}.get(args.delimiter, args.delimiter)
+    repeats = repeated_header_names(path, delimiter)
+    if not repeats:
+        return ""
+    defaults = CsvOptions()
+    roles = (
+        ("--time-col", (args.time_col,)),
+        ("--acc-cols", tuple(args.acc_cols or defaults.acc_cols)),
+        ("--gyr-cols", tuple(args.gyr_cols or defaults.gyr_cols)),
     )
+    for i, (flag, cols) in enumerate(roles):
+        earlier = {c for _, before in roles[:i] for c in before}
+        shared = [c for c in cols if c in earlier and c in repeats]
+        if not shared:
+            continue
+        fixed = ",".join(repeats[c][0] if c in shared else c for c in cols)
+        twice = ", ".join(shared)
+        renamed = ", ".join(repeats[c][0] for c in shared)
+        return (
+            f"{path}: the header names {twice} more than once, and the reader calls the "
+            f"repeated column(s) {renamed}; {flag} {','.join(cols)} names the first ones, "
+            f"already read for another role: pass {flag} {fixed} to read the repeats"
+        )
+    return ""
 
 
 def import_any(path: Path, args: argparse.Namespace) -> list[ImportedRecording]:

@@ -4,9 +4,13 @@ The default layout needs no options: a header ``time_s,acc_x,acc_y,acc_z,gyr_x,g
 with time in seconds, acceleration in m/s^2 and angular rate in rad/s. Anything else is
 described by :class:`CsvOptions`: column names, units (acc in ``m/s^2``, ``g`` or raw
 ``counts`` scaled by gravity at rest; gyro in ``rad/s`` or ``deg/s``; time in ``s``, ``ms``,
-``us``, ``ns`` or ``min``, absolute or relative), the output rate, the gap limit, and columns
-that split the file into one recording per group. The file may be gzip-compressed (read as
-it is, whatever its name) and in UTF-16 (Excel's "Unicode text", tab-separated) or UTF-32.
+``us``, ``ns`` or ``min``, absolute or relative; or ISO 8601 date-times such as
+``2024-05-01T10:00:00.123Z``, read as absolute times in UTC), the output rate, the gap limit,
+and columns that split the file into one recording per group. Column names are matched
+ignoring case when only one fits. The file may be gzip-compressed (read as it is, whatever
+its name), in UTF-16 (Excel's "Unicode text", tab-separated) or UTF-32, and start with Excel's
+``sep=;`` line (its separator is used). A header repeated part-way (two files joined) and a
+column the options read whose name the header repeats are refused, saying what to do.
 
 What happens, per group of rows:
 
@@ -312,7 +316,7 @@ class CsvOptions:
         if self.rate_hz is not None and self.max_gap_s < 1.0 / self.rate_hz:
             raise ImportOptionsError(
                 f"gap limit {self.max_gap_s} s is shorter than one sample at {self.rate_hz} Hz; "
-                f"use --max-gap of at least {1.0 / self.rate_hz:.3g} s"
+                f"use --max-gap of at least {_round_up(1.0 / self.rate_hz)} s"
             )
         extra = [c for c in self.counts_scale_by if c not in self.split_by]
         if extra:
@@ -555,8 +559,72 @@ def import_csv(path: str | Path, options: CsvOptions | None = None) -> list[Impo
                 f"'{shown}' to say so)",
             ),
         )
+    if frame.attrs.get("sep_line") and found:
+        shown = "\\t" if delimiter == "\t" else delimiter
+        decimal = " with decimal commas" if comma_decimals else ""
+        found = (
+            Repair(
+                "delimiter",
+                1,
+                f"fields separated by '{shown}'{decimal} (the file's first line 'sep={shown}' "
+                "says so, and was skipped)",
+            ),
+        )
+    if frame.attrs.get("datetimes"):
+        found = (
+            *found,
+            Repair(
+                "datetimes",
+                1,
+                f"time column {options.time_col!r} read as ISO 8601 date-times (those "
+                "without a zone or offset taken as UTC)",
+            ),
+        )
+    case_matched = frame.attrs.get("case_matched") or []
+    if case_matched:
+        found = (
+            *found,
+            Repair(
+                "column_case",
+                len(case_matched),
+                "column names matched ignoring case: "
+                + ", ".join(f"{was!r} as {name!r}" for was, name in case_matched),
+            ),
+        )
     options = replace(options, delimiter=delimiter)
     return import_frame(frame, options, source=str(path), extra_repairs=found)
+
+
+def repeated_header_names(path: str | Path, delimiter: str | None = None) -> dict[str, list[str]]:
+    """Names a CSV header writes more than once, and what the reader renames the repeats.
+
+    E.g. ``{"x": ["x.1"], "y": ["y.1"], "z": ["z.1"]}`` for ``time,x,y,z,x,y,z``: how to name
+    the second ones in the options. Empty for a file that is no readable CSV (a Parquet file,
+    a folder) or whose names are all distinct; never raises.
+    """
+    path = Path(path)
+    try:
+        if not path.is_file():
+            return {}
+        head = _read_head(path)
+        text = _as_utf8(path, head)
+        if text is not None:
+            head = text[:4096]
+        if head.startswith(b"PAR1") or b"\x00" in head:
+            return {}
+        head, skip, sep = _skip_preamble(head)
+        delimiter = delimiter or sep or sniff_delimiter(path, head, CsvOptions())[0]
+        header = pd.read_csv(
+            path if text is None else io.BytesIO(text),
+            sep=delimiter, nrows=0, compression=None, skiprows=skip,
+        )
+    except (RecordingError, ImportOptionsError, OSError, ValueError, csv.Error,
+            pd.errors.ParserError, pd.errors.EmptyDataError):
+        return {}
+    read = [str(c).strip() for c in header.columns]
+    if read and read[0].startswith("#"):
+        read[0] = read[0].lstrip("#").strip()
+    return _renamed_repeats(_header_fields(head, delimiter), read)
 
 
 def sniff_delimiter(path: Path, head: bytes, options: CsvOptions) -> tuple[str, str]:
@@ -574,10 +642,10 @@ def sniff_delimiter(path: Path, head: bytes, options: CsvOptions) -> tuple[str, 
     if options.delimiter is not None:
         return options.delimiter, _decimal_mark(options.delimiter, lines[1:])
     first = lines[0]
-    wanted = set(options.data_cols)
+    wanted = {c.casefold() for c in options.data_cols}
 
     def fields(d: str) -> set[str]:
-        return {f.strip().strip('"') for f in first.split(d)}
+        return {f.strip().strip('"').casefold() for f in first.split(d)}
 
     matching = [d for d in DELIMITERS if wanted <= fields(d)]
     if matching:
@@ -645,9 +713,9 @@ def read_csv_frame(path: Path, options: CsvOptions) -> pd.DataFrame:
             f"{path}: binary data, not a CSV text file; if it is a spreadsheet or text in "
             "another encoding, save it as 'CSV UTF-8' and pass that file"
         )
-    skip = _leading_comment_lines(head)  # "# exported by ..." above the header
-    if skip:
-        head = b"\n".join(head.splitlines()[skip:])
+    head, skip, sep_line = _skip_preamble(head)
+    if sep_line is not None and options.delimiter is None:
+        options = replace(options, delimiter=sep_line)
     delimiter, decimal = sniff_delimiter(path, head, options)
 
     def source() -> Path | io.BytesIO:
@@ -664,11 +732,14 @@ def read_csv_frame(path: Path, options: CsvOptions) -> pd.DataFrame:
     available = [str(c).strip() for c in header.columns]
     if available and available[0].startswith("#"):
         available[0] = available[0].lstrip("#").strip()
+    repeats = _renamed_repeats(_header_fields(head, delimiter), available)
+    case_matched = _match_case(options, available)  # "TIME_S" read as "time_s"
     # A file without timestamps, sampled at a known rate: time is the row number / rate.
     synth_time = options.time_col not in available and options.rate_hz is not None
     if synth_time:
         available = [*available, options.time_col]
-    _check_columns(path, options, available)
+    _check_columns(path, options, available, repeats)
+    _check_repeated_names(path, options, repeats)
     _check_field_counts(path, head, delimiter)
     _check_not_truncated(path, delimiter, skip, text)
     wanted = list(dict.fromkeys((*options.data_cols, *options.label_cols)))
@@ -695,13 +766,27 @@ def read_csv_frame(path: Path, options: CsvOptions) -> pd.DataFrame:
     if synth_time:
         assert options.rate_hz is not None
         frame[options.time_col] = np.arange(len(frame), dtype=np.float64) / options.rate_hz
+    _check_repeated_header(
+        path, frame, [c for c in options.data_cols if c in raw_names], raw_names,
+        [str(c).strip() for c in header.columns], text,
+    )
+    datetimes = False
     for col in options.data_cols:
         if col == options.time_col and pd.api.types.is_integer_dtype(frame[col].dtype):
             continue  # integer timestamps (e.g. Unix ns) stay exact until made relative
+        if col == options.time_col and not synth_time:
+            parsed = _parse_datetimes(path, frame[col], col)
+            if parsed is not None:  # made seconds by _datetimes_as_seconds
+                frame[col] = parsed
+                datetimes = True
+                continue
         frame[col] = _to_float(path, frame[col], col, delimiter)
     frame.attrs["delimiter"] = delimiter
     frame.attrs["decimal"] = decimal
     frame.attrs["columns"] = available[: len(header.columns)]
+    frame.attrs["sep_line"] = sep_line is not None
+    frame.attrs["case_matched"] = case_matched
+    frame.attrs["datetimes"] = datetimes
     return frame
 
 
@@ -812,6 +897,257 @@ def _is_numbers(line: bytes) -> bool:
     return bool(fields)
 
 
+EXCEL_SEP_LINE: Final = re.compile(rb'\s*"?sep=(.)"?[,;\t|]*\s*', re.IGNORECASE)
+"""Excel's first line naming the field separator (``sep=;``): honoured and skipped."""
+
+
+def _excel_sep_line(head: bytes) -> str | None:
+    """The separator an Excel ``sep=X`` first line names, None without such a line."""
+    lines = head.lstrip(b"\xef\xbb\xbf").splitlines()
+    found = EXCEL_SEP_LINE.fullmatch(lines[0]) if lines else None
+    if found is None:
+        return None
+    sep = found.group(1).decode("utf-8", "replace")
+    return None if sep in ('"', "\n", "\r") else sep
+
+
+def _skip_preamble(head: bytes) -> tuple[bytes, int, str | None]:
+    """``(head, lines, separator)``: the start of a file from its header line on.
+
+    Lines above the header: Excel's ``sep=;`` line first (its separator returned, else None),
+    then comment lines starting with '#' ("# exported by ...", :func:`_leading_comment_lines`).
+    """
+    skip = 0
+    sep = _excel_sep_line(head)
+    if sep is not None:
+        head = b"\n".join(head.lstrip(b"\xef\xbb\xbf").splitlines()[1:])
+        skip = 1
+    comments = _leading_comment_lines(head)
+    if comments:
+        head = b"\n".join(head.splitlines()[comments:])
+        skip += comments
+    return head, skip, sep
+
+
+def _header_fields(head: bytes, delimiter: str) -> list[str]:
+    """The header line's names as written (blanks around them and a leading '#' removed)."""
+    lines = head.decode("utf-8", "replace").lstrip("\ufeff").splitlines()
+    if not lines:
+        return []
+    try:
+        fields = next(csv.reader(lines[:1], delimiter=delimiter), [])
+    except csv.Error:
+        return []
+    names = [f.strip() for f in fields]
+    if names and names[0].startswith("#"):
+        names[0] = names[0].lstrip("#").strip()
+    return names
+
+
+def _renamed_repeats(written: Sequence[str], read: Sequence[str]) -> dict[str, list[str]]:
+    """Header names written more than once, and what the reader renamed their repeats.
+
+    pandas keeps the first ``x`` and reads the others as ``x.1``, ``x.2``: e.g.
+    ``{"x": ["x.1"]}`` for a header ``t,x,y,z,x,y,z``. Empty when no name repeats (or the
+    header could not be split as the reader did).
+    """
+    if len(written) != len(read):
+        return {}
+    seen: set[str] = set()
+    out: dict[str, list[str]] = {}
+    for name, as_read in zip(written, read, strict=True):
+        if name in seen and as_read != name:
+            out.setdefault(name, []).append(as_read)
+        seen.add(name)
+    return out
+
+
+def _match_case(options: CsvOptions, available: list[str]) -> list[tuple[str, str]]:
+    """Take a header name differing only in case for a column the options name (in place).
+
+    Only a unique match is taken (``TIME_S`` for ``time_s``), and only for a name that is not
+    in the header as given; ``available`` then holds the options' name in its place.
+
+    Returns:
+        ``(name in the file, name used)`` pairs, for the report.
+
+    """
+    taken: list[tuple[str, str]] = []
+    wanted = list(dict.fromkeys((*options.data_cols, *options.label_cols)))
+    for name in wanted:
+        if name in available:
+            continue
+        same = [i for i, a in enumerate(available) if a.casefold() == name.casefold()]
+        if len(same) == 1 and available[same[0]] not in wanted:
+            taken.append((available[same[0]], name))
+            available[same[0]] = name
+    return taken
+
+
+def _check_repeated_names(
+    path: Path, options: CsvOptions, repeats: dict[str, list[str]]
+) -> None:
+    """Refuse a column the options read whose name the header writes more than once.
+
+    The reader takes the first and renames the others (``acc_x.1``): the import would read
+    one of two columns of one name without saying which. Naming the renamed one too (as the
+    other sensor's column, say) settles it.
+    """
+    used = set(options.data_cols) | set(options.label_cols)
+    for name, renamed in repeats.items():
+        if name not in used or used & set(renamed):
+            continue
+        flag = next(
+            (f for f, cols in (("--time-col", (options.time_col,)),
+                               ("--acc-cols", options.acc_cols),
+                               ("--gyr-cols", options.gyr_cols)) if name in cols),
+            "",
+        )
+        pick = ""
+        if flag == "--time-col":
+            pick = f", or read the other with --time-col {renamed[0]}"
+        elif flag:
+            cols = options.acc_cols if flag == "--acc-cols" else options.gyr_cols
+            other = ",".join(renamed[0] if c == name else c for c in cols)
+            pick = f", or read the other with {flag} {other}"
+        times = "twice" if len(renamed) == 1 else f"{len(renamed) + 1} times"
+        also = ", ".join(repr(r) for r in renamed)
+        raise ImportOptionsError(
+            f"{path}: the header names column {name!r} {times} (the reader calls the repeat "
+            f"{also}), so which one holds the data is unclear; give the columns distinct "
+            f"names in the header{pick}"
+        )
+
+
+def _check_repeated_header(
+    path: Path,
+    frame: pd.DataFrame,
+    cols: Sequence[str],
+    raw_names: dict[str, str],
+    names: Sequence[str],
+    text: bytes | None,
+) -> None:
+    """Refuse data rows that repeat the header: two CSV files joined (``cat a.csv b.csv``).
+
+    Such a row holds column names where numbers should be. Dropping it would join two
+    recordings into one, their times overlapping or far apart; the message says where to
+    split the file instead.
+
+    Args:
+        path: the file, for the message.
+        frame: the rows as read (before numbers are parsed), columns as the options name them.
+        cols: the data columns read from the file.
+        raw_names: column name -> the name as the reader gave it.
+        names: every name in the header (blanks around them removed).
+        text: the file's content when not read from disk as it is (see :func:`_as_utf8`).
+
+    """
+    header = set(names)
+    hit: pd.Series | None = None
+    for col in cols:
+        values = frame[col]
+        if pd.api.types.is_numeric_dtype(values.dtype):
+            return
+        is_name = values.astype(str).str.strip().isin(header) & values.notna()
+        hit = is_name if hit is None else hit & is_name
+        if not bool(hit.any()):
+            return
+    if hit is None:
+        return
+    rows = np.flatnonzero(hit.to_numpy())
+    row = int(rows[0]) + 1
+    shown = ",".join(raw_names.get(c, c).strip() for c in cols[:3])
+    more = (
+        f"; {plural(rows.size - 1, 'more row')} repeat it (data rows "
+        f"{', '.join(str(int(r) + 1) for r in rows[1:4])}{' ...' if rows.size > 4 else ''})"
+        if rows.size > 1
+        else ""
+    )
+    split = ""
+    line = _repeated_header_line(path, text)
+    if line is not None and text is None:
+        split = (
+            f" (e.g. head -n {line - 1} {path.name} > part1.csv; tail -n +{line} {path.name} "
+            "> part2.csv)"
+        )
+    raise ImportOptionsError(
+        f"{path}: data row {row} repeats the header ({shown},...): the file looks like two "
+        f"files joined (e.g. with cat){more}; split it there into separate files{split} and "
+        "analyse each part"
+    )
+
+
+def _repeated_header_line(path: Path, text: bytes | None) -> int | None:
+    """The 1-based line number of the first repeat of the header line, None if not found."""
+    try:
+        with path.open("rb") if text is None else io.BytesIO(text) as fh:
+            lines = iter(fh)
+            first = b""
+            for number, line in enumerate(lines, start=1):
+                stripped = line.strip().lstrip(b"\xef\xbb\xbf")
+                if not first:
+                    if (
+                        stripped
+                        and not stripped.startswith(b"#")
+                        and EXCEL_SEP_LINE.fullmatch(stripped) is None
+                    ):
+                        first = stripped
+                    continue
+                if stripped == first:
+                    return number
+    except OSError:
+        return None
+    return None
+
+
+ISO_DATETIME: Final = re.compile(
+    r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}([.,]\d+)?)?\s*(Z|[+-]\d{2}(:?\d{2})?)?",
+    re.IGNORECASE,
+)
+"""An ISO 8601 date and time (``T`` or a blank between them; fractional seconds, ``Z`` or an
+offset optional), as many loggers write their timestamps."""
+
+DATE_OR_TIME: Final = re.compile(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}|\d{1,2}:\d{2}")
+"""Something that looks like a date or a time of day in some other form."""
+
+
+def _parse_datetimes(path: Path, column: pd.Series, name: str) -> pd.Series | None:
+    """A time column of ISO 8601 date-times as ``datetime64`` (UTC, naive), else None.
+
+    The column is taken for date-times when its first value is one (:data:`ISO_DATETIME`);
+    values with an offset or ``Z`` are converted to UTC, values without one are taken as UTC
+    (as a Parquet date-time column is). Empty cells become NaT (an empty time).
+
+    Raises:
+        ImportOptionsError: a later value is no date-time (names it and its row).
+
+    """
+    if pd.api.types.is_numeric_dtype(column.dtype):
+        return None
+    text = column.astype(str).str.strip()
+    filled = column.notna() & (text != "")
+    if not bool(filled.any()):
+        return None
+    first = str(text[filled].iloc[0])
+    if ISO_DATETIME.fullmatch(first) is None:
+        return None
+    parsed = pd.to_datetime(
+        text.where(filled).str.replace(",", ".", regex=False),
+        format="ISO8601",
+        utc=True,
+        errors="coerce",
+    )
+    bad = parsed.isna() & filled
+    if bool(bad.any()):
+        pos = int(np.flatnonzero(bad.to_numpy())[0])
+        raise ImportOptionsError(
+            f"{path}: column {name!r}, data row {pos + 1}: {column.iloc[pos]!r} is not a date "
+            f"and time like the rows before it ({first!r}); fix the value, or write every "
+            "time as an ISO 8601 date-time (2024-05-01T10:00:00.123Z) or in seconds"
+        )
+    return parsed.dt.tz_localize(None)
+
+
 def import_frame(
     frame: pd.DataFrame,
     options: CsvOptions,
@@ -854,7 +1190,14 @@ def _import_frame(
     if len(frame) == 0:
         raise RecordingError(f"{source}: no data rows")
     frame = frame.reset_index(drop=True)
-    frame, options = _datetimes_as_seconds(frame, options)
+    if options.time_col in frame.columns and (
+        pd.api.types.is_string_dtype(frame[options.time_col].dtype)
+        or frame[options.time_col].dtype == object
+    ):
+        parsed = _parse_datetimes(Path(source), frame[options.time_col], options.time_col)
+        if parsed is not None:  # ISO 8601 text in a table from another reader
+            frame = frame.assign(**{options.time_col: parsed})
+    frame, options, offset_s = _datetimes_as_seconds(frame, options)
     for col in options.data_cols:
         if not pd.api.types.is_numeric_dtype(frame[col].dtype) or pd.api.types.is_bool_dtype(
             frame[col].dtype
@@ -872,6 +1215,7 @@ def _import_frame(
             ),
         )
     origin_s, t_rel = _relative_time_s(frame[options.time_col], options.time_unit)
+    origin_s += offset_s
     cleaned = [
         (
             key,
@@ -895,6 +1239,7 @@ def _import_frame(
         rate, note = options.rate_hz, rate_estimated_as
     else:
         rate, note = options.rate_hz, "given"
+    _check_gap_limit(source, options.max_gap_s, rate, options.rate_hz is None)
     timing = _Timing(
         rate,
         note,
@@ -973,12 +1318,36 @@ def _check_distinct_columns(
                 )
 
 
-def _check_columns(path: Path, options: CsvOptions, available: list[str]) -> None:
+def _check_columns(
+    path: Path,
+    options: CsvOptions,
+    available: list[str],
+    repeats: dict[str, list[str]] | None = None,
+) -> None:
+    """Refuse options naming columns the file lacks, listing the file's columns.
+
+    ``repeats``: header names written more than once, and what the reader renamed their
+    repeats (:func:`_renamed_repeats`), said in the message when there are any. Names that
+    differ only in case from a missing one are offered (several: no unique match was taken).
+    """
     required = list(dict.fromkeys((*options.data_cols, *options.label_cols)))
     missing = [c for c in required if c not in available]
     if not missing:
         return
     shown = ", ".join(available[:30]) + (" ..." if len(available) > 30 else "")
+    cased = [
+        f"{c!r} could be {' or '.join(repr(a) for a in same)}"
+        for c in missing
+        if (same := [a for a in available if a.casefold() == c.casefold()])
+    ]
+    if cased:  # several names differ only in case: none was taken
+        shown += f" (differing only in case: {'; '.join(cased)})"
+    if repeats:
+        renamed = "; ".join(
+            f"{name!r} repeats, read as {', '.join(map(repr, again))}"
+            for name, again in repeats.items()
+        )
+        shown += f" (the header names a column more than once: {renamed})"
     if len(available) == 1:
         seps = [d for d in DELIMITERS if d != options.delimiter and d in available[0]]
         if seps:
@@ -1053,7 +1422,13 @@ def _to_float(
         pos = int(np.flatnonzero(bad.to_numpy())[0])
         value = column.iloc[pos]
         fix = f"fix the value or check that {name!r} is the right column"
-        if DECIMAL_COMMA.fullmatch(str(value).strip()):
+        if DATE_OR_TIME.search(str(value)) and not _is_numbers(str(value).encode()):
+            fix = (
+                "it looks like a date or time of day, which is read only as an ISO 8601 "
+                "date-time (2024-05-01T10:00:00.123, optionally with Z or +hh:mm); write the "
+                "times that way or as numbers (seconds, or --time-unit)"
+            )
+        elif DECIMAL_COMMA.fullmatch(str(value).strip()):
             fix = (
                 "it has a decimal comma, but the first rows of the file show none (the "
                 "decimal mark is read from them); save the file with '.' as decimal mark"
@@ -1072,28 +1447,40 @@ def _to_float(
 
 def _datetimes_as_seconds(
     frame: pd.DataFrame, options: CsvOptions
-) -> tuple[pd.DataFrame, CsvOptions]:
+) -> tuple[pd.DataFrame, CsvOptions, float]:
     """A time column of dates and times (or durations) as seconds, whatever ``time_unit`` says.
 
     A Parquet or Feather table can hold its times as ``datetime64`` (naive: taken as UTC;
-    with a time zone: converted to UTC) or ``timedelta64``; such a column carries its own
-    unit, so it becomes float seconds (from 1970, or from zero) and the unit "s".
+    with a time zone: converted to UTC) or ``timedelta64``, and a CSV file ISO 8601 text
+    (read as ``datetime64`` by :func:`_parse_datetimes`); such a column carries its own
+    unit, so it becomes float seconds and the unit "s".
+
+    Returns:
+        ``(frame, options, offset_s)``: date-times become seconds after ``offset_s`` (the
+        earliest time's whole second, from 1970), so that float seconds keep their
+        microseconds (from 1970 they would keep a quarter of one); durations are seconds
+        from zero (offset 0).
+
     """
     col = options.time_col
     if col not in frame.columns:
-        return frame, options
+        return frame, options, 0.0
     values = frame[col]
+    offset_s = 0.0
     if pd.api.types.is_datetime64_any_dtype(values.dtype):
         if getattr(values.dt, "tz", None) is not None:
             values = values.dt.tz_convert("UTC").dt.tz_localize(None)
-        seconds = (values - pd.Timestamp("1970-01-01")).dt.total_seconds()
+        earliest = values.min()
+        base = pd.Timestamp("1970-01-01") if pd.isna(earliest) else earliest.floor("s")
+        offset_s = float((base - pd.Timestamp("1970-01-01")).total_seconds())
+        seconds = (values - base).dt.total_seconds()
     elif pd.api.types.is_timedelta64_dtype(values.dtype):
         seconds = values.dt.total_seconds()
     else:
-        return frame, options
+        return frame, options, 0.0
     frame = frame.copy()
     frame[col] = seconds.astype(np.float64)
-    return frame, replace(options, time_unit="s")
+    return frame, replace(options, time_unit="s"), offset_s
 
 
 def _relative_time_s(time_raw: pd.Series, unit: str) -> tuple[float, FloatArray]:
@@ -1798,6 +2185,32 @@ def _drop_impossible_times(frame: pd.DataFrame, options: CsvOptions) -> tuple[pd
     if n_far == 0 or n_far > max(1, MAX_IMPLAUSIBLE_SHARE * len(frame)):
         return frame, 0
     return frame[~far].reset_index(drop=True), n_far
+
+
+def _round_up(value: float, digits: int = 3) -> str:
+    """``value`` rounded up to ``digits`` significant digits, as text (a least value to give)."""
+    if not (math.isfinite(value) and value > 0):
+        return f"{value:g}"
+    step = 10.0 ** (math.floor(math.log10(value)) - digits + 1)
+    return f"{math.ceil(value / step - 1e-9) * step:.{digits}g}"
+
+
+def _check_gap_limit(source: str, max_gap_s: float, rate_hz: float, estimated: bool) -> None:
+    """Refuse a gap limit shorter than one sample of the rate estimated from the timestamps.
+
+    A given rate is checked with the options (:class:`CsvOptions`); an estimated one only
+    here, the same way. Every interval would be a gap, yet the grid, on the samples, shows
+    none: the limit would be ignored without a word. The default limit is left alone at
+    rates under 4 Hz (the analysis says such a rate is too slow).
+    """
+    if not estimated or max_gap_s == DEFAULT_MAX_GAP_S or not math.isfinite(rate_hz):
+        return
+    if max_gap_s < 1.0 / rate_hz:
+        raise ImportOptionsError(
+            f"{source}: gap limit {max_gap_s:g} s is shorter than one sample at {rate_hz:g} Hz "
+            f"(the rate estimated from the timestamps, {1e3 / rate_hz:.3g} ms apart); use "
+            f"--max-gap of at least {_round_up(1.0 / rate_hz)} s"
+        )
 
 
 def check_upsampling(source: str, rate_hz: float, estimated_hz: float, given: bool) -> None:
