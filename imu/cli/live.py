@@ -135,6 +135,24 @@ def _fraction(text: str) -> float:
     return value
 
 
+MAX_SPEED = 1000.0
+"""Largest ``--speed``: the virtual sensor streams a 104 Hz set on time up to about this fast.
+Beyond it the frames fall behind the scaled host clock, which then leaps days between two
+frames (past 1e5 the recording filled with invented gaps of the device clock's wraps)."""
+
+
+def speed_arg(text: str) -> float:
+    """``--speed X`` (argparse type): a positive number up to :data:`MAX_SPEED`."""
+    value = positive_number(text)
+    if value > MAX_SPEED:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is too fast: at most {MAX_SPEED:g} (the virtual sensor cannot stream "
+            f"faster; its frames would fall behind the scaled clock); use --speed {MAX_SPEED:g} "
+            "or less"
+        )
+    return value
+
+
 def add_stream_options(p: argparse.ArgumentParser, name_prefix: str = "live",
                        tempo_default: str = "the exercise's") -> None:
     """Options shared by ``live`` and ``replay`` (defaults named as each command applies them)."""
@@ -142,8 +160,9 @@ def add_stream_options(p: argparse.ArgumentParser, name_prefix: str = "live",
                    help="output dir")
     p.add_argument("--tempo", metavar="U-H-D", default=None, type=tempo_text,
                    help=f"{TEMPO_HELP} [{tempo_default}]")
-    p.add_argument("--speed", type=positive_number, default=1.0, metavar="X",
-                   help="simulated/replayed time runs X times faster than real time [1]")
+    p.add_argument("--speed", type=speed_arg, default=1.0, metavar="X",
+                   help="simulated/replayed time runs X times faster than real time, at most "
+                        f"{MAX_SPEED:g} [1]")
     p.add_argument("--bell", action="store_true", help="ring the terminal bell on every rep")
     p.add_argument("--plain", action="store_true",
                    help="plain line output even on a terminal (automatic when piped)")

@@ -737,10 +737,18 @@ def recover(path: str | Path, warn: bool = True) -> JournalRecovery:
     """
     contents = read_journal(path)
     recorder = recorder_for(contents.header)  # the live run's decode path for its protocol
-    marks = replay_into(contents, recorder)
-    if recorder.n_samples == 0:
-        raise EmptyJournalError(f"journal {path} holds no samples; nothing to recover")
-    recording = recorder.recording()
+    try:
+        marks = replay_into(contents, recorder)
+        if recorder.n_samples == 0:
+            raise EmptyJournalError(f"journal {path} holds no samples; nothing to recover")
+        recording = recorder.recording()
+    except MemoryError as exc:  # times no session spans (a damaged or foreign journal)
+        raise RecordingError(
+            f"journal {path}: its frames span more time than fits in memory "
+            f"({plural(recorder.n_samples, 'sample')} placed before it ran out: "
+            f"{one_line(exc)}); nothing was written and the journal is kept as it was: it "
+            "holds no session this version can recover"
+        ) from exc
     rate = recording.sampling_rate_hz
     damaged_starts = {marks[d.record_index] for d in contents.damaged if d.record_index in marks}
     gaps = tuple(

@@ -13,7 +13,12 @@ with a long gap replayed) is ambiguous from the device time alone: whole wraps a
 they explain the host's elapsed time, and always when, the link having stayed up, a frame
 would otherwise read as from the past (before, every frame after such a silence was dropped as
 a duplicate). A host clock stepped forward (NTP) with no frame missed adds nothing, and a
-sensor restarted while silent is still re-anchored by host time.
+sensor restarted while silent is still re-anchored by host time. A host clock that leapt
+further than any silence placed as it is (:data:`MAX_GAP_S`: a replay streamed faster than the
+virtual sensor can, a host clock set by days) says nothing about wraps: the device time places
+those frames. And whatever the clocks say, a jump of the grid beyond :data:`MAX_GAP_S` is
+never filled: the frames after it follow a gap of :data:`JUMP_GAP_S`, the jump is logged and
+counted (note ``clock_jumps``).
 
 Counts become SI only in :func:`firmware_protocol.frames.decode_frames`.
 """
@@ -44,6 +49,17 @@ stepped by NTP, or a sensor restarted while silent, rarely lands that close to a
 of wraps. (A frame that would read as from the past while the link stayed up always gets
 them: a replay's scaled clock can be tens of seconds off.)"""
 
+MAX_GAP_S = 3 * 3600.0
+"""Longest silence placed on the grid as the clocks tell it, s (3 h: two and a half wraps of
+the device clock; a BLE session gives up after a minute without its sensor by default). The
+host's elapsed time beyond it adds no wraps, and a grid jump beyond it becomes a gap of
+:data:`JUMP_GAP_S`: no time that long is plausible between two frames, and filling it (days
+of NaN rows at the sample rate) would take more memory than any computer has."""
+
+JUMP_GAP_S = 60.0
+"""Gap put where the time jumped by more than :data:`MAX_GAP_S` between two frames, s: long
+enough to split sets there; how long the silence really was is unknown."""
+
 
 class StreamRecorder(GridRecorder):
     """Turns our sensor's IMU data frames into grid rows and, at the end, a recording.
@@ -63,6 +79,7 @@ class StreamRecorder(GridRecorder):
         self._anchor_shift = 0  # grid index correction after a re-anchor
         self._last_host: float | None = None  # receive time of the last frame placed
         self._reconnected = False  # the link dropped since the last frame placed
+        self._host_leaps = 0  # host clock leaps beyond MAX_GAP_S that added no wraps
         self.counters.update(
             {"duplicate_frames": 0, "lost_frames": 0, "reanchors": 0}
         )
@@ -124,7 +141,21 @@ class StreamRecorder(GridRecorder):
                 device_us = (t_us - self._t0_us) - (self._next - self._anchor_shift) * 1e6 / odr
                 wraps = round((host_us - device_us) / WRAP_US)
                 rest_us = host_us - device_us - wraps * WRAP_US
-                if device_us < 0 and not self._reconnected:
+                # From the past: before the next grid row (a timestamp rounded to the
+                # microsecond a little early is not).
+                past = device_us < -0.5e6 / odr and not self._reconnected
+                if host_us > MAX_GAP_S * 1e6:
+                    # Longer than any silence placed as it is: the host's clock leapt (a
+                    # replay streamed faster than the virtual sensor can, a clock set by days)
+                    # and its count of wraps means nothing. Only a frame that would read as
+                    # from the past with the link up gets one, the least that places it.
+                    self._host_leaps += 1
+                    log = logger.warning if self._host_leaps == 1 else logger.debug
+                    log("the host's clock leapt %.1f h between two frames, more than the "
+                        "%.0f h a silence is placed by; the frames are placed by the sensor's "
+                        "clock", host_us / 3.6e9, MAX_GAP_S / 3600)
+                    wraps, fits = (1 if past else 0), True
+                elif past:
                     # The link stayed up (frames that were never sent: a replayed gap) and
                     # the frame reads as if from the past: the clock wrapped, however
                     # loosely a scaled replay clock says how often.
@@ -137,6 +168,7 @@ class StreamRecorder(GridRecorder):
                                                self.reanchor_s * 1e6 + 1e-3 * host_us)
                 if wraps and fits:
                     self._t0_us -= wraps * WRAP_US
+                if wraps and fits and host_us <= MAX_GAP_S * 1e6:
                     logger.warning(
                         "%.0f min without frames: longer than the sensor's clock can tell "
                         "apart; the frames after it are placed by the host's clock (%+d wraps "
@@ -158,6 +190,18 @@ class StreamRecorder(GridRecorder):
                 index = new_index
                 self.counters["reanchors"] += 1
         self._reconnected = False
+        if index - self._next > MAX_GAP_S * odr:
+            # No silence lasts this long between two frames (the sensor's clock set far ahead,
+            # a damaged journal): a short gap marks it, never days of rows.
+            new_index = self._next + round(JUMP_GAP_S * odr)
+            logger.warning(
+                "the time jumped %.1f h between two frames, more than the %.0f h a silence is "
+                "placed as it is (a clock set? a damaged journal?); the frames after it follow "
+                "a %.0f s gap instead", (index - self._next) / odr / 3600, MAX_GAP_S / 3600,
+                JUMP_GAP_S)
+            self._anchor_shift += new_index - index
+            index = new_index
+            self.counters["clock_jumps"] = self.counters.get("clock_jumps", 0) + 1
         if index > self._next:
             if not self._broken:
                 self.counters["lost_frames"] += max(seq_gap, 1)
