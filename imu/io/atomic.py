@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -90,3 +91,78 @@ def file_in_the_way(folder: str | Path) -> Path | None:
 
 
 __all__ = ["atomic_path", "file_in_the_way", "write_error_reason", "write_text_atomic"]
+
+
+LOCK_WAIT_S = 30.0
+"""How long a writer waits for another one to finish with the same folder, s (writing a set of
+reports takes well under a second)."""
+
+
+class FolderBusyError(OSError):
+    """Another process kept the folder's lock for longer than :data:`LOCK_WAIT_S`."""
+
+
+@contextlib.contextmanager
+def folder_lock(folder: str | Path, name: str, wait_s: float = LOCK_WAIT_S) -> Iterator[None]:
+    """Hold the lock file ``folder/name`` while the block writes a set of files there.
+
+    Two runs writing the same set into one folder at once (two ``imu analyze --out same``)
+    each replace files atomically, but one run's tables could end up beside the other's
+    report. The lock makes the second wait for the first, so the set is one run's. The lock
+    holds its owner's process id; one whose process has ended (killed mid-write) is taken
+    over.
+
+    Raises:
+        FolderBusyError: the lock stayed with a live process for ``wait_s``.
+
+    """
+    lock = Path(folder) / name
+    deadline = time.monotonic() + wait_s
+    while True:
+        try:
+            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        except FileExistsError:
+            if _lock_is_stale(lock):
+                with contextlib.suppress(FileNotFoundError):
+                    lock.unlink()
+                continue
+            if time.monotonic() > deadline:
+                raise FolderBusyError(
+                    f"another process ({_lock_owner(lock) or 'unknown'}) is writing to {folder}"
+                    f" and held {lock.name} for {wait_s:g} s"
+                ) from None
+            time.sleep(0.05)
+            continue
+        with os.fdopen(fd, "w") as handle:
+            handle.write(str(os.getpid()))
+        break
+    try:
+        yield
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            lock.unlink()
+
+
+def _lock_owner(lock: Path) -> int | None:
+    """The process id a lock file holds, or None (unreadable, empty, not a number)."""
+    try:
+        return int(lock.read_text().strip())
+    except (OSError, ValueError):
+        return None
+
+
+def _lock_is_stale(lock: Path) -> bool:
+    """Whether the lock's process has ended (or an unreadable lock is over a minute old)."""
+    owner = _lock_owner(lock)
+    if owner is None:
+        try:
+            return time.time() - lock.stat().st_mtime > 60.0
+        except FileNotFoundError:
+            return True
+    try:
+        os.kill(owner, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False  # alive, owned by another user
+    return False

@@ -154,7 +154,7 @@ import pandas as pd
 from imu.core.metrics import HOLD_SLACK_FRACTION, UNCERTAIN_CONFIDENCE, Rep, TempoTolerance
 from imu.errors import ImuError
 from imu.exercises import FAULTS, ExerciseProfile, FaultThresholds
-from imu.io.atomic import atomic_path, write_error_reason
+from imu.io.atomic import FolderBusyError, atomic_path, folder_lock, write_error_reason
 from imu.io.recording import RecordingMeta
 from imu.report.coaching import DISCLAIMER, session_verdict
 from imu.tempo import Tempo
@@ -717,21 +717,35 @@ def write_reports(
     written: list[Path] = []
     try:
         out.mkdir(parents=True, exist_ok=True)
-        for name, frame in tables.items():
-            csv_path, pq_path = out / f"{name}.csv", out / f"{name}.parquet"
-            with atomic_path(csv_path) as tmp:
-                frame.to_csv(tmp, index=False)
-            with atomic_path(pq_path) as tmp:
-                frame.to_parquet(tmp, index=False)
-            written += [csv_path, pq_path]
-        html_path = out / "report.html"
-        with atomic_path(html_path) as tmp:
-            tmp.write_text(render_html(reports, tables), encoding="utf-8")
-        written.append(html_path)
+        with folder_lock(out, REPORTS_LOCK):
+            written = _write_report_files(out, tables, render_html(reports, tables))
+    except FolderBusyError as exc:
+        raise ReportError(f"{exc}; wait for it to finish, or choose another --out") from exc
     except OSError as exc:
         raise ReportError(
             f"cannot write reports to {out}: {write_error_reason(out, exc)}; choose a "
             "writable --out"
         ) from exc
     logger.info("wrote %d report files to %s", len(written), out)
+    return written
+
+
+REPORTS_LOCK: Final = ".imu-reports.lock"
+"""Lock file held in a report folder while a run writes its set (:func:`write_reports`)."""
+
+
+def _write_report_files(out: Path, tables: Mapping[str, pd.DataFrame], html: str) -> list[Path]:
+    """Each table as CSV and Parquet, and ``report.html``, into ``out``; the paths written."""
+    written: list[Path] = []
+    for name, frame in tables.items():
+        csv_path, pq_path = out / f"{name}.csv", out / f"{name}.parquet"
+        with atomic_path(csv_path) as tmp:
+            frame.to_csv(tmp, index=False)
+        with atomic_path(pq_path) as tmp:
+            frame.to_parquet(tmp, index=False)
+        written += [csv_path, pq_path]
+    html_path = out / "report.html"
+    with atomic_path(html_path) as tmp:
+        tmp.write_text(html, encoding="utf-8")
+    written.append(html_path)
     return written

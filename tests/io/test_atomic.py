@@ -86,3 +86,76 @@ def test_convert_refuses_an_unwritable_output_before_importing(
     assert main(["convert", str(source), str(folder / "x.parquet")]) == 2
     err = capsys.readouterr().err
     assert f"the folder {folder} does not take new files" in err and "choose a writable OUT" in err
+
+
+def test_a_second_writer_waits_for_the_folder_lock(tmp_path: Path) -> None:
+    import threading
+    import time
+
+    from imu.io.atomic import folder_lock
+
+    order: list[str] = []
+    with folder_lock(tmp_path, ".lock"):
+        second = threading.Thread(target=lambda: _locked(tmp_path, order))
+        second.start()
+        time.sleep(0.3)
+        order.append("first done")  # the second writer is still waiting here
+    second.join(5)
+    assert order == ["first done", "second"]
+    assert not (tmp_path / ".lock").exists()
+
+
+def _locked(folder: Path, order: list[str]) -> None:
+    from imu.io.atomic import folder_lock
+
+    with folder_lock(folder, ".lock"):
+        order.append("second")
+
+
+def test_a_lock_left_by_an_ended_process_is_taken_over(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from imu.io.atomic import folder_lock
+
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                           capture_output=True, text=True, check=True)
+    (tmp_path / ".lock").write_text(ended.stdout.strip())  # killed mid-write
+    with folder_lock(tmp_path, ".lock", wait_s=0.5):
+        assert (tmp_path / ".lock").read_text() != ended.stdout.strip()
+
+
+def test_a_lock_held_too_long_names_the_folder(tmp_path: Path) -> None:
+    import os
+
+    from imu.io.atomic import FolderBusyError, folder_lock
+
+    (tmp_path / ".lock").write_text(str(os.getpid()))  # a live process holds it
+    with pytest.raises(FolderBusyError, match=f"writing to {tmp_path}"), \
+            folder_lock(tmp_path, ".lock", wait_s=0.2):
+        pass
+
+
+def test_two_analyses_into_one_folder_leave_one_runs_reports(tmp_path: Path) -> None:
+    """Found in a new-user trial: two 'imu analyze --out same' at once left a plank's tables
+    beside a reverse crunch's report.html."""
+    import subprocess
+    import sys
+
+    import pandas as pd
+
+    recordings = Path(__file__).parents[2] / "recordings"
+    out = tmp_path / "same"
+    runs = [
+        subprocess.Popen([sys.executable, "-m", "imu", "analyze", str(recordings / name),
+                          "--out", str(out)], stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL)
+        for name in ("reverse_crunch.parquet", "plank.parquet")
+    ]
+    assert [run.wait(timeout=300) for run in runs] == [0, 0]
+    session = pd.read_csv(out / "session.csv")
+    html = (out / "report.html").read_text()
+    exercise = str(session["exercise"].iloc[0])
+    title = "Plank" if exercise == "plank" else "Reverse crunch"
+    assert title in html and len(pd.read_csv(out / "reps.csv")) == int(session["reps"].sum())
+    assert not (out / ".imu-reports.lock").exists()
