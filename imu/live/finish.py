@@ -46,6 +46,7 @@ from imu.io.journal import (
 )
 from imu.io.recording import Recording, read_recording, write_recording
 from imu.live.session import InterruptHold, LiveResult
+from imu.report.coaching import MIN_ANALYSIS_S
 from imu.report.mismatch import exercise_mismatch
 from imu.report.session import SessionReport
 from imu.report.tables import reps_table, session_table, sets_table, write_reports
@@ -405,6 +406,10 @@ def finish_session(
                           + fallback_note(journal_path), markup=False)
             if hold.skip_reports:
                 raise KeyboardInterrupt
+            too_short = too_short_note(recording)
+            if too_short:
+                out.print(f"the recording is saved: {path}; {too_short}", markup=False)
+                return None
             report = live_report(recording, result.reps, profile, tempo, result.trace,
                                  result.trace_start_s)
             if hold.interrupted:  # a Ctrl-C that landed where it could not be raised
@@ -419,6 +424,19 @@ def finish_session(
                   file=sys.stderr, flush=True)
             raise
     return saved
+
+
+def too_short_note(recording: Recording) -> str:
+    """Why a session too short for the rep analysis gets no reports ("" when it is long enough).
+
+    A session stopped at once (Ctrl-C in the first second) is saved, but ``imu analyze``
+    refuses so short a recording, and empty reports would look like a result.
+    """
+    data_s = (recording.n_samples - recording.missing_samples) / recording.sampling_rate_hz
+    if data_s >= MIN_ANALYSIS_S:
+        return ""
+    return (f"{data_s:.2f} s of data is too short for reports (the rep analysis needs at least "
+            f"{MIN_ANALYSIS_S:g} s): no reports written")
 
 
 def fallback_note(journal_path: Path | None) -> str:

@@ -302,3 +302,22 @@ def test_imu_live_second_ctrl_c_while_saving_keeps_the_recording(tmp_path):
     assert sorted(p.name for p in out.iterdir()) == ["s.parquet"]  # no journal left over
     assert main(_analyze_command(err)) == 0
     assert (out / "s" / "report.html").exists()
+
+
+def test_a_session_stopped_at_once_saves_the_recording_but_writes_no_reports(
+    tmp_path, live_result
+):
+    """Found in a new-user trial: stopped after 0.05 s, it wrote full (empty) reports that
+    looked like a result, for a recording 'imu analyze' refuses as too short."""
+    rec = live_result.recording
+    short = Recording(rec.acc[:5], rec.gyr[:5], rec.meta)
+    console = Console(file=io.StringIO(), width=200)
+    saved = finish_session(LiveResult(short, [], "stopped"), tmp_path, "s", PROFILE, TEMPO,
+                           console, _journal(tmp_path))
+    text = console.file.getvalue()  # type: ignore[attr-defined]
+    assert saved is None
+    assert f"the recording is saved: {tmp_path / 's.parquet'}" in text
+    assert "too short for reports" in text and "no reports written" in text
+    assert read_recording(tmp_path / "s.parquet").n_samples == 5
+    assert not (tmp_path / "s").exists()  # no report folder
+    assert not (tmp_path / "s.imuj").exists()  # the journal went with the recording saved
