@@ -78,6 +78,7 @@ from imu.io.recording import (
     Recording,
     RecordingMeta,
     gaps_from_nan,
+    missing_file,
     one_line,
 )
 from imu.io.repairs import REPAIRS_NOTE, Repair, RepairReport, plural
@@ -690,7 +691,7 @@ def read_csv_frame(path: Path, options: CsvOptions) -> pd.DataFrame:
 
     """
     if not path.exists():
-        raise RecordingError(f"{path}: no such file")
+        raise RecordingError(missing_file(path))
     if not path.is_file():
         raise RecordingError(f"{path}: not a file")
     head = _read_head(path)

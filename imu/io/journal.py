@@ -54,7 +54,7 @@ from typing import Any
 from imu.errors import RecordingError
 from imu.io.atomic import write_error_reason
 from imu.io.recorders import FrameRecorder, StreamHeader, StreamRecorder, recorder_for
-from imu.io.recording import Gap, Recording, one_line
+from imu.io.recording import Gap, Recording, missing_file, one_line
 from imu.io.repairs import REPAIRS_NOTE, Repair, RepairReport, plural
 
 try:
@@ -492,10 +492,18 @@ def read_journal(path: str | Path) -> JournalContents:
 
     """
     path = Path(path)
+    done = path.with_name(path.name + RECOVERED_SUFFIX)
+    if not path.exists() and done.exists():
+        raise RecordingError(
+            f"journal {path} was already recovered: it is kept as {done.name}, beside its "
+            f"recording ({journal_stem(path)}.parquet, or -recovered.parquet where that "
+            f"name was taken); to recover it again: imu recover {done}"
+        )
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise RecordingError(f"cannot read journal {path}: {exc.strerror or exc}") from exc
+        reason = missing_file(path) if not path.exists() else f"{path}: {exc.strerror or exc}"
+        raise RecordingError(f"cannot read journal {reason}") from exc
     if data.startswith(MAGIC):
         version, parse = 2, _parse_v2
     elif data.startswith(MAGIC_V1):

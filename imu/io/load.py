@@ -56,6 +56,7 @@ from imu.io.recording import (
     Gap,
     Recording,
     gaps_from_nan,
+    missing_file,
     one_line,
     read_recording,
 )
@@ -228,7 +229,7 @@ def load_recordings(
     path = Path(path)
     options = options or CsvOptions()
     if not path.exists():
-        raise RecordingError(f"{path}: no such file")
+        raise RecordingError(missing_file(path))
     if path.is_file() and looks_like_parquet(path):
         if is_imu_recording(path):
             recording, repairs = sanitize(read_recording(path), str(path))

@@ -13,8 +13,10 @@ metadata as JSON under the schema metadata key ``imu.recording``. The round trip
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
+import os
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -291,6 +293,18 @@ def write_recording(recording: Recording, path: str | Path) -> Path:
     return path
 
 
+def missing_file(path: Path) -> str:
+    """Why ``path``, which does not exist, cannot be read: a broken link names its target.
+
+    A symbolic link whose target is gone "exists" as a name in a listing; "no such file"
+    alone sent people looking for a typo.
+    """
+    if path.is_symlink():
+        with contextlib.suppress(OSError):
+            return f"{path}: a broken link: it points to {os.readlink(path)}, which does not exist"
+    return f"{path}: no such file"
+
+
 def read_recording(path: str | Path) -> Recording:
     """Read a Parquet recording written by :func:`write_recording`.
 
@@ -301,7 +315,7 @@ def read_recording(path: str | Path) -> Recording:
     """
     path = Path(path)
     if not path.exists():
-        raise RecordingError(f"{path}: no such file")
+        raise RecordingError(missing_file(path))
     try:
         parquet = pq.ParquetFile(path)
         schema = parquet.schema_arrow

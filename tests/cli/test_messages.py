@@ -145,3 +145,26 @@ def test_simulate_names_the_exercise_it_has_even_with_a_tempo(
     err = one_error_line(capsys.readouterr().err)
     assert f"unknown exercise {typed!r}" in err
     assert (f"did you mean {meant}?" in err) if meant else ("did you mean" not in err)
+
+
+def test_recovering_a_journal_twice_says_it_was_recovered(tmp_path: Path, capsys) -> None:
+    journal = tmp_path / "j.imuj"
+    write_journal(journal, frames())
+    assert main(["recover", str(journal)]) == 0
+    capsys.readouterr()
+    assert main(["recover", str(journal)]) == 2  # it is j.imuj.recovered now
+    err = one_error_line(capsys.readouterr().err)
+    assert f"journal {journal} was already recovered: it is kept as j.imuj.recovered" in err
+    assert f"imu recover {journal}.recovered" in err and "No such file" not in err
+
+
+@pytest.mark.parametrize("command", ["analyze", "info", "convert"])
+def test_a_broken_link_is_named_with_its_target(tmp_path: Path, capsys, command: str) -> None:
+    link = tmp_path / "session.parquet"
+    link.symlink_to(tmp_path / "gone" / "session.parquet")
+    args = {"analyze": ["analyze", str(link), "--out", str(tmp_path / "o")],
+            "info": ["info", str(link)],
+            "convert": ["convert", str(link), str(tmp_path / "x.parquet")]}[command]
+    assert main(args) == 2
+    err = one_error_line(capsys.readouterr().err)
+    assert f"{link}: a broken link: it points to {tmp_path / 'gone' / 'session.parquet'}" in err
