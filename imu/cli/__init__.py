@@ -140,10 +140,9 @@ def _run(argv: Sequence[str] | None) -> int:
         print(f"{where}: error: unrecognized arguments: {' '.join(extra)} "
               f"(see '{where} --help')", file=sys.stderr)
         return 2
-    logging.basicConfig(
-        level=logging.WARNING - 10 * min(args.verbose, 2),
-        format="%(levelname)s %(name)s: %(message)s",
-    )
+    logging.basicConfig(level=logging.WARNING - 10 * min(args.verbose, 2))
+    for handler in logging.getLogger().handlers:
+        handler.setFormatter(CommandFormatter(args.command, detailed=args.verbose > 0))
     try:
         code: int = args.func(args)
     except (ImuError, ProtocolError) as exc:
@@ -153,6 +152,31 @@ def _run(argv: Sequence[str] | None) -> int:
         print(f"imu {args.command}: interrupted", file=sys.stderr)
         return 130
     return code
+
+
+class CommandFormatter(logging.Formatter):
+    """Log lines on stderr: the program's own warnings in its voice, the rest as they are.
+
+    ``imu batch: warning: ...``, like every other note a command prints, rather than
+    ``WARNING imu.batch: ...``; with ``-v`` (and for other libraries' loggers, such as
+    Bumble's) the level and the logger's name, which say where the line comes from.
+    """
+
+    def __init__(self, command: str, detailed: bool) -> None:
+        super().__init__("%(levelname)s %(name)s: %(message)s")
+        self.command = command
+        self.detailed = detailed
+
+    def format(self, record: logging.LogRecord) -> str:
+        """One record as a line (see the class docstring)."""
+        own = record.name == "imu" or record.name.startswith("imu.")
+        if self.detailed or not own or record.levelno < logging.WARNING:
+            return super().format(record)
+        level = "warning" if record.levelno < logging.ERROR else "error"
+        text = f"imu {self.command}: {level}: {record.getMessage()}"
+        if record.exc_info:
+            text += "\n" + self.formatException(record.exc_info)
+        return text
 
 
 def one_line(exc: BaseException) -> str:

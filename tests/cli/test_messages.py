@@ -168,3 +168,21 @@ def test_a_broken_link_is_named_with_its_target(tmp_path: Path, capsys, command:
     assert main(args) == 2
     err = one_error_line(capsys.readouterr().err)
     assert f"{link}: a broken link: it points to {tmp_path / 'gone' / 'session.parquet'}" in err
+
+
+def test_the_programs_warnings_read_as_its_other_notes() -> None:
+    """Found in a new-user trial: 'WARNING imu.batch: ...' beside 'imu batch: note: ...'."""
+    import logging
+
+    from imu.cli import CommandFormatter
+
+    def line(name: str, level: int, detailed: bool = False) -> str:
+        record = logging.LogRecord(name, level, __file__, 1, "file %s listed twice", ("a",),
+                                   None)
+        return CommandFormatter("batch", detailed).format(record)
+
+    assert line("imu.batch", logging.WARNING) == "imu batch: warning: file a listed twice"
+    assert line("imu.batch", logging.ERROR) == "imu batch: error: file a listed twice"
+    assert line("imu.batch", logging.WARNING, detailed=True) == (
+        "WARNING imu.batch: file a listed twice")  # -v: where it comes from
+    assert line("bumble.host", logging.WARNING) == "WARNING bumble.host: file a listed twice"
