@@ -102,8 +102,13 @@ def parse_tempo(text: str) -> Tempo:
             "(up-hold-down; optionally -PAUSE: 3-1-3-1)"
         )
     if values[0] < MIN_MOVEMENT_S or values[2] < MIN_MOVEMENT_S:
+        held = values[1]
+        # 0-45-0: a hold alone, written with no way in or out: say how to write it.
+        static = (f" (a static hold of {held:g} s, as for a plank: 1-{held:g}-1)"
+                  if held > 0 and values[0] == 0 and values[2] == 0 else "")
         raise TempoError(
-            f"tempo {text!r}: up and down must last at least {MIN_MOVEMENT_S:g} s each; {hint}"
+            f"tempo {text!r}: up and down must last at least {MIN_MOVEMENT_S:g} s each; "
+            f"{hint}{static}"
         )
     for name, value, limit in zip(_PHASE_NAMES, values, _PHASE_LIMITS_S, strict=False):
         if value > limit:

@@ -102,6 +102,15 @@ def test_a_single_number_tempo_says_how_to_write_a_hold() -> None:
     assert "static hold" not in str(caught.value)
 
 
+def test_a_hold_with_no_way_in_or_out_says_how_to_write_it() -> None:
+    """`--tempo 0-45-0` for a plank got the generic 'at least 0.2 s' and no example."""
+    with pytest.raises(TempoError, match=r"static hold of 45 s, as for a plank: 1-45-1"):
+        parse_tempo("0-45-0")
+    with pytest.raises(TempoError) as caught:
+        parse_tempo("0-1-3")  # a movement too short, not a hold
+    assert "static hold" not in str(caught.value)
+
+
 @pytest.mark.parametrize("text", ["3\u20131\u20133", "3\u20141\u20143", "3\u22121\u22123"])
 def test_a_tempo_with_typographic_dashes_reads_as_written(text: str) -> None:
     """A tempo copied from a document ('3–1–3') was refused with 'has 1 part(s)'."""
