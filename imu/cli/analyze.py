@@ -33,7 +33,7 @@ from imu.exercises import PROFILES, get_profile, known_profile
 from imu.io.csv_import import UNKNOWN_EXERCISE_WARNING
 from imu.io.recording import Recording, one_line
 from imu.live.finish import no_reps_note
-from imu.report.coaching import DISCLAIMER
+from imu.report.coaching import DISCLAIMER, default_tempo_words, tempo_by_default
 from imu.report.mismatch import exercise_mismatch
 from imu.report.session import SessionReport, analyze_recording, check_long_enough
 from imu.report.summary import summarize
@@ -296,12 +296,16 @@ def _print_and_write(
         note = no_reps_note(r)
         if note:
             out.print(f"{prefix}{note}", markup=False, highlight=False)
+        worked = tempo_and_time(r.reps, r.tempo, r.profile.isometric, row)
+        if tempo_by_default(r.profile, r.tempo, r.meta, given=args.tempo is not None):
+            # "tempo 2-1-2 (the reverse crunch's default; give yours with --tempo), time ..."
+            shown, _, rest = worked.partition(", ")
+            worked = f"{shown} ({default_tempo_words(r.profile)}), {rest}"
         out.print(
             f"{prefix}{_count(row['reps'], 'hold' if r.profile.isometric else 'rep')}"
             f"{uncertain_note(row)} in "
             f"{_count(row['sets'], 'set')} of "
-            f"{r.profile.title.lower()}, "
-            f"{tempo_and_time(r.reps, r.tempo, r.profile.isometric, row)}"
+            f"{r.profile.title.lower()}, {worked}"
         )
         summary = summarize(r.reps, r.profile, r.tempo, lost_spans_s=r.lost_spans_s,
                             tolerance=r.tolerance)

@@ -20,9 +20,17 @@ Rules, checked in this order (the first that applies is the verdict):
 5. ``none``: nothing to change; for exercises with a progression bar the text says where the
    best set stands against it, counting its clean reps and how many of them had the 3 s
    descent ("your best set had 6 clean reps, 2 of them with a 3 s descent"). When the
-   session prescribed a shorter descent than the bar asks for (a 2-1-2 tempo), it says so and
-   names a tempo with a 3 s descent to train at, rather than reporting the prescribed reps as
-   falling short.
+   session prescribed a shorter descent than the bar asks for (a 2-1-2 tempo) and the clean
+   reps were lowered in less than the bar's 3 s, it says so and names a tempo with a 3 s
+   descent to train at, rather than reporting the prescribed reps as falling short.
+
+A descent slower than prescribed is no fault ("Slow eccentrics are the point of the exercise"):
+the summary never tells anyone to lower faster (:func:`imu.report.summary.tempo_findings`), and
+the ``progress`` and ``none`` verdicts of a rep exercise end with a note instead
+(:func:`slower_descent_note`): "Your descents took 3.0 s (median), slower than the 2 s
+prescribed: fine, slow descents are the point of this exercise; to prescribe them, give --tempo
+2-1-3." A session whose clean reps already lower in the bar's 3 s is never told to work
+towards it.
 
 Verdicts describe movement only; they never diagnose pain or injury (see :data:`DISCLAIMER`).
 """
@@ -31,14 +39,17 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Final, Literal
+from typing import TYPE_CHECKING, Final, Literal
 
 import numpy as np
 import pandas as pd
 
-from imu.core.metrics import UNCERTAIN_CONFIDENCE
-from imu.exercises import FAULTS, ExerciseProfile, fault_words
+from imu.core.metrics import UNCERTAIN_CONFIDENCE, TempoTolerance
+from imu.exercises import FAULTS, ExerciseProfile, fault_words, known_profile
 from imu.tempo import Tempo
+
+if TYPE_CHECKING:
+    from imu.io.recording import RecordingMeta
 
 logger = logging.getLogger(__name__)
 
@@ -75,6 +86,33 @@ class Verdict:
 
     kind: VerdictKind
     text: str
+
+
+def tempo_by_default(
+    profile: ExerciseProfile, tempo: Tempo, meta: RecordingMeta, given: bool | None = None
+) -> bool:
+    """Whether a session was analysed with the exercise's default tempo, nobody's prescription.
+
+    That is: no ``--tempo`` (``given``; None when the caller cannot tell, as the HTML report:
+    a ``--tempo`` equal to the default then reads as the default too, which it is) and no
+    prescription of the recording's own for this exercise (the rule of
+    :func:`imu.report.session.recorded_tempo`). Where the tempo is shown, the words of
+    :func:`default_tempo_words` then say so.
+    """
+    if given or tempo != profile.default_tempo:
+        return False
+    if not meta.tempo:
+        return True
+    if not meta.exercise:
+        return False  # the recording's prescription, whatever exercise it was
+    return known_profile(meta.exercise) != profile.name
+
+
+def default_tempo_words(profile: ExerciseProfile) -> str:
+    """What an unprescribed tempo is: "the reverse crunch's default; give yours with --tempo"."""
+    name = ("the generic profile" if profile.name == "generic"
+            else f"the {profile.title.split(' (')[0].lower()}")
+    return f"{name}'s default; give yours with --tempo"
 
 
 def curls_pelvis(profile: ExerciseProfile) -> bool:
@@ -140,9 +178,70 @@ def train_towards(profile: ExerciseProfile) -> str:
             f"{t.top_hold_s:g} s hold at the top, {t.eccentric_s:g} s down).")
 
 
+def descent_median_s(reps: pd.DataFrame) -> float | None:
+    """Median eccentric of the clean reps, s; None without any.
+
+    Only reps over no data gap (:func:`imu.report.tables.judged`) and sure to be reps
+    (:func:`sure_reps`) count, as for every finding.
+    """
+    if reps.empty or "eccentric_s" not in reps.columns or "clean" not in reps.columns:
+        return None
+    from imu.report.tables import judged  # tables imports this module
+
+    clean = reps["clean"].fillna(False).astype(bool) & judged(reps) & sure_reps(reps)
+    down = reps.loc[clean, "eccentric_s"].astype("float64").dropna()
+    return float(down.median()) if len(down) else None
+
+
+def reaches_bar(descent_s: float | None) -> bool:
+    """Whether a measured descent is the bar's 3 s one (within the tolerance)."""
+    return descent_s is not None and (
+        descent_s >= PROGRESS_ECCENTRIC_S - PROGRESS_ECCENTRIC_TOLERANCE_S)
+
+
+def slower_descent_note(
+    reps: pd.DataFrame, profile: ExerciseProfile, eccentric_s: float, tempo: Tempo | None = None
+) -> str:
+    """The note for clean reps lowered slower than prescribed; "" when they were not.
+
+    Slower means the median descent of the clean reps (:func:`descent_median_s`) lies past
+    the on-tempo band of the prescribed ``eccentric_s`` (the default
+    :class:`~imu.core.metrics.TempoTolerance`: the verdict is written without the
+    ``--tempo-tolerance``). Slow descents are the point of these exercises, so the note says
+    it is fine and names the tempo that prescribes it: ``tempo`` (else the profile's
+    default) with the descent rounded to half a second, or the bar's tempo
+    (:func:`train_towards`) when the descent is still short of the bar's 3 s and the
+    prescription was too. Static holds and strict standing lifts (whose pelvic bursts
+    have no descent to coach) get no note.
+    """
+    if profile.isometric or profile.every_rep_is_swing:
+        return ""
+    descent = descent_median_s(reps)
+    if descent is None or descent <= eccentric_s + TempoTolerance().slack_s(eccentric_s):
+        return ""
+    text = (f"Your descents took {descent:.1f} s (median), slower than the {eccentric_s:g} s "
+            "prescribed: fine, slow descents are the point of this exercise")
+    if descent_below_bar(eccentric_s) and not reaches_bar(descent):
+        return f"{text}. {train_towards(profile)}"
+    base = tempo or profile.default_tempo
+    done = Tempo(base.concentric_s, base.top_hold_s, max(round(descent * 2) / 2, 0.5),
+                 base.bottom_pause_s)
+    return f"{text}; to prescribe them, give --tempo {done}."
+
+
+def _with_note(text: str, note: str) -> str:
+    """A verdict's text with a note after it (one space between; the text ends with '.')."""
+    return f"{text} {note}" if note else text
+
+
 def _standing(reps: pd.DataFrame, profile: ExerciseProfile, needed: int,
-              eccentric_s: float) -> str:
-    """Where the best set stands against the bar (the ``none`` verdict of rule 5)."""
+              eccentric_s: float, tempo: Tempo | None = None) -> str:
+    """Where the best set stands against the bar (the ``none`` verdict of rule 5).
+
+    "To work towards it, train at ..." only when the prescription and the clean reps'
+    descent both fall short of the bar's 3 s; clean reps lowered slower than prescribed get
+    the :func:`slower_descent_note` instead of the prescription's shortfall.
+    """
     per_set = progress_reps(reps)
     clean_per_set = reps["clean"].astype("int64").groupby(reps["set"]).sum()
     # The best set: the most reps towards the bar, then the most clean reps.
@@ -160,10 +259,12 @@ def _standing(reps: pd.DataFrame, profile: ExerciseProfile, needed: int,
     elif clean:
         text += f", {slow} of them with {bar}"
     rule = f"about {needed} clean reps with {bar} in one set suggest progressing"
-    if descent_below_bar(eccentric_s):
+    descent = descent_median_s(reps)
+    note = slower_descent_note(reps, profile, eccentric_s, tempo)
+    if not note and descent_below_bar(eccentric_s) and not reaches_bar(descent):
         return (f"{text}. {rule[0].upper()}{rule[1:]} to a harder variant; this session "
                 f"prescribed a {eccentric_s:g} s descent. {train_towards(profile)}")
-    return f"{text}; {rule} to a harder variant."
+    return _with_note(f"{text}; {rule} to a harder variant.", note)
 
 
 def sure_reps(reps: pd.DataFrame) -> pd.Series:
@@ -249,19 +350,22 @@ def session_verdict(
     if needed is not None:
         per_set = progress_reps(reps)
         best = int(per_set.max()) if len(per_set) else 0
+        eccentric_s = prescribed_eccentric_s(reps, profile, tempo)
         if best >= needed:
             best_set = int(per_set.index[int(np.argmax(per_set.to_numpy()))])
             return Verdict(
                 "progress",
-                f"Set {best_set}: {best} clean reps with a "
-                f"{PROGRESS_ECCENTRIC_S:g} s descent (the bar is {needed}). "
-                f"{profile.advice_progress}".strip(),
+                _with_note(f"Set {best_set}: {best} clean reps with a "
+                           f"{PROGRESS_ECCENTRIC_S:g} s descent (the bar is {needed}). "
+                           f"{profile.advice_progress}".strip(),
+                           slower_descent_note(reps, profile, eccentric_s, tempo)),
             )
-        eccentric_s = prescribed_eccentric_s(reps, profile, tempo)
-        return Verdict("none", _standing(reps, profile, needed, eccentric_s))
+        return Verdict("none", _standing(reps, profile, needed, eccentric_s, tempo))
     if profile.isometric and tempo is not None and "tempo_ok" in reps.columns:
         return Verdict("none", _hold_standing(reps, tempo))
-    return Verdict("none", "Keep this variant: no progression or regression suggested.")
+    return Verdict("none", _with_note(
+        "Keep this variant: no progression or regression suggested.",
+        slower_descent_note(reps, profile, prescribed_eccentric_s(reps, profile, tempo), tempo)))
 
 
 PLANK_RANGE_S: tuple[float, float] = (30.0, 60.0)

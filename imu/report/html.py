@@ -48,7 +48,7 @@ from matplotlib.figure import Figure
 
 from imu.core.metrics import HOLD_SLACK_FRACTION, UNCERTAIN_CONFIDENCE, TempoTolerance
 from imu.exercises import FAULT_WORDS, FAULTS, ExerciseProfile, FaultThresholds
-from imu.report.coaching import DISCLAIMER
+from imu.report.coaching import DISCLAIMER, default_tempo_words, tempo_by_default
 from imu.report.summary import Summary, lost_s, summarize
 from imu.report.tables import (
     RECORDING,
@@ -1402,7 +1402,9 @@ def render_html(
         when = f"{readable_date(date)} · " if isinstance(date, str) else ""
         meta_line = (f"{when}hold {first.tempo.top_hold_s:g} s prescribed"
                      if first.profile.isometric else
-                     f"{when}prescribed tempo {first.tempo} (up-hold-down, s)")
+                     f"{when}prescribed tempo {first.tempo} (up-hold-down, s)") + (
+            f" — {default_tempo_words(first.profile)}"
+            if tempo_by_default(first.profile, first.tempo, first.meta) else "")
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',

@@ -533,7 +533,50 @@ TEMPO_CUES: Final[dict[tuple[str, bool], str]] = {
     ("down", True): "Slow the descent",
     ("down", False): "Lower a little faster",
 }
-"""Cue of the tempo rule per (phase, phase too short); the fault rules' cues where they agree."""
+"""Cue of the tempo rule per (phase, phase too short); the fault rules' cues where they agree.
+
+The live screens say these; the report scales them by how far off the phase was
+(:func:`tempo_cue`)."""
+
+LITTLE_OFF_RATIO: Final = 1.5
+"""A phase off tempo by at most this factor (measured against prescribed, the larger over the
+smaller) is "a little" off: "Come up a little faster"."""
+
+MUCH_OFF_RATIO: Final = 3.0
+"""A phase off tempo by more than this factor is "much" off: "Come up much faster"."""
+
+SCALED_TEMPO_CUES: Final[dict[tuple[str, bool], tuple[str, str, str]]] = {
+    ("up", True): ("Take a little longer on the way up", "Take longer on the way up",
+                   "Take much longer on the way up"),
+    ("up", False): ("Come up a little faster", "Come up faster", "Come up much faster"),
+    ("top hold", True): ("Hold the top a little longer", "Hold the top longer",
+                         "Hold the top much longer"),
+    ("top hold", False): ("Shorten the top hold a little", "Shorten the top hold",
+                          "Make the top hold much shorter"),
+    ("down", True): ("Slow the descent a little", "Slow the descent",
+                     "Slow the descent much more"),
+    ("down", False): ("Lower a little faster", "Lower faster", "Lower much faster"),
+    ("hold", True): ("Hold a little longer", "Hold longer", "Hold much longer"),
+}
+"""Per (phase, too short): the tempo cue a little off, off, and much off (:func:`tempo_cue`);
+``hold`` is a static hold's (plank)."""
+
+
+def tempo_cue(phase: str, short: bool, measured_s: float, prescribed_s: float) -> str:
+    """The tempo rule's cue, worded by how far the phase was off its prescription.
+
+    The factor is the longer of the two durations over the shorter, the measured one to
+    0.1 s as the evidence prints it: within :data:`LITTLE_OFF_RATIO` "a little" ("Come up a
+    little faster": 3.0 s against 2 s), beyond :data:`MUCH_OFF_RATIO` "much" ("Come up much
+    faster": 3.0 s against 0.2 s), plain between. A top hold prescribed as none (0 s) and
+    held is "Do not hold at the top".
+    """
+    if phase == "top hold" and not short and prescribed_s <= 0:
+        return "Do not hold at the top"
+    low, high = sorted((round(measured_s, 1), prescribed_s))
+    ratio = high / low if low > 0 else math.inf
+    little, plain, much = SCALED_TEMPO_CUES[phase, short]
+    return little if ratio <= LITTLE_OFF_RATIO else much if ratio > MUCH_OFF_RATIO else plain
 
 
 def tempo_findings(reps: pd.DataFrame, profile: ExerciseProfile, tempo: Tempo,
@@ -544,8 +587,12 @@ def tempo_findings(reps: pd.DataFrame, profile: ExerciseProfile, tempo: Tempo,
     (reps over a data gap are not judged: never evidence). Then one finding per phase and
     way (too short, too long), most reps first: each names only the reps off in that phase
     by the rule of the table's red cells (:func:`imu.report.tables.off_phases`), with their
-    median against the prescription, counted out of the clean reps. ``tolerance``: the
-    one the analyzer judged ``tempo_ok`` with (the default when None).
+    median against the prescription, counted out of the clean reps, and a cue worded by
+    how far off they were (:func:`tempo_cue`). A descent slower than prescribed is no
+    finding: slow eccentrics are the point (DOMAIN), so the verdict notes it instead
+    (:func:`imu.report.coaching.slower_descent_note`) rather than tell anyone to lower
+    faster. ``tolerance``: the one the analyzer judged ``tempo_ok`` with (the default when
+    None).
     """
     if "tempo_ok" not in reps.columns or reps.empty:
         return []
@@ -570,7 +617,8 @@ def tempo_findings(reps: pd.DataFrame, profile: ExerciseProfile, tempo: Tempo,
             f"{tempo.top_hold_s:g} s: {'it' if n == 1 else 'they'} lasted "
             f"{near_limit(median, limits)} s{'' if n == 1 else ' (median)'}"
         )
-        return [replace(_finding("tempo", "Hold longer", evidence, reps, mask),
+        cue = tempo_cue("hold", True, median, tempo.top_hold_s)
+        return [replace(_finding("tempo", cue, evidence, reps, mask),
                         phase="top hold", short=True)]
     groups: dict[tuple[str, str], list[object]] = {}
     for index, row in reps.loc[mask].iterrows():
@@ -579,6 +627,8 @@ def tempo_findings(reps: pd.DataFrame, profile: ExerciseProfile, tempo: Tempo,
     words = {column: (word, attr) for column, word, attr in PHASES}
     out: list[tuple[int, float, Finding]] = []
     for (column, way), indices in groups.items():
+        if (column, way) == ("eccentric_s", "long"):
+            continue  # lowered slower than prescribed: the verdict's note, not a fix
         word, attr = words[column]
         target = float(getattr(tempo, attr))
         in_phase = reps.index.isin(indices)
@@ -593,7 +643,7 @@ def tempo_findings(reps: pd.DataFrame, profile: ExerciseProfile, tempo: Tempo,
             f"{target:g} s"
         )
         short = way == "short"
-        finding = _finding("tempo", TEMPO_CUES[word, short], evidence, reps,
+        finding = _finding("tempo", tempo_cue(word, short, median, target), evidence, reps,
                            pd.Series(in_phase, index=reps.index))
         out.append((k, abs(median - target) / max(target, 0.1),
                     replace(finding, phase=word, short=short)))
@@ -633,8 +683,8 @@ def merge_tempo(found: Sequence[Finding]) -> list[Finding]:
     The fault's cue leads (it is the form to fix); the off-tempo clean reps follow as more
     evidence. The fault's count still ranks the line. Tempo advice about a phase no fault
     speaks of stays a line of its own, and so does advice the other way: the faults all say
-    a phase ran short (a swing's fast lift, a dropped descent, a short hold), so "lower a
-    little faster" beside "slow the descent" is two lines, not one that contradicts itself.
+    a phase ran short (a swing's fast lift, a dropped descent, a short hold), so "shorten the
+    top hold" beside "hold the top longer" is two lines, not one that contradicts itself.
     """
     out = list(found)
     for tempo in [f for f in found if f.rule == "tempo" and f.short]:

@@ -82,14 +82,16 @@ def test_the_tempo_plot_marks_the_same_phases(lenient: SessionReport) -> None:
 
 
 def test_the_summary_tempo_evidence_uses_the_tolerance() -> None:
-    """Clean reps off only in the descent at 0.5: no "up phase" advice from the 0.25 rule."""
+    """Clean reps off only in the descent at 0.5: no "up phase" advice from the 0.25 rule.
+
+    The descent is slower than prescribed (4.7 s of 3): no fault, so no advice either way."""
     reps = reps_table(make_set(1, 6, 0.0, 12.0, concentric_s=2.1, top_hold_s=1.0,
                                eccentric_s=4.7, tempo_ok=False))
     strict = {f.phase for f in summarize(reps, CRUNCH, T313).fixes if f.rule == "tempo"}
     lenient = {f.phase for f in summarize(reps, CRUNCH, T313, tolerance=HALF).fixes
                if f.rule == "tempo"}
-    assert strict == {"up", "down"}
-    assert lenient == {"down"}
+    assert strict == {"up"}
+    assert lenient == set()
 
 
 def test_the_terminal_table_takes_the_tolerance_for_its_decimals() -> None:
