@@ -549,28 +549,15 @@ def import_csv(path: str | Path, options: CsvOptions | None = None) -> list[Impo
     delimiter = str(frame.attrs.get("delimiter", ","))
     found: tuple[Repair, ...] = ()
     comma_decimals = frame.attrs.get("decimal") == ","
+    shown = "\\t" if delimiter == "\t" else delimiter
+    decimal = " with decimal commas" if comma_decimals else ""
     if options.delimiter is None and (delimiter != "," or comma_decimals):
-        shown = "\\t" if delimiter == "\t" else delimiter
-        decimal = " with decimal commas" if comma_decimals else ""
-        found = (
-            Repair(
-                "delimiter",
-                1,
-                f"fields separated by '{shown}'{decimal} (detected; pass --delimiter "
-                f"'{shown}' to say so)",
-            ),
+        how = (
+            f"the file's first line 'sep={shown}' says so, and was skipped"
+            if frame.attrs.get("sep_line")
+            else f"detected; pass --delimiter '{shown}' to say so"
         )
-    if frame.attrs.get("sep_line") and found:
-        shown = "\\t" if delimiter == "\t" else delimiter
-        decimal = " with decimal commas" if comma_decimals else ""
-        found = (
-            Repair(
-                "delimiter",
-                1,
-                f"fields separated by '{shown}'{decimal} (the file's first line 'sep={shown}' "
-                "says so, and was skipped)",
-            ),
-        )
+        found = (Repair("delimiter", 1, f"fields separated by '{shown}'{decimal} ({how})"),)
     if frame.attrs.get("datetimes"):
         found = (
             *found,

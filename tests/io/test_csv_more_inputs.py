@@ -25,18 +25,11 @@ from imu.io import CsvOptions, import_csv
 from imu.io.csv_import import repeated_header_names
 from imu.io.recording import read_recording
 from tests.io.helpers import synthetic_samples
+from tests.io.test_csv_robustness import _same_data
 
 WriteCsv = Callable[..., Path]
 COLS = ["time_s", "acc_x", "acc_y", "acc_z", "gyr_x", "gyr_y", "gyr_z"]
 START = pd.Timestamp("2024-05-01T10:00:00")  # naive: UTC
-
-
-def _same_data(path: Path, samples: pd.DataFrame, options: CsvOptions | None = None) -> None:
-    [imp] = import_csv(path, options)
-    assert imp.recording.n_samples == len(samples)
-    assert imp.recording.sampling_rate_hz == pytest.approx(50.0)
-    np.testing.assert_allclose(imp.recording.acc, samples[COLS[1:4]].to_numpy(), atol=1e-9)
-    np.testing.assert_allclose(imp.recording.gyr, samples[COLS[4:]].to_numpy(), atol=1e-9)
 
 
 def _one_line_error(capsys: pytest.CaptureFixture[str], argv: list[str]) -> str:
