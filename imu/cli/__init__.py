@@ -142,7 +142,8 @@ def _run(argv: Sequence[str] | None) -> int:
         return 2
     logging.basicConfig(level=logging.WARNING - 10 * min(args.verbose, 2))
     for handler in logging.getLogger().handlers:
-        handler.setFormatter(CommandFormatter(args.command, detailed=args.verbose > 0))
+        if type(handler) is logging.StreamHandler:  # basicConfig's, not a host's (pytest)
+            handler.setFormatter(CommandFormatter(args.command, detailed=args.verbose > 0))
     try:
         code: int = args.func(args)
     except (ImuError, ProtocolError) as exc:
