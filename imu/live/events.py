@@ -204,7 +204,8 @@ def correction(rep: Rep, tempo: Tempo, tol: TempoTolerance,
     """The one thing to correct after ``rep``: ``(cue, why)``, or None when it was good.
 
     The swing and the faults in :data:`FIX_ORDER` (the report's order: a dropped descent
-    before a swing), then the first phase off tempo (not judged for a rep over a data gap).
+    before a swing), then the first phase off tempo (not judged for a rep over a data gap;
+    a descent slower than prescribed is no fault to correct).
     ``hold``: a static hold (plank), judged on its length only, as the analyzer does
     (``tempo_ok``).
     """
@@ -225,7 +226,7 @@ def correction(rep: Rep, tempo: Tempo, tol: TempoTolerance,
         ("eccentric", "down", rep.eccentric_s, tempo.eccentric_s),
     ):
         mark = off_mark(measured, prescribed, tol)
-        if mark:
+        if mark and not (phase == "eccentric" and mark == "▲"):  # a slow descent is no fault
             return (TEMPO_CUES[(phase, mark == "▼")],
                     f"{label} {measured:.1f} s of {prescribed:g} {mark}")
     return None
@@ -237,6 +238,11 @@ lasted an unknown time, so it is neither red nor green and has no ▼/▲."""
 
 NOT_JUDGED_SET = "not judged: the sensor was lost"
 """The coaching line of a set whose every rep was over a data gap: nothing to judge it by."""
+
+SLOW_DESCENTS_GOOD = "good set: slower down than prescribed is fine"
+"""The coaching line of a set whose only departure from the tempo was lowering slower than
+prescribed: slow descents are the point of these exercises, and the report coaches none
+faster (:func:`imu.report.coaching.slower_descent_note`); nor does a rep's correction."""
 
 UNSURE_SET = "not judged: the reps were uncertain"
 """The coaching line of a set whose every judged rep was uncertain (``count_confidence``
@@ -289,9 +295,13 @@ def set_coaching(reps: Sequence[Rep], tempo: Tempo, tol: TempoTolerance,
         marks = [off_mark(getattr(r, attr), prescribed, tol) for r in judged]
         for short in (True, False):
             k = marks.count("▼" if short else "▲")
-            if k:
+            if k and (short or phase != "eccentric"):  # a slow descent is no fault
                 off.append((k, phase, label, short))
     if not off:
+        slow = sum(off_mark(r.eccentric_s, tempo.eccentric_s, tol) == "▲" for r in judged)
+        if slow:
+            return (SLOW_DESCENTS_GOOD,
+                    f"down longer than {tempo.eccentric_s:g} s in {slow} of {m} reps", True)
         return "good set: every rep on tempo", "", True
     k, phase, label, short = max(off, key=lambda o: o[0])
     return (TEMPO_CUES[(phase, short)],
