@@ -38,6 +38,14 @@ def test_the_pelvis_leaves_a_rest_with_the_concentric_even_when_the_pull_is_larg
     assert departure_vote(-series, active, 1.0 / FS) == -1
 
 
+def test_small_braces_vote_against_pulls_five_times_their_size() -> None:
+    """Second generator: 2 deg braces, 11 deg pulls. At 30% of the 98th percentile (3.3 deg)
+    the braces never counted as leaving the rest, and the vote followed the pulls."""
+    series = np.radians(_leg_raise_like(2.0, 11.0))
+    active = np.abs(np.gradient(series)) > 1e-5
+    assert departure_vote(series, active, 1.0 / FS) == 1
+
+
 def test_passing_the_starting_posture_without_resting_hardly_votes() -> None:
     """One rep leaves a 2 s rest upwards; then the pelvis dips below rest five times,
     coming back to the starting posture for only 50 ms between dips. Counted one vote each,
