@@ -23,10 +23,10 @@ from imu.sim import SessionSpec
 
 def test_holdout_ranges_are_the_published_ones() -> None:
     assert [(r.start, r.stop - 1) for r in HOLDOUT_RANGES] == [
-        (109000, 109099), (109100, 109199), (109200, 109299), (109300, 109399),
-        (109400, 109499)]
+        (110000, 110099), (110100, 110199), (110200, 110299), (110300, 110399),
+        (110400, 110499)]
     assert [r.label for r in holdout_ranges(10)] == [
-        "109000-109009", "109100-109109", "109200-109209", "109300-109309", "109400-109409"]
+        "110000-110009", "110100-110109", "110200-110209", "110300-110309", "110400-110409"]
     assert touches_holdout(holdout_ranges(1))
     assert touches_holdout((SeedRange(90400, 5),))  # the earlier held-out sets, seen since
     assert touches_holdout((SeedRange(91300, 5),))
@@ -40,6 +40,7 @@ def test_holdout_ranges_are_the_published_ones() -> None:
     assert touches_holdout((SeedRange(106300, 4),))  # the seventeenth, reported once
     assert touches_holdout((SeedRange(107499, 1),))  # the eighteenth, reported once
     assert touches_holdout((SeedRange(108050, 2),))  # the nineteenth, reported once
+    assert touches_holdout((SeedRange(109499, 1),))  # the twentieth, reported once
     assert touches_holdout((SeedRange(95490, 20),))
     assert touches_holdout((SeedRange(98301, 1),))  # the ninth, seen since
     assert touches_holdout((SeedRange(96250, 3),))
