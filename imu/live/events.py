@@ -204,18 +204,19 @@ def correction(rep: Rep, tempo: Tempo, tol: TempoTolerance,
     """The one thing to correct after ``rep``: ``(cue, why)``, or None when it was good.
 
     The swing and the faults in :data:`FIX_ORDER` (the report's order: a dropped descent
-    before a swing), then the first phase off tempo (not judged for a rep over a data gap;
-    a descent slower than prescribed is no fault to correct).
+    before a swing), then the first phase off tempo (a descent slower than prescribed is no
+    fault to correct). None for a rep over a data gap: it is not judged, on tempo nor on
+    swing and faults (:func:`imu.report.tables.judged`).
     ``hold``: a static hold (plank), judged on its length only, as the analyzer does
     (``tempo_ok``).
     """
+    if rep.in_gap:  # not judged at all: how long it lasted is not known (as the report)
+        return None
     for name in FIX_ORDER:
         if name == "swing" and rep.swing:
             return SWING_CUE, "swing"
         if name in rep.faults:
             return FAULT_CUES.get(name, name.replace("_", " ")), fault_words([name])
-    if rep.in_gap:
-        return None
     if hold:
         if rep.tempo_ok or not math.isfinite(rep.top_hold_s):
             return None

@@ -835,6 +835,8 @@ def rep_badges(row: Row, tempo: Tempo, profile: ExerciseProfile | None = None) -
                           "the analyzer is not sure this movement was a rep: it may be noise, "
                           "or part of another rep; its swing and faults are not counted in "
                           "the summary's advice (fix first, also seen, verdict)"))
+    # Over a data gap a rep is not judged: its swing and faults are shown, marked so.
+    not_judged = " (not judged: data gap)" if row.get("in_gap") else ""
     if row.get("swing"):
         bits: list[str] = []
         features = _num(row, "swing_features")
@@ -850,14 +852,15 @@ def rep_badges(row: Row, tempo: Tempo, profile: ExerciseProfile | None = None) -
         windup = _num(row, "windup_deg")
         if windup is not None and windup >= 0.5:
             bits.append(f"wind-up {near_limit(windup, [th.windup_deg], 0)}°")
-        out.append(_badge("swing", "swing: " + ", ".join(bits) if bits else "swing",
+        out.append(_badge("swing", ("swing: " + ", ".join(bits) if bits else "swing") + not_judged,
                           "momentum-driven rep: at least two of early peak (< 35% of the way "
                           "up), fast (< half the prescribed up), wind-up (≥ 3°)"))
     for fault in FAULTS:
         if not row.get(fault):
             continue
         out.append(_badge("fault",
-                          f"{FAULT_WORDS[fault]}: {_fault_quantity(fault, row, tempo, th)}",
+                          f"{FAULT_WORDS[fault]}: {_fault_quantity(fault, row, tempo, th)}"
+                          f"{not_judged}",
                           FAULT_TITLES[fault]))
     if row.get("in_gap"):
         out.append(_badge("unsure", "over a data gap: tempo not judged",

@@ -72,3 +72,24 @@ def test_the_set_summary_counts_only_sure_reps_as_the_report_does():
     all_unsure = [dataclasses.replace(r, count_confidence=0.2) for r in reps]
     cue, why, good = set_coaching(all_unsure, tempo, TempoTolerance())
     assert not good and cue.startswith("not judged") and "none of the 3 reps is sure" in why
+
+
+def test_a_rep_over_a_data_gap_is_not_judged_on_its_faults_either():
+    """Found in a new-user trial: the page showed a grey 'not judged (data gap)' rep with a
+    red 'dropped descent' badge and the large correction 'Slow the descent' for it."""
+    import dataclasses
+
+    from imu.live.events import correction
+    from imu.live.web.state import CoachingState
+    from imu.report.html import rep_badges
+
+    tempo, tol = parse_tempo("3-1-3"), TempoTolerance()
+    gap = dataclasses.replace(
+        make_rep(1, 1, 0.0, concentric_s=1.0, top_hold_s=8.0, eccentric_s=1.0, swing=True,
+                 faults=["dropped_eccentric"], tempo_ok=False), in_gap=True)
+    assert correction(gap, tempo, tol) is None
+    row = CoachingState("Reverse crunch", tempo)._rep_row(1, gap)
+    assert (row["swing"], row["faults"], row["fault_text"], row["correction"]) == (
+        False, [], [], None)
+    shown = " ".join(rep_badges(reps_table([gap]).iloc[0].to_dict(), tempo))
+    assert shown.count("(not judged: data gap)") == 2  # the swing's and the fault's badge

@@ -389,7 +389,9 @@ class CoachingState:
                 "ok": ok,
                 "mark": mark,  # ▼ too short, ▲ too long: never by colour alone
             })
-        faults = [f for f in FAULTS if f in rep.faults]
+        # A rep over a data gap is not judged: its swing and faults are no badges (they are
+        # in reps.csv, and the report shows them as not judged).
+        faults = [] if rep.in_gap else [f for f in FAULTS if f in rep.faults]
         fix = correction(rep, tempo, tol, self.hold)
         return {
             "number": number,
@@ -399,7 +401,7 @@ class CoachingState:
             "phases": phases,
             "tempo_ok": bool(rep.tempo_ok),
             "rom_deg": None if self.hold else _finite(rep.rom_deg),
-            "swing": bool(rep.swing),
+            "swing": bool(rep.swing) and not rep.in_gap,
             "faults": faults,
             "fault_text": [fault_text(f) for f in faults],
             "in_gap": bool(rep.in_gap),
