@@ -55,7 +55,7 @@ from matplotlib.figure import Figure
 
 from imu import research
 from imu.errors import ImuError
-from imu.exercises import FAULT_WORDS, ExerciseProfile, get_profile
+from imu.exercises import FAULT_WORDS, ExerciseProfile, get_profile, known_profile
 from imu.io.load import datasets_note, is_batch_dataset, leave_out_datasets
 from imu.report.coaching import (
     DISCLAIMER,
@@ -337,6 +337,11 @@ def select(
     if exercise is None:
         exercise = str(counts.index[0])
     elif exercise not in counts.index:
+        # Spelled as every command takes it (Reverse_Crunch, an alias such as standing-curl):
+        # the profile it names, when that is one trained.
+        named = known_profile(exercise)
+        exercise = named if named in counts.index else exercise
+    if exercise not in counts.index:
         raise ProgressError(
             f"{participant} has no {exercise!r} sessions; trained: {', '.join(counts.index)}"
         )

@@ -201,3 +201,11 @@ def test_the_terminal_tells_the_other_exercises(
     out = capsys.readouterr().out
     assert "Also trained: reverse-crunch (6 sessions); make their page with --exercise." in out
     assert "this page is of plank" in out and "--exercise reverse-crunch" in out
+
+
+@pytest.mark.parametrize("spelled", ["Reverse_Crunch", "reverse crunch", " REVERSE-CRUNCH "])
+def test_progress_takes_the_exercise_spelled_as_every_command_does(spelled: str) -> None:
+    """Found in a new-user trial: 'imu progress -e Reverse_Crunch' said "P01 has no
+    'Reverse_Crunch' sessions; trained: reverse-crunch"."""
+    data = both(tables("plank", ["1-30-1"] * 6), tables("reverse-crunch", ["3-1-3"] * 6))
+    assert build_progress(data, exercise=spelled).exercise == "reverse-crunch"
