@@ -822,9 +822,11 @@ def standing_text(progress: Progress) -> str:
         short = f" {said}. {train_towards(profile)}"
     if best == 0:
         return f"Progression rule: {rule}. No set has had such reps yet: {bar} to go.{short}"
+    # "9 more to go (9 more than your best)" said one number twice when the last session
+    # was the best.
+    beyond = "" if best == last else f" ({bar - best} more than your best)"
     return (f"Progression rule: {rule}. You stand at {last} in your last session (best "
-            f"{best}, {when}): {bar - last} more to go ({bar - best} more than your best)."
-            f"{short}")
+            f"{best}, {when}): {bar - last} more to go{beyond}.{short}")
 
 
 def _day(value: object) -> str:
