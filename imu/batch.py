@@ -349,6 +349,24 @@ def _manifest_row(values: dict[str, str | None]) -> tuple[dict[str, Any], list[s
     return fields, problems
 
 
+def _manifest_separator(path: Path) -> str:
+    """The manifest's field separator: ``,``, or what its header uses when it has no comma.
+
+    Excel writes CSV with ``;`` in many locales (and tab for "Unicode text"); a manifest's
+    header names plain words, so the separator its first line holds is the one.
+    """
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4096)
+    except OSError:
+        return ","  # read_csv says why
+    lines = head.decode("utf-8-sig", "replace").splitlines()
+    first = lines[0] if lines else ""
+    if "," in first:
+        return ","
+    return next((sep for sep in (";", "\t", "|") if sep in first), ",")
+
+
 def load_manifest(path: str | Path) -> Manifest:
     """Read a manifest CSV, collecting the problems of all its rows (see :func:`read_manifest`).
 
@@ -359,7 +377,8 @@ def load_manifest(path: str | Path) -> Manifest:
     """
     path = Path(path)
     try:
-        table = pd.read_csv(path, dtype=str, keep_default_na=False)
+        table = pd.read_csv(path, dtype=str, keep_default_na=False, sep=_manifest_separator(path),
+                            encoding="utf-8-sig")
     except (OSError, pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
         raise BatchError(f"manifest {path}: cannot read as CSV: {exc}") from exc
     table.columns = [str(c).strip() for c in table.columns]

@@ -207,3 +207,15 @@ def test_the_missing_file_of_a_bad_manifest_is_listed_with_the_rest(tmp_path: Pa
     manifest.write_text("file,tempo\na.parquet,3010\ngone.parquet,\n")
     with pytest.raises(BatchError, match=r"2 problems.*line 2: tempo '3010'.*\| line 3: no such"):
         collect_jobs([], manifest=manifest)
+
+
+@pytest.mark.parametrize("sep", [";", "\t"])
+def test_a_manifest_excel_wrote_with_semicolons_is_read(tmp_path: Path, sep: str) -> None:
+    """Found in a new-user trial: 'file;participant' (Excel in many locales, with a byte-order
+    mark and CRLF) read as one column named 'file;participant'."""
+    from imu.batch import load_manifest
+
+    path = tmp_path / "m.csv"
+    path.write_bytes(f"\ufefffile{sep}participant\r\na.parquet{sep}P01\r\n".encode())
+    manifest = load_manifest(path)
+    assert [r.participant for r in manifest.rows.values()] == ["P01"] and not manifest.problems
