@@ -509,13 +509,16 @@ def unusable_file(path: str | Path) -> str:
     return not_a_recording(path).removeprefix(f"{path}: ")
 
 
-def _search_folder(folder: Path) -> tuple[list[Path], int, list[Path]]:
+def _search_folder(
+    folder: Path, not_data: frozenset[Path] = frozenset()
+) -> tuple[list[Path], int, list[Path]]:
     """A directory search: its recordings, the number of data CSVs left out, the datasets left out.
 
     Recordings are the ``*.parquet`` files (and broken links named so, which then fail with
     their reason) outside this tool's report tables and outside any dataset of ``imu batch``
     (:func:`imu.io.load.is_batch_dataset`: its files are results, not recordings). Symbolic
-    links to folders are not followed.
+    links to folders are not followed. CSVs in ``not_data`` (resolved paths: the manifest
+    given with ``--manifest``) are not data and not counted.
     """
     recordings: list[Path] = []
     csvs = 0
@@ -532,12 +535,17 @@ def _search_folder(folder: Path) -> tuple[list[Path], int, list[Path]]:
                 if name not in REPORT_TABLES and _file_like(path):
                     recordings.append(path)
             elif (name.endswith(".csv") and not name.endswith(".truth.csv")
-                  and name not in NOT_DATA_CSV and path.is_file()):
+                  and name not in NOT_DATA_CSV and path.is_file()
+                  and path.resolve() not in not_data):
                 csvs += 1
     return sorted(recordings), csvs, sorted(datasets)
 
 
-def expand_inputs(inputs: Iterable[str | Path], exclude: str | Path | None = None) -> list[Path]:
+def expand_inputs(
+    inputs: Iterable[str | Path],
+    exclude: str | Path | None = None,
+    manifest: str | Path | None = None,
+) -> list[Path]:
     """Files named by ``inputs``, sorted, without duplicates.
 
     Files are taken as given, directories searched recursively for ``*.parquet``, glob
@@ -556,6 +564,8 @@ def expand_inputs(inputs: Iterable[str | Path], exclude: str | Path | None = Non
     Args:
         inputs: paths, directories or patterns.
         exclude: a directory whose files are skipped (the output dataset).
+        manifest: the manifest given with the inputs: a folder search does not count it
+            among the CSV files left out (taking the advice would feed it in as data).
 
     Raises:
         BatchError: an input matches nothing.
@@ -564,6 +574,7 @@ def expand_inputs(inputs: Iterable[str | Path], exclude: str | Path | None = Non
     found: dict[Path, Path] = {}  # resolved -> as first named
     named_by: dict[Path, list[str]] = {}  # resolved -> the inputs that name it
     skip = Path(exclude).resolve() if exclude is not None else None
+    not_data = frozenset({Path(manifest).resolve()} if manifest is not None else ())
     for item in inputs:
         text = str(item)
         datasets: list[Path] = []
@@ -571,7 +582,7 @@ def expand_inputs(inputs: Iterable[str | Path], exclude: str | Path | None = Non
             matches = [Path(m) for m in sorted(glob.glob(text, recursive=True))]
             matches = [m for m in matches if _file_like(m)]
         elif Path(text).is_dir():
-            matches, csvs, datasets = _search_folder(Path(text))
+            matches, csvs, datasets = _search_folder(Path(text), not_data)
             if datasets:
                 logger.info("%s", datasets_note(datasets))
                 if (not matches and Path(text).resolve() in {d.resolve() for d in datasets}
@@ -659,7 +670,7 @@ def collect_jobs(
         error = read.error()
         if error is not None:
             raise error
-        paths = expand_inputs(inputs, exclude)
+        paths = expand_inputs(inputs, exclude, manifest)
         _note_unmatched(read, paths)
     else:
         paths = expand_inputs(inputs, exclude) if inputs else []

@@ -340,7 +340,8 @@ def select(
         # Spelled as every command takes it (Reverse_Crunch, an alias such as standing-curl):
         # the profile it names, when that is one trained.
         named = known_profile(exercise)
-        exercise = named if named in counts.index else exercise
+        if named is not None and named in counts.index:
+            exercise = named
     if exercise not in counts.index:
         raise ProgressError(
             f"{participant} has no {exercise!r} sessions; trained: {', '.join(counts.index)}"

@@ -219,3 +219,21 @@ def test_a_manifest_excel_wrote_with_semicolons_is_read(tmp_path: Path, sep: str
     path.write_bytes(f"\ufefffile{sep}participant\r\na.parquet{sep}P01\r\n".encode())
     manifest = load_manifest(path)
     assert [r.participant for r in manifest.rows.values()] == ["P01"] and not manifest.problems
+
+
+def test_the_manifest_in_the_searched_folder_is_no_csv_left_out(tmp_path: Path, caplog) -> None:  # type: ignore[no-untyped-def]
+    """Found in a new-user trial: 'pl/: 1 CSV file(s) left out ... name them, or a glob such
+    as pl/*.csv' where the one CSV was the manifest given with --manifest."""
+    folder = tmp_path / "pl"
+    folder.mkdir()
+    shutil.copy(REPO / "recordings" / "plank.parquet", folder / "plank.parquet")
+    (folder / "m.csv").write_text("file,date\nplank.parquet,2024-03-01\n")
+    (folder / "data.csv").write_text("time_s,acc_x\n0,1\n")
+    with caplog.at_level(logging.WARNING, logger="imu.batch"):
+        expand_inputs([folder], manifest=folder / "m.csv")
+    assert "1 CSV file(s) left out" in caplog.text  # data.csv, not the manifest
+    caplog.clear()
+    (folder / "data.csv").unlink()
+    with caplog.at_level(logging.WARNING, logger="imu.batch"):
+        expand_inputs([folder], manifest=folder / "m.csv")
+    assert "left out" not in caplog.text
