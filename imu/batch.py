@@ -92,6 +92,7 @@ from imu.errors import ImportOptionsError, ImuError
 from imu.exercises import PROFILES, check_tempo_fits, get_profile, profile_name
 from imu.io.atomic import file_in_the_way
 from imu.io.load import datasets_note, is_batch_dataset, load_recordings, not_a_recording
+from imu.io.phone import SL_FILES, detect_phone_format
 from imu.io.recording import Recording
 from imu.report.mismatch import exercise_mismatch
 from imu.report.session import SessionReport, analyze_recording, check_long_enough, recorded_tempo
@@ -214,15 +215,24 @@ class Job:
 def session_id(path: str | Path, chunk_bytes: int = 1 << 20) -> str:
     """Stable session id: the first 16 hex digits of the SHA-256 of the file's bytes.
 
+    For a folder (a phone app's export, one recording): of its files' relative names and
+    bytes, in name order.
+
     Raises:
         BatchError: the file cannot be read.
 
     """
     digest = hashlib.sha256()
+    folder = Path(path)
+    # A phone export's folder is one recording: its files' names and bytes, in name order.
+    files = sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else [folder]
     try:
-        with open(path, "rb") as f:
-            while chunk := f.read(chunk_bytes):
-                digest.update(chunk)
+        for file in files:
+            if file != folder:
+                digest.update(str(file.relative_to(folder)).encode() + b"\0")
+            with open(file, "rb") as f:
+                while chunk := f.read(chunk_bytes):
+                    digest.update(chunk)
     except OSError as exc:
         raise BatchError(f"{path}: cannot read: {exc.strerror or exc}") from exc
     return digest.hexdigest()[:SESSION_ID_HEX]
@@ -541,6 +551,35 @@ def _search_folder(
     return sorted(recordings), csvs, sorted(datasets)
 
 
+def _phone_exports_once(matches: list[Path]) -> list[Path]:
+    """``matches`` with the CSV files of one Sensor Logger export replaced by its folder, once.
+
+    Each of an export's CSVs (``Gyroscope.csv``, ``TotalAcceleration.csv``...) imports the
+    whole export, so ``FOLDER/*.csv`` counted one session once per file (and failed on
+    ``metadata.csv``). A note says which files were taken as one.
+    """
+    out: list[Path] = []
+    merged: dict[Path, list[Path]] = {}
+    for m in matches:
+        folder = m.parent
+        if (m.suffix.lower() == ".csv" and m.name in SL_FILES and m.is_file()
+                and detect_phone_format(folder) == "sensor-logger"):
+            if folder not in merged:
+                merged[folder] = []
+                out.append(folder)
+            merged[folder].append(m)
+        else:
+            out.append(m)
+    for folder, files in merged.items():
+        if len(files) > 1:
+            logger.warning(
+                "%s: %s of one Sensor Logger export (%s): analysed once, as %s",
+                folder, count(len(files), "file is", "files are"),
+                ", ".join(f.name for f in files), folder,
+            )
+    return out
+
+
 def expand_inputs(
     inputs: Iterable[str | Path],
     exclude: str | Path | None = None,
@@ -581,6 +620,11 @@ def expand_inputs(
         if any(ch in text for ch in "*?["):
             matches = [Path(m) for m in sorted(glob.glob(text, recursive=True))]
             matches = [m for m in matches if _file_like(m)]
+        elif Path(text).is_dir() and detect_phone_format(text) is not None:
+            # A phone app's export (Sensor Logger's folder of one CSV per sensor): one
+            # recording, as 'imu analyze FOLDER' reads it. Its CSVs one by one would each
+            # import the whole export: one session counted once per file.
+            matches = [Path(text)]
         elif Path(text).is_dir():
             matches, csvs, datasets = _search_folder(Path(text), not_data)
             if datasets:
@@ -615,6 +659,7 @@ def expand_inputs(
             matches = outside
         if not matches:
             raise BatchError(f"input {text!r}: no recordings found (*.parquet in a directory)")
+        matches = _phone_exports_once(matches)
         for m in matches:
             resolved = m.resolve()
             found.setdefault(resolved, m)

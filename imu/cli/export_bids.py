@@ -27,8 +27,7 @@ from imu.io.bids import (
     session_label,
     subject_sources,
 )
-from imu.io.csv_import import import_csv
-from imu.io.load import datasets_note, is_imu_recording, leave_out_datasets
+from imu.io.load import datasets_note, is_imu_recording, leave_out_datasets, load_recordings
 from imu.io.recording import METADATA_KEY, Recording, RecordingMeta, read_recording
 from imu.io.summary import looks_like_parquet
 from imu.report.session import analyze_recording
@@ -120,14 +119,17 @@ IMPORT_HINT = ("(imu export-bids takes no import options: run 'imu convert {path
 
 
 def _read(path: Path) -> Recording:
-    """The recording in ``path`` (Parquet, or a CSV holding one recording)."""
+    """The recording in ``path``: Parquet, one CSV recording, or a phone app's export.
+
+    A Sensor Logger folder or zip, or a phyphox file, is read as ``imu analyze`` reads it.
+    """
     if looks_like_parquet(path):
         return read_recording(path)
-    imported = import_csv(path)
-    if len(imported) != 1:
-        raise ImuError(f"{path}: CSV holds {len(imported)} recordings; split it first "
+    loaded = load_recordings(path)
+    if len(loaded) != 1:
+        raise ImuError(f"{path}: CSV holds {len(loaded)} recordings; split it first "
                        "with imu convert")
-    return imported[0].recording
+    return loaded[0].recording
 
 
 def _participant_of(path: Path, read: dict[Path, Recording]) -> str | None:
