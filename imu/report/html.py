@@ -1230,6 +1230,20 @@ def _fmt(value: object, spec: str) -> str:
     return _cell(value, spec or ".3g")
 
 
+def not_for(profile: ExerciseProfile, column: str) -> bool:
+    """Whether a session column means nothing for ``profile``.
+
+    A hold's descent, range, swing and time under tension; the swing share where swing is not
+    judged; a fault's share where that fault does not apply.
+    """
+    if profile.isometric and column in NOT_FOR_HOLDS:
+        return True
+    if column == "swing_share":
+        return not profile.judges_swing or profile.isometric
+    fault = column.removesuffix("_share")
+    return column.endswith("_share") and fault in FAULTS and fault not in profile.faults
+
+
 def session_details(reports: Sequence[SessionReport], session: pd.DataFrame) -> str:
     """The session rows in plain words: one line per quantity, one column per recording.
 
@@ -1254,9 +1268,10 @@ def session_details(reports: Sequence[SessionReport], session: pd.DataFrame) -> 
                                    [f"{lost_s(r.lost_spans_s):.1f}" for r in reports])]
         computed["reps"] = [(f"{unit} over a data gap, not judged",
                              [str(_gap_count(r.reps)) for r in reports])]
-    if holds:
+    if any(r.profile.isometric for r in reports):
         computed.setdefault("reps", []).append(
-            ("Time held (s)", [f"{time_held_s(r.reps):.0f}" for r in reports]))
+            ("Time held (s)", [f"{time_held_s(r.reps):.0f}" if r.profile.isometric else "n/a"
+                               for r in reports]))
     rows: list[list[str]] = []
     for column, label, spec in fields:
         if column not in session:
@@ -1264,6 +1279,11 @@ def session_details(reports: Sequence[SessionReport], session: pd.DataFrame) -> 
         values = [_fmt(v, spec) for v in session[column]]
         if holds and column == "tempo" and len(reports) == len(values):
             values = [f"{r.tempo.top_hold_s:g}" for r in reports]
+        if len(reports) == len(values):
+            # Beside other exercises, a quantity that means nothing for this one (a plank's
+            # descent, a dead bug's swing share) reads n/a, not 0% or a number.
+            values = [("n/a" if not_for(r.profile, column) else v)
+                      for r, v in zip(reports, values, strict=True)]
         rows.append([html.escape(label), *(html.escape(v) for v in values)])
         for extra, cells in computed.get(column, []):
             if len(cells) == len(names):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -309,3 +310,29 @@ def test_every_figure_has_a_phone_version(crunch: SessionReport) -> None:
         for text in fig.findobj(lambda a: hasattr(a, "get_fontsize") and hasattr(a, "get_text")):
             if text.get_text():
                 assert text.get_fontsize() >= 8, text.get_text()
+
+
+def test_beside_other_exercises_what_means_nothing_for_one_reads_n_a() -> None:
+    """Found in a new-user trial: the combined report's plank column read "Median descent
+    (s) 1.2", "Median range of motion -7", "Reps with a swing 0%"."""
+    import html as html_lib
+
+    from imu.report.html import session_details
+    from imu.report.tables import combined_tables
+
+    root = Path(__file__).resolve().parents[2] / "recordings"
+    reports = [analyze_recording(read_recording(root / f"{name}.parquet"), exercise)
+               for name, exercise in (("plank", "plank"), ("dead_bug", "dead-bug"),
+                                      ("reverse_crunch", "reverse-crunch"))]
+    page = session_details(reports, combined_tables(reports)["session"])
+
+    def row(label: str) -> list[str]:
+        found = re.search(rf"<tr><t[hd][^>]*>{re.escape(label)}</t[hd]>(.*?)</tr>", page, re.S)
+        assert found is not None, label
+        return [html_lib.unescape(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", found.group(1))]
+
+    assert row("Median descent (s)")[0] == "n/a"  # the plank
+    assert row("Reps with a swing (%)")[:2] == ["n/a", "n/a"]  # plank, dead bug
+    held = row("Time held (s)")
+    assert held[0] != "n/a" and held[1:] == ["n/a", "n/a"]
+    assert row("Median descent (s)")[2] != "n/a"  # the reverse crunch's is real
