@@ -110,7 +110,7 @@ class Summary:
         reps: reps found.
         sets: sets found.
         clean_reps: clean reps: no form fault (no swing and no fault; tempo is judged
-            apart), over no data gap.
+            apart), over no data gap, and sure to be reps (``count_confidence`` 0.5 or more).
         tut_s: total time under tension of the reps judged, s; NaN (unknown) when every
             rep was over a data gap.
         fixes: at most :data:`MAX_FIXES` findings, the most important first.
@@ -789,7 +789,9 @@ def summarize(
     measured = judged(reps)
     over_gap = ~measured
     on_tempo = _flag(reps, "tempo_ok") & measured
-    clean = _flag(reps, "clean") & measured
+    # Clean: no form fault, and sure to be a rep: an uncertain one may be no rep at all (the
+    # advice leaves it out too, evidence_mask).
+    clean = _flag(reps, "clean") & measured & sure_reps(reps)
     unit = _unit(profile)
     gap_where = rep_ranges(reps, over_gap) if over_gap.any() else ""
     if unit == "hold":

@@ -425,3 +425,16 @@ def test_evidence_never_prints_a_quantity_as_its_limit() -> None:
     reps = reps.assign(arch_deg=[0.0, 5.3, 9.2])
     finding = rule_back_arch(reps, LEG_RAISE, parse_tempo("2-1-2"))
     assert finding is not None and "by 5.3-9° (limit 5°)" in finding.evidence
+
+
+def test_an_uncertain_rep_is_not_counted_clean() -> None:
+    """Found in a new-user trial: the dead bug's headline counted reps marked "uncertain:
+    may not be a rep (0% sure)" among its clean reps, while the advice beside it left them
+    out."""
+    import dataclasses
+
+    sure = [make_rep(1, k, 10.0 * k) for k in range(1, 4)]
+    unsure = [dataclasses.replace(make_rep(1, k, 10.0 * k), count_confidence=0.2)
+              for k in range(4, 6)]
+    summary = summarize(reps_table([*sure, *unsure]), CRUNCH, T313)
+    assert summary.reps == 5 and summary.clean_reps == 3
