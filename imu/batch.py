@@ -1854,6 +1854,7 @@ def _run_locked(
     """:func:`run_batch` once the dataset's lock is held."""
     markers = _markers(root)
     _tidy(root, markers)
+    by_id = {j.session_id: j for j in jobs}
     earlier: dict[str, str] = {}  # sessions with results that this run replaces -> why
     replaced: dict[str, str] = {}  # new session id -> the dropped one of the file's old bytes
     superseded = _superseded(markers, jobs)
@@ -1912,6 +1913,13 @@ def _run_locked(
                         outcome = replace(outcome, tables=None, error=_one_line(exc))
                 if outcome.tables is None:
                     error = outcome.error or "failed"
+                    source = by_id.get(outcome.session_id)
+                    if (options.tempo and " is a hold: " in error
+                            and (source is None or not source.manifest.tempo)):
+                        # One --tempo for a folder of reps and planks: the plank refuses it.
+                        error += ("; --tempo applies to every file: give this one its own in "
+                                  "a manifest (a tempo column, e.g. 1-45-1), or analyse it "
+                                  "apart")
                     removed = (outcome.session_id in earlier
                                and drop_session(root, outcome.session_id))
                     if outcome.session_id in replaced:

@@ -237,3 +237,17 @@ def test_the_manifest_in_the_searched_folder_is_no_csv_left_out(tmp_path: Path, 
     with caplog.at_level(logging.WARNING, logger="imu.batch"):
         expand_inputs([folder], manifest=folder / "m.csv")
     assert "left out" not in caplog.text
+
+
+def test_a_batch_wide_tempo_a_plank_refuses_says_how_to_give_it_its_own(tmp_path: Path) -> None:
+    """Found in a new-user trial: '--tempo 2-1-2' on a folder of reps and a plank failed the
+    plank (and removed its earlier results) without saying how to prescribe it apart."""
+    folder = tmp_path / "mix"
+    folder.mkdir()
+    for name in ("plank", "reverse_crunch"):
+        shutil.copy(REPO / "recordings" / f"{name}.parquet", folder / f"{name}.parquet")
+    result = run_batch(collect_jobs([folder]), tmp_path / "ds",
+                       BatchOptions(tempo="2-1-2", workers=0))
+    [(path, error)] = result.failures
+    assert path.name == "plank.parquet"
+    assert "--tempo applies to every file" in error and "manifest" in error
