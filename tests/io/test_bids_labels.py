@@ -149,8 +149,8 @@ def test_a_csv_input_is_imported_once(
     csv = tmp_path / "s.csv"
     frame.to_csv(csv, index=False)
     calls = []
-    real = cli.import_csv
-    monkeypatch.setattr(cli, "import_csv", lambda path: calls.append(path) or real(path))
+    real = cli.load_recordings
+    monkeypatch.setattr(cli, "load_recordings", lambda path: calls.append(path) or real(path))
     assert main(["export-bids", str(csv), "--out", str(tmp_path / "bids"), "--no-events",
                  "--subject", "S1", "--task", "crunch"]) == 0
     assert calls == [csv]
