@@ -246,9 +246,10 @@ DEPARTURE_FRACTION = 0.15
 The percentile is the largest excursions', which in a session in doubt are the hip flexors'
 pulls (up to 12 deg on the second generator) against braces of 2 deg: at 0.3 the braces
 never passed, the pulls alone voted, and the vote agreed with the median it should
-question (0.15: second-generator seeds 780000-780039, upside-down sessions flagged 4 of 6 ->
-6 of 6; 790000-790039, 6 of 7 both, right ones flagged 6 -> 4 of 33; simulator tuning seeds
-0-199, none upside down, right ones flagged 9 -> 7 of 200)."""
+question (0.15, streamed: second-generator seeds 780000-780039, sessions with 4 or more
+count errors that reported over 90% of their reps uncertain 4 of 6 -> 6 of 6; 790000-790039,
+6 of 7 both, and the other sessions reporting so 6 -> 4 of 33; simulator tuning seeds 0-199,
+no session with 4 errors, the others reporting so 9 -> 7 of 200)."""
 
 DWELL_CAP_S = 3.0
 """A departure's vote is the time the pelvis rested before it, s, up to this."""
