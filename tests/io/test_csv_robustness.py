@@ -192,15 +192,20 @@ def test_decimal_commas_are_detected_with_a_given_delimiter(
     _same_data(path, samples, CsvOptions(delimiter=";"))
 
 
+def _late_decimal_commas(path: Path, samples: pd.DataFrame, sep: str, quoted: bool) -> Path:
+    """A CSV whose first 400 rows hold whole numbers and the rest decimal commas."""
+    lines = [sep.join(COLS)]
+    for i, row in enumerate(samples[COLS].to_numpy()):
+        cells = [(f'"{v:.6f}"' if quoted else f"{v:.6f}").replace(".", ",") for v in row]
+        lines.append(sep.join(cells if i >= 400 else [str(round(v)) for v in row]))
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
 def test_a_decimal_comma_the_first_rows_do_not_show_is_named(
     samples: pd.DataFrame, tmp_path: Path
 ) -> None:
-    path = tmp_path / "late.csv"
-    lines = [";".join(COLS)]
-    for i, row in enumerate(samples[COLS].to_numpy()):
-        cells = [f"{v:.6f}".replace(".", ",") for v in row]
-        lines.append(";".join(cells if i >= 400 else [str(round(v)) for v in row]))
-    path.write_text("\n".join(lines) + "\n")
+    path = _late_decimal_commas(tmp_path / "late.csv", samples, ";", quoted=False)
     with pytest.raises(ImportOptionsError) as info:
         import_csv(path)
     msg = str(info.value)
@@ -211,12 +216,7 @@ def test_a_decimal_comma_the_first_rows_do_not_show_is_named(
 def test_quoted_decimal_comma_past_the_first_rows_is_named(
     samples: pd.DataFrame, tmp_path: Path
 ) -> None:
-    path = tmp_path / "late_quoted.csv"
-    lines = [",".join(COLS)]
-    for i, row in enumerate(samples[COLS].to_numpy()):
-        cells = [f'"{v:.6f}"'.replace(".", ",") for v in row]
-        lines.append(",".join(cells if i >= 400 else [str(round(v)) for v in row]))
-    path.write_text("\n".join(lines) + "\n")
+    path = _late_decimal_commas(tmp_path / "late_quoted.csv", samples, ",", quoted=True)
     with pytest.raises(ImportOptionsError, match=r"'8,000000' is not a number; it has a decimal "
                                                  r"comma; save the file with '\.' as decimal"):
         import_csv(path)
