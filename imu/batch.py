@@ -91,6 +91,7 @@ from imu.core.analyzer import AnalyzerParams
 from imu.errors import ImportOptionsError, ImuError
 from imu.exercises import PROFILES, check_tempo_fits, get_profile, profile_name
 from imu.io.atomic import file_in_the_way
+from imu.io.csv_import import CsvOptions, sniff_delimiter
 from imu.io.load import datasets_note, is_batch_dataset, load_recordings, not_a_recording
 from imu.io.phone import SL_FILES, detect_phone_format
 from imu.io.recording import Recording
@@ -360,21 +361,16 @@ def _manifest_row(values: dict[str, str | None]) -> tuple[dict[str, Any], list[s
 
 
 def _manifest_separator(path: Path) -> str:
-    """The manifest's field separator: ``,``, or what its header uses when it has no comma.
+    """The manifest's field separator, as a data CSV's is found (:func:`sniff_delimiter`).
 
-    Excel writes CSV with ``;`` in many locales (and tab for "Unicode text"); a manifest's
-    header names plain words, so the separator its first line holds is the one.
+    Excel writes CSV with ``;`` in many locales (and tab for "Unicode text").
     """
     try:
         with path.open("rb") as handle:
             head = handle.read(4096)
     except OSError:
         return ","  # read_csv says why
-    lines = head.decode("utf-8-sig", "replace").splitlines()
-    first = lines[0] if lines else ""
-    if "," in first:
-        return ","
-    return next((sep for sep in (";", "\t", "|") if sep in first), ",")
+    return sniff_delimiter(path, head, CsvOptions())[0]
 
 
 def load_manifest(path: str | Path) -> Manifest:
