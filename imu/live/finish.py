@@ -48,7 +48,7 @@ from imu.io.recording import Recording, read_recording, write_recording
 from imu.live.session import InterruptHold, LiveResult
 from imu.report.coaching import MIN_ANALYSIS_S
 from imu.report.mismatch import exercise_mismatch
-from imu.report.session import SessionReport
+from imu.report.session import SessionReport, data_seconds
 from imu.report.tables import reps_table, session_table, sets_table, write_reports
 from imu.report.terminal import reps_view, sets_view
 from imu.tempo import Tempo
@@ -432,7 +432,7 @@ def too_short_note(recording: Recording) -> str:
     A session stopped at once (Ctrl-C in the first second) is saved, but ``imu analyze``
     refuses so short a recording, and empty reports would look like a result.
     """
-    data_s = (recording.n_samples - recording.missing_samples) / recording.sampling_rate_hz
+    data_s = data_seconds(recording)
     if data_s >= MIN_ANALYSIS_S:
         return ""
     return (f"{data_s:.2f} s of data is too short for reports (the rep analysis needs at least "

@@ -28,6 +28,11 @@ CHUNK_S: Final = 60.0
 """Samples are fed to the analyzer in chunks of this length (bounded memory), s."""
 
 
+def data_seconds(recording: Recording) -> float:
+    """How long a recording holds data outside its gaps, s."""
+    return (recording.n_samples - recording.missing_samples) / recording.sampling_rate_hz
+
+
 def check_long_enough(recording: Recording, name: str) -> None:
     """Refuse a recording with less than :data:`MIN_ANALYSIS_S` of data outside its gaps.
 
@@ -41,7 +46,7 @@ def check_long_enough(recording: Recording, name: str) -> None:
     """
     rate = recording.sampling_rate_hz
     n_data = recording.n_samples - recording.missing_samples
-    data_s = n_data / rate
+    data_s = data_seconds(recording)
     if data_s >= MIN_ANALYSIS_S:
         return
     missing_s = recording.missing_samples / rate
