@@ -90,9 +90,6 @@ def file_in_the_way(folder: str | Path) -> Path | None:
     return None if not existing.exists() or existing.is_dir() else existing
 
 
-__all__ = ["atomic_path", "file_in_the_way", "write_error_reason", "write_text_atomic"]
-
-
 LOCK_WAIT_S = 30.0
 """How long a writer waits for another one to finish with the same folder, s (writing a set of
 reports takes well under a second)."""
@@ -166,3 +163,14 @@ def _lock_is_stale(lock: Path) -> bool:
     except OSError:
         return False  # alive, owned by another user
     return False
+
+
+__all__ = [
+    "FolderBusyError",
+    "atomic_path",
+    "file_in_the_way",
+    "folder_lock",
+    "folder_refuses_files",
+    "write_error_reason",
+    "write_text_atomic",
+]
