@@ -94,7 +94,7 @@ from imu.io.atomic import file_in_the_way
 from imu.io.csv_import import CsvOptions, sniff_delimiter
 from imu.io.load import datasets_note, is_batch_dataset, load_recordings, not_a_recording
 from imu.io.phone import SL_FILES, detect_phone_format
-from imu.io.recording import Recording
+from imu.io.recording import Recording, missing_file
 from imu.report.mismatch import exercise_mismatch
 from imu.report.session import SessionReport, analyze_recording, check_long_enough, recorded_tempo
 from imu.report.tables import REPS_DTYPES, SESSION_DTYPES, SETS_DTYPES, TABLE_FILES
@@ -510,8 +510,7 @@ def unusable_file(path: str | Path) -> str:
     """
     path = Path(path)
     if _dangling(path):
-        return (f"broken symbolic link: its target {os.readlink(path)} does not exist; fix or "
-                "remove the link")
+        return missing_file(path).removeprefix(f"{path}: ")
     return not_a_recording(path).removeprefix(f"{path}: ")
 
 

@@ -301,7 +301,9 @@ def missing_file(path: Path) -> str:
     """
     if path.is_symlink():
         with contextlib.suppress(OSError):
-            return f"{path}: a broken link: it points to {os.readlink(path)}, which does not exist"
+            # The wording of imu batch's and export-bids' failure lists (unusable_file).
+            return (f"{path}: broken symbolic link: its target {os.readlink(path)} does not "
+                    "exist; fix or remove the link")
     return f"{path}: no such file"
 
 
