@@ -490,6 +490,68 @@ def _edges(
     return start, end
 
 
+WIDEN_SHARE = 0.5
+"""A piece of a run that lies outside its peak's 10% edges and rotates at least this share of
+what lies inside them is part of the movement (:func:`_widen`)."""
+
+
+@_kernel
+def _widen(
+    buf: FloatArray, absw: FloatArray, pa: int, pb: int, lo: int, hi: int, base: int,
+    start: float, end: float, frac: float, tol: float,
+) -> tuple[float, float]:  # pragma: no cover - compiled
+    """Widen a lobe's edges over a slower movement of the same run that they leave out.
+
+    The edges of piece ``[pa, pb)`` come from its fastest moment. A slow lowering that ends
+    in a quick small dip (a fidget, the legs settling) is one run whose valley is too
+    shallow to cut (:func:`_cut_valleys`), and the dip's own 10% edges then leave the
+    lowering out: the eccentric reads as the dip. While the part of the piece before
+    ``start`` (after ``end``) rotates at least :data:`WIDEN_SHARE` of the part between
+    them, the edge moves to that part's own edge, found as :func:`_edges` finds it from its
+    own peak (at most four times per side). Absolute fractional indices in and out, as
+    ``_edges``.
+    """
+    for _ in range(4):
+        s0 = int(start) - base
+        if s0 <= pa:
+            break
+        inside = 0.0
+        for i in range(s0, min(int(end) - base + 1, pb)):
+            inside += buf[i]
+        before = 0.0
+        pk = pa
+        for i in range(pa, s0):
+            before += buf[i]
+            if absw[i] > absw[pk]:
+                pk = i
+        if abs(before) < WIDEN_SHARE * abs(inside):
+            break
+        wider, _ = _edges(absw, pk, absw[pk], lo, s0 + 1, base, frac, tol)
+        if wider >= start:
+            break
+        start = wider
+    for _ in range(4):
+        e0 = int(end) - base + 1
+        if e0 >= pb:
+            break
+        inside = 0.0
+        for i in range(max(int(start) - base, pa), e0):
+            inside += buf[i]
+        after = 0.0
+        pk = e0
+        for i in range(e0, pb):
+            after += buf[i]
+            if absw[i] > absw[pk]:
+                pk = i
+        if abs(after) < WIDEN_SHARE * abs(inside):
+            break
+        _, wider = _edges(absw, pk, absw[pk], e0 - 1, hi, base, frac, tol)
+        if wider <= end:
+            break
+        end = wider
+    return start, end
+
+
 @_kernel
 def closed_lobes(
     buf: FloatArray, ang: FloatArray, acc_ang: FloatArray, base: int, dead_band: float,
@@ -501,7 +563,9 @@ def closed_lobes(
     A run is a stretch above ``dead_band``, below ``-dead_band`` or between; every run but
     the last (still open) is closed. A closed signed run whose peak reaches ``min_velocity``
     is cut at its deep valleys (:func:`_cut_valleys`); each piece that peaks at
-    ``min_velocity`` or more and lasts ``min_run`` samples or more is a lobe.
+    ``min_velocity`` or more and lasts ``min_run`` samples or more is a lobe, its edges
+    where the speed crosses ``frac`` of the peak (:func:`_edges`), widened over a slower
+    part of the piece that rotates as much (:func:`_widen`).
 
     Args:
         buf: shape (n,), angular velocity about the axis, deg/s.
@@ -560,6 +624,7 @@ def closed_lobes(
                     continue
                 lo, hi = max(pa - 1, 0), min(pb + 1, n)
                 start, end = _edges(absw, pk, peak, lo, hi, base, frac, tol)
+                start, end = _widen(buf, absw, pa, pb, lo, hi, base, start, end, frac, tol)
                 rotation = 0.0
                 for i in range(pa, pb):
                     rotation += buf[i]

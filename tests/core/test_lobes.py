@@ -71,3 +71,44 @@ def test_a_rep_right_after_the_recovery_from_a_back_arch_is_counted():
     for onset in truth["con_start_s"]:
         assert np.min(np.abs(starts - onset)) < 0.5, f"the rep at {onset:.1f} s was missed"
     assert len(reps) == len(truth)
+
+
+def test_a_slow_lowering_ending_in_a_quick_small_dip_is_one_movement_from_its_start():
+    # A slow lowering (1.3 deg/s for 3.5 s, about 2.9 deg) slows to 0.25 deg/s and the legs
+    # settle in a quick 0.3 s dip of 3 deg/s (about 0.6 deg). The valley is not under a
+    # tenth of the lowering's peak, so the run is not cut; the dip's own 10% edges would
+    # leave the lowering out.
+    valley = np.full(round(0.3 * FS), 0.25)
+    w = np.concatenate((bump(1.05, 3.5) + 0.25, valley, bump(2.75, 0.3) + 0.25))
+    found = lobes_of(w)
+    assert len(found) == 1
+    start, end, peak = found[0]
+    assert peak > 2.9  # the dip is the fastest moment
+    assert start < 1.0 + 0.3  # from the lowering's start (the run starts at 1.0 s)
+    assert end > 1.0 + 3.5 + 0.3 + 0.2  # to the dip's end
+
+
+def test_a_slow_tail_much_smaller_than_the_movement_stays_out_of_its_edges():
+    # After a 6.4 deg movement the rate lingers at 0.6 deg/s for a second (0.6 deg, under
+    # half the movement): the edge stays at the movement's own tenth.
+    w = np.concatenate((np.maximum(bump(10.0, 1.0), 0.6), np.full(round(FS), 0.6)))
+    ((start, end, _),) = lobes_of(w)
+    assert abs(start - 1.03) < 0.03
+    assert abs(end - 1.97) < 0.03
+
+
+def test_a_leg_raise_lowering_that_ends_in_a_settle_is_not_read_as_a_dropped_eccentric():
+    # Leg raise, tuning seed 77 of the simulator: the rep at 35.3 s lowers slowly from 39.1 s
+    # to 42.4 s, then the pelvis dips quickly at 43.3 s. The lowering was read as the dip
+    # alone (from 43.2 s, 0.3 s long) and called dropped.
+    case = next(c for c in default_cases(False) if c.name == "leg-raise")
+    spec, tempo = draw_spec(case, 77, EvalConfig(cases=(case,)))
+    sim = simulate_session(spec)
+    rec = sim.recording
+    analyzer = RepAnalyzer(get_profile("leg-raise"), float(rec.sampling_rate_hz), tempo)
+    reps = stream_reps(analyzer, rec.acc, rec.gyr, 20)
+    truth = sim.truth.set_index("con_start_s")
+    rep = min(reps, key=lambda r: abs(r.con_start_s - 35.27))
+    true = truth.iloc[np.argmin(np.abs(truth.index - 35.27))]
+    assert abs(rep.ecc_start_s - true["ecc_start_s"]) < 0.5
+    assert "dropped_eccentric" not in rep.faults
