@@ -89,12 +89,19 @@ import pyarrow.parquet as pq
 
 from imu.core.analyzer import AnalyzerParams
 from imu.errors import ImportOptionsError, ImuError
-from imu.exercises import PROFILES, check_tempo_fits, get_profile, profile_name
+from imu.exercises import (
+    MIN_HOLD_TEMPO_S,
+    PROFILES,
+    ExerciseProfile,
+    check_tempo_fits,
+    get_profile,
+    profile_name,
+)
 from imu.io.atomic import file_in_the_way
 from imu.io.csv_import import CsvOptions, sniff_delimiter
 from imu.io.load import datasets_note, is_batch_dataset, load_recordings, not_a_recording
 from imu.io.phone import SL_FILES, detect_phone_format
-from imu.io.recording import Recording, missing_file
+from imu.io.recording import Recording, RecordingMeta, missing_file
 from imu.report.mismatch import exercise_mismatch
 from imu.report.session import SessionReport, analyze_recording, check_long_enough, recorded_tempo
 from imu.report.tables import REPS_DTYPES, SESSION_DTYPES, SETS_DTYPES, TABLE_FILES
@@ -975,6 +982,9 @@ class SessionOutcome:
             analysed as (:func:`imu.report.mismatch.exercise_mismatch`, one line), else None.
             Computed on the worker beside the report; it changes nothing else (the tables
             hold it as ``exercise_note``).
+        tempo_refused: it failed because the batch-wide ``--tempo`` cannot prescribe its
+            exercise (a hold, which takes a hold time: :func:`batch_tempo_refusal`); its
+            earlier results in the dataset are then kept.
 
     """
 
@@ -987,6 +997,7 @@ class SessionOutcome:
     reps: int = 0
     elapsed_s: float = 0.0
     note: str | None = None
+    tempo_refused: bool = False
 
 
 def _load(path: Path) -> Recording:
@@ -1043,6 +1054,12 @@ def analyze_job(job: Job, options: BatchOptions) -> SessionOutcome:
                 "or give it in the manifest"
             )
         profile = get_profile(exercise)
+        if options.tempo and not m.tempo:
+            refusal = batch_tempo_refusal(job.path, profile, options.tempo, meta)
+            if refusal is not None:
+                return SessionOutcome(job.path, job.session_id, None, UNKNOWN_PARTICIPANT,
+                                      error=refusal, elapsed_s=time.perf_counter() - started,
+                                      tempo_refused=True)
         # The recorded tempo only for its own exercise (a plank's 1-30-1 is no crunch's).
         tempo_text = m.tempo or options.tempo or (
             str(recorded_tempo(meta, profile)) if meta.tempo else None
@@ -1099,6 +1116,50 @@ def analyze_job(job: Job, options: BatchOptions) -> SessionOutcome:
             error=reason,
             elapsed_s=time.perf_counter() - started,
         )
+
+
+def batch_tempo_refusal(
+    path: Path, profile: ExerciseProfile, tempo: str, meta: RecordingMeta
+) -> str | None:
+    """Why the batch-wide ``--tempo`` cannot prescribe this file, and the fix; None if it can.
+
+    One ``--tempo 3-1-3`` for a folder of reps and a plank: the plank is a hold, whose tempo's
+    middle number is the hold time (at least :data:`~imu.exercises.MIN_HOLD_TEMPO_S`), so it
+    refuses a rep tempo. The fix is a tempo of its own in the manifest's ``tempo`` column; the
+    example row names the file and a hold tempo: its recorded one when that fits, else the
+    exercise's default (``1-45-1``, a 45 s hold).
+
+    Args:
+        path: the file, as the batch names it.
+        profile: the exercise it is analysed as.
+        tempo: ``--tempo``, "up-hold-down" s (already parsed once by
+            :meth:`BatchOptions.validate`).
+        meta: the recording's own metadata (its recorded tempo).
+
+    """
+    parsed = parse_tempo(tempo)
+    try:
+        check_tempo_fits(profile, parsed)
+    except ImuError:
+        pass
+    else:
+        return None
+    own = str(profile.default_tempo)
+    if meta.tempo:
+        with contextlib.suppress(ImuError):
+            recorded = recorded_tempo(meta, profile)
+            check_tempo_fits(profile, recorded)
+            own = str(recorded)
+    hold_s = parse_tempo(own).top_hold_s
+    header = ",".join(MANIFEST_COLUMNS)
+    return (
+        f"{profile.title} is a hold: the middle number of its tempo is the hold time, and "
+        f"--tempo {tempo}, given to every file of the batch, would prescribe a "
+        f"{parsed.top_hold_s:g} s hold (at least {MIN_HOLD_TEMPO_S:g} s); give this file its "
+        f"own tempo in the tempo column of a manifest (--manifest CSV, header {header}), e.g. "
+        f"the row {path.resolve()},,{profile.name},{own}, (a {hold_s:g} s hold), and run the same "
+        "command with --manifest CSV added (the other files keep --tempo)"
+    )
 
 
 MANIFEST_NOTE: Final = ("; the manifest names its exercise, and --exercise does not override "
@@ -1849,7 +1910,6 @@ def _run_locked(
     """:func:`run_batch` once the dataset's lock is held."""
     markers = _markers(root)
     _tidy(root, markers)
-    by_id = {j.session_id: j for j in jobs}
     earlier: dict[str, str] = {}  # sessions with results that this run replaces -> why
     replaced: dict[str, str] = {}  # new session id -> the dropped one of the file's old bytes
     superseded = _superseded(markers, jobs)
@@ -1908,15 +1968,17 @@ def _run_locked(
                         outcome = replace(outcome, tables=None, error=_one_line(exc))
                 if outcome.tables is None:
                     error = outcome.error or "failed"
-                    source = by_id.get(outcome.session_id)
-                    if (options.tempo and " is a hold: " in error
-                            and (source is None or not source.manifest.tempo)):
-                        # One --tempo for a folder of reps and planks: the plank refuses it.
-                        error += ("; --tempo applies to every file: give this one its own in "
-                                  "a manifest (a tempo column, e.g. 1-45-1), or analyse it "
-                                  "apart")
-                    removed = (outcome.session_id in earlier
-                               and drop_session(root, outcome.session_id))
+                    why = earlier.get(outcome.session_id)
+                    if (outcome.tempo_refused and why is not None
+                            and why not in REMOVED_WHEN_REFUSED
+                            and outcome.session_id not in replaced):
+                        # A batch-wide --tempo that this file (a plank) cannot take: its
+                        # results of the earlier run are no less valid than they were.
+                        error += ("; its earlier results stay in the dataset as they were "
+                                  "(analysed with its earlier tempo)")
+                        removed = False
+                    else:
+                        removed = why is not None and drop_session(root, outcome.session_id)
                     if outcome.session_id in replaced:
                         error += (f"; its earlier results (session "
                                   f"{replaced[outcome.session_id]}, of the file's earlier "
@@ -1944,6 +2006,12 @@ def _run_locked(
                        sum(again.values()), dict(again), notes)
 
 
+REMOVED_WHEN_REFUSED: Final = frozenset({"tables", "damaged", "marker"})
+"""Why a session was analysed again (``BatchResult.reanalysed_why``) when its earlier
+results are removed even though it failed only on the batch-wide ``--tempo``: they are
+incomplete or unreadable, or their done-marker is."""
+
+
 def _write_failures(root: Path, failures: list[tuple[Path, str]]) -> None:
     frame = pd.DataFrame(
         {"file": [str(p) for p, _ in failures], "reason": [r for _, r in failures]},
@@ -1965,9 +2033,9 @@ def _sigint_ignored() -> Iterator[None]:
     ``exec`` too (POSIX), and Python installs its ``KeyboardInterrupt`` handler only where
     SIGINT was not ignored (so does asyncio's runner): the workers leave the stopping to this
     process, which closes the cluster. The cost: while the cluster starts (a second or two),
-    this process ignores Ctrl-C too. (Blocking SIGINT instead, to deliver it afterwards, does
-    not work: multiprocessing unblocks it in the threads that start the workers.) While the
-    cluster closes: see :func:`_close`.
+    this process ignores Ctrl-C too, and one pressed then is lost. Used while the cluster
+    closes (see :func:`_close`), and to start it where :func:`_sigint_deferred`, which does
+    not lose a Ctrl-C, cannot be used.
 
     Nothing changes outside the main thread, where signals cannot be set.
     """
@@ -1983,6 +2051,57 @@ def _sigint_ignored() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+@contextlib.contextmanager
+def _sigint_deferred() -> Iterator[None]:
+    """Hold Ctrl-C back inside the block; it stops the program at the block's end.
+
+    While the local cluster starts. A terminal's Ctrl-C goes to every process of the
+    foreground job, the worker processes included, and each would die printing a
+    ``KeyboardInterrupt`` traceback; a ``KeyboardInterrupt`` in the middle of Dask's start
+    would leave a half-started cluster to Dask's exit handlers (10 s timeouts). So SIGINT is
+    blocked in this thread: the threads Dask starts inside the block inherit the mask, and so
+    do the processes they start (a signal mask survives ``exec``), which never see a Ctrl-C.
+    This process notes one (a handler that only sets a flag, or the signal stays pending)
+    and, once the cluster is up, raises SIGINT again under the handler that was in force
+    before: ``KeyboardInterrupt`` (the caller closes the cluster), or nothing where Ctrl-C
+    was ignored. multiprocessing's resource tracker is started first: starting it unblocks
+    SIGINT in the thread that starts it, which would be a thread that starts workers.
+
+    It used to ignore SIGINT (``SIG_IGN``), which the workers inherit too, but then a
+    Ctrl-C pressed while the cluster started was lost: the batch went on. Where SIGINT is
+    already ignored, or signals cannot be handled here (not the main thread, no
+    ``pthread_sigmask``), it does that (:func:`_sigint_ignored`).
+    """
+    previous = signal.getsignal(signal.SIGINT)
+    if (
+        threading.current_thread() is not threading.main_thread()
+        or not hasattr(signal, "pthread_sigmask")
+        or previous is None
+        or previous == signal.SIG_IGN
+    ):
+        with _sigint_ignored():
+            yield
+        return
+    from multiprocessing import resource_tracker
+
+    resource_tracker.ensure_running()
+    pressed = False
+
+    def note(signum: int, frame: object) -> None:
+        nonlocal pressed
+        pressed = True
+
+    signal.signal(signal.SIGINT, note)
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)  # a pending Ctrl-C runs note() now
+        signal.signal(signal.SIGINT, previous)
+    if pressed:
+        signal.raise_signal(signal.SIGINT)  # as the handler in force says: KeyboardInterrupt
 
 
 def _close(client: Any, cluster: Any, stopping: bool) -> None:
@@ -2037,7 +2156,7 @@ def _outcomes(
             if options.scheduler is not None:
                 client = _connect(Client, options.scheduler)
             else:
-                with _sigint_ignored():
+                with _sigint_deferred():
                     cluster = LocalCluster(
                         n_workers=options.workers,
                         threads_per_worker=1,

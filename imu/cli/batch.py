@@ -13,6 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from imu.batch import (
+    FAILURES_FILE,
     WORKERS_PER_CPU,
     BatchOptions,
     Job,
@@ -31,6 +32,7 @@ from imu.cli._csvargs import console
 from imu.cli._output import prepare_analysis
 from imu.core.analyzer import AnalyzerParams
 from imu.core.metrics import TempoTolerance
+from imu.errors import ImuError
 
 EPILOG = """\
 inputs:
@@ -76,8 +78,9 @@ parallelism:
   imu installed). --workers 0 analyses in this process without Dask.
 
 exit status: 0 when every file was analysed (or skipped as done), 1 when any failed (a
-  table lists them), 2 on bad options, 130 on Ctrl-C (the sessions stored so far stay done;
-  Ctrl-C is ignored while the local cluster starts, a second or two).
+  table lists them), 2 when every file failed (none analysed or done) and on bad options,
+  130 on Ctrl-C (the sessions stored so far stay done;
+  a Ctrl-C while the local cluster starts, a second or two, stops it once it is up).
 
 examples:
   imu batch recordings/ --out dataset/ --workers 4
@@ -250,5 +253,12 @@ def run(args: argparse.Namespace) -> int:
         for path, reason in result.failures:
             table.add_row(str(path), reason)
         out.print(table)
+        if not result.analysed and not result.skipped:  # as imu analyze: nothing analysed
+            n = len(result.failures)
+            which = "the one recording could not" if n == 1 else f"none of the {n} recordings could"
+            raise ImuError(
+                f"{which} be analysed (listed above with its reason, and in "
+                f"{args.out / FAILURES_FILE}); nothing stored by this run"
+            )
         return 1
     return 0

@@ -48,6 +48,10 @@ layout (BIDS motion modality):
   Events: each rep and its phases (concentric, top_hold, eccentric, bottom_pause), found
   by the same analysis as 'imu analyze'; without a known exercise no events are written.
 
+exit codes:
+  0 every file exported, 1 some skipped (each named with its reason; the others
+  exported), 2 nothing exported (error), 130 on Ctrl-C.
+
 examples:
   imu export-bids recordings/reverse_crunch.parquet --out bids/
   imu export-bids cohort/P01/ --out bids/ --task corestudy --subject S01
@@ -219,6 +223,9 @@ def _problem(exc: Exception, path: Path) -> str:
 def run(args: argparse.Namespace) -> int:
     """Export every input; returns the exit code (1 when a file was skipped).
 
+    When every file was skipped it raises (exit code 2, as ``imu analyze`` when nothing
+    could be analysed).
+
     A file that cannot be read or exported (unreadable, no participant, no task) is skipped
     with its reason, as ``imu batch`` does, and the others are exported; the tables of an
     ``imu batch`` dataset inside a folder are left out with one note. Two participants that
@@ -268,6 +275,13 @@ def run(args: argparse.Namespace) -> int:
             skipped[path] = _problem(exc, path)
     for path, reason in skipped.items():
         out.print(f"[yellow]{path}: skipped: {reason}[/yellow]", markup=True, highlight=False)
+    if skipped and not exported:
+        n = len(skipped)
+        raise ImuError(
+            f"{'the one file could not' if n == 1 else f'none of the {n} files could'} be "
+            "exported "
+            f"(listed above with its reason); nothing written to {args.out}"
+        )
     if skipped:
         out.print(f"exported {count(exported, 'recording')} to {args.out}; skipped "
                   f"{count(len(skipped), 'file')} (listed above)", highlight=False)

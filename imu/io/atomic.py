@@ -100,7 +100,9 @@ class FolderBusyError(OSError):
 
 
 @contextlib.contextmanager
-def folder_lock(folder: str | Path, name: str, wait_s: float = LOCK_WAIT_S) -> Iterator[None]:
+def folder_lock(
+    folder: str | Path, name: str, wait_s: float | None = None
+) -> Iterator[None]:
     """Hold the lock file ``folder/name`` while the block writes a set of files there.
 
     Two runs writing the same set into one folder at once (two ``imu analyze --out same``)
@@ -109,10 +111,18 @@ def folder_lock(folder: str | Path, name: str, wait_s: float = LOCK_WAIT_S) -> I
     holds its owner's process id; one whose process has ended (killed mid-write) is taken
     over.
 
+    Args:
+        folder: the folder written.
+        name: the lock file's name in it.
+        wait_s: how long to wait for another process to finish with the folder, s; None:
+            :data:`LOCK_WAIT_S`, read at each call.
+
     Raises:
         FolderBusyError: the lock stayed with a live process for ``wait_s``.
 
     """
+    if wait_s is None:
+        wait_s = LOCK_WAIT_S
     lock = Path(folder) / name
     deadline = time.monotonic() + wait_s
     while True:

@@ -921,21 +921,42 @@ def frequency_figure(progress: Progress, layout: PlotLayout = PROGRESS_WIDE) -> 
     return fig
 
 
+CLEAN_LABELS: Final = {
+    "sets": "clean reps in a set (any descent)",
+    "weekly": "weekly mean: best set's clean reps before the first fault",
+    "progress": f"best set of a session: clean reps with a {PROGRESS_ECCENTRIC_S:g} s descent",
+    "bar": "progression bar: {bar} clean reps with a " + f"{PROGRESS_ECCENTRIC_S:g} s descent "
+           "in one set",
+}
+"""The legend of :func:`clean_figure`: what each mark counts. The bar counts only the reps
+with a 3 s descent, so the marks to hold against it are those of ``progress`` (a set of 16
+clean reps at 2 s is above the bar among the ``sets`` dots, yet short of it)."""
+
+
 def clean_figure(progress: Progress, layout: PlotLayout = PROGRESS_WIDE) -> Figure:
-    """Clean reps of every set by date, and the weekly mean of clean reps before a fault."""
+    """Clean reps of every set by date, and the weekly mean of clean reps before a fault.
+
+    For an exercise with a progression bar, also the bar and what it counts: each session's
+    best set's clean reps with a 3 s descent. The legend says what each mark counts
+    (:data:`CLEAN_LABELS`).
+    """
     fig = _figure(3.2, layout)
     ax = _week_axis(fig, "Clean reps per set", "clean reps", layout)
     sets = progress.data.sets
     if len(sets):
         ax.scatter(pd.to_datetime(sets["date"]).dt.tz_localize(None), sets["clean_reps"],
-                   color="#2e7d32", alpha=0.7, s=18, label="clean reps in a set")
+                   color="#2e7d32", alpha=0.7, s=18, label=CLEAN_LABELS["sets"])
     w = progress.weekly
     ax.plot(w[research.WEEK_START] + MID_WEEK,
             w["clean_reps_before_first_fault_mean"], color="#333", marker="o", lw=1.2,
-            label="weekly mean: best set's clean reps before the first fault")
+            label=CLEAN_LABELS["weekly"])
     if progress.bar is not None:
+        per = progress.per_session
+        if len(per):
+            ax.scatter(pd.to_datetime(per["date"]).dt.tz_localize(None), per["progress_reps"],
+                       color="#b71c1c", marker="x", s=28, label=CLEAN_LABELS["progress"])
         ax.axhline(progress.bar, color="#b71c1c", ls=":", lw=1.2,
-                   label=f"progression bar ({progress.bar})")
+                   label=CLEAN_LABELS["bar"].format(bar=progress.bar))
     ax.set_ylim(bottom=0)
     _legend(fig, ax, layout, 2)
     _whole_weeks(ax, progress, layout)
@@ -1164,8 +1185,7 @@ def _rep_figures(progress: Progress) -> list[str]:
     parts: list[str] = []
     parts.append(_figure_html(
         clean_figure, progress,
-        "Dots of the clean reps of every set by date, a line of the weekly mean of clean reps "
-        "before the first fault, and a dotted line at the progression bar.",
+        _clean_alt(progress),
     ))
     if "eccentric_s_median" in progress.weekly:
         parts.append(_figure_html(
@@ -1179,6 +1199,17 @@ def _rep_figures(progress: Progress) -> list[str]:
             "Line of the percentage of swung reps in each week.",
         ))
     return parts
+
+
+def _clean_alt(progress: Progress) -> str:
+    """The text of :func:`clean_figure` for a screen reader: what each mark counts."""
+    text = ("Dots of the clean reps of every set by date, at any descent; a line of the weekly "
+            "mean of the best set's clean reps before the first fault")
+    if progress.bar is None:
+        return text + "."
+    return (f"{text}; crosses of each session's best set counting only the clean reps with a "
+            f"{PROGRESS_ECCENTRIC_S:g} s descent; and a dotted line at the progression bar, "
+            f"{progress.bar} such reps in one set.")
 
 
 def _hold_figures(progress: Progress) -> list[str]:

@@ -271,7 +271,7 @@ def test_a_named_pipe_given_as_input_fails_with_the_reason_of_imu_analyze(
     pipe = tmp_path / "p.parquet"
     os.mkfifo(pipe)
     out = tmp_path / "ds"
-    assert main(["batch", str(pipe), "--out", str(out), "--workers", "0"]) == 1
+    assert main(["batch", str(pipe), "--out", str(out), "--workers", "0"]) == 2  # none analysed
     said = capsys.readouterr()
     assert "no such file" not in said.out + said.err
     failures = pd.read_csv(out / "_failures.csv")
@@ -329,3 +329,27 @@ def test_a_dataset_table_copied_among_recordings_fails_with_the_reason_of_imu_co
     assert main(["convert", str(folder / "reps_copy.parquet"), str(tmp_path / "x.parquet")]) == 2
     assert failures["reason"][failures["file"].str.endswith("reps_copy.parquet")].iloc[0] in (
         _flat(capsys.readouterr().err))
+
+
+def test_a_batch_that_analyses_nothing_exits_2_as_imu_analyze_does(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """It exited 1, the code of "some failed, the others analysed"; imu analyze exits 2."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("a.parquet", "b.parquet"):
+        (folder / name).write_bytes(f"junk {name}".encode())
+    out = tmp_path / "ds"
+    assert main(["batch", str(folder), "--out", str(out), "--workers", "0"]) == 2
+    said = capsys.readouterr()
+    assert "analysed 0 sessions" in _flat(said.out) and "2 failed" in _flat(said.out)
+    assert said.err == (f"imu batch: error: none of the 2 recordings could be analysed (listed "
+                        f"above with its reason, and in {out / '_failures.csv'}); nothing "
+                        "stored by this run\n")
+    assert len(pd.read_csv(out / "_failures.csv")) == 2
+    shutil.copy(CRUNCH, folder / "c.parquet")
+    assert main(["batch", str(folder), "--out", str(out), "--workers", "0"]) == 1  # 1 of 3
+    (folder / "c.parquet").unlink()
+    (folder / "d.parquet").write_bytes(b"junk d")
+    shutil.copy(CRUNCH, folder / "c.parquet")  # done already: not "nothing analysed"
+    assert main(["batch", str(folder), "--out", str(out), "--workers", "0"]) == 1

@@ -28,7 +28,7 @@ def test_a_csv_that_needs_import_options_says_export_bids_takes_none(
     csv = tmp_path / "phone.csv"
     csv.write_text(text)
     out = tmp_path / "bids"
-    assert main(["export-bids", str(csv), "--out", str(out), "--no-events"]) == 1
+    assert main(["export-bids", str(csv), "--out", str(out), "--no-events"]) == 2  # none
     said = capsys.readouterr()
     [line] = [line for line in said.out.splitlines() if ": skipped: " in line]
     assert advice in line

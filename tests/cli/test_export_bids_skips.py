@@ -102,7 +102,8 @@ def test_a_named_pipe_is_skipped_with_the_reason_of_imu_analyze(
     pipe = tmp_path / "p.parquet"
     os.mkfifo(pipe)
     reason = not_a_regular_file(pipe).removeprefix(f"{pipe}: ")
-    assert main(["export-bids", str(pipe), "--out", str(tmp_path / "b1"), "--no-events"]) == 1
+    code = main(["export-bids", str(pipe), "--out", str(tmp_path / "b1"), "--no-events"])
+    assert code == 2  # nothing exported
     said = capsys.readouterr()
     assert "no such file" not in said.out + said.err
     assert _skip_reasons(said.out) == {str(pipe): reason}
@@ -152,3 +153,25 @@ def test_a_dataset_table_among_recordings_is_skipped_with_the_reason_of_imu_conv
     assert reasons == {str(copied): not_a_recording(copied).removeprefix(f"{copied}: ")}
     assert "a reps table" in reasons[str(copied)]
     assert "plain Parquet table" not in said.out and "imu convert" not in said.out
+
+
+@pytest.mark.parametrize("bad", [["bad.parquet"], ["bad.parquet", "bad2.parquet"]])
+def test_nothing_exported_exits_2_as_imu_analyze_does(
+    folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], bad: list[str]
+) -> None:
+    """It exited 1, the code of "some skipped, the others exported", where imu analyze exits
+    2 for "nothing analysed"; a script could not tell a partial export from none."""
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for name in bad:
+        shutil.copy(folder / "bad.parquet", inputs / name)
+    out = tmp_path / "bids"
+    assert main(["export-bids", str(inputs), "--out", str(out), "--no-events"]) == 2
+    said = capsys.readouterr()
+    skipped = [line for line in said.out.splitlines() if ": skipped: " in line]
+    assert len(skipped) == len(bad)  # each with its reason, as before
+    which = "the one file could not" if len(bad) == 1 else f"none of the {len(bad)} files could"
+    assert said.err == (f"imu export-bids: error: {which} be exported (listed above with its "
+                        f"reason); nothing written to {out}\n")
+    assert not out.exists()
+    assert main(["analyze", str(inputs / "bad.parquet"), "--out", str(tmp_path / "a")]) == 2

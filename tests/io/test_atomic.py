@@ -136,26 +136,52 @@ def test_a_lock_held_too_long_names_the_folder(tmp_path: Path) -> None:
         pass
 
 
-def test_two_analyses_into_one_folder_leave_one_runs_reports(tmp_path: Path) -> None:
-    """Found in a new-user trial: two 'imu analyze --out same' at once left a plank's tables
-    beside a reverse crunch's report.html."""
-    import subprocess
-    import sys
-
+def _reports_of(out: Path) -> tuple[str, str]:
+    """(exercise of session.csv, title in report.html) of the reports in ``out``; asserts
+    the tables agree with each other."""
     import pandas as pd
+
+    session = pd.read_csv(out / "session.csv")
+    assert len(pd.read_csv(out / "reps.csv")) == int(session["reps"].sum())
+    html = (out / "report.html").read_text()
+    titles = [t for t in ("Plank", "Reverse crunch") if t in html]
+    return str(session["exercise"].iloc[0]), " ".join(titles)
+
+
+def test_two_analyses_into_one_folder_leave_one_runs_reports(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found in a new-user trial: two 'imu analyze --out same' at once left a plank's tables
+    beside a reverse crunch's report.html.
+
+    Deterministic: the folder's lock is held here while the second analysis runs (two runs
+    started at once mostly pass without a lock, one after the other). It waits for the lock
+    and, the lock still held, is refused with the reason and the fix, writing nothing; with
+    the lock released it writes its whole set.
+    """
+    import os
+
+    import imu.io.atomic
+    from imu.cli import main
+    from imu.io.atomic import folder_lock
+    from imu.report.tables import REPORTS_LOCK
 
     recordings = Path(__file__).parents[2] / "recordings"
     out = tmp_path / "same"
-    runs = [
-        subprocess.Popen([sys.executable, "-m", "imu", "analyze", str(recordings / name),
-                          "--out", str(out)], stdout=subprocess.DEVNULL,
-                         stderr=subprocess.DEVNULL)
-        for name in ("reverse_crunch.parquet", "plank.parquet")
-    ]
-    assert [run.wait(timeout=300) for run in runs] == [0, 0]
-    session = pd.read_csv(out / "session.csv")
-    html = (out / "report.html").read_text()
-    exercise = str(session["exercise"].iloc[0])
-    title = "Plank" if exercise == "plank" else "Reverse crunch"
-    assert title in html and len(pd.read_csv(out / "reps.csv")) == int(session["reps"].sum())
-    assert not (out / ".imu-reports.lock").exists()
+    assert main(["analyze", str(recordings / "reverse_crunch.parquet"), "--out", str(out)]) == 0
+    first = _reports_of(out)
+    assert first == ("reverse-crunch", "Reverse crunch")
+    capsys.readouterr()
+    monkeypatch.setattr(imu.io.atomic, "LOCK_WAIT_S", 0.3)  # not 30 s
+    with folder_lock(out, REPORTS_LOCK):  # another run writing its set
+        code = main(["analyze", str(recordings / "plank.parquet"), "--out", str(out)])
+    said = capsys.readouterr()
+    assert code == 2
+    assert said.err.splitlines()[-1] == (
+        f"imu analyze: error: another process ({os.getpid()}) is writing to {out} and held "
+        f"{REPORTS_LOCK} for 0.3 s; wait for it to finish, or choose another --out"
+    )
+    assert _reports_of(out) == first  # not one file of the plank's
+    assert main(["analyze", str(recordings / "plank.parquet"), "--out", str(out)]) == 0
+    assert _reports_of(out) == ("plank", "Plank")
+    assert not (out / REPORTS_LOCK).exists()

@@ -14,7 +14,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from imu.batch import BatchOptions, _sigint_ignored, collect_jobs, done_sessions, run_batch
+from imu.batch import (
+    BatchOptions,
+    _sigint_deferred,
+    _sigint_ignored,
+    collect_jobs,
+    done_sessions,
+    run_batch,
+)
 from imu.cli import main
 
 REPO = Path(__file__).resolve().parents[2]
@@ -37,6 +44,95 @@ def test_processes_started_while_sigint_is_ignored_keep_ignoring_it() -> None:
     assert signal.getsignal(signal.SIGINT) is before
     assert queue.get(timeout=60) is True
     child.join(timeout=60)
+
+
+def _sigint_blocked(queue: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
+    queue.put(signal.SIGINT in signal.pthread_sigmask(signal.SIG_BLOCK, []))
+
+
+@posix_only
+def test_processes_started_while_the_cluster_starts_never_see_a_ctrl_c() -> None:
+    """Their SIGINT stays blocked (the mask survives exec), so no worker prints a traceback."""
+    before = signal.getsignal(signal.SIGINT)
+    context = multiprocessing.get_context("spawn")  # what Dask's nanny uses
+    queue = context.Queue()
+    with _sigint_deferred():
+        child = context.Process(target=_sigint_blocked, args=(queue,))
+        child.start()
+    assert signal.getsignal(signal.SIGINT) is before
+    assert signal.SIGINT not in signal.pthread_sigmask(signal.SIG_BLOCK, [])
+    assert queue.get(timeout=60) is True
+    child.join(timeout=60)
+
+
+@posix_only
+def test_ctrl_c_while_the_local_cluster_starts_stops_the_batch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """It was ignored (SIGINT ignored while Dask started), and the batch went on to the end."""
+    import distributed
+
+    closed: list[bool] = []
+
+    class PressedWhileStarting:
+        def __init__(self, **kwargs: object) -> None:
+            os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C in the middle of the start
+
+        def close(self) -> None:
+            closed.append(True)
+
+    def no_client(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the batch went on after Ctrl-C")
+
+    monkeypatch.setattr(distributed, "LocalCluster", PressedWhileStarting)
+    monkeypatch.setattr(distributed, "Client", no_client)
+    jobs = collect_jobs([REPO / "recordings" / "dead_bug.parquet"])
+    with pytest.raises(KeyboardInterrupt):
+        run_batch(jobs, tmp_path / "ds", BatchOptions(workers=1))
+    assert closed == [True]  # the cluster that did start is closed
+    assert done_sessions(tmp_path / "ds") == set()
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+_PRESSED_WHILE_STARTING = '''
+import os
+import signal
+import sys
+import time
+
+import distributed
+
+_LocalCluster = distributed.LocalCluster
+
+
+class PressedWhileStarting(_LocalCluster):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)  # the workers run: they get the Ctrl-C too
+        os.killpg(0, signal.SIGINT)  # a terminal's Ctrl-C, before the start is over
+        time.sleep(1.0)  # time for a worker to print a traceback, if it would
+
+
+if __name__ == "__main__":  # the worker processes import this module too (spawn)
+    from imu.cli import main
+
+    distributed.LocalCluster = PressedWhileStarting
+    sys.exit(main(sys.argv[1:]))
+'''
+
+
+@posix_only
+def test_ctrl_c_while_a_real_local_cluster_starts_is_one_line(tmp_path: Path) -> None:
+    (tmp_path / "driver.py").write_text(_PRESSED_WHILE_STARTING)
+    out = tmp_path / "ds"
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        [str(REPO), os.environ.get("PYTHONPATH", "")]))
+    batch = subprocess.run(
+        [sys.executable, str(tmp_path / "driver.py"), "batch",
+         str(REPO / "recordings" / "dead_bug.parquet"), "--out", str(out), "--workers", "2"],
+        capture_output=True, text=True, env=env, start_new_session=True, timeout=180,
+    )
+    assert (batch.returncode, batch.stderr) == (130, "imu batch: interrupted\n"), batch.stdout
+    assert done_sessions(out) == set()
 
 
 def test_interrupted_batch_keeps_the_sessions_stored_and_its_failures(

@@ -24,6 +24,7 @@ from imu.batch import (
 )
 from imu.cli import main
 from imu.io.recording import read_recording, write_recording
+from imu.research import load_dataset
 
 REPO = Path(__file__).resolve().parents[2]
 RC = REPO / "recordings" / "reverse_crunch.parquet"
@@ -250,4 +251,41 @@ def test_a_batch_wide_tempo_a_plank_refuses_says_how_to_give_it_its_own(tmp_path
                        BatchOptions(tempo="2-1-2", workers=0))
     [(path, error)] = result.failures
     assert path.name == "plank.parquet"
-    assert "--tempo applies to every file" in error and "manifest" in error
+    assert "Plank is a hold: the middle number of its tempo is the hold time" in error
+    assert "--tempo 2-1-2, given to every file of the batch, would prescribe a 1 s hold" in error
+    row = f"{(folder / 'plank.parquet').resolve()},,plank,1-30-1,"  # its recorded tempo
+    assert f"tempo column of a manifest (--manifest CSV, header {HEADER_LINE}), e.g. the row " \
+        f"{row} (a 30 s hold)" in error
+
+
+HEADER_LINE = "file,participant,exercise,tempo,date"
+
+
+def test_a_batch_wide_tempo_a_plank_refuses_keeps_its_earlier_results(tmp_path: Path) -> None:
+    """Its results of an earlier run were removed: the new --tempo was no use for it, so
+    nothing replaced them. They stay, the failure says so, and the advice works."""
+    folder = tmp_path / "mix"
+    folder.mkdir()
+    for name in ("plank", "reverse_crunch"):
+        shutil.copy(REPO / "recordings" / f"{name}.parquet", folder / f"{name}.parquet")
+    out = tmp_path / "ds"
+    assert run_batch(collect_jobs([folder]), out, BatchOptions(workers=0)).ok
+    plank_rows = load_dataset(out).sessions.query("exercise == 'plank'")
+    assert len(plank_rows) == 1
+    result = run_batch(collect_jobs([folder]), out, BatchOptions(tempo="2-1-2", workers=0))
+    [(path, error)] = result.failures
+    assert path.name == "plank.parquet"
+    assert error.endswith("; its earlier results stay in the dataset as they were (analysed "
+                          "with its earlier tempo)")
+    assert "removed" not in error
+    after = load_dataset(out).sessions
+    assert list(after.query("exercise == 'plank'")["tempo"]) == list(plank_rows["tempo"])
+    assert list(after.query("exercise != 'plank'")["tempo"]) == ["2-1-2"]
+    # The fix the message gives: the row it shows, in a manifest, and the same command.
+    manifest = tmp_path / "m.csv"
+    row = error.split("e.g. the row ", 1)[1].split(" (a ", 1)[0]
+    manifest.write_text(f"{HEADER_LINE}\n{row}\n")
+    result = run_batch(collect_jobs([folder], manifest), out,
+                       BatchOptions(tempo="2-1-2", workers=0))
+    assert result.failures == [] and result.reanalysed == 1
+    assert sorted(load_dataset(out).sessions["tempo"]) == ["1-30-1", "2-1-2"]
