@@ -15,6 +15,12 @@ Gap reasons, most specific first: ``disconnected`` (the link dropped meanwhile),
 device`` (the device stopped a stream on its own), ``bad frames`` (frames that could not be
 used: malformed, or timestamps that cannot hold their samples), ``lost frames`` (anything else:
 frames never received).
+
+Time that jumps further than any silence (:data:`MAX_GAP_S`: a host clock and a device clock
+that both leapt by days, a device clock set far ahead, a damaged journal) is never filled with
+rows: :meth:`GridRecorder._limit_jump_s` turns it into a gap of :data:`JUMP_GAP_S`, logged and
+counted (note ``clock_jumps``); the recorders that place samples by device time shift the
+samples after such a jump with :class:`TimeJumps`.
 """
 
 from __future__ import annotations
@@ -53,6 +59,17 @@ EVENT_RESTART_FAILED = "stream_restart_failed"
 
 STREAM_EVENTS = (EVENT_STOPPED_BY_DEVICE, EVENT_STREAM_RESTARTED, EVENT_RESTART_FAILED)
 """Events kept in the recording (``meta.notes["stream_events"]``, a JSON list)."""
+
+MAX_GAP_S = 3 * 3600.0
+"""Longest silence placed on the grid as the clocks tell it, s (3 h: two and a half wraps of
+our sensor's clock; a BLE session gives up after a minute without its sensor by default). A
+jump of the grid beyond it becomes a gap of :data:`JUMP_GAP_S`: no time that long is plausible
+between two frames, and filling it (days of NaN rows at the sample rate) would take more
+memory than any computer has."""
+
+JUMP_GAP_S = 60.0
+"""Gap put where the time jumped by more than :data:`MAX_GAP_S` between two frames, s: long
+enough to split sets there; how long the silence really was is unknown."""
 
 MAX_FRAME_ERRORS_KEPT = 20
 """Frame error messages kept in ``meta.notes["frame_errors"]`` (all are counted)."""
@@ -137,6 +154,53 @@ class Block:
     def n_samples(self) -> int:
         """Rows ``m``."""
         return int(self.acc.shape[0])
+
+
+class TimeJumps:
+    """Device-time shifts of the samples after each time jump beyond :data:`MAX_GAP_S`.
+
+    A recorder that places samples by device time (Polar, the phones) keeps one: a jump found
+    in one stream shifts every later sample of every stream by the same amount, so the streams
+    stay aligned; samples of the other stream from before the jump (a frame that came late)
+    are not shifted. A device clock that restarted (or was set) across a reconnect is
+    re-anchored with :meth:`rebase`. Times are in the recorder's own unit (int ns with int
+    shifts, or float s).
+    """
+
+    def __init__(self) -> None:
+        self.base: float = 0  # shift of every raw time since the last re-anchoring
+        self._from: list[float] = []  # raw device time from which each shift applies
+        self._shift: list[float] = []  # shift added to raw times at or after it
+
+    def __bool__(self) -> bool:
+        return bool(self._from) or self.base != 0
+
+    def shift_at(self, raw: float) -> float:
+        """Total shift of a raw device time."""
+        return self.base + sum(s for f, s in zip(self._from, self._shift, strict=True)
+                               if raw >= f)
+
+    def apply(self, raw: npt.NDArray[Any]) -> npt.NDArray[Any]:
+        """Shifted copies of raw device times ``(n,)`` (same dtype)."""
+        out = np.array(raw, copy=True)
+        out += self.base
+        for f, s in zip(self._from, self._shift, strict=True):
+            out[raw >= f] += s
+        return out
+
+    def rebase(self, shift: float) -> None:
+        """Shift every raw time by ``shift`` from now on: the device clock started afresh.
+
+        Its earlier jumps say nothing about its new times: they are forgotten.
+        """
+        self.base = shift
+        self._from.clear()
+        self._shift.clear()
+
+    def add(self, raw_from: float, shift: float) -> None:
+        """Shift raw times at or after ``raw_from`` by ``shift`` more (after earlier shifts)."""
+        self._from.append(raw_from)
+        self._shift.append(shift)
 
 
 class FrameRecorder(Protocol):
@@ -328,6 +392,21 @@ class GridRecorder(ABC):
         if len(self.frame_errors) < MAX_FRAME_ERRORS_KEPT:
             self.frame_errors.append(message)
         logger.warning("skipping a frame: %s", message)
+
+    def _limit_jump_s(self, jump_s: float) -> float:
+        """How far past the newest sample the next ones go, s, when the clocks say ``jump_s``.
+
+        Itself up to :data:`MAX_GAP_S`, else :data:`JUMP_GAP_S` (logged, counted in
+        ``clock_jumps``): a jump that long is never filled with rows.
+        """
+        if jump_s <= MAX_GAP_S:
+            return jump_s
+        logger.warning(
+            "the time jumped %.1f h between two frames, more than the %.0f h a silence is "
+            "placed as it is (a clock set? a damaged journal?); the frames after it follow "
+            "a %.0f s gap instead", jump_s / 3600, MAX_GAP_S / 3600, JUMP_GAP_S)
+        self.counters["clock_jumps"] = self.counters.get("clock_jumps", 0) + 1
+        return JUMP_GAP_S
 
     # ------------------------------------------------------------------ clock
     def _clock_point(self, device_s: float, host_s: float) -> None:

@@ -18,7 +18,8 @@ further than any silence placed as it is (:data:`MAX_GAP_S`: a replay streamed f
 virtual sensor can, a host clock set by days) says nothing about wraps: the device time places
 those frames. And whatever the clocks say, a jump of the grid beyond :data:`MAX_GAP_S` is
 never filled: the frames after it follow a gap of :data:`JUMP_GAP_S`, the jump is logged and
-counted (note ``clock_jumps``).
+counted (note ``clock_jumps``; both constants and the rule are every recorder's, in
+:mod:`imu.io.recorders.base`).
 
 Counts become SI only in :func:`firmware_protocol.frames.decode_frames`.
 """
@@ -33,7 +34,14 @@ import numpy as np
 
 from firmware_protocol import ProtocolError, spec
 from firmware_protocol.frames import DecodedBatch, StreamPosition, decode_frames
-from imu.io.recorders.base import EVENT_DISCONNECTED, FloatArray, GridRecorder, StreamHeader
+from imu.io.recorders.base import (
+    EVENT_DISCONNECTED,
+    JUMP_GAP_S,  # noqa: F401 (named in the docstring; tests import it from here)
+    MAX_GAP_S,
+    FloatArray,
+    GridRecorder,
+    StreamHeader,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -48,17 +56,6 @@ this share of a wrap (43 s) or the re-anchoring margin, whichever is larger: a h
 stepped by NTP, or a sensor restarted while silent, rarely lands that close to a whole number
 of wraps. (A frame that would read as from the past while the link stayed up always gets
 them: a replay's scaled clock can be tens of seconds off.)"""
-
-MAX_GAP_S = 3 * 3600.0
-"""Longest silence placed on the grid as the clocks tell it, s (3 h: two and a half wraps of
-the device clock; a BLE session gives up after a minute without its sensor by default). The
-host's elapsed time beyond it adds no wraps, and a grid jump beyond it becomes a gap of
-:data:`JUMP_GAP_S`: no time that long is plausible between two frames, and filling it (days
-of NaN rows at the sample rate) would take more memory than any computer has."""
-
-JUMP_GAP_S = 60.0
-"""Gap put where the time jumped by more than :data:`MAX_GAP_S` between two frames, s: long
-enough to split sets there; how long the silence really was is unknown."""
 
 
 class StreamRecorder(GridRecorder):
@@ -193,15 +190,10 @@ class StreamRecorder(GridRecorder):
         if index - self._next > MAX_GAP_S * odr:
             # No silence lasts this long between two frames (the sensor's clock set far ahead,
             # a damaged journal): a short gap marks it, never days of rows.
-            new_index = self._next + round(JUMP_GAP_S * odr)
-            logger.warning(
-                "the time jumped %.1f h between two frames, more than the %.0f h a silence is "
-                "placed as it is (a clock set? a damaged journal?); the frames after it follow "
-                "a %.0f s gap instead", (index - self._next) / odr / 3600, MAX_GAP_S / 3600,
-                JUMP_GAP_S)
+            new_index = self._next + round(
+                self._limit_jump_s((index - self._next) / odr) * odr)
             self._anchor_shift += new_index - index
             index = new_index
-            self.counters["clock_jumps"] = self.counters.get("clock_jumps", 0) + 1
         if index > self._next:
             if not self._broken:
                 self.counters["lost_frames"] += max(seq_gap, 1)

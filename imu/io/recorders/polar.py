@@ -22,6 +22,15 @@ A stream the device stops on its own (``stopped_by_device`` event) leaves a hole
 starts afresh at the nominal rate. If it never comes back, the rows after its last sample are a
 gap at the end of the recording. The decode factors come from the ``connected`` event (the
 start responses).
+
+Time that jumps further than any silence (:data:`~imu.io.recorders.base.MAX_GAP_S`: the host's
+clock and the sensor's both leapt by days) is never filled with rows: the samples after it
+follow a short gap (:meth:`~imu.io.recorders.base.GridRecorder._limit_jump_s`, note
+``clock_jumps``), both streams shifted alike. If, across a reconnect, the sensor's clock went
+backwards or leapt far ahead of the host's (the sensor restarted, or its clock was set), the
+new connection's frames are placed by host time instead, logged and counted (``reanchors``);
+so are the frames after two in a row refused on a clock of their own (a clock set while
+streaming: one such frame alone is a corrupt timestamp, a frame error).
 """
 
 from __future__ import annotations
@@ -37,11 +46,14 @@ from imu.io.recorders.base import (
     EVENT_CONNECTED,
     EVENT_STOPPED_BY_DEVICE,
     EVENT_STREAM_RESTARTED,
+    MAX_GAP_S,
     FloatArray,
     GridRecorder,
     StreamHeader,
+    TimeJumps,
 )
 from imu.io.recorders.pmd import (
+    DataFrame,
     MeasurementType,
     PolarError,
     decode_data_frame,
@@ -63,6 +75,11 @@ MAX_GAP_SAMPLES = 1.5
 MAX_LEAP_S = 2.0
 """A frame whose timestamp moved on more than twice the host's elapsed time plus this much
 since the stream's previous frame is a frame error (a corrupt timestamp), s."""
+
+REANCHOR_S = 2.0
+"""Across a reconnect, how far the device clock may run ahead of twice the host's elapsed time,
+or back, before the new connection's frames are placed by host time, s (our sensor's
+default margin)."""
 
 _STREAMS = (MeasurementType.ACC, MeasurementType.GYRO)
 _FACTOR_KEYS = {"acc_factor": MeasurementType.ACC, "gyr_factor": MeasurementType.GYRO}
@@ -95,6 +112,11 @@ class PolarStreamRecorder(GridRecorder):
         self._last_frame: dict[MeasurementType, tuple[int, float]] = {}  # (device ns, host s)
         self._halted: set[MeasurementType] = set()  # stopped by the device, not restarted
         self._t0_ns: int | None = None
+        self._jumps = TimeJumps()  # device time jumps beyond MAX_GAP_S, made short gaps
+        self._newest_ns: int | None = None  # latest sample placed of either stream (shifted)
+        self._last_host_s: float | None = None  # receive time of the latest frame placed
+        self._reconnected = False  # connected again after frames: check the device clock
+        self._suspect: dict[MeasurementType, tuple[int, float]] = {}  # refused (ts ns, host s)
         # Frames that arrive before the start responses are known (the factors) wait here.
         self._factors_known = all(k in header.notes for k in _FACTOR_KEYS)
         self._pending: list[tuple[float, bytes]] = []
@@ -109,6 +131,7 @@ class PolarStreamRecorder(GridRecorder):
         if kind == EVENT_CONNECTED:
             # Every connection starts the streams afresh: no previous frame to time against.
             self._prev_ns = dict.fromkeys(_STREAMS)
+            self._reconnected = self._newest_ns is not None
             self._halted.clear()
             if any(fields.get(key) is not None for key in _FACTOR_KEYS):
                 self._factors_known = True
@@ -139,15 +162,46 @@ class PolarStreamRecorder(GridRecorder):
         factor = self.factors.get(MeasurementType(mbyte), 1.0) if mbyte in (2, 5) else 1.0
         try:
             frame = decode_data_frame(payload, factor)
-            m = frame.measurement
-            times = frame.sample_times_ns(self.rate_hz, self._prev_ns[m])
-            self._check_leap(m, frame.timestamp_ns, host_s)
         except PolarError as exc:
             self._frame_error(str(exc))
             return
+        m = frame.measurement
+        try:
+            raw, timestamp_ns = self._times(frame, host_s)
+        except PolarError as exc:
+            suspect = self._suspect.pop(m, None)
+            if suspect is None or not math.isfinite(host_s) or not (
+                    0 < (frame.timestamp_ns - suspect[0]) * 1e-9
+                    <= 2.0 * max(host_s - suspect[1], 0.0) + MAX_LEAP_S):
+                # Alone, a corrupt timestamp: dropped. The next frame tells if it was more.
+                self._suspect[m] = (frame.timestamp_ns, host_s)
+                self._frame_error(str(exc))
+                return
+            # Two frames in a row on a clock of their own: the sensor's clock was set (or
+            # went back) with the link up. Both streams start afresh on it, re-anchored.
+            self._prev_ns = dict.fromkeys(_STREAMS)
+            self._reconnected = True
+            try:
+                raw, timestamp_ns = self._times(frame, host_s)
+            except PolarError as again:
+                self._frame_error(str(again))
+                return
+        self._suspect.pop(m, None)
         self._prev_ns[m] = frame.timestamp_ns
+        times = self._jumps.apply(raw)
+        if self._newest_ns is not None:
+            # Both clocks leapt by days (a host suspended with the link kept, a replay of
+            # such a journal): never a grid that long, a short gap instead.
+            jump_ns = int(times[0]) - self._newest_ns
+            if jump_ns > MAX_GAP_S * 1e9:
+                # Whole grid periods, so the samples keep their phase on the grid.
+                periods = round((self._limit_jump_s(jump_ns * 1e-9) - jump_ns * 1e-9)
+                                * self.rate_hz)
+                shift = round(periods * 1e9 / self.rate_hz)
+                self._jumps.add(int(raw[0]) - round(MAX_GAP_S / 2 * 1e9), shift)
+                times, timestamp_ns = times + shift, timestamp_ns + shift
         if math.isfinite(host_s):
-            self._last_frame[m] = (frame.timestamp_ns, host_s)
+            self._last_frame[m] = (timestamp_ns, host_s)
         self.counters["acc_frames" if m == MeasurementType.ACC else "gyr_frames"] += 1
         values = frame.values
         if self._t[m].size:
@@ -158,7 +212,53 @@ class PolarStreamRecorder(GridRecorder):
             return
         self._t[m] = np.concatenate([self._t[m], times])
         self._v[m] = np.concatenate([self._v[m], values])
-        self._clock_point(frame.timestamp_ns * 1e-9, host_s)
+        self._newest_ns = max(int(times[-1]), self._newest_ns or 0)
+        if math.isfinite(host_s):
+            self._last_host_s = host_s
+        # The device's own time (a restart undone; both clocks agree across a long jump).
+        self._clock_point((frame.timestamp_ns + int(self._jumps.base)) * 1e-9, host_s)
+
+    def _times(self, frame: DataFrame, host_s: float) -> tuple[IntArray, int]:
+        """A frame's raw sample times (n,) and its shifted timestamp, ns; raises PolarError.
+
+        The first frame after a reconnect re-anchors the clock first (:meth:`_reanchor`).
+        """
+        m = frame.measurement
+        raw = frame.sample_times_ns(self.rate_hz, self._prev_ns[m])
+        if self._reconnected:
+            self._reconnected = False
+            self._reanchor(int(raw[0]), host_s)
+        timestamp_ns = frame.timestamp_ns + int(self._jumps.shift_at(frame.timestamp_ns))
+        self._check_leap(m, timestamp_ns, host_s)
+        return raw, timestamp_ns
+
+    def _reanchor(self, raw_first_ns: int, host_s: float) -> None:
+        """Place the frames of a new connection by host time if the device clock restarted.
+
+        Also after two frames in a row refused on a clock of their own (set with the link up).
+        Across a reconnect the sensor's clock must have moved on about as much as the host's
+        (since the newest sample placed): backwards means it restarted (a reset sensor, a
+        new battery: every sample after would read as a duplicate), far ahead means it was
+        set (every frame after would be refused as a leap). Then the new connection's samples
+        are shifted to follow the newest by the host's elapsed time, logged and counted
+        (``reanchors``), as our own sensor's recorder does.
+        """
+        if self._newest_ns is None or self._last_host_s is None or not math.isfinite(host_s):
+            return
+        first_ns = raw_first_ns + int(self._jumps.shift_at(raw_first_ns))
+        device_step_s = (first_ns - self._newest_ns) * 1e-9
+        host_step_s = max(host_s - self._last_host_s, 0.0)
+        # (A little back is no restart: a new connection's first frame is spread at the
+        # nominal rate, and the other stream's newest sample may be a frame ahead.)
+        if -REANCHOR_S <= device_step_s <= 2.0 * host_step_s + REANCHOR_S:
+            return
+        logger.warning(
+            "Polar clock jumped by %.1f s against the host clock (sensor restarted? clock "
+            "set?); placing the frames by host time", device_step_s - host_step_s)
+        target_ns = self._newest_ns + round(max(host_step_s, 1.0 / self.rate_hz) * 1e9)
+        self._jumps.rebase(target_ns - raw_first_ns)
+        self._last_frame.clear()  # the leap check starts afresh on the new clock
+        self.counters["reanchors"] = self.counters.get("reanchors", 0) + 1
 
     def _check_leap(self, m: MeasurementType, timestamp_ns: int, host_s: float) -> None:
         """Refuse a timestamp far ahead of the host's elapsed time (it would open a vast gap)."""

@@ -264,12 +264,12 @@ class SensorLoggerRecorder(TimedStreamsRecorder):
         if gyr is not None:
             t = (gyr[0] - origin) * 1e-9
             new_t.append(t)
-            self._add_samples(Stream.GYR, t, gyr[1], host_s)
+            self._add_samples(Stream.GYR, t, gyr[1], host_s, may_step=not late)
         if self._plan is not None:
             acc = self._acceleration(streams, host_s)
             if acc is not None:
                 new_t.append(acc[0])
-                self._add_samples(Stream.ACC, acc[0], acc[1], host_s)
+                self._add_samples(Stream.ACC, acc[0], acc[1], host_s, may_step=not late)
         if contiguous and not late and new_t:
             first = min(float(np.nanmin(t)) for t in new_t if t.size)
             if first - self._last_emitted_t > self.max_gap_s and math.isfinite(

@@ -22,7 +22,12 @@ or in a stream's first batch more than ``MAX_LEAP_S`` from the batch's median) i
 timestamp, dropped; a batch whose first time leaps more than
 twice the host's elapsed time plus ``MAX_LEAP_S`` past the previous batch is a corrupt clock
 (a frame error). Gap reason ``paused on the phone`` is used when the subclass says the app
-paused (:meth:`TimedStreamsRecorder._mark_paused`).
+paused (:meth:`TimedStreamsRecorder._mark_paused`). Time that jumps further than any silence
+(:data:`~imu.io.recorders.base.MAX_GAP_S`: the host's clock and the phone's both leapt by
+days) is never filled with rows: the samples after it follow a short gap
+(:meth:`~imu.io.recorders.base.GridRecorder._limit_jump_s`, note ``clock_jumps``), both
+streams shifted alike. A phone clock that stepped (two batches in a row far off the stream's
+clock, the same way) re-anchors the samples by host time (note ``reanchors``).
 """
 
 from __future__ import annotations
@@ -33,7 +38,14 @@ from enum import IntEnum
 
 import numpy as np
 
-from imu.io.recorders.base import FloatArray, GridRecorder, StreamHeader
+from imu.io.recorders.base import (
+    MAX_GAP_S,
+    BoolArray,
+    FloatArray,
+    GridRecorder,
+    StreamHeader,
+    TimeJumps,
+)
 from imu.io.resample import resample_at
 
 logger = logging.getLogger(__name__)
@@ -83,13 +95,18 @@ class TimedStreamsRecorder(GridRecorder):
         self._last_t = [-math.inf, -math.inf]
         self._last_host: list[float | None] = [None, None]
         self._t0: float | None = None
+        self._jumps = TimeJumps()  # device time jumps beyond MAX_GAP_S, made short gaps
+        # Per stream: (last raw time, host time) of a batch far off the stream's clock (a
+        # clock stepped, or one corrupt batch: the next batch tells which).
+        self._suspect: list[tuple[float, float] | None] = [None, None]
         self._paused = False
         self._warned_bad = [False, False]
         self.counters.update({"samples": 0, "bad_samples": 0, "duplicate_samples": 0})
 
     # ------------------------------------------------------------------ input
     def _add_samples(
-        self, stream: Stream, t_s: FloatArray, values: FloatArray, host_s: float
+        self, stream: Stream, t_s: FloatArray, values: FloatArray, host_s: float,
+        may_step: bool = True,
     ) -> None:
         """Add one batch of a stream.
 
@@ -98,6 +115,8 @@ class TimedStreamsRecorder(GridRecorder):
             t_s: shape (n,), device time of each sample, s (any order; NaN: unusable).
             values: shape (n, 3), SI (m/s^2 or rad/s); NaN entries make the sample unusable.
             host_s: host receive time of the batch, s (NaN: unknown).
+            may_step: the batch is the phone's newest (not a message that came late), so a
+                batch far off the stream's clock may tell that the phone's clock stepped.
 
         """
         t = np.asarray(t_s, dtype=np.float64).reshape(-1)
@@ -132,19 +151,31 @@ class TimedStreamsRecorder(GridRecorder):
                 )
         t, v = t[good], v[good]
         order = np.argsort(t, kind="stable")
-        t, v = t[order], v[order]
+        raw, v = t[order], v[order]
+        t = self._jumps.apply(raw)
+        if may_step and raw.size and self._clock_stepped(stream, raw, t, host_s):
+            t = self._jumps.apply(raw)
         if t.size:
             distinct = np.concatenate(([True], np.diff(t) > 0))
             keep = distinct & (t > self._last_t[stream])
             self.counters["duplicate_samples"] += int(np.count_nonzero(~keep))
-            t, v = t[keep], v[keep]
+            t, v, raw = t[keep], v[keep], raw[keep]
         if t.size == 0:
             return
         if self._leaps(stream, float(t[0]), host_s):
             return
-        t, v = self._drop_far(stream, t, v, host_s)
+        near = ~self._far(stream, t, host_s)
+        t, v, raw = t[near], v[near], raw[near]
         if t.size == 0:
             return
+        newest = max(self._last_t)
+        if math.isfinite(newest) and t[0] - newest > MAX_GAP_S:
+            # Both clocks leapt by days (a host suspended while the phone kept pushing): never
+            # a grid that long, a short gap instead; whole grid periods keep the grid phase.
+            jump = float(t[0] - newest)
+            shift = round((self._limit_jump_s(jump) - jump) * self.rate_hz) / self.rate_hz
+            self._jumps.add(float(raw[0]) - MAX_GAP_S / 2, shift)
+            t = t + shift
         self._t[stream] = np.concatenate([self._t[stream], t])
         self._v[stream] = np.concatenate([self._v[stream], v])
         other = Stream.GYR if stream == Stream.ACC else Stream.ACC
@@ -157,12 +188,11 @@ class TimedStreamsRecorder(GridRecorder):
         if math.isfinite(host_s):
             self._last_host[stream] = host_s
         self.counters["samples"] += int(t.size)
-        self._clock_point(float(t[-1]), host_s)
+        # The phone's own time (a stepped clock undone; both clocks agree across a jump).
+        self._clock_point(float(raw[-1]) + self._jumps.base, host_s)
 
-    def _drop_far(
-        self, stream: Stream, t: FloatArray, v: FloatArray, host_s: float
-    ) -> tuple[FloatArray, FloatArray]:
-        """Drop the samples of a sorted batch timed far from the others (a far-off timestamp).
+    def _far(self, stream: Stream, t: FloatArray, host_s: float) -> BoolArray:
+        """The samples of a sorted batch ``(n,)`` timed far from the others (a far-off timestamp).
 
         A sample later than the stream's previous sample (the batch's median for a stream's
         first batch) by more than twice the host's elapsed time plus :data:`MAX_LEAP_S`, or,
@@ -184,7 +214,7 @@ class TimedStreamsRecorder(GridRecorder):
             far |= t < ref - MAX_LEAP_S
         n_far = int(np.count_nonzero(far))
         if n_far == 0:
-            return t, v
+            return far
         self.counters["bad_samples"] += n_far
         self._bad = True
         worst = float(t[far][np.argmax(np.abs(t[far] - ref))])
@@ -195,7 +225,49 @@ class TimedStreamsRecorder(GridRecorder):
         if len(self.frame_errors) < 20:
             self.frame_errors.append(message)
         logger.warning("%s", message)
-        return t[~far], v[~far]
+        return far
+
+    def _clock_stepped(
+        self, stream: Stream, raw: FloatArray, t: FloatArray, host_s: float
+    ) -> bool:
+        """Re-anchor by host time (True) when the phone's clock stepped.
+
+        A batch wholly more than :data:`MAX_LEAP_S` before the stream's previous sample, or
+        starting more than twice the host's elapsed time plus it after, is off the stream's
+        clock. Alone it is a corrupt batch (dropped: older samples, or a leap). Continued by
+        the next batch, the phone's clock stepped (set by hand, or by the network): kept, every
+        later sample would be dropped as older, or every batch refused as a leap, for the rest
+        of the session. Then the samples from that batch on are placed by host time after the
+        stream's previous sample, logged and counted (``reanchors``), as our own sensor's are
+        across a reconnect.
+
+        Args:
+            stream: the batch's stream.
+            raw: shape (n,), the batch's sorted device times as the phone gave them, s.
+            t: shape (n,), the same after the shifts so far, s.
+            host_s: host receive time of the batch, s.
+
+        """
+        last_t, last_host = self._last_t[stream], self._last_host[stream]
+        suspect, self._suspect[stream] = self._suspect[stream], None
+        if not math.isfinite(last_t) or last_host is None or not math.isfinite(host_s):
+            return False
+        host_step = max(host_s - last_host, 0.0)
+        if t[-1] >= last_t - MAX_LEAP_S and t[0] <= last_t + 2.0 * host_step + MAX_LEAP_S:
+            return False
+        if suspect is not None:
+            since = max(host_s - suspect[1], 0.0)
+            if -MAX_LEAP_S <= raw[0] - suspect[0] <= 2.0 * since + MAX_LEAP_S:
+                target = last_t + max(host_step, 1.0 / self.rate_hz)
+                logger.warning(
+                    "the phone's clock stepped by %+.1f s against the host clock (set by hand "
+                    "or by the network?); placing the %s samples by host time",
+                    float(t[0] - target), stream.name.lower())
+                self._jumps.rebase(target - float(raw[0]))
+                self.counters["reanchors"] = self.counters.get("reanchors", 0) + 1
+                return True
+        self._suspect[stream] = (float(raw[-1]), host_s)
+        return False
 
     def _leaps(self, stream: Stream, first_s: float, host_s: float) -> bool:
         """True (and a frame error) if a batch starts implausibly far past the previous one."""
