@@ -179,14 +179,48 @@ TEMPO_CUES: dict[tuple[str, bool], str] = {
 """Per (phase, too short): the cue for a phase off tempo (the report's tempo cues)."""
 
 
-def lost_words(lost_s: float, hold: bool = False) -> str:
+def lost_words(lost_s: float, hold: bool = False, across: int = 0) -> str:
     """The note after the sensor came back: how much of the set it did not see.
 
-    ``hold``: the set is of static holds (plank), which are timed rather than counted.
+    Reps done while it was lost were not seen, so not counted; but a rep begun before the
+    loss and ended after it is counted, over the gap, and not judged (no tempo, swing or
+    faults: :data:`NOT_JUDGED_REP`). Until such a rep is counted the note says the first,
+    then the second: true at every moment.
+
+    Args:
+        lost_s: data seconds lost, s.
+        hold: the set is of static holds (plank), which are timed rather than counted.
+        across: reps (holds) counted over this loss so far (:func:`across_loss`).
+
     """
     lost = "under 1 s" if lost_s < 0.5 else f"{lost_s:.0f} s"
+    if across:
+        unit = ("hold" if hold else "rep") + ("s" if across > 1 else "")
+        return f"sensor back: {lost} lost, {across} {unit} across it counted, not judged"
     then = "a hold then is not timed" if hold else "reps done then were not counted"
     return f"sensor back: {lost} lost, {then}"
+
+
+ACROSS_SLACK_S = 0.5
+"""How far a rep's reported start or end may lie outside the sensor's loss, data s, and the rep
+still be the one across it (the filters' delays are subtracted from reported times)."""
+
+
+def across_loss(rep: Rep, from_s: float, lost_s: float) -> bool:
+    """Whether ``rep`` was counted across the sensor's loss: over a gap, and overlapping it.
+
+    Args:
+        rep: a rep (or hold) just counted.
+        from_s: data time the loss began, s (its grid sample over the rate).
+        lost_s: data seconds lost, s.
+
+    """
+    if not rep.in_gap:
+        return False
+    # NaN times: over a gap whose place is unknown, counted while the note is up: this one.
+    starts_after = rep.con_start_s > from_s + lost_s + ACROSS_SLACK_S
+    ends_before = rep.ecc_end_s < from_s - ACROSS_SLACK_S
+    return not (starts_after or ends_before)
 
 
 def off_mark(measured_s: float, prescribed_s: float, tol: TempoTolerance) -> str:

@@ -45,6 +45,7 @@ from imu.live.events import (
     SetEnded,
     SourceInfo,
     StreamEvent,
+    across_loss,
     correction,
     hint_key,
     learning_hint,
@@ -147,9 +148,10 @@ def rep_line(rep: Rep, tempo: Tempo, tol: TempoTolerance, hold: bool = False) ->
     """One line about a rep: phases against the tempo, swing and faults (plain text).
 
     ``hold``: the rep is a static hold (plank), told by how long it was held, judged as the
-    analyzer judges it (too short is off; longer is fine).
+    analyzer judges it (too short is off; longer is fine). A rep over a data gap is not
+    judged: neither its tempo nor its swing and faults (as the page's badges and the report).
     """
-    faults = [f for f in FAULTS if f in rep.faults]
+    faults = [] if rep.in_gap else [f for f in FAULTS if f in rep.faults]
     if hold:
         short_s = tempo.top_hold_s - rep.top_hold_s
         if rep.in_gap:  # samples lost during it: how long it lasted is not known
@@ -177,7 +179,7 @@ def rep_line(rep: Rep, tempo: Tempo, tol: TempoTolerance, hold: bool = False) ->
         ("tempo not judged" if rep.in_gap else "on tempo" if rep.tempo_ok else "OFF TEMPO"),
         f"ROM {rep.rom_deg:.0f} deg",
     ]
-    if rep.swing:
+    if rep.swing and not rep.in_gap:
         parts.append("SWING")
     if faults:
         parts.append("FAULT: " + fault_words(faults))
@@ -220,6 +222,8 @@ class PlainView:
         self._rate: float | None = None  # samples per data second, from progress reports
         self._lost = 0  # samples lost so far (progress reports)
         self._lost_before: int | None = None  # ... when the sensor was lost, until told back
+        self._lost_from_s = 0.0  # data time the sensor was lost, s
+        self._across = 0  # reps counted across the loss before its note was told
 
     def __call__(self, event: object) -> None:
         """Print the event."""
@@ -231,6 +235,8 @@ class PlainView:
             at = f" at {event.at_sample / self._rate:.1f} s" if self._rate else ""
             if self._lost_before is None:
                 self._lost_before = self._lost
+                self._lost_from_s = event.at_sample / self._rate if self._rate else 0.0
+                self._across = 0
             not_counted = "holds now are not timed" if self.hold else NOT_COUNTED
             line = (f"SENSOR LOST{at}: reconnecting; {not_counted} (the gap is marked in "
                     "the recording)")
@@ -239,6 +245,9 @@ class PlainView:
                     f"{event.delay_s:.1f} s ({event.error})")
         elif isinstance(event, RepDone):
             line = rep_line(event.rep, self.tempo, self.tol, self.hold)
+            if self._lost_before is not None and across_loss(
+                    event.rep, self._lost_from_s, math.inf):
+                self._across += 1  # counted across the loss before its note: it says so
             if self.bell:
                 line += "\a"
         elif isinstance(event, PaceCue):
@@ -267,7 +276,7 @@ class PlainView:
                 and event.lost_samples > self._lost_before):
             # The first samples after the loss are placed: the gap's length is known.
             lines.append(lost_words((event.lost_samples - self._lost_before) / self._rate,
-                                    self.hold))
+                                    self.hold, self._across))
             self._lost_before = None
         if event.journal_error != self._journal_error:
             self._journal_error = event.journal_error
@@ -327,6 +336,9 @@ class _State:
     lost_s: float = 0.0
     lost_before: int = 0
     lost_estimated: bool = False  # lost_s is the host clock's estimate, not yet the sensor's
+    lost_from_s: float = 0.0  # data time the loss began, s
+    across: int = 0  # reps counted across the loss since it began (not judged)
+    rate_hz: float | None = None  # samples per data second, from progress reports
 
 
 PHASE_WORDS = {key: PHASE_NAMES[key].upper() for key in PHASES}
@@ -455,6 +467,9 @@ class RichView:
             s.link, s.streaming = "sensor lost, reconnecting", False
             if s.down_since is None:
                 s.down_since, s.lost_before, s.back_at = self.clock(), s.lost, None
+                s.lost_from_s = (event.at_sample / s.rate_hz
+                                 if isinstance(event, Disconnected) and s.rate_hz else s.data_s)
+                s.across = 0
             s.cue = ""
         elif isinstance(event, RepDone):
             rep = event.rep
@@ -462,6 +477,8 @@ class RichView:
             s.reps = rep.rep  # its number in its set (the analyzer numbers them)
             s.set_no, s.last, s.summary, s.coaching, s.set_over = rep.set, rep, "", "", False
             s.hold_from_s = None
+            if s.back_at is not None and across_loss(rep, s.lost_from_s, s.lost_s):
+                s.across += 1  # the note tells it: counted over the loss, not judged
             self._heard(rep.ecc_end_s)
             if s.cue_rep is None or s.cue_rep <= s.total:
                 s.cue_over = True  # SLOWER's lowering is over: the rep says how it went
@@ -545,6 +562,8 @@ class RichView:
         s.seconds, s.lost, s.drift = event.seconds, event.lost_samples, event.clock_drift_ppm
         s.gaps, s.journal_error = event.gaps, event.journal_error
         rate = event.samples / event.seconds if event.seconds > 0 else None
+        if rate and event.samples > 0:
+            s.rate_hz = rate
         if (s.back_at is not None and s.lost_estimated and rate
                 and event.lost_samples > s.lost_before):
             # The recorder placed the gap: its length by the sensor's own clock replaces the
@@ -635,7 +654,7 @@ class RichView:
         if s.down_since is None:
             if s.back_at is not None and (self.clock() - s.back_at) * self.data_speed \
                     < BACK_NOTE_S:
-                parts.append(Text(lost_words(s.lost_s, hold), style="bold yellow"))
+                parts.append(Text(lost_words(s.lost_s, hold, s.across), style="bold yellow"))
             fix = self._correction()
             if fix is not None:
                 parts.append(fix)

@@ -40,6 +40,7 @@ from imu.live.events import (
     RepDone,
     SetEnded,
     StreamEvent,
+    across_loss,
     correction,
     hint_key,
     learning_hint,
@@ -150,8 +151,10 @@ class CoachingState:
         # The sensor's link down: since when (host clock), and the lost samples before it.
         self._down_since: float | None = None
         self._lost_before = 0
-        # After it came back: the data seconds lost, when it came back (host clock), and
-        # whether the figure is still the host clock's estimate (the recorder's comes later).
+        self._lost_from_s = 0.0  # data time the loss began, s
+        # After it came back: the data seconds lost, when it came back (host clock),
+        # whether the figure is still the host clock's estimate (the recorder's comes later),
+        # when the loss began (data s) and the reps counted across it since.
         self._back: dict[str, Any] | None = None
         self._notice = ""
         self._ended: str | None = None
@@ -183,7 +186,7 @@ class CoachingState:
         elif isinstance(event, Disconnected):
             self._link, self._streaming = "reconnecting", False
             self._link_text = "sensor lost, reconnecting"
-            self._sensor_lost()
+            self._sensor_lost(event.at_sample / self._rate_hz if self._rate_hz else None)
         elif isinstance(event, Reconnecting):
             self._link, self._streaming = "reconnecting", False
             self._link_text = "sensor lost, reconnecting"
@@ -256,11 +259,15 @@ class CoachingState:
             self._heard(event.seconds)
         return changed
 
-    def _sensor_lost(self) -> None:
-        """The sensor's link is down: the phase under way is stale, and so is any cue."""
+    def _sensor_lost(self, at_s: float | None = None) -> None:
+        """The sensor's link is down: the phase under way is stale, and so is any cue.
+
+        ``at_s``: data time the loss began, s, if known (else the newest data heard of).
+        """
         if self._down_since is None:
             self._down_since = self.clock()
             self._lost_before = self._lost_samples
+            self._lost_from_s = self._data_s if at_s is None else at_s
         self._back, self._cue = None, None
 
     def _sensor_back(self) -> None:
@@ -269,7 +276,7 @@ class CoachingState:
             return
         now = self.clock()
         self._back = {"lost_s": (now - self._down_since) * self.speed, "at_host": now,
-                      "estimated": True}
+                      "estimated": True, "from_s": self._lost_from_s, "across": 0}
         self._down_since = None
         if self._phase.key in _REP_PHASES and not self.hold:
             # Its timing over the loss is not known: no stale "UP 9.3 / 3 s" (a hold goes
@@ -290,6 +297,9 @@ class CoachingState:
     def _rep_done(self, rep: Rep) -> None:
         self._reps.append(self._rep_row(len(self._reps) + 1, rep))
         self._last_rep = rep
+        back = self._back
+        if back is not None and across_loss(rep, back["from_s"], back["lost_s"]):
+            back["across"] += 1  # the note tells it: counted over the loss, not judged
         self._resting = None
         self._heard(rep.ecc_end_s)
         if not self._phase_started_seen:
@@ -536,7 +546,9 @@ class CoachingState:
                 "back": None if back is None else {
                     "lost_s": round(back["lost_s"], 1),
                     "ago_s": round(back_ago or 0.0, 3),
-                    "text": lost_words(back["lost_s"], self.hold),
+                    # Reps counted over the loss since (not judged): the note says so.
+                    "across": back["across"],
+                    "text": lost_words(back["lost_s"], self.hold, back["across"]),
                 },
             },
             "notice": self._notice,
