@@ -116,6 +116,10 @@ class AnalyzerParams:
     """Wide band of the gyro, for the shape of short bursts and for tremor, Hz."""
     acc_cutoff_hz: float = 1.5
     max_interp_s: float = 0.6
+    gap_edge_s: float = 0.1
+    """A gap bridged by a line runs through the means of this much data on either side, s
+    (:class:`imu.core.stream.GapFiller`): a tremor's one sample at an edge, held across a
+    0.3 s gap, integrated into a turn of several degrees that ended a plank hold."""
     still_window_s: float = 1.0
     still_gyro_range_dps: float = 0.6
     still_acc_range_ms2: float = 0.06
@@ -201,7 +205,8 @@ class RepAnalyzer:
             self.delay_s += self._shift_s
         # Steps, in signal order (their compiled loops made ready now, not mid-stream).
         kernels.ensure_compiled()
-        self._gaps = GapFiller(max(1, round(p.max_interp_s * fs)), 6)
+        self._gaps = GapFiller(max(1, round(p.max_interp_s * fs)), 6,
+                               max(1, round(p.gap_edge_s * fs)))
         self._gyro_lp = SosFilter(gyro_sos)
         self._wide_sos = wide_sos
         self._gyro_wide: SosFilter | None = None  # on the rate about the axis, once fixed

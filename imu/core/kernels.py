@@ -172,15 +172,52 @@ def window_span_norm(
 
 
 @_kernel
+def _monotonic(
+    out: FloatArray, nan: BoolArray, hist: FloatArray, j: int, start: int, step: int, n: int
+) -> bool:  # pragma: no cover - compiled
+    """Whether ``n`` samples of channel ``j`` from ``start`` (going ``step``) never turn back.
+
+    Indices below 0 are the history before the chunk (``hist``, -1 its last row). A side of a
+    gap that only rises or only falls is a movement under way: its edge sample, not its
+    mean, continues it (the mean of a burst's flank lags it). One that turns is a tremor or
+    noise, which the mean smooths.
+    """
+    n_hist = hist.shape[0]
+    prev_diff = 0.0
+    prev = 0.0
+    turn = 0.0  # the largest change of slope, |second difference|
+    total = 0.0  # the change over the samples
+    for i in range(n):
+        q = start + step * i
+        v = out[q, j] if q >= 0 else hist[n_hist + q, j]
+        if i > 0:
+            d = v - prev
+            if d * prev_diff < 0.0:
+                return False
+            if i > 1:
+                turn = max(turn, abs(d - prev_diff))
+            total += d
+            prev_diff = d
+        prev = v
+    # A tremor sampled coarsely can run one way for a few samples by chance, but its slope
+    # swings from sample to sample; a movement's slope changes less than its mean.
+    return n < 3 or turn <= abs(total) / (n - 1)
+
+
+@_kernel
 def fill_runs(
     out: FloatArray, nan: BoolArray, last: FloatArray, has_last: bool, continued: bool,
-    max_interp: int, flags: BoolArray,
+    max_interp: int, flags: BoolArray, hist: FloatArray, edge_n: int,
 ) -> None:  # pragma: no cover - compiled
     """Fill the NaN runs of ``out`` in place: short ones by a straight line, long ones held.
 
     A run of at most ``max_interp`` samples with a valid sample on both sides is
-    interpolated; any other run holds the sample before it (``last`` for a run at the
-    chunk's start, else the sample after it, else 0) and is flagged.
+    interpolated on the line through the means of the valid samples next to it, up to
+    ``edge_n`` on each side (not across another run), each placed at its samples' mean time:
+    a tremor's single sample at either edge, held over the run, would turn into a rotation
+    once the rate is integrated, while the mean follows the movement. Any other run holds
+    the sample before it (``last`` for a run at the chunk's start, else the sample after it,
+    else 0) and is flagged.
 
     Args:
         out: shape (m, c), the samples, NaN rows to fill.
@@ -190,6 +227,9 @@ def fill_runs(
         continued: a run at the chunk's start continues a long gap of the previous chunk.
         max_interp: the longest run bridged, samples.
         flags: shape (m,), set True on held (long-gap) rows.
+        hist: shape (h, c), the valid samples just before the chunk, oldest first, with no
+            gap among them (h <= ``edge_n``; its last row is ``last``).
+        edge_n: the most samples averaged on each side of a bridged run.
 
     """
     m, c = out.shape
@@ -208,11 +248,44 @@ def fill_runs(
         bridge = (have_left and have_right and length <= max_interp
                   and not (a == 0 and continued))
         if bridge:
-            for k in range(1, length + 1):
-                frac = k / (length + 1)
-                for j in range(c):
-                    left = out[a - 1, j] if a > 0 else last[j]
-                    out[a + k - 1, j] = left + (out[b, j] - left) * frac
+            n_hist = hist.shape[0]
+            for j in range(c):
+                # Left: back from the run, into the samples before the chunk if need be.
+                total = 0.0
+                n_left = 0
+                q = a - 1
+                while n_left < edge_n:
+                    if q >= 0:
+                        if nan[q]:
+                            break
+                        total += out[q, j]
+                    elif -q <= n_hist:
+                        total += hist[n_hist + q, j]
+                    else:
+                        break
+                    n_left += 1
+                    q -= 1
+                if n_left == 0:  # no history kept: the sample before the chunk
+                    total, n_left = last[j], 1
+                left = total / n_left
+                t_left = a - 1 - 0.5 * (n_left - 1)
+                edge = out[a - 1, j] if a > 0 else last[j]
+                if _monotonic(out, nan, hist, j, a - 1, -1, n_left):
+                    left, t_left = edge, a - 1.0
+                total = 0.0
+                n_right = 0
+                q = b
+                while n_right < edge_n and q < m and not nan[q]:
+                    total += out[q, j]
+                    n_right += 1
+                    q += 1
+                right = total / n_right
+                t_right = b + 0.5 * (n_right - 1)
+                if _monotonic(out, nan, hist, j, b, 1, n_right):
+                    right, t_right = out[b, j], float(b)
+                for k in range(a, b):
+                    frac = (k - t_left) / (t_right - t_left)
+                    out[k, j] = left + (right - left) * frac
         else:
             for r in range(a, b):
                 for j in range(c):
@@ -754,7 +827,7 @@ def _compile_all() -> None:
     window_span(f3, 1, 2, np.empty((3, 3)))
     window_span_norm(f3, 1, 2, np.empty(3))
     fill_runs(np.zeros((4, 6)), np.zeros(4, dtype=np.bool_), np.zeros(6), False, False, 1,
-              np.zeros(4, dtype=np.bool_))
+              np.zeros(4, dtype=np.bool_), np.zeros((1, 6)), 1)
     window_mean(f3, 1e-7, np.zeros((1, 3), dtype=np.int64), 2, 1,
                 np.empty((4, 3), dtype=np.int64), out3)
     window_mean(np.zeros((4, 4)), 1e-7, np.zeros((1, 4), dtype=np.int64), 2, 1,

@@ -372,8 +372,14 @@ def measure_rep(raw: RawRep, ctx: RepContext) -> RepQuantities:
         hi = min(max(math.ceil(b) - s0 + 1, lo), len(sig))
         return sig[lo:hi]
 
-    con_start_s, con_end_s = sec(raw.con_start), sec(raw.con_end)
-    ecc_start_s, ecc_end_s = sec(raw.ecc_start), sec(raw.ecc_end)
+    # Where the lowering follows the rise with no hold, the two lobes' edges may share the
+    # sample between them (each edge is interpolated within a sample of its own run): they
+    # meet halfway, so the top hold is never negative.
+    con_end, ecc_start = raw.con_end, raw.ecc_start
+    if ecc_start < con_end:
+        con_end = ecc_start = 0.5 * (con_end + ecc_start)
+    con_start_s, con_end_s = sec(raw.con_start), sec(con_end)
+    ecc_start_s, ecc_end_s = sec(ecc_start), sec(raw.ecc_end)
     concentric_s = con_end_s - con_start_s
     top_hold_s = ecc_start_s - con_end_s
     eccentric_s = ecc_end_s - ecc_start_s
@@ -382,8 +388,8 @@ def measure_rep(raw: RawRep, ctx: RepContext) -> RepQuantities:
     set_no, rep_no = number_rep(con_start_s, prev, ctx.earlier, ctx.set_rest_s)
 
     rom = rom_of(raw, sig, s0)
-    con_rows = rows(raw.con_start, raw.con_end)
-    ecc_rows = rows(raw.ecc_start, raw.ecc_end)
+    con_rows = rows(raw.con_start, con_end)
+    ecc_rows = rows(ecc_start, raw.ecc_end)
     peak_con = max(lobe.peak_dps for lobe in raw.concentric)
     peak_ecc = -min(lobe.peak_dps for lobe in raw.eccentric)
     # np.add.reduce / n is what .mean() computes, without its overhead per call.
@@ -461,7 +467,7 @@ def measure_rep(raw: RawRep, ctx: RepContext) -> RepQuantities:
     drift_deg = math.nan
     shaking_dps = math.nan
     if ctx.isometric:
-        hold = rows(raw.con_end, raw.ecc_start)
+        hold = rows(con_end, ecc_start)
         settle = min(round(HOLD_SETTLE_S * fs), max(len(hold) - 3, 0))
         if len(hold) > 2:
             # A held body is static: gravity gives its tilt directly, free of the drift that

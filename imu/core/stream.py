@@ -123,10 +123,11 @@ class WindowMean:
 class GapFiller:
     """Fills NaN runs in a stream: short ones by linear interpolation, long ones held.
 
-    A NaN run of at most ``max_interp`` samples is interpolated between the valid samples on
-    either side, so the output waits for the sample after the run (the chunk is released up
-    to the last valid sample; a trailing short run is held back until the run ends). A longer
-    run is released immediately, with the last valid value held in every channel, and flagged.
+    A NaN run of at most ``max_interp`` samples is interpolated on the line through the
+    means of up to ``edge_n`` valid samples on either side (:func:`kernels.fill_runs`), so
+    the output waits for those after the run (the chunk is released up to the run; a short
+    run is held back until ``edge_n`` valid samples, or another run, follow it). A longer run
+    is released immediately, with the last valid value held in every channel, and flagged.
     A run at the very start of the stream, before any valid sample, is held back (as a count)
     until the first valid sample, whose value it then holds, flagged: whatever the chunking
     (a stream that never has a valid sample is released as zeros at the end).
@@ -134,10 +135,14 @@ class GapFiller:
     Call :meth:`__call__` per chunk and :meth:`flush` at the end of the stream.
     """
 
-    def __init__(self, max_interp: int, n_channels: int) -> None:
+    def __init__(self, max_interp: int, n_channels: int, edge_n: int = 1) -> None:
+        if edge_n < 1:
+            raise ValueError(f"edge_n must be >= 1, got {edge_n}")
         self.max_interp = max_interp
+        self.edge_n = edge_n
         self._pending = np.empty((0, n_channels))
         self._last: FloatArray | None = None
+        self._hist = np.empty((0, n_channels))  # valid samples just released, no gap among
         self._in_long_gap = False
         self._lead = 0  # missing samples before the first valid one, held back
 
@@ -170,6 +175,18 @@ class GapFiller:
                 out, flags = self._fill(ext[:run_start], nan[:run_start])
                 self._pending = ext[run_start:]
                 return out, flags
+        elif self.edge_n > 1 and nan.any():
+            # Hold back the last run while fewer than edge_n valid samples follow it: its
+            # line needs them (a long run is not bridged, and released at once).
+            run_end = int(np.flatnonzero(nan)[-1]) + 1
+            if len(ext) - run_end < self.edge_n:
+                valid_before = np.flatnonzero(~nan[:run_end])
+                run_start = int(valid_before[-1]) + 1 if len(valid_before) else 0
+                already_long = self._in_long_gap and run_start == 0
+                if run_end - run_start <= self.max_interp and not already_long:
+                    out, flags = self._fill(ext[:run_start], nan[:run_start])
+                    self._pending = ext[run_start:]
+                    return out, flags
         out, flags = self._fill(ext, nan)
         self._pending = ext[:0]
         return out, flags
@@ -193,13 +210,28 @@ class GapFiller:
             if len(x):
                 self._last = x[-1].copy()
                 self._in_long_gap = False
+                self._keep_history(x, nan)
             return x, flags  # nothing to fill: no copy
         out = np.array(x, dtype=np.float64, order="C")
         last = self._last if self._last is not None else np.zeros(out.shape[1])
+        hist = self._hist if self._last is not None else self._hist[:0]
         kernels.fill_runs(out, np.ascontiguousarray(nan), last, self._last is not None,
-                          self._in_long_gap, self.max_interp, flags)
+                          self._in_long_gap, self.max_interp, flags,
+                          np.ascontiguousarray(hist), self.edge_n)
         self._in_long_gap = bool(nan[-1]) and not end_of_stream
         if not nan[-1]:
             self._in_long_gap = False
         self._last = out[-1].copy()
+        self._keep_history(x, nan)
         return out, flags
+
+    def _keep_history(self, x: FloatArray, nan: BoolArray) -> None:
+        """Keep the last ``edge_n`` valid samples released, back to the last gap."""
+        if self.edge_n <= 1:
+            return
+        gaps = np.flatnonzero(nan)
+        if len(gaps):
+            self._hist = np.array(x[gaps[-1] + 1 :][-self.edge_n :], dtype=np.float64)
+        else:
+            joined = np.concatenate((self._hist, np.asarray(x, dtype=np.float64)))
+            self._hist = joined[-self.edge_n :]

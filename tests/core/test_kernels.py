@@ -130,8 +130,9 @@ def test_fill_runs_is_the_numpy_loop_to_the_last_bit(m, has_last, continued, max
     last = rng.normal(size=6) if has_last else None
     want, want_flags = _fill_reference(x, nan, last, continued, max_interp)
     got, flags = x.copy(), np.zeros(m, dtype=bool)
-    kernels.fill_runs(got, nan, last if has_last else np.zeros(6), has_last, continued,
-                      max_interp, flags)
+    last_row = last if has_last else np.zeros(6)
+    kernels.fill_runs(got, nan, last_row, has_last, continued, max_interp, flags,
+                      last_row[None, :] if has_last else np.zeros((0, 6)), 1)
     assert np.array_equal(got, want)
     assert np.array_equal(flags, want_flags)
 

@@ -112,3 +112,19 @@ def test_a_leg_raise_lowering_that_ends_in_a_settle_is_not_read_as_a_dropped_ecc
     true = truth.iloc[np.argmin(np.abs(truth.index - 35.27))]
     assert abs(rep.ecc_start_s - true["ecc_start_s"]) < 0.5
     assert "dropped_eccentric" not in rep.faults
+
+
+def test_a_lowering_straight_after_the_rise_never_gives_a_negative_top_hold():
+    # Bird-dog, tuning seed 19 of the simulator (26 Hz, 1-0-1): the rise's end and the
+    # lowering's start are each interpolated within a sample of their own run, and five reps
+    # read a top hold of -0.04 s (one sample): the report showed "hold -0.0 s".
+    case = next(c for c in default_cases(False) if c.name == "bird-dog")
+    spec, tempo = draw_spec(case, 19, EvalConfig(cases=(case,)))
+    assert spec.sampling_rate_hz == 26
+    rec = simulate_session(spec).recording
+    analyzer = RepAnalyzer(get_profile("bird-dog"), float(rec.sampling_rate_hz), tempo)
+    reps = stream_reps(analyzer, rec.acc, rec.gyr, 20)
+    holds = np.array([r.top_hold_s for r in reps])
+    assert len(reps) > 10
+    assert holds.min() >= 0.0
+    assert (holds == 0.0).sum() >= 3  # the lobes that met, meeting halfway
