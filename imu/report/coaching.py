@@ -131,8 +131,17 @@ def progress_reps(reps: pd.DataFrame) -> pd.Series:
 
     """
     slow = reps["eccentric_s"] >= PROGRESS_ECCENTRIC_S - PROGRESS_ECCENTRIC_TOLERANCE_S
-    good = (reps["clean"] & slow).astype("int64")
+    good = (_clean(reps) & slow).astype("int64")
     return good.groupby(reps["set"]).sum()
+
+
+def _clean(reps: pd.DataFrame) -> pd.Series:
+    """The clean reps: the ``clean`` column, and never an uncertain rep (:func:`sure_reps`).
+
+    The reps table already leaves uncertain reps out of ``clean``; a table written before
+    it did (or built by hand) is read by the same rule.
+    """
+    return reps["clean"].fillna(False).astype(bool) & sure_reps(reps)
 
 
 def prescribed_eccentric_s(
@@ -188,7 +197,7 @@ def descent_median_s(reps: pd.DataFrame) -> float | None:
         return None
     from imu.report.tables import judged  # tables imports this module
 
-    clean = reps["clean"].fillna(False).astype(bool) & judged(reps) & sure_reps(reps)
+    clean = _clean(reps) & judged(reps)
     down = reps.loc[clean, "eccentric_s"].astype("float64").dropna()
     return float(down.median()) if len(down) else None
 
@@ -243,13 +252,19 @@ def _standing(reps: pd.DataFrame, profile: ExerciseProfile, needed: int,
     the :func:`slower_descent_note` instead of the prescription's shortfall.
     """
     per_set = progress_reps(reps)
-    clean_per_set = reps["clean"].astype("int64").groupby(reps["set"]).sum()
+    clean_per_set = _clean(reps).astype("int64").groupby(reps["set"]).sum()
     # The best set: the most reps towards the bar, then the most clean reps.
     best_set = max(per_set.index, key=lambda s: (int(per_set[s]), int(clean_per_set[s])))
     slow, clean = int(per_set[best_set]), int(clean_per_set[best_set])
     bar = f"a {PROGRESS_ECCENTRIC_S:g} s descent"
     text = f"Keep this variant for now: your best set had {clean or 'no'} clean rep"
     text += "" if clean == 1 else "s"
+    from imu.report.tables import judged  # tables imports this module
+
+    in_best = reps["set"] == best_set
+    unsure = int((in_best & judged(reps) & ~sure_reps(reps)).sum())
+    if unsure:  # an uncertain rep is never clean: say what the count left out
+        text += f" ({unsure} uncertain not counted)"
     if clean == 1:
         text += f" with {bar}" if slow else f", without {bar}"
     elif clean and slow == clean:

@@ -48,15 +48,20 @@ from matplotlib.figure import Figure
 
 from imu.core.metrics import HOLD_SLACK_FRACTION, UNCERTAIN_CONFIDENCE, TempoTolerance
 from imu.exercises import FAULT_WORDS, FAULTS, ExerciseProfile, FaultThresholds
-from imu.report.coaching import DISCLAIMER, default_tempo_words, tempo_by_default
-from imu.report.summary import Summary, lost_s, summarize
+from imu.report.coaching import (
+    DISCLAIMER,
+    default_tempo_words,
+    sure_reps,
+    tempo_by_default,
+)
+from imu.report.summary import STRICT_FORM, Summary, lost_s, summarize, swing_words
 from imu.report.tables import (
     RECORDING,
     TUT_UNKNOWN,
     judged,
     near_limit,
     off_phases,
-    phase_limits,
+    phase_text,
     time_held_s,
 )
 from imu.tempo import Tempo
@@ -173,8 +178,8 @@ COLUMN_LABELS: Final[dict[str, str]] = {
     "mean_eccentric_dps": "Mean speed down (°/s)",
     "windup_deg": "Wind-up (°)",
     "overshoot_deg": "Overshoot (°)",
-    "peak_time_fraction": "Speed peak, share of the way up",
-    "swing_features": "Swing signs (of 3)",
+    "peak_time_fraction": "Top speed reached, share of the lift",
+    "swing_features": "Swing signs: fast, early top speed, wind-up (of 3)",
     "concentric_ratio": "Up / prescribed",
     "eccentric_ratio": "Down / prescribed",
     "top_hold_ratio": "Top hold / prescribed",
@@ -504,7 +509,7 @@ def angle_figure(report: SessionReport, layout: PlotLayout = WIDE) -> Figure:
         top_a = np.interp(top_t, t[valid], angle[valid])
         step = 0.09 * max(float(np.nanmax(angle) - np.nanmin(angle)), 1.0)
         stacked = np.zeros(len(reps))
-        kinds = [("swing", SWING_MARKER, SWING_COLOUR, "swing (momentum)")]
+        kinds = [("swing", SWING_MARKER, SWING_COLOUR, swing_words(report.profile))]
         kinds += [(f, FAULT_MARKERS.get(f, "x"), FAULT_COLOUR, FAULT_WORDS[f]) for f in FAULTS]
         for column, marker, colour, label in kinds:
             if column not in reps.columns:
@@ -682,6 +687,7 @@ def report_figures(
 
     Every exercise gets the tilt over time and its tempo (a hold: the hold time); the descent
     plot only where a dropped descent is judged (not bird-dog, dead bug, plank, strict lifts).
+    Without a rep (a strict lift done strictly) only the tilt: the rep plots would be empty.
     """
     profile = report.profile
     words = phase_words(profile)
@@ -697,6 +703,8 @@ def report_figures(
         f"{phases} of every {unit} shaded and the sets named above; {marks}, named in the "
         f"legend{gaps}.",
     )]
+    if report.reps.empty:
+        return out  # a plot of every rep's phases with no rep is an empty frame
     if profile.isometric:
         out.append((
             tempo_figure(report, layout),
@@ -830,44 +838,79 @@ def rep_badges(row: Row, tempo: Tempo, profile: ExerciseProfile | None = None) -
         faulty = bool(row.get("swing")) or any(row.get(f) for f in FAULTS)
         counted = ("; not counted in the advice" if faulty and not row.get("in_gap")
                    else "")
-        out.append(_badge("unsure", f"uncertain: may not be a rep ({certainty:.0%} sure)"
+        sure = math.floor(certainty * 100)  # rounded down: 0.4996 is "49%", never "50%"
+        out.append(_badge("unsure", f"uncertain: may not be a rep ({sure}% sure)"
                                     f"{counted}",
                           "the analyzer is not sure this movement was a rep: it may be noise, "
-                          "or part of another rep; its swing and faults are not counted in "
-                          "the summary's advice (fix first, also seen, verdict)"))
-    # Over a data gap a rep is not judged: its swing and faults are shown, marked so.
+                          "or part of another rep; it is never counted clean, and its swing "
+                          "and faults are not counted in the summary's advice (fix first, "
+                          "also seen, verdict)"))
+    # Over a data gap a rep is not judged: its swing and faults are shown, marked so (the
+    # terminal's faults cell reads "not judged"; neither is counted anywhere).
     not_judged = " (not judged: data gap)" if row.get("in_gap") else ""
     if row.get("swing"):
-        bits: list[str] = []
-        features = _num(row, "swing_features")
-        if features is not None:
-            bits.append(f"{features:.0f}/3 signs")
-        peak = _num(row, "peak_time_fraction")
-        if peak is not None:
-            bits.append(f"peak at {near_limit(peak * 100, [th.early_peak_fraction * 100], 0)}% "
-                        "of the way up")
-        up = _num(row, "concentric_s")
-        if up is not None:
-            bits.append(f"up {near_limit(up, [th.fast_ratio * tempo.concentric_s])} s")
-        windup = _num(row, "windup_deg")
-        if windup is not None and windup >= 0.5:
-            bits.append(f"wind-up {near_limit(windup, [th.windup_deg], 0)}°")
-        out.append(_badge("swing", ("swing: " + ", ".join(bits) if bits else "swing") + not_judged,
-                          "momentum-driven rep: at least two of early peak (< 35% of the way "
-                          "up), fast (< half the prescribed up), wind-up (≥ 3°)"))
+        strict = profile is not None and profile.every_rep_is_swing
+        out.append(_badge("swing", swing_badge_text(row, tempo, th, profile) + not_judged,
+                          HIP_DRIVE_TITLE if strict else SWING_TITLE))
     for fault in FAULTS:
         if not row.get(fault):
             continue
-        out.append(_badge("fault",
-                          f"{FAULT_WORDS[fault]}: {_fault_quantity(fault, row, tempo, th)}"
-                          f"{not_judged}",
+        quantity = _fault_quantity(fault, row, tempo, th)
+        out.append(_badge("fault", f"{FAULT_WORDS[fault]}: {quantity}{not_judged}",
                           FAULT_TITLES[fault]))
     if row.get("in_gap"):
-        out.append(_badge("unsure", "over a data gap: tempo not judged",
+        out.append(_badge("unsure", GAP_BADGE,
                           "samples were lost during this rep, so how long its phases lasted "
-                          "is not known: it is left out of the on-tempo, clean and fault "
-                          "counts"))
+                          "is not known: its tempo, swing and faults are not judged, and it is "
+                          "left out of the on-tempo, clean and fault counts"))
     return out
+
+
+GAP_BADGE: Final = "over a data gap: tempo not judged"
+"""The grey badge of a rep over a data gap (the terminal: faults "not judged", tempo "gap")."""
+
+
+SWING_TITLE: Final = ("swing: the rep was thrown up with momentum, not lifted under control; "
+                      "a swing shows at least two of: a fast lift (under half the prescribed "
+                      "time up), top speed reached early (in the first 35% of the lift), a "
+                      "wind-up (a dip of 3° or more the other way just before)")
+"""Hover text of a swing badge (DOMAIN: momentum-driven reps)."""
+
+HIP_DRIVE_TITLE: Final = ("swing (hip drive): in a strict lift the pelvis should stay still; "
+                          "this burst of pelvic movement helped drive the weight up")
+"""Hover text of a standing strict lift's swing badge: every pelvic burst is hip drive."""
+
+
+def swing_badge_text(row: Row, tempo: Tempo, th: FaultThresholds | None = None,
+                     profile: ExerciseProfile | None = None) -> str:
+    """A swing badge in plain words: the swing's name and the signs that made it one.
+
+    "swing (leg toss): up in 0.9 s of 3, top speed early (at 14% of the lift), wind-up 6°":
+    only the signs that hold (DOMAIN: at least two of three), each with its measured
+    quantity. A strict lift's every pelvic burst is a swing (hip drive), whatever its signs:
+    "swing (hip drive): the pelvis moved 25°".
+    """
+    th = th or FaultThresholds()
+    name = swing_words(profile)
+    if profile is not None and profile.every_rep_is_swing:
+        rom = _num(row, "rom_deg")
+        return f"{name}: the pelvis moved {rom:.0f}°" if rom is not None else name
+    bits: list[str] = []
+    up = _num(row, "concentric_s")
+    line = th.fast_ratio * tempo.concentric_s
+    ratio = _num(row, "concentric_ratio")  # the analyzer's own reading of "fast"
+    fast = (ratio < th.fast_ratio if ratio is not None
+            else up is not None and up < line)
+    if up is not None and fast:
+        bits.append(f"up in {near_limit(up, [line])} s of {tempo.concentric_s:g}")
+    peak = _num(row, "peak_time_fraction")
+    if peak is not None and peak < th.early_peak_fraction:
+        at = near_limit(peak * 100, [th.early_peak_fraction * 100], 0)
+        bits.append(f"top speed early (at {at}% of the lift)")
+    windup = _num(row, "windup_deg")
+    if windup is not None and windup >= th.windup_deg:
+        bits.append(f"wind-up {near_limit(windup, [th.windup_deg], 0)}°")
+    return f"{name}: {', '.join(bits)}" if bits else name
 
 
 FAULT_TITLES: Final[dict[str, str]] = {
@@ -945,17 +988,16 @@ NOT_JUDGED_TITLE: Final = ("not judged: samples were lost during this rep, so ho
 """Hover text of a phase cell of a rep over a data gap."""
 
 
-def _phase_cell(measured: float, prescribed: float, off: str | None,
-                limits: Sequence[float] = (), gap: bool = False) -> str:
+def _phase_cell(measured: float, prescribed: float, off: str | None, text: str,
+                gap: bool = False) -> str:
     """A phase duration, bold red with ▼ (short) or ▲ (long) when it is off tempo.
 
-    ``limits``: the thresholds the phase is judged against (:func:`phase_limits`); a value
-    that would print as one it is not gets a decimal more. ``gap``: the rep is over a data
-    gap, so the phase is not judged: grey italic, never red.
+    ``text``: the duration as every view prints it (:func:`imu.report.tables.phase_text`:
+    one decimal, two only where one would put it on the wrong side of a limit). ``gap``:
+    the rep is over a data gap, so the phase is not judged: grey italic, never red.
     """
     if math.isnan(measured):
         return "-"
-    text = near_limit(measured, limits)
     if gap:
         return f'<span class="nj" title="{html.escape(NOT_JUDGED_TITLE)}">{text}</span>'
     if off is None:
@@ -994,7 +1036,8 @@ def set_section(report: SessionReport, set_row: Row, reps: pd.DataFrame, level: 
 
     A static hold's set is :func:`_hold_set_section`'s. Clean means no form fault (no swing,
     no fault; tempo apart); reps over a data gap are neither judged on tempo nor counted
-    clean, and the line says how many there were.
+    clean, and the line says how many there were; uncertain reps are never clean, and the
+    line says how many it left out.
 
     ``level`` is the heading level of the set's title (``<h3>`` in a report of one recording).
     """
@@ -1009,8 +1052,9 @@ def set_section(report: SessionReport, set_row: Row, reps: pd.DataFrame, level: 
     on_tempo = int((reps["tempo_ok"].astype(bool) & measured).sum())
     gaps = n - int(measured.sum())
     gap_text = (f" ({gaps} over a data gap, not judged)" if gaps else "")
+    unsure = _uncertain_left_out(int((measured & ~sure_reps(reps)).sum()))
     line = (
-        f"{n} rep{'s' if n != 1 else ''}{gap_text}: {clean} clean (no form fault), "
+        f"{n} rep{'s' if n != 1 else ''}{gap_text}: {clean} clean (no form fault{unsure}), "
         f"{int(set_row['clean_reps_before_first_fault'])} clean before the first fault, "
         f"{on_tempo} of {n - gaps} on tempo, "
         f"{_tut_words(_num(set_row, 'tut_s'))}{rest_text}."
@@ -1019,10 +1063,6 @@ def set_section(report: SessionReport, set_row: Row, reps: pd.DataFrame, level: 
     head = ["Rep", *(["Side"] if alternating else []),
             f"Up (s) [{tempo.concentric_s:g}]", f"Hold (s) [{tempo.top_hold_s:g}]",
             f"Down (s) [{tempo.eccentric_s:g}]", "Range (°)", "Notes"]
-    limits = {column: phase_limits(column, float(getattr(tempo, attr)),
-                                   thresholds=report.profile.thresholds,
-                                   tolerance=report.tolerance)
-              for column, attr in TEMPO_PHASES}
     rows: list[list[str]] = []
     for row in reps.to_dict(orient="records"):
         badges = rep_badges(row, tempo, report.profile)
@@ -1034,7 +1074,9 @@ def set_section(report: SessionReport, set_row: Row, reps: pd.DataFrame, level: 
             str(row["rep"]),
             *([html.escape(_cell(row["side"]))] if alternating else []),
             *(_phase_cell(float(row[column]), float(getattr(tempo, attr)), off.get(column),
-                          limits[column], gap)
+                          phase_text(float(row[column]), column, float(getattr(tempo, attr)),
+                                     thresholds=report.profile.thresholds,
+                                     tolerance=report.tolerance), gap)
               for column, attr in TEMPO_PHASES),
             _cell(float(row["rom_deg"]), ".0f"),
             " ".join(badges),
@@ -1060,7 +1102,6 @@ def _hold_set_section(report: SessionReport, set_row: Row, reps: pd.DataFrame, l
     line = (f"{n} hold{'s' if n != 1 else ''}{gap_text}: {long_enough} of {n - gaps} long "
             f"enough, held {time_held_s(reps):.0f} s in all{rest_text}.")
     head = ["Hold", f"Held (s) [{target:g}]", "Drift (°)", "Notes"]
-    limits = phase_limits("top_hold_s", target, isometric=True, tolerance=report.tolerance)
     drift_limit = report.profile.thresholds.hip_drift_deg
     rows: list[list[str]] = []
     for row in reps.to_dict(orient="records"):
@@ -1071,7 +1112,9 @@ def _hold_set_section(report: SessionReport, set_row: Row, reps: pd.DataFrame, l
         drift = _num(row, "drift_deg")
         rows.append([
             str(row["rep"]),
-            _phase_cell(float(row["top_hold_s"]), target, off.get("top_hold_s"), limits,
+            _phase_cell(float(row["top_hold_s"]), target, off.get("top_hold_s"),
+                        phase_text(float(row["top_hold_s"]), "top_hold_s", target,
+                                   isometric=True, tolerance=report.tolerance),
                         bool(row.get("in_gap"))),
             "-" if drift is None else near_limit(drift, [drift_limit, -drift_limit], 0),
             " ".join(badges),
@@ -1095,9 +1138,16 @@ def sets_key(report: SessionReport) -> str:
         return (f"Time held in seconds, prescribed in brackets; red ▼: shorter than prescribed "
                 f"(by more than {HOLD_SLACK_FRACTION:.0%}). Drift: how far the hips moved "
                 f"from where they started the hold, + up (piking), − down (sagging).{gap}")
+    unsure = (" An uncertain rep (it may not be a rep) is never counted clean."
+              if not sure_reps(report.reps).all() else "")
     return ("Up, hold and down in seconds, prescribed in brackets; red: off tempo, ▼ short, "
             "▲ long. Clean means no form fault (no swing and no fault): tempo is judged apart, "
-            f"so a clean rep can have a red cell.{gap}")
+            f"so a clean rep can have a red cell.{unsure}{gap}")
+
+
+def _uncertain_left_out(n: int) -> str:
+    """Said beside a clean count that leaves uncertain reps out: "; 3 uncertain not counted"."""
+    return f"; {n} uncertain not counted" if n else ""
 
 
 def _share_text(count: int, total: int) -> str:
@@ -1117,6 +1167,17 @@ def summary_html(summary: Summary, name: str = "") -> str:
     parts = ['<section class="summary" aria-label="Summary">']
     if name:
         parts.append(f"<h3>{html.escape(name)}</h3>")
+    if summary.strict and not summary.reps:
+        # No hip drive is the good outcome of a strict lift: no "0 reps · - on tempo · 0
+        # clean" cards that read as a failure.
+        parts.append('<ul class="stats"><li><b>0</b>hip drives: the pelvis stayed still'
+                     f"</li></ul><p><strong>{html.escape(STRICT_FORM)}</strong></p>")
+        if summary.gap_note:
+            parts.append(f'<p class="gap"><strong>Data lost:</strong> '
+                         f"{html.escape(summary.gap_note)}</p>")
+        parts.append(f'<p class="advice">{html.escape(summary.advice.text)}</p>')
+        parts.append(f'<p class="disclaimer">{html.escape(summary.disclaimer)}</p></section>')
+        return "".join(parts)
     on_tempo = "long enough" if unit == "hold" else "on tempo"
     judged_of = f"{summary.on_tempo} of {summary.judged}"
     if summary.gap_count:
@@ -1132,7 +1193,7 @@ def summary_html(summary: Summary, name: str = "") -> str:
         f"<li><b>{_share_text(summary.on_tempo, summary.judged)}</b>{unit}s {on_tempo} "
         f"({judged_of})</li>"
         f"<li><b>{summary.clean_reps}</b>clean {unit}{'s' if summary.clean_reps != 1 else ''}"
-        " (no form fault)</li>"
+        f" (no form fault{_uncertain_left_out(summary.uncertain_count)})</li>"
         f"{worked}</ul>"
     )
     if summary.gap_note:
@@ -1146,18 +1207,28 @@ def summary_html(summary: Summary, name: str = "") -> str:
         if summary.also:
             also = "; ".join(f.text.rstrip(".") for f in summary.also)
             parts.append(f'<p class="note">Also seen: {html.escape(also)}.</p>')
+    elif summary.reps and not summary.sure and summary.uncertain_count:
+        # Nothing sure to judge: "keep it up" beside "0 clean reps" read as a contradiction.
+        every = ("The one" if summary.reps == 1 else "Both" if summary.reps == 2
+                 else f"All {summary.reps}")
+        one = summary.reps == 1
+        parts.append(f"<p><strong>{every} {unit}{'' if one else 's'} found "
+                     f"{'is' if one else 'are'} uncertain</strong> (the analyzer is not sure "
+                     f"{'it is a' if one else 'they are'} {unit}{'' if one else 's'}), so "
+                     f"{'it is not' if one else 'none is'} counted clean or judged for a "
+                     "swing or fault.</p>")
     elif summary.uncertain_faults:  # not "keep it up": the faults are in doubt, not absent
         parts.append(f"<p><strong>No swing or fault in the {unit}s the analyzer is sure "
-                     f"of.</strong> Uncertain {unit}s with one, not counted: "
-                     f"{html.escape(summary.uncertain_faults)}.</p>")
+                     f"of.</strong> Not counted: a swing or fault in uncertain {unit}s "
+                     f"({html.escape(summary.uncertain_faults)}).</p>")
     elif summary.reps:
         found = "No fault found" if unit == "hold" else "No swing or fault found"
         parts.append(f"<p><strong>{found}: keep it up.</strong></p>")
     parts.append(f'<p class="advice">{html.escape(summary.advice.text)}</p>')
     if summary.uncertain:
-        parts.append(f'<p class="note">Uncertain reps (the analyzer is not sure they are '
-                     "reps; their swings and faults are not counted in the advice):"
-                     f" {html.escape(summary.uncertain)}.</p>")
+        parts.append(f'<p class="note">Uncertain {unit}s (the analyzer is not sure they are '
+                     f"{unit}s: never counted clean, and their swings and faults are not "
+                     f"counted in the advice): {html.escape(summary.uncertain)}.</p>")
     parts.append(f'<p class="disclaimer">{html.escape(summary.disclaimer)}</p></section>')
     return "".join(parts)
 
@@ -1268,6 +1339,11 @@ def session_details(reports: Sequence[SessionReport], session: pd.DataFrame) -> 
                                    [f"{lost_s(r.lost_spans_s):.1f}" for r in reports])]
         computed["reps"] = [(f"{unit} over a data gap, not judged",
                              [str(_gap_count(r.reps)) for r in reports])]
+    if "uncertain_reps" in session and session["uncertain_reps"].fillna(0).gt(0).any():
+        # The clean share below counts them as not clean: say how many there were.
+        computed.setdefault("reps", []).append(
+            (f"Uncertain {unit.lower()}, never counted clean",
+             [str(int(v)) for v in session["uncertain_reps"].fillna(0)]))
     if any(r.profile.isometric for r in reports):
         computed.setdefault("reps", []).append(
             ("Time held (s)", [f"{time_held_s(r.reps):.0f}" if r.profile.isometric else "n/a"
@@ -1362,7 +1438,8 @@ def _contents(reports: Sequence[SessionReport], summaries: Sequence[Summary]) ->
     """A short table of contents: a link per recording with its counts, then the details."""
     items = []
     for i, (r, summary) in enumerate(zip(reports, summaries, strict=True)):
-        counts = (f"{summary.reps} {summary.unit}{'s' if summary.reps != 1 else ''}, "
+        counts = ("no hip drive: strict form" if summary.strict and not summary.reps else
+                  f"{summary.reps} {summary.unit}{'s' if summary.reps != 1 else ''}, "
                   f"{summary.clean_reps} clean")
         items.append(f'<li><a href="#recording-{i + 1}">{_heading_html(r)}</a>'
                      f'<span class="note"> · {html.escape(counts)}</span></li>')
@@ -1375,7 +1452,10 @@ def _recording_body(report: SessionReport, level: int) -> list[str]:
     """The sets and the plots of one recording, headed at ``level``."""
     unit = "Holds" if report.profile.isometric else "Reps"
     parts = [f"<h{level}>{unit} by set</h{level}>"]
-    if report.reps.empty:
+    if report.reps.empty and report.profile.every_rep_is_swing:
+        parts.append("<p><strong>No hip drive found</strong>: the pelvis stayed still through "
+                     "the lifts, which is what strict form looks like from the hip.</p>")
+    elif report.reps.empty:
         parts.append(f"<p>No {unit.lower()} found.</p>")
     else:
         parts.append(f'<p class="note">{html.escape(sets_key(report))}</p>')

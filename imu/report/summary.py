@@ -59,7 +59,7 @@ from imu.report.tables import (
     judged_tut_s,
     near_limit,
     off_phases,
-    phase_limits,
+    phase_text,
     time_held_s,
 )
 from imu.tempo import Tempo
@@ -130,6 +130,10 @@ class Summary:
         lost_spans_s: the recording's gaps too long to bridge, as (start, end) in s from
             the first sample (:attr:`imu.report.session.SessionReport.lost_spans_s`).
         held_s: holds: the time held (:func:`imu.report.tables.time_held_s`), s.
+        uncertain_count: reps not over a data gap that the analyzer is unsure are reps
+            (:func:`uncertain_left_out`): never clean, and no evidence for a finding.
+        strict: a standing strict lift (``every_rep_is_swing``): its reps are hip drives,
+            so none found is the good outcome (strict form), not a failure.
 
     """
 
@@ -150,6 +154,13 @@ class Summary:
     gap_count: int = 0
     lost_spans_s: tuple[tuple[float, float], ...] = ()
     held_s: float = 0.0
+    uncertain_count: int = 0
+    strict: bool = False
+
+    @property
+    def sure(self) -> int:
+        """Reps judged and sure to be reps: those that can be clean or a finding's evidence."""
+        return self.judged - self.uncertain_count
 
     @property
     def main_fault(self) -> str | None:
@@ -291,7 +302,16 @@ def _span(values: pd.Series, unit: str, decimals: int = 1,
     lo_text, hi_text = near_limit(lo, limits, decimals), near_limit(hi, limits, decimals)
     if lo_text == hi_text:
         return f"{lo_text}{unit}"
-    return f"{lo_text}-{hi_text}{unit}"
+    if decimals == 0:  # angles and shares: as the badges print them ("5.4-10°")
+        return f"{lo_text}-{hi_text}{unit}"
+    # Durations: one precision per span, "1.30-2.49 s", never "1.3-2.49 s".
+    places = max(_places(lo_text), _places(hi_text))
+    return f"{lo:z.{places}f}-{hi:z.{places}f}{unit}"
+
+
+def _places(text: str) -> int:
+    """Decimals in a number's text ("2.49" -> 2, "5" -> 0)."""
+    return len(text.partition(".")[2])
 
 
 def _finding(
@@ -306,31 +326,50 @@ def _finding(
 
 Rule = Callable[[pd.DataFrame, ExerciseProfile, Tempo], "Finding | None"]
 
-SWING_WORDS: Final[dict[str, tuple[str, str, str]]] = {
-    "reverse-crunch": (
-        "a leg toss",
-        "leg tosses",
-        "start each from a still bottom, curl the pelvis first",
-    ),
-    "hanging-leg-raise": (
-        "swung up (a kip)",
-        "swung up (kips)",
-        "start from a still hang and curl the pelvis, do not kick",
-    ),
-    "leg-raise": ("swung", "swung", "lift the legs slowly with the lower back pressed down"),
-    "reverse-hip-raise": (
-        "a leveraged swing",
-        "leveraged swings",
-        "lift the legs slowly from a still start",
-    ),
-    "standing-strict": (
-        "driven by the hips",
-        "driven by the hips",
-        "keep the pelvis still and let the arms do the lift",
-    ),
+SWING_NAMES: Final[dict[str, tuple[str, str]]] = {
+    "reverse-crunch": ("leg toss", "leg tosses"),
+    "hanging-leg-raise": ("kip", "kips"),
+    "reverse-hip-raise": ("leveraged", "leveraged"),
+    "standing-strict": ("hip drive", "hip drive"),
 }
-"""Per exercise: what one swing rep and several are called, and the cue (DOMAIN:
-momentum-driven reps)."""
+"""Per exercise: the coaches' name of a swing, one and several (DOMAIN: a leg toss, a kip, a
+leveraged swing, hip drive). Every text says "swing" and adds this name in brackets
+(:func:`swing_words`), so one thing has one word across the page, the terminal and the
+plots."""
+
+SWING_CUES: Final[dict[str, str]] = {
+    "reverse-crunch": "start each from a still bottom, curl the pelvis first",
+    "hanging-leg-raise": "start from a still hang and curl the pelvis, do not kick",
+    "leg-raise": "lift the legs slowly with the lower back pressed down",
+    "reverse-hip-raise": "lift the legs slowly from a still start",
+    "standing-strict": "keep the pelvis still and let the arms do the lift",
+}
+"""Per exercise: the cue of the swing finding (DOMAIN: momentum-driven reps)."""
+
+
+def swing_words(profile: ExerciseProfile | None, several: bool = False) -> str:
+    """What a swing is called for ``profile``: "swing (kip)", "swings (leg tosses)", "swing".
+
+    The common word first, the exercise's own name in brackets where it has one; a
+    reverse hip raise's is "leveraged swing".
+    """
+    return _swing_words(profile.name if profile is not None else "", several)
+
+
+def _swing_words(exercise: str, several: bool = False) -> str:
+    name = SWING_NAMES.get(exercise)
+    word = "swings" if several else "swing"
+    if name is None:
+        return word
+    own = name[1] if several else name[0]
+    return f"{own} {word}" if own == "leveraged" else f"{word} ({own})"
+
+
+SWING_WORDS: Final[dict[str, tuple[str, str, str]]] = {
+    name: (f"a {_swing_words(name)}", _swing_words(name, several=True), cue)
+    for name, cue in SWING_CUES.items()
+}
+"""Per exercise: one swing, several, and the cue (the live screens read the cue here)."""
 
 
 FAULT_CUES: Final[dict[str, str]] = {
@@ -357,14 +396,14 @@ def rule_swing(reps: pd.DataFrame, profile: ExerciseProfile, tempo: Tempo) -> Fi
     # no evidence to coach on (it may be sway): _judged_reps has left it out.
     if not mask.any():
         return None
-    one, several, cue = SWING_WORDS.get(
-        profile.name, ("momentum-driven", "momentum-driven", "start each rep from stillness")
-    )
+    cue = SWING_CUES.get(profile.name, "start each rep from stillness")
     n = int(mask.sum())
-    called = f"was {one}" if n == 1 else f"were {several}"
+    called = f"was a {swing_words(profile)}" if n == 1 else \
+        f"were {swing_words(profile, several=True)}"
     evidence = f"{_of(n, len(reps), _unit(profile))} {called}"
     details: list[str] = []
     if profile.every_rep_is_swing:  # by definition, not by the swing features
+        evidence += ": the pelvis moved to drive the weight"
         return _finding("swing", cue[0].upper() + cue[1:], evidence, reps, mask)
     fast = reps.loc[mask, "concentric_s"] < 0.5 * tempo.concentric_s
     if fast.any():
@@ -374,7 +413,7 @@ def rule_swing(reps: pd.DataFrame, profile: ExerciseProfile, tempo: Tempo) -> Fi
     early = _quantity(reps, "peak_time_fraction", mask)
     if early is not None and (early < 0.35).any():
         n_early = int((early < 0.35).sum())
-        details.append(f"{n_early} reached peak speed in the first 35% of the way up")
+        details.append(f"{n_early} reached top speed in the first 35% of the lift")
     windup = _quantity(reps, "windup_deg", mask)
     if windup is not None and (windup >= 3.0).any():
         details.append(f"{int((windup >= 3.0).sum())} started with a wind-up of 3° or more")
@@ -610,12 +649,12 @@ def tempo_findings(reps: pd.DataFrame, profile: ExerciseProfile, tempo: Tempo,
     n, was = int(mask.sum()), "was" if mask.sum() == 1 else "were"
     if profile.isometric:
         median = float(reps.loc[mask, "top_hold_s"].median())
-        limits = phase_limits("top_hold_s", tempo.top_hold_s, isometric=True,
-                              tolerance=tolerance)
+        held = phase_text(median, "top_hold_s", tempo.top_hold_s, isometric=True,
+                          tolerance=tolerance)
         evidence = (
             f"{_of(n, int(measured.sum()), 'hold')} {was} shorter than the prescribed "
             f"{tempo.top_hold_s:g} s: {'it' if n == 1 else 'they'} lasted "
-            f"{near_limit(median, limits)} s{'' if n == 1 else ' (median)'}"
+            f"{held} s{'' if n == 1 else ' (median)'}"
         )
         cue = tempo_cue("hold", True, median, tempo.top_hold_s)
         return [replace(_finding("tempo", cue, evidence, reps, mask),
@@ -634,12 +673,12 @@ def tempo_findings(reps: pd.DataFrame, profile: ExerciseProfile, tempo: Tempo,
         in_phase = reps.index.isin(indices)
         k = len(indices)
         median = float(reps.loc[in_phase, column].median())
-        limits = phase_limits(column, target, thresholds=profile.thresholds,
-                              tolerance=tolerance)
+        took = phase_text(median, column, target, thresholds=profile.thresholds,
+                          tolerance=tolerance)
         evidence = (
             f"{_of(k, int(clean.sum()), 'clean rep')} {'was' if k == 1 else 'were'} off the "
             f"{tempo} tempo in the {word} phase: {'it' if k == 1 else 'they'} took "
-            f"{near_limit(median, limits)} s{'' if k == 1 else ' (median)'} against "
+            f"{took} s{'' if k == 1 else ' (median)'} against "
             f"{target:g} s"
         )
         short = way == "short"
@@ -813,6 +852,8 @@ def summarize(
         gap_count=int(over_gap.sum()),
         lost_spans_s=tuple((float(a), float(b)) for a, b in lost_spans_s),
         held_s=time_held_s(reps) if unit == "hold" else 0.0,
+        uncertain_count=int(uncertain_left_out(reps).sum()) if len(reps) else 0,
+        strict=profile.every_rep_is_swing,
     )
 
 
@@ -821,12 +862,27 @@ def summary_lines(summary: Summary) -> Sequence[str]:
     worked = (f"{summary.held_s:.0f} s held" if summary.unit == "hold"
               else f"{summary.tut_s:.0f} s under tension" if math.isfinite(summary.tut_s)
               else f"time under tension {TUT_UNKNOWN}")
+    if summary.strict and not summary.reps:
+        return [STRICT_FORM, summary.advice.text]
     lines = [
         f"{summary.reps} {summary.unit}{'' if summary.reps == 1 else 's'}, "
-        f"{summary.clean_reps} clean, {worked}",
+        f"{summary.clean_reps} clean{uncertain_words(summary)}, {worked}",
     ]
     if summary.gap_note:
         lines.append(summary.gap_note)
     lines += [f"Fix first: {f.text}" for f in summary.fixes]
     lines.append(summary.advice.text)
     return lines
+
+
+def uncertain_words(summary: Summary) -> str:
+    """What a clean count leaves out: " (3 uncertain not counted)"; "" when nothing."""
+    n = summary.uncertain_count
+    return f" ({n} uncertain not counted)" if n else ""
+
+
+STRICT_FORM: Final = ("Strict form: no hip drive found. In a standing strict lift only a "
+                      "pelvic burst that drives the weight (a swing) counts as a rep; the "
+                      "lifts themselves are not counted from the hip, so none found is what "
+                      "strict form looks like.")
+"""What a standing strict lift with no hip drive says instead of "0 reps, 0 clean"."""

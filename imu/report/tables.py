@@ -50,8 +50,10 @@ shaking_dps              float64  holds: RMS angular velocity over the hold, deg
 <fault>                  bool     one column per name in :data:`imu.exercises.FAULTS`;
                                   False where the fault does not apply to the exercise
 fault_count              int64    number of faults of the rep
-clean                    bool     no swing and no fault, and not in_gap (a rep over a data
-                                  gap was not measured whole: it is never counted clean)
+clean                    bool     no swing and no fault, not in_gap (a rep over a data gap
+                                  was not measured whole) and not uncertain
+                                  (count_confidence 0.5 or more): an uncertain rep may be
+                                  no rep, so it is never counted clean
 tempo_ok                 bool     every phase within the tempo tolerance (not judged, so
                                   left out of every on-tempo share, when in_gap)
 in_gap                   bool     the rep overlaps samples lost for too long to fill
@@ -84,11 +86,11 @@ tempo_ok_share                   float64  share of reps with tempo_ok, out of th
 swings                           int64    reps with swing, out of the reps not over a data
                                           gap (as the counts below)
 <fault>_count                    int64    reps with that fault, for every fault
-clean_reps                       int64    clean reps
+clean_reps                       int64    clean reps (uncertain reps are never clean)
 clean_reps_before_first_fault    int64    clean reps before the first rep with a swing or
                                           fault ("perfect reps before form breaks"); reps
-                                          over a data gap are skipped (neither counted nor
-                                          ending the run)
+                                          over a data gap and uncertain reps are skipped
+                                          (neither counted nor ending the run)
 ===============================  =======  ==================================================
 
 ``session``: one row per recording.
@@ -117,7 +119,7 @@ swing_share                      float64  share of reps with swing, out of the r
                                           over a data gap (as every share below)
 <fault>_share                    float64  share of reps with that fault, for every fault
 clean_share                      float64  share of clean reps, out of the reps not over
-                                          a data gap
+                                          a data gap (uncertain reps count as not clean)
 clean_reps_before_first_fault    int64    best set's clean reps before the first fault
 verdict_kind                     str      progress, regress, no_rotation, no_reps, too_short or none
 verdict                          str      coaching verdict (:mod:`imu.report.coaching`)
@@ -133,8 +135,9 @@ The rules the report pages and the terminal share (one place, so no two views di
 :func:`judged_tut_s` and :func:`tut_text` (their time under tension: unknown, not 0 s,
 when every rep was over a gap),
 :func:`off_phases` (the phases of a rep shown off tempo), :func:`near_limit` (a number with
-enough decimals never to print as a threshold it is not) and :func:`time_held_s` (the time
-a plank was held, the total every view gives).
+enough decimals never to print as a threshold it is not), :func:`phase_text` (a phase
+duration as every view prints it: one decimal, two only to stay on its side of a limit)
+and :func:`time_held_s` (the time a plank was held, the total every view gives).
 """
 
 from __future__ import annotations
@@ -156,7 +159,7 @@ from imu.errors import ImuError
 from imu.exercises import FAULTS, ExerciseProfile, FaultThresholds
 from imu.io.atomic import FolderBusyError, atomic_path, folder_lock, write_error_reason
 from imu.io.recording import RecordingMeta
-from imu.report.coaching import DISCLAIMER, session_verdict
+from imu.report.coaching import DISCLAIMER, session_verdict, sure_reps
 from imu.tempo import Tempo
 
 if TYPE_CHECKING:
@@ -314,8 +317,11 @@ def reps_table(reps: Sequence[Rep]) -> pd.DataFrame:
     for fault in FAULTS:
         cols[fault] = [fault in r.faults for r in reps]
     cols["fault_count"] = [len(r.faults) for r in reps]
-    # A rep over a data gap was not measured whole: never counted clean (nor on tempo).
-    cols["clean"] = [not r.swing and not r.faults and not r.in_gap for r in reps]
+    # A rep over a data gap was not measured whole: never counted clean (nor on tempo). A
+    # rep the analyzer is not sure was a rep (count_confidence under 0.5) may be noise: never
+    # clean either, in every table and view (the summary's rule, sure_reps).
+    cols["clean"] = [not r.swing and not r.faults and not r.in_gap
+                     and not r.count_confidence < UNCERTAIN_CONFIDENCE for r in reps]
     cols["bottom_pause_s"] = bottom_pause_s(
         np.asarray(cols["set"], dtype=np.int64),
         np.asarray(cols["start_s"], dtype=np.float64),
@@ -501,24 +507,55 @@ def phase_limits(
 
 
 def near_limit(value: float, limits: Iterable[float], decimals: int = 1,
-               max_decimals: int = 3) -> str:
-    """``value`` with ``decimals``, or more where it would print as a threshold it is not.
+               max_decimals: int = 2) -> str:
+    """``value`` with ``decimals``, or a decimal more where it would print as a threshold.
 
     A 1.49 s descent against the dropped line at 1.5 s reads "1.49", not "1.5" (which a 1.51 s
     descent, not dropped, would also read): a value whose text equals a limit gets a decimal
-    more, up to ``max_decimals``; a value exactly at a limit keeps ``decimals``. "-" for NaN;
-    never "-0.0".
+    more, up to ``max_decimals`` (two: the report's one rule of precision, docs/reports.md);
+    a value that still prints as the limit then (1.001 against 1.0) is at it to the
+    precision shown, and keeps ``decimals``; so does a value exactly at a limit. "-" for
+    NaN; never "-0.0".
     """
     if not math.isfinite(value):
         return "-"
     bounds = [float(b) for b in limits if math.isfinite(b) and b != value]
-    text = f"{value:z.{decimals}f}"
-    for places in range(decimals, max_decimals + 1):
+    base = f"{value:z.{decimals}f}"
+    for places in range(decimals, max(decimals, max_decimals) + 1):
         text = f"{value:z.{places}f}"
         shown = float(text)
         if not any(math.isclose(shown, b, rel_tol=1e-9, abs_tol=1e-12) for b in bounds):
-            break
-    return text
+            return text
+    return base
+
+
+def phase_text(
+    value: float,
+    column: str,
+    prescribed_s: float,
+    isometric: bool = False,
+    thresholds: FaultThresholds | None = None,
+    tolerance: TempoTolerance | None = None,
+) -> str:
+    """A phase duration as every view shows it: one decimal, two only to keep its side.
+
+    The limits (:func:`phase_limits`) are judged inclusive: a phase is off tempo, fast,
+    dropped or short only beyond them. So a duration that prints as a limit reads as within
+    it, which is wrong only for a value beyond it: a 1.46 s descent against the dropped line
+    at 1.5 s reads "1.46" (dropped), while a 1.04 s descent against a line at 1.0 s (not
+    dropped) reads "1.0". The upper edge of the on-tempo band is passed by a longer phase,
+    every other limit by a shorter one.
+    """
+    if not math.isfinite(value):
+        return "-"
+    limits = phase_limits(column, prescribed_s, isometric, thresholds, tolerance)
+    if isometric or len(limits) < 2:
+        crossed = [b for b in limits if value < b]
+    else:
+        upper = limits[1]
+        crossed = [b for b in (limits[0], *limits[2:]) if value < b]
+        crossed += [upper] if value > upper else []
+    return near_limit(value, crossed)
 
 
 def sets_table(reps: pd.DataFrame) -> pd.DataFrame:
@@ -543,6 +580,9 @@ def sets_table(reps: pd.DataFrame) -> pd.DataFrame:
         return np.asarray(np.add.reduceat(np.where(np.isnan(x), 0.0, x), first))
 
     gap = ~judged(reps).to_numpy(dtype=bool)[order]
+    # Uncertain reps are never clean, and no evidence of a fault either: the clean run
+    # skips them as it skips a rep over a gap.
+    unsure = ~sure_reps(reps).to_numpy(dtype=bool)[order]
     judged_n = np.add.reduceat((~gap).astype(np.int64), first)
 
     def mean(name: str, skip_gaps: bool = False) -> np.ndarray:
@@ -576,7 +616,7 @@ def sets_table(reps: pd.DataFrame) -> pd.DataFrame:
         "swings": total(np.where(gap, 0.0, values("swing"))),
         "clean_reps": total(clean.astype(np.float64)),
         "clean_reps_before_first_fault": [
-            clean_before_first_fault(clean[a : b + 1], gap[a : b + 1])
+            clean_before_first_fault(clean[a : b + 1], (gap | unsure)[a : b + 1])
             for a, b in zip(first, last, strict=True)
         ],
     }

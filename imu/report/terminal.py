@@ -17,7 +17,7 @@ from rich.text import Text
 
 from imu.core.metrics import UNCERTAIN_CONFIDENCE, TempoTolerance
 from imu.exercises import FAULTS, fault_words
-from imu.report.tables import RECORDING, finite, near_limit, phase_limits, time_held_s
+from imu.report.tables import RECORDING, finite, phase_text, time_held_s
 
 PHASE_HEADERS = ("up\ns", "hold\ns", "down\ns", "pause\ns")
 """The phases in the words of the live screen: up (concentric), hold at the top, down
@@ -41,8 +41,8 @@ UNCERTAIN_MARK = "?"
 """Beside the number of a rep the analyzer is not sure was a rep (``count_confidence``
 under :data:`UNCERTAIN_CONFIDENCE`)."""
 
-UNCERTAIN_LEGEND = (f"{UNCERTAIN_MARK} uncertain: may not be a rep; its swing and faults are "
-                    "not counted in the advice")
+UNCERTAIN_LEGEND = (f"{UNCERTAIN_MARK} uncertain: may not be a rep; never counted clean, and "
+                    "its swing and faults are not counted in the advice")
 """The reps table's legend line when a rep is marked :data:`UNCERTAIN_MARK`."""
 
 
@@ -56,6 +56,9 @@ def _rep_no(row: Mapping[Any, Any]) -> str:
     return f"{row['rep']}{UNCERTAIN_MARK if _uncertain(row) else ''}"
 
 
+NOT_JUDGED = "[yellow]not judged[/yellow]"
+"""The faults cell of a rep over a data gap: its swing and faults are not judged."""
+
 RATIOS = {"concentric_s": "concentric_ratio", "eccentric_s": "eccentric_ratio",
           "top_hold_s": "top_hold_ratio"}
 """The ratio column that gives each phase's prescription back (duration / ratio)."""
@@ -63,19 +66,20 @@ RATIOS = {"concentric_s": "concentric_ratio", "eccentric_s": "eccentric_ratio",
 
 def _phase(row: Mapping[Any, Any], column: str,
            tolerance: TempoTolerance | None = None) -> str:
-    """A phase duration, with a decimal more where it would print as its threshold.
+    """A phase duration as every view prints it (:func:`imu.report.tables.phase_text`).
 
-    The prescription is read back from the ratio columns (the table does not carry the
-    tempo), so a 1.49 s descent against a 3 s prescription reads "1.49", not "1.5" as a
-    1.51 s descent that is not dropped would (:func:`imu.report.tables.near_limit`).
-    ``tolerance``: the analyzer's (``--tempo-tolerance``), whose band edges are limits too.
+    One decimal; two only where one would put the value on the wrong side of a limit it is
+    judged against: a 1.46 s descent against the dropped line at 1.5 s reads "1.46", a
+    1.04 s one against a line at 1.0 s (not dropped) "1.0". The prescription is read back
+    from the ratio columns (the table does not carry the tempo). ``tolerance``: the
+    analyzer's (``--tempo-tolerance``), whose band edges are limits too.
     """
     value = finite(row.get(column))
     if value is None:
         return "-"
     ratio = finite(row.get(RATIOS[column]))
     prescribed = value / ratio if ratio is not None and ratio > 0 else math.nan
-    return near_limit(value, phase_limits(column, prescribed, tolerance=tolerance))
+    return phase_text(value, column, prescribed, tolerance=tolerance)
 
 
 def reps_view(reps: pd.DataFrame, hold: bool = False,
@@ -111,6 +115,7 @@ def reps_view(reps: pd.DataFrame, hold: bool = False,
     # A rep over a data gap lasted an unknown time: its tempo is not judged ("gap").
     table.add_column("tempo")
     for r in reps.to_dict(orient="records"):
+        gap = bool(r.get("in_gap"))
         faults = fault_words([f for f in FAULTS if r[f]])
         cells = [str(r[RECORDING])] if several else []
         cells += [str(r["set"]), _rep_no(r)]
@@ -122,9 +127,11 @@ def reps_view(reps: pd.DataFrame, hold: bool = False,
             _phase(r, "eccentric_s", tolerance),
             _fmt(r["bottom_pause_s"]),
             _fmt(r["rom_deg"], ".0f"),
-            "[magenta]swing[/magenta]" if r["swing"] else "",
-            f"[red]{faults}[/red]" if faults else "",
-            ("[yellow]gap[/yellow]" if r.get("in_gap") else
+            # Over a data gap a rep is not judged (as the page's one grey badge): no swing
+            # or fault is listed, as none is counted in the sets table.
+            "[magenta]swing[/magenta]" if r["swing"] and not gap else "",
+            NOT_JUDGED if gap else f"[red]{faults}[/red]" if faults else "",
+            ("[yellow]gap[/yellow]" if gap else
              "[green]ok[/green]" if r["tempo_ok"] else "[red]off[/red]"),
         ]
         table.add_row(*cells)
@@ -147,7 +154,7 @@ def _holds_view(reps: pd.DataFrame) -> Table:
             str(r["rep"]),
             _fmt(r["top_hold_s"]),
             _fmt(r.get("drift_deg", float("nan"))),
-            f"[red]{faults}[/red]" if faults else "",
+            NOT_JUDGED if r.get("in_gap") else f"[red]{faults}[/red]" if faults else "",
             ("[yellow]gap[/yellow]" if r.get("in_gap") else
              "[green]yes[/green]" if r["tempo_ok"] else "[red]too short[/red]"),
         ]

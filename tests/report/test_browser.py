@@ -90,7 +90,7 @@ def test_report_names_the_main_fault_of_the_bundled_crunch(
     page, _ = report_pages["reverse_crunch"]
     browser.open(page, 390, 844)
     summary = _summary_text(browser)
-    assert "4 of 12 reps were leg tosses" in summary
+    assert "4 of 12 reps were swings (leg tosses)" in summary
     assert "Slow the descent: 4 of 12 descents lasted under 1.5 s against 3 s prescribed" \
         in summary
     # Opened, the table of every measurement scrolls inside its own box, not the page.

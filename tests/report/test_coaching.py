@@ -191,7 +191,8 @@ def test_a_strict_lift_is_judged_by_the_hip_drive_it_is_sure_of() -> None:
     assert verdict.kind == "regress" and "Hip drive in 9 lifts:" in verdict.text
     assert "Lighten the load" in verdict.text
     [fix] = [f for f in summarize(driven, strict, tempo).fixes if f.rule == "swing"]
-    assert "9 of 9 reps were driven by the hips" in fix.evidence
+    assert ("9 of 9 reps were swings (hip drive): the pelvis moved to drive the weight"
+            in fix.evidence)
     assert "peak speed" not in fix.evidence  # the swing features are not why, by definition
 
     noise = reps_table([dataclasses.replace(sure[0], count_confidence=0.2)])

@@ -42,7 +42,7 @@ def test_summary_comes_first_and_says_what_to_fix(crunch: SessionReport) -> None
     assert "Fix first" in summary
     assert "Slow the descent: 4 of 12 descents lasted under 1.5 s against 3 s prescribed " \
         "(set 1, reps 1, 6; set 2, reps 2-3)." in summary
-    assert "4 of 12 reps were leg tosses" in summary
+    assert "4 of 12 reps were swings (leg tosses)" in summary
     assert "about 15 clean reps with a 3 s descent in one set suggest progressing" in summary
     assert DISCLAIMER in summary
 
@@ -80,10 +80,12 @@ def test_badges_use_the_measured_quantity_when_the_column_exists() -> None:
     assert "back arch: 8°" in _text(" ".join(rep_badges(row, T313)))
     row["count_confidence"] = 0.3
     assert "uncertain: may not be a rep (30% sure)" in _text(" ".join(rep_badges(row, T313)))
-    swing = reps_table([make_rep(1, 1, 0.0, swing=True)]).iloc[0].to_dict()
-    swing["swing_features"] = 2
-    assert "swing: 2/3 signs, peak at 50% of the way up" in _text(" ".join(rep_badges(swing,
-                                                                                       T313)))
+    swing = reps_table([make_rep(1, 1, 0.0, concentric_s=0.9, swing=True)]).iloc[0].to_dict()
+    swing.update(swing_features=2, concentric_ratio=0.3, peak_time_fraction=0.14, windup_deg=1.0)
+    # The signs that hold, in plain words (no "2/3 signs, peak at 14% of the way up").
+    crunch = get_profile("reverse-crunch")
+    assert _text(" ".join(rep_badges(swing, T313, crunch))) == (
+        "swing (leg toss): up in 0.9 s of 3, top speed early (at 14% of the lift)")
 
 
 def test_plain_labels() -> None:
@@ -269,9 +271,9 @@ def test_every_marker_is_named_in_plain_words(crunch: SessionReport) -> None:
     assert ax.get_ylabel() == "pelvis tilt (°)" and "movement axis" not in ax.get_title()
     assert not ax.texts  # no abbreviations such as "rot" or "drop" beside the marks
     labels = _legend(angle)
-    assert {"up", "top hold", "down", "swing (momentum)", "dropped descent"} <= set(labels)
+    assert {"up", "top hold", "down", "swing (leg toss)", "dropped descent"} <= set(labels)
     marks = [c.get_label() for c in ax.collections if type(c).__name__ == "PathCollection"]
-    assert marks == ["swing (momentum)", "dropped descent"]  # each its own marker
+    assert marks == ["swing (leg toss)", "dropped descent"]  # each its own marker
     words = " ".join(labels + _legend(tempo_figure(crunch)) + _legend(eccentric_figure(crunch)))
     assert not re.search(r"\b(concentric|eccentric|rot|drop|arch|part)\b", words)
     # Faults of other exercises get their own plain word, never an abbreviation.

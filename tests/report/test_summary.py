@@ -77,7 +77,7 @@ def test_swing_names_the_leg_toss_and_its_evidence() -> None:
     finding = rule_swing(crunch_session(), CRUNCH, T313)
     assert finding is not None
     assert finding.cue.startswith("Start each from a still bottom, curl the pelvis first")
-    assert "4 of 12 reps were leg tosses" in finding.evidence
+    assert "4 of 12 reps were swings (leg tosses)" in finding.evidence
     assert "4 came up in under half the prescribed 3 s" in finding.evidence
     assert "peak speed" not in finding.evidence  # hand-built reps peak at 50%
     assert "(set 1, reps 1, 4-5; set 2, rep 1)" in finding.evidence
@@ -354,9 +354,9 @@ def test_every_rule_is_listed_once() -> None:
 def test_a_single_swing_reads_as_one() -> None:
     reps = reps_table([make_rep(1, 1, 0.0), make_rep(1, 2, 9.0, concentric_s=0.5, swing=True)])
     finding = rule_swing(reps, CRUNCH, parse_tempo("2-1-2"))
-    assert finding is not None and "1 of 2 reps was a leg toss:" in finding.evidence
+    assert finding is not None and "1 of 2 reps was a swing (leg toss):" in finding.evidence
     hanging = rule_swing(reps, get_profile("hanging-leg-raise"), parse_tempo("2-1-2"))
-    assert hanging is not None and "1 of 2 reps was swung up (a kip):" in hanging.evidence
+    assert hanging is not None and "1 of 2 reps was a swing (kip):" in hanging.evidence
 
 
 def test_a_planks_holds_are_holds_in_the_tempo_advice_and_the_counts() -> None:

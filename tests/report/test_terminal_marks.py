@@ -30,7 +30,8 @@ def test_uncertain_reps_are_marked_with_a_legend() -> None:
     text = _text(reps_view(reps_table(reps)))
     rows = _rows(text)
     assert [r[1] for r in rows] == ["1", "2?", "3", "4?"]
-    assert "? uncertain: may not be a rep; its swing and faults are not counted in the advice" in \
+    assert ("? uncertain: may not be a rep; never counted clean, and its swing and faults are "
+            "not counted in the advice") in \
         " ".join(text.split())
 
 

@@ -95,8 +95,9 @@ def test_the_summary_tempo_evidence_uses_the_tolerance() -> None:
 
 
 def test_the_terminal_table_takes_the_tolerance_for_its_decimals() -> None:
-    """A 2.99 s up against 2 s prescribed: the 0.5 band ends at 3.0 s, so "2.99", not "3.0"."""
-    reps = reps_table(make_set(1, 2, 0.0, 10.0, concentric_s=2.99, tempo_ok=True))
+    """A 3.01 s up against 2 s prescribed: the 0.5 band ends at 3.0 s, so "3.01" (off), not
+    "3.0", which reads as on tempo; the default band ends at 2.5 s: "3.0" is off either way."""
+    reps = reps_table(make_set(1, 2, 0.0, 10.0, concentric_s=3.01, tempo_ok=False))
     reps = reps.assign(concentric_ratio=reps["concentric_s"] / 2.0,
                        eccentric_ratio=1.0, top_hold_ratio=1.0)
     from rich.console import Console
@@ -106,8 +107,8 @@ def test_the_terminal_table_takes_the_tolerance_for_its_decimals() -> None:
         console.print(reps_view(reps, tolerance=tolerance))
         return console.export_text()
 
-    assert "2.99" in printed(HALF)
-    assert "2.99" not in printed(None) and "3.0" in printed(None)
+    assert "3.01" in printed(HALF)
+    assert "3.01" not in printed(None) and "3.0" in printed(None)
 
 
 def test_the_short_hold_line_follows_the_thresholds() -> None:
