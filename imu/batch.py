@@ -487,9 +487,10 @@ def read_manifest(path: str | Path) -> dict[Path, ManifestRow]:
 
 REPORT_TABLES = frozenset(TABLE_FILES)
 """This tool's own report tables: a folder search leaves them out (they are not recordings)."""
-NOT_DATA_CSV = REPORT_TABLES | {"manifest.csv", "cohort.csv"}
+NOT_DATA_CSV = REPORT_TABLES | {"manifest.csv", "cohort.csv", "progress_weekly.csv"}
 """CSV files a folder holds that are no recordings: reports, a manifest, the design file of
-``imu simulate-cohort``; they are not counted in the "CSV files left out" note."""
+``imu simulate-cohort``, the weekly table of ``imu progress``; they are not counted in the
+"CSV files left out" note."""
 
 
 def _dangling(path: Path) -> bool:

@@ -9,6 +9,7 @@ parser refuses so that the two are never confused.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 from imu.errors import ImuError
@@ -53,6 +54,32 @@ class Tempo:
         return "-".join(f"{p:g}" for p in parts)
 
 
+def _other_separator(text: str) -> str:
+    """``text`` written with '-' when it is 3 or 4 numbers split by something else, else "".
+
+    ``3/1/3``, ``3 1 3``, ``3,1,3``, ``3:1:3`` and ``3.1.3`` (dots between whole numbers:
+    ``3.1`` alone is a number) give ``3-1-3``; a dash among them (``3/1-3``) counts too.
+    """
+    stripped = text.strip().translate(_DASHES)
+    if re.search(r"[/,;:|\\]|\d\s+\d", stripped):
+        parts = re.split(r"\s*[-/,;:|\\]\s*|\s+", stripped)
+    elif re.fullmatch(r"\d+(\.\d+){2,3}", stripped):
+        parts = stripped.split(".")
+    else:
+        return ""
+    if len(parts) not in (3, 4):
+        return ""
+    try:
+        if not all(p.isascii() and "_" not in p for p in parts):
+            raise ValueError
+        values = [float(p) for p in parts]
+    except ValueError:
+        return ""
+    if not all(math.isfinite(v) and v >= 0 for v in values):
+        return ""
+    return "-".join(parts)
+
+
 def parse_tempo(text: str) -> Tempo:
     """Parse "up-hold-down" seconds, e.g. ``"3-1-3"``, ``"2-0-4"``, ``"1.5-0.5-3"``.
 
@@ -65,6 +92,20 @@ def parse_tempo(text: str) -> Tempo:
             or :data:`MAX_HOLD_S` (holds).
 
     """
+    try:
+        return _parse(text)
+    except TempoError:
+        # 3/1/3, 3.1.3, 3 1 3, 3,1,3: the numbers are right, the separator is not.
+        separated = _other_separator(text)
+        if separated and separated != re.sub(r"\s+", "", text.translate(_DASHES)):
+            raise TempoError(
+                f"tempo {text!r}: write it with '-' between the numbers, e.g. {separated} "
+                "(up-hold-down seconds; optionally -PAUSE: 3-1-3-1)"
+            ) from None
+        raise
+
+
+def _parse(text: str) -> Tempo:
     # Typographic dashes (a tempo copied from a document) separate like '-'.
     parts = text.strip().translate(_DASHES).split("-")
     if len(parts) > 1 and any(not p.strip() for p in parts):

@@ -20,6 +20,7 @@ from imu.cli._csvargs import (
     UNITS_HELP,
     add_csv_options,
     console,
+    csv_options,
     load,
     positive_number,
     print_repairs,
@@ -28,9 +29,16 @@ from imu.cli._csvargs import (
 from imu.cli._output import prepare_analysis
 from imu.core.analyzer import AnalyzerParams
 from imu.core.metrics import TempoTolerance
-from imu.errors import AnalysisError, ImuError
+from imu.errors import AnalysisError, ImportOptionsError, ImuError, RecordingError
 from imu.exercises import PROFILES, get_profile, known_profile
 from imu.io.csv_import import UNKNOWN_EXERCISE_WARNING
+from imu.io.load import (
+    LoadedRecording,
+    is_imu_recording,
+    load_skipping_groups,
+    not_a_recording,
+)
+from imu.io.phone import detect_phone_format
 from imu.io.recording import Recording, one_line
 from imu.live.finish import no_reps_note
 from imu.report.coaching import DISCLAIMER, default_tempo_words, tempo_by_default
@@ -64,7 +72,10 @@ outputs (in --out DIR):
   With several files the rows get a 'recording' column (the file stem). Reports of an
   earlier run in DIR are replaced (a note says so); a file given twice is read once.
   With several files, one that cannot be read or analysed (too short, no exercise known)
-  is skipped with its reason on stderr and the others are analysed.
+  is skipped with its reason on stderr and the others are analysed; so is a group of a
+  --split-by file that cannot be imported (e.g. raw counts with no rest to scale them by).
+  A CSV or table names no exercise: without --exercise (or --exercise-col) it is skipped,
+  said once, before anything is imported.
 
 exit codes:
   0 every recording analysed, 1 some skipped (the others analysed and written),
@@ -129,13 +140,15 @@ def register(subparsers: Any) -> None:
 
 
 def _named_recordings(
-    args: argparse.Namespace, out: Console, skipped: list[tuple[str, str]] | None = None
+    args: argparse.Namespace, out: Console, skipped: list[tuple[str, str]] | None = None,
+    groups: list[tuple[str, str]] | None = None,
 ) -> list[tuple[str, Path, Recording]]:
     """Every recording of every FILE with its name (file stem, or the group of a split CSV).
 
     Import warnings are printed; what the import repaired goes to stderr in one line. A file
     that cannot be read raises, unless ``skipped`` is given: then it is listed there (file,
-    reason) and the others are read.
+    reason) and the others are read. A group of a ``--split-by`` file that cannot be imported
+    is listed in ``groups`` (``skipped`` when None) and the file's other groups are read.
     """
     found: list[tuple[str, Path, Recording]] = []
     seen: set[Path] = set()
@@ -145,7 +158,7 @@ def _named_recordings(
             continue
         seen.add(path.resolve())
         try:
-            loaded = load(path, args)
+            loaded = _load(path, args, skipped if groups is None else groups)
         except ImuError as exc:
             if skipped is None:
                 raise
@@ -165,6 +178,50 @@ def _named_recordings(
     if len(set(names)) < len(names):
         found = [(f"{n}-{i + 1}", p, r) for i, (n, p, r) in enumerate(found)]
     return found
+
+
+def _load(
+    path: Path, args: argparse.Namespace, skipped: list[tuple[str, str]] | None
+) -> list[LoadedRecording]:
+    """The recordings of ``path``; a group of a ``--split-by`` file that fails is skipped.
+
+    Like a FILE among several, a group that cannot be imported (raw counts with no rest to
+    scale them by...) is listed in ``skipped`` with its reason and the other groups are read
+    (exit code 1). ``skipped`` None: the file fails as a whole.
+    """
+    try:
+        return load(path, args)
+    except (ImportOptionsError, RecordingError) as exc:
+        if not args.split_by or skipped is None:
+            raise
+        loaded, groups = load_skipping_groups(path, csv_options(args), exc)
+    skipped.extend(groups)
+    return loaded
+
+
+def _unknown_exercise(args: argparse.Namespace) -> list[Path]:
+    """The FILEs whose exercise nothing can tell: no --exercise, not a recording of imu.
+
+    A CSV file, plain Parquet table or phone export names no exercise unless
+    ``--exercise-col`` gives its column; a recording written by imu may (its metadata).
+    """
+    if args.exercise is not None or args.exercise_col is not None:
+        return []
+    # Only what would be imported: a special file, a crash journal or a report table fails
+    # with its own reason when read.
+    return [p for p in dict.fromkeys(args.files)
+            if ((p.is_dir() and detect_phone_format(p) is not None)
+                or (p.is_file() and not not_a_recording(p)))
+            and not (p.is_file() and is_imu_recording(p))]
+
+
+def _no_exercise_reason(paths: list[Path]) -> str:
+    what = "it is a table or export" if len(paths) == 1 else "they are tables or exports"
+    return (
+        f"{what}, not a recording of imu, so nothing says which exercise was done; pass "
+        f"--exercise E (one of: {', '.join(PROFILES)}), or --exercise-col COL for a column "
+        "that names it"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -195,7 +252,20 @@ def _run(args: argparse.Namespace) -> int:
     reports: list[SessionReport] = []
     several = len({p.resolve() for p in args.files}) > 1
     skipped: list[tuple[str, str]] = []  # with several files, one that fails is skipped
-    named = _named_recordings(args, out, skipped if several else None)
+    unknown = _unknown_exercise(args)
+    if unknown and {p.resolve() for p in unknown} == {p.resolve() for p in args.files}:
+        # Said once, before importing anything (not once per file or group, afterwards).
+        names = ", ".join(str(p) for p in unknown)
+        raise ImuError(f"{names}: {_no_exercise_reason(unknown)}; nothing analysed")
+    if unknown:
+        skipped += [(str(p), _no_exercise_reason([p])) for p in unknown]
+        args = argparse.Namespace(**{**vars(args),
+                                     "files": [p for p in args.files
+                                               if p.resolve() not in
+                                               {u.resolve() for u in unknown}]})
+        several = True
+    named = _named_recordings(args, out, skipped if several else None, groups=skipped)
+    several = several or bool(skipped)  # a group of a split file skipped: the others go on
     prepare_analysis("analyze")  # once the inputs are read: a bad file fails at once
     several = several or len(named) > 1
     for name, path, recording in named:
@@ -208,9 +278,8 @@ def _run(args: argparse.Namespace) -> int:
                             one_line(exc)))
             continue
         reports.append(report)
-    for where, reason in skipped:
-        reason = reason.removeprefix(f"{where}: ")  # the file is named once
-        print(f"imu analyze: skipped {where}: {reason}", file=sys.stderr)
+    for line in _skipped_lines(skipped):
+        print(line, file=sys.stderr)
     if not reports:
         raise ImuError(
             f"none of the {len(skipped)} recordings could be analysed (each is listed above "
@@ -225,6 +294,29 @@ def _run(args: argparse.Namespace) -> int:
         )
         return 1
     return 0
+
+
+def _skipped_lines(skipped: list[tuple[str, str]]) -> list[str]:
+    """One line per reason: the recordings skipped for the same reason are named together.
+
+    Fifteen groups of a split file without an exercise gave fifteen lines of one advice.
+    A reason that starts with the recording's name (``adelmo_A: the recording ...``) is
+    compared without it.
+    """
+    by_reason: dict[str, list[str]] = {}
+    for where, reason in skipped:
+        reason = reason.removeprefix(f"{where}: ")  # the file is named once
+        name = where.rsplit("[", 1)[-1].rstrip("]") if where.endswith("]") else Path(where).stem
+        reason = reason.removeprefix(f"{name}: ")
+        by_reason.setdefault(reason, []).append(where)
+    lines = []
+    for reason, wheres in by_reason.items():
+        if len(wheres) == 1:
+            lines.append(f"imu analyze: skipped {wheres[0]}: {reason}")
+        else:
+            lines.append(f"imu analyze: skipped {len(wheres)} recordings ({', '.join(wheres)}): "
+                         f"{reason}")
+    return lines
 
 
 def _analyse_one(

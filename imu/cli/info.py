@@ -23,7 +23,8 @@ examples:
   imu info phone_export.csv --time-unit ms --acc-unit g --gyr-unit deg/s
   imu info wle_belt_dev.csv --acc-cols accel_belt_x,accel_belt_y,accel_belt_z \\
       --acc-unit counts --gyr-cols gyros_belt_x,gyros_belt_y,gyros_belt_z \\
-      --split-by user_name,classe --participant-col user_name --rate 25
+      --split-by user_name,classe --participant-col user_name \\
+      --counts-scale-by user_name --rate 25
 
 {UNITS_HELP}"""
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import shlex
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,11 @@ inputs:
   files, directories (searched for *.parquet) and quoted globs, analysed here the way
   'imu batch' analyses them (--manifest, --exercise and --tempo as there). The tables
   of an 'imu batch' dataset inside a folder are left out (they are no recordings). Weeks
-  need the sessions' dates: from the recordings' start time or the manifest's date column.
+  need the sessions' dates: from the recordings' start time (recordings of 'imu live' and
+  'imu simulate' have one, the bundled ones do not) or the manifest's date column, e.g. a
+  manifest.csv of the lines 'file,date' and 'session.parquet,2024-01-15'. The page is of one
+  participant: 'imu simulate' files its recordings under sim-SEED, a live session without
+  --participant under 'unknown'; with several, --participant chooses.
 
 outputs (in --out DIR):
   progress.html          the page: sessions per week, clean reps per set, descent and
@@ -89,10 +94,42 @@ def check_out(out: Path) -> None:
         raise ImuError(f"--out {out}: {blocking} is a file, not a folder; {fix}")
 
 
+def command_for(args: argparse.Namespace, participant: str) -> str:
+    """The command line of this run with ``--participant`` (as a shell reads it)."""
+    words = ["imu", "progress", *map(str, args.inputs), "--participant", participant]
+    for flag, value in (("--exercise", args.exercise), ("--tempo", args.tempo),
+                        ("--manifest", args.manifest)):
+        if value is not None:
+            words += [flag, str(value)]
+    return shlex.join([*words, "--out", str(args.out)])
+
+
+def _choose_participant(args: argparse.Namespace, sessions: dict[str, int]) -> str:
+    """The inputs hold several participants: who they are, and the command for each.
+
+    ``imu simulate`` files its recordings under ``sim-SEED``, a live recording without a
+    participant is ``unknown``: a user's own folder can hold both. The page is of one; the
+    command for the one with the most sessions is given whole (the others by name).
+    """
+    from imu.report.progress import participants_text
+
+    ranked = list(sessions)
+    shown = dict(list(sessions.items())[:8])
+    more = f" and {len(ranked) - 8} more" if len(ranked) > 8 else ""
+    others = ("" if len(ranked) < 2 else
+              f" (or --participant {ranked[1]}" + (", ..." if len(ranked) > 2 else "") + ")")
+    return (
+        f"{len(ranked)} participants in the sessions: {participants_text(shown)}{more}; the "
+        f"page is of one: choose one with --participant: {command_for(args, ranked[0])}"
+        f"{others}"
+    )
+
+
 def run(args: argparse.Namespace) -> int:
     """Build and write the progress page; returns the exit code (1 when a file failed)."""
     from imu.exercises import check_tempo_fits, get_profile
     from imu.report.progress import (
+        ParticipantChoiceError,
         build_progress,
         headline,
         is_dataset,
@@ -121,7 +158,10 @@ def run(args: argparse.Namespace) -> int:
     data, failures = load_inputs(args.inputs, args.manifest, args.exercise, args.tempo)
     for path, reason in failures:
         out.print(f"[yellow]{path}: skipped: {reason}[/yellow]", markup=True, highlight=False)
-    progress = build_progress(data, args.participant, args.exercise)
+    try:
+        progress = build_progress(data, args.participant, args.exercise)
+    except ParticipantChoiceError as exc:
+        raise ImuError(_choose_participant(args, exc.sessions)) from exc
     for line in [*headline(progress), *others_lines(progress)]:
         out.print(line, highlight=False)
     written = write_progress(progress, args.out)

@@ -5,6 +5,9 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import time
+from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 from scipy.spatial.transform import Rotation
@@ -31,6 +34,9 @@ example:
   imu simulate reverse-crunch --tempo 3-1-3 --reps 12 --sets 3 --seed 7 \\
       --faults swing=0.2,dropped_eccentric=0.1 --out out/session.parquet
   writes out/session.parquet and out/session.truth.csv (one row per rep).
+
+  The recording is dated now (--date to say when, e.g. --date 2024-01-08): 'imu progress'
+  puts each session in its week. Its participant is sim-SEED.
 """
 
 
@@ -94,9 +100,31 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                    help="hanging exercises: the whole body swings from the bar all session")
     p.add_argument("--no-noise", action="store_true",
                    help="ideal sensor: no noise, bias or scale error (still quantised)")
+    p.add_argument("--date", type=session_date, default=None, metavar="YYYY-MM-DD[THH:MM]",
+                   help="when the session took place, UTC: the recording's start time, by "
+                   "which 'imu progress' puts it in its week (default: now)")
     p.add_argument("--force", action="store_true",
                    help="replace FILE and its .truth.csv if they exist")
     p.set_defaults(func=run)
+
+
+def session_date(text: str) -> float:
+    """The argparse type of ``--date``: ISO 8601 date (and time), UTC unless it says; Unix s.
+
+    Raises:
+        argparse.ArgumentTypeError: not a date; the message names the value and the form.
+
+    """
+    try:
+        when = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"date {text!r} is not YYYY-MM-DD or YYYY-MM-DDTHH:MM (UTC), e.g. 2024-01-08 or "
+            "2024-01-08T18:30"
+        ) from None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return when.timestamp()
 
 
 def parse_families(text: str) -> dict[str, float] | None:
@@ -252,6 +280,9 @@ def run(args: argparse.Namespace) -> int:
         gyr_range_dps=args.gyr_range,
     )
     session = simulate_session(spec)
+    # Dated like a live recording (now, or --date): 'imu progress' needs the week.
+    start_s = float(round(time.time())) if args.date is None else args.date
+    session = replace(session, recording=session.recording.with_meta(start_time_s=start_s))
     rec_path, truth_path = save_session(session, args.out)
     rec, truth = session.recording, session.truth
     n_faulty = int(truth[list(FAULTS)].any(axis=1).sum())
@@ -259,7 +290,8 @@ def run(args: argparse.Namespace) -> int:
     unit = "hold" if EXERCISE_MODELS[spec.exercise].hold else "rep"
     print(f"{spec.exercise}: {count(len(truth), unit)} in {count(spec.sets, 'set')}, tempo "
           f"{rec.meta.tempo or '-'}, {rec.duration_s:.1f} s at {rec.sampling_rate_hz:g} Hz "
-          f"({rec.n_samples} samples, {rec.missing_samples} lost)")
+          f"({rec.n_samples} samples, {rec.missing_samples} lost), "
+          f"{datetime.fromtimestamp(start_s, tz=UTC):%Y-%m-%d %H:%M} UTC")
     if fault_counts:
         print(f"faulty reps: {n_faulty} ("
               + ", ".join(f"{k} {v}" for k, v in fault_counts.items()) + ")")

@@ -545,6 +545,21 @@ def import_csv(path: str | Path, options: CsvOptions | None = None) -> list[Impo
     """
     options = options or CsvOptions()
     path = Path(path)
+    frame, options, found = read_csv_for_import(path, options)
+    return import_frame(frame, options, source=str(path), extra_repairs=found)
+
+
+def read_csv_for_import(
+    path: Path, options: CsvOptions
+) -> tuple[pd.DataFrame, CsvOptions, tuple[Repair, ...]]:
+    """A CSV file's table as :func:`import_csv` reads it, before it is imported.
+
+    Returns:
+        The table (:func:`read_csv_frame`), the options with the delimiter found, and what
+        reading it found (the delimiter and decimal mark detected, date-times read, column
+        names matched ignoring case), for :func:`import_frame`'s ``extra_repairs``.
+
+    """
     frame = read_csv_frame(path, options)
     delimiter = str(frame.attrs.get("delimiter", ","))
     found: tuple[Repair, ...] = ()
@@ -579,8 +594,7 @@ def import_csv(path: str | Path, options: CsvOptions | None = None) -> list[Impo
                 + ", ".join(f"{was!r} as {name!r}" for was, name in case_matched),
             ),
         )
-    options = replace(options, delimiter=delimiter)
-    return import_frame(frame, options, source=str(path), extra_repairs=found)
+    return frame, replace(options, delimiter=delimiter), found
 
 
 def repeated_header_names(path: str | Path, delimiter: str | None = None) -> dict[str, list[str]]:

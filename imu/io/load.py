@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Final, Literal
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -42,6 +43,7 @@ from imu.io.csv_import import (
     ImportedRecording,
     import_csv,
     import_frame,
+    read_csv_for_import,
 )
 from imu.io.phone import (
     APP_NAME,
@@ -272,8 +274,12 @@ def import_parquet(path: str | Path, options: CsvOptions | None = None) -> list[
         ImportOptionsError: columns missing, or the data does not fit the options.
 
     """
-    path = Path(path)
-    options = options or CsvOptions()
+    frame, options = _parquet_frame(Path(path), options or CsvOptions())
+    return import_frame(frame, options, source=str(path))
+
+
+def _parquet_frame(path: Path, options: CsvOptions) -> tuple[pd.DataFrame, CsvOptions]:
+    """A plain Parquet table's columns that ``options`` name, and the options to import it."""
     try:
         table = pq.read_table(path)
     except (pa.ArrowException, OSError) as exc:
@@ -300,7 +306,77 @@ def import_parquet(path: str | Path, options: CsvOptions | None = None) -> list[
         if label in frame:
             frame[label] = frame[label].astype("string").astype(object)
     frame.attrs["columns"] = names  # offered when the time column named is not a time
-    return import_frame(frame, options, source=str(path))
+    return frame, options
+
+
+def _group_where(source: str, options: CsvOptions, values: Sequence[object]) -> str:
+    """How the importer names a group in its messages: ``FILE (user_name=a, classe=E)``."""
+    pairs = zip(options.split_by, values, strict=True)
+    return f"{source} ({', '.join(f'{k}={v}' for k, v in pairs)})"
+
+
+def load_skipping_groups(
+    path: str | Path, options: CsvOptions, error: ImportOptionsError | RecordingError
+) -> tuple[list[LoadedRecording], list[tuple[str, str]]]:
+    """The groups of a split table that import, after ``error`` stopped one of them.
+
+    :func:`load_recordings` of a CSV file or plain Parquet table split with
+    ``options.split_by`` stops at the first group that cannot be imported (raw counts with no
+    rest to scale them by, too few rows...). This reads the table again without that group,
+    and again without the next one that fails, until the others import.
+
+    Args:
+        path: the file :func:`load_recordings` failed on.
+        options: the options it was given (with ``split_by``).
+        error: what it raised.
+
+    Returns:
+        The recordings of the other groups (possibly none), and each group left out as
+        (``FILE (col=value, ...)``, its reason), in the order met.
+
+    Raises:
+        ImportOptionsError, RecordingError: ``error`` itself when it names no group (the file
+            as a whole is wrong), or the error of a later read that names none.
+
+    """
+    path = Path(path)
+    if not options.split_by or not path.is_file():
+        raise error
+    source = str(path)
+    try:
+        if looks_like_parquet(path):
+            frame, import_options = _parquet_frame(path, options)
+            found: tuple[Repair, ...] = ()
+        else:
+            frame, import_options, found = read_csv_for_import(path, options)
+        keys = frame[list(options.split_by)].fillna("").astype(str)
+    except (ImportOptionsError, RecordingError, KeyError):
+        raise error from None
+    groups = {
+        _group_where(source, options, values): (keys == list(values)).all(axis=1).to_numpy()
+        for values in keys.drop_duplicates().itertuples(index=False, name=None)
+    }
+    skipped: list[tuple[str, str]] = []
+    keep = np.ones(len(frame), dtype=bool)
+    failed: ImportOptionsError | RecordingError = error
+    while True:
+        message = one_line(failed)
+        where = next((w for w in groups if message.startswith(f"{w}:")), None)
+        if where is None:
+            raise failed
+        skipped.append((where, message.removeprefix(f"{where}:").strip()))
+        keep &= ~groups.pop(where)
+        if not groups:
+            return [], skipped
+        try:
+            imported = import_frame(frame[keep], import_options, source=source,
+                                    extra_repairs=found)
+        except (ImportOptionsError, RecordingError) as exc:
+            failed = exc
+            continue
+        logger.info("%s: %d group(s) left out: %s", source, len(skipped),
+                    "; ".join(w for w, _ in skipped))
+        return _loaded(imported), skipped
 
 
 def not_a_regular_file(path: Path) -> str:
@@ -470,6 +546,7 @@ __all__ = [
     "is_imu_recording",
     "leave_out_datasets",
     "load_recordings",
+    "load_skipping_groups",
     "not_a_recording",
     "not_a_regular_file",
     "report_table_kind",

@@ -51,7 +51,9 @@ import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.legend import Legend
 
 from imu import research
 from imu.errors import ImuError
@@ -71,7 +73,6 @@ from imu.report.html import (
     PlotLayout,
     figure_html,
     legend_columns,
-    scroll_table,
 )
 from imu.report.tables import judged, time_held_s
 from imu.research import Dataset
@@ -154,6 +155,41 @@ def weekly_columns(profile: ExerciseProfile) -> tuple[str, ...]:
 
 class ProgressError(ImuError):
     """No sessions to show, or an ambiguous choice of participant or exercise."""
+
+
+class ParticipantChoiceError(ProgressError):
+    """The sessions are of several participants and none was chosen.
+
+    Attributes:
+        sessions: each participant's number of sessions, most first (then by name).
+
+    """
+
+    def __init__(self, message: str, sessions: dict[str, int]) -> None:
+        super().__init__(message)
+        self.sessions = sessions
+
+
+def participant_words(participant: str) -> str:
+    """What a participant label is, when the tool made it up ("" for a person's label).
+
+    ``unknown``: recordings that name nobody (``imu live`` without a participant, imports);
+    ``sim-N``: recordings of ``imu simulate --seed N``.
+    """
+    if not participant_known(participant):
+        return "recordings that name no participant, e.g. of 'imu live'"
+    if participant.startswith("sim-") and participant[4:].isdigit():
+        return f"simulated by 'imu simulate --seed {participant[4:]}'"
+    return ""
+
+
+def participants_text(sessions: dict[str, int]) -> str:
+    """``unknown (3 sessions: recordings that name ...), sim-1 (1 session: simulated ...)``."""
+    told = []
+    for name, n in sessions.items():
+        words = participant_words(name)
+        told.append(f"{name} ({count(n, 'session')}{': ' + words if words else ''})")
+    return ", ".join(told)
 
 
 @dataclass(frozen=True)
@@ -239,6 +275,9 @@ def _reason(path: Path, error: str | None) -> str:
     return reason
 
 
+WEEKLY_FILE: Final = "progress_weekly.csv"
+"""The weekly table :func:`write_progress` writes beside the page."""
+
 def tables_from_recordings(
     inputs: Iterable[str | Path],
     manifest: str | Path | None = None,
@@ -319,9 +358,17 @@ def select(
     people = sorted(str(p) for p in sessions["participant"].astype(str).unique())
     if participant is None:
         if len(people) > 1:
-            raise ProgressError(
-                f"{len(people)} participants ({', '.join(people[:8])}"
-                f"{'...' if len(people) > 8 else ''}); choose one with --participant"
+            per = sessions.drop_duplicates("session_id")["participant"].astype(str)
+            counts = per.value_counts()
+            ranked = sorted(people, key=lambda p: (-int(counts.get(p, 0)), p))
+            most = {p: int(counts.get(p, 0)) for p in ranked}
+            shown = dict(itertools.islice(most.items(), 8))
+            more = f" and {len(people) - 8} more" if len(people) > 8 else ""
+            raise ParticipantChoiceError(
+                f"{len(people)} participants in the sessions: {participants_text(shown)}"
+                f"{more}; the page is of one: choose one with --participant, e.g. "
+                f"--participant {ranked[0]}",
+                most,
             )
         participant = people[0]
     if participant not in people:
@@ -423,6 +470,27 @@ def _prescriptions(
     return in_force, tuple(changes)
 
 
+def no_date_message(sessions: pd.DataFrame) -> str:
+    """Why there are no weeks (no session has a date) and how to give the dates.
+
+    A recording has a date when it has a start time: ``imu live`` records one, ``imu
+    simulate`` writes the day it ran (or ``--date``); the bundled recordings have none. The
+    other way is a manifest with a ``date`` column, one row per file (an example line with one
+    of the files).
+    """
+    example = Path("session.parquet")
+    if "file" in sessions and sessions["file"].notna().any():
+        example = Path(str(sessions["file"].dropna().iloc[0]))
+    manifest = example.parent / "manifest.csv"
+    return (
+        f"no session has a date ({count(len(sessions), 'session')}), so there are no weeks "
+        "to show; recordings of 'imu live' and 'imu simulate' carry their date, the bundled "
+        "ones do not. Give the dates in a manifest, a CSV with a line per file (paths "
+        f"relative to its folder), e.g. {manifest} with the lines 'file,date' and "
+        f"'{example.name},2024-01-15', and pass it: --manifest {manifest}"
+    )
+
+
 def build_progress(
     data: Dataset, participant: str | None = None, exercise: str | None = None
 ) -> Progress:
@@ -445,10 +513,7 @@ def build_progress(
     asked = exercise
     own, participant, exercise, others = select(data, participant, exercise)
     if own.sessions["date"].isna().all():
-        raise ProgressError(
-            "no session has a date, so there are no weeks to show; give dates in a manifest "
-            "(--manifest) or record with a start time"
-        )
+        raise ProgressError(no_date_message(own.sessions))
     n_sessions = len(own.sessions)
     tied = (tuple(k for k, v in others.items() if v == n_sessions) if asked is None else ())
     by = ("participant", "exercise", research.WEEK)
@@ -599,10 +664,13 @@ def _frequency_line(progress: Progress) -> str:
     weeks = int(f["weeks"])
     in_target = round(float(f["in_target_share"]) * weeks)
     over = round(float(f["over_target_share"]) * weeks)
+    under = weeks - in_target - over  # weeks without a session too
+    low = research.FREQUENCY_TARGET[0]
     return (
         f"{count(int(f['sessions']), 'session')} over {count(weeks, 'week')} "
         f"({float(f['sessions_per_week']):.1f} a week): {in_target} of {count(weeks, 'week')} "
         "within the 2-3 sessions a week recommended for core work"
+        + (f", {under} under it (fewer than {low})" if under else "")
         + (f", {over} over it (keep rest days)" if over else "")
         + "."
     )
@@ -899,11 +967,35 @@ def _whole_weeks(ax: Axes, progress: Progress, layout: PlotLayout = PROGRESS_WID
     ax.set_xlim(start, end)  # type: ignore[arg-type]
 
 
-def _legend(fig: Figure, ax: Axes, layout: PlotLayout, most: int) -> None:
-    """The legend above the plot: at most ``most`` columns, fewer where they do not fit."""
-    labels = ax.get_legend_handles_labels()[1]
-    fig.legend(loc="outside upper center", ncols=min(most, legend_columns(labels, layout)),
-               fontsize=layout.legend_pt, frameon=False)
+LEGEND_MIN_CHARS: Final = 16
+"""Legend labels are wrapped at no fewer characters than this (a word stays whole)."""
+
+
+def _legend(fig: Figure, ax: Axes, layout: PlotLayout, most: int) -> Legend | None:
+    """The legend above the plot: at most ``most`` columns, fewer where they do not fit.
+
+    Measured, not estimated: drawn, and while wider than the figure it loses a column, then
+    its labels are wrapped onto more lines (a phone's 390 px figure cut "...in one set" off
+    at the edge).
+    """
+    handles, labels = ax.get_legend_handles_labels()
+    if not labels:
+        return None
+    ncols = min(most, legend_columns(labels, layout))
+    chars = max(len(label) for label in labels)
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    while True:
+        shown = [textwrap.fill(label, chars, break_long_words=False) for label in labels]
+        legend = fig.legend(handles, shown, loc="outside upper center", ncols=ncols,
+                            fontsize=layout.legend_pt, frameon=False)
+        if (legend.get_window_extent(renderer).width <= fig.bbox.width
+                or chars <= LEGEND_MIN_CHARS):
+            return legend
+        legend.remove()
+        if ncols > 1:
+            ncols -= 1
+        else:
+            chars = max(LEGEND_MIN_CHARS, int(chars * 0.85))
 
 
 def frequency_figure(progress: Progress, layout: PlotLayout = PROGRESS_WIDE) -> Figure:
@@ -1113,7 +1205,8 @@ def render_progress_html(progress: Progress) -> str:
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{html.escape(title)}</title><style>{CSS}</style></head><body><main>",
+        f"<title>{html.escape(title)}</title><style>{CSS}{WEEK_TABLE_CSS}</style></head>"
+        "<body><main>",
         f"<h1>{html.escape(title)}</h1>",
     ]
     per = progress.per_session
@@ -1156,15 +1249,46 @@ def render_progress_html(progress: Progress) -> str:
     parts.append("<h2>Week by week</h2>")
     rows = [[html.escape(_fmt(row[c], spec) if spec else str(row[c])) for c, _, spec in table]
             for row in progress.weekly.to_dict(orient="records")]
-    parts.append('<p class="note scroll-hint">The table is wider than the screen: swipe it '
-                 "sideways for every column; the week stays in view.</p>")
-    parts.append(scroll_table([label for _, label, _ in table], rows, cls="details weeks",
-                              label="Week by week"))
+    parts.append(week_table([label for _, label, _ in table], rows))
     parts.append('<p class="note">The same numbers, with their column names, are in '
                  "progress_weekly.csv.</p>")
     parts.append(f'<p class="disclaimer">{html.escape(DISCLAIMER)}</p>')
     parts.append("</main></body></html>")
     return "\n".join(parts)
+
+
+WEEK_TABLE_CSS: Final = """
+@media (max-width: 600px) {
+  table.weeks, table.weeks tbody, table.weeks tr { display: block; width: 100%; }
+  table.weeks thead { position: absolute; width: 1px; height: 1px; overflow: hidden;
+    clip: rect(0 0 0 0); }
+  table.weeks tr { border: 1px solid #cccccc; margin: 0 0 0.6rem; }
+  table.weeks td { display: flex; justify-content: space-between; gap: 0.8rem;
+    border: 0; border-top: 1px solid #eeeeee; text-align: right; }
+  table.weeks td::before { content: attr(data-label); text-align: left; color: #444444; }
+  table.weeks td:first-child { position: static; box-shadow: none; border-top: 0;
+    background: #eef0f2; font-weight: 600; }
+}
+"""
+"""The week table on a phone (up to 600 px): one card per week, each value beside its
+heading, so nothing scrolls sideways at 390 px; wider screens get the table."""
+
+
+def week_table(head: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """The week-by-week table (cells already HTML): a table, or a card a week on a phone.
+
+    Each cell carries its heading (``data-label``) for :data:`WEEK_TABLE_CSS`, which shows
+    a week's values one under another with their headings on narrow screens.
+    """
+    ths = "".join(f'<th scope="col">{html.escape(h)}</th>' for h in head)
+    body = "".join(
+        "<tr>" + "".join(f'<td data-label="{html.escape(h)}">{c}</td>'
+                         for h, c in zip(head, row, strict=True)) + "</tr>"
+        for row in rows
+    )
+    return ('<div class="scroll" tabindex="0"><table class="details weeks" '
+            f'aria-label="Week by week"><thead><tr>{ths}</tr></thead><tbody>{body}</tbody>'
+            "</table></div>")
 
 
 def _figure_html(draw: Callable[[Progress, PlotLayout], Figure], progress: Progress,
@@ -1238,7 +1362,7 @@ def write_progress(progress: Progress, out_dir: str | Path) -> list[Path]:
     from imu.io.atomic import atomic_path
 
     out = Path(out_dir)
-    page, weekly = out / "progress.html", out / "progress_weekly.csv"
+    page, weekly = out / "progress.html", out / WEEKLY_FILE
     try:
         out.mkdir(parents=True, exist_ok=True)
         with atomic_path(page) as tmp:
