@@ -246,7 +246,7 @@ def make_view(args: argparse.Namespace, out: Console, profile: ExerciseProfile,
         fast = getattr(args, "sim", True)
         return RichView(out, tempo, tol, args.bell, profile,
                         speed=args.speed if fast else 1.0)
-    return PlainView(out, tempo, tol, args.bell, profile.isometric)
+    return PlainView(out, tempo, tol, args.bell, profile.isometric, profile)
 
 
 def default_name(prefix: str = "live") -> str:

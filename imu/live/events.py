@@ -19,7 +19,9 @@ from imu.core.metrics import UNCERTAIN_CONFIDENCE, Rep, TempoTolerance
 from imu.exercises import FAULTS, ExerciseProfile, fault_words
 from imu.report.summary import FAULT_CUES as REPORT_FAULT_CUES
 from imu.report.summary import RULES as REPORT_RULES
+from imu.report.summary import SWING_WORDS as REPORT_SWING_WORDS
 from imu.report.summary import TEMPO_CUES as REPORT_TEMPO_CUES
+from imu.report.tables import near_limit, phase_limits
 from imu.tempo import Tempo
 
 PHASES = ("concentric", "top_hold", "eccentric", "bottom_pause")
@@ -62,7 +64,7 @@ PHASE_HINTS: dict[str, str] = {
     "bottom_pause": "reset at the bottom",
     "rest": "rest, then the next set",
     "learning": "keep going: counting starts once your movement is clear, after 2-3 reps "
-                "(small movements take longer); every rep is counted then",
+                "(small movements take longer); every rep is counted then, from the first",
     "ready": "start the first rep when you are ready",
     "lost": "reconnecting... reps done now are not counted",
     "resumed": "counting again",
@@ -87,15 +89,18 @@ HOLD_HINTS: dict[str, str] = {
 LEARNING_HINTS: dict[str, str] = {
     "large": PHASE_HINTS["learning"],
     "braced": "keep going: your pelvis moves only a little, so counting starts after about "
-              "4 reps; every rep is counted then",
+              "4-6 reps; every rep is counted then, from the first",
     "alternating": "keep going: your pelvis moves only a little, so counting starts after "
-                   "about 8 reps (4 each side); every rep is counted then",
+                   "about 10 reps (5 each side) in one set, or when you stop; every rep is "
+                   "counted then, from the first",
 }
 """The learning hint by kind of movement (:func:`learning_hint`): the analyzer fixes the
 movement axis after ``lock_rotation_deg`` of pelvic rotation, which large movements (a reverse
 crunch curls the pelvis tens of degrees) reach in 2-3 reps, a braced leg raise (the pelvis
-follows the legs by a few degrees) in about 4, and the alternating exercises (a degree or a few
-per side) in about 8."""
+follows the legs by a few degrees) in 4-6, and the alternating exercises (a degree or a few
+per side) in 9-13 of one set: a shorter set (8 reps, or 2 sets of 4: the rest between adds
+no rotation) is learned only when the session ends, and its reps are counted then (measured
+on simulated sets, seeds 0-2, with :class:`imu.core.analyzer.RepAnalyzer`)."""
 
 
 def learning_kind(profile: ExerciseProfile) -> str:
@@ -154,6 +159,44 @@ def _lower_first(cue: str) -> str:
 
 SWING_CUE = "no kick, lift with control"
 """What to do about a swing (a momentum-driven rep), on every screen."""
+
+HIP_DRIVE_CUE = REPORT_SWING_WORDS["standing-strict"][2]
+"""What to do about a hip drive (every pelvic rep of a standing strict lift, a curl or a press):
+the report's cue. Such a rep is a fault, not a rep with a tempo: the pelvis should stay still,
+so it is never told to lower more slowly."""
+
+HIP_DRIVE_WHY = "the hips drove the lift"
+"""Why :data:`HIP_DRIVE_CUE` is shown, on every screen."""
+
+
+def hip_drive(profile: ExerciseProfile | None) -> bool:
+    """Whether every pelvic rep of ``profile`` is a hip drive (``every_rep_is_swing``)."""
+    return profile is not None and profile.every_rep_is_swing
+
+
+def duration_text(measured_s: float, column: str, prescribed_s: float,
+                  tol: TempoTolerance | None = None, profile: ExerciseProfile | None = None,
+                  hold: bool = False) -> str:
+    """A phase duration as every screen prints it, never reading as a limit it is not.
+
+    One decimal, or more where one would print a threshold the phase is judged against (a
+    1.45 s descent with the dropped line at 1.5 s reads "1.45", not "1.5" beside "dropped
+    descent"): :func:`imu.report.tables.near_limit` over
+    :func:`imu.report.tables.phase_limits`, as the report and the page print it.
+
+    Args:
+        measured_s: the duration, s.
+        column: ``concentric_s``, ``top_hold_s`` or ``eccentric_s``.
+        prescribed_s: the tempo's duration for the phase, s.
+        tol: the tempo tolerance (the default when None).
+        profile: the exercise (its fault thresholds; the defaults when None).
+        hold: a static hold (plank).
+
+    """
+    limits = phase_limits(column, prescribed_s, hold,
+                          profile.thresholds if profile is not None else None, tol)
+    return near_limit(measured_s, limits)
+
 
 FAULT_CUES: dict[str, str] = {
     "swing": SWING_CUE,
@@ -234,7 +277,8 @@ def off_mark(measured_s: float, prescribed_s: float, tol: TempoTolerance) -> str
 
 
 def correction(rep: Rep, tempo: Tempo, tol: TempoTolerance,
-               hold: bool = False) -> tuple[str, str] | None:
+               hold: bool = False,
+               profile: ExerciseProfile | None = None) -> tuple[str, str] | None:
     """The one thing to correct after ``rep``: ``(cue, why)``, or None when it was good.
 
     The swing and the faults in :data:`FIX_ORDER` (the report's order: a dropped descent
@@ -242,10 +286,13 @@ def correction(rep: Rep, tempo: Tempo, tol: TempoTolerance,
     fault to correct). None for a rep over a data gap: it is not judged, on tempo nor on
     swing and faults (:func:`imu.report.tables.judged`).
     ``hold``: a static hold (plank), judged on its length only, as the analyzer does
-    (``tempo_ok``).
+    (``tempo_ok``). ``profile``: the exercise (its thresholds for the figures; a standing
+    strict lift's every rep is a hip drive, :data:`HIP_DRIVE_CUE`, never a tempo to keep).
     """
     if rep.in_gap:  # not judged at all: how long it lasted is not known (as the report)
         return None
+    if hip_drive(profile):
+        return (HIP_DRIVE_CUE, HIP_DRIVE_WHY) if rep.swing else None
     for name in FIX_ORDER:
         if name == "swing" and rep.swing:
             return SWING_CUE, "swing"
@@ -254,7 +301,9 @@ def correction(rep: Rep, tempo: Tempo, tol: TempoTolerance,
     if hold:
         if rep.tempo_ok or not math.isfinite(rep.top_hold_s):
             return None
-        return ("hold longer", f"held {rep.top_hold_s:.1f} s of {tempo.top_hold_s:g} ▼")
+        held = duration_text(rep.top_hold_s, "top_hold_s", tempo.top_hold_s, tol, profile,
+                             hold=True)
+        return ("hold longer", f"held {held} s of {tempo.top_hold_s:g} ▼")
     for phase, label, measured, prescribed in (
         ("concentric", "up", rep.concentric_s, tempo.concentric_s),
         ("top_hold", "hold", rep.top_hold_s, tempo.top_hold_s),
@@ -262,8 +311,9 @@ def correction(rep: Rep, tempo: Tempo, tol: TempoTolerance,
     ):
         mark = off_mark(measured, prescribed, tol)
         if mark and not (phase == "eccentric" and mark == "▲"):  # a slow descent is no fault
+            shown = duration_text(measured, f"{phase}_s", prescribed, tol, profile)
             return (TEMPO_CUES[(phase, mark == "▼")],
-                    f"{label} {measured:.1f} s of {prescribed:g} {mark}")
+                    f"{label} {shown} s of {prescribed:g} {mark}")
     return None
 
 
@@ -285,7 +335,8 @@ under 0.5): as the report's advice, nothing to coach on."""
 
 
 def set_coaching(reps: Sequence[Rep], tempo: Tempo, tol: TempoTolerance,
-                 hold: bool = False) -> tuple[str, str, bool]:
+                 hold: bool = False,
+                 profile: ExerciseProfile | None = None) -> tuple[str, str, bool]:
     """A finished set's one coaching line: ``(cue, why, good)``.
 
     The swing or fault most of its reps had (ties: in :data:`FIX_ORDER`, the report's order),
@@ -295,7 +346,10 @@ def set_coaching(reps: Sequence[Rep], tempo: Tempo, tol: TempoTolerance,
     every rep was over a gap is no good set but :data:`NOT_JUDGED_SET` (``good`` False). Nor
     is a rep the analyzer is not sure was one (``count_confidence`` under 0.5), as in the
     report's advice (:func:`imu.report.summary.evidence_mask`); a set of only such reps is
-    :data:`UNSURE_SET`.
+    :data:`UNSURE_SET`. When some were left out so, "k of m sure reps" says so: beside the
+    set's tiles (every rep, every fault) a bare "of m reps" read as a contradiction.
+    ``profile``: a standing strict lift's swing is a hip drive (:data:`HIP_DRIVE_CUE`), and
+    its reps have no tempo to coach.
     """
     n = len(reps)
     unit = "holds" if hold else "reps"
@@ -309,17 +363,26 @@ def set_coaching(reps: Sequence[Rep], tempo: Tempo, tol: TempoTolerance,
                else f"none of the {n} {unit} is sure: check them in the report")
         return UNSURE_SET, why, False
     m = len(judged)
+    unsure = len(reps) - len(judged) - sum(bool(r.in_gap) for r in reps)
+    of = f"{m} sure {unit}" if unsure else f"{m} {unit}"
+    left_out = f"; {unsure} uncertain left out" if unsure else ""
     counts = [(f, sum(bool(r.swing) if f == "swing" else f in r.faults for r in judged))
               for f in FIX_ORDER]
     name, most = max(counts, key=lambda c: c[1])  # the first of the most frequent
+    if hip_drive(profile):
+        if most and name == "swing":
+            return HIP_DRIVE_CUE, f"hip drive in {most} of {of}{left_out}", False
+        if not most:
+            return "good set: the pelvis stayed still", "", True
     if most:
         return (FAULT_CUES.get(name, name.replace("_", " ")),
-                f"{fault_words([name])} in {most} of {m} {unit}", False)
+                f"{fault_words([name])} in {most} of {of}{left_out}", False)
     if hold:
         short = sum(not r.tempo_ok for r in judged)
         if short:
-            which = "the one hold was" if m == 1 else f"{short} of {m} holds"
-            return ("hold longer", f"{which} shorter than {tempo.top_hold_s:g} s", False)
+            which = "the one hold was" if m == 1 else f"{short} of {of}"
+            return ("hold longer", f"{which} shorter than {tempo.top_hold_s:g} s{left_out}",
+                    False)
         return "good set: every hold long enough", "", True
     off: list[tuple[int, str, str, bool]] = []
     for phase, label, attr, prescribed in (
@@ -336,11 +399,11 @@ def set_coaching(reps: Sequence[Rep], tempo: Tempo, tol: TempoTolerance,
         slow = sum(off_mark(r.eccentric_s, tempo.eccentric_s, tol) == "▲" for r in judged)
         if slow:
             return (SLOW_DESCENTS_GOOD,
-                    f"down longer than {tempo.eccentric_s:g} s in {slow} of {m} reps", True)
+                    f"down longer than {tempo.eccentric_s:g} s in {slow} of {of}{left_out}", True)
         return "good set: every rep on tempo", "", True
     k, phase, label, short = max(off, key=lambda o: o[0])
     return (TEMPO_CUES[(phase, short)],
-            f"{label} too {'short' if short else 'long'} in {k} of {m} reps", False)
+            f"{label} too {'short' if short else 'long'} in {k} of {of}{left_out}", False)
 
 
 @dataclass(frozen=True)

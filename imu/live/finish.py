@@ -49,6 +49,7 @@ from imu.live.session import InterruptHold, LiveResult
 from imu.report.coaching import MIN_ANALYSIS_S
 from imu.report.mismatch import exercise_mismatch
 from imu.report.session import SessionReport, data_seconds
+from imu.report.summary import summarize
 from imu.report.tables import reps_table, session_table, sets_table, write_reports
 from imu.report.terminal import reps_view, sets_view
 from imu.tempo import Tempo
@@ -474,6 +475,22 @@ def no_reps_note(report: SessionReport) -> str:
     )
 
 
+def coaching_lines(report: SessionReport) -> list[str]:
+    """The coaching lines ``imu analyze`` ends with: what data gaps cost, "fix first", verdict.
+
+    From the same functions (:func:`imu.report.summary.summarize`, the session table's
+    ``verdict``), so that a live session, its replay and ``imu analyze`` of its recording end
+    on the same advice.
+    """
+    summary = summarize(report.reps, report.profile, report.tempo,
+                        lost_spans_s=report.lost_spans_s, tolerance=report.tolerance)
+    lines = [summary.gap_note] if summary.gap_note else []
+    lines += [f"fix first: {fix.text}" for fix in summary.fixes]
+    if len(report.session) and "verdict" in report.session.columns:
+        lines.append(f"verdict: {report.session.iloc[0]['verdict']}")
+    return lines
+
+
 def _print_summary(saved: SavedSession, recording: Recording, tempo: Tempo,
                    out: Console) -> None:
     """The reps and sets tables, the one-line summary, and where everything went."""
@@ -503,6 +520,8 @@ def _print_summary(saved: SavedSession, recording: Recording, tempo: Tempo,
         ),
         markup=False,
     )
+    for line in coaching_lines(report):
+        out.print(line, markup=False, highlight=False)
     where = saved.report_paths[0].parent if saved.report_paths else saved.recording_path.parent
     out.print(
         f"wrote {saved.recording_path}, and {', '.join(p.name for p in saved.report_paths)} "

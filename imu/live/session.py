@@ -333,16 +333,21 @@ class LiveSession:
             ECCENTRIC: tempo.eccentric_s,
             BOTTOM_PAUSE: tempo.bottom_pause_s,
         }
+        # A standing strict lift: every pelvic rep is a hip drive (a fault), not a rep with a
+        # tempo; its phases have no prescription and a quick return is no dropped lowering.
+        drive = self.profile.every_rep_is_swing
         for cue in cues:
             rep_no = len(self.reps) + self._reps_ahead + 1
             if isinstance(cue, PaceWarning):
-                self._emit(PaceCue(cue.phase, rep_no, cue.elapsed_s, cue.projected_s,
-                                   tempo.eccentric_s, "slower"))
+                if not drive:
+                    self._emit(PaceCue(cue.phase, rep_no, cue.elapsed_s, cue.projected_s,
+                                       tempo.eccentric_s, "slower"))
                 continue
             if cue.rep_ended:
                 self._reps_ahead += 1
             self._emit(PhaseStarted(cue.phase, rep_no, cue.at_s, cue.emitted_at_s,
-                                    prescribed[cue.phase], rep_ended=cue.rep_ended))
+                                    None if drive else prescribed[cue.phase],
+                                    rep_ended=cue.rep_ended))
 
     def _tell_hold(self) -> None:
         """Plank: tell a hold as it starts (a top-hold phase) and as it ends (bottom pause).

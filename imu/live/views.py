@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rich import box
-from rich.console import Console, Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.live import Live
 from rich.panel import Panel
 from rich.table import Table
@@ -27,6 +27,7 @@ from imu.core.metrics import HOLD_SLACK_FRACTION, Rep, TempoTolerance
 from imu.exercises import FAULTS, ExerciseProfile, fault_words
 from imu.live.events import (
     HINT_KEYS,
+    HIP_DRIVE_CUE,
     HOLD_HINTS,
     NOT_JUDGED_REP,
     PHASE_HINTS,
@@ -47,7 +48,9 @@ from imu.live.events import (
     StreamEvent,
     across_loss,
     correction,
+    duration_text,
     hint_key,
+    hip_drive,
     learning_hint,
     lost_words,
     pace_words,
@@ -144,14 +147,30 @@ def big_text(text: str) -> list[str]:
     return rows
 
 
-def rep_line(rep: Rep, tempo: Tempo, tol: TempoTolerance, hold: bool = False) -> str:
+def rep_line(rep: Rep, tempo: Tempo, tol: TempoTolerance, hold: bool = False,
+             profile: ExerciseProfile | None = None) -> str:
     """One line about a rep: phases against the tempo, swing and faults (plain text).
 
     ``hold``: the rep is a static hold (plank), told by how long it was held, judged as the
     analyzer judges it (too short is off; longer is fine). A rep over a data gap is not
     judged: neither its tempo nor its swing and faults (as the page's badges and the report).
+    Durations never read as a limit they are not (:func:`imu.live.events.duration_text`: a
+    1.45 s descent is "1.45" beside "dropped descent", not "1.5"). ``profile``: the exercise
+    (its thresholds); a standing strict lift's rep is a hip drive, told as one, with no tempo.
     """
     faults = [] if rep.in_gap else [f for f in FAULTS if f in rep.faults]
+    if hip_drive(profile) and not hold:
+        head = f"rep {rep.rep} (set {rep.set}):"
+        if rep.in_gap:
+            return (f"{head} pelvis moved {rep.rom_deg:.0f} deg, not judged (in a gap: samples "
+                    "were lost during it)")
+        verdict = (f"HIP DRIVE: {HIP_DRIVE_CUE}" if rep.swing
+                   else "no hip drive")
+        return f"{head} pelvis moved {rep.rom_deg:.0f} deg; {verdict}"
+
+    def shown(measured: float, column: str, prescribed: float) -> str:
+        return duration_text(measured, column, prescribed, tol, profile, hold)
+
     if hold:
         short_s = tempo.top_hold_s - rep.top_hold_s
         if rep.in_gap:  # samples lost during it: how long it lasted is not known
@@ -163,7 +182,8 @@ def rep_line(rep: Rep, tempo: Tempo, tol: TempoTolerance, hold: bool = False) ->
         else:
             verdict = "long enough"
         parts = [
-            f"hold {rep.rep} (set {rep.set}): held {rep.top_hold_s:.1f} s",
+            f"hold {rep.rep} (set {rep.set}): held "
+            f"{shown(rep.top_hold_s, 'top_hold_s', tempo.top_hold_s)} s",
             f"(target {tempo.top_hold_s:g} s)",
             verdict,
         ]
@@ -174,7 +194,9 @@ def rep_line(rep: Rep, tempo: Tempo, tol: TempoTolerance, hold: bool = False) ->
         return " ".join(parts)
     parts = [
         f"rep {rep.rep} (set {rep.set}{', ' + rep.side if rep.side else ''}):",
-        f"up {rep.concentric_s:.1f} s, hold {rep.top_hold_s:.1f} s, down {rep.eccentric_s:.1f} s",
+        f"up {shown(rep.concentric_s, 'concentric_s', tempo.concentric_s)} s, "
+        f"hold {shown(rep.top_hold_s, 'top_hold_s', tempo.top_hold_s)} s, "
+        f"down {shown(rep.eccentric_s, 'eccentric_s', tempo.eccentric_s)} s",
         f"(target {tempo})",
         ("tempo not judged" if rep.in_gap else "on tempo" if rep.tempo_ok else "OFF TEMPO"),
         f"ROM {rep.rom_deg:.0f} deg",
@@ -188,8 +210,12 @@ def rep_line(rep: Rep, tempo: Tempo, tol: TempoTolerance, hold: bool = False) ->
     return " ".join(parts)
 
 
-def set_line(set_no: int, reps: tuple[Rep, ...], hold: bool = False) -> str:
-    """Plain summary of a finished set (``hold``: of static holds, by the time held)."""
+def set_line(set_no: int, reps: tuple[Rep, ...], hold: bool = False,
+             profile: ExerciseProfile | None = None) -> str:
+    """Plain summary of a finished set (``hold``: of static holds, by the time held).
+
+    ``profile``: a standing strict lift's set is told by its hip drives (no tempo).
+    """
     # A rep over a data gap lasted an unknown time: its tempo, swing and faults are not
     # judged, and it is left out of the time under tension (as the report); a set of such
     # reps alone lasted an unknown time, not 0 s.
@@ -201,6 +227,9 @@ def set_line(set_no: int, reps: tuple[Rep, ...], hold: bool = False) -> str:
     swings = sum(bool(r.swing) for r in judged)
     faults = sum(len(r.faults) for r in judged)
     tut = tut_text(sum(r.tut_s for r in judged) if judged else math.nan)
+    if hip_drive(profile) and not hold:
+        return (f"set {set_no} done: {count(len(reps), 'rep')}, "
+                f"{count(swings, 'hip drive')}{not_judged}")
     if hold:
         held = sum(r.top_hold_s for r in reps)
         return (f"set {set_no} done: {count(len(reps), 'hold')}, {on_tempo} long enough"
@@ -215,9 +244,10 @@ class PlainView:
     """Line output for pipes and CI: one line per event that matters."""
 
     def __init__(self, out: Console, tempo: Tempo, tol: TempoTolerance, bell: bool,
-                 hold: bool = False) -> None:
+                 hold: bool = False, profile: ExerciseProfile | None = None) -> None:
         self.out, self.tempo, self.tol, self.bell = out, tempo, tol, bell
         self.hold = hold  # static holds (plank): told by the time held
+        self.profile = profile  # its thresholds; a standing strict lift: hip drives
         self._journal_error: str | None = None
         self._rate: float | None = None  # samples per data second, from progress reports
         self._lost = 0  # samples lost so far (progress reports)
@@ -244,7 +274,7 @@ class PlainView:
             line = (f"sensor still lost: reconnect attempt {event.attempt} in "
                     f"{event.delay_s:.1f} s ({event.error})")
         elif isinstance(event, RepDone):
-            line = rep_line(event.rep, self.tempo, self.tol, self.hold)
+            line = rep_line(event.rep, self.tempo, self.tol, self.hold, self.profile)
             if self._lost_before is not None and across_loss(
                     event.rep, self._lost_from_s, math.inf):
                 self._across += 1  # counted across the loss before its note: it says so
@@ -256,7 +286,7 @@ class PlainView:
             if self.bell:
                 line += "\a"
         elif isinstance(event, SetEnded):
-            line = set_line(event.set_no, event.reps, self.hold)
+            line = set_line(event.set_no, event.reps, self.hold, self.profile)
         elif isinstance(event, Progress):
             line = self._progress(event)
         elif isinstance(event, StreamEvent):
@@ -316,6 +346,9 @@ class _State:
     journal_error: str | None = None
     last: Rep | None = None
     summary: str = ""
+    summary_set: int = 0  # the set the summary is of
+    summary_at: float = 0.0  # host clock when it was told
+    earlier: str = ""  # sets told just before, in the same burst (LATE_SUMMARY_S)
     coaching: str = ""  # the set's one coaching line (while resting)
     cue: str = ""  # SLOWER's explanation while it is up
     cue_rep: int | None = None
@@ -356,8 +389,30 @@ BOTTOM_TO_REST_S = 5.0
 panel reads it as a rest, as the page does (``BOTTOM_TO_REST_S`` in app.js), until the set
 ends."""
 
+LATE_SUMMARY_S = 10.0
+"""How long a set's summary stays up once reps of the next set are counted, data s: a set
+told only when its reps were (a dead bug's first set, counted once the movement is learned
+during the next one) is followed at once by the next set's reps, which cleared it unseen."""
+
 BACK_NOTE_S = 15.0
 """How long "sensor back: N s lost" stays on the panel, data s (as on the page)."""
+
+
+class Wrapped:
+    """``renderable`` drawn with its text wrapped to the width, whatever the console's setting.
+
+    The CLI's console lets long lines run on (``soft_wrap``, for the tables it prints after
+    the session); inside the live panel that cropped a set summary mid-number at the panel's
+    edge ("time under tension 1 │" for 19 s). Words wrap, and a word longer than a line folds.
+    """
+
+    def __init__(self, renderable: RenderableType) -> None:
+        self.renderable = renderable
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        """Render with wrapping on (no cropping)."""
+        yield from console.render(self.renderable,
+                                  options.update(no_wrap=False, overflow="fold"))
 
 
 class RichView:
@@ -475,7 +530,20 @@ class RichView:
             rep = event.rep
             s.total += 1
             s.reps = rep.rep  # its number in its set (the analyzer numbers them)
-            s.set_no, s.last, s.summary, s.coaching, s.set_over = rep.set, rep, "", "", False
+            later = bool(s.summary) and rep.set > s.summary_set
+            if later and s.phase in ("rest", "learning"):
+                # The set just told is over and this rep of the next one was counted with
+                # it (the movement was learned during this set): at the bottom, no rest.
+                s.phase, s.phase_rep, s.ticks = "bottom_pause", s.total, 0
+                s.phase_at_s = rep.ecc_end_s if math.isfinite(rep.ecc_end_s) else self.now_s()
+                s.prescribed_s = None
+            elif s.phase == "learning":
+                s.phase, s.phase_rep, s.ticks = "bottom_pause", s.total, 0
+                s.phase_at_s = rep.ecc_end_s if math.isfinite(rep.ecc_end_s) else self.now_s()
+                s.prescribed_s = None
+            if not later:  # the summary of the set before stays up a while (LATE_SUMMARY_S)
+                s.summary, s.coaching, s.earlier = "", "", ""
+            s.set_no, s.last, s.set_over = rep.set, rep, False
             s.hold_from_s = None
             if s.back_at is not None and across_loss(rep, s.lost_from_s, s.lost_s):
                 s.across += 1  # the note tells it: counted over the loss, not judged
@@ -513,14 +581,24 @@ class RichView:
                     s.phase, s.phase_at_s, s.prescribed_s = "ready", None, None
                 elif key != s.phase:
                     s.phase, s.phase_rep, s.phase_at_s, s.ticks = key, None, self.now_s(), 0
-                    s.prescribed_s = {"concentric": self.tempo.concentric_s,
-                                      "eccentric": self.tempo.eccentric_s}.get(key)
+                    s.prescribed_s = None if hip_drive(self.profile) else {
+                        "concentric": self.tempo.concentric_s,
+                        "eccentric": self.tempo.eccentric_s}.get(key)
         elif isinstance(event, SetEnded):
             hold = self.profile.isometric
-            s.summary = set_line(event.set_no, event.reps, hold)
-            cue, why, _good = set_coaching(event.reps, self.tempo, self.tol, hold)
+            if (s.summary and s.summary_set < event.set_no
+                    and (self.clock() - s.summary_at) * self.data_speed < LATE_SUMMARY_S):
+                # Sets told together (their reps counted at once, once the movement was
+                # learned, or at the end): every one is shown, not only the last.
+                s.earlier = "\n".join(x for x in (s.earlier, s.summary) if x)
+            elif s.summary_set != event.set_no:
+                s.earlier = ""
+            s.summary = set_line(event.set_no, event.reps, hold, self.profile)
+            cue, why, _good = set_coaching(event.reps, self.tempo, self.tol, hold,
+                                           self.profile)
             s.coaching = f"{cue}: {why}" if why else cue
             s.set_no, s.reps, s.set_over = event.set_no, len(event.reps), True
+            s.summary_set, s.summary_at = event.set_no, self.clock()
             ends = [r.ecc_end_s for r in event.reps if math.isfinite(r.ecc_end_s)]
             s.phase, s.phase_at_s, s.cue = "rest", max(ends, default=None), ""
             s.prescribed_s = None
@@ -551,7 +629,7 @@ class RichView:
             s.hold_from_s = event.at_s if event.phase == "top_hold" else None
         if s.set_over and event.phase in ("concentric", "top_hold"):
             s.set_no, s.reps, s.set_over = s.set_no + 1, 0, False  # the next set began
-            s.summary = s.coaching = ""
+            s.summary = s.coaching = s.earlier = ""
         if s.cue and event.phase in ("concentric", "eccentric") and event.rep_no != s.cue_rep:
             s.cue = ""  # the next rep's lift or lowering: SLOWER was about the rep before
         elif s.cue and event.phase == "bottom_pause" and event.rep_no == s.cue_rep:
@@ -635,6 +713,11 @@ class RichView:
             ok = bool(s.last.tempo_ok)
             return f"{measured:.1f}", f"/ {target:g} s{'' if ok else ' ▼'}", (
                 "bold green" if ok else "bold red")
+        if key == "learning" and s.streaming and not self.profile.isometric:
+            # How long the movement has been watched (data time from the first sample): the
+            # screen is alive while nothing is counted yet.
+            seen = max(0.0, self.now_s())
+            return f"{int(seen // 60)}:{int(seen % 60):02d}", "of movement seen", ""
         if s.phase_at_s is None or key in ("ended", "waiting", "learning", "ready", "resumed"):
             return "", "", ""
         elapsed = max(0.0, self.now_s() - s.phase_at_s)
@@ -646,10 +729,13 @@ class RichView:
         text = f"{math.floor(elapsed * 10 ** digits + 1e-6) / 10 ** digits:.{digits}f}"
         return (text, f"/ {prescribed:g} s", "") if prescribed else (text, "s", "")
 
-    def render(self) -> Panel:
-        """The view as a rich renderable."""
+    def render(self) -> RenderableType:
+        """The view as a rich renderable (its text wrapped, never cropped: :class:`Wrapped`)."""
         s = self.state
         hold = self.profile.isometric
+        if (s.summary and s.summary_set < s.set_no
+                and (self.clock() - s.summary_at) * self.data_speed >= LATE_SUMMARY_S):
+            s.summary = s.coaching = s.earlier = ""  # the next set is under way: up long enough
         parts: list[Any] = [self._head()]
         if s.down_since is None:
             if s.back_at is not None and (self.clock() - s.back_at) * self.data_speed \
@@ -661,12 +747,19 @@ class RichView:
         if s.last is not None:
             parts.append(self._last_rep())
         if s.summary:
-            body = Group(Text(s.coaching[:1].upper() + s.coaching[1:], style="bold"),
-                         Text(s.summary, style="dim")) if s.coaching else Text(s.summary)
+            lines = [Text(s.earlier, style="dim")] if s.earlier else []
+            if s.coaching:
+                lines += [Text(s.coaching[:1].upper() + s.coaching[1:], style="bold"),
+                          Text(s.summary, style="dim")]
+            else:
+                lines.append(Text(s.summary))
+            body = Group(*lines)
             parts.append(Panel(body, title="set summary", border_style="white"))
         parts += [Text(""), self._status()]
-        title = f"imu live: {self.profile.title}, tempo {self.tempo}"
-        return Panel(Group(*parts), title=title, border_style="blue")
+        title = f"imu live: {self.profile.title}"
+        if not hip_drive(self.profile):  # a hip drive has no tempo to keep
+            title += f", tempo {self.tempo}"
+        return Wrapped(Panel(Group(*parts), title=title, border_style="blue"))
 
     def _head(self) -> Table:
         """The count in block digits beside the phase and its clock (block letters too)."""
@@ -682,7 +775,12 @@ class RichView:
         else:
             hint = (HOLD_HINTS if hold else PHASE_HINTS).get(key, "")
         big, small, style = self.phase_clock()
-        left = [*big_number(s.reps), f"{'holds' if hold else 'reps'} · set {max(s.set_no, 1)}"]
+        if key == "learning" and s.total == 0 and not hold:
+            # Nothing counted yet, nor lost: the reps done now are counted once it is learned.
+            left = [*big_text("-"), "reps: counted once learned"]
+        else:
+            left = [*big_number(s.reps),
+                    f"{'holds' if hold else 'reps'} · set {max(s.set_no, 1)}"]
         if s.total > s.reps:
             left.append(f"{s.total} in all")
         word_style = "bold yellow" if lost else "bold"
@@ -719,7 +817,7 @@ class RichView:
             return Text.assemble((" SLOWER ", "bold white on red"), "  ", (s.cue, "bold red"))
         if s.last is None or s.summary or s.phase in ("rest", "ended"):
             return None
-        fix = correction(s.last, self.tempo, self.tol, self.profile.isometric)
+        fix = correction(s.last, self.tempo, self.tol, self.profile.isometric, self.profile)
         if fix is None:
             return None
         cue, why = fix
@@ -744,6 +842,17 @@ class RichView:
             t.add_row(Text(text, style=colour))
             return t
         tempo = self.tempo
+        if hip_drive(self.profile):
+            # A standing strict lift: the pelvis should stay still, so a rep is a hip drive
+            # (a fault), told by how far the pelvis moved, with no tempo to keep.
+            t = Table(box=box.SIMPLE_HEAD, show_edge=False, title="last rep",
+                      caption=NOT_JUDGED_REP if gap else None)
+            t.add_column("hip drive", justify="right")
+            t.add_column("pelvis moved", justify="right")
+            drive = "-" if gap else "yes" if last.swing else "no"
+            t.add_row(Text(drive, style="" if gap else "red" if last.swing else "green"),
+                      Text(f"{last.rom_deg:.0f}°" if math.isfinite(last.rom_deg) else "-"))
+            return t
         t = Table(box=box.SIMPLE_HEAD, show_edge=False, title="last rep (measured/target s)",
                   caption=NOT_JUDGED_REP if gap else None)
         for name in ("up", "hold", "down", "range"):

@@ -35,8 +35,9 @@ def _terminal(exercise: str, clock: ManualClock | None = None) -> RichView:
 
 
 def test_the_learning_hint_says_how_many_reps_each_kind_of_movement_takes() -> None:
-    expected = {"dead-bug": "about 8 reps (4 each side)", "bird-dog": "about 8 reps (4 each side)",
-                "leg-raise": "about 4 reps", "reverse-crunch": "after 2-3 reps"}
+    expected = {"dead-bug": "about 10 reps (5 each side)",
+                "bird-dog": "about 10 reps (5 each side)",
+                "leg-raise": "about 4-6 reps", "reverse-crunch": "after 2-3 reps"}
     for exercise, words in expected.items():
         view = _terminal(exercise)
         view(Connected(SENSOR, reconnect=False))

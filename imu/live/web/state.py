@@ -43,6 +43,7 @@ from imu.live.events import (
     across_loss,
     correction,
     hint_key,
+    hip_drive,
     learning_hint,
     lost_words,
     off_mark,
@@ -126,6 +127,7 @@ class CoachingState:
         self.hold = hold  # a static hold (plank): each "rep" is a hold, judged on its length
         if profile is None:
             profile = next((p for p in PROFILES.values() if p.title == exercise), None)
+        self.profile = profile
         self._learning_hint = (HOLD_HINTS["learning"] if hold
                                else learning_hint(profile))
         self.tolerance = tolerance or TempoTolerance()
@@ -354,9 +356,10 @@ class CoachingState:
             return True
         if self._phase.key == "rest" and key in ("hold", "rest", "bottom_pause"):
             return False  # the set summary stays up until the next movement
-        prescribed = {"concentric": self.tempo.concentric_s,
-                      "eccentric": self.tempo.eccentric_s,
-                      "bottom_pause": self.tempo.bottom_pause_s}.get(key)
+        prescribed = None if hip_drive(self.profile) else {
+            "concentric": self.tempo.concentric_s,
+            "eccentric": self.tempo.eccentric_s,
+            "bottom_pause": self.tempo.bottom_pause_s}.get(key)
         rep_no = len(self._reps) + (0 if key == "bottom_pause" else 1)
         self._phase = _Phase(key, rep_no, self._extrapolated(self.clock()), prescribed)
         return True
@@ -377,9 +380,10 @@ class CoachingState:
             # The thresholds the phase is judged against: the page prints a value that would
             # read as one it is not with a decimal more, as the report does (near_limit).
             limits = phase_limits(f"{key}_s", prescribed, isometric=self.hold, tolerance=tol)
-            if rep.in_gap:
+            if rep.in_gap or hip_drive(self.profile):
                 # Over a data gap the rep lasted an unknown time: not judged (as the report),
-                # neither red nor green (ok None: the page shows it grey), no ▼/▲.
+                # neither red nor green (ok None: the page shows it grey), no ▼/▲. A hip
+                # drive (standing strict lift) is a fault, not a rep with a tempo: no ▼/▲.
                 ok: bool | None = None
                 mark = ""
             elif self.hold:
@@ -402,7 +406,7 @@ class CoachingState:
         # A rep over a data gap is not judged: its swing and faults are no badges (they are
         # in reps.csv, and the report shows them as not judged).
         faults = [] if rep.in_gap else [f for f in FAULTS if f in rep.faults]
-        fix = correction(rep, tempo, tol, self.hold)
+        fix = correction(rep, tempo, tol, self.hold, self.profile)
         return {
             "number": number,
             "set": rep.set,
@@ -458,7 +462,8 @@ class CoachingState:
 
     def _set_coaching(self, reps: tuple[Rep, ...]) -> dict[str, Any]:
         """The set's one coaching line (:func:`imu.live.events.set_coaching`)."""
-        cue, why, good = set_coaching(reps, self.tempo, self.tolerance, self.hold)
+        cue, why, good = set_coaching(reps, self.tempo, self.tolerance, self.hold,
+                                      self.profile)
         return {"cue": cue, "why": why, "good": good}
 
     # ------------------------------------------------------------------ output
