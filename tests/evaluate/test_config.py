@@ -23,10 +23,10 @@ from imu.sim import SessionSpec
 
 def test_holdout_ranges_are_the_published_ones() -> None:
     assert [(r.start, r.stop - 1) for r in HOLDOUT_RANGES] == [
-        (111000, 111099), (111100, 111199), (111200, 111299), (111300, 111399),
-        (111400, 111499)]
+        (112000, 112099), (112100, 112199), (112200, 112299), (112300, 112399),
+        (112400, 112499)]
     assert [r.label for r in holdout_ranges(10)] == [
-        "111000-111009", "111100-111109", "111200-111209", "111300-111309", "111400-111409"]
+        "112000-112009", "112100-112109", "112200-112209", "112300-112309", "112400-112409"]
     assert touches_holdout(holdout_ranges(1))
     assert touches_holdout((SeedRange(90400, 5),))  # the earlier held-out sets, seen since
     assert touches_holdout((SeedRange(91300, 5),))
@@ -42,6 +42,7 @@ def test_holdout_ranges_are_the_published_ones() -> None:
     assert touches_holdout((SeedRange(108050, 2),))  # the nineteenth, reported once
     assert touches_holdout((SeedRange(109499, 1),))  # the twentieth, reported once
     assert touches_holdout((SeedRange(110250, 3),))  # the twenty-first, reported once
+    assert touches_holdout((SeedRange(111099, 1),))  # the twenty-second, reported once
     assert touches_holdout((SeedRange(95490, 20),))
     assert touches_holdout((SeedRange(98301, 1),))  # the ninth, seen since
     assert touches_holdout((SeedRange(96250, 3),))
