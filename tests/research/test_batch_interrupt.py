@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -32,18 +33,28 @@ def _sigint_disposition(queue: multiprocessing.Queue) -> None:  # type: ignore[t
     queue.put(signal.getsignal(signal.SIGINT) == signal.SIG_IGN)
 
 
-@posix_only
-def test_processes_started_while_sigint_is_ignored_keep_ignoring_it() -> None:
-    """What keeps Dask's workers quiet: they ignore the Ctrl-C the terminal sends them too."""
+def _child_started_within(block: Any, report: Any) -> object:
+    """What ``report(queue)`` puts, run in a process started inside ``block()``.
+
+    The process is spawned as Dask's nanny does; the handler in force is checked to be the
+    one from before the block.
+    """
     before = signal.getsignal(signal.SIGINT)
     context = multiprocessing.get_context("spawn")  # what Dask's nanny uses
     queue = context.Queue()
-    with _sigint_ignored():
-        child = context.Process(target=_sigint_disposition, args=(queue,))
+    with block():
+        child = context.Process(target=report, args=(queue,))
         child.start()
     assert signal.getsignal(signal.SIGINT) is before
-    assert queue.get(timeout=60) is True
+    seen = queue.get(timeout=60)
     child.join(timeout=60)
+    return seen
+
+
+@posix_only
+def test_processes_started_while_sigint_is_ignored_keep_ignoring_it() -> None:
+    """What keeps Dask's workers quiet: they ignore the Ctrl-C the terminal sends them too."""
+    assert _child_started_within(_sigint_ignored, _sigint_disposition) is True
 
 
 def _sigint_blocked(queue: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
@@ -53,16 +64,8 @@ def _sigint_blocked(queue: multiprocessing.Queue) -> None:  # type: ignore[type-
 @posix_only
 def test_processes_started_while_the_cluster_starts_never_see_a_ctrl_c() -> None:
     """Their SIGINT stays blocked (the mask survives exec), so no worker prints a traceback."""
-    before = signal.getsignal(signal.SIGINT)
-    context = multiprocessing.get_context("spawn")  # what Dask's nanny uses
-    queue = context.Queue()
-    with _sigint_deferred():
-        child = context.Process(target=_sigint_blocked, args=(queue,))
-        child.start()
-    assert signal.getsignal(signal.SIGINT) is before
+    assert _child_started_within(_sigint_deferred, _sigint_blocked) is True
     assert signal.SIGINT not in signal.pthread_sigmask(signal.SIG_BLOCK, [])
-    assert queue.get(timeout=60) is True
-    child.join(timeout=60)
 
 
 @posix_only
