@@ -4,8 +4,9 @@ The analyzer is a chain of small causal steps, each a class with its own state a
 composed here and nowhere else. Signal path:
 
 1. **Gaps**: NaN runs up to ``max_interp_s`` (0.6 s: a lost BLE frame or two; rep movements
-   are below 3 Hz, so a straight line bridges them) are interpolated (the output waits for the
-   sample after the run); longer runs hold the last value and are flagged: the gyro reads
+   are below 3 Hz, so a straight line bridges them) are interpolated (the output waits for
+   ``gap_edge_s`` of data after the run: a side that shakes rather than moves one way is
+   bridged from its mean); longer runs hold the last value and are flagged: the gyro reads
    zero there and reps overlapping them are marked ``in_gap``.
 2. **Filters**: gyroscope low-pass, 2nd-order Butterworth at ``gyro_cutoff_hz`` (6 Hz: rep
    movements are below 3 Hz and leg tosses below 5 Hz, sensor noise and tremor above);
@@ -117,9 +118,11 @@ class AnalyzerParams:
     acc_cutoff_hz: float = 1.5
     max_interp_s: float = 0.6
     gap_edge_s: float = 0.1
-    """A gap bridged by a line runs through the means of this much data on either side, s
-    (:class:`imu.core.stream.GapFiller`): a tremor's one sample at an edge, held across a
-    0.3 s gap, integrated into a turn of several degrees that ended a plank hold."""
+    """How much data on either side of a bridged gap decides where its line starts, s
+    (:class:`imu.core.stream.GapFiller`): the edge sample where it moves one way, its mean
+    where it shakes (a tremor's one sample at an edge, held across a 0.3 s gap, integrated
+    into a turn of several degrees that ended a plank hold). The output waits this long
+    after a bridged gap."""
     still_window_s: float = 1.0
     still_gyro_range_dps: float = 0.6
     still_acc_range_ms2: float = 0.06

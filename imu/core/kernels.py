@@ -212,10 +212,11 @@ def fill_runs(
     """Fill the NaN runs of ``out`` in place: short ones by a straight line, long ones held.
 
     A run of at most ``max_interp`` samples with a valid sample on both sides is
-    interpolated on the line through the means of the valid samples next to it, up to
-    ``edge_n`` on each side (not across another run), each placed at its samples' mean time:
-    a tremor's single sample at either edge, held over the run, would turn into a rotation
-    once the rate is integrated, while the mean follows the movement. Any other run holds
+    interpolated on a straight line. On each side it starts from the edge sample where the
+    valid samples next to the run (up to ``edge_n``, not across another run) move one way
+    (:func:`_monotonic`: a movement under way, which the edge continues), else from their
+    mean, placed at their mean time: a tremor's single sample at an edge, held over the run,
+    would turn into a rotation once the rate is integrated. Any other run holds
     the sample before it (``last`` for a run at the chunk's start, else the sample after it,
     else 0) and is flagged.
 

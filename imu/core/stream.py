@@ -123,10 +123,11 @@ class WindowMean:
 class GapFiller:
     """Fills NaN runs in a stream: short ones by linear interpolation, long ones held.
 
-    A NaN run of at most ``max_interp`` samples is interpolated on the line through the
-    means of up to ``edge_n`` valid samples on either side (:func:`kernels.fill_runs`), so
-    the output waits for those after the run (the chunk is released up to the run; a short
-    run is held back until ``edge_n`` valid samples, or another run, follow it). A longer run
+    A NaN run of at most ``max_interp`` samples is interpolated on a line from either side:
+    the edge sample where the side's ``edge_n`` valid samples move one way, their mean where
+    they shake (:func:`kernels.fill_runs`), so the output waits for those after the run (the
+    chunk is released up to the run; a short run is held back until ``edge_n`` valid
+    samples, or another run, follow it). A longer run
     is released immediately, with the last valid value held in every channel, and flagged.
     A run at the very start of the stream, before any valid sample, is held back (as a count)
     until the first valid sample, whose value it then holds, flagged: whatever the chunking
@@ -232,6 +233,8 @@ class GapFiller:
         gaps = np.flatnonzero(nan)
         if len(gaps):
             self._hist = np.array(x[gaps[-1] + 1 :][-self.edge_n :], dtype=np.float64)
+        elif len(x) >= self.edge_n:
+            self._hist = np.array(x[-self.edge_n :], dtype=np.float64)
         else:
             joined = np.concatenate((self._hist, np.asarray(x, dtype=np.float64)))
             self._hist = joined[-self.edge_n :]
