@@ -211,7 +211,8 @@ class GapFiller:
             if len(x):
                 self._last = x[-1].copy()
                 self._in_long_gap = False
-                self._keep_history(x, nan)
+                if self.edge_n > 1:
+                    self._keep_history(x, None)
             return x, flags  # nothing to fill: no copy
         out = np.array(x, dtype=np.float64, order="C")
         last = self._last if self._last is not None else np.zeros(out.shape[1])
@@ -226,11 +227,14 @@ class GapFiller:
         self._keep_history(x, nan)
         return out, flags
 
-    def _keep_history(self, x: FloatArray, nan: BoolArray) -> None:
-        """Keep the last ``edge_n`` valid samples released, back to the last gap."""
+    def _keep_history(self, x: FloatArray, nan: BoolArray | None) -> None:
+        """Keep the last ``edge_n`` valid samples released, back to the last gap.
+
+        ``nan``: the rows of ``x`` that were missing; None when none were.
+        """
         if self.edge_n <= 1:
             return
-        gaps = np.flatnonzero(nan)
+        gaps = np.flatnonzero(nan) if nan is not None else np.empty(0, dtype=np.intp)
         if len(gaps):
             self._hist = np.array(x[gaps[-1] + 1 :][-self.edge_n :], dtype=np.float64)
         elif len(x) >= self.edge_n:
