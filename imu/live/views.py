@@ -711,7 +711,10 @@ class RichView:
             if s.last.in_gap:  # samples lost during it: how long it lasted is not known
                 return f"{measured:.1f}", f"/ {target:g} s, {NOT_JUDGED_REP}", "bold"
             ok = bool(s.last.tempo_ok)
-            return f"{measured:.1f}", f"/ {target:g} s{'' if ok else ' ▼'}", (
+            # A 44.96 s hold of 45 reads "44.96", never "45.0" beside ▼.
+            shown = duration_text(measured, "top_hold_s", target, self.tol, self.profile,
+                                  hold=True)
+            return shown, f"/ {target:g} s{'' if ok else ' ▼'}", (
                 "bold green" if ok else "bold red")
         if key == "learning" and s.streaming and not self.profile.isometric:
             # How long the movement has been watched (data time from the first sample): the
@@ -833,7 +836,10 @@ class RichView:
         # neither green nor red, no ▼/▲, and the table says why.
         gap = bool(last.in_gap)
         if self.profile.isometric:
-            held = f"{last.top_hold_s:.1f}/{self.tempo.top_hold_s:g}"
+            held_s = (f"{last.top_hold_s:.1f}" if gap else
+                      duration_text(last.top_hold_s, "top_hold_s", self.tempo.top_hold_s,
+                                    self.tol, self.profile, hold=True))
+            held = f"{held_s}/{self.tempo.top_hold_s:g}"
             text, colour = ((held, "") if gap else (held, "green") if last.tempo_ok
                             else (f"{held} ▼", "red"))
             t = Table(box=box.SIMPLE_HEAD, show_edge=False,

@@ -448,3 +448,17 @@ def test_a_descent_near_the_dropped_line_reads_as_in_the_report() -> None:
     cells = [str(cell) for column in table.columns for cell in column._cells]
     assert "1.46/3 ▼" in cells
     assert "3.0/3" in cells  # far from every limit: one decimal
+
+
+def test_a_hold_just_short_of_its_limit_never_reads_as_the_limit():
+    """A 40.46 s hold of 45 (the limit 40.5 s, within 10%) read "40.5 / 45 s ▼" and "40.5/45 ▼":
+    the figure printed as the limit it missed. Both now read 40.46, as the report prints it."""
+    rich = RichView(Console(file=io.StringIO()), parse_tempo("1-45-1"), TempoTolerance(),
+                    False, get_profile("plank"))
+    hold = _plank_hold(1, 40.46, False)
+    rich(RepDone(hold, 0.0, 0.0))
+    buf = io.StringIO()
+    Console(file=buf, width=100).print(rich.render())
+    text = buf.getvalue()
+    assert "40.46/45 ▼" in text
+    assert "40.5" not in text

@@ -61,19 +61,18 @@
   // A phase duration with a decimal more where it would print as a threshold it is not (the
   // report's near_limit, imu/report/tables.py): a 1.49 s descent against the dropped line at
   // 1.5 s reads "1.49", not "1.5". `limits`: the phase's limits_s from the state.
-  function nearLimit(x, limits, digits = 1, maxDigits = 3) {
+  // As near_limit: at most two decimals; a value that still prints as a limit then keeps one.
+  function nearLimit(x, limits, digits = 1, maxDigits = 2) {
     if (x === null || x === undefined) return "-";
     const bounds = (limits || []).filter((b) => b !== x);
     // Python's math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
     const close = (a, b) =>
       Math.abs(a - b) <= Math.max(1e-9 * Math.max(Math.abs(a), Math.abs(b)), 1e-12);
-    let text = fixed(x, digits);
     for (let places = digits; places <= maxDigits; places++) {
-      text = fixed(x, places);
-      const shown = Number(text);
-      if (!bounds.some((b) => close(shown, b))) break;
+      const text = fixed(x, places);
+      if (!bounds.some((b) => close(Number(text), b))) return text;
     }
-    return text;
+    return fixed(x, digits);
   }
   // A running clock: cut (not rounded) to `digits`, so it never shows a second not yet reached.
   function clock(x, digits) {
