@@ -27,7 +27,7 @@ inputs:
 
 outputs (in --out DIR):
   progress.html          the page: sessions per week, clean reps per set, descent and
-                         swung reps over the weeks, and where you stand against the
+                         swing reps over the weeks, and where you stand against the
                          progression rule (about 15 clean reps with a 3 s descent)
                          (a hold, plank: time held per week and the longest hold
                          against the prescribed hold, and the hold faults: sagging,
@@ -49,7 +49,7 @@ def register(subparsers: Any) -> None:
               "planks: time held)"),
         description=textwrap.fill(
             "Write a personal progress page from a dataset of 'imu batch' or from recordings: "
-            "sessions per week, clean reps per set, eccentric duration and swung reps over "
+            "sessions per week, clean reps per set, eccentric duration and swing reps over "
             "time, and where the person stands against the progression rule; for a hold "
             "(plank), the time held against the prescribed hold and the hold faults."
         ),

@@ -9,7 +9,7 @@ Built on the research API (:mod:`imu.research`); nothing here recomputes what it
 - the eccentric (descent) per week, median and quartiles, against the prescription
   (:func:`imu.research.tempo_compliance`, :func:`imu.research.eccentric_quantiles`), and its
   trend (:func:`imu.research.weekly_trend`);
-- the share of swung reps per week (:func:`imu.research.fault_rates`) and its trend;
+- the share of swing reps per week (:func:`imu.research.fault_rates`) and its trend;
 - time under tension per week (:func:`imu.research.time_under_tension`);
 - the progression rule of the domain brief ("about 15 clean reps with a 3 s descent suggests
   progressing"): per session the best set's count of such reps
@@ -22,7 +22,7 @@ hold faults per week (sagging, piking, shaking: :func:`imu.research.fault_rates`
 coaching verdict of the last session (:mod:`imu.report.coaching`, holds long enough).
 
 Only the measures the exercise's profile judges are shown (:func:`weekly_columns`): the
-descent where ``dropped_eccentric`` is one of its faults, the share of swung reps where it
+descent where ``dropped_eccentric`` is one of its faults, the share of swing reps where it
 judges swing rep by rep. The prescription told is the latest session's (and when it changed,
 :attr:`Progress.prescriptions`); plots and weekly columns use the one in force each week.
 
@@ -124,7 +124,7 @@ def judges_descent(profile: ExerciseProfile) -> bool:
 
 
 def judges_swing_share(profile: ExerciseProfile) -> bool:
-    """A share of swung reps means something: the profile judges swing, rep by rep.
+    """A share of swing reps means something: the profile judges swing, rep by rep.
 
     Not where it does not judge swing (``judges_swing`` false: dead bug, pelvic tilt), nor
     where every rep is a swing by definition (``every_rep_is_swing``: standing strict lifts,
@@ -139,7 +139,7 @@ def weekly_columns(profile: ExerciseProfile) -> tuple[str, ...]:
     :data:`WEEKLY_COLUMNS` without the descent's (``prescribed_eccentric_s``,
     ``eccentric_s_median``, ``eccentric_ok_share``, ``progress_reps_max``) where the profile
     does not judge it (:func:`judges_descent`), and without ``swing_share`` where a share of
-    swung reps means nothing (:func:`judges_swing_share`); a hold's are
+    swing reps means nothing (:func:`judges_swing_share`); a hold's are
     :func:`hold_weekly_columns`.
     """
     if profile.isometric:
@@ -729,7 +729,7 @@ def _not_judged_line(progress: Progress) -> str | None:
     profile = get_profile(progress.exercise)
     names = []
     if not judges_swing_share(profile) and not profile.every_rep_is_swing:
-        names.append("swung reps")
+        names.append("swing reps")
     if not judges_descent(profile):
         names.append("the descent")
     if not names:
@@ -779,11 +779,11 @@ def headline(progress: Progress) -> list[str]:
         first, last, slope = swing
         if np.isfinite(slope):
             lines.append(
-                f"Swung reps: {first:.0%} of reps in the first week, {last:.0%} in the last "
+                f"Swing reps: {first:.0%} of reps in the first week, {last:.0%} in the last "
                 f"({slope * 100:+.1f} points a week)."
             )
         else:
-            lines.append(f"Swung reps: {last:.0%} of reps in the one week so far.")
+            lines.append(f"Swing reps: {last:.0%} of reps in the one week so far.")
     lines += [line for line in (_hip_drive_line(progress), _not_judged_line(progress)) if line]
     lines.append(standing_text(progress))
     return lines
@@ -1087,13 +1087,13 @@ def _prescription_steps(ax: Axes, progress: Progress, column: str) -> None:
 
 
 def swing_figure(progress: Progress, layout: PlotLayout = PROGRESS_WIDE) -> Figure:
-    """Share of swung reps per week."""
+    """Share of swing reps per week."""
     fig = _figure(3.0, layout)
-    ax = _week_axis(fig, "Swung reps per week", "share of reps (%)", layout)
+    ax = _week_axis(fig, "Swing reps per week", "share of reps (%)", layout)
     w = progress.weekly
     ax.plot(w[research.WEEK_START] + MID_WEEK, 100 * w["swing_share"],
             color="#c2185b",
-            marker="v", label="swung reps")
+            marker="v", label="swing reps")
     ax.set_ylim(0, 100)
     _legend(fig, ax, layout, 1)
     _whole_weeks(ax, progress, layout)
@@ -1154,7 +1154,7 @@ WEEK_TABLE: Final = (
     ("prescribed_eccentric_s", "Prescribed descent (s)", "g"),
     ("eccentric_s_median", "Median descent (s)", ".1f"),
     ("eccentric_ok_share", "Descents long enough (%)", "%"),
-    ("swing_share", "Swung reps (%)", "%"),
+    ("swing_share", "Swing reps (%)", "%"),
     ("clean_share", "Clean reps (%)", "%"),
     ("clean_reps_before_first_fault_mean", "Clean before the first fault (mean)", ".1f"),
     ("progress_reps_max", "Best set: clean reps with a 3 s descent", "d"),
@@ -1302,9 +1302,9 @@ def _figure_html(draw: Callable[[Progress, PlotLayout], Figure], progress: Progr
 
 
 def _rep_figures(progress: Progress) -> list[str]:
-    """The figures of a rep exercise: clean reps per set, descent, swung reps.
+    """The figures of a rep exercise: clean reps per set, descent, swing reps.
 
-    The descent and swung reps only where the profile judges them (:func:`weekly_columns`).
+    The descent and swing reps only where the profile judges them (:func:`weekly_columns`).
     """
     parts: list[str] = []
     parts.append(_figure_html(
@@ -1320,7 +1320,7 @@ def _rep_figures(progress: Progress) -> list[str]:
     if "swing_share" in progress.weekly:
         parts.append(_figure_html(
             swing_figure, progress,
-            "Line of the percentage of swung reps in each week.",
+            "Line of the percentage of swing reps in each week.",
         ))
     return parts
 

@@ -76,7 +76,7 @@ def test_headline_says_frequency_descent_swings_and_standing(
     assert "recommended for core work" in lines[0]
     assert lines[1].startswith("Descent (median per week): rose from")
     assert "against 3 s prescribed" in lines[1]
-    assert lines[2].startswith("Swung reps:")
+    assert lines[2].startswith("Swing reps:")
     assert lines[-1].startswith(
         "Progression rule: about 15 clean reps with a 3 s descent in a set. You stand at"
     )

@@ -108,10 +108,10 @@ def test_no_swing_figures_where_swing_is_not_judged(exercise: str) -> None:
     """They printed "Swung reps: 0% ... (+0.0 points a week)"."""
     progress = build_progress(tables(exercise, ["2-1-2"] * 3))
     text = "\n".join(headline(progress))
-    assert "Swung reps:" not in text and "swing_share" not in progress.weekly
+    assert "Swing reps:" not in text and "swing_share" not in progress.weekly
     page = render_progress_html(progress)
-    assert "Swung reps per week" not in page and "Swung reps (%)" not in page
-    assert f"Not judged for {get_profile(exercise).title.lower()}: swung reps" in text
+    assert "Swing reps per week" not in page and "Swing reps (%)" not in page
+    assert f"Not judged for {get_profile(exercise).title.lower()}: swing reps" in text
 
 
 @pytest.mark.parametrize("exercise", ["dead-bug", "bird-dog"])
@@ -133,7 +133,7 @@ def test_a_standing_lift_has_no_swing_share_nor_descent() -> None:
     data.reps["swing"] = True
     progress = build_progress(data)
     text = "\n".join(headline(progress))
-    assert "Swung reps" not in text and "100%" not in text and "Descent" not in text
+    assert "Swing reps" not in text and "100%" not in text and "Descent" not in text
     assert "Hip drive: every pelvic rep" in text
     assert {"swing_share", "eccentric_s_median"}.isdisjoint(progress.weekly.columns)
 
