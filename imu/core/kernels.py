@@ -175,12 +175,13 @@ def window_span_norm(
 def _monotonic(
     out: FloatArray, nan: BoolArray, hist: FloatArray, j: int, start: int, step: int, n: int
 ) -> bool:  # pragma: no cover - compiled
-    """Whether ``n`` samples of channel ``j`` from ``start`` (going ``step``) never turn back.
+    """Whether ``n`` samples of channel ``j`` from ``start`` (going ``step``) move one way.
 
-    Indices below 0 are the history before the chunk (``hist``, -1 its last row). A side of a
-    gap that only rises or only falls is a movement under way: its edge sample, not its
-    mean, continues it (the mean of a burst's flank lags it). One that turns is a tremor or
-    noise, which the mean smooths.
+    They move one way when they never turn back and their slope changes from sample to
+    sample by no more than its mean (with three or more samples). Indices below 0 are the
+    history before the chunk (``hist``, -1 its last row). A side of a gap that moves one way
+    is a movement under way: its edge sample, not its mean, continues it (the mean of a
+    burst's flank lags it). Any other side is a tremor or noise, which the mean smooths.
     """
     n_hist = hist.shape[0]
     prev_diff = 0.0
