@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from imu.core.analyzer import RepAnalyzer
+from imu.core.metrics import Rep
 from imu.core.segmentation import LobeFinder, SegmenterParams
 from imu.evaluate.config import EvalConfig, default_cases
 from imu.evaluate.sessions import draw_spec, stream_reps
@@ -28,6 +30,17 @@ def lobes_of(w: np.ndarray) -> list[tuple[float, float, float]]:
     angle = np.cumsum(w) / FS
     found = finder.push(w, angle, angle)
     return [(lobe.start / FS, lobe.end / FS, lobe.peak_dps) for lobe in found]
+
+
+def streamed_session(case_name: str, seed: int) -> tuple[list[Rep], pd.DataFrame, float]:
+    """The reps of tuning seed ``seed`` of evaluation case ``case_name``, streamed in
+    20-sample chunks as live data arrives; the simulator's truth; the rate, Hz."""
+    case = next(c for c in default_cases(False) if c.name == case_name)
+    spec, tempo = draw_spec(case, seed, EvalConfig(cases=(case,)))
+    sim = simulate_session(spec)
+    rec = sim.recording
+    analyzer = RepAnalyzer(get_profile(case.profile), float(rec.sampling_rate_hz), tempo)
+    return stream_reps(analyzer, rec.acc, rec.gyr, 20), sim.truth, float(rec.sampling_rate_hz)
 
 
 def test_a_slow_movement_rising_out_of_a_fast_ones_tail_is_a_movement_of_its_own():
@@ -60,13 +73,7 @@ def test_a_rep_right_after_the_recovery_from_a_back_arch_is_counted():
     # Dead bug, tuning seed 18 of the simulator: the eighth rep of the second set arches the
     # back (the pelvis 6.5 deg below rest), the fast recovery flows without a stop into the
     # next rep's rise, which was taken for the end of the recovery and never counted.
-    case = next(c for c in default_cases(False) if c.name == "dead-bug")
-    spec, tempo = draw_spec(case, 18, EvalConfig(cases=(case,)))
-    sim = simulate_session(spec)
-    rec = sim.recording
-    analyzer = RepAnalyzer(get_profile("dead-bug"), float(rec.sampling_rate_hz), tempo)
-    reps = stream_reps(analyzer, rec.acc, rec.gyr, 20)
-    truth = sim.truth
+    reps, truth, _ = streamed_session("dead-bug", 18)
     starts = np.array([r.con_start_s for r in reps])
     for onset in truth["con_start_s"]:
         assert np.min(np.abs(starts - onset)) < 0.5, f"the rep at {onset:.1f} s was missed"
@@ -101,13 +108,8 @@ def test_a_leg_raise_lowering_that_ends_in_a_settle_is_not_read_as_a_dropped_ecc
     # Leg raise, tuning seed 77 of the simulator: the rep at 35.3 s lowers slowly from 39.1 s
     # to 42.4 s, then the pelvis dips quickly at 43.3 s. The lowering was read as the dip
     # alone (from 43.2 s, 0.3 s long) and called dropped.
-    case = next(c for c in default_cases(False) if c.name == "leg-raise")
-    spec, tempo = draw_spec(case, 77, EvalConfig(cases=(case,)))
-    sim = simulate_session(spec)
-    rec = sim.recording
-    analyzer = RepAnalyzer(get_profile("leg-raise"), float(rec.sampling_rate_hz), tempo)
-    reps = stream_reps(analyzer, rec.acc, rec.gyr, 20)
-    truth = sim.truth.set_index("con_start_s")
+    reps, truth_rows, _ = streamed_session("leg-raise", 77)
+    truth = truth_rows.set_index("con_start_s")
     rep = min(reps, key=lambda r: abs(r.con_start_s - 35.27))
     true = truth.iloc[np.argmin(np.abs(truth.index - 35.27))]
     assert abs(rep.ecc_start_s - true["ecc_start_s"]) < 0.5
@@ -118,12 +120,8 @@ def test_a_lowering_straight_after_the_rise_never_gives_a_negative_top_hold():
     # Bird-dog, tuning seed 19 of the simulator (26 Hz, 1-0-1): the rise's end and the
     # lowering's start are each interpolated within a sample of their own run, and five reps
     # read a top hold of -0.04 s (one sample): the report showed "hold -0.0 s".
-    case = next(c for c in default_cases(False) if c.name == "bird-dog")
-    spec, tempo = draw_spec(case, 19, EvalConfig(cases=(case,)))
-    assert spec.sampling_rate_hz == 26
-    rec = simulate_session(spec).recording
-    analyzer = RepAnalyzer(get_profile("bird-dog"), float(rec.sampling_rate_hz), tempo)
-    reps = stream_reps(analyzer, rec.acc, rec.gyr, 20)
+    reps, _, rate_hz = streamed_session("bird-dog", 19)
+    assert rate_hz == 26
     holds = np.array([r.top_hold_s for r in reps])
     assert len(reps) > 10
     assert holds.min() >= 0.0
