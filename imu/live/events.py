@@ -174,6 +174,25 @@ def hip_drive(profile: ExerciseProfile | None) -> bool:
     return profile is not None and profile.every_rep_is_swing
 
 
+def counted_reps(reps: Sequence[Rep]) -> tuple[list[Rep], int]:
+    """The reps whose swing and faults count, and how many uncertain reps that leaves out.
+
+    The report's rule (:func:`imu.report.summary.evidence_mask`, the sets and session
+    tables): a rep over a data gap is not judged, and a rep the analyzer is not sure was one
+    (``count_confidence`` under 0.5) may be no rep, so neither is counted clean nor counts
+    a swing or fault. The count left out is of the uncertain reps not over a gap, the ones a
+    screen must name beside its counts (:func:`uncertain_left_out`).
+    """
+    judged = [r for r in reps if not r.in_gap]
+    sure = [r for r in judged if r.count_confidence >= UNCERTAIN_CONFIDENCE]
+    return sure, len(judged) - len(sure)
+
+
+def uncertain_left_out(n: int) -> str:
+    """Said beside a count that leaves uncertain reps out: " (1 uncertain left out)"."""
+    return f" ({n} uncertain left out)" if n else ""
+
+
 def duration_text(measured_s: float, column: str, prescribed_s: float,
                   tol: TempoTolerance | None = None, profile: ExerciseProfile | None = None,
                   hold: bool = False) -> str:
@@ -371,7 +390,9 @@ def set_coaching(reps: Sequence[Rep], tempo: Tempo, tol: TempoTolerance,
     name, most = max(counts, key=lambda c: c[1])  # the first of the most frequent
     if hip_drive(profile):
         if most and name == "swing":
-            return HIP_DRIVE_CUE, f"hip drive in {most} of {of}{left_out}", False
+            # Every pelvic burst of a strict lift is a hip drive: "1 of 1 reps" said nothing.
+            drives = f"{most} hip drive{'' if most == 1 else 's'}"
+            return HIP_DRIVE_CUE, f"{drives} since the last pause{left_out}", False
         if not most:
             return "good set: the pelvis stayed still", "", True
     if most:

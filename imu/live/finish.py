@@ -49,7 +49,7 @@ from imu.live.session import InterruptHold, LiveResult
 from imu.report.coaching import MIN_ANALYSIS_S
 from imu.report.mismatch import exercise_mismatch
 from imu.report.session import SessionReport, data_seconds
-from imu.report.summary import summarize
+from imu.report.summary import counted_words, summarize
 from imu.report.tables import reps_table, session_table, sets_table, write_reports
 from imu.report.terminal import reps_view, sets_view
 from imu.tempo import Tempo
@@ -503,15 +503,19 @@ def _print_summary(saved: SavedSession, recording: Recording, tempo: Tempo,
     if hint:
         out.print(f"note: {hint}", markup=False, highlight=False)
     out.print()
-    sets = sets_view(report.sets, report.profile.isometric, report.reps)
+    strict = report.profile.every_rep_is_swing
+    # A standing strict lift's "sets" are stretches of hip drives between pauses, not the
+    # person's sets, and its drives have no tempo: its line counts the hip drives alone.
+    sets = None if strict else sets_view(report.sets, report.profile.isometric, report.reps)
     if sets is not None:
         out.print(sets)
     row = report.session.iloc[0]
+    counted = counted_words(report.profile, int(row["reps"]), int(row["sets"]),
+                            uncertain_note(row))
+    worked = "" if strict else (
+        f", {tempo_and_time(report.reps, tempo, report.profile.isometric, row)}")
     out.print(
-        f"{count(int(row['reps']), 'hold' if report.profile.isometric else 'rep')}"
-        f"{uncertain_note(row)} in "
-        f"{count(int(row['sets']), 'set')}, "
-        f"{tempo_and_time(report.reps, tempo, report.profile.isometric, row)}; "
+        f"{counted}{worked}; "
         f"{recording.duration_s:.0f} s recorded, "
         + (
             f"{count(recording.missing_samples, 'sample')} lost in "

@@ -48,6 +48,7 @@ from imu.live.events import (
     StreamEvent,
     across_loss,
     correction,
+    counted_reps,
     duration_text,
     hint_key,
     hip_drive,
@@ -55,6 +56,7 @@ from imu.live.events import (
     lost_words,
     pace_words,
     set_coaching,
+    uncertain_left_out,
 )
 from imu.report.tables import near_limit, phase_limits, tut_text
 from imu.tempo import Tempo
@@ -214,7 +216,10 @@ def set_line(set_no: int, reps: tuple[Rep, ...], hold: bool = False,
              profile: ExerciseProfile | None = None) -> str:
     """Plain summary of a finished set (``hold``: of static holds, by the time held).
 
-    ``profile``: a standing strict lift's set is told by its hip drives (no tempo).
+    ``profile``: a standing strict lift's set is told by its hip drives alone: a pause
+    between them is no set the person did, and the lifts themselves are not counted.
+    An uncertain rep (``count_confidence`` under 0.5) may be no rep: its swing and faults are
+    not counted, as in the report, and the line says how many were left out.
     """
     # A rep over a data gap lasted an unknown time: its tempo, swing and faults are not
     # judged, and it is left out of the time under tension (as the report); a set of such
@@ -224,19 +229,25 @@ def set_line(set_no: int, reps: tuple[Rep, ...], hold: bool = False,
     gaps = len(reps) - len(judged)
     # "2 on tempo, 1 not judged": the rep over a gap is none of the 2 on tempo.
     not_judged = f", {gaps} not judged (over a data gap)" if gaps else ""
-    swings = sum(bool(r.swing) for r in judged)
-    faults = sum(len(r.faults) for r in judged)
+    # An uncertain rep may be no rep: its swing and faults are not counted (the report's
+    # rule), and the line says how many were left out.
+    counted, unsure = counted_reps(reps)
+    left_out = uncertain_left_out(unsure)
+    swings = sum(bool(r.swing) for r in counted)
+    faults = sum(len(r.faults) for r in counted)
     tut = tut_text(sum(r.tut_s for r in judged) if judged else math.nan)
     if hip_drive(profile) and not hold:
-        return (f"set {set_no} done: {count(len(reps), 'rep')}, "
-                f"{count(swings, 'hip drive')}{not_judged}")
+        # What is measured is the hip drives: the lifts themselves are not counted.
+        return (f"paused: {count(swings, 'hip drive')}{left_out}{not_judged} in the lifts "
+                "since the last pause")
     if hold:
         held = sum(r.top_hold_s for r in reps)
         return (f"set {set_no} done: {count(len(reps), 'hold')}, {on_tempo} long enough"
-                f"{not_judged}, {count(faults, 'fault')}, held {held:.0f} s in all")
+                f"{not_judged}, {count(faults, 'fault')}{left_out}, held {held:.0f} s in all")
     return (
         f"set {set_no} done: {count(len(reps), 'rep')}, {on_tempo} on tempo{not_judged}, "
-        f"{count(swings, 'swing')}, {count(faults, 'fault')}, time under tension {tut}"
+        f"{count(swings, 'swing')}, {count(faults, 'fault')}{left_out}, "
+        f"time under tension {tut}"
     )
 
 

@@ -343,10 +343,18 @@ def session_verdict(
                 f"barely above the noise of standing (check {'it' if len(reps) == 1 else 'them'})"
                 "; keep this variant.",
             )
+        # What is measured is the hip drives (the lifts are not counted from the hip),
+        # counted as the fix-first line counts them: judged and sure.
+        from imu.report.tables import judged  # tables imports this module
+
+        counted = judged(reps)
+        drives = int((counted & sure_reps(reps)).sum()) or sure
+        unsure = int((counted & ~sure_reps(reps)).sum())
+        left_out = f" ({unsure} uncertain not counted)" if unsure else ""
         return Verdict(
             "regress",
-            f"Hip drive in {sure} lift{'s' if sure != 1 else ''}: the pelvis moved to drive "
-            "the weight. Lighten the load until the pelvis stays still through the lift.",
+            f"{drives} hip drive{'s' if drives != 1 else ''}{left_out}: the pelvis moved to "
+            "drive the weight. Lighten the load until the pelvis stays still through the lift.",
         )
     fault = profile.regress_fault
     from imu.report.tables import judged  # tables imports this module

@@ -54,7 +54,14 @@ from imu.report.coaching import (
     sure_reps,
     tempo_by_default,
 )
-from imu.report.summary import STRICT_FORM, Summary, lost_s, summarize, swing_words
+from imu.report.summary import (
+    HIP_DRIVE,
+    STRICT_FORM,
+    Summary,
+    lost_s,
+    summarize,
+    swing_words,
+)
 from imu.report.tables import (
     RECORDING,
     TUT_UNKNOWN,
@@ -523,9 +530,10 @@ def angle_figure(report: SessionReport, layout: PlotLayout = WIDE) -> Figure:
                        linewidths=2 if marker in LINE_MARKERS else None, label=label)
         ax.margins(y=0.08)
         ax.set_ylim(top=max(ax.get_ylim()[1], float(np.nanmax(top_a + (stacked + 1) * step))))
-        set_spans = [(n, float(reps["start_s"].iloc[i]), float(reps["ecc_end_s"].iloc[j]))
-                     for n, i, j in _sets_of(reps)]
-        set_names(ax, set_spans, layout)
+        if not report.profile.every_rep_is_swing:  # a strict lift's pauses are no sets
+            set_spans = [(n, float(reps["start_s"].iloc[i]),
+                          float(reps["ecc_end_s"].iloc[j])) for n, i, j in _sets_of(reps)]
+            set_names(ax, set_spans, layout)
     elif not valid.any():
         ax.text(0.5, 0.5, "no pelvic movement", transform=ax.transAxes, ha="center")
     _finish(fig, ax, layout, f"{report.profile.title}: pelvis tilt over time", "time (s)",
@@ -697,14 +705,18 @@ def report_figures(
              "swings marked with a star and each fault with its own marker")
     gaps = ("; the time the sensor was lost is hatched, no data" if report.lost_spans_s
             else "")
+    named = "" if profile.every_rep_is_swing else " and the sets named above"
+    if profile.every_rep_is_swing:
+        unit, marks = HIP_DRIVE, f"each marked with a star as a {swing_words(profile)}"
     out = [(
         angle_figure(report, layout),
         f"Pelvis tilt in degrees over time in seconds for {profile.title.lower()}, with the "
-        f"{phases} of every {unit} shaded and the sets named above; {marks}, named in the "
-        f"legend{gaps}.",
+        f"{phases} of every {unit} shaded{named}; {marks}, named in the legend{gaps}.",
     )]
-    if report.reps.empty:
-        return out  # a plot of every rep's phases with no rep is an empty frame
+    if report.reps.empty or profile.every_rep_is_swing:
+        # No rep: a plot of every rep's phases would be an empty frame. A strict lift's
+        # hip drives have no tempo: the tilt with each drive marked is the plot.
+        return out
     if profile.isometric:
         out.append((
             tempo_figure(report, layout),
@@ -836,15 +848,17 @@ def rep_badges(row: Row, tempo: Tempo, profile: ExerciseProfile | None = None) -
         # First, so it qualifies the swing and fault badges after it: they are shown (the
         # table has them) but not counted (imu.report.summary.evidence_mask).
         faulty = bool(row.get("swing")) or any(row.get(f) for f in FAULTS)
-        counted = ("; not counted in the advice" if faulty and not row.get("in_gap")
+        counted = ("; its swing and faults not counted" if faulty and not row.get("in_gap")
                    else "")
-        sure = math.floor(certainty * 100)  # rounded down: 0.4996 is "49%", never "50%"
-        out.append(_badge("unsure", f"uncertain: may not be a rep ({sure}% sure)"
-                                    f"{counted}",
-                          "the analyzer is not sure this movement was a rep: it may be noise, "
-                          "or part of another rep; it is never counted clean, and its swing "
-                          "and faults are not counted in the summary's advice (fix first, "
-                          "also seen, verdict)"))
+        # A strict lift's rep is a hip drive: the doubt is whether it was one (or sway).
+        what = "hip drive" if profile is not None and profile.every_rep_is_swing else "rep"
+        out.append(_badge("unsure", f"uncertain: may not be a {what} (certainty "
+                                    f"{certainty_words(certainty)}){counted}",
+                          "the analyzer found this movement but is not sure it was a rep: it "
+                          "may be noise, or part of another rep. It is listed among the reps "
+                          "found, never counted clean, and its swing and faults are left out "
+                          "of the advice (fix first, also seen, verdict) and of the swing and "
+                          f"fault counts and shares. {CERTAINTY_TITLE}"))
     # Over a data gap a rep is not judged: its swing and faults are shown, marked so (the
     # terminal's faults cell reads "not judged"; neither is counted anywhere).
     not_judged = " (not judged: data gap)" if row.get("in_gap") else ""
@@ -864,6 +878,25 @@ def rep_badges(row: Row, tempo: Tempo, profile: ExerciseProfile | None = None) -
                           "is not known: its tempo, swing and faults are not judged, and it is "
                           "left out of the on-tempo, clean and fault counts"))
     return out
+
+
+LOW_CERTAINTY: Final = 0.25
+"""A ``count_confidence`` under this is "very low" certainty (:func:`certainty_words`)."""
+
+CERTAINTY_TITLE: Final = ("Certainty (0-1, the Rep certainty column) says how clearly the "
+                          "movement stood out of the noise and beyond the smallest rep: under "
+                          f"{UNCERTAIN_CONFIDENCE:g} it is uncertain, under "
+                          f"{LOW_CERTAINTY:g} very low.")
+"""What an uncertain rep's certainty means, on hover."""
+
+
+def certainty_words(confidence: float) -> str:
+    """An uncertain rep's ``count_confidence`` in words: "very low" or "low".
+
+    Never a percentage: a rep listed among those found yet "0% sure" read as a
+    contradiction, where "certainty very low" says what it is (found, and in doubt).
+    """
+    return "very low" if confidence < LOW_CERTAINTY else "low"
 
 
 GAP_BADGE: Final = "over a data gap: tempo not judged"
@@ -1138,8 +1171,8 @@ def sets_key(report: SessionReport) -> str:
         return (f"Time held in seconds, prescribed in brackets; red ▼: shorter than prescribed "
                 f"(by more than {HOLD_SLACK_FRACTION:.0%}). Drift: how far the hips moved "
                 f"from where they started the hold, + up (piking), − down (sagging).{gap}")
-    unsure = (" An uncertain rep (it may not be a rep) is never counted clean."
-              if not sure_reps(report.reps).all() else "")
+    unsure = (" An uncertain rep (it may not be a rep) is never counted clean, and its "
+              "swing and faults are not counted." if not sure_reps(report.reps).all() else "")
     return ("Up, hold and down in seconds, prescribed in brackets; red: off tempo, ▼ short, "
             "▲ long. Clean means no form fault (no swing and no fault): tempo is judged apart, "
             f"so a clean rep can have a red cell.{unsure}{gap}")
@@ -1178,6 +1211,8 @@ def summary_html(summary: Summary, name: str = "") -> str:
         parts.append(f'<p class="advice">{html.escape(summary.advice.text)}</p>')
         parts.append(f'<p class="disclaimer">{html.escape(summary.disclaimer)}</p></section>')
         return "".join(parts)
+    if summary.strict:
+        return _strict_summary_html(summary, parts)
     on_tempo = "long enough" if unit == "hold" else "on tempo"
     judged_of = f"{summary.on_tempo} of {summary.judged}"
     if summary.gap_count:
@@ -1228,7 +1263,39 @@ def summary_html(summary: Summary, name: str = "") -> str:
     if summary.uncertain:
         parts.append(f'<p class="note">Uncertain {unit}s (the analyzer is not sure they are '
                      f"{unit}s: never counted clean, and their swings and faults are not "
-                     f"counted in the advice): {html.escape(summary.uncertain)}.</p>")
+                     f"counted in the advice nor in the swing and fault counts and shares): "
+                     f"{html.escape(summary.uncertain)}.</p>")
+    parts.append(f'<p class="disclaimer">{html.escape(summary.disclaimer)}</p></section>')
+    return "".join(parts)
+
+
+def _strict_summary_html(summary: Summary, parts: list[str]) -> str:
+    """The summary of a standing strict lift with hip drives: what the hip measured.
+
+    Every pelvic burst of a strict lift is a hip drive, and the lifts themselves are not
+    counted from the hip: the card counts hip drives, not reps in sets, on tempo or clean
+    (a pause between two hip drives is no set the person did, and a drive has no tempo).
+    """
+    left_out = (f" ({summary.uncertain_count} uncertain not counted)"
+                if summary.uncertain_count else "")
+    sure = summary.sure
+    what = (": the pelvis moved to drive the weight" if sure else
+            " the analyzer is sure of")  # only bursts barely above the noise of standing
+    parts.append(f'<ul class="stats"><li><b>{sure}</b>{HIP_DRIVE}{"" if sure == 1 else "s"}'
+                 f"{what}{html.escape(left_out)}</li></ul>")
+    if summary.gap_note:
+        parts.append(f'<p class="gap"><strong>Data lost:</strong> '
+                     f"{html.escape(summary.gap_note)}</p>")
+    if summary.fixes:
+        parts.append("<p><strong>Fix first:</strong></p><ol class=\"fix\">")
+        parts += [f"<li><strong>{html.escape(f.cue)}</strong>: {html.escape(f.evidence)}</li>"
+                  for f in summary.fixes]
+        parts.append("</ol>")
+    parts.append(f'<p class="advice">{html.escape(summary.advice.text)}</p>')
+    if summary.uncertain:
+        parts.append(f'<p class="note">Uncertain hip drives (the analyzer is not sure they '
+                     f"are hip drives: they may be sway; not counted): "
+                     f"{html.escape(summary.uncertain)}.</p>")
     parts.append(f'<p class="disclaimer">{html.escape(summary.disclaimer)}</p></section>')
     return "".join(parts)
 
@@ -1269,6 +1336,20 @@ HOLD_FIELD_LABELS: Final[dict[str, str]] = {
 """Plain labels of the session columns for a static hold."""
 
 
+NOT_FOR_STRICT: Final = frozenset({"tempo", "sets", "tut_s", "tempo_ok_share",
+                                   "eccentric_s_median", "swing_share", "clean_share",
+                                   "clean_reps_before_first_fault"})
+"""Session columns that mean nothing for a standing strict lift: its pelvic bursts are hip
+drives by definition (a swing share of 100%), not reps with a tempo, a descent or a clean
+run, and a pause between two of them is no set the person did."""
+
+STRICT_FIELD_LABELS: Final[dict[str, str]] = {
+    "reps": "Hip drives",
+    "rom_deg_median": "Median pelvic movement of a hip drive (°)",
+}
+"""Plain labels of the session columns for a standing strict lift: what the hip measured."""
+
+
 def readable_date(value: object) -> str:
     """An ISO 8601 time as people write it, in UTC: ``30 Nov 2026 04:00 UTC``.
 
@@ -1304,10 +1385,13 @@ def _fmt(value: object, spec: str) -> str:
 def not_for(profile: ExerciseProfile, column: str) -> bool:
     """Whether a session column means nothing for ``profile``.
 
-    A hold's descent, range, swing and time under tension; the swing share where swing is not
-    judged; a fault's share where that fault does not apply.
+    A hold's descent, range, swing and time under tension; a standing strict lift's sets,
+    tempo, clean reps and swing share (:data:`NOT_FOR_STRICT`); the swing share where swing
+    is not judged; a fault's share where that fault does not apply.
     """
     if profile.isometric and column in NOT_FOR_HOLDS:
+        return True
+    if profile.every_rep_is_swing and column in NOT_FOR_STRICT:
         return True
     if column == "swing_share":
         return not profile.judges_swing or profile.isometric
@@ -1315,11 +1399,19 @@ def not_for(profile: ExerciseProfile, column: str) -> bool:
     return column.endswith("_share") and fault in FAULTS and fault not in profile.faults
 
 
+def _is_fault_share(column: str) -> bool:
+    """Whether a session column is the swing share or a fault's share."""
+    return column == "swing_share" or (
+        column.endswith("_share") and column.removesuffix("_share") in FAULTS)
+
+
 def session_details(reports: Sequence[SessionReport], session: pd.DataFrame) -> str:
     """The session rows in plain words: one line per quantity, one column per recording.
 
     Fault shares are listed only for the faults that apply to the exercise. The shares on
-    tempo and clean are out of the reps judged (not over a data gap); when a recording lost
+    tempo and clean are out of the reps judged (not over a data gap); the swing and fault
+    shares leave uncertain reps out too (as the advice), and when there are any, a row
+    says how many and each share's label says they were left out. When a recording lost
     data, two rows say how long and how many reps were over a gap. Holds (plank) give their
     prescribed hold, not an up-hold-down tempo, and the time held.
     """
@@ -1331,8 +1423,12 @@ def session_details(reports: Sequence[SessionReport], session: pd.DataFrame) -> 
     if holds:  # planks: holds, no ROM/swing
         fields = [(c, HOLD_FIELD_LABELS.get(c, label.replace("Reps", "Holds")), spec)
                   for c, label, spec in fields if c not in NOT_FOR_HOLDS]
+    strict = bool(reports) and all(r.profile.every_rep_is_swing for r in reports)
+    if strict:  # standing strict lifts: hip drives, no sets, tempo or clean reps
+        fields = [(c, STRICT_FIELD_LABELS.get(c, label), spec)
+                  for c, label, spec in fields if c not in NOT_FOR_STRICT]
     names = [str(n) for n in session["recording"]] if "recording" in session else ["Value"]
-    unit = "Holds" if holds else "Reps"
+    unit = "Holds" if holds else "Hip drives" if strict else "Reps"
     computed: dict[str, list[tuple[str, list[str]]]] = {}  # rows after a column's row
     if any(r.lost_spans_s for r in reports) or any(_gap_count(r.reps) for r in reports):
         computed["duration_s"] = [("Time the sensor was lost (s)",
@@ -1340,10 +1436,16 @@ def session_details(reports: Sequence[SessionReport], session: pd.DataFrame) -> 
         computed["reps"] = [(f"{unit} over a data gap, not judged",
                              [str(_gap_count(r.reps)) for r in reports])]
     if "uncertain_reps" in session and session["uncertain_reps"].fillna(0).gt(0).any():
-        # The clean share below counts them as not clean: say how many there were.
+        # The clean share below counts them as not clean, and the swing and fault shares
+        # leave them out (as the advice): say how many there were, and each share says so.
         computed.setdefault("reps", []).append(
-            (f"Uncertain {unit.lower()}, never counted clean",
+            (f"Uncertain {unit.lower()} among them, not counted in the advice" if strict else
+             f"Uncertain {unit.lower()}: never counted clean, left out of the swing and "
+             "fault shares",
              [str(int(v)) for v in session["uncertain_reps"].fillna(0)]))
+        fields = [(c, f"{label[:-4]} (%, uncertain {unit.lower()} left out)"
+                   if _is_fault_share(c) and label.endswith(" (%)") else label, spec)
+                  for c, label, spec in fields]
     if any(r.profile.isometric for r in reports):
         computed.setdefault("reps", []).append(
             ("Time held (s)", [f"{time_held_s(r.reps):.0f}" if r.profile.isometric else "n/a"
@@ -1439,6 +1541,8 @@ def _contents(reports: Sequence[SessionReport], summaries: Sequence[Summary]) ->
     items = []
     for i, (r, summary) in enumerate(zip(reports, summaries, strict=True)):
         counts = ("no hip drive: strict form" if summary.strict and not summary.reps else
+                  f"{summary.reps} {summary.unit}{'s' if summary.reps != 1 else ''}"
+                  if summary.strict else
                   f"{summary.reps} {summary.unit}{'s' if summary.reps != 1 else ''}, "
                   f"{summary.clean_reps} clean")
         items.append(f'<li><a href="#recording-{i + 1}">{_heading_html(r)}</a>'
@@ -1451,6 +1555,8 @@ def _contents(reports: Sequence[SessionReport], summaries: Sequence[Summary]) ->
 def _recording_body(report: SessionReport, level: int) -> list[str]:
     """The sets and the plots of one recording, headed at ``level``."""
     unit = "Holds" if report.profile.isometric else "Reps"
+    if report.profile.every_rep_is_swing and not report.reps.empty:
+        return [*_hip_drives_section(report, level), *_plots(report, level)]
     parts = [f"<h{level}>{unit} by set</h{level}>"]
     if report.reps.empty and report.profile.every_rep_is_swing:
         parts.append("<p><strong>No hip drive found</strong>: the pelvis stayed still through "
@@ -1462,10 +1568,46 @@ def _recording_body(report: SessionReport, level: int) -> list[str]:
     for set_row in report.sets.to_dict(orient="records"):
         reps = report.reps[report.reps["set"] == set_row["set"]]
         parts.append(set_section(report, set_row, reps, level + 1))
-    parts.append(f"<h{level}>Plots</h{level}>")
+    return [*parts, *_plots(report, level)]
+
+
+def _plots(report: SessionReport, level: int) -> list[str]:
+    """The plots of one recording, headed at ``level``."""
+    parts = [f"<h{level}>Plots</h{level}>"]
     for (fig, alt), (small, _) in zip(report_figures(report, WIDE),
                                       report_figures(report, NARROW), strict=True):
         parts.append(figure_html(fig, alt, wide=True, narrow=small))
+    return parts
+
+
+HIP_DRIVES_KEY: Final = ("In a standing strict lift the pelvis should stay still, so every "
+                         "burst of pelvic movement the sensor finds is a hip drive: the hips "
+                         "helped drive the weight. The lifts themselves are not counted from "
+                         "the hip, so there are no sets, reps or tempo here: each row is one "
+                         "hip drive, when it started and how far the pelvis moved.")
+"""Said above a standing strict lift's table of hip drives."""
+
+
+def _hip_drives_section(report: SessionReport, level: int) -> list[str]:
+    """A standing strict lift's hip drives: one row each, when and how far the pelvis moved.
+
+    What the hip measures of a strict lift: not sets (a pause between two hip drives is no
+    set the person did), reps or a tempo. An uncertain drive (it may be sway) and one over a
+    data gap carry their badge, as a rep's do.
+    """
+    reps = report.reps
+    n = len(reps)
+    parts = [f"<h{level}>Hip drives</h{level}>",
+             f'<p class="note">{html.escape(HIP_DRIVES_KEY)}</p>']
+    rows: list[list[str]] = []
+    for i, row in enumerate(reps.to_dict(orient="records"), start=1):
+        # The swing badge is the row itself: only the doubts (uncertain, over a gap) stay.
+        badges = [b for b in rep_badges(row, report.tempo, report.profile)
+                  if "b-swing" not in b]
+        rows.append([str(i), _cell(float(row["start_s"]), ".0f"),
+                     _cell(float(row["rom_deg"]), ".0f"), " ".join(badges)])
+    parts.append(scroll_table(["Hip drive", "At (s)", "Pelvis moved (°)", "Notes"], rows,
+                              label=f"The {n} hip drive{'' if n == 1 else 's'}", cls="set"))
     return parts
 
 
@@ -1508,6 +1650,9 @@ def render_html(
                      f"{when}prescribed tempo {first.tempo} (up-hold-down, s)") + (
             f" — {default_tempo_words(first.profile)}"
             if tempo_by_default(first.profile, first.tempo, first.meta) else "")
+        if first.profile.every_rep_is_swing:
+            # Hip drives have no tempo: the pelvis should stay still through every lift.
+            meta_line = f"{when}hip drives: the pelvis should stay still through every lift"
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',

@@ -32,7 +32,14 @@ clean, never tempo, swing or fault evidence (neither among the reps with a fault
 was over a gap); :attr:`Summary.gap_note` says how long the sensor was lost and which reps
 it cost. Reps the analyzer is not sure were reps (``count_confidence`` under 0.5) are no
 evidence either (:func:`evidence_mask`): a finding counts neither them among the reps with a
-fault nor in the "of M", and says how many it left out ("2 uncertain reps not counted").
+fault nor in the "of M", and says how many it left out ("2 uncertain reps not counted"); the
+sets' swing and fault counts and the session's shares follow the same rule
+(:mod:`imu.report.tables`).
+
+A standing strict lift (``every_rep_is_swing``) is told by what the hip measures of it: hip
+drives, placed in time ("2 hip drives: the pelvis moved up to 14° to drive the weight (at 23
+and 100 s)"), never "2 of 2 reps were swings" (every burst is a hip drive by definition) nor
+sets (a pause between two hip drives is no set the person did): :func:`counted_words`.
 """
 
 from __future__ import annotations
@@ -117,15 +124,18 @@ class Summary:
         also: the other findings, same order.
         advice: the progression / regression verdict (:mod:`imu.report.coaching`).
         uncertain: the reps the analyzer is unsure are reps (``count_confidence`` low),
-            as ``set S, rep R`` text; "" when none or the column is missing.
+            as ``set S, rep R`` text (a strict lift's hip drives: when, ``at 45 s``); ""
+            when none or the column is missing.
         uncertain_faults: those of them (not over a data gap) with a swing or fault, as
             ``set S, rep R`` text: the findings do not count them (:func:`evidence_mask`).
         disclaimer: the analysis never diagnoses pain or injury.
-        unit: what one rep is called: ``hold`` for holds (plank), else ``rep``.
+        unit: what one rep is called: ``hold`` for holds (plank), ``hip drive`` for a
+            standing strict lift, else ``rep``.
         judged: reps judged on tempo: those not over a data gap
             (:func:`imu.report.tables.judged`).
         on_tempo: judged reps on tempo (holds: long enough).
-        gap_reps: the reps over a data gap, as ``set S, rep R`` text ("" when none).
+        gap_reps: the reps over a data gap, as ``set S, rep R`` text (a strict lift's: when,
+            ``at 45 s``; "" when none).
         gap_count: how many reps were over a data gap.
         lost_spans_s: the recording's gaps too long to bridge, as (start, end) in s from
             the first sample (:attr:`imu.report.session.SessionReport.lost_spans_s`).
@@ -245,8 +255,31 @@ def _of(count: int, total: int, noun: str, plural: str | None = None) -> str:
 
 
 def _unit(profile: ExerciseProfile) -> str:
-    """What one rep of the exercise is called: ``hold`` for holds (plank), else ``rep``."""
+    """What one rep of the exercise is called: ``hold``, ``hip drive`` or ``rep``.
+
+    ``hold`` for holds (plank); ``hip drive`` for a standing strict lift (every pelvic
+    burst it finds is one, and the lifts themselves are not counted from the hip).
+    """
+    if profile.every_rep_is_swing:
+        return HIP_DRIVE
     return "hold" if profile.isometric else "rep"
+
+
+HIP_DRIVE: Final = "hip drive"
+"""What a standing strict lift's rep is: what the hip measures of it (DOMAIN: hip drive)."""
+
+
+def drive_times(reps: pd.DataFrame, mask: pd.Series | np.ndarray) -> str:
+    """When the masked hip drives began, s from the start: ``at 23, 100 and 124 s``.
+
+    A standing strict lift's hip drives are placed in time, not in sets: a pause between
+    two of them is no set the person did.
+    """
+    starts = [f"{float(t):.0f}" for t in reps.loc[np.asarray(mask, dtype=bool), "start_s"]]
+    if not starts:
+        return ""
+    listed = starts[0] if len(starts) == 1 else f"{', '.join(starts[:-1])} and {starts[-1]}"
+    return f"at {listed} s"
 
 
 def _flag(reps: pd.DataFrame, column: str) -> pd.Series:
@@ -402,9 +435,14 @@ def rule_swing(reps: pd.DataFrame, profile: ExerciseProfile, tempo: Tempo) -> Fi
         f"were {swing_words(profile, several=True)}"
     evidence = f"{_of(n, len(reps), _unit(profile))} {called}"
     details: list[str] = []
-    if profile.every_rep_is_swing:  # by definition, not by the swing features
-        evidence += ": the pelvis moved to drive the weight"
-        return _finding("swing", cue[0].upper() + cue[1:], evidence, reps, mask)
+    if profile.every_rep_is_swing:
+        # Every burst is a hip drive by definition: "2 of 2 reps were swings" said nothing.
+        # What is measured is the drives themselves, placed in time (not in sets).
+        where = drive_times(reps, mask)
+        most = float(reps.loc[mask, "rom_deg"].max())
+        evidence = (f"{count(n, HIP_DRIVE)}: the pelvis moved {'' if n == 1 else 'up to '}"
+                    f"{most:.0f}° to drive the weight ({where}).")
+        return Finding("swing", cue[0].upper() + cue[1:], evidence, n, where)
     fast = reps.loc[mask, "concentric_s"] < 0.5 * tempo.concentric_s
     if fast.any():
         details.append(
@@ -835,6 +873,10 @@ def summarize(
     gap_where = rep_ranges(reps, over_gap) if over_gap.any() else ""
     if unit == "hold":
         gap_where = gap_where.replace(", reps ", ", holds ").replace(", rep ", ", hold ")
+    uncertain = uncertain_reps(reps)
+    if profile.every_rep_is_swing:  # hip drives are placed in time, not in sets
+        gap_where = drive_times(reps, over_gap)
+        uncertain = (drive_times(reps, ~sure_reps(reps)) if uncertain else "")
     return Summary(
         reps=len(reps),
         sets=int(reps["set"].nunique()) if len(reps) else 0,
@@ -843,7 +885,7 @@ def summarize(
         fixes=tuple(ranked[:max_fixes]),
         also=tuple(ranked[max_fixes:]),
         advice=advice(reps, profile, tempo),
-        uncertain=uncertain_reps(reps),
+        uncertain=uncertain,
         uncertain_faults=uncertain_faults(reps),
         unit=unit,
         judged=int(measured.sum()),
@@ -864,6 +906,14 @@ def summary_lines(summary: Summary) -> Sequence[str]:
               else f"time under tension {TUT_UNKNOWN}")
     if summary.strict and not summary.reps:
         return [STRICT_FORM, summary.advice.text]
+    if summary.strict:  # hip drives are what is measured: no clean reps, tempo or sets
+        # The drives the advice counts, and how many uncertain ones it left out (the card's).
+        lines = [f"{count(summary.sure, HIP_DRIVE)}{uncertain_words(summary)}"]
+        if summary.gap_note:
+            lines.append(summary.gap_note)
+        lines += [f"Fix first: {f.text}" for f in summary.fixes]
+        lines.append(summary.advice.text)
+        return lines
     lines = [
         f"{summary.reps} {summary.unit}{'' if summary.reps == 1 else 's'}, "
         f"{summary.clean_reps} clean{uncertain_words(summary)}, {worked}",
@@ -879,6 +929,19 @@ def uncertain_words(summary: Summary) -> str:
     """What a clean count leaves out: " (3 uncertain not counted)"; "" when nothing."""
     n = summary.uncertain_count
     return f" ({n} uncertain not counted)" if n else ""
+
+
+def counted_words(profile: ExerciseProfile, reps: int, sets: int, note: str = "") -> str:
+    """What a session line says it counted: "12 reps in 2 sets", "3 holds in 1 set".
+
+    A standing strict lift: "3 hip drives", no sets: every pelvic burst it finds is a hip
+    drive, the lifts themselves are not counted from the hip, and a pause between two hip
+    drives is no set the person did. ``note`` follows the count (the uncertain reps:
+    :func:`imu.text.uncertain_note`).
+    """
+    if profile.every_rep_is_swing:
+        return f"{count(reps, HIP_DRIVE)}{note}"
+    return f"{count(reps, _unit(profile))}{note} in {count(sets, 'set')}"
 
 
 STRICT_FORM: Final = ("Strict form: no hip drive found. In a standing strict lift only a "

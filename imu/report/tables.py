@@ -84,7 +84,8 @@ rom_deg_mean                     float64  mean ROM, deg
 tempo_ok_share                   float64  share of reps with tempo_ok, out of the reps
                                           not over a data gap (NaN when none)
 swings                           int64    reps with swing, out of the reps not over a data
-                                          gap (as the counts below)
+                                          gap and not uncertain (as the counts below: an
+                                          uncertain rep may be no rep, as in the advice)
 <fault>_count                    int64    reps with that fault, for every fault
 clean_reps                       int64    clean reps (uncertain reps are never clean)
 clean_reps_before_first_fault    int64    clean reps before the first rep with a swing or
@@ -116,7 +117,9 @@ tempo_ok_share                   float64  share of reps with tempo_ok, out of th
 eccentric_s_median               float64  median eccentric, s
 rom_deg_median                   float64  median ROM, deg
 swing_share                      float64  share of reps with swing, out of the reps not
-                                          over a data gap (as every share below)
+                                          over a data gap and not uncertain (as every
+                                          fault share below: the reps the advice counts;
+                                          ``uncertain_reps`` says how many are left out)
 <fault>_share                    float64  share of reps with that fault, for every fault
 clean_share                      float64  share of clean reps, out of the reps not over
                                           a data gap (uncertain reps count as not clean)
@@ -128,7 +131,13 @@ disclaimer                       str      the analysis never diagnoses pain or i
 
 Shares and medians are NaN when there are no reps, and so are they and the time under
 tension when every rep was over a data gap (unknown, not 0 s: a rep over a gap lasted an
-unknown time, and its swing and faults are not judged).
+unknown time, and its swing and faults are not judged); the swing and fault shares are NaN
+too when every judged rep was uncertain.
+
+The swing and fault counts and shares follow the advice's rule
+(:func:`imu.report.summary.evidence_mask`): an uncertain rep may be no rep, so it is never
+counted clean and its swing and faults are left out; where a count is shown, the view says
+how many uncertain reps it left out (the session's ``uncertain_reps``).
 
 The rules the report pages and the terminal share (one place, so no two views disagree):
 :func:`judged` (the reps whose tempo and cleanness are judged: not over a data gap),
@@ -612,8 +621,9 @@ def sets_table(reps: pd.DataFrame) -> pd.DataFrame:
         "bottom_pause_s_mean": mean("bottom_pause_s", skip_gaps=True),
         "rom_deg_mean": mean("rom_deg", skip_gaps=True),
         "tempo_ok_share": mean("tempo_ok", skip_gaps=True),
-        # Nor are its swing and faults judged (its quantities were measured across the gap).
-        "swings": total(np.where(gap, 0.0, values("swing"))),
+        # Nor are its swing and faults judged (its quantities were measured across the gap),
+        # and an uncertain rep may be no rep: out of the counts, as out of the advice.
+        "swings": total(np.where(gap | unsure, 0.0, values("swing"))),
         "clean_reps": total(clean.astype(np.float64)),
         "clean_reps_before_first_fault": [
             clean_before_first_fault(clean[a : b + 1], (gap | unsure)[a : b + 1])
@@ -621,7 +631,7 @@ def sets_table(reps: pd.DataFrame) -> pd.DataFrame:
         ],
     }
     for fault in FAULTS:
-        cols[f"{fault}_count"] = total(np.where(gap, 0.0, values(fault)))
+        cols[f"{fault}_count"] = total(np.where(gap | unsure, 0.0, values(fault)))
     return _typed(cols, SETS_DTYPES)
 
 
@@ -654,9 +664,15 @@ def session_table(
     # Reps over a data gap are not judged: on tempo, clean, swing and faults are shares of
     # the others, and the time under tension is theirs (unknown when there are none).
     measured = reps[judged(reps)]
+    # An uncertain rep may be no rep: the swing and fault shares leave it out, as the advice
+    # does (imu.report.summary.evidence_mask); uncertain_reps says how many were left out.
+    sure = reps[judged(reps) & sure_reps(reps)]
 
     def judged_share(column: str) -> float:
         return float(measured[column].mean()) if len(measured) else np.nan
+
+    def sure_share(column: str) -> float:
+        return float(sure[column].mean()) if len(sure) else np.nan
 
     row: dict[str, object] = {
         "exercise": profile.name,
@@ -673,8 +689,8 @@ def session_table(
         # Durations and ROM of reps over a data gap are unknown: left out, as in the sets.
         "eccentric_s_median": float(measured["eccentric_s"].median()) if len(reps) else np.nan,
         "rom_deg_median": float(measured["rom_deg"].median()) if len(reps) else np.nan,
-        "swing_share": judged_share("swing"),
-        **{f"{fault}_share": judged_share(fault) for fault in FAULTS},
+        "swing_share": sure_share("swing"),
+        **{f"{fault}_share": sure_share(fault) for fault in FAULTS},
         "clean_share": judged_share("clean"),
         "clean_reps_before_first_fault": (
             int(sets["clean_reps_before_first_fault"].max()) if len(sets) else 0

@@ -165,6 +165,7 @@ def test_a_set_ends_with_its_summary_and_the_next_rep_clears_it(crunch_reps):
     assert summary == {
         "set": 1, "reps": 6, "on_tempo": 2, "not_judged": 0, "swings": 2, "faults": 2,
         "fault_names": ["dropped descent"], "clean_before_first_fault": 0,
+        "uncertain": 0, "hip_drive": False,
         "tut_s": pytest.approx(sum(r.tut_s for r in set1), abs=0.1),
         # The one coaching line: 2 swings and 2 dropped descents, the dropped descent first,
         # as the report's "fix first" ranks the tie.

@@ -86,7 +86,8 @@ def test_an_uncertain_rep_is_never_counted_clean_anywhere() -> None:
     assert "2 clean reps (no form fault; 1 uncertain not counted)" in card
     assert "4 reps: 2 clean (no form fault; 1 uncertain not counted), 1 clean before" in text
     assert "Clean reps, no form fault (%) 50%" in text
-    assert "Uncertain reps, never counted clean 1" in text
+    assert ("Uncertain reps: never counted clean, left out of the swing and fault shares 1"
+            in text)
     verdict = session_verdict(reps, CRUNCH, T313).text
     assert "your best set had 2 clean reps (1 uncertain not counted), all with a 3 s" in verdict
 

@@ -42,6 +42,7 @@ from imu.live.events import (
     StreamEvent,
     across_loss,
     correction,
+    counted_reps,
     hint_key,
     hip_drive,
     learning_hint,
@@ -430,18 +431,18 @@ class CoachingState:
     def _set_summary(self, set_no: int, reps: tuple[Rep, ...]) -> dict[str, Any]:
         """The numbers of a finished set (as the terminal's set line, plus clean reps)."""
         # A rep over a data gap is not judged (as the report): it neither counts nor ends
-        # the run of good reps, and is not on tempo.
+        # the run of good reps, and is not on tempo. Nor does an uncertain rep (it may be no
+        # rep): never clean, and its swing and faults are not counted (the report's rule).
+        counted, unsure = counted_reps(reps)
         clean = 0
-        for rep in reps:
-            if rep.in_gap:
-                continue
+        for rep in counted:
             if rep.swing or rep.faults:
                 break
             clean += 1
         # Its swing and faults are not judged either, and it lasted an unknown time: out of
         # the time under tension, which is unknown (None) when every rep was over a gap.
         judged = [r for r in reps if not r.in_gap]
-        faults = [f for f in FAULTS if any(f in r.faults for r in judged)]
+        faults = [f for f in FAULTS if any(f in r.faults for r in counted)]
         hold = {  # a plank: holds, long enough, time held
             "hold": True,
             "held_s": sum(r.top_hold_s for r in reps if math.isfinite(r.top_hold_s)),
@@ -451,8 +452,12 @@ class CoachingState:
             "reps": len(reps),
             "on_tempo": sum(bool(r.tempo_ok) and not r.in_gap for r in reps),
             "not_judged": sum(bool(r.in_gap) for r in reps),
-            "swings": sum(bool(r.swing) for r in judged),
-            "faults": sum(len(r.faults) for r in judged),
+            "swings": sum(bool(r.swing) for r in counted),
+            "faults": sum(len(r.faults) for r in counted),
+            # Uncertain reps left out of the swings, faults and clean run: the page says so.
+            "uncertain": unsure,
+            # A standing strict lift: told by its hip drives (the swings), not as a set.
+            "hip_drive": hip_drive(self.profile) and not self.hold,
             "fault_names": [fault_text(f) for f in faults],
             "clean_before_first_fault": clean,
             "tut_s": sum(r.tut_s for r in judged if math.isfinite(r.tut_s)) if judged else None,

@@ -197,7 +197,8 @@
     const box = $("summary");
     box.hidden = !sum;
     if (!sum) return;
-    box.replaceChildren(el("h2", null, `Set ${sum.set} done`));
+    // A standing strict lift: a pause between hip drives is no set the person did.
+    box.replaceChildren(el("h2", null, sum.hip_drive ? "Paused" : `Set ${sum.set} done`));
     const coach = sum.coaching;
     if (coach) {
       // The one coaching line of the set, large; why, small.
@@ -205,11 +206,16 @@
       if (coach.why) box.append(el("p", "why", coach.why));
     }
     const grid = el("div", "grid");
-    const cells = sum.hold ? [  // a plank: holds, judged on their length
+    // An uncertain rep may be no rep: its swing and faults are not counted (the report's
+    // rule), and every count that leaves some out says how many.
+    const leftOut = sum.uncertain ? ` (${sum.uncertain} uncertain left out)` : "";
+    const cells = sum.hip_drive ? [  // what is measured: the hip drives, not the lifts
+      [sum.swings, `hip drive${sum.swings === 1 ? "" : "s"} since the last pause${leftOut}`],
+    ] : sum.hold ? [  // a plank: holds, judged on their length
       [sum.reps, sum.reps === 1 ? "hold" : "holds"],
       [sum.on_tempo, sum.not_judged
         ? `long enough; ${sum.not_judged} more not judged (over a data gap)` : "long enough"],
-      [sum.faults, sum.faults === 1 ? "fault" : "faults"],
+      [sum.faults, `${sum.faults === 1 ? "fault" : "faults"}${leftOut}`],
       [`${fmt(sum.held_s, 0)} s`, "held in all"],
     ] : [
       [sum.reps, "reps"],
@@ -218,9 +224,9 @@
         : "on tempo"],
       [sum.clean_before_first_fault,
         // A swing ends the run of clean reps too, though it is no fault.
-        `clean rep${sum.clean_before_first_fault === 1 ? "" : "s"} before the first swing or fault`],
-      [sum.swings, sum.swings === 1 ? "swing" : "swings"],
-      [sum.faults, sum.faults === 1 ? "fault" : "faults"],
+        `clean rep${sum.clean_before_first_fault === 1 ? "" : "s"} before the first swing or fault${leftOut}`],
+      [sum.swings, `${sum.swings === 1 ? "swing" : "swings"}${leftOut}`],
+      [sum.faults, `${sum.faults === 1 ? "fault" : "faults"}${leftOut}`],
       // null: every rep was over a data gap, so how long they lasted is not known.
       sum.tut_s === null ? ["–", "under tension: unknown (sensor lost)"]
         : [`${fmt(sum.tut_s, 0)} s`, "under tension"],
