@@ -99,7 +99,13 @@ from imu.exercises import (
 )
 from imu.io.atomic import file_in_the_way
 from imu.io.csv_import import CsvOptions, sniff_delimiter
-from imu.io.load import datasets_note, is_batch_dataset, load_recordings, not_a_recording
+from imu.io.load import (
+    datasets_note,
+    is_batch_dataset,
+    load_recordings,
+    not_a_recording,
+    report_table_kind,
+)
 from imu.io.phone import SL_FILES, detect_phone_format
 from imu.io.recording import Recording, RecordingMeta, missing_file
 from imu.report.mismatch import exercise_mismatch
@@ -524,34 +530,73 @@ def unusable_file(path: str | Path) -> str:
 
 def _search_folder(
     folder: Path, not_data: frozenset[Path] = frozenset()
-) -> tuple[list[Path], int, list[Path]]:
-    """A directory search: its recordings, the number of data CSVs left out, the datasets left out.
+) -> tuple[list[Path], int, list[Path], list[Path]]:
+    """A directory search: its recordings, data CSVs and datasets left out, stray report tables.
 
     Recordings are the ``*.parquet`` files (and broken links named so, which then fail with
     their reason) outside this tool's report tables and outside any dataset of ``imu batch``
     (:func:`imu.io.load.is_batch_dataset`: its files are results, not recordings). Symbolic
     links to folders are not followed. CSVs in ``not_data`` (resolved paths: the manifest
     given with ``--manifest``) are not data and not counted.
+
+    The report tables are left out quietly where they belong: in a folder of reports (its
+    ``report.html`` beside them and no recording, as ``imu analyze --out`` and a live session
+    write it). Elsewhere (a ``reps.parquet`` copied next to recordings) they are returned as
+    stray, for the caller to name; a file with a table's name that holds sensor data is a
+    recording and taken.
     """
     recordings: list[Path] = []
     csvs = 0
     datasets: list[Path] = []
+    stray: list[Path] = []
     for here, dirs, files in os.walk(folder):
         base = Path(here)
         if is_batch_dataset(base):
             datasets.append(base)
             dirs.clear()
             continue
+        tables: list[Path] = []
         for name in files:
             path = base / name
             if name.endswith(".parquet"):
-                if name not in REPORT_TABLES and _file_like(path):
+                if not _file_like(path):
+                    continue
+                if name in REPORT_TABLES:
+                    tables.append(path)
+                else:
                     recordings.append(path)
             elif (name.endswith(".csv") and not name.endswith(".truth.csv")
                   and name not in NOT_DATA_CSV and path.is_file()
                   and path.resolve() not in not_data):
                 csvs += 1
-    return sorted(recordings), csvs, sorted(datasets)
+        here_recordings = any(r.parent == base for r in recordings)
+        if tables and (here_recordings or REPORT_PAGE not in files):
+            for table in tables:
+                if report_table_kind(table):
+                    stray.append(table)
+                else:  # sensor data under a table's name: a recording after all
+                    recordings.append(table)
+    return sorted(recordings), csvs, sorted(datasets), sorted(stray)
+
+
+REPORT_PAGE: Final = "report.html"
+"""The page a folder of reports holds beside its tables
+(:func:`imu.report.tables.write_reports`)."""
+
+
+def stray_tables_note(tables: Sequence[Path]) -> str:
+    """One line naming the report tables a folder search left out, and what to do.
+
+    A ``reps.parquet`` copied out of a report next to the recordings used to vanish without a
+    word; it is the result of an analysis, not a recording.
+    """
+    if len(tables) == 1:
+        return (f"left out {tables[0]}: a report table of imu (reps, sets or session), not a "
+                "recording; give the recording it was made from (move the table out of the "
+                "folder to leave this note out)")
+    return (f"left out {count(len(tables), 'report table')} of imu ({', '.join(map(str, tables))})"
+            ": reports (reps, sets or session), not recordings; give the recordings they were "
+            "made from (move the tables out of the folder to leave this note out)")
 
 
 def _phone_exports_once(matches: list[Path]) -> list[Path]:
@@ -597,11 +642,13 @@ def expand_inputs(
 
     CSV files are taken when named or matched by a glob, never from a directory search (a
     folder of recordings often holds truth or report CSVs). A directory search also leaves out
-    this tool's own report tables (:data:`REPORT_TABLES`), e.g. the reports of live sessions,
-    and the files of any ``imu batch`` dataset inside the folder (a log line names it). A
-    broken symbolic link or a special file (named pipe, socket, device) named ``*.parquet`` in a
-    folder, matched by a glob or (special files only) named, is taken: the batch reports it as a
-    failed file, with its reason (:func:`unusable_file`).
+    this tool's own report tables (:data:`REPORT_TABLES`): quietly in a folder of reports
+    (a live session's, ``imu analyze --out``'s), elsewhere with a warning naming them
+    (:func:`stray_tables_note`); and the files of any ``imu batch`` dataset inside the
+    folder (a log line names it). A broken symbolic link or a special file (named pipe,
+    socket, device) named ``*.parquet`` in a folder, matched by a glob or (special files only)
+    named, is taken: the batch reports it as a failed file, with its reason
+    (:func:`unusable_file`).
 
     Args:
         inputs: paths, directories or patterns.
@@ -629,7 +676,9 @@ def expand_inputs(
             # import the whole export: one session counted once per file.
             matches = [Path(text)]
         elif Path(text).is_dir():
-            matches, csvs, datasets = _search_folder(Path(text), not_data)
+            matches, csvs, datasets, stray = _search_folder(Path(text), not_data)
+            if stray:
+                logger.warning("%s", stray_tables_note(stray))
             if datasets:
                 logger.info("%s", datasets_note(datasets))
                 if (not matches and Path(text).resolve() in {d.resolve() for d in datasets}
@@ -683,6 +732,7 @@ def collect_jobs(
     inputs: Iterable[str | Path],
     manifest: str | Path | None = None,
     exclude: str | Path | None = None,
+    only_manifest: str | None = None,
 ) -> list[Job]:
     """Expand ``inputs`` (and the manifest's files when there are no inputs) into jobs.
 
@@ -693,6 +743,9 @@ def collect_jobs(
             a warning names the inputs the manifest does not list (analysed with their own
             metadata) and the manifest's files that are not among the inputs (not analysed).
         exclude: directory to skip (the output dataset).
+        only_manifest: the warning's advice on analysing only the manifest's files, in the
+            words of the calling command (``imu progress`` needs inputs); ``imu batch``'s
+            (the manifest without inputs, :func:`only_manifest_fix`) when None.
 
     Returns:
         One job per distinct file content, in path order (byte-identical copies are dropped
@@ -719,7 +772,7 @@ def collect_jobs(
         if error is not None:
             raise error
         paths = expand_inputs(inputs, exclude, manifest)
-        _note_unmatched(read, paths)
+        _note_unmatched(read, paths, only_manifest)
     else:
         paths = expand_inputs(inputs, exclude) if inputs else []
     if not paths and read is not None and not inputs:
@@ -805,17 +858,27 @@ def _missing_files(manifest: Manifest) -> dict[Path, str]:
     }
 
 
-def _note_unmatched(manifest: Manifest, paths: Sequence[Path]) -> None:
-    """Warn about inputs the manifest does not list and manifest files not among the inputs."""
+def only_manifest_fix(manifest: str | Path) -> str:
+    """How ``imu batch`` analyses only a manifest's files: the manifest without inputs."""
+    return ("give the manifest without files or folders "
+            f"(imu batch --manifest {manifest} --out DATASET)")
+
+
+def _note_unmatched(manifest: Manifest, paths: Sequence[Path],
+                    only_manifest: str | None = None) -> None:
+    """Warn about inputs the manifest does not list and manifest files not among the inputs.
+
+    ``only_manifest``: how to analyse only the manifest's files, in the words of the command
+    that runs (:func:`only_manifest_fix`, ``imu batch``'s, when None).
+    """
     named = {p.resolve(): p for p in paths}
     unlisted = [p for r, p in named.items() if r not in manifest.lines]
     if unlisted:
         logger.warning(
             "%d of the %d input recordings %s not in manifest %s (e.g. %s): analysed with "
-            "their own metadata; to analyse only the manifest's files, give the manifest "
-            "without files or folders (imu batch --manifest %s --out DATASET)",
+            "their own metadata; to analyse only the manifest's files, %s",
             len(unlisted), len(paths), "is" if len(unlisted) == 1 else "are", manifest.path,
-            unlisted[0], manifest.path,
+            unlisted[0], only_manifest or only_manifest_fix(manifest.path),
         )
     left = sorted((lines[0], f) for f, lines in manifest.lines.items() if f not in named)
     if left:

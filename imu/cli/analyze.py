@@ -7,12 +7,15 @@ import contextlib
 import logging
 import sys
 import textwrap
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from rich.console import Console
+from rich.console import Console, RenderableType
 from rich.markup import escape
+from rich.measure import Measurement
+from rich.text import Text
 
 from imu.cli._args import out_dir_arg, tempo_text, tolerance_fraction, uncertain_note
 from imu.cli._csvargs import (
@@ -372,16 +375,7 @@ def _print_and_write(
     args: argparse.Namespace, out: Console, reports: list[SessionReport]
 ) -> None:
     """Print the tables and verdicts of ``reports`` and write the reports into ``--out``."""
-    tables = combined_tables(reports)
-    holds = bool(reports) and all(r.profile.isometric for r in reports)  # planks alone
-    # One --tempo-tolerance for every recording of a run: the first report's is theirs.
-    tolerance = reports[0].tolerance if reports else None
-    out.print(reps_view(tables["reps"], holds, tolerance))
-    out.print()
-    sets = sets_view(tables["sets"], holds, tables["reps"])
-    if sets is not None:
-        out.print(sets)
-    out.print()
+    _print_tables(out, reports)
     for r in reports:
         row = r.session.iloc[0]
         prefix = f"{r.name}: " if len(reports) > 1 else ""
@@ -416,6 +410,73 @@ def _print_and_write(
         )
     written = write_reports(reports, args.out)
     out.print(f"wrote: {', '.join(p.name for p in written)} to {args.out}")
+
+
+def _print_tables(out: Console, reports: list[SessionReport]) -> None:
+    """The reps and sets tables: one of each for all recordings, or a block per recording.
+
+    Several recordings share one table, its rows named by a ``recording`` column, where that
+    table shows whole: in a terminal wide enough for it, and always when the output is piped
+    (at the table's full width, however wide: a file or ``grep`` reads it). In a narrower
+    terminal (80 columns) the extra column cut every cell to "rev…" and "swi…": each
+    recording then gets a block of its own under its name and exercise, whose tables have no
+    ``recording`` column.
+    """
+    tables = combined_tables(reports)
+    holds = bool(reports) and all(r.profile.isometric for r in reports)  # planks alone
+    # One --tempo-tolerance for every recording of a run: the first report's is theirs.
+    tolerance = reports[0].tolerance if reports else None
+    reps = reps_view(tables["reps"], holds, tolerance)
+    sets = sets_view(tables["sets"], holds, tables["reps"])
+    natural = max(_natural_width(out, reps), _natural_width(out, sets))
+    if not out.is_terminal:
+        with _width(out, max(out.width, natural)):
+            _print_pair(out, reps, sets)
+        return
+    if len(reports) < 2 or natural <= out.width:
+        _print_pair(out, reps, sets)
+        return
+    for r in reports:
+        own = combined_tables([r])  # one recording: no recording column
+        hold = r.profile.isometric
+        out.print(Text(f"{r.name}: {r.profile.title.lower()}", style="bold"))
+        _print_pair(out, reps_view(own["reps"], hold, tolerance),
+                    sets_view(own["sets"], hold, own["reps"]))
+
+
+def _print_pair(out: Console, reps: RenderableType, sets: RenderableType | None) -> None:
+    """The reps table, then the sets table (when there are sets), a blank line after each.
+
+    Wrapped to the width (not soft-wrapped as the console's other lines): the legend under
+    the reps table breaks between words, not wherever the terminal's edge falls.
+    """
+    out.print(reps, soft_wrap=False)
+    out.print()
+    if sets is not None:
+        out.print(sets, soft_wrap=False)
+    out.print()
+
+
+def _natural_width(out: Console, view: RenderableType | None) -> int:
+    """The columns ``view`` takes when nothing in it is cut or folded (0 for None)."""
+    if view is None:
+        return 0
+    return Measurement.get(out, out.options.update(max_width=_UNBOUNDED), view).maximum
+
+
+_UNBOUNDED = 100_000
+"""Columns to measure a table in: as wide as it likes."""
+
+
+@contextlib.contextmanager
+def _width(out: Console, columns: int) -> Iterator[None]:
+    """``out`` prints ``columns`` wide for a while (a piped table at its full width)."""
+    before = out.width
+    out.width = columns
+    try:
+        yield
+    finally:
+        out.width = before
 
 
 def _same_tempo(text: str, tempo: Tempo) -> bool | None:

@@ -278,6 +278,12 @@ def _reason(path: Path, error: str | None) -> str:
 WEEKLY_FILE: Final = "progress_weekly.csv"
 """The weekly table :func:`write_progress` writes beside the page."""
 
+ONLY_MANIFEST_FIX: Final = ("give only those files (or a glob that matches only them) as "
+                            "SESSIONS_OR_DATASET, or move the others out of the folder")
+"""How ``imu progress`` analyses only a manifest's files: it needs inputs, so not by giving the
+manifest alone, as ``imu batch`` can."""
+
+
 def tables_from_recordings(
     inputs: Iterable[str | Path],
     manifest: str | Path | None = None,
@@ -304,7 +310,7 @@ def tables_from_recordings(
     options = BatchOptions(exercise=exercise, tempo=tempo, workers=0)
     frames: dict[str, list[pd.DataFrame]] = {"reps": [], "sets": [], "sessions": []}
     failures: list[tuple[Path, str]] = []
-    jobs = collect_jobs(inputs, manifest)
+    jobs = collect_jobs(inputs, manifest, only_manifest=ONLY_MANIFEST_FIX)
     kept, datasets = leave_out_datasets([job.path for job in jobs])
     if datasets:
         logger.warning("%s; give the dataset folder alone to make the page from it",
@@ -964,7 +970,41 @@ def _whole_weeks(ax: Axes, progress: Progress, layout: PlotLayout = PROGRESS_WID
     weeks = max(1, round((end - start) / pd.Timedelta(days=7)))
     every = math.ceil((weeks + 1) / _week_ticks(layout))
     ax.xaxis.set_major_locator(mdates.WeekdayLocator(byweekday=mdates.MO, interval=every))
-    ax.set_xlim(start, end)  # type: ignore[arg-type]
+    room = (end - start) * _x_room_share(layout)
+    ax.set_xlim(start - room, end + room)  # type: ignore[arg-type]
+
+
+MARKER_ROOM_PT: Final = 5.0
+"""Room left between a plot's edges and the weeks or values it spans, points: the radius of
+the largest marker (a 6 pt dot with its edge) and a little more. A session on a Monday morning
+or a Sunday night, or a week at 0 %, shows its whole marker, not the half inside the axes."""
+
+AXES_SHARE_MIN: Final = 0.7
+"""The least share of a figure's width its axes take (the rest: y label, tick labels)."""
+
+
+def _x_room_share(layout: PlotLayout) -> float:
+    """The x room (:data:`MARKER_ROOM_PT`) as a share of the weeks' span, for ``layout``.
+
+    From the layout alone, so every weekly plot of a page keeps one x-range; reckoned on the
+    narrowest axes a figure has (:data:`AXES_SHARE_MIN`), so it is never short.
+    """
+    return MARKER_ROOM_PT / 72 / (layout.width_in * AXES_SHARE_MIN)
+
+
+def _y_room(fig: Figure, ax: Axes) -> None:
+    """Widen the y-range by :data:`MARKER_ROOM_PT` at both ends, measured on the laid-out axes.
+
+    A week at 0 % (or 100 %) of swing reps and a session's 0 clean reps with a 3 s descent
+    sat on the edge, their marker cut in half. Called last: the legend and titles are placed.
+    """
+    fig.draw_without_rendering()  # runs the constrained layout: the axes' final height
+    height_in = ax.get_position().height * fig.get_figheight()
+    if height_in <= 0:
+        return
+    low, high = ax.get_ylim()
+    room = (high - low) * MARKER_ROOM_PT / 72 / height_in
+    ax.set_ylim(low - room, high + room)
 
 
 LEGEND_MIN_CHARS: Final = 16
@@ -1052,6 +1092,7 @@ def clean_figure(progress: Progress, layout: PlotLayout = PROGRESS_WIDE) -> Figu
     ax.set_ylim(bottom=0)
     _legend(fig, ax, layout, 2)
     _whole_weeks(ax, progress, layout)
+    _y_room(fig, ax)
     return fig
 
 
@@ -1097,6 +1138,7 @@ def swing_figure(progress: Progress, layout: PlotLayout = PROGRESS_WIDE) -> Figu
     ax.set_ylim(0, 100)
     _legend(fig, ax, layout, 1)
     _whole_weeks(ax, progress, layout)
+    _y_room(fig, ax)
     return fig
 
 
@@ -1128,6 +1170,7 @@ def hold_faults_figure(progress: Progress, layout: PlotLayout = PROGRESS_WIDE) -
     ax.set_ylim(0, 100)
     _legend(fig, ax, layout, 3)
     _whole_weeks(ax, progress, layout)
+    _y_room(fig, ax)
     return fig
 
 

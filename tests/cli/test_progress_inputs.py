@@ -69,3 +69,29 @@ def test_a_file_that_needs_import_options_is_told_in_progress_words(
     assert line.endswith(f"(imu progress takes no import options: run 'imu convert {csv} "
                          "OUT.parquet' with them first, and give the .parquet)")
     assert "--time-col" in line
+
+
+def test_a_recording_the_manifest_does_not_list_gets_progress_advice(
+    folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Found in a new-user trial: it advised batch's "give the manifest without files or
+    folders (imu batch --manifest ...)", a form imu progress refuses (it needs SESSIONS)."""
+    mine = tmp_path / "sessions"
+    mine.mkdir()
+    recording = read_recording(folder / "a.parquet")
+    write_recording(recording, mine / "a.parquet")
+    write_recording(recording.with_meta(start_time_s=1_704_189_600.0), mine / "extra.parquet")
+    manifest = mine / "manifest.csv"
+    manifest.write_text("file,participant,date\na.parquet,P1,2024-01-01\n")
+    with caplog.at_level(logging.WARNING):
+        code = main(["progress", str(mine), "--manifest", str(manifest), "--participant", "P1",
+                     "--out", str(tmp_path / "p")])
+    said = capsys.readouterr()
+    assert code == 0, said.err
+    [note] = [r.getMessage() for r in caplog.records if "not in manifest" in r.getMessage()]
+    assert f"(e.g. {mine / 'extra.parquet'})" in note
+    assert "without files or folders" not in note and "imu batch" not in note
+    assert note.endswith("to analyse only the manifest's files, give only those files (or a "
+                         "glob that matches only them) as SESSIONS_OR_DATASET, or move the "
+                         "others out of the folder")
