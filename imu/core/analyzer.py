@@ -496,7 +496,8 @@ class RepAnalyzer:
             rate = (gyr_axis - bias_axis) * RAD2DEG
             rate[gap] = 0.0
             band, swing, moving = self._pendulum(
-                np.column_stack((w_deg, side_deg, gap_col, wide_deg)), rate, acc_angle
+                np.column_stack((w_deg, side_deg, gap_col, wide_deg)), rate, acc_angle,
+                bias_axis * RAD2DEG,
             )
             w_deg, side_deg, gap_col, wide_deg = band.T
         angle = angle_step.fuse(w_deg, acc_angle)

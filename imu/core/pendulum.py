@@ -23,6 +23,10 @@ While the pelvis itself moves fast (:data:`MOVING_RATE_DPS`), its angular accele
 act on the sensor's lever arm and tilt the accelerometer, and the difference above reads that
 tilt as swing; the pelvic rate then keeps the gyro's whole rate (the swing's rate with it, and
 any residual gyro bias) rather than take out an error of tens of deg/s.
+
+The swing's own channel is the same difference taken from the raw gyro, less its own slowly
+moving level (:data:`LEVEL_TIME_CONSTANT_S`): the swing has no lasting slope, so its level is
+the gyro bias, whatever the analyzer's bias estimate says at the time.
 """
 
 from __future__ import annotations
@@ -36,12 +40,16 @@ from imu.core.stream import SosFilter
 FloatArray = npt.NDArray[np.float64]
 
 LEVEL_TIME_CONSTANT_S = 4.0
-"""Time constant of the high-pass on the pendulum rate, s. A body hanging from a bar swings
-about the vertical, so the swing's angle has no lasting slope; a residual gyro bias (the bias is
-only known once the person has been still, and a hanging set may start before that) would
-integrate into one, 2.5 deg/s read as a 7.5 deg swing over a 3 s window. Integrated with this
-leak, a constant rate settles into an offset instead, while a 1.5-2.5 s swing keeps 99.5% of
-its amplitude (gain ``w tau / sqrt(1 + (w tau)^2)``)."""
+"""Time constant of the high-pass on the swing's rate, s. A body hanging from a bar swings
+about the vertical, so the swing's angle has no lasting slope, and the swing's channel takes
+its own gyro bias out: the level it removes is the mean of the rate so far over the first
+``LEVEL_TIME_CONSTANT_S`` (a constant bias is gone from the first samples, not settled over
+seconds from zero), then an exponential mean with this time constant, under which a 1.5-2.5 s
+swing keeps 99.5% of its amplitude (gain ``w tau / sqrt(1 + (w tau)^2)``). The channel reads
+the raw gyro, not the analyzer's bias estimate: before the person was ever still that estimate
+is a long mean over the reps themselves (:mod:`imu.core.stillness`), which rises and falls by
+deg/s with every curl, and a hanging set that never stops swinging never gets a better one;
+integrated, that read as a swing of 5-15 deg."""
 
 
 MOVING_RATE_DPS = 40.0
@@ -75,13 +83,18 @@ class PendulumSplit:
         self._fs = fs
         self._held: FloatArray | None = None  # the last delay_samples rows, shape (d, channels)
         self._incl_prev: float | None = None
-        # First-order high-pass on the pendulum rate: (1 - z^-1) / (1 - a z^-1).
+        # The swing's level: the mean so far for the first warm_n samples, then an
+        # exponential mean (weight 1 - leak per sample, about 1 / warm_n: they meet).
         self._leak = float(np.exp(-1.0 / (LEVEL_TIME_CONSTANT_S * fs)))
-        self._level_state = np.zeros(1)
+        self._warm_n = max(round(LEVEL_TIME_CONSTANT_S * fs), 1)
+        self._seen = 0  # samples of the swing's rate seen so far
+        self._level_sum = 0.0  # their sum while warming up, deg/s x samples
+        self._level = 0.0  # the level taken out of the next sample, deg/s
         self._still_for = 10**9  # samples since the pelvis last moved
 
     def __call__(
-        self, band: FloatArray, rate_deg: FloatArray, inclination_deg: FloatArray
+        self, band: FloatArray, rate_deg: FloatArray, inclination_deg: FloatArray,
+        bias_deg: FloatArray,
     ) -> tuple[FloatArray, FloatArray, FloatArray]:
         """Pelvic channels and the pendulum rate for the next chunk.
 
@@ -92,12 +105,16 @@ class PendulumSplit:
             rate_deg: shape (m,), bias-corrected gyro rate about the axis, unfiltered, deg/s.
             inclination_deg: shape (m,), the accelerometer's inclination about the axis in the
                 accelerometer's band, unwrapped, degrees.
+            bias_deg: shape (m,), the bias taken out of ``rate_deg``, deg/s: the swing's
+                channel puts it back and takes out its own level instead
+                (:data:`LEVEL_TIME_CONSTANT_S`).
 
         Returns:
             ``band`` delayed, with the pendulum rate taken out of column 0 while the pelvis
-            is still, shape (m, c); the pendulum rate, shape (m,), deg/s, at the same delay,
-            high-passed (:data:`LEVEL_TIME_CONSTANT_S`) so that its integral, the swing's
-            angle, has no lasting slope; and 1.0 where the pelvis moves (the inclination
+            is still, shape (m, c); the swing's rate, shape (m,), deg/s, at the same delay:
+            the pendulum rate from the raw gyro, less its own level
+            (:data:`LEVEL_TIME_CONSTANT_S`), so that its integral, the swing's angle, has no
+            lasting slope; and 1.0 where the pelvis moves (the inclination
             turns faster than :data:`MOVING_RATE_DPS`, or did within :data:`SETTLE_S`),
             else 0.0, shape (m,): there the pendulum rate carries the lever arm's error and
             column 0 keeps the gyro's whole rate.
@@ -111,7 +128,8 @@ class PendulumSplit:
         joined = np.concatenate((self._held, band))
         out = joined[:m].copy()
         self._held = joined[m:]
-        gyro_lp = self._lp(rate_deg[:, None])[:, 0]
+        both = self._lp(np.column_stack((rate_deg, rate_deg + bias_deg)))
+        gyro_lp, raw_lp = both[:, 0], both[:, 1]
         prev = inclination_deg[0] if self._incl_prev is None else self._incl_prev
         incl_rate = np.diff(inclination_deg, prepend=prev) * self._fs
         self._incl_prev = float(inclination_deg[-1])
@@ -120,13 +138,39 @@ class PendulumSplit:
         # While the pelvis is still, the pelvic rate loses the whole pendulum rate (a residual
         # bias is in both terms and cancels); while it moves, the lever arm's error would be
         # taken out with it, so the gyro's rate is kept (with the swing's rate and any residual
-        # bias: a few deg/s against 40 and more). The swing's own channel loses its lasting
-        # level.
+        # bias: a few deg/s against 40 and more). The swing's own channel is the same
+        # difference from the raw gyro, less its own level.
         out[:, 0] -= np.where(moving, 0.0, pendulum)
-        swing, self._level_state = lfilter(
-            [1.0, -1.0], [1.0, -self._leak], pendulum, zi=self._level_state
-        )
-        return out, np.asarray(swing, dtype=np.float64), moving.astype(np.float64)
+        swing = self._unlevel(raw_lp - incl_rate)
+        return out, swing, moving.astype(np.float64)
+
+    def _unlevel(self, x: FloatArray) -> FloatArray:
+        """``x`` (shape (m,), deg/s) less its level, shape (m,).
+
+        The level is the mean of the samples before each one for the first ``warm_n``
+        samples, then an exponential mean.
+        """
+        m = len(x)
+        level = np.empty(m)
+        k = min(max(self._warm_n - self._seen, 0), m)  # samples still warming up
+        if k:
+            # Summed one sample after another from the state (lfilter): any chunking adds
+            # in the same order and gives the same bits.
+            running = lfilter([1.0], [1.0, -1.0], x[:k], zi=np.array([self._level_sum]))[0]
+            sums = np.concatenate(([self._level_sum], running[:-1]))
+            counts = self._seen + np.arange(k)
+            # The very first sample is its own level (nothing before it).
+            level[:k] = np.where(counts > 0, sums / np.maximum(counts, 1), x[0])
+            self._level_sum = float(running[-1])
+            self._level = self._level_sum / (self._seen + k)
+        if k < m:
+            # level[n] = leak * level[n-1] + (1 - leak) * x[n-1]: the state is the next level.
+            tail, state = lfilter([0.0, 1.0 - self._leak], [1.0, -self._leak], x[k:],
+                                  zi=np.array([self._level]))
+            level[k:] = tail
+            self._level = float(state[0])
+        self._seen += m
+        return np.asarray(x - level, dtype=np.float64)
 
     def _moving(self, incl_rate: FloatArray) -> npt.NDArray[np.bool_]:
         """Where the pelvis moves: fast inclination now or within :data:`SETTLE_S` (causal)."""
