@@ -47,7 +47,7 @@ from imu.live.finish import no_reps_note
 from imu.report.coaching import DISCLAIMER, default_tempo_words, tempo_by_default
 from imu.report.mismatch import exercise_mismatch
 from imu.report.session import SessionReport, analyze_recording, check_long_enough
-from imu.report.summary import summarize
+from imu.report.summary import counted_words, summarize
 from imu.report.tables import REPORT_FILES, check_output_dir, combined_tables, write_reports
 from imu.report.terminal import reps_view, sets_view
 from imu.tempo import Tempo, parse_tempo
@@ -382,17 +382,7 @@ def _print_and_write(
         note = no_reps_note(r)
         if note:
             out.print(f"{prefix}{note}", markup=False, highlight=False)
-        worked = tempo_and_time(r.reps, r.tempo, r.profile.isometric, row)
-        if tempo_by_default(r.profile, r.tempo, r.meta, given=args.tempo is not None):
-            # "tempo 2-1-2 (the reverse crunch's default; give yours with --tempo), time ..."
-            shown, _, rest = worked.partition(", ")
-            worked = f"{shown} ({default_tempo_words(r.profile)}), {rest}"
-        out.print(
-            f"{prefix}{_count(row['reps'], 'hold' if r.profile.isometric else 'rep')}"
-            f"{uncertain_note(row)} in "
-            f"{_count(row['sets'], 'set')} of "
-            f"{r.profile.title.lower()}, {worked}"
-        )
+        out.print(f"{prefix}{session_line(r, row, tempo_given=args.tempo is not None)}")
         summary = summarize(r.reps, r.profile, r.tempo, lost_spans_s=r.lost_spans_s,
                             tolerance=r.tolerance)
         if summary.gap_note:  # what a lost sensor cost, as the HTML report says it
@@ -412,6 +402,34 @@ def _print_and_write(
     out.print(f"wrote: {', '.join(p.name for p in written)} to {args.out}")
 
 
+def session_line(report: SessionReport, row: Any, tempo_given: bool = False) -> str:
+    """The session's line: what was counted, of which exercise, and how it was worked.
+
+    "12 reps in 2 sets of reverse crunch, tempo 3-1-3, time under tension 84 s". A standing
+    strict lift counts its hip drives alone (:func:`imu.report.summary.counted_words`, as
+    ``imu live`` ends): "3 hip drives of standing strict lift (curl, press)", with no sets (a
+    pause between two hip drives is no set the person did), tempo or time under tension (a
+    hip drive has no prescribed tempo).
+
+    Args:
+        report: the recording's report.
+        row: its session table's row (``reps``, ``sets``, ``uncertain_reps``...).
+        tempo_given: ``--tempo`` was given (else a default tempo is named as such).
+
+    """
+    counted = counted_words(report.profile, int(row["reps"]), int(row["sets"]),
+                            uncertain_note(row))
+    line = f"{counted} of {report.profile.title.lower()}"
+    if report.profile.every_rep_is_swing:
+        return line
+    worked = tempo_and_time(report.reps, report.tempo, report.profile.isometric, row)
+    if tempo_by_default(report.profile, report.tempo, report.meta, given=tempo_given):
+        # "tempo 2-1-2 (the reverse crunch's default; give yours with --tempo), time ..."
+        shown, _, rest = worked.partition(", ")
+        worked = f"{shown} ({default_tempo_words(report.profile)}), {rest}"
+    return f"{line}, {worked}"
+
+
 def _print_tables(out: Console, reports: list[SessionReport]) -> None:
     """The reps and sets tables: one of each for all recordings, or a block per recording.
 
@@ -421,31 +439,42 @@ def _print_tables(out: Console, reports: list[SessionReport]) -> None:
     terminal (80 columns) the extra column cut every cell to "rev…" and "swi…": each
     recording then gets a block of its own under its name and exercise, whose tables have no
     ``recording`` column.
+
+    A standing strict lift's reps are hip drives: its table tells when each began and how
+    far the pelvis moved (:func:`imu.report.terminal.reps_view` ``strict``), and it has no
+    sets table (a pause between two hip drives is no set the person did). Strict lifts
+    among other exercises get a block each, so that each is told its own way.
     """
     tables = combined_tables(reports)
     holds = bool(reports) and all(r.profile.isometric for r in reports)  # planks alone
+    strict = [r.profile.every_rep_is_swing for r in reports]
     # One --tempo-tolerance for every recording of a run: the first report's is theirs.
     tolerance = reports[0].tolerance if reports else None
-    reps = reps_view(tables["reps"], holds, tolerance)
-    sets = sets_view(tables["sets"], holds, tables["reps"])
+    reps = reps_view(tables["reps"], holds, tolerance, strict=all(strict))
+    sets = None if any(strict) else sets_view(tables["sets"], holds, tables["reps"])
     natural = max(_natural_width(out, reps), _natural_width(out, sets))
-    if not out.is_terminal:
+    mixed = any(strict) and not all(strict)
+    if not out.is_terminal and not mixed:
         with _width(out, max(out.width, natural)):
             _print_pair(out, reps, sets)
         return
-    if len(reports) < 2 or natural <= out.width:
+    if len(reports) < 2 or (natural <= out.width and not mixed):
         _print_pair(out, reps, sets)
         return
     for r in reports:
         own = combined_tables([r])  # one recording: no recording column
-        hold = r.profile.isometric
+        hold, drives = r.profile.isometric, r.profile.every_rep_is_swing
+        own_reps = reps_view(own["reps"], hold, tolerance, strict=drives)
+        own_sets = None if drives else sets_view(own["sets"], hold, own["reps"])
+        wide = max(_natural_width(out, own_reps), _natural_width(out, own_sets))
         out.print(Text(f"{r.name}: {r.profile.title.lower()}", style="bold"))
-        _print_pair(out, reps_view(own["reps"], hold, tolerance),
-                    sets_view(own["sets"], hold, own["reps"]))
+        # Piped: at full width, as the shared table would be; a terminal: its own width.
+        with _width(out, out.width if out.is_terminal else max(out.width, wide)):
+            _print_pair(out, own_reps, own_sets)
 
 
 def _print_pair(out: Console, reps: RenderableType, sets: RenderableType | None) -> None:
-    """The reps table, then the sets table (when there are sets), a blank line after each.
+    """The reps table, then the sets table (when there is one), a blank line after each.
 
     Wrapped to the width (not soft-wrapped as the console's other lines): the legend under
     the reps table breaks between words, not wherever the terminal's edge falls.
@@ -454,7 +483,7 @@ def _print_pair(out: Console, reps: RenderableType, sets: RenderableType | None)
     out.print()
     if sets is not None:
         out.print(sets, soft_wrap=False)
-    out.print()
+        out.print()
 
 
 def _natural_width(out: Console, view: RenderableType | None) -> int:

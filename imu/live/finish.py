@@ -495,7 +495,8 @@ def _print_summary(saved: SavedSession, recording: Recording, tempo: Tempo,
                    out: Console) -> None:
     """The reps and sets tables, the one-line summary, and where everything went."""
     report = saved.report
-    out.print(reps_view(report.reps, report.profile.isometric))
+    out.print(reps_view(report.reps, report.profile.isometric,
+                        strict=report.profile.every_rep_is_swing))
     note = no_reps_note(report)
     if note:
         out.print(note, markup=False, highlight=False)

@@ -18,6 +18,7 @@ from rich.text import Text
 from imu.core.metrics import UNCERTAIN_CONFIDENCE, TempoTolerance
 from imu.exercises import FAULTS, fault_words
 from imu.report.tables import RECORDING, finite, phase_text, time_held_s
+from imu.text import count
 
 PHASE_HEADERS = ("up\ns", "hold\ns", "down\ns", "pause\ns")
 """The phases in the words of the live screen: up (concentric), hold at the top, down
@@ -42,8 +43,25 @@ UNCERTAIN_MARK = "?"
 under :data:`UNCERTAIN_CONFIDENCE`)."""
 
 UNCERTAIN_LEGEND = (f"{UNCERTAIN_MARK} uncertain: may not be a rep; never counted clean, and "
-                    "its swing and faults are not counted in the advice")
+                    "its swing and faults are left out of the advice and of the sets "
+                    "table's counts")
 """The reps table's legend line when a rep is marked :data:`UNCERTAIN_MARK`."""
+
+CLEAN_RUN = "clean\nrun"
+"""The sets table's last header: ``clean_reps_before_first_fault`` (:data:`CLEAN_RUN_LEGEND`).
+
+Short, so that the sets table fits 80 columns without cutting a header ("clean before
+swing/fault" read "swing/…" there)."""
+
+CLEAN_RUN_LEGEND = ("clean run: clean reps before the first swing or fault (a swing is no "
+                    "fault, but it ends the run)")
+"""The sets table's legend line: what its "clean run" column counts."""
+
+DRIVE_UNCERTAIN = "uncertain: may not be a hip drive (may be sway); not counted in the advice"
+"""The notes cell of a standing strict lift's hip drive that may be sway (uncertain)."""
+
+DRIVE_GAP = "over a data gap: not judged, not counted in the advice"
+"""The notes cell of a standing strict lift's hip drive over a data gap."""
 
 
 def _uncertain(row: Mapping[Any, Any]) -> bool:
@@ -83,7 +101,7 @@ def _phase(row: Mapping[Any, Any], column: str,
 
 
 def reps_view(reps: pd.DataFrame, hold: bool = False,
-              tolerance: TempoTolerance | None = None) -> Table | Text:
+              tolerance: TempoTolerance | None = None, strict: bool = False) -> Table | Text:
     """The reps table as printed on the terminal (``no reps found`` when empty).
 
     ``hold``: the reps are static holds (plank): each is told by the time held, its drift
@@ -91,11 +109,17 @@ def reps_view(reps: pd.DataFrame, hold: bool = False,
     tolerance the analyzer used (``--tempo-tolerance``; the default when None). An
     uncertain rep's number is marked :data:`UNCERTAIN_MARK`, with :data:`UNCERTAIN_LEGEND`
     under the table (the session line counts them: "8 reps (1 uncertain: ...)").
+    ``strict``: the reps are a standing strict lift's hip drives (``every_rep_is_swing``):
+    each is told by when it started and how far the pelvis moved (:func:`_drives_view`),
+    not by phases, a tempo or a swing (every one is a swing by definition).
     """
     if reps.empty:
-        return Text(f"no {'holds' if hold else 'reps'} found", style="yellow")
+        return Text(f"no {'holds' if hold else 'hip drives' if strict else 'reps'} found",
+                    style="yellow")
     if hold:
         return _holds_view(reps)
+    if strict:
+        return _drives_view(reps)
     marked = any(_uncertain(r) for r in reps.to_dict(orient="records"))
     table = Table(title="reps", box=box.SIMPLE_HEAD, show_edge=False,
                   caption=UNCERTAIN_LEGEND if marked else None, caption_justify="left")
@@ -138,6 +162,46 @@ def reps_view(reps: pd.DataFrame, hold: bool = False,
     return table
 
 
+def _drives_view(reps: pd.DataFrame) -> Table:
+    """A standing strict lift's hip drives: one row each, as the HTML report's table.
+
+    Numbered in time (per recording when several share the table), with when each started
+    (``start_s``, s from the start), how far the pelvis moved (``rom_deg``) and its notes:
+    :data:`DRIVE_UNCERTAIN`, :data:`DRIVE_GAP` and any fault. No up/hold/down, tempo or
+    swing column: a hip drive has no prescribed tempo, and every one is a swing (hip drive);
+    nor a set (a pause between two hip drives is no set the person did).
+    """
+    several = RECORDING in reps
+    numbers = (reps.groupby(RECORDING, sort=False).cumcount() if several
+               else pd.Series(range(len(reps)), index=reps.index)) + 1
+    rows: list[list[str]] = []
+    for number, r in zip(numbers, reps.to_dict(orient="records"), strict=True):
+        notes = []
+        if _uncertain(r):
+            notes.append(f"[yellow]{DRIVE_UNCERTAIN}[/yellow]")
+        if r.get("in_gap"):
+            notes.append(f"[yellow]{DRIVE_GAP}[/yellow]")
+        faults = fault_words([f for f in FAULTS if r.get(f)])
+        if faults:
+            notes.append(f"[red]{faults}[/red]")
+        cells = [str(r[RECORDING])] if several else []
+        cells += [str(int(number)), _fmt(r["start_s"], ".0f"), _fmt(r["rom_deg"], ".0f"),
+                  "; ".join(notes)]
+        rows.append(cells)
+    noted = any(row[-1] for row in rows)  # no empty notes column when nothing is noted
+    table = Table(title="hip drives", box=box.SIMPLE_HEAD, show_edge=False)
+    if several:
+        table.add_column("recording")
+    table.add_column("hip\ndrive", justify="right")
+    table.add_column("at\ns", justify="right")
+    table.add_column("pelvis\nmoved deg", justify="right")
+    if noted:
+        table.add_column("notes", overflow="fold", min_width=8)
+    for cells in rows:
+        table.add_row(*(cells if noted else cells[:-1]))
+    return table
+
+
 def _holds_view(reps: pd.DataFrame) -> Table:
     table = Table(title="holds", box=box.SIMPLE_HEAD, show_edge=False)
     several = RECORDING in reps
@@ -170,18 +234,27 @@ def sets_view(sets: pd.DataFrame, hold: bool = False,
     ``reps`` (the reps table behind ``sets``): the time held per set is then the sum of its
     holds (:func:`imu.report.tables.time_held_s`, as the summary and the page give it; the
     sets' mean hold leaves a hold over a data gap out), else the mean hold times the holds.
+    The legend under the table says what the "clean run" column counts
+    (:data:`CLEAN_RUN_LEGEND`) and, when ``reps`` has uncertain reps, how many the swing and
+    fault counts leave out (:func:`left_out_words`).
     """
     if sets.empty:
         return None
-    table = Table(title="sets", box=box.SIMPLE_HEAD, show_edge=False, collapse_padding=True)
+    legend = [] if hold else [CLEAN_RUN_LEGEND]
+    if reps is not None:
+        legend.append(left_out_words(reps, hold))
+    caption = "; ".join(line for line in legend if line) or None
+    table = Table(title="sets", box=box.SIMPLE_HEAD, show_edge=False, collapse_padding=True,
+                  caption=caption, caption_justify="left")
     several = RECORDING in sets
     headers = ["recording"] if several else []
-    # Two-line headers keep the table within 80 columns without cutting a word.
+    # Headers of two or three lines keep the table within 80 columns without cutting a word.
     headers += ["set", "holds" if hold else "reps", "rest\ns"]
     headers += (["held\ns", "mean hold\ns", "long\nenough", "faults"] if hold else
-                ["under\ntension s", "up\ns", "hold\ns", "down\ns", "ROM\ndeg", "on\ntempo",
-                 # A swing is no fault, but it ends the run of clean reps as one does.
-                 "swings", "faults", "clean before\nswing/fault"])
+                ["under\ntension\ns", "up\ns", "hold\ns", "down\ns", "ROM\ndeg", "on\ntempo",
+                 # A swing is no fault, but it ends the run of clean reps as one does: the
+                 # legend says so (a header that said it cut the table at 80 columns).
+                 "swings", "faults", CLEAN_RUN])
     for h in headers:
         table.add_column(h, justify="left" if h == "recording" else "right")
     for r in sets.to_dict(orient="records"):
@@ -216,3 +289,19 @@ def sets_view(sets: pd.DataFrame, hold: bool = False,
             ]
         table.add_row(*cells)
     return table
+
+
+def left_out_words(reps: pd.DataFrame, hold: bool = False) -> str:
+    """How many uncertain reps the sets' swing and fault counts leave out, in words.
+
+    "swings and faults leave out the 2 uncertain reps (?)"; "" when there are none. The
+    reps over a data gap are not counted among them: they are not judged at all (the reps
+    table says "not judged").
+    """
+    n = sum(1 for r in reps.to_dict(orient="records")
+            if _uncertain(r) and not r.get("in_gap"))
+    if not n:
+        return ""
+    if hold:  # the holds table marks no hold "?"
+        return f"faults leave out the {count(n, 'uncertain hold')}"
+    return f"swings and faults leave out the {count(n, 'uncertain rep')} ({UNCERTAIN_MARK})"

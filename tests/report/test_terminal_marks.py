@@ -31,7 +31,7 @@ def test_uncertain_reps_are_marked_with_a_legend() -> None:
     rows = _rows(text)
     assert [r[1] for r in rows] == ["1", "2?", "3", "4?"]
     assert ("? uncertain: may not be a rep; never counted clean, and its swing and faults are "
-            "not counted in the advice") in \
+            "left out of the advice and of the sets table's counts") in \
         " ".join(text.split())
 
 
@@ -52,13 +52,17 @@ def test_mark_fits_an_80_column_terminal() -> None:
 
 def test_sets_table_says_a_swing_ends_the_clean_run() -> None:
     """"swings 1, faults 0, clean before a fault 0" read as a contradiction: a swing is no
-    fault, yet it ended the run of clean reps. The header names both."""
+    fault, yet it ended the run of clean reps. The legend under the table names both (the
+    header, "clean run", is short enough for 80 columns)."""
     reps = make_set(1, 3, 0.0, 9.0)
     reps[0] = make_rep(1, 1, 0.0, swing=True)
     table = reps_table(reps)
     sets = sets_table(table)
     assert int(sets.iloc[0]["clean_reps_before_first_fault"]) == 0
-    lines = [line.rstrip() for line in _text(sets_view(sets)).splitlines()]
+    text = _text(sets_view(sets))
+    lines = [line.rstrip() for line in text.splitlines()]
     assert not any(line.endswith("a fault") for line in lines)
-    header = next(i for i, line in enumerate(lines) if line.endswith("clean before"))
-    assert lines[header + 1].endswith("swing/fault")
+    header = next(i for i, line in enumerate(lines) if line.endswith("clean"))
+    assert lines[header + 1].endswith("run")
+    assert ("clean run: clean reps before the first swing or fault (a swing is no fault, but "
+            "it ends the run)") in " ".join(text.split())
