@@ -40,6 +40,7 @@ from imu.core.metrics import TempoTolerance
 from imu.errors import ImuError
 from imu.exercises import FAULTS, PROFILES, known_profile
 from imu.io.load import BATCH_FAILURES_FILE, BATCH_TABLES, is_batch_dataset
+from imu.report.summary import evidence_mask
 from imu.report.tables import judged, time_held_s
 from imu.tempo import parse_tempo
 
@@ -286,9 +287,9 @@ def eccentric_quantiles(
 def fault_rates(reps: pd.DataFrame, by: Sequence[str] = DEFAULT_BY) -> pd.DataFrame:
     """Share of reps with a swing, with each fault, with any fault, and clean, per group.
 
-    Columns: the group keys, ``reps``, ``swing_share``, ``<fault>_share`` for every fault in
-    :data:`imu.exercises.FAULTS`, ``any_fault_share`` (at least one fault, swings excluded)
-    and ``clean_share`` (no swing and no fault).
+    Columns: the group keys, ``reps``, ``uncertain_reps``, ``swing_share``, ``<fault>_share``
+    for every fault in :data:`imu.exercises.FAULTS`, ``any_fault_share`` (at least one fault,
+    swings excluded) and ``clean_share`` (no swing and no fault).
 
     A measure the exercise does not judge is NaN, not 0: ``<fault>_share`` for a fault not in
     the profile's ``faults`` (``hips_sagging_share`` of a dead bug, ``dropped_eccentric_share``
@@ -302,16 +303,27 @@ def fault_rates(reps: pd.DataFrame, by: Sequence[str] = DEFAULT_BY) -> pd.DataFr
     those names: a rep over a gap is not judged
     (:func:`imu.report.tables.judged`), so its swing and faults count nowhere and it is never
     clean; NaN when no rep of the group was judged. ``reps`` counts every rep.
+
+    The swing and fault shares (``swing_share``, ``<fault>_share``, ``any_fault_share``)
+    leave out the uncertain reps too (``count_confidence`` under 0.5: they may be no rep),
+    by the advice's rule (:func:`imu.report.summary.evidence_mask`), as the session table's
+    ``swing_share`` and ``<fault>_share`` do; ``uncertain_reps`` says how many of the group's
+    judged reps were left out so (0 for tables without ``count_confidence``). An uncertain
+    rep is never clean: ``clean_share`` counts it, as not clean.
     """
     _need(reps, ["swing", "clean", "fault_count", *FAULTS], "fault_rates")
     frame, keys = _by(reps, by)
-    shares = {"swing": "_swing", **{f: f"_{f}" for f in FAULTS}, "clean": "_clean"}
+    evidence = evidence_mask(frame)
+    faults = {"swing": "_swing", **{f: f"_{f}" for f in FAULTS}}
     frame = frame.assign(
-        _any=(frame["fault_count"] > 0).astype("float64").where(judged(frame)),
-        **{name: _judged_only(frame, column).where(_applies(frame, column))
-           for column, name in shares.items()},
+        _any=(frame["fault_count"] > 0).astype("float64").where(evidence),
+        _unsure=(judged(frame) & ~evidence).astype("int64"),
+        _clean=_judged_only(frame, "clean"),
+        **{name: frame[column].astype("float64").where(evidence & _applies(frame, column))
+           for column, name in faults.items()},
     )
     aggs: dict[str, tuple[str, str]] = {"reps": ("clean", "size"),
+                                        "uncertain_reps": ("_unsure", "sum"),
                                         "swing_share": ("_swing", "mean")}
     aggs |= {f"{f}_share": (f"_{f}", "mean") for f in FAULTS}
     aggs |= {"any_fault_share": ("_any", "mean"), "clean_share": ("_clean", "mean")}

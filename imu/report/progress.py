@@ -27,7 +27,11 @@ judges swing rep by rep. The prescription told is the latest session's (and when
 :attr:`Progress.prescriptions`); plots and weekly columns use the one in force each week.
 
 Every share and duration leaves out the reps over a data gap, by the report tables' one rule
-(:func:`imu.report.tables.judged`), so the page agrees with each session's table.
+(:func:`imu.report.tables.judged`), and the swing and fault shares leave out the uncertain
+reps too (``count_confidence`` under 0.5: they may be no rep; the advice's rule,
+:func:`imu.report.summary.evidence_mask`), so the page agrees with each session's table; where
+it shows such a share it says how many uncertain reps it left out (:func:`left_out_note`,
+:func:`left_out_label`).
 
 Input is a dataset's three tables (:class:`imu.research.Dataset`: from ``imu batch`` via
 :func:`imu.research.load_dataset`, or from recordings via :func:`tables_from_recordings`,
@@ -74,6 +78,7 @@ from imu.report.html import (
     figure_html,
     legend_columns,
 )
+from imu.report.summary import evidence_mask, uncertain_left_out
 from imu.report.tables import judged, time_held_s
 from imu.research import Dataset
 from imu.text import count
@@ -420,7 +425,9 @@ def _per_session(data: Dataset, profile: ExerciseProfile | None = None) -> pd.Da
     The descent and the swing share are of the reps not over a data gap, as the session
     table's (:func:`imu.report.tables.judged`); NaN when every rep was over one, and NaN
     where ``profile`` does not judge them (:func:`judges_descent`,
-    :func:`judges_swing_share`).
+    :func:`judges_swing_share`). The swing share leaves the uncertain reps out too, as the
+    session table's ``swing_share`` (:func:`imu.report.summary.evidence_mask`): NaN when
+    every judged rep was uncertain.
     """
     descent = profile is None or judges_descent(profile)
     swing = profile is None or judges_swing_share(profile)
@@ -430,6 +437,7 @@ def _per_session(data: Dataset, profile: ExerciseProfile | None = None) -> pd.Da
         sets = sets_by.get(sid, pd.DataFrame({"clean_reps": []}))
         progress = progress_reps(reps)
         measured = reps[judged(reps)]
+        sure = reps[evidence_mask(reps)]  # an uncertain rep may be no rep: no swing evidence
         rows.append({
             "session_id": sid,
             "date": reps["date"].iloc[0],
@@ -439,7 +447,7 @@ def _per_session(data: Dataset, profile: ExerciseProfile | None = None) -> pd.Da
             "progress_reps": int(progress.max()) if len(progress) else 0,
             "eccentric_s_median": (float(measured["eccentric_s"].median()) if descent
                                    else np.nan),
-            "swing_share": (float(measured["swing"].mean()) if len(measured) and swing
+            "swing_share": (float(sure["swing"].mean()) if len(sure) and swing
                             else np.nan),
         })
     frame = pd.DataFrame(rows, columns=["session_id", "date", "reps", "clean_reps",
@@ -758,6 +766,58 @@ def _hip_drive_line(progress: Progress) -> str | None:
             f"pelvis should stay still): {told}.")
 
 
+def uncertain_left_out_count(progress: Progress) -> int:
+    """The participant's judged reps (holds) that the swing and fault shares leave out.
+
+    Those the analyzer is not sure were reps (``count_confidence`` under 0.5,
+    :func:`imu.report.summary.uncertain_left_out`): as each session's table does, the
+    weekly swing and fault shares (:func:`imu.research.fault_rates`) leave them out.
+    """
+    reps = progress.data.reps
+    return int(uncertain_left_out(reps).sum()) if len(reps) else 0
+
+
+def left_out_note(progress: Progress) -> str:
+    """"; 2 uncertain reps left out (they may not be reps)" for a share's line; "" if none."""
+    n = uncertain_left_out_count(progress)
+    if not n:
+        return ""
+    unit = "hold" if progress.isometric else "rep"
+    return (f"; {count(n, 'uncertain ' + unit)} left out (the analyzer is not sure "
+            f"{'it was a' if n == 1 else 'they were'} {unit}{'' if n == 1 else 's'})")
+
+
+def left_out_label(progress: Progress, label: str) -> str:
+    """A share's heading, saying the uncertain reps are left out when there are some.
+
+    "Swing reps (%)" becomes "Swing reps (%, uncertain reps left out)", as the report's
+    session details say it.
+    """
+    if not uncertain_left_out_count(progress) or not label.endswith(" (%)"):
+        return label
+    unit = "holds" if progress.isometric else "reps"
+    return f"{label[:-4]} (%, uncertain {unit} left out)"
+
+
+def week_table_columns(progress: Progress) -> tuple[tuple[str, str, str], ...]:
+    """The weekly table on the page: column, plain heading, format.
+
+    Those of :data:`WEEK_TABLE` (rep exercises) or :func:`hold_week_table` (holds) that the
+    weekly table has; the swing and fault shares' headings say when uncertain reps are left
+    out (:func:`left_out_label`).
+    """
+    table = hold_week_table(progress) if progress.isometric else tuple(
+        row for row in WEEK_TABLE if row[0] in progress.weekly.columns)
+    return tuple((c, left_out_label(progress, label) if _swing_or_fault_share(c) else label,
+                  spec) for c, label, spec in table)
+
+
+def _swing_or_fault_share(column: str) -> bool:
+    """``swing_share`` or a ``<fault>_share``: the shares that leave uncertain reps out."""
+    return column.endswith("_share") and column not in (
+        "clean_share", "hold_ok_share", "eccentric_ok_share")
+
+
 def headline(progress: Progress) -> list[str]:
     """The page's first lines: frequency, descent, swings, and where the person stands.
 
@@ -786,10 +846,11 @@ def headline(progress: Progress) -> list[str]:
         if np.isfinite(slope):
             lines.append(
                 f"Swing reps: {first:.0%} of reps in the first week, {last:.0%} in the last "
-                f"({slope * 100:+.1f} points a week)."
+                f"({slope * 100:+.1f} points a week){left_out_note(progress)}."
             )
         else:
-            lines.append(f"Swing reps: {last:.0%} of reps in the one week so far.")
+            lines.append(f"Swing reps: {last:.0%} of reps in the one week so far"
+                         f"{left_out_note(progress)}.")
     lines += [line for line in (_hip_drive_line(progress), _not_judged_line(progress)) if line]
     lines.append(standing_text(progress))
     return lines
@@ -841,10 +902,12 @@ def hold_lines(progress: Progress) -> list[str]:
     if told and weeks <= 1:
         parts = [f"{word} in {last:.0%}" for word, (_, last) in told]
         parts[0] += " of holds"
-        lines.append(f"Hold faults: {', '.join(parts)} in the one week so far.")
+        lines.append(f"Hold faults: {', '.join(parts)} in the one week so far"
+                     f"{left_out_note(progress)}.")
     elif told:
         parts = [f"{word} {first:.0%} to {last:.0%}" for word, (first, last) in told]
-        lines.append(f"Hold faults (share of holds, first week to last): {', '.join(parts)}.")
+        lines.append(f"Hold faults (share of holds, first week to last): {', '.join(parts)}"
+                     f"{left_out_note(progress)}.")
     lines.append(standing_text(progress))
     return lines
 
@@ -1287,8 +1350,7 @@ def render_progress_html(progress: Progress) -> str:
         parts += _hold_figures(progress)
     else:
         parts += _rep_figures(progress)
-    table = hold_week_table(progress) if progress.isometric else tuple(
-        row for row in WEEK_TABLE if row[0] in progress.weekly.columns)
+    table = week_table_columns(progress)
     parts.append("<h2>Week by week</h2>")
     rows = [[html.escape(_fmt(row[c], spec) if spec else str(row[c])) for c, _, spec in table]
             for row in progress.weekly.to_dict(orient="records")]
