@@ -294,7 +294,37 @@ def test_the_pelvis_counts_as_moving_from_a_fast_inclination_until_it_settles():
     parts = [incl[i:i + 20] for i in range(0, len(incl), 20)]
     moving = np.concatenate([step(np.zeros((len(p), 1)), np.zeros(len(p)), p,
                                   np.zeros(len(p)))[2] for p in parts])
-    fast = np.flatnonzero(np.abs(np.diff(incl, prepend=0.0)) * FS > 40.0)
+    rate = np.diff(incl, prepend=0.0) * FS
+    fast = np.flatnonzero(np.abs(rate) > 40.0)
     assert moving[:fast[0]].sum() == 0 and moving[fast].all()
+    # The rate's sudden stop is a sharp slowing down one sample later (> 100 deg/s^2), from
+    # which the settling time counts.
+    stop = np.flatnonzero(np.abs(np.diff(rate, prepend=0.0)) * FS > 100.0)[-1]
+    assert stop == fast[-1] + 1
     settle = round(0.3 * FS)
-    assert moving[fast[-1] + settle] == 1.0 and moving[fast[-1] + settle + 1:].sum() == 0
+    assert moving[stop + settle] == 1.0 and moving[stop + settle + 1:].sum() == 0
+
+
+def _moving_flags(incl: np.ndarray, chunk: int = 20) -> np.ndarray:
+    step = PendulumSplit(butter(2, 1.5 / (FS / 2), output="sos"), 0, FS)
+    parts = [incl[i:i + chunk] for i in range(0, len(incl), chunk)]
+    return np.concatenate([step(np.zeros((len(p), 1)), np.zeros(len(p)), p,
+                                np.zeros(len(p)))[2] for p in parts])
+
+
+def test_a_pelvis_slowing_down_sharply_counts_as_moving_a_swing_seen_by_the_acc_does_not():
+    """At the top of a rep the rate passes for stillness while the pelvis decelerates (its
+    lever arm tilts the accelerometer); the share of a hanging swing the inclination sees
+    (a third of 8 deg at a 1.5 s period: 42 deg/s^2 at most) is no pelvic movement."""
+    t = np.arange(0.0, 6.0, 1.0 / FS)
+    # Up to 30 deg/s (under the rate limit) at 60 deg/s^2, steady, then a stop within
+    # 0.1 s: 300 deg/s^2.
+    rate = np.where(t < 1.0, np.minimum(60.0 * t, 30.0),
+                    np.clip(30.0 * (1.1 - t) / 0.1, 0.0, 30.0))
+    moving = _moving_flags(np.cumsum(rate) / FS)
+    assert moving[(t > 1.0) & (t < 1.3)].all()
+    assert not moving[t < 0.95].any()  # speeding up gently, then steady
+    assert not moving[t > 1.5].any()
+    swing = (8.0 / 3.0) * np.sin(2 * np.pi * t / 1.5)
+    # (after the stream's first samples, where the rate starts from zero)
+    assert not _moving_flags(swing)[t > 0.5].any()
