@@ -599,6 +599,25 @@ def stray_tables_note(tables: Sequence[Path]) -> str:
             "made from (move the tables out of the folder to leave this note out)")
 
 
+def _reports_only(folder: Path) -> str:
+    """Why a folder with no recordings still held ``*.parquet`` files: imu's report tables.
+
+    A folder of reports (``imu analyze --out``'s) is searched quietly, its tables left out:
+    "no recordings found" alone left the user looking at its ``reps.parquet``. The text follows
+    that message ("" when the folder holds no report table, or is no folder).
+    """
+    if not folder.is_dir():
+        return ""
+    tables = sorted(p for p in folder.rglob("*.parquet")
+                    if p.name in REPORT_TABLES and report_table_kind(p))
+    if not tables:
+        return ""
+    shown = ", ".join(str(p.relative_to(folder)) for p in tables[:3])
+    more = f" and {len(tables) - 3} more" if len(tables) > 3 else ""
+    return (f": it holds imu's report tables ({shown}{more}), the results of an analysis, "
+            "not recordings; give the folder of the recordings they were made from")
+
+
 def _phone_exports_once(matches: list[Path]) -> list[Path]:
     """``matches`` with the CSV files of one Sensor Logger export replaced by its folder, once.
 
@@ -710,7 +729,8 @@ def expand_inputs(
                 )
             matches = outside
         if not matches:
-            raise BatchError(f"input {text!r}: no recordings found (*.parquet in a directory)")
+            raise BatchError(f"input {text!r}: no recordings found (*.parquet in a directory)"
+                             f"{_reports_only(Path(text))}")
         matches = _phone_exports_once(matches)
         for m in matches:
             resolved = m.resolve()

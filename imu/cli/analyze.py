@@ -283,6 +283,9 @@ def _run(args: argparse.Namespace) -> int:
         reports.append(report)
     for line in _skipped_lines(skipped):
         print(line, file=sys.stderr)
+    note = tempo_not_applied(args.tempo, reports)
+    if note:
+        print(f"imu analyze: note: {note}", file=sys.stderr)
     if not reports:
         raise ImuError(
             f"none of the {len(skipped)} recordings could be analysed (each is listed above "
@@ -297,6 +300,23 @@ def _run(args: argparse.Namespace) -> int:
         )
         return 1
     return 0
+
+
+def tempo_not_applied(given: str | None, reports: list[SessionReport]) -> str:
+    """Why ``--tempo`` changed nothing for the standing strict lifts among ``reports``.
+
+    A strict lift is told by its hip drives, which have no tempo: the tempo given was taken
+    without a word, as if the lifts were judged against it. "" when no tempo was given or
+    no recording is a strict lift.
+    """
+    names = [r.name for r in reports if r.profile.every_rep_is_swing]
+    if not given or not names:
+        return ""
+    which = (f"{names[0]}, a standing strict lift" if len(names) == 1 else
+             f"{', '.join(names)}, standing strict lifts")
+    return (f"--tempo {given} does not apply to {which}: the pelvis should stay still, so "
+            "only its hip drives are told, and a hip drive has no tempo (the session table "
+            "keeps the tempo as given)")
 
 
 def _skipped_lines(skipped: list[tuple[str, str]]) -> list[str]:

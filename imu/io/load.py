@@ -444,17 +444,25 @@ def not_a_recording(path: Path) -> str:
 
 
 def report_table_kind(path: Path) -> str:
-    """``"reps"``, ``"sets"`` or ``"session"`` for a report table's Parquet file, else ""."""
+    """``"reps"``, ``"sets"`` or ``"session"`` for a report table, else "".
+
+    The table's Parquet file, or its CSV twin (``reps.csv``, as ``imu analyze`` writes it:
+    UTF-8, comma-separated, its header first), which a user copies out of a report as
+    readily: read as a CSV to import, it named no exercise and then missed the sensor columns.
+    """
     from imu.io.summary import looks_like_parquet
 
-    if not looks_like_parquet(path):
+    if path.suffix.lower() == ".csv":
+        names = _csv_header_names(path)
+    elif not looks_like_parquet(path):
         return ""
-    import pyarrow.parquet as pq
+    else:
+        import pyarrow.parquet as pq
 
-    try:
-        names = set(pq.read_schema(path).names)
-    except (OSError, ValueError):
-        return ""
+        try:
+            names = set(pq.read_schema(path).names)
+        except (OSError, ValueError):
+            return ""
     if any(n.startswith(("acc", "gyr")) for n in names):
         return ""  # sensor data
     if {"set", "rep", "start_s", "eccentric_s"} <= names:
@@ -464,6 +472,17 @@ def report_table_kind(path: Path) -> str:
     if {"exercise", "sets", "reps", "duration_s"} <= names:
         return "session"
     return ""
+
+
+def _csv_header_names(path: Path) -> set[str]:
+    """The column names of a comma-separated file's first line (none if it cannot be read)."""
+    try:
+        with open(path, "rb") as f:
+            first = f.readline(64 * 1024)
+    except OSError:
+        return set()
+    text = first.decode("utf-8", "replace").lstrip("\ufeff").strip()
+    return {name.strip() for name in text.split(",")}
 
 
 def merged_gaps(gaps: Sequence[Gap]) -> tuple[Gap, ...]:

@@ -341,6 +341,19 @@ def no_phone_export(path: Path) -> ImportOptionsError:
     # The files the suggested glob (FOLDER/*.parquet) takes: not those in subfolders (an imu
     # batch dataset's tables, say).
     recordings = [n for n in names if n.lower().endswith(".parquet") and len(Path(n).parts) == 1]
+    if path.is_dir():
+        from imu.io.load import report_table_kind
+
+        # A folder of reports (imu analyze --out): its reps/sets/session tables are the
+        # results of an analysis, not recordings to pass as files.
+        tables = [n for n in recordings if report_table_kind(path / n)]
+        recordings = [n for n in recordings if n not in tables]
+        if tables and not recordings:
+            return ImportOptionsError(
+                f"{path}: a folder of imu's reports ({', '.join(tables)}), the results of an "
+                "analysis, not recordings; give the recording they were made from "
+                "(NAME.parquet beside the NAME/ folder of reports)"
+            )
     plain = (
         "; a plain CSV must be unzipped first: pass the CSV itself"
         if path.is_file() and len(csvs) == 1

@@ -23,7 +23,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from imu.core.metrics import HOLD_SLACK_FRACTION, Rep, TempoTolerance
+from imu.core.metrics import HOLD_SLACK_FRACTION, UNCERTAIN_CONFIDENCE, Rep, TempoTolerance
 from imu.exercises import FAULTS, ExerciseProfile, fault_words
 from imu.live.events import (
     HINT_KEYS,
@@ -162,12 +162,20 @@ def rep_line(rep: Rep, tempo: Tempo, tol: TempoTolerance, hold: bool = False,
     """
     faults = [] if rep.in_gap else [f for f in FAULTS if f in rep.faults]
     if hip_drive(profile) and not hold:
-        head = f"rep {rep.rep} (set {rep.set}):"
+        # Told by when it began, as the end table and the report tell it: a standing strict
+        # lift has no sets (a pause between two hip drives is no set the person did), so
+        # "rep 1 (set 3)" named a set nobody did.
+        head = f"hip drive at {rep.con_start_s:.0f} s:"
         if rep.in_gap:
             return (f"{head} pelvis moved {rep.rom_deg:.0f} deg, not judged (in a gap: samples "
                     "were lost during it)")
-        verdict = (f"HIP DRIVE: {HIP_DRIVE_CUE}" if rep.swing
-                   else "no hip drive")
+        if rep.count_confidence < UNCERTAIN_CONFIDENCE:
+            # As the end table's note and the pause line, which leave it out of the count.
+            verdict = "uncertain: may not be a hip drive (may be sway); not counted"
+        elif rep.swing:
+            verdict = f"HIP DRIVE: {HIP_DRIVE_CUE}"
+        else:
+            verdict = "no hip drive"
         return f"{head} pelvis moved {rep.rom_deg:.0f} deg; {verdict}"
 
     def shown(measured: float, column: str, prescribed: float) -> str:
@@ -193,6 +201,7 @@ def rep_line(rep: Rep, tempo: Tempo, tol: TempoTolerance, hold: bool = False,
             parts.append("FAULT: " + fault_words(faults))
         if rep.in_gap:
             parts.append("(in a gap: samples were lost during it)")
+        parts += _uncertain_words(rep, "hold", bool(faults))
         return " ".join(parts)
     parts = [
         f"rep {rep.rep} (set {rep.set}{', ' + rep.side if rep.side else ''}):",
@@ -209,7 +218,22 @@ def rep_line(rep: Rep, tempo: Tempo, tol: TempoTolerance, hold: bool = False,
         parts.append("FAULT: " + fault_words(faults))
     if rep.in_gap:
         parts.append("(in a gap: samples were lost during it)")
+    parts += _uncertain_words(rep, "rep", bool(faults) or bool(rep.swing))
     return " ".join(parts)
+
+
+def _uncertain_words(rep: Rep, unit: str, flagged: bool) -> list[str]:
+    """What a rep line adds for a rep the analyzer is not sure was one ([] otherwise).
+
+    The set's line leaves its swing and faults out of the counts ("0 faults (1 uncertain
+    left out)"), so the rep's own line says why the FAULT it shows is not counted there. A
+    rep over a data gap is not judged at all and says that instead.
+    """
+    if rep.in_gap or rep.count_confidence >= UNCERTAIN_CONFIDENCE:
+        return []
+    what = "faults" if unit == "hold" else "swing and faults"  # a hold has no swing
+    counted = f"; its {what} not counted" if flagged else ""
+    return [f"(uncertain: may not be a {unit}{counted})"]
 
 
 def set_line(set_no: int, reps: tuple[Rep, ...], hold: bool = False,

@@ -850,15 +850,23 @@ def rep_badges(row: Row, tempo: Tempo, profile: ExerciseProfile | None = None) -
         faulty = bool(row.get("swing")) or any(row.get(f) for f in FAULTS)
         counted = ("; its swing and faults not counted" if faulty and not row.get("in_gap")
                    else "")
+        title = ("the analyzer found this movement but is not sure it was a rep: it "
+                 "may be noise, or part of another rep. It is listed among the reps "
+                 "found, never counted clean, and its swing and faults are left out "
+                 "of the advice (fix first, also seen, verdict) and of the swing and "
+                 f"fault counts and shares. {CERTAINTY_TITLE}")
         # A strict lift's rep is a hip drive: the doubt is whether it was one (or sway).
+        # The drive is itself the fault, so it is the drive that is not counted ("its swing
+        # and faults" read as a swing apart from the hip drive), as the terminal says it.
         what = "hip drive" if profile is not None and profile.every_rep_is_swing else "rep"
+        if what == "hip drive":
+            counted = "; not counted" if not row.get("in_gap") else ""
+            title = ("the analyzer found this movement of the pelvis but is not sure it was "
+                     "a hip drive: it may be sway or noise. It is listed among the hip "
+                     "drives found and left out of their count and of the advice (fix "
+                     f"first, verdict). {CERTAINTY_TITLE}")
         out.append(_badge("unsure", f"uncertain: may not be a {what} (certainty "
-                                    f"{certainty_words(certainty)}){counted}",
-                          "the analyzer found this movement but is not sure it was a rep: it "
-                          "may be noise, or part of another rep. It is listed among the reps "
-                          "found, never counted clean, and its swing and faults are left out "
-                          "of the advice (fix first, also seen, verdict) and of the swing and "
-                          f"fault counts and shares. {CERTAINTY_TITLE}"))
+                                    f"{certainty_words(certainty)}){counted}", title))
     # Over a data gap a rep is not judged: its swing and faults are shown, marked so (the
     # terminal's faults cell reads "not judged"; neither is counted anywhere).
     not_judged = " (not judged: data gap)" if row.get("in_gap") else ""
@@ -1088,7 +1096,7 @@ def set_section(report: SessionReport, set_row: Row, reps: pd.DataFrame, level: 
     unsure = _uncertain_left_out(int((measured & ~sure_reps(reps)).sum()))
     line = (
         f"{n} rep{'s' if n != 1 else ''}{gap_text}: {clean} clean (no form fault{unsure}), "
-        f"{int(set_row['clean_reps_before_first_fault'])} clean before the first fault, "
+        f"{int(set_row['clean_reps_before_first_fault'])} clean before the first swing or fault, "
         f"{on_tempo} of {n - gaps} on tempo, "
         f"{_tut_words(_num(set_row, 'tut_s'))}{rest_text}."
     )
@@ -1314,7 +1322,7 @@ SESSION_FIELDS: Final[tuple[tuple[str, str, str], ...]] = (
     ("rom_deg_median", "Median range of motion (°)", ".0f"),
     ("swing_share", "Reps with a swing (%)", "%"),
     ("clean_share", "Clean reps, no form fault (%)", "%"),
-    ("clean_reps_before_first_fault", "Clean reps before the first fault, best set", ""),
+    ("clean_reps_before_first_fault", "Clean reps before a swing or fault, best set", ""),
 )
 """Session-table columns shown in the details, with their plain labels and format."""
 
@@ -1477,6 +1485,14 @@ HOLD_COLUMNS: Final = frozenset({
 })
 """The reps-table columns that mean something for a static hold (the rest are about moving
 reps: range, speed, swing, lowering)."""
+
+
+STRICT_COLUMNS_NOTE: Final = (
+    " Each row is a hip drive: its Set and Rep number the drives between pauses, not sets "
+    "the person did, and the tempo columns (Up, Down, prescribed, On tempo) do not apply: a "
+    "hip drive has no prescribed tempo.")
+"""Said above a standing strict lift's table of every measurement, whose columns are the reps
+table's: its "Set" and "On tempo: no" read as sets done off tempo."""
 
 
 def all_reps_table(reps: pd.DataFrame, holds: bool = False) -> str:
@@ -1678,10 +1694,12 @@ def render_html(
         parts += _recording_body(first, 2)
     parts.append('<h2 id="session-details">Session details</h2>')
     parts.append(session_details(reports, tables["session"]))
-    every = "hold" if all(r.profile.isometric for r in reports) else "rep"
+    every = ("hold" if all(r.profile.isometric for r in reports) else
+             "hip drive" if all(r.profile.every_rep_is_swing for r in reports) else "rep")
     parts.append(f"<details><summary>Every measurement of every {every}</summary>")
     parts.append("<p class=\"note\">The same numbers, with their column names, are in "
-                 "reps.csv and reps.parquet.</p>")
+                 f"reps.csv and reps.parquet.{STRICT_COLUMNS_NOTE if every == 'hip drive' else ''}"
+                 "</p>")
     parts.append(all_reps_table(tables["reps"], holds=every == "hold"))
     parts.append("</details>")
     parts.append(f'<p class="disclaimer">{html.escape(DISCLAIMER)}</p>')

@@ -759,11 +759,27 @@ def _hip_drive_line(progress: Progress) -> str | None:
     w = progress.weekly[(progress.weekly["sessions"] > 0) & progress.weekly["reps"].notna()]
     if w.empty:
         return None
-    per = (w["reps"] / w["sessions"]).to_numpy(dtype=float)
+    # The hip drives the advice counts (neither uncertain nor over a data gap), as each
+    # session's verdict counts them: "4 hip drives (1 uncertain not counted)".
+    counted = hip_drives_by_week(progress).reindex(w["week"]).fillna(0)
+    per = counted.to_numpy(dtype=float) / w["sessions"].to_numpy(dtype=float)
     told = (f"{per[-1]:.1f} a session in the one week so far" if len(per) == 1 else
             f"{per[0]:.1f} a session in the first week, {per[-1]:.1f} in the last")
     return (f"Hip drive: every pelvic rep counted in a {profile.title.lower()} is one (the "
-            f"pelvis should stay still): {told}.")
+            f"pelvis should stay still): {told}{left_out_note(progress)}.")
+
+
+def hip_drives_by_week(progress: Progress) -> pd.Series:
+    """A standing strict lift's counted hip drives per ISO week (``2024-W02``), weeks found.
+
+    Counted as the advice counts them (:func:`imu.report.summary.evidence_mask`): not
+    uncertain, not over a data gap.
+    """
+    reps = progress.data.reps
+    if not len(reps):
+        return pd.Series(dtype="int64")
+    dated = research.with_week(reps)  # the weekly table's weeks
+    return evidence_mask(dated).astype("int64").groupby(dated[research.WEEK].to_numpy()).sum()
 
 
 def uncertain_left_out_count(progress: Progress) -> int:
@@ -782,7 +798,8 @@ def left_out_note(progress: Progress) -> str:
     n = uncertain_left_out_count(progress)
     if not n:
         return ""
-    unit = "hold" if progress.isometric else "rep"
+    unit = ("hold" if progress.isometric else "hip drive"
+            if get_profile(progress.exercise).every_rep_is_swing else "rep")
     return (f"; {count(n, 'uncertain ' + unit)} left out (the analyzer is not sure "
             f"{'it was a' if n == 1 else 'they were'} {unit}{'' if n == 1 else 's'})")
 
@@ -808,6 +825,14 @@ def week_table_columns(progress: Progress) -> tuple[tuple[str, str, str], ...]:
     """
     table = hold_week_table(progress) if progress.isometric else tuple(
         row for row in WEEK_TABLE if row[0] in progress.weekly.columns)
+    if get_profile(progress.exercise).every_rep_is_swing:
+        # Hip drives, not reps: none is ever clean (each is the fault) and a drive has no
+        # time under tension, so those columns (all 0% and 0.0) said nothing but
+        # contradicted the page; progress_weekly.csv keeps every column.
+        found = ("Hip drives found (uncertain ones too)"
+                 if uncertain_left_out_count(progress) else "Hip drives found")
+        table = tuple((c, found if c == "reps" else label, spec) for c, label, spec in table
+                      if c in ("week", "sessions", "reps"))
     return tuple((c, left_out_label(progress, label) if _swing_or_fault_share(c) else label,
                   spec) for c, label, spec in table)
 
@@ -1118,7 +1143,7 @@ def frequency_figure(progress: Progress, layout: PlotLayout = PROGRESS_WIDE) -> 
 
 CLEAN_LABELS: Final = {
     "sets": "clean reps in a set (any descent)",
-    "weekly": "weekly mean: best set's clean reps before the first fault",
+    "weekly": "weekly mean: best set's clean reps before the first swing or fault",
     "progress": f"best set of a session: clean reps with a {PROGRESS_ECCENTRIC_S:g} s descent",
     "bar": "progression bar: {bar} clean reps with a " + f"{PROGRESS_ECCENTRIC_S:g} s descent "
            "in one set",
@@ -1262,7 +1287,8 @@ WEEK_TABLE: Final = (
     ("eccentric_ok_share", "Descents long enough (%)", "%"),
     ("swing_share", "Swing reps (%)", "%"),
     ("clean_share", "Clean reps (%)", "%"),
-    ("clean_reps_before_first_fault_mean", "Clean before the first fault (mean)", ".1f"),
+    ("clean_reps_before_first_fault_mean", "Clean before the first swing or fault (mean)",
+     ".1f"),
     ("progress_reps_max", "Best set: clean reps with a 3 s descent", "d"),
 )
 """Columns of the weekly table on the page, with plain headings and formats (those of
@@ -1317,10 +1343,12 @@ def render_progress_html(progress: Progress) -> str:
     ]
     per = progress.per_session
     unit = "hold" if progress.isometric else "rep"
+    drives = profile.every_rep_is_swing  # a standing strict lift: hip drives, never clean
     if len(per):
         first, last = _day(per["date"].min()), _day(per["date"].max())
         days = first if first == last else f"{first} to {last}"
-        parts.append(f'<p class="meta">{days} · {count(len(per), "session")} with {unit}s</p>')
+        found = "hip drives" if drives else f"{unit}s"
+        parts.append(f'<p class="meta">{days} · {count(len(per), "session")} with {found}</p>')
     parts.append('<h2>Summary</h2><section class="summary" aria-label="Summary">')
     f = progress.frequency
     sessions = int(f["sessions"])
@@ -1328,11 +1356,20 @@ def render_progress_html(progress: Progress) -> str:
     total_reps = int(per[f"{unit}s"].sum()) if len(per) else 0
     held = (f"<li><b>{float(per['held_s'].sum()):.0f} s</b>held in all</li>"
             if progress.isometric else "")
+    if drives:
+        # "0 / 33 clean reps" of a lift whose every pelvic rep is a hip drive: the count
+        # that matters is of the drives, as the advice counts them.
+        unsure = uncertain_left_out_count(progress)
+        total = int(hip_drives_by_week(progress).sum())
+        tally = (f"<li><b>{total}</b>hip drives"
+                 f"{f' ({unsure} uncertain not counted)' if unsure else ''}</li>")
+    else:
+        tally = f"<li><b>{total_clean} / {total_reps}</b>clean {unit}s</li>"
     parts.append(
         '<ul class="stats">'
         f"<li><b>{sessions}</b>{'session' if sessions == 1 else 'sessions'}</li>"
         f"<li><b>{float(f['sessions_per_week']):.1f}</b>sessions a week</li>{held}"
-        f"<li><b>{total_clean} / {total_reps}</b>clean {unit}s</li></ul>"
+        f"{tally}</ul>"
     )
     parts.append("<ul>")
     parts += [f"<li>{html.escape(line)}</li>" for line in lines[:-1]]
@@ -1412,10 +1449,12 @@ def _rep_figures(progress: Progress) -> list[str]:
     The descent and swing reps only where the profile judges them (:func:`weekly_columns`).
     """
     parts: list[str] = []
-    parts.append(_figure_html(
-        clean_figure, progress,
-        _clean_alt(progress),
-    ))
+    if not get_profile(progress.exercise).every_rep_is_swing:
+        # A hip drive is never clean: a strict lift's plot of clean reps was all zeros.
+        parts.append(_figure_html(
+            clean_figure, progress,
+            _clean_alt(progress),
+        ))
     if "eccentric_s_median" in progress.weekly:
         parts.append(_figure_html(
             eccentric_figure, progress,
@@ -1433,7 +1472,7 @@ def _rep_figures(progress: Progress) -> list[str]:
 def _clean_alt(progress: Progress) -> str:
     """The text of :func:`clean_figure` for a screen reader: what each mark counts."""
     text = ("Dots of the clean reps of every set by date, at any descent; a line of the weekly "
-            "mean of the best set's clean reps before the first fault")
+            "mean of the best set's clean reps before the first swing or fault")
     if progress.bar is None:
         return text + "."
     return (f"{text}; crosses of each session's best set counting only the clean reps with a "

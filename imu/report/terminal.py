@@ -111,7 +111,9 @@ def reps_view(reps: pd.DataFrame, hold: bool = False,
     under the table (the session line counts them: "8 reps (1 uncertain: ...)").
     ``strict``: the reps are a standing strict lift's hip drives (``every_rep_is_swing``):
     each is told by when it started and how far the pelvis moved (:func:`_drives_view`),
-    not by phases, a tempo or a swing (every one is a swing by definition).
+    not by phases, a tempo or a swing (every one is a swing by definition). The ``swing``
+    column is shown only when a rep (not over a data gap) swung, leaving its room to the
+    faults at 80 columns.
     """
     if reps.empty:
         return Text(f"no {'holds' if hold else 'hip drives' if strict else 'reps'} found",
@@ -133,7 +135,12 @@ def reps_view(reps: pd.DataFrame, hold: bool = False,
         table.add_column("side")
     for name in (*PHASE_HEADERS, "ROM\ndeg"):
         table.add_column(name, justify="right")
-    table.add_column("swing")
+    # Only when a rep swung: an empty column (a dead bug never judges swing) took the faults'
+    # room at 80 columns, "back arch" folding onto two lines and "hips rotating" onto three.
+    swung = bool((reps["swing"].astype(bool) & ~reps["in_gap"].astype(bool)).any()
+                 if "in_gap" in reps else reps["swing"].astype(bool).any())
+    if swung:
+        table.add_column("swing")
     # Fault names wrap on a narrow terminal rather than lose their end ("hips_…").
     table.add_column("faults", overflow="fold", min_width=8)
     # A rep over a data gap lasted an unknown time: its tempo is not judged ("gap").
@@ -151,9 +158,12 @@ def reps_view(reps: pd.DataFrame, hold: bool = False,
             _phase(r, "eccentric_s", tolerance),
             _fmt(r["bottom_pause_s"]),
             _fmt(r["rom_deg"], ".0f"),
+        ]
+        if swung:
             # Over a data gap a rep is not judged (as the page's one grey badge): no swing
             # or fault is listed, as none is counted in the sets table.
-            "[magenta]swing[/magenta]" if r["swing"] and not gap else "",
+            cells.append("[magenta]swing[/magenta]" if r["swing"] and not gap else "")
+        cells += [
             NOT_JUDGED if gap else f"[red]{faults}[/red]" if faults else "",
             ("[yellow]gap[/yellow]" if gap else
              "[green]ok[/green]" if r["tempo_ok"] else "[red]off[/red]"),

@@ -117,7 +117,7 @@ def test_the_page_says_the_time_under_tension_is_unknown(report: SessionReport) 
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", render_html([lost])))
     assert "3 of 3 on tempo, 21 s under tension" in text  # set 1
     assert (f"2 reps (2 over a data gap, not judged): 0 clean (no form fault), 0 clean before "
-            f"the first fault, 0 of 0 on tempo, time under tension {TUT_UNKNOWN}") in text
+            f"the first swing or fault, 0 of 0 on tempo, time under tension {TUT_UNKNOWN}") in text
     assert "0 s under tension" not in text and "nan" not in text.lower().split()
 
     reps = all_lost()

@@ -145,7 +145,7 @@ def test_the_page_shows_the_rep_over_the_gap_as_not_judged(report: SessionReport
     assert "over a data gap: tempo not judged" in rep4 and "no form fault" not in rep4
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
     assert ("5 reps (1 over a data gap, not judged): 4 clean (no form fault), 4 clean before "
-            "the first fault, 4 of 4 on tempo") in text
+            "the first swing or fault, 4 of 4 on tempo") in text
     summary = text[text.index("Summary"):text.index("Reps by set")]
     assert "100% reps on tempo (4 of 4 judged)" in summary
     assert "4 clean reps (no form fault)" in summary

@@ -28,7 +28,7 @@ def test_the_bar_and_the_marks_it_counts_are_named_apart() -> None:
     fig = clean_figure(progress)
     try:
         assert sorted(_legend(fig)) == sorted([
-            "weekly mean: best set's clean reps before the first fault",
+            "weekly mean: best set's clean reps before the first swing or fault",
             "clean reps in a set (any descent)",
             "best set of a session: clean reps with a 3 s descent",
             "progression bar: 15 clean reps with a 3 s descent in one set",
@@ -54,7 +54,7 @@ def test_an_exercise_without_a_bar_shows_no_marks_of_it() -> None:
     fig = clean_figure(progress)
     try:
         assert sorted(_legend(fig)) == sorted([
-            "weekly mean: best set's clean reps before the first fault",
+            "weekly mean: best set's clean reps before the first swing or fault",
             "clean reps in a set (any descent)",
         ])
     finally:

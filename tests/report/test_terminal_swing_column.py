@@ -1,0 +1,48 @@
+"""The terminal's reps table at 80 columns: no empty swing column squeezing the faults.
+
+Found trying the tool: ``imu analyze`` of a dead bug (which never judges swing) in an
+80-column terminal printed an empty "swing" column and folded the faults into an 8-character
+column: "back / arch" on two lines, "back / arch, / hips / rotating" on four.
+"""
+
+from __future__ import annotations
+
+from rich.console import Console
+
+from imu.report import reps_table
+from imu.report.terminal import reps_view
+from tests.report.helpers import make_rep, make_set
+
+
+def _text(renderable: object, width: int = 80) -> str:
+    console = Console(width=width, record=True, color_system=None)
+    console.print(renderable)
+    return console.export_text()
+
+
+def _braced_set(swing: bool = False, gap: bool = False) -> list:
+    reps = make_set(1, 4, 0.0, 9.0, side="left")
+    reps[0] = make_rep(1, 1, 0.0, side="left", faults={"back_arch"})
+    reps[1] = make_rep(1, 2, 9.0, side="right", faults={"hips_rotating"})
+    if swing or gap:
+        reps[2] = make_rep(1, 3, 18.0, side="left", swing=True, in_gap=gap)
+    return reps
+
+
+def test_without_a_swing_the_faults_read_whole_at_80_columns() -> None:
+    text = _text(reps_view(reps_table(_braced_set())))
+    header = next(line for line in text.splitlines() if "faults" in line)
+    assert "swing" not in header.split()
+    assert "back arch" in text and "hips rotating" in text, text
+
+
+def test_a_swing_keeps_its_column() -> None:
+    text = _text(reps_view(reps_table(_braced_set(swing=True))))
+    header = next(line for line in text.splitlines() if "faults" in line)
+    assert "swing" in header.split()
+
+
+def test_a_swing_over_a_data_gap_is_not_judged_so_no_column() -> None:
+    text = _text(reps_view(reps_table(_braced_set(gap=True))))
+    header = next(line for line in text.splitlines() if "faults" in line)
+    assert "swing" not in header.split() and "not judged" in text
