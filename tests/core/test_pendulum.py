@@ -328,3 +328,61 @@ def test_a_pelvis_slowing_down_sharply_counts_as_moving_a_swing_seen_by_the_acc_
     swing = (8.0 / 3.0) * np.sin(2 * np.pi * t / 1.5)
     # (after the stream's first samples, where the rate starts from zero)
     assert not _moving_flags(swing)[t > 0.5].any()
+
+
+def _swing_rows(ptp_deg: float, fs: float = 104.0, period_s: float = 2.0) -> np.ndarray:
+    """3 s of signal rows before a rep: a swing of ``ptp_deg`` in the swing's channel, the
+    pelvis still (rate 0, not moving)."""
+    from imu.core.metrics import COL_PENDULUM, SIGNAL_COLUMNS
+
+    t = np.arange(0.0, 3.0, 1.0 / fs)
+    rows = np.zeros((len(t), SIGNAL_COLUMNS))
+    angle = 0.5 * ptp_deg * np.sin(2 * np.pi * t / period_s)
+    rows[:, COL_PENDULUM] = np.gradient(angle, 1.0 / fs)
+    return rows
+
+
+def _spike(rows: np.ndarray, at: int, deg: float, fs: float = 104.0) -> None:
+    """Add the lever arm's tilt of a fast move: the channel dips ``deg`` and comes back
+    within 0.15 s (a rate of about 200 deg/s and more)."""
+    from imu.core.metrics import COL_PENDULUM
+
+    n = round(0.15 * fs)
+    dip = -deg * np.sin(np.linspace(0.0, np.pi, n))
+    rows[at:at + n, COL_PENDULUM] += np.gradient(dip, 1.0 / fs)
+
+
+@pytest.mark.parametrize("ptp", [3.0, 6.0, 16.0])
+def test_the_body_swing_reading_keeps_a_swing_whole_whatever_its_size(ptp):
+    """The reading leaves out samples of fast turning, but a swing peaks where it turns at
+    zero: a 16 deg swing turns at 25 deg/s, above the limit, and still reads whole."""
+    from imu.core.metrics import read_body_swing
+
+    assert read_body_swing(_swing_rows(ptp), 104.0) == pytest.approx(ptp, rel=0.03)
+
+
+def test_the_lever_arms_quick_tilt_is_no_body_swing():
+    """A fast move in the window (the previous rep's burst) tilts the accelerometer for a
+    moment; the channel dips 15 deg and comes back, and that is not read as swing."""
+    from imu.core.metrics import read_body_swing
+
+    rows = _swing_rows(3.0)
+    _spike(rows, 100, 15.0)
+    assert read_body_swing(rows, 104.0) == pytest.approx(3.0, rel=0.05)
+
+
+def test_the_moving_stretch_the_window_ends_in_is_the_rep_and_not_read():
+    """The accelerometer's band feels the rep's fast rise before the onset is crossed: the
+    moving stretch running into the onset is left out, an earlier one is kept."""
+    from imu.core.metrics import COL_MOVING, COL_PENDULUM, read_body_swing
+
+    rows = _swing_rows(3.0)
+    n = len(rows)
+    # A lean of 6 deg in the last 0.5 s, turning at 12 deg/s (under the rate limit).
+    tail = np.arange(n) >= n - round(0.5 * 104)
+    rows[tail, COL_PENDULUM] -= 12.0
+    rows[tail, COL_MOVING] = 1.0
+    assert read_body_swing(rows, 104.0) == pytest.approx(3.0, rel=0.05)
+    # Not moving, the same lean is read (the channel does not know it is not a swing).
+    rows[:, COL_MOVING] = 0.0
+    assert read_body_swing(rows, 104.0) > 5.0
