@@ -23,10 +23,10 @@ from imu.sim import SessionSpec
 
 def test_holdout_ranges_are_the_published_ones() -> None:
     assert [(r.start, r.stop - 1) for r in HOLDOUT_RANGES] == [
-        (113000, 113099), (113100, 113199), (113200, 113299), (113300, 113399),
-        (113400, 113499)]
+        (114000, 114099), (114100, 114199), (114200, 114299), (114300, 114399),
+        (114400, 114499)]
     assert [r.label for r in holdout_ranges(10)] == [
-        "113000-113009", "113100-113109", "113200-113209", "113300-113309", "113400-113409"]
+        "114000-114009", "114100-114109", "114200-114209", "114300-114309", "114400-114409"]
     assert touches_holdout(holdout_ranges(1))
     assert touches_holdout((SeedRange(90400, 5),))  # the earlier held-out sets, seen since
     assert touches_holdout((SeedRange(91300, 5),))
@@ -44,6 +44,7 @@ def test_holdout_ranges_are_the_published_ones() -> None:
     assert touches_holdout((SeedRange(110250, 3),))  # the twenty-first, reported once
     assert touches_holdout((SeedRange(111099, 1),))  # the twenty-second, reported once
     assert touches_holdout((SeedRange(112250, 2),))  # the twenty-third, reported once
+    assert touches_holdout((SeedRange(113499, 1),))  # the twenty-fourth, reported once
     assert touches_holdout((SeedRange(95490, 20),))
     assert touches_holdout((SeedRange(98301, 1),))  # the ninth, seen since
     assert touches_holdout((SeedRange(96250, 3),))
