@@ -1239,14 +1239,8 @@ def summary_html(summary: Summary, name: str = "") -> str:
         f" (no form fault{_uncertain_left_out(summary.uncertain_count)})</li>"
         f"{worked}</ul>"
     )
-    if summary.gap_note:
-        parts.append(f'<p class="gap"><strong>Data lost:</strong> '
-                     f"{html.escape(summary.gap_note)}</p>")
+    parts += _gap_and_fixes(summary)
     if summary.fixes:
-        parts.append("<p><strong>Fix first:</strong></p><ol class=\"fix\">")
-        parts += [f"<li><strong>{html.escape(f.cue)}</strong>: {html.escape(f.evidence)}</li>"
-                  for f in summary.fixes]
-        parts.append("</ol>")
         if summary.also:
             also = "; ".join(f.text.rstrip(".") for f in summary.also)
             parts.append(f'<p class="note">Also seen: {html.escape(also)}.</p>')
@@ -1277,6 +1271,20 @@ def summary_html(summary: Summary, name: str = "") -> str:
     return "".join(parts)
 
 
+def _gap_and_fixes(summary: Summary) -> list[str]:
+    """The summary card's "Data lost" line and "Fix first" list, HTML parts (may be none)."""
+    parts = []
+    if summary.gap_note:
+        parts.append(f'<p class="gap"><strong>Data lost:</strong> '
+                     f"{html.escape(summary.gap_note)}</p>")
+    if summary.fixes:
+        parts.append("<p><strong>Fix first:</strong></p><ol class=\"fix\">")
+        parts += [f"<li><strong>{html.escape(f.cue)}</strong>: {html.escape(f.evidence)}</li>"
+                  for f in summary.fixes]
+        parts.append("</ol>")
+    return parts
+
+
 def _strict_summary_html(summary: Summary, parts: list[str]) -> str:
     """The summary of a standing strict lift with hip drives: what the hip measured.
 
@@ -1291,14 +1299,7 @@ def _strict_summary_html(summary: Summary, parts: list[str]) -> str:
             " the analyzer is sure of")  # only bursts barely above the noise of standing
     parts.append(f'<ul class="stats"><li><b>{sure}</b>{HIP_DRIVE}{"" if sure == 1 else "s"}'
                  f"{what}{html.escape(left_out)}</li></ul>")
-    if summary.gap_note:
-        parts.append(f'<p class="gap"><strong>Data lost:</strong> '
-                     f"{html.escape(summary.gap_note)}</p>")
-    if summary.fixes:
-        parts.append("<p><strong>Fix first:</strong></p><ol class=\"fix\">")
-        parts += [f"<li><strong>{html.escape(f.cue)}</strong>: {html.escape(f.evidence)}</li>"
-                  for f in summary.fixes]
-        parts.append("</ol>")
+    parts += _gap_and_fixes(summary)
     parts.append(f'<p class="advice">{html.escape(summary.advice.text)}</p>')
     if summary.uncertain:
         parts.append(f'<p class="note">Uncertain hip drives (the analyzer is not sure they '
