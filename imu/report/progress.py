@@ -31,7 +31,8 @@ Every share and duration leaves out the reps over a data gap, by the report tabl
 reps too (``count_confidence`` under 0.5: they may be no rep; the advice's rule,
 :func:`imu.report.summary.evidence_mask`), so the page agrees with each session's table; where
 it shows such a share it says how many uncertain reps it left out (:func:`left_out_note`,
-:func:`left_out_label`).
+:func:`left_out_label`), and the share plots' titles and alt text say they are left out
+(:func:`left_out_title`).
 
 Input is a dataset's three tables (:class:`imu.research.Dataset`: from ``imu batch`` via
 :func:`imu.research.load_dataset`, or from recordings via :func:`tables_from_recordings`,
@@ -810,10 +811,31 @@ def left_out_label(progress: Progress, label: str) -> str:
     "Swing reps (%)" becomes "Swing reps (%, uncertain reps left out)", as the report's
     session details say it.
     """
-    if not uncertain_left_out_count(progress) or not label.endswith(" (%)"):
+    words = left_out_words(progress)
+    if not words or not label.endswith(" (%)"):
         return label
-    unit = "holds" if progress.isometric else "reps"
-    return f"{label[:-4]} (%, uncertain {unit} left out)"
+    return f"{label[:-4]} (%, {words})"
+
+
+def left_out_words(progress: Progress) -> str:
+    """"uncertain reps left out" (holds: "uncertain holds left out") when some were; else "".
+
+    The words of the week table's share headings (:func:`left_out_label`), for the share
+    plots' titles and alt text.
+    """
+    if not uncertain_left_out_count(progress):
+        return ""
+    return f"uncertain {'holds' if progress.isometric else 'reps'} left out"
+
+
+def left_out_title(progress: Progress, title: str) -> str:
+    """A share plot's title or alt text, saying the uncertain reps are left out when some were.
+
+    "Swing reps per week" becomes "Swing reps per week (uncertain reps left out)", in the
+    words of the week table's headings (:func:`left_out_label`).
+    """
+    words = left_out_words(progress)
+    return f"{title} ({words})" if words else title
 
 
 def week_table_columns(progress: Progress) -> tuple[tuple[str, str, str], ...]:
@@ -1216,9 +1238,13 @@ def _prescription_steps(ax: Axes, progress: Progress, column: str) -> None:
 
 
 def swing_figure(progress: Progress, layout: PlotLayout = PROGRESS_WIDE) -> Figure:
-    """Share of swing reps per week."""
+    """Share of swing reps per week.
+
+    The title says when uncertain reps are left out (:func:`left_out_title`).
+    """
     fig = _figure(3.0, layout)
-    ax = _week_axis(fig, "Swing reps per week", "share of reps (%)", layout)
+    ax = _week_axis(fig, left_out_title(progress, "Swing reps per week"), "share of reps (%)",
+                    layout)
     w = progress.weekly
     ax.plot(w[research.WEEK_START] + MID_WEEK, 100 * w["swing_share"],
             color="#c2185b",
@@ -1247,9 +1273,13 @@ def hold_figure(progress: Progress, layout: PlotLayout = PROGRESS_WIDE) -> Figur
 
 
 def hold_faults_figure(progress: Progress, layout: PlotLayout = PROGRESS_WIDE) -> Figure:
-    """Share of holds with each hold fault per week."""
+    """Share of holds with each hold fault per week.
+
+    The title says when uncertain holds are left out (:func:`left_out_title`).
+    """
     fig = _figure(3.0, layout)
-    ax = _week_axis(fig, "Hold faults per week", "share of holds (%)", layout)
+    ax = _week_axis(fig, left_out_title(progress, "Hold faults per week"),
+                    "share of holds (%)", layout)
     w = progress.weekly
     x = w[research.WEEK_START] + MID_WEEK
     for column, marker in zip(_hold_fault_columns(progress), "v^s", strict=False):
@@ -1464,7 +1494,7 @@ def _rep_figures(progress: Progress) -> list[str]:
     if "swing_share" in progress.weekly:
         parts.append(_figure_html(
             swing_figure, progress,
-            "Line of the percentage of swing reps in each week.",
+            left_out_title(progress, "Line of the percentage of swing reps in each week") + ".",
         ))
     return parts
 
@@ -1490,8 +1520,8 @@ def _hold_figures(progress: Progress) -> list[str]:
         ),
         _figure_html(
             hold_faults_figure, progress,
-            "Lines of the percentage of holds with each hold fault (hips sagging, hips piking, "
-            "shaking) in each week.",
+            left_out_title(progress, "Lines of the percentage of holds with each hold fault "
+                           "(hips sagging, hips piking, shaking) in each week") + ".",
         ),
     ]
 
