@@ -224,25 +224,37 @@ def tempo_compliance(
     """Tempo compliance per group (default: participant, exercise, ISO week).
 
     Columns: the group keys (and ``week_start`` with ``week``), ``sessions``, ``reps``,
-    ``tempo_ok_share`` (share of reps with every phase on tempo, from the analysis, out of
-    the reps not over a data gap, as the session table's column of that name: a rep over a
-    gap is not judged, :func:`imu.report.tables.judged`; NaN when none was judged),
+    ``hip_drives`` (the reps of a standing strict lift, below), ``tempo_ok_share`` (share
+    of reps with every phase on tempo, from the analysis, out of the reps not over a data
+    gap, as the session table's column of that name: a rep over a gap is not judged,
+    :func:`imu.report.tables.judged`; NaN when none was judged),
     ``prescribed_eccentric_s`` (s), and, out of the judged reps too (a rep over a gap lasted
     an unknown time), ``eccentric_s_median`` (s), ``eccentric_ok_share``
     (share of reps whose eccentric is not shorter than the prescription minus the
     tolerance, ``max(min_s, fraction x prescribed)``: the "slow eccentric" DOMAIN asks for;
     a longer eccentric is not a fault here) and ``eccentric_ratio_median`` (measured /
     prescribed eccentric).
+
+    A standing strict lift (``standing-curl``, ``standing-press``: the profile's
+    ``every_rep_is_swing``) has no tempo: each of its reps is a hip drive, a pelvic burst
+    while the arms lift. Its reps count in ``sessions`` and ``reps`` and in ``hip_drives``
+    (the group's reps of a strict lift), and are left out of every other column: a group of
+    strict lifts alone keeps its row, with NaN (not "0% on tempo, prescribed 3 s"); a group
+    mixing exercises has each measure out of the other reps. Reps of an exercise without a
+    profile, or tables without ``exercise``, are all timed.
     """
     _need(reps, ["session_id", "tempo", "tempo_ok", "eccentric_s"], "tempo_compliance")
     tol = tolerance or TempoTolerance()
     frame, keys = _by(reps, by)
-    prescribed = prescribed_eccentric_s(frame["tempo"])
+    drive = _hip_drive(frame)
+    prescribed = prescribed_eccentric_s(frame["tempo"]).where(~drive)
     allowed = np.maximum(tol.min_s, tol.fraction * prescribed)
-    # A rep over a data gap lasted an unknown time: its eccentric is left out too.
-    ecc = frame["eccentric_s"].where(judged(frame))
+    # A rep over a data gap lasted an unknown time: its eccentric is left out too; a hip
+    # drive has no eccentric to hold against a tempo.
+    ecc = frame["eccentric_s"].where(judged(frame) & ~drive)
     frame = frame.assign(
-        _tempo_ok=_judged_only(frame, "tempo_ok"),
+        _tempo_ok=_judged_only(frame, "tempo_ok").where(~drive),
+        _drive=drive.astype("int64"),
         _pres=prescribed,
         _ecc=ecc,
         _ecc_ok=(ecc >= prescribed - allowed).astype("float64").where(ecc.notna()),
@@ -252,6 +264,7 @@ def tempo_compliance(
     out = grouped.agg(
         sessions=("session_id", "nunique"),
         reps=("tempo_ok", "size"),
+        hip_drives=("_drive", "sum"),
         tempo_ok_share=("_tempo_ok", "mean"),
         prescribed_eccentric_s=("_pres", "median"),
         eccentric_s_median=("_ecc", "median"),
@@ -259,6 +272,21 @@ def tempo_compliance(
         eccentric_ratio_median=("_ratio", "median"),
     )
     return out.reset_index()
+
+
+def _hip_drive(reps: pd.DataFrame) -> pd.Series:
+    """Whether each rep is a standing strict lift's hip drive (no tempo to judge).
+
+    By the profile of the rep's ``exercise`` (aliases resolved: ``standing-curl``):
+    ``every_rep_is_swing``. False for an exercise without a profile, or without ``exercise``.
+    """
+    if "exercise" not in reps:
+        return pd.Series(False, index=reps.index)
+    strict: dict[str, bool] = {}
+    for name in reps["exercise"].dropna().astype(str).unique():
+        key = known_profile(name)
+        strict[name] = key is not None and PROFILES[key].every_rep_is_swing
+    return reps["exercise"].astype(str).map(strict).fillna(False).astype(bool)
 
 
 def eccentric_quantiles(

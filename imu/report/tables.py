@@ -111,9 +111,12 @@ uncertain_reps                   int64    reps whose count_confidence is under 0
                                           against the noise: they may not be reps, and
                                           such sessions may miss some)
 tut_s                            float64  total time under tension, s (reps over a data
-                                          gap left out; NaN when every rep was over one)
+                                          gap left out; NaN when every rep was over one,
+                                          and for a standing strict lift: its reps are hip
+                                          drives, with no tempo)
 tempo_ok_share                   float64  share of reps with tempo_ok, out of the reps
-                                          not over a data gap
+                                          not over a data gap (NaN for a standing strict
+                                          lift, as tut_s)
 eccentric_s_median               float64  median eccentric, s
 rom_deg_median                   float64  median ROM, deg
 swing_share                      float64  share of reps with swing, out of the reps not
@@ -674,6 +677,11 @@ def session_table(
     def sure_share(column: str) -> float:
         return float(sure[column].mean()) if len(sure) else np.nan
 
+    # A standing strict lift's every "rep" is a hip drive (a pelvic burst while the arms
+    # lift): it has no tempo and puts nothing under tension, so neither is given (NaN, not
+    # 0% on tempo nor seconds of tension); the columns stay, the schema is one for all.
+    no_tempo = profile.every_rep_is_swing
+
     row: dict[str, object] = {
         "exercise": profile.name,
         "tempo": str(tempo),
@@ -684,8 +692,8 @@ def session_table(
         "sets": len(sets),
         "reps": len(reps),
         "uncertain_reps": int((reps["count_confidence"] < UNCERTAIN_CONFIDENCE).sum()),
-        "tut_s": judged_tut_s(reps),
-        "tempo_ok_share": judged_share("tempo_ok"),
+        "tut_s": np.nan if no_tempo else judged_tut_s(reps),
+        "tempo_ok_share": np.nan if no_tempo else judged_share("tempo_ok"),
         # Durations and ROM of reps over a data gap are unknown: left out, as in the sets.
         "eccentric_s_median": float(measured["eccentric_s"].median()) if len(reps) else np.nan,
         "rom_deg_median": float(measured["rom_deg"].median()) if len(reps) else np.nan,

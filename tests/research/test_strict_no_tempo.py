@@ -1,0 +1,65 @@
+"""A standing strict lift has no tempo: no "0% on tempo, prescribed 3 s", no time under tension.
+
+Every rep a standing strict lift (``standing-curl``, profile ``standing-strict``) finds is a
+hip drive, a pelvic burst while the arms lift. The session table still gave it a
+``tempo_ok_share`` of 0.0 and a ``tut_s``, and :func:`imu.research.tempo_compliance` told a
+standing-curl cohort "0% on tempo, prescribed 3 s". Now the session table's two columns are
+NaN for it (same columns and dtypes: the ``imu batch`` dataset keeps one schema), and
+``tempo_compliance`` keeps its rows, counts its reps in ``hip_drives`` and leaves them out of
+every tempo column.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from imu import research
+from imu.exercises import get_profile
+from imu.io.recording import RecordingMeta
+from imu.report import reps_table
+from imu.report.tables import SESSION_DTYPES, session_table, sets_table
+from imu.tempo import parse_tempo
+from tests.report.helpers import make_set
+from tests.report.test_progress_judged import both, tables
+
+
+def _session(exercise: str) -> pd.DataFrame:
+    reps = reps_table(make_set(1, 3, 0.0, 9.0, swing=True, tempo_ok=False))
+    return session_table(reps, sets_table(reps), get_profile(exercise), parse_tempo("3-1-3"),
+                         RecordingMeta(sampling_rate_hz=104.0), 60.0)
+
+
+def test_the_session_table_gives_a_strict_lift_no_tempo_nor_time_under_tension() -> None:
+    strict = _session("standing-curl")
+    row = strict.iloc[0]
+    assert row["reps"] == 3
+    assert math.isnan(row["tempo_ok_share"])  # was 0.0
+    assert math.isnan(row["tut_s"])  # was the hip drives' seconds
+    # The schema is the same for every exercise: the columns and their dtypes.
+    crunch = _session("reverse-crunch")
+    assert list(strict.columns) == list(crunch.columns) == list(SESSION_DTYPES)
+    assert dict(strict.dtypes.astype(str)) == dict(crunch.dtypes.astype(str))
+    assert crunch.iloc[0]["tempo_ok_share"] == 0.0 and crunch.iloc[0]["tut_s"] > 0
+
+
+def test_tempo_compliance_leaves_hip_drives_out_and_counts_them() -> None:
+    curl = tables("standing-curl", ["3-1-3"] * 2)
+    curl.reps["tempo_ok"] = False
+    table = research.tempo_compliance(curl.reps)
+    assert list(table["reps"]) == list(table["hip_drives"]) == [4, 4]
+    assert list(table["sessions"]) == [1, 1]
+    for column in ("tempo_ok_share", "prescribed_eccentric_s", "eccentric_s_median",
+                   "eccentric_ok_share", "eccentric_ratio_median"):
+        assert table[column].isna().all(), column  # was 0% on tempo, prescribed 3 s
+    # A group mixing exercises has its measures out of the timed reps alone.
+    crunch = tables("reverse-crunch", ["3-1-3"])
+    mixed = research.tempo_compliance(both(curl, crunch).reps, by=("participant", "week"))
+    first = mixed.iloc[0]
+    assert first["reps"] == 8 and first["hip_drives"] == 4
+    assert first["tempo_ok_share"] == 1.0 and first["prescribed_eccentric_s"] == 3.0
+    alone = research.tempo_compliance(crunch.reps).iloc[0]
+    assert alone["hip_drives"] == 0 and alone["tempo_ok_share"] == 1.0
+    assert first["eccentric_s_median"] == pytest.approx(alone["eccentric_s_median"])
