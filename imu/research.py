@@ -299,11 +299,13 @@ def eccentric_quantiles(
     Columns: the group keys, ``reps``, then ``eccentric_s_q10``, ``eccentric_s_q25``... (s;
     the name carries the quantile in percent). The quantiles are out of the reps not over a
     data gap (:func:`imu.report.tables.judged`: such a rep lasted an unknown time), as
-    :func:`tempo_compliance`'s ``eccentric_s_median``; ``reps`` counts every rep.
+    :func:`tempo_compliance`'s ``eccentric_s_median``, and not hip drives of a standing strict
+    lift (no eccentric to time); ``reps`` counts every rep.
     """
     _need(reps, ["eccentric_s"], "eccentric_quantiles")
     frame, keys = _by(reps, by)
-    frame = frame.assign(eccentric_s=frame["eccentric_s"].where(judged(frame)))
+    frame = frame.assign(
+        eccentric_s=frame["eccentric_s"].where(judged(frame) & ~_hip_drive(frame)))
     grouped = frame.groupby(keys, sort=True, observed=True)["eccentric_s"]
     qs = np.asarray(quantiles, dtype=float)
     table = grouped.quantile(qs).unstack()
@@ -414,7 +416,8 @@ def time_under_tension(
     """Time under tension (sum of the reps' ``tut_s``) per session or per participant-week.
 
     A rep over a data gap lasted an unknown time: its ``tut_s`` is left out of the sum (it
-    still counts in ``reps``), as in the session table.
+    still counts in ``reps``), as in the session table. A standing strict lift's reps are hip
+    drives, which put nothing under tension: its ``tut_s`` is NaN, as in its session table.
 
     ``per="session"``: participant, exercise, session_id, date, ``reps``, ``tut_s`` (s).
     ``per="week"``: participant, exercise, week, week_start, ``sessions``, ``reps``,
@@ -423,13 +426,14 @@ def time_under_tension(
     """
     _need(reps, ["participant", "exercise", "session_id", "date", "tut_s"], "time_under_tension")
     # A rep over a data gap lasted an unknown time: not under tension (as the session table).
-    reps = reps.assign(tut_s=reps["tut_s"].where(judged(reps), 0.0))
+    # A hip drive has no tension to time: NaN, and a group of them alone sums to NaN.
+    reps = reps.assign(tut_s=reps["tut_s"].where(judged(reps), 0.0).where(~_hip_drive(reps)))
     if per == "session":
         grouped = reps.groupby(
             ["participant", "exercise", "session_id", "date"], sort=True, observed=True,
             dropna=False,
         )
-        out = grouped.agg(reps=("tut_s", "size"), tut_s=("tut_s", "sum")).reset_index()
+        out = grouped.agg(reps=("tut_s", "size"), tut_s=("tut_s", _sum_or_nan)).reset_index()
         return out.sort_values(["participant", "date"], kind="stable").reset_index(drop=True)
     if per != "week":
         raise ResearchError(f"per={per!r}: use 'session' or 'week'")
@@ -437,10 +441,15 @@ def time_under_tension(
     out = frame.groupby(keys, sort=True, observed=True).agg(
         sessions=("session_id", "nunique"),
         reps=("tut_s", "size"),
-        tut_s=("tut_s", "sum"),
+        tut_s=("tut_s", _sum_or_nan),
     )
     out["tut_s_per_session"] = out["tut_s"] / out["sessions"]
     return out.reset_index()
+
+
+def _sum_or_nan(values: pd.Series) -> float:
+    """The sum of ``values``, NaN when every one is NaN (a group of hip drives alone)."""
+    return float(values.sum(min_count=1))
 
 
 def sessions_per_week(

@@ -63,3 +63,21 @@ def test_tempo_compliance_leaves_hip_drives_out_and_counts_them() -> None:
     alone = research.tempo_compliance(crunch.reps).iloc[0]
     assert alone["hip_drives"] == 0 and alone["tempo_ok_share"] == 1.0
     assert first["eccentric_s_median"] == pytest.approx(alone["eccentric_s_median"])
+
+
+def test_time_under_tension_and_eccentric_quantiles_leave_hip_drives_out() -> None:
+    """progress_weekly.csv took its seconds under tension from time_under_tension, which
+    summed the hip drives' tut_s; the eccentric quantiles counted their lowering."""
+    curl = tables("standing-curl", ["3-1-3"] * 2)
+    crunch = tables("reverse-crunch", ["3-1-3"])
+    for per in ("session", "week"):
+        tut = research.time_under_tension(both(curl, crunch).reps, per=per)
+        strict = tut[tut["exercise"] == curl.reps["exercise"].iloc[0]]
+        timed = tut[tut["exercise"] == crunch.reps["exercise"].iloc[0]]
+        assert len(strict) and strict["tut_s"].isna().all(), per
+        assert len(timed) and (timed["tut_s"] > 0).all(), per
+    quantiles = research.eccentric_quantiles(curl.reps)
+    assert (quantiles["reps"] > 0).all()
+    assert quantiles.filter(like="eccentric_s_q").isna().all().all()
+    timed_q = research.eccentric_quantiles(crunch.reps)
+    assert timed_q.filter(like="eccentric_s_q").notna().all().all()
