@@ -2,6 +2,18 @@
 
 from __future__ import annotations
 
+import re
+import sys
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from imu.cli import main
+
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+"""Terminal colour codes, taken out of captured output."""
+
 
 def one_error_line(err: str) -> str:
     """The one non-blank line ``err`` holds (no traceback), else the test fails."""
@@ -9,3 +21,19 @@ def one_error_line(err: str) -> str:
     assert len(lines) == 1, err
     assert "Traceback" not in err
     return lines[0]
+
+
+def terminal_of(monkeypatch: pytest.MonkeyPatch, columns: int) -> None:
+    """``imu analyze`` prints to a terminal ``columns`` wide (captured by capsys)."""
+
+    def console(command: str, goes_on: str | None = None) -> Console:
+        return Console(file=sys.stdout, width=columns, force_terminal=True, color_system=None,
+                       highlight=False, soft_wrap=True)
+
+    monkeypatch.setattr("imu.cli.analyze.console", console)
+
+
+def analyze_output(tmp_path: Path, files: list[Path], capsys: pytest.CaptureFixture[str]) -> str:
+    """What ``imu analyze FILES --out tmp_path/out`` printed (it must succeed), colour-free."""
+    assert main(["analyze", *map(str, files), "--out", str(tmp_path / "out")]) == 0
+    return ANSI.sub("", capsys.readouterr().out)

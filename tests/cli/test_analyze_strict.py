@@ -11,16 +11,14 @@ sets table, and the table of hip drives tells when each began and how far the pe
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
 import pytest
-from rich.console import Console
 
 from imu.cli import main
+from tests.cli.helpers import analyze_output, terminal_of
 
 RECORDINGS = Path(__file__).resolve().parents[2] / "recordings"
-ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 @pytest.fixture(scope="module")
@@ -32,27 +30,12 @@ def curls(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def _terminal(monkeypatch: pytest.MonkeyPatch, columns: int) -> None:
-    """``imu analyze`` prints to a terminal ``columns`` wide (captured by capsys)."""
-
-    def console(command: str, goes_on: str | None = None) -> Console:
-        return Console(file=sys.stdout, width=columns, force_terminal=True, color_system=None,
-                       highlight=False, soft_wrap=True)
-
-    monkeypatch.setattr("imu.cli.analyze.console", console)
-
-
-def _analyze(tmp_path: Path, files: list[Path], capsys: pytest.CaptureFixture[str]) -> str:
-    assert main(["analyze", *map(str, files), "--out", str(tmp_path / "out")]) == 0
-    return ANSI.sub("", capsys.readouterr().out)
-
-
 def test_a_strict_lift_is_told_by_its_hip_drives(
     tmp_path: Path, curls: Path, capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    _terminal(monkeypatch, 80)
-    out = _analyze(tmp_path, [curls], capsys)
+    terminal_of(monkeypatch, 80)
+    out = analyze_output(tmp_path, [curls], capsys)
     out = out[:out.index("wrote: ")]  # the files written are named sets.csv ...
     [line] = [x for x in out.splitlines() if "of standing strict lift" in x]
     assert re.fullmatch(r"\d+ hip drives? of standing strict lift \(curl, press\)", line), out
@@ -78,8 +61,8 @@ def test_a_strict_lift_among_other_exercises_gets_a_block_of_its_own(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Even in a wide terminal: one shared table would tell the hip drives as reps."""
-    _terminal(monkeypatch, 200)
-    out = _analyze(tmp_path, [curls, RECORDINGS / "reverse_crunch.parquet"], capsys)
+    terminal_of(monkeypatch, 200)
+    out = analyze_output(tmp_path, [curls, RECORDINGS / "reverse_crunch.parquet"], capsys)
     lines = out.splitlines()
     strict = lines.index("curls: standing strict lift (curl, press)")
     crunch = lines.index("reverse_crunch: reverse crunch")

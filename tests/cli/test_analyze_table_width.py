@@ -10,31 +10,13 @@ from __future__ import annotations
 
 import re
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
-from rich.console import Console
 
-from imu.cli import main
+from tests.cli.helpers import analyze_output, terminal_of
 
 RECORDINGS = Path(__file__).resolve().parents[2] / "recordings"
-ANSI = re.compile(r"\x1b\[[0-9;]*m")
-
-
-def _terminal(monkeypatch: pytest.MonkeyPatch, columns: int) -> None:
-    """``imu analyze`` prints to a terminal ``columns`` wide (captured by capsys)."""
-
-    def console(command: str, goes_on: str | None = None) -> Console:
-        return Console(file=sys.stdout, width=columns, force_terminal=True, color_system=None,
-                       highlight=False, soft_wrap=True)
-
-    monkeypatch.setattr("imu.cli.analyze.console", console)
-
-
-def _analyze(tmp_path: Path, files: list[Path], capsys: pytest.CaptureFixture[str]) -> str:
-    assert main(["analyze", *map(str, files), "--out", str(tmp_path / "out")]) == 0
-    return ANSI.sub("", capsys.readouterr().out)
 
 
 def _table_lines(out: str) -> list[str]:
@@ -50,8 +32,8 @@ BOTH = [RECORDINGS / "reverse_crunch.parquet", RECORDINGS / "dead_bug.parquet"]
 def test_an_80_column_terminal_gets_a_block_per_recording(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _terminal(monkeypatch, 80)
-    out = _analyze(tmp_path, BOTH, capsys)
+    terminal_of(monkeypatch, 80)
+    out = analyze_output(tmp_path, BOTH, capsys)
     tables = _table_lines(out)
     assert all(len(line.rstrip()) <= 80 for line in tables), "\n".join(tables)
     for cut in ("rev…", "dea…", "swi…", "rec…"):
@@ -69,8 +51,8 @@ def test_an_80_column_terminal_gets_a_block_per_recording(
 def test_a_wide_terminal_gets_one_table(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _terminal(monkeypatch, 200)
-    out = _analyze(tmp_path, BOTH, capsys)
+    terminal_of(monkeypatch, 200)
+    out = analyze_output(tmp_path, BOTH, capsys)
     tables = _table_lines(out)
     assert "reverse_crunch: reverse crunch" not in tables
     assert any(line.split()[:2] == ["recording", "set"] for line in tables)
@@ -86,7 +68,7 @@ def test_piped_the_table_has_its_full_width(
             for p in BOTH]
     for source, copy in zip(BOTH, long, strict=True):
         shutil.copy(source, copy)
-    out = _analyze(tmp_path, long, capsys)
+    out = analyze_output(tmp_path, long, capsys)
     tables = _table_lines(out)
     assert "…" not in "\n".join(tables)
     rows = [line.split()[0] for line in tables if line.startswith(" participant_")]

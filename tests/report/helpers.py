@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 import numpy as np
+from rich.console import Console
 from scipy.spatial.transform import Rotation
 
 from imu.core.metrics import Rep
@@ -145,3 +146,15 @@ def make_set(
         make_rep(set_no, i + 1, start_s + i * period_s, **kwargs)  # type: ignore[arg-type]
         for i in range(n)
     ]
+
+
+def terminal_text(renderable: object, width: int = 120) -> str:
+    """``renderable`` as printed on a terminal ``width`` columns wide, colour-free text."""
+    console = Console(width=width, record=True, color_system=None)
+    console.print(renderable)
+    return console.export_text()
+
+
+def table_rows(text: str) -> list[list[str]]:
+    """The words of each printed table row that starts with a number (a rep's row)."""
+    return [line.split() for line in text.splitlines() if line.strip()[:1].isdigit()]

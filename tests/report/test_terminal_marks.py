@@ -4,22 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 
-from rich.console import Console
-
 from imu.report import reps_table
 from imu.report.tables import sets_table
 from imu.report.terminal import reps_view, sets_view
-from tests.report.helpers import make_rep, make_set
-
-
-def _text(renderable: object, width: int = 120) -> str:
-    console = Console(width=width, record=True, color_system=None)
-    console.print(renderable)
-    return console.export_text()
-
-
-def _rows(text: str) -> list[list[str]]:
-    return [line.split() for line in text.splitlines() if line.strip()[:1].isdigit()]
+from tests.report.helpers import make_rep, make_set, table_rows, terminal_text
 
 
 def test_uncertain_reps_are_marked_with_a_legend() -> None:
@@ -27,8 +15,8 @@ def test_uncertain_reps_are_marked_with_a_legend() -> None:
     reps[1] = dataclasses.replace(make_rep(1, 2, 9.0, faults={"hips_rotating"}),
                                   count_confidence=0.0)
     reps[3] = dataclasses.replace(reps[3], count_confidence=0.3)
-    text = _text(reps_view(reps_table(reps)))
-    rows = _rows(text)
+    text = terminal_text(reps_view(reps_table(reps)))
+    rows = table_rows(text)
     assert [r[1] for r in rows] == ["1", "2?", "3", "4?"]
     assert ("? uncertain: may not be a rep; never counted clean, and its swing and faults are "
             "left out of the advice and of the sets table's counts") in \
@@ -36,7 +24,7 @@ def test_uncertain_reps_are_marked_with_a_legend() -> None:
 
 
 def test_no_mark_or_legend_when_every_rep_is_sure() -> None:
-    text = _text(reps_view(reps_table(make_set(1, 3, 0.0, 9.0))))
+    text = terminal_text(reps_view(reps_table(make_set(1, 3, 0.0, 9.0))))
     assert "?" not in text and "uncertain" not in text
 
 
@@ -45,9 +33,9 @@ def test_mark_fits_an_80_column_terminal() -> None:
     reps[0] = dataclasses.replace(make_rep(1, 1, 0.0, side="left",
                                            faults={"hips_rotating", "back_arch"}),
                                   count_confidence=0.1)
-    text = _text(reps_view(reps_table(reps)), width=80)
+    text = terminal_text(reps_view(reps_table(reps)), width=80)
     assert max(len(line) for line in text.splitlines()) <= 80
-    assert _rows(text)[0][1] == "1?"
+    assert table_rows(text)[0][1] == "1?"
 
 
 def test_sets_table_says_a_swing_ends_the_clean_run() -> None:
@@ -59,7 +47,7 @@ def test_sets_table_says_a_swing_ends_the_clean_run() -> None:
     table = reps_table(reps)
     sets = sets_table(table)
     assert int(sets.iloc[0]["clean_reps_before_first_fault"]) == 0
-    text = _text(sets_view(sets))
+    text = terminal_text(sets_view(sets))
     lines = [line.rstrip() for line in text.splitlines()]
     assert not any(line.endswith("a fault") for line in lines)
     header = next(i for i, line in enumerate(lines) if line.endswith("clean"))

@@ -12,22 +12,10 @@ from __future__ import annotations
 
 import dataclasses
 
-from rich.console import Console
-
 from imu.report import reps_table
 from imu.report.tables import sets_table
 from imu.report.terminal import reps_view, sets_view
-from tests.report.helpers import make_rep, make_set
-
-
-def _text(renderable: object, width: int = 120) -> str:
-    console = Console(width=width, record=True, color_system=None)
-    console.print(renderable)
-    return console.export_text()
-
-
-def _rows(text: str) -> list[list[str]]:
-    return [line.split() for line in text.splitlines() if line.strip()[:1].isdigit()]
+from tests.report.helpers import make_rep, make_set, table_rows, terminal_text
 
 
 def _drives() -> list:
@@ -40,10 +28,10 @@ def _drives() -> list:
 
 
 def test_a_strict_lift_lists_hip_drives_placed_in_time() -> None:
-    text = _text(reps_view(reps_table(_drives()), strict=True), width=80)
+    text = terminal_text(reps_view(reps_table(_drives()), strict=True), width=80)
     flat = " ".join(text.split())
     assert flat.startswith("hip drives hip at pelvis drive s moved deg notes")
-    rows = _rows(text)
+    rows = table_rows(text)
     assert [r[:3] for r in rows] == [["1", "23", "14"], ["2", "100", "12"], ["3", "124", "6"]]
     assert "over a data gap: not judged, not counted in the advice" in flat
     assert "uncertain: may not be a hip drive (may be sway); not counted in the advice" in flat
@@ -54,19 +42,19 @@ def test_a_strict_lift_lists_hip_drives_placed_in_time() -> None:
 
 def test_hip_drives_without_notes_have_no_notes_column() -> None:
     reps = [dataclasses.replace(r, count_confidence=1.0, in_gap=False) for r in _drives()]
-    text = _text(reps_view(reps_table(reps), strict=True))
+    text = terminal_text(reps_view(reps_table(reps), strict=True))
     assert "notes" not in text
-    assert _rows(text)[0] == ["1", "23", "14"]
+    assert table_rows(text)[0] == ["1", "23", "14"]
 
 
 def test_no_hip_drive_found() -> None:
-    assert _text(reps_view(reps_table([]), strict=True)).strip() == "no hip drives found"
+    assert terminal_text(reps_view(reps_table([]), strict=True)).strip() == "no hip drives found"
 
 
 def test_the_sets_table_fits_80_columns_whole() -> None:
     reps = make_set(1, 3, 0.0, 9.0) + make_set(2, 12, 100.0, 9.0)
     reps[1] = make_rep(1, 2, 9.0, swing=True)
-    text = _text(sets_view(sets_table(reps_table(reps))), width=80)
+    text = terminal_text(sets_view(sets_table(reps_table(reps))), width=80)
     assert "…" not in text, text
     assert max(len(line.rstrip()) for line in text.splitlines()) <= 80
     flat = " ".join(text.split())
@@ -84,7 +72,7 @@ def test_the_sets_legend_says_how_many_uncertain_reps_it_left_out() -> None:
     table = reps_table(reps)
     sets = sets_table(table)
     assert int(sets.iloc[0]["swings"]) == 0  # the tables' rule (imu.report.tables)
-    flat = " ".join(_text(sets_view(sets, reps=table), width=80).split())
+    flat = " ".join(terminal_text(sets_view(sets, reps=table), width=80).split())
     assert "swings and faults leave out the 1 uncertain rep (?)" in flat
     sure = reps_table(make_set(1, 4, 0.0, 9.0))
-    assert "uncertain" not in _text(sets_view(sets_table(sure), reps=sure))
+    assert "uncertain" not in terminal_text(sets_view(sets_table(sure), reps=sure))

@@ -7,17 +7,13 @@ column: "back / arch" on two lines, "back / arch, / hips / rotating" on four.
 
 from __future__ import annotations
 
-from rich.console import Console
-
 from imu.report import reps_table
 from imu.report.terminal import reps_view
-from tests.report.helpers import make_rep, make_set
+from tests.report.helpers import make_rep, make_set, terminal_text
 
 
-def _text(renderable: object, width: int = 80) -> str:
-    console = Console(width=width, record=True, color_system=None)
-    console.print(renderable)
-    return console.export_text()
+def _text(renderable: object) -> str:
+    return terminal_text(renderable, width=80)
 
 
 def _braced_set(swing: bool = False, gap: bool = False) -> list:
