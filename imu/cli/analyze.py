@@ -214,8 +214,31 @@ def _unknown_exercise(args: argparse.Namespace) -> list[Path]:
     # with its own reason when read.
     return [p for p in dict.fromkeys(args.files)
             if ((p.is_dir() and detect_phone_format(p) is not None)
-                or (p.is_file() and not not_a_recording(p)))
+                or (p.is_file() and not not_a_recording(p) and not _unreadable(p)))
             and not (p.is_file() and is_imu_recording(p))]
+
+
+def _unreadable(path: Path) -> bool:
+    """Whether the reader should say what is wrong with ``path`` first.
+
+    An empty file, or one named ``.parquet`` without Parquet's magic bytes at both ends
+    (truncated, or no Parquet at all): "names no exercise" would send the user the wrong way.
+    """
+    from imu.io.summary import PARQUET_MAGIC
+
+    try:
+        size = path.stat().st_size
+        if size == 0:
+            return True
+        if path.suffix.lower() not in {".parquet", ".pq"}:
+            return False
+        with path.open("rb") as f:
+            head = f.read(len(PARQUET_MAGIC))
+            f.seek(max(size - len(PARQUET_MAGIC), 0))
+            tail = f.read(len(PARQUET_MAGIC))
+    except OSError:
+        return True
+    return head != PARQUET_MAGIC or tail != PARQUET_MAGIC
 
 
 def _no_exercise_reason(paths: list[Path]) -> str:
