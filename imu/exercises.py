@@ -148,9 +148,12 @@ class ExerciseProfile:
             rep): a movement coming back from well below it is the recovery from a back arch
             or the return half of a swing, not a rep. For exercises whose faults take the
             pelvis below rest (back arch).
-        reject_pendulum: a rise that the accelerometer's inclination does not follow is a
+        reject_pendulum: a rise that the accelerometer's inclination turns against is a
             whole-body pendulum swing, not a pelvic curl (hanging: the pelvis moves on a
-            circle about the bar, so gravity's direction in the sensor hardly changes).
+            circle about the bar, so gravity's direction in the sensor hardly changes), and
+            one it barely follows must be as large as the session's reps (a fast raise
+            swings the trunk back and tilts the accelerometer's reading:
+            :data:`imu.core.analyzer.DOUBTED_ROM_RATIO`).
         subtract_pendulum: hanging: the whole-body swing about the bar, read as the gyro rate
             the accelerometer's inclination does not follow, is taken out of the pelvic rate
             before reps are found and measured, and ``body_swing_deg`` is the swing's own

@@ -114,6 +114,13 @@ class SegmenterParams:
         edge_tolerance_s: a phase edge further than this from the line through the phase's
             flanks was moved by noise, and the line is used (:meth:`LobeFinder.push`);
             0 turns that off, seconds.
+        reject_pendulum: a rise the accelerometer's inclination turns against by more than
+            ``pendulum_floor`` of it (a share, negative) is not a rep (hanging: the swing
+            left in the pelvic rate). One it follows by less than ``pendulum_ratio`` of it
+            (:func:`accelerometer_doubts`) starts a rep that must be as large as the
+            session's reps (:data:`imu.core.analyzer.DOUBTED_ROM_RATIO`).
+        pendulum_ratio: see ``reject_pendulum``.
+        pendulum_floor: see ``reject_pendulum``.
 
     """
 
@@ -136,8 +143,24 @@ class SegmenterParams:
     reject_below_rest: bool = False
     reject_pendulum: bool = False
     pendulum_ratio: float = 0.25
+    pendulum_floor: float = -0.5
     top_wiggle_fraction: float = 0.2
     edge_tolerance_s: float = 0.1
+
+
+def accelerometer_doubts(lobe: Lobe, params: SegmenterParams) -> bool:
+    """Whether the accelerometer's inclination followed ``lobe`` too little to vouch for it.
+
+    Less than ``params.pendulum_ratio`` of its rotation (``reject_pendulum`` profiles only).
+    A hanging curl turns gravity's direction in the sensor with the pelvis; a swing of the
+    whole body about the bar hardly does. But a fast raise makes the trunk swing back
+    against the legs, and the hip's own acceleration then tilts the accelerometer's reading
+    against the curl for most of a second: a rep the accelerometer doubts is kept only when
+    it is as large as the session's reps.
+    """
+    return params.reject_pendulum and (
+        lobe.acc_rotation_deg < params.pendulum_ratio * lobe.rotation_deg
+    )
 
 
 def _trim_tail(lobes: list[Lobe], fraction: float) -> list[Lobe]:
@@ -509,7 +532,7 @@ class RepAssembler:
         if lobe.rotation_deg < self.p.min_rom_deg:
             return False
         if self.p.reject_pendulum and not (
-            lobe.acc_rotation_deg >= self.p.pendulum_ratio * lobe.rotation_deg
+            lobe.acc_rotation_deg >= self.p.pendulum_floor * lobe.rotation_deg
         ):
             return False
         ref = self._ref_angle
