@@ -118,6 +118,18 @@ class FaultThresholds:
     shaking_dps: float = 6.0
 
 
+MISSED_REP_GAP_RATIO = 1.6
+"""``missed_rep_gap_ratio`` of the braced exercises (leg raise, dead bug, bird-dog). A missed
+rep in the middle of a set leaves a pause of about two of the set's intervals; a person's
+own rhythm varies far less. Tuning seeds 0-99 (streamed, 300 sessions): of the pauses that
+held a missed rep from a set's third rep on, 10 of 11 were over 1.6 intervals (7 of 8
+bird-dog, 2 of dead bug, 1 of leg raise), and none of the other 3,730 (1.5: 7 others; 1.8: a
+dead-bug and the leg-raise miss lost). Off for the hanging leg raise, whose sets pause as the
+swing dies away (12-21 of 1,000 intervals over 1.6 with no rep missed), and where the pelvis
+moves through the rep and misses are rare (crunch, hip raise: 2 of 1,200 intervals each over
+1.6, for one missed rep in all)."""
+
+
 @dataclass(frozen=True)
 class ExerciseProfile:
     """What an exercise looks like at the pelvis.
@@ -167,6 +179,11 @@ class ExerciseProfile:
             more than ``alone_after_s`` after the previous rep ended (in a rest, not at the
             set's cadence) is a shift of position, not a rep; 0 turns it off.
         alone_after_s: see ``alone_rom_ratio``, seconds (longer than a bottom pause).
+        missed_rep_gap_ratio: a rep that starts more than this many times the set's usual
+            interval (the median from one rep's start to the next over the set so far, from
+            its third rep on) after the previous one is marked ``missed_before``: a rep may have
+            been missed in the pause (the braced exercises, whose smallest reps sink into
+            the pelvis' sway); 0 turns it off.
         curls_pelvis: a good rep curls the pelvis through tens of degrees; a median ROM
             under 10° means the move was done by the legs alone (a coaching verdict).
         faults: the fault rules that apply.
@@ -198,6 +215,7 @@ class ExerciseProfile:
     min_rom_ratio: float = 0.2
     alone_rom_ratio: float = 0.3
     alone_after_s: float = 3.0
+    missed_rep_gap_ratio: float = 0.0
     curls_pelvis: bool = False
     faults: tuple[str, ...] = ()
     thresholds: FaultThresholds = field(default_factory=FaultThresholds)
@@ -249,6 +267,7 @@ PROFILES: Final[dict[str, ExerciseProfile]] = {
             # is still reported.
             faults=("dropped_eccentric", "back_arch"),
             reject_below_rest=True,
+            missed_rep_gap_ratio=MISSED_REP_GAP_RATIO,
             regress_fault="back_arch",
             advice_regress="Frequent back arching: regress to bent-knee or single-leg raises, "
             "or dead bugs, until the lower back stays down.",
@@ -289,6 +308,7 @@ PROFILES: Final[dict[str, ExerciseProfile]] = {
             # DOMAIN lists only back arch and rotation as faults visible at the hip.
             faults=("back_arch", "hips_rotating"),
             reject_below_rest=True,
+            missed_rep_gap_ratio=MISSED_REP_GAP_RATIO,
             source="DOMAIN: dead bug, supine, alternating sides; the pelvis stays braced and "
             "level; faults back arch, pelvis rotating side to side.",
         ),
@@ -305,6 +325,7 @@ PROFILES: Final[dict[str, ExerciseProfile]] = {
             min_rom_ratio=0.0,  # each side's ROM differs: no common reference
             alone_rom_ratio=0.0,
             judges_swing=False,
+            missed_rep_gap_ratio=MISSED_REP_GAP_RATIO,
             faults=("hips_rotating",),  # as the dead bug: the lowering is a limb's
             source="DOMAIN: bird-dog, all fours, alternating; stays level; fault hips rotating.",
         ),

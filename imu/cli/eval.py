@@ -77,9 +77,11 @@ the figures:
                truth count; a found set with no true rep is a set with a count error.
                set bounds exact: share of truth sets found as exactly one set.
                sessions exact: share of sessions with the right total count.
-  confidence   found reps the analyzer called uncertain (count_confidence < 0.5), extra
-               reps it was sure of (confident wrong counts), and the share of sessions
-               with a count error that reported at least one uncertain rep.
+  confidence   found reps the analyzer called uncertain (count_confidence < 0.5), reps
+               after a pause in the set's rhythm that may hide a missed rep
+               (missed_before), extra reps it was sure of (confident wrong counts), and
+               the share of sessions with a count error that reported at least one
+               uncertain rep or such a pause.
   boundaries   phase boundaries of matched reps (onset, top reached, lowering starts,
                end): absolute error, median / 90th percentile, ms; per rep-shape family.
   labels       F1, precision, recall of swing and each fault, per exercise and family; a
@@ -313,11 +315,13 @@ def print_figures(ev: Evaluation, out: Console) -> None:
                       "sessions exact", *(["failed"] if show_failed else [])], rows))
     if "uncertain_reps" in c:
         crows = [[r.exercise, _num(r["found_reps"], _int), _num(r["uncertain_reps"], _int),
+                  _num(r.get("missed_before", math.nan), _int),
                   _num(r["confident_extra"], _int), _cell(r, "wrong_sessions_flagged", _pct)]
                  for _, r in c.iterrows()]
-        out.print(_table("count confidence (reps under 0.5 are reported as uncertain)",
-                         ["exercise", "found", "uncertain", "confident extra",
-                          "wrong counts flagged"], crows))
+        out.print(_table("count confidence (reps under 0.5 are reported as uncertain; "
+                         "'after a pause': a rep may be missing before them)",
+                         ["exercise", "found", "uncertain", "after a pause",
+                          "confident extra", "wrong counts flagged"], crows))
     b = f["boundaries"]
     brows = []
     for (ex, fam), grp in b.groupby(["exercise", "family"], sort=False):

@@ -2,12 +2,14 @@
 
 One small stateful step: the ROM reference of ``partial_rom`` and ``over_extension`` is the
 median ROM of the previous (up to ``reference_reps``) reps of the session that were not
-partial, so a rep's labels never depend on reps that come after it, whatever the chunking
-of the stream. ``docs/analysis.md`` gives the table of definitions.
+partial, and the set's rhythm (the intervals between its reps' starts so far) decides
+``missed_before``, so a rep's labels never depend on reps that come after it, whatever the
+chunking of the stream. ``docs/analysis.md`` gives the table of definitions.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 
 from imu.core.metrics import Rep, RepQuantities, median_of
@@ -64,6 +66,21 @@ class RepLabeller:
         self.profile = profile
         self.direction_sure = True
         self._references: list[float] = []  # ROMs of previous reps that were not partial
+        self._set = 0  # the set whose rep starts are in _starts
+        self._starts: list[float] = []  # con_start_s of this set's reps so far, s
+
+    def _missed_before(self, q: RepQuantities) -> bool:
+        """Whether a rep may have been missed just before ``q`` (the set's rhythm broke)."""
+        if q.set != self._set:
+            self._set, self._starts = q.set, []
+        starts = self._starts
+        ratio = self.profile.missed_rep_gap_ratio
+        missed = False
+        if ratio > 0.0 and len(starts) >= 2:
+            usual = median_of([b - a for a, b in itertools.pairwise(starts)])
+            missed = q.con_start_s - starts[-1] > ratio * usual
+        starts.append(q.con_start_s)
+        return missed
 
     def __call__(self, q: RepQuantities) -> Rep:
         """The labelled rep; updates the ROM reference."""
@@ -118,6 +135,7 @@ class RepLabeller:
             rom_ratio=rom_ratio,
             faults=frozenset(found),
             count_confidence=count_confidence(q, prof, self.direction_sure),
+            missed_before=self._missed_before(q),
         )
 
 

@@ -123,6 +123,9 @@ class Rep:
     ``rom_ratio`` is the ROM over the causal reference (NaN for the first rep).
     ``count_confidence`` (0-1) says how clearly the rep stands out of the noise and the
     profile's smallest rep; reps under 0.5 are reported as uncertain.
+    ``missed_before``: the pause since the previous rep of the set was much longer than the
+    set's rhythm (:attr:`imu.exercises.ExerciseProfile.missed_rep_gap_ratio`): a rep too
+    small to see may have been missed there, so the set's count may be short by one.
     """
 
     set: int
@@ -155,6 +158,7 @@ class Rep:
     tempo_ok: bool
     in_gap: bool
     count_confidence: float
+    missed_before: bool = False
 
     @property
     def concentric_s(self) -> float:

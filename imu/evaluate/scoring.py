@@ -164,7 +164,7 @@ def pairs_table(truth: pd.DataFrame, found: pd.DataFrame, matches: pd.DataFrame)
         ``family`` (the truth rep's, ``""`` for extra reps), ``t_set``/``d_set`` (-1 for none),
         ``t_<label>``/``d_<label>`` for every label of :data:`LABELS` (bool), and
         ``t_<q>``/``d_<q>`` for the boundaries and every shared quantity (NaN for none),
-        and ``d_count_confidence`` when the found reps have it.
+        and ``d_count_confidence`` / ``d_missed_before`` when the found reps have them.
 
     """
     ti = matches["t_idx"].to_numpy()
@@ -188,6 +188,8 @@ def pairs_table(truth: pd.DataFrame, found: pd.DataFrame, matches: pd.DataFrame)
         cols[f"d_{q}"] = _values_of(found, di, q)
     if "count_confidence" in found.columns:  # the analyzer's own word on each count
         cols["d_count_confidence"] = _values_of(found, di, "count_confidence")
+    if "missed_before" in found.columns:  # ...and its word on a pause that may hide a rep
+        cols["d_missed_before"] = _labels_of(found, di, "missed_before")
     return pd.DataFrame(cols)
 
 

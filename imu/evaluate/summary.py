@@ -199,23 +199,29 @@ def _counts_row(name: str, group: Sequence[SessionResult]) -> dict[str, object]:
 def _confidence_figures(group: Sequence[SessionResult]) -> dict[str, object]:
     """How well ``count_confidence`` warns of count errors (when the analyzer reports it).
 
-    ``uncertain_reps``: found reps under :data:`UNCERTAIN_CONFIDENCE`; ``confident_extra``:
-    extra reps the analyzer was sure of (confident wrong counts); ``wrong_sessions_flagged``:
-    the share of sessions with a count error that reported at least one uncertain rep.
+    ``uncertain_reps``: found reps under :data:`UNCERTAIN_CONFIDENCE`; ``missed_before``:
+    found reps marked as coming after a pause that may hide a missed rep;
+    ``confident_extra``: extra reps the analyzer was sure of (confident wrong counts);
+    ``wrong_sessions_flagged``: the share of sessions with a count error that reported at
+    least one uncertain rep or one such pause.
     """
     if not all("d_count_confidence" in r.pairs.columns for r in group):
         return {}
-    uncertain = confident_extra = wrong = flagged = 0
+    uncertain = marked = confident_extra = wrong = flagged = 0
     for r in group:
         found = r.pairs[r.pairs["status"] != "missed"]
         unsure = found["d_count_confidence"].to_numpy(dtype=float) < UNCERTAIN_CONFIDENCE
+        gaps = (found["d_missed_before"].to_numpy(dtype=bool)
+                if "d_missed_before" in found.columns else np.zeros(len(found), dtype=bool))
         uncertain += int(unsure.sum())
+        marked += int(gaps.sum())
         confident_extra += int(((found["status"] == "extra").to_numpy() & ~unsure).sum())
         if r.session["count_error"] != 0:
             wrong += 1
-            flagged += int(unsure.any())
+            flagged += int(unsure.any() or gaps.any())
     return {
         "uncertain_reps": uncertain,
+        "missed_before": marked,
         "confident_extra": confident_extra,
         "wrong_sessions_flagged": flagged / wrong if wrong else math.nan,
     }

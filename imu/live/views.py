@@ -219,7 +219,14 @@ def rep_line(rep: Rep, tempo: Tempo, tol: TempoTolerance, hold: bool = False,
     if rep.in_gap:
         parts.append("(in a gap: samples were lost during it)")
     parts += _uncertain_words(rep, "rep", bool(faults) or bool(rep.swing))
+    if rep.missed_before:
+        parts.append(MISSED_BEFORE_WORDS)
     return " ".join(parts)
+
+
+MISSED_BEFORE_WORDS = "(after a long pause: a rep may be missing before it)"
+"""What a rep line adds for a rep marked ``missed_before``: the pause before it broke the
+set's rhythm, and a rep too small for the hip to show may hide in it."""
 
 
 def _uncertain_words(rep: Rep, unit: str, flagged: bool) -> list[str]:

@@ -59,6 +59,7 @@ from imu.report.summary import (
     STRICT_FORM,
     Summary,
     lost_s,
+    missed_note,
     summarize,
     swing_words,
 )
@@ -1262,6 +1263,8 @@ def summary_html(summary: Summary, name: str = "") -> str:
         found = "No fault found" if unit == "hold" else "No swing or fault found"
         parts.append(f"<p><strong>{found}: keep it up.</strong></p>")
     parts.append(f'<p class="advice">{html.escape(summary.advice.text)}</p>')
+    if summary.missed_before:
+        parts.append(f'<p class="note">{html.escape(missed_note(summary.missed_before))}</p>')
     if summary.uncertain:
         parts.append(f'<p class="note">Uncertain {unit}s (the analyzer is not sure they are '
                      f"{unit}s: never counted clean, and their swings and faults are not "

@@ -144,6 +144,9 @@ class Summary:
             (:func:`uncertain_left_out`): never clean, and no evidence for a finding.
         strict: a standing strict lift (``every_rep_is_swing``): its reps are hip drives,
             so none found is the good outcome (strict form), not a failure.
+        missed_before: the reps after a pause that broke the set's rhythm (``missed_before``:
+            a rep may be missing there), as ``set S, rep R`` text; "" when none or the
+            column is missing (:func:`missed_note`).
 
     """
 
@@ -166,6 +169,7 @@ class Summary:
     held_s: float = 0.0
     uncertain_count: int = 0
     strict: bool = False
+    missed_before: str = ""
 
     @property
     def sure(self) -> int:
@@ -839,6 +843,26 @@ def uncertain_reps(reps: pd.DataFrame) -> str:
     return rep_ranges(reps, mask) if mask.any() else ""
 
 
+def missed_before_reps(reps: pd.DataFrame) -> str:
+    """The reps marked ``missed_before`` (a rep may be missing before them), as text."""
+    if "missed_before" not in reps.columns or reps.empty:
+        return ""
+    mask = reps["missed_before"].fillna(False).astype(bool)
+    return rep_ranges(reps, mask) if mask.any() else ""
+
+
+def missed_note(where: str) -> str:
+    """What the summary says of the reps after a pause that broke the set's rhythm.
+
+    ``where``: :func:`missed_before_reps`. "" when none.
+    """
+    if not where:
+        return ""
+    return (f"A rep may be missing before {where}: the pause before it was much longer "
+            "than the set's rhythm, and a rep too small for the hip to show may hide "
+            "in it (the count may be one short there).")
+
+
 def summarize(
     reps: pd.DataFrame,
     profile: ExerciseProfile,
@@ -896,6 +920,7 @@ def summarize(
         held_s=time_held_s(reps) if unit == "hold" else 0.0,
         uncertain_count=int(uncertain_left_out(reps).sum()) if len(reps) else 0,
         strict=profile.every_rep_is_swing,
+        missed_before=missed_before_reps(reps),
     )
 
 
@@ -920,6 +945,8 @@ def summary_lines(summary: Summary) -> Sequence[str]:
     ]
     if summary.gap_note:
         lines.append(summary.gap_note)
+    if summary.missed_before:
+        lines.append(missed_note(summary.missed_before))
     lines += [f"Fix first: {f.text}" for f in summary.fixes]
     lines.append(summary.advice.text)
     return lines

@@ -59,6 +59,10 @@ tempo_ok                 bool     every phase within the tempo tolerance (not ju
 in_gap                   bool     the rep overlaps samples lost for too long to fill
 count_confidence         float64  0-1, how clearly the rep stands out of the noise and the
                                   smallest rep; under 0.5 the rep is uncertain
+missed_before            bool     the pause before this rep broke the set's rhythm (over
+                                  1.6 of its usual intervals; leg raise, dead bug,
+                                  bird-dog): a rep may be missing there, so the set's
+                                  count may be one short
 =======================  =======  ==========================================================
 
 ``sets``: one row per set.
@@ -230,6 +234,7 @@ REPS_DTYPES: Final[dict[str, str]] = {
     "tempo_ok": _B,
     "in_gap": _B,
     "count_confidence": _F,
+    "missed_before": _B,
 }
 """Columns of the reps table and their dtypes, in order."""
 

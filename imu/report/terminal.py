@@ -10,6 +10,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from rich import box
 from rich.table import Table
@@ -47,6 +48,13 @@ UNCERTAIN_LEGEND = (f"{UNCERTAIN_MARK} uncertain: may not be a rep; never counte
                     "table's counts")
 """The reps table's legend line when a rep is marked :data:`UNCERTAIN_MARK`."""
 
+MISSED_MARK = "*"
+"""Before the number of a rep after a pause that broke the set's rhythm (``missed_before``)."""
+
+MISSED_LEGEND = (f"{MISSED_MARK} after a long pause: a rep too small to see may be missing "
+                 "before it (the set's count may be one short)")
+"""The reps table's legend line when a rep is marked :data:`MISSED_MARK`."""
+
 CLEAN_RUN = "clean\nrun"
 """The sets table's last header: ``clean_reps_before_first_fault`` (:data:`CLEAN_RUN_LEGEND`).
 
@@ -69,9 +77,19 @@ def _uncertain(row: Mapping[Any, Any]) -> bool:
     return confidence is not None and confidence < UNCERTAIN_CONFIDENCE
 
 
+def _missed(row: Mapping[Any, Any]) -> bool:
+    value = row.get("missed_before")
+    return bool(value) if isinstance(value, bool | np.bool_) else False
+
+
 def _rep_no(row: Mapping[Any, Any]) -> str:
-    """The rep's number, marked :data:`UNCERTAIN_MARK` when it is uncertain."""
-    return f"{row['rep']}{UNCERTAIN_MARK if _uncertain(row) else ''}"
+    """The rep's number, marked.
+
+    :data:`UNCERTAIN_MARK` after it when it is uncertain,
+    :data:`MISSED_MARK` before it when a rep may be missing before it.
+    """
+    return (f"{MISSED_MARK if _missed(row) else ''}{row['rep']}"
+            f"{UNCERTAIN_MARK if _uncertain(row) else ''}")
 
 
 NOT_JUDGED = "[yellow]not judged[/yellow]"
@@ -108,7 +126,8 @@ def reps_view(reps: pd.DataFrame, hold: bool = False,
     and faults, not by up/hold/down phases, a ROM or swings. ``tolerance``: the tempo
     tolerance the analyzer used (``--tempo-tolerance``; the default when None). An
     uncertain rep's number is marked :data:`UNCERTAIN_MARK`, with :data:`UNCERTAIN_LEGEND`
-    under the table (the session line counts them: "8 reps (1 uncertain: ...)").
+    under the table (the session line counts them: "8 reps (1 uncertain: ...)"); a rep a
+    missed one may precede, :data:`MISSED_MARK` (:data:`MISSED_LEGEND`).
     ``strict``: the reps are a standing strict lift's hip drives (``every_rep_is_swing``):
     each is told by when it started and how far the pelvis moved (:func:`_drives_view`),
     not by phases, a tempo or a swing (every one is a swing by definition). The ``swing``
@@ -122,9 +141,12 @@ def reps_view(reps: pd.DataFrame, hold: bool = False,
         return _holds_view(reps)
     if strict:
         return _drives_view(reps)
-    marked = any(_uncertain(r) for r in reps.to_dict(orient="records"))
+    records = reps.to_dict(orient="records")
+    legend = "\n".join(
+        [*([UNCERTAIN_LEGEND] if any(_uncertain(r) for r in records) else []),
+         *([MISSED_LEGEND] if any(_missed(r) for r in records) else [])])
     table = Table(title="reps", box=box.SIMPLE_HEAD, show_edge=False,
-                  caption=UNCERTAIN_LEGEND if marked else None, caption_justify="left")
+                  caption=legend or None, caption_justify="left")
     several = RECORDING in reps
     if several:
         table.add_column("recording")

@@ -16,6 +16,7 @@ from imu.evaluate import (
     summarize,
     with_spread,
 )
+from imu.evaluate.scoring import match_reps, pairs_table
 from tests.evaluate.fakes import FakeAnalyzer, FakeAnalyzerFactory, FakeSimulator, make_truth
 
 CRUNCH = Case("reverse-crunch", "reverse-crunch", "reverse-crunch")
@@ -321,6 +322,30 @@ def test_confidence_figures_count_uncertain_and_confident_extra_reps() -> None:
     wrong = SimpleNamespace(pairs=pairs, session={"count_error": 1})
     right = SimpleNamespace(pairs=pairs.iloc[:2], session={"count_error": 0})
     figures = _confidence_figures([wrong, right])  # type: ignore[list-item]
-    assert figures == {"uncertain_reps": 3, "confident_extra": 1, "wrong_sessions_flagged": 1.0}
+    assert figures == {"uncertain_reps": 3, "missed_before": 0, "confident_extra": 1,
+                       "wrong_sessions_flagged": 1.0}
     assert _confidence_figures([SimpleNamespace(pairs=pairs.drop(columns="d_count_confidence"),
                                                 session={"count_error": 0})]) == {}
+
+
+def test_a_pause_marked_as_hiding_a_missed_rep_flags_the_wrong_count() -> None:
+    from types import SimpleNamespace
+
+    from imu.evaluate.summary import _confidence_figures
+
+    sure = pd.DataFrame({"status": ["matched", "missed", "matched", "matched"],
+                         "d_count_confidence": [0.9, float("nan"), 0.9, 0.9]})
+    short = SimpleNamespace(pairs=sure, session={"count_error": -1})
+    assert _confidence_figures([short])["wrong_sessions_flagged"] == 0.0  # a confident miss
+    marked = sure.assign(d_missed_before=[False, False, True, False])
+    figures = _confidence_figures([SimpleNamespace(pairs=marked, session={"count_error": -1})])
+    assert figures["missed_before"] == 1 and figures["wrong_sessions_flagged"] == 1.0
+
+
+def test_pairs_carry_the_missed_before_mark() -> None:
+    truth = make_truth(sets=1, reps=3)
+    found = truth.copy()
+    found["count_confidence"] = 1.0
+    found["missed_before"] = [False, True, False]
+    pairs = pairs_table(truth, found, match_reps(truth, found))
+    assert pairs["d_missed_before"].tolist() == [False, True, False]
