@@ -163,7 +163,7 @@ class ExerciseProfile:
         reject_pendulum: a rise that the accelerometer's inclination turns against is a
             whole-body pendulum swing, not a pelvic curl (hanging: the pelvis moves on a
             circle about the bar, so gravity's direction in the sensor hardly changes), and
-            one it barely follows must be as large as the session's reps (a fast raise
+            one it barely follows must be about as large as the session's reps (a fast raise
             swings the trunk back and tilts the accelerometer's reading:
             :data:`imu.core.analyzer.DOUBTED_ROM_RATIO`).
         subtract_pendulum: hanging: the whole-body swing about the bar, read as the gyro rate

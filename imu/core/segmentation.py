@@ -117,7 +117,7 @@ class SegmenterParams:
         reject_pendulum: a rise the accelerometer's inclination turns against by more than
             ``pendulum_floor`` of it (a share, negative) is not a rep (hanging: the swing
             left in the pelvic rate). One it follows by less than ``pendulum_ratio`` of it
-            (:func:`accelerometer_doubts`) starts a rep that must be as large as the
+            (:func:`accelerometer_doubts`) starts a rep that must be about as large as the
             session's reps (:data:`imu.core.analyzer.DOUBTED_ROM_RATIO`).
         pendulum_ratio: see ``reject_pendulum``.
         pendulum_floor: see ``reject_pendulum``.
@@ -156,7 +156,7 @@ def accelerometer_doubts(lobe: Lobe, params: SegmenterParams) -> bool:
     whole body about the bar hardly does. But a fast raise makes the trunk swing back
     against the legs, and the hip's own acceleration then tilts the accelerometer's reading
     against the curl for most of a second: a rep the accelerometer doubts is kept only when
-    it is as large as the session's reps.
+    it is about as large as the session's reps.
     """
     return params.reject_pendulum and (
         lobe.acc_rotation_deg < params.pendulum_ratio * lobe.rotation_deg
