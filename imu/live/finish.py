@@ -79,7 +79,7 @@ def live_report(
 
     """
     table = reps_table(reps)
-    sets = sets_table(table)
+    sets = sets_table(table, profile)
     session = session_table(table, sets, profile, tempo, recording.meta, recording.duration_s)
     meta = recording.meta
     return SessionReport(

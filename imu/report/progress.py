@@ -146,7 +146,8 @@ def weekly_columns(profile: ExerciseProfile) -> tuple[str, ...]:
     ``eccentric_s_median``, ``eccentric_ok_share``, ``progress_reps_max``) where the profile
     does not judge it (:func:`judges_descent`), and without ``swing_share`` where a share of
     swing reps means nothing (:func:`judges_swing_share`); a hold's are
-    :func:`hold_weekly_columns`.
+    :func:`hold_weekly_columns`. A standing strict lift (``every_rep_is_swing``) has
+    ``hip_drives_counted`` after ``reps`` (:data:`HIP_DRIVES_COUNTED`).
     """
     if profile.isometric:
         return hold_weekly_columns(profile)
@@ -156,7 +157,20 @@ def weekly_columns(profile: ExerciseProfile) -> tuple[str, ...]:
                   "progress_reps_max"}
     if not judges_swing_share(profile):
         leave.add("swing_share")
-    return tuple(c for c in WEEKLY_COLUMNS if c not in leave)
+    columns = tuple(c for c in WEEKLY_COLUMNS if c not in leave)
+    if profile.every_rep_is_swing:
+        at = columns.index("reps") + 1
+        columns = (*columns[:at], HIP_DRIVES_COUNTED, *columns[at:])
+    return columns
+
+
+HIP_DRIVES_COUNTED: Final = "hip_drives_counted"
+"""A standing strict lift's weekly column of ``progress_weekly.csv``: the week's hip drives
+that the advice counts (neither uncertain nor over a data gap), as the page's summary and
+hip-drive line count them; ``reps`` counts every one found, and both are 0, not missing, in
+a week whose sessions found none (the pelvis stayed still: the goal). A hip drive is never
+clean and puts nothing under tension, so that table's ``tut_s``, ``clean_share`` and
+``clean_reps_before_first_fault_mean`` are missing (NaN) for it, never 0 s or 0%."""
 
 
 class ProgressError(ImuError):
@@ -570,6 +584,8 @@ def build_progress(
         for column in WEEKLY_COLUMNS[3:]:
             if column not in weekly:
                 weekly[column] = np.nan
+    if profile.every_rep_is_swing:
+        weekly = _hip_drive_weeks(weekly, own.reps)
     latest = changes[-1][1] if changes else np.nan
     summary = research.frequency_summary(own.sessions).iloc[0]
     return Progress(
@@ -587,6 +603,30 @@ def build_progress(
         prescriptions=changes,
         tied=tied,
     )
+
+
+def _hip_drive_weeks(weekly: pd.DataFrame, reps: pd.DataFrame) -> pd.DataFrame:
+    """A standing strict lift's weekly table: hip drives counted, never clean reps.
+
+    See :data:`HIP_DRIVES_COUNTED`: ``reps`` and ``hip_drives_counted`` are 0 in a week with
+    sessions but no hip drive (missing only in a week without a session), and ``tut_s``,
+    ``clean_share`` and ``clean_reps_before_first_fault_mean`` are NaN (a hip drive is the
+    fault itself: "0% clean" said nothing the count does not).
+    """
+    had = (weekly["sessions"] > 0).to_numpy()
+    counted = _counted_hip_drives(reps).reindex(weekly[research.WEEK].to_numpy()).fillna(0)
+    found = weekly["reps"].astype("float64").to_numpy()
+    out = weekly.copy()
+    out["reps"] = _whole(np.where(had & np.isnan(found), 0.0, found))
+    out[HIP_DRIVES_COUNTED] = _whole(np.where(had, counted.to_numpy(dtype="float64"), np.nan))
+    for column in ("tut_s", "clean_share", "clean_reps_before_first_fault_mean"):
+        out[column] = np.nan
+    return out
+
+
+def _whole(counts: np.ndarray) -> np.ndarray:
+    """Counts as int64 when none is missing (``5``, not ``5.0``, in the CSV), else float."""
+    return counts.astype("int64") if not np.isnan(counts).any() else counts
 
 
 def _hold_per_session(data: Dataset) -> pd.DataFrame:
@@ -757,11 +797,12 @@ def _hip_drive_line(progress: Progress) -> str | None:
     profile = get_profile(progress.exercise)
     if not profile.every_rep_is_swing:
         return None
-    w = progress.weekly[(progress.weekly["sessions"] > 0) & progress.weekly["reps"].notna()]
-    if w.empty:
+    w = progress.weekly[progress.weekly["sessions"] > 0]
+    if w.empty or not len(progress.data.reps):
         return None
     # The hip drives the advice counts (neither uncertain nor over a data gap), as each
-    # session's verdict counts them: "4 hip drives (1 uncertain not counted)".
+    # session's verdict counts them: "4 hip drives (1 uncertain not counted)"; a week whose
+    # sessions found none counts 0 (the pelvis stayed still), as progress_weekly.csv does.
     counted = hip_drives_by_week(progress).reindex(w["week"]).fillna(0)
     per = counted.to_numpy(dtype=float) / w["sessions"].to_numpy(dtype=float)
     told = (f"{per[-1]:.1f} a session in the one week so far" if len(per) == 1 else
@@ -776,7 +817,11 @@ def hip_drives_by_week(progress: Progress) -> pd.Series:
     Counted as the advice counts them (:func:`imu.report.summary.evidence_mask`): not
     uncertain, not over a data gap.
     """
-    reps = progress.data.reps
+    return _counted_hip_drives(progress.data.reps)
+
+
+def _counted_hip_drives(reps: pd.DataFrame) -> pd.Series:
+    """:func:`hip_drives_by_week` of a reps table."""
     if not len(reps):
         return pd.Series(dtype="int64")
     dated = research.with_week(reps)  # the weekly table's weeks

@@ -198,7 +198,7 @@ def analyze_recording(
         analyzer.update(recording.acc[i : i + step], recording.gyr[i : i + step])
     analyzer.finish()
     reps = reps_table(analyzer.reps_)
-    sets = sets_table(reps)
+    sets = sets_table(reps, profile)
     session = session_table(reps, sets, profile, tempo, meta, recording.duration_s)
     logger.info(
         "%s: %d reps in %d sets (%s, tempo %s)",

@@ -79,14 +79,17 @@ rest_before_s                    float64  start_s minus the previous set's end_s
 tut_s                            float64  sum of the reps' tut_s, s (here and in the means
                                           below, reps over a data gap are left out: they
                                           lasted an unknown time; NaN when every rep of the
-                                          set was over one: unknown, not 0 s)
+                                          set was over one: unknown, not 0 s, and for a
+                                          standing strict lift: its reps are hip drives,
+                                          with no tempo)
 concentric_s_mean                float64  mean concentric, s
 top_hold_s_mean                  float64  mean top hold, s
 eccentric_s_mean                 float64  mean eccentric, s
 bottom_pause_s_mean              float64  mean bottom pause, s (NaN with one rep)
 rom_deg_mean                     float64  mean ROM, deg
 tempo_ok_share                   float64  share of reps with tempo_ok, out of the reps
-                                          not over a data gap (NaN when none)
+                                          not over a data gap (NaN when none, and for a
+                                          standing strict lift, as tut_s)
 swings                           int64    reps with swing, out of the reps not over a data
                                           gap and not uncertain (as the counts below: an
                                           uncertain rep may be no rep, as in the advice)
@@ -575,12 +578,16 @@ def phase_text(
     return near_limit(value, crossed)
 
 
-def sets_table(reps: pd.DataFrame) -> pd.DataFrame:
+def sets_table(reps: pd.DataFrame, profile: ExerciseProfile | None = None) -> pd.DataFrame:
     """The sets table (schema in the module docstring) of a reps table of one recording.
 
     Sums and means skip NaN as pandas does (a set whose values are all NaN has a NaN mean and
     a zero sum), but a set whose every rep was over a data gap has a NaN time under tension:
     unknown, not 0 s. Vectorised over the sets (one pass per column, not per set).
+
+    ``profile``: the exercise analysed (None: one with a tempo). A standing strict lift's
+    (``every_rep_is_swing``) reps are hip drives, with no tempo and nothing under tension:
+    its ``tut_s`` and ``tempo_ok_share`` are NaN, as in its session table (same schema).
     """
     if len(reps) == 0:
         return _typed({name: [] for name in SETS_DTYPES}, SETS_DTYPES)
@@ -610,6 +617,10 @@ def sets_table(reps: pd.DataFrame) -> pd.DataFrame:
         with np.errstate(invalid="ignore", divide="ignore"):
             return np.where(n > 0, total(x) / n, np.nan)
 
+    # A standing strict lift's every "rep" is a hip drive: no tempo, nothing under tension
+    # (NaN, as in session_table, not 0% on tempo nor seconds of tension).
+    no_tempo = profile is not None and profile.every_rep_is_swing
+    unknown = np.full(len(first), np.nan)
     start_s, end_s = values("start_s")[first], values("ecc_end_s")[last]
     clean = reps["clean"].to_numpy(dtype=bool)[order] & ~gap
     cols: dict[str, object] = {
@@ -621,14 +632,14 @@ def sets_table(reps: pd.DataFrame) -> pd.DataFrame:
         # A rep over a data gap lasted an unknown time (the gap is in its phases) and its
         # angle was bridged: left out of the durations and their means, like its tempo; a
         # set of such reps alone lasted an unknown time (NaN), not 0 s.
-        "tut_s": np.where(judged_n > 0, total(np.where(gap, np.nan, values("tut_s"))),
-                          np.nan),
+        "tut_s": unknown if no_tempo else np.where(
+            judged_n > 0, total(np.where(gap, np.nan, values("tut_s"))), np.nan),
         "concentric_s_mean": mean("concentric_s", skip_gaps=True),
         "top_hold_s_mean": mean("top_hold_s", skip_gaps=True),
         "eccentric_s_mean": mean("eccentric_s", skip_gaps=True),
         "bottom_pause_s_mean": mean("bottom_pause_s", skip_gaps=True),
         "rom_deg_mean": mean("rom_deg", skip_gaps=True),
-        "tempo_ok_share": mean("tempo_ok", skip_gaps=True),
+        "tempo_ok_share": unknown if no_tempo else mean("tempo_ok", skip_gaps=True),
         # Nor are its swing and faults judged (its quantities were measured across the gap),
         # and an uncertain rep may be no rep: out of the counts, as out of the advice.
         "swings": total(np.where(gap | unsure, 0.0, values("swing"))),
