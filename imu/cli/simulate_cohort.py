@@ -12,7 +12,7 @@ from typing import Any
 
 from imu.cli._args import count, exercise_spelling, folder_arg, tempo_text
 from imu.cli._csvargs import console
-from imu.errors import SimulationError
+from imu.errors import ImuError, SimulationError
 
 EPILOG = """\
 what it writes (in DIR):
@@ -29,7 +29,10 @@ design:
   by the last week and swing less. Only what applies to the exercise is drawn: no swing for
   dead-bug, bird-dog, pelvic-tilt and plank (swing_rate left empty); a plank is prescribed a
   hold (1-45-1: 45 s), held for 40-60% of it at first, the improvers' up to the full hold
-  (hold_performed_s). Everything derives from --seed.
+  (hold_performed_s). A standing strict lift (standing-curl) is told from the hip by its
+  hip drives alone, with no tempo (the pelvis should stay still; its eccentric is the
+  arms', not seen at the hip): its swing_rate is the share of lifts the hips drive, and its
+  improvers drive with the hips less often. Everything derives from --seed.
 
 then (exactly the cohort's files, whatever else DIR holds):
   imu batch --manifest DIR/manifest.csv --out dataset/ --workers 2
@@ -98,8 +101,8 @@ def register(subparsers: Any) -> None:
     p.add_argument("--tempo", type=tempo_text, default=None, metavar="U-H-D",
                    help="prescribed tempo; a plank's is its hold, 1-H-1 [3-1-3; plank 1-45-1]")
     p.add_argument("--improvers", type=_share, default=0.5, metavar="SHARE",
-                   help="share of participants who lengthen their eccentric (plank: their hold) "
-                   "[0.5]")
+                   help="share of participants who lengthen their eccentric (plank: their hold; "
+                   "standing-curl: who drive the weight with the hips less often) [0.5]")
     p.add_argument("--reps", type=_whole(1), default=None, metavar="N",
                    help="reps per set (plank: holds) [6; plank 1]")
     p.add_argument("--sets", type=_whole(1), default=1, metavar="N",
@@ -204,12 +207,11 @@ def run(args: argparse.Namespace) -> int:
             shutil.rmtree(created, ignore_errors=True)
         raise
     improvers = int(table.drop_duplicates("participant")["improver"].sum())
-    what = "holds" if model.hold else "eccentric"
     out.print(
         f"{count(len(table), 'session')} of {count(spec.participants, 'participant')} over "
-        f"{count(spec.weeks, 'week')} ({improvers} improving their {what}), "
-        f"{spec.exercise} at {prescribed}, seed {spec.seed}; wrote {out_dir}/{MANIFEST} "
-        f"and {out_dir}/{COHORT}",
+        f"{count(spec.weeks, 'week')} ({improvers} {_improving(exercise, model.hold)}), "
+        f"{_prescription(exercise, str(prescribed))}, seed {spec.seed}; wrote "
+        f"{out_dir}/{MANIFEST} and {out_dir}/{COHORT}",
         markup=False, highlight=False,
     )
     manifest = shlex.quote(str(out_dir / MANIFEST))
@@ -218,6 +220,39 @@ def run(args: argparse.Namespace) -> int:
         markup=False, highlight=False,
     )
     return 0
+
+
+def _strict(exercise: str) -> bool:
+    """Whether ``exercise`` is analysed as a standing strict lift (``standing-curl``)."""
+    from imu.exercises import get_profile
+
+    try:
+        return get_profile(exercise).every_rep_is_swing
+    except ImuError:  # a simulated exercise without a profile of its own: not one
+        return False
+
+
+def _improving(exercise: str, hold: bool) -> str:
+    """What the improvers improve, in the summary line: "improving their eccentric".
+
+    A standing strict lift's eccentric is the arms', not seen at the hip: what the analysis
+    tells of it is its hip drives, which the improvers make less often.
+    """
+    if _strict(exercise):
+        return "improving: fewer hip drives"
+    return f"improving their {'holds' if hold else 'eccentric'}"
+
+
+def _prescription(exercise: str, prescribed: str) -> str:
+    """The exercise and its prescription, as the summary line says them.
+
+    "reverse-crunch at 3-1-3"; a standing strict lift has no tempo to hold its hip drives
+    to, so the one the manifest carries is said not to apply (as ``imu analyze --tempo``).
+    """
+    if _strict(exercise):
+        return (f"{exercise}, a standing strict lift told by its hip drives (the manifest's "
+                f"tempo {prescribed} does not apply: a hip drive has no tempo)")
+    return f"{exercise} at {prescribed}"
 
 
 def _first_missing(folder: Path) -> Path | None:
