@@ -174,6 +174,21 @@ def hip_drive(profile: ExerciseProfile | None) -> bool:
     return profile is not None and profile.every_rep_is_swing
 
 
+HIP_DRIVE_UNCERTAIN = "uncertain: may not be a hip drive (may be sway); not counted"
+"""What every live screen says of a hip drive the analyzer is not sure of (``count_confidence``
+under 0.5): the pause line and the page's count leave it out, as the report's advice does."""
+
+
+def hip_drive_at(rep: Rep) -> str:
+    """"hip drive at 95 s": a hip drive placed in time, as every live screen tells it.
+
+    A standing strict lift has no sets (a pause between two hip drives is no set the person
+    did), so a hip drive is told by when it began (data time, s), as the end table and the
+    report tell it, never as "rep 1 (set 3)".
+    """
+    return f"hip drive at {rep.con_start_s:.0f} s"
+
+
 def counted_reps(reps: Sequence[Rep]) -> tuple[list[Rep], int]:
     """The reps whose swing and faults count, and how many uncertain reps that leaves out.
 
@@ -339,6 +354,10 @@ def correction(rep: Rep, tempo: Tempo, tol: TempoTolerance,
 NOT_JUDGED_REP = "not judged (data gap)"
 """What every screen says of a rep (or hold) over a data gap in place of on tempo or off: it
 lasted an unknown time, so it is neither red nor green and has no ▼/▲."""
+
+MISSED_BEFORE_NOTE = "after a long pause: a rep may be missing before it"
+"""What the screens say of a rep marked ``missed_before``: the pause before it broke the set's
+rhythm, and a rep too small for the hip to show may hide in it (the count may be one short)."""
 
 NOT_JUDGED_SET = "not judged: the sensor was lost"
 """The coaching line of a set whose every rep was over a data gap: nothing to judge it by."""

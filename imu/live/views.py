@@ -28,7 +28,9 @@ from imu.exercises import FAULTS, ExerciseProfile, fault_words
 from imu.live.events import (
     HINT_KEYS,
     HIP_DRIVE_CUE,
+    HIP_DRIVE_UNCERTAIN,
     HOLD_HINTS,
+    MISSED_BEFORE_NOTE,
     NOT_JUDGED_REP,
     PHASE_HINTS,
     PHASE_NAMES,
@@ -52,6 +54,7 @@ from imu.live.events import (
     duration_text,
     hint_key,
     hip_drive,
+    hip_drive_at,
     learning_hint,
     lost_words,
     pace_words,
@@ -165,13 +168,13 @@ def rep_line(rep: Rep, tempo: Tempo, tol: TempoTolerance, hold: bool = False,
         # Told by when it began, as the end table and the report tell it: a standing strict
         # lift has no sets (a pause between two hip drives is no set the person did), so
         # "rep 1 (set 3)" named a set nobody did.
-        head = f"hip drive at {rep.con_start_s:.0f} s:"
+        head = f"{hip_drive_at(rep)}:"
         if rep.in_gap:
             return (f"{head} pelvis moved {rep.rom_deg:.0f} deg, not judged (in a gap: samples "
                     "were lost during it)")
         if rep.count_confidence < UNCERTAIN_CONFIDENCE:
             # As the end table's note and the pause line, which leave it out of the count.
-            verdict = "uncertain: may not be a hip drive (may be sway); not counted"
+            verdict = HIP_DRIVE_UNCERTAIN
         elif rep.swing:
             verdict = f"HIP DRIVE: {HIP_DRIVE_CUE}"
         else:
@@ -224,9 +227,8 @@ def rep_line(rep: Rep, tempo: Tempo, tol: TempoTolerance, hold: bool = False,
     return " ".join(parts)
 
 
-MISSED_BEFORE_WORDS = "(after a long pause: a rep may be missing before it)"
-"""What a rep line adds for a rep marked ``missed_before``: the pause before it broke the
-set's rhythm, and a rep too small for the hip to show may hide in it."""
+MISSED_BEFORE_WORDS = f"({MISSED_BEFORE_NOTE})"
+"""What a rep line adds for a rep marked ``missed_before`` (:data:`MISSED_BEFORE_NOTE`)."""
 
 
 def _uncertain_words(rep: Rep, unit: str, flagged: bool) -> list[str]:
@@ -379,6 +381,11 @@ class _State:
     phase: str = "waiting"  # a phase key of imu.live.events.PHASE_NAMES
     reps: int = 0  # in the set shown
     total: int = 0  # in the session
+    # A standing strict lift: its hip drives in the session, counted as the pause line counts
+    # them (sure, not over a gap), and those left out (uncertain; over a gap).
+    drives: int = 0
+    drives_unsure: int = 0
+    drives_gap: int = 0
     set_no: int = 0
     set_over: bool = False  # the set shown was announced done; the next movement starts another
     seconds: float = 0.0
@@ -572,6 +579,11 @@ class RichView:
             rep = event.rep
             s.total += 1
             s.reps = rep.rep  # its number in its set (the analyzer numbers them)
+            if hip_drive(self.profile):
+                unsure = rep.count_confidence < UNCERTAIN_CONFIDENCE
+                s.drives += bool(rep.swing) and not rep.in_gap and not unsure
+                s.drives_unsure += unsure and not rep.in_gap
+                s.drives_gap += bool(rep.in_gap)
             later = bool(s.summary) and rep.set > s.summary_set
             if later and s.phase in ("rest", "learning"):
                 # The set just told is over and this rep of the next one was counted with
@@ -823,10 +835,17 @@ class RichView:
         if key == "learning" and s.total == 0 and not hold:
             # Nothing counted yet, nor lost: the reps done now are counted once it is learned.
             left = [*big_text("-"), "reps: counted once learned"]
+        elif hip_drive(self.profile) and not hold:
+            # A standing strict lift: the session's hip drives, as the page counts them; no
+            # set (a pause between hip drives is no set the person did).
+            left = [*big_number(s.drives), "hip drive" if s.drives == 1 else "hip drives"]
+            left += [f"({x})" for x in (
+                f"{s.drives_unsure} uncertain left out" if s.drives_unsure else "",
+                f"{s.drives_gap} not judged (over a data gap)" if s.drives_gap else "") if x]
         else:
             left = [*big_number(s.reps),
                     f"{'holds' if hold else 'reps'} · set {max(s.set_no, 1)}"]
-        if s.total > s.reps:
+        if s.total > s.reps and not (hip_drive(self.profile) and not hold):
             left.append(f"{s.total} in all")
         word_style = "bold yellow" if lost else "bold"
         right: list[Text] = []
@@ -866,7 +885,8 @@ class RichView:
         if fix is None:
             return None
         cue, why = fix
-        word = "last hold" if self.profile.isometric else "last rep"
+        word = ("last hold" if self.profile.isometric else "last hip drive"
+                if hip_drive(self.profile) else "last rep")
         return Text.assemble((cue[:1].upper() + cue[1:], "bold red"), (f"  ({word}: {why})",
                                                                        "red"))
 
@@ -893,12 +913,17 @@ class RichView:
         if hip_drive(self.profile):
             # A standing strict lift: the pelvis should stay still, so a rep is a hip drive
             # (a fault), told by how far the pelvis moved, with no tempo to keep.
-            t = Table(box=box.SIMPLE_HEAD, show_edge=False, title="last rep",
+            # Placed in time, as its line: "last: hip drive at 95 s"; an uncertain one is not
+            # counted (as the pause line and the page say).
+            t = Table(box=box.SIMPLE_HEAD, show_edge=False, title=f"last: {hip_drive_at(last)}",
                       caption=NOT_JUDGED_REP if gap else None)
             t.add_column("hip drive", justify="right")
             t.add_column("pelvis moved", justify="right")
-            drive = "-" if gap else "yes" if last.swing else "no"
-            t.add_row(Text(drive, style="" if gap else "red" if last.swing else "green"),
+            unsure = last.count_confidence < UNCERTAIN_CONFIDENCE
+            drive = ("-" if gap else "uncertain, not counted" if unsure
+                     else "yes" if last.swing else "no")
+            t.add_row(Text(drive, style="" if gap or unsure else "red" if last.swing
+                           else "green"),
                       Text(f"{last.rom_deg:.0f}°" if math.isfinite(last.rom_deg) else "-"))
             return t
         t = Table(box=box.SIMPLE_HEAD, show_edge=False, title="last rep (measured/target s)",

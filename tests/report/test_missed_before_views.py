@@ -60,3 +60,14 @@ def test_the_live_rep_line_says_a_rep_may_be_missing() -> None:
     tol = TempoTolerance()
     assert MISSED_BEFORE_WORDS in rep_line(reps[3], TEMPO, tol, profile=DEAD_BUG)
     assert MISSED_BEFORE_WORDS not in rep_line(reps[2], TEMPO, tol, profile=DEAD_BUG)
+
+
+def test_the_phone_page_badges_the_rep_after_a_long_pause() -> None:
+    from imu.live.events import MISSED_BEFORE_NOTE, RepDone
+    from imu.live.web.state import CoachingState
+
+    state = CoachingState(DEAD_BUG.title, TEMPO, clock=lambda: 100.0, profile=DEAD_BUG)
+    for rep in _reps():
+        state.apply(RepDone(rep, 0.0, 0.0))
+    marks = [r["missed_before"] for r in state.snapshot()["reps"]]
+    assert marks.count(MISSED_BEFORE_NOTE) == 1 and marks.count(None) == 4

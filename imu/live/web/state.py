@@ -24,7 +24,9 @@ from typing import Any
 from imu.core.metrics import UNCERTAIN_CONFIDENCE, Rep, TempoTolerance
 from imu.exercises import FAULTS, PROFILES, ExerciseProfile, fault_words
 from imu.live.events import (
+    HIP_DRIVE_UNCERTAIN,
     HOLD_HINTS,
+    MISSED_BEFORE_NOTE,
     NOT_JUDGED_REP,
     PHASE_HINTS,
     PHASE_NAMES,
@@ -45,6 +47,7 @@ from imu.live.events import (
     counted_reps,
     hint_key,
     hip_drive,
+    hip_drive_at,
     learning_hint,
     lost_words,
     off_mark,
@@ -129,6 +132,9 @@ class CoachingState:
         if profile is None:
             profile = next((p for p in PROFILES.values() if p.title == exercise), None)
         self.profile = profile
+        # A standing strict lift: its every rep is a hip drive (a fault), placed in time, with
+        # no tempo and no sets, as the terminal's lines tell it ("hip drive at 95 s").
+        self.strict = hip_drive(profile) and not hold
         self._learning_hint = (HOLD_HINTS["learning"] if hold
                                else learning_hint(profile))
         self.tolerance = tolerance or TempoTolerance()
@@ -372,11 +378,14 @@ class CoachingState:
         phases = []
         # A hold is judged on its length only: getting into position and down are not phases
         # to time, and its "ROM" is a drift, not a range.
-        timed = (("top_hold", "hold", rep.top_hold_s, tempo.top_hold_s),) if self.hold else (
-            ("concentric", "up", rep.concentric_s, tempo.concentric_s),
-            ("top_hold", "hold", rep.top_hold_s, tempo.top_hold_s),
-            ("eccentric", "down", rep.eccentric_s, tempo.eccentric_s),
-        )
+        # A hip drive (standing strict lift) has no tempo: no phases to hold against one,
+        # told instead by when it began and how far the pelvis moved (``hip_drive`` below).
+        timed = () if self.strict else (
+            (("top_hold", "hold", rep.top_hold_s, tempo.top_hold_s),) if self.hold else (
+                ("concentric", "up", rep.concentric_s, tempo.concentric_s),
+                ("top_hold", "hold", rep.top_hold_s, tempo.top_hold_s),
+                ("eccentric", "down", rep.eccentric_s, tempo.eccentric_s),
+            ))
         for key, label, measured, prescribed in timed:
             # The thresholds the phase is judged against: the page prints a value that would
             # read as one it is not with a decimal more, as the report does (near_limit).
@@ -408,6 +417,17 @@ class CoachingState:
         # in reps.csv, and the report shows them as not judged).
         faults = [] if rep.in_gap else [f for f in FAULTS if f in rep.faults]
         fix = correction(rep, tempo, tol, self.hold, self.profile)
+        uncertain = bool(rep.count_confidence < UNCERTAIN_CONFIDENCE)
+        drive = None if not self.strict else {
+            # As the terminal's line: "hip drive at 95 s: pelvis moved 15 deg; ...".
+            "text": hip_drive_at(rep),
+            "at_s": _maybe(rep.con_start_s),
+            "moved_deg": _finite(rep.rom_deg),
+            # Counted as the pause line and the report's advice count it: sure, not over a gap.
+            "counted": bool(rep.swing) and not rep.in_gap and not uncertain,
+            "note": (NOT_JUDGED_REP if rep.in_gap else HIP_DRIVE_UNCERTAIN if uncertain
+                     else None),
+        }
         return {
             "number": number,
             "set": rep.set,
@@ -422,8 +442,12 @@ class CoachingState:
             "in_gap": bool(rep.in_gap),
             # What the page says of a rep over a gap, instead of on tempo or off.
             "not_judged": NOT_JUDGED_REP if rep.in_gap else None,
-            "uncertain": bool(rep.count_confidence < UNCERTAIN_CONFIDENCE),
-            "tut_s": _finite(rep.tut_s),
+            "uncertain": uncertain,
+            # A long pause broke the set's rhythm just before it: a rep may be missing there.
+            "missed_before": MISSED_BEFORE_NOTE if rep.missed_before else None,
+            "tut_s": None if self.strict else _finite(rep.tut_s),
+            # A standing strict lift's rep: the hip drive placed in time (None otherwise).
+            "hip_drive": drive,
             # The one thing to correct (large on the page), or None for a good rep.
             "correction": None if fix is None else {"cue": fix[0], "why": fix[1]},
         }
@@ -471,6 +495,23 @@ class CoachingState:
                                       self.profile)
         return {"cue": cue, "why": why, "good": good}
 
+    def _hip_drive_count(self) -> tuple[int, str, str, list[dict[str, Any]]]:
+        """A standing strict lift's count, its label, what it leaves out, the rows listed.
+
+        The hip drives counted in the session, "hip drives", the ones left out in words, and
+        every hip drive (newest last). No sets: a pause between two hip drives is no set the
+        person did. Counted as the pause line and the report's advice count them (sure, not
+        over a data gap); the uncertain ones and those over a gap are listed, and said to be
+        left out.
+        """
+        counted = sum(bool(r["hip_drive"]["counted"]) for r in self._reps)
+        unsure = sum(1 for r in self._reps if r["uncertain"] and not r["in_gap"])
+        gaps = sum(1 for r in self._reps if r["in_gap"])
+        notes = ([f"{unsure} uncertain left out"] if unsure else []) + (
+            [f"{gaps} not judged (over a data gap)"] if gaps else [])
+        label = "hip drive" if counted == 1 else "hip drives"
+        return counted, label, ", ".join(notes), list(self._reps)
+
     # ------------------------------------------------------------------ output
     @property
     def current_set(self) -> int:
@@ -504,6 +545,9 @@ class CoachingState:
         if back_ago is not None and back_ago > RECOVERED_NOTE_S:
             back = back_ago = None
         t = self.tempo
+        count, label, count_note, listed = (
+            self._hip_drive_count() if self.strict
+            else (len(in_set), "holds" if self.hold else "reps", "", in_set))
         return {
             "v": SCHEMA_VERSION,
             "seq": self.seq,
@@ -520,8 +564,13 @@ class CoachingState:
             "data_s": round(now_s, 3),
             "running": self._streaming and phase.key not in (
                 "rest", "ended", "waiting", "held", "lost"),
-            "count": len(in_set),
-            "count_label": "holds" if self.hold else "reps",
+            "count": count,
+            "count_label": label,
+            # What the count leaves out, in words ("" if nothing): a strict lift's hip drives.
+            "count_note": count_note,
+            # A standing strict lift: the count is of hip drives in the session, no set, no
+            # tempo; each rep row's ``hip_drive`` places it in time.
+            "hip_drive": self.strict,
             "total": len(self._reps),
             "set_no": max(set_no, 1),
             "phase": {
@@ -539,7 +588,7 @@ class CoachingState:
             },
             "cue": dict(self._cue) if self._cue else None,
             "cues": self._cues,
-            "reps": in_set,
+            "reps": listed,
             "last_rep": self._reps[-1] if self._reps else None,
             "resting": dict(self._resting) if self._resting else None,
             "sets": list(self._sets),

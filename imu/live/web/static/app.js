@@ -97,12 +97,17 @@
     document.title = `${s.count} · ${s.phase.name} · imu live`;
     $("exercise").textContent = s.exercise;
     // A plank is held, not lifted: its target hold, not a tempo "1-20-1" (as the report says).
-    $("tempo").textContent = s.count_label === "holds"
+    // A standing strict lift has no tempo (its pelvis should stay still), as the terminal's
+    // title: nothing.
+    $("tempo").textContent = s.hip_drive ? "" : s.count_label === "holds"
       ? `hold ${num(s.prescribed_s.top_hold)} s` : `tempo ${s.tempo}`;
     $("rep-count").textContent = String(s.count);
     $("count-label").textContent = s.count_label || "reps";
     $("set-no").textContent = String(s.set_no);
-    $("total").textContent = s.total !== s.count ? `· ${s.total} in all` : "";
+    // A strict lift's count is of the session's hip drives: no set, and what it leaves out.
+    $("set-part").hidden = !!s.hip_drive;
+    $("total").textContent = s.hip_drive ? (s.count_note ? `(${s.count_note})` : "")
+      : s.total !== s.count ? `· ${s.total} in all` : "";
     renderLink(s);
     showPhase(s.phase.key, s.phase.name, s.phase.hint || "");
     renderSummary(s.resting);
@@ -178,7 +183,8 @@
     correctionWanted = !!fix && !over;
     box.hidden = !correctionWanted;
     if (!correctionWanted) return;
-    const word = s.count_label === "holds" ? "last hold" : "last rep";
+    const word = s.hip_drive ? "last hip drive" : s.count_label === "holds" ? "last hold"
+      : "last rep";
     box.replaceChildren(el("div", "do", cap(fix.cue)), el("div", "why", `${word}: ${fix.why}`));
   }
 
@@ -244,10 +250,18 @@
 
   function badgesOf(rep) {
     const out = [];
+    const drive = rep.hip_drive;
+    if (drive) {
+      // A standing strict lift: the rep is a hip drive, counted or not (the terminal's words).
+      if (drive.counted) out.push(el("span", "badge swing", "hip drive"));
+      if (drive.note) out.push(el("span", "badge note", drive.note));
+      return out;
+    }
     if (rep.swing) out.push(el("span", "badge swing", "swing"));
     for (const f of rep.fault_text) out.push(el("span", "badge fault", f));
     if (rep.in_gap) out.push(el("span", "badge note", rep.not_judged || NOT_JUDGED));
     if (rep.uncertain) out.push(el("span", "badge note", "uncertain"));
+    if (rep.missed_before) out.push(el("span", "badge note", rep.missed_before));
     return out;
   }
 
@@ -255,6 +269,17 @@
     const box = $("last");
     box.hidden = !rep;
     if (!rep) return;
+    const drive = rep.hip_drive;
+    if (drive) {
+      // A standing strict lift: "hip drive at 95 s · pelvis moved 15°", as the terminal's
+      // line places it; no phases (a hip drive has no tempo) and no set.
+      $("last-head-word").textContent = drive.text;
+      $("last-no").textContent = drive.moved_deg !== null
+        ? `· pelvis moved ${fmt(drive.moved_deg, 0)}°` : "";
+      $("last-phases").replaceChildren();
+      $("badges").replaceChildren(...badgesOf(rep));
+      return;
+    }
     // Numbered within its set, as the count, the terminal and reps.csv number it.
     $("last-no").textContent = `#${rep.rep}${rep.side ? " " + rep.side : ""}` +
       (rep.rom_deg !== null ? ` · range ${fmt(rep.rom_deg, 0)}°` : "");
@@ -282,6 +307,16 @@
     const items = reps.slice().reverse().map((rep) => {
       const li = el("li");
       li.dataset.number = rep.number;
+      const drive = rep.hip_drive;
+      if (drive) {
+        // A strict lift's hip drives of the session, placed in time (no set, no phases).
+        li.append(el("span", "no", drive.text));
+        if (drive.moved_deg !== null) {
+          li.append(el("span", null, `pelvis moved ${fmt(drive.moved_deg, 0)}°`));
+        }
+        if (drive.note) li.append(el("span", "nj", drive.note));
+        return li;
+      }
       li.append(el("span", "no", `#${rep.rep}`));
       for (const p of rep.phases) {
         const span = el("span", judgedClass(p.ok),
