@@ -19,6 +19,7 @@ __all__ = [
     "UsageError",
     "count",
     "exercise_spelling",
+    "file_arg",
     "folder_arg",
     "join_dash_values",
     "out_dir_arg",
@@ -106,6 +107,22 @@ def folder_arg(example: str = "--out out/x") -> Callable[[str], Path]:
 
     folder.__name__ = "folder"
     return folder
+
+
+def file_arg(text: str) -> Path:
+    """An argparse type for an input file that refuses an empty name.
+
+    ``Path("")`` is the current folder: ``imu info ""`` (an unset shell variable) searched
+    the folder for a phone export and named some other file in it, ``imu recover ""`` ended
+    in a traceback.
+
+    Raises:
+        argparse.ArgumentTypeError: the name is empty or blank.
+
+    """
+    if not text.strip():
+        raise argparse.ArgumentTypeError(f"{text!r} names no file; give the file's path")
+    return Path(text)
 
 
 out_dir_arg = folder_arg()

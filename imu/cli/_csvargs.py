@@ -78,7 +78,9 @@ input files:
   only one fits; decimal commas detected after ; tab or |, and in quoted cells after ,; UTF-8,
   or UTF-16/32 as Excel's "Unicode text" writes it; gzip-compressed .csv.gz read as is),
   a plain Parquet table with the same columns (read with the same options), a
-  phone app's export (below), or a Parquet recording written by imu.
+  phone app's export (below), or a Parquet recording written by imu. A spreadsheet (.xls,
+  .xlsx, .ods) or a CSV in another encoding (an older Excel's Windows-1252) is refused:
+  save it as 'CSV UTF-8'.
 """
 
 
@@ -116,7 +118,10 @@ phone apps (--format, detected from file and column names by default):
   phyphox        phyphox CSV/zip export of "Acceleration with g" and "Gyroscope" (time in s);
                  a folder with both experiments' exports is aligned by their start times.
   Both sensors are put on one time base and resampled to --rate (default: the
-  accelerometer's median rate); the CSV layout flags do not apply.
+  accelerometer's median rate); the CSV layout flags do not apply. A folder is one
+  export: several exports in one folder are refused, naming them. A Polar sensor is read
+  live only (imu live --device ADDRESS): the Polar Sensor Logger app's separate _ACC.txt
+  and _GYRO.txt files are not joined here.
 """
 
 
@@ -193,6 +198,7 @@ def add_csv_options(parser: argparse.ArgumentParser) -> None:
     g.add_argument(
         "--delimiter",
         default=None,
+        type=delimiter_arg,
         metavar="C",
         help="CSV field separator, e.g. ';' or tab (also written '\\t'); default: detected "
         "from the header (, ; tab |) and reported when not ','",
@@ -203,6 +209,31 @@ def add_csv_options(parser: argparse.ArgumentParser) -> None:
         action="store_false",
         help="do not check gravity, gyro range and rate against the declared units",
     )
+
+
+DELIMITER_NAMES = {"\\t": "\t", "tab": "\t"}
+"""Ways to write a tab on the command line."""
+
+
+def delimiter_arg(text: str) -> str:
+    r"""The argparse type of ``--delimiter``: one character that can separate numbers.
+
+    ``\t`` and ``tab`` are a tab. Refused, naming the value: more than one character (a
+    traceback from the CSV reader: ``,,``, ``\n``), none, and characters that are part of
+    numbers or quoting (letters, digits, ``.``, ``-``, ``+``, ``"``), which would cut values
+    apart.
+
+    Raises:
+        argparse.ArgumentTypeError: the message names the value and the usual separators.
+
+    """
+    value = DELIMITER_NAMES.get(text.lower(), text)
+    if len(value) != 1 or value.isalnum() or value in '.-+"\r\n':
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is no field separator: give one character between the fields, e.g. "
+            "',' ';' '|' or a tab ('\\t' or tab); leave --delimiter out to detect it"
+        )
+    return value
 
 
 def csv_options(args: argparse.Namespace) -> CsvOptions:
@@ -223,7 +254,7 @@ def csv_options(args: argparse.Namespace) -> CsvOptions:
         exercise_col=args.exercise_col,
         counts_scale_by=tuple(args.counts_scale_by),
         device=args.device,
-        delimiter={"\\t": "\t", "tab": "\t"}.get(args.delimiter, args.delimiter),
+        delimiter=args.delimiter,
         check_units=args.check_units,
     )
 
@@ -256,8 +287,7 @@ def _repeated_names_hint(path: Path, args: argparse.Namespace) -> str:
     --gyr-cols x,y,z`` names the first three twice. The message names the renamed columns
     and the flag that reads them.
     """
-    delimiter = {"\\t": "\t", "tab": "\t"}.get(args.delimiter, args.delimiter)
-    repeats = repeated_header_names(path, delimiter)
+    repeats = repeated_header_names(path, args.delimiter)
     if not repeats:
         return ""
     defaults = CsvOptions()

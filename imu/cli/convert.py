@@ -8,6 +8,7 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
+from imu.cli._args import file_arg
 from imu.cli._csvargs import (
     PHONE_HELP,
     UNITS_HELP,
@@ -70,7 +71,7 @@ def register(subparsers: Any) -> None:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("input", type=Path, metavar="IN",
+    parser.add_argument("input", type=file_arg, metavar="IN",
                         help="the CSV file or Parquet table, or a phone app's export (zip, "
                         "folder or CSV)")
     parser.add_argument("output", metavar="OUT", type=_output_arg,

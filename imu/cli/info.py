@@ -6,12 +6,12 @@ import argparse
 import math
 import textwrap
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from rich import box
 from rich.table import Table
 
+from imu.cli._args import file_arg
 from imu.cli._csvargs import UNITS_HELP, add_csv_options, console, load, print_repairs
 from imu.io.gravity import NOISE_MAX_LAG1_CORR
 from imu.io.recording import Recording
@@ -43,7 +43,7 @@ def register(subparsers: Any) -> None:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("file", type=Path, metavar="FILE", help="a .parquet recording or a CSV")
+    parser.add_argument("file", type=file_arg, metavar="FILE", help="a .parquet recording or a CSV")
     add_csv_options(parser)
     parser.set_defaults(func=run)
 

@@ -39,6 +39,7 @@ import itertools
 import logging
 import math
 import re
+import zipfile
 import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -705,6 +706,9 @@ def read_csv_frame(path: Path, options: CsvOptions) -> pd.DataFrame:
         raise RecordingError(
             f"{path}: this is a Parquet file, not CSV; read it with 'imu info' or read_recording"
         )
+    other = not_csv_kind(path, head)
+    if other:
+        raise RecordingError(not_csv_message(path, other))
     if head[:4] in (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08"):
         raise RecordingError(
             f"{path}: a zip file, not CSV text; unzip it and pass the CSV inside (a phone "
@@ -727,7 +731,9 @@ def read_csv_frame(path: Path, options: CsvOptions) -> pd.DataFrame:
         header = pd.read_csv(source(), sep=delimiter, nrows=0, compression=None, skiprows=skip)
     except pd.errors.EmptyDataError as exc:
         raise RecordingError(f"{path}: file is empty; expected a CSV header") from exc
-    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
+    except UnicodeDecodeError as exc:
+        raise RecordingError(not_utf8_message(path, text)) from exc
+    except (pd.errors.ParserError, ValueError) as exc:
         raise RecordingError(f"{path}: not a readable CSV file: {_one_line(exc)}") from exc
     # Names are compared without the blanks around them (a header written "time_s, acc_x").
     # A header written as a comment ("# time_s,...", numpy.savetxt) loses its '#'.
@@ -759,7 +765,9 @@ def read_csv_frame(path: Path, options: CsvOptions) -> pd.DataFrame:
             compression=None,  # a text file named .zip or .gz is read as text
             skiprows=skip,
         )
-    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
+    except UnicodeDecodeError as exc:
+        raise RecordingError(not_utf8_message(path, text)) from exc
+    except (pd.errors.ParserError, ValueError) as exc:
         raise RecordingError(f"{path}: malformed CSV: {_one_line(exc)}") from exc
     by_raw = {raw: name for name, raw in raw_names.items()}
     frame.columns = [by_raw.get(str(c), str(c).strip()) for c in frame.columns]
@@ -790,6 +798,94 @@ def read_csv_frame(path: Path, options: CsvOptions) -> pd.DataFrame:
     frame.attrs["case_matched"] = case_matched
     frame.attrs["datetimes"] = datetimes
     return frame
+
+
+OLE2_MAGIC: Final = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+"""First bytes of an old Office file (Excel's ``.xls``, the "Excel" export of some apps)."""
+
+
+def not_csv_kind(path: Path, head: bytes) -> str:
+    """What other kind of file ``path`` is than CSV text ("an Excel workbook (.xls)", ...).
+
+    "" for anything else. An old Excel file starts with :data:`OLE2_MAGIC`; an ``.xlsx`` or
+    ``.ods`` is a zip holding ``xl/`` or an OpenDocument spreadsheet's ``mimetype``; a JSON
+    export (Sensor Logger's, say) starts with ``[`` or ``{``; an SQLite database (Sensor
+    Logger's other export) with its own header; an HTML page (an imu report), XML (a GPX or KML
+    track) or PDF with theirs.
+    """
+    if head.startswith(OLE2_MAGIC):
+        return "an Excel workbook (.xls)"
+    if head.startswith(SQLITE_MAGIC):
+        return "an SQLite database"
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if text[:1] in (b"[", b"{") and re.match(rb'[\[{\s]*"', text):
+        return "a JSON file"
+    if re.match(rb"<(!doctype html|html)\b", text, re.IGNORECASE):
+        return "an HTML page"
+    if text.startswith(b"<?xml"):
+        return "an XML file"
+    if head.startswith(b"%PDF"):
+        return "a PDF document"
+    if head[:4] != b"PK\x03\x04":
+        return ""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = zf.namelist()
+            if any(n.startswith("xl/") for n in names):
+                return "an Excel workbook (.xlsx)"
+            if "mimetype" in names and b"spreadsheet" in zf.read("mimetype"):
+                return "an OpenDocument spreadsheet (.ods)"
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError, EOFError, zlib.error):
+        return ""
+    return ""
+
+
+SQLITE_MAGIC: Final = b"SQLite format 3\x00"
+"""First bytes of an SQLite database."""
+
+
+def not_csv_message(path: Path, kind: str) -> str:
+    """The one-line refusal of a spreadsheet (or other export) given where CSV is read."""
+    if kind in ("an HTML page", "an XML file", "a PDF document"):
+        return (
+            f"{path}: {kind}, not CSV text; give the sensor's samples: a recording (.parquet; "
+            "an imu report.html is made from the NAME.parquet beside its folder), a CSV or a "
+            "phone app's export"
+        )
+    if kind in ("a JSON file", "an SQLite database"):
+        return (
+            f"{path}: {kind}, not CSV text; export the recording as CSV instead (Sensor "
+            "Logger: export as zipped CSV and pass the zip; phyphox: export as CSV)"
+        )
+    return (
+        f"{path}: {kind}, not CSV text; open it in the spreadsheet program and save the sheet "
+        "as 'CSV UTF-8' (File > Save As), then pass that file (phyphox: export as CSV, not "
+        "Excel)"
+    )
+
+
+def not_utf8_message(path: Path, text: bytes | None = None) -> str:
+    """The one-line refusal of a CSV file that is not UTF-8: where, and how to convert it.
+
+    ``text``: the file's content as read (see :func:`_as_utf8`), None to read ``path``. The
+    line and the byte are found in the whole file (pandas' own position is within a chunk).
+    """
+    try:
+        data = path.read_bytes() if text is None else text
+    except OSError as exc:
+        return f"{path}: cannot read: {exc.strerror or exc}"
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        where = f"line {line} (byte 0x{data[exc.start]:02x})"
+    else:  # pandas failed where Python does not: say it without a place
+        where = "a line"
+    return (
+        f"{path}: {where} is not UTF-8 text; the file is in another encoding (Windows "
+        "or Latin-1, as older Excel saves CSV): save it again as 'CSV UTF-8', or convert it, "
+        f"e.g. iconv -f WINDOWS-1252 -t UTF-8 '{path}' > utf8.csv"
+    )
 
 
 def _as_utf8(path: Path, head: bytes) -> bytes | None:
@@ -1320,6 +1416,26 @@ def _check_distinct_columns(
                 )
 
 
+POLAR_SL_TIME: Final = "sensor timestamp [ns]"
+"""The device time column of the Polar Sensor Logger app's files (``..._ACC.txt`` etc.)."""
+
+
+def polar_sensor_logger_stream(columns: Sequence[str]) -> str:
+    """Which Polar Sensor Logger stream a header is ("accelerometer in mg", ...), else "".
+
+    The app writes one ``;``-separated file per stream: ``Phone timestamp;sensor timestamp
+    [ns];X [mg];Y [mg];Z [mg]`` for the accelerometer, ``X [dps]`` ... for the gyroscope.
+    """
+    names = {c.strip().casefold() for c in columns}
+    if POLAR_SL_TIME not in names:
+        return ""
+    if {"x [mg]", "y [mg]", "z [mg]"} <= names:
+        return "the accelerometer, in mg"
+    if {"x [dps]", "y [dps]", "z [dps]"} <= names:
+        return "the gyroscope, in deg/s"
+    return "no accelerometer or gyroscope in it"
+
+
 def _check_columns(
     path: Path,
     options: CsvOptions,
@@ -1336,6 +1452,23 @@ def _check_columns(
     missing = [c for c in required if c not in available]
     if not missing:
         return
+    spare = [c for c in available if c not in required]
+    if set(missing) == set(options.gyr_cols) and not spare:
+        raise ImportOptionsError(
+            f"{path}: no gyroscope columns: the file has only {', '.join(available)}; the rep "
+            "analysis needs the gyroscope (angular rate) beside the accelerometer: record "
+            "with the gyroscope on (a phone app: its 'Gyroscope' sensor too)"
+        )
+    polar = polar_sensor_logger_stream(available)
+    if polar:
+        raise ImportOptionsError(
+            f"{path}: a Polar Sensor Logger file ({polar}); that app writes the "
+            "accelerometer (_ACC.txt, mg) and the gyroscope (_GYRO.txt, deg/s) to separate "
+            "files, which imu does not join: stream the Polar sensor live instead ('imu live "
+            "--device ADDRESS', docs/sensors.md), or join the two files into one CSV by "
+            "'sensor timestamp [ns]' and import that with --time-col, --time-unit ns, "
+            "--acc-cols, --acc-unit g (the mg divided by 1000), --gyr-cols and --gyr-unit deg/s"
+        )
     shown = ", ".join(available[:30]) + (" ..." if len(available) > 30 else "")
     cased = [
         f"{c!r} could be {' or '.join(repr(a) for a in same)}"
@@ -1408,6 +1541,14 @@ def _check_not_truncated(
         )
 
 
+UNIT_CELL: Final = re.compile(
+    r"[\[(]?\s*(s|sec|secs|seconds?|ms|us|µs|ns|min|m/s\^?2|m/s²|m\s*s-2|g|mg|deg/s|°/s|"
+    r"dps|rad/s|rad\s*s-1|counts?|lsb)\s*[\])]?",
+    re.IGNORECASE,
+)
+"""A cell that names a unit (``s``, ``[m/s^2]``, ``deg/s``): a row of units under a header."""
+
+
 def _to_float(
     path: Path, column: pd.Series, name: str, delimiter: str | None = None
 ) -> pd.Series:
@@ -1429,6 +1570,13 @@ def _to_float(
                 "it looks like a date or time of day, which is read only as an ISO 8601 "
                 "date-time (2024-05-01T10:00:00.123, optionally with Z or +hh:mm); write the "
                 "times that way or as numbers (seconds, or --time-unit)"
+            )
+        elif pos == 0 and UNIT_CELL.fullmatch(str(value).strip()) and bool(
+            (~bad.iloc[1:] & numeric.iloc[1:].notna()).any()
+        ):
+            fix = (
+                "it looks like a row of units under the header: delete that line (give the "
+                "units with --time-unit, --acc-unit and --gyr-unit)"
             )
         elif DECIMAL_COMMA.fullmatch(str(value).strip()):
             fix = (
@@ -2383,6 +2531,8 @@ def _finish(
         _check_gyro_turns(where, turn, options.gyr_unit)
         _check_gyro_tilt(where, tilt, options.gyr_unit)
         _check_gyro_direction(where, tilt)
+        if turn is None and options.gyr_unit == "deg/s":
+            warnings.append(UNCHECKED_DEG_S)
     own = pooled_gravity([(r.rest_mags, r.rest_method)])
     gravity = GravityAtRest(own.magnitude * scale, own.n_samples, own.method)
     if options.acc_unit == "counts":
@@ -2770,6 +2920,15 @@ def _check_gyro_direction(where: str, check: TiltCheck | None) -> None:
         "the same order, or negate the gyro columns (a device with the other sign convention); "
         "--no-unit-check imports it as it is"
     )
+
+
+UNCHECKED_DEG_S: Final = (
+    "--gyr-unit deg/s not checked: the sensor never turned 10 deg or more between two rests "
+    "here (a standing lift, say), so a gyro in rad/s (57 times more) would pass unseen and "
+    "every movement would read 57 times too small; make sure the gyro is in deg/s"
+)
+"""The warning of an import declared deg/s whose gyro the turn check could not judge
+(:func:`_check_gyro_turns`): no other check sees rad/s data declared as deg/s."""
 
 
 def _check_gyro_turns(where: str, check: TurnCheck | None, unit: str) -> None:

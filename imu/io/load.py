@@ -43,11 +43,14 @@ from imu.io.csv_import import (
     ImportedRecording,
     import_csv,
     import_frame,
+    not_csv_kind,
+    not_csv_message,
     read_csv_for_import,
 )
 from imu.io.phone import (
     APP_NAME,
     PhoneFormat,
+    check_one_app,
     detect_phone_format,
     import_phone,
     looks_like_zip,
@@ -242,6 +245,8 @@ def load_recordings(
         phone = fmt
     elif fmt == "auto":
         phone = detect_phone_format(path)
+        if phone is not None:
+            check_one_app(path)
     if phone is not None:
         gap = options.max_gap_s if max_gap_s is None else max_gap_s
         imported = import_phone(
@@ -253,8 +258,20 @@ def load_recordings(
             imported = replace(imported, report=report)
         return _loaded([imported])
     if fmt == "auto" and (path.is_dir() or looks_like_zip(path)):
+        other = not_csv_kind(path, _head(path)) if path.is_file() else ""
+        if other:  # an .xlsx or .ods is a zip too
+            raise RecordingError(not_csv_message(path, other))
         raise no_phone_export(path)  # or a damaged zip in it: RecordingError
     return _loaded(import_csv(path, options))
+
+
+def _head(path: Path, n: int = 8) -> bytes:
+    """The first ``n`` bytes of a file (b"" when it cannot be read: said by the reader)."""
+    try:
+        with path.open("rb") as fh:
+            return fh.read(n)
+    except OSError:
+        return b""
 
 
 def _loaded(imported: list[ImportedRecording]) -> list[LoadedRecording]:

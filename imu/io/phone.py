@@ -357,6 +357,8 @@ def no_phone_export(path: Path) -> ImportOptionsError:
     plain = (
         "; a plain CSV must be unzipped first: pass the CSV itself"
         if path.is_file() and len(csvs) == 1
+        else f"; a plain CSV is given as a file, e.g. {path / csvs[0]}"
+        if path.is_dir() and csvs
         else ""
     )
     if path.is_dir() and recordings:
@@ -406,6 +408,38 @@ def detect_phone_format(path: str | Path) -> PhoneFormat | None:
         if name.lower().endswith(".csv") and {SL_TIME, "seconds_elapsed", *SL_AXES} <= set(cols):
             return "sensor-logger"
     return None
+
+
+def _is_sl_data(name: str, data: bytes) -> bool:
+    """A Sensor Logger sensor file: its name (phyphox names some files alike) and its header."""
+    if _basename(name) not in SL_FILES[:6]:
+        return False
+    head = _header(data)
+    return PX_TIME not in head and ("seconds_elapsed" in head or SL_TIME in head.split(","))
+
+
+def check_one_app(path: Path) -> None:
+    """Refuse a folder holding exports of both apps, which detection would pick one of.
+
+    A folder with a Sensor Logger zip and phyphox exports was imported as Sensor Logger, the
+    phyphox measurement left out without a word.
+
+    Raises:
+        ImportOptionsError: both apps' files are there; the message names them.
+
+    """
+    if not path.is_dir():
+        return
+    members = _members(path)
+    sl = [k for k, v in members.items() if _is_sl_data(k, v)]
+    px = [k for k, v in members.items()
+          if k.lower().endswith(".csv") and "/meta/" not in f"/{k}" and PX_TIME in _header(v)]
+    if sl and px:
+        raise ImportOptionsError(
+            f"{path}: holds a Sensor Logger export ({_listed(sl, 2)}) and phyphox exports "
+            f"({_listed(px, 2)}); give one app's export (its zip or its own folder), or name "
+            "the app with --format sensor-logger|phyphox"
+        )
 
 
 def import_phone(
@@ -459,13 +493,48 @@ def _import_phone(
 
     """
     path = Path(path)
-    fmt = fmt or detect_phone_format(path)
+    if fmt is not None:
+        try:
+            return _import_phone_as(path, fmt, rate_hz, max_gap_s, ios_standardised,
+                                    check_units)
+        except ImportOptionsError as exc:
+            # --format names the other app: its advice (record the 'Gyroscope' experiment,
+            # enable the accelerometer in Sensor Logger) would be wrong; say what it is.
+            detected = detect_phone_format(path)
+            if detected is None and path.is_file() and not looks_like_zip(path):
+                # Neither app's file: a plain CSV given with --format sensor-logger|phyphox.
+                raise ImportOptionsError(
+                    f"{exc}; if {path.name} is a plain CSV, pass --format csv (or leave "
+                    "--format out: the kind of file is detected)"
+                ) from exc
+            if detected is None or detected == fmt:
+                raise
+            raise ImportOptionsError(
+                f"{path}: a {APP_NAME[detected]} export, not {APP_NAME[fmt]} as --format "
+                f"{fmt} says; pass --format {detected}, or leave --format out (the app is "
+                "detected)"
+            ) from exc
+    fmt = detect_phone_format(path)
+    if fmt is not None:
+        check_one_app(path)
     if fmt is None:
         raise ImportOptionsError(
             f"{path}: neither a Sensor Logger export (TotalAcceleration.csv, Gyroscope.csv... "
             "with time,seconds_elapsed,x,y,z) nor a phyphox export ('Time (s)' columns); pass "
             "--format sensor-logger|phyphox, or import a plain CSV with --format csv"
         )
+    return _import_phone_as(path, fmt, rate_hz, max_gap_s, ios_standardised, check_units)
+
+
+def _import_phone_as(
+    path: Path,
+    fmt: PhoneFormat,
+    rate_hz: float | None,
+    max_gap_s: float,
+    ios_standardised: bool,
+    check_units: bool,
+) -> ImportedRecording:
+    """Import ``path`` as an export of the app ``fmt`` (see :func:`_import_phone`)."""
     if fmt == "sensor-logger":
         if path.is_file() and path.suffix.lower() == ".csv":
             path = path.parent
@@ -586,10 +655,49 @@ def _sl_stream(name: str, data: bytes, separate: bool = False) -> _SlRaw:
     )
 
 
+def _listed(names: Sequence[str], most: int = 4) -> str:
+    shown = ", ".join(names[:most])
+    return shown + (f" and {len(names) - most} more" if len(names) > most else "")
+
+
+def _one_sensor_logger_export(path: Path, members: dict[str, bytes]) -> dict[str, bytes]:
+    """The files of the one Sensor Logger export in ``members`` (by file name, no folder).
+
+    A folder can hold several exports (a zip per recording, or a zip beside its unzipped
+    files): keyed by file name alone, the last one's files silently replaced the others', so
+    one recording came out of several, or a mix of two. Copies of one export (a zip and its
+    unzipped files) are one export.
+
+    Raises:
+        ImportOptionsError: the folder holds several different exports; the message names
+            them and how to import one.
+
+    """
+    groups: dict[str, dict[str, bytes]] = {}
+    for key, data in members.items():
+        folder = key.replace("\\", "/").rsplit("/", 1)[0] if "/" in key else ""
+        groups.setdefault(folder, {})[_basename(key)] = data
+    exports = {f: g for f, g in groups.items() if any(_is_sl_data(n, d) for n, d in g.items())}
+    distinct: dict[tuple[tuple[str, bytes], ...], str] = {}
+    for folder, files in exports.items():
+        sig = tuple(sorted((n, d) for n, d in files.items() if _is_sl_data(n, d)))
+        distinct.setdefault(sig, folder)
+    if len(distinct) > 1:
+        names = [f or "(the top level)" for f in distinct.values()]
+        first = next(f for f in distinct.values() if f)
+        raise ImportOptionsError(
+            f"{path}: holds {len(distinct)} different Sensor Logger exports ({_listed(names)}); "
+            f"import one at a time, e.g. imu convert {path / first} OUT.parquet"
+        )
+    if not exports:
+        return {_basename(k): v for k, v in members.items()}
+    return next(iter(exports.values()))
+
+
 def _sensor_logger(
     path: Path, ios_standardised: bool = False
 ) -> tuple[_Stream, _Stream, str, dict[str, str], list[str]]:
-    members = {_basename(k): v for k, v in _members(path).items()}
+    members = _one_sensor_logger_export(path, _members(path))
     notes: dict[str, str] = {"import_format": "sensor-logger"}
     warnings: list[str] = []
     platform, device = "", "phone (Sensor Logger)"
@@ -730,6 +838,7 @@ def _phyphox(path: Path) -> tuple[_Stream, _Stream, str, dict[str, str], list[st
     members = _members(path)
     warnings: list[str] = []
     found: dict[str, tuple[pd.DataFrame, str, float | None]] = {}
+    tables: dict[str, dict[bytes, str]] = {}  # sensor -> distinct content -> first name
     linear = False
     for name, data in members.items():
         if not name.lower().endswith(".csv") or "/meta/" in f"/{name}":
@@ -739,11 +848,20 @@ def _phyphox(path: Path) -> tuple[_Stream, _Stream, str, dict[str, str], list[st
         frame = _px_read(name, data)
         folder = name.replace("\\", "/").rsplit("/", 1)[0] if "/" in name else ""
         start = _px_start(members, folder)
-        if all(c in frame.columns for c in PX_ACC) and "acc" not in found:
-            found["acc"] = (frame, name, start)
-        if all(c in frame.columns for c in PX_GYR) and "gyr" not in found:
-            found["gyr"] = (frame, name, start)
+        for key, cols in (("acc", PX_ACC), ("gyr", PX_GYR)):
+            if all(c in frame.columns for c in cols):
+                tables.setdefault(key, {}).setdefault(data, name)
+                if key not in found:
+                    found[key] = (frame, name, start)
         linear |= all(c in frame.columns for c in PX_LINEAR)
+    for key, what in (("acc", "acceleration"), ("gyr", "gyroscope")):
+        names = list(tables.get(key, {}).values())  # one per distinct table
+        if len(names) > 1:
+            raise ImportOptionsError(
+                f"{path}: holds {len(names)} phyphox {what} tables ({_listed(names)}), "
+                "from different measurements; give one measurement's export (its zip, or a "
+                "folder with its 'Acceleration with g' and 'Gyroscope' exports only)"
+            )
     if "acc" not in found:
         why = (
             "it holds 'Linear Acceleration' (without g), which lacks gravity; record with the "
@@ -938,6 +1056,17 @@ def _check_timing(fmt: str, s: _Stream, stats: TimingStats, separate: bool = Fal
     low, high = PLAUSIBLE_RATE_HZ
     median = stats.median_interval_s
     rate = 1.0 / median if median > 0 else math.inf
+    if low <= rate <= high and stats.effective_rate_hz < low and s.t_s.size > 1:
+        # The CSV importer's words for this name --split-by and a session column, which a
+        # phone export does not have.
+        i = int(np.argmax(np.diff(s.t_s)))
+        raise ImportOptionsError(
+            f"{s.label}: most samples are {median:.4g} s apart but they span "
+            f"{stats.span_s:.4g} s, with a pause of {stats.max_interval_s:.4g} s after "
+            f"{s.t_s[i] - s.t_s[0]:.1f} s: two measurements far apart in one export (stopped "
+            f"and started again much later?); export each one on its own, or cut the file at "
+            "that pause"
+        )
     if low <= rate <= high:
         return
     looks = ""

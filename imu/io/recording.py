@@ -299,6 +299,9 @@ def missing_file(path: Path) -> str:
     A symbolic link whose target is gone "exists" as a name in a listing; "no such file"
     alone sent people looking for a typo.
     """
+    if str(path) == "-":  # many tools' name for standard input
+        return ("-: standard input is not read, only files; save the data to a file first "
+                "(e.g. 'cat ... > data.csv') and give that file")
     if path.is_symlink():
         with contextlib.suppress(OSError):
             # The wording of imu batch's and export-bids' failure lists (unusable_file).

@@ -154,7 +154,8 @@ def test_truncated_gzip_says_what_to_do(samples: pd.DataFrame, tmp_path: Path) -
 
 def test_other_binary_data_names_the_fix(tmp_path: Path) -> None:
     path = tmp_path / "sheet.csv"
-    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00\x00\x00\x00" * 40)  # old .xls
+    # (an old .xls is named as such: tests/io/test_wrong_file_kinds.py)
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR" * 40)  # an image
     with pytest.raises(RecordingError, match=r"binary data, not a CSV text file; .*'CSV UTF-8'"):
         import_csv(path)
 
