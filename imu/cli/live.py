@@ -166,8 +166,49 @@ def add_stream_options(p: argparse.ArgumentParser, name_prefix: str = "live",
     p.add_argument("--bell", action="store_true", help="ring the terminal bell on every rep")
     p.add_argument("--plain", action="store_true",
                    help="plain line output even on a terminal (automatic when piped)")
-    p.add_argument("--name", default=None, metavar="NAME",
-                   help=f"recording name [{name_prefix}-YYYYmmdd-HHMMSS]")
+    p.add_argument("--name", default=None, metavar="NAME", type=session_name,
+                   help=f"recording name, without .parquet: NAME.parquet and NAME/ are "
+                        f"written [{name_prefix}-YYYYmmdd-HHMMSS]")
+
+
+SESSION_SUFFIXES = (".parquet", ".imuj")
+"""Suffixes the session's files get from its name: a name ending in one doubles it."""
+
+
+def session_name(text: str) -> str:
+    """The argparse type of ``--name``: refuse names that make files no command finds.
+
+    ``--name s.parquet`` wrote ``s.parquet.parquet`` and its reports into a folder named
+    ``s.parquet`` (which ``imu analyze DIR/*.parquet`` then takes for a recording); a name
+    starting with ``.`` made hidden files that ``ls`` and the shell's ``DIR/*.parquet``
+    leave out; an empty one (an unset shell variable) was replaced by the default without a
+    word. Paths are refused later, by :func:`imu.live.finish.check_session_name`.
+
+    Raises:
+        argparse.ArgumentTypeError: the message names the value and a name that works.
+
+    """
+    name = text.strip()
+    if name in (".", "..") or "/" in name or "\\" in name:
+        return text  # a path: refused by check_session_name, in its words
+    if not name:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} names no session; give one, e.g. --name monday-crunch, or leave --name "
+            "out for a time-stamped one"
+        )
+    for suffix in SESSION_SUFFIXES:
+        if name.lower().endswith(suffix) and len(name) > len(suffix):
+            raise argparse.ArgumentTypeError(
+                f"{text!r}: give the name without {suffix}, e.g. --name "
+                f"{name[: -len(suffix)]} (the recording is NAME.parquet, its reports NAME/)"
+            )
+    if name.startswith("."):
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: a name starting with '.' makes hidden files that 'ls' and the "
+            "shell's DIR/*.parquet (as in 'imu analyze DIR/*.parquet') leave out; give e.g. "
+            f"--name {name.lstrip('.') or 'session'}"
+        )
+    return text
 
 
 def register(subparsers: Any) -> None:

@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import contextlib
 import ipaddress
+import os
 import re
 import socket
 import textwrap
@@ -78,11 +79,24 @@ def register(subparsers: Any) -> None:
                    help="phyphox: this computer's LAN address as the phone sees it, an IP "
                         "like 192.168.1.20 or a host name, without the port (that is --port) "
                         "[--host, or guessed]")
-    p.add_argument("--save", type=Path, metavar="FILE", default=None,
-                   help=f"phyphox: write {EXPERIMENT_NAME} to FILE instead of serving it")
+    p.add_argument("--save", type=save_path, metavar="FILE", default=None,
+                   help=f"phyphox: write {EXPERIMENT_NAME} to FILE instead of serving it "
+                        f"(an existing folder written with a trailing '/': "
+                        f"FOLDER/{EXPERIMENT_NAME})")
     p.add_argument("--force", action="store_true",
                    help="phyphox --save: replace FILE if it exists")
     p.set_defaults(func=run)
+
+
+def save_path(text: str) -> Path:
+    """The argparse type of ``--save``: a file, or a folder written with a trailing '/'.
+
+    ``Path`` drops the trailing '/': ``--save phone/`` wrote a file named ``phone`` instead
+    of ``phone/hip-imu.phyphox``.
+    """
+    if text.endswith(("/", os.sep)) and text.strip("/" + os.sep):
+        return Path(text) / EXPERIMENT_NAME
+    return Path(text)
 
 
 DEFAULT_PORT = 8765
@@ -241,6 +255,9 @@ def save_experiment(path: Path) -> None:
         ImuError: the file cannot be written (the message names it and the fix).
 
     """
+    if str(path) == "-":  # read by many tools as stdout: a file named '-' was written
+        raise ImuError(f"--save '-': give a file name, e.g. --save {EXPERIMENT_NAME} (the "
+                       "experiment is a file to send to the phone, not text to print)")
     if path.is_dir():
         raise ImuError(f"--save {str(path)!r} is a folder; give a file name, e.g. "
                        f"{str(path / EXPERIMENT_NAME)!r}")
@@ -271,6 +288,8 @@ def run(args: argparse.Namespace) -> int:
         if serving:
             raise ImuError(f"{', '.join(serving)}: only for serving the experiment; with "
                            "--save FILE nothing is served, so leave them out")
+        if str(args.save) == "-":
+            save_experiment(args.save)  # refused, before "already exists"
         if args.save.exists() and not args.save.is_dir() and not args.force:
             raise ImuError(
                 f"--save {str(args.save)!r} already exists; add --force to replace it, or "

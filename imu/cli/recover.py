@@ -8,9 +8,12 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-from imu.cli._args import folder_arg
+from rich.console import Console
+
+from firmware_protocol import ProtocolError
+from imu.cli._args import file_arg, folder_arg
 from imu.cli._csvargs import console
-from imu.errors import RecordingError
+from imu.errors import ImuError, RecordingError
 from imu.io.journal import (
     RECOVERED_SUFFIX,
     is_recovered_journal,
@@ -20,7 +23,7 @@ from imu.io.journal import (
     recovery_target,
     set_aside,
 )
-from imu.io.recording import write_recording
+from imu.io.recording import one_line, write_recording
 from imu.io.repairs import plural
 from imu.live.finish import recovered_analyze_command
 
@@ -47,11 +50,12 @@ def register(subparsers: Any) -> None:
         epilog="examples:\n  imu recover sessions/live-20250101-093000.imuj\n"
         "  imu recover sessions/*.imuj --out recovered/\n\n"
         "exit codes: 0 recovered (at most a torn last record dropped or an unreadable\n"
-        "tail ignored), 1 recovered but intact data was lost to damage, 2 nothing\n"
+        "tail ignored), 1 recovered but intact data was lost to damage, or of several\n"
+        "journals one could not be recovered (said, and the others recovered), 2 nothing\n"
         "recovered (error).",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("journals", type=Path, nargs="+", metavar="JOURNAL", help="journal file(s)")
+    p.add_argument("journals", type=file_arg, nargs="+", metavar="JOURNAL", help="journal file(s)")
     p.add_argument("--out", "-o", type=folder_arg("--out recovered/"), default=None,
                    metavar="DIR",
                    help="output directory (default: next to each journal)")
@@ -59,58 +63,94 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Recover every journal; returns the exit code (1 if any lost intact data)."""
+    """Recover every journal; returns the exit code (see the epilog).
+
+    A journal that cannot be recovered is said in one line and the others are recovered
+    (``imu recover sessions/*.imuj`` with one damaged header among them): exit code 1 then,
+    2 when none could be. A journal named twice is recovered once.
+    """
     out = console("recover")
-    code = 0
-    for journal in args.journals:
-        if journal_in_use(journal):
-            raise RecordingError(
-                f"{journal} is in use: a running session is still writing it; stop that "
-                "session (Ctrl-C) and it saves its own recording"
-            )
-        result = recover(journal, warn=False)
-        recording = result.recording
-        target = recovery_target(journal, args.out)  # never over an existing recording
-        write_recording(recording, target)
-        done = journal
-        kept = ""
-        if not is_recovered_journal(journal):  # recovered again: already marked
-            # Not recovered again at the next 'imu live' into this folder; never over the
-            # journal of an earlier crash of a session with the same name.
-            done = set_aside(journal, RECOVERED_SUFFIX)
-            plain = journal.name + RECOVERED_SUFFIX
-            if done.name != plain:
-                earlier = done.name[len(plain) + 1:]  # the k of NAME.imuj.recovered-k
-                kept = (
-                    f" ({plain}, of an earlier recovery, is kept: not written over)"
-                    if earlier == "2"
-                    else f" ({plain} to {plain}-{int(earlier) - 1}, of earlier recoveries, "
-                    "are kept: not written over)"
-                )
-        plain_target = target.with_name(f"{journal_stem(journal)}.parquet")
-        written_over = (
-            f"{plain_target.name} is there, not written over; " if target != plain_target else ""
+    journals = list(dict.fromkeys(args.journals, None))
+    journals = [j for i, j in enumerate(journals)
+                if all(not _same_file(j, k) for k in journals[:i])]
+    if len(journals) == 1:
+        return _recover_one(journals[0], args.out, out)  # its error is the command's
+    codes = []
+    for journal in journals:
+        try:
+            codes.append(_recover_one(journal, args.out, out))
+        except (ImuError, ProtocolError) as exc:
+            print(f"imu recover: error: {one_line(exc)}; skipped", file=sys.stderr)
+            codes.append(2)
+    failed = codes.count(2)
+    if failed == len(codes):
+        return 2
+    if failed:
+        print(f"imu recover: {failed} of {len(codes)} journals could not be recovered (said "
+              "above); the others were", file=sys.stderr)
+    return 1 if any(codes) else 0
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.samefile(b)
+    except OSError:
+        return False
+
+
+def _recover_one(journal: Path, out_dir: Path | None, out: Console) -> int:
+    """Recover one journal and say so; 1 if intact data was lost to damage, else 0.
+
+    Raises:
+        ImuError: the journal cannot be recovered (the message names it and why).
+
+    """
+    if journal_in_use(journal):
+        raise RecordingError(
+            f"{journal} is in use: a running session is still writing it; stop that "
+            "session (Ctrl-C) and it saves its own recording"
         )
-        torn = ""
-        if result.contents.torn_tail:
-            tail = result.contents.damage[-1]
-            torn = (
-                f", {plural(tail.n_bytes, 'byte')} of unreadable tail ignored"
-                if tail.foreign
-                else ", torn last record dropped"
+    result = recover(journal, warn=False)
+    recording = result.recording
+    target = recovery_target(journal, out_dir)  # never over an existing recording
+    write_recording(recording, target)
+    done = journal
+    kept = ""
+    if not is_recovered_journal(journal):  # recovered again: already marked
+        # Not recovered again at the next 'imu live' into this folder; never over the
+        # journal of an earlier crash of a session with the same name.
+        done = set_aside(journal, RECOVERED_SUFFIX)
+        plain = journal.name + RECOVERED_SUFFIX
+        if done.name != plain:
+            earlier = done.name[len(plain) + 1:]  # the k of NAME.imuj.recovered-k
+            kept = (
+                f" ({plain}, of an earlier recovery, is kept: not written over)"
+                if earlier == "2"
+                else f" ({plain} to {plain}-{int(earlier) - 1}, of earlier recoveries, "
+                "are kept: not written over)"
             )
-        out.print(
-            f"{journal}: {plural(result.contents.n_frames, 'frame')}{torn} -> {target}"
-            f" ({written_over}{recording.duration_s:.1f} s, "
-            f"{plural(len(recording.meta.gaps), 'gap')}, "
-            f"{plural(recording.missing_samples, 'sample')} missing); journal kept as "
-            f"{done.name}{kept}",
-            markup=False,
+    plain_target = target.with_name(f"{journal_stem(journal)}.parquet")
+    written_over = (
+        f"{plain_target.name} is there, not written over; " if target != plain_target else ""
+    )
+    torn = ""
+    if result.contents.torn_tail:
+        tail = result.contents.damage[-1]
+        torn = (
+            f", {plural(tail.n_bytes, 'byte')} of unreadable tail ignored"
+            if tail.foreign
+            else ", torn last record dropped"
         )
-        out.print(f"  its reports: {recovered_analyze_command(target)}", markup=False)
-        if result.repairs:  # a loss is a warning; a torn or unreadable tail lost nothing
-            kind = "warning" if result.repairs.data_lost else "note"
-            print(f"imu recover: {kind}: {result.repairs.line()}", file=sys.stderr)
-        if result.repairs.data_lost:
-            code = 1
-    return code
+    out.print(
+        f"{journal}: {plural(result.contents.n_frames, 'frame')}{torn} -> {target}"
+        f" ({written_over}{recording.duration_s:.1f} s, "
+        f"{plural(len(recording.meta.gaps), 'gap')}, "
+        f"{plural(recording.missing_samples, 'sample')} missing); journal kept as "
+        f"{done.name}{kept}",
+        markup=False,
+    )
+    out.print(f"  its reports: {recovered_analyze_command(target)}", markup=False)
+    if result.repairs:  # a loss is a warning; a torn or unreadable tail lost nothing
+        kind = "warning" if result.repairs.data_lost else "note"
+        print(f"imu recover: {kind}: {result.repairs.line()}", file=sys.stderr)
+    return 1 if result.repairs.data_lost else 0

@@ -15,13 +15,16 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
+from imu.cli._args import file_arg
 from imu.cli._csvargs import not_a_recording, too_slow_message
 from imu.cli._output import pipe_safe_console, prepare_analysis
 from imu.cli.live import add_stream_options, default_name, finish, make_view
 from imu.errors import AnalysisError, ImuError
 from imu.exercises import get_profile
 from imu.io.journal import SUFFIX
-from imu.io.recording import read_recording
+from imu.io.recording import Recording, missing_file, read_recording
 from imu.io.summary import looks_like_parquet
 from imu.live.finish import check_session_name
 from imu.live.session import InterruptHold
@@ -42,10 +45,15 @@ def register(subparsers: Any) -> None:
         ),
         epilog="examples:\n"
                "  imu replay sessions/live-20250101-093000.parquet --out replayed/ --speed 10\n"
-               "  imu replay recordings/reverse_crunch.parquet --out out/r --speed 20 --plain",
+               "  imu replay recordings/reverse_crunch.parquet --out out/r --speed 20 --plain\n"
+               "\n"
+               "RECORDING is a Parquet recording (imu live, imu convert, imu simulate); import\n"
+               "a CSV or a phone export with 'imu convert' first. Ctrl-C stops the replay and\n"
+               "saves the part streamed, as it ends a live session: a note says how much of\n"
+               "the recording that is.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("recording", type=Path, metavar="RECORDING", help="Parquet recording")
+    p.add_argument("recording", type=file_arg, metavar="RECORDING", help="Parquet recording")
     p.add_argument("--exercise", "-e", default=None, metavar="E",
                    help="exercise profile (default: the recording's own)")
     add_stream_options(p, name_prefix="replay",
@@ -67,7 +75,7 @@ def check_recording_arg(path: Path) -> None:
             f"{path}: is a folder; imu replay streams one recording file (.parquet){example}"
         )
     if not path.exists():
-        raise ImuError(f"{path}: no such file; imu replay wants a Parquet recording")
+        raise ImuError(f"{missing_file(path)}; imu replay wants a Parquet recording")
     problem = not_a_recording(path)
     if problem:
         raise ImuError(problem)
@@ -125,4 +133,29 @@ def run(args: argparse.Namespace) -> int:
             )
         saved = finish(result, args.out, name, profile, tempo, out, journal, command="replay",
                        hold=hold)
+    cut = cut_short_note(recording, result.recording.duration_s, args.recording)
+    if cut:
+        print(f"imu replay: note: {cut}", file=sys.stderr)
     return 1 if saved is not None and saved.fallback_reason is not None else 0
+
+
+CUT_SHORT_S = 1.0
+"""A replay ending this much before the recording's last sample was stopped (Ctrl-C)."""
+
+
+def cut_short_note(recording: Recording, replayed_s: float, path: Path) -> str:
+    """What a replay stopped before the recording's end holds; "" for a whole replay.
+
+    Ctrl-C ends a replay cleanly and saves what was streamed, as it ends ``imu live``: the
+    saved recording and its reports are only the part before it, which the summary's
+    "20 s recorded" alone does not tell from the whole recording.
+    """
+    valid = np.flatnonzero(np.isfinite(recording.acc).all(axis=1))
+    if valid.size == 0:
+        return ""
+    end_s = (valid[-1] + 1) / recording.sampling_rate_hz
+    if replayed_s >= end_s - CUT_SHORT_S:
+        return ""
+    return (f"the replay stopped at {replayed_s:.1f} s of the recording's {end_s:.1f} s: the "
+            "replay's recording and reports hold only that part (the reps after it were not "
+            f"replayed); {path} itself is unchanged")

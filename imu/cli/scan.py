@@ -11,7 +11,7 @@ from rich import box
 from rich.table import Table
 
 from imu.ble.client import KIND_POLAR, BleBackend, SensorInfo, scan
-from imu.cli._csvargs import console
+from imu.cli._csvargs import console, positive_number
 
 
 def register(subparsers: Any) -> None:
@@ -28,7 +28,8 @@ def register(subparsers: Any) -> None:
                "  imu scan --transport usb:0          a USB Bluetooth dongle through Bumble",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("--timeout", type=float, default=5.0, metavar="S", help="scan time [5]")
+    p.add_argument("--timeout", type=positive_number, default=5.0, metavar="S",
+                   help="scan time, seconds [5]")
     p.add_argument("--transport", metavar="NAME",
                    help="use Bumble on this HCI transport (e.g. usb:0) instead of the OS stack")
     p.add_argument("--no-battery", action="store_true", help="do not connect to read batteries")

@@ -492,6 +492,19 @@ def read_journal(path: str | Path) -> JournalContents:
 
     """
     path = Path(path)
+    if path.is_dir():  # "." or "/" has no name to derive the recovered one from
+        found = sorted(path.glob(f"*{SUFFIX}"))
+        if not found:
+            raise RecordingError(
+                f"{path}: a folder, not a journal, and it holds no journal (NAME{SUFFIX}, "
+                "which imu live writes into its --out folder); give a journal file"
+            )
+        example = (f"imu recover {path / found[0].name}" if len(found) == 1
+                   else f"imu recover {path / ('*' + SUFFIX)}")
+        raise RecordingError(
+            f"{path}: a folder, not a journal; give the journal files, e.g. {example} "
+            f"({len(found)} in it)"
+        )
     done = path.with_name(path.name + RECOVERED_SUFFIX)
     if not path.exists() and done.exists():
         raise RecordingError(
