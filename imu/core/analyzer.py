@@ -579,6 +579,7 @@ class RepAnalyzer:
             if self._is_fidget(rep) or self._doubted_and_small(rep, raw):
                 logger.debug("a %.1f deg movement at %.1f s is a fidget, not a rep",
                              rep.rom_deg, rep.con_start_s)
+                self._labeller.forget(rep)  # no rep, so no beat of the set's rhythm
                 continue
             self.reps_.append(rep)
             out.append(rep)

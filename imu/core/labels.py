@@ -82,6 +82,14 @@ class RepLabeller:
         starts.append(q.con_start_s)
         return missed
 
+    def forget(self, rep: Rep) -> None:
+        """``rep``, just labelled, was dropped (a fidget): its start leaves the set's rhythm.
+
+        The ROM reference keeps it, as it always has (the fidget test reads ``rom_ratio``).
+        """
+        if self._starts and self._starts[-1] == rep.con_start_s:
+            self._starts.pop()
+
     def __call__(self, q: RepQuantities) -> Rep:
         """The labelled rep; updates the ROM reference."""
         prof, th = self.profile, self.profile.thresholds

@@ -59,3 +59,18 @@ def test_off_where_the_pelvis_moves_through_the_rep(name: str):
 def test_on_for_the_braced_exercises(name: str):
     assert get_profile(name).missed_rep_gap_ratio == MISSED_REP_GAP_RATIO
 
+
+
+def test_a_dropped_fidget_is_no_beat_of_the_rhythm() -> None:
+    """The analyzer drops some labelled movements as fidgets; forgetting one takes its start
+    out of the set's rhythm, so the pause it sat in is still a pause."""
+    lab = RepLabeller(DEAD_BUG)
+    marks = [lab(_rep(1, t)).missed_before for t in (0.0, 5.0, 10.0)]
+    fidget = lab(_rep(1, 14.0))
+    lab.forget(fidget)
+    marks.append(lab(_rep(1, 20.0)).missed_before)  # 10 s after the last rep: two intervals
+    assert marks == [False, False, False, True]
+    kept = RepLabeller(DEAD_BUG)
+    for t in (0.0, 5.0, 10.0, 14.0):
+        kept(_rep(1, t))
+    assert kept(_rep(1, 20.0)).missed_before is False  # 6 s after a rep it counted
