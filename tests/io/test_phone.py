@@ -168,14 +168,19 @@ def test_phyphox_two_experiments_aligned_by_start_time(tmp_path, truth, sep, dec
     _close_to_truth(rec, truth, 1_735_725_600.0)
 
 
-def test_phyphox_single_csv_with_both_sensors(tmp_path, truth):
-    t, acc, gyr = _sample(truth, 100.0, 0.0, 6)
+def write_phyphox_csv(path, t, acc, gyr):
+    """One phyphox "Raw Data.csv" with both sensors' columns (time, acc xyz, gyro xyz)."""
     cols = ["Time (s)", *ACC_COLS, *GYR_COLS]
     lines = [",".join(f'"{c}"' for c in cols)]
     lines += [",".join(f"{v:.9E}" for v in (ti, *a, *g)) for ti, a, g in zip(t, acc, gyr,
                                                                              strict=True)]
-    path = tmp_path / "Raw Data.csv"
     path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_phyphox_single_csv_with_both_sensors(tmp_path, truth):
+    t, acc, gyr = _sample(truth, 100.0, 0.0, 6)
+    path = write_phyphox_csv(tmp_path / "Raw Data.csv", t, acc, gyr)
     rec = import_phone(path).recording
     _close_to_truth(rec, truth)
 

@@ -219,16 +219,11 @@ def test_a_phone_export_with_a_long_pause_is_said_in_the_apps_terms(tmp_path, ca
     """A phyphox export holding two measurements 2 h apart was told to "name the column that
     tells them apart with --split-by, e.g. a participant or session column", options a phone
     export does not take."""
-    from tests.io.test_phone import ACC_COLS, GYR_COLS, _sample
+    from tests.io.test_phone import _sample, write_phyphox_csv
 
     t, acc, gyr = _sample(truth, 100.0, 0.0, 6)
     t = np.where(np.arange(t.size) > t.size // 2, t + 7200.0, t)
-    cols = ["Time (s)", *ACC_COLS, *GYR_COLS]
-    lines = [",".join(f'"{c}"' for c in cols)]
-    lines += [",".join(f"{v:.9E}" for v in (ti, *a, *g)) for ti, a, g in zip(t, acc, gyr,
-                                                                             strict=True)]
-    path = tmp_path / "Raw Data.csv"
-    path.write_text("\n".join(lines) + "\n")
+    path = write_phyphox_csv(tmp_path / "Raw Data.csv", t, acc, gyr)
     err = _one_line_error(capsys, ["convert", str(path), str(tmp_path / "x.parquet")])
     assert "two measurements far apart in one export" in err and "7200 s" in err, err
     assert "--split-by" not in err

@@ -15,15 +15,20 @@ from imu.report.progress import build_progress, headline, render_progress_html
 from tests.report.test_progress_judged import tables
 
 
-def _drives(uncertain: int = 0):
-    """Two weekly sessions of 4 hip drives each; the first ``uncertain`` of them unsure."""
-    data = tables("standing-curl", ["2-0-2"] * 2)
+def hip_drive_tables(weeks: int, uncertain: int = 0):
+    """``weeks`` weekly sessions of 4 hip drives each; the first ``uncertain`` unsure."""
+    data = tables("standing-curl", ["2-0-2"] * weeks)
     data.reps["swing"] = True
     data.reps["clean"] = False
     data.reps["count_confidence"] = 0.9
     data.reps.loc[data.reps.index[:uncertain], "count_confidence"] = 0.2
     data.sets["clean_reps"] = 0
-    return build_progress(data)
+    return data
+
+
+def _drives(uncertain: int = 0):
+    """Two weekly sessions of 4 hip drives each; the first ``uncertain`` of them unsure."""
+    return build_progress(hip_drive_tables(2, uncertain))
 
 
 def _text(page: str) -> str:

@@ -21,6 +21,7 @@ from imu import research
 from imu.cli import main
 from imu.exercises import get_profile
 from imu.report.progress import build_progress, headline, weekly_columns
+from tests.report.test_progress_hip_drives import hip_drive_tables
 from tests.report.test_progress_judged import tables
 
 HIP_DRIVES_COUNTED = "hip_drives_counted"
@@ -30,12 +31,7 @@ STRICT = get_profile("standing-curl")
 def _drives(uncertain: int = 0, still_weeks: tuple[int, ...] = ()) -> research.Dataset:
     """Three weekly sessions of 4 hip drives each; the first ``uncertain`` unsure; the
     sessions of ``still_weeks`` (0-based) found no hip drive at all."""
-    data = tables("standing-curl", ["2-0-2"] * 3)
-    data.reps["swing"] = True
-    data.reps["clean"] = False
-    data.reps["count_confidence"] = 0.9
-    data.reps.loc[data.reps.index[:uncertain], "count_confidence"] = 0.2
-    data.sets["clean_reps"] = 0
+    data = hip_drive_tables(3, uncertain)
     data.sessions["clean_share"] = 0.0
     data.sessions["clean_reps_before_first_fault"] = 0
     still = data.sessions["session_id"].iloc[list(still_weeks)]
