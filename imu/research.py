@@ -118,8 +118,18 @@ def load_table(root: str | Path, table: str) -> pd.DataFrame:
         frame = data.to_table().to_pandas()
     except (pa.ArrowException, OSError) as exc:
         raise _damaged(root, folder, exc) from exc
+    # A mark added since (the reps' missed_before) is null on rows an earlier version
+    # wrote: not marked, as a bool column reads everywhere else (reps[reps.missed_before]).
+    for column in MARKS_ADDED_SINCE.get(table, ()):
+        if column in frame and frame[column].isna().any():
+            frame[column] = frame[column].fillna(False).astype(bool)
     keys = [c for c in ("participant", "date", "session_id", "set", "rep") if c in frame]
     return frame.sort_values(keys, kind="stable").reset_index(drop=True)
+
+
+MARKS_ADDED_SINCE: Final[dict[str, tuple[str, ...]]] = {"reps": ("missed_before",)}
+"""Bool columns added to a table after datasets were written without them: rows from those
+files read False (not marked) rather than null."""
 
 
 def _mixed_types(root: str | Path, folder: Path, schemas: list[pa.Schema],

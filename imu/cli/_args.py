@@ -21,6 +21,7 @@ __all__ = [
     "exercise_spelling",
     "file_arg",
     "folder_arg",
+    "input_arg",
     "join_dash_values",
     "out_dir_arg",
     "tempo_text",
@@ -123,6 +124,23 @@ def file_arg(text: str) -> Path:
     if not text.strip():
         raise argparse.ArgumentTypeError(f"{text!r} names no file; give the file's path")
     return Path(text)
+
+
+def input_arg(text: str) -> str:
+    """An argparse type for an input of ``imu batch``, ``progress`` and ``export-bids``.
+
+    A file, a folder or a quoted glob; an empty name is refused: ``""`` (an unset shell
+    variable) searched the current folder for recordings, and its note offered the glob
+    ``/*.csv``, the root's CSV files.
+
+    Raises:
+        argparse.ArgumentTypeError: the name is empty or blank.
+
+    """
+    if not text.strip():
+        raise argparse.ArgumentTypeError(
+            f"{text!r} names no file or folder; give one (. for the current folder)")
+    return text
 
 
 out_dir_arg = folder_arg()

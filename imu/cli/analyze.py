@@ -17,7 +17,13 @@ from rich.markup import escape
 from rich.measure import Measurement
 from rich.text import Text
 
-from imu.cli._args import out_dir_arg, tempo_text, tolerance_fraction, uncertain_note
+from imu.cli._args import (
+    file_arg,
+    out_dir_arg,
+    tempo_text,
+    tolerance_fraction,
+    uncertain_note,
+)
 from imu.cli._csvargs import (
     PHONE_HELP,
     UNITS_HELP,
@@ -47,7 +53,7 @@ from imu.live.finish import no_reps_note
 from imu.report.coaching import DISCLAIMER, default_tempo_words, tempo_by_default
 from imu.report.mismatch import exercise_mismatch
 from imu.report.session import SessionReport, analyze_recording, check_long_enough
-from imu.report.summary import counted_words, summarize
+from imu.report.summary import counted_words, missed_note, summarize
 from imu.report.tables import REPORT_FILES, check_output_dir, combined_tables, write_reports
 from imu.report.terminal import reps_view, sets_view
 from imu.tempo import Tempo, parse_tempo
@@ -80,6 +86,13 @@ outputs (in --out DIR):
   A CSV or table names no exercise: without --exercise (or --exercise-col) it is skipped,
   said once, before anything is imported.
 
+printed:
+  the reps table (a rep number marked 2? is uncertain: it may not be a rep; *4 comes after
+  a long pause, on a leg raise, dead bug or bird-dog: a rep too small to see may be missing
+  before it; a legend under the table says so), the sets table (a standing strict lift: a
+  table of its hip drives instead), then the count, where a rep may be missing, "fix
+  first" and the verdict.
+
 exit codes:
   0 every recording analysed, 1 some skipped (the others analysed and written),
   2 nothing analysed (error).
@@ -109,7 +122,7 @@ def register(subparsers: Any) -> None:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("files", type=Path, nargs="+", metavar="FILE", help="recordings")
+    parser.add_argument("files", type=file_arg, nargs="+", metavar="FILE", help="recordings")
     parser.add_argument(
         "--exercise",
         "-e",
@@ -376,11 +389,14 @@ def _analyse_one(
         None,
         known_profile(args.exercise),
     ):
-        default = get_profile(args.exercise).default_tempo
+        asked = get_profile(args.exercise)
+        default = asked.default_tempo
+        # A standing strict lift's hip drives have no tempo (--tempo is said not to apply):
+        # "with its default tempo 2-0-2 ... --tempo to choose" sent the user to that note.
         own_tempo = (
             f", with its default tempo {default} (not the recorded {recording.meta.tempo}; "
             "--tempo to choose)"
-            if tempo is None and recording.meta.tempo
+            if tempo is None and recording.meta.tempo and not asked.every_rep_is_swing
             and _same_tempo(recording.meta.tempo, default) is False else ""
         )
         print(
@@ -430,6 +446,9 @@ def _print_and_write(
                             tolerance=r.tolerance)
         if summary.gap_note:  # what a lost sensor cost, as the HTML report says it
             out.print(f"{prefix}{summary.gap_note}", markup=False, highlight=False)
+        if summary.missed_before:  # where a rep may be missing, as the report's card says
+            out.print(f"{prefix}{missed_note(summary.missed_before)}", markup=False,
+                      highlight=False)
         for fix in summary.fixes:
             out.print(f"[bold]fix first:[/bold] {escape(fix.text)}", markup=True)
         out.print(f"[bold]verdict:[/bold] {row['verdict']}", markup=True)

@@ -27,7 +27,7 @@ from imu.batch import (
     run_batch,
     unplaced_sessions,
 )
-from imu.cli._args import count, folder_arg, tempo_text, tolerance_fraction
+from imu.cli._args import count, folder_arg, input_arg, tempo_text, tolerance_fraction
 from imu.cli._csvargs import console
 from imu.cli._output import prepare_analysis
 from imu.core.analyzer import AnalyzerParams
@@ -113,7 +113,8 @@ def register(subparsers: Any) -> None:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("inputs", nargs="*", metavar="INPUT", help="files, directories, globs")
+    parser.add_argument("inputs", type=input_arg, nargs="*", metavar="INPUT",
+                        help="files, directories, globs")
     parser.add_argument("--out", "-o", type=folder_arg("--out out/batch"), required=True,
                         metavar="DATASET",
                         help="dataset directory")

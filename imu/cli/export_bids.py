@@ -14,7 +14,7 @@ import pyarrow.parquet as pq
 from rich.console import Console
 
 from imu.batch import expand_inputs, session_id, unusable_file
-from imu.cli._args import count, folder_arg, tempo_text
+from imu.cli._args import count, folder_arg, input_arg, tempo_text
 from imu.cli._csvargs import console
 from imu.cli._output import prepare_analysis
 from imu.errors import ImportOptionsError, ImuError
@@ -70,7 +70,8 @@ def register(subparsers: Any) -> None:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("inputs", nargs="+", metavar="INPUT", help="files, directories, globs")
+    parser.add_argument("inputs", type=input_arg, nargs="+", metavar="INPUT",
+                        help="files, directories, globs")
     parser.add_argument("--out", "-o", type=folder_arg("--out out/bids"), required=True,
                         metavar="BIDS_ROOT")
     parser.add_argument("--task", metavar="NAME", default=None, type=label_arg("--task"),

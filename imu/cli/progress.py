@@ -8,7 +8,7 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-from imu.cli._args import folder_arg, tempo_text
+from imu.cli._args import folder_arg, input_arg, tempo_text
 from imu.cli._csvargs import console
 from imu.cli._output import prepare_analysis
 from imu.errors import ImuError
@@ -56,7 +56,7 @@ def register(subparsers: Any) -> None:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("inputs", nargs="+", metavar="SESSIONS_OR_DATASET",
+    parser.add_argument("inputs", type=input_arg, nargs="+", metavar="SESSIONS_OR_DATASET",
                         help="a dataset folder, or recordings (files, folders, globs)")
     parser.add_argument("--out", "-o", type=folder_arg("--out out/progress"), required=True,
                         metavar="DIR", help="output dir")

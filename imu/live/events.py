@@ -355,9 +355,6 @@ NOT_JUDGED_REP = "not judged (data gap)"
 """What every screen says of a rep (or hold) over a data gap in place of on tempo or off: it
 lasted an unknown time, so it is neither red nor green and has no ▼/▲."""
 
-MISSED_BEFORE_NOTE = "after a long pause: a rep may be missing before it"
-"""What the screens say of a rep marked ``missed_before``: the pause before it broke the set's
-rhythm, and a rep too small for the hip to show may hide in it (the count may be one short)."""
 
 NOT_JUDGED_SET = "not judged: the sensor was lost"
 """The coaching line of a set whose every rep was over a data gap: nothing to judge it by."""

@@ -49,7 +49,7 @@ from imu.live.session import InterruptHold, LiveResult
 from imu.report.coaching import MIN_ANALYSIS_S
 from imu.report.mismatch import exercise_mismatch
 from imu.report.session import SessionReport, data_seconds
-from imu.report.summary import counted_words, summarize
+from imu.report.summary import counted_words, missed_note, summarize
 from imu.report.tables import reps_table, session_table, sets_table, write_reports
 from imu.report.terminal import reps_view, sets_view
 from imu.tempo import Tempo
@@ -485,6 +485,8 @@ def coaching_lines(report: SessionReport) -> list[str]:
     summary = summarize(report.reps, report.profile, report.tempo,
                         lost_spans_s=report.lost_spans_s, tolerance=report.tolerance)
     lines = [summary.gap_note] if summary.gap_note else []
+    if summary.missed_before:  # where a rep may be missing (the report's card says it too)
+        lines.append(missed_note(summary.missed_before))
     lines += [f"fix first: {fix.text}" for fix in summary.fixes]
     if len(report.session) and "verdict" in report.session.columns:
         lines.append(f"verdict: {report.session.iloc[0]['verdict']}")

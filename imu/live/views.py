@@ -30,7 +30,6 @@ from imu.live.events import (
     HIP_DRIVE_CUE,
     HIP_DRIVE_UNCERTAIN,
     HOLD_HINTS,
-    MISSED_BEFORE_NOTE,
     NOT_JUDGED_REP,
     PHASE_HINTS,
     PHASE_NAMES,
@@ -61,6 +60,7 @@ from imu.live.events import (
     set_coaching,
     uncertain_left_out,
 )
+from imu.report.summary import MISSED_BEFORE_NOTE
 from imu.report.tables import near_limit, phase_limits, tut_text
 from imu.tempo import Tempo
 from imu.text import count
@@ -803,6 +803,11 @@ class RichView:
                 parts.append(fix)
         if s.last is not None:
             parts.append(self._last_rep())
+            if s.last.missed_before:
+                # A long pause before it broke the set's rhythm: a rep may be missing there,
+                # as its plain line, the page's badge and the end table's "*" say (a line of
+                # its own: the last rep's narrow table folded it into three).
+                parts.append(Text(f"last rep: {MISSED_BEFORE_NOTE}", style="yellow"))
         if s.summary:
             lines = [Text(s.earlier, style="dim")] if s.earlier else []
             if s.coaching:

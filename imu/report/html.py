@@ -56,9 +56,11 @@ from imu.report.coaching import (
 )
 from imu.report.summary import (
     HIP_DRIVE,
+    MISSED_BEFORE_NOTE,
     STRICT_FORM,
     Summary,
     lost_s,
+    marked_missed_before,
     missed_note,
     summarize,
     swing_words,
@@ -828,6 +830,13 @@ def _badge(kind: str, text: str, title: str) -> str:
             f"{html.escape(text)}</span>")
 
 
+MISSED_TITLE: Final = ("the pause before this rep was much longer than the set's rhythm (over "
+                       "1.6 of its usual intervals): a rep too small for the hip to show may "
+                       "hide there, so the set's count may be one short. The rep itself is "
+                       "counted as any other")
+"""What the ``missed_before`` badge means, on hover."""
+
+
 def rep_badges(row: Row, tempo: Tempo, profile: ExerciseProfile | None = None) -> list[str]:
     """Badges of one rep: swing and each fault with its measured quantity, uncertain reps.
 
@@ -1110,6 +1119,8 @@ def set_section(report: SessionReport, set_row: Row, reps: pd.DataFrame, level: 
         badges = rep_badges(row, tempo, report.profile)
         if not badges and row.get("clean"):
             badges = [_no_fault_badge(row)]
+        if marked_missed_before(row):
+            badges.append(_badge("unsure", MISSED_BEFORE_NOTE, MISSED_TITLE))
         off = off_phases(row, tempo, tolerance=report.tolerance)
         gap = bool(row.get("in_gap"))
         rows.append([

@@ -45,9 +45,9 @@ sets (a pause between two hip drives is no set the person did): :func:`counted_w
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 import pandas as pd
@@ -843,6 +843,18 @@ def uncertain_reps(reps: pd.DataFrame) -> str:
     return rep_ranges(reps, mask) if mask.any() else ""
 
 
+MISSED_BEFORE_NOTE: Final = "after a long pause: a rep may be missing before it"
+"""What every screen says of a rep marked ``missed_before`` (the live line, the panel, the
+phone page's and the report's badge): the pause before it broke the set's rhythm, and a rep
+too small for the hip to show may hide in it (the count may be one short)."""
+
+
+def marked_missed_before(row: Mapping[Any, Any]) -> bool:
+    """Whether a reps-table row is marked ``missed_before`` (False in tables without it)."""
+    value = row.get("missed_before")
+    return bool(value) if isinstance(value, bool | np.bool_) else False
+
+
 def missed_before_reps(reps: pd.DataFrame) -> str:
     """The reps marked ``missed_before`` (a rep may be missing before them), as text."""
     if "missed_before" not in reps.columns or reps.empty:
@@ -858,6 +870,11 @@ def missed_note(where: str) -> str:
     """
     if not where:
         return ""
+    # "set 2, reps 5-6" or "set 1, rep 4; set 2, rep 7" name several reps: each has its pause.
+    if "reps " in where or ";" in where:
+        return (f"A rep may be missing before {where}: the pause before each of them was "
+                "much longer than the set's rhythm, and a rep too small for the hip to show "
+                "may hide in it (the set's count may be one short for each).")
     return (f"A rep may be missing before {where}: the pause before it was much longer "
             "than the set's rhythm, and a rep too small for the hip to show may hide "
             "in it (the count may be one short there).")

@@ -10,7 +10,6 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-import numpy as np
 import pandas as pd
 from rich import box
 from rich.table import Table
@@ -18,6 +17,7 @@ from rich.text import Text
 
 from imu.core.metrics import UNCERTAIN_CONFIDENCE, TempoTolerance
 from imu.exercises import FAULTS, fault_words
+from imu.report.summary import marked_missed_before
 from imu.report.tables import RECORDING, finite, phase_text, time_held_s
 from imu.text import count
 
@@ -77,18 +77,13 @@ def _uncertain(row: Mapping[Any, Any]) -> bool:
     return confidence is not None and confidence < UNCERTAIN_CONFIDENCE
 
 
-def _missed(row: Mapping[Any, Any]) -> bool:
-    value = row.get("missed_before")
-    return bool(value) if isinstance(value, bool | np.bool_) else False
-
-
 def _rep_no(row: Mapping[Any, Any]) -> str:
     """The rep's number, marked.
 
     :data:`UNCERTAIN_MARK` after it when it is uncertain,
     :data:`MISSED_MARK` before it when a rep may be missing before it.
     """
-    return (f"{MISSED_MARK if _missed(row) else ''}{row['rep']}"
+    return (f"{MISSED_MARK if marked_missed_before(row) else ''}{row['rep']}"
             f"{UNCERTAIN_MARK if _uncertain(row) else ''}")
 
 
@@ -144,7 +139,7 @@ def reps_view(reps: pd.DataFrame, hold: bool = False,
     records = reps.to_dict(orient="records")
     legend = "\n".join(
         [*([UNCERTAIN_LEGEND] if any(_uncertain(r) for r in records) else []),
-         *([MISSED_LEGEND] if any(_missed(r) for r in records) else [])])
+         *([MISSED_LEGEND] if any(marked_missed_before(r) for r in records) else [])])
     table = Table(title="reps", box=box.SIMPLE_HEAD, show_edge=False,
                   caption=legend or None, caption_justify="left")
     several = RECORDING in reps

@@ -34,3 +34,17 @@ def test_no_note_without_a_strict_lift_or_a_tempo(
     assert main(["analyze", str(crunch), "--tempo", "3-1-3", "--out", str(tmp_path / "a")]) == 0
     assert main(["analyze", str(curls), "--out", str(tmp_path / "b")]) == 0
     assert "does not apply" not in capsys.readouterr().err
+
+
+def test_a_recording_analysed_as_a_strict_lift_is_not_sent_to_choose_a_tempo(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Found trying the tool: a reverse crunch (recorded at 2-1-2) analysed with --exercise
+    standing-curl got "analysing it as 'standing-strict' as asked, with its default tempo
+    2-0-2 (not the recorded 2-1-2; --tempo to choose)", and --tempo then got "does not
+    apply"."""
+    crunch = RECORDINGS / "reverse_crunch.parquet"
+    assert main(["analyze", str(crunch), "--exercise", "standing-curl",
+                 "--out", str(tmp_path / "o")]) == 0
+    err = " ".join(capsys.readouterr().err.split())
+    assert "analysing it as 'standing-strict' as asked (leave out --exercise" in err, err
+    assert "default tempo" not in err and "--tempo to choose" not in err

@@ -63,8 +63,9 @@ def test_the_live_rep_line_says_a_rep_may_be_missing() -> None:
 
 
 def test_the_phone_page_badges_the_rep_after_a_long_pause() -> None:
-    from imu.live.events import MISSED_BEFORE_NOTE, RepDone
+    from imu.live.events import RepDone
     from imu.live.web.state import CoachingState
+    from imu.report.summary import MISSED_BEFORE_NOTE
 
     state = CoachingState(DEAD_BUG.title, TEMPO, clock=lambda: 100.0, profile=DEAD_BUG)
     for rep in _reps():

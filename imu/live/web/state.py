@@ -26,7 +26,6 @@ from imu.exercises import FAULTS, PROFILES, ExerciseProfile, fault_words
 from imu.live.events import (
     HIP_DRIVE_UNCERTAIN,
     HOLD_HINTS,
-    MISSED_BEFORE_NOTE,
     NOT_JUDGED_REP,
     PHASE_HINTS,
     PHASE_NAMES,
@@ -54,6 +53,7 @@ from imu.live.events import (
     pace_words,
     set_coaching,
 )
+from imu.report.summary import MISSED_BEFORE_NOTE
 from imu.report.tables import phase_limits
 from imu.tempo import Tempo
 
