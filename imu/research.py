@@ -350,6 +350,12 @@ def fault_rates(reps: pd.DataFrame, by: Sequence[str] = DEFAULT_BY) -> pd.DataFr
     ``swing_share`` and ``<fault>_share`` do; ``uncertain_reps`` says how many of the group's
     judged reps were left out so (0 for tables without ``count_confidence``). An uncertain
     rep is never clean: ``clean_share`` counts it, as not clean.
+
+    A standing strict lift's reps (``every_rep_is_swing``: ``standing-curl``,
+    ``standing-press``) are hip drives, the fault itself: never clean, so they are left out of
+    ``clean_share`` (NaN for a group of them alone, not "0% clean", as ``progress_weekly.csv``
+    leaves it missing; a group mixing exercises has it out of its other reps). Their
+    ``swing_share`` and the other shares are given as for any exercise.
     """
     _need(reps, ["swing", "clean", "fault_count", *FAULTS], "fault_rates")
     frame, keys = _by(reps, by)
@@ -358,7 +364,9 @@ def fault_rates(reps: pd.DataFrame, by: Sequence[str] = DEFAULT_BY) -> pd.DataFr
     frame = frame.assign(
         _any=(frame["fault_count"] > 0).astype("float64").where(evidence),
         _unsure=(judged(frame) & ~evidence).astype("int64"),
-        _clean=_judged_only(frame, "clean"),
+        # A hip drive (standing strict lift) is the fault itself, never "clean": NaN, not
+        # 0% clean, as progress_weekly.csv leaves its clean_share missing.
+        _clean=_judged_only(frame, "clean").where(~_hip_drive(frame)),
         **{name: frame[column].astype("float64").where(evidence & _applies(frame, column))
            for column, name in faults.items()},
     )

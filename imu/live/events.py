@@ -174,6 +174,51 @@ def hip_drive(profile: ExerciseProfile | None) -> bool:
     return profile is not None and profile.every_rep_is_swing
 
 
+_HIPS_MOVING = f"hips moving: {HIP_DRIVE_CUE}"
+
+STRICT_HINTS: dict[str, str] = {
+    **PHASE_HINTS,
+    "concentric": _HIPS_MOVING,
+    "top_hold": _HIPS_MOVING,
+    "eccentric": _HIPS_MOVING,
+    "bottom_pause": "pelvis still: keep it so, and let the arms do the lift",
+    "rest": "rest, or lift on with the pelvis still",
+    "lost": "reconnecting... hip drives now are not counted",
+}
+"""The coaching words under the phase name for a standing strict lift (curl, press). Its
+phases are those of a hip drive, the pelvis bursting out and back while the arms lift: the
+fault itself, not a rep to lift with control, squeeze, lower slowly and reset (the words of
+:data:`PHASE_HINTS`), so each says to keep the pelvis still, in the words of
+:data:`HIP_DRIVE_CUE`; and a pause in the hip drives is no set the person did (its summary is
+headed "Paused"), so the rest says to lift on, the pelvis still, not "the next set"."""
+
+STRICT_REST_HINT = "pelvis still, as it should be: rest, or lift on"
+"""A standing strict lift's :data:`REST_HINTS`: still a while after a hip drive is strict
+form (or a rest), not a rest between the reps of a set."""
+
+
+def phase_hints(profile: ExerciseProfile | None, hold: bool = False) -> dict[str, str]:
+    """The coaching words under the phase name, by phase key, on every screen.
+
+    A static hold's (``hold``: plank) :data:`HOLD_HINTS`, a standing strict lift's
+    :data:`STRICT_HINTS`, else :data:`PHASE_HINTS`.
+    """
+    if hold:
+        return HOLD_HINTS
+    return STRICT_HINTS if hip_drive(profile) else PHASE_HINTS
+
+
+def rest_hint(profile: ExerciseProfile | None, hold: bool = False) -> str:
+    """What the screens say when still at the bottom a while reads as a rest.
+
+    :data:`REST_HINTS`' (a hold's with ``hold``), or :data:`STRICT_REST_HINT` for a standing
+    strict lift.
+    """
+    if hold:
+        return REST_HINTS[1]
+    return STRICT_REST_HINT if hip_drive(profile) else REST_HINTS[0]
+
+
 HIP_DRIVE_UNCERTAIN = "uncertain: may not be a hip drive (may be sway); not counted"
 """What every live screen says of a hip drive the analyzer is not sure of (``count_confidence``
 under 0.5): the pause line and the page's count leave it out, as the report's advice does."""

@@ -78,7 +78,7 @@ def live_report(
         trace_start_s: time of the trace's first row on the reps' clock, s.
 
     """
-    table = reps_table(reps)
+    table = reps_table(reps, profile)
     sets = sets_table(table, profile)
     session = session_table(table, sets, profile, tempo, recording.meta, recording.duration_s)
     meta = recording.meta

@@ -29,12 +29,9 @@ from imu.live.events import (
     HINT_KEYS,
     HIP_DRIVE_CUE,
     HIP_DRIVE_UNCERTAIN,
-    HOLD_HINTS,
     NOT_JUDGED_REP,
-    PHASE_HINTS,
     PHASE_NAMES,
     PHASES,
-    REST_HINTS,
     Connected,
     Disconnected,
     Finished,
@@ -57,6 +54,8 @@ from imu.live.events import (
     learning_hint,
     lost_words,
     pace_words,
+    phase_hints,
+    rest_hint,
     set_coaching,
     uncertain_left_out,
 )
@@ -833,9 +832,9 @@ class RichView:
         if key == "learning":
             hint = learning_hint(self.profile)
         elif key == "rest" and self._pause_is_rest():
-            hint = REST_HINTS[1 if hold else 0]  # the set is not over: it may go on
+            hint = rest_hint(self.profile, hold)  # the set is not over: it may go on
         else:
-            hint = (HOLD_HINTS if hold else PHASE_HINTS).get(key, "")
+            hint = phase_hints(self.profile, hold).get(key, "")
         big, small, style = self.phase_clock()
         if key == "learning" and s.total == 0 and not hold:
             # Nothing counted yet, nor lost: the reps done now are counted once it is learned.

@@ -1505,7 +1505,8 @@ reps: range, speed, swing, lowering)."""
 STRICT_COLUMNS_NOTE: Final = (
     " Each row is a hip drive: its Set and Rep number the drives between pauses, not sets "
     "the person did, and the tempo columns (Up, Down, prescribed, On tempo) do not apply: a "
-    "hip drive has no prescribed tempo.")
+    "hip drive has no prescribed tempo, and puts nothing under tension (its time under "
+    "tension is left blank).")
 """Said above a standing strict lift's table of every measurement, whose columns are the reps
 table's: its "Set" and "On tempo: no" read as sets done off tempo."""
 

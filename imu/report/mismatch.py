@@ -56,7 +56,8 @@ two-set session read as a hold)."""
 
 CONTROLLED_REP_S: Final = 4.0
 """A standing strict lift's "hip drive" lasting this long, s (from its onset to the end of its
-return, the reps table's ``tut_s``), is a rep done under control, not a hip drive.
+return, the reps table's ``ecc_end_s - start_s``), is a rep done under control, not a hip
+drive.
 
 A hip drive is a burst of the pelvis out and back while the arms lift: the simulated standing
 curls' hip drives take 0.84-1.02 s (median per session, seeds 0-19, tempos 2-0-2 to 4-1-4),
@@ -179,7 +180,10 @@ def not_hip_drives(reps: pd.DataFrame) -> str | None:
     measured = reps[judged(reps)]
     if len(measured) < MIN_REP_LIKE:
         return None
-    tut = measured["tut_s"].to_numpy(dtype="float64")
+    # Each movement's duration, onset to the end of its return: not ``tut_s``, which a strict
+    # lift's reps table leaves missing (a hip drive puts nothing under tension).
+    tut = (measured["ecc_end_s"].to_numpy(dtype="float64")
+           - measured["start_s"].to_numpy(dtype="float64"))
     rom = measured["rom_deg"].to_numpy(dtype="float64")
     controlled = (tut >= CONTROLLED_REP_S) & (rom >= CONTROLLED_ROM_DEG)
     n = int(controlled.sum())

@@ -197,7 +197,7 @@ def analyze_recording(
     for i in range(0, recording.n_samples, step):
         analyzer.update(recording.acc[i : i + step], recording.gyr[i : i + step])
     analyzer.finish()
-    reps = reps_table(analyzer.reps_)
+    reps = reps_table(analyzer.reps_, profile)
     sets = sets_table(reps, profile)
     session = session_table(reps, sets, profile, tempo, meta, recording.duration_s)
     logger.info(

@@ -23,7 +23,9 @@ top_hold_s               float64  ecc_start_s - con_end_s, s
 eccentric_s              float64  ecc_end_s - ecc_start_s, s
 bottom_pause_s           float64  ecc_end_s to the next rep's start_s in the same set, s;
                                   NaN for the last rep of a set
-tut_s                    float64  time under tension, ecc_end_s - start_s, s
+tut_s                    float64  time under tension, ecc_end_s - start_s, s (NaN for
+                                  a standing strict lift: its reps are hip drives,
+                                  with no tempo, as in the sets and session tables)
 rom_deg                  float64  range of motion, deg
 peak_concentric_dps      float64  peak angular velocity of the concentric, deg/s
 mean_concentric_dps      float64  mean angular velocity of the concentric, deg/s
@@ -315,8 +317,16 @@ def _typed(columns: dict[str, object], dtypes: dict[str, str]) -> pd.DataFrame:
     return pd.DataFrame(data, copy=False)
 
 
-def reps_table(reps: Sequence[Rep]) -> pd.DataFrame:
-    """The reps table (schema in the module docstring) of reps in time order."""
+def reps_table(reps: Sequence[Rep], profile: ExerciseProfile | None = None) -> pd.DataFrame:
+    """The reps table (schema in the module docstring) of reps in time order.
+
+    ``profile``: the exercise analysed (None: one with a tempo, every rep's ``tut_s`` given).
+    A standing strict lift's (``every_rep_is_swing``) reps are hip drives, which put nothing
+    under tension: their ``tut_s`` is NaN, as in its sets and session tables (same schema;
+    the drive's duration stays ``ecc_end_s - start_s``).
+    """
+    # A hip drive is a pelvic burst while the arms lift, not a rep held under tension.
+    no_tempo = profile is not None and profile.every_rep_is_swing
     cols: dict[str, object] = {
         "set": [r.set for r in reps],
         "rep": [r.rep for r in reps],
@@ -328,7 +338,7 @@ def reps_table(reps: Sequence[Rep]) -> pd.DataFrame:
         "concentric_s": [r.concentric_s for r in reps],
         "top_hold_s": [r.top_hold_s for r in reps],
         "eccentric_s": [r.eccentric_s for r in reps],
-        "tut_s": [r.tut_s for r in reps],
+        "tut_s": [math.nan if no_tempo else r.tut_s for r in reps],
     }
     # Every other column that is a field of Rep is copied as it is.
     for name in REPS_DTYPES:

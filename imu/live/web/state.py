@@ -29,7 +29,6 @@ from imu.live.events import (
     NOT_JUDGED_REP,
     PHASE_HINTS,
     PHASE_NAMES,
-    REST_HINTS,
     Connected,
     Disconnected,
     Finished,
@@ -51,6 +50,8 @@ from imu.live.events import (
     lost_words,
     off_mark,
     pace_words,
+    phase_hints,
+    rest_hint,
     set_coaching,
 )
 from imu.report.summary import MISSED_BEFORE_NOTE
@@ -534,7 +535,8 @@ class CoachingState:
         phase = self._phase
         down_s = (None if self._down_since is None
                   else round(max(0.0, host_now - self._down_since) * self.speed, 3))
-        hints = HOLD_HINTS if self.hold else PHASE_HINTS
+        # A standing strict lift's phases are a hip drive's: its words keep the pelvis still.
+        hints = phase_hints(self.profile, self.hold)
         if down_s is not None:
             # The sensor is lost: no stale "UP" with its clock; the page sounds the alarm.
             phase = _Phase("lost")
@@ -584,7 +586,7 @@ class CoachingState:
                 "prescribed_s": phase.prescribed_s,
                 "measured_s": phase.measured_s,
                 "ok": phase.ok,
-                "rest_hint": REST_HINTS[1 if self.hold else 0],
+                "rest_hint": rest_hint(self.profile, self.hold),
             },
             "cue": dict(self._cue) if self._cue else None,
             "cues": self._cues,
