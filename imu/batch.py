@@ -107,7 +107,7 @@ from imu.io.load import (
     report_table_kind,
 )
 from imu.io.phone import SL_FILES, detect_phone_format
-from imu.io.recording import Recording, RecordingMeta, missing_file
+from imu.io.recording import Recording, RecordingMeta, missing_file, resolved
 from imu.report.mismatch import exercise_mismatch
 from imu.report.session import SessionReport, analyze_recording, check_long_enough, recorded_tempo
 from imu.report.tables import REPS_DTYPES, SESSION_DTYPES, SETS_DTYPES, TABLE_FILES
@@ -223,7 +223,7 @@ class Job:
 
     def sources(self) -> list[str]:
         """The resolved paths of ``path`` and its ``aliases`` (a marker's ``sources``)."""
-        return list(dict.fromkeys(str(p.resolve()) for p in (self.path, *self.aliases)))
+        return list(dict.fromkeys(str(resolved(p)) for p in (self.path, *self.aliases)))
 
 
 def session_id(path: str | Path, chunk_bytes: int = 1 << 20) -> str:
@@ -425,7 +425,7 @@ def load_manifest(path: str | Path) -> Manifest:
         file = Path(written)
         if not file.is_absolute():
             file = path.parent / file
-        found.setdefault(file.resolve(), []).append((i, written, fields))
+        found.setdefault(resolved(file), []).append((i, written, fields))
     rows: dict[Path, ManifestRow] = {}
     for file, entries in found.items():
         good = [f for _, _, f in entries if not any(str(v).startswith(_BAD) for v in f.values())]
@@ -567,7 +567,7 @@ def _search_folder(
                     recordings.append(path)
             elif (name.endswith(".csv") and not name.endswith(".truth.csv")
                   and name not in NOT_DATA_CSV and path.is_file()
-                  and path.resolve() not in not_data):
+                  and resolved(path) not in not_data):
                 csvs += 1
         here_recordings = any(r.parent == base for r in recordings)
         if tables and (here_recordings or REPORT_PAGE not in files):
@@ -681,8 +681,8 @@ def expand_inputs(
     """
     found: dict[Path, Path] = {}  # resolved -> as first named
     named_by: dict[Path, list[str]] = {}  # resolved -> the inputs that name it
-    skip = Path(exclude).resolve() if exclude is not None else None
-    not_data = frozenset({Path(manifest).resolve()} if manifest is not None else ())
+    skip = resolved(Path(exclude)) if exclude is not None else None
+    not_data = frozenset({resolved(Path(manifest))} if manifest is not None else ())
     for item in inputs:
         text = str(item)
         datasets: list[Path] = []
@@ -700,8 +700,8 @@ def expand_inputs(
                 logger.warning("%s", stray_tables_note(stray))
             if datasets:
                 logger.info("%s", datasets_note(datasets))
-                if (not matches and Path(text).resolve() in {d.resolve() for d in datasets}
-                        and not (skip is not None and Path(text).resolve().is_relative_to(skip))):
+                if (not matches and resolved(Path(text)) in {resolved(d) for d in datasets}
+                        and not (skip is not None and resolved(Path(text)).is_relative_to(skip))):
                     raise BatchError(
                         f"input {text!r} is a dataset written by imu batch (results, not "
                         "recordings); give the folder of the recordings it was made from"
@@ -712,15 +712,17 @@ def expand_inputs(
                     "recordings); name them, or a glob such as %s/*.csv, to include them",
                     text, csvs, text.rstrip("/"),
                 )
-        elif Path(text).exists():  # a file, or a named pipe, socket or device (it fails)
+        elif Path(text).exists() or _dangling(Path(text)):
+            # a file; a named pipe, socket or device, or a broken link or a loop of links
+            # (each fails with its reason, as in a folder)
             matches = [Path(text)]
         else:
             raise BatchError(f"input {text!r}: no such file, directory or matching pattern")
         if skip is not None:
-            outside = [m for m in matches if not m.resolve().is_relative_to(skip)]
+            outside = [m for m in matches if not resolved(m).is_relative_to(skip)]
             # (a folder that is itself the output dataset, left out whole by the search)
             inside = bool(matches and not outside) or bool(
-                not matches and datasets and Path(text).resolve().is_relative_to(skip))
+                not matches and datasets and resolved(Path(text)).is_relative_to(skip))
             if inside:
                 raise BatchError(
                     f"input {text!r}: every recording it holds is inside the output dataset "
@@ -733,9 +735,9 @@ def expand_inputs(
                              f"{_reports_only(Path(text))}")
         matches = _phone_exports_once(matches)
         for m in matches:
-            resolved = m.resolve()
-            found.setdefault(resolved, m)
-            named_by.setdefault(resolved, []).append(text)
+            real = resolved(m)
+            found.setdefault(real, m)
+            named_by.setdefault(real, []).append(text)
     twice = [(found[r], names) for r, names in named_by.items() if len(names) > 1]
     if twice:
         path, names = twice[0]
@@ -806,7 +808,7 @@ def collect_jobs(
     seen: dict[str, Path] = {}
     index: dict[str, int] = {}  # session id -> its job in ``jobs``
     for p in paths:
-        row = rows.get(p.resolve(), ManifestRow())
+        row = rows.get(resolved(p), ManifestRow())
         if p in missing:
             jobs.append(Job(p, "", row, error=missing[p]))
             continue
@@ -840,7 +842,7 @@ def _missing_files(manifest: Manifest) -> dict[Path, str]:
 
     """
     hint = ("relative paths are relative to the manifest's folder "
-            f"{manifest.path.resolve().parent}")
+            f"{resolved(manifest.path).parent}")
     # (a named pipe, socket or device exists: it fails with its reason, see unusable_file)
     missing = {f: lines[0] for f, lines in manifest.lines.items()
                if not f.exists() or f.is_dir()}
@@ -891,7 +893,7 @@ def _note_unmatched(manifest: Manifest, paths: Sequence[Path],
     ``only_manifest``: how to analyse only the manifest's files, in the words of the command
     that runs (:func:`only_manifest_fix`, ``imu batch``'s, when None).
     """
-    named = {p.resolve(): p for p in paths}
+    named = {resolved(p): p for p in paths}
     unlisted = [p for r, p in named.items() if r not in manifest.lines]
     if unlisted:
         logger.warning(
@@ -1241,7 +1243,7 @@ def batch_tempo_refusal(
         f"--tempo {tempo}, given to every file of the batch, would prescribe a "
         f"{parsed.top_hold_s:g} s hold (at least {MIN_HOLD_TEMPO_S:g} s); give this file its "
         f"own tempo in the tempo column of a manifest (--manifest CSV, header {header}), e.g. "
-        f"the row {path.resolve()},,{profile.name},{own}, (a {hold_s:g} s hold), and run the same "
+        f"the row {resolved(path)},,{profile.name},{own}, (a {hold_s:g} s hold), and run the same "
         "command with --manifest CSV added (the other files keep --tempo)"
     )
 
@@ -1464,8 +1466,8 @@ def _legacy_source(file: Any, inputs: Iterable[str]) -> str | None:
     inputs = list(inputs)
     path = Path(file)
     if path.is_absolute() or path.exists():
-        resolved = str(path.resolve())
-        return resolved if resolved in inputs else None
+        real = str(resolved(path))
+        return real if real in inputs else None
     parts = path.parts
     hits = [s for s in inputs if Path(s).parts[-len(parts):] == parts]
     return hits[0] if len(hits) == 1 else None
@@ -1837,7 +1839,7 @@ def write_session(
     root = Path(root)
     marker = root / DONE_DIR / f"{outcome.session_id}.json"
     written: list[Path] = []
-    paths = [*sources, str(Path(outcome.path).resolve())]
+    paths = [*sources, str(resolved(Path(outcome.path)))]
     try:
         if marker.exists():
             try:
@@ -1859,7 +1861,7 @@ def write_session(
         record = {
             "session_id": outcome.session_id,
             "file": str(outcome.path),
-            "source": str(Path(outcome.path).resolve()),
+            "source": str(resolved(Path(outcome.path))),
             "sources": list(dict.fromkeys(paths)),
             "participant": outcome.participant,
             "reps": outcome.reps,

@@ -67,10 +67,12 @@ timing:
   too coarse (--time-col none --rate HZ takes the rows as consecutive samples); so does a
   time column that starts again (two recordings in one file: split it, or --split-by).
   Samples are linearly interpolated onto a uniform grid at --rate HZ. Without --rate the rate is
-  estimated from the timestamps. Intervals longer than --max-gap S are gaps: NaN in the
-  recording and listed in its metadata, never interpolated across. Every command prints what
-  was repaired on stderr in one line ("FILE: repaired: 3 rows with empty values dropped;
-  ...").
+  estimated from the timestamps. A --rate below the timestamps' rate (a 52 Hz file at --rate
+  10) low-passes the samples first (zero-phase Butterworth at 0.4 x --rate), so that faster
+  movement does not alias into slow false movement; the repairs line says so. Intervals
+  longer than --max-gap S are gaps: NaN in the recording and listed in its metadata, never
+  interpolated across. Every command prints what was repaired on stderr in one line
+  ("FILE: repaired: 3 rows with empty values dropped; ...").
 
 input files:
   A CSV file (fields separated by , ; tab or |, detected from the header unless --delimiter
@@ -118,10 +120,11 @@ phone apps (--format, detected from file and column names by default):
   phyphox        phyphox CSV/zip export of "Acceleration with g" and "Gyroscope" (time in s);
                  a folder with both experiments' exports is aligned by their start times.
   Both sensors are put on one time base and resampled to --rate (default: the
-  accelerometer's median rate); the CSV layout flags do not apply. A folder is one
-  export: several exports in one folder are refused, naming them. A Polar sensor is read
-  live only (imu live --device ADDRESS): the Polar Sensor Logger app's separate _ACC.txt
-  and _GYRO.txt files are not joined here.
+  accelerometer's median rate; interpolated only, as the live join is, so that a live
+  recording and its export give the same reps); the CSV layout flags do not apply. A
+  folder is one export: several exports in one folder are refused, naming them. A Polar
+  sensor is read live only (imu live --device ADDRESS): the Polar Sensor Logger app's
+  separate _ACC.txt and _GYRO.txt files are not joined here.
 """
 
 

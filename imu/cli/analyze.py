@@ -48,7 +48,7 @@ from imu.io.load import (
     not_a_recording,
 )
 from imu.io.phone import detect_phone_format
-from imu.io.recording import Recording, one_line
+from imu.io.recording import Recording, one_line, resolved
 from imu.live.finish import no_reps_note
 from imu.report.coaching import DISCLAIMER, default_tempo_words, tempo_by_default
 from imu.report.mismatch import exercise_mismatch
@@ -169,10 +169,10 @@ def _named_recordings(
     found: list[tuple[str, Path, Recording]] = []
     seen: set[Path] = set()
     for path in args.files:
-        if path.resolve() in seen:
+        if resolved(path) in seen:
             print(f"imu analyze: note: {path} is given twice; analysed once", file=sys.stderr)
             continue
-        seen.add(path.resolve())
+        seen.add(resolved(path))
         try:
             loaded = _load(path, args, skipped if groups is None else groups)
         except ImuError as exc:
@@ -289,10 +289,10 @@ def _run(args: argparse.Namespace) -> int:
     )
     out = console("analyze")
     reports: list[SessionReport] = []
-    several = len({p.resolve() for p in args.files}) > 1
+    several = len({resolved(p) for p in args.files}) > 1
     skipped: list[tuple[str, str]] = []  # with several files, one that fails is skipped
     unknown = _unknown_exercise(args)
-    if unknown and {p.resolve() for p in unknown} == {p.resolve() for p in args.files}:
+    if unknown and {resolved(p) for p in unknown} == {resolved(p) for p in args.files}:
         # Said once, before importing anything (not once per file or group, afterwards).
         names = ", ".join(str(p) for p in unknown)
         raise ImuError(f"{names}: {_no_exercise_reason(unknown)}; nothing analysed")
@@ -300,8 +300,8 @@ def _run(args: argparse.Namespace) -> int:
         skipped += [(str(p), _no_exercise_reason([p])) for p in unknown]
         args = argparse.Namespace(**{**vars(args),
                                      "files": [p for p in args.files
-                                               if p.resolve() not in
-                                               {u.resolve() for u in unknown}]})
+                                               if resolved(p) not in
+                                               {resolved(u) for u in unknown}]})
         several = True
     named = _named_recordings(args, out, skipped if several else None, groups=skipped)
     several = several or bool(skipped)  # a group of a split file skipped: the others go on

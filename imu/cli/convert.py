@@ -20,7 +20,7 @@ from imu.cli._csvargs import (
 from imu.errors import ImportOptionsError, RecordingError
 from imu.io.atomic import folder_refuses_files
 from imu.io.csv_import import ImportedRecording
-from imu.io.recording import write_recording
+from imu.io.recording import resolved, write_recording
 
 EPILOG = f"""\
 examples:
@@ -170,7 +170,7 @@ def refuse_overwriting_input(source: Path, targets: list[Path]) -> None:
     """
     for target in targets:
         same = target.exists() and source.exists() and os.path.samefile(source, target)
-        if same or target.resolve() == source.resolve():
+        if same or resolved(target) == resolved(source):
             raise ImportOptionsError(
                 f"{target}: is the input itself; convert never overwrites what it reads, even "
                 "with --force: choose another OUT"

@@ -12,7 +12,14 @@ from rich import box
 from rich.table import Table
 
 from imu.cli._args import file_arg
-from imu.cli._csvargs import UNITS_HELP, add_csv_options, console, load, print_repairs
+from imu.cli._csvargs import (
+    PHONE_HELP,
+    UNITS_HELP,
+    add_csv_options,
+    console,
+    load,
+    print_repairs,
+)
 from imu.io.gravity import NOISE_MAX_LAG1_CORR
 from imu.io.recording import Recording
 from imu.io.summary import RecordingSummary, summarize
@@ -26,6 +33,7 @@ examples:
       --split-by user_name,classe --participant-col user_name \\
       --counts-scale-by user_name --rate 25
 
+{PHONE_HELP}
 {UNITS_HELP}"""
 
 

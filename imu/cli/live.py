@@ -11,6 +11,7 @@ import argparse
 import asyncio
 import functools
 import logging
+import shlex
 import sys
 import textwrap
 import time
@@ -182,7 +183,8 @@ def session_name(text: str) -> str:
     ``s.parquet`` (which ``imu analyze DIR/*.parquet`` then takes for a recording); a name
     starting with ``.`` made hidden files that ``ls`` and the shell's ``DIR/*.parquet``
     leave out; an empty one (an unset shell variable) was replaced by the default without a
-    word. Paths are refused later, by :func:`imu.live.finish.check_session_name`.
+    word; blanks at either end (``--name " x "``) stayed in the file names. Paths are refused
+    later, by :func:`imu.live.finish.check_session_name`.
 
     Raises:
         argparse.ArgumentTypeError: the message names the value and a name that works.
@@ -207,6 +209,12 @@ def session_name(text: str) -> str:
             f"{text!r}: a name starting with '.' makes hidden files that 'ls' and the "
             "shell's DIR/*.parquet (as in 'imu analyze DIR/*.parquet') leave out; give e.g. "
             f"--name {name.lstrip('.') or 'session'}"
+        )
+    if name != text:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: blanks at the start or end of a name stay in the file names "
+            f"({text + '.parquet'!r}), hard to type and to tell apart; give --name "
+            f"{shlex.quote(name)}"
         )
     return text
 

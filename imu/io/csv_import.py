@@ -88,7 +88,7 @@ from imu.io.resample import (
     TimingStats,
     estimate_rate_hz,
     interval_stats,
-    resample_at,
+    resample_grid,
     timing_stats,
     uniform_grid_s,
 )
@@ -379,6 +379,8 @@ class ImportReport:
         n_interpolated: grid samples that fell between two samples of the file (linearly
             interpolated), as opposed to on one.
         extra_repairs: repairs made before this import saw the data (e.g. by a phone reader).
+        lowpassed: the anti-alias low-pass of a grid slower than the timestamps, said before
+            the interpolation (empty when the grid is not slower).
         details: more facts for people, printed as they are (not as warnings): e.g. each
             phone sensor's own timing.
         rows_line: replaces the ``rows:`` line of :meth:`summary_lines` when the rows were
@@ -413,6 +415,7 @@ class ImportReport:
     n_implausible_samples: int = 0
     n_interpolated: int = 0
     extra_repairs: tuple[Repair, ...] = ()
+    lowpassed: tuple[Repair, ...] = ()
     details: tuple[str, ...] = ()
     rows_line: str = ""
 
@@ -456,6 +459,7 @@ class ImportReport:
                 f"scale (up to {self.implausible_max:.3g}) made a gap of "
                 f"{plural(self.n_implausible_samples, 'sample')}",
             ),
+            *self.lowpassed,
             Repair(
                 "resampled",
                 self.n_interpolated,
@@ -488,9 +492,10 @@ class ImportReport:
                 "give the true rate with --rate HZ"
             )
         else:
+            lowpass = "; low-passed first against aliasing" if self.lowpassed else ""
             lines.append(
                 f"rate: {self.rate_hz:g} Hz ({self.rate_note}; the timestamps suggest "
-                f"{self.estimated_rate_hz:g} Hz)"
+                f"{self.estimated_rate_hz:g} Hz{lowpass})"
             )
         lines.append(
             f"gaps: {self.n_gaps} where samples were more than {self.max_gap_s:g} s apart, "
@@ -2410,13 +2415,16 @@ class _Resampled:
     n_interpolated: int
     rest_mags: FloatArray  # (k,) acc magnitude at rest, file units
     rest_method: str
+    lowpass: tuple[Repair, ...] = ()  # the anti-alias low-pass of a slower grid, said
 
 
 def _resample(where: str, c: _Cleaned, options: CsvOptions, rate_hz: float) -> _Resampled:
     stats = timing_stats(c.t_s, options.max_gap_s)
     gyr_rad_s = c.gyr * GYR_TO_RAD_S[options.gyr_unit]
     grid = uniform_grid_s(c.t_s, rate_hz, where=where)
-    raw, valid = resample_at(c.t_s, np.hstack([c.acc, gyr_rad_s]), grid, options.max_gap_s)
+    raw, valid, cutoff, source_rate = resample_grid(
+        c.t_s, np.hstack([c.acc, gyr_rad_s]), grid, rate_hz, options.max_gap_s, stats
+    )
     implausible = valid & np.any(np.isnan(raw), axis=1)
     raw[implausible] = np.nan
     usable = valid & ~implausible
@@ -2431,8 +2439,20 @@ def _resample(where: str, c: _Cleaned, options: CsvOptions, rate_hz: float) -> _
     n_interpolated = int(np.count_nonzero(usable & (distance > ON_SAMPLE_S)))
     acc_raw, gyr = raw[:, :3], raw[:, 3:]
     mags, method = rest_magnitudes(acc_raw, gyr, rate_hz)
+    lowpass = () if cutoff is None else (lowpass_repair(cutoff, source_rate, rate_hz),)
     return _Resampled(
-        stats, acc_raw, gyr, valid, implausible, n_interpolated, mags, method
+        stats, acc_raw, gyr, valid, implausible, n_interpolated, mags, method, lowpass
+    )
+
+
+def lowpass_repair(cutoff_hz: float, source_rate_hz: float, rate_hz: float) -> Repair:
+    """The repair that says a slower grid was low-passed first (against aliasing)."""
+    return Repair(
+        "lowpassed",
+        1,
+        f"low-passed at {cutoff_hz:.3g} Hz before the {source_rate_hz:.4g} Hz samples went "
+        f"onto the {rate_hz:g} Hz grid (zero-phase Butterworth, so that movement faster than "
+        f"{rate_hz / 2:g} Hz does not alias into slow false movement)",
     )
 
 
@@ -2614,6 +2634,7 @@ def _finish(
         n_implausible_samples=int(np.count_nonzero(r.implausible)),
         n_interpolated=r.n_interpolated,
         extra_repairs=extra_repairs,
+        lowpassed=r.lowpass,
     )
     repairs = report.repairs
     if repairs:

@@ -14,6 +14,7 @@ metadata as JSON under the schema metadata key ``imu.recording``. The round trip
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import logging
 import os
@@ -297,17 +298,40 @@ def missing_file(path: Path) -> str:
     """Why ``path``, which does not exist, cannot be read: a broken link names its target.
 
     A symbolic link whose target is gone "exists" as a name in a listing; "no such file"
-    alone sent people looking for a typo.
+    alone sent people looking for a typo. Links that lead round to each other (``a -> b``,
+    ``b -> a``) are said to be a loop: their targets exist, as links, so "its target does
+    not exist" was untrue.
     """
     if str(path) == "-":  # many tools' name for standard input
         return ("-: standard input is not read, only files; save the data to a file first "
                 "(e.g. 'cat ... > data.csv') and give that file")
+    if _link_loop(path):
+        return (f"{path}: a loop of symbolic links (each leads on to another, none to a "
+                "file); point the link at the file itself, or remove it")
     if path.is_symlink():
         with contextlib.suppress(OSError):
             # The wording of imu batch's and export-bids' failure lists (unusable_file).
             return (f"{path}: broken symbolic link: its target {os.readlink(path)} does not "
                     "exist; fix or remove the link")
     return f"{path}: no such file"
+
+
+def _link_loop(path: Path) -> bool:
+    """Following ``path``'s symbolic links goes round in a loop (ELOOP)."""
+    try:
+        os.stat(path)
+    except OSError as exc:
+        return exc.errno == errno.ELOOP
+    return False
+
+
+def resolved(path: str | Path) -> Path:
+    """``Path(path).resolve()`` that never raises: a loop of symbolic links stays as it is.
+
+    Python 3.11's ``Path.resolve`` raises ``RuntimeError`` on a loop of links, a traceback
+    where the file's own reading would have said what is wrong (:func:`missing_file`).
+    """
+    return Path(os.path.realpath(path))
 
 
 def read_recording(path: str | Path) -> Recording:

@@ -7,16 +7,20 @@ increasing (the caller sorts and removes duplicates first, see
 Rules (from the design): the sampling rate of the output grid is always explicit. When the
 caller has none, :func:`estimate_rate_hz` derives one from the timestamps and says how, so the
 import report can show it. Intervals longer than ``max_gap_s`` are gaps: grid points inside
-them are NaN, never interpolated across.
+them are NaN, never interpolated across. A grid slower than the samples is low-passed first
+(:func:`resample_down`): interpolation alone folds movement faster than the new grid's Nyquist
+frequency back into slow, false movement (aliasing).
 """
 
 from __future__ import annotations
 
 import logging
+import math
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+from scipy import signal
 
 from imu.errors import ImportOptionsError
 
@@ -36,6 +40,17 @@ IRREGULAR_BURST_SHARE = 0.01
 
 BURSTY_MEDIAN_SHARE = 0.25
 """Above this share of bursty intervals the median interval is unreliable for the rate."""
+
+ANTIALIAS_BELOW = 0.95
+"""A grid rate under this share of the samples' own rate is a downsampling: low-passed first
+(a few percent below is the uncertainty of a rate estimated from jittery timestamps)."""
+
+ANTIALIAS_CUTOFF = 0.4
+"""The anti-alias low-pass's cutoff as a share of the new grid's rate (0.5 is its Nyquist)."""
+
+ANTIALIAS_ORDER = 8
+"""Order of the Butterworth low-pass, run forward and backward (zero phase): at the cutoff
+-6 dB, at the new Nyquist frequency 31 dB down or more, at half the cutoff -0.0001 dB."""
 
 MAX_GRID_SAMPLES = 20_000_000
 """Largest uniform grid built from timestamps (53 h at 104 Hz): beyond it a timestamp is far
@@ -238,3 +253,110 @@ def resample_at(
         out[:, c] = np.interp(grid, t, v[:, c])
     out[~valid] = np.nan
     return out, valid
+
+
+def antialias_cutoff_hz(rate_hz: float, source_rate_hz: float) -> float | None:
+    """The low-pass cutoff for a grid at ``rate_hz`` from samples at ``source_rate_hz``, Hz.
+
+    None when the grid is not slower than the samples (by :data:`ANTIALIAS_BELOW`): nothing to
+    filter. Otherwise :data:`ANTIALIAS_CUTOFF` of the new rate, below its Nyquist frequency.
+    """
+    if not (math.isfinite(source_rate_hz) and source_rate_hz > 0
+            and rate_hz < ANTIALIAS_BELOW * source_rate_hz):
+        return None
+    return ANTIALIAS_CUTOFF * rate_hz
+
+
+def resample_grid(
+    t_s: FloatArray,
+    values: FloatArray,
+    grid_s: FloatArray,
+    rate_hz: float,
+    max_gap_s: float,
+    stats: TimingStats,
+) -> tuple[FloatArray, BoolArray, float | None, float]:
+    """Samples onto ``grid_s`` (at ``rate_hz``), low-passed first when the grid is slower.
+
+    The samples' own rate is estimated from ``stats`` (:func:`estimate_rate_hz`); a grid
+    slower than it goes through :func:`resample_down`, any other through :func:`resample_at`.
+
+    Returns:
+        ``(resampled, valid, cutoff_hz, source_rate_hz)``: ``cutoff_hz`` is None when nothing
+        was filtered.
+
+    """
+    try:
+        source_rate_hz = estimate_rate_hz(stats)[0]
+    except ImportOptionsError:  # no rate to be had from the timestamps: nothing to compare
+        source_rate_hz = math.nan
+    cutoff = antialias_cutoff_hz(rate_hz, source_rate_hz)
+    if cutoff is None:
+        return (*resample_at(t_s, values, grid_s, max_gap_s), None, source_rate_hz)
+    out, valid = resample_down(t_s, values, grid_s, max_gap_s, source_rate_hz, cutoff)
+    return out, valid, cutoff, source_rate_hz
+
+
+def resample_down(
+    t_s: FloatArray,
+    values: FloatArray,
+    grid_s: FloatArray,
+    max_gap_s: float,
+    source_rate_hz: float,
+    cutoff_hz: float,
+) -> tuple[FloatArray, BoolArray]:
+    """:func:`resample_at` onto a slower grid, the samples low-passed at ``cutoff_hz`` first.
+
+    Each stretch without a gap is put on a uniform grid at its own rate (the rule of
+    :func:`resample_at`), filtered there by a zero-phase Butterworth low-pass
+    (:data:`ANTIALIAS_ORDER`) in runs of finite values, and interpolated onto ``grid_s``.
+    Validity and NaN samples are exactly those of :func:`resample_at`; the few grid points
+    the filtered runs do not reach (a stretch's last fraction of a sample, a run of finite
+    values too short to filter) keep the plain interpolation.
+
+    Args:
+        t_s: shape (n,), sample times, seconds, strictly increasing, n >= 1.
+        values: shape (n, c), samples (any unit; the output keeps it).
+        grid_s: shape (m,), the times to interpolate at, seconds (a grid slower than the
+            samples).
+        max_gap_s: longest interval interpolated across, s.
+        source_rate_hz: the samples' own rate, Hz (:func:`estimate_rate_hz`).
+        cutoff_hz: the low-pass cutoff, Hz (:func:`antialias_cutoff_hz`), below
+            ``source_rate_hz / 2``.
+
+    Returns:
+        ``(resampled, valid)`` as :func:`resample_at` returns them.
+
+    """
+    plain, valid = resample_at(t_s, values, grid_s, max_gap_s)
+    t = np.asarray(t_s, dtype=np.float64)
+    v = np.asarray(values, dtype=np.float64)
+    grid = np.asarray(grid_s, dtype=np.float64)
+    sos = signal.butter(ANTIALIAS_ORDER, cutoff_hz, fs=source_rate_hz, output="sos")
+    smooth = np.full_like(plain, np.nan)
+    breaks = np.flatnonzero(np.diff(t) > max_gap_s) + 1
+    for seg in np.split(np.arange(t.size), breaks):
+        if seg.size < 2:
+            continue
+        ts = t[seg]
+        n_fine = int(np.floor((ts[-1] - ts[0]) * source_rate_hz + 1e-9)) + 1
+        fine_grid = ts[0] + np.arange(n_fine, dtype=np.float64) / source_rate_hz
+        fine, _ = resample_at(ts, v[seg], fine_grid, max_gap_s)
+        fine = _lowpass_runs(fine, sos)
+        on = np.flatnonzero((grid >= fine_grid[0]) & (grid <= fine_grid[-1]))
+        for c in range(v.shape[1]):
+            smooth[on, c] = np.interp(grid[on], fine_grid, fine[:, c])
+    out = np.where(np.isfinite(smooth), smooth, plain)
+    out[np.isnan(plain)] = np.nan  # gaps and absurd values stay exactly where they were
+    return out, valid
+
+
+def _lowpass_runs(fine: FloatArray, sos: npt.NDArray[np.float64]) -> FloatArray:
+    """``fine`` low-passed (zero phase) in runs of finite rows; shorter runs become NaN."""
+    out = np.full_like(fine, np.nan)
+    finite = np.isfinite(fine).all(axis=1)
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], finite.astype(np.int8), [0]))))
+    padlen = 3 * (2 * len(sos) + 1)
+    for start, end in zip(edges[::2], edges[1::2], strict=True):
+        if end - start > padlen:
+            out[start:end] = signal.sosfiltfilt(sos, fine[start:end], axis=0)
+    return out

@@ -69,18 +69,31 @@ class PhoneError(ImuError):
     """A phone app cannot be reached or does not offer what the analysis needs."""
 
 
+REMOTE_PATHS = frozenset({"", "/", "/get", "/config", "/control", "/time", "/export", "/meta"})
+"""Paths of phyphox's own remote interface: a URL copied with one of them is the phone's."""
+
+
 def normalise_url(url: str) -> str:
-    """``PHONE[:PORT]`` or ``http://PHONE:PORT/...`` -> ``http://PHONE:PORT`` (no path).
+    """``PHONE[:PORT]`` or ``http://PHONE:PORT/get?...`` -> ``http://PHONE:PORT`` (no path).
+
+    The path is dropped only when it is phyphox's own (its page, or a request of its remote
+    interface, copied from a browser); anything else after the address (a blank and more
+    words, another path) is refused: it was dropped without a word, so a mistyped or
+    misquoted address went unnoticed.
 
     Raises:
-        PhoneError: not an http URL with a host and, if given, a port number in 1-65535.
+        PhoneError: not an http URL with a host and, if given, a port number in 1-65535, or
+            something other than phyphox's own paths after it.
 
     """
     text = url.strip()
-    if "://" not in text:
-        text = "http://" + text
     fix = ("give the address phyphox shows under 'Allow remote access', e.g. "
            "http://192.168.1.23:8080")
+    if any(c.isspace() or not c.isprintable() for c in text):
+        raise PhoneError(f"phyphox address {url!r} has a blank or a control character in it "
+                         f"(something after the address?); give only {fix.removeprefix('give ')}")
+    if "://" not in text:
+        text = "http://" + text
     try:
         parts = urlsplit(text)
         host, port = parts.hostname, parts.port
@@ -90,6 +103,11 @@ def normalise_url(url: str) -> str:
         raise PhoneError(f"phyphox address {url!r} is not an http URL; {fix}")
     if port == 0:
         raise PhoneError(f"phyphox address {url!r} has port 0; {fix}")
+    if parts.path.rstrip("/") not in REMOTE_PATHS:
+        what = ("the experiment's file that 'imu phone-setup phyphox' serves, not the phone"
+                if parts.path.endswith(".phyphox") else "no page of phyphox's")
+        raise PhoneError(f"phyphox address {url!r} has {parts.path!r} after the address, "
+                         f"{what}; {fix}")
     return f"{parts.scheme}://{parts.netloc}"
 
 
