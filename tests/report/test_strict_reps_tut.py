@@ -17,7 +17,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from imu.cli import main
 from imu.exercises import get_profile
 from imu.io import read_recording
 from imu.live.finish import live_report
@@ -26,6 +25,7 @@ from imu.report.mismatch import not_hip_drives
 from imu.report.tables import REPS_DTYPES
 from imu.tempo import parse_tempo
 from tests.report.helpers import make_set
+from tests.report.test_strict_sets import analyzed_curls_table, simulated_curls
 
 STRICT = get_profile("standing-curl")
 CRUNCH = get_profile("reverse-crunch")
@@ -52,9 +52,7 @@ def test_an_empty_strict_reps_table_keeps_the_schema() -> None:
 
 
 def test_the_live_end_report_of_a_strict_lift_has_no_tut_in_its_reps(tmp_path: Path) -> None:
-    path = tmp_path / "curls.parquet"
-    assert main(["simulate", "standing-curl", "--out", str(path), "--faults", "swing=1",
-                 "--seed", "1", "--reps", "2", "--sets", "2", "--rest", "30"]) == 0
+    path = simulated_curls(tmp_path)
     report = live_report(read_recording(path), list(make_set(1, 2, 5.0, swing=True)), STRICT,
                          parse_tempo("2-0-2"))
     assert len(report.reps) == 2 and report.reps["tut_s"].isna().all()
@@ -67,13 +65,7 @@ def test_the_live_end_report_of_a_strict_lift_has_no_tut_in_its_reps(tmp_path: P
 def test_imu_analyze_writes_a_strict_lift_reps_table_without_tut(
     tmp_path: Path, suffix: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path = tmp_path / "curls.parquet"
-    assert main(["simulate", "standing-curl", "--out", str(path), "--faults", "swing=1",
-                 "--seed", "1", "--reps", "2", "--sets", "2", "--rest", "30"]) == 0
-    assert main(["analyze", str(path), "--out", str(tmp_path / "out")]) == 0
-    capsys.readouterr()
-    table = tmp_path / "out" / f"reps.{suffix}"
-    reps = pd.read_csv(table) if suffix == "csv" else pd.read_parquet(table)
+    reps = analyzed_curls_table(tmp_path, "reps", suffix, capsys)
     assert len(reps) >= 2
     assert reps["tut_s"].isna().all(), reps["tut_s"]
     # What the hip measures is still given: when each drive began and ended, how far.

@@ -55,10 +55,26 @@ def test_an_empty_strict_sets_table_keeps_the_schema() -> None:
     assert dict(empty.dtypes.astype(str)) == SETS_DTYPES
 
 
-def test_the_live_end_report_of_a_strict_lift_has_no_tempo_in_its_sets(tmp_path: Path) -> None:
+def simulated_curls(tmp_path: Path) -> Path:
+    """A short simulated standing-curl recording whose every rep drives the weight."""
     path = tmp_path / "curls.parquet"
     assert main(["simulate", "standing-curl", "--out", str(path), "--faults", "swing=1",
                  "--seed", "1", "--reps", "2", "--sets", "2", "--rest", "30"]) == 0
+    return path
+
+
+def analyzed_curls_table(tmp_path: Path, table: str, suffix: str,
+                         capsys: pytest.CaptureFixture[str]) -> pd.DataFrame:
+    """``imu analyze`` of :func:`simulated_curls`: its ``table`` as written (csv or parquet)."""
+    path = simulated_curls(tmp_path)
+    assert main(["analyze", str(path), "--out", str(tmp_path / "out")]) == 0
+    capsys.readouterr()
+    written = tmp_path / "out" / f"{table}.{suffix}"
+    return pd.read_csv(written) if suffix == "csv" else pd.read_parquet(written)
+
+
+def test_the_live_end_report_of_a_strict_lift_has_no_tempo_in_its_sets(tmp_path: Path) -> None:
+    path = simulated_curls(tmp_path)
     report = live_report(read_recording(path), list(make_set(1, 2, 5.0, swing=True)), STRICT,
                          parse_tempo("2-0-2"))
     assert len(report.sets) == 1
@@ -69,13 +85,7 @@ def test_the_live_end_report_of_a_strict_lift_has_no_tempo_in_its_sets(tmp_path:
 def test_imu_analyze_writes_a_strict_lift_sets_table_without_tempo(
     tmp_path: Path, suffix: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path = tmp_path / "curls.parquet"
-    assert main(["simulate", "standing-curl", "--out", str(path), "--faults", "swing=1",
-                 "--seed", "1", "--reps", "2", "--sets", "2", "--rest", "30"]) == 0
-    assert main(["analyze", str(path), "--out", str(tmp_path / "out")]) == 0
-    capsys.readouterr()
-    table = tmp_path / "out" / f"sets.{suffix}"
-    sets = pd.read_csv(table) if suffix == "csv" else pd.read_parquet(table)
+    sets = analyzed_curls_table(tmp_path, "sets", suffix, capsys)
     assert len(sets) >= 1 and sets["reps"].sum() >= 2
     assert sets["tut_s"].isna().all(), sets["tut_s"]
     assert sets["tempo_ok_share"].isna().all(), sets["tempo_ok_share"]
