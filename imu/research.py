@@ -531,10 +531,23 @@ def clean_reps_progress(sessions: pd.DataFrame, by: Sequence[str] = DEFAULT_BY) 
     Uses the sessions table's ``clean_reps_before_first_fault`` (the best set of each
     session). Columns: the group keys, ``sessions``, ``clean_reps_before_first_fault_mean``,
     ``clean_reps_before_first_fault_max``, ``clean_share_mean`` (share of clean reps).
+
+    A session of a standing strict lift (``every_rep_is_swing``: ``standing-curl``,
+    ``standing-press``) found hip drives, the fault itself, never a clean rep: the session
+    table's 0 there says nothing the hip-drive count does not, so such sessions are left out
+    of the three clean columns (NaN for a group of them alone, not "0 clean reps", as
+    :func:`fault_rates` leaves its ``clean_share`` missing; a group mixing exercises has them
+    out of its other sessions). ``sessions`` still counts them.
     """
     _need(sessions, ["session_id", "clean_reps_before_first_fault", "clean_share"],
           "clean_reps_progress")
     frame, keys = _by(sessions, by)
+    drive = _hip_drive(frame)
+    if drive.any():
+        # A strict lift's session is all hip drives, never clean: NaN, not 0 clean reps.
+        frame = frame.assign(**{column: frame[column].astype("float64").where(~drive)
+                                for column in ("clean_reps_before_first_fault",
+                                               "clean_share")})
     out = frame.groupby(keys, sort=True, observed=True).agg(
         sessions=("session_id", "nunique"),
         clean_reps_before_first_fault_mean=("clean_reps_before_first_fault", "mean"),

@@ -120,13 +120,25 @@ def learning_kind(profile: ExerciseProfile) -> str:
 def learning_hint(profile: ExerciseProfile | None) -> str:
     """What the screens say while the movement is learned, for ``profile``.
 
-    A plank's is :data:`HOLD_HINTS`'s; None: the general words.
+    A plank's is :data:`HOLD_HINTS`'s; a standing strict lift's :data:`STRICT_HINTS`' (its
+    reps are hip drives: :data:`STRICT_LEARNING_HINT`); None: the general words.
     """
     if profile is None:
         return PHASE_HINTS["learning"]
     if profile.isometric:
         return HOLD_HINTS["learning"]
+    if hip_drive(profile):
+        return STRICT_HINTS["learning"]
     return LEARNING_HINTS[learning_kind(profile)]
+
+
+def learning_count(profile: ExerciseProfile | None) -> str:
+    """The words under the count ("-") before the movement is learned and anything counted.
+
+    "reps: counted once learned", or :data:`STRICT_LEARNING_COUNT` for a standing strict lift
+    (what it counts are hip drives, not reps).
+    """
+    return STRICT_LEARNING_COUNT if hip_drive(profile) else "reps: counted once learned"
 
 
 HINT_KEYS = {"up": "concentric", "down": "eccentric", "hold": "hold", "rest": "hold",
@@ -176,6 +188,16 @@ def hip_drive(profile: ExerciseProfile | None) -> bool:
 
 _HIPS_MOVING = f"hips moving: {HIP_DRIVE_CUE}"
 
+STRICT_LEARNING_HINT = ("lift with the pelvis still: hip drives are counted once the hip's "
+                        "axis is learned; every hip drive is counted then, from the first")
+"""A standing strict lift's words while the movement is learned (:func:`learning_hint`): what
+it counts are hip drives, and the axis is learned from the pelvis's own movement, so no
+"after 2-3 reps" (a still pelvis, the goal, gives it none to learn from)."""
+
+STRICT_LEARNING_COUNT = "hip drives: counted once learned"
+"""Under the full-screen panel's "-" before a standing strict lift's axis is learned (the
+general words: "reps: counted once learned")."""
+
 STRICT_HINTS: dict[str, str] = {
     **PHASE_HINTS,
     "concentric": _HIPS_MOVING,
@@ -183,6 +205,7 @@ STRICT_HINTS: dict[str, str] = {
     "eccentric": _HIPS_MOVING,
     "bottom_pause": "pelvis still: keep it so, and let the arms do the lift",
     "rest": "rest, or lift on with the pelvis still",
+    "learning": STRICT_LEARNING_HINT,
     "lost": "reconnecting... hip drives now are not counted",
 }
 """The coaching words under the phase name for a standing strict lift (curl, press). Its
@@ -301,7 +324,8 @@ TEMPO_CUES: dict[tuple[str, bool], str] = {
 """Per (phase, too short): the cue for a phase off tempo (the report's tempo cues)."""
 
 
-def lost_words(lost_s: float, hold: bool = False, across: int = 0) -> str:
+def lost_words(lost_s: float, hold: bool = False, across: int = 0,
+               drive: bool = False) -> str:
     """The note after the sensor came back: how much of the set it did not see.
 
     Reps done while it was lost were not seen, so not counted; but a rep begun before the
@@ -313,13 +337,19 @@ def lost_words(lost_s: float, hold: bool = False, across: int = 0) -> str:
         lost_s: data seconds lost, s.
         hold: the set is of static holds (plank), which are timed rather than counted.
         across: reps (holds) counted over this loss so far (:func:`across_loss`).
+        drive: a standing strict lift (:func:`hip_drive`): what it counts are hip drives
+            ("hip drives then were not counted", "1 hip drive across it counted"), as
+            :data:`STRICT_HINTS` says while the sensor is lost.
 
     """
     lost = "under 1 s" if lost_s < 0.5 else f"{lost_s:.0f} s"
+    noun = "hold" if hold else "hip drive" if drive else "rep"
     if across:
-        unit = ("hold" if hold else "rep") + ("s" if across > 1 else "")
+        unit = noun + ("s" if across > 1 else "")
         return f"sensor back: {lost} lost, {across} {unit} across it counted, not judged"
-    then = "a hold then is not timed" if hold else "reps done then were not counted"
+    then = ("a hold then is not timed" if hold
+            else "hip drives then were not counted" if drive
+            else "reps done then were not counted")
     return f"sensor back: {lost} lost, {then}"
 
 

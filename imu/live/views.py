@@ -51,6 +51,7 @@ from imu.live.events import (
     hint_key,
     hip_drive,
     hip_drive_at,
+    learning_count,
     learning_hint,
     lost_words,
     pace_words,
@@ -310,7 +311,8 @@ class PlainView:
                 self._lost_before = self._lost
                 self._lost_from_s = event.at_sample / self._rate if self._rate else 0.0
                 self._across = 0
-            not_counted = "holds now are not timed" if self.hold else NOT_COUNTED
+            not_counted = ("holds now are not timed" if self.hold
+                           else STRICT_NOT_COUNTED if hip_drive(self.profile) else NOT_COUNTED)
             line = (f"SENSOR LOST{at}: reconnecting; {not_counted} (the gap is marked in "
                     "the recording)")
         elif isinstance(event, Reconnecting) and event.attempt > 1:
@@ -349,7 +351,8 @@ class PlainView:
                 and event.lost_samples > self._lost_before):
             # The first samples after the loss are placed: the gap's length is known.
             lines.append(lost_words((event.lost_samples - self._lost_before) / self._rate,
-                                    self.hold, self._across))
+                                    self.hold, self._across,
+                                    drive=hip_drive(self.profile) and not self.hold))
             self._lost_before = None
         if event.journal_error != self._journal_error:
             self._journal_error = event.journal_error
@@ -368,6 +371,10 @@ class PlainView:
 
 NOT_COUNTED = "reps done now are not counted"
 """Why a lost sensor matters (the page's words under its alarm)."""
+
+STRICT_NOT_COUNTED = "hip drives now are not counted"
+""":data:`NOT_COUNTED` for a standing strict lift, whose reps are hip drives (as
+:data:`imu.live.events.STRICT_HINTS` says while the sensor is lost)."""
 
 MAX_EXTRAPOLATION_S = 2.0
 """Longest the panel's clocks run past the newest data heard of, data s (as the page's)."""
@@ -796,7 +803,9 @@ class RichView:
         if s.down_since is None:
             if s.back_at is not None and (self.clock() - s.back_at) * self.data_speed \
                     < BACK_NOTE_S:
-                parts.append(Text(lost_words(s.lost_s, hold, s.across), style="bold yellow"))
+                parts.append(Text(lost_words(s.lost_s, hold, s.across,
+                                             drive=hip_drive(self.profile) and not hold),
+                                  style="bold yellow"))
             fix = self._correction()
             if fix is not None:
                 parts.append(fix)
@@ -837,8 +846,9 @@ class RichView:
             hint = phase_hints(self.profile, hold).get(key, "")
         big, small, style = self.phase_clock()
         if key == "learning" and s.total == 0 and not hold:
-            # Nothing counted yet, nor lost: the reps done now are counted once it is learned.
-            left = [*big_text("-"), "reps: counted once learned"]
+            # Nothing counted yet, nor lost: the reps done now are counted once it is learned
+            # (a standing strict lift's hip drives, once the hip's axis is).
+            left = [*big_text("-"), learning_count(self.profile)]
         elif hip_drive(self.profile) and not hold:
             # A standing strict lift: the session's hip drives, as the page counts them; no
             # set (a pause between hip drives is no set the person did).

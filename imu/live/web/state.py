@@ -609,7 +609,8 @@ class CoachingState:
                     "ago_s": round(back_ago or 0.0, 3),
                     # Reps counted over the loss since (not judged): the note says so.
                     "across": back["across"],
-                    "text": lost_words(back["lost_s"], self.hold, back["across"]),
+                    "text": lost_words(back["lost_s"], self.hold, back["across"],
+                                       drive=self.strict),
                 },
             },
             "notice": self._notice,
