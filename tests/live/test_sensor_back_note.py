@@ -75,16 +75,21 @@ def test_which_reps_are_across_the_loss(rep: Rep, across: bool) -> None:
 
 
 # ----------------------------------------------------------------------------- the page
-def _page() -> tuple[CoachingState, ManualClock]:
-    clock = ManualClock()
-    state = CoachingState("Reverse crunch", CRUNCH_TEMPO, clock=clock)
+def page_after_loss(state: CoachingState, clock: ManualClock) -> CoachingState:
+    """``state`` (on ``clock``) through a link lost at data 20 s for 8 s and back."""
     for event in (Connected(INFO, reconnect=False), _progress(20.0),
                   Disconnected(at_sample=LOSS_AT)):
         state.apply(event)
     clock.now += 8.0
     state.apply(Connected(INFO, reconnect=True))
     state.apply(_progress(29.0, lost=LOST))
-    return state, clock
+    return state
+
+
+def _page() -> tuple[CoachingState, ManualClock]:
+    clock = ManualClock()
+    return page_after_loss(CoachingState("Reverse crunch", CRUNCH_TEMPO, clock=clock),
+                           clock), clock
 
 
 def test_the_page_says_the_rep_across_the_loss_was_counted_not_judged() -> None:

@@ -22,7 +22,6 @@ from imu.live.events import (
     Connected,
     Disconnected,
     PhaseChanged,
-    Progress,
     RepDone,
     learning_hint,
     lost_words,
@@ -30,14 +29,13 @@ from imu.live.events import (
 from imu.live.views import PlainView, RichView
 from imu.live.web.state import CoachingState
 from imu.tempo import parse_tempo
+from tests.live.test_sensor_back_note import LOSS_AT, LOST, _progress, page_after_loss
 from tests.live.web_support import SENSOR, ManualClock
 from tests.report.helpers import make_rep
 
 STRICT = get_profile("standing-curl")
 CRUNCH = get_profile("reverse-crunch")
 TEMPO = parse_tempo("2-0-2")
-RATE = 52
-LOSS_AT, LOST = 1040, 416  # from data 20 s, 8 s lost
 REP_WORDS = ("2-3 reps", "every rep", "reps:", "reps done")
 """The general words, which a strict lift's learning and sensor-back words never use."""
 HIP_AXIS = "hip drives are counted once the hip's axis is learned"
@@ -52,11 +50,6 @@ def _screen(view: RichView, width: int = 220) -> str:
     Console(file=buf, width=width, soft_wrap=True).print(view.render())
     inner = [line.strip().strip("│╭╮╰╯─ ").strip() for line in buf.getvalue().splitlines()]
     return " ".join(" ".join(part for part in inner if part).split())
-
-
-def _progress(seconds: float, lost: int = 0) -> Progress:
-    return Progress(samples=round(seconds * RATE), seconds=seconds, lost_samples=lost,
-                    gaps=1 if lost else 0, clock_drift_ppm=None, journal_error=None)
 
 
 def test_the_learning_words_of_a_strict_lift_speak_of_hip_drives() -> None:
@@ -117,13 +110,8 @@ SPANNING = make_rep(1, 1, 18.5, swing=True, tempo_ok=False, in_gap=True)
 
 def test_the_page_says_hip_drives_after_a_link_loss() -> None:
     clock = ManualClock()
-    state = CoachingState(STRICT.title, TEMPO, clock=clock, profile=STRICT)
-    for event in (Connected(SENSOR, reconnect=False), _progress(20.0),
-                  Disconnected(at_sample=LOSS_AT)):
-        state.apply(event)
-    clock.now += 8.0
-    state.apply(Connected(SENSOR, reconnect=True))
-    state.apply(_progress(29.0, lost=LOST))
+    state = page_after_loss(CoachingState(STRICT.title, TEMPO, clock=clock, profile=STRICT),
+                            clock)
     assert state.snapshot()["link"]["back"]["text"] == BACK
     state.apply(RepDone(SPANNING, 0.0, 0.0))
     assert state.snapshot()["link"]["back"]["text"] == ACROSS
