@@ -162,7 +162,7 @@ def reps_view(reps: pd.DataFrame, hold: bool = False,
     table.add_column("faults", overflow="fold", min_width=8)
     # A rep over a data gap lasted an unknown time: its tempo is not judged ("gap").
     table.add_column("tempo")
-    for r in reps.to_dict(orient="records"):
+    for r in records:
         gap = bool(r.get("in_gap"))
         faults = fault_words([f for f in FAULTS if r[f]])
         cells = [str(r[RECORDING])] if several else []
