@@ -134,7 +134,9 @@ swing_share                      float64  share of reps with swing, out of the r
                                           ``uncertain_reps`` says how many are left out)
 <fault>_share                    float64  share of reps with that fault, for every fault
 clean_share                      float64  share of clean reps, out of the reps not over
-                                          a data gap (uncertain reps count as not clean)
+                                          a data gap (uncertain reps count as not clean;
+                                          NaN for a standing strict lift, whose every
+                                          rep is a hip drive, the fault itself)
 clean_reps_before_first_fault    int64    best set's clean reps before the first fault
 verdict_kind                     str      progress, regress, no_rotation, no_reps, too_short or none
 verdict                          str      coaching verdict (:mod:`imu.report.coaching`)
@@ -725,7 +727,8 @@ def session_table(
         "rom_deg_median": float(measured["rom_deg"].median()) if len(reps) else np.nan,
         "swing_share": sure_share("swing"),
         **{f"{fault}_share": sure_share(fault) for fault in FAULTS},
-        "clean_share": judged_share("clean"),
+        # Nor is a hip drive ever clean (it is the fault): no clean share, not 0%.
+        "clean_share": np.nan if no_tempo else judged_share("clean"),
         "clean_reps_before_first_fault": (
             int(sets["clean_reps_before_first_fault"].max()) if len(sets) else 0
         ),

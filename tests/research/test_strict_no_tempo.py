@@ -38,11 +38,13 @@ def test_the_session_table_gives_a_strict_lift_no_tempo_nor_time_under_tension()
     assert row["reps"] == 3
     assert math.isnan(row["tempo_ok_share"])  # was 0.0
     assert math.isnan(row["tut_s"])  # was the hip drives' seconds
+    assert math.isnan(row["clean_share"])  # was 0.0: a hip drive is the fault, never clean
     # The schema is the same for every exercise: the columns and their dtypes.
     crunch = _session("reverse-crunch")
     assert list(strict.columns) == list(crunch.columns) == list(SESSION_DTYPES)
     assert dict(strict.dtypes.astype(str)) == dict(crunch.dtypes.astype(str))
     assert crunch.iloc[0]["tempo_ok_share"] == 0.0 and crunch.iloc[0]["tut_s"] > 0
+    assert crunch.iloc[0]["clean_share"] == 0.0  # its swinging reps are not clean either
 
 
 def test_tempo_compliance_leaves_hip_drives_out_and_counts_them() -> None:
