@@ -24,7 +24,9 @@ def count_confidence(q: RepQuantities, profile: ExerciseProfile,
                      direction_sure: bool = True) -> float:
     """How sure the analyzer is that ``q`` is a rep, 0-1.
 
-    The rep's ROM and peak velocity are compared with the profile's smallest rep and the
+    The rep's ROM and peak velocity are compared with the profile's smallest sure rep
+    (:attr:`~imu.exercises.ExerciseProfile.confidence_base_deg`; peak rate:
+    ``min_velocity_dps``) and the
     angle's noise floor just before the rep (breathing, tremor, quantisation, when there is a
     quiet moment to see it); a rep three times the smallest rep and five times the noise
     floor counts fully. When two readings of the concentric direction disagreed
@@ -34,7 +36,8 @@ def count_confidence(q: RepQuantities, profile: ExerciseProfile,
     if profile.isometric:
         return 1.0
     margin = min(
-        q.rom_deg / profile.min_rom_deg, q.peak_concentric_dps / profile.min_velocity_dps
+        q.rom_deg / profile.confidence_base_deg,
+        q.peak_concentric_dps / profile.min_velocity_dps,
     )
     value = (margin - 1.0) / 2.0
     if math.isfinite(q.noise_deg):
