@@ -119,12 +119,15 @@ phone apps (--format, detected from file and column names by default):
                  Gravity.csv is used; iOS signs are flipped to Android's (docs/sensors.md).
   phyphox        phyphox CSV/zip export of "Acceleration with g" and "Gyroscope" (time in s);
                  a folder with both experiments' exports is aligned by their start times.
+  polar-sensor-logger
+                 the Polar Sensor Logger app's _ACC.txt (mg) and _GYRO.txt (deg/s) files of
+                 a Polar Verity Sense: give either file (the other is found beside it) or
+                 their folder; joined on the sensor's clock (ns since 2000) at the sensor's
+                 rate (26-416 Hz, or --rate).
   Both sensors are put on one time base and resampled to --rate (default: the
   accelerometer's median rate; interpolated only, as the live join is, so that a live
   recording and its export give the same reps); the CSV layout flags do not apply. A
-  folder is one export: several exports in one folder are refused, naming them. A Polar
-  sensor is read live only (imu live --device ADDRESS): the Polar Sensor Logger app's
-  separate _ACC.txt and _GYRO.txt files are not joined here.
+  folder is one export: several exports in one folder are refused, naming them.
 """
 
 

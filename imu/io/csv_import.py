@@ -1467,12 +1467,10 @@ def _check_columns(
     polar = polar_sensor_logger_stream(available)
     if polar:
         raise ImportOptionsError(
-            f"{path}: a Polar Sensor Logger file ({polar}); that app writes the "
-            "accelerometer (_ACC.txt, mg) and the gyroscope (_GYRO.txt, deg/s) to separate "
-            "files, which imu does not join: stream the Polar sensor live instead ('imu live "
-            "--device ADDRESS', docs/sensors.md), or join the two files into one CSV by "
-            "'sensor timestamp [ns]' and import that with --time-col, --time-unit ns, "
-            "--acc-cols, --acc-unit g (the mg divided by 1000), --gyr-cols and --gyr-unit deg/s"
+            f"{path}: a Polar Sensor Logger file ({polar}), read here as a plain CSV; that "
+            "app writes the accelerometer (_ACC.txt, mg) and the gyroscope (_GYRO.txt, deg/s) "
+            "to separate files, which imu joins: leave --format out (or pass --format "
+            "polar-sensor-logger) and give the _ACC.txt or _GYRO.txt file, or their folder"
         )
     shown = ", ".join(available[:30]) + (" ..." if len(available) > 30 else "")
     cased = [

@@ -8,7 +8,9 @@
 - a plain Parquet table with the documented columns (a time column and ``acc_x .. gyr_z``),
   imported like a CSV (:func:`import_parquet`): same options, same checks, same report;
 - a CSV file (:func:`imu.io.csv_import.import_csv`) or a phone app's export
-  (:func:`imu.io.phone.import_phone`).
+  (:func:`imu.io.phone.import_phone`): Sensor Logger, phyphox, or the Polar Sensor Logger
+  app's ACC and GYRO files (:mod:`imu.io.polar_logger`), detected by
+  :func:`imu.io.phone.detect_phone_format`.
 
 Each result carries a :class:`imu.io.repairs.RepairReport`; the commands print its one line on
 stderr, so no repair is silent whichever way the file came in.
@@ -26,7 +28,7 @@ import stat
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Final, Literal
+from typing import Final, Literal, cast
 
 import numpy as np
 import pandas as pd
@@ -49,6 +51,7 @@ from imu.io.csv_import import (
 )
 from imu.io.phone import (
     APP_NAME,
+    PHONE_FORMATS,
     PhoneFormat,
     check_one_app,
     detect_phone_format,
@@ -70,7 +73,7 @@ from imu.io.summary import looks_like_parquet
 
 logger = logging.getLogger(__name__)
 
-InputFormat = Literal["auto", "csv", "sensor-logger", "phyphox"]
+InputFormat = Literal["auto", "csv", "sensor-logger", "phyphox", "polar-sensor-logger"]
 
 REASON_NAN = "missing values (NaN outside the listed gaps)"
 """Gap reason of NaN samples a recording file did not list as a gap."""
@@ -218,7 +221,8 @@ def load_recordings(
     """Read every recording in ``path`` (see the module docstring).
 
     Args:
-        path: a Parquet recording or table, a CSV file, or a phone app's export.
+        path: a Parquet recording or table, a CSV file, or a phone app's export (a Polar
+            Sensor Logger ACC or GYRO file, or a folder with one recording's pair).
         options: CSV/Parquet table layout and units (default layout without).
         fmt: "auto" (detected), "csv" (a table) or a phone app.
         rate_hz: phone exports: output rate, Hz (None: estimated and reported).
@@ -241,8 +245,8 @@ def load_recordings(
             return [LoadedRecording(recording, path.stem, None, repairs)]
         return _loaded(import_parquet(path, options))
     phone: PhoneFormat | None = None
-    if fmt in ("sensor-logger", "phyphox"):
-        phone = fmt
+    if fmt in PHONE_FORMATS:
+        phone = cast(PhoneFormat, fmt)
     elif fmt == "auto":
         phone = detect_phone_format(path)
         if phone is not None:

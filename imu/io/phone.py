@@ -46,6 +46,10 @@ phyphox (https://phyphox.org; CSV export of an experiment)
     experiments (one per sensor) are aligned by their START system times; without them they are
     assumed to have started together (a warning says so). Only the first START of an
     experiment is used (pausing and resuming is not supported).
+
+Polar Sensor Logger (the Android app that records a Polar sensor: one ``;``-separated file per
+stream, ``..._ACC.txt`` in mg and ``..._GYRO.txt`` in deg/s, on the sensor's clock)
+    Read by :mod:`imu.io.polar_logger` and joined here like the two apps above.
 """
 
 from __future__ import annotations
@@ -97,8 +101,9 @@ logger = logging.getLogger(__name__)
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 
-PhoneFormat = Literal["sensor-logger", "phyphox"]
-PHONE_FORMATS: Final = ("sensor-logger", "phyphox")
+PhoneFormat = Literal["sensor-logger", "phyphox", "polar-sensor-logger"]
+PHONE_FORMATS: Final = ("sensor-logger", "phyphox", "polar-sensor-logger")
+"""The apps whose exports are read (``polar-sensor-logger``: :mod:`imu.io.polar_logger`)."""
 
 SL_TIME, SL_AXES = "time", ("x", "y", "z")
 SL_FILES: Final = (
@@ -383,10 +388,19 @@ def _header(data: bytes) -> str:
 
 
 def detect_phone_format(path: str | Path) -> PhoneFormat | None:
-    """``sensor-logger``/``phyphox`` from file names or CSV columns; None if neither."""
+    """The app of an export from file names or columns; None if none.
+
+    ``sensor-logger``/``phyphox`` from CSV names and columns; ``polar-sensor-logger`` for a
+    file of that app (:func:`imu.io.polar_logger.is_polar_logger_file`) or a folder with one
+    at its top level.
+    """
+    from imu.io.polar_logger import detect_polar_logger
+
     path = Path(path)
     if not path.exists() or path.suffix.lower() in {".parquet", ".pq"}:
         return None
+    if path.is_file() and detect_polar_logger(path):
+        return "polar-sensor-logger"
     if path.is_file() and not zipfile.is_zipfile(path) and path.suffix.lower() != ".csv":
         return None
     try:
@@ -407,6 +421,8 @@ def detect_phone_format(path: str | Path) -> PhoneFormat | None:
         cols = [c.strip().strip('"') for c in _header(data).split(",")]
         if name.lower().endswith(".csv") and {SL_TIME, "seconds_elapsed", *SL_AXES} <= set(cols):
             return "sensor-logger"
+    if path.is_dir() and detect_polar_logger(path):
+        return "polar-sensor-logger"
     return None
 
 
@@ -535,6 +551,10 @@ def _import_phone_as(
     check_units: bool,
 ) -> ImportedRecording:
     """Import ``path`` as an export of the app ``fmt`` (see :func:`_import_phone`)."""
+    if fmt == "polar-sensor-logger":  # its own reader, the same join
+        from imu.io.polar_logger import _import as import_polar
+
+        return import_polar(path, rate_hz, max_gap_s, check_units)
     if fmt == "sensor-logger":
         if path.is_file() and path.suffix.lower() == ".csv":
             path = path.parent
@@ -925,10 +945,13 @@ APP_TIME: Final = {
     "phyphox": f"phyphox writes {PX_TIME!r} in seconds since the experiment started, to the "
     "microsecond",
     "sensor-logger": "Sensor Logger writes 'time' in nanoseconds since 1970",
+    "polar-sensor-logger": "Polar Sensor Logger writes 'sensor timestamp [ns]' in nanoseconds "
+    "since 2000-01-01 (the sensor's clock)",
 }
 """How each app writes its time column: the units are the app's, no option changes them."""
 
-APP_NAME: Final = {"phyphox": "phyphox", "sensor-logger": "Sensor Logger"}
+APP_NAME: Final = {"phyphox": "phyphox", "sensor-logger": "Sensor Logger",
+                   "polar-sensor-logger": "Polar Sensor Logger"}
 
 
 def _not_the_apps_time(fmt: str, separate: bool = False) -> str:

@@ -10,7 +10,8 @@
 - ``--format phyphox`` on a Sensor Logger export (and the other way round) said to record
   the 'Acceleration with g' experiment (or to enable the accelerometer in Sensor Logger);
 - a Polar Sensor Logger file (``_ACC.txt``, ``_GYRO.txt``) gave "columns not found", leaving
-  the user to name columns of one sensor that can never import alone;
+  the user to name columns of one sensor that can never import alone (now the pair is joined,
+  tests/io/test_polar_logger.py; one file alone is said to need the other);
 - a standing lift's gyro in rad/s declared as deg/s (which no check can judge there) imported
   without a word, its movements 57 times too small;
 - a folder of several phone exports (two Sensor Logger zips, two phyphox measurements, or
@@ -170,18 +171,29 @@ def test_a_phone_apps_json_or_sqlite_export_says_to_export_csv(tmp_path, capsys,
 
 @pytest.mark.parametrize(("axes", "said"), [("mg", "the accelerometer, in mg"),
                                             ("dps", "the gyroscope, in deg/s")])
-def test_a_polar_sensor_logger_file_says_polar_is_live_only_and_how_to_join(
+def test_a_polar_sensor_logger_file_alone_says_it_needs_its_partner(
     tmp_path, capsys, axes, said
 ):
-    """It was "column(s) 'time_s', ... not found; the file has: Phone timestamp, ..."."""
+    """It was "column(s) 'time_s', ... not found; the file has: Phone timestamp, ...", then
+    "Polar is live only". The app's files are joined now (tests/io/test_polar_logger.py): one
+    of them alone names the file that is missing, and --format csv says to leave it out."""
     head = f"Phone timestamp;sensor timestamp [ns];X [{axes}];Y [{axes}];Z [{axes}]"
     rows = [f"2024-01-01T10:00:00.{i:03d};{599618000000000000 + i * 19230769};1;2;3"
             for i in range(20)]
-    path = tmp_path / f"Polar_Sense_ABCD_20240101_{'ACC' if axes == 'mg' else 'GYRO'}.txt"
+    stream = "ACC" if axes == "mg" else "GYRO"
+    path = tmp_path / f"Polar_Sense_ABCD_20240101_100000_{stream}.txt"
     path.write_text("\n".join([head, *rows]) + "\n", encoding="utf-8")
     err = _one_line_error(capsys, ["convert", str(path), str(tmp_path / "x.parquet")])
+    missing, needed = ("_GYRO.txt", "gyroscope") if axes == "mg" else ("_ACC.txt",
+                                                                       "accelerometer")
+    assert f"{path}: only the {said.split(',')[0].removeprefix('the ')} file ({path.name})" \
+        in err, err
+    assert f"no {missing} beside it" in err and f"needs the {needed} too" in err, err
+    err = _one_line_error(capsys, ["convert", str(path), str(tmp_path / "x.parquet"),
+                                   "--format", "csv"])
     assert f"a Polar Sensor Logger file ({said})" in err, err
-    assert "imu live --device ADDRESS" in err and "--time-unit ns" in err, err
+    assert "leave --format out" in err, err
+    assert not (tmp_path / "x.parquet").exists()
 
 
 def test_a_gyro_declared_deg_s_that_no_check_can_judge_is_said_unchecked(tmp_path):
