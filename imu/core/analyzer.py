@@ -319,6 +319,11 @@ class RepAnalyzer:
         reps = self._process(x, gap)
         if self._axes is None and self._pre:
             reps += self._lock_and_replay(None)
+        if self._holds is None and self._axes is not None:
+            # The stream ended while a movement's run was still open (a lowering whose rate
+            # had not settled into the dead band): closed at the last sample, so that a last
+            # rep finished before the recording is not lost with the open run.
+            reps += self._finalise(self._join(self._assembler.push(self._lobes.flush())))
         if self._holds is not None and self._axes is not None:
             reps += self._finalise(self._assembler.push(self._hold_events([], math.inf)))
             if self._assembler.pending_start is not None:

@@ -260,6 +260,22 @@ class LobeFinder:
         self._open_sign = int(open_sign) if len(buf) else self._open_sign
         return lobes
 
+    def flush(self) -> list[Lobe]:
+        """At the end of the stream: close the run still open, as if the pelvis stopped.
+
+        A rep's lowering can end seconds before the recording does while its run stays open
+        (its rate still beyond the dead band: a hanging body's swing, a slow settle), and the
+        stream ends before it closes. Quiet samples after the last one (velocity 0, the last
+        angles held) close it: the lobe's edges are found inside the run as usual, and its
+        end is at most the last sample. Returns the lobes that closed (none if the open run
+        is quiet or too short).
+        """
+        if not len(self._buf) or self._open_sign == 0:
+            return []
+        n = self._min_run + 1
+        return self.push(np.zeros(n), np.full(n, self._angle[-1]),
+                         np.full(n, self._acc_angle[-1]))
+
 
 @dataclass(frozen=True)
 class JoinParams:
