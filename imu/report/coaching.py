@@ -11,8 +11,8 @@ Rules, checked in this order (the first that applies is the verdict):
    one are not judged) and not uncertain (:func:`sure_reps`: an uncertain rep may be no rep)
    ("Leg raises: frequent back-arch faults suggest regressing"). In a
    strict standing lift every pelvic burst is hip drive, so any burst the analysis is sure of
-   (count confidence 0.5 or more) asks for a lighter load; bursts barely above the noise
-   alone do not.
+   (count confidence 0.5 or more) asks for a lighter load; uncertain bursts alone do not
+   (the verdict says why each is uncertain: :func:`doubt`).
 4. ``progress``: some set has at least the profile's ``progress_after_clean_reps`` clean reps
    (no swing, no fault) whose eccentric lasts at least :data:`PROGRESS_ECCENTRIC_S` minus
    :data:`PROGRESS_ECCENTRIC_TOLERANCE_S` ("about 15 clean reps with a 3 s eccentric suggests
@@ -38,12 +38,14 @@ Verdicts describe movement only; they never diagnose pain or injury (see :data:`
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 import numpy as np
 import pandas as pd
 
+from imu.core.labels import DIRECTION_DOUBT_CONFIDENCE
 from imu.core.metrics import UNCERTAIN_CONFIDENCE, TempoTolerance
 from imu.exercises import FAULTS, ExerciseProfile, fault_words, known_profile
 from imu.tempo import Tempo
@@ -289,6 +291,139 @@ def sure_reps(reps: pd.DataFrame) -> pd.Series:
     return reps["count_confidence"].astype("float64").fillna(1.0) >= UNCERTAIN_CONFIDENCE
 
 
+DoubtKind = Literal["small", "slow", "noise", "direction", "unclear"]
+
+
+@dataclass(frozen=True)
+class Doubt:
+    """Why the analyzer is not sure a movement was a rep (a strict lift's: a hip drive).
+
+    Attributes:
+        kind: what held its certainty (``count_confidence``) under 0.5: ``small`` (its
+            range, against the profile's smallest rep), ``slow`` (its peak rate, against
+            the smallest rep's), ``noise`` (its range against the angle's spread in the
+            second before it), ``direction`` (the session's direction of movement was in
+            doubt), ``unclear`` (the table lacks the columns to tell).
+        why: that in words: "too slow to be sure".
+        measured: the measured quantities behind it: "the pelvis moved 21° but turned at
+            16°/s at most, where a sure hip drive turns it at 30°/s or more" ("" if
+            unknown).
+        short: the one quantity, for a badge: "16°/s at its fastest" ("" if none).
+
+    """
+
+    kind: DoubtKind
+    why: str
+    measured: str = ""
+    short: str = ""
+
+    @property
+    def text(self) -> str:
+        """``why`` and the measurement: "too slow to be sure: the pelvis moved 21° but ..."."""
+        return f"{self.why}: {self.measured}" if self.measured else self.why
+
+
+SURE_MARGIN: Final = 1.0 + 2.0 * UNCERTAIN_CONFIDENCE
+"""A rep is sure (certainty 0.5) from this many times the profile's smallest sure rep
+(:attr:`~imu.exercises.ExerciseProfile.confidence_base_deg`), in range
+and in peak rate (:func:`imu.core.labels.count_confidence`: (margin - 1) / 2)."""
+
+SURE_NOISE_RATIO: Final = 2.0 + 3.0 * UNCERTAIN_CONFIDENCE
+"""A rep is sure (certainty 0.5) from a range this many times the angle's spread in the second
+before it (:func:`imu.core.labels.count_confidence`: (ratio - 2) / 3)."""
+
+
+def _number(row: Mapping[Any, Any], column: str) -> float | None:
+    value = row.get(column)
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return None if np.isnan(number) else number
+
+
+def doubt(row: Mapping[Any, Any], profile: ExerciseProfile, unit: str = "hip drive") -> Doubt:
+    """Why one uncertain rep is uncertain, from what its certainty was computed from.
+
+    The certainty (:func:`imu.core.labels.count_confidence`) is the least of three margins:
+    the range over the profile's smallest rep, the peak rate over the smallest rep's (each
+    sure from :data:`SURE_MARGIN` times), and the range over the angle's spread in the second
+    before the rep (sure from :data:`SURE_NOISE_RATIO` times; that spread is not a column);
+    a session whose direction was in doubt caps it at
+    :data:`~imu.core.labels.DIRECTION_DOUBT_CONFIDENCE`. The range and the peak rate are
+    columns, so the one that gives the certainty is named; a certainty under both is the
+    noise's (or the direction's, at exactly the cap), and the spread is worked back from it.
+    So a 21° burst whose pelvis turned at 16°/s is "too slow to be sure", never "barely above
+    the noise".
+
+    Args:
+        row: a reps-table row (``count_confidence``, ``rom_deg``, ``peak_concentric_dps``).
+        profile: the exercise (its smallest sure rep: ``confidence_base_deg``,
+            ``min_velocity_dps``).
+        unit: what a rep is called in the words ("hip drive", "rep").
+
+    """
+    from imu.report.tables import near_limit  # tables imports this module
+
+    certainty = _number(row, "count_confidence")
+    rom = _number(row, "rom_deg")
+    peak = _number(row, "peak_concentric_dps")
+    if certainty is None or rom is None or peak is None or profile.isometric:
+        return Doubt("unclear", "small against the noise or of unclear direction")
+    # The range is scaled as the analyzer scales it: by the smallest sure rep, which is the
+    # smallest rep except where smaller ones are counted but never sure (hanging).
+    base_rom = profile.confidence_base_deg
+    by_rom = rom / base_rom
+    by_rate = peak / profile.min_velocity_dps
+    from_margin = min(max((min(by_rom, by_rate) - 1.0) / 2.0, 0.0), 1.0)
+    sure_rom = SURE_MARGIN * base_rom
+    sure_rate = SURE_MARGIN * profile.min_velocity_dps
+    moved = near_limit(rom, [profile.min_rom_deg, base_rom, sure_rom], 0)
+    if from_margin < UNCERTAIN_CONFIDENCE and certainty >= from_margin - 1e-6:
+        if by_rom <= by_rate:
+            return Doubt("small", "too small to be sure",
+                         f"the pelvis moved {moved}°, where a sure {unit} moves it "
+                         f"{sure_rom:g}° or more", f"only {moved}°")
+        rate = near_limit(peak, [profile.min_velocity_dps, sure_rate], 0)
+        return Doubt("slow", "too slow to be sure",
+                     f"the pelvis moved {moved}° but turned at {rate}°/s at most, where a "
+                     f"sure {unit} turns it at {sure_rate:g}°/s or more",
+                     f"{rate}°/s at its fastest")
+    if abs(certainty - DIRECTION_DOUBT_CONFIDENCE) < 1e-9:
+        return Doubt("direction", "its direction was in doubt",
+                     "the analysis could not tell the lift from the lowering in this session")
+    # (rom / noise - 2) / 3 = certainty: the spread before it, worked back (0: at least).
+    spread = rom / (3.0 * certainty + 2.0)
+    about = "about" if certainty > 0 else "at least"
+    return Doubt("noise", "not clear of the noise",
+                 f"the pelvis moved {moved}°, but its angle had already wavered by {about} "
+                 f"{spread:.0f}° in the second before it, where a sure {unit} moves it "
+                 f"{SURE_NOISE_RATIO:g} times that or more",
+                 f"it wavered {spread:.0f}° just before")
+
+
+def doubts_text(reps: pd.DataFrame, profile: ExerciseProfile, unit: str = "hip drive",
+                most: int = 3) -> str:
+    """Why each uncertain rep (judged) is uncertain: "at 2 s, too slow to be sure: ...".
+
+    A strict lift's hip drives are placed in time (s from the start); other reps by set and
+    rep. At most ``most`` are told, then "and N more". "" when none.
+    """
+    if reps.empty:
+        return ""
+    from imu.report.tables import judged  # tables imports this module
+
+    unsure = reps[judged(reps) & ~sure_reps(reps)]
+    parts = []
+    for row in unsure.head(most).to_dict(orient="records"):
+        where = (f"at {float(row['start_s']):.0f} s" if "start_s" in row
+                 and profile.every_rep_is_swing else f"set {row.get('set')}, rep {row.get('rep')}")
+        parts.append(f"{where}, {doubt(row, profile, unit).text}")
+    if len(unsure) > most:
+        parts.append(f"and {len(unsure) - most} more")
+    return "; ".join(parts)
+
+
 def session_verdict(
     reps: pd.DataFrame,
     profile: ExerciseProfile,
@@ -337,11 +472,15 @@ def session_verdict(
     if profile.every_rep_is_swing:
         sure = int(sure_reps(reps).sum())
         if sure == 0:
+            # Why each is uncertain, from what its certainty was computed from: a 21° burst
+            # turned slowly is "too slow to be sure", never "barely above the noise".
+            one = len(reps) == 1
+            why = doubts_text(reps, profile)
             return Verdict(
                 "none",
-                f"No clear hip drive: {len(reps)} pelvic burst{'s' if len(reps) != 1 else ''} "
-                f"barely above the noise of standing (check {'it' if len(reps) == 1 else 'them'})"
-                "; keep this variant.",
+                f"No clear hip drive: {len(reps)} pelvic burst{'' if one else 's'} the "
+                f"analyzer is not sure of{f' ({why})' if why else ''}. Check "
+                f"{'it' if one else 'them'}; keep this variant.",
             )
         # What is measured is the hip drives (the lifts are not counted from the hip),
         # counted as the fix-first line counts them: judged and sure.

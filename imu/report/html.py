@@ -51,6 +51,7 @@ from imu.exercises import FAULT_WORDS, FAULTS, ExerciseProfile, FaultThresholds
 from imu.report.coaching import (
     DISCLAIMER,
     default_tempo_words,
+    doubt,
     sure_reps,
     tempo_by_default,
 )
@@ -59,6 +60,7 @@ from imu.report.summary import (
     MISSED_BEFORE_NOTE,
     STRICT_FORM,
     Summary,
+    drives_counted,
     lost_s,
     marked_missed_before,
     missed_note,
@@ -134,8 +136,13 @@ rep figures."""
 GAP_EDGE: Final = "#8a8a8a"
 """Colour of the gap hatching."""
 
+UNCERTAIN_DRIVE_LABEL: Final = "uncertain hip drive: not counted"
+"""Legend of a standing strict lift's uncertain hip drive: a hollow star (a counted one is
+filled)."""
+
 MARKS: Final[dict[str, str]] = {
     "swing": SWING_MARKER,
+    UNCERTAIN_DRIVE_LABEL: f"{SWING_MARKER} hollow",
     **FAULT_MARKERS,
     **{f"off tempo ({way})": marker for way, (marker, _) in OFF_MARKERS.items()},
     "a measured value": "o",
@@ -196,7 +203,7 @@ COLUMN_LABELS: Final[dict[str, str]] = {
     "rom_ratio": "Range / earlier reps",
     "arch_deg": "Back arch (°)",
     "rotation_deg": "Hip rotation (°)",
-    "body_swing_deg": "Body swing before the rep (°)",
+    "body_swing_deg": "Body swing from the bar before the rep (°)",
     "drift_deg": "Hip drift (°)",
     "shaking_dps": "Shaking (°/s RMS)",
     "count_confidence": "Rep certainty (0-1)",
@@ -245,6 +252,16 @@ table.set th:not(.notes), table.set td:not(.notes) { width: 1%; white-space: now
 }
 table.details td:first-child, table.details th:first-child { text-align: left; }
 table.details td:first-child { white-space: nowrap; }
+.details-cards { display: none; }
+.details-card h3 { margin: 0.9rem 0 0.2rem; }
+.details-card table { width: 100%; }
+.details-card th { background: transparent; font-weight: normal; text-align: left;
+  overflow-wrap: anywhere; }
+.details-card td { white-space: nowrap; width: 1%; }
+@media (max-width: 600px) {
+  table.details td:first-child { white-space: normal; min-width: 9rem; }
+  .details-wide { display: none; } .details-cards { display: block; }
+}
 .off { color: #a1000e; font-weight: 700; }
 .badge { display: inline-block; border-radius: 0.8em; padding: 0 0.5em; margin: 1px 2px;
   font-size: 0.8rem; border: 1px solid transparent; }
@@ -521,6 +538,7 @@ def angle_figure(report: SessionReport, layout: PlotLayout = WIDE) -> Figure:
         stacked = np.zeros(len(reps))
         kinds = [("swing", SWING_MARKER, SWING_COLOUR, swing_words(report.profile))]
         kinds += [(f, FAULT_MARKERS.get(f, "x"), FAULT_COLOUR, FAULT_WORDS[f]) for f in FAULTS]
+        unsure = ~sure_reps(reps).to_numpy(dtype=bool)
         for column, marker, colour, label in kinds:
             if column not in reps.columns:
                 continue
@@ -528,9 +546,19 @@ def angle_figure(report: SessionReport, layout: PlotLayout = WIDE) -> Figure:
             if not hit.any():
                 continue
             stacked[hit] += 1
-            ax.scatter(top_t[hit], top_a[hit] + stacked[hit] * step, marker=marker,
-                       s=60 if marker == SWING_MARKER else 36, color=colour, zorder=3,
-                       linewidths=2 if marker in LINE_MARKERS else None, label=label)
+            doubt_hit = np.zeros_like(hit)
+            if column == "swing" and report.profile.every_rep_is_swing:
+                # A hip drive the analyzer is not sure of is not counted: a hollow star,
+                # named so in the legend, never the counted drives' filled one.
+                doubt_hit, hit = hit & unsure, hit & ~unsure
+            if hit.any():
+                ax.scatter(top_t[hit], top_a[hit] + stacked[hit] * step, marker=marker,
+                           s=60 if marker == SWING_MARKER else 36, color=colour, zorder=3,
+                           linewidths=2 if marker in LINE_MARKERS else None, label=label)
+            if doubt_hit.any():
+                ax.scatter(top_t[doubt_hit], top_a[doubt_hit] + stacked[doubt_hit] * step,
+                           marker=marker, s=60, facecolors="none", edgecolors=colour,
+                           linewidths=1.2, zorder=3, label=UNCERTAIN_DRIVE_LABEL)
         ax.margins(y=0.08)
         ax.set_ylim(top=max(ax.get_ylim()[1], float(np.nanmax(top_a + (stacked + 1) * step))))
         if not report.profile.every_rep_is_swing:  # a strict lift's pauses are no sets
@@ -711,6 +739,8 @@ def report_figures(
     named = "" if profile.every_rep_is_swing else " and the sets named above"
     if profile.every_rep_is_swing:
         unit, marks = HIP_DRIVE, f"each marked with a star as a {swing_words(profile)}"
+        if not sure_reps(report.reps).all():
+            marks += ", a hollow star when uncertain and not counted"
     out = [(
         angle_figure(report, layout),
         f"Pelvis tilt in degrees over time in seconds for {profile.title.lower()}, with the "
@@ -869,14 +899,19 @@ def rep_badges(row: Row, tempo: Tempo, profile: ExerciseProfile | None = None) -
         # The drive is itself the fault, so it is the drive that is not counted ("its swing
         # and faults" read as a swing apart from the hip drive), as the terminal says it.
         what = "hip drive" if profile is not None and profile.every_rep_is_swing else "rep"
-        if what == "hip drive":
+        words = f"certainty {certainty_words(certainty)}"
+        if profile is not None and what == "hip drive":
             counted = "; not counted" if not row.get("in_gap") else ""
+            # Why, from what the certainty was computed from: "too slow to be sure: 16°/s
+            # at its fastest" for a 21° burst, never "may be sway" or "noise" alone.
+            why = doubt(row, profile)
+            words = f"{why.why}: {why.short}" if why.short else why.why
             title = ("the analyzer found this movement of the pelvis but is not sure it was "
-                     "a hip drive: it may be sway or noise. It is listed among the hip "
-                     "drives found and left out of their count and of the advice (fix "
-                     f"first, verdict). {CERTAINTY_TITLE}")
-        out.append(_badge("unsure", f"uncertain: may not be a {what} (certainty "
-                                    f"{certainty_words(certainty)}){counted}", title))
+                     f"a hip drive: {why.text}. It is listed among the hip drives found and "
+                     "left out of their count and of the advice (fix first, verdict). "
+                     f"{CERTAINTY_TITLE}")
+        out.append(_badge("unsure", f"uncertain: may not be a {what} ({words}){counted}",
+                          title))
     # Over a data gap a rep is not judged: its swing and faults are shown, marked so (the
     # terminal's faults cell reads "not judged"; neither is counted anywhere).
     not_judged = " (not judged: data gap)" if row.get("in_gap") else ""
@@ -971,7 +1006,8 @@ FAULT_TITLES: Final[dict[str, str]] = {
     "over_extension": "range over 130% of your earlier reps",
     "partial_rom": "range under 60% of your earlier reps",
     "short_hold": "top hold shorter than half the prescribed one",
-    "body_swing": "whole body swung more than 5° in the 3 s before the rep",
+    "body_swing": "the whole body swung from the bar more than 5° in the 3 s before the rep "
+                  "(not a swing of the rep itself: that is a swing, thrown up with momentum)",
     "hips_sagging": "hips dropped more than 5° from the start of the hold",
     "hips_piking": "hips rose more than 5° from the start of the hold",
     "shaking": "angular velocity above 6°/s RMS during the hold",
@@ -1310,15 +1346,19 @@ def _strict_summary_html(summary: Summary, parts: list[str]) -> str:
                 if summary.uncertain_count else "")
     sure = summary.sure
     what = (": the pelvis moved to drive the weight" if sure else
-            " the analyzer is sure of")  # only bursts barely above the noise of standing
+            " the analyzer is sure of")  # only uncertain bursts (coaching.doubt says why)
     parts.append(f'<ul class="stats"><li><b>{sure}</b>{HIP_DRIVE}{"" if sure == 1 else "s"}'
                  f"{what}{html.escape(left_out)}</li></ul>")
     parts += _gap_and_fixes(summary)
     parts.append(f'<p class="advice">{html.escape(summary.advice.text)}</p>')
-    if summary.uncertain:
-        parts.append(f'<p class="note">Uncertain hip drives (the analyzer is not sure they '
-                     f"are hip drives: they may be sway; not counted): "
-                     f"{html.escape(summary.uncertain)}.</p>")
+    if summary.uncertain and sure:  # (with none sure, the verdict above says why already)
+        # Why each is uncertain, from what its certainty was computed from (its range, its
+        # peak rate, the noise before it): a 21° burst is never "barely above the noise".
+        n = summary.uncertain_count
+        why = summary.doubts or summary.uncertain
+        parts.append(f'<p class="note">Uncertain hip drive{"" if n == 1 else "s"}, not counted '
+                     f"(the analyzer is not sure {'it is one' if n == 1 else 'they are'}): "
+                     f"{html.escape(why)}.</p>")
     parts.append(f'<p class="disclaimer">{html.escape(summary.disclaimer)}</p></section>')
     return "".join(parts)
 
@@ -1340,6 +1380,13 @@ SESSION_FIELDS: Final[tuple[tuple[str, str, str], ...]] = (
     ("clean_reps_before_first_fault", "Clean reps before a swing or fault, best set", ""),
 )
 """Session-table columns shown in the details, with their plain labels and format."""
+
+
+SHARE_LABELS: Final[dict[str, str]] = {
+    "body_swing": "Reps started with the body swinging from the bar (%)",
+}
+"""A fault share's label where "Reps with <fault words> (%)" reads as another row: "Reps with
+body swing" beside "Reps with a swing" (a momentum rep) read as one thing twice."""
 
 
 NOT_FOR_HOLDS: Final = frozenset({"eccentric_s_median", "rom_deg_median", "swing_share",
@@ -1368,7 +1415,7 @@ run, and a pause between two of them is no set the person did."""
 
 STRICT_FIELD_LABELS: Final[dict[str, str]] = {
     "reps": "Hip drives",
-    "rom_deg_median": "Median pelvic movement of a hip drive (°)",
+    "rom_deg_median": "Median pelvic movement of a hip drive (°, uncertain ones included)",
 }
 """Plain labels of the session columns for a standing strict lift: what the hip measured."""
 
@@ -1440,7 +1487,8 @@ def session_details(reports: Sequence[SessionReport], session: pd.DataFrame) -> 
     """
     faults = [f for f in FAULTS if any(f in r.profile.faults for r in reports)]
     fields = [*SESSION_FIELDS[:12],
-              *((f"{f}_share", f"Reps with {FAULT_WORDS[f]} (%)", "%") for f in faults),
+              *((f"{f}_share", SHARE_LABELS.get(f, f"Reps with {FAULT_WORDS[f]} (%)"), "%")
+                for f in faults),
               *SESSION_FIELDS[12:]]
     holds = bool(reports) and all(r.profile.isometric for r in reports)
     if holds:  # planks: holds, no ROM/swing
@@ -1458,12 +1506,12 @@ def session_details(reports: Sequence[SessionReport], session: pd.DataFrame) -> 
                                    [f"{lost_s(r.lost_spans_s):.1f}" for r in reports])]
         computed["reps"] = [(f"{unit} over a data gap, not judged",
                              [str(_gap_count(r.reps)) for r in reports])]
-    if "uncertain_reps" in session and session["uncertain_reps"].fillna(0).gt(0).any():
+    if (not strict and "uncertain_reps" in session
+            and session["uncertain_reps"].fillna(0).gt(0).any()):
         # The clean share below counts them as not clean, and the swing and fault shares
         # leave them out (as the advice): say how many there were, and each share says so.
         computed.setdefault("reps", []).append(
-            (f"Uncertain {unit.lower()} among them, not counted in the advice" if strict else
-             f"Uncertain {unit.lower()}: never counted clean, left out of the swing and "
+            (f"Uncertain {unit.lower()}: never counted clean, left out of the swing and "
              "fault shares",
              [str(int(v)) for v in session["uncertain_reps"].fillna(0)]))
         fields = [(c, f"{label[:-4]} (%, uncertain {unit.lower()} left out)"
@@ -1480,6 +1528,11 @@ def session_details(reports: Sequence[SessionReport], session: pd.DataFrame) -> 
         values = [_fmt(v, spec) for v in session[column]]
         if holds and column == "tempo" and len(reports) == len(values):
             values = [f"{r.tempo.top_hold_s:g}" for r in reports]
+        if strict and column == "reps" and len(reports) == len(values):
+            # The drives the analyzer is sure of, uncertain ones in brackets: the count of
+            # the recording's card, the contents and the command line ("0 (1 uncertain not
+            # counted)", never "1" beside "0 hip drives the analyzer is sure of").
+            values = [_drives_cell(*_drive_counts(r.reps)) for r in reports]
         if len(reports) == len(values):
             # Beside other exercises, a quantity that means nothing for this one (a plank's
             # descent, a dead bug's swing share) reads n/a, not 0% or a number.
@@ -1489,7 +1542,46 @@ def session_details(reports: Sequence[SessionReport], session: pd.DataFrame) -> 
         for extra, cells in computed.get(column, []):
             if len(cells) == len(names):
                 rows.append([html.escape(extra), *(html.escape(c) for c in cells)])
-    return scroll_table(["Quantity", *names], rows, cls="details")
+    table = scroll_table(["Quantity", *names], rows, cls="details")
+    if len(names) < 2:
+        return table
+    return (f'<div class="details-wide">{table}</div>'
+            f"{_details_cards(names, rows)}")
+
+
+def _drive_counts(reps: pd.DataFrame) -> tuple[int, int]:
+    """A strict lift's hip drives: (sure, uncertain), as :class:`Summary` counts them.
+
+    Sure: judged (not over a data gap) and sure to be one; uncertain: judged, not sure.
+    """
+    if reps.empty:
+        return 0, 0
+    measured, sure = judged(reps), sure_reps(reps)
+    return int((measured & sure).sum()), int((measured & ~sure).sum())
+
+
+def _drives_cell(sure: int, uncertain: int) -> str:
+    """The session details' hip drives of one recording: :func:`hip_drive_count`'s numbers."""
+    return f"{sure} ({uncertain} uncertain not counted)" if uncertain else str(sure)
+
+
+def _details_cards(names: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """The session details of several recordings for a phone: a card per recording.
+
+    The table (a column per recording) is wider than a phone at two recordings or more: on a
+    390 px screen it showed the labels alone, its values off-screen in a box that scrolled
+    sideways with no sign of it. Under :data:`NARROW_MAX_PX` the page shows these cards
+    instead (the table above them is hidden): each recording's name, then its quantities one
+    a line, label (wrapped) and value, nothing off-screen. ``rows``: the table's rows (HTML
+    cells), the label first, then a value per recording.
+    """
+    cards = []
+    for i, name in enumerate(names, start=1):
+        lines = "".join(f'<tr><th scope="row">{row[0]}</th><td>{row[i]}</td></tr>'
+                        for row in rows if len(row) > i)
+        cards.append(f'<section class="details-card" aria-label="{html.escape(name)}">'
+                     f"<h3>{html.escape(name)}</h3><table>{lines}</table></section>")
+    return f'<div class="details-cards">{"".join(cards)}</div>'
 
 
 HOLD_COLUMNS: Final = frozenset({
@@ -1530,17 +1622,25 @@ def recording_heading(report: SessionReport) -> str:
 
     ``Hanging leg / knee raise — hanging_leg_raise, 30 Nov 2026 04:00 UTC, tempo 2-1-2``:
     the exercise, the file, the date when known and the prescribed tempo (up-hold-down, s).
+    A standing strict lift names no tempo: its hip drives have none (:func:`prescription`).
     """
     date = report.session["date"].iloc[0] if len(report.session) else None
     bits = [report.name or "recording"]
     if isinstance(date, str) and date:
         bits.append(readable_date(date))
-    bits.append(prescription(report))
+    if prescription(report):
+        bits.append(prescription(report))
     return f"{report.profile.title} — {', '.join(bits)}"
 
 
 def prescription(report: SessionReport) -> str:
-    """What was prescribed, in words: ``tempo 3-1-3``; a hold (plank): ``hold 30 s``."""
+    """What was prescribed, in words: ``tempo 3-1-3``; a hold (plank): ``hold 30 s``.
+
+    "" for a standing strict lift: what the hip measures of it are hip drives, which have
+    no tempo (the lifts themselves are not counted from the hip).
+    """
+    if report.profile.every_rep_is_swing:
+        return ""
     if report.profile.isometric:
         return f"hold {report.tempo.top_hold_s:g} s"
     return f"tempo {report.tempo}"
@@ -1560,7 +1660,7 @@ def _heading_html(report: SessionReport) -> str:
     """:func:`recording_heading` as HTML, the tempo and the date kept on one line each."""
     text = html.escape(recording_heading(report))
     date = report.session["date"].iloc[0] if len(report.session) else None
-    keep = [prescription(report)]
+    keep = [prescription(report)] if prescription(report) else []
     if isinstance(date, str) and date:
         keep.append(readable_date(date))
     for part in keep:
@@ -1572,9 +1672,10 @@ def _contents(reports: Sequence[SessionReport], summaries: Sequence[Summary]) ->
     """A short table of contents: a link per recording with its counts, then the details."""
     items = []
     for i, (r, summary) in enumerate(zip(reports, summaries, strict=True)):
+        # A strict lift: the drives the analyzer is sure of, uncertain ones in brackets, as
+        # its card, the session details and the command line count them.
         counts = ("no hip drive: strict form" if summary.strict and not summary.reps else
-                  f"{summary.reps} {summary.unit}{'s' if summary.reps != 1 else ''}"
-                  if summary.strict else
+                  drives_counted(summary) if summary.strict else
                   f"{summary.reps} {summary.unit}{'s' if summary.reps != 1 else ''}, "
                   f"{summary.clean_reps} clean")
         items.append(f'<li><a href="#recording-{i + 1}">{_heading_html(r)}</a>'
@@ -1589,11 +1690,13 @@ def _recording_body(report: SessionReport, level: int) -> list[str]:
     unit = "Holds" if report.profile.isometric else "Reps"
     if report.profile.every_rep_is_swing and not report.reps.empty:
         return [*_hip_drives_section(report, level), *_plots(report, level)]
+    if report.profile.every_rep_is_swing:  # no sets, reps or tempo: "Reps by set" misled
+        return [f"<h{level}>Hip drives</h{level}>",
+                "<p><strong>No hip drive found</strong>: the pelvis stayed still through "
+                "the lifts, which is what strict form looks like from the hip.</p>",
+                *_plots(report, level)]
     parts = [f"<h{level}>{unit} by set</h{level}>"]
-    if report.reps.empty and report.profile.every_rep_is_swing:
-        parts.append("<p><strong>No hip drive found</strong>: the pelvis stayed still through "
-                     "the lifts, which is what strict form looks like from the hip.</p>")
-    elif report.reps.empty:
+    if report.reps.empty:
         parts.append(f"<p>No {unit.lower()} found.</p>")
     else:
         parts.append(f'<p class="note">{html.escape(sets_key(report))}</p>')
@@ -1624,7 +1727,7 @@ def _hip_drives_section(report: SessionReport, level: int) -> list[str]:
     """A standing strict lift's hip drives: one row each, when and how far the pelvis moved.
 
     What the hip measures of a strict lift: not sets (a pause between two hip drives is no
-    set the person did), reps or a tempo. An uncertain drive (it may be sway) and one over a
+    set the person did), reps or a tempo. An uncertain drive (its badge says why) and one over a
     data gap carry their badge, as a rep's do.
     """
     reps = report.reps

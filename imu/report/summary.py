@@ -45,6 +45,7 @@ sets (a pause between two hip drives is no set the person did): :func:`counted_w
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Final
@@ -57,6 +58,7 @@ from imu.exercises import ExerciseProfile
 from imu.report.coaching import (
     DISCLAIMER,
     Verdict,
+    doubts_text,
     session_verdict,
     sure_reps,
 )
@@ -147,6 +149,10 @@ class Summary:
         missed_before: the reps after a pause that broke the set's rhythm (``missed_before``:
             a rep may be missing there), as ``set S, rep R`` text; "" when none or the
             column is missing (:func:`missed_note`).
+        doubts: a strict lift's uncertain hip drives, each with why it is uncertain
+            (:func:`imu.report.coaching.doubts_text`: "at 5 s, too slow to be sure: the
+            pelvis moved 11° but turned at 29°/s at most, ..."); "" when none (and for other
+            exercises).
 
     """
 
@@ -170,6 +176,7 @@ class Summary:
     uncertain_count: int = 0
     strict: bool = False
     missed_before: str = ""
+    doubts: str = ""
 
     @property
     def sure(self) -> int:
@@ -416,7 +423,7 @@ FAULT_CUES: Final[dict[str, str]] = {
     "over_extension": "Stop at the line of the body",
     "back_arch": "Keep the lower back pressed down",
     "hips_rotating": "Keep the hips level",
-    "body_swing": "Stop the swing before each rep",
+    "body_swing": "Let the body stop swinging from the bar before each rep",
     "hips_sagging": "Lift the hips to a straight line",
     "hips_piking": "Lower the hips to a straight line",
     "shaking": "Shorten the hold until it is steady",
@@ -429,8 +436,8 @@ def rule_swing(reps: pd.DataFrame, profile: ExerciseProfile, tempo: Tempo) -> Fi
     """Momentum-driven reps (DOMAIN: leg toss / kick, kip, leveraged swing, hip drive)."""
     reps = _judged_reps(reps)
     mask = _flag(reps, "swing")
-    # Every burst of a strict lift is hip drive; one barely above the noise of standing is
-    # no evidence to coach on (it may be sway): _judged_reps has left it out.
+    # Every burst of a strict lift is hip drive; an uncertain one (too small, too slow or not
+    # clear of the noise: coaching.doubt) is no evidence to coach on: _judged_reps left it out.
     if not mask.any():
         return None
     cue = SWING_CUES.get(profile.name, "start each rep from stillness")
@@ -572,7 +579,7 @@ rule_hips_rotating = _angle_rule(
 rule_body_swing = _angle_rule(
     "body_swing",
     FAULT_CUES["body_swing"],
-    "started while the body swung",
+    "started while the body swung from the bar",
     "body_swing_deg",
     5.0,
 )
@@ -938,6 +945,7 @@ def summarize(
         uncertain_count=int(uncertain_left_out(reps).sum()) if len(reps) else 0,
         strict=profile.every_rep_is_swing,
         missed_before=missed_before_reps(reps),
+        doubts=doubts_text(reps, profile) if profile.every_rep_is_swing else "",
     )
 
 
@@ -950,7 +958,7 @@ def summary_lines(summary: Summary) -> Sequence[str]:
         return [STRICT_FORM, summary.advice.text]
     if summary.strict:  # hip drives are what is measured: no clean reps, tempo or sets
         # The drives the advice counts, and how many uncertain ones it left out (the card's).
-        lines = [f"{count(summary.sure, HIP_DRIVE)}{uncertain_words(summary)}"]
+        lines = [drives_counted(summary)]
         if summary.gap_note:
             lines.append(summary.gap_note)
         lines += [f"Fix first: {f.text}" for f in summary.fixes]
@@ -975,16 +983,45 @@ def uncertain_words(summary: Summary) -> str:
     return f" ({n} uncertain not counted)" if n else ""
 
 
-def counted_words(profile: ExerciseProfile, reps: int, sets: int, note: str = "") -> str:
+def drives_counted(summary: Summary) -> str:
+    """A strict lift's count, as every part of the report gives it.
+
+    The hip drives the analyzer is sure of, the uncertain ones in brackets: "8 hip drives (1
+    uncertain not counted)", "0 hip drives (1 uncertain not counted)". The contents, the
+    recording's card, the session details, the text summary and the command line
+    (:func:`counted_words`) count alike, as the advice does.
+    """
+    return hip_drive_count(summary.sure, summary.uncertain_count)
+
+
+def hip_drive_count(sure: int, uncertain: int) -> str:
+    """"8 hip drives (1 uncertain not counted)": sure ones, the uncertain ones in brackets."""
+    return f"{count(sure, HIP_DRIVE)}{f' ({uncertain} uncertain not counted)' if uncertain else ''}"
+
+
+_UNCERTAIN_NOTE: Final = re.compile(r"^ \((\d+) uncertain\b")
+"""How many reps :func:`imu.text.uncertain_note` says are uncertain: " (2 uncertain: ...)"."""
+
+
+def counted_words(profile: ExerciseProfile, reps: int, sets: int, note: str = "",
+                  uncertain: int | None = None) -> str:
     """What a session line says it counted: "12 reps in 2 sets", "3 holds in 1 set".
 
     A standing strict lift: "3 hip drives", no sets: every pelvic burst it finds is a hip
     drive, the lifts themselves are not counted from the hip, and a pause between two hip
-    drives is no set the person did. ``note`` follows the count (the uncertain reps:
-    :func:`imu.text.uncertain_note`).
+    drives is no set the person did. It counts the drives the analyzer is sure of, the
+    uncertain ones in brackets, as the report's card and contents do
+    (:func:`drives_counted`): "0 hip drives (1 uncertain not counted)", never "1 hip drive"
+    beside a verdict of "no clear hip drive". ``note`` follows the count of other exercises
+    (the uncertain reps: :func:`imu.text.uncertain_note`); a strict lift takes how many were
+    uncertain from ``uncertain``, else from that note.
     """
     if profile.every_rep_is_swing:
-        return f"{count(reps, HIP_DRIVE)}{note}"
+        if uncertain is None:
+            found = _UNCERTAIN_NOTE.match(note)
+            uncertain = int(found.group(1)) if found else 0
+        uncertain = min(max(uncertain, 0), reps)
+        return hip_drive_count(reps - uncertain, uncertain)
     return f"{count(reps, _unit(profile))}{note} in {count(sets, 'set')}"
 
 

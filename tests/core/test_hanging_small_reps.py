@@ -82,3 +82,16 @@ def test_a_leaning_trunk_no_longer_hides_most_of_a_hanging_set() -> None:
     assert matched >= matched_at_6 + 4
     small = [c for rom, c in zip(roms, sure, strict=True) if rom < 6.0]
     assert small and max(small) < UNCERTAIN_CONFIDENCE  # counted, and said to be unsure
+
+
+def test_the_report_gives_the_reason_on_the_analyzers_scale() -> None:
+    """The report's "why uncertain" is worked back on the same scale as the certainty."""
+    from imu.report.coaching import doubt
+
+    q = dataclasses.replace(quantities(), rom_deg=5.5, peak_concentric_dps=100.0,
+                            noise_deg=0.01, in_gap=False)
+    row = {"rom_deg": 5.5, "peak_concentric_dps": 100.0,
+           "count_confidence": count_confidence(q, HANGING)}
+    found = doubt(row, HANGING, "rep")
+    assert found.kind == "small"
+    assert "a sure rep moves it 12° or more" in found.measured  # 2 x 6 deg, not 2 x 5

@@ -191,6 +191,49 @@ def test_a_combined_report_has_contents_and_a_section_per_recording(
         browser.screenshot(f"report_combined_{width}x{height}")
 
 
+@pytest.mark.slow
+def test_the_session_details_of_several_recordings_read_on_a_phone(
+    browser: Browser, tmp_path: Path
+) -> None:
+    """Trial: at 390 px the details of 15 recordings showed the labels alone, the values in a
+    box 1537 px wide that scrolled sideways with no sign of it, the long labels cut. A phone
+    now gets a card per recording: every value on screen, every label wrapped, none cut."""
+    reports = []
+    for stem in BUNDLED:
+        recording = read_recording(ROOT / "recordings" / f"{stem}.parquet")
+        exercise = recording.meta.exercise or "generic"
+        reports.append(analyze_recording(
+            recording, "standing-strict" if exercise == "standing-curl" else exercise))
+    assert len(reports) >= 3
+    write_reports(reports, tmp_path)
+    measure = """
+        const wide = document.querySelector('.details-wide');
+        const cards = [...document.querySelectorAll('.details-card')];
+        const inside = e => { const r = e.getBoundingClientRect();
+            return r.width > 0 && r.left >= 0 && r.right <= window.innerWidth; };
+        return [getComputedStyle(wide).display, wide.getBoundingClientRect().height,
+                cards.map(c => [c.querySelector('h3').innerText,
+                    [...c.querySelectorAll('td')].map(td => [inside(td), td.innerText.trim()]),
+                    [...c.querySelectorAll('th')].map(th => [inside(th),
+                        th.scrollWidth <= th.clientWidth + 1, th.innerText])])];"""
+    browser.open(tmp_path / "report.html", 390, 844)
+    _check_layout(browser, 390)
+    shown, height, cards = browser.js(measure)
+    assert shown == "none" and height == 0  # the wide table is not there to scroll
+    assert [name for name, _, _ in cards] == [r.name for r in reports]
+    for name, values, labels in cards:
+        assert values and all(on and text for on, text in values), (name, values)
+        assert labels and all(on and whole for on, whole, _ in labels), (name, labels)
+    browser.js("document.getElementById('session-details').scrollIntoView()")
+    browser.screenshot("report_details_cards_390x844")
+    # A desktop keeps the table, a column per recording; the cards are not shown.
+    browser.open(tmp_path / "report.html", 1280, 800)
+    _check_layout(browser, 1280)
+    shown, height, cards = browser.js(measure)
+    assert shown == "block" and height > 0
+    assert not any(on for _, values, _ in cards for on, _ in values)
+
+
 @pytest.fixture(scope="module")
 def cohort(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One improver, 3 weeks of 1-3 short sessions of reverse crunches (simulated)."""

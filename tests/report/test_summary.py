@@ -172,7 +172,7 @@ def _with(reps: pd.DataFrame, **columns: list[float]) -> pd.DataFrame:
          "by 7° (limit 5°)", "by more than 5°"),
         (rule_hips_rotating, "hips_rotating", "rotation_deg", 9.0, "Keep the hips level",
          "by 9° (limit 5°)", "by more than 5°"),
-        (rule_body_swing, "body_swing", "body_swing_deg", 12.0, "Stop the swing before each rep",
+        (rule_body_swing, "body_swing", "body_swing_deg", 12.0, "Let the body stop swinging",
          "by 12° (limit 5°)", "by more than 5°"),
         (rule_hips_sagging, "hips_sagging", "drift_deg", -8.0, "Lift the hips",
          "by 8° (limit 5°)", "by more than 5°"),

@@ -127,11 +127,12 @@ def test_a_strict_lift_without_hip_drive_reads_as_strict_form(tmp_path: Path) ->
     assert report.reps.empty
     page = render_html([report])
     text = _text(page)
-    card = text[text.index("Summary"):text.index("Reps by set")]
+    card = text[text.index("Summary"):text.index("Hip drives No hip drive found")]
     assert "0 hip drives: the pelvis stayed still" in card
     assert "Strict form: no hip drive found" in card
     assert "0 clean reps" not in card and "on tempo" not in card and "0 reps in 0 sets" not in card
     assert "No hip drive found : the pelvis stayed still through the lifts" in text
+    assert "Reps by set" not in text  # a strict lift has no sets, reps or tempo
     assert page.count("<figure>") == 1  # the tilt; no empty "no reps" plot of phases
     several = _text(render_html([report, report]))
     assert "no hip drive: strict form" in several and "0 reps, 0 clean" not in several

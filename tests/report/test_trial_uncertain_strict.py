@@ -154,7 +154,8 @@ def test_the_page_of_a_strict_lift_tells_hip_drives() -> None:
     assert "were swings" not in text
     assert "prescribed tempo" not in text.replace("has no prescribed tempo", "")
     assert re.search(r"Hip drive At \(s\) Pelvis moved \(°\) Notes 1 23 14 2 100 12 3 124 6 "
-                     r"uncertain: may not be a hip drive \(certainty very low\)", text)
+                     r"uncertain: may not be a hip drive \(too small to be sure: only 6°\)", text)
     details = _text(session_details([report], report.session))
-    assert "Hip drives 3" in details
+    # The drives the analyzer is sure of, the uncertain one in brackets, as the card counts.
+    assert "Hip drives 2 (1 uncertain not counted)" in details
     assert "Sets" not in details and "Reps with a swing" not in details
