@@ -426,6 +426,77 @@ def correction(rep: Rep, tempo: Tempo, tol: TempoTolerance,
     return None
 
 
+def unsure(rep: Rep) -> bool:
+    """Whether every screen tells ``rep`` as uncertain (it may be no rep).
+
+    The analyzer is not sure it was one (``count_confidence`` under
+    :data:`imu.core.metrics.UNCERTAIN_CONFIDENCE`) and it is not over a data gap (such a rep
+    is not judged at all, and says that instead).
+    """
+    return not rep.in_gap and rep.count_confidence < UNCERTAIN_CONFIDENCE
+
+
+def uncertain_words(rep: Rep, unit: str = "rep", flagged: bool = False) -> str:
+    """What the screens say of a rep the analyzer is not sure was one ("" when sure).
+
+    "uncertain: may not be a rep; its swing and faults not counted" (``flagged``: it shows a
+    swing or fault, which the set's counts leave out), as the plain line's brackets, the
+    terminal's correction and the page's correction card say it. ``unit``: ``rep``, ``hold``
+    (a hold has no swing) or ``hip drive`` (:data:`HIP_DRIVE_UNCERTAIN`).
+    """
+    if not unsure(rep):
+        return ""
+    if unit == "hip drive":
+        return HIP_DRIVE_UNCERTAIN
+    what = "faults" if unit == "hold" else "swing and faults"
+    counted = f"; its {what} not counted" if flagged else ""
+    return f"uncertain: may not be a {unit}{counted}"
+
+
+@dataclass(frozen=True)
+class Fix:
+    """The one correction a live screen shows after a rep (:func:`live_correction`).
+
+    Attributes:
+        cue: what to do, e.g. "keep the lower back pressed down"; for an uncertain rep, what
+            the screens say of it (:func:`uncertain_words`): no confident correction.
+        why: what was seen, e.g. "back arch" or "up 1.49 s of 2 ▼".
+        uncertain: the rep may be no rep: the screens show it muted, never as a red
+            correction, as the set summary that follows leaves it out.
+
+    """
+
+    cue: str
+    why: str
+    uncertain: bool = False
+
+
+def live_correction(rep: Rep, tempo: Tempo, tol: TempoTolerance, hold: bool = False,
+                    profile: ExerciseProfile | None = None) -> Fix | None:
+    """:func:`correction` as the live screens show it: an uncertain rep's is no correction.
+
+    A rep the analyzer is not sure was one (:func:`unsure`) may be no rep: the set summary
+    leaves its swing and faults out and coaches nothing on it, so the screens must not
+    raise a confident red "keep the lower back pressed down" for it. What was seen stays
+    (``why``), under the words that it may not be a rep (``uncertain``).
+    """
+    fix = correction(rep, tempo, tol, hold, profile)
+    if fix is None:
+        return None
+    cue, why = fix
+    if not unsure(rep):
+        return Fix(cue, why)
+    if hip_drive(profile) and not hold:
+        moved = f"pelvis moved {rep.rom_deg:.0f}°" if math.isfinite(rep.rom_deg) else why
+        return Fix(HIP_DRIVE_UNCERTAIN, moved, uncertain=True)
+    unit = "hold" if hold else "rep"
+    flagged = bool(rep.swing) or any(f in rep.faults for f in FAULTS)
+    words = uncertain_words(rep, unit, flagged)
+    if not flagged:  # a tempo correction: the set's coaching leaves this rep out too
+        words += "; not coached"
+    return Fix(words, why, uncertain=True)
+
+
 NOT_JUDGED_REP = "not judged (data gap)"
 """What every screen says of a rep (or hold) over a data gap in place of on tempo or off: it
 lasted an unknown time, so it is neither red nor green and has no ▼/▲."""
@@ -516,6 +587,37 @@ def set_coaching(reps: Sequence[Rep], tempo: Tempo, tol: TempoTolerance,
     k, phase, label, short = max(off, key=lambda o: o[0])
     return (TEMPO_CUES[(phase, short)],
             f"{label} too {'short' if short else 'long'} in {k} of {of}{left_out}", False)
+
+
+CUT_SHORT = "set cut short: the sensor was lost"
+"""The coaching line of a set the sensor's loss ended (the session ended with it): it is
+never praised as a good set after the rep or two seen (:func:`cut_short`)."""
+
+
+def cut_short(coaching: tuple[str, str, bool], n: int, hold: bool = False,
+              profile: ExerciseProfile | None = None) -> tuple[str, str, bool]:
+    """A set's coaching line (:func:`set_coaching`) when the sensor's loss ended the set.
+
+    "Good set: every rep on tempo" after the one rep seen before the sensor went away read
+    as praise for a set that was really cut short. A good set becomes :data:`CUT_SHORT`
+    ("1 rep before the sensor went away"); a correction stays, and says the set was cut
+    short. Never ``good``.
+
+    Args:
+        coaching: ``(cue, why, good)`` of the set.
+        n: reps (holds, hip drives) of the set seen.
+        hold: static holds (plank).
+        profile: the exercise (a standing strict lift counts hip drives).
+
+    """
+    cue, why, good = coaching
+    noun = "hold" if hold else "hip drive" if hip_drive(profile) else "rep"
+    seen = f"{n} {noun}{'' if n == 1 else 's'} before the sensor went away"
+    if good:
+        return CUT_SHORT, seen, False
+    if cue == CUT_SHORT:
+        return coaching
+    return cue, f"{why}; cut short by the sensor loss" if why else CUT_SHORT, False
 
 
 @dataclass(frozen=True)
@@ -733,6 +835,32 @@ class PaceCue:
     projected_s: float
     prescribed_s: float
     message: str
+
+
+def tells_pace(profile: ExerciseProfile | None) -> bool:
+    """Whether the live screens tell "SLOWER" (a :class:`PaceCue`) for ``profile``.
+
+    The cue projects the lowering's length from how fast the pelvis lowered its first half.
+    It is told only where the pelvis' lowering is the rep's: an exercise that judges a
+    dropped descent (``dropped_eccentric``), whose pelvis moves through the rep. Not for
+
+    - the braced exercises (leg raise: ``reject_below_rest``; dead bug, bird-dog:
+      ``alternating``, which judge no descent at all): the pelvis only follows the limbs by
+      a few degrees, and a tilt as the leg lowers (a back arch) reads as a fast first half.
+      Replayed in 8-sample chunks (2 sets of 6 reps, seeds 0-11, 2-1-2), the cue was told 5
+      times on dead bugs and bird-dogs whose lowering then measured 1.8-2.0 s (on tempo),
+      and 15 times on leg raises, 7 of them on a lowering on tempo (projected 0.8-1.5 s);
+      on reverse crunches, hip raises and pelvic tilts 64 times, every one before a
+      lowering that then measured short;
+    - a standing strict lift, whose every rep is a hip drive with no tempo;
+    - a static hold (plank).
+    None: the cue is told (the general words).
+    """
+    if profile is None:
+        return True
+    return ("dropped_eccentric" in profile.faults and not profile.reject_below_rest
+            and not profile.alternating and not profile.every_rep_is_swing
+            and not profile.isometric)
 
 
 def pace_words(cue: PaceCue) -> str:

@@ -51,7 +51,7 @@ from imu.report.mismatch import exercise_mismatch
 from imu.report.session import SessionReport, data_seconds
 from imu.report.summary import counted_words, missed_note, summarize
 from imu.report.tables import reps_table, session_table, sets_table, write_reports
-from imu.report.terminal import reps_view, sets_view
+from imu.report.terminal import reps_view, sets_view, wrap_words
 from imu.tempo import Tempo
 from imu.text import count, tempo_and_time, uncertain_note
 
@@ -419,7 +419,7 @@ def finish_session(
                                  fallback_reason)
             if hold.interrupted:
                 raise KeyboardInterrupt
-            _print_summary(saved, recording, tempo, out)
+            _print_summary(saved, recording, tempo, out, result.reason)
         except KeyboardInterrupt:
             print(f"imu {command}: {_stopped_note(path, recording, saved, profile, tempo)}",
                   file=sys.stderr, flush=True)
@@ -493,18 +493,78 @@ def coaching_lines(report: SessionReport) -> list[str]:
     return lines
 
 
+EARLY_STOP_REPS = 3
+"""A session with no rep that ended within about this many reps' time (at the prescribed
+tempo, with a 2 s pause) ended before a rep could be finished (:func:`early_stop_note`)."""
+
+EARLY_STOP_MIN_S = 20.0
+"""... and never within less than this, data s (getting into position takes a while); a
+plank's first hold is given its target hold and this."""
+
+
+def early_stop_note(report: SessionReport, recording: Recording, reason: str = "stopped") -> str:
+    """Why a session with no rep has nothing to coach, when it ended early ("" otherwise).
+
+    Ctrl-C a few seconds into the first rep gave "verdict: No reps found: the pelvis did not
+    rotate the 6°...; curl the pelvis, not only the legs": a technique correction for a rep
+    the person never had the time to finish. Ended within :data:`EARLY_STOP_REPS` reps' time
+    (:data:`EARLY_STOP_MIN_S` at least), the session says so instead: "stopped after 5 s,
+    before a rep was finished". A longer session with no rep keeps the analysis' verdict (the
+    movement may really be too small to count). A standing strict lift's none is strict
+    form (:func:`no_reps_note`).
+
+    Args:
+        report: the session's report.
+        recording: what was recorded.
+        reason: why the session ended (``stopped``, ``device gone``, ...).
+
+    """
+    profile = report.profile
+    if len(report.reps) or profile.every_rep_is_swing:
+        return ""
+    data_s = data_seconds(recording)
+    tempo = report.tempo
+    if profile.isometric:
+        limit = tempo.top_hold_s + EARLY_STOP_MIN_S
+    else:
+        per_rep = (tempo.concentric_s + tempo.top_hold_s + tempo.eccentric_s
+                   + max(tempo.bottom_pause_s or 0.0, 2.0))
+        limit = max(EARLY_STOP_MIN_S, EARLY_STOP_REPS * per_rep)
+    if data_s >= limit:
+        return ""
+    unit = "hold" if profile.isometric else "rep"
+    who = "the sensor went away" if reason == "device gone" else "stopped"
+    return (f"{who} after {data_s:.0f} s, before a {unit} was finished: "
+            "nothing to coach yet")
+
+
+def _prose(out: Console, text: str) -> None:
+    """Print a line of advice: word-wrapped on a terminal, each number kept with its unit.
+
+    The terminal broke the advice mid-word at its edge ("...against 3 s prescr" / "ibed");
+    a pipe gets the line whole (one line per piece of advice, for grep).
+    """
+    lines = wrap_words(text, out.width) if out.is_terminal else [text]
+    for line in lines:
+        out.print(line, markup=False, highlight=False, soft_wrap=True)
+
+
 def _print_summary(saved: SavedSession, recording: Recording, tempo: Tempo,
-                   out: Console) -> None:
-    """The reps and sets tables, the one-line summary, and where everything went."""
+                   out: Console, reason: str = "stopped") -> None:
+    """The reps and sets tables, the one-line summary, and where everything went.
+
+    A session ended before its first rep was finished says so in place of the verdict
+    (:func:`early_stop_note`).
+    """
     report = saved.report
     out.print(reps_view(report.reps, report.profile.isometric,
                         strict=report.profile.every_rep_is_swing))
     note = no_reps_note(report)
     if note:
-        out.print(note, markup=False, highlight=False)
+        _prose(out, note)
     hint = exercise_mismatch(recording, report.profile, report)
     if hint:
-        out.print(f"note: {hint}", markup=False, highlight=False)
+        _prose(out, f"note: {hint}")
     out.print()
     strict = report.profile.every_rep_is_swing
     # A standing strict lift's "sets" are stretches of hip drives between pauses, not the
@@ -517,7 +577,7 @@ def _print_summary(saved: SavedSession, recording: Recording, tempo: Tempo,
                             uncertain_note(row))
     worked = "" if strict else (
         f", {tempo_and_time(report.reps, tempo, report.profile.isometric, row)}")
-    out.print(
+    _prose(out,
         f"{counted}{worked}; "
         f"{recording.duration_s:.0f} s recorded, "
         + (
@@ -525,10 +585,10 @@ def _print_summary(saved: SavedSession, recording: Recording, tempo: Tempo,
             f"{count(len(recording.meta.gaps), 'gap')}"
             if recording.meta.gaps else "no samples lost"
         ),
-        markup=False,
     )
-    for line in coaching_lines(report):
-        out.print(line, markup=False, highlight=False)
+    early = early_stop_note(report, recording, reason)
+    for line in [f"verdict: {early}"] if early else coaching_lines(report):
+        _prose(out, line)
     where = saved.report_paths[0].parent if saved.report_paths else saved.recording_path.parent
     out.print(
         f"wrote {saved.recording_path}, and {', '.join(p.name for p in saved.report_paths)} "

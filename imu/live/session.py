@@ -64,6 +64,7 @@ from imu.live.events import (
     SetEnded,
     SourceInfo,
     StreamEvent,
+    tells_pace,
 )
 from imu.live.sources.base import Source
 from imu.tempo import Tempo
@@ -336,10 +337,13 @@ class LiveSession:
         # A standing strict lift: every pelvic rep is a hip drive (a fault), not a rep with a
         # tempo; its phases have no prescription and a quick return is no dropped lowering.
         drive = self.profile.every_rep_is_swing
+        # "SLOWER" only where the pelvis' lowering is the rep's (tells_pace): on a dead bug a
+        # tilt as the leg lowered was told as a fast lowering the rep then measured on tempo.
+        pace = tells_pace(self.profile)
         for cue in cues:
             rep_no = len(self.reps) + self._reps_ahead + 1
             if isinstance(cue, PaceWarning):
-                if not drive:
+                if pace:
                     self._emit(PaceCue(cue.phase, rep_no, cue.elapsed_s, cue.projected_s,
                                        tempo.eccentric_s, "slower"))
                 continue

@@ -17,8 +17,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from rich import box
+from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.live import Live
+from rich.measure import Measurement
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -45,23 +47,26 @@ from imu.live.events import (
     SourceInfo,
     StreamEvent,
     across_loss,
-    correction,
     counted_reps,
+    cut_short,
     duration_text,
     hint_key,
     hip_drive,
     hip_drive_at,
     learning_count,
     learning_hint,
+    live_correction,
     lost_words,
     pace_words,
     phase_hints,
     rest_hint,
     set_coaching,
     uncertain_left_out,
+    uncertain_words,
 )
 from imu.report.summary import MISSED_BEFORE_NOTE
 from imu.report.tables import near_limit, phase_limits, tut_text
+from imu.report.terminal import NBSP, keep_units, wrap_spans
 from imu.tempo import Tempo
 from imu.text import count
 
@@ -133,22 +138,24 @@ _GLYPHS: dict[str, tuple[str, ...]] = {
 """The 3 x 5 block font with capitals and the clock's signs, for the phase and its clock."""
 
 
-def big_number(value: int) -> list[str]:
+def big_number(value: int, scale: int = 1) -> list[str]:
     """``value`` in 5 lines of block characters (each font pixel two cells wide)."""
-    return big_text(str(value))
+    return big_text(str(value), scale)
 
 
-def big_text(text: str) -> list[str]:
+def big_text(text: str, scale: int = 1) -> list[str]:
     """``text`` (digits, capitals, ``. : / -`` and blanks) in 5 lines of block characters.
 
-    Each font pixel is two cells wide and one line tall, as the rep count's digits. Characters
-    the font lacks are left out.
+    Each font pixel is two cells wide and one line tall, as the rep count's digits; ``scale``
+    times that (``scale`` x 5 lines) on a large terminal. Characters the font lacks are left
+    out.
     """
     glyphs = [_GLYPHS[c] for c in text.upper() if c in _GLYPHS]
     rows = []
+    on, off = "██" * scale, "  " * scale
     for r in range(5):
-        cells = ["".join("██" if px == "#" else "  " for px in g[r]) for g in glyphs]
-        rows.append("  ".join(cells))
+        cells = ["".join(on if px == "#" else off for px in g[r]) for g in glyphs]
+        rows += ["  ".join(cells) if scale == 1 else off.join(cells)] * scale
     return rows
 
 
@@ -238,11 +245,8 @@ def _uncertain_words(rep: Rep, unit: str, flagged: bool) -> list[str]:
     left out)"), so the rep's own line says why the FAULT it shows is not counted there. A
     rep over a data gap is not judged at all and says that instead.
     """
-    if rep.in_gap or rep.count_confidence >= UNCERTAIN_CONFIDENCE:
-        return []
-    what = "faults" if unit == "hold" else "swing and faults"  # a hold has no swing
-    counted = f"; its {what} not counted" if flagged else ""
-    return [f"(uncertain: may not be a {unit}{counted})"]
+    words = uncertain_words(rep, unit, flagged)  # the terminal's and the page's words too
+    return [f"({words})"] if words else []
 
 
 def set_line(set_no: int, reps: tuple[Rep, ...], hold: bool = False,
@@ -654,8 +658,10 @@ class RichView:
             elif s.summary_set != event.set_no:
                 s.earlier = ""
             s.summary = set_line(event.set_no, event.reps, hold, self.profile)
-            cue, why, _good = set_coaching(event.reps, self.tempo, self.tol, hold,
-                                           self.profile)
+            coaching = set_coaching(event.reps, self.tempo, self.tol, hold, self.profile)
+            if s.down_since is not None:  # the sensor is lost, and the set ends with it
+                coaching = cut_short(coaching, len(event.reps), hold, self.profile)
+            cue, why, _good = coaching
             s.coaching = f"{cue}: {why}" if why else cue
             s.set_no, s.reps, s.set_over = event.set_no, len(event.reps), True
             s.summary_set, s.summary_at = event.set_no, self.clock()
@@ -793,13 +799,68 @@ class RichView:
         return (text, f"/ {prescribed:g} s", "") if prescribed else (text, "s", "")
 
     def render(self) -> RenderableType:
-        """The view as a rich renderable (its text wrapped, never cropped: :class:`Wrapped`)."""
+        """The view as a rich renderable, laid out for the terminal's size when drawn.
+
+        The full panel (:meth:`full`; its count and phase in larger block letters on a large
+        terminal), the compact one on a short terminal (:meth:`compact`: 40 x 10, a phone's
+        SSH window), or :data:`TOO_SMALL` when even that does not fit.
+        """
         s = self.state
-        hold = self.profile.isometric
         if (s.summary and s.summary_set < s.set_no
                 and (self.clock() - s.summary_at) * self.data_speed >= LATE_SUMMARY_S):
             s.summary = s.coaching = s.earlier = ""  # the next set is under way: up long enough
-        parts: list[Any] = [self._head()]
+        return _Screen(self)
+
+    def layout(self, console: Console, options: ConsoleOptions) -> RenderableType:
+        """What fits ``options``' width and the terminal's height (see :meth:`render`)."""
+        width = options.max_width
+        # Drawn into a file or a test's buffer, not a screen: no height to keep to.
+        height = (options.height or options.max_height) if console.is_terminal else 10_000
+        if width < MIN_COMPACT_SIZE[0] or height < MIN_COMPACT_SIZE[1]:
+            return Text(TOO_SMALL, style="bold", overflow="fold")
+        unbounded = options.update(height=None)
+
+        def fits(panel: RenderableType) -> bool:
+            return len(console.render_lines(panel, unbounded, pad=False)) <= height
+
+        if width >= BIG_SIZE[0] and height >= BIG_SIZE[1]:
+            big = self.full(width, scale=2)
+            if fits(big):
+                return big
+        if height >= MIN_PANEL_HEIGHT:
+            for trim in (0, 1, 2):  # the least needed parts shortened, then left out
+                panel = self.full(width, trim=trim)
+                if fits(panel):
+                    return panel
+        return self.compact(console, options, width, height)
+
+    def title(self, width: int) -> str:
+        """The panel's title, as long as fits ``width``: never cut inside the tempo.
+
+        "imu live: Reverse crunch, tempo 2-1-2", else "Reverse crunch, tempo 2-1-2", else
+        "Reverse crunch 2-1-2", else "tempo 2-1-2", else "" (a cut title read "tempo 2-1",
+        a valid but different tempo).
+        """
+        name = self.profile.title
+        if hip_drive(self.profile):  # a hip drive has no tempo to keep
+            forms = [f"imu live: {name}", name]
+        else:
+            tempo = f"tempo {self.tempo}"
+            forms = [f"imu live: {name}, {tempo}", f"{name}, {tempo}", f"{name} {self.tempo}",
+                     tempo, str(self.tempo)]
+        room = width - 6  # the corners, the rule each side and a space each side
+        return next((f for f in forms if cell_len(f) <= room), "")
+
+    def full(self, width: int, scale: int = 1, trim: int = 0) -> RenderableType:
+        """The full panel, ``width`` cells wide; ``scale``: of the head's block letters.
+
+        ``trim``: 1 tells the last rep in a line (not a table) and the set summary without
+        its box; 2 leaves out the set's counts (its coaching line stays) and the status line
+        too: what a terminal of 24 rows holds with the count in block digits.
+        """
+        s = self.state
+        hold = self.profile.isometric
+        parts: list[Any] = [self._head(scale, width - 4)]
         if s.down_since is None:
             if s.back_at is not None and (self.clock() - s.back_at) * self.data_speed \
                     < BACK_NOTE_S:
@@ -808,69 +869,209 @@ class RichView:
                                   style="bold yellow"))
             fix = self._correction()
             if fix is not None:
-                parts.append(fix)
+                parts.append(Prose(fix))
         if s.last is not None:
-            parts.append(self._last_rep())
+            parts.append(self._last_rep() if not trim else Prose(self._last_verdict()))
             if s.last.missed_before:
                 # A long pause before it broke the set's rhythm: a rep may be missing there,
                 # as its plain line, the page's badge and the end table's "*" say (a line of
                 # its own: the last rep's narrow table folded it into three).
                 parts.append(Text(f"last rep: {MISSED_BEFORE_NOTE}", style="yellow"))
-        if s.summary:
-            lines = [Text(s.earlier, style="dim")] if s.earlier else []
-            if s.coaching:
-                lines += [Text(s.coaching[:1].upper() + s.coaching[1:], style="bold"),
-                          Text(s.summary, style="dim")]
-            else:
-                lines.append(Text(s.summary))
-            body = Group(*lines)
-            parts.append(Panel(body, title="set summary", border_style="white"))
-        parts += [Text(""), self._status()]
-        title = f"imu live: {self.profile.title}"
-        if not hip_drive(self.profile):  # a hip drive has no tempo to keep
-            title += f", tempo {self.tempo}"
-        return Wrapped(Panel(Group(*parts), title=title, border_style="blue"))
+        if s.summary and not trim:
+            parts.append(Panel(Group(*self._summary_lines()), title="set summary",
+                               border_style="white"))
+        elif s.summary:  # the coaching line and the counts (trim 2: the coaching line)
+            lines = self._summary_lines()[1:] if s.earlier else self._summary_lines()
+            parts += lines if trim == 1 else lines[:1]
+        if trim < 2:
+            parts += [Text(""), Prose(self._status())]
+        return Wrapped(Panel(Group(*parts), title=self.title(width) or None,
+                             border_style="blue"))
 
-    def _head(self) -> Table:
-        """The count in block digits beside the phase and its clock (block letters too)."""
+    def _summary_lines(self) -> list[Prose]:
+        """The set summary's lines, word-wrapped with each number kept with its unit."""
+        s = self.state
+        lines = [Prose(Text(s.earlier, style="dim"))] if s.earlier else []
+        if s.coaching:
+            lines += [Prose(Text(s.coaching[:1].upper() + s.coaching[1:], style="bold")),
+                      Prose(Text(s.summary, style="dim"))]
+        else:
+            lines.append(Prose(Text(s.summary)))
+        return lines
+
+    def compact(self, console: Console, options: ConsoleOptions, width: int,
+                height: int) -> RenderableType:
+        """A few plain lines for a short terminal: the count, the phase, the correction.
+
+        At 40 x 10 the full panel's block letters wrapped into unreadable rows and only its
+        top fitted ("..." under it). Here: the count, the phase and its clock, the hint, the
+        correction (or SLOWER), the last rep's verdict, the set summary and the status, the
+        least needed left out first until they fit; :data:`TOO_SMALL` if the count and the
+        phase do not.
+        """
+        s = self.state
+        hold = self.profile.isometric
+        key = self.shown_key()
+        strict = hip_drive(self.profile) and not hold
+        if strict:
+            count_line = f"{count(s.drives, 'hip drive')}"
+            if s.drives_unsure:
+                count_line += f" ({s.drives_unsure} uncertain left out)"
+        elif key == "learning" and s.total == 0 and not hold:
+            count_line = f"- {learning_count(self.profile)}"
+        else:
+            count_line = (f"{s.reps} {'holds' if hold else 'reps'} · set {max(s.set_no, 1)}"
+                          + (f" · {s.total} in all" if s.total > s.reps else ""))
+        big, small, style = self.phase_clock()
+        name = "SENSOR LOST" if key == "lost" else PHASE_NAMES.get(key, key).upper()
+        phase = Text(name, style="bold yellow" if key == "lost" else "bold")
+        if big:
+            phase.append(f"  {big}", style=style or "bold")
+            if small:
+                phase.append(f" {small}")
+        lines: list[tuple[int, RenderableType]] = [  # (priority: lower is kept longer, line)
+            (0, Text(count_line, style="bold cyan")),
+            (0, Prose(phase)),
+        ]
+        hint = self._hint(key)
+        if hint:
+            lines.append((5, Prose(Text(hint, style="bold black on yellow" if key == "lost"
+                                        else "dim"))))
+        if s.down_since is None:
+            fix = self._correction()
+            if fix is not None:
+                lines.append((1, Prose(fix)))
+        if s.last is not None:
+            lines.append((2, Prose(self._last_verdict())))
+        if s.summary:
+            summary = self._summary_lines()
+            earlier = summary.pop(0) if s.earlier else None
+            if earlier is not None:  # sets told just before: the first to go
+                lines.append((6, earlier))
+            # The set's coaching line is kept as long as the correction; its counts less.
+            lines += [(1 if k == 0 and len(summary) > 1 else 3, line)
+                      for k, line in enumerate(summary)]
+        lines.append((4, Prose(self._status())))
+        wide = options.update(height=None)
+        for cut in range(6, -1, -1):
+            panel = Panel(Group(*[line for p, line in lines if p <= cut]),
+                          title=self.title(width) or None, border_style="blue")
+            if len(console.render_lines(panel, wide, pad=False)) <= height:
+                return panel
+        return Text(TOO_SMALL, style="bold", overflow="fold")
+
+    def _hint(self, key: str) -> str:
+        """The coaching words under the phase name (as :meth:`_head` chooses them)."""
+        hold = self.profile.isometric
+        if key == "learning":
+            return learning_hint(self.profile)
+        if key == "rest" and self._pause_is_rest():
+            return rest_hint(self.profile, hold)
+        return phase_hints(self.profile, hold).get(key, "")
+
+    def _last_verdict(self) -> Text:
+        """The last rep in one line: "last rep: up 2.0/2, hold 1.0/1, down 0.9/2 ▼"."""
+        last = self.state.last
+        assert last is not None
+        if self.profile.isometric:
+            word = "last hold"
+        elif hip_drive(self.profile):
+            word = f"last: {hip_drive_at(last)}"
+        else:
+            word = "last rep"
+        line = Text(f"{word}: ")
+        if last.in_gap:
+            line.append(NOT_JUDGED_REP)
+            return line
+        if hip_drive(self.profile) and not self.profile.isometric:
+            unsure = last.count_confidence < UNCERTAIN_CONFIDENCE
+            moved = f"pelvis moved {last.rom_deg:.0f}°" if math.isfinite(last.rom_deg) else ""
+            line.append(moved)
+            line.append("; uncertain, not counted" if unsure else "; hip drive" if last.swing
+                        else "", style="" if unsure else "red")
+            return line
+        if self.profile.isometric:
+            held = duration_text(last.top_hold_s, "top_hold_s", self.tempo.top_hold_s,
+                                 self.tol, self.profile, hold=True)
+            ok = bool(last.tempo_ok)
+            line.append(f"held {held}/{self.tempo.top_hold_s:g} s{'' if ok else ' ▼'}",
+                        style="green" if ok else "red")
+        else:
+            for k, (column, label, measured, prescribed) in enumerate((
+                ("concentric_s", "up", last.concentric_s, self.tempo.concentric_s),
+                ("top_hold_s", "hold", last.top_hold_s, self.tempo.top_hold_s),
+                ("eccentric_s", "down", last.eccentric_s, self.tempo.eccentric_s),
+            )):
+                limits = phase_limits(column, prescribed, False, self.profile.thresholds,
+                                      self.tol)
+                text, colour = _fmt_phase_cmp(measured, prescribed, self.tol, limits)
+                line.append(("" if k == 0 else ", ") + f"{label} ")
+                line.append(text, style=colour)
+        words = uncertain_words(last, "hold" if self.profile.isometric else "rep")
+        if words:
+            line.append(f" ({words})", style="bold")
+        return line
+
+    def _head(self, scale: int = 1, width: int | None = None) -> Table:
+        """The count in block digits beside the phase and its clock (block letters too).
+
+        ``scale``: of the block letters (:func:`big_text`). ``width``: the cells the head
+        has; the phase's name and its clock are in block letters only where their rows fit
+        beside the count (else in plain bold words): on a narrow terminal the rows wrapped
+        inside their cell and interleaved into unreadable glyphs.
+        """
         s = self.state
         hold = self.profile.isometric
         key = self.shown_key()
         lost = key == "lost"
         name = "LOST" if lost else PHASE_NAMES.get(key, key).upper()
-        if key == "learning":
-            hint = learning_hint(self.profile)
-        elif key == "rest" and self._pause_is_rest():
-            hint = rest_hint(self.profile, hold)  # the set is not over: it may go on
-        else:
-            hint = phase_hints(self.profile, hold).get(key, "")
+        hint = self._hint(key)  # a rest's: the set is not over, it may go on
         big, small, style = self.phase_clock()
         if key == "learning" and s.total == 0 and not hold:
             # Nothing counted yet, nor lost: the reps done now are counted once it is learned
             # (a standing strict lift's hip drives, once the hip's axis is).
-            left = [*big_text("-"), learning_count(self.profile)]
+            digits, labels = big_text("-", scale), [learning_count(self.profile)]
         elif hip_drive(self.profile) and not hold:
             # A standing strict lift: the session's hip drives, as the page counts them; no
             # set (a pause between hip drives is no set the person did).
-            left = [*big_number(s.drives), "hip drive" if s.drives == 1 else "hip drives"]
-            left += [f"({x})" for x in (
+            digits = big_number(s.drives, scale)
+            labels = ["hip drive" if s.drives == 1 else "hip drives"]
+            labels += [f"({x})" for x in (
                 f"{s.drives_unsure} uncertain left out" if s.drives_unsure else "",
                 f"{s.drives_gap} not judged (over a data gap)" if s.drives_gap else "") if x]
         else:
-            left = [*big_number(s.reps),
-                    f"{'holds' if hold else 'reps'} · set {max(s.set_no, 1)}"]
+            digits = big_number(s.reps, scale)
+            labels = [f"{'holds' if hold else 'reps'} · set {max(s.set_no, 1)}"]
         if s.total > s.reps and not (hip_drive(self.profile) and not hold):
-            left.append(f"{s.total} in all")
+            labels.append(f"{s.total} in all")
+        digits_w = max(cell_len(row) for row in digits)
+        left: list[Text] = [Text(row, no_wrap=True, overflow="crop") for row in digits]
+        left += [Text(label, overflow="fold") for label in labels]
+        # The labels on a line each where there is room (a third of the width).
+        cap = max(digits_w, (width or 120) // 3)
+        left_w = max(digits_w, min(max(cell_len(x) for x in labels), cap))
+        room = (width - left_w - 3) if width is not None else 10_000
+        side_by_side = room >= MIN_RIGHT_WIDTH
+        if not side_by_side and width is not None:  # the phase goes under the count
+            room = width
         word_style = "bold yellow" if lost else "bold"
         right: list[Text] = []
-        if len(name) <= 5:
-            right += [Text(row, style=word_style) for row in big_text(name)]
+        word_rows = big_text(name, scale)
+        if len(name) <= 5 and max(cell_len(r) for r in word_rows) <= room:
+            right += [Text(row, style=word_style, no_wrap=True) for row in word_rows]
         else:
             right.append(Text(name, style=word_style))
         if big:
-            rows = big_text(big)
-            right += [Text(row, style=style or "bold") for row in rows[:-1]]
-            right.append(Text(rows[-1], style=style or "bold") + Text(f"  {small}"))
+            rows = big_text(big, scale)
+            if max(cell_len(r) for r in rows) <= room:
+                right += [Text(row, style=style or "bold", no_wrap=True) for row in rows[:-1]]
+                last_row = Text(rows[-1], style=style or "bold", no_wrap=True)
+                if cell_len(rows[-1]) + 2 + cell_len(small) <= room:
+                    right.append(last_row + Text(f"  {small}"))
+                else:  # the prescription under the clock, not wrapped into its glyphs
+                    right += [last_row, Text(small)]
+            else:
+                right.append(Text(f"{big} {small}".strip(), style=style or "bold"))
         elif small:
             right.append(Text(small))
         if lost:  # as loud as the page's alarm
@@ -879,7 +1080,15 @@ class RichView:
         elif hint:
             right.append(Text(hint, style="dim"))
         head = Table.grid(padding=(0, 3))
-        head.add_column(style="bold cyan", no_wrap=True)
+        if not side_by_side:  # a narrow terminal: the count, then the phase under it
+            head.add_column(no_wrap=False)
+            for row in left:
+                row.stylize("bold cyan")
+                head.add_row(row)
+            for row in right:
+                head.add_row(row)
+            return head
+        head.add_column(style="bold cyan", min_width=left_w, max_width=left_w)
         head.add_column(no_wrap=False)
         for i in range(max(len(left), len(right))):
             head.add_row(left[i] if i < len(left) else "",
@@ -895,12 +1104,18 @@ class RichView:
             return Text.assemble((" SLOWER ", "bold white on red"), "  ", (s.cue, "bold red"))
         if s.last is None or s.summary or s.phase in ("rest", "ended"):
             return None
-        fix = correction(s.last, self.tempo, self.tol, self.profile.isometric, self.profile)
+        fix = live_correction(s.last, self.tempo, self.tol, self.profile.isometric,
+                              self.profile)
         if fix is None:
             return None
-        cue, why = fix
+        cue, why = fix.cue, fix.why
         word = ("last hold" if self.profile.isometric else "last hip drive"
                 if hip_drive(self.profile) else "last rep")
+        if fix.uncertain:
+            # It may be no rep: the set summary leaves it out, so no confident red correction;
+            # what was seen, muted, under the words that it may not be one.
+            return Text.assemble((cue[:1].upper() + cue[1:], "bold"),
+                                 (f"  ({word}: {why})", "dim"))
         return Text.assemble((cue[:1].upper() + cue[1:], "bold red"), (f"  ({word}: {why})",
                                                                        "red"))
 
@@ -919,7 +1134,7 @@ class RichView:
             text, colour = ((held, "") if gap else (held, "green") if last.tempo_ok
                             else (f"{held} ▼", "red"))
             t = Table(box=box.SIMPLE_HEAD, show_edge=False,
-                      caption=NOT_JUDGED_REP if gap else None)
+                      caption=NOT_JUDGED_REP if gap else _unsure_caption(last, "hold"))
             t.add_column("last hold: held/target s", justify="right")
             t.add_row(Text(text, style=colour))
             return t
@@ -941,7 +1156,7 @@ class RichView:
                       Text(f"{last.rom_deg:.0f}°" if math.isfinite(last.rom_deg) else "-"))
             return t
         t = Table(box=box.SIMPLE_HEAD, show_edge=False, title="last rep (measured/target s)",
-                  caption=NOT_JUDGED_REP if gap else None)
+                  caption=NOT_JUDGED_REP if gap else _unsure_caption(last, "rep"))
         for name in ("up", "hold", "down", "range"):
             t.add_column(name, justify="right")
         cells = []
@@ -989,6 +1204,78 @@ class RichView:
     def _down_s(self) -> float:
         s = self.state
         return 0.0 if s.down_since is None else (self.clock() - s.down_since) * self.data_speed
+
+
+def _unsure_caption(rep: Rep, unit: str) -> Text | None:
+    """Under the last rep's table: that the analyzer is not sure it was one (None if sure).
+
+    The set summary that follows leaves such a rep out: the panel says so while it is the
+    last rep, as the plain line and the page's badge do.
+    """
+    flagged = any(f in rep.faults for f in FAULTS) or (unit == "rep" and bool(rep.swing))
+    words = uncertain_words(rep, unit, flagged)
+    return Text(words, style="bold") if words else None
+
+
+class Prose:
+    """Text word-wrapped at plain spaces only, each number kept with its unit.
+
+    Rich wraps at any blank, so the set summary in the panel put "time under tension 23" on
+    one line and "s" alone on the next; here a no-break space binds each number to its unit
+    (:func:`imu.report.terminal.keep_units`), and lines break between words, never inside one
+    (a word longer than the line is folded).
+    """
+
+    def __init__(self, text: Text) -> None:
+        self.text = Text(keep_units(text.plain), style=text.style, end="")
+        for span in text.spans:
+            self.text.stylize(span.style, span.start, span.end)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        """One line per wrapped line."""
+        text = self.text
+        for start, end in wrap_spans(text.plain, options.max_width):
+            cut = text[start:end]
+            # Drawn with plain spaces (the no-break ones only steered the wrapping).
+            line = Text(cut.plain.replace(NBSP, " "), style=cut.style)
+            line.spans = list(cut.spans)
+            yield line
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        """The longest word (units bound to their numbers) to the whole text."""
+        plain = self.text.plain
+        longest = max((cell_len(w) for w in plain.split(" ")), default=0)
+        return Measurement(min(longest, options.max_width),
+                           min(cell_len(plain), options.max_width))
+
+
+class _Screen:
+    """The panel laid out when drawn, for the console's size (:meth:`RichView.layout`)."""
+
+    def __init__(self, view: RichView) -> None:
+        self.view = view
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        """The layout that fits."""
+        yield self.view.layout(console, options)
+
+
+MIN_RIGHT_WIDTH = 24
+"""Cells the phase needs beside the count; fewer, and it goes under the count."""
+
+MIN_PANEL_HEIGHT = 20
+"""Terminal rows under which the panel takes its compact layout (:meth:`RichView.compact`):
+the full panel's head alone is 12 rows (5-row digits, the phase and its clock)."""
+
+MIN_COMPACT_SIZE = (24, 5)
+"""Columns and rows under which not even the compact layout fits: :data:`TOO_SMALL`."""
+
+BIG_SIZE = (110, 40)
+"""Columns and rows from which the count and the phase are in block letters twice as large
+(if the panel then fits the terminal's height): read from 2 m on a laptop's screen."""
+
+TOO_SMALL = "terminal too small for the panel: widen it or use --plain"
+"""What the panel says when no layout fits the terminal."""
 
 
 SENSOR_LOST_WORD = "sensor lost"

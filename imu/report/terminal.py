@@ -7,11 +7,15 @@ caller's job.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
 from rich import box
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
@@ -24,6 +28,136 @@ from imu.text import count
 PHASE_HEADERS = ("up\ns", "hold\ns", "down\ns", "pause\ns")
 """The phases in the words of the live screen: up (concentric), hold at the top, down
 (eccentric), pause at the bottom, seconds."""
+
+
+class FitTable(Table):
+    """A table that leaves out whole columns, least needed first, rather than cut a number.
+
+    On a narrow terminal (40 columns: a phone's SSH window) rich shrank every column of the
+    reps table until its numbers read "2…" and "0…": the durations were lost. A column
+    whose longest word does not fit is now left out whole, in the order of ``drop``
+    (headers), until what remains fits with its words whole (long fault names still wrap).
+    The caption says which columns were left out.
+    """
+
+    def __init__(self, *args: Any, drop: Sequence[str] = (),
+                 legends: Mapping[str, str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.drop = tuple(drop)
+        self.legends = dict(legends or {})  # header -> its caption line, gone with it
+
+    def without(self, headers: Sequence[str]) -> Table:
+        """A plain copy of the table without the columns headed ``headers``."""
+        table = Table.__new__(Table)  # a plain Table (drawn as one), with this one's settings
+        table.__dict__.update(self.__dict__)
+        table.columns = [c for c in self.columns if str(c.header) not in headers]
+        return table
+
+    def fitted(self, console: Console, options: ConsoleOptions) -> Table:
+        """The table with as few columns left out as let it fit ``options.max_width``."""
+        present = [h for h in self.drop if any(str(c.header) == h for c in self.columns)]
+        table: Table = self.without(())
+        for n in range(len(present) + 1):
+            table = self.without(present[:n])
+            # Measured unbounded (a measurement is clamped to the width it is given).
+            wide = options.update_width(10_000)
+            if Measurement.get(console, wide, table).minimum <= options.max_width:
+                break
+        dropped = [h for h in present if all(str(c.header) != h for c in table.columns)]
+        if dropped:
+            names = ", ".join(_header_words(h) for h in dropped)
+            note = f"(too narrow for the columns {names}: widen the terminal to see them)"
+            caption = str(table.caption or "")
+            for h in dropped:  # a legend of a column left out explains nothing shown
+                legend = self.legends.get(h)
+                if legend:
+                    caption = "; ".join(part for part in caption.split("; ")
+                                        if part != legend)
+            table.caption = f"{caption}\n{note}" if caption else note
+            table.caption_justify = "left"
+        return table
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        """Render what fits (:meth:`fitted`), its captions wrapped at words.
+
+        The CLI's console lets long lines run on (``soft_wrap``), which the terminal then
+        broke mid-word: a caption is wrapped to the width here.
+        """
+        yield from console.render(self.fitted(console, options),
+                                  options.update(no_wrap=False, overflow="fold"))
+
+
+def _header_words(header: str) -> str:
+    """A column's header in a sentence: "pause", "under tension" (no unit line)."""
+    lines = header.split("\n")
+    if len(lines) > 1 and lines[-1] in ("s", "deg"):
+        lines = lines[:-1]
+    return " ".join(lines)
+
+
+REPS_DROP = ("pause\ns", "ROM\ndeg", "hold\ns", "side", "set", "recording")
+"""The reps table's columns a narrow terminal leaves out, first to last (:class:`FitTable`):
+the rep's number, up, down, its swing, faults and tempo verdict stay."""
+
+SETS_DROP = ("rest\ns", "ROM\ndeg", "up\ns", "hold\ns", "down\ns", "mean hold\ns",
+             "recording", "clean\nrun", "under\ntension\ns", "swings")
+"""The sets table's columns a narrow terminal leaves out, first to last: the set, its reps,
+on tempo and faults stay."""
+
+
+NBSP = "\N{NO-BREAK SPACE}"
+"""Between a number and its unit ("23 s"): wrapping never puts the unit alone on a line."""
+
+_UNIT = re.compile(r"(?<=\d) (?=(?:s|ms|min|deg|Hz|°|°/s|%|▼|▲)(?![\w/]))")
+
+
+def keep_units(text: str) -> str:
+    """``text`` with a no-break space between each number and its unit ("23 s", "2 ▼")."""
+    return _UNIT.sub(NBSP, text)
+
+
+def wrap_spans(text: str, width: int) -> list[tuple[int, int]]:
+    """Where to cut ``text`` into lines of at most ``width`` cells: ``(start, end)`` each.
+
+    Lines break at plain spaces only (never at a no-break space: :func:`keep_units`), and at
+    the line breaks in ``text``; a word longer than a line is folded. The spaces at a break
+    are left out.
+    """
+    width = max(1, width)
+    spans: list[tuple[int, int]] = []
+    offset = 0
+    for paragraph in text.split("\n"):
+        start = 0
+        n = len(paragraph)
+        if n == 0:
+            spans.append((offset, offset))
+        while start < n:
+            if cell_len(paragraph[start:]) <= width:
+                spans.append((offset + start, offset + n))
+                break
+            cut = paragraph.rfind(" ", start, start + width + 1)
+            if cut <= start:  # one word longer than a line: folded
+                cut = start + width
+                spans.append((offset + start, offset + cut))
+                start = cut
+            else:
+                spans.append((offset + start, offset + cut))
+                start = cut + 1
+            while start < n and paragraph[start] == " ":
+                start += 1
+        offset += n + 1
+    return spans
+
+
+def wrap_words(text: str, width: int) -> list[str]:
+    """``text`` word-wrapped to ``width`` cells, each number kept with its unit.
+
+    For the advice printed after a session ("fix first: Slow the descent: 1 of 4 descents
+    lasted under 1 s against 3 s prescribed"), which a terminal broke mid-word ("prescr" /
+    "ibed"). The lines come back with plain spaces.
+    """
+    kept = keep_units(text)
+    return [kept[a:b].replace(NBSP, " ") for a, b in wrap_spans(kept, width)]
 
 
 def _fmt(value: float, spec: str = ".1f") -> str:
@@ -140,8 +274,8 @@ def reps_view(reps: pd.DataFrame, hold: bool = False,
     legend = "\n".join(
         [*([UNCERTAIN_LEGEND] if any(_uncertain(r) for r in records) else []),
          *([MISSED_LEGEND] if any(marked_missed_before(r) for r in records) else [])])
-    table = Table(title="reps", box=box.SIMPLE_HEAD, show_edge=False,
-                  caption=legend or None, caption_justify="left")
+    table = FitTable(title="reps", box=box.SIMPLE_HEAD, show_edge=False,
+                     caption=legend or None, caption_justify="left", drop=REPS_DROP)
     several = RECORDING in reps
     if several:
         table.add_column("recording")
@@ -230,13 +364,15 @@ def _drives_view(reps: pd.DataFrame) -> Table:
 
 
 def _holds_view(reps: pd.DataFrame) -> Table:
-    table = Table(title="holds", box=box.SIMPLE_HEAD, show_edge=False)
+    # A narrow terminal leaves out the drift, then the set, never cuts a number (FitTable).
+    table = FitTable(title="holds", box=box.SIMPLE_HEAD, show_edge=False,
+                     drop=("drift\ndeg", "set", "recording"))
     several = RECORDING in reps
     headers = ["recording"] if several else []
     headers += ["set", "hold", "held\ns", "drift\ndeg", "faults", "long\nenough"]
     for h in headers:
         table.add_column(h, justify="left" if h in ("recording", "faults") else "right",
-                         overflow="fold")
+                         overflow="fold" if h in ("recording", "faults") else "ellipsis")
     for r in reps.to_dict(orient="records"):
         faults = fault_words([f for f in FAULTS if r[f]])
         cells = [str(r[RECORDING])] if several else []
@@ -271,8 +407,9 @@ def sets_view(sets: pd.DataFrame, hold: bool = False,
     if reps is not None:
         legend.append(left_out_words(reps, hold))
     caption = "; ".join(line for line in legend if line) or None
-    table = Table(title="sets", box=box.SIMPLE_HEAD, show_edge=False, collapse_padding=True,
-                  caption=caption, caption_justify="left")
+    table = FitTable(title="sets", box=box.SIMPLE_HEAD, show_edge=False,
+                     collapse_padding=True, caption=caption, caption_justify="left",
+                     drop=SETS_DROP, legends={CLEAN_RUN: CLEAN_RUN_LEGEND})
     several = RECORDING in sets
     headers = ["recording"] if several else []
     # Headers of two or three lines keep the table within 80 columns without cutting a word.

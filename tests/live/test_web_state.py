@@ -374,9 +374,11 @@ def test_off_tempo_is_marked_short_or_long_and_the_correction_named(crunch_reps)
     rows = {r["rep"]: r for r in state.snapshot()["reps"]}
     # Rep 1: down 1.4 s of 3 (a dropped descent); rep 3: up 1.1 s of 3 (a leg toss).
     assert [p["mark"] for p in rows[1]["phases"]] == ["", "", "▼"]
-    assert rows[1]["correction"] == {"cue": "slow the descent", "why": "dropped descent"}
+    assert rows[1]["correction"] == {"cue": "slow the descent", "why": "dropped descent",
+                                     "uncertain": False}
     assert rows[3]["phases"][0]["mark"] == "▼"
-    assert rows[3]["correction"] == {"cue": "no kick, lift with control", "why": "swing"}
+    assert rows[3]["correction"] == {"cue": "no kick, lift with control", "why": "swing",
+                                     "uncertain": False}
     good = [r for r in rows.values() if r["tempo_ok"] and not r["faults"] and not r["swing"]]
     assert good and all(r["correction"] is None for r in good)
     assert all(p["mark"] == "" for r in good for p in r["phases"])
@@ -389,7 +391,8 @@ def test_a_rep_off_tempo_without_a_fault_gets_the_tempo_cue(crunch_reps):
     state.apply(RepDone(slow_up, 0.0, 0.0))
     row = state.snapshot()["last_rep"]
     assert row["phases"][0]["mark"] == "▲"
-    assert row["correction"] == {"cue": "come up a little faster", "why": "up 5.5 s of 3 ▲"}
+    assert row["correction"] == {"cue": "come up a little faster", "why": "up 5.5 s of 3 ▲",
+                                 "uncertain": False}
 
 
 def test_a_good_set_says_so_in_its_coaching_line(crunch_reps):

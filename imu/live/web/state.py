@@ -41,12 +41,13 @@ from imu.live.events import (
     SetEnded,
     StreamEvent,
     across_loss,
-    correction,
     counted_reps,
+    cut_short,
     hint_key,
     hip_drive,
     hip_drive_at,
     learning_hint,
+    live_correction,
     lost_words,
     off_mark,
     pace_words,
@@ -224,6 +225,13 @@ class CoachingState:
             changed = self._phase_hint(event.phase)
         elif isinstance(event, SetEnded):
             summary = self._set_summary(event.set_no, event.reps)
+            if self._down_since is not None:
+                # The sensor is lost and the set ends with it (the session gave up on it):
+                # cut short, never "Good set" after the rep or two seen.
+                cue, why, good = cut_short(
+                    (summary["coaching"]["cue"], summary["coaching"]["why"],
+                     summary["coaching"]["good"]), len(event.reps), self.hold, self.profile)
+                summary["coaching"] = {"cue": cue, "why": why, "good": good}
             self._sets = [s for s in self._sets if s["set"] != event.set_no] + [summary]
             self._resting = summary
             self._last_set_ended = max(self._last_set_ended, event.set_no)
@@ -417,7 +425,7 @@ class CoachingState:
         # A rep over a data gap is not judged: its swing and faults are no badges (they are
         # in reps.csv, and the report shows them as not judged).
         faults = [] if rep.in_gap else [f for f in FAULTS if f in rep.faults]
-        fix = correction(rep, tempo, tol, self.hold, self.profile)
+        fix = live_correction(rep, tempo, tol, self.hold, self.profile)
         uncertain = bool(rep.count_confidence < UNCERTAIN_CONFIDENCE)
         drive = None if not self.strict else {
             # As the terminal's line: "hip drive at 95 s: pelvis moved 15 deg; ...".
@@ -449,8 +457,11 @@ class CoachingState:
             "tut_s": None if self.strict else _finite(rep.tut_s),
             # A standing strict lift's rep: the hip drive placed in time (None otherwise).
             "hip_drive": drive,
-            # The one thing to correct (large on the page), or None for a good rep.
-            "correction": None if fix is None else {"cue": fix[0], "why": fix[1]},
+            # The one thing to correct (large on the page), or None for a good rep. An
+            # uncertain rep's is no correction (``uncertain``: the page shows it muted, in
+            # the words that it may not be a rep), as the set summary leaves it out.
+            "correction": None if fix is None else {"cue": fix.cue, "why": fix.why,
+                                                    "uncertain": fix.uncertain},
         }
 
     def _set_summary(self, set_no: int, reps: tuple[Rep, ...]) -> dict[str, Any]:

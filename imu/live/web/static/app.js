@@ -185,6 +185,9 @@
     if (!correctionWanted) return;
     const word = s.hip_drive ? "last hip drive" : s.count_label === "holds" ? "last hold"
       : "last rep";
+    // A rep the analyzer is not sure was one: no red correction (the set summary leaves it
+    // out), but the words that it may not be one, muted, over what was seen.
+    box.classList.toggle("unsure", !!fix.uncertain);
     box.replaceChildren(el("div", "do", cap(fix.cue)), el("div", "why", `${word}: ${fix.why}`));
   }
 
@@ -257,10 +260,12 @@
       if (drive.note) out.push(el("span", "badge note", drive.note));
       return out;
     }
-    if (rep.swing) out.push(el("span", "badge swing", "swing"));
-    for (const f of rep.fault_text) out.push(el("span", "badge fault", f));
+    // An uncertain rep: said first (its swing and faults are not counted), and they are muted.
+    if (rep.uncertain && !rep.in_gap) out.push(el("span", "badge note", "uncertain"));
+    const flag = rep.uncertain && !rep.in_gap ? "badge note" : null;
+    if (rep.swing) out.push(el("span", flag || "badge swing", "swing"));
+    for (const f of rep.fault_text) out.push(el("span", flag || "badge fault", f));
     if (rep.in_gap) out.push(el("span", "badge note", rep.not_judged || NOT_JUDGED));
-    if (rep.uncertain) out.push(el("span", "badge note", "uncertain"));
     if (rep.missed_before) out.push(el("span", "badge note", rep.missed_before));
     return out;
   }
@@ -327,7 +332,10 @@
       const flags = [];
       if (rep.swing) flags.push("swing");
       flags.push(...rep.fault_text);
-      if (flags.length) li.append(el("span", "flag", flags.join(", ")));
+      const unsureRep = rep.uncertain && !rep.in_gap;
+      if (flags.length) li.append(el("span", unsureRep ? "nj" : "flag", flags.join(", ")));
+      // As its plain line: it may be no rep, and its swing and faults are not counted.
+      if (unsureRep) li.append(el("span", "nj", "uncertain: may not be a rep"));
       if (rep.in_gap) li.append(el("span", "nj", rep.not_judged || NOT_JUDGED));
       return li;
     });
