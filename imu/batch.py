@@ -107,6 +107,7 @@ from imu.io.load import (
     report_table_kind,
 )
 from imu.io.phone import SL_FILES, detect_phone_format
+from imu.io.polar_logger import one_per_recording
 from imu.io.recording import Recording, RecordingMeta, missing_file, resolved
 from imu.report.mismatch import exercise_mismatch
 from imu.report.session import SessionReport, analyze_recording, check_long_enough, recorded_tempo
@@ -771,7 +772,9 @@ def collect_jobs(
 
     Returns:
         One job per distinct file content, in path order (byte-identical copies are dropped
-        with a log message). A file that cannot be read or is no recording
+        with a log message), and one per Polar Sensor Logger recording whose ``_ACC.txt``
+        and ``_GYRO.txt`` are both named (:func:`imu.io.polar_logger.one_per_recording`).
+        A file that cannot be read or is no recording
         (:func:`unusable_file`: a broken link, a named pipe, a crash journal, a report or
         dataset table), or a manifest's file that does not exist, is a job with its ``error``
         set (the batch reports it and goes on).
@@ -789,14 +792,16 @@ def collect_jobs(
     if read is not None and not inputs:
         paths = sorted(read.lines)
         missing = _missing_files(read)
+        paths = one_per_recording(paths)
     elif read is not None:
         error = read.error()
         if error is not None:
             raise error
-        paths = expand_inputs(inputs, exclude, manifest)
-        _note_unmatched(read, paths, only_manifest)
+        named = expand_inputs(inputs, exclude, manifest)
+        paths = one_per_recording(named, prefer=read.lines.keys())  # the file with its row
+        _note_unmatched(read, paths, only_manifest, also_named=named)
     else:
-        paths = expand_inputs(inputs, exclude) if inputs else []
+        paths = one_per_recording(expand_inputs(inputs, exclude) if inputs else [])
     if not paths and read is not None and not inputs:
         raise BatchError(
             f"manifest {read.path} has no rows, only its header: add a row per recording "
@@ -887,13 +892,17 @@ def only_manifest_fix(manifest: str | Path) -> str:
 
 
 def _note_unmatched(manifest: Manifest, paths: Sequence[Path],
-                    only_manifest: str | None = None) -> None:
+                    only_manifest: str | None = None,
+                    also_named: Sequence[Path] = ()) -> None:
     """Warn about inputs the manifest does not list and manifest files not among the inputs.
 
     ``only_manifest``: how to analyse only the manifest's files, in the words of the command
-    that runs (:func:`only_manifest_fix`, ``imu batch``'s, when None).
+    that runs (:func:`only_manifest_fix`, ``imu batch``'s, when None). ``also_named``: inputs
+    left out as the other file of a recording among ``paths`` (a Polar Sensor Logger
+    recording's ``_GYRO.txt``): not "not among the inputs".
     """
     named = {resolved(p): p for p in paths}
+    given = {*named, *(resolved(p) for p in also_named)}
     unlisted = [p for r, p in named.items() if r not in manifest.lines]
     if unlisted:
         logger.warning(
@@ -902,7 +911,7 @@ def _note_unmatched(manifest: Manifest, paths: Sequence[Path],
             len(unlisted), len(paths), "is" if len(unlisted) == 1 else "are", manifest.path,
             unlisted[0], only_manifest or only_manifest_fix(manifest.path),
         )
-    left = sorted((lines[0], f) for f, lines in manifest.lines.items() if f not in named)
+    left = sorted((lines[0], f) for f, lines in manifest.lines.items() if f not in given)
     if left:
         gone = sum(1 for _, f in left if not _file_like(f))
         logger.warning(

@@ -48,6 +48,7 @@ from imu.io.load import (
     not_a_recording,
 )
 from imu.io.phone import detect_phone_format
+from imu.io.polar_logger import one_per_recording
 from imu.io.recording import Recording, one_line, resolved
 from imu.live.finish import no_reps_note
 from imu.report.coaching import DISCLAIMER, default_tempo_words, tempo_by_default
@@ -289,6 +290,7 @@ def _run(args: argparse.Namespace) -> int:
     )
     out = console("analyze")
     reports: list[SessionReport] = []
+    args.files = one_per_recording(args.files)  # a Polar Sensor Logger recording's 2 files
     several = len({resolved(p) for p in args.files}) > 1
     skipped: list[tuple[str, str]] = []  # with several files, one that fails is skipped
     unknown = _unknown_exercise(args)

@@ -42,7 +42,8 @@ inputs:
   manifest's files are analysed (a listed file that does not exist fails, like an unreadable
   one). With both, the INPUTS are analysed: a note names recordings the manifest does not
   list (they get their own metadata) and manifest files that are not among the INPUTS (not
-  analysed). A file named by two inputs is analysed once (a note says so). A broken link, a
+  analysed). A file named by two inputs is analysed once (a note says so), and so is a Polar
+  Sensor Logger recording whose _ACC.txt and _GYRO.txt are both named. A broken link, a
   named pipe, or a file that is no recording (a reps/sets/session table, e.g. copied out of
   a dataset) fails with its reason, the one imu convert gives.
 

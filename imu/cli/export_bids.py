@@ -28,6 +28,7 @@ from imu.io.bids import (
     subject_sources,
 )
 from imu.io.load import datasets_note, is_imu_recording, leave_out_datasets, load_recordings
+from imu.io.polar_logger import one_per_recording
 from imu.io.recording import METADATA_KEY, Recording, RecordingMeta, read_recording
 from imu.io.summary import looks_like_parquet
 from imu.report.session import analyze_recording
@@ -236,7 +237,8 @@ def run(args: argparse.Namespace) -> int:
     if args.exercise is not None:
         get_profile(args.exercise)
     tempo = parse_tempo(args.tempo) if args.tempo else None
-    paths, datasets = leave_out_datasets(expand_inputs(args.inputs, exclude=args.out))
+    paths, datasets = leave_out_datasets(
+        one_per_recording(expand_inputs(args.inputs, exclude=args.out)))
     if datasets:
         note = datasets_note(datasets)
         if not paths:

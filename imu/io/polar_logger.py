@@ -40,6 +40,7 @@ import io
 import logging
 import math
 import re
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Final, Literal
@@ -52,7 +53,7 @@ from imu.errors import ImportOptionsError, RecordingError
 from imu.io.csv_import import DEFAULT_MAX_GAP_S, POLAR_SL_TIME, ImportedRecording
 from imu.io.phone import _join, _Stream, import_phone
 from imu.io.recorders.pmd import DPS_TO_RADS, MG_TO_MS2
-from imu.io.recording import one_line
+from imu.io.recording import one_line, resolved
 
 logger = logging.getLogger(__name__)
 
@@ -368,6 +369,54 @@ def _find_pair(path: Path) -> tuple[PolarFile, PolarFile, Path]:
     return acc[0], gyr[0], where
 
 
+def one_per_recording(paths: Iterable[Path], prefer: Collection[Path] = ()) -> list[Path]:
+    """``paths`` with one file left of each of the app's recordings given by both its files.
+
+    Either file imports the whole recording (the other is found beside it), so ``imu analyze
+    A_ACC.txt A_GYRO.txt`` or a glob matching both (``FOLDER/*.txt``) would analyse it twice.
+    The files pair as the import pairs them (:func:`_recordings`, over each folder's files).
+    The accelerometer file is kept and the gyroscope file left out, unless ``prefer``
+    (resolved paths, e.g. the files a manifest lists) names the gyroscope file and not the
+    accelerometer file; one warning says which files were left out. Every other path stays as
+    given, in its order (a path given twice too: the caller says so).
+    """
+    paths = list(paths)
+    given: dict[Path, list[Path]] = {}  # folder (resolved) -> the app's files given in it
+    for p in paths:
+        if is_polar_logger_file(p):
+            given.setdefault(resolved(p.parent), []).append(resolved(p))
+    dropped: dict[Path, Path] = {}  # resolved file left out -> the file kept in its place
+    for folder, mine in given.items():
+        if len(set(mine)) < 2:
+            continue
+        try:
+            files = [_polar_file(f) for f in sorted(folder.iterdir()) if is_polar_logger_file(f)]
+        except OSError:
+            continue  # each import says what is wrong
+        for recording in _recordings([f for f in files if f.known_header]):
+            acc = [f.path for f in recording if f.kind == "acc"]
+            gyr = [f.path for f in recording if f.kind == "gyr"]
+            if len(acc) != 1 or len(gyr) != 1:
+                continue  # refused by the import, with its reason
+            a, g = resolved(acc[0]), resolved(gyr[0])
+            if a in mine and g in mine:
+                keep_gyr = g in prefer and a not in prefer
+                dropped[a if keep_gyr else g] = gyr[0] if keep_gyr else acc[0]
+    if not dropped:
+        return paths
+    left = {p: next(q for q in paths if resolved(q) == p) for p in dropped}
+    example, kept = next(iter(dropped.items()))
+    what = "accelerometer" if _polar_file(left[example]).kind == "acc" else "gyroscope"
+    if len(dropped) == 1:
+        logger.warning("%s is the %s of %s (one %s recording): analysed once", left[example],
+                       what, kept.name, APP)
+    else:
+        logger.warning("%d %s recordings are given by both their files (e.g. %s is the %s "
+                       "of %s): each analysed once", len(dropped), APP, left[example], what,
+                       kept.name)
+    return [p for p in paths if resolved(p) not in dropped]
+
+
 def _not_acc_or_gyro(f: PolarFile) -> str:
     stream = f"its {f.tag} stream" if f.tag else "another of its streams"
     return (
@@ -646,4 +695,5 @@ __all__ = [
     "header_kind",
     "import_polar_logger",
     "is_polar_logger_file",
+    "one_per_recording",
 ]
