@@ -513,7 +513,9 @@ class RepAssembler:
                 # overshoot): the hold, and its drift, start after it.
                 self._con.append(event)
             elif event.start - self._con[-1].end >= 2.0 * fs and (
-                event.peak_dps == 0.0 or abs(event.rotation_deg) >= self.p.min_rom_deg
+                event.peak_dps == 0.0
+                or abs(event.rotation_deg) >= self.p.min_rom_deg
+                or self._back_to_rest(event)
             ):
                 # A rest start, or a movement as large as getting into position: shaking
                 # and slow sagging within the hold rotate far less.
@@ -536,6 +538,22 @@ class RepAssembler:
                 self._hold_level = level
                 out.append(self._emit())
         return out
+
+    def _back_to_rest(self, event: Lobe) -> bool:
+        """A hold's movement that ends where the hold was got into from: getting down.
+
+        A hold that sagged far (below the level it was got into from, the rest) is left by a
+        small rise back to that level, smaller than getting into position: a movement of at
+        least half ``min_rom_deg`` that ends within a quarter of it of the get-up's starting
+        angle ends the hold. Shaking turns the pelvis by tenths of a degree, a sag is too
+        slow to be a lobe, and a hold that has not sagged sits ``min_rom_deg`` or more above
+        that level.
+        """
+        if event.peak_dps == 0.0 or not self._con:
+            return False
+        rest = self._con[0].angle_start_deg
+        return (abs(event.rotation_deg) >= 0.5 * self.p.min_rom_deg
+                and abs(event.angle_end_deg - rest) <= 0.25 * self.p.min_rom_deg)
 
     def _rises_above_rest(self, lobe: Lobe) -> bool:
         """A positive lobe starts a rep if it rotates min_rom, from rest to min_rom above it.

@@ -150,6 +150,14 @@ fault is part of the hold's movement and is in). Definitions: ``docs/analysis.md
 DEFAULT_HOLD_S = 45.0
 """A simulated plank's hold when none is asked for, s."""
 
+HOLD_BREAK_S = (4.0, 10.0)
+"""Break between two holds of one simulated plank set, from the end of getting down to the
+start of getting up again, s (drawn uniformly); from one hold's end to the next one's start
+(what the analyzer reads) getting down and up add 1-2.5 s each. A pause of more than 15 s
+starts a new set by the analyzer's definition (``set_rest_s``), so a set's pauses stay clear
+of it, edges' timing errors included: breaks of 8-15 s gave pauses of up to 18 s and split
+one asked-for set in two (``imu live --sim plank --sim-sets 2`` gave 3 sets)."""
+
 
 @dataclass(frozen=True)
 class SessionSpec:
@@ -615,7 +623,7 @@ class _Planner:
                 side_sign = 1.0 if side == "left" else -1.0
             if self.model.hold:
                 start = t if prev_ecc_end is None else max(
-                    earliest, prev_ecc_end + float(self.rng.uniform(8.0, 15.0))
+                    earliest, prev_ecc_end + float(self.rng.uniform(*HOLD_BREAK_S))
                 )
                 rep, earliest = self.plan_hold(set_no, rep_no, start, faults)
             else:
