@@ -6,7 +6,8 @@ up to 18 s from one hold to the next, and a pause over ``set_rest_s`` (15 s) is 
 the analyzer's definition. Breaks are 4-10 s now (:data:`imu.sim.session.HOLD_BREAK_S`).
 With them, the same command's sixth hold sagged 14 deg, below the floor's level, and was left
 by a 3.9 deg rise back to rest, smaller than getting into position: the hold ran on into the
-next set's first get-up, and that hold was lost (``imu.core.segmentation.RepAssembler._back_to_rest``).
+next set's first get-up, and that hold was lost
+(``imu.core.segmentation.RepAssembler._back_to_rest``).
 """
 
 from __future__ import annotations
