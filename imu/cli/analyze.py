@@ -56,7 +56,7 @@ from imu.report.mismatch import exercise_mismatch
 from imu.report.session import SessionReport, analyze_recording, check_long_enough
 from imu.report.summary import counted_words, missed_note, summarize
 from imu.report.tables import REPORT_FILES, check_output_dir, combined_tables, write_reports
-from imu.report.terminal import reps_view, sets_view
+from imu.report.terminal import reps_view, sets_view, wrap_words
 from imu.tempo import Tempo, parse_tempo
 from imu.text import tempo_and_time
 
@@ -442,19 +442,18 @@ def _print_and_write(
         prefix = f"{r.name}: " if len(reports) > 1 else ""
         note = no_reps_note(r)
         if note:
-            out.print(f"{prefix}{note}", markup=False, highlight=False)
-        out.print(f"{prefix}{session_line(r, row, tempo_given=args.tempo is not None)}")
+            _prose(out, f"{prefix}{note}")
+        _prose(out, f"{prefix}{session_line(r, row, tempo_given=args.tempo is not None)}")
         summary = summarize(r.reps, r.profile, r.tempo, lost_spans_s=r.lost_spans_s,
-                            tolerance=r.tolerance)
+                            tolerance=r.tolerance, duration_s=float(row["duration_s"]))
         if summary.gap_note:  # what a lost sensor cost, as the HTML report says it
-            out.print(f"{prefix}{summary.gap_note}", markup=False, highlight=False)
+            _prose(out, f"{prefix}{summary.gap_note}")
         if summary.missed_before:  # where a rep may be missing, as the report's card says
-            out.print(f"{prefix}{missed_note(summary.missed_before)}", markup=False,
-                      highlight=False)
+            _prose(out, f"{prefix}{missed_note(summary.missed_before)}")
         for fix in summary.fixes:
-            out.print(f"[bold]fix first:[/bold] {escape(fix.text)}", markup=True)
-        out.print(f"[bold]verdict:[/bold] {row['verdict']}", markup=True)
-    out.print(f"[dim]{DISCLAIMER}[/dim]", markup=True)
+            _prose(out, fix.text, label="fix first: ")
+        _prose(out, str(row["verdict"]), label="verdict: ")
+    _prose(out, DISCLAIMER, style="dim")
     earlier = [n for n in REPORT_FILES if (args.out / n).exists()]
     if earlier:
         print(
@@ -464,6 +463,23 @@ def _print_and_write(
         )
     written = write_reports(reports, args.out)
     out.print(f"wrote: {', '.join(p.name for p in written)} to {args.out}")
+
+
+def _prose(out: Console, text: str, label: str = "", style: str = "") -> None:
+    """Print a line of advice: word-wrapped on a terminal, each number kept with its unit.
+
+    As ``imu live`` ends (:func:`imu.live.finish._prose`): a terminal broke the advice
+    mid-word at its edge ("...against 3 s prescr" / "ibed"); a pipe gets the line whole (one
+    line per piece of advice, for grep). ``label`` ("fix first: ") is bold, ``style`` is the
+    whole line's.
+    """
+    whole = f"{label}{text}"
+    lines = wrap_words(whole, out.width) if out.is_terminal else [whole]
+    for k, line in enumerate(lines):
+        shown = Text(line, style=style)
+        if k == 0 and label:
+            shown.stylize("bold", 0, len(label.rstrip()))
+        out.print(shown, highlight=False, soft_wrap=True)
 
 
 def session_line(report: SessionReport, row: Any, tempo_given: bool = False) -> str:
@@ -482,7 +498,7 @@ def session_line(report: SessionReport, row: Any, tempo_given: bool = False) -> 
 
     """
     counted = counted_words(report.profile, int(row["reps"]), int(row["sets"]),
-                            uncertain_note(row))
+                            uncertain_note(row), uncertain=int(row["uncertain_reps"]))
     line = f"{counted} of {report.profile.title.lower()}"
     if report.profile.every_rep_is_swing:
         return line
@@ -514,7 +530,11 @@ def _print_tables(out: Console, reports: list[SessionReport]) -> None:
     strict = [r.profile.every_rep_is_swing for r in reports]
     # One --tempo-tolerance for every recording of a run: the first report's is theirs.
     tolerance = reports[0].tolerance if reports else None
-    reps = reps_view(tables["reps"], holds, tolerance, strict=all(strict))
+    # Why an uncertain hip drive is uncertain is measured against its profile's smallest
+    # sure one: told in the shared table when every recording is of the one strict lift.
+    one = reports and len({r.profile.name for r in reports}) == 1
+    shared = reports[0].profile if one else None
+    reps = reps_view(tables["reps"], holds, tolerance, strict=all(strict), profile=shared)
     sets = None if any(strict) else sets_view(tables["sets"], holds, tables["reps"])
     natural = max(_natural_width(out, reps), _natural_width(out, sets))
     mixed = any(strict) and not all(strict)
@@ -528,7 +548,7 @@ def _print_tables(out: Console, reports: list[SessionReport]) -> None:
     for r in reports:
         own = combined_tables([r])  # one recording: no recording column
         hold, drives = r.profile.isometric, r.profile.every_rep_is_swing
-        own_reps = reps_view(own["reps"], hold, tolerance, strict=drives)
+        own_reps = reps_view(own["reps"], hold, tolerance, strict=drives, profile=r.profile)
         own_sets = None if drives else sets_view(own["sets"], hold, own["reps"])
         wide = max(_natural_width(out, own_reps), _natural_width(out, own_sets))
         out.print(Text(f"{r.name}: {r.profile.title.lower()}", style="bold"))

@@ -17,6 +17,7 @@ from typing import Any
 
 from imu.core.metrics import UNCERTAIN_CONFIDENCE, Rep, TempoTolerance
 from imu.exercises import FAULTS, ExerciseProfile, fault_words
+from imu.report.coaching import uncertain_drive_words
 from imu.report.summary import FAULT_CUES as REPORT_FAULT_CUES
 from imu.report.summary import RULES as REPORT_RULES
 from imu.report.summary import SWING_WORDS as REPORT_SWING_WORDS
@@ -242,9 +243,35 @@ def rest_hint(profile: ExerciseProfile | None, hold: bool = False) -> str:
     return STRICT_REST_HINT if hip_drive(profile) else REST_HINTS[0]
 
 
-HIP_DRIVE_UNCERTAIN = "uncertain: may not be a hip drive (may be sway); not counted"
-"""What every live screen says of a hip drive the analyzer is not sure of (``count_confidence``
-under 0.5): the pause line and the page's count leave it out, as the report's advice does."""
+HIP_DRIVE_UNCERTAIN = "uncertain: may not be a hip drive; not counted"
+"""What a live screen says of a hip drive the analyzer is not sure of (``count_confidence``
+under 0.5) when it does not know the exercise's profile, so cannot tell why
+(:func:`hip_drive_uncertain` tells why): the pause line and the page's count leave it out,
+as the report's advice does."""
+
+
+def rep_row(rep: Rep) -> dict[str, float]:
+    """What :func:`imu.report.coaching.doubt` reads of a rep, as a reps-table row has it.
+
+    The reps table takes these straight from the live analyzer's :class:`Rep`
+    (:func:`imu.report.tables.reps_table`), so a live screen and the report work out the
+    same reason for the same hip drive.
+    """
+    return {"count_confidence": float(rep.count_confidence), "rom_deg": float(rep.rom_deg),
+            "peak_concentric_dps": float(rep.peak_concentric_dps)}
+
+
+def hip_drive_uncertain(rep: Rep, profile: ExerciseProfile | None) -> str:
+    """What every live screen says of a hip drive the analyzer is not sure of, with why.
+
+    "uncertain: may not be a hip drive (too slow to be sure: 16°/s at its fastest); not
+    counted": the reason the report's table and page give for the same hip drive
+    (:func:`imu.report.coaching.uncertain_drive_words`), worked back from what its certainty
+    was computed from, never a guessed "may be sway". No profile: :data:`HIP_DRIVE_UNCERTAIN`.
+    """
+    if profile is None:
+        return HIP_DRIVE_UNCERTAIN
+    return f"{uncertain_drive_words(rep_row(rep), profile)}; not counted"
 
 
 def hip_drive_at(rep: Rep) -> str:
@@ -436,18 +463,20 @@ def unsure(rep: Rep) -> bool:
     return not rep.in_gap and rep.count_confidence < UNCERTAIN_CONFIDENCE
 
 
-def uncertain_words(rep: Rep, unit: str = "rep", flagged: bool = False) -> str:
+def uncertain_words(rep: Rep, unit: str = "rep", flagged: bool = False,
+                    profile: ExerciseProfile | None = None) -> str:
     """What the screens say of a rep the analyzer is not sure was one ("" when sure).
 
     "uncertain: may not be a rep; its swing and faults not counted" (``flagged``: it shows a
     swing or fault, which the set's counts leave out), as the plain line's brackets, the
     terminal's correction and the page's correction card say it. ``unit``: ``rep``, ``hold``
-    (a hold has no swing) or ``hip drive`` (:data:`HIP_DRIVE_UNCERTAIN`).
+    (a hold has no swing) or ``hip drive`` (:func:`hip_drive_uncertain`, why from the
+    ``profile``).
     """
     if not unsure(rep):
         return ""
     if unit == "hip drive":
-        return HIP_DRIVE_UNCERTAIN
+        return hip_drive_uncertain(rep, profile)
     what = "faults" if unit == "hold" else "swing and faults"
     counted = f"; its {what} not counted" if flagged else ""
     return f"uncertain: may not be a {unit}{counted}"
@@ -488,7 +517,7 @@ def live_correction(rep: Rep, tempo: Tempo, tol: TempoTolerance, hold: bool = Fa
         return Fix(cue, why)
     if hip_drive(profile) and not hold:
         moved = f"pelvis moved {rep.rom_deg:.0f}°" if math.isfinite(rep.rom_deg) else why
-        return Fix(HIP_DRIVE_UNCERTAIN, moved, uncertain=True)
+        return Fix(hip_drive_uncertain(rep, profile), moved, uncertain=True)
     unit = "hold" if hold else "rep"
     flagged = bool(rep.swing) or any(f in rep.faults for f in FAULTS)
     words = uncertain_words(rep, unit, flagged)

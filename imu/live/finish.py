@@ -46,7 +46,7 @@ from imu.io.journal import (
 )
 from imu.io.recording import Recording, read_recording, write_recording
 from imu.live.session import InterruptHold, LiveResult
-from imu.report.coaching import MIN_ANALYSIS_S
+from imu.report.coaching import MIN_ANALYSIS_S, early_stop_verdict
 from imu.report.mismatch import exercise_mismatch
 from imu.report.session import SessionReport, data_seconds
 from imu.report.summary import counted_words, missed_note, summarize
@@ -475,6 +475,11 @@ def no_reps_note(report: SessionReport) -> str:
     )
 
 
+def _duration_s(report: SessionReport) -> float | None:
+    """How long the session lasted, as its session table says (None: no table)."""
+    return float(report.session.iloc[0]["duration_s"]) if len(report.session) else None
+
+
 def coaching_lines(report: SessionReport) -> list[str]:
     """The coaching lines ``imu analyze`` ends with: what data gaps cost, "fix first", verdict.
 
@@ -483,7 +488,8 @@ def coaching_lines(report: SessionReport) -> list[str]:
     on the same advice.
     """
     summary = summarize(report.reps, report.profile, report.tempo,
-                        lost_spans_s=report.lost_spans_s, tolerance=report.tolerance)
+                        lost_spans_s=report.lost_spans_s, tolerance=report.tolerance,
+                        duration_s=_duration_s(report))
     lines = [summary.gap_note] if summary.gap_note else []
     if summary.missed_before:  # where a rep may be missing (the report's card says it too)
         lines.append(missed_note(summary.missed_before))
@@ -493,49 +499,30 @@ def coaching_lines(report: SessionReport) -> list[str]:
     return lines
 
 
-EARLY_STOP_REPS = 3
-"""A session with no rep that ended within about this many reps' time (at the prescribed
-tempo, with a 2 s pause) ended before a rep could be finished (:func:`early_stop_note`)."""
-
-EARLY_STOP_MIN_S = 20.0
-"""... and never within less than this, data s (getting into position takes a while); a
-plank's first hold is given its target hold and this."""
-
-
-def early_stop_note(report: SessionReport, recording: Recording, reason: str = "stopped") -> str:
+def early_stop_note(report: SessionReport, reason: str = "stopped") -> str:
     """Why a session with no rep has nothing to coach, when it ended early ("" otherwise).
 
     Ctrl-C a few seconds into the first rep gave "verdict: No reps found: the pelvis did not
     rotate the 6°...; curl the pelvis, not only the legs": a technique correction for a rep
-    the person never had the time to finish. Ended within :data:`EARLY_STOP_REPS` reps' time
-    (:data:`EARLY_STOP_MIN_S` at least), the session says so instead: "stopped after 5 s,
-    before a rep was finished". A longer session with no rep keeps the analysis' verdict (the
-    movement may really be too small to count). A standing strict lift's none is strict
-    form (:func:`no_reps_note`).
+    the person never had the time to finish. Ended within about three reps' time (20 s at
+    least: :func:`imu.report.coaching.early_stop_s`), the session table's verdict says so
+    instead: "Stopped after 5 s, before a rep was finished: nothing to coach yet."
+    (:func:`imu.report.coaching.early_stop_verdict`, which ``imu analyze`` of the recording
+    gives too); here, the sensor's loss is named as what stopped it. A longer session with
+    no rep keeps the analysis' verdict (the movement may really be too small to count). A
+    standing strict lift's none is strict form (:func:`no_reps_note`).
 
     Args:
         report: the session's report.
-        recording: what was recorded.
         reason: why the session ended (``stopped``, ``device gone``, ...).
 
     """
-    profile = report.profile
-    if len(report.reps) or profile.every_rep_is_swing:
+    if len(report.reps) or not len(report.session):
         return ""
-    data_s = data_seconds(recording)
-    tempo = report.tempo
-    if profile.isometric:
-        limit = tempo.top_hold_s + EARLY_STOP_MIN_S
-    else:
-        per_rep = (tempo.concentric_s + tempo.top_hold_s + tempo.eccentric_s
-                   + max(tempo.bottom_pause_s or 0.0, 2.0))
-        limit = max(EARLY_STOP_MIN_S, EARLY_STOP_REPS * per_rep)
-    if data_s >= limit:
-        return ""
-    unit = "hold" if profile.isometric else "rep"
-    who = "the sensor went away" if reason == "device gone" else "stopped"
-    return (f"{who} after {data_s:.0f} s, before a {unit} was finished: "
-            "nothing to coach yet")
+    duration_s = float(report.session.iloc[0]["duration_s"])
+    who = "The sensor went away" if reason == "device gone" else "Stopped"
+    verdict = early_stop_verdict(report.profile, report.tempo, duration_s, who)
+    return "" if verdict is None else verdict.text
 
 
 def _prose(out: Console, text: str) -> None:
@@ -558,7 +545,7 @@ def _print_summary(saved: SavedSession, recording: Recording, tempo: Tempo,
     """
     report = saved.report
     out.print(reps_view(report.reps, report.profile.isometric,
-                        strict=report.profile.every_rep_is_swing))
+                        strict=report.profile.every_rep_is_swing, profile=report.profile))
     note = no_reps_note(report)
     if note:
         _prose(out, note)
@@ -574,7 +561,7 @@ def _print_summary(saved: SavedSession, recording: Recording, tempo: Tempo,
         out.print(sets)
     row = report.session.iloc[0]
     counted = counted_words(report.profile, int(row["reps"]), int(row["sets"]),
-                            uncertain_note(row))
+                            uncertain_note(row), uncertain=int(row["uncertain_reps"]))
     worked = "" if strict else (
         f", {tempo_and_time(report.reps, tempo, report.profile.isometric, row)}")
     _prose(out,
@@ -586,7 +573,7 @@ def _print_summary(saved: SavedSession, recording: Recording, tempo: Tempo,
             if recording.meta.gaps else "no samples lost"
         ),
     )
-    early = early_stop_note(report, recording, reason)
+    early = early_stop_note(report, reason)
     for line in [f"verdict: {early}"] if early else coaching_lines(report):
         _prose(out, line)
     where = saved.report_paths[0].parent if saved.report_paths else saved.recording_path.parent

@@ -30,7 +30,6 @@ from imu.exercises import FAULTS, ExerciseProfile, fault_words
 from imu.live.events import (
     HINT_KEYS,
     HIP_DRIVE_CUE,
-    HIP_DRIVE_UNCERTAIN,
     NOT_JUDGED_REP,
     PHASE_NAMES,
     PHASES,
@@ -53,6 +52,7 @@ from imu.live.events import (
     hint_key,
     hip_drive,
     hip_drive_at,
+    hip_drive_uncertain,
     learning_count,
     learning_hint,
     live_correction,
@@ -180,8 +180,9 @@ def rep_line(rep: Rep, tempo: Tempo, tol: TempoTolerance, hold: bool = False,
             return (f"{head} pelvis moved {rep.rom_deg:.0f} deg, not judged (in a gap: samples "
                     "were lost during it)")
         if rep.count_confidence < UNCERTAIN_CONFIDENCE:
-            # As the end table's note and the pause line, which leave it out of the count.
-            verdict = HIP_DRIVE_UNCERTAIN
+            # As the end table's note and the pause line, which leave it out of the count,
+            # with the reason the report gives for the same hip drive.
+            verdict = hip_drive_uncertain(rep, profile)
         elif rep.swing:
             verdict = f"HIP DRIVE: {HIP_DRIVE_CUE}"
         else:

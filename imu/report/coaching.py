@@ -2,7 +2,9 @@
 
 Rules, checked in this order (the first that applies is the verdict):
 
-1. ``no_reps``: no rep was found.
+1. ``too_short``: no rep, in a recording too short for one (under :data:`MIN_ANALYSIS_S`,
+   or ended within about three reps' time: :func:`early_stop_verdict`); ``no_reps``: no
+   rep was found in a longer one.
 2. ``no_rotation``: the exercise should curl the pelvis (reverse crunch, hanging leg raise:
    "If the hips do not rotate, it is a leg movement") but the median ROM of the reps is under
    :data:`NO_ROTATION_ROM_DEG`.
@@ -322,6 +324,25 @@ class Doubt:
         """``why`` and the measurement: "too slow to be sure: the pelvis moved 21° but ..."."""
         return f"{self.why}: {self.measured}" if self.measured else self.why
 
+    @property
+    def brief(self) -> str:
+        """``why`` and the one quantity, for a badge: "too slow to be sure: 16°/s ..."."""
+        return f"{self.why}: {self.short}" if self.short else self.why
+
+
+def uncertain_drive_words(row: Mapping[Any, Any], profile: ExerciseProfile | None) -> str:
+    """What every view says of an uncertain hip drive, with why (:func:`doubt`).
+
+    "uncertain: may not be a hip drive (too slow to be sure: 16°/s at its fastest)": the
+    terminal's hip-drive table, the live screens and the HTML page's badge give the same
+    reason for the same hip drive (each adds what is not counted). ``row``: a reps-table row
+    or a mapping with its ``count_confidence``, ``rom_deg`` and ``peak_concentric_dps``;
+    ``profile`` None (not known): no reason, never a guessed one.
+    """
+    if profile is None:
+        return "uncertain: may not be a hip drive"
+    return f"uncertain: may not be a hip drive ({doubt(row, profile).brief})"
+
 
 SURE_MARGIN: Final = 1.0 + 2.0 * UNCERTAIN_CONFIDENCE
 """A rep is sure (certainty 0.5) from this many times the profile's smallest sure rep
@@ -424,6 +445,58 @@ def doubts_text(reps: pd.DataFrame, profile: ExerciseProfile, unit: str = "hip d
     return "; ".join(parts)
 
 
+EARLY_STOP_REPS: Final = 3
+"""A session with no rep that ended within about this many reps' time (at the prescribed
+tempo, with a 2 s pause) ended before a rep could be finished (:func:`early_stop_verdict`)."""
+
+EARLY_STOP_MIN_S: Final = 20.0
+"""... and never within less than this, s (getting into position takes a while); a plank's
+first hold is given its target hold and this."""
+
+
+def early_stop_s(profile: ExerciseProfile, tempo: Tempo | None) -> float:
+    """How long a session with no rep may last and still have ended before its first, s.
+
+    :data:`EARLY_STOP_REPS` reps' time at the prescribed tempo (the profile's default when
+    None), with a pause of 2 s or the prescribed one; :data:`EARLY_STOP_MIN_S` at least. A
+    hold: its target hold and :data:`EARLY_STOP_MIN_S`.
+    """
+    tempo = tempo if tempo is not None else profile.default_tempo
+    if profile.isometric:
+        return tempo.top_hold_s + EARLY_STOP_MIN_S
+    per_rep = (tempo.concentric_s + tempo.top_hold_s + tempo.eccentric_s
+               + max(tempo.bottom_pause_s or 0.0, 2.0))
+    return max(EARLY_STOP_MIN_S, EARLY_STOP_REPS * per_rep)
+
+
+def early_stop_verdict(profile: ExerciseProfile, tempo: Tempo | None, duration_s: float,
+                       who: str = "Stopped") -> Verdict | None:
+    """The verdict of a session with no rep that ended before one could be finished.
+
+    Ctrl-C a few seconds into the first rep gave "No reps found: the pelvis did not rotate
+    the 6°...; curl the pelvis, not only the legs": a technique correction for a rep the
+    person never had the time to finish. Ended within :func:`early_stop_s`, the verdict is
+    ``too_short``: "Stopped after 5 s, before a rep was finished: nothing to coach yet." The
+    same in the session table, the end of ``imu live`` and ``imu analyze`` of the same
+    recording, and in a summary told the duration (:func:`imu.report.summary.summarize`).
+    None for a longer session (the movement may really be too small to count: the
+    analysis' ``no_reps``), and for a standing strict lift (none found is strict form).
+
+    Args:
+        profile: the exercise.
+        tempo: the prescription (None: the profile's default).
+        duration_s: how long the recording lasted, s.
+        who: the sentence's subject: "Stopped", or "The sensor went away" (``imu live``
+            when the sensor was lost).
+
+    """
+    if profile.every_rep_is_swing or duration_s >= early_stop_s(profile, tempo):
+        return None
+    unit = "hold" if profile.isometric else "rep"
+    return Verdict("too_short", f"{who} after {duration_s:.0f} s, before a {unit} was "
+                   "finished: nothing to coach yet.")
+
+
 def session_verdict(
     reps: pd.DataFrame,
     profile: ExerciseProfile,
@@ -440,7 +513,8 @@ def session_verdict(
             table (:func:`prescribed_eccentric_s`).
         duration_s: length of the recording, s (None: unknown). Under
             :data:`MIN_ANALYSIS_S` with no rep, the verdict is "too short", not a verdict
-            about the movement.
+            about the movement; so it is within :func:`early_stop_s` (ended before the
+            first rep could be finished: :func:`early_stop_verdict`).
 
     """
     if reps.empty and duration_s is not None and duration_s < MIN_ANALYSIS_S:
@@ -450,6 +524,10 @@ def session_verdict(
             f"{MIN_ANALYSIS_S:g} s (the rep with a moment at rest before it). Record the "
             "whole set.",
         )
+    if reps.empty and duration_s is not None:
+        early = early_stop_verdict(profile, tempo, duration_s)
+        if early is not None:
+            return early
     if reps.empty:
         if profile.every_rep_is_swing:
             return Verdict("no_reps", "No hip drive found: the pelvis stayed still.")

@@ -1768,8 +1768,12 @@ def render_html(
         tables = combined_tables(reports)
     first = reports[0]
     several = len(reports) > 1
+    # Told the duration, a session with no rep that ended before one could be finished
+    # gets the session table's verdict ("Stopped after 5 s, ..."), not "No reps found".
     summaries = [summarize(r.reps, r.profile, r.tempo, lost_spans_s=r.lost_spans_s,
-                           tolerance=r.tolerance)
+                           tolerance=r.tolerance,
+                           duration_s=(float(r.session["duration_s"].iloc[0])
+                                       if len(r.session) else None))
                  for r in reports]
     if several:
         title = combined_title(reports)

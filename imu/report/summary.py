@@ -824,9 +824,14 @@ def _in_holds(finding: Finding) -> Finding:
                    where=where)
 
 
-def advice(reps: pd.DataFrame, profile: ExerciseProfile, tempo: Tempo | None = None) -> Verdict:
-    """The progression / regression verdict (:func:`imu.report.coaching.session_verdict`)."""
-    return session_verdict(reps, profile, tempo)
+def advice(reps: pd.DataFrame, profile: ExerciseProfile, tempo: Tempo | None = None,
+           duration_s: float | None = None) -> Verdict:
+    """The progression / regression verdict (:func:`imu.report.coaching.session_verdict`).
+
+    ``duration_s``: how long the recording lasted (None: unknown); with no rep, a recording
+    too short for one is told so, as the session table's verdict tells it.
+    """
+    return session_verdict(reps, profile, tempo, duration_s)
 
 
 def uncertain_faults(reps: pd.DataFrame) -> str:
@@ -894,6 +899,7 @@ def summarize(
     max_fixes: int = MAX_FIXES,
     lost_spans_s: Sequence[tuple[float, float]] = (),
     tolerance: TempoTolerance | None = None,
+    duration_s: float | None = None,
 ) -> Summary:
     """The ten-second summary of one recording.
 
@@ -908,6 +914,10 @@ def summarize(
             :attr:`Summary.gap_note`.
         tolerance: the tempo tolerance the analyzer judged ``tempo_ok`` with
             (:attr:`imu.report.session.SessionReport.tolerance`); the default when None.
+        duration_s: how long the recording lasted, s (the session table's ``duration_s``;
+            None: unknown). A session with no rep that ended before one could be finished
+            is then told so (:func:`imu.report.coaching.early_stop_verdict`), as the session
+            table's verdict tells it, not "No reps found: ... curl the pelvis".
 
     """
     ranked = findings(reps, profile, tempo, tolerance)
@@ -932,7 +942,7 @@ def summarize(
         tut_s=judged_tut_s(reps),
         fixes=tuple(ranked[:max_fixes]),
         also=tuple(ranked[max_fixes:]),
-        advice=advice(reps, profile, tempo),
+        advice=advice(reps, profile, tempo, duration_s),
         uncertain=uncertain,
         uncertain_faults=uncertain_faults(reps),
         unit=unit,

@@ -15,12 +15,14 @@ import pandas as pd
 from rich import box
 from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, RenderResult
+from rich.markup import escape
 from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
 from imu.core.metrics import UNCERTAIN_CONFIDENCE, TempoTolerance
-from imu.exercises import FAULTS, fault_words
+from imu.exercises import FAULTS, ExerciseProfile, fault_words
+from imu.report.coaching import uncertain_drive_words
 from imu.report.summary import marked_missed_before
 from imu.report.tables import RECORDING, finite, phase_text, time_held_s
 from imu.text import count
@@ -199,8 +201,20 @@ CLEAN_RUN_LEGEND = ("clean run: clean reps before the first swing or fault (a sw
                     "fault, but it ends the run)")
 """The sets table's legend line: what its "clean run" column counts."""
 
-DRIVE_UNCERTAIN = "uncertain: may not be a hip drive (may be sway); not counted in the advice"
-"""The notes cell of a standing strict lift's hip drive that may be sway (uncertain)."""
+DRIVE_NOT_COUNTED = "not counted in the advice"
+"""What the notes cell of an uncertain hip drive ends with (:func:`drive_uncertain`)."""
+
+
+def drive_uncertain(row: Mapping[Any, Any], profile: ExerciseProfile | None = None) -> str:
+    """The notes cell of a standing strict lift's hip drive the analyzer is not sure of.
+
+    Why, worked back from what its certainty was computed from
+    (:func:`imu.report.coaching.uncertain_drive_words`), as the HTML page's badge and the
+    live screens give it: "uncertain: may not be a hip drive (too slow to be sure: 16°/s at
+    its fastest); not counted in the advice". Not "may be sway" for a 21° burst. Without
+    the ``profile`` (its smallest sure hip drive) no reason is guessed.
+    """
+    return f"{uncertain_drive_words(row, profile)}; {DRIVE_NOT_COUNTED}"
 
 DRIVE_GAP = "over a data gap: not judged, not counted in the advice"
 """The notes cell of a standing strict lift's hip drive over a data gap."""
@@ -248,7 +262,8 @@ def _phase(row: Mapping[Any, Any], column: str,
 
 
 def reps_view(reps: pd.DataFrame, hold: bool = False,
-              tolerance: TempoTolerance | None = None, strict: bool = False) -> Table | Text:
+              tolerance: TempoTolerance | None = None, strict: bool = False,
+              profile: ExerciseProfile | None = None) -> Table | Text:
     """The reps table as printed on the terminal (``no reps found`` when empty).
 
     ``hold``: the reps are static holds (plank): each is told by the time held, its drift
@@ -259,7 +274,8 @@ def reps_view(reps: pd.DataFrame, hold: bool = False,
     missed one may precede, :data:`MISSED_MARK` (:data:`MISSED_LEGEND`).
     ``strict``: the reps are a standing strict lift's hip drives (``every_rep_is_swing``):
     each is told by when it started and how far the pelvis moved (:func:`_drives_view`),
-    not by phases, a tempo or a swing (every one is a swing by definition). The ``swing``
+    not by phases, a tempo or a swing (every one is a swing by definition); ``profile``, the
+    strict lift's, tells why an uncertain one is uncertain (:func:`drive_uncertain`). The ``swing``
     column is shown only when a rep (not over a data gap) swung, leaving its room to the
     faults at 80 columns.
     """
@@ -269,7 +285,7 @@ def reps_view(reps: pd.DataFrame, hold: bool = False,
     if hold:
         return _holds_view(reps)
     if strict:
-        return _drives_view(reps)
+        return _drives_view(reps, profile)
     records = reps.to_dict(orient="records")
     legend = "\n".join(
         [*([UNCERTAIN_LEGEND] if any(_uncertain(r) for r in records) else []),
@@ -323,12 +339,13 @@ def reps_view(reps: pd.DataFrame, hold: bool = False,
     return table
 
 
-def _drives_view(reps: pd.DataFrame) -> Table:
+def _drives_view(reps: pd.DataFrame, profile: ExerciseProfile | None = None) -> Table:
     """A standing strict lift's hip drives: one row each, as the HTML report's table.
 
     Numbered in time (per recording when several share the table), with when each started
     (``start_s``, s from the start), how far the pelvis moved (``rom_deg``) and its notes:
-    :data:`DRIVE_UNCERTAIN`, :data:`DRIVE_GAP` and any fault. No up/hold/down, tempo or
+    why it is uncertain (:func:`drive_uncertain`, with the ``profile``), :data:`DRIVE_GAP`
+    and any fault. No up/hold/down, tempo or
     swing column: a hip drive has no prescribed tempo, and every one is a swing (hip drive);
     nor a set (a pause between two hip drives is no set the person did).
     """
@@ -339,7 +356,7 @@ def _drives_view(reps: pd.DataFrame) -> Table:
     for number, r in zip(numbers, reps.to_dict(orient="records"), strict=True):
         notes = []
         if _uncertain(r):
-            notes.append(f"[yellow]{DRIVE_UNCERTAIN}[/yellow]")
+            notes.append(f"[yellow]{escape(drive_uncertain(r, profile))}[/yellow]")
         if r.get("in_gap"):
             notes.append(f"[yellow]{DRIVE_GAP}[/yellow]")
         faults = fault_words([f for f in FAULTS if r.get(f)])

@@ -39,13 +39,14 @@ def _finish(tmp_path: Path, rec: Recording, reason: str, exercise: str = "revers
 
 def test_stopped_before_the_first_rep_gives_no_form_coaching(tmp_path: Path) -> None:
     text = _finish(tmp_path, _first_seconds(5.0), "stopped")
-    assert "verdict: stopped after 5 s, before a rep was finished" in text
+    assert ("verdict: Stopped after 5 s, before a rep was finished: nothing to coach yet."
+            in text)
     assert "curl the pelvis" not in text and "No reps found" not in text
 
 
 def test_a_lost_sensor_before_the_first_rep_says_so(tmp_path: Path) -> None:
     text = _finish(tmp_path, _first_seconds(6.0), "device gone")
-    assert "verdict: the sensor went away after 6 s, before a rep was finished" in text
+    assert "verdict: The sensor went away after 6 s, before a rep was finished" in text
 
 
 def test_a_long_session_with_no_rep_keeps_the_analysis_verdict(tmp_path: Path) -> None:
@@ -54,3 +55,32 @@ def test_a_long_session_with_no_rep_keeps_the_analysis_verdict(tmp_path: Path) -
     text = _finish(tmp_path, rec, "stopped")
     assert "before a rep was finished" not in text
     assert "verdict:" in text
+
+
+def test_the_saved_report_and_imu_analyze_say_what_the_live_end_said(tmp_path: Path) -> None:
+    """The live end said "stopped after 5 s, before a rep was finished", but the session
+    table it saved (and ``imu analyze`` of its recording) still said "No reps found: the
+    pelvis did not rotate the 6°... curl the pelvis": the verdict is now the table's own."""
+    import pandas as pd
+
+    from imu.cli import main
+
+    rec = _first_seconds(5.0)
+    text = _finish(tmp_path / "live", rec, "stopped")
+    [live] = [line for line in text.splitlines() if line.startswith("verdict: ")]
+    saved = pd.read_csv(tmp_path / "live" / "s" / "session.csv")
+    assert saved["verdict_kind"].iloc[0] == "too_short"
+    assert f"verdict: {saved['verdict'].iloc[0]}" == live
+    page = (tmp_path / "live" / "s" / "report.html").read_text(encoding="utf-8")
+    assert f'<p class="advice">{saved["verdict"].iloc[0]}</p>' in page
+    assert "curl the pelvis" not in page and "did not rotate" not in page
+    # imu analyze of the recording the live session saved: the same verdict.
+    buf = io.StringIO()
+    from contextlib import redirect_stdout
+
+    with redirect_stdout(buf):
+        assert main(["analyze", str(tmp_path / "live" / "s.parquet"), "-e", "reverse-crunch",
+                     "--tempo", "2-1-2", "--out", str(tmp_path / "an")]) == 0
+    assert live in buf.getvalue().splitlines()
+    analyzed = pd.read_csv(tmp_path / "an" / "session.csv")
+    assert analyzed["verdict"].iloc[0] == saved["verdict"].iloc[0]

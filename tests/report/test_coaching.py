@@ -138,9 +138,43 @@ def test_a_recording_too_short_to_hold_a_rep_says_so() -> None:
     empty = reps_table([])
     short = session_verdict(empty, get_profile("reverse-crunch"), duration_s=1.0)
     assert short.kind == "too_short" and "1.0 s recorded" in short.text
-    long_enough = session_verdict(empty, get_profile("reverse-crunch"),
-                                  duration_s=MIN_ANALYSIS_S + 1)
+    # Long enough to analyse, but ended before a rep could be finished: said so (below).
+    early = session_verdict(empty, get_profile("reverse-crunch"), duration_s=MIN_ANALYSIS_S + 1)
+    assert early.kind == "too_short" and "before a rep was finished" in early.text
+    long_enough = session_verdict(empty, get_profile("reverse-crunch"), duration_s=60.0)
     assert long_enough.kind == "no_reps"
+
+
+def test_a_session_stopped_before_its_first_rep_is_told_so_not_coached() -> None:
+    """Trial item 9, in the saved report: ``imu live`` said "stopped after 5 s, before a rep
+    was finished", but the session table's verdict (and report.html, and ``imu analyze`` of
+    the recording) still gave "No reps found: the pelvis did not rotate the 6°... curl the
+    pelvis"."""
+    from imu.report.coaching import EARLY_STOP_MIN_S, early_stop_s
+    from imu.report.summary import summarize
+
+    empty = reps_table([])
+    crunch = get_profile("reverse-crunch")
+    verdict = session_verdict(empty, crunch, T212, duration_s=5.2)
+    assert verdict.kind == "too_short"
+    assert verdict.text == "Stopped after 5 s, before a rep was finished: nothing to coach yet."
+    # The page's summary gives the table's verdict when it is told the duration.
+    advice = summarize(empty, crunch, T212, duration_s=5.2).advice
+    assert advice == verdict
+    # Three reps' time at the tempo with a 2 s pause (2-1-2: 21 s), 20 s at least.
+    assert early_stop_s(crunch, T212) == 21.0
+    assert early_stop_s(crunch, parse_tempo("1-0-1")) == EARLY_STOP_MIN_S
+    assert session_verdict(empty, crunch, T212, duration_s=20.9).kind == "too_short"
+    assert session_verdict(empty, crunch, T212, duration_s=21.0).kind == "no_reps"
+    # A plank's first hold is given its target hold and 20 s; it is a hold, not a rep.
+    plank = get_profile("plank")
+    held = session_verdict(empty, plank, parse_tempo("1-45-1"), duration_s=30.0)
+    assert held.text == "Stopped after 30 s, before a hold was finished: nothing to coach yet."
+    assert session_verdict(empty, plank, parse_tempo("1-45-1"), duration_s=66.0).kind \
+        == "no_reps"
+    # A standing strict lift with no hip drive is strict form, however short.
+    strict = session_verdict(empty, get_profile("standing-strict"), duration_s=5.0)
+    assert strict.kind == "no_reps" and "stayed still" in strict.text
 
 
 def test_a_plank_verdict_speaks_of_the_time_held():

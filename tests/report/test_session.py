@@ -62,7 +62,11 @@ def test_no_movement_gives_empty_tables() -> None:
     rec = make_recording(reps_per_set=())
     report = analyze_recording(rec, "leg-raise")
     assert report.reps.empty and report.sets.empty
-    assert report.session["verdict_kind"].iloc[0] == "no_reps"
+    # A few seconds of stillness: ended before a rep could be finished, not "curl the pelvis".
+    assert report.session["verdict_kind"].iloc[0] == "too_short"
+    assert report.session["verdict"].iloc[0] == (
+        f"Stopped after {rec.duration_s:.0f} s, before a rep was finished: nothing to coach "
+        "yet.")
 
 
 @pytest.mark.parametrize(("exercise", "tempo", "analysed_as", "expected"), [

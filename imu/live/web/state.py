@@ -24,7 +24,6 @@ from typing import Any
 from imu.core.metrics import UNCERTAIN_CONFIDENCE, Rep, TempoTolerance
 from imu.exercises import FAULTS, PROFILES, ExerciseProfile, fault_words
 from imu.live.events import (
-    HIP_DRIVE_UNCERTAIN,
     HOLD_HINTS,
     NOT_JUDGED_REP,
     PHASE_HINTS,
@@ -46,6 +45,7 @@ from imu.live.events import (
     hint_key,
     hip_drive,
     hip_drive_at,
+    hip_drive_uncertain,
     learning_hint,
     live_correction,
     lost_words,
@@ -434,8 +434,8 @@ class CoachingState:
             "moved_deg": _finite(rep.rom_deg),
             # Counted as the pause line and the report's advice count it: sure, not over a gap.
             "counted": bool(rep.swing) and not rep.in_gap and not uncertain,
-            "note": (NOT_JUDGED_REP if rep.in_gap else HIP_DRIVE_UNCERTAIN if uncertain
-                     else None),
+            "note": (NOT_JUDGED_REP if rep.in_gap
+                     else hip_drive_uncertain(rep, self.profile) if uncertain else None),
         }
         return {
             "number": number,
