@@ -68,6 +68,8 @@ from imu.core.axis import BodyAxes, RotationCounter, fix_axes
 from imu.core.holds import HoldEnds
 from imu.core.labels import RepLabeller
 from imu.core.metrics import (
+    COL_INCLINATION,
+    HOLD_SETTLE_S,
     SIGNAL_COLUMNS,
     Rep,
     RepContext,
@@ -363,6 +365,36 @@ class RepAnalyzer:
         """
         top = self._assembler.pending_top
         return None if top is None else top / self.sampling_rate_hz - self.delay_s
+
+    @property
+    def open_hold_drift_deg(self) -> float | None:
+        """A static hold under way: its tilt drift so far, deg (concentric positive), or None.
+
+        Read-only, for live views: the newest sample's inclination about the movement axis
+        (``COL_INCLINATION``, the signal a hold's ``drift_deg`` is measured on) less the one
+        :data:`imu.core.metrics.HOLD_SETTLE_S` after the hold began (``open_top_s``), as
+        :func:`imu.core.metrics.measure_rep` takes it: negative is sagging, positive piking.
+        The reported hold's ``drift_deg`` is the largest such excursion over the whole hold.
+
+        None when the profile is no hold, no hold is open, the hold is younger than the
+        settle time, or a movement that may end the hold (a rest, or a turn of at least half
+        ``min_rom_deg`` 2 s or more into it) is waiting to be handed on: the tilt of getting
+        down is no drift. Nothing here changes any rep.
+        """
+        top = self._assembler.pending_top
+        if self._holds is None or top is None or not len(self._sig):
+            return None
+        fs = self.sampling_rate_hz
+        ref = math.floor(top) + round(HOLD_SETTLE_S * fs) - self._sig_start
+        newest = len(self._sig) - 1
+        if ref < 0 or ref >= newest:
+            return None
+        half_rom = 0.5 * self.profile.min_rom_deg
+        for event in self._hold_queue:
+            if event.start - top >= 2.0 * fs and (
+                    event.peak_dps == 0.0 or abs(event.rotation_deg) >= half_rom):
+                return None
+        return float(self._sig[newest, COL_INCLINATION] - self._sig[ref, COL_INCLINATION])
 
     @property
     def locked_axis_(self) -> FloatArray | None:

@@ -17,6 +17,7 @@ from typing import Any
 
 from imu.core.metrics import UNCERTAIN_CONFIDENCE, Rep, TempoTolerance
 from imu.exercises import FAULTS, ExerciseProfile, fault_words
+from imu.live.hold_form import form_words
 from imu.report.coaching import uncertain_drive_words
 from imu.report.summary import FAULT_CUES as REPORT_FAULT_CUES
 from imu.report.summary import RULES as REPORT_RULES
@@ -866,6 +867,38 @@ class PaceCue:
     message: str
 
 
+@dataclass(frozen=True)
+class HoldFormCue:
+    """A plank's hips sag or pike during the hold under way, or came back (a live cue).
+
+    Raised once the hold's tilt drift so far has stayed past the profile's ``hip_drift_deg``
+    for a second, cleared once it has stayed back within it as long, or when the hold ends
+    (:mod:`imu.live.hold_form`). The :class:`RepDone` of the hold is authoritative: its
+    ``hips_sagging`` / ``hips_piking`` label is measured over the whole hold.
+
+    Attributes:
+        fault: ``hips_sagging`` or ``hips_piking``; None: cleared.
+        rep_no: number of the hold under way in the session, from 1.
+        drift_deg: the tilt drift when told, deg (negative: sagging); NaN when the hold
+            ended.
+        at_s: data time of the newest sample when told, s.
+        hold_ended: cleared because the hold ended (its verdict follows), not because the
+            hips came back.
+
+    """
+
+    fault: str | None
+    rep_no: int
+    drift_deg: float
+    at_s: float
+    hold_ended: bool = False
+
+    @property
+    def words(self) -> str:
+        """"hips sagging: lift the hips" (or piking); "" when cleared."""
+        return "" if self.fault is None else form_words(self.fault)
+
+
 def tells_pace(profile: ExerciseProfile | None) -> bool:
     """Whether the live screens tell "SLOWER" (a :class:`PaceCue`) for ``profile``.
 
@@ -900,7 +933,7 @@ def pace_words(cue: PaceCue) -> str:
 
 LiveEvent = (
     Connected | Disconnected | Reconnecting | RepDone | PhaseChanged | SetEnded | Progress
-    | StreamEvent | PhaseStarted | PaceCue
+    | StreamEvent | PhaseStarted | PaceCue | HoldFormCue
 )
 Listener = Callable[[LiveEvent | Finished], None]
 """A view: takes each event in order; it must return quickly (it runs in the consumer)."""

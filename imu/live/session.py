@@ -53,6 +53,7 @@ from imu.live.events import (
     Connected,
     Disconnected,
     Finished,
+    HoldFormCue,
     Listener,
     LiveEvent,
     PaceCue,
@@ -66,6 +67,7 @@ from imu.live.events import (
     StreamEvent,
     tells_pace,
 )
+from imu.live.hold_form import HoldFormWatcher
 from imu.live.sources.base import Source
 from imu.tempo import Tempo
 
@@ -244,6 +246,8 @@ class LiveSession:
         self._set_reported = (0, 0)  # (set, reps) last announced
         self._reps_ahead = 0  # reps whose end was cued and whose RepDone has not come yet
         self._hold_told: float | None = None  # the open plank hold told (its start, s)
+        # A plank: the hold's hips sagging or piking, told while the hold lasts.
+        self._form = HoldFormWatcher(profile.thresholds.hip_drift_deg)
         self._streaming = False  # samples have arrived
         self._link = _SessionLink(self)
 
@@ -320,6 +324,7 @@ class LiveSession:
         self._emit_reps(reps, hosts[-1])
         if self.profile.isometric:
             self._tell_hold()
+            self._tell_form()
         phase = self.phases.phase
         if self.phases.update(block.gyr, self.analyzer.locked_axis_) != phase:
             self._emit(PhaseChanged(self.phases.phase))
@@ -372,6 +377,25 @@ class LiveSession:
             at = self.reps[-1].ecc_end_s if ended else newest
             self._emit(PhaseStarted(BOTTOM_PAUSE, len(self.reps) + (0 if ended else 1), at,
                                     newest, self.tempo.bottom_pause_s, rep_ended=ended))
+
+    def _tell_form(self) -> None:
+        """Plank: tell the hips sagging or piking while the hold lasts, and when it stops.
+
+        The analyzer's drift of the hold under way (:attr:`RepAnalyzer.open_hold_drift_deg`),
+        debounced by :class:`~imu.live.hold_form.HoldFormWatcher`; a cue up when the hold
+        ends is cleared with ``hold_ended`` (the hold's own verdict follows).
+        """
+        drift = self.analyzer.open_hold_drift_deg if self._hold_told is not None else None
+        newest = self.recorder.n_samples / self.odr_hz
+        if not self._form.update(newest, drift):
+            return
+        if self._form.fault is not None:
+            assert drift is not None
+            self._emit(HoldFormCue(self._form.fault, len(self.reps) + 1, drift, newest))
+        else:
+            rep_no = len(self.reps) + (0 if self._hold_told is None else 1)
+            self._emit(HoldFormCue(None, rep_no, math.nan if drift is None else drift, newest,
+                                   hold_ended=drift is None))
 
     def _emit_reps(self, reps: list[Rep], received_s: float) -> None:
         for rep in reps:

@@ -36,6 +36,7 @@ from imu.live.events import (
     Connected,
     Disconnected,
     Finished,
+    HoldFormCue,
     PaceCue,
     PhaseChanged,
     PhaseStarted,
@@ -64,6 +65,7 @@ from imu.live.events import (
     uncertain_left_out,
     uncertain_words,
 )
+from imu.live.hold_form import HOLD_FORM_BACK, HOLD_FORM_WORDS
 from imu.report.summary import MISSED_BEFORE_NOTE
 from imu.report.tables import near_limit, phase_limits, tut_text
 from imu.report.terminal import NBSP, keep_units, wrap_spans
@@ -289,6 +291,18 @@ def set_line(set_no: int, reps: tuple[Rep, ...], hold: bool = False,
     )
 
 
+def hold_form_line(event: HoldFormCue) -> str | None:
+    """The plain line of a plank's live form cue (None: the hold ended, its line follows).
+
+    "HIPS SAGGING: lift the hips (tilt -6° from the start of the hold)", or when the hips
+    came back, :data:`imu.live.hold_form.HOLD_FORM_BACK`.
+    """
+    if event.fault is None:
+        return None if event.hold_ended else HOLD_FORM_BACK
+    what, do = HOLD_FORM_WORDS[event.fault]
+    return f"{what.upper()}: {do} (tilt {event.drift_deg:+.0f}° from the start of the hold)"
+
+
 class PlainView:
     """Line output for pipes and CI: one line per event that matters."""
 
@@ -334,6 +348,10 @@ class PlainView:
             # the rep in progress has no number in its set yet: none is shown
             line = f"{event.message.upper()}: {pace_words(event)}"
             if self.bell:
+                line += "\a"
+        elif isinstance(event, HoldFormCue):
+            line = hold_form_line(event)
+            if line and event.fault is not None and self.bell:
                 line += "\a"
         elif isinstance(event, SetEnded):
             line = set_line(event.set_no, event.reps, self.hold, self.profile)
@@ -415,6 +433,7 @@ class _State:
     cue_at_s: float = 0.0  # data time SLOWER came
     cue_over: bool = False  # the lowering it was about has ended: it goes after CUE_MIN_SHOW_S
     cued: bool = False  # phase cues arrive (the axis is locked): the coarse hint is not shown
+    form: str | None = None  # a plank's live form cue up now (hips_sagging, hips_piking)
     phase_at_s: float | None = None
     phase_rep: int | None = None
     prescribed_s: float | None = None
@@ -585,7 +604,7 @@ class RichView:
                 s.lost_from_s = (event.at_sample / s.rate_hz
                                  if isinstance(event, Disconnected) and s.rate_hz else s.data_s)
                 s.across = 0
-            s.cue = ""
+            s.cue, s.form = "", None
         elif isinstance(event, RepDone):
             rep = event.rep
             s.total += 1
@@ -609,7 +628,7 @@ class RichView:
             if not later:  # the summary of the set before stays up a while (LATE_SUMMARY_S)
                 s.summary, s.coaching, s.earlier = "", "", ""
             s.set_no, s.last, s.set_over = rep.set, rep, False
-            s.hold_from_s = None
+            s.hold_from_s, s.form = None, None
             if s.back_at is not None and across_loss(rep, s.lost_from_s, s.lost_s):
                 s.across += 1  # the note tells it: counted over the loss, not judged
             self._heard(rep.ecc_end_s)
@@ -628,6 +647,9 @@ class RichView:
                 self.out.bell()
         elif isinstance(event, PhaseStarted):
             self._phase_started(event)
+        elif isinstance(event, HoldFormCue):
+            s.form = event.fault
+            self._heard(event.at_s)
         elif isinstance(event, PaceCue):
             s.cue, s.cue_rep = pace_words(event), event.rep_no
             s.cue_at_s, s.cue_over = self.now_s(), False
@@ -676,6 +698,7 @@ class RichView:
         elif isinstance(event, Finished):
             s.link, s.streaming = event.words, False
             s.phase, s.cue, s.down_since, s.back_at = "ended", "", None, None
+            s.form = None
 
     def _phase_started(self, event: PhaseStarted) -> None:
         s = self.state
@@ -694,6 +717,8 @@ class RichView:
         s.phase_at_s, s.prescribed_s, s.ticks = event.at_s, event.prescribed_s, 0
         if self.profile.isometric:  # a plank: the hold is told as it starts and ends
             s.hold_from_s = event.at_s if event.phase == "top_hold" else None
+            if event.phase != "top_hold":
+                s.form = None
         if s.set_over and event.phase in ("concentric", "top_hold"):
             s.set_no, s.reps, s.set_over = s.set_no + 1, 0, False  # the next set began
             s.summary = s.coaching = s.earlier = ""
@@ -1097,8 +1122,15 @@ class RichView:
         return head
 
     def _correction(self) -> Text | None:
-        """The one correction: SLOWER while it is up, else what the last rep needs."""
+        """The one correction: SLOWER while it is up, else what the last rep needs.
+
+        A plank's hold under way whose hips sag or pike: that, before the last hold's.
+        """
         s = self.state
+        if s.form is not None and s.hold_from_s is not None:
+            what, do = HOLD_FORM_WORDS[s.form]
+            return Text.assemble((f" {what.upper()} ", "bold white on red"), "  ",
+                                 (do, "bold red"))
         if s.cue and s.cue_over and self.now_s() - s.cue_at_s >= CUE_MIN_SHOW_S:
             s.cue = ""  # its lowering ended: the last rep's correction says how it went
         if s.cue:

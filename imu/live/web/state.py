@@ -31,6 +31,7 @@ from imu.live.events import (
     Connected,
     Disconnected,
     Finished,
+    HoldFormCue,
     PaceCue,
     PhaseChanged,
     PhaseStarted,
@@ -55,6 +56,7 @@ from imu.live.events import (
     rest_hint,
     set_coaching,
 )
+from imu.live.hold_form import HOLD_FORM_WORDS
 from imu.report.summary import MISSED_BEFORE_NOTE
 from imu.report.tables import phase_limits
 from imu.tempo import Tempo
@@ -150,6 +152,8 @@ class CoachingState:
         self._phase_started_seen = False
         self._cue: dict[str, Any] | None = None
         self._cues = 0
+        self._form: dict[str, Any] | None = None  # a plank's live form cue up now
+        self._forms = 0
         self._resting: dict[str, Any] | None = None
         self._last_set_ended = 0
         self._link = "connecting"
@@ -207,6 +211,8 @@ class CoachingState:
             self._rep_done(event.rep)
         elif isinstance(event, PhaseStarted):
             self._phase_started(event)
+        elif isinstance(event, HoldFormCue):
+            self._form_cue(event)
         elif isinstance(event, PaceCue):
             self._cues += 1
             self._cue = {
@@ -247,13 +253,31 @@ class CoachingState:
             self._ended = event.reason
             self._link, self._streaming = "ended", False
             self._link_text = event.words
-            self._phase, self._cue = _Phase("ended"), None
+            self._phase, self._cue, self._form = _Phase("ended"), None, None
             self._down_since = self._back = None
         else:
             changed = False
         if changed:
             self.seq += 1
         return changed
+
+    def _form_cue(self, event: HoldFormCue) -> None:
+        """A plank's hips sag or pike in the hold under way (or came back: cleared)."""
+        self._heard(event.at_s)
+        if event.fault is None:
+            self._form = None
+            return
+        self._forms += 1
+        what, do = HOLD_FORM_WORDS[event.fault]
+        self._form = {
+            "id": self._forms,
+            "fault": event.fault,
+            "what": what,
+            "do": do,
+            "text": event.words,
+            "rep_no": event.rep_no,
+            "drift_deg": _finite(event.drift_deg),
+        }
 
     def _progress(self, event: Progress) -> bool:
         """Gaps, lost samples and the journal; the sensor's loss in data seconds once known."""
@@ -286,7 +310,7 @@ class CoachingState:
             self._down_since = self.clock()
             self._lost_before = self._lost_samples
             self._lost_from_s = self._data_s if at_s is None else at_s
-        self._back, self._cue = None, None
+        self._back, self._cue, self._form = None, None, None
 
     def _sensor_back(self) -> None:
         """The sensor is back: a note says how much was lost; a rep's phase is not resumed."""
@@ -319,6 +343,7 @@ class CoachingState:
         if back is not None and across_loss(rep, back["from_s"], back["lost_s"]):
             back["across"] += 1  # the note tells it: counted over the loss, not judged
         self._resting = None
+        self._form = None  # a hold's live form cue: its verdict now says how it went
         self._heard(rep.ecc_end_s)
         if not self._phase_started_seen:
             self._cue = None
@@ -349,6 +374,8 @@ class CoachingState:
             self._phase = _Phase("ready")
             return
         self._phase = _Phase(event.phase, event.rep_no, event.at_s, event.prescribed_s)
+        if event.phase != "top_hold":
+            self._form = None  # only while a hold is under way
         if event.phase == "concentric":
             self._resting = None
         cue = self._cue
@@ -601,6 +628,10 @@ class CoachingState:
             },
             "cue": dict(self._cue) if self._cue else None,
             "cues": self._cues,
+            # A plank's hips sagging or piking in the hold under way (None: none, or no hold).
+            "form": (dict(self._form) if self._form and phase.key == "top_hold" else None),
+            # The metronome ticks a rep's phases; a hold has none to tick: no button.
+            "metronome": not self.hold,
             "reps": listed,
             "last_rep": self._reps[-1] if self._reps else None,
             "resting": dict(self._resting) if self._resting else None,

@@ -27,6 +27,7 @@
   let cueShownAt = 0;
   let lastCueId = 0;
   let lastCueRep = null;
+  let lastFormId = 0; // the plank's live form cue last spoken
   let lastTick = "";
   let audio = null;
   let offline = false; // the event stream dropped: what the page shows is stale
@@ -117,8 +118,31 @@
     notice.textContent = s.notice || "";
     notice.hidden = !s.notice;
     renderCue(s);
+    renderForm(s);
     renderCorrection(s);
+    // The metronome ticks a rep's phases: a hold (plank) has none, so no button.
+    const metro = $("metronome");
+    metro.hidden = s.metronome === false;
+    if (metro.hidden) prefs.metronome = false;
     tick();
+  }
+
+  // A plank's hips sagging or piking in the hold under way: up while it lasts.
+  function renderForm(s) {
+    const box = $("form-cue");
+    const form = s.form;
+    if (!form) {
+      box.hidden = true;
+      box.dataset.fault = "";
+      return;
+    }
+    if (form.id !== lastFormId) {
+      box.replaceChildren(document.createTextNode(form.what), el("small", null, form.do));
+      if (!firstState) speak(form.text);
+      lastFormId = form.id;
+    }
+    box.dataset.fault = form.fault;
+    box.hidden = false;
   }
 
   function showPhase(key, name, hint) {
@@ -435,7 +459,7 @@
       if (ended && shownS > CUE_MIN_SHOW_S) cue.hidden = true;
     }
     // One correction at a time: SLOWER while it is up, else the last rep's.
-    $("correction").hidden = !correctionWanted || !cue.hidden;
+    $("correction").hidden = !correctionWanted || !cue.hidden || !$("form-cue").hidden;
     // While a pace cue is up for this phase, its bar is red: the person is heading for a
     // phase too short.
     if (!cue.hidden && state.cue && state.cue.rep_no === p.rep_no && state.cue.phase === p.key) {
