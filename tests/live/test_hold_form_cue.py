@@ -166,6 +166,10 @@ def test_a_hold_has_no_metronome() -> None:
     crunch = CoachingState("Reverse crunch", CRUNCH_TEMPO, clock=lambda: 100.0)
     assert plank.snapshot()["metronome"] is False
     assert crunch.snapshot()["metronome"] is True
+    # Nor a standing strict lift, whose hip drives have no tempo to tick.
+    curl = CoachingState("Standing curl", CRUNCH_TEMPO, clock=lambda: 100.0,
+                         profile=get_profile("standing-curl"))
+    assert curl.snapshot()["metronome"] is False
 
 
 def _hold_events() -> list[object]:

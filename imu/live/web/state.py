@@ -630,8 +630,9 @@ class CoachingState:
             "cues": self._cues,
             # A plank's hips sagging or piking in the hold under way (None: none, or no hold).
             "form": (dict(self._form) if self._form and phase.key == "top_hold" else None),
-            # The metronome ticks a rep's phases; a hold has none to tick: no button.
-            "metronome": not self.hold,
+            # The metronome ticks a rep's phases; a hold has none to tick, nor has a strict
+            # lift's hip drive (no tempo): no button.
+            "metronome": not self.hold and not self.strict,
             "reps": listed,
             "last_rep": self._reps[-1] if self._reps else None,
             "resting": dict(self._resting) if self._resting else None,

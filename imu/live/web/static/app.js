@@ -120,7 +120,7 @@
     renderCue(s);
     renderForm(s);
     renderCorrection(s);
-    // The metronome ticks a rep's phases: a hold (plank) has none, so no button.
+    // The metronome ticks a rep's phases: a hold (plank) and a strict lift have none: no button.
     const metro = $("metronome");
     metro.hidden = s.metronome === false;
     if (metro.hidden) prefs.metronome = false;
