@@ -56,7 +56,7 @@ from imu.report.mismatch import exercise_mismatch
 from imu.report.session import SessionReport, analyze_recording, check_long_enough
 from imu.report.summary import counted_words, missed_note, summarize
 from imu.report.tables import REPORT_FILES, check_output_dir, combined_tables, write_reports
-from imu.report.terminal import reps_view, sets_view, wrap_words
+from imu.report.terminal import print_prose, reps_view, sets_view
 from imu.tempo import Tempo, parse_tempo
 from imu.text import tempo_and_time
 
@@ -442,18 +442,18 @@ def _print_and_write(
         prefix = f"{r.name}: " if len(reports) > 1 else ""
         note = no_reps_note(r)
         if note:
-            _prose(out, f"{prefix}{note}")
-        _prose(out, f"{prefix}{session_line(r, row, tempo_given=args.tempo is not None)}")
+            print_prose(out, f"{prefix}{note}")
+        print_prose(out, f"{prefix}{session_line(r, row, tempo_given=args.tempo is not None)}")
         summary = summarize(r.reps, r.profile, r.tempo, lost_spans_s=r.lost_spans_s,
                             tolerance=r.tolerance, duration_s=float(row["duration_s"]))
         if summary.gap_note:  # what a lost sensor cost, as the HTML report says it
-            _prose(out, f"{prefix}{summary.gap_note}")
+            print_prose(out, f"{prefix}{summary.gap_note}")
         if summary.missed_before:  # where a rep may be missing, as the report's card says
-            _prose(out, f"{prefix}{missed_note(summary.missed_before)}")
+            print_prose(out, f"{prefix}{missed_note(summary.missed_before)}")
         for fix in summary.fixes:
-            _prose(out, fix.text, label="fix first: ")
-        _prose(out, str(row["verdict"]), label="verdict: ")
-    _prose(out, DISCLAIMER, style="dim")
+            print_prose(out, fix.text, label="fix first: ")
+        print_prose(out, str(row["verdict"]), label="verdict: ")
+    print_prose(out, DISCLAIMER, style="dim")
     earlier = [n for n in REPORT_FILES if (args.out / n).exists()]
     if earlier:
         print(
@@ -463,23 +463,6 @@ def _print_and_write(
         )
     written = write_reports(reports, args.out)
     out.print(f"wrote: {', '.join(p.name for p in written)} to {args.out}")
-
-
-def _prose(out: Console, text: str, label: str = "", style: str = "") -> None:
-    """Print a line of advice: word-wrapped on a terminal, each number kept with its unit.
-
-    As ``imu live`` ends (:func:`imu.live.finish._prose`): a terminal broke the advice
-    mid-word at its edge ("...against 3 s prescr" / "ibed"); a pipe gets the line whole (one
-    line per piece of advice, for grep). ``label`` ("fix first: ") is bold, ``style`` is the
-    whole line's.
-    """
-    whole = f"{label}{text}"
-    lines = wrap_words(whole, out.width) if out.is_terminal else [whole]
-    for k, line in enumerate(lines):
-        shown = Text(line, style=style)
-        if k == 0 and label:
-            shown.stylize("bold", 0, len(label.rstrip()))
-        out.print(shown, highlight=False, soft_wrap=True)
 
 
 def session_line(report: SessionReport, row: Any, tempo_given: bool = False) -> str:

@@ -51,7 +51,7 @@ from imu.report.mismatch import exercise_mismatch
 from imu.report.session import SessionReport, data_seconds
 from imu.report.summary import counted_words, missed_note, summarize
 from imu.report.tables import reps_table, session_table, sets_table, write_reports
-from imu.report.terminal import reps_view, sets_view, wrap_words
+from imu.report.terminal import print_prose, reps_view, sets_view
 from imu.tempo import Tempo
 from imu.text import count, tempo_and_time, uncertain_note
 
@@ -525,17 +525,6 @@ def early_stop_note(report: SessionReport, reason: str = "stopped") -> str:
     return "" if verdict is None else verdict.text
 
 
-def _prose(out: Console, text: str) -> None:
-    """Print a line of advice: word-wrapped on a terminal, each number kept with its unit.
-
-    The terminal broke the advice mid-word at its edge ("...against 3 s prescr" / "ibed");
-    a pipe gets the line whole (one line per piece of advice, for grep).
-    """
-    lines = wrap_words(text, out.width) if out.is_terminal else [text]
-    for line in lines:
-        out.print(line, markup=False, highlight=False, soft_wrap=True)
-
-
 def _print_summary(saved: SavedSession, recording: Recording, tempo: Tempo,
                    out: Console, reason: str = "stopped") -> None:
     """The reps and sets tables, the one-line summary, and where everything went.
@@ -548,10 +537,10 @@ def _print_summary(saved: SavedSession, recording: Recording, tempo: Tempo,
                         strict=report.profile.every_rep_is_swing, profile=report.profile))
     note = no_reps_note(report)
     if note:
-        _prose(out, note)
+        print_prose(out, note)
     hint = exercise_mismatch(recording, report.profile, report)
     if hint:
-        _prose(out, f"note: {hint}")
+        print_prose(out, f"note: {hint}")
     out.print()
     strict = report.profile.every_rep_is_swing
     # A standing strict lift's "sets" are stretches of hip drives between pauses, not the
@@ -564,7 +553,7 @@ def _print_summary(saved: SavedSession, recording: Recording, tempo: Tempo,
                             uncertain_note(row), uncertain=int(row["uncertain_reps"]))
     worked = "" if strict else (
         f", {tempo_and_time(report.reps, tempo, report.profile.isometric, row)}")
-    _prose(out,
+    print_prose(out,
         f"{counted}{worked}; "
         f"{recording.duration_s:.0f} s recorded, "
         + (
@@ -575,7 +564,7 @@ def _print_summary(saved: SavedSession, recording: Recording, tempo: Tempo,
     )
     early = early_stop_note(report, reason)
     for line in [f"verdict: {early}"] if early else coaching_lines(report):
-        _prose(out, line)
+        print_prose(out, line)
     where = saved.report_paths[0].parent if saved.report_paths else saved.recording_path.parent
     out.print(
         f"wrote {saved.recording_path}, and {', '.join(p.name for p in saved.report_paths)} "

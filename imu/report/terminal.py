@@ -162,6 +162,23 @@ def wrap_words(text: str, width: int) -> list[str]:
     return [kept[a:b].replace(NBSP, " ") for a, b in wrap_spans(kept, width)]
 
 
+def print_prose(out: Console, text: str, label: str = "", style: str = "") -> None:
+    """Print a line of advice: word-wrapped on a terminal, each number kept with its unit.
+
+    A terminal broke the advice mid-word at its edge ("...against 3 s prescr" / "ibed"); a
+    pipe gets the line whole (one line per piece of advice, for grep). ``label`` ("fix first:
+    ") is bold, ``style`` is the whole line's. Used by ``imu analyze`` and the end of ``imu
+    live``.
+    """
+    whole = f"{label}{text}"
+    lines = wrap_words(whole, out.width) if out.is_terminal else [whole]
+    for k, line in enumerate(lines):
+        shown = Text(line, style=style)
+        if k == 0 and label:
+            shown.stylize("bold", 0, len(label.rstrip()))
+        out.print(shown, highlight=False, soft_wrap=True)
+
+
 def _fmt(value: float, spec: str = ".1f") -> str:
     return "-" if pd.isna(value) else f"{float(value):z{spec}}"  # z: no "-0.0"
 

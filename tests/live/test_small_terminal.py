@@ -18,10 +18,9 @@ from rich.console import Console
 from imu.core.metrics import TempoTolerance
 from imu.exercises import get_profile
 from imu.live.events import PhaseStarted
-from imu.live.finish import _prose
 from imu.live.views import TOO_SMALL, RichView, big_number, big_text
 from imu.report.tables import reps_table, sets_table
-from imu.report.terminal import reps_view, sets_view, wrap_words
+from imu.report.terminal import print_prose, reps_view, sets_view, wrap_words
 from tests.live.web_support import CRUNCH_TEMPO, ManualClock, crunch_reps, session_events
 from tests.report.helpers import make_rep
 
@@ -129,7 +128,7 @@ def test_advice_is_word_wrapped_with_numbers_kept_with_their_units() -> None:
     advice = ("fix first: Slow the descent: 1 of 4 descents lasted under 1 s against 3 s "
               "prescribed; time under tension 23 s")
     buf = io.StringIO()
-    _prose(Console(file=buf, width=80, force_terminal=True, color_system=None), advice)
+    print_prose(Console(file=buf, width=80, force_terminal=True, color_system=None), advice)
     lines = buf.getvalue().splitlines()
     assert len(lines) == 2 and all(len(line) <= 80 for line in lines)
     assert " ".join(lines) == advice
@@ -137,5 +136,5 @@ def test_advice_is_word_wrapped_with_numbers_kept_with_their_units() -> None:
         for line in wrap_words(advice, width):
             assert not re.match(r"s\b", line) and len(line) <= width
     piped = io.StringIO()  # a pipe gets each piece of advice in one line
-    _prose(Console(file=piped, width=80), advice)
+    print_prose(Console(file=piped, width=80), advice)
     assert piped.getvalue().splitlines() == [advice]
