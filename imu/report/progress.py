@@ -72,13 +72,8 @@ from imu.report.coaching import (
     progress_reps,
     train_towards,
 )
-from imu.report.html import (
-    CSS,
-    NARROW,
-    PlotLayout,
-    figure_html,
-    legend_columns,
-)
+from imu.report.html import CSS, figure_html
+from imu.report.plots import NARROW, PlotLayout, legend_columns
 from imu.report.summary import evidence_mask, uncertain_left_out
 from imu.report.tables import judged, time_held_s
 from imu.research import Dataset
@@ -1087,7 +1082,7 @@ PROGRESS_WIDE: Final = PlotLayout(width_in=7.2, height_scale=1.0, dpi=100, font_
                                   title_pt=10, legend_pt=8, legend_cols=3,
                                   max_tick_labels=12, title_chars=200)
 """Desktop figures of the progress page: 720 px wide, shown at their size. Phones get
-:data:`imu.report.html.NARROW` ones (``<picture>``, as report.html)."""
+:data:`imu.report.plots.NARROW` ones (``<picture>``, as report.html)."""
 
 
 def _figure(height_in: float, layout: PlotLayout) -> Figure:

@@ -112,7 +112,7 @@ def test_plots_fit_the_screen_with_readable_text(
     browser: Browser, report_pages: dict[str, tuple[Path, str | None]], stem: str
 ) -> None:
     """A phone gets figures drawn for its width: no sideways scroll, text of 10 px or more."""
-    from imu.report.html import NARROW, WIDE
+    from imu.report.plots import NARROW, WIDE
 
     page, _ = report_pages[stem]
     for width, layout in ((390, NARROW), (1280, WIDE)):

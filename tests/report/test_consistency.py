@@ -23,15 +23,13 @@ from matplotlib.markers import MarkerStyle
 from imu.exercises import get_profile
 from imu.io import read_recording
 from imu.report import SessionReport, analyze_recording, reps_table, session_table, sets_table
-from imu.report.html import (
-    CSS,
+from imu.report.html import CSS, render_html, rep_badges
+from imu.report.plots import (
     FAULT_MARKERS,
     NARROW,
     WIDE,
     angle_figure,
     eccentric_figure,
-    render_html,
-    rep_badges,
     tempo_figure,
 )
 from imu.report.summary import summarize
@@ -200,7 +198,7 @@ def test_one_marker_one_meaning_across_the_page(crunch: SessionReport) -> None:
     assert tempo and set(tempo.values()) <= triangles  # ▼/▲: off tempo, as in the tables
     assert angle["dropped descent"] == descent["dropped descent"]
 
-    from imu.report.html import MARKS, SWING_MARKER
+    from imu.report.plots import MARKS, SWING_MARKER
 
     assert len(set(MARKS.values())) == len(MARKS)
     assert angle == {"swing (leg toss)": SWING_MARKER,

@@ -20,7 +20,8 @@ from rich.console import Console
 from imu.exercises import get_profile
 from imu.io.recording import Gap, RecordingMeta
 from imu.report import SessionReport, analyze_recording, reps_table, session_table, sets_table
-from imu.report.html import angle_figure, eccentric_figure, render_html, tempo_figure
+from imu.report.html import render_html
+from imu.report.plots import angle_figure, eccentric_figure, tempo_figure
 from imu.report.summary import rule_tempo, summarize, summary_lines
 from imu.report.tables import clean_before_first_fault
 from imu.report.terminal import reps_view, sets_view
@@ -169,7 +170,7 @@ def test_the_rep_plots_hatch_the_rep_over_the_gap_and_mark_nothing(
     marks = sum(len(c.get_offsets()) for c in tempo.axes[0].collections)
     assert marks == 0  # the 12.1 s hold is no "long" mark
 
-    from imu.report.html import GAP_REP_LABEL
+    from imu.report.plots import GAP_REP_LABEL
 
     assert len(_hatched(tempo, GAP_REP_LABEL)) == 1
     assert len(_hatched(eccentric_figure(gapped), GAP_REP_LABEL)) == 1
@@ -204,7 +205,7 @@ def test_the_tilt_plot_breaks_at_the_gap_and_hatches_it(lost_link: SessionReport
     assert inside.any() and np.isnan(y[inside]).all()  # no line drawn through the gap
     assert not np.isnan(y[(t > 37.0) & (t < 47.0)]).any()  # the bridged blip is no gap
 
-    from imu.report.html import GAP_LABEL
+    from imu.report.plots import GAP_LABEL
 
     bands = _hatched(fig, GAP_LABEL)
     assert len(bands) == 1

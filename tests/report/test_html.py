@@ -12,7 +12,8 @@ import pytest
 from imu.exercises import get_profile
 from imu.io import read_recording
 from imu.report import DISCLAIMER, SessionReport, analyze_recording, reps_table
-from imu.report.html import eccentric_band, plain_label, render_html, rep_badges
+from imu.report.html import plain_label, render_html, rep_badges
+from imu.report.plots import eccentric_band
 from imu.report.tables import REPS_COLUMNS, SESSION_COLUMNS, SETS_COLUMNS
 from imu.tempo import parse_tempo
 from tests.report.helpers import make_rep
@@ -209,7 +210,7 @@ def _marks(fig) -> int:
     ("plank", "plank", "1-30-1"),
 ])
 def test_red_cells_plot_marks_and_tempo_ok_follow_one_rule(recording, exercise, tempo) -> None:
-    from imu.report.html import tempo_figure
+    from imu.report.plots import tempo_figure
 
     report = analyze_recording(read_recording(f"recordings/{recording}.parquet"), exercise,
                                parse_tempo(tempo))
@@ -252,7 +253,7 @@ def _legend(fig) -> list[str]:
 ])
 def test_only_the_plots_that_fit_the_exercise(crunch: SessionReport, exercise: str,
                                               descent_plot: bool) -> None:
-    from imu.report.html import report_figures
+    from imu.report.plots import report_figures
 
     report = replace(crunch, profile=get_profile(exercise))
     figures = report_figures(report)
@@ -266,7 +267,7 @@ def test_only_the_plots_that_fit_the_exercise(crunch: SessionReport, exercise: s
 
 
 def test_every_marker_is_named_in_plain_words(crunch: SessionReport) -> None:
-    from imu.report.html import angle_figure, eccentric_figure, tempo_figure
+    from imu.report.plots import angle_figure, eccentric_figure, tempo_figure
 
     angle = angle_figure(crunch)
     ax = angle.axes[0]
@@ -302,7 +303,7 @@ def test_dates_read_plainly(crunch: SessionReport) -> None:
 
 
 def test_every_figure_has_a_phone_version(crunch: SessionReport) -> None:
-    from imu.report.html import NARROW, NARROW_MAX_PX, report_figures
+    from imu.report.plots import NARROW, NARROW_MAX_PX, report_figures
 
     page = render_html([crunch])
     sources = re.findall(r'<source media="\(max-width: (\d+)px\)" srcset="data:image/png', page)

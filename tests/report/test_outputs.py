@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 
 from imu.report import DISCLAIMER, ReportError, SessionReport, write_reports
-from imu.report.html import MAX_PLOT_POINTS, decimate, render_html
+from imu.report.html import render_html
+from imu.report.plots import MAX_PLOT_POINTS, decimate
 
 FILES = [
     "reps.csv",

@@ -20,7 +20,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from imu import research
-from imu.report.html import NARROW, PlotLayout
+from imu.report.plots import NARROW, PlotLayout
 from imu.report.progress import (
     PROGRESS_WIDE,
     build_progress,

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from imu.report.html import NARROW, NARROW_MAX_PX
+from imu.report.plots import NARROW, NARROW_MAX_PX
 from imu.report.progress import (
     PROGRESS_WIDE,
     build_progress,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from imu import research
-from imu.report.html import NARROW
+from imu.report.plots import NARROW
 from imu.report.progress import (
     PROGRESS_WIDE,
     build_progress,

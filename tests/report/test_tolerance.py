@@ -20,7 +20,8 @@ from imu.exercises import FaultThresholds, get_profile
 from imu.io import read_recording
 from imu.io.recording import Gap, RecordingMeta
 from imu.report import SessionReport, analyze_recording, reps_table
-from imu.report.html import render_html, tempo_figure
+from imu.report.html import render_html
+from imu.report.plots import tempo_figure
 from imu.report.session import lost_spans_s
 from imu.report.summary import summarize
 from imu.report.tables import off_phases, phase_limits

@@ -27,7 +27,8 @@ from imu.exercises import get_profile
 from imu.io import read_recording
 from imu.report import SessionReport, analyze_recording, reps_table
 from imu.report.coaching import session_verdict
-from imu.report.html import angle_figure, render_html, rep_badges
+from imu.report.html import render_html, rep_badges
+from imu.report.plots import angle_figure
 from imu.report.summary import rule_short_hold, rule_swing, summarize
 from imu.report.tables import near_limit, phase_text, session_table, sets_table
 from imu.report.terminal import reps_view

@@ -31,14 +31,8 @@ from imu.core.labels import DIRECTION_DOUBT_CONFIDENCE, count_confidence
 from imu.exercises import get_profile
 from imu.report import reps_table
 from imu.report.coaching import session_verdict
-from imu.report.html import (
-    SWING_COLOUR,
-    angle_figure,
-    recording_heading,
-    render_html,
-    rep_badges,
-    session_details,
-)
+from imu.report.html import recording_heading, render_html, rep_badges, session_details
+from imu.report.plots import SWING_COLOUR, angle_figure
 from imu.report.session import SessionReport
 from imu.report.summary import (
     FAULT_CUES,
@@ -194,7 +188,7 @@ def test_the_reason_is_the_term_the_certainty_came_from(rom: float, peak: float,
 
 
 def test_the_plot_marks_an_uncertain_hip_drive_apart_from_the_counted_ones() -> None:
-    from imu.report.html import UNCERTAIN_DRIVE_LABEL
+    from imu.report.plots import UNCERTAIN_DRIVE_LABEL
 
     report = _wle_like()[1]
     fig = angle_figure(report)

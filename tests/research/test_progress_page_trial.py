@@ -14,7 +14,7 @@ import matplotlib.pyplot as plt
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-from imu.report.html import NARROW
+from imu.report.plots import NARROW
 from imu.report.progress import (
     PROGRESS_WIDE,
     WEEK_TABLE_CSS,
