@@ -37,16 +37,21 @@ composed here and nowhere else. Signal path:
    same for every set. Reps before the lock are reported at it.
 5. **Pelvic angle** about the axis: gyro integration fused with the accelerometer's
    inclination about the same axis by a complementary filter with time constant
-   ``angle_time_constant_s`` (bounded drift over any session length).
-6. **Lobes, reps, phases**: :mod:`imu.core.segmentation`; hold ends: :mod:`imu.core.holds`.
+   ``angle_time_constant_s`` (bounded drift over any session length). Hanging
+   (``profile.subtract_pendulum``), the body's swing about the bar is first taken out of the
+   rate: :mod:`imu.core.pendulum`.
+6. **Lobes, reps, phases**: :mod:`imu.core.segmentation`; hold ends: :mod:`imu.core.holds`;
+   dead bug and bird-dog (``profile.join_split_reps``): a limb cycle that moved the pelvis
+   twice is one rep. Live phase cues (``phase_cues``) come from :mod:`imu.core.phases`.
 7. **Quantities**: :mod:`imu.core.metrics`; **labels**: :mod:`imu.core.labels`.
 
 Steps: :class:`~imu.core.stream.GapFiller`, :class:`~imu.core.stream.SosFilter`,
 :class:`~imu.core.stillness.StillnessBias`, :class:`~imu.core.holds.HoldEnds`,
 :class:`~imu.core.axis.RotationCounter` and :func:`~imu.core.axis.fix_axes`,
-:class:`~imu.core.angle.PelvicAngle`, :class:`~imu.core.segmentation.LobeFinder`,
-:class:`~imu.core.segmentation.RepAssembler`, :func:`~imu.core.metrics.measure_rep`,
-:class:`~imu.core.labels.RepLabeller`.
+:class:`~imu.core.angle.PelvicAngle`, :class:`~imu.core.pendulum.PendulumSplit`,
+:class:`~imu.core.segmentation.LobeFinder`, :class:`~imu.core.segmentation.RepAssembler`,
+:class:`~imu.core.segmentation.SplitRepJoiner`, :func:`~imu.core.metrics.measure_rep`,
+:class:`~imu.core.labels.RepLabeller`, and beside them :class:`~imu.core.phases.PhaseWatcher`.
 
 Every field of a rep depends only on samples before it is reported, so the same reps come
 out, bit for bit, however the stream is cut into chunks.
