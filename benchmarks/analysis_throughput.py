@@ -16,13 +16,15 @@ Usage::
     python benchmarks/analysis_throughput.py            # 1 hour at 104 Hz
     python benchmarks/analysis_throughput.py --minutes 10
 
-The session is simulated once and cached under ``out/bench/``.
+The session is simulated once and cached under ``out/bench/``, its file named by a hash of the
+simulator's source, so a changed simulator makes a new session rather than reuse a stale one.
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
+import hashlib
 import os
 import time
 import tracemalloc
@@ -30,6 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
+import imu.sim
 from imu.core import RepAnalyzer
 from imu.exercises import get_profile
 from imu.io import read_recording, write_recording
@@ -41,9 +44,18 @@ TEMPO = Tempo(3, 1, 3)
 RATE_HZ = 104
 
 
+def simulator_version() -> str:
+    """First 10 hex digits of a hash over the simulator's source files (``imu/sim``)."""
+    digest = hashlib.sha256()
+    for source in sorted(Path(imu.sim.__file__).parent.rglob("*.py")):
+        digest.update(source.read_bytes())
+    return digest.hexdigest()[:10]
+
+
 def session_file(minutes: float) -> Path:
     """Simulate (once) a reverse-crunch session of about ``minutes`` and cache it."""
-    path = Path("out/bench") / f"crunch_{minutes:g}min_{RATE_HZ}hz.parquet"
+    name = f"crunch_{minutes:g}min_{RATE_HZ}hz_sim-{simulator_version()}.parquet"
+    path = Path("out/bench") / name
     if path.exists():
         return path
     set_s = 12 * 8.0 + 60.0  # 12 reps of ~8 s, then a 60 s rest

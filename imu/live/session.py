@@ -97,7 +97,10 @@ class PhaseTracker:
     """Coarse live phase from the angular rate about the movement axis (display only).
 
     ``up`` (concentric), ``down`` (eccentric), ``hold`` (still inside a set), ``rest`` (still
-    for ``rest_after_s``), ``learning`` (before the analyzer fixed the movement axis).
+    for ``rest_after_s``), ``learning`` (before the analyzer fixed the movement axis). This is
+    the status word of the panel (:class:`~imu.live.events.PhaseChanged`); the phase cues
+    timed against the tempo (:class:`~imu.live.events.PhaseStarted`, "slower") come from the
+    analyzer's own :class:`~imu.core.phases.PhaseWatcher`, on the analyzer's signal.
     """
 
     def __init__(
