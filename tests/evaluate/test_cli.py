@@ -105,3 +105,27 @@ def test_a_real_run_writes_every_table(tmp_path: Path,
     assert {"counts.csv", "boundaries.csv", "labels.csv", "quantities.csv", "sessions.csv",
             "sets.csv", "pairs.csv", "about.txt"} <= names
     assert not [n for n in names if n.startswith(".")]
+
+
+class _Stopped(BaseException):
+    """Raised by the fake evaluation: the test only needs what was printed before it."""
+
+
+@pytest.mark.parametrize(("seed_start", "warned"), [("120000", True), ("95000", True),
+                                                    ("0", False), ("999", False)])
+def test_seeds_in_a_held_out_range_are_warned_about(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], seed_start: str,
+    warned: bool,
+) -> None:
+    """Tuning on held-out seeds (the current set, or one already reported) is said first."""
+    def stop(*args: object, **kwargs: object) -> None:
+        raise _Stopped
+
+    monkeypatch.setattr(imu.evaluate, "evaluate", stop)
+    with pytest.raises(_Stopped):
+        main(["eval", "--seed-start", seed_start, "--sessions", "1",
+              "--exercises", "reverse-crunch"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert ("these seeds overlap the held-out ranges" in out) is warned
+    if warned:
+        assert "tune on" in out
