@@ -127,8 +127,44 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+def not_utf8_name(name: str) -> str:
+    """Why a file or folder name that is not UTF-8 is refused ("" for a UTF-8 name).
+
+    Such a name (``b<0xe9>se.csv``: Latin-1 from an old drive or a zip made on Windows) reaches
+    Python with its bytes escaped, which the Parquet library cannot open or write: the command
+    ended in a traceback, ``imu analyze`` after the whole analysis.
+    """
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        shown = _raw(name).decode("utf-8", "backslashreplace")
+        bad = _raw(name[exc.start])
+        quoted = "$'" + shown.replace("'", "\\'") + "'"  # bash's quoting of \xe9
+        return (
+            f"'{shown}': the name holds the byte 0x{bad.hex()}, which is not UTF-8, and "
+            "Parquet files cannot be read or written under such a name; rename it with "
+            f"letters your system writes as UTF-8 (e.g. mv {quoted} NEW_NAME)"
+        )
+    return ""
+
+
+def _raw(text: str) -> bytes:
+    """The bytes a name escaped by the OS stands for (a lone surrogate kept as its UTF-8)."""
+    try:
+        return text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogatepass")
+
+
 def _run(argv: Sequence[str] | None) -> int:
     words = join_dash_values(sys.argv[1:] if argv is None else argv)
+    command = _command_of(words) or "imu"
+    for word in words:
+        why = not_utf8_name(word)
+        if why:  # before any work: it failed at the end of an analysis, on writing
+            where = "imu" if command == "imu" else f"imu {command}"
+            print(f"{where}: error: {why}", file=sys.stderr)
+            return 2
     parser = build_parser(_command_of(words))
     try:
         args, extra = parser.parse_known_args(words)
@@ -148,6 +184,18 @@ def _run(argv: Sequence[str] | None) -> int:
         code: int = args.func(args)
     except (ImuError, ProtocolError) as exc:
         print(f"imu {args.command}: error: {one_line(exc)}", file=sys.stderr)
+        return 2
+    except UnicodeEncodeError as exc:
+        if "surrogates not allowed" not in str(exc):
+            raise
+        # A name found inside a folder given (imu batch DIR, a phone export's files).
+        bad = _raw(exc.object[exc.start])
+        print(
+            f"imu {args.command}: error: a file or folder name holds the byte 0x{bad.hex()}, "
+            "which is not UTF-8, and Parquet files cannot be read or written under such a "
+            "name; rename it with letters your system writes as UTF-8",
+            file=sys.stderr,
+        )
         return 2
     except KeyboardInterrupt:
         print(f"imu {args.command}: interrupted", file=sys.stderr)

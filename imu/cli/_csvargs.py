@@ -76,9 +76,11 @@ timing:
 
 input files:
   A CSV file (fields separated by , ; tab or |, detected from the header unless --delimiter
-  is given, or named by Excel's first line sep=;; column names matched ignoring case when
+  is given, or named by Excel's first line sep=;; blanks, as numpy.savetxt writes, when they
+  split the header into the columns named; column names matched ignoring case when
   only one fits; decimal commas detected after ; tab or |, and in quoted cells after ,; UTF-8,
-  or UTF-16/32 as Excel's "Unicode text" writes it; gzip-compressed .csv.gz read as is),
+  or UTF-16/32 as Excel's "Unicode text" writes it; compressed .csv.gz, .csv.bz2, .csv.xz
+  read as is),
   a plain Parquet table with the same columns (read with the same options), a
   phone app's export (below), or a Parquet recording written by imu. A spreadsheet (.xls,
   .xlsx, .ods) or a CSV in another encoding (an older Excel's Windows-1252) is refused:
@@ -207,7 +209,8 @@ def add_csv_options(parser: argparse.ArgumentParser) -> None:
         type=delimiter_arg,
         metavar="C",
         help="CSV field separator, e.g. ';' or tab (also written '\\t'); default: detected "
-        "from the header (, ; tab |) and reported when not ','",
+        "from the header (, ; tab |, or blanks when they give the columns named) and "
+        "reported when not ','",
     )
     g.add_argument(
         "--no-unit-check",

@@ -32,11 +32,13 @@ What happens, per group of rows:
 
 from __future__ import annotations
 
+import bz2
 import csv
 import gzip
 import io
 import itertools
 import logging
+import lzma
 import math
 import re
 import zipfile
@@ -229,6 +231,30 @@ DELIMITERS: Final = (",", ";", "\t", "|")
 
 GZIP_MAGIC: Final = b"\x1f\x8b"
 """First bytes of a gzip file (``.csv.gz``): decompressed on reading."""
+
+COMPRESSIONS: Final[tuple[tuple[bytes, str, Callable[[bytes], bytes]], ...]] = (
+    (GZIP_MAGIC, "gzip", gzip.decompress),
+    (b"BZh", "bzip2", bz2.decompress),
+    (b"\xfd7zXZ\x00", "xz", lzma.decompress),
+)
+"""First bytes, name (also its command: ``gzip -dc``) and decompressor of the compressed files
+read as they are, whatever their name (``.csv.gz``, ``.csv.bz2``, ``.csv.xz``)."""
+
+
+def _compression(head: bytes) -> tuple[str, Callable[[bytes], bytes]] | None:
+    """The compression a file's first bytes show (see :data:`COMPRESSIONS`), None if none.
+
+    A bzip2 stream is told by its block header after ``BZh`` and the block size digit
+    (``BZh91AY&SY``), or by the end-of-stream marker of an empty one, so that a text file
+    that starts with "BZh" is not taken for one.
+    """
+    for magic, name, decompress in COMPRESSIONS:
+        if not head.startswith(magic):
+            continue
+        if name == "bzip2" and head[4:10] not in (b"1AY&SY", b"\x17rE8P\x90"):
+            continue
+        return name, decompress
+    return None
 
 TEXT_BOMS: Final = (
     (b"\xff\xfe\x00\x00", "utf-32"),
@@ -656,6 +682,8 @@ def sniff_delimiter(path: Path, head: bytes, options: CsvOptions) -> tuple[str, 
         return {f.strip().strip('"').casefold() for f in first.split(d)}
 
     matching = [d for d in DELIMITERS if wanted <= fields(d)]
+    if not matching and wanted <= fields(" "):
+        matching = [" "]  # numpy.savetxt's default: taken only when it gives every column
     if matching:
         best = matching[0]
     else:
@@ -702,12 +730,18 @@ def read_csv_frame(path: Path, options: CsvOptions) -> pd.DataFrame:
     if not path.is_file():
         raise RecordingError(f"{path}: not a file")
     head = _read_head(path)
+    packed = _compression(head)
     text = _as_utf8(path, head)  # a .csv.gz or UTF-16 file, as UTF-8 bytes; else None
     if text is not None:
         head = text[:4096]
     if not head.strip():
         raise RecordingError(f"{path}: file is empty; expected a CSV header and data rows")
     if head.startswith(b"PAR1"):
+        if packed is not None:  # a recording compressed for a mail or a backup
+            raise RecordingError(
+                f"{path}: a {packed[0]}-compressed Parquet file; decompress it first "
+                f"({packed[0]} -dk {path}) and pass the .parquet file"
+            )
         raise RecordingError(
             f"{path}: this is a Parquet file, not CSV; read it with 'imu info' or read_recording"
         )
@@ -728,6 +762,13 @@ def read_csv_frame(path: Path, options: CsvOptions) -> pd.DataFrame:
     if sep_line is not None and options.delimiter is None:
         options = replace(options, delimiter=sep_line)
     delimiter, decimal = sniff_delimiter(path, head, options)
+    if delimiter == " " and re.match(rb"#+ +\S", head.lstrip(b"\xef\xbb\xbf")):
+        # numpy.savetxt's "# time_s acc_x ...": the '#' would be a column of its own
+        data = text if text is not None else _read_all(path)
+        lines = data.split(b"\n")
+        lines[skip] = re.sub(rb"^(\xef\xbb\xbf)?#+ +", b"", lines[skip])
+        text = b"\n".join(lines)
+        head = re.sub(rb"^(\xef\xbb\xbf)?#+ +", b"", head)
 
     def source() -> Path | io.BytesIO:
         return path if text is None else io.BytesIO(text)
@@ -816,8 +857,14 @@ def not_csv_kind(path: Path, head: bytes) -> str:
     ``.ods`` is a zip holding ``xl/`` or an OpenDocument spreadsheet's ``mimetype``; a JSON
     export (Sensor Logger's, say) starts with ``[`` or ``{``; an SQLite database (Sensor
     Logger's other export) with its own header; an HTML page (an imu report), XML (a GPX or KML
-    track) or PDF with theirs.
+    track) or PDF with theirs; an archive or compression that is not read as it is
+    (:data:`ARCHIVE_MAGICS`; gzip, bzip2 and xz are, see :data:`COMPRESSIONS`).
     """
+    for magic, kind in ARCHIVE_MAGICS:
+        if head.startswith(magic):
+            return kind
+    if head[257:262] == b"ustar":
+        return "a tar archive"
     if head.startswith(OLE2_MAGIC):
         return "an Excel workbook (.xls)"
     if head.startswith(SQLITE_MAGIC):
@@ -848,6 +895,13 @@ def not_csv_kind(path: Path, head: bytes) -> str:
 SQLITE_MAGIC: Final = b"SQLite format 3\x00"
 """First bytes of an SQLite database."""
 
+ARCHIVE_MAGICS: Final = (
+    (b"\x28\xb5\x2f\xfd", "a zstd-compressed file"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+    (b"Rar!\x1a\x07", "a RAR archive"),
+)
+"""First bytes of archives and compressions that are not read as they are, and their names."""
+
 
 def not_csv_message(path: Path, kind: str) -> str:
     """The one-line refusal of a spreadsheet (or other export) given where CSV is read."""
@@ -856,6 +910,11 @@ def not_csv_message(path: Path, kind: str) -> str:
             f"{path}: {kind}, not CSV text; give the sensor's samples: a recording (.parquet; "
             "an imu report.html is made from the NAME.parquet beside its folder), a CSV or a "
             "phone app's export"
+        )
+    if kind in {k for _, k in ARCHIVE_MAGICS} | {"a tar archive"}:
+        return (
+            f"{path}: {kind}, not CSV text; unpack it and pass the CSV (or the phone export) "
+            "inside (a .csv.gz, .csv.bz2 or .csv.xz file is read as it is)"
         )
     if kind in ("a JSON file", "an SQLite database"):
         return (
@@ -896,23 +955,26 @@ def not_utf8_message(path: Path, text: bytes | None = None) -> str:
 def _as_utf8(path: Path, head: bytes) -> bytes | None:
     """The whole file as UTF-8 text when it is stored otherwise; None for a plain file.
 
-    Otherwise: gzip-compressed (:data:`GZIP_MAGIC`, whatever its name), UTF-16/32 with a byte
-    order mark (:data:`TEXT_BOMS`), or UTF-16 without one (every other byte of its start
-    zero, as in ASCII text). A plain file is read from disk as it is.
+    Otherwise: compressed by gzip, bzip2 or xz (:data:`COMPRESSIONS`, whatever its name),
+    UTF-16/32 with a byte order mark (:data:`TEXT_BOMS`), or UTF-16 without one (every other
+    byte of its start zero, as in ASCII text). A plain file is read from disk as it is.
     """
-    if not head.startswith(GZIP_MAGIC) and _text_codec(head) is None:
+    packed = _compression(head)
+    if packed is None and _text_codec(head) is None:
         return None
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise RecordingError(f"{path}: cannot read: {exc.strerror or exc}") from exc
-    if data.startswith(GZIP_MAGIC):
+    if packed is not None:
+        name, decompress = packed
         try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError, zlib.error) as exc:
+            data = decompress(data)
+        except (OSError, EOFError, ValueError, zlib.error, lzma.LZMAError) as exc:
             raise RecordingError(
-                f"{path}: a damaged or truncated gzip file ({_one_line(exc)}); copy it again, "
-                "or decompress what is readable ('gzip -dc FILE > data.csv') and pass that"
+                f"{path}: a damaged or truncated {name} file ({_one_line(exc)}); copy it "
+                f"again, or decompress what is readable ('{name} -dc FILE > data.csv') and "
+                "pass that"
             ) from exc
     codec = _text_codec(data[:4096])
     if codec is None:
@@ -1370,6 +1432,13 @@ def _import_frame(
 # --- reading -------------------------------------------------------------------------------
 
 
+def _read_all(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise RecordingError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+
+
 def _read_head(path: Path, n: int = 4096) -> bytes:
     try:
         with path.open("rb") as fh:
@@ -1494,6 +1563,17 @@ def _check_columns(
                 f"{path}: the header is one column {available[0][:80]!r}: the fields look "
                 f"separated by {sep!r}, not {options.delimiter!r}; pass --delimiter {sep!r} "
                 "(or leave --delimiter out to detect it)"
+            )
+        blanks = {t.strip('"').casefold() for t in available[0].split()}
+        named = {c.casefold() for c in options.data_cols}
+        by_blanks = len(blanks) >= 4 or (len(blanks) > 1 and bool(blanks & named))
+        if options.delimiter != " " and by_blanks:
+            # Blanks are taken as the separator only when they give every column named
+            # (sniff_delimiter): a blank also sits inside column names ("Time (s)").
+            raise ImportOptionsError(
+                f"{path}: the header is one column {available[0][:80]!r}: the fields look "
+                "separated by blanks; pass --delimiter ' ' (and name the columns with "
+                "--time-col, --acc-cols, --gyr-cols)"
             )
     if missing == [options.time_col] and options.time_col == "none":
         raise ImportOptionsError(
@@ -2548,7 +2628,9 @@ def _finish(
     if options.check_units:
         _check_gyro_turns(where, turn, options.gyr_unit)
         _check_gyro_tilt(where, tilt, options.gyr_unit)
-        _check_gyro_direction(where, tilt)
+        doubt = _check_gyro_direction(where, tilt)
+        if doubt:
+            warnings.append(doubt)
         if turn is None and options.gyr_unit == "deg/s":
             warnings.append(UNCHECKED_DEG_S)
     own = pooled_gravity([(r.rest_mags, r.rest_method)])
@@ -2708,6 +2790,8 @@ def _no_stable_rest(spread: float, noise: str) -> str:
     why = noise or (
         f"the magnitude of its quietest moments spreads by {spread:.0%} (interquartile range "
         "over median)"
+        if math.isfinite(spread)
+        else "the magnitude of its quietest moments is 0"  # an all-zero column: no spread
     )
     return f"the data shows no stable rest (no still period of 1 s, and {why})"
 
@@ -2911,26 +2995,50 @@ the gyro negated; standing, where gravity barely moves and the body's accelerati
 it is near 0 (-0.27 to +0.17 on the WLE belt recordings, -0.13 on the bundled standing curl),
 so only a clear opposite is refused."""
 
+DOUBT_GYRO_AGREEMENT = 0.5
+"""Below this :attr:`imu.io.gravity.TiltCheck.agreement` (and not below
+:data:`MIN_GYRO_AGREEMENT`) the import warns that the axes may be in another order. Gyro and
+accelerometer in one frame give 0.92-1.00 on simulated floor, hanging and plank sessions at
+26-104 Hz and 0.99-1.00 on the bundled recordings; with the accelerometer's axes in another
+order (5 wrong orders of each of the 7 bundled floor and hanging recordings) 12 of the 35 are
+refused, 15 more give -0.5 to +0.48 and are warned of, and 8 pass; the analysis of such a file
+is wrong (on the bundled reverse crunch with acc y and z swapped: arch up to 17 deg off, ROM
+10 deg). The WLE belt recordings, standing,
+are not judged (:data:`GYRO_DIRECTION_RATIO`)."""
+
 GYRO_DIRECTION_RATIO = (0.5, 2.0)
 """The direction is judged only when the gyro's tilt and gravity's path agree in size this
 well (:attr:`imu.io.gravity.TiltCheck.ratio`): otherwise the paths are not comparable."""
 
 
-def _check_gyro_direction(where: str, check: TiltCheck | None) -> None:
+def _check_gyro_direction(where: str, check: TiltCheck | None) -> str:
     """Refuse a gyro that turns gravity the opposite way to how the accelerometer saw it move.
 
     A gyro whose sign is flipped against the accelerometer (another device's convention, a
     left-handed frame) or whose axes are in another order passes every unit check, and the
     analysis then swaps the phases of every rep (the top hold read as the bottom pause) and
     miscounts sets. :func:`imu.io.gravity.gyro_tilt_check`'s ``agreement`` compares the two
-    ways; axes in another order are caught only when that turns the agreement clearly
-    negative (on the bundled recordings, 4 of 18 permutations tried).
+    ways; axes in another order are refused only when that turns the agreement clearly
+    negative (on the bundled recordings, 4 of 18 permutations tried), and warned of when the
+    two barely agree (:data:`DOUBT_GYRO_AGREEMENT`).
+
+    Returns:
+        The warning when the two barely agree, else "".
+
     """
     if check is None or not math.isfinite(check.agreement):
-        return
+        return ""
     lo, hi = GYRO_DIRECTION_RATIO
-    if check.agreement >= MIN_GYRO_AGREEMENT or not lo <= check.ratio <= hi:
-        return
+    if not lo <= check.ratio <= hi or check.agreement >= DOUBT_GYRO_AGREEMENT:
+        return ""
+    if check.agreement >= MIN_GYRO_AGREEMENT:
+        return (
+            f"the gyroscope and the accelerometer barely agree on how gravity's direction "
+            f"moved (agreement {check.agreement:+.2f} over {check.gravity_deg:.0f} deg of "
+            "tilt; 1 is the same way, 0.9 or more for one sensor's axes): their axes may be "
+            "in another order; check that --acc-cols and --gyr-cols name the sensor's x, y, z "
+            "in the same order, or the phases, range and arch measured are wrong"
+        )
     raise ImportOptionsError(
         f"{where}: the gyroscope turns the sensor the opposite way to how the accelerometer "
         f"saw gravity move (agreement {check.agreement:+.2f} over {check.gravity_deg:.0f} deg "

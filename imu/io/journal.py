@@ -802,7 +802,8 @@ def recover(path: str | Path, warn: bool = True) -> JournalRecovery:
                 f"about {plural(frames, 'frame')} ({seconds:.2f} s, "
                 f"{plural(lost_samples, 'sample')}) lost in "
                 f"{plural(len(lost), 'damaged stretch')} of the journal "
-                f"({sum(d.n_bytes for d in lost)} bytes), every intact record after it kept",
+                f"({sum(d.n_bytes for d in lost)} bytes), every intact record after "
+                f"{'it' if len(lost) == 1 else 'them'} kept",
                 data_lost=True,
             )
         )

@@ -67,6 +67,7 @@ from imu.io.recording import (
     missing_file,
     one_line,
     read_recording,
+    unreadable_parquet,
 )
 from imu.io.repairs import REPAIRS_NOTE, Repair, RepairReport, plural
 from imu.io.summary import looks_like_parquet
@@ -304,9 +305,7 @@ def _parquet_frame(path: Path, options: CsvOptions) -> tuple[pd.DataFrame, CsvOp
     try:
         table = pq.read_table(path)
     except (pa.ArrowException, OSError) as exc:
-        raise RecordingError(
-            f"{path}: not a readable Parquet file (corrupt or truncated?): {one_line(exc)}"
-        ) from exc
+        raise RecordingError(unreadable_parquet(path, exc)) from exc
     names = list(table.column_names)
     wanted = [c for c in dict.fromkeys((*options.data_cols, *options.label_cols)) if c in names]
     try:

@@ -58,6 +58,7 @@ import io
 import itertools
 import logging
 import math
+import re
 import zipfile
 import zlib
 from collections.abc import Callable, Sequence
@@ -119,6 +120,9 @@ PX_TIME = "Time (s)"
 PX_ACC = tuple(f"Acceleration {a} (m/s^2)" for a in "xyz")
 PX_LINEAR = tuple(f"Linear Acceleration {a} (m/s^2)" for a in "xyz")
 PX_GYR = tuple(f"Gyroscope {a} (rad/s)" for a in "xyz")
+PX_AXIS_COLUMN: Final = re.compile(r"[A-Z][A-Za-z ]* [xyz] \([^()]+\)")
+"""A column of one axis of a phyphox sensor, as the app names it: ``Acceleration x (m/s^2)``,
+``Linear Acceleration y (m/s^2)``, ``Gyroscope z (rad/s)``, ``Magnetic field x (µT)``."""
 
 G = 9.80665
 
@@ -338,9 +342,23 @@ def no_phone_export(path: Path) -> ImportOptionsError:
         RecordingError: a zip in it is damaged (that is said instead).
 
     """
-    names = sorted(_members(path))
+    from imu.io.polar_logger import header_kind
+
+    members = _members(path)
+    names = sorted(members)
     shown = ", ".join(names[:8]) + (f" and {len(names) - 8} more" if len(names) > 8 else "")
     what = "zip file" if path.is_file() else "folder"
+    # Polar Sensor Logger's files read from a folder or as files, not from a zip: said, with
+    # what to give instead (it read as "no Sensor Logger or phyphox export").
+    polar = [n for n in names if header_kind(_header(members[n])) in ("acc", "gyr")]
+    if polar:
+        files = _listed([_basename(n) for n in polar])
+        where = (f"a zip of Polar Sensor Logger files ({files})" if path.is_file() else
+                 f"holds Polar Sensor Logger files in a zip ({_listed(polar)})")
+        return ImportOptionsError(
+            f"{path}: {where}, which is not read as it is; unzip it and give the folder they "
+            "are in, or their _ACC.txt file"
+        )
     holds = f"it holds {shown}" if names else "it is empty"
     csvs = [n for n in names if n.lower().endswith(".csv")]
     # The files the suggested glob (FOLDER/*.parquet) takes: not those in subfolders (an imu
@@ -415,7 +433,7 @@ def detect_phone_format(path: str | Path) -> PhoneFormat | None:
         if "seconds_elapsed" in head or SL_TIME in head.split(","):
             return "sensor-logger"
     for name, data in members.items():
-        if name.lower().endswith(".csv") and PX_TIME in _header(data):
+        if name.lower().endswith(".csv") and _px_header(_header(data)):
             return "phyphox"
     for name, data in members.items():
         cols = [c.strip().strip('"') for c in _header(data).split(",")]
@@ -424,6 +442,16 @@ def detect_phone_format(path: str | Path) -> PhoneFormat | None:
     if path.is_dir() and detect_polar_logger(path):
         return "polar-sensor-logger"
     return None
+
+
+def _px_header(head: str) -> bool:
+    """A phyphox export's header: ``Time (s)`` and a sensor axis named as the app names it.
+
+    ``Time (s)`` alone is no sign of phyphox: a plain CSV with ``Time (s), AccX (m/s^2)...``
+    was refused as a phyphox export without its 'Acceleration with g' columns.
+    """
+    fields = [f.strip().strip('"').strip() for f in re.split(r"[,;\t]", head)]
+    return PX_TIME in fields and any(PX_AXIS_COLUMN.fullmatch(f) for f in fields)
 
 
 def _is_sl_data(name: str, data: bytes) -> bool:
@@ -568,13 +596,21 @@ def _import_phone_as(
 
 # ----------------------------------------------------------------------------- Sensor Logger
 def _read_csv(name: str, data: bytes, sep: str = ",", decimal: str = ".") -> pd.DataFrame:
+    if not data.strip():  # a copy or an export cut short: pandas said "No columns to parse"
+        raise RecordingError(
+            f"{name}: the file is empty (no header, no rows); export the recording from the "
+            "app again, or copy it again"
+        )
     try:
         frame = pd.read_csv(io.BytesIO(data), sep=sep, decimal=decimal)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
         raise RecordingError(f"{name}: not a readable CSV file: {one_line(exc)}") from exc
     frame.columns = [str(c).strip().strip('"').lstrip("\ufeff") for c in frame.columns]
     if len(frame) < 2:
-        raise RecordingError(f"{name}: fewer than 2 data rows")
+        raise RecordingError(
+            f"{name}: fewer than 2 data rows; the sensor recorded (almost) nothing: check that "
+            "it is enabled in the app, and record again"
+        )
     return frame
 
 

@@ -50,7 +50,12 @@ import numpy.typing as npt
 import pandas as pd
 
 from imu.errors import ImportOptionsError, RecordingError
-from imu.io.csv_import import DEFAULT_MAX_GAP_S, POLAR_SL_TIME, ImportedRecording
+from imu.io.csv_import import (
+    DECIMAL_COMMA,
+    DEFAULT_MAX_GAP_S,
+    POLAR_SL_TIME,
+    ImportedRecording,
+)
 from imu.io.phone import _join, _Stream, import_phone
 from imu.io.recorders.pmd import DPS_TO_RADS, MG_TO_MS2
 from imu.io.recording import one_line, resolved
@@ -493,14 +498,28 @@ def _read(f: PolarFile, where: Path) -> _Raw:
     stamps = frame[1].fillna("").str.strip()
     timed = stamps.str.fullmatch(r"-?\d{1,19}").to_numpy(dtype=bool)
     sensor_ns: IntArray = np.asarray(stamps[timed].astype(np.int64).to_numpy(), dtype=np.int64)
-    columns = [frame[c] if pd.api.types.is_numeric_dtype(frame[c].dtype)
-               else pd.to_numeric(frame[c], errors="coerce") for c in (2, 3, 4)]
+    columns = [_numbers(frame[c]) for c in (2, 3, 4)]
     values = np.column_stack([c.to_numpy(np.float64) for c in columns])[timed]
     return _Raw(
         sensor_ns, _phone_offset_s(frame[0][timed], sensor_ns), values,
         np.flatnonzero(timed).astype(np.int64), np.flatnonzero(~timed).astype(np.int64),
         len(frame),
     )
+
+
+def _numbers(column: pd.Series) -> pd.Series:
+    """A value column as numbers (unreadable: NaN), decimal commas read as decimal points.
+
+    The app writes its numbers in the phone's language: ``-1,63269`` deg/s on a German phone
+    (the fields are ``;``-separated, so a comma is no separator). Such a file read as "every
+    value empty".
+    """
+    if pd.api.types.is_numeric_dtype(column.dtype):
+        return column
+    text = column.astype(str).str.strip()
+    if text.str.fullmatch(DECIMAL_COMMA.pattern).mean() > 0.5:
+        text = text.str.replace(",", ".", regex=False)
+    return pd.to_numeric(text, errors="coerce")
 
 
 # ----------------------------------------------------------------------------- joining

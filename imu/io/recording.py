@@ -140,7 +140,11 @@ class RecordingMeta:
             _check_field_types(meta)
             return meta
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise RecordingError(f"recording metadata is malformed: {one_line(exc)}") from exc
+            raise RecordingError(
+                f"recording metadata is malformed: {one_line(exc)}; it was changed after imu "
+                "wrote it: write the recording again from its source (imu convert, imu recover) "
+                "or copy the original again"
+            ) from exc
 
 
 def _is_number(value: object) -> bool:
@@ -313,6 +317,17 @@ def missing_file(path: Path) -> str:
             # The wording of imu batch's and export-bids' failure lists (unusable_file).
             return (f"{path}: broken symbolic link: its target {os.readlink(path)} does not "
                     "exist; fix or remove the link")
+    if any(c in str(path) for c in "*?["):
+        # A quoted pattern ("recordings/*.parquet"): the shell did not expand it.
+        import glob
+
+        found = glob.glob(str(path))
+        if not found:
+            return f"{path}: no such file, and no file matches it as a pattern either"
+        return (f"{path}: no such file: a pattern, which this command does not expand (it "
+                f"matches {len(found)} file{'s' if len(found) != 1 else ''}); leave the quotes "
+                "out so that the shell gives the files (imu batch, export-bids and progress "
+                "take quoted patterns)")
     return f"{path}: no such file"
 
 
@@ -334,6 +349,37 @@ def resolved(path: str | Path) -> Path:
     return Path(os.path.realpath(path))
 
 
+def unreadable_parquet(path: Path, exc: BaseException, what: str = "file") -> str:
+    """Why ``path`` cannot be read as Parquet, for the one-line error: what it is instead.
+
+    A CSV saved under a ``.parquet`` name, a gzipped recording or a copy cut short each get
+    their own words and fix; anything else is "corrupt or truncated" with the reader's reason.
+    """
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(4096)
+            fh.seek(max(0, path.stat().st_size - 4))
+            tail = fh.read(4)
+    except OSError:
+        head = tail = b""
+    unreadable = f"{path}: not a readable Parquet {what}"
+    if head.startswith(b"\x1f\x8b"):
+        return (f"{unreadable}: it is gzip-compressed; decompress it first "
+                f"(gzip -dc {path} > {path.stem}-unpacked.parquet) and pass that")
+    if head.startswith(b"PAR1") and tail != b"PAR1":
+        return (f"{unreadable} (corrupt or truncated: its end is missing, as after an "
+                "interrupted write or copy); copy it again, or record it again")
+    if head and not head.startswith(b"PAR1") and b"\x00" not in head:
+        try:
+            first = head.decode("utf-8").lstrip("\ufeff").splitlines()[0]
+        except (UnicodeDecodeError, IndexError):
+            first = ""
+        if first.strip():
+            return (f"{unreadable}: it is text (it starts {first[:60]!r}: a CSV named "
+                    f".parquet?); name it {path.with_suffix('.csv').name} and pass that")
+    return f"{path}: not a readable Parquet {what} (corrupt or truncated?): {one_line(exc)}"
+
+
 def read_recording(path: str | Path) -> Recording:
     """Read a Parquet recording written by :func:`write_recording`.
 
@@ -349,9 +395,7 @@ def read_recording(path: str | Path) -> Recording:
         parquet = pq.ParquetFile(path)
         schema = parquet.schema_arrow
     except (pa.ArrowException, OSError) as exc:
-        raise RecordingError(
-            f"{path}: not a readable Parquet recording (corrupt or truncated?): {one_line(exc)}"
-        ) from exc
+        raise RecordingError(unreadable_parquet(path, exc, "recording")) from exc
     raw_meta = (schema.metadata or {}).get(METADATA_KEY)
     if raw_meta is None:
         raise RecordingError(

@@ -85,8 +85,10 @@ class RepairReport:
 
 
 def plural(n: int, noun: str) -> str:
-    """``"1 row"``, ``"3 rows"``."""
-    return f"{n} {noun}{'' if n == 1 else 's'}"
+    """``"1 row"``, ``"3 rows"``; ``"2 damaged stretches"`` (not "stretchs")."""
+    if n == 1:
+        return f"{n} {noun}"
+    return f"{n} {noun}{'es' if noun.endswith(('s', 'x', 'z', 'ch', 'sh')) else 's'}"
 
 
 __all__ = ["REPAIRS_NOTE", "Repair", "RepairReport", "plural"]

@@ -23,6 +23,7 @@ import numpy.typing as npt
 from scipy import signal
 
 from imu.errors import ImportOptionsError
+from imu.io.repairs import plural
 
 logger = logging.getLogger(__name__)
 
@@ -73,6 +74,9 @@ class TimingStats:
         max_interval_s: largest interval, s.
         n_gap_intervals: intervals longer than ``max_gap_s``.
         irregular: True when the jitter or the bursts are large enough to matter.
+        between_gaps_rate_hz: intervals per second of the time between the gaps (the
+            intervals longer than ``max_gap_s`` left out), Hz: the rate bursty samples arrive
+            at while they arrive. NaN when every interval is a gap.
 
     """
 
@@ -86,6 +90,7 @@ class TimingStats:
     max_interval_s: float
     n_gap_intervals: int
     irregular: bool
+    between_gaps_rate_hz: float = math.nan
 
 
 def timing_stats(t_s: FloatArray, max_gap_s: float) -> TimingStats:
@@ -131,29 +136,41 @@ def interval_stats(intervals_s: FloatArray, max_gap_s: float) -> TimingStats:
         max_interval_s=float(np.max(dt)),
         n_gap_intervals=int(np.count_nonzero(~not_gap)),
         irregular=bool(irregular),
+        between_gaps_rate_hz=(
+            float(np.count_nonzero(not_gap) / np.sum(dt[not_gap]))
+            if np.any(not_gap) and np.sum(dt[not_gap]) > 0 else math.nan
+        ),
     )
 
 
-def estimate_rate_hz(stats: TimingStats) -> tuple[float, str]:
+def estimate_rate_hz(stats: TimingStats, gaps_out: bool = True) -> tuple[float, str]:
     """Return a sampling rate for the uniform grid and a sentence saying how it was found.
 
     The reciprocal of the median interval, which ignores gaps and occasional late samples. When
     more than a quarter of the intervals are bursts (the median is then pulled down by samples
-    that arrived together) the effective rate is used instead. Rounded to 0.01 Hz.
+    that arrived together) the effective rate is used instead, over the time between the gaps:
+    a 30 s pause in 104 s of bursty 52 Hz samples made it 40 Hz. Rounded to 0.01 Hz.
 
     Args:
         stats: from :func:`timing_stats`.
+        gaps_out: leave the gaps out of the effective rate (the grid's rate); False keeps
+            them in, as the anti-alias decision of :func:`resample_grid` always had it (its
+            outcome on the WLE belt recordings, at ``--rate 25``, stays as documented).
 
     Returns:
         ``(rate_hz, how)``.
 
     """
     if stats.bursty_share > BURSTY_MEDIAN_SHARE or stats.median_interval_s <= 0:
-        rate = round(stats.effective_rate_hz, 2)
+        between = (gaps_out and stats.n_gap_intervals > 0
+                   and math.isfinite(stats.between_gaps_rate_hz))
+        rate = round(stats.between_gaps_rate_hz if between else stats.effective_rate_hz, 2)
+        n = stats.n_samples - 1 - (stats.n_gap_intervals if between else 0)
+        span = n / stats.between_gaps_rate_hz if between else stats.span_s
+        without = f", the {plural(stats.n_gap_intervals, 'gap')} left out" if between else ""
         how = (
-            f"estimated from the effective rate ({stats.n_samples - 1} intervals over "
-            f"{stats.span_s:.3f} s) because {stats.bursty_share:.0%} of the intervals are "
-            "bursts"
+            f"estimated from the effective rate ({n} intervals over {span:.3f} s{without}) "
+            f"because {stats.bursty_share:.0%} of the intervals are bursts"
         )
     else:
         rate = round(1.0 / stats.median_interval_s, 2)
@@ -286,7 +303,7 @@ def resample_grid(
 
     """
     try:
-        source_rate_hz = estimate_rate_hz(stats)[0]
+        source_rate_hz = estimate_rate_hz(stats, gaps_out=False)[0]
     except ImportOptionsError:  # no rate to be had from the timestamps: nothing to compare
         source_rate_hz = math.nan
     cutoff = antialias_cutoff_hz(rate_hz, source_rate_hz)
