@@ -48,7 +48,7 @@ from imu.io.recording import Recording, read_recording, write_recording
 from imu.live.session import InterruptHold, LiveResult
 from imu.report.coaching import MIN_ANALYSIS_S, early_stop_verdict
 from imu.report.mismatch import exercise_mismatch
-from imu.report.session import SessionReport, data_seconds
+from imu.report.session import SessionReport, data_seconds, lost_spans_s
 from imu.report.summary import counted_words, missed_note, summarize
 from imu.report.tables import reps_table, session_table, sets_table, write_reports
 from imu.report.terminal import print_prose, reps_view, sets_view
@@ -80,7 +80,10 @@ def live_report(
     """
     table = reps_table(reps, profile)
     sets = sets_table(table, profile)
-    session = session_table(table, sets, profile, tempo, recording.meta, recording.duration_s)
+    lost = sum(end - start for start, end in lost_spans_s(recording.meta,
+                                                          recording.sampling_rate_hz))
+    session = session_table(table, sets, profile, tempo, recording.meta, recording.duration_s,
+                            lost)
     meta = recording.meta
     return SessionReport(
         reps=table,

@@ -469,6 +469,11 @@ def early_stop_s(profile: ExerciseProfile, tempo: Tempo | None) -> float:
     return max(EARLY_STOP_MIN_S, EARLY_STOP_REPS * per_rep)
 
 
+MOSTLY_LOST_SHARE = 0.5
+"""With no rep found, a recording whose sensor was lost for this share of its length or more
+says so (``too_short``) rather than judge the movement (:func:`session_verdict`)."""
+
+
 def early_stop_verdict(profile: ExerciseProfile, tempo: Tempo | None, duration_s: float,
                        who: str = "Stopped") -> Verdict | None:
     """The verdict of a session with no rep that ended before one could be finished.
@@ -502,6 +507,7 @@ def session_verdict(
     profile: ExerciseProfile,
     tempo: Tempo | None = None,
     duration_s: float | None = None,
+    lost_s: float = 0.0,
 ) -> Verdict:
     """The verdict of one session (rules in the module docstring).
 
@@ -515,6 +521,11 @@ def session_verdict(
             :data:`MIN_ANALYSIS_S` with no rep, the verdict is "too short", not a verdict
             about the movement; so it is within :func:`early_stop_s` (ended before the
             first rep could be finished: :func:`early_stop_verdict`).
+        lost_s: how long the sensor was lost for, s (the gaps the analyzer could not bridge).
+            With no rep, a recording lost for :data:`MOSTLY_LOST_SHARE` of its length or
+            more gets ``too_short``: what little was heard cannot tell whether reps were
+            done, and "No reps found: ... curl the pelvis" would blame the person's form for
+            the radio.
 
     """
     if reps.empty and duration_s is not None and duration_s < MIN_ANALYSIS_S:
@@ -528,6 +539,15 @@ def session_verdict(
         early = early_stop_verdict(profile, tempo, duration_s)
         if early is not None:
             return early
+        if lost_s >= MOSTLY_LOST_SHARE * duration_s:
+            unit = "hold" if profile.isometric else "rep"
+            return Verdict(
+                "too_short",
+                f"The sensor was lost for {lost_s:.0f} s of the {duration_s:.0f} s recorded, "
+                f"and no {unit} was found in the {max(duration_s - lost_s, 0.0):.0f} s it was "
+                "heard: too little to tell. Keep the sensor charged and near the receiver, "
+                "and record the set again.",
+            )
     if reps.empty:
         if profile.every_rep_is_swing:
             return Verdict("no_reps", "No hip drive found: the pelvis stayed still.")

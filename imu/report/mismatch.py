@@ -147,7 +147,9 @@ def exercise_mismatch(
     if max(report.tempo.top_hold_s, report.tempo.bottom_pause_s or 0.0) >= 0.5 * MIN_HOLD_S:
         return None  # the prescription itself holds long (a pelvic-tilt drill's 2-25-2)
     plank = _reps_as(recording, PROFILES[PLANK], report)
-    holds_s = plank["top_hold_s"].astype("float64")
+    # A hold over a data gap is no evidence of holding still: a lost sensor's samples hold
+    # their last value, which reads as a held position as long as the loss.
+    holds_s = plank.loc[~plank["in_gap"].astype(bool), "top_hold_s"].astype("float64")
     long_holds = int((holds_s >= MIN_HOLD_S).sum())
     if not long_holds or holds_s[holds_s >= MIN_HOLD_S].sum() < MIN_HELD_SHARE * (
         recording.duration_s

@@ -18,7 +18,7 @@ from imu.exercises import ExerciseProfile, get_profile
 from imu.io.recording import Recording, RecordingMeta
 from imu.report.coaching import MIN_ANALYSIS_S
 from imu.report.tables import reps_table, session_table, sets_table
-from imu.tempo import Tempo, parse_tempo
+from imu.tempo import Tempo, TempoError, parse_tempo
 
 logger = logging.getLogger(__name__)
 
@@ -164,7 +164,14 @@ def recorded_tempo(meta: RecordingMeta, profile: ExerciseProfile) -> Tempo:
                 meta.tempo, meta.exercise, profile.name, profile.default_tempo,
             )
             return profile.default_tempo
-    return parse_tempo(meta.tempo)
+    try:
+        return parse_tempo(meta.tempo)
+    except TempoError as exc:
+        raise TempoError(
+            f"the tempo stored in the recording, {meta.tempo!r}, is not up-hold-down "
+            f"seconds; give the prescription with --tempo (e.g. --tempo "
+            f"{profile.default_tempo}, the {profile.name} default)"
+        ) from exc
 
 
 def analyze_recording(
@@ -199,7 +206,8 @@ def analyze_recording(
     analyzer.finish()
     reps = reps_table(analyzer.reps_, profile)
     sets = sets_table(reps, profile)
-    session = session_table(reps, sets, profile, tempo, meta, recording.duration_s)
+    lost = sum(end - start for start, end in lost_spans_s(meta, fs, analyzer.params.max_interp_s))
+    session = session_table(reps, sets, profile, tempo, meta, recording.duration_s, lost)
     logger.info(
         "%s: %d reps in %d sets (%s, tempo %s)",
         meta.source or "recording",

@@ -825,13 +825,14 @@ def _in_holds(finding: Finding) -> Finding:
 
 
 def advice(reps: pd.DataFrame, profile: ExerciseProfile, tempo: Tempo | None = None,
-           duration_s: float | None = None) -> Verdict:
+           duration_s: float | None = None, lost_s: float = 0.0) -> Verdict:
     """The progression / regression verdict (:func:`imu.report.coaching.session_verdict`).
 
     ``duration_s``: how long the recording lasted (None: unknown); with no rep, a recording
-    too short for one is told so, as the session table's verdict tells it.
+    too short for one is told so, as the session table's verdict tells it, and so is one whose
+    sensor was lost for most of it (``lost_s``, s).
     """
-    return session_verdict(reps, profile, tempo, duration_s)
+    return session_verdict(reps, profile, tempo, duration_s, lost_s)
 
 
 def uncertain_faults(reps: pd.DataFrame) -> str:
@@ -942,7 +943,7 @@ def summarize(
         tut_s=judged_tut_s(reps),
         fixes=tuple(ranked[:max_fixes]),
         also=tuple(ranked[max_fixes:]),
-        advice=advice(reps, profile, tempo, duration_s),
+        advice=advice(reps, profile, tempo, duration_s, lost_s(lost_spans_s)),
         uncertain=uncertain,
         uncertain_faults=uncertain_faults(reps),
         unit=unit,

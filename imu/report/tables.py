@@ -673,6 +673,7 @@ def session_table(
     tempo: Tempo,
     meta: RecordingMeta,
     duration_s: float,
+    lost_s: float = 0.0,
 ) -> pd.DataFrame:
     """The one-row session table (schema in the module docstring).
 
@@ -683,9 +684,11 @@ def session_table(
         tempo: the prescription used.
         meta: the recording's metadata (participant, device, start time).
         duration_s: length of the recording, s.
+        lost_s: how long the sensor was lost for, s (gaps too long to bridge), for the
+            verdict of a recording with no rep (:func:`imu.report.coaching.session_verdict`).
 
     """
-    verdict = session_verdict(reps, profile, tempo, duration_s)
+    verdict = session_verdict(reps, profile, tempo, duration_s, lost_s)
     date = (
         datetime.fromtimestamp(meta.start_time_s, tz=UTC).isoformat(timespec="seconds")
         if meta.start_time_s

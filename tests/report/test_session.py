@@ -89,3 +89,17 @@ def test_a_recorded_tempo_is_used_only_for_its_own_exercise(
     got = recorded_tempo(meta, profile)
     want = profile.default_tempo if expected == "default" else parse_tempo(expected)
     assert got == want
+
+
+def test_an_unreadable_recorded_tempo_says_it_came_from_the_recording() -> None:
+    """No --tempo was given: the error names the stored tempo and the option that fixes it."""
+    from imu.io.recording import RecordingMeta
+    from imu.report.session import recorded_tempo
+    from imu.tempo import TempoError
+
+    meta = RecordingMeta(sampling_rate_hz=104.0, exercise="reverse-crunch", tempo="3-x-3")
+    with pytest.raises(TempoError) as info:
+        recorded_tempo(meta, get_profile("reverse-crunch"))
+    message = str(info.value)
+    assert "stored in the recording" in message and "'3-x-3'" in message
+    assert "--tempo" in message
