@@ -53,7 +53,12 @@ from imu.io.recording import Recording, one_line, resolved
 from imu.live.finish import no_reps_note
 from imu.report.coaching import DISCLAIMER, default_tempo_words, tempo_by_default
 from imu.report.mismatch import exercise_mismatch
-from imu.report.session import SessionReport, analyze_recording, check_long_enough
+from imu.report.session import (
+    SessionReport,
+    analyze_recording,
+    check_long_enough,
+    coarse_rate_note,
+)
 from imu.report.summary import counted_words, missed_note, summarize
 from imu.report.tables import REPORT_FILES, check_output_dir, combined_tables, write_reports
 from imu.report.terminal import print_prose, reps_view, sets_view
@@ -429,6 +434,9 @@ def _analyse_one(
     mismatch = exercise_mismatch(recording, report.profile, report)
     if mismatch:
         print(f"imu analyze: note: {name}: {mismatch}", file=sys.stderr)
+    coarse = coarse_rate_note(recording.sampling_rate_hz, report.profile)
+    if coarse:
+        print(f"imu analyze: note: {name}: {coarse}", file=sys.stderr)
     return replace(report, name=name)
 
 

@@ -139,6 +139,31 @@ def lost_spans_s(meta: RecordingMeta, sampling_rate_hz: float,
     )
 
 
+COARSE_RATE_HZ = 20.0
+"""Under this rate a fast rep's burst (0.2-0.4 s) is only a few samples: said, not refused.
+Controlled reps still count and time well below it (3-1-3 reverse crunches, hanging leg raises
+and pelvic tilts resampled to 10, 13 and 20 Hz: every rep found, median onset error 9-58 ms,
+``tests/core/test_other_rates.py`` for 50-200 Hz)."""
+
+
+def coarse_rate_note(sampling_rate_hz: float, profile: ExerciseProfile) -> str | None:
+    """A note for a recording sampled under :data:`COARSE_RATE_HZ`, or None.
+
+    Args:
+        sampling_rate_hz: the recording's rate, Hz.
+        profile: the exercise analysed (a plank's hold has no burst to miss).
+
+    """
+    if sampling_rate_hz >= COARSE_RATE_HZ or profile.isometric:
+        return None
+    burst = f"{0.2 * sampling_rate_hz:.0f}-{0.4 * sampling_rate_hz:.0f}"
+    return (
+        f"sampled at {sampling_rate_hz:g} Hz: reps are counted and timed, but a fast rep's "
+        f"0.2-0.4 s burst is only {burst} samples, so swings and the phases of fast reps are "
+        "read coarsely; record at 52 Hz or more if the sensor allows"
+    )
+
+
 def recorded_tempo(meta: RecordingMeta, profile: ExerciseProfile) -> Tempo:
     """The tempo to analyse a recording with when none is given.
 

@@ -103,3 +103,19 @@ def test_an_unreadable_recorded_tempo_says_it_came_from_the_recording() -> None:
     message = str(info.value)
     assert "stored in the recording" in message and "'3-x-3'" in message
     assert "--tempo" in message
+
+
+@pytest.mark.parametrize(("rate_hz", "exercise", "said"), [
+    (13.0, "reverse-crunch", True),
+    (19.9, "hanging-leg-raise", True),
+    (25.0, "standing-strict", False),  # the WLE belt recordings: no note
+    (52.0, "reverse-crunch", False),
+    (13.0, "plank", False),  # a hold has no burst to miss
+])
+def test_a_coarse_rate_is_said(rate_hz: float, exercise: str, said: bool) -> None:
+    from imu.report.session import coarse_rate_note
+
+    note = coarse_rate_note(rate_hz, get_profile(exercise))
+    assert (note is not None) is said
+    if note:
+        assert f"{rate_hz:g} Hz" in note and "52 Hz" in note
