@@ -397,8 +397,18 @@ def no_phone_export(path: Path) -> ImportOptionsError:
     )
 
 
+_SL_CANONICAL: Final = {n.casefold(): n for n in SL_FILES}
+
+
 def _basename(name: str) -> str:
-    return name.replace("\\", "/").rsplit("/", 1)[-1]
+    """The file name of a member, without its folder.
+
+    A Sensor Logger file's name comes out in the app's own spelling whatever its case
+    (``Metadata.csv`` or ``gyroscope.csv``, from a case-insensitive file system or a renamed
+    copy, are the app's files).
+    """
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    return _SL_CANONICAL.get(base.casefold(), base)
 
 
 def _header(data: bytes) -> str:

@@ -228,3 +228,17 @@ def test_a_phone_grid_far_above_the_phone_rate_is_refused(tmp_path, truth):
     path = sensor_logger_zip(tmp_path / "sl.zip", truth)
     with pytest.raises(ImportOptionsError, match=r"--rate 5000 Hz is \d+ times the"):
         import_phone(path, rate_hz=5000)
+
+
+def test_sensor_logger_file_names_in_another_case_are_the_apps(tmp_path, truth):
+    """A copy through a case-insensitive file system may write Metadata.csv: the platform
+    (iOS: acceleration negated) must still be read, or the data comes out upside down."""
+    src = sensor_logger_zip(tmp_path / "ios.zip", truth, platform="iOS")
+    renamed = tmp_path / "renamed.zip"
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(renamed, "w") as zout:
+        for name in zin.namelist():
+            new = {"metadata.csv": "Metadata.csv", "Gyroscope.csv": "gyroscope.csv"}.get(name, name)
+            zout.writestr(new, zin.read(name))
+    rec = import_phone(renamed).recording
+    assert rec.meta.notes["acc_sign"].startswith("negated")
+    _close_to_truth(rec, truth, T0_NS * 1e-9)
