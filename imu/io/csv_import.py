@@ -35,6 +35,7 @@ from __future__ import annotations
 import bz2
 import csv
 import gzip
+import hashlib
 import io
 import itertools
 import logging
@@ -1862,11 +1863,20 @@ def _where(source: str, key: tuple[tuple[str, str], ...]) -> str:
     return f"{source} ({', '.join(f'{k}={v}' for k, v in key)})" if key else source
 
 
+MAX_GROUP_NAME = 100
+"""Longest file stem made of ``--split-by`` values, characters: a longer one is cut and ends
+with a hash of the whole, so names stay apart and under every file system's 255 bytes."""
+
+
 def _group_name(key: tuple[tuple[str, str], ...], source: str) -> str:
     if not key:
         return Path(source).stem or "recording"
     parts = [re.sub(r"[^A-Za-z0-9.-]+", "-", v).strip("-.") or "empty" for _, v in key]
-    return "_".join(parts)
+    name = "_".join(parts)
+    if len(name) > MAX_GROUP_NAME:
+        digest = hashlib.sha1("\0".join(v for _, v in key).encode()).hexdigest()[:8]
+        name = f"{name[:MAX_GROUP_NAME - 9].rstrip('-._')}-{digest}"
+    return name
 
 
 def _unique_names(names: list[str]) -> list[str]:

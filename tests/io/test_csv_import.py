@@ -433,3 +433,20 @@ def test_integer_nanoseconds_read_as_seconds_name_the_unit(
     ns = (1_700_000_000 * 10**9 + (samples["time_s"] * 1e9).round()).astype("int64")
     with pytest.raises(ImportOptionsError, match="pass --time-unit ns"):
         import_csv(write_csv(samples.assign(time_s=ns)))
+
+
+def test_long_split_by_values_give_short_distinct_names(write_csv: WriteCsv) -> None:
+    """A 300-character group value wrote the first file and then failed: 'File name too
+    long'. Names are cut to MAX_GROUP_NAME characters and keep a hash of the whole value."""
+    from imu.io.csv_import import MAX_GROUP_NAME
+
+    parts = []
+    for i, who in enumerate(["p" * 300, "p" * 299 + "q"]):
+        part = synthetic_samples(n=200, seed=i)
+        part["time_s"] += 100 * i
+        parts.append(part.assign(person=who))
+    result = import_csv(write_csv(pd.concat(parts)), CsvOptions(split_by=("person",),
+                                                                rate_hz=50.0))
+    names = [r.name for r in result]
+    assert len(set(names)) == 2
+    assert all(len(n) <= MAX_GROUP_NAME and n.startswith("ppp") for n in names)
