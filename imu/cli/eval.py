@@ -442,7 +442,7 @@ def run(args: argparse.Namespace) -> int:
         # Its own motion and fault draws replace the simulator's fault-rate line.
         about = ["generator: the second generator (imu/evaluate/second.py), written apart "
                  "from imu.sim; a few analyzer choices were made on its seeds from 640000 "
-                 "on (README, accuracy), never on the 600000s it reports", *about[:2],
+                 "on (docs/accuracy.md), never on the 600000s it reports", *about[:2],
                  "faults drawn by it: its own, per exercise, with magnitudes across each "
                  "label's threshold (listed in imu/evaluate/second.py's docstring)"]
     if not args.holdout and args.generator == "sim" and touches_holdout(cfg.ranges):
