@@ -22,7 +22,8 @@ from imu.ble.client import StreamConfig
 from imu.ble.sim import sim_bench
 from imu.core.analyzer import RepAnalyzer
 from imu.exercises import get_profile
-from imu.io.framestream import StreamHeader, StreamRecorder
+from imu.io.recorders.base import StreamHeader
+from imu.io.recorders.hip import StreamRecorder
 from imu.live.events import RepDone
 from imu.live.sources.virtual import run_session_on_bench
 from imu.sim import SessionSpec, simulate_session

@@ -8,8 +8,8 @@ import numpy as np
 
 from firmware_protocol.frames import encode_stream
 from imu.cli import main
-from imu.io.framestream import StreamHeader
 from imu.io.journal import JournalWriter
+from imu.io.recorders.base import StreamHeader
 from imu.io.recording import read_recording
 
 

@@ -20,7 +20,6 @@ import pytest
 from firmware_protocol.frames import encode_stream
 from imu.cli import main
 from imu.errors import RecordingError
-from imu.io.framestream import StreamHeader, StreamRecorder
 from imu.io.journal import (
     REASON_JOURNAL,
     JournalWriter,
@@ -28,6 +27,8 @@ from imu.io.journal import (
     recover,
     recover_journal,
 )
+from imu.io.recorders.base import StreamHeader
+from imu.io.recorders.hip import StreamRecorder
 
 HEADER = StreamHeader(odr_hz=104, acc_range_g=8, gyr_range_dps=500, exercise="dead-bug")
 
@@ -144,7 +145,7 @@ RECORDER_SCRIPT = textwrap.dedent(
     import sys, time
     import numpy as np
     from firmware_protocol.frames import encode_stream
-    from imu.io.framestream import StreamHeader
+    from imu.io.recorders.base import StreamHeader
     from imu.io.journal import JournalWriter
 
     header = StreamHeader(odr_hz=104, acc_range_g=8, gyr_range_dps=500)

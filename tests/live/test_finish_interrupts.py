@@ -31,9 +31,10 @@ from imu.cli import main
 from imu.core.analyzer import RepAnalyzer
 from imu.errors import RecordingError
 from imu.exercises import get_profile
-from imu.io.framestream import StreamHeader, StreamRecorder
 from imu.io.journal import JournalWriter
 from imu.io.recorders import FrameRecorder
+from imu.io.recorders.base import StreamHeader
+from imu.io.recorders.hip import StreamRecorder
 from imu.io.recording import Recording, read_recording
 from imu.live.finish import finish_session
 from imu.live.session import InterruptHold, LiveResult, LiveSession, run_with_signals
