@@ -70,6 +70,7 @@ import logging
 import math
 import os
 import re
+import shlex
 import signal
 import socket
 import threading
@@ -529,9 +530,25 @@ def unusable_file(path: str | Path) -> str:
     return not_a_recording(path).removeprefix(f"{path}: ")
 
 
+def csvs_left_out_advice(folder: Path, csvs: Sequence[Path]) -> str:
+    """How to include the CSV files a search of ``folder`` left out: name them or a glob.
+
+    The glob given matches them: ``FOLDER/*.csv`` when they all lie in ``folder`` itself,
+    ``'FOLDER/**/*.csv'`` (quoted, for the shell) when some lie in a subfolder, where
+    ``FOLDER/*.csv`` would match none of them. Up to three are named, the others counted.
+    """
+    base = str(folder).rstrip("/") or "/"
+    nested = any(p.parent != folder for p in csvs)
+    pattern = f"'{base}/**/*.csv'" if nested else f"{base}/*.csv"
+    named = ", ".join(shlex.quote(str(p)) for p in csvs[:3])
+    more = f" and {len(csvs) - 3} more" if len(csvs) > 3 else ""
+    return (f"to include them, name them ({named}{more}) or give a glob such as {pattern} "
+            "(it also matches any other CSV there)")
+
+
 def _search_folder(
     folder: Path, not_data: frozenset[Path] = frozenset()
-) -> tuple[list[Path], int, list[Path], list[Path]]:
+) -> tuple[list[Path], list[Path], list[Path], list[Path]]:
     """A directory search: its recordings, data CSVs and datasets left out, stray report tables.
 
     Recordings are the ``*.parquet`` files (and broken links named so, which then fail with
@@ -547,7 +564,7 @@ def _search_folder(
     recording and taken.
     """
     recordings: list[Path] = []
-    csvs = 0
+    csvs: list[Path] = []
     datasets: list[Path] = []
     stray: list[Path] = []
     for here, dirs, files in os.walk(folder):
@@ -569,7 +586,7 @@ def _search_folder(
             elif (name.endswith(".csv") and not name.endswith(".truth.csv")
                   and name not in NOT_DATA_CSV and path.is_file()
                   and resolved(path) not in not_data):
-                csvs += 1
+                csvs.append(path)
         here_recordings = any(r.parent == base for r in recordings)
         if tables and (here_recordings or REPORT_PAGE not in files):
             for table in tables:
@@ -577,7 +594,7 @@ def _search_folder(
                     stray.append(table)
                 else:  # sensor data under a table's name: a recording after all
                     recordings.append(table)
-    return sorted(recordings), csvs, sorted(datasets), sorted(stray)
+    return sorted(recordings), sorted(csvs), sorted(datasets), sorted(stray)
 
 
 REPORT_PAGE: Final = "report.html"
@@ -710,8 +727,8 @@ def expand_inputs(
             if csvs:
                 logger.warning(
                     "%s: %d CSV file(s) left out (a folder is searched for .parquet "
-                    "recordings); name them, or a glob such as %s/*.csv, to include them",
-                    text, csvs, text.rstrip("/"),
+                    "recordings); %s",
+                    text, len(csvs), csvs_left_out_advice(Path(text), csvs),
                 )
         elif Path(text).exists() or _dangling(Path(text)):
             # a file; a named pipe, socket or device, or a broken link or a loop of links
@@ -827,15 +844,41 @@ def collect_jobs(
             jobs.append(Job(p, "", row, error=str(exc).removeprefix(f"{p}: ")))
             continue
         if sid in seen:
+            first = jobs[index[sid]]
+            clash = manifest_clash(first.manifest, row)
+            if clash:
+                # One recording is one session: filed once, under the first file's row, the
+                # copy's participant would lose a session without a word. A failure says so.
+                jobs.append(Job(p, "", row, error=(
+                    f"the same bytes as {seen[sid]} (session {sid}, analysed once, with that "
+                    f"file's row), but the manifest gives this file {clash}; a recording is "
+                    "one session: fix the manifest row of one of them, or replace the file "
+                    "copied by mistake")))
+                continue
             logger.warning("%s has the same content as %s (session %s): analysed once", p,
                            seen[sid], sid)
-            first = jobs[index[sid]]
             jobs[index[sid]] = replace(first, aliases=(*first.aliases, p))
             continue
         seen[sid] = p
         index[sid] = len(jobs)
         jobs.append(Job(p, sid, row))
     return jobs
+
+
+def manifest_clash(first: ManifestRow, copy: ManifestRow) -> str:
+    """What the manifest row of a copy says against that of the file it copies; "" if nothing.
+
+    Only values both rows give count (an empty cell falls through to the recording's own
+    metadata, which byte-identical files share): ``participant 'P02' (that file 'P01')``.
+    """
+    differ = []
+    for name in ("participant", "exercise", "tempo", "date"):
+        a, b = getattr(first, name), getattr(copy, name)
+        if a is not None and b is not None and a != b:
+            if name == "date":
+                a, b = (datetime.fromtimestamp(v, UTC).isoformat() for v in (a, b))
+            differ.append(f"{name} {b!r} (that file {a!r})")
+    return " and ".join(differ)
 
 
 def _missing_files(manifest: Manifest) -> dict[Path, str]:
@@ -1835,8 +1878,9 @@ def write_session(
     The marker records ``inputs`` (:func:`session_inputs`), which decide whether a re-run
     skips the session, and ``sources``: the resolved paths of the file (and of its
     byte-identical copies, :attr:`Job.aliases`), with those of the earlier marker.
-    When a write fails, the files of this session written so far are removed again (and the
-    session has no done-marker, so a re-run analyses it).
+    When a write fails or is interrupted (Ctrl-C before the marker is written), the files of
+    this session written so far are removed again (and the session has no done-marker, so a
+    re-run analyses it).
 
     Raises:
         BatchError: the session cannot be written (the dataset is not writable, the disk is
@@ -1895,6 +1939,13 @@ def write_session(
             f"dataset's schema ({_one_line(exc)}); this is a bug in imu, please report it "
             "with this file"
         ) from exc
+    except KeyboardInterrupt:
+        # Ctrl-C between two table files: without its marker the session is not done, and
+        # its reps file alone would be read with the dataset (reps of a session that has no
+        # row in sessions). What was written of it goes, as on any failed write.
+        if not marker.exists():
+            _discard(root, outcome.participant, written)
+        raise
     return written
 
 
@@ -2043,10 +2094,13 @@ def _run_locked(
     if on_start is not None:
         on_start(len(todo) + len(unreadable))
     failures: list[tuple[Path, str]] = []
+    # Whose files failed, where the manifest says (a per-participant count of failed sessions)
+    who = {j.path: j.manifest.participant for j in jobs}
     notes: list[tuple[Path, str]] = []
     hours = 0.0
     reps = 0
     analysed = 0
+    unnamed = 0  # sessions stored under UNKNOWN_PARTICIPANT
     again: Counter[str] = Counter()
     not_read = (SessionOutcome(j.path, j.session_id, None, UNKNOWN_PARTICIPANT, error=j.error)
                 for j in unreadable)
@@ -2085,6 +2139,7 @@ def _run_locked(
                     logger.info("%s failed: %s", outcome.path, outcome.error)
                 else:
                     analysed += 1
+                    unnamed += outcome.participant == UNKNOWN_PARTICIPANT
                     if outcome.session_id in earlier:
                         again[earlier[outcome.session_id]] += 1
                     hours += outcome.duration_s / 3600.0
@@ -2094,9 +2149,17 @@ def _run_locked(
                 if on_done is not None:
                     on_done(outcome)
     except KeyboardInterrupt:
-        _write_failures(root, failures)  # the sessions stored so far stay, done
+        _write_failures(root, failures, who)  # the sessions stored so far stay, done
         raise
-    _write_failures(root, failures)
+    if unnamed:
+        # In every per-participant table they are one person, "unknown".
+        logger.warning(
+            "%d session(s) name no participant (neither a manifest row nor the recording "
+            "gives one): stored under %r, one participant in every per-participant table; "
+            "give each file's participant in a manifest (--manifest, column participant)",
+            unnamed, UNKNOWN_PARTICIPANT,
+        )
+    _write_failures(root, failures, who)
     return BatchResult(analysed, skipped, failures, hours, reps, time.perf_counter() - started,
                        sum(again.values()), dict(again), notes)
 
@@ -2107,9 +2170,17 @@ results are removed even though it failed only on the batch-wide ``--tempo``: th
 incomplete or unreadable, or their done-marker is."""
 
 
-def _write_failures(root: Path, failures: list[tuple[Path, str]]) -> None:
+def _write_failures(root: Path, failures: list[tuple[Path, str]],
+                    who: dict[Path, str | None] | None = None) -> None:
+    """Write ``_failures.csv``, one row per failed file: ``file``, ``participant``, ``reason``.
+
+    ``participant`` is the manifest's (``who``: path -> label), else empty: a file that
+    failed may never have been read, so its own metadata is not known.
+    """
     frame = pd.DataFrame(
-        {"file": [str(p) for p, _ in failures], "reason": [r for _, r in failures]},
+        {"file": [str(p) for p, _ in failures],
+         "participant": [(who or {}).get(p) for p, _ in failures],
+         "reason": [r for _, r in failures]},
         dtype=object,
     )
     try:
@@ -2225,6 +2296,24 @@ def _close(client: Any, cluster: Any, stopping: bool) -> None:
         dask_log.setLevel(level)
 
 
+def _absolute(job: Job) -> Job:
+    """``job`` with an absolute path (for workers whose working folder is not ours)."""
+    return job if job.path.is_absolute() else replace(job, path=Path(os.path.abspath(job.path)))
+
+
+def _as_given(outcome: SessionOutcome, job: Job, scheduler: str) -> SessionOutcome:
+    """A running cluster's outcome of ``job``, naming the file as given (not absolute).
+
+    A file its workers cannot find says where they looked for it, and what they need.
+    """
+    error = outcome.error
+    if error is not None and error.startswith("no such file"):
+        error = (f"{error} on the workers of {scheduler} (looked for at "
+                 f"{os.path.abspath(job.path)}): they must see the input files at the same "
+                 "paths as this computer (a shared folder), or run without --scheduler")
+    return replace(outcome, path=job.path, error=error)
+
+
 def _outcomes(
     jobs: Sequence[Job], options: BatchOptions
 ) -> Generator[SessionOutcome, None, None]:
@@ -2271,13 +2360,20 @@ def _outcomes(
                 hint = "try fewer --workers, or --workers 0 to run in this process"
             where = options.scheduler or "a local cluster"
             raise BatchError(f"cannot connect to {where}: {exc}; {hint}") from exc
-        futures = client.map(analyze_job, list(jobs), options=options, pure=False)
+        # A running cluster's workers were started in folders of their own: a relative
+        # path names nothing there (every file failed "no such file"). They get absolute
+        # paths; the outcomes name each file as it was given.
+        sent = [_absolute(j) for j in jobs] if options.scheduler is not None else list(jobs)
+        futures = client.map(analyze_job, sent, options=options, pure=False)
         by_key = {f.key: j for f, j in zip(futures, jobs, strict=True)}
         for future in as_completed(futures):
+            job = by_key[future.key]
             try:
-                yield future.result()
+                outcome = future.result()
+                if options.scheduler is not None:
+                    outcome = _as_given(outcome, job, options.scheduler)
+                yield outcome
             except Exception as exc:  # a lost worker fails one file, not the batch
-                job = by_key[future.key]
                 yield SessionOutcome(job.path, job.session_id, None, UNKNOWN_PARTICIPANT,
                                      error=_one_line(exc))
             future.release()

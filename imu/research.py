@@ -18,8 +18,8 @@ one table of reps, one of sets and one of sessions, each row tagged with ``parti
 
 Weeks are ISO 8601 weeks of the session's UTC start: ``week`` is a label such as
 ``2024-W02`` and ``week_start`` the Monday (UTC midnight) that begins it. Rows without a date
-are left out of weekly results (with a log message). Every function takes the tables as
-DataFrames, so filtered or concatenated tables work as well; none changes its input.
+are left out of weekly results, with a warning that counts them. Every function takes the
+tables as DataFrames, so filtered or concatenated tables work as well; none changes its input.
 """
 
 from __future__ import annotations
@@ -101,8 +101,10 @@ def load_table(root: str | Path, table: str) -> pd.DataFrame:
             f"{folder}: no such table folder; is {root} a dataset written by 'imu batch'?"
         )
     partitioning = pads.partitioning(pa.schema([("participant", pa.string())]), flavor="hive")
+    source = _done_files(root, folder, table)
     try:
-        data = pads.dataset(folder, format="parquet", partitioning=partitioning)
+        data = pads.dataset(source, format="parquet", partitioning=partitioning,
+                            partition_base_dir=str(folder))
         # pyarrow takes the columns of the first file it reads: sessions stored by an earlier
         # version lack a column added since (exercise_note), and a new one read after them
         # would lose it. Read with every file's columns, missing ones null.
@@ -113,8 +115,8 @@ def load_table(root: str | Path, table: str) -> pd.DataFrame:
                     [*schemas, pa.schema([("participant", pa.string())])])
             except (pa.ArrowTypeError, pa.ArrowInvalid) as exc:
                 raise ResearchError(_mixed_types(root, folder, schemas, exc)) from exc
-            data = pads.dataset(folder, format="parquet", partitioning=partitioning,
-                                schema=unified)
+            data = pads.dataset(source, format="parquet", partitioning=partitioning,
+                                partition_base_dir=str(folder), schema=unified)
         frame = data.to_table().to_pandas()
     except (pa.ArrowException, OSError) as exc:
         raise _damaged(root, folder, exc) from exc
@@ -125,6 +127,45 @@ def load_table(root: str | Path, table: str) -> pd.DataFrame:
             frame[column] = frame[column].fillna(False).astype(bool)
     keys = [c for c in ("participant", "date", "session_id", "set", "rep") if c in frame]
     return frame.sort_values(keys, kind="stable").reset_index(drop=True)
+
+
+DONE_DIR: Final = "_done"
+"""The folder of a dataset's done-markers (``_done/<session_id>.json``, :mod:`imu.batch`)."""
+
+
+def _done_files(root: str | Path, folder: Path, table: str) -> list[str]:
+    """The table files of ``folder`` whose session is done (its done-marker is written).
+
+    ``imu batch`` writes a session's three table files, then its done-marker: a file no
+    marker names is of a session being written (a batch still running) or of a batch that
+    was killed, and the next run removes it. Those are left out, with a warning, so that the
+    tables agree (no reps of a session without its sessions row). A dataset without
+    ``_done/`` (tables copied on their own) is read whole.
+
+    Raises:
+        ResearchError: table files are there but no session is done yet.
+
+    """
+    files = sorted(p for p in folder.rglob("*.parquet")
+                   if p.is_file() and not p.name.startswith((".", "_")))
+    markers = Path(root) / DONE_DIR
+    if not markers.is_dir():
+        return [str(p) for p in files]
+    done = {p.stem for p in markers.glob("*.json")}
+    kept = [str(p) for p in files if p.stem in done]
+    left = len(files) - len(kept)
+    if left and not kept:
+        raise ResearchError(
+            f"{root}: no session is done yet ({left} {table} file(s) of sessions being "
+            "written); wait for 'imu batch' to finish, or run it again if it was stopped"
+        )
+    if left:
+        logger.warning(
+            "%s: %d %s file(s) left out: their sessions are not done (an 'imu batch' is "
+            "still writing them, or was stopped; run it again to finish them)",
+            root, left, table,
+        )
+    return kept
 
 
 MARKS_ADDED_SINCE: Final[dict[str, tuple[str, ...]]] = {"reps": ("missed_before",)}
@@ -185,12 +226,22 @@ def _need(frame: pd.DataFrame, columns: Sequence[str], what: str) -> None:
 def with_week(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy with ``week`` (ISO label, e.g. ``2024-W02``) and ``week_start`` (its Monday).
 
-    Rows without a ``date`` are dropped (logged).
+    Rows without a ``date`` are dropped, with a warning that counts them (and their
+    sessions) and says how to date them: a weekly table that quietly lacks them reads as if
+    those sessions never took place.
     """
     _need(frame, ["date"], "with_week")
-    dated = frame[frame["date"].notna()].copy()
-    if len(dated) < len(frame):
-        logger.info("%d row(s) without a date left out of weekly results", len(frame) - len(dated))
+    undated = frame["date"].isna()
+    dated = frame[~undated].copy()
+    if undated.any():
+        sessions = (f" of {frame.loc[undated, 'session_id'].nunique()} session(s)"
+                    if "session_id" in frame else "")
+        logger.warning(
+            "%d row(s)%s without a date left out of weekly results; give their dates in "
+            "the manifest's date column (imu batch --manifest) or group without 'week' "
+            "(by=(\"participant\", \"exercise\"))",
+            int(undated.sum()), sessions,
+        )
     date = pd.to_datetime(dated["date"], utc=True)
     iso = date.dt.isocalendar()
     dated[WEEK] = iso["year"].astype(str) + "-W" + iso["week"].astype(str).str.zfill(2)
@@ -230,20 +281,29 @@ def tempo_compliance(
     reps: pd.DataFrame,
     by: Sequence[str] = DEFAULT_BY,
     tolerance: TempoTolerance | None = None,
+    sessions: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Tempo compliance per group (default: participant, exercise, ISO week).
 
-    Columns: the group keys (and ``week_start`` with ``week``), ``sessions``, ``reps``,
-    ``hip_drives`` (the reps of a standing strict lift, below), ``tempo_ok_share`` (share
-    of reps with every phase on tempo, from the analysis, out of the reps not over a data
-    gap, as the session table's column of that name: a rep over a gap is not judged,
-    :func:`imu.report.tables.judged`; NaN when none was judged),
-    ``prescribed_eccentric_s`` (s), and, out of the judged reps too (a rep over a gap lasted
-    an unknown time), ``eccentric_s_median`` (s), ``eccentric_ok_share``
-    (share of reps whose eccentric is not shorter than the prescription minus the
-    tolerance, ``max(min_s, fraction x prescribed)``: the "slow eccentric" DOMAIN asks for;
-    a longer eccentric is not a fault here) and ``eccentric_ratio_median`` (measured /
-    prescribed eccentric).
+    Columns: the group keys (and ``week_start`` with ``week``), ``sessions`` (the sessions
+    with at least one rep: the reps table has no row of a session without one; with
+    ``sessions``, the sessions table, every session, and the groups whose sessions found no
+    rep get a row with ``reps`` 0, so that hip drives or reps per session count them), ``reps``,
+    ``hip_drives`` (the reps of a standing strict lift, below), ``uncertain_reps`` (reps
+    not over a data gap whose ``count_confidence`` is under 0.5, left out of every other
+    column, as :func:`fault_rates` says), ``tempo_ok_share`` (share of reps with every
+    phase on tempo, from the analysis), ``prescribed_eccentric_s`` (s),
+    ``eccentric_s_median`` (s), ``eccentric_ok_share`` (share of reps whose eccentric is
+    not shorter than the prescription minus the tolerance, ``max(min_s, fraction x
+    prescribed)``: the "slow eccentric" DOMAIN asks for; a longer eccentric is not a fault
+    here) and ``eccentric_ratio_median`` (measured / prescribed eccentric).
+
+    The shares and the eccentric figures are out of the reps that are evidence of the tempo
+    kept, by the advice's rule (:func:`imu.report.summary.evidence_mask`): not over a data
+    gap (:func:`imu.report.tables.judged`: it lasted an unknown time) and not uncertain (it
+    may be noise, or half of a rep, and is never counted as on tempo); NaN when no rep of
+    the group is such evidence. ``reps`` counts every rep. (The session table's
+    ``tempo_ok_share`` keeps its uncertain reps: on a session with some, the two differ.)
 
     A standing strict lift (``standing-curl``, ``standing-press``: the profile's
     ``every_rep_is_swing``) has no tempo: each of its reps is a hip drive, a pelvic burst
@@ -259,11 +319,15 @@ def tempo_compliance(
     drive = _hip_drive(frame)
     prescribed = prescribed_eccentric_s(frame["tempo"]).where(~drive)
     allowed = np.maximum(tol.min_s, tol.fraction * prescribed)
-    # A rep over a data gap lasted an unknown time: its eccentric is left out too; a hip
-    # drive has no eccentric to hold against a tempo.
-    ecc = frame["eccentric_s"].where(judged(frame) & ~drive)
+    # A rep over a data gap lasted an unknown time, and an uncertain rep may be no rep (or
+    # half of one): neither is evidence of the tempo kept (evidence_mask, the advice's
+    # rule), so neither counts as on tempo nor in the eccentric figures. A hip drive has no
+    # eccentric to hold against a tempo.
+    evidence = evidence_mask(frame)
+    ecc = frame["eccentric_s"].where(evidence & ~drive)
     frame = frame.assign(
-        _tempo_ok=_judged_only(frame, "tempo_ok").where(~drive),
+        _tempo_ok=frame["tempo_ok"].astype("float64").where(evidence & ~drive),
+        _unsure=(judged(frame) & ~evidence).astype("int64"),
         _drive=drive.astype("int64"),
         _pres=prescribed,
         _ecc=ecc,
@@ -275,13 +339,35 @@ def tempo_compliance(
         sessions=("session_id", "nunique"),
         reps=("tempo_ok", "size"),
         hip_drives=("_drive", "sum"),
+        uncertain_reps=("_unsure", "sum"),
         tempo_ok_share=("_tempo_ok", "mean"),
         prescribed_eccentric_s=("_pres", "median"),
         eccentric_s_median=("_ecc", "median"),
         eccentric_ok_share=("_ecc_ok", "mean"),
         eccentric_ratio_median=("_ratio", "median"),
     )
+    if sessions is not None:
+        out = _every_session(out, sessions, by)
     return out.reset_index()
+
+
+def _every_session(out: pd.DataFrame, sessions: pd.DataFrame,
+                   by: Sequence[str]) -> pd.DataFrame:
+    """``out`` (indexed by the group keys) with ``sessions`` counted in the sessions table.
+
+    A session without a single rep (a strict lift done without one hip drive, a recording in
+    which no rep was found) has no row in the reps table; here it counts, and a group of such
+    sessions alone gets a row with no reps (its measures NaN).
+    """
+    _need(sessions, ["session_id", *(k for k in by if k != WEEK)],
+          "tempo_compliance(sessions=...)")
+    frame, keys = _by(sessions, by)
+    counts = frame.groupby(keys, sort=True, observed=True)["session_id"].nunique()
+    out = out.reindex(out.index.union(counts.index))
+    out["sessions"] = counts.reindex(out.index).fillna(out["sessions"])
+    for column in ("sessions", "reps", "hip_drives", "uncertain_reps"):
+        out[column] = out[column].fillna(0).astype("int64")
+    return out
 
 
 def _hip_drive(reps: pd.DataFrame) -> pd.Series:
@@ -308,14 +394,15 @@ def eccentric_quantiles(
 
     Columns: the group keys, ``reps``, then ``eccentric_s_q10``, ``eccentric_s_q25``... (s;
     the name carries the quantile in percent). The quantiles are out of the reps not over a
-    data gap (:func:`imu.report.tables.judged`: such a rep lasted an unknown time), as
-    :func:`tempo_compliance`'s ``eccentric_s_median``, and not hip drives of a standing strict
+    data gap (:func:`imu.report.tables.judged`: such a rep lasted an unknown time) and not
+    uncertain (it may be no rep), as :func:`tempo_compliance`'s ``eccentric_s_median``
+    (:func:`imu.report.summary.evidence_mask`), and not hip drives of a standing strict
     lift (no eccentric to time); ``reps`` counts every rep.
     """
     _need(reps, ["eccentric_s"], "eccentric_quantiles")
     frame, keys = _by(reps, by)
     frame = frame.assign(
-        eccentric_s=frame["eccentric_s"].where(judged(frame) & ~_hip_drive(frame)))
+        eccentric_s=frame["eccentric_s"].where(evidence_mask(frame) & ~_hip_drive(frame)))
     grouped = frame.groupby(keys, sort=True, observed=True)["eccentric_s"]
     qs = np.asarray(quantiles, dtype=float)
     table = grouped.quantile(qs).unstack()
@@ -407,19 +494,25 @@ def hold_time(reps: pd.DataFrame, by: Sequence[str] = DEFAULT_BY) -> pd.DataFram
     enough for the prescription: ``tempo_ok``, a hold's tempo being its hold alone), both
     out of the holds not over a data gap (:func:`imu.report.tables.judged`: such a hold
     lasted an unknown time; NaN when none was judged), and ``prescribed_hold_s`` (the
-    tempo's middle number, median over the group, s).
+    tempo's middle number, median over the group, s). ``uncertain_holds`` counts the holds
+    not over a gap whose ``count_confidence`` is under 0.5: they may be no hold, so
+    ``hold_ok_share`` leaves them out, as :func:`tempo_compliance` its uncertain reps
+    (never "held long enough").
     """
     _need(reps, ["session_id", "tempo", "tempo_ok", "top_hold_s"], "hold_time")
     frame, keys = _by(reps, by)
+    evidence = evidence_mask(frame)
     frame = frame.assign(
         _held=frame["top_hold_s"].where(judged(frame)),
-        _ok=_judged_only(frame, "tempo_ok"),
+        _ok=frame["tempo_ok"].astype("float64").where(evidence),
+        _unsure=(judged(frame) & ~evidence).astype("int64"),
         _pres=prescribed_hold_s(frame["tempo"]),
     )
     grouped = frame.groupby(keys, sort=True, observed=True)
     out = grouped.agg(
         sessions=("session_id", "nunique"),
         holds=("top_hold_s", "size"),
+        uncertain_holds=("_unsure", "sum"),
         longest_hold_s=("_held", "max"),
         hold_ok_share=("_ok", "mean"),
         prescribed_hold_s=("_pres", "median"),

@@ -83,3 +83,30 @@ def test_time_under_tension_and_eccentric_quantiles_leave_hip_drives_out() -> No
     assert quantiles.filter(like="eccentric_s_q").isna().all().all()
     timed_q = research.eccentric_quantiles(crunch.reps)
     assert timed_q.filter(like="eccentric_s_q").notna().all().all()
+
+
+def test_sessions_without_a_rep_count_when_the_sessions_table_is_given() -> None:
+    """A strict lift done without one hip drive has no reps row: hip drives per session
+    were those of the other sessions alone (WLE belt: adelmo's 11 drives in 3 sessions, not
+    the 5 he did)."""
+    reps = pd.DataFrame({
+        "participant": ["p1"] * 3, "exercise": ["standing-strict"] * 3,
+        "session_id": ["a", "a", "b"], "tempo": ["2-1-2"] * 3, "tempo_ok": [True] * 3,
+        "eccentric_s": [1.0] * 3, "count_confidence": [0.9] * 3,
+        "date": pd.Timestamp("2024-01-08T10:00Z"),
+    })
+    sessions = pd.DataFrame({
+        "participant": ["p1", "p1", "p1", "p2"],
+        "exercise": ["standing-strict"] * 4, "session_id": ["a", "b", "c", "d"],
+        "date": pd.Timestamp("2024-01-09T10:00Z"),
+    })
+    by = ("participant", "exercise")
+    alone = research.tempo_compliance(reps, by=by)
+    assert list(alone["sessions"]) == [2]  # sessions with a rep only, as documented
+    every = research.tempo_compliance(reps, by=by, sessions=sessions)
+    assert list(every["participant"]) == ["p1", "p2"]
+    assert list(every["sessions"]) == [3, 1]
+    assert list(every["reps"]) == [3, 0] and list(every["hip_drives"]) == [3, 0]
+    assert every["tempo_ok_share"].isna().all()
+    weekly = research.tempo_compliance(reps, sessions=sessions)
+    assert list(weekly["sessions"]) == [3, 1] and list(weekly["week"]) == ["2024-W02"] * 2

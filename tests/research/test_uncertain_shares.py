@@ -95,3 +95,59 @@ def test_hold_fault_shares_leave_uncertain_holds_out() -> None:
     text = "\n".join(headline(progress))
     assert "1 uncertain hold left out (the analyzer is not sure it was a hold)" in text
     assert "Hips sagging (%, uncertain holds left out)" in render_progress_html(progress)
+
+
+def _compliance_reps() -> pd.DataFrame:
+    """Four reverse crunches at 2-1-2: two on tempo and sure, one off tempo and sure, and
+    one on tempo (a 2 s descent) whose count confidence is 0.1: it may be no rep."""
+    reps = make_set(1, 4, 0.0, 9.0)
+    reps[2] = make_rep(1, 3, 18.0, eccentric_s=0.5, tempo_ok=False)
+    reps[3] = dataclasses.replace(make_rep(1, 4, 27.0), count_confidence=0.1)
+    return reps_table(reps).assign(participant="p1", exercise="reverse-crunch",
+                                   session_id="s1", tempo="2-1-2",
+                                   date=pd.Timestamp("2024-01-08T10:00Z"))
+
+
+def test_tempo_compliance_never_counts_an_uncertain_rep_as_on_tempo() -> None:
+    """A rep the analyzer is not sure was a rep is no evidence of the tempo kept.
+
+    ``tempo_compliance`` counted it: a per-person compliance of 3/4 on tempo where the reps
+    that are evidence give 2/3 (found on simulated dead bugs: 4 of a session's 5 uncertain
+    reps were "on tempo").
+    """
+    row = research.tempo_compliance(_compliance_reps()).iloc[0]
+    assert row["reps"] == 4 and row["uncertain_reps"] == 1
+    assert row["tempo_ok_share"] == pytest.approx(2 / 3)  # was 3/4
+    assert row["eccentric_ok_share"] == pytest.approx(2 / 3)  # was 3/4
+    assert row["eccentric_s_median"] == pytest.approx(2.0)
+    # Every rep uncertain: nothing to judge the tempo by (NaN, not 100% on tempo).
+    unsure = research.tempo_compliance(_compliance_reps().assign(count_confidence=0.2))
+    assert unsure["uncertain_reps"].iloc[0] == 4
+    assert unsure[["tempo_ok_share", "eccentric_ok_share", "eccentric_s_median"]].isna().all(
+        axis=None)
+    # Tables written before count_confidence count every rep as sure.
+    old = research.tempo_compliance(_compliance_reps().drop(columns="count_confidence"))
+    assert old["uncertain_reps"].iloc[0] == 0
+    assert old["tempo_ok_share"].iloc[0] == pytest.approx(3 / 4)
+
+
+def test_hold_ok_share_never_counts_an_uncertain_hold_as_held_long_enough() -> None:
+    data = tables("plank", ["1-30-1"] * 2, reps=2)
+    reps = data.reps.assign(count_confidence=1.0)
+    reps.loc[reps.index[0], "tempo_ok"] = False
+    reps.loc[reps.index[1], "count_confidence"] = 0.1  # on tempo, but it may be no hold
+    row = research.hold_time(reps, by=("participant", "exercise")).iloc[0]
+    assert row["holds"] == len(reps) and row["uncertain_holds"] == 1
+    sure = reps["count_confidence"] >= 0.5
+    assert row["hold_ok_share"] == pytest.approx(reps.loc[sure, "tempo_ok"].mean())
+    assert row["hold_ok_share"] < reps["tempo_ok"].mean()  # was the mean of every hold
+
+
+def test_eccentric_quantiles_leave_uncertain_reps_out_as_the_median_does() -> None:
+    reps = _compliance_reps()
+    reps.loc[reps.index[3], "eccentric_s"] = 0.2  # the uncertain rep: a "descent" of 0.2 s
+    q = research.eccentric_quantiles(reps, (0.0, 0.5), by=("participant",)).iloc[0]
+    assert q["reps"] == 4
+    assert q["eccentric_s_q00"] == pytest.approx(0.5)  # was 0.2, the uncertain rep's
+    median = research.tempo_compliance(reps, by=("participant",))["eccentric_s_median"]
+    assert q["eccentric_s_q50"] == pytest.approx(median.iloc[0])
