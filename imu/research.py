@@ -302,8 +302,8 @@ def tempo_compliance(
     kept, by the advice's rule (:func:`imu.report.summary.evidence_mask`): not over a data
     gap (:func:`imu.report.tables.judged`: it lasted an unknown time) and not uncertain (it
     may be noise, or half of a rep, and is never counted as on tempo); NaN when no rep of
-    the group is such evidence. ``reps`` counts every rep. (The session table's
-    ``tempo_ok_share`` keeps its uncertain reps: on a session with some, the two differ.)
+    the group is such evidence. ``reps`` counts every rep. (The session and sets tables'
+    ``tempo_ok_share`` leave them out too: one figure wherever it is read.)
 
     A standing strict lift (``standing-curl``, ``standing-press``: the profile's
     ``every_rep_is_swing``) has no tempo: each of its reps is a hip drive, a pelvic burst

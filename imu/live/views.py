@@ -265,13 +265,13 @@ def set_line(set_no: int, reps: tuple[Rep, ...], hold: bool = False,
     # judged, and it is left out of the time under tension (as the report); a set of such
     # reps alone lasted an unknown time, not 0 s.
     judged = [r for r in reps if not r.in_gap]
-    on_tempo = sum(bool(r.tempo_ok) for r in judged)
     gaps = len(reps) - len(judged)
     # "2 on tempo, 1 not judged": the rep over a gap is none of the 2 on tempo.
     not_judged = f", {gaps} not judged (over a data gap)" if gaps else ""
-    # An uncertain rep may be no rep: its swing and faults are not counted (the report's
-    # rule), and the line says how many were left out.
+    # An uncertain rep may be no rep: its tempo, swing and faults are not counted (the
+    # report's rule, the tables' tempo_ok_share), and the line says how many were left out.
     counted, unsure = counted_reps(reps)
+    on_tempo = sum(bool(r.tempo_ok) for r in counted)
     left_out = uncertain_left_out(unsure)
     swings = sum(bool(r.swing) for r in counted)
     faults = sum(len(r.faults) for r in counted)

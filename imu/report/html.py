@@ -561,14 +561,16 @@ def set_section(report: SessionReport, set_row: Row, reps: pd.DataFrame, level: 
     n = int(set_row["reps"])
     clean = int(set_row["clean_reps"])
     measured = judged(reps)
-    on_tempo = int((reps["tempo_ok"].astype(bool) & measured).sum())
+    sure = measured & sure_reps(reps)
+    # On tempo out of the sure reps, as the sets table's tempo_ok_share.
+    on_tempo = int((reps["tempo_ok"].astype(bool) & sure).sum())
     gaps = n - int(measured.sum())
     gap_text = (f" ({gaps} over a data gap, not judged)" if gaps else "")
     unsure = _uncertain_left_out(int((measured & ~sure_reps(reps)).sum()))
     line = (
         f"{n} rep{'s' if n != 1 else ''}{gap_text}: {clean} clean (no form fault{unsure}), "
         f"{int(set_row['clean_reps_before_first_fault'])} clean before the first swing or fault, "
-        f"{on_tempo} of {n - gaps} on tempo, "
+        f"{on_tempo} of {int(sure.sum())} on tempo{unsure}, "
         f"{_tut_words(_num(set_row, 'tut_s'))}{rest_text}."
     )
     alternating = reps["side"].notna().any()
@@ -695,7 +697,7 @@ def summary_html(summary: Summary, name: str = "") -> str:
     if summary.strict:
         return _strict_summary_html(summary, parts)
     on_tempo = "long enough" if unit == "hold" else "on tempo"
-    judged_of = f"{summary.on_tempo} of {summary.judged}"
+    judged_of = f"{summary.on_tempo} of {summary.tempo_judged}"
     if summary.gap_count:
         judged_of += " judged"
     worked = (f"<li><b>{summary.held_s:.0f} s</b>held in all</li>" if unit == "hold"
@@ -706,8 +708,8 @@ def summary_html(summary: Summary, name: str = "") -> str:
         '<ul class="stats">'
         f"<li><b>{summary.reps}</b>{unit}{plural} in {summary.sets} "
         f"set{'s' if summary.sets != 1 else ''}</li>"
-        f"<li><b>{_share_text(summary.on_tempo, summary.judged)}</b>{unit}s {on_tempo} "
-        f"({judged_of})</li>"
+        f"<li><b>{_share_text(summary.on_tempo, summary.tempo_judged)}</b>{unit}s {on_tempo} "
+        f"({judged_of}{_uncertain_left_out(summary.uncertain_count)})</li>"
         f"<li><b>{summary.clean_reps}</b>clean {unit}{'s' if summary.clean_reps != 1 else ''}"
         f" (no form fault{_uncertain_left_out(summary.uncertain_count)})</li>"
         f"{worked}</ul>"

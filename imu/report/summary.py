@@ -133,9 +133,10 @@ class Summary:
         disclaimer: the analysis never diagnoses pain or injury.
         unit: what one rep is called: ``hold`` for holds (plank), ``hip drive`` for a
             standing strict lift, else ``rep``.
-        judged: reps judged on tempo: those not over a data gap
-            (:func:`imu.report.tables.judged`).
-        on_tempo: judged reps on tempo (holds: long enough).
+        judged: reps judged: those not over a data gap (:func:`imu.report.tables.judged`).
+        tempo_judged: reps judged on tempo: those of ``judged`` sure to be reps (an uncertain
+            one may be no rep: ``uncertain_count`` says how many are left out so).
+        on_tempo: of those, the reps on tempo (holds: long enough).
         gap_reps: the reps over a data gap, as ``set S, rep R`` text (a strict lift's: when,
             ``at 45 s``; "" when none).
         gap_count: how many reps were over a data gap.
@@ -168,6 +169,7 @@ class Summary:
     disclaimer: str = DISCLAIMER
     unit: str = "rep"
     judged: int = 0
+    tempo_judged: int = 0
     on_tempo: int = 0
     gap_reps: str = ""
     gap_count: int = 0
@@ -924,7 +926,9 @@ def summarize(
     ranked = findings(reps, profile, tempo, tolerance)
     measured = judged(reps)
     over_gap = ~measured
-    on_tempo = _flag(reps, "tempo_ok") & measured
+    # On tempo out of the reps that are evidence of the tempo kept: not over a data gap and
+    # sure to be reps (as the tables' tempo_ok_share): an uncertain one may be no rep.
+    on_tempo = _flag(reps, "tempo_ok") & measured & sure_reps(reps)
     # Clean: no form fault, and sure to be a rep: an uncertain one may be no rep at all (the
     # advice leaves it out too, evidence_mask).
     clean = _flag(reps, "clean") & measured & sure_reps(reps)
@@ -948,6 +952,7 @@ def summarize(
         uncertain_faults=uncertain_faults(reps),
         unit=unit,
         judged=int(measured.sum()),
+        tempo_judged=int((measured & sure_reps(reps)).sum()),
         on_tempo=int(on_tempo.sum()),
         gap_reps=gap_where,
         gap_count=int(over_gap.sum()),

@@ -90,8 +90,8 @@ eccentric_s_mean                 float64  mean eccentric, s
 bottom_pause_s_mean              float64  mean bottom pause, s (NaN with one rep)
 rom_deg_mean                     float64  mean ROM, deg
 tempo_ok_share                   float64  share of reps with tempo_ok, out of the reps
-                                          not over a data gap (NaN when none, and for a
-                                          standing strict lift, as tut_s)
+                                          not over a data gap and not uncertain (NaN when
+                                          none, and for a standing strict lift, as tut_s)
 swings                           int64    reps with swing, out of the reps not over a data
                                           gap and not uncertain (as the counts below: an
                                           uncertain rep may be no rep, as in the advice)
@@ -124,8 +124,8 @@ tut_s                            float64  total time under tension, s (reps over
                                           and for a standing strict lift: its reps are hip
                                           drives, with no tempo)
 tempo_ok_share                   float64  share of reps with tempo_ok, out of the reps
-                                          not over a data gap (NaN for a standing strict
-                                          lift, as tut_s)
+                                          not over a data gap and not uncertain (NaN when
+                                          none, and for a standing strict lift, as tut_s)
 eccentric_s_median               float64  median eccentric, s
 rom_deg_median                   float64  median ROM, deg
 swing_share                      float64  share of reps with swing, out of the reps not
@@ -629,6 +629,15 @@ def sets_table(reps: pd.DataFrame, profile: ExerciseProfile | None = None) -> pd
         with np.errstate(invalid="ignore", divide="ignore"):
             return np.where(n > 0, total(x) / n, np.nan)
 
+    def mean_sure(name: str) -> np.ndarray:
+        # Out of the reps that are evidence of the tempo kept: not over a data gap (an
+        # unknown duration) and not uncertain (it may be noise or half a rep), as the
+        # advice and imu.research.tempo_compliance count them.
+        x = np.where(gap | unsure, np.nan, values(name))
+        n = np.add.reduceat((~np.isnan(x)).astype(np.int64), first)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(n > 0, total(x) / n, np.nan)
+
     # A standing strict lift's every "rep" is a hip drive: no tempo, nothing under tension
     # (NaN, as in session_table, not 0% on tempo nor seconds of tension).
     no_tempo = profile is not None and profile.every_rep_is_swing
@@ -651,7 +660,7 @@ def sets_table(reps: pd.DataFrame, profile: ExerciseProfile | None = None) -> pd
         "eccentric_s_mean": mean("eccentric_s", skip_gaps=True),
         "bottom_pause_s_mean": mean("bottom_pause_s", skip_gaps=True),
         "rom_deg_mean": mean("rom_deg", skip_gaps=True),
-        "tempo_ok_share": unknown if no_tempo else mean("tempo_ok", skip_gaps=True),
+        "tempo_ok_share": unknown if no_tempo else mean_sure("tempo_ok"),
         # Nor are its swing and faults judged (its quantities were measured across the gap),
         # and an uncertain rep may be no rep: out of the counts, as out of the advice.
         "swings": total(np.where(gap | unsure, 0.0, values("swing"))),
@@ -724,7 +733,7 @@ def session_table(
         "reps": len(reps),
         "uncertain_reps": int((reps["count_confidence"] < UNCERTAIN_CONFIDENCE).sum()),
         "tut_s": np.nan if no_tempo else judged_tut_s(reps),
-        "tempo_ok_share": np.nan if no_tempo else judged_share("tempo_ok"),
+        "tempo_ok_share": np.nan if no_tempo else sure_share("tempo_ok"),
         # Durations and ROM of reps over a data gap are unknown: left out, as in the sets.
         "eccentric_s_median": float(measured["eccentric_s"].median()) if len(reps) else np.nan,
         "rom_deg_median": float(measured["rom_deg"].median()) if len(reps) else np.nan,

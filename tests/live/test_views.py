@@ -346,6 +346,18 @@ def test_the_set_line_leaves_a_rep_over_a_gap_unjudged():
     assert f"time under tension {sum(r.tut_s for r in ok[1:]):.0f} s" in line
 
 
+def test_the_set_line_never_counts_an_uncertain_rep_on_tempo():
+    """As the tables' tempo_ok_share: a rep that may be no rep is no evidence of the tempo."""
+    from imu.live.views import set_line
+    from tests.live.web_support import crunch_reps
+
+    reps = tuple(r for r in crunch_reps() if r.set == 1)[:3]
+    ok = tuple(replace(r, tempo_ok=True, in_gap=False, count_confidence=1.0) for r in reps)
+    unsure = (replace(ok[0], count_confidence=0.2), *ok[1:])
+    line = set_line(1, unsure)
+    assert "3 reps, 2 on tempo," in line and "1 uncertain" in line
+
+
 def test_the_sensor_back_note_keeps_the_length_of_the_loss() -> None:
     """A frame lost within 15 s after the gap was placed turned "8 s lost" into "under 1 s"."""
     from imu.live.events import Disconnected, Progress

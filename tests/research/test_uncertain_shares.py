@@ -151,3 +151,25 @@ def test_eccentric_quantiles_leave_uncertain_reps_out_as_the_median_does() -> No
     assert q["eccentric_s_q00"] == pytest.approx(0.5)  # was 0.2, the uncertain rep's
     median = research.tempo_compliance(reps, by=("participant",))["eccentric_s_median"]
     assert q["eccentric_s_q50"] == pytest.approx(median.iloc[0])
+
+
+def test_the_session_and_sets_tables_agree_with_tempo_compliance() -> None:
+    """The same session's on-tempo share is one figure wherever it is read: the session and
+    sets tables left the uncertain rep in (3/4) where tempo_compliance leaves it out (2/3)."""
+    reps = _compliance_reps()
+    sets = sets_table(reps)
+    session = session_table(reps, sets, CRUNCH, parse_tempo("2-1-2"),
+                            RecordingMeta(sampling_rate_hz=104.0), 60.0).iloc[0]
+    row = research.tempo_compliance(reps).iloc[0]
+    assert session["tempo_ok_share"] == pytest.approx(row["tempo_ok_share"]) == pytest.approx(2 / 3)
+    assert sets["tempo_ok_share"].iloc[0] == pytest.approx(2 / 3)
+
+
+def test_the_report_summary_counts_on_tempo_out_of_the_sure_reps() -> None:
+    """The page's "on tempo" card agrees with tempo_ok_share and names what it left out."""
+    from imu.report.html import summary_html
+    from imu.report.summary import summarize
+
+    summary = summarize(_compliance_reps(), CRUNCH, parse_tempo("2-1-2"))
+    assert (summary.on_tempo, summary.tempo_judged, summary.judged) == (2, 3, 4)
+    assert "(2 of 3; 1 uncertain not counted)" in summary_html(summary)

@@ -513,7 +513,9 @@ class CoachingState:
         return {
             "set": set_no,
             "reps": len(reps),
-            "on_tempo": sum(bool(r.tempo_ok) and not r.in_gap for r in reps),
+            # Out of the sure reps, as the tables' tempo_ok_share: a rep that may be no rep
+            # is no evidence of the tempo kept.
+            "on_tempo": sum(bool(r.tempo_ok) for r in counted),
             "not_judged": sum(bool(r.in_gap) for r in reps),
             "swings": sum(bool(r.swing) for r in counted),
             "faults": sum(len(r.faults) for r in counted),

@@ -246,15 +246,16 @@
       [sum.swings, `hip drive${sum.swings === 1 ? "" : "s"} since the last pause${leftOut}`],
     ] : sum.hold ? [  // a plank: holds, judged on their length
       [sum.reps, sum.reps === 1 ? "hold" : "holds"],
-      [sum.on_tempo, sum.not_judged
-        ? `long enough; ${sum.not_judged} more not judged (over a data gap)` : "long enough"],
+      [sum.on_tempo, (sum.not_judged
+        ? `long enough; ${sum.not_judged} more not judged (over a data gap)` : "long enough")
+        + leftOut],
       [sum.faults, `${sum.faults === 1 ? "fault" : "faults"}${leftOut}`],
       [`${fmt(sum.held_s, 0)} s`, "held in all"],
     ] : [
       [sum.reps, "reps"],
       // The reps over a gap are none of the ones on tempo: "2 on tempo; 1 more not judged".
-      [sum.on_tempo, sum.not_judged ? `on tempo; ${sum.not_judged} more not judged (over a data gap)`
-        : "on tempo"],
+      [sum.on_tempo, (sum.not_judged ? `on tempo; ${sum.not_judged} more not judged (over a data gap)`
+        : "on tempo") + leftOut],
       [sum.clean_before_first_fault,
         // A swing ends the run of clean reps too, though it is no fault.
         `clean rep${sum.clean_before_first_fault === 1 ? "" : "s"} before the first swing or fault${leftOut}`],
