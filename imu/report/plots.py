@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import base64
 import io
-import logging
 import math
 import textwrap
 from collections.abc import Mapping, Sequence
@@ -29,26 +28,13 @@ from matplotlib.figure import Figure
 
 from imu.core.metrics import TempoTolerance
 from imu.exercises import FAULT_WORDS, FAULTS, ExerciseProfile
-from imu.report.coaching import (
-    sure_reps,
-)
-from imu.report.summary import (
-    HIP_DRIVE,
-    swing_words,
-)
-from imu.report.tables import (
-    judged,
-    off_phases,
-)
+from imu.report.coaching import sure_reps
+from imu.report.summary import HIP_DRIVE, swing_words
+from imu.report.tables import judged, off_phases
 from imu.tempo import Tempo
 
 if TYPE_CHECKING:
     from imu.report.session import SessionReport
-
-Row = Mapping[Any, Any]
-"""One table row as ``DataFrame.to_dict(orient="records")`` gives it."""
-
-logger = logging.getLogger(__name__)
 
 MAX_PLOT_POINTS: Final = 20_000
 """Most trace points drawn per figure."""
