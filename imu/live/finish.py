@@ -49,7 +49,7 @@ from imu.live.session import InterruptHold, LiveResult
 from imu.report.coaching import MIN_ANALYSIS_S, early_stop_verdict
 from imu.report.mismatch import exercise_mismatch
 from imu.report.session import SessionReport, data_seconds, lost_spans_s
-from imu.report.summary import counted_words, missed_note, summarize
+from imu.report.summary import counted_words, lost_s, missed_note, summarize
 from imu.report.tables import reps_table, session_table, sets_table, write_reports
 from imu.report.terminal import print_prose, reps_view, sets_view
 from imu.tempo import Tempo
@@ -80,8 +80,7 @@ def live_report(
     """
     table = reps_table(reps, profile)
     sets = sets_table(table, profile)
-    lost = sum(end - start for start, end in lost_spans_s(recording.meta,
-                                                          recording.sampling_rate_hz))
+    lost = lost_s(lost_spans_s(recording.meta, recording.sampling_rate_hz))
     session = session_table(table, sets, profile, tempo, recording.meta, recording.duration_s,
                             lost)
     meta = recording.meta

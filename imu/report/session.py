@@ -17,6 +17,7 @@ from imu.errors import AnalysisError, ImuError
 from imu.exercises import ExerciseProfile, get_profile
 from imu.io.recording import Recording, RecordingMeta
 from imu.report.coaching import MIN_ANALYSIS_S
+from imu.report.summary import lost_s
 from imu.report.tables import reps_table, session_table, sets_table
 from imu.tempo import Tempo, TempoError, parse_tempo
 
@@ -231,7 +232,7 @@ def analyze_recording(
     analyzer.finish()
     reps = reps_table(analyzer.reps_, profile)
     sets = sets_table(reps, profile)
-    lost = sum(end - start for start, end in lost_spans_s(meta, fs, analyzer.params.max_interp_s))
+    lost = lost_s(lost_spans_s(meta, fs, analyzer.params.max_interp_s))
     session = session_table(reps, sets, profile, tempo, meta, recording.duration_s, lost)
     logger.info(
         "%s: %d reps in %d sets (%s, tempo %s)",
