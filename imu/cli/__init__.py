@@ -176,6 +176,21 @@ def _run(argv: Sequence[str] | None) -> int:
         print(f"{where}: error: unrecognized arguments: {' '.join(extra)} "
               f"(see '{where} --help')", file=sys.stderr)
         return 2
+    # A closed stderr (imu analyze ... 2>&1 | head -1) drops the notes that follow, as a
+    # closed stdout drops the tables: the command still writes its files. Every command
+    # loads rich (and so this module's neighbour) anyway; --help and usage errors do not.
+    from imu.cli._output import PipeSafeStream
+
+    real_stderr = sys.stderr
+    sys.stderr = PipeSafeStream(real_stderr)
+    try:
+        return _dispatch(args)
+    finally:
+        sys.stderr = real_stderr
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    """Run the parsed command: one line and an exit code for every error it may meet."""
     logging.basicConfig(level=logging.WARNING - 10 * min(args.verbose, 2))
     for handler in logging.getLogger().handlers:
         if type(handler) is logging.StreamHandler:  # basicConfig's, not a host's (pytest)

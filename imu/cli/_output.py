@@ -52,6 +52,10 @@ class PipeSafeStream(io.TextIOBase):
             except (BrokenPipeError, ConnectionResetError):
                 self._break()
 
+    def fileno(self) -> int:
+        """The underlying stream's file descriptor (for code that hands it on)."""
+        return self._stream.fileno()
+
     def isatty(self) -> bool:
         """Whether the underlying stream is a terminal (False once broken)."""
         return not self.broken and self._stream.isatty()

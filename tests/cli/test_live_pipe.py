@@ -74,3 +74,33 @@ def test_info_into_a_closed_pipe_stops_quietly(tmp_path: Path):
         code = proc.wait(timeout=120)
     assert code == 0, err
     assert err == "", err  # no "carries on": as head, cut, grep -q leave it
+
+
+def test_analyze_with_stdout_and_stderr_closed_still_writes_every_report(tmp_path: Path):
+    """``imu analyze ... 2>&1 | head -1``: a note printed after the reader went away (here
+    the low-rate note after the import's repair line) failed the file, and no report was
+    written (exit 1)."""
+    import numpy as np
+    from scipy.signal import resample_poly
+
+    rec = read_recording(Path(__file__).parents[2] / "recordings" / "reverse_crunch.parquet")
+    acc, gyr = (resample_poly(np.nan_to_num(x), 1, 4, axis=0) for x in (rec.acc, rec.gyr))
+    csv = tmp_path / "r13.csv"
+    pd.DataFrame({"t": np.arange(len(acc)) / (rec.sampling_rate_hz / 4),
+                  **{f"a{k}": acc[:, i] for i, k in enumerate("xyz")},
+                  **{f"g{k}": gyr[:, i] for i, k in enumerate("xyz")}}).to_csv(csv, index=False)
+    out = tmp_path / "o"
+    with subprocess.Popen(
+        [*IMU, "analyze", str(csv), "--time-col", "t", "--acc-cols", "ax,ay,az",
+         "--gyr-cols", "gx,gy,gz", "--acc-unit", "m/s^2", "--gyr-unit", "rad/s",
+         "-e", "reverse-crunch", "--out", str(out)],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=tmp_path,
+    ) as proc:
+        assert proc.stdout is not None
+        proc.stdout.readline()  # as `head -1` does, with stderr in the same pipe
+        proc.stdout.close()
+        code = proc.wait(timeout=120)
+    assert code == 0
+    assert {p.name for p in out.iterdir()} == {
+        "reps.csv", "reps.parquet", "sets.csv", "sets.parquet", "session.csv",
+        "session.parquet", "report.html"}
