@@ -621,19 +621,9 @@ def sets_table(reps: pd.DataFrame, profile: ExerciseProfile | None = None) -> pd
     unsure = ~sure_reps(reps).to_numpy(dtype=bool)[order]
     judged_n = np.add.reduceat((~gap).astype(np.int64), first)
 
-    def mean(name: str, skip_gaps: bool = False) -> np.ndarray:
-        x = values(name)
-        if skip_gaps:  # reps over a data gap are not judged: left out of the share
-            x = np.where(gap, np.nan, x)
-        n = np.add.reduceat((~np.isnan(x)).astype(np.int64), first)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return np.where(n > 0, total(x) / n, np.nan)
-
-    def mean_sure(name: str) -> np.ndarray:
-        # Out of the reps that are evidence of the tempo kept: not over a data gap (an
-        # unknown duration) and not uncertain (it may be noise or half a rep), as the
-        # advice and imu.research.tempo_compliance count them.
-        x = np.where(gap | unsure, np.nan, values(name))
+    def mean(name: str, left_out: np.ndarray) -> np.ndarray:
+        # Per set, over the reps not in ``left_out``: NaN for a set with none.
+        x = np.where(left_out, np.nan, values(name))
         n = np.add.reduceat((~np.isnan(x)).astype(np.int64), first)
         with np.errstate(invalid="ignore", divide="ignore"):
             return np.where(n > 0, total(x) / n, np.nan)
@@ -655,12 +645,15 @@ def sets_table(reps: pd.DataFrame, profile: ExerciseProfile | None = None) -> pd
         # set of such reps alone lasted an unknown time (NaN), not 0 s.
         "tut_s": unknown if no_tempo else np.where(
             judged_n > 0, total(np.where(gap, np.nan, values("tut_s"))), np.nan),
-        "concentric_s_mean": mean("concentric_s", skip_gaps=True),
-        "top_hold_s_mean": mean("top_hold_s", skip_gaps=True),
-        "eccentric_s_mean": mean("eccentric_s", skip_gaps=True),
-        "bottom_pause_s_mean": mean("bottom_pause_s", skip_gaps=True),
-        "rom_deg_mean": mean("rom_deg", skip_gaps=True),
-        "tempo_ok_share": unknown if no_tempo else mean_sure("tempo_ok"),
+        "concentric_s_mean": mean("concentric_s", gap),
+        "top_hold_s_mean": mean("top_hold_s", gap),
+        "eccentric_s_mean": mean("eccentric_s", gap),
+        "bottom_pause_s_mean": mean("bottom_pause_s", gap),
+        "rom_deg_mean": mean("rom_deg", gap),
+        # Out of the reps that are evidence of the tempo kept: not over a data gap (an
+        # unknown duration) and not uncertain (it may be noise or half a rep), as the
+        # advice and imu.research.tempo_compliance count them.
+        "tempo_ok_share": unknown if no_tempo else mean("tempo_ok", gap | unsure),
         # Nor are its swing and faults judged (its quantities were measured across the gap),
         # and an uncertain rep may be no rep: out of the counts, as out of the advice.
         "swings": total(np.where(gap | unsure, 0.0, values("swing"))),
