@@ -143,7 +143,8 @@ def lost_spans_s(meta: RecordingMeta, sampling_rate_hz: float,
 COARSE_RATE_HZ = 20.0
 """Under this rate a fast rep's burst (0.2-0.4 s) is only a few samples: said, not refused.
 Controlled reps still count and time well below it (3-1-3 reverse crunches, hanging leg raises
-and pelvic tilts resampled to 10, 13 and 20 Hz: every rep found, median onset error 9-58 ms,
+and pelvic tilts, simulator seeds 0-5, resampled to 10, 13 and 20 Hz and streamed in
+20-sample chunks: every rep found, median onset error 9-58 ms,
 ``tests/core/test_other_rates.py`` for 50-200 Hz)."""
 
 
