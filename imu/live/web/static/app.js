@@ -198,6 +198,14 @@
     return !!kind;
   }
 
+  // What the last rep (or hold) is called: "last rep", and "last rep of set 1" once the next
+  // set has begun, so that a count of 0 in set 2 never sits beside "last rep #6: swing" as if
+  // the rep under way were meant.
+  function lastWord(s, rep) {
+    const word = s.count_label === "holds" ? "last hold" : "last rep";
+    return rep.set !== undefined && rep.set !== s.set_no ? `${word} of set ${rep.set}` : word;
+  }
+
   // What the last rep needs (large), when no SLOWER is up and no set summary speaks for it.
   function renderCorrection(s) {
     const box = $("correction");
@@ -207,8 +215,7 @@
     correctionWanted = !!fix && !over;
     box.hidden = !correctionWanted;
     if (!correctionWanted) return;
-    const word = s.hip_drive ? "last hip drive" : s.count_label === "holds" ? "last hold"
-      : "last rep";
+    const word = s.hip_drive ? "last hip drive" : lastWord(s, rep);
     // A rep the analyzer is not sure was one: no red correction (the set summary leaves it
     // out), but the words that it may not be one, muted, over what was seen.
     box.classList.toggle("unsure", !!fix.uncertain);
@@ -328,7 +335,7 @@
     if (!badges.length && rep.tempo_ok) {
       badges.push(el("span", "badge good", state.count_label === "holds" ? "long enough" : "on tempo"));
     }
-    $("last-head-word").textContent = state.count_label === "holds" ? "last hold" : "last rep";
+    $("last-head-word").textContent = lastWord(state, rep);
     $("badges").replaceChildren(...badges);
   }
 
