@@ -49,6 +49,7 @@ from imu.report.plots import (
     WIDE,
     png_base64,
     report_figures,
+    tempo_order,
 )
 from imu.report.summary import (
     HIP_DRIVE,
@@ -1139,7 +1140,13 @@ def _plots(report: SessionReport, level: int) -> list[str]:
     for (fig, alt), (small, _) in zip(report_figures(report, WIDE),
                                       report_figures(report, NARROW), strict=True):
         parts.append(figure_html(fig, alt, wide=True, narrow=small))
+    if len(parts) == 1:  # no figure: words, never an empty frame
+        parts.append(f"<p>{html.escape(NO_PLOT)}</p>")
     return parts
+
+
+NO_PLOT: Final = "Nothing to plot: the sensor found no pelvic movement in this recording."
+"""Said under "Plots" when there is no figure to show (:func:`imu.report.plots.has_tilt`)."""
 
 
 HIP_DRIVES_KEY: Final = ("In a standing strict lift the pelvis should stay still, so every "
@@ -1213,7 +1220,7 @@ def render_html(
         when = f"{readable_date(date)} · " if isinstance(date, str) else ""
         meta_line = (f"{when}hold {first.tempo.top_hold_s:g} s prescribed"
                      if first.profile.isometric else
-                     f"{when}prescribed tempo {first.tempo} (up-hold-down, s)") + (
+                     f"{when}prescribed tempo {first.tempo} ({tempo_order(first.tempo)}, s)") + (
             f" — {default_tempo_words(first.profile)}"
             if tempo_by_default(first.profile, first.tempo, first.meta) else "")
         if first.profile.every_rep_is_swing:

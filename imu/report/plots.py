@@ -119,6 +119,14 @@ HOLD_PHASE_WORDS: Final[dict[str, str]] = {
 }
 
 
+def tempo_order(tempo: Tempo) -> str:
+    """How the numbers of ``tempo`` read: ``up-hold-down``, with ``-pause`` when it has four.
+
+    ``3-0-3-2`` is not "up-hold-down": its fourth number is the bottom pause.
+    """
+    return "up-hold-down" if tempo.bottom_pause_s is None else "up-hold-down-pause"
+
+
 def judges_descent(profile: ExerciseProfile) -> bool:
     """Whether the exercise judges a dropped descent (so the descent plot applies)."""
     return "dropped_eccentric" in profile.faults
@@ -495,7 +503,8 @@ def tempo_figure(report: SessionReport, layout: PlotLayout = WIDE) -> Figure:
         ax.text(0.5, 0.5, "no reps", transform=ax.transAxes, ha="center")
     unit = "hold" if isometric else "rep"
     title = (f"Hold time of every hold against {tempo.top_hold_s:g} s prescribed" if isometric
-             else f"Up, top hold and down of every rep against {tempo} (up-hold-down, s)")
+             else f"Up, top hold and down of every rep against {tempo} "
+                  f"({tempo_order(tempo)}, s)")
     _finish(fig, ax, layout, title, _x_label(unit), "duration (s)")
     ax.grid(axis="y", alpha=0.3)
     return fig
@@ -552,6 +561,15 @@ def eccentric_figure(report: SessionReport, layout: PlotLayout = WIDE) -> Figure
     return fig
 
 
+def has_tilt(report: SessionReport) -> bool:
+    """Whether the recording has a pelvis tilt to draw (a finite value in its trace).
+
+    The trace is empty when the analyzer never found the movement axis (the pelvis never
+    moved): its tilt figure would be an empty frame around 0 s, with made-up axes.
+    """
+    return bool(len(report.trace)) and bool(np.isfinite(report.trace[:, 0]).any())
+
+
 def report_figures(
     report: SessionReport, layout: PlotLayout = WIDE
 ) -> list[tuple[Figure, str]]:
@@ -560,6 +578,7 @@ def report_figures(
     Every exercise gets the tilt over time and its tempo (a hold: the hold time); the descent
     plot only where a dropped descent is judged (not bird-dog, dead bug, plank, strict lifts).
     Without a rep (a strict lift done strictly) only the tilt: the rep plots would be empty.
+    Without a tilt to draw (:func:`has_tilt`: the pelvis never moved) no tilt figure either.
     """
     profile = report.profile
     words = phase_words(profile)
@@ -574,11 +593,13 @@ def report_figures(
         unit, marks = HIP_DRIVE, f"each marked with a star as a {swing_words(profile)}"
         if not sure_reps(report.reps).all():
             marks += ", a hollow star when uncertain and not counted"
-    out = [(
-        angle_figure(report, layout),
-        f"Pelvis tilt in degrees over time in seconds for {profile.title.lower()}, with the "
-        f"{phases} of every {unit} shaded{named}; {marks}, named in the legend{gaps}.",
-    )]
+    out: list[tuple[Figure, str]] = []
+    if has_tilt(report):
+        out.append((
+            angle_figure(report, layout),
+            f"Pelvis tilt in degrees over time in seconds for {profile.title.lower()}, with the "
+            f"{phases} of every {unit} shaded{named}; {marks}, named in the legend{gaps}.",
+        ))
     if report.reps.empty or profile.every_rep_is_swing:
         # No rep: a plot of every rep's phases would be an empty frame. A strict lift's
         # hip drives have no tempo: the tilt with each drive marked is the plot.

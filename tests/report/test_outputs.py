@@ -69,7 +69,10 @@ def test_html_without_reps(report: SessionReport) -> None:
         report, reps=report.reps.iloc[:0], sets=report.sets.iloc[:0], trace=report.trace[:0]
     )
     html = render_html([empty])
+    # No tilt either: words, not an empty frame (tests/report/test_floor_report.py).
+    assert html.count("<figure>") == 0 and "Nothing to plot" in html
     # The tilt alone: plots of every rep's phases would be empty frames ("no reps").
+    html = render_html([replace(empty, trace=report.trace)])
     assert html.count("<figure>") == 1 and html.count("data:image/png;base64,") == 2
 
 
