@@ -115,6 +115,22 @@ def test_the_old_phase_hint_is_used_only_without_phase_started(crunch_reps):
     assert state.snapshot()["phase"]["key"] == "concentric"
 
 
+def test_the_next_lift_clears_the_set_summary_without_phase_started(crunch_reps):
+    """Only the old hint (no PhaseStarted yet, e.g. after a sensor loss and a new learning):
+    the set summary must go when the next lift starts, not stay up over it."""
+    state, _ = make_state()
+    set1 = tuple(r for r in crunch_reps if r.set == 1)
+    for rep in set1:
+        state.apply(RepDone(rep, 0.0, 0.0))
+    state.apply(SetEnded(1, set1))
+    assert state.snapshot()["resting"]["set"] == 1
+    assert not state.apply(PhaseChanged("rest"))  # still: the summary stays up
+    assert state.snapshot()["resting"] is not None
+    assert state.apply(PhaseChanged("up"))
+    snap = state.snapshot()
+    assert snap["phase"]["key"] == "concentric" and snap["resting"] is None
+
+
 def test_rep_rows_hold_each_phase_against_the_prescription(crunch_reps):
     state, _ = make_state()
     tol = TempoTolerance()

@@ -405,6 +405,8 @@ class CoachingState:
             "bottom_pause": self.tempo.bottom_pause_s}.get(key)
         rep_no = len(self._reps) + (0 if key == "bottom_pause" else 1)
         self._phase = _Phase(key, rep_no, self._extrapolated(self.clock()), prescribed)
+        if key == "concentric":
+            self._resting = None  # the next movement: the set summary goes, as on PhaseStarted
         return True
 
     # ------------------------------------------------------------------ rows
