@@ -490,22 +490,24 @@ def hold_time(reps: pd.DataFrame, by: Sequence[str] = DEFAULT_BY) -> pd.DataFram
 
     Columns: the group keys (and ``week_start`` with ``week``), ``sessions``, ``holds``
     (every hold), ``held_s`` (the time held, s: :func:`imu.report.tables.time_held_s`, the
-    total the report gives), ``longest_hold_s`` (s) and ``hold_ok_share`` (holds long
-    enough for the prescription: ``tempo_ok``, a hold's tempo being its hold alone), both
-    out of the holds not over a data gap (:func:`imu.report.tables.judged`: such a hold
-    lasted an unknown time; NaN when none was judged), and ``prescribed_hold_s`` (the
-    tempo's middle number, median over the group, s). ``uncertain_holds`` counts the holds
-    not over a gap whose ``count_confidence`` is under 0.5: they may be no hold, so
-    ``hold_ok_share`` leaves them out, as :func:`tempo_compliance` its uncertain reps
-    (never "held long enough").
+    report's rule, over the holds that are not uncertain), ``longest_hold_s`` (s) and
+    ``hold_ok_share`` (holds long enough for the prescription: ``tempo_ok``, a hold's tempo
+    being its hold alone), both out of the holds not over a data gap
+    (:func:`imu.report.tables.judged`: such a hold lasted an unknown time) and not uncertain
+    (NaN when none is left), and ``prescribed_hold_s`` (the tempo's middle number, median
+    over the group, s). ``uncertain_holds`` counts the holds not over a gap whose
+    ``count_confidence`` is under 0.5: they may be no hold, so ``held_s``,
+    ``longest_hold_s`` and ``hold_ok_share`` leave them out, as :func:`tempo_compliance`
+    its uncertain reps (never time held, nor "held long enough").
     """
     _need(reps, ["session_id", "tempo", "tempo_ok", "top_hold_s"], "hold_time")
     frame, keys = _by(reps, by)
     evidence = evidence_mask(frame)
+    unsure = judged(frame) & ~evidence  # what uncertain_holds counts, left out everywhere
     frame = frame.assign(
-        _held=frame["top_hold_s"].where(judged(frame)),
+        _held=frame["top_hold_s"].where(evidence),
         _ok=frame["tempo_ok"].astype("float64").where(evidence),
-        _unsure=(judged(frame) & ~evidence).astype("int64"),
+        _unsure=unsure.astype("int64"),
         _pres=prescribed_hold_s(frame["tempo"]),
     )
     grouped = frame.groupby(keys, sort=True, observed=True)
@@ -517,7 +519,11 @@ def hold_time(reps: pd.DataFrame, by: Sequence[str] = DEFAULT_BY) -> pd.DataFram
         hold_ok_share=("_ok", "mean"),
         prescribed_hold_s=("_pres", "median"),
     )
-    out.insert(2, "held_s", grouped[["top_hold_s"]].apply(time_held_s))
+    # The report's total over the holds left in: an uncertain one may be no hold (a group
+    # of them alone held 0 s).
+    held = (frame[~unsure].groupby(keys, sort=True, observed=True)[["top_hold_s"]]
+            .apply(time_held_s).reindex(out.index, fill_value=0.0))
+    out.insert(2, "held_s", held)
     return out.reset_index()
 
 

@@ -17,7 +17,8 @@ Built on the research API (:mod:`imu.research`); nothing here recomputes what it
 
 A hold (an isometric profile: plank) has no descent, swing or rep bar: its page shows the
 time held per week, the total by the report's rule (:func:`imu.research.hold_time`, which sums
-:func:`imu.report.tables.time_held_s`) and the longest hold, against the prescribed hold; the
+:func:`imu.report.tables.time_held_s` over the holds that are not uncertain) and the longest
+hold, against the prescribed hold; the
 hold faults per week (sagging, piking, shaking: :func:`imu.research.fault_rates`); and the
 coaching verdict of the last session (:mod:`imu.report.coaching`, holds long enough).
 
@@ -27,10 +28,12 @@ judges swing rep by rep. The prescription told is the latest session's (and when
 :attr:`Progress.prescriptions`); plots and weekly columns use the one in force each week.
 
 Every share and duration leaves out the reps over a data gap, by the report tables' one rule
-(:func:`imu.report.tables.judged`), and the swing and fault shares leave out the uncertain
-reps too (``count_confidence`` under 0.5: they may be no rep; the advice's rule,
-:func:`imu.report.summary.evidence_mask`), so the page agrees with each session's table; where
-it shows such a share it says how many uncertain reps it left out (:func:`left_out_note`,
+(:func:`imu.report.tables.judged`), and the descent, the swing and fault shares, a hold's
+time held and longest hold leave out the uncertain reps too (``count_confidence`` under 0.5:
+they may be no rep; the advice's rule, :func:`imu.report.summary.evidence_mask`), so the page
+agrees with each session's table (``eccentric_s_median``, ``swing_share``...); where
+it shows a swing or fault share or a time held it says how many uncertain reps (holds) it
+left out (:func:`left_out_note`,
 :func:`left_out_label`), and the share plots' titles and alt text say they are left out
 (:func:`left_out_title`).
 
@@ -75,7 +78,7 @@ from imu.report.coaching import (
 from imu.report.html import CSS, figure_html
 from imu.report.plots import NARROW, PlotLayout, legend_columns
 from imu.report.summary import evidence_mask, uncertain_left_out
-from imu.report.tables import judged, time_held_s
+from imu.report.tables import time_held_s
 from imu.research import Dataset
 from imu.text import count
 
@@ -435,9 +438,10 @@ def _per_session(data: Dataset, profile: ExerciseProfile | None = None) -> pd.Da
     The descent and the swing share are of the reps not over a data gap, as the session
     table's (:func:`imu.report.tables.judged`); NaN when every rep was over one, and NaN
     where ``profile`` does not judge them (:func:`judges_descent`,
-    :func:`judges_swing_share`). The swing share leaves the uncertain reps out too, as the
-    session table's ``swing_share`` (:func:`imu.report.summary.evidence_mask`): NaN when
-    every judged rep was uncertain.
+    :func:`judges_swing_share`). Both leave the uncertain reps out too, as the session
+    table's ``eccentric_s_median`` and ``swing_share`` and the weekly descent
+    (:func:`imu.research.tempo_compliance`) do (:func:`imu.report.summary.evidence_mask`):
+    NaN when every judged rep was uncertain.
     """
     descent = profile is None or judges_descent(profile)
     swing = profile is None or judges_swing_share(profile)
@@ -446,8 +450,9 @@ def _per_session(data: Dataset, profile: ExerciseProfile | None = None) -> pd.Da
     for sid, reps in data.reps.groupby("session_id", sort=False):
         sets = sets_by.get(sid, pd.DataFrame({"clean_reps": []}))
         progress = progress_reps(reps)
-        measured = reps[judged(reps)]
-        sure = reps[evidence_mask(reps)]  # an uncertain rep may be no rep: no swing evidence
+        # An uncertain rep may be no rep (or half of one): no evidence of a swing or of the
+        # descent kept, as in the session table and the weekly figures.
+        sure = reps[evidence_mask(reps)]
         rows.append({
             "session_id": sid,
             "date": reps["date"].iloc[0],
@@ -455,7 +460,7 @@ def _per_session(data: Dataset, profile: ExerciseProfile | None = None) -> pd.Da
             "clean_reps": int(reps["clean"].sum()),
             "best_set_clean": int(sets["clean_reps"].max()) if len(sets) else 0,
             "progress_reps": int(progress.max()) if len(progress) else 0,
-            "eccentric_s_median": (float(measured["eccentric_s"].median()) if descent
+            "eccentric_s_median": (float(sure["eccentric_s"].median()) if len(sure) and descent
                                    else np.nan),
             "swing_share": (float(sure["swing"].mean()) if len(sure) and swing
                             else np.nan),
@@ -625,7 +630,12 @@ def _whole(counts: np.ndarray) -> np.ndarray:
 
 
 def _hold_per_session(data: Dataset) -> pd.DataFrame:
-    """One row per session of holds: time held, the longest hold, clean holds, the verdict."""
+    """One row per session of holds: time held, the longest hold, clean holds, the verdict.
+
+    As :func:`imu.research.hold_time` (the weekly figures): the time held leaves out the
+    uncertain holds (judged, but ``count_confidence`` under 0.5: they may be no hold), and the
+    longest hold the holds over a data gap too.
+    """
     columns = ["session_id", "date", "holds", "held_s", "longest_hold_s", "clean_holds",
                "verdict"]
     sessions = data.sessions
@@ -633,13 +643,13 @@ def _hold_per_session(data: Dataset) -> pd.DataFrame:
                 if "verdict" in sessions else {})
     rows: list[dict[str, object]] = []
     for sid, reps in data.reps.groupby("session_id", sort=False):
-        measured = reps[judged(reps)]
+        sure = reps[evidence_mask(reps)]
         rows.append({
             "session_id": sid,
             "date": reps["date"].iloc[0],
             "holds": len(reps),
-            "held_s": time_held_s(reps),
-            "longest_hold_s": float(measured["top_hold_s"].max()) if len(measured) else np.nan,
+            "held_s": time_held_s(reps[~uncertain_left_out(reps)]),
+            "longest_hold_s": float(sure["top_hold_s"].max()) if len(sure) else np.nan,
             "clean_holds": int(reps["clean"].sum()),
             "verdict": verdicts.get(sid),
         })
@@ -963,7 +973,7 @@ def hold_lines(progress: Progress) -> list[str]:
         longest_text = (f"; the longest hold {longest[1]:.0f} s," if longest is not None else
                         "; none timed whole (samples lost during each)")
         lines.append(f"Time held: {held[1]:.0f} s in {count(holds, 'hold')} in the one week "
-                     f"so far{longest_text}{against}.")
+                     f"so far{longest_text}{against}{left_out_note(progress)}.")
     elif held is not None:
         trend = _trend_text(progress, "longest_hold_s")
         if trend is None:
@@ -976,7 +986,7 @@ def hold_lines(progress: Progress) -> list[str]:
             slope = 0.0 if round(slope, 1) == 0 else slope  # never "-0.0 s a week"
             change += f" ({slope:+.1f} s a week)" if np.isfinite(slope) else ""
         lines.append(f"Longest hold (per week): {change}{against}; time held {held[0]:.0f} s in "
-                     f"the first week, {held[1]:.0f} s in the last.")
+                     f"the first week, {held[1]:.0f} s in the last{left_out_note(progress)}.")
     faults = [c for c in progress.weekly.columns
               if c.endswith("_share") and c not in ("hold_ok_share", "clean_share")]
     told = []

@@ -126,7 +126,8 @@ tut_s                            float64  total time under tension, s (reps over
 tempo_ok_share                   float64  share of reps with tempo_ok, out of the reps
                                           not over a data gap and not uncertain (NaN when
                                           none, and for a standing strict lift, as tut_s)
-eccentric_s_median               float64  median eccentric, s
+eccentric_s_median               float64  median eccentric, s, of the reps not over a
+                                          data gap and not uncertain (as tempo_ok_share)
 rom_deg_median                   float64  median ROM, deg
 swing_share                      float64  share of reps with swing, out of the reps not
                                           over a data gap and not uncertain (as every
@@ -145,8 +146,8 @@ disclaimer                       str      the analysis never diagnoses pain or i
 
 Shares and medians are NaN when there are no reps, and so are they and the time under
 tension when every rep was over a data gap (unknown, not 0 s: a rep over a gap lasted an
-unknown time, and its swing and faults are not judged); the swing and fault shares are NaN
-too when every judged rep was uncertain.
+unknown time, and its swing and faults are not judged); the swing and fault shares and
+``tempo_ok_share`` and ``eccentric_s_median`` are NaN too when every judged rep was uncertain.
 
 The swing and fault counts and shares follow the advice's rule
 (:func:`imu.report.summary.evidence_mask`): an uncertain rep may be no rep, so it is never
@@ -728,7 +729,9 @@ def session_table(
         "tut_s": np.nan if no_tempo else judged_tut_s(reps),
         "tempo_ok_share": np.nan if no_tempo else sure_share("tempo_ok"),
         # Durations and ROM of reps over a data gap are unknown: left out, as in the sets.
-        "eccentric_s_median": float(measured["eccentric_s"].median()) if len(reps) else np.nan,
+        # The eccentric is the tempo's descent: out of the reps that are evidence of the
+        # tempo kept, as tempo_ok_share (an uncertain rep may be noise or half a rep).
+        "eccentric_s_median": float(sure["eccentric_s"].median()) if len(sure) else np.nan,
         "rom_deg_median": float(measured["rom_deg"].median()) if len(reps) else np.nan,
         "swing_share": sure_share("swing"),
         **{f"{fault}_share": sure_share(fault) for fault in FAULTS},
