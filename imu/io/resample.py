@@ -42,6 +42,18 @@ IRREGULAR_BURST_SHARE = 0.01
 BURSTY_MEDIAN_SHARE = 0.25
 """Above this share of bursty intervals the median interval is unreliable for the rate."""
 
+PAUSE_INTERVALS = 10.0
+"""An interval within the gap limit but this many times the samples' longest usual one (the
+:data:`PAUSE_PERCENTILE`) is a pause: left out of the timing figures, as a gap is. With
+``--max-gap 1000`` a 600 s pause is no gap (it is interpolated, as asked), but counted as an
+interval it made every other one "bursty" against a mean of 115 ms, and the rate the
+effective 8.67 Hz of 52 Hz samples."""
+
+PAUSE_PERCENTILE = 99.0
+"""The samples' longest usual interval: a percentile of the intervals within the gap limit,
+beyond the bursts of a few samples that phones and BLE links deliver together (the median of
+bursty samples is near 0) and below a pause, which is rare."""
+
 ANTIALIAS_BELOW = 0.95
 """A grid rate under this share of the samples' own rate is a downsampling: low-passed first
 (a few percent below is the uncertainty of a rate estimated from jittery timestamps)."""
@@ -75,8 +87,12 @@ class TimingStats:
         n_gap_intervals: intervals longer than ``max_gap_s``.
         irregular: True when the jitter or the bursts are large enough to matter.
         between_gaps_rate_hz: intervals per second of the time between the gaps (the
-            intervals longer than ``max_gap_s`` left out), Hz: the rate bursty samples arrive
-            at while they arrive. NaN when every interval is a gap.
+            intervals longer than ``max_gap_s`` left out, and the pauses), Hz: the rate
+            bursty samples arrive at while they arrive. NaN when every interval is a gap.
+        n_pause_intervals: intervals within ``max_gap_s`` but over :data:`PAUSE_INTERVALS`
+            times the samples' longest usual one (pauses); like the gaps, they are left out
+            of ``jitter_s``, ``bursty_share`` (and the mean it is measured against),
+            ``irregular`` and ``between_gaps_rate_hz``.
 
     """
 
@@ -91,6 +107,7 @@ class TimingStats:
     n_gap_intervals: int
     irregular: bool
     between_gaps_rate_hz: float = math.nan
+    n_pause_intervals: int = 0
 
 
 def timing_stats(t_s: FloatArray, max_gap_s: float) -> TimingStats:
@@ -120,9 +137,14 @@ def interval_stats(intervals_s: FloatArray, max_gap_s: float) -> TimingStats:
         raise ImportOptionsError("need at least 2 samples to analyse timing")
     median = float(np.median(dt))
     not_gap = dt <= max_gap_s
-    jitter = float(np.std(dt[not_gap])) if np.any(not_gap) else 0.0
-    typical = float(np.mean(dt[not_gap])) if np.any(not_gap) else median
-    bursty = float(np.mean(dt < BURST_FRACTION * typical))
+    pause = np.zeros_like(not_gap)
+    if np.any(not_gap):
+        usual = float(np.percentile(dt[not_gap], PAUSE_PERCENTILE))
+        pause = not_gap & (dt > PAUSE_INTERVALS * usual)
+    steady = not_gap & ~pause  # the samples' own intervals: neither gaps nor pauses
+    jitter = float(np.std(dt[steady])) if np.any(steady) else 0.0
+    typical = float(np.mean(dt[steady])) if np.any(steady) else median
+    bursty = float(np.mean(dt[~pause] < BURST_FRACTION * typical))
     span = float(np.sum(dt))
     irregular = jitter > IRREGULAR_JITTER_RATIO * typical or bursty > IRREGULAR_BURST_SHARE
     return TimingStats(
@@ -137,9 +159,10 @@ def interval_stats(intervals_s: FloatArray, max_gap_s: float) -> TimingStats:
         n_gap_intervals=int(np.count_nonzero(~not_gap)),
         irregular=bool(irregular),
         between_gaps_rate_hz=(
-            float(np.count_nonzero(not_gap) / np.sum(dt[not_gap]))
-            if np.any(not_gap) and np.sum(dt[not_gap]) > 0 else math.nan
+            float(np.count_nonzero(steady) / np.sum(dt[steady]))
+            if np.any(steady) and np.sum(dt[steady]) > 0 else math.nan
         ),
+        n_pause_intervals=int(np.count_nonzero(pause)),
     )
 
 
@@ -149,7 +172,9 @@ def estimate_rate_hz(stats: TimingStats, gaps_out: bool = True) -> tuple[float, 
     The reciprocal of the median interval, which ignores gaps and occasional late samples. When
     more than a quarter of the intervals are bursts (the median is then pulled down by samples
     that arrived together) the effective rate is used instead, over the time between the gaps:
-    a 30 s pause in 104 s of bursty 52 Hz samples made it 40 Hz. Rounded to 0.01 Hz.
+    a 30 s pause in 104 s of bursty 52 Hz samples made it 40 Hz. A pause within the gap limit
+    (:data:`PAUSE_INTERVALS`) is left out as a gap is, and never makes the other intervals
+    look bursty. Rounded to 0.01 Hz.
 
     Args:
         stats: from :func:`timing_stats`.
@@ -162,12 +187,14 @@ def estimate_rate_hz(stats: TimingStats, gaps_out: bool = True) -> tuple[float, 
 
     """
     if stats.bursty_share > BURSTY_MEDIAN_SHARE or stats.median_interval_s <= 0:
-        between = (gaps_out and stats.n_gap_intervals > 0
-                   and math.isfinite(stats.between_gaps_rate_hz))
+        out = stats.n_gap_intervals + stats.n_pause_intervals
+        between = gaps_out and out > 0 and math.isfinite(stats.between_gaps_rate_hz)
         rate = round(stats.between_gaps_rate_hz if between else stats.effective_rate_hz, 2)
-        n = stats.n_samples - 1 - (stats.n_gap_intervals if between else 0)
+        n = stats.n_samples - 1 - (out if between else 0)
         span = n / stats.between_gaps_rate_hz if between else stats.span_s
-        without = f", the {plural(stats.n_gap_intervals, 'gap')} left out" if between else ""
+        left = " and ".join(plural(k, word) for k, word in (
+            (stats.n_gap_intervals, "gap"), (stats.n_pause_intervals, "pause")) if k)
+        without = f", the {left} left out" if between else ""
         how = (
             f"estimated from the effective rate ({n} intervals over {span:.3f} s{without}) "
             f"because {stats.bursty_share:.0%} of the intervals are bursts"
