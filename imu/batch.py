@@ -77,7 +77,7 @@ import threading
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Generator, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -105,10 +105,12 @@ from imu.io.load import (
     is_batch_dataset,
     load_recordings,
     not_a_recording,
+    not_utf8_name,
     report_table_kind,
+    shown_name,
 )
-from imu.io.phone import SL_FILES, detect_phone_format
-from imu.io.polar_logger import one_per_recording
+from imu.io.phone import APP_NAME, SL_FILES, detect_phone_format
+from imu.io.polar_logger import _find_pair, one_per_recording
 from imu.io.recording import Recording, RecordingMeta, missing_file, resolved
 from imu.report.mismatch import exercise_mismatch
 from imu.report.session import SessionReport, analyze_recording, check_long_enough, recorded_tempo
@@ -121,6 +123,34 @@ logger = logging.getLogger(__name__)
 
 class BatchError(ImuError):
     """A batch cannot start: no inputs, a bad manifest, an unwritable dataset, no scheduler."""
+
+
+class BatchInterrupted(KeyboardInterrupt):
+    """Ctrl-C stopped :func:`run_batch` while it analysed: what it had done by then.
+
+    The sessions stored have their done-markers: a re-run with the same inputs and options
+    skips them (unless ``force``) and analyses the rest, the files that failed included.
+
+    Attributes:
+        root: the dataset.
+        stored: sessions analysed and stored by this run.
+        skipped: sessions already done before this run (not analysed again).
+        failed: files that failed by then (listed in ``root/_failures.csv``).
+        left: files neither stored nor failed yet (analysing or waiting when it stopped).
+
+    """
+
+    def __init__(self, root: Path, stored: int, skipped: int, failed: int, left: int) -> None:
+        super().__init__(root, stored, skipped, failed, left)
+        self.root = root
+        self.stored = stored
+        self.skipped = skipped
+        self.failed = failed
+        self.left = left
+
+    def __str__(self) -> str:
+        return (f"{count(self.stored, 'session')} stored in {self.root} by this run, "
+                f"{self.failed} failed, {self.left} not analysed")
 
 
 TABLES: Final = ("reps", "sets", "sessions")
@@ -665,17 +695,74 @@ def _phone_exports_once(matches: list[Path]) -> list[Path]:
     return out
 
 
+def _export_part(file: Path, folder: Path) -> bool:
+    """Whether ``file``, inside the phone app's export ``folder``, imports that export.
+
+    A file of the same app: a Sensor Logger or phyphox file of the export, or the
+    accelerometer or gyroscope file of the one Polar Sensor Logger recording the folder holds
+    (a folder of several recordings fails; each of its files is then its own input).
+    """
+    fmt = detect_phone_format(folder)
+    if fmt is None or detect_phone_format(file) != fmt:
+        return False
+    if fmt != "polar-sensor-logger":
+        return True
+    try:
+        acc, gyr, _ = _find_pair(folder)
+    except ImuError:
+        return False  # the folder fails with its reason; the file is another input
+    return resolved(file) in {resolved(acc.path), resolved(gyr.path)}
+
+
+def _exports_once(found: dict[Path, Path], named_by: dict[Path, list[str]],
+                  prefer: Collection[Path]) -> None:
+    """Leave out (in place) the files of a phone export also given as its folder.
+
+    ``found``: resolved path -> as first named; ``named_by``: resolved path -> the inputs
+    that name it. The export is kept as its folder, unless ``prefer`` (resolved paths: the
+    files a manifest lists) names the file and not the folder: then the file, with its row.
+    One warning says what was taken once.
+    """
+    # Phone exports: a folder given otherwise is searched, its files taken one by one.
+    folders = [r for r, p in found.items() if p.is_dir()]
+    if not folders:
+        return
+    merged: list[tuple[Path, Path, Path]] = []  # (the file, the export's folder, kept)
+    for real, path in list(found.items()):
+        if real in folders:
+            continue
+        folder = next((f for f in folders if f in found and real.is_relative_to(f)
+                       and _export_part(path, found[f])), None)
+        if folder is None:
+            continue
+        drop, keep = (folder, real) if real in prefer and folder not in prefer else (
+            real, folder)
+        merged.append((path, found[folder], found[keep]))
+        del found[drop], named_by[drop]  # said here, not again as a file named twice
+    if not merged:
+        return
+    file, folder, kept = merged[0]
+    app = APP_NAME.get(str(detect_phone_format(folder)), "phone app")
+    more = f" (and {count(len(merged) - 1, 'other file')} so)" if len(merged) > 1 else ""
+    logger.warning("%s is a file of the %s export %s, also given: one recording, analysed "
+                   "once, as %s%s", file, app, folder, kept, more)
+
+
 def expand_inputs(
     inputs: Iterable[str | Path],
     exclude: str | Path | None = None,
     manifest: str | Path | None = None,
+    prefer: Collection[Path] = (),
 ) -> list[Path]:
     """Files named by ``inputs``, sorted, without duplicates.
 
     Files are taken as given, directories searched recursively for ``*.parquet``, glob
     patterns (``*``, ``?``, ``[``, ``**``) expanded. A file named by more than one input (a
     folder and a file in it, two spellings of one path, an input given twice) is taken once,
-    and a warning says so.
+    and a warning says so. So is a phone app's export given as its folder and as a file of it
+    (``imu batch EXPORT EXPORT/X_ACC.txt``: either imports the whole recording): taken once,
+    as the folder (as the file when ``prefer``, the files a manifest lists, names the file
+    and not the folder), and a warning says so.
 
     CSV files are taken when named or matched by a glob, never from a directory search (a
     folder of recordings often holds truth or report CSVs). A directory search also leaves out
@@ -692,6 +779,7 @@ def expand_inputs(
         exclude: a directory whose files are skipped (the output dataset).
         manifest: the manifest given with the inputs: a folder search does not count it
             among the CSV files left out (taking the advice would feed it in as data).
+        prefer: resolved paths of the files the manifest lists.
 
     Raises:
         BatchError: an input matches nothing.
@@ -756,6 +844,7 @@ def expand_inputs(
             real = resolved(m)
             found.setdefault(real, m)
             named_by.setdefault(real, []).append(text)
+    _exports_once(found, named_by, prefer)
     twice = [(found[r], names) for r, names in named_by.items() if len(names) > 1]
     if twice:
         path, names = twice[0]
@@ -814,7 +903,7 @@ def collect_jobs(
         error = read.error()
         if error is not None:
             raise error
-        named = expand_inputs(inputs, exclude, manifest)
+        named = expand_inputs(inputs, exclude, manifest, prefer=read.lines.keys())
         paths = one_per_recording(named, prefer=read.lines.keys())  # the file with its row
         _note_unmatched(read, paths, only_manifest, also_named=named)
     else:
@@ -834,7 +923,11 @@ def collect_jobs(
         if p in missing:
             jobs.append(Job(p, "", row, error=missing[p]))
             continue
-        problem = unusable_file(p)  # before hashing: a named pipe would block it for ever
+        # A name that is not UTF-8 (found in a folder given) cannot be opened by Parquet:
+        # the one-line reason (and mv fix) the other commands give, not a UnicodeEncodeError.
+        problem = not_utf8_name(str(p)).removeprefix(f"'{shown_name(str(p))}': ")
+        # before hashing: a named pipe would block it for ever
+        problem = problem or unusable_file(p)
         if problem:
             jobs.append(Job(p, "", row, error=problem))
             continue
@@ -2031,6 +2124,8 @@ def run_batch(
             writing it (its lock), its ``_failures.csv`` cannot be written,
             the options are bad (:meth:`BatchOptions.validate`), or the scheduler cannot be
             reached.
+        BatchInterrupted: Ctrl-C while it analysed (a ``KeyboardInterrupt``): the sessions
+            stored so far stay done, the failures so far are in ``_failures.csv``.
 
     """
     options = options or BatchOptions()
@@ -2148,9 +2243,10 @@ def _run_locked(
                         notes.append((outcome.path, outcome.note))
                 if on_done is not None:
                     on_done(outcome)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         _write_failures(root, failures, who)  # the sessions stored so far stay, done
-        raise
+        left = len(todo) + len(unreadable) - analysed - len(failures)
+        raise BatchInterrupted(root, analysed, skipped, len(failures), left) from exc
     if unnamed:
         # In every per-participant table they are one person, "unknown".
         logger.warning(
@@ -2172,13 +2268,15 @@ incomplete or unreadable, or their done-marker is."""
 
 def _write_failures(root: Path, failures: list[tuple[Path, str]],
                     who: dict[Path, str | None] | None = None) -> None:
-    """Write ``_failures.csv``, one row per failed file: ``file``, ``participant``, ``reason``.
+    r"""Write ``_failures.csv``, one row per failed file: ``file``, ``participant``, ``reason``.
 
     ``participant`` is the manifest's (``who``: path -> label), else empty: a file that
-    failed may never have been read, so its own metadata is not known.
+    failed may never have been read, so its own metadata is not known. A name that is not
+    UTF-8 is written with that byte as an escape, ``b\xe9se.parquet``
+    (:func:`imu.io.load.shown_name`).
     """
     frame = pd.DataFrame(
-        {"file": [str(p) for p, _ in failures],
+        {"file": [shown_name(str(p)) for p, _ in failures],
          "participant": [(who or {}).get(p) for p, _ in failures],
          "reason": [r for _, r in failures]},
         dtype=object,

@@ -130,30 +130,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 def not_utf8_name(name: str) -> str:
     """Why a file or folder name that is not UTF-8 is refused ("" for a UTF-8 name).
 
-    Such a name (``b<0xe9>se.csv``: Latin-1 from an old drive or a zip made on Windows) reaches
-    Python with its bytes escaped, which the Parquet library cannot open or write: the command
-    ended in a traceback, ``imu analyze`` after the whole analysis.
+    :func:`imu.io.load.not_utf8_name`, whose module (pandas, pyarrow) is loaded only for such
+    a name: every command checks its words before any work.
     """
     try:
         name.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        shown = _raw(name).decode("utf-8", "backslashreplace")
-        bad = _raw(name[exc.start])
-        quoted = "$'" + shown.replace("'", "\\'") + "'"  # bash's quoting of \xe9
-        return (
-            f"'{shown}': the name holds the byte 0x{bad.hex()}, which is not UTF-8, and "
-            "Parquet files cannot be read or written under such a name; rename it with "
-            f"letters your system writes as UTF-8 (e.g. mv {quoted} NEW_NAME)"
-        )
-    return ""
-
-
-def _raw(text: str) -> bytes:
-    """The bytes a name escaped by the OS stands for (a lone surrogate kept as its UTF-8)."""
-    try:
-        return text.encode("utf-8", "surrogateescape")
     except UnicodeEncodeError:
-        return text.encode("utf-8", "surrogatepass")
+        from imu.io.load import not_utf8_name as why
+
+        return why(name)
+    return ""
 
 
 def _run(argv: Sequence[str] | None) -> int:
@@ -203,8 +189,10 @@ def _dispatch(args: argparse.Namespace) -> int:
     except UnicodeEncodeError as exc:
         if "surrogates not allowed" not in str(exc):
             raise
-        # A name found inside a folder given (imu batch DIR, a phone export's files).
-        bad = _raw(exc.object[exc.start])
+        # A name found inside a folder given (a phone export's files).
+        from imu.io.load import raw_name
+
+        bad = raw_name(exc.object[exc.start])
         print(
             f"imu {args.command}: error: a file or folder name holds the byte 0x{bad.hex()}, "
             "which is not UTF-8, and Parquet files cannot be read or written under such a "
@@ -212,8 +200,12 @@ def _dispatch(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    except KeyboardInterrupt:
-        print(f"imu {args.command}: interrupted", file=sys.stderr)
+    except KeyboardInterrupt as exc:
+        # A command may say what the stop leaves (imu batch: the sessions stored, how to go
+        # on) as the interrupt's message.
+        detail = one_line(exc)
+        print(f"imu {args.command}: interrupted{': ' + detail if detail else ''}",
+              file=sys.stderr)
         return 130
     return code
 

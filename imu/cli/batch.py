@@ -15,6 +15,7 @@ from rich.table import Table
 from imu.batch import (
     FAILURES_FILE,
     WORKERS_PER_CPU,
+    BatchInterrupted,
     BatchOptions,
     Job,
     SessionOutcome,
@@ -33,6 +34,7 @@ from imu.cli._output import prepare_analysis
 from imu.core.analyzer import AnalyzerParams
 from imu.core.metrics import TempoTolerance
 from imu.errors import ImuError
+from imu.io.load import shown_name
 
 EPILOG = """\
 inputs:
@@ -43,7 +45,8 @@ inputs:
   one). With both, the INPUTS are analysed: a note names recordings the manifest does not
   list (they get their own metadata) and manifest files that are not among the INPUTS (not
   analysed). A file named by two inputs is analysed once (a note says so), and so is a Polar
-  Sensor Logger recording whose _ACC.txt and _GYRO.txt are both named. A broken link, a
+  Sensor Logger recording whose _ACC.txt and _GYRO.txt are both named, and a phone export
+  given as its folder and as a file of it (DIR DIR/X_ACC.txt: once, as DIR). A broken link, a
   named pipe, or a file that is no recording (a reps/sets/session table, e.g. copied out of
   a dataset) fails with its reason, the one imu convert gives.
 
@@ -80,8 +83,10 @@ parallelism:
 
 exit status: 0 when every file was analysed (or skipped as done), 1 when any failed (a
   table lists them), 2 when every file failed (none analysed or done) and on bad options,
-  130 on Ctrl-C (the sessions stored so far stay done;
-  a Ctrl-C while the local cluster starts, a second or two, stops it once it is up).
+  130 on Ctrl-C: one line says how many sessions this run stored (they stay done) and how
+  many recordings are left; the same command again skips the sessions stored and analyses
+  the rest, the failed files again (with --force it analyses every one again). A Ctrl-C
+  while the local cluster starts, a second or two, stops it once it is up.
 
 examples:
   imu batch recordings/ --out dataset/ --workers 4
@@ -187,8 +192,46 @@ def _reanalysed(why: dict[str, int]) -> str:
     return f"{sum(n for n, _ in parts)} ({', '.join(f'{n} {text}' for n, text in parts)})"
 
 
+def interrupted_text(stop: BatchInterrupted, force: bool = False) -> str:
+    """What a Ctrl-C of ``imu batch`` leaves, and how to go on: one line after "interrupted: ".
+
+    ``2 sessions stored in ds by this run (5 done before); run the same command again to
+    analyse the 8 recordings left (1 of them failed: ds/_failures.csv): it skips the sessions
+    already stored``. ``force``: the run had ``--force``, with which a re-run analyses every
+    recording again; without it, a re-run skips every session already done, of earlier runs
+    too: both are said.
+    """
+    stored = (f"{count(stop.stored, 'session')} stored in {stop.root} by this run"
+              if stop.stored else f"no session stored in {stop.root} by this run")
+    if stop.skipped:
+        stored += f" ({stop.skipped} done before)"
+    n = stop.left + stop.failed
+    if not n:
+        return f"{stored}; no recording is left to analyse"
+    failed = (f" ({stop.failed} of them failed: {stop.root / FAILURES_FILE})"
+              if stop.failed else "")
+    if force:
+        return (f"{stored}; the same command again analyses every recording again (--force); "
+                "without --force it skips every session already done, of earlier runs too, "
+                f"and analyses the others{failed.replace(' of them', '')}")
+    skips = ": it skips the sessions already stored" if stop.stored or stop.skipped else ""
+    return (f"{stored}; run the same command again to analyse the {count(n, 'recording')} "
+            f"left{failed}{skips}")
+
+
 def run(args: argparse.Namespace) -> int:
-    """Run the batch with a progress bar; print failures; returns the exit code."""
+    """Run the batch with a progress bar; print failures; returns the exit code.
+
+    Ctrl-C while it analyses raises ``KeyboardInterrupt`` with :func:`interrupted_text`
+    (the command's one line says it after "interrupted: ").
+    """
+    try:
+        return _run(args)
+    except BatchInterrupted as stop:
+        raise KeyboardInterrupt(interrupted_text(stop, args.force)) from None
+
+
+def _run(args: argparse.Namespace) -> int:
     out = console("batch")
     options = BatchOptions(
         exercise=args.exercise,
@@ -228,7 +271,8 @@ def run(args: argparse.Namespace) -> int:
         nonlocal failed
         if outcome.error is not None:
             failed += 1
-            progress.console.print(f"[red]failed[/red]: {outcome.path}: {outcome.error}",
+            progress.console.print(f"[red]failed[/red]: {shown_name(str(outcome.path))}: "
+                                   f"{outcome.error}",
                                    markup=True, highlight=False)
         elif outcome.note:
             # As imu analyze says it; the analysis, the dataset's numbers and the exit code
@@ -253,7 +297,7 @@ def run(args: argparse.Namespace) -> int:
         table.add_column("file", overflow="fold")
         table.add_column("reason", overflow="fold")
         for path, reason in result.failures:
-            table.add_row(str(path), reason)
+            table.add_row(shown_name(str(path)), reason)
         out.print(table)
         if not result.analysed and not result.skipped:  # as imu analyze: nothing analysed
             n = len(result.failures)

@@ -399,6 +399,58 @@ def load_skipping_groups(
         return _loaded(imported), skipped
 
 
+def raw_name(text: str) -> bytes:
+    """The bytes a name escaped by the OS stands for (a lone surrogate kept as its UTF-8)."""
+    try:
+        return text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogatepass")
+
+
+def shown_name(text: str) -> str:
+    r"""A name as it can be printed and written to a UTF-8 file: ``b\xe9se.csv``.
+
+    A byte that is not UTF-8 becomes ``\xe9``; a UTF-8 name is unchanged.
+    """
+    return raw_name(text).decode("utf-8", "backslashreplace")
+
+
+def not_utf8_name(name: str) -> str:
+    r"""Why a file or folder name that is not UTF-8 is refused ("" for a UTF-8 name).
+
+    Such a name (``b<0xe9>se.csv``: Latin-1 from an old drive or a zip made on Windows) reaches
+    Python with its bytes escaped, which the Parquet library cannot open or write: a command
+    ended in a traceback (``imu analyze`` after the whole analysis), and ``imu batch`` listed
+    the ``UnicodeEncodeError`` as the file's failure. The message starts with the name as
+    given (quoted, the byte as ``\xe9``) and ends with the ``mv`` that renames the part of
+    the path that is not UTF-8 (a folder of it, when that is where the byte is).
+    """
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        bad = raw_name(name[exc.start])
+        parts = Path(name).parts
+        first = next(i for i, part in enumerate(parts) if not _utf8(part))
+        where = "the name" if first == len(parts) - 1 else (
+            f"the folder name '{shown_name(parts[first])}'")
+        rename = shown_name(str(Path(*parts[: first + 1])))
+        quoted = "$'" + rename.replace("'", "\\'") + "'"  # bash's quoting of \xe9
+        return (
+            f"'{shown_name(name)}': {where} holds the byte 0x{bad.hex()}, which is not UTF-8, "
+            "and Parquet files cannot be read or written under such a name; rename it with "
+            f"letters your system writes as UTF-8 (e.g. mv {quoted} NEW_NAME)"
+        )
+    return ""
+
+
+def _utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def not_a_regular_file(path: Path) -> str:
     """What ``path`` is when it exists but is no regular file ("" otherwise, or if missing).
 

@@ -1,9 +1,11 @@
-"""Ctrl-C stops ``imu batch`` with one line, keeps what was stored, and no worker speaks up."""
+"""Ctrl-C stops ``imu batch`` with one line (what it stored, how to go on), keeps what was
+stored, and no worker speaks up."""
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -16,6 +18,7 @@ import pandas as pd
 import pytest
 
 from imu.batch import (
+    BatchInterrupted,
     BatchOptions,
     _sigint_deferred,
     _sigint_ignored,
@@ -134,7 +137,9 @@ def test_ctrl_c_while_a_real_local_cluster_starts_is_one_line(tmp_path: Path) ->
          str(REPO / "recordings" / "dead_bug.parquet"), "--out", str(out), "--workers", "2"],
         capture_output=True, text=True, env=env, start_new_session=True, timeout=180,
     )
-    assert (batch.returncode, batch.stderr) == (130, "imu batch: interrupted\n"), batch.stdout
+    assert (batch.returncode, batch.stderr) == (
+        130, f"imu batch: interrupted: no session stored in {out} by this run; run the same "
+        "command again to analyse the 1 recording left\n"), batch.stdout
     assert done_sessions(out) == set()
 
 
@@ -156,9 +161,12 @@ def test_interrupted_batch_keeps_the_sessions_stored_and_its_failures(
             raise KeyboardInterrupt
 
     out = tmp_path / "ds"
-    with pytest.raises(KeyboardInterrupt):
+    with pytest.raises(BatchInterrupted) as stop:
         run_batch(jobs, out, BatchOptions(workers=0), on_done=ctrl_c_after_two)
     assert len(done_sessions(out)) == 1  # bad.parquet failed, the next one was stored
+    assert isinstance(stop.value, KeyboardInterrupt)  # what a caller catching Ctrl-C sees
+    assert (stop.value.stored, stop.value.skipped, stop.value.failed, stop.value.left) == (
+        1, 0, 1, 2)
     assert list(pd.read_csv(out / "_failures.csv")["file"]) == [str(bad)]
 
 
@@ -213,8 +221,13 @@ def test_ctrl_c_on_a_local_cluster_is_one_line(cohort_dir: Path, tmp_path: Path)
     finally:
         if batch.poll() is None:
             os.killpg(batch.pid, signal.SIGKILL)
-    assert err == "imu batch: interrupted\n"
     assert batch.returncode == 130
     stored = done_sessions(out)
-    assert 0 < len(stored) < len(list(cohort_dir.rglob("*.parquet")))
+    total = len(list(cohort_dir.rglob("*.parquet")))
+    assert 0 < len(stored) < total
+    line = re.fullmatch(r"imu batch: interrupted: (\d+) sessions? stored in (.+) by this run; "
+                        r"run the same command again to analyse the (\d+) recordings? left: "
+                        r"it skips the sessions already stored\n", err)
+    assert line is not None, err
+    assert (int(line[1]), line[2], int(line[3])) == (len(stored), str(out), total - len(stored))
     assert main(["batch", str(cohort_dir), "--out", str(out), "--workers", "0"]) == 0
