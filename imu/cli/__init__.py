@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
 from firmware_protocol import ProtocolError
 from imu import __version__
@@ -71,6 +73,24 @@ bleak, dask...) is imported only when that command runs or shows its own help, s
 registers (a test checks they agree).
 """
 
+ALIASES: dict[str, str] = {"analyse": "analyze"}
+"""Other names of a command (alias -> command): ``imu analyse``, as the README spells it."""
+
+if TYPE_CHECKING:
+    _SubParsers = argparse._SubParsersAction[argparse.ArgumentParser]
+else:
+    _SubParsers = argparse._SubParsersAction
+
+
+class _Commands(_SubParsers):
+    """The subcommands' action: each command also answers to its :data:`ALIASES`."""
+
+    def add_parser(self, name: str, **kwargs: Any) -> argparse.ArgumentParser:
+        """Add the command ``name``'s parser, with its aliases."""
+        kwargs.setdefault("aliases", [alias for alias, of in ALIASES.items() if of == name])
+        return super().add_parser(name, **kwargs)
+
+
 DESCRIPTION = """\
 Analyse core-exercise reps from a hip-worn IMU (accelerometer + gyroscope clipped to the
 waistband): record, import, simulate and analyse sessions.
@@ -94,7 +114,8 @@ def build_parser(command: str | None = "*") -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"imu {__version__}")
     parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output")
     sub = parser.add_subparsers(
-        dest="command", metavar="COMMAND", required=True, parser_class=OneLineParser
+        dest="command", metavar="COMMAND", required=True, parser_class=OneLineParser,
+        action=_Commands,
     )
     for name, (module, help_text) in COMMANDS.items():
         if command in ("*", name):
@@ -105,26 +126,86 @@ def build_parser(command: str | None = "*") -> argparse.ArgumentParser:
 
 
 def _command_of(argv: Sequence[str]) -> str | None:
-    """The command named in ``argv`` (the first word that is not a top-level option)."""
+    """The command named in ``argv`` (the first word that is not a top-level option).
+
+    An alias gives its command (``analyse``: ``analyze``); None for no or an unknown command.
+    """
+    word = _first_word(argv)
+    word = ALIASES.get(word, word) if word is not None else None
+    return word if word in COMMANDS else None
+
+
+def _first_word(argv: Sequence[str]) -> str | None:
+    """The first word of ``argv`` that is not a top-level option (None after ``--``)."""
     for word in argv:
         if word == "--":
             return None
         if not word.startswith("-"):
-            return word if word in COMMANDS else None
+            return word
     return None
+
+
+def unknown_command(word: str) -> str:
+    """The one-line error for a command ``imu`` does not have, with the closest one.
+
+    ``imu analyz`` gives "... invalid choice: 'analyz'; did you mean analyze? ...". difflib is
+    imported here only, on this error: ``imu --help`` and every command start as fast.
+    """
+    import difflib
+
+    names = [*COMMANDS, *ALIASES]
+    close = difflib.get_close_matches(word, names, n=1, cutoff=0.6)
+    hint = f"; did you mean {ALIASES.get(close[0], close[0])}?" if close else ""
+    return (
+        f"imu: error: argument COMMAND: invalid choice: {word!r}{hint} (choose from "
+        f"{', '.join(COMMANDS)}; see 'imu --help')"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``imu`` console script; returns the process exit code.
 
     Ctrl-C ends any command with one line and exit code 130, also while the command's
-    modules are still loading (the first second or so).
+    modules are still loading (the first second or so). Characters stdout's encoding
+    cannot write are printed escaped (:func:`escape_unwritable_stdout`).
     """
+    restore = escape_unwritable_stdout()
     try:
         return _run(argv)
     except KeyboardInterrupt:
         print("imu: interrupted", file=sys.stderr)
         return 130
+    finally:
+        restore()
+
+
+def escape_unwritable_stdout() -> Callable[[], None]:
+    r"""Let stdout write what its encoding lacks escaped (``run_\xfc``), as stderr does.
+
+    Python's stderr writes a character its encoding cannot hold as ``\xfc``
+    (``backslashreplace``), so notes naming ``run_ü.parquet`` printed under
+    ``PYTHONIOENCODING=ascii`` (or a C locale) were fine; stdout (``strict``) raised
+    ``UnicodeEncodeError``: ``imu info`` ended in a traceback, ``imu simulate`` and ``imu
+    convert`` after writing their files. stdout gets stderr's handler for the command's
+    run; a stream that cannot be reconfigured is left as it is.
+
+    Returns:
+        a function that puts stdout's handler back.
+
+    """
+    stream = sys.stdout
+    if getattr(stream, "errors", None) != "strict" or not hasattr(stream, "reconfigure"):
+        return lambda: None
+    try:
+        stream.reconfigure(errors="backslashreplace")
+    except (ValueError, OSError):
+        return lambda: None
+
+    def restore() -> None:
+        with contextlib.suppress(ValueError, OSError):
+            stream.reconfigure(errors="strict")
+
+    return restore
 
 
 def not_utf8_name(name: str) -> str:
@@ -151,12 +232,17 @@ def _run(argv: Sequence[str] | None) -> int:
             where = "imu" if command == "imu" else f"imu {command}"
             print(f"{where}: error: {why}", file=sys.stderr)
             return 2
+    named = _first_word(words)
+    if named is not None and named not in COMMANDS and named not in ALIASES:
+        print(unknown_command(named), file=sys.stderr)
+        return 2
     parser = build_parser(_command_of(words))
     try:
         args, extra = parser.parse_known_args(words)
     except UsageError as exc:
         print(exc, file=sys.stderr)
         return 2
+    args.command = ALIASES.get(args.command, args.command)  # notes say "imu analyze"
     if extra:  # named by the command's own help, where its options are
         where = f"imu {args.command}"
         print(f"{where}: error: unrecognized arguments: {' '.join(extra)} "

@@ -66,9 +66,10 @@ def test_the_help_line_is_the_one_the_command_registers(name):
 
 
 def test_unknown_command_is_one_line(capsys):
-    assert main(["analyse", "x"]) == 2
+    assert main(["analyz", "x"]) == 2
     err = capsys.readouterr().err
-    assert len(err.strip().splitlines()) == 1 and "invalid choice: 'analyse'" in err
+    assert len(err.strip().splitlines()) == 1 and "invalid choice: 'analyz'" in err
+    assert "did you mean analyze?" in err
 
 
 def test_ctrl_c_while_a_command_loads_is_one_line(monkeypatch, capsys):
