@@ -194,6 +194,10 @@ MAX_TIME_S: Final = 1e11
 UNKNOWN_EXERCISE_WARNING: Final = "exercise label"
 """How the import's warning about an exercise label that names no profile starts."""
 
+HEADER_SEARCH_LINES: Final = 20
+"""The header is looked for this far down a file whose first line is not it (lines such as
+``Device: MetaMotionS`` above it, not commented with '#'): see :func:`_header_further_down`."""
+
 MIN_RESTART_S: Final = 1.0
 """A step back in time longer than this, followed by a second of rows in order over times
 already covered, is a second recording in the file (see ``_check_one_clock``), s."""
@@ -616,6 +620,18 @@ def read_csv_for_import(
                 "without a zone or offset taken as UTC)",
             ),
         )
+    preamble = frame.attrs.get("preamble")
+    if preamble:
+        above, line, first = preamble
+        found = (
+            *found,
+            Repair(
+                "preamble",
+                above,
+                f"the header is on line {line}: {plural(above, 'line')} above it skipped "
+                f"(the first: {first[:60]!r}); start them with '#' to mark them as comments",
+            ),
+        )
     case_matched = frame.attrs.get("case_matched") or []
     if case_matched:
         found = (
@@ -762,6 +778,14 @@ def read_csv_frame(path: Path, options: CsvOptions) -> pd.DataFrame:
     head, skip, sep_line = _skip_preamble(head)
     if sep_line is not None and options.delimiter is None:
         options = replace(options, delimiter=sep_line)
+    above = _header_further_down(head, options)
+    preamble: tuple[int, int, str] | None = None
+    if above:
+        lines = head.splitlines()
+        shown = next(ln for ln in lines[:above] if ln.strip()).decode("utf-8", "replace")
+        head = b"\n".join(lines[above:])
+        skip += above
+        preamble = (above, skip + 1, shown.lstrip("\ufeff").strip())
     delimiter, decimal = sniff_delimiter(path, head, options)
     if delimiter == " " and re.match(rb"#+ +\S", head.lstrip(b"\xef\xbb\xbf")):
         # numpy.savetxt's "# time_s acc_x ...": the '#' would be a column of its own
@@ -844,6 +868,7 @@ def read_csv_frame(path: Path, options: CsvOptions) -> pd.DataFrame:
     frame.attrs["sep_line"] = sep_line is not None
     frame.attrs["case_matched"] = case_matched
     frame.attrs["datetimes"] = datetimes
+    frame.attrs["preamble"] = preamble
     return frame
 
 
@@ -1093,6 +1118,42 @@ def _skip_preamble(head: bytes) -> tuple[bytes, int, str | None]:
         head = b"\n".join(head.splitlines()[comments:])
         skip += comments
     return head, skip, sep
+
+
+def _header_further_down(head: bytes, options: CsvOptions) -> int:
+    """How many lines above the header a file has that are neither '#' comments nor data.
+
+    A device's export may start with lines such as ``Device: MetaMotionS`` and a date, and
+    its header (``time_s,acc_x,...``) below them; the columns were then "not found", with
+    the first of those lines as the only name. When the first line lacks a column the
+    options name and a line within :data:`HEADER_SEARCH_LINES` has them all (any delimiter,
+    any case), the file is read from that line, as from below '#' comments, and the import
+    says so (:func:`read_csv_for_import`). 0 when the first line is the header, or a line of
+    numbers comes before any such line (data first: not a preamble).
+
+    Args:
+        head: the start of the file, from below its ``sep=`` and '#' lines.
+        options: the columns to look for.
+
+    """
+    need = {c.casefold() for c in (*options.data_cols, *options.label_cols)}
+    if options.rate_hz is not None:  # a file without timestamps (see read_csv_frame)
+        need.discard(options.time_col.casefold())
+    delimiters = (*DELIMITERS, options.delimiter) if options.delimiter else DELIMITERS
+
+    def names(line: bytes) -> set[str]:
+        text = line.decode("utf-8", "replace").lstrip("\ufeff")
+        return {f.strip().strip('"').casefold() for d in delimiters for f in text.split(d)}
+
+    lines = head.splitlines()[:HEADER_SEARCH_LINES]
+    if not need or not lines or need <= names(lines[0]):
+        return 0
+    for i, line in enumerate(lines[1:], start=1):
+        if _is_numbers(line):
+            return 0
+        if need <= names(line):
+            return i
+    return 0
 
 
 def _header_fields(head: bytes, delimiter: str) -> list[str]:
@@ -1395,7 +1456,8 @@ def _import_frame(
     )
     absolute = _is_absolute(origin_s, options)
     if options.check_units:  # first: a wrong unit is why no rate can be estimated
-        _check_time_unit(source, pooled, origin_s if absolute else None, options.time_unit)
+        _check_time_unit(source, pooled, origin_s if absolute else None, options.time_unit,
+                         options.max_gap_s)
     estimated_rate, how = estimate_rate_hz(pooled)
     if options.rate_hz is None:
         rate, note = estimated_rate, how
@@ -1745,8 +1807,23 @@ def _is_absolute(origin_s: float, options: CsvOptions) -> bool:
 
 
 def _check_time_unit(
-    source: str, stats: TimingStats, absolute_origin_s: float | None, unit: str
+    source: str,
+    stats: TimingStats,
+    absolute_origin_s: float | None,
+    unit: str,
+    max_gap_s: float = DEFAULT_MAX_GAP_S,
 ) -> None:
+    """Refuse times whose unit gives a rate no IMU records at, naming the unit that fits.
+
+    The rate is the effective one (intervals per second of the span, outside
+    ``PLAUSIBLE_RATE_HZ[0]``..:data:`MAX_IMU_RATE_HZ`); a slow one is also refused when most
+    intervals are longer than the gap limit ``max_gap_s`` at a rate under
+    ``USUAL_RATE_HZ[0]`` and another unit gives a usual rate: the grid would be almost all
+    gaps (times in seconds read as minutes gave 0.87 Hz, 99.6% of the grid empty, exit code
+    0). A slow rate no unit explains is left to the analysis, which says it is too slow
+    (``imu.cli._csvargs.too_slow_message``); a gap limit given below one sample of a usual
+    rate is :func:`_check_gap_limit`'s to refuse.
+    """
     low, high = PLAUSIBLE_RATE_HZ[0], MAX_IMU_RATE_HZ
     rate = stats.effective_rate_hz
     if absolute_origin_s is not None and absolute_origin_s > UNIX_MAX_S:
@@ -1772,15 +1849,28 @@ def _check_time_unit(
         )
     if not low <= rate <= high:
         raise ImportOptionsError(_time_unit_message(source, rate, unit))
+    intervals = stats.n_samples - 1
+    mostly_gaps = intervals > 0 and 2 * stats.n_gap_intervals > intervals
+    if mostly_gaps and median_rate < USUAL_RATE_HZ[0]:
+        fits = _rate_unit_guess(median_rate, unit)
+        if fits is None or fits[1] > USUAL_RATE_HZ[1]:
+            return  # no unit explains it: a slow sensor, which the analysis refuses itself
+        share = stats.n_gap_intervals / intervals
+        why = (
+            f"too slow for an IMU: {share:.0%} of the intervals are longer than the gap limit "
+            f"({max_gap_s:g} s), so the grid would be almost all gaps"
+        )
+        raise ImportOptionsError(_time_unit_message(source, median_rate, unit, why))
 
 
-def _time_unit_message(source: str, rate: float, unit: str) -> str:
+def _time_unit_message(source: str, rate: float, unit: str, why: str = "") -> str:
     """The one-line refusal of a rate no IMU gives, naming the unit that fits, if one does.
 
     The unit in use is never advised: when no other unit brings the rate into
-    :data:`USUAL_RATE_HZ`, the message says so and asks for the column in seconds.
+    :data:`USUAL_RATE_HZ`, the message says so and asks for the column in seconds. ``why``:
+    what is wrong with the rate ("" for the usual words: far above any IMU, or implausible).
     """
-    why = (
+    why = why or (
         f"far above any hip IMU or phone (at most {MAX_IMU_RATE_HZ:g} Hz)"
         if rate > MAX_IMU_RATE_HZ
         else "implausible for an IMU"

@@ -935,14 +935,19 @@ def _phyphox(path: Path) -> tuple[_Stream, _Stream, str, dict[str, str], list[st
             if linear
             else "record with the 'Acceleration with g' experiment"
         )
+        beside = _px_beside(path, PX_ACC)
+        if beside and "gyr" in found:
+            why = _px_pass_folder(path, beside, "acceleration")
         raise ImportOptionsError(
             f"{path}: no phyphox acceleration columns {list(PX_ACC)}; {why}"
         )
     if "gyr" not in found:
-        raise ImportOptionsError(
-            f"{path}: no phyphox gyroscope columns {list(PX_GYR)}; record the 'Gyroscope' "
-            "experiment too (export both, e.g. into one folder)"
+        beside = _px_beside(path, PX_GYR)
+        why = (
+            _px_pass_folder(path, beside, "gyroscope") if beside
+            else "record the 'Gyroscope' experiment too (export both, e.g. into one folder)"
         )
+        raise ImportOptionsError(f"{path}: no phyphox gyroscope columns {list(PX_GYR)}; {why}")
     streams = {}
     starts = {k: v[2] for k, v in found.items()}
     same_table = found["acc"][1] == found["gyr"][1]
@@ -978,6 +983,48 @@ def _phyphox(path: Path) -> tuple[_Stream, _Stream, str, dict[str, str], list[st
     elif same_table and starts["acc"] is not None:
         notes["start_unix_s"] = f"{base + (starts['acc'] or 0.0):.6f}"
     return acc, gyr, "phone (phyphox)", notes, warnings
+
+
+def _px_beside(path: Path, cols: tuple[str, ...]) -> list[str]:
+    """Names of the CSV files beside ``path`` (one phyphox CSV) whose header has ``cols``.
+
+    Empty when ``path`` is no CSV file (a zip or a folder is read whole). Only the first
+    line of each file is read.
+    """
+    if not (path.is_file() and path.suffix.lower() == ".csv"):
+        return []
+    names = []
+    try:
+        others = sorted(path.parent.iterdir())
+    except OSError:
+        return []
+    for other in others:
+        if other.name == path.name or other.suffix.lower() != ".csv":
+            continue
+        try:
+            with other.open("rb") as f:
+                header = _header(f.read(4096))
+        except OSError:  # a folder named *.csv, a file gone or not readable
+            continue
+        fields = {f.strip().strip('"').strip() for f in re.split(r"[,;\t]", header)}
+        if set(cols) <= fields:  # whole names: "Linear Acceleration x" is not "Acceleration x"
+            names.append(other.name)
+    return names
+
+
+def _px_pass_folder(path: Path, beside: Sequence[str], what: str) -> str:
+    """The fix for one phyphox CSV whose partner (``beside``, the ``what`` file) sits beside it.
+
+    The file alone lacks a sensor that the folder has: one recording is made of both
+    files when their folder is given (as a Sensor Logger export's folder is read whole),
+    so the advice names the folder, not another recording.
+    """
+    folder = str(path.parent)
+    folder = folder if folder.endswith("/") else f"{folder}/"
+    return (
+        f"the {what} is in {_listed(list(beside))} beside it: give their folder, {folder}, "
+        "instead of the file, to import both as one recording"
+    )
 
 
 # ----------------------------------------------------------------------------- joining
