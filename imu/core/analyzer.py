@@ -59,6 +59,7 @@ out, bit for bit, however the stream is cut into chunks.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import math
 from dataclasses import dataclass, field
@@ -73,11 +74,15 @@ from imu.core.axis import BodyAxes, RotationCounter, fix_axes
 from imu.core.holds import HoldEnds
 from imu.core.labels import RepLabeller
 from imu.core.metrics import (
+    COL_ANGLE,
+    COL_GAP,
     COL_INCLINATION,
     HOLD_SETTLE_S,
+    HOLD_SLACK_FRACTION,
     SIGNAL_COLUMNS,
     Rep,
     RepContext,
+    RepQuantities,
     SwingShare,
     TempoTolerance,
     measure_rep,
@@ -102,10 +107,17 @@ from imu.tempo import Tempo
 
 logger = logging.getLogger(__name__)
 
-MAX_HOLD_S = 1800.0
-"""A static hold (plank) still open after this long is abandoned, s: long planks of 10 minutes
-and more are done, and the hold's signal is kept in memory while it lasts (30 minutes at
-833 Hz: about 85 MB)."""
+LONG_HOLD_HEAD_S = 1200.0
+"""A static hold (plank) of any length is timed to its end, but the analyzer keeps a bounded
+share of its signal: of a hold longer than this plus :data:`LONG_HOLD_TAIL_S` (30 minutes),
+the first ``LONG_HOLD_HEAD_S`` s and the last ``LONG_HOLD_TAIL_S`` s, and of the middle only
+its extremes (:class:`_LongHold`). Its length, drift, arch and gap flag are then those of
+every sample; its shaking and side rotation those of the head and tail. Holds up to 30
+minutes are measured on every sample. Before, a hold still open after 30 minutes was
+abandoned: a 2292 s plank gave "0 holds". The buffer of an open hold stays under about 30
+minutes of samples (about 85 MB at 833 Hz)."""
+LONG_HOLD_TAIL_S = 600.0
+"""The end of a long static hold measured with its head, s (:data:`LONG_HOLD_HEAD_S`)."""
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -272,7 +284,8 @@ class RepAnalyzer:
             reject_pendulum=profile.reject_pendulum,
             # A rep whose lowering has not come this long after its top is abandoned: 30 s,
             # or twice the prescribed squeeze when that is longer (a 2-40-2 drill).
-            max_top_s=MAX_HOLD_S if profile.isometric else max(30.0, 2.0 * self.tempo.top_hold_s),
+            # A hold is never abandoned, however long (:data:`LONG_HOLD_HEAD_S`).
+            max_top_s=math.inf if profile.isometric else max(30.0, 2.0 * self.tempo.top_hold_s),
         )
         self._seg_params = seg
         self._lobes = LobeFinder(seg)
@@ -287,6 +300,8 @@ class RepAnalyzer:
         )
         self._labeller = RepLabeller(profile)
         self._hold_queue: list[Lobe] = []  # holds: events waiting for the horizon
+        # A long open hold whose middle left the buffer: its head and the middle's extremes.
+        self._hold_head: _LongHold | None = None
         self._n_in = 0  # samples released by the gap filler so far
         # Rolling signal buffer for the quantities (columns: imu.core.metrics.COL_*); the
         # absolute index of row 0 is _sig_start.
@@ -390,16 +405,22 @@ class RepAnalyzer:
         if self._holds is None or top is None or not len(self._sig):
             return None
         fs = self.sampling_rate_hz
-        ref = math.floor(top) + round(HOLD_SETTLE_S * fs) - self._sig_start
+        ref_abs = math.floor(top) + round(HOLD_SETTLE_S * fs)
+        ref = ref_abs - self._sig_start
         newest = len(self._sig) - 1
-        if ref < 0 or ref >= newest:
+        head = self._hold_head
+        if ref < 0 and head is not None and 0 <= ref_abs - head.head_from < len(head.head):
+            ref_value = float(head.head[ref_abs - head.head_from, COL_INCLINATION])  # long
+        elif ref < 0 or ref >= newest:
             return None
+        else:
+            ref_value = float(self._sig[ref, COL_INCLINATION])
         half_rom = 0.5 * self.profile.min_rom_deg
         for event in self._hold_queue:
             if event.start - top >= 2.0 * fs and (
                     event.peak_dps == 0.0 or abs(event.rotation_deg) >= half_rom):
                 return None
-        return float(self._sig[newest, COL_INCLINATION] - self._sig[ref, COL_INCLINATION])
+        return float(self._sig[newest, COL_INCLINATION] - ref_value)
 
     @property
     def locked_axis_(self) -> FloatArray | None:
@@ -617,7 +638,7 @@ class RepAnalyzer:
                 swing_share=self._swing_share,
                 earlier=self.reps_[-2] if len(self.reps_) > 1 else None,
             )
-            rep = self._labeller(measure_rep(raw, ctx))
+            rep = self._labeller(self._measure(raw, ctx))
             if self._is_fidget(rep) or self._doubted_and_small(rep, raw):
                 logger.debug("a %.1f deg movement at %.1f s is a fidget, not a rep",
                              rep.rom_deg, rep.con_start_s)
@@ -626,6 +647,73 @@ class RepAnalyzer:
             self.reps_.append(rep)
             out.append(rep)
         return out
+
+    def _measure(self, raw: RawRep, ctx: RepContext) -> RepQuantities:
+        """:func:`imu.core.metrics.measure_rep`; a long hold on its head and tail only.
+
+        A static hold longer than :data:`LONG_HOLD_HEAD_S` plus :data:`LONG_HOLD_TAIL_S` is
+        measured on the rows from its context before getting into position to
+        ``LONG_HOLD_HEAD_S`` into the hold, joined to the rows from ``LONG_HOLD_TAIL_S`` before
+        getting down on: the middle is cut out (the eccentric's indices shift back by its
+        length), then the times after the cut and what they decide (the top hold's ratio,
+        ``tempo_ok``) are put back on the stream's clock. The middle's extremes (kept as its
+        rows left the buffer, :class:`_LongHold`, or read from the buffer) then complete the
+        drift, the arch and the gap flag over the whole hold: extremes and "any" are exact
+        in any order. Shaking and the side rotation stay those of the head and tail. The
+        same rows and extremes whatever the chunking, so the same hold, bit for bit.
+        """
+        fs = self.sampling_rate_hz
+        context = round(self.params.context_s * fs)
+        head_end = math.floor(raw.con_end) + round(LONG_HOLD_HEAD_S * fs)
+        tail_from = math.floor(raw.ecc_start) - round(LONG_HOLD_TAIL_S * fs)
+        if self._holds is None or tail_from <= head_end:
+            return measure_rep(raw, ctx)
+        head_from = max(math.floor(raw.con_start) - context, 0)
+        stored = self._hold_head
+        self._hold_head = None
+        if stored is None or stored.start != raw.con_start or stored.head_from != head_from:
+            stored = _LongHold(raw.con_start, head_from,
+                               self._sig[head_from - self._sig_start : head_end - self._sig_start])
+        # The middle rows still in the buffer (all of them when it was never cut).
+        stored.fold(self._sig[max(head_end - self._sig_start, 0) : tail_from - self._sig_start])
+        head = stored.head
+        tail = self._sig[tail_from - self._sig_start :]
+        cut = tail_from - head_end
+        back = tuple(
+            dataclasses.replace(e, run_start=e.run_start - cut, run_end=e.run_end - cut,
+                                start=e.start - cut, end=e.end - cut,
+                                peak_index=e.peak_index - cut)
+            for e in raw.eccentric
+        )
+        q = measure_rep(
+            dataclasses.replace(raw, eccentric=back),
+            dataclasses.replace(ctx, signal=np.concatenate((head, tail)), signal_start=head_from),
+        )
+        ecc_start_s = raw.ecc_start / fs - ctx.delay_s
+        hold_s = ecc_start_s - q.con_end_s
+        prescribed = ctx.tempo.top_hold_s
+        tol = ctx.tolerance
+        # As measure_rep takes them: the drift from the inclination HOLD_SETTLE_S into the
+        # hold (the largest excursion either way), the arch below the rep's first angle.
+        ref = float(head[math.floor(raw.con_end) - head_from + round(HOLD_SETTLE_S * fs),
+                         COL_INCLINATION])
+        drift = max((q.drift_deg, stored.incl_lo - ref, stored.incl_hi - ref), key=abs)
+        arch = max(q.arch_deg, float(head[max(math.floor(raw.con_start) - head_from, 0),
+                                          COL_ANGLE]) - stored.angle_lo)
+        return dataclasses.replace(
+            q,
+            rom_deg=drift,
+            drift_deg=drift,
+            arch_deg=arch,
+            in_gap=q.in_gap or stored.gap,
+            ecc_start_s=ecc_start_s,
+            ecc_end_s=raw.ecc_end / fs - ctx.delay_s,
+            top_hold_ratio=(hold_s / prescribed
+                            if prescribed >= ctx.thresholds.short_hold_min_prescribed_s
+                            else math.nan),
+            tempo_ok=bool(hold_s >= prescribed
+                          - max(tol.min_s, HOLD_SLACK_FRACTION * prescribed)),
+        )
 
     def _doubted_and_small(self, rep: Rep, raw: RawRep) -> bool:
         """A rep whose rise the accelerometer did not follow, and small or first.
@@ -664,11 +752,83 @@ class RepAnalyzer:
             pending = first if pending is None else min(pending, first)
         if pending is not None:
             keep_from = min(keep_from, math.floor(pending) - context)
-        keep_from = max(keep_from, self._sig_start)
+        keep_from = max(self._fold_long_hold(keep_from, end_abs, context), self._sig_start)
         cut = keep_from - self._sig_start
         if cut > 0:
             self._sig = self._sig[cut:]
             self._sig_start = keep_from
+
+    def _fold_long_hold(self, keep_from: int, end_abs: int, context: int) -> int:
+        """Where the buffer may start while a long static hold is open (absolute index).
+
+        Once no hold end still to come can be within ``LONG_HOLD_TAIL_S`` (and the context)
+        of ``LONG_HOLD_HEAD_S`` into the open hold, the head's rows are kept aside (once) and
+        the buffer keeps only what its tail can need: the middle of the hold leaves memory
+        (:meth:`_measure`). Otherwise ``keep_from``, as computed for any rep.
+        """
+        start, top = self._assembler.pending_start, self._assembler.pending_top
+        if self._holds is None or start is None or top is None:
+            self._hold_head = None
+            return keep_from
+        if self._hold_head is not None and self._hold_head.start != start:
+            self._hold_head = None  # a new hold began (the old one was a rest posture)
+        fs = self.sampling_rate_hz
+        head_from = max(math.floor(start) - context, 0)
+        head_end = math.floor(top) + round(LONG_HOLD_HEAD_S * fs)
+        # No event still to come (a lobe, a rest, one waiting in the queue) starts before.
+        earliest = min(self._lobes.frontier, self._holds.horizon, end_abs - context - round(fs))
+        if self._hold_queue:
+            earliest = min(earliest, math.floor(self._hold_queue[0].start))
+        tail_from = earliest - round(LONG_HOLD_TAIL_S * fs) - context
+        if tail_from <= head_end:
+            return keep_from
+        if self._hold_head is None:
+            if head_from < self._sig_start:  # never: the buffer keeps an open rep's context
+                return keep_from
+            rows = self._sig[head_from - self._sig_start : head_end - self._sig_start]
+            self._hold_head = _LongHold(start, head_from, rows.copy())
+        keep_from = max(keep_from, tail_from)
+        # The middle rows about to leave the buffer: only their extremes are kept.
+        self._hold_head.fold(
+            self._sig[max(head_end - self._sig_start, 0) : keep_from - self._sig_start])
+        return keep_from
+
+
+@dataclass
+class _LongHold:
+    """A long static hold's head rows, and the extremes of its middle as it leaves the buffer.
+
+    See :meth:`RepAnalyzer._measure`.
+
+    Attributes:
+        start: the hold's get-up onset, fractional absolute sample index (which hold).
+        head_from: absolute sample index of ``head``'s row 0.
+        head: signal rows (columns ``imu.core.metrics.COL_*``), shape (k, SIGNAL_COLUMNS),
+            from the context before the get-up to ``LONG_HOLD_HEAD_S`` into the hold.
+        incl_lo: lowest inclination about the axis in the middle folded so far, deg.
+        incl_hi: highest such inclination, deg.
+        angle_lo: lowest pelvic angle there, deg.
+        gap: whether any of those rows lay in a data gap.
+
+    """
+
+    start: float
+    head_from: int
+    head: FloatArray
+    incl_lo: float = math.inf
+    incl_hi: float = -math.inf
+    angle_lo: float = math.inf
+    gap: bool = False
+
+    def fold(self, rows: FloatArray) -> None:
+        """Take the extremes of ``rows``, shape (m, SIGNAL_COLUMNS), into the middle's."""
+        if not len(rows):
+            return
+        incl = rows[:, COL_INCLINATION]
+        self.incl_lo = min(self.incl_lo, float(incl.min()))
+        self.incl_hi = max(self.incl_hi, float(incl.max()))
+        self.angle_lo = min(self.angle_lo, float(rows[:, COL_ANGLE].min()))
+        self.gap = self.gap or bool(rows[:, COL_GAP].any())
 
 
 def _project(v: FloatArray, u: FloatArray) -> FloatArray:
