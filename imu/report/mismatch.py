@@ -6,6 +6,10 @@ again only when the analysis found (almost) nothing, with the other kind of prof
 so in one line. Reverse crunches analysed as a standing strict lift are the other way round:
 every rep is found, as a "hip drive"; what gives them away is the shape of those hip drives
 (:func:`not_hip_drives`: tens of degrees, held and lowered over seconds, as a controlled rep).
+Reps found in plenty can be wrong too: walking or running rocks the pelvis once a step, and a
+rep profile counts every step as a quick rep (a 2-minute walk analysed as a pelvic-tilt drill:
+215 "reps" of 0.5 s). :func:`steady_fast_rhythm` notices reps far shorter than the prescribed
+tempo, shorter than any rep of these exercises, one after another in a steady beat.
 It never changes the analysis: the report stays the one asked for.
 """
 
@@ -76,6 +80,39 @@ CONTROLLED_SHARE: Final = 0.5
 (:data:`CONTROLLED_REP_S`, :data:`CONTROLLED_ROM_DEG`), and at least :data:`MIN_REP_LIKE` of
 them: regular reps, not one slow movement among hip drives."""
 
+FAST_SHARE: Final = 0.25
+"""Reps whose median duration (onset to the end of the lowering) is at most this share of the
+prescribed rep (concentric + top hold + eccentric) are "far faster than prescribed".
+
+Simulated sets of every rep exercise (seeds 0-2, 12 reps x 2 sets, clean and with swing and
+dropped-eccentric faults at 70%) at 1-0-1, 1-0-1-0, 2-1-2 and 3-1-3 last 0.72-1.1 of the
+tempo they were done at (the fastest: swings and dropped eccentrics at 1-0-1); the bundled
+recordings 0.8-1.1. Done at 1-0-1 but analysed at a profile's default tempo (no --tempo)
+they reach 0.21 (pelvic tilts against the default 2-5-2), which the next limit keeps apart."""
+
+FAST_REP_S: Final = 1.2
+"""...and lasting at most this long, s: no rep of these floor and hanging exercises is that
+quick, while a gait's is. The simulated sets above: medians 1.48 s or more (hanging leg
+raises with swings at 1-0-1-0), most 1.9-2.0 s at 1-0-1; the real hip-thrown curls of the
+WLE belt data 1.9-2.7 s. Walking rocks the pelvis once a step, 0.45-0.75 s (80-130 steps a
+minute), running once every 0.3-0.4 s; an alternating profile (dead bug, bird-dog) joins two
+steps into one "rep", about 1.1 s (the trial's 2-minute walk: 0.54 s as a pelvic-tilt drill,
+1.09 s as a dead bug). Sets done at a prescribed 0.5-0-0.5 are this quick too, but then last
+about their prescription and never get the note; without --tempo they do, and the note says
+to give the tempo if the reps were meant."""
+
+STEADY_SPREAD: Final = 0.2
+"""A steady beat: the interquartile range of the intervals between consecutive rep onsets
+(within a set) at most this share of their median. Gait repeats within a few percent (the
+trial's walk: 0.7%); a set of quick reps done by hand varies more (simulated sets at 1-0-1:
+4-50%), but is ruled out by :data:`FAST_REP_S` anyway."""
+
+MIN_RHYTHM_REPS: Final = 10
+"""Reps (sure of, not over a gap) needed before a rhythm is judged: a set's worth."""
+
+GENERIC: Final = "generic"
+"""The profile of any repeated rotation: a steady quick beat is one too."""
+
 PLANK: Final = "plank"
 """The isometric profile a rep recording is analysed with for the second look."""
 
@@ -106,6 +143,9 @@ def exercise_mismatch(
 
     - ``profile`` is a standing strict lift (every rep is a hip drive) and its "hip drives"
       look like controlled reps (:func:`not_hip_drives`): no second analysis is needed.
+    - ``profile`` counts reps (not a hold, not standing-strict) and the reps found are far
+      faster than the prescription, quicker than any rep of the exercise, in a steady beat
+      (:func:`steady_fast_rhythm`: walking or running): no second analysis is needed.
 
     The second analysis runs only in those cases, with the same analyzer parameters and the
     other profile's default tempo; one that fails gives no hint.
@@ -141,6 +181,9 @@ def exercise_mismatch(
                     "--exercise (e.g. reverse-crunch)"
                 )
         return None
+    rhythm = steady_fast_rhythm(report)
+    if rhythm:
+        return rhythm
     found = int(sure_reps(report.reps).sum())  # uncertain reps are no evidence of reps
     if found > FEW_FOUND:
         return None
@@ -198,6 +241,52 @@ def not_hip_drives(reps: pd.DataFrame) -> str | None:
         f"{np.median(tut[controlled]):.0f} s), as a controlled rep does, where a hip drive is "
         "a quick burst out and back; if it is not a standing strict lift, pass the exercise "
         "with --exercise (e.g. reverse-crunch)"
+    )
+
+
+def steady_fast_rhythm(report: SessionReport) -> str | None:
+    """The hint that a rep recording's reps are a steady gait-like beat, or None.
+
+    At least :data:`MIN_RHYTHM_REPS` reps the analysis is sure of, not over a data gap,
+    whose median duration (onset to the end of the lowering, s) is at most
+    :data:`FAST_SHARE` of the prescribed rep and at most :data:`FAST_REP_S`, following each
+    other (median interval between onsets within a set at most twice that duration) in a
+    steady beat (:data:`STEADY_SPREAD`). Standing strict lifts count quick bursts by design,
+    holds have no reps and ``generic`` takes any repeated rotation: none is judged here.
+
+    Args:
+        report: a recording's analysis (its reps table, tempo and profile).
+
+    Returns:
+        The hint, one line without a trailing period, or None.
+
+    """
+    profile, tempo = report.profile, report.tempo
+    if profile.isometric or profile.every_rep_is_swing or profile.name == GENERIC:
+        return None
+    reps = report.reps[sure_reps(report.reps) & judged(report.reps)]
+    if len(reps) < MIN_RHYTHM_REPS:
+        return None
+    prescribed_s = tempo.concentric_s + tempo.top_hold_s + tempo.eccentric_s
+    rep_s = float(np.median(reps["ecc_end_s"].to_numpy(dtype="float64")
+                            - reps["start_s"].to_numpy(dtype="float64")))
+    if not (rep_s <= FAST_SHARE * prescribed_s and rep_s <= FAST_REP_S):
+        return None
+    intervals = np.concatenate([
+        np.diff(group["start_s"].to_numpy(dtype="float64"))
+        for _, group in reps.groupby("set", sort=False)
+    ])
+    if len(intervals) < MIN_RHYTHM_REPS - 1:
+        return None
+    q1, beat_s, q3 = np.percentile(intervals, [25, 50, 75])
+    if not (beat_s <= 2.0 * rep_s and q3 - q1 <= STEADY_SPREAD * beat_s):
+        return None
+    return (
+        f"the {len(reps)} reps are far faster than prescribed: {rep_s:.1f} s each (median) "
+        f"against {prescribed_s:g} s ({tempo}), one every {beat_s:.2f} s in a steady beat, "
+        f"as walking or running rocks the pelvis; was this the {profile.title.lower()}? If not, "
+        "pass the exercise with --exercise; if the reps were meant this quick, give their "
+        "tempo with --tempo"
     )
 
 
