@@ -112,6 +112,7 @@ from imu.io.load import (
 from imu.io.phone import APP_NAME, SL_FILES, detect_phone_format
 from imu.io.polar_logger import _find_pair, one_per_recording
 from imu.io.recording import Recording, RecordingMeta, missing_file, resolved
+from imu.report.axis_check import off_axis_note
 from imu.report.mismatch import exercise_mismatch
 from imu.report.session import SessionReport, analyze_recording, check_long_enough, recorded_tempo
 from imu.report.tables import REPS_DTYPES, SESSION_DTYPES, SETS_DTYPES, TABLE_FILES
@@ -1401,18 +1402,25 @@ MANIFEST_NOTE: Final = ("; the manifest names its exercise, and --exercise does 
 
 def _exercise_note(path: Path, recording: Recording, report: SessionReport,
                    from_manifest: bool = False) -> str | None:
-    """The hint of ``imu analyze`` that ``recording`` looks like another exercise, or None.
+    """The hints of ``imu analyze`` for ``recording``, one line, or None.
 
-    ``from_manifest``: the exercise came from the manifest (:data:`MANIFEST_NOTE` is added).
-    A hint only: should its second look fail, the session is stored all the same, without.
+    That it looks like another exercise (:func:`imu.report.mismatch.exercise_mismatch`), and
+    that it later moved about another axis than the one learned from its first reps
+    (:func:`imu.report.axis_check.off_axis_note`). ``from_manifest``: the exercise came from
+    the manifest (:data:`MANIFEST_NOTE` is added to the first). A hint only: should a look
+    fail, the session is stored all the same, without.
     """
     try:
         note = exercise_mismatch(recording, report.profile, report)
+        # Movement about another axis than the learned one later on (imu analyze says it too).
+        off_axis = off_axis_note(recording, report)
     except Exception:  # deliberate: a hint never fails the session it is about
         logger.warning("%s: could not check whether it looks like another exercise", path,
                        exc_info=True)
         return None
-    return note + MANIFEST_NOTE if note and from_manifest else note
+    if note and from_manifest:
+        note += MANIFEST_NOTE
+    return "; ".join(n for n in (note, off_axis) if n) or None
 
 
 def _with_keys(frame: pd.DataFrame, keys: dict[str, Any]) -> pd.DataFrame:

@@ -30,7 +30,19 @@ _PHASE_LIMITS_S = (MAX_MOVEMENT_S, MAX_HOLD_S, MAX_MOVEMENT_S, MAX_HOLD_S)
 
 
 class TempoError(ImuError, ValueError):
-    """A tempo string that is not "up-hold-down" seconds."""
+    """A tempo string that is not "up-hold-down" seconds, or one over a phase's limit.
+
+    Attributes:
+        over_limit: for a tempo written right whose phase is longer than its limit
+            (:data:`MAX_MOVEMENT_S`, :data:`MAX_HOLD_S`): ``(phase, seconds, limit)``, e.g.
+            ``("top hold", 601.0, 600.0)``; None for every other error.
+        within_limits: with ``over_limit``, the tempo with each phase cut to its limit
+            (``"1-600-1"``), to offer instead; else "".
+
+    """
+
+    over_limit: tuple[str, float, float] | None = None
+    within_limits: str = ""
 
 
 @dataclass(frozen=True)
@@ -52,6 +64,34 @@ class Tempo:
         if self.bottom_pause_s is not None:
             parts.append(self.bottom_pause_s)
         return "-".join(f"{p:g}" for p in parts)
+
+
+def stored_tempo_problem(text: str) -> str:
+    """Why a tempo stored in a recording cannot be used, when it is only over a limit.
+
+    A recording simulated with a plank hold over :data:`MAX_HOLD_S` stores ``1-601-1``,
+    which is up-hold-down seconds; the words for a tempo that is not ("is not up-hold-down
+    seconds") sent the user looking for a mistake in its form. "" when ``text`` parses or is
+    wrong in another way.
+
+    Returns:
+        e.g. "the tempo stored in the recording, '1-601-1', is over a limit: its top hold of
+        601 s is longer than the 600 s a tempo may prescribe; give the prescription with
+        --tempo (e.g. --tempo 1-600-1)".
+
+    """
+    try:
+        parse_tempo(text)
+    except TempoError as exc:
+        if exc.over_limit is None:
+            return ""
+        name, value, limit = exc.over_limit
+        return (
+            f"the tempo stored in the recording, {text!r}, is over a limit: its {name} of "
+            f"{value:g} s is longer than the {limit:g} s a tempo may prescribe; give the "
+            f"prescription with --tempo (e.g. --tempo {exc.within_limits})"
+        )
+    return ""
 
 
 def _other_separator(text: str) -> str:
@@ -153,9 +193,13 @@ def _parse(text: str) -> Tempo:
         )
     for name, value, limit in zip(_PHASE_NAMES, values, _PHASE_LIMITS_S, strict=False):
         if value > limit:
-            raise TempoError(
+            error = TempoError(
                 f"tempo {text!r}: the {name} of {value:g} s is longer than {limit:g} s, the "
                 f"longest {name} a tempo may prescribe; {hint}"
             )
+            error.over_limit = (name, value, limit)
+            error.within_limits = "-".join(
+                f"{min(v, cap):g}" for v, cap in zip(values, _PHASE_LIMITS_S, strict=False))
+            raise error
     pause = values[3] if len(values) == 4 else None
     return Tempo(values[0], values[1], values[2], pause)

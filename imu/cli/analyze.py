@@ -40,6 +40,7 @@ from imu.core.analyzer import AnalyzerParams
 from imu.core.metrics import TempoTolerance
 from imu.errors import AnalysisError, ImportOptionsError, ImuError, RecordingError
 from imu.exercises import PROFILES, get_profile, known_profile
+from imu.io.atomic import FolderBusyError, replace_together
 from imu.io.csv_import import UNKNOWN_EXERCISE_WARNING
 from imu.io.load import (
     LoadedRecording,
@@ -51,6 +52,7 @@ from imu.io.phone import detect_phone_format
 from imu.io.polar_logger import one_per_recording
 from imu.io.recording import Recording, one_line, resolved
 from imu.live.finish import no_reps_note
+from imu.report.axis_check import off_axis_note
 from imu.report.coaching import DISCLAIMER, default_tempo_words, tempo_by_default
 from imu.report.mismatch import exercise_mismatch
 from imu.report.session import (
@@ -60,9 +62,15 @@ from imu.report.session import (
     coarse_rate_note,
 )
 from imu.report.summary import counted_words, missed_note, summarize
-from imu.report.tables import REPORT_FILES, check_output_dir, combined_tables, write_reports
+from imu.report.tables import (
+    REPORT_FILES,
+    ReportError,
+    check_output_dir,
+    combined_tables,
+    write_reports,
+)
 from imu.report.terminal import print_prose, reps_view, sets_view
-from imu.tempo import Tempo, parse_tempo
+from imu.tempo import Tempo, TempoError, parse_tempo, stored_tempo_problem
 from imu.text import tempo_and_time
 
 logger = logging.getLogger(__name__)
@@ -429,6 +437,8 @@ def _analyse_one(
         report = analyze_recording(recording, exercise, tempo, params)
     except AnalysisError as exc:
         raise too_slow(path, recording.sampling_rate_hz, exc) from exc
+    except TempoError as exc:  # the recording's own tempo: say when it is only over a limit
+        raise TempoError(stored_tempo_problem(recording.meta.tempo or "") or str(exc)) from exc
     # The exercise was named (--exercise or the metadata): a hint if it does not look like
     # it; the analysis stays the one asked for.
     mismatch = exercise_mismatch(recording, report.profile, report)
@@ -437,6 +447,9 @@ def _analyse_one(
     coarse = coarse_rate_note(recording.sampling_rate_hz, report.profile)
     if coarse:
         print(f"imu analyze: note: {name}: {coarse}", file=sys.stderr)
+    off_axis = off_axis_note(recording, report)  # the axis learned from other movement
+    if off_axis:
+        print(f"imu analyze: note: {name}: {off_axis}", file=sys.stderr)
     return replace(report, name=name)
 
 
@@ -469,7 +482,16 @@ def _print_and_write(
             f"({', '.join(earlier)}); give another --out to keep them",
             file=sys.stderr,
         )
-    written = write_reports(reports, args.out)
+    try:
+        with replace_together():  # all 7 files new, or all as they were (a full disk)
+            written = write_reports(reports, args.out)
+    except ReportError as exc:
+        if not earlier or isinstance(exc.__cause__, FolderBusyError):
+            raise  # another run is writing there: nothing of this one was written
+        kept = f"nothing was replaced: {args.out} still holds the earlier run's reports"
+        reason, choose, advice = str(exc).rpartition("; choose ")
+        message = f"{reason}; {kept}{choose}{advice}" if choose else f"{exc}; {kept}"
+        raise ReportError(message) from exc
     out.print(f"wrote: {', '.join(p.name for p in written)} to {args.out}")
 
 

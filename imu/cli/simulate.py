@@ -18,7 +18,7 @@ from imu.errors import SimulationError
 from imu.exercises import closest_name, known_profile
 from imu.sim import EXERCISE_MODELS, EXERCISES, FAULTS, SessionSpec, save_session, simulate_session
 from imu.sim.exercises import CONTROLLED_FAMILIES, SWING_FAMILIES
-from imu.tempo import parse_tempo
+from imu.tempo import MAX_HOLD_S, parse_tempo
 
 EPILOG = """\
 exercises (default tempo):
@@ -80,8 +80,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument("--rest", type=float, metavar="S",
                    help="rest between sets, s (default: 30-60 s drawn per rest)")
     p.add_argument("--hold", type=float, default=45.0, metavar="S",
-                   help="plank hold, s, at least 5 (default 45; a plank's --tempo is refused: "
-                   "give its hold here)")
+                   help=f"plank hold, s, 5 to {MAX_HOLD_S:g} (default 45; a plank's --tempo "
+                   "is refused: give its hold here)")
     p.add_argument("--packet-loss", type=float, default=0.0, metavar="P",
                    help="probability that a BLE frame is lost (NaN gap), 0-1 (default 0)")
     p.add_argument("--jitter", type=float, default=0.0, metavar="S",
@@ -257,6 +257,13 @@ def run(args: argparse.Namespace) -> int:
         raise SimulationError(
             f"--tempo {args.tempo}: {exercise} is a static hold, held as long as --hold says "
             f"(--tempo does not set it); give --hold {max(tempo.top_hold_s, 5.0):g} instead"
+        )
+    if EXERCISE_MODELS[exercise].hold and args.hold > MAX_HOLD_S:
+        # The recording stores the hold as its tempo, 1-HOLD-1, which imu analyze reads.
+        raise SimulationError(
+            f"--hold {args.hold:g}: longer than {MAX_HOLD_S:g} s, the longest hold a tempo may "
+            f"prescribe, so imu analyze would refuse the recording's tempo 1-{args.hold:g}-1; "
+            f"give at most --hold {MAX_HOLD_S:g}"
         )
     check_out(args.out)
     check_not_there(args.out, args.force)

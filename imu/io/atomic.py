@@ -3,6 +3,11 @@
 Every command writes each output to a hidden temporary name in the same folder and renames it
 over the final name when it is complete (:func:`os.replace` is atomic on one file system). A
 crash, a full disk or a refused write leaves the previous file, or none, never a torn one.
+
+A set of files that belong together (a run's reports) is written inside
+:func:`replace_together`: every file goes to its temporary name first, and only when all of
+them are complete are they renamed into place, one after the other (renames need no space);
+a failure on any of them removes the new temporaries and leaves the earlier set whole.
 """
 
 from __future__ import annotations
@@ -12,7 +17,11 @@ import os
 import tempfile
 import time
 from collections.abc import Iterator
+from contextvars import ContextVar
 from pathlib import Path
+
+_TOGETHER: ContextVar[list[tuple[Path, Path]] | None] = ContextVar("_TOGETHER", default=None)
+"""Within :func:`replace_together`: the (temporary, final) pairs written and not yet renamed."""
 
 
 @contextlib.contextmanager
@@ -26,12 +35,58 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     """
     final = Path(path)
     tmp = final.with_name(f".{final.name}.{os.getpid()}.tmp")
+    together = _TOGETHER.get()
+    deferred = False
     try:
         yield tmp
-        os.replace(tmp, final)
+        if together is None:
+            os.replace(tmp, final)
+        else:  # renamed with the rest of its set (replace_together); written once
+            together[:] = [*(pair for pair in together if pair[0] != tmp), (tmp, final)]
+            deferred = True
     finally:
-        with contextlib.suppress(FileNotFoundError):
+        if not deferred:
+            with contextlib.suppress(FileNotFoundError):
+                tmp.unlink()
+
+
+@contextlib.contextmanager
+def replace_together() -> Iterator[None]:
+    """Files written with :func:`atomic_path` in the block replace their final names together.
+
+    Each file is written to its temporary name as usual, but renamed into place only when the
+    whole block has succeeded (or, inside it, when a :func:`folder_lock` block ends well:
+    under the lock). If anything raises first (a full disk half-way through the set), every
+    new temporary file is removed and no final name is touched: the folder keeps the earlier
+    set whole, or stays without one. Example::
+
+        with replace_together():
+            write_reports(report, out)  # the 7 files, all new or all as they were
+    """
+    pending: list[tuple[Path, Path]] = []
+    token = _TOGETHER.set(pending)
+    try:
+        yield
+        _commit(pending)
+    finally:
+        _TOGETHER.reset(token)
+        _discard(pending)
+
+
+def _commit(pending: list[tuple[Path, Path]]) -> None:
+    """Rename each complete temporary file over its final name, emptying ``pending``."""
+    while pending:
+        tmp, final = pending[0]
+        os.replace(tmp, final)
+        pending.pop(0)
+
+
+def _discard(pending: list[tuple[Path, Path]]) -> None:
+    """Remove the temporary files not renamed, emptying ``pending``."""
+    for tmp, _ in pending:
+        with contextlib.suppress(OSError):
             tmp.unlink()
+    pending.clear()
 
 
 def write_text_atomic(path: str | Path, text: str, encoding: str = "utf-8") -> None:
@@ -140,11 +195,24 @@ def folder_lock(
                 ) from None
             time.sleep(0.05)
             continue
-        with os.fdopen(fd, "w") as handle:
-            handle.write(str(os.getpid()))
+        try:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(str(os.getpid()))
+        except OSError:
+            # A full disk: an empty lock would keep the next run waiting; none is left.
+            with contextlib.suppress(OSError):
+                lock.unlink()
+            raise
         break
+    together = _TOGETHER.get()
     try:
         yield
+        if together is not None:
+            _commit(together)  # a set written under the lock is renamed under it too
+    except BaseException:
+        if together is not None:
+            _discard(together)
+        raise
     finally:
         with contextlib.suppress(FileNotFoundError):
             lock.unlink()
@@ -181,6 +249,7 @@ __all__ = [
     "file_in_the_way",
     "folder_lock",
     "folder_refuses_files",
+    "replace_together",
     "write_error_reason",
     "write_text_atomic",
 ]
