@@ -70,7 +70,7 @@ from imu.report.tables import (
     write_reports,
 )
 from imu.report.terminal import print_prose, reps_view, sets_view
-from imu.tempo import Tempo, TempoError, parse_tempo, stored_tempo_problem
+from imu.tempo import Tempo, parse_tempo
 from imu.text import tempo_and_time
 
 logger = logging.getLogger(__name__)
@@ -437,8 +437,6 @@ def _analyse_one(
         report = analyze_recording(recording, exercise, tempo, params)
     except AnalysisError as exc:
         raise too_slow(path, recording.sampling_rate_hz, exc) from exc
-    except TempoError as exc:  # the recording's own tempo: say when it is only over a limit
-        raise TempoError(stored_tempo_problem(recording.meta.tempo or "") or str(exc)) from exc
     # The exercise was named (--exercise or the metadata): a hint if it does not look like
     # it; the analysis stays the one asked for.
     mismatch = exercise_mismatch(recording, report.profile, report)

@@ -19,7 +19,7 @@ from imu.io.recording import Recording, RecordingMeta
 from imu.report.coaching import MIN_ANALYSIS_S
 from imu.report.summary import lost_s
 from imu.report.tables import reps_table, session_table, sets_table
-from imu.tempo import Tempo, TempoError, parse_tempo
+from imu.tempo import Tempo, TempoError, parse_tempo, stored_tempo_problem
 
 logger = logging.getLogger(__name__)
 
@@ -194,11 +194,12 @@ def recorded_tempo(meta: RecordingMeta, profile: ExerciseProfile) -> Tempo:
     try:
         return parse_tempo(meta.tempo)
     except TempoError as exc:
-        raise TempoError(
+        # Well formed but over a limit (a plank's 1-601-1): say that, not "not up-hold-down".
+        raise TempoError(stored_tempo_problem(meta.tempo) or (
             f"the tempo stored in the recording, {meta.tempo!r}, is not up-hold-down "
             f"seconds; give the prescription with --tempo (e.g. --tempo "
             f"{profile.default_tempo}, the {profile.name} default)"
-        ) from exc
+        )) from exc
 
 
 def analyze_recording(

@@ -66,3 +66,22 @@ def test_simulate_refuses_a_hold_the_analysis_would_refuse(
         "--hold 600"
     )
     assert not out.exists()
+
+
+def test_batch_gives_the_same_reason(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import pandas as pd
+
+    path = _plank_storing(tmp_path / "p.parquet", "1-601-1")
+    out = tmp_path / "ds"
+    assert main(["batch", str(path), "--out", str(out), "--workers", "0"]) == 2
+    capsys.readouterr()
+    assert list(pd.read_csv(out / "_failures.csv")["reason"]) == [OVER]
+
+
+def test_a_bad_tempo_given_is_not_blamed_on_the_stored_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _plank_storing(tmp_path / "p.parquet", "1-601-1")
+    assert main(["replay", str(path), "--tempo", "1-700-1", "--out", str(tmp_path / "o")]) == 2
+    line = one_error_line(capsys.readouterr().err)
+    assert "stored in the recording" not in line and "1-700-1" in line
