@@ -14,7 +14,9 @@ from pathlib import Path
 import pytest
 from scipy.spatial.transform import Rotation
 
-from imu.io import import_csv
+from imu.cli import main
+from imu.exercises import get_profile
+from imu.io import import_csv, write_recording
 from imu.io.recording import Recording
 from imu.report import analyze_recording
 from imu.report.axis_check import off_axis_note
@@ -37,14 +39,20 @@ def test_a_session_about_one_axis_gets_no_note(crunches: Recording) -> None:
     assert off_axis_note(crunches, report) is None
 
 
-def test_reps_about_another_axis_after_the_first_set_are_noted(crunches: Recording) -> None:
-    """The second set as if the sensor had been clipped on turned 90 deg about its own z."""
-    half = crunches.n_samples // 2
+def _turned(rec: Recording) -> Recording:
+    """``rec`` with its second half as if the sensor had been clipped on turned 90 deg about
+    its own z (the second set's movement about another axis in the sensor's frame)."""
+    half = rec.n_samples // 2
     turn = Rotation.from_euler("z", 90, degrees=True).as_matrix()
-    acc, gyr = crunches.acc.copy(), crunches.gyr.copy()
+    acc, gyr = rec.acc.copy(), rec.gyr.copy()
     acc[half:] = acc[half:] @ turn.T
     gyr[half:] = gyr[half:] @ turn.T
-    moved = Recording(acc, gyr, crunches.meta)
+    return Recording(acc, gyr, rec.meta)
+
+
+def test_reps_about_another_axis_after_the_first_set_are_noted(crunches: Recording) -> None:
+    half = crunches.n_samples // 2
+    moved = _turned(crunches)
     report = analyze_recording(moved, "reverse-crunch", parse_tempo("2-1-2"))
     note = off_axis_note(moved, report)
     assert note is not None and "another axis" in note and "analyse this part on its own" in note
@@ -54,8 +62,6 @@ def test_reps_about_another_axis_after_the_first_set_are_noted(crunches: Recordi
 
 def test_alternating_and_hold_exercises_are_not_checked(crunches: Recording) -> None:
     report = analyze_recording(crunches, "reverse-crunch", parse_tempo("2-1-2"))
-    from imu.exercises import get_profile
-
     for name in ("dead-bug", "plank", "hanging-leg-raise"):
         assert off_axis_note(crunches, replace(report, profile=get_profile(name))) is None
 
@@ -87,24 +93,15 @@ def test_the_wle_people_whose_hip_drives_were_missed_are_noted(
 
 @pytest.fixture(scope="module")
 def turned_file(crunches: Recording, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The crunches with the second half turned (as above), written as a recording file."""
-    from imu.io import write_recording
-
-    half = crunches.n_samples // 2
-    turn = Rotation.from_euler("z", 90, degrees=True).as_matrix()
-    acc, gyr = crunches.acc.copy(), crunches.gyr.copy()
-    acc[half:] = acc[half:] @ turn.T
-    gyr[half:] = gyr[half:] @ turn.T
+    """The crunches with the second half turned (:func:`_turned`), as a recording file."""
     path = tmp_path_factory.mktemp("turned") / "turned.parquet"
-    write_recording(Recording(acc, gyr, crunches.meta), path)
+    write_recording(_turned(crunches), path)
     return path
 
 
 @pytest.mark.parametrize("command", ["analyze", "batch"])
 def test_analyze_and_batch_say_it(turned_file: Path, tmp_path: Path, command: str,
                                   capsys: pytest.CaptureFixture[str]) -> None:
-    from imu.cli import main
-
     extra = ["--workers", "0"] if command == "batch" else []
     code = main([command, str(turned_file), "-e", "reverse-crunch", "--tempo", "2-1-2",
                  "--out", str(tmp_path / "out"), *extra])
