@@ -34,7 +34,9 @@ composed here and nowhere else. Signal path:
    direction the way it moved most of the time over the lock window, about eight reps (its
    median displacement: the side-to-side rotation alternates, the tilt does not). The
    sensor is clipped on once per session, so the axis is the
-   same for every set. Reps before the lock are reported at it.
+   same for every set. Reps before the lock are reported at it. A walk before the lock
+   (:mod:`imu.core.locomotion`: the steps' regular bounce) restarts the count, and nothing
+   up to its end is part of the axes or of a rep.
 5. **Pelvic angle** about the axis: gyro integration fused with the accelerometer's
    inclination about the same axis by a complementary filter with time constant
    ``angle_time_constant_s`` (bounded drift over any session length). Hanging
@@ -47,7 +49,8 @@ composed here and nowhere else. Signal path:
 
 Steps: :class:`~imu.core.stream.GapFiller`, :class:`~imu.core.stream.SosFilter`,
 :class:`~imu.core.stillness.StillnessBias`, :class:`~imu.core.holds.HoldEnds`,
-:class:`~imu.core.axis.RotationCounter` and :func:`~imu.core.axis.fix_axes`,
+:class:`~imu.core.locomotion.WalkWatcher`, :class:`~imu.core.axis.RotationCounter` and
+:func:`~imu.core.axis.fix_axes`,
 :class:`~imu.core.angle.PelvicAngle`, :class:`~imu.core.pendulum.PendulumSplit`,
 :class:`~imu.core.segmentation.LobeFinder`, :class:`~imu.core.segmentation.RepAssembler`,
 :class:`~imu.core.segmentation.SplitRepJoiner`, :func:`~imu.core.metrics.measure_rep`,
@@ -73,6 +76,7 @@ from imu.core.angle import PelvicAngle
 from imu.core.axis import BodyAxes, RotationCounter, fix_axes
 from imu.core.holds import HoldEnds
 from imu.core.labels import RepLabeller
+from imu.core.locomotion import WalkWatcher
 from imu.core.metrics import (
     COL_ANGLE,
     COL_GAP,
@@ -265,6 +269,10 @@ class RepAnalyzer:
         self._counter = RotationCounter(
             self._active_rads, math.radians(profile.lock_rotation_deg), self._dt
         )
+        # Before the axis lock, walking restarts the count (imu.core.locomotion); the
+        # analysis starts at _walk_end, the first sample after the last walk.
+        self._walks = WalkWatcher(fs)
+        self._walk_end = 0
         # Before the axis lock every chunk is kept:
         # (omega, gyr, bias, acc_lp, gap, still, latest still window's mean).
         self._pre: list[
@@ -345,7 +353,14 @@ class RepAnalyzer:
             # The stream ended while a movement's run was still open (a lowering whose rate
             # had not settled into the dead band): closed at the last sample, so that a last
             # rep finished before the recording is not lost with the open run.
-            reps += self._finalise(self._join(self._assembler.push(self._lobes.flush())))
+            closing = self._lobes.flush()
+            if closing and closing[-1].end > self._n_in - 1 and len(self._sig):
+                # Still moving at the last sample (beyond the 10% edge): the recording
+                # stopped mid-movement, and a rep it ends is cut short. Its duration is
+                # unknown, as over a data gap: it is not judged (a lowering cut at 1.1 s of
+                # 2 s was "dropped", and the advice was to slow the descent).
+                self._sig[-1, COL_GAP] = 1.0
+            reps += self._finalise(self._join(self._assembler.push(closing)))
         if self._holds is not None and self._axes is not None:
             reps += self._finalise(self._assembler.push(self._hold_events([], math.inf)))
             if self._assembler.pending_start is not None:
@@ -458,11 +473,33 @@ class RepAnalyzer:
         self._n_in += len(x)
         if self._axes is None:
             self._pre.append((omega, gyr, st.bias, acc_lp, gap, st.still, st.latest))
-            at = self._counter.push(omega)
+            at = self._count_to_lock(omega, self._walks.push(acc, omega), self._n_in - len(x))
             if at is not None:
-                return self._lock_and_replay(self._n_in - len(x) + at)
+                return self._lock_and_replay(at)
             return []
         return self._segment(omega, gyr, st.bias, acc_lp, gap, st.still, st.latest)
+
+    def _count_to_lock(self, omega: FloatArray, walking: BoolArray, base: int) -> int | None:
+        """Where to fix the axes (absolute sample index), or None to keep waiting.
+
+        The rotation counts from the last walking sample on: a walk before the exercise
+        restarts the count, and the analysis starts after it (``_walk_end``).
+        """
+        i, m = 0, len(omega)
+        while i < m:
+            runs = np.flatnonzero(walking[i:])
+            nxt = i + int(runs[0]) if len(runs) else m
+            if nxt > i:
+                at = self._counter.push(omega[i:nxt])
+                if at is not None:
+                    return base + i + at
+            if nxt == m:
+                return None
+            still_walking = np.flatnonzero(~walking[nxt:])
+            i = nxt + int(still_walking[0]) if len(still_walking) else m
+            self._counter.reset()
+            self._walk_end = base + i
+        return None
 
     def _lock_and_replay(self, lock_at: int | None) -> list[Rep]:
         """Fix the axes from samples ``[0, lock_at)`` (all if None), then segment the buffer."""
@@ -484,9 +521,14 @@ class RepAnalyzer:
             omega[:k] = np.where(gap[:k, None], 0.0, omega[:k] + bias[:k] - better)
             bias[:k] = better
             latest[:k] = latest[k]
+        # A walk before the exercise is not analysed: no lobes, no part of the axes.
+        first = min(self._walk_end, n_lock)
+        if first:
+            omega[:first] = 0.0
+            gyr[:first] = bias[:first]
         axes = fix_axes(
-            omega[:n_lock],
-            acc_lp[:n_lock],
+            omega[first:n_lock],
+            acc_lp[first:n_lock],
             self._dt,
             self._active_rads,
             self.profile.alternating,
@@ -494,7 +536,7 @@ class RepAnalyzer:
             math.radians(self.profile.min_rom_deg),
             sign_from_gravity=self.profile.sign_from_gravity,
             below_rest=self.profile.reject_below_rest,
-            still=still[:n_lock],
+            still=still[first:n_lock],
         )
         if axes is None:
             logger.info("no pelvic movement found; no reps")

@@ -77,6 +77,10 @@ class RotationCounter:
         self._lock_q = round(lock_rad / ROTATION_QUANTUM_RAD)
         self._total_q = 0
 
+    def reset(self) -> None:
+        """Start counting again from zero (the movement so far was no exercise)."""
+        self._total_q = 0
+
     def push(self, omega: FloatArray) -> int | None:
         """Index in this chunk (m, 3) after which to lock, or None to keep waiting.
 

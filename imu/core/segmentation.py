@@ -13,6 +13,13 @@ towards the top (concentric), negative ones back (eccentric). A rep is a concent
 concentric rotation. Small lobes around the concentric are kept as swing evidence: a
 counter-movement just before it (wind-up) and a small return just after it (overshoot).
 
+A rep goes out and comes back. A rise that stays up and is followed, after a pause, by a
+further rise of a rep's size (a *late rise*) is one of two things, told apart by the lowering
+that follows: a concentric that paused half-way (the lowering brings back at least half of
+both rises together: one concentric of both) or a change of posture followed by the first rep
+(lying down, then a reverse crunch: the lowering brings back the late rise only, so the
+earlier rise is dropped and the rep starts at the late rise, from the new rest).
+
 Everything here is causal: a lobe is used once it has closed, a rep once its eccentric has
 closed, so the same reps come out whatever the chunking of the stream.
 """
@@ -383,6 +390,8 @@ class RepAssembler:
         self._ref_end = 0.0
         self._hold_level: float | None = None  # isometric: the angle the last hold was at
         self._closing = False  # returned most of the way; the lowering may still go on
+        # Rises after a pause at the top, waiting for the lowering to say what they are.
+        self._late: list[Lobe] = []
 
     @property
     def pending_start(self) -> float | None:
@@ -419,7 +428,7 @@ class RepAssembler:
                         out.append(self._emit())
                     continue
                 out.append(self._emit())
-            if self._con and (lobe.start - self._con[-1].end) / fs > self.p.max_top_s:
+            if self._con and (lobe.start - self._top_end()) / fs > self.p.max_top_s:
                 self._reset()  # stayed up too long: not a rep (sat up, changed posture)
             if not self._con:
                 if lobe.sign > 0 and self._rises_above_rest(lobe):
@@ -451,6 +460,10 @@ class RepAssembler:
                     continue
                 if self._ecc:
                     continue  # came back only a little: the rep goes on
+                if self._late:
+                    if (lobe.start - self._late[-1].end) / fs <= self.p.merge_gap_s:
+                        self._late.append(lobe)  # the late rise goes on
+                    continue
                 if gap_s <= self.p.merge_gap_s and self._overshoot is None:
                     self._con.append(lobe)
                 elif (
@@ -461,10 +474,14 @@ class RepAssembler:
                     # Rising again from the bottom: the pelvis came back without a lowering
                     # movement (a fidget, a slow drift back), so that was no concentric.
                     self._start(lobe)
+                elif gap_s > self.p.merge_gap_s and self._rep_sized(lobe):
+                    # Rising again from the top, after a pause, by a rep's size: a concentric
+                    # that paused, or a change of posture and then a rep. The lowering says.
+                    self._late = [lobe]
                 continue
             # Negative lobe while at the top.
             returned = -lobe.rotation_deg - sum(e.rotation_deg for e in self._ecc)
-            after_con_s = (lobe.start - self._con[-1].end) / fs
+            after_con_s = (lobe.start - self._top_end()) / fs
             if (
                 not self._ecc
                 and self._overshoot is None
@@ -474,6 +491,18 @@ class RepAssembler:
                 self._overshoot = lobe
                 continue
             self._ecc.append(lobe)
+            if self._late:
+                late_rot = sum(c.rotation_deg for c in self._late)
+                if returned < self.p.return_fraction * late_rot:
+                    continue  # not back far enough to tell yet
+                if returned >= self.p.return_fraction * (con_rot + late_rot):
+                    self._con += self._late  # one concentric that paused half-way
+                else:
+                    # Only the late rise came back: what went before it was a change of
+                    # posture. The rep starts at the late rise, from the new rest.
+                    self._con, self._windup, self._overshoot = self._late, None, None
+                self._late = []
+                con_rot = sum(c.rotation_deg for c in self._con)
             if returned >= self.p.complete_fraction * con_rot:
                 out.append(self._emit())
             elif returned >= self.p.return_fraction * con_rot:
@@ -492,6 +521,17 @@ class RepAssembler:
 
     def _con_rotation(self) -> float:
         return sum(c.rotation_deg for c in self._con)
+
+    def _top_end(self) -> float:
+        """Where the pelvis last rose to the top: the late rise's end, else the concentric's."""
+        return (self._late or self._con)[-1].end
+
+    def _rep_sized(self, lobe: Lobe) -> bool:
+        """A rise as large as the smallest rep that the accelerometer does not contradict."""
+        return lobe.rotation_deg >= self.p.min_rom_deg and not (
+            self.p.reject_pendulum
+            and not lobe.acc_rotation_deg >= self.p.pendulum_floor * lobe.rotation_deg
+        )
 
     def _returned(self) -> float:
         return -sum(e.rotation_deg for e in self._ecc)
@@ -595,6 +635,7 @@ class RepAssembler:
     def _start(self, lobe: Lobe) -> None:
         self._windup = self._windup_before(lobe)
         self._con = [lobe]
+        self._late = []
         self._ecc = []
         self._overshoot = None
         self._last_negative = None
@@ -614,6 +655,7 @@ class RepAssembler:
     def _reset(self) -> None:
         self._closing = False
         self._con = []
+        self._late = []
         self._ecc = []
         self._overshoot = None
         self._windup = None

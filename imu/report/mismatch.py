@@ -9,7 +9,10 @@ every rep is found, as a "hip drive"; what gives them away is the shape of those
 Reps found in plenty can be wrong too: walking or running rocks the pelvis once a step, and a
 rep profile counts every step as a quick rep (a 2-minute walk analysed as a pelvic-tilt drill:
 215 "reps" of 0.5 s). :func:`steady_fast_rhythm` notices reps far shorter than the prescribed
-tempo, shorter than any rep of these exercises, one after another in a steady beat.
+tempo, shorter than any rep of these exercises, one after another in a steady beat. The
+analyzer itself leaves a walk before the exercise out (:mod:`imu.core.locomotion`), so a
+recording that is only a walk finds no reps: :func:`walking_note` says it was walking rather
+than "no reps found".
 It never changes the analysis: the report stays the one asked for.
 """
 
@@ -20,6 +23,7 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
+from imu.core.locomotion import WalkWatcher
 from imu.errors import ImuError
 from imu.exercises import PROFILES, ExerciseProfile
 from imu.io.recording import Recording
@@ -110,6 +114,11 @@ trial's walk: 0.7%); a set of quick reps done by hand varies more (simulated set
 MIN_RHYTHM_REPS: Final = 10
 """Reps (sure of, not over a gap) needed before a rhythm is judged: a set's worth."""
 
+MIN_WALK_S: Final = 20.0
+"""Seconds of walking (:class:`imu.core.locomotion.WalkWatcher`) for the note that a recording
+with (almost) no reps was a walk: a third of a minute in a steady step beat, more than the few
+steps to the mat before a set."""
+
 GENERIC: Final = "generic"
 """The profile of any repeated rotation: a steady quick beat is one too."""
 
@@ -187,6 +196,9 @@ def exercise_mismatch(
     found = int(sure_reps(report.reps).sum())  # uncertain reps are no evidence of reps
     if found > FEW_FOUND:
         return None
+    walk = walking_note(recording, found)
+    if walk:
+        return walk
     if max(report.tempo.top_hold_s, report.tempo.bottom_pause_s or 0.0) >= 0.5 * MIN_HOLD_S:
         return None  # the prescription itself holds long (a pelvic-tilt drill's 2-25-2)
     plank = _reps_as(recording, PROFILES[PLANK], report)
@@ -287,6 +299,39 @@ def steady_fast_rhythm(report: SessionReport) -> str | None:
         f"as walking or running rocks the pelvis; was this the {profile.title.lower()}? If not, "
         "pass the exercise with --exercise; if the reps were meant this quick, give their "
         "tempo with --tempo"
+    )
+
+
+def walking_note(recording: Recording, found: int) -> str | None:
+    """The hint that a recording with (almost) no reps is a walk, or None.
+
+    The analyzer leaves walking before the exercise out (it would learn the movement's axis
+    from the steps), so a 2-minute walk analysed as any rep exercise finds no reps, and "no
+    reps found: the pelvis did not rotate ..." would be wrong about the pelvis. At least
+    :data:`MIN_WALK_S` of steps in a steady beat (:class:`imu.core.locomotion.WalkWatcher`
+    over the whole recording) get this note instead.
+
+    Args:
+        recording: the recording analysed (acc m/s^2, gyro rad/s, NaN where missing).
+        found: the reps the analysis is sure of.
+
+    Returns:
+        The hint, one line without a trailing period, or None.
+
+    """
+    if len(recording.acc) == 0:
+        return None
+    acc = pd.DataFrame(recording.acc).ffill().bfill().fillna(0.0).to_numpy()
+    gyr = np.nan_to_num(recording.gyr)
+    walking_s = float(WalkWatcher(recording.sampling_rate_hz).push(acc, gyr).sum()
+                      / recording.sampling_rate_hz)
+    if walking_s < MIN_WALK_S:
+        return None
+    reps = "no reps" if found == 0 else f"only {_n(found, 'clear rep')}"
+    return (
+        f"this recording looks like walking: {walking_s:.0f} s of steps in a steady beat and "
+        f"{reps}; a walk is not analysed as reps (it is left out before the exercise "
+        "starts). If you did reps, check that they were recorded"
     )
 
 

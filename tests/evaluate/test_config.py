@@ -23,10 +23,10 @@ from imu.sim import SessionSpec
 
 def test_holdout_ranges_are_the_published_ones() -> None:
     assert [(r.start, r.stop - 1) for r in HOLDOUT_RANGES] == [
-        (120000, 120099), (120100, 120199), (120200, 120299), (120300, 120399),
-        (120400, 120499)]
+        (121000, 121099), (121100, 121199), (121200, 121299), (121300, 121399),
+        (121400, 121499)]
     assert [r.label for r in holdout_ranges(10)] == [
-        "120000-120009", "120100-120109", "120200-120209", "120300-120309", "120400-120409"]
+        "121000-121009", "121100-121109", "121200-121209", "121300-121309", "121400-121409"]
     assert touches_holdout(holdout_ranges(1))
     assert touches_holdout((SeedRange(90400, 5),))  # the earlier held-out sets, seen since
     assert touches_holdout((SeedRange(91300, 5),))
@@ -51,6 +51,7 @@ def test_holdout_ranges_are_the_published_ones() -> None:
     assert touches_holdout((SeedRange(117499, 1),))  # the twenty-eighth, reported once
     assert touches_holdout((SeedRange(118250, 2),))  # the twenty-ninth, reported once
     assert touches_holdout((SeedRange(119499, 1),))  # the thirtieth, reported once
+    assert touches_holdout((SeedRange(120250, 2),))  # the thirty-first, reported once
     assert touches_holdout((SeedRange(95490, 20),))
     assert touches_holdout((SeedRange(98301, 1),))  # the ninth, seen since
     assert touches_holdout((SeedRange(96250, 3),))
