@@ -102,6 +102,7 @@ from imu.io.atomic import file_in_the_way
 from imu.io.csv_import import CsvOptions, sniff_delimiter
 from imu.io.load import (
     datasets_note,
+    exports_once,
     is_batch_dataset,
     load_recordings,
     not_a_recording,
@@ -109,8 +110,8 @@ from imu.io.load import (
     report_table_kind,
     shown_name,
 )
-from imu.io.phone import APP_NAME, SL_FILES, detect_phone_format
-from imu.io.polar_logger import _find_pair, one_per_recording
+from imu.io.phone import SL_FILES, detect_phone_format
+from imu.io.polar_logger import one_per_recording
 from imu.io.recording import Recording, RecordingMeta, missing_file, resolved
 from imu.report.axis_check import off_axis_note
 from imu.report.mismatch import exercise_mismatch
@@ -497,6 +498,48 @@ def _repeated(entries: list[tuple[int, str, dict[str, Any]]], clean: bool) -> st
             "tempo and date)")
 
 
+STRAY_DATES_SHOWN: Final = 5
+"""Manifest rows with a stray date named one a line; the others are counted."""
+
+
+def stray_manifest_dates(manifest: Manifest, now_s: float | None = None) -> list[str]:
+    """Warnings for the manifest's dates that look like typos, one line each.
+
+    A date in the future, or over a year from every other row's (2062 for 2026), stretched
+    the weeks of every table and progress page over the years between, without a word
+    (:func:`imu.research.stray_dates`). Each line names the manifest, the line, its file and
+    date and what to fix; a date may be right (a long break), so nothing is refused.
+    """
+    from imu.research import stray_dates
+
+    dates: list[tuple[str, float]] = []
+    for file, row in manifest.rows.items():
+        if row.date is None:
+            continue
+        line = manifest.lines[file][0]
+        name = _relative_to(file, manifest.path.parent)
+        dates.append((f"line {line} ({name})", float(row.date)))
+    strays = stray_dates(dates, now_s, others="other row")
+    lines = [
+        f"manifest {manifest.path} {s.name}: date {datetime.fromtimestamp(s.date_s, UTC):%Y-%m-%d}"
+        f" is {s.why}; if it is a typo, fix it on that line (weekly tables and progress "
+        "pages run from the first date to the last)"
+        for s in strays[:STRAY_DATES_SHOWN]
+    ]
+    if len(strays) > STRAY_DATES_SHOWN:
+        more = count(len(strays) - STRAY_DATES_SHOWN, "more row")
+        lines.append(f"manifest {manifest.path}: and {more} with such a date")
+    return lines
+
+
+def _relative_to(file: Path, folder: Path) -> str:
+    """``file`` as a manifest row would write it: relative to ``folder`` when inside it."""
+    try:
+        return str(file.relative_to(resolved(folder)))
+    except ValueError:
+        return str(file)
+
+
 def read_manifest(path: str | Path) -> dict[Path, ManifestRow]:
     """Read a manifest CSV of per-file metadata.
 
@@ -696,57 +739,18 @@ def _phone_exports_once(matches: list[Path]) -> list[Path]:
     return out
 
 
-def _export_part(file: Path, folder: Path) -> bool:
-    """Whether ``file``, inside the phone app's export ``folder``, imports that export.
-
-    A file of the same app: a Sensor Logger or phyphox file of the export, or the
-    accelerometer or gyroscope file of the one Polar Sensor Logger recording the folder holds
-    (a folder of several recordings fails; each of its files is then its own input).
-    """
-    fmt = detect_phone_format(folder)
-    if fmt is None or detect_phone_format(file) != fmt:
-        return False
-    if fmt != "polar-sensor-logger":
-        return True
-    try:
-        acc, gyr, _ = _find_pair(folder)
-    except ImuError:
-        return False  # the folder fails with its reason; the file is another input
-    return resolved(file) in {resolved(acc.path), resolved(gyr.path)}
-
-
 def _exports_once(found: dict[Path, Path], named_by: dict[Path, list[str]],
                   prefer: Collection[Path]) -> None:
     """Leave out (in place) the files of a phone export also given as its folder.
 
     ``found``: resolved path -> as first named; ``named_by``: resolved path -> the inputs
-    that name it. The export is kept as its folder, unless ``prefer`` (resolved paths: the
-    files a manifest lists) names the file and not the folder: then the file, with its row.
-    One warning says what was taken once.
+    that name it. One rule for every command (:func:`imu.io.load.exports_once`, which
+    warns): the export is kept as its folder, unless ``prefer`` (resolved paths: the files
+    a manifest lists) names the file and not the folder.
     """
-    # Phone exports: a folder given otherwise is searched, its files taken one by one.
-    folders = [r for r, p in found.items() if p.is_dir()]
-    if not folders:
-        return
-    merged: list[tuple[Path, Path, Path]] = []  # (the file, the export's folder, kept)
-    for real, path in list(found.items()):
-        if real in folders:
-            continue
-        folder = next((f for f in folders if f in found and real.is_relative_to(f)
-                       and _export_part(path, found[f])), None)
-        if folder is None:
-            continue
-        drop, keep = (folder, real) if real in prefer and folder not in prefer else (
-            real, folder)
-        merged.append((path, found[folder], found[keep]))
-        del found[drop], named_by[drop]  # said here, not again as a file named twice
-    if not merged:
-        return
-    file, folder, kept = merged[0]
-    app = APP_NAME.get(str(detect_phone_format(folder)), "phone app")
-    more = f" (and {count(len(merged) - 1, 'other file')} so)" if len(merged) > 1 else ""
-    logger.warning("%s is a file of the %s export %s, also given: one recording, analysed "
-                   "once, as %s%s", file, app, folder, kept, more)
+    kept = {resolved(p) for p in exports_once(list(found.values()), prefer)}
+    for real in [r for r in found if r not in kept]:
+        del found[real], named_by[real]  # said there, not again as a file named twice
 
 
 def expand_inputs(
@@ -863,6 +867,7 @@ def collect_jobs(
     manifest: str | Path | None = None,
     exclude: str | Path | None = None,
     only_manifest: str | None = None,
+    check_dates: bool = True,
 ) -> list[Job]:
     """Expand ``inputs`` (and the manifest's files when there are no inputs) into jobs.
 
@@ -876,6 +881,9 @@ def collect_jobs(
         only_manifest: the warning's advice on analysing only the manifest's files, in the
             words of the calling command (``imu progress`` needs inputs); ``imu batch``'s
             (the manifest without inputs, :func:`only_manifest_fix`) when None.
+        check_dates: warn of manifest dates in the future or far from all the others
+            (:func:`stray_manifest_dates`); ``imu progress`` checks the dates of the
+            sessions it shows instead.
 
     Returns:
         One job per distinct file content, in path order (byte-identical copies are dropped
@@ -895,6 +903,9 @@ def collect_jobs(
     inputs = list(inputs)
     read = load_manifest(manifest) if manifest is not None else None
     rows = read.rows if read is not None else {}
+    if read is not None and check_dates:
+        for line in stray_manifest_dates(read):
+            logger.warning("%s", line)
     missing: dict[Path, str] = {}
     if read is not None and not inputs:
         paths = sorted(read.lines)
@@ -2525,6 +2536,43 @@ def _connect(client_type: Any, address: str, timeout_s: float = SCHEDULER_TIMEOU
                 if isinstance(exc, MemoryError) else _one_line(exc))
         raise BatchError(f"cannot connect to {address}: {what}; {fix}") from exc
     return box["client"]
+
+
+SCHEDULER_TCP_TIMEOUT_S = 5.0
+"""How long the scheduler's host may take to accept a TCP connection, s."""
+
+
+def check_scheduler_reachable(address: str, timeout_s: float = SCHEDULER_TIMEOUT_S) -> None:
+    """Refuse, before any work is shown, a ``--scheduler`` where no Dask scheduler answers.
+
+    First a plain TCP connection to ``HOST:PORT`` (a refused port, e.g. ``localhost:1``,
+    fails at once, not after Dask's retries), then a Dask client that is closed again: a
+    web server there, or any service that is no scheduler, is refused within ``timeout_s``
+    (:func:`_connect`). ``imu batch`` calls it before it prints where the recordings are
+    analysed and starts its progress bar.
+
+    Raises:
+        BatchError: the address is malformed, or no scheduler answers there; one line that
+            names the address and the fix.
+
+    """
+    check_scheduler_address(address)
+    match = _ADDRESS.fullmatch(address)
+    assert match is not None  # checked above
+    host = match["host"].strip("[]")
+    port = int(match["port"])
+    fix = "check the --scheduler address: a running Dask scheduler, tcp://HOST:8786"
+    try:
+        with socket.create_connection((host, port), timeout=SCHEDULER_TCP_TIMEOUT_S):
+            pass
+    except OSError as exc:
+        why = exc.strerror or _one_line(exc) or type(exc).__name__
+        raise BatchError(f"cannot connect to {address}: {why} (no Dask scheduler listens "
+                         f"there); {fix}") from exc
+    from distributed import Client
+
+    _quiet_dask_logs()
+    _connect(Client, address, timeout_s).close()
 
 
 def format_hours(hours: float) -> str:

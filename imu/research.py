@@ -569,6 +569,90 @@ def _sum_or_nan(values: pd.Series) -> float:
     return float(values.sum(min_count=1))
 
 
+FAR_FROM_OTHERS_S: Final = 365.0 * 86400.0
+"""A session dated over a year from every other one looks like a typo (2062 for 2026)."""
+FUTURE_SLACK_S: Final = 86400.0
+"""How far past now a date may lie before it is said to be in the future (time zones)."""
+
+
+@dataclass(frozen=True)
+class StrayDate:
+    """A session date that looks like a typo (:func:`stray_dates`).
+
+    Attributes:
+        name: what the date belongs to (a session's file, a manifest line).
+        date_s: the date, Unix seconds.
+        why: in words: "in the future (today is 2026-12-01)", "36 years after every other
+            (2026-01-05 to 2026-03-02)", or both joined by "and".
+
+    """
+
+    name: str
+    date_s: float
+    why: str
+
+
+def stray_dates(dates: Sequence[tuple[str, float]], now_s: float | None = None,
+                others: str = "other session") -> list[StrayDate]:
+    """The dates among ``dates`` that lie in the future or far from all the others.
+
+    A typo in a date (2062 for 2026) stretched the weeks of a progress page over decades,
+    without a word. A date is stray when it is more than a day past now, or over a year
+    (:data:`FAR_FROM_OTHERS_S`) from every other date, while most dates are not so alone
+    (of at least three: with two, which is the odd one cannot be told). Nothing is refused:
+    a long break is possible, so the caller warns.
+
+    Args:
+        dates: (name, Unix seconds) per session; NaN dates are skipped.
+        now_s: the present, Unix seconds (None: the clock's).
+        others: what the other dates are of, for the words ("other session", "other row").
+
+    Returns:
+        The stray dates, in date order.
+
+    """
+    import time
+
+    now = time.time() if now_s is None else now_s
+    dated = sorted(((n, float(d)) for n, d in dates if d is not None and np.isfinite(d)),
+                   key=lambda item: item[1])
+    values = np.array([d for _, d in dated])
+    alone: set[int] = set()
+    if len(values) >= 3:
+        gaps = np.diff(values)
+        nearest = np.minimum(np.r_[np.inf, gaps], np.r_[gaps, np.inf])
+        alone = {int(i) for i in np.flatnonzero(nearest > FAR_FROM_OTHERS_S)}
+        if 2 * len(alone) >= len(values):
+            alone = set()  # sparse dates, no odd one out
+    kept = values[[i for i in range(len(values)) if i not in alone]]
+    out: list[StrayDate] = []
+    for i, (name, date) in enumerate(dated):
+        why = []
+        if date > now + FUTURE_SLACK_S:
+            why.append(f"in the future (today is {_day_of(now)})")
+        if i in alone and len(kept):
+            far = float(np.min(np.abs(kept - date)))
+            side = "after" if date > kept.max() else "before" if date < kept.min() else "apart from"
+            span = (_day_of(float(kept.min())) if kept.min() == kept.max()
+                    else f"{_day_of(float(kept.min()))} to {_day_of(float(kept.max()))}")
+            why.append(f"{_time_apart(far)} {side} every {others} ({span})")
+        if why:
+            out.append(StrayDate(name, date, " and ".join(why)))
+    return out
+
+
+def _day_of(unix_s: float) -> str:
+    return f"{pd.Timestamp(unix_s, unit='s', tz='UTC'):%Y-%m-%d}"
+
+
+def _time_apart(seconds: float) -> str:
+    """``36 years``, ``14 months``: how far apart two dates are, in round words."""
+    years = seconds / (365.25 * 86400.0)
+    if years >= 1.95:
+        return f"{years:.0f} years"
+    return f"{seconds / (30.44 * 86400.0):.0f} months"
+
+
 def sessions_per_week(
     sessions: pd.DataFrame,
     target: tuple[int, int] = FREQUENCY_TARGET,

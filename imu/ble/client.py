@@ -135,11 +135,19 @@ class StreamConfig:
     def __post_init__(self) -> None:
         result = codec.check_stream_config(self.odr_hz, self.acc_range_g, self.gyr_range_dps)
         if result != spec.ResultCode.SUCCESS:
+            what, value, flag, choices, unit = {
+                spec.ResultCode.UNSUPPORTED_RATE: (
+                    "rate", self.odr_hz, "--rate", spec.OUTPUT_DATA_RATES_HZ, "Hz"),
+                spec.ResultCode.UNSUPPORTED_ACC_RANGE: (
+                    "accelerometer range", self.acc_range_g, "--acc-range", spec.ACC_RANGES_G,
+                    "g"),
+            }.get(result, ("gyroscope range", self.gyr_range_dps, "--gyr-range",
+                           spec.GYR_RANGES_DPS, "dps"))
+            shown = ", ".join(str(c) for c in choices)
+            plus = "" if flag == "--rate" else "+-"
             raise BleError(
-                f"stream configuration {self.odr_hz} Hz, +-{self.acc_range_g} g, "
-                f"+-{self.gyr_range_dps} dps is not supported ({result.name}); rates "
-                f"{spec.OUTPUT_DATA_RATES_HZ}, ranges {spec.ACC_RANGES_G} g and "
-                f"{spec.GYR_RANGES_DPS} dps"
+                f"{what} {plus}{value} {unit} is not one the sensor offers ({result.name}): "
+                f"give {flag} one of {shown} ({unit})"
             )
         if self.mtu < spec.MIN_MTU:
             raise BleError(f"MTU {self.mtu} is below the BLE minimum {spec.MIN_MTU}; use >= 23")

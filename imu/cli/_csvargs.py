@@ -82,7 +82,8 @@ input files:
   or UTF-16/32 as Excel's "Unicode text" writes it; compressed .csv.gz, .csv.bz2, .csv.xz
   read as is),
   a plain Parquet table with the same columns (read with the same options), a
-  phone app's export (below), or a Parquet recording written by imu. A spreadsheet (.xls,
+  phone app's export (below), or a Parquet recording written by imu (read as it is: the
+  import options are not used for it, and a note names those given). A spreadsheet (.xls,
   .xlsx, .ods) or a CSV in another encoding (an older Excel's Windows-1252) is refused:
   save it as 'CSV UTF-8'.
 """
@@ -128,8 +129,10 @@ phone apps (--format, detected from file and column names by default):
                  rate (26-416 Hz, or --rate).
   Both sensors are put on one time base and resampled to --rate (default: the
   accelerometer's median rate; interpolated only, as the live join is, so that a live
-  recording and its export give the same reps); the CSV layout flags do not apply. A
-  folder is one export: several exports in one folder are refused, naming them.
+  recording and its export give the same reps); the CSV layout and unit flags do not
+  apply: the app writes its own units, and values that look like another unit are
+  refused, naming it and the fix. A folder is one export: several exports in one folder
+  are refused, naming them.
 """
 
 

@@ -30,7 +30,8 @@ def add_phone_options(src: Any, p: argparse.ArgumentParser) -> None:
                      help="stream from phyphox's remote access at URL (e.g. "
                           "http://192.168.1.23:8080; see 'imu phone-setup phyphox')")
     src.add_argument("--sensor-logger-push", metavar="[HOST:]PORT",
-                     help="receive Sensor Logger's HTTP pushes on PORT (prints the URL to enter)")
+                     help="receive Sensor Logger's HTTP pushes on PORT (prints the URL to enter; "
+                          "PORT 0 picks a free port, named in that URL)")
     p.add_argument("--phone-platform", choices=PLATFORMS, default="auto",
                    help="Sensor Logger's platform: iOS must be named, its acceleration signs "
                         "differ [auto]")

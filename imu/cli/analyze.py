@@ -36,14 +36,27 @@ from imu.cli._csvargs import (
     too_slow,
 )
 from imu.cli._output import prepare_analysis
+from imu.cli._range import (
+    add_range_options,
+    check_range,
+    cut_to_range,
+    has_range,
+    range_words,
+)
 from imu.core.analyzer import AnalyzerParams
 from imu.core.metrics import TempoTolerance
 from imu.errors import AnalysisError, ImportOptionsError, ImuError, RecordingError
 from imu.exercises import PROFILES, get_profile, known_profile
-from imu.io.atomic import FolderBusyError, replace_together
+from imu.io.atomic import (
+    FolderBusyError,
+    folder_lock,
+    replace_together,
+    write_error_reason,
+)
 from imu.io.csv_import import UNKNOWN_EXERCISE_WARNING
 from imu.io.load import (
     LoadedRecording,
+    exports_once,
     is_imu_recording,
     load_skipping_groups,
     not_a_recording,
@@ -93,7 +106,9 @@ outputs (in --out DIR):
   reps.parquet, ...                 the same tables as Parquet
   report.html                       self-contained report with plots
   With several files the rows get a 'recording' column (the file stem). Reports of an
-  earlier run in DIR are replaced (a note says so); a file given twice is read once.
+  earlier run in DIR are replaced (a note says so); a file given twice is read once, and
+  so is a phone export given as its folder and a file of it. A run into a DIR that another
+  imu analyze is still writing stops at once (error), naming that process.
   With several files, one that cannot be read or analysed (too short, no exercise known)
   is skipped with its reason on stderr and the others are analysed; so is a group of a
   --split-by file that cannot be imported (e.g. raw counts with no rest to scale them by).
@@ -106,6 +121,14 @@ printed:
   before it; a legend under the table says so), the sets table (a standing strict lift: a
   table of its hip drives instead), then the count, where a rep may be missing, "fix
   first" and the verdict.
+
+part of a recording (--from S, --to S):
+  Only the samples from --from S to --to S are analysed: seconds on the recording's own clock
+  (from its first sample, as the reps table's start_s), e.g. --from 120 after a note "from
+  120 s the pelvis moved mostly about another axis". The reps and sets keep the recording's
+  times; the session's duration_s is the part's length. A --to past the end takes the rest
+  (a note says so); a --from at or past the end, or not before --to, is an error. With
+  several FILEs the range applies to each.
 
 exit codes:
   0 every recording analysed, 1 some skipped (the others analysed and written),
@@ -165,6 +188,7 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--out", "-o", type=out_dir_arg, required=True, metavar="DIR",
                         help="output dir")
+    add_range_options(parser, "analyse the recording")
     add_csv_options(parser)
     parser.set_defaults(func=run)
 
@@ -197,6 +221,8 @@ def _named_recordings(
         for item in loaded:
             name = path.stem if len(loaded) == 1 else item.name
             print_repairs("analyze", item.repairs)
+            for note in item.notes:  # import options a recording of imu does not use
+                print(f"imu analyze: note: {path}: {note}", file=sys.stderr)
             if item.imported is not None:
                 for warning in item.imported.report.warnings:
                     if args.exercise and warning.startswith(UNKNOWN_EXERCISE_WARNING):
@@ -285,14 +311,58 @@ def run(args: argparse.Namespace) -> int:
     """
     if args.exercise is not None:
         get_profile(args.exercise)  # fail fast on a typo, before reading any file
+    check_range(args)  # and on --from at or after --to
     made = not Path(args.out).exists()
     check_output_dir(args.out)  # and on an output folder that cannot be written
     try:
-        return _run(args)
+        with _only_run_in(Path(args.out)):  # and on another imu analyze writing there
+            return _run(args)
     finally:
         if made:
             with contextlib.suppress(OSError):
                 Path(args.out).rmdir()  # only if empty: nothing was written
+
+
+RUN_LOCK = ".imu-analyze.lock"
+"""Lock file an ``imu analyze`` run holds in its ``--out`` folder from start to end."""
+
+
+@contextlib.contextmanager
+def _only_run_in(out: Path) -> Iterator[None]:
+    """Hold ``out``'s run lock for the whole run; fail at once if another run holds it.
+
+    Two runs into one ``--out`` at once each analysed their files and wrote their reports,
+    one after the other: the last one's replaced the first's without a word (and the first
+    user read "wrote: ..." for reports that were gone). The second run now stops before it
+    reads anything, naming the process that holds the folder. The lock holds the run's
+    process id; one left by a process that has ended (killed) is taken over.
+
+    Raises:
+        ImuError: another live process holds the lock (the message names it and the fix),
+            or the lock cannot be made.
+
+    """
+    lock = out / RUN_LOCK
+    try:
+        with contextlib.ExitStack() as stack:
+            stack.enter_context(folder_lock(out, RUN_LOCK, wait_s=0.0))
+            held = stack.pop_all()
+    except FolderBusyError as exc:
+        owner = ""
+        with contextlib.suppress(OSError, ValueError):
+            owner = f" (process {int(lock.read_text().strip())})"
+        raise ImuError(
+            f"--out {out}: another imu analyze{owner} is writing its reports there; wait "
+            "for it to finish, or give another --out (if no imu analyze is running, delete "
+            f"{lock})"
+        ) from exc
+    except OSError as exc:
+        raise ReportError(
+            f"cannot write reports to {out}: {write_error_reason(out, exc)}; choose a "
+            "writable --out"
+        ) from exc
+    with held:
+        yield
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -303,7 +373,9 @@ def _run(args: argparse.Namespace) -> int:
     )
     out = console("analyze")
     reports: list[SessionReport] = []
-    args.files = one_per_recording(args.files)  # a Polar Sensor Logger recording's 2 files
+    # A phone export given as its folder and a file of it, a Polar Sensor Logger
+    # recording's 2 files: each recording once.
+    args.files = one_per_recording(exports_once(args.files))
     several = len({resolved(p) for p in args.files}) > 1
     skipped: list[tuple[str, str]] = []  # with several files, one that fails is skipped
     unknown = _unknown_exercise(args)
@@ -432,9 +504,24 @@ def _analyse_one(
             f"not one of: {', '.join(PROFILES)}; pass --exercise E (it applies to every "
             "FILE, so analyse this one on its own)"
         )
-    check_long_enough(recording, str(path) if name == path.stem else f"{path} [{name}]")
+    where = str(path) if name == path.stem else f"{path} [{name}]"
+    first_sample_s = 0.0
+    if has_range(args):
+        whole_s = recording.duration_s
+        recording, first_sample_s = cut_to_range(recording, args, where, "analyze")
+        print(f"imu analyze: note: {name}: analysing {first_sample_s:.2f}-"
+              f"{first_sample_s + recording.duration_s:.2f} s of its {whole_s:.2f} s "
+              f"({range_words(args)}); times are on the whole recording's clock",
+              file=sys.stderr)
     try:
-        report = analyze_recording(recording, exercise, tempo, params)
+        check_long_enough(recording, where)
+    except AnalysisError as exc:
+        if not has_range(args):
+            raise
+        raise AnalysisError(f"{exc} (here: the part {range_words(args)}), or give a wider "
+                            "range") from exc
+    try:
+        report = analyze_recording(recording, exercise, tempo, params, first_sample_s)
     except AnalysisError as exc:
         raise too_slow(path, recording.sampling_rate_hz, exc) from exc
     # The exercise was named (--exercise or the metadata): a hint if it does not look like
@@ -464,9 +551,12 @@ def _print_and_write(
             print_prose(out, f"{prefix}{note}")
         print_prose(out, f"{prefix}{session_line(r, row, tempo_given=args.tempo is not None)}")
         summary = summarize(r.reps, r.profile, r.tempo, lost_spans_s=r.lost_spans_s,
-                            tolerance=r.tolerance, duration_s=float(row["duration_s"]))
+                            tolerance=r.tolerance, duration_s=float(row["duration_s"]),
+                            started=r.unfinished)
         if summary.gap_note:  # what a lost sensor cost, as the HTML report says it
-            print_prose(out, f"{prefix}{summary.gap_note}")
+            # Of many gaps the first few; the report written below lists them all.
+            listed = f"in {Path(args.out) / 'report.html'}"
+            print_prose(out, f"{prefix}{summary.gap_text(listed)}")
         if summary.missed_before:  # where a rep may be missing, as the report's card says
             print_prose(out, f"{prefix}{missed_note(summary.missed_before)}")
         for fix in summary.fixes:

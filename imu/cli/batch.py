@@ -21,6 +21,7 @@ from imu.batch import (
     SessionOutcome,
     check_dataset_folder,
     check_dataset_lock,
+    check_scheduler_reachable,
     collect_jobs,
     format_hours,
     max_local_workers,
@@ -55,7 +56,8 @@ metadata (most specific first):
   paths are relative to the manifest; empty cells fall through; dates ISO 8601, 2024-01-08
   or 2024-01-08T18:00:00Z), then --exercise/--tempo, then the recording's own metadata,
   then the exercise's default tempo. A bad manifest stops before any work with one error
-  that lists every bad row (exit status 2).
+  that lists every bad row (exit status 2). A date in the future or over a year from every
+  other row's (a typo: 2062 for 2026) is used and warned of, naming its line.
 
 dataset (--out DATASET):
   DATASET/reps/participant=<label>/<session_id>.parquet      one row per rep
@@ -244,6 +246,8 @@ def _run(args: argparse.Namespace) -> int:
     options.validate()  # before hashing the inputs, which takes a while for a big cohort
     check_dataset_folder(args.out)  # before the progress bar starts
     check_dataset_lock(args.out)  # (run_batch takes the lock; this refuses before hashing)
+    if args.scheduler is not None:  # one line, before "analysed on" and the progress bar
+        check_scheduler_reachable(args.scheduler)
     jobs = collect_jobs(args.inputs, args.manifest, exclude=args.out)
     _note_other_sessions(args.out, jobs)
     where = args.scheduler or (

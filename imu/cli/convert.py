@@ -17,10 +17,12 @@ from imu.cli._csvargs import (
     import_any,
     print_repairs,
 )
+from imu.cli._range import add_range_options, check_range, cut_to_range, has_range, range_words
 from imu.errors import ImportOptionsError, RecordingError
 from imu.io.atomic import folder_refuses_files
 from imu.io.csv_import import ImportedRecording
-from imu.io.recording import resolved, write_recording
+from imu.io.load import is_imu_recording
+from imu.io.recording import Recording, read_recording, resolved, write_recording
 
 EPILOG = f"""\
 examples:
@@ -53,6 +55,14 @@ output:
   under a temporary name and renamed when complete. What the import repaired (rows dropped,
   sorted, made a gap; samples interpolated; rate estimated) is printed on stderr in one line.
 
+part of a recording (--from S, --to S):
+  Only the samples from --from S to --to S (seconds on the recording's own clock: from its
+  first sample, as imu analyze's reps table shows them) are written; a --to past the end
+  takes the rest (a note says so), a --from at or past the end is an error. The file
+  written starts its own clock at 0 there (its metadata keeps where: notes cut_from_s).
+  With a range, IN may also be a recording written by imu: the part is cut out of it.
+    imu convert session.parquet part.parquet --from 120 --to 300
+
 {PHONE_HELP}
 {UNITS_HELP}"""
 
@@ -77,6 +87,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument("output", metavar="OUT", type=_output_arg,
                         help="a .parquet file or a directory")
     parser.add_argument("--force", action="store_true", help="overwrite existing files")
+    add_range_options(parser, "write the recording")
     add_csv_options(parser)
     parser.set_defaults(func=run)
 
@@ -92,11 +103,19 @@ def _output_arg(text: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Import IN and write the recordings; returns the exit code."""
+    """Import IN (or, with --from/--to, cut a recording) and write the recordings."""
+    check_range(args)
     check_output_name(args.output)
     check_output_writable(args.output)
-    imported = import_any(args.input, args)
-    targets = output_paths(args.output, imported)
+    parts: list[tuple[Recording, ImportedRecording | None]]
+    if has_range(args) and args.input.is_file() and is_imu_recording(args.input):
+        parts = [(read_recording(args.input), None)]  # a recording of imu: cut it alone
+        names = [args.input.stem]
+    else:
+        imported = import_any(args.input, args)
+        parts = [(imp.recording, imp) for imp in imported]
+        names = [imp.name for imp in imported]
+    targets = output_paths(args.output, names)
     refuse_overwriting_input(args.input, targets)
     if not args.force:
         existing = [str(p) for p in targets if p.exists()]
@@ -107,17 +126,26 @@ def run(args: argparse.Namespace) -> int:
                 "choose another OUT"
             )
     out = console("convert")
-    for i, (imp, path) in enumerate(zip(imported, targets, strict=True)):
+    # Every part cut before any is written: a range outside one group writes none.
+    cuts = [cut_to_range(rec, args, name, "convert") if has_range(args) else (rec, 0.0)
+            for (rec, _), name in zip(parts, names, strict=True)]
+    for i, ((whole, imp), (recording, first_s), path) in enumerate(
+            zip(parts, cuts, targets, strict=True)):
         if i:
             out.print()
-        for line in imp.report.summary_lines():
-            out.print(line)
-        print_repairs("convert", imp.report.repairs)
-        write_recording(imp.recording, path)
+        if imp is not None:
+            for line in imp.report.summary_lines():
+                out.print(line)
+            print_repairs("convert", imp.report.repairs)
+        if has_range(args):
+            out.print(f"part: {first_s:.2f}-{first_s + recording.duration_s:.2f} s of "
+                      f"{whole.duration_s:.2f} s ({range_words(args)}); the file's clock "
+                      "starts at 0 there")
+        write_recording(recording, path)
         out.print(f"wrote: {path}")
-    if len(imported) > 1:
+    if len(parts) > 1:
         out.print()
-        out.print(f"{len(imported)} recordings written to {targets[0].parent}")
+        out.print(f"{len(parts)} recordings written to {targets[0].parent}")
     return 0
 
 
@@ -177,7 +205,7 @@ def refuse_overwriting_input(source: Path, targets: list[Path]) -> None:
             )
 
 
-def output_paths(output: str, imported: list[ImportedRecording]) -> list[Path]:
+def output_paths(output: str, names: list[str]) -> list[Path]:
     """Where each recording goes: OUT itself, or OUT/<name>.parquet when OUT is a directory.
 
     Raises:
@@ -185,7 +213,7 @@ def output_paths(output: str, imported: list[ImportedRecording]) -> list[Path]:
 
     """
     out = Path(output)
-    as_dir = output.endswith(("/", os.sep)) or out.is_dir() or len(imported) > 1
+    as_dir = output.endswith(("/", os.sep)) or out.is_dir() or len(names) > 1
     if not as_dir and not out.suffix:
         raise ImportOptionsError(
             f"{output}: name the output {output}.parquet, or give a directory ending in '/' "
@@ -195,12 +223,12 @@ def output_paths(output: str, imported: list[ImportedRecording]) -> list[Path]:
         return [out]
     if out.exists() and not out.is_dir():
         raise ImportOptionsError(
-            f"{out}: is a file, but the import gives {len(imported)} recordings; give a "
+            f"{out}: is a file, but the import gives {len(names)} recordings; give a "
             "directory as OUT"
         )
-    if out.suffix.lower() in {".parquet", ".pq"} and len(imported) > 1:
+    if out.suffix.lower() in {".parquet", ".pq"} and len(names) > 1:
         raise ImportOptionsError(
-            f"{out}: --split-by gives {len(imported)} recordings, one file each; give a "
+            f"{out}: --split-by gives {len(names)} recordings, one file each; give a "
             f"directory as OUT (e.g. {out.with_suffix('')}/)"
         )
-    return [out / f"{imp.name}.parquet" for imp in imported]
+    return [out / f"{name}.parquet" for name in names]

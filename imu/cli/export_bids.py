@@ -17,7 +17,7 @@ from imu.batch import expand_inputs, session_id, unusable_file
 from imu.cli._args import count, folder_arg, input_arg, tempo_text
 from imu.cli._csvargs import console
 from imu.cli._output import prepare_analysis
-from imu.errors import ImportOptionsError, ImuError
+from imu.errors import AnalysisError, ImportOptionsError, ImuError
 from imu.exercises import get_profile
 from imu.io.bids import (
     BidsError,
@@ -29,9 +29,9 @@ from imu.io.bids import (
 )
 from imu.io.load import datasets_note, is_imu_recording, leave_out_datasets, load_recordings
 from imu.io.polar_logger import one_per_recording
-from imu.io.recording import METADATA_KEY, Recording, RecordingMeta, read_recording
+from imu.io.recording import METADATA_KEY, Recording, RecordingMeta, one_line, read_recording
 from imu.io.summary import looks_like_parquet
-from imu.report.session import analyze_recording
+from imu.report.session import analyze_recording, check_long_enough
 from imu.tempo import Tempo, parse_tempo
 
 EPILOG = """\
@@ -47,7 +47,8 @@ layout (BIDS motion modality):
   one subject (P-1 and P_1, or one already in BIDS_ROOT/participants.tsv) are refused
   before anything is written: export one of them with --subject, or into another root.
   Events: each rep and its phases (concentric, top_hold, eccentric, bottom_pause), found
-  by the same analysis as 'imu analyze'; without a known exercise no events are written.
+  by the same analysis as 'imu analyze'; without a known exercise no events are written,
+  nor for a recording too short to analyse (a note says so; its samples are exported).
 
 exit codes:
   0 every file exported, 1 some skipped (each named with its reason; the others
@@ -318,7 +319,15 @@ def _export_one(path: Path, args: argparse.Namespace, read: dict[Path, Recording
     )
     reps = None
     description = ""
+    short = ""
     if exercise and args.events:
+        try:  # the refusal of imu analyze, in its words: no events, the samples exported
+            check_long_enough(recording, str(path))
+        except AnalysisError as exc:
+            short = f"{one_line(exc)}; no events written (its samples are exported)"
+    if short:
+        print(f"imu export-bids: note: {short}", file=sys.stderr)
+    elif exercise and args.events:
         report = analyze_recording(recording, exercise, tempo)
         reps = report.reps
         description = (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import sys
 import textwrap
 from datetime import UTC, datetime
 from typing import Any
@@ -63,6 +64,8 @@ def run(args: argparse.Namespace) -> int:
     for i, item in enumerate(loaded):
         recording, imported = item.recording, item.imported
         print_repairs("info", item.repairs)
+        for note in item.notes:  # import options a recording of imu does not use
+            print(f"imu info: note: {args.file}: {note}", file=sys.stderr)
         if i:
             out.print()
         title = str(args.file) if imported is None else f"{args.file} [{imported.name}]"

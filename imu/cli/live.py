@@ -82,11 +82,13 @@ examples:
   metronome) to a browser and prints its URL and a QR code; see docs/live.md.
 
 output (in --out DIR): NAME.parquet (the recording: gaps marked, clock offset and drift in
-its metadata), and in NAME/ its reps/sets/session tables and report.html. While
-recording, NAME{SUFFIX} is the crash-safe journal; a journal left by a crash is recovered at
-the next start (or with 'imu recover'). Ctrl-C ends the session and saves it; a Ctrl-C while
-saving never costs the recording: pressed twice, the reports are skipped and the 'imu analyze'
-command that makes them is printed (exit status 130).
+its metadata), and in NAME/ its reps/sets/session tables and report.html, replaced all
+together or, on a write error such as a full disk, not at all (the recording is kept, and the
+error gives the 'imu analyze' command that makes them). While recording, NAME{SUFFIX} is the
+crash-safe journal; a journal left by a crash is recovered at the next start (or with 'imu
+recover'). Ctrl-C ends the session and saves it; a Ctrl-C while saving never costs the
+recording: pressed twice, the reports are skipped and the 'imu analyze' command that makes
+them is printed (exit status 130).
 
 exercises: {_EXERCISES}
 """
@@ -202,13 +204,14 @@ def session_name(text: str) -> str:
         if name.lower().endswith(suffix) and len(name) > len(suffix):
             raise argparse.ArgumentTypeError(
                 f"{text!r}: give the name without {suffix}, e.g. --name "
-                f"{name[: -len(suffix)]} (the recording is NAME.parquet, its reports NAME/)"
+                f"{shlex.quote(name[: -len(suffix)].strip())} (the recording is "
+                "NAME.parquet, its reports NAME/)"
             )
     if name.startswith("."):
         raise argparse.ArgumentTypeError(
             f"{text!r}: a name starting with '.' makes hidden files that 'ls' and the "
             "shell's DIR/*.parquet (as in 'imu analyze DIR/*.parquet') leave out; give e.g. "
-            f"--name {name.lstrip('.') or 'session'}"
+            f"--name {shlex.quote(name.lstrip('.').strip() or 'session')}"
         )
     if name != text:
         raise argparse.ArgumentTypeError(

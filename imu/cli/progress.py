@@ -8,6 +8,8 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
+from rich.markup import escape
+
 from imu.cli._args import folder_arg, input_arg, tempo_text
 from imu.cli._csvargs import console
 from imu.cli._output import prepare_analysis
@@ -21,7 +23,9 @@ inputs:
   of an 'imu batch' dataset inside a folder are left out (they are no recordings). Weeks
   need the sessions' dates: from the recordings' start time (recordings of 'imu live' and
   'imu simulate' have one, the bundled ones do not) or the manifest's date column, e.g. a
-  manifest.csv of the lines 'file,date' and 'session.parquet,2024-01-15'. The page is of one
+  manifest.csv of the lines 'file,date' and 'session.parquet,2024-01-15'. A session dated in
+  the future or over a year from every other one (a typo: 2062 for 2026) is named in a
+  warning, with where to fix its date; the page is made all the same. The page is of one
   participant: 'imu simulate' files its recordings under sim-SEED, a live session without
   --participant under 'unknown'; with several, --participant chooses.
 
@@ -125,6 +129,20 @@ def _choose_participant(args: argparse.Namespace, sessions: dict[str, int]) -> s
     )
 
 
+def _date_fix(args: argparse.Namespace) -> str:
+    """How to fix a session's date, where this run took the dates from."""
+    from imu.report.progress import is_dataset
+
+    if len(args.inputs) == 1 and is_dataset(args.inputs[0]):
+        return (f"fix it in the date column of the manifest 'imu batch' made {args.inputs[0]} "
+                "with, and run 'imu batch' again")
+    if args.manifest is not None:
+        return (f"fix it in the date column of {args.manifest} (a manifest's date wins over "
+                "the recording's own start time)")
+    return ("give the right date in a manifest's date column (--manifest CSV with the lines "
+            "'file,date'), which wins over the recording's own start time")
+
+
 def run(args: argparse.Namespace) -> int:
     """Build and write the progress page; returns the exit code (1 when a file failed)."""
     from imu.exercises import check_tempo_fits, get_profile
@@ -135,6 +153,7 @@ def run(args: argparse.Namespace) -> int:
         is_dataset,
         load_inputs,
         others_lines,
+        stray_date_lines,
         write_progress,
     )
     from imu.tempo import parse_tempo
@@ -162,6 +181,8 @@ def run(args: argparse.Namespace) -> int:
         progress = build_progress(data, args.participant, args.exercise)
     except ParticipantChoiceError as exc:
         raise ImuError(_choose_participant(args, exc.sessions)) from exc
+    for line in stray_date_lines(progress, _date_fix(args)):
+        out.print(f"[yellow]warning: {escape(line)}[/yellow]", markup=True, highlight=False)
     for line in [*headline(progress), *others_lines(progress)]:
         out.print(line, highlight=False)
     written = write_progress(progress, args.out)

@@ -135,7 +135,8 @@ def run(args: argparse.Namespace) -> int:
             )
         saved = finish(result, args.out, name, profile, tempo, out, journal, command="replay",
                        hold=hold)
-    cut = cut_short_note(recording, result.recording.duration_s, args.recording)
+    cut = cut_short_note(recording, result.recording.duration_s, args.recording,
+                         interrupted=result.interrupted, speed=args.speed)
     if cut:
         print(f"imu replay: note: {cut}", file=sys.stderr)
     return 1 if saved is not None and saved.fallback_reason is not None else 0
@@ -145,12 +146,16 @@ CUT_SHORT_S = 1.0
 """A replay ending this much before the recording's last sample was stopped (Ctrl-C)."""
 
 
-def cut_short_note(recording: Recording, replayed_s: float, path: Path) -> str:
+def cut_short_note(recording: Recording, replayed_s: float, path: Path,
+                   interrupted: bool = True, speed: float = 1.0) -> str:
     """What a replay stopped before the recording's end holds; "" for a whole replay.
 
     Ctrl-C ends a replay cleanly and saves what was streamed, as it ends ``imu live``: the
     saved recording and its reports are only the part before it, which the summary's
-    "20 s recorded" alone does not tell from the whole recording.
+    "20 s recorded" alone does not tell from the whole recording. Not ``interrupted``, the
+    virtual sensor's stream broke off by itself: on a busy machine at a high ``speed`` its
+    link times out (a 2-hour recording at 1000x under load stopped at 3496 s with exit 0 and
+    nothing said why); the note says so and what to do.
     """
     valid = np.flatnonzero(np.isfinite(recording.acc).all(axis=1))
     if valid.size == 0:
@@ -158,6 +163,11 @@ def cut_short_note(recording: Recording, replayed_s: float, path: Path) -> str:
     end_s = (valid[-1] + 1) / recording.sampling_rate_hz
     if replayed_s >= end_s - CUT_SHORT_S:
         return ""
-    return (f"the replay stopped at {replayed_s:.1f} s of the recording's {end_s:.1f} s: the "
-            "replay's recording and reports hold only that part (the reps after it were not "
-            f"replayed); {path} itself is unchanged")
+    held = (f"the replay's recording and reports hold only that part (the reps after it were "
+            f"not replayed); {path} itself is unchanged")
+    if interrupted:
+        return f"the replay stopped at {replayed_s:.1f} s of the recording's {end_s:.1f} s: {held}"
+    return (f"the replay broke off at {replayed_s:.1f} s of the recording's {end_s:.1f} s: the "
+            f"virtual sensor's link was lost (at --speed {speed:g} a busy machine cannot keep "
+            f"up with it); {held}. Replay it again at a lower --speed, or analyse it without "
+            f"streaming: imu analyze {path}")

@@ -64,7 +64,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     p.add_argument("exercise", metavar="EXERCISE", help=f"one of: {', '.join(EXERCISES)}")
     p.add_argument("--out", required=True, metavar="FILE",
-                   help="output recording (.parquet); the truth goes to FILE's .truth.csv")
+                   help="output recording (.parquet); the truth goes beside it, named after its "
+                   "stem: --out sim/rc.parquet writes sim/rc.truth.csv")
     p.add_argument("--tempo", metavar="UP-HOLD-DOWN[-PAUSE]", type=tempo_text,
                    help="prescribed tempo in seconds (default: the exercise's)")
     p.add_argument("--reps", type=int, metavar="N",
@@ -104,7 +105,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                    help="when the session took place, UTC: the recording's start time, by "
                    "which 'imu progress' puts it in its week (default: now)")
     p.add_argument("--force", action="store_true",
-                   help="replace FILE and its .truth.csv if they exist")
+                   help="replace FILE and its truth (STEM.truth.csv) if they exist")
     p.set_defaults(func=run)
 
 

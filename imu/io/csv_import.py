@@ -271,6 +271,31 @@ TEXT_BOMS: Final = (
 with one), and their codecs; such a file is read as that text."""
 
 
+class UnitCheckError(ImportOptionsError):
+    """A unit check found values in another unit than the one they are read in.
+
+    Its message gives a CSV file's advice (the ``--acc-unit``/``--gyr-unit`` to pass). An
+    importer whose units are not options but an app's (:mod:`imu.io.phone`) words its own
+    advice from the attributes.
+
+    Attributes:
+        finding: what the check found, without the file, the declared unit or any advice.
+        sensor: "acc" or "gyr".
+        rest_m_s2: the accelerometer's magnitude at rest as read, m/s^2 (NaN for the gyro).
+        gyr_factor: how many times too large the gyro values look (180/pi: deg/s read as
+            rad/s; pi/180: rad/s read as deg/s; NaN: neither).
+
+    """
+
+    def __init__(self, message: str, finding: str = "", sensor: str = "",
+                 rest_m_s2: float = math.nan, gyr_factor: float = math.nan) -> None:
+        super().__init__(message)
+        self.finding = finding
+        self.sensor = sensor
+        self.rest_m_s2 = rest_m_s2
+        self.gyr_factor = gyr_factor
+
+
 @dataclass(frozen=True)
 class CsvOptions:
     """How to read a CSV file. The defaults read the tool's own layout in SI units.
@@ -2862,17 +2887,18 @@ def _check_gravity(
             "--acc-cols name the accelerometer and that the sensor was worn and recording, "
             "then give the unit with --acc-unit and --no-unit-check if you are sure of it"
         )
-    looks = _acc_unit_guess(raw)
+    looks = acc_unit_guess(raw)
+    finding = f"the acceleration magnitude at rest is {reading}, implausible for gravity"
     if looks is None:  # no unit makes this gravity: 0.2 is neither g, m/s^2 nor raw counts
-        raise ImportOptionsError(
-            f"{where}: the acceleration magnitude at rest is {reading}, implausible for "
-            "gravity (9.81 m/s^2) in any unit; check --acc-cols (are they the accelerometer's?)"
-            " and --acc-unit (or --no-unit-check)"
+        raise UnitCheckError(
+            f"{where}: {finding} (9.81 m/s^2) in any unit; check --acc-cols (are they the "
+            "accelerometer's?) and --acc-unit (or --no-unit-check)",
+            finding, "acc", rest_m_s2=magnitude,
         )
-    raise ImportOptionsError(
-        f"{where}: the acceleration magnitude at rest is {reading}, implausible for gravity "
-        f"(9.81 m/s^2); the data looks like "
-        f"{looks}: pass --acc-unit {looks} (or --no-unit-check)"
+    raise UnitCheckError(
+        f"{where}: {finding} (9.81 m/s^2); the data looks like "
+        f"{looks}: pass --acc-unit {looks} (or --no-unit-check)",
+        finding, "acc", rest_m_s2=magnitude,
     )
 
 
@@ -2896,7 +2922,7 @@ def _no_stable_rest(spread: float, noise: str) -> str:
     return f"the data shows no stable rest (no still period of 1 s, and {why})"
 
 
-def _acc_unit_guess(raw: float) -> str | None:
+def acc_unit_guess(raw: float) -> str | None:
     """The acc unit a magnitude at rest looks like ("g", "m/s^2", "counts"), None for none."""
     if 0.8 <= raw <= 1.2:
         return "g"
@@ -3020,7 +3046,7 @@ def _row_and_time(c: _Cleaned, index: int, rate_hz: float) -> str:
 
 def _level(magnitude: float) -> str:
     """A magnitude at rest in file units and the unit it looks like, for messages."""
-    looks = _acc_unit_guess(magnitude)
+    looks = acc_unit_guess(magnitude)
     return f"{magnitude:.4g}" + (f" (like {looks})" if looks else "")
 
 
@@ -3058,9 +3084,13 @@ def _check_gyro(where: str, gyr_rad_s: FloatArray, unit: str) -> None:
         if unit == "rad/s"
         else "check --gyr-cols and --gyr-unit"
     )
-    raise ImportOptionsError(
-        f"{where}: the angular rate reaches {high:.4g} rad/s ({math.degrees(high):.4g} deg/s) "
-        f"when read as {unit}, beyond any body movement; {hint} (or --no-unit-check)"
+    reach = f"the angular rate reaches {high:.4g} rad/s ({math.degrees(high):.4g} deg/s)"
+    raise UnitCheckError(
+        f"{where}: {reach} when read as {unit}, beyond any body movement; {hint} (or "
+        "--no-unit-check)",
+        f"{reach}, beyond any body movement", "gyr",
+        gyr_factor=180.0 / math.pi if math.radians(high) <= MAX_PLAUSIBLE_GYR_RAD_S
+        else math.nan,
     )
 
 
@@ -3074,16 +3104,21 @@ def _check_gyro_tilt(where: str, check: TiltCheck | None, unit: str) -> None:
     """
     if check is None or check.ratio <= MAX_GYRO_TILT_RATIO:
         return
+    deg = 0.3 <= check.ratio * math.pi / 180.0 <= 3.0
     hint = (
         "the data looks like deg/s: pass --gyr-unit deg/s"
-        if unit == "rad/s" and 0.3 <= check.ratio * math.pi / 180.0 <= 3.0
+        if unit == "rad/s" and deg
         else "check --gyr-cols and --gyr-unit"
     )
-    raise ImportOptionsError(
-        f"{where}: read as {unit}, the gyroscope tilts the sensor {check.gyro_deg:.0f} deg "
+    finding = (
+        f"the gyroscope tilts the sensor {check.gyro_deg:.0f} deg "
         f"while the accelerometer shows gravity's direction moving {check.gravity_deg:.0f} deg "
-        f"over the same moments: {check.ratio:.3g}x too much; {hint} (or --no-unit-check, e.g. "
-        "for a body swinging from a bar with no other movement)"
+        f"over the same moments: {check.ratio:.3g}x too much"
+    )
+    raise UnitCheckError(
+        f"{where}: read as {unit}, {finding}; {hint} (or --no-unit-check, e.g. "
+        "for a body swinging from a bar with no other movement)",
+        finding, "gyr", gyr_factor=180.0 / math.pi if deg else math.nan,
     )
 
 
@@ -3174,15 +3209,20 @@ def _check_gyro_turns(where: str, check: TurnCheck | None, unit: str) -> None:
     """
     if check is None or check.ratio >= MIN_GYRO_TURN_RATIO:
         return
+    rad = check.ratio * 180.0 / math.pi >= MIN_GYRO_TURN_RATIO
     hint = (
         "the data looks like rad/s: pass --gyr-unit rad/s"
-        if unit == "deg/s" and check.ratio * 180.0 / math.pi >= MIN_GYRO_TURN_RATIO
+        if unit == "deg/s" and rad
         else "check --gyr-cols and --gyr-unit"
     )
-    raise ImportOptionsError(
-        f"{where}: read as {unit}, the gyroscope turns {check.gyro_deg:.0f} deg over "
+    finding = (
+        f"the gyroscope turns {check.gyro_deg:.0f} deg over "
         f"{check.n_stretches} stretches where the accelerometer shows "
         f"gravity's direction turning {check.gravity_deg:.0f} deg: "
         f"{1 / max(check.ratio, 1e-9):.3g}x too little (a rotation is never shorter than the "
-        f"tilt it makes); {hint} (or --no-unit-check)"
+        "tilt it makes)"
+    )
+    raise UnitCheckError(
+        f"{where}: read as {unit}, {finding}; {hint} (or --no-unit-check)",
+        finding, "gyr", gyr_factor=math.pi / 180.0 if rad else math.nan,
     )

@@ -24,8 +24,9 @@ dataset out with one note instead of failing on each of its tables.
 from __future__ import annotations
 
 import logging
+import math
 import stat
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Final, Literal, cast
@@ -67,10 +68,12 @@ from imu.io.recording import (
     missing_file,
     one_line,
     read_recording,
+    resolved,
     unreadable_parquet,
 )
 from imu.io.repairs import REPAIRS_NOTE, Repair, RepairReport, plural
 from imu.io.summary import looks_like_parquet
+from imu.text import count
 
 logger = logging.getLogger(__name__)
 
@@ -117,6 +120,45 @@ def ignored_for_phone(options: CsvOptions, fmt: str) -> str:
     )
 
 
+RECORDING_IGNORES: Final = (
+    *TABLE_ONLY_OPTIONS,
+    ("rate_hz", "--rate"),
+    ("max_gap_s", "--max-gap"),
+    ("device", "--device"),
+    ("check_units", "--no-unit-check"),
+)
+"""Import options (field, flag) a recording written by imu does not use: its samples are
+stored in SI units on their own grid, with their rate, times, gaps and metadata."""
+
+
+def ignored_for_recording(options: CsvOptions, fmt: str, recording: Recording) -> str:
+    """A note naming the import options given for a recording of imu, which ignores them.
+
+    ``imu analyze rec.parquet --acc-unit g --rate 100`` took them without a word, as if
+    they had been applied. None of them can change a recording's meaning (its units, rate
+    and times are its own, stored with it), so the note says they were not used and why;
+    "" when every such option has its default (``--rate`` at the recording's own rate too).
+    """
+    default = CsvOptions()
+    given = [f"--format {fmt}"] if fmt != "auto" else []
+    for field, flag in RECORDING_IGNORES:
+        value = getattr(options, field)
+        if value == getattr(default, field):
+            continue
+        if field == "rate_hz" and math.isclose(value, recording.sampling_rate_hz):
+            continue  # what it has
+        shown = f"{value:g}" if isinstance(value, float) else _shown(value)
+        given.append(flag if isinstance(value, bool) else f"{flag} {shown}")
+    if not given:
+        return ""
+    return (
+        f"{', '.join(given)} not used: a recording written by imu is stored in SI units "
+        f"(m/s^2, rad/s) at its own rate ({recording.sampling_rate_hz:g} Hz), with its "
+        "times, gaps and metadata; the import options are for CSV files, plain Parquet "
+        "tables and phone exports"
+    )
+
+
 def _shown(value: object) -> str:
     if isinstance(value, tuple):
         return ",".join(map(str, value))
@@ -132,6 +174,8 @@ class LoadedRecording:
         name: a name for tables and output files (the file stem, or the group of a split).
         imported: the import and its full report, None for a recording written by this tool.
         repairs: what reading changed (empty when nothing).
+        notes: what the command should say about how the file was read (options it did
+            not use), one line each.
 
     """
 
@@ -139,6 +183,7 @@ class LoadedRecording:
     name: str
     imported: ImportedRecording | None
     repairs: RepairReport
+    notes: tuple[str, ...] = ()
 
 
 def is_imu_recording(path: Path) -> bool:
@@ -212,6 +257,67 @@ def datasets_note(datasets: Sequence[Path]) -> str:
             "not recordings)")
 
 
+def export_part(file: Path, folder: Path) -> bool:
+    """Whether ``file``, inside the phone app's export ``folder``, imports that export.
+
+    A file of the same app: a Sensor Logger or phyphox file of the export, or the
+    accelerometer or gyroscope file of the one Polar Sensor Logger recording the folder holds
+    (a folder of several recordings fails; each of its files is then its own input).
+    """
+    from imu.errors import ImuError
+    from imu.io.polar_logger import _find_pair
+
+    fmt = detect_phone_format(folder)
+    if fmt is None or detect_phone_format(file) != fmt:
+        return False
+    if fmt != "polar-sensor-logger":
+        return True
+    try:
+        acc, gyr, _ = _find_pair(folder)
+    except ImuError:
+        return False  # the folder fails with its reason; the file is another input
+    return resolved(file) in {resolved(acc.path), resolved(gyr.path)}
+
+
+def exports_once(paths: Sequence[Path], prefer: Collection[Path] = ()) -> list[Path]:
+    """``paths`` without the files of a phone export also given as its folder.
+
+    The folder imports the whole export (``imu analyze EXPORT EXPORT/X_ACC.txt``, or a
+    phyphox folder and one of its CSVs): given both, one recording was analysed twice. The
+    export is kept as its folder, in its place, unless ``prefer`` (resolved paths: the files
+    a manifest lists) names the file and not the folder; then the file. One warning says
+    what was taken once. Every other path stays as given, in its order (a path given twice
+    too: the caller says so). The Polar app's two files of one recording given without
+    their folder: :func:`imu.io.polar_logger.one_per_recording`.
+    """
+    paths = list(paths)
+    folders = {resolved(p): p for p in paths if p.is_dir()}
+    if not folders:
+        return paths
+    dropped: set[Path] = set()
+    merged: list[tuple[Path, Path, Path]] = []  # (the file, the export's folder, kept)
+    for path in paths:
+        real = resolved(path)
+        if real in folders or real in dropped:
+            continue
+        folder = next((f for f in folders if f not in dropped and real.is_relative_to(f)
+                       and export_part(path, folders[f])), None)
+        if folder is None:
+            continue
+        drop, keep = (folder, path) if real in prefer and folder not in prefer else (
+            real, folders[folder])
+        dropped.add(drop)
+        merged.append((path, folders[folder], keep))
+    if not merged:
+        return paths
+    file, folder, kept = merged[0]
+    app = APP_NAME.get(str(detect_phone_format(folder)), "phone app")
+    more = f" (and {count(len(merged) - 1, 'other file')} so)" if len(merged) > 1 else ""
+    logger.warning("%s is a file of the %s export %s, also given: one recording, analysed "
+                   "once, as %s%s", file, app, folder, kept, more)
+    return [p for p in paths if resolved(p) not in dropped]
+
+
 def load_recordings(
     path: str | Path,
     options: CsvOptions | None = None,
@@ -243,7 +349,9 @@ def load_recordings(
     if path.is_file() and looks_like_parquet(path):
         if is_imu_recording(path):
             recording, repairs = sanitize(read_recording(path), str(path))
-            return [LoadedRecording(recording, path.stem, None, repairs)]
+            ignored = ignored_for_recording(options, fmt, recording)
+            return [LoadedRecording(recording, path.stem, None, repairs,
+                                    (ignored,) if ignored else ())]
         return _loaded(import_parquet(path, options))
     phone: PhoneFormat | None = None
     if fmt in PHONE_FORMATS:
@@ -632,6 +740,9 @@ __all__ = [
     "LoadedRecording",
     "batch_dataset_of",
     "datasets_note",
+    "export_part",
+    "exports_once",
+    "ignored_for_recording",
     "import_parquet",
     "is_batch_dataset",
     "is_imu_recording",

@@ -82,6 +82,8 @@ from imu.io.csv_import import (
     CsvOptions,
     ImportedRecording,
     ImportReport,
+    UnitCheckError,
+    acc_unit_guess,
     check_far_timestamps,
     check_upsampling,
     import_frame,
@@ -1068,6 +1070,73 @@ def _not_the_apps_time(fmt: str, separate: bool = False) -> str:
     )
 
 
+APP_UNITS: Final = {
+    "sensor-logger": ("m/s^2", "rad/s"),
+    "phyphox": ("m/s^2", "rad/s"),
+    "polar-sensor-logger": ("mg", "deg/s"),
+}
+"""The units each app writes (accelerometer, gyroscope): no option changes them."""
+
+_PER_M_S2: Final = {"m/s^2": 1.0, "mg": 1000.0 / G}
+_PER_RAD_S: Final = {"rad/s": 1.0, "deg/s": 180.0 / math.pi}
+
+
+def app_unit_problem(exc: UnitCheckError, path: Path, fmt: str, acc: _Stream,
+                     gyr: _Stream) -> str:
+    """The message of a unit check that failed on an app's export, in the app's terms.
+
+    The CSV importer's advice (pass ``--gyr-unit deg/s``) does not apply: the app writes its
+    own units, and the table options are ignored for its export. So the message names what
+    looks wrong, in the unit the app writes, the unit the values look like, and that the
+    file was edited, converted or exported with other settings; the fix is a fresh export,
+    or reading the values as a plain CSV with the unit they are in.
+
+    Args:
+        exc: the check's error (its finding and what the values look like).
+        path: the export, as given.
+        fmt: the app (:data:`PHONE_FORMATS`).
+        acc: the accelerometer's stream (its file is named).
+        gyr: the gyroscope's stream.
+
+    """
+    app = APP_NAME.get(fmt, fmt)
+    acc_unit, gyr_unit = APP_UNITS.get(fmt, ("m/s^2", "rad/s"))
+    looks: str | None
+    if exc.sensor == "acc":
+        unit, stream, what, flag = acc_unit, acc, "the accelerometer", "--acc-unit"
+        raw = exc.rest_m_s2 * _PER_M_S2[unit]
+        reading = f"{raw:.4g} {unit}" + (
+            "" if unit == "m/s^2" else f" ({exc.rest_m_s2:.4g} m/s^2)")
+        gravity = f"{G * _PER_M_S2[unit]:.4g} {unit}"
+        finding = (f"read in {app}'s unit ({unit}), the acceleration magnitude at rest is "
+                   f"{reading}, not gravity ({gravity})")
+        looks = acc_unit_guess(raw)
+    else:
+        unit, stream, what, flag = gyr_unit, gyr, "the gyroscope", "--gyr-unit"
+        finding = f"read in {app}'s unit ({unit}), {exc.finding}"
+        f = exc.gyr_factor
+        looks = ("deg/s" if unit == "rad/s" and f > 1.0
+                 else "rad/s" if unit == "deg/s" and f < 1.0 else None)
+    values = f"{stream.label}'s values"
+    seems = (f", but {values} look like {looks}" if looks
+             else f", and {values} fit neither it nor another unit")
+    given = f"{flag} {looks}" if looks else f"{flag} set to the unit they are in"
+    example = f"{flag} {looks}" if looks else f"{flag} UNIT"
+    fix = (
+        "join the accelerometer and gyroscope files into one CSV (time, acc and gyro "
+        f"columns) and read that as a plain CSV with {given} (e.g. imu convert JOINED.csv "
+        f"OUT.parquet {example})"
+        if acc.label != gyr.label
+        else f"read {stream.label} as a plain CSV with {given} (--format csv, with --time-col, "
+        f"--acc-cols and --gyr-cols naming its columns; imu convert writes a recording)"
+    )
+    return (
+        f"{path}: {finding}; {app} writes {what} in {unit}{seems}: edited, converted or "
+        f"exported with other settings? Export the recording from {app} again, or {fix}; "
+        "--no-unit-check skips this check"
+    )
+
+
 def _empty_fix(fmt: str) -> Callable[[Sequence[str], bool], str]:
     def fix(cols: Sequence[str], all_empty: bool) -> str:
         if all_empty:
@@ -1260,10 +1329,13 @@ def _join(
         time_origin="relative", rate_hz=rate_hz, max_gap_s=max_gap_s, device=device,
         check_units=check_units,
     )
-    imported = import_frame(
-        frame, options, source=str(path), extra_repairs=tuple(repairs),
-        rate_estimated_as=rate_how,
-    )[0]
+    try:
+        imported = import_frame(
+            frame, options, source=str(path), extra_repairs=tuple(repairs),
+            rate_estimated_as=rate_how,
+        )[0]
+    except UnitCheckError as exc:  # its advice (--acc-unit...) is a CSV's: the app's here
+        raise ImportOptionsError(app_unit_problem(exc, path, fmt, acc, gyr)) from exc
     rec, report = _on_full_grid(imported, ok, reasons)
     timing_lines = []
     for kind, s in (("accelerometer", acc), ("gyroscope", gyr)):

@@ -31,7 +31,7 @@ A user gives the ACC file, the GYRO file (the other is looked for beside it) or 
 holding one recording's pair. Refused with a one-line message naming the file and the fix:
 a recording with only one of the two files (the analysis needs both), files that do not
 overlap in time or come from two sensors, a folder with several recordings' files, a truncated
-last line, and a file whose header is not the app's.
+last line, an empty file (said to be empty), and a file whose header is not the app's.
 """
 
 from __future__ import annotations
@@ -309,7 +309,7 @@ def _find_pair(path: Path) -> tuple[PolarFile, PolarFile, Path]:
         if given.kind == "other":
             raise ImportOptionsError(_not_acc_or_gyro(given))
         if not given.known_header:
-            raise ImportOptionsError(_other_header(given, path))
+            raise _other_header_error(given, path)
         pool = [f for f in files if f.known_header] + (
             [] if given in files else [given]
         )
@@ -320,7 +320,7 @@ def _find_pair(path: Path) -> tuple[PolarFile, PolarFile, Path]:
         if not usable:
             odd = next((f for f in files if f.kind != "other"), None)
             if odd is not None:
-                raise ImportOptionsError(_other_header(odd, path))
+                raise _other_header_error(odd, path)
             shown = ", ".join(f.path.name for f in files[:4])
             raise ImportOptionsError(
                 f"{path}: holds {APP} files ({shown}) but no accelerometer (_ACC.txt) or "
@@ -351,7 +351,7 @@ def _find_pair(path: Path) -> tuple[PolarFile, PolarFile, Path]:
     for missing, have in (("gyr", gyr), ("acc", acc)):
         strays = [f for f in files if f.kind == missing and not f.known_header]
         if not have and strays:  # beside it, but another app's (or an edited) header
-            raise ImportOptionsError(_other_header(strays[0], where))
+            raise _other_header_error(strays[0], where)
     if not gyr:
         others = [f.path.name for f in files if f.kind == "gyr" and f not in recording]
         beside = (f" (the GYRO files there, {', '.join(others[:3])}, are of other "
@@ -429,6 +429,30 @@ def _not_acc_or_gyro(f: PolarFile) -> str:
         "(ACC) or gyroscope (GYRO); give the recording's _ACC.txt or _GYRO.txt file, or the "
         "folder holding both"
     )
+
+
+def _is_empty(path: Path) -> bool:
+    """Whether the file holds nothing but blanks (unreadable: False, said by the reader)."""
+    try:
+        with path.open("rb") as fh:
+            return not fh.read(_HEAD_BYTES).strip() and not fh.read(1)
+    except OSError:
+        return False
+
+
+def _other_header_error(f: PolarFile, where: Path) -> ImportOptionsError | RecordingError:
+    """The error of a file named as the app's whose header is not the app's.
+
+    An empty file (a copy or a recording cut short) is said to be empty, as for the other
+    apps' files, not to have another app's header.
+    """
+    if _is_empty(f.path):
+        at = f"{where}: {f.path.name}" if where != f.path else str(where)
+        return RecordingError(
+            f"{at}: the file is empty (no header, no rows); export the recording from {APP} "
+            "again, or copy it from the phone again"
+        )
+    return ImportOptionsError(_other_header(f, where))
 
 
 def _other_header(f: PolarFile, where: Path) -> str:

@@ -247,6 +247,47 @@ class Recording:
         return Recording(self.acc, self.gyr, replace(self.meta, **changes))
 
 
+def cut_recording(recording: Recording, start: int, end: int) -> Recording:
+    """Samples ``[start, end)`` of ``recording`` as a recording of their own.
+
+    Its sample 0 is ``recording``'s sample ``start``: gaps and annotations are cut to the
+    part and moved onto its clock (those outside it dropped), a known ``start_time_s``
+    moves with it, and ``notes["cut_from_s"]`` keeps where the part began on the original's
+    clock (``start / sampling_rate_hz``, added to any earlier cut's).
+
+    Raises:
+        RecordingError: ``[start, end)`` holds no sample of ``recording``.
+
+    """
+    n, fs = recording.n_samples, recording.sampling_rate_hz
+    start, end = max(0, start), min(n, end)
+    if start >= end:
+        raise RecordingError(
+            f"samples [{start}, {end}) hold none of the recording's {n}; cut inside it"
+        )
+    first_s, last_s = start / fs, end / fs
+    gaps = tuple(Gap(max(g.start, start) - start, min(g.end, end) - start, g.reason)
+                 for g in recording.meta.gaps if g.end > start and g.start < end)
+    notes = dict(recording.meta.notes)
+    try:
+        earlier = float(notes.get("cut_from_s", "0"))
+    except ValueError:
+        earlier = 0.0
+    notes["cut_from_s"] = f"{earlier + first_s:g}"
+    meta = replace(
+        recording.meta,
+        start_time_s=(recording.meta.start_time_s + first_s
+                      if recording.meta.start_time_s else 0.0),
+        gaps=gaps,
+        annotations=tuple(
+            replace(a, start_s=max(a.start_s, first_s) - first_s,
+                    end_s=min(a.end_s, last_s) - first_s)
+            for a in recording.meta.annotations if a.end_s > first_s and a.start_s < last_s),
+        notes=notes,
+    )
+    return Recording(recording.acc[start:end], recording.gyr[start:end], meta)
+
+
 def one_line(exc: BaseException) -> str:
     """An exception's text on one printable line (a library's multi-line message squeezed)."""
     text = " ".join(str(exc).split())

@@ -10,9 +10,12 @@ given by the caller (the terminal tables come from :mod:`imu.report.terminal`).
 
 Saving goes in this order: the recording (written atomically, read back, flushed), then the
 journal is removed at once (the session is never in both, so it is never recovered twice),
-then the reports, then the tables. Ctrl-C is held off until the journal is gone; after that
-it cuts the reports short, and :func:`finish_session` says how to make them
-(``imu analyze``).
+then the reports, then the tables. The reports replace an earlier run's in ``NAME/`` all
+together or not at all (:func:`imu.io.atomic.replace_together`, as ``imu analyze``): a full
+disk half-way leaves the earlier set whole (or none), and the error says the recording is
+safe and gives the ``imu analyze`` command that makes the reports. Ctrl-C is held off until
+the journal is gone; after that it stops the reports (none is replaced), and
+:func:`finish_session` says how to make them (``imu analyze``).
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from rich.console import Console
 from imu.core.metrics import Rep
 from imu.errors import ImuError, RecordingError
 from imu.exercises import ExerciseProfile
+from imu.io.atomic import FolderBusyError, replace_together
 from imu.io.journal import (
     EMPTY_SUFFIX,
     RECOVERED_SUFFIX,
@@ -50,7 +54,14 @@ from imu.report.coaching import MIN_ANALYSIS_S, early_stop_verdict
 from imu.report.mismatch import exercise_mismatch
 from imu.report.session import SessionReport, data_seconds, lost_spans_s
 from imu.report.summary import counted_words, lost_s, missed_note, summarize
-from imu.report.tables import reps_table, session_table, sets_table, write_reports
+from imu.report.tables import (
+    REPORT_FILES,
+    ReportError,
+    reps_table,
+    session_table,
+    sets_table,
+    write_reports,
+)
 from imu.report.terminal import print_prose, reps_view, sets_view
 from imu.tempo import Tempo
 from imu.text import count, tempo_and_time, uncertain_note
@@ -65,6 +76,7 @@ def live_report(
     tempo: Tempo,
     trace: npt.NDArray[np.float64] | None = None,
     trace_start_s: float = 0.0,
+    unfinished: bool | None = None,
 ) -> SessionReport:
     """The report tables of a live session, from the reps its analyzer reported.
 
@@ -76,13 +88,15 @@ def live_report(
         trace: shape (n, 2), the live analyzer's pelvic angle (deg) and rate (deg/s), for the
             report's plot; None or empty: no plot of the signal.
         trace_start_s: time of the trace's first row on the reps' clock, s.
+        unfinished: whether a rep (hold) was under way when the session ended (None: not
+            known; :attr:`imu.report.session.SessionReport.unfinished`).
 
     """
     table = reps_table(reps, profile)
     sets = sets_table(table, profile)
     lost = lost_s(lost_spans_s(recording.meta, recording.sampling_rate_hz))
     session = session_table(table, sets, profile, tempo, recording.meta, recording.duration_s,
-                            lost)
+                            lost, unfinished)
     meta = recording.meta
     return SessionReport(
         reps=table,
@@ -95,6 +109,7 @@ def live_report(
         tempo=tempo,
         meta=meta,
         name=Path(meta.source).stem if meta.source else "",
+        unfinished=unfinished,
     )
 
 
@@ -390,6 +405,8 @@ def finish_session(
 
     Raises:
         KeyboardInterrupt: Ctrl-C after the recording was saved (see above).
+        ReportError: the recording is saved but the reports could not be written (a full
+            disk): none was replaced, and the message says so and how to make them.
 
     """
     hold = hold if hold is not None else InterruptHold(command)
@@ -414,10 +431,10 @@ def finish_session(
                 out.print(f"the recording is saved: {path}; {too_short}", markup=False)
                 return None
             report = live_report(recording, result.reps, profile, tempo, result.trace,
-                                 result.trace_start_s)
+                                 result.trace_start_s, result.unfinished)
             if hold.interrupted:  # a Ctrl-C that landed where it could not be raised
                 raise KeyboardInterrupt
-            saved = SavedSession(path, write_reports(report, reports_dir(path)), report,
+            saved = SavedSession(path, _write_reports_together(report, path), report,
                                  fallback_reason)
             if hold.interrupted:
                 raise KeyboardInterrupt
@@ -427,6 +444,62 @@ def finish_session(
                   file=sys.stderr, flush=True)
             raise
     return saved
+
+
+def _write_reports_together(report: SessionReport, path: Path) -> list[Path]:
+    """Write the session's reports into ``NAME/`` beside ``path``, all together or not at all.
+
+    Every file goes to a hidden temporary name first and is renamed into place only when the
+    whole set is complete (:func:`imu.io.atomic.replace_together`, as ``imu analyze`` writes
+    its reports): a full disk or a crash half-way never leaves this session's tables beside an
+    earlier run's ``report.html``.
+
+    Raises:
+        ReportError: a report could not be written; the message says what the folder holds
+            (the earlier run's reports, whole, or none), that the recording ``path`` is safe,
+            and the ``imu analyze`` command that makes the reports.
+
+    """
+    folder = reports_dir(path)
+    earlier = [n for n in REPORT_FILES if (folder / n).exists()]
+    try:
+        with replace_together():  # all 7 files new, or all as they were
+            return write_reports(report, folder)
+    except ReportError as exc:
+        raise ReportError(reports_not_written_message(exc, path, report.profile, report.tempo,
+                                                      earlier=bool(earlier))) from exc
+
+
+def reports_not_written_message(exc: ReportError, path: Path, profile: ExerciseProfile,
+                                tempo: Tempo, earlier: bool) -> str:
+    """Why a saved session's reports were not written, what is safe, and how to make them.
+
+    "cannot write reports to sessions/s: No space left on device; nothing was replaced:
+    sessions/s still holds the earlier run's reports; the recording is safe: sessions/s.parquet
+    (journalled to disk as it arrived, and saved before the reports): make the reports once the
+    cause is fixed with  imu analyze sessions/s.parquet --exercise ... --out sessions/s".
+
+    Args:
+        exc: the error of :func:`imu.report.tables.write_reports`.
+        path: the saved recording.
+        profile: the exercise analysed.
+        tempo: the tempo analysed against.
+        earlier: the reports folder held an earlier run's reports before the attempt.
+
+    """
+    folder = reports_dir(path)
+    cause = exc.__cause__
+    if isinstance(cause, FolderBusyError):
+        reason = str(cause)  # another process writes there: not a matter of --out
+    else:
+        # write_reports advises "choose a writable --out": the folder is the session's own.
+        text, sep, _ = str(exc).rpartition("; choose ")
+        reason = text if sep else str(exc)
+    kept = (f"nothing was replaced: {folder} still holds the earlier run's reports" if earlier
+            else "no report was written")
+    return (f"{reason}; {kept}; the recording is safe: {path} (journalled to disk as it "
+            "arrived, and saved before the reports): make the reports once the cause is fixed "
+            f"with\n  {analyze_command(path, profile, tempo)}")
 
 
 def too_short_note(recording: Recording) -> str:
@@ -459,8 +532,10 @@ def _stopped_note(path: Path, recording: Recording, saved: SavedSession | None,
     kept = f"the recording is saved: {path} ({recording.duration_s:.1f} s, complete)"
     if saved is not None:
         return f"stopped; everything is saved: {kept}, and the reports in {folder}"
-    partial = folder.is_dir() and any(folder.iterdir())
-    reports = (f"the reports in {folder} are incomplete" if partial
+    # The reports are replaced all together or not at all (:func:`_write_reports_together`):
+    # what the folder holds is an earlier run's set, as it was.
+    earlier = any((folder / n).exists() for n in REPORT_FILES)
+    reports = (f"the reports were not made ({folder} still holds an earlier run's)" if earlier
                else "the reports were not made")
     return (f"stopped; {kept}; {reports}: make them with\n"
             f"  {analyze_command(path, profile, tempo)}")
@@ -491,7 +566,7 @@ def coaching_lines(report: SessionReport) -> list[str]:
     """
     summary = summarize(report.reps, report.profile, report.tempo,
                         lost_spans_s=report.lost_spans_s, tolerance=report.tolerance,
-                        duration_s=_duration_s(report))
+                        duration_s=_duration_s(report), started=report.unfinished)
     lines = [summary.gap_note] if summary.gap_note else []
     if summary.missed_before:  # where a rep may be missing (the report's card says it too)
         lines.append(missed_note(summary.missed_before))
@@ -523,7 +598,8 @@ def early_stop_note(report: SessionReport, reason: str = "stopped") -> str:
         return ""
     duration_s = float(report.session.iloc[0]["duration_s"])
     who = "The sensor went away" if reason == "device gone" else "Stopped"
-    verdict = early_stop_verdict(report.profile, report.tempo, duration_s, who)
+    verdict = early_stop_verdict(report.profile, report.tempo, duration_s, who,
+                                 started=report.unfinished)
     return "" if verdict is None else verdict.text
 
 

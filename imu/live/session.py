@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import math
 import os
@@ -144,6 +145,10 @@ class LiveResult:
             sample, for the report's plot (empty when not kept).
         trace_start_s: time of the trace's first row on the reps' clock (minus the filter
             delay), s.
+        interrupted: the session was ended by Ctrl-C (SIGINT or SIGTERM,
+            :func:`run_with_signals`), not by its source.
+        unfinished: whether a rep (a plank's hold) was under way when the session ended
+            (the analyzer's open movement after its last sample); None: not known.
 
     """
 
@@ -152,6 +157,8 @@ class LiveResult:
     reason: str
     trace: FloatArray = field(default_factory=lambda: np.empty((0, 2)))
     trace_start_s: float = 0.0
+    interrupted: bool = False
+    unfinished: bool | None = None
 
 
 class _SessionLink:
@@ -285,6 +292,7 @@ class LiveSession:
         return LiveResult(
             self.recorder.recording(), list(self.reps), self.reason,
             trace=self.analyzer.trace_, trace_start_s=-self.analyzer.delay_s,
+            unfinished=self.analyzer.open_since_s is not None,
         )
 
     # ------------------------------------------------------------------ consumer
@@ -595,9 +603,15 @@ async def run_with_signals(session: LiveSession, extra_stop: asyncio.Event | Non
     """
     loop = asyncio.get_running_loop()
     installed = []
+    signalled: list[int] = []
+
+    def on_signal(sig: int) -> None:
+        signalled.append(sig)
+        session.stop()
+
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError):
-            loop.add_signal_handler(sig, session.stop)
+            loop.add_signal_handler(sig, on_signal, sig)
             installed.append(sig)
     waiter: asyncio.Task[Any] | None = None
     if extra_stop is not None:
@@ -607,7 +621,8 @@ async def run_with_signals(session: LiveSession, extra_stop: asyncio.Event | Non
 
         waiter = asyncio.create_task(stop_when_set())
     try:
-        return await session.run()
+        result = await session.run()
+        return dataclasses.replace(result, interrupted=True) if signalled else result
     finally:
         if waiter is not None:
             waiter.cancel()

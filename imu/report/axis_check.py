@@ -27,8 +27,10 @@ from typing import Final
 
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
 from scipy.ndimage import uniform_filter1d
 
+from imu.core.locomotion import WalkWatcher
 from imu.io.recording import Recording
 from imu.report.session import SessionReport
 
@@ -49,6 +51,10 @@ ones); the WLE belt sets analysed one by one, no note; the same recordings analy
 person, 6% (adelmo) and 22% (charles), whose hip-thrown set was then counted 2 and 0 sure,
 and no note for carlitos (counted right)."""
 
+WALK_LEAD_S: Final = 4.0
+"""Seconds before a walk's first flagged sample also left out: the steps the walk watcher
+needed to see before it flagged (six, about 3 s at 1.6-2 steps a second)."""
+
 SMOOTH_S: Final = 0.1
 """The gyro is averaged over this before its speed is taken, s (the trace's rate is filtered;
 raw gyro noise would add power off the axis)."""
@@ -62,8 +68,10 @@ def off_axis_note(recording: Recording, report: SessionReport) -> str | None:
         report: its analysis (the trace's rate about the learned axis, deg/s).
 
     Returns:
-        One line naming where (s) and how little of the movement was on the axis, and what
-        to do; None when every window is on the axis, or the check does not apply.
+        One line naming where (s, on the reps table's clock: a part cut with ``--from``
+        keeps the original's) and how little of the movement was on the axis, and what to
+        do, with the option that does it (``imu analyze --from S``); None when every
+        window is on the axis, or the check does not apply.
 
     """
     profile = report.profile
@@ -75,12 +83,19 @@ def off_axis_note(recording: Recording, report: SessionReport) -> str | None:
     gyr = uniform_filter1d(gyr - np.median(gyr, axis=0), max(1, round(SMOOTH_S * fs)), axis=0)
     speed = np.degrees(np.sqrt(np.einsum("ij,ij->i", gyr, gyr)))
     # Trace row i is at -delay + i / fs on the recording's clock: row i + shift is sample i.
-    shift = max(0, round(-report.trace_start_s * fs))
+    shift = max(0, round((report.first_sample_s - report.trace_start_s) * fs))
     on_axis = np.zeros(len(speed))
     rate = np.nan_to_num(report.trace[shift:, 1])
     m = min(len(rate), len(on_axis))
     on_axis[:m] = rate[:m]
-    fast = speed > profile.min_velocity_dps
+    # A walk (to the mat, between sets) turns the pelvis about every axis and is left out of
+    # the analysis (imu.core.locomotion): not movement about another axis. Its first steps,
+    # before the watcher knew, are left out too (it flags from the sixth).
+    acc = pd.DataFrame(recording.acc).ffill().bfill().fillna(0.0).to_numpy()
+    walking = WalkWatcher(fs).push(acc, np.nan_to_num(recording.gyr))
+    lead = round(WALK_LEAD_S * fs)
+    walking = np.convolve(walking, np.ones(lead + 1), mode="full")[lead:] > 0
+    fast = (speed > profile.min_velocity_dps) & ~walking[: len(speed)]
     window, step = round(WINDOW_S * fs), round(WINDOW_S * fs / 2)
     for start in range(0, max(len(speed) - window, 0) + 1, max(step, 1)):
         part = slice(start, start + window)
@@ -91,12 +106,13 @@ def off_axis_note(recording: Recording, report: SessionReport) -> str | None:
         power = float(np.square(speed[part][moving]).sum())
         share = float(np.square(on_axis[part][moving]).sum()) / power
         if share < MIN_ON_AXIS_SHARE:
-            t0 = start / fs
+            t0 = report.first_sample_s + start / fs  # on the reps table's clock
             return (
                 f"from {t0:.0f} s the pelvis moved mostly about another axis than the one "
                 f"learned from the recording's first reps (only {share:.0%} of its movement "
                 f"from {t0:.0f} to {t0 + WINDOW_S:.0f} s was about it): reps from there may be "
                 "read small, uncertain or missed. If the recording starts with other movement "
-                "(another exercise, strict sets before these), analyse this part on its own"
+                f"(another exercise, strict sets before these), analyse this part on its own "
+                f"(imu analyze --from {t0:.0f})"
             )
     return None

@@ -48,7 +48,7 @@ import numpy as np
 import pandas as pd
 
 from imu.core.labels import DIRECTION_DOUBT_CONFIDENCE
-from imu.core.metrics import UNCERTAIN_CONFIDENCE, TempoTolerance
+from imu.core.metrics import HOLD_SLACK_FRACTION, UNCERTAIN_CONFIDENCE, TempoTolerance
 from imu.exercises import FAULTS, ExerciseProfile, fault_words, known_profile
 from imu.tempo import Tempo
 
@@ -475,7 +475,7 @@ says so (``too_short``) rather than judge the movement (:func:`session_verdict`)
 
 
 def early_stop_verdict(profile: ExerciseProfile, tempo: Tempo | None, duration_s: float,
-                       who: str = "Stopped") -> Verdict | None:
+                       who: str = "Stopped", started: bool | None = None) -> Verdict | None:
     """The verdict of a session with no rep that ended before one could be finished.
 
     Ctrl-C a few seconds into the first rep gave "No reps found: the pelvis did not rotate
@@ -493,11 +493,19 @@ def early_stop_verdict(profile: ExerciseProfile, tempo: Tempo | None, duration_s
         duration_s: how long the recording lasted, s.
         who: the sentence's subject: "Stopped", or "The sensor went away" (``imu live``
             when the sensor was lost).
+        started: whether a rep (hold) was under way when the session ended (the analyzer's
+            open movement); False: none was, and the verdict says none was found ("No hold
+            found in the 24 s recorded", not "before a hold was finished": dead bugs
+            analysed as a plank never started one); None: not known, as True.
 
     """
     if profile.every_rep_is_swing or duration_s >= early_stop_s(profile, tempo):
         return None
     unit = "hold" if profile.isometric else "rep"
+    if started is False:
+        why = "" if who == "Stopped" else f" ({who[0].lower()}{who[1:]})"
+        return Verdict("too_short", f"No {unit} found in the {duration_s:.0f} s recorded{why}: "
+                       "nothing to coach yet.")
     return Verdict("too_short", f"{who} after {duration_s:.0f} s, before a {unit} was "
                    "finished: nothing to coach yet.")
 
@@ -508,6 +516,7 @@ def session_verdict(
     tempo: Tempo | None = None,
     duration_s: float | None = None,
     lost_s: float = 0.0,
+    started: bool | None = None,
 ) -> Verdict:
     """The verdict of one session (rules in the module docstring).
 
@@ -526,6 +535,8 @@ def session_verdict(
             more gets ``too_short``: what little was heard cannot tell whether reps were
             done, and "No reps found: ... curl the pelvis" would blame the person's form for
             the radio.
+        started: whether a rep (hold) was under way when the session ended, for the
+            verdict of an early end with none (:func:`early_stop_verdict`); None: not known.
 
     """
     if reps.empty and duration_s is not None and duration_s < MIN_ANALYSIS_S:
@@ -536,7 +547,7 @@ def session_verdict(
             "whole set.",
         )
     if reps.empty and duration_s is not None:
-        early = early_stop_verdict(profile, tempo, duration_s)
+        early = early_stop_verdict(profile, tempo, duration_s, started=started)
         if early is not None:
             return early
         if lost_s >= MOSTLY_LOST_SHARE * duration_s:
@@ -632,13 +643,18 @@ PLANK_RANGE_S: tuple[float, float] = (30.0, 60.0)
 """DOMAIN: a plank is held still and level for 30-60 s."""
 
 NOT_A_HOLD_S = 10.0
-"""Holds this short (median) are no plank: reps of another exercise analysed as one, s."""
+"""Holds this short (median) are no plank: reps of another exercise analysed as one, s;
+unless they lasted what was prescribed (a 5 s hold held 4.8 s is a short hold, not a rep)."""
 
 
 def _hold_standing(reps: pd.DataFrame, tempo: Tempo) -> str:
     """A plank's verdict by time held: how many holds lasted the prescription."""
     n = len(reps)
-    if "top_hold_s" in reps and float(reps["top_hold_s"].median()) < NOT_A_HOLD_S:
+    # Long enough by the analyzer's rule for a hold: a tenth (at least min_s) under the target.
+    enough_s = tempo.top_hold_s - max(TempoTolerance().min_s,
+                                      HOLD_SLACK_FRACTION * tempo.top_hold_s)
+    if "top_hold_s" in reps and float(reps["top_hold_s"].median()) < min(NOT_A_HOLD_S,
+                                                                          enough_s):
         return (f"These look like reps, not a held plank: the holds lasted "
                 f"{float(reps['top_hold_s'].median()):.1f} s (median). Was it another "
                 "exercise? Then analyse it with that --exercise.")

@@ -52,6 +52,7 @@ from imu.report.plots import (
     tempo_order,
 )
 from imu.report.summary import (
+    GAPS_NAMED,
     HIP_DRIVE,
     MISSED_BEFORE_NOTE,
     STRICT_FORM,
@@ -60,6 +61,7 @@ from imu.report.summary import (
     lost_s,
     marked_missed_before,
     missed_note,
+    span_text,
     summarize,
     swing_words,
 )
@@ -689,9 +691,7 @@ def summary_html(summary: Summary, name: str = "") -> str:
         # clean" cards that read as a failure.
         parts.append('<ul class="stats"><li><b>0</b>hip drives: the pelvis stayed still'
                      f"</li></ul><p><strong>{html.escape(STRICT_FORM)}</strong></p>")
-        if summary.gap_note:
-            parts.append(f'<p class="gap"><strong>Data lost:</strong> '
-                         f"{html.escape(summary.gap_note)}</p>")
+        parts += _gap_html(summary)
         parts.append(f'<p class="advice">{html.escape(summary.advice.text)}</p>')
         parts.append(f'<p class="disclaimer">{html.escape(summary.disclaimer)}</p></section>')
         return "".join(parts)
@@ -749,12 +749,29 @@ def summary_html(summary: Summary, name: str = "") -> str:
     return "".join(parts)
 
 
+def _gap_html(summary: Summary) -> list[str]:
+    """The summary card's "Data lost" line, and the list of every gap when it names a few.
+
+    Of many gaps (149) the line names the first few and "... and 146 more, all listed
+    below"; the whole list follows, folded (``<details>``), one gap a line. No parts without
+    a gap.
+    """
+    if not summary.gap_note:
+        return []
+    spans = summary.lost_spans_s
+    many = len(spans) > GAPS_NAMED
+    note = summary.gap_text("below") if many else summary.gap_note
+    parts = [f'<p class="gap"><strong>Data lost:</strong> {html.escape(note)}</p>']
+    if many:
+        items = "".join(f"<li>{span_text(a, b)}</li>" for a, b in spans)
+        parts.append(f'<details class="gaps"><summary>All {len(spans)} gaps (s from the '
+                     f"start)</summary><ol>{items}</ol></details>")
+    return parts
+
+
 def _gap_and_fixes(summary: Summary) -> list[str]:
     """The summary card's "Data lost" line and "Fix first" list, HTML parts (may be none)."""
-    parts = []
-    if summary.gap_note:
-        parts.append(f'<p class="gap"><strong>Data lost:</strong> '
-                     f"{html.escape(summary.gap_note)}</p>")
+    parts = _gap_html(summary)
     if summary.fixes:
         parts.append("<p><strong>Fix first:</strong></p><ol class=\"fix\">")
         parts += [f"<li><strong>{html.escape(f.cue)}</strong>: {html.escape(f.evidence)}</li>"
@@ -1207,7 +1224,7 @@ def render_html(
     summaries = [summarize(r.reps, r.profile, r.tempo, lost_spans_s=r.lost_spans_s,
                            tolerance=r.tolerance,
                            duration_s=(float(r.session["duration_s"].iloc[0])
-                                       if len(r.session) else None))
+                                       if len(r.session) else None), started=r.unfinished)
                  for r in reports]
     if several:
         title = combined_title(reports)

@@ -355,7 +355,8 @@ def angle_figure(report: SessionReport, layout: PlotLayout = WIDE) -> Figure:
     t_all = report.trace_time_s
     lost = report.lost_spans_s
     for a, b in lost:  # rows held through a gap (and the filter's lag after it): no data
-        angle_all[(t_all >= a + min(report.trace_start_s, 0.0)) & (t_all < b)] = np.nan
+        lag = min(report.trace_start_s - report.first_sample_s, 0.0)
+        angle_all[(t_all >= a + lag) & (t_all < b)] = np.nan
     sl = decimate(len(angle_all))
     t, angle = t_all[sl], angle_all[sl]
     for phase, spans in phase_spans(reps).items():

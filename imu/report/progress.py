@@ -328,7 +328,9 @@ def tables_from_recordings(
     options = BatchOptions(exercise=exercise, tempo=tempo, workers=0)
     frames: dict[str, list[pd.DataFrame]] = {"reps": [], "sets": [], "sessions": []}
     failures: list[tuple[Path, str]] = []
-    jobs = collect_jobs(inputs, manifest, only_manifest=ONLY_MANIFEST_FIX)
+    # The dates of the sessions shown are checked once the page is built (the manifest's
+    # rows are not, or a stray date would be said twice).
+    jobs = collect_jobs(inputs, manifest, only_manifest=ONLY_MANIFEST_FIX, check_dates=False)
     kept, datasets = leave_out_datasets([job.path for job in jobs])
     if datasets:
         logger.warning("%s; give the dataset folder alone to make the page from it",
@@ -518,6 +520,29 @@ def no_date_message(sessions: pd.DataFrame) -> str:
         f"relative to its folder), e.g. {manifest} with the lines 'file,date' and "
         f"'{example.name},2024-01-15', and pass it: --manifest {manifest}"
     )
+
+
+def stray_date_lines(progress: Progress, fix: str, now_s: float | None = None) -> list[str]:
+    """Warnings for the page's session dates that look like typos, one line each.
+
+    One session dated 2062 among sessions of 2026 stretched the page over 36 years of empty
+    weeks ("6 sessions over 1880 weeks"), without a word. A date in the future or over a
+    year from every other session's (:func:`imu.research.stray_dates`) is named, with the
+    session's file, the weeks the page now runs over and ``fix`` (where that date comes
+    from and how to change it). The page is made all the same: the date may be right.
+    """
+    sessions = progress.data.sessions.drop_duplicates("session_id")
+    names = (sessions["file"].astype(str) if "file" in sessions
+             else sessions["session_id"].astype(str))
+    stamps = pd.to_datetime(sessions["date"], utc=True)
+    dates = [(str(n), float(t.timestamp()) if pd.notna(t) else math.nan)
+             for n, t in zip(names, stamps, strict=True)]
+    first, last = _day(stamps.min()), _day(stamps.max())
+    return [
+        f"session {s.name} is dated {_day(pd.Timestamp(s.date_s, unit='s', tz='UTC'))}, "
+        f"{s.why}: the page runs from {first} to {last}; if it is a typo, {fix}"
+        for s in research.stray_dates(dates, now_s)
+    ]
 
 
 def build_progress(

@@ -25,6 +25,10 @@ logger = logging.getLogger(__name__)
 
 FloatArray = npt.NDArray[np.float64]
 
+REP_TIME_COLUMNS: Final = ("start_s", "con_end_s", "ecc_start_s", "ecc_end_s")
+"""Columns of the reps table that are times on the recording's clock (the others are
+durations)."""
+
 CHUNK_S: Final = 60.0
 """Samples are fed to the analyzer in chunks of this length (bounded memory), s."""
 
@@ -79,6 +83,12 @@ class SessionReport:
         name: the recording's name (file stem) used as ``recording`` column when combined.
         params: the analyzer parameters the reps were found with (``--tempo-tolerance``,
             ``max_interp_s``...): the report judges phases and gaps by the same rules.
+        first_sample_s: time of the recording's first sample on the reps' clock, s: 0.0,
+            or where a part cut from a longer recording (``imu analyze --from``) began on
+            that one's clock. Rep, set, trace and lost-span times include it.
+        unfinished: whether a rep (a plank's hold) was under way when the recording ended
+            (the analyzer's open movement after its last sample); None: not known. With no
+            rep in a session that ended early, the verdict says none was found when False.
 
     """
 
@@ -93,6 +103,8 @@ class SessionReport:
     meta: RecordingMeta
     name: str = ""
     params: AnalyzerParams = field(default_factory=AnalyzerParams)
+    first_sample_s: float = 0.0
+    unfinished: bool | None = None
 
     @property
     def tolerance(self) -> TempoTolerance:
@@ -113,7 +125,10 @@ class SessionReport:
         nothing; longer ones (a disconnection) are samples nobody measured: reps there cannot
         be counted, and a rep over one is not judged.
         """
-        return lost_spans_s(self.meta, self.sampling_rate_hz, self.params.max_interp_s)
+        spans = lost_spans_s(self.meta, self.sampling_rate_hz, self.params.max_interp_s)
+        if not self.first_sample_s:
+            return spans
+        return tuple((a + self.first_sample_s, b + self.first_sample_s) for a, b in spans)
 
 
 def lost_spans_s(meta: RecordingMeta, sampling_rate_hz: float,
@@ -207,6 +222,7 @@ def analyze_recording(
     exercise: str | ExerciseProfile,
     tempo: Tempo | None = None,
     params: AnalyzerParams | None = None,
+    first_sample_s: float = 0.0,
 ) -> SessionReport:
     """Find the reps of a recording and build its report tables.
 
@@ -216,6 +232,9 @@ def analyze_recording(
         tempo: prescription; None = the recording's ``meta.tempo`` if set and the recording
             is of this exercise (or does not say), else the profile's default.
         params: signal-processing parameters (set rest, tempo tolerance...).
+        first_sample_s: time of the recording's first sample on the clock the report
+            shows, s (:attr:`SessionReport.first_sample_s`): a part cut from a longer
+            recording keeps that one's times.
 
     Raises:
         ImuError: unknown exercise, a bad tempo in the metadata, or a rate the analyzer
@@ -232,10 +251,15 @@ def analyze_recording(
     for i in range(0, recording.n_samples, step):
         analyzer.update(recording.acc[i : i + step], recording.gyr[i : i + step])
     analyzer.finish()
+    unfinished = analyzer.open_since_s is not None  # a rep (hold) begun, never finished
     reps = reps_table(analyzer.reps_, profile)
+    if first_sample_s:
+        for column in REP_TIME_COLUMNS:
+            reps[column] = reps[column] + first_sample_s
     sets = sets_table(reps, profile)
     lost = lost_s(lost_spans_s(meta, fs, analyzer.params.max_interp_s))
-    session = session_table(reps, sets, profile, tempo, meta, recording.duration_s, lost)
+    session = session_table(reps, sets, profile, tempo, meta, recording.duration_s, lost,
+                            unfinished)
     logger.info(
         "%s: %d reps in %d sets (%s, tempo %s)",
         meta.source or "recording",
@@ -249,11 +273,13 @@ def analyze_recording(
         sets=sets,
         session=session,
         trace=analyzer.trace_,
-        trace_start_s=-analyzer.delay_s,
+        trace_start_s=first_sample_s - analyzer.delay_s,
         sampling_rate_hz=fs,
         profile=profile,
         tempo=tempo,
         meta=meta,
         name=Path(meta.source).stem if meta.source else "",
         params=analyzer.params,
+        first_sample_s=first_sample_s,
+        unfinished=unfinished,
     )

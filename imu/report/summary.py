@@ -201,7 +201,16 @@ class Summary:
 
         "The sensor was lost for 8.2 s (from 30.0 to 38.2 s): reps done then could not be
         counted, and the rep over the gap (set 1, rep 4) is not judged: it is left out of the
-        on-tempo, clean and fault counts and the time under tension."
+        on-tempo, clean and fault counts and the time under tension." Of many gaps the first
+        few are named (:func:`spans_text`).
+        """
+        return self.gap_text()
+
+    def gap_text(self, listed: str = "") -> str:
+        """:attr:`gap_note`, saying where the whole list of many gaps is (``listed``).
+
+        ``listed`` (e.g. ``in out/report.html``, or ``below``) follows "... and 146 more,
+        all listed" when the gaps are too many to name here; "" names no place.
         """
         unit = self.unit
         judged_text = ("is not judged: it is left out of the on-tempo, clean and fault counts "
@@ -212,7 +221,7 @@ class Summary:
                 else f"the {self.gap_count} {unit}s over the gaps ({self.gap_reps}) "
                      f"{judged_text}")
         if self.lost_spans_s:
-            spans = ", ".join(f"from {a:.1f} to {b:.1f} s" for a, b in self.lost_spans_s)
+            spans = spans_text(self.lost_spans_s, listed)
             n = len(self.lost_spans_s)
             in_gaps = f" in {n} gaps" if n > 1 else ""
             done = "timed" if unit == "hold" else "counted"
@@ -220,12 +229,40 @@ class Summary:
                     f"{unit}s done then could not be {done}")
             return f"{text}, and {over}." if self.gap_count else f"{text}."
         if self.gap_count:
+            # Without a lost stretch: samples held over a short loss, or the recording
+            # stopped while the last rep still moved (imu.core.analyzer: its end unknown).
+            ended = "the recording ended in it" if self.gap_count == 1 else "ended in one"
             return f"Samples were lost during {self.gap_count} {unit}" \
-                   f"{'' if self.gap_count == 1 else 's'}: {over}."
+                   f"{'' if self.gap_count == 1 else 's'}, or {ended}: {over}."
         return ""
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+GAPS_NAMED: Final = 5
+"""Up to this many gaps are all named in the gap note; of more, :data:`GAPS_FIRST`."""
+GAPS_FIRST: Final = 3
+"""Gaps named first when there are more than :data:`GAPS_NAMED` ("... and 146 more")."""
+
+
+def span_text(start_s: float, end_s: float) -> str:
+    """One gap as the notes name it: ``from 30.0 to 38.2 s``."""
+    return f"from {start_s:.1f} to {end_s:.1f} s"
+
+
+def spans_text(spans: Sequence[tuple[float, float]], listed: str = "") -> str:
+    """The gaps named in one line: all of up to :data:`GAPS_NAMED`, else the first few.
+
+    A recording with 149 gaps printed all 149 on one line of thousands of characters; it
+    reads "from 2.0 to 2.8 s, from 5.4 to 6.2 s, from 8.9 to 9.7 s and 146 more", with
+    ", all listed ``listed``" (``in out/report.html``) when a place holds the whole list.
+    """
+    named = [span_text(a, b) for a, b in spans]
+    if len(named) <= GAPS_NAMED:
+        return ", ".join(named)
+    where = f", all listed {listed}" if listed else ""
+    return f"{', '.join(named[:GAPS_FIRST])} and {len(named) - GAPS_FIRST} more{where}"
 
 
 def lost_s(spans: Sequence[tuple[float, float]]) -> float:
@@ -827,14 +864,16 @@ def _in_holds(finding: Finding) -> Finding:
 
 
 def advice(reps: pd.DataFrame, profile: ExerciseProfile, tempo: Tempo | None = None,
-           duration_s: float | None = None, lost_s: float = 0.0) -> Verdict:
+           duration_s: float | None = None, lost_s: float = 0.0,
+           started: bool | None = None) -> Verdict:
     """The progression / regression verdict (:func:`imu.report.coaching.session_verdict`).
 
     ``duration_s``: how long the recording lasted (None: unknown); with no rep, a recording
     too short for one is told so, as the session table's verdict tells it, and so is one whose
-    sensor was lost for most of it (``lost_s``, s).
+    sensor was lost for most of it (``lost_s``, s); ``started``: whether a rep (hold) was
+    under way when it ended (None: not known).
     """
-    return session_verdict(reps, profile, tempo, duration_s, lost_s)
+    return session_verdict(reps, profile, tempo, duration_s, lost_s, started)
 
 
 def uncertain_faults(reps: pd.DataFrame) -> str:
@@ -903,6 +942,7 @@ def summarize(
     lost_spans_s: Sequence[tuple[float, float]] = (),
     tolerance: TempoTolerance | None = None,
     duration_s: float | None = None,
+    started: bool | None = None,
 ) -> Summary:
     """The ten-second summary of one recording.
 
@@ -921,6 +961,9 @@ def summarize(
             None: unknown). A session with no rep that ended before one could be finished
             is then told so (:func:`imu.report.coaching.early_stop_verdict`), as the session
             table's verdict tells it, not "No reps found: ... curl the pelvis".
+        started: whether a rep (hold) was under way when the recording ended
+            (:attr:`imu.report.session.SessionReport.unfinished`; None: not known): with
+            none, such a session is told none was found.
 
     """
     ranked = findings(reps, profile, tempo, tolerance)
@@ -947,7 +990,7 @@ def summarize(
         tut_s=judged_tut_s(reps),
         fixes=tuple(ranked[:max_fixes]),
         also=tuple(ranked[max_fixes:]),
-        advice=advice(reps, profile, tempo, duration_s, lost_s(lost_spans_s)),
+        advice=advice(reps, profile, tempo, duration_s, lost_s(lost_spans_s), started),
         uncertain=uncertain,
         uncertain_faults=uncertain_faults(reps),
         unit=unit,

@@ -86,9 +86,12 @@ tut_s                            float64  sum of the reps' tut_s, s (here and in
                                           with no tempo)
 concentric_s_mean                float64  mean concentric, s
 top_hold_s_mean                  float64  mean top hold, s
-eccentric_s_mean                 float64  mean eccentric, s
+eccentric_s_mean                 float64  mean eccentric, s, of the reps not over a data
+                                          gap and not uncertain (as the session's
+                                          eccentric_s_median; NaN when the set has none)
 bottom_pause_s_mean              float64  mean bottom pause, s (NaN with one rep)
-rom_deg_mean                     float64  mean ROM, deg
+rom_deg_mean                     float64  mean ROM, deg, of the reps not over a data gap
+                                          and not uncertain (as eccentric_s_mean)
 tempo_ok_share                   float64  share of reps with tempo_ok, out of the reps
                                           not over a data gap and not uncertain (NaN when
                                           none, and for a standing strict lift, as tut_s)
@@ -147,7 +150,9 @@ disclaimer                       str      the analysis never diagnoses pain or i
 Shares and medians are NaN when there are no reps, and so are they and the time under
 tension when every rep was over a data gap (unknown, not 0 s: a rep over a gap lasted an
 unknown time, and its swing and faults are not judged); the swing and fault shares and
-``tempo_ok_share`` and ``eccentric_s_median`` are NaN too when every judged rep was uncertain.
+``tempo_ok_share`` and ``eccentric_s_median`` are NaN too when every judged rep was uncertain,
+and so are a set's ``tempo_ok_share``, ``eccentric_s_mean`` and ``rom_deg_mean`` when every
+judged rep of the set was.
 
 The swing and fault counts and shares follow the advice's rule
 (:func:`imu.report.summary.evidence_mask`): an uncertain rep may be no rep, so it is never
@@ -648,9 +653,12 @@ def sets_table(reps: pd.DataFrame, profile: ExerciseProfile | None = None) -> pd
             judged_n > 0, total(np.where(gap, np.nan, values("tut_s"))), np.nan),
         "concentric_s_mean": mean("concentric_s", gap),
         "top_hold_s_mean": mean("top_hold_s", gap),
-        "eccentric_s_mean": mean("eccentric_s", gap),
+        # The eccentric is the tempo's descent and the ROM the rep's size: out of the reps
+        # that are evidence of them, as the session table's eccentric_s_median (an
+        # uncertain rep may be noise or half a rep: a 0.3 s, 8 deg "rep" is no descent).
+        "eccentric_s_mean": mean("eccentric_s", gap | unsure),
         "bottom_pause_s_mean": mean("bottom_pause_s", gap),
-        "rom_deg_mean": mean("rom_deg", gap),
+        "rom_deg_mean": mean("rom_deg", gap | unsure),
         # Out of the reps that are evidence of the tempo kept: not over a data gap (an
         # unknown duration) and not uncertain (it may be noise or half a rep), as the
         # advice and imu.research.tempo_compliance count them.
@@ -677,6 +685,7 @@ def session_table(
     meta: RecordingMeta,
     duration_s: float,
     lost_s: float = 0.0,
+    started: bool | None = None,
 ) -> pd.DataFrame:
     """The one-row session table (schema in the module docstring).
 
@@ -689,9 +698,11 @@ def session_table(
         duration_s: length of the recording, s.
         lost_s: how long the sensor was lost for, s (gaps too long to bridge), for the
             verdict of a recording with no rep (:func:`imu.report.coaching.session_verdict`).
+        started: whether a rep (hold) was under way when the recording ended (None: not
+            known), for the verdict of an early end with none.
 
     """
-    verdict = session_verdict(reps, profile, tempo, duration_s, lost_s)
+    verdict = session_verdict(reps, profile, tempo, duration_s, lost_s, started)
     date = (
         datetime.fromtimestamp(meta.start_time_s, tz=UTC).isoformat(timespec="seconds")
         if meta.start_time_s

@@ -433,7 +433,8 @@ def sets_view(sets: pd.DataFrame, hold: bool = False,
     sets' mean hold leaves a hold over a data gap out), else the mean hold times the holds.
     The legend under the table says what the "clean run" column counts
     (:data:`CLEAN_RUN_LEGEND`) and, when ``reps`` has uncertain reps, how many the swing and
-    fault counts leave out (:func:`left_out_words`).
+    fault counts (and the mean descent and ROM, and on tempo) leave out
+    (:func:`left_out_words`).
     """
     if sets.empty:
         return None
@@ -490,11 +491,13 @@ def sets_view(sets: pd.DataFrame, hold: bool = False,
 
 
 def left_out_words(reps: pd.DataFrame, hold: bool = False) -> str:
-    """How many uncertain reps the sets' swing and fault counts leave out, in words.
+    """How many uncertain reps the sets' figures leave out, in words.
 
-    "swings and faults leave out the 2 uncertain reps (?)"; "" when there are none. The
-    reps over a data gap are not counted among them: they are not judged at all (the reps
-    table says "not judged").
+    "down, ROM, on tempo, swings and faults leave out the 2 uncertain reps (?)": the sets
+    table's mean descent and ROM, on-tempo share and swing and fault counts
+    (:func:`imu.report.tables.sets_table`); "" when there are none. The reps over a data
+    gap are not counted among them: they are not judged at all (the reps table says "not
+    judged").
     """
     n = sum(1 for r in reps.to_dict(orient="records")
             if _uncertain(r) and not r.get("in_gap"))
@@ -502,4 +505,5 @@ def left_out_words(reps: pd.DataFrame, hold: bool = False) -> str:
         return ""
     if hold:  # the holds table marks no hold "?"
         return f"faults leave out the {count(n, 'uncertain hold')}"
-    return f"swings and faults leave out the {count(n, 'uncertain rep')} ({UNCERTAIN_MARK})"
+    return (f"down, ROM, on tempo, swings and faults leave out the "
+            f"{count(n, 'uncertain rep')} ({UNCERTAIN_MARK})")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import errno
 import re
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from rich.console import Console
 
@@ -37,3 +39,19 @@ def analyze_output(tmp_path: Path, files: list[Path], capsys: pytest.CaptureFixt
     """What ``imu analyze FILES --out tmp_path/out`` printed (it must succeed), colour-free."""
     assert main(["analyze", *map(str, files), "--out", str(tmp_path / "out")]) == 0
     return ANSI.sub("", capsys.readouterr().out)
+
+
+def fill_the_disk_at(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    """Writing the Parquet table ``name`` (e.g. ``sets.parquet``) fails: no space left.
+
+    The file is left torn, as a full disk leaves it.
+    """
+    real = pd.DataFrame.to_parquet
+
+    def to_parquet(self: pd.DataFrame, path: object, *args: object, **kwargs: object) -> object:
+        if f".{name}." in Path(str(path)).name:
+            Path(str(path)).write_bytes(b"PAR1 half")
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(self, path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pd.DataFrame, "to_parquet", to_parquet)

@@ -11,29 +11,15 @@ from __future__ import annotations
 import errno
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
 from imu.cli import main
 from imu.io.atomic import atomic_path, replace_together
 from imu.report.tables import REPORT_FILES
 
-from .helpers import one_error_line
+from .helpers import fill_the_disk_at, one_error_line
 
 RECORDINGS = Path(__file__).parents[2] / "recordings"
-
-
-def _fill_the_disk_at(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
-    """Writing the Parquet table ``name`` (e.g. ``sets.parquet``) fails: no space left."""
-    real = pd.DataFrame.to_parquet
-
-    def to_parquet(self: pd.DataFrame, path: object, *args: object, **kwargs: object) -> object:
-        if f".{name}." in Path(str(path)).name:
-            Path(str(path)).write_bytes(b"PAR1 half")  # a torn file, as a full disk leaves
-            raise OSError(errno.ENOSPC, "No space left on device")
-        return real(self, path, *args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(pd.DataFrame, "to_parquet", to_parquet)
 
 
 def test_a_full_disk_half_way_leaves_the_earlier_reports_whole(
@@ -45,7 +31,7 @@ def test_a_full_disk_half_way_leaves_the_earlier_reports_whole(
     assert set(REPORT_FILES) <= set(before)
     capsys.readouterr()
 
-    _fill_the_disk_at(monkeypatch, "sets.parquet")  # reps.csv, reps.parquet, sets.csv done
+    fill_the_disk_at(monkeypatch, "sets.parquet")  # reps.csv, reps.parquet, sets.csv done
     code = main(["analyze", str(RECORDINGS / "reverse_crunch.parquet"), "--out", str(out)])
     err = capsys.readouterr().err
     assert code == 2
@@ -60,7 +46,7 @@ def test_a_full_disk_on_a_new_folder_leaves_no_half_set(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "new"
-    _fill_the_disk_at(monkeypatch, "session.parquet")
+    fill_the_disk_at(monkeypatch, "session.parquet")
     assert main(["analyze", str(RECORDINGS / "plank.parquet"), "--out", str(out)]) == 2
     line = one_error_line(capsys.readouterr().err)
     assert "No space left on device" in line and "earlier run" not in line

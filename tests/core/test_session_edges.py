@@ -173,6 +173,23 @@ def test_the_walk_watcher_flags_a_walk_the_same_however_it_is_cut() -> None:
     assert np.array_equal(np.concatenate(pieces), whole)
 
 
+def test_a_walk_before_the_reps_gets_no_off_axis_note() -> None:
+    """The walk turns the pelvis about every axis but is left out of the analysis: the
+    report's check for movement about another axis (imu.report.axis_check) used to read the
+    walk as such movement and said "analyse this part on its own" of a session read right."""
+    from imu.io.recording import Recording
+    from imu.report import analyze_recording
+    from imu.report.axis_check import off_axis_note
+
+    sim = simulate_session(SessionSpec("reverse-crunch", seed=5, sets=2, reps=6, rest_s=20.0,
+                                       sampling_rate_hz=104))
+    acc, gyr, _, starts = _lie_down_first("reverse-crunch", 5, walk_s=40.0)
+    rec = Recording(acc, gyr, sim.recording.meta)
+    report = analyze_recording(rec, get_profile("reverse-crunch"))
+    assert len(report.reps) == len(starts)
+    assert off_axis_note(rec, report) is None
+
+
 def test_a_rep_the_recording_stops_in_is_not_judged() -> None:
     """A recording stopped during a lowering (the live session killed, replay stopped):
     the cut lowering read 1.1 s of 2 s, "dropped", and the first advice was to slow the

@@ -62,11 +62,12 @@ def test_no_movement_gives_empty_tables() -> None:
     rec = make_recording(reps_per_set=())
     report = analyze_recording(rec, "leg-raise")
     assert report.reps.empty and report.sets.empty
-    # A few seconds of stillness: ended before a rep could be finished, not "curl the pelvis".
+    # A few seconds of stillness: ended before a rep could be done, not "curl the pelvis";
+    # none was begun, so none was found (not "before a rep was finished").
     assert report.session["verdict_kind"].iloc[0] == "too_short"
+    assert report.unfinished is False
     assert report.session["verdict"].iloc[0] == (
-        f"Stopped after {rec.duration_s:.0f} s, before a rep was finished: nothing to coach "
-        "yet.")
+        f"No rep found in the {rec.duration_s:.0f} s recorded: nothing to coach yet.")
 
 
 @pytest.mark.parametrize(("exercise", "tempo", "analysed_as", "expected"), [

@@ -62,7 +62,8 @@ def parse_listen(text: str) -> tuple[str, int]:
     An IPv6 host is written in brackets, ``[::1]:8000``; the host returned has none.
 
     Raises:
-        PushServerError: not a port number in 1..65535.
+        PushServerError: not a port number in 0..65535 (0: any free port, as ``--web``
+            takes it; the push URL printed once the server listens names the real one).
 
     """
     host, _, port_text = text.strip().rpartition(":")
@@ -72,10 +73,10 @@ def parse_listen(text: str) -> tuple[str, int]:
         port = int(port_text)
     except ValueError:
         port = -1
-    if not 0 < port < 65536:
+    if not 0 <= port < 65536:
         raise PushServerError(
-            f"--sensor-logger-push {text!r}: give a port (e.g. 8000) or HOST:PORT "
-            "(e.g. 0.0.0.0:8000)"
+            f"--sensor-logger-push {text!r}: give a port in 0-65535 (e.g. 8000; 0 picks a "
+            "free one, named in the push URL printed) or HOST:PORT (e.g. 0.0.0.0:8000)"
         )
     return host or "0.0.0.0", port
 

@@ -1,0 +1,152 @@
+"""``imu analyze --from S --to S`` and ``imu convert --from S --to S``: part of a recording.
+
+Trial 18: ``imu analyze`` said "from 120 s the pelvis moved mostly about another axis ...:
+analyse this part on its own", but no command could analyse part of a recording. The range
+is in seconds on the recording's own clock, as the reps table shows them, and the reps of
+the part keep those times.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from scipy.spatial.transform import Rotation
+
+from imu.cli import main
+from imu.io import read_recording, write_recording
+from imu.io.recording import Recording
+from imu.sim import SessionSpec, simulate_session
+from imu.tempo import parse_tempo
+
+
+@pytest.fixture(scope="module")
+def crunches(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Two sets of 8 reverse crunches at 52 Hz, the second starting after a 20 s rest."""
+    spec = SessionSpec("reverse-crunch", tempo=parse_tempo("2-1-2"), reps=8, sets=2,
+                       rest_s=20.0, seed=5, sampling_rate_hz=52)
+    path = tmp_path_factory.mktemp("range") / "rc.parquet"
+    write_recording(simulate_session(spec).recording, path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def whole(crunches: Path, tmp_path_factory: pytest.TempPathFactory) -> pd.DataFrame:
+    out = tmp_path_factory.mktemp("whole")
+    assert main(["analyze", str(crunches), "--out", str(out)]) == 0
+    return pd.read_csv(out / "reps.csv")
+
+
+def _second_set_from(whole: pd.DataFrame) -> float:
+    """A time in the rest between the two sets, s."""
+    first, second = whole[whole["set"] == 1], whole[whole["set"] == 2]
+    return float(first["ecc_end_s"].max() + second["start_s"].min()) / 2
+
+
+def test_a_part_keeps_the_recording_clock(
+    crunches: Path, whole: pd.DataFrame, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    start = _second_set_from(whole)
+    out = tmp_path / "part"
+    assert main(["analyze", str(crunches), "--from", f"{start:.1f}", "--out", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert f"analysing {start:.1f}0-" in err and "whole recording's clock" in err
+    part = pd.read_csv(out / "reps.csv")
+    second = whole[whole["set"] == 2]
+    assert len(part) == len(second) == 8
+    # The same reps at the same times as in the whole recording's table (within a sample).
+    for column in ("start_s", "con_end_s", "ecc_start_s", "ecc_end_s"):
+        assert (part[column].to_numpy() - second[column].to_numpy()).max() < 0.1, column
+    assert (part["start_s"] >= start).all()
+    sets = pd.read_csv(out / "sets.csv")
+    assert sets["start_s"].iloc[0] == pytest.approx(part["start_s"].iloc[0])
+
+
+def test_from_and_to_cut_both_ends(crunches: Path, whole: pd.DataFrame, tmp_path: Path) -> None:
+    end = _second_set_from(whole)
+    out = tmp_path / "first"
+    assert main(["analyze", str(crunches), "--from", "0", "--to", f"{end:.1f}",
+                 "--out", str(out)]) == 0
+    part = pd.read_csv(out / "reps.csv")
+    assert len(part) == 8 and (part["ecc_end_s"] < end).all()
+
+
+@pytest.mark.parametrize(
+    ("options", "said"),
+    [
+        (["--from", "30", "--to", "20"], "--from 30 is not before --to 20"),
+        (["--from", "20", "--to", "20"], "--from 20 is not before --to 20"),
+        (["--from", "-5"], "argument --from: must be seconds from the recording's start"),
+        (["--to", "-1"], "argument --to: must be seconds from the recording's start"),
+        (["--from", "nan"], "argument --from: must be seconds"),
+        (["--from", "5000"], "--from 5000 is at or past the recording's end: it lasts"),
+        (["--from", "10", "--to", "11"], "too short to analyse"),
+    ],
+)
+def test_a_range_that_cannot_be_analysed_is_refused(
+    crunches: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    options: list[str], said: str,
+) -> None:
+    out = tmp_path / "o"
+    assert main(["analyze", str(crunches), *options, "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert said in err and "Traceback" not in err
+    assert not out.exists()
+    if said == "too short to analyse":
+        assert "--from 10 --to 11" in err and "wider range" in err
+
+
+def test_a_to_past_the_end_is_taken_to_the_end(
+    crunches: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["analyze", str(crunches), "--to", "5000", "--out", str(tmp_path / "o")]) == 0
+    assert "--to 5000 is past the recording's end" in capsys.readouterr().err
+
+
+def test_the_off_axis_note_names_the_option_that_analyses_the_part(
+    crunches: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The second set as if the sensor had been clipped on turned 90 degrees about its z."""
+    rec = read_recording(crunches)
+    half = rec.n_samples // 2
+    turn = Rotation.from_euler("z", 90, degrees=True).as_matrix()
+    acc, gyr = rec.acc.copy(), rec.gyr.copy()
+    acc[half:], gyr[half:] = acc[half:] @ turn.T, gyr[half:] @ turn.T
+    path = write_recording(Recording(acc, gyr, rec.meta), tmp_path / "turned.parquet")
+    assert main(["analyze", str(path), "--out", str(tmp_path / "a")]) == 0
+    err = capsys.readouterr().err
+    assert "another axis" in err and "analyse this part on its own (imu analyze --from " in err
+    start = err.split("(imu analyze --from ", 1)[1].split(")", 1)[0]
+    # What the note says to do works, and the part's note (none here) is on the same clock.
+    assert main(["analyze", str(path), "--from", start, "--out", str(tmp_path / "b")]) == 0
+    assert "another axis" not in capsys.readouterr().err
+    part = pd.read_csv(tmp_path / "b" / "reps.csv")
+    assert (part["start_s"] >= float(start)).all() and len(part) >= 8
+
+
+def test_convert_writes_the_part(
+    crunches: Path, whole: pd.DataFrame, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    start = _second_set_from(whole)
+    part_path = tmp_path / "part.parquet"
+    assert main(["convert", str(crunches), str(part_path), "--from", f"{start:.1f}"]) == 0
+    assert f"part: {start:.1f}0-" in capsys.readouterr().out
+    rec, part = read_recording(crunches), read_recording(part_path)
+    first = math.ceil(float(f"{start:.1f}") * rec.sampling_rate_hz)  # the first at or after
+    assert part.n_samples == rec.n_samples - first
+    assert (part.acc[:10] == rec.acc[first:first + 10]).all()
+    assert float(part.meta.notes["cut_from_s"]) == pytest.approx(first / rec.sampling_rate_hz)
+    # A CSV is imported, then cut.
+    csv = tmp_path / "rc.csv"
+    frame = pd.read_parquet(crunches)
+    frame.to_csv(csv, index=False)
+    assert main(["convert", str(csv), str(tmp_path / "c.parquet"), "--to", "20"]) == 0
+    assert read_recording(tmp_path / "c.parquet").duration_s == pytest.approx(20.0, abs=0.05)
+    # Errors as in analyze; nothing is written.
+    assert main(["convert", str(crunches), str(tmp_path / "x.parquet"), "--from", "9999"]) == 2
+    assert main(["convert", str(crunches), str(tmp_path / "x.parquet"), "--from", "9",
+                 "--to", "3"]) == 2
+    assert "--from 9 is not before --to 3" in capsys.readouterr().err
+    assert not (tmp_path / "x.parquet").exists()
