@@ -114,7 +114,7 @@ from imu.io.phone import SL_FILES, detect_phone_format
 from imu.io.polar_logger import one_per_recording
 from imu.io.recording import Recording, RecordingMeta, missing_file, resolved
 from imu.report.axis_check import off_axis_note
-from imu.report.mismatch import exercise_mismatch
+from imu.report.mismatch import exercise_mismatch, set_aside_note
 from imu.report.session import SessionReport, analyze_recording, check_long_enough, recorded_tempo
 from imu.report.tables import REPS_DTYPES, SESSION_DTYPES, SETS_DTYPES, TABLE_FILES
 from imu.tempo import parse_tempo
@@ -1425,13 +1425,14 @@ def _exercise_note(path: Path, recording: Recording, report: SessionReport,
         note = exercise_mismatch(recording, report.profile, report)
         # Movement about another axis than the learned one later on (imu analyze says it too).
         off_axis = off_axis_note(recording, report)
+        aside = set_aside_note(report)  # many small movements: another exercise's reps?
     except Exception:  # deliberate: a hint never fails the session it is about
         logger.warning("%s: could not check whether it looks like another exercise", path,
                        exc_info=True)
         return None
     if note and from_manifest:
         note += MANIFEST_NOTE
-    return "; ".join(n for n in (note, off_axis) if n) or None
+    return "; ".join(n for n in (note, off_axis, aside) if n) or None
 
 
 def _with_keys(frame: pd.DataFrame, keys: dict[str, Any]) -> pd.DataFrame:

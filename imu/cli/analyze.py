@@ -67,7 +67,7 @@ from imu.io.recording import Recording, one_line, resolved
 from imu.live.finish import no_reps_note
 from imu.report.axis_check import off_axis_note
 from imu.report.coaching import DISCLAIMER, default_tempo_words, tempo_by_default
-from imu.report.mismatch import exercise_mismatch
+from imu.report.mismatch import exercise_mismatch, set_aside_note
 from imu.report.session import (
     SessionReport,
     analyze_recording,
@@ -535,6 +535,9 @@ def _analyse_one(
     off_axis = off_axis_note(recording, report)  # the axis learned from other movement
     if off_axis:
         print(f"imu analyze: note: {name}: {off_axis}", file=sys.stderr)
+    aside = set_aside_note(report)  # many small movements: another exercise's reps?
+    if aside:
+        print(f"imu analyze: note: {name}: {aside}", file=sys.stderr)
     return replace(report, name=name)
 
 

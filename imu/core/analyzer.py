@@ -319,6 +319,10 @@ class RepAnalyzer:
         self._watcher: PhaseWatcher | None = None
         self._cues: list[PhaseCue | PaceWarning] = []
         self.reps_: list[Rep] = []
+        # Movements found but not counted: too small against the session's reps (fidgets,
+        # shifts in a rest), or small ones the accelerometer did not follow. Not reps; kept
+        # for the report's note on many of them (imu.report.mismatch).
+        self.set_aside_: list[Rep] = []
         self._finished = False
 
     # ------------------------------------------------------------------ public API
@@ -685,6 +689,7 @@ class RepAnalyzer:
                 logger.debug("a %.1f deg movement at %.1f s is a fidget, not a rep",
                              rep.rom_deg, rep.con_start_s)
                 self._labeller.forget(rep)  # no rep, so no beat of the set's rhythm
+                self.set_aside_.append(rep)
                 continue
             self.reps_.append(rep)
             out.append(rep)

@@ -114,6 +114,12 @@ trial's walk: 0.7%); a set of quick reps done by hand varies more (simulated set
 MIN_RHYTHM_REPS: Final = 10
 """Reps (sure of, not over a gap) needed before a rhythm is judged: a set's worth."""
 
+MIN_SET_ASIDE: Final = 4
+"""Movements set aside as too small against the session's reps (fidgets, shifts in a rest)
+that get the note that they may be another exercise's reps. Simulated sessions set aside 0-1
+(tuning seeds 0-29 of every case), the second generator's 0-2 (900000-900009); eight pelvic
+tilts after two sets of reverse crunches in one recording, 8 (10-16 deg against 54)."""
+
 MIN_WALK_S: Final = 20.0
 """Seconds of walking (:class:`imu.core.locomotion.WalkWatcher`) for the note that a recording
 with (almost) no reps was a walk: a third of a minute in a steady step beat, more than the few
@@ -299,6 +305,40 @@ def steady_fast_rhythm(report: SessionReport) -> str | None:
         f"as walking or running rocks the pelvis; was this the {profile.title.lower()}? If not, "
         "pass the exercise with --exercise; if the reps were meant this quick, give their "
         "tempo with --tempo"
+    )
+
+
+def set_aside_note(report: SessionReport) -> str | None:
+    """The hint that many movements not counted as reps may be reps of another exercise.
+
+    A rep smaller than a fifth of the session's reps, or under 30% of them after a pause, is
+    a fidget and not counted (:meth:`imu.core.RepAnalyzer._is_fidget`). Pelvic tilts done
+    after reverse crunches in one recording were all set aside that way, and the report said
+    "16 reps" with nothing about them. At least :data:`MIN_SET_ASIDE` such movements get
+    this note, with where they were and the option that analyses them on their own.
+
+    Args:
+        report: a recording's analysis (its set-aside movements and reps).
+
+    Returns:
+        The hint, one line without a trailing period, or None.
+
+    """
+    aside = report.set_aside
+    if len(aside) < MIN_SET_ASIDE or report.profile.isometric:
+        return None
+    starts = [start for start, _ in aside]
+    roms = [rom for _, rom in aside]
+    unit = "hip drive" if report.profile.every_rep_is_swing else "rep"
+    size = (f"median {np.median(report.reps['rom_deg']):.0f}°" if len(report.reps)
+            else "none")
+    return (
+        f"{len(aside)} smaller movements ({min(roms):.0f}-{max(roms):.0f}°, from "
+        f"{min(starts):.0f} to {max(starts):.0f} s) were not counted: each under a fifth, "
+        f"or after a pause under 30%, of this session's {unit}s ({size}). If they were reps "
+        "of another exercise, analyse that part on its own "
+        f"(imu analyze --from {max(min(starts) - 2.0, report.first_sample_s):.0f} "
+        "--exercise ...)"
     )
 
 

@@ -86,6 +86,10 @@ class SessionReport:
         first_sample_s: time of the recording's first sample on the reps' clock, s: 0.0,
             or where a part cut from a longer recording (``imu analyze --from``) began on
             that one's clock. Rep, set, trace and lost-span times include it.
+        set_aside: movements found but not counted as reps (too small against the
+            session's reps: :attr:`imu.core.RepAnalyzer.set_aside_`), each (start s on the
+            reps' clock, ROM deg); many of them may be another exercise's reps
+            (:func:`imu.report.mismatch.set_aside_note`).
         unfinished: whether a rep (a plank's hold) was under way when the recording ended
             (the analyzer's open movement after its last sample); None: not known. With no
             rep in a session that ended early, the verdict says none was found when False.
@@ -105,6 +109,7 @@ class SessionReport:
     params: AnalyzerParams = field(default_factory=AnalyzerParams)
     first_sample_s: float = 0.0
     unfinished: bool | None = None
+    set_aside: tuple[tuple[float, float], ...] = ()
 
     @property
     def tolerance(self) -> TempoTolerance:
@@ -282,4 +287,6 @@ def analyze_recording(
         params=analyzer.params,
         first_sample_s=first_sample_s,
         unfinished=unfinished,
+        set_aside=tuple((rep.con_start_s + first_sample_s, rep.rom_deg)
+                        for rep in analyzer.set_aside_),
     )
