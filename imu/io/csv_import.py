@@ -47,7 +47,7 @@ import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Final, Literal, get_args
+from typing import Final, Literal, NamedTuple, get_args
 
 import numpy as np
 import numpy.typing as npt
@@ -284,16 +284,33 @@ class UnitCheckError(ImportOptionsError):
         rest_m_s2: the accelerometer's magnitude at rest as read, m/s^2 (NaN for the gyro).
         gyr_factor: how many times too large the gyro values look (180/pi: deg/s read as
             rad/s; pi/180: rad/s read as deg/s; NaN: neither).
+        kind: what was found: "unit" (the values look like another unit), "no-rest" (no
+            stable rest, so gravity gives no unit), "swapped" (the acc and gyro columns look
+            swapped), "mixed" (the unit changes part-way through the file), "direction" (the
+            gyro turns the other way than the accelerometer saw), "range" (values beyond any
+            sensor's full scale); "direction-doubt" words the warning of a gyro that barely
+            agrees with the accelerometer (:data:`GYRO_DOUBT_ADVICE`), never raised.
+        looks: the unit the values look like ("counts", "deg/s"...; "" for none), where the
+            finding says so (kind "range").
+        at_s: where the unit changes (kind "mixed"), s from the first sample; NaN: unknown.
+        levels_m_s2: the acc magnitudes at rest before and after the change (kind "mixed",
+            sensor "acc"), m/s^2 as read; empty otherwise.
 
     """
 
     def __init__(self, message: str, finding: str = "", sensor: str = "",
-                 rest_m_s2: float = math.nan, gyr_factor: float = math.nan) -> None:
+                 rest_m_s2: float = math.nan, gyr_factor: float = math.nan,
+                 kind: str = "unit", looks: str = "", at_s: float = math.nan,
+                 levels_m_s2: tuple[float, ...] = ()) -> None:
         super().__init__(message)
         self.finding = finding
         self.sensor = sensor
         self.rest_m_s2 = rest_m_s2
         self.gyr_factor = gyr_factor
+        self.kind = kind
+        self.looks = looks
+        self.at_s = at_s
+        self.levels_m_s2 = levels_m_s2
 
 
 @dataclass(frozen=True)
@@ -2123,20 +2140,29 @@ def _clean(
             f"{where}: only {t.size} complete sample(s) with distinct timestamps; a recording "
             "needs at least 2 (check the time column and empty values)"
         )
-    absurd, biggest, hint = _implausible_rows(acc, gyr, options, positions)
+    absurd, biggest, hint, beyond = _implausible_rows(acc, gyr, options, positions)
     n_absurd = int(np.count_nonzero(absurd))
-    if n_absurd > max(1, MAX_IMPLAUSIBLE_SHARE * t.size):
-        raise ImportOptionsError(
-            f"{where}: {n_absurd} of {t.size} rows have values beyond any sensor's full scale "
-            f"(up to {biggest:.4g}), too many for glitches: {hint}"
+    many = n_absurd > max(1, MAX_IMPLAUSIBLE_SHARE * t.size)
+    if many or (n_absurd and not np.any(~absurd)):
+        finding = (
+            f"{n_absurd} of {t.size} rows have values beyond any sensor's full scale "
+            f"(up to {biggest:.4g})"
+        )
+        message = (
+            f"{where}: {finding}, too many for glitches: {hint}"
+            if many
+            else f"{where}: every row has a value beyond any sensor's full scale; {hint}"
+        )
+        if beyond is None:  # broken numbers (or no unit check): no unit or layout to blame
+            raise ImportOptionsError(message)
+        raise UnitCheckError(
+            message, finding, beyond.sensor, kind=beyond.kind, looks=beyond.looks,
+            at_s=float(t[beyond.first] - t[0]) if beyond.kind == "mixed" else math.nan,
+            levels_m_s2=beyond.levels,
         )
     if n_absurd:
         acc[absurd] = np.nan
         gyr[absurd] = np.nan
-        if not np.any(~absurd):
-            raise ImportOptionsError(
-                f"{where}: every row has a value beyond any sensor's full scale; {hint}"
-            )
     return _Cleaned(
         t, acc, gyr, len(rows), n_incomplete, n_out_of_order, n_duplicates, n_absurd, biggest,
         positions,
@@ -2391,13 +2417,33 @@ def _check_gyro_is_not_acc(
                 )
 
 
+class _Beyond(NamedTuple):
+    """Which sensor's values are beyond full scale, and what they look like.
+
+    For an importer that words its own advice (:class:`UnitCheckError`).
+    """
+
+    sensor: str
+    """"acc" or "gyr"."""
+    kind: str
+    """"range" (one unit for the file) or "mixed" (a part of the rows in another unit)."""
+    looks: str
+    """The unit the values look like ("counts", "deg/s"), "" for none."""
+    first: int = 0
+    """Kind "mixed": the first row beyond full scale (index into the rows given)."""
+    levels: tuple[float, ...] = ()
+    """Kind "mixed": the rows' magnitudes within and beyond full scale, in the declared unit."""
+
+
 def _implausible_rows(
     acc: FloatArray,
     gyr: FloatArray,
     options: CsvOptions,
     positions: npt.NDArray[np.int64] | None = None,
-) -> tuple[npt.NDArray[np.bool_], float, str]:
-    """Rows with a value no sensor measures, the largest such magnitude, and a hint.
+) -> tuple[npt.NDArray[np.bool_], float, str, _Beyond | None]:
+    """Rows with a value no sensor measures, the largest such magnitude, a hint, its culprit.
+
+    The culprit (:class:`_Beyond`) is None for broken numbers, which no unit or layout explains.
 
     Args:
         acc: shape (n, 3), file units (NaN-free).
@@ -2411,7 +2457,7 @@ def _implausible_rows(
             ~np.isfinite(gyr) | (np.abs(gyr) > ABSURD_RAW), axis=1
         )
     if not options.check_units:  # the user vouches for the units: only absurd numbers go
-        return raw_bad, _largest(acc, gyr, raw_bad), "check the acc/gyro columns"
+        return raw_bad, _largest(acc, gyr, raw_bad), "check the acc/gyro columns", None
     safe_acc = np.where(raw_bad[:, None], 0.0, acc)
     safe_gyr = np.where(raw_bad[:, None], 0.0, gyr)
     gyr_rad_s = safe_gyr * GYR_TO_RAD_S[options.gyr_unit]
@@ -2426,6 +2472,7 @@ def _implausible_rows(
     bad = raw_bad | gyr_bad | acc_bad
     biggest = _largest(acc, gyr, bad)
     n_raw, n_gyr, n_acc = (int(np.count_nonzero(m)) for m in (raw_bad, gyr_bad, acc_bad))
+    beyond: _Beyond | None = None
     if n_raw >= max(n_gyr, n_acc):
         # Infinite or astronomically large: no unit explains these, the values are broken.
         both = np.hstack([acc, gyr])
@@ -2439,22 +2486,33 @@ def _implausible_rows(
         as_deg = np.abs(gyr_rad_s) * (GYR_TO_RAD_S["deg/s"] / GYR_TO_RAD_S[options.gyr_unit])
         where = _where_bad(np.hstack([np.zeros_like(acc, dtype=bool),
                                       np.abs(gyr_rad_s) > ABSURD_GYR_RAD_S]), options)
+        deg = options.gyr_unit == "rad/s" and not np.any(as_deg > ABSURD_GYR_RAD_S)
         hint = (
             f"the gyro looks like deg/s ({where}): pass --gyr-unit deg/s"
-            if options.gyr_unit == "rad/s" and not np.any(as_deg > ABSURD_GYR_RAD_S)
+            if deg
             else f"the values beyond any gyro's range are in {where}: check --gyr-cols and "
             "--gyr-unit, or fix or remove those rows"
         )
+        beyond = _Beyond("gyr", "range", "deg/s" if deg else "")
     else:
         where = _where_bad(np.hstack([np.abs(safe_acc) > limit,
                                       np.zeros_like(gyr, dtype=bool)]), options)
-        hint = _mixed_rows_hint(safe_acc, acc_bad & ~raw_bad, options.acc_unit, positions) or (
-            f"the acceleration looks like raw counts ({where}): pass --acc-unit counts"
-            if options.acc_unit == "m/s^2"
-            else f"the values beyond any accelerometer's range are in {where}: check "
-            "--acc-cols and --acc-unit, or fix or remove those rows"
-        )
-    return bad, biggest, hint
+        outside = acc_bad & ~raw_bad
+        hint = _mixed_rows_hint(safe_acc, outside, options.acc_unit, positions)
+        if hint:
+            mags = np.linalg.norm(safe_acc, axis=1)
+            beyond = _Beyond("acc", "mixed", "", int(np.argmax(outside)), (
+                float(np.median(mags[~outside])), float(np.median(mags[outside]))))
+        else:
+            counts = options.acc_unit == "m/s^2"
+            hint = (
+                f"the acceleration looks like raw counts ({where}): pass --acc-unit counts"
+                if counts
+                else f"the values beyond any accelerometer's range are in {where}: check "
+                "--acc-cols and --acc-unit, or fix or remove those rows"
+            )
+            beyond = _Beyond("acc", "range", "counts" if counts else "")
+    return bad, biggest, hint, beyond
 
 
 MIXED_ROWS_MIN_SHARE: Final = 0.05
@@ -2871,21 +2929,25 @@ def _check_gravity(
     if low <= magnitude <= high:
         return
     if rest.magnitude < 0.5 and (0.8 <= gyr_magnitude <= 1.2 or 7.8 <= gyr_magnitude <= 12.0):
-        raise ImportOptionsError(
+        raise UnitCheckError(
             f"{where}: the acceleration columns read {rest.magnitude:.3g} at rest while the "
             f"gyro columns read {gyr_magnitude:.3g}, about gravity: the two look swapped; "
-            "check --acc-cols and --gyr-cols"
+            "check --acc-cols and --gyr-cols",
+            f"the accelerometer's values read {rest.magnitude:.3g} at rest while the "
+            f"gyroscope's read {gyr_magnitude:.3g}, about gravity: the two look swapped",
+            "acc", rest_m_s2=magnitude, kind="swapped",
         )
     raw = rest.magnitude
     reading = (
         f"{raw:.4g} m/s^2" if unit == "m/s^2" else f"{raw:.4g} {unit} ({magnitude:.4g} m/s^2)"
     )
     if not _stable_rest(rest, spread, noise):
-        raise ImportOptionsError(
+        raise UnitCheckError(
             f"{where}: {_no_stable_rest(spread, noise)}, so the accelerometer's unit cannot "
             f"be told from gravity (its quietest moments read {reading}); check that "
             "--acc-cols name the accelerometer and that the sensor was worn and recording, "
-            "then give the unit with --acc-unit and --no-unit-check if you are sure of it"
+            "then give the unit with --acc-unit and --no-unit-check if you are sure of it",
+            _no_stable_rest(spread, noise), "acc", rest_m_s2=magnitude, kind="no-rest",
         )
     looks = acc_unit_guess(raw)
     finding = f"the acceleration magnitude at rest is {reading}, implausible for gravity"
@@ -2953,13 +3015,15 @@ def _check_mixed_acc(where: str, c: _Cleaned, r: _Resampled, rate_hz: float) -> 
     if change is None:
         return
     times = f"{change.n_changes} times" if change.n_changes > 1 else "once"
-    raise ImportOptionsError(
+    raise UnitCheckError(
         f"{where}: the accelerometer's magnitude at rest changes at "
         f"{_row_and_time(c, change.index, rate_hz)} from {_level(change.before)} to "
         f"{_level(change.after)}, "
         f"{change.ratio:.3g}x (it changes {times} in the file): the file mixes units, so no "
         "single --acc-unit fits it; convert its rows to one unit, or split the file at that "
-        "row and import each part with its own --acc-unit (or --no-unit-check)"
+        "row and import each part with its own --acc-unit (or --no-unit-check)",
+        f"{change.ratio:.3g}x; it changes {times} in the file", "acc", kind="mixed",
+        at_s=change.index / rate_hz, levels_m_s2=(change.before, change.after),
     )
 
 
@@ -3026,13 +3090,16 @@ def _check_mixed_gyro(
         else f"between {_row_and_time(c, lo, rate_hz)} and "
         f"{_row_and_time(c, change.index, rate_hz)} (the sensor barely tilts in between)"
     )
-    raise ImportOptionsError(
+    finding = (
+        f"it {verb} {change.before:.3g}x as far as gravity's direction before and "
+        f"{change.after:.3g}x after ({change.factor:.3g}x apart; rad/s and deg/s differ 57x)"
+    )
+    raise UnitCheckError(
         f"{where}: the gyroscope's scale changes {at}:"
-        f" read as {unit}, it {verb} {change.before:.3g}x as far as gravity's direction "
-        f"before and {change.after:.3g}x after ({change.factor:.3g}x apart; rad/s and deg/s "
-        "differ 57x): the file mixes units, so no single --gyr-unit fits it; convert its rows "
-        "to one unit, or split the file there and import each part with its own --gyr-unit "
-        "(or --no-unit-check)"
+        f" read as {unit}, {finding}: the file mixes units, so no single --gyr-unit fits it; "
+        "convert its rows to one unit, or split the file there and import each part with its "
+        "own --gyr-unit (or --no-unit-check)",
+        finding, "gyr", kind="mixed", at_s=change.index / rate_hz,
     )
 
 
@@ -3170,18 +3237,29 @@ def _check_gyro_direction(where: str, check: TiltCheck | None) -> str:
         return (
             f"the gyroscope and the accelerometer barely agree on how gravity's direction "
             f"moved (agreement {check.agreement:+.2f} over {check.gravity_deg:.0f} deg of "
-            "tilt; 1 is the same way, 0.9 or more for one sensor's axes): their axes may be "
-            "in another order; check that --acc-cols and --gyr-cols name the sensor's x, y, z "
-            "in the same order, or the phases, range and arch measured are wrong"
+            f"tilt; 1 is the same way, 0.9 or more for one sensor's axes){GYRO_DOUBT_ADVICE}"
         )
-    raise ImportOptionsError(
-        f"{where}: the gyroscope turns the sensor the opposite way to how the accelerometer "
-        f"saw gravity move (agreement {check.agreement:+.2f} over {check.gravity_deg:.0f} deg "
-        "of tilt; 1 is the same way): the gyro's axes are the other way round from the "
+    finding = (
+        "the gyroscope turns the sensor the opposite way to how the accelerometer saw gravity "
+        f"move (agreement {check.agreement:+.2f} over {check.gravity_deg:.0f} deg of tilt; 1 "
+        "is the same way)"
+    )
+    raise UnitCheckError(
+        f"{where}: {finding}: the gyro's axes are the other way round from the "
         "accelerometer's; check that --gyr-cols and --acc-cols name the sensor's x, y, z in "
         "the same order, or negate the gyro columns (a device with the other sign convention); "
-        "--no-unit-check imports it as it is"
+        "--no-unit-check imports it as it is",
+        finding, "gyr", kind="direction",
     )
+
+
+GYRO_DOUBT_ADVICE: Final = (
+    ": their axes may be in another order; check that --acc-cols and --gyr-cols name the "
+    "sensor's x, y, z in the same order, or the phases, range and arch measured are wrong"
+)
+"""The CSV advice that ends the warning of a gyro and accelerometer that barely agree
+(:func:`_check_gyro_direction`); an importer whose columns are an app's
+(:mod:`imu.io.phone`) replaces it with its own, and the text before it is the finding."""
 
 
 UNCHECKED_DEG_S: Final = (

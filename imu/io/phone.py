@@ -59,6 +59,7 @@ import itertools
 import logging
 import math
 import re
+import shlex
 import zipfile
 import zlib
 from collections.abc import Callable, Sequence
@@ -73,7 +74,10 @@ import pandas as pd
 
 from imu.errors import ImportOptionsError, RecordingError
 from imu.io.csv_import import (
+    ABSURD_ACC_G,
     DEFAULT_MAX_GAP_S,
+    GRAVITY_PLAUSIBLE_M_S2,
+    GYRO_DOUBT_ADVICE,
     MAX_INCOMPLETE_SHARE,
     MAX_TIME_REPAIR_SHARE,
     ON_SAMPLE_S,
@@ -1083,13 +1087,18 @@ _PER_RAD_S: Final = {"rad/s": 1.0, "deg/s": 180.0 / math.pi}
 
 def app_unit_problem(exc: UnitCheckError, path: Path, fmt: str, acc: _Stream,
                      gyr: _Stream) -> str:
-    """The message of a unit check that failed on an app's export, in the app's terms.
+    """The message of a unit or layout check that failed on an app's export, in its terms.
 
-    The CSV importer's advice (pass ``--gyr-unit deg/s``) does not apply: the app writes its
-    own units, and the table options are ignored for its export. So the message names what
-    looks wrong, in the unit the app writes, the unit the values look like, and that the
-    file was edited, converted or exported with other settings; the fix is a fresh export,
-    or reading the values as a plain CSV with the unit they are in.
+    The CSV importer's advice (pass ``--gyr-unit deg/s``, check ``--acc-cols``) does not
+    apply: the app writes its own units and columns, and the table options are ignored for
+    its export. So the message names what looks wrong, read in the units the app writes, and
+    that the file was edited, converted or exported with other settings; the fix is a fresh
+    export, or reading the values as a plain CSV with the options that fit them (the exact
+    form). Every check that raises :class:`imu.io.csv_import.UnitCheckError` is worded here,
+    by its ``kind``: a unit ("unit", "range"), no stable rest ("no-rest"), the two sensors'
+    values swapped ("swapped"), units changing part-way ("mixed"), a gyro turning the other
+    way than the accelerometer ("direction"; "direction-doubt" for the warning of two that
+    barely agree, without the path).
 
     Args:
         exc: the check's error (its finding and what the values look like).
@@ -1101,9 +1110,67 @@ def app_unit_problem(exc: UnitCheckError, path: Path, fmt: str, acc: _Stream,
     """
     app = APP_NAME.get(fmt, fmt)
     acc_unit, gyr_unit = APP_UNITS.get(fmt, ("m/s^2", "rad/s"))
+    other = "edited, converted or exported with other settings?"
+    again = f"Export the recording from {app} again"
+    if exc.kind == "no-rest":
+        return (
+            f"{path}: read in {app}'s unit ({acc_unit}), {exc.finding}, so there is no "
+            f"gravity to check {acc.label}'s values against (its quietest moments read "
+            f"{_in_app_acc(exc.rest_m_s2, acc_unit)}); {app} writes the accelerometer in "
+            f"{acc_unit} with gravity in it: was the sensor worn and recording, or was "
+            f"{acc.label} {other} {again}, or "
+            f"{_plain_csv(fmt, acc, gyr, acc, '--no-unit-check')}; --no-unit-check imports "
+            f"it as it is, in {app}'s units"
+        )
+    if exc.kind == "swapped":
+        return (
+            f"{path}: read in {app}'s units ({acc_unit}, {gyr_unit}), {exc.finding}: "
+            f"{_swapped_where(acc, gyr)}; {app} writes each sensor's own values there: "
+            f"{other} {again}, or {_plain_csv(fmt, acc, gyr, acc, '', swap=True)}"
+        )
+    if exc.kind == "mixed":
+        if exc.sensor == "acc":
+            levels = exc.levels_m_s2 or (math.nan, math.nan)
+            what, unit, change = "the accelerometer", acc_unit, (
+                f"{acc.label}'s magnitude at rest reads {_in_app_acc(levels[0], acc_unit)} "
+                f"and, from {exc.at_s:.2f} s into the recording, "
+                f"{_in_app_acc(levels[1], acc_unit)} ({exc.finding})")
+            stream = acc
+        else:
+            what, unit, stream = "the gyroscope", gyr_unit, gyr
+            change = (f"{gyr.label}'s scale changes {exc.at_s:.2f} s into the recording: "
+                      f"{exc.finding}")
+        return (
+            f"{path}: read in {app}'s unit ({unit}), {change}; {app} writes {what} in {unit} "
+            f"throughout, so a part of {stream.label} is in another unit: edited, converted, "
+            f"pasted together from two exports or exported with other settings? {again}, or "
+            f"convert those rows to {unit} and "
+            f"{_plain_csv(fmt, acc, gyr, stream, '')}; --no-unit-check imports it as it is"
+        )
+    if exc.kind == "direction-doubt":  # a warning: the import goes on
+        return (
+            f"{exc.finding}: their axes may be in another order; {app} writes the "
+            "accelerometer and the gyroscope in one frame (the same axes and signs), so the "
+            f"axes of {_files(acc, gyr)} may have been changed: {other} {again}, or "
+            f"{_plain_csv(fmt, acc, gyr, gyr, '', direction=True)}; else the phases, range "
+            "and arch measured are wrong"
+        )
+    if exc.kind == "direction":
+        return (
+            f"{path}: read as {app} writes them, {exc.finding}; {app} writes the "
+            "accelerometer and the gyroscope in one frame (the same axes and signs), so "
+            f"the axes or signs of {_files(acc, gyr)} were changed: {other} "
+            f"{again}, or {_plain_csv(fmt, acc, gyr, gyr, '', direction=True)}; "
+            "--no-unit-check imports it as it is"
+        )
     looks: str | None
-    if exc.sensor == "acc":
-        unit, stream, what, flag = acc_unit, acc, "the accelerometer", "--acc-unit"
+    if exc.kind == "range":  # values beyond any sensor's full scale
+        unit = acc_unit if exc.sensor == "acc" else gyr_unit
+        finding = f"read in {app}'s unit ({unit}), {exc.finding}"
+        looks = (exc.looks or None) if exc.sensor == "acc" else (
+            "deg/s" if unit == "rad/s" and exc.looks == "deg/s" else None)
+    elif exc.sensor == "acc":
+        unit = acc_unit
         raw = exc.rest_m_s2 * _PER_M_S2[unit]
         reading = f"{raw:.4g} {unit}" + (
             "" if unit == "m/s^2" else f" ({exc.rest_m_s2:.4g} m/s^2)")
@@ -1112,11 +1179,13 @@ def app_unit_problem(exc: UnitCheckError, path: Path, fmt: str, acc: _Stream,
                    f"{reading}, not gravity ({gravity})")
         looks = acc_unit_guess(raw)
     else:
-        unit, stream, what, flag = gyr_unit, gyr, "the gyroscope", "--gyr-unit"
+        unit = gyr_unit
         finding = f"read in {app}'s unit ({unit}), {exc.finding}"
         f = exc.gyr_factor
         looks = ("deg/s" if unit == "rad/s" and f > 1.0
                  else "rad/s" if unit == "deg/s" and f < 1.0 else None)
+    stream, what, flag = ((acc, "the accelerometer", "--acc-unit") if exc.sensor == "acc"
+                          else (gyr, "the gyroscope", "--gyr-unit"))
     values = f"{stream.label}'s values"
     seems = (f", but {values} look like {looks}" if looks
              else f", and {values} fit neither it nor another unit")
@@ -1131,10 +1200,74 @@ def app_unit_problem(exc: UnitCheckError, path: Path, fmt: str, acc: _Stream,
         f"--acc-cols and --gyr-cols naming its columns; imu convert writes a recording)"
     )
     return (
-        f"{path}: {finding}; {app} writes {what} in {unit}{seems}: edited, converted or "
-        f"exported with other settings? Export the recording from {app} again, or {fix}; "
-        "--no-unit-check skips this check"
+        f"{path}: {finding}; {app} writes {what} in {unit}{seems}: {other} {again}, or "
+        f"{fix}; --no-unit-check skips this check"
     )
+
+
+def _in_app_acc(m_s2: float, unit: str) -> str:
+    """An acc magnitude (m/s^2) in the app's unit, and the unit it looks like, for messages."""
+    raw = m_s2 * _PER_M_S2[unit]
+    low, high = GRAVITY_PLAUSIBLE_M_S2
+    looks = unit if low <= m_s2 <= high else acc_unit_guess(raw)
+    if looks == "counts" and m_s2 <= ABSURD_ACC_G * G:  # within full scale: no unit's gravity
+        looks = None
+    return f"{raw:.4g} {unit}" + (f" (like {looks})" if looks else "")
+
+
+def _files(acc: _Stream, gyr: _Stream) -> str:
+    """The export's file(s), for messages."""
+    return acc.label if acc.label == gyr.label else f"{acc.label} or {gyr.label}"
+
+
+def _swapped_where(acc: _Stream, gyr: _Stream) -> str:
+    """Where the two sensors' values look swapped, for messages."""
+    if acc.label != gyr.label:
+        return (f"{acc.label} looks like it holds the gyroscope's values and {gyr.label} "
+                "the accelerometer's (renamed?)")
+    return (f"the accelerometer's columns ({', '.join(acc.cols)}) look like they hold the "
+            f"gyroscope's values and the gyroscope's ({', '.join(gyr.cols)}) the "
+            "accelerometer's")
+
+
+_PLAIN_UNITS: Final = {"polar-sensor-logger": "--acc-unit g --gyr-unit deg/s"}
+"""The plain CSV options for an app's units where they are not the defaults (m/s^2, rad/s);
+Polar's mg is given as g (the values divided by 1000)."""
+
+
+def _plain_csv(fmt: str, acc: _Stream, gyr: _Stream, stream: _Stream, options: str,
+               swap: bool = False, direction: bool = False) -> str:
+    """How to read the export as a plain CSV (``--format csv``) with ``options``, exactly.
+
+    One file holding both sensors (phyphox's Raw Data.csv) gets the whole command, with its
+    columns named (``swap``: the acc and gyro columns the other way round); separate files
+    are joined into one CSV first (``--format csv`` reads one file). ``direction``: the gyro's
+    columns named in the accelerometer's axis order and sign.
+    """
+    units = _PLAIN_UNITS.get(fmt, "")
+    flags = " ".join(f for f in (units, options) if f)
+    if acc.label != gyr.label:
+        if swap:
+            cols = ("with the values of " + gyr.label + " as acc_x, acc_y, acc_z and those of "
+                    + acc.label + " as gyr_x, gyr_y, gyr_z")
+        elif direction:
+            cols = ("with the gyroscope's x, y, z (gyr_x, gyr_y, gyr_z) in the same order and "
+                    "sign as the accelerometer's (acc_x, acc_y, acc_z)")
+        else:
+            cols = "with time, acc_x, acc_y, acc_z, gyr_x, gyr_y, gyr_z columns"
+        mg = " and the acceleration in g (mg / 1000)" if "--acc-unit g" in units else ""
+        return (f"join the accelerometer and gyroscope files into one CSV {cols}{mg}, and read "
+                f"that as a plain CSV (imu convert JOINED.csv OUT.parquet --format csv"
+                f"{' ' + flags if flags else ''})")
+    acc_cols, gyr_cols = (gyr.cols, acc.cols) if swap else (acc.cols, gyr.cols)
+    command = (
+        f"imu convert {shlex.quote(stream.label)} OUT.parquet --format csv --time-col "
+        f"{shlex.quote(acc.time_col)} --acc-cols {shlex.quote(','.join(acc_cols))} "
+        f"--gyr-cols {shlex.quote(','.join(gyr_cols))}{' ' + flags if flags else ''}"
+    )
+    order = (", with --gyr-cols naming the gyroscope's x, y, z in the accelerometer's order "
+             "(negate columns in the file where the sign differs)" if direction else "")
+    return f"read {stream.label} as a plain CSV ({command}){order}"
 
 
 def _empty_fix(fmt: str) -> Callable[[Sequence[str], bool], str]:
@@ -1376,9 +1509,13 @@ def _join(
     )
     sign = (f"acc sign: {notes['acc_sign']}",) if fmt == "sensor-logger" and "acc_sign" in notes \
         else ()
-    report = replace(
-        report, warnings=(*report.warnings, *warnings), details=(*timing_lines, *sign)
+    checked = tuple(  # the gyro direction's doubt, whose CSV advice does not apply: the app's
+        app_unit_problem(UnitCheckError(w, w.removesuffix(GYRO_DOUBT_ADVICE), "gyr",
+                                        kind="direction-doubt"), path, fmt, acc, gyr)
+        if w.endswith(GYRO_DOUBT_ADVICE) else w
+        for w in report.warnings
     )
+    report = replace(report, warnings=(*checked, *warnings), details=(*timing_lines, *sign))
     logger.info("imported %s export %s: %d samples at %g Hz", fmt, path, rec.n_samples, rate_hz)
     return ImportedRecording(rec, report, path.stem or "phone")
 
