@@ -10,6 +10,10 @@ from __future__ import annotations
 import argparse
 import math
 import sys
+from typing import Final
+
+import numpy as np
+from scipy.ndimage import uniform_filter1d
 
 from imu.errors import ImuError
 from imu.io.recording import Recording, cut_recording
@@ -76,14 +80,60 @@ def check_range(args: argparse.Namespace) -> None:
         )
 
 
+STILL_DPS: Final = 5.0
+"""The pelvis is still for the start of a part when its rate (0.1 s mean, the recording's
+median rate taken out as the gyro's bias) stays under this, deg/s: reps turn it tens of
+deg/s, breathing under 1."""
+
+STILL_S: Final = 2.5
+"""A part analysed starts with this much stillness, s: a rest (between sets, before the
+first), longer than a rep's top hold or bottom pause at the default tempos (1 s, 0.5 s), so
+that the part starts at the bottom, where the analysis learns the starting posture."""
+
+SNAP_BACK_S: Final = 120.0
+"""How far before ``--from`` a rest is looked for, s (a set of reps)."""
+
+
+def still_start(recording: Recording, start: int) -> int | None:
+    """Where a part that should start at sample ``start`` may start still, or None.
+
+    ``start`` itself when the :data:`STILL_S` from it are still; else the first sample of
+    the latest such still stretch that ends before it, within :data:`SNAP_BACK_S` (the rest
+    before the set ``start`` falls in). A part that begins in the middle of a set was read
+    upside down about half the time (it starts at a top hold: its first movement, a
+    lowering, taken for the concentric, every top hold and bottom pause swapped), and one
+    that begins within a second of a rep's onset spoiled that rep (20 deg read for 42). A
+    prescription that holds the top as long as a rest (a pelvic tilt's 5 s) can still start
+    there.
+    """
+    fs = recording.sampling_rate_hz
+    n_still = max(2, round(STILL_S * fs))
+    lo = max(0, start - round(SNAP_BACK_S * fs))
+    gyr = np.nan_to_num(recording.gyr[lo:start + n_still])
+    if len(gyr) < n_still:
+        return None
+    gyr = gyr - np.median(np.nan_to_num(recording.gyr), axis=0)
+    smooth = uniform_filter1d(gyr, max(1, round(0.1 * fs)), axis=0)
+    still = np.degrees(np.sqrt(np.einsum("ij,ij->i", smooth, smooth))) < STILL_DPS
+    # run[i]: samples i .. i + n_still - 1 all still.
+    run = np.convolve(still.astype(np.int64), np.ones(n_still, dtype=np.int64),
+                      mode="valid") == n_still
+    at = start - lo
+    if at < len(run) and run[at]:
+        return start
+    ok = np.flatnonzero(run[: max(at - n_still + 1, 0)])
+    return lo + int(ok[-1]) if len(ok) else None
+
+
 def cut_to_range(recording: Recording, args: argparse.Namespace, name: str,
-                 command: str) -> tuple[Recording, float]:
+                 command: str, settle: bool = False) -> tuple[Recording, float]:
     """The part of ``recording`` that ``--from``/``--to`` give, and when it starts, s.
 
     The part starts at the first sample at or after ``--from`` and ends before the first
     at or after ``--to``; the second value is its first sample's time on ``recording``'s
     clock (0.0 with no ``--from``). A ``--to`` past the end is taken to the end, with a
-    note on stderr.
+    note on stderr. With ``settle`` (``imu analyze``), a ``--from`` that falls in a movement
+    is moved back to the latest still second before it (:func:`still_start`), with a note.
 
     Raises:
         RangeError: ``--from`` at or past the end, or a range between two samples.
@@ -111,4 +161,17 @@ def cut_to_range(recording: Recording, args: argparse.Namespace, name: str,
             f"{name}: {range_words(args)} holds no sample (one every {1 / fs:.3g} s); give "
             "a wider range"
         )
+    if settle and start > 0:
+        still = still_start(recording, start)
+        if still is None:
+            print(f"imu {command}: note: {name}: --from {from_s:g} falls in a movement and "
+                  f"the pelvis did not rest {STILL_S:g} s in the {SNAP_BACK_S:g} s before "
+                  "it: a part that starts in the middle of a set may be read upside down; "
+                  "give a --from where the pelvis rests (before a set)", file=sys.stderr)
+        elif still < start:
+            print(f"imu {command}: note: {name}: --from {from_s:g} falls in a movement: the "
+                  f"part starts at {still / fs:.1f} s, where the pelvis last rested, and "
+                  "holds the reps from there (a part that starts in the middle of a set is "
+                  "read upside down)", file=sys.stderr)
+            start = still
     return cut_recording(recording, start, end), start / fs

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import logging
+import shlex
 import sys
 import textwrap
 from collections.abc import Iterator
@@ -508,7 +509,8 @@ def _analyse_one(
     first_sample_s = 0.0
     if has_range(args):
         whole_s = recording.duration_s
-        recording, first_sample_s = cut_to_range(recording, args, where, "analyze")
+        recording, first_sample_s = cut_to_range(recording, args, where, "analyze",
+                                                 settle=True)
         print(f"imu analyze: note: {name}: analysing {first_sample_s:.2f}-"
               f"{first_sample_s + recording.duration_s:.2f} s of its {whole_s:.2f} s "
               f"({range_words(args)}); times are on the whole recording's clock",
@@ -532,12 +534,16 @@ def _analyse_one(
     coarse = coarse_rate_note(recording.sampling_rate_hz, report.profile)
     if coarse:
         print(f"imu analyze: note: {name}: {coarse}", file=sys.stderr)
+    # The notes' commands name this file (batch keeps FILE: it reads many).
+    this = f"imu analyze {shlex.quote(str(path))}"
     off_axis = off_axis_note(recording, report)  # the axis learned from other movement
     if off_axis:
-        print(f"imu analyze: note: {name}: {off_axis}", file=sys.stderr)
+        print(f"imu analyze: note: {name}: {off_axis.replace('imu analyze FILE', this)}",
+              file=sys.stderr)
     aside = set_aside_note(report)  # many small movements: another exercise's reps?
     if aside:
-        print(f"imu analyze: note: {name}: {aside}", file=sys.stderr)
+        print(f"imu analyze: note: {name}: {aside.replace('imu analyze FILE', this)}",
+              file=sys.stderr)
     return replace(report, name=name)
 
 

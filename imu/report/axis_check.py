@@ -70,7 +70,8 @@ def off_axis_note(recording: Recording, report: SessionReport) -> str | None:
     Returns:
         One line naming where (s, on the reps table's clock: a part cut with ``--from``
         keeps the original's) and how little of the movement was on the axis, and what to
-        do, with the option that does it (``imu analyze --from S``); None when every
+        do, with the command that does it (``imu analyze FILE --from S --exercise E --out
+        DIR``); None when every
         window is on the axis, or the check does not apply.
 
     """
@@ -113,6 +114,6 @@ def off_axis_note(recording: Recording, report: SessionReport) -> str | None:
                 f"from {t0:.0f} to {t0 + WINDOW_S:.0f} s was about it): reps from there may be "
                 "read small, uncertain or missed. If the recording starts with other movement "
                 f"(another exercise, strict sets before these), analyse this part on its own "
-                f"(imu analyze --from {t0:.0f})"
+                f"(imu analyze FILE --from {t0:.0f} --exercise {profile.name} --out DIR)"
             )
     return None

@@ -337,8 +337,8 @@ def set_aside_note(report: SessionReport) -> str | None:
         f"{min(starts):.0f} to {max(starts):.0f} s) were not counted: each under a fifth, "
         f"or after a pause under 30%, of this session's {unit}s ({size}). If they were reps "
         "of another exercise, analyse that part on its own "
-        f"(imu analyze --from {max(min(starts) - 2.0, report.first_sample_s):.0f} "
-        "--exercise ...)"
+        f"(imu analyze FILE --from {max(min(starts) - 2.0, report.first_sample_s):.0f} "
+        "--exercise E --out DIR, E its exercise)"
     )
 
 

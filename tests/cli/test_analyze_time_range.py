@@ -82,7 +82,7 @@ def test_from_and_to_cut_both_ends(crunches: Path, whole: pd.DataFrame, tmp_path
         (["--to", "-1"], "argument --to: must be seconds from the recording's start"),
         (["--from", "nan"], "argument --from: must be seconds"),
         (["--from", "5000"], "--from 5000 is at or past the recording's end: it lasts"),
-        (["--from", "10", "--to", "11"], "too short to analyse"),
+        (["--to", "1"], "too short to analyse"),
     ],
 )
 def test_a_range_that_cannot_be_analysed_is_refused(
@@ -95,7 +95,7 @@ def test_a_range_that_cannot_be_analysed_is_refused(
     assert said in err and "Traceback" not in err
     assert not out.exists()
     if said == "too short to analyse":
-        assert "--from 10 --to 11" in err and "wider range" in err
+        assert "the part --to 1" in err and "wider range" in err
 
 
 def test_a_to_past_the_end_is_taken_to_the_end(
@@ -117,10 +117,13 @@ def test_the_off_axis_note_names_the_option_that_analyses_the_part(
     path = write_recording(Recording(acc, gyr, rec.meta), tmp_path / "turned.parquet")
     assert main(["analyze", str(path), "--out", str(tmp_path / "a")]) == 0
     err = capsys.readouterr().err
-    assert "another axis" in err and "analyse this part on its own (imu analyze --from " in err
-    start = err.split("(imu analyze --from ", 1)[1].split(")", 1)[0]
-    # What the note says to do works, and the part's note (none here) is on the same clock.
-    assert main(["analyze", str(path), "--from", start, "--out", str(tmp_path / "b")]) == 0
+    assert "another axis" in err and f"analyse this part on its own (imu analyze {path} " in err
+    command = err.split("(imu analyze ", 1)[1].split(")", 1)[0].split()
+    assert command[0] == str(path) and command[-2:] == ["--out", "DIR"]
+    start = command[command.index("--from") + 1]
+    # What the note says to do works as given (DIR filled in), and the part's note (none
+    # here) is on the same clock.
+    assert main(["analyze", *command[:-1], str(tmp_path / "b")]) == 0
     assert "another axis" not in capsys.readouterr().err
     part = pd.read_csv(tmp_path / "b" / "reps.csv")
     assert (part["start_s"] >= float(start)).all() and len(part) >= 8
@@ -150,3 +153,27 @@ def test_convert_writes_the_part(
                  "--to", "3"]) == 2
     assert "--from 9 is not before --to 3" in capsys.readouterr().err
     assert not (tmp_path / "x.parquet").exists()
+
+
+def test_a_from_in_the_middle_of_a_set_starts_at_the_rest_before_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A trial's --from inside a set (in a rep's top hold) read the part upside down: every
+    top hold and bottom pause swapped ("hold the top longer: 0.5 s against 1 s") and a rep
+    per set lost. The part now starts where the pelvis last rested, with a note."""
+    sim = simulate_session(SessionSpec("reverse-crunch", tempo=parse_tempo("3-1-3"), seed=1,
+                                       sets=3, reps=10, rest_s=30.0, sampling_rate_hz=104))
+    path = tmp_path / "rc.parquet"
+    write_recording(sim.recording, path)
+    truth = sim.truth
+    second = truth[truth["set"] == 2]
+    in_hold = float(second.iloc[2]["con_end_s"]) + 0.5  # the third rep's top hold
+    code = main(["analyze", str(path), "--from", f"{in_hold:.2f}", "--out",
+                 str(tmp_path / "a")])
+    err = capsys.readouterr().err
+    assert code == 0
+    assert f"--from {in_hold:.2f} falls in a movement: the part starts at" in err, err
+    reps = pd.read_csv(tmp_path / "a" / "reps.csv")
+    assert len(reps) == int((truth["set"] >= 2).sum())  # sets 2 and 3, whole
+    assert reps["top_hold_s"].median() == pytest.approx(1.0, abs=0.2)  # not swapped
+    assert reps["start_s"].min() == pytest.approx(float(second.iloc[0]["con_start_s"]), abs=0.3)

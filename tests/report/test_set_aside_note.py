@@ -51,7 +51,8 @@ def test_tilts_after_crunches_get_the_note_and_its_command_finds_them(
     assert len(notes) == 1, err
     assert f"{tilts} smaller movements" in notes[0]
     assert "were not counted" in notes[0] and "another exercise" in notes[0]
-    suggested = re.search(r"imu analyze --from (\d+)", notes[0])
+    suggested = re.search(rf"imu analyze {re.escape(str(path))} --from (\d+) --exercise E "
+                          r"--out DIR", notes[0])
     assert suggested is not None
     assert len(pd.read_csv(tmp_path / "a" / "reps.csv")) == 16  # the crunches, as before
 
