@@ -540,6 +540,12 @@ def _analyse_one(
     if off_axis:
         print(f"imu analyze: note: {name}: {off_axis.replace('imu analyze FILE', this)}",
               file=sys.stderr)
+    if report.unfinished and len(report.reps) and not report.profile.isometric:
+        # Stopped mid-rep: the cut rep is not in the tables (a lowering half done), and the
+        # count would be one short with nothing said.
+        print(f"imu analyze: note: {name}: the recording ended during a movement that had "
+              "not come back down (the last rep, or getting up): it is not counted",
+              file=sys.stderr)
     aside = set_aside_note(report)  # many small movements: another exercise's reps?
     if aside:
         print(f"imu analyze: note: {name}: {aside.replace('imu analyze FILE', this)}",

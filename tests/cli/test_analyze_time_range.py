@@ -177,3 +177,22 @@ def test_a_from_in_the_middle_of_a_set_starts_at_the_rest_before_it(
     assert len(reps) == int((truth["set"] >= 2).sum())  # sets 2 and 3, whole
     assert reps["top_hold_s"].median() == pytest.approx(1.0, abs=0.2)  # not swapped
     assert reps["start_s"].min() == pytest.approx(float(second.iloc[0]["con_start_s"]), abs=0.3)
+
+
+def test_a_recording_cut_in_a_lowering_says_the_last_rep_is_not_counted(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A trial cut a recording 1 s into its last lowering: 27 reps for 28 and nothing said.
+    Cut at the end it is the same rep; the note says a movement was not finished."""
+    sim = simulate_session(SessionSpec("reverse-crunch", tempo=parse_tempo("3-1-3"), seed=1,
+                                       sets=1, reps=6, sampling_rate_hz=104))
+    last = sim.truth.iloc[-1]
+    for cut_s, said in ((float(last["ecc_start_s"]) + 1.0, True),
+                        (float(last["ecc_end_s"]) + 3.0, False)):
+        path = tmp_path / f"cut{cut_s:.0f}.parquet"
+        rec = sim.recording
+        n = round(cut_s * rec.sampling_rate_hz)
+        write_recording(Recording(rec.acc[:n], rec.gyr[:n], rec.meta), path)
+        assert main(["analyze", str(path), "--out", str(tmp_path / f"o{cut_s:.0f}")]) == 0
+        err = capsys.readouterr().err
+        assert ("the recording ended during a movement" in err) is said, err
