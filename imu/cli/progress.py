@@ -143,6 +143,32 @@ def _date_fix(args: argparse.Namespace) -> str:
             "'file,date'), which wins over the recording's own start time")
 
 
+MANIFEST_COLUMNS: tuple[str, ...] = ("participant", "exercise", "tempo", "date")
+"""Columns of a manifest besides ``file`` (docs/research.md)."""
+
+
+def manifest_columns(path: Path) -> list[str]:
+    """The header of ``path`` when it is a manifest CSV; [] otherwise.
+
+    A manifest has a ``file`` column and one of :data:`MANIFEST_COLUMNS`, and no sample
+    columns. Given as an input, a manifest was read as a recording: "column(s) 'time_s', 'acc_x' ...
+    not found; name your columns with --time-col ...", then "no analysed sessions to show",
+    advice that does not apply.
+    """
+    if path.suffix.lower() != ".csv" or not path.is_file():
+        return []
+    try:
+        with path.open(encoding="utf-8-sig", errors="replace") as handle:
+            header = handle.readline()
+    except OSError:
+        return []
+    names = [name.strip().strip('"').lower() for name in header.replace(";", ",").split(",")]
+    if "file" in names and any(name in names for name in MANIFEST_COLUMNS) and not any(
+            name.startswith(("acc", "gyr", "time")) for name in names):
+        return [name for name in names if name]
+    return []
+
+
 def run(args: argparse.Namespace) -> int:
     """Build and write the progress page; returns the exit code (1 when a file failed)."""
     from imu.exercises import check_tempo_fits, get_profile
@@ -164,6 +190,15 @@ def run(args: argparse.Namespace) -> int:
         if args.tempo is not None:
             check_tempo_fits(profile, parse_tempo(args.tempo))
     check_out(args.out)
+    for given in args.inputs:
+        listed = manifest_columns(Path(given))
+        if listed:
+            raise ImuError(
+                f"{given} is a manifest (columns {', '.join(listed)}), not a recording: give "
+                "the recordings it lists, with it as --manifest, e.g. 'imu progress "
+                f"{shlex.quote(str(Path(given).parent))} --manifest {shlex.quote(str(given))} "
+                "--out DIR' (or 'imu batch --manifest' first, and the dataset folder here)"
+            )
     out = console("progress")
     if args.tempo is not None and len(args.inputs) == 1 and is_dataset(args.inputs[0]):
         out.print(
