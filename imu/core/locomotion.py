@@ -179,3 +179,26 @@ class WalkWatcher:
             if until >= first:
                 self._spans = [*self._spans, (first, until)]
             self._walk_until = max(self._walk_until, until)
+
+
+def walking_samples(acc: FloatArray, gyr: FloatArray, sampling_rate_hz: float) -> BoolArray:
+    """The walking flags of a whole recording, as :class:`WalkWatcher` gives them.
+
+    For the report's checks after an analysis. Missing samples (NaN rows) hold the last
+    valid one (the first valid one before it), as the analyzer's long gaps do.
+
+    Args:
+        acc: shape (n, 3), specific force, m/s^2, NaN where missing.
+        gyr: shape (n, 3), angular velocity, rad/s, NaN where missing.
+        sampling_rate_hz: rate of the samples, Hz.
+
+    Returns:
+        Shape (n,): True where the person walks.
+
+    """
+    valid = np.isfinite(acc).all(axis=1)
+    if not valid.any():
+        return np.zeros(len(acc), dtype=bool)
+    held = np.maximum.accumulate(np.where(valid, np.arange(len(acc)), -1))
+    held[held < 0] = int(np.argmax(valid))
+    return WalkWatcher(sampling_rate_hz).push(acc[held], np.nan_to_num(gyr))

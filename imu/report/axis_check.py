@@ -27,10 +27,9 @@ from typing import Final
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 from scipy.ndimage import uniform_filter1d
 
-from imu.core.locomotion import WalkWatcher
+from imu.core.locomotion import walking_samples
 from imu.io.recording import Recording
 from imu.report.session import SessionReport
 
@@ -71,8 +70,7 @@ def off_axis_note(recording: Recording, report: SessionReport) -> str | None:
         One line naming where (s, on the reps table's clock: a part cut with ``--from``
         keeps the original's) and how little of the movement was on the axis, and what to
         do, with the command that does it (``imu analyze FILE --from S --exercise E --out
-        DIR``); None when every
-        window is on the axis, or the check does not apply.
+        DIR``); None when every window is on the axis, or the check does not apply.
 
     """
     profile = report.profile
@@ -89,14 +87,42 @@ def off_axis_note(recording: Recording, report: SessionReport) -> str | None:
     rate = np.nan_to_num(report.trace[shift:, 1])
     m = min(len(rate), len(on_axis))
     on_axis[:m] = rate[:m]
-    # A walk (to the mat, between sets) turns the pelvis about every axis and is left out of
-    # the analysis (imu.core.locomotion): not movement about another axis. Its first steps,
-    # before the watcher knew, are left out too (it flags from the sixth).
-    acc = pd.DataFrame(recording.acc).ffill().bfill().fillna(0.0).to_numpy()
-    walking = WalkWatcher(fs).push(acc, np.nan_to_num(recording.gyr))
-    lead = round(WALK_LEAD_S * fs)
-    walking = np.convolve(walking, np.ones(lead + 1), mode="full")[lead:] > 0
-    fast = (speed > profile.min_velocity_dps) & ~walking[: len(speed)]
+    fast = speed > profile.min_velocity_dps
+    found = _first_off_axis(fast, speed, on_axis, fs)
+    if found is not None:
+        # A walk (to the mat, between sets) turns the pelvis about every axis and is left
+        # out of the analysis (imu.core.locomotion): not movement about another axis. Its
+        # first steps, before the watcher knew, are left out too (it flags from the sixth).
+        # Looked for only here: most recordings have no window off the axis.
+        walking = walking_samples(recording.acc, recording.gyr, fs)
+        lead = round(WALK_LEAD_S * fs)
+        walking = np.convolve(walking, np.ones(lead + 1), mode="full")[lead:] > 0
+        found = _first_off_axis(fast & ~walking[: len(speed)], speed, on_axis, fs)
+    if found is not None:
+        start, share = found
+        t0 = report.first_sample_s + start / fs  # on the reps table's clock
+        return (
+            f"from {t0:.0f} s the pelvis moved mostly about another axis than the one "
+            f"learned from the recording's first reps (only {share:.0%} of its movement "
+            f"from {t0:.0f} to {t0 + WINDOW_S:.0f} s was about it): reps from there may be "
+            "read small, uncertain or missed. If the recording starts with other movement "
+            f"(another exercise, strict sets before these), analyse this part on its own "
+            f"(imu analyze FILE --from {t0:.0f} --exercise {profile.name} --out DIR)"
+        )
+    return None
+
+
+def _first_off_axis(fast: npt.NDArray[np.bool_], speed: FloatArray, on_axis: FloatArray,
+                    fs: float) -> tuple[int, float] | None:
+    """The first window that moved mostly off the axis: (its first sample, on-axis share).
+
+    Args:
+        fast: shape (n,), samples moving faster than the profile's smallest rep speed.
+        speed: shape (n,), the gyro's speed, deg/s.
+        on_axis: shape (n,), the rate about the learned axis, deg/s.
+        fs: sampling rate, Hz.
+
+    """
     window, step = round(WINDOW_S * fs), round(WINDOW_S * fs / 2)
     for start in range(0, max(len(speed) - window, 0) + 1, max(step, 1)):
         part = slice(start, start + window)
@@ -107,13 +133,5 @@ def off_axis_note(recording: Recording, report: SessionReport) -> str | None:
         power = float(np.square(speed[part][moving]).sum())
         share = float(np.square(on_axis[part][moving]).sum()) / power
         if share < MIN_ON_AXIS_SHARE:
-            t0 = report.first_sample_s + start / fs  # on the reps table's clock
-            return (
-                f"from {t0:.0f} s the pelvis moved mostly about another axis than the one "
-                f"learned from the recording's first reps (only {share:.0%} of its movement "
-                f"from {t0:.0f} to {t0 + WINDOW_S:.0f} s was about it): reps from there may be "
-                "read small, uncertain or missed. If the recording starts with other movement "
-                f"(another exercise, strict sets before these), analyse this part on its own "
-                f"(imu analyze FILE --from {t0:.0f} --exercise {profile.name} --out DIR)"
-            )
+            return start, share
     return None

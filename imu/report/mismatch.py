@@ -23,7 +23,7 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-from imu.core.locomotion import WalkWatcher
+from imu.core.locomotion import walking_samples
 from imu.errors import ImuError
 from imu.exercises import PROFILES, ExerciseProfile
 from imu.io.recording import Recording
@@ -361,10 +361,8 @@ def walking_note(recording: Recording, found: int) -> str | None:
     """
     if len(recording.acc) == 0:
         return None
-    acc = pd.DataFrame(recording.acc).ffill().bfill().fillna(0.0).to_numpy()
-    gyr = np.nan_to_num(recording.gyr)
-    walking_s = float(WalkWatcher(recording.sampling_rate_hz).push(acc, gyr).sum()
-                      / recording.sampling_rate_hz)
+    fs = recording.sampling_rate_hz
+    walking_s = float(walking_samples(recording.acc, recording.gyr, fs).sum() / fs)
     if walking_s < MIN_WALK_S:
         return None
     reps = "no reps" if found == 0 else f"only {_n(found, 'clear rep')}"
