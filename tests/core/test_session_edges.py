@@ -29,6 +29,7 @@ from imu.core.segmentation import Lobe, RepAssembler, SegmenterParams
 from imu.evaluate.sessions import stream_reps
 from imu.exercises import get_profile
 from imu.sim import SessionSpec, simulate_session
+from imu.tempo import Tempo
 
 FS = 100.0
 G = 9.81
@@ -74,7 +75,7 @@ def test_a_concentric_that_paused_half_way_is_one_concentric() -> None:
 
 def _lie_down_first(exercise: str, seed: int, stand_s: float = 3.0,
                     lie_s: float = 3.0, settle_s: float = 2.0, walk_s: float = 0.0,
-                    cadence_hz: float = 1.8) -> tuple[
+                    cadence_hz: float = 1.8, sway: float = 1.0) -> tuple[
                         np.ndarray, np.ndarray, float, np.ndarray]:
     """A simulated session with standing (walking for ``walk_s`` in the middle of it) and
     lying down before it.
@@ -83,7 +84,8 @@ def _lie_down_first(exercise: str, seed: int, stand_s: float = 3.0,
     from the truth's first concentric), the way the exercise's concentric turns it, then the
     session follows. The walk tilts the pelvis 3 deg about that axis once a step
     (``cadence_hz`` steps a second), turns it 5 deg about the body's long axis and drops a
-    side 3 deg once a stride, and bounces it 2.5 m/s^2 once a step. Returns (acc (n, 3)
+    side 3 deg once a stride, and bounces it 2.5 m/s^2 once a step; ``sway`` scales the
+    three turns (a jog or stairs turn it more than a walk). Returns (acc (n, 3)
     m/s^2, gyr (n, 3) rad/s, the prefix's length s, the truth's concentric starts on the
     whole recording's clock, s)."""
     sim = simulate_session(SessionSpec(exercise, seed=seed, sets=2, reps=6, rest_s=20.0,
@@ -108,7 +110,7 @@ def _lie_down_first(exercise: str, seed: int, stand_s: float = 3.0,
     long_axis = (lying * Rotation.from_rotvec(-0.5 * math.pi * axis)).inv().apply([0, 0, 1.0])
     side = np.cross(axis, long_axis)
     step, stride = 2.0 * math.pi * cadence_hz, math.pi * cadence_hz
-    sway = (np.outer(math.radians(3.0) * np.sin(step * t), axis)
+    sway = sway * (np.outer(math.radians(3.0) * np.sin(step * t), axis)
             + np.outer(math.radians(5.0) * np.sin(stride * t), long_axis)
             + np.outer(math.radians(3.0) * np.sin(stride * t + 0.5), side))
     pose = pose * Rotation.from_rotvec(sway * walking[:, None])
@@ -158,6 +160,18 @@ def test_a_walk_before_lying_down_is_not_the_exercise(
     assert reps[0].con_start_s > prefix_s
 
 
+def test_a_jog_before_lying_down_is_not_the_exercise() -> None:
+    """A jog or stairs turn the pelvis further at each step than a walk (here twice as far:
+    6 deg of tilt, 10 of rotation, 6 of drop): under a 35 deg limit between steps they were
+    no walk, and stairs before a reverse crunch came out as 55 reps, 39 of them steps, with
+    no note (a trial's recording)."""
+    acc, gyr, prefix_s, starts = _lie_down_first("reverse-crunch", 5, walk_s=30.0,
+                                                 cadence_hz=2.6, sway=2.0)
+    reps = _reps("reverse-crunch", acc, gyr)
+    assert len(reps) == len(starts)
+    assert reps[0].con_start_s > prefix_s
+
+
 def test_the_walk_watcher_flags_a_walk_the_same_however_it_is_cut() -> None:
     acc, gyr, _, _ = _lie_down_first("reverse-crunch", 5, walk_s=20.0)
     fs = 104.0
@@ -204,3 +218,44 @@ def test_a_rep_the_recording_stops_in_is_not_judged() -> None:
     assert [rep.in_gap for rep in reps] == [False, False, True]
     whole = _reps("leg-raise", rec.acc, rec.gyr)
     assert not any(rep.in_gap for rep in whole)
+
+
+def _crunches() -> tuple[np.ndarray, np.ndarray, float, list[tuple[float, float]]]:
+    """A clean reverse-crunch set at 3-1-3, 104 Hz: acc, gyr, rate, truth (rise start, end)."""
+    sim = simulate_session(SessionSpec("reverse-crunch", seed=7, sets=1, reps=8,
+                                       tempo=Tempo(3, 1, 3), sampling_rate_hz=104))
+    rises = list(zip(sim.truth["con_start_s"], sim.truth["con_end_s"], strict=True))
+    return sim.recording.acc, sim.recording.gyr, sim.recording.sampling_rate_hz, rises
+
+
+def test_a_rep_the_recording_begins_in_is_not_judged() -> None:
+    """A recording begun mid-rise (the sensor connected, or a part cut into a rep): the
+    rise read 1.9 s of 3 s and 34 deg of 47, "off tempo". Its start is unknown: counted,
+    not judged. The reps after it, begun from rest, are judged."""
+    acc, gyr, fs, rises = _crunches()
+    start, end = rises[2]
+    cut = round(0.5 * (start + end) * fs)
+    reps = _reps("reverse-crunch", acc[cut:], gyr[cut:])
+    assert len(reps) == 6
+    assert [rep.in_gap for rep in reps] == [True] + [False] * 5
+    whole = _reps("reverse-crunch", acc, gyr)
+    assert len(whole) == 8 and not any(rep.in_gap for rep in whole)
+
+
+@pytest.mark.parametrize(("lost_from", "lost_to", "judged"), [
+    (-0.5, 0.6, [True, True, False] + [True] * 5),  # the rise began in the gap
+    (-0.6, -0.4, [True] * 8),  # the data came back 0.4 s before the rise: begun from rest
+])
+def test_a_rep_begun_in_a_data_gap_is_not_judged(
+        lost_from: float, lost_to: float, judged: list[bool]) -> None:
+    """The rise of the third rep began while the sensor was lost (0.5 s before it to 0.6 s
+    into it): the rep read 2.4 s up of 3 s, "off tempo". It is counted and not judged; a rep begun
+    from rest after the data came back is judged as any other."""
+    acc, gyr, fs, rises = _crunches()
+    start = rises[2][0]
+    lost = slice(round((start + lost_from) * fs), round((start + lost_to) * fs))
+    acc, gyr = acc.copy(), gyr.copy()
+    acc[lost] = np.nan
+    gyr[lost] = np.nan
+    reps = _reps("reverse-crunch", acc, gyr)
+    assert [not rep.in_gap for rep in reps] == judged
