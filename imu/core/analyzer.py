@@ -442,6 +442,30 @@ class RepAnalyzer:
         return float(self._sig[newest, COL_INCLINATION] - ref_value)
 
     @property
+    def open_hold_ending_s(self) -> float | None:
+        """A static hold under way that the person is getting down from: since when, s.
+
+        For live views, which stop the hold's clock there: the hold is measured to where
+        getting down began, but it is handed on seconds later, and the clock ran on past the
+        target meanwhile (a 9.5 s hold shown as "12 / 11 s", then "too short"). A movement
+        2 s or more into the hold that turns the pelvis down by half ``min_rom_deg`` or more
+        (the lowering still open, or closed and waiting to be handed on), or a rest after
+        it; None when there is none (or no hold is open). Nothing here changes any rep.
+        """
+        top = self._assembler.pending_top
+        if self._holds is None or top is None:
+            return None
+        fs, half_rom = self.sampling_rate_hz, 0.5 * self.profile.min_rom_deg
+        starts = [event.start for event in self._hold_queue
+                  if event.start - top >= 2.0 * fs
+                  and (event.peak_dps == 0.0
+                       or (event.sign < 0 and abs(event.rotation_deg) >= half_rom))]
+        lowering = self._lobes.open_lowering
+        if lowering is not None and lowering[0] - top >= 2.0 * fs and -lowering[1] >= half_rom:
+            starts.append(float(lowering[0]))
+        return min(starts) / fs - self.delay_s if starts else None
+
+    @property
     def locked_axis_(self) -> FloatArray | None:
         """The movement axis in the sensor frame (unit, concentric positive), once fixed."""
         return None if self._axes is None else self._axes.axis.copy()

@@ -256,6 +256,7 @@ class LiveSession:
         self._set_reported = (0, 0)  # (set, reps) last announced
         self._reps_ahead = 0  # reps whose end was cued and whose RepDone has not come yet
         self._hold_told: float | None = None  # the open plank hold told (its start, s)
+        self._down_told: float | None = None  # getting down from it told (since when, s)
         # A plank: the hold's hips sagging or piking, told while the hold lasts.
         self._form = HoldFormWatcher(profile.thresholds.hip_drift_deg)
         self._streaming = False  # samples have arrived
@@ -285,6 +286,9 @@ class LiveSession:
             last = self.analyzer.finish()
             self._emit_cues(self.analyzer.pop_cues())
             self._emit_reps(last, self.host_clock())
+            # The last count of samples: the ticker's is up to half a second of host time
+            # old, 10 s of data at --speed 20 ("session ended · 29 s" of 33 recorded).
+            self._emit(self._progress())
             self._maybe_set_ended(final=True)
             if self.journal is not None:
                 self.journal.close()
@@ -382,7 +386,20 @@ class LiveSession:
             self._hold_told = top
             self._emit(PhaseStarted(TOP_HOLD, len(self.reps) + 1, top, newest,
                                     self.tempo.top_hold_s))
-        elif top is None and self._hold_told is not None:
+        elif top is not None:
+            # Getting down: the hold's clock stops where it began (the hold is measured to
+            # there, and handed on seconds later); a shift that was no getting down resumes it.
+            ending = self.analyzer.open_hold_ending_s
+            if ending is not None and self._down_told is None:
+                self._down_told = ending
+                self._emit(PhaseStarted(ECCENTRIC, len(self.reps) + 1, ending, newest,
+                                        self.tempo.eccentric_s))
+            elif ending is None and self._down_told is not None:
+                self._down_told = None
+                self._emit(PhaseStarted(TOP_HOLD, len(self.reps) + 1, top, newest,
+                                        self.tempo.top_hold_s))
+        elif self._hold_told is not None:
+            self._down_told = None
             began, self._hold_told = self._hold_told, None
             ended = bool(self.reps) and self.reps[-1].ecc_start_s > began
             at = self.reps[-1].ecc_end_s if ended else newest
@@ -465,19 +482,21 @@ class LiveSession:
             await asyncio.sleep(0.5)
             if self.journal is not None:
                 self.journal.flush()
-            n = self.recorder.n_samples
-            fit = self.recorder.clock_fit()
-            gaps = self.recorder.gaps
-            self._emit(
-                Progress(
-                    samples=n,
-                    seconds=n / self.odr_hz,
-                    lost_samples=sum(g.n_samples for g in gaps),
-                    gaps=len(gaps),
-                    clock_drift_ppm=fit.drift_ppm if fit and fit.n_points > 5 else None,
-                    journal_error=self.journal.error if self.journal else None,
-                )
-            )
+            self._emit(self._progress())
+
+    def _progress(self) -> Progress:
+        """The recorder's counts now, as a :class:`Progress` event."""
+        n = self.recorder.n_samples
+        fit = self.recorder.clock_fit()
+        gaps = self.recorder.gaps
+        return Progress(
+            samples=n,
+            seconds=n / self.odr_hz,
+            lost_samples=sum(g.n_samples for g in gaps),
+            gaps=len(gaps),
+            clock_drift_ppm=fit.drift_ppm if fit and fit.n_points > 5 else None,
+            journal_error=self.journal.error if self.journal else None,
+        )
 
     def _emit(self, event: LiveEvent | Finished) -> None:
         """Give ``event`` to the listener; a failing listener never stops the session.
