@@ -52,7 +52,7 @@ from imu.io.recording import Recording, read_recording, write_recording
 from imu.live.session import InterruptHold, LiveResult
 from imu.report.coaching import MIN_ANALYSIS_S, early_stop_verdict
 from imu.report.mismatch import exercise_mismatch
-from imu.report.session import SessionReport, data_seconds, lost_spans_s
+from imu.report.session import SessionReport, data_seconds, lost_spans_s, walked_s
 from imu.report.summary import counted_words, lost_s, missed_note, summarize
 from imu.report.tables import (
     REPORT_FILES,
@@ -95,8 +95,9 @@ def live_report(
     table = reps_table(reps, profile)
     sets = sets_table(table, profile)
     lost = lost_s(lost_spans_s(recording.meta, recording.sampling_rate_hz))
+    walked = walked_s(recording, table)
     session = session_table(table, sets, profile, tempo, recording.meta, recording.duration_s,
-                            lost, unfinished)
+                            lost, unfinished, walked)
     meta = recording.meta
     return SessionReport(
         reps=table,
@@ -110,6 +111,7 @@ def live_report(
         meta=meta,
         name=Path(meta.source).stem if meta.source else "",
         unfinished=unfinished,
+        walked_s=walked,
     )
 
 
@@ -566,7 +568,8 @@ def coaching_lines(report: SessionReport) -> list[str]:
     """
     summary = summarize(report.reps, report.profile, report.tempo,
                         lost_spans_s=report.lost_spans_s, tolerance=report.tolerance,
-                        duration_s=_duration_s(report), started=report.unfinished)
+                        duration_s=_duration_s(report), started=report.unfinished,
+                        walked_s=report.walked_s)
     lines = [summary.gap_note] if summary.gap_note else []
     if summary.missed_before:  # where a rep may be missing (the report's card says it too)
         lines.append(missed_note(summary.missed_before))

@@ -469,6 +469,12 @@ def early_stop_s(profile: ExerciseProfile, tempo: Tempo | None) -> float:
     return max(EARLY_STOP_MIN_S, EARLY_STOP_REPS * per_rep)
 
 
+WALK_ONLY_S = 20.0
+"""With no rep found, a recording with at least this much walking in it, s (steps in a steady
+beat, :func:`imu.core.locomotion.walking_samples`), is told it looks like a walk rather than
+"the pelvis did not rotate ... curl the pelvis" (:func:`session_verdict`); the same floor as
+the walking note of ``imu analyze`` (:func:`imu.report.mismatch.walking_note`)."""
+
 MOSTLY_LOST_SHARE = 0.5
 """With no rep found, a recording whose sensor was lost for this share of its length or more
 says so (``too_short``) rather than judge the movement (:func:`session_verdict`)."""
@@ -517,6 +523,7 @@ def session_verdict(
     duration_s: float | None = None,
     lost_s: float = 0.0,
     started: bool | None = None,
+    walked_s: float = 0.0,
 ) -> Verdict:
     """The verdict of one session (rules in the module docstring).
 
@@ -537,6 +544,9 @@ def session_verdict(
             the radio.
         started: whether a rep (hold) was under way when the session ended, for the
             verdict of an early end with none (:func:`early_stop_verdict`); None: not known.
+        walked_s: how long the person walked in the recording, s (0: not known). With no
+            rep, :data:`WALK_ONLY_S` or more make the verdict a walk: the analyzer leaves
+            walking out, and "the pelvis did not rotate" would be wrong.
 
     """
     if reps.empty and duration_s is not None and duration_s < MIN_ANALYSIS_S:
@@ -559,6 +569,14 @@ def session_verdict(
                 "heard: too little to tell. Keep the sensor charged and near the receiver, "
                 "and record the set again.",
             )
+    if reps.empty and walked_s >= WALK_ONLY_S:
+        unit = "hold" if profile.isometric else "rep"
+        return Verdict(
+            "no_reps",
+            f"No {unit}s found: the recording looks like walking ({walked_s:.0f} s of steps), "
+            f"and a walk is not analysed as {unit}s. Start the recording once you are in "
+            f"position for the {profile.title.lower()}.",
+        )
     if reps.empty:
         if profile.every_rep_is_swing:
             return Verdict("no_reps", "No hip drive found: the pelvis stayed still.")
@@ -642,9 +660,11 @@ def session_verdict(
 PLANK_RANGE_S: tuple[float, float] = (30.0, 60.0)
 """DOMAIN: a plank is held still and level for 30-60 s."""
 
-NOT_A_HOLD_S = 10.0
+NOT_A_HOLD_S = 6.0
 """Holds this short (median) are no plank: reps of another exercise analysed as one, s;
-unless they lasted what was prescribed (a 5 s hold held 4.8 s is a short hold, not a rep)."""
+unless they lasted what was prescribed (a 5 s hold held 4.8 s is a short hold, not a rep).
+A crunch's "holds" as a plank last about 3 s, a tilt drill's its 5 s; a beginner's plank of
+8 s against a 10 s target is a short plank (at 10 s it was called reps, trial 20)."""
 
 
 def _hold_standing(reps: pd.DataFrame, tempo: Tempo) -> str:

@@ -1224,7 +1224,8 @@ def render_html(
     summaries = [summarize(r.reps, r.profile, r.tempo, lost_spans_s=r.lost_spans_s,
                            tolerance=r.tolerance,
                            duration_s=(float(r.session["duration_s"].iloc[0])
-                                       if len(r.session) else None), started=r.unfinished)
+                                       if len(r.session) else None),
+                           started=r.unfinished, walked_s=r.walked_s)
                  for r in reports]
     if several:
         title = combined_title(reports)

@@ -202,7 +202,7 @@ def exercise_mismatch(
     found = int(sure_reps(report.reps).sum())  # uncertain reps are no evidence of reps
     if found > FEW_FOUND:
         return None
-    walk = walking_note(recording, found)
+    walk = walking_note(recording, found, report.walked_s if report.reps.empty else None)
     if walk:
         return walk
     if max(report.tempo.top_hold_s, report.tempo.bottom_pause_s or 0.0) >= 0.5 * MIN_HOLD_S:
@@ -342,7 +342,8 @@ def set_aside_note(report: SessionReport) -> str | None:
     )
 
 
-def walking_note(recording: Recording, found: int) -> str | None:
+def walking_note(recording: Recording, found: int,
+                 walked_s: float | None = None) -> str | None:
     """The hint that a recording with (almost) no reps is a walk, or None.
 
     The analyzer leaves walking before the exercise out (it would learn the movement's axis
@@ -354,6 +355,9 @@ def walking_note(recording: Recording, found: int) -> str | None:
     Args:
         recording: the recording analysed (acc m/s^2, gyro rad/s, NaN where missing).
         found: the reps the analysis is sure of.
+        walked_s: the walking the analysis already measured, s
+            (:attr:`imu.report.session.SessionReport.walked_s`, read when no rep was found);
+            None: measured here.
 
     Returns:
         The hint, one line without a trailing period, or None.
@@ -362,7 +366,8 @@ def walking_note(recording: Recording, found: int) -> str | None:
     if len(recording.acc) == 0:
         return None
     fs = recording.sampling_rate_hz
-    walking_s = float(walking_samples(recording.acc, recording.gyr, fs).sum() / fs)
+    walking_s = (float(walking_samples(recording.acc, recording.gyr, fs).sum() / fs)
+                 if walked_s is None else walked_s)
     if walking_s < MIN_WALK_S:
         return None
     reps = "no reps" if found == 0 else f"only {_n(found, 'clear rep')}"

@@ -398,7 +398,13 @@ def select(
             )
         participant = people[0]
     if participant not in people:
-        raise ProgressError(f"participant {participant!r} not found; known: {', '.join(people)}")
+        # Written in another case (p02 for P02) when only one label matches so: that one.
+        same = [p for p in people if p.casefold() == participant.strip().casefold()]
+        if len(same) == 1:
+            participant = same[0]
+        else:
+            raise ProgressError(
+                f"participant {participant!r} not found; known: {', '.join(people)}")
 
     def mine(frame: pd.DataFrame) -> pd.DataFrame:
         return frame[frame["participant"].astype(str) == participant]
@@ -1454,6 +1460,11 @@ def render_progress_html(progress: Progress) -> str:
         days = first if first == last else f"{first} to {last}"
         found = "hip drives" if drives else f"{unit}s"
         parts.append(f'<p class="meta">{days} · {count(len(per), "session")} with {found}</p>')
+    # A date that looks like a typo (2062 for 2026) stretches the page over decades of empty
+    # weeks: the page says so too, not only the terminal that made it.
+    for line in stray_date_lines(progress, "correct that session's date where it was given "
+                                 "(the manifest's date column, or the recording's start time)"):
+        parts.append(f'<p class="warning" role="alert">Warning: {html.escape(line)}</p>')
     parts.append('<h2>Summary</h2><section class="summary" aria-label="Summary">')
     f = progress.frequency
     sessions = int(f["sessions"])
@@ -1505,6 +1516,8 @@ def render_progress_html(progress: Progress) -> str:
 
 
 WEEK_TABLE_CSS: Final = """
+.warning { border-left: 4px solid #b35900; background: #fff4e5; padding: 0.4rem 0.6rem;
+  color: #5c2e00; }
 @media (max-width: 600px) {
   table.weeks, table.weeks tbody, table.weeks tr { display: block; width: 100%; }
   table.weeks thead { position: absolute; width: 1px; height: 1px; overflow: hidden;

@@ -12,6 +12,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from imu.core.analyzer import AnalyzerParams, RepAnalyzer
+from imu.core.locomotion import walking_samples
 from imu.core.metrics import TempoTolerance
 from imu.errors import AnalysisError, ImuError
 from imu.exercises import ExerciseProfile, get_profile
@@ -93,6 +94,8 @@ class SessionReport:
         unfinished: whether a rep (a plank's hold) was under way when the recording ended
             (the analyzer's open movement after its last sample); None: not known. With no
             rep in a session that ended early, the verdict says none was found when False.
+        walked_s: how long the person walked in the recording, s, when no rep was found
+            (:func:`walked_s`; 0 when reps were): the verdict then calls it a walk.
 
     """
 
@@ -110,6 +113,7 @@ class SessionReport:
     first_sample_s: float = 0.0
     unfinished: bool | None = None
     set_aside: tuple[tuple[float, float], ...] = ()
+    walked_s: float = 0.0
 
     @property
     def tolerance(self) -> TempoTolerance:
@@ -258,13 +262,14 @@ def analyze_recording(
     analyzer.finish()
     unfinished = analyzer.open_since_s is not None  # a rep (hold) begun, never finished
     reps = reps_table(analyzer.reps_, profile)
+    walked = walked_s(recording, reps)
     if first_sample_s:
         for column in REP_TIME_COLUMNS:
             reps[column] = reps[column] + first_sample_s
     sets = sets_table(reps, profile)
     lost = lost_s(lost_spans_s(meta, fs, analyzer.params.max_interp_s))
     session = session_table(reps, sets, profile, tempo, meta, recording.duration_s, lost,
-                            unfinished)
+                            unfinished, walked)
     logger.info(
         "%s: %d reps in %d sets (%s, tempo %s)",
         meta.source or "recording",
@@ -289,4 +294,18 @@ def analyze_recording(
         unfinished=unfinished,
         set_aside=tuple((rep.con_start_s + first_sample_s, rep.rom_deg)
                         for rep in analyzer.set_aside_),
+        walked_s=walked,
     )
+
+
+def walked_s(recording: Recording, reps: pd.DataFrame) -> float:
+    """How long the person walked in ``recording``, s, when ``reps`` is empty; else 0.
+
+    The analyzer leaves walking before the exercise out (:mod:`imu.core.locomotion`): a
+    recording of a walk finds no reps, and its verdict says it was a walk. Read only when no
+    rep was found (a walk over the whole recording, :func:`walking_samples`).
+    """
+    if len(reps) or recording.n_samples == 0:
+        return 0.0
+    fs = recording.sampling_rate_hz
+    return float(walking_samples(recording.acc, recording.gyr, fs).sum() / fs)

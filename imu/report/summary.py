@@ -230,8 +230,10 @@ class Summary:
             return f"{text}, and {over}." if self.gap_count else f"{text}."
         if self.gap_count:
             # Without a lost stretch: samples held over a short loss, or the recording
-            # stopped while the last rep still moved (imu.core.analyzer: its end unknown).
-            ended = "the recording ended in it" if self.gap_count == 1 else "ended in one"
+            # stopped while the last rep still moved (imu.core.analyzer: its end unknown),
+            # or began while the first was under way (imu.core.metrics: its start unknown).
+            ended = ("the recording began or ended in it" if self.gap_count == 1
+                     else "began or ended in one")
             return f"Samples were lost during {self.gap_count} {unit}" \
                    f"{'' if self.gap_count == 1 else 's'}, or {ended}: {over}."
         return ""
@@ -865,15 +867,16 @@ def _in_holds(finding: Finding) -> Finding:
 
 def advice(reps: pd.DataFrame, profile: ExerciseProfile, tempo: Tempo | None = None,
            duration_s: float | None = None, lost_s: float = 0.0,
-           started: bool | None = None) -> Verdict:
+           started: bool | None = None, walked_s: float = 0.0) -> Verdict:
     """The progression / regression verdict (:func:`imu.report.coaching.session_verdict`).
 
     ``duration_s``: how long the recording lasted (None: unknown); with no rep, a recording
     too short for one is told so, as the session table's verdict tells it, and so is one whose
     sensor was lost for most of it (``lost_s``, s); ``started``: whether a rep (hold) was
-    under way when it ended (None: not known).
+    under way when it ended (None: not known); ``walked_s``: how long the person walked in it,
+    s (with no rep, a walk is told so).
     """
-    return session_verdict(reps, profile, tempo, duration_s, lost_s, started)
+    return session_verdict(reps, profile, tempo, duration_s, lost_s, started, walked_s)
 
 
 def uncertain_faults(reps: pd.DataFrame) -> str:
@@ -943,6 +946,7 @@ def summarize(
     tolerance: TempoTolerance | None = None,
     duration_s: float | None = None,
     started: bool | None = None,
+    walked_s: float = 0.0,
 ) -> Summary:
     """The ten-second summary of one recording.
 
@@ -964,6 +968,9 @@ def summarize(
         started: whether a rep (hold) was under way when the recording ended
             (:attr:`imu.report.session.SessionReport.unfinished`; None: not known): with
             none, such a session is told none was found.
+        walked_s: how long the person walked in the recording, s
+            (:attr:`imu.report.session.SessionReport.walked_s`): with no rep, a walk is told
+            so rather than "the pelvis did not rotate".
 
     """
     ranked = findings(reps, profile, tempo, tolerance)
@@ -990,7 +997,8 @@ def summarize(
         tut_s=judged_tut_s(reps),
         fixes=tuple(ranked[:max_fixes]),
         also=tuple(ranked[max_fixes:]),
-        advice=advice(reps, profile, tempo, duration_s, lost_s(lost_spans_s), started),
+        advice=advice(reps, profile, tempo, duration_s, lost_s(lost_spans_s), started,
+                      walked_s),
         uncertain=uncertain,
         uncertain_faults=uncertain_faults(reps),
         unit=unit,

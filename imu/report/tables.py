@@ -686,6 +686,7 @@ def session_table(
     duration_s: float,
     lost_s: float = 0.0,
     started: bool | None = None,
+    walked_s: float = 0.0,
 ) -> pd.DataFrame:
     """The one-row session table (schema in the module docstring).
 
@@ -700,9 +701,11 @@ def session_table(
             verdict of a recording with no rep (:func:`imu.report.coaching.session_verdict`).
         started: whether a rep (hold) was under way when the recording ended (None: not
             known), for the verdict of an early end with none.
+        walked_s: how long the person walked in the recording, s, for the verdict of a
+            walk with no rep (0: not known).
 
     """
-    verdict = session_verdict(reps, profile, tempo, duration_s, lost_s, started)
+    verdict = session_verdict(reps, profile, tempo, duration_s, lost_s, started, walked_s)
     date = (
         datetime.fromtimestamp(meta.start_time_s, tz=UTC).isoformat(timespec="seconds")
         if meta.start_time_s

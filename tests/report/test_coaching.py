@@ -255,3 +255,19 @@ def test_a_plank_verdict_with_faults_never_says_keep_this_hold():
     clean = summarize(reps_table([make_rep(1, 1, 0.0, concentric_s=1.0, top_hold_s=46.0,
                                            eccentric_s=1.0, rom_deg=0.0)]), plank, tempo)
     assert "no fault: keep this variant" in clean.advice.text
+
+
+def test_a_walk_with_no_rep_is_told_it_was_a_walk() -> None:
+    """With no rep and 20 s or more of walking, the verdict is about the walk, not "the
+    pelvis did not rotate ... curl the pelvis"; a plank's in holds. Under 20 s (a few steps
+    to the mat before a set never done), the movement verdict stays."""
+    empty = reps_table([], get_profile("reverse-crunch"))
+    crunch, plank = get_profile("reverse-crunch"), get_profile("plank")
+    walk = session_verdict(empty, crunch, duration_s=130.0, walked_s=111.0)
+    assert walk.kind == "no_reps"
+    assert walk.text.startswith("No reps found: the recording looks like walking (111 s of ")
+    assert "curl" not in walk.text
+    held = session_verdict(reps_table([], plank), plank, duration_s=130.0, walked_s=60.0)
+    assert held.text.startswith("No holds found: the recording looks like walking (60 s")
+    few_steps = session_verdict(empty, crunch, duration_s=130.0, walked_s=8.0)
+    assert "did not rotate" in few_steps.text

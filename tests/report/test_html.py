@@ -337,8 +337,8 @@ def test_beside_other_exercises_what_means_nothing_for_one_reads_n_a() -> None:
         return [html_lib.unescape(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", found.group(1))]
 
     assert row("Median descent (s)")[0] == "n/a"  # the plank
-    # The dead bug has uncertain reps, left out of the swing and fault shares: said so.
-    assert row("Reps with a swing (%, uncertain reps left out)")[:2] == ["n/a", "n/a"]
+    # The plank and the dead bug judge no swing: n/a beside the crunch's share.
+    assert row("Reps with a swing (%)")[:2] == ["n/a", "n/a"]
     held = row("Time held (s)")
     assert held[0] != "n/a" and held[1:] == ["n/a", "n/a"]
     assert row("Median descent (s)")[2] != "n/a"  # the reverse crunch's is real

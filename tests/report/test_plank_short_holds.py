@@ -39,6 +39,15 @@ def test_short_holds_against_a_long_prescription_still_look_like_reps() -> None:
     assert "look like reps, not a held plank" in _verdict(2.0, "1-5-1", ok=False)
 
 
+@pytest.mark.parametrize("tempo", ["1-10-1", "1-20-1", "1-45-1"])
+def test_a_beginners_8_s_plank_is_a_short_plank_not_reps(tempo: str) -> None:
+    """Trial 20: 8 s holds against 10-45 s were "These look like reps, not a held plank",
+    right after "fix first: hold a little longer"."""
+    text = _verdict(8.0, tempo, ok=False)
+    assert "look like reps" not in text and "another exercise" not in text
+    assert f"3 of 3 holds were shorter than the prescribed {tempo.split('-')[1]} s" in text
+
+
 def test_the_trial_plank_of_5_s_holds(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     rec = tmp_path / "p.parquet"
     assert main(["simulate", "plank", "--hold", "5", "--reps", "3", "--seed", "60",
