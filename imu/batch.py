@@ -91,10 +91,12 @@ import pyarrow.parquet as pq
 from imu.core.analyzer import AnalyzerParams
 from imu.errors import ImportOptionsError, ImuError
 from imu.exercises import (
+    EXERCISE_ALIASES,
     MIN_HOLD_TEMPO_S,
     PROFILES,
     ExerciseProfile,
     check_tempo_fits,
+    closest_name,
     get_profile,
     profile_name,
 )
@@ -383,7 +385,10 @@ def _manifest_row(values: dict[str, str | None]) -> tuple[dict[str, Any], list[s
         try:
             exercise = profile_name(exercise)
         except ImuError:
-            problems.append(f"unknown exercise {exercise!r}; one of: {', '.join(PROFILES)}")
+            guess = closest_name(exercise, [*PROFILES, *EXERCISE_ALIASES])
+            problems.append(f"unknown exercise {exercise!r}; "
+                            f"{f'did you mean {guess}? ' if guess else ''}"
+                            f"one of: {', '.join(PROFILES)}")
             exercise = _BAD + exercise
     fields["exercise"] = exercise
     tempo = values.get("tempo")

@@ -477,16 +477,23 @@ def profile_name(name: str) -> str:
 def closest_name(key: str, names: list[str]) -> str | None:
     """The one of ``names`` that ``key`` most likely misspells, or None.
 
-    Hyphens and a plural ``s`` are ignored first (``deadbug``, ``leg-raises``); otherwise the
-    closest by :func:`difflib.get_close_matches` (ratio 0.75 or more).
+    Hyphens and a plural ``s`` are ignored first (``deadbug``, ``leg-raises``); then a word
+    of one name alone (``crunch``, ``bug``: when only one name has it); otherwise the closest
+    by :func:`difflib.get_close_matches` (ratio 0.75 or more).
     """
     def bare(text: str) -> str:
-        return text.replace("-", "").removesuffix("s")
+        return text.replace("-", "").replace("_", "").replace(" ", "").casefold() \
+            .removesuffix("s")
 
     same = [n for n in names if bare(n) == bare(key)]
     if same:
         return same[0]
-    close = difflib.get_close_matches(key, names, n=1, cutoff=0.75)
+    word = bare(key)
+    having = [n for n in names if len(word) >= 3
+              and word in (bare(part) for part in n.split("-"))]
+    if len(having) == 1:
+        return having[0]
+    close = difflib.get_close_matches(key.casefold(), names, n=1, cutoff=0.75)
     return close[0] if close else None
 
 

@@ -293,6 +293,13 @@ def _dispatch(args: argparse.Namespace) -> int:
         print(f"imu {args.command}: interrupted{': ' + detail if detail else ''}",
               file=sys.stderr)
         return 130
+    except Exception as exc:  # not foreseen: a bug, said in one line (-v: the traceback)
+        if args.verbose:
+            raise
+        from imu.cli._output import bug_text
+
+        print(f"imu {args.command}: error: {bug_text(exc)}", file=sys.stderr)
+        return 3
     return code
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import shlex
 import sys
 from pathlib import Path
 from typing import cast
@@ -221,6 +222,37 @@ def add_csv_options(parser: argparse.ArgumentParser) -> None:
         action="store_false",
         help="do not check gravity, gyro range and rate against the declared units",
     )
+
+
+def import_flags(args: argparse.Namespace) -> str:
+    """The import options of ``args`` that differ from their defaults, as shell words.
+
+    For the commands the notes suggest (``imu analyze FILE --from S ...``): a CSV read with
+    ``--split-by user_name,classe --acc-unit counts ...`` must be read so again, or the
+    suggested command fails or analyses other data. "" when every option is its default.
+    """
+    defaults = argparse.ArgumentParser(add_help=False)
+    add_csv_options(defaults)
+    default = defaults.parse_args([])
+    words: list[str] = []
+    for action in defaults._actions:
+        if not action.option_strings or not hasattr(args, action.dest):
+            continue
+        value = getattr(args, action.dest)
+        if value == getattr(default, action.dest):
+            continue
+        flag = action.option_strings[0]
+        if isinstance(action, argparse._StoreFalseAction):
+            words.append(flag)
+            continue
+        if isinstance(value, tuple):
+            text = ",".join(value)
+        elif isinstance(value, float):
+            text = f"{value:g}"
+        else:
+            text = "tab" if value == "\t" else str(value)
+        words += [flag, shlex.quote(text)]
+    return " ".join(words)
 
 
 DELIMITER_NAMES = {"\\t": "\t", "tab": "\t"}

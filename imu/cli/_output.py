@@ -142,3 +142,17 @@ def prepare_analysis(command: str) -> None:
 
     kernels.set_compile_notice(notice)
     kernels.ensure_compiled()
+
+
+def bug_text(exc: BaseException) -> str:
+    """One line for an error imu did not foresee (a bug), naming it and what to do.
+
+    Every foreseen problem is an :class:`imu.errors.ImuError` with its own message; anything
+    else is a bug, reported so, without a traceback unless asked for (``-v``).
+    """
+    from imu.cli import one_line
+
+    detail = one_line(exc)
+    return (f"internal error ({type(exc).__name__}{': ' + detail if detail else ''}): a bug "
+            "in imu, not in your data or options; please report it with the command you ran, "
+            "and run it again with -v to see where it happened")

@@ -31,12 +31,13 @@ from imu.cli._csvargs import (
     add_csv_options,
     console,
     csv_options,
+    import_flags,
     load,
     positive_number,
     print_repairs,
     too_slow,
 )
-from imu.cli._output import prepare_analysis
+from imu.cli._output import bug_text, prepare_analysis
 from imu.cli._range import (
     add_range_options,
     check_range,
@@ -133,7 +134,7 @@ part of a recording (--from S, --to S):
 
 exit codes:
   0 every recording analysed, 1 some skipped (the others analysed and written),
-  2 nothing analysed (error).
+  2 nothing analysed (error), 3 an internal error (a bug in imu; -v shows where).
 
 examples:
   imu analyze session.parquet --exercise reverse-crunch --tempo 3-1-3 --out out/
@@ -219,6 +220,11 @@ def _named_recordings(
                 raise
             skipped.append((str(path), one_line(exc)))
             continue
+        except Exception as exc:  # a bug met on one file: the others go on (-v: raised)
+            if skipped is None or args.verbose:
+                raise
+            skipped.append((str(path), bug_text(exc)))
+            continue
         for item in loaded:
             name = path.stem if len(loaded) == 1 else item.name
             print_repairs("analyze", item.repairs)
@@ -275,15 +281,21 @@ def _unknown_exercise(args: argparse.Namespace) -> list[Path]:
 def _unreadable(path: Path) -> bool:
     """Whether the reader should say what is wrong with ``path`` first.
 
-    An empty file, or one named ``.parquet`` without Parquet's magic bytes at both ends
-    (truncated, or no Parquet at all): "names no exercise" would send the user the wrong way.
+    An empty file, a damaged zip, or one named ``.parquet`` without Parquet's magic bytes at
+    both ends (truncated, or no Parquet at all): "names no exercise" would send the user the
+    wrong way.
     """
+    import zipfile
+
     from imu.io.summary import PARQUET_MAGIC
 
     try:
         size = path.stat().st_size
         if size == 0:
             return True
+        with path.open("rb") as f:
+            if f.read(2) == b"PK" and not zipfile.is_zipfile(path):
+                return True  # the zip reader says it is damaged
         if path.suffix.lower() not in {".parquet", ".pq"}:
             return False
         with path.open("rb") as f:
@@ -404,12 +416,18 @@ def _run(args: argparse.Namespace) -> int:
             skipped.append((str(path) if name == path.stem else f"{path} [{name}]",
                             one_line(exc)))
             continue
+        except Exception as exc:  # a bug met on one recording: the others go on
+            if not several or args.verbose:
+                raise
+            skipped.append((str(path) if name == path.stem else f"{path} [{name}]",
+                            bug_text(exc)))
+            continue
         reports.append(report)
     for line in _skipped_lines(skipped):
         print(line, file=sys.stderr)
-    note = tempo_not_applied(args.tempo, reports)
-    if note:
-        print(f"imu analyze: note: {note}", file=sys.stderr)
+    for note in (tempo_not_applied(args.tempo, reports), pause_not_judged(reports)):
+        if note:
+            print(f"imu analyze: note: {note}", file=sys.stderr)
     if not reports:
         raise ImuError(
             f"none of the {len(skipped)} recordings could be analysed (each is listed above "
@@ -441,6 +459,48 @@ def tempo_not_applied(given: str | None, reports: list[SessionReport]) -> str:
     return (f"--tempo {given} does not apply to {which}: the pelvis should stay still, so "
             "only its hip drives are told, and a hip drive has no tempo (the session table "
             "keeps the tempo as given)")
+
+
+BRIDGED_NOTE_SHARE = 0.05
+"""A recording with at least this share of its samples missing in gaps short enough to bridge
+gets a note (:func:`bridged_note`)."""
+
+
+def bridged_note(report: SessionReport, n_samples: int) -> str:
+    """How many missing samples the analysis bridged, when they are many; else "".
+
+    Short gaps (a lost BLE frame or two) are interpolated and cost nothing one by one, so
+    the gap note names only the long ones; but 30% of a dead bug's samples lost in 181 short
+    gaps went unsaid in ``imu analyze`` and its report, while ``imu live`` told it.
+    """
+    fs = report.sampling_rate_hz
+    missing = sum(gap.n_samples for gap in report.meta.gaps)
+    lost = sum(round((b - a) * fs) for a, b in report.lost_spans_s)
+    bridged = missing - lost
+    if n_samples <= 0 or bridged < BRIDGED_NOTE_SHARE * n_samples:
+        return ""
+    short = sum(1 for gap in report.meta.gaps if gap.n_samples <= max(
+        1, round(report.params.max_interp_s * fs)))
+    return (f"{bridged / fs:.1f} s of samples ({100 * bridged / n_samples:.0f}%) were missing "
+            f"in {short} short gaps and bridged (interpolated): the reps are measured across "
+            "them; keep the sensor near the receiver")
+
+
+def pause_not_judged(reports: list[SessionReport]) -> str:
+    """That a prescription's bottom pause (``3-1-3-2``) is shown but not judged, or "".
+
+    The fourth number was taken and then, silently, left out of every verdict: ``tempo_ok``
+    covers the concentric, the top hold and the eccentric (docs/reports.md); each rep's pause
+    is in the reps table (``bottom_pause_s``, "pause").
+    """
+    given = {str(r.tempo) for r in reports
+             if r.tempo.bottom_pause_s and not r.profile.isometric
+             and not r.profile.every_rep_is_swing}
+    if not given:
+        return ""
+    return (f"the bottom pause of {', '.join(sorted(given))} is shown (the reps table's pause "
+            "column) but not judged: on tempo means the way up, the hold at the top and the "
+            "way down")
 
 
 def _skipped_lines(skipped: list[tuple[str, str]]) -> list[str]:
@@ -513,7 +573,8 @@ def _analyse_one(
                                                  settle=True)
         print(f"imu analyze: note: {name}: analysing {first_sample_s:.2f}-"
               f"{first_sample_s + recording.duration_s:.2f} s of its {whole_s:.2f} s "
-              f"({range_words(args)}); times are on the whole recording's clock",
+              f"({range_words(args)}); times are on the whole recording's clock, sets are "
+              "numbered from 1 within the part",
               file=sys.stderr)
     try:
         check_long_enough(recording, where)
@@ -534,8 +595,13 @@ def _analyse_one(
     coarse = coarse_rate_note(recording.sampling_rate_hz, report.profile)
     if coarse:
         print(f"imu analyze: note: {name}: {coarse}", file=sys.stderr)
-    # The notes' commands name this file (batch keeps FILE: it reads many).
-    this = f"imu analyze {shlex.quote(str(path))}"
+    bridged = bridged_note(report, recording.n_samples)
+    if bridged:
+        print(f"imu analyze: note: {name}: {bridged}", file=sys.stderr)
+    # The notes' commands name this file (batch keeps FILE: it reads many), and how it was
+    # imported (a CSV read with --split-by, --acc-unit counts ... must be read so again).
+    flags = "" if is_imu_recording(Path(path)) else import_flags(args)
+    this = f"imu analyze {shlex.quote(str(path))}{' ' + flags if flags else ''}"
     off_axis = off_axis_note(recording, report)  # the axis learned from other movement
     if off_axis:
         print(f"imu analyze: note: {name}: {off_axis.replace('imu analyze FILE', this)}",
@@ -567,7 +633,7 @@ def _print_and_write(
         print_prose(out, f"{prefix}{session_line(r, row, tempo_given=args.tempo is not None)}")
         summary = summarize(r.reps, r.profile, r.tempo, lost_spans_s=r.lost_spans_s,
                             tolerance=r.tolerance, duration_s=float(row["duration_s"]),
-                            started=r.unfinished)
+                            started=r.unfinished, walked_s=r.walked_s)
         if summary.gap_note:  # what a lost sensor cost, as the HTML report says it
             # Of many gaps the first few; the report written below lists them all.
             listed = f"in {Path(args.out) / 'report.html'}"

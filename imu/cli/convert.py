@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,14 @@ from imu.cli._csvargs import (
     import_any,
     print_repairs,
 )
-from imu.cli._range import add_range_options, check_range, cut_to_range, has_range, range_words
+from imu.cli._range import (
+    RangeError,
+    add_range_options,
+    check_range,
+    cut_to_range,
+    has_range,
+    range_words,
+)
 from imu.errors import ImportOptionsError, RecordingError
 from imu.io.atomic import folder_refuses_files
 from imu.io.csv_import import ImportedRecording
@@ -117,20 +125,36 @@ def run(args: argparse.Namespace) -> int:
         names = [imp.name for imp in imported]
     targets = output_paths(args.output, names)
     refuse_overwriting_input(args.input, targets)
+    out = console("convert")
+    # Every part cut before any is written. Of several groups (--split-by, a folder), one the
+    # range misses is skipped with a note, as imu analyze skips it; with none left, the error.
+    cuts: list[tuple[Recording, float] | None] = []
+    missed: list[RangeError] = []
+    for (rec, _), name in zip(parts, names, strict=True):
+        try:
+            cuts.append(cut_to_range(rec, args, name, "convert") if has_range(args)
+                        else (rec, 0.0))
+        except RangeError as exc:
+            if len(parts) == 1:
+                raise
+            missed.append(exc)
+            cuts.append(None)
+    if missed and len(missed) == len(parts):
+        raise RangeError(f"{range_words(args)} misses every one of the {len(parts)} "
+                         f"recordings: nothing to write (the first: {missed[0]})")
+    for problem in missed:
+        print(f"imu convert: skipped {problem}", file=sys.stderr)
+    kept = [(part, cut, path) for part, cut, path in zip(parts, cuts, targets, strict=True)
+            if cut is not None]
     if not args.force:
-        existing = [str(p) for p in targets if p.exists()]
+        existing = [str(path) for _, _, path in kept if path.exists()]
         if existing:
             raise RecordingError(
                 f"{', '.join(existing[:3])}{' ...' if len(existing) > 3 else ''} already "
                 f"{'exists' if len(existing) == 1 else 'exist'}; pass --force to overwrite or "
                 "choose another OUT"
             )
-    out = console("convert")
-    # Every part cut before any is written: a range outside one group writes none.
-    cuts = [cut_to_range(rec, args, name, "convert") if has_range(args) else (rec, 0.0)
-            for (rec, _), name in zip(parts, names, strict=True)]
-    for i, ((whole, imp), (recording, first_s), path) in enumerate(
-            zip(parts, cuts, targets, strict=True)):
+    for i, ((whole, imp), (recording, first_s), path) in enumerate(kept):
         if i:
             out.print()
         if imp is not None:
@@ -143,9 +167,11 @@ def run(args: argparse.Namespace) -> int:
                       "starts at 0 there")
         write_recording(recording, path)
         out.print(f"wrote: {path}")
-    if len(parts) > 1:
+    if len(kept) > 1 or missed:
         out.print()
-        out.print(f"{len(parts)} recordings written to {targets[0].parent}")
+        skipped = f" ({len(missed)} skipped: the range misses them)" if missed else ""
+        out.print(f"{len(kept)} recording{'s' if len(kept) != 1 else ''} written to "
+                  f"{kept[0][2].parent}{skipped}")
     return 0
 
 

@@ -30,7 +30,13 @@ from imu.cli._phone import add_phone_options, announce, phone_source
 from imu.cli._web import add_web_option, serve, with_web
 from imu.core.metrics import TempoTolerance
 from imu.errors import ImuError
-from imu.exercises import PROFILES, ExerciseProfile, check_tempo_fits, get_profile
+from imu.exercises import (
+    PROFILES,
+    ExerciseProfile,
+    check_tempo_fits,
+    closest_name,
+    get_profile,
+)
 from imu.io.journal import SUFFIX
 from imu.live.events import DEVICE_STOPPED, Listener
 from imu.live.finish import (
@@ -168,7 +174,8 @@ def add_stream_options(p: argparse.ArgumentParser, name_prefix: str = "live",
                         f"{MAX_SPEED:g} [1]")
     p.add_argument("--bell", action="store_true", help="ring the terminal bell on every rep")
     p.add_argument("--plain", action="store_true",
-                   help="plain line output even on a terminal (automatic when piped)")
+                   help="plain line output even on a terminal (automatic when piped, and "
+                        "on a terminal that cannot redraw the screen: TERM=dumb)")
     p.add_argument("--name", default=None, metavar="NAME", type=session_name,
                    help=f"recording name, without .parquet: NAME.parquet and NAME/ are "
                         f"written [{name_prefix}-YYYYmmdd-HHMMSS]")
@@ -267,8 +274,9 @@ def register(subparsers: Any) -> None:
     sim.add_argument("--sim-sets", type=int, default=1, metavar="N", help="sets [1]")
     sim.add_argument("--sim-seed", type=int, default=0, metavar="N", help="random seed [0]")
     sim.add_argument("--sim-faults", type=_faults, default={}, metavar="NAME=P,...",
-                     help="faults per rep with their probability, e.g. dropped_eccentric=0.5,"
-                          "swing=0.2 (names: 'imu simulate --help') [none]")
+                     help="chance per rep that a fault is drawn, e.g. dropped_eccentric=0.5,"
+                          "swing=0.2; its size straddles the label's threshold, so only some "
+                          "are labelled (names: 'imu simulate --help') [none]")
     sim.add_argument("--sim-drop", type=_fraction, default=0.0, metavar="P",
                      help="fraction of frames the virtual sensor drops [0]")
     sim.add_argument("--sim-disconnect-at", type=positive_number, action="append", default=[],
@@ -290,9 +298,13 @@ def register(subparsers: Any) -> None:
 # ----------------------------------------------------------------------------------- running
 def make_view(args: argparse.Namespace, out: Console, profile: ExerciseProfile,
               tempo: Tempo) -> PlainView | RichView:
-    """Rich view on a terminal, plain lines otherwise."""
+    """Rich view on a terminal, plain lines otherwise.
+
+    Plain also on a terminal that cannot move the cursor (``TERM=dumb``: Emacs' shell, some
+    IDE consoles): the redrawn screen showed nothing there until the session ended.
+    """
     tol = TempoTolerance()
-    if sys.stdout.isatty() and not args.plain:
+    if sys.stdout.isatty() and not args.plain and not out.is_dumb_terminal:
         # The view's clocks run in data time: a simulated sensor or a replay at --speed X
         # runs X times faster than the wall clock (a real sensor at 1; replay has no --sim).
         fast = getattr(args, "sim", True)
@@ -313,8 +325,10 @@ def run(args: argparse.Namespace) -> int:
 
         args.sim = exercise_spelling(args.sim, EXERCISE_MODELS)
         if args.sim not in EXERCISE_MODELS:
+            guess = closest_name(args.sim, list(EXERCISE_MODELS))
             raise ImuError(
-                f"--sim {args.sim!r}: the simulator makes {', '.join(EXERCISE_MODELS)}; "
+                f"--sim {args.sim!r}: {f'did you mean {guess}? ' if guess else ''}"
+                f"the simulator makes {', '.join(EXERCISE_MODELS)}; "
                 "pick one of those"
             )
     if args.exercise is None:

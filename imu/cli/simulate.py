@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import re
 import time
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -24,7 +25,9 @@ EPILOG = """\
 exercises (default tempo):
 {exercises}
 
-faults (rate = probability per rep, per hold for the plank):
+faults (rate = the chance per rep, per hold for the plank, that the fault is drawn; its size is
+drawn across the label's threshold, so only some drawn faults are labelled, e.g. swing=1 gave
+3 swing reps of 16: the truth file's columns say which):
 {faults}
 
 tempo: up-hold-down seconds, e.g. 3-1-3 (3 s concentric, 1 s top hold, 3 s eccentric);
@@ -36,7 +39,9 @@ example:
   writes out/session.parquet and out/session.truth.csv (one row per rep).
 
   The recording is dated now (--date to say when, e.g. --date 2024-01-08): 'imu progress'
-  puts each session in its week. Its participant is sim-SEED.
+  puts each session in its week. Its participant is sim-SEED (--participant NAME to name
+  one: sessions of one participant, e.g. --participant me with --seed 1, 2, 3 and their
+  dates, make one progress page).
 """
 
 
@@ -77,7 +82,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                    help=f"sampling rate, one of {', '.join(map(str, OUTPUT_DATA_RATES_HZ))} "
                    "(default 104)")
     p.add_argument("--faults", default="", metavar="NAME=RATE,...",
-                   help="fault probabilities per rep, e.g. swing=0.2,dropped_eccentric=0.1")
+                   help="chance per rep that a fault is drawn, e.g. "
+                        "swing=0.2,dropped_eccentric=0.1 (its size straddles the label's "
+                        "threshold: only some are labelled)")
     p.add_argument("--rest", type=float, metavar="S",
                    help="rest between sets, s (default: 30-60 s drawn per rest)")
     p.add_argument("--hold", type=float, default=45.0, metavar="S",
@@ -104,9 +111,20 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument("--date", type=session_date, default=None, metavar="YYYY-MM-DD[THH:MM]",
                    help="when the session took place, UTC: the recording's start time, by "
                    "which 'imu progress' puts it in its week (default: now)")
+    p.add_argument("--participant", type=participant_arg, default=None, metavar="NAME",
+                   help="who the session is of, in the recording's metadata: sessions of "
+                   "one participant make one 'imu progress' page (default: sim-SEED)")
     p.add_argument("--force", action="store_true",
                    help="replace FILE and its truth (STEM.truth.csv) if they exist")
     p.set_defaults(func=run)
+
+
+def participant_arg(text: str) -> str:
+    """The argparse type of ``--participant``: a name, stripped; not empty."""
+    name = text.strip()
+    if not name:
+        raise argparse.ArgumentTypeError("the participant's name is empty; e.g. --participant me")
+    return name
 
 
 def session_date(text: str) -> float:
@@ -118,7 +136,11 @@ def session_date(text: str) -> float:
     """
     try:
         when = datetime.fromisoformat(text.strip())
-    except ValueError:
+    except ValueError as exc:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?)?", text.strip()):
+            raise argparse.ArgumentTypeError(  # the form is right, the day is not
+                f"date {text!r} is no calendar date ({exc}); e.g. 2024-02-29"
+            ) from None
         raise argparse.ArgumentTypeError(
             f"date {text!r} is not YYYY-MM-DD or YYYY-MM-DDTHH:MM (UTC), e.g. 2024-01-08 or "
             "2024-01-08T18:30"
@@ -290,7 +312,10 @@ def run(args: argparse.Namespace) -> int:
     session = simulate_session(spec)
     # Dated like a live recording (now, or --date): 'imu progress' needs the week.
     start_s = float(round(time.time())) if args.date is None else args.date
-    session = replace(session, recording=session.recording.with_meta(start_time_s=start_s))
+    meta = {"start_time_s": start_s}
+    if args.participant is not None:
+        meta["participant"] = args.participant
+    session = replace(session, recording=session.recording.with_meta(**meta))
     rec_path, truth_path = save_session(session, args.out)
     rec, truth = session.recording, session.truth
     n_faulty = int(truth[list(FAULTS)].any(axis=1).sum())

@@ -42,6 +42,7 @@ import logging
 import lzma
 import math
 import re
+import unicodedata
 import zipfile
 import zlib
 from collections.abc import Callable, Sequence
@@ -824,7 +825,7 @@ def read_csv_frame(path: Path, options: CsvOptions) -> pd.DataFrame:
     preamble: tuple[int, int, str] | None = None
     if above:
         lines = head.splitlines()
-        shown = next(ln for ln in lines[:above] if ln.strip()).decode("utf-8", "replace")
+        shown = next((ln for ln in lines[:above] if ln.strip()), b"").decode("utf-8", "replace")
         head = b"\n".join(lines[above:])
         skip += above
         preamble = (above, skip + 1, shown.lstrip("\ufeff").strip())
@@ -1025,10 +1026,12 @@ def _as_utf8(path: Path, head: bytes) -> bytes | None:
 
     Otherwise: compressed by gzip, bzip2 or xz (:data:`COMPRESSIONS`, whatever its name),
     UTF-16/32 with a byte order mark (:data:`TEXT_BOMS`), or UTF-16 without one (every other
-    byte of its start zero, as in ASCII text). A plain file is read from disk as it is.
+    byte of its start zero, as in ASCII text); and lines that end in CR alone (old Mac
+    text, Excel for Mac's "CSV (Macintosh)"), given LF endings: the file was read as one
+    line and called truncated. A plain file is read from disk as it is.
     """
     packed = _compression(head)
-    if packed is None and _text_codec(head) is None:
+    if packed is None and _text_codec(head) is None and not _cr_only(head):
         return None
     try:
         data = path.read_bytes()
@@ -1045,15 +1048,22 @@ def _as_utf8(path: Path, head: bytes) -> bytes | None:
                 "pass that"
             ) from exc
     codec = _text_codec(data[:4096])
-    if codec is None:
-        return data
-    try:
-        return data.decode(codec).encode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise RecordingError(
-            f"{path}: starts as {codec.upper()} text but byte {exc.start} is not "
-            f"{codec.upper()} ({exc.reason}); save the file again as 'CSV UTF-8'"
-        ) from exc
+    if codec is not None:
+        try:
+            data = data.decode(codec).encode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise RecordingError(
+                f"{path}: starts as {codec.upper()} text but byte {exc.start} is not "
+                f"{codec.upper()} ({exc.reason}); save the file again as 'CSV UTF-8'"
+            ) from exc
+    if _cr_only(data[:4096]):
+        data = data.replace(b"\r", b"\n")
+    return data
+
+
+def _cr_only(head: bytes) -> bool:
+    """Whether the lines of text starting with ``head`` end in CR alone (no LF at all)."""
+    return b"\r" in head.rstrip(b"\r") and b"\n" not in head
 
 
 def _text_codec(head: bytes) -> str | None:
@@ -1106,17 +1116,21 @@ def _check_field_counts(path: Path, head: bytes, delimiter: str) -> None:
 
 
 def _leading_comment_lines(head: bytes) -> int:
-    """How many lines at the top of a file start with '#' (comments above the header).
+    """How many lines at the top of a file start with '#' or are blank (above the header).
 
     When the line after them is data (numbers only), the last '#' line is the header itself,
     as ``numpy.savetxt(..., header=...)`` writes it ("# time_s,acc_x,..."), and is not counted.
+    Blank lines are skipped as comments are: an exporter's empty first line, or one after
+    its "# exported by ..." line (they once ended the import in a traceback).
     """
     lines = head.lstrip(b"\xef\xbb\xbf").splitlines()
     n = 0
-    while n < len(lines) - 1 and lines[n].lstrip().startswith(b"#"):
+    while n < len(lines) - 1 and (not lines[n].strip() or lines[n].lstrip().startswith(b"#")):
         n += 1
     if n and _is_numbers(lines[n]):
-        n -= 1
+        comments = [i for i in range(n) if lines[i].lstrip().startswith(b"#")]
+        if comments:
+            n = comments[-1]
     return n
 
 
@@ -2003,7 +2017,10 @@ with a hash of the whole, so names stay apart and under every file system's 255 
 def _group_name(key: tuple[tuple[str, str], ...], source: str) -> str:
     if not key:
         return Path(source).stem or "recording"
-    parts = [re.sub(r"[^A-Za-z0-9.-]+", "-", v).strip("-.") or "empty" for _, v in key]
+    # Accents are taken off first (José -> Jose, not Jos), as export-bids names them.
+    plain = ["".join(c for c in unicodedata.normalize("NFKD", v) if not unicodedata.combining(c))
+             for _, v in key]
+    parts = [re.sub(r"[^A-Za-z0-9.-]+", "-", v).strip("-.") or "empty" for v in plain]
     name = "_".join(parts)
     if len(name) > MAX_GROUP_NAME:
         digest = hashlib.sha1("\0".join(v for _, v in key).encode()).hexdigest()[:8]

@@ -371,7 +371,14 @@ def no_phone_export(path: Path) -> ImportOptionsError:
     # batch dataset's tables, say).
     recordings = [n for n in names if n.lower().endswith(".parquet") and len(Path(n).parts) == 1]
     if path.is_dir():
-        from imu.io.load import report_table_kind
+        from imu.io.load import is_batch_dataset, report_table_kind
+
+        if is_batch_dataset(path):  # as imu batch and export-bids say it
+            return ImportOptionsError(
+                f"{path}: a dataset written by imu batch (results, not recordings); give the "
+                "recordings it was made from, or read its tables with pandas, Dask or "
+                "DuckDB (docs/research.md), 'imu progress' or 'imu export-bids'"
+            )
 
         # A folder of reports (imu analyze --out): its reps/sets/session tables are the
         # results of an analysis, not recordings to pass as files.

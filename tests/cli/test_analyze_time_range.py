@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from scipy.spatial.transform import Rotation
@@ -53,6 +54,7 @@ def test_a_part_keeps_the_recording_clock(
     assert main(["analyze", str(crunches), "--from", f"{start:.1f}", "--out", str(out)]) == 0
     err = capsys.readouterr().err
     assert f"analysing {start:.1f}0-" in err and "whole recording's clock" in err
+    assert "sets are numbered from 1 within the part" in err
     part = pd.read_csv(out / "reps.csv")
     second = whole[whole["set"] == 2]
     assert len(part) == len(second) == 8
@@ -196,3 +198,52 @@ def test_a_recording_cut_in_a_lowering_says_the_last_rep_is_not_counted(
         assert main(["analyze", str(path), "--out", str(tmp_path / f"o{cut_s:.0f}")]) == 0
         err = capsys.readouterr().err
         assert ("the recording ended during a movement" in err) is said, err
+
+
+def test_convert_skips_the_groups_a_range_misses(
+    crunches: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A CSV split into groups of different lengths (--split-by): a --from past one group's
+    end failed the whole file ("--from 35 is at or past the recording's end") and wrote
+    nothing; imu analyze skips that group. Now convert skips it too, with a note, and writes
+    the others; a range that misses every group is still an error."""
+    frame = pd.read_parquet(crunches)
+    long_part = frame.assign(who="long")
+    short_part = frame[frame["time_s"] < 30.0].assign(who="short")
+    csv = tmp_path / "two.csv"
+    pd.concat([long_part, short_part]).to_csv(csv, index=False)
+    out = tmp_path / "parts"
+    assert main(["convert", str(csv), str(out), "--split-by", "who", "--from", "40"]) == 0
+    said = capsys.readouterr()
+    assert sorted(p.name for p in out.iterdir()) == ["long.parquet"]
+    assert "imu convert: skipped short: --from 40 is at or past the recording's end" in said.err
+    assert "1 recording written to" in said.out and "(1 skipped" in said.out
+    assert main(["convert", str(csv), str(tmp_path / "none"), "--split-by", "who",
+                 "--from", "9999", "--force"]) == 2
+    assert "--from 9999 misses every one of the 2 recordings" in capsys.readouterr().err
+
+
+def test_the_notes_command_reads_a_csv_as_it_was_read(
+    crunches: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The same turned second set as a CSV in g and deg/s: the note's command named the file
+    but not --acc-unit g --gyr-unit deg/s, so run as given it read the file in m/s^2 and
+    rad/s and refused it. It carries the import options given (and only those)."""
+    rec = read_recording(crunches)
+    half = rec.n_samples // 2
+    turn = Rotation.from_euler("z", 90, degrees=True).as_matrix()
+    acc, gyr = rec.acc.copy(), rec.gyr.copy()
+    acc[half:], gyr[half:] = acc[half:] @ turn.T, gyr[half:] @ turn.T
+    csv = tmp_path / "turned.csv"
+    t = np.arange(rec.n_samples) / rec.sampling_rate_hz
+    pd.DataFrame({"time_s": t, **{f"acc_{a}": acc[:, i] / 9.80665 for i, a in enumerate("xyz")},
+                  **{f"gyr_{a}": np.degrees(gyr[:, i]) for i, a in enumerate("xyz")}}).to_csv(
+        csv, index=False)
+    assert main(["analyze", str(csv), "--acc-unit", "g", "--gyr-unit", "deg/s",
+                 "--exercise", "reverse-crunch", "--out", str(tmp_path / "a")]) == 0
+    err = capsys.readouterr().err
+    command = err.split("(imu analyze ", 1)[1].split(")", 1)[0].split()
+    assert command[:5] == [str(csv), "--acc-unit", "g", "--gyr-unit", "deg/s"]
+    assert "--time-col" not in command  # a default: not repeated
+    assert main(["analyze", *command[:-1], str(tmp_path / "b")]) == 0
+    assert len(pd.read_csv(tmp_path / "b" / "reps.csv")) >= 8

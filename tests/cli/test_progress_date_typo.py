@@ -60,6 +60,10 @@ def test_progress_names_a_session_dated_decades_away(
             f"of {manifest}") in text
     assert text.count("warning: session") == 1  # said once, not again for the manifest
     assert (out / "progress.html").exists()  # the data are still used
+    # The page says it too (trial 20: only the terminal did, the page ran over 36 years).
+    page = (out / "progress.html").read_text()
+    assert page.count('<p class="warning" role="alert">Warning: session ') == 1
+    assert "is dated 2062-01-19, in the future" in page
 
 
 def test_progress_says_nothing_of_dates_close_together(

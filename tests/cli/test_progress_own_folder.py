@@ -122,3 +122,35 @@ def test_a_bad_simulate_date_is_one_line(
     err = capsys.readouterr().err
     assert "date '08/01/2024' is not YYYY-MM-DD" in err
     assert not (tmp_path / "x.parquet").exists()
+
+
+def test_a_date_in_the_right_form_that_is_no_day_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Trial 20: 2024-02-30 was told it "is not YYYY-MM-DD", which it is."""
+    assert main(["simulate", "plank", "--date", "2024-02-30",
+                 "--out", str(tmp_path / "x.parquet")]) == 2
+    err = capsys.readouterr().err
+    assert "date '2024-02-30' is no calendar date (day is out of range for month)" in err
+    assert "is not YYYY-MM-DD" not in err
+
+
+def test_simulated_sessions_of_one_named_participant_make_one_progress_page(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Trial 20: each simulated session was its own participant (sim-SEED), so 'imu progress'
+    over four of them refused with "4 participants"; --participant names one."""
+    folder = tmp_path / "rec"
+    for seed, date in ((1, "2024-01-08"), (2, "2024-01-15"), (3, "2024-01-22")):
+        assert main(["simulate", "reverse-crunch", "--sets", "1", "--reps", "4", "--seed",
+                     str(seed), "--date", date, "--participant", "me",
+                     "--out", str(folder / f"s{seed}.parquet")]) == 0
+    assert read_recording(folder / "s1.parquet").meta.participant == "me"
+    capsys.readouterr()
+    assert main(["progress", str(folder), "--out", str(tmp_path / "p")]) == 0, \
+        capsys.readouterr().err
+    assert (tmp_path / "p" / "progress.html").exists()
+    # A participant written in another case is the one meant (trial 20: p02 for P02).
+    assert main(["progress", str(folder), "--participant", "ME",
+                 "--out", str(tmp_path / "q")]) == 0, capsys.readouterr().err
+    assert (tmp_path / "q" / "progress.html").exists()

@@ -450,3 +450,16 @@ def test_long_split_by_values_give_short_distinct_names(write_csv: WriteCsv) -> 
     names = [r.name for r in result]
     assert len(set(names)) == 2
     assert all(len(n) <= MAX_GROUP_NAME and n.startswith("ppp") for n in names)
+
+
+def test_accented_split_by_values_keep_their_letters(write_csv: WriteCsv) -> None:
+    """Trial 20: José's recording was written as Jos.parquet; accents are taken off first
+    (as export-bids does: Müller -> Muller)."""
+    parts = []
+    for i, who in enumerate(["José", "Müller"]):
+        part = synthetic_samples(n=200, seed=i)
+        part["time_s"] += 100 * i
+        parts.append(part.assign(person=who))
+    result = import_csv(write_csv(pd.concat(parts)), CsvOptions(split_by=("person",),
+                                                                rate_hz=50.0))
+    assert sorted(r.name for r in result) == ["Jose", "Muller"]

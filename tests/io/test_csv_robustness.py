@@ -121,6 +121,17 @@ def test_utf16_and_utf32_text_is_read(
     _same_data(path, samples)
 
 
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
+def test_lines_ending_in_cr_alone_are_read(
+    encoding: str, samples: pd.DataFrame, tmp_path: Path
+) -> None:
+    """Old Mac text (Excel for Mac's "CSV (Macintosh)") ends lines in CR alone: the file was
+    read as one line of 39,199 fields and called "truncated" (trial 20)."""
+    path = tmp_path / "mac.csv"
+    path.write_bytes(samples.to_csv(index=False, lineterminator="\r").encode(encoding))
+    _same_data(path, samples)
+
+
 @pytest.mark.parametrize("name", ["data.csv.gz", "data.csv"])
 def test_gzip_csv_is_read_whatever_its_name(
     name: str, samples: pd.DataFrame, tmp_path: Path
