@@ -23,10 +23,10 @@ from imu.sim import SessionSpec
 
 def test_holdout_ranges_are_the_published_ones() -> None:
     assert [(r.start, r.stop - 1) for r in HOLDOUT_RANGES] == [
-        (121000, 121099), (121100, 121199), (121200, 121299), (121300, 121399),
-        (121400, 121499)]
+        (122000, 122099), (122100, 122199), (122200, 122299), (122300, 122399),
+        (122400, 122499)]
     assert [r.label for r in holdout_ranges(10)] == [
-        "121000-121009", "121100-121109", "121200-121209", "121300-121309", "121400-121409"]
+        "122000-122009", "122100-122109", "122200-122209", "122300-122309", "122400-122409"]
     assert touches_holdout(holdout_ranges(1))
     assert touches_holdout((SeedRange(90400, 5),))  # the earlier held-out sets, seen since
     assert touches_holdout((SeedRange(91300, 5),))
@@ -52,6 +52,7 @@ def test_holdout_ranges_are_the_published_ones() -> None:
     assert touches_holdout((SeedRange(118250, 2),))  # the twenty-ninth, reported once
     assert touches_holdout((SeedRange(119499, 1),))  # the thirtieth, reported once
     assert touches_holdout((SeedRange(120250, 2),))  # the thirty-first, reported once
+    assert touches_holdout((SeedRange(121250, 2),))  # the thirty-second, reported once
     assert touches_holdout((SeedRange(95490, 20),))
     assert touches_holdout((SeedRange(98301, 1),))  # the ninth, seen since
     assert touches_holdout((SeedRange(96250, 3),))
