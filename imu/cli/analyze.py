@@ -348,7 +348,8 @@ def _only_run_in(out: Path) -> Iterator[None]:
     one after the other: the last one's replaced the first's without a word (and the first
     user read "wrote: ..." for reports that were gone). The second run now stops before it
     reads anything, naming the process that holds the folder. The lock holds the run's
-    process id; one left by a process that has ended (killed) is taken over.
+    process id (and its start time); one left by a process that has ended (killed), or
+    whose id another process now has, is taken over.
 
     Raises:
         ImuError: another live process holds the lock (the message names it and the fix),
@@ -362,8 +363,8 @@ def _only_run_in(out: Path) -> Iterator[None]:
             held = stack.pop_all()
     except FolderBusyError as exc:
         owner = ""
-        with contextlib.suppress(OSError, ValueError):
-            owner = f" (process {int(lock.read_text().strip())})"
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            owner = f" (process {int(lock.read_text().split()[0])})"
         raise ImuError(
             f"--out {out}: another imu analyze{owner} is writing its reports there; wait "
             "for it to finish, or give another --out (if no imu analyze is running, delete "

@@ -163,8 +163,9 @@ def folder_lock(
     Two runs writing the same set into one folder at once (two ``imu analyze --out same``)
     each replace files atomically, but one run's tables could end up beside the other's
     report. The lock makes the second wait for the first, so the set is one run's. The lock
-    holds its owner's process id; one whose process has ended (killed mid-write) is taken
-    over.
+    holds its owner's process id and, where the system tells it, the process's start time;
+    one whose process has ended (killed mid-write), or whose id now belongs to another
+    process (after a reboot), is taken over.
 
     Args:
         folder: the folder written.
@@ -197,7 +198,7 @@ def folder_lock(
             continue
         try:
             with os.fdopen(fd, "w") as handle:
-                handle.write(str(os.getpid()))
+                handle.write(_lock_text(os.getpid()))
         except OSError:
             # A full disk: an empty lock would keep the next run waiting; none is left.
             with contextlib.suppress(OSError):
@@ -218,16 +219,41 @@ def folder_lock(
             lock.unlink()
 
 
+def _process_start(pid: int) -> str | None:
+    """When process ``pid`` started, as the system counts it, or None where not told.
+
+    Linux: the start time in clock ticks since boot (``/proc/PID/stat``, field 22), which
+    tells a process from a later one given the same id. Elsewhere None.
+    """
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = stat[stat.rfind(")") + 2:].split()  # after the command name, which may hold spaces
+    return fields[19] if len(fields) > 19 else None
+
+
+def _lock_text(pid: int) -> str:
+    """What a lock file holds: the owner's process id, then its start time where known."""
+    start = _process_start(pid)
+    return f"{pid} {start}" if start else str(pid)
+
+
 def _lock_owner(lock: Path) -> int | None:
     """The process id a lock file holds, or None (unreadable, empty, not a number)."""
     try:
-        return int(lock.read_text().strip())
-    except (OSError, ValueError):
+        return int(lock.read_text().split()[0])
+    except (OSError, ValueError, IndexError):
         return None
 
 
 def _lock_is_stale(lock: Path) -> bool:
-    """Whether the lock's process has ended (or an unreadable lock is over a minute old)."""
+    """Whether the lock's process has ended (or an unreadable lock is over a minute old).
+
+    A lock that names its process's start time is also stale when the process now holding
+    that id started at another time: the id was given again (a lock left before a reboot
+    blocked every later run whose id a live process held, "another imu analyze is writing").
+    """
     owner = _lock_owner(lock)
     if owner is None:
         try:
@@ -240,6 +266,11 @@ def _lock_is_stale(lock: Path) -> bool:
         return True
     except OSError:
         return False  # alive, owned by another user
+    with contextlib.suppress(OSError):
+        words = lock.read_text().split()
+        now = _process_start(owner)
+        if len(words) > 1 and now is not None and words[1] != now:
+            return True
     return False
 
 

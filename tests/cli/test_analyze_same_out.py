@@ -64,6 +64,27 @@ def test_a_lock_left_by_a_process_that_ended_is_taken_over(
     assert not (out / RUN_LOCK).exists()  # released at the end
 
 
+def test_a_lock_whose_process_id_was_given_again_is_taken_over(
+    tmp_path: Path, other_process: int, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found in a new-user trial: a lock left before a reboot named an id that a live process
+    had since; every later run was refused. The lock holds the start time too (Linux)."""
+    from imu.io.atomic import _lock_text
+
+    held = _lock_text(other_process)
+    if " " not in held:
+        pytest.skip("the system does not tell a process's start time (no /proc)")
+    out = tmp_path / "out"
+    out.mkdir()
+    pid, start = held.split()
+    (out / RUN_LOCK).write_text(f"{pid} {int(start) + 1}")  # the same id, another process
+    assert main(["analyze", str(RECORDING), "--out", str(out)]) == 0, capsys.readouterr().err
+    assert not (out / RUN_LOCK).exists()
+    (out / RUN_LOCK).write_text(held)  # that very process: still refused
+    assert main(["analyze", str(RECORDING), "--out", str(out)]) == 2
+    assert f"(process {other_process})" in capsys.readouterr().err
+
+
 def test_the_lock_is_held_while_the_run_works_and_released_after(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
