@@ -73,6 +73,7 @@ from imu.report.mismatch import exercise_mismatch, set_aside_note
 from imu.report.session import (
     SessionReport,
     analyze_recording,
+    bridged_limit,
     check_long_enough,
     coarse_rate_note,
 )
@@ -480,8 +481,8 @@ def bridged_note(report: SessionReport, n_samples: int) -> str:
     bridged = missing - lost
     if n_samples <= 0 or bridged < BRIDGED_NOTE_SHARE * n_samples:
         return ""
-    short = sum(1 for gap in report.meta.gaps if gap.n_samples <= max(
-        1, round(report.params.max_interp_s * fs)))
+    limit = bridged_limit(fs, report.params.max_interp_s)
+    short = sum(1 for gap in report.meta.gaps if gap.n_samples <= limit)
     return (f"{bridged / fs:.1f} s of samples ({100 * bridged / n_samples:.0f}%) were missing "
             f"in {short} short gaps and bridged (interpolated): the reps are measured across "
             "them; keep the sensor near the receiver")

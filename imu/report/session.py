@@ -140,6 +140,16 @@ class SessionReport:
         return tuple((a + self.first_sample_s, b + self.first_sample_s) for a, b in spans)
 
 
+def bridged_limit(sampling_rate_hz: float, max_interp_s: float | None = None) -> int:
+    """The longest run of missing samples the analyzer bridges (interpolates), samples.
+
+    ``max(1, round(max_interp_s x rate))`` (:class:`imu.core.stream.GapFiller`);
+    ``max_interp_s`` None: the analyzer's default.
+    """
+    limit_s = AnalyzerParams().max_interp_s if max_interp_s is None else max_interp_s
+    return max(1, round(limit_s * sampling_rate_hz))
+
+
 def lost_spans_s(meta: RecordingMeta, sampling_rate_hz: float,
                  max_interp_s: float | None = None) -> tuple[tuple[float, float], ...]:
     """The gaps of ``meta`` the analyzer did not bridge, as (start, end) in s, in time order.
@@ -149,8 +159,7 @@ def lost_spans_s(meta: RecordingMeta, sampling_rate_hz: float,
     rate))`` missing samples (:class:`imu.core.stream.GapFiller`), so a longer run is lost.
     Gaps that touch (listed apart, e.g. for two reasons) are one run of missing samples.
     """
-    limit_s = AnalyzerParams().max_interp_s if max_interp_s is None else max_interp_s
-    limit = max(1, round(limit_s * sampling_rate_hz))
+    limit = bridged_limit(sampling_rate_hz, max_interp_s)
     runs: list[list[int]] = []
     for g in sorted(meta.gaps, key=lambda g: (g.start, g.end)):
         if runs and g.start <= runs[-1][1]:
