@@ -293,6 +293,11 @@ def _dispatch(args: argparse.Namespace) -> int:
         print(f"imu {args.command}: interrupted{': ' + detail if detail else ''}",
               file=sys.stderr)
         return 130
+    except PermissionError as exc:  # met inside a folder given: said, not called a bug
+        from imu.cli._output import permission_text
+
+        print(f"imu {args.command}: error: {permission_text(exc)}", file=sys.stderr)
+        return 2
     except Exception as exc:  # not foreseen: a bug, said in one line (-v: the traceback)
         if args.verbose:
             raise

@@ -144,14 +144,35 @@ def prepare_analysis(command: str) -> None:
     kernels.ensure_compiled()
 
 
+def permission_text(exc: PermissionError) -> str:
+    """One line for a file or folder the system did not let imu read or write.
+
+    Foreseen where a command opens what it was given (``cannot read: Permission denied``);
+    this says the same for one met inside a folder given (a phone export's Gyroscope.csv
+    readable by its owner only), which was reported as a bug.
+    """
+    import os
+
+    where = str(exc.filename) if exc.filename is not None else "a file"
+    folder = os.path.dirname(where)
+    if folder and os.path.isdir(folder) and not os.access(folder, os.R_OK | os.X_OK):
+        where = folder  # a folder not listable: looking for a name in it was refused
+    return (f"{where}: permission denied (the system does not let imu open it as the user "
+            "you run it as); make it readable and its folder listable (chmod), or run as its "
+            "owner")
+
+
 def bug_text(exc: BaseException) -> str:
     """One line for an error imu did not foresee (a bug), naming it and what to do.
 
-    Every foreseen problem is an :class:`imu.errors.ImuError` with its own message; anything
-    else is a bug, reported so, without a traceback unless asked for (``-v``).
+    Every foreseen problem is an :class:`imu.errors.ImuError` with its own message; a
+    file the system would not open is said so (:func:`permission_text`); anything else is
+    a bug, reported so, without a traceback unless asked for (``-v``).
     """
     from imu.cli import one_line
 
+    if isinstance(exc, PermissionError):
+        return permission_text(exc)
     detail = one_line(exc)
     return (f"internal error ({type(exc).__name__}{': ' + detail if detail else ''}): a bug "
             "in imu, not in your data or options; please report it with the command you ran, "

@@ -78,3 +78,53 @@ def test_a_blank_line_above_the_header_is_skipped(tmp_path: Path) -> None:
         path = tmp_path / name
         path.write_text(text)
         assert main(["info", str(path)]) == 0, name
+
+
+def _refused_in(name: str, folder: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Make the recording named ``name`` meet a file in ``folder`` the system will not open
+    (trial 21: a phone export's Gyroscope.csv readable by its owner only, run as another
+    user, was called a bug; tests run as root, whom permissions do not stop)."""
+    real = analyze_cli._analyse_one
+    refused = folder / "Gyroscope.csv"
+
+    def guarded(args, rec_name, path, *rest):  # type: ignore[no-untyped-def]
+        if rec_name == name:
+            raise PermissionError(13, "Permission denied", str(refused))
+        return real(args, rec_name, path, *rest)
+
+    monkeypatch.setattr(analyze_cli, "_analyse_one", guarded)
+    return refused
+
+
+def test_a_file_the_system_will_not_open_is_no_bug(
+    two_files: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    refused = _refused_in("a", tmp_path, monkeypatch)
+    code = main(["analyze", str(two_files[0]), "--out", str(tmp_path / "o")])
+    line = capsys.readouterr().err.strip().splitlines()[-1]
+    assert code == 2
+    assert line.startswith(f"imu analyze: error: {refused}: permission denied")
+    assert "bug" not in line and "chmod" in line
+    code = main(["analyze", *map(str, two_files), "--out", str(tmp_path / "two")])
+    err = capsys.readouterr().err
+    assert code == 1  # the other file analysed
+    assert f"{refused}: permission denied" in err and "internal error" not in err
+    assert len(pd.read_csv(tmp_path / "two" / "reps.csv")) > 0
+
+
+def test_a_folder_that_cannot_be_listed_is_named(
+    two_files: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import os
+
+    folder = tmp_path / "export"
+    folder.mkdir()
+    _refused_in("a", folder, monkeypatch)
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode: False if Path(p) == folder
+                        else real_access(p, mode))
+    assert main(["analyze", str(two_files[0]), "--out", str(tmp_path / "o")]) == 2
+    line = capsys.readouterr().err.strip().splitlines()[-1]
+    assert line.startswith(f"imu analyze: error: {folder}: permission denied")
