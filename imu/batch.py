@@ -76,6 +76,7 @@ import socket
 import threading
 import time
 import uuid
+import warnings
 from collections import Counter
 from collections.abc import Callable, Collection, Generator, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
@@ -1273,6 +1274,27 @@ def _quiet_dask_logs() -> None:
         logging.getLogger(name).setLevel(logging.WARNING)
 
 
+@contextlib.contextmanager
+def _start_quietly() -> Iterator[None]:
+    """Hold back Dask's own report of workers that fail to start (unless ``imu -v``).
+
+    The nanny logs an ERROR with a traceback per worker, and Python warns that its helper
+    process died; the batch says what happened in one line (:func:`_outcomes`) and goes on.
+    """
+    if logging.getLogger().isEnabledFor(logging.INFO):
+        yield
+        return
+    nanny = logging.getLogger("distributed.nanny")
+    level = nanny.level
+    nanny.setLevel(logging.CRITICAL)
+    try:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="resource_tracker: process")
+            yield
+    finally:
+        nanny.setLevel(level)
+
+
 def _one_line(exc: BaseException) -> str:
     text = " ".join(str(exc).split())
     return text if isinstance(exc, ImuError) else f"{type(exc).__name__}: {text}"
@@ -2463,18 +2485,35 @@ def _outcomes(
             if options.scheduler is not None:
                 client = _connect(Client, options.scheduler)
             else:
-                with _sigint_deferred():
-                    cluster = LocalCluster(
-                        n_workers=options.workers,
-                        threads_per_worker=1,
-                        processes=True,
-                        dashboard_address=":0",
-                        # Workers log an ERROR with a traceback when the scheduler closes
-                        # before their last heartbeat, a known race of Dask's shutdown
-                        # (dask/distributed #7105) that is no error of the batch; a file that
-                        # fails on a worker is reported as that file's error all the same.
-                        silence_logs=logging.CRITICAL,
-                    )
+                try:
+                    with _start_quietly(), _sigint_deferred():
+                        cluster = LocalCluster(
+                            n_workers=options.workers,
+                            threads_per_worker=1,
+                            processes=True,
+                            dashboard_address=":0",
+                            # Workers log an ERROR with a traceback when the scheduler closes
+                            # before their last heartbeat, a known race of Dask's shutdown
+                            # (dask/distributed #7105) that is no error of the batch; a file
+                            # that fails on a worker is reported as that file's error all
+                            # the same.
+                            silence_logs=logging.CRITICAL,
+                        )
+                except RuntimeError as exc:
+                    # The worker processes did not start (seen: another user with HOME
+                    # unwritable, whose multiprocessing helper process died at once: "Nanny
+                    # failed to start"). The batch is still done, in this process.
+                    logger.warning("the %d local worker processes could not start (%s); "
+                                   "analysing in this process instead, one file at a time "
+                                   "(--workers 0 says so from the start)",
+                                   options.workers, _one_line(exc))
+                    if not logging.getLogger().isEnabledFor(logging.INFO):
+                        # The dead helper process is relaunched, and said so, at each use.
+                        warnings.filterwarnings("ignore", message="resource_tracker: process")
+                    for job in jobs:
+                        yield analyze_job(job, options)
+                    finished = True
+                    return
                 client = Client(cluster)
         except (OSError, TimeoutError) as exc:
             if options.scheduler:

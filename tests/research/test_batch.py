@@ -416,3 +416,29 @@ def test_a_csv_that_needs_import_options_says_how_to_batch_it(tmp_path: Path) ->
     [(path, reason)] = result.failures
     assert "--time-col" in reason and "imu batch takes no import options" in reason
     assert f"imu convert {path} OUT.parquet" in reason
+
+
+def test_workers_that_cannot_start_leave_the_batch_to_this_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Trial 21: run as another user with HOME unwritable, multiprocessing's helper process
+    died at once and Dask said "Nanny failed to start": the batch ended as a bug with
+    nothing analysed. It now analyses in this process and says so."""
+    import distributed
+
+    from imu.batch import BatchOptions, collect_jobs, run_batch
+
+    def nanny_fails(**kwargs: object) -> None:
+        raise RuntimeError("Nanny failed to start.")
+
+    monkeypatch.setattr(distributed, "LocalCluster", nanny_fails)
+    recordings = Path(__file__).resolve().parents[2] / "recordings"
+    jobs = collect_jobs([recordings / "dead_bug.parquet", recordings / "plank.parquet"])
+    with caplog.at_level("WARNING", logger="imu.batch"):
+        result = run_batch(jobs, tmp_path / "ds", BatchOptions(workers=2))
+    assert result.analysed == 2 and not result.failures
+    said = " ".join(r.getMessage() for r in caplog.records)
+    assert ("the 2 local worker processes could not start (RuntimeError: Nanny failed to "
+            "start.)") in said
+    assert "analysing in this process instead" in said
+    assert len(load_dataset(tmp_path / "ds").sessions) == 2
