@@ -607,9 +607,11 @@ def _import_phone_as(
 
         return import_polar(path, rate_hz, max_gap_s, check_units)
     if fmt == "sensor-logger":
-        if path.is_file() and path.suffix.lower() == ".csv":
-            path = path.parent
-        acc, gyr, device, notes, warnings = _sensor_logger(path, ios_standardised)
+        top_only = path.is_file() and path.suffix.lower() == ".csv"
+        if top_only:
+            _check_sl_file(path)
+            path = path.parent  # the export's files beside it, not other exports' zips
+        acc, gyr, device, notes, warnings = _sensor_logger(path, ios_standardised, top_only)
     elif fmt == "phyphox":
         acc, gyr, device, notes, warnings = _phyphox(path)
     else:
@@ -773,10 +775,39 @@ def _one_sensor_logger_export(path: Path, members: dict[str, bytes]) -> dict[str
     return next(iter(exports.values()))
 
 
+def _check_sl_file(path: Path) -> None:
+    """Refuse a CSV given as a Sensor Logger export's file that is none of the app's files.
+
+    Its folder was read as the export: a plain CSV beside another recording's zip was
+    analysed as that recording without a word (trial 21).
+
+    Raises:
+        ImportOptionsError: ``path``'s name is not one the app writes.
+
+    """
+    names = {name.casefold() for name in SL_FILES}
+    if path.name.casefold() not in names:
+        raise ImportOptionsError(
+            f"{path}: not a file of a Sensor Logger export (the app writes "
+            f"{', '.join(SL_FILES[:-1])} and {SL_FILES[-1]}, and --format sensor-logger reads "
+            "them together: give the export's zip or folder, or one of those files)"
+        )
+
+
 def _sensor_logger(
-    path: Path, ios_standardised: bool = False
+    path: Path, ios_standardised: bool = False, top_only: bool = False
 ) -> tuple[_Stream, _Stream, str, dict[str, str], list[str]]:
-    members = _one_sensor_logger_export(path, _members(path))
+    """Read the Sensor Logger export at ``path`` (a folder or zip).
+
+    ``top_only``: the files at the folder's top level only (a file of them was given), not
+    the exports zipped or in sub-folders beside them.
+    """
+    if top_only:
+        members = {p.name: p.read_bytes() for p in sorted(path.iterdir())
+                   if p.is_file() and not looks_like_zip(p)}
+    else:
+        members = _members(path)
+    members = _one_sensor_logger_export(path, members)
     notes: dict[str, str] = {"import_format": "sensor-logger"}
     warnings: list[str] = []
     platform, device = "", "phone (Sensor Logger)"

@@ -301,6 +301,32 @@ def test_a_folder_of_several_sensor_logger_exports_is_refused_not_mixed(
     assert main(["convert", str(one), str(tmp_path / "one.parquet")]) == 0
 
 
+def test_a_file_given_of_an_export_reads_that_export_alone(tmp_path, capsys, truth, other_truth):
+    """Trial 21: a plain CSV given with --format sensor-logger beside another recording's zip
+    was analysed as that zip, without a word; an export's own Gyroscope.csv beside another
+    export's zip was refused as "2 different exports", with only the zip's command offered."""
+    from imu.io.recording import read_recording
+
+    folder = tmp_path / "downloads"
+    folder.mkdir()
+    sensor_logger_zip(folder / "wed.zip", other_truth)
+    mine = folder / "mydata.csv"
+    synthetic_samples(200).to_csv(mine, index=False)
+    err = _one_line_error(capsys, ["convert", str(mine), str(tmp_path / "x.parquet"),
+                                   "--format", "sensor-logger"])
+    assert f"{mine}: not a file of a Sensor Logger export" in err, err
+    assert not (tmp_path / "x.parquet").exists()
+    # The export's own files beside the other zip: that export, the zip left alone.
+    sensor_logger_zip(tmp_path / "mine.zip", truth)
+    with zipfile.ZipFile(tmp_path / "mine.zip") as zf:
+        zf.extractall(folder)
+    out = tmp_path / "mine.parquet"
+    assert main(["convert", str(folder / "Gyroscope.csv"), str(out)]) == 0, \
+        capsys.readouterr().err
+    assert read_recording(out).duration_s == pytest.approx(truth.duration_s, abs=0.2)
+    assert abs(read_recording(out).duration_s - other_truth.duration_s) > 1.0
+
+
 def test_a_folder_of_two_phyphox_measurements_is_refused(tmp_path, capsys, truth, other_truth):
     """The first acceleration table found was taken, the other measurement left out."""
     a, b = phyphox_exports(tmp_path / "a", truth), phyphox_exports(tmp_path / "b", other_truth)
