@@ -58,7 +58,7 @@ def test_a_folder_that_takes_no_files_is_named_not_the_hidden_temporary_file(
     folder = _folder_refusing_files(monkeypatch, tmp_path)
     rec = read_recording(Path(__file__).parents[2] / "recordings" / "plank.parquet")
 
-    def as_pyarrow_fails(table, where):
+    def as_pyarrow_fails(table, where, **options):
         raise OSError(f"Failed to open local file '{where}'. Detail: [errno 2] No such file")
 
     monkeypatch.setattr(recording.pq, "write_table", as_pyarrow_fails)

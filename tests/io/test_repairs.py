@@ -311,7 +311,7 @@ def test_a_failed_recording_write_leaves_the_old_file_and_no_temporary(
     write_recording(imp.recording, target)
     before = target.read_bytes()
 
-    def torn_write(table: pa.Table, where: Path) -> None:
+    def torn_write(table: pa.Table, where: Path, **options: object) -> None:
         Path(where).write_bytes(b"PAR1 half a file")
         raise OSError(28, "No space left on device")
 
