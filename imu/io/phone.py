@@ -924,30 +924,63 @@ def _px_read(name: str, data: bytes) -> pd.DataFrame:
     return _read_csv(name, data)
 
 
-def _px_start(members: dict[str, bytes], folder: str) -> float | None:
-    """Unix time of the first START in ``folder/meta/time.csv``, if present."""
+def _px_starts(members: dict[str, bytes], folder: str) -> list[tuple[float, float]]:
+    """The STARTs of ``folder/meta/time.csv``: (experiment time, Unix time) each, s.
+
+    phyphox's experiment time stands still while the measurement is paused, and each START
+    (the first, and each resume) gives the Unix time at that experiment time. Empty when the
+    file is missing or unreadable.
+    """
     key = f"{folder}/meta/time.csv" if folder else "meta/time.csv"
     data = members.get(key)
     if data is None:
-        return None
+        return []
     try:
         frame = _px_read(key, data + b"\n")
     except RecordingError:
-        frame = pd.read_csv(io.BytesIO(data))
+        try:
+            frame = pd.read_csv(io.BytesIO(data))
+        except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError):
+            return []
         frame.columns = [str(c).strip() for c in frame.columns]
     if "event" not in frame.columns or "system time" not in frame.columns:
-        return None
-    starts = frame[frame["event"].astype(str).str.upper() == "START"]
-    if starts.empty:
-        return None
-    row = starts.iloc[0]
-    return float(row["system time"]) - float(row.get("experiment time", 0.0))
+        return []
+    starts = frame[frame["event"].astype(str).str.strip().str.upper() == "START"]
+    exp = pd.to_numeric(starts.get("experiment time", pd.Series(0.0, index=starts.index)),
+                        errors="coerce").to_numpy(dtype=np.float64)
+    unix = pd.to_numeric(starts["system time"], errors="coerce").to_numpy(dtype=np.float64)
+    ok = np.isfinite(exp) & np.isfinite(unix)
+    return sorted(zip(exp[ok].tolist(), unix[ok].tolist(), strict=True))
+
+
+def _px_start(members: dict[str, bytes], folder: str) -> float | None:
+    """Unix time of experiment time 0 by the first START in ``folder/meta/time.csv``."""
+    starts = _px_starts(members, folder)
+    return starts[0][1] - starts[0][0] if starts else None
+
+
+def _px_resumed(t: FloatArray, starts: list[tuple[float, float]]) -> tuple[FloatArray, float]:
+    """Experiment times ``t`` (s) as seconds since the first START, pauses included.
+
+    A paused measurement's experiment time skips the pause: 4 minutes paused between two
+    sets read as a 1-minute rest, and every time after it 4 minutes early. Each sample is
+    placed by the last START (resume) at or before it; the pause is then a stretch with no
+    samples, a gap. Returns the times and the pauses' total, s.
+    """
+    if len(starts) < 2:
+        return t, 0.0
+    exp = np.array([e for e, _ in starts])
+    shift = np.array([u - e for e, u in starts]) - (starts[0][1] - starts[0][0])
+    shift = np.maximum(shift, 0.0)  # a clock set back while paused: no overlap
+    which = np.clip(np.searchsorted(exp, t, side="right") - 1, 0, len(exp) - 1)
+    return t + shift[which], float(shift[-1])
 
 
 def _phyphox(path: Path) -> tuple[_Stream, _Stream, str, dict[str, str], list[str]]:
     members = _members(path)
     warnings: list[str] = []
     found: dict[str, tuple[pd.DataFrame, str, float | None]] = {}
+    resumes: dict[str, list[tuple[float, float]]] = {}  # sensor -> its export's STARTs
     tables: dict[str, dict[bytes, str]] = {}  # sensor -> distinct content -> first name
     linear = False
     for name, data in members.items():
@@ -963,6 +996,7 @@ def _phyphox(path: Path) -> tuple[_Stream, _Stream, str, dict[str, str], list[st
                 tables.setdefault(key, {}).setdefault(data, name)
                 if key not in found:
                     found[key] = (frame, name, start)
+                    resumes[key] = _px_starts(members, folder)
         linear |= all(c in frame.columns for c in PX_LINEAR)
     for key, what in (("acc", "acceleration"), ("gyr", "gyroscope")):
         names = list(tables.get(key, {}).values())  # one per distinct table
@@ -1009,6 +1043,13 @@ def _phyphox(path: Path) -> tuple[_Stream, _Stream, str, dict[str, str], list[st
         sub = sub[timed]  # rows with unreadable values stay, as NaN, to be counted
         t = sub[PX_TIME].to_numpy(dtype=np.float64)
         raw_t = t.copy()
+        t, paused_s = _px_resumed(t, resumes[key])
+        if paused_s > 0 and key == "acc":
+            n = len(resumes[key]) - 1
+            warnings.append(
+                f"the measurement was paused {'once' if n == 1 else f'{n} times'} in phyphox "
+                f"({paused_s:.0f} s in all, by meta/time.csv): the time runs on over each "
+                "pause, which is a gap with no samples (a rep there is not counted)")
         if use_abs and start is not None:
             t = t + start
         streams[key] = _Stream(

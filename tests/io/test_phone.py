@@ -242,3 +242,35 @@ def test_sensor_logger_file_names_in_another_case_are_the_apps(tmp_path, truth):
     rec = import_phone(renamed).recording
     assert rec.meta.notes["acc_sign"].startswith("negated")
     _close_to_truth(rec, truth, T0_NS * 1e-9)
+
+
+def test_a_paused_phyphox_measurement_keeps_the_pause_as_a_gap(tmp_path, truth):
+    """Trial 21: meta/time.csv recorded a 4-minute pause, which was left out without a word:
+    the rest before the next set read 1 minute, and every time after it was 4 minutes early.
+    phyphox's experiment time stands still while paused; each START gives the Unix time."""
+    folder = phyphox_exports(tmp_path / "px", truth, start_gap_s=0.0)
+    start, pause_at, paused = 1_735_725_600.0, 5.0, 60.0
+    timeline = ('"event","experiment time","system time","system time text"\n'
+                f'"START",0.0,{start:.3f},"a"\n"PAUSE",{pause_at},{start + pause_at:.3f},"b"\n'
+                f'"START",{pause_at},{start + pause_at + paused:.3f},"c"\n')
+    for name in ("acc", "gyr"):
+        path = folder / f"{name}.zip"
+        with zipfile.ZipFile(path) as zf:
+            data = zf.read("Raw Data.csv")
+        with zipfile.ZipFile(path, "w") as zf:
+            zf.writestr("Raw Data.csv", data)
+            zf.writestr("meta/time.csv", timeline)
+    imp = import_phone(folder)
+    rec = imp.recording
+    assert rec.duration_s == pytest.approx(truth.duration_s + paused, abs=0.2)
+    fs = rec.sampling_rate_hz
+    long = [g for g in rec.meta.gaps if g.n_samples > fs]
+    assert len(long) == 1
+    assert long[0].start / fs == pytest.approx(pause_at, abs=0.05)
+    assert long[0].n_samples / fs == pytest.approx(paused, abs=0.05)
+    said = " ".join(imp.report.warnings)
+    assert "the measurement was paused once in phyphox (60 s in all" in said
+    # After the pause, the samples are the truth's from experiment time 5 s on.
+    after = round((pause_at + paused + 1.0) * fs)
+    k = round((pause_at + 1.0) * truth.sampling_rate_hz)
+    assert np.allclose(rec.gyr[after], truth.gyr[k], atol=0.05)
