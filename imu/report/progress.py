@@ -319,6 +319,9 @@ def tables_from_recordings(
     Returns:
         The three tables (with ``participant``, ``session_id``, ``date``, ``exercise``,
         ``tempo`` like a dataset's), and the files that failed with a one-line reason.
+        A recording that looks like another exercise than the one it was analysed as
+        (``--exercise plank`` on reverse crunches) is logged as a warning, as ``imu batch``
+        says it; its sessions stay on the page.
         The tables of an ``imu batch`` dataset inside a searched folder are no recordings:
         they are left out with one logged note naming the dataset.
 
@@ -343,6 +346,8 @@ def tables_from_recordings(
         if outcome.tables is None:
             failures.append((outcome.path, _reason(outcome.path, outcome.error)))
             continue
+        if outcome.note:  # analysed as another exercise than it looks like: said, as in batch
+            logger.warning("%s: %s", outcome.path, outcome.note)
         for name, frame in outcome.tables.items():
             frames[name].append(frame.assign(participant=outcome.participant))
     tables = [

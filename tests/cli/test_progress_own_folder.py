@@ -154,3 +154,29 @@ def test_simulated_sessions_of_one_named_participant_make_one_progress_page(
     assert main(["progress", str(folder), "--participant", "ME",
                  "--out", str(tmp_path / "q")]) == 0, capsys.readouterr().err
     assert (tmp_path / "q" / "progress.html").exists()
+
+
+def test_recordings_of_another_exercise_are_said(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Trial 21: --exercise plank on reverse crunches made a plank page ("longest hold 16 ->
+    41 s") without a word, where imu batch warns that they look like reps."""
+    folder = tmp_path / "crunches"
+    folder.mkdir()
+    live = read_recording(CRUNCH)
+    for i in range(2):
+        write_recording(live.with_meta(start_time_s=START_S + 2 * i * DAY_S),
+                        folder / f"s{i}.parquet")
+    with caplog.at_level(logging.WARNING, logger="imu"):
+        assert main(["progress", str(folder), "--exercise", "plank",
+                     "--out", str(tmp_path / "p")]) == 0
+    warned = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING
+              and "looks like reps, not holds" in r.getMessage()]
+    assert [line.split(": ")[0] for line in warned] == [
+        str(folder / "s0.parquet"), str(folder / "s1.parquet")]
+    caplog.clear()
+    # Analysed as what it is: nothing said.
+    with caplog.at_level(logging.WARNING, logger="imu"):
+        assert main(["progress", str(folder), "--exercise", "reverse-crunch",
+                     "--out", str(tmp_path / "q")]) == 0
+    assert not [r for r in caplog.records if "looks like" in r.getMessage()]
