@@ -94,13 +94,26 @@ def stored_tempo_problem(text: str) -> str:
     return ""
 
 
+def _decimal_commas(text: str) -> str:
+    """``text`` with its decimal commas as points when it is 3 or 4 dashed numbers, else "".
+
+    ``3,5-1-3`` gives ``3.5-1-3``; ``3,1,3`` (commas between the numbers) gives "".
+    """
+    stripped = re.sub(r"\s+", "", text.strip().translate(_DASHES))
+    if "," not in stripped or not re.fullmatch(r"\d+([.,]\d+)?(-\d+([.,]\d+)?){2,3}", stripped):
+        return ""
+    return stripped.replace(",", ".")
+
+
 def _other_separator(text: str) -> str:
     """``text`` written with '-' when it is 3 or 4 numbers split by something else, else "".
 
-    ``3/1/3``, ``3 1 3``, ``3,1,3``, ``3:1:3`` and ``3.1.3`` (dots between whole numbers:
+    ``3/1/3``, ``3 1 3``, ``3,1,3``, ``3:1:3``, ``3_1_3`` and ``3.1.3`` (dots between whole numbers:
     ``3.1`` alone is a number) give ``3-1-3``; a dash among them (``3/1-3``) counts too.
     """
     stripped = text.strip().translate(_DASHES)
+    if "-" not in stripped:  # 3_1_3; among dashes (1_0-1-1) an underscore is no separator
+        stripped = stripped.replace("_", "/")
     if re.search(r"[/,;:|\\]|\d\s+\d", stripped):
         parts = re.split(r"\s*[-/,;:|\\]\s*|\s+", stripped)
     elif re.fullmatch(r"\d+(\.\d+){2,3}", stripped):
@@ -135,7 +148,14 @@ def parse_tempo(text: str) -> Tempo:
     try:
         return _parse(text)
     except TempoError:
-        # 3/1/3, 3.1.3, 3 1 3, 3,1,3: the numbers are right, the separator is not.
+        # 3,5-1-3: a decimal comma among dashes (read as a separator, it made 3-5-1-3).
+        pointed = _decimal_commas(text)
+        if pointed:
+            raise TempoError(
+                f"tempo {text!r}: write decimals with a point, not a comma, e.g. {pointed} "
+                "(up-hold-down seconds; optionally -PAUSE: 3-1-3-1)"
+            ) from None
+        # 3/1/3, 3.1.3, 3 1 3, 3,1,3, 3_1_3: the numbers are right, the separator is not.
         separated = _other_separator(text)
         if separated and separated != re.sub(r"\s+", "", text.translate(_DASHES)):
             raise TempoError(

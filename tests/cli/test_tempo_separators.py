@@ -15,7 +15,7 @@ from imu.tempo import TempoError, parse_tempo
     ("text", "written"),
     [("3/1/3", "3-1-3"), ("3.1.3", "3-1-3"), ("3 1 3", "3-1-3"), ("3,1,3", "3-1-3"),
      ("3:1:3", "3-1-3"), ("3/1/3/1", "3-1-3-1"), ("1.5/0.5/3", "1.5-0.5-3"),
-     ("3/1-3-1", "3-1-3-1")],
+     ("3/1-3-1", "3-1-3-1"), ("3_1_3", "3-1-3")],
 )
 def test_another_separator_is_named(text: str, written: str) -> None:
     with pytest.raises(TempoError) as info:
@@ -23,6 +23,19 @@ def test_another_separator_is_named(text: str, written: str) -> None:
     message = str(info.value)
     assert f"write it with '-' between the numbers, e.g. {written}" in message
     assert "part(s)" not in message
+
+
+@pytest.mark.parametrize(
+    ("text", "written"),
+    [("3,5-1-3", "3.5-1-3"), ("3.5-1-3,5", "3.5-1-3.5"), ("2,5-1-2,5", "2.5-1-2.5"),
+     ("3-1-3-0,5", "3-1-3-0.5")],
+)
+def test_a_decimal_comma_is_named(text: str, written: str) -> None:
+    """Trial 21: '3,5-1-3' was told to be written 3-5-1-3, another tempo; '2,5-1-2,5' was
+    "not numeric"."""
+    with pytest.raises(TempoError) as info:
+        parse_tempo(text)
+    assert f"write decimals with a point, not a comma, e.g. {written}" in str(info.value)
 
 
 @pytest.mark.parametrize("text", ["3-1-3", "3 - 1 - 3", "3\u20131\u20133", "1.5-0.5-3"])
