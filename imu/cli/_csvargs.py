@@ -375,14 +375,28 @@ def print_repairs(command: str, repairs: RepairReport) -> None:
         print(f"imu {command}: {repairs.line()}", file=sys.stderr)
 
 
-def too_slow(path: Path | str, rate_hz: float, exc: AnalysisError) -> AnalysisError:
+def too_slow(path: Path | str, rate_hz: float, exc: AnalysisError,
+             given_rate_hz: float | None = None) -> AnalysisError:
     """Name the file in the analyzer's rate error and say how to fix it (other errors: as is).
 
     The analyzer refuses rates below :data:`imu.core.analyzer.MIN_RATE_HZ` without knowing
-    the file; at the command line that becomes which file, its rate, and the fix.
+    the file; at the command line that becomes which file, its rate, and the fix. With the
+    rate set by ``--rate`` (``given_rate_hz``), that option is named: the recording was
+    blamed ("record at 25 Hz or more") for a typed ``--rate 5``.
     """
     message = too_slow_message(path, rate_hz)
+    if message and given_rate_hz is not None and math.isclose(given_rate_hz, rate_hz):
+        message = rate_too_low(given_rate_hz, str(path))
     return AnalysisError(message) if message else exc
+
+
+def rate_too_low(rate_hz: float, path: str) -> str:
+    """Why ``--rate rate_hz`` (below what the rep analysis needs) makes ``path`` unusable."""
+    from imu.core.analyzer import MIN_RATE_HZ
+
+    return (f"{path}: --rate {rate_hz:g} puts the samples onto a {rate_hz:g} Hz grid, too slow "
+            f"for the rep analysis (it needs at least {MIN_RATE_HZ:g} Hz); leave --rate out "
+            "to keep the recording's own rate, or give 25 or more")
 
 
 _IMPORT_FIX = "check the time column and --time-unit, or give the true rate with --rate HZ"

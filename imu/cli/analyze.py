@@ -588,7 +588,8 @@ def _analyse_one(
     try:
         report = analyze_recording(recording, exercise, tempo, params, first_sample_s)
     except AnalysisError as exc:
-        raise too_slow(path, recording.sampling_rate_hz, exc) from exc
+        raise too_slow(path, recording.sampling_rate_hz, exc,
+                       getattr(args, "rate", None)) from exc
     # The exercise was named (--exercise or the metadata): a hint if it does not look like
     # it; the analysis stays the one asked for.
     mismatch = exercise_mismatch(recording, report.profile, report)

@@ -17,6 +17,7 @@ from imu.cli._csvargs import (
     console,
     import_any,
     print_repairs,
+    rate_too_low,
 )
 from imu.cli._range import (
     RangeError,
@@ -26,6 +27,7 @@ from imu.cli._range import (
     has_range,
     range_words,
 )
+from imu.core.analyzer import MIN_RATE_HZ
 from imu.errors import ImportOptionsError, RecordingError
 from imu.io.atomic import folder_refuses_files
 from imu.io.csv_import import ImportedRecording
@@ -167,6 +169,10 @@ def run(args: argparse.Namespace) -> int:
                       "starts at 0 there")
         write_recording(recording, path)
         out.print(f"wrote: {path}")
+        if getattr(args, "rate", None) is not None and args.rate < MIN_RATE_HZ:
+            # Written as asked, but nothing can analyse it: said now, not at analysis.
+            print(f"imu convert: warning: {rate_too_low(args.rate, str(path))}",
+                  file=sys.stderr)
     if len(kept) > 1 or missed:
         out.print()
         skipped = f" ({len(missed)} skipped: the range misses them)" if missed else ""
