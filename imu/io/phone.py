@@ -1517,7 +1517,15 @@ def _join(
         rate_hz, how = estimate_rate_hz(stats[acc.label])
         rate_how = f"the accelerometer's {how.removeprefix('estimated from the ')}"
         notes["rate_from"] = f"accelerometer: {how}"
-    if min(acc.t_s[-1], gyr.t_s[-1]) - max(acc.t_s[0], gyr.t_s[0]) < 2.0 / rate_hz:
+    shared_s = min(acc.t_s[-1], gyr.t_s[-1]) - max(acc.t_s[0], gyr.t_s[0])
+    if 0.0 <= shared_s < 2.0 / rate_hz:  # 3 samples each: they overlap, for too little
+        raise ImportOptionsError(
+            f"{path}: too short to import: the accelerometer ({acc.t_s[0]:.2f}-"
+            f"{acc.t_s[-1]:.2f} s) and gyroscope ({gyr.t_s[0]:.2f}-{gyr.t_s[-1]:.2f} s) "
+            f"recordings share {shared_s:.2f} s, under two samples at {rate_hz:.4g} Hz; "
+            "record for longer (a set and the rest around it)"
+        )
+    if shared_s < 2.0 / rate_hz:
         raise ImportOptionsError(
             f"{path}: the accelerometer ({acc.t_s[0]:.2f}-{acc.t_s[-1]:.2f} s) and gyroscope "
             f"({gyr.t_s[0]:.2f}-{gyr.t_s[-1]:.2f} s) recordings do not overlap in time"

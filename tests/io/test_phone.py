@@ -274,3 +274,17 @@ def test_a_paused_phyphox_measurement_keeps_the_pause_as_a_gap(tmp_path, truth):
     after = round((pause_at + paused + 1.0) * fs)
     k = round((pause_at + 1.0) * truth.sampling_rate_hz)
     assert np.allclose(rec.gyr[after], truth.gyr[k], atol=0.05)
+
+
+def test_an_export_of_three_samples_is_too_short_not_apart_in_time(tmp_path, capsys):
+    """Trial 21: 3 samples each said the accelerometer (0.00-0.02 s) and gyroscope
+    (0.00-0.02 s) "do not overlap in time", which they do."""
+    t = np.array([0.0, 0.01, 0.02])
+    path = tmp_path / "three.zip"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("TotalAcceleration.csv", _sl_csv(t, np.tile([0.0, 0.0, 9.81], (3, 1))))
+        zf.writestr("Gyroscope.csv", _sl_csv(t + 0.004, np.zeros((3, 3))))
+    assert main(["convert", str(path), str(tmp_path / "x.parquet")]) == 2
+    err = capsys.readouterr().err
+    assert f"{path}: too short to import: the accelerometer (0.00-0.02 s)" in err, err
+    assert "do not overlap" not in err and "record for longer" in err
