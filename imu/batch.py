@@ -759,6 +759,27 @@ def _exports_once(found: dict[Path, Path], named_by: dict[Path, list[str]],
         del found[real], named_by[real]  # said there, not again as a file named twice
 
 
+def _sensor_logger_zips(folder: Path) -> list[Path]:
+    """The Sensor Logger zips of ``folder``, one export each, when they are all it holds.
+
+    Two or more zips and no export's file at its top level; else [] (the folder is one
+    export, or a mix that its import refuses with the reason).
+
+    Trial 21: a folder of two days' zips was one "recording" that failed as "2 different
+    exports", with advice to convert the folder, which failed the same way.
+    """
+    try:
+        files = sorted(p for p in folder.iterdir() if p.is_file())
+    except OSError:
+        return []
+    zips = [p for p in files if p.suffix.lower() == ".zip"]
+    if len(zips) < 2 or any(p.name in SL_FILES for p in files):
+        return []
+    if not all(detect_phone_format(str(z)) == "sensor-logger" for z in zips):
+        return []
+    return zips
+
+
 def expand_inputs(
     inputs: Iterable[str | Path],
     exclude: str | Path | None = None,
@@ -809,8 +830,9 @@ def expand_inputs(
         elif Path(text).is_dir() and detect_phone_format(text) is not None:
             # A phone app's export (Sensor Logger's folder of one CSV per sensor): one
             # recording, as 'imu analyze FOLDER' reads it. Its CSVs one by one would each
-            # import the whole export: one session counted once per file.
-            matches = [Path(text)]
+            # import the whole export: one session counted once per file. A folder of
+            # Sensor Logger zips alone (one export each) is one recording per zip.
+            matches = _sensor_logger_zips(Path(text)) or [Path(text)]
         elif Path(text).is_dir():
             matches, csvs, datasets, stray = _search_folder(Path(text), not_data)
             if stray:

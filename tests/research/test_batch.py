@@ -442,3 +442,24 @@ def test_workers_that_cannot_start_leave_the_batch_to_this_process(
             "start.)") in said
     assert "analysing in this process instead" in said
     assert len(load_dataset(tmp_path / "ds").sessions) == 2
+
+
+def test_a_folder_of_sensor_logger_zips_is_one_session_per_zip(tmp_path: Path) -> None:
+    """Trial 21: a folder of two days' Sensor Logger zips was one "recording" that failed as
+    "2 different exports", with advice to convert the folder (which failed the same way)."""
+    from imu.batch import collect_jobs
+    from imu.sim import SessionSpec, simulate_session
+    from imu.tempo import parse_tempo
+    from tests.io.test_phone import sensor_logger_zip
+
+    folder = tmp_path / "phone"
+    folder.mkdir()
+    for day, seed in (("mon", 1), ("wed", 2)):
+        spec = SessionSpec("reverse-crunch", tempo=parse_tempo("2-1-2"), reps=3, sets=1,
+                           seed=seed)
+        sensor_logger_zip(folder / f"{day}.zip", simulate_session(spec).recording)
+    jobs = collect_jobs([folder])
+    assert sorted(job.path.name for job in jobs) == ["mon.zip", "wed.zip"]
+    # An unzipped export beside them keeps the folder one input (its import says why).
+    (folder / "Gyroscope.csv").write_text("time,seconds_elapsed,z,y,x\n")
+    assert [job.path for job in collect_jobs([folder])] == [folder]
