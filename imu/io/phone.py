@@ -1076,6 +1076,8 @@ def _px_beside(path: Path, cols: tuple[str, ...]) -> list[str]:
     Empty when ``path`` is no CSV file (a zip or a folder is read whole). Only the first
     line of each file is read.
     """
+    if looks_like_zip(path):
+        return _px_zips_beside(path, cols)
     if not (path.is_file() and path.suffix.lower() == ".csv"):
         return []
     names = []
@@ -1094,6 +1096,35 @@ def _px_beside(path: Path, cols: tuple[str, ...]) -> list[str]:
         fields = {f.strip().strip('"').strip() for f in re.split(r"[,;\t]", header)}
         if set(cols) <= fields:  # whole names: "Linear Acceleration x" is not "Acceleration x"
             names.append(other.name)
+    return names
+
+
+def _px_zips_beside(path: Path, cols: tuple[str, ...]) -> list[str]:
+    """Names of the zips beside ``path`` (one phyphox zip) holding a table with ``cols``.
+
+    phyphox exports each experiment as its own zip ("Acceleration with g ...zip",
+    "Gyroscope ...zip"); one given alone lacks the other sensor (trial 21: the advice was to
+    record again, with the partner zip beside it). A damaged zip is passed over.
+    """
+    try:
+        others = sorted(p for p in path.parent.iterdir()
+                        if p != path and p.is_file() and p.suffix.lower() == ".zip")
+    except OSError:
+        return []
+    names = []
+    for other in others:
+        try:
+            members = read_zip(other)
+        except RecordingError:
+            continue
+        for name, data in members.items():
+            if not name.lower().endswith(".csv") or "/meta/" in f"/{name}":
+                continue
+            fields = {f.strip().strip('"').strip()
+                      for f in re.split(r"[,;\t]", _header(data[:4096]))}
+            if set(cols) <= fields:
+                names.append(other.name)
+                break
     return names
 
 

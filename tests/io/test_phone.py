@@ -288,3 +288,16 @@ def test_an_export_of_three_samples_is_too_short_not_apart_in_time(tmp_path, cap
     err = capsys.readouterr().err
     assert f"{path}: too short to import: the accelerometer (0.00-0.02 s)" in err, err
     assert "do not overlap" not in err and "record for longer" in err
+
+
+def test_a_phyphox_zip_given_alone_names_its_partner_beside_it(tmp_path, truth, capsys):
+    """Trial 21: the Gyroscope zip given alone was told to record 'Acceleration with g',
+    though that zip sat beside it; a CSV given alone already named its partner."""
+    folder = phyphox_exports(tmp_path / "px", truth)
+    assert main(["convert", str(folder / "gyr.zip"), str(tmp_path / "x.parquet")]) == 2
+    err = capsys.readouterr().err
+    assert "the acceleration is in acc.zip beside it: give their folder" in err, err
+    assert main(["convert", str(folder / "acc.zip"), str(tmp_path / "y.parquet")]) == 2
+    assert "the gyroscope is in gyr.zip beside it" in capsys.readouterr().err
+    # As it says:
+    assert main(["convert", str(folder), str(tmp_path / "z.parquet")]) == 0
