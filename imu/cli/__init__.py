@@ -145,6 +145,18 @@ def _first_word(argv: Sequence[str]) -> str | None:
     return None
 
 
+TASK_WORDS: dict[str, str] = {
+    "report": "the reports are written by imu analyze (a recording) and imu live (a session)",
+    "reports": "the reports are written by imu analyze (a recording) and imu live (a session)",
+    "record": "a session is recorded by imu live",
+    "import": "a file is imported by imu convert (or read directly by imu analyze)",
+    "export": "imu convert writes a recording, imu export-bids a BIDS dataset",
+    "stats": "per-session figures come from imu analyze, trends over weeks from imu progress",
+}
+"""Words a new user tries as a command for a task, and the command that does it (the
+closest spelling misled: ``imu report`` was asked "did you mean recover?")."""
+
+
 def unknown_command(word: str) -> str:
     """The one-line error for a command ``imu`` does not have, with the closest one.
 
@@ -153,9 +165,11 @@ def unknown_command(word: str) -> str:
     """
     import difflib
 
+    task = TASK_WORDS.get(word.casefold())
     names = [*COMMANDS, *ALIASES]
     close = difflib.get_close_matches(word, names, n=1, cutoff=0.6)
-    hint = f"; did you mean {ALIASES.get(close[0], close[0])}?" if close else ""
+    hint = (f"; {task}" if task
+            else f"; did you mean {ALIASES.get(close[0], close[0])}?" if close else "")
     return (
         f"imu: error: argument COMMAND: invalid choice: {word!r}{hint} (choose from "
         f"{', '.join(COMMANDS)}; see 'imu --help')"

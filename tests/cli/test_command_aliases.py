@@ -48,6 +48,24 @@ def test_an_unknown_command_names_the_closest(
                            f"mean {meant}? (choose from info, convert, ")
 
 
+@pytest.mark.parametrize(("word", "names"), [("report", "imu analyze"), ("record", "imu live"),
+                                             ("import", "imu convert")])
+def test_a_word_for_a_task_names_the_command_for_it(
+    word: str, names: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Trial 21: 'imu report' was asked "did you mean recover?"."""
+    from imu.cli import TASK_WORDS
+
+    assert main([word]) == 2
+    line = one_error_line(capsys.readouterr().err)
+    assert f"invalid choice: {word!r}; {TASK_WORDS[word]} (choose from" in line
+    assert names in TASK_WORDS[word] and "did you mean" not in line
+    import re
+
+    named = {m for text in TASK_WORDS.values() for m in re.findall(r"imu ([a-z-]+)", text)}
+    assert named and named <= set(COMMANDS)  # every command named exists
+
+
 def test_nothing_close_lists_the_commands(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["xyzzy"]) == 2
     line = one_error_line(capsys.readouterr().err)
