@@ -97,9 +97,11 @@ def _header_words(header: str) -> str:
     return " ".join(lines)
 
 
-REPS_DROP = ("pause\ns", "ROM\ndeg", "hold\ns", "side", "set", "recording")
+REPS_DROP = ("pause\ns", "ROM\ndeg", "hold\ns", "side", "recording", "set")
 """The reps table's columns a narrow terminal leaves out, first to last (:class:`FitTable`):
-the rep's number, up, down, its swing, faults and tempo verdict stay."""
+the rep's number, up, down, its swing, faults and tempo verdict stay. An empty faults column
+goes first (:func:`reps_view`); the set goes last of these (without it, two sets of reps read
+1..8, 1..8 with nothing to tell them apart, trial 21)."""
 
 SETS_DROP = ("rest\ns", "ROM\ndeg", "up\ns", "hold\ns", "down\ns", "mean hold\ns",
              "recording", "clean\nrun", "under\ntension\ns", "swings")
@@ -307,8 +309,10 @@ def reps_view(reps: pd.DataFrame, hold: bool = False,
     legend = "\n".join(
         [*([UNCERTAIN_LEGEND] if any(_uncertain(r) for r in records) else []),
          *([MISSED_LEGEND] if any(marked_missed_before(r) for r in records) else [])])
+    faulted = any(r[f] for r in records for f in FAULTS)
     table = FitTable(title="reps", box=box.SIMPLE_HEAD, show_edge=False,
-                     caption=legend or None, caption_justify="left", drop=REPS_DROP)
+                     caption=legend or None, caption_justify="left",
+                     drop=REPS_DROP if faulted else ("faults", *REPS_DROP))
     several = RECORDING in reps
     if several:
         table.add_column("recording")

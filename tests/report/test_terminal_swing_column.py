@@ -42,3 +42,16 @@ def test_a_swing_over_a_data_gap_is_not_judged_so_no_column() -> None:
     text = _text(reps_view(reps_table(_braced_set(gap=True))))
     header = next(line for line in text.splitlines() if "faults" in line)
     assert "swing" not in header.split() and "not judged" in text
+
+
+def test_a_narrow_terminal_keeps_the_set_and_drops_an_empty_faults_column() -> None:
+    """Trial 21: at 40 columns the set went first and an empty faults column stayed: two sets
+    of reps read 1..4, 1..4 with nothing to tell them apart."""
+    clean = [*make_set(1, 4, 0.0, 9.0), *make_set(2, 4, 100.0, 9.0)]
+    text = terminal_text(reps_view(reps_table(clean)), width=40)
+    header = next(line for line in text.splitlines() if "rep" in line.split())
+    assert "set" in header.split() and "faults" not in header.split(), text
+    # With a fault, its column is kept before the set's.
+    faulted = [*clean[:7], make_rep(2, 4, 127.0, faults={"back_arch"})]
+    text = terminal_text(reps_view(reps_table(faulted)), width=40)
+    assert "back" in text, text
