@@ -770,12 +770,18 @@ class Progress:
     journal_error: str | None
 
 
+CANNOT_RECORD = "cannot_record"
+""":class:`StreamEvent` kind: data arrives but nothing can be recorded from it (its ``error``
+says why: a phone pushing no gyroscope)."""
+
+
 @dataclass(frozen=True)
 class StreamEvent:
     """A stream event: the device stopped a stream on its own, or its restart ended.
 
     ``kind`` is ``stopped_by_device``, ``stream_restarted`` or ``stream_restart_failed`` (the
-    session then ends); ``measurement`` names the stream ("ACC", "GYRO").
+    session then ends), or :data:`CANNOT_RECORD`; ``measurement`` names the stream ("ACC",
+    "GYRO"; "" when none).
     """
 
     kind: str
@@ -785,6 +791,8 @@ class StreamEvent:
     @property
     def text(self) -> str:
         """One line for the user."""
+        if self.kind == CANNOT_RECORD:
+            return f"NOT RECORDING: {self.error}"
         if self.kind == "stopped_by_device":
             return f"the sensor stopped its {self.measurement} stream on its own; restarting it"
         if self.kind == "stream_restarted":

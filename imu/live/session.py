@@ -51,6 +51,7 @@ from imu.io.journal import JournalWriter
 from imu.io.recorders import EVENT_CONNECTED, EVENT_DISCONNECTED, FrameRecorder, StreamHeader
 from imu.io.recording import Recording
 from imu.live.events import (
+    CANNOT_RECORD,
     Connected,
     Disconnected,
     Finished,
@@ -257,6 +258,7 @@ class LiveSession:
         self._reps_ahead = 0  # reps whose end was cued and whose RepDone has not come yet
         self._hold_told: float | None = None  # the open plank hold told (its start, s)
         self._down_told: float | None = None  # getting down from it told (since when, s)
+        self._problem_told = False  # the recorder's reason nothing can be recorded, told
         # A plank: the hold's hips sagging or piking, told while the hold lasts.
         self._form = HoldFormWatcher(profile.thresholds.hip_drift_deg)
         self._streaming = False  # samples have arrived
@@ -329,6 +331,10 @@ class LiveSession:
         if self.journal is not None:
             self.journal.append_frames(zip(hosts, payloads, strict=True))
         block = self.recorder.frames(hosts, payloads)
+        problem = self.recorder.problem
+        if problem is not None and not self._problem_told:
+            self._problem_told = True  # shown where the screen shows the link, once
+            self._emit(StreamEvent(CANNOT_RECORD, "", problem))
         if block.n_samples == 0:
             return
         if not self._streaming:

@@ -33,6 +33,7 @@ def test_pushes_without_gyroscope_are_said_once(caplog):
     assert len(said) == 1 and "enable Gyroscope" in said[0]
     assert "accelerometer, totalacceleration" in said[0]
     assert any("no gyroscope" in e for e in rec.frame_errors)
+    assert rec.problem is not None and "enable Gyroscope" in rec.problem
     assert rec.recording().n_samples == 0
 
 
@@ -45,7 +46,7 @@ def test_acceleration_without_gravity_is_said_once_and_counted(caplog):
 
 def test_complete_pushes_say_nothing(caplog):
     rec, logged = _run(("totalacceleration", "gyroscope"), caplog)
-    assert logged == [] and rec.frame_errors == []
+    assert logged == [] and rec.frame_errors == [] and rec.problem is None
     assert rec.recording().n_samples > 900
 
 

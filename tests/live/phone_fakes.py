@@ -233,6 +233,7 @@ class PushPlan:
         lost: message ids never delivered (the request fails).
         swapped: message ids sent after their successor.
         jitter_s: random delay of each POST, wall seconds.
+        gyroscope: the gyroscope is pushed (False: the app's Gyroscope is not enabled).
 
     """
 
@@ -243,6 +244,7 @@ class PushPlan:
     swapped: tuple[int, ...] = ()
     jitter_s: float = 0.01
     seed: int = 4
+    gyroscope: bool = True
 
 
 def sensor_logger_messages(rec, plan: PushPlan) -> list[dict[str, Any]]:
@@ -276,7 +278,8 @@ def sensor_logger_messages(rec, plan: PushPlan) -> list[dict[str, Any]]:
         else:
             add("totalacceleration", ta, acc, sa)
             add("accelerometer", ta, acc - gravity, sa)
-        add("gyroscope", tg, gyr, sg)
+        if plan.gyroscope:
+            add("gyroscope", tg, gyr, sg)
         payload.sort(key=lambda e: e["time"])
         out.append({"messageId": m, "sessionId": session, "deviceId": device,
                     "payload": payload})

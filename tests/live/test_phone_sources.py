@@ -189,6 +189,20 @@ def test_sensor_logger_push_out_of_order_lost_and_paused(five_reps, tmp_path, pl
         assert again.n_samples == rec.n_samples and again.meta.gaps == rec.meta.gaps
 
 
+def test_pushes_without_a_gyroscope_are_shown_on_the_screen(five_reps, tmp_path):
+    """Trial 21: the screen said "streaming", then "SENSOR LOST"; why nothing was recorded
+    (the app's Gyroscope off) was only a log line. It is now an event the screens show."""
+    from imu.live.events import CANNOT_RECORD, StreamEvent
+
+    result, _counts, _source, events, _journal, _refused = run_sensor_logger(
+        five_reps, tmp_path, PushPlan(gyroscope=False))
+    told = [e for e in events if isinstance(e, StreamEvent) and e.kind == CANNOT_RECORD]
+    assert len(told) == 1  # once, not per push
+    assert told[0].text.startswith("NOT RECORDING: Sensor Logger pushes hold no gyroscope")
+    assert "enable Gyroscope in Sensor Logger" in told[0].text
+    assert result.recording.n_samples == 0
+
+
 def test_sensor_logger_bad_bodies_are_counted_not_fatal(five_reps, tmp_path):
     from imu.io.recorders import StreamHeader
     from imu.io.recorders.sensor_logger import SensorLoggerRecorder

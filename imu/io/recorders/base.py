@@ -226,6 +226,10 @@ class FrameRecorder(Protocol):
     def recording(self) -> Recording:
         """Everything so far."""
 
+    @property
+    def problem(self) -> str | None:
+        """Why nothing can be recorded from what arrives (a sensor not sent), or None."""
+
 
 class GridRecorder(ABC):
     """Base of the frame-stream recorders: grid rows, gaps, events, clock fit, metadata.
@@ -253,6 +257,7 @@ class GridRecorder(ABC):
         self.device: dict[str, Any] = {}
         self.counters: dict[str, int] = {"frames": 0, "bad_frames": 0, "reconnects": 0}
         self.frame_errors: list[str] = []
+        self._problem: str | None = None  # nothing can be recorded from what arrives: why
         self.stream_events: list[dict[str, Any]] = []
         self._next = 0  # next grid index
         self._acc: list[FloatArray] = []
@@ -384,6 +389,15 @@ class GridRecorder(ABC):
             self._gaps.append(Gap(self._gap_start, end, self._gap_reason()))
             self._stopped = self._bad = False
         self._gap_start = None
+
+    @property
+    def problem(self) -> str | None:
+        """Why nothing can be recorded from what arrives (a sensor not sent), or None.
+
+        For the live screen, which shows it where it shows the link: a phone pushing no
+        gyroscope read "streaming", then "SENSOR LOST", the cause only in a log line.
+        """
+        return self._problem
 
     def _frame_error(self, message: str) -> None:
         """A frame that cannot be used: counted, logged, kept in the notes, its hole a gap."""

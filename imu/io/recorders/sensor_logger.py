@@ -226,11 +226,12 @@ class SensorLoggerRecorder(TimedStreamsRecorder):
             return
         self._checked = True
         if not {SL_GYR, SL_GYR_UNCAL} & self._seen:
-            self._frame_error(
+            self._problem = (
                 f"Sensor Logger pushes hold no gyroscope (they hold {', '.join(sorted(self._seen))}"
                 "); nothing can be recorded without it: enable Gyroscope in Sensor Logger's "
                 "sensors (and restart the recording there)"
             )
+            self._frame_error(self._problem)
 
     def _release(self, flush: bool, now: float) -> None:
         """Decode waiting messages in id order (see the module docstring)."""
