@@ -399,6 +399,9 @@ def unreadable_parquet(path: Path, exc: BaseException, what: str = "file") -> st
     A CSV saved under a ``.parquet`` name, a gzipped recording or a copy cut short each get
     their own words and fix; anything else is "corrupt or truncated" with the reader's reason.
     """
+    if isinstance(exc, PermissionError) or "permission denied" in str(exc).casefold():
+        return (f"{path}: cannot read: Permission denied (the system does not let imu open it "
+                "as the user you run it as); make it readable (chmod), or run as its owner")
     try:
         with path.open("rb") as fh:
             head = fh.read(4096)

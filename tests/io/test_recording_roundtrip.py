@@ -128,3 +128,20 @@ def test_bytes_changed_in_a_written_recording_are_found(tmp_path: Path) -> None:
                        "not match its checksum"):
         read_recording(path)
     assert main(["analyze", str(path), "--out", str(tmp_path / "out")]) == 2
+
+
+def test_a_recording_the_system_will_not_open_is_no_damaged_file(tmp_path: Path) -> None:
+    """Trial 21: an unreadable .parquet (mode 000, another user) was "corrupt or truncated?",
+    with Permission denied only in the detail. (Tests run as root, whom modes do not stop:
+    the reader's error is given as pyarrow gives it.)"""
+    from imu.io.recording import unreadable_parquet
+
+    path = write_recording(
+        read_recording(Path(__file__).parents[2] / "recordings" / "plank.parquet"),
+        tmp_path / "p.parquet")
+    arrow = OSError(f"Failed to open local file '{path}'. Detail: [errno 13] Permission denied")
+    for exc in (PermissionError(13, "Permission denied", str(path)), arrow):
+        text = unreadable_parquet(path, exc, "recording")
+        assert text.startswith(f"{path}: cannot read: Permission denied"), text
+        assert "corrupt" not in text and "chmod" in text
+    assert "corrupt" in unreadable_parquet(path, OSError("Invalid: bad footer"), "recording")
