@@ -354,8 +354,11 @@ def check_session_name(out_dir: Path, name: str) -> None:
         )
     for taken in (out_dir / f"{name}.parquet", out_dir / f"{name}{SUFFIX}"):
         if taken.exists():
+            running = taken.suffix == SUFFIX and journal_in_use(taken)
+            whose = (f"a session named {name!r} is recording there now" if running
+                     else f"an earlier session named {name!r}")
             raise ImuError(
-                f"{taken} already exists (an earlier session named {name!r}); choose another "
+                f"{taken} already exists ({whose}); choose another "
                 "--name, or leave --name out for a time-stamped one"
             )
 

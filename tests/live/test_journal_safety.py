@@ -44,6 +44,24 @@ def test_a_session_name_already_used_is_refused_before_streaming(tmp_path: Path,
     assert sorted(p.name for p in out.iterdir()) == ["mon", "mon.parquet"]
 
 
+def test_a_session_name_in_use_by_a_running_session_says_so(tmp_path: Path) -> None:
+    """Trial 21: the --name of a session still recording was called "an earlier session"."""
+    import pytest
+
+    from imu.errors import ImuError
+    from imu.live.finish import check_session_name
+
+    journal = tmp_path / "mon.imuj"
+    writer = JournalWriter(str(journal), StreamHeader(104, 8, 500))
+    try:
+        with pytest.raises(ImuError, match="a session named 'mon' is recording there now"):
+            check_session_name(tmp_path, "mon")
+    finally:
+        writer.close()
+    with pytest.raises(ImuError, match="an earlier session named 'mon'"):
+        check_session_name(tmp_path, "mon")  # the journal left, its session over
+
+
 def test_imu_recover_marks_the_journal_done_and_writes_beside(tmp_path: Path, capsys) -> None:
     import numpy as np
 
