@@ -762,22 +762,32 @@ def _exports_once(found: dict[Path, Path], named_by: dict[Path, list[str]],
 def _sensor_logger_zips(folder: Path) -> list[Path]:
     """The Sensor Logger zips of ``folder``, one export each, when they are all it holds.
 
-    Two or more zips and no export's file at its top level; else [] (the folder is one
-    export, or a mix that its import refuses with the reason).
+    Two or more zips, each holding the app's files, and nothing else but hidden files: no
+    sub-folder, recording or CSV, which a split would leave out without a word. Else [] (the
+    folder is one export, or a mix that its import refuses with the reason). Only the zips'
+    lists of names are read.
 
     Trial 21: a folder of two days' zips was one "recording" that failed as "2 different
     exports", with advice to convert the folder, which failed the same way.
     """
+    import zipfile
+
     try:
-        files = sorted(p for p in folder.iterdir() if p.is_file())
+        entries = [p for p in folder.iterdir() if not p.name.startswith(".")]
     except OSError:
         return []
-    zips = [p for p in files if p.suffix.lower() == ".zip"]
-    if len(zips) < 2 or any(p.name in SL_FILES for p in files):
+    if len(entries) < 2 or not all(p.is_file() and p.suffix.lower() == ".zip" for p in entries):
         return []
-    if not all(detect_phone_format(str(z)) == "sensor-logger" for z in zips):
-        return []
-    return zips
+    names = {name.casefold() for name in SL_FILES}
+    for z in entries:
+        try:
+            with zipfile.ZipFile(z) as zf:
+                inside = {Path(n).name.casefold() for n in zf.namelist()}
+        except (OSError, zipfile.BadZipFile):
+            return []
+        if not inside & (names - {"metadata.csv"}):
+            return []
+    return sorted(entries)
 
 
 def expand_inputs(

@@ -265,10 +265,10 @@ def _lock_is_stale(lock: Path) -> bool:
     except ProcessLookupError:
         return True
     except OSError:
-        return False  # alive, owned by another user
+        pass  # alive, owned by another user (after a reboot, often a system daemon's id)
     with contextlib.suppress(OSError):
         words = lock.read_text().split()
-        now = _process_start(owner)
+        now = _process_start(owner)  # /proc/PID/stat is readable for any user's process
         if len(words) > 1 and now is not None and words[1] != now:
             return True
     return False

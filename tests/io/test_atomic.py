@@ -185,3 +185,28 @@ def test_two_analyses_into_one_folder_leave_one_runs_reports(
     assert main(["analyze", str(recordings / "plank.parquet"), "--out", str(out)]) == 0
     assert _reports_of(out) == ("plank", "Plank")
     assert not (out / REPORTS_LOCK).exists()
+
+
+def test_a_lock_whose_id_another_users_process_has_is_taken_over(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a reboot a lock's id often belongs to a system daemon, which this user may not
+    signal (PermissionError): the start time still tells it is not the lock's process."""
+    import imu.io.atomic as atomic
+    from imu.io.atomic import _lock_is_stale, _process_start
+
+    start = _process_start(1)
+    if start is None:
+        pytest.skip("the system does not tell a process's start time (no /proc)")
+
+    def not_allowed(pid: int, signal: int) -> None:
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(atomic.os, "kill", not_allowed)
+    lock = tmp_path / ".lock"
+    lock.write_text(f"1 {int(start) + 12345}")  # id 1, another start: left before a reboot
+    assert _lock_is_stale(lock)
+    lock.write_text(f"1 {start}")  # that very process: alive
+    assert not _lock_is_stale(lock)
+    lock.write_text("1")  # no start time written: alive, as before
+    assert not _lock_is_stale(lock)

@@ -460,6 +460,17 @@ def test_a_folder_of_sensor_logger_zips_is_one_session_per_zip(tmp_path: Path) -
         sensor_logger_zip(folder / f"{day}.zip", simulate_session(spec).recording)
     jobs = collect_jobs([folder])
     assert sorted(job.path.name for job in jobs) == ["mon.zip", "wed.zip"]
-    # An unzipped export beside them keeps the folder one input (its import says why).
-    (folder / "Gyroscope.csv").write_text("time,seconds_elapsed,z,y,x\n")
-    assert [job.path for job in collect_jobs([folder])] == [folder]
+    # Anything else beside them keeps the folder one input (its import says why), so that
+    # nothing is left out without a word: an unzipped export, a sub-folder, a recording.
+    recordings = Path(__file__).resolve().parents[2] / "recordings"
+    for other, content in (("Gyroscope.csv", b"time,seconds_elapsed,z,y,x\n"),
+                           ("old/fri.zip", (folder / "mon.zip").read_bytes()),
+                           ("plank.parquet", (recordings / "plank.parquet").read_bytes())):
+        path = folder / other
+        path.parent.mkdir(exist_ok=True)
+        path.write_bytes(content)
+        assert folder in [job.path for job in collect_jobs([folder])], other
+        path.unlink()
+        if path.parent != folder:
+            path.parent.rmdir()
+    assert len(collect_jobs([folder])) == 2
