@@ -2539,11 +2539,13 @@ def _outcomes(
                                    "analysing in this process instead, one file at a time "
                                    "(--workers 0 says so from the start)",
                                    options.workers, _one_line(exc))
-                    if not logging.getLogger().isEnabledFor(logging.INFO):
-                        # The dead helper process is relaunched, and said so, at each use.
-                        warnings.filterwarnings("ignore", message="resource_tracker: process")
-                    for job in jobs:
-                        yield analyze_job(job, options)
+                    with warnings.catch_warnings():  # restored when the batch ends
+                        if not logging.getLogger().isEnabledFor(logging.INFO):
+                            # The dead helper process is relaunched, and said so, at each use.
+                            warnings.filterwarnings("ignore",
+                                                    message="resource_tracker: process")
+                        for job in jobs:
+                            yield analyze_job(job, options)
                     finished = True
                     return
                 client = Client(cluster)

@@ -308,6 +308,8 @@ def _dispatch(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 130
     except PermissionError as exc:  # met inside a folder given: said, not called a bug
+        if args.verbose:
+            raise
         from imu.cli._output import permission_text
 
         print(f"imu {args.command}: error: {permission_text(exc)}", file=sys.stderr)

@@ -158,8 +158,8 @@ def permission_text(exc: PermissionError) -> str:
     if folder and os.path.isdir(folder) and not os.access(folder, os.R_OK | os.X_OK):
         where = folder  # a folder not listable: looking for a name in it was refused
     return (f"{where}: permission denied (the system does not let imu open it as the user "
-            "you run it as); make it readable and its folder listable (chmod), or run as its "
-            "owner")
+            "you run it as); give yourself access to it and its folder (chmod: read to import, "
+            "write to save there), or run as its owner")
 
 
 def bug_text(exc: BaseException) -> str:

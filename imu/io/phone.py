@@ -779,19 +779,28 @@ def _check_sl_file(path: Path) -> None:
     """Refuse a CSV given as a Sensor Logger export's file that is none of the app's files.
 
     Its folder was read as the export: a plain CSV beside another recording's zip was
-    analysed as that recording without a word (trial 21).
+    analysed as that recording without a word (trial 21). A file of the app has its columns
+    (``time``, ``seconds_elapsed``), whatever its name (``Magnetometer.csv``, a browser's
+    ``Gyroscope (1).csv``).
 
     Raises:
-        ImportOptionsError: ``path``'s name is not one the app writes.
+        ImportOptionsError: ``path`` has none of the app's columns.
 
     """
-    names = {name.casefold() for name in SL_FILES}
-    if path.name.casefold() not in names:
-        raise ImportOptionsError(
-            f"{path}: not a file of a Sensor Logger export (the app writes "
-            f"{', '.join(SL_FILES[:-1])} and {SL_FILES[-1]}, and --format sensor-logger reads "
-            "them together: give the export's zip or folder, or one of those files)"
-        )
+    try:
+        with path.open("rb") as fh:
+            header = _header(fh.read(4096))
+    except OSError:
+        return  # said where the export is read
+    fields = {f.strip().strip('"').strip().casefold() for f in re.split(r"[,;\t]", header)}
+    if {"time", "seconds_elapsed"} <= fields:
+        return
+    raise ImportOptionsError(
+        f"{path}: not a file of a Sensor Logger export (the app writes "
+        f"{', '.join(SL_FILES[:-1])} and {SL_FILES[-1]}, each with time and seconds_elapsed "
+        "columns, and --format sensor-logger reads them together: give the export's zip or "
+        "folder, or one of those files)"
+    )
 
 
 def _sensor_logger(
@@ -971,9 +980,24 @@ def _px_resumed(t: FloatArray, starts: list[tuple[float, float]]) -> tuple[Float
         return t, 0.0
     exp = np.array([e for e, _ in starts])
     shift = np.array([u - e for e, u in starts]) - (starts[0][1] - starts[0][0])
-    shift = np.maximum(shift, 0.0)  # a clock set back while paused: no overlap
+    # Never back in time: a clock set back during a pause would fold later samples into
+    # earlier ones.
+    shift = np.maximum.accumulate(np.maximum(shift, 0.0))
     which = np.clip(np.searchsorted(exp, t, side="right") - 1, 0, len(exp) - 1)
     return t + shift[which], float(shift[-1])
+
+
+PX_PAUSE_MIN_S = 0.05
+"""A resume this much or more after its pause is a pause told (two STARTs a few ms apart,
+the app's own restart, are none), s."""
+
+
+def _px_pauses(starts: list[tuple[float, float]]) -> int:
+    """How many of ``starts`` resume after a pause of :data:`PX_PAUSE_MIN_S` or more."""
+    if len(starts) < 2:
+        return 0
+    shift = np.array([u - e for e, u in starts])
+    return int(np.count_nonzero(np.diff(shift) >= PX_PAUSE_MIN_S))
 
 
 def _phyphox(path: Path) -> tuple[_Stream, _Stream, str, dict[str, str], list[str]]:
@@ -1044,8 +1068,8 @@ def _phyphox(path: Path) -> tuple[_Stream, _Stream, str, dict[str, str], list[st
         t = sub[PX_TIME].to_numpy(dtype=np.float64)
         raw_t = t.copy()
         t, paused_s = _px_resumed(t, resumes[key])
-        if paused_s > 0 and key == "acc":
-            n = len(resumes[key]) - 1
+        n = _px_pauses(resumes[key])
+        if n and key == "acc":
             warnings.append(
                 f"the measurement was paused {'once' if n == 1 else f'{n} times'} in phyphox "
                 f"({paused_s:.0f} s in all, by meta/time.csv): the time runs on over each "
@@ -1549,7 +1573,8 @@ def _join(
         rate_how = f"the accelerometer's {how.removeprefix('estimated from the ')}"
         notes["rate_from"] = f"accelerometer: {how}"
     shared_s = min(acc.t_s[-1], gyr.t_s[-1]) - max(acc.t_s[0], gyr.t_s[0])
-    if 0.0 <= shared_s < 2.0 / rate_hz:  # 3 samples each: they overlap, for too little
+    longest_s = max(acc.t_s[-1] - acc.t_s[0], gyr.t_s[-1] - gyr.t_s[0])
+    if 0.0 <= shared_s < 2.0 / rate_hz and longest_s < 4.0 / rate_hz:  # 3 samples each
         raise ImportOptionsError(
             f"{path}: too short to import: the accelerometer ({acc.t_s[0]:.2f}-"
             f"{acc.t_s[-1]:.2f} s) and gyroscope ({gyr.t_s[0]:.2f}-{gyr.t_s[-1]:.2f} s) "

@@ -443,9 +443,11 @@ def _sample_columns(table: pa.Table, names: Sequence[str]) -> FloatArray:
 def read_recording(path: str | Path) -> Recording:
     """Read a Parquet recording written by :func:`write_recording`.
 
-    Each page's checksum is verified where the file has them (written by imu since
-    2026-12-02): a few bytes changed by a failing disk or copy were read as other samples
-    without a word (trial 21: 6 bytes gave 6 wrong acc_x values and moved the reps).
+    Each page of samples has its checksum verified where the file has them (written by imu
+    since 2026-12-02): a few bytes changed by a failing disk or copy were read as other
+    samples without a word (trial 21: 6 bytes gave 6 wrong acc_x values and moved the
+    reps). The footer (the schema and the metadata) carries no checksum: a change there is
+    found only where it breaks the file's structure or the metadata's JSON.
 
     Raises:
         RecordingError: the file is missing, not Parquet, truncated, damaged (a page whose
@@ -459,7 +461,7 @@ def read_recording(path: str | Path) -> Recording:
     try:
         parquet = pq.ParquetFile(path, page_checksum_verification=True)
         schema = parquet.schema_arrow
-    except (pa.ArrowException, OSError) as exc:
+    except (pa.ArrowException, OSError, UnicodeDecodeError) as exc:  # a damaged footer too
         raise RecordingError(unreadable_parquet(path, exc, "recording")) from exc
     raw_meta = (schema.metadata or {}).get(METADATA_KEY)
     if raw_meta is None:
@@ -472,13 +474,13 @@ def read_recording(path: str | Path) -> Recording:
         meta = RecordingMeta.from_json(raw_meta.decode("utf-8", "replace"))
     except RecordingError as exc:
         raise RecordingError(f"{path}: {exc}") from exc
-    missing = [c for c in (*ACC, *GYR) if c not in schema.names]
+    missing = [c for c in (*ACC, *GYR) if c not in schema.names]  # (names: a damaged footer)
     if missing:
         raise RecordingError(f"{path}: recording lacks columns {missing}")
     try:
         # Only the sample columns: time_s is implied by the grid (start and rate).
         table = parquet.read(columns=[*ACC, *GYR])
-    except (pa.ArrowException, OSError) as exc:
+    except (pa.ArrowException, OSError, UnicodeDecodeError) as exc:
         if "checksum" in str(exc).casefold():
             raise RecordingError(
                 f"{path}: damaged: a page of its samples does not match its checksum (bytes "

@@ -309,7 +309,9 @@ def reps_view(reps: pd.DataFrame, hold: bool = False,
     legend = "\n".join(
         [*([UNCERTAIN_LEGEND] if any(_uncertain(r) for r in records) else []),
          *([MISSED_LEGEND] if any(marked_missed_before(r) for r in records) else [])])
-    faulted = any(r[f] for r in records for f in FAULTS)
+    # The faults column also says "not judged" for a rep over a data gap.
+    faulted = any(r[f] for r in records for f in FAULTS) or any(r.get("in_gap")
+                                                                for r in records)
     table = FitTable(title="reps", box=box.SIMPLE_HEAD, show_edge=False,
                      caption=legend or None, caption_justify="left",
                      drop=REPS_DROP if faulted else ("faults", *REPS_DROP))

@@ -301,3 +301,19 @@ def test_a_phyphox_zip_given_alone_names_its_partner_beside_it(tmp_path, truth, 
     assert "the gyroscope is in gyr.zip beside it" in capsys.readouterr().err
     # As it says:
     assert main(["convert", str(folder), str(tmp_path / "z.parquet")]) == 0
+
+
+def test_phyphox_resumes_never_run_time_backwards():
+    """A clock set back during a later pause folded later samples into earlier ones; two
+    STARTs a few ms apart are no pause to tell."""
+    from imu.io.phone import _px_pauses, _px_resumed
+
+    u = 1.7e9
+    t = np.array([0.0, 2.9, 3.1, 4.9, 5.1])
+    resumed, paused = _px_resumed(t, [(0.0, u), (3.0, u + 60.0), (5.0, u + 30.0)])
+    assert np.all(np.diff(resumed) > 0) and paused == pytest.approx(57.0)
+    np.testing.assert_allclose(resumed, [0.0, 2.9, 60.1, 61.9, 62.1])
+    assert _px_pauses([(0.0, u), (3.0, u + 60.0), (5.0, u + 30.0)]) == 1
+    assert _px_pauses([(0.0, u), (0.0, u + 0.003)]) == 0
+    before, _ = _px_resumed(np.array([-0.5, 0.5]), [(0.0, u), (1.0, u + 10.0)])
+    np.testing.assert_allclose(before, [-0.5, 0.5])  # before the first resume: as recorded

@@ -325,6 +325,12 @@ def test_a_file_given_of_an_export_reads_that_export_alone(tmp_path, capsys, tru
         capsys.readouterr().err
     assert read_recording(out).duration_s == pytest.approx(truth.duration_s, abs=0.2)
     assert abs(read_recording(out).duration_s - other_truth.duration_s) > 1.0
+    # Another of the app's files (by its columns, whatever its name) reads the export too.
+    (folder / "Magnetometer.csv").write_text("time,seconds_elapsed,z,y,x\n1,0.0,1,2,3\n")
+    again = tmp_path / "again.parquet"
+    assert main(["convert", str(folder / "Magnetometer.csv"), str(again),
+                 "--format", "sensor-logger"]) == 0, capsys.readouterr().err
+    assert read_recording(again).n_samples == read_recording(out).n_samples
 
 
 def test_a_folder_of_two_phyphox_measurements_is_refused(tmp_path, capsys, truth, other_truth):
