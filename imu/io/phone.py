@@ -1138,14 +1138,14 @@ def _px_zips_beside(path: Path, cols: tuple[str, ...]) -> list[str]:
     names = []
     for other in others:
         try:
-            members = read_zip(other)
-        except RecordingError:
-            continue
-        for name, data in members.items():
-            if not name.lower().endswith(".csv") or "/meta/" in f"/{name}":
-                continue
-            fields = {f.strip().strip('"').strip()
-                      for f in re.split(r"[,;\t]", _header(data[:4096]))}
+            with zipfile.ZipFile(other) as zf:  # the CSVs' first lines only
+                heads = [_header(zf.open(info).read(4096)) for info in zf.infolist()
+                         if info.filename.lower().endswith(".csv")
+                         and "/meta/" not in f"/{info.filename}"]
+        except (OSError, zipfile.BadZipFile, RuntimeError, ValueError):
+            continue  # damaged, encrypted or not a zip: passed over
+        for header in heads:
+            fields = {f.strip().strip('"').strip() for f in re.split(r"[,;\t]", header)}
             if set(cols) <= fields:
                 names.append(other.name)
                 break
