@@ -813,7 +813,7 @@ def _sensor_logger(
     """
     if top_only:
         members = {p.name: p.read_bytes() for p in sorted(path.iterdir())
-                   if p.is_file() and not looks_like_zip(p)}
+                   if p.is_file() and p.suffix.lower() == ".csv"}
     else:
         members = _members(path)
     members = _one_sensor_logger_export(path, members)
@@ -1072,7 +1072,8 @@ def _phyphox(path: Path) -> tuple[_Stream, _Stream, str, dict[str, str], list[st
         if n and key == "acc":
             warnings.append(
                 f"the measurement was paused {'once' if n == 1 else f'{n} times'} in phyphox "
-                f"({paused_s:.0f} s in all, by meta/time.csv): the time runs on over each "
+                f"({paused_s:.{0 if paused_s >= 10 else 1}f} s in all, by meta/time.csv): "
+                "the time runs on over each "
                 "pause, which is a gap with no samples (a rep there is not counted)")
         if use_abs and start is not None:
             t = t + start
