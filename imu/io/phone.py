@@ -467,13 +467,18 @@ def detect_phone_format(path: str | Path) -> PhoneFormat | None:
     return None
 
 
+def _header_fields(header: str) -> list[str]:
+    """The column names of a CSV header line split at ``,``, ``;`` or tab, unquoted."""
+    return [f.strip().strip('"').strip() for f in re.split(r"[,;\t]", header)]
+
+
 def _px_header(head: str) -> bool:
     """A phyphox export's header: ``Time (s)`` and a sensor axis named as the app names it.
 
     ``Time (s)`` alone is no sign of phyphox: a plain CSV with ``Time (s), AccX (m/s^2)...``
     was refused as a phyphox export without its 'Acceleration with g' columns.
     """
-    fields = [f.strip().strip('"').strip() for f in re.split(r"[,;\t]", head)]
+    fields = _header_fields(head)
     return PX_TIME in fields and any(PX_AXIS_COLUMN.fullmatch(f) for f in fields)
 
 
@@ -792,7 +797,7 @@ def _check_sl_file(path: Path) -> None:
             header = _header(fh.read(4096))
     except OSError:
         return  # said where the export is read
-    fields = {f.strip().strip('"').strip().casefold() for f in re.split(r"[,;\t]", header)}
+    fields = {f.casefold() for f in _header_fields(header)}
     if {"time", "seconds_elapsed"} <= fields:
         return
     raise ImportOptionsError(
@@ -962,12 +967,6 @@ def _px_starts(members: dict[str, bytes], folder: str) -> list[tuple[float, floa
     return sorted(zip(exp[ok].tolist(), unix[ok].tolist(), strict=True))
 
 
-def _px_start(members: dict[str, bytes], folder: str) -> float | None:
-    """Unix time of experiment time 0 by the first START in ``folder/meta/time.csv``."""
-    starts = _px_starts(members, folder)
-    return starts[0][1] - starts[0][0] if starts else None
-
-
 def _px_resumed(t: FloatArray, starts: list[tuple[float, float]]) -> tuple[FloatArray, float]:
     """Experiment times ``t`` (s) as seconds since the first START, pauses included.
 
@@ -1014,13 +1013,15 @@ def _phyphox(path: Path) -> tuple[_Stream, _Stream, str, dict[str, str], list[st
             continue
         frame = _px_read(name, data)
         folder = name.replace("\\", "/").rsplit("/", 1)[0] if "/" in name else ""
-        start = _px_start(members, folder)
+        timeline = _px_starts(members, folder)
+        # Unix time of experiment time 0, by the first START.
+        start = timeline[0][1] - timeline[0][0] if timeline else None
         for key, cols in (("acc", PX_ACC), ("gyr", PX_GYR)):
             if all(c in frame.columns for c in cols):
                 tables.setdefault(key, {}).setdefault(data, name)
                 if key not in found:
                     found[key] = (frame, name, start)
-                    resumes[key] = _px_starts(members, folder)
+                    resumes[key] = timeline
         linear |= all(c in frame.columns for c in PX_LINEAR)
     for key, what in (("acc", "acceleration"), ("gyr", "gyroscope")):
         names = list(tables.get(key, {}).values())  # one per distinct table
@@ -1118,7 +1119,7 @@ def _px_beside(path: Path, cols: tuple[str, ...]) -> list[str]:
                 header = _header(f.read(4096))
         except OSError:  # a folder named *.csv, a file gone or not readable
             continue
-        fields = {f.strip().strip('"').strip() for f in re.split(r"[,;\t]", header)}
+        fields = set(_header_fields(header))
         if set(cols) <= fields:  # whole names: "Linear Acceleration x" is not "Acceleration x"
             names.append(other.name)
     return names
@@ -1146,7 +1147,7 @@ def _px_zips_beside(path: Path, cols: tuple[str, ...]) -> list[str]:
         except (OSError, zipfile.BadZipFile, RuntimeError, ValueError):
             continue  # damaged, encrypted or not a zip: passed over
         for header in heads:
-            fields = {f.strip().strip('"').strip() for f in re.split(r"[,;\t]", header)}
+            fields = set(_header_fields(header))
             if set(cols) <= fields:
                 names.append(other.name)
                 break
