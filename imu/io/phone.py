@@ -798,8 +798,9 @@ def _check_sl_file(path: Path) -> None:
     except OSError:
         return  # said where the export is read
     fields = {f.casefold() for f in _header_fields(header)}
-    if {"time", "seconds_elapsed"} <= fields:
-        return
+    named = path.name.casefold() in {name.casefold() for name in SL_FILES}
+    if {"time", "seconds_elapsed"} <= fields or (named and not header):
+        return  # an app's file (one of its names left empty is said where it is read)
     raise ImportOptionsError(
         f"{path}: not a file of a Sensor Logger export (the app writes "
         f"{', '.join(SL_FILES[:-1])} and {SL_FILES[-1]}, each with time and seconds_elapsed "

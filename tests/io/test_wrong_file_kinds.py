@@ -331,6 +331,14 @@ def test_a_file_given_of_an_export_reads_that_export_alone(tmp_path, capsys, tru
     assert main(["convert", str(folder / "Magnetometer.csv"), str(again),
                  "--format", "sensor-logger"]) == 0, capsys.readouterr().err
     assert read_recording(again).n_samples == read_recording(out).n_samples
+    # One of the app's files left empty is said to be empty, not to be another kind of file.
+    capsys.readouterr()
+    lone = tmp_path / "lone"
+    lone.mkdir()
+    (lone / "Gyroscope.csv").write_text("")
+    err = _one_line_error(capsys, ["convert", str(lone / "Gyroscope.csv"),
+                                   str(tmp_path / "e.parquet"), "--format", "sensor-logger"])
+    assert "empty" in err and "not a file of a Sensor Logger export" not in err, err
 
 
 def test_a_folder_of_two_phyphox_measurements_is_refused(tmp_path, capsys, truth, other_truth):
