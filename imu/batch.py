@@ -1306,6 +1306,11 @@ def _quiet_dask_logs() -> None:
         logging.getLogger(name).setLevel(logging.WARNING)
 
 
+TRACKER_DIED: Final = "resource_tracker: process"
+"""Start of Python's warning that multiprocessing's helper process died (and is relaunched),
+held back while workers fail to start and while the batch then runs in this process."""
+
+
 @contextlib.contextmanager
 def _start_quietly() -> Iterator[None]:
     """Hold back Dask's own report of workers that fail to start (unless ``imu -v``).
@@ -1321,7 +1326,7 @@ def _start_quietly() -> Iterator[None]:
     nanny.setLevel(logging.CRITICAL)
     try:
         with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", message="resource_tracker: process")
+            warnings.filterwarnings("ignore", message=TRACKER_DIED)
             yield
     finally:
         nanny.setLevel(level)
@@ -2542,8 +2547,7 @@ def _outcomes(
                     with warnings.catch_warnings():  # restored when the batch ends
                         if not logging.getLogger().isEnabledFor(logging.INFO):
                             # The dead helper process is relaunched, and said so, at each use.
-                            warnings.filterwarnings("ignore",
-                                                    message="resource_tracker: process")
+                            warnings.filterwarnings("ignore", message=TRACKER_DIED)
                         for job in jobs:
                             yield analyze_job(job, options)
                     finished = True
