@@ -25,7 +25,7 @@ from imu.io.journal import (
 )
 from imu.io.recording import one_line, write_recording
 from imu.io.repairs import plural
-from imu.live.finish import recovered_analyze_command
+from imu.live.finish import lost_at_end_s, recovered_analyze_command
 
 
 def register(subparsers: Any) -> None:
@@ -141,11 +141,13 @@ def _recover_one(journal: Path, out_dir: Path | None, out: Console) -> int:
             if tail.foreign
             else ", torn last record dropped"
         )
+    tail_s = lost_at_end_s(recording)
+    gone = f", and the last {tail_s:.0f} s with the sensor gone" if tail_s >= 0.5 else ""
     out.print(
         f"{journal}: {plural(result.contents.n_frames, 'frame')}{torn} -> {target}"
         f" ({written_over}{recording.duration_s:.1f} s, "
         f"{plural(len(recording.meta.gaps), 'gap')}, "
-        f"{plural(recording.missing_samples, 'sample')} missing); journal kept as "
+        f"{plural(recording.missing_samples, 'sample')} missing{gone}); journal kept as "
         f"{done.name}{kept}",
         markup=False,
     )

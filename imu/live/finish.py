@@ -48,6 +48,7 @@ from imu.io.journal import (
     recovery_target,
     set_aside,
 )
+from imu.io.recorders import LOST_AT_END_NOTE
 from imu.io.recording import Recording, read_recording, write_recording
 from imu.live.session import InterruptHold, LiveResult
 from imu.report.coaching import MIN_ANALYSIS_S, early_stop_verdict
@@ -609,6 +610,30 @@ def early_stop_note(report: SessionReport, reason: str = "stopped") -> str:
     return "" if verdict is None else verdict.text
 
 
+def lost_at_end_s(recording: Recording) -> float:
+    """How long the stream was lost before the session ended, s (0 when it was not).
+
+    The recording ends at its last sample; the time from there to the session's end, while
+    the link was down, is no gap in it (``session_ended``, :data:`LOST_AT_END_NOTE`).
+    """
+    try:
+        return float(recording.meta.notes.get(LOST_AT_END_NOTE, "0"))
+    except ValueError:
+        return 0.0
+
+
+def lost_words(recording: Recording) -> str:
+    """What was lost: "12 samples lost in 2 gaps", "the last 14 s lost...", "no samples lost"."""
+    gaps = recording.meta.gaps
+    inside = (f"{count(recording.missing_samples, 'sample')} lost in {count(len(gaps), 'gap')}"
+              if gaps else "")
+    tail_s = lost_at_end_s(recording)
+    if tail_s < 0.5:
+        return inside or "no samples lost"
+    tail = f"the last {tail_s:.0f} s lost (the sensor was gone when the session ended)"
+    return f"{inside}, and {tail}" if inside else tail
+
+
 def _print_summary(saved: SavedSession, recording: Recording, tempo: Tempo,
                    out: Console, reason: str = "stopped") -> None:
     """The reps and sets tables, the one-line summary, and where everything went.
@@ -637,15 +662,10 @@ def _print_summary(saved: SavedSession, recording: Recording, tempo: Tempo,
                             uncertain_note(row), uncertain=int(row["uncertain_reps"]))
     worked = "" if strict else (
         f", {tempo_and_time(report.reps, tempo, report.profile.isometric, row)}")
-    print_prose(out,
-        f"{counted}{worked}; "
-        f"{recording.duration_s:.0f} s recorded, "
-        + (
-            f"{count(recording.missing_samples, 'sample')} lost in "
-            f"{count(len(recording.meta.gaps), 'gap')}"
-            if recording.meta.gaps else "no samples lost"
-        ),
-    )
+    print_prose(out, f"{counted}{worked}; {recording.duration_s:.0f} s recorded, "
+                     f"{lost_words(recording)}")
+    if lost_at_end_s(recording) >= 0.5 and reason == "stopped":
+        reason = "device gone"  # no rep before the sensor went: "The sensor went away after..."
     early = early_stop_note(report, reason)
     for line in [f"verdict: {early}"] if early else coaching_lines(report):
         print_prose(out, line)

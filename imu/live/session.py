@@ -48,7 +48,13 @@ from imu.core.phases import (
 )
 from imu.exercises import ExerciseProfile
 from imu.io.journal import JournalWriter
-from imu.io.recorders import EVENT_CONNECTED, EVENT_DISCONNECTED, FrameRecorder, StreamHeader
+from imu.io.recorders import (
+    EVENT_CONNECTED,
+    EVENT_DISCONNECTED,
+    EVENT_ENDED,
+    FrameRecorder,
+    StreamHeader,
+)
 from imu.io.recording import Recording
 from imu.live.events import (
     CANNOT_RECORD,
@@ -278,6 +284,9 @@ class LiveSession:
         try:
             self.reason = await self.source.run(self._link, self._stop)
         finally:
+            # The end, journalled and recorded after every frame: a link still down here lost
+            # the stream's tail (the recording notes how long; recovery reads the same).
+            self._queue.put_nowait(_LinkEvent(EVENT_ENDED, self.host_clock()))
             self._queue.put_nowait(_STOP)
             try:
                 await consumer

@@ -15,9 +15,11 @@ from __future__ import annotations
 from imu.io.recorders.base import (
     EVENT_CONNECTED,
     EVENT_DISCONNECTED,
+    EVENT_ENDED,
     EVENT_RESTART_FAILED,
     EVENT_STOPPED_BY_DEVICE,
     EVENT_STREAM_RESTARTED,
+    LOST_AT_END_NOTE,
     REASON_BAD_FRAMES,
     REASON_DISCONNECTED,
     REASON_LOST,
@@ -38,9 +40,11 @@ from imu.io.recorders.sensor_logger import SensorLoggerRecorder
 __all__ = [
     "EVENT_CONNECTED",
     "EVENT_DISCONNECTED",
+    "EVENT_ENDED",
     "EVENT_RESTART_FAILED",
     "EVENT_STOPPED_BY_DEVICE",
     "EVENT_STREAM_RESTARTED",
+    "LOST_AT_END_NOTE",
     "PHYPHOX_PROTOCOL",
     "POLAR_PROTOCOL",
     "REASON_BAD_FRAMES",

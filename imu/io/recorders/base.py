@@ -57,6 +57,14 @@ EVENT_STREAM_RESTARTED = "stream_restarted"
 EVENT_RESTART_FAILED = "stream_restart_failed"
 """A stream the device had stopped could not be started again (``measurement``, ``error``)."""
 
+EVENT_ENDED = "session_ended"
+"""The session ended (host time, the last record of a live journal). When the link had dropped
+since the last sample, the stream's tail from the last frame to here was lost: the recording
+ends at its last sample, and ``meta.notes["lost_at_end_s"]`` says how long the tail was, s."""
+
+LOST_AT_END_NOTE = "lost_at_end_s"
+"""Note key: seconds between the last frame and the session's end, the link down (host clock)."""
+
 STREAM_EVENTS = (EVENT_STOPPED_BY_DEVICE, EVENT_STREAM_RESTARTED, EVENT_RESTART_FAILED)
 """Events kept in the recording (``meta.notes["stream_events"]``, a JSON list)."""
 
@@ -271,6 +279,8 @@ class GridRecorder(ABC):
         self._stopped = False
         self._bad = False
         self._clock0: tuple[float, float] | None = None  # (device s, host s) of the first point
+        self._last_frame_host_s: float | None = None  # receive time of the newest frame, s
+        self._lost_at_end_s: float | None = None  # the session ended with the link down: tail, s
 
     # ------------------------------------------------------------------ events
     def event(self, kind: str, host_time_s: float, **fields: Any) -> None:
@@ -279,7 +289,8 @@ class GridRecorder(ABC):
         ``connected`` carries device info (and, for some devices, decode parameters);
         ``disconnected`` marks the link as dropped; ``stopped_by_device``,
         ``stream_restarted`` and ``stream_restart_failed`` (field ``measurement``) are kept in
-        the recording's ``stream_events``.
+        the recording's ``stream_events``; ``session_ended`` with the link down since the last
+        sample notes the lost tail (:data:`EVENT_ENDED`).
         """
         if kind == EVENT_CONNECTED:
             if self.device:
@@ -287,6 +298,9 @@ class GridRecorder(ABC):
             self.device.update({k: v for k, v in fields.items() if v is not None})
         elif kind == EVENT_DISCONNECTED:
             self._broken = True
+        elif kind == EVENT_ENDED:
+            if self._broken and self._last_frame_host_s is not None:
+                self._lost_at_end_s = max(0.0, host_time_s - self._last_frame_host_s)
         elif kind in STREAM_EVENTS:
             if kind == EVENT_STOPPED_BY_DEVICE:
                 self._stopped = True
@@ -323,6 +337,10 @@ class GridRecorder(ABC):
         parts = len(self._acc)
         gaps_before = len(self._gaps)
         self.counters["frames"] += len(payloads)
+        if host_times_s:
+            newest = max(host_times_s)
+            if np.isfinite(newest):
+                self._last_frame_host_s = max(newest, self._last_frame_host_s or newest)
         self._ingest(list(host_times_s), [bytes(p) for p in payloads])
         return Block(
             start, *self._rows_since(parts), tuple(self._gaps[gaps_before:]), len(payloads)
@@ -471,6 +489,8 @@ class GridRecorder(ABC):
             notes["clock_points"] = str(fit.n_points)
         if self.frame_errors:
             notes["frame_errors"] = json.dumps(self.frame_errors)
+        if self._lost_at_end_s is not None:
+            notes[LOST_AT_END_NOTE] = f"{self._lost_at_end_s:.1f}"
         if self.stream_events:
             notes["stream_events"] = json.dumps(self.stream_events, sort_keys=True)
         meta = RecordingMeta(
