@@ -89,6 +89,29 @@ def _discard(pending: list[tuple[Path, Path]]) -> None:
     pending.clear()
 
 
+@contextlib.contextmanager
+def no_empty_folder_left(folder: Path) -> Iterator[None]:
+    """Remove ``folder`` when it was made inside the block and the block raised.
+
+    Only an empty folder goes: the files of a :func:`replace_together` set not yet renamed
+    into it (which that block would remove on its way out) are removed first; a file in
+    place keeps the folder. Ctrl-C while a live session's reports were written left an empty
+    ``NAME/`` beside the recording, which looked like a session's reports folder.
+    """
+    created = not folder.exists()
+    try:
+        yield
+    except BaseException:
+        if created:
+            pending = _TOGETHER.get()
+            if pending is not None:
+                _discard([pair for pair in pending if pair[0].parent == folder])
+                pending[:] = [pair for pair in pending if pair[0].parent != folder]
+            with contextlib.suppress(OSError):
+                folder.rmdir()  # refused unless empty
+        raise
+
+
 def write_text_atomic(path: str | Path, text: str, encoding: str = "utf-8") -> None:
     """Write ``text`` to ``path`` through a temporary file and a rename."""
     with atomic_path(path) as tmp:

@@ -186,7 +186,13 @@ import pandas as pd
 from imu.core.metrics import HOLD_SLACK_FRACTION, UNCERTAIN_CONFIDENCE, Rep, TempoTolerance
 from imu.errors import ImuError
 from imu.exercises import FAULTS, ExerciseProfile, FaultThresholds
-from imu.io.atomic import FolderBusyError, atomic_path, folder_lock, write_error_reason
+from imu.io.atomic import (
+    FolderBusyError,
+    atomic_path,
+    folder_lock,
+    no_empty_folder_left,
+    write_error_reason,
+)
 from imu.io.recording import RecordingMeta
 from imu.report.coaching import DISCLAIMER, session_verdict, sure_reps
 from imu.tempo import Tempo
@@ -831,9 +837,10 @@ def write_reports(
     out = Path(out_dir)
     written: list[Path] = []
     try:
-        out.mkdir(parents=True, exist_ok=True)
-        with folder_lock(out, REPORTS_LOCK):
-            written = _write_report_files(out, tables, render_html(reports, tables))
+        with no_empty_folder_left(out):
+            out.mkdir(parents=True, exist_ok=True)
+            with folder_lock(out, REPORTS_LOCK):
+                written = _write_report_files(out, tables, render_html(reports, tables))
     except FolderBusyError as exc:
         raise ReportError(f"{exc}; wait for it to finish, or choose another --out") from exc
     except OSError as exc:

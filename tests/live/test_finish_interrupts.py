@@ -125,6 +125,26 @@ def test_ctrl_c_while_the_reports_are_written_says_how_to_make_them(
     assert len(pd.read_csv(tmp_path / "s" / "reps.csv")) == len(live_result.reps)
 
 
+def test_ctrl_c_half_way_through_the_reports_leaves_no_empty_folder(
+    tmp_path, live_result, monkeypatch
+):
+    """Ctrl-C after some report files were written (to their temporary names) left an empty
+    s/ folder beside the recording, which looked like the session's reports."""
+    journal = _journal(tmp_path)
+    to_parquet = pd.DataFrame.to_parquet
+
+    def interrupted(self: pd.DataFrame, path: Any, *args: Any, **kwargs: Any) -> Any:
+        if "sets" in str(path):
+            assert any(tmp_path.glob("s/.reps.csv.*.tmp"))  # written, not yet renamed
+            raise KeyboardInterrupt
+        return to_parquet(self, path, *args, **kwargs)
+
+    monkeypatch.setattr(pd.DataFrame, "to_parquet", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        _finish(live_result, tmp_path, journal)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s.parquet"]
+
+
 def test_ctrl_c_once_while_the_recording_is_saved_is_held_off(
     tmp_path, live_result, monkeypatch, capfd
 ):

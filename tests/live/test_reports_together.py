@@ -79,8 +79,7 @@ def test_a_full_disk_on_a_new_folder_leaves_no_report(
     assert "no report was written" in line
     assert f"the recording is safe: {out / 's.parquet'}" in line
     assert f"imu analyze {out / 's.parquet'}" in line
-    folder = out / "s"
-    assert not folder.exists() or not list(folder.iterdir())
+    assert not (out / "s").exists()  # no empty folder that looks like the reports
     assert read_recording(out / "s.parquet").n_samples > 0
 
 
