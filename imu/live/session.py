@@ -52,6 +52,7 @@ from imu.io.recorders import (
     EVENT_CONNECTED,
     EVENT_DISCONNECTED,
     EVENT_ENDED,
+    REASON_DISCONNECTED,
     FrameRecorder,
     StreamHeader,
 )
@@ -265,6 +266,7 @@ class LiveSession:
         self._hold_told: float | None = None  # the open plank hold told (its start, s)
         self._down_told: float | None = None  # getting down from it told (since when, s)
         self._problem_told = False  # the recorder's reason nothing can be recorded, told
+        self._link_lost_at_s = -math.inf  # data time the last link loss (a gap) began, s
         # A plank: the hold's hips sagging or piking, told while the hold lasts.
         self._form = HoldFormWatcher(profile.thresholds.hip_drift_deg)
         self._streaming = False  # samples have arrived
@@ -349,6 +351,9 @@ class LiveSession:
         if not self._streaming:
             self._streaming = True
             self._emit(PhaseChanged(self.phases.phase))  # "learning": the axis is not fixed
+        for gap in block.gaps:
+            if gap.reason == REASON_DISCONNECTED:
+                self._link_lost_at_s = gap.start / self.odr_hz
         reps = self.analyzer.update(block.acc, block.gyr)
         self._emit_cues(self.analyzer.pop_cues())
         self._emit_reps(reps, hosts[-1])
@@ -376,6 +381,13 @@ class LiveSession:
         # tilt as the leg lowered was told as a fast lowering the rep then measured on tempo.
         pace = tells_pace(self.profile)
         for cue in cues:
+            if (isinstance(cue, PhaseCue) and cue.phase != BOTTOM_PAUSE
+                    and not self.profile.isometric
+                    and cue.at_s < self._link_lost_at_s <= cue.emitted_at_s):
+                # A rep's phase that began before the sensor was lost, told after it came
+                # back: its time runs across the loss ("DOWN 7.0 / 3 s" in green). The screens
+                # say "carry on" until a phase that starts after the loss is told.
+                continue
             rep_no = len(self.reps) + self._reps_ahead + 1
             if isinstance(cue, PaceWarning):
                 if pace:

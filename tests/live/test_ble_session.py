@@ -53,7 +53,9 @@ def test_disconnect_mid_set_is_survived_with_the_gap_marked(simulated_set, tmp_p
     assert stats.disconnects_injected == 1 and stats.connections == 2
     assert [g.reason for g in rec.meta.gaps] == ["disconnected"]
     gap = rec.meta.gaps[0]
-    assert gap.start == pytest.approx(12.0 * 104, abs=30)
+    # At 12 s of the sensor's clock, less the frames still queued in the sensor when the
+    # link dropped: a loaded host lets the sender fall behind its clock (1110 seen: 1.3 s).
+    assert 12.0 * 104 - 200 <= gap.start <= 12.0 * 104 + 30
     assert np.isnan(rec.acc[gap.start : gap.end]).all()
     assert gap.n_samples >= 2.0 * 104  # at least the sensor's time away
     # No duplicated callbacks after re-subscribing: every frame sent arrived exactly once.
@@ -110,3 +112,23 @@ def test_clock_drift_is_estimated(simulated_set):
     result, _ = run_live(simulated_set, faults=Faults(clock_drift_ppm=5000.0), speed=5.0)
     # Host timing noise is amplified by the speed-up; 5000 ppm stands well above it.
     assert result.recording.meta.clock.drift_ppm == pytest.approx(-5000.0, abs=2500.0)
+
+
+def test_no_phase_begun_before_a_loss_is_told_after_it(simulated_set):
+    """Review: after the sensor came back, a lowering begun before the loss was told (at 19.9 s,
+    the loss at 20.0 s) and the page timed it across the gap: "DOWN 7.0 / 3 s" in green. A
+    phase told after a loss began after it; until then the screens say "carry on"."""
+    from imu.live.events import PhaseStarted
+
+    events: list = []
+    faults = Faults(disconnect_at_s=(22.0,), reconnect_after_s=1.0)  # in rep 4's lift
+    result, _ = run_live(simulated_set, faults=faults, events=events)
+    gaps = [g for g in result.recording.meta.gaps if g.reason == "disconnected"]
+    assert len(gaps) == 1
+    lost_s = gaps[0].start / result.recording.sampling_rate_hz
+    after = events[next(i for i, e in enumerate(events) if isinstance(e, Disconnected)):]
+    told = [e for e in after if isinstance(e, PhaseStarted) and e.phase != "bottom_pause"]
+    rec = result.recording
+    if rec.n_samples - gaps[0].end > 6 * rec.sampling_rate_hz:  # rep 5 came whole (load)
+        assert told  # phases are told again after the loss...
+    assert all(e.at_s >= lost_s for e in told), [(e.phase, e.at_s) for e in told]

@@ -258,6 +258,19 @@ def test_once_connected_the_page_says_it_learns_the_movement_not_waits_for_the_s
     assert state.snapshot()["phase"]["key"] == "resumed"
 
 
+def test_while_the_movement_is_learned_the_count_is_pending_not_zero(crunch_reps):
+    """Review: the page showed a huge "0 reps" after two reps done while the movement was
+    learned; the terminal shows "-" and "reps: counted once learned"."""
+    state, _ = make_state()
+    state.apply(Connected(INFO, reconnect=False))
+    snap = state.snapshot()
+    assert snap["phase"]["key"] == "learning"
+    assert snap["count_pending"] == "reps: counted once learned"
+    feed(state, rep_events(crunch_reps[0], 1, CRUNCH_TEMPO))  # counted: a count to show
+    snap = state.snapshot()
+    assert (snap["count_pending"], snap["count"]) == ("", 1)
+
+
 def test_the_next_set_counts_from_zero_as_soon_as_its_first_rep_starts(crunch_reps):
     state, _ = make_state()
     set1 = tuple(r for r in crunch_reps if r.set == 1)

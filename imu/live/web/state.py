@@ -47,6 +47,7 @@ from imu.live.events import (
     hip_drive,
     hip_drive_at,
     hip_drive_uncertain,
+    learning_count,
     learning_hint,
     live_correction,
     lost_words,
@@ -610,6 +611,10 @@ class CoachingState:
                 "rest", "ended", "waiting", "held", "lost"),
             "count": count,
             "count_label": label,
+            # Before the movement is learned and anything counted: "-" and these words, not a
+            # 0 after reps the person did (the terminal's head says the same).
+            "count_pending": (learning_count(self.profile) if phase.key == "learning"
+                              and not self._reps and not self.hold else ""),
             # What the count leaves out, in words ("" if nothing): a strict lift's hip drives.
             "count_note": count_note,
             # A standing strict lift: the count is of hip drives in the session, no set, no

@@ -18,8 +18,6 @@
   // Still at the bottom this long (and twice any prescribed pause), the person is most likely
   // resting: the page says so, before the analyzer ends the set after its set rest (15 s).
   const BOTTOM_TO_REST_S = 5;
-  // Space between the end of the page and the fixed buttons over it, CSS px.
-  const CONTROLS_MARGIN_PX = 8;
 
   let state = null;
   let receivedAt = 0; // performance.now() when `state` arrived
@@ -102,11 +100,14 @@
     // title: nothing.
     $("tempo").textContent = s.hip_drive ? "" : s.count_label === "holds"
       ? `hold ${num(s.prescribed_s.top_hold)} s` : `tempo ${s.tempo}`;
-    $("rep-count").textContent = String(s.count);
-    $("count-label").textContent = s.count_label || "reps";
+    // Before the movement is learned, nothing is counted yet: "–" and "reps: counted once
+    // learned", as the terminal, never a 0 after reps the person did.
+    const pending = s.count_pending || "";
+    $("rep-count").textContent = pending ? "–" : String(s.count);
+    $("count-label").textContent = pending || s.count_label || "reps";
     $("set-no").textContent = String(s.set_no);
     // A strict lift's count is of the session's hip drives: no set, and what it leaves out.
-    $("set-part").hidden = !!s.hip_drive;
+    $("set-part").hidden = !!s.hip_drive || !!pending;
     $("total").textContent = s.hip_drive ? (s.count_note ? `(${s.count_note})` : "")
       : s.total !== s.count ? `· ${s.total} in all` : "";
     renderLink(s);
@@ -576,20 +577,6 @@
                 "the page reconnects by itself; the session goes on");
       tick();
     });
-  }
-
-  // The buttons are fixed over the foot of the screen, and grow by a line with the page's own
-  // status: the page ends their height (and a margin) lower, so that its end (the last badges,
-  // the set summary) can always be scrolled clear of them (body's padding, app.css).
-  function padForControls() {
-    const height = document.querySelector(".controls").getBoundingClientRect().height;
-    document.body.style.setProperty("--controls-h", `${Math.ceil(height) + CONTROLS_MARGIN_PX}px`);
-  }
-  padForControls();
-  if ("ResizeObserver" in window) {
-    new ResizeObserver(padForControls).observe(document.querySelector(".controls"));
-  } else {
-    addEventListener("resize", padForControls);
   }
 
   setupToggle("sound", "sound", "sound");
