@@ -122,6 +122,13 @@ abandoned: a 2292 s plank gave "0 holds". The buffer of an open hold stays under
 minutes of samples (about 85 MB at 833 Hz)."""
 LONG_HOLD_TAIL_S = 600.0
 """The end of a long static hold measured with its head, s (:data:`LONG_HOLD_HEAD_S`)."""
+GETTING_DOWN_MIN_DPS = 2.5
+"""A lowering 2 s or more into a static hold is the person getting down (the live clock stops
+there, :attr:`RepAnalyzer.open_hold_ending_s`) when it turned the pelvis on average at least
+this fast, deg/s. Hips sagging as the person tires drift the same way, slower: in planks
+simulated with sagging hips (seeds 0-9, 26-208 Hz) the sag's runs turned 1.0-2.4 deg/s when
+they reached half the profile's ``min_rom_deg``, getting down 1.6-8.4 (median 5.2); the
+screens said "DOWN" and "rest" mid-hold. Live views only: nothing here changes any rep."""
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -461,8 +468,13 @@ class RepAnalyzer:
                   and (event.peak_dps == 0.0
                        or (event.sign < 0 and abs(event.rotation_deg) >= half_rom))]
         lowering = self._lobes.open_lowering
-        if lowering is not None and lowering[0] - top >= 2.0 * fs and -lowering[1] >= half_rom:
-            starts.append(float(lowering[0]))
+        if lowering is not None:
+            first, turn, lasted_s = lowering
+            # Getting down is a movement; hips sagging as the person tires is a slow drift of
+            # the same sign, told by the form cue (the screens said "DOWN", "rest" meanwhile).
+            if (first - top >= 2.0 * fs and -turn >= half_rom
+                    and -turn >= GETTING_DOWN_MIN_DPS * lasted_s):
+                starts.append(float(first))
         return min(starts) / fs - self.delay_s if starts else None
 
     @property

@@ -240,14 +240,15 @@ class LobeFinder:
         return self._buf_start + len(self._buf) - 1
 
     @property
-    def open_lowering(self) -> tuple[int, float] | None:
-        """The lowering run still open: (its first sample, absolute; its turn so far, deg).
+    def open_lowering(self) -> tuple[int, float, float] | None:
+        """The lowering run still open: (first sample, absolute; turn so far, deg; length, s).
 
         None when the open run is not a lowering (negative). Read-only, for live views.
         """
         if self._open_sign >= 0 or len(self._buf) < 2:
             return None
-        return self._buf_start + 1, float(self._angle[-1] - self._angle[0])
+        return (self._buf_start + 1, float(self._angle[-1] - self._angle[0]),
+                (len(self._buf) - 1) / self.p.sampling_rate_hz)
 
     def push(self, w: FloatArray, angle: FloatArray, acc_angle: FloatArray) -> list[Lobe]:
         """Append velocity (deg/s), fused angle and accelerometer inclination (deg) samples.
