@@ -439,6 +439,7 @@ class _State:
     prescribed_s: float | None = None
     ticks: int = 0
     hold_from_s: float | None = None  # a static hold under way: when it began, data s
+    held_s: float | None = None  # getting down from a hold: its length to there, s (till told)
     # Data time: the newest heard of, and the host time (clock) when it was heard.
     data_s: float = 0.0
     data_at: float = 0.0
@@ -635,7 +636,7 @@ class RichView:
             if s.cue_rep is None or s.cue_rep <= s.total:
                 s.cue_over = True  # SLOWER's lowering is over: the rep says how it went
             if self.profile.isometric:  # the hold's measured length replaces its clock
-                s.phase, s.phase_at_s = "held", None
+                s.phase, s.phase_at_s, s.held_s = "held", None, None
             elif s.phase in ("concentric", "top_hold", "eccentric") and (
                     s.phase_rep is None or s.phase_rep <= s.total):
                 # The rep ended without its end being told: back at the bottom, not still
@@ -713,8 +714,17 @@ class RichView:
             s.phase, s.phase_rep, s.phase_at_s, s.prescribed_s = "ready", None, None, None
             s.hold_from_s = None
             return
+        if (self.profile.isometric and event.phase == "eccentric"
+                and s.hold_from_s is not None):
+            # Getting down from a hold: the hold's length to here, as it will be measured,
+            # not "REST ... the next set of holds" (nor a lowering timed against the tempo).
+            s.held_s = event.at_s - s.hold_from_s
+            s.phase, s.phase_rep, s.phase_at_s = "held", event.rep_no, None
+            s.hold_from_s, s.form = None, None
+            return
         s.phase, s.phase_rep = event.phase, event.rep_no
         s.phase_at_s, s.prescribed_s, s.ticks = event.at_s, event.prescribed_s, 0
+        s.held_s = None
         if self.profile.isometric:  # a plank: the hold is told as it starts and ends
             s.hold_from_s = event.at_s if event.phase == "top_hold" else None
             if event.phase != "top_hold":
@@ -796,6 +806,16 @@ class RichView:
         key = self.shown_key()
         if key == "lost":
             return f"{self._down_s():.0f}", "s without the sensor", "bold yellow"
+        if key == "held" and s.held_s is not None:
+            # Getting down: the hold's length to where it began, judged as the hold will be.
+            target = self.tempo.top_hold_s
+            least = phase_limits("top_hold_s", target, True, self.profile.thresholds,
+                                 self.tol)
+            ok = bool(least) and s.held_s >= least[0]
+            shown = duration_text(s.held_s, "top_hold_s", target, self.tol, self.profile,
+                                  hold=True)
+            return shown, f"/ {target:g} s{'' if ok else ' ▼'}", (
+                "bold green" if ok else "bold red")
         if key == "held" and s.last is not None:
             target, measured = self.tempo.top_hold_s, s.last.top_hold_s
             if not math.isfinite(measured):
@@ -1124,7 +1144,8 @@ class RichView:
     def _correction(self) -> Text | None:
         """The one correction: SLOWER while it is up, else what the last rep needs.
 
-        A plank's hold under way whose hips sag or pike: that, before the last hold's.
+        A plank's hold under way whose hips sag or pike: that; the last hold's correction
+        only between holds.
         """
         s = self.state
         if s.form is not None and s.hold_from_s is not None:
@@ -1136,6 +1157,10 @@ class RichView:
         if s.cue:
             return Text.assemble((" SLOWER ", "bold white on red"), "  ", (s.cue, "bold red"))
         if s.last is None or s.summary or s.phase in ("rest", "ended"):
+            return None
+        if self.profile.isometric and s.hold_from_s is not None:
+            # The next hold is under way: the last hold's "lift the hips", in red where the
+            # live sag cue comes, read as the hips sagging now.
             return None
         fix = live_correction(s.last, self.tempo, self.tol, self.profile.isometric,
                               self.profile)

@@ -160,6 +160,28 @@ def test_the_terminal_times_a_plank_hold_from_when_it_began():
     assert "40.0/45 ▼" in shown()
 
 
+def test_getting_down_from_a_plank_shows_the_hold_not_a_lowering_or_a_rest():
+    """Review: getting down read "REST ... rest, then the next set of holds" for a couple of
+    seconds, then "HELD ... the next hold"; the page timed it as "DOWN 4.0 / 1 s". The hold's
+    length to where getting down began is shown at once, judged as the hold will be."""
+    from imu.live.events import PhaseStarted, Progress
+
+    rich = RichView(Console(file=io.StringIO()), parse_tempo("1-20-1"), TempoTolerance(),
+                    False, get_profile("plank"))
+    rich(Progress(1000, 10.0, 0, 0, None, None))
+    rich(PhaseStarted("top_hold", 1, 5.0, 8.0, 20.0))
+    rich(Progress(2700, 27.0, 0, 0, None, None))
+    rich(PhaseStarted("eccentric", 1, 25.6, 27.0, 1.0))  # getting down, from 25.6 s
+    rich(Progress(2900, 29.0, 0, 0, None, None))
+    assert rich.shown_key() == "held"
+    assert rich.phase_clock() == ("20.6", "/ 20 s", "bold green")
+    assert rich._hint("held") == "rest, then the next hold"
+    rich(PhaseStarted("top_hold", 1, 5.0, 29.5, 20.0))  # a shift, no getting down: on
+    assert rich.shown_key() == "top_hold"
+    rich(PhaseStarted("eccentric", 1, 14.0, 30.0, 1.0))
+    assert rich.phase_clock() == ("9.0", "/ 20 s ▼", "bold red")  # short of the 20 s
+
+
 def test_the_terminal_count_is_the_sets_and_moves_to_the_next_set_when_it_starts():
     """The big number kept counting over the whole session (a 3 beside 'set 3' after one
     hold per set), and showed the old set's number while the next set's first rep ran."""

@@ -396,6 +396,25 @@ def test_a_plank_hold_shows_the_measured_hold_once_reported():
     assert state.snapshot()["phase"]["key"] == "top_hold"
 
 
+def test_getting_down_from_a_plank_shows_the_hold_to_there():
+    """Review: getting down from a plank read "DOWN 4.0 / 1 s, lower slowly" with a full green
+    bar: a lowering timed against the tempo. It shows the hold's length to there instead."""
+    from imu.tempo import parse_tempo
+
+    state = CoachingState("Plank", parse_tempo("1-20-1"), clock=FakeClock(), hold=True)
+    feed(state, [Connected(INFO, reconnect=False),
+                 PhaseStarted("top_hold", 1, 5.0, 8.0, 20.0), progress(27.0),
+                 PhaseStarted("eccentric", 1, 25.6, 27.0, 1.0)])
+    phase = state.snapshot()["phase"]
+    assert (phase["key"], phase["prescribed_s"]) == ("held", 20.0)
+    assert phase["measured_s"] == pytest.approx(20.6) and phase["ok"] is True
+    state.apply(PhaseStarted("top_hold", 1, 5.0, 29.0, 20.0))  # no getting down after all
+    assert state.snapshot()["phase"]["key"] == "top_hold"
+    state.apply(PhaseStarted("eccentric", 1, 14.0, 30.0, 1.0))
+    phase = state.snapshot()["phase"]
+    assert phase["measured_s"] == pytest.approx(9.0) and phase["ok"] is False
+
+
 def test_off_tempo_is_marked_short_or_long_and_the_correction_named(crunch_reps):
     state, _ = make_state()
     for rep in crunch_reps[:6]:

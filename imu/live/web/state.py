@@ -374,6 +374,19 @@ class CoachingState:
             # page would call it a rest after a few seconds, and no set was done yet).
             self._phase = _Phase("ready")
             return
+        if (self.hold and event.phase == "eccentric" and self._phase.key == "top_hold"
+                and self._phase.at_s is not None):
+            # Getting down from a hold: the hold's length to here, judged as it will be, not
+            # "DOWN 4.0 / 1 s, lower slowly" (a lowering timed against the tempo).
+            target = self.tempo.top_hold_s
+            held = event.at_s - self._phase.at_s
+            least = phase_limits("top_hold_s", target, True,
+                                 self.profile.thresholds if self.profile else None,
+                                 self.tolerance)
+            self._phase = _Phase("held", event.rep_no, event.at_s, target, held,
+                                 bool(least) and held >= least[0])
+            self._form = None
+            return
         self._phase = _Phase(event.phase, event.rep_no, event.at_s, event.prescribed_s)
         if event.phase != "top_hold":
             self._form = None  # only while a hold is under way

@@ -212,7 +212,10 @@
     const box = $("correction");
     const rep = s.last_rep;
     const fix = rep && rep.correction;
-    const over = s.phase.key === "rest" || s.phase.key === "ended" || s.resting;
+    // A plank's next hold under way: the last hold's "lift the hips", large and red where
+    // the live sag cue comes, read as the hips sagging now; it is shown between holds.
+    const holding = s.count_label === "holds" && s.phase.key === "top_hold";
+    const over = s.phase.key === "rest" || s.phase.key === "ended" || s.resting || holding;
     correctionWanted = !!fix && !over;
     box.hidden = !correctionWanted;
     if (!correctionWanted) return;
