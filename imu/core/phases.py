@@ -15,7 +15,9 @@ concentric     ``w`` falls under ``phase_fraction`` of the concentric's peak so 
                **top_hold** (when it rotated at least ``min_rom_deg`` and
                ``min_rom_ratio`` of the typical rise; otherwise the start came to nothing
                and it is **bottom_pause** again, not a rep)
-top            ``w < -on``: **eccentric** starts; ``w > on``: the concentric goes on
+top            ``w < -on``: **eccentric** starts; ``w`` over ``on`` and over
+               ``resume_fraction`` (30%) of the concentric's peak: the concentric goes on
+               (told with the concentric's own start)
 eccentric      ``|w|`` falls under ``phase_fraction`` of the eccentric's peak so far:
                **bottom_pause** (the rep ended) when it brought back ``return_fraction``
                of the concentric's rotation, else **top_hold** again (a wiggle at the top)
@@ -112,6 +114,8 @@ class WatcherParams:
     typical_of: int = 5
     min_rom_ratio: float = 0.0
     """A rise smaller than this share of the typical concentric rotation is no rep."""
+    resume_fraction: float = 0.3
+    """At the top, the concentric goes on only above this share of its own peak rate."""
 
 
 _BOTTOM, _CON, _TOP, _ECC = range(4)
@@ -141,6 +145,8 @@ class PhaseWatcher:
         self._typical_cache: dict[int, float] = {}
         self._last_quiet = 0.0  # fractional index where |w| was last under the back-date level
         self._prev = 0.0  # previous sample of w
+        self._con_start = 0.0  # fractional index where the concentric under way began
+        self._con_peak = 0.0  # peak of the last concentric, deg/s
 
     # ----------------------------------------------------------------- levels
     def _typical(self, state: int) -> float:
@@ -199,11 +205,18 @@ class PhaseWatcher:
                 if abs(value) <= level:
                     self._last_quiet = k
                 on_up = self._on_level(_CON)
+                if state == _TOP:
+                    # The concentric going on after the top: a movement, not the rate's ripple
+                    # just past its 10% crossing (HOLD, UP, HOLD within 0.1 s on the screen).
+                    on_up = max(on_up, self.p.resume_fraction * self._con_peak)
                 if value > on_up:
                     if state == _BOTTOM:
                         self._rotation = 0.0
+                        self._con_start = self._last_quiet
                     self._state, self._peak = _CON, value
-                    out.append(PhaseCue(CONCENTRIC, self._time(self._last_quiet), newest))
+                    # Going on after the top, it is the same concentric: its clock runs from
+                    # where it began, not from the top.
+                    out.append(PhaseCue(CONCENTRIC, self._time(self._con_start), newest))
                 elif state == _TOP and value < -self._on_level(_ECC):
                     self._state, self._peak = _ECC, -value
                     self._returned = 0.0
@@ -215,6 +228,7 @@ class PhaseWatcher:
                 self._peak = max(self._peak, value)
                 if value < frac * self._peak:
                     at = self._time(_cross(prev, value, frac * self._peak, k))
+                    self._con_peak = self._peak
                     self._add_peak(_CON, self._peak)
                     self._last_quiet = k
                     typical = self._rotations[-self.p.typical_of :]

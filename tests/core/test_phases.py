@@ -152,3 +152,28 @@ def test_no_early_pace_warning_from_a_hanging_body_swing() -> None:
     analyzer.finish()
     assert any(isinstance(c, PhaseCue) for c in told)
     assert not any(isinstance(c, PaceWarning) for c in told)
+
+
+def test_ripple_past_the_top_is_no_second_concentric() -> None:
+    """Review: HOLD, UP (its clock from 0), HOLD within 0.1 s at the top of a lift: the rate's
+    ripple just past its 10% crossing was told as the concentric going on."""
+    one = _rep_rate(2.0, 1.0, 2.0)
+    top = round(2.0 * FS) - 5  # just past the 10% crossing at the end of the rise
+    rippled = one.copy()
+    rippled[top: top + 3] += 0.2 * one.max()  # a bump to 20% of the peak, 30 ms
+    w = np.concatenate((np.zeros(100), one, one, rippled))
+    phases = [c.phase for c in _watch(w) if isinstance(c, PhaseCue)]
+    assert phases == ["concentric", "top_hold", "eccentric", "bottom_pause"] * 3
+
+
+def test_a_lift_going_on_after_a_stop_keeps_its_start() -> None:
+    """A real second push after a stop at the top: the concentric goes on, its clock from
+    where the lift began (the UP clock jumped back to 0 mid-lift)."""
+    one = _rep_rate(2.0, 1.0, 2.0)
+    push = np.concatenate((_bell(2.0, 40.0), np.zeros(30), _bell(1.0, 10.0), np.zeros(100),
+                           -_bell(2.0, 50.0), np.zeros(150)))
+    w = np.concatenate((np.zeros(100), one, one, push))
+    cues = [c for c in _watch(w) if isinstance(c, PhaseCue)][8:]
+    assert [c.phase for c in cues] == ["concentric", "top_hold", "concentric", "top_hold",
+                                       "eccentric", "bottom_pause"]
+    assert cues[2].at_s == cues[0].at_s
