@@ -1403,7 +1403,8 @@ WEEK_TABLE: Final = (
     ("eccentric_ok_share", "Descents long enough (%)", "%"),
     ("swing_share", "Swing reps (%)", "%"),
     ("clean_share", "Clean reps (%)", "%"),
-    ("clean_reps_before_first_fault_mean", "Clean before the first swing or fault (mean)",
+    ("clean_reps_before_first_fault_mean",
+     "Best set: clean before the first swing or fault (weekly mean of sessions)",
      ".1f"),
     ("progress_reps_max", "Best set: clean reps with a 3 s descent", "d"),
 )

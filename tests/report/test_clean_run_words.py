@@ -34,5 +34,7 @@ def test_the_report_set_line_says_a_swing_ends_the_run() -> None:
 
 def test_the_progress_week_table_says_it_too() -> None:
     page = _text(render_progress_html(build_progress(tables("reverse-crunch", ["3-1-3"] * 2))))
-    assert "Clean before the first swing or fault (mean)" in page
+    # Review: "(mean)" read as the mean over sets; it is each session's best set, averaged.
+    assert ("Best set: clean before the first swing or fault (weekly mean of sessions)"
+            in page)
     assert "before the first fault" not in page
