@@ -257,6 +257,11 @@ def _run(argv: Sequence[str] | None) -> int:
         print(exc, file=sys.stderr)
         return 2
     args.command = ALIASES.get(args.command, args.command)  # notes say "imu analyze"
+    # -v after the command, as an error's advice ("run it again with -v") is taken: it was
+    # "unrecognized arguments: -v", the option being the program's, before the command.
+    flags = {"-v": 1, "-vv": 2, "--verbose": 1}
+    args.verbose += sum(flags.get(word, 0) for word in extra)
+    extra = [word for word in extra if word not in flags]
     if extra:  # named by the command's own help, where its options are
         where = f"imu {args.command}"
         print(f"{where}: error: unrecognized arguments: {' '.join(extra)} "
@@ -265,14 +270,18 @@ def _run(argv: Sequence[str] | None) -> int:
     # A closed stderr (imu analyze ... 2>&1 | head -1) drops the notes that follow, as a
     # closed stdout drops the tables: the command still writes its files. Every command
     # loads rich (and so this module's neighbour) anyway; --help and usage errors do not.
+    # stdout too, for the commands that print plain lines (imu simulate ... | true ended in
+    # "internal error (BrokenPipeError)", its file written).
     from imu.cli._output import PipeSafeStream
 
-    real_stderr = sys.stderr
+    real_stdout, real_stderr = sys.stdout, sys.stderr
     sys.stderr = PipeSafeStream(real_stderr)
+    if not isinstance(real_stdout, PipeSafeStream):
+        sys.stdout = PipeSafeStream(real_stdout)
     try:
         return _dispatch(args)
     finally:
-        sys.stderr = real_stderr
+        sys.stdout, sys.stderr = real_stdout, real_stderr
 
 
 def _dispatch(args: argparse.Namespace) -> int:

@@ -29,11 +29,18 @@ class PipeSafeStream(io.TextIOBase):
 
     """
 
+    _stream: TextIO
+    broken: bool
+
     def __init__(self, stream: TextIO, on_broken: Callable[[], None] | None = None) -> None:
         super().__init__()
+        broken = False
+        while isinstance(stream, PipeSafeStream):  # the command's stdout is one already:
+            broken = broken or stream.broken  # this one must see the pipe break itself
+            stream = stream._stream
         self._stream = stream
         self._on_broken = on_broken
-        self.broken = False
+        self.broken = broken
 
     def write(self, text: str) -> int:
         """Write ``text`` (nothing once the pipe is broken); returns its length."""
