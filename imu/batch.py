@@ -1265,7 +1265,8 @@ class SessionOutcome:
             hold it as ``exercise_note``).
         tempo_refused: it failed because the batch-wide ``--tempo`` cannot prescribe its
             exercise (a hold, which takes a hold time: :func:`batch_tempo_refusal`); its
-            earlier results in the dataset are then kept.
+            earlier results in the dataset are kept (as those of any failed re-analysis of
+            the same bytes), and its reason says so.
 
     """
 
@@ -2297,13 +2298,16 @@ def _run_locked(
                 if outcome.tables is None:
                     error = outcome.error or "failed"
                     why = earlier.get(outcome.session_id)
-                    if (outcome.tempo_refused and why is not None
-                            and why not in REMOVED_WHEN_REFUSED
+                    if (why is not None and why not in REMOVED_WHEN_FAILED
                             and outcome.session_id not in replaced):
-                        # A batch-wide --tempo that this file (a plank) cannot take: its
-                        # results of the earlier run are no less valid than they were.
+                        # The same bytes, analysed well before: a run that fails them (a
+                        # batch-wide --tempo a plank cannot take, an option left out) leaves
+                        # those results as they were: trial 22's second run without -e
+                        # emptied a dataset of 15 sessions.
                         error += ("; its earlier results stay in the dataset as they were "
-                                  "(analysed with its earlier tempo)")
+                                  + ("(analysed with its earlier tempo)" if outcome.tempo_refused
+                                     else "(analysed by an earlier run, with its options); "
+                                     "fix this and run again to replace them"))
                         removed = False
                     else:
                         removed = why is not None and drop_session(root, outcome.session_id)
@@ -2344,10 +2348,10 @@ def _run_locked(
                        sum(again.values()), dict(again), notes)
 
 
-REMOVED_WHEN_REFUSED: Final = frozenset({"tables", "damaged", "marker"})
+REMOVED_WHEN_FAILED: Final = frozenset({"tables", "damaged", "marker"})
 """Why a session was analysed again (``BatchResult.reanalysed_why``) when its earlier
-results are removed even though it failed only on the batch-wide ``--tempo``: they are
-incomplete or unreadable, or their done-marker is."""
+results are removed though the new analysis failed: they are incomplete or unreadable, or
+their done-marker is. Else a failed re-analysis of the same bytes keeps them."""
 
 
 def _write_failures(root: Path, failures: list[tuple[Path, str]],

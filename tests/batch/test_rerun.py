@@ -149,12 +149,16 @@ def test_a_marker_without_inputs_is_analysed_again(tmp_path: Path) -> None:
     assert _run(out, inputs=[a]).skipped == 1
 
 
-def test_a_session_that_fails_when_analysed_again_loses_its_old_rows(
+def test_a_session_that_fails_when_analysed_again_keeps_its_old_rows(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Trial 22: a second run with an option left out failed every file and emptied the
+    dataset ("its earlier results were removed"). The same bytes, analysed well before, keep
+    their results; the reason says so, and the next run tries them again."""
     a = _copy(tmp_path)
     out = tmp_path / "ds"
     _run(out, inputs=[a])
+    before = _table_files(out)
 
     def broken(*args: object, **kwargs: object) -> None:
         raise imu.batch.BatchError("analysis broke")
@@ -162,9 +166,14 @@ def test_a_session_that_fails_when_analysed_again_loses_its_old_rows(
     monkeypatch.setattr(imu.batch, "analyze_recording", broken)
     result = _run(out, inputs=[a], tempo="5-0-5")
     assert result.analysed == 0 and len(result.failures) == 1
-    assert "analysis broke" in result.failures[0][1]
-    assert "earlier results were removed" in result.failures[0][1]
-    assert done_sessions(out) == set() and _table_files(out) == []
+    reason = result.failures[0][1]
+    assert "analysis broke" in reason and "earlier results were removed" not in reason
+    assert reason.endswith("; its earlier results stay in the dataset as they were (analysed "
+                           "by an earlier run, with its options); fix this and run again to "
+                           "replace them")
+    assert done_sessions(out) == {session_id(a)} and _table_files(out) == before
+    monkeypatch.undo()
+    assert _run(out, inputs=[a], tempo="5-0-5").reanalysed == 1  # tried again, replaced
 
 
 def test_table_files_no_marker_lists_are_removed(tmp_path: Path) -> None:
