@@ -267,12 +267,14 @@ def run(args: argparse.Namespace) -> int:
     if len(skipped) < len(paths):
         prepare_analysis("export-bids")  # each recording's reps are its events
     tasks_noted: set[str] = set()
+    stems: dict[str, Path] = {}  # the BIDS names written in this run, and whose they are
     exported = 0
     for path in paths:
         if path in skipped:
             continue
         try:
-            exported += _export_one(path, args, read, subjects, tempo, tasks_noted, out)
+            exported += _export_one(path, args, read, subjects, tempo, tasks_noted, out,
+                                    stems)
         except BidsError:
             raise  # the BIDS root cannot be written: no file would be
         except (ImuError, OSError) as exc:
@@ -294,8 +296,12 @@ def run(args: argparse.Namespace) -> int:
 
 def _export_one(path: Path, args: argparse.Namespace, read: dict[Path, Recording],
                 subjects: dict[str, str], tempo: Tempo | None, tasks_noted: set[str],
-                out: Console) -> int:
+                out: Console, stems: dict[str, Path]) -> int:
     """Export one file; returns 1 (the number of recordings exported).
+
+    ``stems``: the BIDS names written in this run and the file of each; a second recording
+    that would get the same names (the same participant, start time and task) is refused
+    with the other file named: it silently replaced the first.
 
     Raises:
         ImuError: the file cannot be read or analysed, or names no participant or task.
@@ -317,6 +323,13 @@ def _export_one(path: Path, args: argparse.Namespace, read: dict[Path, Recording
         task=bids_label(task_name, "task"),
         task_name=task_name,
     )
+    first = stems.get(names.stem())
+    if first is not None:
+        raise ImuError(
+            f"the same participant, start time and task as {first}, exported in this run "
+            f"as {names.stem()}: one would replace the other; export it into another root "
+            "(--out)")
+    stems[names.stem()] = path
     reps = None
     description = ""
     short = ""

@@ -113,3 +113,26 @@ def test_bad_label() -> None:
     assert bids_label("P-01_a") == "P01a"
     with pytest.raises(BidsError, match="alphanumeric"):
         bids_label("--", "subject")
+
+
+def test_two_recordings_with_one_name_are_not_exported_over_each_other(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Trial 22: two different sessions of one participant simulated with the same --date got
+    one BIDS name; the second replaced the first, and both were reported exported."""
+    for name, seed in (("a", "1"), ("b", "2")):
+        assert main(["simulate", "reverse-crunch", "--reps", "2", "--sets", "1", "--seed", seed,
+                     "--participant", "ana", "--date", "2026-11-04",
+                     "--out", str(tmp_path / f"{name}.parquet")]) == 0
+    capsys.readouterr()
+    root = tmp_path / "root"
+    assert main(["export-bids", str(tmp_path / "a.parquet"), str(tmp_path / "b.parquet"),
+                 "--out", str(root)]) == 1
+    text = " ".join(capsys.readouterr().out.split())
+    assert (f"b.parquet: skipped: the same participant, start time and task as "
+            f"{tmp_path / 'a.parquet'}, exported in this run as sub-ana_ses-20261104T000000_"
+            "task-reversecrunch_tracksys-hipIMU: one would replace the other") in text, text
+    motion = root / "sub-ana" / "ses-20261104T000000" / "motion"
+    samples = next(motion.glob("*_motion.tsv"))
+    a = read_recording(tmp_path / "a.parquet")
+    assert len(pd.read_csv(samples, sep="\t", header=None)) == a.n_samples  # a's, not b's
