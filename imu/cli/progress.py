@@ -207,6 +207,14 @@ def run(args: argparse.Namespace) -> int:
             "them)",
             highlight=False,
         )
+    if args.manifest is not None and len(args.inputs) == 1 and is_dataset(args.inputs[0]):
+        # Taken without a word, even a file that does not exist (trial 22).
+        out.print(
+            f"note: --manifest {args.manifest} is not used: {args.inputs[0]} is a dataset, "
+            "already analysed with its manifest (run 'imu batch --manifest' on its recordings "
+            "to change their participants, exercises, tempos or dates)",
+            highlight=False,
+        )
     if not all(is_dataset(p) for p in args.inputs):
         prepare_analysis("progress")  # recordings among the inputs are analysed
     data, failures = load_inputs(args.inputs, args.manifest, args.exercise, args.tempo)
