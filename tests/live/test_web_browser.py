@@ -6,6 +6,7 @@ events are scripted (:mod:`tests.live.helpers`) so every state of the page is re
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -193,6 +194,9 @@ def test_a_long_pause_at_the_bottom_reads_as_rest(browser: Browser, crunch_reps)
         srv.feed([*session_events(crunch_reps[:1], CRUNCH_TEMPO)][:-1])  # no set end
         wait_for(browser, lambda: text(browser, "phase") == "pause", "the bottom pause")
         wait_for(browser, lambda: text(browser, "phase") == "rest", "rest", timeout_s=4.0)
+        # Review: "REST 13 s", then "REST 0:15" once the set was ended: one clock, m:ss.
+        assert re.fullmatch(r"0:0[5-9]", text(browser, "phase-time")), text(browser,
+                                                                             "phase-time")
 
 
 def test_when_the_computer_is_gone_the_phase_clock_stops(browser: Browser, crunch_reps):

@@ -403,6 +403,11 @@
     return p.elapsed_s + extra;
   }
 
+  function restClock(elapsed) {
+    const m = Math.floor(elapsed / 60), sec = Math.floor(elapsed % 60);
+    return `${m}:${String(sec).padStart(2, "0")}`;
+  }
+
   function tick() {
     if (!state) return;
     const p = state.phase;
@@ -432,8 +437,7 @@
     } else if (p.key === "rest" && elapsed !== null) {
       // The rest timer (the phase word already says REST); no bar to fill.
       barBox.classList.add("none");
-      const m = Math.floor(elapsed / 60), sec = Math.floor(elapsed % 60);
-      setClock(`${m}:${String(sec).padStart(2, "0")}`, "");
+      setClock(restClock(elapsed), "");
     } else if (elapsed === null || !state.running) {
       bar.style.width = "0%";
       bar.className = "";
@@ -443,7 +447,8 @@
                elapsed > Math.max(BOTTOM_TO_REST_S, 2 * (prescribed || 0))) {
       showPhase("rest", "rest", p.rest_hint || "");
       barBox.classList.add("none");
-      setClock(`${clock(elapsed, 0)} s`, "");
+      // One rest clock, m:ss, before and after the set is ended ("13 s" became "0:15").
+      setClock(restClock(elapsed), "");
     } else if (prescribed) {
       const frac = Math.min(1, elapsed / prescribed);
       bar.style.width = `${(frac * 100).toFixed(1)}%`;
