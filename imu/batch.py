@@ -1093,7 +1093,8 @@ def _note_unmatched(manifest: Manifest, paths: Sequence[Path],
     if unlisted:
         logger.warning(
             "%d of the %d input recordings %s not in manifest %s (e.g. %s): analysed with "
-            "their own metadata; to analyse only the manifest's files, %s",
+            "their own metadata (as meant when the manifest corrects only some of them); to "
+            "analyse only the manifest's files, %s",
             len(unlisted), len(paths), "is" if len(unlisted) == 1 else "are", manifest.path,
             unlisted[0], only_manifest or only_manifest_fix(manifest.path),
         )
