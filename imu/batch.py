@@ -1128,6 +1128,9 @@ class BatchOptions:
         scheduler: address of a running Dask scheduler (``tcp://host:8786``); the workers
             must be able to read the input files and import :mod:`imu`.
         force: re-analyse sessions that are already done.
+        own_exercise_first: ``exercise`` only for the files that name none (the recording's
+            own wins): ``imu progress FOLDER --exercise E`` picks E's sessions, as it does in
+            a dataset, rather than analysing a folder's planks as reverse crunches.
 
     """
 
@@ -1137,6 +1140,7 @@ class BatchOptions:
     workers: int = 2
     scheduler: str | None = None
     force: bool = False
+    own_exercise_first: bool = False
 
     def validate(self) -> None:
         """Check the options before any work (:func:`run_batch` does; so may a caller, early).
@@ -1356,7 +1360,8 @@ def analyze_job(job: Job, options: BatchOptions) -> SessionOutcome:
         check_long_enough(recording, str(job.path))  # the refusal of imu analyze, same words
         meta = recording.meta
         m = job.manifest
-        exercise = m.exercise or options.exercise or meta.exercise
+        own = meta.exercise if options.own_exercise_first else None
+        exercise = m.exercise or own or options.exercise or meta.exercise
         if not exercise:
             raise BatchError(
                 f"{job.path}: the recording does not say which exercise it is; pass --exercise "

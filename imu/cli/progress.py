@@ -19,7 +19,8 @@ EPILOG = """\
 inputs:
   One dataset folder written by 'imu batch' (it has reps/ and sessions/), or recordings:
   files, directories (searched for *.parquet) and quoted globs, analysed here the way
-  'imu batch' analyses them (--manifest, --exercise and --tempo as there). The tables
+  'imu batch' analyses them (--manifest and --tempo as there; --exercise picks the page,
+  and is the exercise only of recordings that name none). The tables
   of an 'imu batch' dataset inside a folder are left out (they are no recordings). Weeks
   need the sessions' dates: from the recordings' start time (recordings of 'imu live' and
   'imu simulate' have one, the bundled ones do not) or the manifest's date column, e.g. a

@@ -313,7 +313,8 @@ def tables_from_recordings(
     Args:
         inputs: files, directories or globs (:func:`imu.batch.expand_inputs`).
         manifest: optional manifest CSV (participant, exercise, tempo, date per file).
-        exercise: exercise of files that do not name one.
+        exercise: exercise of files that do not name one (a recording's own wins; the
+            manifest's wins over both).
         tempo: prescription of files that do not carry one, "up-hold-down" s.
 
     Returns:
@@ -328,7 +329,8 @@ def tables_from_recordings(
     """
     from imu.batch import BatchOptions, analyze_job, collect_jobs  # batch imports imu.report
 
-    options = BatchOptions(exercise=exercise, tempo=tempo, workers=0)
+    # --exercise picks the page's sessions: a recording that names its exercise keeps it.
+    options = BatchOptions(exercise=exercise, tempo=tempo, workers=0, own_exercise_first=True)
     frames: dict[str, list[pd.DataFrame]] = {"reps": [], "sets": [], "sessions": []}
     failures: list[tuple[Path, str]] = []
     # The dates of the sessions shown are checked once the page is built (the manifest's
