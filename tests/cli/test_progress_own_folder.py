@@ -164,9 +164,21 @@ def test_recordings_of_another_exercise_are_said(
     folder = tmp_path / "crunches"
     folder.mkdir()
     live = read_recording(CRUNCH)
+    assert live.meta.exercise == "reverse-crunch"
     for i in range(2):
         write_recording(live.with_meta(start_time_s=START_S + 2 * i * DAY_S),
                         folder / f"s{i}.parquet")
+    # Recordings that name their exercise keep it: --exercise picks the page (trial 22), and
+    # there is no plank among them.
+    assert main(["progress", str(folder), "--exercise", "plank",
+                 "--out", str(tmp_path / "p0")]) == 2
+    unnamed = tmp_path / "unnamed"
+    unnamed.mkdir()
+    for i in range(2):
+        write_recording(live.with_meta(start_time_s=START_S + 2 * i * DAY_S, exercise=None,
+                                       tempo=None),
+                        unnamed / f"s{i}.parquet")
+    folder = unnamed  # these are analysed as --exercise says, and said to look like reps
     with caplog.at_level(logging.WARNING, logger="imu"):
         assert main(["progress", str(folder), "--exercise", "plank",
                      "--out", str(tmp_path / "p")]) == 0
