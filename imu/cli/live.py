@@ -351,8 +351,10 @@ def run(args: argparse.Namespace) -> int:
     simulated = _check_sim(args, config) if args.sim else None  # before any journal is opened
     out = pipe_safe_console("live")
     out_dir: Path = args.out
-    recover_leftovers(out_dir, out)
     name = args.name or default_name()
+    # A crash journal of this very name is recovered beside it (NAME-recovered.parquet): its
+    # NAME.parquet refused the session it was recovered for.
+    recover_leftovers(out_dir, out, taken={name})
     check_session_name(out_dir, name)
     journal = out_dir / f"{name}{SUFFIX}"
     prepare_analysis("live")  # before the screen starts and the sensor streams

@@ -46,7 +46,7 @@ import re
 import struct
 import time
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -832,18 +832,21 @@ def recover_journal(path: str | Path) -> Recording:
     return recover(path).recording
 
 
-def recovery_target(journal: str | Path, out_dir: str | Path | None = None) -> Path:
+def recovery_target(journal: str | Path, out_dir: str | Path | None = None,
+                    taken: Collection[str] = ()) -> Path:
     """Where a journal's recording goes: ``NAME.parquet``, never over an existing file.
 
     When ``NAME.parquet`` exists (the same name used again, or a recording already written),
-    the recording goes to ``NAME-recovered.parquet`` (then ``-recovered-2`` ...).
+    or ``NAME`` is in ``taken`` (the session about to start under that name: ``imu live
+    --name c`` after a crash of ``c``, which its recovered ``c.parquet`` then refused), the
+    recording goes to ``NAME-recovered.parquet`` (then ``-recovered-2`` ...).
     """
     journal = Path(journal)
     folder = Path(out_dir) if out_dir is not None else journal.parent
     stem = journal_stem(journal)
     target = folder / f"{stem}.parquet"
     k = 1
-    while target.exists():
+    while target.exists() or (k == 1 and stem in taken):
         target = folder / f"{stem}-recovered{'' if k == 1 else f'-{k}'}.parquet"
         k += 1
     return target

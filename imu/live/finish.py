@@ -24,6 +24,7 @@ import logging
 import shlex
 import sys
 import tempfile
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -252,18 +253,20 @@ class RecoveredJournal:
     unwritable: bool = False
 
 
-def recover_leftover_journals(out_dir: Path) -> list[RecoveredJournal]:
+def recover_leftover_journals(out_dir: Path,
+                              taken: Collection[str] = ()) -> list[RecoveredJournal]:
     """Turn journals left in ``out_dir`` by a crash into Parquet recordings.
 
     A journal that cannot be recovered is left in place and reported, never deleted; so is
     one whose recording cannot be written (a full disk: ``unwritable``); one that a running
     session still writes (it holds the journal's lock) is left alone. A recording is never
-    written over an existing file (:func:`imu.io.journal.recovery_target`). Never raises for
-    one journal: the others are still tried, and the new session can start.
+    written over an existing file (:func:`imu.io.journal.recovery_target`), nor under a name
+    in ``taken`` (the session about to start). Never raises for one journal: the others are
+    still tried, and the new session can start.
     """
     results = []
     for journal in leftover_journals(out_dir):
-        target = recovery_target(journal)  # never over a recording already there
+        target = recovery_target(journal, taken=taken)  # never over a recording already there
         if journal_in_use(journal):
             results.append(RecoveredJournal(journal, target, None, "in use by a running "
                                             "session (left alone)"))
@@ -292,8 +295,11 @@ def recover_leftover_journals(out_dir: Path) -> list[RecoveredJournal]:
     return results
 
 
-def recover_leftovers(out_dir: Path, out: Console) -> list[Path]:
+def recover_leftovers(out_dir: Path, out: Console, taken: Collection[str] = ()) -> list[Path]:
     """Recover journals left in ``out_dir`` by a crash; say so on ``out``.
+
+    ``taken``: names of the session about to start, whose recording a recovered one must not
+    take (``NAME-recovered.parquet`` instead).
 
     One that cannot be recovered is named with what to do about it, and the caller goes on
     (the new session starts): it never blocks the next start.
@@ -303,7 +309,7 @@ def recover_leftovers(out_dir: Path, out: Console) -> list[Path]:
     if leftovers:
         out.print(f"recovering {count(len(leftovers), 'journal')} of an earlier session in "
                   f"{out_dir}: {', '.join(j.name for j in leftovers)}", markup=False)
-    for item in recover_leftover_journals(out_dir):
+    for item in recover_leftover_journals(out_dir, taken):
         if item.recording is None and item.error and item.error.startswith("in use"):
             out.print(f"note: {item.journal.name} is {item.error}", markup=False)
             continue

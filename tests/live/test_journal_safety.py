@@ -113,3 +113,21 @@ def test_replay_of_another_exercise_uses_its_default_tempo(tmp_path: Path) -> No
                  str(tmp_path), "--name", "p", "--speed", "500", "--plain"]) == 0
     session = pd.read_csv(tmp_path / "p" / "session.csv")
     assert session["tempo"].iloc[0] == str(get_profile("reverse-crunch").default_tempo)
+
+
+def test_a_crash_journal_of_the_name_about_to_start_goes_beside_it(tmp_path: Path,
+                                                                  capsys) -> None:
+    """Trial 22: after a crash of ``--name c``, the next ``imu live --name c`` recovered the
+    journal to c.parquet, then refused to start because c.parquet existed."""
+    from tests.io.test_journal import frames, write_journal
+
+    out = tmp_path / "crash"
+    out.mkdir()
+    write_journal(out / "c.imuj", frames())
+    assert recovery_target(out / "c.imuj", taken={"c"}) == out / "c-recovered.parquet"
+    args = ["live", "--sim", "reverse-crunch", "--sim-reps", "2", "--speed", "40", "--plain",
+            "--out", str(out), "--name", "c"]
+    assert main(args) == 0
+    said = " ".join(capsys.readouterr().out.split())
+    assert "recovered c.imuj (the journal of an earlier session) -> c-recovered.parquet" in said
+    assert (out / "c-recovered.parquet").exists() and (out / "c.parquet").exists()
