@@ -191,18 +191,18 @@ def train_towards(profile: ExerciseProfile) -> str:
             f"{t.top_hold_s:g} s hold at the top, {t.eccentric_s:g} s down).")
 
 
-def descent_median_s(reps: pd.DataFrame) -> float | None:
-    """Median eccentric of the clean reps, s; None without any.
+def descent_median_s(reps: pd.DataFrame, column: str = "eccentric_s") -> float | None:
+    """Median eccentric (or ``column``: ``concentric_s``) of the clean reps, s; None without any.
 
     Only reps over no data gap (:func:`imu.report.tables.judged`) and sure to be reps
     (:func:`sure_reps`) count, as for every finding.
     """
-    if reps.empty or "eccentric_s" not in reps.columns or "clean" not in reps.columns:
+    if reps.empty or column not in reps.columns or "clean" not in reps.columns:
         return None
     from imu.report.tables import judged  # tables imports this module
 
     clean = _clean(reps) & judged(reps)
-    down = reps.loc[clean, "eccentric_s"].astype("float64").dropna()
+    down = reps.loc[clean, column].astype("float64").dropna()
     return float(down.median()) if len(down) else None
 
 
@@ -222,7 +222,8 @@ def slower_descent_note(
     :class:`~imu.core.metrics.TempoTolerance`: the verdict is written without the
     ``--tempo-tolerance``). Slow descents are the point of these exercises, so the note says
     it is fine and names the tempo that prescribes it: ``tempo`` (else the profile's
-    default) with the descent rounded to half a second, or the bar's tempo
+    default) with the descent rounded to half a second (and the up too when the clean reps
+    came up slower than prescribed), or the bar's tempo
     (:func:`train_towards`) when the descent is still short of the bar's 3 s and the
     prescription was too. Static holds and strict standing lifts (whose pelvic bursts
     have no descent to coach) get no note.
@@ -237,7 +238,14 @@ def slower_descent_note(
     if descent_below_bar(eccentric_s) and not reaches_bar(descent):
         return f"{text}. {train_towards(profile)}"
     base = tempo or profile.default_tempo
-    done = Tempo(base.concentric_s, base.top_hold_s, max(round(descent * 2) / 2, 0.5),
+    # Ups slower than prescribed too (a 3-1-3 set analysed at the default 2-1-2): the tempo
+    # named prescribes them as well, or following it left "Come up faster" (trial 22). A
+    # faster up is never prescribed: it is the swing feature "fast".
+    up = descent_median_s(reps, "concentric_s")
+    concentric = base.concentric_s
+    if up is not None and up > concentric + TempoTolerance().slack_s(concentric):
+        concentric = round(up * 2) / 2
+    done = Tempo(concentric, base.top_hold_s, max(round(descent * 2) / 2, 0.5),
                  base.bottom_pause_s)
     return f"{text}; to prescribe them, give --tempo {done}."
 

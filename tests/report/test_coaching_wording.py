@@ -108,6 +108,19 @@ def test_a_slower_descent_is_a_note_not_a_fix() -> None:
     assert session_verdict(table, CRUNCH).text == text
 
 
+def test_the_tempo_named_prescribes_slower_ups_too() -> None:
+    """Trial 22: 3-1-3 reps judged at the default 2-1-2 were told "Come up faster" and "give
+    --tempo 2-1-3"; following it, still "Come up faster": the ups took 3.1 s."""
+    reps = reps_table(make_set(1, 8, 0.0, 9.0, concentric_s=3.1, top_hold_s=1.0,
+                               eccentric_s=3.0, tempo_ok=False))
+    text = session_verdict(reps, CRUNCH, T212).text
+    assert text.endswith("to prescribe them, give --tempo 3-1-3."), text
+    # Faster ups are never prescribed (a fast up is a swing feature): the descent alone.
+    quick = reps_table(make_set(1, 8, 0.0, 9.0, concentric_s=1.2, top_hold_s=1.0,
+                                eccentric_s=3.0, tempo_ok=False))
+    assert "give --tempo 2-1-3." in session_verdict(quick, CRUNCH, T212).text
+
+
 def test_work_towards_the_bar_only_while_the_descent_is_short_of_it() -> None:
     on_tempo = reps_table(make_set(1, 8, 0.0, 9.0, eccentric_s=2.0))
     text = session_verdict(on_tempo, CRUNCH, T212).text
