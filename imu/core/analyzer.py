@@ -377,6 +377,10 @@ class RepAnalyzer:
             if self._assembler.pending_start is not None:
                 # The stream ended during a hold (stopped mid-plank): the hold ends with it,
                 # as if the person got down at the last sample (if it lasted 2 s or more).
+                # How long it would have lasted is unknown, as over a data gap: not judged
+                # (a plank stopped at 19 s of 60 was told "Hold much longer").
+                if len(self._sig):
+                    self._sig[-1, COL_GAP] = 1.0
                 last = self._n_in - 1
                 end = Lobe(-1, last, last + 1, float(last), float(last + 1), last,
                            0.0, 0.0, 0.0, 0.0)

@@ -99,3 +99,25 @@ def test_hips_sagging_mid_hold_is_no_getting_down(seed: int) -> None:
     # Every ending told lies at a hold's end (its measured end is within a second or two of
     # where the simulator's hold ends), none in the middle of a hold.
     assert all(min(abs(e - ends)) < 2.5 for e in endings), (sorted(endings), ends)
+
+
+def test_a_hold_the_recording_stops_in_is_not_judged() -> None:
+    """Trial 22: a plank stopped by Ctrl-C 19 s into a 60 s hold was judged and coached
+    ("Hold much longer: 1 of 1 hold was shorter than the prescribed 60 s"); a rep cut by the
+    end of the recording is not judged, and neither is a hold: how long it would have lasted
+    is unknown."""
+    from imu.io.recording import Recording
+    from imu.report.session import analyze_recording
+    from imu.report.summary import summarize
+
+    sim = simulate_session(SessionSpec("plank", reps=2, sets=1, seed=1, hold_s=60.0,
+                                       sampling_rate_hz=104))
+    rec, truth = sim.recording, sim.truth
+    cut = round((truth["con_start_s"].iloc[1] + 19.0) * 104)  # 19 s into hold 2
+    short = Recording(rec.acc[:cut], rec.gyr[:cut], rec.meta)
+    report = analyze_recording(short, "plank", parse_tempo("1-60-1"))
+    reps = report.reps
+    assert len(reps) == 2
+    assert not bool(reps["in_gap"].iloc[0]) and bool(reps["in_gap"].iloc[1])
+    texts = [f.text for f in summarize(reps, report.profile, report.tempo).fixes]
+    assert not any("Hold" in t and "longer" in t for t in texts), texts
