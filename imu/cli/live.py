@@ -523,6 +523,12 @@ def _check_sim(args: argparse.Namespace, config: StreamConfig) -> Recording:
     from imu.sim import simulate_session
     from imu.sim.session import validate_spec
 
+    # The options' names, as the other checks say them (not "reps (0) and sets (1)").
+    for flag, value in (("--sim-reps", args.sim_reps), ("--sim-sets", args.sim_sets)):
+        if value is not None and value < 1:
+            raise ImuError(f"{flag} {value}: give at least 1")
+    if args.sim_seed is not None and args.sim_seed < 0:
+        raise ImuError(f"--sim-seed {args.sim_seed}: give a whole number >= 0 (e.g. 0, 2024)")
     validate_spec(_sim_spec(args, config))
     if not MIN_MTU <= args.sim_mtu <= MAX_MTU:
         raise ImuError(

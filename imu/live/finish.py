@@ -541,7 +541,9 @@ def _stopped_note(path: Path, recording: Recording, saved: SavedSession | None,
                   profile: ExerciseProfile, tempo: Tempo) -> str:
     """What a Ctrl-C after the recording was saved left on disk, and how to finish."""
     folder = reports_dir(path)
-    kept = f"the recording is saved: {path} ({recording.duration_s:.1f} s, complete)"
+    # "complete" read as "the set is complete" (trial 22): it meant nothing was lost saving.
+    kept = (f"the recording is saved: {path} ({recording.duration_s:.1f} s, every sample "
+            "received)")
     if saved is not None:
         return f"stopped; everything is saved: {kept}, and the reports in {folder}"
     # The reports are replaced all together or not at all (:func:`_write_reports_together`):

@@ -62,7 +62,10 @@ def test_sim_names_what_the_simulator_makes(tmp_path: Path, capsys) -> None:
 @pytest.mark.parametrize(("options", "message"), [
     (["--sim-mtu", "100000"], "--sim-mtu 100000"),
     (["--sim-mtu", "10"], "--sim-mtu 10"),
-    (["--sim-seed", "-1"], "seed -1"),
+    (["--sim-seed", "-1"], "--sim-seed -1: give a whole number >= 0"),
+    # Trial 22: "reps (0) and sets (1) must be at least 1", the options unnamed.
+    (["--sim-reps", "0"], "--sim-reps 0: give at least 1"),
+    (["--sim-sets", "0"], "--sim-sets 0: give at least 1"),
     (["--sim-drift", "1e9"], "--sim-drift 1e+09"),
     (["--rate", "0"], "0 Hz"),
     (["--sim-reps", "100000"], "at most 4 h"),
