@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import sys
 import textwrap
 from pathlib import Path
@@ -24,7 +25,7 @@ from imu.cli.live import add_stream_options, default_name, finish, make_view
 from imu.errors import AnalysisError, ImuError
 from imu.exercises import get_profile
 from imu.io.journal import SUFFIX
-from imu.io.recording import Recording, missing_file, read_recording
+from imu.io.recording import ClockMapping, Recording, missing_file, read_recording
 from imu.io.summary import looks_like_parquet
 from imu.live.finish import check_session_name
 from imu.live.session import InterruptHold
@@ -133,13 +134,38 @@ def run(args: argparse.Namespace) -> int:
             result = asyncio.run(
                 replay(recording, profile, tempo, args.speed, journal, view, hold=hold)
             )
+        result = dataclasses.replace(result, recording=as_replay_of(
+            result.recording, original, args.recording))
         saved = finish(result, args.out, name, profile, tempo, out, journal, command="replay",
                        hold=hold)
     cut = cut_short_note(recording, result.recording.duration_s, args.recording,
                          interrupted=result.interrupted, speed=args.speed)
     if cut:
-        print(f"imu replay: note: {cut}", file=sys.stderr)
+        # Broken off by itself (not Ctrl-C), the replay is incomplete: a warning and exit 1
+        # (trial 22: a 2 h replay at 1000x stopped at 2292 s with exit 0).
+        kind = "note" if result.interrupted else "warning"
+        print(f"imu replay: {kind}: {cut}", file=sys.stderr)
+        if not result.interrupted:
+            return 1
     return 1 if saved is not None and saved.fallback_reason is not None else 0
+
+
+def as_replay_of(replayed: Recording, original: Recording, path: Path) -> Recording:
+    """The replay's recording with the original's participant and start time.
+
+    A replay streamed a recorded session again: dated at replay time and without its
+    participant, it was a second session of "unknown" in another week (trial 22). Its
+    device-to-host clock fit is of the virtual sensor against a scaled clock (a drift of
+    764810 ppm at --speed 200 on a busy machine), not of any sensor: left out.
+    ``notes["replay_of"]`` names the file replayed.
+    """
+    notes = {k: v for k, v in replayed.meta.notes.items()
+             if k not in ("clock_residual_ms", "clock_points")}
+    notes["replay_of"] = str(path)
+    return replayed.with_meta(
+        participant=original.meta.participant,
+        start_time_s=original.meta.start_time_s or replayed.meta.start_time_s,
+        clock=ClockMapping(), notes=notes)
 
 
 CUT_SHORT_S = 1.0

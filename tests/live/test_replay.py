@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 import numpy as np
 
@@ -35,3 +36,22 @@ def test_replay_holds_ctrl_c_off_once_its_session_ended(simulated_set):
         asyncio.run(replay(live.recording, get_profile("reverse-crunch"), TEMPO, speed=50.0,
                            hold=hold))
         assert hold.holding  # from the session's end until the caller releases it
+
+
+def test_a_replay_keeps_the_sessions_participant_and_date(tmp_path: Path) -> None:
+    """Trial 22: a replay was dated at replay time without its participant (a second session
+    of "unknown" in another week), with the virtual sensor's clock fit against a scaled clock
+    (764810 ppm) stored as the recording's."""
+    from imu.cli import main
+    from imu.io.recording import read_recording
+
+    source = tmp_path / "s.parquet"
+    assert main(["simulate", "reverse-crunch", "--reps", "2", "--sets", "1", "--participant",
+                 "ana", "--date", "2026-11-20", "--out", str(source)]) == 0
+    assert main(["replay", str(source), "--out", str(tmp_path / "r"), "--speed", "50",
+                 "--plain", "--name", "b"]) == 0
+    original, replayed = read_recording(source), read_recording(tmp_path / "r" / "b.parquet")
+    assert replayed.meta.participant == "ana"
+    assert replayed.meta.start_time_s == original.meta.start_time_s
+    assert replayed.meta.clock.drift_ppm == 0.0 and "clock_residual_ms" not in replayed.meta.notes
+    assert replayed.meta.notes["replay_of"] == str(source)
