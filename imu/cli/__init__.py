@@ -287,6 +287,11 @@ def _run(argv: Sequence[str] | None) -> int:
 def _dispatch(args: argparse.Namespace) -> int:
     """Run the parsed command: one line and an exit code for every error it may meet."""
     logging.basicConfig(level=logging.WARNING - 10 * min(args.verbose, 2))
+    if not args.verbose:
+        # The virtual sensor's radio stack (Bumble) logs its own timeouts as warnings, with
+        # raw colour codes ("!!! GATT Request timeout", 89 lines in a replay broken off at
+        # 1000x): the session says what the link did in its own words; -v shows them.
+        logging.getLogger("bumble").setLevel(logging.ERROR)
     for handler in logging.getLogger().handlers:
         if type(handler) is logging.StreamHandler:  # basicConfig's, not a host's (pytest)
             handler.setFormatter(CommandFormatter(args.command, detailed=args.verbose > 0))

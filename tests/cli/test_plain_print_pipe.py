@@ -60,3 +60,22 @@ def test_v_after_the_command_is_taken(tmp_path: Path,
     assert out.exists()
     assert main(["simulate", "reverse-crunch", "--out", str(out), "-x"]) == 2
     assert "unrecognized arguments: -x" in capsys.readouterr().err
+
+
+def test_the_radio_stacks_own_warnings_are_kept_out_unless_asked(tmp_path: Path) -> None:
+    """Trial 22: a replay broken off at 1000x printed 89 of Bumble's warnings ("!!! GATT
+    Request timeout", raw colour codes) before the session's own words; -v shows them."""
+    import logging
+
+    bumble = logging.getLogger("bumble")
+    before = bumble.level
+    try:
+        out = tmp_path / "a.parquet"
+        assert main(["simulate", "reverse-crunch", "--reps", "2", "--sets", "1", "--out",
+                     str(out)]) == 0
+        assert bumble.getEffectiveLevel() == logging.ERROR
+        bumble.setLevel(logging.NOTSET)
+        assert main(["-v", "info", str(out)]) == 0
+        assert bumble.getEffectiveLevel() < logging.ERROR
+    finally:
+        bumble.setLevel(before)
