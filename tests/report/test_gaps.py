@@ -260,3 +260,15 @@ def test_the_terminal_time_held_is_the_sum_of_the_holds_with_one_over_a_gap() ->
     console.print(table)
     row = console.export_text().splitlines()[-1].split()
     assert row[:4] == ["1", "2", "-", "41"]
+
+
+def test_several_lost_stretches_are_said_to_be_the_long_gaps(report: SessionReport) -> None:
+    """Trial 22: "3770 samples lost in 78 gaps" beside "The sensor was lost for 23.3 s in 23
+    gaps": the second counts only the gaps too long to fill in, and now says so."""
+    gapped = gap_report(report)
+    short = Gap(round(10.0 * RATE_HZ), round(10.0 * RATE_HZ) + 1, "lost frames")  # filled in
+    second = Gap(round(44.0 * RATE_HZ), round(46.0 * RATE_HZ), "disconnected")
+    gapped = replace(gapped, meta=replace(gapped.meta, gaps=(short, *gapped.meta.gaps, second)))
+    note = summarize(gapped.reps, CRUNCH, T313, lost_spans_s=gapped.lost_spans_s).gap_note
+    assert note.startswith("The sensor was lost for 10.2 s in 2 gaps too long to fill in "
+                           "(from 30.0 to 38.2 s, from 44.0 to 46.0 s)"), note
