@@ -269,7 +269,10 @@ def _standing(reps: pd.DataFrame, profile: ExerciseProfile, needed: int,
     best_set = max(per_set.index, key=lambda s: (int(per_set[s]), int(clean_per_set[s])))
     slow, clean = int(per_set[best_set]), int(clean_per_set[best_set])
     bar = f"a {PROGRESS_ECCENTRIC_S:g} s descent"
-    text = f"Keep this variant for now: your best set had {clean or 'no'} clean rep"
+    # Named when there were several: the best set is the one nearest the bar, which need not
+    # be the one with the most clean reps ("your best set had 7" beside a set of 8; trial 22).
+    which = f" (set {best_set})" if clean and reps["set"].nunique() > 1 else ""
+    text = f"Keep this variant for now: your best set{which} had {clean or 'no'} clean rep"
     text += "" if clean == 1 else "s"
     from imu.report.tables import judged  # tables imports this module
 

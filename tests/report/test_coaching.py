@@ -97,9 +97,9 @@ def test_keep_verdict_says_where_the_best_set_stands() -> None:
     verdict = session_verdict(reps, CRUNCH, T313)
     assert verdict.kind == "none"
     assert verdict.text == (
-        "Keep this variant for now: your best set had 6 clean reps, all with a 3 s descent; "
-        "about 15 clean reps with a 3 s descent in one set suggest progressing to a harder "
-        "variant."
+        "Keep this variant for now: your best set (set 1) had 6 clean reps, all with a 3 s "
+        "descent; about 15 clean reps with a 3 s descent in one set suggest progressing to a "
+        "harder variant."
     )
     mixed = make_set(1, 6, 0.0, eccentric_s=3.0)
     mixed[:2] = make_set(1, 2, 0.0, eccentric_s=2.3)  # on tempo, but short of the bar

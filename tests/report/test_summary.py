@@ -120,7 +120,7 @@ def test_at_most_two_fixes_the_rest_also_seen() -> None:
 def test_progression_advice_follows_and_says_where_the_person_stands() -> None:
     summary = summarize(crunch_session(), CRUNCH, T313)
     assert summary.advice.kind == "none"
-    assert "best set had 3 clean reps, all with a 3 s descent" in summary.advice.text
+    assert "best set (set 2) had 3 clean reps, all with a 3 s descent" in summary.advice.text
     assert "about 15" in summary.advice.text
     lines = summary_lines(summary)
     assert lines[0] == "12 reps, 5 clean, 69 s under tension"  # 5x7 + 4x5.1 + 3x4.7
