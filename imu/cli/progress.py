@@ -201,21 +201,18 @@ def run(args: argparse.Namespace) -> int:
                 "--out DIR' (or 'imu batch --manifest' first, and the dataset folder here)"
             )
     out = console("progress")
-    if args.tempo is not None and len(args.inputs) == 1 and is_dataset(args.inputs[0]):
-        out.print(
-            f"note: --tempo {args.tempo} is not used: {args.inputs[0]} is a dataset, already "
-            "analysed with its own tempos (run 'imu batch --tempo' on its recordings to change "
-            "them)",
-            highlight=False,
-        )
-    if args.manifest is not None and len(args.inputs) == 1 and is_dataset(args.inputs[0]):
-        # Taken without a word, even a file that does not exist (trial 22).
-        out.print(
-            f"note: --manifest {args.manifest} is not used: {args.inputs[0]} is a dataset, "
-            "already analysed with its manifest (run 'imu batch --manifest' on its recordings "
-            "to change their participants, exercises, tempos or dates)",
-            highlight=False,
-        )
+    if len(args.inputs) == 1 and is_dataset(args.inputs[0]):
+        # Options for recordings, which a dataset's analysed tables do not use: said, never
+        # taken without a word (trial 22: even a --manifest file that did not exist).
+        for flag, value, what, change in (
+            ("--tempo", args.tempo, "its own tempos", "them"),
+            ("--manifest", args.manifest, "its manifest",
+             "their participants, exercises, tempos or dates"),
+        ):
+            if value is not None:
+                out.print(f"note: {flag} {value} is not used: {args.inputs[0]} is a dataset, "
+                          f"already analysed with {what} (run 'imu batch {flag}' on its "
+                          f"recordings to change {change})", highlight=False)
     if not all(is_dataset(p) for p in args.inputs):
         prepare_analysis("progress")  # recordings among the inputs are analysed
     data, failures = load_inputs(args.inputs, args.manifest, args.exercise, args.tempo)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
@@ -41,3 +43,16 @@ def synthetic_samples(
             "gyr_z": gyr[:, 2],
         }
     )
+
+
+def damage_acc_x_page(path: Path, copy: Path) -> None:
+    """Write ``path`` to ``copy`` with 6 bytes flipped in the middle of its acc_x data page."""
+    import pyarrow.parquet as pq
+
+    column = pq.ParquetFile(path).metadata.row_group(0).column(1)
+    assert column.path_in_schema == "acc_x"
+    data = bytearray(path.read_bytes())
+    middle = column.data_page_offset + column.total_compressed_size // 2
+    for k in range(6):
+        data[middle + k] ^= 0x5A
+    copy.write_bytes(bytes(data))

@@ -110,20 +110,13 @@ def test_empty_parquet_file(tmp_path: Path) -> None:
 def test_bytes_changed_in_a_written_recording_are_found(tmp_path: Path) -> None:
     """Trial 21: 6 bytes flipped in a recording's acc_x page were read as other samples, and
     the reps moved, without a word. Pages carry checksums, verified when read."""
-    import pyarrow.parquet as pq
-
     from imu.cli import main
+    from tests.io.helpers import damage_acc_x_page
 
     source = read_recording(Path(__file__).parents[2] / "recordings" / "reverse_crunch.parquet")
     path = write_recording(source, tmp_path / "r.parquet")
     assert np.array_equal(read_recording(path).acc, source.acc, equal_nan=True)
-    column = pq.ParquetFile(path).metadata.row_group(0).column(1)  # acc_x
-    assert column.path_in_schema == "acc_x"
-    data = bytearray(path.read_bytes())
-    middle = column.data_page_offset + column.total_compressed_size // 2
-    for k in range(6):
-        data[middle + k] ^= 0x5A
-    path.write_bytes(bytes(data))
+    damage_acc_x_page(path, path)
     with pytest.raises(RecordingError, match=r"r\.parquet: damaged: a page of its samples does "
                        "not match its checksum"):
         read_recording(path)

@@ -10,12 +10,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-import pyarrow.parquet as pq
 import pytest
 
 from imu.errors import RecordingError
 from imu.io.recording import read_recording
 from imu.sim.bundle import main
+from tests.io.helpers import damage_acc_x_page
 
 BUNDLED = Path(__file__).resolve().parents[2] / "recordings"
 
@@ -38,12 +38,6 @@ def test_the_bundled_recordings_are_the_simulators_output(tmp_path: Path) -> Non
 
 def _damage_is_found(path: Path, copy: Path) -> None:
     """Written with page checksums, as every recording is: a flipped byte is found on read."""
-    column = pq.ParquetFile(path).metadata.row_group(0).column(1)
-    assert column.path_in_schema == "acc_x"
-    data = bytearray(path.read_bytes())
-    middle = column.data_page_offset + column.total_compressed_size // 2
-    for k in range(6):
-        data[middle + k] ^= 0x5A
-    copy.write_bytes(bytes(data))
+    damage_acc_x_page(path, copy)
     with pytest.raises(RecordingError, match="does not match its checksum"):
         read_recording(copy)
