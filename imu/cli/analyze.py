@@ -241,6 +241,11 @@ def _named_recordings(
     names = [n for n, _, _ in found]
     if len(set(names)) < len(names):
         found = [(f"{n}-{i + 1}", p, r) for i, (n, p, r) in enumerate(found)]
+        # Which is which: the tables, the report and the lines below use these names only
+        # (trial 22: three b.parquet of three folders were b-1, b-2, b-3, with no path).
+        told = ", ".join(f"{n} ({p})" for n, p, _ in found)
+        print(f"imu analyze: note: recordings named alike are told apart as {told}",
+              file=sys.stderr)
     return found
 
 
