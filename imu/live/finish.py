@@ -630,7 +630,7 @@ def lost_at_end_s(recording: Recording) -> float:
         return 0.0
 
 
-def lost_words(recording: Recording) -> str:
+def recording_loss_words(recording: Recording) -> str:
     """What was lost: "12 samples lost in 2 gaps", "the last 14 s lost...", "no samples lost"."""
     gaps = recording.meta.gaps
     inside = (f"{count(recording.missing_samples, 'sample')} lost in {count(len(gaps), 'gap')}"
@@ -671,7 +671,7 @@ def _print_summary(saved: SavedSession, recording: Recording, tempo: Tempo,
     worked = "" if strict else (
         f", {tempo_and_time(report.reps, tempo, report.profile.isometric, row)}")
     print_prose(out, f"{counted}{worked}; {recording.duration_s:.0f} s recorded, "
-                     f"{lost_words(recording)}")
+                     f"{recording_loss_words(recording)}")
     if lost_at_end_s(recording) >= 0.5 and reason == "stopped":
         reason = "device gone"  # no rep before the sensor went: "The sensor went away after..."
     early = early_stop_note(report, reason)

@@ -67,7 +67,7 @@ from imu.live.events import (
 )
 from imu.live.hold_form import HOLD_FORM_BACK, HOLD_FORM_WORDS
 from imu.report.summary import MISSED_BEFORE_NOTE
-from imu.report.tables import near_limit, phase_limits, tut_text
+from imu.report.tables import hold_long_enough, near_limit, phase_limits, tut_text
 from imu.report.terminal import NBSP, keep_units, wrap_spans
 from imu.tempo import Tempo
 from imu.text import count
@@ -809,9 +809,7 @@ class RichView:
         if key == "held" and s.held_s is not None:
             # Getting down: the hold's length to where it began, judged as the hold will be.
             target = self.tempo.top_hold_s
-            least = phase_limits("top_hold_s", target, True, self.profile.thresholds,
-                                 self.tol)
-            ok = bool(least) and s.held_s >= least[0]
+            ok = hold_long_enough(s.held_s, target, self.tol)
             shown = duration_text(s.held_s, "top_hold_s", target, self.tol, self.profile,
                                   hold=True)
             return shown, f"/ {target:g} s{'' if ok else ' ▼'}", (

@@ -191,8 +191,13 @@ def train_towards(profile: ExerciseProfile) -> str:
             f"{t.top_hold_s:g} s hold at the top, {t.eccentric_s:g} s down).")
 
 
-def descent_median_s(reps: pd.DataFrame, column: str = "eccentric_s") -> float | None:
-    """Median eccentric (or ``column``: ``concentric_s``) of the clean reps, s; None without any.
+def descent_median_s(reps: pd.DataFrame) -> float | None:
+    """Median eccentric of the clean reps, s; None without any (:func:`clean_median_s`)."""
+    return clean_median_s(reps, "eccentric_s")
+
+
+def clean_median_s(reps: pd.DataFrame, column: str) -> float | None:
+    """Median of a phase's ``column`` (``eccentric_s``...) over the clean reps, s; None without.
 
     Only reps over no data gap (:func:`imu.report.tables.judged`) and sure to be reps
     (:func:`sure_reps`) count, as for every finding.
@@ -241,7 +246,7 @@ def slower_descent_note(
     # Ups slower than prescribed too (a 3-1-3 set analysed at the default 2-1-2): the tempo
     # named prescribes them as well, or following it left "Come up faster" (trial 22). A
     # faster up is never prescribed: it is the swing feature "fast".
-    up = descent_median_s(reps, "concentric_s")
+    up = clean_median_s(reps, "concentric_s")
     concentric = base.concentric_s
     if up is not None and up > concentric + TempoTolerance().slack_s(concentric):
         concentric = round(up * 2) / 2

@@ -550,6 +550,16 @@ def phase_limits(
     return tuple(limits)
 
 
+def hold_long_enough(held_s: float, prescribed_s: float,
+                     tolerance: TempoTolerance | None = None) -> bool:
+    """Whether a static hold of ``held_s`` s is long enough for ``prescribed_s`` (as judged).
+
+    The shortest long-enough hold of :func:`phase_limits`; False without a finite target.
+    """
+    least = phase_limits("top_hold_s", prescribed_s, True, None, tolerance)
+    return bool(least) and held_s >= least[0]
+
+
 def near_limit(value: float, limits: Iterable[float], decimals: int = 1,
                max_decimals: int = 2) -> str:
     """``value`` with ``decimals``, or a decimal more where it would print as a threshold.

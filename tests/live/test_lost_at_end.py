@@ -28,7 +28,7 @@ from imu.io.recorders import (
     StreamRecorder,
 )
 from imu.io.recording import Recording
-from imu.live.finish import finish_session, lost_at_end_s, lost_words
+from imu.live.finish import finish_session, lost_at_end_s, recording_loss_words
 from imu.live.sources.ble import ReconnectPolicy
 from imu.sim import SessionSpec, simulate_session
 from imu.tempo import parse_tempo
@@ -62,7 +62,8 @@ def test_the_end_with_the_link_down_notes_the_tail() -> None:
     assert rec.meta.notes[LOST_AT_END_NOTE] == "12.5"
     assert lost_at_end_s(rec) == pytest.approx(12.5)
     assert rec.meta.gaps == ()  # the tail is no gap: the recording ends at its last sample
-    assert lost_words(rec) == "the last 12 s lost (the sensor was gone when the session ended)"
+    assert recording_loss_words(rec) == (
+        "the last 12 s lost (the sensor was gone when the session ended)")
 
 
 def test_a_link_back_before_the_end_notes_nothing() -> None:
@@ -77,7 +78,7 @@ def test_a_link_back_before_the_end_notes_nothing() -> None:
     recorder.event(EVENT_ENDED, last + 0.2)
     rec = recorder.recording()
     assert LOST_AT_END_NOTE not in rec.meta.notes
-    assert lost_words(rec) == "no samples lost"
+    assert recording_loss_words(rec) == "no samples lost"
 
 
 def test_an_ordinary_end_notes_nothing() -> None:
@@ -93,7 +94,7 @@ def test_a_gap_inside_and_a_lost_tail_are_both_told() -> None:
     assert rec.meta.gaps
     notes = {**rec.meta.notes, LOST_AT_END_NOTE: "7.6"}
     tailed = Recording(rec.acc, rec.gyr, rec.meta.__class__(**{**vars(rec.meta), "notes": notes}))
-    words = lost_words(tailed)
+    words = recording_loss_words(tailed)
     assert words.startswith(f"{tailed.missing_samples} samples lost in ")
     assert words.endswith(", and the last 8 s lost (the sensor was gone when the session ended)")
 

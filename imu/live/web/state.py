@@ -59,7 +59,7 @@ from imu.live.events import (
 )
 from imu.live.hold_form import HOLD_FORM_WORDS
 from imu.report.summary import MISSED_BEFORE_NOTE
-from imu.report.tables import phase_limits
+from imu.report.tables import hold_long_enough, phase_limits
 from imu.tempo import Tempo
 
 SCHEMA_VERSION = 1
@@ -380,11 +380,8 @@ class CoachingState:
             # "DOWN 4.0 / 1 s, lower slowly" (a lowering timed against the tempo).
             target = self.tempo.top_hold_s
             held = event.at_s - self._phase.at_s
-            least = phase_limits("top_hold_s", target, True,
-                                 self.profile.thresholds if self.profile else None,
-                                 self.tolerance)
             self._phase = _Phase("held", event.rep_no, event.at_s, target, held,
-                                 bool(least) and held >= least[0])
+                                 hold_long_enough(held, target, self.tolerance))
             self._form = None
             return
         self._phase = _Phase(event.phase, event.rep_no, event.at_s, event.prescribed_s)
