@@ -390,11 +390,14 @@ def _still_swing_and_angle(swing: FloatArray, block: FloatArray
 
 
 RESUME_MARGIN_S = 0.15
-"""A rep whose first run (its wind-up's, else its concentric's) starts within this of where
-the data resumes (the stream's first sample, or the end of a data gap) was already moving
-when the data began, s: the filtered rate climbs from the gap's zero over a few samples
-(the 6 Hz low-pass reaches the dead band in well under 0.1 s), so a rise under way crosses
-within this, while a rep begun from rest after the data resumed starts later."""
+"""A rep whose concentric's first run starts within this of where the data resumes (the
+stream's first sample, or the end of a data gap) was already moving when the data began, s:
+the filtered rate climbs from the gap's zero over a few samples (the 6 Hz low-pass reaches
+the dead band in well under 0.1 s), so a rise under way crosses within this, while a rep
+begun from rest after the data resumed starts later. A movement under way at the resume
+just before a rep (the lowering of a rep lost in the gap) is not the rep's: the rep is
+judged, and its wind-up and body swing are looked for after that movement
+(:func:`_after_resume`)."""
 
 
 def _began_before_data(raw: RawRep, ctx: RepContext,
@@ -406,12 +409,65 @@ def _began_before_data(raw: RawRep, ctx: RepContext,
     in a data gap. ``rows(a, b)``: the signal rows of the fractional sample span [a, b].
     """
     fs = ctx.sampling_rate_hz
-    first_run = (raw.windup or raw.concentric[0]).run_start
+    first_run = raw.concentric[0].run_start
     margin = RESUME_MARGIN_S * fs
     # The signal runs delay_s behind the input: its first rows hold the filters starting.
     if first_run <= ctx.delay_s * fs + margin:
         return True
     return bool(rows(first_run - margin, first_run)[:, COL_GAP].any())
+
+
+RESUME_SEARCH_LOOKBACKS = 4.0
+"""Before a session's first rep, a data gap or the stream's start is looked for this many
+wind-up look-backs back (after a rep, since its end): the movement under way where the data
+resumed may outlast the look-back."""
+
+
+def _after_resume(look_from: float, onset: float, ctx: RepContext, peak_dps: float,
+                  rows: Callable[[float, float], FloatArray]) -> float:
+    """Where the wind-up look-back may start, given that it would start at ``look_from``.
+
+    Not before the data resumed (the stream's first sample, or the end of a data gap since
+    the previous rep), nor during the movement under way there: with the rep before the gap
+    lost, what moved at the resume is its lowering, not a counter-movement of this rep nor
+    a swing of the body (a crunch's lowering resumed 1 s before its end read as an 8 deg
+    wind-up).
+
+    Args:
+        look_from: fractional sample index where the look-back would start.
+        onset: fractional sample index of the concentric onset.
+        ctx: the rep's context (rate, delay, the previous rep).
+        peak_dps: the rep's peak concentric rate; a sample turning slower than
+            :data:`NOISE_MOVE_FRACTION` of it is still.
+        rows: the signal rows of the fractional sample span [a, b].
+
+    Returns:
+        A fractional sample index in ``[look_from, onset]``.
+
+    """
+    fs = ctx.sampling_rate_hz
+    prev = ctx.previous
+    # The movement under way at a resume may have begun long before look_from.
+    since = ((prev.ecc_end_s + ctx.delay_s) * fs if prev is not None
+             else onset - RESUME_SEARCH_LOOKBACKS * ctx.thresholds.windup_lookback_s * fs)
+    since = min(since, look_from)
+    first_row = max(math.floor(since), ctx.signal_start)
+    lost = np.flatnonzero(rows(since, onset)[:, COL_GAP])
+    if len(lost):
+        resume = first_row + int(lost[-1]) + 1
+    elif first_row <= (ctx.delay_s + RESUME_MARGIN_S) * fs:
+        resume = first_row  # the stream began since
+    else:
+        return look_from
+    moving = np.abs(rows(resume, onset)[:, COL_RATE]) > NOISE_MOVE_FRACTION * peak_dps
+    # The filtered rate climbs from the gap's zero: a movement under way at the resume is
+    # moving within RESUME_MARGIN_S of it, and is over at its first still sample after.
+    first = np.flatnonzero(moving[: math.ceil(RESUME_MARGIN_S * fs) + 1])
+    if not len(first):
+        return max(float(resume), look_from)
+    still = np.flatnonzero(~moving[int(first[0]):])
+    begin = float(resume + int(first[0]) + int(still[0])) if len(still) else onset
+    return min(max(begin, look_from), onset)
 
 
 def rom_of(raw: RawRep, signal: FloatArray, signal_start: int) -> float:
@@ -498,6 +554,7 @@ def measure_rep(raw: RawRep, ctx: RepContext) -> RepQuantities:
     look_from = onset - th.windup_lookback_s * fs
     if prev is not None:
         look_from = max(look_from, (prev.ecc_end_s + ctx.delay_s) * fs)
+    look_from = _after_resume(look_from, onset, ctx, peak_con, rows)
     before = rows(look_from, onset)[:, COL_ANGLE]
     if ctx.pendulum and len(before) > 2:
         before = before - seen_swing(rows(look_from, onset), fs)
@@ -537,6 +594,7 @@ def measure_rep(raw: RawRep, ctx: RepContext) -> RepQuantities:
         hang_from = onset - th.body_swing_window_s * fs
         if prev is not None:
             hang_from = max(hang_from, (prev.ecc_end_s + ctx.delay_s) * fs)
+        hang_from = _after_resume(hang_from, onset, ctx, peak_con, rows)
         hang = rows(hang_from, min(windup_start, onset))[:, COL_ANGLE]
         body_swing_deg = float(np.ptp(hang)) if len(hang) > 1 else 0.0
     # The floor the rep stands on: the angle's spread in the second before it, after the
