@@ -2,7 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
+
+
+def local_time(when: datetime) -> str:
+    """``when`` in this computer's time zone, as people write it: ``30 Nov 2026 05:00 CET``.
+
+    A time with no zone is taken as UTC (recordings store UTC). The zone is the one the
+    report is read in (``TZ`` sets it): a session at 7 pm in Berlin read 18:00 UTC.
+    """
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    local = when.astimezone()
+    return f"{local.day} {local:%b %Y %H:%M} {local.tzname() or ''}".rstrip()
 
 
 def count(n: int, noun: str, plural: str | None = None) -> str:

@@ -26,7 +26,7 @@ import html
 import logging
 import math
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
@@ -75,6 +75,7 @@ from imu.report.tables import (
     time_held_s,
 )
 from imu.tempo import Tempo
+from imu.text import local_time
 
 if TYPE_CHECKING:
     from imu.report.session import SessionReport
@@ -866,7 +867,7 @@ STRICT_FIELD_LABELS: Final[dict[str, str]] = {
 
 
 def readable_date(value: object) -> str:
-    """An ISO 8601 time as people write it, in UTC: ``30 Nov 2026 04:00 UTC``.
+    """An ISO 8601 time as people write it, in the reader's time zone (:func:`local_time`).
 
     Anything that is not an ISO time comes back as text; a missing value (a recording with no
     start time, such as a simulated one) as "unknown".
@@ -877,9 +878,7 @@ def readable_date(value: object) -> str:
         when = datetime.fromisoformat(str(value))
     except ValueError:
         return str(value)
-    if when.tzinfo is not None:
-        when = when.astimezone(UTC)
-    return f"{when.day} {when:%b %Y %H:%M} UTC"
+    return local_time(when)
 
 
 def _missing(value: object) -> bool:
@@ -1065,7 +1064,7 @@ def all_reps_table(reps: pd.DataFrame, holds: bool = False) -> str:
 def recording_heading(report: SessionReport) -> str:
     """What a recording is, for its section in a combined report.
 
-    ``Hanging leg / knee raise — hanging_leg_raise, 30 Nov 2026 04:00 UTC, tempo 2-1-2``:
+    ``Hanging leg / knee raise — hanging_leg_raise, 30 Nov 2026 05:00 CET, tempo 2-1-2``:
     the exercise, the file, the date when known and the prescribed tempo (up-hold-down, s).
     A standing strict lift names no tempo: its hip drives have none (:func:`prescription`).
     """

@@ -1103,8 +1103,15 @@ def standing_text(progress: Progress) -> str:
 
 
 def _day(value: object) -> str:
+    """The calendar day of a time, ``2026-11-30``, in the reader's time zone.
+
+    As the report's dates are (:func:`imu.text.local_time`); a time with no zone is UTC.
+    """
     stamp = pd.Timestamp(value)  # type: ignore[arg-type]
-    return "no date" if pd.isna(stamp) else f"{stamp:%Y-%m-%d}"
+    if pd.isna(stamp):
+        return "no date"
+    when = stamp.to_pydatetime()
+    return f"{(when if when.tzinfo is None else when.astimezone()):%Y-%m-%d}"
 
 
 # --------------------------------------------------------------------------- figures

@@ -475,6 +475,26 @@ FAULT_CUES: Final[dict[str, str]] = {
 screens say the same (:data:`imu.live.events.FAULT_CUES`)."""
 
 
+def swing_details(n: int, counted: Sequence[tuple[int, str]]) -> str:
+    """What the ``n`` swings showed, each sign once: "each came up ... and reached ...".
+
+    Args:
+        n: swings found.
+        counted: per sign, how many of the swings showed it and its words (a verb phrase);
+            signs none showed are left out.
+
+    A sign every swing showed is said of all of them together, where "3 came up ..., 3
+    reached ..." repeated the count (and, with the reps listed after, read as three lists).
+
+    """
+    every = [words for k, words in counted if k == n]
+    parts = [f"{k} {words}" for k, words in counted if 0 < k < n]
+    if every:
+        subject = "it" if n == 1 else "both" if n == 2 else "each"
+        parts.insert(0, f"{subject} {' and '.join(every)}")
+    return ", ".join(parts)
+
+
 def rule_swing(reps: pd.DataFrame, profile: ExerciseProfile, tempo: Tempo) -> Finding | None:
     """Momentum-driven reps (DOMAIN: leg toss / kick, kip, leveraged swing, hip drive)."""
     reps = _judged_reps(reps)
@@ -488,7 +508,6 @@ def rule_swing(reps: pd.DataFrame, profile: ExerciseProfile, tempo: Tempo) -> Fi
     called = f"was a {swing_words(profile)}" if n == 1 else \
         f"were {swing_words(profile, several=True)}"
     evidence = f"{_of(n, len(reps), _unit(profile))} {called}"
-    details: list[str] = []
     if profile.every_rep_is_swing:
         # Every burst is a hip drive by definition: "2 of 2 reps were swings" said nothing.
         # What is measured is the drives themselves, placed in time (not in sets).
@@ -497,20 +516,20 @@ def rule_swing(reps: pd.DataFrame, profile: ExerciseProfile, tempo: Tempo) -> Fi
         evidence = (f"{count(n, HIP_DRIVE)}: the pelvis moved {'' if n == 1 else 'up to '}"
                     f"{most:.0f}° to drive the weight ({where}).")
         return Finding("swing", cue[0].upper() + cue[1:], evidence, n, where)
+    counted: list[tuple[int, str]] = []
     fast = reps.loc[mask, "concentric_s"] < 0.5 * tempo.concentric_s
-    if fast.any():
-        details.append(
-            f"{int(fast.sum())} came up in under half the prescribed {tempo.concentric_s:g} s"
-        )
+    counted.append((int(fast.sum()),
+                    f"came up in under half the prescribed {tempo.concentric_s:g} s"))
     early = _quantity(reps, "peak_time_fraction", mask)
-    if early is not None and (early < 0.35).any():
-        n_early = int((early < 0.35).sum())
-        details.append(f"{n_early} reached top speed in the first 35% of the lift")
+    if early is not None:
+        counted.append((int((early < 0.35).sum()),
+                        "reached top speed in the first 35% of the lift"))
     windup = _quantity(reps, "windup_deg", mask)
-    if windup is not None and (windup >= 3.0).any():
-        details.append(f"{int((windup >= 3.0).sum())} started with a wind-up of 3° or more")
+    if windup is not None:
+        counted.append((int((windup >= 3.0).sum()), "started with a wind-up of 3° or more"))
+    details = swing_details(n, counted)
     if details:
-        evidence += ": " + ", ".join(details)
+        evidence += ": " + details
     cue_text = cue[0].upper() + cue[1:]
     return _finding("swing", cue_text, evidence, reps, mask)
 

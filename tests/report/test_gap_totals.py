@@ -155,8 +155,8 @@ def fault_reps():
 def test_the_swing_evidence_leaves_the_rep_over_a_gap_out() -> None:
     finding = rule_swing(fault_reps(), CRUNCH, T313)
     assert finding is not None
-    assert finding.evidence == ("2 of 3 reps were swings (leg tosses): 2 came up in under half the "
-                                "prescribed 3 s (set 1, reps 1-2).")
+    assert finding.evidence == ("2 of 3 reps were swings (leg tosses): both came up in under "
+                                "half the prescribed 3 s (set 1, reps 1-2).")
     assert finding.count == 2 and finding.where == "set 1, reps 1-2"
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import time
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -289,7 +291,39 @@ def test_every_marker_is_named_in_plain_words(crunch: SessionReport) -> None:
     assert "up" not in _legend(tempo_figure(plank))  # a hold's tempo is its hold alone
 
 
-def test_dates_read_plainly(crunch: SessionReport) -> None:
+@pytest.fixture
+def reader_in_utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The report read on a computer set to UTC."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.mark.parametrize(("zone", "stored", "read"), [
+    ("CET-1CEST,M3.5.0,M10.5.0/3", "2026-11-30T18:00:00+00:00", "30 Nov 2026 19:00 CET"),
+    ("CET-1CEST,M3.5.0,M10.5.0/3", "2026-07-01T18:00:00+00:00", "1 Jul 2026 20:00 CEST"),
+    ("PST8PDT,M3.2.0,M11.1.0", "2026-12-01T03:30:00+00:00", "30 Nov 2026 19:30 PST"),
+    ("PST8PDT,M3.2.0,M11.1.0", "2026-12-01T03:30:00", "30 Nov 2026 19:30 PST"),  # no zone: UTC
+])
+def test_dates_are_read_in_the_readers_time_zone(
+        monkeypatch: pytest.MonkeyPatch, zone: str, stored: str, read: str) -> None:
+    """The report said "30 Nov 2026 18:00 UTC" of an evening session in Berlin: dates are
+    stored in UTC and shown in the time zone of the computer the report is made on. (POSIX
+    TZ rules, Berlin's and Los Angeles', need no time zone database.)"""
+    from imu.report.html import readable_date
+
+    monkeypatch.setenv("TZ", zone)
+    time.tzset()
+    try:
+        assert readable_date(stored) == read
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
+def test_dates_read_plainly(crunch: SessionReport, reader_in_utc: None) -> None:
     from imu.report.html import readable_date
 
     assert readable_date("2026-11-30T04:00:03+00:00") == "30 Nov 2026 04:00 UTC"

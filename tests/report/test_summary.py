@@ -29,6 +29,7 @@ from imu.report.summary import (
     rule_tempo,
     summarize,
     summary_lines,
+    swing_details,
     uncertain_reps,
 )
 from imu.tempo import parse_tempo
@@ -78,9 +79,25 @@ def test_swing_names_the_leg_toss_and_its_evidence() -> None:
     assert finding is not None
     assert finding.cue.startswith("Start each from a still bottom, curl the pelvis first")
     assert "4 of 12 reps were swings (leg tosses)" in finding.evidence
-    assert "4 came up in under half the prescribed 3 s" in finding.evidence
+    assert "each came up in under half the prescribed 3 s" in finding.evidence
     assert "peak speed" not in finding.evidence  # hand-built reps peak at 50%
     assert "(set 1, reps 1, 4-5; set 2, rep 1)" in finding.evidence
+
+
+@pytest.mark.parametrize(("n", "counted", "said"), [
+    (3, [(3, "came up fast"), (3, "peaked early"), (0, "wound up")],
+     "each came up fast and peaked early"),
+    (3, [(2, "came up fast"), (3, "peaked early"), (1, "wound up")],
+     "each peaked early, 2 came up fast, 1 wound up"),
+    (2, [(2, "came up fast"), (0, "peaked early")], "both came up fast"),
+    (1, [(1, "came up fast"), (1, "peaked early")], "it came up fast and peaked early"),
+    (4, [(0, "came up fast")], ""),
+])
+def test_swing_signs_every_swing_showed_are_said_once(
+        n: int, counted: list[tuple[int, str]], said: str) -> None:
+    """"3 came up in under half ..., 3 reached top speed ..." repeated the count before the
+    reps: a sign every swing showed is said of them together."""
+    assert swing_details(n, counted) == said
 
 
 def test_rules_are_silent_on_a_clean_session() -> None:
