@@ -933,9 +933,16 @@ def tells_pace(profile: ExerciseProfile | None) -> bool:
             and not profile.isometric)
 
 
-def pace_words(cue: PaceCue) -> str:
-    """What a pace cue means, under its word (``SLOWER``) on every screen."""
+def pace_words(cue: PaceCue, over: bool = False) -> str:
+    """What a pace cue means, under its word (``SLOWER``) on every screen.
+
+    ``over``: the phase it was about has ended (the cue stays up a moment after): said in
+    the past, where "lowering in 1.2 s at this pace" read as the next rep's.
+    """
     what = {"eccentric": "lowering", "concentric": "lifting"}.get(cue.phase, cue.phase)
+    if over:
+        return (f"that {what} was heading for {cue.projected_s:.1f} s, "
+                f"aim for {cue.prescribed_s:g} s")
     return f"{what} in {cue.projected_s:.1f} s at this pace, aim for {cue.prescribed_s:g} s"
 
 

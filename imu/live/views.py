@@ -429,6 +429,7 @@ class _State:
     earlier: str = ""  # sets told just before, in the same burst (LATE_SUMMARY_S)
     coaching: str = ""  # the set's one coaching line (while resting)
     cue: str = ""  # SLOWER's explanation while it is up
+    cue_past: str = ""  # the same once its phase is over (pace_words over=True)
     cue_rep: int | None = None
     cue_at_s: float = 0.0  # data time SLOWER came
     cue_over: bool = False  # the lowering it was about has ended: it goes after CUE_MIN_SHOW_S
@@ -653,6 +654,7 @@ class RichView:
             self._heard(event.at_s)
         elif isinstance(event, PaceCue):
             s.cue, s.cue_rep = pace_words(event), event.rep_no
+            s.cue_past = pace_words(event, over=True)
             s.cue_at_s, s.cue_over = self.now_s(), False
             if s.phase_at_s is not None and s.phase == event.phase:
                 self._heard(s.phase_at_s + event.elapsed_s)
@@ -1153,7 +1155,8 @@ class RichView:
         if s.cue and s.cue_over and self.now_s() - s.cue_at_s >= CUE_MIN_SHOW_S:
             s.cue = ""  # its lowering ended: the last rep's correction says how it went
         if s.cue:
-            return Text.assemble((" SLOWER ", "bold white on red"), "  ", (s.cue, "bold red"))
+            words = s.cue_past if s.cue_over else s.cue
+            return Text.assemble((" SLOWER ", "bold white on red"), "  ", (words, "bold red"))
         if s.last is None or s.summary or s.phase in ("rest", "ended"):
             return None
         if self.profile.isometric and s.hold_from_s is not None:

@@ -341,6 +341,25 @@ def test_slower_goes_with_the_phase_not_under_the_last_rep():
     assert "SLOWER" not in rendered(rich)
 
 
+def test_slower_kept_up_after_its_lowering_speaks_of_it_in_the_past():
+    """SLOWER stays up a moment after its lowering ended: "lowering in 1.1 s at this pace"
+    then read as the next rep's. Once the lowering is over it says what it was."""
+    from imu.live.events import PaceCue, PhaseStarted, Progress
+    from tests.live.web_support import crunch_reps as load
+
+    clock = ManualClock()
+    rich = _crunch_view(clock, speed=1.0)
+    rich(Connected(SourceInfo("HipIMU-S"), reconnect=False))
+    rich(RepDone(load()[1], 0.0, 0.0))
+    rich(Progress(2080, 20.0, 0, 0, None, None))
+    rich(PhaseStarted("eccentric", 3, 19.5, 19.8, 3.0))
+    rich(PaceCue("eccentric", 3, 0.5, 1.1, 3.0, "slower"))
+    assert "lowering in 1.1 s at this pace" in rendered(rich)
+    rich(PhaseStarted("bottom_pause", 3, 20.6, 20.7, 0.0))  # its lowering is over
+    cue = next(line for line in rendered(rich).splitlines() if " SLOWER " in line)
+    assert "that lowering was heading for 1.1 s, aim for 3 s" in cue
+
+
 def test_the_terminal_measures_the_speed_of_a_sped_up_stream():
     from imu.live.events import Progress
 

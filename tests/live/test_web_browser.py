@@ -184,6 +184,20 @@ def test_at_speed_the_cue_goes_away_after_3_s_of_the_sets_time(browser: Browser,
         wait_for(browser, lambda: not visible(browser, "cue"), "the cue gone", timeout_s=1.8)
 
 
+def test_the_cue_kept_up_after_its_lowering_says_it_in_the_past(browser: Browser, crunch_reps):
+    """SLOWER stays up a moment after its lowering ended, where "lowering in 1.2 s at this
+    pace" read as the next rep's: it then says "that lowering was heading for ..."."""
+    state = CoachingState("Reverse crunch", CRUNCH_TEMPO)
+    with ServerThread(state) as srv:
+        browser.open(srv.url, *PHONE)
+        dropped = crunch_reps[0]  # a dropped eccentric: its events carry a "slower" cue
+        srv.feed([next(iter(session_events([], CRUNCH_TEMPO))),
+                  *rep_events(dropped, 1, CRUNCH_TEMPO)])
+        wait_for(browser, lambda: "was heading for" in text(browser, "cue"),
+                 "the cue in the past")
+        assert visible(browser, "cue") and "at this pace" not in text(browser, "cue")
+
+
 def test_a_long_pause_at_the_bottom_reads_as_rest(browser: Browser, crunch_reps):
     """After the last rep of a set the page said 'BOTTOM PAUSE 7.0 s' for the 15 s before the
     analyzer ends the set; 5 s still at the bottom (here 1.25 s on the wall at --speed 4)

@@ -220,6 +220,7 @@ class CoachingState:
                 "id": self._cues,
                 "message": event.message,
                 "text": pace_words(event),
+                "past": pace_words(event, over=True),  # once its phase is over
                 "phase": event.phase,
                 "rep_no": event.rep_no,
                 "elapsed_s": event.elapsed_s,

@@ -474,6 +474,12 @@
       const shownS = ((performance.now() - cueShownAt) / 1000) * state.speed;
       const ended = p.key !== state.cue.phase || p.rep_no !== state.cue.rep_no;
       if (ended && shownS > CUE_MIN_SHOW_S) cue.hidden = true;
+      // Up a moment longer than its phase: said in the past ("that lowering was heading
+      // for 1.2 s"), where "lowering in 1.2 s at this pace" read as the next rep's.
+      const small = cue.querySelector("small");
+      if (ended && small && state.cue.past && small.textContent !== state.cue.past) {
+        small.textContent = state.cue.past;
+      }
     }
     // One correction at a time: SLOWER while it is up, else the last rep's.
     $("correction").hidden = !correctionWanted || !cue.hidden || !$("form-cue").hidden;
