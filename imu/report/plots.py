@@ -343,7 +343,8 @@ def angle_figure(report: SessionReport, layout: PlotLayout = WIDE) -> Figure:
     """Pelvis tilt over time, the phases of every rep shaded, swings and faults marked.
 
     Each fault has its own marker, named in plain words in the legend (:data:`FAULT_MARKERS`,
-    :data:`imu.exercises.FAULT_WORDS`); marks of one rep stack above its top. A data gap
+    :data:`imu.exercises.FAULT_WORDS`); marks of one rep stack above its top (of a hold,
+    above its middle). A data gap
     (:attr:`SessionReport.lost_spans_s`) breaks the trace and is hatched "no data", never
     drawn as a line through it nor shaded as part of a phase. The sets are named above.
     """
@@ -375,6 +376,10 @@ def angle_figure(report: SessionReport, layout: PlotLayout = WIDE) -> Figure:
     valid = ~np.isnan(angle)
     if len(reps) and valid.any():
         top_t = reps["con_end_s"].to_numpy()
+        if report.profile.isometric:
+            # A hold's fault (sagging, piking, shaking) is of the whole hold: marked over its
+            # middle, where at the hold's start it read as the getting-into-position's.
+            top_t = 0.5 * (top_t + reps["ecc_start_s"].to_numpy())
         top_a = np.interp(top_t, t[valid], angle[valid])
         step = 0.09 * max(float(np.nanmax(angle) - np.nanmin(angle)), 1.0)
         stacked = np.zeros(len(reps))

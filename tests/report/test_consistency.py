@@ -209,6 +209,21 @@ def test_one_marker_one_meaning_across_the_page(crunch: SessionReport) -> None:
     assert not (set(angle.values()) | set(descent.values())) & triangles
 
 
+def test_a_holds_fault_is_marked_over_the_hold_not_at_its_start(plank: SessionReport) -> None:
+    """The sagging marker sat at the hold's start, over the getting into position: a hold's
+    fault is of the whole hold, marked over its middle."""
+    reps = plank.reps.copy()
+    reps["hips_sagging"] = reps.index == 0
+    fig = angle_figure(with_reps(plank, reps))
+    marks = [c for c in fig.axes[0].collections
+             if isinstance(c, PathCollection) and c.get_label() == "hips sagging"]
+    assert len(marks) == 1
+    (x, _), = marks[0].get_offsets()
+    hold = reps.iloc[0]
+    assert x == pytest.approx(0.5 * (hold["con_end_s"] + hold["ecc_start_s"]))
+    assert hold["con_end_s"] + 5.0 < x < hold["ecc_start_s"] - 5.0
+
+
 def test_a_short_hold_and_a_body_swing_have_markers_told_apart(crunch: SessionReport) -> None:
     """A short hold was a hexagon ("h") and a body swing an octagon ("8"): two round blobs."""
     near_circles = {"o", "8", "h", "H", "p"}
