@@ -1272,6 +1272,9 @@ class SessionOutcome:
             exercise (a hold, which takes a hold time: :func:`batch_tempo_refusal`); its
             earlier results in the dataset are kept (as those of any failed re-analysis of
             the same bytes), and its reason says so.
+        repaired: what reading the file repaired or lost (unsorted or repeated rows, a
+            rate estimated: :meth:`imu.io.repairs.RepairReport.line`, one line naming the
+            file), else None; the command prints it as ``imu analyze`` does.
 
     """
 
@@ -1285,16 +1288,20 @@ class SessionOutcome:
     elapsed_s: float = 0.0
     note: str | None = None
     tempo_refused: bool = False
+    repaired: str | None = None
 
 
-def _load(path: Path) -> Recording:
-    """Read one recording through the shared import path; repairs are logged in one line."""
+def _load(path: Path) -> tuple[Recording, str | None]:
+    """Read one recording through the shared import path.
+
+    Returns:
+        The recording, and the one line of what reading it repaired (None when nothing).
+
+    """
     loaded = load_recordings(path)
     if len(loaded) != 1:
         raise BatchError(f"{path}: CSV holds {len(loaded)} recordings; split it with imu convert")
-    if loaded[0].repairs:
-        logger.warning("%s", loaded[0].repairs.line())
-    return loaded[0].recording
+    return loaded[0].recording, loaded[0].repairs.line() or None
 
 
 DASK_LOGGERS: Final = ("distributed", "dask", "tornado", "bokeh")
@@ -1356,7 +1363,7 @@ def analyze_job(job: Job, options: BatchOptions) -> SessionOutcome:
         return SessionOutcome(job.path, job.session_id, None, UNKNOWN_PARTICIPANT,
                               error=job.error)
     try:
-        recording = _load(job.path)
+        recording, repaired = _load(job.path)
         check_long_enough(recording, str(job.path))  # the refusal of imu analyze, same words
         meta = recording.meta
         m = job.manifest
@@ -1414,6 +1421,7 @@ def analyze_job(job: Job, options: BatchOptions) -> SessionOutcome:
             reps=len(report.reps),
             elapsed_s=time.perf_counter() - started,
             note=note,
+            repaired=repaired,
         )
     except Exception as exc:  # deliberate, see the docstring: the batch goes on
         reason = _one_line(exc).removeprefix(f"{job.path}: ")

@@ -273,6 +273,8 @@ def _run(args: argparse.Namespace) -> int:
 
     def done(outcome: SessionOutcome) -> None:
         nonlocal failed
+        if outcome.repaired:  # as imu analyze says it: what reading the file changed
+            print(f"imu batch: {outcome.repaired}", file=sys.stderr)
         if outcome.error is not None:
             failed += 1
             progress.console.print(f"[red]failed[/red]: {shown_name(str(outcome.path))}: "

@@ -345,6 +345,8 @@ def tables_from_recordings(
         if job.path not in outside:
             continue
         outcome = analyze_job(job, options)
+        if outcome.repaired:  # what reading the file changed, as imu batch says it
+            logger.warning("%s", outcome.repaired)
         if outcome.tables is None:
             failures.append((outcome.path, _reason(outcome.path, outcome.error)))
             continue
