@@ -1080,6 +1080,55 @@ def _draw_lever_arm(rng: np.random.Generator) -> FloatArray:
     return np.asarray(direction / np.linalg.norm(direction) * rng.uniform(0.05, 0.20))
 
 
+FINE_BLOCK = 1 << 18
+"""Fine-grid samples turned into ideal sensor readings at a time (:func:`_fine_imu`): about
+4 minutes at 1 kHz. Its rotation matrices and positions of a whole 2-hour session took
+gigabytes; each block gives the same bits as the whole array would."""
+
+
+def _fine_imu(angles: FloatArray, height_m: FloatArray, swing: FloatArray | None,
+              length_m: float, base: Rotation, lever: FloatArray, mounting: Rotation,
+              fine_rate: float) -> tuple[FloatArray, FloatArray]:
+    """Ideal accelerometer and gyroscope on the fine grid, :data:`FINE_BLOCK` at a time.
+
+    Args:
+        angles: shape (n, 3), pelvis tilt (with the body's swing), obliquity, rotation, rad.
+        height_m: shape (n,), the pivot's height, m.
+        swing: shape (n,), the hanging body's swing about the bar, rad (None: not hanging).
+        length_m: the pendulum's length, bar to pelvis, m (used when hanging).
+        base: posture rotation.
+        lever: shape (3,), sensor position relative to the pivot, pelvis frame, m.
+        mounting: sensor-to-pelvis rotation.
+        fine_rate: the fine grid's rate, Hz.
+
+    Returns:
+        ``(acc, gyr)``, each shape (n, 3), m/s^2 and rad/s, sensor frame: the same values
+        as :func:`imu.sim.kinematics.ideal_imu` over the whole arrays. Each block is read
+        with two samples of its neighbours on each side: the central differences (of the
+        angles, and the second of the positions) need one, and a session's end sample,
+        copied from the one before it, that one's neighbour too (a last block of one
+        sample).
+
+    """
+    n = len(angles)
+    dt = 1.0 / fine_rate
+    acc = np.empty((n, 3))
+    gyr = np.empty((n, 3))
+    for lo in range(0, n, FINE_BLOCK):
+        hi = min(lo + FINE_BLOCK, n)
+        a, b = max(lo - 2, 0), min(hi + 2, n)
+        ang = angles[a:b]
+        r_wp = kinematics.pelvis_matrices(base, ang)
+        omega = kinematics.body_angular_velocity(ang, np.gradient(ang, dt, axis=0))
+        pivot = np.outer(height_m[a:b], kinematics.WORLD_UP)
+        if swing is not None:
+            pivot = pivot + kinematics.hanging_offset(base, swing[a:b], length_m)
+        acc_b, gyr_b = kinematics.ideal_imu(r_wp, omega, pivot, lever, mounting, dt)
+        acc[lo:hi] = acc_b[lo - a:lo - a + hi - lo]
+        gyr[lo:hi] = gyr_b[lo - a:lo - a + hi - lo]
+    return acc, gyr
+
+
 def simulate_session(spec: SessionSpec) -> SimulatedSession:
     """Simulate one session of ``spec.exercise`` with ground truth.
 
@@ -1116,21 +1165,25 @@ def simulate_session(spec: SessionSpec) -> SimulatedSession:
     truth = _truth_table(planner, rep_channels[:, :3], swing if model.hanging else None,
                          fine_rate, applicable_faults(model, tempo))
 
-    channels = rep_channels + render_pulses(planner.nuisance_pulses, 0.0, fine_rate, n_fine)
+    # In place (the same bits as a sum into a new array): one (n_fine, 4) array less.
+    channels = rep_channels
+    channels += render_pulses(planner.nuisance_pulses, 0.0, fine_rate, n_fine)
     channels += _render_oscillations(planner.oscillations, t, rep=False)
+    del rep_channels, t
     angles = channels[:, :3].copy()
     angles[:, 0] += swing
     base = kinematics.posture_rotation(model.posture, heading)
-    r_wp = kinematics.pelvis_matrices(base, angles)
-    omega = kinematics.body_angular_velocity(angles, np.gradient(angles, 1.0 / fine_rate, axis=0))
-    pivot = np.outer(channels[:, HEIGHT_CH], kinematics.WORLD_UP)
-    if model.hanging:
-        pivot = pivot + kinematics.hanging_offset(base, swing, pendulum.length_m)
-    acc_f, gyr_f = kinematics.ideal_imu(r_wp, omega, pivot, lever, mounting, 1.0 / fine_rate)
+    acc_f, gyr_f = _fine_imu(angles, channels[:, HEIGHT_CH],
+                             swing if model.hanging else None, pendulum.length_m, base, lever,
+                             mounting, fine_rate)
+    del channels
     acc_ideal = sensor.antialias_and_sample(acc_f, fine_rate, decimation)
+    del acc_f
     gyr_ideal = sensor.antialias_and_sample(gyr_f, fine_rate, decimation)
+    del gyr_f
     angles_out = np.ascontiguousarray(angles[::decimation])
     swing_out = np.ascontiguousarray(swing[::decimation])
+    del angles, swing
 
     noise_rng = np.random.default_rng([spec.seed, 1])
     acc, gyr = acc_ideal, gyr_ideal
