@@ -90,7 +90,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from imu.core.analyzer import AnalyzerParams
-from imu.errors import ImportOptionsError, ImuError
+from imu.errors import ImportOptionsError, ImuError, MixedExportsError
 from imu.exercises import (
     EXERCISE_ALIASES,
     MIN_HOLD_TEMPO_S,
@@ -1425,7 +1425,9 @@ def analyze_job(job: Job, options: BatchOptions) -> SessionOutcome:
         )
     except Exception as exc:  # deliberate, see the docstring: the batch goes on
         reason = _one_line(exc).removeprefix(f"{job.path}: ")
-        if isinstance(exc, ImportOptionsError):
+        if isinstance(exc, MixedExportsError):
+            reason = _mixed_exports_advice(job.path, exc)
+        elif isinstance(exc, ImportOptionsError):
             # The import's advice names options of imu convert and imu analyze; batch has
             # none of them.
             reason += (f" (imu batch takes no import options: run 'imu convert {job.path} "
@@ -1438,6 +1440,22 @@ def analyze_job(job: Job, options: BatchOptions) -> SessionOutcome:
             error=reason,
             elapsed_s=time.perf_counter() - started,
         )
+
+
+def _mixed_exports_advice(folder: Path, exc: MixedExportsError) -> str:
+    """Why a folder of two phone apps' exports failed, and the inputs that take each.
+
+    The import's advice (``--format``, or convert the folder) names options batch does not
+    have, and would take one app's export only.
+    """
+    px = ", ".join(exc.phyphox)
+    text = (f"holds a Sensor Logger export ({', '.join(exc.sensor_logger)}) and phyphox "
+            f"exports ({px}) in one folder; move the phyphox files into a folder of their own "
+            "and give it and the Sensor Logger export as two inputs")
+    if all(e.lower().endswith(".zip") for e in exc.sensor_logger):
+        zips = " ".join(str(folder / e) for e in exc.sensor_logger)
+        text += f", e.g. imu batch {zips} {folder / 'phyphox'}"
+    return text
 
 
 def batch_tempo_refusal(

@@ -21,6 +21,22 @@ class ImportOptionsError(ImuError):
     """A CSV import cannot proceed with the options given (missing column, bad unit, ...)."""
 
 
+class MixedExportsError(ImportOptionsError):
+    """A folder holds the exports of two phone apps (Sensor Logger and phyphox).
+
+    Attributes:
+        sensor_logger: the folder's entries (files or zips) of the Sensor Logger export.
+        phyphox: the folder's entries of the phyphox exports.
+
+    """
+
+    def __init__(self, message: str, sensor_logger: tuple[str, ...],
+                 phyphox: tuple[str, ...]) -> None:
+        super().__init__(message)
+        self.sensor_logger = sensor_logger
+        self.phyphox = phyphox
+
+
 class SimulationError(ImuError):
     """The simulator was asked for something it cannot produce (unknown exercise, bad rate...)."""
 

@@ -72,7 +72,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from imu.errors import ImportOptionsError, RecordingError
+from imu.errors import ImportOptionsError, MixedExportsError, RecordingError
 from imu.io.csv_import import (
     ABSURD_ACC_G,
     DEFAULT_MAX_GAP_S,
@@ -507,11 +507,17 @@ def check_one_app(path: Path) -> None:
     px = [k for k, v in members.items()
           if k.lower().endswith(".csv") and "/meta/" not in f"/{k}" and PX_TIME in _header(v)]
     if sl and px:
-        raise ImportOptionsError(
+        raise MixedExportsError(
             f"{path}: holds a Sensor Logger export ({_listed(sl, 2)}) and phyphox exports "
             f"({_listed(px, 2)}); give one app's export (its zip or its own folder), or name "
-            "the app with --format sensor-logger|phyphox"
+            "the app with --format sensor-logger|phyphox",
+            _entries(sl), _entries(px),
         )
+
+
+def _entries(members: Sequence[str]) -> tuple[str, ...]:
+    """The folder's own entries (a zip, a file) that ``members`` (``a.zip/X.csv``) lie in."""
+    return tuple(dict.fromkeys(m.split("/", 1)[0] for m in members))
 
 
 def import_phone(

@@ -12,7 +12,7 @@ from imu.batch import expand_inputs
 from imu.cli import main
 from imu.sim import SessionSpec, simulate_session
 from imu.tempo import parse_tempo
-from tests.io.test_phone import sensor_logger_zip
+from tests.io.test_phone import phyphox_exports, sensor_logger_zip
 
 
 @pytest.fixture(scope="module")
@@ -56,3 +56,32 @@ def test_export_bids_reads_a_phone_export(export: Path, tmp_path: Path, as_zip: 
     assert main(["export-bids", str(source), "--out", str(out), "--subject", "A",
                  "-e", "reverse-crunch"]) == 0
     assert list(out.glob("sub-A/ses-*/motion/*_motion.tsv"))
+
+
+def test_a_folder_of_two_apps_exports_says_which_inputs_take_each(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A Sensor Logger zip beside two phyphox zips: batch failed with the import's advice
+    (--format, or 'imu convert FOLDER' first), which batch has no option for and which takes
+    one app's export only. It now names the inputs that take each; following it works."""
+    spec = SessionSpec("reverse-crunch", tempo=parse_tempo("2-1-2"), reps=4, sets=1, seed=3)
+    rec = simulate_session(spec).recording
+    mixed = tmp_path / "mixed"
+    phyphox_exports(mixed, rec)
+    sensor_logger_zip(mixed / "sl.zip", rec)
+    out = tmp_path / "ds"
+    assert main(["batch", str(mixed), "--out", str(out), "--workers", "0",
+                 "-e", "reverse-crunch"]) == 2
+    failures = pd.read_csv(out / "_failures.csv")
+    reason = " ".join(str(failures["reason"].iloc[0]).split())
+    assert "Sensor Logger export (sl.zip) and phyphox exports (acc.zip, gyr.zip)" in reason
+    assert "--format" not in reason and "imu convert" not in reason
+    advice = reason.split("e.g. ")[1].split()
+    assert advice[:2] == ["imu", "batch"]
+    (mixed / "phyphox").mkdir()
+    for name in ("acc.zip", "gyr.zip"):
+        (mixed / name).rename(mixed / "phyphox" / name)
+    capsys.readouterr()
+    assert main(["batch", *advice[2:], "--out", str(tmp_path / "ds2"), "--workers", "0",
+                 "-e", "reverse-crunch"]) == 0
+    sessions = pd.read_parquet(tmp_path / "ds2" / "sessions")
+    assert len(sessions) == 2 and sessions["reps"].tolist() == [4, 4]
