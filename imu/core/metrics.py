@@ -417,10 +417,12 @@ def _began_before_data(raw: RawRep, ctx: RepContext,
     return bool(rows(first_run - margin, first_run)[:, COL_GAP].any())
 
 
-RESUME_SEARCH_LOOKBACKS = 4.0
-"""Before a session's first rep, a data gap or the stream's start is looked for this many
-wind-up look-backs back (after a rep, since its end): the movement under way where the data
-resumed may outlast the look-back."""
+RESUME_SEARCH_S = 3.5
+"""How far before a rep's onset a data gap or the stream's start is looked for, s (after a
+rep, not before its end): the movement under way where the data resumed may outlast the
+wind-up look-back. Within the rows the analyzer keeps before an open movement
+(:attr:`imu.core.analyzer.AnalyzerParams.context_s`, 4 s), so that however the stream is cut
+the same rows are read."""
 
 
 def _after_resume(look_from: float, onset: float, ctx: RepContext, peak_dps: float,
@@ -447,9 +449,10 @@ def _after_resume(look_from: float, onset: float, ctx: RepContext, peak_dps: flo
     """
     fs = ctx.sampling_rate_hz
     prev = ctx.previous
-    # The movement under way at a resume may have begun long before look_from.
-    since = ((prev.ecc_end_s + ctx.delay_s) * fs if prev is not None
-             else onset - RESUME_SEARCH_LOOKBACKS * ctx.thresholds.windup_lookback_s * fs)
+    # The movement under way at a resume may have begun before look_from.
+    since = onset - RESUME_SEARCH_S * fs
+    if prev is not None:
+        since = max(since, (prev.ecc_end_s + ctx.delay_s) * fs)
     since = min(since, look_from)
     first_row = max(math.floor(since), ctx.signal_start)
     lost = np.flatnonzero(rows(since, onset)[:, COL_GAP])

@@ -277,9 +277,19 @@ def test_a_rep_after_a_gap_that_lost_the_rep_before_is_judged(seed: int) -> None
     gyr[lost] = np.nan
     reps = _reps("reverse-crunch", acc, gyr)
     assert len(reps) == 7  # the third, done while the sensor was lost, is not seen
+    for chunk in (0, 1, 7, 333):  # read alike however the stream is cut
+        assert stream_reps(RepAnalyzer(get_profile("reverse-crunch"), 104.0), acc, gyr,
+                           chunk) == reps
     after = min(reps, key=lambda r: abs(r.con_start_s - truth.con_start_s[3]))
     assert abs(after.con_start_s - truth.con_start_s[3]) < 0.2
     assert not after.in_gap
     assert after.windup_deg < 1.0
     whole = _reps("reverse-crunch", sim.recording.acc, sim.recording.gyr)
     assert abs(after.windup_deg - whole[3].windup_deg) < 1.0
+
+
+def test_a_resume_is_looked_for_within_the_rows_every_chunking_keeps() -> None:
+    from imu.core.analyzer import AnalyzerParams
+    from imu.core.metrics import RESUME_SEARCH_S
+
+    assert RESUME_SEARCH_S < AnalyzerParams().context_s
