@@ -16,6 +16,7 @@ import numpy as np
 from scipy.ndimage import uniform_filter1d
 
 from imu.errors import ImuError
+from imu.exercises import ExerciseProfile
 from imu.io.recording import Recording, cut_recording
 
 
@@ -123,6 +124,52 @@ def still_start(recording: Recording, start: int) -> int | None:
         return start
     ok = np.flatnonzero(run[: max(at - n_still + 1, 0)])
     return lo + int(ok[-1]) if len(ok) else None
+
+
+START_STILL_S: Final = 1.0
+"""A recording whose pelvis moves (over :data:`STILL_DPS`) this soon after its first sample
+may start in the middle of a set, s: on the simulator's sessions the first movement comes
+2-4.5 s in, and a cut at a rep's top hold moves within 0-0.75 s."""
+
+
+def moving_at_start(recording: Recording) -> float | None:
+    """How soon the pelvis moves after the recording's first sample, s, or None.
+
+    None when it rests :data:`START_STILL_S` or more first. The analysis takes the starting
+    posture for the rest, so a recording that starts at a top hold is read upside down, each
+    lowering a lift.
+    """
+    fs = recording.sampling_rate_hz
+    n = max(2, round(START_STILL_S * fs))
+    gyr = np.nan_to_num(recording.gyr[: n + round(0.1 * fs)])
+    if len(gyr) < n:
+        return None
+    gyr = gyr - np.median(np.nan_to_num(recording.gyr), axis=0)
+    smooth = uniform_filter1d(gyr, max(1, round(0.1 * fs)), axis=0)
+    moving = np.flatnonzero(
+        np.degrees(np.sqrt(np.einsum("ij,ij->i", smooth, smooth)))[:n] >= STILL_DPS)
+    return float(moving[0] / fs) if len(moving) else None
+
+
+def moving_at_start_note(command: str, name: str, recording: Recording,
+                         profile: ExerciseProfile) -> None:
+    """Print the note of :func:`moving_at_start` on stderr, when it applies.
+
+    Only where the concentric direction is read from the starting posture (lying or
+    hanging, ``sign_from_gravity``); a standing lift's each movement is measured from its
+    own start.
+    """
+    if not profile.sign_from_gravity:
+        return
+    moved = moving_at_start(recording)
+    if moved is not None:
+        when = ("is moving as the recording starts" if moved < 0.1
+                else f"moves {moved:.1f} s after the recording starts")
+        print(f"imu {command}: note: {name}: the pelvis {when}: if it starts in the middle "
+              "of a set, the reps may be read "
+              "upside down (the analysis takes the starting posture for the rest, and a "
+              "lowering from a top hold for a lift); check the first reps' up and down "
+              "times, and start recordings at a rest", file=sys.stderr)
 
 
 def cut_to_range(recording: Recording, args: argparse.Namespace, name: str,

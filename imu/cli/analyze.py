@@ -43,6 +43,7 @@ from imu.cli._range import (
     check_range,
     cut_to_range,
     has_range,
+    moving_at_start_note,
     range_words,
 )
 from imu.core.analyzer import AnalyzerParams
@@ -583,6 +584,8 @@ def _analyse_one(
               f"({range_words(args)}); times are on the whole recording's clock, sets are "
               "numbered from 1 within the part",
               file=sys.stderr)
+    else:
+        moving_at_start_note("analyze", name, recording, get_profile(exercise))
     try:
         check_long_enough(recording, where)
     except AnalysisError as exc:

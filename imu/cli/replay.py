@@ -21,6 +21,7 @@ import numpy as np
 from imu.cli._args import file_arg
 from imu.cli._csvargs import not_a_recording, too_slow_message
 from imu.cli._output import pipe_safe_console, prepare_analysis
+from imu.cli._range import moving_at_start_note
 from imu.cli.live import add_stream_options, default_name, finish, make_view
 from imu.errors import AnalysisError, ImuError
 from imu.exercises import get_profile
@@ -119,6 +120,7 @@ def run(args: argparse.Namespace) -> int:
         raise ImuError(f"{args.recording}: the recording does not name its exercise; pass "
                        "--exercise")
     profile = get_profile(exercise)
+    moving_at_start_note("replay", str(args.recording), original, profile)
     # The recorded tempo only for its own exercise, as imu analyze reads it.
     # A stored tempo over a limit says so (imu.report.session.recorded_tempo).
     tempo = (parse_tempo(args.tempo) if args.tempo

@@ -1,0 +1,58 @@
+"""A recording that starts in the middle of a set is said to risk being read upside down.
+
+Trial 23: a crunch session cut in its first top hold read every rep upside down (up 3-5 s,
+down 1 s, all "dropped descent") without a word. The analysis takes the starting posture for
+the rest, so it cannot tell; imu analyze and imu replay now say so when the pelvis moves
+within a second of the recording's start, as for a --from in a movement.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from imu.cli import main
+from imu.cli._range import moving_at_start
+from imu.io.recording import cut_recording, write_recording
+from imu.sim import SessionSpec, simulate_session
+from imu.tempo import parse_tempo
+
+NOTE = "the reps may be read upside down"
+
+
+@pytest.fixture(scope="module")
+def crunches(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The whole session, and the same cut in the middle of its first top hold."""
+    root = tmp_path_factory.mktemp("mid")
+    sim = simulate_session(SessionSpec("reverse-crunch", tempo=parse_tempo("1-1-4"), reps=8,
+                                       sets=1, seed=5))
+    rec, first = sim.recording, sim.truth.iloc[0]
+    at = round(0.5 * (first.con_end_s + first.ecc_start_s) * rec.sampling_rate_hz)
+    whole = write_recording(rec, root / "whole.parquet")
+    cut = write_recording(cut_recording(rec, at, rec.n_samples), root / "cut.parquet")
+    return whole, cut
+
+
+def test_a_recording_cut_in_a_top_hold_gets_the_note(
+        crunches: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    whole, cut = crunches
+    assert main(["analyze", str(cut), "--out", str(tmp_path / "cut")]) == 0
+    err = " ".join(capsys.readouterr().err.split())
+    assert NOTE in err and "start recordings at a rest" in err
+    assert main(["analyze", str(whole), "--out", str(tmp_path / "whole")]) == 0
+    assert NOTE not in capsys.readouterr().err
+
+
+def test_bundled_recordings_start_at_rest() -> None:
+    from imu.io.recording import read_recording
+
+    for path in sorted((Path(__file__).resolve().parents[2] / "recordings").glob("*.parquet")):
+        assert moving_at_start(read_recording(path)) is None, path
+
+
+def test_a_standing_lift_is_not_read_from_its_starting_posture(
+        crunches: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _, cut = crunches
+    main(["analyze", str(cut), "-e", "standing-strict", "--out", str(tmp_path / "s")])
+    assert NOTE not in capsys.readouterr().err
