@@ -23,10 +23,10 @@ from imu.sim import SessionSpec
 
 def test_holdout_ranges_are_the_published_ones() -> None:
     assert [(r.start, r.stop - 1) for r in HOLDOUT_RANGES] == [
-        (123000, 123099), (123100, 123199), (123200, 123299), (123300, 123399),
-        (123400, 123499)]
+        (124000, 124099), (124100, 124199), (124200, 124299), (124300, 124399),
+        (124400, 124499)]
     assert [r.label for r in holdout_ranges(10)] == [
-        "123000-123009", "123100-123109", "123200-123209", "123300-123309", "123400-123409"]
+        "124000-124009", "124100-124109", "124200-124209", "124300-124309", "124400-124409"]
     assert touches_holdout(holdout_ranges(1))
     assert touches_holdout((SeedRange(90400, 5),))  # the earlier held-out sets, seen since
     assert touches_holdout((SeedRange(91300, 5),))
@@ -54,6 +54,7 @@ def test_holdout_ranges_are_the_published_ones() -> None:
     assert touches_holdout((SeedRange(120250, 2),))  # the thirty-first, reported once
     assert touches_holdout((SeedRange(121250, 2),))  # the thirty-second, reported once
     assert touches_holdout((SeedRange(122250, 2),))  # the thirty-third, reported once
+    assert touches_holdout((SeedRange(123499, 1),))  # the thirty-fourth, reported once
     assert touches_holdout((SeedRange(95490, 20),))
     assert touches_holdout((SeedRange(98301, 1),))  # the ninth, seen since
     assert touches_holdout((SeedRange(96250, 3),))
