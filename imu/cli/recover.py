@@ -20,6 +20,7 @@ from imu.io.journal import (
     journal_in_use,
     journal_stem,
     recover,
+    recovered_copy,
     recovery_target,
     set_aside,
 )
@@ -39,7 +40,9 @@ def register(subparsers: Any) -> None:
             " (NAME-recovered.parquet if that exists: nothing is written over); the journal"
             " is then kept as NAME.imuj.recovered (NAME.imuj.recovered-2 if that exists, left"
             " by an earlier crash: nothing is written over either). A journal a running"
-            " session still writes is refused. A torn"
+            " session still writes is refused, and so is one already recovered"
+            " (NAME.imuj.recovered) whose recording is still there: a second copy of the"
+            " session (give --out another folder to write one). A torn"
             " last record (the crash itself) is dropped; everything before it is kept. Bytes"
             " after the last record that hold no record (appended by something else) are"
             " ignored and said, and lose nothing. A damaged"
@@ -112,6 +115,14 @@ def _recover_one(journal: Path, out_dir: Path | None, out: Console) -> int:
         )
     result = recover(journal, warn=False)
     recording = result.recording
+    copy = recovered_copy(journal, recording, out_dir)
+    if copy is not None:
+        # A second copy of the session beside the first: batch and progress counted it twice.
+        raise RecordingError(
+            f"{journal} was already recovered into {copy}: give that recording "
+            f"({recovered_analyze_command(copy)}); to write another copy, give --out with "
+            "another folder, or delete it first"
+        )
     target = recovery_target(journal, out_dir)  # never over an existing recording
     write_recording(recording, target)
     done = journal

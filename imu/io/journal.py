@@ -874,6 +874,43 @@ def journal_stem(journal: str | Path) -> str:
     return name[: -len(SUFFIX)] if name.endswith(SUFFIX) else Path(name).stem
 
 
+def recovered_copy(journal: str | Path, recording: Recording,
+                   folder: str | Path | None = None) -> Path | None:
+    """The recording an already recovered journal was recovered into, in ``folder``.
+
+    ``NAME.parquet`` or ``NAME-recovered*.parquet`` (in ``folder``, default the journal's)
+    recovered from a journal of this name (``notes["recovered_from"]``) with the same
+    start time and number of samples as ``recording``, this journal's recovery (several
+    crashes of one session name are told apart so); None when there is none, or the journal
+    was not recovered. Only the files' metadata are read.
+    """
+    journal = Path(journal)
+    if not is_recovered_journal(journal):
+        return None
+    import pyarrow.parquet as pq
+
+    from imu.io.recording import METADATA_KEY, RecordingMeta
+
+    stem = journal_stem(journal)
+    names = {journal.name, f"{stem}{SUFFIX}"}
+    where = Path(folder) if folder is not None else journal.parent
+    candidates = [where / f"{stem}.parquet", *sorted(where.glob(f"{stem}-recovered*.parquet"))]
+    for path in candidates:
+        try:
+            parquet = pq.ParquetFile(path)
+            raw = (parquet.schema_arrow.metadata or {}).get(METADATA_KEY)
+            if raw is None:
+                continue
+            meta = RecordingMeta.from_json(raw.decode())
+            rows = parquet.metadata.num_rows
+        except (OSError, ValueError, UnicodeDecodeError, RecordingError):
+            continue
+        if (meta.notes.get("recovered_from") in names and rows == recording.n_samples
+                and meta.start_time_s == recording.meta.start_time_s):
+            return path
+    return None
+
+
 def is_recovered_journal(journal: str | Path) -> bool:
     """A journal already recovered into a recording (``NAME.imuj.recovered``, ``...-2``...)."""
     aside = _SET_ASIDE.fullmatch(Path(journal).name)

@@ -36,8 +36,19 @@ def test_recover_keeps_the_journal_of_an_earlier_crash(tmp_path, capsys):
     assert (tmp_path / "k2-recovered-2.parquet").exists()
     assert "k2.imuj.recovered to k2.imuj.recovered-2, of earlier recoveries" in out
 
-    # Recovering a set-aside journal again renames nothing.
-    assert main(["recover", str(tmp_path / "k2.imuj.recovered-2")]) == 0
+    # Recovering a set-aside journal again beside its recording is refused, naming it (trial
+    # 23: a second copy of the session, which imu progress counted twice); the earlier
+    # crashes' recordings of the same name are told apart. Elsewhere it renames nothing.
+    capsys.readouterr()
+    assert main(["recover", str(tmp_path / "k2.imuj.recovered-2")]) == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert f"already recovered into {tmp_path / 'k2-recovered.parquet'}" in err
+    assert "--out" in err
+    assert sorted(p.name for p in tmp_path.glob("*.parquet")) == [
+        "k2-recovered-2.parquet", "k2-recovered.parquet", "k2.parquet"]
+    elsewhere = tmp_path / "copy"
+    assert main(["recover", str(tmp_path / "k2.imuj.recovered-2"), "--out", str(elsewhere)]) == 0
+    assert (elsewhere / "k2.parquet").exists()
     assert (tmp_path / "k2.imuj.recovered-2").read_bytes() == new_bytes
     assert not (tmp_path / "k2.imuj.recovered-2.recovered").exists()
 
