@@ -180,6 +180,7 @@ def run(args: argparse.Namespace) -> int:
         is_dataset,
         load_inputs,
         others_lines,
+        same_start_lines,
         stray_date_lines,
         write_progress,
     )
@@ -222,7 +223,7 @@ def run(args: argparse.Namespace) -> int:
         progress = build_progress(data, args.participant, args.exercise)
     except ParticipantChoiceError as exc:
         raise ImuError(_choose_participant(args, exc.sessions)) from exc
-    for line in stray_date_lines(progress, _date_fix(args)):
+    for line in [*stray_date_lines(progress, _date_fix(args)), *same_start_lines(progress)]:
         out.print(f"[yellow]warning: {escape(line)}[/yellow]", markup=True, highlight=False)
     for line in [*headline(progress), *others_lines(progress)]:
         out.print(line, highlight=False)

@@ -80,7 +80,7 @@ from imu.report.plots import NARROW, PlotLayout, legend_columns
 from imu.report.summary import evidence_mask, uncertain_left_out
 from imu.report.tables import time_held_s
 from imu.research import Dataset
-from imu.text import count
+from imu.text import count, local_time
 
 logger = logging.getLogger(__name__)
 
@@ -535,6 +535,33 @@ def no_date_message(sessions: pd.DataFrame) -> str:
         f"relative to its folder), e.g. {manifest} with the lines 'file,date' and "
         f"'{example.name},2024-01-15', and pass it: --manifest {manifest}"
     )
+
+
+def same_start_lines(progress: Progress) -> list[str]:
+    """Warnings for sessions of the page that start at the same moment, one line per group.
+
+    A replay keeps the original's participant and start time (``imu replay``), and so does a
+    second recovery of a crash journal: given beside the original, one session was counted
+    twice ("3 sessions" for 2, a week doubled). Copies with the same bytes are analysed once
+    already; these differ in bytes, and are named, not dropped (either may be the one meant).
+    """
+    sessions = progress.data.sessions.drop_duplicates("session_id")
+    if "date" not in sessions or not len(sessions):
+        return []
+    names = (sessions["file"].astype(str) if "file" in sessions
+             else sessions["session_id"].astype(str))
+    stamps = pd.to_datetime(sessions["date"], utc=True)
+    lines = []
+    for stamp, group in names.groupby(stamps, sort=True):
+        if len(group) > 1:
+            files = " and ".join(group.tolist())
+            times = "twice" if len(group) == 2 else f"{len(group)} times"
+            when = local_time(pd.Timestamp(stamp).to_pydatetime())
+            lines.append(
+                f"{count(len(group), 'session')} start at the same moment ({when}): {files}; "
+                "a replay or a second recovery of one session keeps its start, so it is "
+                f"counted {times}: leave the copies out")
+    return lines
 
 
 def stray_date_lines(progress: Progress, fix: str, now_s: float | None = None) -> list[str]:
@@ -1479,8 +1506,9 @@ def render_progress_html(progress: Progress) -> str:
         parts.append(f'<p class="meta">{days} · {count(len(per), "session")} with {found}</p>')
     # A date that looks like a typo (2062 for 2026) stretches the page over decades of empty
     # weeks: the page says so too, not only the terminal that made it.
-    for line in stray_date_lines(progress, "correct that session's date where it was given "
-                                 "(the manifest's date column, or the recording's start time)"):
+    for line in [*stray_date_lines(progress, "correct that session's date where it was given "
+                                   "(the manifest's date column, or the recording's start "
+                                   "time)"), *same_start_lines(progress)]:
         parts.append(f'<p class="warning" role="alert">Warning: {html.escape(line)}</p>')
     parts.append('<h2>Summary</h2><section class="summary" aria-label="Summary">')
     f = progress.frequency
