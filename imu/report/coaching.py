@@ -667,7 +667,7 @@ def session_verdict(
             )
         return Verdict("none", _standing(reps, profile, needed, eccentric_s, tempo))
     if profile.isometric and tempo is not None and "tempo_ok" in reps.columns:
-        return Verdict("none", _hold_standing(reps, tempo))
+        return Verdict("none", _hold_standing(reps, tempo, lost_s))
     return Verdict("none", _with_note(
         "Keep this variant: no progression or regression suggested.",
         slower_descent_note(reps, profile, prescribed_eccentric_s(reps, profile, tempo), tempo)))
@@ -683,8 +683,26 @@ A crunch's "holds" as a plank last about 3 s, a tilt drill's its 5 s; a beginner
 8 s against a 10 s target is a short plank (at 10 s it was called reps, trial 20)."""
 
 
-def _hold_standing(reps: pd.DataFrame, tempo: Tempo) -> str:
-    """A plank's verdict by time held: how many holds lasted the prescription."""
+def cut_by_the_ends(reps: pd.DataFrame, lost_s: float) -> bool:
+    """Whether the reps over a data gap (``in_gap``) were cut by the recording's ends.
+
+    With no sample lost (``lost_s``, the gaps too long to bridge, s, is 0) and every such
+    rep the recording's first or last: the recording began or ended during it (stopped
+    mid-plank), which no sensor advice mends. False when no rep is over a gap.
+    """
+    if "in_gap" not in reps:
+        return False
+    unjudged = np.flatnonzero(reps["in_gap"].astype("boolean").fillna(False).to_numpy(bool))
+    return (lost_s <= 0.0 and len(unjudged) > 0
+            and all(i in (0, len(reps) - 1) for i in unjudged))
+
+
+def _hold_standing(reps: pd.DataFrame, tempo: Tempo, lost_s: float = 0.0) -> str:
+    """A plank's verdict by time held: how many holds lasted the prescription.
+
+    ``lost_s``: how long the sensor was lost, s. With nothing lost, a hold not judged was
+    cut by the recording's start or end (stopped mid-plank): no advice about the sensor.
+    """
     n = len(reps)
     # Long enough by the analyzer's rule for a hold: a tenth (at least min_s) under the target.
     enough_s = tempo.top_hold_s - max(TempoTolerance().min_s,
@@ -697,8 +715,17 @@ def _hold_standing(reps: pd.DataFrame, tempo: Tempo) -> str:
     # A hold over a data gap lasted an unknown time: it is left out, and the verdict says so.
     gap = (reps["in_gap"].fillna(False).astype(bool) if "in_gap" in reps
            else pd.Series(False, index=reps.index))
-    unjudged = (f" ({int(gap.sum())} over a data gap, not judged)" if gap.any() else "")
+    cut = cut_by_the_ends(reps, lost_s)
+    unjudged = ("" if not gap.any() else
+                f" ({int(gap.sum())} cut by the recording's start or end, not judged)" if cut
+                else f" ({int(gap.sum())} over a data gap, not judged)")
     reps, n = reps[~gap], int((~gap).sum())
+    if n == 0 and cut:
+        return ("The recording began or ended during the hold, so it could not be timed: "
+                "record each hold whole, from getting into position to getting down."
+                if len(gap) == 1 else
+                "The recording began or ended during every hold, so none could be timed: "
+                "record each hold whole, from getting into position to getting down.")
     if n == 0:
         return ("Samples were lost during every hold, so none could be timed: keep the "
                 "sensor close to the receiver and record again.")

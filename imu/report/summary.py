@@ -58,6 +58,7 @@ from imu.exercises import ExerciseProfile
 from imu.report.coaching import (
     DISCLAIMER,
     Verdict,
+    cut_by_the_ends,
     doubts_text,
     session_verdict,
     sure_reps,
@@ -140,6 +141,8 @@ class Summary:
         gap_reps: the reps over a data gap, as ``set S, rep R`` text (a strict lift's: when,
             ``at 45 s``; "" when none).
         gap_count: how many reps were over a data gap.
+        gap_at_ends: no sample was lost and the reps over a gap are the first or last:
+            the recording began or ended during them (:func:`cut_by_the_ends`).
         lost_spans_s: the recording's gaps too long to bridge, as (start, end) in s from
             the first sample (:attr:`imu.report.session.SessionReport.lost_spans_s`).
         held_s: holds: the time held (:func:`imu.report.tables.time_held_s`), s.
@@ -173,6 +176,7 @@ class Summary:
     on_tempo: int = 0
     gap_reps: str = ""
     gap_count: int = 0
+    gap_at_ends: bool = False
     lost_spans_s: tuple[tuple[float, float], ...] = ()
     held_s: float = 0.0
     uncertain_count: int = 0
@@ -230,6 +234,14 @@ class Summary:
             text = (f"The sensor was lost for {self.lost_s:.1f} s{in_gaps} ({spans}): "
                     f"{unit}s done then could not be {done}")
             return f"{text}, and {over}." if self.gap_count else f"{text}."
+        if self.gap_count and self.gap_at_ends:
+            # Nothing lost: the recording stopped while the last rep still moved (or a hold
+            # went on: imu.core.analyzer, its end unknown), or began while the first was
+            # under way (imu.core.metrics: its start unknown). No sensor to blame.
+            cut = (f"the {unit} cut off ({self.gap_reps})" if self.gap_count == 1
+                   else f"the {self.gap_count} {unit}s cut off ({self.gap_reps})")
+            return (f"The recording began or ended during {count(self.gap_count, unit)}: "
+                    f"{cut} {judged_text}.")
         if self.gap_count:
             # Without a lost stretch: samples held over a short loss, or the recording
             # stopped while the last rep still moved (imu.core.analyzer: its end unknown),
@@ -1028,6 +1040,7 @@ def summarize(
         on_tempo=int(on_tempo.sum()),
         gap_reps=gap_where,
         gap_count=int(over_gap.sum()),
+        gap_at_ends=cut_by_the_ends(reps, lost_s(lost_spans_s)),
         lost_spans_s=tuple((float(a), float(b)) for a, b in lost_spans_s),
         held_s=time_held_s(reps) if unit == "hold" else 0.0,
         uncertain_count=int(uncertain_left_out(reps).sum()) if len(reps) else 0,

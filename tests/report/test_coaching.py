@@ -203,8 +203,17 @@ def test_a_plank_verdict_speaks_of_the_time_held():
     gapped = pd.DataFrame({"tempo_ok": [True, True, False], "fault_count": 0, "rom_deg": 0.0,
                            "top_hold_s": [46.0, 47.0, 20.0], "in_gap": [False, False, True],
                            "set": 1, "rep": [1, 2, 3]})
-    text = session_verdict(gapped, plank, tempo).text
+    text = session_verdict(gapped, plank, tempo, lost_s=8.0).text
     assert "All 2 holds lasted the prescribed 45 s (1 over a data gap, not judged)" in text
+    # Nothing lost: the last hold was cut by the recording's end (stopped mid-plank; trial
+    # 23 was told "Samples were lost ... keep the sensor close to the receiver").
+    text = session_verdict(gapped, plank, tempo).text
+    assert "(1 cut by the recording's start or end, not judged)" in text
+    only = gapped.iloc[2:].reset_index(drop=True)
+    text = session_verdict(only, plank, tempo).text
+    assert text.startswith("The recording began or ended during the hold, so it could not "
+                           "be timed") and "sensor" not in text
+    assert "Samples were lost" in session_verdict(only, plank, tempo, lost_s=8.0).text
     # A crunch recording analysed as a plank: 3 s "holds" are reps of another exercise.
     assert "look like reps, not a held plank" in verdict([False] * 7, [1] * 7, held_s=3.3)
 

@@ -119,6 +119,19 @@ def test_the_summary_says_what_the_gap_cost() -> None:
     # The total is that of the spans as printed: it adds up.
     odd = summarize(gap_reps(), CRUNCH, T313, lost_spans_s=[(29.96, 38.12)])
     assert odd.gap_note.startswith("The sensor was lost for 8.1 s (from 30.0 to 38.1 s)")
+
+
+def test_a_rep_cut_by_the_recordings_end_is_not_blamed_on_the_sensor() -> None:
+    """Nothing lost, and the last rep not judged: the recording ended during it (trial 23:
+    "Samples were lost during 1 hold, or the recording began or ended in it")."""
+    reps = gap_reps().iloc[:4]  # the recording stopped in rep 4
+    summary = summarize(reps, CRUNCH, T313)
+    assert summary.gap_note == (
+        "The recording began or ended during 1 rep: the rep cut off (set 1, rep 4) is not "
+        "judged: it is left out of the on-tempo, clean and fault counts and the time under "
+        "tension.")
+    mid = summarize(gap_reps(), CRUNCH, T313)  # rep 4 of 5: not at an end
+    assert mid.gap_note.startswith("Samples were lost during 1 rep")
     assert rule_tempo(gap_reps(), CRUNCH, T313) is None
     # Without the recording's gaps the note still names the rep; without either, nothing.
     assert "Samples were lost during 1 rep" in summarize(gap_reps(), CRUNCH, T313).gap_note
