@@ -179,8 +179,7 @@ def rep_line(rep: Rep, tempo: Tempo, tol: TempoTolerance, hold: bool = False,
         # "rep 1 (set 3)" named a set nobody did.
         head = f"{hip_drive_at(rep)}:"
         if rep.in_gap:
-            return (f"{head} pelvis moved {rep.rom_deg:.0f} deg, not judged (in a gap: samples "
-                    "were lost during it)")
+            return f"{head} pelvis moved {rep.rom_deg:.0f} deg, not judged {NOT_SEEN_WHOLE}"
         if rep.count_confidence < UNCERTAIN_CONFIDENCE:
             # As the end table's note and the pause line, which leave it out of the count,
             # with the reason the report gives for the same hip drive.
@@ -213,7 +212,7 @@ def rep_line(rep: Rep, tempo: Tempo, tol: TempoTolerance, hold: bool = False,
         if faults:
             parts.append("FAULT: " + fault_words(faults))
         if rep.in_gap:
-            parts.append("(in a gap: samples were lost during it)")
+            parts.append(NOT_SEEN_WHOLE)
         parts += _uncertain_words(rep, "hold", bool(faults))
         return " ".join(parts)
     parts = [
@@ -230,7 +229,7 @@ def rep_line(rep: Rep, tempo: Tempo, tol: TempoTolerance, hold: bool = False,
     if faults:
         parts.append("FAULT: " + fault_words(faults))
     if rep.in_gap:
-        parts.append("(in a gap: samples were lost during it)")
+        parts.append(NOT_SEEN_WHOLE)
     parts += _uncertain_words(rep, "rep", bool(faults) or bool(rep.swing))
     if rep.missed_before:
         parts.append(MISSED_BEFORE_WORDS)
@@ -238,6 +237,10 @@ def rep_line(rep: Rep, tempo: Tempo, tol: TempoTolerance, hold: bool = False,
 
 
 MISSED_BEFORE_WORDS = f"({MISSED_BEFORE_NOTE})"
+
+NOT_SEEN_WHOLE = "(in a gap: samples were lost during it, or the recording began or ended in it)"
+"""Why a rep (``in_gap``) is not judged, on its line: a hold stopped by Ctrl-C is one too,
+where "samples were lost during it" beside "no samples lost" read as a contradiction."""
 """What a rep line adds for a rep marked ``missed_before`` (:data:`MISSED_BEFORE_NOTE`)."""
 
 

@@ -218,6 +218,9 @@ def test_a_rep_over_a_data_gap_is_not_judged_on_tempo() -> None:
     line = rep_line(rep, tempo, TempoTolerance())
     assert "tempo not judged" in line and "OFF TEMPO" not in line
     assert "in a gap: samples were lost during it" in line
+    # Or cut by the recording's ends (a hold stopped by Ctrl-C, with no sample lost): the
+    # line does not claim a loss the status line denies.
+    assert "or the recording began or ended in it" in line
     reps = reps_table([rep])
     assert rule_tempo(reps, get_profile("reverse-crunch"), tempo) is None
     judged = reps_table([dataclasses.replace(rep, in_gap=False)])
