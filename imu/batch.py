@@ -759,6 +759,17 @@ def _exports_once(found: dict[Path, Path], named_by: dict[Path, list[str]],
         del found[real], named_by[real]  # said there, not again as a file named twice
 
 
+def _exports_in(folder: Path) -> list[Path]:
+    """The files at the top of ``folder`` that are phone exports (zips, Polar or app CSVs)."""
+    try:
+        entries = sorted(p for p in folder.iterdir()
+                         if p.is_file() and not p.name.startswith("."))
+    except OSError:
+        return []
+    return [p for p in entries if p.suffix.lower() in {".zip", ".txt", ".csv"}
+            and detect_phone_format(p) is not None]
+
+
 def _sensor_logger_zips(folder: Path) -> list[Path]:
     """The Sensor Logger zips of ``folder``, one export each, when they are all it holds.
 
@@ -843,6 +854,16 @@ def expand_inputs(
             # import the whole export: one session counted once per file. A folder of
             # Sensor Logger zips alone (one export each) is one recording per zip.
             matches = _sensor_logger_zips(Path(text)) or [Path(text)]
+            recordings = _search_folder(Path(text), not_data)[0]
+            if recordings:
+                # Recordings beside the export: the folder is no export alone (trial 23:
+                # two recordings dropped for a Polar pair). Each is analysed.
+                exports = _phone_exports_once(_exports_in(Path(text))) or [Path(text)]
+                logger.warning(
+                    "%s: holds %s beside a phone export: each is analysed (the export as %s)",
+                    text, count(len(recordings), "recording"),
+                    ", ".join(str(e) for e in exports))
+                matches = [*recordings, *exports]
         elif Path(text).is_dir():
             matches, csvs, datasets, stray = _search_folder(Path(text), not_data)
             if stray:

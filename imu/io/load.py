@@ -366,8 +366,10 @@ def load_recordings(
             path, phone, rate_hz=rate_hz, max_gap_s=gap, check_units=options.check_units
         )
         ignored = ignored_for_phone(options, phone)
-        if ignored:
-            report = replace(imported.report, warnings=(*imported.report.warnings, ignored))
+        beside = recordings_beside_export(path)
+        added = tuple(w for w in (ignored, beside) if w)
+        if added:
+            report = replace(imported.report, warnings=(*imported.report.warnings, *added))
             imported = replace(imported, report=report)
         return _loaded([imported])
     if fmt == "auto" and (path.is_dir() or looks_like_zip(path)):
@@ -376,6 +378,27 @@ def load_recordings(
             raise RecordingError(not_csv_message(path, other))
         raise no_phone_export(path)  # or a damaged zip in it: RecordingError
     return _loaded(import_csv(path, options))
+
+
+def recordings_beside_export(folder: Path) -> str:
+    """The warning for recordings of imu in a folder read as a phone export ("" if none).
+
+    Trial 23: a folder of two recordings and a Polar pair was read as the one export, and
+    the recordings were passed over without a word.
+    """
+    if not folder.is_dir():
+        return ""
+    try:
+        found = sorted(p for p in folder.rglob("*.parquet") if is_imu_recording(p))
+    except OSError:
+        return ""
+    if not found:
+        return ""
+    shown = ", ".join(str(p.relative_to(folder)) for p in found[:3])
+    more = f" and {len(found) - 3} more" if len(found) > 3 else ""
+    return (f"{folder} also holds {len(found)} recording(s) of imu ({shown}{more}), which "
+            "are no part of this phone export and were not read with it: give them as inputs "
+            f"too (e.g. {folder}/*.parquet), or give the folder to imu batch, which takes each")
 
 
 def _head(path: Path, n: int = 8) -> bytes:

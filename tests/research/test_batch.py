@@ -461,11 +461,10 @@ def test_a_folder_of_sensor_logger_zips_is_one_session_per_zip(tmp_path: Path) -
     jobs = collect_jobs([folder])
     assert sorted(job.path.name for job in jobs) == ["mon.zip", "wed.zip"]
     # Anything else beside them keeps the folder one input (its import says why), so that
-    # nothing is left out without a word: an unzipped export, a sub-folder, a recording.
+    # nothing is left out without a word: an unzipped export, a sub-folder.
     recordings = Path(__file__).resolve().parents[2] / "recordings"
     for other, content in (("Gyroscope.csv", b"time,seconds_elapsed,z,y,x\n"),
-                           ("old/fri.zip", (folder / "mon.zip").read_bytes()),
-                           ("plank.parquet", (recordings / "plank.parquet").read_bytes())):
+                           ("old/fri.zip", (folder / "mon.zip").read_bytes())):
         path = folder / other
         path.parent.mkdir(exist_ok=True)
         path.write_bytes(content)
@@ -473,4 +472,10 @@ def test_a_folder_of_sensor_logger_zips_is_one_session_per_zip(tmp_path: Path) -
         path.unlink()
         if path.parent != folder:
             path.parent.rmdir()
+    # A recording beside them: each is analysed, the recording and the zips (trial 23: a
+    # recording beside an export was dropped for it).
+    (folder / "plank.parquet").write_bytes((recordings / "plank.parquet").read_bytes())
+    assert sorted(job.path.name for job in collect_jobs([folder])) == [
+        "mon.zip", "plank.parquet", "wed.zip"]
+    (folder / "plank.parquet").unlink()
     assert len(collect_jobs([folder])) == 2

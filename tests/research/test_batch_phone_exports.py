@@ -85,3 +85,32 @@ def test_a_folder_of_two_apps_exports_says_which_inputs_take_each(
                  "-e", "reverse-crunch"]) == 0
     sessions = pd.read_parquet(tmp_path / "ds2" / "sessions")
     assert len(sessions) == 2 and sessions["reps"].tolist() == [4, 4]
+
+
+def test_recordings_beside_an_export_are_analysed_not_dropped(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        caplog: pytest.LogCaptureFixture) -> None:
+    """Trial 23: a folder of two recordings and one phone export was read as the export
+    alone: batch stored one session of three, analyze said nothing of the recordings."""
+    from imu.io.recording import write_recording
+
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    for seed in (1, 2):
+        spec = SessionSpec("reverse-crunch", tempo=parse_tempo("2-1-2"), reps=4, sets=1,
+                           seed=seed)
+        write_recording(simulate_session(spec).recording, folder / f"s{seed}.parquet")
+    spec = SessionSpec("reverse-crunch", tempo=parse_tempo("2-1-2"), reps=4, sets=1, seed=3)
+    sensor_logger_zip(folder / "sl.zip", simulate_session(spec).recording)
+    out = tmp_path / "ds"
+    assert main(["batch", str(folder), "--out", str(out), "--workers", "0",
+                 "-e", "reverse-crunch"]) == 0
+    sessions = pd.read_parquet(out / "sessions")
+    assert sorted(Path(f).name for f in sessions["file"]) == ["s1.parquet", "s2.parquet",
+                                                              "sl.zip"]
+    assert "holds 2 recordings beside a phone export: each is analysed" in caplog.text
+    capsys.readouterr()
+    assert main(["analyze", str(folder), "-e", "reverse-crunch",
+                 "--out", str(tmp_path / "an")]) == 0
+    said = " ".join(capsys.readouterr().out.split())
+    assert "also holds 2 recording(s) of imu (s1.parquet, s2.parquet)" in said
