@@ -2367,6 +2367,18 @@ def _check_one_clock(where: str, t: FloatArray, values: FloatArray,
             before = t[: back + 1]
             covered = int(np.count_nonzero((before >= run[0]) & (before <= run[-1])))
             overlap = covered > 0.5 * (run[-1] - run[0]) / grid
+            if run[-1] < float(before.min()):
+                # The later rows run on before the file's first time: no hole they fill.
+                # Sorted, the end of the session came first and an hour of gap lay between
+                # (trial 23: naive local times across the end of daylight saving time).
+                raise ImportOptionsError(
+                    f"{where}: the time column {options.time_col!r} jumps back: at data row "
+                    f"{positions[back + 1] + 1} it goes from {t[back]:.6g} to "
+                    f"{t[back + 1]:.6g} s, before the file's first time, and runs on from "
+                    "there. A clock put back (daylight saving time ending, with times that "
+                    "give no UTC offset) or two recordings in the wrong order: give the times "
+                    "with their UTC offset, or split the file there into separate files"
+                )
     if not (interleaved or overlap):
         return
     split = (

@@ -197,6 +197,24 @@ def test_two_recordings_in_one_file_are_refused_not_interleaved(
         import_csv(write_csv(pd.concat([first, second]), "two.csv"))
 
 
+def test_a_clock_put_back_before_the_files_start_is_refused_not_sorted(
+    write_csv: WriteCsv
+) -> None:
+    """Trial 23: naive local times across the end of daylight saving time (02:58 to 02:59:59,
+    then 02:00 on) were sorted: the session's end came first, an hour of gap after it."""
+    first = synthetic_samples(n=300, seed=1)
+    first["time_s"] += 3480.0  # 02:58 in s after 02:00
+    second = synthetic_samples(n=300, seed=2)  # 02:00 on: before every earlier time
+    with pytest.raises(ImportOptionsError,
+                       match=r"jumps back: at data row 301 .*before the file's first time"):
+        import_csv(write_csv(pd.concat([first, second]), "dst.csv"))
+    # A late block that fills a hole inside the file is a glitch, sorted as before.
+    whole = synthetic_samples(n=600, seed=3)
+    moved = pd.concat([whole.iloc[:200], whole.iloc[300:], whole.iloc[200:300]])
+    [imp] = import_csv(write_csv(moved, "hole.csv"), CsvOptions(rate_hz=50.0))
+    assert imp.recording.n_samples == 600
+
+
 def test_empty_cells_drop_rows_and_are_counted(samples: pd.DataFrame, write_csv: WriteCsv) -> None:
     frame = samples.copy()
     frame.loc[[5, 6], "gyr_y"] = np.nan
