@@ -2332,7 +2332,10 @@ def _check_one_clock(where: str, t: FloatArray, values: FloatArray,
       for two recordings at one rate);
     - at the largest step back (more than :data:`MIN_RESTART_S`), the late rows that follow in
       order span a second or more of times that the earlier rows already cover at more than
-      half the grid's density.
+      half the grid's density;
+    - at that step, the late rows that follow in order span a second or more and all lie
+      before the file's first time: no hole they fill, but a clock put back (naive local
+      times across the end of daylight saving time), said as a jump back.
 
     Args:
         where: the file (and group), for messages.
