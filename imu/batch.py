@@ -1152,6 +1152,8 @@ class BatchOptions:
         own_exercise_first: ``exercise`` only for the files that name none (the recording's
             own wins): ``imu progress FOLDER --exercise E`` picks E's sessions, as it does in
             a dataset, rather than analysing a folder's planks as reverse crunches.
+        prune: drop the sessions whose every source file is gone (:func:`gone_sessions`);
+            without it they are named and kept.
 
     """
 
@@ -1162,6 +1164,7 @@ class BatchOptions:
     scheduler: str | None = None
     force: bool = False
     own_exercise_first: bool = False
+    prune: bool = False
 
     def validate(self) -> None:
         """Check the options before any work (:func:`run_batch` does; so may a caller, early).
@@ -1720,6 +1723,24 @@ def drop_session(root: str | Path, sid: str) -> bool:
     _remove(root / f for f in files)
     marker.unlink(missing_ok=True)
     return True
+
+
+def gone_sessions(markers: dict[str, dict[str, Any]],
+                  jobs: Sequence[Job]) -> dict[str, list[str]]:
+    """The dataset's sessions whose every source file is gone: session id -> its sources.
+
+    A session of this run's inputs is never gone (its bytes are there under another name);
+    one whose marker records no source (an earlier imu version) is not judged.
+    """
+    here = {job.session_id for job in jobs}
+    gone: dict[str, list[str]] = {}
+    for sid, record in markers.items():
+        sources = _marker_sources(record)
+        if sid in here or not sources:
+            continue
+        if not any(Path(s).exists() for s in sources):
+            gone[sid] = sources
+    return gone
 
 
 def _marker_sources(record: dict[str, Any]) -> list[str] | None:
@@ -2289,6 +2310,25 @@ def _run_locked(
     """:func:`run_batch` once the dataset's lock is held."""
     markers = _markers(root)
     _tidy(root, markers)
+    gone = gone_sessions(markers, jobs)
+    if gone:
+        files = [src for sources in gone.values() for src in sources[:1]]
+        shown = ", ".join(files[:3]) + (f" and {len(files) - 3} more" if len(files) > 3 else "")
+        if options.prune:
+            for old in gone:
+                drop_session(root, old)
+                markers.pop(old, None)
+            logger.warning("%s: dropped %s whose files no longer exist (%s)", root,
+                           count(len(gone), "session"), shown)
+        else:
+            # Trial 23: a file deleted (or a cohort made anew) left its session in the
+            # dataset, and the progress page counted it, without a word.
+            logger.warning(
+                "%s: %s of the dataset %s from files that no longer exist (%s): %s rows "
+                "stay; drop %s with --prune (if the files moved, batch them from where "
+                "they are now, and --prune drops the old paths' sessions)", root,
+                count(len(gone), "session"), "comes" if len(gone) == 1 else "come", shown,
+                "its" if len(gone) == 1 else "their", "it" if len(gone) == 1 else "them")
     earlier: dict[str, str] = {}  # sessions with results that this run replaces -> why
     replaced: dict[str, str] = {}  # new session id -> the dropped one of the file's old bytes
     superseded = _superseded(markers, jobs)

@@ -139,6 +139,9 @@ def register(subparsers: Any) -> None:
                         help="per-file metadata: file,participant,exercise,tempo,date")
     parser.add_argument("--force", action="store_true",
                         help="re-analyse sessions already in the dataset")
+    parser.add_argument("--prune", action="store_true",
+                        help="drop the dataset's sessions whose files no longer exist (each "
+                        "run names them; without --prune their rows stay)")
     parser.add_argument("--tempo-tolerance", type=tolerance_fraction,
                         default=TempoTolerance().fraction, metavar="F",
                         help="allowed deviation per phase, a fraction in (0, 1] [0.25]")
@@ -242,6 +245,7 @@ def _run(args: argparse.Namespace) -> int:
         workers=args.workers,
         scheduler=args.scheduler,
         force=args.force,
+        prune=args.prune,
     )
     options.validate()  # before hashing the inputs, which takes a while for a big cohort
     check_dataset_folder(args.out)  # before the progress bar starts
