@@ -548,9 +548,12 @@ class InterruptHold:
     :func:`run_with_signals` as the session ends, or by the saving code) until :meth:`release`
     a Ctrl-C is counted and answered on stderr, not raised: the first says the recording is
     being saved and that another Ctrl-C skips the reports, the next that the reports will be
-    skipped. After :meth:`release` a Ctrl-C raises :class:`KeyboardInterrupt` as usual, so
-    the reports can be cut short (and the caller says how to finish them). Leaving the
-    ``with`` block (or :meth:`restore`) puts back the handlers found.
+    skipped. After :meth:`release` (the recording is saved, the reports are being made) the
+    second Ctrl-C in all raises :class:`KeyboardInterrupt`, so the reports can be cut short
+    (and the caller says how to finish them); a first one there is answered as while saving
+    (trial 23: one Ctrl-C just after "session ended" skipped the reports, which the help
+    promises only of a second). Leaving the ``with`` block (or :meth:`restore`) puts back the
+    handlers found.
 
     Handlers can only be set in the main thread; elsewhere the hold holds nothing.
 
@@ -628,8 +631,14 @@ class InterruptHold:
         hook(unraisable)
 
     def _on_signal(self, signum: int, frame: object) -> None:
-        if not self.holding:
+        if not self.holding and self.presses >= 1:
             raise KeyboardInterrupt
+        if not self.holding:  # making the reports: a first Ctrl-C is answered, not raised
+            self.presses += 1
+            with contextlib.suppress(OSError):
+                os.write(2, f"imu {self.command}: the recording is saved; making the reports "
+                            "(a moment); press Ctrl-C again to skip them\n".encode())
+            return
         self.presses += 1
         if self.presses == 1:
             text = "saving the recording (a moment); press Ctrl-C again to skip the reports"

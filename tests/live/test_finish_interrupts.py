@@ -275,6 +275,20 @@ def test_ctrl_c_is_held_off_from_the_moment_the_session_ended():
     assert signal.getsignal(signal.SIGINT) is before
 
 
+def test_one_ctrl_c_while_the_reports_are_made_does_not_skip_them(capfd):
+    """Trial 23: one Ctrl-C just after "session ended", once the recording was saved, skipped
+    the reports, where the help says a second press does. The first is answered."""
+    session = LiveSession(_SendsThenCtrlC(), PROFILE, TEMPO)
+    with InterruptHold() as hold:
+        asyncio.run(run_with_signals(session, hold=hold))
+        hold.release()  # the recording is saved: the reports are being made
+        _ctrl_c(1)  # answered, not raised
+        assert hold.presses == 1 and not hold.skip_reports
+        assert "press Ctrl-C again to skip them" in capfd.readouterr().err
+        with pytest.raises(KeyboardInterrupt):
+            _ctrl_c(1)  # the second cuts the reports short
+
+
 WRAPPER = textwrap.dedent("""\
     import sys, time
     from pathlib import Path
