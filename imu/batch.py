@@ -759,6 +759,21 @@ def _exports_once(found: dict[Path, Path], named_by: dict[Path, list[str]],
         del found[real], named_by[real]  # said there, not again as a file named twice
 
 
+def _no_match_why(pattern: str) -> str:
+    """Why a glob ``pattern`` matched nothing: its folder is missing, or what the folder holds."""
+    cut = min((pattern.find(ch) for ch in "*?[" if ch in pattern), default=len(pattern))
+    head = pattern[:cut]
+    folder = Path(head[: head.rfind("/") + 1] or ".")
+    if not folder.is_dir():
+        return f": there is no folder {str(folder)!r}"
+    try:
+        names = sorted({p.suffix.lower() for p in folder.iterdir() if p.is_file() and p.suffix})
+    except OSError:
+        return ""
+    return (f" in {str(folder)!r}, which holds {', '.join(names[:6])} files" if names
+            else f" in {str(folder)!r}, which holds no file")
+
+
 def _exports_in(folder: Path) -> list[Path]:
     """The files at the top of ``folder`` that are phone exports (zips, Polar or app CSVs)."""
     try:
@@ -900,6 +915,8 @@ def expand_inputs(
                     "output folder outside the inputs, e.g. --out out/batch"
                 )
             matches = outside
+        if not matches and any(ch in text for ch in "*?["):
+            raise BatchError(f"input {text!r}: the pattern matches no file{_no_match_why(text)}")
         if not matches:
             raise BatchError(f"input {text!r}: no recordings found (*.parquet in a directory)"
                              f"{_reports_only(Path(text))}")

@@ -832,7 +832,8 @@ def _sensor_logger(
     notes: dict[str, str] = {"import_format": "sensor-logger"}
     warnings: list[str] = []
     platform, device = "", "phone (Sensor Logger)"
-    if "metadata.csv" in members:
+    has_metadata = "metadata.csv" in members
+    if has_metadata:
         try:
             meta = pd.read_csv(io.BytesIO(members["metadata.csv"]))
             meta.columns = [str(c).strip() for c in meta.columns]
@@ -910,10 +911,12 @@ def _sensor_logger(
     )
     acc, decided = _fix_acc_sign(acc, platform, ios_standardised)
     if not platform or platform.lower() == "nan":
+        what = ("Metadata.csv gives no platform" if has_metadata
+                else "the export holds no Metadata.csv, which names the platform")
         warnings.append(
-            "metadata.csv gives no platform: acceleration taken with Android's signs (an iOS "
-            "recording without 'Standardise Units & Frames' would be upside down); export "
-            "with metadata.csv"
+            f"{what}: acceleration taken with Android's signs (an iOS recording without "
+            "'Standardise Units & Frames' would be upside down); export it again with its "
+            "Metadata.csv"
         )
     notes["acc_file"], notes["gyr_file"] = acc_name, gyr_name
     notes["acc_sign"] = decided

@@ -80,3 +80,17 @@ def test_batch_of_an_empty_folder_says_no_more_than_before(tmp_path: Path, capsy
     assert main(["batch", str(tmp_path / "empty"), "--out", str(tmp_path / "o")]) == 2
     err = capsys.readouterr().err
     assert err.strip().endswith("no recordings found (*.parquet in a directory)"), err
+
+
+def test_a_pattern_that_matches_nothing_says_why(tmp_path: Path, capsys) -> None:
+    """Trial 23: a glob whose folder does not exist said "no recordings found (*.parquet in
+    a directory)"."""
+    assert main(["batch", str(tmp_path / "nomatch" / "*.parquet"),
+                 "--out", str(tmp_path / "o")]) == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert f"the pattern matches no file: there is no folder '{tmp_path / 'nomatch'}'" in err
+    (tmp_path / "d").mkdir()
+    (tmp_path / "d" / "a.csv").write_text("x\n")
+    assert main(["batch", str(tmp_path / "d" / "*.parqet"), "--out", str(tmp_path / "o")]) == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert f"matches no file in '{tmp_path / 'd'}', which holds .csv files" in err

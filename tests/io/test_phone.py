@@ -317,3 +317,16 @@ def test_phyphox_resumes_never_run_time_backwards():
     assert _px_pauses([(0.0, u), (0.0, u + 0.003)]) == 0
     before, _ = _px_resumed(np.array([-0.5, 0.5]), [(0.0, u), (1.0, u + 10.0)])
     np.testing.assert_allclose(before, [-0.5, 0.5])  # before the first resume: as recorded
+
+
+def test_an_export_without_its_metadata_file_is_said_so(tmp_path, truth):
+    """Trial 23: with no metadata file the warning said "metadata.csv gives no platform"."""
+    full = sensor_logger_zip(tmp_path / "sl.zip", truth)
+    bare = tmp_path / "bare.zip"
+    with zipfile.ZipFile(full) as zin, zipfile.ZipFile(bare, "w") as zout:
+        for name in zin.namelist():
+            if name != "metadata.csv":
+                zout.writestr(name, zin.read(name))
+    warnings = " ".join(import_phone(bare).report.warnings)
+    assert "the export holds no Metadata.csv, which names the platform" in warnings
+    assert "gives no platform" not in warnings
