@@ -26,6 +26,7 @@ from imu.cli.live import add_stream_options, default_name, finish, make_view
 from imu.errors import AnalysisError, ImuError
 from imu.exercises import get_profile
 from imu.io.journal import SUFFIX
+from imu.io.phone import detect_phone_format
 from imu.io.recording import ClockMapping, Recording, missing_file, read_recording
 from imu.io.summary import looks_like_parquet
 from imu.live.finish import check_session_name
@@ -73,6 +74,10 @@ def check_recording_arg(path: Path) -> None:
     if path.is_dir():
         found = sorted(path.glob("*.parquet"))[:1]
         example = f", e.g. imu replay {found[0]}" if found else ""
+        if not found and detect_phone_format(path) is not None:
+            # A phone or Polar export (trial 23: no next step was given).
+            example = (f"; this folder is a phone export: convert it first with 'imu convert "
+                       f"{path} {path.with_suffix('.parquet')}', then replay that")
         raise ImuError(
             f"{path}: is a folder; imu replay streams one recording file (.parquet){example}"
         )

@@ -273,6 +273,16 @@ def test_replay_wants_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert main(["replay", str(tmp_path), "--out", str(tmp_path / "o")]) == 2
     (line,) = _stderr_lines(capsys)
     assert f"{tmp_path}: is a folder; imu replay streams one recording file" in line
+    # A phone export's folder: the step that makes it replayable (trial 23: none given).
+    from imu.sim import SessionSpec, simulate_session
+    from tests.io.test_phone import phyphox_exports
+
+    export = phyphox_exports(tmp_path / "px",
+                             simulate_session(SessionSpec("reverse-crunch", reps=2, sets=1,
+                                                          seed=1)).recording)
+    assert main(["replay", str(export), "--out", str(tmp_path / "o")]) == 2
+    (line,) = _stderr_lines(capsys)
+    assert f"convert it first with 'imu convert {export} {export}.parquet'" in line
 
 
 def test_unit_check_message_does_not_repeat_its_number(
