@@ -1524,6 +1524,16 @@ def _check_timing(fmt: str, s: _Stream, stats: TimingStats, separate: bool = Fal
         # The CSV importer's words for this name --split-by and a session column, which a
         # phone export does not have.
         i = int(np.argmax(np.diff(s.t_s)))
+        if s.rows is not None and s.rows.size == s.t_s.size and s.rows[i + 1] < s.rows[i]:
+            # The later times come first in the file: the sensor's clock went back (trial
+            # 23: a Polar clock restarting mid-file read as "a pause of 7.634e+08 s").
+            back = int(np.min(s.rows[: i + 1])) + 1  # the first row of the later block, 1-based
+            raise ImportOptionsError(
+                f"{s.label}: the sensor's clock goes back by {stats.max_interval_s:.4g} s "
+                f"at data row {back}: the sensor restarted (or two measurements were "
+                "joined in one file); export each measurement on its own, or cut the file "
+                "at that row"
+            )
         raise ImportOptionsError(
             f"{s.label}: most samples are {median:.4g} s apart but they span "
             f"{stats.span_s:.4g} s, with a pause of {stats.max_interval_s:.4g} s after "
