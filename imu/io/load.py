@@ -100,10 +100,12 @@ TABLE_ONLY_OPTIONS: Final = (
 fixes its columns, units and time."""
 
 
-def ignored_for_phone(options: CsvOptions, fmt: str) -> str:
+def ignored_for_phone(options: CsvOptions, fmt: str, path: Path | None = None) -> str:
     """A warning naming the table options given for a phone export, which ignores them.
 
-    "" when every such option has its default.
+    "" when every such option has its default. ``--format csv`` is offered only for an
+    export of one CSV file (``path``), the one the table import can read: a folder, a zip or
+    a Polar file refuses it (trial 23: the advice led to "leave --format out").
     """
     default = CsvOptions()
     given = [
@@ -113,10 +115,13 @@ def ignored_for_phone(options: CsvOptions, fmt: str) -> str:
     ]
     if not given:
         return ""
+    one_csv = (path is not None and path.is_file() and path.suffix.lower() == ".csv"
+               and fmt != "polar-sensor-logger")
+    how = ("; to read the file as a plain CSV with these options, pass --format csv" if one_csv
+           else " and need no options")
     return (
         f"{', '.join(given)} ignored: a {APP_NAME.get(fmt, fmt)} export's columns, units and "
-        "time are the app's own; to read the file as a plain CSV with these options, pass "
-        "--format csv"
+        f"time are the app's own{how}"
     )
 
 
@@ -365,7 +370,7 @@ def load_recordings(
         imported = import_phone(
             path, phone, rate_hz=rate_hz, max_gap_s=gap, check_units=options.check_units
         )
-        ignored = ignored_for_phone(options, phone)
+        ignored = ignored_for_phone(options, phone, path)
         beside = recordings_beside_export(path)
         added = tuple(w for w in (ignored, beside) if w)
         if added:
