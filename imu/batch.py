@@ -774,6 +774,25 @@ def _no_match_why(pattern: str) -> str:
             else f" in {str(folder)!r}, which holds no file")
 
 
+def _polar_recordings(folder: Path) -> list[Path]:
+    """One file of each Polar Sensor Logger recording in ``folder``, when it holds several.
+
+    Only when the folder holds the app's files alone (hidden files aside); else [] (one
+    recording, or a mix its import refuses with the reason). Trial 23: a folder of two
+    recordings failed with advice to convert the folder, which failed the same way.
+    """
+    from imu.io.polar_logger import is_polar_logger_file, one_per_recording
+
+    try:
+        entries = sorted(p for p in folder.iterdir() if not p.name.startswith("."))
+    except OSError:
+        return []
+    if len(entries) < 3 or not all(p.is_file() and is_polar_logger_file(p) for p in entries):
+        return []
+    kept = one_per_recording(entries)
+    return kept if len(kept) > 1 else []
+
+
 def _exports_in(folder: Path) -> list[Path]:
     """The files at the top of ``folder`` that are phone exports (zips, Polar or app CSVs)."""
     try:
@@ -868,7 +887,8 @@ def expand_inputs(
             # recording, as 'imu analyze FOLDER' reads it. Its CSVs one by one would each
             # import the whole export: one session counted once per file. A folder of
             # Sensor Logger zips alone (one export each) is one recording per zip.
-            matches = _sensor_logger_zips(Path(text)) or [Path(text)]
+            matches = (_sensor_logger_zips(Path(text)) or _polar_recordings(Path(text))
+                       or [Path(text)])
             recordings = _search_folder(Path(text), not_data)[0]
             if recordings:
                 # Recordings beside the export: the folder is no export alone (trial 23:
