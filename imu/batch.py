@@ -1488,9 +1488,10 @@ def analyze_job(job: Job, options: BatchOptions) -> SessionOutcome:
         reason = _one_line(exc).removeprefix(f"{job.path}: ")
         if isinstance(exc, MixedExportsError):
             reason = _mixed_exports_advice(job.path, exc)
-        elif isinstance(exc, ImportOptionsError):
+        elif isinstance(exc, ImportOptionsError) and re.search(r"(?<![\w-])--[a-z]", reason):
             # The import's advice names options of imu convert and imu analyze; batch has
-            # none of them.
+            # none of them. (Only then: advice to convert a folder of two exports, or an
+            # HR file, failed the same way; trial 23.)
             reason += (f" (imu batch takes no import options: run 'imu convert {job.path} "
                        "OUT.parquet' with them first, and batch the .parquet)")
         return SessionOutcome(

@@ -87,8 +87,9 @@ def test_the_file_a_manifest_lists_is_the_one_kept(
 def test_a_folder_of_several_recordings_keeps_the_file_given(
     tmp_path: Path, pair: tuple[Path, Path], session: Recording,
 ) -> None:
-    """Such a folder fails (which recording?): the file named is the recording wanted."""
+    """Such a folder is each of its recordings (trial 23: it failed, which recording?), and
+    the file named is one of them, taken once."""
     acc, _ = pair
-    write_pair(acc.parent, session.acc, session.gyr, 52.0,
-               prefix="Polar_Sense_0C301E3F_20240102_120000")
-    assert expand_inputs([acc.parent, acc]) == sorted([acc.parent, acc])
+    other, _ = write_pair(acc.parent, session.acc, session.gyr, 52.0,
+                          prefix="Polar_Sense_0C301E3F_20240102_120000")
+    assert expand_inputs([acc.parent, acc]) == sorted([acc, other])

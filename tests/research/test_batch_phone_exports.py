@@ -114,3 +114,22 @@ def test_recordings_beside_an_export_are_analysed_not_dropped(
                  "--out", str(tmp_path / "an")]) == 0
     said = " ".join(capsys.readouterr().out.split())
     assert "also holds 2 recording(s) of imu (s1.parquet, s2.parquet)" in said
+
+
+def test_a_failure_that_names_no_option_gets_no_convert_advice(tmp_path: Path) -> None:
+    """Trial 23: two Sensor Logger exports in sub-folders failed with "import one at a time,
+    e.g. imu convert slsess/a OUT.parquet" and then "(imu batch takes no import options: run
+    'imu convert slsess OUT.parquet' ...)", which failed the same way."""
+    folder = tmp_path / "slsess"
+    for seed, name in ((1, "a"), (2, "b")):
+        spec = SessionSpec("reverse-crunch", tempo=parse_tempo("2-1-2"), reps=3, sets=1,
+                           seed=seed)
+        zipped = sensor_logger_zip(tmp_path / f"{name}.zip", simulate_session(spec).recording)
+        with zipfile.ZipFile(zipped) as zf:
+            zf.extractall(folder / name)
+    out = tmp_path / "ds"
+    assert main(["batch", str(folder), "--out", str(out), "--workers", "0",
+                 "-e", "reverse-crunch"]) == 2
+    reason = " ".join(str(pd.read_csv(out / "_failures.csv")["reason"].iloc[0]).split())
+    assert "holds 2 different Sensor Logger exports (a, b)" in reason, reason
+    assert "imu batch takes no import options" not in reason, reason
