@@ -774,6 +774,27 @@ def _no_match_why(pattern: str) -> str:
             else f" in {str(folder)!r}, which holds no file")
 
 
+def _exports_below(folder: Path) -> str:
+    """What follows "no recordings found" for a folder whose sub-folders are phone exports.
+
+    A folder search takes ``*.parquet`` recordings; exports in sub-folders (a Polar pair or
+    a Sensor Logger export each) are named, with the inputs that take them (trial 23: "no
+    recordings found" alone). "" when there is none.
+    """
+    if not folder.is_dir():
+        return ""
+    try:
+        subs = sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))
+    except OSError:
+        return ""
+    exports = [p for p in subs if detect_phone_format(p) is not None]
+    if not exports:
+        return ""
+    shown = " ".join(str(p) for p in exports[:3]) + (" ..." if len(exports) > 3 else "")
+    return (f": it holds {count(len(exports), 'phone export')} in sub-folders; give them as "
+            f"inputs, e.g. imu batch {shown}")
+
+
 def _polar_recordings(folder: Path) -> list[Path]:
     """One file of each Polar Sensor Logger recording in ``folder``, when it holds several.
 
@@ -939,7 +960,7 @@ def expand_inputs(
             raise BatchError(f"input {text!r}: the pattern matches no file{_no_match_why(text)}")
         if not matches:
             raise BatchError(f"input {text!r}: no recordings found (*.parquet in a directory)"
-                             f"{_reports_only(Path(text))}")
+                             f"{_reports_only(Path(text)) or _exports_below(Path(text))}")
         matches = _phone_exports_once(matches)
         for m in matches:
             real = resolved(m)

@@ -21,6 +21,7 @@ from tests.io.test_polar_logger import (
     SENSOR_T0_NS,
     _phone_text,
     still,
+    write_pair,
 )
 
 
@@ -74,3 +75,17 @@ def test_a_folder_of_two_polar_recordings_is_two_sessions_for_batch(
     assert sorted(Path(f).name for f in sessions["file"]) == [
         "Polar_Sense_0C301E3F_20240101_120000_ACC.txt",
         "Polar_Sense_0C301E3F_20240102_120000_ACC.txt"]
+
+
+def test_polar_recordings_in_sub_folders_are_named_when_none_is_found(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Trial 23: a folder whose sub-folders each held a Polar pair gave "no recordings found
+    (*.parquet in a directory)" alone; naming them, the advice works."""
+    acc, gyr = still(600)
+    folder = tmp_path / "polsess"
+    for name in ("a", "b"):
+        write_pair(folder / name, acc, gyr, 52.0)
+    assert main(["batch", str(folder), "--out", str(tmp_path / "ds")]) == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert "it holds 2 phone exports in sub-folders; give them as inputs, e.g. imu batch" in err
+    assert f"{folder / 'a'} {folder / 'b'}" in err
