@@ -59,7 +59,6 @@ def test_a_folder_of_two_polar_recordings_is_two_sessions_for_batch(
 
     from imu.sim import SessionSpec, simulate_session
     from imu.tempo import parse_tempo
-    from tests.io.test_polar_logger import write_pair
 
     folder = tmp_path / "p_two"
     for k, seed in enumerate((1, 2)):
