@@ -426,7 +426,7 @@ the same rows are read."""
 
 
 def _after_resume(look_from: float, onset: float, ctx: RepContext, peak_dps: float,
-                  rows: Callable[[float, float], FloatArray]) -> float:
+                  rows: Callable[[float, float], FloatArray], at_start: bool = True) -> float:
     """Where the wind-up look-back may start, given that it would start at ``look_from``.
 
     Not before the data resumed (the stream's first sample, or the end of a data gap since
@@ -442,6 +442,7 @@ def _after_resume(look_from: float, onset: float, ctx: RepContext, peak_dps: flo
         peak_dps: the rep's peak concentric rate; a sample turning slower than
             :data:`NOISE_MOVE_FRACTION` of it is still.
         rows: the signal rows of the fractional sample span [a, b].
+        at_start: the stream's start counts as a resume too (else only a data gap's end).
 
     Returns:
         A fractional sample index in ``[look_from, onset]``.
@@ -458,7 +459,7 @@ def _after_resume(look_from: float, onset: float, ctx: RepContext, peak_dps: flo
     lost = np.flatnonzero(rows(since, onset)[:, COL_GAP])
     if len(lost):
         resume = first_row + int(lost[-1]) + 1
-    elif first_row <= (ctx.delay_s + RESUME_MARGIN_S) * fs:
+    elif at_start and first_row <= (ctx.delay_s + RESUME_MARGIN_S) * fs:
         resume = first_row  # the stream began since
     else:
         return look_from
@@ -587,7 +588,11 @@ def measure_rep(raw: RawRep, ctx: RepContext) -> RepQuantities:
         # Only where the pelvis is not accelerating: the curl's angular acceleration acts on
         # the sensor's lever arm and tilts the accelerometer's gravity for that moment,
         # which the swing's channel reads as swing (an instantaneous error, not a drift).
-        body_swing_deg = read_body_swing(rows(onset - th.body_swing_window_s * fs, onset), fs)
+        # After a data gap, from the end of the movement under way there (the lost rep's
+        # lowering read as a 30 deg swing); the stream's start is left as it was read.
+        swing_from = _after_resume(onset - th.body_swing_window_s * fs, onset, ctx, peak_con,
+                                   rows, at_start=False)
+        body_swing_deg = read_body_swing(rows(swing_from, onset), fs)
         # The channel holds 1 - f of the swing and the pelvic angle the share f / (1 - f)
         # of the channel: the whole swing is the channel times 1 + that share.
         if ctx.swing_share is not None:
