@@ -10,12 +10,23 @@ def local_time(when: datetime) -> str:
     """``when`` in this computer's time zone, as people write it: ``30 Nov 2026 05:00 CET``.
 
     A time with no zone is taken as UTC (recordings store UTC). The zone is the one the
-    report is read in (``TZ`` sets it): a session at 7 pm in Berlin read 18:00 UTC.
+    report is read in (``TZ`` sets it): a session at 7 pm in Berlin read 18:00 UTC. Midnight
+    UTC to the microsecond is a day given without a time (a manifest's date): the day alone,
+    ``8 Jan 2024``, never moved to the evening before west of UTC.
     """
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
+    if is_day_only(when):
+        day = when.astimezone(UTC)
+        return f"{day.day} {day:%b %Y}"
     local = when.astimezone()
     return f"{local.day} {local:%b %Y %H:%M} {local.tzname() or ''}".rstrip()
+
+
+def is_day_only(when: datetime) -> bool:
+    """Whether ``when`` (aware, or naive as UTC) is midnight UTC: a date given as a day."""
+    utc = when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
+    return (utc.hour, utc.minute, utc.second, utc.microsecond) == (0, 0, 0, 0)
 
 
 def count(n: int, noun: str, plural: str | None = None) -> str:

@@ -306,6 +306,8 @@ def reader_in_utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     ("CET-1CEST,M3.5.0,M10.5.0/3", "2026-07-01T18:00:00+00:00", "1 Jul 2026 20:00 CEST"),
     ("PST8PDT,M3.2.0,M11.1.0", "2026-12-01T03:30:00+00:00", "30 Nov 2026 19:30 PST"),
     ("PST8PDT,M3.2.0,M11.1.0", "2026-12-01T03:30:00", "30 Nov 2026 19:30 PST"),  # no zone: UTC
+    # A day without a time (a manifest's date, midnight UTC): that day, wherever it is read.
+    ("PST8PDT,M3.2.0,M11.1.0", "2024-01-08T00:00:00+00:00", "8 Jan 2024"),
 ])
 def test_dates_are_read_in_the_readers_time_zone(
         monkeypatch: pytest.MonkeyPatch, zone: str, stored: str, read: str) -> None:

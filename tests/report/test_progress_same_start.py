@@ -62,3 +62,27 @@ def test_sessions_at_other_moments_are_not_named(
     assert main(["progress", str(first), str(second), "-e", "reverse-crunch",
                  "--out", str(tmp_path / "page")]) == 0
     assert "same moment" not in capsys.readouterr().out
+
+
+def test_sessions_on_one_manifest_day_are_not_copies(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Review: a manifest's dates are days (midnight UTC): two sessions of one day "started
+    at the same moment", and west of UTC the page put them on the day before."""
+    first, _, second = _sessions(tmp_path / "in")
+    (tmp_path / "in" / "s1-replay.parquet").unlink()
+    manifest = tmp_path / "in" / "manifest.csv"
+    manifest.write_text("file,participant,date\ns1.parquet,me,2024-01-08\n"
+                        "s2.parquet,me,2024-01-08\n")
+    monkeypatch.setenv("TZ", "EST5EDT,M3.2.0,M11.1.0")
+    time.tzset()
+    try:
+        assert main(["progress", str(first), str(second), "--manifest", str(manifest),
+                     "-e", "reverse-crunch", "--out", str(tmp_path / "page")]) == 0
+        out = " ".join(capsys.readouterr().out.split())
+        assert "same moment" not in out
+        page = " ".join((tmp_path / "page" / "progress.html").read_text().split())
+        assert "2024-01-08" in page and "2024-01-07" not in page
+    finally:
+        monkeypatch.undo()
+        time.tzset()
