@@ -766,6 +766,8 @@ def _no_match_why(pattern: str) -> str:
     folder = Path(head[: head.rfind("/") + 1] or ".")
     if not folder.is_dir():
         return f": there is no folder {str(folder)!r}"
+    if "**" in pattern or "/" in pattern[cut:]:
+        return ""  # it searches below the folder: what the folder itself holds says nothing
     try:
         names = sorted({p.suffix.lower() for p in folder.iterdir() if p.is_file() and p.suffix})
     except OSError:
@@ -821,8 +823,16 @@ def _exports_in(folder: Path) -> list[Path]:
                          if p.is_file() and not p.name.startswith("."))
     except OSError:
         return []
-    return [p for p in entries if p.suffix.lower() in {".zip", ".txt", ".csv"}
-            and detect_phone_format(p) is not None]
+    found = {p: detect_phone_format(p) for p in entries
+             if p.suffix.lower() in {".zip", ".txt", ".csv"}}
+    exports = [p for p, fmt in found.items() if fmt is not None]
+    if any(fmt == "phyphox" for fmt in found.values()):
+        # phyphox's two experiments (acceleration, gyroscope) are one recording only
+        # together: the folder's import reads them so (its recordings left aside).
+        return [folder]
+    from imu.io.polar_logger import one_per_recording
+
+    return one_per_recording(exports)
 
 
 def _sensor_logger_zips(folder: Path) -> list[Path]:
@@ -1784,6 +1794,14 @@ def drop_session(root: str | Path, sid: str) -> bool:
     return True
 
 
+def _exists(path: str) -> bool:
+    """Whether ``path`` exists; True when that cannot be told (an unreadable folder)."""
+    try:
+        return Path(path).exists()
+    except OSError:
+        return True
+
+
 def gone_sessions(markers: dict[str, dict[str, Any]],
                   jobs: Sequence[Job]) -> dict[str, list[str]]:
     """The dataset's sessions whose every source file is gone: session id -> its sources.
@@ -1797,7 +1815,7 @@ def gone_sessions(markers: dict[str, dict[str, Any]],
         sources = _marker_sources(record)
         if sid in here or not sources:
             continue
-        if not any(Path(s).exists() for s in sources):
+        if not any(_exists(s) for s in sources):
             gone[sid] = sources
     return gone
 

@@ -148,7 +148,14 @@ def moving_at_start(recording: Recording) -> float | None:
     smooth = uniform_filter1d(gyr, max(1, round(0.1 * fs)), axis=0)
     moving = np.flatnonzero(
         np.degrees(np.sqrt(np.einsum("ij,ij->i", smooth, smooth)))[:n] >= STILL_DPS)
-    return float(moving[0] / fs) if len(moving) else None
+    if not len(moving):
+        return None
+    from imu.core.locomotion import walking_samples
+
+    # A walk to the mat first: the analyzer leaves it out and learns the posture after it.
+    if walking_samples(recording.acc, recording.gyr, fs).any():
+        return None
+    return float(moving[0] / fs)
 
 
 def moving_at_start_note(command: str, name: str, recording: Recording,

@@ -278,7 +278,11 @@ def _run(args: argparse.Namespace) -> int:
     def done(outcome: SessionOutcome) -> None:
         nonlocal failed
         if outcome.repaired:  # as imu analyze says it: what reading the file changed
-            print(f"imu batch: {outcome.repaired}", file=sys.stderr)
+            # (batch has no --rate: the way to set it is to convert the file first)
+            line = outcome.repaired.replace(
+                "(pass --rate HZ to set it)",
+                f"(to set it, 'imu convert {outcome.path} OUT.parquet --rate HZ' and batch that)")
+            print(f"imu batch: {line}", file=sys.stderr)
         if outcome.error is not None:
             failed += 1
             progress.console.print(f"[red]failed[/red]: {shown_name(str(outcome.path))}: "

@@ -2370,8 +2370,9 @@ def _check_one_clock(where: str, t: FloatArray, values: FloatArray,
             before = t[: back + 1]
             covered = int(np.count_nonzero((before >= run[0]) & (before <= run[-1])))
             overlap = covered > 0.5 * (run[-1] - run[0]) / grid
-            if run[-1] < float(before.min()):
-                # The later rows run on before the file's first time: no hole they fill.
+            if float(before.min()) - run[-1] > MIN_RESTART_S:
+                # The later rows run on, well before the file's first time: no hole they
+                # fill (a block that joins the first row is a glitch, sorted).
                 # Sorted, the end of the session came first and an hour of gap lay between
                 # (trial 23: naive local times across the end of daylight saving time).
                 raise ImportOptionsError(

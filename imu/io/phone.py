@@ -911,12 +911,13 @@ def _sensor_logger(
     )
     acc, decided = _fix_acc_sign(acc, platform, ios_standardised)
     if not platform or platform.lower() == "nan":
-        what = ("Metadata.csv gives no platform" if has_metadata
-                else "the export holds no Metadata.csv, which names the platform")
+        what, fix = (("Metadata.csv gives no platform", "check its platform column")
+                     if has_metadata else
+                     ("the export holds no Metadata.csv, which names the platform",
+                      "export it again with its Metadata.csv"))
         warnings.append(
             f"{what}: acceleration taken with Android's signs (an iOS recording without "
-            "'Standardise Units & Frames' would be upside down); export it again with its "
-            "Metadata.csv"
+            f"'Standardise Units & Frames' would be upside down); {fix}"
         )
     notes["acc_file"], notes["gyr_file"] = acc_name, gyr_name
     notes["acc_sign"] = decided

@@ -631,8 +631,8 @@ class InterruptHold:
         hook(unraisable)
 
     def _on_signal(self, signum: int, frame: object) -> None:
-        if not self.holding and self.presses >= 1:
-            raise KeyboardInterrupt
+        if not self.holding and (self.presses >= 1 or signum == signal.SIGTERM):
+            raise KeyboardInterrupt  # a SIGTERM (a supervisor's stop) is not asked twice
         if not self.holding:  # making the reports: a first Ctrl-C is answered, not raised
             self.presses += 1
             with contextlib.suppress(OSError):

@@ -237,11 +237,11 @@ def rep_line(rep: Rep, tempo: Tempo, tol: TempoTolerance, hold: bool = False,
 
 
 MISSED_BEFORE_WORDS = f"({MISSED_BEFORE_NOTE})"
+"""What a rep line adds for a rep marked ``missed_before`` (:data:`MISSED_BEFORE_NOTE`)."""
 
 NOT_SEEN_WHOLE = "(in a gap: samples were lost during it, or the recording began or ended in it)"
 """Why a rep (``in_gap``) is not judged, on its line: a hold stopped by Ctrl-C is one too,
 where "samples were lost during it" beside "no samples lost" read as a contradiction."""
-"""What a rep line adds for a rep marked ``missed_before`` (:data:`MISSED_BEFORE_NOTE`)."""
 
 
 def _uncertain_words(rep: Rep, unit: str, flagged: bool) -> list[str]:

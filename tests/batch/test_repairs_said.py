@@ -38,5 +38,9 @@ def test_batch_says_the_repairs_as_analyze_does(
                  "--workers", "0"]) == 0
     err = capsys.readouterr().err
     batch = [line for line in err.splitlines() if "repaired" in line]
-    assert batch == [analyze[0].replace("imu analyze: ", "imu batch: ", 1)]
+    # The same words, but for the --rate advice batch cannot take: convert the file first.
+    assert "(pass --rate HZ to set it)" in analyze[0]
+    assert batch == [analyze[0].replace("imu analyze: ", "imu batch: ", 1).replace(
+        "(pass --rate HZ to set it)",
+        f"(to set it, 'imu convert {path} OUT.parquet --rate HZ' and batch that)")]
     assert "warning" not in batch[0]

@@ -94,3 +94,7 @@ def test_a_pattern_that_matches_nothing_says_why(tmp_path: Path, capsys) -> None
     assert main(["batch", str(tmp_path / "d" / "*.parqet"), "--out", str(tmp_path / "o")]) == 2
     err = " ".join(capsys.readouterr().err.split())
     assert f"matches no file in '{tmp_path / 'd'}', which holds .csv files" in err
+    # A pattern that searches below the folder: what the folder itself holds says nothing.
+    assert main(["batch", str(tmp_path / "d" / "**" / "*.zip"), "--out", str(tmp_path / "o")]) == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert "the pattern matches no file" in err and "which holds" not in err

@@ -56,3 +56,18 @@ def test_a_standing_lift_is_not_read_from_its_starting_posture(
     _, cut = crunches
     main(["analyze", str(cut), "-e", "standing-strict", "--out", str(tmp_path / "s")])
     assert NOTE not in capsys.readouterr().err
+
+
+def test_a_walk_to_the_mat_first_gets_no_note(tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """Review: a recording that starts with the walk to the mat (which the analysis leaves
+    out, learning the posture after it) was warned of as if it began in a set."""
+    from imu.io.recording import Recording
+    from tests.core.test_session_edges import _lie_down_first
+
+    acc, gyr, _, _ = _lie_down_first("reverse-crunch", 5, stand_s=0.0, walk_s=20.0)
+    sim = simulate_session(SessionSpec("reverse-crunch", seed=5, sets=1, reps=1))
+    rec = Recording(acc, gyr, sim.recording.meta)
+    path = write_recording(rec, tmp_path / "walk.parquet")
+    assert main(["analyze", str(path), "--out", str(tmp_path / "o")]) == 0
+    assert NOTE not in capsys.readouterr().err

@@ -208,6 +208,11 @@ def test_a_clock_put_back_before_the_files_start_is_refused_not_sorted(
     with pytest.raises(ImportOptionsError,
                        match=r"jumps back: at data row 301 .*before the file's first time"):
         import_csv(write_csv(pd.concat([first, second]), "dst.csv"))
+    # A first block written last, joining the rest with no hole: a glitch, sorted (review).
+    late_first = synthetic_samples(n=600, seed=4)
+    moved = pd.concat([late_first.iloc[150:], late_first.iloc[:150]])
+    [imp] = import_csv(write_csv(moved, "late_first.csv"), CsvOptions(rate_hz=50.0))
+    assert imp.recording.n_samples == 600
     # A late block that fills a hole inside the file is a glitch, sorted as before.
     whole = synthetic_samples(n=600, seed=3)
     moved = pd.concat([whole.iloc[:200], whole.iloc[300:], whole.iloc[200:300]])

@@ -287,6 +287,14 @@ def test_one_ctrl_c_while_the_reports_are_made_does_not_skip_them(capfd):
         assert "press Ctrl-C again to skip them" in capfd.readouterr().err
         with pytest.raises(KeyboardInterrupt):
             _ctrl_c(1)  # the second cuts the reports short
+    # A SIGTERM (a supervisor's stop) once the recording is saved is not asked twice.
+    session = LiveSession(_SendsThenCtrlC(), PROFILE, TEMPO)
+    with InterruptHold() as hold:
+        asyncio.run(run_with_signals(session, hold=hold))
+        hold.release()
+        with pytest.raises(KeyboardInterrupt):
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(0.5)
 
 
 WRAPPER = textwrap.dedent("""\

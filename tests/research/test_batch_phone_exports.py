@@ -133,3 +133,26 @@ def test_a_failure_that_names_no_option_gets_no_convert_advice(tmp_path: Path) -
     reason = " ".join(str(pd.read_csv(out / "_failures.csv")["reason"].iloc[0]).split())
     assert "holds 2 different Sensor Logger exports (a, b)" in reason, reason
     assert "imu batch takes no import options" not in reason, reason
+
+
+def test_a_phyphox_export_beside_recordings_is_one_session(tmp_path: Path) -> None:
+    """Review: phyphox's two experiment zips beside recordings were batched one by one, and
+    each failed (no gyroscope, no acceleration); they are one recording, read from the
+    folder."""
+    from imu.io.recording import write_recording
+
+    folder = tmp_path / "px"
+    folder.mkdir()
+    for seed in (1, 2):
+        spec = SessionSpec("reverse-crunch", tempo=parse_tempo("2-1-2"), reps=4, sets=1,
+                           seed=seed)
+        write_recording(simulate_session(spec).recording, folder / f"s{seed}.parquet")
+    spec = SessionSpec("reverse-crunch", tempo=parse_tempo("2-1-2"), reps=4, sets=1, seed=3)
+    phyphox_exports(folder, simulate_session(spec).recording)
+    out = tmp_path / "ds"
+    assert main(["batch", str(folder), "--out", str(out), "--workers", "0",
+                 "-e", "reverse-crunch"]) == 0
+    sessions = pd.read_parquet(out / "sessions")
+    assert sorted(Path(f).name for f in sessions["file"]) == ["px", "s1.parquet",
+                                                              "s2.parquet"]
+    assert sessions["reps"].tolist() == [4, 4, 4]
