@@ -53,9 +53,14 @@ def test_recovering_a_recovered_journal_keeps_the_session_name(tmp_path: Path, c
     done = tmp_path / "a.imuj.recovered"
     assert done.exists() and (tmp_path / "a.parquet").exists()
     capsys.readouterr()
-    assert main(["recover", str(done)]) == 0
+    # Beside its recording it is refused (a second copy of the session: trial 23); into
+    # another folder it keeps the session's name.
+    assert main(["recover", str(done)]) == 2
+    assert "already recovered into" in capsys.readouterr().err
+    assert main(["recover", str(done), "--out", str(tmp_path / "again")]) == 0
     out = capsys.readouterr().out
-    assert (tmp_path / "a-recovered.parquet").exists()
+    assert (tmp_path / "again" / "a.parquet").exists()
+    assert not (tmp_path / "a-recovered.parquet").exists()
     assert not (tmp_path / "a.imuj.parquet").exists()
     assert not (tmp_path / "a.imuj.recovered.recovered").exists() and done.exists()
     assert "its reports: imu analyze" in out
