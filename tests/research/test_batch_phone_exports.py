@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -10,6 +11,7 @@ import pytest
 
 from imu.batch import expand_inputs
 from imu.cli import main
+from imu.io.recording import Recording
 from imu.sim import SessionSpec, simulate_session
 from imu.tempo import parse_tempo
 from tests.io.test_phone import phyphox_exports, sensor_logger_zip
@@ -87,25 +89,35 @@ def test_a_folder_of_two_apps_exports_says_which_inputs_take_each(
     assert len(sessions) == 2 and sessions["reps"].tolist() == [4, 4]
 
 
+def _recordings_and(folder: Path, export: Callable[[Recording, Path], object]) -> Path:
+    """``folder`` with two recordings of 4 crunches (s1, s2) and an export of a third."""
+    from imu.io.recording import write_recording
+
+    folder.mkdir()
+    recs = [simulate_session(SessionSpec("reverse-crunch", tempo=parse_tempo("2-1-2"), reps=4,
+                                         sets=1, seed=seed)).recording for seed in (1, 2, 3)]
+    for seed, rec in zip((1, 2), recs, strict=False):
+        write_recording(rec, folder / f"s{seed}.parquet")
+    export(recs[2], folder)
+    return folder
+
+
+def _batched(folder: Path, out: Path) -> pd.DataFrame:
+    """The sessions table of ``imu batch FOLDER`` (reverse crunches), which must succeed."""
+    assert main(["batch", str(folder), "--out", str(out), "--workers", "0",
+                 "-e", "reverse-crunch"]) == 0
+    return pd.read_parquet(out / "sessions")
+
+
 def test_recordings_beside_an_export_are_analysed_not_dropped(
         tmp_path: Path, capsys: pytest.CaptureFixture[str],
         caplog: pytest.LogCaptureFixture) -> None:
     """Trial 23: a folder of two recordings and one phone export was read as the export
     alone: batch stored one session of three, analyze said nothing of the recordings."""
-    from imu.io.recording import write_recording
-
-    folder = tmp_path / "mixed"
-    folder.mkdir()
-    for seed in (1, 2):
-        spec = SessionSpec("reverse-crunch", tempo=parse_tempo("2-1-2"), reps=4, sets=1,
-                           seed=seed)
-        write_recording(simulate_session(spec).recording, folder / f"s{seed}.parquet")
-    spec = SessionSpec("reverse-crunch", tempo=parse_tempo("2-1-2"), reps=4, sets=1, seed=3)
-    sensor_logger_zip(folder / "sl.zip", simulate_session(spec).recording)
+    folder = _recordings_and(tmp_path / "mixed",
+                             lambda rec, f: sensor_logger_zip(f / "sl.zip", rec))
     out = tmp_path / "ds"
-    assert main(["batch", str(folder), "--out", str(out), "--workers", "0",
-                 "-e", "reverse-crunch"]) == 0
-    sessions = pd.read_parquet(out / "sessions")
+    sessions = _batched(folder, out)
     assert sorted(Path(f).name for f in sessions["file"]) == ["s1.parquet", "s2.parquet",
                                                               "sl.zip"]
     assert "holds 2 recordings beside a phone export: each is analysed" in caplog.text
@@ -139,20 +151,8 @@ def test_a_phyphox_export_beside_recordings_is_one_session(tmp_path: Path) -> No
     """Review: phyphox's two experiment zips beside recordings were batched one by one, and
     each failed (no gyroscope, no acceleration); they are one recording, read from the
     folder."""
-    from imu.io.recording import write_recording
-
-    folder = tmp_path / "px"
-    folder.mkdir()
-    for seed in (1, 2):
-        spec = SessionSpec("reverse-crunch", tempo=parse_tempo("2-1-2"), reps=4, sets=1,
-                           seed=seed)
-        write_recording(simulate_session(spec).recording, folder / f"s{seed}.parquet")
-    spec = SessionSpec("reverse-crunch", tempo=parse_tempo("2-1-2"), reps=4, sets=1, seed=3)
-    phyphox_exports(folder, simulate_session(spec).recording)
-    out = tmp_path / "ds"
-    assert main(["batch", str(folder), "--out", str(out), "--workers", "0",
-                 "-e", "reverse-crunch"]) == 0
-    sessions = pd.read_parquet(out / "sessions")
+    folder = _recordings_and(tmp_path / "px", lambda rec, f: phyphox_exports(f, rec))
+    sessions = _batched(folder, tmp_path / "ds")
     assert sorted(Path(f).name for f in sessions["file"]) == ["px", "s1.parquet",
                                                               "s2.parquet"]
     assert sessions["reps"].tolist() == [4, 4, 4]
