@@ -797,6 +797,23 @@ def _exports_below(folder: Path) -> str:
             f"inputs, e.g. imu batch {shown}")
 
 
+def _export_folders(folder: Path) -> list[Path]:
+    """The sub-folders of ``folder``, when it holds two or more, each a phone export, alone.
+
+    Trial 23: two Sensor Logger exports in sub-folders failed as one input ("holds 2
+    different Sensor Logger exports; import one at a time"). Else [] (the folder's import
+    says what is wrong).
+    """
+    try:
+        entries = sorted(p for p in folder.iterdir() if not p.name.startswith("."))
+    except OSError:
+        return []
+    if len(entries) < 2 or not all(p.is_dir() and detect_phone_format(p) is not None
+                                   for p in entries):
+        return []
+    return entries
+
+
 def _polar_recordings(folder: Path) -> list[Path]:
     """One file of each Polar Sensor Logger recording in ``folder``, when it holds several.
 
@@ -919,7 +936,7 @@ def expand_inputs(
             # import the whole export: one session counted once per file. A folder of
             # Sensor Logger zips alone (one export each) is one recording per zip.
             matches = (_sensor_logger_zips(Path(text)) or _polar_recordings(Path(text))
-                       or [Path(text)])
+                       or _export_folders(Path(text)) or [Path(text)])
             recordings = _search_folder(Path(text), not_data)[0]
             if recordings:
                 # Recordings beside the export: the folder is no export alone (trial 23:
