@@ -14,13 +14,21 @@ def local_time(when: datetime) -> str:
     UTC to the microsecond is a day given without a time (a manifest's date): the day alone,
     ``8 Jan 2024``, never moved to the evening before west of UTC.
     """
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
     if is_day_only(when):
-        day = when.astimezone(UTC)
+        day = as_read(when)
         return f"{day.day} {day:%b %Y}"
-    local = when.astimezone()
+    local = as_read(when)
     return f"{local.day} {local:%b %Y %H:%M} {local.tzname() or ''}".rstrip()
+
+
+def as_read(when: datetime) -> datetime:
+    """``when`` in the zone it is shown in.
+
+    The reader's, but UTC for a day given without a time (:func:`is_day_only`); a time with
+    no zone is UTC.
+    """
+    utc = when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
+    return utc if is_day_only(utc) else utc.astimezone()
 
 
 def is_day_only(when: datetime) -> bool:

@@ -721,11 +721,9 @@ def _hold_standing(reps: pd.DataFrame, tempo: Tempo, lost_s: float = 0.0) -> str
                 else f" ({int(gap.sum())} over a data gap, not judged)")
     reps, n = reps[~gap], int((~gap).sum())
     if n == 0 and cut:
-        return ("The recording began or ended during the hold, so it could not be timed: "
-                "record each hold whole, from getting into position to getting down."
-                if len(gap) == 1 else
-                "The recording began or ended during every hold, so none could be timed: "
-                "record each hold whole, from getting into position to getting down.")
+        which = "the hold, so it" if len(gap) == 1 else "every hold, so none"
+        return (f"The recording began or ended during {which} could not be timed: record "
+                "each hold whole, from getting into position to getting down.")
     if n == 0:
         return ("Samples were lost during every hold, so none could be timed: keep the "
                 "sensor close to the receiver and record again.")

@@ -52,7 +52,6 @@ import math
 import textwrap
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC
 from pathlib import Path
 from typing import Final
 
@@ -81,7 +80,7 @@ from imu.report.plots import NARROW, PlotLayout, legend_columns
 from imu.report.summary import evidence_mask, uncertain_left_out
 from imu.report.tables import time_held_s
 from imu.research import Dataset
-from imu.text import count, is_day_only, local_time
+from imu.text import as_read, count, is_day_only, local_time
 
 logger = logging.getLogger(__name__)
 
@@ -554,11 +553,12 @@ def same_start_lines(progress: Progress) -> list[str]:
     stamps = pd.to_datetime(sessions["date"], utc=True)
     lines = []
     for stamp, group in names.groupby(stamps, sort=True):
+        moment = pd.Timestamp(stamp).to_pydatetime()
         # A day without a time (a manifest's date) is no moment: sessions of one day differ.
-        if len(group) > 1 and not is_day_only(pd.Timestamp(stamp).to_pydatetime()):
+        if len(group) > 1 and not is_day_only(moment):
             files = " and ".join(group.tolist())
             times = "twice" if len(group) == 2 else f"{len(group)} times"
-            when = local_time(pd.Timestamp(stamp).to_pydatetime())
+            when = local_time(moment)
             lines.append(
                 f"{count(len(group), 'session')} start at the same moment ({when}): {files}; "
                 "a replay or a second recovery of one session keeps its start, so it is "
@@ -1141,11 +1141,8 @@ def _day(value: object) -> str:
     stamp = pd.Timestamp(value)  # type: ignore[arg-type]
     if pd.isna(stamp):
         return "no date"
-    when = stamp.to_pydatetime()
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
     # A day given without a time (midnight UTC) is that day wherever it is read.
-    return f"{(when.astimezone(UTC) if is_day_only(when) else when.astimezone()):%Y-%m-%d}"
+    return f"{as_read(stamp.to_pydatetime()):%Y-%m-%d}"
 
 
 # --------------------------------------------------------------------------- figures
