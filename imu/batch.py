@@ -102,7 +102,7 @@ from imu.exercises import (
     profile_name,
 )
 from imu.io.atomic import file_in_the_way
-from imu.io.csv_import import CsvOptions, sniff_delimiter
+from imu.io.csv_import import CsvOptions, not_samples_message, sniff_delimiter
 from imu.io.load import (
     datasets_note,
     exports_once,
@@ -635,7 +635,9 @@ def _search_folder(
     their reason) outside this tool's report tables and outside any dataset of ``imu batch``
     (:func:`imu.io.load.is_batch_dataset`: its files are results, not recordings). Symbolic
     links to folders are not followed. CSVs in ``not_data`` (resolved paths: the manifest
-    given with ``--manifest``) are not data and not counted.
+    given with ``--manifest``) are not data and not counted, nor are CSVs that hold no
+    samples (:func:`imu.io.csv_import.not_samples_message`: a note named ``notes.csv``);
+    the folder's other files (a ``notes.txt``, a ``README.md``) are never read.
 
     The report tables are left out quietly where they belong: in a folder of reports (its
     ``report.html`` beside them and no recording, as ``imu analyze --out`` and a live session
@@ -665,8 +667,8 @@ def _search_folder(
                     recordings.append(path)
             elif (name.endswith(".csv") and not name.endswith(".truth.csv")
                   and name not in NOT_DATA_CSV and path.is_file()
-                  and resolved(path) not in not_data):
-                csvs.append(path)
+                  and resolved(path) not in not_data and not not_samples_message(path)):
+                csvs.append(path)  # (a note named .csv is no data left out: not counted)
         here_recordings = any(r.parent == base for r in recordings)
         if tables and (here_recordings or REPORT_PAGE not in files):
             for table in tables:

@@ -479,16 +479,18 @@ def bridged_note(report: SessionReport, n_samples: int) -> str:
 
     Short gaps (a lost BLE frame or two) are interpolated and cost nothing one by one, so
     the gap note names only the long ones; but 30% of a dead bug's samples lost in 181 short
-    gaps went unsaid in ``imu analyze`` and its report, while ``imu live`` told it.
+    gaps went unsaid in ``imu analyze`` and its report, while ``imu live`` told it. A pause
+    of the measurement (phyphox's) is none of them: nothing went missing.
     """
     fs = report.sampling_rate_hz
-    missing = sum(gap.n_samples for gap in report.meta.gaps)
+    gaps = [gap for gap in report.meta.gaps if not gap.paused]
+    missing = sum(gap.n_samples for gap in gaps)
     lost = sum(round((b - a) * fs) for a, b in report.lost_spans_s)
     bridged = missing - lost
     if n_samples <= 0 or bridged < BRIDGED_NOTE_SHARE * n_samples:
         return ""
     limit = bridged_limit(fs, report.params.max_interp_s)
-    short = sum(1 for gap in report.meta.gaps if gap.n_samples <= limit)
+    short = sum(1 for gap in gaps if gap.n_samples <= limit)
     return (f"{bridged / fs:.1f} s of samples ({100 * bridged / n_samples:.0f}%) were missing "
             f"in {short} short gaps and bridged (interpolated): the reps are measured across "
             "them; keep the sensor near the receiver")
@@ -644,8 +646,9 @@ def _print_and_write(
         print_prose(out, f"{prefix}{session_line(r, row, tempo_given=args.tempo is not None)}")
         summary = summarize(r.reps, r.profile, r.tempo, lost_spans_s=r.lost_spans_s,
                             tolerance=r.tolerance, duration_s=float(row["duration_s"]),
-                            started=r.unfinished, walked_s=r.walked_s)
-        if summary.gap_note:  # what a lost sensor cost, as the HTML report says it
+                            started=r.unfinished, walked_s=r.walked_s,
+                            paused_spans_s=r.paused_spans_s, paused_reason=r.paused_reason)
+        if summary.gap_note:  # what a lost sensor (or a pause) cost, as the HTML report says
             # Of many gaps the first few; the report written below lists them all.
             listed = f"in {Path(args.out) / 'report.html'}"
             print_prose(out, f"{prefix}{summary.gap_text(listed)}")

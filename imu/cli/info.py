@@ -22,7 +22,7 @@ from imu.cli._csvargs import (
     print_repairs,
 )
 from imu.io.gravity import NOISE_MAX_LAG1_CORR
-from imu.io.recording import Recording
+from imu.io.recording import Recording, pauses_s
 from imu.io.summary import RecordingSummary, summarize
 
 EPILOG = f"""\
@@ -103,6 +103,15 @@ def _overview(recording: Recording, s: RecordingSummary) -> Table:
         )
     else:
         table.add_row("gaps", "none")
+    pauses = pauses_s(meta)
+    if pauses:  # gaps with no sample lost: the measurement was paused (in phyphox)
+        spans = ", ".join(f"{a:.1f}-{b:.1f} s" for a, b, _ in pauses[:5])
+        more = f" and {len(pauses) - 5} more" if len(pauses) > 5 else ""
+        table.add_row(
+            "paused",
+            f"{pauses[0][2]}: {sum(b - a for a, b, _ in pauses):.2f} s of the gaps "
+            f"({spans}{more}); no data, nothing lost",
+        )
     if meta.start_time_s:
         start = datetime.fromtimestamp(meta.start_time_s, tz=UTC)
         table.add_row("start", f"{start:%Y-%m-%d %H:%M:%S.%f} UTC ({meta.start_time_s:.3f})")

@@ -27,7 +27,14 @@ from imu.errors import AnalysisError, ImuError
 from imu.exercises import get_profile
 from imu.io.journal import SUFFIX
 from imu.io.phone import detect_phone_format
-from imu.io.recording import ClockMapping, Recording, missing_file, read_recording
+from imu.io.recording import (
+    ClockMapping,
+    Recording,
+    missing_file,
+    pauses_s,
+    read_recording,
+    with_pauses,
+)
 from imu.io.summary import looks_like_parquet
 from imu.live.finish import check_session_name
 from imu.live.session import InterruptHold
@@ -157,19 +164,28 @@ def run(args: argparse.Namespace) -> int:
     return 1 if saved is not None and saved.fallback_reason is not None else 0
 
 
+REPLAY_PAUSE_SLACK_S = 0.25
+"""A replayed gap this close to the edge of a pause of the original is part of the pause, s:
+the virtual sensor sends whole frames of samples, and a recording at another rate is
+interpolated onto the sensor's (:func:`imu.live.sources.replay.at_sensor_rate`)."""
+
+
 def as_replay_of(replayed: Recording, original: Recording, path: Path) -> Recording:
-    """The replay's recording with the original's participant and start time.
+    """The replay's recording with the original's participant, start time and pauses.
 
     A replay streamed a recorded session again: dated at replay time and without its
     participant, it was a second session of "unknown" in another week (trial 22). Its
     device-to-host clock fit is of the virtual sensor against a scaled clock (a drift of
     764810 ppm at --speed 200 on a busy machine), not of any sensor: left out.
-    ``notes["replay_of"]`` names the file replayed.
+    ``notes["replay_of"]`` names the file replayed. Where the original's measurement was
+    paused (in phyphox), the virtual sensor sent nothing and the replay has a gap of lost
+    frames: it is the pause again (:func:`imu.io.recording.with_pauses`), not a lost sensor.
     """
     notes = {k: v for k, v in replayed.meta.notes.items()
              if k not in ("clock_residual_ms", "clock_points")}
     notes["replay_of"] = str(path)
-    return replayed.with_meta(
+    paused = with_pauses(replayed, pauses_s(original.meta), REPLAY_PAUSE_SLACK_S)
+    return paused.with_meta(
         participant=original.meta.participant,
         start_time_s=original.meta.start_time_s or replayed.meta.start_time_s,
         clock=ClockMapping(), notes=notes)

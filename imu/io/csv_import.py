@@ -814,10 +814,7 @@ def read_csv_frame(path: Path, options: CsvOptions) -> pd.DataFrame:
             "app's zip export is read with --format auto, sensor-logger or phyphox)"
         )
     if b"\x00" in head:
-        raise RecordingError(
-            f"{path}: binary data, not a CSV text file; if it is a spreadsheet or text in "
-            "another encoding, save it as 'CSV UTF-8' and pass that file"
-        )
+        raise RecordingError(f"{path}: {BINARY_ADVICE}")
     head, skip, sep_line = _skip_preamble(head)
     if sep_line is not None and options.delimiter is None:
         options = replace(options, delimiter=sep_line)
@@ -995,6 +992,146 @@ def not_csv_message(path: Path, kind: str) -> str:
         "as 'CSV UTF-8' (File > Save As), then pass that file (phyphox: export as CSV, not "
         "Excel)"
     )
+
+
+SAMPLE_INPUTS: Final = (
+    "imu reads recordings (.parquet), CSV files of samples (a time column, 3 acc and 3 gyro "
+    "columns) and phone exports (Sensor Logger, phyphox, Polar Sensor Logger)"
+)
+"""What the commands read, for the refusal of a file that holds no samples."""
+
+SCAN_BYTES: Final = 64 * 1024
+"""How much of a text file :func:`not_samples_message` reads for a row of numbers, bytes."""
+
+IMAGE_MAGICS: Final = (
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"II*\x00", "a TIFF image"),
+    (b"MM\x00*", "a TIFF image"),
+)
+"""First bytes of the pictures a phone or a camera saves, and their names."""
+
+FIELD_SEPARATORS: Final = (",", ";", "\t", "|", None)
+"""The separators a row of numbers is looked for with (None: blanks, as ``str.split``)."""
+
+BINARY_ADVICE: Final = (
+    "binary data, not a CSV text file; if it is a spreadsheet or text in another encoding, "
+    "save it as 'CSV UTF-8' and pass that file"
+)
+"""Why a file with NUL bytes (no text) that is neither Parquet, a zip nor compressed is refused."""
+
+
+def _is_number(text: str) -> bool:
+    """Whether one cell reads as a number (``1.5``, ``-2e-3``, ``0,5``, ``nan``)."""
+    cell = text.strip().strip('"').strip("'").strip()
+    if not cell:
+        return False
+    try:
+        float(cell.replace(",", ".") if DECIMAL_COMMA.fullmatch(cell) else cell)
+    except ValueError:
+        return False
+    return True
+
+
+def is_number_row(line: str) -> bool:
+    """Whether a line of text is a row of samples: 2 numbers or more, half its cells or more.
+
+    Tried with each of :data:`FIELD_SEPARATORS`: a CSV row, a ``;``-separated one with
+    decimal commas, a tab- or blank-separated one. A sentence that holds a number ("Did 3
+    sets of leg raises.") is none: one number among six words.
+    """
+    for sep in FIELD_SEPARATORS:
+        cells = [c for c in line.split(sep) if c.strip()]
+        numbers = sum(_is_number(c) for c in cells)
+        if numbers >= 2 and 2 * numbers >= len(cells):
+            return True
+    return False
+
+
+def _picture_kind(head: bytes) -> str:
+    """What a file whose first bytes are ``head`` is when they show a picture or a video.
+
+    "" for anything else. Phones store pictures as JPEG, PNG or HEIC and videos as MP4 or
+    MOV (ISO media files: ``ftyp`` at byte 4, the brand after it).
+    """
+    for magic, kind in IMAGE_MAGICS:
+        if head.startswith(magic):
+            return kind
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "a WebP image"
+    if head[4:8] == b"ftyp":
+        brand = head[8:12]
+        if brand in (b"heic", b"heix", b"mif1", b"msf1", b"hevc"):
+            return "an HEIC image"
+        if brand == b"avif":
+            return "an AVIF image"
+        return "a video (MP4 or MOV)"
+    return ""
+
+
+def _table_shaped(lines: Sequence[str]) -> bool:
+    """Whether ``lines`` (non-empty) look like a table, of numbers or not.
+
+    A header of 2 cells or more, alone or with a row of as many cells (empty or text: their
+    reader says what is wrong with them).
+    """
+    for sep in (",", ";", "\t", "|"):
+        cells = lines[0].count(sep) + 1
+        if cells >= 2 and (len(lines) == 1
+                           or any(ln.count(sep) + 1 == cells for ln in lines[1:])):
+            return True
+    return False
+
+
+def not_samples_message(path: Path) -> str:
+    """The one-line refusal of a file that cannot hold samples, "" when it may.
+
+    Found from the file's start, before any import option applies: a picture or video, a
+    document or another app's export (:func:`not_csv_kind`: PDF, JSON, HTML, a spreadsheet...),
+    binary data, or text with no row of numbers (:func:`is_number_row`) in its first
+    :data:`SCAN_BYTES` that is no table either (:func:`_table_shaped`): a note
+    (``notes.txt``, ``README.md``) given by mistake was read as a CSV whose one column was its
+    first line, and sent the user to ``--exercise`` and then to ``--time-col``. A Parquet
+    file, a zip (a phone export), a compressed file and a file named ``.parquet`` are left to
+    their readers, which say what is wrong with them; so is a table of text or empty cells
+    (a CSV header alone, or with rows of empty values: the reader names what is missing).
+    """
+    if path.suffix.lower() in {".parquet", ".pq"} or not path.is_file():
+        return ""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(SCAN_BYTES)
+    except OSError:
+        return ""  # the reader says what is wrong
+    if not head.strip() or head.startswith(b"PAR1") or _compression(head) is not None:
+        return ""
+    picture = _picture_kind(head)
+    if picture:
+        return f"{path}: {picture}, not sensor data; {SAMPLE_INPUTS}: give one of those"
+    kind = not_csv_kind(path, head)
+    if kind:
+        return not_csv_message(path, kind)
+    if head[:2] == b"PK":
+        return ""  # a phone export's zip, or a damaged one: its reader says which
+    codec = _text_codec(head)
+    if codec is None and b"\x00" in head:
+        return f"{path}: {BINARY_ADVICE}"
+    try:
+        text = head.decode(codec or "utf-8", "replace")
+    except LookupError:
+        return ""
+    if len(head) == SCAN_BYTES:  # the last line may be cut: not judged
+        text = text[: text.rfind("\n") + 1] or text
+    lines = [ln.strip() for ln in text.lstrip("\ufeff").splitlines() if ln.strip()]
+    if not lines or any(is_number_row(ln) for ln in lines) or _table_shaped(lines):
+        return ""
+    first = lines[0] if len(lines[0]) <= 60 else f"{lines[0][:57]}..."
+    alone = sum(_is_number(ln) for ln in lines)
+    what = ("one column of numbers, not a table of samples" if 2 * alone >= len(lines)
+            else "text with no row of numbers in it, not a table of samples")
+    return f"{path}: {what} (it starts {first!r}); {SAMPLE_INPUTS}: give one of those"
 
 
 def not_utf8_message(path: Path, text: bytes | None = None) -> str:

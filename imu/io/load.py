@@ -48,6 +48,7 @@ from imu.io.csv_import import (
     import_frame,
     not_csv_kind,
     not_csv_message,
+    not_samples_message,
     read_csv_for_import,
 )
 from imu.io.phone import (
@@ -621,7 +622,9 @@ def not_a_recording(path: Path) -> str:
     sets or session table of ``imu analyze`` or ``imu live`` (a report, not the data). Those
     would otherwise read as binary data or a plain table to import. Also a named pipe, socket
     or device (:func:`not_a_regular_file`), refused before anything opens it (a pipe nobody
-    writes would block for ever).
+    writes would block for ever); and a file that cannot hold samples at all
+    (:func:`imu.io.csv_import.not_samples_message`: a text note, a picture, a PDF...), refused
+    before anything asks for its exercise or its columns.
     """
     from imu.io.journal import MAGIC, MAGIC_V1, is_recovered_journal
 
@@ -648,7 +651,7 @@ def not_a_recording(path: Path) -> str:
             "report), not a recording; give the recording it came from (NAME.parquet beside "
             "the NAME/ folder of reports, or the file the batch dataset's session names)"
         )
-    return ""
+    return not_samples_message(path)
 
 
 def report_table_kind(path: Path) -> str:

@@ -44,8 +44,12 @@ phyphox (https://phyphox.org; CSV export of an experiment)
     (semicolon with decimal commas). A zip export has the data CSV(s) and ``meta/time.csv``
     (``event, experiment time, system time``: the Unix time of START). Two separate
     experiments (one per sensor) are aligned by their START system times; without them they are
-    assumed to have started together (a warning says so). Only the first START of an
-    experiment is used (pausing and resuming is not supported).
+    assumed to have started together (a warning says so). A measurement paused and resumed
+    has a PAUSE and another START for each pause: phyphox's experiment time stands still
+    while paused, so each sample is placed by the START before it, and the pause is a gap of
+    its real length with the reason ``paused in phyphox``
+    (:data:`imu.io.recording.REASON_PAUSED_PHYPHOX`), which the reports call a pause, not a
+    lost sensor.
 
 Polar Sensor Logger (the Android app that records a Polar sensor: one ``;``-separated file per
 stream, ``..._ACC.txt`` in mg and ``..._GYRO.txt`` in deg/s, on the sensor's clock)
@@ -93,7 +97,7 @@ from imu.io.csv_import import (
     import_frame,
     incomplete_message,
 )
-from imu.io.recording import Gap, Recording, one_line
+from imu.io.recording import REASON_PAUSED_PHYPHOX, Gap, Recording, one_line
 from imu.io.repairs import REPAIRS_NOTE, Repair, plural
 from imu.io.resample import (
     TimingStats,
@@ -233,6 +237,9 @@ class _Stream:
     """Shape (n,): the times as the file writes them, for messages (None: ``t_s``)."""
     untimed: npt.NDArray[np.int64] | None = None
     """Positions (0-based data rows) of the rows dropped for their time (``n_dropped``)."""
+    paused_s: tuple[tuple[float, float], ...] = ()
+    """Where the app's measurement was paused, (start, end) on ``t_s``'s clock, s: no
+    samples there, and none lost (phyphox's PAUSE and START in ``meta/time.csv``)."""
 
     @property
     def rows_read(self) -> int:
@@ -1004,10 +1011,24 @@ the app's own restart, are none), s."""
 
 def _px_pauses(starts: list[tuple[float, float]]) -> int:
     """How many of ``starts`` resume after a pause of :data:`PX_PAUSE_MIN_S` or more."""
+    return len(_px_paused_s(starts))
+
+
+def _px_paused_s(starts: list[tuple[float, float]]) -> tuple[tuple[float, float], ...]:
+    """The pauses before ``starts``' resumes, (start, end) in s since the first START.
+
+    On the clock of :func:`_px_resumed`'s times: a resume at experiment time ``e`` ends the
+    pause that began at ``e`` plus the pauses before it. Only pauses of
+    :data:`PX_PAUSE_MIN_S` or more (as :func:`_px_pauses` counts them).
+    """
     if len(starts) < 2:
-        return 0
-    shift = np.array([u - e for e, u in starts])
-    return int(np.count_nonzero(np.diff(shift) >= PX_PAUSE_MIN_S))
+        return ()
+    shift = np.array([u - e for e, u in starts]) - (starts[0][1] - starts[0][0])
+    shift = np.maximum.accumulate(np.maximum(shift, 0.0))  # as _px_resumed places samples
+    return tuple(
+        (e + float(shift[i - 1]), e + float(shift[i]))
+        for i, (e, _) in enumerate(starts) if i and shift[i] - shift[i - 1] >= PX_PAUSE_MIN_S
+    )
 
 
 def _phyphox(path: Path) -> tuple[_Stream, _Stream, str, dict[str, str], list[str]]:
@@ -1080,7 +1101,8 @@ def _phyphox(path: Path) -> tuple[_Stream, _Stream, str, dict[str, str], list[st
         t = sub[PX_TIME].to_numpy(dtype=np.float64)
         raw_t = t.copy()
         t, paused_s = _px_resumed(t, resumes[key])
-        n = _px_pauses(resumes[key])
+        pauses = _px_paused_s(resumes[key])
+        n = len(pauses)
         if n and key == "acc":
             warnings.append(
                 f"the measurement was paused {'once' if n == 1 else f'{n} times'} in phyphox "
@@ -1089,16 +1111,19 @@ def _phyphox(path: Path) -> tuple[_Stream, _Stream, str, dict[str, str], list[st
                 "pause, which is a gap with no samples (a rep there is not counted)")
         if use_abs and start is not None:
             t = t + start
+            pauses = tuple((a + start, b + start) for a, b in pauses)
         streams[key] = _Stream(
             t, sub[list(cols)].to_numpy(dtype=np.float64), name, int(np.count_nonzero(~timed)),
             rows=np.flatnonzero(timed).astype(np.int64), n_read=len(frame), cols=cols,
             time_col=PX_TIME, raw_t=raw_t, untimed=np.flatnonzero(~timed).astype(np.int64),
+            paused_s=pauses,
         )
     if streams["acc"].t_s.size == 0 or streams["gyr"].t_s.size == 0:
         raise ImportOptionsError(f"{path}: the phyphox export holds no rows with a time")
     base = min(_earliest(streams["acc"].t_s), _earliest(streams["gyr"].t_s))
-    acc = replace(streams["acc"], t_s=streams["acc"].t_s - base)
-    gyr = replace(streams["gyr"], t_s=streams["gyr"].t_s - base)
+    acc, gyr = (replace(s, t_s=s.t_s - base,
+                        paused_s=tuple((a - base, b - base) for a, b in s.paused_s))
+                for s in (streams["acc"], streams["gyr"]))
     notes = {"import_format": "phyphox", "acc_file": acc.label, "gyr_file": gyr.label}
     if use_abs:
         notes["start_unix_s"] = f"{base:.6f}"
@@ -1616,6 +1641,7 @@ def _join(
     ok = ok_a & ok_w
     reasons = _gap_reasons(grid, ((acc, ok_a, "accelerometer"), (gyr, ok_w, "gyroscope")),
                            max_gap_s)
+    _mark_paused(reasons, grid, (*acc.paused_s, *gyr.paused_s), max_gap_s)
     repairs += _span_repairs(grid, rate_hz, acc, gyr)
     frame = pd.DataFrame(
         {
@@ -1717,6 +1743,27 @@ def _gap_reasons(
         reasons[grid < s.t_s[0]] = f"no {kind} samples: {s.label} starts later"
         reasons[grid > s.t_s[-1]] = f"no {kind} samples: {s.label} ends earlier"
     return reasons
+
+
+def _mark_paused(reasons: npt.NDArray[np.object_], grid: FloatArray,
+                 paused_s: Sequence[tuple[float, float]], max_gap_s: float) -> None:
+    """Give the gap points within a pause the reason ``paused in phyphox`` (in place).
+
+    The samples either side of a pause lie up to a sample interval outside it: gap points
+    within ``max_gap_s`` of its edges belong to it (a shorter stretch without samples is no
+    gap at all). A gap that reaches further, the stream lost before or after the pause, keeps
+    its own reason there.
+
+    Args:
+        reasons: shape (m,), from :func:`_gap_reasons` ("" where both sensors have samples).
+        grid: shape (m,), grid times, s.
+        paused_s: the pauses, (start, end) on the grid's clock, s.
+        max_gap_s: the gap limit, s.
+
+    """
+    for a, b in paused_s:
+        inside = (grid >= a - max_gap_s) & (grid <= b + max_gap_s) & (reasons != "")
+        reasons[inside] = REASON_PAUSED_PHYPHOX
 
 
 def _span_repairs(grid: FloatArray, rate_hz: float, acc: _Stream, gyr: _Stream) -> list[Repair]:

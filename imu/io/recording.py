@@ -4,7 +4,9 @@ A :class:`Recording` holds samples on a **uniform grid** at ``meta.sampling_rate
 sample ``i`` was taken ``i / sampling_rate_hz`` seconds after the first one. Samples the
 sensor never delivered (lost packets, a dropped link, a hole in an imported CSV) are NaN in
 every channel and listed in ``meta.gaps`` as half-open index intervals ``[start, end)``; they
-are never interpolated across.
+are never interpolated across. A stretch where the measurement was paused on purpose (phyphox's
+pause button) is a gap too, with no samples, whose reason says so (:attr:`Gap.paused`,
+:data:`PAUSE_REASONS`): the reports call it a pause, not a sensor that was lost.
 
 File format: one Parquet file with columns ``time_s`` (seconds from the first sample),
 ``acc_x, acc_y, acc_z`` (m/s^2) and ``gyr_x, gyr_y, gyr_z`` (rad/s), all float64, and the
@@ -15,13 +17,14 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import itertools
 import json
 import logging
 import os
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
@@ -40,6 +43,19 @@ METADATA_KEY = b"imu.recording"
 FloatArray = npt.NDArray[np.float64]
 
 
+REASON_PAUSED_PHYPHOX: Final = "paused in phyphox"
+"""Gap reason: a phyphox export's ``meta/time.csv`` says the measurement was paused then
+(a PAUSE, then a START to resume it; :mod:`imu.io.phone`)."""
+
+REASON_PAUSED_PHONE: Final = "paused on the phone"
+"""Gap reason: a phone app streaming live stopped measuring (phyphox paused, Sensor Logger sent
+nothing new while its messages went on; :mod:`imu.io.recorders.timed`)."""
+
+PAUSE_REASONS: Final = (REASON_PAUSED_PHYPHOX, REASON_PAUSED_PHONE)
+"""Gap reasons of a pause the person made: no sample was measured, none was lost. Each reads
+after "the measurement was" in the reports ("the measurement was paused in phyphox")."""
+
+
 @dataclass(frozen=True)
 class Gap:
     """Samples ``[start, end)`` that were never received; NaN in the recording."""
@@ -52,6 +68,16 @@ class Gap:
     def n_samples(self) -> int:
         """Number of missing samples."""
         return self.end - self.start
+
+    @property
+    def paused(self) -> bool:
+        """Whether the measurement was paused here, rather than samples lost.
+
+        Every reason is one of :data:`PAUSE_REASONS`. Gaps joined with other reasons
+        (``"paused in phyphox; missing values"``, see :func:`imu.io.load.merged_gaps`) are
+        no pause: something was lost there too.
+        """
+        return all(part in PAUSE_REASONS for part in self.reason.split("; "))
 
 
 @dataclass(frozen=True)
@@ -286,6 +312,54 @@ def cut_recording(recording: Recording, start: int, end: int) -> Recording:
         notes=notes,
     )
     return Recording(recording.acc[start:end], recording.gyr[start:end], meta)
+
+
+def pauses_s(meta: RecordingMeta) -> tuple[tuple[float, float, str], ...]:
+    """The recording's paused stretches (:attr:`Gap.paused`): (start s, end s, reason) each.
+
+    Seconds from the first sample, half-open, in time order; touching pauses of one reason
+    are one.
+    """
+    fs = meta.sampling_rate_hz
+    out: list[tuple[float, float, str]] = []
+    for g in sorted((g for g in meta.gaps if g.paused), key=lambda g: (g.start, g.end)):
+        if out and g.start / fs <= out[-1][1] and g.reason == out[-1][2]:
+            out[-1] = (out[-1][0], max(out[-1][1], g.end / fs), g.reason)
+        else:
+            out.append((g.start / fs, g.end / fs, g.reason))
+    return tuple(out)
+
+
+def with_pauses(recording: Recording, pauses: Sequence[tuple[float, float, str]],
+                slack_s: float = 0.0) -> Recording:
+    """``recording`` with the samples of its gaps that lie in ``pauses`` marked paused.
+
+    A recording made again from another (``imu replay`` streams one through the virtual
+    sensor, which sends nothing where it has no samples) has gaps where the original was
+    paused, with the reason of a lost stream: each such gap is split, its part within a
+    pause (widened by ``slack_s`` on each side, s: a frame of samples around its edges)
+    taking the pause's reason. Samples are shared, not copied.
+
+    Args:
+        recording: the recording whose gaps to mark.
+        pauses: (start s, end s, reason) on ``recording``'s clock (:func:`pauses_s`).
+        slack_s: how far beyond a pause's edges a gap still belongs to it, s.
+
+    """
+    if not pauses or not recording.meta.gaps:
+        return recording
+    fs = recording.sampling_rate_hz
+    gaps: list[Gap] = []
+    for g in recording.meta.gaps:
+        t = np.arange(g.start, g.end) / fs
+        why = np.full(t.size, g.reason, dtype=object)
+        for a, b, reason in pauses:
+            why[(t >= a - slack_s) & (t < b + slack_s)] = reason
+        change = np.flatnonzero(why[1:] != why[:-1]) + 1
+        bounds = [0, *change.tolist(), t.size]
+        gaps += [Gap(g.start + i, g.start + j, str(why[i]))
+                 for i, j in itertools.pairwise(bounds)]
+    return recording.with_meta(gaps=tuple(gaps))
 
 
 def one_line(exc: BaseException) -> str:

@@ -50,12 +50,18 @@ from imu.io.journal import (
     set_aside,
 )
 from imu.io.recorders import LOST_AT_END_NOTE
-from imu.io.recording import Recording, read_recording, write_recording
+from imu.io.recording import Recording, pauses_s, read_recording, write_recording
 from imu.live.session import InterruptHold, LiveResult
 from imu.report.coaching import MIN_ANALYSIS_S, early_stop_verdict
 from imu.report.mismatch import exercise_mismatch
-from imu.report.session import SessionReport, data_seconds, lost_spans_s, walked_s
-from imu.report.summary import counted_words, lost_s, missed_note, summarize
+from imu.report.session import (
+    SessionReport,
+    data_seconds,
+    lost_spans_s,
+    paused_spans_s,
+    walked_s,
+)
+from imu.report.summary import counted_words, duration_words, lost_s, missed_note, summarize
 from imu.report.tables import (
     REPORT_FILES,
     ReportError,
@@ -97,9 +103,10 @@ def live_report(
     table = reps_table(reps, profile)
     sets = sets_table(table, profile)
     lost = lost_s(lost_spans_s(recording.meta, recording.sampling_rate_hz))
+    paused = paused_spans_s(recording.meta, recording.sampling_rate_hz)
     walked = walked_s(recording, table)
     session = session_table(table, sets, profile, tempo, recording.meta, recording.duration_s,
-                            lost, unfinished, walked)
+                            lost, unfinished, walked, paused_spans_s=paused)
     meta = recording.meta
     return SessionReport(
         reps=table,
@@ -580,6 +587,8 @@ def coaching_lines(report: SessionReport) -> list[str]:
     """
     summary = summarize(report.reps, report.profile, report.tempo,
                         lost_spans_s=report.lost_spans_s, tolerance=report.tolerance,
+                        paused_spans_s=report.paused_spans_s,
+                        paused_reason=report.paused_reason,
                         duration_s=_duration_s(report), started=report.unfinished,
                         walked_s=report.walked_s)
     lines = [summary.gap_note] if summary.gap_note else []
@@ -631,15 +640,27 @@ def lost_at_end_s(recording: Recording) -> float:
 
 
 def recording_loss_words(recording: Recording) -> str:
-    """What was lost: "12 samples lost in 2 gaps", "the last 14 s lost...", "no samples lost"."""
-    gaps = recording.meta.gaps
-    inside = (f"{count(recording.missing_samples, 'sample')} lost in {count(len(gaps), 'gap')}"
+    """What was lost: "12 samples lost in 2 gaps", "the last 14 s lost...", "no samples lost".
+
+    A pause of the measurement lost nothing: it follows, in its own words ("no samples lost;
+    paused on the phone for 4 min").
+    """
+    gaps = [g for g in recording.meta.gaps if not g.paused]
+    missing = sum(g.n_samples for g in gaps)
+    inside = (f"{count(missing, 'sample')} lost in {count(len(gaps), 'gap')}"
               if gaps else "")
     tail_s = lost_at_end_s(recording)
     if tail_s < 0.5:
-        return inside or "no samples lost"
-    tail = f"the last {tail_s:.0f} s lost (the sensor was gone when the session ended)"
-    return f"{inside}, and {tail}" if inside else tail
+        words = inside or "no samples lost"
+    else:
+        tail = f"the last {tail_s:.0f} s lost (the sensor was gone when the session ended)"
+        words = f"{inside}, and {tail}" if inside else tail
+    pauses = pauses_s(recording.meta)
+    if not pauses:
+        return words
+    paused_s = sum(b - a for a, b, _ in pauses)
+    times = f" {count(len(pauses), 'time')}," if len(pauses) > 1 else ""
+    return f"{words}; {pauses[0][2]}{times} for {duration_words(paused_s)}"
 
 
 def _print_summary(saved: SavedSession, recording: Recording, tempo: Tempo,

@@ -40,7 +40,7 @@ Verdicts describe movement only; they never diagnose pain or injury (see :data:`
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, Literal
 
@@ -540,6 +540,7 @@ def session_verdict(
     lost_s: float = 0.0,
     started: bool | None = None,
     walked_s: float = 0.0,
+    paused_spans_s: Sequence[tuple[float, float]] = (),
 ) -> Verdict:
     """The verdict of one session (rules in the module docstring).
 
@@ -563,8 +564,15 @@ def session_verdict(
         walked_s: how long the person walked in the recording, s (0: not known). With no
             rep, :data:`WALK_ONLY_S` or more make the verdict a walk: the analyzer leaves
             walking out, and "the pelvis did not rotate" would be wrong.
+        paused_spans_s: where the measurement was paused, (start, end) in s on the reps'
+            clock (phyphox's pause: no data, and no sensor to blame; part of
+            ``duration_s``). The rules of a session with no rep that ended early or lost its
+            sensor judge the time measured, without the pauses, and a hold over a pause is
+            neither cut by the recording's ends nor told to keep the sensor near the
+            receiver.
 
     """
+    paused_s = float(sum(b - a for a, b in paused_spans_s))
     if reps.empty and duration_s is not None and duration_s < MIN_ANALYSIS_S:
         return Verdict(
             "too_short",
@@ -573,17 +581,19 @@ def session_verdict(
             "whole set.",
         )
     if reps.empty and duration_s is not None:
-        early = early_stop_verdict(profile, tempo, duration_s, started=started)
+        measured_s = max(duration_s - paused_s, 0.0)  # a pause measured nothing
+        early = early_stop_verdict(profile, tempo, measured_s, started=started)
         if early is not None:
             return early
-        if lost_s >= MOSTLY_LOST_SHARE * duration_s:
+        if lost_s > 0.0 and lost_s >= MOSTLY_LOST_SHARE * measured_s:
             unit = "hold" if profile.isometric else "rep"
+            besides = f", besides {paused_s:.0f} s paused" if paused_s >= 0.5 else ""
             return Verdict(
                 "too_short",
-                f"The sensor was lost for {lost_s:.0f} s of the {duration_s:.0f} s recorded, "
-                f"and no {unit} was found in the {max(duration_s - lost_s, 0.0):.0f} s it was "
-                "heard: too little to tell. Keep the sensor charged and near the receiver, "
-                "and record the set again.",
+                f"The sensor was lost for {lost_s:.0f} s of the {measured_s:.0f} s recorded"
+                f"{besides}, and no {unit} was found in the "
+                f"{max(measured_s - lost_s, 0.0):.0f} s it was heard: too little to tell. Keep "
+                "the sensor charged and near the receiver, and record the set again.",
             )
     if reps.empty and walked_s >= WALK_ONLY_S:
         unit = "hold" if profile.isometric else "rep"
@@ -667,7 +677,7 @@ def session_verdict(
             )
         return Verdict("none", _standing(reps, profile, needed, eccentric_s, tempo))
     if profile.isometric and tempo is not None and "tempo_ok" in reps.columns:
-        return Verdict("none", _hold_standing(reps, tempo, lost_s))
+        return Verdict("none", _hold_standing(reps, tempo, lost_s, paused_spans_s))
     return Verdict("none", _with_note(
         "Keep this variant: no progression or regression suggested.",
         slower_descent_note(reps, profile, prescribed_eccentric_s(reps, profile, tempo), tempo)))
@@ -683,25 +693,43 @@ A crunch's "holds" as a plank last about 3 s, a tilt drill's its 5 s; a beginner
 8 s against a 10 s target is a short plank (at 10 s it was called reps, trial 20)."""
 
 
-def cut_by_the_ends(reps: pd.DataFrame, lost_s: float) -> bool:
+def cut_by_the_ends(reps: pd.DataFrame, lost_s: float,
+                    paused_spans_s: Sequence[tuple[float, float]] = ()) -> bool:
     """Whether the reps over a data gap (``in_gap``) were cut by the recording's ends.
 
     With no sample lost (``lost_s``, the gaps too long to bridge, s, is 0) and every such
     rep the recording's first or last: the recording began or ended during it (stopped
-    mid-plank), which no sensor advice mends. False when no rep is over a gap.
+    mid-plank), which no sensor advice mends. False when no rep is over a gap, and when one
+    is over a pause of the measurement (``paused_spans_s``, (start, end) s on the reps'
+    clock: within :data:`OVER_PAUSE_S` of the rep), which cut it instead.
     """
     if "in_gap" not in reps:
         return False
     unjudged = np.flatnonzero(reps["in_gap"].astype("boolean").fillna(False).to_numpy(bool))
+    if paused_spans_s and len(unjudged) and {"start_s", "ecc_end_s"} <= set(reps.columns):
+        start = reps["start_s"].to_numpy(dtype=float)[unjudged]
+        end = reps["ecc_end_s"].to_numpy(dtype=float)[unjudged]
+        if any(np.any((start < b + OVER_PAUSE_S) & (end > a - OVER_PAUSE_S))
+               for a, b in paused_spans_s):
+            return False
     return (lost_s <= 0.0 and len(unjudged) > 0
             and all(i in (0, len(reps) - 1) for i in unjudged))
 
 
-def _hold_standing(reps: pd.DataFrame, tempo: Tempo, lost_s: float = 0.0) -> str:
+OVER_PAUSE_S: Final = 1.0
+"""A rep over a data gap that ends (starts) this close before (after) a pause of the
+measurement, or spans it, was cut by the pause, s: its phase was under way when the samples
+stopped."""
+
+
+def _hold_standing(reps: pd.DataFrame, tempo: Tempo, lost_s: float = 0.0,
+                   paused_spans_s: Sequence[tuple[float, float]] = ()) -> str:
     """A plank's verdict by time held: how many holds lasted the prescription.
 
     ``lost_s``: how long the sensor was lost, s. With nothing lost, a hold not judged was
-    cut by the recording's start or end (stopped mid-plank): no advice about the sensor.
+    cut by the recording's start or end (stopped mid-plank), or by a pause of the
+    measurement (``paused_spans_s``, (start, end) s: phyphox's pause): no advice about the
+    sensor.
     """
     n = len(reps)
     # Long enough by the analyzer's rule for a hold: a tenth (at least min_s) under the target.
@@ -715,7 +743,7 @@ def _hold_standing(reps: pd.DataFrame, tempo: Tempo, lost_s: float = 0.0) -> str
     # A hold over a data gap lasted an unknown time: it is left out, and the verdict says so.
     gap = (reps["in_gap"].fillna(False).astype(bool) if "in_gap" in reps
            else pd.Series(False, index=reps.index))
-    cut = cut_by_the_ends(reps, lost_s)
+    cut = cut_by_the_ends(reps, lost_s, paused_spans_s)
     unjudged = ("" if not gap.any() else
                 f" ({int(gap.sum())} cut by the recording's start or end, not judged)" if cut
                 else f" ({int(gap.sum())} over a data gap, not judged)")
@@ -724,6 +752,11 @@ def _hold_standing(reps: pd.DataFrame, tempo: Tempo, lost_s: float = 0.0) -> str
         which = "the hold, so it" if len(gap) == 1 else "every hold, so none"
         return (f"The recording began or ended during {which} could not be timed: record "
                 "each hold whole, from getting into position to getting down.")
+    if n == 0 and lost_s <= 0.0 and paused_spans_s:
+        which = ("the hold, so it could not" if len(gap) == 1
+                 else "every hold, so none could")
+        return (f"The measurement was paused during {which} be timed: record each hold "
+                "whole, without pausing the measurement.")
     if n == 0:
         return ("Samples were lost during every hold, so none could be timed: keep the "
                 "sensor close to the receiver and record again.")

@@ -751,22 +751,27 @@ def summary_html(summary: Summary, name: str = "") -> str:
 
 
 def _gap_html(summary: Summary) -> list[str]:
-    """The summary card's "Data lost" line, and the list of every gap when it names a few.
+    """The summary card's "Paused" and "Data lost" lines, and the list of every gap.
 
     Of many gaps (149) the line names the first few and "... and 146 more, all listed
-    below"; the whole list follows, folded (``<details>``), one gap a line. No parts without
-    a gap.
+    below"; the whole list follows, folded (``<details>``), one gap a line. A pause of the
+    measurement (phyphox's) has its own line, "Paused", with no word of a lost sensor. No
+    parts without a gap.
     """
-    if not summary.gap_note:
-        return []
-    spans = summary.lost_spans_s
-    many = len(spans) > GAPS_NAMED
-    note = summary.gap_text("below") if many else summary.gap_note
-    parts = [f'<p class="gap"><strong>Data lost:</strong> {html.escape(note)}</p>']
-    if many:
-        items = "".join(f"<li>{span_text(a, b)}</li>" for a, b in spans)
-        parts.append(f'<details class="gaps"><summary>All {len(spans)} gaps (s from the '
-                     f"start)</summary><ol>{items}</ol></details>")
+    parts: list[str] = []
+    for label, spans, what, text in (
+        ("Paused", summary.paused_spans_s, "pauses", summary.pause_text),
+        ("Data lost", summary.lost_spans_s, "gaps", summary.lost_text),
+    ):
+        many = len(spans) > GAPS_NAMED
+        note = text("below" if many else "")
+        if not note:
+            continue
+        parts.append(f'<p class="gap"><strong>{label}:</strong> {html.escape(note)}</p>')
+        if many:
+            items = "".join(f"<li>{span_text(a, b)}</li>" for a, b in spans)
+            parts.append(f'<details class="gaps"><summary>All {len(spans)} {what} (s from the '
+                         f"start)</summary><ol>{items}</ol></details>")
     return parts
 
 
@@ -945,9 +950,17 @@ def session_details(reports: Sequence[SessionReport], session: pd.DataFrame) -> 
     names = [str(n) for n in session["recording"]] if "recording" in session else ["Value"]
     unit = "Holds" if holds else "Hip drives" if strict else "Reps"
     computed: dict[str, list[tuple[str, list[str]]]] = {}  # rows after a column's row
-    if any(r.lost_spans_s for r in reports) or any(_gap_count(r.reps) for r in reports):
+    lost = any(r.lost_spans_s for r in reports)
+    over_gaps = any(_gap_count(r.reps) for r in reports)
+    paused = any(r.paused_spans_s for r in reports)
+    if lost or (over_gaps and not paused):
         computed["duration_s"] = [("Time the sensor was lost (s)",
                                    [f"{lost_s(r.lost_spans_s):.1f}" for r in reports])]
+    if paused:  # no data, and nothing lost: said apart from a lost sensor
+        computed.setdefault("duration_s", []).append(
+            ("Time the measurement was paused (s)",
+             [f"{lost_s(r.paused_spans_s):.1f}" for r in reports]))
+    if lost or over_gaps:
         computed["reps"] = [(f"{unit} over a data gap, not judged",
                              [str(_gap_count(r.reps)) for r in reports])]
     if (not strict and "uncertain_reps" in session
@@ -1221,6 +1234,7 @@ def render_html(
     # Told the duration, a session with no rep that ended before one could be finished
     # gets the session table's verdict ("Stopped after 5 s, ..."), not "No reps found".
     summaries = [summarize(r.reps, r.profile, r.tempo, lost_spans_s=r.lost_spans_s,
+                           paused_spans_s=r.paused_spans_s, paused_reason=r.paused_reason,
                            tolerance=r.tolerance,
                            duration_s=(float(r.session["duration_s"].iloc[0])
                                        if len(r.session) else None),

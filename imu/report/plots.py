@@ -324,19 +324,33 @@ def legend_columns(labels: Sequence[str], layout: PlotLayout) -> int:
 GAP_LABEL: Final = "no data: the sensor was lost"
 """Legend of the hatched band over a data gap in the tilt figure."""
 
+PAUSE_HATCH: Final = ".."
+"""Hatch of a pause of the measurement (phyphox's): no data, but nothing lost, so not the
+lost sensor's :data:`GAP_HATCH`."""
+
+
+def pause_label(reason: str) -> str:
+    """Legend of the dotted band over a pause in the tilt figure: "no data: paused in phyphox".
+
+    ``reason``: the pause's gap reason (:data:`imu.io.recording.PAUSE_REASONS`).
+    """
+    return f"no data: {reason}"
+
 GAP_REP_LABEL: Final = "over a data gap: not judged"
 """Legend of the hatched band behind a rep over a data gap in the rep figures."""
 
 
-def _gap_band(ax: Axes, lo: float, hi: float, label: str | None, over: bool = True) -> None:
+def _gap_band(ax: Axes, lo: float, hi: float, label: str | None, over: bool = True,
+              hatch: str = GAP_HATCH) -> None:
     """A hatched band from ``lo`` to ``hi`` (x data units): no data.
 
     ``over``: it hides what is under it (the phase shading of the tilt figure, which would
     show the gap as part of a phase); else it is drawn behind the bars and points of a rep
-    over a gap, which stay visible.
+    over a gap, which stay visible. ``hatch``: :data:`GAP_HATCH` for a lost sensor,
+    :data:`PAUSE_HATCH` for a pause of the measurement.
     """
     ax.axvspan(lo, hi, facecolor="#ffffff" if over else "none", edgecolor=GAP_EDGE,
-               hatch=GAP_HATCH, lw=0, zorder=1.5 if over else 0.8, label=label)
+               hatch=hatch, lw=0, zorder=1.5 if over else 0.8, label=label)
 
 
 def angle_figure(report: SessionReport, layout: PlotLayout = WIDE) -> Figure:
@@ -346,7 +360,9 @@ def angle_figure(report: SessionReport, layout: PlotLayout = WIDE) -> Figure:
     :data:`imu.exercises.FAULT_WORDS`); marks of one rep stack above its top (of a hold,
     above its middle). A data gap
     (:attr:`SessionReport.lost_spans_s`) breaks the trace and is hatched "no data", never
-    drawn as a line through it nor shaded as part of a phase. The sets are named above.
+    drawn as a line through it nor shaded as part of a phase; so is a pause of the
+    measurement (:attr:`SessionReport.paused_spans_s`), dotted and named for what it was
+    ("no data: paused in phyphox"). The sets are named above.
     """
     fig = _figure(3.6, layout)
     ax = fig.add_subplot()
@@ -355,7 +371,8 @@ def angle_figure(report: SessionReport, layout: PlotLayout = WIDE) -> Figure:
     angle_all = report.trace[:, 0].copy() if len(report.trace) else np.empty(0)
     t_all = report.trace_time_s
     lost = report.lost_spans_s
-    for a, b in lost:  # rows held through a gap (and the filter's lag after it): no data
+    paused = report.paused_spans_s
+    for a, b in (*lost, *paused):  # rows held through a gap (and the filter's lag): no data
         lag = min(report.trace_start_s - report.first_sample_s, 0.0)
         angle_all[(t_all >= a + lag) & (t_all < b)] = np.nan
     sl = decimate(len(angle_all))
@@ -372,6 +389,9 @@ def angle_figure(report: SessionReport, layout: PlotLayout = WIDE) -> Figure:
             )
     for i, (a, b) in enumerate(lost):
         _gap_band(ax, a, b, GAP_LABEL if i == 0 else None)
+    for i, (a, b) in enumerate(paused):
+        _gap_band(ax, a, b, pause_label(report.paused_reason) if i == 0 else None,
+                  hatch=PAUSE_HATCH)
     ax.plot(t, angle, color="#222", lw=0.8, label="pelvis tilt")
     valid = ~np.isnan(angle)
     if len(reps) and valid.any():
@@ -594,6 +614,9 @@ def report_figures(
              "swings marked with a star and each fault with its own marker")
     gaps = ("; the time the sensor was lost is hatched, no data" if report.lost_spans_s
             else "")
+    if report.paused_spans_s:  # no data either, but nothing lost
+        gaps += (f"; the time the measurement was {report.paused_reason} is dotted, no "
+                 "data")
     named = "" if profile.every_rep_is_swing else " and the sets named above"
     if profile.every_rep_is_swing:
         unit, marks = HIP_DRIVE, f"each marked with a star as a {swing_words(profile)}"

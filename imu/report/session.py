@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
@@ -16,7 +17,7 @@ from imu.core.locomotion import walking_samples
 from imu.core.metrics import TempoTolerance
 from imu.errors import AnalysisError, ImuError
 from imu.exercises import ExerciseProfile, get_profile
-from imu.io.recording import Recording, RecordingMeta
+from imu.io.recording import Gap, Recording, RecordingMeta
 from imu.report.coaching import MIN_ANALYSIS_S
 from imu.report.summary import lost_s
 from imu.report.tables import reps_table, session_table, sets_table
@@ -139,6 +140,21 @@ class SessionReport:
             return spans
         return tuple((a + self.first_sample_s, b + self.first_sample_s) for a, b in spans)
 
+    @property
+    def paused_spans_s(self) -> tuple[tuple[float, float], ...]:
+        """Where the measurement was paused, as (start, end) in s on the reps' clock.
+
+        The pauses (:attr:`imu.io.recording.Gap.paused`) as :attr:`lost_spans_s` has the
+        gaps (those the analyzer bridges left out): no data there, and nothing lost.
+        """
+        spans = paused_spans_s(self.meta, self.sampling_rate_hz, self.params.max_interp_s)
+        return tuple((a + self.first_sample_s, b + self.first_sample_s) for a, b in spans)
+
+    @property
+    def paused_reason(self) -> str:
+        """How the measurement was paused, "paused in phyphox" ("" when it never was)."""
+        return pause_reason(self.meta)
+
 
 def bridged_limit(sampling_rate_hz: float, max_interp_s: float | None = None) -> int:
     """The longest run of missing samples the analyzer bridges (interpolates), samples.
@@ -158,10 +174,34 @@ def lost_spans_s(meta: RecordingMeta, sampling_rate_hz: float,
     analyzer's own rule, in samples: it fills a run of up to ``max(1, round(max_interp_s x
     rate))`` missing samples (:class:`imu.core.stream.GapFiller`), so a longer run is lost.
     Gaps that touch (listed apart, e.g. for two reasons) are one run of missing samples.
+    A pause (:attr:`imu.io.recording.Gap.paused`: the measurement paused in phyphox) lost
+    nothing: it is left out (:func:`paused_spans_s`), and so are the few samples beside one
+    that the analyzer would have bridged on their own.
     """
+    return _runs_s([g for g in meta.gaps if not g.paused], sampling_rate_hz, max_interp_s)
+
+
+def paused_spans_s(meta: RecordingMeta, sampling_rate_hz: float,
+                   max_interp_s: float | None = None) -> tuple[tuple[float, float], ...]:
+    """Where the measurement of ``meta`` was paused, as (start, end) in s, in time order.
+
+    The gaps that are pauses (:attr:`imu.io.recording.Gap.paused`), by the rule of
+    :func:`lost_spans_s`: touching ones joined, those the analyzer bridges left out.
+    """
+    return _runs_s([g for g in meta.gaps if g.paused], sampling_rate_hz, max_interp_s)
+
+
+def pause_reason(meta: RecordingMeta) -> str:
+    """The reason of the recording's first pause ("paused in phyphox"), "" without one."""
+    return next((g.reason for g in sorted(meta.gaps, key=lambda g: g.start) if g.paused), "")
+
+
+def _runs_s(gaps: Sequence[Gap], sampling_rate_hz: float,
+            max_interp_s: float | None) -> tuple[tuple[float, float], ...]:
+    """The runs of ``gaps`` (touching ones joined) longer than the analyzer bridges, s."""
     limit = bridged_limit(sampling_rate_hz, max_interp_s)
     runs: list[list[int]] = []
-    for g in sorted(meta.gaps, key=lambda g: (g.start, g.end)):
+    for g in sorted(gaps, key=lambda g: (g.start, g.end)):
         if runs and g.start <= runs[-1][1]:
             runs[-1][1] = max(runs[-1][1], g.end)
         else:
@@ -277,8 +317,10 @@ def analyze_recording(
             reps[column] = reps[column] + first_sample_s
     sets = sets_table(reps, profile)
     lost = lost_s(lost_spans_s(meta, fs, analyzer.params.max_interp_s))
+    paused = tuple((a + first_sample_s, b + first_sample_s)
+                   for a, b in paused_spans_s(meta, fs, analyzer.params.max_interp_s))
     session = session_table(reps, sets, profile, tempo, meta, recording.duration_s, lost,
-                            unfinished, walked)
+                            unfinished, walked, paused_spans_s=paused)
     logger.info(
         "%s: %d reps in %d sets (%s, tempo %s)",
         meta.source or "recording",

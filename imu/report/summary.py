@@ -30,11 +30,13 @@ Reps over a data gap (``in_gap``) are not judged (:func:`imu.report.tables.judge
 clean, never tempo, swing or fault evidence (neither among the reps with a fault nor in the
 "of M"), out of the on-tempo count and the time under tension (unknown, NaN, when every rep
 was over a gap); :attr:`Summary.gap_note` says how long the sensor was lost and which reps
-it cost. Reps the analyzer is not sure were reps (``count_confidence`` under 0.5) are no
-evidence either (:func:`evidence_mask`): a finding counts neither them among the reps with a
-fault nor in the "of M", and says how many it left out ("2 uncertain reps not counted"); the
-sets' swing and fault counts and the session's shares follow the same rule
-(:mod:`imu.report.tables`).
+it cost. A pause of the measurement (phyphox's pause button,
+:attr:`imu.io.recording.Gap.paused`) is no loss: the note says the measurement was paused, and
+for how long, with no advice about the sensor (:attr:`Summary.pause_note`). Reps the
+analyzer is not sure were reps (``count_confidence`` under 0.5) are no evidence either
+(:func:`evidence_mask`): a finding counts neither them among the reps with a fault nor in the
+"of M", and says how many it left out ("2 uncertain reps not counted"); the sets' swing and
+fault counts and the session's shares follow the same rule (:mod:`imu.report.tables`).
 
 A standing strict lift (``every_rep_is_swing``) is told by what the hip measures of it: hip
 drives, placed in time ("2 hip drives: the pelvis moved up to 14° to drive the weight (at 23
@@ -55,6 +57,7 @@ import pandas as pd
 
 from imu.core.metrics import UNCERTAIN_CONFIDENCE, TempoTolerance
 from imu.exercises import ExerciseProfile
+from imu.io.recording import REASON_PAUSED_PHYPHOX
 from imu.report.coaching import (
     DISCLAIMER,
     Verdict,
@@ -144,7 +147,12 @@ class Summary:
         gap_at_ends: no sample was lost and the reps over a gap are the first or last:
             the recording began or ended during them (:func:`cut_by_the_ends`).
         lost_spans_s: the recording's gaps too long to bridge, as (start, end) in s from
-            the first sample (:attr:`imu.report.session.SessionReport.lost_spans_s`).
+            the first sample (:attr:`imu.report.session.SessionReport.lost_spans_s`); the
+            pauses are not among them.
+        paused_spans_s: where the measurement was paused, (start, end) in s as
+            ``lost_spans_s`` (:attr:`imu.report.session.SessionReport.paused_spans_s`).
+        paused_reason: how it was paused, e.g. "paused in phyphox" (the gap reason,
+            :data:`imu.io.recording.PAUSE_REASONS`).
         held_s: holds: the time held (:func:`imu.report.tables.time_held_s`), s.
         uncertain_count: reps not over a data gap that the analyzer is unsure are reps
             (:func:`uncertain_left_out`): never clean, and no evidence for a finding.
@@ -178,6 +186,8 @@ class Summary:
     gap_count: int = 0
     gap_at_ends: bool = False
     lost_spans_s: tuple[tuple[float, float], ...] = ()
+    paused_spans_s: tuple[tuple[float, float], ...] = ()
+    paused_reason: str = REASON_PAUSED_PHYPHOX
     held_s: float = 0.0
     uncertain_count: int = 0
     strict: bool = False
@@ -200,15 +210,59 @@ class Summary:
         return lost_s(self.lost_spans_s)
 
     @property
+    def paused_s(self) -> float:
+        """Time the measurement was paused for, s (as :attr:`lost_s` adds up its spans)."""
+        return lost_s(self.paused_spans_s)
+
+    @property
     def gap_note(self) -> str:
         """What the data gaps cost, in words ("" without gaps).
 
         "The sensor was lost for 8.2 s (from 30.0 to 38.2 s): reps done then could not be
         counted, and the rep over the gap (set 1, rep 4) is not judged: it is left out of the
         on-tempo, clean and fault counts and the time under tension." Of many gaps the first
-        few are named (:func:`spans_text`).
+        few are named (:func:`spans_text`). A pause of the measurement comes first, in its
+        own words (:attr:`pause_note`).
         """
         return self.gap_text()
+
+    @property
+    def pause_note(self) -> str:
+        """Where the measurement was paused, in words ("" when it never was).
+
+        "The measurement was paused in phyphox for 4 min (from 45.0 to 285.0 s): no data
+        then, so reps done while paused are not counted." A rep over a pause, with no sensor
+        lost, is said not judged here. Nothing about the sensor: nothing was lost.
+        """
+        return self.pause_text()
+
+    def pause_text(self, listed: str = "") -> str:
+        """:attr:`pause_note`, saying where the whole list of many pauses is (``listed``)."""
+        if not self.paused_spans_s:
+            return ""
+        n = len(self.paused_spans_s)
+        spans = spans_text(self.paused_spans_s, listed)
+        times = "" if n == 1 else f" {count(n, 'time')},"
+        in_all = "" if n == 1 else " in all"
+        done = "timed" if self.unit == "hold" else "counted"
+        text = (f"The measurement was {self.paused_reason}{times} for "
+                f"{duration_words(self.paused_s)}{in_all} ({spans}): no data then, so "
+                f"{self.unit}s done while paused are not {done}")
+        if self.gap_count and not self.lost_spans_s and not self.gap_at_ends:
+            return f"{text}, and {self._over('pause')}."
+        return f"{text}."
+
+    def _over(self, what: str) -> str:
+        """The words of the reps over a ``what`` (gap, pause): "the rep over the gap ..."."""
+        unit = self.unit
+        judged_text = ("is not judged: it is left out of the on-tempo, clean and fault counts "
+                       "and the time under tension" if self.gap_count == 1 else
+                       "are not judged: they are left out of the on-tempo, clean and fault "
+                       "counts and the time under tension")
+        return (f"the {unit} over the {what} ({self.gap_reps}) {judged_text}"
+                if self.gap_count == 1
+                else f"the {self.gap_count} {unit}s over the {what}s ({self.gap_reps}) "
+                     f"{judged_text}")
 
     def gap_text(self, listed: str = "") -> str:
         """:attr:`gap_note`, saying where the whole list of many gaps is (``listed``).
@@ -216,14 +270,19 @@ class Summary:
         ``listed`` (e.g. ``in out/report.html``, or ``below``) follows "... and 146 more,
         all listed" when the gaps are too many to name here; "" names no place.
         """
+        return " ".join(filter(None, (self.pause_text(listed), self.lost_text(listed))))
+
+    def lost_text(self, listed: str = "") -> str:
+        """What the data lost cost (:attr:`gap_note` without the :attr:`pause_note`).
+
+        "" when nothing was lost, nor any rep over a gap other than a pause.
+        """
         unit = self.unit
         judged_text = ("is not judged: it is left out of the on-tempo, clean and fault counts "
                        "and the time under tension" if self.gap_count == 1 else
                        "are not judged: they are left out of the on-tempo, clean and fault "
                        "counts and the time under tension")
-        over = (f"the {unit} over the gap ({self.gap_reps}) {judged_text}" if self.gap_count == 1
-                else f"the {self.gap_count} {unit}s over the gaps ({self.gap_reps}) "
-                     f"{judged_text}")
+        over = self._over("gap")
         if self.lost_spans_s:
             spans = spans_text(self.lost_spans_s, listed)
             n = len(self.lost_spans_s)
@@ -242,10 +301,11 @@ class Summary:
                    else f"the {self.gap_count} {unit}s cut off ({self.gap_reps})")
             return (f"The recording began or ended during {count(self.gap_count, unit)}: "
                     f"{cut} {judged_text}.")
-        if self.gap_count:
+        if self.gap_count and not self.paused_spans_s:
             # Without a lost stretch: samples held over a short loss, or the recording
             # stopped while the last rep still moved (imu.core.analyzer: its end unknown),
             # or began while the first was under way (imu.core.metrics: its start unknown).
+            # (With a pause, the reps over it are said by the pause_note.)
             ended = ("the recording began or ended in it" if self.gap_count == 1
                      else "began or ended in one")
             return f"Samples were lost during {self.gap_count} {unit}" \
@@ -279,6 +339,17 @@ def spans_text(spans: Sequence[tuple[float, float]], listed: str = "") -> str:
         return ", ".join(named)
     where = f", all listed {listed}" if listed else ""
     return f"{', '.join(named[:GAPS_FIRST])} and {len(named) - GAPS_FIRST} more{where}"
+
+
+def duration_words(seconds: float) -> str:
+    """A pause's length as the notes say it: ``45 s``, ``4 min``, ``4 min 10 s``, ``2.5 s``."""
+    if seconds < 10:
+        return f"{seconds:.1f} s"
+    whole = round(seconds)
+    if whole < 60:
+        return f"{whole} s"
+    minutes, rest = divmod(whole, 60)
+    return f"{minutes} min {rest} s" if rest else f"{minutes} min"
 
 
 def lost_s(spans: Sequence[tuple[float, float]]) -> float:
@@ -900,16 +971,19 @@ def _in_holds(finding: Finding) -> Finding:
 
 def advice(reps: pd.DataFrame, profile: ExerciseProfile, tempo: Tempo | None = None,
            duration_s: float | None = None, lost_s: float = 0.0,
-           started: bool | None = None, walked_s: float = 0.0) -> Verdict:
+           started: bool | None = None, walked_s: float = 0.0,
+           paused_spans_s: Sequence[tuple[float, float]] = ()) -> Verdict:
     """The progression / regression verdict (:func:`imu.report.coaching.session_verdict`).
 
     ``duration_s``: how long the recording lasted (None: unknown); with no rep, a recording
     too short for one is told so, as the session table's verdict tells it, and so is one whose
     sensor was lost for most of it (``lost_s``, s); ``started``: whether a rep (hold) was
     under way when it ended (None: not known); ``walked_s``: how long the person walked in it,
-    s (with no rep, a walk is told so).
+    s (with no rep, a walk is told so); ``paused_spans_s``: where the measurement was paused,
+    (start, end) s (measured nothing, lost nothing).
     """
-    return session_verdict(reps, profile, tempo, duration_s, lost_s, started, walked_s)
+    return session_verdict(reps, profile, tempo, duration_s, lost_s, started, walked_s,
+                           paused_spans_s=paused_spans_s)
 
 
 def uncertain_faults(reps: pd.DataFrame) -> str:
@@ -980,6 +1054,8 @@ def summarize(
     duration_s: float | None = None,
     started: bool | None = None,
     walked_s: float = 0.0,
+    paused_spans_s: Sequence[tuple[float, float]] = (),
+    paused_reason: str = REASON_PAUSED_PHYPHOX,
 ) -> Summary:
     """The ten-second summary of one recording.
 
@@ -1004,6 +1080,10 @@ def summarize(
         walked_s: how long the person walked in the recording, s
             (:attr:`imu.report.session.SessionReport.walked_s`): with no rep, a walk is told
             so rather than "the pelvis did not rotate".
+        paused_spans_s: where the measurement was paused, (start, end) in s as
+            ``lost_spans_s`` (:attr:`imu.report.session.SessionReport.paused_spans_s`), for
+            the :attr:`Summary.pause_note`: no data, and nothing lost.
+        paused_reason: how (:attr:`imu.report.session.SessionReport.paused_reason`).
 
     """
     ranked = findings(reps, profile, tempo, tolerance)
@@ -1031,7 +1111,7 @@ def summarize(
         fixes=tuple(ranked[:max_fixes]),
         also=tuple(ranked[max_fixes:]),
         advice=advice(reps, profile, tempo, duration_s, lost_s(lost_spans_s), started,
-                      walked_s),
+                      walked_s, paused_spans_s=paused_spans_s),
         uncertain=uncertain,
         uncertain_faults=uncertain_faults(reps),
         unit=unit,
@@ -1040,8 +1120,10 @@ def summarize(
         on_tempo=int(on_tempo.sum()),
         gap_reps=gap_where,
         gap_count=int(over_gap.sum()),
-        gap_at_ends=cut_by_the_ends(reps, lost_s(lost_spans_s)),
+        gap_at_ends=cut_by_the_ends(reps, lost_s(lost_spans_s), paused_spans_s),
         lost_spans_s=tuple((float(a), float(b)) for a, b in lost_spans_s),
+        paused_spans_s=tuple((float(a), float(b)) for a, b in paused_spans_s),
+        paused_reason=paused_reason or REASON_PAUSED_PHYPHOX,
         held_s=time_held_s(reps) if unit == "hold" else 0.0,
         uncertain_count=int(uncertain_left_out(reps).sum()) if len(reps) else 0,
         strict=profile.every_rep_is_swing,

@@ -703,6 +703,7 @@ def session_table(
     lost_s: float = 0.0,
     started: bool | None = None,
     walked_s: float = 0.0,
+    paused_spans_s: Sequence[tuple[float, float]] = (),
 ) -> pd.DataFrame:
     """The one-row session table (schema in the module docstring).
 
@@ -713,15 +714,19 @@ def session_table(
         tempo: the prescription used.
         meta: the recording's metadata (participant, device, start time).
         duration_s: length of the recording, s.
-        lost_s: how long the sensor was lost for, s (gaps too long to bridge), for the
-            verdict of a recording with no rep (:func:`imu.report.coaching.session_verdict`).
+        lost_s: how long the sensor was lost for, s (gaps too long to bridge; a pause is
+            none), for the verdict of a recording with no rep
+            (:func:`imu.report.coaching.session_verdict`).
         started: whether a rep (hold) was under way when the recording ended (None: not
             known), for the verdict of an early end with none.
         walked_s: how long the person walked in the recording, s, for the verdict of a
             walk with no rep (0: not known).
+        paused_spans_s: where the measurement was paused, (start, end) in s on the reps'
+            clock (phyphox's pause: no data, nothing lost), for the verdict.
 
     """
-    verdict = session_verdict(reps, profile, tempo, duration_s, lost_s, started, walked_s)
+    verdict = session_verdict(reps, profile, tempo, duration_s, lost_s, started, walked_s,
+                              paused_spans_s=paused_spans_s)
     date = (
         datetime.fromtimestamp(meta.start_time_s, tz=UTC).isoformat(timespec="seconds")
         if meta.start_time_s

@@ -266,6 +266,7 @@ def test_a_paused_phyphox_measurement_keeps_the_pause_as_a_gap(tmp_path, truth):
     fs = rec.sampling_rate_hz
     long = [g for g in rec.meta.gaps if g.n_samples > fs]
     assert len(long) == 1
+    assert long[0].paused and long[0].reason == "paused in phyphox"  # not a lost sensor
     assert long[0].start / fs == pytest.approx(pause_at, abs=0.05)
     assert long[0].n_samples / fs == pytest.approx(paused, abs=0.05)
     said = " ".join(imp.report.warnings)

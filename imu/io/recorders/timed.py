@@ -46,12 +46,14 @@ from imu.io.recorders.base import (
     StreamHeader,
     TimeJumps,
 )
+from imu.io.recording import REASON_PAUSED_PHONE
 from imu.io.resample import resample_at
 
 logger = logging.getLogger(__name__)
 
-REASON_PAUSED = "paused on the phone"
-"""Gap reason: the app stopped measuring (phyphox paused, Sensor Logger sent nothing new)."""
+REASON_PAUSED = REASON_PAUSED_PHONE
+"""Gap reason: the app stopped measuring (phyphox paused, Sensor Logger sent nothing new); a
+pause in the reports (:attr:`imu.io.recording.Gap.paused`), not a lost sensor."""
 
 MAX_LEAP_S = 30.0
 """A batch may start at most twice the host's elapsed time plus this far past the stream's
