@@ -539,7 +539,7 @@ class RepAssembler:
                 con_rot = sum(c.rotation_deg for c in self._con)
             if returned >= self.p.complete_fraction * con_rot:
                 out.append(self._emit())
-            elif returned >= self.p.return_fraction * con_rot:
+            elif returned >= self.p.return_fraction * self._to_return():
                 self._closing = True
         if (
             self._closing
@@ -555,6 +555,23 @@ class RepAssembler:
 
     def _con_rotation(self) -> float:
         return sum(c.rotation_deg for c in self._con)
+
+    def _to_return(self) -> float:
+        """How far the lowering must come back to close the rep, degrees.
+
+        The concentric's rotation, less the depth of its wind-up: a rep comes back to the
+        rest it started from, not to the bottom of its counter-movement. At least half the
+        concentric's rotation. Used for ``return_fraction`` only (the rep then closes once
+        ``continue_gap_s`` passes with no more lowering); completing at once still takes
+        ``complete_fraction`` of the whole rotation, so a lowering split by a wiggle stays
+        one (second generator 730000-730019: with both, 2-3 more false dropped eccentrics).
+        A toss from a deep wind-up whose lowering stopped at rest never closed, and was lost
+        when the session ended.
+        """
+        con_rot = self._con_rotation()
+        if self._windup is None:
+            return con_rot
+        return max(con_rot + self._windup.rotation_deg, 0.5 * con_rot)
 
     def _top_end(self) -> float:
         """Where the pelvis last rose to the top: the late rise's end, else the concentric's."""
@@ -656,12 +673,20 @@ class RepAssembler:
         return lobe.angle_end_deg - ref >= self.p.min_rom_deg and start - ref >= -tolerance
 
     def _windup_before(self, lobe: Lobe) -> Lobe | None:
-        """The counter-movement just before ``lobe``, if there is one."""
+        """The counter-movement just before ``lobe``, if there is one.
+
+        A lowering lobe that ends within ``windup_window_s`` of the rise and turns less than
+        it does: the rise then goes past where the counter-movement started. (Under half the
+        rise until 2 December 2026: a leg raise tossed from a wind-up of 4-5.4 deg, rising
+        8-12 deg from its bottom, started too far below rest to be a rep and was missed;
+        tuning seeds 2000-2099, with :meth:`_to_return`: misses 6 -> 3, swing F1 0.903 ->
+        0.929; seeds 300-319 of every case unchanged.)
+        """
         neg = self._last_negative
         if (
             neg is not None
             and (lobe.start - neg.end) / self.p.sampling_rate_hz <= self.p.windup_window_s
-            and -neg.rotation_deg < 0.5 * lobe.rotation_deg
+            and -neg.rotation_deg < lobe.rotation_deg
         ):
             return neg
         return None
