@@ -23,10 +23,10 @@ from imu.sim import SessionSpec
 
 def test_holdout_ranges_are_the_published_ones() -> None:
     assert [(r.start, r.stop - 1) for r in HOLDOUT_RANGES] == [
-        (124000, 124099), (124100, 124199), (124200, 124299), (124300, 124399),
-        (124400, 124499)]
+        (125000, 125099), (125100, 125199), (125200, 125299), (125300, 125399),
+        (125400, 125499)]
     assert [r.label for r in holdout_ranges(10)] == [
-        "124000-124009", "124100-124109", "124200-124209", "124300-124309", "124400-124409"]
+        "125000-125009", "125100-125109", "125200-125209", "125300-125309", "125400-125409"]
     assert touches_holdout(holdout_ranges(1))
     assert touches_holdout((SeedRange(90400, 5),))  # the earlier held-out sets, seen since
     assert touches_holdout((SeedRange(91300, 5),))
@@ -55,6 +55,7 @@ def test_holdout_ranges_are_the_published_ones() -> None:
     assert touches_holdout((SeedRange(121250, 2),))  # the thirty-second, reported once
     assert touches_holdout((SeedRange(122250, 2),))  # the thirty-third, reported once
     assert touches_holdout((SeedRange(123499, 1),))  # the thirty-fourth, reported once
+    assert touches_holdout((SeedRange(124499, 1),))  # the thirty-fifth, reported once
     assert touches_holdout((SeedRange(95490, 20),))
     assert touches_holdout((SeedRange(98301, 1),))  # the ninth, seen since
     assert touches_holdout((SeedRange(96250, 3),))
