@@ -403,6 +403,44 @@ def across_loss(rep: Rep, from_s: float, lost_s: float) -> bool:
     return not (starts_after or ends_before)
 
 
+OVER_GAP = "over gap"
+"""What a rep's phase that includes lost time shows in place of its length (the length counted
+the seconds without data: "hold 8.1/1" after an 8 s loss was no hold of 8.1 s)."""
+
+REP_PHASE_COLUMNS = ("concentric_s", "top_hold_s", "eccentric_s")
+"""A rep's timed phases, in order (columns of the reps table)."""
+
+
+def phases_over_gap(rep: Rep, loss: tuple[float, float] | None = None) -> frozenset[str]:
+    """The phases of ``rep`` whose length includes lost time, so is unknown.
+
+    Args:
+        rep: a rep (``in_gap``: over a data gap; any other rep has none).
+        loss: ``(from_s, lost_s)``, data time the sensor's loss began and its length, s
+            (``lost_s`` may be ``inf`` while not yet known); None: where the gap lies is not
+            known.
+
+    Returns:
+        Columns of :data:`REP_PHASE_COLUMNS`: those overlapping the loss; all of them when
+        the loss is not known, or overlaps none (the rep is over another gap, placed nowhere
+        this view knows).
+
+    """
+    if not rep.in_gap:
+        return frozenset()
+    every = frozenset(REP_PHASE_COLUMNS)
+    if loss is None:
+        return every
+    from_s, lost_s = loss
+    spans = {"concentric_s": (rep.con_start_s, rep.con_end_s),
+             "top_hold_s": (rep.con_end_s, rep.ecc_start_s),
+             "eccentric_s": (rep.ecc_start_s, rep.ecc_end_s)}
+    over = {column for column, (start, end) in spans.items()
+            if not (math.isfinite(start) and math.isfinite(end))
+            or (start < from_s + lost_s and end > from_s)}
+    return frozenset(over) or every
+
+
 def off_mark(measured_s: float, prescribed_s: float, tol: TempoTolerance) -> str:
     """``▼`` too short, ``▲`` too long, ``""`` on tempo: off tempo is never told by colour alone.
 

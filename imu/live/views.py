@@ -31,6 +31,7 @@ from imu.live.events import (
     HINT_KEYS,
     HIP_DRIVE_CUE,
     NOT_JUDGED_REP,
+    OVER_GAP,
     PHASE_NAMES,
     PHASES,
     Connected,
@@ -60,6 +61,7 @@ from imu.live.events import (
     lost_words,
     pace_words,
     phase_hints,
+    phases_over_gap,
     rest_hint,
     set_coaching,
     uncertain_left_out,
@@ -162,7 +164,8 @@ def big_text(text: str, scale: int = 1) -> list[str]:
 
 
 def rep_line(rep: Rep, tempo: Tempo, tol: TempoTolerance, hold: bool = False,
-             profile: ExerciseProfile | None = None) -> str:
+             profile: ExerciseProfile | None = None,
+             loss: tuple[float, float] | None = None) -> str:
     """One line about a rep: phases against the tempo, swing and faults (plain text).
 
     ``hold``: the rep is a static hold (plank), told by how long it was held, judged as the
@@ -171,6 +174,8 @@ def rep_line(rep: Rep, tempo: Tempo, tol: TempoTolerance, hold: bool = False,
     Durations never read as a limit they are not (:func:`imu.live.events.duration_text`: a
     1.45 s descent is "1.45" beside "dropped descent", not "1.5"). ``profile``: the exercise
     (its thresholds); a standing strict lift's rep is a hip drive, told as one, with no tempo.
+    ``loss``: ``(from_s, lost_s)`` of the sensor's last loss, data s (:func:`phases_over_gap`):
+    a phase over it is "unknown (over the gap)", never a length that counts the lost seconds.
     """
     faults = [] if rep.in_gap else [f for f in FAULTS if f in rep.faults]
     if hip_drive(profile) and not hold:
@@ -190,8 +195,15 @@ def rep_line(rep: Rep, tempo: Tempo, tol: TempoTolerance, hold: bool = False,
             verdict = "no hip drive"
         return f"{head} pelvis moved {rep.rom_deg:.0f} deg; {verdict}"
 
+    over_gap = phases_over_gap(rep, loss)
+
     def shown(measured: float, column: str, prescribed: float) -> str:
         return duration_text(measured, column, prescribed, tol, profile, hold)
+
+    def phase(label: str, measured: float, column: str, prescribed: float) -> str:
+        if column in over_gap:
+            return f"{label} unknown (over the gap)"
+        return f"{label} {shown(measured, column, prescribed)} s"
 
     if hold:
         short_s = tempo.top_hold_s - rep.top_hold_s
@@ -217,9 +229,9 @@ def rep_line(rep: Rep, tempo: Tempo, tol: TempoTolerance, hold: bool = False,
         return " ".join(parts)
     parts = [
         f"rep {rep.rep} (set {rep.set}{', ' + rep.side if rep.side else ''}):",
-        f"up {shown(rep.concentric_s, 'concentric_s', tempo.concentric_s)} s, "
-        f"hold {shown(rep.top_hold_s, 'top_hold_s', tempo.top_hold_s)} s, "
-        f"down {shown(rep.eccentric_s, 'eccentric_s', tempo.eccentric_s)} s",
+        ", ".join((phase("up", rep.concentric_s, "concentric_s", tempo.concentric_s),
+                   phase("hold", rep.top_hold_s, "top_hold_s", tempo.top_hold_s),
+                   phase("down", rep.eccentric_s, "eccentric_s", tempo.eccentric_s))),
         f"(target {tempo})",
         ("tempo not judged" if rep.in_gap else "on tempo" if rep.tempo_ok else "OFF TEMPO"),
         f"ROM {rep.rom_deg:.0f} deg",
@@ -319,6 +331,7 @@ class PlainView:
         self._lost = 0  # samples lost so far (progress reports)
         self._lost_before: int | None = None  # ... when the sensor was lost, until told back
         self._lost_from_s = 0.0  # data time the sensor was lost, s
+        self._lost_s = 0.0  # ... for this long, s (inf until the recorder places the gap)
         self._across = 0  # reps counted across the loss before its note was told
 
     def __call__(self, event: object) -> None:
@@ -332,6 +345,7 @@ class PlainView:
             if self._lost_before is None:
                 self._lost_before = self._lost
                 self._lost_from_s = event.at_sample / self._rate if self._rate else 0.0
+                self._lost_s = math.inf
                 self._across = 0
             not_counted = ("holds now are not timed" if self.hold
                            else STRICT_NOT_COUNTED if hip_drive(self.profile) else NOT_COUNTED)
@@ -341,7 +355,8 @@ class PlainView:
             line = (f"sensor still lost: reconnect attempt {event.attempt} in "
                     f"{event.delay_s:.1f} s ({event.error})")
         elif isinstance(event, RepDone):
-            line = rep_line(event.rep, self.tempo, self.tol, self.hold, self.profile)
+            line = rep_line(event.rep, self.tempo, self.tol, self.hold, self.profile,
+                            loss=(self._lost_from_s, self._lost_s))
             if self._lost_before is not None and across_loss(
                     event.rep, self._lost_from_s, math.inf):
                 self._across += 1  # counted across the loss before its note: it says so
@@ -376,7 +391,8 @@ class PlainView:
         if (self._lost_before is not None and self._rate
                 and event.lost_samples > self._lost_before):
             # The first samples after the loss are placed: the gap's length is known.
-            lines.append(lost_words((event.lost_samples - self._lost_before) / self._rate,
+            self._lost_s = (event.lost_samples - self._lost_before) / self._rate
+            lines.append(lost_words(self._lost_s,
                                     self.hold, self._across,
                                     drive=hip_drive(self.profile) and not self.hold))
             self._lost_before = None
@@ -966,7 +982,7 @@ class RichView:
             count_line = f"{count(s.drives, 'hip drive')}"
             if s.drives_unsure:
                 count_line += f" ({s.drives_unsure} uncertain left out)"
-        elif key == "learning" and s.total == 0 and not hold:
+        elif self._count_pending():
             count_line = f"- {learning_count(self.profile)}"
         else:
             count_line = (f"{s.reps} {'holds' if hold else 'reps'} · set {max(s.set_no, 1)}"
@@ -1008,6 +1024,19 @@ class RichView:
             if len(console.render_lines(panel, wide, pad=False)) <= height:
                 return panel
         return Text(TOO_SMALL, style="bold", overflow="fold")
+
+    def _count_pending(self) -> bool:
+        """The count reads "-": the movement is being learned and nothing is counted yet.
+
+        Also while the sensor is lost before it is learned (:meth:`shown_key` is then
+        ``lost``, the phase underneath still ``learning``): a "0" there read as no reps done.
+        Not for a plank (its holds are counted from the first).
+        """
+        s = self.state
+        if self.profile.isometric or s.total:
+            return False
+        return self.shown_key() == "learning" or (s.down_since is not None
+                                                   and s.phase == "learning")
 
     def _hint(self, key: str) -> str:
         """The coaching words under the phase name (as :meth:`_head` chooses them)."""
@@ -1076,9 +1105,10 @@ class RichView:
         name = "LOST" if lost else PHASE_NAMES.get(key, key).upper()
         hint = self._hint(key)  # a rest's: the set is not over, it may go on
         big, small, style = self.phase_clock()
-        if key == "learning" and s.total == 0 and not hold:
-            # Nothing counted yet, nor lost: the reps done now are counted once it is learned
-            # (a standing strict lift's hip drives, once the hip's axis is).
+        if self._count_pending():
+            # Nothing counted yet: the reps done now are counted once it is learned (a
+            # standing strict lift's hip drives, once the hip's axis is); a sensor lost while
+            # it is learned changes none of that (LOST beside "-", not a 0).
             digits, labels = big_text("-", scale), [learning_count(self.profile)]
         elif hip_drive(self.profile) and not hold:
             # A standing strict lift: the session's hip drives, as the page counts them; no
@@ -1221,13 +1251,19 @@ class RichView:
                   caption=NOT_JUDGED_REP if gap else _unsure_caption(last, "rep"))
         for name in ("up", "hold", "down", "range"):
             t.add_column(name, justify="right")
+        # A phase over the sensor's loss lasted an unknown time: not its length counting the
+        # seconds without data ("hold 8.1/1" after an 8 s loss).
+        over_gap = phases_over_gap(last, (s.lost_from_s, math.inf if s.down_since is not None
+                                          else s.lost_s))
         cells = []
         for column, measured, prescribed in (
             ("concentric_s", last.concentric_s, tempo.concentric_s),
             ("top_hold_s", last.top_hold_s, tempo.top_hold_s),
             ("eccentric_s", last.eccentric_s, tempo.eccentric_s),
         ):
-            if gap:
+            if column in over_gap:
+                text, colour = OVER_GAP, ""
+            elif gap:
                 text, colour = f"{measured:.1f}/{prescribed:g}", ""
             else:
                 limits = phase_limits(column, prescribed, False, self.profile.thresholds,

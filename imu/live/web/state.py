@@ -623,8 +623,9 @@ class CoachingState:
             "count": count,
             "count_label": label,
             # Before the movement is learned and anything counted: "-" and these words, not a
-            # 0 after reps the person did (the terminal's head says the same).
-            "count_pending": (learning_count(self.profile) if phase.key == "learning"
+            # 0 after reps the person did (the terminal's head says the same), also while
+            # the sensor is lost then (the phase shown is "lost", the one under it learning).
+            "count_pending": (learning_count(self.profile) if self._phase.key == "learning"
                               and not self._reps and not self.hold else ""),
             # What the count leaves out, in words ("" if nothing): a strict lift's hip drives.
             "count_note": count_note,
