@@ -1731,6 +1731,29 @@ def session_inputs(job: Job, options: BatchOptions) -> dict[str, Any]:
     return loaded
 
 
+TEMPO_FROM: Final = ("manifest", "--tempo", "recording")
+"""Where a session's prescribed tempo came from (its done-marker's ``tempo_from``): the
+manifest's ``tempo`` column (which wins over ``--tempo``), the batch's ``--tempo``, or the
+recording's own tempo or else the exercise's default."""
+
+
+def tempo_source(job: Job, options: BatchOptions) -> str:
+    """Where ``job``'s prescribed tempo comes from: one of :data:`TEMPO_FROM`."""
+    if job.manifest.tempo:
+        return "manifest"
+    return "--tempo" if options.tempo else "recording"
+
+
+def tempo_sources(root: str | Path) -> Counter[str]:
+    """How many sessions of the dataset at ``root`` took their tempo from where.
+
+    Keys of :data:`TEMPO_FROM`, and ``unknown`` for sessions stored by an earlier imu
+    version (their done-marker does not say).
+    """
+    return Counter(str(record.get("tempo_from") or "unknown")
+                   for record in _markers(Path(root)).values())
+
+
 def _markers(root: Path) -> dict[str, dict[str, Any]]:
     """Session id -> its done-marker's record (empty when it cannot be read)."""
     folder = root / DONE_DIR
@@ -2219,13 +2242,15 @@ def write_session(
     outcome: SessionOutcome,
     inputs: dict[str, Any] | None = None,
     sources: Sequence[str] = (),
+    tempo_from: str | None = None,
 ) -> list[Path]:
     """Store a successful outcome's tables, then its done-marker; returns the files written.
 
     Files of an earlier run of the same session (listed in its marker) are removed first.
     The marker records ``inputs`` (:func:`session_inputs`), which decide whether a re-run
     skips the session, and ``sources``: the resolved paths of the file (and of its
-    byte-identical copies, :attr:`Job.aliases`), with those of the earlier marker.
+    byte-identical copies, :attr:`Job.aliases`), with those of the earlier marker, and
+    ``tempo_from`` (:data:`TEMPO_FROM`: where the prescribed tempo came from) when given.
     When a write fails or is interrupted (Ctrl-C before the marker is written), the files of
     this session written so far are removed again (and the session has no done-marker, so a
     re-run analyses it).
@@ -2271,6 +2296,8 @@ def write_session(
             "finished_utc": datetime.now(UTC).isoformat(timespec="seconds"),
             "inputs": inputs,
         }
+        if tempo_from is not None:  # (not an input: a re-run compares ``inputs`` alone)
+            record["tempo_from"] = tempo_from
         _write_marker(marker, record)
     except OSError as exc:
         _discard(root, outcome.participant, written)
@@ -2474,6 +2501,7 @@ def _run_locked(
     not_read = (SessionOutcome(j.path, j.session_id, None, UNKNOWN_PARTICIPANT, error=j.error)
                 for j in unreadable)
     job_sources = {j.session_id: j.sources() for j in todo}
+    tempo_from = {j.session_id: tempo_source(j, options) for j in todo}
     analysing = _outcomes(todo, options)
     try:
         with contextlib.closing(analysing):  # Ctrl-C: the cluster closes before we go on
@@ -2481,7 +2509,8 @@ def _run_locked(
                 if outcome.tables is not None:
                     try:
                         write_session(root, outcome, inputs.get(outcome.session_id),
-                                      job_sources.get(outcome.session_id, ()))
+                                      job_sources.get(outcome.session_id, ()),
+                                      tempo_from.get(outcome.session_id))
                     except BatchError as exc:  # a session that cannot be stored fails its file
                         outcome = replace(outcome, tables=None, error=_one_line(exc))
                 if outcome.tables is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 import textwrap
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -176,6 +177,37 @@ def _note_other_sessions(dataset: Path, jobs: list[Job]) -> None:
         )
 
 
+def manifest_tempo_note(tempo: str, manifest: str | Path, kept: int, total: int) -> str:
+    """The note for ``--tempo`` beside a manifest that gives recordings their own tempo.
+
+    ``kept`` of the ``total`` recordings have a tempo in the manifest's tempo column, which
+    wins over ``--tempo``: the note says how many, and how to change it.
+    """
+    which = (f"any of the {total} recordings" if kept == total and total > 1
+             else "the recording" if kept == total
+             else f"{kept} of the {total} recordings")
+    keeps = "it keeps the tempo the manifest" if kept == 1 else "they keep the tempo the manifest"
+    them = "it" if kept == 1 else "them"
+    return (f"--tempo {tempo} is not used for {which}: {keeps} "
+            f"{manifest} gives {them} (its tempo column wins over --tempo); to change it, edit "
+            "the manifest's tempo column (an empty cell takes --tempo) and run 'imu batch' "
+            "again")
+
+
+def _note_manifest_tempo(args: argparse.Namespace, jobs: Sequence[Job]) -> None:
+    """Say once that ``--tempo`` does not apply to files whose manifest row gives a tempo.
+
+    Trial 24: ``imu batch --manifest M --tempo 5-1-5`` took the manifest's tempos without a
+    word (as documented: the manifest wins), and the dataset was not what was asked for.
+    """
+    if args.tempo is None or args.manifest is None:
+        return
+    kept = sum(1 for job in jobs if job.manifest.tempo)
+    if kept:
+        print(f"imu batch: note: {manifest_tempo_note(args.tempo, args.manifest, kept, len(jobs))}",
+              file=sys.stderr)
+
+
 REANALYSED_WHY = {
     "file": "whose file changed",
     "inputs": "whose metadata or options changed",
@@ -254,6 +286,7 @@ def _run(args: argparse.Namespace) -> int:
         check_scheduler_reachable(args.scheduler)
     jobs = collect_jobs(args.inputs, args.manifest, exclude=args.out)
     _note_other_sessions(args.out, jobs)
+    _note_manifest_tempo(args, jobs)
     where = args.scheduler or (
         count(args.workers, "local worker") if args.workers else "this process"
     )

@@ -144,6 +144,32 @@ def _date_fix(args: argparse.Namespace) -> str:
             "'file,date'), which wins over the recording's own start time")
 
 
+def _tempo_fix(dataset: str | Path) -> str:
+    """How to change the tempos of the dataset at ``dataset``, by where they came from.
+
+    Trial 24: "run 'imu batch --tempo'" for a dataset built from a manifest with a tempo
+    column, whose tempo wins over ``--tempo``: following it changed nothing. The done-markers
+    say where each session's tempo came from (:func:`imu.batch.tempo_sources`).
+    """
+    from imu.batch import tempo_sources
+
+    sources = tempo_sources(dataset)
+    total = sum(sources.values())
+    manifest, unknown = sources.get("manifest", 0), sources.get("unknown", 0)
+    edit = "edit the tempo column of the manifest it was built with and run 'imu batch' again"
+    option = "run 'imu batch --tempo' on its recordings"
+    if manifest and manifest == total:
+        return f"its tempos come from a manifest: to change them, {edit}"
+    if manifest:
+        return (f"{manifest} of its {total} sessions take their tempo from a manifest: to "
+                f"change them, {edit}; for the others, {option}")
+    if unknown:  # stored by an earlier imu version: where the tempos came from is not known
+        return (f"to change them, {option}, or, for recordings a manifest gives a tempo "
+                "(its tempo column wins over --tempo), edit that column and run 'imu batch' "
+                "again")
+    return f"to change them, {option}"
+
+
 MANIFEST_COLUMNS: tuple[str, ...] = ("participant", "exercise", "tempo", "date")
 """Columns of a manifest besides ``file`` (docs/research.md)."""
 
@@ -206,14 +232,14 @@ def run(args: argparse.Namespace) -> int:
         # Options for recordings, which a dataset's analysed tables do not use: said, never
         # taken without a word (trial 22: even a --manifest file that did not exist).
         for flag, value, what, change in (
-            ("--tempo", args.tempo, "its own tempos", "them"),
+            ("--tempo", args.tempo, "its own tempos", _tempo_fix(args.inputs[0])),
             ("--manifest", args.manifest, "its manifest",
-             "their participants, exercises, tempos or dates"),
+             "run 'imu batch --manifest' on its recordings to change their participants, "
+             "exercises, tempos or dates"),
         ):
             if value is not None:
                 out.print(f"note: {flag} {value} is not used: {args.inputs[0]} is a dataset, "
-                          f"already analysed with {what} (run 'imu batch {flag}' on its "
-                          f"recordings to change {change})", highlight=False)
+                          f"already analysed with {what} ({change})", highlight=False)
     if not all(is_dataset(p) for p in args.inputs):
         prepare_analysis("progress")  # recordings among the inputs are analysed
     data, failures = load_inputs(args.inputs, args.manifest, args.exercise, args.tempo)
