@@ -23,7 +23,10 @@ from imu.io.bids import (
     BidsError,
     BidsNames,
     bids_label,
+    earlier_exports,
     export_recording,
+    record_export,
+    remove_export,
     session_label,
     subject_sources,
 )
@@ -50,6 +53,15 @@ layout (BIDS motion modality):
   by the same analysis as 'imu analyze'; without a known exercise no events are written,
   nor for a recording too short to analyse (a note says so; its samples are exported).
 
+exporting again:
+  The same recording exported again under the same names is rewritten in place. Exported
+  again under another subject, session or task (another --subject or --task), it would be
+  in the dataset twice: it is skipped, naming the earlier export's files, unless --replace
+  is given, which removes the earlier export's files (and its subject's row of
+  participants.tsv when no other recording of that subject is left) and writes the new one.
+  "The same recording" is the same file content (the hash 'imu batch' tells sessions apart
+  by) or the same file; BIDS_ROOT/.imu-exports.json (ignored by BIDS validators) lists them.
+
 exit codes:
   0 every file exported, 1 some skipped (each named with its reason; the others
   exported), 2 nothing exported (error), 130 on Ctrl-C.
@@ -57,6 +69,7 @@ exit codes:
 examples:
   imu export-bids recordings/reverse_crunch.parquet --out bids/
   imu export-bids cohort/P01/ --out bids/ --task corestudy --subject S01
+  imu export-bids cohort/P01/ --out bids/ --task corestudy --subject S07 --replace
 """
 
 
@@ -87,6 +100,10 @@ def register(subparsers: Any) -> None:
                         help="subject label for every input; default: the participant")
     parser.add_argument("--no-events", dest="events", action="store_false",
                         help="do not analyse; write no events files")
+    parser.add_argument("--replace", action="store_true",
+                        help="a recording already exported under another subject, session "
+                        "or task: remove that export (and its participants.tsv row if its "
+                        "subject has no other recording) instead of skipping the file")
     parser.set_defaults(func=run)
 
 
@@ -317,9 +334,10 @@ def _export_one(path: Path, args: argparse.Namespace, read: dict[Path, Recording
     if not task_name:
         raise ImuError("no exercise known to name the task; pass --task NAME")
     subject = subjects.get(participant) or bids_label(participant, "subject")
+    content_id = session_id(path)
     names = BidsNames(
         subject=subject,
-        session=session_label(recording, session_id(path)[:8]),
+        session=session_label(recording, content_id[:8]),
         task=bids_label(task_name, "task"),
         task_name=task_name,
     )
@@ -329,6 +347,15 @@ def _export_one(path: Path, args: argparse.Namespace, read: dict[Path, Recording
             f"the same participant, start time and task as {first}, exported in this run "
             f"as {names.stem()}: one would replace the other; export it into another root "
             "(--out)")
+    earlier = earlier_exports(args.out, content_id, path, names.stem())
+    if earlier and not args.replace:
+        old = earlier[0]
+        same = "the same file content" if old.same == "content" else "the same file"
+        raise ImuError(
+            f"already exported as {old.motion(args.out)} ({same}); exporting it as "
+            f"{names.stem()} would put the recording in the dataset twice: pass --replace "
+            "to remove the earlier export (and its participants.tsv row if sub-"
+            f"{old.subject} has no other recording), or export into another --out")
     stems[names.stem()] = path
     reps = None
     description = ""
@@ -355,6 +382,11 @@ def _export_one(path: Path, args: argparse.Namespace, read: dict[Path, Recording
               file=sys.stderr)
     written = export_recording(recording, args.out, names, reps, description,
                                source=participant)
+    record_export(args.out, content_id, path, names, written)
+    for old in earlier:  # --replace: once the new one is written, the recording is in once
+        remove_export(args.out, old)
+        print(f"imu export-bids: note: {path}: replaced its earlier export "
+              f"{old.motion(args.out)} (--replace)", file=sys.stderr)
     events = "" if reps is None else f", {count(len(reps), 'rep')} as events"
     out.print(f"{path} -> {written[0].parent} ({count(len(written), 'file')}{events})")
     return 1

@@ -31,9 +31,12 @@ taken off (``ü`` is ``u``) and other characters dropped (participant ``sim-7`` 
 ``source_participant``). Two participants whose labels become the same subject are refused
 (:func:`check_subject`), also across exports into one dataset, never merged. The session
 label is the recording's UTC start (``20240108T180000``), or the first 8 hex digits of the
-file's session id when the start is unknown. Channels are in the sensor frame (the mounting
-on the pelvis is unknown): ACCEL in m/s^2 (specific force), GYRO in rad/s. Event onsets are
-seconds from the first sample.
+file's session id when the start is unknown. Each export is listed in ``ROOT/.imu-exports.json``
+(a dot file, which BIDS validators ignore): its file's content hash and path, and the files
+written, so that the same recording exported again under another subject, session or task is
+found (:func:`earlier_exports`) and can be replaced (:func:`remove_export`). Channels are in
+the sensor frame (the mounting on the pelvis is unknown): ACCEL in m/s^2 (specific force),
+GYRO in rad/s. Event onsets are seconds from the first sample.
 """
 
 from __future__ import annotations
@@ -291,6 +294,122 @@ def _add_participant(root: Path, subject: str, source: str) -> None:
         {"source_participant": {"Description": "participant label in the imu recordings"}},
         root / "participants.json",
     )
+
+
+EXPORTS_INDEX: Final = ".imu-exports.json"
+"""Under the BIDS root: which recording each export came from (:func:`record_export`)."""
+
+
+@dataclass(frozen=True)
+class EarlierExport:
+    """A recording already in the BIDS dataset under other names.
+
+    Attributes:
+        stem: its BIDS names (``sub-<s>_ses-<x>_task-<t>_tracksys-...``).
+        subject: its subject label (no ``sub-``).
+        source: the file it was exported from, resolved.
+        files: its files, relative to the root.
+        same: how it is the same recording: ``"content"`` (the same bytes) or ``"path"``.
+
+    """
+
+    stem: str
+    subject: str
+    source: str
+    files: tuple[str, ...]
+    same: str
+
+    def motion(self, root: Path) -> Path:
+        """Its ``*_motion.tsv`` (the path a message names)."""
+        found = [f for f in self.files if f.endswith("_motion.tsv")]
+        return root / (found[0] if found else self.files[0])
+
+
+def _exports(root: Path) -> dict[str, dict[str, Any]]:
+    """The index's records by stem; empty when there is none (or it cannot be read)."""
+    try:
+        data = json.loads((root / EXPORTS_INDEX).read_text())
+    except (OSError, ValueError):
+        return {}
+    return {str(k): v for k, v in data.items() if isinstance(v, dict)} if isinstance(
+        data, dict) else {}
+
+
+def earlier_exports(root: str | Path, content_id: str, source: str | Path,
+                    stem: str) -> list[EarlierExport]:
+    """Exports of the same recording under other names than ``stem`` (their files there).
+
+    Args:
+        root: the BIDS root.
+        content_id: the file's content hash (:func:`imu.batch.session_id`, as ``imu batch``
+            tells sessions apart).
+        source: the file being exported (compared resolved).
+        stem: the names it gets now (an export under the same names is replaced in place).
+
+    """
+    root = Path(root)
+    where = str(Path(source).resolve())
+    found = []
+    for old_stem, record in sorted(_exports(root).items()):
+        if old_stem == stem:
+            continue
+        same = ("content" if record.get("content_id") == content_id
+                else "path" if record.get("source") == where else "")
+        files = tuple(str(f) for f in record.get("files", []))
+        if same and any((root / f).exists() for f in files):
+            found.append(EarlierExport(old_stem, str(record.get("subject", "")),
+                                       str(record.get("source", "")), files, same))
+    return found
+
+
+def record_export(root: str | Path, content_id: str, source: str | Path, names: BidsNames,
+                  written: list[Path]) -> None:
+    """List an export in the root's :data:`EXPORTS_INDEX` (its earlier record replaced)."""
+    root = Path(root)
+    records = _exports(root)
+    records[names.stem()] = {
+        "content_id": content_id,
+        "source": str(Path(source).resolve()),
+        "subject": names.subject,
+        "files": [str(p.relative_to(root)) for p in written],
+    }
+    try:
+        _write_json(dict(sorted(records.items())), root / EXPORTS_INDEX)
+    except OSError as exc:
+        raise BidsError(f"cannot write {root / EXPORTS_INDEX}: {exc.strerror or exc}; "
+                        "choose a writable --out") from exc
+
+
+def remove_export(root: str | Path, earlier: EarlierExport) -> list[Path]:
+    """Remove an earlier export's files, its empty folders and its index record.
+
+    Its subject's row leaves ``participants.tsv`` when no recording of that subject is left
+    (no ``*_motion.tsv`` under ``sub-<subject>``). Returns the files removed.
+    """
+    root = Path(root)
+    removed = []
+    try:
+        for name in earlier.files:
+            path = root / name
+            if path.exists():
+                path.unlink()
+                removed.append(path)
+            folder = path.parent
+            while folder != root and folder.is_dir() and not any(folder.iterdir()):
+                folder.rmdir()
+                folder = folder.parent
+        subject_dir = root / f"sub-{earlier.subject}"
+        table = root / "participants.tsv"
+        if earlier.subject and not any(subject_dir.rglob("*_motion.tsv")) and table.exists():
+            old = pd.read_csv(table, sep="\t", dtype=str, keep_default_na=False)
+            _write_tsv(old[old["participant_id"] != f"sub-{earlier.subject}"], table)
+        records = _exports(root)
+        records.pop(earlier.stem, None)
+        _write_json(dict(sorted(records.items())), root / EXPORTS_INDEX)
+    except OSError as exc:
+        raise BidsError(f"cannot remove the earlier export {earlier.stem} under {root}: "
+                        f"{exc.strerror or exc}") from exc
+    return removed
 
 
 def export_recording(
