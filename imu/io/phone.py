@@ -346,6 +346,12 @@ def _members(path: Path) -> dict[str, bytes]:
     return out
 
 
+NOT_SAMPLE_CSV: Final = frozenset({"manifest.csv", "cohort.csv", "progress_weekly.csv",
+                                    "reps.csv", "sets.csv", "session.csv"})
+"""CSV names that hold no samples (a manifest, ``imu simulate-cohort``'s design, imu's report
+tables, as ``imu.batch.NOT_DATA_CSV``): never suggested as a recording to pass."""
+
+
 def no_phone_export(path: Path) -> ImportOptionsError:
     """The error for a zip or folder that reads fine but holds no phone export.
 
@@ -373,7 +379,11 @@ def no_phone_export(path: Path) -> ImportOptionsError:
             "are in, or their _ACC.txt file"
         )
     holds = f"it holds {shown}" if names else "it is empty"
-    csvs = [n for n in names if n.lower().endswith(".csv")]
+    # A CSV to suggest as an input: never a simulator's truth file, a manifest or a report
+    # table (trial 24: "e.g. cohort/P01/P01_2024-01-08.truth.csv", which then failed).
+    csvs = [n for n in names if n.lower().endswith(".csv")
+            and not n.lower().endswith(".truth.csv")
+            and Path(n).name.lower() not in NOT_SAMPLE_CSV]
     # The files the suggested glob (FOLDER/*.parquet) takes: not those in subfolders (an imu
     # batch dataset's tables, say).
     recordings = [n for n in names if n.lower().endswith(".parquet") and len(Path(n).parts) == 1]
@@ -404,6 +414,20 @@ def no_phone_export(path: Path) -> ImportOptionsError:
         if path.is_dir() and csvs
         else ""
     )
+    nested = [n for n in names if n.lower().endswith(".parquet") and len(Path(n).parts) > 1]
+    if path.is_dir() and not recordings and nested:
+        # A folder of folders of recordings (a cohort, one folder per participant): the
+        # recordings are what to pass, by a glob one level down, or the folder to imu batch.
+        # (unquoted: the shell gives the files; one pattern per depth they lie at)
+        globs = " ".join(f"{path}/{'*/' * (depth - 1)}*.parquet"
+                         for depth in sorted({len(Path(n).parts) for n in nested})[:3])
+        return ImportOptionsError(
+            f"{path}: a folder of folders, not a phone export; it holds {len(nested)} "
+            f"recording{'s' if len(nested) != 1 else ''} in its sub-folders (e.g. "
+            f"{path / nested[0]}): pass them as files, e.g. {globs}, or give the folder to "
+            f"imu batch ('imu batch {path}/ --out DATASET'; progress and export-bids take "
+            "folders too)"
+        )
     if path.is_dir() and recordings:
         # A folder of recordings: the files are what to pass (the shell's glob does it).
         return ImportOptionsError(
