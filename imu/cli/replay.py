@@ -24,7 +24,7 @@ from imu.cli._output import pipe_safe_console, prepare_analysis
 from imu.cli._range import moving_at_start_note
 from imu.cli.live import add_stream_options, default_name, finish, make_view
 from imu.errors import AnalysisError, ImuError
-from imu.exercises import get_profile
+from imu.exercises import PROFILES, get_profile
 from imu.io.journal import SUFFIX
 from imu.io.phone import detect_phone_format
 from imu.io.recording import (
@@ -129,8 +129,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"imu replay: {note}", file=sys.stderr)
     exercise = args.exercise or recording.meta.exercise
     if not exercise:
+        # The choices, as imu analyze gives them (trial 24: "pass --exercise" alone).
         raise ImuError(f"{args.recording}: the recording does not name its exercise; pass "
-                       "--exercise")
+                       f"--exercise (one of: {', '.join(PROFILES)})")
     profile = get_profile(exercise)
     moving_at_start_note("replay", str(args.recording), original, profile)
     # The recorded tempo only for its own exercise, as imu analyze reads it.
