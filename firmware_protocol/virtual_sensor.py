@@ -15,7 +15,11 @@ the first ``START_STREAM``; it runs ``speed`` times faster than the wall clock, 
 link is down. Source sample ``i`` is measured at device time ``i / odr_hz`` after sample 0, i.e.
 at world time ``i / (odr_hz * (1 + drift_ppm * 1e-6))``: a device clock that runs fast delivers
 its samples early. Samples that were due while the stream was stopped or the link was down are
-never sent (a real sensor does not buffer them).
+never sent (a real sensor does not buffer them). Samples due before a drop injected by
+:class:`Faults` are sent before the link goes (at a high ``speed`` a tick spans many of them).
+The host's reconnection (scan, connection, service discovery, commands) takes some 20-40 ms of
+wall-clock time, which at ``speed`` N costs N times as much world time: at ``speed`` 50 a drop
+loses about a second more than ``reconnect_after_s``.
 
 Typical use with two controllers on an in-process Bumble link::
 
@@ -479,6 +483,10 @@ class VirtualSensor:
         due = math.floor(self.world_time_s() * self._odr * self._drift) + 1
         return min(max(due, 0), self.source.n_samples)
 
+    def _sample_at(self, world_s: float) -> int:
+        """The first source sample measured at or after world time ``world_s``."""
+        return min(max(math.ceil(world_s * self._odr * self._drift), 0), self.source.n_samples)
+
     def _sample_timestamp_us(self, index: int) -> int:
         assert self._world0_wall is not None
         sample0_us = self._device_us_at_wall(self._world0_wall)
@@ -639,8 +647,11 @@ class VirtualSensor:
                 and self._next_disconnect < len(faults.disconnect_at_s)
                 and self.world_time_s() >= faults.disconnect_at_s[self._next_disconnect]
             ):
+                at_s = faults.disconnect_at_s[self._next_disconnect]
                 self._next_disconnect += 1
                 if self._connection is not None:
+                    if self._streaming:  # what was measured before the drop goes first
+                        await self._send_due_frames(self._connection, self._sample_at(at_s))
                     await self._inject_disconnect()
             if not self._streaming or self._connection is None:
                 continue
@@ -655,9 +666,10 @@ class VirtualSensor:
         frame_s = self._samples_per_frame(spec.ATT_DEFAULT_MTU) / self._odr
         return min(_TICK_WALL_S, frame_s / self.speed)
 
-    async def _send_due_frames(self, connection: Connection) -> None:
+    async def _send_due_frames(self, connection: Connection, due: int | None = None) -> None:
+        """Send the complete frames of samples due by now (or before sample ``due``)."""
         assert self._counts is not None and self._valid is not None
-        due = self._samples_due()
+        due = self._samples_due() if due is None else min(due, self._samples_due())
         per_frame = self._samples_per_frame(connection.att_mtu)
         valid = self._valid
         while self._streaming and self._cursor < due and self._connection is connection:

@@ -588,7 +588,10 @@ async def _run_sim(args: argparse.Namespace, profile: ExerciseProfile, tempo: Te
             faults=_sim_faults(args),
         )
         kind = "hip-imu"
-    source = VirtualSensorSource(bench, _adapter(kind, config), label="ble-sim", policy=policy)
+    # The virtual sensor's time runs --speed times the wall clock: so do the waits between
+    # reconnection attempts, or a drop of S simulated seconds would last S x speed.
+    source = VirtualSensorSource(bench, _adapter(kind, config), label="ble-sim",
+                                 policy=policy.faster(args.speed))
     session = LiveSession(source, profile, tempo, journal_path=str(journal), listener=view,
                           host_clock=ScaledClock(args.speed))
     return await run_with_signals(session, hold=hold)

@@ -127,7 +127,7 @@ def test_imu_live_summary_names_the_lost_tail(tmp_path: Path, capsys) -> None:
     """From the command line: the virtual sensor drops the link and the set's data ends
     before it is back."""
     code = main(["live", "-e", "reverse-crunch", "--sim", "reverse-crunch", "--sim-reps", "3",
-                 "--speed", "20", "--sim-disconnect-at", "20", "--sim-reconnect-after", "30",
+                 "--speed", "20", "--sim-disconnect-at", "20", "--sim-reconnect-after", "60",
                  "--plain", "--out", str(tmp_path), "--name", "a"])
     assert code == 0
     text = " ".join(capsys.readouterr().out.split())

@@ -21,7 +21,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from bleak import BleakClient
@@ -67,6 +67,23 @@ class ReconnectPolicy:
             total += d + self.scan_timeout_s
             d = min(d * self.factor, self.max_delay_s)
         return out
+
+    def faster(self, speed: float) -> ReconnectPolicy:
+        """The policy for a simulated sensor whose time runs ``speed`` times the wall clock.
+
+        The waits between attempts are meant in the sensor's (data) time, so they shrink by
+        ``speed``: at ``--speed 50`` a wait of 0.25 s would otherwise cover 12.5 s of the
+        simulated session. ``give_up_after_s`` and ``scan_timeout_s`` stay wall-clock bounds
+        (a connection takes real time whatever the speed).
+
+        Args:
+            speed: data seconds per wall-clock second (> 0).
+
+        """
+        if not speed > 0:
+            raise ValueError(f"speed must be positive, got {speed!r}")
+        return replace(self, first_delay_s=self.first_delay_s / speed,
+                       max_delay_s=self.max_delay_s / speed)
 
 
 def source_info(info: DeviceInfo) -> SourceInfo:
