@@ -33,11 +33,17 @@ but fine for the sizes a session produces.
 
 Disk full or an unwritable directory: the writer logs one clear error, keeps every record in
 memory (the live analysis carries on), truncates a half-written record away so nothing already
-written is damaged, and retries every ``retry_s``.
+written is damaged, and retries every ``retry_s``. If the disk stays full to the end, the
+recording is saved elsewhere and the journal holds only the session's beginning: the session's
+end marks it with a ``saved_elsewhere`` event (:func:`mark_saved_elsewhere`; the last few
+records are cut to make room if needed), so that its recovery says the journal is incomplete
+and where the complete copy is (:attr:`JournalRecovery.saved_elsewhere`) instead of making a
+short second copy of the session silently.
 """
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import logging
@@ -669,6 +675,125 @@ def replay_into(
     return marks
 
 
+EVENT_SAVED_ELSEWHERE = "saved_elsewhere"
+"""Journal event of a session whose journal could not be written to the end (a full disk):
+fields ``path`` (the complete recording, saved elsewhere) and ``session_s`` (its length, s)."""
+
+INCOMPLETE_S = 0.5
+"""A journal marked saved elsewhere that is this much shorter than its session, or more, is
+incomplete, s (the cut made room for the mark, or the disk filled up)."""
+
+INCOMPLETE_SUFFIX = ".incomplete"
+"""Appended to a journal set aside because it stops short of a session saved whole elsewhere."""
+
+_MARK_CUTS = (0, 4096, 16384, 65536)
+"""Bytes of the newest records :func:`mark_saved_elsewhere` may cut, tried in turn, to make
+room for its event on a full disk (the complete recording is elsewhere)."""
+
+
+@dataclass(frozen=True)
+class SavedElsewhere:
+    """A journal's mark that the session's complete recording was saved elsewhere.
+
+    Attributes:
+        path: the complete recording.
+        session_s: its length, s.
+
+    """
+
+    path: Path
+    session_s: float
+
+
+def mark_saved_elsewhere(
+    journal: str | Path, saved_to: str | Path, session_s: float,
+    write: Callable[[int, bytes], int] = os.write,
+) -> bool:
+    """Mark a journal that could not be written to the end: its session is saved elsewhere.
+
+    Appends a :data:`EVENT_SAVED_ELSEWHERE` event after the journal's last intact record. On a
+    disk still full, the newest records are cut (whole records, up to 64 KiB: the complete
+    recording holds them) until the event fits. Never raises.
+
+    Args:
+        journal: the journal (closed by its writer).
+        saved_to: where the complete recording was saved.
+        session_s: the recording's length, s.
+        write: ``os.write``-like function (injectable to simulate a full disk).
+
+    Returns:
+        True if the mark was written.
+
+    """
+    path = Path(journal)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        logger.warning("cannot mark journal %s as saved elsewhere: %s", path, exc)
+        return False
+    if not data.startswith(MAGIC) or len(data) < len(MAGIC) + _PREFIX.size:
+        return False
+    n, _crc = _PREFIX.unpack_from(data, len(MAGIC))
+    # Record boundaries: where each intact record ends (the file is a clean prefix).
+    ends = [len(MAGIC) + _PREFIX.size + n]
+    last_time = 0.0
+    while ends[-1] < len(data):
+        parsed = _parse_v2(data, ends[-1])
+        if parsed is None:
+            break
+        last_time = parsed[1]
+        ends.append(parsed[3])
+    payload = json.dumps({"event": EVENT_SAVED_ELSEWHERE, "path": str(saved_to),
+                          "session_s": round(float(session_s), 3)}, sort_keys=True).encode()
+    record = _record(KIND_EVENT, last_time, payload)
+    try:
+        fd = os.open(path, os.O_WRONLY)
+    except OSError as exc:
+        logger.warning("cannot mark journal %s as saved elsewhere: %s", path, exc)
+        return False
+    try:
+        for cut in _MARK_CUTS:
+            at = next((e for e in reversed(ends) if e <= ends[-1] - cut), ends[0])
+            try:
+                os.ftruncate(fd, at)
+                os.lseek(fd, at, os.SEEK_SET)
+                written = 0
+                while written < len(record):
+                    k = write(fd, record[written:])
+                    if k <= 0:
+                        raise OSError(errno.EIO, "write returned 0")
+                    written += k
+                os.fsync(fd)
+            except OSError as exc:
+                logger.debug("marking journal %s (cut %d bytes): %s", path, cut, exc)
+                continue
+            return True
+        with contextlib.suppress(OSError):
+            os.ftruncate(fd, ends[-1])  # leave it as it was
+        logger.warning("cannot mark journal %s as saved elsewhere: no room even after "
+                       "cutting %d bytes", path, _MARK_CUTS[-1])
+        return False
+    finally:
+        os.close(fd)
+
+
+def saved_elsewhere(contents: JournalContents) -> SavedElsewhere | None:
+    """The journal's :data:`EVENT_SAVED_ELSEWHERE` mark, or None."""
+    for kind, _t, payload in reversed(contents.records):
+        if kind != KIND_EVENT:
+            continue
+        try:
+            event = json.loads(payload)
+        except ValueError:
+            continue
+        if isinstance(event, dict) and event.get("event") == EVENT_SAVED_ELSEWHERE:
+            try:
+                return SavedElsewhere(Path(str(event["path"])), float(event["session_s"]))
+            except (KeyError, TypeError, ValueError):
+                return None
+    return None
+
+
 REASON_JOURNAL = "lost: damaged journal record"
 """Gap reason of samples whose frames sat in a damaged stretch of the journal."""
 
@@ -685,6 +810,8 @@ class JournalRecovery:
             no intact frame after it, s.
         repairs: the losses as a :class:`RepairReport` (``data_lost`` when anything but a
             torn tail was lost).
+        saved_elsewhere: the journal could not be written to the end (a full disk) and the
+            session's complete recording was saved there (None for a whole journal).
 
     """
 
@@ -692,6 +819,24 @@ class JournalRecovery:
     contents: JournalContents
     seconds_lost: float
     repairs: RepairReport
+    saved_elsewhere: SavedElsewhere | None = None
+
+    @property
+    def incomplete(self) -> bool:
+        """The journal stops short of its session (see :attr:`saved_elsewhere`)."""
+        mark = self.saved_elsewhere
+        return mark is not None and self.recording.duration_s < mark.session_s - INCOMPLETE_S
+
+    def incomplete_text(self) -> str:
+        """Why this journal is not the whole session ("" when it is)."""
+        mark = self.saved_elsewhere
+        if mark is None or not self.incomplete:
+            return ""
+        there = ("" if mark.path.exists() else
+                 " (it is no longer there: this journal's part is all that is left)")
+        return (f"the journal stops at {self.recording.duration_s:.1f} s, but the session went "
+                f"on to {mark.session_s:.1f} s (the disk was full): the complete recording was "
+                f"saved to {mark.path}{there}")
 
 
 def _counted_losses(
@@ -824,7 +969,15 @@ def recover(path: str | Path, warn: bool = True) -> JournalRecovery:
     recording = recording.with_meta(notes=notes, gaps=gaps)
     if warn and report:
         logger.warning("%s", report.line())
-    return JournalRecovery(recording, contents, seconds, report)
+    mark = saved_elsewhere(contents)
+    if mark is not None:
+        notes["journal_incomplete"] = (f"the session went on to {mark.session_s:.1f} s; "
+                                       f"complete recording saved to {mark.path}")
+        recording = recording.with_meta(notes=notes)
+    result = JournalRecovery(recording, contents, seconds, report, mark)
+    if warn and result.incomplete:
+        logger.warning("%s: %s", path, result.incomplete_text())
+    return result
 
 
 def recover_journal(path: str | Path) -> Recording:

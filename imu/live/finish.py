@@ -38,12 +38,14 @@ from imu.exercises import ExerciseProfile
 from imu.io.atomic import FolderBusyError, replace_together
 from imu.io.journal import (
     EMPTY_SUFFIX,
+    INCOMPLETE_SUFFIX,
     RECOVERED_SUFFIX,
     SUFFIX,
     EmptyJournalError,
     fsync_path,
     journal_in_use,
     leftover_journals,
+    mark_saved_elsewhere,
     read_journal,
     recover,
     recovery_target,
@@ -247,6 +249,9 @@ class RecoveredJournal:
             or ``-2``, ``-3``... beside an earlier one); None when it was not.
         unwritable: the journal was read but its recording could not be written (a full
             disk, a read-only folder): ``error`` says why; the journal is left in place.
+        incomplete_copy: the journal stops short of its session, whose complete recording
+            is this file (saved elsewhere when the disk was full): no recording was made from
+            the journal, which is set aside (``target``); ``error`` says so.
 
     """
 
@@ -258,6 +263,7 @@ class RecoveredJournal:
     data_lost: bool = False
     kept_as: Path | None = None
     unwritable: bool = False
+    incomplete_copy: Path | None = None
 
 
 def recover_leftover_journals(out_dir: Path,
@@ -290,6 +296,14 @@ def recover_leftover_journals(out_dir: Path,
             results.append(RecoveredJournal(journal, target, None, str(exc)))
             continue
         recording = recovered.recording
+        mark = recovered.saved_elsewhere
+        if recovered.incomplete and mark is not None and mark.path.exists():
+            # A short copy of a session saved whole elsewhere: no second session.
+            aside = set_aside(journal, INCOMPLETE_SUFFIX)
+            results.append(RecoveredJournal(
+                journal, aside, None, f"{recovered.incomplete_text()}; no recording made from "
+                f"it, and it is set aside as {aside.name}", incomplete_copy=mark.path))
+            continue
         try:
             write_recording(recording, target)
         except (RecordingError, OSError) as exc:  # a full disk: the journal stays
@@ -297,8 +311,11 @@ def recover_leftover_journals(out_dir: Path,
             continue
         kept = set_aside(journal, RECOVERED_SUFFIX)  # never over an earlier one of that name
         losses = recovered.repairs.line() if recovered.repairs else ""
+        if recovered.incomplete_text():
+            losses = "; ".join(x for x in (losses, recovered.incomplete_text()) if x)
         results.append(RecoveredJournal(journal, target, recording, losses=losses,
-                                        data_lost=recovered.repairs.data_lost, kept_as=kept))
+                                        data_lost=recovered.repairs.data_lost
+                                        or recovered.incomplete, kept_as=kept))
     return results
 
 
@@ -319,6 +336,12 @@ def recover_leftovers(out_dir: Path, out: Console, taken: Collection[str] = ()) 
     for item in recover_leftover_journals(out_dir, taken):
         if item.recording is None and item.error and item.error.startswith("in use"):
             out.print(f"note: {item.journal.name} is {item.error}", markup=False)
+            continue
+        if item.incomplete_copy is not None:
+            out.print(f"warning: {item.journal.name}, the journal of an earlier session, is "
+                      f"incomplete: {item.error}. Keep the complete one: mv "
+                      f"{shlex.quote(str(item.incomplete_copy))} "
+                      f"{shlex.quote(str(out_dir))}/", markup=False)
             continue
         if item.recording is None:
             out.print(f"warning: cannot recover {item.journal.name}, the journal of an earlier "
@@ -437,6 +460,9 @@ def finish_session(
                       + set_aside_empty_journal(journal_path), markup=False)
             return None
         path, fallback_reason = save_recording(recording, out_dir, name, journal_path)
+        if fallback_reason is not None and journal_path is not None and journal_path.exists():
+            # The journal may stop short (the disk filled up): its recovery must say so.
+            mark_saved_elsewhere(journal_path, path, recording.duration_s)
         hold.release()  # the recording is safe: Ctrl-C may cut the rest short
         saved: SavedSession | None = None
         try:
@@ -538,6 +564,15 @@ def fallback_note(journal_path: Path | None) -> str:
     """What became of the journal of a session saved elsewhere than asked ("" if none)."""
     if journal_path is None or not journal_path.exists():
         return ""
+    try:
+        recovered = recover(journal_path, warn=False)
+    except RecordingError:
+        recovered = None
+    if recovered is not None and recovered.incomplete:
+        return (f"; the journal {journal_path} is kept but holds only the first "
+                f"{recovered.recording.duration_s:.1f} s (the disk filled up): keep the "
+                "recording where it was saved (the next 'imu live' there says so and sets "
+                "the journal aside)")
     folder = shlex.quote(str(journal_path.parent))
     return (f"; the journal {journal_path} is kept: the next 'imu live --out {folder}' "
             "recovers it there once there is space (remove it if you keep the recording "
