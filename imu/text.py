@@ -83,3 +83,17 @@ def tempo_and_time(reps: Any, tempo: Any, hold: bool, row: Any) -> str:
         # imu.report.tables.TUT_UNKNOWN's words (not imported: this module stays light).
         return f"tempo {tempo}, time under tension unknown (sensor lost)"
     return f"tempo {tempo}, time under tension {tut_s:.0f} s"
+
+
+def pause_not_judged_words(tempos: list[str]) -> str:
+    """That a prescription's bottom pause (``3-1-3-2``) is shown but not judged.
+
+    Said by ``imu analyze`` and by the HTML report, above the reps' pause column.
+
+    Args:
+        tempos: the prescriptions with a bottom pause, as written (``"3-1-3-1"``).
+
+    """
+    return (f"the bottom pause of {', '.join(sorted(set(tempos)))} is shown (the reps table's "
+            "pause column) but not judged: on tempo means the way up, the hold at the top and "
+            "the way down")

@@ -88,7 +88,7 @@ from imu.report.tables import (
 )
 from imu.report.terminal import print_prose, reps_view, sets_view
 from imu.tempo import Tempo, parse_tempo
-from imu.text import tempo_and_time
+from imu.text import pause_not_judged_words, tempo_and_time
 
 logger = logging.getLogger(__name__)
 
@@ -508,9 +508,7 @@ def pause_not_judged(reports: list[SessionReport]) -> str:
              and not r.profile.every_rep_is_swing}
     if not given:
         return ""
-    return (f"the bottom pause of {', '.join(sorted(given))} is shown (the reps table's pause "
-            "column) but not judged: on tempo means the way up, the hold at the top and the "
-            "way down")
+    return pause_not_judged_words(sorted(given))
 
 
 def _skipped_lines(skipped: list[tuple[str, str]]) -> list[str]:

@@ -75,7 +75,7 @@ from imu.report.tables import (
     time_held_s,
 )
 from imu.tempo import Tempo
-from imu.text import local_time
+from imu.text import local_time, pause_not_judged_words
 
 if TYPE_CHECKING:
     from imu.report.session import SessionReport
@@ -578,9 +578,12 @@ def set_section(report: SessionReport, set_row: Row, reps: pd.DataFrame, level: 
         f"{_tut_words(_num(set_row, 'tut_s'))}{rest_text}."
     )
     alternating = reps["side"].notna().any()
+    pause = pause_shown(report)
     head = ["Rep", *(["Side"] if alternating else []),
             f"Up (s) [{tempo.concentric_s:g}]", f"Hold (s) [{tempo.top_hold_s:g}]",
-            f"Down (s) [{tempo.eccentric_s:g}]", "Range (°)", "Notes"]
+            f"Down (s) [{tempo.eccentric_s:g}]",
+            *([f"Pause (s) [{tempo.bottom_pause_s:g}, not judged]"] if pause else []),
+            "Range (°)", "Notes"]
     rows: list[list[str]] = []
     for row in reps.to_dict(orient="records"):
         badges = rep_badges(row, tempo, report.profile)
@@ -598,12 +601,20 @@ def set_section(report: SessionReport, set_row: Row, reps: pd.DataFrame, level: 
                                      thresholds=report.profile.thresholds,
                                      tolerance=report.tolerance), gap)
               for column, attr in TEMPO_PHASES),
+            *([_cell(float(row["bottom_pause_s"]), ".1f")] if pause else []),
             _cell(float(row["rom_deg"]), ".0f"),
             " ".join(badges),
         ])
     set_no = int(set_row["set"])
     return (f"<h{level}>Set {set_no}</h{level}><p>{html.escape(line)}</p>"
             + scroll_table(head, rows, label=f"Reps of set {set_no}", cls="set"))
+
+
+def pause_shown(report: SessionReport) -> bool:
+    """A bottom pause is prescribed for these moving reps: shown in its column, not judged."""
+    profile = report.profile
+    return (bool(report.tempo.bottom_pause_s) and not profile.isometric
+            and not profile.every_rep_is_swing)
 
 
 def _hold_set_section(report: SessionReport, set_row: Row, reps: pd.DataFrame, level: int,
@@ -1157,6 +1168,9 @@ def _recording_body(report: SessionReport, level: int) -> list[str]:
         parts.append(f"<p>No {unit.lower()} found.</p>")
     else:
         parts.append(f'<p class="note">{html.escape(sets_key(report))}</p>')
+        if pause_shown(report):
+            note = pause_not_judged_words([str(report.tempo)])
+            parts.append(f'<p class="note">{html.escape(note[0].upper() + note[1:])}.</p>')
     for set_row in report.sets.to_dict(orient="records"):
         reps = report.reps[report.reps["set"] == set_row["set"]]
         parts.append(set_section(report, set_row, reps, level + 1))
