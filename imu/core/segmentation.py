@@ -676,20 +676,31 @@ class RepAssembler:
         """The counter-movement just before ``lobe``, if there is one.
 
         A lowering lobe that ends within ``windup_window_s`` of the rise and turns less than
-        it does: the rise then goes past where the counter-movement started. (Under half the
+        it does: the rise then goes past where the counter-movement started. One of half the
+        rise or more must not follow the last rep's lowering within ``continue_gap_s``: that is
+        the lowering going on into a back arch, and the rise its return. (Under half the
         rise until 2 December 2026: a leg raise tossed from a wind-up of 4-5.4 deg, rising
         8-12 deg from its bottom, started too far below rest to be a rep and was missed;
         tuning seeds 2000-2099, with :meth:`_to_return`: misses 6 -> 3, swing F1 0.903 ->
         0.929; seeds 300-319 of every case unchanged.)
         """
         neg = self._last_negative
+        fs = self.p.sampling_rate_hz
         if (
-            neg is not None
-            and (lobe.start - neg.end) / self.p.sampling_rate_hz <= self.p.windup_window_s
-            and -neg.rotation_deg < lobe.rotation_deg
+            neg is None
+            or (lobe.start - neg.end) / fs > self.p.windup_window_s
+            or -neg.rotation_deg >= lobe.rotation_deg
         ):
-            return neg
-        return None
+            return None
+        if (
+            -neg.rotation_deg >= 0.5 * lobe.rotation_deg
+            and self._ref_angle is not None  # a rep was emitted, ending at _ref_end
+            and (neg.start - self._ref_end) / fs <= self.p.continue_gap_s
+        ):
+            # Half the rise or more, straight on from the last rep's lowering: the lowering
+            # went on below rest (a back arch), and this rise is its return, not a rep.
+            return None
+        return neg
 
     def _start(self, lobe: Lobe) -> None:
         self._windup = self._windup_before(lobe)

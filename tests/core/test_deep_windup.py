@@ -73,3 +73,20 @@ def test_leg_raise_tosses_from_a_deep_wind_up_are_counted() -> None:
         starts = np.array([r.con_start_s for r in analyzer.reps_])
         assert np.min(np.abs(starts - onset_s)) < 0.3, f"seed {seed}: the toss was missed"
         assert len(analyzer.reps_) == len(sim.truth)
+
+
+def test_a_return_that_overshoots_rest_after_a_back_arch_is_no_rep() -> None:
+    # The review's case: the lowering goes on 6 deg below rest and the return overshoots
+    # rest by 1.6 deg (more than the smallest rep), then settles 3 deg: the arch, straight on
+    # from the lowering, is no wind-up, so the return starts 6 deg below rest and is no rep.
+    lobes = plain_rep_then(lobe(-1, 10.1, 10.6, 0.0, -6.0), lobe(+1, 10.61, 11.5, -6.0, 7.6),
+                           lobe(-1, 12.0, 14.0, 1.6, -3.0))
+    assert assemble(lobes) == [(5.0, 10.0)]
+
+
+def test_a_deep_wind_up_after_a_pause_at_the_bottom_still_counts() -> None:
+    # The same shapes with the pelvis resting 1 s at the bottom before the counter-movement:
+    # that is a wind-up, and the rise a rep.
+    lobes = plain_rep_then(lobe(-1, 11.0, 11.3, 0.0, -6.0), lobe(+1, 11.31, 11.9, -6.0, 10.0),
+                           lobe(-1, 12.5, 14.5, 4.0, -4.0))
+    assert assemble(lobes) == [(5.0, 10.0), (11.31, 14.5)]
