@@ -25,6 +25,7 @@ from imu.io.bids import (
     bids_label,
     earlier_exports,
     export_recording,
+    prune_participants,
     record_export,
     remove_export,
     session_label,
@@ -60,7 +61,9 @@ exporting again:
   is given, which removes the earlier export's files (and its subject's row of
   participants.tsv when no other recording of that subject is left) and writes the new one.
   "The same recording" is the same file content (the hash 'imu batch' tells sessions apart
-  by) or the same file; BIDS_ROOT/.imu-exports.json (ignored by BIDS validators) lists them.
+  by), wherever the file is: another recording later copied over the same path is another
+  recording. BIDS_ROOT/.imu-exports.json (ignored by BIDS validators) lists them; with
+  --replace, participants.tsv rows of subjects with no recording left are removed too.
 
 exit codes:
   0 every file exported, 1 some skipped (each named with its reason; the others
@@ -347,13 +350,12 @@ def _export_one(path: Path, args: argparse.Namespace, read: dict[Path, Recording
             f"the same participant, start time and task as {first}, exported in this run "
             f"as {names.stem()}: one would replace the other; export it into another root "
             "(--out)")
-    earlier = earlier_exports(args.out, content_id, path, names.stem())
+    earlier = earlier_exports(args.out, content_id, names.stem())
     if earlier and not args.replace:
         old = earlier[0]
-        same = "the same file content" if old.same == "content" else "the same file"
         raise ImuError(
-            f"already exported as {old.motion(args.out)} ({same}); exporting it as "
-            f"{names.stem()} would put the recording in the dataset twice: pass --replace "
+            f"already exported as {old.motion(args.out)} (the same file content); exporting "
+            f"it as {names.stem()} would put the recording in the dataset twice: pass --replace "
             "to remove the earlier export (and its participants.tsv row if sub-"
             f"{old.subject} has no other recording), or export into another --out")
     stems[names.stem()] = path
@@ -387,6 +389,10 @@ def _export_one(path: Path, args: argparse.Namespace, read: dict[Path, Recording
         remove_export(args.out, old)
         print(f"imu export-bids: note: {path}: replaced its earlier export "
               f"{old.motion(args.out)} (--replace)", file=sys.stderr)
+    if args.replace:  # and rows of subjects whose exports were deleted by hand
+        for pid in prune_participants(args.out):
+            print(f"imu export-bids: note: removed {pid} from participants.tsv: no recording "
+                  "of it is left (--replace)", file=sys.stderr)
     events = "" if reps is None else f", {count(len(reps), 'rep')} as events"
     out.print(f"{path} -> {written[0].parent} ({count(len(written), 'file')}{events})")
     return 1

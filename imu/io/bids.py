@@ -309,7 +309,6 @@ class EarlierExport:
         subject: its subject label (no ``sub-``).
         source: the file it was exported from, resolved.
         files: its files, relative to the root.
-        same: how it is the same recording: ``"content"`` (the same bytes) or ``"path"``.
 
     """
 
@@ -317,7 +316,6 @@ class EarlierExport:
     subject: str
     source: str
     files: tuple[str, ...]
-    same: str
 
     def motion(self, root: Path) -> Path:
         """Its ``*_motion.tsv`` (the path a message names)."""
@@ -335,38 +333,82 @@ def _exports(root: Path) -> dict[str, dict[str, Any]]:
         data, dict) else {}
 
 
-def earlier_exports(root: str | Path, content_id: str, source: str | Path,
-                    stem: str) -> list[EarlierExport]:
+def earlier_exports(root: str | Path, content_id: str, stem: str) -> list[EarlierExport]:
     """Exports of the same recording under other names than ``stem`` (their files there).
+
+    "The same recording" is the same file content: the path it was exported from is not
+    compared, since another recording copied over that file later is another recording
+    (``--replace`` deleted that earlier, different recording's export).
 
     Args:
         root: the BIDS root.
         content_id: the file's content hash (:func:`imu.batch.session_id`, as ``imu batch``
             tells sessions apart).
-        source: the file being exported (compared resolved).
         stem: the names it gets now (an export under the same names is replaced in place).
 
     """
     root = Path(root)
-    where = str(Path(source).resolve())
     found = []
     for old_stem, record in sorted(_exports(root).items()):
-        if old_stem == stem:
+        if old_stem == stem or record.get("content_id") != content_id:
             continue
-        same = ("content" if record.get("content_id") == content_id
-                else "path" if record.get("source") == where else "")
         files = tuple(str(f) for f in record.get("files", []))
-        if same and any((root / f).exists() for f in files):
+        if _present(root, files):
             found.append(EarlierExport(old_stem, str(record.get("subject", "")),
-                                       str(record.get("source", "")), files, same))
+                                       str(record.get("source", "")), files))
     return found
+
+
+def _present(root: Path, files: tuple[str, ...] | list[Any]) -> bool:
+    """Whether any of an export's files (relative to ``root``) is still there."""
+    return any((root / str(f)).exists() for f in files)
+
+
+def _live_exports(root: Path) -> dict[str, dict[str, Any]]:
+    """The index's records whose files are not all gone (deleted by hand: stale)."""
+    return {stem: record for stem, record in _exports(root).items()
+            if _present(root, record.get("files", []))}
+
+
+def prune_participants(root: str | Path) -> list[str]:
+    """Drop the ``participants.tsv`` rows of subjects with no ``*_motion.tsv`` left.
+
+    For ``--replace``: an earlier export whose folder was deleted by hand still had its row.
+    Returns the participant ids dropped.
+
+    Raises:
+        BidsError: ``participants.tsv`` cannot be rewritten.
+
+    """
+    root = Path(root)
+    table = root / "participants.tsv"
+    if not table.exists():
+        return []
+    try:
+        old = pd.read_csv(table, sep="\t", dtype=str, keep_default_na=False)
+    except (OSError, ValueError, UnicodeDecodeError):
+        return []
+    if "participant_id" not in old.columns:
+        return []
+    gone = [pid for pid in old["participant_id"]
+            if re.fullmatch(r"sub-[A-Za-z0-9]+", str(pid))
+            and not any((root / str(pid)).rglob("*_motion.tsv"))]
+    if gone:
+        try:
+            _write_tsv(old[~old["participant_id"].isin(gone)], table)
+        except OSError as exc:
+            raise BidsError(f"cannot rewrite {table}: {exc.strerror or exc}") from exc
+    return gone
 
 
 def record_export(root: str | Path, content_id: str, source: str | Path, names: BidsNames,
                   written: list[Path]) -> None:
-    """List an export in the root's :data:`EXPORTS_INDEX` (its earlier record replaced)."""
+    """List an export in the root's :data:`EXPORTS_INDEX` (its earlier record replaced).
+
+    Records whose files are all gone (an export folder deleted by hand) are dropped.
+    """
     root = Path(root)
-    records = _exports(root)
+    records = _live_exports(root)
     records[names.stem()] = {
         "content_id": content_id,
         "source": str(Path(source).resolve()),
@@ -403,7 +445,7 @@ def remove_export(root: str | Path, earlier: EarlierExport) -> list[Path]:
         if earlier.subject and not any(subject_dir.rglob("*_motion.tsv")) and table.exists():
             old = pd.read_csv(table, sep="\t", dtype=str, keep_default_na=False)
             _write_tsv(old[old["participant_id"] != f"sub-{earlier.subject}"], table)
-        records = _exports(root)
+        records = _live_exports(root)
         records.pop(earlier.stem, None)
         _write_json(dict(sorted(records.items())), root / EXPORTS_INDEX)
     except OSError as exc:
