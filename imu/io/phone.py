@@ -352,6 +352,38 @@ NOT_SAMPLE_CSV: Final = frozenset({"manifest.csv", "cohort.csv", "progress_weekl
 tables, as ``imu.batch.NOT_DATA_CSV``): never suggested as a recording to pass."""
 
 
+def _outside_datasets(folder: Path, names: list[str]) -> list[str]:
+    """``names`` (relative to ``folder``) without those inside an ``imu batch`` dataset."""
+    from imu.io.load import is_batch_dataset
+
+    datasets: dict[Path, bool] = {}
+
+    def in_dataset(name: str) -> bool:
+        for parent in Path(name).parents:
+            if parent == Path("."):
+                return False
+            if parent not in datasets:
+                datasets[parent] = is_batch_dataset(folder / parent)
+            if datasets[parent]:
+                return True
+        return False
+
+    return [n for n in names if not in_dataset(n)]
+
+
+def _nested_recordings(folder: Path, nested: list[str]) -> list[str]:
+    """The ``.parquet`` files in ``folder``'s sub-folders that may be recordings.
+
+    Not a report table (``imu analyze --out``'s reps/sets/session), nor a file inside an
+    ``imu batch`` dataset: review 24's "it holds 3 recordings in its sub-folders (e.g.
+    FOLDER/out_adj/reps.parquet)" advised passing a report's tables, which then failed.
+    """
+    from imu.io.load import report_table_kind
+
+    return [n for n in _outside_datasets(folder, nested)
+            if not report_table_kind(folder / n)]
+
+
 def no_phone_export(path: Path) -> ImportOptionsError:
     """The error for a zip or folder that reads fine but holds no phone export.
 
@@ -407,6 +439,8 @@ def no_phone_export(path: Path) -> ImportOptionsError:
                 "analysis, not recordings; give the recording they were made from "
                 "(NAME.parquet beside the NAME/ folder of reports)"
             )
+    if path.is_dir() and csvs:  # nor an imu batch dataset's _failures.csv
+        csvs = _outside_datasets(path, csvs)
     plain = (
         "; a plain CSV must be unzipped first: pass the CSV itself"
         if path.is_file() and len(csvs) == 1
@@ -415,6 +449,8 @@ def no_phone_export(path: Path) -> ImportOptionsError:
         else ""
     )
     nested = [n for n in names if n.lower().endswith(".parquet") and len(Path(n).parts) > 1]
+    if path.is_dir() and not recordings and nested:
+        nested = _nested_recordings(path, nested)
     if path.is_dir() and not recordings and nested:
         # A folder of folders of recordings (a cohort, one folder per participant): the
         # recordings are what to pass, by a glob one level down, or the folder to imu batch.
@@ -1055,6 +1091,20 @@ def _px_paused_s(starts: list[tuple[float, float]]) -> tuple[tuple[float, float]
     )
 
 
+def _px_between(pauses: tuple[tuple[float, float], ...],
+                t: FloatArray) -> tuple[tuple[float, float], ...]:
+    """The ``pauses`` that fall between the first and the last of the samples at ``t``.
+
+    A pause before the first sample (paused at once, resumed later) or after the last one
+    leaves no gap in the samples: review 24's ``imu info`` warned of "a gap with no samples"
+    and said "gaps none". ``t`` and the pauses on :func:`_px_resumed`'s clock, s.
+    """
+    if t.size == 0:
+        return ()
+    first, last = float(np.min(t)), float(np.max(t))
+    return tuple((a, b) for a, b in pauses if first < a and b <= last)
+
+
 def _phyphox(path: Path) -> tuple[_Stream, _Stream, str, dict[str, str], list[str]]:
     members = _members(path)
     warnings: list[str] = []
@@ -1124,8 +1174,9 @@ def _phyphox(path: Path) -> tuple[_Stream, _Stream, str, dict[str, str], list[st
         sub = sub[timed]  # rows with unreadable values stay, as NaN, to be counted
         t = sub[PX_TIME].to_numpy(dtype=np.float64)
         raw_t = t.copy()
-        t, paused_s = _px_resumed(t, resumes[key])
-        pauses = _px_paused_s(resumes[key])
+        t, _ = _px_resumed(t, resumes[key])
+        pauses = _px_between(_px_paused_s(resumes[key]), t)
+        paused_s = sum(b - a for a, b in pauses)
         n = len(pauses)
         if n and key == "acc":
             warnings.append(
