@@ -14,18 +14,7 @@ import numpy as np
 from imu.core.segmentation import Lobe, RepAssembler, SegmenterParams
 
 from .conftest import stream_tuning_session
-
-FS = 100.0
-
-
-def lobe(sign: int, start_s: float, end_s: float, angle0: float, rotation: float) -> Lobe:
-    """A lobe from ``start_s`` to ``end_s`` turning ``rotation`` deg from ``angle0`` deg."""
-    a, b = round(start_s * FS), round(end_s * FS)
-    return Lobe(
-        sign=sign, run_start=a, run_end=b, start=float(a), end=float(b),
-        peak_index=(a + b) // 2, peak_dps=2.0 * rotation / (end_s - start_s),
-        rotation_deg=rotation, angle_start_deg=angle0, angle_end_deg=angle0 + rotation,
-    )
+from .test_rests import FS, lobe
 
 
 def assemble(lobes: list[Lobe]) -> list[tuple[float, float]]:
