@@ -64,6 +64,7 @@ from matplotlib.figure import Figure
 from matplotlib.legend import Legend
 
 from imu import research
+from imu.core.metrics import TempoTolerance
 from imu.errors import ImuError
 from imu.exercises import FAULT_WORDS, ExerciseProfile, get_profile, known_profile
 from imu.io.load import datasets_note, is_batch_dataset, leave_out_datasets
@@ -71,6 +72,7 @@ from imu.report.coaching import (
     DISCLAIMER,
     PLANK_RANGE_S,
     PROGRESS_ECCENTRIC_S,
+    PROGRESS_ECCENTRIC_TOLERANCE_S,
     descent_below_bar,
     progress_reps,
     train_towards,
@@ -974,8 +976,54 @@ def week_table_columns(progress: Progress) -> tuple[tuple[str, str, str], ...]:
                  if uncertain_left_out_count(progress) else "Hip drives found")
         table = tuple((c, found if c == "reps" else label, spec) for c, label, spec in table
                       if c in ("week", "sessions", "reps"))
-    return tuple((c, left_out_label(progress, label) if _swing_or_fault_share(c) else label,
-                  spec) for c, label, spec in table)
+    return tuple((c, left_out_label(progress, _threshold_label(progress, c, label))
+                  if _swing_or_fault_share(c) else _threshold_label(progress, c, label), spec)
+                 for c, label, spec in table)
+
+
+def bar_descent_words() -> str:
+    """The descent a rep needs to count towards the bar: "descent 2.75 s or more".
+
+    The bar's 3 s descent less the measurement slack of :func:`progress_reps`; shown where
+    those reps are counted, so that "0 clean reps with a 3 s descent" beside "descents long
+    enough 67%" no longer read as a contradiction (trial 24).
+    """
+    floor = PROGRESS_ECCENTRIC_S - PROGRESS_ECCENTRIC_TOLERANCE_S
+    return f"descent {floor:g} s or more"
+
+
+def descent_ok_words(prescribed: Iterable[float],
+                     tolerance: TempoTolerance | None = None) -> str:
+    """What ``eccentric_ok_share`` counts, in words (a single 3 s prescription below).
+
+    "descents of 2.25 s or more (75% of the 3 s prescribed)".
+
+    The threshold is the tempo tolerance's (:func:`imu.research.tempo_compliance`): the
+    prescription less ``max(min_s, fraction x prescribed)``. Several prescriptions: the
+    share of the prescribed descent when it is the same for each, else the rule itself.
+    """
+    tol = tolerance or TempoTolerance()
+    values = sorted({float(p) for p in prescribed if np.isfinite(p) and p > 0})
+    if len(values) == 1:
+        p = values[0]
+        floor = round(p - tol.slack_s(p), 2)
+        return f"descents of {floor:g} s or more ({floor / p:.0%} of the {p:g} s prescribed)"
+    shares = {round(1 - tol.slack_s(p) / p, 2) for p in values}
+    if len(shares) == 1:
+        return f"descents of {shares.pop():.0%} or more of the prescribed descent"
+    return (f"descents no more than {tol.fraction:.0%} (at least {tol.min_s:g} s) short of "
+            "the prescribed descent")
+
+
+def _threshold_label(progress: Progress, column: str, label: str) -> str:
+    """``label`` with the threshold its column counts against, taken from the code."""
+    if column == "eccentric_ok_share":
+        words = descent_ok_words(progress.weekly.get("prescribed_eccentric_s", pd.Series(
+            [progress.prescribed_eccentric_s])).dropna())
+        return f"{words[0].upper()}{words[1:]} (%)"
+    if column == "progress_reps_max":
+        return f"Best set: clean reps, {bar_descent_words()}"
+    return label
 
 
 def _swing_or_fault_share(column: str) -> bool:
@@ -1110,7 +1158,8 @@ def standing_text(progress: Progress) -> str:
     best = int(per["progress_reps"].iloc[best_i])
     last = int(per["progress_reps"].iloc[-1])
     when = _day(per["date"].iloc[best_i])
-    rule = f"about {bar} clean reps with a {PROGRESS_ECCENTRIC_S:g} s descent in a set"
+    rule = (f"about {bar} clean reps with a {PROGRESS_ECCENTRIC_S:g} s descent "
+            f"({bar_descent_words().removeprefix('descent ')}) in a set")
     if best >= bar:
         return (f"Ready to progress: {best} clean reps with a {PROGRESS_ECCENTRIC_S:g} s descent "
                 f"in one set ({when}) meets the rule ({rule}): try a decline or weighted "

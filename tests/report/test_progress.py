@@ -14,12 +14,14 @@ from imu.report.progress import (
     WEEKLY_COLUMNS,
     ProgressError,
     build_progress,
+    descent_ok_words,
     headline,
     is_dataset,
     load_inputs,
     render_progress_html,
     standing_text,
     tables_from_recordings,
+    week_table_columns,
 )
 from imu.sim.cohort import CohortSpec, simulate_cohort
 
@@ -78,7 +80,8 @@ def test_headline_says_frequency_descent_swings_and_standing(
     assert "against 3 s prescribed" in lines[1]
     assert lines[2].startswith("Swing reps:")
     assert lines[-1].startswith(
-        "Progression rule: about 15 clean reps with a 3 s descent in a set. You stand at"
+        "Progression rule: about 15 clean reps with a 3 s descent (2.75 s or more) in a set. "
+        "You stand at"
     )
     assert lines[-1] == standing_text(progress)
     # "to go" counts from the last session, not from the best ("at 5, best 6: 9 more to go").
@@ -93,6 +96,30 @@ def test_headline_says_frequency_descent_swings_and_standing(
     beyond = re.search(r"\((\d+) more than your best\)", lines[-1])
     assert (beyond is None) == (best == last)
     assert beyond is None or int(beyond.group(1)) == progress.bar - best
+
+
+def test_each_descent_threshold_is_stated_where_shown(data: research.Dataset) -> None:
+    """Trial 24: "Descents long enough 67%" beside "clean reps with a 3 s descent: 0" read as
+    a contradiction; each heading (and the standing line) now says its own threshold, taken
+    from the tempo tolerance and the bar's slack."""
+    from imu.core.metrics import TempoTolerance
+    from imu.report.coaching import PROGRESS_ECCENTRIC_S, PROGRESS_ECCENTRIC_TOLERANCE_S
+
+    progress = build_progress(data, "P01")
+    tol = TempoTolerance()
+    floor = 3.0 - tol.slack_s(3.0)
+    bar_floor = PROGRESS_ECCENTRIC_S - PROGRESS_ECCENTRIC_TOLERANCE_S
+    headings = {c: label for c, label, _ in week_table_columns(progress)}
+    assert headings["eccentric_ok_share"] == (
+        f"Descents of {floor:g} s or more ({floor / 3.0:.0%} of the 3 s prescribed) (%)")
+    assert headings["eccentric_ok_share"] == (
+        "Descents of 2.25 s or more (75% of the 3 s prescribed) (%)")
+    assert headings["progress_reps_max"] == f"Best set: clean reps, descent {bar_floor:g} s or more"
+    page = render_progress_html(progress)
+    assert "Descents long enough" not in page
+    assert "Best set: clean reps, descent 2.75 s or more" in page
+    assert f"3 s descent ({bar_floor:g} s or more) in a set" in standing_text(progress)
+    assert descent_ok_words([3.0, 5.0]) == "descents of 75% or more of the prescribed descent"
 
 
 def test_ready_to_progress_when_the_bar_is_met(data: research.Dataset) -> None:
