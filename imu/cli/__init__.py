@@ -8,7 +8,7 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from firmware_protocol import ProtocolError
 from imu import __version__
@@ -318,8 +318,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         # A command may say what the stop leaves (imu batch: the sessions stored, how to go
         # on) as the interrupt's message.
         detail = one_line(exc)
-        print(f"imu {args.command}: interrupted{': ' + detail if detail else ''}",
-              file=sys.stderr)
+        print_wrapped(f"imu {args.command}: interrupted{': ' + detail if detail else ''}",
+                      sys.stderr)
         return 130
     except PermissionError as exc:  # met inside a folder given: said, not called a bug
         if args.verbose:
@@ -361,6 +361,34 @@ class CommandFormatter(logging.Formatter):
         if record.exc_info:
             text += "\n" + self.formatException(record.exc_info)
         return text
+
+
+def print_wrapped(text: str, file: IO[str]) -> None:
+    """Print a line, word-wrapped to the terminal's width when ``file`` is a terminal.
+
+    As the advice lines are (:func:`imu.report.terminal.wrap_words`): the terminal broke
+    ``imu batch``'s Ctrl-C message mid-sentence at its edge ("...the 28 recordings" /
+    " left", trial 24). A pipe or file gets the line whole (for grep).
+    """
+    try:
+        tty = file.isatty()
+    except (AttributeError, ValueError, OSError):
+        tty = False
+    if not tty:
+        print(text, file=file)
+        return
+    import os
+
+    from imu.report.terminal import wrap_words
+
+    columns = os.environ.get("COLUMNS", "")
+    try:
+        width = (int(columns) if columns.isdigit() and int(columns) > 0
+                 else os.get_terminal_size(file.fileno()).columns)
+    except (ValueError, OSError):
+        width = 80
+    for line in wrap_words(text, width):
+        print(line, file=file)
 
 
 def one_line(exc: BaseException) -> str:

@@ -673,7 +673,7 @@ def _print_and_write(
         reason, choose, advice = str(exc).rpartition("; choose ")
         message = f"{reason}; {kept}{choose}{advice}" if choose else f"{exc}; {kept}"
         raise ReportError(message) from exc
-    out.print(f"wrote: {', '.join(p.name for p in written)} to {args.out}")
+    print_prose(out, f"wrote: {', '.join(p.name for p in written)} to {args.out}")
 
 
 def session_line(report: SessionReport, row: Any, tempo_given: bool = False) -> str:

@@ -734,9 +734,8 @@ def _print_summary(saved: SavedSession, recording: Recording, tempo: Tempo,
     for line in [f"verdict: {early}"] if early else coaching_lines(report):
         print_prose(out, line)
     where = saved.report_paths[0].parent if saved.report_paths else saved.recording_path.parent
-    out.print(
-        f"wrote {saved.recording_path}, and {', '.join(p.name for p in saved.report_paths)} "
-        f"to {where}",
-        markup=False,
-    )
-    out.print(f"report: open {where / 'report.html'} in a web browser", markup=False)
+    # Word-wrapped like the advice above: a narrow terminal broke these mid-word ("re" /
+    # "ps.parquet", "w" / "eb browser", trial 24).
+    print_prose(out, f"wrote {saved.recording_path}, and "
+                     f"{', '.join(p.name for p in saved.report_paths)} to {where}")
+    print_prose(out, f"report: open {where / 'report.html'} in a web browser")

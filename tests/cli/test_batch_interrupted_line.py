@@ -7,7 +7,10 @@ make a re-run skip them and analyse the rest (the files that failed again).
 
 from __future__ import annotations
 
+import io
+import re
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -85,3 +88,39 @@ def test_other_commands_keep_their_one_word(
     monkeypatch.setattr(imu.cli.info, "run", ctrl_c)
     assert main(["info", str(REPO / "recordings" / "plank.parquet")]) == 130
     assert capsys.readouterr().err == "imu info: interrupted\n"
+
+
+class _Tty(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_the_line_wraps_at_words_on_a_narrow_terminal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Trial 24: the terminal cut the sentence at its edge ("...the 28 recordings" / " left");
+    on a terminal it is word-wrapped, as the advice lines are."""
+    folder, out = _inputs(tmp_path), tmp_path / "ds"
+    analyze = imu.batch.analyze_job
+    calls: list[Path] = []
+
+    def ctrl_c_on_the_third(job: imu.batch.Job, options: imu.batch.BatchOptions
+                            ) -> imu.batch.SessionOutcome:
+        calls.append(job.path)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return analyze(job, options)
+
+    monkeypatch.setattr(imu.batch, "analyze_job", ctrl_c_on_the_third)
+    monkeypatch.setenv("COLUMNS", "40")
+    err = _Tty()
+    monkeypatch.setattr(sys, "stderr", err)
+    assert main(["batch", str(folder), "--out", str(out), "--workers", "0"]) == 130
+    text = err.getvalue()
+    start = text.index("imu batch: interrupted")
+    lines = text[start:].splitlines()
+    assert len(lines) > 1 and all(len(line) <= 40 for line in lines), lines
+    joined = " ".join(lines)
+    assert re.fullmatch(r"imu batch: interrupted: \d+ sessions? stored in .* by this run; run "
+                        r"the same command again to analyse the \d+ recordings? left .*: it "
+                        r"skips the sessions already stored", joined), lines

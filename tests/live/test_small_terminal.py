@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import re
+from pathlib import Path
 
 import pytest
 from rich.console import Console
@@ -138,3 +139,26 @@ def test_advice_is_word_wrapped_with_numbers_kept_with_their_units() -> None:
     piped = io.StringIO()  # a pipe gets each piece of advice in one line
     print_prose(Console(file=piped, width=80), advice)
     assert piped.getvalue().splitlines() == [advice]
+
+
+def test_the_end_lines_wrap_at_words_on_a_40_column_terminal(tmp_path: Path) -> None:
+    """Trial 24: "wrote ... re" / "ps.parquet" and "report: ... w" / "eb browser" at 40 columns."""
+    from imu.live.finish import finish_session
+    from imu.live.session import LiveResult
+    from imu.sim import SessionSpec, simulate_session
+    from imu.tempo import parse_tempo
+
+    tempo = parse_tempo("2-1-2")
+    rec = simulate_session(SessionSpec("reverse-crunch", tempo=tempo, reps=3, sets=1,
+                                       seed=5)).recording
+    buf = io.StringIO()
+    out = Console(file=buf, width=40, force_terminal=True, color_system=None, soft_wrap=True)
+    finish_session(LiveResult(rec, [], "stopped"), tmp_path, "s", get_profile("reverse-crunch"),
+                   tempo, out, None)
+    lines = buf.getvalue().splitlines()
+    start = next(k for k, line in enumerate(lines) if line.split()[:1] == ["wrote"])
+    end = lines[start:]
+    assert all(len(line) <= 40 for line in end), end
+    words = " ".join(end).split()
+    for name in ("reps.parquet,", "report.html", "web", "browser"):
+        assert name in words, end
