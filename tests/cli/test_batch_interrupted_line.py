@@ -33,21 +33,26 @@ def _inputs(tmp_path: Path) -> Path:
     return folder
 
 
+def _ctrl_c_on(monkeypatch: pytest.MonkeyPatch, nth: int) -> None:
+    """Make the ``nth`` recording batch analyses raise KeyboardInterrupt (Ctrl-C)."""
+    analyze = imu.batch.analyze_job
+    calls: list[Path] = []
+
+    def ctrl_c(job: imu.batch.Job, options: imu.batch.BatchOptions) -> imu.batch.SessionOutcome:
+        calls.append(job.path)
+        if len(calls) == nth:
+            raise KeyboardInterrupt
+        return analyze(job, options)
+
+    monkeypatch.setattr(imu.batch, "analyze_job", ctrl_c)
+
+
 def test_ctrl_c_says_what_was_stored_and_a_rerun_goes_on(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     folder, out = _inputs(tmp_path), tmp_path / "ds"
     analyze = imu.batch.analyze_job
-    calls: list[Path] = []
-
-    def ctrl_c_on_the_fourth(job: imu.batch.Job, options: imu.batch.BatchOptions
-                            ) -> imu.batch.SessionOutcome:
-        calls.append(job.path)
-        if len(calls) == 4:
-            raise KeyboardInterrupt
-        return analyze(job, options)
-
-    monkeypatch.setattr(imu.batch, "analyze_job", ctrl_c_on_the_fourth)
+    _ctrl_c_on(monkeypatch, 4)
     argv = ["batch", str(folder), "--out", str(out), "--workers", "0"]
     assert main(argv) == 130
     err = capsys.readouterr().err.splitlines()
@@ -101,17 +106,7 @@ def test_the_line_wraps_at_words_on_a_narrow_terminal(
     """Trial 24: the terminal cut the sentence at its edge ("...the 28 recordings" / " left");
     on a terminal it is word-wrapped, as the advice lines are."""
     folder, out = _inputs(tmp_path), tmp_path / "ds"
-    analyze = imu.batch.analyze_job
-    calls: list[Path] = []
-
-    def ctrl_c_on_the_third(job: imu.batch.Job, options: imu.batch.BatchOptions
-                            ) -> imu.batch.SessionOutcome:
-        calls.append(job.path)
-        if len(calls) == 3:
-            raise KeyboardInterrupt
-        return analyze(job, options)
-
-    monkeypatch.setattr(imu.batch, "analyze_job", ctrl_c_on_the_third)
+    _ctrl_c_on(monkeypatch, 3)
     monkeypatch.setenv("COLUMNS", "40")
     err = _Tty()
     monkeypatch.setattr(sys, "stderr", err)
