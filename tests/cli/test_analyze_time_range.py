@@ -9,6 +9,7 @@ the part keep those times.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +19,7 @@ from scipy.spatial.transform import Rotation
 
 from imu.cli import main
 from imu.io import read_recording, write_recording
-from imu.io.recording import Recording
+from imu.io.recording import Gap, Recording
 from imu.sim import SessionSpec, simulate_session
 from imu.tempo import parse_tempo
 
@@ -247,3 +248,79 @@ def test_the_notes_command_reads_a_csv_as_it_was_read(
     assert "--time-col" not in command  # a default: not repeated
     assert main(["analyze", *command[:-1], str(tmp_path / "b")]) == 0
     assert len(pd.read_csv(tmp_path / "b" / "reps.csv")) >= 8
+
+
+@pytest.fixture(scope="module")
+def lost_then_back(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, float, float]:
+    """Two sets of reverse crunches whose sensor was lost from 5 s before the second set
+    until the top hold of its second rep: the recording, and the gap's start and end, s."""
+    sim = simulate_session(SessionSpec("reverse-crunch", tempo=parse_tempo("3-1-3"), reps=6,
+                                       sets=2, rest_s=30.0, seed=1, sampling_rate_hz=52))
+    rec, truth = sim.recording, sim.truth
+    fs = rec.sampling_rate_hz
+    second = truth[truth["set"] == 2]
+    lo = round((float(second.iloc[0]["con_start_s"]) - 5.0) * fs)
+    hi = round((float(second.iloc[1]["con_end_s"]) + 0.4) * fs)
+    acc, gyr = rec.acc.copy(), rec.gyr.copy()
+    acc[lo:hi], gyr[lo:hi] = np.nan, np.nan
+    gaps = (*(g for g in rec.meta.gaps if g.end <= lo or g.start >= hi), Gap(lo, hi, "lost"))
+    path = tmp_path_factory.mktemp("lost") / "lost.parquet"
+    write_recording(Recording(acc, gyr, replace(rec.meta, gaps=gaps)), path)
+    return path, lo / fs, hi / fs
+
+
+def _part_start(err: str) -> float:
+    """The part's first second, from the note "analysing 12.34-56.78 s of its ..."."""
+    return float(err.split("analysing ", 1)[1].split("-", 1)[0])
+
+
+def test_a_from_after_lost_samples_does_not_start_in_them(
+    lost_then_back: tuple[Path, float, float], tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Trial: a --from just after the sensor came back (in a top hold) moved the part back
+    into the stretch with no samples ("falls in a movement: the part starts at 92.7 s, where
+    the pelvis last rested", 2.5 s before the sensor came back): the empty rows were taken
+    for a rest, and the part, starting in them, was read upside down. Empty rows are no
+    rest: the part starts where the pelvis really rested, before the sensor was lost, and
+    its reps are read the right way up."""
+    path, lost_s, back_s = lost_then_back
+    start = math.ceil(back_s * 10) / 10
+    out = tmp_path / "a"
+    assert main(["analyze", str(path), "--from", f"{start:g}", "--out", str(out)]) == 0
+    err = " ".join(capsys.readouterr().err.split())
+    assert "where the pelvis last rested" in err, err
+    assert _part_start(err) < lost_s, err  # not in the gap
+    reps = pd.read_csv(out / "reps.csv")
+    assert reps["top_hold_s"].median() == pytest.approx(1.0, abs=0.3)  # not swapped
+    assert reps["eccentric_s"].median() == pytest.approx(3.0, abs=0.5)
+
+
+def test_a_from_in_lost_samples_starts_at_the_first_sample_after_them(
+    lost_then_back: tuple[Path, float, float], tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A --from inside the stretch with no samples started the part with those empty rows
+    ("The sensor was lost for 7.8 s") and read its first movement, mid-set, as the start
+    of a rep. A part now starts at the first sample after them (imu convert), or, where
+    that is in a movement, at the rest before it (imu analyze), with a note naming the gap."""
+    path, lost_s, back_s = lost_then_back
+    at = (lost_s + back_s) / 2
+    gap = f"falls in a gap with no samples ({lost_s:.2f}-{back_s:.2f} s)"
+    assert main(["analyze", str(path), "--from", f"{at:.1f}", "--out", str(tmp_path / "b")]) == 0
+    err = " ".join(capsys.readouterr().err.split())
+    assert f"--from {at:.1f} {gap}; the first sample after it, {back_s:.2f} s, falls in a " \
+        "movement: the part starts at" in err, err
+    assert _part_start(err) < lost_s
+    part = tmp_path / "part.parquet"
+    assert main(["convert", str(path), str(part), "--from", f"{at:.1f}"]) == 0
+    err = " ".join(capsys.readouterr().err.split())
+    assert f"--from {at:.1f} {gap}: the part starts at {back_s:.2f} s, the first sample " \
+        "after it" in err, err
+    written = read_recording(part)
+    assert np.isfinite(written.gyr[0]).all() and all(g.start > 0 for g in written.meta.gaps)
+    assert float(written.meta.notes["cut_from_s"]) == pytest.approx(back_s, abs=0.02)
+    # A range that holds only the gap holds no samples.
+    assert main(["convert", str(path), str(tmp_path / "x.parquet"), "--from", f"{at:.1f}",
+                 "--to", f"{back_s - 0.5:.1f}"]) == 2
+    assert "holds no samples: the recording has none in" in capsys.readouterr().err

@@ -8,8 +8,10 @@ within a second of the recording's start, as for a --from in a movement.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from imu.cli import main
@@ -71,3 +73,42 @@ def test_a_walk_to_the_mat_first_gets_no_note(tmp_path: Path,
     path = write_recording(rec, tmp_path / "walk.parquet")
     assert main(["analyze", str(path), "--out", str(tmp_path / "o")]) == 0
     assert NOTE not in capsys.readouterr().err
+
+
+@pytest.fixture(scope="module")
+def lost_first(crunches: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The session cut in its first top hold, after 20 s with no samples (a sensor lost as
+    the recording began)."""
+    from imu.io.recording import Gap, Recording, read_recording
+
+    rec = read_recording(crunches[1])
+    lead = round(20.0 * rec.sampling_rate_hz)
+    acc = np.vstack((np.full((lead, 3), np.nan), rec.acc))
+    gyr = np.vstack((np.full((lead, 3), np.nan), rec.gyr))
+    gaps = (Gap(0, lead, "lost"), *(Gap(g.start + lead, g.end + lead, g.reason)
+                                    for g in rec.meta.gaps))
+    root = tmp_path_factory.mktemp("lost")
+    return write_recording(Recording(acc, gyr, replace(rec.meta, gaps=gaps)),
+                           root / "lost.parquet")
+
+
+def test_empty_rows_first_are_no_rest(
+        lost_first: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Trial: a recording with no samples in its first 20 s, then the middle of a set, got
+    no note: the empty rows were read as a still pelvis. Its first samples count."""
+    assert main(["analyze", str(lost_first), "--out", str(tmp_path / "o")]) == 0
+    err = " ".join(capsys.readouterr().err.split())
+    assert NOTE in err and "its first samples start, at 20.0 s (none before)" in err, err
+
+
+def test_a_from_after_empty_rows_does_not_move_back_into_them(
+        lost_first: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Trial: --from 21 on that recording said "the part starts at 18.5 s, where the pelvis
+    last rested", in the 20 s with no samples: no rest, and a part starting with empty rows.
+    The part starts at --from, and the note says the pelvis did not rest before it."""
+    assert main(["analyze", str(lost_first), "--from", "21", "--out", str(tmp_path / "o")]) == 0
+    err = " ".join(capsys.readouterr().err.split())
+    assert "where the pelvis last rested" not in err, err
+    assert ("--from 21 falls in a movement and the pelvis did not rest 2.5 s in the 120 s "
+            "before it (no samples in 0.00-20.00 s: a gap is no rest)") in err, err
+    assert "analysing 21.00-" in err
