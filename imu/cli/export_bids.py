@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 import textwrap
 from collections.abc import Callable
@@ -159,8 +160,8 @@ def _read(path: Path) -> Recording:
     return loaded[0].recording
 
 
-def _participant_of(path: Path, read: dict[Path, Recording]) -> str | None:
-    """The participant ``path`` names; from the Parquet metadata alone when it can be.
+def _meta_of(path: Path, read: dict[Path, Recording]) -> RecordingMeta:
+    """The metadata of ``path`` (participant, exercise), from its Parquet schema if it can.
 
     A file that has to be read whole (a CSV, or a Parquet file whose metadata does not say)
     is kept in ``read`` for the export, so that it is read (and imported) once.
@@ -168,11 +169,40 @@ def _participant_of(path: Path, read: dict[Path, Recording]) -> str | None:
     if looks_like_parquet(path) and is_imu_recording(path):
         try:
             raw = (pq.read_schema(path).metadata or {})[METADATA_KEY]
-            return RecordingMeta.from_json(raw.decode("utf-8", "replace")).participant
+            return RecordingMeta.from_json(raw.decode("utf-8", "replace"))
         except (pa.ArrowException, OSError, KeyError, ImuError):
             pass  # reading it whole says what is wrong
     read[path] = _read(path)
-    return read[path].meta.participant
+    return read[path].meta
+
+
+def missing_options(path: Path, meta: RecordingMeta, args: argparse.Namespace) -> str:
+    """Why ``path`` cannot be exported with the options given, naming every one it needs.
+
+    A recording that names no participant needs ``--subject``, one with no exercise (given
+    or its own) ``--task``: a CSV recording needs both, and asking for one, then the other,
+    took two failed runs. The reason names all that are missing at once, with a command
+    line that exports the file (the options given kept, the missing ones by example); ""
+    when none is missing.
+    """
+    no_subject = not (meta.participant or args.subject)
+    no_task = not (args.task or args.exercise or meta.exercise)
+    if not (no_subject or no_task):
+        return ""
+    what = ("the recording names no participant and no exercise" if no_subject and no_task
+            else "the recording names no participant" if no_subject
+            else "no exercise known to name the task")
+    needed = [option for option, missing in (("--subject S", no_subject),
+                                             ("--task NAME", no_task)) if missing]
+    also = "; --exercise E names the task too, and adds the reps as events" if no_task else ""
+    subject = args.subject or LABEL_EXAMPLES["--subject"][0]
+    task = args.task or LABEL_EXAMPLES["--task"][0]
+    example = ["imu", "export-bids", str(path), "--out", str(args.out), "--subject", subject,
+               *(["--task", task] if no_task or args.task else []),
+               *(["--exercise", args.exercise] if args.exercise else []),
+               *(["--tempo", args.tempo] if args.tempo else []),
+               *([] if args.events else ["--no-events"])]
+    return f"{what}; pass {' and '.join(needed)} (e.g. {shlex.join(example)}){also}"
 
 
 def _subjects(participants: dict[str, Path], root: Path,
@@ -275,14 +305,16 @@ def run(args: argparse.Namespace) -> int:
             skipped[path] = problem
             continue
         try:
-            participant = _participant_of(path, read) or args.subject
+            meta = _meta_of(path, read)
         except (ImuError, OSError) as exc:
             skipped[path] = _problem(exc, path)
             continue
-        if not participant:
-            skipped[path] = "the recording names no participant; pass --subject S"
+        missing = missing_options(path, meta, args)
+        if missing:  # every option it needs, at once
+            skipped[path] = missing
+            read.pop(path, None)
             continue
-        participants.setdefault(participant, path)
+        participants.setdefault(meta.participant or args.subject, path)
     subjects = _subjects(participants, args.out, given=args.subject)
     if len(skipped) < len(paths):
         prepare_analysis("export-bids")  # each recording's reps are its events

@@ -175,3 +175,33 @@ def test_nothing_exported_exits_2_as_imu_analyze_does(
                         f"reason); nothing written to {out}\n")
     assert not out.exists()
     assert main(["analyze", str(inputs / "bad.parquet"), "--out", str(tmp_path / "a")]) == 2
+
+
+def test_every_missing_option_is_named_at_once_with_a_command_that_works(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Trial: a CSV recording (no participant, no exercise) asked for --subject; given it,
+    for --task: one at a time. One reason names both, with a command line that works."""
+    import shlex
+
+    import pandas as pd
+
+    csv = tmp_path / "plain.csv"
+    pd.read_parquet(PLANK).to_csv(csv, index=False)
+    out = tmp_path / "bids"
+    assert main(["export-bids", str(csv), "--out", str(out)]) == 2
+    reasons = _skip_reasons(capsys.readouterr().out)
+    reason = reasons[str(csv)]
+    assert reason.startswith("the recording names no participant and no exercise; pass "
+                             "--subject S and --task NAME"), reason
+    command = reason.split("(e.g. ", 1)[1].rsplit(")", 1)[0]
+    assert command.startswith("imu export-bids ") and "--subject S01 --task corestudy" in command
+    assert main(shlex.split(command)[1:]) == 0, capsys.readouterr()
+    assert len(_motion_files(out)) == 1
+    # With --subject given, only what is still missing, and the command keeps the --subject.
+    capsys.readouterr()
+    assert main(["export-bids", str(csv), "--out", str(tmp_path / "b2"), "--subject", "P7"]) == 2
+    reason = _skip_reasons(capsys.readouterr().out)[str(csv)]
+    assert reason.startswith("no exercise known to name the task; pass --task NAME"), reason
+    assert "--subject" not in reason.split("(e.g. ", 1)[0]
+    assert "--subject P7 --task corestudy" in reason
