@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from imu.core.metrics import UNCERTAIN_CONFIDENCE, Rep, TempoTolerance
-from imu.exercises import FAULTS, ExerciseProfile, fault_words
+from imu.exercises import FAULTS, ExerciseProfile, FaultThresholds, fault_words
 from imu.live.hold_form import form_words
 from imu.report.coaching import uncertain_drive_words
 from imu.report.summary import FAULT_CUES as REPORT_FAULT_CUES
@@ -583,13 +583,37 @@ UNSURE_SET = "not judged: the reps were uncertain"
 under 0.5): as the report's advice, nothing to coach on."""
 
 
+RUSHED_SHARE = 0.5
+"""A set whose lift was rushed (:func:`rushed_lift`) in at least this share of its judged
+reps gets the rushed lifts as its coaching line, as a fault would, when no swing or fault
+was in more of its reps."""
+
+
+def rushed_lift(rep: Rep, tempo: Tempo, profile: ExerciseProfile | None = None) -> bool:
+    """Whether ``rep``'s lift was rushed: up in under half the prescribed time, no swing.
+
+    The swing feature *fast* (``concentric_ratio`` under the profile's ``fast_ratio``, 0.5:
+    docs/analysis.md) on a rep that was no swing; a swing is told as the swing it was.
+    """
+    if rep.swing:
+        return False
+    fast = (profile.thresholds if profile is not None else FaultThresholds()).fast_ratio
+    ratio = rep.concentric_ratio
+    if not math.isfinite(ratio) and tempo.concentric_s > 0:
+        ratio = rep.concentric_s / tempo.concentric_s
+    return math.isfinite(ratio) and ratio < fast
+
+
 def set_coaching(reps: Sequence[Rep], tempo: Tempo, tol: TempoTolerance,
                  hold: bool = False,
                  profile: ExerciseProfile | None = None) -> tuple[str, str, bool]:
     """A finished set's one coaching line: ``(cue, why, good)``.
 
     The swing or fault most of its reps had (ties: in :data:`FIX_ORDER`, the report's order),
-    else the phase most often off tempo (a hold: too short), else a good set (``good``). A rep
+    or rushed lifts (:func:`rushed_lift`, "up in under half the prescribed 3 s in 5 of 8
+    reps") when at least :data:`RUSHED_SHARE` of its reps rushed it and no swing or fault
+    was in as many; else the phase most often off tempo (a hold: too short), else a good
+    set (``good``). A rep
     over a data gap is not judged, on tempo nor on swing and faults (as
     :func:`imu.report.tables.judged`): "k of n" counts the judged reps alone, and a set whose
     every rep was over a gap is no good set but :data:`NOT_JUDGED_SET` (``good`` False). Nor
@@ -617,6 +641,10 @@ def set_coaching(reps: Sequence[Rep], tempo: Tempo, tol: TempoTolerance,
     left_out = f"; {unsure} uncertain left out" if unsure else ""
     counts = [(f, sum(bool(r.swing) if f == "swing" else f in r.faults for r in judged))
               for f in FIX_ORDER]
+    if not hold and not hip_drive(profile):
+        rushed = sum(rushed_lift(r, tempo, profile) for r in judged)
+        if rushed >= RUSHED_SHARE * m:  # after the faults: a tie is told as the fault
+            counts.append(("rushed", rushed))
     name, most = max(counts, key=lambda c: c[1])  # the first of the most frequent
     if hip_drive(profile):
         if most and name == "swing":
@@ -625,6 +653,12 @@ def set_coaching(reps: Sequence[Rep], tempo: Tempo, tol: TempoTolerance,
             return HIP_DRIVE_CUE, f"{drives} since the last pause{left_out}", False
         if not most:
             return "good set: the pelvis stayed still", "", True
+    if most and name == "rushed":
+        fast = (profile.thresholds if profile is not None else FaultThresholds()).fast_ratio
+        share = "half" if fast == 0.5 else f"{fast:.0%} of"
+        return (TEMPO_CUES[("concentric", True)],
+                f"up in under {share} the prescribed {tempo.concentric_s:g} s in {most} of "
+                f"{of}{left_out}", False)
     if most:
         return (FAULT_CUES.get(name, name.replace("_", " ")),
                 f"{fault_words([name])} in {most} of {of}{left_out}", False)
