@@ -33,6 +33,7 @@ from imu.io.atomic import folder_refuses_files
 from imu.io.csv_import import ImportedRecording
 from imu.io.load import is_imu_recording
 from imu.io.recording import Recording, read_recording, resolved, write_recording
+from imu.report.terminal import print_prose
 
 EPILOG = f"""\
 examples:
@@ -168,7 +169,7 @@ def run(args: argparse.Namespace) -> int:
                       f"{whole.duration_s:.2f} s ({range_words(args)}); the file's clock "
                       "starts at 0 there")
         write_recording(recording, path)
-        out.print(f"wrote: {path}")
+        print_prose(out, f"wrote: {path}")  # at words on a terminal, as imu analyze's
         if getattr(args, "rate", None) is not None and args.rate < MIN_RATE_HZ:
             # Written as asked, but nothing can analyse it: said now, not at analysis.
             print(f"imu convert: warning: {rate_too_low(args.rate, str(path))}",
@@ -176,8 +177,8 @@ def run(args: argparse.Namespace) -> int:
     if len(kept) > 1 or missed:
         out.print()
         skipped = f" ({len(missed)} skipped: the range misses them)" if missed else ""
-        out.print(f"{len(kept)} recording{'s' if len(kept) != 1 else ''} written to "
-                  f"{kept[0][2].parent}{skipped}")
+        print_prose(out, f"{len(kept)} recording{'s' if len(kept) != 1 else ''} written to "
+                         f"{kept[0][2].parent}{skipped}")
     return 0
 
 

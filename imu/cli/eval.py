@@ -428,6 +428,7 @@ def run(args: argparse.Namespace) -> int:
     )
 
     from imu.evaluate import evaluate
+    from imu.report.terminal import print_prose
     from imu.sim import simulate_session
 
     # Wide tables: plain text at 180 columns when piped (a terminal keeps its own width).
@@ -475,7 +476,9 @@ def run(args: argparse.Namespace) -> int:
         about.append(f"failed: {r.case} seed {r.seed}: {r.error}")
     if args.out is not None:
         written = _write_csvs(ev, about, args.out)
-        out.print(f"wrote {', '.join(written)} to {args.out}")
+        # Word-wrapped on a terminal and whole in a pipe (for grep), as imu analyze's: the
+        # console's own wrapping cut it at 180 columns when piped.
+        print_prose(out, f"wrote {', '.join(written)} to {args.out}")
     if failed:
         for r in failed:
             print(f"imu eval: session {r.case} seed {r.seed} failed ({r.error})",

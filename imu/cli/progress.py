@@ -210,6 +210,7 @@ def run(args: argparse.Namespace) -> int:
         stray_date_lines,
         write_progress,
     )
+    from imu.report.terminal import print_prose
     from imu.tempo import parse_tempo
 
     # Options are checked once, up front (as 'imu batch' does), not once per file.
@@ -254,5 +255,6 @@ def run(args: argparse.Namespace) -> int:
     for line in [*headline(progress), *others_lines(progress)]:
         out.print(line, highlight=False)
     written = write_progress(progress, args.out)
-    out.print(f"wrote: {', '.join(p.name for p in written)} to {args.out}", highlight=False)
+    # Word-wrapped on a terminal, as imu analyze's: a narrow one cut it mid-word.
+    print_prose(out, f"wrote: {', '.join(p.name for p in written)} to {args.out}")
     return 1 if failures else 0
