@@ -192,6 +192,12 @@ TIME_NAME_HINT: Final = re.compile(r"time|stamp|^t$|^ts$|sec|elapsed|date", re.I
 MAX_TIME_S: Final = 1e11
 """A time beyond this many seconds (from 1970: the year 5100) is no timestamp, s."""
 
+FROZEN_MIN_S: Final = 2.0
+"""A stretch at least this long in which every row repeats the previous row's six values
+exactly is a frozen sensor (it stopped measuring but went on sending, or an app repeated its
+last sample), s. A worn sensor's noise changes some value from one sample to the next: the
+coarse WLE belt data (integer counts, 0.02 rad/s steps) repeat a row for 0.08 s at most."""
+
 UNKNOWN_EXERCISE_WARNING: Final = "exercise label"
 """How the import's warning about an exercise label that names no profile starts."""
 
@@ -459,6 +465,11 @@ class ImportReport:
             phone sensor's own timing.
         rows_line: replaces the ``rows:`` line of :meth:`summary_lines` when the rows were
             read by another reader (e.g. one per phone sensor file); "" for the default.
+        n_blank: rows with a time and not one sensor value (the sensor sent nothing then),
+            dropped whatever their number: a run of them longer than ``max_gap_s`` is a
+            marked gap, not counted in ``n_incomplete``.
+        lead_blank_s: when such rows come first, the time from the first row to the first
+            sample, s: the recording starts at its first sample (0.0 otherwise).
 
     """
 
@@ -492,6 +503,8 @@ class ImportReport:
     lowpassed: tuple[Repair, ...] = ()
     details: tuple[str, ...] = ()
     rows_line: str = ""
+    n_blank: int = 0
+    lead_blank_s: float = 0.0
 
     @property
     def group_label(self) -> str:
@@ -515,6 +528,14 @@ class ImportReport:
                 "incomplete",
                 self.n_incomplete,
                 f"{plural(self.n_incomplete, 'row')} with empty values dropped",
+            ),
+            Repair(
+                "blank",
+                self.n_blank,
+                f"{plural(self.n_blank, 'row')} with a time but no sensor value (the sensor "
+                "sent nothing) dropped, longer runs of them marked as gaps"
+                + (f"; the recording starts at its first sample, {self.lead_blank_s:.1f} s "
+                   "after the file's first row" if self.lead_blank_s > 0 else ""),
             ),
             Repair(
                 "unordered",
@@ -552,7 +573,8 @@ class ImportReport:
             f"source: {where}",
             self.rows_line
             or f"rows: {self.n_rows} read, {self.n_incomplete} with empty values dropped, "
-            f"{self.n_out_of_order} out of time order (sorted), "
+            + (f"{self.n_blank} with no sensor value dropped (gaps), " if self.n_blank else "")
+            + f"{self.n_out_of_order} out of time order (sorted), "
             f"{self.n_duplicates} duplicate timestamps dropped, {self.n_implausible} with values "
             "beyond any sensor's full scale made a gap",
             f"timing: {regularity}: median interval {t.median_interval_s * 1e3:.2f} ms, "
@@ -774,6 +796,21 @@ def _decimal_mark(delimiter: str, data_lines: Sequence[str]) -> str:
     return "," if any(DECIMAL_COMMA.fullmatch(q.strip()) for q in quoted) else "."
 
 
+def _folder_given_as_csv(folder: Path) -> str:
+    """Why a folder cannot be read as one CSV table (``--format csv``), and what to give."""
+    try:
+        tables = sorted(
+            p.name for p in folder.iterdir()
+            if p.is_file() and p.suffix.lower() in (".csv", ".txt", ".tsv")
+        )
+    except OSError:
+        tables = []
+    example = (f"give one of its files, e.g. {folder / tables[0]}" if tables
+               else "give a CSV file")
+    return (f"{folder}: a folder, not a CSV file: --format csv reads one table; {example}, "
+            "or leave out --format to read the folder as a phone app's export")
+
+
 def read_csv_frame(path: Path, options: CsvOptions) -> pd.DataFrame:
     """Read and validate the columns the options name; numeric columns as float64.
 
@@ -787,6 +824,9 @@ def read_csv_frame(path: Path, options: CsvOptions) -> pd.DataFrame:
     """
     if not path.exists():
         raise RecordingError(missing_file(path))
+    if path.is_dir():
+        # Trial 25: "--format csv FOLDER" said only "FOLDER: not a file".
+        raise RecordingError(_folder_given_as_csv(path))
     if not path.is_file():
         raise RecordingError(f"{path}: not a file")
     head = _read_head(path)
@@ -2204,6 +2244,8 @@ class _Cleaned:
     n_implausible: int = 0
     implausible_max: float = 0.0
     positions: npt.NDArray[np.int64] | None = None  # (n,) rows' places among the data rows
+    n_blank: int = 0  # rows with a time and no sensor value, dropped (gaps, not glitches)
+    lead_blank_s: float = 0.0  # from the first row to the first sample, when blank rows lead
 
 
 def _clean(
@@ -2239,12 +2281,22 @@ def _clean(
     complete = (
         np.isfinite(t_rel) & ~np.any(np.isnan(acc), axis=1) & ~np.any(np.isnan(gyr), axis=1)
     )
-    n_incomplete = int(np.count_nonzero(~complete))
+    # A row with its time and not one sensor value is a moment the sensor sent nothing (a
+    # logger started before the sensor, a link lost for a while): no glitch but a gap, and
+    # not counted against MAX_INCOMPLETE_SHARE; dropped, its time hole becomes a marked gap.
+    blank = np.isfinite(t_rel) & np.all(np.isnan(acc), axis=1) & np.all(np.isnan(gyr), axis=1)
+    n_blank = int(np.count_nonzero(blank)) if np.any(complete) else 0
+    # The time from the group's first row to its first sample, when rows with no sensor value
+    # come first: the recording starts at its first sample, this much later, s.
+    lead_s = float(np.min(t_rel[complete]) - np.nanmin(t_rel)) if n_blank else 0.0
+    n_incomplete = int(np.count_nonzero(~complete)) - n_blank
     if n_incomplete > max(1, MAX_INCOMPLETE_SHARE * len(rows)) or not np.any(complete):
-        empty = np.column_stack((~np.isfinite(t_rel), np.isnan(acc), np.isnan(gyr)))
+        told = ~blank if np.any(complete) else np.ones(len(rows), dtype=bool)
+        empty = np.column_stack((~np.isfinite(t_rel), np.isnan(acc), np.isnan(gyr)))[told]
         names = (options.time_col, *options.acc_cols, *options.gyr_cols)
         raise ImportOptionsError(
-            incomplete_message(where, empty, names, rows.index.to_numpy(), _column_flag_fix)
+            incomplete_message(where, empty, names, rows.index.to_numpy()[told],
+                               _column_flag_fix)
         )
     t, acc, gyr = t_rel[complete], acc[complete], gyr[complete]
     _check_gyro_is_not_acc(where, acc, gyr, options)
@@ -2319,7 +2371,7 @@ def _clean(
         gyr[absurd] = np.nan
     return _Cleaned(
         t, acc, gyr, len(rows), n_incomplete, n_out_of_order, n_duplicates, n_absurd, biggest,
-        positions,
+        positions, n_blank, lead_s,
     )
 
 
@@ -2876,6 +2928,64 @@ def _resample(where: str, c: _Cleaned, options: CsvOptions, rate_hz: float) -> _
     )
 
 
+def frozen_stretches(
+    t_s: FloatArray, values: FloatArray, min_s: float = FROZEN_MIN_S
+) -> list[tuple[float, float]]:
+    """Stretches where every row repeats the previous row's values exactly, ``min_s`` or longer.
+
+    Args:
+        t_s: the rows' times, s, increasing, shape (n,).
+        values: the rows' sensor values, shape (n, k) (NaN never repeats).
+        min_s: the shortest stretch returned, s.
+
+    Returns:
+        Each stretch's first and last row's times, s from ``t_s[0]`` (the recording's clock).
+
+    """
+    if t_s.size < 2:
+        return []
+    same = np.all(values[1:] == values[:-1], axis=1)
+    edges = np.diff(np.concatenate([[0], same.astype(np.int8), [0]]))
+    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    # same[k] says row k + 1 repeats row k: a run same[a:b] covers rows a to b.
+    return [
+        (float(t_s[a] - t_s[0]), float(t_s[b] - t_s[0]))
+        for a, b in zip(starts, ends, strict=True)
+        if t_s[b] - t_s[a] >= min_s
+    ]
+
+
+def _frozen_warning(c: _Cleaned) -> str:
+    """The warning for a sensor whose values froze ("" when none did; trial 25).
+
+    A frozen stretch looks perfectly still: with no word, a whole frozen file gave "no reps,
+    curl the pelvis" and one frozen part-way gave too few reps and advice about the axis.
+    """
+    stretches = frozen_stretches(c.t_s, np.hstack([c.acc, c.gyr]))
+    if not stretches:
+        return ""
+    why = ("as a sensor that stopped measuring but went on sending (or an app repeating its "
+           "last sample) gives")
+    length_s = float(c.t_s[-1] - c.t_s[0])
+    start, end = stretches[0]
+    if start == 0.0 and end == length_s:
+        return (f"the sensor's values froze: every sample of the {length_s:.1f} s repeats the "
+                f"same values exactly, {why}; no movement can be seen in this data: check "
+                "that --acc-cols and --gyr-cols name the sensor's columns, and the sensor")
+    before, after = math.floor(start * 10) / 10, math.ceil(end * 10) / 10  # 0.1 s, outside
+    if end == length_s:
+        part = f"analyse the part before it (--to {before:g})"
+    elif start == 0.0:
+        part = f"analyse the part after it (--from {after:g})"
+    else:
+        part = f"analyse the parts around it (--to {before:g}, --from {after:g})"
+    more = f" (and {len(stretches) - 1} more such stretch(es))" if len(stretches) > 1 else ""
+    return (f"the sensor's values froze from {start:.1f} s to {end:.1f} s "
+            f"({end - start:.1f} s){more}: every row there repeats the same values exactly, "
+            f"{why}; reps there cannot be seen, and the frozen stretch reads as a still "
+            f"pelvis: check the sensor, and {part}")
+
+
 def lowpass_repair(cutoff_hz: float, source_rate_hz: float, rate_hz: float) -> Repair:
     """The repair that says a slower grid was low-passed first (against aliasing)."""
     return Repair(
@@ -2971,6 +3081,9 @@ def _finish(
             "the columns are the sensor's (--acc-cols, --gyr-cols) and that it was worn and "
             "recording: reps found in this data mean nothing"
         )
+    frozen = _frozen_warning(c)
+    if frozen:
+        warnings.append(frozen)
     stats = r.stats
     if stats.irregular:
         warnings.append(
@@ -3044,6 +3157,8 @@ def _finish(
         group=key,
         n_rows=c.n_rows,
         n_incomplete=c.n_incomplete,
+        n_blank=c.n_blank,
+        lead_blank_s=c.lead_blank_s,
         n_out_of_order=c.n_out_of_order,
         n_duplicates=c.n_duplicates,
         timing=stats,

@@ -228,6 +228,40 @@ def test_empty_cells_drop_rows_and_are_counted(samples: pd.DataFrame, write_csv:
     assert np.isfinite(imp.recording.gyr).all()  # 2 missing samples < gap limit: interpolated
 
 
+def test_rows_with_a_time_and_no_sensor_value_are_gaps_not_glitches(
+    write_csv: WriteCsv,
+) -> None:
+    """Trial: a logger that wrote its time column for 12 s before the sensor sent anything (a
+    fifth of the file) was refused ("too many to drop", cut the file by hand), and so was one
+    whose link dropped for 8 s mid-way. Those rows hold no sample at all: the sensor sent
+    nothing then. They are dropped whatever their number; a run of them in the middle is a
+    marked gap, and the recording starts at the first sample."""
+    frame = synthetic_samples(n=3000, seed=4)
+    sensors = [*ACC3, *GYR3]
+    frame.loc[:599, sensors] = np.nan  # 12 s before the sensor started
+    frame.loc[1500:1899, sensors] = np.nan  # 8 s lost mid-way
+    [imp] = import_csv(write_csv(frame, "blank.csv"), CsvOptions(rate_hz=50.0))
+    rec, report = imp.recording, imp.report
+    assert report.n_blank == 1000 and report.n_incomplete == 0
+    assert rec.duration_s == pytest.approx(60.0 - 12.0, abs=0.05)  # from the first sample
+    [gap] = rec.meta.gaps
+    assert gap.start / 50.0 == pytest.approx(30.0 - 12.0, abs=0.05)
+    assert gap.n_samples / 50.0 == pytest.approx(8.0, abs=0.05)
+    assert "1000 rows with a time but no sensor value" in report.repairs.line()
+    assert "starts at its first sample, 12.0 s after the file's first row" in (
+        report.repairs.line())
+    # A row with only some values empty is still a glitch, and too many of them still stop
+    # the import, naming the column (not the blank rows).
+    frame.loc[2000:2399, "gyr_y"] = np.nan
+    with pytest.raises(ImportOptionsError, match=r"'gyr_y' is empty in 400 rows") as err:
+        import_csv(write_csv(frame, "partial.csv"), CsvOptions(rate_hz=50.0))
+    assert "'acc_x'" not in str(err.value)
+    # A file with no sensor value at all is still refused.
+    frame.loc[:, sensors] = np.nan
+    with pytest.raises(ImportOptionsError, match="empty"):
+        import_csv(write_csv(frame, "none.csv"), CsvOptions(rate_hz=50.0))
+
+
 def test_split_by_groups(write_csv: WriteCsv) -> None:
     parts = []
     for i, (who, what) in enumerate([("ann", "A"), ("ann", "B"), ("bob", "A")]):

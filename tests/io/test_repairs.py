@@ -161,7 +161,8 @@ def test_a_single_huge_gyro_value_is_reported_and_does_not_change_the_count(
     assert len(err) == 1, err
     assert err[0].startswith(f"imu analyze: {huge}: repaired: ")
     assert "1 row with values beyond any sensor's full scale (up to 1e+30) made a gap" in err[0]
-    assert "rows with empty values dropped" in err[0]  # the packet-loss NaNs of the CSV
+    # The packet-loss rows of the CSV: a time and no sensor value.
+    assert "rows with a time but no sensor value (the sensor sent nothing) dropped" in err[0]
 
 
 def test_convert_says_what_it_repaired_on_stderr(
