@@ -54,6 +54,7 @@ from imu.live.events import (
     off_mark,
     pace_words,
     phase_hints,
+    phases_over_gap,
     rest_hint,
     set_coaching,
 )
@@ -327,6 +328,18 @@ class CoachingState:
             # on, and is timed from its start as before).
             self._phase = _Phase("resumed")
 
+    def _loss(self) -> tuple[float, float] | None:
+        """The sensor's last loss, ``(from_s, lost_s)`` in data s, or None.
+
+        ``lost_s`` is inf while it lasts; None when the link was not lost (a gap of dropped
+        samples is not placed here).
+        """
+        if self._down_since is not None:
+            return self._lost_from_s, math.inf
+        if self._back is not None:
+            return self._back["from_s"], self._back["lost_s"]
+        return None
+
     def _heard(self, data_s: float) -> None:
         """Data time ``data_s`` is known to have passed, now (host clock)."""
         if data_s >= self._data_s:
@@ -436,10 +449,17 @@ class CoachingState:
                 ("top_hold", "hold", rep.top_hold_s, tempo.top_hold_s),
                 ("eccentric", "down", rep.eccentric_s, tempo.eccentric_s),
             ))
+        # A rep's phase over the sensor's loss lasted an unknown time: its length counted the
+        # seconds without data ("hold 10.1 of 1 s" after a 10 s loss), so none is sent and the
+        # page says "over gap", as the terminal's table does. A hold is timed from its start
+        # to its end, both seen: its length stays (not judged).
+        over_gap = (phases_over_gap(rep, self._loss())
+                    if rep.in_gap and not self.hold and not self.strict else frozenset())
         for key, label, measured, prescribed in timed:
             # The thresholds the phase is judged against: the page prints a value that would
             # read as one it is not with a decimal more, as the report does (near_limit).
             limits = phase_limits(f"{key}_s", prescribed, isometric=self.hold, tolerance=tol)
+            gap = f"{key}_s" in over_gap
             if rep.in_gap or hip_drive(self.profile):
                 # Over a data gap the rep lasted an unknown time: not judged (as the report),
                 # neither red nor green (ok None: the page shows it grey), no ▼/▲. A hip
@@ -457,7 +477,8 @@ class CoachingState:
             phases.append({
                 "phase": key,
                 "label": label,
-                "measured_s": _finite(measured),
+                "measured_s": None if gap else _finite(measured),
+                "over_gap": gap,  # its length is not known: the page says "over gap"
                 "prescribed_s": prescribed,
                 "limits_s": [float(x) for x in limits],
                 "ok": ok,

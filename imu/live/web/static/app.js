@@ -88,6 +88,8 @@
   }
   // What a rep or hold over a data gap is called (NOT_JUDGED_REP in imu/live/events.py).
   const NOT_JUDGED = "not judged (data gap)";
+  // A phase over the sensor's loss, in place of its length (OVER_GAP in imu/live/events.py).
+  const OVER_GAP = "over gap";
 
   // ------------------------------------------------------------------ rendering
   function render() {
@@ -328,10 +330,11 @@
     cells.replaceChildren(...rep.phases.map((p) => {
       const c = el("div", `cell ${judgedClass(p.ok)}`);
       c.dataset.phase = p.phase;
-      // Off tempo is marked ▼ short or ▲ long, never by colour alone.
-      const value = nearLimit(p.measured_s, p.limits_s);
+      // Off tempo is marked ▼ short or ▲ long, never by colour alone. A phase over the
+      // sensor's loss has no length (it would count the seconds without data): "over gap".
+      const value = p.over_gap ? OVER_GAP : nearLimit(p.measured_s, p.limits_s);
       c.append(el("div", "lbl", p.label),
-               el("div", "val", `${value}${p.mark ? " " + p.mark : ""}`),
+               el("div", p.over_gap ? "val gap" : "val", `${value}${p.mark ? " " + p.mark : ""}`),
                el("div", "of", `of ${num(p.prescribed_s)} s`));
       return c;
     }));
@@ -360,7 +363,7 @@
       }
       li.append(el("span", "no", `#${rep.rep}`));
       for (const p of rep.phases) {
-        const span = el("span", judgedClass(p.ok),
+        const span = el("span", judgedClass(p.ok), p.over_gap ? `${p.label} ${OVER_GAP}` :
           `${p.label} ${nearLimit(p.measured_s, p.limits_s)}/${num(p.prescribed_s)}` +
           `${p.mark ? " " + p.mark : ""}`);
         li.append(span);
@@ -441,7 +444,9 @@
     } else if (elapsed === null || !state.running) {
       bar.style.width = "0%";
       bar.className = "";
-      if (p.key === "rest" || p.key === "ended") barBox.classList.add("none");
+      // Nothing is timed (learning the movement, connecting, "carry on", the end): no bar,
+      // whose empty track read from the floor as a timer stuck at zero.
+      barBox.classList.add("none");
       setClock("", "");
     } else if (p.key === "bottom_pause" &&
                elapsed > Math.max(BOTTOM_TO_REST_S, 2 * (prescribed || 0))) {
