@@ -888,15 +888,20 @@ class RichView:
         def fits(panel: RenderableType) -> bool:
             return len(console.render_lines(panel, unbounded, pad=False)) <= height
 
+        # A live cue (SLOWER, a plank's hips) in block letters where they fit, else in words:
+        # the count keeps its size for it, and the cue comes before the last rep's table.
+        cue_sizes = (True, False) if self._cue_word() else (False,)
         if width >= BIG_SIZE[0] and height >= BIG_SIZE[1]:
-            big = self.full(width, scale=2)
-            if fits(big):
-                return big
+            for big_cue in cue_sizes:
+                big = self.full(width, scale=2, big_cue=big_cue)
+                if fits(big):
+                    return big
         if height >= MIN_PANEL_HEIGHT:
-            for trim in (0, 1, 2):  # the least needed parts shortened, then left out
-                panel = self.full(width, trim=trim)
-                if fits(panel):
-                    return panel
+            for big_cue in cue_sizes:
+                for trim in (0, 1, 2):  # the least needed parts shortened, then left out
+                    panel = self.full(width, trim=trim, big_cue=big_cue)
+                    if fits(panel):
+                        return panel
         return self.compact(console, options, width, height)
 
     def title(self, width: int) -> str:
@@ -916,12 +921,15 @@ class RichView:
         room = width - 6  # the corners, the rule each side and a space each side
         return next((f for f in forms if cell_len(f) <= room), "")
 
-    def full(self, width: int, scale: int = 1, trim: int = 0) -> RenderableType:
+    def full(self, width: int, scale: int = 1, trim: int = 0,
+             big_cue: bool = False) -> RenderableType:
         """The full panel, ``width`` cells wide; ``scale``: of the head's block letters.
 
         ``trim``: 1 tells the last rep in a line (not a table) and the set summary without
         its box; 2 leaves out the set's counts (its coaching line stays) and the status line
-        too: what a terminal of 24 rows holds with the count in block digits.
+        too: what a terminal of 24 rows holds with the count in block digits. ``big_cue``:
+        a live cue up now (:meth:`_cue_word`) also in block letters (5 rows) above its line,
+        where they fit the width.
         """
         s = self.state
         hold = self.profile.isometric
@@ -933,6 +941,11 @@ class RichView:
                                              drive=hip_drive(self.profile) and not hold),
                                   style="bold yellow"))
             fix = self._correction()
+            word = self._cue_word() if fix is not None and big_cue else None
+            if word:
+                rows = big_text(word)
+                if max(cell_len(r) for r in rows) <= width - 4:
+                    parts += [Text(r, style="bold red", no_wrap=True) for r in rows]
             if fix is not None:
                 parts.append(Prose(fix))
         if s.last is not None:
@@ -1173,6 +1186,19 @@ class RichView:
             head.add_row(left[i] if i < len(left) else "",
                          right[i] if i < len(right) else Text(""))
         return head
+
+    def _cue_word(self) -> str | None:
+        """The live cue up now as one word for block letters, or None.
+
+        SLOWER while a lowering runs fast, SAGGING or PIKING while a plank's hips drift; a
+        last rep's correction stays in words (it is about a rep already done).
+        """
+        s = self.state
+        if s.form is not None and s.hold_from_s is not None:
+            return HOLD_FORM_WORDS[s.form][0].split()[-1].upper()
+        if s.cue and not (s.cue_over and self.now_s() - s.cue_at_s >= CUE_MIN_SHOW_S):
+            return "SLOWER"
+        return None
 
     def _correction(self) -> Text | None:
         """The one correction: SLOWER while it is up, else what the last rep needs.
