@@ -992,6 +992,15 @@ def bar_descent_words() -> str:
     return f"descent {floor:g} s or more"
 
 
+def bar_descent_text() -> str:
+    """The bar's descent with its threshold: "3 s descent (2.75 s or more)".
+
+    As the standing line, the figure's legend and its text for a screen reader say it.
+    """
+    return (f"{PROGRESS_ECCENTRIC_S:g} s descent "
+            f"({bar_descent_words().removeprefix('descent ')})")
+
+
 def descent_ok_words(prescribed: Iterable[float],
                      tolerance: TempoTolerance | None = None) -> str:
     """What ``eccentric_ok_share`` counts, in words (a single 3 s prescription below).
@@ -1158,8 +1167,7 @@ def standing_text(progress: Progress) -> str:
     best = int(per["progress_reps"].iloc[best_i])
     last = int(per["progress_reps"].iloc[-1])
     when = _day(per["date"].iloc[best_i])
-    rule = (f"about {bar} clean reps with a {PROGRESS_ECCENTRIC_S:g} s descent "
-            f"({bar_descent_words().removeprefix('descent ')}) in a set")
+    rule = f"about {bar} clean reps with a {bar_descent_text()} in a set"
     if best >= bar:
         return (f"Ready to progress: {best} clean reps with a {PROGRESS_ECCENTRIC_S:g} s descent "
                 f"in one set ({when}) meets the rule ({rule}): try a decline or weighted "
@@ -1338,16 +1346,21 @@ def frequency_figure(progress: Progress, layout: PlotLayout = PROGRESS_WIDE) -> 
     return fig
 
 
-CLEAN_LABELS: Final = {
-    "sets": "clean reps in a set (any descent)",
-    "weekly": "weekly mean: best set's clean reps before the first swing or fault",
-    "progress": f"best set of a session: clean reps with a {PROGRESS_ECCENTRIC_S:g} s descent",
-    "bar": "progression bar: {bar} clean reps with a " + f"{PROGRESS_ECCENTRIC_S:g} s descent "
-           "in one set",
-}
-"""The legend of :func:`clean_figure`: what each mark counts. The bar counts only the reps
-with a 3 s descent, so the marks to hold against it are those of ``progress`` (a set of 16
-clean reps at 2 s is above the bar among the ``sets`` dots, yet short of it)."""
+def clean_labels(bar: int | None) -> dict[str, str]:
+    """The legend of :func:`clean_figure`: what each mark counts.
+
+    The bar counts only the reps with a 3 s descent, so the marks to hold against it are
+    those of ``progress`` (a set of 16 clean reps at 2 s is above the bar among the ``sets``
+    dots, yet short of it). Both say the descent's threshold as the page's text does ("3 s
+    descent (2.75 s or more)", :func:`bar_descent_text`).
+    """
+    descent = bar_descent_text()
+    return {
+        "sets": "clean reps in a set (any descent)",
+        "weekly": "weekly mean: best set's clean reps before the first swing or fault",
+        "progress": f"best set of a session: clean reps with a {descent}",
+        "bar": f"progression bar: {bar} clean reps with a {descent} in one set",
+    }
 
 
 def clean_figure(progress: Progress, layout: PlotLayout = PROGRESS_WIDE) -> Figure:
@@ -1355,25 +1368,26 @@ def clean_figure(progress: Progress, layout: PlotLayout = PROGRESS_WIDE) -> Figu
 
     For an exercise with a progression bar, also the bar and what it counts: each session's
     best set's clean reps with a 3 s descent. The legend says what each mark counts
-    (:data:`CLEAN_LABELS`).
+    (:func:`clean_labels`).
     """
     fig = _figure(3.2, layout)
     ax = _week_axis(fig, "Clean reps per set", "clean reps", layout)
+    labels = clean_labels(progress.bar)
     sets = progress.data.sets
     if len(sets):
         ax.scatter(pd.to_datetime(sets["date"]).dt.tz_localize(None), sets["clean_reps"],
-                   color="#2e7d32", alpha=0.7, s=18, label=CLEAN_LABELS["sets"])
+                   color="#2e7d32", alpha=0.7, s=18, label=labels["sets"])
     w = progress.weekly
     ax.plot(w[research.WEEK_START] + MID_WEEK,
             w["clean_reps_before_first_fault_mean"], color="#333", marker="o", lw=1.2,
-            label=CLEAN_LABELS["weekly"])
+            label=labels["weekly"])
     if progress.bar is not None:
         per = progress.per_session
         if len(per):
             ax.scatter(pd.to_datetime(per["date"]).dt.tz_localize(None), per["progress_reps"],
-                       color="#b71c1c", marker="x", s=28, label=CLEAN_LABELS["progress"])
+                       color="#b71c1c", marker="x", s=28, label=labels["progress"])
         ax.axhline(progress.bar, color="#b71c1c", ls=":", lw=1.2,
-                   label=CLEAN_LABELS["bar"].format(bar=progress.bar))
+                   label=labels["bar"])
     ax.set_ylim(bottom=0)
     _legend(fig, ax, layout, 2)
     _whole_weeks(ax, progress, layout)
@@ -1412,6 +1426,23 @@ def _prescription_steps(ax: Axes, progress: Progress, column: str) -> None:
     ax.step(x, y, where="post", color="#2e7d32", ls="--", lw=1.2, label=label)
 
 
+SHARE_AXIS_MIN: Final = 25.0
+"""The least top of a share plot's axis, %: a week of 0 % to 10 % is not drawn as a sheer
+drop over the whole plot."""
+
+
+def _share_top(shares_pct: pd.Series | pd.DataFrame) -> float:
+    """The top of a share plot's y-axis, %, not always 100 %.
+
+    A step of 10 above the largest share, at least :data:`SHARE_AXIS_MIN`, at most 100.
+
+    Swing reps falling from 13 % to 0 % were a line along the bottom eighth of a 0-100 % plot.
+    """
+    values = pd.to_numeric(pd.Series(np.ravel(shares_pct)), errors="coerce").dropna()
+    peak = float(values.max()) if len(values) else 0.0
+    return float(min(100.0, max(SHARE_AXIS_MIN, 10.0 * math.ceil(1.15 * peak / 10.0))))
+
+
 def swing_figure(progress: Progress, layout: PlotLayout = PROGRESS_WIDE) -> Figure:
     """Share of swing reps per week.
 
@@ -1424,7 +1455,7 @@ def swing_figure(progress: Progress, layout: PlotLayout = PROGRESS_WIDE) -> Figu
     ax.plot(w[research.WEEK_START] + MID_WEEK, 100 * w["swing_share"],
             color="#c2185b",
             marker="v", label="swing reps")
-    ax.set_ylim(0, 100)
+    ax.set_ylim(0, _share_top(100 * w["swing_share"]))
     _legend(fig, ax, layout, 1)
     _whole_weeks(ax, progress, layout)
     _y_room(fig, ax)
@@ -1460,7 +1491,7 @@ def hold_faults_figure(progress: Progress, layout: PlotLayout = PROGRESS_WIDE) -
     for column, marker in zip(_hold_fault_columns(progress), "v^s", strict=False):
         ax.plot(x, 100 * w[column], marker=marker,
                 label=FAULT_WORDS.get(column.removesuffix("_share"), column))
-    ax.set_ylim(0, 100)
+    ax.set_ylim(0, _share_top(100 * w[_hold_fault_columns(progress)]))
     _legend(fig, ax, layout, 3)
     _whole_weeks(ax, progress, layout)
     _y_room(fig, ax)
@@ -1690,7 +1721,7 @@ def _clean_alt(progress: Progress) -> str:
     if progress.bar is None:
         return text + "."
     return (f"{text}; crosses of each session's best set counting only the clean reps with a "
-            f"{PROGRESS_ECCENTRIC_S:g} s descent; and a dotted line at the progression bar, "
+            f"{bar_descent_text()}; and a dotted line at the progression bar, "
             f"{progress.bar} such reps in one set.")
 
 

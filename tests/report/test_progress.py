@@ -122,6 +122,33 @@ def test_each_descent_threshold_is_stated_where_shown(data: research.Dataset) ->
     assert descent_ok_words([3.0, 5.0]) == "descents of 75% or more of the prescribed descent"
 
 
+def test_the_clean_reps_legend_states_the_bar_descent_threshold(
+        data: research.Dataset, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Trial: the chart's legend said "clean reps with a 3 s descent" while the page's text
+    states each threshold ("3 s descent (2.75 s or more)"). The legend (and the figure's
+    text for a screen reader) says it too, from the same constants."""
+    import imu.report.progress as progress_module
+    from imu.report.coaching import PROGRESS_ECCENTRIC_S, PROGRESS_ECCENTRIC_TOLERANCE_S
+    from imu.report.progress import _clean_alt, clean_figure
+
+    progress = build_progress(data, "P01")
+    assert progress.bar is not None
+
+    def legend(fig: object) -> str:
+        texts = [t.get_text() for lg in fig.legends for t in lg.get_texts()]  # type: ignore
+        return " | ".join(" ".join(t.split()) for t in texts)
+
+    floor = PROGRESS_ECCENTRIC_S - PROGRESS_ECCENTRIC_TOLERANCE_S
+    said = f"{PROGRESS_ECCENTRIC_S:g} s descent ({floor:g} s or more)"
+    shown = legend(clean_figure(progress))
+    assert shown.count(said) == 2, shown  # the crosses and the bar
+    assert said in _clean_alt(progress)
+    # From the constant, not a number written into the words.
+    monkeypatch.setattr(progress_module, "PROGRESS_ECCENTRIC_TOLERANCE_S", 0.5)
+    assert legend(clean_figure(progress)).count(f"{PROGRESS_ECCENTRIC_S:g} s descent "
+                                                f"({PROGRESS_ECCENTRIC_S - 0.5:g} s or more)") == 2
+
+
 def test_ready_to_progress_when_the_bar_is_met(data: research.Dataset) -> None:
     progress = build_progress(data, "P01")
     per = progress.per_session.copy()

@@ -30,12 +30,12 @@ def test_the_bar_and_the_marks_it_counts_are_named_apart() -> None:
         assert sorted(_legend(fig)) == sorted([
             "weekly mean: best set's clean reps before the first swing or fault",
             "clean reps in a set (any descent)",
-            "best set of a session: clean reps with a 3 s descent",
-            "progression bar: 15 clean reps with a 3 s descent in one set",
+            "best set of a session: clean reps with a 3 s descent (2.75 s or more)",
+            "progression bar: 15 clean reps with a 3 s descent (2.75 s or more) in one set",
         ])
         ax = fig.axes[0]
         by_label = {c.get_label(): c for c in ax.collections}
-        crosses = by_label["best set of a session: clean reps with a 3 s descent"]
+        crosses = by_label["best set of a session: clean reps with a 3 s descent (2.75 s or more)"]
         # Only the last session's reps (3 s) count towards the bar, all 16 of them.
         assert list(np.asarray(crosses.get_offsets())[:, 1]) == [0, 0, 0, 0, 16]
         dots = by_label["clean reps in a set (any descent)"]
@@ -44,7 +44,8 @@ def test_the_bar_and_the_marks_it_counts_are_named_apart() -> None:
         plt.close(fig)
     page = render_progress_html(progress)
     assert html.escape(
-        "crosses of each session's best set counting only the clean reps with a 3 s descent; "
+        "crosses of each session's best set counting only the clean reps with a 3 s descent "
+        "(2.75 s or more); "
         "and a dotted line at the progression bar, 15 such reps in one set.") in page
 
 

@@ -1,0 +1,46 @@
+"""The progress page's share plots are scaled to the shares they show, not always 0-100 %.
+
+UX review: a participant whose swing reps fell from 13 % to 0 % over six weeks saw a line
+along the bottom eighth of a 0-100 % plot, the fall hard to see; the summary above it said
+"13% of reps in the first week, 0% in the last". The axis now ends a little above the
+largest share (at least 25 %, at most 100 %), so the trend fills the plot.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from imu import research
+from imu.report.plots import NARROW
+from imu.report.progress import PROGRESS_WIDE, build_progress, swing_figure
+from tests.report.test_progress_judged import tables
+
+
+def _swings(per_session: list[int], reps: int = 10) -> research.Dataset:
+    """One reverse crunch session a week, ``per_session[i]`` of its ``reps`` reps swings."""
+    data = tables("reverse-crunch", ["3-1-3"] * len(per_session), reps=reps)
+    out = data.reps.copy()
+    for i, n in enumerate(per_session):
+        rows = out.index[out["session_id"].str.endswith(f"-{i}")][:n]
+        out.loc[rows, ["swing", "clean"]] = [True, False]
+    return research.Dataset(out, data.sets, data.sessions)
+
+
+@pytest.mark.parametrize("layout", [PROGRESS_WIDE, NARROW])
+def test_small_swing_shares_fill_the_plot(layout) -> None:  # type: ignore[no-untyped-def]
+    progress = build_progress(_swings([2, 1, 1, 0]))  # 20 %, 10 %, 10 %, 0 %
+    low, high = swing_figure(progress, layout).axes[0].get_ylim()
+    assert 20 < high <= 35, (low, high)  # the largest share, with room above it
+    assert -5 < low <= 0
+
+
+def test_a_week_of_all_swings_still_shows_100_percent() -> None:
+    progress = build_progress(_swings([10, 5]))
+    low, high = swing_figure(progress).axes[0].get_ylim()
+    assert 100 <= high < 110, (low, high)
+
+
+def test_no_swings_at_all_keeps_a_readable_range() -> None:
+    progress = build_progress(_swings([0, 0, 0]))
+    low, high = swing_figure(progress).axes[0].get_ylim()
+    assert 25 <= high < 35, (low, high)
