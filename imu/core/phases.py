@@ -86,6 +86,8 @@ class PaceWarning:
         elapsed_s: time since the eccentric started, s.
         projected_s: the eccentric's duration at the pace so far, s.
         emitted_at_s: time of the newest sample when it was told, s.
+        started_s: when the eccentric started, s (the reps table's clock, as
+            :attr:`PhaseCue.at_s`).
 
     """
 
@@ -93,6 +95,7 @@ class PaceWarning:
     elapsed_s: float
     projected_s: float
     emitted_at_s: float
+    started_s: float = float("nan")
 
 
 @dataclass(frozen=True)
@@ -272,7 +275,7 @@ class PhaseWatcher:
         projected = 2.0 * elapsed
         if projected < prescribed - self.p.eccentric_slack_s:
             self._warned = True
-            return [PaceWarning(ECCENTRIC, elapsed, projected, newest)]
+            return [PaceWarning(ECCENTRIC, elapsed, projected, newest, self._ecc_start_s)]
         return []
 
 

@@ -101,6 +101,13 @@ pelvis is still in position and a get-down is ruled out: 4.1-4.4 s measured at 2
 with the default parameters); a plank's set is announced only after that much more rest,
 plus this margin, s."""
 
+RESUMED_MARGIN_S = 0.25
+"""A concentric or eccentric that the phase cues start within this long after the samples
+came back from a lost link was already under way then (the rate over the loss is zero, so
+the movement shows from its first sample back), s: its start is unknown, and it is told
+neither as a phase nor by its pace. One that truly starts this soon after only loses its
+cue."""
+
 
 class PhaseTracker:
     """Coarse live phase from the angular rate about the movement axis (display only).
@@ -267,6 +274,7 @@ class LiveSession:
         self._down_told: float | None = None  # getting down from it told (since when, s)
         self._problem_told = False  # the recorder's reason nothing can be recorded, told
         self._link_lost_at_s = -math.inf  # data time the last link loss (a gap) began, s
+        self._link_back_at_s = -math.inf  # data time the samples came back after it, s
         # A plank: the hold's hips sagging or piking, told while the hold lasts.
         self._form = HoldFormWatcher(profile.thresholds.hip_drift_deg)
         self._streaming = False  # samples have arrived
@@ -354,6 +362,7 @@ class LiveSession:
         for gap in block.gaps:
             if gap.reason == REASON_DISCONNECTED:
                 self._link_lost_at_s = gap.start / self.odr_hz
+                self._link_back_at_s = gap.end / self.odr_hz
         reps = self.analyzer.update(block.acc, block.gyr)
         self._emit_cues(self.analyzer.pop_cues())
         self._emit_reps(reps, hosts[-1])
@@ -387,6 +396,15 @@ class LiveSession:
                 # A rep's phase that began before the sensor was lost, told after it came
                 # back: its time runs across the loss ("DOWN 7.0 / 3 s" in green). The screens
                 # say "carry on" until a phase that starts after the loss is told.
+                continue
+            started = cue.at_s if isinstance(cue, PhaseCue) else cue.started_s
+            if (not self.profile.isometric
+                    and (isinstance(cue, PaceWarning) or cue.phase in (CONCENTRIC, ECCENTRIC))
+                    and self._link_lost_at_s <= started
+                    <= self._link_back_at_s + RESUMED_MARGIN_S):
+                # A movement already under way when the samples came back (the rate was zero
+                # over the loss): its start is not known, so neither its clock nor its pace
+                # (a lowering seen from half-way was "SLOWER, lowering in 1.7 s").
                 continue
             rep_no = len(self.reps) + self._reps_ahead + 1
             if isinstance(cue, PaceWarning):

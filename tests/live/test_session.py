@@ -223,3 +223,67 @@ def test_an_open_plank_hold_holds_back_only_its_own_sets_announcement():
     assert not announced(60.0)  # 12 s after the last hold: the same set goes on
     assert announced(66.0)  # 18 s after: the next set's hold; this set is over
     assert announced(None)
+
+
+class LossSource(PayloadSource):
+    """A :class:`PayloadSource` whose link is down for payloads ``[lost_from, lost_to)``."""
+
+    def __init__(self, payloads: Sequence[bytes], lost_from: int, lost_to: int,
+                 per_payload_s: float) -> None:
+        super().__init__(payloads)
+        self.lost = range(lost_from, lost_to)
+        self.per_payload_s = per_payload_s
+        self.t = 1000.0  # the host clock, s: it runs with the data (see clock())
+
+    def clock(self) -> float:
+        """The session's host clock: a payload's worth of time passes per payload."""
+        return self.t
+
+    async def run(self, link: SourceLink, stop: asyncio.Event) -> str:
+        link.connected(SourceInfo("fake", "memory://1", model="test"))
+        for i, payload in enumerate(self.payloads):
+            self.t += self.per_payload_s
+            if i == self.lost.start:
+                link.disconnected()
+                link.reconnecting(1, 0.0, "link lost")
+            if i in self.lost:
+                continue  # sent while the link was down: lost
+            if i == self.lost.stop:
+                link.connected(SourceInfo("fake", "memory://1", model="test"))
+            link.frame(link.now(), payload)
+            if i % 16 == 0:
+                await asyncio.sleep(0)
+        return "device gone"
+
+
+def test_no_slower_for_a_lowering_under_way_when_the_sensor_came_back(simulated_set):
+    """UX review: with no fault simulated, the first lowering after a loss was cued SLOWER
+    ("lowering in 1.7 s, aim for 3 s"): only its end was seen, and it was timed from the
+    moment the data came back. A phase under way as the data comes back has no known start:
+    neither its start nor its pace is told (the screens say "carry on")."""
+    from imu.live.events import PaceCue, PhaseStarted
+
+    truth = simulated_set.truth
+    payloads = payloads_of(simulated_set)
+    per_payload = simulated_set.recording.n_samples / len(payloads) / 104  # s of data each
+    rep = truth.iloc[3]  # after the axis lock
+    lowering = rep.ecc_end_s - rep.ecc_start_s
+    lost_from = int((rep.ecc_start_s - 0.5) / per_payload)  # lost in the top hold...
+    lost_to = int((rep.ecc_start_s + 0.3 * lowering) / per_payload)  # ...back mid-lowering
+    events: list = []
+    source = LossSource(payloads, lost_from, lost_to, per_payload)
+    session = LiveSession(source, get_profile("reverse-crunch"), TEMPO,
+                          listener=events.append, host_clock=source.clock)
+    result = asyncio.run(session.run())
+    [gap] = [g for g in result.recording.meta.gaps if g.reason == "disconnected"]
+    back_s = gap.end / 104
+    assert gap.start / 104 < rep.ecc_start_s < back_s < rep.ecc_end_s
+    slower = [e for e in events if isinstance(e, PaceCue)]
+    assert not slower, slower  # the simulated lowerings are all on tempo
+    resumed = [e for e in events if isinstance(e, PhaseStarted) and e.phase == "eccentric"
+               and gap.start / 104 <= e.at_s <= back_s + 0.5]
+    assert not resumed, resumed
+    # The reps after it are cued as before.
+    later = [e for e in events if isinstance(e, PhaseStarted) and e.phase == "eccentric"
+             and e.at_s > truth.iloc[4].con_start_s]
+    assert later
