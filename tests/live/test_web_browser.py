@@ -408,6 +408,26 @@ def test_a_long_plank_hold_fits_and_ends_with_the_hold_saved(browser: Browser, w
         assert no_sideways_scroll(browser)
 
 
+def test_a_hold_just_short_of_its_target_but_long_enough_says_so(browser: Browser):
+    """UX review: "18.6 / 20 s" in green, with no word why a hold short of its target passed
+    (within the tolerance, as the report says): it reads as a mistake from the floor."""
+    from imu.live.events import Connected
+    from imu.tempo import parse_tempo
+    from tests.live.test_views import _plank_hold
+    from tests.live.web_support import INFO
+
+    state = CoachingState("Plank", parse_tempo("1-20-1"), speed=0.01, hold=True)
+    with ServerThread(state) as srv:
+        browser.open(srv.url, *PHONE)
+        srv.feed([Connected(INFO, reconnect=False), RepDone(_plank_hold(1, 18.6, True),
+                                                            0.0, 0.0)])
+        wait_for(browser, lambda: text(browser, "phase") == "held", "the hold saved")
+        assert text(browser, "phase-time") == "18.6 / 20 s · long enough"
+        assert no_sideways_scroll(browser)
+        srv.feed([RepDone(_plank_hold(2, 21.0, True), 0.0, 0.0)])  # past it: no words
+        wait_for(browser, lambda: text(browser, "phase-time") == "21.0 / 20 s", "21 s")
+
+
 def test_a_hold_over_a_gap_is_grey_not_too_short(browser: Browser):
     """A plank hold over a data gap showed red ▼ "too short"; its set summary had no note."""
     from dataclasses import replace

@@ -435,7 +435,10 @@
         setClock(fmt(p.measured_s), `${of} · ${NOT_JUDGED}`, "nj");
       } else {
         bar.className = p.ok ? "over" : "warn";
-        setClock(fmt(p.measured_s), `${of}${p.ok ? "" : " ▼"}`, p.ok ? "ok" : "bad");
+        // Short of the target yet within its tolerance: green, and said why (as the report),
+        // or "18.6 / 20 s" in green reads as a mistake from the floor.
+        const enough = p.ok && prescribed && p.measured_s < prescribed ? " · long enough" : "";
+        setClock(fmt(p.measured_s), `${of}${p.ok ? enough : " ▼"}`, p.ok ? "ok" : "bad");
       }
     } else if (p.key === "rest" && elapsed !== null) {
       // The rest timer (the phase word already says REST); no bar to fill.
