@@ -49,6 +49,7 @@ import html
 import itertools
 import logging
 import math
+import re
 import textwrap
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -1564,6 +1565,18 @@ def participant_known(participant: str) -> bool:
     return participant.strip() not in ("", UNKNOWN_PARTICIPANT, "None", "nan")
 
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _whole_dates(text: str) -> str:
+    """``text`` as HTML, each ISO date in it kept on one line.
+
+    On a phone "(best 10, 2024-02-12)" broke after a hyphen ("2024-02-" / "12").
+    """
+    return _ISO_DATE.sub(lambda m: f'<span class="nowrap">{m.group(0)}</span>',
+                         html.escape(text))
+
+
 def render_progress_html(progress: Progress) -> str:
     """The progress page as one self-contained HTML document."""
     profile = get_profile(progress.exercise)
@@ -1615,10 +1628,10 @@ def render_progress_html(progress: Progress) -> str:
         f"{tally}</ul>"
     )
     parts.append("<ul>")
-    parts += [f"<li>{html.escape(line)}</li>" for line in lines[:-1]]
+    parts += [f"<li>{_whole_dates(line)}</li>" for line in lines[:-1]]
     parts.append("</ul>")
-    parts.append(f'<p class="advice">{html.escape(lines[-1])}</p>')
-    parts += [f'<p class="note">{html.escape(line)}</p>' for line in others_lines(progress)]
+    parts.append(f'<p class="advice">{_whole_dates(lines[-1])}</p>')
+    parts += [f'<p class="note">{_whole_dates(line)}</p>' for line in others_lines(progress)]
     parts.append(f'<p class="disclaimer">{html.escape(DISCLAIMER)}</p></section>')
     parts.append("<h2>Over the weeks</h2>")
     parts.append(_figure_html(

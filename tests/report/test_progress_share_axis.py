@@ -44,3 +44,20 @@ def test_no_swings_at_all_keeps_a_readable_range() -> None:
     progress = build_progress(_swings([0, 0, 0]))
     low, high = swing_figure(progress).axes[0].get_ylim()
     assert 25 <= high < 35, (low, high)
+
+
+def test_the_summary_keeps_each_date_on_one_line() -> None:
+    """UX review: on a phone "(best 10, 2024-02-12)" broke after a hyphen, "2024-02-" /
+    "12". Every ISO date of the summary's text is kept whole."""
+    import re
+
+    from imu.report.progress import build_progress, render_progress_html
+    from tests.report.test_progress_judged import tables
+
+    page = render_progress_html(build_progress(tables("reverse-crunch", ["3-1-3"] * 5, reps=10)))
+    summary = page.split("<h2>Over the weeks</h2>")[0]
+    dates = re.findall(r"(.{0,30})(\d{4}-\d{2}-\d{2})", summary)
+    advice = [d for d in dates if "meta" not in d[0]]
+    assert advice, summary
+    for before, date in advice:
+        assert before.endswith('<span class="nowrap">'), (before, date)
