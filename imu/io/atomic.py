@@ -124,9 +124,13 @@ def write_error_reason(path: str | Path, exc: OSError) -> str:
     """Why writing ``path`` failed, in words: names a parent that is a file, not a folder.
 
     ``mkdir`` under a file fails with "File exists" or "Not a directory", which points at the
-    output; the cause is the first parent that exists and is not a folder.
+    output; the cause is the first parent that exists and is not a folder. The first folder
+    that exists (``path`` itself when it is one) is named when it takes no new files.
     """
-    for parent in Path(path).parents:
+    # The path itself first when it is a folder (an --out that exists): trial 25's read-only
+    # "--out ro" named its parent "." as the folder refusing files.
+    own = (Path(path),) if Path(path).is_dir() else ()
+    for parent in (*own, *Path(path).parents):
         if parent.exists():
             if not parent.is_dir():
                 return f"{parent} is a file, not a folder"

@@ -1645,7 +1645,11 @@ def _import_frame(
     extra_repairs: tuple[Repair, ...],
     rate_estimated_as: str | None = None,
 ) -> list[ImportedRecording]:
-    _check_columns(Path(source), options, [str(c) for c in frame.columns])
+    # A Parquet table's frame holds only the columns named: the error lists all the file's
+    # (trial 25: "the file has: time_s" of a table with ax, ay, ... beside it).
+    read = [str(c) for c in frame.columns]
+    _check_columns(Path(source), options,
+                   list(dict.fromkeys([*read, *map(str, frame.attrs.get("columns", []))])))
     time_fix = _time_fix(options, frame.attrs.get("columns", [str(c) for c in frame.columns]))
     if len(frame) == 0:
         raise RecordingError(f"{source}: no data rows")
@@ -2955,6 +2959,28 @@ def frozen_stretches(
     ]
 
 
+def _dead_axes(c: _Cleaned, options: CsvOptions) -> str:
+    """The columns that read one value throughout while their sensor's others move, in words.
+
+    "" when none (trial 25). A worn sensor's noise changes every axis; one that never
+    changes is a dead axis, or a column that is not the sensor's. A sensor whose every column
+    is constant is a frozen one (:func:`_frozen_warning`).
+    """
+    words: list[str] = []
+    for names, values in ((options.acc_cols, c.acc), (options.gyr_cols, c.gyr)):
+        if values.shape[0] < 2 or not np.any(np.isfinite(values)):
+            continue
+        with np.errstate(invalid="ignore"):
+            constant = np.nanmax(values, axis=0) == np.nanmin(values, axis=0)
+        if np.any(constant) and not np.all(constant):
+            words += [f"{name} reads {np.nanmin(values[:, k]):g} in every row"
+                      for k, name in enumerate(names) if constant[k]]
+    if not words:
+        return ""
+    return (f"{' and '.join(words)} while the other axes move: a dead axis, or a column that "
+            "is not the sensor's (a worn sensor's noise changes every axis)")
+
+
 def _frozen_warning(c: _Cleaned) -> str:
     """The warning for a sensor whose values froze ("" when none did; trial 25).
 
@@ -3029,6 +3055,9 @@ def _finish(
     where = _where(source, key)
     rate_hz = timing.rate_hz
     warnings: list[str] = []
+    dead = _dead_axes(c, options)
+    if dead:
+        warnings.append(dead)
     noise = _noise_reason(c, r, rate_hz)
     spread = rest_spread(r.rest_mags)
     turn: TurnCheck | None = None
@@ -3061,9 +3090,20 @@ def _finish(
         scale = STANDARD_GRAVITY if options.acc_unit == "g" else 1.0
         if options.check_units:
             gyr_raw = r.gyr / GYR_TO_RAD_S[options.gyr_unit]
-            _check_gravity(where, rest_raw, options.acc_unit, scale,
-                           float(np.nanmedian(np.linalg.norm(gyr_raw, axis=1)))
-                           if len(gyr_raw) else math.nan, spread, noise)
+            try:
+                _check_gravity(where, rest_raw, options.acc_unit, scale,
+                               float(np.nanmedian(np.linalg.norm(gyr_raw, axis=1)))
+                               if len(gyr_raw) else math.nan, spread, noise)
+            except ImportOptionsError:
+                if not dead:
+                    raise
+                # Trial 25: a dead axis took part of gravity away, and the error offered
+                # --acc-unit counts, which analysed the broken data without a word.
+                raise ImportOptionsError(
+                    f"{where}: {dead}; gravity at rest reads {rest_raw.magnitude:.4g} on the "
+                    "others, so no unit fits it: check --acc-cols, and the sensor "
+                    "(--no-unit-check imports it as it is)"
+                ) from None
     if options.check_units:
         _check_gyro(where, r.gyr, options.gyr_unit)
     if rest_raw.method != "still":

@@ -513,10 +513,19 @@ def read_journal(path: str | Path) -> JournalContents:
         )
     done = path.with_name(path.name + RECOVERED_SUFFIX)
     if not path.exists() and done.exists():
+        stem = journal_stem(path)
+        beside = [p.name for p in (path.parent / f"{stem}.parquet",
+                                   *sorted(path.parent.glob(f"{stem}-recovered*.parquet")))
+                  if p.exists()]
+        # Trial 25: recovered with --out, "beside its recording" sent the user to recover it
+        # again, which wrote a second copy of the session beside the journal.
+        where = (f"beside its recording ({', '.join(beside)})" if beside else
+                 f"and its recording ({stem}.parquet) is not beside it: it went into the "
+                 "--out folder that recovery was given")
         raise RecordingError(
-            f"journal {path} was already recovered: it is kept as {done.name}, beside its "
-            f"recording ({journal_stem(path)}.parquet, or -recovered.parquet where that "
-            f"name was taken); to recover it again: imu recover {done}"
+            f"journal {path} was already recovered: it is kept as {done.name}, {where}; "
+            f"to recover it again: imu recover {done} --out DIR (a second copy of the "
+            "session)"
         )
     try:
         data = path.read_bytes()

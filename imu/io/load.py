@@ -449,6 +449,12 @@ def _parquet_frame(path: Path, options: CsvOptions) -> tuple[pd.DataFrame, CsvOp
         frame = table.select(wanted).to_pandas()
     except (pa.ArrowException, ValueError, TypeError) as exc:
         raise RecordingError(f"{path}: cannot read its columns: {one_line(exc)}") from exc
+    # A table pandas wrote keeps its index as a column of the file (df.set_index("time")
+    # .to_parquet()), and pandas makes it the index again: trial 25's "--time-col time" was
+    # then "column 'time' not found", after the first error had offered it.
+    stored = [n for n in frame.index.names if n in wanted and n not in frame.columns]
+    if stored:
+        frame = frame.reset_index(level=stored)
     if options.time_col not in names and options.rate_hz is not None:
         frame[options.time_col] = np.arange(len(frame), dtype=np.float64) / options.rate_hz
         options = replace(options, time_unit="s", time_origin="relative")
@@ -644,6 +650,13 @@ def not_a_recording(path: Path) -> str:
             f"{path}: a live session's crash journal, not a recording; turn it into one with "
             f"'imu recover {path}'"
         )
+    if _is_ground_truth(path):
+        # Trial 25: 'imu analyze recordings/*' asked each NAME.truth.csv for its exercise,
+        # then for its sensor columns.
+        # The same words for every such file: of several, one line names them all.
+        return (f"{path}: the ground truth 'imu simulate' writes beside a simulated recording "
+                "(its reps as simulated), not a recording; give the recording: NAME.parquet "
+                "beside NAME.truth.csv")
     kind = report_table_kind(path)
     if kind:
         return (
@@ -683,6 +696,15 @@ def report_table_kind(path: Path) -> str:
     if {"exercise", "sets", "reps", "duration_s"} <= names:
         return "session"
     return ""
+
+
+def _is_ground_truth(path: Path) -> bool:
+    """A simulated session's ground truth (``NAME.truth.csv`` of ``imu simulate``)."""
+    if path.suffix.lower() != ".csv":
+        return False
+    names = _csv_header_names(path)
+    return {"set", "rep", "con_start_s", "ecc_end_s", "family"} <= names and not any(
+        n.startswith(("acc", "gyr")) for n in names)
 
 
 def _csv_header_names(path: Path) -> set[str]:

@@ -484,6 +484,10 @@ def unreadable_parquet(path: Path, exc: BaseException, what: str = "file") -> st
     except OSError:
         head = tail = b""
     unreadable = f"{path}: not a readable Parquet {what}"
+    if not head and path.is_file() and path.stat().st_size == 0:
+        # Trial 25: pyarrow's "Parquet file size is 0 bytes" gave no way forward.
+        return (f"{unreadable}: it is empty (0 bytes), as a write or copy that never "
+                "got its data leaves it; copy it again, or record it again")
     if head.startswith(b"\x1f\x8b"):
         return (f"{unreadable}: it is gzip-compressed; decompress it first "
                 f"(gzip -dc {path} > {path.stem}-unpacked.parquet) and pass that")

@@ -65,6 +65,10 @@ ANTIALIAS_ORDER = 8
 """Order of the Butterworth low-pass, run forward and backward (zero phase): at the cutoff
 -6 dB, at the new Nyquist frequency 31 dB down or more, at half the cutoff -0.0001 dB."""
 
+ROUNDED_SHARE = 0.1
+"""Share of intervals off the median, by one step of the timestamps' rounding, from which
+the rate is their mean rather than the median (see :func:`rounded_intervals`)."""
+
 MAX_GRID_SAMPLES = 20_000_000
 """Largest uniform grid built from timestamps (53 h at 104 Hz): beyond it a timestamp is far
 off or the time unit is wrong, and the grid would not fit in memory."""
@@ -93,6 +97,10 @@ class TimingStats:
             times the samples' longest usual one (pauses); like the gaps, they are left out
             of ``jitter_s``, ``bursty_share`` (and the mean it is measured against),
             ``irregular`` and ``between_gaps_rate_hz``.
+        rounded_interval_s: the mean of the usual intervals when the timestamps are rounded
+            to a step that makes them take two or three values (see
+            :func:`rounded_intervals`), s; NaN otherwise.
+        rounded_step_s: that step, s; NaN otherwise.
 
     """
 
@@ -108,6 +116,35 @@ class TimingStats:
     irregular: bool
     between_gaps_rate_hz: float = math.nan
     n_pause_intervals: int = 0
+    rounded_interval_s: float = math.nan
+    rounded_step_s: float = math.nan
+
+
+def rounded_intervals(dt: FloatArray, median: float) -> tuple[float, float]:
+    """The true interval of timestamps rounded to a coarse step, and that step, s; NaN if not.
+
+    A 52 Hz sensor logged in whole milliseconds is 19 and 20 ms apart (19.23 ms on average):
+    the median, 19 ms, made a 52.63 Hz grid on which every sample was interpolated (trial 25).
+    When the intervals near the median (within half of it) take only the median and the
+    values one step above and below it, at least :data:`ROUNDED_SHARE` of them are off the
+    median, and their mean differs from it by over 0.1%, their mean is the interval.
+    Jittery timestamps take many values: NaN.
+    """
+    near = dt[np.abs(dt - median) <= 0.5 * median]
+    if near.size < 10 or median <= 0:
+        return math.nan, math.nan
+    values = np.unique(np.round(near / (median * 1e-6)) * (median * 1e-6))  # 1 ppm apart
+    if values.size not in (2, 3):
+        return math.nan, math.nan
+    steps = np.diff(values)
+    step = float(steps[0])
+    if not np.allclose(steps, step, rtol=1e-3) or step > 0.2 * median:
+        return math.nan, math.nan
+    off = float(np.mean(np.abs(near - median) > 0.5 * step))
+    mean = float(np.mean(near))
+    if off < ROUNDED_SHARE or abs(mean - median) <= 0.001 * median:  # the median will do
+        return math.nan, math.nan
+    return mean, step
 
 
 def timing_stats(t_s: FloatArray, max_gap_s: float) -> TimingStats:
@@ -147,6 +184,7 @@ def interval_stats(intervals_s: FloatArray, max_gap_s: float) -> TimingStats:
     bursty = float(np.mean(dt[~pause] < BURST_FRACTION * typical))
     span = float(np.sum(dt))
     irregular = jitter > IRREGULAR_JITTER_RATIO * typical or bursty > IRREGULAR_BURST_SHARE
+    rounded = rounded_intervals(dt[steady], median)
     return TimingStats(
         n_samples=int(dt.size + 1),
         span_s=span,
@@ -163,6 +201,8 @@ def interval_stats(intervals_s: FloatArray, max_gap_s: float) -> TimingStats:
             if np.any(steady) and np.sum(dt[steady]) > 0 else math.nan
         ),
         n_pause_intervals=int(np.count_nonzero(pause)),
+        rounded_interval_s=rounded[0],
+        rounded_step_s=rounded[1],
     )
 
 
@@ -199,6 +239,10 @@ def estimate_rate_hz(stats: TimingStats, gaps_out: bool = True) -> tuple[float, 
             f"estimated from the effective rate ({n} intervals over {span:.3f} s{without}) "
             f"because {stats.bursty_share:.0%} of the intervals are bursts"
         )
+    elif math.isfinite(stats.rounded_interval_s):
+        rate = round(1.0 / stats.rounded_interval_s, 2)
+        how = (f"estimated from the mean interval ({stats.rounded_interval_s * 1e3:.3f} ms), "
+               f"the timestamps being rounded to {stats.rounded_step_s * 1e3:.3g} ms")
     else:
         rate = round(1.0 / stats.median_interval_s, 2)
         how = f"estimated from the median interval ({stats.median_interval_s * 1e3:.3f} ms)"
