@@ -440,7 +440,8 @@ def load_manifest(path: str | Path) -> Manifest:
                             encoding="utf-8-sig")
     except (OSError, pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
         raise BatchError(f"manifest {path}: cannot read as CSV: {exc}") from exc
-    table.columns = [str(c).strip() for c in table.columns]
+    # File,Participant,... as a spreadsheet capitalises them (trial 25: "no 'file' column").
+    table.columns = [_manifest_column(str(c)) for c in table.columns]
     if "file" not in table.columns:
         raise BatchError(
             f"manifest {path}: no 'file' column (columns: {list(table.columns)}); the header "
@@ -462,9 +463,7 @@ def load_manifest(path: str | Path) -> Manifest:
             continue
         fields, bad = _manifest_row(values)
         problems += [(i, f"line {i}: {p}") for p in bad]
-        file = Path(written)
-        if not file.is_absolute():
-            file = path.parent / file
+        file = _manifest_file(path, written)
         found.setdefault(resolved(file), []).append((i, written, fields))
     rows: dict[Path, ManifestRow] = {}
     for file, entries in found.items():
@@ -478,6 +477,30 @@ def load_manifest(path: str | Path) -> Manifest:
     problems.sort(key=lambda item: item[0])  # stable: a line's problems in column order
     return Manifest(path, rows, {f: [n for n, _, _ in e] for f, e in found.items()},
                     problems)
+
+
+def _manifest_column(name: str) -> str:
+    """A manifest header cell: one of :data:`MANIFEST_COLUMNS` whatever its case, else as is."""
+    bare = name.strip()
+    return bare.lower() if bare.lower() in MANIFEST_COLUMNS else bare
+
+
+def _manifest_file(manifest: Path, written: str) -> Path:
+    r"""The file a manifest row names: relative paths from the manifest's folder.
+
+    A path written with Windows' ``\`` (a manifest made there: ``sub\s1.parquet``) is
+    read with ``/`` where only that one exists (trial 25: "none of its files exist").
+    """
+    def placed(text: str) -> Path:
+        file = Path(text)
+        return file if file.is_absolute() else manifest.parent / file
+
+    file = placed(written)
+    if "\\" in written and os.sep == "/" and not file.exists():
+        slashed = placed(written.replace("\\", "/"))
+        if slashed.exists():
+            return slashed
+    return file
 
 
 def _repeated(entries: list[tuple[int, str, dict[str, Any]]], clean: bool) -> str | None:

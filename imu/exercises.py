@@ -477,13 +477,16 @@ def profile_name(name: str) -> str:
 def closest_name(key: str, names: list[str]) -> str | None:
     """The one of ``names`` that ``key`` most likely misspells, or None.
 
-    Hyphens and a plural ``s`` are ignored first (``deadbug``, ``leg-raises``); then a word
-    of one name alone (``crunch``, ``bug``: when only one name has it); otherwise the closest
-    by :func:`difflib.get_close_matches` (ratio 0.75 or more).
+    Hyphens and a plural ``s`` or ``es`` are ignored first (``deadbug``, ``leg-raises``,
+    ``reverse-crunches``); then a word of one name alone (``crunch``, ``bug``: when only one
+    name has it); otherwise the closest by :func:`difflib.get_close_matches` (ratio 0.75 or
+    more).
     """
     def bare(text: str) -> str:
-        return text.replace("-", "").replace("_", "").replace(" ", "").casefold() \
-            .removesuffix("s")
+        text = text.replace("-", "").replace("_", "").replace(" ", "").casefold()
+        # crunches, not crunche (trial 25: a file's label 'Crunches' got no suggestion)
+        plural = "es" if text.endswith(("ches", "shes", "sses", "xes")) else "s"
+        return text.removesuffix(plural)
 
     same = [n for n in names if bare(n) == bare(key)]
     if same:

@@ -180,6 +180,15 @@ def _parse(text: str) -> Tempo:
                 f"tempo {text!r} looks like the four-digit eccentric-pause-concentric-pause "
                 f"notation, which is not accepted here; {hint}"
             )
+        if len(parts) == 1 and re.fullmatch(r"[0-9xX]{4}", parts[0].strip()) and (
+            re.search(r"\d", parts[0])
+        ):
+            # 30X1 (X: as fast as possible) was "has 1 part(s)" (trial 25).
+            raise TempoError(
+                f"tempo {text!r} looks like the four-digit eccentric-pause-concentric-pause "
+                "notation (X: as fast as possible), which is not accepted here; give each "
+                f"phase in seconds, an explosive one as its time (e.g. 0.5); {hint}"
+            )
         single = ""
         if len(parts) == 1:
             try:

@@ -49,7 +49,13 @@ from imu.cli._range import (
 from imu.core.analyzer import AnalyzerParams
 from imu.core.metrics import TempoTolerance
 from imu.errors import AnalysisError, ImportOptionsError, ImuError, RecordingError
-from imu.exercises import PROFILES, get_profile, known_profile
+from imu.exercises import (
+    EXERCISE_ALIASES,
+    PROFILES,
+    closest_name,
+    get_profile,
+    known_profile,
+)
 from imu.io.atomic import (
     FolderBusyError,
     folder_lock,
@@ -534,6 +540,35 @@ def _skipped_lines(skipped: list[tuple[str, str]]) -> list[str]:
     return lines
 
 
+def _unknown_exercise_label(path: Path, name: str, exercise: str,
+                            args: argparse.Namespace) -> str:
+    """Why a recording whose own exercise names no profile is not analysed, and what to do.
+
+    A group of a split table (``--split-by``) cannot be analysed "on its own" with
+    ``--exercise``, which would also override every other group's label (trial 25): it is
+    written as its own recording first.
+    """
+    guess = closest_name(exercise.strip().lower(), [*PROFILES, *EXERCISE_ALIASES])
+    meant = EXERCISE_ALIASES.get(guess, guess) if guess else None
+    did_you_mean = f"did you mean {meant}? " if meant else ""
+    choose = meant or "E"
+    if args.split_by and name != path.stem:
+        flags = import_flags(args)
+        return (
+            f"{path} [{name}]: the exercise column names {exercise!r}, which is not one "
+            f"of: {', '.join(PROFILES)}; {did_you_mean}correct the label in the file, or "
+            "write this group as its own recording and analyse that with --exercise "
+            f"(given here, it would apply to every group): imu convert {shlex.quote(str(path))} "
+            f"DIR/ {flags}, then imu analyze DIR/{shlex.quote(name + '.parquet')} "
+            f"--exercise {choose} --out OUT"
+        )
+    return (
+        f"{path}: the recording's metadata names the exercise {exercise!r}, which is "
+        f"not one of: {', '.join(PROFILES)}; {did_you_mean}pass --exercise {choose} (it "
+        "applies to every FILE, so analyse this one on its own)"
+    )
+
+
 def _analyse_one(
     args: argparse.Namespace, name: str, path: Path, recording: Recording,
     tempo: Tempo | None, params: AnalyzerParams,
@@ -568,11 +603,7 @@ def _analyse_one(
             f"(one of: {', '.join(PROFILES)})"
         )
     if not args.exercise and known_profile(exercise) is None:
-        raise ImuError(
-            f"{path}: the recording's metadata names the exercise {exercise!r}, which is "
-            f"not one of: {', '.join(PROFILES)}; pass --exercise E (it applies to every "
-            "FILE, so analyse this one on its own)"
-        )
+        raise ImuError(_unknown_exercise_label(path, name, exercise, args))
     where = str(path) if name == path.stem else f"{path} [{name}]"
     first_sample_s = 0.0
     if has_range(args):
