@@ -1621,6 +1621,12 @@ def render_progress_html(progress: Progress) -> str:
                  f"{f' ({unsure} uncertain not counted)' if unsure else ''}</li>")
     else:
         tally = f"<li><b>{total_clean} / {total_reps}</b>clean {unit}s</li>"
+    if progress.bar is not None and len(per) and not drives and not progress.isometric:
+        # The number that decides what next, as a tile (UX review: it was only in the prose
+        # under the tiles): the last session's best set against the progression bar.
+        last = int(per["progress_reps"].iloc[-1])
+        tally += (f"<li><b>{last} / {progress.bar}</b>clean reps with a "
+                  f"{html.escape(bar_descent_text())} in one set, last session</li>")
     parts.append(
         '<ul class="stats">'
         f"<li><b>{sessions}</b>{'session' if sessions == 1 else 'sessions'}</li>"

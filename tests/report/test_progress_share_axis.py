@@ -61,3 +61,21 @@ def test_the_summary_keeps_each_date_on_one_line() -> None:
     assert advice, summary
     for before, date in advice:
         assert before.endswith('<span class="nowrap">'), (before, date)
+
+
+def test_the_summary_tiles_show_where_the_last_session_stands_against_the_bar() -> None:
+    """UX review: the tiles gave sessions, sessions a week and "267 / 300 clean reps", while
+    the number that decides what to do next (10 of the 15 reps at a 3 s descent in one set)
+    was only in the prose under them. It is a tile now, the figure of the prose's "You stand
+    at"; an exercise with no bar has no such tile."""
+    from imu.report.progress import build_progress, render_progress_html, standing_text
+    from tests.report.test_progress_judged import tables
+
+    progress = build_progress(tables("reverse-crunch", ["3-1-3"] * 5, reps=10))
+    page = render_progress_html(progress)
+    tiles = page.split('<ul class="stats">')[1].split("</ul>")[0]
+    assert ("<li><b>10 / 15</b>clean reps with a 3 s descent (2.75 s or more) in one set, "
+            "last session</li>") in tiles
+    assert "You stand at 10 in your last session" in standing_text(progress)
+    none = render_progress_html(build_progress(tables("dead-bug", ["2-1-2"] * 2, reps=6)))
+    assert "in one set, last session" not in none
