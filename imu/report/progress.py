@@ -1435,7 +1435,8 @@ drop over the whole plot."""
 def _share_top(shares_pct: pd.Series | pd.DataFrame) -> float:
     """The top of a share plot's y-axis, %, not always 100 %.
 
-    A step of 10 above the largest share, at least :data:`SHARE_AXIS_MIN`, at most 100.
+    The next multiple of 10 at or above 1.15 times the largest share (room over the top
+    point), at least :data:`SHARE_AXIS_MIN`, at most 100.
 
     Swing reps falling from 13 % to 0 % were a line along the bottom eighth of a 0-100 % plot.
     """
@@ -1624,8 +1625,8 @@ def render_progress_html(progress: Progress) -> str:
     if progress.bar is not None and len(per) and not drives and not progress.isometric:
         # The number that decides what next, as a tile (UX review: it was only in the prose
         # under the tiles): the last session's best set against the progression bar.
-        last = int(per["progress_reps"].iloc[-1])
-        tally += (f"<li><b>{last} / {progress.bar}</b>clean reps with a "
+        stand = int(per["progress_reps"].iloc[-1])
+        tally += (f"<li><b>{stand} / {progress.bar}</b>clean reps with a "
                   f"{html.escape(bar_descent_text())} in one set, last session</li>")
     parts.append(
         '<ul class="stats">'
