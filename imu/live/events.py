@@ -585,17 +585,20 @@ under 0.5): as the report's advice, nothing to coach on."""
 
 RUSHED_SHARE = 0.5
 """A set whose lift was rushed (:func:`rushed_lift`) in at least this share of its judged
-reps gets the rushed lifts as its coaching line, as a fault would, when no swing or fault
-was in more of its reps."""
+reps says so beside the swing or fault its line leads with (as the report's "fix first"
+puts the timing after every fault); with no swing or fault, the phase off tempo leads."""
 
 
-def rushed_lift(rep: Rep, tempo: Tempo, profile: ExerciseProfile | None = None) -> bool:
-    """Whether ``rep``'s lift was rushed: up in under half the prescribed time, no swing.
+def rushed_lift(rep: Rep, tempo: Tempo, tol: TempoTolerance,
+                profile: ExerciseProfile | None = None) -> bool:
+    """Whether ``rep``'s lift was rushed: off tempo short, in under half the prescribed time.
 
     The swing feature *fast* (``concentric_ratio`` under the profile's ``fast_ratio``, 0.5:
-    docs/analysis.md) on a rep that was no swing; a swing is told as the swing it was.
+    docs/analysis.md) on a rep that was no swing (a swing is told as the swing it was), and
+    whose lift is off tempo (``▼``, by ``tol``): an explosive lift prescribed at 0.5 s and
+    done in 0.22 s is on tempo, never "rushed".
     """
-    if rep.swing:
+    if rep.swing or off_mark(rep.concentric_s, tempo.concentric_s, tol) != "▼":
         return False
     fast = (profile.thresholds if profile is not None else FaultThresholds()).fast_ratio
     ratio = rep.concentric_ratio
@@ -610,10 +613,10 @@ def set_coaching(reps: Sequence[Rep], tempo: Tempo, tol: TempoTolerance,
     """A finished set's one coaching line: ``(cue, why, good)``.
 
     The swing or fault most of its reps had (ties: in :data:`FIX_ORDER`, the report's order),
-    or rushed lifts (:func:`rushed_lift`, "up in under half the prescribed 3 s in 5 of 8
-    reps") when at least :data:`RUSHED_SHARE` of its reps rushed it and no swing or fault
-    was in as many; else the phase most often off tempo (a hold: too short), else a good
-    set (``good``). A rep
+    its reason followed by the rushed lifts ("; besides, up in under half the prescribed 3 s
+    in 5 of 8 reps", :func:`rushed_lift`) when at least :data:`RUSHED_SHARE` of its reps
+    rushed it (the report's "fix first" likewise puts timing after every fault); else the
+    phase most often off tempo (a hold: too short), else a good set (``good``). A rep
     over a data gap is not judged, on tempo nor on swing and faults (as
     :func:`imu.report.tables.judged`): "k of n" counts the judged reps alone, and a set whose
     every rep was over a gap is no good set but :data:`NOT_JUDGED_SET` (``good`` False). Nor
@@ -641,10 +644,6 @@ def set_coaching(reps: Sequence[Rep], tempo: Tempo, tol: TempoTolerance,
     left_out = f"; {unsure} uncertain left out" if unsure else ""
     counts = [(f, sum(bool(r.swing) if f == "swing" else f in r.faults for r in judged))
               for f in FIX_ORDER]
-    if not hold and not hip_drive(profile):
-        rushed = sum(rushed_lift(r, tempo, profile) for r in judged)
-        if rushed >= RUSHED_SHARE * m:  # after the faults: a tie is told as the fault
-            counts.append(("rushed", rushed))
     name, most = max(counts, key=lambda c: c[1])  # the first of the most frequent
     if hip_drive(profile):
         if most and name == "swing":
@@ -653,15 +652,19 @@ def set_coaching(reps: Sequence[Rep], tempo: Tempo, tol: TempoTolerance,
             return HIP_DRIVE_CUE, f"{drives} since the last pause{left_out}", False
         if not most:
             return "good set: the pelvis stayed still", "", True
-    if most and name == "rushed":
-        fast = (profile.thresholds if profile is not None else FaultThresholds()).fast_ratio
-        share = "half" if fast == 0.5 else f"{fast:.0%} of"
-        return (TEMPO_CUES[("concentric", True)],
-                f"up in under {share} the prescribed {tempo.concentric_s:g} s in {most} of "
-                f"{of}{left_out}", False)
     if most:
+        besides = ""
+        rushed = (0 if hold or hip_drive(profile)
+                  else sum(rushed_lift(r, tempo, tol, profile) for r in judged))
+        if rushed >= max(1, RUSHED_SHARE * m):
+            # Most of the set rushed the lift while fewer reps had the fault that leads: the
+            # lifts are said too, after it (trial 24: only "dropped descent in 1 of 8").
+            fast = (profile.thresholds if profile is not None else FaultThresholds()).fast_ratio
+            share = "half" if fast == 0.5 else f"{fast:.0%} of"
+            besides = (f"; besides, up in under {share} the prescribed "
+                       f"{tempo.concentric_s:g} s in {rushed} of {m}")
         return (FAULT_CUES.get(name, name.replace("_", " ")),
-                f"{fault_words([name])} in {most} of {of}{left_out}", False)
+                f"{fault_words([name])} in {most} of {of}{besides}{left_out}", False)
     if hold:
         short = sum(not r.tempo_ok for r in judged)
         if short:
