@@ -197,7 +197,10 @@ def missing_options(path: Path, meta: RecordingMeta, args: argparse.Namespace) -
     also = "; --exercise E names the task too, and adds the reps as events" if no_task else ""
     subject = args.subject or LABEL_EXAMPLES["--subject"][0]
     task = args.task or LABEL_EXAMPLES["--task"][0]
-    example = ["imu", "export-bids", str(path), "--out", str(args.out), "--subject", subject,
+    # --subject only where it is missing or was given: a file that names its participant
+    # keeps that name (an example "--subject S01" relabelled participant P07; review).
+    example = ["imu", "export-bids", str(path), "--out", str(args.out),
+               *(["--subject", subject] if no_subject or args.subject else []),
                *(["--task", task] if no_task or args.task else []),
                *(["--exercise", args.exercise] if args.exercise else []),
                *(["--tempo", args.tempo] if args.tempo else []),

@@ -205,3 +205,26 @@ def test_every_missing_option_is_named_at_once_with_a_command_that_works(
     assert reason.startswith("no exercise known to name the task; pass --task NAME"), reason
     assert "--subject" not in reason.split("(e.g. ", 1)[0]
     assert "--subject P7 --task corestudy" in reason
+
+
+def test_a_recording_that_names_its_participant_keeps_it_in_the_example(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Review: a recording naming participant P07 but no exercise was told "(e.g. imu
+    export-bids ... --subject S01 --task corestudy)", which relabelled P07 as S01."""
+    import dataclasses
+    import shlex
+
+    from imu.io.recording import read_recording, write_recording
+
+    rec = read_recording(PLANK)
+    named = dataclasses.replace(rec.meta, participant="P07", exercise=None)
+    path = tmp_path / "p07 noex.parquet"
+    write_recording(type(rec)(rec.acc, rec.gyr, named), path)
+    out = tmp_path / "bids dir"
+    assert main(["export-bids", str(path), "--out", str(out)]) == 2
+    reason = _skip_reasons(capsys.readouterr().out)[str(path)]
+    command = reason.split("(e.g. ", 1)[1].rsplit(")", 1)[0]
+    assert "--subject" not in command and "--task corestudy" in command, command
+    assert main(shlex.split(command)[1:]) == 0, capsys.readouterr()
+    assert (out / "sub-P07").is_dir()
