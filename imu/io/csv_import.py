@@ -15,12 +15,14 @@ column the options read whose name the header repeats are refused, saying what t
 What happens, per group of rows:
 
 1. rows with an empty value are dropped (more than :data:`MAX_INCOMPLETE_SHARE` of them stop
-   the import, naming the column); a few rows timed far from all others (a timestamp far off,
-   :func:`check_far_timestamps`) are refused; rows out of time order are sorted (a time column
-   that starts again, two recordings in one file, is refused); rows with a
-   duplicate timestamp are dropped (first one kept); rows with a value far beyond any sensor's
-   full scale (or infinite) become a marked gap. All counted in the :class:`ImportReport`,
-   whose :attr:`ImportReport.repairs` the commands print on stderr in one line.
+   the import, naming the column; rows with a time and no sensor value at all are dropped
+   whatever their number, the time they span becoming a gap); a few rows timed far from all
+   others (a timestamp far off, :func:`check_far_timestamps`) are refused; rows out of time
+   order are sorted (a time column that starts again, two recordings in one file, is
+   refused); rows with a duplicate timestamp are dropped (first one kept); rows with a value
+   far beyond any sensor's full scale (or infinite) become a marked gap. All counted in the
+   :class:`ImportReport`, whose :attr:`ImportReport.repairs` the commands print on stderr in
+   one line.
 2. the timestamps are analysed (:func:`imu.io.resample.timing_stats`): median/mean interval,
    effective rate, jitter, bursts, largest interval.
 3. the samples are linearly interpolated onto a uniform grid at ``rate_hz``. Without a rate one
@@ -230,10 +232,11 @@ STRAY_MAX_ROWS: Final = 5
 there are a recording of their own, kept and its gap marked)."""
 
 MAX_INCOMPLETE_SHARE: Final = 0.10
-"""Largest share of rows an import drops for an empty value. More means a column that is
-empty for good (a sensor that stopped, a column that is not the sensor's), not a glitch: the
-import stops, names the column(s) and the rows, instead of silently keeping the few rows
-that have every value."""
+"""Largest share of the rows with samples that an import drops for an empty value. More
+means a column that is empty for good (a column that is not the sensor's, one sensor of two
+that stopped), not a glitch: the import stops, names the column(s) and the rows, instead of
+silently keeping the few rows that have every value. Rows with a time and no sensor value at
+all (the sensor sent nothing then) are gaps, not glitches, and are not counted here."""
 
 REASON_IMPLAUSIBLE: Final = "implausible value (beyond any sensor's full scale)"
 """Gap reason of grid samples made from a row with an absurd value."""
@@ -533,7 +536,7 @@ class ImportReport:
                 "blank",
                 self.n_blank,
                 f"{plural(self.n_blank, 'row')} with a time but no sensor value (the sensor "
-                "sent nothing) dropped, longer runs of them marked as gaps"
+                "sent nothing) dropped (a run of them longer than the gap limit is a marked gap)"
                 + (f"; the recording starts at its first sample, {self.lead_blank_s:.1f} s "
                    "after the file's first row" if self.lead_blank_s > 0 else ""),
             ),
@@ -2294,7 +2297,9 @@ def _clean(
     # come first: the recording starts at its first sample, this much later, s.
     lead_s = float(np.min(t_rel[complete]) - np.nanmin(t_rel)) if n_blank else 0.0
     n_incomplete = int(np.count_nonzero(~complete)) - n_blank
-    if n_incomplete > max(1, MAX_INCOMPLETE_SHARE * len(rows)) or not np.any(complete):
+    # The share is of the rows that hold samples: blank rows do not make room for glitches.
+    if (n_incomplete > max(1, MAX_INCOMPLETE_SHARE * (len(rows) - n_blank))
+            or not np.any(complete)):
         told = ~blank if np.any(complete) else np.ones(len(rows), dtype=bool)
         empty = np.column_stack((~np.isfinite(t_rel), np.isnan(acc), np.isnan(gyr)))[told]
         names = (options.time_col, *options.acc_cols, *options.gyr_cols)
@@ -2959,15 +2964,18 @@ def frozen_stretches(
     ]
 
 
-def _dead_axes(c: _Cleaned, options: CsvOptions) -> str:
+def _dead_axes(c: _Cleaned, options: CsvOptions, acc_only: bool = False) -> str:
     """The columns that read one value throughout while their sensor's others move, in words.
 
     "" when none (trial 25). A worn sensor's noise changes every axis; one that never
     changes is a dead axis, or a column that is not the sensor's. A sensor whose every column
-    is constant is a frozen one (:func:`_frozen_warning`).
+    is constant is a frozen one (:func:`_frozen_warning`). ``acc_only``: the accelerometer's
+    columns alone (a dead one takes part of gravity away).
     """
     words: list[str] = []
-    for names, values in ((options.acc_cols, c.acc), (options.gyr_cols, c.gyr)):
+    sensors = ((options.acc_cols, c.acc),) if acc_only else (
+        (options.acc_cols, c.acc), (options.gyr_cols, c.gyr))
+    for names, values in sensors:
         if values.shape[0] < 2 or not np.any(np.isfinite(values)):
             continue
         with np.errstate(invalid="ignore"):
@@ -2979,6 +2987,32 @@ def _dead_axes(c: _Cleaned, options: CsvOptions) -> str:
         return ""
     return (f"{' and '.join(words)} while the other axes move: a dead axis, or a column that "
             "is not the sensor's (a worn sensor's noise changes every axis)")
+
+
+def _stuck_sensor(c: _Cleaned, options: CsvOptions) -> str:
+    """The sensor whose every column reads one value throughout while the other moves, or "".
+
+    An app that repeats one sensor's last sample sends the other's fine: neither a dead
+    axis (:func:`_dead_axes`, one column of a sensor) nor a frozen sensor
+    (:func:`_frozen_warning`, every column) says so (review).
+    """
+    def constant(values: FloatArray) -> bool:
+        finite = values[np.isfinite(values).all(axis=1)]
+        return len(finite) >= 2 and bool(np.all(finite.max(axis=0) == finite.min(axis=0)))
+
+    acc, gyr = constant(c.acc), constant(c.gyr)
+    if acc == gyr:
+        return ""
+    stuck, names, other = (("accelerometer", options.acc_cols, "gyroscope") if acc
+                           else ("gyroscope", options.gyr_cols, "accelerometer"))
+    return (f"the {stuck} ({', '.join(names)}) reads the same in every row while the "
+            f"{other} moves: it is stuck (an app repeating its last sample) or those columns "
+            "are not the sensor's")
+
+
+FROZEN_EDGE_S: Final = 1.0
+"""A frozen stretch that starts or ends this close to the recording's start or end reaches
+it, s: the part to analyse is on its other side, if any."""
 
 
 def _frozen_warning(c: _Cleaned) -> str:
@@ -2994,14 +3028,17 @@ def _frozen_warning(c: _Cleaned) -> str:
            "last sample) gives")
     length_s = float(c.t_s[-1] - c.t_s[0])
     start, end = stretches[0]
-    if start == 0.0 and end == length_s:
+    # Within FROZEN_EDGE_S of an end is at that end: "--to 0" or "--from 30" of a 30 s file
+    # left nothing to analyse (review).
+    at_start, at_end = start <= FROZEN_EDGE_S, end >= length_s - FROZEN_EDGE_S
+    if at_start and at_end:
         return (f"the sensor's values froze: every sample of the {length_s:.1f} s repeats the "
                 f"same values exactly, {why}; no movement can be seen in this data: check "
                 "that --acc-cols and --gyr-cols name the sensor's columns, and the sensor")
     before, after = math.floor(start * 10) / 10, math.ceil(end * 10) / 10  # 0.1 s, outside
-    if end == length_s:
+    if at_end:
         part = f"analyse the part before it (--to {before:g})"
-    elif start == 0.0:
+    elif at_start:
         part = f"analyse the part after it (--from {after:g})"
     else:
         part = f"analyse the parts around it (--to {before:g}, --from {after:g})"
@@ -3058,6 +3095,9 @@ def _finish(
     dead = _dead_axes(c, options)
     if dead:
         warnings.append(dead)
+    stuck = _stuck_sensor(c, options)
+    if stuck:
+        warnings.append(stuck)
     noise = _noise_reason(c, r, rate_hz)
     spread = rest_spread(r.rest_mags)
     turn: TurnCheck | None = None
@@ -3095,13 +3135,14 @@ def _finish(
                                float(np.nanmedian(np.linalg.norm(gyr_raw, axis=1)))
                                if len(gyr_raw) else math.nan, spread, noise)
             except ImportOptionsError:
-                if not dead:
-                    raise
+                dead_acc = _dead_axes(c, options, acc_only=True)
+                if not dead_acc:
+                    raise  # a dead gyro axis is no reason for gravity's level (review)
                 # Trial 25: a dead axis took part of gravity away, and the error offered
                 # --acc-unit counts, which analysed the broken data without a word.
                 raise ImportOptionsError(
-                    f"{where}: {dead}; gravity at rest reads {rest_raw.magnitude:.4g} on the "
-                    "others, so no unit fits it: check --acc-cols, and the sensor "
+                    f"{where}: {dead_acc}; gravity at rest reads {rest_raw.magnitude:.4g} "
+                    "with it, so no unit fits it: check --acc-cols, and the sensor "
                     "(--no-unit-check imports it as it is)"
                 ) from None
     if options.check_units:

@@ -520,8 +520,8 @@ def read_journal(path: str | Path) -> JournalContents:
         # Trial 25: recovered with --out, "beside its recording" sent the user to recover it
         # again, which wrote a second copy of the session beside the journal.
         where = (f"beside its recording ({', '.join(beside)})" if beside else
-                 f"and its recording ({stem}.parquet) is not beside it: it went into the "
-                 "--out folder that recovery was given")
+                 f"and its recording ({stem}.parquet) is not beside it (written to the "
+                 "--out folder recovery was given, or moved or deleted since)")
         raise RecordingError(
             f"journal {path} was already recovered: it is kept as {done.name}, {where}; "
             f"to recover it again: imu recover {done} --out DIR (a second copy of the "

@@ -69,6 +69,11 @@ ROUNDED_SHARE = 0.1
 """Share of intervals off the median, by one step of the timestamps' rounding, from which
 the rate is their mean rather than the median (see :func:`rounded_intervals`)."""
 
+ROUNDED_QUANTUM_S = 1e-5
+"""Intervals closer than this are one value for :func:`rounded_intervals`, s: far above the
+float error of Unix times in seconds (about 2e-7 s), far below a rounding step worth
+correcting (a millisecond, or a tenth of one)."""
+
 MAX_GRID_SAMPLES = 20_000_000
 """Largest uniform grid built from timestamps (53 h at 104 Hz): beyond it a timestamp is far
 off or the time unit is wrong, and the grid would not fit in memory."""
@@ -133,7 +138,10 @@ def rounded_intervals(dt: FloatArray, median: float) -> tuple[float, float]:
     near = dt[np.abs(dt - median) <= 0.5 * median]
     if near.size < 10 or median <= 0:
         return math.nan, math.nan
-    values = np.unique(np.round(near / (median * 1e-6)) * (median * 1e-6))  # 1 ppm apart
+    # Told apart to ROUNDED_QUANTUM_S: Unix times in seconds (1.7e9 s) carry about 0.2 us of
+    # float error in every interval, which at 1 ppm of the median made a 52 Hz file logged
+    # in whole ms read 52.63 Hz again (review).
+    values = np.unique(np.round(near / ROUNDED_QUANTUM_S) * ROUNDED_QUANTUM_S)
     if values.size not in (2, 3):
         return math.nan, math.nan
     steps = np.diff(values)

@@ -72,6 +72,14 @@ def test_a_sensor_that_never_changed_is_warned_of(tmp_path: Path) -> None:
     samples.to_csv(path, index=False)
     warnings = import_csv(path)[0].report.warnings
     assert any("every sample" in w and "froze" in w for w in warnings), warnings
+    # Only its first and last rows differ (review: "analyse the parts around it (--to 0,
+    # --from 10)" left nothing): frozen throughout, as above.
+    samples.loc[0, "gyr_x"] += 0.01
+    samples.loc[len(samples) - 1, "gyr_x"] += 0.01
+    samples.to_csv(path, index=False)
+    warnings = import_csv(path)[0].report.warnings
+    assert any("every sample" in w and "froze" in w for w in warnings), warnings
+    assert not any("--to 0" in w for w in warnings), warnings
 
 
 def test_a_live_sensor_is_not_called_frozen(tmp_path: Path) -> None:
@@ -157,6 +165,16 @@ def test_ms_timestamps_rounded_to_whole_ms_keep_the_rate(tmp_path: Path) -> None
     samples.rename(columns={"time_s": "t"}).to_csv(path, index=False)
     imported = import_csv(path, CsvOptions(time_col="t", time_unit="ms"))[0]
     assert imported.recording.meta.sampling_rate_hz == pytest.approx(52.0, abs=0.05)
+    # The same times as Unix seconds with three decimals (review: the float error of
+    # 1.7e9 s made the intervals take many values, and 52.63 Hz came back).
+    unix = tmp_path / "unix.csv"
+    with unix.open("w") as fh:
+        fh.write("t,acc_x,acc_y,acc_z,gyr_x,gyr_y,gyr_z\n")
+        for ms, row in zip(t_ms, samples[["acc_x", "acc_y", "acc_z", "gyr_x", "gyr_y",
+                                          "gyr_z"]].to_numpy(), strict=True):
+            fh.write(f"{1_700_000_000 + ms / 1000:.3f}," + ",".join(map(str, row)) + "\n")
+    imported = import_csv(unix, CsvOptions(time_col="t", time_unit="s"))[0]
+    assert imported.recording.meta.sampling_rate_hz == pytest.approx(52.0, abs=0.05)
 
 
 def test_an_already_recovered_journal_says_where_its_recording_went(
@@ -235,3 +253,34 @@ def test_a_dead_gyro_axis_is_warned_of(tmp_path: Path) -> None:
     path = _dead_axis_csv(tmp_path, "gyr_z")
     warnings = import_csv(path)[0].report.warnings
     assert any("gyr_z reads 0 in every row" in w for w in warnings), warnings
+
+
+def test_a_dead_gyro_axis_does_not_hide_the_accelerometers_unit(tmp_path: Path) -> None:
+    """Review: acceleration written in g with a dead gyro axis was told "no unit fits it"
+    (the dead-axis message), where --acc-unit g fits: the unit's error stands."""
+    import pandas as pd
+
+    path = _dead_axis_csv(tmp_path, "gyr_z")
+    frame = pd.read_csv(path)
+    frame[["acc_x", "acc_y", "acc_z"]] /= 9.80665
+    frame.to_csv(path, index=False)
+    with pytest.raises(ImuError) as caught:
+        import_csv(path)
+    assert "--acc-unit g" in str(caught.value), caught.value
+    assert "no unit fits" not in str(caught.value)
+
+
+def test_a_stuck_accelerometer_beside_a_moving_gyro_is_warned_of(tmp_path: Path) -> None:
+    """Review: an accelerometer repeating one sample for the whole file while the gyro
+    moved was warned of neither as a dead axis (every axis is constant) nor as a frozen
+    sensor (the gyro moves)."""
+    samples = synthetic_samples(n=1500, rate_hz=50.0, moving_from=0.2)
+    samples[["acc_x", "acc_y", "acc_z"]] = samples[["acc_x", "acc_y", "acc_z"]].iloc[0].to_numpy()
+    path = tmp_path / "stuck.csv"
+    samples.to_csv(path, index=False)
+    warnings = import_csv(path)[0].report.warnings
+    assert any("the accelerometer (acc_x, acc_y, acc_z) reads the same in every row" in w
+               for w in warnings), warnings
+    healthy = tmp_path / "healthy.csv"
+    synthetic_samples(n=1500, rate_hz=50.0, moving_from=0.2).to_csv(healthy, index=False)
+    assert not any("reads the same" in w for w in import_csv(healthy)[0].report.warnings)
