@@ -200,6 +200,7 @@ def run(args: argparse.Namespace) -> int:
     """Build and write the progress page; returns the exit code (1 when a file failed)."""
     from imu.exercises import check_tempo_fits, get_profile
     from imu.report.progress import (
+        NoDatesError,
         ParticipantChoiceError,
         build_progress,
         headline,
@@ -250,6 +251,17 @@ def run(args: argparse.Namespace) -> int:
         progress = build_progress(data, args.participant, args.exercise)
     except ParticipantChoiceError as exc:
         raise ImuError(_choose_participant(args, exc.sessions)) from exc
+    except NoDatesError as exc:
+        if all(is_dataset(p) for p in args.inputs):
+            # Trial 25: the advice was --manifest on progress, which a dataset does not use
+            # (its next run said so): the dates go in when 'imu batch' makes the dataset.
+            raise ImuError(
+                f"{str(exc).split(';')[0]}; a dataset's dates come from its recordings' start "
+                "times or the date column of the manifest 'imu batch' was given: run 'imu "
+                "batch RECORDINGS --manifest manifest.csv --out DATASET' again with the lines "
+                "'file,date' (e.g. 'session.parquet,2024-01-15'), then 'imu progress DATASET'"
+            ) from exc
+        raise
     for line in [*stray_date_lines(progress, _date_fix(args)), *same_start_lines(progress)]:
         out.print(f"[yellow]warning: {escape(line)}[/yellow]", markup=True, highlight=False)
     for line in [*headline(progress), *others_lines(progress)]:

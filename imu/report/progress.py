@@ -178,6 +178,10 @@ class ProgressError(ImuError):
     """No sessions to show, or an ambiguous choice of participant or exercise."""
 
 
+class NoDatesError(ProgressError):
+    """No session of the choice has a date, so there are no weeks (:func:`no_date_message`)."""
+
+
 class ParticipantChoiceError(ProgressError):
     """The sessions are of several participants and none was chosen.
 
@@ -614,7 +618,7 @@ def build_progress(
     asked = exercise
     own, participant, exercise, others = select(data, participant, exercise)
     if own.sessions["date"].isna().all():
-        raise ProgressError(no_date_message(own.sessions))
+        raise NoDatesError(no_date_message(own.sessions))
     n_sessions = len(own.sessions)
     tied = (tuple(k for k, v in others.items() if v == n_sessions) if asked is None else ())
     by = ("participant", "exercise", research.WEEK)

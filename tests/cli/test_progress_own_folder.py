@@ -102,6 +102,32 @@ def test_undated_recordings_say_how_to_date_them(
                  "--out", str(tmp_path / "p")]) == 0
 
 
+def test_an_undated_dataset_says_to_date_it_in_imu_batch(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Trial 25: a dataset of undated recordings was told to pass --manifest to progress;
+    passed, the next run said "--manifest is not used: ... is a dataset". The dates go in
+    where the dataset is made: 'imu batch --manifest'."""
+    from imu.batch import BatchOptions, collect_jobs, run_batch
+
+    folder = tmp_path / "bundled"
+    folder.mkdir()
+    write_recording(read_recording(CRUNCH), folder / "reverse_crunch.parquet")
+    dataset = tmp_path / "ds"
+    run_batch(collect_jobs([folder]), dataset, BatchOptions(workers=0))
+    assert main(["progress", str(dataset), "--out", str(tmp_path / "p")]) == 2
+    err = capsys.readouterr().err
+    assert "no session has a date" in err
+    assert "imu batch RECORDINGS --manifest manifest.csv --out DATASET" in err
+    assert "and pass it: --manifest" not in err  # the advice for recordings, not a dataset
+    # As it says:
+    (folder / "manifest.csv").write_text("file,date\nreverse_crunch.parquet,2024-01-15\n")
+    dated = tmp_path / "ds2"
+    assert main(["batch", str(folder / "reverse_crunch.parquet"), "--manifest",
+                 str(folder / "manifest.csv"), "--out", str(dated), "--workers", "0"]) == 0
+    assert main(["progress", str(dated), "--out", str(tmp_path / "p2")]) == 0
+
+
 def test_simulate_dates_its_recording(tmp_path: Path) -> None:
     before = datetime.now(UTC).timestamp()
     assert main(["simulate", "plank", "--sets", "1", "--reps", "1", "--hold", "10",
