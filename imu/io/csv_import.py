@@ -88,7 +88,7 @@ from imu.io.recording import (
     missing_file,
     one_line,
 )
-from imu.io.repairs import REPAIRS_NOTE, Repair, RepairReport, plural
+from imu.io.repairs import REPAIRS_NOTE, SENSOR_NOTE, Repair, RepairReport, plural
 from imu.io.resample import (
     MAX_GRID_SAMPLES,
     TimingStats,
@@ -3214,6 +3214,11 @@ def _finish(
     notes["import_acc_unit"] = options.acc_unit
     if options.acc_unit == "counts":
         notes["import_acc_scale"] = f"{scale:.9g}"
+    sensor = [w for w in (dead, stuck, frozen) if w]
+    if sensor:
+        # What the sensor's data says of the sensor, kept with the recording: the report
+        # shows it (trial 25: a frozen sensor was said on stderr alone).
+        notes[SENSOR_NOTE] = "\n".join(sensor)
     annotations: tuple[Annotation, ...] = ()
     if key:
         label = " ".join(f"{k}={v}" for k, v in key)

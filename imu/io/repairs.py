@@ -19,6 +19,11 @@ logger = logging.getLogger(__name__)
 REPAIRS_NOTE: Final = "repairs"
 """Key of ``RecordingMeta.notes`` holding the repairs made when the recording was read."""
 
+SENSOR_NOTE: Final = "sensor_warnings"
+"""The recording's note (``meta.notes``) holding what an import found wrong with the sensor
+itself (a frozen sensor, a dead axis, a stuck sensor), one a line: the report shows it
+(:attr:`imu.report.session.SessionReport.sensor_warnings`)."""
+
 
 @dataclass(frozen=True)
 class Repair:
@@ -91,4 +96,4 @@ def plural(n: int, noun: str) -> str:
     return f"{n} {noun}{'es' if noun.endswith(('s', 'x', 'z', 'ch', 'sh')) else 's'}"
 
 
-__all__ = ["REPAIRS_NOTE", "Repair", "RepairReport", "plural"]
+__all__ = ["REPAIRS_NOTE", "SENSOR_NOTE", "Repair", "RepairReport", "plural"]

@@ -762,14 +762,18 @@ def summary_html(summary: Summary, name: str = "") -> str:
 
 
 def _gap_html(summary: Summary) -> list[str]:
-    """The summary card's "Paused" and "Data lost" lines, and the list of every gap.
+    """The summary card's "Sensor", "Paused" and "Data lost" lines, and the list of every gap.
 
     Of many gaps (149) the line names the first few and "... and 146 more, all listed
     below"; the whole list follows, folded (``<details>``), one gap a line. A pause of the
-    measurement (phyphox's) has its own line, "Paused", with no word of a lost sensor. No
-    parts without a gap.
+    measurement (phyphox's) has its own line, "Paused", with no word of a lost sensor; what
+    the import found wrong with the sensor itself, a line "Sensor" each. No parts without a
+    gap or such a finding.
     """
-    parts: list[str] = []
+    # What the import found wrong with the sensor itself (a frozen sensor, a dead axis):
+    # said on stderr at import, and here, where the reps it spoiled are read (trial 25).
+    parts: list[str] = [f'<p class="gap"><strong>Sensor:</strong> {html.escape(line)}</p>'
+                        for line in summary.sensor_warnings]
     for label, spans, what, text in (
         ("Paused", summary.paused_spans_s, "pauses", summary.pause_text),
         ("Data lost", summary.lost_spans_s, "gaps", summary.lost_text),
@@ -1265,6 +1269,7 @@ def render_html(
     # gets the session table's verdict ("Stopped after 5 s, ..."), not "No reps found".
     summaries = [summarize(r.reps, r.profile, r.tempo, lost_spans_s=r.lost_spans_s,
                            paused_spans_s=r.paused_spans_s, paused_reason=r.paused_reason,
+                           sensor_warnings=r.sensor_warnings,
                            tolerance=r.tolerance,
                            duration_s=(float(r.session["duration_s"].iloc[0])
                                        if len(r.session) else None),

@@ -18,6 +18,7 @@ from imu.core.metrics import TempoTolerance
 from imu.errors import AnalysisError, ImuError
 from imu.exercises import ExerciseProfile, get_profile
 from imu.io.recording import Gap, Recording, RecordingMeta
+from imu.io.repairs import SENSOR_NOTE
 from imu.report.coaching import MIN_ANALYSIS_S
 from imu.report.summary import lost_s
 from imu.report.tables import reps_table, session_table, sets_table
@@ -154,6 +155,16 @@ class SessionReport:
     def paused_reason(self) -> str:
         """How the measurement was paused, "paused in phyphox" ("" when it never was)."""
         return pause_reason(self.meta)
+
+    @property
+    def sensor_warnings(self) -> tuple[str, ...]:
+        """What the import found wrong with the sensor itself, one a line (none: ``()``).
+
+        A frozen sensor, a dead axis, a stuck sensor (:data:`imu.io.repairs.SENSOR_NOTE`):
+        said on stderr at import, and kept with the recording for the report.
+        """
+        text = self.meta.notes.get(SENSOR_NOTE, "")
+        return tuple(line for line in text.splitlines() if line.strip())
 
 
 def bridged_limit(sampling_rate_hz: float, max_interp_s: float | None = None) -> int:

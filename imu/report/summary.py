@@ -165,6 +165,8 @@ class Summary:
             (:func:`imu.report.coaching.doubts_text`: "at 5 s, too slow to be sure: the
             pelvis moved 11° but turned at 29°/s at most, ..."); "" when none (and for other
             exercises).
+        sensor_warnings: what the import found wrong with the sensor itself (a frozen
+            sensor, a dead axis: :data:`imu.io.csv_import.SENSOR_NOTE`), one a line.
 
     """
 
@@ -193,6 +195,7 @@ class Summary:
     strict: bool = False
     missed_before: str = ""
     doubts: str = ""
+    sensor_warnings: tuple[str, ...] = ()
 
     @property
     def sure(self) -> int:
@@ -1056,6 +1059,7 @@ def summarize(
     walked_s: float = 0.0,
     paused_spans_s: Sequence[tuple[float, float]] = (),
     paused_reason: str = REASON_PAUSED_PHYPHOX,
+    sensor_warnings: Sequence[str] = (),
 ) -> Summary:
     """The ten-second summary of one recording.
 
@@ -1084,6 +1088,8 @@ def summarize(
             ``lost_spans_s`` (:attr:`imu.report.session.SessionReport.paused_spans_s`), for
             the :attr:`Summary.pause_note`: no data, and nothing lost.
         paused_reason: how (:attr:`imu.report.session.SessionReport.paused_reason`).
+        sensor_warnings: what the import found wrong with the sensor
+            (:attr:`imu.report.session.SessionReport.sensor_warnings`), shown as they are.
 
     """
     ranked = findings(reps, profile, tempo, tolerance)
@@ -1124,6 +1130,7 @@ def summarize(
         lost_spans_s=tuple((float(a), float(b)) for a, b in lost_spans_s),
         paused_spans_s=tuple((float(a), float(b)) for a, b in paused_spans_s),
         paused_reason=paused_reason or REASON_PAUSED_PHYPHOX,
+        sensor_warnings=tuple(sensor_warnings),
         held_s=time_held_s(reps) if unit == "hold" else 0.0,
         uncertain_count=int(uncertain_left_out(reps).sum()) if len(reps) else 0,
         strict=profile.every_rep_is_swing,

@@ -284,3 +284,29 @@ def test_a_stuck_accelerometer_beside_a_moving_gyro_is_warned_of(tmp_path: Path)
     healthy = tmp_path / "healthy.csv"
     synthetic_samples(n=1500, rate_hz=50.0, moving_from=0.2).to_csv(healthy, index=False)
     assert not any("reads the same" in w for w in import_csv(healthy)[0].report.warnings)
+
+
+def test_the_report_shows_what_the_import_found_wrong_with_the_sensor(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Trial 25: a frozen sensor was said on stderr alone; the report of the reps it spoiled
+    (report.html, and the one of a recording converted first) said nothing of it."""
+    from imu.cli import main
+
+    path = _frozen_csv(tmp_path, from_row=1000)
+    out = tmp_path / "out"
+    assert main(["analyze", str(path), "--exercise", "reverse-crunch", "--out", str(out)]) == 0
+    page = (out / "report.html").read_text()
+    assert "<strong>Sensor:</strong> the sensor&#x27;s values froze from 20.0 s" in page
+    converted = tmp_path / "frozen.parquet"
+    assert main(["convert", str(path), str(converted)]) == 0
+    again = tmp_path / "again"
+    assert main(["analyze", str(converted), "--exercise", "reverse-crunch",
+                 "--out", str(again)]) == 0
+    assert "<strong>Sensor:</strong>" in (again / "report.html").read_text()
+    capsys.readouterr()
+    healthy = tmp_path / "healthy.csv"
+    synthetic_samples(n=1500, rate_hz=50.0, moving_from=0.2).to_csv(healthy, index=False)
+    fine = tmp_path / "fine"
+    assert main(["analyze", str(healthy), "--exercise", "reverse-crunch", "--out", str(fine)]) == 0
+    assert "<strong>Sensor:</strong>" not in (fine / "report.html").read_text()
