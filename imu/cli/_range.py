@@ -96,6 +96,12 @@ SNAP_BACK_S: Final = 120.0
 """How far before ``--from`` a rest is looked for, s (a set of reps)."""
 
 
+def _has_sample(recording: Recording) -> npt.NDArray[np.bool_]:
+    """Shape (n,): whether each grid point holds a sample (every acc and gyro value)."""
+    return np.asarray(np.isfinite(recording.acc).all(axis=1)
+                      & np.isfinite(recording.gyr).all(axis=1), dtype=bool)
+
+
 def empty_rows(recording: Recording) -> npt.NDArray[np.bool_]:
     """Shape (n,): the samples in a run of missing ones that the analyzer does not bridge.
 
@@ -105,8 +111,7 @@ def empty_rows(recording: Recording) -> npt.NDArray[np.bool_]:
     """
     from imu.report.session import bridged_limit
 
-    valid = np.asarray(np.isfinite(recording.acc).all(axis=1)
-                       & np.isfinite(recording.gyr).all(axis=1), dtype=bool)
+    valid = _has_sample(recording)
     empty = np.zeros(recording.n_samples, dtype=bool)
     limit = bridged_limit(recording.sampling_rate_hz)
     for run in gaps_from_nan(valid):
@@ -180,7 +185,7 @@ may start in the middle of a set, s: on the simulator's sessions the first movem
 
 def first_sample(recording: Recording) -> int:
     """The index of the recording's first sample with data (0 unless it starts in a gap)."""
-    valid = np.isfinite(recording.acc).all(axis=1) & np.isfinite(recording.gyr).all(axis=1)
+    valid = _has_sample(recording)
     return int(np.argmax(valid)) if valid.any() else 0
 
 

@@ -206,6 +206,7 @@ def run(args: argparse.Namespace) -> int:
         headline,
         is_dataset,
         load_inputs,
+        no_weeks_words,
         others_lines,
         same_start_lines,
         stray_date_lines,
@@ -256,9 +257,10 @@ def run(args: argparse.Namespace) -> int:
             # Trial 25: the advice was --manifest on progress, which a dataset does not use
             # (its next run said so): the dates go in when 'imu batch' makes the dataset.
             raise ImuError(
-                f"{str(exc).split(';')[0]}; a dataset's dates come from its recordings' start "
-                "times or the date column of the manifest 'imu batch' was given: run 'imu "
-                "batch RECORDINGS --manifest manifest.csv --out DATASET' again with the lines "
+                f"{no_weeks_words(exc.sessions)}; a dataset's dates come from its "
+                "recordings' start times or the date column of the manifest 'imu batch' was "
+                "given: run 'imu batch RECORDINGS --manifest manifest.csv --out DATASET' "
+                "again with the lines "
                 "'file,date' (e.g. 'session.parquet,2024-01-15'), then 'imu progress DATASET'"
             ) from exc
         raise

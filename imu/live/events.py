@@ -589,6 +589,11 @@ reps says so beside the swing or fault its line leads with (as the report's "fix
 puts the timing after every fault); with no swing or fault, the phase off tempo leads."""
 
 
+def _fast_ratio(profile: ExerciseProfile | None) -> float:
+    """The swing feature *fast*'s threshold: concentric over prescribed under it (0.5)."""
+    return (profile.thresholds if profile is not None else FaultThresholds()).fast_ratio
+
+
 def rushed_lift(rep: Rep, tempo: Tempo, tol: TempoTolerance,
                 profile: ExerciseProfile | None = None) -> bool:
     """Whether ``rep``'s lift was rushed: off tempo short, in under half the prescribed time.
@@ -600,7 +605,7 @@ def rushed_lift(rep: Rep, tempo: Tempo, tol: TempoTolerance,
     """
     if rep.swing or off_mark(rep.concentric_s, tempo.concentric_s, tol) != "▼":
         return False
-    fast = (profile.thresholds if profile is not None else FaultThresholds()).fast_ratio
+    fast = _fast_ratio(profile)
     ratio = rep.concentric_ratio
     if not math.isfinite(ratio) and tempo.concentric_s > 0:
         ratio = rep.concentric_s / tempo.concentric_s
@@ -659,7 +664,7 @@ def set_coaching(reps: Sequence[Rep], tempo: Tempo, tol: TempoTolerance,
         if rushed >= max(1, RUSHED_SHARE * m):
             # Most of the set rushed the lift while fewer reps had the fault that leads: the
             # lifts are said too, after it (trial 24: only "dropped descent in 1 of 8").
-            fast = (profile.thresholds if profile is not None else FaultThresholds()).fast_ratio
+            fast = _fast_ratio(profile)
             share = "half" if fast == 0.5 else f"{fast:.0%} of"
             besides = (f"; besides, up in under {share} the prescribed "
                        f"{tempo.concentric_s:g} s in {rushed} of {m}")

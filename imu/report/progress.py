@@ -179,7 +179,14 @@ class ProgressError(ImuError):
 
 
 class NoDatesError(ProgressError):
-    """No session of the choice has a date, so there are no weeks (:func:`no_date_message`)."""
+    """No session of the choice has a date, so there are no weeks (:func:`no_date_message`).
+
+    ``sessions``: the choice's sessions table, for a caller's own advice.
+    """
+
+    def __init__(self, sessions: pd.DataFrame) -> None:
+        super().__init__(no_date_message(sessions))
+        self.sessions = sessions
 
 
 class ParticipantChoiceError(ProgressError):
@@ -523,6 +530,12 @@ def _prescriptions(
     return in_force, tuple(changes)
 
 
+def no_weeks_words(sessions: pd.DataFrame) -> str:
+    """Why there are no weeks, in words (the head of :func:`no_date_message`)."""
+    return (f"no session has a date ({count(len(sessions), 'session')}), so there are no "
+            "weeks to show")
+
+
 def no_date_message(sessions: pd.DataFrame) -> str:
     """Why there are no weeks (no session has a date) and how to give the dates.
 
@@ -536,8 +549,8 @@ def no_date_message(sessions: pd.DataFrame) -> str:
         example = Path(str(sessions["file"].dropna().iloc[0]))
     manifest = example.parent / "manifest.csv"
     return (
-        f"no session has a date ({count(len(sessions), 'session')}), so there are no weeks "
-        "to show; recordings of 'imu live' and 'imu simulate' carry their date, the bundled "
+        f"{no_weeks_words(sessions)}; recordings of 'imu live' and 'imu simulate' carry their "
+        "date, the bundled "
         "ones do not. Give the dates in a manifest, a CSV with a line per file (paths "
         f"relative to its folder), e.g. {manifest} with the lines 'file,date' and "
         f"'{example.name},2024-01-15', and pass it: --manifest {manifest}"
@@ -618,7 +631,7 @@ def build_progress(
     asked = exercise
     own, participant, exercise, others = select(data, participant, exercise)
     if own.sessions["date"].isna().all():
-        raise NoDatesError(no_date_message(own.sessions))
+        raise NoDatesError(own.sessions)
     n_sessions = len(own.sessions)
     tied = (tuple(k for k, v in others.items() if v == n_sessions) if asked is None else ())
     by = ("participant", "exercise", research.WEEK)
